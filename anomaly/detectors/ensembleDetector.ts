@@ -1,0 +1,120 @@
+import { OptionError, StateError } from "../errors";
+import { GuardState, InputGuard, MissingPolicy } from "../inputGuard";
+import { OptionReader } from "../options";
+import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
+
+/**
+ * Combines detectors fed the same points. Options: `members` (comma-separated registry names, default
+ * "rcf,zscore"), `combine` = max (default: the most alarmed member speaks) | mean (average of the
+ * normalised scores) | vote (anomaly when most members agree). A member's own options are passed with
+ * its name as prefix: `rcf.numberOfTrees=50`. The explanation (attribution, expected) comes from the
+ * member with the highest score. The ensemble checks input itself (option `missing`, as every detector)
+ * and hands members clean values, so a bad point is refused before any member learns from it.
+ */
+export type Combine = "max" | "mean" | "vote";
+
+export interface EnsembleFactory {
+  create(name: string, dimensions: number, options: DetectorOptions): Detector;
+  restore(state: DetectorState): Detector;
+}
+
+interface EnsembleState extends DetectorState {
+  readonly combine: Combine;
+  readonly members: DetectorState[];
+  readonly missing: MissingPolicy;
+  readonly guard: GuardState;
+}
+
+export class EnsembleDetector implements Detector {
+  readonly name = "ensemble";
+  readonly dimensions: number;
+  private readonly guard: InputGuard;
+
+  constructor(
+    readonly members: Detector[],
+    readonly combine: Combine,
+    readonly missing: MissingPolicy,
+    guard?: GuardState,
+  ) {
+    if (members.length === 0) throw new OptionError("option members must name at least one detector, got none");
+    this.dimensions = members[0].dimensions;
+    this.guard = new InputGuard(this.dimensions, missing, guard);
+  }
+
+  get count(): number {
+    return this.members[0].count;
+  }
+
+  static create(dimensions: number, options: DetectorOptions, factory: EnsembleFactory): EnsembleDetector {
+    const own: Record<string, OptionValue | undefined> = {};
+    const perMember = new Map<string, Record<string, OptionValue>>();
+    for (const [key, value] of Object.entries(options)) {
+      const dot = key.indexOf(".");
+      if (dot > 0 && value !== undefined) {
+        const member = key.slice(0, dot);
+        perMember.set(member, { ...perMember.get(member), [key.slice(dot + 1)]: value });
+      } else own[key] = value;
+    }
+    const r = new OptionReader("ensemble", own);
+    const names = r.string("members", "rcf,zscore").split(",").map((s) => s.trim()).filter(Boolean);
+    const combine = r.choice<Combine>("combine", "max", ["max", "mean", "vote"]);
+    const missing = r.choice<MissingPolicy>("missing", "error", ["error", "impute"]);
+    r.done();
+    for (const prefix of perMember.keys()) {
+      if (!names.includes(prefix)) throw new OptionError(`option prefix ${prefix}. names no member; members: ${names.join(", ")}`);
+    }
+    if (names.includes("ensemble")) throw new OptionError("option members cannot include ensemble itself");
+    return new EnsembleDetector(names.map((n) => factory.create(n, dimensions, perMember.get(n) ?? {})), combine, missing);
+  }
+
+  static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {
+    if (state.detector !== "ensemble" || state.version !== 1) {
+      throw new StateError(`expected an ensemble state of version 1, got ${state.detector} version ${state.version}`);
+    }
+    const s = state as EnsembleState;
+    return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.missing, s.guard);
+  }
+
+  process(point: DataPoint): DetectorResult {
+    const { values, imputed } = this.guard.check(point.timestamp, point.values);
+    const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values }));
+    this.guard.accept(point.timestamp, values);
+    const ready = results.filter((r) => r.ready);
+    const lead = results.reduce((best, r) => (r.score > best.score ? r : best), results[0]);
+    if (ready.length === 0) return { ...lead, ready: false, imputed };
+    let score: number;
+    let anomaly: boolean;
+    if (this.combine === "max") {
+      score = lead.score;
+      anomaly = ready.some((r) => r.anomaly);
+    } else if (this.combine === "mean") {
+      score = ready.reduce((s, r) => s + r.score, 0) / ready.length;
+      anomaly = score >= 0.5;
+    } else {
+      const votes = ready.filter((r) => r.anomaly).length;
+      anomaly = votes * 2 > ready.length;
+      score = ready.reduce((s, r) => s + r.score, 0) / ready.length;
+    }
+    return {
+      ready: true,
+      rawScore: score,
+      score,
+      anomaly,
+      grade: anomaly ? Math.max(0, 2 * (score - 0.5), lead.grade) : 0,
+      attribution: lead.attribution,
+      expected: lead.expected,
+      imputed,
+    };
+  }
+
+  toState(): EnsembleState {
+    return {
+      detector: "ensemble",
+      version: 1,
+      combine: this.combine,
+      missing: this.missing,
+      guard: this.guard.getState(),
+      members: this.members.map((m) => m.toState()),
+    };
+  }
+}

@@ -1,0 +1,154 @@
+import { StateError } from "../errors";
+import { GuardState, InputGuard, MissingPolicy } from "../inputGuard";
+import { OptionReader } from "../options";
+import { attributionFromDeviations, warmUpResult } from "../result";
+import { Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
+import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
+
+/**
+ * Exponentially weighted level with an optional additive season (Holt-Winters without trend), per
+ * dimension. Expected value = level + season[phase]; raw score = the largest |residual| / EW deviation
+ * over the dimensions. `period` is in points (e.g. 48 for half-hourly data with a daily cycle).
+ */
+export interface EwmaOptions {
+  readonly dimensions: number;
+  /** Level smoothing, in (0, 1] (default 0.1). */
+  readonly alpha: number;
+  /** Season smoothing, in (0, 1] (default 0.1). */
+  readonly gamma: number;
+  /** Deviation smoothing, in (0, 1] (default 0.05). */
+  readonly beta: number;
+  /** Season length in points; 0 for none (default 0). */
+  readonly period: number;
+  /** Points before scoring (default max(30, 2 * period)). */
+  readonly minPoints: number;
+  readonly thresholder: ThresholderOptions;
+  readonly missing: MissingPolicy;
+}
+
+interface EwmaModel {
+  level: number[];
+  variance: number[];
+  season: number[][];
+}
+
+interface EwmaState extends DetectorState, EwmaModel {
+  readonly options: EwmaOptions;
+  readonly count: number;
+  readonly guard: GuardState;
+  readonly thresholder: ThresholderState;
+}
+
+export class EwmaDetector implements Detector {
+  readonly name = "ewma";
+  readonly dimensions: number;
+  count = 0;
+  private readonly model: EwmaModel;
+  private readonly guard: InputGuard;
+  private readonly thresholder: Thresholder;
+
+  constructor(
+    readonly options: EwmaOptions,
+    state?: EwmaState,
+  ) {
+    const dims = options.dimensions;
+    this.dimensions = dims;
+    this.model = state
+      ? { level: [...state.level], variance: [...state.variance], season: state.season.map((s) => [...s]) }
+      : {
+          level: new Array<number>(dims).fill(0),
+          variance: new Array<number>(dims).fill(0),
+          season: Array.from({ length: dims }, () => new Array<number>(options.period).fill(0)),
+        };
+    this.guard = new InputGuard(dims, options.missing, state?.guard);
+    this.thresholder = new Thresholder(options.thresholder, state?.thresholder);
+    this.count = state?.count ?? 0;
+  }
+
+  static create(dimensions: number, options: DetectorOptions = {}): EwmaDetector {
+    const r = new OptionReader("ewma", options);
+    const period = r.number("period", 0, { integer: true, min: 0, max: 100000 });
+    const o: EwmaOptions = {
+      dimensions,
+      alpha: r.number("alpha", 0.1, { min: 1e-6, max: 1 }),
+      gamma: r.number("gamma", 0.1, { min: 1e-6, max: 1 }),
+      beta: r.number("beta", 0.05, { min: 1e-6, max: 1 }),
+      period,
+      minPoints: r.number("minPoints", Math.max(30, 2 * period), { integer: true, min: 2 }),
+      thresholder: {
+        lowerThreshold: r.number("threshold", 4, { min: 0 }),
+        zFactor: r.number("zFactor", 3, { min: 0.1 }),
+        horizon: r.number("scoreHorizon", 1000, { min: 1 }),
+        minScores: 1,
+      },
+      missing: r.choice("missing", "error", ["error", "impute"] as const),
+    };
+    r.done();
+    return new EwmaDetector(o);
+  }
+
+  static fromState(state: DetectorState): EwmaDetector {
+    if (state.detector !== "ewma" || state.version !== 1) {
+      throw new StateError(`expected an ewma state of version 1, got ${state.detector} version ${state.version}`);
+    }
+    const s = state as EwmaState;
+    return new EwmaDetector(s.options, s);
+  }
+
+  process(input: DataPoint): DetectorResult {
+    const { values, imputed } = this.guard.check(input.timestamp, input.values);
+    const { alpha, gamma, beta, period, minPoints } = this.options;
+    const { level, variance, season } = this.model;
+    const phase = period > 0 ? this.count % period : 0;
+    const expected = values.map((_, d) => level[d] + (period > 0 ? season[d][phase] : 0));
+    let result: DetectorResult;
+    if (this.count >= minPoints) {
+      const z = values.map((v, d) => {
+        const sd = Math.sqrt(variance[d]);
+        const r = v - expected[d];
+        return sd > 0 ? r / sd : r === 0 ? 0 : Math.sign(r) * 1e3;
+      });
+      const rawScore = Math.max(...z.map(Math.abs));
+      const decision = this.thresholder.process(rawScore);
+      result = {
+        ready: true,
+        rawScore,
+        score: decision.score,
+        anomaly: decision.anomaly,
+        grade: decision.grade,
+        attribution: attributionFromDeviations(z, rawScore),
+        expected,
+        imputed,
+      };
+    } else {
+      result = warmUpResult(values, imputed);
+    }
+    values.forEach((v, d) => {
+      const first = this.count === 0;
+      const residual = v - expected[d];
+      // early on, average faster so the level does not crawl up from 0
+      const a = Math.max(alpha, 1 / (this.count + 1));
+      if (first) level[d] = v;
+      else level[d] += a * (v - (period > 0 ? season[d][phase] : 0) - level[d]);
+      if (period > 0 && this.count >= period) season[d][phase] += gamma * (v - level[d] - season[d][phase]);
+      if (!first) variance[d] = (1 - Math.max(beta, 1 / this.count)) * variance[d] + Math.max(beta, 1 / this.count) * residual * residual;
+    });
+    this.count++;
+    this.guard.accept(input.timestamp, values);
+    return result;
+  }
+
+  toState(): EwmaState {
+    return {
+      detector: "ewma",
+      version: 1,
+      options: this.options,
+      count: this.count,
+      level: [...this.model.level],
+      variance: [...this.model.variance],
+      season: this.model.season.map((s) => [...s]),
+      guard: this.guard.getState(),
+      thresholder: this.thresholder.getState(),
+    };
+  }
+}

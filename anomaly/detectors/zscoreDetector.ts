@@ -1,0 +1,123 @@
+import { StateError } from "../errors";
+import { GuardState, InputGuard, MissingPolicy } from "../inputGuard";
+import { OptionReader } from "../options";
+import { attributionFromDeviations, warmUpResult } from "../result";
+import { Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
+import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
+import { SortedWindow } from "./sortedWindow";
+
+/**
+ * Robust rolling z-score: per dimension, the distance of the value from the rolling median in units of
+ * the rolling MAD (scaled by 1.4826 to match a standard deviation under a normal distribution). The raw
+ * score is the largest |z| over the dimensions; the shared thresholder decides with `threshold` as floor.
+ */
+export interface ZScoreOptions {
+  readonly dimensions: number;
+  /** Rolling window length, in points (default 120). */
+  readonly window: number;
+  /** Points needed before scoring (default window / 2). */
+  readonly minPoints: number;
+  readonly thresholder: ThresholderOptions;
+  readonly missing: MissingPolicy;
+}
+
+interface ZScoreState extends DetectorState {
+  readonly options: ZScoreOptions;
+  readonly count: number;
+  readonly windows: number[][];
+  readonly guard: GuardState;
+  readonly thresholder: ThresholderState;
+}
+
+const MAD_TO_SIGMA = 1.4826;
+
+export class ZScoreDetector implements Detector {
+  readonly name = "zscore";
+  readonly dimensions: number;
+  count = 0;
+  private readonly windows: SortedWindow[];
+  private readonly guard: InputGuard;
+  private readonly thresholder: Thresholder;
+
+  constructor(
+    readonly options: ZScoreOptions,
+    state?: ZScoreState,
+  ) {
+    this.dimensions = options.dimensions;
+    this.windows = Array.from({ length: options.dimensions }, (_, d) => new SortedWindow(options.window, state?.windows[d]));
+    this.guard = new InputGuard(options.dimensions, options.missing, state?.guard);
+    this.thresholder = new Thresholder(options.thresholder, state?.thresholder);
+    this.count = state?.count ?? 0;
+  }
+
+  static create(dimensions: number, options: DetectorOptions = {}): ZScoreDetector {
+    const r = new OptionReader("zscore", options);
+    const window = r.number("window", 120, { integer: true, min: 3, max: 100000 });
+    const o: ZScoreOptions = {
+      dimensions,
+      window,
+      minPoints: r.number("minPoints", Math.max(3, Math.floor(window / 2)), { integer: true, min: 3 }),
+      thresholder: {
+        lowerThreshold: r.number("threshold", 4, { min: 0 }),
+        zFactor: r.number("zFactor", 3, { min: 0.1 }),
+        horizon: r.number("scoreHorizon", 1000, { min: 1 }),
+        minScores: 1,
+      },
+      missing: r.choice("missing", "error", ["error", "impute"] as const),
+    };
+    r.done();
+    return new ZScoreDetector(o);
+  }
+
+  static fromState(state: DetectorState): ZScoreDetector {
+    if (state.detector !== "zscore" || state.version !== 1) {
+      throw new StateError(`expected a zscore state of version 1, got ${state.detector} version ${state.version}`);
+    }
+    const s = state as ZScoreState;
+    return new ZScoreDetector(s.options, s);
+  }
+
+  process(input: DataPoint): DetectorResult {
+    const { values, imputed } = this.guard.check(input.timestamp, input.values);
+    let result: DetectorResult;
+    if (this.windows[0].size >= this.options.minPoints) {
+      const medians = this.windows.map((w) => w.median());
+      const z = values.map((v, d) => {
+        const scale = MAD_TO_SIGMA * this.windows[d].mad(medians[d]);
+        const dev = v - medians[d];
+        // a flat window (MAD 0) makes any change infinitely surprising: cap it instead
+        return scale > 0 ? dev / scale : dev === 0 ? 0 : Math.sign(dev) * 1e3;
+      });
+      const rawScore = Math.max(...z.map(Math.abs));
+      const decision = this.thresholder.process(rawScore);
+      result = {
+        ready: true,
+        rawScore,
+        score: decision.score,
+        anomaly: decision.anomaly,
+        grade: decision.grade,
+        attribution: attributionFromDeviations(z, rawScore),
+        expected: medians,
+        imputed,
+      };
+    } else {
+      result = warmUpResult(values, imputed);
+    }
+    values.forEach((v, d) => this.windows[d].push(v));
+    this.count++;
+    this.guard.accept(input.timestamp, values);
+    return result;
+  }
+
+  toState(): ZScoreState {
+    return {
+      detector: "zscore",
+      version: 1,
+      options: this.options,
+      count: this.count,
+      windows: this.windows.map((w) => w.values()),
+      guard: this.guard.getState(),
+      thresholder: this.thresholder.getState(),
+    };
+  }
+}

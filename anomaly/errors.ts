@@ -1,0 +1,32 @@
+/** Errors with stable names, so callers can branch on `error.name` and messages say what, where, why. */
+
+export class AnomalyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "AnomalyError";
+  }
+}
+
+/** A data point the detector refused: wrong dimension, NaN/Infinity, time going backwards. */
+export class InputError extends AnomalyError {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** An option with a bad value: names the option and the value. */
+export class OptionError extends AnomalyError {
+  constructor(message: string) {
+    super(message);
+    this.name = "OptionError";
+  }
+}
+
+/** A saved state that cannot be restored (wrong detector, version, or corrupted). */
+export class StateError extends AnomalyError {
+  constructor(message: string) {
+    super(message);
+    this.name = "StateError";
+  }
+}

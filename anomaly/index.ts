@@ -1,0 +1,12 @@
+export * from "./types";
+export * from "./errors";
+export { createDetector, restoreDetector, registerDetector, detectorNames, describeDetectors } from "./registry";
+export type { DetectorKind } from "./registry";
+export { encodeState, decodeState } from "./stateCodec";
+export { RCF_DEFAULTS } from "./rcf/rcfOptions";
+export { RcfDetector } from "./rcf/rcfDetector";
+export { RandomCutForest } from "./rcf/forest";
+export { ZScoreDetector } from "./detectors/zscoreDetector";
+export { EwmaDetector } from "./detectors/ewmaDetector";
+export { EnsembleDetector } from "./detectors/ensembleDetector";
+export { parseOptionPairs } from "./options";

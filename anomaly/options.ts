@@ -1,0 +1,84 @@
+import { OptionError } from "./errors";
+import { DetectorOptions, OptionValue } from "./types";
+
+/**
+ * Reads detector options given as numbers/booleans (from code) or strings (from `--option key=value`),
+ * with exact errors naming the option and the value. Unknown names are errors, not silently ignored.
+ */
+export class OptionReader {
+  private readonly used = new Set<string>();
+
+  constructor(
+    private readonly detector: string,
+    private readonly options: DetectorOptions,
+  ) {}
+
+  number(name: string, fallback: number, rule: { min?: number; max?: number; integer?: boolean } = {}): number {
+    this.used.add(name);
+    const raw = this.options[name];
+    if (raw === undefined) return fallback;
+    const value = typeof raw === "string" && raw.trim() !== "" ? Number(raw) : raw;
+    const ok =
+      typeof value === "number" &&
+      Number.isFinite(value) &&
+      (!rule.integer || Number.isInteger(value)) &&
+      (rule.min === undefined || value >= rule.min) &&
+      (rule.max === undefined || value <= rule.max);
+    if (!ok) throw new OptionError(`option ${name} must be ${describe(rule)}, got ${JSON.stringify(raw)}`);
+    return value as number;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    this.used.add(name);
+    const raw = this.options[name];
+    if (raw === undefined) return fallback;
+    if (raw === true || raw === "true") return true;
+    if (raw === false || raw === "false") return false;
+    throw new OptionError(`option ${name} must be true or false, got ${JSON.stringify(raw)}`);
+  }
+
+  choice<T extends string>(name: string, fallback: T, choices: readonly T[]): T {
+    this.used.add(name);
+    const raw = this.options[name];
+    if (raw === undefined) return fallback;
+    if (typeof raw === "string" && (choices as readonly string[]).includes(raw)) return raw as T;
+    throw new OptionError(`option ${name} must be one of ${choices.join(", ")}, got ${JSON.stringify(raw)}`);
+  }
+
+  string(name: string, fallback: string): string {
+    this.used.add(name);
+    const raw = this.options[name];
+    if (raw === undefined) return fallback;
+    if (typeof raw !== "string" || raw === "") throw new OptionError(`option ${name} must be a non-empty string, got ${JSON.stringify(raw)}`);
+    return raw;
+  }
+
+  /** Throws for any option that was given but never read. */
+  done(): void {
+    const unknown = Object.keys(this.options).filter((k) => this.options[k] !== undefined && !this.used.has(k));
+    if (unknown.length > 0) {
+      throw new OptionError(
+        `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} for detector ${this.detector}; known: ${[...this.used].sort().join(", ")}`,
+      );
+    }
+  }
+}
+
+function describe(rule: { min?: number; max?: number; integer?: boolean }): string {
+  const kind = rule.integer ? "an integer" : "a number";
+  if (rule.min !== undefined && rule.max !== undefined) return `${kind} in [${rule.min}, ${rule.max}]`;
+  if (rule.min !== undefined) return `${kind} >= ${rule.min}`;
+  if (rule.max !== undefined) return `${kind} <= ${rule.max}`;
+  return kind;
+}
+
+/** Parses `key=value` pairs (from the command line) into options; values stay strings. */
+export function parseOptionPairs(pairs: readonly string[]): Record<string, OptionValue> {
+  const out: Record<string, OptionValue> = {};
+  for (const pair of pairs) {
+    const eq = pair.indexOf("=");
+    if (eq <= 0) throw new OptionError(`--option expects key=value, got ${JSON.stringify(pair)}`);
+    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+  }
+  return out;
+}

@@ -1,0 +1,99 @@
+/**
+ * The forest's shared point store: each sampled point is stored once (float32, as the Java RCF does) and
+ * referenced by every tree that holds it, with a reference count; freed slots are reused.
+ */
+export class PointStore {
+  values: Float32Array;
+  refCount: Int32Array;
+  private freeList: Int32Array;
+  private freeTop = 0;
+  private capacity: number;
+  /** Slots ever handed out: slots >= this are untouched. */
+  size = 0;
+
+  constructor(
+    readonly dimensions: number,
+    initialCapacity = 256,
+  ) {
+    this.capacity = Math.max(1, initialCapacity);
+    this.values = new Float32Array(this.capacity * dimensions);
+    this.refCount = new Int32Array(this.capacity);
+    this.freeList = new Int32Array(this.capacity);
+  }
+
+  /** Stores a point with reference count 0; the caller increments for every tree that keeps it. */
+  add(point: Float32Array): number {
+    let index: number;
+    if (this.freeTop > 0) {
+      index = this.freeList[--this.freeTop];
+    } else {
+      if (this.size === this.capacity) this.grow();
+      index = this.size++;
+    }
+    this.values.set(point, index * this.dimensions);
+    this.refCount[index] = 0;
+    return index;
+  }
+
+  incrementRef(index: number): void {
+    this.refCount[index]++;
+  }
+
+  /** Decrements and frees the slot when no tree references it any more. */
+  decrementRef(index: number): void {
+    if (--this.refCount[index] === 0) this.free(index);
+  }
+
+  /** Frees a slot that ended with no reference (a point no tree accepted). */
+  releaseIfUnused(index: number): void {
+    if (this.refCount[index] === 0) this.free(index);
+  }
+
+  /** Number of live points. */
+  get liveCount(): number {
+    return this.size - this.freeTop;
+  }
+
+  isLive(index: number): boolean {
+    return index < this.size && this.refCount[index] > 0;
+  }
+
+  /** Coordinate `d` of point `index`. */
+  coord(index: number, d: number): number {
+    return this.values[index * this.dimensions + d];
+  }
+
+  equals(index: number, point: Float32Array): boolean {
+    const base = index * this.dimensions;
+    for (let d = 0; d < this.dimensions; d++) if (this.values[base + d] !== point[d]) return false;
+    return true;
+  }
+
+  /** Rebuilds a store from packed live points (used by the state mapper). */
+  static fromPacked(dimensions: number, packed: Float32Array, refCounts: Int32Array): PointStore {
+    const n = refCounts.length;
+    const store = new PointStore(dimensions, Math.max(256, n));
+    store.values.set(packed);
+    store.refCount.set(refCounts);
+    store.size = n;
+    return store;
+  }
+
+  private free(index: number): void {
+    this.freeList[this.freeTop++] = index;
+  }
+
+  private grow(): void {
+    const cap = this.capacity * 2;
+    const values = new Float32Array(cap * this.dimensions);
+    values.set(this.values);
+    const refCount = new Int32Array(cap);
+    refCount.set(this.refCount);
+    const freeList = new Int32Array(cap);
+    freeList.set(this.freeList);
+    this.values = values;
+    this.refCount = refCount;
+    this.freeList = freeList;
+    this.capacity = cap;
+  }
+}

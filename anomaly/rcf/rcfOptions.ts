@@ -1,0 +1,77 @@
+import { OptionReader } from "../options";
+import { MissingPolicy } from "../inputGuard";
+import { ThresholderOptions } from "../thresholder";
+import { DetectorOptions } from "../types";
+
+/**
+ * Options of the `rcf` detector. The first four carry the names of Kinesis Data Analytics'
+ * RANDOM_CUT_FOREST parameters so a KDA SQL user can migrate:
+ *
+ * | option        | KDA default | gridrail default | meaning                                             |
+ * |---------------|-------------|------------------|-----------------------------------------------------|
+ * | numberOfTrees | 100         | 100              | trees in the forest                                 |
+ * | subSampleSize | 256         | 256              | points each tree samples                            |
+ * | timeDecay     | 100000      | 2560             | horizon of the time-decayed sample, in points       |
+ * | shingleSize   | 1           | 1                | consecutive inputs joined into one point            |
+ *
+ * timeDecay: gridrail follows the open-source RCF library (10 x subSampleSize) rather than KDA: with
+ * 100000 the sample spreads over a day of 1 Hz data, reacts slowly to drift, and the saved state of a
+ * 5-input model outgrows a DynamoDB item. Pass timeDecay=100000 for KDA's behaviour.
+ */
+export const RCF_DEFAULTS = {
+  numberOfTrees: 100,
+  subSampleSize: 256,
+  timeDecay: 2560,
+  shingleSize: 1,
+  seed: 42,
+  zFactor: 3,
+  lowerThreshold: 1,
+  scoreHorizon: 2560,
+  missing: "error" as MissingPolicy,
+  updateOnAnomaly: true,
+  explain: "anomalies" as Explain,
+} as const;
+
+/** Which results get attribution and expected values (they cost about one more scoring pass). */
+export type Explain = "anomalies" | "all";
+
+export interface RcfOptions {
+  readonly dimensions: number;
+  readonly numberOfTrees: number;
+  readonly subSampleSize: number;
+  readonly timeDecay: number;
+  readonly shingleSize: number;
+  /** Points the forest holds before it scores (default subSampleSize / 4, as the RCF library). */
+  readonly outputAfter: number;
+  readonly seed: number;
+  readonly thresholder: ThresholderOptions;
+  readonly missing: MissingPolicy;
+  /** When false, points flagged as anomalies do not enter the model, so a long fault keeps scoring high. */
+  readonly updateOnAnomaly: boolean;
+  readonly explain: Explain;
+}
+
+export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
+  const r = new OptionReader("rcf", options);
+  const subSampleSize = r.number("subSampleSize", RCF_DEFAULTS.subSampleSize, { integer: true, min: 4, max: 4096 });
+  const out: RcfOptions = {
+    dimensions,
+    numberOfTrees: r.number("numberOfTrees", RCF_DEFAULTS.numberOfTrees, { integer: true, min: 1, max: 1000 }),
+    subSampleSize,
+    timeDecay: r.number("timeDecay", RCF_DEFAULTS.timeDecay, { min: 1 }),
+    shingleSize: r.number("shingleSize", RCF_DEFAULTS.shingleSize, { integer: true, min: 1, max: 64 }),
+    outputAfter: r.number("outputAfter", Math.max(1, Math.floor(subSampleSize / 4)), { integer: true, min: 1 }),
+    seed: r.number("seed", RCF_DEFAULTS.seed, { integer: true, min: 0, max: 0xffffffff }),
+    thresholder: {
+      zFactor: r.number("zFactor", RCF_DEFAULTS.zFactor, { min: 0.1 }),
+      lowerThreshold: r.number("lowerThreshold", RCF_DEFAULTS.lowerThreshold, { min: 0 }),
+      horizon: r.number("scoreHorizon", RCF_DEFAULTS.scoreHorizon, { min: 1 }),
+      minScores: r.number("minScores", 10, { integer: true, min: 1 }),
+    },
+    missing: r.choice("missing", RCF_DEFAULTS.missing, ["error", "impute"]),
+    updateOnAnomaly: r.boolean("updateOnAnomaly", RCF_DEFAULTS.updateOnAnomaly),
+    explain: r.choice("explain", RCF_DEFAULTS.explain, ["anomalies", "all"]),
+  };
+  r.done();
+  return out;
+}

@@ -1,0 +1,109 @@
+import { hashUniform } from "../random";
+
+/**
+ * Time-decayed weighted reservoir sample (Efraimidis-Spirakis with exponential weights, in log space as
+ * the Java RCF's CompactSampler): a point arriving at sequence s gets the priority
+ *   weight = log(-log(u)) - timeDecay * s,   u uniform in (0,1)
+ * and the sampler keeps the `capacity` smallest weights (a max-heap evicts the largest). Newer points have
+ * smaller weights, so the sample leans towards the recent past with horizon ~ 1 / timeDecay.
+ *
+ * u is a hash of (tree seed, s), so weights are re-derived from the sequence numbers on restore and the
+ * saved state holds only (point, sequence) pairs.
+ */
+export class Sampler {
+  readonly pointIndex: Int32Array;
+  readonly sequence: Float64Array;
+  readonly weight: Float64Array;
+  size = 0;
+  /** The entry evicted by the last accepted point (valid when `acceptPoint` returned true and size was full). */
+  evictedPoint = -1;
+  evictedSequence = -1;
+
+  constructor(
+    readonly capacity: number,
+    readonly timeDecay: number,
+    readonly seed: number,
+  ) {
+    this.pointIndex = new Int32Array(capacity);
+    this.sequence = new Float64Array(capacity);
+    this.weight = new Float64Array(capacity);
+  }
+
+  weightOf(sequence: number): number {
+    return Math.log(-Math.log(hashUniform(this.seed, sequence))) - this.timeDecay * sequence;
+  }
+
+  get isFull(): boolean {
+    return this.size === this.capacity;
+  }
+
+  /**
+   * Decides whether the point at `sequence` enters the sample. When it does and the sample is full, the
+   * entry with the largest weight leaves it (in evictedPoint / evictedSequence). Call `addPoint` after.
+   */
+  acceptPoint(sequence: number): boolean {
+    this.evictedPoint = -1;
+    if (this.size < this.capacity) return true;
+    const w = this.weightOf(sequence);
+    if (w >= this.weight[0]) return false;
+    this.evictedPoint = this.pointIndex[0];
+    this.evictedSequence = this.sequence[0];
+    // remove the root: move the last entry up and sift down
+    this.size--;
+    this.moveEntry(this.size, 0);
+    this.siftDown(0);
+    return true;
+  }
+
+  /** Adds an accepted point (the index the tree holds it under). */
+  addPoint(pointIndex: number, sequence: number): void {
+    let i = this.size++;
+    this.pointIndex[i] = pointIndex;
+    this.sequence[i] = sequence;
+    this.weight[i] = this.weightOf(sequence);
+    // sift up
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      if (this.weight[p] >= this.weight[i]) break;
+      this.swap(i, p);
+      i = p;
+    }
+  }
+
+  /** Restores entries (any order): weights are re-derived and the heap rebuilt. */
+  restore(points: ArrayLike<number>, sequences: ArrayLike<number>): void {
+    this.size = 0;
+    for (let i = 0; i < points.length; i++) this.addPoint(points[i], sequences[i]);
+  }
+
+  private siftDown(i: number): void {
+    const n = this.size;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= n) return;
+      const r = l + 1;
+      const c = r < n && this.weight[r] > this.weight[l] ? r : l;
+      if (this.weight[i] >= this.weight[c]) return;
+      this.swap(i, c);
+      i = c;
+    }
+  }
+
+  private moveEntry(from: number, to: number): void {
+    this.pointIndex[to] = this.pointIndex[from];
+    this.sequence[to] = this.sequence[from];
+    this.weight[to] = this.weight[from];
+  }
+
+  private swap(a: number, b: number): void {
+    const p = this.pointIndex[a];
+    this.pointIndex[a] = this.pointIndex[b];
+    this.pointIndex[b] = p;
+    const s = this.sequence[a];
+    this.sequence[a] = this.sequence[b];
+    this.sequence[b] = s;
+    const w = this.weight[a];
+    this.weight[a] = this.weight[b];
+    this.weight[b] = w;
+  }
+}

@@ -1,0 +1,156 @@
+import { ByteReader, ByteWriter, fromBase64, toBase64 } from "../binary";
+import { StateError } from "../errors";
+import { Random } from "../random";
+import { ForestConfig, RandomCutForest } from "./forest";
+import { PointStore } from "./pointStore";
+import { NIL, RandomCutTree } from "./tree";
+
+/**
+ * Serialises a forest outside the model (as the Java RCF's state mappers do).
+ * points (varints unless noted): count, then per live point its float32 coordinates and the age of the
+ * sequence number it was first sampled at.
+ * trees: per tree its random generator (4 x uint32), its sample size, then its nodes in preorder:
+ *   internal node: cutDim*4 + 0, then float32 cut value
+ *   leaf holding one copy sampled at the point's own sequence: point*4 + 1
+ *   any other leaf: point*4 + 3, mass, then per copy 0 (the point's own sequence) or 1 + age
+ * Sampler weights are re-derived from (seed, sequence) and boxes and masses from the points, so a
+ * restored forest continues the stream bit-for-bit. (The sampler's heap layout is rebuilt, which does
+ * not change which entry is evicted next: that is always the unique largest weight.)
+ */
+export interface ForestState {
+  readonly config: ForestConfig;
+  readonly updates: number;
+  readonly points: string;
+  readonly trees: string;
+}
+
+export function forestToState(forest: RandomCutForest): ForestState {
+  const { store, trees, samplers } = forest;
+  const dims = forest.dimensions;
+  const age = (seq: number): number => forest.updates - 1 - seq;
+  // a point's own sequence is the earliest one any sampler holds it at
+  const ownSeq = new Float64Array(store.size).fill(Infinity);
+  for (const s of samplers) {
+    for (let i = 0; i < s.size; i++) ownSeq[s.pointIndex[i]] = Math.min(ownSeq[s.pointIndex[i]], s.sequence[i]);
+  }
+  const map = new Int32Array(store.size).fill(-1);
+  const pw = new ByteWriter();
+  let live = 0;
+  for (let i = 0; i < store.size; i++) if (store.refCount[i] > 0) live++;
+  pw.varint(live);
+  for (let i = 0, k = 0; i < store.size; i++) {
+    if (store.refCount[i] <= 0) continue;
+    map[i] = k++;
+    for (let d = 0; d < dims; d++) pw.float32(store.coord(i, d));
+    pw.varint(age(ownSeq[i]));
+  }
+  const tw = new ByteWriter();
+  trees.forEach((tree, t) => {
+    for (const w of tree.random.getState()) tw.uint32(w);
+    const sampler = samplers[t];
+    tw.varint(sampler.size);
+    const copies = new Map<number, number[]>();
+    for (let i = 0; i < sampler.size; i++) {
+      const list = copies.get(sampler.pointIndex[i]) ?? [];
+      list.push(sampler.sequence[i]);
+      copies.set(sampler.pointIndex[i], list);
+    }
+    const stack = tree.root === NIL ? [] : [tree.root];
+    while (stack.length > 0) {
+      const ref = stack.pop()!;
+      if (ref >= 0) {
+        tw.varint(tree.cutDim[ref] * 4);
+        tw.float32(tree.cutValue[ref]);
+        stack.push(tree.right[ref], tree.left[ref]);
+        continue;
+      }
+      const p = tree.leafPoint[-ref - 1];
+      const seqs = copies.get(p)!.sort((a, b) => a - b);
+      if (seqs.length === 1 && seqs[0] === ownSeq[p]) {
+        tw.varint(map[p] * 4 + 1);
+      } else {
+        tw.varint(map[p] * 4 + 3);
+        tw.varint(seqs.length);
+        for (const q of seqs) tw.varint(q === ownSeq[p] ? 0 : 1 + age(q));
+      }
+    }
+  });
+  return { config: { ...forest.config }, updates: forest.updates, points: toBase64(pw.bytes()), trees: toBase64(tw.bytes()) };
+}
+
+export function forestFromState(state: ForestState): RandomCutForest {
+  try {
+    return restore(state);
+  } catch (e) {
+    if (e instanceof StateError) throw e;
+    throw new StateError(`cannot restore random cut forest: ${(e as Error).message}`);
+  }
+}
+
+function restore(state: ForestState): RandomCutForest {
+  const forest = new RandomCutForest(state.config);
+  const dims = forest.dimensions;
+  const seqOfAge = (a: number): number => state.updates - 1 - a;
+  forest.updates = state.updates;
+  const pr = new ByteReader(fromBase64(state.points));
+  const n = pr.varint();
+  const packed = new Float32Array(n * dims);
+  const ownSeq = new Float64Array(n);
+  for (let k = 0; k < n; k++) {
+    for (let d = 0; d < dims; d++) packed[k * dims + d] = pr.float32();
+    ownSeq[k] = seqOfAge(pr.varint());
+  }
+  if (!pr.done) throw new StateError("trailing bytes after the last point");
+  const refCounts = new Int32Array(n);
+  const store = PointStore.fromPacked(dims, packed, refCounts);
+  forest.replaceStore(store);
+  const tr = new ByteReader(fromBase64(state.trees));
+  for (let t = 0; t < forest.trees.length; t++) {
+    const rng = Random.fromState([tr.uint32(), tr.uint32(), tr.uint32(), tr.uint32()]);
+    const tree = new RandomCutTree(dims, state.config.sampleSize, store, rng);
+    const entries = tr.varint();
+    const points: number[] = [];
+    const seqs: number[] = [];
+    const readNode = (): number => {
+      const tag = tr.varint();
+      if (tag % 4 === 0) {
+        const node = tree.allocNode();
+        const dim = tag / 4;
+        if (dim >= dims) throw new StateError(`tree ${t}: cut dimension ${dim} out of range (${dims} dimensions)`);
+        tree.cutDim[node] = dim;
+        tree.cutValue[node] = tr.float32();
+        tree.left[node] = readNode();
+        tree.right[node] = readNode();
+        tree.mass[node] = tree.childMass(tree.left[node]) + tree.childMass(tree.right[node]);
+        tree.recomputeBox(node);
+        return node;
+      }
+      const p = Math.floor(tag / 4);
+      if (p >= n) throw new StateError(`tree ${t}: leaf point ${p} out of range (${n} points)`);
+      const ref = tree.newLeaf(p);
+      if (tag % 4 === 1) {
+        points.push(p);
+        seqs.push(ownSeq[p]);
+        return ref;
+      }
+      const mass = tr.varint();
+      tree.leafMass[-ref - 1] = mass;
+      for (let i = 0; i < mass; i++) {
+        const code = tr.varint();
+        points.push(p);
+        seqs.push(code === 0 ? ownSeq[p] : seqOfAge(code - 1));
+      }
+      return ref;
+    };
+    if (entries > 0) tree.root = readNode();
+    if (points.length !== entries) {
+      throw new StateError(`tree ${t}: holds ${points.length} sampled point(s) but its sampler ${entries}`);
+    }
+    for (const p of points) refCounts[p]++;
+    forest.trees[t] = tree;
+    forest.samplers[t].restore(points, seqs);
+  }
+  if (!tr.done) throw new StateError("trailing bytes after the last tree");
+  store.refCount.set(refCounts);
+  return forest;
+}

@@ -1,0 +1,331 @@
+import { Random } from "../random";
+import { PointStore } from "./pointStore";
+
+/** Sentinel for "no node" (empty tree / root's parent). */
+export const NIL = 0x7fffffff;
+
+/**
+ * One random cut tree in a flat, typed-array layout. Internal nodes have ids 0..capacity-2; a child
+ * reference < 0 is a leaf, leaf slot = -ref - 1. Bounding boxes are cached per internal node (float32,
+ * exact, never serialised: they are rebuilt from the points on restore).
+ *
+ * Cut convention: a point goes left when point[cutDim] <= cutValue.
+ */
+export class RandomCutTree {
+  readonly capacity: number;
+  root = NIL;
+  // internal nodes
+  readonly left: Int32Array;
+  readonly right: Int32Array;
+  readonly cutDim: Int32Array;
+  readonly cutValue: Float32Array;
+  readonly mass: Int32Array;
+  readonly boxMin: Float32Array;
+  readonly boxMax: Float32Array;
+  // leaves
+  readonly leafPoint: Int32Array;
+  readonly leafMass: Int32Array;
+  private readonly freeNodes: Int32Array;
+  private freeNodeTop: number;
+  private readonly freeLeaves: Int32Array;
+  private freeLeafTop: number;
+  /** Scratch: the internal nodes on the last descent, root first. */
+  readonly path: Int32Array;
+  pathLength = 0;
+
+  constructor(
+    readonly dimensions: number,
+    sampleSize: number,
+    readonly store: PointStore,
+    public random: Random,
+  ) {
+    this.capacity = sampleSize;
+    const n = Math.max(1, sampleSize - 1);
+    this.left = new Int32Array(n);
+    this.right = new Int32Array(n);
+    this.cutDim = new Int32Array(n);
+    this.cutValue = new Float32Array(n);
+    this.mass = new Int32Array(n);
+    this.boxMin = new Float32Array(n * dimensions);
+    this.boxMax = new Float32Array(n * dimensions);
+    this.leafPoint = new Int32Array(sampleSize);
+    this.leafMass = new Int32Array(sampleSize);
+    this.freeNodes = new Int32Array(n);
+    this.freeLeaves = new Int32Array(sampleSize);
+    for (let i = 0; i < n; i++) this.freeNodes[i] = n - 1 - i;
+    for (let i = 0; i < sampleSize; i++) this.freeLeaves[i] = sampleSize - 1 - i;
+    this.freeNodeTop = n;
+    this.freeLeafTop = sampleSize;
+    this.path = new Int32Array(sampleSize + 1);
+  }
+
+  /** Total number of points (with multiplicity) in the tree. */
+  get totalMass(): number {
+    const r = this.root;
+    if (r === NIL) return 0;
+    return r < 0 ? this.leafMass[-r - 1] : this.mass[r];
+  }
+
+  /** Walks from the root to the leaf `point` falls into; fills `path`; returns the leaf slot (or -1 if empty). */
+  descend(point: ArrayLike<number>): number {
+    let node = this.root;
+    let len = 0;
+    if (node === NIL) {
+      this.pathLength = 0;
+      return -1;
+    }
+    const path = this.path;
+    const cutDim = this.cutDim;
+    const cutValue = this.cutValue;
+    const left = this.left;
+    const right = this.right;
+    while (node >= 0) {
+      path[len++] = node;
+      node = point[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
+    }
+    this.pathLength = len;
+    return -node - 1;
+  }
+
+  /**
+   * Inserts a stored point. Returns the point index the tree now holds for it: the given one, or the
+   * index of an existing leaf with identical coordinates (whose mass grew instead).
+   */
+  insert(pointIndex: number): number {
+    const dims = this.dimensions;
+    const store = this.store;
+    const base = pointIndex * dims;
+    const pv = store.values;
+    if (this.root === NIL) {
+      this.root = this.newLeaf(pointIndex);
+      return pointIndex;
+    }
+    let node = this.root;
+    let parentNode = NIL;
+    for (;;) {
+      if (node < 0) {
+        const leaf = -node - 1;
+        const lp = this.leafPoint[leaf];
+        if (store.equals(lp, pv.subarray(base, base + dims))) {
+          this.leafMass[leaf]++;
+          return lp;
+        }
+        this.splitLeaf(leaf, pointIndex, parentNode);
+        return pointIndex;
+      }
+      // Draw a cut on the box grown to include the point; if it separates the point, insert here.
+      const b = node * dims;
+      let rangeSum = 0;
+      let outside = false;
+      for (let d = 0; d < dims; d++) {
+        const v = pv[base + d];
+        const mn = this.boxMin[b + d];
+        const mx = this.boxMax[b + d];
+        if (v < mn) {
+          rangeSum += mx - v;
+          outside = true;
+        } else if (v > mx) {
+          rangeSum += v - mn;
+          outside = true;
+        } else rangeSum += mx - mn;
+      }
+      if (outside) {
+        let r = this.random.nextDouble() * rangeSum;
+        let dim = -1;
+        let lastNonZero = 0;
+        for (let d = 0; d < dims; d++) {
+          const v = pv[base + d];
+          const lo = Math.min(v, this.boxMin[b + d]);
+          const range = Math.max(v, this.boxMax[b + d]) - lo;
+          if (range > 0) lastNonZero = d;
+          if (r < range) {
+            dim = d;
+            break;
+          }
+          r -= range;
+        }
+        if (dim < 0) {
+          dim = lastNonZero;
+          r = 0;
+        }
+        const v = pv[base + dim];
+        const mn = this.boxMin[b + dim];
+        const mx = this.boxMax[b + dim];
+        const cut = Math.fround(Math.min(v, mn) + r);
+        if ((v <= cut && cut < mn) || (v > cut && cut >= mx)) {
+          this.insertAbove(node, parentNode, pointIndex, dim, cut, v <= cut);
+          return pointIndex;
+        }
+      }
+      // No separation: the point joins this subtree.
+      for (let d = 0; d < dims; d++) {
+        const v = pv[base + d];
+        if (v < this.boxMin[b + d]) this.boxMin[b + d] = v;
+        if (v > this.boxMax[b + d]) this.boxMax[b + d] = v;
+      }
+      this.mass[node]++;
+      parentNode = node;
+      node = pv[base + this.cutDim[node]] <= this.cutValue[node] ? this.left[node] : this.right[node];
+    }
+  }
+
+  /** Removes one copy of a stored point; it must be in the tree. */
+  delete(pointIndex: number): void {
+    const dims = this.dimensions;
+    const base = pointIndex * dims;
+    const leaf = this.descend(this.store.values.subarray(base, base + dims));
+    if (leaf < 0 || this.leafPoint[leaf] !== pointIndex) {
+      throw new Error(`internal: point ${pointIndex} is not in the tree`);
+    }
+    const len = this.pathLength;
+    const path = this.path;
+    if (this.leafMass[leaf] > 1) {
+      this.leafMass[leaf]--;
+      for (let i = 0; i < len; i++) this.mass[path[i]]--;
+      return;
+    }
+    this.freeLeaf(leaf);
+    if (len === 0) {
+      this.root = NIL;
+      return;
+    }
+    const p = path[len - 1];
+    const sibling = this.left[p] === -leaf - 1 ? this.right[p] : this.left[p];
+    const grand = len >= 2 ? path[len - 2] : NIL;
+    this.replaceChild(grand, p, sibling);
+    this.freeNode(p);
+    let boxesChanged = true;
+    for (let i = len - 2; i >= 0; i--) {
+      const n = path[i];
+      this.mass[n]--;
+      if (boxesChanged) boxesChanged = this.recomputeBox(n);
+    }
+  }
+
+  /** Coordinates of the minimum corner of a node's box (leaf: its point). */
+  childMin(ref: number, d: number): number {
+    return ref < 0
+      ? this.store.values[this.leafPoint[-ref - 1] * this.dimensions + d]
+      : this.boxMin[ref * this.dimensions + d];
+  }
+
+  childMax(ref: number, d: number): number {
+    return ref < 0
+      ? this.store.values[this.leafPoint[-ref - 1] * this.dimensions + d]
+      : this.boxMax[ref * this.dimensions + d];
+  }
+
+  childMass(ref: number): number {
+    return ref < 0 ? this.leafMass[-ref - 1] : this.mass[ref];
+  }
+
+  /** Recomputes a node's box from its children; returns whether it changed. */
+  recomputeBox(node: number): boolean {
+    const dims = this.dimensions;
+    const b = node * dims;
+    const l = this.left[node];
+    const r = this.right[node];
+    let changed = false;
+    for (let d = 0; d < dims; d++) {
+      const mn = Math.min(this.childMin(l, d), this.childMin(r, d));
+      const mx = Math.max(this.childMax(l, d), this.childMax(r, d));
+      if (mn !== this.boxMin[b + d] || mx !== this.boxMax[b + d]) changed = true;
+      this.boxMin[b + d] = mn;
+      this.boxMax[b + d] = mx;
+    }
+    return changed;
+  }
+
+  /** Allocates an internal node (used by insertion and by the state mapper). */
+  allocNode(): number {
+    if (this.freeNodeTop === 0) throw new Error("internal: tree node capacity exceeded");
+    return this.freeNodes[--this.freeNodeTop];
+  }
+
+  newLeaf(pointIndex: number): number {
+    if (this.freeLeafTop === 0) throw new Error("internal: tree leaf capacity exceeded");
+    const leaf = this.freeLeaves[--this.freeLeafTop];
+    this.leafPoint[leaf] = pointIndex;
+    this.leafMass[leaf] = 1;
+    return -leaf - 1;
+  }
+
+  private splitLeaf(leaf: number, pointIndex: number, parentNode: number): void {
+    const dims = this.dimensions;
+    const pv = this.store.values;
+    const a = this.leafPoint[leaf] * dims;
+    const b = pointIndex * dims;
+    let rangeSum = 0;
+    for (let d = 0; d < dims; d++) rangeSum += Math.abs(pv[a + d] - pv[b + d]);
+    let r = this.random.nextDouble() * rangeSum;
+    let dim = -1;
+    let lastNonZero = 0;
+    for (let d = 0; d < dims; d++) {
+      const range = Math.abs(pv[a + d] - pv[b + d]);
+      if (range > 0) lastNonZero = d;
+      if (r < range) {
+        dim = d;
+        break;
+      }
+      r -= range;
+    }
+    if (dim < 0) {
+      dim = lastNonZero;
+      r = 0;
+    }
+    const lo = Math.min(pv[a + dim], pv[b + dim]);
+    const hi = Math.max(pv[a + dim], pv[b + dim]);
+    let cut = Math.fround(lo + r);
+    // float32 rounding may land on the upper value, which would not separate: fall back to the lower one
+    if (cut >= hi || cut < lo) cut = lo;
+    const v = pv[b + dim];
+    this.insertAbove(-leaf - 1, parentNode, pointIndex, dim, cut, v <= cut);
+  }
+
+  /** Puts a new internal node (cut dim/value) above `child`, with a new leaf for the point on one side. */
+  private insertAbove(
+    child: number,
+    parentNode: number,
+    pointIndex: number,
+    dim: number,
+    cut: number,
+    pointGoesLeft: boolean,
+  ): void {
+    const dims = this.dimensions;
+    const node = this.allocNode();
+    const leafRef = this.newLeaf(pointIndex);
+    this.cutDim[node] = dim;
+    this.cutValue[node] = cut;
+    this.left[node] = pointGoesLeft ? leafRef : child;
+    this.right[node] = pointGoesLeft ? child : leafRef;
+    this.mass[node] = this.childMass(child) + 1;
+    this.replaceChild(parentNode, child, node);
+    const b = node * dims;
+    const pb = pointIndex * dims;
+    const pv = this.store.values;
+    for (let d = 0; d < dims; d++) {
+      const v = pv[pb + d];
+      this.boxMin[b + d] = Math.min(v, this.childMin(child, d));
+      this.boxMax[b + d] = Math.max(v, this.childMax(child, d));
+    }
+  }
+
+  /** In `parentNode` (NIL: the root), replaces child reference `oldRef` by `newRef`. */
+  private replaceChild(parentNode: number, oldRef: number, newRef: number): void {
+    if (parentNode === NIL) {
+      this.root = newRef;
+    } else if (this.left[parentNode] === oldRef) {
+      this.left[parentNode] = newRef;
+    } else {
+      this.right[parentNode] = newRef;
+    }
+  }
+
+  private freeNode(node: number): void {
+    this.freeNodes[this.freeNodeTop++] = node;
+  }
+
+  private freeLeaf(leaf: number): void {
+    this.freeLeaves[this.freeLeafTop++] = leaf;
+  }
+}

@@ -1,0 +1,158 @@
+import { NIL, RandomCutTree } from "./tree";
+
+/**
+ * Queries that walk one tree, following the Java RCF's visitors: descend to the leaf the point would
+ * land in, then climb back to the root mixing in, at every node, the probability that a random cut of the
+ * node's box grown by the point would have isolated the point there. The score functions are the RCF
+ * defaults (CommonUtils in aws/random-cut-forest-by-aws):
+ *   seen:   1 / (depth + log2(mass + 1))    unseen: 1 / (depth + 1)
+ *   damp:   1 - leafMass / (2 * treeMass)   normaliser: score * log2(treeMass + 1)
+ * so an ordinary point scores about 1 and isolated points score higher.
+ */
+
+const LOG2 = Math.LN2;
+
+function scoreUnseen(depth: number): number {
+  return 1 / (depth + 1);
+}
+
+function scoreSeen(depth: number, mass: number): number {
+  return 1 / (depth + Math.log(mass + 1) / LOG2);
+}
+
+function damp(leafMass: number, treeMass: number): number {
+  return 1 - leafMass / (2 * treeMass);
+}
+
+function normalise(score: number, treeMass: number): number {
+  return (score * Math.log(treeMass + 1)) / LOG2;
+}
+
+/** The anomaly score of `point` in one tree (0 for an empty tree). */
+export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
+  const leaf = tree.descend(point);
+  if (leaf < 0) return 0;
+  const dims = tree.dimensions;
+  const treeMass = tree.totalMass;
+  const len = tree.pathLength;
+  const path = tree.path;
+  let score: number;
+  if (tree.store.equals(tree.leafPoint[leaf], point)) {
+    return normalise(damp(tree.leafMass[leaf], treeMass) * scoreSeen(len, tree.leafMass[leaf]), treeMass);
+  }
+  score = scoreUnseen(len);
+  const boxMin = tree.boxMin;
+  const boxMax = tree.boxMax;
+  for (let i = len - 1; i >= 0; i--) {
+    const b = path[i] * dims;
+    let gap = 0;
+    let newRange = 0;
+    for (let d = 0; d < dims; d++) {
+      const v = point[d];
+      const mn = boxMin[b + d];
+      const mx = boxMax[b + d];
+      if (v < mn) {
+        gap += mn - v;
+        newRange += mx - v;
+      } else if (v > mx) {
+        gap += v - mx;
+        newRange += v - mn;
+      } else newRange += mx - mn;
+    }
+    if (gap === 0) break; // inside this box, so inside every box above it: the score is final
+    const p = gap / newRange;
+    score = p * scoreUnseen(i) + (1 - p) * score;
+  }
+  return normalise(score, treeMass);
+}
+
+/**
+ * Adds this tree's attribution of the score to `high`/`low` (per point dimension): how much of the score
+ * comes from the point lying above / below what the tree has seen. high + low sums to the tree's score.
+ */
+export function attributeInTree(
+  tree: RandomCutTree,
+  point: Float32Array,
+  high: Float64Array,
+  low: Float64Array,
+  scratchHigh: Float64Array,
+  scratchLow: Float64Array,
+): void {
+  const leaf = tree.descend(point);
+  if (leaf < 0) return;
+  const dims = tree.dimensions;
+  const treeMass = tree.totalMass;
+  const len = tree.pathLength;
+  const pv = tree.store.values;
+  const lb = tree.leafPoint[leaf] * dims;
+  let gapSum = 0;
+  for (let d = 0; d < dims; d++) gapSum += Math.abs(point[d] - pv[lb + d]);
+  if (gapSum === 0) {
+    const s = damp(tree.leafMass[leaf], treeMass) * scoreSeen(len, tree.leafMass[leaf]);
+    const share = normalise(s, treeMass) / (2 * dims);
+    for (let d = 0; d < dims; d++) {
+      high[d] += share;
+      low[d] += share;
+    }
+    return;
+  }
+  const base = scoreUnseen(len);
+  for (let d = 0; d < dims; d++) {
+    const diff = point[d] - pv[lb + d];
+    scratchHigh[d] = diff > 0 ? (base * diff) / gapSum : 0;
+    scratchLow[d] = diff < 0 ? (-base * diff) / gapSum : 0;
+  }
+  for (let i = len - 1; i >= 0; i--) {
+    const b = tree.path[i] * dims;
+    let gap = 0;
+    let newRange = 0;
+    for (let d = 0; d < dims; d++) {
+      const v = point[d];
+      const mn = tree.boxMin[b + d];
+      const mx = tree.boxMax[b + d];
+      if (v < mn) {
+        gap += mn - v;
+        newRange += mx - v;
+      } else if (v > mx) {
+        gap += v - mx;
+        newRange += v - mn;
+      } else newRange += mx - mn;
+    }
+    if (gap === 0) break;
+    const p = gap / newRange;
+    const unseen = scoreUnseen(i);
+    for (let d = 0; d < dims; d++) {
+      const v = point[d];
+      const mn = tree.boxMin[b + d];
+      const mx = tree.boxMax[b + d];
+      scratchHigh[d] = (1 - p) * scratchHigh[d] + (v > mx ? ((v - mx) / newRange) * unseen : 0);
+      scratchLow[d] = (1 - p) * scratchLow[d] + (v < mn ? ((mn - v) / newRange) * unseen : 0);
+    }
+  }
+  const scale = Math.log(treeMass + 1) / LOG2;
+  for (let d = 0; d < dims; d++) {
+    high[d] += scratchHigh[d] * scale;
+    low[d] += scratchLow[d] * scale;
+  }
+}
+
+/**
+ * The stored point this tree offers as the completion of `point` when the dimensions flagged in
+ * `missing` are unknown: descend on the known dimensions and, at a cut on an unknown one, take the child
+ * holding more of the sample (the more typical completion). Returns the point index, or -1 if empty.
+ */
+export function imputeInTree(tree: RandomCutTree, point: ArrayLike<number>, missing: Uint8Array): number {
+  let node = tree.root;
+  if (node === NIL) return -1;
+  while (node >= 0) {
+    const d = tree.cutDim[node];
+    if (missing[d]) {
+      const l = tree.left[node];
+      const r = tree.right[node];
+      node = tree.childMass(l) >= tree.childMass(r) ? l : r;
+    } else {
+      node = point[d] <= tree.cutValue[node] ? tree.left[node] : tree.right[node];
+    }
+  }
+  return tree.leafPoint[-node - 1];
+}

@@ -1,0 +1,69 @@
+import { EnsembleDetector, EnsembleFactory } from "./detectors/ensembleDetector";
+import { EwmaDetector } from "./detectors/ewmaDetector";
+import { ZScoreDetector } from "./detectors/zscoreDetector";
+import { OptionError, StateError } from "./errors";
+import { RcfDetector } from "./rcf/rcfDetector";
+import { Detector, DetectorOptions, DetectorState } from "./types";
+
+/** How the registry makes and restores one kind of detector. */
+export interface DetectorKind {
+  readonly description: string;
+  create(dimensions: number, options: DetectorOptions): Detector;
+  fromState(state: DetectorState): Detector;
+}
+
+const kinds = new Map<string, DetectorKind>();
+
+/** Adds a detector kind (plugins call this); names are unique. */
+export function registerDetector(name: string, kind: DetectorKind): void {
+  if (kinds.has(name)) throw new OptionError(`detector ${name} is already registered`);
+  kinds.set(name, kind);
+}
+
+export function detectorNames(): string[] {
+  return [...kinds.keys()].sort();
+}
+
+export function describeDetectors(): { name: string; description: string }[] {
+  return detectorNames().map((name) => ({ name, description: kinds.get(name)!.description }));
+}
+
+/** Creates a detector by name for `dimensions` inputs; options are validated with exact errors. */
+export function createDetector(name: string, dimensions: number, options: DetectorOptions = {}): Detector {
+  const kind = kinds.get(name);
+  if (!kind) throw new OptionError(`unknown detector ${JSON.stringify(name)}; known: ${detectorNames().join(", ")}`);
+  if (!Number.isInteger(dimensions) || dimensions < 1) {
+    throw new OptionError(`dimensions must be an integer >= 1, got ${dimensions}`);
+  }
+  return kind.create(dimensions, options);
+}
+
+/** Restores any registered detector from its `toState()`. */
+export function restoreDetector(state: DetectorState): Detector {
+  const kind = state && typeof state === "object" ? kinds.get(state.detector) : undefined;
+  if (!kind) throw new StateError(`cannot restore: unknown detector ${JSON.stringify(state?.detector)}`);
+  return kind.fromState(state);
+}
+
+const factory: EnsembleFactory = { create: createDetector, restore: restoreDetector };
+
+registerDetector("rcf", {
+  description: "random cut forest (shingling, time decay, attribution); KDA RANDOM_CUT_FOREST option names",
+  create: (dims, o) => RcfDetector.create(dims, o),
+  fromState: (s) => RcfDetector.fromState(s),
+});
+registerDetector("zscore", {
+  description: "robust rolling z-score (median / MAD over a window)",
+  create: (dims, o) => ZScoreDetector.create(dims, o),
+  fromState: (s) => ZScoreDetector.fromState(s),
+});
+registerDetector("ewma", {
+  description: "exponentially weighted level with optional additive season",
+  create: (dims, o) => EwmaDetector.create(dims, o),
+  fromState: (s) => EwmaDetector.fromState(s),
+});
+registerDetector("ensemble", {
+  description: "combines other detectors (max, mean or vote)",
+  create: (dims, o) => EnsembleDetector.create(dims, o, factory),
+  fromState: (s) => EnsembleDetector.fromState(s, factory),
+});

@@ -1,0 +1,36 @@
+import { Attribution, DetectorResult } from "./types";
+
+/** The result during warm-up: nothing is claimed, the expected value is the input itself. */
+export function warmUpResult(values: readonly number[], imputed: number[]): DetectorResult {
+  return {
+    ready: false,
+    rawScore: 0,
+    score: 0,
+    anomaly: false,
+    grade: 0,
+    attribution: zeroAttribution(values.length),
+    expected: [...values],
+    imputed,
+  };
+}
+
+export function zeroAttribution(dims: number): Attribution {
+  return { high: new Array<number>(dims).fill(0), low: new Array<number>(dims).fill(0) };
+}
+
+/**
+ * Attribution from signed deviations: each dimension's share of `total` is proportional to |deviation|,
+ * on the high side when the value is above what was expected.
+ */
+export function attributionFromDeviations(deviations: readonly number[], total: number): Attribution {
+  const dims = deviations.length;
+  const out = zeroAttribution(dims);
+  const sum = deviations.reduce((s, d) => s + Math.abs(d), 0);
+  if (sum === 0 || !(total > 0)) return out;
+  for (let i = 0; i < dims; i++) {
+    const share = (Math.abs(deviations[i]) / sum) * total;
+    if (deviations[i] > 0) out.high[i] = share;
+    else if (deviations[i] < 0) out.low[i] = share;
+  }
+  return out;
+}

@@ -1,0 +1,54 @@
+/** The contract every detector implements, so the train Lambda, meter analysis and CLI can swap them. */
+
+/** One observation: a vector of numbers at a time (milliseconds since the epoch, or any increasing number). */
+export interface DataPoint {
+  readonly timestamp: number;
+  readonly values: ArrayLike<number>;
+}
+
+/** How much each input dimension pushed the score, split by direction (above / below what was expected). */
+export interface Attribution {
+  readonly high: number[];
+  readonly low: number[];
+}
+
+export interface DetectorResult {
+  /** False during warm-up: then score is 0 and anomaly is false. */
+  readonly ready: boolean;
+  /** The detector's own score (RCF: the forest's average anomaly score, ~1 for ordinary points). */
+  readonly rawScore: number;
+  /** In [0, 1], rising with anomalousness; 0.5 is the detector's decision boundary. */
+  readonly score: number;
+  /** The detector's decision. */
+  readonly anomaly: boolean;
+  /** How strongly it is an anomaly, in [0, 1]; 0 when not an anomaly. */
+  readonly grade: number;
+  /** Per input dimension; sums (high + low) to the raw score's excess for RCF, to |z| shares for others. */
+  readonly attribution: Attribution;
+  /** What the detector expected each input dimension to be at this point. */
+  readonly expected: number[];
+  /** Input dimensions whose value was missing (NaN) and replaced under the `impute` policy. */
+  readonly imputed: number[];
+}
+
+/** A detector's whole state, as plain JSON: restoring it continues the stream bit-for-bit. */
+export interface DetectorState {
+  readonly detector: string;
+  readonly version: number;
+  readonly [key: string]: unknown;
+}
+
+export interface Detector {
+  /** The registry name this detector was created under. */
+  readonly name: string;
+  /** Input vector length. */
+  readonly dimensions: number;
+  /** Number of points processed so far. */
+  readonly count: number;
+  /** Scores the point against what came before, then learns from it. */
+  process(point: DataPoint): DetectorResult;
+  toState(): DetectorState;
+}
+
+export type OptionValue = number | string | boolean;
+export type DetectorOptions = Readonly<Record<string, OptionValue | undefined>>;
