@@ -1,0 +1,4 @@
+// Placeholder until issue 5 lands: the infrastructure wires this handler, the behaviour is that issue's work.
+export async function handler(_event: unknown): Promise<never> {
+    throw new Error("not implemented: dailyAnalysis (issue 5)");
+}

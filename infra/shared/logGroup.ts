@@ -1,0 +1,19 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Deployment } from "./deployment";
+import { logGroupName } from "./naming";
+
+/** A log group named `/gridrail/<stack>/<path>` with the stack's retention, encrypted with `kmsKeyArn`. */
+export function createLogGroup(
+    name: string,
+    path: string,
+    kmsKeyArn: pulumi.Input<string>,
+    deployment: Deployment,
+    parent: pulumi.Resource,
+): aws.cloudwatch.LogGroup {
+    return new aws.cloudwatch.LogGroup(`${name}-logs`, {
+        name: logGroupName(deployment.stack, path),
+        retentionInDays: deployment.logRetentionDays,
+        kmsKeyId: kmsKeyArn,
+    }, { parent });
+}
