@@ -1,0 +1,21 @@
+import { topics } from "../shared/naming";
+
+/** Meter-ingestion settings; the component applies these unless an arg overrides them. */
+export const meterDefaults = {
+    /**
+     * The rule stamps each reading with its client id and UTC day; Firehose partitions on those two keys.
+     * topic(2) equals the client id because the device policy only lets a meter publish to its own topic.
+     */
+    readingsSql: `SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM '${topics.meterReadingsFilter}'`,
+    /** Lake key layout `{ClientID}/{YYYYMMDD}/<firehose object name with its timestamp>`. */
+    lakePrefix: "!{partitionKeyFromQuery:clientId}/!{partitionKeyFromQuery:day}/",
+    lakeErrorPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyyMMdd}/",
+    /** MB; 64 is the minimum Firehose accepts with dynamic partitioning. */
+    bufferingSizeMb: 64,
+    /** Seconds; readings are at most five minutes from MQTT to the lake. */
+    bufferingIntervalSeconds: 300,
+    /** 00:30 UTC: the previous day's partitions are complete by then (buffering <= 5 min). */
+    dailyAnalysisSchedule: "cron(30 0 * * ? *)",
+    parserTimeoutSeconds: 60,
+    analysisTimeoutSeconds: 900,
+} as const;

@@ -1,0 +1,76 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/awsContext";
+import { Deployment } from "../shared/deployment";
+import { meterDevicePolicy } from "../shared/iotPolicies";
+import { createKmsKey } from "../shared/kmsKey";
+import { createSecureBucket } from "../shared/secureBucket";
+import { logDeliveryStatements } from "../shared/policyDocuments";
+import { createDailyAnalysis } from "./dailyAnalysis";
+import { createRealtimeReadings } from "./realtimeReadings";
+import { createSupplierUploads } from "./supplierUploads";
+
+export interface MeterIngestionArgs {
+    /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
+    readonly deployment: Deployment;
+}
+
+/**
+ * Smart-meter ingestion: device policy, real-time readings into the lake, supplier CSV uploads, the daily
+ * analysis schedule and the reports bucket. Everything at rest is encrypted with the component's key.
+ */
+export class MeterIngestion extends pulumi.ComponentResource {
+    public readonly lakeBucketName: pulumi.Output<string>;
+    public readonly uploadBucketName: pulumi.Output<string>;
+    public readonly reportsBucketName: pulumi.Output<string>;
+    public readonly reportsBucketArn: pulumi.Output<string>;
+    public readonly dataKeyArn: pulumi.Output<string>;
+    public readonly meterPolicyName: pulumi.Output<string>;
+    public readonly deliveryStreamName: pulumi.Output<string>;
+
+    constructor(name: string, args: MeterIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gridrail:meter:MeterIngestion", name, {}, opts);
+        const { deployment } = args;
+        const ctx = awsContext(this);
+        // s3: the upload bucket notifies an encrypted queue; logs: encrypted log groups.
+        const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"] }, ctx, deployment, this);
+
+        const accessLogs = createSecureBucket(`${name}-access-logs`, {
+            purpose: "server access logs of the meter buckets",
+            extraStatements: (arn) => pulumi.all([arn, ctx.accountId]).apply(([bucketArn, accountId]) =>
+                logDeliveryStatements({ bucketArn, accountId })),
+        }, deployment, this);
+        const bucket = (suffix: string, purpose: string) => createSecureBucket(`${name}-${suffix}`, {
+            purpose, kmsKeyArn: key.arn, accessLogBucket: accessLogs.name,
+        }, deployment, this);
+        const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
+        const uploads = bucket("uploads", "supplier uploads {YYYYMMDD}/{ClientID}.csv");
+        const reports = bucket("reports", "daily analysis reports");
+
+        const policy = new aws.iot.Policy(`${name}-device-policy`, {
+            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId]).apply(([partition, region, accountId]) =>
+                JSON.stringify(meterDevicePolicy({ partition, region, accountId }))),
+        }, { parent: this });
+
+        const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
+        createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
+        createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
+
+        this.lakeBucketName = lake.name;
+        this.uploadBucketName = uploads.name;
+        this.reportsBucketName = reports.name;
+        this.reportsBucketArn = reports.arn;
+        this.dataKeyArn = key.arn;
+        this.meterPolicyName = policy.name;
+        this.deliveryStreamName = realtime.deliveryStream.name;
+        this.registerOutputs({
+            lakeBucketName: this.lakeBucketName,
+            uploadBucketName: this.uploadBucketName,
+            reportsBucketName: this.reportsBucketName,
+            reportsBucketArn: this.reportsBucketArn,
+            dataKeyArn: this.dataKeyArn,
+            meterPolicyName: this.meterPolicyName,
+            deliveryStreamName: this.deliveryStreamName,
+        });
+    }
+}

@@ -1,0 +1,73 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createFunctionAlarms, createQueueDepthAlarm } from "../shared/alarms";
+import { AwsContext } from "../shared/awsContext";
+import { Deployment } from "../shared/deployment";
+import { createBundledFunction } from "../shared/lambdaFunction";
+import { allow, kmsStatement, policyDocument } from "../shared/policyDocuments";
+import { createQueueWithDlq } from "../shared/queue";
+import { SecureBucket } from "../shared/secureBucket";
+import { meterDefaults } from "./defaults";
+
+export interface SupplierUploadsArgs {
+    readonly uploads: SecureBucket;
+    readonly lake: SecureBucket;
+    readonly kmsKeyArn: pulumi.Output<string>;
+    readonly ctx: AwsContext;
+    readonly deployment: Deployment;
+}
+
+/**
+ * Supplier CSVs `{YYYYMMDD}/{ClientID}.csv` → S3 event → SQS (DLQ after 5 receives) → parser Lambda → lake.
+ * The queue decouples S3's at-least-once notifications from the parser and makes failures replayable.
+ */
+export function createSupplierUploads(name: string, args: SupplierUploadsArgs, parent: pulumi.Resource) {
+    const { uploads, lake, kmsKeyArn, ctx, deployment } = args;
+    const { queue, dlq } = createQueueWithDlq(name, {
+        kmsKeyArn,
+        visibilityTimeoutSeconds: 6 * meterDefaults.parserTimeoutSeconds,
+    }, parent);
+
+    const queuePolicy = new aws.sqs.QueuePolicy(`${name}-queue-policy`, {
+        queueUrl: queue.url,
+        policy: pulumi.all([queue.arn, uploads.arn, ctx.accountId]).apply(([queueArn, bucketArn, accountId]) => JSON.stringify(policyDocument([{
+            Sid: "SupplierBucketNotifies",
+            Effect: "Allow",
+            Principal: { Service: "s3.amazonaws.com" },
+            Action: "sqs:SendMessage",
+            Resource: queueArn,
+            Condition: { ArnEquals: { "aws:SourceArn": bucketArn }, StringEquals: { "aws:SourceAccount": accountId } },
+        }]))),
+    }, { parent });
+
+    new aws.s3.BucketNotification(`${name}-notification`, {
+        bucket: uploads.bucket.id,
+        queues: [{ queueArn: queue.arn, events: ["s3:ObjectCreated:*"], filterSuffix: ".csv" }],
+    }, { parent, dependsOn: [queuePolicy] });
+
+    const parser = createBundledFunction(`${name}-parser`, {
+        source: "supplierParser",
+        description: "Parses supplier CSV uploads into the lake",
+        kmsKeyArn,
+        timeout: meterDefaults.parserTimeoutSeconds,
+        environment: { LAKE_BUCKET: lake.name },
+        statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
+            allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
+            allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),
+            allow("WriteLake", ["s3:PutObject"], `${lakeArn}/*`),
+            kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+        ]),
+    }, deployment, parent);
+
+    new aws.lambda.EventSourceMapping(`${name}-parser-esm`, {
+        eventSourceArn: queue.arn,
+        functionName: parser.fn.arn,
+        batchSize: 10,
+        functionResponseTypes: ["ReportBatchItemFailures"],
+        scalingConfig: { maximumConcurrency: 5 },
+    }, { parent });
+
+    createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, parent);
+    createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, parent);
+    return { queue, dlq, parser };
+}

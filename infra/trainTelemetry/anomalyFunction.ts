@@ -1,0 +1,56 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+import { handler as trainAnomalyHandler } from "../../functions/trainAnomaly/handler";
+import { lambdaDefaults } from "../shared/defaults";
+import { Deployment } from "../shared/deployment";
+import { createFunctionScaffold, FunctionScaffold } from "../shared/lambdaFunction";
+import { Statement } from "../shared/policyDocuments";
+import { awsSdkExcludes } from "./codePaths";
+import { trainDefaults } from "./defaults";
+
+export interface AnomalyFunctionArgs {
+    readonly kmsKeyArn: pulumi.Input<string>;
+    readonly statements: pulumi.Input<pulumi.Input<Statement>[]>;
+    readonly environment: Record<string, pulumi.Input<string>>;
+}
+
+export interface AnomalyFunction extends FunctionScaffold {
+    readonly fn: aws.lambda.CallbackFunction<unknown, unknown>;
+}
+
+function packageJson(): { dependencies?: Record<string, string> } {
+    return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
+}
+
+/** Options for the serialized archive; exported so the serialization test uses exactly these. */
+export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
+    return { extraExcludePackages: awsSdkExcludes(packageJson()) };
+}
+
+/**
+ * The anomaly Lambda as an inline `CallbackFunction`: Pulumi serializes the callback (and the handler module it
+ * captures, by value) into `__index.js`. It gets its own least-privilege role; the CallbackFunction default
+ * role would attach nine *FullAccess managed policies.
+ */
+export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, deployment: Deployment, parent: pulumi.Resource): AnomalyFunction {
+    const scaffold = createFunctionScaffold(name, {
+        description: "Scores train telemetry for anomalies", kmsKeyArn: args.kmsKeyArn, statements: args.statements,
+    }, deployment, parent);
+    const fn = new aws.lambda.CallbackFunction<unknown, unknown>(`${name}-fn`, {
+        description: "Scores train telemetry for anomalies (Kinesis consumer)",
+        callback: async (event: unknown) => trainAnomalyHandler(event),
+        codePathOptions: anomalyCodePathOptions(),
+        role: scaffold.role,
+        runtime: lambdaDefaults.runtime,
+        architectures: [...lambdaDefaults.architectures],
+        memorySize: trainDefaults.memorySize,
+        timeout: trainDefaults.timeoutSeconds,
+        tracingConfig: { mode: lambdaDefaults.tracingMode },
+        loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
+        kmsKeyArn: args.kmsKeyArn,
+        environment: { variables: args.environment },
+    }, { parent, dependsOn: [scaffold.policy, scaffold.logGroup] });
+    return { ...scaffold, fn };
+}
