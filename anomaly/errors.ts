@@ -9,9 +9,13 @@ export class AnomalyError extends Error {
 
 /** A data point the detector refused: wrong dimension, NaN/Infinity, time going backwards. */
 export class InputError extends AnomalyError {
-  constructor(message: string) {
+  /** The input dimension at fault, when one is. */
+  readonly dimension?: number;
+
+  constructor(message: string, dimension?: number) {
     super(message);
     this.name = "InputError";
+    this.dimension = dimension;
   }
 }
 

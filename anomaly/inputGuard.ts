@@ -1,4 +1,5 @@
-import { InputError, OptionError } from "./errors";
+import { InputError } from "./errors";
+import { OptionReader } from "./options";
 
 /**
  * Checks every point before a model sees it, so bad input never corrupts a model.
@@ -7,10 +8,27 @@ import { InputError, OptionError } from "./errors";
  * - `error` (default): NaN, Infinity or a non-number in any dimension throws an InputError; the model is untouched.
  * - `impute`: a NaN/missing value is replaced by the last accepted value of that dimension (0 before any)
  *   and reported in `imputed`; Infinity is still an error (it is a broken sensor, not a gap).
- * Always errors: wrong vector length, a non-finite timestamp, a timestamp earlier than the previous one
- * (equal timestamps are accepted: many feeds repeat a second).
+ * Option `outOfOrder`:
+ * - `error` (default): a timestamp earlier than the previous point's throws an InputError.
+ * - `accept`: the point is processed in arrival order (real feeds have clock steps: NAB's
+ *   machine_temperature file goes back 55 minutes at line 10151); timestamps only label points.
+ * Equal timestamps are always accepted (many feeds repeat a second). Always errors: wrong vector
+ * length, a non-finite timestamp.
  */
 export type MissingPolicy = "error" | "impute";
+export type OutOfOrderPolicy = "error" | "accept";
+
+export interface InputPolicy {
+  readonly missing: MissingPolicy;
+  readonly outOfOrder: OutOfOrderPolicy;
+}
+
+export function readInputPolicy(r: OptionReader): InputPolicy {
+  return {
+    missing: r.choice<MissingPolicy>("missing", "error", ["error", "impute"]),
+    outOfOrder: r.choice<OutOfOrderPolicy>("outOfOrder", "error", ["error", "accept"]),
+  };
+}
 
 export interface GuardState {
   readonly lastTimestamp: number | null;
@@ -23,12 +41,9 @@ export class InputGuard {
 
   constructor(
     readonly dimensions: number,
-    readonly missing: MissingPolicy,
+    readonly policy: InputPolicy,
     state?: GuardState,
   ) {
-    if (missing !== "error" && missing !== "impute") {
-      throw new OptionError(`option missing must be "error" or "impute", got ${JSON.stringify(missing)}`);
-    }
     this.lastValues = state ? [...state.lastValues] : new Array<number>(dimensions).fill(0);
     this.lastTimestamp = state ? state.lastTimestamp : null;
   }
@@ -38,9 +53,9 @@ export class InputGuard {
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
       throw new InputError(`timestamp must be a finite number, got ${String(timestamp)}`);
     }
-    if (this.lastTimestamp !== null && timestamp < this.lastTimestamp) {
+    if (this.lastTimestamp !== null && timestamp < this.lastTimestamp && this.policy.outOfOrder === "error") {
       throw new InputError(
-        `timestamp ${timestamp} is earlier than the previous point's ${this.lastTimestamp}: points must arrive in time order`,
+        `timestamp ${timestamp} is earlier than the previous point's ${this.lastTimestamp}: points must arrive in time order (or set option outOfOrder=accept)`,
       );
     }
     if (values == null || values.length !== this.dimensions) {
@@ -54,11 +69,11 @@ export class InputGuard {
       const v = values[i];
       if (typeof v === "number" && Number.isFinite(v)) {
         out[i] = v;
-      } else if (this.missing === "impute" && (v === undefined || v === null || Number.isNaN(v))) {
+      } else if (this.policy.missing === "impute" && (v === undefined || v === null || Number.isNaN(v))) {
         out[i] = this.lastValues[i];
         imputed.push(i);
       } else {
-        throw new InputError(`values[${i}] is ${String(v)} at timestamp ${timestamp}: expected a finite number`);
+        throw new InputError(`values[${i}] is ${String(v)} at timestamp ${timestamp}: expected a finite number`, i);
       }
     }
     return { values: out, imputed };
@@ -66,7 +81,7 @@ export class InputGuard {
 
   /** Records an accepted point (call only after the model took it). */
   accept(timestamp: number, values: readonly number[]): void {
-    this.lastTimestamp = timestamp;
+    this.lastTimestamp = this.lastTimestamp === null ? timestamp : Math.max(this.lastTimestamp, timestamp);
     for (let i = 0; i < this.dimensions; i++) this.lastValues[i] = values[i];
   }
 

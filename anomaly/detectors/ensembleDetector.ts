@@ -1,5 +1,5 @@
 import { OptionError, StateError } from "../errors";
-import { GuardState, InputGuard, MissingPolicy } from "../inputGuard";
+import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
 
@@ -8,7 +8,7 @@ import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, Op
  * "rcf,zscore"), `combine` = max (default: the most alarmed member speaks) | mean (average of the
  * normalised scores) | vote (anomaly when most members agree). A member's own options are passed with
  * its name as prefix: `rcf.numberOfTrees=50`. The explanation (attribution, expected) comes from the
- * member with the highest score. The ensemble checks input itself (option `missing`, as every detector)
+ * member with the highest score. The ensemble checks input itself (options `missing`, `outOfOrder`, as every detector)
  * and hands members clean values, so a bad point is refused before any member learns from it.
  */
 export type Combine = "max" | "mean" | "vote";
@@ -21,7 +21,8 @@ export interface EnsembleFactory {
 interface EnsembleState extends DetectorState {
   readonly combine: Combine;
   readonly members: DetectorState[];
-  readonly missing: MissingPolicy;
+  /** Bad-input policies (options `missing`, `outOfOrder`): see InputGuard. */
+  readonly input: InputPolicy;
   readonly guard: GuardState;
 }
 
@@ -33,12 +34,12 @@ export class EnsembleDetector implements Detector {
   constructor(
     readonly members: Detector[],
     readonly combine: Combine,
-    readonly missing: MissingPolicy,
+    readonly input: InputPolicy,
     guard?: GuardState,
   ) {
     if (members.length === 0) throw new OptionError("option members must name at least one detector, got none");
     this.dimensions = members[0].dimensions;
-    this.guard = new InputGuard(this.dimensions, missing, guard);
+    this.guard = new InputGuard(this.dimensions, input, guard);
   }
 
   get count(): number {
@@ -58,13 +59,15 @@ export class EnsembleDetector implements Detector {
     const r = new OptionReader("ensemble", own);
     const names = r.string("members", "rcf,zscore").split(",").map((s) => s.trim()).filter(Boolean);
     const combine = r.choice<Combine>("combine", "max", ["max", "mean", "vote"]);
-    const missing = r.choice<MissingPolicy>("missing", "error", ["error", "impute"]);
+    const input = readInputPolicy(r);
     r.done();
     for (const prefix of perMember.keys()) {
       if (!names.includes(prefix)) throw new OptionError(`option prefix ${prefix}. names no member; members: ${names.join(", ")}`);
     }
     if (names.includes("ensemble")) throw new OptionError("option members cannot include ensemble itself");
-    return new EnsembleDetector(names.map((n) => factory.create(n, dimensions, perMember.get(n) ?? {})), combine, missing);
+    // the ensemble has checked time order already; members see the points it passes in that order
+    const memberOptions = (n: string): DetectorOptions => ({ outOfOrder: "accept", ...perMember.get(n) });
+    return new EnsembleDetector(names.map((n) => factory.create(n, dimensions, memberOptions(n))), combine, input);
   }
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {
@@ -72,7 +75,7 @@ export class EnsembleDetector implements Detector {
       throw new StateError(`expected an ensemble state of version 1, got ${state.detector} version ${state.version}`);
     }
     const s = state as EnsembleState;
-    return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.missing, s.guard);
+    return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.input, s.guard);
   }
 
   process(point: DataPoint): DetectorResult {
@@ -112,7 +115,7 @@ export class EnsembleDetector implements Detector {
       detector: "ensemble",
       version: 1,
       combine: this.combine,
-      missing: this.missing,
+      input: this.input,
       guard: this.guard.getState(),
       members: this.members.map((m) => m.toState()),
     };

@@ -1,5 +1,5 @@
 import { StateError } from "../errors";
-import { GuardState, InputGuard, MissingPolicy } from "../inputGuard";
+import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { attributionFromDeviations, warmUpResult } from "../result";
 import { Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
@@ -23,7 +23,8 @@ export interface EwmaOptions {
   /** Points before scoring (default max(30, 2 * period)). */
   readonly minPoints: number;
   readonly thresholder: ThresholderOptions;
-  readonly missing: MissingPolicy;
+  /** Bad-input policies (options `missing`, `outOfOrder`): see InputGuard. */
+  readonly input: InputPolicy;
 }
 
 interface EwmaModel {
@@ -60,7 +61,7 @@ export class EwmaDetector implements Detector {
           variance: new Array<number>(dims).fill(0),
           season: Array.from({ length: dims }, () => new Array<number>(options.period).fill(0)),
         };
-    this.guard = new InputGuard(dims, options.missing, state?.guard);
+    this.guard = new InputGuard(dims, options.input, state?.guard);
     this.thresholder = new Thresholder(options.thresholder, state?.thresholder);
     this.count = state?.count ?? 0;
   }
@@ -80,8 +81,11 @@ export class EwmaDetector implements Detector {
         zFactor: r.number("zFactor", 3, { min: 0.1 }),
         horizon: r.number("scoreHorizon", 1000, { min: 1 }),
         minScores: 1,
+        smoothing: r.number("smoothing", 1, { integer: true, min: 1, max: 1000 }),
+        peakDecay: r.number("peakDecay", 0, { min: 0, max: 0.999999 }),
+        peakAfter: r.number("peakAfter", 0, { integer: true, min: 0 }),
       },
-      missing: r.choice("missing", "error", ["error", "impute"] as const),
+      input: readInputPolicy(r),
     };
     r.done();
     return new EwmaDetector(o);

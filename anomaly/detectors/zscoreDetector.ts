@@ -1,5 +1,5 @@
 import { StateError } from "../errors";
-import { GuardState, InputGuard, MissingPolicy } from "../inputGuard";
+import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { attributionFromDeviations, warmUpResult } from "../result";
 import { Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
@@ -18,7 +18,8 @@ export interface ZScoreOptions {
   /** Points needed before scoring (default window / 2). */
   readonly minPoints: number;
   readonly thresholder: ThresholderOptions;
-  readonly missing: MissingPolicy;
+  /** Bad-input policies (options `missing`, `outOfOrder`): see InputGuard. */
+  readonly input: InputPolicy;
 }
 
 interface ZScoreState extends DetectorState {
@@ -45,7 +46,7 @@ export class ZScoreDetector implements Detector {
   ) {
     this.dimensions = options.dimensions;
     this.windows = Array.from({ length: options.dimensions }, (_, d) => new SortedWindow(options.window, state?.windows[d]));
-    this.guard = new InputGuard(options.dimensions, options.missing, state?.guard);
+    this.guard = new InputGuard(options.dimensions, options.input, state?.guard);
     this.thresholder = new Thresholder(options.thresholder, state?.thresholder);
     this.count = state?.count ?? 0;
   }
@@ -62,8 +63,11 @@ export class ZScoreDetector implements Detector {
         zFactor: r.number("zFactor", 3, { min: 0.1 }),
         horizon: r.number("scoreHorizon", 1000, { min: 1 }),
         minScores: 1,
+        smoothing: r.number("smoothing", 1, { integer: true, min: 1, max: 1000 }),
+        peakDecay: r.number("peakDecay", 0, { min: 0, max: 0.999999 }),
+        peakAfter: r.number("peakAfter", 0, { integer: true, min: 0 }),
       },
-      missing: r.choice("missing", "error", ["error", "impute"] as const),
+      input: readInputPolicy(r),
     };
     r.done();
     return new ZScoreDetector(o);

@@ -5,6 +5,7 @@ import { Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
 import { RcfOptions, readRcfOptions } from "./rcfOptions";
+import { Preprocessor, PreprocessorState } from "./preprocessor";
 import { ForestState, forestFromState, forestToState } from "./stateMapper";
 
 export const RCF_STATE_VERSION = 1;
@@ -18,6 +19,7 @@ interface RcfState extends DetectorState {
   readonly shingleFill: number;
   readonly shinglePos: number;
   readonly guard: GuardState;
+  readonly preprocessor: PreprocessorState;
   readonly thresholder: ThresholderState;
   readonly forest: ForestState;
 }
@@ -31,10 +33,13 @@ export class RcfDetector implements Detector {
   readonly dimensions: number;
   count = 0;
   private readonly guard: InputGuard;
+  private readonly preprocessor: Preprocessor;
   private readonly thresholder: Thresholder;
+  /** Features per shingle block: inputs plus calendar features. */
+  private readonly block: number;
   private forest: RandomCutForest;
-  /** Ring of the last shingleSize input vectors. */
-  private readonly shingle: number[];
+  /** Ring of the last shingleSize feature vectors. */
+  private readonly shingle: Float64Array;
   private shingleFill = 0;
   private shinglePos = 0;
   private readonly point: Float32Array;
@@ -45,10 +50,13 @@ export class RcfDetector implements Detector {
   ) {
     const { dimensions, shingleSize } = options;
     this.dimensions = dimensions;
-    this.guard = new InputGuard(dimensions, options.missing, restoreFrom?.guard);
+    this.guard = new InputGuard(dimensions, options.input, restoreFrom?.guard);
+    this.preprocessor = new Preprocessor(dimensions, options.normalize, options.calendar, options.timeDecay, restoreFrom?.preprocessor);
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
-    this.shingle = restoreFrom ? [...restoreFrom.shingle] : new Array<number>(dimensions * shingleSize).fill(0);
-    this.point = new Float32Array(dimensions * shingleSize);
+    this.block = this.preprocessor.featureDimensions;
+    this.shingle = new Float64Array(this.block * shingleSize);
+    if (restoreFrom) this.shingle.set(restoreFrom.shingle);
+    this.point = new Float32Array(this.block * shingleSize);
     if (restoreFrom) {
       this.forest = forestFromState(restoreFrom.forest);
       this.count = restoreFrom.count;
@@ -56,7 +64,7 @@ export class RcfDetector implements Detector {
       this.shinglePos = restoreFrom.shinglePos;
     } else {
       this.forest = new RandomCutForest({
-        dimensions: dimensions * shingleSize,
+        dimensions: this.block * shingleSize,
         numberOfTrees: options.numberOfTrees,
         sampleSize: options.subSampleSize,
         lambda: 1 / options.timeDecay,
@@ -80,8 +88,10 @@ export class RcfDetector implements Detector {
   process(input: DataPoint): DetectorResult {
     const { values, imputed } = this.guard.check(input.timestamp, input.values);
     const dims = this.dimensions;
+    const block = this.block;
     const s = this.options.shingleSize;
-    for (let j = 0; j < dims; j++) this.shingle[this.shinglePos * dims + j] = values[j];
+    this.preprocessor.transform(input.timestamp, values, this.shingle, this.shinglePos * block);
+    this.preprocessor.update(values);
     this.shinglePos = (this.shinglePos + 1) % s;
     this.shingleFill = Math.min(s, this.shingleFill + 1);
     this.count++;
@@ -91,8 +101,8 @@ export class RcfDetector implements Detector {
     }
     // oldest block first: the ring position now points at the oldest
     for (let k = 0; k < s; k++) {
-      const block = (this.shinglePos + k) % s;
-      for (let j = 0; j < dims; j++) this.point[k * dims + j] = this.shingle[block * dims + j];
+      const b = (this.shinglePos + k) % s;
+      for (let j = 0; j < block; j++) this.point[k * block + j] = this.shingle[b * block + j];
     }
     let result: DetectorResult;
     if (this.forest.updates >= this.options.outputAfter) {
@@ -118,36 +128,38 @@ export class RcfDetector implements Detector {
     return result;
   }
 
-  /** Attribution of the whole shingle, folded onto the input dimensions. */
+  /** Attribution of the whole shingle folded onto the inputs (calendar features are context, not causes). */
   private fold({ high, low }: ShingleAttribution): Attribution {
     const dims = this.dimensions;
     const out: Attribution = { high: new Array<number>(dims).fill(0), low: new Array<number>(dims).fill(0) };
     for (let i = 0; i < high.length; i++) {
-      out.high[i % dims] += high[i];
-      out.low[i % dims] += low[i];
+      const j = i % this.block;
+      if (j >= dims) continue;
+      out.high[j] += high[i];
+      out.low[j] += low[i];
     }
     return out;
   }
 
   /**
-   * With shingles, the forest's completion of the newest input given the previous ones (a forecast);
-   * without, the completion of the dimensions that drove the score given the others.
+   * With shingles, the forest's completion of the newest input given the previous ones and the calendar
+   * (a forecast); without, the completion of the inputs that drove the score given the others.
    */
   private expected(values: readonly number[], { high, low }: ShingleAttribution): number[] {
     const dims = this.dimensions;
     const s = this.options.shingleSize;
-    let missing: number[];
-    if (s > 1) {
-      missing = Array.from({ length: dims }, (_, j) => (s - 1) * dims + j);
-    } else if (dims === 1) {
-      missing = [0];
+    const newest = (s - 1) * this.block;
+    let inputs: number[];
+    if (s > 1 || dims === 1) {
+      inputs = Array.from({ length: dims }, (_, j) => j);
     } else {
-      const total = high.reduce((a, h, i) => a + h + low[i], 0);
-      missing = Array.from({ length: dims }, (_, j) => j).filter((j) => high[j] + low[j] >= total / dims);
+      const share = (j: number): number => high[j] + low[j];
+      const total = Array.from({ length: dims }, (_, j) => share(j)).reduce((a, b) => a + b, 0);
+      inputs = Array.from({ length: dims }, (_, j) => j).filter((j) => share(j) >= total / dims);
     }
-    const completed = this.forest.impute(this.point, missing);
+    const completed = this.forest.impute(this.point, inputs.map((j) => newest + j));
     const out = [...values];
-    for (const m of missing) out[m % dims] = completed[m];
+    for (const j of inputs) out[j] = this.preprocessor.inverse(j, completed[newest + j]);
     return out;
   }
 
@@ -157,10 +169,11 @@ export class RcfDetector implements Detector {
       version: RCF_STATE_VERSION,
       options: this.options,
       count: this.count,
-      shingle: [...this.shingle],
+      shingle: Array.from(this.shingle),
       shingleFill: this.shingleFill,
       shinglePos: this.shinglePos,
       guard: this.guard.getState(),
+      preprocessor: this.preprocessor.getState(),
       thresholder: this.thresholder.getState(),
       forest: forestToState(this.forest),
     };

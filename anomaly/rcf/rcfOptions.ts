@@ -1,5 +1,6 @@
 import { OptionReader } from "../options";
-import { MissingPolicy } from "../inputGuard";
+import { Calendar } from "./preprocessor";
+import { InputPolicy, readInputPolicy } from "../inputGuard";
 import { ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
 
@@ -27,8 +28,11 @@ export const RCF_DEFAULTS = {
   zFactor: 3,
   lowerThreshold: 1,
   scoreHorizon: 2560,
-  missing: "error" as MissingPolicy,
+  smoothing: 1,
+  peakDecay: 0.999,
   updateOnAnomaly: true,
+  normalize: true,
+  calendar: "day" as Calendar,
   explain: "anomalies" as Explain,
 } as const;
 
@@ -45,10 +49,15 @@ export interface RcfOptions {
   readonly outputAfter: number;
   readonly seed: number;
   readonly thresholder: ThresholderOptions;
-  readonly missing: MissingPolicy;
+  /** Bad-input policies (options `missing`, `outOfOrder`): see InputGuard. */
+  readonly input: InputPolicy;
   /** When false, points flagged as anomalies do not enter the model, so a long fault keeps scoring high. */
   readonly updateOnAnomaly: boolean;
   readonly explain: Explain;
+  /** Standardise each input by its discounted mean and deviation (see Preprocessor). */
+  readonly normalize: boolean;
+  /** Calendar context features appended to the inputs: none, day, week (see Preprocessor). */
+  readonly calendar: Calendar;
 }
 
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
@@ -67,10 +76,15 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
       lowerThreshold: r.number("lowerThreshold", RCF_DEFAULTS.lowerThreshold, { min: 0 }),
       horizon: r.number("scoreHorizon", RCF_DEFAULTS.scoreHorizon, { min: 1 }),
       minScores: r.number("minScores", 10, { integer: true, min: 1 }),
+      smoothing: r.number("smoothing", RCF_DEFAULTS.smoothing, { integer: true, min: 1, max: 1000 }),
+      peakDecay: r.number("peakDecay", RCF_DEFAULTS.peakDecay, { min: 0, max: 0.999999 }),
+      peakAfter: r.number("peakAfter", subSampleSize, { integer: true, min: 0 }),
     },
-    missing: r.choice("missing", RCF_DEFAULTS.missing, ["error", "impute"]),
+    input: readInputPolicy(r),
     updateOnAnomaly: r.boolean("updateOnAnomaly", RCF_DEFAULTS.updateOnAnomaly),
     explain: r.choice("explain", RCF_DEFAULTS.explain, ["anomalies", "all"]),
+    normalize: r.boolean("normalize", RCF_DEFAULTS.normalize),
+    calendar: r.choice<Calendar>("calendar", RCF_DEFAULTS.calendar, ["none", "day", "week"]),
   };
   r.done();
   return out;

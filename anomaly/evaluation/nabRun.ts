@@ -1,0 +1,86 @@
+import { readFileSync, existsSync } from "fs";
+import { join } from "path";
+import { InputError } from "../errors";
+import { parseTimestamp } from "../io/csvSeries";
+import { runSeries } from "../io/runSeries";
+import { DetectorOptions } from "../types";
+import { LabelledSeries, PROFILES, scoreCorpus, scoreDecisions } from "./nabScore";
+
+export interface NabFileResult {
+  readonly file: string;
+  readonly rows: number;
+  readonly windows: number;
+  readonly detections: number;
+}
+
+export interface NabReport {
+  readonly benchmark: "NAB";
+  readonly detector: string;
+  readonly options: DetectorOptions;
+  readonly files: number;
+  readonly rows: number;
+  readonly windows: number;
+  /** Normalised score per profile at the corpus-optimal threshold. */
+  readonly scores: Record<string, number>;
+  readonly thresholds: Record<string, number>;
+  /** Normalised score per profile with the detector's own anomaly decisions. */
+  readonly decisionScores: Record<string, number>;
+  readonly perFile: NabFileResult[];
+}
+
+/** Runs a detector over a NAB-layout folder (data/<category>/*.csv + labels/combined_windows.json). */
+export async function evaluateNab(
+  dir: string,
+  detector: string,
+  options: DetectorOptions,
+  progress: (message: string) => void = () => {},
+): Promise<NabReport> {
+  const labelsFile = join(dir, "labels", "combined_windows.json");
+  if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (expected a NAB layout: data/<category>/*.csv, labels/combined_windows.json)`);
+  const labels = JSON.parse(readFileSync(labelsFile, "utf8")) as Record<string, [string, string][]>;
+  const names = Object.keys(labels).filter((k) => existsSync(join(dir, "data", k))).sort();
+  if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
+  const corpus: LabelledSeries[] = [];
+  const decisions: boolean[][] = [];
+  const perFile: NabFileResult[] = [];
+  for (const [k, name] of names.entries()) {
+    const timestamps: number[] = [];
+    const scores: number[] = [];
+    const flags: boolean[] = [];
+    await runSeries({ file: join(dir, "data", name) }, detector, options, ({ row, result }) => {
+      timestamps.push(row.timestamp);
+      scores.push(result.score);
+      flags.push(result.anomaly);
+    });
+    const windows = labels[name].map(([a, b]) => [parseTimestamp(a), parseTimestamp(b)] as const);
+    corpus.push({ name, timestamps, scores, windows });
+    decisions.push(flags);
+    perFile.push({ file: name, rows: timestamps.length, windows: windows.length, detections: flags.filter(Boolean).length });
+    progress(`[${k + 1}/${names.length}] ${name}: ${timestamps.length} rows, ${flags.filter(Boolean).length} flagged`);
+  }
+  const scores: Record<string, number> = {};
+  const thresholds: Record<string, number> = {};
+  const decisionScores: Record<string, number> = {};
+  for (const profile of Object.keys(PROFILES)) {
+    const s = scoreCorpus(corpus, profile);
+    scores[profile] = round(s.normalised);
+    thresholds[profile] = s.threshold;
+    decisionScores[profile] = round(scoreDecisions(corpus, decisions, profile));
+  }
+  return {
+    benchmark: "NAB",
+    detector,
+    options,
+    files: corpus.length,
+    rows: corpus.reduce((s, c) => s + c.timestamps.length, 0),
+    windows: corpus.reduce((s, c) => s + c.windows.length, 0),
+    scores,
+    thresholds,
+    decisionScores,
+    perFile,
+  };
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100;
+}

@@ -1,0 +1,174 @@
+/**
+ * The Numenta Anomaly Benchmark v1.1 scoring (numenta/NAB, nab/sweeper.py), re-implemented:
+ * - each labelled window rewards its earliest detection by a scaled sigmoid of its position in the
+ *   window (1 at the start, ~0 at the end); later detections in the same window count nothing;
+ * - a detection outside windows costs fpWeight, less when it closely follows a window;
+ * - a window with no detection costs fnWeight;
+ * - the first 15% of each file (at most 750 rows) is probationary and not scored;
+ * - one threshold per profile is chosen to maximise the total over the corpus, and the total is
+ *   normalised so that the null detector scores 0 and the perfect one 100.
+ */
+
+export interface Profile {
+  readonly tp: number;
+  readonly fp: number;
+  readonly fn: number;
+}
+
+/** NAB's config/profiles.json. */
+export const PROFILES: Readonly<Record<string, Profile>> = {
+  standard: { tp: 1.0, fp: 0.11, fn: 1.0 },
+  reward_low_FP_rate: { tp: 1.0, fp: 0.22, fn: 1.0 },
+  reward_low_FN_rate: { tp: 1.0, fp: 0.11, fn: 2.0 },
+};
+
+export interface LabelledSeries {
+  readonly name: string;
+  /** Epoch ms per row. */
+  readonly timestamps: readonly number[];
+  /** Anomaly score per row, in [0, 1]. */
+  readonly scores: readonly number[];
+  /** Inclusive [start, end] epoch ms of each window. */
+  readonly windows: readonly (readonly [number, number])[];
+}
+
+export function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+export function scaledSigmoid(relativePosition: number): number {
+  return relativePosition >= 3 ? -1 : 2 * sigmoid(-5 * relativePosition) - 1;
+}
+
+export function probationaryLength(rows: number, fraction = 0.15): number {
+  return Math.min(Math.floor(fraction * rows), fraction * 5000);
+}
+
+/** Per row: the window it belongs to (global id), -1 outside windows, -2 probationary. */
+interface SweepPoint {
+  readonly score: number;
+  readonly weighted: number;
+  readonly window: number;
+}
+
+/** NAB's calcSweepScore for one series: the score each row would earn as a detection. */
+export function sweepPoints(series: LabelledSeries, profile: Profile, windowIdBase: number): SweepPoint[] {
+  const { timestamps, scores } = series;
+  const maxTP = scaledSigmoid(-1);
+  const probation = probationaryLength(timestamps.length);
+  const spans = series.windows.map(([start, end]) => {
+    const l = timestamps.findIndex((t) => t >= start);
+    let r = -1;
+    for (let i = timestamps.length - 1; i >= 0; i--) {
+      if (timestamps[i] <= end) {
+        r = i;
+        break;
+      }
+    }
+    if (l < 0 || r < l) throw new Error(`${series.name}: window ${new Date(start).toISOString()} .. ${new Date(end).toISOString()} holds no row`);
+    return [l, r] as const;
+  });
+  const out: SweepPoint[] = [];
+  let w = 0;
+  let inWindow = -1;
+  let prevRight = -1;
+  let prevWidth = 0;
+  for (let i = 0; i < timestamps.length; i++) {
+    if (w < spans.length && i === spans[w][0]) inWindow = w++;
+    let weighted: number;
+    if (inWindow >= 0) {
+      const [l, r] = spans[inWindow];
+      const width = r - l + 1;
+      weighted = (scaledSigmoid(-(r - i + 1) / width) * profile.tp) / maxTP;
+    } else if (prevRight < 0) {
+      weighted = -1 * profile.fp;
+    } else {
+      weighted = scaledSigmoid(Math.abs(prevRight - i) / (prevWidth - 1)) * profile.fp;
+    }
+    const window = i < probation ? -2 : inWindow >= 0 ? windowIdBase + inWindow : -1;
+    out.push({ score: scores[i], weighted, window });
+    if (inWindow >= 0 && i === spans[inWindow][1]) {
+      prevRight = i;
+      prevWidth = spans[inWindow][1] - spans[inWindow][0] + 1;
+      inWindow = -1;
+    }
+  }
+  return out;
+}
+
+export interface ThresholdScore {
+  readonly threshold: number;
+  readonly score: number;
+}
+
+/** NAB's calcScoreByThreshold: the raw total at every distinct threshold (detection: score >= threshold). */
+export function scoresByThreshold(points: readonly SweepPoint[], windowCount: number, profile: Profile): ThresholdScore[] {
+  const sorted = [...points].sort((a, b) => b.score - a.score);
+  const best = new Map<number, number>();
+  let fp = 0;
+  let fn = -profile.fn * windowCount;
+  let tp = 0;
+  const out: ThresholdScore[] = [{ threshold: Infinity, score: fn }];
+  for (let i = 0; i < sorted.length; i++) {
+    const p = sorted[i];
+    if (p.window >= 0) {
+      const prev = best.get(p.window);
+      if (prev === undefined) {
+        fn += profile.fn;
+        best.set(p.window, p.weighted);
+        tp += p.weighted;
+      } else if (p.weighted > prev) {
+        best.set(p.window, p.weighted);
+        tp += p.weighted - prev;
+      }
+    } else if (p.window === -1) {
+      fp += p.weighted;
+    }
+    if (i === sorted.length - 1 || sorted[i + 1].score !== p.score) out.push({ threshold: p.score, score: tp + fp + fn });
+  }
+  return out;
+}
+
+export interface CorpusScore {
+  readonly profile: string;
+  readonly threshold: number;
+  readonly raw: number;
+  /** 0 = null detector, 100 = perfect. */
+  readonly normalised: number;
+}
+
+/** Optimises one threshold over the whole corpus for a profile and normalises the best total. */
+export function scoreCorpus(corpus: readonly LabelledSeries[], profileName: string): CorpusScore {
+  const profile = PROFILES[profileName];
+  if (!profile) throw new Error(`unknown NAB profile ${profileName}; known: ${Object.keys(PROFILES).join(", ")}`);
+  const all: SweepPoint[] = [];
+  let windows = 0;
+  for (const series of corpus) {
+    for (const p of sweepPoints(series, profile, windows)) all.push(p);
+    windows += series.windows.length;
+  }
+  const best = scoresByThreshold(all, windows, profile).reduce((a, b) => (b.score > a.score ? b : a));
+  const nullScore = -profile.fn * windows;
+  const perfect = profile.tp * windows;
+  return {
+    profile: profileName,
+    threshold: best.threshold,
+    raw: best.score,
+    normalised: (100 * (best.score - nullScore)) / (perfect - nullScore),
+  };
+}
+
+/** The normalised score when the detections are given (the detector's own decisions), no threshold search. */
+export function scoreDecisions(corpus: readonly LabelledSeries[], decisions: readonly (readonly boolean[])[], profileName: string): number {
+  const asScores = corpus.map((s, i) => ({ ...s, scores: decisions[i].map((d) => (d ? 1 : 0)) }));
+  const profile = PROFILES[profileName];
+  const all: SweepPoint[] = [];
+  let windows = 0;
+  asScores.forEach((series) => {
+    for (const p of sweepPoints(series, profile, windows)) all.push(p);
+    windows += series.windows.length;
+  });
+  const atOne = scoresByThreshold(all, windows, profile).find((t) => t.threshold === 1);
+  const raw = atOne ? atOne.score : -profile.fn * windows;
+  return (100 * (raw + profile.fn * windows)) / (profile.tp * windows + profile.fn * windows);
+}

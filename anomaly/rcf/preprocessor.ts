@@ -1,0 +1,89 @@
+/**
+ * Turns raw inputs into the features the forest sees (as the Java RCF's ThresholdedRandomCutForest
+ * transforms do), and back:
+ * - normalize: each input is standardised by a time-discounted mean and deviation (horizon = the forest's
+ *   timeDecay), so inputs on wildly different scales (volts and g's) get a fair share of the random cuts;
+ * - calendar: "day" appends the time of day as a point on a circle (sin, cos), "week" also the day of the
+ *   week, so a value that is ordinary for the day but not for the hour (a flat afternoon, a missing
+ *   morning peak) stands out. Timestamps are read as epoch milliseconds, UTC.
+ */
+export type Calendar = "none" | "day" | "week";
+
+export interface PreprocessorState {
+  readonly count: number;
+  readonly mean: number[];
+  readonly variance: number[];
+}
+
+const DAY_MS = 86_400_000;
+const WEEK_MS = 7 * DAY_MS;
+
+export function calendarDimensions(calendar: Calendar): number {
+  return calendar === "none" ? 0 : calendar === "day" ? 2 : 4;
+}
+
+export class Preprocessor {
+  private count: number;
+  private readonly mean: number[];
+  private readonly variance: number[];
+
+  constructor(
+    readonly dimensions: number,
+    readonly normalize: boolean,
+    readonly calendar: Calendar,
+    readonly horizon: number,
+    state?: PreprocessorState,
+  ) {
+    this.count = state?.count ?? 0;
+    this.mean = state ? [...state.mean] : new Array<number>(dimensions).fill(0);
+    this.variance = state ? [...state.variance] : new Array<number>(dimensions).fill(0);
+  }
+
+  get featureDimensions(): number {
+    return this.dimensions + calendarDimensions(this.calendar);
+  }
+
+  /** Features for one point, with the statistics as they were before it. */
+  transform(timestamp: number, values: readonly number[], out: Float64Array, offset: number): void {
+    const d = this.dimensions;
+    for (let j = 0; j < d; j++) {
+      out[offset + j] = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
+    }
+    if (this.calendar !== "none") {
+      const day = (2 * Math.PI * (((timestamp % DAY_MS) + DAY_MS) % DAY_MS)) / DAY_MS;
+      out[offset + d] = Math.sin(day);
+      out[offset + d + 1] = Math.cos(day);
+      if (this.calendar === "week") {
+        const week = (2 * Math.PI * (((timestamp % WEEK_MS) + WEEK_MS) % WEEK_MS)) / WEEK_MS;
+        out[offset + d + 2] = Math.sin(week);
+        out[offset + d + 3] = Math.cos(week);
+      }
+    }
+  }
+
+  /** Maps a feature value of input `j` back to input units. */
+  inverse(j: number, feature: number): number {
+    return this.normalize ? feature * this.scale(j) + this.mean[j] : feature;
+  }
+
+  /** Learns from a point after it was scored. */
+  update(values: readonly number[]): void {
+    if (!this.normalize) return;
+    this.count++;
+    const alpha = Math.max(1 / this.count, 1 / this.horizon);
+    for (let j = 0; j < this.dimensions; j++) {
+      const delta = values[j] - this.mean[j];
+      this.mean[j] += alpha * delta;
+      this.variance[j] = (1 - alpha) * (this.variance[j] + alpha * delta * delta);
+    }
+  }
+
+  getState(): PreprocessorState {
+    return { count: this.count, mean: [...this.mean], variance: [...this.variance] };
+  }
+
+  private scale(j: number): number {
+    // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
+    return Math.max(Math.sqrt(this.variance[j]), 1e-3 * Math.abs(this.mean[j]), 1e-9);
+  }
+}
