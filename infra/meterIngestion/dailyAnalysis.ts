@@ -1,12 +1,10 @@
-import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createFunctionAlarms, createQueueDepthAlarm } from "../shared/alarms";
+import { createFunctionAlarms } from "../shared/alarms";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
-import { createDlq } from "../shared/queue";
-import { createServiceRole, grant } from "../shared/role";
+import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 
@@ -34,33 +32,13 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
             kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
         ]),
     }, deployment, parent);
-
-    const dlq = createDlq(`${name}-schedule`, kmsKeyArn, parent);
-    const schedulerRole = createServiceRole(`${name}-scheduler`, {
-        service: "scheduler.amazonaws.com", sourceAccount: ctx.accountId, description: "Scheduler invokes the daily analysis",
-    }, parent);
-    const schedulerPolicy = grant(`${name}-scheduler`, schedulerRole, pulumi.all([analysis.fn.arn, dlq.arn, kmsKeyArn]).apply(([fnArn, dlqArn, keyArn]) => [
-        allow("InvokeAnalysis", ["lambda:InvokeFunction"], fnArn),
-        allow("DeadLetter", ["sqs:SendMessage"], dlqArn),
-        kmsStatement("EncryptDeadLetters", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-    ]), parent);
-
-    const schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
+    const schedule = createScheduledInvocation(name, {
         description: "Hands the previous day's meter data to the analysis",
-        scheduleExpression: meterDefaults.dailyAnalysisSchedule,
-        scheduleExpressionTimezone: "UTC",
-        flexibleTimeWindow: { mode: "OFF" },
-        kmsKeyArn,
-        target: {
-            arn: analysis.fn.arn,
-            roleArn: schedulerRole.arn,
-            input: JSON.stringify({ scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" }),
-            retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
-            deadLetterConfig: { arn: dlq.arn },
-        },
-    }, { parent, dependsOn: [schedulerPolicy] });
-
+        expression: meterDefaults.dailyAnalysisSchedule,
+        functionArn: analysis.fn.arn,
+        input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" },
+        kmsKeyArn, ctx, deployment,
+    }, parent);
     createFunctionAlarms(name, analysis.fn.name, deployment, parent);
-    createQueueDepthAlarm(`${name}-schedule`, dlq.name, deployment, parent);
     return { analysis, schedule };
 }

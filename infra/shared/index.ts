@@ -13,3 +13,5 @@ export * from "./queue";
 export * from "./role";
 export * from "./secureBucket";
 export * from "./streamConsumer";
+export * from "./schedule";
+export * from "./iotPolicies";

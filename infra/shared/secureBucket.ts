@@ -71,6 +71,8 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
             bucket: bucket.id,
             targetBucket: args.accessLogBucket,
             targetPrefix: `access/${name}/`,
+            // Date-partitioned keys (.../YYYY/MM/DD/...) let Athena project partitions instead of listing.
+            targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
         }, opts);
     }
     new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {

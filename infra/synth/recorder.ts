@@ -83,7 +83,7 @@ export async function synthesize(
             }
             if (!args.custom) return { id: "", state: {} };
             const result = mockResource(args.type, args.name, args.inputs, regionOf(args.provider));
-            if (urn) outputsByUrn.set(urn, result.state);
+            if (urn) outputsByUrn.set(urn, { ...result.state, id: result.id });
             return result;
         },
         call(args) {

@@ -1,0 +1,41 @@
+/** Customer-API defaults: the Cognito password policy, token lifetimes and the route table. */
+
+export const passwordPolicyDefaults = {
+    minimumLength: 12,
+    requireLowercase: true,
+    requireUppercase: true,
+    requireNumbers: true,
+    requireSymbols: true,
+    temporaryPasswordValidityDays: 3,
+} as const;
+
+export const tokenDefaults = {
+    accessTokenMinutes: 60,
+    idTokenMinutes: 60,
+    refreshTokenDays: 30,
+} as const;
+
+export type RouteTarget = "profileApi" | "reportUrl";
+
+/** Every route requires the Lambda authorizer; there is no anonymous route. */
+export const ROUTES: readonly { readonly routeKey: string; readonly target: RouteTarget }[] = [
+    { routeKey: "GET /profile", target: "profileApi" },
+    { routeKey: "PUT /profile", target: "profileApi" },
+    { routeKey: "GET /reports/{day}/url", target: "reportUrl" },
+];
+
+/** Seconds a presigned report URL stays valid. */
+export const REPORT_URL_TTL_SECONDS = 300;
+
+/** Access-log line: JSON with the fields needed to trace a request and its authorizer decision. */
+export const ACCESS_LOG_FORMAT = JSON.stringify({
+    requestId: "$context.requestId",
+    ip: "$context.identity.sourceIp",
+    requestTime: "$context.requestTime",
+    routeKey: "$context.routeKey",
+    status: "$context.status",
+    responseLength: "$context.responseLength",
+    integrationError: "$context.integrationErrorMessage",
+    authorizerError: "$context.authorizer.error",
+    principal: "$context.authorizer.principalId",
+});

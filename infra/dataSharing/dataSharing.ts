@@ -1,0 +1,123 @@
+import * as pulumi from "@pulumi/pulumi";
+import { awsContext } from "../shared/awsContext";
+import { Deployment } from "../shared/deployment";
+import { createKmsKey } from "../shared/kmsKey";
+import { identifier } from "../shared/naming";
+import { corporateAccessStatement, logDeliveryStatements } from "../shared/policyDocuments";
+import { createServiceRole } from "../shared/role";
+import { createSecureBucket } from "../shared/secureBucket";
+import { createCatalog } from "./catalog";
+import { createDelivery } from "./delivery";
+import { createNetwork } from "./network";
+import { createReplication } from "./replication";
+import { createUsage } from "./usage";
+import { createWarehouse } from "./warehouse";
+
+export interface DataSharingArgs {
+    /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
+    readonly deployment: Deployment;
+    /** Corporate CIDRs that may read the raw bucket. Required, non-empty. */
+    readonly corporateCidrs: readonly string[];
+    /** CIDR of the private VPC hosting Redshift. Required. */
+    readonly vpcCidr: string;
+    /** Redshift sizing and port. Required. */
+    readonly redshift: { readonly nodeType: string; readonly nodeCount: number; readonly port: number; readonly snapshotRetentionDays: number };
+    /** Athena per-query scan cutoff in MB. Required. */
+    readonly athenaBytesScannedCutoffMb: number;
+    /** Days before raw objects move to Glacier Flexible Retrieval. Required. */
+    readonly glacierTransitionDays: number;
+    /** Replica region; unset means no replication. Default unset. */
+    readonly replicaRegion?: string;
+    /** Default tags for the replica-region provider. Default `{}`. */
+    readonly defaultTags?: Readonly<Record<string, string>>;
+}
+
+/**
+ * Data sharing for data scientists: IoT → Firehose → raw S3 (corporate network only), Glue + Athena,
+ * Redshift with its loader, usage trail and summary, Glacier lifecycle and (prod) cross-region replication.
+ */
+export class DataSharing extends pulumi.ComponentResource {
+    public readonly rawBucketName: pulumi.Output<string>;
+    public readonly athenaWorkgroupName: pulumi.Output<string>;
+    public readonly glueDatabaseName: pulumi.Output<string>;
+    public readonly redshiftClusterIdentifier: pulumi.Output<string>;
+    public readonly deliveryStreamName: pulumi.Output<string>;
+    public readonly replicaBucketName: pulumi.Output<string | undefined>;
+
+    constructor(name: string, args: DataSharingArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("gridrail:sharing:DataSharing", name, {}, opts);
+        const { deployment } = args;
+        const ctx = awsContext(this);
+        const key = createKmsKey(name, { purpose: "shared-data", services: ["cloudtrail", "logs"] }, ctx, deployment, this);
+        const trailName = identifier(["gridrail", deployment.stack, "shared-data-access"]);
+        const trailArn = pulumi.interpolate`arn:${ctx.partition}:cloudtrail:${ctx.region}:${ctx.accountId}:trail/${trailName}`;
+
+        const logs = createSecureBucket(`${name}-logs`, {
+            purpose: "server access logs and CloudTrail data events of the shared data",
+            extraStatements: (arn) => pulumi.all([arn, ctx.accountId, trailArn]).apply(([bucketArn, accountId, trail]) =>
+                logDeliveryStatements({ bucketArn, accountId, trailArn: trail })),
+        }, deployment, this);
+
+        const network = createNetwork(`${name}-net`, { vpcCidr: args.vpcCidr, redshiftPort: args.redshift.port, ctx }, this);
+        const firehoseRole = createServiceRole(`${name}-firehose`, {
+            service: "firehose.amazonaws.com", sourceAccount: ctx.accountId, description: "Firehose delivers shared data",
+        }, this);
+        const replicationRole = args.replicaRegion === undefined ? undefined : createServiceRole(`${name}-replication`, {
+            service: "s3.amazonaws.com", sourceAccount: ctx.accountId, description: "S3 replicates shared data to the replica region",
+        }, this);
+        const servicePrincipals = [firehoseRole.arn, ...(replicationRole ? [replicationRole.arn] : [])];
+
+        const raw = createSecureBucket(`${name}-raw`, {
+            purpose: "raw shared data for data scientists",
+            kmsKeyArn: key.arn,
+            accessLogBucket: logs.name,
+            lifecycleRules: [{
+                id: "to-glacier",
+                status: "Enabled",
+                filter: { prefix: "readings/" },
+                transitions: [{ days: args.glacierTransitionDays, storageClass: "GLACIER" }],
+            }],
+            extraStatements: (arn) => pulumi.all([arn, network.s3Endpoint.id, ...servicePrincipals]).apply(([bucketArn, vpcEndpointId, ...principals]) => [
+                corporateAccessStatement({ bucketArn, cidrs: args.corporateCidrs, vpcEndpointId, servicePrincipalArns: principals }),
+            ]),
+        }, deployment, this);
+        const backup = createSecureBucket(`${name}-source-backup`, {
+            purpose: "Firehose source-record backup", kmsKeyArn: key.arn, accessLogBucket: logs.name,
+        }, deployment, this);
+        const results = createSecureBucket(`${name}-results`, {
+            purpose: "Athena results and usage summaries", kmsKeyArn: key.arn, accessLogBucket: logs.name,
+        }, deployment, this);
+
+        const delivery = createDelivery(`${name}-share`, { raw, backup, firehoseRole, kmsKeyArn: key.arn, ctx, deployment }, this);
+        const catalog = createCatalog(`${name}-catalog`, {
+            rawBucketName: raw.name, logBucketName: logs.name, rawAccessLogPrefix: `access/${name}-raw/`,
+            resultsBucketName: results.name, kmsKeyArn: key.arn, bytesScannedCutoffMb: args.athenaBytesScannedCutoffMb, ctx, deployment,
+        }, this);
+        const warehouse = createWarehouse(`${name}-warehouse`, {
+            raw, subnetIds: network.subnets.map((s) => s.id), securityGroupId: network.redshiftSg.id, kmsKeyArn: key.arn,
+            ...args.redshift, ctx, deployment,
+        }, this);
+        createUsage(`${name}-usage`, {
+            raw, logs, results, trailName, trailArn, workgroup: catalog.workgroup, database: catalog.database, kmsKeyArn: key.arn, ctx, deployment,
+        }, this);
+        const replication = replicationRole === undefined || args.replicaRegion === undefined ? undefined : createReplication(`${name}-dr`, {
+            source: raw, sourceKeyArn: key.arn, role: replicationRole, replicaRegion: args.replicaRegion,
+            defaultTags: args.defaultTags ?? {}, ctx, deployment,
+        }, this);
+
+        this.rawBucketName = raw.name;
+        this.athenaWorkgroupName = catalog.workgroup.name;
+        this.glueDatabaseName = catalog.database.name;
+        this.redshiftClusterIdentifier = warehouse.cluster.clusterIdentifier;
+        this.deliveryStreamName = delivery.deliveryStream.name;
+        this.replicaBucketName = replication ? replication.replica.name : pulumi.output(undefined);
+        this.registerOutputs({
+            rawBucketName: this.rawBucketName,
+            athenaWorkgroupName: this.athenaWorkgroupName,
+            glueDatabaseName: this.glueDatabaseName,
+            redshiftClusterIdentifier: this.redshiftClusterIdentifier,
+            deliveryStreamName: this.deliveryStreamName,
+            replicaBucketName: this.replicaBucketName,
+        });
+    }
+}

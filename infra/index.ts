@@ -1,0 +1,22 @@
+// Composition root of the Pulumi program (Pulumi.yaml `main: infra/`): read and validate the stack config,
+// create both systems, export their outputs.
+import * as pulumi from "@pulumi/pulumi";
+import { parseStackConfig } from "./config";
+import { createStack } from "./stack";
+
+const outputs = createStack(parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig()));
+
+export const alarmTopicArn = outputs.alarmTopicArn;
+export const meterLakeBucket = outputs.meterLakeBucket;
+export const supplierUploadBucket = outputs.supplierUploadBucket;
+export const meterPolicyName = outputs.meterPolicyName;
+export const trainStreamName = outputs.trainStreamName;
+export const trainCheckpointTable = outputs.trainCheckpointTable;
+export const trainThingGroup = outputs.trainThingGroup;
+export const trainDashboard = outputs.trainDashboard;
+export const sharedRawBucket = outputs.sharedRawBucket;
+export const athenaWorkgroup = outputs.athenaWorkgroup;
+export const redshiftCluster = outputs.redshiftCluster;
+export const customerApiEndpoint = outputs.customerApiEndpoint;
+export const customerUserPoolId = outputs.customerUserPoolId;
+export const customerUserPoolClientId = outputs.customerUserPoolClientId;

@@ -1,0 +1,89 @@
+import * as pulumi from "@pulumi/pulumi";
+import { StackConfig } from "./config";
+import { CustomerApi } from "./customerApi/customerApi";
+import { DataSharing } from "./dataSharing/dataSharing";
+import { MeterIngestion } from "./meterIngestion/meterIngestion";
+import { Alerting } from "./shared/alerting";
+import { Deployment } from "./shared/deployment";
+import { TrainTelemetry } from "./trainTelemetry/trainTelemetry";
+
+/** Stack outputs, exported by `infra/index.ts`. */
+export interface StackOutputs {
+    readonly alarmTopicArn: pulumi.Output<string> | null;
+    readonly meterLakeBucket: pulumi.Output<string>;
+    readonly supplierUploadBucket: pulumi.Output<string>;
+    readonly meterPolicyName: pulumi.Output<string>;
+    readonly trainStreamName: pulumi.Output<string>;
+    readonly trainCheckpointTable: pulumi.Output<string>;
+    readonly trainThingGroup: pulumi.Output<string>;
+    readonly trainDashboard: pulumi.Output<string>;
+    readonly sharedRawBucket: pulumi.Output<string>;
+    readonly athenaWorkgroup: pulumi.Output<string>;
+    readonly redshiftCluster: pulumi.Output<string>;
+    readonly customerApiEndpoint: pulumi.Output<string>;
+    readonly customerUserPoolId: pulumi.Output<string>;
+    readonly customerUserPoolClientId: pulumi.Output<string>;
+}
+
+/**
+ * Creates both systems from a validated config. No module side effects: the real program (`index.ts`), the
+ * offline synth and the tests all call this, each with their own config.
+ */
+export function createStack(config: StackConfig): StackOutputs {
+    const alerting = config.alarmTopic ? new Alerting("alerts", { deployment: baseDeployment(config, []), email: config.alarmEmail }) : undefined;
+    const deployment = baseDeployment(config, alerting ? [alerting.topicArn] : []);
+
+    const meters = new MeterIngestion("meters", { deployment });
+    const trains = new TrainTelemetry("trains", {
+        deployment,
+        streamMode: config.kinesis.mode,
+        shardCount: config.kinesis.shardCount,
+        retentionHours: config.kinesis.retentionHours,
+    });
+    const sharing = new DataSharing("sharing", {
+        deployment,
+        corporateCidrs: config.corporateCidrs,
+        vpcCidr: config.vpcCidr,
+        redshift: config.redshift,
+        athenaBytesScannedCutoffMb: config.athenaBytesScannedCutoffMb,
+        glacierTransitionDays: config.glacierTransitionDays,
+        replicaRegion: config.replicaRegion,
+        defaultTags: config.defaultTags,
+    });
+    const customers = new CustomerApi("customers", {
+        deployment,
+        reportsBucketName: meters.reportsBucketName,
+        reportsBucketArn: meters.reportsBucketArn,
+        reportsKeyArn: meters.dataKeyArn,
+        throttleRateLimit: config.apiThrottleRateLimit,
+        throttleBurstLimit: config.apiThrottleBurstLimit,
+    });
+
+    return {
+        alarmTopicArn: alerting ? alerting.topicArn : null,
+        meterLakeBucket: meters.lakeBucketName,
+        supplierUploadBucket: meters.uploadBucketName,
+        meterPolicyName: meters.meterPolicyName,
+        trainStreamName: trains.streamName,
+        trainCheckpointTable: trains.checkpointTableName,
+        trainThingGroup: trains.thingGroupName,
+        trainDashboard: trains.dashboardName,
+        sharedRawBucket: sharing.rawBucketName,
+        athenaWorkgroup: sharing.athenaWorkgroupName,
+        redshiftCluster: sharing.redshiftClusterIdentifier,
+        customerApiEndpoint: customers.apiEndpoint,
+        customerUserPoolId: customers.userPoolId,
+        customerUserPoolClientId: customers.userPoolClientId,
+    };
+}
+
+function baseDeployment(config: StackConfig, alarmActions: pulumi.Input<string>[]): Deployment {
+    return {
+        stack: config.stack,
+        environment: config.environment,
+        logRetentionDays: config.logRetentionDays,
+        forceDestroyBuckets: config.forceDestroyBuckets,
+        retainOnDelete: config.retainOnDelete,
+        alarmActions,
+    };
+}

@@ -1,0 +1,29 @@
+import * as fs from "fs";
+import * as path from "path";
+import { parseStackConfig } from "../config";
+import { createStack } from "../stack";
+import { Synthesis, synthesize } from "./recorder";
+import { parseStackFile } from "./stackFile";
+
+export const REPO_ROOT = path.resolve(__dirname, "..", "..");
+
+/** Raw config of `Pulumi.<stack>.yaml`, as `pulumi.runtime.allConfig()` would return it. */
+export function readStackConfig(stack: string): Record<string, string> {
+    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file)} for stack "${stack}"`);
+    return parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file));
+}
+
+/**
+ * Runs the real program (`createStack`) for `stack` under mocks. `overrides` replace single config keys,
+ * which lets tests exercise variants without more stack files.
+ */
+export function synthStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Synthesis> {
+    const raw: Record<string, string> = { ...readStackConfig(stack) };
+    for (const [k, v] of Object.entries(overrides)) {
+        if (v === undefined) delete raw[k];
+        else raw[k] = v;
+    }
+    const config = parseStackConfig(stack, raw);
+    return synthesize(stack, raw, () => createStack(config));
+}
