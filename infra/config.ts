@@ -163,7 +163,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         try {
             const parsed = JSON.parse(raw["aws:defaultTags"]) as { tags?: unknown };
             const tags = parsed.tags;
-            if (typeof tags !== "object" || tags === null || Object.values(tags).some((t) => typeof t !== "string")) {
+            if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.values(tags).some((t) => typeof t !== "string")) {
                 throw new Error("shape");
             }
             defaultTags = tags as Record<string, string>;
