@@ -76,13 +76,16 @@ export class Thresholder {
     return Math.sqrt(Math.max(this.variance, 0));
   }
 
-  /** Decides on a raw score (smoothed with the ones before it), then learns it. */
-  process(raw: number): Decision {
+  /**
+   * Decides on a raw score (smoothed with the ones before it), then learns it, unless it was an
+   * anomaly and `learnAnomalies` is false (so a long fault does not become the new normal).
+   */
+  process(raw: number, learnAnomalies = true): Decision {
     this.recent.push(raw);
     if (this.recent.length > this.options.smoothing) this.recent.shift();
     const smoothed = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
     const decision = this.decide(smoothed);
-    this.learn(smoothed);
+    if (learnAnomalies || !decision.anomaly) this.learn(smoothed);
     return decision;
   }
 

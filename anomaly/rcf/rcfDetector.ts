@@ -107,7 +107,7 @@ export class RcfDetector implements Detector {
     let result: DetectorResult;
     if (this.forest.updates >= this.options.outputAfter) {
       const rawScore = this.forest.score(this.point);
-      const decision = this.thresholder.process(rawScore);
+      const decision = this.thresholder.process(rawScore, this.options.updateOnAnomaly);
       const explain = decision.anomaly || this.options.explain === "all";
       const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
       result = {
