@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createLogGroup } from "../shared/logGroup";
+import { identifier } from "../shared/naming";
 import { allow, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
@@ -84,6 +85,8 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     ]), parent);
 
     const rule = new aws.iot.TopicRule(`${name}-rule`, {
+        // IoT rule names allow only [a-zA-Z0-9_]: Pulumi's hyphenated auto-name would be rejected.
+        name: identifier(["gridrail", deployment.stack, name], "_", 128),
         description: "Meter readings to the lake through Firehose",
         enabled: true,
         sql: meterDefaults.readingsSql,
