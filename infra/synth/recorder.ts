@@ -67,8 +67,9 @@ export async function synthesize(
     const providerRegions = new Map<string, string>();
     const regionOf = (providerRef: string | undefined): string => {
         if (!providerRef) return stackRegion;
-        const urn = providerRef.split("::").slice(0, -1).join("::");
-        return providerRegions.get(urn) ?? stackRegion;
+        // A provider reference is "<urn>::<id>"; the URN ends with the provider's (unique) logical name.
+        const parts = providerRef.split("::");
+        return providerRegions.get(parts[parts.length - 2]) ?? stackRegion;
     };
     const outputsByUrn = new Map<string, Record<string, unknown>>();
     const pendingUrns = new Map<string, string[]>();
@@ -78,7 +79,7 @@ export async function synthesize(
             const key = `${args.type}::${args.name}`;
             const urn = pendingUrns.get(key)?.shift();
             if (args.type.startsWith("pulumi:providers:")) {
-                if (urn) providerRegions.set(urn, String(args.inputs.region ?? stackRegion));
+                providerRegions.set(args.name, String(args.inputs.region ?? stackRegion));
                 return { id: `${args.name}-provider`, state: args.inputs };
             }
             if (!args.custom) return { id: "", state: {} };

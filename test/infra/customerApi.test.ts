@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import { Synthesis } from "../../infra/synth/recorder";
+import { STACKS, ofType, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
+
+const THROTTLE = { dev: [20, 40], prod: [100, 200] } as const;
+
+for (const stack of STACKS) {
+    describe(`CustomerApi (${stack})`, () => {
+        let s: Synthesis;
+        before(async () => {
+            s = await runProgram(stack);
+        });
+
+        it("signs customers up and in with e-mail, a strong password policy and optional TOTP", () => {
+            const pool = one(s, "aws:cognito/userPool:UserPool", "customers-users").inputs;
+            expect(pool.passwordPolicy).to.deep.equal({
+                minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3,
+            });
+            expect(pool).to.deep.include({
+                usernameAttributes: ["email"], mfaConfiguration: "OPTIONAL", adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+                deletionProtection: stack === "prod" ? "ACTIVE" : "INACTIVE",
+            });
+            expect(one(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client").inputs).to.deep.include({
+                generateSecret: false, explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], preventUserExistenceErrors: "ENABLED", enableTokenRevocation: true,
+            });
+        });
+
+        it("allows no unauthenticated identities", () => {
+            expect(one(s, "aws:cognito/identityPool:IdentityPool", "customers-identities").inputs).to.deep.include({ allowUnauthenticatedIdentities: false, allowClassicFlow: false });
+            expect(ofType(s, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment")).to.have.length(0);
+        });
+
+        it("protects every route with the Lambda authorizer", () => {
+            const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
+            const routes = ofType(s, "aws:apigatewayv2/route:Route");
+            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{day}/url", "PUT /profile"]);
+            for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
+            expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
+                authorizerType: "REQUEST", identitySources: ["$request.header.Authorization"], enableSimpleResponses: true,
+            });
+        });
+
+        it(`access-logs and throttles the stage at ${THROTTLE[stack][0]} rps / burst ${THROTTLE[stack][1]}`, () => {
+            const stage = one(s, "aws:apigatewayv2/stage:Stage", "customers-stage").inputs;
+            expect(stage.defaultRouteSettings).to.deep.equal({ throttlingRateLimit: THROTTLE[stack][0], throttlingBurstLimit: THROTTLE[stack][1], detailedMetricsEnabled: true });
+            const accessLogs = one(s, "aws:cloudwatch/logGroup:LogGroup", "customers-access-logs").outputs.arn;
+            expect((stage.accessLogSettings as { destinationArn: string }).destinationArn).to.equal(accessLogs);
+            expect(JSON.parse((stage.accessLogSettings as { format: string }).format)).to.include({ requestId: "$context.requestId", status: "$context.status" });
+        });
+
+        it("lets API Gateway invoke only the wired functions from this API", () => {
+            const api = one(s, "aws:apigatewayv2/api:Api", "customers-api").outputs.executionArn;
+            const permissions = ofType(s, "aws:lambda/permission:Permission").map((p) => [p.name, p.inputs.principal, p.inputs.sourceArn]).sort();
+            const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
+            expect(permissions).to.deep.equal([
+                ["customers-authorizer-invoke", "apigateway.amazonaws.com", `${api}/authorizers/${authorizerId}`],
+                ["customers-profileApi-invoke", "apigateway.amazonaws.com", `${api}/*/*`],
+                ["customers-reportUrl-invoke", "apigateway.amazonaws.com", `${api}/*/*`],
+            ]);
+        });
+
+        it("stores profiles in a KMS-encrypted table with point-in-time recovery", () => {
+            const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
+            expect(one(s, "aws:dynamodb/table:Table", "customers-profiles").inputs).to.deep.include({
+                hashKey: "customerId", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+            });
+            expect(statement(rolePolicy(s, "customers-profile"), "OwnProfiles").Resource).to.equal("arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles");
+        });
+
+        it("presigns report URLs with read-only access to the reports bucket", () => {
+            const doc = rolePolicy(s, "customers-report-url");
+            expect(statement(doc, "ReadReports")).to.deep.equal({ Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::meters-reports-bucket/*" });
+            expect(statement(doc, "DecryptReports").Resource).to.deep.equal([outputOf(s, "aws:kms/key:Key", "meters-key", "arn")]);
+        });
+    });
+}
