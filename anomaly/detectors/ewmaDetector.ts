@@ -115,7 +115,7 @@ export class EwmaDetector implements Detector {
       const rawScore = Math.max(...z.map(Math.abs));
       const decision = this.thresholder.process(rawScore);
       result = {
-        ready: true,
+        ready: decision.threshold !== Infinity,
         rawScore,
         score: decision.score,
         anomaly: decision.anomaly,

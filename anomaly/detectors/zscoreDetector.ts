@@ -95,7 +95,7 @@ export class ZScoreDetector implements Detector {
       const rawScore = Math.max(...z.map(Math.abs));
       const decision = this.thresholder.process(rawScore);
       result = {
-        ready: true,
+        ready: decision.threshold !== Infinity,
         rawScore,
         score: decision.score,
         anomaly: decision.anomaly,

@@ -15,8 +15,28 @@ export interface PreprocessorState {
   readonly variance: number[];
 }
 
-const DAY_MS = 86_400_000;
-const WEEK_MS = 7 * DAY_MS;
+const MINUTE_MS = 60_000;
+export const MINUTES_PER_DAY = 1440;
+export const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
+
+/** Minute of the week (0 = Thursday 00:00 UTC, as the epoch began) of an epoch-ms timestamp. */
+export function minuteOfWeek(timestamp: number): number {
+  const m = Math.floor(timestamp / MINUTE_MS) % MINUTES_PER_WEEK;
+  return m < 0 ? m + MINUTES_PER_WEEK : m;
+}
+
+/** Writes the calendar features of a minute of the week at out[offset..]. */
+export function calendarFeatures(calendar: Calendar, minute: number, out: Float64Array | Float32Array, offset: number): void {
+  if (calendar === "none") return;
+  const day = (2 * Math.PI * (minute % MINUTES_PER_DAY)) / MINUTES_PER_DAY;
+  out[offset] = Math.sin(day);
+  out[offset + 1] = Math.cos(day);
+  if (calendar === "week") {
+    const week = (2 * Math.PI * minute) / MINUTES_PER_WEEK;
+    out[offset + 2] = Math.sin(week);
+    out[offset + 3] = Math.cos(week);
+  }
+}
 
 export function calendarDimensions(calendar: Calendar): number {
   return calendar === "none" ? 0 : calendar === "day" ? 2 : 4;
@@ -49,16 +69,7 @@ export class Preprocessor {
     for (let j = 0; j < d; j++) {
       out[offset + j] = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
     }
-    if (this.calendar !== "none") {
-      const day = (2 * Math.PI * (((timestamp % DAY_MS) + DAY_MS) % DAY_MS)) / DAY_MS;
-      out[offset + d] = Math.sin(day);
-      out[offset + d + 1] = Math.cos(day);
-      if (this.calendar === "week") {
-        const week = (2 * Math.PI * (((timestamp % WEEK_MS) + WEEK_MS) % WEEK_MS)) / WEEK_MS;
-        out[offset + d + 2] = Math.sin(week);
-        out[offset + d + 3] = Math.cos(week);
-      }
-    }
+    calendarFeatures(this.calendar, minuteOfWeek(timestamp), out, offset + d);
   }
 
   /** Maps a feature value of input `j` back to input units. */

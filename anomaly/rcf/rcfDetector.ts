@@ -5,10 +5,11 @@ import { Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
 import { RcfOptions, readRcfOptions } from "./rcfOptions";
+import { calendarCodec } from "./pointCodec";
 import { Preprocessor, PreprocessorState } from "./preprocessor";
 import { ForestState, forestFromState, forestToState } from "./stateMapper";
 
-export const RCF_STATE_VERSION = 1;
+export const RCF_STATE_VERSION = 2;
 
 type ShingleAttribution = { high: Float64Array; low: Float64Array };
 
@@ -58,7 +59,7 @@ export class RcfDetector implements Detector {
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
     this.point = new Float32Array(this.block * shingleSize);
     if (restoreFrom) {
-      this.forest = forestFromState(restoreFrom.forest);
+      this.forest = forestFromState(restoreFrom.forest, calendarCodec(dimensions, options.calendar, shingleSize));
       this.count = restoreFrom.count;
       this.shingleFill = restoreFrom.shingleFill;
       this.shinglePos = restoreFrom.shinglePos;
@@ -111,7 +112,7 @@ export class RcfDetector implements Detector {
       const explain = decision.anomaly || this.options.explain === "all";
       const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
       result = {
-        ready: true,
+        ready: decision.threshold !== Infinity,
         rawScore,
         score: decision.score,
         anomaly: decision.anomaly,
@@ -175,7 +176,7 @@ export class RcfDetector implements Detector {
       guard: this.guard.getState(),
       preprocessor: this.preprocessor.getState(),
       thresholder: this.thresholder.getState(),
-      forest: forestToState(this.forest),
+      forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }
 }

@@ -2,13 +2,14 @@ import { ByteReader, ByteWriter, fromBase64, toBase64 } from "../binary";
 import { StateError } from "../errors";
 import { Random } from "../random";
 import { ForestConfig, RandomCutForest } from "./forest";
+import { FLOAT_CODEC, PointCodec } from "./pointCodec";
 import { PointStore } from "./pointStore";
 import { NIL, RandomCutTree } from "./tree";
 
 /**
  * Serialises a forest outside the model (as the Java RCF's state mappers do).
- * points (varints unless noted): count, then per live point its float32 coordinates and the age of the
- * sequence number it was first sampled at.
+ * points (varints unless noted): count, then per live point its coordinates (as the PointCodec writes
+ * them: float32 by default) and the age of the sequence number it was first sampled at.
  * trees: per tree its random generator (4 x uint32), its sample size, then its nodes in preorder:
  *   internal node: cutDim*4 + 0, then float32 cut value
  *   leaf holding one copy sampled at the point's own sequence: point*4 + 1
@@ -24,7 +25,7 @@ export interface ForestState {
   readonly trees: string;
 }
 
-export function forestToState(forest: RandomCutForest): ForestState {
+export function forestToState(forest: RandomCutForest, codec: PointCodec = FLOAT_CODEC): ForestState {
   const { store, trees, samplers } = forest;
   const dims = forest.dimensions;
   const age = (seq: number): number => forest.updates - 1 - seq;
@@ -41,7 +42,7 @@ export function forestToState(forest: RandomCutForest): ForestState {
   for (let i = 0, k = 0; i < store.size; i++) {
     if (store.refCount[i] <= 0) continue;
     map[i] = k++;
-    for (let d = 0; d < dims; d++) pw.float32(store.coord(i, d));
+    codec.write(pw, store.values.subarray(i * dims, (i + 1) * dims));
     pw.varint(age(ownSeq[i]));
   }
   const tw = new ByteWriter();
@@ -78,16 +79,16 @@ export function forestToState(forest: RandomCutForest): ForestState {
   return { config: { ...forest.config }, updates: forest.updates, points: toBase64(pw.bytes()), trees: toBase64(tw.bytes()) };
 }
 
-export function forestFromState(state: ForestState): RandomCutForest {
+export function forestFromState(state: ForestState, codec: PointCodec = FLOAT_CODEC): RandomCutForest {
   try {
-    return restore(state);
+    return restore(state, codec);
   } catch (e) {
     if (e instanceof StateError) throw e;
     throw new StateError(`cannot restore random cut forest: ${(e as Error).message}`);
   }
 }
 
-function restore(state: ForestState): RandomCutForest {
+function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   const forest = new RandomCutForest(state.config);
   const dims = forest.dimensions;
   const seqOfAge = (a: number): number => state.updates - 1 - a;
@@ -97,7 +98,7 @@ function restore(state: ForestState): RandomCutForest {
   const packed = new Float32Array(n * dims);
   const ownSeq = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    for (let d = 0; d < dims; d++) packed[k * dims + d] = pr.float32();
+    codec.read(pr, packed.subarray(k * dims, (k + 1) * dims));
     ownSeq[k] = seqOfAge(pr.varint());
   }
   if (!pr.done) throw new StateError("trailing bytes after the last point");

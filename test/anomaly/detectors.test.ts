@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { createDetector, describeDetectors, detectorNames, Detector, OptionError, registerDetector } from "../../anomaly";
+import { minuteTimestamp, sineStream } from "../helpers/streams";
+
+function feed(d: Detector, data: number[][]) {
+  return data.map((values, i) => d.process({ timestamp: minuteTimestamp(i), values }));
+}
+
+describe("detectors", () => {
+  const spiky = sineStream(1200, 2, 5);
+  spiky[900] = [spiky[900][0], 6];
+
+  for (const [name, options] of [
+    ["rcf", { numberOfTrees: 40 }],
+    ["zscore", {}],
+    ["ewma", {}],
+    ["ensemble", { "rcf.numberOfTrees": 20 }],
+  ] as const) {
+    it(`${name} flags a spike, blames the spiking input on the high side and expects a normal value`, () => {
+      const results = feed(createDetector(name, 2, options), spiky);
+      const r = results[900];
+      expect(r.anomaly).to.equal(true);
+      expect(r.score).to.be.greaterThan(0.5);
+      expect(r.grade).to.be.within(0.001, 1);
+      expect(r.attribution.high[1]).to.be.greaterThan(r.attribution.high[0] + r.attribution.low[0]);
+      expect(r.expected[1]).to.be.within(-1.5, 1.5);
+      const falseAlarms = results.filter((x, i) => x.anomaly && i > 300 && i !== 900).length;
+      expect(falseAlarms).to.be.below(15);
+    });
+  }
+
+  it("rcf stays silent until the forest holds outputAfter points and the thresholder minScores scores", () => {
+    const results = feed(createDetector("rcf", 1, { numberOfTrees: 10, subSampleSize: 64, minScores: 10 }), sineStream(40, 1, 1));
+    // outputAfter = subSampleSize / 4 = 16 points, then 10 scores
+    expect(results.slice(0, 26).every((r) => !r.ready && r.score === 0 && !r.anomaly)).to.equal(true);
+    expect(results.slice(26).every((r) => r.ready && r.score > 0)).to.equal(true);
+  });
+
+  it("rcf with shingling expects the next value of a periodic series from the ones before it", () => {
+    const d = createDetector("rcf", 1, { shingleSize: 4, numberOfTrees: 50, explain: "all", calendar: "none" });
+    const wave = Array.from({ length: 3000 }, (_, i) => [i % 20 < 10 ? 0 : 10]);
+    const results = feed(d, wave);
+    const last = results[results.length - 1];
+    expect(Math.abs(last.expected[0] - wave[wave.length - 1][0])).to.be.below(1);
+  });
+
+  it("rcf in state mode keeps flagging a lasting fault that onset mode reports once", () => {
+    const data = sineStream(1600, 1, 8).map((v, i) => (i >= 1200 && i < 1300 ? [v[0] + 3] : v));
+    const count = (alarm: string) => feed(createDetector("rcf", 1, { alarm, numberOfTrees: 40 }), data).slice(1200, 1300).filter((r) => r.anomaly).length;
+    expect(count("state")).to.be.greaterThan(60);
+    expect(count("onset")).to.be.below(20);
+  });
+
+  it("ensemble vote needs most members to agree", () => {
+    const d = createDetector("ensemble", 1, { members: "zscore,ewma", combine: "vote" });
+    const data = sineStream(400, 1, 2);
+    data[300] = [9];
+    const r = feed(d, data)[300];
+    expect(r.anomaly).to.equal(true);
+    expect(r.score).to.be.greaterThan(0.5);
+  });
+
+  it("the registry lists every detector and takes plugins by name, once", () => {
+    expect(detectorNames()).to.deep.equal(["ensemble", "ewma", "rcf", "zscore"]);
+    expect(describeDetectors().map((d) => d.name)).to.deep.equal(detectorNames());
+    expect(() => registerDetector("rcf", { description: "", create: () => { throw new Error(); }, fromState: () => { throw new Error(); } })).to.throw(
+      OptionError,
+      "detector rcf is already registered",
+    );
+  });
+});

@@ -1,0 +1,69 @@
+import { expect } from "chai";
+import { createDetector, InputError, OptionError } from "../../anomaly";
+import { minuteTimestamp, sineStream } from "../helpers/streams";
+
+describe("bad input", () => {
+  const cases: [string, number, ArrayLike<number>, string][] = [
+    ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 1704079200000: expected a finite number"],
+    ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 1704079200000: expected a finite number"],
+    ["too few values", minuteTimestamp(200), [1], "expected 2 value(s) at timestamp 1704079200000, got 1"],
+    ["a timestamp going back", minuteTimestamp(10), [0, 0], "timestamp 1704067800000 is earlier than the previous point's 1704079140000: points must arrive in time order (or set option outOfOrder=accept)"],
+    ["a NaN timestamp", NaN, [0, 0], "timestamp must be a finite number, got NaN"],
+  ];
+  for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {
+    for (const [what, timestamp, values, message] of cases) {
+      it(`${name} refuses ${what} with an exact message and an untouched model`, () => {
+        const d = createDetector(name, 2, name === "rcf" ? { numberOfTrees: 5, subSampleSize: 16 } : {});
+        sineStream(200, 2, 4).forEach((v, i) => d.process({ timestamp: minuteTimestamp(i), values: v }));
+        const before = JSON.stringify(d.toState());
+        expect(() => d.process({ timestamp, values })).to.throw(InputError, message);
+        expect(JSON.stringify(d.toState())).to.equal(before);
+      });
+    }
+  }
+
+  it("imputes a missing value with the last accepted one under missing=impute and says which", () => {
+    const d = createDetector("zscore", 2, { missing: "impute", window: 10 });
+    d.process({ timestamp: 1, values: [5, 6] });
+    const r = d.process({ timestamp: 2, values: [NaN, 7] });
+    expect(r.imputed).to.deep.equal([0]);
+    expect(r.expected).to.deep.equal([5, 7]);
+    expect(() => d.process({ timestamp: 3, values: [Infinity, 7] })).to.throw(InputError, "values[0] is Infinity");
+  });
+
+  it("processes out-of-order points under outOfOrder=accept", () => {
+    const d = createDetector("ewma", 1, { outOfOrder: "accept" });
+    d.process({ timestamp: 10, values: [1] });
+    expect(d.process({ timestamp: 5, values: [1] }).ready).to.equal(false);
+    expect(d.count).to.equal(2);
+  });
+});
+
+describe("detector options", () => {
+  const cases: [string, number, Record<string, string | number>, string][] = [
+    ["rcf", 1, { numberOfTrees: 0 }, "option numberOfTrees must be an integer in [1, 1000], got 0"],
+    ["rcf", 1, { subSampleSize: "lots" }, 'option subSampleSize must be an integer in [4, 4096], got "lots"'],
+    ["rcf", 1, { shingleSize: 2.5 }, "option shingleSize must be an integer in [1, 64], got 2.5"],
+    ["rcf", 1, { calendar: "month" }, 'option calendar must be one of none, day, week, got "month"'],
+    ["rcf", 1, { alarm: "loud" }, 'option alarm must be one of onset, state, got "loud"'],
+    ["rcf", 1, { peakDecay: 1 }, "option peakDecay must be a number in [0, 0.999999], got 1"],
+    ["rcf", 1, { updateOnAnomaly: "maybe" }, 'option updateOnAnomaly must be true or false, got "maybe"'],
+    ["rcf", 1, { trees: 5 }, "unknown option trees for detector rcf; known: "],
+    ["zscore", 1, { window: 2 }, "option window must be an integer in [3, 100000], got 2"],
+    ["ewma", 1, { alpha: 2 }, "option alpha must be a number in [0.000001, 1], got 2"],
+    ["ensemble", 1, { combine: "sum" }, 'option combine must be one of max, mean, vote, got "sum"'],
+    ["ensemble", 1, { members: "rcf", "zscore.window": 9 }, "option prefix zscore. names no member; members: rcf"],
+    ["ensemble", 1, { members: "rcf,lstm" }, 'unknown detector "lstm"; known: ensemble, ewma, rcf, zscore'],
+    ["rcf", 0, {}, "dimensions must be an integer >= 1, got 0"],
+  ];
+  for (const [name, dims, options, message] of cases) {
+    it(`${name} ${JSON.stringify(options)} -> ${message}`, () => {
+      expect(() => createDetector(name, dims, options)).to.throw(OptionError, message);
+    });
+  }
+
+  it("accepts options given as strings, as the command line passes them", () => {
+    const d = createDetector("rcf", 1, { numberOfTrees: "7", normalize: "false", calendar: "none" });
+    expect((d.toState() as unknown as { options: { numberOfTrees: number; normalize: boolean } }).options).to.include({ numberOfTrees: 7, normalize: false });
+  });
+});

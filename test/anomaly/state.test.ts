@@ -1,0 +1,60 @@
+import { expect } from "chai";
+import fc from "fast-check";
+import { createDetector, decodeState, encodeState, restoreDetector, StateError } from "../../anomaly";
+import { DetectorOptions } from "../../anomaly/types";
+import { minuteTimestamp, sineStream } from "../helpers/streams";
+
+const CONFIGS: [string, DetectorOptions][] = [
+  ["rcf", { numberOfTrees: 15, subSampleSize: 32, shingleSize: 3, explain: "all" }],
+  ["rcf", { numberOfTrees: 10, subSampleSize: 16, alarm: "state", calendar: "week", missing: "impute" }],
+  ["zscore", { window: 30 }],
+  ["ewma", { period: 12 }],
+  ["ensemble", { members: "rcf,ewma", combine: "mean", "rcf.numberOfTrees": 8, "rcf.subSampleSize": 16 }],
+];
+
+describe("detector state", () => {
+  for (const [name, options] of CONFIGS) {
+    it(`${name} ${JSON.stringify(options)}: save + restore at any points gives bit-identical results`, () => {
+      fc.assert(
+        fc.property(
+          fc.integer({ min: 1, max: 1000 }),
+          fc.uniqueArray(fc.integer({ min: 1, max: 399 }), { maxLength: 4 }),
+          (seed, cuts) => {
+            const data = sineStream(400, 2, seed, 53);
+            if (options.missing === "impute") data[77][1] = NaN;
+            const uninterrupted = createDetector(name, 2, options);
+            const expected = data.map((values, i) => uninterrupted.process({ timestamp: minuteTimestamp(i), values }));
+            let d = createDetector(name, 2, options);
+            const actual = data.map((values, i) => {
+              if (cuts.includes(i)) d = restoreDetector(decodeState(encodeState(d.toState())));
+              return d.process({ timestamp: minuteTimestamp(i), values });
+            });
+            expect(actual).to.deep.equal(expected);
+          },
+        ),
+        { numRuns: name === "rcf" ? 8 : 15, seed: 20261122 },
+      );
+    });
+  }
+
+  it("restores the saved point count and keeps going from there", () => {
+    const d = createDetector("zscore", 1);
+    for (let i = 0; i < 10; i++) d.process({ timestamp: i, values: [i] });
+    expect(restoreDetector(d.toState()).count).to.equal(10);
+  });
+
+  it("refuses a state of an unknown detector or version with the name in the message", () => {
+    expect(() => restoreDetector({ detector: "lstm", version: 1 })).to.throw(StateError, 'cannot restore: unknown detector "lstm"');
+    const s = createDetector("rcf", 1, { numberOfTrees: 2, subSampleSize: 8 }).toState();
+    expect(() => restoreDetector({ ...s, version: 99 })).to.throw(StateError, "expected an rcf state of version 2, got rcf version 99");
+    expect(() => decodeState(new Uint8Array([1, 2, 3]))).to.throw(StateError, /cannot decode detector state \(3 bytes\)/);
+  });
+
+  it("refuses a corrupted forest instead of restoring a broken model", () => {
+    const d = createDetector("rcf", 1, { numberOfTrees: 3, subSampleSize: 8 });
+    for (let i = 0; i < 50; i++) d.process({ timestamp: i, values: [i % 7] });
+    const s = d.toState() as unknown as { forest: { trees: string } };
+    const truncated = { ...s, forest: { ...s.forest, trees: s.forest.trees.slice(0, 40) } };
+    expect(() => restoreDetector(truncated as never)).to.throw(StateError, /cannot restore random cut forest: truncated state/);
+  });
+});

@@ -1,0 +1,76 @@
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { runCli } from "../helpers/runCli";
+
+const dir = mkdtempSync(join(tmpdir(), "gridrail-detect-"));
+const input = join(dir, "in.csv");
+const rows = Array.from({ length: 600 }, (_, i) => {
+  const t = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().replace("T", " ").replace(".000Z", "");
+  const v = i === 500 ? 40 : 10 + Math.sin(i / 20);
+  return `${t},${v.toFixed(3)},${(i % 7).toFixed(1)}`;
+});
+writeFileSync(input, ["timestamp,value,other", ...rows].join("\n") + "\n");
+
+describe("detect command", () => {
+  it("writes one row per input row, in order, with the contract's header, and flags the spike", () => {
+    const out = join(dir, "out.csv");
+    const report = join(dir, "report.html");
+    const r = runCli("detect", ["--input", input, "--columns", "value", "--output", out, "--report", report, "--option", "numberOfTrees=30"]);
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = readFileSync(out, "utf8").trim().split("\n");
+    expect(lines[0]).to.equal("timestamp,score,anomaly,raw_score,grade");
+    expect(lines.length).to.equal(601);
+    expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(rows.map((l) => l.split(",")[0]));
+    const flagged = lines.slice(1).map((l, i) => [i, l.split(",")[2]] as const).filter(([, a]) => a === "1").map(([i]) => i);
+    expect(flagged).to.include(500);
+    const scores = lines.slice(1).map((l) => Number(l.split(",")[1]));
+    expect(scores.every((s) => s >= 0 && s <= 1)).to.equal(true);
+    const html = readFileSync(report, "utf8");
+    expect(html).to.match(/^<!doctype html>/);
+    expect((html.match(/<svg /g) ?? []).length).to.equal(2);
+    expect(r.stderr).to.match(/detect: 600 rows, 1 column\(s\) \[value\], \d+ anomalies/);
+  });
+
+  it("fails with file, line and column for a non-numeric cell, printing no partial output", () => {
+    const bad = join(dir, "bad.csv");
+    writeFileSync(bad, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,oops\n");
+    const r = runCli("detect", ["--input", bad]);
+    expect(r.status).to.equal(1);
+    expect(r.stderr).to.equal(`error: ${bad}:3 column "value": not a number: "oops"\n`);
+  });
+
+  it("rejects unknown flags and bad option values with usage errors", () => {
+    const unknown = runCli("detect", ["--input", input, "--colums", "value"]);
+    expect(unknown.status).to.equal(2);
+    expect(unknown.stderr).to.match(/^error: unknown flag --colums; known: --input, /);
+    const option = runCli("detect", ["--input", input, "--option", "shingleSize=0"]);
+    expect(option.status).to.equal(1);
+    expect(option.stderr).to.equal("error: option shingleSize must be an integer in [1, 64], got \"0\"\n");
+  });
+});
+
+describe("eval command", () => {
+  it("scores a NAB-layout folder and prints the JSON contract", () => {
+    const nab = join(dir, "nab");
+    mkdirSync(join(nab, "data", "cat"), { recursive: true });
+    mkdirSync(join(nab, "labels"), { recursive: true });
+    writeFileSync(join(nab, "data", "cat", "a.csv"), readFileSync(input, "utf8").split("\n").map((l) => l.split(",").slice(0, 2).join(",")).join("\n"));
+    writeFileSync(join(nab, "labels", "combined_windows.json"), JSON.stringify({ "cat/a.csv": [["2024-01-02 17:00:00.000000", "2024-01-02 19:00:00.000000"]] }));
+    const r = runCli("eval", ["--nab", nab, "--json", "--option", "numberOfTrees=30"]);
+    expect(r.status, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).to.include({ benchmark: "NAB", files: 1, rows: 600, windows: 1 });
+    expect(Object.keys(report.scores)).to.deep.equal(["standard", "reward_low_FP_rate", "reward_low_FN_rate"]);
+    // the spike at row 500 (17:40) sits in the window: a good detector scores high
+    expect(report.scores.standard).to.be.greaterThan(50);
+    expect(r.stderr).to.include("[1/1] cat/a.csv: 600 rows");
+  });
+
+  it("needs exactly one benchmark folder", () => {
+    const r = runCli("eval", ["--json"]);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.match(/^error: give exactly one of --nab DIR or --skab DIR/);
+  });
+});
