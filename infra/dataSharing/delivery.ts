@@ -104,7 +104,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
         enabled: true,
         sql: `SELECT *, '${source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${filter}'`,
         sqlVersion: "2016-03-23",
-        firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, separator: "\n", batchMode: true }],
+        firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, separator: "\n", batchMode: false }],
         errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
     }, { parent, dependsOn: [rulePolicy] }));
 

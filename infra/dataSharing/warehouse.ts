@@ -105,14 +105,14 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
             RAW_BUCKET: raw.name,
             COPY_ROLE_ARN: copyRole.arn,
         },
-        statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, ctx.partition, ctx.region, ctx.accountId])
-            .apply(([clusterArn, secretArn, keyArn, partition, region, accountId]) => [
+        // The Data API authenticates with the managed admin secret, so no redshift:GetClusterCredentials* grant.
+        statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn])
+            .apply(([clusterArn, secretArn, keyArn]) => [
                 allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
                 // Statement ids are per caller; these actions have no resource-level permissions.
                 allow("FollowStatements", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
                 allow("AdminSecret", ["secretsmanager:GetSecretValue"], secretArn),
                 kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
-                allow("DataApiDatabase", ["redshift:GetClusterCredentialsWithIAM"], `arn:${partition}:redshift:${region}:${accountId}:dbname:${clusterIdentifier}/gridrail`),
             ]),
     }, deployment, parent);
     createScheduledInvocation(`${name}-loader`, {

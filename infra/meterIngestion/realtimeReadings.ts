@@ -91,7 +91,9 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
         enabled: true,
         sql: meterDefaults.readingsSql,
         sqlVersion: "2016-03-23",
-        firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, separator: "\n", batchMode: true }],
+        // No separator: the AppendDelimiterToRecord processor adds it after JQ has parsed the record. batchMode
+        // stays off because a reading is one JSON object, not the array batch mode expects.
+        firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, batchMode: false }],
         errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
     }, { parent, dependsOn: [rulePolicy] });
 

@@ -37,7 +37,7 @@ for (const stack of STACKS) {
             expect(rule.inputs.name).to.equal(`gridrail_${stack}_meters_readings`);
             expect(rule.inputs.sql).to.equal(`SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM 'meters/+/readings'`);
             expect(rule.inputs.firehoses).to.deep.equal([{
-                deliveryStreamName: "meters-readings-delivery", roleArn: "arn:aws:iam::123456789012:role/meters-readings-rule-role", separator: "\n", batchMode: true,
+                deliveryStreamName: "meters-readings-delivery", roleArn: "arn:aws:iam::123456789012:role/meters-readings-rule-role", batchMode: false,
             }]);
             expect(rule.inputs.errorAction).to.deep.equal({ cloudwatchLogs: { logGroupName: `/gridrail/${stack}/iot/meters-readings-rule-errors`, roleArn: "arn:aws:iam::123456789012:role/meters-readings-rule-role" } });
             const s3 = one(s, T.firehose, "meters-readings-delivery").inputs.extendedS3Configuration as Record<string, unknown>;
