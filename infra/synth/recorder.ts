@@ -19,6 +19,8 @@ export interface RecordedResource {
     readonly parentType: string | null;
     readonly parentUrn: string | undefined;
     readonly custom: boolean;
+    /** The `retainOnDelete` resource option (stateful resources in prod). */
+    readonly retainOnDelete: boolean;
     /** Inputs as the provider would receive them (secrets, assets still wrapped). */
     readonly inputs: Readonly<Record<string, unknown>>;
     /** The mock's outputs (ids, ARNs, names). */
@@ -41,6 +43,7 @@ interface RegisterRequest {
     getName(): string;
     getParent(): string;
     getCustom(): boolean;
+    getRetainondelete?(): boolean | undefined;
     getObject(): unknown;
 }
 
@@ -109,6 +112,7 @@ export async function synthesize(
                 urn, type, name, parentUrn,
                 parentType: parentType === STACK_TYPE ? null : parentType,
                 custom: req.getCustom(),
+                retainOnDelete: req.getRetainondelete?.() === true,
                 inputs: pulumi.runtime.deserializeProperties(req.getObject() as never) as Record<string, unknown>,
             });
         }

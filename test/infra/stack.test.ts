@@ -99,6 +99,14 @@ for (const stack of STACKS) {
             }
         });
 
+        it(`${stack === "prod" ? "retains" : "does not retain"} stateful resources when they leave the program`, () => {
+            const stateful = ["aws:s3/bucket:Bucket", "aws:kms/key:Key", "aws:dynamodb/table:Table", "aws:kinesis/stream:Stream", "aws:redshift/cluster:Cluster", "aws:cognito/userPool:UserPool"];
+            const resources = s.resources.filter((r) => stateful.includes(r.type));
+            expect(resources.length).to.be.greaterThan(15);
+            for (const r of resources) expect(r.retainOnDelete, r.name).to.equal(stack === "prod");
+            expect(ofType(s, "aws:lambda/function:Function").filter((r) => r.retainOnDelete)).to.have.length(0);
+        });
+
         it("routes every alarm to the SNS topic in prod and nowhere in dev", () => {
             const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm");
             const expected = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
