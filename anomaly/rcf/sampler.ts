@@ -18,6 +18,9 @@ export class Sampler {
   /** The entry evicted by the last accepted point (valid when `acceptPoint` returned true and size was full). */
   evictedPoint = -1;
   evictedSequence = -1;
+  /** The weight acceptPoint computed, reused by addPoint for the same sequence. */
+  private pendingSequence = -1;
+  private pendingWeight = 0;
 
   constructor(
     readonly capacity: number,
@@ -46,6 +49,8 @@ export class Sampler {
     if (this.size < this.capacity) return true;
     const w = this.weightOf(sequence);
     if (w >= this.weight[0]) return false;
+    this.pendingSequence = sequence;
+    this.pendingWeight = w;
     this.evictedPoint = this.pointIndex[0];
     this.evictedSequence = this.sequence[0];
     // remove the root: move the last entry up and sift down
@@ -60,7 +65,7 @@ export class Sampler {
     let i = this.size++;
     this.pointIndex[i] = pointIndex;
     this.sequence[i] = sequence;
-    this.weight[i] = this.weightOf(sequence);
+    this.weight[i] = sequence === this.pendingSequence ? this.pendingWeight : this.weightOf(sequence);
     // sift up
     while (i > 0) {
       const p = (i - 1) >> 1;

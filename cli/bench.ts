@@ -1,0 +1,107 @@
+import { createDetector, encodeState } from "../anomaly";
+import { Random } from "../anomaly/random";
+import { RandomCutForest } from "../anomaly/rcf/forest";
+import { parseArgs, runMain, UsageError } from "./args";
+
+const USAGE = `usage: npm run --silent bench -- [--json] [--points N] [--only NAME]
+Measures random cut forest update+score throughput (one thread, after warm-up) and model/state bytes.`;
+
+interface Config {
+  readonly name: string;
+  readonly trees: number;
+  readonly inputs: number;
+  readonly shingle: number;
+}
+
+/** The four configurations of issue 2, each with sample size 256 (the Java RCF was measured on the same). */
+const CONFIGS: Config[] = [
+  { name: "50 trees, 1-d, shingle 1", trees: 50, inputs: 1, shingle: 1 },
+  { name: "100 trees, 1-d, shingle 1", trees: 100, inputs: 1, shingle: 1 },
+  { name: "100 trees, 1-d, shingle 8", trees: 100, inputs: 1, shingle: 8 },
+  { name: "100 trees, 5-d, shingle 4", trees: 100, inputs: 5, shingle: 4 },
+];
+
+const SAMPLE_SIZE = 256;
+const WARM_UP = 10_000;
+
+/** Seeded sine + noise, one vector per step. */
+function stream(n: number, inputs: number, seed: number): Float64Array[] {
+  const r = new Random(seed);
+  return Array.from({ length: n }, (_, i) => Float64Array.from({ length: inputs }, (_, d) => 10 * Math.sin((2 * Math.PI * i) / (50 + 7 * d)) + r.nextDouble()));
+}
+
+function measure(c: Config, points: number): Record<string, unknown> {
+  const data = stream(points + WARM_UP, c.inputs, 7);
+  // the forest alone (what the Java RCF numbers measure): shingle, score, then update
+  const dims = c.inputs * c.shingle;
+  const forest = new RandomCutForest({ dimensions: dims, numberOfTrees: c.trees, sampleSize: SAMPLE_SIZE, lambda: 1 / (10 * SAMPLE_SIZE), seed: 1 });
+  const shingle = new Float32Array(dims);
+  let checksum = 0;
+  let started = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (i === WARM_UP) started = process.hrtime.bigint() as unknown as number;
+    shingle.copyWithin(0, c.inputs);
+    shingle.set(data[i], dims - c.inputs);
+    checksum += forest.score(shingle);
+    forest.update(shingle);
+  }
+  const forestSeconds = Number((process.hrtime.bigint() as unknown as bigint) - BigInt(started)) / 1e9;
+  // the whole detector as the Lambda runs it (input checks, normalisation, thresholder, no calendar)
+  const detector = createDetector("rcf", c.inputs, { numberOfTrees: c.trees, shingleSize: c.shingle, calendar: "none", seed: 1 });
+  const detN = Math.min(points, 30_000);
+  let t0 = 0;
+  for (let i = 0; i < WARM_UP + detN; i++) {
+    if (i === WARM_UP) t0 = performance.now();
+    detector.process({ timestamp: i * 1000, values: data[i] });
+  }
+  const detectorSeconds = (performance.now() - t0) / 1000;
+  const state = detector.toState();
+  return {
+    name: c.name,
+    trees: c.trees,
+    inputs: c.inputs,
+    shingleSize: c.shingle,
+    sampleSize: SAMPLE_SIZE,
+    points,
+    pointsPerSecond: Math.round(points / forestSeconds),
+    detectorPointsPerSecond: Math.round(detN / detectorSeconds),
+    livePoints: forest.store.liveCount,
+    modelBytes: modelBytes(forest),
+    stateJsonBytes: JSON.stringify(state).length,
+    stateEncodedBytes: encodeState(state).length,
+    checksum: Math.round(checksum),
+  };
+}
+
+/** Bytes of the typed arrays behind the forest (trees, samplers, point store). */
+function modelBytes(f: RandomCutForest): number {
+  let bytes = f.store.values.byteLength + f.store.refCount.byteLength * 2;
+  for (const t of f.trees) {
+    bytes += t.left.byteLength + t.right.byteLength + t.cutDim.byteLength + t.cutValue.byteLength + t.mass.byteLength;
+    bytes += t.boxMin.byteLength + t.boxMax.byteLength + t.leafPoint.byteLength + t.leafMass.byteLength + t.path.byteLength;
+  }
+  for (const s of f.samplers) bytes += s.pointIndex.byteLength + s.sequence.byteLength + s.weight.byteLength;
+  return bytes;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { json: "boolean", points: "string", only: "string", help: "boolean" });
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  const points = args.points === undefined ? 100_000 : Number(args.points);
+  if (!Number.isInteger(points) || points < 1000) throw new UsageError(`--points must be an integer >= 1000, got ${JSON.stringify(args.points)}`);
+  const configs = args.only ? CONFIGS.filter((c) => c.name.includes(args.only as string)) : CONFIGS;
+  if (configs.length === 0) throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
+  for (const c of configs) {
+    if (!args.json) process.stderr.write(`measuring ${c.name} over ${points} points...\n`);
+    const r = measure(c, points);
+    if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+    else {
+      process.stdout.write(
+        `${c.name.padEnd(28)} ${String(r.pointsPerSecond).padStart(8)} points/s (forest)  ${String(r.detectorPointsPerSecond).padStart(8)} points/s (detector)  ` +
+          `model ${((r.modelBytes as number) / 1e6).toFixed(1)} MB  state ${((r.stateEncodedBytes as number) / 1e3).toFixed(0)} KB encoded\n`,
+      );
+    }
+  }
+}
+
+runMain(USAGE, main);
