@@ -44,6 +44,11 @@ async function main(): Promise<void> {
 }
 
 if (require.main === module) {
+    // `synth --json | head` closes the pipe early; that is the reader's choice, not a failure.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code === "EPIPE") process.exit(0);
+        throw err;
+    });
     main().catch((err: unknown) => {
         process.stderr.write(`${err instanceof ConfigError || err instanceof Error ? err.message : String(err)}\n`);
         process.exit(1);
