@@ -37,8 +37,18 @@ export const queueDefaults = {
     maxReceiveCount: 5,
 } as const;
 
+export interface StreamConsumerSettings {
+    readonly batchSize: number;
+    readonly maximumBatchingWindowInSeconds: number;
+    readonly bisectBatchOnFunctionError: boolean;
+    readonly maximumRetryAttempts: number;
+    readonly maximumRecordAgeInSeconds: number;
+    readonly parallelizationFactor: number;
+    readonly startingPosition: "LATEST" | "TRIM_HORIZON";
+}
+
 /** Kinesis → Lambda failure handling (see streamConsumer.ts for why each value). */
-export const streamConsumerDefaults = {
+export const streamConsumerDefaults: StreamConsumerSettings = {
     batchSize: 100,
     maximumBatchingWindowInSeconds: 1,
     bisectBatchOnFunctionError: true,
@@ -46,7 +56,7 @@ export const streamConsumerDefaults = {
     maximumRecordAgeInSeconds: 3600,
     parallelizationFactor: 1,
     startingPosition: "LATEST",
-} as const;
+};
 
 export const alarmDefaults = {
     periodSeconds: 60,

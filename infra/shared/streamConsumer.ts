@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { overrideDefaults, streamConsumerDefaults } from "./defaults";
+import { StreamConsumerSettings, overrideDefaults, streamConsumerDefaults } from "./defaults";
 
 export interface StreamConsumerArgs {
     readonly streamArn: pulumi.Input<string>;
@@ -8,7 +8,7 @@ export interface StreamConsumerArgs {
     /** SQS queue that receives the metadata (shard, sequence range) of batches given up on. */
     readonly onFailureQueueArn: pulumi.Input<string>;
     /** Overrides of `streamConsumerDefaults`; weakening a failure setting is logged as a warning. */
-    readonly overrides?: Partial<typeof streamConsumerDefaults>;
+    readonly overrides?: Partial<StreamConsumerSettings>;
 }
 
 /**
