@@ -12,25 +12,27 @@ export interface DetectorKind {
   fromState(state: DetectorState): Detector;
 }
 
-const kinds = new Map<string, DetectorKind>();
+// a plain object, not a Map: Pulumi's function serialization (the inline train Lambda) rebuilds
+// module-level Maps as plain objects, which breaks Map methods at run time
+const kinds: Record<string, DetectorKind> = Object.create(null);
 
 /** Adds a detector kind (plugins call this); names are unique. */
 export function registerDetector(name: string, kind: DetectorKind): void {
-  if (kinds.has(name)) throw new OptionError(`detector ${name} is already registered`);
-  kinds.set(name, kind);
+  if (kinds[name]) throw new OptionError(`detector ${name} is already registered`);
+  kinds[name] = kind;
 }
 
 export function detectorNames(): string[] {
-  return [...kinds.keys()].sort();
+  return Object.keys(kinds).sort();
 }
 
 export function describeDetectors(): { name: string; description: string }[] {
-  return detectorNames().map((name) => ({ name, description: kinds.get(name)!.description }));
+  return detectorNames().map((name) => ({ name, description: kinds[name].description }));
 }
 
 /** Creates a detector by name for `dimensions` inputs; options are validated with exact errors. */
 export function createDetector(name: string, dimensions: number, options: DetectorOptions = {}): Detector {
-  const kind = kinds.get(name);
+  const kind = kinds[name];
   if (!kind) throw new OptionError(`unknown detector ${JSON.stringify(name)}; known: ${detectorNames().join(", ")}`);
   if (!Number.isInteger(dimensions) || dimensions < 1) {
     throw new OptionError(`dimensions must be an integer >= 1, got ${dimensions}`);
@@ -40,7 +42,7 @@ export function createDetector(name: string, dimensions: number, options: Detect
 
 /** Restores any registered detector from its `toState()`. */
 export function restoreDetector(state: DetectorState): Detector {
-  const kind = state && typeof state === "object" ? kinds.get(state.detector) : undefined;
+  const kind = state && typeof state === "object" ? kinds[state.detector] : undefined;
   if (!kind) throw new StateError(`cannot restore: unknown detector ${JSON.stringify(state?.detector)}`);
   return kind.fromState(state);
 }

@@ -25,7 +25,8 @@ function damp(leafMass: number, treeMass: number): number {
 }
 
 // log2(mass + 1) for the masses a tree of up to 4096 points can have: the scorer's hot path
-const LOG2_MASS_PLUS_ONE = Float64Array.from({ length: 4097 }, (_, m) => Math.log(m + 1) / LOG2);
+// (a plain array: the inline train Lambda's serializer cannot capture typed arrays at module scope)
+const LOG2_MASS_PLUS_ONE: number[] = Array.from({ length: 4097 }, (_, m) => Math.log(m + 1) / LOG2);
 
 function normalise(score: number, treeMass: number): number {
   return score * (treeMass < LOG2_MASS_PLUS_ONE.length ? LOG2_MASS_PLUS_ONE[treeMass] : Math.log(treeMass + 1) / LOG2);
