@@ -49,21 +49,18 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
   const boxMax = tree.boxMax;
   for (let i = len - 1; i >= 0; i--) {
     const b = path[i] * dims;
-    let gap = 0;
+    // branch-free: the box grown by the point, minus the box, is how far the point lies outside it
+    let oldRange = 0;
     let newRange = 0;
     for (let d = 0; d < dims; d++) {
       const v = point[d];
       const mn = boxMin[b + d];
       const mx = boxMax[b + d];
-      if (v < mn) {
-        gap += mn - v;
-        newRange += mx - v;
-      } else if (v > mx) {
-        gap += v - mx;
-        newRange += v - mn;
-      } else newRange += mx - mn;
+      oldRange += mx - mn;
+      newRange += (v > mx ? v : mx) - (v < mn ? v : mn);
     }
-    if (gap === 0) break; // inside this box, so inside every box above it: the score is final
+    const gap = newRange - oldRange;
+    if (gap <= 0) break; // inside this box, so inside every box above it: the score is final
     const p = gap / newRange;
     score = p * scoreUnseen(i) + (1 - p) * score;
   }
