@@ -28,6 +28,16 @@ export class OptionReader {
     return value as number;
   }
 
+  /** A number, or the string "auto" (or nothing) for a value computed by `auto`. */
+  numberOrAuto(name: string, auto: () => number, rule: { min?: number; max?: number; integer?: boolean } = {}): number {
+    const raw = this.options[name];
+    if (raw === undefined || raw === "auto") {
+      this.used.add(name);
+      return auto();
+    }
+    return this.number(name, NaN, rule);
+  }
+
   boolean(name: string, fallback: boolean): boolean {
     this.used.add(name);
     const raw = this.options[name];

@@ -5,10 +5,12 @@ import { OptionError } from "./errors";
  * the forest scores and a thresholder decides). It keeps a time-discounted mean and deviation of the
  * scores and a decaying peak (the largest recent score, shrinking by `peakDecay` per point), and flags
  * a score above
- *   threshold = max(lowerThreshold, mean + zFactor * deviation, peak).
+ *   threshold = margin * max(lowerThreshold, mean + zFactor * deviation, peak).
  * The peak term makes an alarm mean "more surprising than anything lately": a burst of high scores
  * raises one alarm, not one per point, and a stream whose normal life has regular spikes learns their
- * size. (On NAB it is worth ~15 points over the z-score alone.)
+ * size. (On NAB it is worth ~15 points over the z-score alone.) `margin` scales the whole threshold, so
+ * it changes which scores are decisions but not how scores rank (NAB: 1.1 puts the decisions near the
+ * corpus-optimal threshold).
  * With `smoothing` k > 1 the thresholder judges the mean of the last k raw scores (as Numenta's anomaly
  * likelihood does), so a sustained rise outweighs a single noisy spike.
  * The normalised score is raw / (raw + threshold): 0.5 exactly at the threshold, so `score > 0.5` and
@@ -30,6 +32,8 @@ export interface ThresholderOptions {
   readonly peakDecay: number;
   /** Scores seen before the peak starts tracking (early scores of a young model run high). */
   readonly peakAfter: number;
+  /** Factor on the whole threshold, >= 1. */
+  readonly margin: number;
 }
 
 export interface ThresholderState {
@@ -69,7 +73,8 @@ export class Thresholder {
   /** The current threshold (Infinity until enough scores were seen). */
   get threshold(): number {
     if (this.count < this.options.minScores) return Infinity;
-    return Math.max(this.options.lowerThreshold, this.mean + this.options.zFactor * this.deviation, this.peak);
+    const { lowerThreshold, zFactor, margin } = this.options;
+    return margin * Math.max(lowerThreshold, this.mean + zFactor * this.deviation, this.peak);
   }
 
   private get deviation(): number {
@@ -124,4 +129,5 @@ export function validateThresholderOptions(o: ThresholderOptions): void {
   check("smoothing", Number.isInteger(o.smoothing) && o.smoothing >= 1, "an integer >= 1");
   check("peakDecay", Number.isFinite(o.peakDecay) && o.peakDecay >= 0 && o.peakDecay < 1, "a number in [0, 1)");
   check("peakAfter", Number.isInteger(o.peakAfter) && o.peakAfter >= 0, "an integer >= 0");
+  check("margin", Number.isFinite(o.margin) && o.margin >= 1, "a number >= 1");
 }

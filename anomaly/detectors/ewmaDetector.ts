@@ -84,6 +84,7 @@ export class EwmaDetector implements Detector {
         smoothing: r.number("smoothing", 1, { integer: true, min: 1, max: 1000 }),
         peakDecay: r.number("peakDecay", 0, { min: 0, max: 0.999999 }),
         peakAfter: r.number("peakAfter", 0, { integer: true, min: 0 }),
+        margin: r.number("margin", 1, { min: 1, max: 100 }),
       },
       input: readInputPolicy(r),
     };

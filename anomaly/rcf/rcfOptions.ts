@@ -15,9 +15,11 @@ import { DetectorOptions } from "../types";
  * | timeDecay     | 100000      | 2560             | horizon of the time-decayed sample, in points       |
  * | shingleSize   | 1           | 1                | consecutive inputs joined into one point            |
  *
- * timeDecay: gridrail follows the open-source RCF library (10 x subSampleSize) rather than KDA: with
- * 100000 the sample spreads over a day of 1 Hz data, reacts slowly to drift, and the saved state of a
- * 5-input model outgrows a DynamoDB item. Pass timeDecay=100000 for KDA's behaviour.
+ * timeDecay (default "auto"): the longest horizon whose saved state stays within STATE_BUDGET_BYTES (a
+ * DynamoDB item holds 400 KB), between the RCF library's 10 x subSampleSize and KDA's 100000. A longer
+ * memory scores better (NAB: ~50 at 2560, ~58 at 15000 for one input), but every sampled point is kept,
+ * so the horizon a model can afford shrinks as its points grow: one input with calendar features gets
+ * ~18000, five inputs the library's 2560. Pass a number (e.g. KDA's 100000) to choose.
  *
  * `alarm` picks what a decision means, and with it the defaults of the thresholder options:
  * - onset (default): an alarm when something new starts. A score must beat the recent peak, anomalies
@@ -29,14 +31,14 @@ import { DetectorOptions } from "../types";
  */
 export type Alarm = "onset" | "state";
 
-export const ALARM_PRESETS: Readonly<Record<Alarm, { smoothing: number; peakDecay: number; updateOnAnomaly: boolean; lowerThreshold: number }>> = {
-  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1 },
-  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0 },
+export const ALARM_PRESETS: Readonly<Record<Alarm, { smoothing: number; peakDecay: number; updateOnAnomaly: boolean; lowerThreshold: number; margin: number }>> = {
+  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1 },
+  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1 },
 };
 export const RCF_DEFAULTS = {
   numberOfTrees: 100,
   subSampleSize: 256,
-  timeDecay: 2560,
+  timeDecay: "auto",
   shingleSize: 1,
   seed: 42,
   zFactor: 3,
@@ -74,13 +76,16 @@ export interface RcfOptions {
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
   const r = new OptionReader("rcf", options);
   const subSampleSize = r.number("subSampleSize", RCF_DEFAULTS.subSampleSize, { integer: true, min: 4, max: 4096 });
+  const numberOfTrees = r.number("numberOfTrees", RCF_DEFAULTS.numberOfTrees, { integer: true, min: 1, max: 1000 });
+  const shingleSize = r.number("shingleSize", RCF_DEFAULTS.shingleSize, { integer: true, min: 1, max: 64 });
+  const calendar = r.choice<Calendar>("calendar", RCF_DEFAULTS.calendar, ["none", "day", "week"]);
   const preset = ALARM_PRESETS[r.choice<Alarm>("alarm", RCF_DEFAULTS.alarm, ["onset", "state"])];
   const out: RcfOptions = {
     dimensions,
-    numberOfTrees: r.number("numberOfTrees", RCF_DEFAULTS.numberOfTrees, { integer: true, min: 1, max: 1000 }),
+    numberOfTrees,
     subSampleSize,
-    timeDecay: r.number("timeDecay", RCF_DEFAULTS.timeDecay, { min: 1 }),
-    shingleSize: r.number("shingleSize", RCF_DEFAULTS.shingleSize, { integer: true, min: 1, max: 64 }),
+    timeDecay: r.numberOrAuto("timeDecay", () => defaultTimeDecay(numberOfTrees, subSampleSize, dimensions, shingleSize, calendar), { min: 1 }),
+    shingleSize,
     outputAfter: r.number("outputAfter", Math.max(1, Math.floor(subSampleSize / 4)), { integer: true, min: 1 }),
     seed: r.number("seed", RCF_DEFAULTS.seed, { integer: true, min: 0, max: 0xffffffff }),
     thresholder: {
@@ -91,13 +96,63 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
       smoothing: r.number("smoothing", preset.smoothing, { integer: true, min: 1, max: 1000 }),
       peakDecay: r.number("peakDecay", preset.peakDecay, { min: 0, max: 0.999999 }),
       peakAfter: r.number("peakAfter", subSampleSize, { integer: true, min: 0 }),
+      margin: r.number("margin", preset.margin, { min: 1, max: 100 }),
     },
     input: readInputPolicy(r),
     updateOnAnomaly: r.boolean("updateOnAnomaly", preset.updateOnAnomaly),
     explain: r.choice("explain", RCF_DEFAULTS.explain, ["anomalies", "all"]),
     normalize: r.boolean("normalize", RCF_DEFAULTS.normalize),
-    calendar: r.choice<Calendar>("calendar", RCF_DEFAULTS.calendar, ["none", "day", "week"]),
+    calendar,
   };
   r.done();
   return out;
+}
+
+/** The saved state the automatic timeDecay aims to stay within (raw bytes; deflate saves a few %). */
+export const STATE_BUDGET_BYTES = 370_000;
+
+/**
+ * Expected number of distinct points a forest holds: each of `trees` samplers keeps a point of age a with
+ * probability ~ sampleSize / h * exp(-a / h), so the count is h * Ein(trees * sampleSize / h), with
+ * Ein(z) = integral from 0 to z of (1 - e^-x) / x dx (measured: 7492 for 100 x 256 at h = 2560; this gives 7370).
+ */
+export function expectedDistinctPoints(trees: number, sampleSize: number, horizon: number): number {
+  return horizon * ein((trees * sampleSize) / horizon);
+}
+
+function ein(z: number): number {
+  if (z <= 8) {
+    // alternating series, accurate in doubles up to z ~ 8
+    let term = z;
+    let sum = z;
+    for (let k = 2; k < 80; k++) {
+      term *= (-z * (k - 1)) / (k * k);
+      sum += term;
+    }
+    return sum;
+  }
+  return 0.5772156649015329 + Math.log(z) + Math.exp(-z) / (z + 1);
+}
+
+/** Estimated raw bytes of a saved forest (see the state mapper's layout). */
+export function estimateStateBytes(trees: number, sampleSize: number, inputs: number, shingleSize: number, calendar: Calendar, horizon: number): number {
+  const perTree = 7.5 * sampleSize;
+  const perPoint = 4 * inputs * shingleSize + (calendar === "none" ? 0 : 2 * shingleSize) + 3;
+  return trees * perTree + expectedDistinctPoints(trees, sampleSize, horizon) * perPoint;
+}
+
+export function defaultTimeDecay(trees: number, sampleSize: number, inputs: number, shingleSize: number, calendar: Calendar): number {
+  const low = 10 * sampleSize;
+  const high = 100_000;
+  const fits = (h: number): boolean => estimateStateBytes(trees, sampleSize, inputs, shingleSize, calendar, h) <= STATE_BUDGET_BYTES;
+  if (!fits(low)) return low;
+  if (fits(high)) return high;
+  let lo = low;
+  let hi = high;
+  while (hi - lo > 100) {
+    const mid = (lo + hi) / 2;
+    if (fits(mid)) lo = mid;
+    else hi = mid;
+  }
+  return Math.floor(lo / 100) * 100;
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { OptionError } from "../../anomaly";
 import { Thresholder, ThresholderOptions } from "../../anomaly/thresholder";
 
-const BASE: ThresholderOptions = { zFactor: 3, lowerThreshold: 0, horizon: 100, minScores: 3, smoothing: 1, peakDecay: 0, peakAfter: 0 };
+const BASE: ThresholderOptions = { zFactor: 3, lowerThreshold: 0, horizon: 100, minScores: 3, smoothing: 1, peakDecay: 0, peakAfter: 0, margin: 1 };
 
 describe("Thresholder", () => {
   it("decides nothing before minScores", () => {
@@ -53,8 +53,17 @@ describe("Thresholder", () => {
     expect(t.getState().count).to.equal(before.count);
   });
 
+  it("scales the whole threshold by margin", () => {
+    const t = new Thresholder({ ...BASE, margin: 1.5, lowerThreshold: 2 });
+    [1, 1, 1].forEach((x) => t.process(x));
+    expect(t.threshold).to.equal(3);
+    expect(t.decide(2.9).anomaly).to.equal(false);
+    expect(t.decide(3.1).anomaly).to.equal(true);
+  });
+
   it("rejects bad options with the option and value named", () => {
     expect(() => new Thresholder({ ...BASE, zFactor: -1 })).to.throw(OptionError, "option zFactor must be a number > 0, got -1");
     expect(() => new Thresholder({ ...BASE, peakDecay: 1 })).to.throw(OptionError, "option peakDecay must be a number in [0, 1), got 1");
+    expect(() => new Thresholder({ ...BASE, margin: 0.9 })).to.throw(OptionError, "option margin must be a number >= 1, got 0.9");
   });
 });
