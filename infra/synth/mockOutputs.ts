@@ -88,6 +88,11 @@ export function mockResource(type: string, name: string, inputs: State, region: 
                 dnsName: `${n}.${short(name)}.${R}.redshift.amazonaws.com`,
             });
         }
+        // Auto-named in a real run: without a `name` output the cluster's group references would vanish from the synth.
+        case "aws:redshift/parameterGroup:ParameterGroup":
+            return out(n, { name: n, arn: arn("redshift", `parametergroup:${n}`) });
+        case "aws:redshift/subnetGroup:SubnetGroup":
+            return out(n, { name: n, arn: arn("redshift", `subnetgroup:${n}`) });
         case "aws:glue/catalogDatabase:CatalogDatabase":
             return out(`${A}:${n}`, { name: n, arn: arn("glue", `database/${n}`) });
         case "aws:glue/catalogTable:CatalogTable":
