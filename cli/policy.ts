@@ -1,0 +1,106 @@
+/**
+ * Offline policy check: every gridrail rule over a stack's offline synth (or a graph file in the synth's
+ * `--json` format), without the pulumi CLI. Exit 0: no mandatory violation; 1: a mandatory violation; 2: the
+ * check could not run (usage, unreadable or invalid graph, unknown stack).
+ *   npm run --silent policy -- (--stack dev|prod | --graph FILE.json [--environment dev|prod]) [--json]
+ */
+import * as fs from "fs";
+import type { Synthesis } from "../infra/synth/recorder";
+import { Environment, StackView } from "../policy/graph";
+import { evaluate, hasMandatoryViolation, PolicyReport } from "../policy/evaluate";
+import { parseGraph } from "../policy/graphFile";
+import { RULES } from "../policy/ruleSet";
+import { parseArgs, UsageError } from "./args";
+
+export const USAGE = "usage: npm run --silent policy -- (--stack <dev|prod> | --graph FILE.json [--environment dev|prod]) [--json]";
+
+export interface Options {
+    readonly stack?: string;
+    readonly graph?: string;
+    readonly environment?: Environment;
+    readonly json: boolean;
+}
+
+export function parseOptions(argv: readonly string[]): Options {
+    const a = parseArgs(argv, { stack: "string", graph: "string", environment: "string", json: "boolean" });
+    const stack = a.stack as string | undefined;
+    const graph = a.graph as string | undefined;
+    const environment = a.environment as string | undefined;
+    if ((stack === undefined) === (graph === undefined)) throw new UsageError("give exactly one of --stack or --graph");
+    if (environment !== undefined && environment !== "dev" && environment !== "prod") throw new UsageError(`--environment must be dev or prod, not ${JSON.stringify(environment)}`);
+    if (environment !== undefined && stack !== undefined) throw new UsageError("--environment goes with --graph; a stack's environment comes from its stack file");
+    return { stack, graph, environment, json: a.json === true };
+}
+
+/** The view of a synthesized stack: its inventory (the `--json` entries) plus the recorded retainOnDelete option. */
+export async function viewOfSynthesis(synthesis: Synthesis, environment: Environment): Promise<StackView> {
+    const { toInventory } = await import("../infra/synth/inventory");
+    const inventory = await toInventory(synthesis);
+    return {
+        environment,
+        resources: inventory.map((entry, i) => ({ type: entry.type, name: entry.name, inputs: entry.inputs, retainOnDelete: synthesis.resources[i].retainOnDelete })),
+    };
+}
+
+async function loadView(options: Options): Promise<{ view: StackView; source: string }> {
+    if (options.graph !== undefined) {
+        let text: string;
+        try {
+            text = fs.readFileSync(options.graph, "utf8");
+        } catch (e) {
+            throw new Error(`cannot read graph file ${options.graph}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        }
+        try {
+            return { view: parseGraph(text, options.environment), source: `graph ${options.graph}` };
+        } catch (e) {
+            throw new Error(`invalid graph file ${options.graph}: ${(e as Error).message}`);
+        }
+    }
+    // Loaded here so `--graph` runs never pay for the Pulumi program.
+    const { parseStackConfig } = await import("../infra/config");
+    const { readStackConfig, synthStack } = await import("../infra/synth/synthStack");
+    const stack = options.stack!;
+    const environment = parseStackConfig(stack, readStackConfig(stack)).environment;
+    return { view: await viewOfSynthesis(await synthStack(stack), environment), source: `stack ${stack}` };
+}
+
+export function formatReport(report: PolicyReport, source: string, environment: Environment | undefined): string {
+    const lines = [`policy: ${source} (environment ${environment ?? "unknown"}): ${report.rules} rules on ${report.resources} resources`];
+    for (const v of report.violations) {
+        lines.push(`${v.level.padEnd(9)}  ${v.rule}  ${v.resource === null ? "(stack)" : `${v.resource} (${v.type})`}: ${v.message}`);
+    }
+    for (const s of report.skipped) lines.push(`skipped    ${s.rule}: ${s.reason}`);
+    const count = (level: string) => report.violations.filter((v) => v.level === level).length;
+    lines.push(`${count("mandatory")} mandatory, ${count("advisory")} advisory violation(s)`);
+    return lines.join("\n");
+}
+
+async function main(): Promise<number> {
+    let options: Options;
+    let loaded: { view: StackView; source: string };
+    try {
+        options = parseOptions(process.argv.slice(2));
+        loaded = await loadView(options);
+    } catch (e) {
+        const err = e as Error;
+        process.stderr.write(`error: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ""}`);
+        return 2;
+    }
+    const report = evaluate(RULES, loaded.view);
+    if (options.json) {
+        process.stdout.write(`${JSON.stringify({ rules: report.rules, resources: report.resources, violations: report.violations }, null, 2)}\n`);
+        for (const s of report.skipped) process.stderr.write(`skipped ${s.rule}: ${s.reason}\n`);
+    } else {
+        process.stdout.write(`${formatReport(report, loaded.source, loaded.view.environment)}\n`);
+    }
+    return hasMandatoryViolation(report) ? 1 : 0;
+}
+
+if (require.main === module) {
+    main().then((code) => {
+        process.exitCode = code;
+    }, (e: unknown) => {
+        process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
+        process.exitCode = 2;
+    });
+}
