@@ -7,7 +7,7 @@ import { lambdaDefaults } from "../shared/defaults";
 import { Deployment } from "../shared/deployment";
 import { createFunctionScaffold, FunctionScaffold } from "../shared/lambdaFunction";
 import { Statement } from "../shared/policyDocuments";
-import { awsSdkExcludes } from "./codePaths";
+import { archiveExcludes } from "./codePaths";
 import { trainDefaults } from "./defaults";
 
 export interface AnomalyFunctionArgs {
@@ -26,7 +26,7 @@ function packageJson(): { dependencies?: Record<string, string> } {
 
 /** Options for the serialized archive; exported so the serialization test uses exactly these. */
 export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
-    return { extraExcludePackages: awsSdkExcludes(packageJson()) };
+    return { extraExcludePackages: archiveExcludes(packageJson()) };
 }
 
 /**

@@ -20,3 +20,19 @@ export function awsSdkExcludes(pkg: PackageJsonLike): string[] {
     const fromDeps = Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith("@aws-sdk/"));
     return [...new Set([...EXPECTED_SDK_CLIENTS, ...fromDeps])].sort();
 }
+
+/**
+ * Production dependencies the anomaly Lambda loads at run time and the Node.js runtime does not ship (Powertools).
+ * Pulumi puts every production dependency into a CallbackFunction's archive unless excluded.
+ */
+export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = ["@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics"];
+
+/**
+ * Everything to exclude from the anomaly Lambda's archive: the SDK clients (in the runtime) and every other
+ * production dependency it does not load (mqtt is the train agent's, @pulumi/* deploy-time), so the archive
+ * holds only `LAMBDA_RUNTIME_PACKAGES` and their dependencies.
+ */
+export function archiveExcludes(pkg: PackageJsonLike): string[] {
+    const unused = Object.keys(pkg.dependencies ?? {}).filter((d) => !LAMBDA_RUNTIME_PACKAGES.includes(d));
+    return [...new Set([...awsSdkExcludes(pkg), ...unused])].sort();
+}

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { assumeRolePolicy, corporateAccessStatement, keyPolicy, logDeliveryStatements, policyDocument, tlsOnlyStatements } from "../../infra/shared/policyDocuments";
 import { meterDevicePolicy, trainDevicePolicy } from "../../infra/shared/iotPolicies";
-import { awsSdkExcludes } from "../../infra/trainTelemetry/codePaths";
+import { archiveExcludes, awsSdkExcludes } from "../../infra/trainTelemetry/codePaths";
 import { dailyProjection, summaryQueries } from "../../infra/dataSharing/catalogDefinitions";
 import { trainDashboardBody } from "../../infra/trainTelemetry/dashboard";
 
@@ -100,6 +100,13 @@ describe("train Lambda archive exclusions", () => {
     it("excludes the expected SDK clients and every @aws-sdk dependency, exactly by name", () => {
         expect(awsSdkExcludes({ dependencies: { "@aws-sdk/client-s3": "^3", "@pulumi/aws": "^7", "@aws-sdk/client-sqs": "^3" } })).to.deep.equal([
             "@aws-sdk/client-cloudwatch", "@aws-sdk/client-dynamodb", "@aws-sdk/client-iot-data-plane", "@aws-sdk/client-s3", "@aws-sdk/client-sqs", "@aws-sdk/lib-dynamodb",
+        ]);
+    });
+
+    it("excludes every production dependency the Lambda does not load, keeping Powertools", () => {
+        const deps = { "@aws-lambda-powertools/logger": "^2", "@aws-lambda-powertools/metrics": "^2", "@aws-sdk/client-sqs": "^3", "@pulumi/aws": "^7", mqtt: "^5" };
+        expect(archiveExcludes({ dependencies: deps })).to.deep.equal([
+            "@aws-sdk/client-cloudwatch", "@aws-sdk/client-dynamodb", "@aws-sdk/client-iot-data-plane", "@aws-sdk/client-sqs", "@aws-sdk/lib-dynamodb", "@pulumi/aws", "mqtt",
         ]);
     });
 });

@@ -1,0 +1,64 @@
+import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { Checkpoint, CheckpointStore } from "./checkpoint";
+import { CheckpointError, ConflictError } from "./errors";
+
+/**
+ * Checkpoints in the component's table (hash key `trainId`, range key `detector` = the group). Reads are
+ * strongly consistent: an eventually consistent read could return the version before the last write, and the
+ * next conditional write would then fail for nothing.
+ */
+export class DynamoCheckpointStore implements CheckpointStore {
+  constructor(
+    private readonly client: DynamoDBClient,
+    readonly tableName: string,
+  ) {}
+
+  async load(trainId: string, group: string): Promise<Checkpoint | undefined> {
+    let item: Record<string, AttributeValue> | undefined;
+    try {
+      ({ Item: item } = await this.client.send(new GetItemCommand({
+        TableName: this.tableName, Key: { trainId: { S: trainId }, detector: { S: group } }, ConsistentRead: true,
+      })));
+    } catch (e) {
+      throw new CheckpointError(`cannot read checkpoint of ${trainId}/${group}: ${(e as Error).name}: ${(e as Error).message}`);
+    }
+    if (!item) return undefined;
+    const { version, fingerprint, model, sidecar, watermark, updatedAt } = item;
+    if (!version?.N || !fingerprint?.S || !model?.B || sidecar?.S === undefined) {
+      throw new CheckpointError(`checkpoint of ${trainId}/${group} lacks version, fingerprint, model or sidecar`);
+    }
+    return {
+      trainId, group, version: Number(version.N), fingerprint: fingerprint.S, model: model.B, sidecar: sidecar.S,
+      watermark: watermark?.N === undefined ? null : Number(watermark.N), updatedAt: updatedAt?.S ?? "",
+    };
+  }
+
+  async save(c: Checkpoint): Promise<void> {
+    const item: Record<string, AttributeValue> = {
+      trainId: { S: c.trainId },
+      detector: { S: c.group },
+      version: { N: String(c.version) },
+      fingerprint: { S: c.fingerprint },
+      model: { B: c.model },
+      sidecar: { S: c.sidecar },
+      updatedAt: { S: c.updatedAt },
+      ...(c.watermark === null ? {} : { watermark: { N: String(c.watermark) } }),
+    };
+    const first = c.version === 1;
+    try {
+      await this.client.send(new PutItemCommand({
+        TableName: this.tableName,
+        Item: item,
+        ConditionExpression: first ? "attribute_not_exists(#version)" : "#version = :previous",
+        ExpressionAttributeNames: { "#version": "version" },
+        ...(first ? {} : { ExpressionAttributeValues: { ":previous": { N: String(c.version - 1) } } }),
+      }));
+    } catch (e) {
+      const err = e as Error;
+      if (err.name === "ConditionalCheckFailedException") {
+        throw new ConflictError(`checkpoint of ${c.trainId}/${c.group}: another writer got past version ${c.version - 1}`);
+      }
+      throw new CheckpointError(`cannot write checkpoint ${c.version} of ${c.trainId}/${c.group}: ${err.name}: ${err.message}`);
+    }
+  }
+}

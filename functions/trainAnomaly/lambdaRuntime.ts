@@ -1,0 +1,74 @@
+import { Logger } from "@aws-lambda-powertools/logger";
+import { Metrics } from "@aws-lambda-powertools/metrics";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
+import { SQSClient } from "@aws-sdk/client-sqs";
+import { DynamoCheckpointStore } from "./dynamoCheckpointStore";
+import { SettingsError } from "./errors";
+import { IotShadowStore } from "./iotShadowStore";
+import { KinesisBatchResponse, decodeKinesisEvent } from "./kinesisEvent";
+import { ModelCache } from "./modelCache";
+import { LogSink, MetricSink, publishReport } from "./observe";
+import { CoreDeps, processBatch } from "./processBatch";
+import { TrainDetectorSettings, parseDetectorSettingsJson } from "./settings";
+import { SqsDeadLetterSink } from "./sqsDeadLetterSink";
+
+/** The function's environment, set by the TrainTelemetry component. */
+export interface LambdaEnvironment {
+  readonly checkpointTable: string;
+  readonly failureQueueUrl: string;
+  readonly shadowName: string;
+  readonly metricNamespace: string;
+  readonly settings: TrainDetectorSettings;
+}
+
+export const ENVIRONMENT_VARIABLES = ["CHECKPOINT_TABLE", "FAILURE_QUEUE_URL", "SHADOW_NAME", "METRIC_NAMESPACE"] as const;
+
+/** Reads and validates the environment; every problem at once. DETECTOR_SETTINGS is optional (defaults). */
+export function readEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaEnvironment {
+  const missing = ENVIRONMENT_VARIABLES.filter((name) => !env[name]);
+  if (missing.length > 0) throw new SettingsError([`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`]);
+  return {
+    checkpointTable: env.CHECKPOINT_TABLE!,
+    failureQueueUrl: env.FAILURE_QUEUE_URL!,
+    shadowName: env.SHADOW_NAME!,
+    metricNamespace: env.METRIC_NAMESPACE!,
+    settings: parseDetectorSettingsJson(env.DETECTOR_SETTINGS, "DETECTOR_SETTINGS"),
+  };
+}
+
+/** What a warm Lambda keeps between invocations: clients, model cache, logger and metrics. */
+export class LambdaRuntime {
+  constructor(
+    readonly deps: CoreDeps,
+    private readonly log: LogSink,
+    private readonly metrics: MetricSink,
+  ) {}
+
+  /** Clients take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment. */
+  static fromEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
+    const e = readEnvironment(env);
+    const deps: CoreDeps = {
+      settings: e.settings,
+      checkpoints: new DynamoCheckpointStore(new DynamoDBClient({}), e.checkpointTable),
+      shadows: new IotShadowStore(new IoTDataPlaneClient({}), e.shadowName),
+      deadLetters: new SqsDeadLetterSink(new SQSClient({}), e.failureQueueUrl),
+      cache: new ModelCache(e.settings.maxModels),
+    };
+    const serviceName = "trainAnomaly";
+    return new LambdaRuntime(deps, new Logger({ serviceName }), new Metrics({ namespace: e.metricNamespace, serviceName }));
+  }
+
+  async handle(event: unknown): Promise<KinesisBatchResponse> {
+    let records;
+    try {
+      records = decodeKinesisEvent(event);
+    } catch (e) {
+      this.log.error("cannot read the event", { error: (e as Error).message });
+      throw e;
+    }
+    const { batchItemFailures, report } = await processBatch(records, this.deps);
+    publishReport(report, this.log, this.metrics);
+    return { batchItemFailures };
+  }
+}

@@ -1,0 +1,230 @@
+import { BatchReport, emptyReport } from "./batchReport";
+import { CheckpointStore, checkpointBytes, checkpointOf, modelFromCheckpoint, newModel } from "./checkpoint";
+import { DeadLetter, DeadLetterSink } from "./deadLetters";
+import { driversOf } from "./episodes";
+import { RecordError, TelemetryError, messageOf } from "./errors";
+import { IncomingRecord, KinesisBatchResponse, batchResponse } from "./kinesisEvent";
+import { CachedModel, ModelCache } from "./modelCache";
+import { TrainDetectorSettings, requiredSensors } from "./settings";
+import { ShadowEntry, shadowEntry } from "./shadowDocument";
+import { ShadowStore, publishAnomalies } from "./shadowPublisher";
+import { Telemetry, parseTelemetry } from "./telemetry";
+
+/** The core's collaborators, injected: AWS clients in the Lambda, maps in tests, the bench and the local stack. */
+export interface CoreDeps {
+  readonly settings: TrainDetectorSettings;
+  readonly checkpoints: CheckpointStore;
+  readonly shadows: ShadowStore;
+  readonly deadLetters: DeadLetterSink;
+  /** Survives between invocations of a warm Lambda. */
+  readonly cache: ModelCache;
+  /** Wall clock, epoch ms (checkpoint and dead-letter times). Default Date.now. */
+  readonly now?: () => number;
+  /** Monotonic ms for durations. Default performance.now. */
+  readonly clock?: () => number;
+  /** Wait between shadow attempts after a version conflict. */
+  readonly shadowBackoff?: (attempt: number) => Promise<void>;
+  /** Trains loaded and committed at once (I/O only; scoring is one thread). Default 8. */
+  readonly concurrency?: number;
+}
+
+export interface BatchOutcome extends KinesisBatchResponse {
+  readonly report: BatchReport;
+}
+
+interface Reading {
+  readonly record: IncomingRecord;
+  readonly telemetry: Telemetry;
+}
+
+/** One train's part of the batch. */
+interface TrainWork {
+  readonly trainId: string;
+  readonly readings: Reading[];
+  readonly models: { group: string; key: string; cached: CachedModel; dirty: boolean }[];
+  readonly updates: Record<string, ShadowEntry>;
+  readonly letters: DeadLetter[];
+  failed: boolean;
+}
+
+function letterOf(record: IncomingRecord, e: RecordError): DeadLetter {
+  return { reason: e.reason, error: e.name, message: e.message, record };
+}
+
+/** Decodes and validates every record; the bad ones become dead letters. */
+function readRecords(records: readonly IncomingRecord[], required: readonly string[], letters: DeadLetter[]): Map<string, Reading[]> {
+  const trains = new Map<string, Reading[]>();
+  for (const record of records) {
+    const where = `record ${record.sequenceNumber}`;
+    try {
+      if (!record.data) throw new RecordError("decode", `${where}: data is not base64`);
+      let json: unknown;
+      try {
+        json = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(record.data));
+      } catch (e) {
+        throw new RecordError("decode", `${where}: data is not UTF-8 JSON (${(e as Error).message})`);
+      }
+      const telemetry = parseTelemetry(json, required, where);
+      if (telemetry.trainId !== record.partitionKey) {
+        throw new TelemetryError("trainId", `${where}: field "trainId" is ${JSON.stringify(telemetry.trainId)} but the partition key is ${JSON.stringify(record.partitionKey)}`);
+      }
+      const list = trains.get(telemetry.trainId) ?? [];
+      list.push({ record, telemetry });
+      trains.set(telemetry.trainId, list);
+    } catch (e) {
+      if (!(e instanceof RecordError)) throw e;
+      letters.push(letterOf(record, e));
+    }
+  }
+  return trains;
+}
+
+async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await fn(items[next++]);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+}
+
+async function loadModels(w: TrainWork, deps: CoreDeps, report: BatchReport, clock: () => number): Promise<void> {
+  try {
+    for (const group of Object.keys(deps.settings.groups)) {
+      const key = ModelCache.key(w.trainId, group);
+      let cached = deps.cache.get(key);
+      if (!cached) {
+        const checkpoint = await deps.checkpoints.load(w.trainId, group);
+        const t0 = clock();
+        const restored = checkpoint && modelFromCheckpoint(checkpoint, deps.settings);
+        if (restored) {
+          report.restored++;
+          report.restoreMs += clock() - t0;
+        } else if (checkpoint) report.resets++;
+        else report.created++;
+        cached = { model: restored || newModel(w.trainId, group, deps.settings), version: checkpoint?.version ?? 0 };
+      }
+      w.models.push({ group, key, cached, dirty: false });
+    }
+  } catch (e) {
+    fail(w, report, e);
+  }
+}
+
+function fail(w: TrainWork, report: BatchReport, e: unknown): void {
+  w.failed = true;
+  report.errors.push(`${w.trainId}: ${(e as Error).name}: ${messageOf(e)}`);
+}
+
+function scoreTrain(w: TrainWork, report: BatchReport): void {
+  for (const { record, telemetry } of w.readings) {
+    let scored = false;
+    let rejected: RecordError | undefined;
+    for (const m of w.models) {
+      try {
+        const outcome = m.cached.model.process(telemetry, record.sequenceNumber);
+        if (outcome.kind === "duplicate") continue;
+        scored = m.dirty = true;
+        const { result, change } = outcome;
+        if (result.ready) report.maxScore[w.trainId] = Math.max(report.maxScore[w.trainId] ?? 0, result.score);
+        if (result.anomaly) {
+          report.anomalies.push({
+            trainId: w.trainId, group: m.group, timestamp: telemetry.timestamp, score: result.score, grade: result.grade,
+            sensors: driversOf(m.cached.model.sensors, m.cached.model.sensors.map((x) => telemetry.sensors[x]), result).map((d) => d.sensor),
+          });
+        }
+        if (change) {
+          const entry = shadowEntry(change.episode);
+          w.updates[change.episode.id] = entry;
+          report.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });
+        }
+      } catch (e) {
+        if (!(e instanceof RecordError)) throw e;
+        rejected = rejected ?? e;
+      }
+    }
+    if (rejected) w.letters.push(letterOf(record, rejected));
+    else if (scored) report.scored++;
+    else report.duplicates++;
+  }
+}
+
+/** Shadow first, then checkpoints: until its checkpoint is written a train's readings are retried, and a
+ * replay re-derives the same shadow entries (same ids, same content), which the shadow then already has. */
+async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, now: () => number): Promise<void> {
+  try {
+    if (!w.failed && Object.keys(w.updates).length > 0) {
+      const r = await publishAnomalies(deps.shadows, w.trainId, w.updates, {
+        maxEntries: deps.settings.maxShadowEntries, backoff: deps.shadowBackoff,
+      });
+      if (r.written) report.shadowUpdates++;
+      report.shadowConflicts += r.conflicts;
+    }
+  } catch (e) {
+    fail(w, report, e);
+  }
+  await Promise.all(w.models.map(async (m) => {
+    if (w.failed) return deps.cache.delete(m.key);
+    if (!m.dirty) return deps.cache.set(m.key, m.cached);
+    try {
+      const checkpoint = checkpointOf(m.cached.model, m.cached.version + 1, now());
+      await deps.checkpoints.save(checkpoint);
+      report.checkpointBytes.push(checkpointBytes(checkpoint));
+      deps.cache.set(m.key, { model: m.cached.model, version: checkpoint.version });
+    } catch (e) {
+      // the model is ahead of its checkpoint: drop it, the retry resumes from the checkpoint
+      deps.cache.delete(m.key);
+      if ((e as Error).name === "ConflictError") report.checkpointConflicts++;
+      fail(w, report, e);
+    }
+  }));
+}
+
+/**
+ * Processes one Kinesis batch: decode and validate, score each train's readings with its models, publish
+ * episode changes to the train's shadow, checkpoint every model that learned, dead-letter what can never be
+ * processed. Returns the sequence numbers to retry; Lambda resumes from the lowest.
+ */
+export async function processBatch(records: readonly IncomingRecord[], deps: CoreDeps): Promise<BatchOutcome> {
+  const now = deps.now ?? Date.now;
+  const clock = deps.clock ?? (() => performance.now());
+  const started = clock();
+  const report = emptyReport(records.length);
+  const letters: DeadLetter[] = [];
+  const failed: string[] = [];
+  const trains = readRecords(records, requiredSensors(deps.settings), letters);
+  const works: TrainWork[] = [...trains].map(([trainId, readings]) => ({ trainId, readings, models: [], updates: {}, letters: [], failed: false }));
+  report.trains = works.length;
+  const concurrency = deps.concurrency ?? 8;
+  await forEachLimit(works, concurrency, (w) => loadModels(w, deps, report, clock));
+  const scoring = clock();
+  for (const w of works) {
+    if (w.failed) continue;
+    try {
+      scoreTrain(w, report);
+    } catch (e) {
+      fail(w, report, e);
+    }
+  }
+  report.scoreMs = clock() - scoring;
+  await forEachLimit(works, concurrency, (w) => commitTrain(w, deps, report, now));
+  for (const w of works) {
+    if (w.failed) failed.push(...w.readings.map((r) => r.record.sequenceNumber));
+    else letters.push(...w.letters);
+  }
+  if (letters.length > 0) {
+    const { unsent, errors } = await deps.deadLetters.send(letters);
+    failed.push(...unsent);
+    report.errors.push(...errors.map((e) => `dead-letter queue: ${e}`));
+    const sent = letters.filter((l) => !unsent.includes(l.record.sequenceNumber));
+    for (const l of sent) {
+      report.rejected[l.reason]++;
+      report.rejections.push({ sequenceNumber: l.record.sequenceNumber, reason: l.reason, message: l.message });
+    }
+  }
+  const response = batchResponse(failed);
+  report.failed = response.batchItemFailures.length;
+  report.durationMs = clock() - started;
+  const arrivals = records.map((r) => r.arrivedAt).filter((t): t is number => t !== undefined);
+  report.maxRecordAgeMs = arrivals.length > 0 ? Math.max(0, now() - Math.min(...arrivals)) : 0;
+  return { ...response, report };
+}

@@ -1,0 +1,39 @@
+/**
+ * The sensors of a train's air production unit (APU), as in the MetroPT-3 data set (Veloso et al., 2022:
+ * a Porto metro train's compressor, 1 reading every ~10 s). Names are the data set's column names, spelling
+ * included (`DV_eletric`), so its files can be replayed unchanged.
+ */
+export type SensorKind = "analog" | "digital";
+
+export interface Sensor {
+  readonly name: string;
+  readonly kind: SensorKind;
+  /** Unit of analog values; digital values are 0 or 1. */
+  readonly unit: string;
+  readonly description: string;
+}
+
+export const SENSORS: readonly Sensor[] = [
+  { name: "TP2", kind: "analog", unit: "bar", description: "pressure on the compressor" },
+  { name: "TP3", kind: "analog", unit: "bar", description: "pressure at the pneumatic panel" },
+  { name: "H1", kind: "analog", unit: "bar", description: "pressure drop when the cyclonic separator filter discharges" },
+  { name: "DV_pressure", kind: "analog", unit: "bar", description: "pressure drop when the air dryer towers discharge" },
+  { name: "Reservoirs", kind: "analog", unit: "bar", description: "pressure downstream of the reservoirs" },
+  { name: "Oil_temperature", kind: "analog", unit: "°C", description: "compressor oil temperature" },
+  { name: "Motor_current", kind: "analog", unit: "A", description: "compressor motor current" },
+  { name: "COMP", kind: "digital", unit: "", description: "air intake valve: 0 when the compressor is loading" },
+  { name: "DV_eletric", kind: "digital", unit: "", description: "compressor outlet valve" },
+  { name: "Towers", kind: "digital", unit: "", description: "which air dryer tower is active" },
+  { name: "MPG", kind: "digital", unit: "", description: "starts the compressor when the panel pressure is below 8.2 bar" },
+  { name: "LPS", kind: "digital", unit: "", description: "low pressure: below 7 bar" },
+  { name: "Pressure_switch", kind: "digital", unit: "", description: "pressure switch of the towers" },
+  { name: "Oil_level", kind: "digital", unit: "", description: "oil level below the expected value" },
+  { name: "Caudal_impulses", kind: "digital", unit: "", description: "air flow impulses from the compressor" },
+];
+
+/** The analog sensors: the default (and only meaningful) input of one RCF per train. */
+export const ANALOG_SENSORS: readonly string[] = SENSORS.filter((s) => s.kind === "analog").map((s) => s.name);
+
+export function sensorNamed(name: string): Sensor | undefined {
+  return SENSORS.find((s) => s.name === name);
+}

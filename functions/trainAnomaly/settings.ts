@@ -1,0 +1,168 @@
+import { createDetector, DetectorOptions, OptionValue } from "../../anomaly";
+import { SettingsError, messageOf } from "./errors";
+import { ANALOG_SENSORS, sensorNamed } from "./sensors";
+import { show } from "./telemetry";
+
+/**
+ * How the Lambda models trains, from the stack config key `gridrail:trainDetector` (a JSON object; every key
+ * optional) and handed to the function as the normalised JSON in `DETECTOR_SETTINGS`.
+ */
+export interface TrainDetectorSettings {
+  /** Detector kind from the anomaly registry. Default `rcf`. */
+  readonly detector: string;
+  /** Detector options; for `rcf` merged over `TRAIN_RCF_OPTIONS`. */
+  readonly options: DetectorOptions;
+  /** One model per train and group: group name → the sensors it reads, in input order. Default `apu`: the analog sensors. */
+  readonly groups: Readonly<Record<string, readonly string[]>>;
+  /** Consecutive readings back to normal that clear an ongoing anomaly. Default 6 (a minute at 10 s). */
+  readonly clearAfter: number;
+  /** Readings without a new alarm after which an ongoing anomaly is closed as the new normal. Default 360 (an hour). */
+  readonly settleAfter: number;
+  /** Models a warm Lambda keeps in memory (least recently used are dropped). Default 200. */
+  readonly maxModels: number;
+  /** Anomalies kept in a train's shadow (cleared ones are dropped first). Default 10, the 8 KB document fits. */
+  readonly maxShadowEntries: number;
+}
+
+/**
+ * RCF options for trains, chosen with `cli/benchLambda.ts` and the MetroPT-3 rows (see the README):
+ * - 20 trees x 128 samples: the library's 100 x 256 costs ~0.4 ms a reading and a ~200 KB checkpoint per
+ *   7-input model; a 1000-reading batch over 50 trains must score and checkpoint in 200 ms. Fewer trees make
+ *   single scores noisier; on simulated trains 20 trees raised no more false alarms than 30.
+ * - timeDecay 1280 (10 x samples, the library's ratio): about 3.5 h of 10 s readings in view.
+ * - zFactor 4 (library 3): each compressor start sits just above a 3-sigma threshold; 4 cut false alarms by a
+ *   third and still caught a +6 °C oil fault in the real rows (5 cut them by ten but missed it in a young model).
+ * - alarm onset: an alarm when something new starts; `EpisodeTracker` then follows it until the readings return.
+ *   alarm=state judges the mean of 60 scores and missed an 8-minute +6 °C oil fault in the MetroPT-3 rows.
+ */
+export const TRAIN_RCF_OPTIONS: DetectorOptions = { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset" };
+
+export const TRAIN_DETECTOR_DEFAULTS: TrainDetectorSettings = {
+  detector: "rcf",
+  options: TRAIN_RCF_OPTIONS,
+  groups: { apu: ANALOG_SENSORS },
+  clearAfter: 6,
+  settleAfter: 360,
+  maxModels: 200,
+  maxShadowEntries: 10,
+};
+
+const KEYS = ["detector", "options", "groups", "clearAfter", "settleAfter", "maxModels", "maxShadowEntries"] as const;
+const INTEGER_RULES: Record<string, [number, number]> = {
+  clearAfter: [1, 10_000],
+  settleAfter: [1, 1_000_000],
+  maxModels: [1, 10_000],
+  maxShadowEntries: [1, 20],
+};
+const MAX_GROUPS = 10;
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/**
+ * Validates raw settings (parsed JSON, or undefined for all defaults) and fills in defaults. Every problem is
+ * reported at once, each prefixed with `source` (the config key or environment variable).
+ */
+export function parseDetectorSettings(raw: unknown, source: string): TrainDetectorSettings {
+  if (raw === undefined) return TRAIN_DETECTOR_DEFAULTS;
+  if (!isPlainObject(raw)) throw new SettingsError([`${source} must be a JSON object, got ${show(raw)}`]);
+  const problems: string[] = [];
+  for (const key of Object.keys(raw)) {
+    if (!(KEYS as readonly string[]).includes(key)) problems.push(`${source}: unknown key ${show(key)} (known: ${KEYS.join(", ")})`);
+  }
+  const d = TRAIN_DETECTOR_DEFAULTS;
+  let detector = d.detector;
+  if (raw.detector !== undefined) {
+    if (typeof raw.detector !== "string") problems.push(`${source}.detector must be a detector name, got ${show(raw.detector)}`);
+    else detector = raw.detector;
+  }
+  let options: Record<string, OptionValue> = detector === "rcf" ? { ...(TRAIN_RCF_OPTIONS as Record<string, OptionValue>) } : {};
+  if (raw.options !== undefined) {
+    const bad = !isPlainObject(raw.options) || Object.values(raw.options).some((v) => !["number", "string", "boolean"].includes(typeof v));
+    if (bad) problems.push(`${source}.options must be an object of option name to number, string or boolean, got ${show(raw.options)}`);
+    else options = { ...options, ...(raw.options as Record<string, OptionValue>) };
+  }
+  let groups: Record<string, readonly string[]> = { ...d.groups };
+  if (raw.groups !== undefined) {
+    groups = readGroups(raw.groups, `${source}.groups`, problems);
+  }
+  const integer = (key: string, fallback: number): number => {
+    const v = raw[key];
+    if (v === undefined) return fallback;
+    const [min, max] = INTEGER_RULES[key];
+    if (typeof v !== "number" || !Number.isInteger(v) || v < min || v > max) {
+      problems.push(`${source}.${key} must be an integer in [${min}, ${max}], got ${show(v)}`);
+      return fallback;
+    }
+    return v;
+  };
+  const settings: TrainDetectorSettings = {
+    detector,
+    options,
+    groups,
+    clearAfter: integer("clearAfter", d.clearAfter),
+    settleAfter: integer("settleAfter", d.settleAfter),
+    maxModels: integer("maxModels", d.maxModels),
+    maxShadowEntries: integer("maxShadowEntries", d.maxShadowEntries),
+  };
+  if (problems.length === 0) {
+    // the registry validates the options exactly as the Lambda will use them
+    for (const [group, sensors] of Object.entries(groups)) {
+      try {
+        createDetector(detector, sensors.length, options);
+      } catch (e) {
+        problems.push(`${source} (group ${group}): ${messageOf(e)}`);
+        break;
+      }
+    }
+  }
+  if (problems.length > 0) throw new SettingsError(problems);
+  return settings;
+}
+
+function readGroups(raw: unknown, where: string, problems: string[]): Record<string, readonly string[]> {
+  const shape = `${where} must be an object of group name to a non-empty list of sensor names, got ${show(raw)}`;
+  if (!isPlainObject(raw) || Object.keys(raw).length === 0) {
+    problems.push(shape);
+    return {};
+  }
+  const names = Object.keys(raw);
+  if (names.length > MAX_GROUPS) problems.push(`${where} has ${names.length} groups, at most ${MAX_GROUPS} are allowed`);
+  const out: Record<string, readonly string[]> = {};
+  for (const name of names) {
+    const sensors = raw[name];
+    if (!/^[a-z][a-z0-9-]{0,31}$/.test(name)) problems.push(`${where}: group name ${show(name)} must match [a-z][a-z0-9-]{0,31}`);
+    if (!Array.isArray(sensors) || sensors.length === 0 || sensors.some((s) => typeof s !== "string")) {
+      problems.push(`${where}.${name} must be a non-empty list of sensor names, got ${show(sensors)}`);
+      continue;
+    }
+    const seen: string[] = [];
+    for (const s of sensors as string[]) {
+      if (!sensorNamed(s)) problems.push(`${where}.${name}: ${show(s)} is not a known sensor`);
+      else if (seen.includes(s)) problems.push(`${where}.${name}: ${show(s)} is listed twice`);
+      seen.push(s);
+    }
+    out[name] = sensors as string[];
+  }
+  return out;
+}
+
+/** Reads the settings from their JSON text (the `DETECTOR_SETTINGS` variable or the stack config value). */
+export function parseDetectorSettingsJson(text: string | undefined, source: string): TrainDetectorSettings {
+  if (text === undefined || text.trim() === "") return TRAIN_DETECTOR_DEFAULTS;
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (e) {
+    throw new SettingsError([`${source} is not valid JSON: ${(e as Error).message}`]);
+  }
+  return parseDetectorSettings(raw, source);
+}
+
+/** Every sensor any group reads, in first-seen order: the telemetry schema requires them. */
+export function requiredSensors(settings: TrainDetectorSettings): string[] {
+  const out: string[] = [];
+  for (const sensors of Object.values(settings.groups)) for (const s of sensors) if (!out.includes(s)) out.push(s);
+  return out;
+}

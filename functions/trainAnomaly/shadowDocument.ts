@@ -1,0 +1,134 @@
+import { Episode } from "./episodes";
+import { sensorNamed } from "./sensors";
+
+/**
+ * The train's named shadow (`anomaly` by default) holds, under `state.desired.anomalies`, the recent anomalies
+ * keyed by episode id. Desired, because the cloud wants the train to know: AWS IoT sends the train a delta
+ * until it reports the same entry back under `state.reported.anomalies` (see devices/trainAgent).
+ *
+ *   "anomalies": { "apu-1580521700000": {
+ *     "group": "apu", "status": "ongoing", "startedAt": "2020-02-01T01:48:20.000Z",
+ *     "updatedAt": "2020-02-01T01:48:20.000Z", "score": 0.559, "grade": 0.118, "alarms": 1,
+ *     "sensors": [{ "name": "Oil_temperature", "direction": "high", "value": 58.63, "expected": 52.54, "unit": "°C" }],
+ *     "message": "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected." } }
+ *
+ * A cleared entry gets `status: "cleared"`, `clearedAt` and `clearedBy` (normal | settled). No field is ever
+ * null: in a shadow update null deletes, which is how old entries are dropped.
+ */
+export interface ShadowSensor {
+  readonly name: string;
+  readonly direction: "high" | "low";
+  readonly value: number;
+  readonly expected: number;
+  readonly unit: string;
+}
+
+export interface ShadowEntry {
+  readonly group: string;
+  readonly status: "ongoing" | "cleared";
+  readonly startedAt: string;
+  readonly updatedAt: string;
+  readonly clearedAt?: string;
+  readonly clearedBy?: "normal" | "settled";
+  readonly score: number;
+  readonly grade: number;
+  readonly alarms: number;
+  readonly sensors: readonly ShadowSensor[];
+  readonly message: string;
+}
+
+export type AnomalyEntries = Readonly<Record<string, ShadowEntry>>;
+/** A shadow update's `desired.anomalies`: entries to set, ids to delete (null). */
+export type AnomalyPatch = Record<string, ShadowEntry | null>;
+
+/** AWS IoT caps a shadow's state at 8 KB; the agent's reported copy and metadata need room too. */
+export const MAX_ANOMALY_BYTES = 6 * 1024;
+
+/** Four significant digits: enough for a driver and readable. */
+function round(value: number, digits = 4): number {
+  return value === 0 ? 0 : Number(value.toPrecision(digits));
+}
+
+function utc(ms: number): string {
+  return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
+}
+
+function reading(value: number, unit: string): string {
+  return `${round(value, 3)}${unit ? ` ${unit}` : ""}`;
+}
+
+/** The plain-language sentence a driver's display shows. */
+export function describeEpisode(e: Episode): string {
+  const drivers = e.drivers
+    .map((d) => {
+      const unit = sensorNamed(d.sensor)?.unit ?? "";
+      return `${d.sensor} is ${d.direction}, ${reading(d.value, unit)} where about ${reading(d.expected, unit)} was expected`;
+    })
+    .join("; ");
+  const what = drivers ? `: ${drivers}` : " (no single sensor stands out)";
+  if (e.status === "ongoing") return `Unusual ${e.group} readings since ${utc(e.startedAt)}${what}.`;
+  const span = `Unusual ${e.group} readings from ${utc(e.startedAt)} to ${utc(e.clearedAt ?? e.updatedAt)}`;
+  const end = e.clearedBy === "settled" ? "are no longer unusual: the model now treats them as normal" : "are over";
+  return `${span} ${end}${drivers ? ` (${drivers.replace(/ is /g, " was ")})` : ""}.`;
+}
+
+export function shadowEntry(e: Episode): ShadowEntry {
+  return {
+    group: e.group,
+    status: e.status,
+    startedAt: new Date(e.startedAt).toISOString(),
+    updatedAt: new Date(e.updatedAt).toISOString(),
+    ...(e.clearedAt === undefined ? {} : { clearedAt: new Date(e.clearedAt).toISOString(), clearedBy: e.clearedBy }),
+    score: round(e.score, 3),
+    grade: round(e.grade, 3),
+    alarms: e.alarms,
+    sensors: e.drivers.map((d) => ({
+      name: d.sensor, direction: d.direction, value: round(d.value), expected: round(d.expected), unit: sensorNamed(d.sensor)?.unit ?? "",
+    })),
+    message: describeEpisode(e),
+  };
+}
+
+function sameEntry(a: ShadowEntry, b: ShadowEntry): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/**
+ * What to write into `desired.anomalies` given what is there: entries that are new or newer (an entry never
+ * goes back to an older reading, so replays and bisected retries cannot undo a later update), then deletions
+ * that keep at most `maxEntries` and `MAX_ANOMALY_BYTES` (cleared first, oldest first). Undefined: nothing to do.
+ */
+export function planAnomalyPatch(current: AnomalyEntries, updates: AnomalyEntries, maxEntries: number): AnomalyPatch | undefined {
+  const patch: AnomalyPatch = {};
+  for (const [id, entry] of Object.entries(updates)) {
+    const old = current[id];
+    if (old && (Date.parse(old.updatedAt) > Date.parse(entry.updatedAt) || sameEntry(old, entry))) continue;
+    patch[id] = entry;
+  }
+  if (Object.keys(patch).length === 0) return undefined;
+  const after: Record<string, ShadowEntry> = { ...current, ...(patch as Record<string, ShadowEntry>) };
+  const victims = Object.keys(after).sort((a, b) => {
+    const x = after[a];
+    const y = after[b];
+    const rank = (e: ShadowEntry) => (e.status === "cleared" ? 0 : 1);
+    return rank(x) - rank(y) || Date.parse(x.updatedAt) - Date.parse(y.updatedAt) || (a < b ? -1 : 1);
+  });
+  const bytes = () => Buffer.byteLength(JSON.stringify(after));
+  while (victims.length > 1 && (Object.keys(after).length > maxEntries || bytes() > MAX_ANOMALY_BYTES)) {
+    const id = victims.shift()!;
+    delete after[id];
+    if (current[id]) patch[id] = null;
+    else delete patch[id];
+  }
+  return Object.keys(patch).length > 0 ? patch : undefined;
+}
+
+/** Applies a patch the way the shadow service merges `desired` (null deletes). */
+export function applyAnomalyPatch(current: AnomalyEntries, patch: AnomalyPatch): Record<string, ShadowEntry> {
+  const out: Record<string, ShadowEntry> = { ...current };
+  for (const [id, entry] of Object.entries(patch)) {
+    if (entry === null) delete out[id];
+    else out[id] = entry;
+  }
+  return out;
+}

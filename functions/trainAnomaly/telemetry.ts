@@ -1,0 +1,123 @@
+import { TelemetryError } from "./errors";
+import { SENSORS, sensorNamed } from "./sensors";
+
+/**
+ * Train telemetry, one JSON message per reading, published by a train on `trains/<thing name>/telemetry`:
+ *
+ *   { "trainId": "train-0042", "timestamp": "2020-02-01T00:00:10Z", "seq": 17,
+ *     "sensors": { "TP2": -0.014, "TP3": 9.348, ..., "COMP": 1 } }
+ *
+ * - trainId: the thing name, `train-<id>`. The IoT rule overwrites it with the topic's (policy-checked) name.
+ * - timestamp: when the train read the sensors: epoch milliseconds, or ISO 8601 with a zone.
+ * - seq: optional, the agent's per-train message counter (logged; the idempotency key is train + timestamp).
+ * - sensors: sensor name → value, names from `SENSORS`; analog values finite numbers, digital 0 or 1.
+ *   Every sensor a detector group reads is required; the others are optional.
+ * - receivedAt: added by the IoT rule (epoch ms), ignored. Any other field is an error (typo guard).
+ */
+export interface Telemetry {
+  readonly trainId: string;
+  /** Epoch milliseconds. */
+  readonly timestamp: number;
+  readonly seq?: number;
+  readonly sensors: Readonly<Record<string, number>>;
+}
+
+export const TELEMETRY_FIELDS: readonly string[] = ["trainId", "timestamp", "seq", "sensors", "receivedAt"];
+/** Readings outside these years are unit mistakes (seconds for milliseconds) or broken clocks. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+
+/** Thing names are `[a-zA-Z0-9:_-]{1,128}`; trains are `train-<id>`. */
+export function isTrainId(value: unknown): value is string {
+  return typeof value === "string" && value.length <= 128 && /^train-[A-Za-z0-9:_-]+$/.test(value);
+}
+
+/** JSON of a value for an error message, cut to a readable length. */
+export function show(value: unknown): string {
+  const text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+function parseTimestamp(value: unknown): number | string {
+  let ms: number;
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) return `field "timestamp" must be integer epoch milliseconds, got ${show(value)}`;
+    ms = value;
+  } else if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)) {
+    ms = Date.parse(value);
+    if (Number.isNaN(ms)) return `field "timestamp" is not a valid time, got ${show(value)}`;
+  } else {
+    return `field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}`;
+  }
+  if (ms < EARLIEST || ms >= LATEST) {
+    return `field "timestamp" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)`;
+  }
+  return ms;
+}
+
+function checkSensor(name: string, value: unknown): string | undefined {
+  const sensor = sensorNamed(name);
+  if (!sensor) return `field "sensors.${name}" is not a known sensor (known: ${SENSORS.map((s) => s.name).join(", ")})`;
+  if (typeof value !== "number" || !Number.isFinite(value)) return `field "sensors.${name}" must be a finite number, got ${show(value)}`;
+  if (sensor.kind === "digital" && value !== 0 && value !== 1) return `field "sensors.${name}" must be 0 or 1 (digital), got ${show(value)}`;
+  return undefined;
+}
+
+/**
+ * Validates one decoded message. `required` are the sensors the detector groups read. Throws a TelemetryError
+ * listing every problem, prefixed with `where` (the record).
+ */
+export function parseTelemetry(value: unknown, required: readonly string[], where: string): Telemetry {
+  const fail = (field: string, problems: string[]): never => {
+    throw new TelemetryError(field, `${where}: ${problems.join("; ")}`);
+  };
+  if (typeof value !== "object" || value === null || Array.isArray(value)) {
+    return fail("", [`telemetry must be a JSON object, got ${show(value)}`]);
+  }
+  const message = value as Record<string, unknown>;
+  const problems: string[] = [];
+  const fields: string[] = [];
+  const problem = (field: string, text: string) => {
+    fields.push(field);
+    problems.push(text);
+  };
+  for (const key of Object.keys(message)) {
+    if (!TELEMETRY_FIELDS.includes(key)) problem(key, `unknown field ${show(key)} (known: ${TELEMETRY_FIELDS.join(", ")})`);
+  }
+  if (message.trainId === undefined) problem("trainId", `field "trainId" is required`);
+  else if (!isTrainId(message.trainId)) {
+    problem("trainId", `field "trainId" must be a thing name train-<id> (letters, digits, ':', '_', '-'; at most 128), got ${show(message.trainId)}`);
+  }
+  let timestamp = 0;
+  if (message.timestamp === undefined) problem("timestamp", `field "timestamp" is required`);
+  else {
+    const parsed = parseTimestamp(message.timestamp);
+    if (typeof parsed === "string") problem("timestamp", parsed);
+    else timestamp = parsed;
+  }
+  const seq = message.seq;
+  if (seq !== undefined && (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0)) {
+    problem("seq", `field "seq" must be a non-negative integer, got ${show(seq)}`);
+  }
+  const sensors = message.sensors;
+  if (sensors === undefined) problem("sensors", `field "sensors" is required`);
+  else if (typeof sensors !== "object" || sensors === null || Array.isArray(sensors)) {
+    problem("sensors", `field "sensors" must be an object of sensor name to number, got ${show(sensors)}`);
+  } else {
+    const values = sensors as Record<string, unknown>;
+    for (const [name, v] of Object.entries(values)) {
+      const p = checkSensor(name, v);
+      if (p) problem(`sensors.${name}`, p);
+    }
+    for (const name of required) {
+      if (values[name] === undefined) problem(`sensors.${name}`, `field "sensors.${name}" is required (a detector input)`);
+    }
+  }
+  if (problems.length > 0) return fail(fields[0], problems);
+  return {
+    trainId: message.trainId as string,
+    timestamp,
+    ...(seq === undefined ? {} : { seq: seq as number }),
+    sensors: sensors as Record<string, number>,
+  };
+}

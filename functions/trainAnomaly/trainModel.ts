@@ -1,0 +1,80 @@
+import { Detector, DetectorResult } from "../../anomaly";
+import { EpisodeChange, EpisodeOptions, EpisodeTracker, TrackerState } from "./episodes";
+import { RecordError, messageOf } from "./errors";
+import { Telemetry } from "./telemetry";
+
+/**
+ * What makes a retried or re-published reading harmless: the idempotency key is (train, reading timestamp).
+ * A train's records share a partition key, so they reach one shard, in order; a model never goes back.
+ */
+export interface ReadingGuardState {
+  /** Timestamp of the newest reading the model learned (null before the first). */
+  readonly watermark: number | null;
+  /** The last RECENT timestamps learned: a reading at one of them is a duplicate, any other older one is late. */
+  readonly recent: readonly number[];
+  /** Kinesis sequence number of the newest reading learned (for people tracing a record). */
+  readonly lastSequenceNumber: string | null;
+}
+
+/** Everything besides the detector that a checkpoint must carry for an exact resume. */
+export interface ModelSidecar {
+  readonly guard: ReadingGuardState;
+  readonly episodes: TrackerState;
+}
+
+export type ReadingOutcome =
+  | { readonly kind: "scored"; readonly result: DetectorResult; readonly change?: EpisodeChange }
+  | { readonly kind: "duplicate" };
+
+const RECENT = 64;
+
+/** One train's model of one sensor group: the detector, the duplicate guard and the episode tracker. */
+export class TrainModel {
+  private guard: ReadingGuardState;
+  private readonly tracker: EpisodeTracker;
+
+  constructor(
+    readonly trainId: string,
+    readonly group: string,
+    readonly sensors: readonly string[],
+    readonly detector: Detector,
+    readonly fingerprint: string,
+    episodeOptions: EpisodeOptions,
+    sidecar?: ModelSidecar,
+  ) {
+    this.guard = sidecar?.guard ?? { watermark: null, recent: [], lastSequenceNumber: null };
+    this.tracker = new EpisodeTracker(group, sensors, episodeOptions, sidecar?.episodes);
+  }
+
+  get watermark(): number | null {
+    return this.guard.watermark;
+  }
+
+  /**
+   * Scores and learns a reading unless it was already learned (duplicate). A reading older than the
+   * watermark that was never learned is late: a RecordError, the model untouched.
+   */
+  process(reading: Telemetry, sequenceNumber: string): ReadingOutcome {
+    const { watermark, recent } = this.guard;
+    const t = reading.timestamp;
+    if (watermark !== null && t <= watermark) {
+      if (recent.includes(t)) return { kind: "duplicate" };
+      throw new RecordError("late", `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and was never seen`);
+    }
+    const values = this.sensors.map((s) => reading.sensors[s]);
+    let result: DetectorResult;
+    try {
+      result = this.detector.process({ timestamp: t, values });
+    } catch (e) {
+      if ((e as Error).name !== "InputError") throw e;
+      throw new RecordError("detector", `record ${sequenceNumber}: the ${this.group} model of ${this.trainId} refused the reading: ${messageOf(e)}`);
+    }
+    const change = this.tracker.observe(t, values, result);
+    this.guard = { watermark: t, recent: [...recent.slice(-(RECENT - 1)), t], lastSequenceNumber: sequenceNumber };
+    return change ? { kind: "scored", result, change } : { kind: "scored", result };
+  }
+
+  sidecar(): ModelSidecar {
+    return { guard: this.guard, episodes: this.tracker.getState() };
+  }
+}
