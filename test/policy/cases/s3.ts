@@ -1,10 +1,12 @@
+import { ResourceView } from "../../../policy/graph";
 import { policyDocument, res, RuleCase, S3, secureBucket, variant } from "../fixtures";
 
 const raw = secureBucket("raw");
 const aes256 = res(S3.encryption, "raw-encryption", { bucket: "raw", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
 /** A server access log bucket: SSE-S3 and no logging of its own, which the rules accept for log targets only. */
 const logsBucket = [...secureBucket("logs", ["encryption", "logging"]), res(S3.encryption, "logs-encryption", { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] })];
-const replace = (graph: readonly { name: string }[], name: string, by: ReturnType<typeof res>) => [...graph.filter((r) => r.name !== name), by];
+/** `graph` with the resource named `name` swapped for `by`. */
+const replace = (graph: readonly ResourceView[], name: string, by: ResourceView): ResourceView[] => [...graph.filter((r) => r.name !== name), by];
 
 export const S3_CASES: readonly RuleCase[] = [
     { rule: "s3-encryption", title: "no encryption configuration", pass: raw, fail: secureBucket("raw", ["encryption"]), messages: ["bucket raw has no SSE-KMS encryption configuration"] },
