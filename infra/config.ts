@@ -1,3 +1,6 @@
+import { SettingsError } from "../functions/trainAnomaly/errors";
+import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
+
 /**
  * Typed stack configuration. `parseStackConfig` is pure: it takes the raw Pulumi config map (every value a
  * string, structured values as JSON, exactly what `pulumi.runtime.allConfig()` returns) and either returns a
@@ -58,6 +61,11 @@ export interface StackConfig {
     readonly apiThrottleRateLimit: number;
     /** `gridrail:apiThrottleBurstLimit`: burst of the customer API, >= rate limit, <= 5000. Default 100. */
     readonly apiThrottleBurstLimit: number;
+    /**
+     * `gridrail:trainDetector`: JSON object, how the train anomaly Lambda models trains (detector, options, sensor
+     * groups, episode and cache limits; see functions/trainAnomaly/settings.ts). Default `TRAIN_DETECTOR_DEFAULTS`.
+     */
+    readonly trainDetector: TrainDetectorSettings;
 }
 
 export class ConfigError extends Error {
@@ -81,7 +89,7 @@ export const CONFIG_KEYS = [
     "environment", "logRetentionDays", "forceDestroyBuckets", "retainOnDelete", "kinesisStreamMode",
     "kinesisShardCount", "kinesisRetentionHours", "redshiftNodeType", "redshiftNodeCount", "redshiftPort",
     "redshiftSnapshotRetentionDays", "replicaRegion", "alarmTopic", "alarmEmail", "corporateCidrs", "vpcCidr",
-    "athenaBytesScannedCutoffMb", "glacierTransitionDays", "apiThrottleRateLimit", "apiThrottleBurstLimit",
+    "athenaBytesScannedCutoffMb", "glacierTransitionDays", "apiThrottleRateLimit", "apiThrottleBurstLimit", "trainDetector",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -247,6 +255,14 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         problems.push(`gridrail:apiThrottleBurstLimit (${apiThrottleBurstLimit}) must be >= gridrail:apiThrottleRateLimit (${apiThrottleRateLimit})`);
     }
 
+    let trainDetector = TRAIN_DETECTOR_DEFAULTS;
+    try {
+        trainDetector = parseDetectorSettingsJson(str("trainDetector"), key("trainDetector"));
+    } catch (e) {
+        if (!(e instanceof SettingsError)) throw e;
+        problems.push(...e.problems);
+    }
+
     const config: StackConfig = {
         stack,
         region: region ?? "",
@@ -271,6 +287,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         glacierTransitionDays: int("glacierTransitionDays", 90, 1, 3650),
         apiThrottleRateLimit,
         apiThrottleBurstLimit,
+        trainDetector,
     };
 
     if (environment === "prod") {

@@ -39,6 +39,7 @@ export function createStack(config: StackConfig): StackOutputs {
         streamMode: config.kinesis.mode,
         shardCount: config.kinesis.shardCount,
         retentionHours: config.kinesis.retentionHours,
+        detector: config.trainDetector,
     });
     const sharing = new DataSharing("sharing", {
         deployment,

@@ -154,8 +154,8 @@ export function parseDetectorSettingsJson(text: string | undefined, source: stri
   let raw: unknown;
   try {
     raw = JSON.parse(text);
-  } catch (e) {
-    throw new SettingsError([`${source} is not valid JSON: ${(e as Error).message}`]);
+  } catch {
+    throw new SettingsError([`${source} is not valid JSON: ${show(text)}`]);
   }
   return parseDetectorSettings(raw, source);
 }

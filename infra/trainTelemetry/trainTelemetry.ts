@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings } from "../../functions/trainAnomaly/settings";
 import { KinesisStreamMode } from "../config";
 import { createAlarm, createFunctionAlarms, createQueueDepthAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/awsContext";
@@ -25,6 +26,8 @@ export interface TrainTelemetryArgs {
     readonly shardCount?: number;
     /** Stream retention in hours, 24..8760. Required. */
     readonly retentionHours: number;
+    /** How the anomaly Lambda models trains (from `gridrail:trainDetector`). Default `TRAIN_DETECTOR_DEFAULTS`. */
+    readonly detector?: TrainDetectorSettings;
 }
 
 /**
@@ -104,6 +107,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
                 FAILURE_QUEUE_URL: dlq.url,
                 METRIC_NAMESPACE: trainDefaults.metricNamespace,
                 SHADOW_NAME: trainDefaults.shadowName,
+                DETECTOR_SETTINGS: JSON.stringify(args.detector ?? TRAIN_DETECTOR_DEFAULTS),
             },
             statements: pulumi.all([stream.arn, key.arn, checkpoints.arn, dlq.arn, ctx.partition, ctx.region, ctx.accountId])
                 .apply(([streamArn, keyArn, tableArn, dlqArn, partition, region, accountId]): Statement[] => [

@@ -4,6 +4,7 @@ import { parseStackFile, StackFileError } from "../../infra/synth/stackFile";
 import { readStackConfig } from "../../infra/synth/synthStack";
 import { privateSubnetCidrs } from "../../infra/dataSharing/subnets";
 import { identifier } from "../../infra/shared/naming";
+import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 
 const minimal: Record<string, string> = {
     "aws:region": "eu-west-1",
@@ -43,6 +44,7 @@ describe("stack config", () => {
             glacierTransitionDays: 90,
             apiThrottleRateLimit: 50,
             apiThrottleBurstLimit: 100,
+            trainDetector: TRAIN_DETECTOR_DEFAULTS,
         });
     });
 
@@ -51,7 +53,7 @@ describe("stack config", () => {
         ["malformed region", { "aws:region": "Ireland" }, 'aws:region must look like eu-west-1 (got "Ireland")'],
         ["missing environment", { "gridrail:environment": undefined }, "gridrail:environment is required (one of dev, prod)"],
         ["unknown environment", { "gridrail:environment": "staging" }, 'gridrail:environment must be one of dev, prod (got "staging")'],
-        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit)"],
+        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector)"],
         ["retention CloudWatch rejects", { "gridrail:logRetentionDays": "10" }, "gridrail:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 10)"],
         ["retention not an integer", { "gridrail:logRetentionDays": "a week" }, 'gridrail:logRetentionDays must be an integer (got "a week")'],
         ["boolean spelled yes", { "gridrail:forceDestroyBuckets": "yes" }, 'gridrail:forceDestroyBuckets must be true or false (got "yes")'],
@@ -72,6 +74,9 @@ describe("stack config", () => {
         ["VPC too large", { "gridrail:vpcCidr": "10.0.0.0/8" }, "gridrail:vpcCidr must be /16 to /24 (got /8)"],
         ["Athena below minimum", { "gridrail:athenaBytesScannedCutoffMb": "5" }, "gridrail:athenaBytesScannedCutoffMb must be between 10 and 1048576 (got 5)"],
         ["burst below rate", { "gridrail:apiThrottleRateLimit": "100", "gridrail:apiThrottleBurstLimit": "50" }, "gridrail:apiThrottleBurstLimit (50) must be >= gridrail:apiThrottleRateLimit (100)"],
+        ["train detector not JSON", { "gridrail:trainDetector": "{groups:" }, "gridrail:trainDetector is not valid JSON: \"{groups:\""],
+        ["train detector with a bad option", { "gridrail:trainDetector": '{"options": {"numberOfTrees": 0}}' }, "gridrail:trainDetector (group apu): option numberOfTrees must be an integer in [1, 1000], got 0"],
+        ["train detector group of an unknown sensor", { "gridrail:trainDetector": '{"groups": {"air": ["TP2", "TP9"]}}' }, 'gridrail:trainDetector.groups.air: "TP9" is not a known sensor'],
         ["tags not an object", { "aws:defaultTags": '{"tags": ["a"]}' }, "aws:defaultTags must be an object { tags: { <name>: <string> } }"],
     ];
     for (const [title, change, message] of cases) {

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, document, ofType, one, outputOf, rolePolicy, runProgram } from "../helpers/pulumiRecorder";
 
@@ -86,7 +87,11 @@ for (const stack of STACKS) {
                 FAILURE_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq",
                 METRIC_NAMESPACE: "Gridrail/TrainAnomaly",
                 SHADOW_NAME: "anomaly",
+                DETECTOR_SETTINGS: JSON.stringify(TRAIN_DETECTOR_DEFAULTS),
             } });
+            expect(JSON.parse((fn.environment as { variables: Record<string, string> }).variables.DETECTOR_SETTINGS)).to.deep.include({
+                detector: "rcf", options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset" },
+            });
         });
 
         it("keeps model checkpoints in a KMS-encrypted table with point-in-time recovery", () => {
