@@ -34,7 +34,7 @@ export function parseOptions(argv: readonly string[]): Options {
 
 /** The view of a synthesized stack: its inventory (the `--json` entries) plus the recorded retainOnDelete option. */
 export async function viewOfSynthesis(synthesis: Synthesis, environment: Environment): Promise<StackView> {
-    const { toInventory } = await import("../infra/synth/inventory");
+    const { toInventory } = require("../infra/synth/inventory") as typeof import("../infra/synth/inventory");
     const inventory = await toInventory(synthesis);
     return {
         environment,
@@ -56,9 +56,9 @@ async function loadView(options: Options): Promise<{ view: StackView; source: st
             throw new Error(`invalid graph file ${options.graph}: ${(e as Error).message}`);
         }
     }
-    // Loaded here so `--graph` runs never pay for the Pulumi program.
-    const { parseStackConfig } = await import("../infra/config");
-    const { readStackConfig, synthStack } = await import("../infra/synth/synthStack");
+    // Required here, not imported, so `--graph` runs never load the Pulumi program.
+    const { parseStackConfig } = require("../infra/config") as typeof import("../infra/config");
+    const { readStackConfig, synthStack } = require("../infra/synth/synthStack") as typeof import("../infra/synth/synthStack");
     const stack = options.stack!;
     const environment = parseStackConfig(stack, readStackConfig(stack)).environment;
     return { view: await viewOfSynthesis(await synthStack(stack), environment), source: `stack ${stack}` };
