@@ -7,7 +7,8 @@ import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, Op
  * Combines detectors fed the same points. Options: `members` (comma-separated registry names, default
  * "rcf,zscore"), `combine` = max (default: the most alarmed member speaks) | mean (average of the
  * normalised scores) | vote (anomaly when most members agree). A member's own options are passed with
- * its name as prefix: `rcf.numberOfTrees=50`. The explanation (attribution, expected) comes from the
+ * its name as prefix: `rcf.numberOfTrees=50`. The same detector can join twice under tags:
+ * `members=rcf,rcf#long` with `rcf#long.shingleSize=8`. The explanation (attribution, expected) comes from the
  * member with the highest score. The ensemble checks input itself (options `missing`, `outOfOrder`, as every detector)
  * and hands members clean values, so a bad point is refused before any member learns from it.
  */
@@ -24,6 +25,12 @@ interface EnsembleState extends DetectorState {
   /** Bad-input policies (options `missing`, `outOfOrder`): see InputGuard. */
   readonly input: InputPolicy;
   readonly guard: GuardState;
+}
+
+/** "rcf#long" -> "rcf": the registry name of a (possibly tagged) member. */
+function kindOf(member: string): string {
+  const hash = member.indexOf("#");
+  return hash < 0 ? member : member.slice(0, hash);
 }
 
 export class EnsembleDetector implements Detector {
@@ -64,10 +71,12 @@ export class EnsembleDetector implements Detector {
     for (const prefix of perMember.keys()) {
       if (!names.includes(prefix)) throw new OptionError(`option prefix ${prefix}. names no member; members: ${names.join(", ")}`);
     }
-    if (names.includes("ensemble")) throw new OptionError("option members cannot include ensemble itself");
+    if (names.some((n) => kindOf(n) === "ensemble")) throw new OptionError("option members cannot include ensemble itself");
+    const duplicate = names.find((n, i) => names.indexOf(n) !== i);
+    if (duplicate) throw new OptionError(`option members names ${duplicate} twice; tag one (${duplicate}#2)`);
     // the ensemble has checked time order already; members see the points it passes in that order
     const memberOptions = (n: string): DetectorOptions => ({ outOfOrder: "accept", ...perMember.get(n) });
-    return new EnsembleDetector(names.map((n) => factory.create(n, dimensions, memberOptions(n))), combine, input);
+    return new EnsembleDetector(names.map((n) => factory.create(kindOf(n), dimensions, memberOptions(n))), combine, input);
   }
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {

@@ -60,6 +60,12 @@ describe("detectors", () => {
     expect(r.score).to.be.greaterThan(0.5);
   });
 
+  it("ensemble takes the same detector twice under tags, each with its own options", () => {
+    const d = createDetector("ensemble", 1, { members: "zscore,zscore#wide", "zscore#wide.window": 300 });
+    const state = d.toState() as unknown as { members: { options: { window: number } }[] };
+    expect(state.members.map((m) => m.options.window)).to.deep.equal([120, 300]);
+  });
+
   it("the registry lists every detector and takes plugins by name, once", () => {
     expect(detectorNames()).to.deep.equal(["ensemble", "ewma", "rcf", "zscore"]);
     expect(describeDetectors().map((d) => d.name)).to.deep.equal(detectorNames());

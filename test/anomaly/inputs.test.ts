@@ -54,6 +54,7 @@ describe("detector options", () => {
     ["ensemble", 1, { combine: "sum" }, 'option combine must be one of max, mean, vote, got "sum"'],
     ["ensemble", 1, { members: "rcf", "zscore.window": 9 }, "option prefix zscore. names no member; members: rcf"],
     ["ensemble", 1, { members: "rcf,lstm" }, 'unknown detector "lstm"; known: ensemble, ewma, rcf, zscore'],
+    ["ensemble", 1, { members: "zscore,zscore" }, "option members names zscore twice; tag one (zscore#2)"],
     ["rcf", 0, {}, "dimensions must be an integer >= 1, got 0"],
   ];
   for (const [name, dims, options, message] of cases) {
