@@ -39,6 +39,7 @@ export class EventError extends TrainAnomalyError {
 
 /** Why a record was rejected; the dead letter carries it. */
 export type RejectReason = "decode" | "schema" | "late" | "detector";
+export const REJECT_REASONS: readonly RejectReason[] = ["decode", "schema", "late", "detector"];
 
 /** One Kinesis record that can never be processed (retrying cannot help): it goes to the dead-letter queue. */
 export class RecordError extends TrainAnomalyError {
@@ -84,4 +85,16 @@ export class ShadowError extends TrainAnomalyError {
     super(message);
     this.name = "ShadowError";
   }
+}
+
+// `instanceof` fails on errors thrown by Pulumi-serialized code (a class can be captured twice), so the core
+// tells errors apart by their stable names and fields.
+
+/** A RecordError or a subclass: the record goes to the dead-letter queue. */
+export function isRecordError(e: unknown): e is RecordError {
+  return typeof e === "object" && e !== null && REJECT_REASONS.includes((e as RecordError).reason);
+}
+
+export function isConflict(e: unknown): e is ConflictError {
+  return (e as Error | undefined)?.name === "ConflictError";
 }

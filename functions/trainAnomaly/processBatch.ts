@@ -2,7 +2,7 @@ import { BatchReport, emptyReport } from "./batchReport";
 import { CheckpointStore, checkpointBytes, checkpointOf, modelFromCheckpoint, newModel } from "./checkpoint";
 import { DeadLetter, DeadLetterSink } from "./deadLetters";
 import { driversOf } from "./episodes";
-import { RecordError, TelemetryError, messageOf } from "./errors";
+import { RecordError, TelemetryError, isConflict, isRecordError, messageOf } from "./errors";
 import { IncomingRecord, KinesisBatchResponse, batchResponse } from "./kinesisEvent";
 import { CachedModel, ModelCache } from "./modelCache";
 import { TrainDetectorSettings, requiredSensors } from "./settings";
@@ -72,7 +72,7 @@ function readRecords(records: readonly IncomingRecord[], required: readonly stri
       list.push({ record, telemetry });
       trains.set(telemetry.trainId, list);
     } catch (e) {
-      if (!(e instanceof RecordError)) throw e;
+      if (!isRecordError(e)) throw e;
       letters.push(letterOf(record, e));
     }
   }
@@ -138,7 +138,7 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
           report.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });
         }
       } catch (e) {
-        if (!(e instanceof RecordError)) throw e;
+        if (!isRecordError(e)) throw e;
         rejected = rejected ?? e;
       }
     }
@@ -173,7 +173,7 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
     } catch (e) {
       // the model is ahead of its checkpoint: drop it, the retry resumes from the checkpoint
       deps.cache.delete(m.key);
-      if ((e as Error).name === "ConflictError") report.checkpointConflicts++;
+      if (isConflict(e)) report.checkpointConflicts++;
       fail(w, report, e);
     }
   }));

@@ -1,4 +1,4 @@
-import { ConflictError, ShadowError } from "./errors";
+import { ShadowError, isConflict } from "./errors";
 import { AnomalyEntries, AnomalyPatch, planAnomalyPatch } from "./shadowDocument";
 
 /** What the Lambda reads of a train's anomaly shadow. */
@@ -47,7 +47,7 @@ export async function publishAnomalies(store: ShadowStore, thingName: string, up
       await store.write(thingName, patch, shadow?.version);
       return { written: true, conflicts };
     } catch (e) {
-      if (!(e instanceof ConflictError)) throw e;
+      if (!isConflict(e)) throw e;
       conflicts++;
       if (attempt >= attempts) {
         throw new ShadowError(`shadow of ${thingName}: still conflicting after ${attempts} attempts (${e.message})`);

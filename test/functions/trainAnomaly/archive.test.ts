@@ -1,0 +1,133 @@
+import { expect } from "chai";
+import { execFile } from "child_process";
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join, resolve } from "path";
+import { ApuSimulator } from "../../../devices/trainAgent/apuSimulator";
+import { decodeKinesisEvent } from "../../../functions/trainAnomaly/kinesisEvent";
+import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "../../../functions/trainAnomaly/memoryPorts";
+import { ModelCache } from "../../../functions/trainAnomaly/modelCache";
+import { processBatch } from "../../../functions/trainAnomaly/processBatch";
+import { parseDetectorSettingsJson } from "../../../functions/trainAnomaly/settings";
+import { ArchiveFile, archiveFiles, writeArchive, zipBytes } from "../../../infra/trainTelemetry/archiveFiles";
+import { AwsStandIn, startAwsStandIn } from "../../helpers/awsStandIn";
+import { KinesisRecordInput, kinesisEvent } from "../../helpers/kinesisEvents";
+import { one, runProgram } from "../../helpers/pulumiRecorder";
+
+/** What Lambda's Node.js runtime does with `__index.handler`: load the file, call the export, await it. */
+const INVOKE = `const fs = require("fs");
+const { handler } = require("./task/__index.js");
+handler(JSON.parse(fs.readFileSync(process.argv[2], "utf8"))).then(
+  (r) => process.stdout.write("\\nRESULT " + JSON.stringify(r) + "\\n"),
+  (e) => { process.stderr.write(require("util").inspect(e)); process.exit(1); });
+`;
+
+const TRAIN = "train-0001";
+const readings = new ApuSimulator({ seed: 1, faults: [{ sensor: "Oil_temperature", start: 240, length: 20, offset: 10 }] }).take(400);
+const message = (i: number): KinesisRecordInput => ({
+  partitionKey: TRAIN,
+  data: { trainId: TRAIN, timestamp: readings[i].timestamp, seq: i, sensors: readings[i].sensors, receivedAt: readings[i].timestamp + 150 },
+});
+const first = [
+  ...readings.slice(0, 280).map((_, i) => message(i)),
+  { partitionKey: TRAIN, data: { trainId: TRAIN, timestamp: "yesterday", sensors: {} } },
+  { partitionKey: TRAIN, data: "", base64: "not base64!" },
+];
+const second = readings.slice(280).map((_, i) => message(280 + i));
+
+interface Invocation {
+  readonly result: { batchItemFailures: { itemIdentifier: string }[] };
+  readonly lines: Record<string, unknown>[];
+}
+
+describe("the anomaly Lambda archive as Pulumi uploads it", function () {
+  this.timeout(120_000);
+  let files: ArchiveFile[];
+  let dir: string;
+  let stand: AwsStandIn;
+  let variables: Record<string, string>;
+
+  before(async () => {
+    const fn = one(await runProgram("prod"), "aws:lambda/function:Function", "trains-anomaly-fn");
+    files = await archiveFiles(fn.inputs.code);
+    variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
+    dir = mkdtempSync(join(tmpdir(), "gridrail-lambda-"));
+    writeArchive(files, join(dir, "task"));
+    // Lambda's Node.js runtime ships the SDK on NODE_PATH; nothing else of this project is reachable from /tmp
+    mkdirSync(join(dir, "runtime"));
+    symlinkSync(resolve("node_modules/@aws-sdk"), join(dir, "runtime", "@aws-sdk"), "dir");
+    writeFileSync(join(dir, "invoke.js"), INVOKE);
+    stand = await startAwsStandIn();
+  });
+
+  after(async () => {
+    await stand?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  function invoke(name: string, records: readonly KinesisRecordInput[], firstIndex: number): Promise<Invocation> {
+    const eventFile = join(dir, `${name}.json`);
+    writeFileSync(eventFile, JSON.stringify(kinesisEvent(records, firstIndex)));
+    const env = {
+      PATH: process.env.PATH ?? "", NODE_PATH: join(dir, "runtime"),
+      AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDLOOPBACK", AWS_SECRET_ACCESS_KEY: "loopback",
+      AWS_CONFIG_FILE: join(dir, "no-config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"), AWS_EC2_METADATA_DISABLED: "true",
+      AWS_ENDPOINT_URL: stand.endpoint,
+      ...variables,
+      FAILURE_QUEUE_URL: `${stand.endpoint}/123456789012/trains-anomaly-dlq`,
+    };
+    return new Promise((done, fail) => {
+      execFile(process.execPath, [join(dir, "invoke.js"), eventFile], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+        if (err) return fail(new Error(`${err.message}\n${stderr}`));
+        const lines = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
+        const result = stdout.split("\n").find((l) => l.startsWith("RESULT "));
+        done({ result: JSON.parse(result!.slice("RESULT ".length)), lines });
+      });
+    });
+  }
+
+  it("holds the serialized handler and Powertools only, under 500 KB zipped", () => {
+    const roots = [...new Set(files.map((f) => f.name.split("/").slice(0, f.name.startsWith("node_modules/@") ? 3 : 2).join("/")))];
+    expect(roots).to.deep.equal([
+      "__index.js", "node_modules/@aws-lambda-powertools/commons", "node_modules/@aws-lambda-powertools/logger",
+      "node_modules/@aws-lambda-powertools/metrics", "node_modules/@aws/lambda-invoke-store",
+    ]);
+    expect(zipBytes(files)).to.be.below(500 * 1024);
+  });
+
+  it("scores in a fresh Node process: the shadow gets the anomaly, bad records reach the queue, the model is checkpointed", async () => {
+    const { result, lines } = await invoke("first", first, 0);
+
+    expect(result).to.deep.equal({ batchItemFailures: [] });
+    const shadow = stand.shadows.get(TRAIN, "anomaly")!;
+    const entries = Object.values(shadow.state.desired!.anomalies as Record<string, { sensors: { name: string }[]; message: string }>);
+    const oil = entries.find((e) => e.sensors[0].name === "Oil_temperature");
+    expect(oil?.message).to.match(/^Unusual apu readings from 2020-02-01 00:40:00 UTC to 2020-02-01 00:4\d:\d0 UTC are over \(Oil_temperature was high, 6\d\.\d °C where about 5\d\.\d °C was expected\)\.$/);
+    const letters = stand.queues.get(`${stand.endpoint}/123456789012/trains-anomaly-dlq`)!.map((b) => JSON.parse(b));
+    expect(letters.map((l) => [l.reason, l.error])).to.deep.equal([["schema", "TelemetryError"], ["decode", "RecordError"]]);
+    expect(letters[0].message).to.match(/^record \d+: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.TP2" is required/);
+    const item = stand.tables.get("trains-checkpoints")!.get(`${TRAIN}/apu`)!;
+    expect(item.version).to.deep.equal({ N: "1" });
+    expect(lines.some((l) => l.message === "anomaly" && l.trainId === TRAIN && l.anomaly === 1)).to.equal(true);
+    const emf = lines.find((l) => (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly" && "RecordsReceived" in l);
+    expect(emf).to.deep.include({ RecordsReceived: 282, RecordsScored: 280, RejectedRecords: 2, FailedRecords: 0 });
+  });
+
+  it("resumes from the checkpoint in another fresh process exactly where an uninterrupted run would be", async () => {
+    const { result } = await invoke("second", second, 1000);
+
+    expect(result).to.deep.equal({ batchItemFailures: [] });
+    expect(stand.calls.filter((c) => c.startsWith("dynamodb")).slice(-2)).to.deep.equal(["dynamodb GetItem", "dynamodb PutItem"]);
+    const item = stand.tables.get("trains-checkpoints")!.get(`${TRAIN}/apu`)!;
+    expect(item.version).to.deep.equal({ N: "2" });
+    const checkpoints = new MemoryCheckpointStore();
+    const deps = {
+      settings: parseDetectorSettingsJson(variables.DETECTOR_SETTINGS, "DETECTOR_SETTINGS"), checkpoints,
+      shadows: new MemoryShadowStore(), deadLetters: new MemoryDeadLetterSink(), cache: new ModelCache(10),
+    };
+    await processBatch(decodeKinesisEvent({ Records: [...kinesisEvent(first, 0).Records, ...kinesisEvent(second, 1000).Records] }), deps);
+    const uninterrupted = checkpoints.items.get(`${TRAIN}/apu`)!;
+    expect(item.sidecar.S).to.equal(uninterrupted.sidecar);
+    expect(item.model.B).to.equal(Buffer.from(uninterrupted.model).toString("base64"));
+  });
+});
