@@ -10,6 +10,9 @@ import { hashUniform } from "../random";
  * u is a hash of (tree seed, s), so weights are re-derived from the sequence numbers on restore and the
  * saved state holds only (point, sequence) pairs.
  */
+/** Points one rejection bound serves (see acceptPoint). */
+const BOUND_SPAN = 64;
+
 export class Sampler {
   readonly pointIndex: Int32Array;
   readonly sequence: Float64Array;
@@ -18,6 +21,9 @@ export class Sampler {
   /** The entry evicted by the last accepted point (valid when `acceptPoint` returned true and size was full). */
   evictedPoint = -1;
   evictedSequence = -1;
+  /** Cached rejection bound (not state: recomputed on demand), valid up to boundSequence. */
+  private boundSequence = -1;
+  private rejectBelow = 0;
   /** The weight acceptPoint computed, reused by addPoint for the same sequence. */
   private pendingSequence = -1;
   private pendingWeight = 0;
@@ -47,7 +53,16 @@ export class Sampler {
   acceptPoint(sequence: number): boolean {
     this.evictedPoint = -1;
     if (this.size < this.capacity) return true;
-    const w = this.weightOf(sequence);
+    // Most points are rejected. weight < top  <=>  u > exp(-exp(top + decay * s)), and that bound only
+    // falls as s grows, so one bound computed BOUND_SPAN points ahead rejects them without logarithms;
+    // anything near it takes the exact test below, so decisions are exactly those of the exact test.
+    const u = hashUniform(this.seed, sequence);
+    if (sequence > this.boundSequence) {
+      this.boundSequence = sequence + BOUND_SPAN;
+      this.rejectBelow = Math.exp(-Math.exp(this.weight[0] + this.timeDecay * this.boundSequence)) * (1 - 1e-9);
+    }
+    if (u < this.rejectBelow) return false;
+    const w = Math.log(-Math.log(u)) - this.timeDecay * sequence;
     if (w >= this.weight[0]) return false;
     this.pendingSequence = sequence;
     this.pendingWeight = w;
@@ -57,6 +72,7 @@ export class Sampler {
     this.size--;
     this.moveEntry(this.size, 0);
     this.siftDown(0);
+    this.boundSequence = -1; // the top changed
     return true;
   }
 
@@ -66,6 +82,7 @@ export class Sampler {
     this.pointIndex[i] = pointIndex;
     this.sequence[i] = sequence;
     this.weight[i] = sequence === this.pendingSequence ? this.pendingWeight : this.weightOf(sequence);
+    this.boundSequence = -1;
     // sift up
     while (i > 0) {
       const p = (i - 1) >> 1;
