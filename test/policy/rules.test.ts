@@ -2,14 +2,7 @@ import { expect } from "chai";
 import { StackGraph } from "../../policy/graph";
 import { RULES } from "../../policy/ruleSet";
 import { RuleCase } from "./fixtures";
-import { DATA_CASES } from "./cases/data";
-import { EDGE_CASES } from "./cases/edge";
-import { COMPUTE_CASES } from "./cases/compute";
-import { PROD_CASES } from "./cases/prod";
-import { S3_CASES } from "./cases/s3";
-import { STREAMING_CASES } from "./cases/streaming";
-
-const CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...EDGE_CASES, ...PROD_CASES];
+import { ALL_CASES as CASES } from "./cases/all";
 
 function messages(c: RuleCase, which: "pass" | "fail"): string[] {
     const rule = RULES.find((r) => r.id === c.rule);

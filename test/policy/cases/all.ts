@@ -1,0 +1,10 @@
+/** Every rule case, in rule-family order (the table rules.test.ts and packServer.test.ts run). */
+import { RuleCase } from "../fixtures";
+import { COMPUTE_CASES } from "./compute";
+import { DATA_CASES } from "./data";
+import { EDGE_CASES } from "./edge";
+import { PROD_CASES } from "./prod";
+import { S3_CASES } from "./s3";
+import { STREAMING_CASES } from "./streaming";
+
+export const ALL_CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...EDGE_CASES, ...PROD_CASES];
