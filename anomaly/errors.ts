@@ -34,3 +34,10 @@ export class StateError extends AnomalyError {
     this.name = "StateError";
   }
 }
+
+/** Throws unless a saved state is of this detector and version (all detectors check alike). */
+export function checkState(state: { detector: string; version: number }, detector: string, version: number): void {
+  if (state.detector !== detector || state.version !== version) {
+    throw new StateError(`expected the state of detector ${detector} version ${version}, got ${state.detector} version ${state.version}`);
+  }
+}

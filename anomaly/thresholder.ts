@@ -1,4 +1,5 @@
 import { OptionError } from "./errors";
+import { OptionReader } from "./options";
 
 /**
  * Turns a stream of raw scores into decisions, separately from the model (as in the Java RCF, where
@@ -130,4 +131,28 @@ export function validateThresholderOptions(o: ThresholderOptions): void {
   check("peakDecay", Number.isFinite(o.peakDecay) && o.peakDecay >= 0 && o.peakDecay < 1, "a number in [0, 1)");
   check("peakAfter", Number.isInteger(o.peakAfter) && o.peakAfter >= 0, "an integer >= 0");
   check("margin", Number.isFinite(o.margin) && o.margin >= 1, "a number >= 1");
+}
+
+/** The zscore and ewma detectors' defaults: their raw score is a z already, so a fixed floor of 4 decides. */
+export const BOUNDED_Z_THRESHOLDER = { zFactor: 3, lowerThreshold: 4, horizon: 1000, smoothing: 1, peakDecay: 0, peakAfter: 0, margin: 1 };
+
+/**
+ * Reads the thresholder's options (names as documented in the README); `defaults` are the detector's.
+ * `threshold` is the option name of lowerThreshold where a detector calls it so (zscore, ewma).
+ */
+export function readThresholderOptions(
+  r: OptionReader,
+  defaults: Omit<ThresholderOptions, "minScores"> & { minScores?: number },
+  lowerThresholdName = "lowerThreshold",
+): ThresholderOptions {
+  return {
+    zFactor: r.number("zFactor", defaults.zFactor, { min: 0.1 }),
+    lowerThreshold: r.number(lowerThresholdName, defaults.lowerThreshold, { min: 0 }),
+    horizon: r.number("scoreHorizon", defaults.horizon, { min: 1 }),
+    minScores: defaults.minScores === undefined ? 1 : r.number("minScores", defaults.minScores, { integer: true, min: 1 }),
+    smoothing: r.number("smoothing", defaults.smoothing, { integer: true, min: 1, max: 1000 }),
+    peakDecay: r.number("peakDecay", defaults.peakDecay, { min: 0, max: 0.999999 }),
+    peakAfter: r.number("peakAfter", defaults.peakAfter, { integer: true, min: 0 }),
+    margin: r.number("margin", defaults.margin, { min: 1, max: 100 }),
+  };
 }

@@ -1,4 +1,4 @@
-import { OptionError, StateError } from "../errors";
+import { OptionError, checkState } from "../errors";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
@@ -80,9 +80,7 @@ export class EnsembleDetector implements Detector {
   }
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {
-    if (state.detector !== "ensemble" || state.version !== 1) {
-      throw new StateError(`expected an ensemble state of version 1, got ${state.detector} version ${state.version}`);
-    }
+    checkState(state, "ensemble", 1);
     const s = state as EnsembleState;
     return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.input, s.guard);
   }

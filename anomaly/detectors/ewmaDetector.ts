@@ -1,8 +1,8 @@
-import { StateError } from "../errors";
+import { checkState } from "../errors";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { attributionFromDeviations, warmUpResult } from "../result";
-import { Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
+import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 
 /**
@@ -76,16 +76,7 @@ export class EwmaDetector implements Detector {
       beta: r.number("beta", 0.05, { min: 1e-6, max: 1 }),
       period,
       minPoints: r.number("minPoints", Math.max(30, 2 * period), { integer: true, min: 2 }),
-      thresholder: {
-        lowerThreshold: r.number("threshold", 4, { min: 0 }),
-        zFactor: r.number("zFactor", 3, { min: 0.1 }),
-        horizon: r.number("scoreHorizon", 1000, { min: 1 }),
-        minScores: 1,
-        smoothing: r.number("smoothing", 1, { integer: true, min: 1, max: 1000 }),
-        peakDecay: r.number("peakDecay", 0, { min: 0, max: 0.999999 }),
-        peakAfter: r.number("peakAfter", 0, { integer: true, min: 0 }),
-        margin: r.number("margin", 1, { min: 1, max: 100 }),
-      },
+      thresholder: readThresholderOptions(r, BOUNDED_Z_THRESHOLDER, "threshold"),
       input: readInputPolicy(r),
     };
     r.done();
@@ -93,9 +84,7 @@ export class EwmaDetector implements Detector {
   }
 
   static fromState(state: DetectorState): EwmaDetector {
-    if (state.detector !== "ewma" || state.version !== 1) {
-      throw new StateError(`expected an ewma state of version 1, got ${state.detector} version ${state.version}`);
-    }
+    checkState(state, "ewma", 1);
     const s = state as EwmaState;
     return new EwmaDetector(s.options, s);
   }

@@ -1,8 +1,8 @@
-import { StateError } from "../errors";
+import { checkState } from "../errors";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { attributionFromDeviations, warmUpResult } from "../result";
-import { Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
+import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { SortedWindow } from "./sortedWindow";
 
@@ -58,16 +58,7 @@ export class ZScoreDetector implements Detector {
       dimensions,
       window,
       minPoints: r.number("minPoints", Math.max(3, Math.floor(window / 2)), { integer: true, min: 3 }),
-      thresholder: {
-        lowerThreshold: r.number("threshold", 4, { min: 0 }),
-        zFactor: r.number("zFactor", 3, { min: 0.1 }),
-        horizon: r.number("scoreHorizon", 1000, { min: 1 }),
-        minScores: 1,
-        smoothing: r.number("smoothing", 1, { integer: true, min: 1, max: 1000 }),
-        peakDecay: r.number("peakDecay", 0, { min: 0, max: 0.999999 }),
-        peakAfter: r.number("peakAfter", 0, { integer: true, min: 0 }),
-        margin: r.number("margin", 1, { min: 1, max: 100 }),
-      },
+      thresholder: readThresholderOptions(r, BOUNDED_Z_THRESHOLDER, "threshold"),
       input: readInputPolicy(r),
     };
     r.done();
@@ -75,9 +66,7 @@ export class ZScoreDetector implements Detector {
   }
 
   static fromState(state: DetectorState): ZScoreDetector {
-    if (state.detector !== "zscore" || state.version !== 1) {
-      throw new StateError(`expected a zscore state of version 1, got ${state.detector} version ${state.version}`);
-    }
+    checkState(state, "zscore", 1);
     const s = state as ZScoreState;
     return new ZScoreDetector(s.options, s);
   }

@@ -1,4 +1,4 @@
-import { StateError } from "../errors";
+import { checkState } from "../errors";
 import { GuardState, InputGuard } from "../inputGuard";
 import { warmUpResult, zeroAttribution } from "../result";
 import { Thresholder, ThresholderState } from "../thresholder";
@@ -79,9 +79,7 @@ export class RcfDetector implements Detector {
   }
 
   static fromState(state: DetectorState): RcfDetector {
-    if (state.detector !== "rcf" || state.version !== RCF_STATE_VERSION) {
-      throw new StateError(`expected an rcf state of version ${RCF_STATE_VERSION}, got ${state.detector} version ${state.version}`);
-    }
+    checkState(state, "rcf", RCF_STATE_VERSION);
     const s = state as RcfState;
     return new RcfDetector(s.options, s);
   }

@@ -1,7 +1,7 @@
 import { OptionReader } from "../options";
 import { Calendar } from "./preprocessor";
 import { InputPolicy, readInputPolicy } from "../inputGuard";
-import { ThresholderOptions } from "../thresholder";
+import { readThresholderOptions, ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
 
 /**
@@ -88,16 +88,16 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     shingleSize,
     outputAfter: r.number("outputAfter", Math.max(1, Math.floor(subSampleSize / 4)), { integer: true, min: 1 }),
     seed: r.number("seed", RCF_DEFAULTS.seed, { integer: true, min: 0, max: 0xffffffff }),
-    thresholder: {
-      zFactor: r.number("zFactor", RCF_DEFAULTS.zFactor, { min: 0.1 }),
-      lowerThreshold: r.number("lowerThreshold", preset.lowerThreshold, { min: 0 }),
-      horizon: r.number("scoreHorizon", RCF_DEFAULTS.scoreHorizon, { min: 1 }),
-      minScores: r.number("minScores", 10, { integer: true, min: 1 }),
-      smoothing: r.number("smoothing", preset.smoothing, { integer: true, min: 1, max: 1000 }),
-      peakDecay: r.number("peakDecay", preset.peakDecay, { min: 0, max: 0.999999 }),
-      peakAfter: r.number("peakAfter", subSampleSize, { integer: true, min: 0 }),
-      margin: r.number("margin", preset.margin, { min: 1, max: 100 }),
-    },
+    thresholder: readThresholderOptions(r, {
+      zFactor: RCF_DEFAULTS.zFactor,
+      lowerThreshold: preset.lowerThreshold,
+      horizon: RCF_DEFAULTS.scoreHorizon,
+      minScores: 10,
+      smoothing: preset.smoothing,
+      peakDecay: preset.peakDecay,
+      peakAfter: subSampleSize,
+      margin: preset.margin,
+    }),
     input: readInputPolicy(r),
     updateOnAnomaly: r.boolean("updateOnAnomaly", preset.updateOnAnomaly),
     explain: r.choice("explain", RCF_DEFAULTS.explain, ["anomalies", "all"]),

@@ -29,6 +29,9 @@ export class RandomCutTree {
   private freeNodeTop: number;
   private readonly freeLeaves: Int32Array;
   private freeLeafTop: number;
+  /** Scratch: per-dimension ranges of the box a cut is drawn in, and the offset pickDimension chose. */
+  private readonly ranges: Float64Array;
+  private pickedOffset = 0;
   /** Scratch: the internal nodes on the last descent, root first. */
   readonly path: Int32Array;
   pathLength = 0;
@@ -57,6 +60,7 @@ export class RandomCutTree {
     this.freeNodeTop = n;
     this.freeLeafTop = sampleSize;
     this.path = new Int32Array(sampleSize + 1);
+    this.ranges = new Float64Array(dimensions);
   }
 
   /** Total number of points (with multiplicity) in the tree. */
@@ -117,41 +121,28 @@ export class RandomCutTree {
       const b = node * dims;
       let rangeSum = 0;
       let outside = false;
+      const ranges = this.ranges;
       for (let d = 0; d < dims; d++) {
         const v = pv[base + d];
         const mn = this.boxMin[b + d];
         const mx = this.boxMax[b + d];
+        let range: number;
         if (v < mn) {
-          rangeSum += mx - v;
+          range = mx - v;
           outside = true;
         } else if (v > mx) {
-          rangeSum += v - mn;
+          range = v - mn;
           outside = true;
-        } else rangeSum += mx - mn;
+        } else range = mx - mn;
+        ranges[d] = range;
+        rangeSum += range;
       }
       if (outside) {
-        let r = this.random.nextDouble() * rangeSum;
-        let dim = -1;
-        let lastNonZero = 0;
-        for (let d = 0; d < dims; d++) {
-          const v = pv[base + d];
-          const lo = Math.min(v, this.boxMin[b + d]);
-          const range = Math.max(v, this.boxMax[b + d]) - lo;
-          if (range > 0) lastNonZero = d;
-          if (r < range) {
-            dim = d;
-            break;
-          }
-          r -= range;
-        }
-        if (dim < 0) {
-          dim = lastNonZero;
-          r = 0;
-        }
+        const dim = this.pickDimension(this.random.nextDouble() * rangeSum);
         const v = pv[base + dim];
         const mn = this.boxMin[b + dim];
         const mx = this.boxMax[b + dim];
-        const cut = Math.fround(Math.min(v, mn) + r);
+        const cut = Math.fround(Math.min(v, mn) + this.pickedOffset);
         if ((v <= cut && cut < mn) || (v > cut && cut >= mx)) {
           this.insertAbove(node, parentNode, pointIndex, dim, cut, v <= cut);
           return pointIndex;
@@ -250,32 +241,40 @@ export class RandomCutTree {
     return -leaf - 1;
   }
 
+  /**
+   * The dimension a uniform offset r in [0, sum of `ranges`) falls in, each dimension weighted by its
+   * range; the offset within it goes to `pickedOffset`. Rounding can leave r past the last range: then
+   * the last dimension with a range, at offset 0.
+   */
+  private pickDimension(r: number): number {
+    let lastNonZero = 0;
+    for (let d = 0; d < this.dimensions; d++) {
+      const range = this.ranges[d];
+      if (range > 0) lastNonZero = d;
+      if (r < range) {
+        this.pickedOffset = r;
+        return d;
+      }
+      r -= range;
+    }
+    this.pickedOffset = 0;
+    return lastNonZero;
+  }
+
   private splitLeaf(leaf: number, pointIndex: number, parentNode: number): void {
     const dims = this.dimensions;
     const pv = this.store.values;
     const a = this.leafPoint[leaf] * dims;
     const b = pointIndex * dims;
     let rangeSum = 0;
-    for (let d = 0; d < dims; d++) rangeSum += Math.abs(pv[a + d] - pv[b + d]);
-    let r = this.random.nextDouble() * rangeSum;
-    let dim = -1;
-    let lastNonZero = 0;
     for (let d = 0; d < dims; d++) {
-      const range = Math.abs(pv[a + d] - pv[b + d]);
-      if (range > 0) lastNonZero = d;
-      if (r < range) {
-        dim = d;
-        break;
-      }
-      r -= range;
+      this.ranges[d] = Math.abs(pv[a + d] - pv[b + d]);
+      rangeSum += this.ranges[d];
     }
-    if (dim < 0) {
-      dim = lastNonZero;
-      r = 0;
-    }
+    const dim = this.pickDimension(this.random.nextDouble() * rangeSum);
     const lo = Math.min(pv[a + dim], pv[b + dim]);
     const hi = Math.max(pv[a + dim], pv[b + dim]);
-    let cut = Math.fround(lo + r);
+    let cut = Math.fround(lo + this.pickedOffset);
     // float32 rounding may land on the upper value, which would not separate: fall back to the lower one
     if (cut >= hi || cut < lo) cut = lo;
     const v = pv[b + dim];

@@ -46,7 +46,7 @@ describe("detector state", () => {
   it("refuses a state of an unknown detector or version with the name in the message", () => {
     expect(() => restoreDetector({ detector: "lstm", version: 1 })).to.throw(StateError, 'cannot restore: unknown detector "lstm"');
     const s = createDetector("rcf", 1, { numberOfTrees: 2, subSampleSize: 8 }).toState();
-    expect(() => restoreDetector({ ...s, version: 99 })).to.throw(StateError, "expected an rcf state of version 2, got rcf version 99");
+    expect(() => restoreDetector({ ...s, version: 99 })).to.throw(StateError, "expected the state of detector rcf version 2, got rcf version 99");
     expect(() => decodeState(new Uint8Array([1, 2, 3]))).to.throw(StateError, /cannot decode detector state \(3 bytes\)/);
   });
 
