@@ -42,7 +42,10 @@ export async function viewOfSynthesis(synthesis: Synthesis, environment: Environ
     };
 }
 
-async function loadView(options: Options): Promise<{ view: StackView; source: string }> {
+/** Synthesizes a stack; tests pass a cached one. */
+export type Synthesize = (stack: string) => Promise<Synthesis>;
+
+async function loadView(options: Options, synthesize?: Synthesize): Promise<{ view: StackView; source: string }> {
     if (options.graph !== undefined) {
         let text: string;
         try {
@@ -61,7 +64,7 @@ async function loadView(options: Options): Promise<{ view: StackView; source: st
     const { readStackConfig, synthStack } = require("../infra/synth/synthStack") as typeof import("../infra/synth/synthStack");
     const stack = options.stack!;
     const environment = parseStackConfig(stack, readStackConfig(stack)).environment;
-    return { view: await viewOfSynthesis(await synthStack(stack), environment), source: `stack ${stack}` };
+    return { view: await viewOfSynthesis(await (synthesize ?? synthStack)(stack), environment), source: `stack ${stack}` };
 }
 
 export function formatReport(report: PolicyReport, source: string, environment: Environment | undefined): string {
@@ -75,29 +78,40 @@ export function formatReport(report: PolicyReport, source: string, environment: 
     return lines.join("\n");
 }
 
-async function main(): Promise<number> {
+export interface Io {
+    out(text: string): void;
+    err(text: string): void;
+}
+
+/** The whole command: returns the exit code (0 pass, 1 mandatory violation, 2 could not run). */
+export async function runPolicy(argv: readonly string[], io: Io, synthesize?: Synthesize): Promise<number> {
     let options: Options;
     let loaded: { view: StackView; source: string };
     try {
-        options = parseOptions(process.argv.slice(2));
-        loaded = await loadView(options);
+        options = parseOptions(argv);
+        loaded = await loadView(options, synthesize);
     } catch (e) {
         const err = e as Error;
-        process.stderr.write(`error: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ""}`);
+        io.err(`error: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ""}`);
         return 2;
     }
     const report = evaluate(RULES, loaded.view);
     if (options.json) {
-        process.stdout.write(`${JSON.stringify({ rules: report.rules, resources: report.resources, violations: report.violations }, null, 2)}\n`);
-        for (const s of report.skipped) process.stderr.write(`skipped ${s.rule}: ${s.reason}\n`);
+        io.out(`${JSON.stringify({ rules: report.rules, resources: report.resources, violations: report.violations }, null, 2)}\n`);
+        for (const s of report.skipped) io.err(`skipped ${s.rule}: ${s.reason}\n`);
     } else {
-        process.stdout.write(`${formatReport(report, loaded.source, loaded.view.environment)}\n`);
+        io.out(`${formatReport(report, loaded.source, loaded.view.environment)}\n`);
     }
     return hasMandatoryViolation(report) ? 1 : 0;
 }
 
 if (require.main === module) {
-    main().then((code) => {
+    // `policy --json | head` closes the pipe early; that is the reader's choice, not a failure.
+    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+        if (err.code === "EPIPE") process.exit(0);
+        throw err;
+    });
+    runPolicy(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((code) => {
         process.exitCode = code;
     }, (e: unknown) => {
         process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);

@@ -3,9 +3,10 @@ import { expect } from "chai";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseOptions, USAGE } from "../../cli/policy";
 import { UsageError } from "../../cli/args";
+import { parseOptions, runPolicy, USAGE } from "../../cli/policy";
 import { RULES } from "../../policy/ruleSet";
+import { runProgram, StackName } from "../helpers/pulumiRecorder";
 import { KEY_ARN, res, secureBucket } from "./fixtures";
 
 const ROOT = path.join(__dirname, "..", "..");
@@ -17,15 +18,24 @@ interface Run {
     readonly stderr: string;
 }
 
-/** `npm run --silent policy -- args`, asynchronously so the runs below overlap. */
-function policy(args: string[]): Promise<Run> {
+/** `npm run --silent policy -- args` as a process, asynchronously so the runs overlap. */
+function spawnPolicy(args: string[]): Promise<Run> {
     return new Promise((resolve) => {
-        execFile(process.execPath, [TSX, path.join(ROOT, "cli", "policy.ts"), ...args], { cwd: ROOT, maxBuffer: 16 * 1024 * 1024, timeout: 120_000 }, (err, stdout, stderr) => {
+        execFile(process.execPath, [TSX, path.join(ROOT, "cli", "policy.ts"), ...args], { cwd: ROOT, timeout: 120_000 }, (err, stdout, stderr) => {
             resolve({ status: err ? Number((err as { code?: number }).code ?? -1) : 0, stdout, stderr });
         });
     });
 }
 
+/** The same command in-process, on the test suite's cached synth. */
+async function inProcess(args: string[]): Promise<Run> {
+    let stdout = "";
+    let stderr = "";
+    const status = await runPolicy(args, { out: (t) => (stdout += t), err: (t) => (stderr += t) }, (stack) => runProgram(stack as StackName));
+    return { status, stdout, stderr };
+}
+
+const NON_PROD_RULES = RULES.filter((r) => !r.prodOnly).length;
 const trail = res("aws:cloudtrail/trail:Trail", "trail", { s3BucketName: "logs", enableLogFileValidation: true, kmsKeyId: KEY_ARN });
 const entries = (views: ReturnType<typeof res>[]) => JSON.stringify(views.map((v) => ({ type: v.type, name: v.name, parent: null, inputs: v.inputs })));
 
@@ -41,37 +51,26 @@ describe("policy CLI", function () {
     const advisoryOnly = file("advisory.json", entries([trail, ...secureBucket("raw", ["lifecycle"])]));
     const bad = file("bad.json", entries([trail, res("aws:s3/bucket:Bucket", "raw"), res("aws:kinesis/stream:Stream", "telemetry", { encryptionType: "NONE" })]));
     const notJson = file("broken.json", "[{");
-    const runs = new Map<string, Promise<Run>>();
-    const run = (...args: string[]) => {
-        const key = args.join(" ");
-        if (!runs.has(key)) runs.set(key, policy(args));
-        return runs.get(key)!;
-    };
+    const missing = path.join(dir, "missing.json");
+    const processes = new Map<string, Promise<Run>>();
+    const spawned = (...args: string[]) => processes.get(args.join(" "))!;
 
     before(() => {
-        // Start every run at once; each test awaits its own.
-        for (const args of [["--stack", "dev", "--json"], ["--graph", good, "--environment", "dev", "--json"], ["--graph", bad, "--json"], ["--graph", bad], ["--graph", advisoryOnly],
-            ["--graph", path.join(dir, "missing.json")], ["--graph", notJson], ["--stack", "staging"], ["--graph"]]) run(...args);
+        // Real processes for the exit codes CI sees, all started at once; each test awaits its own.
+        for (const args of [["--graph", good, "--environment", "dev", "--json"], ["--graph", bad, "--json"], ["--graph", missing], ["--graph"]]) {
+            processes.set(args.join(" "), spawnPolicy(args));
+        }
     });
     after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-    it("evaluates every non-prod rule on the dev synth and prints { rules, resources, violations }, exit 0", async () => {
-        const r = await run("--stack", "dev", "--json");
+    it("passes a compliant graph file: exit 0 and { rules, resources, violations }", async () => {
+        const r = await spawned("--graph", good, "--environment", "dev", "--json");
         expect(r.status, r.stderr).to.equal(0);
-        const out = JSON.parse(r.stdout) as Record<string, unknown>;
-        expect(Object.keys(out)).to.deep.equal(["rules", "resources", "violations"]);
-        expect(out).to.deep.include({ rules: RULES.filter((x) => !x.prodOnly).length, violations: [] });
-        expect(out.resources).to.be.greaterThan(200);
+        expect(JSON.parse(r.stdout)).to.deep.equal({ rules: NON_PROD_RULES, resources: 1, violations: [] });
     });
 
-    it("passes a compliant graph file, exit 0", async () => {
-        const r = await run("--graph", good, "--environment", "dev", "--json");
-        expect(r.status, r.stderr).to.equal(0);
-        expect(JSON.parse(r.stdout)).to.deep.equal({ rules: RULES.filter((x) => !x.prodOnly).length, resources: 1, violations: [] });
-    });
-
-    it("fails a crafted bad graph with exit 1, listing rule, level, resource and message", async () => {
-        const r = await run("--graph", bad, "--json");
+    it("fails a crafted bad graph: exit 1, each violation with rule, level, resource and message", async () => {
+        const r = await spawned("--graph", bad, "--json");
         expect(r.status).to.equal(1);
         const violations = (JSON.parse(r.stdout) as { violations: Record<string, unknown>[] }).violations;
         expect(violations.map((v) => v.rule)).to.deep.equal(["s3-encryption", "s3-public-access-block", "s3-versioning", "s3-tls-only", "s3-access-logging", "s3-lifecycle", "kinesis-encryption"]);
@@ -79,35 +78,61 @@ describe("policy CLI", function () {
         expect(r.stderr).to.include("skipped prod-s3-replication: prod-only, and the graph does not say which environment it is (pass --environment)");
     });
 
+    it("cannot read a missing graph file: exit 2 and the reason", async () => {
+        const r = await spawned("--graph", missing);
+        expect([r.status, r.stdout, r.stderr]).to.deep.equal([2, "", `error: cannot read graph file ${missing}: ENOENT\n`]);
+    });
+
+    it("prints usage for a bad command line: exit 2", async () => {
+        const r = await spawned("--graph");
+        expect([r.status, r.stderr]).to.deep.equal([2, `error: --graph needs a value\n${USAGE}\n`]);
+    });
+
+    it("evaluates the dev synth: exit 0, every non-prod rule, no violation", async () => {
+        const r = await inProcess(["--stack", "dev", "--json"]);
+        expect(r.status, r.stderr).to.equal(0);
+        const out = JSON.parse(r.stdout) as Record<string, unknown>;
+        expect(Object.keys(out)).to.deep.equal(["rules", "resources", "violations"]);
+        expect(out).to.deep.include({ rules: NON_PROD_RULES, violations: [] });
+        expect(out.resources).to.equal((await runProgram("dev")).resources.length);
+    });
+
+    it("prints the prod synth's advisory violation and passes: exit 0", async () => {
+        const r = await inProcess(["--stack", "prod"]);
+        expect(r.status).to.equal(0);
+        expect(r.stdout.trim().split("\n")).to.deep.equal([
+            `policy: stack prod (environment prod): ${RULES.length} rules on ${(await runProgram("prod")).resources.length} resources`,
+            "advisory   prod-firehose-data-replicated  meters-lake-bucket (aws:s3/bucket:Bucket): bucket meters-lake-bucket receives device data from Firehose meters-readings-delivery but is not replicated to another region",
+            "0 mandatory, 1 advisory violation(s)",
+        ]);
+    });
+
     it("prints one line per violation and a count", async () => {
-        const r = await run("--graph", bad);
+        const r = await inProcess(["--graph", bad]);
         expect(r.status).to.equal(1);
         const lines = r.stdout.trim().split("\n");
-        expect(lines[0]).to.equal(`policy: graph ${bad} (environment unknown): ${RULES.length - 4} rules on 3 resources`);
+        expect(lines[0]).to.equal(`policy: graph ${bad} (environment unknown): ${NON_PROD_RULES} rules on 3 resources`);
         expect(lines).to.include("mandatory  kinesis-encryption  telemetry (aws:kinesis/stream:Stream): Kinesis stream telemetry is not encrypted (encryptionType: NONE)");
         expect(lines).to.include("advisory   s3-lifecycle  raw (aws:s3/bucket:Bucket): bucket raw has no lifecycle configuration");
+        expect(lines).to.include("skipped    prod-deletion-protection: prod-only, and the graph does not say which environment it is (pass --environment)");
         expect(lines[lines.length - 1]).to.equal("6 mandatory, 1 advisory violation(s)");
     });
 
     it("exits 0 when only advisory rules are violated", async () => {
-        const r = await run("--graph", advisoryOnly);
-        expect(r.status, r.stdout).to.equal(0);
-        expect(r.stdout).to.include("0 mandatory, 1 advisory violation(s)");
+        const r = await inProcess(["--graph", advisoryOnly]);
+        expect([r.status, r.stdout.trim().split("\n").pop()]).to.deep.equal([0, "0 mandatory, 1 advisory violation(s)"]);
     });
 
     const failures: [string[], string][] = [
-        [["--graph", "MISSING"], "error: cannot read graph file MISSING: ENOENT"],
-        [["--graph", "BROKEN"], "error: invalid graph file BROKEN: not JSON: "],
+        [["--graph", notJson], `error: invalid graph file ${notJson}: not JSON: `],
+        [["--graph", good, "--environment", "qa"], 'error: --environment must be dev or prod, not "qa"'],
         [["--stack", "staging"], 'error: no stack file Pulumi.staging.yaml for stack "staging"'],
-        [["--graph"], `error: --graph needs a value\n${USAGE}`],
     ];
     for (const [args, message] of failures) {
-        it(`cannot run with ${args.join(" ")}: exit 2 and "${message.split("\n")[0]}"`, async () => {
-            const real = args.map((a) => (a === "MISSING" ? path.join(dir, "missing.json") : a === "BROKEN" ? notJson : a));
-            const r = await run(...real);
-            expect(r.status).to.equal(2);
-            expect(r.stdout).to.equal("");
-            expect(r.stderr).to.include(message.replace("MISSING", path.join(dir, "missing.json")).replace("BROKEN", notJson));
+        it(`cannot run ${args.map((a) => path.basename(a)).join(" ")}: exit 2, "${message.replace(dir, "…")}"`, async () => {
+            const r = await inProcess(args);
+            expect([r.status, r.stdout]).to.deep.equal([2, ""]);
+            expect(r.stderr.startsWith(message), r.stderr).to.equal(true);
         });
     }
 
