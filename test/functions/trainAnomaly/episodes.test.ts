@@ -1,0 +1,102 @@
+import { expect } from "chai";
+import { DetectorResult } from "../../../anomaly";
+import { Episode, EpisodeTracker, driversOf } from "../../../functions/trainAnomaly/episodes";
+import { describeEpisode } from "../../../functions/trainAnomaly/shadowDocument";
+
+const SENSORS = ["TP2", "Oil_temperature", "Motor_current"];
+const T0 = Date.UTC(2020, 1, 1, 1, 48, 20);
+const at = (i: number) => T0 + i * 10_000;
+
+function result(anomaly: boolean, score = anomaly ? 0.6 : 0.3, high = [0, 0.9, 0.1], expected = [0, 52.5, 0.04]): DetectorResult {
+  return {
+    ready: true, rawScore: 1, score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0,
+    attribution: { high, low: [0, 0, 0] }, expected, imputed: [],
+  };
+}
+
+const OIL = { sensor: "Oil_temperature", direction: "high", value: 58.6, expected: 52.5, share: 0.9 };
+const opened: Episode = {
+  id: `apu-${T0}`, group: "apu", status: "ongoing", startedAt: T0, updatedAt: T0, score: 0.6, grade: 0.19999999999999996, alarms: 1, drivers: [OIL],
+} as Episode;
+
+describe("anomaly drivers", () => {
+  const cases: [string, number[], number[], string[]][] = [
+    ["one sensor with most of the score", [0, 0.9, 0.1], [0, 0, 0], ["Oil_temperature high"]],
+    ["two sensors above the average share, largest first", [0.35, 0, 0.5], [0, 0.15, 0], ["Motor_current high", "TP2 high"]],
+    ["a sensor below what was expected", [0, 0, 0], [0.1, 0.8, 0.1], ["Oil_temperature low"]],
+    ["no attribution at all", [0, 0, 0], [0, 0, 0], []],
+  ];
+  for (const [what, high, low, drivers] of cases) {
+    it(`are ${what}`, () => {
+      const r = { ...result(true), attribution: { high, low } };
+      expect(driversOf(SENSORS, [0.1, 58.6, 4], r).map((d) => `${d.sensor} ${d.direction}`)).to.deep.equal(drivers);
+    });
+  }
+});
+
+describe("anomaly episodes", () => {
+  const options = { clearAfter: 3, settleAfter: 5 };
+
+  it("opens one on an alarm, with the drivers and what was expected of them", () => {
+    const t = new EpisodeTracker("apu", SENSORS, options);
+    expect(t.observe(at(0), [0, 58.6, 0.04], result(true))).to.deep.equal({ kind: "opened", episode: opened });
+  });
+
+  it("updates the same episode on further alarms: peak score, count, new sensors", () => {
+    const t = new EpisodeTracker("apu", SENSORS, options);
+    t.observe(at(0), [0, 58.6, 0.04], result(true));
+    const change = t.observe(at(1), [0, 59, 6], result(true, 0.7, [0, 0.5, 0.5], [0, 52.6, 0.05]));
+    expect(change?.kind).to.equal("updated");
+    expect(change?.episode).to.deep.include({ id: `apu-${T0}`, updatedAt: at(1), score: 0.7, alarms: 2 });
+    expect(change?.episode.drivers.map((d) => [d.sensor, d.value])).to.deep.equal([["Oil_temperature", 59], ["Motor_current", 6]]);
+  });
+
+  it("clears it once every driver has been back near its expected value for clearAfter readings", () => {
+    const t = new EpisodeTracker("apu", SENSORS, { clearAfter: 3, settleAfter: 100 });
+    t.observe(at(0), [0, 58.6, 0.04], result(true));
+    const oil = [57, 53, 55.6, 52.9, 53.1, 52.8];
+    const changes = oil.map((v, i) => t.observe(at(i + 1), [0, v, 0.04], result(false)));
+    // back means within half of 58.6 - 52.5 of 52.5: 53 yes, 55.6 no (restarts the count), then three in a row
+    expect(changes.map((c) => c?.kind)).to.deep.equal([undefined, undefined, undefined, undefined, undefined, "cleared"]);
+    expect(changes[5]?.episode).to.deep.include({ status: "cleared", clearedAt: at(6), updatedAt: at(6), clearedBy: "normal" });
+    expect(t.getState()).to.deep.equal({ open: null, normalRun: 0, quietRun: 0 });
+  });
+
+  it("closes it as settled when readings stay away without new alarms: the model took them as normal", () => {
+    const t = new EpisodeTracker("apu", SENSORS, options);
+    t.observe(at(0), [0, 58.6, 0.04], result(true));
+    const changes = [1, 2, 3, 4, 5].map((i) => t.observe(at(i), [0, 58, 0.04], result(false)));
+    expect(changes.map((c) => c?.kind)).to.deep.equal([undefined, undefined, undefined, undefined, "cleared"]);
+    expect(changes[4]?.episode.clearedBy).to.equal("settled");
+  });
+
+  it("ignores readings scored during warm-up", () => {
+    const t = new EpisodeTracker("apu", SENSORS, options);
+    expect(t.observe(at(0), [0, 99, 0], { ...result(true), ready: false })).to.equal(undefined);
+    expect(t.getState().open).to.equal(null);
+  });
+
+  it("continues exactly from its saved state", () => {
+    const a = new EpisodeTracker("apu", SENSORS, options);
+    a.observe(at(0), [0, 58.6, 0.04], result(true));
+    a.observe(at(1), [0, 53, 0.04], result(false));
+    const b = new EpisodeTracker("apu", SENSORS, options, JSON.parse(JSON.stringify(a.getState())));
+    for (const i of [2, 3]) expect(b.observe(at(i), [0, 53, 0.04], result(false))).to.deep.equal(a.observe(at(i), [0, 53, 0.04], result(false)));
+  });
+});
+
+describe("anomaly sentences", () => {
+  const cleared: Episode = { ...opened, status: "cleared", updatedAt: at(30), clearedAt: at(30), clearedBy: "normal" };
+  const cases: [string, Episode, string][] = [
+    ["an ongoing anomaly", opened, "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected."],
+    ["a cleared one", cleared, "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are over (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected)."],
+    ["a settled one", { ...cleared, clearedBy: "settled" }, "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are no longer unusual: the model now treats them as normal (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected)."],
+    ["two drivers, one low and unitless", { ...opened, drivers: [OIL, { sensor: "COMP", direction: "low", value: 0, expected: 1, share: 0.1 }] }, "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected; COMP is low, 0 where about 1 was expected."],
+    ["no driver", { ...opened, drivers: [] }, "Unusual apu readings since 2020-02-01 01:48:20 UTC (no single sensor stands out)."],
+  ];
+  for (const [what, episode, sentence] of cases) {
+    it(`describe ${what} in plain words`, () => {
+      expect(describeEpisode(episode)).to.equal(sentence);
+    });
+  }
+});

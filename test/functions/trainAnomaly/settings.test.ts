@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import { SettingsError } from "../../../functions/trainAnomaly/errors";
+import { readEnvironment } from "../../../functions/trainAnomaly/lambdaRuntime";
+import { TRAIN_DETECTOR_DEFAULTS, parseDetectorSettings, parseDetectorSettingsJson, requiredSensors } from "../../../functions/trainAnomaly/settings";
+
+function problemsOf(run: () => unknown): readonly string[] {
+  try {
+    run();
+  } catch (e) {
+    expect((e as Error).name).to.equal("SettingsError");
+    return (e as SettingsError).problems;
+  }
+  return [];
+}
+
+describe("train detector settings", () => {
+  it("defaults to one 20-tree RCF per train over the seven analog APU sensors", () => {
+    expect(parseDetectorSettingsJson(undefined, "DETECTOR_SETTINGS")).to.deep.equal({
+      detector: "rcf",
+      options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset" },
+      groups: { apu: ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"] },
+      clearAfter: 6, settleAfter: 360, maxModels: 200, maxShadowEntries: 10,
+    });
+  });
+
+  it("merges rcf options over the train defaults and keeps the groups in the order given", () => {
+    const s = parseDetectorSettings({ options: { numberOfTrees: 50 }, groups: { pressure: ["TP2", "TP3", "Reservoirs"], motor: ["Motor_current", "Oil_temperature"] }, clearAfter: 3 }, "k");
+    expect(s.options).to.deep.equal({ numberOfTrees: 50, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset" });
+    expect(Object.keys(s.groups)).to.deep.equal(["pressure", "motor"]);
+    expect(requiredSensors(s)).to.deep.equal(["TP2", "TP3", "Reservoirs", "Motor_current", "Oil_temperature"]);
+    expect(s.clearAfter).to.equal(3);
+  });
+
+  it("takes another detector's options alone", () => {
+    expect(parseDetectorSettings({ detector: "zscore", options: { window: 30 } }, "k").options).to.deep.equal({ window: 30 });
+  });
+
+  const cases: [string, unknown, string[]][] = [
+    ["a list", [1], ["k must be a JSON object, got [1]"]],
+    ["an unknown key", { trees: 5 }, ['k: unknown key "trees" (known: detector, options, groups, clearAfter, settleAfter, maxModels, maxShadowEntries)']],
+    ["an unknown detector", { detector: "lstm" }, ['k (group apu): unknown detector "lstm"; known: ensemble, ewma, rcf, zscore']],
+    ["a bad option", { options: { subSampleSize: 2 } }, ["k (group apu): option subSampleSize must be an integer in [4, 4096], got 2"]],
+    ["options as a list", { options: ["a"] }, ['k.options must be an object of option name to number, string or boolean, got ["a"]']],
+    ["no groups", { groups: {} }, ["k.groups must be an object of group name to a non-empty list of sensor names, got {}"]],
+    ["a bad group", { groups: { "Air Pressure": ["TP2", "TP2", "TP9"], motor: [] } }, [
+      'k.groups: group name "Air Pressure" must match [a-z][a-z0-9-]{0,31}',
+      'k.groups.Air Pressure: "TP2" is listed twice',
+      'k.groups.Air Pressure: "TP9" is not a known sensor',
+      "k.groups.motor must be a non-empty list of sensor names, got []",
+    ]],
+    ["limits out of range", { clearAfter: 0, maxShadowEntries: 21, maxModels: 1.5 }, [
+      "k.clearAfter must be an integer in [1, 10000], got 0",
+      "k.maxModels must be an integer in [1, 10000], got 1.5",
+      "k.maxShadowEntries must be an integer in [1, 20], got 21",
+    ]],
+  ];
+  for (const [what, raw, problems] of cases) {
+    it(`rejects ${what} with exact messages`, () => {
+      expect(problemsOf(() => parseDetectorSettings(raw, "k"))).to.deep.equal(problems);
+    });
+  }
+
+  it("rejects text that is not JSON, quoting it", () => {
+    expect(problemsOf(() => parseDetectorSettingsJson("{groups", "DETECTOR_SETTINGS"))).to.deep.equal(['DETECTOR_SETTINGS is not valid JSON: "{groups"']);
+  });
+});
+
+describe("the Lambda's environment", () => {
+  const env = { CHECKPOINT_TABLE: "t", FAILURE_QUEUE_URL: "https://q", SHADOW_NAME: "anomaly", METRIC_NAMESPACE: "Gridrail/TrainAnomaly" };
+
+  it("reads the variables the component sets, with default settings when DETECTOR_SETTINGS is absent", () => {
+    expect(readEnvironment(env)).to.deep.equal({
+      checkpointTable: "t", failureQueueUrl: "https://q", shadowName: "anomaly", metricNamespace: "Gridrail/TrainAnomaly", settings: TRAIN_DETECTOR_DEFAULTS,
+    });
+  });
+
+  it("names every missing variable at once", () => {
+    expect(problemsOf(() => readEnvironment({ ...env, CHECKPOINT_TABLE: "", SHADOW_NAME: undefined }))).to.deep.equal([
+      "environment variables CHECKPOINT_TABLE, SHADOW_NAME must be set",
+    ]);
+  });
+
+  it("validates DETECTOR_SETTINGS", () => {
+    expect(problemsOf(() => readEnvironment({ ...env, DETECTOR_SETTINGS: '{"maxModels": 0}' }))).to.deep.equal([
+      "DETECTOR_SETTINGS.maxModels must be an integer in [1, 10000], got 0",
+    ]);
+  });
+});

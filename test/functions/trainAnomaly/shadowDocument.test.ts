@@ -1,0 +1,71 @@
+import { expect } from "chai";
+import { Episode } from "../../../functions/trainAnomaly/episodes";
+import { AnomalyEntries, ShadowEntry, applyAnomalyPatch, planAnomalyPatch, shadowEntry } from "../../../functions/trainAnomaly/shadowDocument";
+
+const T0 = Date.UTC(2020, 1, 1, 1, 48, 20);
+
+function entry(status: "ongoing" | "cleared", minute: number, message = "m"): ShadowEntry {
+  const t = new Date(T0 + minute * 60_000).toISOString();
+  return { group: "apu", status, startedAt: t, updatedAt: t, score: 0.6, grade: 0.2, alarms: 1, sensors: [], message };
+}
+
+describe("the anomaly shadow entry", () => {
+  it("carries times as ISO strings, rounded numbers, units and the sentence; no nulls", () => {
+    const e: Episode = {
+      id: `apu-${T0}`, group: "apu", status: "cleared", startedAt: T0, updatedAt: T0 + 60_000, clearedAt: T0 + 60_000, clearedBy: "normal",
+      score: 0.559156602, grade: 0.118313204, alarms: 2,
+      drivers: [{ sensor: "Oil_temperature", direction: "high", value: 58.625000000000014, expected: 52.53610447903016, share: 0.97 }],
+    };
+    expect(shadowEntry(e)).to.deep.equal({
+      group: "apu", status: "cleared", startedAt: "2020-02-01T01:48:20.000Z", updatedAt: "2020-02-01T01:49:20.000Z",
+      clearedAt: "2020-02-01T01:49:20.000Z", clearedBy: "normal", score: 0.559, grade: 0.118, alarms: 2,
+      sensors: [{ name: "Oil_temperature", direction: "high", value: 58.63, expected: 52.54, unit: "°C" }],
+      message: "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:49:20 UTC are over (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected).",
+    });
+  });
+});
+
+describe("planning a shadow update", () => {
+  const a = entry("ongoing", 0);
+
+  it("adds a new anomaly", () => {
+    expect(planAnomalyPatch({}, { a }, 10)).to.deep.equal({ a });
+  });
+
+  it("writes nothing when the shadow already has the same entry (a replay)", () => {
+    expect(planAnomalyPatch({ a }, { a: { ...a } }, 10)).to.equal(undefined);
+  });
+
+  it("never takes an entry back to an older reading (a bisected retry after a later update)", () => {
+    const later = { ...a, status: "cleared" as const, updatedAt: new Date(T0 + 120_000).toISOString() };
+    expect(planAnomalyPatch({ a: later }, { a }, 10)).to.equal(undefined);
+    expect(planAnomalyPatch({ a }, { a: later }, 10)).to.deep.equal({ a: later });
+  });
+
+  it("drops the oldest cleared entries first to stay within maxEntries", () => {
+    const current = { old: entry("cleared", 1), ongoing: entry("ongoing", 2), newer: entry("cleared", 3) };
+    expect(planAnomalyPatch(current, { fresh: entry("ongoing", 4) }, 3)).to.deep.equal({ fresh: entry("ongoing", 4), old: null });
+  });
+
+  it("drops ongoing entries only when there are more of them than maxEntries", () => {
+    const current = { o1: entry("ongoing", 1), o2: entry("ongoing", 2) };
+    expect(planAnomalyPatch(current, { o3: entry("ongoing", 3) }, 2)).to.deep.equal({ o3: entry("ongoing", 3), o1: null });
+  });
+
+  it("writes nothing when the update is itself the entry to drop", () => {
+    const current = { o1: entry("ongoing", 5), o2: entry("ongoing", 6) };
+    expect(planAnomalyPatch(current, { c: entry("cleared", 1) }, 2)).to.equal(undefined);
+  });
+
+  it("keeps the anomalies within 6 KB of JSON, whatever maxEntries allows", () => {
+    const long = "x".repeat(1500);
+    const current: AnomalyEntries = { a: entry("cleared", 1, long), b: entry("cleared", 2, long), c: entry("cleared", 3, long) };
+    const patch = planAnomalyPatch(current, { d: entry("ongoing", 4, long) }, 20)!;
+    expect(patch).to.deep.equal({ d: entry("ongoing", 4, long), a: null });
+    expect(Buffer.byteLength(JSON.stringify(applyAnomalyPatch(current, patch)))).to.be.at.most(6 * 1024);
+  });
+
+  it("is applied the way the shadow service merges desired state: null deletes", () => {
+    expect(applyAnomalyPatch({ a, b: entry("cleared", 1) }, { b: null, c: a })).to.deep.equal({ a, c: a });
+  });
+});
