@@ -17,7 +17,6 @@ import { UNKNOWN } from "./values";
 
 /** The sentinel strings @pulumi/policy puts where a value is unknown (internal exports of its proxy module). */
 const SENTINELS: ReadonlySet<unknown> = new Set(
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     Object.entries(require("@pulumi/policy/proxy") as Record<string, unknown>)
         .filter(([key, value]) => /^unknown\w*Value$/.test(key) && typeof value === "string")
         .map(([, value]) => value),

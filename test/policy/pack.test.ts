@@ -10,7 +10,6 @@ import { runProgram } from "../helpers/pulumiRecorder";
 import { res, S3, secureBucket } from "./fixtures";
 
 // The sentinel a real preview puts where a string is not known yet.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const UNKNOWN_STRING = (require("@pulumi/policy/proxy") as { unknownStringValue: string }).unknownStringValue;
 
 const POLICIES = toPolicies(RULES);
