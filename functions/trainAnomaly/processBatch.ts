@@ -9,6 +9,7 @@ import { TrainDetectorSettings, requiredSensors } from "./settings";
 import { ShadowEntry, shadowEntry } from "./shadowDocument";
 import { ShadowStore, publishAnomalies } from "./shadowPublisher";
 import { Telemetry, parseTelemetry } from "./telemetry";
+import { compareSequenceNumbers } from "./trainModel";
 
 /** The core's collaborators, injected: AWS clients in the Lambda, maps in tests, the bench and the local stack. */
 export interface CoreDeps {
@@ -211,11 +212,15 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
     if (w.failed) failed.push(...w.readings.map((r) => r.record.sequenceNumber));
     else letters.push(...w.letters);
   }
-  if (letters.length > 0) {
-    const { unsent, errors } = await deps.deadLetters.send(letters);
+  // Lambda re-sends every record from the lowest failure on: their letters are left to that retry, so a
+  // record is dead-lettered once (unless the queue itself fails part of a batch)
+  const lowest = failed.reduce<string | undefined>((low, s) => (low === undefined || compareSequenceNumbers(s, low) < 0 ? s : low), undefined);
+  const sendable = lowest === undefined ? letters : letters.filter((l) => compareSequenceNumbers(l.record.sequenceNumber, lowest) < 0);
+  if (sendable.length > 0) {
+    const { unsent, errors } = await deps.deadLetters.send(sendable);
     failed.push(...unsent);
     report.errors.push(...errors.map((e) => `dead-letter queue: ${e}`));
-    const sent = letters.filter((l) => !unsent.includes(l.record.sequenceNumber));
+    const sent = sendable.filter((l) => !unsent.includes(l.record.sequenceNumber));
     for (const l of sent) {
       report.rejected[l.reason]++;
       report.rejections.push({ sequenceNumber: l.record.sequenceNumber, reason: l.reason, message: l.message });

@@ -4,15 +4,19 @@ import { RecordError, messageOf } from "./errors";
 import { Telemetry } from "./telemetry";
 
 /**
- * What makes a retried or re-published reading harmless: the idempotency key is (train, reading timestamp).
- * A train's records share a partition key, so they reach one shard, in order; a model never goes back.
+ * What makes a retried or re-published reading harmless. A train's records share a partition key, so they
+ * reach one shard in order and a model only moves forward:
+ * - a record at or below the last sequence number learned is a Lambda retry (or a bisected half): skipped;
+ * - a new record whose reading time is one of the last RECENT learned is the agent re-publishing a message
+ *   whose acknowledgement was lost: skipped. The idempotency key is (train, reading timestamp);
+ * - any other reading at or before the watermark is late (a clock step, a bug): dead-lettered, never learned.
  */
 export interface ReadingGuardState {
   /** Timestamp of the newest reading the model learned (null before the first). */
   readonly watermark: number | null;
-  /** The last RECENT timestamps learned: a reading at one of them is a duplicate, any other older one is late. */
+  /** The last RECENT reading timestamps learned. */
   readonly recent: readonly number[];
-  /** Kinesis sequence number of the newest reading learned (for people tracing a record). */
+  /** Kinesis sequence number of the newest record learned. */
   readonly lastSequenceNumber: string | null;
 }
 
@@ -27,6 +31,11 @@ export type ReadingOutcome =
   | { readonly kind: "duplicate" };
 
 const RECENT = 64;
+
+/** Kinesis sequence numbers are decimal strings of up to 128 digits: compare by length, then by text. */
+export function compareSequenceNumbers(a: string, b: string): number {
+  return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
+}
 
 /** One train's model of one sensor group: the detector, the duplicate guard and the episode tracker. */
 export class TrainModel {
@@ -55,8 +64,9 @@ export class TrainModel {
    * watermark that was never learned is late: a RecordError, the model untouched.
    */
   process(reading: Telemetry, sequenceNumber: string): ReadingOutcome {
-    const { watermark, recent } = this.guard;
+    const { watermark, recent, lastSequenceNumber } = this.guard;
     const t = reading.timestamp;
+    if (lastSequenceNumber !== null && compareSequenceNumbers(sequenceNumber, lastSequenceNumber) <= 0) return { kind: "duplicate" };
     if (watermark !== null && t <= watermark) {
       if (recent.includes(t)) return { kind: "duplicate" };
       throw new RecordError("late", `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and was never seen`);

@@ -14,7 +14,7 @@ function result(anomaly: boolean, score = anomaly ? 0.6 : 0.3, high = [0, 0.9, 0
   };
 }
 
-const OIL = { sensor: "Oil_temperature", direction: "high", value: 58.6, expected: 52.5, share: 0.9 };
+const OIL = { sensor: "Oil_temperature", direction: "high" as const, value: 58.6, expected: 52.5, share: 0.9 };
 const opened: Episode = {
   id: `apu-${T0}`, group: "apu", status: "ongoing", startedAt: T0, updatedAt: T0, score: 0.6, grade: 0.19999999999999996, alarms: 1, drivers: [OIL],
 } as Episode;

@@ -1,0 +1,187 @@
+import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { GetThingShadowCommand, IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { Checkpoint, CheckpointStore } from "../../../functions/trainAnomaly/checkpoint";
+import { DynamoCheckpointStore } from "../../../functions/trainAnomaly/dynamoCheckpointStore";
+import { ConflictError, ShadowError } from "../../../functions/trainAnomaly/errors";
+import { IotShadowStore } from "../../../functions/trainAnomaly/iotShadowStore";
+import { decodeKinesisEvent } from "../../../functions/trainAnomaly/kinesisEvent";
+import { ModelCache } from "../../../functions/trainAnomaly/modelCache";
+import { processBatch } from "../../../functions/trainAnomaly/processBatch";
+import { parseDetectorSettings } from "../../../functions/trainAnomaly/settings";
+import { ShadowStore } from "../../../functions/trainAnomaly/shadowPublisher";
+import { SqsDeadLetterSink } from "../../../functions/trainAnomaly/sqsDeadLetterSink";
+import { FAKE_AWS } from "../../helpers/fakeAws";
+import { KinesisRecordInput, kinesisEvent, sequenceNumber } from "../../helpers/kinesisEvents";
+import { SMALL_SETTINGS, interleave, memoryDeps, trainRecords } from "../../helpers/trainFleet";
+
+const run = (records: readonly KinesisRecordInput[], deps: Parameters<typeof processBatch>[1], first = 0) =>
+  processBatch(decodeKinesisEvent(kinesisEvent(records, first)), deps);
+const failures = (n: number[]) => n.map((i) => ({ itemIdentifier: sequenceNumber(i) }));
+
+describe("the train anomaly core", () => {
+  const readings = trainRecords("train-1", 80);
+
+  it("dead-letters every record it can never process, with the reason, and fails none", async () => {
+    const deps = memoryDeps();
+    const good = readings[0];
+    const { batchItemFailures, report } = await run([
+      { partitionKey: "train-1", data: "", base64: "%%%%" },
+      { partitionKey: "train-1", data: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]) },
+      { partitionKey: "train-1", data: "[1, 2]" },
+      { partitionKey: "train-2", data: (good.data as object) },
+      good,
+    ], deps);
+    expect(batchItemFailures).to.deep.equal([]);
+    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([
+      ["decode", "RecordError", `record ${sequenceNumber(0)}: data is not base64`],
+      ["decode", "RecordError", `record ${sequenceNumber(1)}: data is not UTF-8 JSON (The encoded data was not valid for encoding utf-8)`],
+      ["schema", "TelemetryError", `record ${sequenceNumber(2)}: telemetry must be a JSON object, got [1,2]`],
+      ["schema", "TelemetryError", `record ${sequenceNumber(3)}: field "trainId" is "train-1" but the partition key is "train-2"`],
+    ]);
+    expect([report.scored, report.rejected]).to.deep.equal([1, { decode: 2, schema: 2, late: 0, detector: 0 }]);
+  });
+
+  it("acknowledges a replayed batch without learning any reading twice or writing a checkpoint", async () => {
+    const deps = memoryDeps();
+    await run(readings, deps);
+    const before = deps.checkpoints.items.get("train-1/apu")!;
+    const { batchItemFailures, report } = await run(readings, deps);
+    expect([batchItemFailures, report.duplicates, report.scored, deps.checkpoints.saves]).to.deep.equal([[], 80, 0, 1]);
+    expect(deps.cache.get("train-1/apu")!.model.detector.count).to.equal(80);
+    expect(deps.checkpoints.items.get("train-1/apu")).to.equal(before);
+  });
+
+  it("treats a re-published reading (new sequence number, same train and time) as a duplicate", async () => {
+    const deps = memoryDeps();
+    await run(readings.slice(0, 50), deps);
+    const { report } = await run([readings[48], readings[49], readings[50]], deps, 500);
+    expect([report.duplicates, report.scored]).to.deep.equal([2, 1]);
+  });
+
+  it("dead-letters a late reading the model never saw, naming both times", async () => {
+    const deps = memoryDeps();
+    const { report } = await run([readings[79], readings[0]], deps);
+    expect(deps.deadLetters.letters.map((l) => l.message)).to.deep.equal([
+      `record ${sequenceNumber(1)}: reading of train-1 at 2020-02-01T00:00:00.000Z is older than the newest one its apu model learned (2020-02-01T00:13:10.000Z) and was never seen`,
+    ]);
+    expect(report.rejected.late).to.equal(1);
+  });
+
+  it("publishes an anomaly to the train's shadow once, however often the batch is replayed", async () => {
+    const deps = memoryDeps();
+    await run(readings, deps);
+    const shadow = await deps.shadows.read("train-1");
+    expect(Object.keys(shadow!.anomalies)).to.deep.equal(["apu-1580515800000"]);
+    expect(shadow!.anomalies["apu-1580515800000"]).to.deep.include({ status: "cleared", startedAt: "2020-02-01T00:10:00.000Z" });
+    deps.cache.delete("train-1/apu");
+    await run(readings, memoryDeps(SMALL_SETTINGS, { shadows: deps.shadows }));
+    expect(deps.shadows.writes).to.equal(1);
+  });
+
+  it("retries only the train whose checkpoint another writer moved, then resumes it from the newer checkpoint", async () => {
+    const deps = memoryDeps();
+    const batch = interleave(trainRecords("train-1", 30), trainRecords("train-2", 30, 2));
+    const inner = deps.checkpoints;
+    let conflicts = 1;
+    const racy: CheckpointStore = {
+      load: (t, g) => inner.load(t, g),
+      save: async (c: Checkpoint) => {
+        if (c.trainId === "train-2" && conflicts-- > 0) throw new ConflictError("checkpoint of train-2/apu: another writer got past version 0");
+        return inner.save(c);
+      },
+    };
+    const first = await run(batch, { ...deps, checkpoints: racy });
+    expect(first.batchItemFailures).to.deep.equal(failures(Array.from({ length: 30 }, (_, i) => 2 * i + 1)));
+    expect([first.report.checkpointConflicts, deps.cache.keys()]).to.deep.equal([1, ["train-1/apu"]]);
+    // Lambda resumes from the lowest failed sequence number: train-1's records come again
+    const retry = await run(batch.slice(1), { ...deps, checkpoints: racy }, 1);
+    expect([retry.batchItemFailures, retry.report.duplicates, retry.report.scored]).to.deep.equal([[], 29, 30]);
+  });
+
+  it("retries shadow updates that lost a version race", async () => {
+    const deps = memoryDeps();
+    let conflicts = 2;
+    const racy: ShadowStore = {
+      read: (t) => deps.shadows.read(t),
+      write: async (t, p, v) => {
+        if (conflicts-- > 0) throw new ConflictError(`shadow of ${t} moved past version ${v}`);
+        return deps.shadows.write(t, p, v);
+      },
+    };
+    const { batchItemFailures, report } = await run(readings, { ...deps, shadows: racy });
+    expect([batchItemFailures, report.shadowConflicts, report.shadowUpdates]).to.deep.equal([[], 2, 1]);
+  });
+
+  it("fails a train whose shadow cannot be updated and does not checkpoint it", async () => {
+    const deps = memoryDeps();
+    const broken: ShadowStore = { read: async () => undefined, write: async () => { throw new ShadowError("cannot update shadow anomaly of train-1: InternalFailureException: boom"); } };
+    const { batchItemFailures, report } = await run(readings, { ...deps, shadows: broken });
+    expect(batchItemFailures).to.deep.equal(failures(Array.from({ length: 80 }, (_, i) => i)));
+    expect(report.errors).to.deep.equal(["train-1: ShadowError: cannot update shadow anomaly of train-1: InternalFailureException: boom"]);
+    expect([deps.checkpoints.saves, deps.cache.size]).to.deep.equal([0, 0]);
+  });
+
+  it("fails the records whose dead letters could not be sent, so they are not lost", async () => {
+    const deps = memoryDeps(SMALL_SETTINGS, { deadLetters: { send: async (letters) => ({ unsent: letters.map((l) => l.record.sequenceNumber), errors: ["QueueDoesNotExist: gone"] }) } });
+    const { batchItemFailures, report } = await run([readings[0], { partitionKey: "train-1", data: "{" }], deps);
+    expect([batchItemFailures, report.errors]).to.deep.equal([failures([1]), ["dead-letter queue: QueueDoesNotExist: gone"]]);
+  });
+
+  it("keeps at most maxModels models warm and restores the others from their checkpoints", async () => {
+    const settings = { ...SMALL_SETTINGS, maxModels: 1 };
+    const deps = memoryDeps(settings);
+    await run(interleave(trainRecords("train-1", 20), trainRecords("train-2", 20, 2)), deps);
+    expect([deps.cache.keys(), deps.cache.evictions]).to.deep.equal([["train-2/apu"], 1]);
+    const { report } = await run(trainRecords("train-1", 21).slice(20), deps, 100);
+    expect([report.restored, report.created, report.scored]).to.deep.equal([1, 0, 1]);
+  });
+
+  it("starts a train's model afresh when its checkpoint was made under other settings", async () => {
+    const deps = memoryDeps();
+    await run(readings.slice(0, 20), deps);
+    const other = parseDetectorSettings({ options: { numberOfTrees: 6, subSampleSize: 32, timeDecay: 320 } }, "test");
+    const { report } = await run(readings.slice(20, 30), { ...deps, settings: other, cache: new ModelCache(10) }, 20);
+    expect([report.resets, deps.checkpoints.items.get("train-1/apu")!.version]).to.deep.equal([1, 2]);
+  });
+});
+
+describe("the train anomaly core with AWS SDK clients (aws-sdk-client-mock)", () => {
+  const ddb = mockClient(DynamoDBClient);
+  const iot = mockClient(IoTDataPlaneClient);
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => [ddb, iot, sqs].forEach((m) => m.reset()));
+  after(() => [ddb, iot, sqs].forEach((m) => m.restore()));
+
+  const deps = () => memoryDeps(SMALL_SETTINGS, {
+    checkpoints: new DynamoCheckpointStore(new DynamoDBClient(FAKE_AWS), "trains-checkpoints"),
+    shadows: new IotShadowStore(new IoTDataPlaneClient(FAKE_AWS), "anomaly"),
+    deadLetters: new SqsDeadLetterSink(new SQSClient(FAKE_AWS), "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq"),
+  });
+
+  it("writes the anomaly shadow, then the checkpoint conditionally, then reports no failure", async () => {
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).resolves({});
+    iot.on(GetThingShadowCommand).rejects(new ResourceNotFoundException({ message: "none", $metadata: {} }));
+    iot.on(UpdateThingShadowCommand).resolves({});
+    const { batchItemFailures } = await run(trainRecords("train-1", 80), deps());
+    expect(batchItemFailures).to.deep.equal([]);
+    const update = JSON.parse(Buffer.from(iot.commandCalls(UpdateThingShadowCommand)[0].args[0].input.payload as Uint8Array).toString());
+    expect(Object.keys(update.state.desired.anomalies)).to.deep.equal(["apu-1580515800000"]);
+    expect(update.version).to.equal(undefined);
+    expect(ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input.ConditionExpression)).to.deep.equal(["attribute_not_exists(#version)"]);
+    expect(sqs.commandCalls(SendMessageBatchCommand)).to.have.length(0);
+  });
+
+  it("fails all of a train's records when DynamoDB's condition fails (another writer)", async () => {
+    ddb.on(GetItemCommand).resolves({});
+    ddb.on(PutItemCommand).rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
+    iot.on(GetThingShadowCommand).rejects(new ResourceNotFoundException({ message: "none", $metadata: {} }));
+    iot.on(UpdateThingShadowCommand).resolves({});
+    const { batchItemFailures, report } = await run(trainRecords("train-1", 10), deps());
+    expect(batchItemFailures).to.deep.equal(failures([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
+    expect(report.errors).to.deep.equal(["train-1: ConflictError: checkpoint of train-1/apu: another writer got past version 0"]);
+  });
+});
