@@ -1,5 +1,7 @@
 /** Train telemetry fixtures for the anomaly Lambda's tests: simulated APU readings as Kinesis record inputs. */
+import { restoreDetector } from "../../anomaly";
 import { ApuFault, ApuSimulator } from "../../devices/trainAgent/apuSimulator";
+import { decodeModelState } from "../../functions/trainAnomaly/stateBlobs";
 import { CoreDeps } from "../../functions/trainAnomaly/processBatch";
 import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "../../functions/trainAnomaly/memoryPorts";
 import { ModelCache } from "../../functions/trainAnomaly/modelCache";
@@ -47,4 +49,17 @@ export function memoryDeps(settings: TrainDetectorSettings = SMALL_SETTINGS, ove
     shadowBackoff: async () => undefined,
     ...overrides,
   } as MemoryDeps;
+}
+
+/**
+ * A model's behaviour, to compare two checkpoints: the results of a fixed probe stream after restoring it.
+ * (Checkpoint bytes are not canonical: a restored forest continues bit-for-bit but packs its points anew.)
+ */
+export function probe(model: Uint8Array, sensors: readonly string[] = SMALL_SETTINGS.groups.apu): string {
+  const detector = restoreDetector(decodeModelState(model));
+  const start = Date.UTC(2020, 2, 1);
+  return JSON.stringify(new ApuSimulator({ seed: 99, start }).take(40).map((r) => {
+    const result = detector.process({ timestamp: r.timestamp, values: sensors.map((s) => r.sensors[s]) });
+    return [result.rawScore, result.score, result.anomaly];
+  }));
 }
