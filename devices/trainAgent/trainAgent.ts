@@ -1,0 +1,193 @@
+import { EventEmitter } from "events";
+import { connect as mqttConnect, IClientOptions, MqttClient } from "mqtt";
+import { AnomalyNotice, readAnomalyShadow } from "./anomalyInbox";
+import { Outbox } from "./outbox";
+
+/** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
+export interface SensorReading {
+  readonly timestamp: number;
+  readonly sensors: Readonly<Record<string, number>>;
+}
+
+export interface TrainAgentOptions {
+  /** mqtt://127.0.0.1:1883 locally; mqtts://<prefix>-ats.iot.<region>.amazonaws.com:8883 on AWS IoT. */
+  readonly brokerUrl: string;
+  /** The thing name, `train-<id>`: client id, telemetry topic and shadow. */
+  readonly thingName: string;
+  /** Named shadow the cloud writes anomalies into. Default `anomaly`. */
+  readonly shadowName?: string;
+  /** Extra MQTT options (TLS key, certificate and CA for AWS IoT). */
+  readonly mqtt?: IClientOptions;
+  /** Messages kept while offline. Default 100 000. */
+  readonly capacity?: number;
+  /** Unacknowledged publishes at once. Default 10. */
+  readonly inflight?: number;
+  /** First and longest wait before reconnecting, ms. Default 500 and 30 000. */
+  readonly reconnectMs?: readonly [number, number];
+  /** For tests: how to open a connection. */
+  readonly connect?: (url: string, options: IClientOptions) => MqttClient;
+}
+
+export interface AgentStatus {
+  readonly connected: boolean;
+  readonly buffered: number;
+  readonly inflight: number;
+  readonly acknowledged: number;
+  readonly dropped: number;
+}
+
+/**
+ * A train's link to the cloud: publishes telemetry (QoS 1) on `trains/<thing>/telemetry`, keeps it in an
+ * outbox while offline and flushes it in order on reconnect, and follows its anomaly shadow.
+ * Events: "connected", "disconnected", "anomaly" (AnomalyNotice), "flushed" (outbox empty), "warning" (Error;
+ * a refused connection while offline is one, so it is not the throwing "error" event).
+ * Each connection is a fresh MQTT client without its own resend queue: the outbox alone decides what is sent.
+ */
+export class TrainAgent extends EventEmitter {
+  readonly shadowName: string;
+  private readonly outbox: Outbox;
+  private client?: MqttClient;
+  private generation = 0;
+  private connected = false;
+  private stopped = true;
+  private retryMs: number;
+  private timer?: NodeJS.Timeout;
+  private getPending = false;
+  /** A delta came while a get was pending: that answer may predate it, so ask again. */
+  private getAgain = false;
+
+  constructor(readonly options: TrainAgentOptions) {
+    super();
+    this.shadowName = options.shadowName ?? "anomaly";
+    this.outbox = new Outbox(options.capacity);
+    this.retryMs = (options.reconnectMs ?? [500, 30_000])[0];
+  }
+
+  get telemetryTopic(): string {
+    return `trains/${this.options.thingName}/telemetry`;
+  }
+
+  private shadowTopic(suffix: string): string {
+    return `$aws/things/${this.options.thingName}/shadow/name/${this.shadowName}/${suffix}`;
+  }
+
+  get status(): AgentStatus {
+    return {
+      connected: this.connected, buffered: this.outbox.size, inflight: this.outbox.inflightCount,
+      acknowledged: this.outbox.acknowledged, dropped: this.outbox.dropped,
+    };
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.open();
+  }
+
+  /** Queues a reading; it is published now if connected, else on reconnect. */
+  send(reading: SensorReading): number {
+    const thing = this.options.thingName;
+    const { seq } = this.outbox.add((s) => JSON.stringify({ trainId: thing, timestamp: reading.timestamp, seq: s, sensors: reading.sensors }));
+    this.pump();
+    return seq;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    const client = this.client;
+    this.client = undefined;
+    this.generation++;
+    this.connected = false;
+    this.outbox.requeueInflight();
+    if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
+  }
+
+  private open(): void {
+    const gen = ++this.generation;
+    const connect = this.options.connect ?? mqttConnect;
+    const client = connect(this.options.brokerUrl, {
+      ...this.options.mqtt, clientId: this.options.thingName, clean: true, reconnectPeriod: 0, connectTimeout: 5000,
+    });
+    this.client = client;
+    client.on("connect", () => {
+      if (gen !== this.generation) return;
+      this.connected = true;
+      this.retryMs = (this.options.reconnectMs ?? [500, 30_000])[0];
+      this.emit("connected");
+      client.subscribe([this.shadowTopic("get/accepted"), this.shadowTopic("get/rejected"), this.shadowTopic("update/delta")], { qos: 1 }, (err) => {
+        if (!err && gen === this.generation) this.requestShadow();
+      });
+      this.pump();
+    });
+    client.on("message", (topic, payload) => gen === this.generation && this.onMessage(topic, payload));
+    client.on("error", (err) => this.emit("warning", err));
+    client.on("close", () => {
+      if (gen !== this.generation) return;
+      this.generation++;
+      const was = this.connected;
+      this.connected = false;
+      this.getPending = false;
+      this.getAgain = false;
+      this.outbox.requeueInflight();
+      client.end(true);
+      if (was) this.emit("disconnected");
+      if (!this.stopped) {
+        this.timer = setTimeout(() => this.open(), this.retryMs);
+        this.retryMs = Math.min(this.retryMs * 2, (this.options.reconnectMs ?? [500, 30_000])[1]);
+      }
+    });
+  }
+
+  private pump(): void {
+    const client = this.client;
+    if (!client || !this.connected) return;
+    const gen = this.generation;
+    const room = (this.options.inflight ?? 10) - this.outbox.inflightCount;
+    for (const m of this.outbox.take(Math.max(0, room))) {
+      client.publish(this.telemetryTopic, m.payload, { qos: 1 }, (err) => {
+        if (err || gen !== this.generation) return; // resent on the next connection
+        this.outbox.acknowledge(m.seq);
+        if (this.outbox.size === 0) this.emit("flushed");
+        this.pump();
+      });
+    }
+  }
+
+  private requestShadow(): void {
+    if (this.getPending) {
+      this.getAgain = true;
+      return;
+    }
+    this.getPending = true;
+    this.client?.publish(this.shadowTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-${Date.now()}` }), { qos: 1 });
+  }
+
+  private onMessage(topic: string, payload: Buffer): void {
+    if (topic === this.shadowTopic("update/delta")) return this.requestShadow();
+    if (topic === this.shadowTopic("get/rejected")) {
+      this.getPending = false; // 404: the cloud has written no anomaly yet
+      if (this.getAgain) {
+        this.getAgain = false;
+        this.requestShadow();
+      }
+      return;
+    }
+    if (topic !== this.shadowTopic("get/accepted")) return;
+    this.getPending = false;
+    if (this.getAgain) {
+      this.getAgain = false;
+      this.requestShadow();
+    }
+    let doc: unknown;
+    try {
+      doc = JSON.parse(payload.toString("utf8"));
+    } catch {
+      return void this.emit("warning", new Error(`shadow document on ${topic} is not JSON`));
+    }
+    const step = readAnomalyShadow(doc as Parameters<typeof readAnomalyShadow>[0]);
+    for (const notice of step.notices) this.emit("anomaly", notice satisfies AnomalyNotice);
+    if (step.report) {
+      this.client?.publish(this.shadowTopic("update"), JSON.stringify({ state: { reported: { anomalies: step.report } } }), { qos: 1 });
+    }
+  }
+}

@@ -1,0 +1,114 @@
+import { expect } from "chai";
+import { AnomalyNotice, readAnomalyShadow } from "../../devices/trainAgent/anomalyInbox";
+import { Outbox } from "../../devices/trainAgent/outbox";
+import { TrainAgent } from "../../devices/trainAgent/trainAgent";
+import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
+import { LoopbackBroker, startBroker, until } from "../helpers/mqttBroker";
+import { ShadowService, attachToBroker } from "../helpers/shadowService";
+
+const THING = "train-0042";
+const entry = (status: "ongoing" | "cleared", message = "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high.") => ({
+  group: "apu", status, startedAt: "2020-02-01T01:48:20.000Z", updatedAt: "2020-02-01T01:48:20.000Z", message,
+});
+
+describe("train agent outbox", () => {
+  it("hands out messages in order, keeps them until acknowledged and resends the ones in flight after a drop", () => {
+    const o = new Outbox();
+    for (let i = 0; i < 4; i++) o.add((seq) => `m${seq}`);
+    expect(o.take(2).map((m) => m.seq)).to.deep.equal([0, 1]);
+    o.acknowledge(0);
+    o.requeueInflight();
+    expect(o.take(10).map((m) => m.seq)).to.deep.equal([1, 2, 3]);
+    o.acknowledge(1);
+    o.acknowledge(1);
+    expect([o.size, o.acknowledged]).to.deep.equal([2, 2]);
+  });
+
+  it("drops the oldest past its capacity and counts them", () => {
+    const o = new Outbox(2);
+    for (let i = 0; i < 5; i++) o.add((seq) => `m${seq}`);
+    expect([o.take(5).map((m) => m.payload), o.dropped]).to.deep.equal([["m3", "m4"], 3]);
+  });
+});
+
+describe("anomaly shadow protocol, train side", () => {
+  const cases: [string, object, string[], object | undefined][] = [
+    ["no shadow content", {}, [], undefined],
+    ["a new anomaly", { state: { desired: { anomalies: { a: entry("ongoing") } } } }, ["a new"], { a: entry("ongoing") }],
+    ["one already reported (keys in another order)", { state: { desired: { anomalies: { a: entry("ongoing") } }, reported: { anomalies: { a: Object.fromEntries(Object.entries(entry("ongoing")).reverse()) } } } }, [], undefined],
+    ["an update to a reported one", { state: { desired: { anomalies: { a: entry("cleared") } }, reported: { anomalies: { a: entry("ongoing") } } } }, ["a changed"], { a: entry("cleared") }],
+    ["one the cloud dropped", { state: { desired: { anomalies: {} }, reported: { anomalies: { old: entry("cleared") } } } }, [], { old: null }],
+  ];
+  for (const [what, doc, notices, report] of cases) {
+    it(`handles ${what}`, () => {
+      const step = readAnomalyShadow(doc);
+      expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report]).to.deep.equal([notices, report]);
+    });
+  }
+});
+
+describe("train agent over MQTT (loopback aedes broker)", function () {
+  this.timeout(20_000);
+  let broker: LoopbackBroker | undefined;
+  let agent: TrainAgent | undefined;
+  afterEach(async () => {
+    await agent?.stop();
+    await broker?.close();
+    agent = broker = undefined;
+  });
+
+  const readings = new ApuSimulator({ seed: 4 }).take(30);
+  const telemetry = (b: LoopbackBroker) => b.published.filter((p) => p.topic === `trains/${THING}/telemetry`).map((p) => JSON.parse(p.payload));
+
+  it("publishes each reading once, in order, on its own telemetry topic", async () => {
+    broker = await startBroker();
+    agent = new TrainAgent({ brokerUrl: broker.url, thingName: THING });
+    agent.start();
+    readings.slice(0, 5).forEach((r) => agent!.send(r));
+    await until("five acknowledged readings", () => agent!.status.acknowledged === 5);
+    expect(telemetry(broker)).to.deep.equal(readings.slice(0, 5).map((r, seq) => ({ trainId: THING, timestamp: r.timestamp, seq, sensors: r.sensors })));
+    expect(broker.published[0].clientId).to.equal(THING);
+  });
+
+  it("buffers while offline and flushes on reconnect without loss or duplication", async () => {
+    const first = await startBroker();
+    const port = first.port;
+    await first.close();
+    agent = new TrainAgent({ brokerUrl: `mqtt://127.0.0.1:${port}`, thingName: THING, reconnectMs: [20, 100] });
+    agent.start();
+    readings.slice(0, 10).forEach((r) => agent!.send(r));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(agent.status).to.deep.include({ connected: false, buffered: 10, acknowledged: 0 });
+
+    broker = await startBroker(port);
+    await until("the first ten readings", () => agent!.status.acknowledged === 10);
+    const before = broker.published.length;
+    await broker.close();
+    readings.slice(10, 20).forEach((r) => agent!.send(r));
+    broker = await startBroker(port);
+    readings.slice(20, 30).forEach((r) => agent!.send(r));
+    await until("all thirty readings", () => agent!.status.acknowledged === 30);
+    expect(before).to.be.greaterThan(0);
+    expect(telemetry(broker).map((m) => m.seq)).to.deep.equal(Array.from({ length: 20 }, (_, i) => 10 + i));
+    expect(agent.status).to.deep.equal({ connected: true, buffered: 0, inflight: 0, acknowledged: 30, dropped: 0 });
+  });
+
+  it("is told about anomalies on connect and on each delta, and reports them back so the delta clears", async () => {
+    broker = await startBroker();
+    const shadows = new ShadowService();
+    attachToBroker(shadows, broker.broker);
+    shadows.update(THING, "anomaly", { state: { desired: { anomalies: { a: entry("ongoing") } } } });
+    agent = new TrainAgent({ brokerUrl: broker.url, thingName: THING });
+    const notices: AnomalyNotice[] = [];
+    agent.on("anomaly", (n: AnomalyNotice) => notices.push(n));
+    agent.start();
+    await until("the first anomaly", () => notices.length === 1);
+    await until("the report", () => shadows.getResponse(THING, "anomaly")?.state !== undefined && !("delta" in (shadows.getResponse(THING, "anomaly")!.state as object)));
+
+    shadows.update(THING, "anomaly", { state: { desired: { anomalies: { a: entry("cleared"), b: entry("ongoing", "second") } } } });
+    await until("two more notices", () => notices.length === 3);
+    expect(notices.map((n) => `${n.id} ${n.kind} ${n.entry.status}`)).to.deep.equal(["a new ongoing", "a changed cleared", "b new ongoing"]);
+    await until("the delta to clear", () => !("delta" in (shadows.getResponse(THING, "anomaly")!.state as object)));
+    expect(shadows.get(THING, "anomaly")!.state.reported).to.deep.equal({ anomalies: { a: entry("cleared"), b: entry("ongoing", "second") } });
+  });
+});
