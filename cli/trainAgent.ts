@@ -1,0 +1,89 @@
+/**
+ * A train: publishes sensor readings over MQTT (buffering while offline), follows its anomaly shadow and
+ * prints what the cloud told it, one JSON object a line.
+ *   npm run --silent train-agent -- --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE]
+ *     [--count N] [--interval-ms 100] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO]
+ *     [--shadow anomaly] [--linger-ms 0] [--ca FILE --cert FILE --key FILE]
+ */
+import { readFileSync } from "fs";
+import { ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
+import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
+import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
+import { SensorReading, TrainAgent } from "../devices/trainAgent/trainAgent";
+import { parseArgs, runMain, UsageError } from "./args";
+
+const USAGE = `usage: npm run --silent train-agent -- --broker URL --train train-<id> [--csv FILE] [--count N]
+  [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
+  [--linger-ms N] [--ca FILE --cert FILE --key FILE]
+Sends readings (MetroPT-3 rows from --csv, else a simulated air production unit, 10 s apart) on
+trains/<train>/telemetry, --interval-ms apart, then waits until all are acknowledged (and --linger-ms more).
+Prints {"event": "connected" | "disconnected" | "anomaly" | "done", ...} lines.`;
+
+function integer(raw: unknown, flag: string, fallback: number, min = 0): number {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  return n;
+}
+
+export function parseFault(text: string): ApuFault {
+  const m = /^([A-Za-z_0-9]+):(\d+):(\d+):(-?\d+(\.\d+)?)$/.exec(text);
+  if (!m) throw new UsageError(`--fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got ${JSON.stringify(text)}`);
+  return { sensor: m[1], start: Number(m[2]), length: Number(m[3]), offset: Number(m[4]) };
+}
+
+/** A train id's own seed, so each simulated train differs but repeats. */
+function seedOf(train: string): number {
+  let h = 2166136261;
+  for (const c of train) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
+  return h;
+}
+
+const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), {
+    broker: "string", train: "string", csv: "string", count: "string", "interval-ms": "string", seed: "string", fault: "list",
+    start: "string", shadow: "string", "linger-ms": "string", ca: "string", cert: "string", key: "string", help: "boolean",
+  });
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  if (typeof args.broker !== "string") throw new UsageError("--broker is required");
+  const train = args.train;
+  if (typeof train !== "string" || !/^train-[A-Za-z0-9:_-]+$/.test(train)) throw new UsageError(`--train must be a thing name train-<id>, got ${JSON.stringify(train)}`);
+  const interval = integer(args["interval-ms"], "interval-ms", 100);
+  const linger = integer(args["linger-ms"], "linger-ms", 0);
+  const faults = ((args.fault as string[] | undefined) ?? []).map(parseFault);
+  let readings: SensorReading[];
+  if (typeof args.csv === "string") {
+    if (args.seed !== undefined || faults.length > 0 || args.start !== undefined) throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
+    readings = readMetroptCsv(readFileSync(args.csv, "utf8"), args.csv);
+    readings = readings.slice(0, integer(args.count, "count", readings.length, 1));
+  } else {
+    const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : Date.parse(args.start as string);
+    if (Number.isNaN(start)) throw new UsageError(`--start must be an ISO time, got ${JSON.stringify(args.start)}`);
+    const simulator = new ApuSimulator({ seed: integer(args.seed, "seed", seedOf(train)), start, faults });
+    readings = simulator.take(integer(args.count, "count", 360, 1));
+  }
+  const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
+  if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
+  const agent = new TrainAgent({
+    brokerUrl: args.broker, thingName: train, shadowName: args.shadow as string | undefined,
+    mqtt: tls.length === 3 ? { ca: readFileSync(args.ca as string), cert: readFileSync(args.cert as string), key: readFileSync(args.key as string) } : undefined,
+  });
+  agent.on("connected", () => print({ event: "connected", train }));
+  agent.on("disconnected", () => print({ event: "disconnected", train, buffered: agent.status.buffered }));
+  agent.on("anomaly", (n: AnomalyNotice) => print({ event: "anomaly", train, id: n.id, kind: n.kind, status: n.entry.status, message: n.entry.message }));
+  agent.on("warning", (e: Error) => process.stderr.write(`warning: ${e.message}\n`));
+  process.once("SIGINT", () => void agent.stop().then(() => process.exit(130)));
+  agent.start();
+  for (const r of readings) {
+    agent.send(r);
+    if (interval > 0) await new Promise((resolve) => setTimeout(resolve, interval));
+  }
+  while (agent.status.buffered > 0) await new Promise((resolve) => setTimeout(resolve, 20));
+  if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+  print({ event: "done", train, sent: readings.length, ...agent.status });
+  await agent.stop();
+}
+
+if (require.main === module) runMain(USAGE, main);

@@ -1,0 +1,75 @@
+import { expect } from "chai";
+import { spawn } from "child_process";
+import { join } from "path";
+import { LoopbackBroker, startBroker } from "../helpers/mqttBroker";
+import { runCli } from "../helpers/runCli";
+import { requireShared } from "../helpers/sharedData";
+import { ShadowService, attachToBroker } from "../helpers/shadowService";
+
+const ROOT = join(__dirname, "..", "..");
+
+/** Runs the agent CLI without blocking this process (the broker lives here). */
+function agentCli(args: string[]): Promise<{ status: number; lines: Record<string, unknown>[]; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "cli", "trainAgent.ts"), ...args], { cwd: ROOT });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d) => (stdout += d));
+    child.stderr.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status: status ?? -1, stderr, lines: stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) }));
+  });
+}
+
+describe("train-agent command", function () {
+  this.timeout(60_000);
+  let broker: LoopbackBroker;
+  const shadows = new ShadowService();
+  before(async () => {
+    broker = await startBroker();
+    attachToBroker(shadows, broker.broker);
+  });
+  after(() => broker.close());
+
+  it("sends simulated readings, prints the anomaly its shadow holds and reports it back", async () => {
+    const message = "Unusual apu readings since 2020-02-01 00:05:00 UTC: Oil_temperature is high, 61 °C where about 52 °C was expected.";
+    shadows.update("train-0007", "anomaly", { state: { desired: { anomalies: { "apu-1580515500000": {
+      group: "apu", status: "ongoing", startedAt: "2020-02-01T00:05:00.000Z", updatedAt: "2020-02-01T00:05:00.000Z", message,
+    } } } } });
+    const r = await agentCli(["--broker", broker.url, "--train", "train-0007", "--count", "5", "--interval-ms", "0", "--start", "2020-02-01T00:00:00Z", "--linger-ms", "300"]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.lines).to.deep.equal([
+      { event: "connected", train: "train-0007" },
+      { event: "anomaly", train: "train-0007", id: "apu-1580515500000", kind: "new", status: "ongoing", message },
+      { event: "done", train: "train-0007", sent: 5, connected: true, buffered: 0, inflight: 0, acknowledged: 5, dropped: 0 },
+    ]);
+    const sent = broker.published.filter((p) => p.topic === "trains/train-0007/telemetry").map((p) => JSON.parse(p.payload));
+    expect(sent.map((m) => [m.seq, m.timestamp])).to.deep.equal([0, 1, 2, 3, 4].map((i) => [i, Date.UTC(2020, 1, 1) + i * 10_000]));
+    expect(shadows.get("train-0007", "anomaly")!.state.reported).to.deep.equal(shadows.get("train-0007", "anomaly")!.state.desired);
+  });
+
+  it("replays MetroPT-3 rows as they are in the data set", async function () {
+    const csv = requireShared(this, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
+    const r = await agentCli(["--broker", broker.url, "--train", "train-0008", "--csv", csv, "--count", "2", "--interval-ms", "0"]);
+    expect(r.status, r.stderr).to.equal(0);
+    const [first] = broker.published.filter((p) => p.topic === "trains/train-0008/telemetry").map((p) => JSON.parse(p.payload));
+    expect(first).to.deep.equal({
+      trainId: "train-0008", timestamp: Date.UTC(2020, 1, 1), seq: 0,
+      sensors: {
+        TP2: -0.0120000000000004, TP3: 9.358, H1: 9.34, DV_pressure: -0.0240000000000009, Reservoirs: 9.358, Oil_temperature: 53.60000000000001,
+        Motor_current: 0.04, COMP: 1, DV_eletric: 0, Towers: 1, MPG: 1, LPS: 0, Pressure_switch: 1, Oil_level: 1, Caudal_impulses: 1,
+      },
+    });
+  });
+
+  const usage: [string[], string][] = [
+    [["--train", "train-1"], "error: --broker is required"],
+    [["--broker", "mqtt://127.0.0.1:1", "--train", "bus-1"], 'error: --train must be a thing name train-<id>, got "bus-1"'],
+    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--fault", "oil+8"], 'error: --fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got "oil+8"'],
+  ];
+  for (const [args, message] of usage) {
+    it(`refuses ${args.join(" ")} with exit code 2`, () => {
+      const r = runCli("trainAgent", args);
+      expect([r.status, r.stderr.split("\n")[0]]).to.deep.equal([2, message]);
+    });
+  }
+});
