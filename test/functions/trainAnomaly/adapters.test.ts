@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
 import { ConflictException, GetThingShadowCommand, GetThingShadowCommandOutput, IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { Checkpoint } from "../../../functions/trainAnomaly/checkpoint";
 import { DeadLetter } from "../../../functions/trainAnomaly/deadLetters";
@@ -28,7 +28,9 @@ const checkpoint: Checkpoint = {
 };
 
 describe("DynamoDB checkpoint store", () => {
-  const ddb = mockClient(DynamoDBClient);
+  // mocked in a hook, not while mocha loads files: mockClient patches every client of the class until restored
+  let ddb: AwsClientStub<DynamoDBClient>;
+  before(() => (ddb = mockClient(DynamoDBClient)));
   const store = new DynamoCheckpointStore(new DynamoDBClient(FAKE_AWS), "trains-checkpoints");
   beforeEach(() => ddb.reset());
   after(() => ddb.restore());
@@ -85,7 +87,8 @@ describe("DynamoDB checkpoint store", () => {
 });
 
 describe("IoT anomaly shadow store", () => {
-  const iot = mockClient(IoTDataPlaneClient);
+  let iot: AwsClientStub<IoTDataPlaneClient>;
+  before(() => (iot = mockClient(IoTDataPlaneClient)));
   const store = new IotShadowStore(new IoTDataPlaneClient(FAKE_AWS), "anomaly");
   beforeEach(() => iot.reset());
   after(() => iot.restore());
@@ -118,7 +121,8 @@ describe("IoT anomaly shadow store", () => {
 });
 
 describe("SQS dead-letter sink", () => {
-  const sqs = mockClient(SQSClient);
+  let sqs: AwsClientStub<SQSClient>;
+  before(() => (sqs = mockClient(SQSClient)));
   const sink = new SqsDeadLetterSink(new SQSClient(FAKE_AWS), "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq", () => Date.UTC(2020, 1, 1, 0, 0, 5));
   beforeEach(() => sqs.reset());
   after(() => sqs.restore());

@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetThingShadowCommand, IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { Checkpoint, CheckpointStore } from "../../../functions/trainAnomaly/checkpoint";
 import { DynamoCheckpointStore } from "../../../functions/trainAnomaly/dynamoCheckpointStore";
@@ -149,9 +149,15 @@ describe("the train anomaly core", () => {
 });
 
 describe("the train anomaly core with AWS SDK clients (aws-sdk-client-mock)", () => {
-  const ddb = mockClient(DynamoDBClient);
-  const iot = mockClient(IoTDataPlaneClient);
-  const sqs = mockClient(SQSClient);
+  // mocked in a hook, not while mocha loads files: mockClient patches every client of the class until restored
+  let ddb: AwsClientStub<DynamoDBClient>;
+  let iot: AwsClientStub<IoTDataPlaneClient>;
+  let sqs: AwsClientStub<SQSClient>;
+  before(() => {
+    ddb = mockClient(DynamoDBClient);
+    iot = mockClient(IoTDataPlaneClient);
+    sqs = mockClient(SQSClient);
+  });
   beforeEach(() => [ddb, iot, sqs].forEach((m) => m.reset()));
   after(() => [ddb, iot, sqs].forEach((m) => m.restore()));
 
