@@ -7,7 +7,7 @@ export const trainDefaults = {
     partitionKey: "${topic(2)}",
     /** Train things are named `train-<id>`; the anomaly Lambda may touch only those shadows. */
     thingNamePrefix: "train-",
-    /** Custom metrics of the anomaly Lambda; PutMetricData is allowed only in this namespace. */
+    /** Custom metrics of the anomaly Lambda, written as embedded metric format (EMF) log lines. */
     metricNamespace: "Gridrail/TrainAnomaly",
     /** Named shadow the anomaly Lambda reports into. */
     shadowName: "anomaly",

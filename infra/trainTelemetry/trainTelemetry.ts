@@ -114,16 +114,11 @@ export class TrainTelemetry extends pulumi.ComponentResource {
                     allow("ReadStream", ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"], streamArn),
                     kmsStatement("UseStreamKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
                     allow("Checkpoints", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], tableArn),
+                    // a named shadow's ARN is thing/<thing>/<shadow>: only the anomaly shadow, not the classic one
                     allow("TrainShadows", ["iot:GetThingShadow", "iot:UpdateThingShadow"],
-                        iotArn({ partition, region, accountId }, `thing/${trainDefaults.thingNamePrefix}*`)),
+                        iotArn({ partition, region, accountId }, `thing/${trainDefaults.thingNamePrefix}*/${trainDefaults.shadowName}`)),
                     allow("FailedBatches", ["sqs:SendMessage"], dlqArn),
-                    {
-                        Sid: "AnomalyMetrics",
-                        Effect: "Allow",
-                        Action: "cloudwatch:PutMetricData",
-                        Resource: "*",
-                        Condition: { StringEquals: { "cloudwatch:namespace": trainDefaults.metricNamespace } },
-                    },
+                    // no cloudwatch:PutMetricData: metrics are embedded in the logs (EMF), which the role already writes
                 ]),
         }, deployment, this);
 

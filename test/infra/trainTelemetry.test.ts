@@ -73,9 +73,8 @@ for (const stack of STACKS) {
                 { Sid: "ReadStream", Effect: "Allow", Action: ["kinesis:DescribeStream", "kinesis:DescribeStreamSummary", "kinesis:GetRecords", "kinesis:GetShardIterator", "kinesis:ListShards"], Resource: "arn:aws:kinesis:eu-west-1:123456789012:stream/trains-stream" },
                 { Sid: "UseStreamKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
                 { Sid: "Checkpoints", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/trains-checkpoints" },
-                { Sid: "TrainShadows", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"], Resource: `${ACCOUNT}:thing/train-*` },
+                { Sid: "TrainShadows", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"], Resource: `${ACCOUNT}:thing/train-*/anomaly` },
                 { Sid: "FailedBatches", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: "arn:aws:sqs:eu-west-1:123456789012:trains-anomaly-dlq" },
-                { Sid: "AnomalyMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": "Gridrail/TrainAnomaly" } } },
             ]);
         });
 
