@@ -1,4 +1,4 @@
-import { BatchReport, emptyReport } from "./batchReport";
+import { AnomalyNote, BatchReport, EpisodeNote, emptyReport } from "./batchReport";
 import { CheckpointStore, checkpointBytes, checkpointOf, modelFromCheckpoint, newModel } from "./checkpoint";
 import { DeadLetter, DeadLetterSink } from "./deadLetters";
 import { driversOf } from "./episodes";
@@ -45,6 +45,10 @@ interface TrainWork {
   readonly models: { group: string; key: string; cached: CachedModel; dirty: boolean }[];
   readonly updates: Record<string, ShadowEntry>;
   readonly letters: DeadLetter[];
+  /** Reported only once the train committed: a retried train would otherwise count its anomalies twice. */
+  readonly anomalies: AnomalyNote[];
+  readonly episodes: EpisodeNote[];
+  maxScore?: number;
   failed: boolean;
 }
 
@@ -126,9 +130,9 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
         if (outcome.kind === "duplicate") continue;
         scored = m.dirty = true;
         const { result, change } = outcome;
-        if (result.ready) report.maxScore[w.trainId] = Math.max(report.maxScore[w.trainId] ?? 0, result.score);
+        if (result.ready) w.maxScore = Math.max(w.maxScore ?? 0, result.score);
         if (result.anomaly) {
-          report.anomalies.push({
+          w.anomalies.push({
             trainId: w.trainId, group: m.group, timestamp: telemetry.timestamp, score: result.score, grade: result.grade,
             sensors: driversOf(m.cached.model.sensors, m.cached.model.sensors.map((x) => telemetry.sensors[x]), result).map((d) => d.sensor),
           });
@@ -136,7 +140,7 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
         if (change) {
           const entry = shadowEntry(change.episode);
           w.updates[change.episode.id] = entry;
-          report.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });
+          w.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });
         }
       } catch (e) {
         if (!isRecordError(e)) throw e;
@@ -193,7 +197,9 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
   const letters: DeadLetter[] = [];
   const failed: string[] = [];
   const trains = readRecords(records, requiredSensors(deps.settings), letters);
-  const works: TrainWork[] = [...trains].map(([trainId, readings]) => ({ trainId, readings, models: [], updates: {}, letters: [], failed: false }));
+  const works: TrainWork[] = [...trains].map(([trainId, readings]) => ({
+    trainId, readings, models: [], updates: {}, letters: [], anomalies: [], episodes: [], failed: false,
+  }));
   report.trains = works.length;
   const concurrency = deps.concurrency ?? 8;
   await forEachLimit(works, concurrency, (w) => loadModels(w, deps, report, clock));
@@ -209,8 +215,14 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
   report.scoreMs = clock() - scoring;
   await forEachLimit(works, concurrency, (w) => commitTrain(w, deps, report, now));
   for (const w of works) {
-    if (w.failed) failed.push(...w.readings.map((r) => r.record.sequenceNumber));
-    else letters.push(...w.letters);
+    if (w.failed) {
+      failed.push(...w.readings.map((r) => r.record.sequenceNumber));
+      continue;
+    }
+    letters.push(...w.letters);
+    report.anomalies.push(...w.anomalies);
+    report.episodes.push(...w.episodes);
+    if (w.maxScore !== undefined) report.maxScore[w.trainId] = w.maxScore;
   }
   // Lambda re-sends every record from the lowest failure on: their letters are left to that retry, so a
   // record is dead-lettered once (unless the queue itself fails part of a batch)
