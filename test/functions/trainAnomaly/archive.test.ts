@@ -18,9 +18,12 @@ import { probe } from "../../helpers/trainFleet";
 /** What Lambda's Node.js runtime does with `__index.handler`: load the file, call the export, await it. */
 const INVOKE = `const fs = require("fs");
 const { handler } = require("./task/__index.js");
-handler(JSON.parse(fs.readFileSync(process.argv[2], "utf8"))).then(
-  (r) => process.stdout.write("\\nRESULT " + JSON.stringify(r) + "\\n"),
-  (e) => { process.stderr.write(require("util").inspect(e)); process.exit(1); });
+(async () => {
+  for (const file of process.argv.slice(2)) {
+    const r = await handler(JSON.parse(fs.readFileSync(file, "utf8")));
+    process.stdout.write("\\nRESULT " + JSON.stringify(r) + "\\n");
+  }
+})().catch((e) => { process.stderr.write(require("util").inspect(e)); process.exit(1); });
 `;
 
 const TRAIN = "train-0001";
@@ -37,7 +40,8 @@ const first = [
 const second = readings.slice(280).map((_, i) => message(280 + i));
 
 interface Invocation {
-  readonly result: { batchItemFailures: { itemIdentifier: string }[] };
+  /** One per event, in order. */
+  readonly results: { batchItemFailures: { itemIdentifier: string }[] }[];
   readonly lines: Record<string, unknown>[];
 }
 
@@ -66,9 +70,13 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function invoke(name: string, records: readonly KinesisRecordInput[], firstIndex: number): Promise<Invocation> {
-    const eventFile = join(dir, `${name}.json`);
-    writeFileSync(eventFile, JSON.stringify(kinesisEvent(records, firstIndex)));
+  /** Runs the handler in a new Node process (a cold start) on each batch in turn (warm after the first). */
+  function invoke(name: string, batches: readonly [readonly KinesisRecordInput[], number][]): Promise<Invocation> {
+    const eventFiles = batches.map(([records, firstIndex], i) => {
+      const file = join(dir, `${name}-${i}.json`);
+      writeFileSync(file, JSON.stringify(kinesisEvent(records, firstIndex)));
+      return file;
+    });
     const env = {
       PATH: process.env.PATH ?? "", NODE_PATH: join(dir, "runtime"),
       AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDLOOPBACK", AWS_SECRET_ACCESS_KEY: "loopback",
@@ -78,11 +86,11 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
       FAILURE_QUEUE_URL: `${stand.endpoint}/123456789012/trains-anomaly-dlq`,
     };
     return new Promise((done, fail) => {
-      execFile(process.execPath, [join(dir, "invoke.js"), eventFile], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
+      execFile(process.execPath, [join(dir, "invoke.js"), ...eventFiles], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) return fail(new Error(`${err.message}\n${stderr}`));
         const lines = stdout.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
-        const result = stdout.split("\n").find((l) => l.startsWith("RESULT "));
-        done({ result: JSON.parse(result!.slice("RESULT ".length)), lines });
+        const results = stdout.split("\n").filter((l) => l.startsWith("RESULT ")).map((l) => JSON.parse(l.slice("RESULT ".length)));
+        done({ results, lines });
       });
     });
   }
@@ -97,9 +105,9 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
   });
 
   it("scores in a fresh Node process: the shadow gets the anomaly, bad records reach the queue, the model is checkpointed", async () => {
-    const { result, lines } = await invoke("first", first, 0);
+    const { results, lines } = await invoke("first", [[first, 0]]);
 
-    expect(result).to.deep.equal({ batchItemFailures: [] });
+    expect(results).to.deep.equal([{ batchItemFailures: [] }]);
     const shadow = stand.shadows.get(TRAIN, "anomaly")!;
     const entries = Object.values(shadow.state.desired!.anomalies as Record<string, { sensors: { name: string }[]; message: string }>);
     const oil = entries.find((e) => e.sensors[0].name === "Oil_temperature");
@@ -115,9 +123,9 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
   });
 
   it("resumes from the checkpoint in another fresh process exactly where an uninterrupted run would be", async () => {
-    const { result } = await invoke("second", second, 1000);
+    const { results } = await invoke("second", [[second, 1000]]);
 
-    expect(result).to.deep.equal({ batchItemFailures: [] });
+    expect(results).to.deep.equal([{ batchItemFailures: [] }]);
     expect(stand.calls.filter((c) => c.startsWith("dynamodb")).slice(-2)).to.deep.equal(["dynamodb GetItem", "dynamodb PutItem"]);
     const item = stand.tables.get("trains-checkpoints")!.get(`${TRAIN}/apu`)!;
     expect(item.version).to.deep.equal({ N: "2" });
@@ -131,5 +139,14 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const uninterrupted = checkpoints.items.get(`${TRAIN}/apu`)!;
     expect(item.sidecar.S).to.equal(uninterrupted.sidecar);
     expect(probe(Buffer.from(item.model.B as unknown as string, "base64"), settings.groups.apu)).to.equal(probe(uninterrupted.model, settings.groups.apu));
+  });
+
+  it("keeps the models of a warm Lambda between invocations: no checkpoint read after the first", async () => {
+    const records = readings.slice(0, 60).map((_, i) => ({ ...message(i), partitionKey: "train-0002", data: { ...(message(i).data as object), trainId: "train-0002" } }));
+    const before = stand.calls.length;
+    const { results } = await invoke("warm", [[records.slice(0, 30), 2000], [records.slice(30), 2030]]);
+
+    expect(results).to.deep.equal([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(stand.calls.slice(before).filter((c) => c.startsWith("dynamodb"))).to.deep.equal(["dynamodb GetItem", "dynamodb PutItem", "dynamodb PutItem"]);
   });
 });
