@@ -4,6 +4,7 @@
  * the archive Pulumi uploads.
  *   npm run --silent bench:lambda -- [--json] [--trains 50] [--records 1000] [--history 1500] [--runs 5]
  */
+import { loadavg } from "os";
 import { ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { decodeKinesisEvent } from "../functions/trainAnomaly/kinesisEvent";
 import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "../functions/trainAnomaly/memoryPorts";
@@ -143,8 +144,10 @@ async function main(): Promise<void> {
     checkpointBytesPerTrain: { mean: Math.round(bytes.reduce((a, b) => a + b, 0) / bytes.length), max: Math.max(...bytes) },
     archive: lambdaArchive,
     targets: TARGETS,
+    // a shared machine's load inflates wall times (CPU time counts GC threads too, so it is no cleaner)
+    loadAverage1m: Math.round(loadavg()[0] * 100) / 100,
     meetsTargets: {
-      warmBatch: summary(warm).cpuMs.median < TARGETS.warmBatchMs,
+      warmBatch: summary(warm).wallMs.median < TARGETS.warmBatchMs,
       coldRestore: median(restorePerTrain) < TARGETS.coldRestoreMsPerTrain,
       archive: lambdaArchive.zipBytes < TARGETS.archiveBytes,
     },
@@ -154,11 +157,12 @@ async function main(): Promise<void> {
   const c = result.coldBatch;
   process.stdout.write([
     `detector ${settings.detector} ${JSON.stringify(settings.options)}, ${trains} trains, ${records} records a batch`,
-    `warm batch         ${w.cpuMs.median} ms CPU (max ${w.cpuMs.max}), ${w.wallMs.median} ms wall   target < ${TARGETS.warmBatchMs} ms`,
-    `cold batch         ${c.cpuMs.median} ms CPU (max ${c.cpuMs.max}), ${c.wallMs.median} ms wall`,
+    `warm batch         ${w.wallMs.median} ms (max ${w.wallMs.max}), ${w.cpuMs.median} ms CPU   target < ${TARGETS.warmBatchMs} ms`,
+    `cold batch         ${c.wallMs.median} ms (max ${c.wallMs.max}), ${c.cpuMs.median} ms CPU`,
     `cold restore       ${result.coldRestoreMsPerTrain.median} ms a train (max ${result.coldRestoreMsPerTrain.max})   target < ${TARGETS.coldRestoreMsPerTrain} ms`,
     `checkpoint         ${result.checkpointBytesPerTrain.mean} bytes a train (max ${result.checkpointBytesPerTrain.max})`,
     `archive            ${lambdaArchive.zipBytes} bytes zipped, ${lambdaArchive.files} files, __index.js ${lambdaArchive.indexJsBytes} bytes   target < ${TARGETS.archiveBytes}`,
+    `load average       ${result.loadAverage1m} (1 min)`,
   ].join("\n") + "\n");
 }
 
