@@ -30,10 +30,11 @@ export interface TrainDetectorSettings {
  *   7-input model; a 1000-reading batch over 50 trains must score and checkpoint in 200 ms. Fewer trees make
  *   single scores noisier; on simulated trains 20 trees raised no more false alarms than 30.
  * - timeDecay 1280 (10 x samples, the library's ratio): about 3.5 h of 10 s readings in view.
- * - zFactor 4 (library 3): each compressor start sits just above a 3-sigma threshold; 4 cut false alarms by a
- *   third and still caught a +6 °C oil fault in the real rows (5 cut them by ten but missed it in a young model).
+ * - zFactor 4 (library 3): compressor starts score just above a 3-sigma threshold; on simulated trains 4 halved
+ *   the false alarms (5 cut them to a tenth), and it still caught a +6 °C oil fault 650 readings into the real
+ *   MetroPT-3 rows, which 5 missed. Both caught +4 °C oil and +0.5 bar DV faults on the simulated trains.
  * - alarm onset: an alarm when something new starts; `EpisodeTracker` then follows it until the readings return.
- *   alarm=state judges the mean of 60 scores and missed an 8-minute +6 °C oil fault in the MetroPT-3 rows.
+ *   alarm=state (anomalies do not train the model) flagged every MetroPT-3 row after the first compressor start.
  */
 export const TRAIN_RCF_OPTIONS: DetectorOptions = { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset" };
 
