@@ -22,6 +22,8 @@ export class RandomCutTree {
   readonly mass: Int32Array;
   readonly boxMin: Float32Array;
   readonly boxMax: Float32Array;
+  /** Sum over dimensions of each box's range (boxMax - boxMin), cached for the scorer. */
+  readonly boxRange: Float64Array;
   // leaves
   readonly leafPoint: Int32Array;
   readonly leafMass: Int32Array;
@@ -51,6 +53,7 @@ export class RandomCutTree {
     this.mass = new Int32Array(n);
     this.boxMin = new Float32Array(n * dimensions);
     this.boxMax = new Float32Array(n * dimensions);
+    this.boxRange = new Float64Array(n);
     this.leafPoint = new Int32Array(sampleSize);
     this.leafMass = new Int32Array(sampleSize);
     this.freeNodes = new Int32Array(n);
@@ -149,10 +152,14 @@ export class RandomCutTree {
         }
       }
       // No separation: the point joins this subtree.
-      for (let d = 0; d < dims; d++) {
-        const v = pv[base + d];
-        if (v < this.boxMin[b + d]) this.boxMin[b + d] = v;
-        if (v > this.boxMax[b + d]) this.boxMax[b + d] = v;
+      if (outside) {
+        for (let d = 0; d < dims; d++) {
+          const v = pv[base + d];
+          if (v < this.boxMin[b + d]) this.boxMin[b + d] = v;
+          if (v > this.boxMax[b + d]) this.boxMax[b + d] = v;
+        }
+        // the same per-dimension ranges, summed in the same order: equal to sumRanges(node)
+        this.boxRange[node] = rangeSum;
       }
       this.mass[node]++;
       parentNode = node;
@@ -224,7 +231,15 @@ export class RandomCutTree {
       this.boxMin[b + d] = mn;
       this.boxMax[b + d] = mx;
     }
+    this.boxRange[node] = this.sumRanges(node);
     return changed;
+  }
+
+  private sumRanges(node: number): number {
+    const b = node * this.dimensions;
+    let sum = 0;
+    for (let d = 0; d < this.dimensions; d++) sum += this.boxMax[b + d] - this.boxMin[b + d];
+    return sum;
   }
 
   /** Allocates an internal node (used by insertion and by the state mapper). */
@@ -307,6 +322,7 @@ export class RandomCutTree {
       this.boxMin[b + d] = Math.min(v, this.childMin(child, d));
       this.boxMax[b + d] = Math.max(v, this.childMax(child, d));
     }
+    this.boxRange[node] = this.sumRanges(node);
   }
 
   /** In `parentNode` (NIL: the root), replaces child reference `oldRef` by `newRef`. */

@@ -47,19 +47,19 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
   score = scoreUnseen(len);
   const boxMin = tree.boxMin;
   const boxMax = tree.boxMax;
+  const boxRange = tree.boxRange;
   for (let i = len - 1; i >= 0; i--) {
     const b = path[i] * dims;
-    // branch-free: the box grown by the point, minus the box, is how far the point lies outside it
-    let oldRange = 0;
+    // branch-free: the box grown by the point, minus the box (its range sum is cached), is how far
+    // the point lies outside it
     let newRange = 0;
     for (let d = 0; d < dims; d++) {
       const v = point[d];
       const mn = boxMin[b + d];
       const mx = boxMax[b + d];
-      oldRange += mx - mn;
       newRange += (v > mx ? v : mx) - (v < mn ? v : mn);
     }
-    const gap = newRange - oldRange;
+    const gap = newRange - boxRange[path[i]];
     if (gap <= 0) break; // inside this box, so inside every box above it: the score is final
     const p = gap / newRange;
     score = p * scoreUnseen(i) + (1 - p) * score;
