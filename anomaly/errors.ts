@@ -3,6 +3,9 @@
 export class AnomalyError extends Error {
   constructor(message: string) {
     super(message);
+    // Pulumi's function serialization (the inline train Lambda) turns classes into functions that call
+    // Error.call(this, message), which sets nothing: keep the message explicitly
+    this.message = message;
     this.name = "AnomalyError";
   }
 }

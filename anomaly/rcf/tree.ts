@@ -20,8 +20,8 @@ export class RandomCutTree {
   readonly cutDim: Int32Array;
   readonly cutValue: Float32Array;
   readonly mass: Int32Array;
-  readonly boxMin: Float32Array;
-  readonly boxMax: Float32Array;
+  /** Per internal node and dimension, min then max (interleaved: one node's box is contiguous in memory). */
+  readonly box: Float32Array;
   /** Sum over dimensions of each box's range (boxMax - boxMin), cached for the scorer. */
   readonly boxRange: Float64Array;
   // leaves
@@ -51,8 +51,7 @@ export class RandomCutTree {
     this.cutDim = new Int32Array(n);
     this.cutValue = new Float32Array(n);
     this.mass = new Int32Array(n);
-    this.boxMin = new Float32Array(n * dimensions);
-    this.boxMax = new Float32Array(n * dimensions);
+    this.box = new Float32Array(2 * n * dimensions);
     this.boxRange = new Float64Array(n);
     this.leafPoint = new Int32Array(sampleSize);
     this.leafMass = new Int32Array(sampleSize);
@@ -127,8 +126,8 @@ export class RandomCutTree {
       const ranges = this.ranges;
       for (let d = 0; d < dims; d++) {
         const v = pv[base + d];
-        const mn = this.boxMin[b + d];
-        const mx = this.boxMax[b + d];
+        const mn = this.box[2 * (b + d)];
+        const mx = this.box[2 * (b + d) + 1];
         let range: number;
         if (v < mn) {
           range = mx - v;
@@ -143,8 +142,8 @@ export class RandomCutTree {
       if (outside) {
         const dim = this.pickDimension(this.random.nextDouble() * rangeSum);
         const v = pv[base + dim];
-        const mn = this.boxMin[b + dim];
-        const mx = this.boxMax[b + dim];
+        const mn = this.box[2 * (b + dim)];
+        const mx = this.box[2 * (b + dim) + 1];
         const cut = Math.fround(Math.min(v, mn) + this.pickedOffset);
         if ((v <= cut && cut < mn) || (v > cut && cut >= mx)) {
           this.insertAbove(node, parentNode, pointIndex, dim, cut, v <= cut);
@@ -155,8 +154,8 @@ export class RandomCutTree {
       if (outside) {
         for (let d = 0; d < dims; d++) {
           const v = pv[base + d];
-          if (v < this.boxMin[b + d]) this.boxMin[b + d] = v;
-          if (v > this.boxMax[b + d]) this.boxMax[b + d] = v;
+          if (v < this.box[2 * (b + d)]) this.box[2 * (b + d)] = v;
+          if (v > this.box[2 * (b + d) + 1]) this.box[2 * (b + d) + 1] = v;
         }
         // the same per-dimension ranges, summed in the same order: equal to sumRanges(node)
         this.boxRange[node] = rangeSum;
@@ -204,13 +203,13 @@ export class RandomCutTree {
   childMin(ref: number, d: number): number {
     return ref < 0
       ? this.store.values[this.leafPoint[-ref - 1] * this.dimensions + d]
-      : this.boxMin[ref * this.dimensions + d];
+      : this.box[2 * (ref * this.dimensions + d)];
   }
 
   childMax(ref: number, d: number): number {
     return ref < 0
       ? this.store.values[this.leafPoint[-ref - 1] * this.dimensions + d]
-      : this.boxMax[ref * this.dimensions + d];
+      : this.box[2 * (ref * this.dimensions + d) + 1];
   }
 
   childMass(ref: number): number {
@@ -227,9 +226,9 @@ export class RandomCutTree {
     for (let d = 0; d < dims; d++) {
       const mn = Math.min(this.childMin(l, d), this.childMin(r, d));
       const mx = Math.max(this.childMax(l, d), this.childMax(r, d));
-      if (mn !== this.boxMin[b + d] || mx !== this.boxMax[b + d]) changed = true;
-      this.boxMin[b + d] = mn;
-      this.boxMax[b + d] = mx;
+      if (mn !== this.box[2 * (b + d)] || mx !== this.box[2 * (b + d) + 1]) changed = true;
+      this.box[2 * (b + d)] = mn;
+      this.box[2 * (b + d) + 1] = mx;
     }
     this.boxRange[node] = this.sumRanges(node);
     return changed;
@@ -238,7 +237,7 @@ export class RandomCutTree {
   private sumRanges(node: number): number {
     const b = node * this.dimensions;
     let sum = 0;
-    for (let d = 0; d < this.dimensions; d++) sum += this.boxMax[b + d] - this.boxMin[b + d];
+    for (let d = 0; d < this.dimensions; d++) sum += this.box[2 * (b + d) + 1] - this.box[2 * (b + d)];
     return sum;
   }
 
@@ -319,8 +318,8 @@ export class RandomCutTree {
     const pv = this.store.values;
     for (let d = 0; d < dims; d++) {
       const v = pv[pb + d];
-      this.boxMin[b + d] = Math.min(v, this.childMin(child, d));
-      this.boxMax[b + d] = Math.max(v, this.childMax(child, d));
+      this.box[2 * (b + d)] = Math.min(v, this.childMin(child, d));
+      this.box[2 * (b + d) + 1] = Math.max(v, this.childMax(child, d));
     }
     this.boxRange[node] = this.sumRanges(node);
   }

@@ -45,8 +45,7 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
     return normalise(damp(tree.leafMass[leaf], treeMass) * scoreSeen(len, tree.leafMass[leaf]), treeMass);
   }
   score = scoreUnseen(len);
-  const boxMin = tree.boxMin;
-  const boxMax = tree.boxMax;
+  const box = tree.box;
   const boxRange = tree.boxRange;
   for (let i = len - 1; i >= 0; i--) {
     const b = path[i] * dims;
@@ -55,8 +54,8 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
     let newRange = 0;
     for (let d = 0; d < dims; d++) {
       const v = point[d];
-      const mn = boxMin[b + d];
-      const mx = boxMax[b + d];
+      const mn = box[2 * (b + d)];
+      const mx = box[2 * (b + d) + 1];
       newRange += (v > mx ? v : mx) - (v < mn ? v : mn);
     }
     const gap = newRange - boxRange[path[i]];
@@ -109,8 +108,8 @@ export function attributeInTree(
     let newRange = 0;
     for (let d = 0; d < dims; d++) {
       const v = point[d];
-      const mn = tree.boxMin[b + d];
-      const mx = tree.boxMax[b + d];
+      const mn = tree.box[2 * (b + d)];
+      const mx = tree.box[2 * (b + d) + 1];
       if (v < mn) {
         gap += mn - v;
         newRange += mx - v;
@@ -124,8 +123,8 @@ export function attributeInTree(
     const unseen = scoreUnseen(i);
     for (let d = 0; d < dims; d++) {
       const v = point[d];
-      const mn = tree.boxMin[b + d];
-      const mx = tree.boxMax[b + d];
+      const mn = tree.box[2 * (b + d)];
+      const mx = tree.box[2 * (b + d) + 1];
       scratchHigh[d] = (1 - p) * scratchHigh[d] + (v > mx ? ((v - mx) / newRange) * unseen : 0);
       scratchLow[d] = (1 - p) * scratchLow[d] + (v < mn ? ((mn - v) / newRange) * unseen : 0);
     }
