@@ -1,3 +1,4 @@
+import { Decision } from "./thresholder";
 import { Attribution, DetectorResult } from "./types";
 
 /** The result during warm-up: nothing is claimed, the expected value is the input itself. */
@@ -33,4 +34,18 @@ export function attributionFromDeviations(deviations: readonly number[], total: 
     else if (deviations[i] < 0) out.low[i] = share;
   }
   return out;
+}
+
+/** A scored result: the thresholder's decision plus the detector's explanation. */
+export function decidedResult(rawScore: number, decision: Decision, attribution: Attribution, expected: number[], imputed: number[]): DetectorResult {
+  return {
+    ready: decision.threshold !== Infinity,
+    rawScore,
+    score: decision.score,
+    anomaly: decision.anomaly,
+    grade: decision.grade,
+    attribution,
+    expected,
+    imputed,
+  };
 }

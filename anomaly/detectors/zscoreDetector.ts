@@ -1,7 +1,7 @@
 import { checkState } from "../errors";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
-import { attributionFromDeviations, warmUpResult } from "../result";
+import { attributionFromDeviations, decidedResult, warmUpResult } from "../result";
 import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { SortedWindow } from "./sortedWindow";
@@ -84,16 +84,7 @@ export class ZScoreDetector implements Detector {
       });
       const rawScore = Math.max(...z.map(Math.abs));
       const decision = this.thresholder.process(rawScore);
-      result = {
-        ready: decision.threshold !== Infinity,
-        rawScore,
-        score: decision.score,
-        anomaly: decision.anomaly,
-        grade: decision.grade,
-        attribution: attributionFromDeviations(z, rawScore),
-        expected: medians,
-        imputed,
-      };
+      result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), medians, imputed);
     } else {
       result = warmUpResult(values, imputed);
     }

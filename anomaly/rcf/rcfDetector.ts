@@ -1,6 +1,6 @@
 import { checkState } from "../errors";
 import { GuardState, InputGuard } from "../inputGuard";
-import { warmUpResult, zeroAttribution } from "../result";
+import { decidedResult, warmUpResult, zeroAttribution } from "../result";
 import { Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
@@ -109,16 +109,9 @@ export class RcfDetector implements Detector {
       const decision = this.thresholder.process(rawScore, this.options.updateOnAnomaly);
       const explain = decision.anomaly || this.options.explain === "all";
       const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
-      result = {
-        ready: decision.threshold !== Infinity,
-        rawScore,
-        score: decision.score,
-        anomaly: decision.anomaly,
-        grade: decision.grade,
-        attribution: shingleAttribution ? this.fold(shingleAttribution) : zeroAttribution(dims),
-        expected: shingleAttribution ? this.expected(values, shingleAttribution) : [...values],
-        imputed,
-      };
+      const attribution = shingleAttribution ? this.fold(shingleAttribution) : zeroAttribution(dims);
+      const expected = shingleAttribution ? this.expected(values, shingleAttribution) : [...values];
+      result = decidedResult(rawScore, decision, attribution, expected, imputed);
     } else {
       result = warmUpResult(values, imputed);
     }
