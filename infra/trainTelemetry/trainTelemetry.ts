@@ -108,6 +108,9 @@ export class TrainTelemetry extends pulumi.ComponentResource {
                 METRIC_NAMESPACE: trainDefaults.metricNamespace,
                 SHADOW_NAME: trainDefaults.shadowName,
                 DETECTOR_SETTINGS: JSON.stringify(args.detector ?? TRAIN_DETECTOR_DEFAULTS),
+                // the account's ATS data endpoint: the SDK's built-in default is AWS's legacy/test endpoint.
+                // SDK v3 reads AWS_ENDPOINT_URL_<SERVICE> for the IoT Data Plane client by itself
+                AWS_ENDPOINT_URL_IOT_DATA_PLANE: pulumi.interpolate`https://${aws.iot.getEndpointOutput({ endpointType: "iot:Data-ATS" }, { parent: this }).endpointAddress}`,
             },
             statements: pulumi.all([stream.arn, key.arn, checkpoints.arn, dlq.arn, ctx.partition, ctx.region, ctx.accountId])
                 .apply(([streamArn, keyArn, tableArn, dlqArn, partition, region, accountId]): Statement[] => [

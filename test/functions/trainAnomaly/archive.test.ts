@@ -84,6 +84,8 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
       AWS_ENDPOINT_URL: stand.endpoint,
       ...variables,
       FAILURE_QUEUE_URL: `${stand.endpoint}/123456789012/trains-anomaly-dlq`,
+      // the stack points the shadow client at the account's ATS endpoint; here the stand-in plays it
+      AWS_ENDPOINT_URL_IOT_DATA_PLANE: stand.endpoint,
     };
     return new Promise((done, fail) => {
       execFile(process.execPath, [join(dir, "invoke.js"), ...eventFiles], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
