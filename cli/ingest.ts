@@ -1,0 +1,40 @@
+/**
+ * Parses a supplier CSV locally with the same core the supplierParser Lambda runs and prints the outcome.
+ * Exit 0 when the file was processed (even with rejected rows), 1 when it could not be read, 2 for usage.
+ */
+import { UsageError, parseArgs, runMain } from "./args";
+import { ingestFile } from "../functions/supplierParser/ingest";
+import { KeyError, validateClientId, validateDate } from "../functions/supplierParser/s3Key";
+
+const USAGE = "usage: npm run --silent ingest -- --file F.csv --client-id ID [--date YYYYMMDD] [--json]";
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const args = parseArgs(argv, { file: "string", "client-id": "string", date: "string", json: "boolean" });
+  const file = args.file as string | undefined;
+  const clientId = args["client-id"] as string | undefined;
+  const date = args.date as string | undefined;
+  if (file === undefined) throw new UsageError("--file is required");
+  if (clientId === undefined) throw new UsageError("--client-id is required");
+  try {
+    validateClientId(clientId);
+    if (date !== undefined) validateDate(date);
+  } catch (e) {
+    if (e instanceof KeyError) throw new UsageError(e.message);
+    throw e;
+  }
+  const r = await ingestFile(file, { clientId, date });
+  const out = { layout: r.layout, rows: r.rows, accepted: r.accepted, rejected: r.rejected, readings: r.readings, errors: r.errors };
+  if (args.json) {
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return;
+  }
+  process.stdout.write(`${file}: layout ${r.layout}, ${r.rows} rows, ${r.accepted} accepted, ${r.rejected} rejected, ${r.readingCount} readings\n`);
+  for (const e of r.errors) process.stdout.write(`  line ${e.line}: ${e.reason}\n`);
+}
+
+runMain(USAGE, main);

@@ -1,0 +1,174 @@
+import { createReadStream } from "fs";
+import { stat } from "fs/promises";
+import { createInterface } from "readline";
+import { Readable } from "stream";
+import { Layout, detectLayout } from "./layout";
+import { LineParser, ParseContext } from "./parsers/lineParser";
+import { longParser } from "./parsers/longParser";
+import { nem12Parser } from "./parsers/nem12Parser";
+import { plainParser } from "./parsers/plainParser";
+import { wideParser } from "./parsers/wideParser";
+import { DEFAULT_UTC_OFFSET_MINUTES, Reading } from "./readingSchema";
+import { parseS3Key, validateClientId, validateDate } from "./s3Key";
+
+export interface IngestOptions {
+  /** An S3 key `{YYYYMMDD}/{ClientID}.csv`; or give clientId (and optionally date) instead. */
+  readonly key?: string;
+  readonly clientId?: string;
+  /** YYYYMMDD; when set, rows dated after it are rejected. */
+  readonly date?: string;
+  /** Offset of the file's local times from UTC; default 600 (NEM market time, AEST). */
+  readonly utcOffsetMinutes?: number;
+  /** Interval length of the plain `timestamp,kwh` layout; default 30. */
+  readonly plainIntervalMinutes?: number;
+  /** How many readings to keep in the result; default 5. All of them go to onReading. */
+  readonly sample?: number;
+  /** Receives every accepted reading in file order, so callers can stream them out. */
+  readonly onReading?: (r: Reading) => void;
+}
+
+export interface IngestError {
+  readonly line: number;
+  readonly reason: string;
+}
+
+export interface IngestResult {
+  readonly layout: Layout;
+  /** Data rows seen; always accepted + rejected. Headers, blank lines and NEM12 100/200/400/500/900 are not rows. */
+  readonly rows: number;
+  readonly accepted: number;
+  readonly rejected: number;
+  readonly readingCount: number;
+  readonly readings: Reading[];
+  readonly errors: IngestError[];
+}
+
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** Enough non-blank lines to tell the layouts apart (NEM12 may put a 100 before its 200 and 300). */
+const DETECT_LINES = 4;
+
+function parserFor(layout: Layout, ctx: ParseContext, header: string[]): LineParser | undefined {
+  switch (layout) {
+    case "nem12":
+    case "nem12-excel":
+      return nem12Parser(ctx);
+    case "wide":
+      return wideParser(ctx, header);
+    case "long":
+      return longParser(ctx);
+    case "plain":
+      return plainParser(ctx);
+    default:
+      return undefined;
+  }
+}
+
+function context(opts: IngestOptions): ParseContext {
+  const fromKey = opts.key !== undefined ? parseS3Key(opts.key) : undefined;
+  const clientId = fromKey?.clientId ?? opts.clientId;
+  if (clientId === undefined) throw new InputError("a key or a client id is required");
+  validateClientId(clientId);
+  const keyDate = fromKey?.date ?? opts.date;
+  if (keyDate !== undefined) validateDate(keyDate);
+  return {
+    clientId,
+    keyDate,
+    utcOffsetMinutes: opts.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES,
+    plainIntervalMinutes: opts.plainIntervalMinutes ?? 30,
+  };
+}
+
+/** The pure core: lines in (any line endings, BOM allowed), normalised readings and rejected rows out. */
+export async function ingestStream(lines: AsyncIterable<string> | Iterable<string>, opts: IngestOptions): Promise<IngestResult> {
+  const ctx = context(opts);
+  const sample = opts.sample ?? 5;
+  const readings: Reading[] = [];
+  const errors: IngestError[] = [];
+  let rows = 0;
+  let accepted = 0;
+  let readingCount = 0;
+  let layout: Layout = "empty";
+  let parser: LineParser | undefined;
+  let headerPending = false;
+  const buffered: { fields: string[]; line: number; text: string }[] = [];
+
+  const record = (outcomes: ReturnType<LineParser["end"]>): void => {
+    for (const o of outcomes) {
+      rows++;
+      if ("reason" in o) {
+        errors.push({ line: o.line, reason: o.reason });
+        continue;
+      }
+      accepted++;
+      for (const r of o.readings) {
+        readingCount++;
+        if (readings.length < sample) readings.push(r);
+        opts.onReading?.(r);
+      }
+    }
+  };
+  const feed = (fields: string[], line: number, text: string): void => {
+    if (headerPending) {
+      headerPending = false;
+      return;
+    }
+    if (parser) record(parser.line(fields, line));
+    else record([{ line, reason: `unrecognised layout (expected NEM12, wide, long or timestamp,kwh): ${JSON.stringify(text.slice(0, 60))}` }]);
+  };
+  const start = (): void => {
+    layout = detectLayout(buffered.map((b) => b.text));
+    parser = parserFor(layout, ctx, buffered[0]?.fields ?? []);
+    headerPending = layout === "wide" || layout === "long" || layout === "plain";
+    for (const b of buffered.splice(0)) feed(b.fields, b.line, b.text);
+  };
+
+  let lineNo = 0;
+  let started = false;
+  for await (const raw of lines) {
+    lineNo++;
+    let text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    if (text.trim() === "") continue;
+    const fields = text.split(",");
+    if (started) {
+      feed(fields, lineNo, text);
+      continue;
+    }
+    buffered.push({ fields, line: lineNo, text });
+    if (buffered.length >= DETECT_LINES) {
+      started = true;
+      start();
+    }
+  }
+  if (!started) start();
+  if (parser) record(parser.end());
+  if (layout === "empty") errors.push({ line: 0, reason: "file is empty" });
+  return { layout, rows, accepted, rejected: rows - accepted, readingCount, readings, errors };
+}
+
+/** Splits a byte stream into lines without holding the file: readline handles LF and CRLF. */
+export function streamLines(stream: Readable): AsyncIterable<string> {
+  return createInterface({ input: stream, crlfDelay: Infinity });
+}
+
+/** Reads a local file as a stream; InputError when it cannot be read at all. */
+export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestResult> {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (e) {
+    throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  if (!info.isFile()) throw new InputError(`cannot read ${path}: not a file`);
+  const stream = createReadStream(path, { encoding: "utf8" });
+  const failed = new Promise<never>((_, reject) =>
+    stream.once("error", (e: NodeJS.ErrnoException) => reject(new InputError(`cannot read ${path}: ${e.code ?? e.message}`))),
+  );
+  return Promise.race([ingestStream(streamLines(stream), opts), failed]);
+}

@@ -1,0 +1,26 @@
+import { Reading } from "../readingSchema";
+
+/** What became of one data row: its readings, or the reason it was rejected. */
+export type RowOutcome =
+  | { readonly line: number; readonly readings: readonly Reading[] }
+  | { readonly line: number; readonly reason: string };
+
+export interface ParseContext {
+  readonly clientId: string;
+  /** YYYYMMDD from the S3 key or --date; rows dated after it are rejected. */
+  readonly keyDate?: string;
+  readonly utcOffsetMinutes: number;
+  /** Interval length for the plain `timestamp,kwh` layout, which does not say. */
+  readonly plainIntervalMinutes: number;
+}
+
+/** Fed one line at a time (fields already split); may hold rows back until it knows their fate. */
+export interface LineParser {
+  line(fields: string[], lineNo: number): RowOutcome[];
+  end(): RowOutcome[];
+}
+
+export function reasonOf(e: unknown): string {
+  if (e instanceof Error && e.name === "RowError") return e.message;
+  throw e;
+}

@@ -1,0 +1,67 @@
+import { QUALITY_FLAGS, Reading, dayString, intervalStart } from "../readingSchema";
+import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseDmyTime, parseKwh } from "../validate";
+import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
+
+/**
+ * One row per interval: StartDate/EndDate as `d/m/yy h:mm` (end inclusive, 0:00-0:29), ProfileReadValue
+ * kWh, QualityFlag. Rows are held per day (at most ~50) so a day with the wrong interval count is rejected
+ * whole; a daylight-saving day may be one hour short or long, as the real exports are.
+ */
+export function longParser(ctx: ParseContext): LineParser {
+  const intervals = new DuplicateTracker("interval");
+  let day: string | undefined;
+  let held: { line: number; reading?: Reading; reason?: string }[] = [];
+
+  function flush(): RowOutcome[] {
+    const ok = held.filter((h) => h.reading);
+    const out: RowOutcome[] = [];
+    if (ok.length > 0) {
+      const minutes = ok[0].reading!.intervalMinutes;
+      const expected = 1440 / minutes;
+      const hour = 60 / minutes;
+      const count = ok.length;
+      const dst = count === expected - hour || count === expected + hour;
+      const reason = count === expected || dst ? undefined : `day ${day} has ${count} intervals, expected ${expected} (${expected - hour} or ${expected + hour} on a daylight-saving change)`;
+      for (const h of held) out.push(h.reading ? (reason ? { line: h.line, reason } : { line: h.line, readings: [h.reading] }) : { line: h.line, reason: h.reason! });
+    } else {
+      for (const h of held) out.push({ line: h.line, reason: h.reason! });
+    }
+    held = [];
+    return out;
+  }
+
+  return {
+    line(f, line) {
+      let out: RowOutcome[] = [];
+      try {
+        expectFields(f, 11);
+        const start = parseDmyTime(f[6]);
+        const end = parseDmyTime(f[7]);
+        const d = dayString(start.day);
+        if (d !== day) {
+          out = flush();
+          day = d;
+        }
+        const span = (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
+        if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
+        checkIntervalLength(span);
+        checkKeyDate(start.day, ctx.keyDate);
+        const kwh = parseKwh(f[8], "ProfileReadValue ");
+        const quality = f[10].trim();
+        if (!(QUALITY_FLAGS as readonly string[]).includes(quality) || quality === "V") {
+          throw new RowError(`quality ${JSON.stringify(quality)} is not one of A, E, F, N, S`);
+        }
+        const hhmm = `${String(Math.floor(start.minute / 60)).padStart(2, "0")}:${String(start.minute % 60).padStart(2, "0")}`;
+        intervals.check(`${d} ${hhmm}`, line);
+        held.push({
+          line,
+          reading: { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.utcOffsetMinutes), intervalMinutes: span, kwh, quality },
+        });
+      } catch (e) {
+        held.push({ line, reason: reasonOf(e) });
+      }
+      return out;
+    },
+    end: flush,
+  };
+}

@@ -1,0 +1,38 @@
+import { dayString, intervalStart } from "../readingSchema";
+import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseDmy, parseKwh } from "../validate";
+import { LineParser, ParseContext, reasonOf } from "./lineParser";
+
+const ESTIMATED: Record<string, string> = { No: "A", Yes: "E" };
+
+/** One row per day: NMI, meter, CON/GEN, DATE (d/m/yy), ESTIMATED?, then one column per interval. */
+export function wideParser(ctx: ParseContext, header: readonly string[]): LineParser {
+  const n = header.length - 5;
+  const intervalMinutes = 1440 / n;
+  const days = new DuplicateTracker("day");
+  return {
+    line(f, line) {
+      try {
+        if (!Number.isInteger(intervalMinutes)) throw new RowError(`header has ${n} interval columns, which does not divide a day`);
+        expectFields(f, n + 5);
+        if (f[2].trim() !== "Consumption") throw new RowError(`CON/GEN ${JSON.stringify(f[2])} is not Consumption`);
+        const day = parseDmy(f[3]);
+        checkKeyDate(day, ctx.keyDate);
+        const quality = ESTIMATED[f[4].trim()];
+        if (!quality) throw new RowError(`ESTIMATED? ${JSON.stringify(f[4])} is not Yes or No`);
+        const values = f.slice(5).map((v, i) => parseKwh(v, `interval ${i + 1}: `));
+        days.check(dayString(day), line);
+        const readings = values.map((kwh, i) => ({
+          clientId: ctx.clientId,
+          intervalStart: intervalStart(day, i * intervalMinutes, ctx.utcOffsetMinutes),
+          intervalMinutes,
+          kwh,
+          quality,
+        }));
+        return [{ line, readings }];
+      } catch (e) {
+        return [{ line, reason: reasonOf(e) }];
+      }
+    },
+    end: () => [],
+  };
+}

@@ -1,0 +1,56 @@
+/** The object keys suppliers drop and the keys we derive from them: `{YYYYMMDD}/{ClientID}.csv`. */
+export interface SupplierKey {
+  /** YYYYMMDD */
+  readonly date: string;
+  readonly clientId: string;
+}
+
+export class KeyError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "KeyError";
+  }
+}
+
+export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** True when `yyyymmdd` is 8 digits naming a real calendar day. */
+export function isValidYmd(yyyymmdd: string): boolean {
+  if (!/^\d{8}$/.test(yyyymmdd)) return false;
+  const y = Number(yyyymmdd.slice(0, 4));
+  const m = Number(yyyymmdd.slice(4, 6));
+  const d = Number(yyyymmdd.slice(6, 8));
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
+}
+
+export function validateClientId(clientId: string): void {
+  if (!CLIENT_ID.test(clientId)) {
+    throw new KeyError(`client id ${JSON.stringify(clientId)} must be 1-64 characters of A-Z, a-z, 0-9, _ or -`);
+  }
+}
+
+export function validateDate(date: string): void {
+  if (!isValidYmd(date)) throw new KeyError(`date ${JSON.stringify(date)} is not a valid YYYYMMDD day`);
+}
+
+/** Parses an S3 key (already URL-decoded) into date and client id, with an exact error otherwise. */
+export function parseS3Key(key: string): SupplierKey {
+  const parts = key.split("/");
+  if (parts.length !== 2) throw new KeyError(`key ${JSON.stringify(key)} must be {YYYYMMDD}/{ClientID}.csv`);
+  const [date, file] = parts;
+  if (!file.endsWith(".csv")) throw new KeyError(`key ${JSON.stringify(key)} must end in .csv`);
+  validateDate(date);
+  const clientId = file.slice(0, -4);
+  validateClientId(clientId);
+  return { date, clientId };
+}
+
+/** Deterministic output keys, so reprocessing a file overwrites rather than duplicates. */
+export function processedKey(k: SupplierKey): string {
+  return `processed/${k.date}/${k.clientId}.jsonl`;
+}
+
+export function quarantineKey(k: SupplierKey): string {
+  return `quarantine/${k.date}/${k.clientId}.json`;
+}

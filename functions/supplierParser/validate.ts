@@ -1,0 +1,75 @@
+import { Day, dayString } from "./readingSchema";
+
+/** A rejected data row: the reason is what the quarantine report shows next to the line number. */
+export class RowError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "RowError";
+  }
+}
+
+/** A kWh value: a plain non-negative decimal. */
+export function parseKwh(raw: string, where: string): number {
+  const s = raw.trim();
+  if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new RowError(`${where}${JSON.stringify(raw)} is not a number`);
+  const v = Number(s);
+  if (v < 0) throw new RowError(`${where}${s} is negative`);
+  return v;
+}
+
+function realDay(y: number, m: number, d: number): Day | undefined {
+  const t = new Date(Date.UTC(y, m - 1, d));
+  return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d ? { y, m, d } : undefined;
+}
+
+export function parseYmd(raw: string): Day {
+  const m = /^(\d{4})(\d{2})(\d{2})$/.exec(raw.trim());
+  const day = m && realDay(Number(m[1]), Number(m[2]), Number(m[3]));
+  if (!day) throw new RowError(`date ${JSON.stringify(raw)} is not a valid YYYYMMDD date`);
+  return day;
+}
+
+/** d/m/yy or d/m/yyyy (Australian order, as spreadsheets write it); two-digit years are 20yy. */
+export function parseDmy(raw: string): Day {
+  const m = /^(\d{1,2})\/(\d{1,2})\/(\d{2}|\d{4})$/.exec(raw.trim());
+  const day = m && realDay(m[3].length === 2 ? 2000 + Number(m[3]) : Number(m[3]), Number(m[2]), Number(m[1]));
+  if (!day) throw new RowError(`date ${JSON.stringify(raw)} is not a valid d/m/yy date`);
+  return day;
+}
+
+/** `d/m/yy h:mm` -> day and minute of day. */
+export function parseDmyTime(raw: string): { day: Day; minute: number } {
+  const m = /^(\S+)\s+(\d{1,2}):(\d{2})$/.exec(raw.trim());
+  if (!m || Number(m[2]) > 23 || Number(m[3]) > 59) throw new RowError(`date ${JSON.stringify(raw)} is not a valid d/m/yy h:mm time`);
+  return { day: parseDmy(m[1]), minute: Number(m[2]) * 60 + Number(m[3]) };
+}
+
+export function expectFields(fields: readonly string[], n: number, atLeast = false): void {
+  if (atLeast ? fields.length < n : fields.length !== n) {
+    throw new RowError(`expected ${atLeast ? "at least " : ""}${n} fields, found ${fields.length}`);
+  }
+}
+
+/** Rejects days after the date in the S3 key: a daily file cannot hold readings from its future. */
+export function checkKeyDate(day: Day, keyDate: string | undefined): void {
+  if (keyDate === undefined) return;
+  const key = `${keyDate.slice(0, 4)}-${keyDate.slice(4, 6)}-${keyDate.slice(6, 8)}`;
+  if (dayString(day) > key) throw new RowError(`day ${dayString(day)} is after the file date ${key} in the key`);
+}
+
+/** Remembers the first line of each key (a day or an interval) to reject repeats. */
+export class DuplicateTracker {
+  private readonly seen = new Map<string, number>();
+  constructor(private readonly what: string) {}
+  check(key: string, line: number): void {
+    const first = this.seen.get(key);
+    if (first !== undefined) throw new RowError(`duplicate ${this.what} ${key} (first seen at line ${first})`);
+    this.seen.set(key, line);
+  }
+}
+
+export function checkIntervalLength(minutes: number): void {
+  if (!Number.isInteger(minutes) || minutes <= 0 || 1440 % minutes !== 0) {
+    throw new RowError(`interval length ${minutes} minutes does not divide a day`);
+  }
+}
