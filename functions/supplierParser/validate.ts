@@ -73,3 +73,7 @@ export function checkIntervalLength(minutes: number): void {
     throw new RowError(`interval length ${minutes} minutes does not divide a day`);
   }
 }
+
+export function checkIntervalCount(found: number, expected: number): void {
+  if (found !== expected) throw new RowError(`expected ${expected} interval values, found ${found}`);
+}

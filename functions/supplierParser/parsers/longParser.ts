@@ -10,22 +10,23 @@ import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
   let day: string | undefined;
-  let held: { line: number; reading?: Reading; reason?: string }[] = [];
+  let held: { line: number; minutes?: number; reading?: Reading; reason?: string }[] = [];
 
   function flush(): RowOutcome[] {
-    const ok = held.filter((h) => h.reading);
-    const out: RowOutcome[] = [];
-    if (ok.length > 0) {
-      const minutes = ok[0].reading!.intervalMinutes;
-      const expected = 1440 / minutes;
-      const hour = 60 / minutes;
-      const count = ok.length;
-      const dst = count === expected - hour || count === expected + hour;
-      const reason = count === expected || dst ? undefined : `day ${day} has ${count} intervals, expected ${expected} (${expected - hour} or ${expected + hour} on a daylight-saving change)`;
-      for (const h of held) out.push(h.reading ? (reason ? { line: h.line, reason } : { line: h.line, readings: [h.reading] }) : { line: h.line, reason: h.reason! });
-    } else {
-      for (const h of held) out.push({ line: h.line, reason: h.reason! });
+    // Rows rejected for their value still count towards the day: the supplier did send that interval.
+    const counted = held.filter((h) => h.minutes !== undefined);
+    let dayReason: string | undefined;
+    if (counted.length > 0) {
+      const expected = 1440 / counted[0].minutes!;
+      const hour = 60 / counted[0].minutes!;
+      const count = counted.length;
+      if (count !== expected && count !== expected - hour && count !== expected + hour) {
+        dayReason = `day ${day} has ${count} intervals, expected ${expected} (${expected - hour} or ${expected + hour} on a daylight-saving change)`;
+      }
     }
+    const out: RowOutcome[] = held.map((h) =>
+      h.reading && !dayReason ? { line: h.line, readings: [h.reading] } : { line: h.line, reason: h.reason ?? dayReason! },
+    );
     held = [];
     return out;
   }
@@ -33,6 +34,7 @@ export function longParser(ctx: ParseContext): LineParser {
   return {
     line(f, line) {
       let out: RowOutcome[] = [];
+      let minutes: number | undefined;
       try {
         expectFields(f, 11);
         const start = parseDmyTime(f[6]);
@@ -45,20 +47,19 @@ export function longParser(ctx: ParseContext): LineParser {
         const span = (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
         if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
         checkIntervalLength(span);
+        const hhmm = `${String(Math.floor(start.minute / 60)).padStart(2, "0")}:${String(start.minute % 60).padStart(2, "0")}`;
+        intervals.check(`${d} ${hhmm}`, line);
+        minutes = span;
         checkKeyDate(start.day, ctx.keyDate);
         const kwh = parseKwh(f[8], "ProfileReadValue ");
         const quality = f[10].trim();
         if (!(QUALITY_FLAGS as readonly string[]).includes(quality) || quality === "V") {
           throw new RowError(`quality ${JSON.stringify(quality)} is not one of A, E, F, N, S`);
         }
-        const hhmm = `${String(Math.floor(start.minute / 60)).padStart(2, "0")}:${String(start.minute % 60).padStart(2, "0")}`;
-        intervals.check(`${d} ${hhmm}`, line);
-        held.push({
-          line,
-          reading: { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.utcOffsetMinutes), intervalMinutes: span, kwh, quality },
-        });
+        const reading = { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.utcOffsetMinutes), intervalMinutes: span, kwh, quality };
+        held.push({ line, minutes, reading });
       } catch (e) {
-        held.push({ line, reason: reasonOf(e) });
+        held.push({ line, minutes, reason: reasonOf(e) });
       }
       return out;
     },

@@ -1,5 +1,5 @@
 import { Day, QUALITY_FLAGS, Reading, dayString, intervalStart } from "../readingSchema";
-import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseKwh, parseYmd } from "../validate";
+import { DuplicateTracker, RowError, checkIntervalCount, checkIntervalLength, checkKeyDate, parseKwh, parseYmd } from "../validate";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 type Pending =
@@ -39,7 +39,10 @@ export function nem12Parser(ctx: ParseContext): LineParser {
     if (intervalMinutes === undefined) throw new RowError("300 record before any 200 record");
     if (unitError) throw new RowError(unitError);
     const n = 1440 / intervalMinutes;
-    expectFields(f, n + 3, true);
+    // The quality method is the first one-letter field after the values; its position counts them.
+    const q = f.findIndex((v, i) => i >= 2 && /^[A-Z]$/.test(v.trim()));
+    if (q < 0) throw new RowError("no quality flag after the interval values");
+    checkIntervalCount(q - 2, n);
     const day = parseYmd(f[1]);
     checkKeyDate(day, ctx.keyDate);
     const values = f.slice(2, 2 + n).map((v, i) => parseKwh(v, `interval ${i + 1}: `));

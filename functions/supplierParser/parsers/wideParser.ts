@@ -1,5 +1,5 @@
 import { dayString, intervalStart } from "../readingSchema";
-import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseDmy, parseKwh } from "../validate";
+import { DuplicateTracker, RowError, checkIntervalCount, checkKeyDate, parseDmy, parseKwh } from "../validate";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 const ESTIMATED: Record<string, string> = { No: "A", Yes: "E" };
@@ -13,7 +13,7 @@ export function wideParser(ctx: ParseContext, header: readonly string[]): LinePa
     line(f, line) {
       try {
         if (!Number.isInteger(intervalMinutes)) throw new RowError(`header has ${n} interval columns, which does not divide a day`);
-        expectFields(f, n + 5);
+        checkIntervalCount(f.length - 5, n);
         if (f[2].trim() !== "Consumption") throw new RowError(`CON/GEN ${JSON.stringify(f[2])} is not Consumption`);
         const day = parseDmy(f[3]);
         checkKeyDate(day, ctx.keyDate);
