@@ -44,10 +44,8 @@ export function parseDmyTime(raw: string): { day: Day; minute: number } {
   return { day: parseDmy(m[1]), minute: Number(m[2]) * 60 + Number(m[3]) };
 }
 
-export function expectFields(fields: readonly string[], n: number, atLeast = false): void {
-  if (atLeast ? fields.length < n : fields.length !== n) {
-    throw new RowError(`expected ${atLeast ? "at least " : ""}${n} fields, found ${fields.length}`);
-  }
+export function expectFields(fields: readonly string[], n: number): void {
+  if (fields.length !== n) throw new RowError(`expected ${n} fields, found ${fields.length}`);
 }
 
 /** Rejects days after the date in the S3 key: a daily file cannot hold readings from its future. */
