@@ -33,7 +33,7 @@ async function rejectionOf(run: () => Promise<unknown>): Promise<string> {
 /** Each function must be wired to its own folder under functions/, whose placeholder names the issue. */
 const WIRING: Record<string, string> = {
     "trains-anomaly-fn": "environment variables CHECKPOINT_TABLE, FAILURE_QUEUE_URL, SHADOW_NAME, METRIC_NAMESPACE must be set",
-    "meters-supplier-parser-fn": "not implemented: supplierParser (issue 5)",
+    "meters-supplier-parser-fn": "environment variable LAKE_BUCKET must be set",
     "meters-daily-fn": "not implemented: dailyAnalysis (issue 5)",
     "customers-authorizer-fn": "not implemented: authorizer (issue 5)",
     "customers-profile-fn": "not implemented: profileApi (issue 5)",

@@ -1,0 +1,92 @@
+import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { expect } from "chai";
+import { mockClient } from "aws-sdk-client-mock";
+import { Readable } from "stream";
+import { handler } from "../../../functions/supplierParser/handler";
+import { ObjectStore } from "../../../functions/supplierParser/processObject";
+import { objectKeys, processBatch } from "../../../functions/supplierParser/sqsBatch";
+
+const CSV = ["timestamp,kwh", ...Array.from({ length: 48 }, (_, i) => `2024-03-05T${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}:00Z,0.${i + 10}`)].join("\n");
+
+/** An S3 event notification as S3 sends it to SQS (keys URL-encoded). */
+function message(messageId: string, ...keys: string[]): { messageId: string; body: string } {
+  return { messageId, body: JSON.stringify({ Records: keys.map((k) => ({ eventName: "ObjectCreated:Put", s3: { bucket: { name: "uploads" }, object: { key: encodeURIComponent(k) } } })) }) };
+}
+
+function memoryStore(objects: Record<string, string>, written: Record<string, string>, failGet = new Set<string>()): ObjectStore {
+  return {
+    async get(key) {
+      if (failGet.has(key)) throw new Error("SlowDown");
+      if (!(key in objects)) throw new Error(`NoSuchKey ${key}`);
+      return Readable.from([objects[key]]);
+    },
+    async put(key, body) {
+      written[key] = body;
+    },
+  };
+}
+
+describe("supplier parser SQS batch", () => {
+  it("reads the keys of an S3 event, URL-decoded, and ignores S3's test event", () => {
+    expect(objectKeys(message("m", "20240305/client 7.csv").body)).to.deep.equal([{ bucket: "uploads", key: "20240305/client 7.csv" }]);
+    expect(objectKeys(JSON.stringify({ Event: "s3:TestEvent" }))).to.deep.equal([]);
+    expect(() => objectKeys("{}")).to.throw("message body is not an S3 event notification (no Records)");
+  });
+
+  it("processes each file, quarantines a bad key without retrying it, and reports only failed messages", async () => {
+    const written: Record<string, string> = {};
+    const store = memoryStore({ "20240305/C42.csv": CSV, "20240305/C43.csv": CSV }, written, new Set(["20240305/C43.csv"]));
+    const out = await processBatch([message("ok", "20240305/C42.csv"), message("badkey", "notes.csv"), message("s3down", "20240305/C43.csv")], () => store);
+    expect(out.batchItemFailures).to.deep.equal([{ itemIdentifier: "s3down" }]);
+    expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0 }]);
+    expect(out.invalidKeys.map((k) => k.key)).to.deep.equal(["notes.csv"]);
+    expect(Object.keys(written).sort()).to.deep.equal(["processed/20240305/C42.jsonl", "quarantine/20240305/C42.json", "quarantine/_invalid-keys/notes.csv.json"]);
+    expect(written["processed/20240305/C42.jsonl"].trim().split("\n")).to.have.length(48);
+  });
+
+  it("writes identical objects when the same event is delivered twice", async () => {
+    const first: Record<string, string> = {};
+    const second: Record<string, string> = {};
+    await processBatch([message("a", "20240305/C42.csv")], () => memoryStore({ "20240305/C42.csv": CSV }, first));
+    await processBatch([message("a", "20240305/C42.csv")], () => memoryStore({ "20240305/C42.csv": CSV }, second));
+    expect(second).to.deep.equal(first);
+  });
+
+  describe("handler", () => {
+    const s3 = mockClient(S3Client);
+    let saved: string | undefined;
+    beforeEach(() => {
+      s3.reset();
+      saved = process.env.LAKE_BUCKET;
+      process.env.LAKE_BUCKET = "lake";
+    });
+    afterEach(() => {
+      if (saved === undefined) delete process.env.LAKE_BUCKET;
+      else process.env.LAKE_BUCKET = saved;
+    });
+    after(() => s3.restore());
+
+    it("reads from the upload bucket of the event and writes to LAKE_BUCKET", async () => {
+      s3.on(GetObjectCommand, { Bucket: "uploads", Key: "20240305/C42.csv" }).resolves({ Body: Readable.from([CSV]) as never });
+      s3.on(PutObjectCommand).resolves({});
+      const out = await handler({ Records: [message("m1", "20240305/C42.csv")] });
+      expect(out).to.deep.equal({ batchItemFailures: [] });
+      const puts = s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Bucket, c.args[0].input.Key, c.args[0].input.ContentType]);
+      expect(puts).to.deep.equal([
+        ["lake", "processed/20240305/C42.jsonl", "application/x-ndjson"],
+        ["lake", "quarantine/20240305/C42.json", "application/json"],
+      ]);
+    });
+
+    it("refuses to run without LAKE_BUCKET", async () => {
+      delete process.env.LAKE_BUCKET;
+      let message = "";
+      try {
+        await handler({ Records: [] });
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).to.equal("environment variable LAKE_BUCKET must be set");
+    });
+  });
+});
