@@ -8,7 +8,7 @@ import { NIL, RandomCutTree } from "./tree";
 
 /**
  * Serialises a forest outside the model (as the Java RCF's state mappers do).
- * points (varints unless noted): count, then per live point its coordinates (as the PointCodec writes
+ * points (varints unless noted): count, then per live point, oldest first, its coordinates (as the PointCodec writes
  * them: float32 by default) and the age of the sequence number it was first sampled at.
  * trees: per tree its random generator (4 x uint32), its sample size, then its nodes in preorder:
  *   internal node: cutDim*4 + 0, then float32 cut value
@@ -34,17 +34,19 @@ export function forestToState(forest: RandomCutForest, codec: PointCodec = FLOAT
   for (const s of samplers) {
     for (let i = 0; i < s.size; i++) ownSeq[s.pointIndex[i]] = Math.min(ownSeq[s.pointIndex[i]], s.sequence[i]);
   }
+  // points in the order they arrived (each point's own sequence is unique), not in store-slot order:
+  // the same model then always saves to the same bytes, however its slots were reused
+  const live: number[] = [];
+  for (let i = 0; i < store.size; i++) if (store.refCount[i] > 0) live.push(i);
+  live.sort((a, b) => ownSeq[a] - ownSeq[b]);
   const map = new Int32Array(store.size).fill(-1);
   const pw = new ByteWriter();
-  let live = 0;
-  for (let i = 0; i < store.size; i++) if (store.refCount[i] > 0) live++;
-  pw.varint(live);
-  for (let i = 0, k = 0; i < store.size; i++) {
-    if (store.refCount[i] <= 0) continue;
-    map[i] = k++;
+  pw.varint(live.length);
+  live.forEach((i, k) => {
+    map[i] = k;
     codec.write(pw, store.values.subarray(i * dims, (i + 1) * dims));
     pw.varint(age(ownSeq[i]));
-  }
+  });
   const tw = new ByteWriter();
   trees.forEach((tree, t) => {
     for (const w of tree.random.getState()) tw.uint32(w);

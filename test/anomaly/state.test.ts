@@ -37,6 +37,19 @@ describe("detector state", () => {
     });
   }
 
+  it("saves the same model to the same bytes, whether or not it was restored on the way", () => {
+    const data = sineStream(3000, 2, 3, 41);
+    const options = { numberOfTrees: 20, subSampleSize: 64 };
+    const a = createDetector("rcf", 2, options);
+    let b = createDetector("rcf", 2, options);
+    data.forEach((values, i) => {
+      a.process({ timestamp: minuteTimestamp(i), values });
+      if (i === 1200) b = restoreDetector(b.toState());
+      b.process({ timestamp: minuteTimestamp(i), values });
+    });
+    expect(JSON.stringify(b.toState())).to.equal(JSON.stringify(a.toState()));
+  });
+
   it("restores the saved point count and keeps going from there", () => {
     const d = createDetector("zscore", 1);
     for (let i = 0; i < 10; i++) d.process({ timestamp: i, values: [i] });
