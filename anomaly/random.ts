@@ -64,11 +64,6 @@ export class Random {
     return (hi * 67108864 + lo) / 9007199254740992;
   }
 
-  /** Uniform integer in [0, n). */
-  nextInt(n: number): number {
-    return Math.floor(this.nextDouble() * n);
-  }
-
   getState(): number[] {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }

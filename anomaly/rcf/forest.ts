@@ -54,13 +54,6 @@ export class RandomCutForest {
     return this.config.dimensions;
   }
 
-  /** Smallest number of points any tree holds. */
-  get minTreeMass(): number {
-    let m = Infinity;
-    for (const t of this.trees) m = Math.min(m, t.totalMass);
-    return m;
-  }
-
   /** Average anomaly score over the trees (0 before any point). */
   score(point: Float32Array): number {
     let sum = 0;

@@ -54,10 +54,6 @@ export class PointStore {
     return this.size - this.freeTop;
   }
 
-  isLive(index: number): boolean {
-    return index < this.size && this.refCount[index] > 0;
-  }
-
   /** Coordinate `d` of point `index`. */
   coord(index: number, d: number): number {
     return this.values[index * this.dimensions + d];

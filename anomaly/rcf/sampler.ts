@@ -18,9 +18,8 @@ export class Sampler {
   readonly sequence: Float64Array;
   readonly weight: Float64Array;
   size = 0;
-  /** The entry evicted by the last accepted point (valid when `acceptPoint` returned true and size was full). */
+  /** The point evicted by the last accepted point (valid when `acceptPoint` returned true and size was full). */
   evictedPoint = -1;
-  evictedSequence = -1;
   /** Cached rejection bound (not state: recomputed on demand), valid up to boundSequence. */
   private boundSequence = -1;
   private rejectBelow = 0;
@@ -39,16 +38,16 @@ export class Sampler {
   }
 
   weightOf(sequence: number): number {
-    return Math.log(-Math.log(hashUniform(this.seed, sequence))) - this.timeDecay * sequence;
+    return this.weightFrom(hashUniform(this.seed, sequence), sequence);
   }
 
-  get isFull(): boolean {
-    return this.size === this.capacity;
+  private weightFrom(u: number, sequence: number): number {
+    return Math.log(-Math.log(u)) - this.timeDecay * sequence;
   }
 
   /**
    * Decides whether the point at `sequence` enters the sample. When it does and the sample is full, the
-   * entry with the largest weight leaves it (in evictedPoint / evictedSequence). Call `addPoint` after.
+   * entry with the largest weight leaves it (in evictedPoint). Call `addPoint` after.
    */
   acceptPoint(sequence: number): boolean {
     this.evictedPoint = -1;
@@ -62,12 +61,11 @@ export class Sampler {
       this.rejectBelow = Math.exp(-Math.exp(this.weight[0] + this.timeDecay * this.boundSequence)) * (1 - 1e-9);
     }
     if (u < this.rejectBelow) return false;
-    const w = Math.log(-Math.log(u)) - this.timeDecay * sequence;
+    const w = this.weightFrom(u, sequence);
     if (w >= this.weight[0]) return false;
     this.pendingSequence = sequence;
     this.pendingWeight = w;
     this.evictedPoint = this.pointIndex[0];
-    this.evictedSequence = this.sequence[0];
     // remove the root: move the last entry up and sift down
     this.size--;
     this.moveEntry(this.size, 0);
