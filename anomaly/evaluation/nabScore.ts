@@ -138,37 +138,42 @@ export interface CorpusScore {
 }
 
 /** Optimises one threshold over the whole corpus for a profile and normalises the best total. */
-export function scoreCorpus(corpus: readonly LabelledSeries[], profileName: string): CorpusScore {
-  const profile = PROFILES[profileName];
-  if (!profile) throw new Error(`unknown NAB profile ${profileName}; known: ${Object.keys(PROFILES).join(", ")}`);
-  const all: SweepPoint[] = [];
+/** Every row of the corpus as a would-be detection (window ids unique across files), and the window count. */
+function sweepCorpus(corpus: readonly LabelledSeries[], profile: Profile): { points: SweepPoint[]; windows: number } {
+  const points: SweepPoint[] = [];
   let windows = 0;
   for (const series of corpus) {
-    for (const p of sweepPoints(series, profile, windows)) all.push(p);
+    for (const p of sweepPoints(series, profile, windows)) points.push(p);
     windows += series.windows.length;
   }
-  const best = scoresByThreshold(all, windows, profile).reduce((a, b) => (b.score > a.score ? b : a));
+  return { points, windows };
+}
+
+function profileNamed(name: string): Profile {
+  const profile = PROFILES[name];
+  if (!profile) throw new Error(`unknown NAB profile ${name}; known: ${Object.keys(PROFILES).join(", ")}`);
+  return profile;
+}
+
+/** 0 for the null detector (every window missed), 100 for the perfect one (every window caught at its start). */
+function normalise(raw: number, windows: number, profile: Profile): number {
   const nullScore = -profile.fn * windows;
   const perfect = profile.tp * windows;
-  return {
-    profile: profileName,
-    threshold: best.threshold,
-    raw: best.score,
-    normalised: (100 * (best.score - nullScore)) / (perfect - nullScore),
-  };
+  return (100 * (raw - nullScore)) / (perfect - nullScore);
+}
+
+export function scoreCorpus(corpus: readonly LabelledSeries[], profileName: string): CorpusScore {
+  const profile = profileNamed(profileName);
+  const { points, windows } = sweepCorpus(corpus, profile);
+  const best = scoresByThreshold(points, windows, profile).reduce((a, b) => (b.score > a.score ? b : a));
+  return { profile: profileName, threshold: best.threshold, raw: best.score, normalised: normalise(best.score, windows, profile) };
 }
 
 /** The normalised score when the detections are given (the detector's own decisions), no threshold search. */
 export function scoreDecisions(corpus: readonly LabelledSeries[], decisions: readonly (readonly boolean[])[], profileName: string): number {
+  const profile = profileNamed(profileName);
   const asScores = corpus.map((s, i) => ({ ...s, scores: decisions[i].map((d) => (d ? 1 : 0)) }));
-  const profile = PROFILES[profileName];
-  const all: SweepPoint[] = [];
-  let windows = 0;
-  asScores.forEach((series) => {
-    for (const p of sweepPoints(series, profile, windows)) all.push(p);
-    windows += series.windows.length;
-  });
-  const atOne = scoresByThreshold(all, windows, profile).find((t) => t.threshold === 1);
-  const raw = atOne ? atOne.score : -profile.fn * windows;
-  return (100 * (raw + profile.fn * windows)) / (profile.tp * windows + profile.fn * windows);
+  const { points, windows } = sweepCorpus(asScores, profile);
+  const atOne = scoresByThreshold(points, windows, profile).find((t) => t.threshold === 1);
+  return normalise(atOne ? atOne.score : -profile.fn * windows, windows, profile);
 }
