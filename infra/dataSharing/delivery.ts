@@ -6,7 +6,7 @@ import { Deployment } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
 import { identifier, topics } from "../shared/naming";
-import { allow, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
+import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 
@@ -44,7 +44,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
 
     const firehosePolicy = grant(`${name}-firehose`, firehoseRole,
         pulumi.all([raw.arn, backup.arn, transform.fn.arn, kmsKeyArn, deliveryLogs.arn]).apply(([rawArn, backupArn, fnArn, keyArn, logArn]) => [
-            allow("WriteRawAndBackup", ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"],
+            allow("WriteRawAndBackup", FIREHOSE_S3_DESTINATION_ACTIONS,
                 [rawArn, `${rawArn}/*`, backupArn, `${backupArn}/*`]),
             allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`]),
             kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),

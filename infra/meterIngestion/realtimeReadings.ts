@@ -4,7 +4,7 @@ import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
-import { allow, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
+import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
@@ -38,7 +38,7 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
         service: "firehose.amazonaws.com", sourceAccount: ctx.accountId, description: "Firehose delivers meter readings to the lake",
     }, parent);
     const firehosePolicy = grant(`${name}-firehose`, firehoseRole, pulumi.all([lake.arn, kmsKeyArn, deliveryLogs.arn]).apply(([lakeArn, keyArn, logArn]) => [
-        allow("WriteLake", ["s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject"], [lakeArn, `${lakeArn}/*`]),
+        allow("WriteLake", FIREHOSE_S3_DESTINATION_ACTIONS, [lakeArn, `${lakeArn}/*`]),
         kmsStatement("EncryptLakeObjects", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
         logWriteStatement(logArn),
     ]), parent);

@@ -207,6 +207,11 @@ export function logWriteStatement(logGroupArn: string): Statement {
     };
 }
 
+/** What Firehose needs on a destination bucket (AWS's documented Firehose-to-S3 role actions). */
+export const FIREHOSE_S3_DESTINATION_ACTIONS: readonly string[] = [
+    "s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject",
+];
+
 /** X-Ray segment upload; these two actions support no resource-level permissions. */
 export const xrayWriteStatement: Statement = {
     Sid: "WriteTraces",
