@@ -32,4 +32,7 @@ export const topics = {
     meterReadingsFilter: "meters/+/readings",
     trainTelemetry: (thingName: string) => `trains/${thingName}/telemetry`,
     trainTelemetryFilter: "trains/+/telemetry",
+    /** Anomaly episodes the train anomaly Lambda publishes (opened / cleared), shared with data scientists. */
+    trainAnomalies: (thingName: string) => `trains/${thingName}/anomalies`,
+    trainAnomaliesFilter: "trains/+/anomalies",
 } as const;
