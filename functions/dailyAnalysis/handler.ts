@@ -1,4 +1,25 @@
-// Placeholder until issue 5 lands: the infrastructure wires this handler, the behaviour is that issue's work.
-export async function handler(_event: unknown): Promise<never> {
-    throw new Error("not implemented: dailyAnalysis (issue 5)");
+import { S3Client } from "@aws-sdk/client-s3";
+import { analyseDay, RunSummary } from "./analyseDay";
+import { reportDayOf } from "./reportDay";
+import { s3Lake, s3Reports } from "./s3Ports";
+
+/**
+ * Lambda entry point, invoked daily by EventBridge Scheduler with `{ scheduledTime, window: "previous-day" }`
+ * (or by hand with `{ date: "YYYY-MM-DD" }`). Writes every client's report, then fails the invocation if any
+ * client failed, so the error alarm fires and a retry re-runs the day (idempotent).
+ */
+let s3: S3Client | undefined;
+
+export async function handler(event: unknown): Promise<RunSummary> {
+  const missing = ["LAKE_BUCKET", "REPORTS_BUCKET"].filter((name) => !process.env[name]);
+  if (missing.length) throw new Error(`environment variable(s) ${missing.join(", ")} must be set`);
+  const day = reportDayOf(event);
+  s3 ??= new S3Client({});
+  const summary = await analyseDay(s3Lake(s3, process.env.LAKE_BUCKET!), s3Reports(s3, process.env.REPORTS_BUCKET!), day, {
+    log: (entry) => console.log(JSON.stringify(entry)),
+  });
+  if (summary.failed.length) {
+    throw new Error(`daily analysis of ${summary.date}: ${summary.failed.length} of ${summary.clients} client(s) failed, first ${summary.failed[0].clientId}: ${summary.failed[0].error}`);
+  }
+  return summary;
 }

@@ -28,7 +28,10 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
         environment: { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name },
         statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn]).apply(([lakeArn, reportsArn, keyArn]) => [
             allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
-            allow("WriteReports", ["s3:PutObject"], `${reportsArn}/*`),
+            // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);
+            // ListBucket makes a missing report a 404 (NoSuchKey) rather than a 403.
+            allow("ReadWriteReports", ["s3:GetObject", "s3:PutObject"], `${reportsArn}/reports/*`),
+            allow("ListReports", ["s3:ListBucket"], reportsArn),
             kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
         ]),
     }, deployment, parent);

@@ -99,7 +99,17 @@ for (const stack of STACKS) {
                 deadLetterConfig: { arn: "arn:aws:sqs:eu-west-1:123456789012:meters-daily-schedule-dlq" },
             });
             expect(statement(rolePolicy(s, "meters-daily-scheduler"), "InvokeTarget").Resource).to.equal("arn:aws:lambda:eu-west-1:123456789012:function:meters-daily-fn");
-            expect(statement(rolePolicy(s, "meters-daily"), "WriteReports").Resource).to.equal("arn:aws:s3:::meters-reports-bucket/*");
+            const policy = rolePolicy(s, "meters-daily");
+            expect(statement(policy, "ReadLake")).to.deep.equal({
+                Sid: "ReadLake", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"],
+                Resource: ["arn:aws:s3:::meters-lake-bucket", "arn:aws:s3:::meters-lake-bucket/*"],
+            });
+            expect(statement(policy, "ReadWriteReports")).to.deep.equal({
+                Sid: "ReadWriteReports", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: "arn:aws:s3:::meters-reports-bucket/reports/*",
+            });
+            expect(statement(policy, "ListReports")).to.deep.equal({
+                Sid: "ListReports", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::meters-reports-bucket",
+            });
         });
 
         it("creates the lake, upload, reports and access-log buckets", () => {

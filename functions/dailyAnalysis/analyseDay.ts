@@ -1,0 +1,134 @@
+import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
+import { halfHourProfile, Slot } from "./halfHourProfile";
+import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
+import { addDays, ReportDay } from "./reportDay";
+import { reportHtml } from "./reportHtml";
+import { unusualSlots } from "./unusualSlots";
+
+/**
+ * The daily run: every client with data for the day (real-time lake objects `{ClientID}/{YYYYMMDD}/...`
+ * and/or the parsed supplier file `processed/{YYYYMMDD}/{ClientID}.jsonl`) gets
+ * `reports/{ClientID}/{YYYYMMDD}.json` and `.html`. One client's failure never stops the others; the run
+ * summary names every failure. Re-running a day overwrites the same keys with the same content (but
+ * `generatedAt`).
+ */
+export interface Lake {
+  /** Top-level prefixes of the lake (`{ClientID}/` and the reserved ones), without the slash. */
+  topLevelPrefixes(): Promise<string[]>;
+  /** Keys under a prefix. */
+  list(prefix: string): Promise<string[]>;
+  /** An object's text, gunzipped when its key ends in `.gz`. */
+  text(key: string): Promise<string>;
+}
+
+export interface Reports {
+  /** A stored report's JSON, or undefined when there is none. */
+  json(key: string): Promise<unknown | undefined>;
+  put(key: string, body: string, contentType: string): Promise<void>;
+}
+
+export interface RunSummary {
+  readonly date: string;
+  readonly clients: number;
+  readonly reportsWritten: number;
+  readonly rejectedLines: number;
+  readonly unusualHalfHours: number;
+  readonly failed: readonly { readonly clientId: string; readonly error: string }[];
+  /** Top-level lake prefixes that are not client ids (and not the reserved ones), skipped. */
+  readonly skippedPrefixes: readonly string[];
+}
+
+export const RESERVED_PREFIXES = ["processed", "quarantine", "errors", "reports"];
+export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+export const reportKey = (clientId: string, compactDay: string, ext: "json" | "html") => `reports/${clientId}/${compactDay}.${ext}`;
+
+async function readLines(lake: Lake, keys: readonly string[], parse: (line: string) => MeterReading | string, rejected: RejectedLine[]): Promise<MeterReading[]> {
+  const out: MeterReading[] = [];
+  for (const key of keys) {
+    const lines = (await lake.text(key)).split(/\r?\n/);
+    lines.forEach((line, i) => {
+      if (line.trim() === "") return;
+      const r = parse(line);
+      if (typeof r === "string") rejected.push({ object: key, line: i + 1, reason: r });
+      else out.push(r);
+    });
+  }
+  return out;
+}
+
+export async function analyseClient(lake: Lake, reports: Reports, clientId: string, day: ReportDay, realtimeKeys: readonly string[], supplierKey: string | undefined, now: Date): Promise<ClientReport> {
+  const rejected: RejectedLine[] = [];
+  const realtime = await readLines(lake, realtimeKeys, parseRealtimeLine, rejected);
+  const supplier = supplierKey ? await readLines(lake, [supplierKey], parseSupplierLine, rejected) : [];
+  const profile = halfHourProfile(day.startMs, realtime, supplier);
+
+  const history: Slot[] = [];
+  const pastDays: PastDay[] = [];
+  for (let k = RECENT_DAYS; k >= 1; k--) {
+    const past = addDays(day, -k);
+    const earlier = await reports.json(reportKey(clientId, past.compact, "json"));
+    if (earlier === undefined) continue;
+    history.push(...slotsOfReport(earlier));
+    const total = (earlier as { totalKwh?: unknown }).totalKwh;
+    if (typeof total === "number") pastDays.push({ date: past.iso, totalKwh: total });
+  }
+  const unusual = unusualSlots(history, profile.slots);
+  return buildReport({ clientId, day, profile, unusual, pastDays, rejected, now });
+}
+
+/** Runs `work` over `items` with at most `limit` in flight. */
+async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++]);
+  }));
+}
+
+export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, options: { now?: () => Date; concurrency?: number; log?: (entry: object) => void } = {}): Promise<RunSummary> {
+  const now = options.now ?? (() => new Date());
+  const log = options.log ?? (() => undefined);
+  const realtime = new Map<string, string[]>();
+  const skippedPrefixes: string[] = [];
+  for (const prefix of await lake.topLevelPrefixes()) {
+    if (RESERVED_PREFIXES.includes(prefix)) continue;
+    if (!CLIENT_ID.test(prefix)) {
+      skippedPrefixes.push(prefix);
+      continue;
+    }
+    const keys = await lake.list(`${prefix}/${day.compact}/`);
+    if (keys.length) realtime.set(prefix, keys);
+  }
+  const supplier = new Map<string, string>();
+  for (const key of await lake.list(`processed/${day.compact}/`)) {
+    const m = /^processed\/\d{8}\/([^/]+)\.jsonl$/.exec(key);
+    if (m && CLIENT_ID.test(m[1])) supplier.set(m[1], key);
+  }
+  const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].sort();
+  log({ message: "daily analysis started", date: day.iso, clients: clients.length, skippedPrefixes });
+
+  const failed: { clientId: string; error: string }[] = [];
+  let written = 0;
+  let rejectedLines = 0;
+  let unusualHalfHours = 0;
+  await pool(clients, options.concurrency ?? 8, async (clientId) => {
+    try {
+      const report = await analyseClient(lake, reports, clientId, day, realtime.get(clientId) ?? [], supplier.get(clientId), now());
+      await reports.put(reportKey(clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json");
+      await reports.put(reportKey(clientId, day.compact, "html"), reportHtml(report), "text/html; charset=utf-8");
+      written++;
+      rejectedLines += report.sources.rejectedLines;
+      unusualHalfHours += report.unusual.length;
+      if (report.sources.rejectedLines > 0) {
+        log({ message: "readings refused", clientId, count: report.sources.rejectedLines, first: report.rejected.slice(0, 3) });
+      }
+    } catch (err) {
+      failed.push({ clientId, error: (err as Error).message });
+      log({ message: "client failed", clientId, error: (err as Error).message });
+    }
+    if ((written + failed.length) % 100 === 0) log({ message: "progress", done: written + failed.length, of: clients.length });
+  });
+  const summary = { date: day.iso, clients: clients.length, reportsWritten: written, rejectedLines, unusualHalfHours, failed, skippedPrefixes };
+  log({ message: "daily analysis finished", ...summary });
+  return summary;
+}

@@ -1,0 +1,71 @@
+/**
+ * One consumption reading for the analysis, from either source:
+ * - the real-time lake: JSON lines `{ timestamp, kwh, intervalMinutes?, clientId, day, receivedAt }`
+ *   (docs/contracts.md; the IoT rule adds the last three);
+ * - supplier files: `processed/{YYYYMMDD}/{ClientID}.jsonl` lines of functions/supplierParser's `Reading`.
+ */
+export interface MeterReading {
+  readonly startMs: number;
+  readonly minutes: number;
+  readonly kwh: number;
+  readonly source: "realtime" | "supplier";
+}
+
+export const INTERVALS = [5, 15, 30, 60] as const;
+
+function show(v: unknown): string {
+  const t = v === undefined ? "undefined" : JSON.stringify(v) ?? String(v);
+  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
+}
+
+function time(v: unknown, field: string): number | string {
+  if (typeof v === "number" && Number.isInteger(v)) return v;
+  if (typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(v)) {
+    const ms = Date.parse(v);
+    if (!Number.isNaN(ms)) return ms;
+  }
+  return `field "${field}" must be an ISO 8601 time with a zone or epoch milliseconds, got ${show(v)}`;
+}
+
+function kwhOf(v: unknown, field: string): number | string {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : `field "${field}" must be a finite number >= 0, got ${show(v)}`;
+}
+
+/** A reading, or the reason the line is refused. */
+export function parseRealtimeLine(line: string): MeterReading | string {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return `not JSON: ${show(line)}`;
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return `expected a JSON object, got ${show(o)}`;
+  const r = o as Record<string, unknown>;
+  const startMs = time(r.timestamp, "timestamp");
+  if (typeof startMs === "string") return startMs;
+  const kwh = kwhOf(r.kwh, "kwh");
+  if (typeof kwh === "string") return kwh;
+  const minutes = r.intervalMinutes ?? 30;
+  if (!INTERVALS.includes(minutes as never)) return `field "intervalMinutes" must be one of ${INTERVALS.join(", ")}, got ${show(r.intervalMinutes)}`;
+  return { startMs, minutes: minutes as number, kwh, source: "realtime" };
+}
+
+export function parseSupplierLine(line: string): MeterReading | string {
+  let o: unknown;
+  try {
+    o = JSON.parse(line);
+  } catch {
+    return `not JSON: ${show(line)}`;
+  }
+  if (typeof o !== "object" || o === null || Array.isArray(o)) return `expected a JSON object, got ${show(o)}`;
+  const r = o as Record<string, unknown>;
+  const startMs = time(r.intervalStart, "intervalStart");
+  if (typeof startMs === "string") return startMs;
+  const kwh = kwhOf(r.kwh, "kwh");
+  if (typeof kwh === "string") return kwh;
+  const minutes = r.intervalMinutes;
+  if (typeof minutes !== "number" || !Number.isInteger(minutes) || minutes <= 0 || 1440 % minutes !== 0) {
+    return `field "intervalMinutes" must be a whole divisor of 1440, got ${show(minutes)}`;
+  }
+  return { startMs, minutes, kwh, source: "supplier" };
+}

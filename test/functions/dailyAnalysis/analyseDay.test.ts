@@ -1,0 +1,137 @@
+import { expect } from "chai";
+import { analyseDay, Lake, Reports } from "../../../functions/dailyAnalysis/analyseDay";
+import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
+import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
+
+/** An in-memory lake (text as stored after gunzip; s3Ports does the gunzip) and reports bucket. */
+function memoryLake(objects: Record<string, string>): Lake & { reads: string[] } {
+  const reads: string[] = [];
+  return {
+    reads,
+    async topLevelPrefixes() {
+      return [...new Set(Object.keys(objects).map((k) => k.split("/")[0]))].sort();
+    },
+    async list(prefix) {
+      return Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
+    },
+    async text(key) {
+      reads.push(key);
+      if (key.includes("BROKEN")) throw new Error(`s3://lake/${key}: access denied`);
+      return objects[key];
+    },
+  };
+}
+
+function memoryReports(): Reports & { objects: Map<string, string> } {
+  const objects = new Map<string, string>();
+  return {
+    objects,
+    async json(key) {
+      const text = objects.get(key);
+      return text === undefined ? undefined : JSON.parse(text);
+    },
+    async put(key, body) {
+      objects.set(key, body);
+    },
+  };
+}
+
+/** A household: low at night, breakfast and evening peaks; `spikeAt` half-hour gets `spike` kWh. */
+function householdDay(day: ReportDay, spikeAt = -1, spike = 0): string {
+  const lines: string[] = [];
+  for (let i = 0; i < 48; i++) {
+    const hour = i / 2;
+    let kwh = 0.15 + (hour >= 7 && hour < 9 ? 0.5 : 0) + (hour >= 18 && hour < 22 ? 0.8 : 0) + ((i * 7919) % 13) / 1000;
+    if (i === spikeAt) kwh = spike;
+    lines.push(JSON.stringify({ timestamp: new Date(day.startMs + i * 1_800_000).toISOString(), kwh: Math.round(kwh * 1000) / 1000, intervalMinutes: 30, clientId: "x", day: day.compact, receivedAt: 0 }));
+  }
+  return lines.join("\n") + "\n";
+}
+
+const DAY = parseDay("2026-11-21");
+const NOW = () => new Date("2026-11-22T00:31:00Z");
+
+describe("daily analysis: a day's run", () => {
+  it("writes a JSON and an HTML report for every client with real-time or supplier data, and only those", async () => {
+    const lake = memoryLake({
+      [`NMI0001/${DAY.compact}/flush-1.json.gz`]: householdDay(DAY),
+      [`NMI0002/${addDays(DAY, -1).compact}/flush-1.json.gz`]: householdDay(addDays(DAY, -1)),
+      [`processed/${DAY.compact}/NMI0003.jsonl`]: '{"clientId":"NMI0003","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n',
+      [`quarantine/${DAY.compact}/NMI0003.json`]: "{}",
+      [`bad prefix/${DAY.compact}/x.json`]: "{}",
+    });
+    const reports = memoryReports();
+    const summary = await analyseDay(lake, reports, DAY, { now: NOW });
+    expect(summary).to.deep.equal({
+      date: "2026-11-21", clients: 2, reportsWritten: 2, rejectedLines: 0, unusualHalfHours: 0, failed: [], skippedPrefixes: ["bad prefix"],
+    });
+    expect([...reports.objects.keys()].sort()).to.deep.equal([
+      "reports/NMI0001/20261121.html", "reports/NMI0001/20261121.json", "reports/NMI0003/20261121.html", "reports/NMI0003/20261121.json",
+    ]);
+    const r3 = JSON.parse(reports.objects.get("reports/NMI0003/20261121.json")!) as ClientReport;
+    expect([r3.totalKwh, r3.halfHoursCovered, r3.missingHalfHours.length, r3.peak]).to.deep.equal([0.25, 1, 47, { start: "2026-11-21T00:00:00.000Z", kwh: 0.25 }]);
+    expect(r3.sources).to.deep.equal({ realtimeReadings: 0, supplierReadings: 1, duplicates: 0, outsideDay: 0, overlapping: 0, conflicting: 0, rejectedLines: 0 });
+    const r1 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+    expect(r1.halfHoursCovered).to.equal(48);
+    expect(r1.detector).to.deep.equal({ name: "rcf", historyHalfHours: 0, ready: true });
+    expect(r1.comparison).to.deep.equal({ days: 0, averageKwh: null, changePercent: null, sameWeekdayLastWeekKwh: null });
+  });
+
+  it("lists refused lines with object, line and reason, and still reports the good ones", async () => {
+    const good = householdDay(DAY).split("\n");
+    good.splice(3, 0, '{"timestamp":"2026-11-21T01:30:00Z","kwh":-4}', "garbage");
+    const lake = memoryLake({ [`NMI0001/${DAY.compact}/a.json`]: good.join("\n") });
+    const reports = memoryReports();
+    const summary = await analyseDay(lake, reports, DAY, { now: NOW });
+    const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+    expect(summary.rejectedLines).to.equal(2);
+    expect(r.rejected).to.deep.equal([
+      { object: "NMI0001/20261121/a.json", line: 4, reason: 'field "kwh" must be a finite number >= 0, got -4' },
+      { object: "NMI0001/20261121/a.json", line: 5, reason: 'not JSON: "garbage"' },
+    ]);
+    expect(r.halfHoursCovered).to.equal(48);
+  });
+
+  it("keeps going when one client fails, and names it in the summary", async () => {
+    const lake = memoryLake({
+      [`NMI0001/${DAY.compact}/a.json`]: householdDay(DAY),
+      [`NMI0002/${DAY.compact}/BROKEN.json`]: householdDay(DAY),
+    });
+    const reports = memoryReports();
+    const summary = await analyseDay(lake, reports, DAY, { now: NOW });
+    expect(summary.reportsWritten).to.equal(1);
+    expect(summary.failed).to.deep.equal([{ clientId: "NMI0002", error: "s3://lake/NMI0002/20261121/BROKEN.json: access denied" }]);
+  });
+
+  it("compares with earlier reports and flags the unusual half-hour the history makes unusual", async () => {
+    const objects: Record<string, string> = {};
+    for (let k = 14; k >= 0; k--) {
+      const d = addDays(DAY, -k);
+      objects[`NMI0001/${d.compact}/a.json`] = k === 0 ? householdDay(d, 6, 2.4) : householdDay(d);
+    }
+    const lake = memoryLake(objects);
+    const reports = memoryReports();
+    for (let k = 14; k >= 1; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: NOW });
+    const summary = await analyseDay(lake, reports, DAY, { now: NOW });
+    const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+    expect(r.comparison.days).to.equal(14);
+    expect(r.comparison.sameWeekdayLastWeekKwh).to.equal(r.comparison.averageKwh);
+    expect(r.detector.historyHalfHours).to.equal(14 * 48);
+    expect(r.unusual.map((u) => [u.start, u.kwh])).to.deep.equal([["2026-11-21T03:00:00.000Z", 2.4]]);
+    expect(r.unusual[0].expectedKwh).to.be.below(0.5);
+    expect(r.halfHourly[6]).to.include({ unusual: true, kwh: 2.4 });
+    expect(summary.unusualHalfHours).to.equal(1);
+    const html = reports.objects.get("reports/NMI0001/20261121.html")!;
+    expect(html).to.contain("<svg").and.contain("<circle").and.contain("<td>03:00</td><td>2.400</td>");
+    expect(html).to.not.match(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("writes the same bytes when a day is run again", async () => {
+    const lake = memoryLake({ [`NMI0001/${DAY.compact}/a.json`]: householdDay(DAY, 10, 3) });
+    const a = memoryReports();
+    const b = memoryReports();
+    await analyseDay(lake, a, DAY, { now: NOW });
+    await analyseDay(lake, b, DAY, { now: NOW });
+    expect([...a.objects.entries()]).to.deep.equal([...b.objects.entries()]);
+  });
+});

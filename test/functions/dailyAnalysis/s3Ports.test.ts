@@ -1,0 +1,54 @@
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { mockClient } from "aws-sdk-client-mock";
+import { expect } from "chai";
+import { gzipSync } from "zlib";
+import { handler } from "../../../functions/dailyAnalysis/handler";
+import { s3Lake, s3Reports } from "../../../functions/dailyAnalysis/s3Ports";
+
+/** The two methods of the SDK's streaming body the ports use. */
+const body = (bytes: Buffer | string) => ({
+  transformToByteArray: async () => new Uint8Array(Buffer.from(bytes)),
+  transformToString: async () => Buffer.from(bytes).toString("utf8"),
+});
+
+describe("daily analysis: S3 ports", () => {
+  const s3 = mockClient(S3Client);
+  afterEach(() => s3.reset());
+
+  it("lists client prefixes across pages and gunzips .gz objects", async () => {
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: undefined }).resolves({ CommonPrefixes: [{ Prefix: "A/" }], NextContinuationToken: "t1" });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: "t1" }).resolves({ CommonPrefixes: [{ Prefix: "processed/" }] });
+    s3.on(GetObjectCommand, { Bucket: "lake", Key: "A/20261121/x.json.gz" }).resolves({ Body: body(gzipSync("line\n")) } as never);
+    const lake = s3Lake(new S3Client({ region: "eu-west-1" }), "lake");
+    expect(await lake.topLevelPrefixes()).to.deep.equal(["A", "processed"]);
+    expect(await lake.text("A/20261121/x.json.gz")).to.equal("line\n");
+  });
+
+  it("treats a missing earlier report as none, and other errors as errors", async () => {
+    s3.on(GetObjectCommand, { Key: "reports/A/20261120.json" }).rejects(new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} }));
+    s3.on(GetObjectCommand, { Key: "reports/A/20261119.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+    s3.on(PutObjectCommand).resolves({});
+    const reports = s3Reports(new S3Client({ region: "eu-west-1" }), "reports");
+    expect(await reports.json("reports/A/20261120.json")).to.equal(undefined);
+    let error: Error | undefined;
+    await reports.json("reports/A/20261119.json").catch((e: Error) => (error = e));
+    expect(error?.message).to.equal("Access Denied");
+    await reports.put("reports/A/20261121.html", "<html>", "text/html; charset=utf-8");
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).to.deep.equal({ Bucket: "reports", Key: "reports/A/20261121.html", Body: "<html>", ContentType: "text/html; charset=utf-8" });
+  });
+});
+
+describe("daily analysis: handler", () => {
+  it("fails fast naming the missing environment variables", async () => {
+    const saved = { ...process.env };
+    delete process.env.LAKE_BUCKET;
+    delete process.env.REPORTS_BUCKET;
+    try {
+      let error: Error | undefined;
+      await handler({ date: "2026-11-21" }).catch((e: Error) => (error = e));
+      expect(error?.message).to.equal("environment variable(s) LAKE_BUCKET, REPORTS_BUCKET must be set");
+    } finally {
+      process.env = saved;
+    }
+  });
+});
