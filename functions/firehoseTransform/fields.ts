@@ -1,0 +1,75 @@
+import { CLIENT_ID } from "../supplierParser/s3Key";
+import { isTrainId } from "../trainAnomaly/telemetry";
+
+/**
+ * Field checks shared by the three message kinds. Each returns a problem text (naming the field and the value)
+ * or the parsed value; the callers collect every problem of a record into one message.
+ */
+
+/** Readings outside these years are unit mistakes (seconds for milliseconds) or broken clocks. */
+const EARLIEST = Date.UTC(2000, 0, 1);
+const LATEST = Date.UTC(2100, 0, 1);
+const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
+
+export type Checked<T> = { readonly ok: T } | { readonly problem: string };
+
+/** JSON of a value for an error message, cut to a readable length. */
+export function show(value: unknown): string {
+  const text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** Epoch milliseconds or ISO 8601 with a zone, within 2000..2100, as epoch milliseconds. */
+export function checkTime(field: string, value: unknown): Checked<number> {
+  let ms: number;
+  if (typeof value === "number") {
+    if (!Number.isInteger(value)) return { problem: `field "${field}" must be integer epoch milliseconds, got ${show(value)}` };
+    ms = value;
+  } else if (typeof value === "string" && ISO.test(value)) {
+    // Date.parse rolls 2026-02-30 over to March 2nd: check the calendar fields first
+    const [, y, mo, d, h, mi, s] = ISO.exec(value)!.map(Number);
+    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
+    ms = Date.parse(value);
+    if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || (s || 0) > 59 || Number.isNaN(ms)) {
+      return { problem: `field "${field}" is not a valid time, got ${show(value)}` };
+    }
+  } else {
+    return { problem: `field "${field}" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}` };
+  }
+  if (ms < EARLIEST || ms >= LATEST) {
+    return { problem: `field "${field}" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)` };
+  }
+  return { ok: ms };
+}
+
+/** `receivedAt`, added by the IoT rule (`timestamp()`), epoch ms. */
+export function checkReceivedAt(value: unknown): Checked<number> {
+  if (value === undefined) return { problem: `field "receivedAt" is required (the IoT rule adds it)` };
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < EARLIEST || value >= LATEST) {
+    return { problem: `field "receivedAt" must be epoch milliseconds, got ${show(value)}` };
+  }
+  return { ok: value };
+}
+
+/** `deviceId`, the topic's second level (the IoT rule's `topic(2)`): a meter client id or a train thing name. */
+export function checkDeviceId(value: unknown, kind: "meter" | "train"): Checked<string> {
+  if (value === undefined) return { problem: `field "deviceId" is required (the IoT rule adds it)` };
+  if (kind === "meter" && !(typeof value === "string" && CLIENT_ID.test(value))) {
+    return { problem: `field "deviceId" must be a meter client id (1-64 of A-Z, a-z, 0-9, _ or -), got ${show(value)}` };
+  }
+  if (kind === "train" && !isTrainId(value)) {
+    return { problem: `field "deviceId" must be a train thing name train-<id>, got ${show(value)}` };
+  }
+  return { ok: value as string };
+}
+
+/** Problems for every key of `message` not in `known` (typo guard: an unknown field would otherwise vanish). */
+export function unknownFields(message: Record<string, unknown>, known: readonly string[]): string[] {
+  return Object.keys(message)
+    .filter((k) => !known.includes(k))
+    .map((k) => `unknown field ${show(k)} (known: ${known.join(", ")})`);
+}
+
+export function isoMillis(ms: number): string {
+  return new Date(ms).toISOString();
+}
