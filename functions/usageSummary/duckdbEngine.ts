@@ -1,0 +1,153 @@
+import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
+import { readdirSync, statSync } from "fs";
+import { join, sep } from "path";
+import { InputError } from "./errors";
+import { SummaryQuery, TABLES, parameterValues } from "./queries";
+import { QueryEngine, Row } from "./summary";
+import { SummaryDay } from "./summaryDay";
+
+/**
+ * The shim that runs the Athena SQL on DuckDB over a local folder laid out like the buckets: one view per
+ * Athena table (same name, same columns, partition columns and "$path" derived from the file path) and
+ * macros for the Trino functions the queries use that DuckDB lacks. Nothing else differs between engines.
+ */
+export const TRINO_MACROS: readonly string[] = [
+  // Trino returns null for a non-scalar; the queries only extract scalars, where the two agree.
+  "CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)",
+  "CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)",
+];
+
+interface Column { readonly name: string; readonly type: string }
+
+interface LocalTable {
+  readonly name: string;
+  /** Folder under DIR and the file paths (relative, `/`-separated) that belong to the table. */
+  readonly folder: string;
+  readonly files: RegExp;
+  readonly columns: readonly Column[];
+  /** SELECT over the DuckDB reader `source` (whose rows carry `filename`), producing `columns`. */
+  readonly select: (source: string) => string;
+}
+
+const v = (name: string, type = "VARCHAR"): Column => ({ name, type });
+const SLASHED_DT = "regexp_extract(filename, '(\\d{4}/\\d{2}/\\d{2})/[^/]+$', 1) AS dt";
+const COMPACT_DT = "regexp_extract(filename, '/(\\d{8})/[^/]+$', 1) AS dt";
+// Control-A as the field separator (Hive LazySimpleSerDe's default), so a whole line is the one column.
+const LINES = "columns = {'line': 'VARCHAR'}, delim = '\u0001', quote = '', escape = '', header = false, auto_detect = false, filename = true";
+const lineTable = (name: string, folder: string): LocalTable => ({
+  name, folder, files: /^\d{8}\/[^/]+$/,
+  columns: [v("line"), v("dt"), v("$path")],
+  select: (src) => `SELECT line, ${COMPACT_DT}, filename AS "$path" FROM read_csv(${src}, ${LINES})`,
+});
+
+export const LOCAL_TABLES: readonly LocalTable[] = [
+  {
+    name: TABLES.readings, folder: "telemetry", files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
+    columns: [v("source"), v("device_id"), v("event_time"), v("received_at", "BIGINT"), v("metric"), v("value", "DOUBLE"), v("detail"), v("dt")],
+    select: (src) => `SELECT source, device_id, event_time, received_at, metric, value, detail, ${SLASHED_DT} FROM read_json(${src}, format = 'newline_delimited', `
+      + "columns = {source: 'VARCHAR', device_id: 'VARCHAR', event_time: 'VARCHAR', received_at: 'BIGINT', metric: 'VARCHAR', value: 'DOUBLE', detail: 'VARCHAR'}, "
+      + "ignore_errors = true, filename = true)",
+  },
+  {
+    name: TABLES.meterReadings, folder: "meter-lake", files: /^[A-Za-z0-9_-]+\/\d{8}\/[^/]+\.json(\.gz)?$/,
+    columns: [v("clientid"), v("day"), v("timestamp"), v("kwh", "DOUBLE"), v("intervalminutes", "INTEGER"), v("receivedat", "BIGINT"), v("client_id"), v("dt")],
+    select: (src) => "SELECT clientId AS clientid, day, \"timestamp\", kwh, intervalMinutes AS intervalminutes, receivedAt AS receivedat, "
+      + `regexp_extract(filename, '([^/]+)/\\d{8}/[^/]+$', 1) AS client_id, ${COMPACT_DT} FROM read_json(${src}, format = 'newline_delimited', `
+      + "columns = {clientId: 'VARCHAR', day: 'VARCHAR', \"timestamp\": 'VARCHAR', kwh: 'DOUBLE', intervalMinutes: 'INTEGER', receivedAt: 'BIGINT'}, "
+      + "ignore_errors = true, filename = true)",
+  },
+  lineTable(TABLES.supplierUploads, "supplier"),
+  lineTable(TABLES.supplierReports, "quarantine"),
+  {
+    name: TABLES.cloudTrail, folder: "cloudtrail", files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
+    columns: [
+      v("eventversion"), v("useridentity", "STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, username VARCHAR)"),
+      v("eventtime"), v("eventsource"), v("eventname"), v("awsregion"), v("sourceipaddress"), v("useragent"), v("errorcode"),
+      v("requestparameters"), v("eventid"), v("readonly"), v("vpcendpointid"), v("dt"),
+    ],
+    select: (src) => {
+      const s = (path: string) => `json_extract_string(r, '$.${path}')`;
+      return "SELECT " + [
+        `${s("eventVersion")} AS eventversion`,
+        `struct_pack(type := ${s("userIdentity.type")}, principalid := ${s("userIdentity.principalId")}, arn := ${s("userIdentity.arn")}, `
+          + `accountid := ${s("userIdentity.accountId")}, invokedby := ${s("userIdentity.invokedBy")}, username := ${s("userIdentity.userName")}) AS useridentity`,
+        `${s("eventTime")} AS eventtime`, `${s("eventSource")} AS eventsource`, `${s("eventName")} AS eventname`, `${s("awsRegion")} AS awsregion`,
+        `${s("sourceIPAddress")} AS sourceipaddress`, `${s("userAgent")} AS useragent`, `${s("errorCode")} AS errorcode`,
+        "CAST(json_extract(r, '$.requestParameters') AS VARCHAR) AS requestparameters",
+        `${s("eventID")} AS eventid`, `${s("readOnly")} AS readonly`, `${s("vpcEndpointId")} AS vpcendpointid`, "dt",
+      ].join(", ") + ` FROM (SELECT unnest(Records) AS r, ${SLASHED_DT} FROM read_json(${src}, format = 'auto', columns = {Records: 'JSON[]'}, `
+        + "maximum_object_size = 268435456, filename = true))";
+    },
+  },
+];
+
+const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
+
+/** The table's files under `dir`, sorted; a missing folder has none (a day without data is a valid answer). */
+export function localFiles(dir: string, table: LocalTable): string[] {
+  const root = join(dir, table.folder);
+  let entries: string[];
+  try {
+    entries = readdirSync(root, { recursive: true, encoding: "utf8" });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw e;
+  }
+  return entries.map((p) => p.split(sep).join("/")).filter((p) => table.files.test(p)).sort().map((p) => join(root, p));
+}
+
+/** The view statement for one table: over its files, or an empty view of the same columns when it has none. */
+export function viewSql(table: LocalTable, files: readonly string[]): string {
+  const body = files.length === 0
+    ? `SELECT ${table.columns.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(", ")} WHERE false`
+    : table.select(`[${files.map(sqlString).join(", ")}]`);
+  return `CREATE VIEW "${table.name}" AS ${body}`;
+}
+
+/** The summary queries on DuckDB over a local folder shaped like the buckets (see docs/summary.md). */
+export class DuckDbEngine implements QueryEngine {
+  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+
+  static async open(dir: string): Promise<DuckDbEngine> {
+    let isDir = false;
+    try {
+      isDir = statSync(dir).isDirectory();
+    } catch {
+      // reported below
+    }
+    if (!isDir) throw new InputError(`local data folder ${dir} does not exist or is not a folder`);
+    const instance = await DuckDBInstance.create(":memory:");
+    const connection = await instance.connect();
+    const engine = new DuckDbEngine(instance, connection);
+    try {
+      for (const macro of TRINO_MACROS) await connection.run(macro);
+      for (const table of LOCAL_TABLES) await connection.run(viewSql(table, localFiles(dir, table)));
+    } catch (e) {
+      engine.close();
+      throw e;
+    }
+    return engine;
+  }
+
+  async run(query: SummaryQuery, day: SummaryDay): Promise<Row[]> {
+    return this.sql(query.sql, parameterValues(query, day));
+  }
+
+  /** Any SQL over the views (with the macros), numbers as JS numbers. */
+  async sql(text: string, values: string[] = []): Promise<Row[]> {
+    const reader = await this.connection.runAndReadAll(text, values);
+    return reader.getRowObjects().map((r) => Object.fromEntries(Object.entries(r).map(([k, x]) => [k, plain(x)])));
+  }
+
+  close(): void {
+    this.connection.closeSync();
+    this.instance.closeSync();
+  }
+}
+
+function plain(x: unknown): string | number | null {
+  if (x === null || x === undefined) return null;
+  if (typeof x === "bigint" || typeof x === "number") return Number(x);
+  if (typeof x === "string") return x;
+  return String(x);
+}

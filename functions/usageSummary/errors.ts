@@ -1,0 +1,17 @@
+/**
+ * Errors of the usage summary with stable names. `InputError` is the name cli/args.ts `runMain` prints as a
+ * one-line `error: ...` with exit 1, so a bad date, a missing folder or a failed Athena query read the same.
+ */
+export class InputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "InputError";
+  }
+}
+
+/** An Athena query ended FAILED or CANCELLED, or did not finish in time. */
+export class QueryError extends InputError {
+  constructor(message: string, readonly queryName: string, readonly executionId: string, readonly state: string) {
+    super(message);
+  }
+}

@@ -1,0 +1,131 @@
+import { SummaryDay } from "./summaryDay";
+
+/**
+ * The daily usage summary's SQL, the single source for the Athena named queries (infra/dataSharing), the
+ * Athena engine (CLI --stack and the usageSummary Lambda) and the DuckDB engine (CLI --local). Each query is
+ * Trino SQL with `?` placeholders, filled from the day: on Athena as ExecutionParameters (SQL literals), on
+ * DuckDB as bound values. Table names are unqualified: the database is the execution context.
+ */
+
+/** Table names, shared by the Glue catalog and the DuckDB shim's views. */
+export const TABLES = {
+  readings: "readings",
+  accessLogs: "s3_access_logs",
+  cloudTrail: "cloudtrail_data_events",
+  meterReadings: "meter_readings",
+  supplierUploads: "supplier_uploads",
+  supplierReports: "supplier_reports",
+} as const;
+
+/** Which spelling of the day fills a `?`, in order of appearance. */
+export type DayParameter = keyof SummaryDay;
+
+export interface SummaryQuery {
+  readonly name: string;
+  readonly description: string;
+  readonly sql: string;
+  readonly parameters: readonly DayParameter[];
+}
+
+export const installationsQuery: SummaryQuery = {
+  name: "daily-meter-installations",
+  description: "Smart-meter installations that delivered real-time data on a day (shared readings, one partition)",
+  sql: [
+    "SELECT count(DISTINCT device_id) AS installations",
+    `FROM ${TABLES.readings}`,
+    "WHERE dt = ? AND source = 'meters'",
+  ].join("\n"),
+  parameters: ["slashed"],
+};
+
+export const supplierQuery: SummaryQuery = {
+  name: "daily-supplier-files",
+  description: "Supplier files uploaded on a day and the rows their quarantine reports rejected",
+  sql: [
+    "SELECT",
+    `  (SELECT count(DISTINCT "$path") FROM ${TABLES.supplierUploads} WHERE dt = ? AND "$path" LIKE '%.csv') AS files,`,
+    "  (SELECT coalesce(sum(CAST(regexp_extract(line, '^  \"rejected\": ([0-9]+)', 1) AS bigint)), 0)",
+    `   FROM ${TABLES.supplierReports} WHERE dt = ? AND regexp_like(line, '^  "rejected": [0-9]+')) AS rejected_rows`,
+  ].join("\n"),
+  parameters: ["compact", "compact"],
+};
+
+export const customerActivityQuery: SummaryQuery = {
+  name: "daily-customer-activity",
+  description: "Successful profile updates (DynamoDB PutItem/UpdateItem) and report downloads (S3 GetObject) on a day, from CloudTrail",
+  sql: [
+    "SELECT",
+    "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')) AS profile_updates,",
+    "  count_if(eventsource = 's3.amazonaws.com' AND eventname = 'GetObject'",
+    "    AND json_extract_scalar(requestparameters, '$.key') LIKE 'reports/%') AS report_downloads",
+    `FROM ${TABLES.cloudTrail}`,
+    "WHERE dt IN (?, ?) AND substr(eventtime, 1, 10) = ? AND errorcode IS NULL",
+  ].join("\n"),
+  parameters: ["slashed", "nextSlashed", "iso"],
+};
+
+export const trainsQuery: SummaryQuery = {
+  name: "daily-train-activity",
+  description: "Telemetry rows and anomaly episodes opened per train on a day (shared readings, one partition)",
+  sql: [
+    "SELECT device_id AS train_id,",
+    "  count_if(source = 'trains') AS readings,",
+    "  count_if(source = 'anomalies' AND metric = 'anomaly' AND json_extract_scalar(detail, '$.state') = 'open') AS anomalies",
+    `FROM ${TABLES.readings}`,
+    "WHERE dt = ? AND source IN ('trains', 'anomalies')",
+    "GROUP BY device_id",
+    "ORDER BY device_id",
+  ].join("\n"),
+  parameters: ["slashed"],
+};
+
+/** The queries the summary runs, in order. */
+export const SUMMARY_QUERIES: readonly SummaryQuery[] = [installationsQuery, supplierQuery, customerActivityQuery, trainsQuery];
+
+/** Saved in the workgroup for data scientists; not part of the summary. */
+export const EXPLORATION_QUERIES: readonly SummaryQuery[] = [
+  {
+    name: "daily-raw-bucket-requests",
+    description: "Requests and bytes per requester and operation on the shared raw bucket on a day (server access logs)",
+    sql: [
+      "SELECT requester, operation, count(*) AS requests, sum(coalesce(bytessent, 0)) AS bytes",
+      `FROM ${TABLES.accessLogs}`,
+      "WHERE dt = ?",
+      "GROUP BY requester, operation",
+      "ORDER BY bytes DESC",
+    ].join("\n"),
+    parameters: ["slashed"],
+  },
+  {
+    name: "daily-data-access-by-principal",
+    description: "Object-level data events per principal, network path and event on a day (CloudTrail)",
+    sql: [
+      "SELECT useridentity.arn AS principal, sourceipaddress, vpcendpointid, eventsource, eventname, count(*) AS events",
+      `FROM ${TABLES.cloudTrail}`,
+      "WHERE dt IN (?, ?) AND substr(eventtime, 1, 10) = ?",
+      "GROUP BY 1, 2, 3, 4, 5",
+      "ORDER BY events DESC",
+    ].join("\n"),
+    parameters: ["slashed", "nextSlashed", "iso"],
+  },
+];
+
+/** The values for the query's `?`s, in order. */
+export function parameterValues(query: SummaryQuery, day: SummaryDay): string[] {
+  return query.parameters.map((p) => day[p]);
+}
+
+/** Athena ExecutionParameters are SQL literals; the values are digits and separators only, so no escaping. */
+export function athenaParameters(query: SummaryQuery, day: SummaryDay): string[] {
+  return parameterValues(query, day).map((v) => `'${v}'`);
+}
+
+/** The SQL with its `?`s replaced by the day's literals: what Athena executes, for display and tests. */
+export function renderSql(query: SummaryQuery, day: SummaryDay): string {
+  const literals = athenaParameters(query, day);
+  const parts = query.sql.split("?");
+  if (parts.length - 1 !== literals.length) {
+    throw new Error(`query ${query.name} has ${parts.length - 1} placeholders but ${literals.length} parameters`);
+  }
+  return parts.reduce((sql, part, i) => sql + literals[i - 1] + part);
+}
