@@ -1,0 +1,50 @@
+import { FetchError, JwksValidationError, JwtBaseError } from "aws-jwt-verify/error";
+import { AuthorizerContext, SimpleAuthorizerResponse } from "./authorizerContext";
+import { bearerToken, headerValue } from "./bearerToken";
+
+/** The claims the authorizer reads from a verified Cognito access token. */
+export interface VerifiedClaims {
+  readonly sub: string;
+  readonly exp: number;
+}
+
+/** Verifies a token (signature, issuer, client, token use, expiry) or throws; `CognitoJwtVerifier` in the Lambda. */
+export interface TokenVerifier {
+  verify(token: string): Promise<VerifiedClaims>;
+}
+
+/** The parts of the payload 2.0 authorizer event the decision reads. */
+export interface AuthorizerEvent {
+  readonly routeArn?: string;
+  readonly headers?: Readonly<Record<string, string | undefined>>;
+  readonly requestContext?: { readonly requestId?: string };
+}
+
+export type DecisionLog = (entry: Record<string, unknown>) => void;
+
+/**
+ * Allows a request whose Authorization header carries a valid Cognito access token of our app client, and
+ * passes the user's `sub` on as `customerId`. Every denial is logged with its reason, never with the token.
+ * Verification failures deny (403); a JWKS that cannot be fetched or is malformed throws, so API Gateway answers
+ * 500 and the function's error alarm fires instead of customers being told their valid token is bad.
+ */
+export async function authorize(event: AuthorizerEvent, verifier: TokenVerifier, log: DecisionLog): Promise<SimpleAuthorizerResponse> {
+  const where = { requestId: event.requestContext?.requestId, routeArn: event.routeArn };
+  const extracted = bearerToken(headerValue(event.headers, "authorization"));
+  if ("reason" in extracted) return deny(log, where, "MalformedAuthorization", extracted.reason);
+  let claims: VerifiedClaims;
+  try {
+    claims = await verifier.verify(extracted.token);
+  } catch (e) {
+    if (e instanceof FetchError || e instanceof JwksValidationError || !(e instanceof JwtBaseError)) throw e;
+    return deny(log, where, e.constructor.name, e.message);
+  }
+  const context: AuthorizerContext = { customerId: claims.sub, tokenExpiresAt: claims.exp };
+  log({ level: "INFO", message: "allowed", ...where, customerId: claims.sub });
+  return { isAuthorized: true, context };
+}
+
+function deny(log: DecisionLog, where: Record<string, unknown>, reason: string, detail: string): SimpleAuthorizerResponse {
+  log({ level: "WARN", message: "denied", ...where, reason, detail });
+  return { isAuthorized: false };
+}

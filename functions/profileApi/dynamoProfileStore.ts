@@ -1,0 +1,78 @@
+import { AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { Plain, fromItem, toAttribute } from "./attributeValues";
+import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
+import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
+
+const KEPT = ["customerId", "clientId", "createdAt", "updatedAt", "version", ...PROFILE_FIELDS] as const;
+
+/** The profile view of an item: known attributes only (onboarding may keep others), version 0 when unset. */
+export function profileFromItem(item: Record<string, AttributeValue>): StoredProfile {
+  const plain = fromItem(item);
+  const out: Record<string, Plain> = {};
+  for (const key of KEPT) if (plain[key] !== undefined) out[key] = plain[key];
+  out.version = typeof plain.version === "number" ? plain.version : 0;
+  return out as unknown as StoredProfile;
+}
+
+/**
+ * Profiles in the DynamoDB table (hash key `customerId`). PUT is one UpdateItem: it never names `clientId`, so
+ * onboarding's value survives whatever the request says, and the version check happens in the same write.
+ */
+export class DynamoProfileStore implements ProfileStore {
+  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+
+  async get(customerId: string): Promise<StoredProfile | undefined> {
+    // strongly consistent: a GET right after a PUT must show the write
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { customerId: { S: customerId } }, ConsistentRead: true }));
+    return out.Item ? profileFromItem(out.Item) : undefined;
+  }
+
+  async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
+    try {
+      const out = await this.client.send(new UpdateItemCommand({ TableName: this.table, Key: { customerId: { S: customerId } }, ...updateOf(fields, now, condition) }));
+      return profileFromItem(out.Attributes ?? {});
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") {
+        const old = (e as ConditionalCheckFailedException).Item;
+        throw new PreconditionFailedError(old ? profileFromItem(old) : undefined);
+      }
+      throw e;
+    }
+  }
+}
+
+/** The UpdateItem parts for a PUT (exported so the exact expression is tested). */
+export function updateOf(fields: ProfileFields, now: string, condition: WriteCondition) {
+  const names: Record<string, string> = { "#updatedAt": "updatedAt", "#createdAt": "createdAt", "#version": "version" };
+  const values: Record<string, AttributeValue> = { ":now": { S: now }, ":zero": { N: "0" }, ":one": { N: "1" } };
+  const set = ["#updatedAt = :now", "#createdAt = if_not_exists(#createdAt, :now)", "#version = if_not_exists(#version, :zero) + :one"];
+  const remove: string[] = [];
+  for (const field of PROFILE_FIELDS) {
+    names[`#${field}`] = field;
+    const value = fields[field];
+    if (value === undefined) remove.push(`#${field}`);
+    else {
+      set.push(`#${field} = :${field}`);
+      values[`:${field}`] = toAttribute(value as unknown as Plain);
+    }
+  }
+  let conditionExpression: string | undefined;
+  if (condition.kind === "exists") {
+    names["#customerId"] = "customerId";
+    conditionExpression = "attribute_exists(#customerId)";
+  } else if (condition.kind === "version" && condition.version === 0) {
+    names["#customerId"] = "customerId";
+    conditionExpression = "attribute_exists(#customerId) AND attribute_not_exists(#version)";
+  } else if (condition.kind === "version") {
+    values[":expected"] = { N: String(condition.version) };
+    conditionExpression = "#version = :expected";
+  }
+  return {
+    UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
+    ...(conditionExpression ? { ConditionExpression: conditionExpression } : {}),
+    ExpressionAttributeNames: names,
+    ExpressionAttributeValues: values,
+    ReturnValues: "ALL_NEW" as const,
+    ReturnValuesOnConditionCheckFailure: "ALL_OLD" as const,
+  };
+}

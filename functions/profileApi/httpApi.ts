@@ -1,0 +1,134 @@
+import { headerValue } from "../authorizer/bearerToken";
+import { TextDecoder } from "util";
+
+/**
+ * API Gateway HTTP API, payload format 2.0: the parts of the event and the structured response the customer
+ * routes use. Header names arrive lower-cased; repeated query parameters arrive joined with commas.
+ */
+export interface HttpApiEvent {
+  readonly version: "2.0";
+  readonly routeKey: string;
+  readonly rawPath: string;
+  readonly rawQueryString: string;
+  readonly headers: Readonly<Record<string, string | undefined>>;
+  readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
+  readonly pathParameters?: Readonly<Record<string, string | undefined>>;
+  readonly requestContext: {
+    readonly requestId: string;
+    readonly routeKey: string;
+    readonly http: { readonly method: string; readonly path: string };
+    readonly authorizer?: { readonly lambda?: Readonly<Record<string, unknown>> };
+  };
+  readonly body?: string;
+  readonly isBase64Encoded: boolean;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** A request the route refuses: the status and the message of the `{ "error": ... }` body. */
+export class HttpError extends Error {
+  readonly statusCode: number;
+
+  constructor(statusCode: number, message: string) {
+    super(message);
+    this.message = message;
+    this.name = "HttpError";
+    this.statusCode = statusCode;
+  }
+}
+
+// no-store: profiles and presigned URLs are personal and must not sit in shared caches
+const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" } as const;
+
+export function jsonResponse(statusCode: number, body: unknown, headers: Readonly<Record<string, string>> = {}): HttpResponse {
+  return { statusCode, headers: { ...JSON_HEADERS, ...headers }, body: JSON.stringify(body) };
+}
+
+export function errorResponse(e: HttpError): HttpResponse {
+  return jsonResponse(e.statusCode, { error: e.message });
+}
+
+export { headerValue };
+
+/** A value as it appears in an error message: JSON, cut to 60 characters. */
+export function show(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/**
+ * The customer the authorizer verified. A route reached without the authorizer's context (a route wired
+ * without it) or after the token expired (API Gateway cached the Allow for up to 300 s) is refused with 401.
+ */
+export function callerOf(event: HttpApiEvent, nowMs: number): string {
+  const context = event.requestContext.authorizer?.lambda;
+  const customerId = context?.customerId;
+  if (typeof customerId !== "string" || customerId === "") {
+    throw new HttpError(401, "the request carries no authenticated customer (authorizer context missing)");
+  }
+  const expiresAt = Number(context?.tokenExpiresAt);
+  if (!Number.isFinite(expiresAt) || expiresAt * 1000 <= nowMs) throw new HttpError(401, "the access token has expired");
+  return customerId;
+}
+
+/**
+ * Runs a route: HttpErrors become their `{ error }` response; anything else is logged and answered 500 without
+ * internals; the stage's 5xx alarm counts it and the log line at ERROR says why.
+ */
+export async function respond(event: HttpApiEvent, log: (entry: Record<string, unknown>) => void, route: () => Promise<HttpResponse>): Promise<HttpResponse> {
+  try {
+    return await route();
+  } catch (e) {
+    const where = { requestId: event.requestContext.requestId, routeKey: event.routeKey };
+    if (e instanceof HttpError) {
+      log({ level: e.statusCode >= 500 ? "ERROR" : "INFO", message: "refused", ...where, status: e.statusCode, error: e.message });
+      return errorResponse(e);
+    }
+    log({ level: "ERROR", message: "failed", ...where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    return jsonResponse(500, { error: "internal error; try again later" });
+  }
+}
+
+/** Bodies larger than this are refused with 413 (a profile is well under 2 KB). */
+export const MAX_BODY_BYTES = 8 * 1024;
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * The JSON value of a request body: 415 unless `content-type` is application/json (charset utf-8 if given),
+ * 413 above `maxBytes` decoded bytes, 400 for an empty body, bad UTF-8 or bad JSON. API Gateway base64-encodes
+ * bodies it treats as binary (`isBase64Encoded`); those are decoded first.
+ */
+export function jsonBody(event: HttpApiEvent, maxBytes = MAX_BODY_BYTES): unknown {
+  const contentType = headerValue(event.headers, "content-type");
+  const [mediaType, ...params] = (contentType ?? "").split(";").map((p) => p.trim().toLowerCase());
+  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  if (mediaType !== "application/json" || (charset !== undefined && charset !== "utf-8" && charset !== "utf8")) {
+    throw new HttpError(415, `content-type must be application/json, got ${show(contentType)}`);
+  }
+  const raw = event.body ?? "";
+  // refuse before decoding: base64 is 4 characters per 3 bytes
+  if (event.isBase64Encoded && raw.length > Math.ceil(maxBytes / 3) * 4) throw tooLarge(Math.floor(raw.length / 4) * 3, maxBytes);
+  const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
+  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
+  if (bytes.length === 0) throw new HttpError(400, "the body is empty; send a JSON object");
+  let text: string;
+  try {
+    text = utf8.decode(bytes);
+  } catch {
+    throw new HttpError(400, "the body is not valid UTF-8");
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, `the body is not valid JSON: ${show(text)}`);
+  }
+}
+
+function tooLarge(bytes: number, maxBytes: number): HttpError {
+  return new HttpError(413, `the body is ${bytes} bytes; at most ${maxBytes} are accepted`);
+}

@@ -1,0 +1,41 @@
+import { ProfileFields } from "./profileSchema";
+
+/** A profile item: what the customer edits, plus what onboarding and the server keep. */
+export interface StoredProfile extends Partial<ProfileFields> {
+  readonly customerId: string;
+  /** The customer's smart-meter id (links them to `reports/{clientId}/...`); set by onboarding only. */
+  readonly clientId?: string;
+  readonly createdAt?: string;
+  readonly updatedAt?: string;
+  /** Bumped by every PUT; 0 for an item onboarding created that was never edited. */
+  readonly version: number;
+}
+
+/** What a write requires of the stored item (from the request's If-Match header). */
+export type WriteCondition =
+  | { readonly kind: "none" }
+  | { readonly kind: "exists" }
+  | { readonly kind: "version"; readonly version: number };
+
+/** The write's condition did not hold; `current` is the item as it is (undefined when there is none). */
+export class PreconditionFailedError extends Error {
+  readonly current: StoredProfile | undefined;
+
+  constructor(current: StoredProfile | undefined) {
+    const message = current ? `profile is at version ${current.version}` : "there is no profile yet";
+    super(message);
+    this.message = message;
+    this.name = "PreconditionFailedError";
+    this.current = current;
+  }
+}
+
+/** Profiles by customer id. Every call names exactly one key: the caller's own id. */
+export interface ProfileStore {
+  get(customerId: string): Promise<StoredProfile | undefined>;
+  /**
+   * Replaces the editable fields (absent optional ones are removed), keeps clientId and createdAt, sets updatedAt,
+   * bumps version; returns the stored item. Throws PreconditionFailedError when `condition` does not hold.
+   */
+  put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile>;
+}
