@@ -5,6 +5,7 @@ import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SQSClient } from "@aws-sdk/client-sqs";
 import { DynamoCheckpointStore } from "./dynamoCheckpointStore";
 import { SettingsError } from "./errors";
+import { IotAnomalyEventSink } from "./anomalyEvents";
 import { IotShadowStore } from "./iotShadowStore";
 import { KinesisBatchResponse, decodeKinesisEvent } from "./kinesisEvent";
 import { ModelCache } from "./modelCache";
@@ -48,10 +49,12 @@ export class LambdaRuntime {
   /** Clients take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment. */
   static fromEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
     const e = readEnvironment(env);
+    const iot = new IoTDataPlaneClient({});
     const deps: CoreDeps = {
       settings: e.settings,
       checkpoints: new DynamoCheckpointStore(new DynamoDBClient({}), e.checkpointTable),
-      shadows: new IotShadowStore(new IoTDataPlaneClient({}), e.shadowName),
+      shadows: new IotShadowStore(iot, e.shadowName),
+      events: new IotAnomalyEventSink(iot),
       deadLetters: new SqsDeadLetterSink(new SQSClient({}), e.failureQueueUrl),
       cache: new ModelCache(e.settings.maxModels),
     };

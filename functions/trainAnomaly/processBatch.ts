@@ -1,3 +1,4 @@
+import { AnomalyEvent, AnomalyEventSink, anomalyEventOf } from "./anomalyEvents";
 import { AnomalyNote, BatchReport, EpisodeNote, emptyReport } from "./batchReport";
 import { CheckpointStore, checkpointBytes, checkpointOf, modelFromCheckpoint, newModel } from "./checkpoint";
 import { DeadLetter, DeadLetterSink } from "./deadLetters";
@@ -25,6 +26,8 @@ export interface CoreDeps {
   readonly clock?: () => number;
   /** Wait between shadow attempts after a version conflict. */
   readonly shadowBackoff?: (attempt: number) => Promise<void>;
+  /** Where episode open/clear events go (MQTT `trains/{id}/anomalies`); none when absent. */
+  readonly events?: AnomalyEventSink;
   /** Trains loaded and committed at once (I/O only; scoring is one thread). Default 8. */
   readonly concurrency?: number;
 }
@@ -48,6 +51,8 @@ interface TrainWork {
   /** Reported only once the train committed: a retried train would otherwise count its anomalies twice. */
   readonly anomalies: AnomalyNote[];
   readonly episodes: EpisodeNote[];
+  /** Episode open/clear events, published after the shadow write (a publish failure retries the train). */
+  readonly events: AnomalyEvent[];
   maxScore?: number;
   failed: boolean;
 }
@@ -141,6 +146,7 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
           const entry = shadowEntry(change.episode);
           w.updates[change.episode.id] = entry;
           w.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });
+          if (change.kind !== "updated") w.events.push(anomalyEventOf(w.trainId, change.episode.id, change.kind, entry));
         }
       } catch (e) {
         if (!isRecordError(e)) throw e;
@@ -163,6 +169,7 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
       });
       if (r.written) report.shadowUpdates++;
       report.shadowConflicts += r.conflicts;
+      if (deps.events && w.events.length) await deps.events.publish(w.events);
     }
   } catch (e) {
     fail(w, report, e);
@@ -198,7 +205,7 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
   const failed: string[] = [];
   const trains = readRecords(records, requiredSensors(deps.settings), letters);
   const works: TrainWork[] = [...trains].map(([trainId, readings]) => ({
-    trainId, readings, models: [], updates: {}, letters: [], anomalies: [], episodes: [], failed: false,
+    trainId, readings, models: [], updates: {}, letters: [], anomalies: [], episodes: [], events: [], failed: false,
   }));
   report.trains = works.length;
   const concurrency = deps.concurrency ?? 8;

@@ -120,6 +120,8 @@ export class TrainTelemetry extends pulumi.ComponentResource {
                     // a named shadow's ARN is thing/<thing>/<shadow>: only the anomaly shadow, not the classic one
                     allow("TrainShadows", ["iot:GetThingShadow", "iot:UpdateThingShadow"],
                         iotArn({ partition, region, accountId }, `thing/${trainDefaults.thingNamePrefix}*/${trainDefaults.shadowName}`)),
+                    // episode open/clear events for the shared data (docs/contracts.md), on the trains' anomaly topics only
+                    allow("AnomalyEvents", ["iot:Publish"], iotArn({ partition, region, accountId }, `topic/trains/${trainDefaults.thingNamePrefix}*/anomalies`)),
                     allow("FailedBatches", ["sqs:SendMessage"], dlqArn),
                     // no cloudwatch:PutMetricData: metrics are embedded in the logs (EMF), which the role already writes
                 ]),

@@ -74,6 +74,7 @@ for (const stack of STACKS) {
                 { Sid: "UseStreamKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
                 { Sid: "Checkpoints", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/trains-checkpoints" },
                 { Sid: "TrainShadows", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"], Resource: `${ACCOUNT}:thing/train-*/anomaly` },
+                { Sid: "AnomalyEvents", Effect: "Allow", Action: ["iot:Publish"], Resource: `${ACCOUNT}:topic/trains/train-*/anomalies` },
                 { Sid: "FailedBatches", Effect: "Allow", Action: ["sqs:SendMessage"], Resource: "arn:aws:sqs:eu-west-1:123456789012:trains-anomaly-dlq" },
             ]);
         });

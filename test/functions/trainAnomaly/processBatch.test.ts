@@ -3,6 +3,7 @@ import { GetThingShadowCommand, IoTDataPlaneClient, ResourceNotFoundException, U
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
+import { AnomalyEvent } from "../../../functions/trainAnomaly/anomalyEvents";
 import { Checkpoint, CheckpointStore } from "../../../functions/trainAnomaly/checkpoint";
 import { DynamoCheckpointStore } from "../../../functions/trainAnomaly/dynamoCheckpointStore";
 import { ConflictError, ShadowError } from "../../../functions/trainAnomaly/errors";
@@ -79,6 +80,24 @@ describe("the train anomaly core", () => {
     deps.cache.delete("train-1/apu");
     await run(readings, memoryDeps(SMALL_SETTINGS, { shadows: deps.shadows }));
     expect(deps.shadows.writes).to.equal(1);
+  });
+
+  it("publishes an event when an episode opens and when it clears, after the shadow", async () => {
+    const events: AnomalyEvent[] = [];
+    const deps = { ...memoryDeps(), events: { publish: async (e: readonly AnomalyEvent[]) => void events.push(...e) } };
+    await run(readings, deps);
+    expect(events.map((e) => [e.trainId, e.episodeId, e.state, new Date(e.timestamp).toISOString()])).to.deep.equal([
+      ["train-1", "apu-1580515800000", "open", "2020-02-01T00:10:00.000Z"],
+      ["train-1", "apu-1580515800000", "cleared", (await deps.shadows.read("train-1"))!.anomalies["apu-1580515800000"].clearedAt],
+    ]);
+    expect(events[0].sensors.length).to.be.greaterThan(0);
+  });
+
+  it("retries the train when its anomaly events cannot be published, so none is lost", async () => {
+    const deps = { ...memoryDeps(), events: { publish: async () => { throw new Error("ThrottlingException: slow down"); } } };
+    const { batchItemFailures, report } = await run(readings, deps);
+    expect(batchItemFailures).to.deep.equal(failures(Array.from({ length: 80 }, (_, i) => i)));
+    expect(report.errors).to.deep.equal(["train-1: Error: ThrottlingException: slow down"]);
   });
 
   it("retries only the train whose checkpoint another writer moved, then resumes it from the newer checkpoint", async () => {
