@@ -46,12 +46,13 @@ for (const stack of STACKS) {
                 type: "Lambda",
                 parameters: [
                     { parameterName: "LambdaArn", parameterValue: "arn:aws:lambda:eu-west-1:123456789012:function:sharing-share-transform-fn:$LATEST" },
-                    { parameterName: "BufferSizeInMBs", parameterValue: "1" },
+                    { parameterName: "BufferSizeInMBs", parameterValue: "0.5" },
                     { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
                 ],
             });
             const rules = ofType(s, "aws:iot/topicRule:TopicRule").filter((r) => r.name.startsWith("sharing-"));
             expect(rules.map((r) => r.inputs.sql)).to.deep.equal([
+                "SELECT *, 'anomalies' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM 'trains/+/anomalies'",
                 "SELECT *, 'meters' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM 'meters/+/readings'",
                 "SELECT *, 'trains' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM 'trains/+/telemetry'",
             ]);
