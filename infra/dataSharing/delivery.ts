@@ -20,11 +20,19 @@ export interface DeliveryArgs {
     readonly deployment: Deployment;
 }
 
-/** Shared source topics: both device families' data goes to the data scientists. */
+/** Shared source topics: both device families' data and the trains' anomaly episodes go to the data scientists. */
 export const SHARED_TOPICS = [
     { source: "meters", filter: topics.meterReadingsFilter },
     { source: "trains", filter: topics.trainTelemetryFilter },
+    { source: "anomalies", filter: topics.trainAnomaliesFilter },
 ] as const;
+
+/**
+ * Lambda transform buffer (MB of source data per invocation, 0.2..3). Telemetry grows ~6x into one row per sensor
+ * and base64 adds a third: 0.5 MB in stays near 4 MB out, under Lambda's 6 MB response limit (the transform fails
+ * any record that would still overflow rather than drop it).
+ */
+export const TRANSFORM_BUFFER_MB = "0.5";
 
 /** IoT rules → Firehose (Lambda transform, source-record backup, error prefix) → raw bucket `readings/yyyy/MM/dd/`. */
 export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.Resource) {
@@ -70,7 +78,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
                     type: "Lambda",
                     parameters: [
                         { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${transform.fn.arn}:$LATEST` },
-                        { parameterName: "BufferSizeInMBs", parameterValue: "1" },
+                        { parameterName: "BufferSizeInMBs", parameterValue: TRANSFORM_BUFFER_MB },
                         { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
                     ],
                 }],
