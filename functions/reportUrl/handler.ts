@@ -1,4 +1,33 @@
-// Placeholder until issue 5 lands: the infrastructure wires this handler, the behaviour is that issue's work.
-export async function handler(_event: unknown): Promise<never> {
-    throw new Error("not implemented: reportUrl (issue 5)");
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { S3Client } from "@aws-sdk/client-s3";
+import { DynamoProfileStore } from "../profileApi/dynamoProfileStore";
+import { HttpApiEvent, HttpResponse, respond, show } from "../profileApi/httpApi";
+import { ReportDeps, reportUrlRoute } from "./reportRoute";
+import { S3ReportStore } from "./s3ReportStore";
+
+/** SigV4 presigned URLs live at most 7 days. */
+const MAX_TTL_SECONDS = 604800;
+
+const warm: { deps?: Omit<ReportDeps, "now"> } = {};
+
+/** Reads PROFILE_TABLE, REPORTS_BUCKET and URL_TTL_SECONDS (set by the CustomerApi component). */
+export function depsFromEnvironment(env: Readonly<Record<string, string | undefined>>): Omit<ReportDeps, "now"> {
+  const missing = ["PROFILE_TABLE", "REPORTS_BUCKET", "URL_TTL_SECONDS"].filter((name) => !env[name]);
+  if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
+  const ttl = env.URL_TTL_SECONDS!;
+  if (!/^[1-9][0-9]*$/.test(ttl) || Number(ttl) > MAX_TTL_SECONDS) {
+    throw new Error(`environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}, got ${show(ttl)}`);
+  }
+  return {
+    profiles: new DynamoProfileStore(new DynamoDBClient({}), env.PROFILE_TABLE!),
+    reports: new S3ReportStore(new S3Client({}), env.REPORTS_BUCKET!),
+    ttlSeconds: Number(ttl),
+  };
+}
+
+/** `GET /reports/{date}` behind the Lambda authorizer (HTTP API payload 2.0). */
+export async function handler(event: HttpApiEvent): Promise<HttpResponse> {
+  warm.deps ??= depsFromEnvironment(process.env);
+  const deps = { ...warm.deps, now: () => new Date() };
+  return respond(event, (entry) => console.log(JSON.stringify(entry)), () => reportUrlRoute(event, deps));
 }

@@ -92,8 +92,9 @@ export class CustomerApi extends pulumi.ComponentResource {
                 description: "GET/PUT the signed-in customer's profile",
                 kmsKeyArn: key.arn,
                 environment: { PROFILE_TABLE: profiles.name },
+                // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem
                 statements: pulumi.all([profiles.arn, key.arn]).apply(([tableArn, keyArn]) => [
-                    allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"], tableArn),
+                    allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem"], tableArn),
                     kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
                 ]),
             }, deployment, this),
@@ -101,10 +102,15 @@ export class CustomerApi extends pulumi.ComponentResource {
                 source: "reportUrl",
                 description: "Presigns a GET for the signed-in customer's report",
                 kmsKeyArn: key.arn,
-                environment: { REPORTS_BUCKET: args.reportsBucketName, URL_TTL_SECONDS: String(REPORT_URL_TTL_SECONDS) },
-                statements: pulumi.all([args.reportsBucketArn, args.reportsKeyArn]).apply(([bucketArn, keyArn]) => [
+                environment: { PROFILE_TABLE: profiles.name, REPORTS_BUCKET: args.reportsBucketName, URL_TTL_SECONDS: String(REPORT_URL_TTL_SECONDS) },
+                statements: pulumi.all([args.reportsBucketArn, args.reportsKeyArn, profiles.arn, key.arn]).apply(([bucketArn, keyArn, tableArn, profileKeyArn]) => [
                     allow("ReadReports", ["s3:GetObject"], `${bucketArn}/*`),
+                    // without ListBucket, HeadObject answers 403 instead of 404 for a report not written yet
+                    allow("FindReports", ["s3:ListBucket"], bucketArn),
                     kmsStatement("DecryptReports", [keyArn], ["kms:Decrypt"]),
+                    // the caller's meter id comes from their profile
+                    allow("ReadProfiles", ["dynamodb:GetItem"], tableArn),
+                    kmsStatement("ProfileKey", [profileKeyArn], ["kms:Decrypt"]),
                 ]),
             }, deployment, this),
         };

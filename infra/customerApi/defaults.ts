@@ -21,7 +21,8 @@ export type RouteTarget = "profileApi" | "reportUrl";
 export const ROUTES: readonly { readonly routeKey: string; readonly target: RouteTarget }[] = [
     { routeKey: "GET /profile", target: "profileApi" },
     { routeKey: "PUT /profile", target: "profileApi" },
-    { routeKey: "GET /reports/{day}/url", target: "reportUrl" },
+    // {date}: YYYY-MM-DD or YYYYMMDD; the answer is a presigned URL of the report, `?format=json` for the JSON one
+    { routeKey: "GET /reports/{date}", target: "reportUrl" },
 ];
 
 /** Seconds a presigned report URL stays valid. */
@@ -37,5 +38,6 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
     responseLength: "$context.responseLength",
     integrationError: "$context.integrationErrorMessage",
     authorizerError: "$context.authorizer.error",
-    principal: "$context.authorizer.principalId",
+    // simple authorizer responses set no principalId; the context carries the customer
+    customerId: "$context.authorizer.customerId",
 });

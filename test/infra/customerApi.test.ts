@@ -3,6 +3,7 @@ import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, ofType, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
 
 const THROTTLE = { dev: [20, 40], prod: [100, 200] } as const;
+const PROFILE_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles";
 
 for (const stack of STACKS) {
     describe(`CustomerApi (${stack})`, () => {
@@ -33,11 +34,21 @@ for (const stack of STACKS) {
         it("protects every route with the Lambda authorizer", () => {
             const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
             const routes = ofType(s, "aws:apigatewayv2/route:Route");
-            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{day}/url", "PUT /profile"]);
+            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{date}", "PUT /profile"]);
             for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
             expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
-                authorizerType: "REQUEST", identitySources: ["$request.header.Authorization"], enableSimpleResponses: true,
+                authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"],
+                enableSimpleResponses: true, authorizerResultTtlInSeconds: 300,
             });
+        });
+
+        it("points the authorizer at the user pool and its app client, and grants it nothing beyond the baseline", () => {
+            const fn = one(s, "aws:lambda/function:Function", "customers-authorizer-fn").inputs;
+            expect(fn.environment).to.deep.equal({ variables: {
+                USER_POOL_ID: outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "id"),
+                CLIENT_ID: outputOf(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client", "id"),
+            } });
+            expect(rolePolicy(s, "customers-authorizer").Statement.map((st) => st.Sid)).to.deep.equal(["WriteOwnLogs", "WriteTraces", "DecryptEnvironment"]);
         });
 
         it(`access-logs and throttles the stage at ${THROTTLE[stack][0]} rps / burst ${THROTTLE[stack][1]}`, () => {
@@ -45,7 +56,9 @@ for (const stack of STACKS) {
             expect(stage.defaultRouteSettings).to.deep.equal({ throttlingRateLimit: THROTTLE[stack][0], throttlingBurstLimit: THROTTLE[stack][1], detailedMetricsEnabled: true });
             const accessLogs = one(s, "aws:cloudwatch/logGroup:LogGroup", "customers-access-logs").outputs.arn;
             expect((stage.accessLogSettings as { destinationArn: string }).destinationArn).to.equal(accessLogs);
-            expect(JSON.parse((stage.accessLogSettings as { format: string }).format)).to.include({ requestId: "$context.requestId", status: "$context.status" });
+            expect(JSON.parse((stage.accessLogSettings as { format: string }).format)).to.include({
+                requestId: "$context.requestId", status: "$context.status", customerId: "$context.authorizer.customerId",
+            });
         });
 
         it("lets API Gateway invoke only the wired functions from this API", () => {
@@ -64,13 +77,33 @@ for (const stack of STACKS) {
             expect(one(s, "aws:dynamodb/table:Table", "customers-profiles").inputs).to.deep.include({
                 hashKey: "customerId", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
             });
-            expect(statement(rolePolicy(s, "customers-profile"), "OwnProfiles").Resource).to.equal("arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles");
         });
 
-        it("presigns report URLs with read-only access to the reports bucket", () => {
+        it("lets the profile function read and update profile items, and use the customer key for them", () => {
+            const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
+            const doc = rolePolicy(s, "customers-profile");
+            expect(doc.Statement.slice(3)).to.deep.equal([
+                { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: PROFILE_TABLE_ARN },
+                { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
+            ]);
+            expect(one(s, "aws:lambda/function:Function", "customers-profile-fn").inputs.environment).to.deep.equal({ variables: { PROFILE_TABLE: "customers-profiles" } });
+        });
+
+        it("presigns report URLs with read-only access to the reports bucket and the profile table", () => {
             const doc = rolePolicy(s, "customers-report-url");
-            expect(statement(doc, "ReadReports")).to.deep.equal({ Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::meters-reports-bucket/*" });
-            expect(statement(doc, "DecryptReports").Resource).to.deep.equal([outputOf(s, "aws:kms/key:Key", "meters-key", "arn")]);
+            expect(doc.Statement.map((st) => st.Sid)).to.deep.equal([
+                "WriteOwnLogs", "WriteTraces", "DecryptEnvironment", "ReadReports", "FindReports", "DecryptReports", "ReadProfiles", "ProfileKey",
+            ]);
+            expect(doc.Statement.slice(3)).to.deep.equal([
+                { Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::meters-reports-bucket/*" },
+                { Sid: "FindReports", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::meters-reports-bucket" },
+                { Sid: "DecryptReports", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [outputOf(s, "aws:kms/key:Key", "meters-key", "arn")] },
+                { Sid: "ReadProfiles", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: PROFILE_TABLE_ARN },
+                { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [outputOf(s, "aws:kms/key:Key", "customers-key", "arn")] },
+            ]);
+            expect(one(s, "aws:lambda/function:Function", "customers-report-url-fn").inputs.environment).to.deep.equal({ variables: {
+                PROFILE_TABLE: "customers-profiles", REPORTS_BUCKET: "meters-reports-bucket", URL_TTL_SECONDS: "300",
+            } });
         });
     });
 }

@@ -1,0 +1,26 @@
+import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
+import { ReportStore } from "./reportRoute";
+
+/**
+ * Reports in S3. HeadObject answers 404 for a missing key only because the role may also s3:ListBucket the
+ * bucket; without it S3 answers 403 and every missing report would look like a permission failure.
+ */
+export class S3ReportStore implements ReportStore {
+  constructor(private readonly client: S3Client, private readonly bucket: string) {}
+
+  async exists(key: string): Promise<boolean> {
+    try {
+      await this.client.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key }));
+      return true;
+    } catch (e) {
+      const err = e as { name?: string; $metadata?: { httpStatusCode?: number } };
+      if (err.name === "NotFound" || err.name === "NoSuchKey" || err.$metadata?.httpStatusCode === 404) return false;
+      throw e;
+    }
+  }
+
+  presign(key: string, ttlSeconds: number, signedAt: Date): Promise<string> {
+    return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: ttlSeconds, signingDate: signedAt });
+  }
+}
