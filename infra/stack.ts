@@ -41,6 +41,14 @@ export function createStack(config: StackConfig): StackOutputs {
         retentionHours: config.kinesis.retentionHours,
         detector: config.trainDetector,
     });
+    const customers = new CustomerApi("customers", {
+        deployment,
+        reportsBucketName: meters.reportsBucketName,
+        reportsBucketArn: meters.reportsBucketArn,
+        reportsKeyArn: meters.dataKeyArn,
+        throttleRateLimit: config.apiThrottleRateLimit,
+        throttleBurstLimit: config.apiThrottleBurstLimit,
+    });
     const sharing = new DataSharing("sharing", {
         deployment,
         corporateCidrs: config.corporateCidrs,
@@ -50,14 +58,13 @@ export function createStack(config: StackConfig): StackOutputs {
         glacierTransitionDays: config.glacierTransitionDays,
         replicaRegion: config.replicaRegion,
         defaultTags: config.defaultTags,
-    });
-    const customers = new CustomerApi("customers", {
-        deployment,
-        reportsBucketName: meters.reportsBucketName,
-        reportsBucketArn: meters.reportsBucketArn,
-        reportsKeyArn: meters.dataKeyArn,
-        throttleRateLimit: config.apiThrottleRateLimit,
-        throttleBurstLimit: config.apiThrottleBurstLimit,
+        summarySources: {
+            meterLakeBucketName: meters.lakeBucketName,
+            supplierUploadBucketName: meters.uploadBucketName,
+            reportsBucketName: meters.reportsBucketName,
+            meterKeyArn: meters.dataKeyArn,
+            profileTableName: customers.profileTableName,
+        },
     });
 
     return {

@@ -2,14 +2,19 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
-import { identifier } from "../shared/naming";
-import { TableShape, accessLogTable, cloudTrailTable, dailyProjection, readingsTable, summaryQueries } from "./catalogDefinitions";
+import {
+    TableShape, accessLogTable, cloudTrailTable, databaseName, meterReadingsTable, projectionParameters, readingsTable, summaryQueries,
+    supplierReportsTable, supplierUploadsTable, workgroupName,
+} from "./catalogDefinitions";
 
 export interface CatalogArgs {
     readonly rawBucketName: pulumi.Output<string>;
     /** Bucket name and the access-log prefix of the raw bucket. */
     readonly logBucketName: pulumi.Output<string>;
     readonly rawAccessLogPrefix: string;
+    /** Meter lake (real-time readings, quarantine reports) and supplier upload buckets, from MeterIngestion. */
+    readonly meterLakeBucketName: pulumi.Input<string>;
+    readonly supplierUploadBucketName: pulumi.Input<string>;
     readonly resultsBucketName: pulumi.Output<string>;
     readonly kmsKeyArn: pulumi.Output<string>;
     readonly bytesScannedCutoffMb: number;
@@ -23,8 +28,8 @@ function table(name: string, shape: TableShape, database: aws.glue.CatalogDataba
         databaseName: database.name,
         description: shape.description,
         tableType: "EXTERNAL_TABLE",
-        parameters: locationPrefix.apply((prefix) => ({ classification: shape.classification, EXTERNAL: "TRUE", ...dailyProjection(prefix) })),
-        partitionKeys: [{ name: "dt", type: "string" }],
+        parameters: locationPrefix.apply((prefix) => ({ classification: shape.classification, EXTERNAL: "TRUE", ...projectionParameters(shape, prefix) })),
+        partitionKeys: shape.partitions.map((p) => ({ name: p.name, type: "string" })),
         storageDescriptor: {
             location: locationPrefix,
             inputFormat: shape.inputFormat,
@@ -39,7 +44,7 @@ function table(name: string, shape: TableShape, database: aws.glue.CatalogDataba
 export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Resource) {
     const { ctx, deployment } = args;
     const database = new aws.glue.CatalogDatabase(`${name}-database`, {
-        name: identifier(["gridrail", deployment.stack, "sharing"], "_", 255),
+        name: databaseName(deployment.stack),
         description: "Shared IoT data and its usage logs",
     }, { parent });
 
@@ -49,10 +54,13 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
             pulumi.interpolate`s3://${args.logBucketName}/${args.rawAccessLogPrefix}${ctx.accountId}/${ctx.region}/${args.rawBucketName}/`, parent),
         table(name, cloudTrailTable, database,
             pulumi.interpolate`s3://${args.logBucketName}/cloudtrail/AWSLogs/${ctx.accountId}/CloudTrail/${ctx.region}/`, parent),
+        table(name, meterReadingsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/`, parent),
+        table(name, supplierReportsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/quarantine/`, parent),
+        table(name, supplierUploadsTable, database, pulumi.interpolate`s3://${args.supplierUploadBucketName}/`, parent),
     ];
 
     const workgroup = new aws.athena.Workgroup(`${name}-workgroup`, {
-        name: identifier(["gridrail", deployment.stack, "data-sharing"]),
+        name: workgroupName(deployment.stack),
         description: "Data-sharing queries: results encrypted, per-query scan limit, settings enforced",
         state: "ENABLED",
         forceDestroy: deployment.forceDestroyBuckets,
@@ -69,12 +77,13 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
         },
     }, { parent });
 
-    const queries = summaryQueries("__DB__").map((q) => new aws.athena.NamedQuery(`${name}-${q.name}`, {
+    // The same SQL the summary CLI and Lambda run; `?` placeholders take the day (Athena execution parameters).
+    const queries = summaryQueries(databaseName(deployment.stack)).map((q) => new aws.athena.NamedQuery(`${name}-${q.name}`, {
         name: q.name,
         description: q.description,
         database: database.name,
         workgroup: workgroup.name,
-        query: database.name.apply((db) => summaryQueries(db).find((s) => s.name === q.name)!.query),
+        query: q.query,
     }, { parent }));
 
     return { database, tables, workgroup, queries };

@@ -30,6 +30,21 @@ export interface DataSharingArgs {
     readonly replicaRegion?: string;
     /** Default tags for the replica-region provider. Default `{}`. */
     readonly defaultTags?: Readonly<Record<string, string>>;
+    /** The meter and customer data the daily usage summary counts (MeterIngestion, CustomerApi). Required. */
+    readonly summarySources: SummarySources;
+}
+
+export interface SummarySources {
+    /** Meter lake: real-time readings `{ClientID}/{YYYYMMDD}/` and supplier quarantine reports. */
+    readonly meterLakeBucketName: pulumi.Input<string>;
+    /** Supplier uploads `{YYYYMMDD}/{ClientID}.csv`. */
+    readonly supplierUploadBucketName: pulumi.Input<string>;
+    /** Reports bucket: downloads are CloudTrail GetObject events under `reports/`. */
+    readonly reportsBucketName: pulumi.Input<string>;
+    /** Key of the meter lake and the upload bucket. */
+    readonly meterKeyArn: pulumi.Input<string>;
+    /** Customer profile table: updates are CloudTrail PutItem/UpdateItem events. */
+    readonly profileTableName: pulumi.Input<string>;
 }
 
 /**
@@ -46,7 +61,7 @@ export class DataSharing extends pulumi.ComponentResource {
 
     constructor(name: string, args: DataSharingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gridrail:sharing:DataSharing", name, {}, opts);
-        const { deployment } = args;
+        const { deployment, summarySources: src } = args;
         const ctx = awsContext(this);
         const key = createKmsKey(name, { purpose: "shared-data", services: ["cloudtrail", "logs"] }, ctx, deployment, this);
         const trailName = identifier(["gridrail", deployment.stack, "shared-data-access"]);
@@ -91,6 +106,7 @@ export class DataSharing extends pulumi.ComponentResource {
         const delivery = createDelivery(`${name}-share`, { raw, backup, firehoseRole, kmsKeyArn: key.arn, ctx, deployment }, this);
         const catalog = createCatalog(`${name}-catalog`, {
             rawBucketName: raw.name, logBucketName: logs.name, rawAccessLogPrefix: `access/${name}-raw/`,
+            meterLakeBucketName: src.meterLakeBucketName, supplierUploadBucketName: src.supplierUploadBucketName,
             resultsBucketName: results.name, kmsKeyArn: key.arn, bytesScannedCutoffMb: args.athenaBytesScannedCutoffMb, ctx, deployment,
         }, this);
         const warehouse = createWarehouse(`${name}-warehouse`, {
@@ -99,6 +115,13 @@ export class DataSharing extends pulumi.ComponentResource {
         }, this);
         createUsage(`${name}-usage`, {
             raw, logs, results, trailName, trailArn, workgroup: catalog.workgroup, database: catalog.database, kmsKeyArn: key.arn, ctx, deployment,
+            sources: {
+                profileTableArn: pulumi.interpolate`arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${src.profileTableName}`,
+                reportsBucketArn: pulumi.interpolate`arn:${ctx.partition}:s3:::${src.reportsBucketName}`,
+                meterLakeBucketArn: pulumi.interpolate`arn:${ctx.partition}:s3:::${src.meterLakeBucketName}`,
+                supplierUploadBucketArn: pulumi.interpolate`arn:${ctx.partition}:s3:::${src.supplierUploadBucketName}`,
+                meterKeyArn: src.meterKeyArn,
+            },
         }, this);
         const replication = replicationRole === undefined || args.replicaRegion === undefined ? undefined : createReplication(`${name}-dr`, {
             source: raw, sourceKeyArn: key.arn, role: replicationRole, replicaRegion: args.replicaRegion,

@@ -18,16 +18,62 @@ export interface UsageArgs {
     readonly workgroup: aws.athena.Workgroup;
     readonly database: aws.glue.CatalogDatabase;
     readonly kmsKeyArn: pulumi.Output<string>;
+    /** Customer-facing sources the summary counts and queries (MeterIngestion, CustomerApi). */
+    readonly sources: UsageSources;
     readonly ctx: AwsContext;
     readonly deployment: Deployment;
 }
 
+export interface UsageSources {
+    /** Profile table: its PutItem/UpdateItem data events are the profile updates. */
+    readonly profileTableArn: pulumi.Input<string>;
+    /** Reports bucket: GetObject data events under `reports/` are the report downloads. */
+    readonly reportsBucketArn: pulumi.Input<string>;
+    /** Meter lake (quarantine reports) and supplier uploads, queried by the summary; encrypted with meterKeyArn. */
+    readonly meterLakeBucketArn: pulumi.Input<string>;
+    readonly supplierUploadBucketArn: pulumi.Input<string>;
+    readonly meterKeyArn: pulumi.Input<string>;
+}
+
+/** Trail selectors: object access to the raw data, report downloads, profile writes; exact ARNs, data events only. */
+export function trailSelectors(rawArn: string, reportsArn: string, profileTableArn: string) {
+    return [
+        {
+            name: "Object-level access to the shared raw data",
+            fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] },
+                { field: "resources.type", equals: ["AWS::S3::Object"] },
+                { field: "resources.ARN", startsWiths: [`${rawArn}/`] },
+            ],
+        },
+        {
+            name: "Customer report downloads",
+            fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] },
+                { field: "resources.type", equals: ["AWS::S3::Object"] },
+                { field: "eventName", equals: ["GetObject"] },
+                { field: "resources.ARN", startsWiths: [`${reportsArn}/reports/`] },
+            ],
+        },
+        {
+            name: "Customer profile updates",
+            fieldSelectors: [
+                { field: "eventCategory", equals: ["Data"] },
+                { field: "resources.type", equals: ["AWS::DynamoDB::Table"] },
+                { field: "eventName", equals: ["PutItem", "UpdateItem"] },
+                { field: "resources.ARN", equals: [profileTableArn] },
+            ],
+        },
+    ];
+}
+
 /**
  * Who used the shared data: a CloudTrail trail of S3 data events on the raw bucket (plus its server access
- * logs) lands in the log bucket; a daily Lambda runs the summary queries in the workgroup.
+ * logs), report downloads and profile updates lands in the log bucket; a daily Lambda runs the summary
+ * queries in the workgroup and writes `summaries/{YYYY-MM-DD}.json` to the results bucket.
  */
 export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resource) {
-    const { raw, logs, results, kmsKeyArn, ctx, deployment } = args;
+    const { raw, logs, results, kmsKeyArn, sources, ctx, deployment } = args;
     const trail = new aws.cloudtrail.Trail(`${name}-trail`, {
         name: args.trailName,
         s3BucketName: logs.name,
@@ -36,34 +82,33 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
         enableLogFileValidation: true,
         includeGlobalServiceEvents: false,
         isMultiRegionTrail: false,
-        advancedEventSelectors: [{
-            name: "Object-level access to the shared raw data",
-            fieldSelectors: [
-                { field: "eventCategory", equals: ["Data"] },
-                { field: "resources.type", equals: ["AWS::S3::Object"] },
-                { field: "resources.ARN", startsWiths: [pulumi.interpolate`${raw.arn}/`] },
-            ],
-        }],
+        advancedEventSelectors: pulumi.all([raw.arn, sources.reportsBucketArn, sources.profileTableArn])
+            .apply(([rawArn, reportsArn, tableArn]) => trailSelectors(rawArn, reportsArn, tableArn)),
     }, { parent, dependsOn: [logs.policy] });
 
     const summary = createBundledFunction(`${name}-summary`, {
         source: "usageSummary",
-        description: "Daily summary of who read the shared data",
+        description: "Daily usage summary (meters, supplier files, customers, trains) from Athena",
         kmsKeyArn,
         timeout: 300,
         environment: { WORKGROUP: args.workgroup.name, DATABASE: args.database.name, RESULTS_BUCKET: results.name },
-        statements: pulumi.all([args.workgroup.arn, logs.arn, results.arn, kmsKeyArn, ctx.partition, ctx.region, ctx.accountId, args.database.name])
-            .apply(([workgroupArn, logsArn, resultsArn, keyArn, partition, region, accountId, db]) => [
-                allow("RunQueries", ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:GetNamedQuery", "athena:ListNamedQueries"], workgroupArn),
-                allow("ReadCatalog", ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"], [
-                    `arn:${partition}:glue:${region}:${accountId}:catalog`,
-                    `arn:${partition}:glue:${region}:${accountId}:database/${db}`,
-                    `arn:${partition}:glue:${region}:${accountId}:table/${db}/*`,
-                ]),
-                allow("ReadLogs", ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"], [logsArn, `${logsArn}/*`]),
-                allow("WriteResults", ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:AbortMultipartUpload"], [resultsArn, `${resultsArn}/*`]),
-                kmsStatement("UseSharingKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+        statements: pulumi.all([
+            args.workgroup.arn, raw.arn, logs.arn, results.arn, sources.meterLakeBucketArn, sources.supplierUploadBucketArn, kmsKeyArn, sources.meterKeyArn,
+            ctx.partition, ctx.region, ctx.accountId, args.database.name,
+        ]).apply(([workgroupArn, rawArn, logsArn, resultsArn, lakeArn, uploadsArn, keyArn, meterKeyArn, partition, region, accountId, db]) => [
+            allow("RunQueries", ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"], workgroupArn),
+            allow("ReadCatalog", ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"], [
+                `arn:${partition}:glue:${region}:${accountId}:catalog`,
+                `arn:${partition}:glue:${region}:${accountId}:database/${db}`,
+                `arn:${partition}:glue:${region}:${accountId}:table/${db}/*`,
             ]),
+            // Athena reads S3 with the caller's permissions: exactly the prefixes the summary's tables cover.
+            allow("ListQueriedBuckets", ["s3:ListBucket", "s3:GetBucketLocation"], [rawArn, logsArn, lakeArn, uploadsArn]),
+            allow("ReadQueriedObjects", ["s3:GetObject"], [`${rawArn}/readings/*`, `${logsArn}/cloudtrail/*`, `${lakeArn}/quarantine/*`, `${uploadsArn}/*`]),
+            allow("WriteResults", ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:AbortMultipartUpload"], [resultsArn, `${resultsArn}/*`]),
+            kmsStatement("UseSharingKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+            kmsStatement("DecryptMeterData", [meterKeyArn], ["kms:Decrypt"]),
+        ]),
     }, deployment, parent);
     createScheduledInvocation(`${name}-summary`, {
         description: "Daily usage summary of the shared data",

@@ -1,0 +1,110 @@
+/**
+ * The data team's daily usage summary: the same named queries on Athena (a deployed stack) or on DuckDB (a
+ * local folder laid out like the buckets; docs/summary.md). Exit 0 with a summary (zeros for a day without
+ * data), 1 when it could not be computed (missing folder, failed query, AWS error), 2 for usage.
+ *   npm run --silent summary -- --date YYYY-MM-DD (--stack dev|prod | --local DIR) [--json | --csv FILE]
+ */
+import { AthenaClient } from "@aws-sdk/client-athena";
+import { writeFileSync } from "fs";
+import { UsageError, parseArgs, runMain } from "./args";
+import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
+import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
+import { DuckDbEngine } from "../functions/usageSummary/duckdbEngine";
+import { InputError } from "../functions/usageSummary/errors";
+import { summaryCsv, summaryTable } from "../functions/usageSummary/format";
+import { Summary, summarize } from "../functions/usageSummary/summary";
+import { SummaryDay, parseSummaryDay } from "../functions/usageSummary/summaryDay";
+
+const USAGE = [
+  "usage: npm run --silent summary -- --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]",
+  "  --stack    run the named queries in the stack's Athena workgroup (AWS credentials and region from the environment)",
+  "  --local    run them on DuckDB over DIR/{telemetry,meter-lake,supplier,quarantine,cloudtrail} (docs/summary.md)",
+  "  --json     print the summary as one JSON object; --csv FILE writes the totals and per-train rows instead",
+].join("\n");
+
+interface Options {
+  readonly day: SummaryDay;
+  readonly stack?: "dev" | "prod";
+  readonly local?: string;
+  readonly workgroup?: string;
+  readonly database?: string;
+  readonly json: boolean;
+  readonly csv?: string;
+}
+
+function parseOptions(argv: readonly string[]): Options {
+  const a = parseArgs(argv, { date: "string", stack: "string", local: "string", workgroup: "string", database: "string", json: "boolean", csv: "string" });
+  const [date, stack, local, workgroup, database, csv] = ["date", "stack", "local", "workgroup", "database", "csv"].map((k) => a[k] as string | undefined);
+  if (date === undefined) throw new UsageError("--date is required");
+  if ((stack === undefined) === (local === undefined)) throw new UsageError("give exactly one of --stack or --local");
+  if (stack !== undefined && stack !== "dev" && stack !== "prod") throw new UsageError(`--stack must be dev or prod, not ${JSON.stringify(stack)}`);
+  if (local !== undefined && (workgroup !== undefined || database !== undefined)) throw new UsageError("--workgroup and --database go with --stack, not --local");
+  if (a.json && csv !== undefined) throw new UsageError("give at most one of --json or --csv");
+  let day: SummaryDay;
+  try {
+    day = parseSummaryDay(date);
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+  return { day, stack: stack as Options["stack"], local, workgroup, database, json: a.json === true, csv };
+}
+
+/** One progress line on stderr: rewritten in place on a terminal, one line per state change otherwise. */
+function progressPrinter(): (p: AthenaProgress) => void {
+  let last = "";
+  return (p) => {
+    const done = p.state !== "QUEUED" && p.state !== "RUNNING";
+    const line = `${p.query}: ${p.state} after ${(p.elapsedMs / 1000).toFixed(1)} s, ${(p.bytesScanned / 1024 / 1024).toFixed(1)} MB scanned`;
+    if (process.stderr.isTTY) process.stderr.write(`\r\x1b[2K${line}${done ? "\n" : ""}`);
+    else if (`${p.query}:${p.state}` !== last) process.stderr.write(`${line}\n`);
+    last = `${p.query}:${p.state}`;
+  };
+}
+
+async function onAthena(o: Options): Promise<Summary> {
+  const stack = o.stack as string;
+  const workgroup = o.workgroup ?? workgroupName(stack);
+  const database = o.database ?? databaseName(stack);
+  const engine = new AthenaEngine(new AthenaClient({}), { workgroup, database, onProgress: progressPrinter() });
+  try {
+    return await summarize(engine, o.day);
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    // Credentials, region, access denied, unknown workgroup: the SDK's own words, on one line.
+    throw new InputError(`Athena (workgroup ${workgroup}, database ${database}): ${(e as Error).name}: ${(e as Error).message}`);
+  }
+}
+
+async function onDuckDb(o: Options): Promise<Summary> {
+  const engine = await DuckDbEngine.open(o.local as string);
+  try {
+    return await summarize(engine, o.day);
+  } finally {
+    engine.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const o = parseOptions(argv);
+  const summary = o.stack !== undefined ? await onAthena(o) : await onDuckDb(o);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
+  } else if (o.csv !== undefined) {
+    const csv = summaryCsv(summary);
+    try {
+      writeFileSync(o.csv, csv);
+    } catch (e) {
+      throw new InputError(`cannot write ${o.csv}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+    process.stdout.write(`wrote ${csv.split("\n").length - 2} rows to ${o.csv}\n`);
+  } else {
+    process.stdout.write(summaryTable(summary, o.stack !== undefined ? `Athena, stack ${o.stack}` : `DuckDB, ${o.local}`));
+  }
+}
+
+runMain(USAGE, main);
