@@ -1,7 +1,8 @@
 /** A JWT is three base64url segments; Cognito's are a few KB. Anything else is refused before verification. */
 const JWT_SHAPE = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 const MAX_TOKEN_LENGTH = 8192;
-const SCHEME = /^[A-Za-z][A-Za-z0-9-]{0,19}$/;
+/** Registered HTTP authentication schemes (and AWS's); any other word before a space may be part of a token. */
+const SCHEMES = ["basic", "digest", "hoba", "mutual", "negotiate", "ntlm", "oauth", "scram-sha-1", "scram-sha-256", "vapid", "token", "aws4-hmac-sha256"];
 
 export type TokenExtraction = { readonly token: string } | { readonly reason: string };
 
@@ -18,8 +19,8 @@ export function bearerToken(header: string | undefined): TokenExtraction {
   if (space >= 0) {
     const scheme = value.slice(0, space);
     if (scheme.toLowerCase() !== "bearer") {
-      // only a word that looks like a scheme is logged: a pasted token with a space in it must not be
-      return { reason: SCHEME.test(scheme) ? `Authorization scheme ${JSON.stringify(scheme)} is not Bearer` : "Authorization header is neither <jwt> nor Bearer <jwt>" };
+      // only a known scheme name is logged: the first word of a pasted token with a space in it must not be
+      return { reason: SCHEMES.includes(scheme.toLowerCase()) ? `Authorization scheme ${JSON.stringify(scheme)} is not Bearer` : "Authorization header is neither <jwt> nor Bearer <jwt>" };
     }
     token = value.slice(space + 1).trim();
   }
