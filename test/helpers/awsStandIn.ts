@@ -4,13 +4,15 @@
  * - DynamoDB (JSON 1.0, X-Amz-Target DynamoDB_20120810.GetItem / PutItem) with the two condition
  *   expressions the checkpoint store uses; anything else is a ValidationException;
  * - SQS (JSON 1.0, AmazonSQS.SendMessageBatch), with the MD5 of each body the SDK checks;
- * - the IoT data plane's shadow API (GET / POST /things/{thing}/shadow?name=), backed by a ShadowService.
+ * - the IoT data plane (shadows, named-shadow list; Publish is recorded in `published`, no broker), served by
+ *   local/iot/dataPlaneServer over a ShadowService.
  * It binds 127.0.0.1 on an ephemeral port; always `close()` it.
  */
 import { createHash, randomUUID } from "crypto";
 import { createServer, IncomingMessage, Server, ServerResponse } from "http";
 import { AddressInfo } from "net";
-import { ShadowService } from "./shadowService";
+import { PublishedMessage, handleDataPlaneRequest } from "../../local/iot/dataPlaneServer";
+import { ShadowService } from "../../local/iot/shadowService";
 
 type Item = Record<string, Record<string, string>>;
 
@@ -19,7 +21,9 @@ export interface AwsStandIn {
   readonly tables: Map<string, Map<string, Item>>;
   readonly queues: Map<string, string[]>;
   readonly shadows: ShadowService;
-  /** Every request: service and operation, e.g. "dynamodb PutItem", "iot GET train-1". */
+  /** Messages the data plane's Publish received: topic and UTF-8 payload. */
+  readonly published: { topic: string; payload: string }[];
+  /** Every request: service and operation, e.g. "dynamodb PutItem", "iot GetThingShadow train-1~anomaly". */
   readonly calls: string[];
   close(): Promise<void>;
 }
@@ -73,29 +77,11 @@ function sqs(stand: AwsStandIn, op: string, req: Record<string, unknown>, res: S
 }
 
 function iot(stand: AwsStandIn, req: IncomingMessage, body: string, res: ServerResponse): void {
-  const url = new URL(req.url ?? "/", "http://localhost");
-  const m = /^\/things\/([^/]+)\/shadow$/.exec(url.pathname);
-  const shadow = url.searchParams.get("name") ?? "classic";
-  if (!m) return send(res, 404, { message: `no route ${url.pathname}` }, "ResourceNotFoundException");
-  const thing = decodeURIComponent(m[1]);
-  stand.calls.push(`iot ${req.method} ${thing}`);
-  if (req.method === "GET") {
-    const doc = stand.shadows.getResponse(thing, shadow);
-    if (!doc) return send(res, 404, { message: `No shadow exists with name: '${thing}~${shadow}'` }, "ResourceNotFoundException");
-    return send(res, 200, doc);
-  }
-  let request: unknown;
-  try {
-    request = JSON.parse(body);
-  } catch {
-    return send(res, 400, { message: "Payload contains invalid json" }, "InvalidRequestException");
-  }
-  const result = stand.shadows.update(thing, shadow, request);
-  if ("rejected" in result) {
-    const type = result.rejected.code === 409 ? "ConflictException" : "InvalidRequestException";
-    return send(res, result.rejected.code, { message: result.rejected.message }, type);
-  }
-  return send(res, 200, result.accepted);
+  const calls: string[] = [];
+  const onPublish = (m: PublishedMessage) => stand.published.push({ topic: m.topic, payload: m.payload.toString("utf8") });
+  const handled = handleDataPlaneRequest({ shadows: stand.shadows, calls, onPublish }, req, Buffer.from(body, "utf8"), res);
+  stand.calls.push(...calls.map((c) => `iot ${c}`));
+  if (!handled) send(res, 404, { message: `no route ${req.url}` }, "ResourceNotFoundException");
 }
 
 export async function startAwsStandIn(shadows = new ShadowService()): Promise<AwsStandIn> {
@@ -105,6 +91,7 @@ export async function startAwsStandIn(shadows = new ShadowService()): Promise<Aw
     tables: new Map(),
     queues: new Map(),
     shadows,
+    published: [],
     calls: [] as string[],
     close: () => new Promise<void>((resolve) => {
       server.closeAllConnections();

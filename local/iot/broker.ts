@@ -1,0 +1,83 @@
+/**
+ * IoT Core's message broker on loopback: aedes speaking MQTT 3.1.1/5 over TCP on 127.0.0.1 (an ephemeral port
+ * unless one is given, e.g. to restart a broker where devices expect it). Records every publish a client makes.
+ * Deliberately not reproduced: TLS and X.509 device certificates, IoT policies (any client may publish and
+ * subscribe anywhere), persistent sessions across restarts, the 128 KB payload limit, WebSockets.
+ * `close()` disconnects every client and resolves when the broker and the listening socket are closed.
+ */
+import { Aedes } from "aedes";
+import { AddressInfo, Server, Socket, createServer } from "net";
+
+export interface Publish {
+  readonly topic: string;
+  readonly payload: string;
+  readonly clientId: string;
+}
+
+export interface LoopbackBroker {
+  readonly broker: Aedes;
+  readonly port: number;
+  /** `mqtt://127.0.0.1:<port>` */
+  readonly url: string;
+  /** Every publish by a connected client, in arrival order (not the broker's own or the data plane's). */
+  readonly published: Publish[];
+  close(): Promise<void>;
+}
+
+export async function startBroker(port = 0): Promise<LoopbackBroker> {
+  const broker = await Aedes.createBroker();
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((socket) => {
+    sockets.add(socket);
+    socket.on("close", () => sockets.delete(socket));
+    broker.handle(socket);
+  });
+  const published: Publish[] = [];
+  broker.on("publish", (packet, client) => {
+    if (client) published.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
+  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, "127.0.0.1", () => resolve());
+    });
+  } catch (e) {
+    await new Promise<void>((resolve) => broker.close(() => resolve()));
+    throw e;
+  }
+  const actual = (server.address() as AddressInfo).port;
+  let closing: Promise<void> | undefined;
+  return {
+    broker, port: actual, url: `mqtt://127.0.0.1:${actual}`, published,
+    close: () => closing ??= (async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => broker.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    })(),
+  };
+}
+
+/** Publishes as the broker itself (no client), the way IoT Core delivers a data-plane Publish or a shadow reply. */
+export function publishFromBroker(broker: Aedes, topic: string, payload: Buffer | string, qos: 0 | 1 = 1, retain = false): Promise<void> {
+  return new Promise((resolve, reject) => {
+    broker.publish({
+      cmd: "publish", topic, payload: typeof payload === "string" ? Buffer.from(payload) : payload, qos, retain, dup: false,
+    }, (err) => (err ? reject(err) : resolve()));
+  });
+}
+
+/**
+ * MQTT topic filter matching: `+` one level, `#` the rest (including the parent level). A filter starting with a
+ * wildcard never matches a `$` topic (MQTT 3.1.1 §4.7.2), which is also how IoT rules treat `$aws/...`.
+ */
+export function topicMatches(filter: string, topic: string): boolean {
+  if (topic.startsWith("$") && (filter.startsWith("+") || filter.startsWith("#"))) return false;
+  const f = filter.split("/");
+  const t = topic.split("/");
+  for (let i = 0; i < f.length; i++) {
+    if (f[i] === "#") return true;
+    if (i >= t.length) return false;
+    if (f[i] !== "+" && f[i] !== t[i]) return false;
+  }
+  return f.length === t.length;
+}
