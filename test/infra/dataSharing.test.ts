@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { EXPLORATION_QUERIES, SUMMARY_QUERIES } from "../../functions/usageSummary/queries";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, document, ofType, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
 
@@ -104,33 +105,107 @@ for (const stack of STACKS) {
                 encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: keyArn },
                 expectedBucketOwner: "123456789012",
             });
-            expect(ofType(s, "aws:athena/namedQuery:NamedQuery").map((q) => q.inputs.name)).to.have.members(["daily-readings-summary", "daily-usage-summary", "daily-data-access-by-principal"]);
         });
 
-        it("projects the Glue tables' partitions over raw data, access logs and CloudTrail", () => {
-            const tables = ofType(s, "aws:glue/catalogTable:CatalogTable");
-            expect(tables.map((t) => [t.inputs.name, (t.inputs.parameters as Record<string, string>)["storage.location.template"]]).sort()).to.deep.equal([
-                ["cloudtrail_data_events", "s3://sharing-logs-bucket/cloudtrail/AWSLogs/123456789012/CloudTrail/eu-west-1/${dt}/"],
-                ["readings", "s3://sharing-raw-bucket/readings/${dt}/"],
-                ["s3_access_logs", "s3://sharing-logs-bucket/access/sharing-raw/123456789012/eu-west-1/sharing-raw-bucket/${dt}/"],
+        it("saves the summary's own SQL as named queries in the workgroup and the stack's database", () => {
+            const saved = ofType(s, "aws:athena/namedQuery:NamedQuery").map((q) => [q.inputs.name, q.inputs.query, q.inputs.database, q.inputs.workgroup]);
+            const expected = [...SUMMARY_QUERIES, ...EXPLORATION_QUERIES].map((q) => [q.name, q.sql, `gridrail_${stack}_sharing`, `gridrail-${stack}-data-sharing`]);
+            expect(saved.sort()).to.deep.equal(expected.sort());
+        });
+
+        it("projects the Glue tables' partitions over raw data, access logs, CloudTrail, the meter lake and supplier files", () => {
+            const tables = ofType(s, "aws:glue/catalogTable:CatalogTable").map((t) => {
+                const p = t.inputs.parameters as Record<string, string>;
+                return [t.inputs.name, (t.inputs.partitionKeys as { name: string }[]).map((k) => `${k.name}:${p[`projection.${k.name}.type`]}:${p[`projection.${k.name}.format`] ?? ""}`), p["storage.location.template"], p["projection.enabled"]];
+            });
+            const slashed = ["dt:date:yyyy/MM/dd"];
+            const compact = ["dt:date:yyyyMMdd"];
+            expect(tables.sort()).to.deep.equal([
+                ["cloudtrail_data_events", slashed, "s3://sharing-logs-bucket/cloudtrail/AWSLogs/123456789012/CloudTrail/eu-west-1/${dt}/", "true"],
+                ["meter_readings", ["client_id:injected:", ...compact], "s3://meters-lake-bucket/${client_id}/${dt}/", "true"],
+                ["readings", slashed, "s3://sharing-raw-bucket/readings/${dt}/", "true"],
+                ["s3_access_logs", slashed, "s3://sharing-logs-bucket/access/sharing-raw/123456789012/eu-west-1/sharing-raw-bucket/${dt}/", "true"],
+                ["supplier_reports", compact, "s3://meters-lake-bucket/quarantine/${dt}/", "true"],
+                ["supplier_uploads", compact, "s3://meters-uploads-bucket/${dt}/", "true"],
             ]);
-            for (const t of tables) expect((t.inputs.parameters as Record<string, string>)["projection.enabled"], String(t.inputs.name)).to.equal("true");
         });
 
-        it("trails object-level access to the raw bucket into the log bucket, encrypted and validated", () => {
+        it("trails object access to the raw data, report downloads and profile writes into the log bucket, encrypted and validated", () => {
             const trail = one(s, "aws:cloudtrail/trail:Trail", "sharing-usage-trail").inputs;
             expect(trail).to.deep.include({ name: `gridrail-${stack}-shared-data-access`, s3BucketName: "sharing-logs-bucket", kmsKeyId: keyArn, enableLogFileValidation: true });
-            expect(trail.advancedEventSelectors).to.deep.equal([{
-                name: "Object-level access to the shared raw data",
-                fieldSelectors: [
-                    { field: "eventCategory", equals: ["Data"] },
-                    { field: "resources.type", equals: ["AWS::S3::Object"] },
-                    { field: "resources.ARN", startsWiths: ["arn:aws:s3:::sharing-raw-bucket/"] },
-                ],
-            }]);
+            expect(trail.advancedEventSelectors).to.deep.equal([
+                {
+                    name: "Object-level access to the shared raw data",
+                    fieldSelectors: [
+                        { field: "eventCategory", equals: ["Data"] },
+                        { field: "resources.type", equals: ["AWS::S3::Object"] },
+                        { field: "resources.ARN", startsWiths: ["arn:aws:s3:::sharing-raw-bucket/"] },
+                    ],
+                },
+                {
+                    name: "Customer report downloads",
+                    fieldSelectors: [
+                        { field: "eventCategory", equals: ["Data"] },
+                        { field: "resources.type", equals: ["AWS::S3::Object"] },
+                        { field: "eventName", equals: ["GetObject"] },
+                        { field: "resources.ARN", startsWiths: ["arn:aws:s3:::meters-reports-bucket/reports/"] },
+                    ],
+                },
+                {
+                    name: "Customer profile updates",
+                    fieldSelectors: [
+                        { field: "eventCategory", equals: ["Data"] },
+                        { field: "resources.type", equals: ["AWS::DynamoDB::Table"] },
+                        { field: "eventName", equals: ["PutItem", "UpdateItem"] },
+                        { field: "resources.ARN", equals: ["arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles"] },
+                    ],
+                },
+            ]);
             const logPolicy = document(one(s, "aws:s3/bucketPolicy:BucketPolicy", "sharing-logs-policy"));
             expect(statement(logPolicy, "AllowCloudTrailWrite").Condition).to.deep.equal({
                 StringEquals: { "aws:SourceArn": `arn:aws:cloudtrail:eu-west-1:123456789012:trail/gridrail-${stack}-shared-data-access`, "s3:x-amz-acl": "bucket-owner-full-control" },
+            });
+        });
+
+        it("lets the usage summary run queries in its workgroup, read exactly the queried prefixes and keys, and write results", () => {
+            const meterKey = outputOf(s, "aws:kms/key:Key", "meters-key", "arn");
+            const doc = rolePolicy(s, "sharing-usage-summary");
+            expect(doc.Statement.slice(3)).to.deep.equal([
+                {
+                    Sid: "RunQueries", Effect: "Allow",
+                    Action: ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"],
+                    Resource: `arn:aws:athena:eu-west-1:123456789012:workgroup/gridrail-${stack}-data-sharing`,
+                },
+                {
+                    Sid: "ReadCatalog", Effect: "Allow", Action: ["glue:GetDatabase", "glue:GetTable", "glue:GetPartitions"],
+                    Resource: [
+                        "arn:aws:glue:eu-west-1:123456789012:catalog",
+                        `arn:aws:glue:eu-west-1:123456789012:database/gridrail_${stack}_sharing`,
+                        `arn:aws:glue:eu-west-1:123456789012:table/gridrail_${stack}_sharing/*`,
+                    ],
+                },
+                {
+                    Sid: "ListQueriedBuckets", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"],
+                    Resource: ["arn:aws:s3:::sharing-raw-bucket", "arn:aws:s3:::sharing-logs-bucket", "arn:aws:s3:::meters-lake-bucket", "arn:aws:s3:::meters-uploads-bucket"],
+                },
+                {
+                    Sid: "ReadQueriedObjects", Effect: "Allow", Action: ["s3:GetObject"],
+                    Resource: [
+                        "arn:aws:s3:::sharing-raw-bucket/readings/*", "arn:aws:s3:::sharing-logs-bucket/cloudtrail/*",
+                        "arn:aws:s3:::meters-lake-bucket/quarantine/*", "arn:aws:s3:::meters-uploads-bucket/*",
+                    ],
+                },
+                {
+                    Sid: "WriteResults", Effect: "Allow",
+                    Action: ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:AbortMultipartUpload"],
+                    Resource: ["arn:aws:s3:::sharing-results-bucket", "arn:aws:s3:::sharing-results-bucket/*"],
+                },
+                { Sid: "UseSharingKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
+                { Sid: "DecryptMeterData", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [meterKey] },
+            ]);
+            const fn = one(s, "aws:lambda/function:Function", "sharing-usage-summary-fn").inputs;
+            expect((fn.environment as { variables: unknown }).variables).to.deep.equal({
+                WORKGROUP: `gridrail-${stack}-data-sharing`, DATABASE: `gridrail_${stack}_sharing`, RESULTS_BUCKET: "sharing-results-bucket",
             });
         });
 
