@@ -5,7 +5,7 @@ import { AwsContext } from "../shared/awsContext";
 import { Deployment, statefulOptions } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
 import { identifier } from "../shared/naming";
-import { allow, kmsStatement } from "../shared/policyDocuments";
+import { allow, kmsStatement, Statement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
 import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
@@ -24,6 +24,20 @@ export interface WarehouseArgs {
 }
 
 export const REDSHIFT_LOG_EXPORTS = ["connectionlog", "useractivitylog", "userlog"] as const;
+
+/**
+ * What the loader itself does on the raw bucket: list the Firehose output under `readings/` (the prefix
+ * condition keeps it from listing anything else) and write COPY manifests under `manifests/` (SSE-KMS with the
+ * sharing key, so GenerateDataKey; one small PutObject, no multipart, so no Decrypt for it). Redshift reads
+ * the manifest and the data with the COPY role, not with these.
+ */
+export function loaderS3Statements(rawArn: string, keyArn: string): Statement[] {
+    return [
+        { ...allow("ListReadings", ["s3:ListBucket"], rawArn), Condition: { StringLike: { "s3:prefix": ["readings/*"] } } },
+        allow("WriteManifests", ["s3:PutObject"], `${rawArn}/manifests/*`),
+        kmsStatement("EncryptManifests", [keyArn], ["kms:GenerateDataKey"]),
+    ];
+}
 
 /**
  * Redshift in private subnets: encrypted with the sharing key, TLS required, non-default port, no public
@@ -106,13 +120,14 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
             COPY_ROLE_ARN: copyRole.arn,
         },
         // The Data API authenticates with the managed admin secret, so no redshift:GetClusterCredentials* grant.
-        statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn])
-            .apply(([clusterArn, secretArn, keyArn]) => [
+        statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, raw.arn])
+            .apply(([clusterArn, secretArn, keyArn, rawArn]) => [
                 allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
                 // Statement ids are per caller; these actions have no resource-level permissions.
                 allow("FollowStatements", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
                 allow("AdminSecret", ["secretsmanager:GetSecretValue"], secretArn),
                 kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
+                ...loaderS3Statements(rawArn, keyArn),
             ]),
     }, deployment, parent);
     createScheduledInvocation(`${name}-loader`, {

@@ -1,0 +1,68 @@
+/** Errors of the Redshift loader, with stable names; messages say what, which statement or object, and why. */
+
+export class LoaderError extends Error {
+  constructor(message: string) {
+    super(message);
+    // bundled classes may not set these through `super`
+    this.message = message;
+    this.name = "LoaderError";
+  }
+}
+
+/** The Lambda's environment or the schedule's input is wrong: nothing can be loaded. */
+export class SettingsError extends LoaderError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SettingsError";
+  }
+}
+
+/** A value cannot be written into SQL safely. */
+export class SqlError extends LoaderError {
+  constructor(message: string) {
+    super(message);
+    this.name = "SqlError";
+  }
+}
+
+/** A Data API statement ended FAILED or ABORTED, or did not end in time; carries Redshift's own error text. */
+export class StatementError extends LoaderError {
+  readonly statementId: string;
+  readonly status: string;
+  /** Redshift's `Error` text from DescribeStatement ("" when it gave none). */
+  readonly redshiftError: string;
+  /** Sub-statements of a batch as DescribeStatement reported them (empty for a single statement). */
+  readonly subStatements: readonly SubStatement[];
+
+  constructor(message: string, statementId: string, status: string, redshiftError: string, subStatements: readonly SubStatement[] = []) {
+    super(message);
+    this.name = "StatementError";
+    this.statementId = statementId;
+    this.status = status;
+    this.redshiftError = redshiftError;
+    this.subStatements = subStatements;
+  }
+}
+
+/** The load transaction failed: nothing of it was committed. Names the manifest and Redshift's error. */
+export class LoadError extends LoaderError {
+  readonly manifestKey: string;
+  readonly statementId: string;
+  readonly redshiftError: string;
+
+  constructor(message: string, manifestKey: string, statementId: string, redshiftError: string) {
+    super(message);
+    this.name = "LoadError";
+    this.manifestKey = manifestKey;
+    this.statementId = statementId;
+    this.redshiftError = redshiftError;
+  }
+}
+
+export interface SubStatement {
+  readonly id: string;
+  readonly status: string;
+  readonly resultRows?: number;
+  readonly redshiftQueryId?: number;
+  readonly error?: string;
+}

@@ -1,0 +1,125 @@
+import { columnList, createTempTableSql, LOAD_BATCH, LOAD_HISTORY, READINGS, READINGS_KEY, SCHEMA, STAGING } from "./schema";
+import { SqlError } from "./errors";
+import { integerLiteral, qualified, quoteIdent, quoteLiteral, timestampLiteral } from "./sqlText";
+
+/**
+ * The loader's SQL, built from plain values. Which part runs where:
+ * - Redshift only: the DDL suffixes (schema.ts), COPY, and the STL_LOAD_COMMITS / STL_LOAD_ERRORS queries.
+ * - Both engines, unchanged: the staging and batch temp tables, the batch VALUES, the merge, the history
+ *   insert and the rows update (tested on PGlite; the test fills the staging table where COPY would).
+ */
+
+export interface RawObject {
+  readonly key: string;
+  readonly etag: string;
+  readonly size: number;
+  /** Epoch ms. */
+  readonly lastModified: number;
+}
+
+export interface LoadSqlArgs {
+  readonly bucket: string;
+  readonly manifestKey: string;
+  readonly copyRoleArn: string;
+  readonly objects: readonly RawObject[];
+  /** Epoch ms, written to load_history.loaded_at. */
+  readonly loadedAt: number;
+  readonly schema?: string;
+}
+
+/** The keys already loaded under these day prefixes (`readings/yyyy/MM/dd/`). */
+export function loadedKeysSql(prefixes: readonly string[], schema = SCHEMA): string {
+  const col = quoteIdent("object_key");
+  if (prefixes.length === 0) throw new SqlError("loadedKeysSql needs at least one prefix");
+  const where = prefixes.map((p) => {
+    if (/[%_]/.test(p)) throw new SqlError(`prefix ${JSON.stringify(p)} must not contain LIKE wildcards % or _`);
+    return `${col} LIKE ${quoteLiteral(`${p}%`)}`;
+  }).join(" OR ");
+  return `SELECT ${col} FROM ${qualified(schema, LOAD_HISTORY.name)} WHERE ${where}`;
+}
+
+export function batchValuesSql(objects: readonly RawObject[]): string {
+  const rows = objects.map((o) => `(${quoteLiteral(o.key)}, ${quoteLiteral(o.etag)}, ${integerLiteral(o.size, `size of ${o.key}`)})`);
+  return `INSERT INTO ${quoteIdent(LOAD_BATCH.name)} (${columnList(LOAD_BATCH)}) VALUES ${rows.join(", ")}`;
+}
+
+/** Redshift only. Gzip JSON lines, keys matched to column names; staging needs no compression analysis. */
+export function copySql(bucket: string, manifestKey: string, copyRoleArn: string): string {
+  return `COPY ${quoteIdent(STAGING)} FROM ${quoteLiteral(`s3://${bucket}/${manifestKey}`)} IAM_ROLE ${quoteLiteral(copyRoleArn)} `
+    + "MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF";
+}
+
+/** Removes the target rows that the staged rows replace (same reading key). */
+export function mergeDeleteSql(schema = SCHEMA): string {
+  const target = quoteIdent(READINGS.name);
+  const staging = quoteIdent(STAGING);
+  const match = READINGS_KEY.map((c) => `${target}.${quoteIdent(c)} = ${staging}.${quoteIdent(c)}`).join(" AND ");
+  return `DELETE FROM ${qualified(schema, READINGS.name)} USING ${staging} WHERE ${match}`;
+}
+
+/** Inserts one row per reading key (a message delivered twice is staged twice): the latest received wins. */
+export function mergeInsertSql(schema = SCHEMA): string {
+  const columns = columnList(READINGS);
+  const key = READINGS_KEY.map(quoteIdent).join(", ");
+  const rank = quoteIdent("copy_rank");
+  return `INSERT INTO ${qualified(schema, READINGS.name)} (${columns}) SELECT ${columns} FROM (SELECT ${columns}, `
+    + `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${quoteIdent("received_at")} DESC, ${quoteIdent("value")} DESC) AS ${rank} `
+    + `FROM ${quoteIdent(STAGING)}) AS ${quoteIdent("ranked")} WHERE ${rank} = 1`;
+}
+
+/** Records each object once, even if a concurrent run recorded it first (its rows merged idempotently anyway). */
+export function historyInsertSql(manifestKey: string, loadedAt: number, schema = SCHEMA): string {
+  const batch = quoteIdent(LOAD_BATCH.name);
+  const key = quoteIdent("object_key");
+  return `INSERT INTO ${qualified(schema, LOAD_HISTORY.name)} (${columnList(LOAD_HISTORY)}) `
+    + `SELECT ${key}, ${quoteIdent("etag")}, ${quoteIdent("size_bytes")}, CAST(NULL AS BIGINT), ${quoteLiteral(manifestKey)}, ${timestampLiteral(loadedAt)} `
+    + `FROM ${batch} WHERE NOT EXISTS (SELECT 1 FROM ${qualified(schema, LOAD_HISTORY.name)} AS ${quoteIdent("done")} `
+    + `WHERE ${quoteIdent("done")}.${key} = ${batch}.${key})`;
+}
+
+/** Staging and batch tables, before the COPY (both engines). */
+export function prepareSql(objects: readonly RawObject[], schema = SCHEMA): string[] {
+  return [`CREATE TEMP TABLE ${quoteIdent(STAGING)} (LIKE ${qualified(schema, READINGS.name)})`, createTempTableSql(LOAD_BATCH), batchValuesSql(objects)];
+}
+
+/** Merge, history and clean-up, after the COPY (both engines). */
+export function mergeSql(manifestKey: string, loadedAt: number, schema = SCHEMA): string[] {
+  return [
+    mergeDeleteSql(schema),
+    mergeInsertSql(schema),
+    historyInsertSql(manifestKey, loadedAt, schema),
+    `DROP TABLE ${quoteIdent(STAGING)}`,
+    `DROP TABLE ${quoteIdent(LOAD_BATCH.name)}`,
+  ];
+}
+
+/** The one BatchExecuteStatement of a load: a single transaction, all or nothing. Index of the COPY: 3. */
+export function loadStatements(args: LoadSqlArgs): string[] {
+  return [
+    ...prepareSql(args.objects, args.schema),
+    copySql(args.bucket, args.manifestKey, args.copyRoleArn),
+    ...mergeSql(args.manifestKey, args.loadedAt, args.schema),
+  ];
+}
+export const COPY_INDEX = 3;
+/** Index of the merge insert in loadStatements (its ResultRows is the number of readings written). */
+export const MERGE_INSERT_INDEX = 5;
+
+/** Redshift only: lines read per file by one COPY (its query id from DescribeStatement). */
+export function rowCountsSql(copyQueryId: number): string {
+  return `SELECT TRIM(filename) AS filename, SUM(lines_scanned) AS lines FROM stl_load_commits WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} GROUP BY TRIM(filename)`;
+}
+
+/** Both engines: fills rows_loaded of objects whose count is still unknown. */
+export function rowsUpdateSql(counts: readonly { key: string; rows: number }[], schema = SCHEMA): string {
+  const key = quoteIdent("object_key");
+  const cases = counts.map((c) => `WHEN ${quoteLiteral(c.key)} THEN ${integerLiteral(c.rows, `rows of ${c.key}`)}`).join(" ");
+  return `UPDATE ${qualified(schema, LOAD_HISTORY.name)} SET ${quoteIdent("rows_loaded")} = CASE ${key} ${cases} END `
+    + `WHERE ${key} IN (${counts.map((c) => quoteLiteral(c.key)).join(", ")}) AND ${quoteIdent("rows_loaded")} IS NULL`;
+}
+
+/** Redshift only: the first rejected lines of a failed COPY. */
+export function loadErrorsSql(copyQueryId: number, limit = 5): string {
+  return "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors "
+    + `WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} ORDER BY line_number LIMIT ${integerLiteral(limit, "limit")}`;
+}

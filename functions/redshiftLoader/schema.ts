@@ -1,0 +1,98 @@
+import { qualified, quoteIdent } from "./sqlText";
+
+/**
+ * Warehouse tables. Column lists are shared by both engines; the Redshift-only physical design (distribution
+ * and sort keys) is a separate suffix, so the same tables can be created on PostgreSQL/PGlite for tests.
+ */
+export interface Column {
+  readonly name: string;
+  readonly type: string;
+  readonly nullable?: boolean;
+}
+
+export interface TableDef {
+  readonly name: string;
+  readonly columns: readonly Column[];
+  /** Appended on Redshift only. */
+  readonly redshiftOptions: string;
+}
+
+export const SCHEMA = "public";
+
+/**
+ * The shared `readings` table (docs/contracts.md). DISTKEY device_id: thousands of devices spread evenly, one
+ * device's rows sit on one slice, so per-device queries and the merge's delete join stay slice-local.
+ * SORTKEY (event_time, device_id): analysts filter on time ranges, and hourly loads append in time order, so
+ * the unsorted region stays small between VACUUMs.
+ */
+export const READINGS: TableDef = {
+  name: "readings",
+  columns: [
+    { name: "source", type: "VARCHAR(16)" },
+    { name: "device_id", type: "VARCHAR(128)" },
+    { name: "event_time", type: "TIMESTAMP" },
+    { name: "received_at", type: "BIGINT" },
+    { name: "metric", type: "VARCHAR(64)" },
+    { name: "value", type: "DOUBLE PRECISION" },
+    { name: "detail", type: "VARCHAR(4096)", nullable: true },
+  ],
+  redshiftOptions: `DISTSTYLE KEY DISTKEY (${quoteIdent("device_id")}) COMPOUND SORTKEY (${quoteIdent("event_time")}, ${quoteIdent("device_id")})`,
+};
+
+/** A row is the same reading when these match; a re-delivered message or a re-loaded object replaces it. */
+export const READINGS_KEY: readonly string[] = ["source", "device_id", "event_time", "metric"];
+
+/**
+ * One row per raw object loaded. Small and read whole by every run: DISTSTYLE ALL, sorted by key for the
+ * per-day prefix lookups. rows_loaded is filled after the commit from STL_LOAD_COMMITS (null until then).
+ */
+export const LOAD_HISTORY: TableDef = {
+  name: "load_history",
+  columns: [
+    { name: "object_key", type: "VARCHAR(1024)" },
+    { name: "etag", type: "VARCHAR(64)" },
+    { name: "size_bytes", type: "BIGINT" },
+    { name: "rows_loaded", type: "BIGINT", nullable: true },
+    { name: "manifest_key", type: "VARCHAR(1024)" },
+    { name: "loaded_at", type: "TIMESTAMP" },
+  ],
+  redshiftOptions: `DISTSTYLE ALL SORTKEY (${quoteIdent("object_key")})`,
+};
+
+/** The objects of one load, inserted before the COPY so the history rows come from SQL, not from a second trip. */
+export const LOAD_BATCH: TableDef = {
+  name: "load_batch",
+  columns: [
+    { name: "object_key", type: "VARCHAR(1024)" },
+    { name: "etag", type: "VARCHAR(64)" },
+    { name: "size_bytes", type: "BIGINT" },
+  ],
+  redshiftOptions: "",
+};
+
+export const STAGING = "readings_staging";
+
+export function columnList(table: TableDef): string {
+  return table.columns.map((c) => quoteIdent(c.name)).join(", ");
+}
+
+function columnDefinitions(table: TableDef): string {
+  return table.columns.map((c) => `${quoteIdent(c.name)} ${c.type}${c.nullable ? "" : " NOT NULL"}`).join(", ");
+}
+
+export type Dialect = "redshift" | "postgres";
+
+/** `CREATE TABLE IF NOT EXISTS` for a permanent table; the Redshift dialect adds the physical design. */
+export function createTableSql(table: TableDef, dialect: Dialect, schema = SCHEMA): string {
+  const options = dialect === "redshift" && table.redshiftOptions ? ` ${table.redshiftOptions}` : "";
+  return `CREATE TABLE IF NOT EXISTS ${qualified(schema, table.name)} (${columnDefinitions(table)})${options}`;
+}
+
+export function createTempTableSql(table: TableDef): string {
+  return `CREATE TEMP TABLE ${quoteIdent(table.name)} (${columnDefinitions(table)})`;
+}
+
+/** Every run starts with these; they are no-ops once the tables exist. */
+export function schemaSql(dialect: Dialect, schema = SCHEMA): string[] {
+  return [createTableSql(READINGS, dialect, schema), createTableSql(LOAD_HISTORY, dialect, schema)];
+}
