@@ -111,10 +111,10 @@ export function jsonBody(event: HttpApiEvent, maxBytes = MAX_BODY_BYTES): unknow
     throw new HttpError(415, `content-type must be application/json, got ${show(contentType)}`);
   }
   const raw = event.body ?? "";
-  // refuse before decoding: base64 is 4 characters per 3 bytes
-  if (event.isBase64Encoded && raw.length > Math.ceil(maxBytes / 3) * 4) throw tooLarge(Math.floor(raw.length / 4) * 3, maxBytes);
+  // measured before decoding (byteLength of base64 counts without allocating)
+  const size = Buffer.byteLength(raw, event.isBase64Encoded ? "base64" : "utf8");
+  if (size > maxBytes) throw tooLarge(size, maxBytes);
   const bytes = event.isBase64Encoded ? Buffer.from(raw, "base64") : Buffer.from(raw, "utf8");
-  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
   if (bytes.length === 0) throw new HttpError(400, "the body is empty; send a JSON object");
   let text: string;
   try {

@@ -100,7 +100,7 @@ function matching(problems: string[], field: string, value: unknown, pattern: Re
 
 function unknownKeys(problems: string[], where: string, raw: Record<string, unknown>, known: readonly string[]): void {
   for (const key of Object.keys(raw)) {
-    if (known.includes(key) || (where === "" && key in READ_ONLY)) continue;
+    if (known.includes(key) || (where === "" && Object.hasOwn(READ_ONLY, key))) continue;
     problems.push(`unknown field ${show(where + key)} (allowed: ${known.map((k) => where + k).join(", ")})`);
   }
 }
@@ -151,7 +151,7 @@ export function parseProfile(raw: unknown): ProfileFields {
   if (!isObject(raw)) throw new ProfileValidationError([`the body must be a JSON object, got ${show(raw)}`]);
   const problems: string[] = [];
   for (const [key, why] of Object.entries(READ_ONLY)) {
-    if (key in raw) problems.push(`${key} ${why}, got ${show(raw[key])}`);
+    if (Object.hasOwn(raw, key)) problems.push(`${key} ${why}, got ${show(raw[key])}`);
   }
   unknownKeys(problems, "", raw, PROFILE_FIELDS);
   const profile: Record<string, unknown> = {

@@ -1,0 +1,32 @@
+import { PROFILE_FIELDS, ProfileFields } from "../../../functions/profileApi/profileSchema";
+import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "../../../functions/profileApi/profileStore";
+
+/** The DynamoDB store's semantics over a Map (one UpdateItem: editable fields replaced, the rest kept). */
+export class MemoryProfileStore implements ProfileStore {
+  readonly items = new Map<string, StoredProfile>();
+  readonly calls: string[] = [];
+
+  constructor(seed: readonly StoredProfile[] = []) {
+    for (const item of seed) this.items.set(item.customerId, structuredClone(item));
+  }
+
+  async get(customerId: string): Promise<StoredProfile | undefined> {
+    this.calls.push(`get ${customerId}`);
+    const item = this.items.get(customerId);
+    return item && structuredClone(item);
+  }
+
+  async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
+    this.calls.push(`put ${customerId}`);
+    const old = this.items.get(customerId);
+    const holds = condition.kind === "none"
+      || (condition.kind === "exists" && old !== undefined)
+      || (condition.kind === "version" && old !== undefined && old.version === condition.version);
+    if (!holds) throw new PreconditionFailedError(old && structuredClone(old));
+    const next: Record<string, unknown> = { ...old, customerId };
+    for (const key of PROFILE_FIELDS) delete next[key];
+    Object.assign(next, structuredClone(fields), { updatedAt: now, createdAt: old?.createdAt ?? now, version: (old?.version ?? 0) + 1 });
+    this.items.set(customerId, next as unknown as StoredProfile);
+    return structuredClone(next as unknown as StoredProfile);
+  }
+}
