@@ -1,0 +1,93 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { DuckDbEngine, LOCAL_TABLES, TRINO_MACROS, viewSql } from "../../functions/usageSummary/duckdbEngine";
+import { SUMMARY_QUERIES, renderSql } from "../../functions/usageSummary/queries";
+import { summarize } from "../../functions/usageSummary/summary";
+import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
+import { FIXTURE_ANSWER, buildFixtureLake, writeFile } from "./fixtureLake";
+
+const ZEROS = { installationsWithRealtimeData: 0, supplierFiles: 0, rejectedRows: 0, profileUpdates: 0, reportDownloads: 0, trains: [] };
+
+describe("DuckDB engine over a local lake", () => {
+  let lake: string;
+  let engine: DuckDbEngine;
+  before(async () => {
+    lake = buildFixtureLake();
+    engine = await DuckDbEngine.open(lake);
+  });
+  after(() => {
+    engine.close();
+    rmSync(lake, { recursive: true, force: true });
+  });
+
+  it("gives the fixture's known answer for its day", async () => {
+    expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.equal(FIXTURE_ANSWER);
+  });
+
+  it("counts only the asked day: the day before has its own meter, supplier file and train", async () => {
+    expect(await summarize(engine, parseSummaryDay("2026-02-20"))).to.deep.equal({
+      date: "2026-02-20", installationsWithRealtimeData: 1, supplierFiles: 1, rejectedRows: 7, profileUpdates: 1, reportDownloads: 0,
+      trains: [{ trainId: "train-c", readings: 1, anomalies: 0 }],
+    });
+  });
+
+  it("gives zeros for a day without data", async () => {
+    expect(await summarize(engine, parseSummaryDay("2030-01-01"))).to.deep.equal({ date: "2030-01-01", ...ZEROS });
+  });
+
+  it("returns the same rows for the SQL with its literals rendered in as for the bound parameters", async () => {
+    const day = parseSummaryDay("2026-02-21");
+    for (const q of SUMMARY_QUERIES) expect(await engine.sql(renderSql(q, day)), q.name).to.deep.equal(await engine.run(q, day));
+  });
+
+  it("answers per-installation questions on the meter lake view with client_id and dt from the path", async () => {
+    expect(await engine.sql("SELECT client_id, dt, count(*) AS readings, sum(kwh) AS kwh FROM meter_readings WHERE client_id = ? AND dt = ? GROUP BY ALL", ["meter-1", "20260221"]))
+      .to.deep.equal([{ client_id: "meter-1", dt: "20260221", readings: 2, kwh: 1 }]);
+  });
+
+  it("maps CloudTrail records to the Athena table's columns, requestparameters as JSON text", async () => {
+    expect(await engine.sql("SELECT useridentity.arn AS principal, eventsource, eventname, requestparameters, readonly, dt FROM cloudtrail_data_events WHERE errorcode IS NOT NULL"))
+      .to.deep.equal([{
+        principal: "arn:aws:sts::123456789012:assumed-role/r/s", eventsource: "dynamodb.amazonaws.com", eventname: "UpdateItem",
+        requestparameters: '{"tableName":"customers-profiles","key":{"customerId":"c-1"}}', readonly: "false", dt: "2026/02/21",
+      }]);
+  });
+});
+
+describe("DuckDB shim", () => {
+  it("defines the Trino functions the queries use that DuckDB lacks, as macros", () => {
+    expect(TRINO_MACROS).to.deep.equal([
+      "CREATE MACRO json_extract_scalar(j, p) AS json_extract_string(j, p)",
+      "CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)",
+    ]);
+  });
+
+  it("creates one view per Athena table, typed and empty when the table has no files", () => {
+    expect(LOCAL_TABLES.map((t) => [t.name, t.folder])).to.deep.equal([
+      ["readings", "telemetry"], ["meter_readings", "meter-lake"], ["supplier_uploads", "supplier"], ["supplier_reports", "quarantine"], ["cloudtrail_data_events", "cloudtrail"],
+    ]);
+    expect(viewSql(LOCAL_TABLES[2], [])).to.equal('CREATE VIEW "supplier_uploads" AS SELECT CAST(NULL AS VARCHAR) AS "line", CAST(NULL AS VARCHAR) AS "dt", CAST(NULL AS VARCHAR) AS "$path" WHERE false');
+  });
+
+  it("gives zeros for an empty folder and for empty table folders", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-empty-"));
+    writeFile(dir, "telemetry/2026/02/21/README.txt", "not a data file\n");
+    writeFile(dir, "cloudtrail/2026/02/21/empty.json", '{"Records":[]}');
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.equal({ date: "2026-02-21", ...ZEROS });
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a missing folder, naming it", async () => {
+    const missing = join(tmpdir(), "gridrail-summary-does-not-exist");
+    let message = "";
+    await DuckDbEngine.open(missing).catch((e: Error) => { message = `${e.name}: ${e.message}`; });
+    expect(message).to.equal(`InputError: local data folder ${missing} does not exist or is not a folder`);
+  });
+});
