@@ -1,9 +1,8 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
-import { S3Client } from "@aws-sdk/client-s3";
 import { DynamoProfileStore } from "../profileApi/dynamoProfileStore";
 import { HttpApiEvent, HttpResponse, respond, show } from "../profileApi/httpApi";
 import { ReportDeps, reportUrlRoute } from "./reportRoute";
-import { S3ReportStore } from "./s3ReportStore";
+import { S3ReportStore, reportsS3Client } from "./s3ReportStore";
 
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_TTL_SECONDS = 604800;
@@ -20,7 +19,7 @@ export function depsFromEnvironment(env: Readonly<Record<string, string | undefi
   }
   return {
     profiles: new DynamoProfileStore(new DynamoDBClient({}), env.PROFILE_TABLE!),
-    reports: new S3ReportStore(new S3Client({}), env.REPORTS_BUCKET!),
+    reports: new S3ReportStore(reportsS3Client(), env.REPORTS_BUCKET!),
     ttlSeconds: Number(ttl),
   };
 }

@@ -35,7 +35,7 @@ export async function reportUrlRoute(event: HttpApiEvent, deps: ReportDeps): Pro
   if (profile.clientId === undefined) throw new HttpError(409, "no smart meter is linked to this profile yet");
   // a malformed id must never become part of a key (it could name another meter's prefix)
   if (typeof profile.clientId !== "string" || !CLIENT_ID.test(profile.clientId)) {
-    throw new HttpError(500, `the stored meter id ${show(profile.clientId)} of customer ${show(customerId)} is not a valid client id`);
+    throw new Error(`the stored meter id ${show(profile.clientId)} of customer ${show(customerId)} is not a valid client id`);
   }
   const key = reportKey(profile.clientId, date.compact, format);
   if (!(await deps.reports.exists(key))) throw new HttpError(404, `no ${format} report for ${date.iso} yet`);

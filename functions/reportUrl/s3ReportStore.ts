@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, S3Client, S3ClientConfig } from "@aws-sdk/client-s3";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { ReportStore } from "./reportRoute";
 
@@ -23,4 +23,13 @@ export class S3ReportStore implements ReportStore {
   presign(key: string, ttlSeconds: number, signedAt: Date): Promise<string> {
     return getSignedUrl(this.client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn: ttlSeconds, signingDate: signedAt });
   }
+}
+
+/**
+ * The client the report store needs: checksums only where an operation requires them. With the SDK's defaults
+ * (WHEN_SUPPORTED) a presigned GET carries `x-amz-checksum-mode=ENABLED` (aws-sdk-js-v3#6994) or a request
+ * checksum of the empty body; a customer's browser needs neither, the URL stays plain.
+ */
+export function reportsS3Client(config: S3ClientConfig = {}): S3Client {
+  return new S3Client({ requestChecksumCalculation: "WHEN_REQUIRED", responseChecksumValidation: "WHEN_REQUIRED", ...config });
 }

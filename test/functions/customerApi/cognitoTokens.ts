@@ -5,7 +5,7 @@
  */
 import { KeyObject, generateKeyPairSync, sign } from "crypto";
 import { FetchError } from "aws-jwt-verify/error";
-import { SimpleJwksCache } from "aws-jwt-verify/jwk";
+import { Jwk, Jwks, SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { createCognitoVerifier } from "../../../functions/authorizer/cognitoVerifier";
 
 export const USER_POOL_ID = "eu-west-1_Gr1dRa1lX";
@@ -17,7 +17,7 @@ export const KID = "test-key-1";
 export interface SigningKey {
   readonly kid: string;
   readonly privateKey: KeyObject;
-  readonly jwk: Record<string, string>;
+  readonly jwk: Jwk;
 }
 
 export function signingKey(kid = KID): SigningKey {
@@ -29,7 +29,7 @@ export function signingKey(kid = KID): SigningKey {
 export const POOL_KEY = signingKey();
 /** Same kid as the pool's key, different key: a forged token. */
 export const FORGER_KEY = signingKey(KID);
-export const JWKS = { keys: [POOL_KEY.jwk] };
+export const JWKS: Jwks = { keys: [POOL_KEY.jwk] };
 
 const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
 

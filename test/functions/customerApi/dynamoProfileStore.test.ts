@@ -1,5 +1,5 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { DynamoProfileStore, profileFromItem, updateOf } from "../../../functions/profileApi/dynamoProfileStore";
 import { PreconditionFailedError } from "../../../functions/profileApi/profileStore";
@@ -15,9 +15,11 @@ const ITEM = {
 };
 
 describe("DynamoProfileStore", () => {
-  const ddb = mockClient(DynamoDBClient);
+  let ddb: AwsClientStub<DynamoDBClient>;
   const store = new DynamoProfileStore(new DynamoDBClient({ region: "eu-west-1" }), TABLE);
+  before(() => { ddb = mockClient(DynamoDBClient); });
   beforeEach(() => ddb.reset());
+  after(() => ddb.restore());
 
   it("reads the caller's item with a strongly consistent GetItem and shows only profile attributes", async () => {
     ddb.on(GetItemCommand).resolves({ Item: ITEM });

@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { mockClient } from "aws-sdk-client-mock";
+import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { authorize } from "../../../functions/authorizer/authorize";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
@@ -224,13 +224,17 @@ describe("profile API", () => {
   });
 
   describe("Lambda handler", () => {
-    const ddb = mockClient(DynamoDBClient);
+    let ddb: AwsClientStub<DynamoDBClient>;
+    const region = process.env.AWS_REGION;
     before(() => {
+      ddb = mockClient(DynamoDBClient);
       process.env.PROFILE_TABLE = "customers-profiles";
-      process.env.AWS_REGION ??= "eu-west-1";
+      process.env.AWS_REGION = "eu-west-1";
     });
     after(() => {
       delete process.env.PROFILE_TABLE;
+      if (region === undefined) delete process.env.AWS_REGION;
+      else process.env.AWS_REGION = region;
       ddb.restore();
     });
 
