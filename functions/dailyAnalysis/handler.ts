@@ -12,7 +12,7 @@ let s3: S3Client | undefined;
 
 export async function handler(event: unknown): Promise<RunSummary> {
   const missing = ["LAKE_BUCKET", "REPORTS_BUCKET"].filter((name) => !process.env[name]);
-  if (missing.length) throw new Error(`environment variable(s) ${missing.join(", ")} must be set`);
+  if (missing.length) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
   const day = reportDayOf(event);
   s3 ??= new S3Client({});
   const summary = await analyseDay(s3Lake(s3, process.env.LAKE_BUCKET!), s3Reports(s3, process.env.REPORTS_BUCKET!), day, {

@@ -46,7 +46,7 @@ describe("daily analysis: handler", () => {
     try {
       let error: Error | undefined;
       await handler({ date: "2026-11-21" }).catch((e: Error) => (error = e));
-      expect(error?.message).to.equal("environment variable(s) LAKE_BUCKET, REPORTS_BUCKET must be set");
+      expect(error?.message).to.equal("environment variables LAKE_BUCKET, REPORTS_BUCKET must be set");
     } finally {
       process.env = saved;
     }
