@@ -24,6 +24,8 @@ export interface WebViewOptions {
   readonly port?: number;
   /** Loopback only. */
   readonly host?: "127.0.0.1";
+  /** Default PING_MS; tests shorten it. */
+  readonly pingMs?: number;
 }
 
 /** How long published events wait to be sent together. */
@@ -37,6 +39,8 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
   const port = options.port ?? 0;
   const host = options.host ?? "127.0.0.1";
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`web view: port must be an integer 0..65535, got ${port}`);
+  const pingMs = options.pingMs ?? PING_MS;
+  if (!Number.isInteger(pingMs) || pingMs < 1) throw new Error(`web view: pingMs must be a positive integer, got ${pingMs}`);
   if (host !== "127.0.0.1") throw new Error(`web view: host must be 127.0.0.1, got ${JSON.stringify(host)}`);
 
   const state = new LiveState();
@@ -62,7 +66,7 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
     pending = [];
     for (const res of clients) send(res, frames);
   };
-  const ping = setInterval(() => { for (const res of clients) send(res, ": ping\n\n"); }, PING_MS);
+  const ping = setInterval(() => { for (const res of clients) send(res, ": ping\n\n"); }, pingMs);
   ping.unref();
 
   let actualPort = port;
