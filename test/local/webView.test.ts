@@ -2,12 +2,12 @@ import { expect } from "chai";
 import { spawn } from "child_process";
 import { IncomingHttpHeaders, IncomingMessage, get, request } from "http";
 import { join } from "path";
-import type { LiveEvent } from "../../local/web/liveEvents";
+import type { LiveEvent, ReadingsEvent } from "../../local/web/liveEvents";
 import { FLUSH_MS, WebView, startWebView } from "../../local/web/webView";
 
 const T0 = Date.UTC(2026, 2, 14, 9, 0, 0);
 const hello: LiveEvent = { type: "hello", startedAt: T0, durationS: 60, trains: ["train-0001"], meters: ["MTR0001"], sensors: ["Reservoirs"] };
-const reading = (i: number): LiveEvent => ({ type: "readings", items: [{ trainId: "train-0001", t: T0 + i * 1000, values: { Reservoirs: 9 }, score: 0.1 }] });
+const reading = (i: number): ReadingsEvent => ({ type: "readings", items: [{ trainId: "train-0001", t: T0 + i * 1000, values: { Reservoirs: 9 }, score: 0.1 }] });
 
 interface Reply {
   readonly status: number;
@@ -113,7 +113,7 @@ describe("local web view: server", () => {
     expect(frames(snapshotText)).to.have.length(1);
     expect(snapshotText).to.match(/^data: \{"type":"snapshot",.*\}\n\n$/);
     expect(stream.text().slice(snapshotText.length)).to.equal(
-      `data: ${JSON.stringify({ type: "readings", items: [...(reading(0) as { items: unknown[] }).items, ...(reading(1) as { items: unknown[] }).items] })}\n\n` +
+      `data: ${JSON.stringify({ type: "readings", items: [...reading(0).items, ...reading(1).items] })}\n\n` +
       `data: ${JSON.stringify({ type: "stats", values: { readingsPublished: 2 } })}\n\n` +
       `data: ${JSON.stringify(reading(2))}\n\n`,
     );
