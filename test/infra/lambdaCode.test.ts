@@ -34,13 +34,13 @@ async function rejectionOf(run: () => Promise<unknown>): Promise<string> {
 const WIRING: Record<string, string> = {
     "trains-anomaly-fn": "environment variables CHECKPOINT_TABLE, FAILURE_QUEUE_URL, SHADOW_NAME, METRIC_NAMESPACE must be set",
     "meters-supplier-parser-fn": "environment variable LAKE_BUCKET must be set",
-    "meters-daily-fn": "not implemented: dailyAnalysis (issue 5)",
-    "customers-authorizer-fn": "not implemented: authorizer (issue 5)",
-    "customers-profile-fn": "not implemented: profileApi (issue 5)",
-    "customers-report-url-fn": "not implemented: reportUrl (issue 5)",
+    "meters-daily-fn": "environment variables LAKE_BUCKET, REPORTS_BUCKET must be set",
+    "customers-authorizer-fn": "environment variables USER_POOL_ID, CLIENT_ID must be set",
+    "customers-profile-fn": "environment variable PROFILE_TABLE must be set",
+    "customers-report-url-fn": "environment variables PROFILE_TABLE, REPORTS_BUCKET, URL_TTL_SECONDS must be set",
     "sharing-share-transform-fn": "not implemented: firehoseTransform (issue 6)",
     "sharing-warehouse-loader-fn": "not implemented: redshiftLoader (issue 6)",
-    "sharing-usage-summary-fn": "not implemented: usageSummary (issue 6)",
+    "sharing-usage-summary-fn": "environment variables WORKGROUP, DATABASE, RESULTS_BUCKET must be set",
 };
 
 describe("Lambda code", () => {

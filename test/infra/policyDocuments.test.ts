@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { assumeRolePolicy, corporateAccessStatement, keyPolicy, logDeliveryStatements, policyDocument, tlsOnlyStatements } from "../../infra/shared/policyDocuments";
 import { meterDevicePolicy, trainDevicePolicy } from "../../infra/shared/iotPolicies";
 import { archiveExcludes, awsSdkExcludes } from "../../infra/trainTelemetry/codePaths";
-import { dailyProjection, summaryQueries } from "../../infra/dataSharing/catalogDefinitions";
+import { dailyProjection } from "../../infra/dataSharing/catalogDefinitions";
 import { trainDashboardBody } from "../../infra/trainTelemetry/dashboard";
 
 const scope = { partition: "aws", region: "eu-west-1", accountId: "123456789012" };
@@ -123,15 +123,6 @@ describe("catalog definitions", () => {
             "storage.location.template": "s3://raw/readings/${dt}/",
         });
         expect(() => dailyProjection("raw/readings")).to.throw('projection location must be an s3:// prefix ending in / (got "raw/readings")');
-    });
-
-    it("names the summary queries and points them at yesterday's partition of the database", () => {
-        const queries = summaryQueries("gridrail_dev_sharing");
-        expect(queries.map((q) => q.name)).to.deep.equal(["daily-readings-summary", "daily-usage-summary", "daily-data-access-by-principal"]);
-        for (const q of queries) {
-            expect(q.query).to.contain('FROM "gridrail_dev_sharing".');
-            expect(q.query).to.contain("WHERE dt = date_format(current_date - interval '1' day, '%Y/%m/%d')");
-        }
     });
 });
 
