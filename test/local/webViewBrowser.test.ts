@@ -156,6 +156,19 @@ describe("local web view: the page in headless Chromium", function () {
     expect(errors).to.deep.equal([]);
   });
 
+  it("sums a large fleet of meters into one line and lists the first 40 of them", async () => {
+    const page = await open();
+    const ids = Array.from({ length: 300 }, (_, i) => `MTR${String(i + 1).padStart(4, "0")}`);
+
+    for (let k = 0; k < 200; k++) view!.publish({ type: "meter", items: ids.map((clientId) => ({ clientId, t: T0 + k * 1_800_000, kwh: 0.5 })) });
+
+    await expectText(page, "meter-more", "and 260 more meters");
+    await expectText(page, "meter-total-all", "30000.00");
+    expect(await page.$$eval("#meters-legend > span", (spans) => spans.map((s) => s.textContent))).to.deep.equal(["all meters"]);
+    expect(await page.$$eval('[data-testid^="meter-total-MTR"]', (cells) => cells.length)).to.equal(40);
+    expect(errors).to.deep.equal([]);
+  });
+
   it("redraws at most about four times a second under 200 readings a second", async () => {
     const page = await open();
     view!.publish(scriptedRun()[0]);

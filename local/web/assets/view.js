@@ -7,6 +7,8 @@
   const MIN_FRAME_MS = 250;
   /** Above this many meters the chart shows their sum instead of one line each. */
   const MAX_METER_LINES = 8;
+  /** The table lists this many meters; the total row still counts them all. */
+  const MAX_METER_ROWS = 40;
   const SENSOR_COLOURS = ["#1565c0", "#ef6c00", "#6a1b9a", "#00838f", "#5d4037"];
   const METER_COLOURS = ["#1565c0", "#2e7d32", "#ef6c00", "#6a1b9a", "#00838f", "#ad1457", "#5d4037", "#827717"];
   const UNITS = { TP2: "bar", TP3: "bar", H1: "bar", DV_pressure: "bar", Reservoirs: "bar", Oil_temperature: "°C", Motor_current: "A" };
@@ -212,6 +214,13 @@
   }
 
   // ---- charts ----
+  /** [min, max] by a loop: Math.min(...values) overflows the stack for a few hundred thousand values. */
+  function extent(values) {
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
+    return [lo, hi];
+  }
+
   function surface(canvas) {
     const ratio = window.devicePixelRatio || 1;
     const w = canvas.clientWidth, h = canvas.clientHeight;
@@ -267,7 +276,7 @@
     sensors.forEach((name, i) => {
       const vals = rs.map((r) => r.values[name]).filter((v) => typeof v === "number" && Number.isFinite(v));
       if (vals.length === 0) return;
-      let lo = Math.min(...vals), hi = Math.max(...vals);
+      let [lo, hi] = extent(vals);
       if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
       const y = (v) => plotBottom - 3 - ((v - lo) / (hi - lo)) * (plotBottom - top - 18);
       g.strokeStyle = SENSOR_COLOURS[i % SENSOR_COLOURS.length];
@@ -323,8 +332,8 @@
       g.fillText("no meter readings yet", left + 8, top + 18);
       return series;
     }
-    const t0 = Math.min(...all.map((p) => p.t)), t1 = Math.max(...all.map((p) => p.t)), span = Math.max(t1 - t0, 1);
-    const hi = Math.max(...all.map((p) => (Number.isFinite(p.kwh) ? p.kwh : 0)), 0.001);
+    const [t0, t1] = extent(all.map((p) => p.t)), span = Math.max(t1 - t0, 1);
+    const hi = Math.max(extent(all.map((p) => (Number.isFinite(p.kwh) ? p.kwh : 0)))[1], 0.001);
     const x = (ms) => left + ((ms - t0) / span) * (right - left);
     const y = (v) => bottom - (v / hi) * (bottom - top - 6);
     g.fillStyle = "#667385";
@@ -355,7 +364,7 @@
       item.append(sw, s.name);
       return item;
     }));
-    const rows = meters.map((m, i) => {
+    const rows = meters.slice(0, MAX_METER_ROWS).map((m, i) => {
       const tr = el("tr", { "data-testid": `meter-${m.clientId}` });
       const name = el("td", {});
       const sw = el("span", { class: "sw" });
@@ -368,6 +377,11 @@
     const total = meters.reduce((s, m) => s + m.totalKwh, 0);
     const foot = el("tr", {});
     foot.append(el("th", {}, "all meters"), el("th", {}, number(meters.reduce((s, m) => s + m.count, 0))), el("th", { "data-testid": "meter-total-all" }, fixed(total, 2)));
+    if (meters.length > MAX_METER_ROWS) {
+      const more = el("tr", { "data-testid": "meter-more" });
+      more.append(el("td", { colspan: "3", class: "none" }, `and ${meters.length - MAX_METER_ROWS} more meters`));
+      rows.push(more);
+    }
     $("meter-rows").replaceChildren(...rows, foot);
   }
 
