@@ -86,7 +86,6 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
       return void res.end(req.method === "HEAD" ? undefined : page.html);
     }
     if (path === "/state") {
-      flush();
       res.writeHead(200, { "Content-Type": "application/json; charset=utf-8", "Cache-Control": "no-store" });
       return void res.end(req.method === "HEAD" ? undefined : JSON.stringify(state.snapshot()));
     }
