@@ -1,0 +1,17 @@
+/**
+ * The supplier parser's ObjectStore (functions/supplierParser/processObject.ts) over the folder store, with the
+ * same split as the Lambda's handler: objects are read from the upload bucket named in the S3 event and
+ * written to the lake bucket. Pass `(bucket) => supplierObjectStore(store, bucket, lake)` as processBatch's
+ * `storeFor`, so the local stack runs the parser's core unchanged.
+ */
+import { ObjectStore } from "../../functions/supplierParser/processObject";
+import { FolderStore } from "./folderStore";
+
+export function supplierObjectStore(store: FolderStore, uploadBucket: string, lakeBucket: string): ObjectStore {
+  return {
+    get: (key) => store.getStream(uploadBucket, key),
+    put: async (key, body, contentType) => {
+      await store.put(lakeBucket, key, body, contentType);
+    },
+  };
+}
