@@ -176,3 +176,24 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
     expect(plane.calls).to.deep.equal(["Publish trains/train-1/anomalies"]);
   });
 });
+
+describe("closing the IoT stand-ins", () => {
+  it("leaves no socket open: broker (with a connected device), data plane (after SDK calls)", async () => {
+    const before = process.getActiveResourcesInfo().filter((r) => r.startsWith("TCP")).length;
+    const broker = await startBroker();
+    const shadows = new ShadowService();
+    const detach = attachToBroker(shadows, broker.broker);
+    const plane = await startDataPlaneServer({ shadows, broker: broker.broker });
+    const device = await mqtt.connectAsync(broker.url, { clientId: "d", reconnectPeriod: 0 });
+    const client = new IoTDataPlaneClient({ endpoint: plane.endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: new NodeHttpHandler() });
+    await client.send(new PublishCommand({ topic: "x/y", payload: text({}) }));
+
+    client.destroy();
+    detach();
+    await Promise.all([plane.close(), broker.close()]);
+    await new Promise<void>((resolve) => (device.connected ? device.once("close", () => resolve()) : resolve()));
+    await new Promise((r) => setImmediate(r));
+
+    expect(process.getActiveResourcesInfo().filter((r) => r.startsWith("TCP")).length).to.equal(before);
+  });
+});
