@@ -107,7 +107,7 @@ export const MERGE_INSERT_INDEX = 5;
 
 /** Redshift only: lines read per file by one COPY (its query id from DescribeStatement). */
 export function rowCountsSql(copyQueryId: number): string {
-  return `SELECT TRIM(filename) AS filename, SUM(lines_scanned) AS lines FROM stl_load_commits WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} GROUP BY TRIM(filename)`;
+  return `SELECT TRIM(filename) AS filename, SUM(lines_scanned) AS line_count FROM stl_load_commits WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} GROUP BY TRIM(filename)`;
 }
 
 /** Both engines: fills rows_loaded of objects whose count is still unknown. */
