@@ -33,7 +33,7 @@ const v = (name: string, type = "VARCHAR"): Column => ({ name, type });
 const SLASHED_DT = "regexp_extract(filename, '(\\d{4}/\\d{2}/\\d{2})/[^/]+$', 1) AS dt";
 const COMPACT_DT = "regexp_extract(filename, '/(\\d{8})/[^/]+$', 1) AS dt";
 // Control-A as the field separator (Hive LazySimpleSerDe's default), so a whole line is the one column.
-const LINES = "columns = {'line': 'VARCHAR'}, delim = '\u0001', quote = '', escape = '', header = false, auto_detect = false, filename = true";
+const LINES = "columns = {'line': 'VARCHAR'}, delim = '\u0001', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, filename = true";
 const lineTable = (name: string, folder: string): LocalTable => ({
   name, folder, files: /^\d{8}\/[^/]+$/,
   columns: [v("line"), v("dt"), v("$path")],

@@ -66,11 +66,11 @@ export const customerActivityQuery: SummaryQuery = {
 
 export const trainsQuery: SummaryQuery = {
   name: "daily-train-activity",
-  description: "Telemetry rows and anomaly episodes opened per train on a day (shared readings, one partition)",
+  description: "Telemetry messages (distinct reading times) and anomaly episodes opened (distinct ids: events are at-least-once) per train on a day",
   sql: [
     "SELECT device_id AS train_id,",
-    "  count_if(source = 'trains') AS readings,",
-    "  count_if(source = 'anomalies' AND metric = 'anomaly' AND json_extract_scalar(detail, '$.state') = 'open') AS anomalies",
+    "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
+    "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
     `FROM ${TABLES.readings}`,
     "WHERE dt = ? AND source IN ('trains', 'anomalies')",
     "GROUP BY device_id",

@@ -50,7 +50,7 @@ describe("summary command", () => {
       "  trains with data                           2",
       "    train      readings  anomalies",
       "    train-a           5          2",
-      "    train-b           3          0",
+      "    train-b           2          0",
       "",
     ].join("\n"));
   });
@@ -63,7 +63,7 @@ describe("summary command", () => {
       "date,train_id,metric,value",
       "2026-02-21,,installationsWithRealtimeData,3", "2026-02-21,,supplierFiles,2", "2026-02-21,,rejectedRows,4",
       "2026-02-21,,profileUpdates,2", "2026-02-21,,reportDownloads,3",
-      "2026-02-21,train-a,readings,5", "2026-02-21,train-a,anomalies,2", "2026-02-21,train-b,readings,3", "2026-02-21,train-b,anomalies,0",
+      "2026-02-21,train-a,readings,5", "2026-02-21,train-a,anomalies,2", "2026-02-21,train-b,readings,2", "2026-02-21,train-b,anomalies,0",
       "",
     ].join("\n"));
   });

@@ -13,7 +13,7 @@ const ANSWERS = [
   page([["installations", "bigint"]], [["3"]], true),
   page([["files", "bigint"], ["rejected_rows", "bigint"]], [["2", "4"]], true),
   page([["profile_updates", "bigint"], ["report_downloads", "bigint"]], [["2", "3"]], true),
-  page([["train_id", "varchar"], ["readings", "bigint"], ["anomalies", "bigint"]], [["train-a", "5", "2"], ["train-b", "3", "0"]], true),
+  page([["train_id", "varchar"], ["readings", "bigint"], ["anomalies", "bigint"]], [["train-a", "5", "2"], ["train-b", "2", "0"]], true),
 ];
 
 export interface AthenaStandIn {

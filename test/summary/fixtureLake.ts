@@ -6,7 +6,7 @@ import { gzipSync } from "zlib";
 /**
  * A local lake with known answers for 2026-02-21: 3 meters with real-time data that day (a 4th only the day
  * before), 2 supplier files (one with 4 rejected rows), 2 trains (train-a: 5 readings, 2 episodes opened;
- * train-b: 3 readings, none), 2 profile updates and 3 report downloads among CloudTrail noise.
+ * train-b: 2 readings, one of them with two sensors, none), 2 profile updates and 3 report downloads among CloudTrail noise.
  */
 export const FIXTURE_ANSWER = {
   date: "2026-02-21",
@@ -15,7 +15,7 @@ export const FIXTURE_ANSWER = {
   rejectedRows: 4,
   profileUpdates: 2,
   reportDownloads: 3,
-  trains: [{ trainId: "train-a", readings: 5, anomalies: 2 }, { trainId: "train-b", readings: 3, anomalies: 0 }],
+  trains: [{ trainId: "train-a", readings: 5, anomalies: 2 }, { trainId: "train-b", readings: 2, anomalies: 0 }],
 };
 
 const jsonLines = (rows: object[]) => rows.map((r) => `${JSON.stringify(r)}\n`).join("");

@@ -74,8 +74,8 @@ describe("summary queries", () => {
   it("renders readings and opened anomaly episodes per train", () => {
     expect(renderSql(trainsQuery, day)).to.equal([
       "SELECT device_id AS train_id,",
-      "  count_if(source = 'trains') AS readings,",
-      "  count_if(source = 'anomalies' AND metric = 'anomaly' AND json_extract_scalar(detail, '$.state') = 'open') AS anomalies",
+      "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
+      "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
       "FROM readings",
       "WHERE dt = '2026/02/21' AND source IN ('trains', 'anomalies')",
       "GROUP BY device_id",
