@@ -1,112 +1,73 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
-import { join } from "path";
-import { createDetector, DetectorResult } from "../anomaly";
-import { parseTimestamp, readSeries } from "../anomaly/io/csvSeries";
-import { Random } from "../anomaly/random";
-import { htmlPage, lineChart } from "../report/svgChart";
-import { parseArgs, runMain } from "./args";
+import { existsSync, mkdirSync, writeFileSync } from "fs";
+import { dirname, join, resolve } from "path";
+import { LocalReport, runLocalStack } from "../local/start/localStack";
+import { UsageError, parseArgs, runMain } from "./args";
 
 /**
- * `npm start` until the local stack lands (issue 8): runs the anomaly detector over real labelled data
- * from ../shared/data/nab (or, where that folder is absent, a built-in demo series with injected faults),
- * prints what it found against the labels, and writes an HTML report per series to out/.
+ * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
+ * (see README "The local stack"), then print the day's summary and write a JSON report.
  */
-const USAGE = "usage: npm start -- [--out DIR] [--no-report]";
-const NAB = join(__dirname, "..", "..", "shared", "data", "nab");
-const SERIES = [
-  "realKnownCause/machine_temperature_system_failure.csv",
-  "realKnownCause/nyc_taxi.csv",
-  "realKnownCause/ec2_request_latency_system_failure.csv",
-  "artificialWithAnomaly/art_daily_jumpsdown.csv",
-];
+const USAGE = "usage: npm start -- [--duration 60] [--trains 5] [--meters 20] [--seed 1] [--no-web] [--report FILE.json] [--out DIR]";
 
-interface Series {
-  name: string;
-  timestamps: number[];
-  texts: string[];
-  values: number[];
-  windows: [number, number][];
+function integer(args: Record<string, unknown>, flag: string, fallback: number, min: number, max: number): number {
+  const raw = args[flag];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(String(raw)) || n < min || n > max) throw new UsageError(`--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  return n;
 }
 
-async function nabSeries(): Promise<Series[]> {
-  const labels = JSON.parse(readFileSync(join(NAB, "labels", "combined_windows.json"), "utf8")) as Record<string, [string, string][]>;
-  const out: Series[] = [];
-  for (const name of SERIES) {
-    const s: Series = { name, timestamps: [], texts: [], values: [], windows: (labels[name] ?? []).map(([a, b]) => [parseTimestamp(a), parseTimestamp(b)]) };
-    for await (const row of readSeries({ file: join(NAB, "data", name) })) {
-      s.timestamps.push(row.timestamp);
-      s.texts.push(row.timestampText);
-      s.values.push(row.values[0]);
-    }
-    out.push(s);
+function printReport(r: LocalReport, print: (s: string) => void): void {
+  const s = r.summary as unknown as Record<string, unknown>;
+  print("");
+  print(`trains (${r.trainData === "metropt3" ? "MetroPT-3 replay" : "APU simulator"}): ${r.readingsPublished} readings published, ${r.readingsScored} scored, ${r.readingsDeadLettered} dead-lettered, ${r.readingsSkipped} skipped, ${r.readingsLost} lost`);
+  print(`anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`);
+  for (const f of r.faults as { trainId: string; kind: string; offline: boolean; episodeId: string | null; latencyMs: number | null }[]) {
+    print(`  ${f.trainId} ${f.kind.padEnd(12)} ${f.episodeId ? `detected (${f.episodeId})` : "MISSED"}${f.latencyMs !== null ? `, train told after ${f.latencyMs} ms` : ""}${f.offline ? " (train was offline)" : ""}`);
   }
-  return out;
-}
-
-/** Five days of 5-minute readings with a daily cycle, then a stuck sensor and a spike. */
-function demoSeries(): Series[] {
-  const r = new Random(1);
-  const start = Date.UTC(2026, 0, 1);
-  const s: Series = { name: "built-in demo (daily cycle, stuck sensor, spike)", timestamps: [], texts: [], values: [], windows: [] };
-  for (let i = 0; i < 2016; i++) {
-    const t = start + i * 300_000;
-    let v = 20 + 5 * Math.sin((2 * Math.PI * i) / 288) + r.nextDouble();
-    if (i >= 1500 && i < 1560) v = 20; // stuck
-    if (i === 1800) v = 45; // spike
-    s.timestamps.push(t);
-    s.texts.push(new Date(t).toISOString());
-    s.values.push(v);
-  }
-  s.windows = [[start + 1490 * 300_000, start + 1570 * 300_000], [start + 1795 * 300_000, start + 1805 * 300_000]];
-  return [s];
+  print(`meters: ${r.meterReadingsPublished} readings; daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`);
+  print(`supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows), ${r.supplierFiles.rejected} refused`);
+  print(`daily summary ${String(s.date)}: ${JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k]) => k !== "trains" && k !== "date")))}`);
+  print(`output: ${r.outDir} (meter-lake/, reports/, telemetry/, supplier/, quarantine/)`);
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { out: "string", "no-report": "boolean", help: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
-  const outDir = (args.out as string | undefined) ?? "out";
-  const useNab = existsSync(join(NAB, "labels", "combined_windows.json"));
-  process.stdout.write(
-    useNab
-      ? `gridrail: streaming the random cut forest over ${SERIES.length} labelled NAB series from ${NAB}\n`
-      : "gridrail: ../shared/data/nab is absent; streaming the random cut forest over a built-in demo series\n",
-  );
-  const all = useNab ? await nabSeries() : demoSeries();
-  if (!args["no-report"]) mkdirSync(outDir, { recursive: true });
-  for (const s of all) {
-    const detector = createDetector("rcf", 1, { outOfOrder: "accept" });
-    const results: DetectorResult[] = [];
-    const started = Date.now();
-    s.values.forEach((v, i) => {
-      results.push(detector.process({ timestamp: s.timestamps[i], values: [v] }));
-      if ((i + 1) % 5000 === 0) process.stderr.write(`  ${s.name}: ${i + 1}/${s.values.length} points\r`);
-    });
-    const flagged = results.map((r, i) => (r.anomaly ? i : -1)).filter((i) => i >= 0);
-    const inWindow = (i: number): number => s.windows.findIndex(([a, b]) => s.timestamps[i] >= a && s.timestamps[i] <= b);
-    const caught = s.windows.map((_, w) => flagged.find((i) => inWindow(i) === w));
-    process.stdout.write(`\n${s.name}: ${s.values.length} points in ${Date.now() - started} ms, ${flagged.length} flagged\n`);
-    s.windows.forEach(([a, b], w) => {
-      const i = caught[w];
-      process.stdout.write(
-        `  labelled anomaly ${new Date(a).toISOString()} .. ${new Date(b).toISOString()}: ` +
-          (i === undefined ? "missed\n" : `detected at ${s.texts[i]} (score ${results[i].score.toFixed(3)}, expected ${results[i].expected[0].toFixed(2)}, saw ${s.values[i]})\n`),
-      );
-    });
-    const others = flagged.filter((i) => inWindow(i) < 0);
-    process.stdout.write(`  outside labelled windows: ${others.length} flag(s)${others.length ? `, first at ${others.slice(0, 3).map((i) => s.texts[i]).join(", ")}` : ""}\n`);
-    if (!args["no-report"]) {
-      const file = join(outDir, `${s.name.replace(/[^A-Za-z0-9]+/g, "_")}.html`);
-      const fmt = (x: number): string => new Date(x).toISOString().slice(0, 16);
-      writeFileSync(
-        file,
-        htmlPage(`gridrail: ${s.name}`, [["points", String(s.values.length)], ["flagged", String(flagged.length)], ["labelled windows", String(s.windows.length)], ["detected windows", String(caught.filter((c) => c !== undefined).length)]], [
-          lineChart({ title: "value (red: flagged)", x: s.timestamps, series: [{ label: "value", values: s.values, color: "#1f77b4" }], markers: flagged, formatX: fmt }),
-          lineChart({ title: "anomaly score", x: s.timestamps, series: [{ label: "score", values: results.map((r) => r.score), color: "#ff7f0e" }], markers: flagged, yRange: [0, 1], formatX: fmt }),
-        ]),
-      );
-      process.stdout.write(`  report: ${file}\n`);
-    }
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
   }
+  const args = parseArgs(argv, { duration: "string", trains: "string", meters: "string", seed: "string", "no-web": "boolean", report: "string", out: "string" });
+  const root = join(__dirname, "..");
+  const shared = join(root, "..", "shared", "data");
+  const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));
+  const reportFile = args.report as string | undefined;
+  if (reportFile !== undefined && !existsSync(dirname(resolve(reportFile)))) throw new UsageError(`--report: folder ${dirname(resolve(reportFile))} does not exist`);
+  let stop!: () => void;
+  const interrupted = new Promise<void>((r) => (stop = r));
+  process.once("SIGINT", () => {
+    process.stderr.write("\ninterrupted: finishing the run (Ctrl-C again to abort)\n");
+    stop();
+    process.once("SIGINT", () => process.exit(130));
+  });
+  const print = (line: string) => process.stdout.write(`${line}\n`);
+  if (!existsSync(shared)) print(`note: ${shared} is absent: trains use the APU simulator, suppliers a built-in file`);
+  const report = await runLocalStack({
+    durationS: integer(args, "duration", 60, 5, 86_400),
+    trains: integer(args, "trains", 5, 1, 200),
+    meters: integer(args, "meters", 20, 1, 5000),
+    seed: integer(args, "seed", 1, 0, 2 ** 31 - 1),
+    web: !args["no-web"],
+    outDir,
+    sharedData: existsSync(shared) ? shared : undefined,
+    print,
+    interrupted,
+  });
+  printReport(report, print);
+  mkdirSync(outDir, { recursive: true });
+  const file = reportFile ?? join(outDir, "report.json");
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+  print(`report: ${file}`);
 }
 
 runMain(USAGE, main);

@@ -1,0 +1,91 @@
+import { connect, MqttClient } from "mqtt";
+import { seeded } from "./trainSource";
+
+/**
+ * Simulated smart meters: each publishes one reading per half-hour of the simulated day on
+ * `meters/{ClientID}/readings` (docs/contracts.md), walking through the day's 48 half-hours over the run.
+ * Households differ (seeded base load, breakfast and evening peaks); one meter in ten has an unusual
+ * half-hour (something left on) for the daily analysis to find.
+ */
+export interface MeterPlan {
+  readonly clientIds: readonly string[];
+  /** Client id → index of its unusual half-hour. */
+  readonly unusual: Readonly<Record<string, number>>;
+}
+
+export const meterIdOf = (i: number) => `NMI${String(6_100_000_001 + i)}`;
+
+export function planMeters(count: number, seed: number): MeterPlan {
+  const random = seeded(seed * 104_729 + 3);
+  const clientIds = Array.from({ length: count }, (_, i) => meterIdOf(i));
+  const unusual: Record<string, number> = {};
+  clientIds.forEach((id, i) => {
+    if (i % 10 === 2) unusual[id] = 2 + Math.floor(random() * 10); // at night, where it stands out
+  });
+  return { clientIds, unusual };
+}
+
+/** kWh of half-hour `slot` for meter `i` (seeded household shape). */
+export function householdKwh(i: number, slot: number, seed: number, unusualSlot?: number): number {
+  const random = seeded(seed * 31 + i * 1009 + slot);
+  const hour = slot / 2;
+  const base = 0.1 + 0.05 * ((i * 7) % 5);
+  const morning = hour >= 6.5 && hour < 9 ? 0.35 + 0.1 * (i % 3) : 0;
+  const evening = hour >= 17.5 && hour < 22 ? 0.6 + 0.15 * (i % 4) : 0;
+  const kwh = slot === unusualSlot ? 2.5 : base + morning + evening + 0.05 * random();
+  return Math.round(kwh * 1000) / 1000;
+}
+
+export interface MeterFleetOptions {
+  readonly brokerUrl: string;
+  readonly plan: MeterPlan;
+  readonly seed: number;
+  /** 00:00 UTC of the simulated day, epoch ms. */
+  readonly dayStartMs: number;
+  /** Wall-clock ms between half-hours. */
+  readonly slotEveryMs: number;
+  readonly onReading?: (clientId: string, t: number, kwh: number) => void;
+}
+
+export class MeterFleet {
+  private readonly clients = new Map<string, MqttClient>();
+  private timer?: NodeJS.Timeout;
+  private slot = 0;
+  published = 0;
+  private finished!: () => void;
+  readonly done = new Promise<void>((resolve) => (this.finished = resolve));
+
+  constructor(private readonly o: MeterFleetOptions) {}
+
+  async start(): Promise<void> {
+    await Promise.all(this.o.plan.clientIds.map((id) => new Promise<void>((resolve, reject) => {
+      const c = connect(this.o.brokerUrl, { clientId: id, reconnectPeriod: 200 });
+      c.once("connect", () => resolve());
+      c.once("error", reject);
+      this.clients.set(id, c);
+    })));
+    this.timer = setInterval(() => this.tick(), this.o.slotEveryMs);
+  }
+
+  private tick(): void {
+    const slot = this.slot++;
+    if (slot >= 48) {
+      clearInterval(this.timer);
+      this.finished();
+      return;
+    }
+    this.o.plan.clientIds.forEach((id, i) => {
+      const t = this.o.dayStartMs + slot * 1_800_000;
+      const kwh = householdKwh(i, slot, this.o.seed, this.o.plan.unusual[id]);
+      this.clients.get(id)!.publish(`meters/${id}/readings`, JSON.stringify({ timestamp: new Date(t).toISOString(), kwh, intervalMinutes: 30 }), { qos: 1 });
+      this.published++;
+      this.o.onReading?.(id, t, kwh);
+    });
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.finished();
+    await Promise.all([...this.clients.values()].map((c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve()))));
+  }
+}

@@ -1,0 +1,117 @@
+import { AnomalyNotice } from "../../devices/trainAgent/anomalyInbox";
+import { SensorReading, TrainAgent } from "../../devices/trainAgent/trainAgent";
+import { applyFault, faultAt, FaultSpan } from "./faults";
+import { FleetPlan } from "./fleetPlan";
+import { replaySource, SensorSource, Sensors, simulatedSource } from "./trainSource";
+
+/**
+ * The simulated trains of the local stack: one real MQTT agent per train (devices/trainAgent: QoS 1, offline
+ * outbox, shadow inbox), fed from the MetroPT-3 replay (or the APU simulator) at `rate` readings per second,
+ * with the plan's faults injected and its offline spans acted out (the agent disconnects and buffers).
+ */
+export interface FleetListener {
+  reading?(trainId: string, reading: SensorReading, fault: FaultSpan | undefined): void;
+  faultStarted?(fault: FaultSpan, atMs: number, wallMs: number): void;
+  online?(trainId: string, online: boolean, wallMs: number): void;
+  notice?(trainId: string, notice: AnomalyNotice, wallMs: number): void;
+}
+
+export interface FleetOptions {
+  readonly brokerUrl: string;
+  readonly plan: FleetPlan;
+  readonly seed: number;
+  /** Real MetroPT-3 rows to replay; the APU simulator when absent. */
+  readonly rows?: readonly Sensors[];
+  /** Reading time of live reading 0, epoch ms; readings are `intervalMs` apart (MetroPT-3: 10 s). */
+  readonly startMs: number;
+  readonly intervalMs?: number;
+  /** Live readings per second per train (wall clock). */
+  readonly rate: number;
+  readonly listener?: FleetListener;
+}
+
+export class TrainFleet {
+  readonly agents = new Map<string, TrainAgent>();
+  private readonly sources = new Map<string, SensorSource>();
+  private timer?: NodeJS.Timeout;
+  private index = 0;
+  published = 0;
+  private finished!: () => void;
+  /** Resolves when every live reading has been handed to its agent. */
+  readonly done = new Promise<void>((resolve) => (this.finished = resolve));
+
+  constructor(private readonly o: FleetOptions) {
+    o.plan.trainIds.forEach((trainId, i) => {
+      const seed = o.seed * 1000 + i;
+      this.sources.set(trainId, o.rows ? replaySource(o.rows, seed) : simulatedSource(seed));
+    });
+  }
+
+  get sourceKind(): SensorSource["kind"] {
+    return [...this.sources.values()][0]?.kind ?? "simulated";
+  }
+
+  private get intervalMs(): number {
+    return this.o.intervalMs ?? 10_000;
+  }
+
+  /** `count` fault-free readings per train that come before live reading 0: the models' history. */
+  history(count: number): Map<string, SensorReading[]> {
+    const out = new Map<string, SensorReading[]>();
+    for (const [trainId, source] of this.sources) {
+      out.set(trainId, Array.from({ length: count }, (_, j) => ({ timestamp: this.o.startMs - (count - j) * this.intervalMs, sensors: source.next() })));
+    }
+    return out;
+  }
+
+  start(): void {
+    for (const trainId of this.o.plan.trainIds) {
+      const agent = new TrainAgent({ brokerUrl: this.o.brokerUrl, thingName: trainId, reconnectMs: [100, 1000] });
+      agent.on("anomaly", (n: AnomalyNotice) => this.o.listener?.notice?.(trainId, n, Date.now()));
+      agent.on("connected", () => this.o.listener?.online?.(trainId, true, Date.now()));
+      agent.on("disconnected", () => this.o.listener?.online?.(trainId, false, Date.now()));
+      agent.on("warning", () => undefined);
+      agent.start();
+      this.agents.set(trainId, agent);
+    }
+    this.timer = setInterval(() => this.tick(), 1000 / this.o.rate);
+  }
+
+  private tick(): void {
+    const j = this.index++;
+    if (j >= this.o.plan.liveReadings) {
+      clearInterval(this.timer);
+      this.finished();
+      return;
+    }
+    const wall = Date.now();
+    for (const trainId of this.o.plan.trainIds) {
+      const agent = this.agents.get(trainId)!;
+      for (const span of this.o.plan.offline) {
+        if (span.trainId !== trainId) continue;
+        if (j === span.from) void agent.stop().then(() => this.o.listener?.online?.(trainId, false, Date.now()));
+        if (j === span.to) agent.start();
+      }
+      const spans = this.o.plan.faults.filter((f) => f.trainId === trainId);
+      const fault = faultAt(spans, j);
+      let sensors = this.sources.get(trainId)!.next();
+      if (fault) sensors = applyFault(sensors, fault.kind, (j - fault.start) / fault.length);
+      const reading = { timestamp: this.o.startMs + j * this.intervalMs, sensors };
+      if (fault && j === fault.start) this.o.listener?.faultStarted?.(fault, reading.timestamp, wall);
+      agent.send(reading);
+      this.published++;
+      this.o.listener?.reading?.(trainId, reading, fault);
+    }
+  }
+
+  /** Every agent connected with an empty outbox (offline trains back and flushed). */
+  get drained(): boolean {
+    return [...this.agents.values()].every((a) => a.status.connected && a.status.buffered === 0 && a.status.inflight === 0);
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    this.finished();
+    await Promise.all([...this.agents.values()].map((a) => a.stop()));
+  }
+}

@@ -1,0 +1,81 @@
+import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
+
+/**
+ * Where a simulated train's sensor values come from.
+ * - `replaySource`: the real MetroPT-3 sample, replayed from a per-train offset and extended past its end
+ *   by jumping to the sample row most like the last one played (nearest neighbour over the analog sensors,
+ *   away from the end itself), so the stream goes on as long as needed without a step the detector would
+ *   rightly call an anomaly. Each train adds its own small seeded noise.
+ * - `simulatedSource`: the APU simulator (devices/trainAgent), where the sample is not available.
+ */
+export type Sensors = Record<string, number>;
+
+export interface SensorSource {
+  readonly kind: "metropt3" | "simulated";
+  next(): Sensors;
+}
+
+/** mulberry32 */
+export function seeded(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ANALOG = ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"];
+
+/** Index of the row most like `row` among rows[0..limit), skipping `exclude` rows around `row`'s own index. */
+function nearest(rows: readonly Sensors[], scales: readonly number[], target: Sensors, limit: number): number {
+  let best = 0;
+  let bestD = Infinity;
+  for (let i = 0; i < limit; i++) {
+    let d = 0;
+    for (let k = 0; k < ANALOG.length; k++) {
+      const diff = ((rows[i][ANALOG[k]] ?? 0) - (target[ANALOG[k]] ?? 0)) / scales[k];
+      d += diff * diff;
+    }
+    if (d < bestD) {
+      bestD = d;
+      best = i;
+    }
+  }
+  return best;
+}
+
+export function replaySource(rows: readonly Sensors[], seed: number): SensorSource {
+  if (rows.length < 100) throw new Error(`the MetroPT-3 sample needs at least 100 rows to replay, got ${rows.length}`);
+  const random = seeded(seed);
+  const scales = ANALOG.map((s) => {
+    const v = rows.map((r) => r[s] ?? 0);
+    const mean = v.reduce((a, b) => a + b, 0) / v.length;
+    return Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / v.length) || 1;
+  });
+  // the last rows can't be jump targets: a jump there would reach the end again at once
+  const jumpLimit = rows.length - 50;
+  let index = Math.floor(random() * jumpLimit);
+  return {
+    kind: "metropt3",
+    next() {
+      const row = rows[index];
+      index++;
+      if (index >= rows.length) index = nearest(rows, scales, row, jumpLimit) + 1;
+      const out: Sensors = {};
+      for (const [k, v] of Object.entries(row)) {
+        const a = ANALOG.indexOf(k);
+        // noise of 2% of the sensor's spread: trains differ a little, the physics stays the sample's
+        out[k] = a >= 0 ? Math.round((v + (random() - 0.5) * 0.04 * scales[a]) * 10_000) / 10_000 : v;
+      }
+      return out;
+    },
+  };
+}
+
+export function simulatedSource(seed: number): SensorSource {
+  const sim = new ApuSimulator({ seed });
+  return { kind: "simulated", next: () => ({ ...sim.next().sensors }) };
+}

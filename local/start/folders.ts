@@ -1,0 +1,84 @@
+import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "fs";
+import { dirname, join, relative, resolve, sep } from "path";
+import { Readable } from "stream";
+import { gunzipSync } from "zlib";
+import { Lake, Reports } from "../../functions/dailyAnalysis/analyseDay";
+import { ObjectStore } from "../../functions/supplierParser/processObject";
+
+/**
+ * The local stack's buckets are folders under one run directory, laid out the way the summary's local engine
+ * reads them (docs/summary.md):
+ *   meter-lake/{ClientID}/{YYYYMMDD}/*.json   real-time readings (the meter lake)
+ *   meter-lake/processed/{YYYYMMDD}/{ClientID}.jsonl   parsed supplier readings (same bucket on AWS)
+ *   quarantine/{YYYYMMDD}/{ClientID}.json     rejected-row reports (meter lake `quarantine/` on AWS)
+ *   supplier/{YYYYMMDD}/{ClientID}.csv        supplier uploads
+ *   telemetry/yyyy/MM/dd/*.json               shared readings rows (data-sharing raw bucket `readings/`)
+ *   errors/...                                records the transform refused (Firehose error prefix)
+ *   reports/{ClientID}/{YYYYMMDD}.{json,html} daily reports
+ *   dead-letters/*.json                       what the pipelines gave up on, with the reason
+ */
+export class RunFolders {
+  constructor(readonly root: string) {}
+
+  /** Path of `key` under `folder`, refusing keys that would escape it. */
+  path(folder: string, key: string): string {
+    const base = resolve(this.root, folder);
+    const p = resolve(base, key);
+    if (p !== base && !p.startsWith(base + sep)) throw new Error(`key ${JSON.stringify(key)} escapes ${folder}/`);
+    return p;
+  }
+
+  write(folder: string, key: string, body: string | Buffer): void {
+    const p = this.path(folder, key);
+    mkdirSync(dirname(p), { recursive: true });
+    writeFileSync(p, body);
+  }
+
+  read(folder: string, key: string): Buffer {
+    return readFileSync(this.path(folder, key));
+  }
+
+  /** Keys under `folder` starting with `prefix`, sorted. */
+  list(folder: string, prefix = ""): string[] {
+    const base = resolve(this.root, folder);
+    if (!existsSync(base)) return [];
+    return (readdirSync(base, { recursive: true, withFileTypes: true }) as import("fs").Dirent[])
+      .filter((d) => d.isFile())
+      .map((d) => relative(base, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)).split(sep).join("/"))
+      .filter((k) => k.startsWith(prefix))
+      .sort();
+  }
+
+  /** The supplier parser's store: reads uploads, writes processed readings to the lake and reports to quarantine/. */
+  supplierStore(): ObjectStore {
+    return {
+      get: async (key) => Readable.from([this.read("supplier", key)]),
+      put: async (key, body) => {
+        if (key.startsWith("quarantine/")) this.write("quarantine", key.slice("quarantine/".length), body);
+        else this.write("meter-lake", key, body);
+      },
+    };
+  }
+
+  /** The daily analysis' ports. */
+  lake(): Lake {
+    return {
+      topLevelPrefixes: async () => [...new Set(this.list("meter-lake").map((k) => k.split("/")[0]))],
+      list: async (prefix) => this.list("meter-lake", prefix),
+      text: async (key) => {
+        const bytes = this.read("meter-lake", key);
+        return (key.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");
+      },
+    };
+  }
+
+  reports(): Reports {
+    return {
+      json: async (key) => {
+        const p = this.path("reports", key.replace(/^reports\//, ""));
+        return existsSync(p) ? JSON.parse(readFileSync(p, "utf8")) : undefined;
+      },
+      put: async (key, body) => this.write("reports", key.replace(/^reports\//, ""), body),
+    };
+  }
+}

@@ -1,0 +1,113 @@
+import { FaultSpan } from "../sim/faults";
+
+/**
+ * Scores a local run against its ground truth: which injected faults the pipeline detected, how fast the
+ * train heard of them, and which alerts had no fault behind them. Pure; fed as things happen.
+ */
+export interface EpisodeChange {
+  readonly trainId: string;
+  readonly episodeId: string;
+  readonly kind: "opened" | "updated" | "cleared";
+  /** Reading times (epoch ms) of the alarms in the batch that made this change. */
+  readonly alarmTimes: readonly number[];
+  /** Reading time the episode started (opened) */
+  readonly startedAt?: number;
+}
+
+export interface FaultOutcome {
+  readonly trainId: string;
+  readonly kind: string;
+  readonly startedAt: string;
+  readonly offline: boolean;
+  readonly episodeId: string | null;
+  /** Fault onset (wall clock, first faulty reading generated) to the train's notice, ms. */
+  readonly latencyMs: number | null;
+}
+
+export interface MetricsSummary {
+  readonly anomaliesInjected: number;
+  readonly anomaliesDetected: number;
+  readonly falseAlarms: number;
+  readonly shadowDeliveries: number;
+  readonly detectionLatencyMs: { readonly p50: number | null; readonly p99: number | null; readonly count: number };
+  readonly faults: readonly FaultOutcome[];
+}
+
+interface FaultState {
+  readonly span: FaultSpan;
+  readonly onsetAt: number;
+  readonly onsetWall: number;
+  readonly endAt: number;
+  readonly offline: boolean;
+  episodeId?: string;
+  noticeWall?: number;
+}
+
+/** Nearest-rank percentile of sorted values. */
+export function percentile(sorted: readonly number[], p: number): number | null {
+  if (sorted.length === 0) return null;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+}
+
+export class RunMetrics {
+  private readonly faults: FaultState[] = [];
+  private readonly opened = new Map<string, { trainId: string; startedAt: number }>();
+  /** Episodes that got a notice at the train: id → first notice wall time. */
+  private readonly notices = new Map<string, number[]>();
+
+  /** `graceMs`: how long after a fault's last reading an alert still counts as detecting it. */
+  constructor(private readonly intervalMs: number, private readonly graceMs: number) {}
+
+  faultStarted(span: FaultSpan, onsetAt: number, onsetWall: number, offline: boolean): void {
+    this.faults.push({ span, onsetAt, onsetWall, endAt: onsetAt + span.length * this.intervalMs, offline });
+  }
+
+  private window(f: FaultState, t: number): boolean {
+    return t >= f.onsetAt && t <= f.endAt + this.graceMs;
+  }
+
+  episode(change: EpisodeChange): void {
+    if (change.kind === "opened" && change.startedAt !== undefined) {
+      this.opened.set(change.episodeId, { trainId: change.trainId, startedAt: change.startedAt });
+    }
+    if (change.kind === "cleared") return;
+    for (const f of this.faults) {
+      if (f.episodeId || f.span.trainId !== change.trainId) continue;
+      const times = change.kind === "opened" && change.startedAt !== undefined ? [change.startedAt, ...change.alarmTimes] : change.alarmTimes;
+      if (times.some((t) => this.window(f, t))) f.episodeId = change.episodeId;
+    }
+  }
+
+  notice(trainId: string, episodeId: string, wallMs: number): void {
+    const list = this.notices.get(episodeId) ?? [];
+    list.push(wallMs);
+    this.notices.set(episodeId, list);
+  }
+
+  summary(): MetricsSummary {
+    const outcomes: FaultOutcome[] = this.faults.map((f) => {
+      const after = f.episodeId ? (this.notices.get(f.episodeId) ?? []).filter((w) => w >= f.onsetWall) : [];
+      const latency = after.length ? Math.min(...after) - f.onsetWall : null;
+      return {
+        trainId: f.span.trainId, kind: f.span.kind, startedAt: new Date(f.onsetAt).toISOString(), offline: f.offline,
+        episodeId: f.episodeId ?? null, latencyMs: latency,
+      };
+    });
+    const matched = new Set(this.faults.map((f) => f.episodeId).filter(Boolean));
+    let falseAlarms = 0;
+    for (const [id, e] of this.opened) {
+      if (matched.has(id)) continue;
+      if (this.faults.some((f) => f.span.trainId === e.trainId && this.window(f, e.startedAt))) continue;
+      falseAlarms++;
+    }
+    const online = outcomes.filter((o) => !o.offline && o.latencyMs !== null).map((o) => o.latencyMs as number).sort((a, b) => a - b);
+    return {
+      anomaliesInjected: this.faults.length,
+      anomaliesDetected: outcomes.filter((o) => o.episodeId !== null).length,
+      falseAlarms,
+      shadowDeliveries: outcomes.filter((o) => o.latencyMs !== null).length,
+      detectionLatencyMs: { p50: percentile(online, 50), p99: percentile(online, 99), count: online.length },
+      faults: outcomes,
+    };
+  }
+}
