@@ -101,9 +101,13 @@ async function loadError(e: StatementError, manifest: string, objects: number, d
       log({ level: "WARN", message: "could not read stl_load_errors", error: (inner as Error).message });
     }
   }
-  const status = e.status === "FAILED" || e.status === "ABORTED" ? e.status : `not finished (${e.status})`;
-  const reason = e.redshiftError || e.message;
-  return new LoadError(`load of ${objects} object(s) from manifest ${manifest} ${status}, nothing committed: ${reason}${detail}`, manifest, e.statementId, e.redshiftError);
+  const what = `load of ${objects} object(s) from manifest ${manifest}`;
+  if (e.status !== "FAILED" && e.status !== "ABORTED") {
+    return new LoadError(`${what} still ${e.status} at the deadline (statement ${e.statementId}); it may yet commit, the next run's load_history check tells`,
+      manifest, e.statementId, "");
+  }
+  return new LoadError(`${what} ${e.status}, nothing committed (statement ${e.statementId}): ${e.redshiftError || "no error text from Redshift"}${detail}`,
+    manifest, e.statementId, e.redshiftError);
 }
 
 /** Best effort after the commit: rows per object from STL_LOAD_COMMITS into load_history.rows_loaded. */

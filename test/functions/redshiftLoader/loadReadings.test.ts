@@ -1,0 +1,233 @@
+import {
+  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient,
+} from "@aws-sdk/client-redshift-data";
+import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { expect } from "chai";
+import { mockClient } from "aws-sdk-client-mock";
+import { DataApi } from "../../../functions/redshiftLoader/dataApi";
+import { handler, s3Storage } from "../../../functions/redshiftLoader/handler";
+import { loadReadings, LoaderDeps } from "../../../functions/redshiftLoader/loadReadings";
+import { loadedKeysSql, loadErrorsSql, loadStatements, rowCountsSql, rowsUpdateSql } from "../../../functions/redshiftLoader/loadSql";
+import { manifestBody } from "../../../functions/redshiftLoader/manifest";
+import { schemaSql } from "../../../functions/redshiftLoader/schema";
+import { LoaderSettings } from "../../../functions/redshiftLoader/settings";
+
+const SETTINGS: LoaderSettings = {
+  clusterId: "gridrail-dev-warehouse", database: "gridrail", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rs-admin",
+  rawBucket: "sharing-raw-bucket", copyRoleArn: "arn:aws:iam::123456789012:role/sharing-warehouse-copy-role",
+};
+const TARGET = { ClusterIdentifier: SETTINGS.clusterId, Database: "gridrail", SecretArn: SETTINGS.secretArn, WithEvent: true };
+const EVENT = { scheduledTime: "2026-11-21T11:05:00Z", window: "previous-hour" };
+const NOW = Date.UTC(2026, 10, 21, 11, 5, 2);
+const DAY = "readings/2026/11/21/";
+const MANIFEST = "manifests/readings/2026/11/21/1000-req-1.json";
+const s3Object = (name: string, minute: number, size = 500) => ({ Key: `${DAY}${name}`, ETag: `"etag-${name}"`, Size: size, LastModified: new Date(Date.UTC(2026, 10, 21, 10, minute)) });
+const raw = (name: string, minute: number) => ({ key: `${DAY}${name}`, etag: `etag-${name}`, size: 500, lastModified: Date.UTC(2026, 10, 21, 10, minute) });
+const subs = (id: string, n: number, extra: Record<number, object> = {}) =>
+  Array.from({ length: n }, (_, i) => ({ Id: `${id}:${i + 1}`, Status: "FINISHED", ...extra[i] }));
+
+describe("Redshift loader flow (Data API and S3 mocked)", () => {
+  const s3 = mockClient(S3Client);
+  const data = mockClient(RedshiftDataClient);
+  let logs: Record<string, unknown>[];
+  let sleeps: number[];
+  let clock: number;
+
+  function deps(deadline = NOW + 60_000): LoaderDeps {
+    clock = NOW;
+    const poll = { deadline, now: () => clock, sleep: async (ms: number) => { sleeps.push(ms); clock += ms; } };
+    return {
+      settings: SETTINGS,
+      storage: s3Storage(new S3Client({}), SETTINGS.rawBucket),
+      dataApi: new DataApi(new RedshiftDataClient({}), SETTINGS, poll),
+      runId: "req-1",
+      now: () => NOW,
+      log: (e) => logs.push(e),
+    };
+  }
+
+  /** Yesterday is empty; today holds a loaded object, two new ones, one written after the window and a stray key. */
+  function givenBucket(): void {
+    s3.on(ListObjectsV2Command, { Prefix: "readings/2026/11/20/" }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({
+      Contents: [s3Object("old.gz", 5), s3Object("b.gz", 40), s3Object("a.gz", 20), s3Object("late.gz", 0), s3Object("notes .txt", 1)].map((o) =>
+        (o.Key.endsWith("late.gz") ? { ...o, LastModified: new Date(Date.UTC(2026, 10, 21, 11, 1)) } : o)),
+      IsTruncated: false,
+    });
+  }
+
+  function givenHistory(): void {
+    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-history" }).resolves({ Id: "hist" });
+    data.on(DescribeStatementCommand, { Id: "hist" }).resolves({ Id: "hist", Status: "FINISHED", SubStatements: subs("hist", 3) });
+    data.on(GetStatementResultCommand, { Id: "hist:3" })
+      .resolvesOnce({ Records: [[{ stringValue: `${DAY}old.gz` }]], NextToken: "page-2" })
+      .resolvesOnce({ Records: [[{ stringValue: `${DAY}older.gz` }]] });
+  }
+
+  beforeEach(() => {
+    s3.reset();
+    data.reset();
+    logs = [];
+    sleeps = [];
+    s3.on(PutObjectCommand).resolves({});
+  });
+
+  it("loads the new objects of the window in one transaction, then records rows per object", async () => {
+    givenBucket();
+    givenHistory();
+    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+    data.on(DescribeStatementCommand, { Id: "load" })
+      .resolvesOnce({ Id: "load", Status: "SUBMITTED" })
+      .resolvesOnce({ Id: "load", Status: "STARTED" })
+      .resolves({ Id: "load", Status: "FINISHED", SubStatements: subs("load", 9, { 3: { RedshiftQueryId: 4242, ResultRows: 30 }, 5: { ResultRows: 28 } }) });
+    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-row-counts" }).resolves({ Id: "counts" });
+    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-row-counts-update" }).resolves({ Id: "update" });
+    data.on(DescribeStatementCommand, { Id: "counts" }).resolves({ Id: "counts", Status: "FINISHED" });
+    data.on(DescribeStatementCommand, { Id: "update" }).resolves({ Id: "update", Status: "FINISHED" });
+    data.on(GetStatementResultCommand, { Id: "counts" }).resolves({
+      Records: [[{ stringValue: `s3://sharing-raw-bucket/${DAY}a.gz` }, { longValue: 12 }], [{ stringValue: `s3://sharing-raw-bucket/${DAY}b.gz` }, { longValue: 18 }]],
+    });
+
+    const report = await loadReadings(EVENT, deps());
+
+    expect(report).to.deep.equal({
+      window: { start: "2026-11-21T10:00:00.000Z", end: "2026-11-21T11:00:00.000Z" },
+      listed: 4,
+      skipped: [{ key: `${DAY}notes .txt`, reason: "key is not readings/yyyy/MM/dd/<name> of S3-safe characters" }],
+      alreadyLoaded: 1,
+      deferred: 0,
+      loaded: [`${DAY}a.gz`, `${DAY}b.gz`],
+      manifestKey: MANIFEST,
+      statementId: "load",
+      rowsWritten: 28,
+    });
+    const objects = [raw("a.gz", 20), raw("b.gz", 40)];
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).to.deep.equal([{
+      Bucket: "sharing-raw-bucket", Key: MANIFEST, Body: manifestBody("sharing-raw-bucket", objects), ContentType: "application/json",
+    }]);
+    expect(data.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { ...TARGET, Sqls: [...schemaSql("redshift"), loadedKeysSql(["readings/2026/11/20/", DAY])], StatementName: "gridrail-loader-history" },
+      { ...TARGET, Sqls: loadStatements({ bucket: "sharing-raw-bucket", manifestKey: MANIFEST, copyRoleArn: SETTINGS.copyRoleArn, objects, loadedAt: NOW }),
+        StatementName: "gridrail-loader-copy-2026-11-21T10" },
+    ]);
+    expect(data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { ...TARGET, Sql: rowCountsSql(4242), StatementName: "gridrail-loader-row-counts" },
+      { ...TARGET, Sql: rowsUpdateSql([{ key: `${DAY}a.gz`, rows: 12 }, { key: `${DAY}b.gz`, rows: 18 }]), StatementName: "gridrail-loader-row-counts-update" },
+    ]);
+    expect(sleeps).to.deep.equal([250, 500]);
+    expect(logs.map((l) => l.message)).to.deep.equal(["raw object skipped", "readings loaded"]);
+  });
+
+  it("touches neither Redshift nor the bucket's manifests when no object was written", async () => {
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+    const report = await loadReadings(EVENT, deps());
+    expect(report).to.deep.equal({
+      window: { start: "2026-11-21T10:00:00.000Z", end: "2026-11-21T11:00:00.000Z" }, listed: 0, skipped: [], alreadyLoaded: 0, deferred: 0, loaded: [],
+    });
+    expect(data.calls()).to.have.length(0);
+    expect(s3.commandCalls(PutObjectCommand)).to.have.length(0);
+  });
+
+  it("loads nothing twice: a re-run after everything was loaded writes no manifest and runs no COPY", async () => {
+    s3.on(ListObjectsV2Command, { Prefix: "readings/2026/11/20/" }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({ Contents: [s3Object("old.gz", 5)] });
+    givenHistory();
+    const report = await loadReadings(EVENT, deps());
+    expect(report).to.include({ listed: 1, alreadyLoaded: 1, deferred: 0 });
+    expect(report.loaded).to.deep.equal([]);
+    expect(data.commandCalls(BatchExecuteStatementCommand)).to.have.length(1);
+    expect(s3.commandCalls(PutObjectCommand)).to.have.length(0);
+    expect(logs.map((l) => l.message)).to.deep.equal(["nothing new to load"]);
+  });
+
+  it("reports a FAILED load with Redshift's error, the manifest and the first rejected lines", async () => {
+    givenBucket();
+    givenHistory();
+    const error = "Load into table 'readings_staging' failed.  Check 'stl_load_errors' system table for details.";
+    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+    data.on(DescribeStatementCommand, { Id: "load" }).resolves({
+      Id: "load", Status: "FAILED", Error: error, SubStatements: subs("load", 9, { 3: { Status: "FAILED", RedshiftQueryId: 777 } }),
+    });
+    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-load-errors" }).resolves({ Id: "errs" });
+    data.on(DescribeStatementCommand, { Id: "errs" }).resolves({ Id: "errs", Status: "FINISHED" });
+    data.on(GetStatementResultCommand, { Id: "errs" }).resolves({
+      Records: [[{ stringValue: `s3://sharing-raw-bucket/${DAY}a.gz` }, { longValue: 3 }, { stringValue: "value" }, { stringValue: "Invalid digit, Value 'x'" }]],
+    });
+
+    const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
+
+    expect(e).to.include({
+      name: "LoadError", manifestKey: MANIFEST, statementId: "load", redshiftError: error,
+      message: `load of 2 object(s) from manifest ${MANIFEST} FAILED, nothing committed (statement load): ${error}; `
+        + `first rejected lines: s3://sharing-raw-bucket/${DAY}a.gz line 3 column value: Invalid digit, Value 'x'`,
+    });
+    expect(data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).to.deep.equal([loadErrorsSql(777)]);
+  });
+
+  it("reports an ABORTED load", async () => {
+    givenBucket();
+    givenHistory();
+    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+    data.on(DescribeStatementCommand, { Id: "load" }).resolves({ Id: "load", Status: "ABORTED" });
+    const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
+    expect(e).to.include({ name: "LoadError", message: `load of 2 object(s) from manifest ${MANIFEST} ABORTED, nothing committed (statement load): no error text from Redshift` });
+    expect(data.commandCalls(ExecuteStatementCommand)).to.have.length(0);
+  });
+
+  it("gives up polling at the deadline and says the load may still commit", async () => {
+    givenBucket();
+    givenHistory();
+    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+    data.on(DescribeStatementCommand, { Id: "load" }).resolves({ Id: "load", Status: "STARTED" });
+    const e = await loadReadings(EVENT, deps(NOW + 20_000)).catch((err: Error) => err);
+    expect(e).to.include({
+      name: "LoadError",
+      message: `load of 2 object(s) from manifest ${MANIFEST} still STARTED at the deadline (statement load); it may yet commit, the next run's load_history check tells`,
+    });
+    expect(sleeps).to.deep.equal([250, 500, 1000, 2000, 4000, 5000, 5000]);
+  });
+
+  it("fails the history lookup with the statement's name and Redshift's error", async () => {
+    givenBucket();
+    data.on(BatchExecuteStatementCommand).resolves({ Id: "hist" });
+    data.on(DescribeStatementCommand, { Id: "hist" }).resolves({ Id: "hist", Status: "FAILED", Error: "permission denied for relation load_history" });
+    const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
+    expect(e).to.include({ name: "StatementError", message: "statement gridrail-loader-history (hist) FAILED: permission denied for relation load_history" });
+  });
+
+  describe("handler", () => {
+    const names = ["CLUSTER_ID", "DATABASE", "SECRET_ARN", "RAW_BUCKET", "COPY_ROLE_ARN"];
+    let saved: Record<string, string | undefined>;
+    beforeEach(() => {
+      saved = Object.fromEntries(names.map((n) => [n, process.env[n]]));
+      for (const n of names) delete process.env[n];
+    });
+    afterEach(() => {
+      for (const n of names) {
+        if (saved[n] === undefined) delete process.env[n];
+        else process.env[n] = saved[n];
+      }
+    });
+
+    it("fails fast naming every missing environment variable", async () => {
+      const e = await handler({}).catch((err: Error) => err);
+      expect(e).to.include({ name: "SettingsError", message: "environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set" });
+    });
+
+    it("runs a scheduled invocation against the raw bucket named in its environment", async () => {
+      Object.assign(process.env, { CLUSTER_ID: "c", DATABASE: "d", SECRET_ARN: "s", RAW_BUCKET: "sharing-raw-bucket", COPY_ROLE_ARN: "r" });
+      s3.on(ListObjectsV2Command).resolves({ Contents: [] });
+      const original = console.log;
+      console.log = () => undefined;
+      try {
+        const report = await handler(EVENT, { awsRequestId: "req-1", getRemainingTimeInMillis: () => 300_000 });
+        expect(report.loaded).to.deep.equal([]);
+      } finally {
+        console.log = original;
+      }
+      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([
+        ["sharing-raw-bucket", "readings/2026/11/20/"], ["sharing-raw-bucket", DAY],
+      ]);
+    });
+  });
+});
