@@ -1,3 +1,4 @@
+import { TextDecoder } from "util";
 import { anomalyRows } from "./anomalyEvent";
 import { RecordError } from "./errors";
 import { show } from "./fields";
