@@ -1,5 +1,5 @@
 import {
-  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient,
+  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient, SubStatementData,
 } from "@aws-sdk/client-redshift-data";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
@@ -23,7 +23,7 @@ const DAY = "readings/2026/11/21/";
 const MANIFEST = "manifests/readings/2026/11/21/1000-req-1.json";
 const s3Object = (name: string, minute: number, size = 500) => ({ Key: `${DAY}${name}`, ETag: `"etag-${name}"`, Size: size, LastModified: new Date(Date.UTC(2026, 10, 21, 10, minute)) });
 const raw = (name: string, minute: number) => ({ key: `${DAY}${name}`, etag: `etag-${name}`, size: 500, lastModified: Date.UTC(2026, 10, 21, 10, minute) });
-const subs = (id: string, n: number, extra: Record<number, object> = {}) =>
+const subs = (id: string, n: number, extra: Record<number, Partial<SubStatementData>> = {}): SubStatementData[] =>
   Array.from({ length: n }, (_, i) => ({ Id: `${id}:${i + 1}`, Status: "FINISHED", ...extra[i] }));
 
 describe("Redshift loader flow (Data API and S3 mocked)", () => {
