@@ -38,8 +38,8 @@ const WIRING: Record<string, string> = {
     "customers-authorizer-fn": "environment variables USER_POOL_ID, CLIENT_ID must be set",
     "customers-profile-fn": "environment variable PROFILE_TABLE must be set",
     "customers-report-url-fn": "environment variables PROFILE_TABLE, REPORTS_BUCKET, URL_TTL_SECONDS must be set",
-    "sharing-share-transform-fn": "not implemented: firehoseTransform (issue 6)",
-    "sharing-warehouse-loader-fn": "not implemented: redshiftLoader (issue 6)",
+    "sharing-share-transform-fn": 'not a Firehose transformation event: no "records" array',
+    "sharing-warehouse-loader-fn": "environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set",
     "sharing-usage-summary-fn": "environment variables WORKGROUP, DATABASE, RESULTS_BUCKET must be set",
 };
 

@@ -1,0 +1,40 @@
+import { expect } from "chai";
+import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { runCli } from "../helpers/runCli";
+
+describe("npm start (the local stack), end to end", function () {
+  this.timeout(180_000);
+  const dir = mkdtempSync(join(tmpdir(), "gridrail-start-"));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("runs both systems on loopback, loses no reading, and writes the contract's report", () => {
+    const reportFile = join(dir, "report.json");
+    const r = runCli("start", ["--duration", "12", "--trains", "2", "--meters", "3", "--seed", "1", "--no-web", "--out", join(dir, "run"), "--report", reportFile]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.match(/^pre-training 2 train model\(s\) on 2000 readings of history/m);
+    const report = JSON.parse(readFileSync(reportFile, "utf8"));
+    for (const key of ["readingsPublished", "readingsScored", "anomaliesInjected", "anomaliesDetected", "falseAlarms", "shadowDeliveries", "detectionLatencyMs", "supplierFiles", "summary"]) {
+      expect(report, key).to.have.property(key);
+    }
+    expect(report.readingsPublished).to.equal(2 * 12 * 20);
+    // nothing lost: every published reading was scored, dead-lettered or handed to the on-failure destination
+    expect(report.readingsScored + report.readingsDeadLettered + report.readingsSkipped).to.equal(report.readingsPublished);
+    expect(report.readingsLost).to.equal(0);
+    expect(report.anomaliesInjected).to.equal(2);
+    expect(report.shadowDeliveries).to.be.at.most(report.anomaliesDetected);
+    expect(report.meterReadingsPublished).to.equal(3 * 48);
+    expect(report.dailyAnalysis.reportsWritten).to.equal(3);
+    expect(report.summary.installationsWithRealtimeData).to.equal(3);
+    expect(report.summary.trains.map((t: { trainId: string }) => t.trainId)).to.deep.equal(["train-0001", "train-0002"]);
+    expect(report.supplierFiles.accepted + report.supplierFiles.rejected).to.be.greaterThan(0);
+  });
+
+  it("refuses a bad flag value naming it, with the usage", () => {
+    const r = runCli("start", ["--trains", "zero"]);
+    expect(r.status).to.equal(2);
+    expect(r.stderr).to.contain('error: --trains must be an integer in [1, 200], got "zero"');
+    expect(r.stderr).to.contain("usage: npm start -- [--duration 60]");
+  });
+});
