@@ -12,14 +12,18 @@ const body = (bytes: Buffer | string) => ({
 });
 
 describe("daily analysis: S3 ports", () => {
-  const s3 = mockClient(S3Client);
+  // created per suite and restored after it: other suites mock S3Client too
+  let s3: ReturnType<typeof mockClient>;
+  before(() => (s3 = mockClient(S3Client)));
   afterEach(() => s3.reset());
+  after(() => s3.restore());
+  const client = () => new S3Client({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } });
 
   it("lists client prefixes across pages and gunzips .gz objects", async () => {
     s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: undefined }).resolves({ CommonPrefixes: [{ Prefix: "A/" }], NextContinuationToken: "t1" });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: "t1" }).resolves({ CommonPrefixes: [{ Prefix: "processed/" }] });
     s3.on(GetObjectCommand, { Bucket: "lake", Key: "A/20261121/x.json.gz" }).resolves({ Body: body(gzipSync("line\n")) } as never);
-    const lake = s3Lake(new S3Client({ region: "eu-west-1" }), "lake");
+    const lake = s3Lake(client(), "lake");
     expect(await lake.topLevelPrefixes()).to.deep.equal(["A", "processed"]);
     expect(await lake.text("A/20261121/x.json.gz")).to.equal("line\n");
   });
@@ -28,7 +32,7 @@ describe("daily analysis: S3 ports", () => {
     s3.on(GetObjectCommand, { Key: "reports/A/20261120.json" }).rejects(new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} }));
     s3.on(GetObjectCommand, { Key: "reports/A/20261119.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
     s3.on(PutObjectCommand).resolves({});
-    const reports = s3Reports(new S3Client({ region: "eu-west-1" }), "reports");
+    const reports = s3Reports(client(), "reports");
     expect(await reports.json("reports/A/20261120.json")).to.equal(undefined);
     let error: Error | undefined;
     await reports.json("reports/A/20261119.json").catch((e: Error) => (error = e));
