@@ -2,6 +2,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createKmsKey } from "../shared/kmsKey";
+import { functionRole } from "../shared/lambdaFunction";
 import { identifier } from "../shared/naming";
 import { corporateAccessStatement, logDeliveryStatements } from "../shared/policyDocuments";
 import { createServiceRole } from "../shared/role";
@@ -11,7 +12,7 @@ import { createDelivery } from "./delivery";
 import { createNetwork } from "./network";
 import { createReplication } from "./replication";
 import { createUsage } from "./usage";
-import { createWarehouse } from "./warehouse";
+import { createWarehouse, LOADER_DESCRIPTION } from "./warehouse";
 
 export interface DataSharingArgs {
     /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
@@ -80,7 +81,9 @@ export class DataSharing extends pulumi.ComponentResource {
         const replicationRole = args.replicaRegion === undefined ? undefined : createServiceRole(`${name}-replication`, {
             service: "s3.amazonaws.com", sourceAccount: ctx.accountId, description: "S3 replicates shared data to the replica region",
         }, this);
-        const servicePrincipals = [firehoseRole.arn, ...(replicationRole ? [replicationRole.arn] : [])];
+        // the warehouse loader lists readings/ and writes manifests/ from outside the VPC (Data API, no ENI)
+        const loaderRole = functionRole(`${name}-warehouse-loader`, LOADER_DESCRIPTION, this);
+        const servicePrincipals = [firehoseRole.arn, loaderRole.arn, ...(replicationRole ? [replicationRole.arn] : [])];
 
         const raw = createSecureBucket(`${name}-raw`, {
             purpose: "raw shared data for data scientists",
@@ -110,7 +113,7 @@ export class DataSharing extends pulumi.ComponentResource {
             resultsBucketName: results.name, kmsKeyArn: key.arn, bytesScannedCutoffMb: args.athenaBytesScannedCutoffMb, ctx, deployment,
         }, this);
         const warehouse = createWarehouse(`${name}-warehouse`, {
-            raw, subnetIds: network.subnets.map((s) => s.id), securityGroupId: network.redshiftSg.id, kmsKeyArn: key.arn,
+            raw, loaderRole, subnetIds: network.subnets.map((s) => s.id), securityGroupId: network.redshiftSg.id, kmsKeyArn: key.arn,
             ...args.redshift, ctx, deployment,
         }, this);
         createUsage(`${name}-usage`, {

@@ -11,6 +11,8 @@ import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 
 export interface WarehouseArgs {
+    /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
+    readonly loaderRole: aws.iam.Role;
     readonly raw: SecureBucket;
     readonly subnetIds: pulumi.Input<string>[];
     readonly securityGroupId: pulumi.Input<string>;
@@ -22,6 +24,8 @@ export interface WarehouseArgs {
     readonly ctx: AwsContext;
     readonly deployment: Deployment;
 }
+
+export const LOADER_DESCRIPTION = "COPYs the last hour of shared readings into Redshift via the Data API";
 
 export const REDSHIFT_LOG_EXPORTS = ["connectionlog", "useractivitylog", "userlog"] as const;
 
@@ -109,8 +113,9 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
 
     const loader = createBundledFunction(`${name}-loader`, {
         source: "redshiftLoader",
-        description: "COPYs the last hour of shared readings into Redshift via the Data API",
+        description: LOADER_DESCRIPTION,
         kmsKeyArn,
+        role: args.loaderRole,
         timeout: 300,
         environment: {
             CLUSTER_ID: cluster.clusterIdentifier,

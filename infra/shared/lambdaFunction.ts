@@ -13,6 +13,11 @@ export interface FunctionRoleArgs {
     /** Key that encrypts the log group and the environment variables. */
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly description: string;
+    /**
+     * The function's role, when something must name its ARN before the function exists (a bucket policy
+     * that exempts it); made with `functionRole(name, ...)`. Default: the scaffold creates it.
+     */
+    readonly role?: aws.iam.Role;
 }
 
 export interface FunctionScaffold {
@@ -21,10 +26,15 @@ export interface FunctionScaffold {
     readonly logGroup: aws.cloudwatch.LogGroup;
 }
 
+/** The role a function named `name` gets; same logical name whether the scaffold or a caller creates it. */
+export function functionRole(name: string, description: string, parent: pulumi.Resource): aws.iam.Role {
+    return createServiceRole(name, { service: "lambda.amazonaws.com", description }, parent);
+}
+
 /** Log group + role + inline policy every function gets, whether bundled or an inline CallbackFunction. */
 export function createFunctionScaffold(name: string, args: FunctionRoleArgs, deployment: Deployment, parent: pulumi.Resource): FunctionScaffold {
     const logGroup = createLogGroup(name, `lambda/${name}`, args.kmsKeyArn, deployment, parent);
-    const role = createServiceRole(name, { service: "lambda.amazonaws.com", description: args.description }, parent);
+    const role = args.role ?? functionRole(name, args.description, parent);
     const statements = pulumi.all([logGroup.arn, args.kmsKeyArn, args.statements ?? []]).apply(([logArn, keyArn, extra]) => [
         logWriteStatement(logArn),
         xrayWriteStatement,

@@ -15,9 +15,9 @@ for (const stack of STACKS) {
             keyArn = outputOf(s, "aws:kms/key:Key", "sharing-key", "arn");
         });
 
-        it("limits the raw bucket to corporate CIDRs, the VPC endpoint and our own service roles", () => {
+        it("limits the raw bucket to corporate CIDRs, the VPC endpoint and our own service roles (Firehose, the warehouse loader, replication)", () => {
             const vpce = one(s, "aws:ec2/vpcEndpoint:VpcEndpoint", "sharing-net-s3-endpoint").outputs.id;
-            const exempt = ["arn:aws:iam::123456789012:role/sharing-firehose-role", ...(stack === "prod" ? ["arn:aws:iam::123456789012:role/sharing-replication-role"] : [])];
+            const exempt = ["arn:aws:iam::123456789012:role/sharing-firehose-role", "arn:aws:iam::123456789012:role/sharing-warehouse-loader-role", ...(stack === "prod" ? ["arn:aws:iam::123456789012:role/sharing-replication-role"] : [])];
             expect(statement(document(one(s, "aws:s3/bucketPolicy:BucketPolicy", "sharing-raw-policy")), "DenyOutsideCorporateNetwork")).to.deep.equal({
                 Sid: "DenyOutsideCorporateNetwork",
                 Effect: "Deny",
