@@ -89,3 +89,20 @@ export class MeterFleet {
     await Promise.all([...this.clients.values()].map((c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve()))));
   }
 }
+
+/**
+ * Earlier days of readings as the meter lake would hold them (`{ClientID}/{YYYYMMDD}/` JSON lines), so the
+ * daily analysis has each household's recent history to compare the run's day with. No unusual half-hours.
+ */
+export function meterHistory(plan: MeterPlan, seed: number, dayStartMs: number): { key: string; body: string }[] {
+  const out: { key: string; body: string }[] = [];
+  plan.clientIds.forEach((clientId, i) => {
+    const lines: string[] = [];
+    for (let slot = 0; slot < 48; slot++) {
+      const t = dayStartMs + slot * 1_800_000;
+      lines.push(JSON.stringify({ timestamp: new Date(t).toISOString(), kwh: householdKwh(i, slot, seed * 7 + Math.floor(dayStartMs / 86_400_000)), intervalMinutes: 30, clientId, day: new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, ""), receivedAt: t + 60_000 }));
+    }
+    out.push({ key: `${clientId}/${new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, "")}/gridrail-meters-history.json`, body: lines.join("\n") + "\n" });
+  });
+  return out;
+}

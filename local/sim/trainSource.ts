@@ -3,8 +3,8 @@ import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
 /**
  * Where a simulated train's sensor values come from.
  * - `replaySource`: the real MetroPT-3 sample, replayed from a per-train offset and extended past its end
- *   by jumping to the sample row most like the last one played (nearest neighbour over the analog sensors,
- *   away from the end itself), so the stream goes on as long as needed without a step the detector would
+ *   by jumping to one of the five sample rows most like the last one played (a seeded pick, nearest over
+ *   the analog sensors, away from the end itself), so the stream goes on as long as needed without a step the detector would
  *   rightly call an anomaly. Each train adds its own small seeded noise.
  * - `simulatedSource`: the APU simulator (devices/trainAgent), where the sample is not available.
  */
@@ -29,23 +29,22 @@ export function seeded(seed: number): () => number {
 
 const ANALOG = ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"];
 
-/** Index of the row most like `row` among rows[0..limit), skipping `exclude` rows around `row`'s own index. */
-function nearest(rows: readonly Sensors[], scales: readonly number[], target: Sensors, limit: number): number {
-  let best = 0;
-  let bestD = Infinity;
+/** Indexes of the `k` rows most like `target` among rows[0..limit), nearest first. */
+function nearest(rows: readonly Sensors[], scales: readonly number[], target: Sensors, limit: number, k: number): number[] {
+  const scored: [number, number][] = [];
   for (let i = 0; i < limit; i++) {
     let d = 0;
-    for (let k = 0; k < ANALOG.length; k++) {
-      const diff = ((rows[i][ANALOG[k]] ?? 0) - (target[ANALOG[k]] ?? 0)) / scales[k];
+    for (let a = 0; a < ANALOG.length; a++) {
+      const diff = ((rows[i][ANALOG[a]] ?? 0) - (target[ANALOG[a]] ?? 0)) / scales[a];
       d += diff * diff;
     }
-    if (d < bestD) {
-      bestD = d;
-      best = i;
-    }
+    scored.push([d, i]);
   }
-  return best;
+  return scored.sort((x, y) => x[0] - y[0] || x[1] - y[1]).slice(0, k).map(([, i]) => i);
 }
+
+/** Jump targets drawn among this many nearest rows: the extension does not loop over one cycle. */
+const JUMP_CHOICES = 5;
 
 export function replaySource(rows: readonly Sensors[], seed: number): SensorSource {
   if (rows.length < 100) throw new Error(`the MetroPT-3 sample needs at least 100 rows to replay, got ${rows.length}`);
@@ -63,7 +62,10 @@ export function replaySource(rows: readonly Sensors[], seed: number): SensorSour
     next() {
       const row = rows[index];
       index++;
-      if (index >= rows.length) index = nearest(rows, scales, row, jumpLimit) + 1;
+      if (index >= rows.length) {
+        const choices = nearest(rows, scales, row, jumpLimit, JUMP_CHOICES);
+        index = choices[Math.floor(random() * choices.length)] + 1;
+      }
       const out: Sensors = {};
       for (const [k, v] of Object.entries(row)) {
         const a = ANALOG.indexOf(k);

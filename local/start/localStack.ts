@@ -2,7 +2,7 @@ import { existsSync, readFileSync, rmSync } from "fs";
 import { join } from "path";
 import { readMetroptCsv } from "../../devices/trainAgent/metroptCsv";
 import { analyseDay, RunSummary } from "../../functions/dailyAnalysis/analyseDay";
-import { dayFromMs } from "../../functions/dailyAnalysis/reportDay";
+import { addDays, dayFromMs } from "../../functions/dailyAnalysis/reportDay";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
 import { Summary, summarize } from "../../functions/usageSummary/summary";
@@ -17,7 +17,7 @@ import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
 import { planFleet } from "../sim/fleetPlan";
-import { MeterFleet, planMeters } from "../sim/meterFleet";
+import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { TrainFleet } from "../sim/trainFleet";
 import { Sensors } from "../sim/trainSource";
 import { LiveEvent } from "../web/liveEvents";
@@ -40,7 +40,7 @@ export interface LocalStackOptions {
   readonly sharedData?: string;
   /** Live readings per second per train. Default 20. */
   readonly rate?: number;
-  /** History readings each train's model was trained on before the run. Default 2000 (about 5.5 h). */
+  /** History readings each train's model was trained on before the run. Default 8640 (one day at 10 s). */
   readonly historyReadings?: number;
   /** Printed progress lines (the terminal view). */
   readonly print: (line: string) => void;
@@ -73,6 +73,9 @@ export interface LocalReport {
   readonly outDir: string;
   readonly webUrl: string | null;
 }
+
+/** Days of meter history (and their reports) written before the run. */
+export const HISTORY_DAYS = 7;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -120,12 +123,15 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const rows: Sensors[] | undefined = metroptFile && existsSync(metroptFile)
       ? readMetroptCsv(readFileSync(metroptFile, "utf8"), metroptFile).map((r) => ({ ...r.sensors }))
       : undefined;
-    const liveStart = startedAt;
+    // the trains' own timeline: from midnight UTC of the run's day, 10 s a reading, so a seed replays the same
+    // readings at the same times of day (the detector's calendar features see them), whatever the wall clock
+    const liveStart = day.startMs;
 
     // --- the train path
     const pipeline = new TrainPipeline(TRAIN_DETECTOR_DEFAULTS, dataPlane.endpoint, (report) => {
       const alarmTimes = new Map<string, number[]>();
       for (const a of report.anomalies) alarmTimes.set(a.trainId, [...(alarmTimes.get(a.trainId) ?? []), a.timestamp]);
+      for (const [trainId, score] of Object.entries(report.maxScore)) latestScore.set(trainId, score);
       for (const e of report.episodes) {
         const startedAtMs = Number(e.id.split("-").pop());
         metrics.episode({ trainId: e.trainId, episodeId: e.id, kind: e.kind, alarmTimes: alarmTimes.get(e.trainId) ?? [], startedAt: startedAtMs });
@@ -135,7 +141,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const fleet = new TrainFleet({
       brokerUrl: broker.url, plan, seed: o.seed, rows, startMs: liveStart, intervalMs, rate,
       listener: {
-        reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: null }),
+        // the score shown is the train's highest in the latest batch the pipeline scored (scores are per batch)
+        reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: latestScore.get(trainId) ?? null }),
         faultStarted: (f, at, wall) => {
           const offline = plan.offline.some((s) => s.trainId === f.trainId && s.from <= f.start && s.to > f.start);
           metrics.faultStarted(f, at, wall, offline);
@@ -149,10 +156,11 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
         },
       },
     });
+    const latestScore = new Map<string, number>();
     const pendingReadings: { trainId: string; t: number; values: Record<string, number>; score: number | null }[] = [];
     const pick = (s: Record<string, number>) => ({ Reservoirs: s.Reservoirs, Motor_current: s.Motor_current, Oil_temperature: s.Oil_temperature });
-    o.print(`pre-training ${o.trains} train model(s) on ${o.historyReadings ?? 2000} readings of history (${fleet.sourceKind === "metropt3" ? "MetroPT-3 replay" : "APU simulator"})...`);
-    await pipeline.pretrain(fleet.history(o.historyReadings ?? 2000));
+    o.print(`pre-training ${o.trains} train model(s) on ${o.historyReadings ?? 8640} readings of history (${fleet.sourceKind === "metropt3" ? "MetroPT-3 replay" : "APU simulator"})...`);
+    await pipeline.pretrain(fleet.history(o.historyReadings ?? 8640));
     await pipeline.start(kinesis, stream.name, stream.arn);
     closers.push(() => pipeline.stop());
 
@@ -180,6 +188,12 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       onReading: (clientId, t, kwh) => pendingMeters.push({ clientId, t, kwh }),
     });
     const pendingMeters: { clientId: string; t: number; kwh: number }[] = [];
+    // the meters' last week, analysed as the daily schedule would have, so the run's day has history
+    for (let k = HISTORY_DAYS; k >= 1; k--) {
+      const past = addDays(day, -k);
+      for (const h of meterHistory(meterPlan, o.seed, past.startMs)) folders.write("meter-lake", h.key, h.body);
+      await analyseDay(folders.lake(), folders.reports(), past, { concurrency: 4 });
+    }
     const suppliers = new SupplierIngestion(folders);
     const drops = supplierFiles(o.sharedData && join(o.sharedData, "meters"), day.compact, meterPlan.clientIds);
 

@@ -13,7 +13,7 @@ describe("npm start (the local stack), end to end", function () {
     const reportFile = join(dir, "report.json");
     const r = runCli("start", ["--duration", "12", "--trains", "2", "--meters", "3", "--seed", "1", "--no-web", "--out", join(dir, "run"), "--report", reportFile]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stdout).to.match(/^pre-training 2 train model\(s\) on 2000 readings of history/m);
+    expect(r.stdout).to.match(/^pre-training 2 train model\(s\) on 8640 readings of history/m);
     const report = JSON.parse(readFileSync(reportFile, "utf8"));
     for (const key of ["readingsPublished", "readingsScored", "anomaliesInjected", "anomaliesDetected", "falseAlarms", "shadowDeliveries", "detectionLatencyMs", "supplierFiles", "summary"]) {
       expect(report, key).to.have.property(key);
@@ -29,6 +29,12 @@ describe("npm start (the local stack), end to end", function () {
     expect(report.summary.installationsWithRealtimeData).to.equal(3);
     expect(report.summary.trains.map((t: { trainId: string }) => t.trainId)).to.deep.equal(["train-0001", "train-0002"]);
     expect(report.supplierFiles.accepted + report.supplierFiles.rejected).to.be.greaterThan(0);
+    // the meters' last week was analysed first, so the day's reports compare with it
+    const today = report.summary.date.replace(/-/g, "");
+    const meterReport = JSON.parse(readFileSync(join(dir, "run", "reports", "NMI6100000001", `${today}.json`), "utf8"));
+    expect(meterReport.comparison.days).to.equal(7);
+    expect(meterReport.detector.historyHalfHours).to.equal(7 * 48);
+    expect(meterReport.halfHoursCovered).to.equal(48);
   });
 
   it("refuses a bad flag value naming it, with the usage", () => {
