@@ -31,8 +31,8 @@ export interface ApuOptions {
 
 type Phase = "idle" | "loading" | "running";
 
-/** mulberry32: tiny, seedable, good enough for sensor noise. */
-function generator(seed: number): () => number {
+/** mulberry32: tiny, seedable, good enough for sensor noise (and the local stack's simulators). */
+export function generator(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

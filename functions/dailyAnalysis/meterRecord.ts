@@ -31,16 +31,21 @@ function kwhOf(v: unknown, field: string): number | string {
   return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : `field "${field}" must be a finite number >= 0, got ${show(v)}`;
 }
 
-/** A reading, or the reason the line is refused. */
-export function parseRealtimeLine(line: string): MeterReading | string {
+/** The line's JSON object, or why it is not one. */
+function objectOf(line: string): Record<string, unknown> | string {
   let o: unknown;
   try {
     o = JSON.parse(line);
   } catch {
     return `not JSON: ${show(line)}`;
   }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return `expected a JSON object, got ${show(o)}`;
-  const r = o as Record<string, unknown>;
+  return typeof o === "object" && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : `expected a JSON object, got ${show(o)}`;
+}
+
+/** A reading, or the reason the line is refused. */
+export function parseRealtimeLine(line: string): MeterReading | string {
+  const r = objectOf(line);
+  if (typeof r === "string") return r;
   const startMs = time(r.timestamp, "timestamp");
   if (typeof startMs === "string") return startMs;
   const kwh = kwhOf(r.kwh, "kwh");
@@ -51,14 +56,8 @@ export function parseRealtimeLine(line: string): MeterReading | string {
 }
 
 export function parseSupplierLine(line: string): MeterReading | string {
-  let o: unknown;
-  try {
-    o = JSON.parse(line);
-  } catch {
-    return `not JSON: ${show(line)}`;
-  }
-  if (typeof o !== "object" || o === null || Array.isArray(o)) return `expected a JSON object, got ${show(o)}`;
-  const r = o as Record<string, unknown>;
+  const r = objectOf(line);
+  if (typeof r === "string") return r;
   const startMs = time(r.intervalStart, "intervalStart");
   if (typeof startMs === "string") return startMs;
   const kwh = kwhOf(r.kwh, "kwh");

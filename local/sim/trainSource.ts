@@ -1,4 +1,4 @@
-import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
+import { ApuSimulator, generator } from "../../devices/trainAgent/apuSimulator";
 
 /**
  * Where a simulated train's sensor values come from.
@@ -15,17 +15,8 @@ export interface SensorSource {
   next(): Sensors;
 }
 
-/** mulberry32 */
-export function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded generator the simulators share (mulberry32). */
+export const seeded = generator;
 
 const ANALOG = ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"];
 

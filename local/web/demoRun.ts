@@ -1,4 +1,5 @@
 import type { LiveEvent, TrainReading } from "./liveEvents";
+import { generator } from "../../devices/trainAgent/apuSimulator";
 
 /** The demo's sensors: what a Metro do Porto air production unit shows best in a small chart. */
 export const DEMO_SENSORS = ["Reservoirs", "Motor_current", "Oil_temperature"];
@@ -12,16 +13,7 @@ const ALERT_CLEAR_S = 262;
 const OFFLINE = { trainId: "train-0003", fromS: 196, toS: 238 };
 
 /** A small seeded generator (mulberry32), so the demo and its screenshot are the same every time. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const random = generator;
 
 /**
  * One compressor: the reservoirs lose air to the brakes and doors, the compressor starts at 8.2 bar and stops at

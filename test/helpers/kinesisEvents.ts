@@ -2,6 +2,9 @@
  * Kinesis events for Lambda, built the way AWS builds them: data base64-encoded, 56-digit sequence numbers that
  * grow along the shard, `eventID` = `<shard id>:<sequence number>`, arrival time in seconds with milliseconds.
  */
+import { KinesisEvent, KinesisEventRecord } from "../../local/kinesis/batchDelivery";
+
+export type { KinesisEvent, KinesisEventRecord };
 
 export interface KinesisRecordInput {
   /** An object is sent as JSON, a string as is (UTF-8), a Buffer byte for byte. */
@@ -13,26 +16,6 @@ export interface KinesisRecordInput {
   readonly base64?: string;
 }
 
-export interface KinesisEventRecord {
-  readonly kinesis: {
-    readonly kinesisSchemaVersion: "1.0";
-    readonly partitionKey: string;
-    readonly sequenceNumber: string;
-    readonly data: string;
-    readonly approximateArrivalTimestamp: number;
-  };
-  readonly eventSource: "aws:kinesis";
-  readonly eventVersion: "1.0";
-  readonly eventID: string;
-  readonly eventName: "aws:kinesis:record";
-  readonly invokeIdentityArn: string;
-  readonly awsRegion: string;
-  readonly eventSourceARN: string;
-}
-
-export interface KinesisEvent {
-  readonly Records: KinesisEventRecord[];
-}
 
 export const STREAM_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/trains-stream";
 export const SHARD_ID = "shardId-000000000000";
