@@ -2,7 +2,7 @@ import { intervalStart } from "../readingSchema";
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
-const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}))?(Z|[+-]\d{2}:?\d{2})?$/;
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?))?(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** `timestamp,kwh`: ISO 8601 timestamps; without a zone they are taken in the context's UTC offset. */
 export function plainParser(ctx: ParseContext): LineParser {

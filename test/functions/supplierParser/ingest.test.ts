@@ -76,6 +76,12 @@ describe("supplierParser ingest: each layout", () => {
       errors: [],
     });
   });
+
+  it("parses plain timestamps with fractional seconds, as toISOString writes them (intervals start on whole minutes)", async () => {
+    const r = await ingest("timestamp,kwh\n2024-01-01T00:00:00.000Z,0.5\n2024-01-01T00:30:00.5Z,0.25\n");
+    expect(r.readings).to.deep.equal([reading("2024-01-01T00:00:00.000Z", 0.5), reading("2024-01-01T00:30:00.000Z", 0.25)]);
+    expect(r.rejected).to.equal(0);
+  });
 });
 
 describe("supplierParser ingest: validation, one rule per row with an exact reason", () => {
