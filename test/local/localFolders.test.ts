@@ -1,0 +1,85 @@
+import { expect } from "chai";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { RunFolders } from "../../local/start/folders";
+import { BufferedDelivery } from "../../local/start/delivery";
+import { SupplierIngestion, supplierFiles } from "../../local/start/supplierDrops";
+
+describe("local stack: the run's folders", () => {
+  let root: string;
+  let folders: RunFolders;
+  beforeEach(() => {
+    root = mkdtempSync(join(tmpdir(), "gridrail-folders-"));
+    folders = new RunFolders(root);
+  });
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const escapes = ["../outside.json", "a/../../outside.json", "/etc/passwd"];
+  for (const key of escapes) {
+    it(`refuses the key ${JSON.stringify(key)}, which would leave its folder`, () => {
+      expect(() => folders.write("meter-lake", key, "x")).to.throw(`key ${JSON.stringify(key)} escapes meter-lake/`);
+    });
+  }
+
+  it("lists keys under a prefix in order, as S3 would", async () => {
+    folders.write("meter-lake", "B/20261122/2.json", "b");
+    folders.write("meter-lake", "A/20261122/1.json", "a");
+    folders.write("meter-lake", "processed/20261122/A.jsonl", "p");
+    expect(folders.list("meter-lake")).to.deep.equal(["A/20261122/1.json", "B/20261122/2.json", "processed/20261122/A.jsonl"]);
+    expect(await folders.lake().topLevelPrefixes()).to.deep.equal(["A", "B", "processed"]);
+    expect(await folders.lake().list("A/")).to.deep.equal(["A/20261122/1.json"]);
+    expect(folders.list("nothing-here")).to.deep.equal([]);
+  });
+
+  it("sends the supplier parser's quarantine reports to quarantine/ and its readings to the lake", async () => {
+    const store = folders.supplierStore();
+    await store.put("quarantine/20261122/A.json", "{}", "application/json");
+    await store.put("processed/20261122/A.jsonl", "", "application/x-ndjson");
+    expect(folders.list("quarantine")).to.deep.equal(["20261122/A.json"]);
+    expect(folders.list("meter-lake")).to.deep.equal(["processed/20261122/A.jsonl"]);
+  });
+
+  it("keeps reports under reports/ and reads a missing one as none", async () => {
+    const reports = folders.reports();
+    await reports.put("reports/A/20261122.json", '{"totalKwh":1}', "application/json");
+    expect(await reports.json("reports/A/20261122.json")).to.deep.equal({ totalKwh: 1 });
+    expect(await reports.json("reports/A/20261121.json")).to.equal(undefined);
+  });
+
+  it("ingests supplier drops through the queue: real files parsed, broken ones refused or dead-lettered, none lost", async function () {
+    this.timeout(20_000);
+    const files = supplierFiles(undefined, "20261122", ["NMI1", "NMI2", "NMI3"]);
+    expect(files.map((f) => [f.key, f.note])).to.deep.equal([
+      ["20261122/NMI1.csv", "built-in plain timestamp,kwh"],
+      ["20261122/NMI3.csv", "malformed: garbage"],
+      ["20261122/NMI3.csv", "malformed: empty"],
+      ["uploads/final-FINAL.xlsx", "malformed: not a supplier key"],
+    ]);
+    const ingestion = new SupplierIngestion(folders);
+    for (const f of [files[0], files[1], files[3]]) ingestion.drop(f);
+    ingestion.start(10);
+    await ingestion.stop();
+    const s = ingestion.stats;
+    expect(s.dropped).to.equal(3);
+    expect(s.accepted + s.rejected + s.deadLettered).to.equal(3);
+    expect(s.accepted).to.equal(1);
+    expect(s.rowsAccepted).to.equal(48);
+    expect(folders.list("quarantine")).to.include("_invalid-keys/uploads%2Ffinal-FINAL.xlsx.json");
+  });
+});
+
+describe("local stack: Firehose-like buffering", () => {
+  it("writes one object per partition per flush, and everything left on close", async () => {
+    const written: [string, string[], number][] = [];
+    const d = new BufferedDelivery(async (p, lines, seq) => void written.push([p, lines, seq]), 60_000);
+    d.add("A/20261122", "1");
+    d.add("B/20261122", "2");
+    d.add("A/20261122", "3");
+    await d.flush();
+    d.add("A/20261122", "4");
+    await d.close();
+    expect(written).to.deep.equal([["A/20261122", ["1", "3"], 0], ["B/20261122", ["2"], 1], ["A/20261122", ["4"], 2]]);
+    expect(d.records).to.equal(4);
+  });
+});
