@@ -14,6 +14,9 @@ import { createReplication } from "./replication";
 import { createUsage } from "./usage";
 import { createWarehouse, LOADER_DESCRIPTION } from "./warehouse";
 
+/** Days a Redshift COPY manifest is kept in the raw bucket. */
+export const MANIFEST_RETENTION_DAYS = 30;
+
 export interface DataSharingArgs {
     /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
     readonly deployment: Deployment;
@@ -94,6 +97,12 @@ export class DataSharing extends pulumi.ComponentResource {
                 status: "Enabled",
                 filter: { prefix: "readings/" },
                 transitions: [{ days: args.glacierTransitionDays, storageClass: "GLACIER" }],
+            }, {
+                // COPY manifests are only needed until their load is recorded in load_history
+                id: "expire-manifests",
+                status: "Enabled",
+                filter: { prefix: "manifests/" },
+                expiration: { days: MANIFEST_RETENTION_DAYS },
             }],
             extraStatements: (arn) => pulumi.all([arn, network.s3Endpoint.id, ...servicePrincipals]).apply(([bucketArn, vpcEndpointId, ...principals]) => [
                 corporateAccessStatement({ bucketArn, cidrs: args.corporateCidrs, vpcEndpointId, servicePrincipalArns: principals }),

@@ -214,6 +214,11 @@ for (const stack of STACKS) {
             expect(rules[1]).to.deep.equal({ id: "to-glacier", status: "Enabled", filter: { prefix: "readings/" }, transitions: [{ days: stack === "dev" ? 30 : 90, storageClass: "GLACIER" }] });
         });
 
+        it("expires the warehouse loader's COPY manifests after 30 days", () => {
+            const rules = one(s, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "sharing-raw-lifecycle").inputs.rules as unknown[];
+            expect(rules[2]).to.deep.equal({ id: "expire-manifests", status: "Enabled", filter: { prefix: "manifests/" }, expiration: { days: 30 } });
+        });
+
         it("lets the COPY loader run statements on its cluster and read only the managed admin secret", () => {
             const doc = rolePolicy(s, "sharing-warehouse-loader");
             const secret = one(s, "aws:redshift/cluster:Cluster", "sharing-warehouse-cluster").outputs.masterPasswordSecretArn;
