@@ -35,6 +35,12 @@ export interface ThresholderOptions {
   readonly peakAfter: number;
   /** Factor on the whole threshold, >= 1. */
   readonly margin: number;
+  /**
+   * Points a score below the threshold waits before it joins the peak (0 = at once). A slow rise (a fault
+   * ramping in) then meets the peak from before it, instead of raising its own bar step by step; an
+   * alarm's score joins at once, so a burst still raises one alarm.
+   */
+  readonly peakLag?: number;
 }
 
 export interface ThresholderState {
@@ -43,6 +49,8 @@ export interface ThresholderState {
   readonly mean: number;
   readonly variance: number;
   readonly peak: number;
+  /** Scores waiting to join the peak (only with peakLag > 0). */
+  readonly lagged?: number[];
 }
 
 export interface Decision {
@@ -58,6 +66,7 @@ export class Thresholder {
   private variance: number;
   private peak: number;
   private readonly recent: number[];
+  private readonly lagged: number[];
 
   constructor(
     readonly options: ThresholderOptions,
@@ -69,6 +78,7 @@ export class Thresholder {
     this.variance = state?.variance ?? 0;
     this.peak = state?.peak ?? 0;
     this.recent = state ? [...state.recent] : [];
+    this.lagged = state?.lagged ? [...state.lagged] : [];
   }
 
   /** The current threshold (Infinity until enough scores were seen). */
@@ -91,7 +101,7 @@ export class Thresholder {
     if (this.recent.length > this.options.smoothing) this.recent.shift();
     const smoothed = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
     const decision = this.decide(smoothed);
-    if (learnAnomalies || !decision.anomaly) this.learn(smoothed);
+    if (learnAnomalies || !decision.anomaly) this.learn(smoothed, decision.anomaly);
     return decision;
   }
 
@@ -103,10 +113,16 @@ export class Thresholder {
     return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold };
   }
 
-  learn(raw: number): void {
+  learn(raw: number, anomaly = false): void {
     this.count++;
     if (this.options.peakDecay > 0 && this.count > this.options.peakAfter) {
-      this.peak = Math.max(this.peak * this.options.peakDecay, raw);
+      const lag = this.options.peakLag ?? 0;
+      let joining = raw;
+      if (lag > 0 && !anomaly) {
+        this.lagged.push(raw);
+        joining = this.lagged.length > lag ? this.lagged.shift()! : 0;
+      }
+      this.peak = Math.max(this.peak * this.options.peakDecay, joining);
     }
     const alpha = Math.max(1 / this.count, 1 / this.options.horizon);
     const delta = raw - this.mean;
@@ -115,7 +131,8 @@ export class Thresholder {
   }
 
   getState(): ThresholderState {
-    return { recent: [...this.recent], count: this.count, mean: this.mean, variance: this.variance, peak: this.peak };
+    const state = { recent: [...this.recent], count: this.count, mean: this.mean, variance: this.variance, peak: this.peak };
+    return (this.options.peakLag ?? 0) > 0 ? { ...state, lagged: [...this.lagged] } : state;
   }
 }
 
@@ -131,6 +148,7 @@ export function validateThresholderOptions(o: ThresholderOptions): void {
   check("peakDecay", Number.isFinite(o.peakDecay) && o.peakDecay >= 0 && o.peakDecay < 1, "a number in [0, 1)");
   check("peakAfter", Number.isInteger(o.peakAfter) && o.peakAfter >= 0, "an integer >= 0");
   check("margin", Number.isFinite(o.margin) && o.margin >= 1, "a number >= 1");
+  check("peakLag", o.peakLag === undefined || (Number.isInteger(o.peakLag) && o.peakLag >= 0 && o.peakLag <= 10_000), "an integer in [0, 10000]");
 }
 
 /** The zscore and ewma detectors' defaults: their raw score is a z already, so a fixed floor of 4 decides. */
@@ -154,5 +172,6 @@ export function readThresholderOptions(
     peakDecay: r.number("peakDecay", defaults.peakDecay, { min: 0, max: 0.999999 }),
     peakAfter: r.number("peakAfter", defaults.peakAfter, { integer: true, min: 0 }),
     margin: r.number("margin", defaults.margin, { min: 1, max: 100 }),
+    peakLag: r.number("peakLag", defaults.peakLag ?? 0, { integer: true, min: 0, max: 10_000 }),
   };
 }

@@ -37,6 +37,30 @@ describe("Thresholder", () => {
     expect(burst).to.deep.equal([true, true, false, true]);
   });
 
+  it("lets a slow rise meet the peak from before it when peakLag is on; an alarm joins the peak at once", () => {
+    // a quiet stream with one earlier spike of 3, then a ramp 2.0, 2.2, ... 4.0 (a fault ramping in)
+    const scores = [...Array(20).fill(1), 3, ...Array(20).fill(1), ...Array.from({ length: 11 }, (_, i) => 2 + 0.2 * i)];
+    const alarms = (peakLag: number) => {
+      const t = new Thresholder({ ...BASE, zFactor: 0.1, peakDecay: 0.999, margin: 1.1, peakLag });
+      return scores.map((x) => t.process(x).anomaly).flatMap((a, i) => (a ? [i] : []));
+    };
+    // the spike alarms either way; without the lag every step of the ramp raises the bar it must clear
+    expect(alarms(0)).to.deep.equal([20]);
+    // with it the ramp crosses 1.1 x the decayed earlier spike (about 3.2) at 3.4; that alarm joins the
+    // peak at once, so the next alarm needs 1.1 x 3.4 (at 3.8), not every step
+    expect(alarms(10)).to.deep.equal([20, 48, 50]);
+  });
+
+  it("saves the lagged scores with its state and continues exactly", () => {
+    const options = { ...BASE, peakDecay: 0.99, peakLag: 3 };
+    const a = new Thresholder(options);
+    [1, 2, 5, 1, 1].forEach((x) => a.process(x));
+    expect(a.getState().lagged).to.deep.equal([5, 1, 1]);
+    const b = new Thresholder(options, a.getState());
+    expect([4, 1, 6].map((x) => b.process(x))).to.deep.equal([4, 1, 6].map((x) => a.process(x)));
+    expect(new Thresholder(BASE).getState()).to.not.have.property("lagged");
+  });
+
   it("judges the mean of the last `smoothing` scores", () => {
     const t = new Thresholder({ ...BASE, smoothing: 4 });
     [0, 0, 0, 0].forEach((x) => t.process(x));
