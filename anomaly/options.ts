@@ -63,6 +63,24 @@ export class OptionReader {
     return raw;
   }
 
+  /**
+   * `length` numbers: one number for all, or a comma-separated list with exactly `length` entries, each
+   * obeying `rule`.
+   */
+  numberList(name: string, length: number, fallback: number, rule: { min?: number; max?: number } = {}): number[] {
+    this.used.add(name);
+    const raw = this.options[name];
+    if (raw === undefined) return new Array<number>(length).fill(fallback);
+    const parts: unknown[] = typeof raw === "string" ? raw.split(",").map((p) => p.trim()) : [raw];
+    const values = parts.map((p) => (typeof p === "string" && p !== "" ? Number(p) : p));
+    const fits = (v: unknown) =>
+      typeof v === "number" && Number.isFinite(v) && (rule.min === undefined || v >= rule.min) && (rule.max === undefined || v <= rule.max);
+    if ((values.length !== 1 && values.length !== length) || !values.every(fits)) {
+      throw new OptionError(`option ${name} must be ${describe(rule)} or a list of ${length} such numbers (one per input), got ${JSON.stringify(raw)}`);
+    }
+    return values.length === 1 ? new Array<number>(length).fill(values[0] as number) : (values as number[]);
+  }
+
   /** Throws for any option that was given but never read. */
   done(): void {
     const unknown = Object.keys(this.options).filter((k) => this.options[k] !== undefined && !this.used.has(k));

@@ -53,6 +53,7 @@ export class Preprocessor {
     readonly calendar: Calendar,
     readonly horizon: number,
     state?: PreprocessorState,
+    private readonly minDeviation: readonly number[] = [],
   ) {
     this.count = state?.count ?? 0;
     this.mean = state ? [...state.mean] : new Array<number>(dimensions).fill(0);
@@ -95,6 +96,6 @@ export class Preprocessor {
 
   private scale(j: number): number {
     // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
-    return Math.max(Math.sqrt(this.variance[j]), 1e-3 * Math.abs(this.mean[j]), 1e-9);
+    return Math.max(Math.sqrt(this.variance[j]), this.minDeviation[j] ?? 0, 1e-3 * Math.abs(this.mean[j]), 1e-9);
   }
 }

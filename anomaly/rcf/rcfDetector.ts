@@ -22,6 +22,8 @@ interface RcfState extends DetectorState {
   readonly guard: GuardState;
   readonly preprocessor: PreprocessorState;
   readonly thresholder: ThresholderState;
+  /** Only with the `sustain` option. */
+  readonly sustained?: ThresholderState;
   readonly forest: ForestState;
 }
 
@@ -36,6 +38,7 @@ export class RcfDetector implements Detector {
   private readonly guard: InputGuard;
   private readonly preprocessor: Preprocessor;
   private readonly thresholder: Thresholder;
+  private readonly sustained?: Thresholder;
   /** Features per shingle block: inputs plus calendar features. */
   private readonly block: number;
   private forest: RandomCutForest;
@@ -52,8 +55,9 @@ export class RcfDetector implements Detector {
     const { dimensions, shingleSize } = options;
     this.dimensions = dimensions;
     this.guard = new InputGuard(dimensions, options.input, restoreFrom?.guard);
-    this.preprocessor = new Preprocessor(dimensions, options.normalize, options.calendar, options.timeDecay, restoreFrom?.preprocessor);
+    this.preprocessor = new Preprocessor(dimensions, options.normalize, options.calendar, options.timeDecay, restoreFrom?.preprocessor, options.minDeviation);
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
+    if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);
     this.block = this.preprocessor.featureDimensions;
     this.shingle = new Float64Array(this.block * shingleSize);
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
@@ -106,7 +110,7 @@ export class RcfDetector implements Detector {
     let result: DetectorResult;
     if (this.forest.updates >= this.options.outputAfter) {
       const rawScore = this.forest.score(this.point);
-      const decision = this.thresholder.process(rawScore, this.options.updateOnAnomaly);
+      const decision = this.decide(rawScore);
       const explain = decision.anomaly || this.options.explain === "all";
       const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
       const attribution = shingleAttribution ? this.fold(shingleAttribution) : zeroAttribution(dims);
@@ -118,6 +122,14 @@ export class RcfDetector implements Detector {
     if (this.options.updateOnAnomaly || !result.anomaly) this.forest.update(this.point);
     this.guard.accept(input.timestamp, values);
     return result;
+  }
+
+  /** The thresholder's decision, or with `sustain` the one of the two with the higher score. */
+  private decide(rawScore: number) {
+    const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly);
+    if (!this.sustained) return instant;
+    const sustained = this.sustained.process(rawScore, this.options.updateOnAnomaly);
+    return sustained.score > instant.score ? sustained : instant;
   }
 
   /** Attribution of the whole shingle folded onto the inputs (calendar features are context, not causes). */
@@ -167,6 +179,7 @@ export class RcfDetector implements Detector {
       guard: this.guard.getState(),
       preprocessor: this.preprocessor.getState(),
       thresholder: this.thresholder.getState(),
+      ...(this.sustained ? { sustained: this.sustained.getState() } : {}),
       forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }

@@ -71,6 +71,19 @@ export interface RcfOptions {
   readonly normalize: boolean;
   /** Calendar context features appended to the inputs: none, day, week (see Preprocessor). */
   readonly calendar: Calendar;
+  /**
+   * Per input, the smallest deviation it is standardised by, in the input's units (default 0): a sensor's
+   * noise floor, so a nearly constant input's quantisation steps do not become many deviations.
+   * Absent in states saved before the option existed (read as all 0).
+   */
+  readonly minDeviation?: readonly number[];
+  /**
+   * Option `sustain` N > 1: a second thresholder judging the mean of the last N raw scores, so a fault that
+   * holds a moderately raised score for a while alarms even when no single score beats the recent peak
+   * (brief spikes of normal life, a compressor starting, average away). Either thresholder alarms; the
+   * result carries the higher normalised score. Absent when off (and in states saved before the option).
+   */
+  readonly sustained?: ThresholderOptions;
 }
 
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
@@ -105,9 +118,17 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     explain: r.choice("explain", RCF_DEFAULTS.explain, ["anomalies", "all"]),
     normalize: r.boolean("normalize", RCF_DEFAULTS.normalize),
     calendar,
+    minDeviation: nonZero(r.numberList("minDeviation", dimensions, 0, { min: 0 })),
   };
+  const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
   r.done();
+  if (sustain > 1) return { ...out, sustained: { ...out.thresholder, smoothing: sustain } };
   return out;
+}
+
+/** Left out of the options (and so of saved states) when every floor is 0, as before the option existed. */
+function nonZero(values: number[]): number[] | undefined {
+  return values.some((v) => v > 0) ? values : undefined;
 }
 
 /** The saved state the automatic timeDecay aims to stay within (raw bytes; deflate saves a few %). */

@@ -1,7 +1,7 @@
 import { createHash } from "crypto";
 import { createDetector, restoreDetector } from "../../anomaly";
 import { CheckpointError, messageOf } from "./errors";
-import { TrainDetectorSettings } from "./settings";
+import { modelOptions, TrainDetectorSettings } from "./settings";
 import { decodeModelState, encodeModelState } from "./stateBlobs";
 import { ModelSidecar, TrainModel } from "./trainModel";
 
@@ -32,13 +32,13 @@ export function checkpointBytes(c: Checkpoint): number {
 }
 
 export function fingerprintOf(settings: TrainDetectorSettings, group: string): string {
-  const basis = JSON.stringify({ detector: settings.detector, options: settings.options, sensors: settings.groups[group] });
+  const basis = JSON.stringify({ detector: settings.detector, options: modelOptions(settings, group), sensors: settings.groups[group] });
   return createHash("sha256").update(basis).digest("hex").slice(0, 16);
 }
 
 export function newModel(trainId: string, group: string, settings: TrainDetectorSettings): TrainModel {
   const sensors = settings.groups[group];
-  const detector = createDetector(settings.detector, sensors.length, settings.options);
+  const detector = createDetector(settings.detector, sensors.length, modelOptions(settings, group));
   return new TrainModel(trainId, group, sensors, detector, fingerprintOf(settings, group), settings);
 }
 

@@ -11,16 +11,22 @@ export interface Sensor {
   /** Unit of analog values; digital values are 0 or 1. */
   readonly unit: string;
   readonly description: string;
+  /**
+   * Analog sensors: the smallest change worth a model's attention, in `unit` (the RCF's `minDeviation`).
+   * Below it, changes are the transducer's resolution and quantisation: MetroPT-3's idle DV_pressure moves
+   * in 0.002 bar steps, which standardised by its own tiny deviation read as a 5-sigma event.
+   */
+  readonly noiseFloor?: number;
 }
 
 export const SENSORS: readonly Sensor[] = [
-  { name: "TP2", kind: "analog", unit: "bar", description: "pressure on the compressor" },
-  { name: "TP3", kind: "analog", unit: "bar", description: "pressure at the pneumatic panel" },
-  { name: "H1", kind: "analog", unit: "bar", description: "pressure drop when the cyclonic separator filter discharges" },
-  { name: "DV_pressure", kind: "analog", unit: "bar", description: "pressure drop when the air dryer towers discharge" },
-  { name: "Reservoirs", kind: "analog", unit: "bar", description: "pressure downstream of the reservoirs" },
-  { name: "Oil_temperature", kind: "analog", unit: "°C", description: "compressor oil temperature" },
-  { name: "Motor_current", kind: "analog", unit: "A", description: "compressor motor current" },
+  { name: "TP2", kind: "analog", unit: "bar", description: "pressure on the compressor", noiseFloor: 0.05 },
+  { name: "TP3", kind: "analog", unit: "bar", description: "pressure at the pneumatic panel", noiseFloor: 0.05 },
+  { name: "H1", kind: "analog", unit: "bar", description: "pressure drop when the cyclonic separator filter discharges", noiseFloor: 0.05 },
+  { name: "DV_pressure", kind: "analog", unit: "bar", description: "pressure drop when the air dryer towers discharge", noiseFloor: 0.05 },
+  { name: "Reservoirs", kind: "analog", unit: "bar", description: "pressure downstream of the reservoirs", noiseFloor: 0.05 },
+  { name: "Oil_temperature", kind: "analog", unit: "°C", description: "compressor oil temperature", noiseFloor: 0.5 },
+  { name: "Motor_current", kind: "analog", unit: "A", description: "compressor motor current", noiseFloor: 0.1 },
   { name: "COMP", kind: "digital", unit: "", description: "air intake valve: 0 when the compressor is loading" },
   { name: "DV_eletric", kind: "digital", unit: "", description: "compressor outlet valve" },
   { name: "Towers", kind: "digital", unit: "", description: "which air dryer tower is active" },

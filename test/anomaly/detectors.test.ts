@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { createDetector, describeDetectors, detectorNames, Detector, OptionError, registerDetector } from "../../anomaly";
+import { Random } from "../../anomaly/random";
 import { minuteTimestamp, sineStream } from "../helpers/streams";
 
 function feed(d: Detector, data: number[][]) {
@@ -50,6 +51,33 @@ describe("detectors", () => {
     expect(count("state")).to.be.greaterThan(60);
     expect(count("onset")).to.be.below(20);
   });
+
+  it("rcf minDeviation keeps a quiet sensor's quantisation steps from reading as many deviations", () => {
+    const steps = new Random(3);
+    const data = sineStream(1200, 1, 3).map((v) => [v[0], -0.02 + 0.002 * Math.floor(steps.nextDouble() * 3)]);
+    data[900] = [data[900][0], -0.01]; // four steps up: nothing for a pressure sensor
+    const raw = feed(createDetector("rcf", 2, { numberOfTrees: 40 }), data);
+    const floored = feed(createDetector("rcf", 2, { numberOfTrees: 40, minDeviation: "0,0.05" }), data);
+    expect(raw[900].anomaly).to.equal(true);
+    expect(floored[900].anomaly).to.equal(false);
+    data[1000] = [data[1000][0], 0.5]; // a real jump still stands out through the floor
+    expect(feed(createDetector("rcf", 2, { numberOfTrees: 40, minDeviation: "0,0.05" }), data)[1000].anomaly).to.equal(true);
+  });
+
+  for (const seed of [1, 2, 3]) {
+    it(`rcf sustain catches a lasting shift that regular bigger spikes hide from single scores (seed ${seed})`, () => {
+      // a spike every 50 points sets the peak; points 1200-1299 shift up by 1.2
+      const data = sineStream(1600, 1, seed, 50).map((v, i) => (i >= 1200 && i < 1300 ? [v[0] + 1.2] : v));
+      const alarms = (options: Record<string, number | string>) =>
+        feed(createDetector("rcf", 1, { numberOfTrees: 40, calendar: "none", peakLag: 30, ...options }), data)
+          .map((r, i) => (r.anomaly && i > 600 && i % 50 !== 49 ? i : -1))
+          .filter((i) => i >= 0);
+      expect(alarms({})).to.deep.equal([]);
+      const sustained = alarms({ sustain: 10 });
+      expect(sustained.length).to.be.greaterThan(0);
+      expect(sustained.every((i) => i >= 1200 && i < 1310)).to.equal(true);
+    });
+  }
 
   it("ensemble vote needs most members to agree", () => {
     const d = createDetector("ensemble", 1, { members: "zscore,ewma", combine: "vote" });

@@ -49,6 +49,10 @@ describe("detector options", () => {
     ["rcf", 1, { peakDecay: 1 }, "option peakDecay must be a number in [0, 0.999999], got 1"],
     ["rcf", 1, { updateOnAnomaly: "maybe" }, 'option updateOnAnomaly must be true or false, got "maybe"'],
     ["rcf", 1, { trees: 5 }, "unknown option trees for detector rcf; known: "],
+    ["rcf", 3, { minDeviation: "0.1,0.2" }, 'option minDeviation must be a number >= 0 or a list of 3 such numbers (one per input), got "0.1,0.2"'],
+    ["rcf", 2, { minDeviation: "0.1,-1" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,-1"'],
+    ["rcf", 2, { minDeviation: "0.1,x" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,x"'],
+    ["rcf", 1, { sustain: 1.5 }, "option sustain must be an integer in [0, 1000], got 1.5"],
     ["zscore", 1, { window: 2 }, "option window must be an integer in [3, 100000], got 2"],
     ["ewma", 1, { alpha: 2 }, "option alpha must be a number in [0.000001, 1], got 2"],
     ["ensemble", 1, { combine: "sum" }, 'option combine must be one of max, mean, vote, got "sum"'],
@@ -67,4 +71,18 @@ describe("detector options", () => {
     const d = createDetector("rcf", 1, { numberOfTrees: "7", normalize: "false", calendar: "none" });
     expect((d.toState() as unknown as { options: { numberOfTrees: number; normalize: boolean } }).options).to.include({ numberOfTrees: 7, normalize: false });
   });
+
+  const floors: [Record<string, string | number>, number[] | undefined][] = [
+    [{}, undefined],
+    [{ minDeviation: 0 }, undefined],
+    [{ minDeviation: "0.5" }, [0.5, 0.5, 0.5]],
+    [{ minDeviation: 0.25 }, [0.25, 0.25, 0.25]],
+    [{ minDeviation: " 0.05, 0 ,2" }, [0.05, 0, 2]],
+  ];
+  for (const [options, expected] of floors) {
+    it(`rcf minDeviation ${JSON.stringify(options)} -> ${JSON.stringify(expected)} in the saved options`, () => {
+      const state = createDetector("rcf", 3, options).toState() as unknown as { options: { minDeviation?: number[] } };
+      expect(state.options.minDeviation).to.deep.equal(expected);
+    });
+  }
 });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { SettingsError } from "../../../functions/trainAnomaly/errors";
 import { readEnvironment } from "../../../functions/trainAnomaly/lambdaRuntime";
-import { TRAIN_DETECTOR_DEFAULTS, parseDetectorSettings, parseDetectorSettingsJson, requiredSensors } from "../../../functions/trainAnomaly/settings";
+import { TRAIN_DETECTOR_DEFAULTS, modelOptions, parseDetectorSettings, parseDetectorSettingsJson, requiredSensors } from "../../../functions/trainAnomaly/settings";
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -17,7 +17,7 @@ describe("train detector settings", () => {
   it("defaults to one 20-tree RCF per train over the seven analog APU sensors", () => {
     expect(parseDetectorSettingsJson(undefined, "DETECTOR_SETTINGS")).to.deep.equal({
       detector: "rcf",
-      options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30 },
+      options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6 },
       groups: { apu: ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"] },
       clearAfter: 6, settleAfter: 360, maxModels: 200, maxShadowEntries: 10,
     });
@@ -25,10 +25,28 @@ describe("train detector settings", () => {
 
   it("merges rcf options over the train defaults and keeps the groups in the order given", () => {
     const s = parseDetectorSettings({ options: { numberOfTrees: 50 }, groups: { pressure: ["TP2", "TP3", "Reservoirs"], motor: ["Motor_current", "Oil_temperature"] }, clearAfter: 3 }, "k");
-    expect(s.options).to.deep.equal({ numberOfTrees: 50, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30 });
+    expect(s.options).to.deep.equal({ numberOfTrees: 50, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6 });
     expect(Object.keys(s.groups)).to.deep.equal(["pressure", "motor"]);
     expect(requiredSensors(s)).to.deep.equal(["TP2", "TP3", "Reservoirs", "Motor_current", "Oil_temperature"]);
     expect(s.clearAfter).to.equal(3);
+  });
+
+  const floors: [string, unknown, string, string | undefined][] = [
+    ["the default group", undefined, "apu", "0.05,0.05,0.05,0.05,0.05,0.5,0.1"],
+    ["a group in its own order", { groups: { hot: ["Motor_current", "Oil_temperature"] } }, "hot", "0.1,0.5"],
+    ["floors set in the options", { options: { minDeviation: "0" } }, "apu", "0"],
+    ["another detector", { detector: "zscore", options: {} }, "apu", undefined],
+  ];
+  for (const [what, raw, group, expected] of floors) {
+    it(`gives ${what} the sensors' noise floors as minDeviation: ${expected}`, () => {
+      expect(modelOptions(parseDetectorSettings(raw, "k"), group).minDeviation).to.equal(expected);
+    });
+  }
+
+  it("refuses floors that do not match a group's sensors, naming the group", () => {
+    expect(problemsOf(() => parseDetectorSettings({ options: { minDeviation: "1,2" } }, "k"))).to.deep.equal([
+      'k (group apu): option minDeviation must be a number >= 0 or a list of 7 such numbers (one per input), got "1,2"',
+    ]);
   });
 
   it("takes another detector's options alone", () => {
