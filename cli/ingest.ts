@@ -4,9 +4,10 @@
  */
 import { UsageError, parseArgs, runMain } from "./args";
 import { ingestFile } from "../functions/supplierParser/ingest";
+import { zoneClock } from "../functions/supplierParser/localClock";
 import { KeyError, validateClientId, validateDate } from "../functions/supplierParser/s3Key";
 
-const USAGE = "usage: npm run --silent ingest -- --file F.csv --client-id ID [--date YYYYMMDD] [--json]";
+const USAGE = "usage: npm run --silent ingest -- --file F.csv --client-id ID [--date YYYYMMDD] [--time-zone NAME] [--json]";
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
@@ -14,7 +15,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const args = parseArgs(argv, { file: "string", "client-id": "string", date: "string", json: "boolean" });
+  const args = parseArgs(argv, { file: "string", "client-id": "string", date: "string", "time-zone": "string", json: "boolean" });
   const file = args.file as string | undefined;
   const clientId = args["client-id"] as string | undefined;
   const date = args.date as string | undefined;
@@ -27,7 +28,15 @@ async function main(): Promise<void> {
     if (e instanceof KeyError) throw new UsageError(e.message);
     throw e;
   }
-  const r = await ingestFile(file, { clientId, date });
+  const timeZone = args["time-zone"] as string | undefined;
+  if (timeZone !== undefined) {
+    try {
+      zoneClock(timeZone);
+    } catch (e) {
+      throw new UsageError(`--time-zone: ${(e as Error).message}`);
+    }
+  }
+  const r = await ingestFile(file, { clientId, date, timeZone });
   const out = { layout: r.layout, rows: r.rows, accepted: r.accepted, rejected: r.rejected, readings: r.readings, errors: r.errors };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);

@@ -8,7 +8,8 @@ import { longParser } from "./parsers/longParser";
 import { nem12Parser } from "./parsers/nem12Parser";
 import { plainParser } from "./parsers/plainParser";
 import { wideParser } from "./parsers/wideParser";
-import { DEFAULT_UTC_OFFSET_MINUTES, Reading } from "./readingSchema";
+import { LocalClock, zoneClock } from "./localClock";
+import { DEFAULT_TIME_ZONE, Reading } from "./readingSchema";
 import { parseS3Key, validateClientId, validateDate } from "./s3Key";
 
 export interface IngestOptions {
@@ -17,8 +18,8 @@ export interface IngestOptions {
   readonly clientId?: string;
   /** YYYYMMDD; when set, rows dated after it are rejected. */
   readonly date?: string;
-  /** Offset of the file's local times from UTC; default 600 (NEM market time, AEST). */
-  readonly utcOffsetMinutes?: number;
+  /** IANA time zone of wall-clock layouts (wide, long, plain without a zone); default DEFAULT_TIME_ZONE. NEM12 is always NEM time. */
+  readonly timeZone?: string;
   /** Interval length of the plain `timestamp,kwh` layout; default 30. */
   readonly plainIntervalMinutes?: number;
   /** How many readings to keep in the result; default 5. All of them go to onReading. */
@@ -69,6 +70,22 @@ function parserFor(layout: Layout, ctx: ParseContext, header: string[]): LinePar
   }
 }
 
+const clocks = new Map<string, LocalClock>();
+
+/** One clock per zone for the life of the process (a warm Lambda keeps the offsets it looked up). */
+function clockOf(timeZone: string): LocalClock {
+  let clock = clocks.get(timeZone);
+  if (!clock) {
+    try {
+      clock = zoneClock(timeZone);
+    } catch (e) {
+      throw new InputError((e as Error).message);
+    }
+    clocks.set(timeZone, clock);
+  }
+  return clock;
+}
+
 function context(opts: IngestOptions): ParseContext {
   const fromKey = opts.key !== undefined ? parseS3Key(opts.key) : undefined;
   const clientId = fromKey?.clientId ?? opts.clientId;
@@ -79,7 +96,7 @@ function context(opts: IngestOptions): ParseContext {
   return {
     clientId,
     keyDate,
-    utcOffsetMinutes: opts.utcOffsetMinutes ?? DEFAULT_UTC_OFFSET_MINUTES,
+    clock: clockOf(opts.timeZone ?? DEFAULT_TIME_ZONE),
     plainIntervalMinutes: opts.plainIntervalMinutes ?? 30,
   };
 }

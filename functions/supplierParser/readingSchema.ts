@@ -9,8 +9,11 @@ export interface Reading {
   readonly quality: string;
 }
 
-/** NEM12 dates are market time (AEST, UTC+10 all year); we apply that offset unless told otherwise. */
-export const DEFAULT_UTC_OFFSET_MINUTES = 600;
+/**
+ * The time zone of wall-clock layouts unless told otherwise: the real exports' NMIs are Victorian (Sydney,
+ * Canberra and Hobart keep the same clocks). NEM12 files are in NEM time whatever this says.
+ */
+export const DEFAULT_TIME_ZONE = "Australia/Melbourne";
 export const QUALITY_FLAGS = ["A", "E", "F", "N", "S", "V"] as const;
 
 /** A calendar day as parsed from a file. */
@@ -24,7 +27,7 @@ export function dayString(day: Day): string {
   return `${day.y}-${String(day.m).padStart(2, "0")}-${String(day.d).padStart(2, "0")}`;
 }
 
-/** ISO UTC start of minute `minute` of local `day`, for a fixed UTC offset. */
-export function intervalStart(day: Day, minute: number, utcOffsetMinutes: number): string {
-  return new Date(Date.UTC(day.y, day.m - 1, day.d, 0, minute) - utcOffsetMinutes * 60_000).toISOString();
+/** ISO UTC start of minute `minute` of local `day` on `clock`. */
+export function intervalStart(day: Day, minute: number, clock: { utcMs(day: Day, minute: number): number }): string {
+  return new Date(clock.utcMs(day, minute)).toISOString();
 }

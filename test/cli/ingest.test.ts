@@ -33,6 +33,15 @@ describe("ingest command", () => {
     expect([out.layout, out.rows, out.accepted, out.rejected]).to.deep.equal(["wide", 465, 465, 0]);
   });
 
+  it("reads wall-clock layouts in --time-zone (NEM12 stays in NEM time)", () => {
+    const plain = join(dir, "plain.csv");
+    writeFileSync(plain, "timestamp,kwh\n2024-01-01 12:00,0.5\n");
+    const at = (zone: string[]) => JSON.parse(runCli("ingest", ["--file", plain, "--client-id", "acme", "--json", ...zone]).stdout).readings[0].intervalStart;
+    expect([at([]), at(["--time-zone", "Australia/Perth"]), at(["--time-zone", "UTC"])]).to.deep.equal([
+      "2024-01-01T01:00:00.000Z", "2024-01-01T04:00:00.000Z", "2024-01-01T12:00:00.000Z",
+    ]);
+  });
+
   const failures: [string, string[], number, string][] = [
     ["a missing file", ["--file", join(dir, "nope.csv"), "--client-id", "acme"], 1, `error: cannot read ${join(dir, "nope.csv")}: ENOENT\n`],
     ["a directory", ["--file", dir, "--client-id", "acme"], 1, `error: cannot read ${dir}: not a file\n`],
@@ -40,7 +49,8 @@ describe("ingest command", () => {
     ["no --file", ["--client-id", "acme"], 2, "error: --file is required\n"],
     ["a bad client id", ["--file", file, "--client-id", "a b"], 2, 'error: client id "a b" must be 1-64 characters of A-Z, a-z, 0-9, _ or -\n'],
     ["a bad --date", ["--file", file, "--client-id", "acme", "--date", "2024-01-01"], 2, 'error: date "2024-01-01" is not a valid YYYYMMDD day\n'],
-    ["an unknown flag", ["--file", file, "--client-id", "acme", "--csv"], 2, "error: unknown flag --csv; known: --file, --client-id, --date, --json\n"],
+    ["an unknown flag", ["--file", file, "--client-id", "acme", "--csv"], 2, "error: unknown flag --csv; known: --file, --client-id, --date, --time-zone, --json\n"],
+    ["an unknown --time-zone", ["--file", file, "--client-id", "acme", "--time-zone", "Mars/Olympus"], 2, 'error: --time-zone: time zone "Mars/Olympus" is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)\n'],
   ];
   for (const [name, args, status, stderrStart] of failures) {
     it(`exits ${status} on ${name}, naming it on stderr`, () => {

@@ -1,3 +1,4 @@
+import { LocalClock } from "../localClock";
 import { Reading } from "../readingSchema";
 
 /** What became of one data row: its readings, or the reason it was rejected. */
@@ -9,7 +10,8 @@ export interface ParseContext {
   readonly clientId: string;
   /** YYYYMMDD from the S3 key or --date; rows dated after it are rejected. */
   readonly keyDate?: string;
-  readonly utcOffsetMinutes: number;
+  /** The clock of wall-clock layouts (wide, long, plain timestamps without a zone); NEM12 is in NEM time. */
+  readonly clock: LocalClock;
   /** Interval length for the plain `timestamp,kwh` layout, which does not say. */
   readonly plainIntervalMinutes: number;
 }

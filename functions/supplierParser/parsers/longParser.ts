@@ -5,7 +5,8 @@ import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 /**
  * One row per interval: StartDate/EndDate as `d/m/yy h:mm` (end inclusive, 0:00-0:29), ProfileReadValue
  * kWh, QualityFlag. Rows are held per day (at most ~50) so a day with the wrong interval count is rejected
- * whole; a daylight-saving day may be one hour short or long, as the real exports are.
+ * whole; a daylight-saving day may be one hour short or long, as the real exports are. Times are wall-clock
+ * times on `ctx.clock`.
  */
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
@@ -56,7 +57,7 @@ export function longParser(ctx: ParseContext): LineParser {
         if (!(QUALITY_FLAGS as readonly string[]).includes(quality) || quality === "V") {
           throw new RowError(`quality ${JSON.stringify(quality)} is not one of A, E, F, N, S`);
         }
-        const reading = { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.utcOffsetMinutes), intervalMinutes: span, kwh, quality };
+        const reading = { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.clock), intervalMinutes: span, kwh, quality };
         held.push({ line, minutes, reading });
       } catch (e) {
         held.push({ line, minutes, reason: reasonOf(e) });

@@ -1,5 +1,6 @@
 import { Day, QUALITY_FLAGS, Reading, dayString, intervalStart } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkIntervalLength, checkKeyDate, parseKwh, parseYmd } from "../validate";
+import { NEM_TIME } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 type Pending =
@@ -27,7 +28,7 @@ export function nem12Parser(ctx: ParseContext): LineParser {
     }
     const readings: Reading[] = p.values.map((kwh, i) => ({
       clientId: ctx.clientId,
-      intervalStart: intervalStart(p.day, i * intervalMinutes!, ctx.utcOffsetMinutes),
+      intervalStart: intervalStart(p.day, i * intervalMinutes!, NEM_TIME),
       intervalMinutes: intervalMinutes!,
       kwh,
       quality: p.quality === "V" ? p.perInterval[i]! : p.quality,

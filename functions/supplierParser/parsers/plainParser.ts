@@ -1,10 +1,14 @@
 import { intervalStart } from "../readingSchema";
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
+import { fixedOffsetClock } from "../localClock";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?))?(Z|[+-]\d{2}:?\d{2})?$/;
 
-/** `timestamp,kwh`: ISO 8601 timestamps; without a zone they are taken in the context's UTC offset. */
+/**
+ * `timestamp,kwh`: ISO 8601 timestamps; without a zone they are wall-clock times on the context's clock.
+ * Intervals start on whole minutes (seconds are dropped).
+ */
 export function plainParser(ctx: ParseContext): LineParser {
   const seen = new DuplicateTracker("timestamp");
   return {
@@ -20,9 +24,9 @@ export function plainParser(ctx: ParseContext): LineParser {
         }
         checkKeyDate(day!, ctx.keyDate);
         const zone = m[7];
-        const offset = zone === undefined ? ctx.utcOffsetMinutes : zone === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
+        const clock = zone === undefined ? ctx.clock : fixedOffsetClock(zone === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))));
         const kwh = parseKwh(f[1], "kwh ");
-        const start = intervalStart(day!, Number(m[4]) * 60 + Number(m[5]) + Number(m[6] ?? 0) / 60, offset);
+        const start = intervalStart(day!, Number(m[4]) * 60 + Number(m[5]), clock);
         seen.check(start, line);
         return [{ line, readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: ctx.plainIntervalMinutes, kwh, quality: "A" }] }];
       } catch (e) {

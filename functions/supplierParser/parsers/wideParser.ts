@@ -4,7 +4,11 @@ import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 const ESTIMATED: Record<string, string> = { No: "A", Yes: "E" };
 
-/** One row per day: NMI, meter, CON/GEN, DATE (d/m/yy), ESTIMATED?, then one column per interval. */
+/**
+ * One row per day: NMI, meter, CON/GEN, DATE (d/m/yy), ESTIMATED?, then one column per interval, in
+ * wall-clock time on `ctx.clock`. On the day clocks go forward the exports keep the columns of the skipped
+ * hour, with 0: those are not readings (an interval that did not happen); a non-zero value there rejects the row.
+ */
 export function wideParser(ctx: ParseContext, header: readonly string[]): LineParser {
   const n = header.length - 5;
   const intervalMinutes = 1440 / n;
@@ -21,13 +25,14 @@ export function wideParser(ctx: ParseContext, header: readonly string[]): LinePa
         if (!quality) throw new RowError(`ESTIMATED? ${JSON.stringify(f[4])} is not Yes or No`);
         const values = f.slice(5).map((v, i) => parseKwh(v, `interval ${i + 1}: `));
         days.check(dayString(day), line);
-        const readings = values.map((kwh, i) => ({
-          clientId: ctx.clientId,
-          intervalStart: intervalStart(day, i * intervalMinutes, ctx.utcOffsetMinutes),
-          intervalMinutes,
-          kwh,
-          quality,
-        }));
+        const readings = [];
+        for (let i = 0; i < values.length; i++) {
+          if (!ctx.clock.exists(day, i * intervalMinutes)) {
+            if (values[i] !== 0) throw new RowError(`interval ${i + 1} has ${values[i]} kWh, but that time did not happen in ${ctx.clock.name} (the clocks went forward)`);
+            continue;
+          }
+          readings.push({ clientId: ctx.clientId, intervalStart: intervalStart(day, i * intervalMinutes, ctx.clock), intervalMinutes, kwh: values[i], quality });
+        }
         return [{ line, readings }];
       } catch (e) {
         return [{ line, reason: reasonOf(e) }];

@@ -68,8 +68,8 @@ describe("supplierParser ingest: each layout", () => {
     expect([r.rows, r.accepted, r.rejected]).to.deep.equal([46, 46, 0]);
   });
 
-  it("parses plain timestamp,kwh, with Z, an offset, or no zone (market time)", async () => {
-    const r = await ingest("timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n2024-01-01 10:30,0.25\n2024-01-01T02:00+01:00,1\n");
+  it("parses plain timestamp,kwh, with Z, an offset, or no zone (the supplier's wall clock: Melbourne, daylight time in January)", async () => {
+    const r = await ingest("timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n2024-01-01 11:30,0.25\n2024-01-01T02:00+01:00,1\n");
     expect(r).to.deep.equal({
       layout: "plain", rows: 3, accepted: 3, rejected: 0, readingCount: 3,
       readings: [reading("2024-01-01T00:00:00.000Z", 0.5), reading("2024-01-01T00:30:00.000Z", 0.25), reading("2024-01-01T01:00:00.000Z", 1)],
@@ -203,7 +203,8 @@ describe("supplierParser ingest: the real supplier files in ../shared/data/meter
   const real: [string, string, number, number, Reading][] = [
     ["meter01.csv", "nem12", 1034, 49_632, reading("2017-11-23T14:00:00.000Z", 0)],
     ["meter02.csv", "nem12-excel", 681, 32_688, reading("2018-11-15T14:00:00.000Z", 0)],
-    ["meter03.csv", "wide", 465, 22_320, reading("2019-06-21T14:00:00.000Z", 0.7)],
+    // 6/10/19, the day clocks went forward, has zeros in the two columns of the hour that did not happen
+    ["meter03.csv", "wide", 465, 22_318, reading("2019-06-21T14:00:00.000Z", 0.7)],
     ["meter04.csv", "long", 35_132, 35_132, reading("2018-09-25T14:00:00.000Z", 0.813)],
   ];
   for (const [file, layout, rows, readings, first] of real) {
@@ -213,6 +214,20 @@ describe("supplierParser ingest: the real supplier files in ../shared/data/meter
       expect(r).to.deep.equal({ layout, rows, accepted: rows, rejected: 0, readingCount: readings, readings: [first], errors: [] });
     });
   }
+
+  it("puts meter04's wall-clock readings on UTC half an hour apart across the clock changes", async function () {
+    const path = requireShared(this, "meters", "meter04.csv");
+    const starts: number[] = [];
+    await ingestFile(path, { clientId: "c1", onReading: (x) => starts.push(Date.parse(x.intervalStart)) });
+    const irregular: [string, number][] = [];
+    for (let i = 1; i < starts.length; i++) {
+      const minutes = (starts[i] - starts[i - 1]) / 60_000;
+      if (minutes !== 30) irregular.push([new Date(starts[i - 1]).toISOString(), minutes]);
+    }
+    // October: the skipped hour has no rows and none is missing in UTC. April: the export has 48 rows for the
+    // 25-hour day, the repeated hour once; it is read as its first occurrence, so UTC shows an hour without data.
+    expect(irregular).to.deep.equal([["2019-04-06T15:30:00.000Z", 90], ["2020-04-04T15:30:00.000Z", 90]]);
+  });
 
   it("resolves meter01's 31 days of quality V through their 400 records (all of which say A)", async function () {
     const path = requireShared(this, "meters", "meter01.csv");

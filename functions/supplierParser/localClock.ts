@@ -1,0 +1,86 @@
+import { Day, dayString } from "./readingSchema";
+import { RowError } from "./validate";
+
+/**
+ * Turns a file's local dates and times into UTC. NEM12 files are in NEM market time (AEST, UTC+10 all
+ * year, by the NEM12 specification); retailers' wall-clock exports (the wide and long layouts, plain
+ * timestamps without a zone) follow the clocks of a time zone, daylight saving included: the real
+ * exports skip the hour the clocks jump on the October change (meter04 has 46 rows that day, meter03 zeros
+ * in the 02:00-03:00 columns).
+ */
+export interface LocalClock {
+  /** Describes the clock in messages, e.g. `Australia/Melbourne` or `UTC+10:00`. */
+  readonly name: string;
+  /** UTC epoch ms of minute `minute` of local `day`; a RowError when that local time never happened. */
+  utcMs(day: Day, minute: number): number;
+  /** Whether minute `minute` of local `day` happened (false in the hour skipped when clocks go forward). */
+  exists(day: Day, minute: number): boolean;
+}
+
+const MINUTE_MS = 60_000;
+const QUARTER_MS = 15 * MINUTE_MS;
+const DAY_MS = 24 * 60 * MINUTE_MS;
+
+function wallMs(day: Day, minute: number): number {
+  return Date.UTC(day.y, day.m - 1, day.d) + minute * MINUTE_MS;
+}
+
+function hhmm(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(Math.floor(minute % 60)).padStart(2, "0")}`;
+}
+
+export function fixedOffsetClock(offsetMinutes: number): LocalClock {
+  const sign = offsetMinutes < 0 ? "-" : "+";
+  const abs = Math.abs(offsetMinutes);
+  return {
+    name: `UTC${sign}${hhmm(abs)}`,
+    utcMs: (day, minute) => wallMs(day, minute) - offsetMinutes * MINUTE_MS,
+    exists: () => true,
+  };
+}
+
+/** NEM market time: AEST, UTC+10:00 all year. */
+export const NEM_TIME = fixedOffsetClock(600);
+
+/** A clock that follows an IANA time zone; throws a RangeError naming the zone when the runtime does not know it. */
+export function zoneClock(timeZone: string): LocalClock {
+  let format: Intl.DateTimeFormat;
+  try {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+    });
+  } catch {
+    throw new RangeError(`time zone ${JSON.stringify(timeZone)} is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)`);
+  }
+  // clocks change on a quarter hour (UTC) in every zone: cache the offsets per quarter hour
+  const offsets = new Map<number, number>();
+  const offsetAt = (utc: number): number => {
+    const quarter = Math.floor(utc / QUARTER_MS);
+    let offset = offsets.get(quarter);
+    if (offset === undefined) {
+      const p: Record<string, number> = {};
+      for (const part of format.formatToParts(quarter * QUARTER_MS)) if (part.type !== "literal") p[part.type] = Number(part.value);
+      offset = Date.UTC(p.year, p.month - 1, p.day, p.hour, p.minute) - quarter * QUARTER_MS;
+      offsets.set(quarter, offset);
+    }
+    return offset;
+  };
+  // a wall time maps back to itself through one of the offsets in force a day either side of it; when both
+  // do (the hour repeated as clocks go back) the first occurrence is taken, when neither it never happened
+  const resolve = (day: Day, minute: number): number | undefined => {
+    const wall = wallMs(day, minute);
+    const candidates = [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)]
+      .map((o) => wall - o)
+      .filter((t) => t + offsetAt(t) === wall);
+    return candidates.length === 0 ? undefined : Math.min(...candidates);
+  };
+  return {
+    name: timeZone,
+    utcMs(day, minute) {
+      const t = resolve(day, minute);
+      if (t === undefined) throw new RowError(`local time ${dayString(day)} ${hhmm(minute)} did not happen in ${timeZone} (the clocks went forward)`);
+      return t;
+    },
+    exists: (day, minute) => resolve(day, minute) !== undefined,
+  };
+}
