@@ -39,6 +39,15 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
   return out;
 }
 
+/** An integer flag in [min, max], or `fallback` when absent; a UsageError naming the flag otherwise. */
+export function integerFlag(args: ParsedArgs, flag: string, fallback: number, min: number, max: number): number {
+  const raw = args[flag];
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  if (!/^\d+$/.test(String(raw)) || n < min || n > max) throw new UsageError(`--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
+  return n;
+}
+
 /** Runs a command's main, printing errors as one line to stderr with a non-zero exit code. */
 export function runMain(usage: string, main: () => Promise<void>): void {
   main().catch((e: unknown) => {

@@ -1,21 +1,13 @@
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import { dirname, join, resolve } from "path";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
-import { UsageError, parseArgs, runMain } from "./args";
+import { UsageError, integerFlag as integer, parseArgs, runMain } from "./args";
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
  * (see README "The local stack"), then print the day's summary and write a JSON report.
  */
 const USAGE = "usage: npm start -- [--duration 60] [--trains 5] [--meters 20] [--seed 1] [--no-web] [--report FILE.json] [--out DIR]";
-
-function integer(args: Record<string, unknown>, flag: string, fallback: number, min: number, max: number): number {
-  const raw = args[flag];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!/^\d+$/.test(String(raw)) || n < min || n > max) throw new UsageError(`--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 function printReport(r: LocalReport, print: (s: string) => void): void {
   const s = r.summary as unknown as Record<string, unknown>;

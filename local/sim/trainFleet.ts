@@ -64,6 +64,17 @@ export class TrainFleet {
     return out;
   }
 
+  /**
+   * Live reading `j` of a train, with the plan's fault applied: call once per train for j = 0, 1, ... in
+   * order (each call advances the train's source). `tick` uses it; so does the offline fleet replay.
+   */
+  liveReading(trainId: string, j: number): { reading: SensorReading; fault: FaultSpan | undefined } {
+    const fault = faultAt(this.o.plan.faults.filter((f) => f.trainId === trainId), j);
+    let sensors = this.sources.get(trainId)!.next();
+    if (fault) sensors = applyFault(sensors, fault.kind, (j - fault.start) / fault.length);
+    return { reading: { timestamp: this.o.startMs + j * this.intervalMs, sensors }, fault };
+  }
+
   start(): void {
     for (const trainId of this.o.plan.trainIds) {
       const agent = new TrainAgent({ brokerUrl: this.o.brokerUrl, thingName: trainId, reconnectMs: [100, 1000] });
@@ -92,11 +103,7 @@ export class TrainFleet {
         if (j === span.from) void agent.stop().then(() => this.o.listener?.online?.(trainId, false, Date.now()));
         if (j === span.to) agent.start();
       }
-      const spans = this.o.plan.faults.filter((f) => f.trainId === trainId);
-      const fault = faultAt(spans, j);
-      let sensors = this.sources.get(trainId)!.next();
-      if (fault) sensors = applyFault(sensors, fault.kind, (j - fault.start) / fault.length);
-      const reading = { timestamp: this.o.startMs + j * this.intervalMs, sensors };
+      const { reading, fault } = this.liveReading(trainId, j);
       if (fault && j === fault.start) this.o.listener?.faultStarted?.(fault, reading.timestamp, wall);
       agent.send(reading);
       this.published++;

@@ -1,0 +1,63 @@
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
+import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
+import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
+import { UsageError, integerFlag, parseArgs, runMain } from "./args";
+
+/**
+ * `npm run --silent eval:fleet`: how well the train models catch the local stack's injected faults, over
+ * several seeds, without the network (local/start/fleetReplay.ts). The numbers behind the README's
+ * "The local stack" section.
+ */
+const USAGE = "usage: npm run --silent eval:fleet -- [--seeds 1,2,3] [--trains 5] [--duration 60] [--history 8640] [--json]";
+
+function seedsOf(raw: string | undefined): number[] {
+  if (raw === undefined) return [1, 2, 3];
+  const seeds = raw.split(",").map((s) => s.trim());
+  if (seeds.length === 0 || seeds.length > 50 || seeds.some((s) => !/^\d{1,9}$/.test(s))) {
+    throw new UsageError(`--seeds must be a comma-separated list of 1 to 50 non-negative integers, got ${JSON.stringify(raw)}`);
+  }
+  return seeds.map(Number);
+}
+
+async function main(): Promise<void> {
+  const argv = process.argv.slice(2);
+  if (argv.includes("--help")) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const args = parseArgs(argv, { seeds: "string", trains: "string", duration: "string", history: "string", json: "boolean" });
+  const seeds = seedsOf(args.seeds as string | undefined);
+  const trains = integerFlag(args, "trains", 5, 1, 50);
+  const duration = integerFlag(args, "duration", 60, 5, 3600);
+  const history = integerFlag(args, "history", 8640, 0, 100_000);
+  const file = join(__dirname, "..", "..", "shared", "data", "metropt3", "MetroPT3_head_abdullahsherazi.csv");
+  const rows = existsSync(file) ? readMetroptCsv(readFileSync(file, "utf8"), file).map((r) => ({ ...r.sensors })) : undefined;
+  if (!rows) process.stderr.write(`note: ${file} is absent: trains use the APU simulator\n`);
+  const results: FleetReplayResult[] = [];
+  for (const seed of seeds) {
+    process.stderr.write(`seed ${seed}: replaying ${trains} train(s), ${history} history + ${duration * 20} live readings each...\n`);
+    // the local stack's timeline: live readings from midnight UTC (any day: only the time of day is seen)
+    results.push(await replayFleet({ seed, trains, liveReadings: duration * 20, historyReadings: history, rows, startMs: Date.UTC(2026, 0, 1) }));
+  }
+  const total = {
+    anomaliesInjected: results.reduce((a, r) => a + r.anomaliesInjected, 0),
+    anomaliesDetected: results.reduce((a, r) => a + r.anomaliesDetected, 0),
+    falseAlarms: results.reduce((a, r) => a + r.falseAlarms, 0),
+  };
+  if (args.json) {
+    const perSeed = results.map((r) => ({
+      seed: r.seed, readingsScored: r.readingsScored, anomaliesInjected: r.anomaliesInjected, anomaliesDetected: r.anomaliesDetected, falseAlarms: r.falseAlarms,
+      faults: r.faults.map((f) => ({ trainId: f.trainId, kind: f.kind, startedAt: f.startedAt, detected: f.episodeId !== null })),
+    }));
+    process.stdout.write(`${JSON.stringify({ trainData: rows ? "metropt3" : "simulated", seeds: perSeed, total })}\n`);
+    return;
+  }
+  for (const r of results) {
+    const faults = r.faults.map((f) => `${f.trainId} ${f.kind} ${f.episodeId ? "detected" : "MISSED"}`).join(", ");
+    process.stdout.write(`seed ${r.seed}: ${r.anomaliesDetected} of ${r.anomaliesInjected} faults detected, ${r.falseAlarms} false alarm(s) (${faults})\n`);
+  }
+  process.stdout.write(`total: ${total.anomaliesDetected} of ${total.anomaliesInjected} faults detected, ${total.falseAlarms} false alarm(s) over ${seeds.length} seed(s)\n`);
+}
+
+runMain(USAGE, main);
