@@ -1,7 +1,7 @@
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
 import { halfHourProfile, Slot } from "./halfHourProfile";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
-import { addDays, ReportDay } from "./reportDay";
+import { addDays, inShard, ReportDay, Shard } from "./reportDay";
 import { reportHtml } from "./reportHtml";
 import { unusualSlots } from "./unusualSlots";
 
@@ -85,33 +85,46 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   }));
 }
 
-export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, options: { now?: () => Date; concurrency?: number; log?: (entry: object) => void } = {}): Promise<RunSummary> {
+export interface AnalyseOptions {
+  readonly now?: () => Date;
+  /** Lake listings and clients in flight at once. Default 8. */
+  readonly concurrency?: number;
+  /** Only the clients of this shard (see `inShard`). Default: all. */
+  readonly shard?: Shard;
+  readonly log?: (entry: object) => void;
+}
+
+export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, options: AnalyseOptions = {}): Promise<RunSummary> {
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);
+  const shard = options.shard ?? { index: 0, count: 1 };
+  const concurrency = options.concurrency ?? 8;
   const realtime = new Map<string, string[]>();
   const skippedPrefixes: string[] = [];
+  const prefixes: string[] = [];
   for (const prefix of await lake.topLevelPrefixes()) {
     if (RESERVED_PREFIXES.includes(prefix)) continue;
-    if (!CLIENT_ID.test(prefix)) {
-      skippedPrefixes.push(prefix);
-      continue;
-    }
+    if (!CLIENT_ID.test(prefix)) skippedPrefixes.push(prefix);
+    else if (inShard(prefix, shard)) prefixes.push(prefix);
+  }
+  // one listing per client prefix: in parallel, and only this shard's
+  await pool(prefixes, concurrency, async (prefix) => {
     const keys = await lake.list(`${prefix}/${day.compact}/`);
     if (keys.length) realtime.set(prefix, keys);
-  }
+  });
   const supplier = new Map<string, string>();
   for (const key of await lake.list(`processed/${day.compact}/`)) {
     const m = /^processed\/\d{8}\/([^/]+)\.jsonl$/.exec(key);
-    if (m && CLIENT_ID.test(m[1])) supplier.set(m[1], key);
+    if (m && CLIENT_ID.test(m[1]) && inShard(m[1], shard)) supplier.set(m[1], key);
   }
   const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].sort();
-  log({ message: "daily analysis started", date: day.iso, clients: clients.length, skippedPrefixes });
+  log({ message: "daily analysis started", date: day.iso, shard: `${shard.index + 1}/${shard.count}`, clients: clients.length, skippedPrefixes });
 
   const failed: { clientId: string; error: string }[] = [];
   let written = 0;
   let rejectedLines = 0;
   let unusualHalfHours = 0;
-  await pool(clients, options.concurrency ?? 8, async (clientId) => {
+  await pool(clients, concurrency, async (clientId) => {
     try {
       const report = await analyseClient(lake, reports, clientId, day, realtime.get(clientId) ?? [], supplier.get(clientId), now());
       await reports.put(reportKey(clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json");

@@ -1,11 +1,12 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { analyseDay, RunSummary } from "./analyseDay";
-import { reportDayOf } from "./reportDay";
+import { reportDayOf, shardOf } from "./reportDay";
 import { s3Lake, s3Reports } from "./s3Ports";
 
 /**
  * Lambda entry point, invoked daily by EventBridge Scheduler with `{ scheduledTime, window: "previous-day" }`
- * (or by hand with `{ date: "YYYY-MM-DD" }`). Writes every client's report, then fails the invocation if any
+ * (or by hand with `{ date: "YYYY-MM-DD" }`), plus `{ shard, shards }` when the stack splits its clients
+ * over several schedules (each invocation then analyses one part; by hand, leave them out for all). Writes every client's report, then fails the invocation if any
  * client failed, so the error alarm fires and a retry re-runs the day (idempotent).
  */
 let s3: S3Client | undefined;
@@ -14,8 +15,10 @@ export async function handler(event: unknown): Promise<RunSummary> {
   const missing = ["LAKE_BUCKET", "REPORTS_BUCKET"].filter((name) => !process.env[name]);
   if (missing.length) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
   const day = reportDayOf(event);
+  const shard = shardOf(event);
   s3 ??= new S3Client({});
   const summary = await analyseDay(s3Lake(s3, process.env.LAKE_BUCKET!), s3Reports(s3, process.env.REPORTS_BUCKET!), day, {
+    shard,
     log: (entry) => console.log(JSON.stringify(entry)),
   });
   if (summary.failed.length) {

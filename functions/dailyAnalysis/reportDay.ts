@@ -57,3 +57,37 @@ export function reportDayOf(event: unknown): ReportDay {
   }
   throw new ReportDayError(`event must have "date" (YYYY-MM-DD) or "scheduledTime" (ISO 8601), got ${JSON.stringify(event)?.slice(0, 80)}`);
 }
+
+/** One of `count` disjoint parts of the clients, so a large fleet's day is analysed by several invocations. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export const MAX_SHARDS = 64;
+
+/** The shard an invocation event asks for: `{ shard, shards }` (both or neither); the whole fleet when absent. */
+export function shardOf(event: unknown): Shard {
+  const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
+  if (e.shard === undefined && e.shards === undefined) return { index: 0, count: 1 };
+  const count = e.shards;
+  if (typeof count !== "number" || !Number.isInteger(count) || count < 1 || count > MAX_SHARDS) {
+    throw new ReportDayError(`shards must be an integer in [1, ${MAX_SHARDS}], got ${JSON.stringify(count)}`);
+  }
+  const index = e.shard;
+  if (typeof index !== "number" || !Number.isInteger(index) || index < 0 || index >= count) {
+    throw new ReportDayError(`shard must be an integer in [0, ${count - 1}] (shards is ${count}), got ${JSON.stringify(index)}`);
+  }
+  return { index, count };
+}
+
+/** Whether a client belongs to a shard: FNV-1a of its id, modulo the shard count (stable across runs and runtimes). */
+export function inShard(clientId: string, shard: Shard): boolean {
+  if (shard.count === 1) return true;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < clientId.length; i++) {
+    h ^= clientId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h % shard.count === shard.index;
+}

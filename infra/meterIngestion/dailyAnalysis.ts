@@ -16,7 +16,10 @@ export interface DailyAnalysisArgs {
     readonly deployment: Deployment;
 }
 
-/** EventBridge Scheduler invokes the analysis daily with its scheduled time; the handler derives "yesterday". */
+/**
+ * EventBridge Scheduler invokes the analysis daily with its scheduled time; the handler derives "yesterday".
+ * Prod splits the clients over several schedules (`meterDefaults.analysisShards`).
+ */
 export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, parent: pulumi.Resource) {
     const { lake, reports, kmsKeyArn, ctx, deployment } = args;
     const analysis = createBundledFunction(name, {
@@ -35,13 +38,14 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
             kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
         ]),
     }, deployment, parent);
-    const schedule = createScheduledInvocation(name, {
+    const schedules = createScheduledInvocation(name, {
         description: "Hands the previous day's meter data to the analysis",
         expression: meterDefaults.dailyAnalysisSchedule,
         functionArn: analysis.fn.arn,
         input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" },
+        shards: meterDefaults.analysisShards[deployment.environment],
         kmsKeyArn, ctx, deployment,
     }, parent);
     createFunctionAlarms(name, analysis.fn.name, deployment, parent);
-    return { analysis, schedule };
+    return { analysis, schedules };
 }

@@ -16,6 +16,11 @@ export const meterDefaults = {
     bufferingIntervalSeconds: 300,
     /** 00:30 UTC: the previous day's partitions are complete by then (buffering <= 5 min). */
     dailyAnalysisSchedule: "cron(30 0 * * ? *)",
+    /**
+     * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
+     * has 15 minutes; prod runs four in parallel so a fleet of tens of thousands of meters fits.
+     */
+    analysisShards: { dev: 1, prod: 4 },
     parserTimeoutSeconds: 60,
     analysisTimeoutSeconds: 900,
 } as const;

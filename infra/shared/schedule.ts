@@ -14,13 +14,21 @@ export interface ScheduledInvocationArgs {
     readonly functionArn: pulumi.Input<string>;
     /** JSON input; `<aws.scheduler.scheduled-time>` is substituted by Scheduler. */
     readonly input: Record<string, string>;
+    /**
+     * N > 1: N schedules at the same time sharing the role and dead-letter queue, the k-th (0-based) with
+     * `shard: k, shards: N` added to the input, so the target splits its work into N invocations.
+     */
+    readonly shards?: number;
     readonly kmsKeyArn: pulumi.Input<string>;
     readonly ctx: AwsContext;
     readonly deployment: Deployment;
 }
 
-/** An EventBridge Scheduler schedule invoking a Lambda with its own role, bounded retries and a dead-letter queue. */
-export function createScheduledInvocation(name: string, args: ScheduledInvocationArgs, parent: pulumi.Resource): aws.scheduler.Schedule {
+/**
+ * An EventBridge Scheduler schedule (or `shards` of them) invoking a Lambda with its own role, bounded
+ * retries and a dead-letter queue. Returns the schedules, the first named `${name}-schedule`.
+ */
+export function createScheduledInvocation(name: string, args: ScheduledInvocationArgs, parent: pulumi.Resource): aws.scheduler.Schedule[] {
     const dlq = createDlq(`${name}-schedule`, args.kmsKeyArn, parent);
     const role = createServiceRole(`${name}-scheduler`, {
         service: "scheduler.amazonaws.com", sourceAccount: args.ctx.accountId, description: args.description,
@@ -30,8 +38,10 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
         allow("DeadLetter", ["sqs:SendMessage"], dlqArn),
         kmsStatement("EncryptDeadLetters", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
     ]), parent);
-    const schedule = new aws.scheduler.Schedule(`${name}-schedule`, {
-        description: args.description,
+    const shards = args.shards ?? 1;
+    if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new Error(`${name}: shards must be an integer in [1, 64], got ${shards}`);
+    const schedules = Array.from({ length: shards }, (_, k) => new aws.scheduler.Schedule(k === 0 ? `${name}-schedule` : `${name}-schedule-${k}`, {
+        description: shards > 1 ? `${args.description} (part ${k + 1} of ${shards})` : args.description,
         scheduleExpression: args.expression,
         scheduleExpressionTimezone: "UTC",
         flexibleTimeWindow: { mode: "OFF" },
@@ -39,11 +49,11 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
         target: {
             arn: args.functionArn,
             roleArn: role.arn,
-            input: JSON.stringify(args.input),
+            input: JSON.stringify(shards > 1 ? { ...args.input, shard: k, shards } : args.input),
             retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
             deadLetterConfig: { arn: dlq.arn },
         },
-    }, { parent, dependsOn: [policy] });
+    }, { parent, dependsOn: [policy] }));
     createQueueDepthAlarm(`${name}-schedule`, dlq.name, args.deployment, parent);
-    return schedule;
+    return schedules;
 }

@@ -94,11 +94,23 @@ for (const stack of STACKS) {
             expect(target.target).to.deep.equal({
                 arn: "arn:aws:lambda:eu-west-1:123456789012:function:meters-daily-fn",
                 roleArn: "arn:aws:iam::123456789012:role/meters-daily-scheduler-role",
-                input: '{"scheduledTime":"<aws.scheduler.scheduled-time>","window":"previous-day"}',
+                input: stack === "prod"
+                    ? '{"scheduledTime":"<aws.scheduler.scheduled-time>","window":"previous-day","shard":0,"shards":4}'
+                    : '{"scheduledTime":"<aws.scheduler.scheduled-time>","window":"previous-day"}',
                 retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
                 deadLetterConfig: { arn: "arn:aws:sqs:eu-west-1:123456789012:meters-daily-schedule-dlq" },
             });
             expect(statement(rolePolicy(s, "meters-daily-scheduler"), "InvokeTarget").Resource).to.equal("arn:aws:lambda:eu-west-1:123456789012:function:meters-daily-fn");
+            // prod splits the clients over four invocations (same role and DLQ), dev runs one
+            const shards = stack === "prod" ? 4 : 1;
+            const schedules = s.resources.filter((r) => r.type === T.schedule && r.name.startsWith("meters-daily-schedule")).sort((a, b) => a.name.localeCompare(b.name));
+            expect(schedules.map((r) => r.name)).to.deep.equal(["meters-daily-schedule", ...Array.from({ length: shards - 1 }, (_, k) => `meters-daily-schedule-${k + 1}`)]);
+            if (shards > 1) {
+                expect(schedules.map((r) => JSON.parse((r.inputs.target as { input: string }).input))).to.deep.equal(
+                    Array.from({ length: shards }, (_, k) => ({ scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day", shard: k, shards })),
+                );
+                expect(schedules.every((r) => (r.inputs.target as { deadLetterConfig: { arn: string } }).deadLetterConfig.arn === "arn:aws:sqs:eu-west-1:123456789012:meters-daily-schedule-dlq")).to.equal(true);
+            }
             const policy = rolePolicy(s, "meters-daily");
             expect(statement(policy, "ReadLake")).to.deep.equal({
                 Sid: "ReadLake", Effect: "Allow", Action: ["s3:GetObject", "s3:ListBucket"],

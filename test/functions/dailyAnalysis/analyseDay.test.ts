@@ -103,6 +103,34 @@ describe("daily analysis: a day's run", () => {
     expect(summary.failed).to.deep.equal([{ clientId: "NMI0002", error: "s3://lake/NMI0002/20261121/BROKEN.json: access denied" }]);
   });
 
+  it("splits the clients over shards: each shard lists and reports only its own, together all of them once", async () => {
+    const objects: Record<string, string> = {};
+    const ids = Array.from({ length: 12 }, (_, i) => `NMI${String(i + 1).padStart(4, "0")}`);
+    ids.forEach((id, i) => {
+      if (i % 3 === 2) objects[`processed/${DAY.compact}/${id}.jsonl`] = '{"clientId":"x","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n';
+      else objects[`${id}/${DAY.compact}/a.json`] = householdDay(DAY);
+    });
+    const lake = memoryLake(objects);
+    const listed: string[] = [];
+    const list = lake.list.bind(lake);
+    lake.list = async (prefix) => {
+      listed.push(prefix);
+      return list(prefix);
+    };
+    const reports = memoryReports();
+    const counts: number[] = [];
+    const listings: number[] = [];
+    for (let index = 0; index < 3; index++) {
+      listed.length = 0;
+      const summary = await analyseDay(lake, reports, DAY, { now: NOW, shard: { index, count: 3 } });
+      counts.push(summary.clients);
+      listings.push(listed.filter((p) => !p.startsWith("processed/")).length);
+    }
+    expect(counts.reduce((a, b) => a + b, 0)).to.equal(12);
+    expect(listings.reduce((a, b) => a + b, 0)).to.equal(8); // each client prefix listed by one shard only
+    expect([...reports.objects.keys()].filter((k) => k.endsWith(".json")).sort()).to.deep.equal(ids.map((id) => `reports/${id}/${DAY.compact}.json`));
+  });
+
   it("compares with earlier reports and flags the unusual half-hour the history makes unusual", async () => {
     const objects: Record<string, string> = {};
     for (let k = 14; k >= 0; k--) {

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { halfHourProfile, SLOT_MS } from "../../../functions/dailyAnalysis/halfHourProfile";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "../../../functions/dailyAnalysis/meterRecord";
-import { parseDay, reportDayOf } from "../../../functions/dailyAnalysis/reportDay";
+import { inShard, parseDay, reportDayOf, shardOf } from "../../../functions/dailyAnalysis/reportDay";
 
 const DAY = Date.UTC(2026, 10, 21);
 const at = (hh: number, mm = 0) => DAY + (hh * 60 + mm) * 60_000;
@@ -38,6 +38,35 @@ describe("daily analysis: which day", () => {
   }
   it("parses a compact day the same as a dashed one", () => {
     expect(parseDay("20240229")).to.deep.equal(parseDay("2024-02-29"));
+  });
+});
+
+describe("daily analysis: which clients (shards)", () => {
+  const cases: [unknown, { index: number; count: number } | string][] = [
+    [{ date: "2026-11-21" }, { index: 0, count: 1 }],
+    [{ scheduledTime: "2026-11-22T00:30:00Z", shard: 2, shards: 4 }, { index: 2, count: 4 }],
+    [{ shard: 0, shards: 1 }, { index: 0, count: 1 }],
+    [{ shard: 4, shards: 4 }, "shard must be an integer in [0, 3] (shards is 4), got 4"],
+    [{ shard: 1 }, "shards must be an integer in [1, 64], got undefined"],
+    [{ shards: 2 }, "shard must be an integer in [0, 1] (shards is 2), got undefined"],
+    [{ shard: "1", shards: 2 }, 'shard must be an integer in [0, 1] (shards is 2), got "1"'],
+    [{ shard: 0, shards: 65 }, "shards must be an integer in [1, 64], got 65"],
+  ];
+  for (const [event, expected] of cases) {
+    it(`${JSON.stringify(event)} -> ${JSON.stringify(expected)}`, () => {
+      if (typeof expected === "string") expect(() => shardOf(event)).to.throw(expected);
+      else expect(shardOf(event)).to.deep.equal(expected);
+    });
+  }
+
+  it("puts every client in exactly one of the shards, in roughly equal parts, the same on every run", () => {
+    const clients = Array.from({ length: 4000 }, (_, i) => `NMI${String(6100000000 + i * 37)}`);
+    const sizes = [0, 1, 2, 3].map((index) => clients.filter((c) => inShard(c, { index, count: 4 })).length);
+    expect(sizes.reduce((a, b) => a + b, 0)).to.equal(4000);
+    expect(clients.every((c) => [0, 1, 2, 3].filter((index) => inShard(c, { index, count: 4 })).length === 1)).to.equal(true);
+    for (const n of sizes) expect(n).to.be.within(900, 1100);
+    // FNV-1a 32-bit is fixed (of "NMI6100000001": 2634394377, mod 4 = 1): a client never moves between shards
+    expect([0, 1, 2, 3].filter((index) => inShard("NMI6100000001", { index, count: 4 }))).to.deep.equal([1]);
   });
 });
 
