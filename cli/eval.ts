@@ -1,24 +1,35 @@
 import { evaluateNab } from "../anomaly/evaluation/nabRun";
 import { evaluateSkab } from "../anomaly/evaluation/skabRun";
+import { evaluateHoldout } from "../anomaly/evaluation/holdout";
+import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { parseOptionPairs } from "../anomaly/options";
 import { parseArgs, runMain, UsageError } from "./args";
 
-const USAGE = `usage: npm run --silent eval -- (--nab DIR | --skab DIR) [--detector rcf] [--option key=value ...] [--json]
-  --nab DIR   NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
-  --skab DIR  SKAB layout (labelled csv files with anomaly/changepoint columns): point-wise F1, FAR, MAR`;
+const USAGE = `usage: npm run --silent eval -- (--nab DIR | --skab DIR | --holdout DIR) [--detector rcf] [--option key=value ...] [--json]
+  --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
+  --skab DIR     SKAB layout (labelled csv files with anomaly/changepoint columns): point-wise F1, FAR, MAR
+  --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored`;
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { nab: "string", skab: "string", detector: "string", option: "list", json: "boolean", help: "boolean" });
+  const args = parseArgs(process.argv.slice(2), { nab: "string", skab: "string", holdout: "string", detector: "string", option: "list", json: "boolean", help: "boolean" });
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if (!args.nab === !args.skab) throw new UsageError("give exactly one of --nab DIR or --skab DIR");
+  if ([args.nab, args.skab, args.holdout].filter(Boolean).length !== 1) throw new UsageError("give exactly one of --nab DIR, --skab DIR or --holdout DIR");
   const detector = (args.detector as string | undefined) ?? "rcf";
   const given = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const progress = (m: string): void => {
     process.stderr.write(`${m}\n`);
   };
+  if (args.holdout) {
+    const series = await readHoldoutSeries(args.holdout as string);
+    const report = evaluateHoldout(series, HOLDOUT_SEEDS, detector, given, progress);
+    if (args.json) return void process.stdout.write(`${JSON.stringify(report)}\n`);
+    process.stdout.write(`hold-out: ${series.length} meter series x ${HOLDOUT_SEEDS.length} seeds, ${report.rows} rows, ${report.windows} injected faults, detector ${detector}\n`);
+    for (const p of Object.keys(report.scores)) process.stdout.write(`${p.padEnd(20)} ${report.scores[p].toFixed(2).padStart(8)}\n`);
+    return;
+  }
   if (args.nab) {
     // NAB's machine_temperature file steps back in time once; score rows in file order as NAB does
     const report = await evaluateNab(args.nab as string, detector, { outOfOrder: "accept", ...given }, progress);

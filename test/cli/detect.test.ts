@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
+import { requireShared } from "../helpers/sharedData";
 
 const dir = mkdtempSync(join(tmpdir(), "gridrail-detect-"));
 const input = join(dir, "in.csv");
@@ -71,6 +72,24 @@ describe("eval command", () => {
   it("needs exactly one benchmark folder", () => {
     const r = runCli("eval", ["--json"]);
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.match(/^error: give exactly one of --nab DIR or --skab DIR/);
+    expect(r.stderr).to.match(/^error: give exactly one of --nab DIR, --skab DIR or --holdout DIR/);
+  });
+
+  it("scores the hold-out: the real meter exports with seeded injected faults, NAB-scored", function () {
+    const meters = requireShared(this, "meters");
+    const r = runCli("eval", ["--holdout", meters, "--json", "--detector", "ewma"]);
+    expect(r.status, r.stderr).to.equal(0);
+    const report = JSON.parse(r.stdout);
+    expect(report).to.include({ benchmark: "holdout", detector: "ewma", series: 12, rows: 12 * 8760, windows: 36 });
+    expect(report.injected.map((x: { name: string; seed: number }) => `${x.name}#${x.seed}`).slice(0, 5)).to.deep.equal([
+      "meter01.csv#1", "meter02.csv#1", "meter03.csv#1", "meter04.csv#1", "meter01.csv#2",
+    ]);
+    expect(report.scores.standard).to.be.within(0, 100);
+  });
+
+  it("refuses a hold-out folder without CSV files, naming it", () => {
+    const empty = mkdtempSync(join(tmpdir(), "gridrail-holdout-"));
+    const r = runCli("eval", ["--holdout", empty]);
+    expect([r.status, r.stderr]).to.deep.equal([1, `error: --holdout ${empty}: no .csv file in it\n`]);
   });
 });
