@@ -145,10 +145,15 @@ export function driversOf(sensors: readonly string[], values: readonly number[],
 }
 
 /** The first drivers first, then new sensors, at most three; per sensor the reading furthest from expected. */
-function mergeDrivers(a: readonly Driver[], b: readonly Driver[]): Driver[] {
+/**
+ * The episode's drivers after a new alarm: the new alarm's first, then the earlier ones, one entry per sensor
+ * (the larger deviation), at most three. The newest first, so a different cause turning up in an ongoing
+ * episode (an oil fault while a pressure alarm is still open) is what the train reads, not crowded out.
+ */
+function mergeDrivers(earlier: readonly Driver[], latest: readonly Driver[]): Driver[] {
   const gap = (d: Driver) => Math.abs(d.value - d.expected);
   const out: Driver[] = [];
-  for (const d of [...a, ...b]) {
+  for (const d of [...latest, ...earlier]) {
     const k = out.findIndex((o) => o.sensor === d.sensor);
     if (k < 0) out.push(d);
     else if (gap(d) > gap(out[k])) out[k] = d;

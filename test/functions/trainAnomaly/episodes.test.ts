@@ -51,6 +51,19 @@ describe("anomaly episodes", () => {
     expect(change?.episode.drivers.map((d) => [d.sensor, d.value])).to.deep.equal([["Oil_temperature", 59], ["Motor_current", 6]]);
   });
 
+  it("puts a new alarm's drivers first, so a different cause in an open episode is not crowded out", () => {
+    const four = ["TP2", "TP3", "Oil_temperature", "Motor_current"];
+    const t = new EpisodeTracker("apu", four, options);
+    const alarm = (high: number[], expected: number[]): DetectorResult => ({ ...result(true), attribution: { high, low: [0, 0, 0, 0] }, expected });
+    // a pressure alarm with three drivers
+    t.observe(at(0), [6.5, 9.5, 52.5, 5.5], alarm([0.3, 0.3, 0, 0.3], [0.01, 8.5, 52.5, 0.04]));
+    // later, while it is still open: the oil
+    const change = t.observe(at(1), [0, 8.4, 71, 0.04], alarm([0, 0, 0.9, 0], [0, 8.4, 52.5, 0.04]));
+    expect(change?.kind).to.equal("updated");
+    expect(change?.episode.drivers.map((d) => d.sensor)).to.deep.equal(["Oil_temperature", "TP2", "TP3"]);
+    expect(describeEpisode(change!.episode)).to.contain("Oil_temperature is high, 71 °C where about 52.5 °C was expected");
+  });
+
   it("clears it once every driver has been back near its expected value for clearAfter readings", () => {
     const t = new EpisodeTracker("apu", SENSORS, { clearAfter: 3, settleAfter: 100 });
     t.observe(at(0), [0, 58.6, 0.04], result(true));
