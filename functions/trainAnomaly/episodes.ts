@@ -35,11 +35,24 @@ export interface EpisodeOptions {
   readonly settleAfter: number;
 }
 
-export interface TrackerState {
-  readonly open: Episode | null;
+/** An ongoing episode and how the readings since its last alarm went. */
+export interface OpenEpisode {
+  readonly episode: Episode;
   /** Consecutive readings with every driver back to normal. */
   readonly normalRun: number;
-  /** Readings since the last alarm. */
+  /** Readings since the episode's last alarm. */
+  readonly quietRun: number;
+}
+
+export interface TrackerState {
+  /** Ongoing episodes, oldest first. */
+  readonly open: readonly OpenEpisode[];
+}
+
+/** Checkpoints written before episodes could run side by side held one: `{ open: Episode | null, normalRun, quietRun }`. */
+interface SingleEpisodeState {
+  readonly open: Episode | null;
+  readonly normalRun: number;
   readonly quietRun: number;
 }
 
@@ -49,75 +62,102 @@ export interface EpisodeChange {
 }
 
 const MAX_DRIVERS = 3;
+/** Episodes of one model ongoing at once; beyond that a new cause joins the newest. */
+export const MAX_OPEN_EPISODES = 3;
 /** A driver is back when it is within this fraction of its anomalous deviation from the expected value. */
 const RETURN_FRACTION = 0.5;
 
 /**
- * Turns per-reading decisions into episodes. An alarm opens one (or updates the open one); it stays ongoing
- * until every driving sensor has been back near its expected value for `clearAfter` readings in a row. The
- * detector's onset alarms fire once per new thing, so the readings, not the scores, say when it is over.
+ * Turns per-reading decisions into episodes, one per cause. An alarm updates the ongoing episode that shares a
+ * driving sensor with it, or opens its own: an oil fault while a pressure alarm is still open is a second
+ * episode with its own start, not a line in the first. An episode stays ongoing until every driving sensor
+ * has been back near its expected value for `clearAfter` readings in a row (normal), or it has had no alarm
+ * for `settleAfter` readings (settled: the model took the readings as normal). The detector's onset alarms
+ * fire once per new thing, so the readings, not the scores, say when it is over.
  */
 export class EpisodeTracker {
-  private open: Episode | null;
-  private normalRun: number;
-  private quietRun: number;
+  private open: OpenEpisode[];
 
   constructor(
     readonly group: string,
     readonly sensors: readonly string[],
     readonly options: EpisodeOptions,
-    state?: TrackerState,
+    state?: TrackerState | SingleEpisodeState,
   ) {
-    this.open = state?.open ?? null;
-    this.normalRun = state?.normalRun ?? 0;
-    this.quietRun = state?.quietRun ?? 0;
+    this.open = !state ? [] : Array.isArray(state.open) ? [...(state as TrackerState).open] : fromSingle(state as SingleEpisodeState);
   }
 
-  /** Follows one scored reading; returns what changed, if anything. */
-  observe(timestamp: number, values: readonly number[], result: DetectorResult): EpisodeChange | undefined {
-    if (!result.ready) return undefined;
-    if (result.anomaly) return this.alarm(timestamp, values, result);
-    const open = this.open;
-    if (!open) return undefined;
-    this.quietRun++;
-    this.normalRun = open.drivers.every((d) => isBack(d, values[this.sensors.indexOf(d.sensor)])) ? this.normalRun + 1 : 0;
-    let clearedBy: Episode["clearedBy"];
-    if (this.normalRun >= this.options.clearAfter) clearedBy = "normal";
-    else if (this.quietRun >= this.options.settleAfter) clearedBy = "settled";
-    else return undefined;
-    const episode: Episode = { ...open, status: "cleared", updatedAt: timestamp, clearedAt: timestamp, clearedBy };
-    this.open = null;
-    this.normalRun = 0;
-    this.quietRun = 0;
-    return { kind: "cleared", episode };
-  }
-
-  private alarm(timestamp: number, values: readonly number[], result: DetectorResult): EpisodeChange {
-    const drivers = driversOf(this.sensors, values, result);
-    this.normalRun = 0;
-    this.quietRun = 0;
-    const open = this.open;
-    if (!open) {
-      this.open = {
-        id: `${this.group}-${timestamp}`, group: this.group, status: "ongoing", startedAt: timestamp, updatedAt: timestamp,
-        score: result.score, grade: result.grade, alarms: 1, drivers,
-      };
-      return { kind: "opened", episode: this.open };
+  /** Follows one scored reading; returns what changed (opened/updated first, then cleared, oldest first). */
+  observe(timestamp: number, values: readonly number[], result: DetectorResult): EpisodeChange[] {
+    if (!result.ready) return [];
+    const changes: EpisodeChange[] = [];
+    let alarmed: OpenEpisode | undefined;
+    if (result.anomaly) {
+      alarmed = this.alarm(timestamp, values, result);
+      changes.push({ kind: alarmed.episode.alarms === 1 ? "opened" : "updated", episode: alarmed.episode });
     }
-    this.open = {
-      ...open,
-      updatedAt: timestamp,
-      score: Math.max(open.score, result.score),
-      grade: Math.max(open.grade, result.grade),
-      alarms: open.alarms + 1,
-      drivers: mergeDrivers(open.drivers, drivers),
+    const still: OpenEpisode[] = [];
+    for (const o of this.open) {
+      if (o === alarmed) {
+        still.push(o);
+        continue;
+      }
+      const quietRun = o.quietRun + 1;
+      const normalRun = o.episode.drivers.every((d) => isBack(d, values[this.sensors.indexOf(d.sensor)])) ? o.normalRun + 1 : 0;
+      const clearedBy = normalRun >= this.options.clearAfter ? "normal" : quietRun >= this.options.settleAfter ? "settled" : undefined;
+      if (!clearedBy) {
+        still.push({ episode: o.episode, normalRun, quietRun });
+        continue;
+      }
+      changes.push({ kind: "cleared", episode: { ...o.episode, status: "cleared", updatedAt: timestamp, clearedAt: timestamp, clearedBy } });
+    }
+    this.open = still;
+    return changes;
+  }
+
+  /** Updates the episode the alarm belongs to, or opens one; returns it as it now stands. */
+  private alarm(timestamp: number, values: readonly number[], result: DetectorResult): OpenEpisode {
+    const drivers = driversOf(this.sensors, values, result);
+    const shares = (o: OpenEpisode) => drivers.some((d) => o.episode.drivers.some((e) => e.sensor === d.sensor));
+    let k = -1;
+    for (let i = this.open.length - 1; i >= 0 && k < 0; i--) if (shares(this.open[i])) k = i;
+    if (k < 0 && (this.open.length >= MAX_OPEN_EPISODES || (drivers.length === 0 && this.open.length > 0))) k = this.open.length - 1;
+    if (k < 0) {
+      const opened: OpenEpisode = {
+        episode: {
+          id: `${this.group}-${timestamp}`, group: this.group, status: "ongoing", startedAt: timestamp, updatedAt: timestamp,
+          score: result.score, grade: result.grade, alarms: 1, drivers,
+        },
+        normalRun: 0,
+        quietRun: 0,
+      };
+      this.open.push(opened);
+      return opened;
+    }
+    const e = this.open[k].episode;
+    const updated: OpenEpisode = {
+      episode: {
+        ...e,
+        updatedAt: timestamp,
+        score: Math.max(e.score, result.score),
+        grade: Math.max(e.grade, result.grade),
+        alarms: e.alarms + 1,
+        drivers: mergeDrivers(e.drivers, drivers),
+      },
+      normalRun: 0,
+      quietRun: 0,
     };
-    return { kind: "updated", episode: this.open };
+    this.open[k] = updated;
+    return updated;
   }
 
   getState(): TrackerState {
-    return { open: this.open, normalRun: this.normalRun, quietRun: this.quietRun };
+    return { open: [...this.open] };
   }
+}
+
+function fromSingle(state: SingleEpisodeState): OpenEpisode[] {
+  return state.open ? [{ episode: state.open, normalRun: state.normalRun ?? 0, quietRun: state.quietRun ?? 0 }] : [];
 }
 
 function isBack(d: Driver, value: number): boolean {
@@ -144,7 +184,6 @@ export function driversOf(sensors: readonly string[], values: readonly number[],
     }));
 }
 
-/** The first drivers first, then new sensors, at most three; per sensor the reading furthest from expected. */
 /**
  * The episode's drivers after a new alarm: the new alarm's first, then the earlier ones, one entry per sensor
  * (the larger deviation), at most three. The newest first, so a different cause turning up in an ongoing

@@ -134,7 +134,7 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
         const outcome = m.cached.model.process(telemetry, record.sequenceNumber);
         if (outcome.kind === "duplicate") continue;
         scored = m.dirty = true;
-        const { result, change } = outcome;
+        const { result, changes } = outcome;
         if (result.ready) w.maxScore = Math.max(w.maxScore ?? 0, result.score);
         if (result.anomaly) {
           w.anomalies.push({
@@ -142,7 +142,7 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
             sensors: driversOf(m.cached.model.sensors, m.cached.model.sensors.map((x) => telemetry.sensors[x]), result).map((d) => d.sensor),
           });
         }
-        if (change) {
+        for (const change of changes) {
           const entry = shadowEntry(change.episode);
           w.updates[change.episode.id] = entry;
           w.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });

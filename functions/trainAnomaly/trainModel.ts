@@ -27,7 +27,7 @@ export interface ModelSidecar {
 }
 
 export type ReadingOutcome =
-  | { readonly kind: "scored"; readonly result: DetectorResult; readonly change?: EpisodeChange }
+  | { readonly kind: "scored"; readonly result: DetectorResult; readonly changes: readonly EpisodeChange[] }
   | { readonly kind: "duplicate" };
 
 const RECENT = 64;
@@ -79,9 +79,9 @@ export class TrainModel {
       if ((e as Error).name !== "InputError") throw e;
       throw new RecordError("detector", `record ${sequenceNumber}: the ${this.group} model of ${this.trainId} refused the reading: ${messageOf(e)}`);
     }
-    const change = this.tracker.observe(t, values, result);
+    const changes = this.tracker.observe(t, values, result);
     this.guard = { watermark: t, recent: [...recent.slice(-(RECENT - 1)), t], lastSequenceNumber: sequenceNumber };
-    return change ? { kind: "scored", result, change } : { kind: "scored", result };
+    return { kind: "scored", result, changes };
   }
 
   sidecar(): ModelSidecar {

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { DetectorResult } from "../../../anomaly";
-import { Episode, EpisodeTracker, driversOf } from "../../../functions/trainAnomaly/episodes";
+import { Episode, EpisodeChange, EpisodeTracker, driversOf } from "../../../functions/trainAnomaly/episodes";
 import { describeEpisode } from "../../../functions/trainAnomaly/shadowDocument";
 
 const SENSORS = ["TP2", "Oil_temperature", "Motor_current"];
@@ -36,32 +36,47 @@ describe("anomaly drivers", () => {
 
 describe("anomaly episodes", () => {
   const options = { clearAfter: 3, settleAfter: 5 };
+  const one = (changes: readonly EpisodeChange[]) => {
+    expect(changes.length).to.equal(1);
+    return changes[0];
+  };
 
   it("opens one on an alarm, with the drivers and what was expected of them", () => {
     const t = new EpisodeTracker("apu", SENSORS, options);
-    expect(t.observe(at(0), [0, 58.6, 0.04], result(true))).to.deep.equal({ kind: "opened", episode: opened });
+    expect(t.observe(at(0), [0, 58.6, 0.04], result(true))).to.deep.equal([{ kind: "opened", episode: opened }]);
   });
 
-  it("updates the same episode on further alarms: peak score, count, new sensors", () => {
+  it("updates the same episode on further alarms sharing a driver: peak score, count, newest drivers first", () => {
     const t = new EpisodeTracker("apu", SENSORS, options);
     t.observe(at(0), [0, 58.6, 0.04], result(true));
-    const change = t.observe(at(1), [0, 59, 6], result(true, 0.7, [0, 0.5, 0.5], [0, 52.6, 0.05]));
-    expect(change?.kind).to.equal("updated");
-    expect(change?.episode).to.deep.include({ id: `apu-${T0}`, updatedAt: at(1), score: 0.7, alarms: 2 });
-    expect(change?.episode.drivers.map((d) => [d.sensor, d.value])).to.deep.equal([["Oil_temperature", 59], ["Motor_current", 6]]);
+    const change = one(t.observe(at(1), [0, 59, 6], result(true, 0.7, [0, 0.5, 0.5], [0, 52.6, 0.05])));
+    expect(change.kind).to.equal("updated");
+    expect(change.episode).to.deep.include({ id: `apu-${T0}`, updatedAt: at(1), score: 0.7, alarms: 2 });
+    expect(change.episode.drivers.map((d) => [d.sensor, d.value])).to.deep.equal([["Oil_temperature", 59], ["Motor_current", 6]]);
   });
 
-  it("puts a new alarm's drivers first, so a different cause in an open episode is not crowded out", () => {
+  it("opens a second episode for an alarm driven by none of the open one's sensors; each clears on its own", () => {
+    const t = new EpisodeTracker("apu", SENSORS, { clearAfter: 3, settleAfter: 100 });
+    t.observe(at(0), [0, 58.6, 0.04], result(true)); // oil
+    // a TP2 alarm while the oil is still off: another cause, its own start
+    const tp2 = t.observe(at(1), [6.5, 58.6, 0.04], result(true, 0.65, [0.9, 0, 0.05], [0.01, 52.5, 0.04]));
+    expect(tp2.map((c) => [c.kind, c.episode.id, c.episode.drivers.map((d) => d.sensor).join()])).to.deep.equal([["opened", `apu-${at(1)}`, "TP2"]]);
+    expect(t.getState().open.map((o) => o.episode.id)).to.deep.equal([`apu-${T0}`, `apu-${at(1)}`]);
+    // TP2 back at once, the oil stays hot: only the TP2 episode clears
+    const later = [2, 3, 4].map((i) => t.observe(at(i), [0.01, 58.6, 0.04], result(false)));
+    expect(later.map((cs) => cs.map((c) => [c.kind, c.episode.id]))).to.deep.equal([[], [], [["cleared", `apu-${at(1)}`]]]);
+    expect(t.getState().open.map((o) => o.episode.id)).to.deep.equal([`apu-${T0}`]);
+  });
+
+  it("keeps at most three episodes open: a fourth cause joins the newest", () => {
     const four = ["TP2", "TP3", "Oil_temperature", "Motor_current"];
-    const t = new EpisodeTracker("apu", four, options);
-    const alarm = (high: number[], expected: number[]): DetectorResult => ({ ...result(true), attribution: { high, low: [0, 0, 0, 0] }, expected });
-    // a pressure alarm with three drivers
-    t.observe(at(0), [6.5, 9.5, 52.5, 5.5], alarm([0.3, 0.3, 0, 0.3], [0.01, 8.5, 52.5, 0.04]));
-    // later, while it is still open: the oil
-    const change = t.observe(at(1), [0, 8.4, 71, 0.04], alarm([0, 0, 0.9, 0], [0, 8.4, 52.5, 0.04]));
-    expect(change?.kind).to.equal("updated");
-    expect(change?.episode.drivers.map((d) => d.sensor)).to.deep.equal(["Oil_temperature", "TP2", "TP3"]);
-    expect(describeEpisode(change!.episode)).to.contain("Oil_temperature is high, 71 °C where about 52.5 °C was expected");
+    const t = new EpisodeTracker("apu", four, { clearAfter: 3, settleAfter: 100 });
+    const alarm = (k: number): DetectorResult => ({
+      ...result(true), attribution: { high: four.map((_, i) => (i === k ? 1 : 0)), low: [0, 0, 0, 0] }, expected: [0, 8, 52, 0],
+    });
+    const kinds = [0, 1, 2, 3].map((k) => t.observe(at(k), [9, 6, 70, 9], alarm(k)).map((c) => c.kind).join());
+    expect(kinds).to.deep.equal(["opened", "opened", "opened", "updated"]);
+    expect(t.getState().open.map((o) => o.episode.drivers.map((d) => d.sensor).join())).to.deep.equal(["TP2", "TP3", "Motor_current,Oil_temperature"]);
   });
 
   it("clears it once every driver has been back near its expected value for clearAfter readings", () => {
@@ -70,31 +85,50 @@ describe("anomaly episodes", () => {
     const oil = [57, 53, 55.6, 52.9, 53.1, 52.8];
     const changes = oil.map((v, i) => t.observe(at(i + 1), [0, v, 0.04], result(false)));
     // back means within half of 58.6 - 52.5 of 52.5: 53 yes, 55.6 no (restarts the count), then three in a row
-    expect(changes.map((c) => c?.kind)).to.deep.equal([undefined, undefined, undefined, undefined, undefined, "cleared"]);
-    expect(changes[5]?.episode).to.deep.include({ status: "cleared", clearedAt: at(6), updatedAt: at(6), clearedBy: "normal" });
-    expect(t.getState()).to.deep.equal({ open: null, normalRun: 0, quietRun: 0 });
+    expect(changes.map((c) => c.map((x) => x.kind).join())).to.deep.equal(["", "", "", "", "", "cleared"]);
+    expect(changes[5][0].episode).to.deep.include({ status: "cleared", clearedAt: at(6), updatedAt: at(6), clearedBy: "normal" });
+    expect(t.getState()).to.deep.equal({ open: [] });
   });
 
   it("closes it as settled when readings stay away without new alarms: the model took them as normal", () => {
     const t = new EpisodeTracker("apu", SENSORS, options);
     t.observe(at(0), [0, 58.6, 0.04], result(true));
     const changes = [1, 2, 3, 4, 5].map((i) => t.observe(at(i), [0, 58, 0.04], result(false)));
-    expect(changes.map((c) => c?.kind)).to.deep.equal([undefined, undefined, undefined, undefined, "cleared"]);
-    expect(changes[4]?.episode.clearedBy).to.equal("settled");
+    expect(changes.map((c) => c.map((x) => x.kind).join())).to.deep.equal(["", "", "", "", "cleared"]);
+    expect(changes[4][0].episode.clearedBy).to.equal("settled");
   });
 
   it("ignores readings scored during warm-up", () => {
     const t = new EpisodeTracker("apu", SENSORS, options);
-    expect(t.observe(at(0), [0, 99, 0], { ...result(true), ready: false })).to.equal(undefined);
-    expect(t.getState().open).to.equal(null);
+    expect(t.observe(at(0), [0, 99, 0], { ...result(true), ready: false })).to.deep.equal([]);
+    expect(t.getState().open).to.deep.equal([]);
   });
 
-  it("continues exactly from its saved state", () => {
+  it("continues exactly from its saved state, and from a checkpoint of the one-episode tracker", () => {
     const a = new EpisodeTracker("apu", SENSORS, options);
     a.observe(at(0), [0, 58.6, 0.04], result(true));
     a.observe(at(1), [0, 53, 0.04], result(false));
     const b = new EpisodeTracker("apu", SENSORS, options, JSON.parse(JSON.stringify(a.getState())));
-    for (const i of [2, 3]) expect(b.observe(at(i), [0, 53, 0.04], result(false))).to.deep.equal(a.observe(at(i), [0, 53, 0.04], result(false)));
+    const legacy = { open: a.getState().open[0].episode, normalRun: a.getState().open[0].normalRun, quietRun: a.getState().open[0].quietRun };
+    const c = new EpisodeTracker("apu", SENSORS, options, JSON.parse(JSON.stringify(legacy)));
+    for (const i of [2, 3]) {
+      const expected = a.observe(at(i), [0, 53, 0.04], result(false));
+      expect(b.observe(at(i), [0, 53, 0.04], result(false))).to.deep.equal(expected);
+      expect(c.observe(at(i), [0, 53, 0.04], result(false))).to.deep.equal(expected);
+    }
+  });
+
+  it("puts a new alarm's drivers first, so a different cause in an open episode is not crowded out", () => {
+    const four = ["TP2", "TP3", "Oil_temperature", "Motor_current"];
+    const t = new EpisodeTracker("apu", four, options);
+    const alarm = (high: number[], expected: number[]): DetectorResult => ({ ...result(true), attribution: { high, low: [0, 0, 0, 0] }, expected });
+    // a pressure alarm with three drivers
+    t.observe(at(0), [6.5, 9.5, 52.5, 5.5], alarm([0.3, 0.3, 0, 0.3], [0.01, 8.5, 52.5, 0.04]));
+    // while it is open, an alarm driven by the oil and TP2: it shares TP2, so it updates the episode
+    const change = one(t.observe(at(1), [0, 8.4, 71, 0.04], alarm([0.4, 0, 0.6, 0], [0.02, 8.4, 52.5, 0.04])));
+    expect(change.kind).to.equal("updated");
+    expect(change.episode.drivers.map((d) => d.sensor)).to.deep.equal(["Oil_temperature", "TP2", "TP3"]);
+    expect(describeEpisode(change.episode)).to.contain("Oil_temperature is high, 71 °C where about 52.5 °C was expected");
   });
 });
 
