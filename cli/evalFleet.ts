@@ -1,7 +1,7 @@
-import { existsSync, readFileSync } from "fs";
 import { join } from "path";
-import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
+import { metroptSampleFile, readMetroptRows } from "../local/sim/trainSource";
 import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
+import { liveReadingsOf } from "../local/sim/fleetPlan";
 import { UsageError, integerFlag, parseArgs, runMain } from "./args";
 
 /**
@@ -31,14 +31,15 @@ async function main(): Promise<void> {
   const trains = integerFlag(args, "trains", 5, 1, 50);
   const duration = integerFlag(args, "duration", 60, 5, 3600);
   const history = integerFlag(args, "history", 8640, 0, 100_000);
-  const file = join(__dirname, "..", "..", "shared", "data", "metropt3", "MetroPT3_head_abdullahsherazi.csv");
-  const rows = existsSync(file) ? readMetroptCsv(readFileSync(file, "utf8"), file).map((r) => ({ ...r.sensors })) : undefined;
+  const liveReadings = liveReadingsOf(duration);
+  const file = metroptSampleFile(join(__dirname, "..", "..", "shared", "data"));
+  const rows = readMetroptRows(file);
   if (!rows) process.stderr.write(`note: ${file} is absent: trains use the APU simulator\n`);
   const results: FleetReplayResult[] = [];
   for (const seed of seeds) {
-    process.stderr.write(`seed ${seed}: replaying ${trains} train(s), ${history} history + ${duration * 20} live readings each...\n`);
+    process.stderr.write(`seed ${seed}: replaying ${trains} train(s), ${history} history + ${liveReadings} live readings each...\n`);
     // the local stack's timeline: live readings from midnight UTC (any day: only the time of day is seen)
-    results.push(await replayFleet({ seed, trains, liveReadings: duration * 20, historyReadings: history, rows, startMs: Date.UTC(2026, 0, 1) }));
+    results.push(await replayFleet({ seed, trains, liveReadings, historyReadings: history, rows, startMs: Date.UTC(2026, 0, 1) }));
   }
   const total = {
     anomaliesInjected: results.reduce((a, r) => a + r.anomaliesInjected, 0),

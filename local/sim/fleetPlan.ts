@@ -28,6 +28,14 @@ export interface PlanOptions {
   readonly faultLength?: number;
 }
 
+/** Live readings a second per train, by default (the trains' 10 s readings at 200x). */
+export const LIVE_RATE = 20;
+
+/** Live readings per train in a run of `durationS` seconds (at least 60, so every fault fits). */
+export function liveReadingsOf(durationS: number, rate = LIVE_RATE): number {
+  return Math.max(60, Math.floor(durationS * rate));
+}
+
 export const trainIdOf = (i: number) => `train-${String(i + 1).padStart(4, "0")}`;
 
 export function planFleet(o: PlanOptions): FleetPlan {
@@ -52,4 +60,9 @@ export function planFleet(o: PlanOptions): FleetPlan {
     offline.push({ trainId: f.trainId, from: Math.max(0, f.start - 10), to: Math.min(o.liveReadings - 1, f.start + f.length + 40) });
   }
   return { trainIds, liveReadings: o.liveReadings, faults, offline };
+}
+
+/** Whether `trainId` is offline at live reading `index` (the plan's offline spans, `to` exclusive). */
+export function offlineAt(plan: FleetPlan, trainId: string, index: number): boolean {
+  return plan.offline.some((s) => s.trainId === trainId && s.from <= index && s.to > index);
 }

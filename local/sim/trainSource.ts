@@ -1,4 +1,7 @@
+import { existsSync, readFileSync } from "fs";
+import { join } from "path";
 import { ApuSimulator, generator } from "../../devices/trainAgent/apuSimulator";
+import { readMetroptCsv } from "../../devices/trainAgent/metroptCsv";
 
 /**
  * Where a simulated train's sensor values come from.
@@ -9,6 +12,16 @@ import { ApuSimulator, generator } from "../../devices/trainAgent/apuSimulator";
  * - `simulatedSource`: the APU simulator (devices/trainAgent), where the sample is not available.
  */
 export type Sensors = Record<string, number>;
+
+/** The MetroPT-3 sample's path under a shared-data folder (`../shared/data`). */
+export function metroptSampleFile(sharedData: string): string {
+  return join(sharedData, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
+}
+
+/** The sample's rows for `replaySource`, or undefined when the file is absent (the APU simulator stands in). */
+export function readMetroptRows(file: string): Sensors[] | undefined {
+  return existsSync(file) ? readMetroptCsv(readFileSync(file, "utf8"), file).map((r) => ({ ...r.sensors })) : undefined;
+}
 
 export interface SensorSource {
   readonly kind: "metropt3" | "simulated";

@@ -1,13 +1,13 @@
-import { SensorReading } from "../../devices/trainAgent/trainAgent";
 import { IncomingRecord } from "../../functions/trainAnomaly/kinesisEvent";
 import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "../../functions/trainAnomaly/memoryPorts";
 import { ModelCache } from "../../functions/trainAnomaly/modelCache";
 import { processBatch } from "../../functions/trainAnomaly/processBatch";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings } from "../../functions/trainAnomaly/settings";
-import { planFleet } from "../sim/fleetPlan";
+import { offlineAt, planFleet } from "../sim/fleetPlan";
 import { Sensors } from "../sim/trainSource";
 import { TrainFleet } from "../sim/trainFleet";
 import { MetricsSummary, RunMetrics } from "./runMetrics";
+import { historyRecords, telemetryRecord } from "./trainPipeline";
 
 /**
  * The local stack's train path without the network: the same plan, sources, faults and history as
@@ -38,11 +38,6 @@ export interface FleetReplayResult extends MetricsSummary {
 
 const INTERVAL_MS = 10_000;
 
-function record(trainId: string, r: SensorReading, seq: number): IncomingRecord {
-  const data = Buffer.from(JSON.stringify({ trainId, timestamp: r.timestamp, sensors: r.sensors }));
-  return { sequenceNumber: String(seq), partitionKey: trainId, base64: data.toString("base64"), data };
-}
-
 export async function replayFleet(o: FleetReplayOptions): Promise<FleetReplayResult> {
   const plan = planFleet({ trains: o.trains, seed: o.seed, liveReadings: o.liveReadings });
   const fleet = new TrainFleet({ brokerUrl: "", plan, seed: o.seed, rows: o.rows, startMs: o.startMs, intervalMs: INTERVAL_MS, rate: 1 });
@@ -52,7 +47,6 @@ export async function replayFleet(o: FleetReplayOptions): Promise<FleetReplayRes
   };
   const metrics = new RunMetrics(INTERVAL_MS, 30 * INTERVAL_MS);
   const batchSize = o.batchSize ?? 100;
-  let seq = 1;
   let scored = 0;
   const run = async (records: IncomingRecord[], live: boolean): Promise<void> => {
     for (let i = 0; i < records.length; i += batchSize) {
@@ -60,27 +54,19 @@ export async function replayFleet(o: FleetReplayOptions): Promise<FleetReplayRes
       if (batchItemFailures.length) throw new Error(`fleet replay: ${batchItemFailures.length} record(s) failed in a batch`);
       if (!live) continue;
       scored += report.scored;
-      const alarmTimes = new Map<string, number[]>();
-      for (const a of report.anomalies) alarmTimes.set(a.trainId, [...(alarmTimes.get(a.trainId) ?? []), a.timestamp]);
-      for (const e of report.episodes) {
-        metrics.episode({ trainId: e.trainId, episodeId: e.id, kind: e.kind, alarmTimes: alarmTimes.get(e.trainId) ?? [], startedAt: Number(e.id.split("-").pop()) });
-      }
+      metrics.batch(report);
     }
   };
   // history, interleaved by train as the local stack pre-trains
-  const history = [...fleet.history(o.historyReadings).entries()];
-  const past: IncomingRecord[] = [];
-  for (let j = 0; j < o.historyReadings; j++) for (const [trainId, list] of history) past.push(record(trainId, list[j], seq++));
+  const past = historyRecords(fleet.history(o.historyReadings));
   await run(past, false);
+  let seq = past.length + 1;
   const live: IncomingRecord[] = [];
   for (let j = 0; j < o.liveReadings; j++) {
     for (const trainId of plan.trainIds) {
       const { reading, fault } = fleet.liveReading(trainId, j);
-      if (fault && j === fault.start) {
-        const offline = plan.offline.some((s) => s.trainId === trainId && s.from <= fault.start && s.to > fault.start);
-        metrics.faultStarted(fault, reading.timestamp, 0, offline);
-      }
-      live.push(record(trainId, reading, seq++));
+      if (fault && j === fault.start) metrics.faultStarted(fault, reading.timestamp, 0, offlineAt(plan, trainId, fault.start));
+      live.push(telemetryRecord(trainId, reading, seq++));
     }
   }
   await run(live, true);

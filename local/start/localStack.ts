@@ -1,6 +1,5 @@
-import { existsSync, readFileSync, rmSync } from "fs";
+import { rmSync } from "fs";
 import { join } from "path";
-import { readMetroptCsv } from "../../devices/trainAgent/metroptCsv";
 import { analyseDay, RunSummary } from "../../functions/dailyAnalysis/analyseDay";
 import { addDays, dayFromMs } from "../../functions/dailyAnalysis/reportDay";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
@@ -16,15 +15,15 @@ import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
-import { planFleet } from "../sim/fleetPlan";
+import { LIVE_RATE, liveReadingsOf, offlineAt, planFleet } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { TrainFleet } from "../sim/trainFleet";
-import { Sensors } from "../sim/trainSource";
+import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView, startWebView } from "../web/webView";
 import { meterLakeDelivery, sharedDelivery } from "./delivery";
 import { RunFolders } from "./folders";
-import { RunMetrics } from "./runMetrics";
+import { episodeStartMs, RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
 import { TrainPipeline } from "./trainPipeline";
 
@@ -89,7 +88,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> {
-  const rate = o.rate ?? 20;
+  const rate = o.rate ?? LIVE_RATE;
   const intervalMs = 10_000;
   rmSync(o.outDir, { recursive: true, force: true });
   const folders = new RunFolders(o.outDir);
@@ -115,27 +114,21 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     }
 
     // --- plan and metrics
-    const liveReadings = Math.max(60, Math.floor(o.durationS * rate));
+    const liveReadings = liveReadingsOf(o.durationS, rate);
     const plan = planFleet({ trains: o.trains, seed: o.seed, liveReadings });
     const meterPlan = planMeters(o.meters, o.seed);
     const metrics = new RunMetrics(intervalMs, 30 * intervalMs);
-    const metroptFile = o.sharedData && join(o.sharedData, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
-    const rows: Sensors[] | undefined = metroptFile && existsSync(metroptFile)
-      ? readMetroptCsv(readFileSync(metroptFile, "utf8"), metroptFile).map((r) => ({ ...r.sensors }))
-      : undefined;
+    const rows = o.sharedData ? readMetroptRows(metroptSampleFile(o.sharedData)) : undefined;
     // the trains' own timeline: from midnight UTC of the run's day, 10 s a reading, so a seed replays the same
     // readings at the same times of day (the detector's calendar features see them), whatever the wall clock
     const liveStart = day.startMs;
 
     // --- the train path
     const pipeline = new TrainPipeline(TRAIN_DETECTOR_DEFAULTS, dataPlane.endpoint, (report) => {
-      const alarmTimes = new Map<string, number[]>();
-      for (const a of report.anomalies) alarmTimes.set(a.trainId, [...(alarmTimes.get(a.trainId) ?? []), a.timestamp]);
+      metrics.batch(report);
       for (const [trainId, score] of Object.entries(report.maxScore)) latestScore.set(trainId, score);
       for (const e of report.episodes) {
-        const startedAtMs = Number(e.id.split("-").pop());
-        metrics.episode({ trainId: e.trainId, episodeId: e.id, kind: e.kind, alarmTimes: alarmTimes.get(e.trainId) ?? [], startedAt: startedAtMs });
-        publish({ type: "alert", trainId: e.trainId, episodeId: e.id, state: e.kind === "opened" ? "open" : e.kind, t: startedAtMs, message: e.message, sensors: [] });
+        publish({ type: "alert", trainId: e.trainId, episodeId: e.id, state: e.kind === "opened" ? "open" : e.kind, t: episodeStartMs(e.id), message: e.message, sensors: [] });
       }
     });
     const fleet = new TrainFleet({
@@ -144,8 +137,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
         // the score shown is the train's highest in the latest batch the pipeline scored (scores are per batch)
         reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: latestScore.get(trainId) ?? null }),
         faultStarted: (f, at, wall) => {
-          const offline = plan.offline.some((s) => s.trainId === f.trainId && s.from <= f.start && s.to > f.start);
-          metrics.faultStarted(f, at, wall, offline);
+          metrics.faultStarted(f, at, wall, offlineAt(plan, f.trainId, f.start));
           publish({ type: "fault", trainId: f.trainId, kind: f.kind, startedAt: at, endsAt: at + f.length * intervalMs });
         },
         online: (trainId, online, wall) => publish({ type: "train", trainId, online, t: wall }),

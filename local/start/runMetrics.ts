@@ -1,3 +1,4 @@
+import { BatchReport } from "../../functions/trainAnomaly/batchReport";
 import { FaultSpan } from "../sim/faults";
 
 /**
@@ -49,6 +50,11 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** An episode id is `<group>-<start ms>`. */
+export function episodeStartMs(episodeId: string): number {
+  return Number(episodeId.split("-").pop());
+}
+
 export class RunMetrics {
   private readonly faults: FaultState[] = [];
   private readonly opened = new Map<string, { trainId: string; startedAt: number }>();
@@ -75,6 +81,15 @@ export class RunMetrics {
       if (f.episodeId || f.span.trainId !== change.trainId) continue;
       const times = change.kind === "opened" && change.startedAt !== undefined ? [change.startedAt, ...change.alarmTimes] : change.alarmTimes;
       if (times.some((t) => this.window(f, t))) f.episodeId = change.episodeId;
+    }
+  }
+
+  /** Every episode change of a scored batch, with the alarms of the batch's train (episode ids end in their start ms). */
+  batch(report: BatchReport): void {
+    const alarmTimes = new Map<string, number[]>();
+    for (const a of report.anomalies) alarmTimes.set(a.trainId, [...(alarmTimes.get(a.trainId) ?? []), a.timestamp]);
+    for (const e of report.episodes) {
+      this.episode({ trainId: e.trainId, episodeId: e.id, kind: e.kind, alarmTimes: alarmTimes.get(e.trainId) ?? [], startedAt: episodeStartMs(e.id) });
     }
   }
 

@@ -31,6 +31,24 @@ export interface TrainPipelineStats {
   skipped: number;
 }
 
+/** A telemetry message as the anomaly Lambda's core receives it from Kinesis. */
+export function telemetryRecord(trainId: string, reading: SensorReading, seq: number): IncomingRecord {
+  const data = Buffer.from(JSON.stringify({ trainId, timestamp: reading.timestamp, sensors: reading.sensors }));
+  return { sequenceNumber: String(seq), partitionKey: trainId, base64: data.toString("base64"), data };
+}
+
+/** Each train's history as records, interleaved reading by reading, sequence numbers from 1. */
+export function historyRecords(history: ReadonlyMap<string, readonly SensorReading[]>): IncomingRecord[] {
+  const lists = [...history.entries()];
+  const longest = Math.max(0, ...lists.map(([, l]) => l.length));
+  let seq = 1;
+  const records: IncomingRecord[] = [];
+  for (let j = 0; j < longest; j++) {
+    for (const [trainId, list] of lists) if (j < list.length) records.push(telemetryRecord(trainId, list[j], seq++));
+  }
+  return records;
+}
+
 export class TrainPipeline {
   readonly deps: CoreDeps & { readonly deadLetters: MemoryDeadLetterSink };
   readonly stats: TrainPipelineStats = { scored: 0, duplicates: 0, deadLettered: 0, skipped: 0 };
@@ -61,17 +79,7 @@ export class TrainPipeline {
    * any Kinesis assigns, as older records' are.
    */
   async pretrain(history: Map<string, SensorReading[]>): Promise<void> {
-    const lists = [...history.entries()];
-    const longest = Math.max(0, ...lists.map(([, l]) => l.length));
-    let seq = 1;
-    const records: IncomingRecord[] = [];
-    for (let j = 0; j < longest; j++) {
-      for (const [trainId, list] of lists) {
-        if (j >= list.length) continue;
-        const data = Buffer.from(JSON.stringify({ trainId, timestamp: list[j].timestamp, sensors: list[j].sensors }));
-        records.push({ sequenceNumber: String(seq++), partitionKey: trainId, base64: data.toString("base64"), data });
-      }
-    }
+    const records = historyRecords(history);
     for (let i = 0; i < records.length; i += 1000) {
       const { batchItemFailures } = await processBatch(records.slice(i, i + 1000), { ...this.deps, events: undefined });
       if (batchItemFailures.length) throw new Error(`pre-training failed for ${batchItemFailures.length} record(s)`);
