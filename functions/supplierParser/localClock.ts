@@ -1,4 +1,4 @@
-import { Day, dayString } from "./readingSchema";
+import { Day, dayString, timeOfDay } from "./readingSchema";
 import { RowError } from "./validate";
 
 /**
@@ -11,10 +11,20 @@ import { RowError } from "./validate";
 export interface LocalClock {
   /** Describes the clock in messages, e.g. `Australia/Melbourne` or `UTC+10:00`. */
   readonly name: string;
-  /** UTC epoch ms of minute `minute` of local `day`; a RowError when that local time never happened. */
-  utcMs(day: Day, minute: number): number;
-  /** Whether minute `minute` of local `day` happened (false in the hour skipped when clocks go forward). */
-  exists(day: Day, minute: number): boolean;
+  /** UTC epoch ms of minute `minute` of local `day`; undefined when that local time did not happen (the hour skipped as clocks go forward). */
+  resolve(day: Day, minute: number): number | undefined;
+}
+
+/** UTC epoch ms of minute `minute` of local `day` on `clock`; a RowError when that local time did not happen. */
+export function utcMsOn(clock: LocalClock, day: Day, minute: number): number {
+  const t = clock.resolve(day, minute);
+  if (t === undefined) throw new RowError(`local time ${dayString(day)} ${timeOfDay(minute)} did not happen in ${clock.name} (the clocks went forward)`);
+  return t;
+}
+
+/** ISO UTC start of minute `minute` of local `day` on `clock` (a RowError when it did not happen). */
+export function intervalStart(day: Day, minute: number, clock: LocalClock): string {
+  return new Date(utcMsOn(clock, day, minute)).toISOString();
 }
 
 const MINUTE_MS = 60_000;
@@ -25,17 +35,12 @@ function wallMs(day: Day, minute: number): number {
   return Date.UTC(day.y, day.m - 1, day.d) + minute * MINUTE_MS;
 }
 
-function hhmm(minute: number): string {
-  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(Math.floor(minute % 60)).padStart(2, "0")}`;
-}
-
 export function fixedOffsetClock(offsetMinutes: number): LocalClock {
   const sign = offsetMinutes < 0 ? "-" : "+";
   const abs = Math.abs(offsetMinutes);
   return {
-    name: `UTC${sign}${hhmm(abs)}`,
-    utcMs: (day, minute) => wallMs(day, minute) - offsetMinutes * MINUTE_MS,
-    exists: () => true,
+    name: `UTC${sign}${timeOfDay(abs)}`,
+    resolve: (day, minute) => wallMs(day, minute) - offsetMinutes * MINUTE_MS,
   };
 }
 
@@ -67,20 +72,14 @@ export function zoneClock(timeZone: string): LocalClock {
   };
   // a wall time maps back to itself through one of the offsets in force a day either side of it; when both
   // do (the hour repeated as clocks go back) the first occurrence is taken, when neither it never happened
-  const resolve = (day: Day, minute: number): number | undefined => {
-    const wall = wallMs(day, minute);
-    const candidates = [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)]
-      .map((o) => wall - o)
-      .filter((t) => t + offsetAt(t) === wall);
-    return candidates.length === 0 ? undefined : Math.min(...candidates);
-  };
   return {
     name: timeZone,
-    utcMs(day, minute) {
-      const t = resolve(day, minute);
-      if (t === undefined) throw new RowError(`local time ${dayString(day)} ${hhmm(minute)} did not happen in ${timeZone} (the clocks went forward)`);
-      return t;
+    resolve(day, minute) {
+      const wall = wallMs(day, minute);
+      const candidates = [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)]
+        .map((o) => wall - o)
+        .filter((t) => t + offsetAt(t) === wall);
+      return candidates.length === 0 ? undefined : Math.min(...candidates);
     },
-    exists: (day, minute) => resolve(day, minute) !== undefined,
   };
 }

@@ -27,7 +27,7 @@ export function dayString(day: Day): string {
   return `${day.y}-${String(day.m).padStart(2, "0")}-${String(day.d).padStart(2, "0")}`;
 }
 
-/** ISO UTC start of minute `minute` of local `day` on `clock`. */
-export function intervalStart(day: Day, minute: number, clock: { utcMs(day: Day, minute: number): number }): string {
-  return new Date(clock.utcMs(day, minute)).toISOString();
+/** `HH:MM` of minute `minute` of a day. */
+export function timeOfDay(minute: number): string {
+  return `${String(Math.floor(minute / 60)).padStart(2, "0")}:${String(Math.floor(minute % 60)).padStart(2, "0")}`;
 }

@@ -1,4 +1,5 @@
-import { QUALITY_FLAGS, Reading, dayString, intervalStart } from "../readingSchema";
+import { intervalStart } from "../localClock";
+import { QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseDmyTime, parseKwh } from "../validate";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
@@ -48,8 +49,7 @@ export function longParser(ctx: ParseContext): LineParser {
         const span = (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
         if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
         checkIntervalLength(span);
-        const hhmm = `${String(Math.floor(start.minute / 60)).padStart(2, "0")}:${String(start.minute % 60).padStart(2, "0")}`;
-        intervals.check(`${d} ${hhmm}`, line);
+        intervals.check(`${d} ${timeOfDay(start.minute)}`, line);
         minutes = span;
         checkKeyDate(start.day, ctx.keyDate);
         const kwh = parseKwh(f[8], "ProfileReadValue ");

@@ -1,6 +1,6 @@
-import { Day, QUALITY_FLAGS, Reading, dayString, intervalStart } from "../readingSchema";
+import { Day, QUALITY_FLAGS, Reading, dayString } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkIntervalLength, checkKeyDate, parseKwh, parseYmd } from "../validate";
-import { NEM_TIME } from "../localClock";
+import { NEM_TIME, intervalStart } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 type Pending =

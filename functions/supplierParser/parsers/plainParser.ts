@@ -1,6 +1,5 @@
-import { intervalStart } from "../readingSchema";
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
-import { fixedOffsetClock } from "../localClock";
+import { fixedOffsetClock, intervalStart } from "../localClock";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?))?(Z|[+-]\d{2}:?\d{2})?$/;

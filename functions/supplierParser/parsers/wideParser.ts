@@ -1,4 +1,4 @@
-import { dayString, intervalStart } from "../readingSchema";
+import { dayString } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkKeyDate, parseDmy, parseKwh } from "../validate";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
@@ -27,11 +27,12 @@ export function wideParser(ctx: ParseContext, header: readonly string[]): LinePa
         days.check(dayString(day), line);
         const readings = [];
         for (let i = 0; i < values.length; i++) {
-          if (!ctx.clock.exists(day, i * intervalMinutes)) {
+          const t = ctx.clock.resolve(day, i * intervalMinutes);
+          if (t === undefined) {
             if (values[i] !== 0) throw new RowError(`interval ${i + 1} has ${values[i]} kWh, but that time did not happen in ${ctx.clock.name} (the clocks went forward)`);
             continue;
           }
-          readings.push({ clientId: ctx.clientId, intervalStart: intervalStart(day, i * intervalMinutes, ctx.clock), intervalMinutes, kwh: values[i], quality });
+          readings.push({ clientId: ctx.clientId, intervalStart: new Date(t).toISOString(), intervalMinutes, kwh: values[i], quality });
         }
         return [{ line, readings }];
       } catch (e) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { NEM_TIME, fixedOffsetClock, zoneClock } from "../../../functions/supplierParser/localClock";
+import { NEM_TIME, fixedOffsetClock, utcMsOn, zoneClock } from "../../../functions/supplierParser/localClock";
 import { Day } from "../../../functions/supplierParser/readingSchema";
 
 const day = (s: string): Day => {
@@ -20,18 +20,18 @@ describe("supplierParser local clocks", () => {
   ];
   for (const [what, d, t, utc] of cases) {
     it(`Australia/Melbourne ${d} ${t}, ${what} -> ${utc}`, () => {
-      expect(new Date(melbourne.utcMs(day(d), hm(t))).toISOString()).to.equal(utc);
-      expect(melbourne.exists(day(d), hm(t))).to.equal(true);
+      expect(new Date(utcMsOn(melbourne, day(d), hm(t))).toISOString()).to.equal(utc);
+      expect(melbourne.resolve(day(d), hm(t))).to.equal(Date.parse(utc));
     });
   }
 
   it("refuses a local time in the hour skipped when clocks go forward, naming it", () => {
-    expect(melbourne.exists(day("2019-10-06"), hm("02:30"))).to.equal(false);
-    expect(() => melbourne.utcMs(day("2019-10-06"), hm("02:30"))).to.throw("local time 2019-10-06 02:30 did not happen in Australia/Melbourne (the clocks went forward)");
+    expect(melbourne.resolve(day("2019-10-06"), hm("02:30"))).to.equal(undefined);
+    expect(() => utcMsOn(melbourne, day("2019-10-06"), hm("02:30"))).to.throw("local time 2019-10-06 02:30 did not happen in Australia/Melbourne (the clocks went forward)");
   });
 
   it("keeps NEM time at UTC+10:00 all year, and names fixed offsets", () => {
-    expect(new Date(NEM_TIME.utcMs(day("2019-01-15"), hm("12:00"))).toISOString()).to.equal("2019-01-15T02:00:00.000Z");
+    expect(new Date(utcMsOn(NEM_TIME, day("2019-01-15"), hm("12:00"))).toISOString()).to.equal("2019-01-15T02:00:00.000Z");
     expect([NEM_TIME.name, fixedOffsetClock(-330).name, fixedOffsetClock(0).name]).to.deep.equal(["UTC+10:00", "UTC-05:30", "UTC+00:00"]);
   });
 
