@@ -6,8 +6,9 @@ import { s3Lake, s3Reports } from "./s3Ports";
 /**
  * Lambda entry point, invoked daily by EventBridge Scheduler with `{ scheduledTime, window: "previous-day" }`
  * (or by hand with `{ date: "YYYY-MM-DD" }`), plus `{ shard, shards }` when the stack splits its clients
- * over several schedules (each invocation then analyses one part; by hand, leave them out for all). Writes every client's report, then fails the invocation if any
- * client failed, so the error alarm fires and a retry re-runs the day (idempotent).
+ * over several schedules (each invocation then analyses one part; by hand, leave them out for all).
+ * Writes every client's report, then fails the invocation if any client failed, so the error alarm fires
+ * and a retry re-runs the day (idempotent).
  */
 let s3: S3Client | undefined;
 
