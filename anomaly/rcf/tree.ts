@@ -72,8 +72,11 @@ export class RandomCutTree {
     return r < 0 ? this.leafMass[-r - 1] : this.mass[r];
   }
 
-  /** Walks from the root to the leaf `point` falls into; fills `path`; returns the leaf slot (or -1 if empty). */
-  descend(point: ArrayLike<number>): number {
+  /**
+   * Walks from the root to the leaf the point at `offset` in `point` falls into; fills `path`; returns the
+   * leaf slot (or -1 if empty).
+   */
+  descend(point: ArrayLike<number>, offset = 0): number {
     let node = this.root;
     let len = 0;
     if (node === NIL) {
@@ -87,7 +90,7 @@ export class RandomCutTree {
     const right = this.right;
     while (node >= 0) {
       path[len++] = node;
-      node = point[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
+      node = point[offset + cutDim[node]] <= cutValue[node] ? left[node] : right[node];
     }
     this.pathLength = len;
     return -node - 1;
@@ -106,8 +109,10 @@ export class RandomCutTree {
       this.root = this.newLeaf(pointIndex);
       return pointIndex;
     }
+    const box = this.box;
     let node = this.root;
     let parentNode = NIL;
+    let outside = false;
     for (;;) {
       if (node < 0) {
         const leaf = -node - 1;
@@ -119,43 +124,45 @@ export class RandomCutTree {
         this.splitLeaf(leaf, pointIndex, parentNode);
         return pointIndex;
       }
-      // Draw a cut on the box grown to include the point; if it separates the point, insert here.
-      const b = node * dims;
-      let rangeSum = 0;
-      let outside = false;
-      const ranges = this.ranges;
-      for (let d = 0; d < dims; d++) {
-        const v = pv[base + d];
-        const mn = this.box[2 * (b + d)];
-        const mx = this.box[2 * (b + d) + 1];
-        let range: number;
-        if (v < mn) {
-          range = mx - v;
-          outside = true;
-        } else if (v > mx) {
-          range = v - mn;
-          outside = true;
-        } else range = mx - mn;
-        ranges[d] = range;
-        rangeSum += range;
+      // Boxes nest, so once the point lies outside a node's box it lies outside every box below it; until
+      // then, a branch-free test (t + |t| is 2t for t > 0, exactly 0 otherwise) finds the first such box.
+      const b = 2 * node * dims;
+      if (!outside) {
+        let gap2 = 0;
+        for (let d = 0; d < dims; d++) {
+          const v = pv[base + d];
+          const below = box[b + 2 * d] - v;
+          const above = v - box[b + 2 * d + 1];
+          gap2 += below + Math.abs(below) + (above + Math.abs(above));
+        }
+        outside = gap2 > 0;
       }
       if (outside) {
+        // Draw a cut on the box grown to include the point; if it separates the point, insert here.
+        let rangeSum = 0;
+        const ranges = this.ranges;
+        for (let d = 0; d < dims; d++) {
+          const v = pv[base + d];
+          const mn = box[b + 2 * d];
+          const mx = box[b + 2 * d + 1];
+          const range = v < mn ? mx - v : v > mx ? v - mn : mx - mn;
+          ranges[d] = range;
+          rangeSum += range;
+        }
         const dim = this.pickDimension(this.random.nextDouble() * rangeSum);
         const v = pv[base + dim];
-        const mn = this.box[2 * (b + dim)];
-        const mx = this.box[2 * (b + dim) + 1];
+        const mn = box[b + 2 * dim];
+        const mx = box[b + 2 * dim + 1];
         const cut = Math.fround(Math.min(v, mn) + this.pickedOffset);
         if ((v <= cut && cut < mn) || (v > cut && cut >= mx)) {
           this.insertAbove(node, parentNode, pointIndex, dim, cut, v <= cut);
           return pointIndex;
         }
-      }
-      // No separation: the point joins this subtree.
-      if (outside) {
+        // No separation: the point joins this subtree, whose box grows to hold it.
         for (let d = 0; d < dims; d++) {
           const v = pv[base + d];
-          if (v < this.box[2 * (b + d)]) this.box[2 * (b + d)] = v;
-          if (v > this.box[2 * (b + d) + 1]) this.box[2 * (b + d) + 1] = v;
+          if (v < box[b + 2 * d]) box[b + 2 * d] = v;
+          if (v > box[b + 2 * d + 1]) box[b + 2 * d + 1] = v;
         }
         // the same per-dimension ranges, summed in the same order: equal to sumRanges(node)
         this.boxRange[node] = rangeSum;
@@ -170,7 +177,7 @@ export class RandomCutTree {
   delete(pointIndex: number): void {
     const dims = this.dimensions;
     const base = pointIndex * dims;
-    const leaf = this.descend(this.store.values.subarray(base, base + dims));
+    const leaf = this.descend(this.store.values, base);
     if (leaf < 0 || this.leafPoint[leaf] !== pointIndex) {
       throw new Error(`internal: point ${pointIndex} is not in the tree`);
     }
@@ -219,18 +226,33 @@ export class RandomCutTree {
   /** Recomputes a node's box from its children; returns whether it changed. */
   recomputeBox(node: number): boolean {
     const dims = this.dimensions;
-    const b = node * dims;
+    const box = this.box;
+    const pv = this.store.values;
+    const b = 2 * node * dims;
+    // each child's corners: a leaf's point is both its min and its max corner (step 1), an internal
+    // node's box interleaves min and max (step 2); the loop below then needs no branch on the kind
     const l = this.left[node];
     const r = this.right[node];
+    const lArr = l < 0 ? pv : box;
+    const lMin = l < 0 ? this.leafPoint[-l - 1] * dims : 2 * l * dims;
+    const lMax = l < 0 ? lMin : lMin + 1;
+    const lStep = l < 0 ? 1 : 2;
+    const rArr = r < 0 ? pv : box;
+    const rMin = r < 0 ? this.leafPoint[-r - 1] * dims : 2 * r * dims;
+    const rMax = r < 0 ? rMin : rMin + 1;
+    const rStep = r < 0 ? 1 : 2;
     let changed = false;
+    let rangeSum = 0;
     for (let d = 0; d < dims; d++) {
-      const mn = Math.min(this.childMin(l, d), this.childMin(r, d));
-      const mx = Math.max(this.childMax(l, d), this.childMax(r, d));
-      if (mn !== this.box[2 * (b + d)] || mx !== this.box[2 * (b + d) + 1]) changed = true;
-      this.box[2 * (b + d)] = mn;
-      this.box[2 * (b + d) + 1] = mx;
+      const mn = Math.min(lArr[lMin + lStep * d], rArr[rMin + rStep * d]);
+      const mx = Math.max(lArr[lMax + lStep * d], rArr[rMax + rStep * d]);
+      if (mn !== box[b + 2 * d] || mx !== box[b + 2 * d + 1]) changed = true;
+      box[b + 2 * d] = mn;
+      box[b + 2 * d + 1] = mx;
+      // the same float32 corners summed in the same order as sumRanges
+      rangeSum += mx - mn;
     }
-    this.boxRange[node] = this.sumRanges(node);
+    this.boxRange[node] = rangeSum;
     return changed;
   }
 

@@ -48,19 +48,20 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
   const box = tree.box;
   const boxRange = tree.boxRange;
   for (let i = len - 1; i >= 0; i--) {
-    const b = path[i] * dims;
-    // branch-free: the box grown by the point, minus the box (its range sum is cached), is how far
-    // the point lies outside it
-    let newRange = 0;
+    const node = path[i];
+    const b = 2 * node * dims;
+    // how far the point lies outside the box, twice over: per dimension t + |t| is 2t for t > 0 and
+    // exactly 0 otherwise, with no branch (the comparisons of a branchy form mispredict on every node)
+    let gap2 = 0;
     for (let d = 0; d < dims; d++) {
       const v = point[d];
-      const mn = box[2 * (b + d)];
-      const mx = box[2 * (b + d) + 1];
-      newRange += (v > mx ? v : mx) - (v < mn ? v : mn);
+      const below = box[b + 2 * d] - v;
+      const above = v - box[b + 2 * d + 1];
+      gap2 += below + Math.abs(below) + (above + Math.abs(above));
     }
-    const gap = newRange - boxRange[path[i]];
-    if (gap <= 0) break; // inside this box, so inside every box above it: the score is final
-    const p = gap / newRange;
+    if (gap2 === 0) break; // inside this box, so inside every box above it: the score is final
+    const gap = gap2 / 2;
+    const p = gap / (boxRange[node] + gap);
     score = p * scoreUnseen(i) + (1 - p) * score;
   }
   return normalise(score, treeMass);
