@@ -51,14 +51,29 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
     const node = path[i];
     const b = 2 * node * dims;
     // how far the point lies outside the box, twice over: per dimension t + |t| is 2t for t > 0 and
-    // exactly 0 otherwise, with no branch (the comparisons of a branchy form mispredict on every node)
+    // exactly 0 otherwise, with no branch (the comparisons of a branchy form mispredict on every node);
+    // two dimensions a step into two sums, which overlap. Written out: a helper, even one V8 inlines,
+    // measured slower here.
     let gap2 = 0;
-    for (let d = 0; d < dims; d++) {
+    let gap2b = 0;
+    let d = 0;
+    for (; d + 1 < dims; d += 2) {
+      const v = point[d];
+      const below = box[b + 2 * d] - v;
+      const above = v - box[b + 2 * d + 1];
+      gap2 += below + Math.abs(below) + (above + Math.abs(above));
+      const w = point[d + 1];
+      const below2 = box[b + 2 * d + 2] - w;
+      const above2 = w - box[b + 2 * d + 3];
+      gap2b += below2 + Math.abs(below2) + (above2 + Math.abs(above2));
+    }
+    if (d < dims) {
       const v = point[d];
       const below = box[b + 2 * d] - v;
       const above = v - box[b + 2 * d + 1];
       gap2 += below + Math.abs(below) + (above + Math.abs(above));
     }
+    gap2 += gap2b;
     if (gap2 === 0) break; // inside this box, so inside every box above it: the score is final
     const gap = gap2 / 2;
     const p = gap / (boxRange[node] + gap);
