@@ -1,6 +1,7 @@
 import { FetchError, JwksValidationError, JwtBaseError } from "aws-jwt-verify/error";
 import { AuthorizerContext, SimpleAuthorizerResponse } from "./authorizerContext";
 import { bearerToken, headerValue } from "./bearerToken";
+import { SessionCheck } from "./sessionCheck";
 
 /** The claims the authorizer reads from a verified Cognito access token. */
 export interface VerifiedClaims {
@@ -23,12 +24,14 @@ export interface AuthorizerEvent {
 export type DecisionLog = (entry: Record<string, unknown>) => void;
 
 /**
- * Allows a request whose Authorization header carries a valid Cognito access token of our app client, and
- * passes the user's `sub` on as `customerId`. Every denial is logged with its reason, never with the token.
- * Verification failures deny (403); a JWKS that cannot be fetched or is malformed throws, so API Gateway answers
- * 500 and the function's error alarm fires instead of customers being told their valid token is bad.
+ * Allows a request whose Authorization header carries a valid Cognito access token of our app client whose
+ * session the user pool still honours, and passes the user's `sub` on as `customerId`. Every denial is logged
+ * with its reason, never with the token. Verification failures and refused sessions deny (403); only a token
+ * that verified is shown to the pool. A JWKS that cannot be fetched or is malformed, or a pool that cannot
+ * answer, throws, so API Gateway answers 500 and the function's error alarm fires instead of customers being
+ * told their valid token is bad.
  */
-export async function authorize(event: AuthorizerEvent, verifier: TokenVerifier, log: DecisionLog): Promise<SimpleAuthorizerResponse> {
+export async function authorize(event: AuthorizerEvent, verifier: TokenVerifier, sessions: SessionCheck, log: DecisionLog): Promise<SimpleAuthorizerResponse> {
   const where = { requestId: event.requestContext?.requestId, routeArn: event.routeArn };
   const extracted = bearerToken(headerValue(event.headers, "authorization"));
   if ("reason" in extracted) return deny(log, where, "MalformedAuthorization", extracted.reason);
@@ -39,6 +42,8 @@ export async function authorize(event: AuthorizerEvent, verifier: TokenVerifier,
     if (e instanceof FetchError || e instanceof JwksValidationError || !(e instanceof JwtBaseError)) throw e;
     return deny(log, where, e.constructor.name, e.message);
   }
+  const refusal = await sessions.refusal(extracted.token);
+  if (refusal) return deny(log, where, refusal.reason, refusal.detail);
   const context: AuthorizerContext = { customerId: claims.sub, tokenExpiresAt: claims.exp };
   log({ level: "INFO", message: "allowed", ...where, customerId: claims.sub });
   return { isAuthorized: true, context };

@@ -4,19 +4,20 @@ import { bearerToken } from "../../../functions/authorizer/bearerToken";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
 import { verifierFromEnvironment } from "../../../functions/authorizer/handler";
 import { authorizerRequest, routeArn } from "../../helpers/httpApiEvents";
-import { CLIENT_ID, FORGER_KEY, POOL_KEY, accessClaims, accessToken, idClaims, offlineVerifier, signJwt, signingKey } from "./cognitoTokens";
+import { SessionCheck } from "../../../functions/authorizer/sessionCheck";
+import { CLIENT_ID, FORGER_KEY, POOL_KEY, accessClaims, accessToken, fakeSessions, idClaims, offlineVerifier, signJwt, signingKey } from "./cognitoTokens";
 
 const SUB = "7d1c2b3a-4e5f-4a6b-8c7d-9e0f1a2b3c4d";
 
-async function decide(authorization: string | undefined, verifierOptions = {}) {
+async function decide(authorization: string | undefined, verifierOptions = {}, pool = fakeSessions()) {
   const { verifier, fetches } = offlineVerifier(verifierOptions);
   const logs: Record<string, unknown>[] = [];
   const event = authorizerRequest({
     method: "GET", path: "/profile", routeKey: "GET /profile", requestId: "req-auth-1",
     headers: authorization === undefined ? {} : { Authorization: authorization },
   });
-  const response = await authorize(event, tokenVerifier(verifier), (entry) => logs.push(entry));
-  return { response, logs, fetches };
+  const response = await authorize(event, tokenVerifier(verifier), pool.sessions, (entry) => logs.push(entry));
+  return { response, logs, fetches, asked: pool.asked };
 }
 
 describe("customer API authorizer", () => {
@@ -31,8 +32,9 @@ describe("customer API authorizer", () => {
     ];
     for (const [label, header] of cases) {
       it(`with ${label}`, async () => {
-        const { response, logs } = await decide(header);
+        const { response, logs, asked } = await decide(header);
         expect(response.isAuthorized).to.equal(true);
+        expect(asked).to.deep.equal([token]);
         const context = (response as { context: { customerId: string; tokenExpiresAt: number } }).context;
         expect(context.customerId).to.equal(SUB);
         // the token was minted within this test; its exp is an hour after signing
@@ -74,8 +76,9 @@ describe("customer API authorizer", () => {
     for (const c of cases) {
       it(`for ${c.label}`, async () => {
         const header = c.header();
-        const { response, logs } = await decide(header);
+        const { response, logs, asked } = await decide(header);
         expect(response).to.deep.equal({ isAuthorized: false });
+        expect(asked, "a token that failed verification is not shown to the user pool").to.deep.equal([]);
         expect(logs).to.have.length(1);
         const { detail, ...rest } = logs[0];
         expect(rest).to.deep.equal({ level: "WARN", message: "denied", requestId: "req-auth-1", routeArn: routeArn("GET", "/profile"), reason: c.reason });
@@ -92,6 +95,28 @@ describe("customer API authorizer", () => {
       expect(response).to.deep.equal({ isAuthorized: false });
       expect([logs[0].reason, fetches]).to.deep.equal(["KidNotFoundInJwksError", ["https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Gr1dRa1lX/.well-known/jwks.json"]]);
     });
+  });
+
+  it("denies (403) a verified token whose session the user pool ended, and logs why, never the token", async () => {
+    const token = accessToken(SUB);
+    const { response, logs, asked } = await decide(`Bearer ${token}`, {}, fakeSessions(new Set([token])));
+    expect(response).to.deep.equal({ isAuthorized: false });
+    expect(asked).to.deep.equal([token]);
+    expect(logs).to.deep.equal([{
+      level: "WARN", message: "denied", requestId: "req-auth-1", routeArn: routeArn("GET", "/profile"),
+      reason: "NotAuthorizedException", detail: "Access Token has been revoked",
+    }]);
+  });
+
+  it("fails (API Gateway answers 500) rather than allow or deny when the user pool cannot answer", async () => {
+    const throttled: SessionCheck = { refusal: async () => { throw Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }); } };
+    let message = "resolved";
+    try {
+      await decide(`Bearer ${accessToken(SUB)}`, {}, { sessions: throttled, asked: [] });
+    } catch (e) {
+      message = (e as Error).message;
+    }
+    expect(message).to.equal("Rate exceeded");
   });
 
   it("fetches the JWKS on a cold start and then allows", async () => {

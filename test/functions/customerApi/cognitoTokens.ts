@@ -7,6 +7,7 @@ import { KeyObject, generateKeyPairSync, sign } from "crypto";
 import { FetchError } from "aws-jwt-verify/error";
 import { Jwk, Jwks, SimpleJwksCache } from "aws-jwt-verify/jwk";
 import { createCognitoVerifier } from "../../../functions/authorizer/cognitoVerifier";
+import { SessionCheck } from "../../../functions/authorizer/sessionCheck";
 
 export const USER_POOL_ID = "eu-west-1_Gr1dRa1lX";
 export const CLIENT_ID = "5q2k8v1m3n7b9c4x6z0w2e4r6t";
@@ -89,3 +90,15 @@ export function offlineVerifier(options: { jwksAvailable?: boolean; cacheJwks?: 
   return { verifier, fetches };
 }
 
+
+/** The user pool's side of the session check: tokens in `revoked` were revoked; it records what it was asked. */
+export function fakeSessions(revoked: ReadonlySet<string> = new Set()): { sessions: SessionCheck; asked: string[] } {
+  const asked: string[] = [];
+  const sessions: SessionCheck = {
+    async refusal(token) {
+      asked.push(token);
+      return revoked.has(token) ? { reason: "NotAuthorizedException", detail: "Access Token has been revoked" } : undefined;
+    },
+  };
+  return { sessions, asked };
+}

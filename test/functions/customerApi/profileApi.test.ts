@@ -8,7 +8,7 @@ import { HttpApiEvent, HttpResponse, respond } from "../../../functions/profileA
 import { profileRoute } from "../../../functions/profileApi/profileRoutes";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
-import { FORGER_KEY, accessClaims, accessToken, offlineVerifier, signJwt } from "./cognitoTokens";
+import { FORGER_KEY, accessClaims, accessToken, fakeSessions, offlineVerifier, signJwt } from "./cognitoTokens";
 import { MemoryProfileStore } from "./memoryProfileStore";
 import { FULL_PROFILE } from "./profiles";
 
@@ -30,7 +30,7 @@ function world(): World {
   const store = new MemoryProfileStore(SEED);
   const logs: Record<string, unknown>[] = [];
   const { verifier } = offlineVerifier();
-  const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), () => undefined);
+  const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
   const route = (e: HttpApiEvent) => respond(e, (entry) => logs.push(entry), () => profileRoute(e, { store, now: () => NOW }));
   return {
     store, logs,

@@ -11,7 +11,7 @@ import { parseReportDate } from "../../../functions/reportUrl/reportDate";
 import { ReportStore, reportUrlRoute } from "../../../functions/reportUrl/reportRoute";
 import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3ReportStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
-import { FORGER_KEY, accessClaims, accessToken, offlineVerifier, signJwt } from "./cognitoTokens";
+import { FORGER_KEY, accessClaims, accessToken, fakeSessions, offlineVerifier, signJwt } from "./cognitoTokens";
 import { MemoryProfileStore } from "./memoryProfileStore";
 
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
@@ -42,7 +42,7 @@ function world() {
   const reports = new FakeReports();
   const logs: Record<string, unknown>[] = [];
   const { verifier } = offlineVerifier();
-  const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), () => undefined);
+  const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
   const route = (e: HttpApiEvent) => respond(e, (x) => logs.push(x), () => reportUrlRoute(e, { profiles, reports, ttlSeconds: 300, now: () => NOW }));
   return {
     profiles, reports, logs,
