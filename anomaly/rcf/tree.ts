@@ -145,7 +145,7 @@ export class RandomCutTree {
           const v = pv[base + d];
           const mn = box[b + 2 * d];
           const mx = box[b + 2 * d + 1];
-          const range = v < mn ? mx - v : v > mx ? v - mn : mx - mn;
+          const range = Math.max(v, mx) - Math.min(v, mn);
           ranges[d] = range;
           rangeSum += range;
         }
@@ -161,8 +161,8 @@ export class RandomCutTree {
         // No separation: the point joins this subtree, whose box grows to hold it.
         for (let d = 0; d < dims; d++) {
           const v = pv[base + d];
-          if (v < box[b + 2 * d]) box[b + 2 * d] = v;
-          if (v > box[b + 2 * d + 1]) box[b + 2 * d + 1] = v;
+          box[b + 2 * d] = Math.min(box[b + 2 * d], v);
+          box[b + 2 * d + 1] = Math.max(box[b + 2 * d + 1], v);
         }
         // the same per-dimension ranges, summed in the same order: equal to sumRanges(node)
         this.boxRange[node] = rangeSum;
