@@ -202,8 +202,25 @@ export class RandomCutTree {
     for (let i = len - 2; i >= 0; i--) {
       const n = path[i];
       this.mass[n]--;
-      if (boxesChanged) boxesChanged = this.recomputeBox(n);
+      if (boxesChanged) boxesChanged = this.touchesBox(n, base) && this.recomputeBox(n);
     }
+  }
+
+  /**
+   * Whether the stored point at `base` lies on the boundary of a node's box (a coordinate equal to the box's
+   * min or max). A point strictly inside the box is not what spans it, so removing it leaves the box, and
+   * every box above it, as it was.
+   */
+  private touchesBox(node: number, base: number): boolean {
+    const dims = this.dimensions;
+    const box = this.box;
+    const pv = this.store.values;
+    const b = 2 * node * dims;
+    for (let d = 0; d < dims; d++) {
+      const v = pv[base + d];
+      if (v === box[b + 2 * d] || v === box[b + 2 * d + 1]) return true;
+    }
+    return false;
   }
 
   /** Coordinates of the minimum corner of a node's box (leaf: its point). */
