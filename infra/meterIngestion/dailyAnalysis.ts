@@ -27,7 +27,7 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
         description: "Analyses the previous day's meter data and writes reports",
         kmsKeyArn,
         timeout: meterDefaults.analysisTimeoutSeconds,
-        memorySize: 1024,
+        memorySize: meterDefaults.analysisMemoryMb,
         environment: { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name },
         statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn]).apply(([lakeArn, reportsArn, keyArn]) => [
             allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),

@@ -23,4 +23,6 @@ export const meterDefaults = {
     analysisShards: { dev: 1, prod: 4 },
     parserTimeoutSeconds: 60,
     analysisTimeoutSeconds: 900,
+    /** The analysis function's memory, which sets its share of a vCPU (see `npm run bench:analysis`). */
+    analysisMemoryMb: 1024,
 } as const;

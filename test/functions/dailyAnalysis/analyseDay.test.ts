@@ -1,40 +1,24 @@
 import { expect } from "chai";
-import { analyseDay, Lake, Reports } from "../../../functions/dailyAnalysis/analyseDay";
+import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
+import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
 
-/** An in-memory lake (text as stored after gunzip; s3Ports does the gunzip) and reports bucket. */
-function memoryLake(objects: Record<string, string>): Lake & { reads: string[] } {
-  const reads: string[] = [];
-  return {
-    reads,
-    async topLevelPrefixes() {
-      return [...new Set(Object.keys(objects).map((k) => k.split("/")[0]))].sort();
-    },
-    async list(prefix) {
-      return Object.keys(objects).filter((k) => k.startsWith(prefix)).sort();
-    },
-    async text(key) {
-      reads.push(key);
-      if (key.includes("BROKEN")) throw new Error(`s3://lake/${key}: access denied`);
-      return objects[key];
-    },
+/** The in-memory lake, with any key containing BROKEN failing to read as a denied S3 GET would. */
+function memoryLake(objects: Record<string, string>): MemoryLake {
+  const lake = new MemoryLake(new Map(Object.entries(objects)));
+  const read = lake.text.bind(lake);
+  lake.text = async (key) => {
+    if (key.includes("BROKEN")) {
+      lake.reads.push(key);
+      throw new Error(`s3://lake/${key}: access denied`);
+    }
+    return read(key);
   };
+  return lake;
 }
 
-function memoryReports(): Reports & { objects: Map<string, string> } {
-  const objects = new Map<string, string>();
-  return {
-    objects,
-    async json(key) {
-      const text = objects.get(key);
-      return text === undefined ? undefined : JSON.parse(text);
-    },
-    async put(key, body) {
-      objects.set(key, body);
-    },
-  };
-}
+const memoryReports = (): MemoryReports => new MemoryReports();
 
 /** A household: low at night, breakfast and evening peaks; `spikeAt` half-hour gets `spike` kWh. */
 function householdDay(day: ReportDay, spikeAt = -1, spike = 0): string {

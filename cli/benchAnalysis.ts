@@ -1,0 +1,79 @@
+/**
+ * Measures the daily analysis: CPU per client for a day with RECENT_DAYS (14) days of reports behind it (in-memory lake and
+ * reports bucket, so no S3 latency), and from it the clients one scheduled invocation can handle.
+ *   npm run --silent bench:analysis -- [--json] [--clients 100] [--s3-ms 30]
+ */
+import { analyseDay } from "../functions/dailyAnalysis/analyseDay";
+import { clientsPerInvocation, MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
+import { RECENT_DAYS } from "../functions/dailyAnalysis/clientReport";
+import { MemoryLake, MemoryReports } from "../functions/dailyAnalysis/memoryPorts";
+import { addDays, parseDay } from "../functions/dailyAnalysis/reportDay";
+import { meterDefaults } from "../infra/meterIngestion/defaults";
+import { meterHistory, planMeters } from "../local/sim/meterFleet";
+import { integerFlag, parseArgs, runMain } from "./args";
+
+const USAGE = `usage: npm run --silent bench:analysis -- [--json] [--clients N] [--s3-ms MS]
+Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
+their history, then times the next day: CPU ms per client. Estimates the clients one invocation handles in
+its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 request.`;
+
+const LAMBDA_MB = meterDefaults.analysisMemoryMb;
+/** Clients in flight: analyseDay's default concurrency. */
+const IN_FLIGHT = 8;
+/** S3 requests a client costs: its day listing, one lake object, the reports of the last RECENT_DAYS days, two report puts. */
+const REQUESTS_PER_CLIENT = 1 + 1 + RECENT_DAYS + 2;
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { json: "boolean", clients: "string", "s3-ms": "string", help: "boolean" });
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  const clients = integerFlag(args, "clients", 100, 1, 100_000);
+  const s3Ms = integerFlag(args, "s3-ms", 30, 0, 10_000);
+  const log = (s: string) => (args.json ? undefined : process.stderr.write(`${s}\n`));
+
+  const plan = planMeters(clients, 1);
+  const day = parseDay("2026-11-21");
+  const lake = new MemoryLake();
+  const reports = new MemoryReports();
+  for (let k = RECENT_DAYS; k >= 0; k--) {
+    for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) lake.objects.set(h.key, h.body);
+  }
+  for (let k = RECENT_DAYS; k >= 1; k--) {
+    log(`history: analysing ${addDays(day, -k).iso} for ${clients} clients...`);
+    await analyseDay(lake, reports, addDays(day, -k));
+  }
+  log(`timing ${day.iso}...`);
+  const cpu = process.cpuUsage();
+  const wall = performance.now();
+  const summary = await analyseDay(lake, reports, day);
+  const used = process.cpuUsage(cpu);
+  const wallMs = performance.now() - wall;
+  if (summary.reportsWritten !== clients || summary.failed.length > 0) throw new Error(`expected ${clients} reports, got ${summary.reportsWritten} (${summary.failed.length} failed)`);
+
+  const cpuMsPerClient = (used.user + used.system) / 1000 / clients;
+  const capacity = clientsPerInvocation({
+    cpuMsPerClient, lambdaMb: LAMBDA_MB, requestsPerClient: REQUESTS_PER_CLIENT, msPerRequest: s3Ms,
+    inFlight: IN_FLIGHT, timeoutSeconds: meterDefaults.analysisTimeoutSeconds, usable: 0.8,
+  });
+  const perInvocation = capacity.perInvocation;
+  const result = {
+    clients,
+    cpuMsPerClient: Math.round(cpuMsPerClient * 100) / 100,
+    wallMsPerClient: Math.round((wallMs / clients) * 100) / 100,
+    unusualHalfHours: summary.unusualHalfHours,
+    lambdaMb: LAMBDA_MB,
+    s3MsPerRequest: s3Ms,
+    requestsPerClient: REQUESTS_PER_CLIENT,
+    clientsPerInvocation: perInvocation,
+    bound: capacity.bound,
+    timeoutSeconds: meterDefaults.analysisTimeoutSeconds,
+    prodShards: meterDefaults.analysisShards.prod,
+  };
+  if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
+  process.stdout.write(
+    `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here (${result.wallMsPerClient} ms wall, in memory), ${result.unusualHalfHours} unusual half-hours\n` +
+      `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${REQUESTS_PER_CLIENT} S3 requests a client at ${s3Ms} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
+      `prod's ${meterDefaults.analysisShards.prod} shards: ${perInvocation * meterDefaults.analysisShards.prod} clients a day\n`,
+  );
+}
+
+runMain(USAGE, main);
