@@ -2,10 +2,14 @@ import { createDetector, encodeState } from "../anomaly";
 import { Random } from "../anomaly/random";
 import { RandomCutForest } from "../anomaly/rcf/forest";
 import { parseArgs, runMain, UsageError } from "./args";
+import { currentForest, forestOfCheckout, pairedRun } from "./benchPaired";
 
-const USAGE = `usage: npm run --silent bench -- [--json] [--points N] [--only NAME]
+const USAGE = `usage: npm run --silent bench -- [--json] [--points N] [--only NAME] [--baseline DIR]
 Measures random cut forest update+score throughput (one thread, after warm-up, per CPU second: the
-median of ten timed chunks, with the best and worst) and model/state bytes.`;
+median of ten timed chunks, with the best and worst) and model/state bytes.
+  --baseline DIR  instead, run another checkout's forest (e.g. a git worktree of an older commit) side by
+                  side with this one on the same points, alternating, and report the speedup and whether
+                  every score was the same`;
 
 interface Config {
   readonly name: string;
@@ -117,12 +121,23 @@ function modelBytes(f: RandomCutForest): number {
 }
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { json: "boolean", points: "string", only: "string", help: "boolean" });
+  const args = parseArgs(process.argv.slice(2), { json: "boolean", points: "string", only: "string", baseline: "string", help: "boolean" });
   if (args.help) return void process.stdout.write(`${USAGE}\n`);
   const points = args.points === undefined ? 100_000 : Number(args.points);
   if (!Number.isInteger(points) || points < 1000) throw new UsageError(`--points must be an integer >= 1000, got ${JSON.stringify(args.points)}`);
   const configs = args.only ? CONFIGS.filter((c) => c.name.includes(args.only as string)) : CONFIGS;
   if (configs.length === 0) throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
+  if (args.baseline) {
+    const baseline = forestOfCheckout(args.baseline as string);
+    for (const c of configs) {
+      if (!args.json) process.stderr.write(`measuring ${c.name} over ${points} points, against ${args.baseline}...\n`);
+      const config = { dimensions: c.inputs * c.shingle, numberOfTrees: c.trees, sampleSize: SAMPLE_SIZE, lambda: 1 / (10 * SAMPLE_SIZE), seed: 1 };
+      const r = { name: c.name, baseline: args.baseline, points, ...pairedRun(baseline, currentForest, config, c.inputs, points, WARM_UP) };
+      if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
+      else process.stdout.write(`${c.name.padEnd(28)} baseline ${String(r.baselinePointsPerSecond).padStart(7)}  this ${String(r.currentPointsPerSecond).padStart(7)} points/s  speedup ${r.speedup.toFixed(3)}  ${r.sameScores ? "same scores" : "SCORES DIFFER"}\n`);
+    }
+    return;
+  }
   for (const c of configs) {
     if (!args.json) process.stderr.write(`measuring ${c.name} over ${points} points...\n`);
     const r = measure(c, points);
