@@ -1,6 +1,7 @@
 import { resolve } from "path";
 import { Random } from "../anomaly/random";
 import { ForestConfig, RandomCutForest } from "../anomaly/rcf/forest";
+import { UsageError } from "./args";
 
 /** What a forest of any version offers the paired run. */
 export interface BenchForest {
@@ -62,9 +63,9 @@ export function forestOfCheckout(dir: string): ForestMaker {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(file);
   } catch (e) {
-    throw new Error(`--baseline ${dir}: cannot load ${file}.ts (${(e as Error).message.split("\n")[0]})`);
+    throw new UsageError(`--baseline ${dir}: cannot load ${file}.ts (${(e as Error).message.split("\n")[0]})`);
   }
   const Forest = loaded.RandomCutForest;
-  if (typeof Forest !== "function") throw new Error(`--baseline ${dir}: ${file}.ts exports no RandomCutForest`);
+  if (typeof Forest !== "function") throw new UsageError(`--baseline ${dir}: ${file}.ts exports no RandomCutForest`);
   return (config) => new Forest(config);
 }
