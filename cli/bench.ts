@@ -1,6 +1,6 @@
 import { createDetector, encodeState } from "../anomaly";
 import { Random } from "../anomaly/random";
-import { RandomCutForest } from "../anomaly/rcf/forest";
+import { ForestConfig, RandomCutForest } from "../anomaly/rcf/forest";
 import { parseArgs, runMain, UsageError } from "./args";
 import { currentForest, forestOfCheckout, pairedRun } from "./benchPaired";
 
@@ -36,11 +36,16 @@ function stream(n: number, inputs: number, seed: number): Float64Array[] {
   return Array.from({ length: n }, (_, i) => Float64Array.from({ length: inputs }, (_, d) => 10 * Math.sin((2 * Math.PI * i) / (50 + 7 * d)) + r.nextDouble()));
 }
 
+/** The forest of a configuration (the Java RCF's defaults: time decay 1 / (10 x sample size)). */
+function forestConfigOf(c: Config): ForestConfig {
+  return { dimensions: c.inputs * c.shingle, numberOfTrees: c.trees, sampleSize: SAMPLE_SIZE, lambda: 1 / (10 * SAMPLE_SIZE), seed: 1 };
+}
+
 function measure(c: Config, points: number): Record<string, unknown> {
   const data = stream(points + WARM_UP, c.inputs, 7);
   // the forest alone (what the Java RCF numbers measure): shingle, score, then update
   const dims = c.inputs * c.shingle;
-  const forest = new RandomCutForest({ dimensions: dims, numberOfTrees: c.trees, sampleSize: SAMPLE_SIZE, lambda: 1 / (10 * SAMPLE_SIZE), seed: 1 });
+  const forest = new RandomCutForest(forestConfigOf(c));
   const shingle = new Float32Array(dims);
   let checksum = 0;
   // the measured points run in CHUNKS timed chunks: this machine's speed wanders (a shared VM), so the
@@ -131,8 +136,8 @@ async function main(): Promise<void> {
     const baseline = forestOfCheckout(args.baseline as string);
     for (const c of configs) {
       if (!args.json) process.stderr.write(`measuring ${c.name} over ${points} points, against ${args.baseline}...\n`);
-      const config = { dimensions: c.inputs * c.shingle, numberOfTrees: c.trees, sampleSize: SAMPLE_SIZE, lambda: 1 / (10 * SAMPLE_SIZE), seed: 1 };
-      const r = { name: c.name, baseline: args.baseline, points, ...pairedRun(baseline, currentForest, config, c.inputs, points, WARM_UP) };
+      const data = stream(points + WARM_UP, c.inputs, 7);
+      const r = { name: c.name, baseline: args.baseline, points, ...pairedRun(baseline, currentForest, forestConfigOf(c), data, WARM_UP) };
       if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
       else process.stdout.write(`${c.name.padEnd(28)} baseline ${String(r.baselinePointsPerSecond).padStart(7)}  this ${String(r.currentPointsPerSecond).padStart(7)} points/s  speedup ${r.speedup.toFixed(3)}  ${r.sameScores ? "same scores" : "SCORES DIFFER"}\n`);
     }

@@ -1,5 +1,4 @@
 import { resolve } from "path";
-import { Random } from "../anomaly/random";
 import { ForestConfig, RandomCutForest } from "../anomaly/rcf/forest";
 import { UsageError } from "./args";
 
@@ -20,20 +19,23 @@ export interface PairedResult {
 }
 
 /**
- * Runs two forests side by side in one process: each point goes to both, in alternating order, and each
- * forest's score + update is timed. The VM's drift then falls on both alike, which separate runs cannot
+ * Runs two forests side by side in one process over `data` (one input vector a step, shingled as the bench
+ * does): each point goes to both, in alternating order, and each forest's score + update is timed after
+ * `warmUp` points. The VM's drift then falls on both alike, which separate runs cannot
  * promise on a shared machine.
  */
-export function pairedRun(baseline: ForestMaker, current: ForestMaker, config: ForestConfig, inputs: number, points: number, warmUp: number): PairedResult {
+export function pairedRun(baseline: ForestMaker, current: ForestMaker, config: ForestConfig, data: readonly Float64Array[], warmUp: number): PairedResult {
   const forests = [baseline(config), current(config)];
   const time = [0, 0];
   const dims = config.dimensions;
+  const inputs = data[0]?.length ?? 0;
+  const points = data.length - warmUp;
+  if (inputs === 0 || dims % inputs !== 0 || points < 1) throw new RangeError(`pairedRun: ${data.length} points of ${inputs} inputs for ${dims} dimensions after ${warmUp} warm-up points`);
   const shingle = new Float32Array(dims);
-  const random = new Random(7);
   let sameScores = true;
-  for (let i = 0; i < warmUp + points; i++) {
+  for (let i = 0; i < data.length; i++) {
     shingle.copyWithin(0, inputs);
-    for (let d = 0; d < inputs; d++) shingle[dims - inputs + d] = 10 * Math.sin((2 * Math.PI * i) / (50 + 7 * d)) + random.nextDouble();
+    shingle.set(data[i], dims - inputs);
     const scores = [0, 0];
     for (let k = 0; k < 2; k++) {
       const which = (i + k) & 1;
