@@ -1,3 +1,5 @@
+import { join } from "path";
+
 /**
  * A small strict argument parser for the gridrail commands: known flags only, values checked, repeated
  * flags collected, and errors that name the flag.
@@ -47,6 +49,9 @@ export function integerFlag(args: ParsedArgs, flag: string, fallback: number, mi
   if (!/^\d+$/.test(String(raw)) || n < min || n > max) throw new UsageError(`--${flag} must be an integer in [${min}, ${max}], got ${JSON.stringify(raw)}`);
   return n;
 }
+
+/** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
+export const SHARED_DATA = join(__dirname, "..", "..", "shared", "data");
 
 /** Runs a command's main, printing errors as one line to stderr with a non-zero exit code. */
 export function runMain(usage: string, main: () => Promise<void>): void {

@@ -4,7 +4,7 @@ import { createDetector, DetectorResult } from "../anomaly";
 import { parseTimestamp, readSeries } from "../anomaly/io/csvSeries";
 import { Random } from "../anomaly/random";
 import { htmlPage, lineChart } from "../report/svgChart";
-import { parseArgs, runMain } from "./args";
+import { SHARED_DATA, parseArgs, runMain } from "./args";
 
 /**
  * `npm run --silent demo`: runs the anomaly detector over real labelled data
@@ -12,7 +12,7 @@ import { parseArgs, runMain } from "./args";
  * prints what it found against the labels, and writes an HTML report per series to out/.
  */
 const USAGE = "usage: npm run --silent demo -- [--out DIR] [--no-report]";
-const NAB = join(__dirname, "..", "..", "shared", "data", "nab");
+const NAB = join(SHARED_DATA, "nab");
 const SERIES = [
   "realKnownCause/machine_temperature_system_failure.csv",
   "realKnownCause/nyc_taxi.csv",

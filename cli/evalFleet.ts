@@ -1,8 +1,7 @@
-import { join } from "path";
 import { metroptSampleFile, readMetroptRows } from "../local/sim/trainSource";
 import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
 import { liveReadingsOf } from "../local/sim/fleetPlan";
-import { UsageError, integerFlag, parseArgs, runMain } from "./args";
+import { SHARED_DATA, UsageError, integerFlag, parseArgs, runMain } from "./args";
 
 /**
  * `npm run --silent eval:fleet`: how well the train models catch the local stack's injected faults, over
@@ -32,7 +31,7 @@ async function main(): Promise<void> {
   const duration = integerFlag(args, "duration", 60, 5, 3600);
   const history = integerFlag(args, "history", 8640, 0, 100_000);
   const liveReadings = liveReadingsOf(duration);
-  const file = metroptSampleFile(join(__dirname, "..", "..", "shared", "data"));
+  const file = metroptSampleFile(SHARED_DATA);
   const rows = readMetroptRows(file);
   if (!rows) process.stderr.write(`note: ${file} is absent: trains use the APU simulator\n`);
   const results: FleetReplayResult[] = [];

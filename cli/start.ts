@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import { dirname, join, resolve } from "path";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
-import { UsageError, integerFlag as integer, parseArgs, runMain } from "./args";
+import { SHARED_DATA, UsageError, integerFlag as integer, parseArgs, runMain } from "./args";
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
@@ -31,7 +31,7 @@ async function main(): Promise<void> {
   }
   const args = parseArgs(argv, { duration: "string", trains: "string", meters: "string", seed: "string", "no-web": "boolean", report: "string", out: "string" });
   const root = join(__dirname, "..");
-  const shared = join(root, "..", "shared", "data");
+  const shared = SHARED_DATA;
   const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));
   const reportFile = args.report as string | undefined;
   if (reportFile !== undefined && !existsSync(dirname(resolve(reportFile)))) throw new UsageError(`--report: folder ${dirname(resolve(reportFile))} does not exist`);

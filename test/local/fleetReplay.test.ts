@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { readFileSync } from "fs";
-import { readMetroptCsv } from "../../devices/trainAgent/metroptCsv";
+import { readMetroptRows } from "../../local/sim/trainSource";
 import { replayFleet } from "../../local/start/fleetReplay";
 import { runCli } from "../helpers/runCli";
 import { requireShared } from "../helpers/sharedData";
@@ -10,7 +9,7 @@ describe("fleet replay (the local stack's train path without the network)", func
 
   it("meets the local stack's target with --seed 1: every injected fault detected, few false alarms", async function () {
     const file = requireShared(this, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
-    const rows = readMetroptCsv(readFileSync(file, "utf8"), file).map((r) => ({ ...r.sensors }));
+    const rows = readMetroptRows(file);
     const r = await replayFleet({ seed: 1, trains: 5, liveReadings: 1200, historyReadings: 8640, rows, startMs: Date.UTC(2026, 0, 1) });
     expect(r.readingsScored).to.equal(6000);
     const byTrain = [...r.faults].sort((a, b) => a.trainId.localeCompare(b.trainId));
