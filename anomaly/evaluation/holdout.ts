@@ -1,7 +1,7 @@
 import { Random } from "../random";
 import { createDetector } from "../registry";
 import { DetectorOptions } from "../types";
-import { LabelledSeries, PROFILES, scoreCorpus } from "./nabScore";
+import { LabelledSeries, PROFILES, roundScore, scoreCorpus } from "./nabScore";
 
 /**
  * A hold-out benchmark against tuning to NAB alone: real series nobody here labelled (the supplier meter
@@ -99,7 +99,7 @@ export function evaluateHoldout(series: readonly RawSeries[], seeds: readonly nu
     }
   }
   const scores: Record<string, number> = {};
-  for (const profile of Object.keys(PROFILES)) scores[profile] = Math.round(100 * scoreCorpus(corpus, profile).normalised) / 100;
+  for (const profile of Object.keys(PROFILES)) scores[profile] = roundScore(scoreCorpus(corpus, profile).normalised);
   return {
     benchmark: "holdout", detector, options, series: corpus.length,
     rows: corpus.reduce((a, c) => a + c.timestamps.length, 0), windows: corpus.reduce((a, c) => a + c.windows.length, 0), scores, injected,

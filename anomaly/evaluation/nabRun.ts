@@ -4,7 +4,7 @@ import { InputError } from "../errors";
 import { parseTimestamp } from "../io/csvSeries";
 import { runSeries } from "../io/runSeries";
 import { DetectorOptions } from "../types";
-import { LabelledSeries, PROFILES, scoreCorpus, scoreDecisions } from "./nabScore";
+import { LabelledSeries, PROFILES, roundScore, scoreCorpus, scoreDecisions } from "./nabScore";
 
 export interface NabFileResult {
   readonly file: string;
@@ -63,9 +63,9 @@ export async function evaluateNab(
   const decisionScores: Record<string, number> = {};
   for (const profile of Object.keys(PROFILES)) {
     const s = scoreCorpus(corpus, profile);
-    scores[profile] = round(s.normalised);
+    scores[profile] = roundScore(s.normalised);
     thresholds[profile] = s.threshold;
-    decisionScores[profile] = round(scoreDecisions(corpus, decisions, profile));
+    decisionScores[profile] = roundScore(scoreDecisions(corpus, decisions, profile));
   }
   return {
     benchmark: "NAB",
@@ -79,8 +79,4 @@ export async function evaluateNab(
     decisionScores,
     perFile,
   };
-}
-
-function round(x: number): number {
-  return Math.round(x * 100) / 100;
 }

@@ -177,3 +177,8 @@ export function scoreDecisions(corpus: readonly LabelledSeries[], decisions: rea
   const atOne = scoresByThreshold(points, windows, profile).find((t) => t.threshold === 1);
   return normalise(atOne ? atOne.score : -profile.fn * windows, windows, profile);
 }
+
+/** A NAB score as the reports give it: two decimals. */
+export function roundScore(x: number): number {
+  return Math.round(x * 100) / 100;
+}
