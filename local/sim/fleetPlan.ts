@@ -28,6 +28,9 @@ export interface PlanOptions {
   readonly faultLength?: number;
 }
 
+/** Reading time between a simulated train's readings (MetroPT-3 logs every 10 s). */
+export const READING_INTERVAL_MS = 10_000;
+
 /** Live readings a second per train, by default (the trains' 10 s readings at 200x). */
 export const LIVE_RATE = 20;
 

@@ -3,7 +3,7 @@ import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "
 import { ModelCache } from "../../functions/trainAnomaly/modelCache";
 import { processBatch } from "../../functions/trainAnomaly/processBatch";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings } from "../../functions/trainAnomaly/settings";
-import { offlineAt, planFleet } from "../sim/fleetPlan";
+import { READING_INTERVAL_MS, offlineAt, planFleet } from "../sim/fleetPlan";
 import { Sensors } from "../sim/trainSource";
 import { TrainFleet } from "../sim/trainFleet";
 import { MetricsSummary, RunMetrics } from "./runMetrics";
@@ -36,16 +36,14 @@ export interface FleetReplayResult extends MetricsSummary {
   readonly readingsScored: number;
 }
 
-const INTERVAL_MS = 10_000;
-
 export async function replayFleet(o: FleetReplayOptions): Promise<FleetReplayResult> {
   const plan = planFleet({ trains: o.trains, seed: o.seed, liveReadings: o.liveReadings });
-  const fleet = new TrainFleet({ brokerUrl: "", plan, seed: o.seed, rows: o.rows, startMs: o.startMs, intervalMs: INTERVAL_MS, rate: 1 });
+  const fleet = new TrainFleet({ brokerUrl: "", plan, seed: o.seed, rows: o.rows, startMs: o.startMs, intervalMs: READING_INTERVAL_MS, rate: 1 });
   const settings = o.settings ?? TRAIN_DETECTOR_DEFAULTS;
   const deps = {
     settings, checkpoints: new MemoryCheckpointStore(), shadows: new MemoryShadowStore(), deadLetters: new MemoryDeadLetterSink(), cache: new ModelCache(settings.maxModels),
   };
-  const metrics = new RunMetrics(INTERVAL_MS, 30 * INTERVAL_MS);
+  const metrics = new RunMetrics(READING_INTERVAL_MS);
   const batchSize = o.batchSize ?? 100;
   let scored = 0;
   const run = async (records: IncomingRecord[], live: boolean): Promise<void> => {

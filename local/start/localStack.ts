@@ -15,7 +15,7 @@ import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
-import { LIVE_RATE, liveReadingsOf, offlineAt, planFleet } from "../sim/fleetPlan";
+import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
@@ -89,7 +89,7 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 
 export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> {
   const rate = o.rate ?? LIVE_RATE;
-  const intervalMs = 10_000;
+  const intervalMs = READING_INTERVAL_MS;
   rmSync(o.outDir, { recursive: true, force: true });
   const folders = new RunFolders(o.outDir);
   const startedAt = Date.now();
@@ -117,7 +117,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const liveReadings = liveReadingsOf(o.durationS, rate);
     const plan = planFleet({ trains: o.trains, seed: o.seed, liveReadings });
     const meterPlan = planMeters(o.meters, o.seed);
-    const metrics = new RunMetrics(intervalMs, 30 * intervalMs);
+    const metrics = new RunMetrics(intervalMs);
     const rows = o.sharedData ? readMetroptRows(metroptSampleFile(o.sharedData)) : undefined;
     // the trains' own timeline: from midnight UTC of the run's day, 10 s a reading, so a seed replays the same
     // readings at the same times of day (the detector's calendar features see them), whatever the wall clock

@@ -61,8 +61,8 @@ export class RunMetrics {
   /** Episodes that got a notice at the train: id → first notice wall time. */
   private readonly notices = new Map<string, number[]>();
 
-  /** `graceMs`: how long after a fault's last reading an alert still counts as detecting it. */
-  constructor(private readonly intervalMs: number, private readonly graceMs: number) {}
+  /** `graceMs`: how long after a fault's last reading an alert still counts as detecting it (default 30 readings). */
+  constructor(private readonly intervalMs: number, private readonly graceMs: number = 30 * intervalMs) {}
 
   faultStarted(span: FaultSpan, onsetAt: number, onsetWall: number, offline: boolean): void {
     this.faults.push({ span, onsetAt, onsetWall, endAt: onsetAt + span.length * this.intervalMs, offline });
