@@ -20,8 +20,6 @@ its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 r
 const LAMBDA_MB = meterDefaults.analysisMemoryMb;
 /** Clients in flight: analyseDay's default concurrency. */
 const IN_FLIGHT = 8;
-/** S3 requests a client costs: its day listing, one lake object, the reports of the last RECENT_DAYS days, two report puts. */
-const REQUESTS_PER_CLIENT = 1 + 1 + RECENT_DAYS + 2;
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { json: "boolean", clients: "string", "s3-ms": "string", help: "boolean" });
@@ -42,16 +40,19 @@ async function main(): Promise<void> {
     await analyseDay(lake, reports, addDays(day, -k));
   }
   log(`timing ${day.iso}...`);
+  const requestsBefore = lake.requests + reports.requests;
   const cpu = process.cpuUsage();
   const wall = performance.now();
   const summary = await analyseDay(lake, reports, day);
   const used = process.cpuUsage(cpu);
   const wallMs = performance.now() - wall;
+  // the S3 requests the day's run made through the ports (listings, lake GETs, report GETs and PUTs), per client
+  const requestsPerClient = (lake.requests + reports.requests - requestsBefore) / clients;
   if (summary.reportsWritten !== clients || summary.failed.length > 0) throw new Error(`expected ${clients} reports, got ${summary.reportsWritten} (${summary.failed.length} failed)`);
 
   const cpuMsPerClient = (used.user + used.system) / 1000 / clients;
   const capacity = clientsPerInvocation({
-    cpuMsPerClient, lambdaMb: LAMBDA_MB, requestsPerClient: REQUESTS_PER_CLIENT, msPerRequest: s3Ms,
+    cpuMsPerClient, lambdaMb: LAMBDA_MB, requestsPerClient, msPerRequest: s3Ms,
     inFlight: IN_FLIGHT, timeoutSeconds: meterDefaults.analysisTimeoutSeconds, usable: 0.8,
   });
   const perInvocation = capacity.perInvocation;
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     unusualHalfHours: summary.unusualHalfHours,
     lambdaMb: LAMBDA_MB,
     s3MsPerRequest: s3Ms,
-    requestsPerClient: REQUESTS_PER_CLIENT,
+    requestsPerClient: Math.round(requestsPerClient * 100) / 100,
     clientsPerInvocation: perInvocation,
     bound: capacity.bound,
     timeoutSeconds: meterDefaults.analysisTimeoutSeconds,
@@ -71,7 +72,7 @@ async function main(): Promise<void> {
   if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(
     `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here (${result.wallMsPerClient} ms wall, in memory), ${result.unusualHalfHours} unusual half-hours\n` +
-      `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${REQUESTS_PER_CLIENT} S3 requests a client at ${s3Ms} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
+      `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${result.requestsPerClient} S3 requests a client (counted) at ${s3Ms} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
       `prod's ${meterDefaults.analysisShards.prod} shards: ${perInvocation * meterDefaults.analysisShards.prod} clients a day\n`,
   );
 }
