@@ -1,8 +1,9 @@
 import { Random } from "../random";
+import { ForestMemory } from "./forestMemory";
 import { PointStore } from "./pointStore";
 import { Sampler } from "./sampler";
 import { RandomCutTree } from "./tree";
-import { attributeInTree, imputeInTree, scoreInTree } from "./visitors";
+import { attributeInTree, imputeInTree, scoreLoadedPoint } from "./visitors";
 
 export interface ForestConfig {
   /** Length of the points the trees hold (input dimensions x shingle size). */
@@ -27,17 +28,20 @@ export class RandomCutForest {
   private readonly scratchHigh: Float64Array;
   private readonly scratchLow: Float64Array;
   private readonly missingMask: Uint8Array;
+  /** The trees' boxes and paths, and the point being scored, for the compiled climb. */
+  private readonly memory: ForestMemory;
 
   constructor(readonly config: ForestConfig) {
     const { dimensions, numberOfTrees, sampleSize, lambda, seed } = config;
     this.store = new PointStore(dimensions, Math.min(sampleSize * numberOfTrees, 4096));
+    this.memory = new ForestMemory(dimensions, sampleSize, numberOfTrees);
     const seeds = new Random(seed);
     this.trees = [];
     this.samplers = [];
     for (let t = 0; t < numberOfTrees; t++) {
       const treeSeed = seeds.nextUint32();
       const samplerSeed = seeds.nextUint32();
-      this.trees.push(new RandomCutTree(dimensions, sampleSize, this.store, new Random(treeSeed)));
+      this.trees.push(new RandomCutTree(dimensions, sampleSize, this.store, new Random(treeSeed), this.memory));
       this.samplers.push(new Sampler(sampleSize, lambda, samplerSeed));
     }
     this.scratchHigh = new Float64Array(dimensions);
@@ -45,9 +49,10 @@ export class RandomCutForest {
     this.missingMask = new Uint8Array(dimensions);
   }
 
-  /** Used by the state mapper: trees built on restore share the restored store. */
+  /** Used by the state mapper: the (still empty) trees are rebuilt over the restored store. */
   replaceStore(store: PointStore): void {
     this.store = store;
+    for (const tree of this.trees) tree.store = store;
   }
 
   get dimensions(): number {
@@ -57,7 +62,8 @@ export class RandomCutForest {
   /** Average anomaly score over the trees (0 before any point). */
   score(point: Float32Array): number {
     let sum = 0;
-    for (const tree of this.trees) sum += scoreInTree(tree, point);
+    this.memory.loadPoint(point);
+    for (const tree of this.trees) sum += scoreLoadedPoint(tree, point);
     return sum / this.trees.length;
   }
 

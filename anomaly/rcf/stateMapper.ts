@@ -110,7 +110,8 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   const tr = new ByteReader(fromBase64(state.trees));
   for (let t = 0; t < forest.trees.length; t++) {
     const rng = Random.fromState([tr.uint32(), tr.uint32(), tr.uint32(), tr.uint32()]);
-    const tree = new RandomCutTree(dims, state.config.sampleSize, store, rng);
+    const tree = forest.trees[t];
+    tree.random = rng;
     const entries = tr.varint();
     const points: number[] = [];
     const seqs: number[] = [];
@@ -150,7 +151,6 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
       throw new StateError(`tree ${t}: holds ${points.length} sampled point(s) but its sampler ${entries}`);
     }
     for (const p of points) refCounts[p]++;
-    forest.trees[t] = tree;
     forest.samplers[t].restore(points, seqs);
   }
   if (!tr.done) throw new StateError("trailing bytes after the last tree");

@@ -1,4 +1,5 @@
 import { Random } from "../random";
+import { ForestMemory } from "./forestMemory";
 import { PointStore } from "./pointStore";
 
 /** Sentinel for "no node" (empty tree / root's parent). */
@@ -7,7 +8,8 @@ export const NIL = 0x7fffffff;
 /**
  * One random cut tree in a flat, typed-array layout. Internal nodes have ids 0..capacity-2; a child
  * reference < 0 is a leaf, leaf slot = -ref - 1. Bounding boxes are cached per internal node (float32,
- * exact, never serialised: they are rebuilt from the points on restore).
+ * exact, never serialised: they are rebuilt from the points on restore). The boxes, their range sums and
+ * the descent path live in the forest's memory, where the compiled climb reads them.
  *
  * Cut convention: a point goes left when point[cutDim] <= cutValue.
  */
@@ -41,8 +43,11 @@ export class RandomCutTree {
   constructor(
     readonly dimensions: number,
     sampleSize: number,
-    readonly store: PointStore,
+    /** The forest's point store (replaced, for every tree, when a forest is restored). */
+    public store: PointStore,
     public random: Random,
+    /** Where the boxes, range sums and path live: the forest's memory, or one of the tree's own. */
+    readonly memory: ForestMemory = new ForestMemory(dimensions, sampleSize, 1),
   ) {
     this.capacity = sampleSize;
     const n = Math.max(1, sampleSize - 1);
@@ -51,8 +56,8 @@ export class RandomCutTree {
     this.cutDim = new Int32Array(n);
     this.cutValue = new Float32Array(n);
     this.mass = new Int32Array(n);
-    this.box = new Float32Array(2 * n * dimensions);
-    this.boxRange = new Float64Array(n);
+    this.box = memory.float32(2 * n * dimensions);
+    this.boxRange = memory.float64(n);
     this.leafPoint = new Int32Array(sampleSize);
     this.leafMass = new Int32Array(sampleSize);
     this.freeNodes = new Int32Array(n);
@@ -61,7 +66,7 @@ export class RandomCutTree {
     for (let i = 0; i < sampleSize; i++) this.freeLeaves[i] = sampleSize - 1 - i;
     this.freeNodeTop = n;
     this.freeLeafTop = sampleSize;
-    this.path = new Int32Array(sampleSize + 1);
+    this.path = memory.int32(sampleSize + 1);
     this.ranges = new Float64Array(dimensions);
   }
 

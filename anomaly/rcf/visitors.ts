@@ -34,50 +34,29 @@ function normalise(score: number, treeMass: number): number {
 
 /** The anomaly score of `point` in one tree (0 for an empty tree). */
 export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
+  tree.memory.loadPoint(point);
+  return scoreLoadedPoint(tree, point);
+}
+
+/**
+ * scoreInTree, for a point already copied into the tree's memory with `tree.memory.loadPoint(point)` (the
+ * forest copies it once for all its trees). The climb from the leaf's parent to the root is compiled
+ * WebAssembly (wasm/climb.wat, where its arithmetic is spelled out): per node it measures, branch-free and
+ * two dimensions at a time, how far the point lies outside the box, and stops at the first box holding
+ * the point, since every box above holds it too.
+ */
+export function scoreLoadedPoint(tree: RandomCutTree, point: Float32Array): number {
   const leaf = tree.descend(point);
   if (leaf < 0) return 0;
-  const dims = tree.dimensions;
   const treeMass = tree.totalMass;
   const len = tree.pathLength;
-  const path = tree.path;
-  let score: number;
   if (tree.store.equals(tree.leafPoint[leaf], point)) {
     return normalise(damp(tree.leafMass[leaf], treeMass) * scoreSeen(len, tree.leafMass[leaf]), treeMass);
   }
-  score = scoreUnseen(len);
-  const box = tree.box;
-  const boxRange = tree.boxRange;
-  for (let i = len - 1; i >= 0; i--) {
-    const node = path[i];
-    const b = 2 * node * dims;
-    // how far the point lies outside the box, twice over: per dimension t + |t| is 2t for t > 0 and
-    // exactly 0 otherwise, with no branch (the comparisons of a branchy form mispredict on every node);
-    // two dimensions a step into two sums, which overlap. Written out: a helper, even one V8 inlines,
-    // measured slower here.
-    let gap2 = 0;
-    let gap2b = 0;
-    let d = 0;
-    for (; d + 1 < dims; d += 2) {
-      const v = point[d];
-      const below = box[b + 2 * d] - v;
-      const above = v - box[b + 2 * d + 1];
-      gap2 += below + Math.abs(below) + (above + Math.abs(above));
-      const w = point[d + 1];
-      const below2 = box[b + 2 * d + 2] - w;
-      const above2 = w - box[b + 2 * d + 3];
-      gap2b += below2 + Math.abs(below2) + (above2 + Math.abs(above2));
-    }
-    if (d < dims) {
-      const v = point[d];
-      const below = box[b + 2 * d] - v;
-      const above = v - box[b + 2 * d + 1];
-      gap2 += below + Math.abs(below) + (above + Math.abs(above));
-    }
-    gap2 += gap2b;
-    if (gap2 === 0) break; // inside this box, so inside every box above it: the score is final
-    const gap = gap2 / 2;
-    const p = gap / (boxRange[node] + gap);
-    score = p * scoreUnseen(i) + (1 - p) * score;
+  let score = scoreUnseen(len);
+  if (len > 0) {
+    const memory = tree.memory;
+    score = memory.climb(tree.box.byteOffset, tree.boxRange.byteOffset, tree.path.byteOffset, memory.point.byteOffset, tree.dimensions, len - 1, score);
   }
   return normalise(score, treeMass);
 }

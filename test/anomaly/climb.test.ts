@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import { readFileSync } from "fs";
+import { CLIMB_MODULE, climbModuleSource, compileClimb } from "../../cli/buildWasm";
+import { Random } from "../../anomaly/random";
+import { RandomCutForest } from "../../anomaly/rcf/forest";
+import { ForestMemory } from "../../anomaly/rcf/forestMemory";
+import { PointStore } from "../../anomaly/rcf/pointStore";
+import { RandomCutTree } from "../../anomaly/rcf/tree";
+
+/**
+ * The climb as wasm/climb.wat describes it, in plain JavaScript: per node on the path from the leaf's parent
+ * up, twice the point's distance outside the box, even dimensions and odd ones summed apart, in order.
+ */
+function referenceClimb(tree: RandomCutTree, point: ArrayLike<number>, i: number, score: number): number {
+  const dims = tree.dimensions;
+  for (; i >= 0; i--) {
+    const node = tree.path[i];
+    let even = 0;
+    let odd = 0;
+    for (let d = 0; d < dims; d++) {
+      const lo = tree.box[2 * (node * dims + d)] - point[d];
+      const hi = point[d] - tree.box[2 * (node * dims + d) + 1];
+      const t = lo + Math.abs(lo) + (hi + Math.abs(hi));
+      if (d % 2 === 0) even += t;
+      else odd += t;
+    }
+    const gap2 = even + odd;
+    if (gap2 === 0) break;
+    const gap = gap2 / 2;
+    const p = gap / (tree.boxRange[node] + gap);
+    score = p * (1 / (i + 1)) + (1 - p) * score;
+  }
+  return score;
+}
+
+/** A tree of `n` points drawn by `draw`, over a store of its own. */
+function treeOf(dims: number, n: number, draw: (r: Random) => number, seed: number): RandomCutTree {
+  const r = new Random(seed);
+  const store = new PointStore(dims, n);
+  const tree = new RandomCutTree(dims, 64, store, new Random(seed + 1));
+  for (let k = 0; k < n; k++) {
+    const index = store.add(Float32Array.from({ length: dims }, () => draw(r)));
+    store.incrementRef(tree.insert(index));
+  }
+  return tree;
+}
+
+describe("the compiled climb (wasm/climb.wat)", () => {
+  it("is what climb.wat compiles to (npm run build:wasm)", async () => {
+    expect(readFileSync(CLIMB_MODULE, "utf8")).to.equal(climbModuleSource(await compileClimb()));
+  });
+
+  // odd and even dimension counts (the odd one out takes the scalar tail), coarse values for points on
+  // box boundaries and inside boxes, wide ones for points far outside
+  const cases = [
+    { dims: 1, draw: (r: Random) => r.nextDouble() },
+    { dims: 2, draw: (r: Random) => Math.floor(r.nextDouble() * 4) },
+    { dims: 3, draw: (r: Random) => r.nextDouble() * 100 - 50 },
+    { dims: 5, draw: (r: Random) => Math.floor(r.nextDouble() * 3) / 2 },
+    { dims: 20, draw: (r: Random) => Math.sin(r.nextDouble() * 7) },
+  ];
+  for (const { dims, draw } of cases) {
+    it(`gives the plain JavaScript climb's scores bit for bit, ${dims}-d`, () => {
+      const tree = treeOf(dims, 64, draw, 11 * dims);
+      const r = new Random(dims);
+      let climbs = 0;
+      let stoppedInside = 0;
+      for (let q = 0; q < 300; q++) {
+        // every third query is drawn wider, so it lies outside the root's box
+        const scale = q % 3 === 0 ? 3 : 1;
+        const point = Float32Array.from({ length: dims }, () => draw(r) * scale);
+        tree.memory.loadPoint(point);
+        tree.descend(point);
+        const len = tree.pathLength;
+        if (len === 0) continue;
+        const start = 1 / (len + 1);
+        const compiled = tree.memory.climb(tree.box.byteOffset, tree.boxRange.byteOffset, tree.path.byteOffset, tree.memory.point.byteOffset, dims, len - 1, start);
+        expect(compiled, `query ${q}: ${Array.from(point)}`).to.equal(referenceClimb(tree, point, len - 1, start));
+        climbs++;
+        if (compiled === start) stoppedInside++;
+      }
+      expect(climbs).to.be.greaterThan(250);
+      // climbs that move the score were compared, and in few dimensions, climbs that stop at once (in 20
+      // dimensions a query is never inside its leaf's parent's box)
+      expect(stoppedInside, "climbs that stopped at the first box").to.be.lessThan(climbs);
+      if (dims <= 5) expect(stoppedInside, "climbs that stopped at the first box").to.be.greaterThan(0);
+    });
+  }
+
+  it("keeps each forest's trees and point in one memory, and refuses to outgrow it", () => {
+    const forest = new RandomCutForest({ dimensions: 3, numberOfTrees: 4, sampleSize: 32, lambda: 0.01, seed: 5 });
+    const offsets = forest.trees.flatMap((t) => [t.box.byteOffset, t.boxRange.byteOffset, t.path.byteOffset]);
+    expect(new Set(forest.trees.map((t) => t.box.buffer)).size).to.equal(1);
+    expect(new Set(offsets).size).to.equal(offsets.length);
+    const memory = new ForestMemory(2, 8, 1);
+    memory.float32(2 * 7 * 2);
+    memory.float64(7);
+    memory.int32(9);
+    expect(() => memory.float64(1)).to.throw("internal: forest memory exhausted");
+  });
+});
