@@ -1,5 +1,5 @@
 import { Random } from "../random";
-import { ForestMemory } from "./forestMemory";
+import { ForestMemory, storeCapacity } from "./forestMemory";
 import { PointStore } from "./pointStore";
 import { Sampler } from "./sampler";
 import { RandomCutTree } from "./tree";
@@ -20,7 +20,7 @@ export interface ForestConfig {
  * store. The samplers decide which points enter and leave; the trees follow.
  */
 export class RandomCutForest {
-  store: PointStore;
+  readonly store: PointStore;
   readonly trees: RandomCutTree[];
   readonly samplers: Sampler[];
   /** Points offered to the forest so far (the sequence number of the next one). */
@@ -33,8 +33,8 @@ export class RandomCutForest {
 
   constructor(readonly config: ForestConfig) {
     const { dimensions, numberOfTrees, sampleSize, lambda, seed } = config;
-    this.store = new PointStore(dimensions, Math.min(sampleSize * numberOfTrees, 4096));
     this.memory = new ForestMemory(dimensions, sampleSize, numberOfTrees);
+    this.store = new PointStore(dimensions, storeCapacity(sampleSize, numberOfTrees), this.memory);
     const seeds = new Random(seed);
     this.trees = [];
     this.samplers = [];
@@ -49,12 +49,6 @@ export class RandomCutForest {
     this.missingMask = new Uint8Array(dimensions);
   }
 
-  /** Used by the state mapper: the (still empty) trees are rebuilt over the restored store. */
-  replaceStore(store: PointStore): void {
-    this.store = store;
-    for (const tree of this.trees) tree.store = store;
-  }
-
   get dimensions(): number {
     return this.config.dimensions;
   }
@@ -63,7 +57,7 @@ export class RandomCutForest {
   score(point: Float32Array): number {
     let sum = 0;
     this.memory.loadPoint(point);
-    for (const tree of this.trees) sum += scoreLoadedPoint(tree, point);
+    for (const tree of this.trees) sum += scoreLoadedPoint(tree);
     return sum / this.trees.length;
   }
 

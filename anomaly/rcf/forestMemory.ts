@@ -3,6 +3,12 @@ import { CLIMB_WASM_BASE64 } from "./wasm/climbModule";
 /** The climb of wasm/climb.wat: byte offsets of a tree's boxes, range sums and path, and of the point. */
 export type ClimbFunction = (box: number, range: number, path: number, point: number, dims: number, i: number, score: number) => number;
 
+/** The score of wasm/climb.wat: a tree's header offset and root; -1 when the leaf holds the point. */
+export type ScoreFunction = (header: number, root: number) => number;
+
+/** The i32 fields of a tree's header (see climb.wat). */
+export const HEADER_FIELDS = 12;
+
 /** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
 interface WebAssemblyApi {
   Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
@@ -17,11 +23,25 @@ function aligned(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }
 
-/** The scratch and per-tree arrays a forest keeps in its memory, in bytes (RandomCutTree allocates them). */
-export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
+/**
+ * Points a forest's store can hold: every tree's sample (a point held by several trees is stored once)
+ * and the point being offered.
+ */
+export function storeCapacity(sampleSize: number, trees: number): number {
+  return sampleSize * trees + 1;
+}
+
+/**
+ * Bytes of a forest's memory: the point and the out slots, the point store, and per tree (RandomCutTree
+ * allocates them) its header, node arrays, leaf points, path, boxes and range sums.
+ */
+export function forestBytes(dimensions: number, sampleSize: number, trees: number, withStore: boolean): number {
   const nodes = Math.max(1, sampleSize - 1);
-  const perTree = aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8) + aligned((sampleSize + 1) * 4);
-  return aligned(dimensions * 8) + trees * perTree;
+  const perTree =
+    aligned(HEADER_FIELDS * 4) + 4 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
+    aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
+  const store = withStore ? aligned(storeCapacity(sampleSize, trees) * dimensions * 4) : 0;
+  return aligned(dimensions * 8) + aligned(8) + store + trees * perTree;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -29,9 +49,10 @@ function decodeBase64(text: string): Uint8Array {
 }
 
 /**
- * One WebAssembly memory per forest, holding what the compiled climb reads: each tree's boxes, range sums
- * and descent path, and the point being scored (widened to float64). The JavaScript code works on typed
- * array views of it. The memory is sized once and never grows, so the views stay valid.
+ * One WebAssembly memory per forest, holding what the compiled scorer reads: the point store, each tree's
+ * nodes, leaves, boxes, range sums and descent path, and the point being scored (widened to float64).
+ * The JavaScript code works on typed array views of it. The memory is sized once and never grows, so the
+ * views stay valid. (A tree made on its own, with a store outside, gets a memory without a store.)
  *
  * The module is compiled per forest, not cached at module level: the train Lambda's code is serialized
  * by Pulumi, which must not meet a compiled module in a module variable.
@@ -42,23 +63,33 @@ export class ForestMemory {
   private readonly limit: number;
   /** The point the climb reads (see loadPoint). */
   readonly point: Float64Array;
+  /** Where score leaves the path length and leaf slot when the leaf holds the point. */
+  readonly out: Int32Array;
   readonly climb: ClimbFunction;
+  readonly score: ScoreFunction;
 
-  constructor(dimensions: number, sampleSize: number, trees: number) {
-    this.limit = forestBytes(dimensions, sampleSize, trees);
+  constructor(dimensions: number, sampleSize: number, trees: number, withStore = true) {
+    this.limit = forestBytes(dimensions, sampleSize, trees, withStore);
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
     const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(this.limit / PAGE)) });
     this.buffer = memory.buffer;
-    this.point = new Float64Array(this.buffer, 0, dimensions);
-    this.top = aligned(dimensions * 8);
+    this.top = 0;
+    this.point = this.float64(dimensions);
+    this.out = this.int32(2);
     const instance = new wasm.Instance(new wasm.Module(decodeBase64(CLIMB_WASM_BASE64)), { env: { memory } });
     this.climb = instance.exports.climb as ClimbFunction;
+    this.score = instance.exports.score as ScoreFunction;
   }
 
   /** Copies the point to score into the memory (once per point, before the trees' climbs). */
   loadPoint(point: ArrayLike<number>): void {
     const p = this.point;
     for (let d = 0; d < p.length; d++) p[d] = point[d];
+  }
+
+  /** Whether a typed array lives in this memory (the scorer reads only arrays that do). */
+  holds(array: ArrayBufferView): boolean {
+    return array.buffer === this.buffer;
   }
 
   float32(length: number): Float32Array {

@@ -1,6 +1,10 @@
+import { ForestMemory } from "./forestMemory";
+
 /**
  * The forest's shared point store: each sampled point is stored once (float32, as the Java RCF does) and
- * referenced by every tree that holds it, with a reference count; freed slots are reused.
+ * referenced by every tree that holds it, with a reference count; freed slots are reused. A forest's store
+ * lives in its memory, with room for every tree's whole sample, and never grows; a store made on its own
+ * grows as needed.
  */
 export class PointStore {
   values: Float32Array;
@@ -14,9 +18,10 @@ export class PointStore {
   constructor(
     readonly dimensions: number,
     initialCapacity = 256,
+    private readonly memory?: ForestMemory,
   ) {
     this.capacity = Math.max(1, initialCapacity);
-    this.values = new Float32Array(this.capacity * dimensions);
+    this.values = memory ? memory.float32(this.capacity * dimensions) : new Float32Array(this.capacity * dimensions);
     this.refCount = new Int32Array(this.capacity);
     this.freeList = new Int32Array(this.capacity);
   }
@@ -65,14 +70,15 @@ export class PointStore {
     return true;
   }
 
-  /** Rebuilds a store from packed live points (used by the state mapper). */
-  static fromPacked(dimensions: number, packed: Float32Array, refCounts: Int32Array): PointStore {
+  /** Fills an empty store with packed live points, in slots 0..n-1 (used by the state mapper). */
+  loadPacked(packed: Float32Array, refCounts: Int32Array): void {
     const n = refCounts.length;
-    const store = new PointStore(dimensions, Math.max(256, n));
-    store.values.set(packed);
-    store.refCount.set(refCounts);
-    store.size = n;
-    return store;
+    if (this.size !== 0) throw new Error("internal: loadPacked into a store in use");
+    if (n > this.capacity && this.memory) throw new Error(`${n} points, more than the ${this.capacity} the forest's trees can hold`);
+    while (this.capacity < n) this.grow();
+    this.values.set(packed);
+    this.refCount.set(refCounts);
+    this.size = n;
   }
 
   private free(index: number): void {
@@ -80,6 +86,7 @@ export class PointStore {
   }
 
   private grow(): void {
+    if (this.memory) throw new Error(`internal: a forest's point store is full (${this.capacity} points)`);
     const cap = this.capacity * 2;
     const values = new Float32Array(cap * this.dimensions);
     values.set(this.values);

@@ -105,8 +105,8 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   }
   if (!pr.done) throw new StateError("trailing bytes after the last point");
   const refCounts = new Int32Array(n);
-  const store = PointStore.fromPacked(dims, packed, refCounts);
-  forest.replaceStore(store);
+  const store = forest.store;
+  store.loadPacked(packed, refCounts);
   const tr = new ByteReader(fromBase64(state.trees));
   for (let t = 0; t < forest.trees.length; t++) {
     const rng = Random.fromState([tr.uint32(), tr.uint32(), tr.uint32(), tr.uint32()]);

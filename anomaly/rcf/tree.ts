@@ -1,5 +1,5 @@
 import { Random } from "../random";
-import { ForestMemory } from "./forestMemory";
+import { ForestMemory, HEADER_FIELDS } from "./forestMemory";
 import { PointStore } from "./pointStore";
 
 /** Sentinel for "no node" (empty tree / root's parent). */
@@ -8,8 +8,8 @@ export const NIL = 0x7fffffff;
 /**
  * One random cut tree in a flat, typed-array layout. Internal nodes have ids 0..capacity-2; a child
  * reference < 0 is a leaf, leaf slot = -ref - 1. Bounding boxes are cached per internal node (float32,
- * exact, never serialised: they are rebuilt from the points on restore). The boxes, their range sums and
- * the descent path live in the forest's memory, where the compiled climb reads them.
+ * exact, never serialised: they are rebuilt from the points on restore). The arrays live in the forest's
+ * memory, where the compiled scorer finds them through the tree's header.
  *
  * Cut convention: a point goes left when point[cutDim] <= cutValue.
  */
@@ -36,6 +36,10 @@ export class RandomCutTree {
   /** Scratch: per-dimension ranges of the box a cut is drawn in, and the offset pickDimension chose. */
   private readonly ranges: Float64Array;
   private pickedOffset = 0;
+  /** Byte offsets of the arrays, for the compiled scorer (see wasm/climb.wat). */
+  readonly header: Int32Array;
+  /** Whether the compiled scorer can read this tree: its store is in its memory (a forest's trees). */
+  readonly scorable: boolean;
   /** Scratch: the internal nodes on the last descent, root first. */
   readonly path: Int32Array;
   pathLength = 0;
@@ -43,22 +47,22 @@ export class RandomCutTree {
   constructor(
     readonly dimensions: number,
     sampleSize: number,
-    /** The forest's point store (replaced, for every tree, when a forest is restored). */
-    public store: PointStore,
+    readonly store: PointStore,
     public random: Random,
-    /** Where the boxes, range sums and path live: the forest's memory, or one of the tree's own. */
-    readonly memory: ForestMemory = new ForestMemory(dimensions, sampleSize, 1),
+    /** Where the arrays live: the forest's memory, or (a tree made on its own) one of the tree's own. */
+    readonly memory: ForestMemory = new ForestMemory(dimensions, sampleSize, 1, false),
   ) {
     this.capacity = sampleSize;
     const n = Math.max(1, sampleSize - 1);
-    this.left = new Int32Array(n);
-    this.right = new Int32Array(n);
-    this.cutDim = new Int32Array(n);
-    this.cutValue = new Float32Array(n);
+    this.header = memory.int32(HEADER_FIELDS);
+    this.left = memory.int32(n);
+    this.right = memory.int32(n);
+    this.cutDim = memory.int32(n);
+    this.cutValue = memory.float32(n);
     this.mass = new Int32Array(n);
     this.box = memory.float32(2 * n * dimensions);
     this.boxRange = memory.float64(n);
-    this.leafPoint = new Int32Array(sampleSize);
+    this.leafPoint = memory.int32(sampleSize);
     this.leafMass = new Int32Array(sampleSize);
     this.freeNodes = new Int32Array(n);
     this.freeLeaves = new Int32Array(sampleSize);
@@ -68,6 +72,11 @@ export class RandomCutTree {
     this.freeLeafTop = sampleSize;
     this.path = memory.int32(sampleSize + 1);
     this.ranges = new Float64Array(dimensions);
+    this.scorable = memory.holds(store.values);
+    const h = this.header;
+    [h[0], h[1], h[2], h[3], h[4], h[5]] = [this.cutDim, this.cutValue, this.left, this.right, this.leafPoint, this.path].map((a) => a.byteOffset);
+    [h[6], h[7], h[8]] = [this.box.byteOffset, this.boxRange.byteOffset, this.scorable ? store.values.byteOffset : -1];
+    [h[9], h[10], h[11]] = [dimensions, memory.point.byteOffset, memory.out.byteOffset];
   }
 
   /** Total number of points (with multiplicity) in the tree. */

@@ -35,30 +35,28 @@ function normalise(score: number, treeMass: number): number {
 /** The anomaly score of `point` in one tree (0 for an empty tree). */
 export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
   tree.memory.loadPoint(point);
-  return scoreLoadedPoint(tree, point);
+  return scoreLoadedPoint(tree);
 }
 
 /**
  * scoreInTree, for a point already copied into the tree's memory with `tree.memory.loadPoint(point)` (the
- * forest copies it once for all its trees). The climb from the leaf's parent to the root is compiled
- * WebAssembly (wasm/climb.wat, where its arithmetic is spelled out): per node it measures, branch-free and
- * two dimensions at a time, how far the point lies outside the box, and stops at the first box holding
- * the point, since every box above holds it too.
+ * forest copies it once for all its trees). The descent and the climb from the leaf's parent to the root
+ * are compiled WebAssembly (wasm/climb.wat, where the arithmetic is spelled out): per node the climb
+ * measures, branch-free and two dimensions at a time, how far the point lies outside the box, and stops at
+ * the first box holding the point, since every box above holds it too.
  */
-export function scoreLoadedPoint(tree: RandomCutTree, point: Float32Array): number {
-  const leaf = tree.descend(point);
-  if (leaf < 0) return 0;
+export function scoreLoadedPoint(tree: RandomCutTree): number {
+  const root = tree.root;
+  if (root === NIL) return 0;
+  if (!tree.scorable) throw new Error("internal: this tree's point store is not in its memory (score a forest's trees)");
+  const memory = tree.memory;
+  const score = memory.score(tree.header.byteOffset, root);
   const treeMass = tree.totalMass;
-  const len = tree.pathLength;
-  if (tree.store.equals(tree.leafPoint[leaf], point)) {
-    return normalise(damp(tree.leafMass[leaf], treeMass) * scoreSeen(len, tree.leafMass[leaf]), treeMass);
-  }
-  let score = scoreUnseen(len);
-  if (len > 0) {
-    const memory = tree.memory;
-    score = memory.climb(tree.box.byteOffset, tree.boxRange.byteOffset, tree.path.byteOffset, memory.point.byteOffset, tree.dimensions, len - 1, score);
-  }
-  return normalise(score, treeMass);
+  if (score >= 0) return normalise(score, treeMass);
+  // the leaf holds this very point
+  const depth = memory.out[0];
+  const leafMass = tree.leafMass[memory.out[1]];
+  return normalise(damp(leafMass, treeMass) * scoreSeen(depth, leafMass), treeMass);
 }
 
 /**

@@ -6,6 +6,7 @@ import { RandomCutForest } from "../../anomaly/rcf/forest";
 import { ForestMemory } from "../../anomaly/rcf/forestMemory";
 import { PointStore } from "../../anomaly/rcf/pointStore";
 import { RandomCutTree } from "../../anomaly/rcf/tree";
+import { scoreInTree } from "../../anomaly/rcf/visitors";
 
 /**
  * The climb as wasm/climb.wat describes it, in plain JavaScript: per node on the path from the leaf's parent
@@ -87,15 +88,50 @@ describe("the compiled climb (wasm/climb.wat)", () => {
     });
   }
 
-  it("keeps each forest's trees and point in one memory, and refuses to outgrow it", () => {
+  it("descends as the JavaScript descent does, and reports the leaf when it holds the point itself", () => {
+    const dims = 3;
+    const forest = new RandomCutForest({ dimensions: dims, numberOfTrees: 3, sampleSize: 32, lambda: 0.01, seed: 9 });
+    const r = new Random(4);
+    const seen: Float32Array[] = [];
+    for (let k = 0; k < 200; k++) {
+      const point = Float32Array.from({ length: dims }, () => Math.floor(r.nextDouble() * 6));
+      forest.update(point);
+      seen.push(point);
+    }
+    let held = 0;
+    for (let q = 0; q < 200; q++) {
+      const point = q % 2 === 0 ? seen[seen.length - 1 - q] : Float32Array.from({ length: dims }, () => r.nextDouble() * 6);
+      for (const tree of forest.trees) {
+        tree.memory.loadPoint(point);
+        const compiled = tree.memory.score(tree.header.byteOffset, tree.root);
+        const leaf = tree.descend(point);
+        const len = tree.pathLength;
+        if (tree.store.equals(tree.leafPoint[leaf], point)) {
+          held++;
+          expect([compiled, ...tree.memory.out], `query ${q}`).to.deep.equal([-1, len, leaf]);
+        } else {
+          expect(compiled, `query ${q}`).to.equal(len === 0 ? 1 : referenceClimb(tree, point, len - 1, 1 / (len + 1)));
+        }
+      }
+    }
+    expect(held).to.be.within(1, 599);
+  });
+
+  it("keeps a forest's store and trees in one memory, without overlaps", () => {
     const forest = new RandomCutForest({ dimensions: 3, numberOfTrees: 4, sampleSize: 32, lambda: 0.01, seed: 5 });
-    const offsets = forest.trees.flatMap((t) => [t.box.byteOffset, t.boxRange.byteOffset, t.path.byteOffset]);
-    expect(new Set(forest.trees.map((t) => t.box.buffer)).size).to.equal(1);
-    expect(new Set(offsets).size).to.equal(offsets.length);
-    const memory = new ForestMemory(2, 8, 1);
-    memory.float32(2 * 7 * 2);
-    memory.float64(7);
-    memory.int32(9);
+    const arrays: ArrayBufferView[] = [forest.store.values];
+    for (const t of forest.trees) arrays.push(t.header, t.left, t.right, t.cutDim, t.cutValue, t.leafPoint, t.path, t.box, t.boxRange);
+    expect(new Set(arrays.map((a) => a.buffer)).size).to.equal(1);
+    const spans = arrays.map((a) => [a.byteOffset, a.byteOffset + a.byteLength]).sort((x, y) => x[0] - y[0]);
+    for (let k = 1; k < spans.length; k++) expect(spans[k][0], `array ${k}`).to.be.at.least(spans[k - 1][1]);
+    // a tree's own memory holds the tree and nothing more
+    const memory = new ForestMemory(2, 8, 1, false);
+    new RandomCutTree(2, 8, new PointStore(2), new Random(1), memory);
     expect(() => memory.float64(1)).to.throw("internal: forest memory exhausted");
+  });
+
+  it("refuses to score a tree whose store is outside its memory", () => {
+    const tree = treeOf(2, 8, (r) => r.nextDouble(), 3);
+    expect(() => scoreInTree(tree, new Float32Array(2))).to.throw("internal: this tree's point store is not in its memory");
   });
 });

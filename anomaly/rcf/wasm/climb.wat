@@ -1,5 +1,12 @@
-;; The random cut forest scorer's climb (anomaly/rcf/visitors.ts, scoreInTree), in WebAssembly with
+;; The random cut forest's scorer (anomaly/rcf/visitors.ts, scoreInTree) in WebAssembly, its climb with
 ;; 128-bit SIMD. Built into climbModule.ts by `npm run build:wasm`; a test checks the two agree.
+;;
+;; "score" descends one tree to the leaf the point falls in and climbs back (below). A tree's arrays are
+;; found through its header, ten i32 byte offsets into the forest's memory written by RandomCutTree:
+;;   0 cutDim (i32)  4 cutValue (f32)  8 left (i32)  12 right (i32)  16 leafPoint (i32)  20 path (i32)
+;;   24 box  28 range  32 the point store's values (f32, dims per point)  36 dims
+;;   40 the point (f64)  44 out: two i32 slots, the path length and leaf when the leaf holds the point
+;; A child reference < 0 is a leaf (slot -ref - 1); a point goes left when point[cutDim] <= cutValue.
 ;;
 ;; It does exactly the floating-point operations of the plain description below, in the same order, so
 ;; its scores are those of a JavaScript loop written the same way (test/anomaly/climb.test.ts compares them
@@ -20,7 +27,7 @@
 ;;   gap = gap2 / 2, p = gap / (range + gap), score = p * (1 / (i + 1)) + (1 - p) * score.
 (module
   (import "env" "memory" (memory 1))
-  (func (export "climb")
+  (func $climb (export "climb")
         (param $box i32) (param $range i32) (param $path i32) (param $point i32)
         (param $dims i32) (param $i i32) (param $score f64) (result f64)
     (local $node i32) (local $b i32) (local $pd i32) (local $d i32)
@@ -79,4 +86,60 @@
           (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $score))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br_if $up (i32.ge_s (local.get $i) (i32.const 0)))))
-    (local.get $score)))
+    (local.get $score))
+  ;; The tree's score of the point before normalisation: 1 / (depth + 1) climbed up to the root; or -1 when
+  ;; the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller scores it).
+  (func (export "score") (param $h i32) (param $root i32) (result f64)
+    (local $node i32) (local $len i32) (local $path i32) (local $cutDim i32) (local $cutValue i32)
+    (local $left i32) (local $right i32) (local $point i32) (local $dims i32) (local $off i32)
+    (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32)
+    (local.set $path (i32.load offset=20 (local.get $h)))
+    (local.set $cutDim (i32.load (local.get $h)))
+    (local.set $cutValue (i32.load offset=4 (local.get $h)))
+    (local.set $left (i32.load offset=8 (local.get $h)))
+    (local.set $right (i32.load offset=12 (local.get $h)))
+    (local.set $dims (i32.load offset=36 (local.get $h)))
+    (local.set $point (i32.load offset=40 (local.get $h)))
+    (local.set $node (local.get $root))
+    ;; descend, with no branch on the side taken
+    (block $atLeaf
+      (loop $down
+        (br_if $atLeaf (i32.lt_s (local.get $node) (i32.const 0)))
+        (local.set $off (i32.shl (local.get $node) (i32.const 2)))
+        (i32.store (i32.add (local.get $path) (i32.shl (local.get $len) (i32.const 2))) (local.get $node))
+        (local.set $len (i32.add (local.get $len) (i32.const 1)))
+        (local.set $node (select
+          (i32.load (i32.add (local.get $left) (local.get $off)))
+          (i32.load (i32.add (local.get $right) (local.get $off)))
+          (f64.le
+            (f64.load (i32.add (local.get $point)
+              (i32.shl (i32.load (i32.add (local.get $cutDim) (local.get $off))) (i32.const 3))))
+            (f64.promote_f32 (f32.load (i32.add (local.get $cutValue) (local.get $off)))))))
+        (br $down)))
+    ;; does the leaf hold this very point?
+    (local.set $leaf (i32.sub (i32.const -1) (local.get $node)))
+    (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
+      (i32.shl
+        (i32.mul (i32.load (i32.add (i32.load offset=16 (local.get $h)) (i32.shl (local.get $leaf) (i32.const 2))))
+          (local.get $dims))
+        (i32.const 2))))
+    (local.set $pp (local.get $point))
+    (local.set $end (i32.add (local.get $sp) (i32.shl (local.get $dims) (i32.const 2))))
+    (block $differs
+      (loop $same
+        (if (i32.eq (local.get $sp) (local.get $end))
+          (then
+            (i32.store (i32.load offset=44 (local.get $h)) (local.get $len))
+            (i32.store offset=4 (i32.load offset=44 (local.get $h)) (local.get $leaf))
+            (return (f64.const -1))))
+        (br_if $differs (f64.ne (f64.promote_f32 (f32.load (local.get $sp))) (f64.load (local.get $pp))))
+        (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
+        (local.set $pp (i32.add (local.get $pp) (i32.const 8)))
+        (br $same)))
+    (if (i32.eqz (local.get $len))
+      (then (return (f64.const 1))))
+    (call $climb
+      (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (local.get $path) (local.get $point)
+      (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
+      (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1))))))
+)
