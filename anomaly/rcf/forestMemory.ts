@@ -6,8 +6,15 @@ export type ClimbFunction = (box: number, range: number, path: number, point: nu
 /** The score of wasm/climb.wat: a tree's header offset and root; -1 when the leaf holds the point. */
 export type ScoreFunction = (header: number, root: number) => number;
 
+/** What RandomCutTree.delete calls (see wasm/climb.wat). */
+export interface DeleteFunctions {
+  descendStored(header: number, root: number, pointIndex: number): number;
+  recompute(header: number, node: number): number;
+  shrink(header: number, from: number, pointIndex: number): void;
+}
+
 /** The i32 fields of a tree's header (see climb.wat). */
-export const HEADER_FIELDS = 12;
+export const HEADER_FIELDS = 13;
 
 /** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
 interface WebAssemblyApi {
@@ -35,12 +42,12 @@ export function storeCapacity(sampleSize: number, trees: number): number {
  * Bytes of a forest's memory: the point and the out slots, the point store, and per tree (RandomCutTree
  * allocates them) its header, node arrays, leaf points, path, boxes and range sums.
  */
-export function forestBytes(dimensions: number, sampleSize: number, trees: number, withStore: boolean): number {
+export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
   const nodes = Math.max(1, sampleSize - 1);
   const perTree =
-    aligned(HEADER_FIELDS * 4) + 4 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
+    aligned(HEADER_FIELDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
     aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
-  const store = withStore ? aligned(storeCapacity(sampleSize, trees) * dimensions * 4) : 0;
+  const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
   return aligned(dimensions * 8) + aligned(8) + store + trees * perTree;
 }
 
@@ -52,7 +59,7 @@ function decodeBase64(text: string): Uint8Array {
  * One WebAssembly memory per forest, holding what the compiled scorer reads: the point store, each tree's
  * nodes, leaves, boxes, range sums and descent path, and the point being scored (widened to float64).
  * The JavaScript code works on typed array views of it. The memory is sized once and never grows, so the
- * views stay valid. (A tree made on its own, with a store outside, gets a memory without a store.)
+ * views stay valid.
  *
  * The module is compiled per forest, not cached at module level: the train Lambda's code is serialized
  * by Pulumi, which must not meet a compiled module in a module variable.
@@ -67,9 +74,10 @@ export class ForestMemory {
   readonly out: Int32Array;
   readonly climb: ClimbFunction;
   readonly score: ScoreFunction;
+  readonly deletion: DeleteFunctions;
 
-  constructor(dimensions: number, sampleSize: number, trees: number, withStore = true) {
-    this.limit = forestBytes(dimensions, sampleSize, trees, withStore);
+  constructor(dimensions: number, sampleSize: number, trees: number) {
+    this.limit = forestBytes(dimensions, sampleSize, trees);
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
     const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(this.limit / PAGE)) });
     this.buffer = memory.buffer;
@@ -79,6 +87,7 @@ export class ForestMemory {
     const instance = new wasm.Instance(new wasm.Module(decodeBase64(CLIMB_WASM_BASE64)), { env: { memory } });
     this.climb = instance.exports.climb as ClimbFunction;
     this.score = instance.exports.score as ScoreFunction;
+    this.deletion = instance.exports as unknown as DeleteFunctions;
   }
 
   /** Copies the point to score into the memory (once per point, before the trees' climbs). */
@@ -87,7 +96,7 @@ export class ForestMemory {
     for (let d = 0; d < p.length; d++) p[d] = point[d];
   }
 
-  /** Whether a typed array lives in this memory (the scorer reads only arrays that do). */
+  /** Whether a typed array lives in this memory (the compiled code reads only arrays that do). */
   holds(array: ArrayBufferView): boolean {
     return array.buffer === this.buffer;
   }

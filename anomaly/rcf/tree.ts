@@ -38,8 +38,6 @@ export class RandomCutTree {
   private pickedOffset = 0;
   /** Byte offsets of the arrays, for the compiled scorer (see wasm/climb.wat). */
   readonly header: Int32Array;
-  /** Whether the compiled scorer can read this tree: its store is in its memory (a forest's trees). */
-  readonly scorable: boolean;
   /** Scratch: the internal nodes on the last descent, root first. */
   readonly path: Int32Array;
   pathLength = 0;
@@ -49,9 +47,10 @@ export class RandomCutTree {
     sampleSize: number,
     readonly store: PointStore,
     public random: Random,
-    /** Where the arrays live: the forest's memory, or (a tree made on its own) one of the tree's own. */
-    readonly memory: ForestMemory = new ForestMemory(dimensions, sampleSize, 1, false),
+    /** The forest's memory, where the arrays live; the store must live there too. */
+    readonly memory: ForestMemory,
   ) {
+    if (!memory.holds(store.values)) throw new Error("internal: a tree's point store must live in the tree's memory");
     this.capacity = sampleSize;
     const n = Math.max(1, sampleSize - 1);
     this.header = memory.int32(HEADER_FIELDS);
@@ -59,7 +58,7 @@ export class RandomCutTree {
     this.right = memory.int32(n);
     this.cutDim = memory.int32(n);
     this.cutValue = memory.float32(n);
-    this.mass = new Int32Array(n);
+    this.mass = memory.int32(n);
     this.box = memory.float32(2 * n * dimensions);
     this.boxRange = memory.float64(n);
     this.leafPoint = memory.int32(sampleSize);
@@ -72,11 +71,10 @@ export class RandomCutTree {
     this.freeLeafTop = sampleSize;
     this.path = memory.int32(sampleSize + 1);
     this.ranges = new Float64Array(dimensions);
-    this.scorable = memory.holds(store.values);
     const h = this.header;
     [h[0], h[1], h[2], h[3], h[4], h[5]] = [this.cutDim, this.cutValue, this.left, this.right, this.leafPoint, this.path].map((a) => a.byteOffset);
-    [h[6], h[7], h[8]] = [this.box.byteOffset, this.boxRange.byteOffset, this.scorable ? store.values.byteOffset : -1];
-    [h[9], h[10], h[11]] = [dimensions, memory.point.byteOffset, memory.out.byteOffset];
+    [h[6], h[7], h[8]] = [this.box.byteOffset, this.boxRange.byteOffset, store.values.byteOffset];
+    [h[9], h[10], h[11], h[12]] = [dimensions, memory.point.byteOffset, memory.out.byteOffset, this.mass.byteOffset];
   }
 
   /** Total number of points (with multiplicity) in the tree. */
@@ -87,10 +85,10 @@ export class RandomCutTree {
   }
 
   /**
-   * Walks from the root to the leaf the point at `offset` in `point` falls into; fills `path`; returns the
-   * leaf slot (or -1 if empty).
+   * Walks from the root to the leaf the point falls into; fills `path`; returns the leaf slot (or -1 if
+   * empty). (The scorer and delete descend in compiled code; attribution uses this one.)
    */
-  descend(point: ArrayLike<number>, offset = 0): number {
+  descend(point: ArrayLike<number>): number {
     let node = this.root;
     let len = 0;
     if (node === NIL) {
@@ -104,7 +102,7 @@ export class RandomCutTree {
     const right = this.right;
     while (node >= 0) {
       path[len++] = node;
-      node = point[offset + cutDim[node]] <= cutValue[node] ? left[node] : right[node];
+      node = point[cutDim[node]] <= cutValue[node] ? left[node] : right[node];
     }
     this.pathLength = len;
     return -node - 1;
@@ -187,15 +185,19 @@ export class RandomCutTree {
     }
   }
 
-  /** Removes one copy of a stored point; it must be in the tree. */
+  /**
+   * Removes one copy of a stored point; it must be in the tree. The descent to its leaf, and the masses and
+   * boxes above the leaf, are compiled WebAssembly (wasm/climb.wat): a box is recomputed only while the
+   * removed point lies on its boundary, since a point strictly inside a box spans neither it nor any box
+   * above it.
+   */
   delete(pointIndex: number): void {
-    const dims = this.dimensions;
-    const base = pointIndex * dims;
-    const leaf = this.descend(this.store.values, base);
-    if (leaf < 0 || this.leafPoint[leaf] !== pointIndex) {
-      throw new Error(`internal: point ${pointIndex} is not in the tree`);
-    }
-    const len = this.pathLength;
+    const root = this.root;
+    const deletion = this.memory.deletion;
+    if (root === NIL) throw new Error(`internal: point ${pointIndex} is not in the tree`);
+    const leaf = root < 0 ? -root - 1 : deletion.descendStored(this.header.byteOffset, root, pointIndex);
+    const len = root < 0 ? 0 : this.memory.out[0];
+    if (this.leafPoint[leaf] !== pointIndex) throw new Error(`internal: point ${pointIndex} is not in the tree`);
     const path = this.path;
     if (this.leafMass[leaf] > 1) {
       this.leafMass[leaf]--;
@@ -212,29 +214,7 @@ export class RandomCutTree {
     const grand = len >= 2 ? path[len - 2] : NIL;
     this.replaceChild(grand, p, sibling);
     this.freeNode(p);
-    let boxesChanged = true;
-    for (let i = len - 2; i >= 0; i--) {
-      const n = path[i];
-      this.mass[n]--;
-      if (boxesChanged) boxesChanged = this.touchesBox(n, base) && this.recomputeBox(n);
-    }
-  }
-
-  /**
-   * Whether the stored point at `base` lies on the boundary of a node's box (a coordinate equal to the box's
-   * min or max). A point strictly inside the box is not what spans it, so removing it leaves the box, and
-   * every box above it, as it was.
-   */
-  private touchesBox(node: number, base: number): boolean {
-    const dims = this.dimensions;
-    const box = this.box;
-    const pv = this.store.values;
-    const b = 2 * node * dims;
-    for (let d = 0; d < dims; d++) {
-      const v = pv[base + d];
-      if (v === box[b + 2 * d] || v === box[b + 2 * d + 1]) return true;
-    }
-    return false;
+    deletion.shrink(this.header.byteOffset, len - 2, pointIndex);
   }
 
   /** Coordinates of the minimum corner of a node's box (leaf: its point). */
@@ -254,37 +234,9 @@ export class RandomCutTree {
     return ref < 0 ? this.leafMass[-ref - 1] : this.mass[ref];
   }
 
-  /** Recomputes a node's box from its children; returns whether it changed. */
+  /** Recomputes a node's box from its children (and its range sum); returns whether it changed. */
   recomputeBox(node: number): boolean {
-    const dims = this.dimensions;
-    const box = this.box;
-    const pv = this.store.values;
-    const b = 2 * node * dims;
-    // each child's corners: a leaf's point is both its min and its max corner (step 1), an internal
-    // node's box interleaves min and max (step 2); the loop below then needs no branch on the kind
-    const l = this.left[node];
-    const r = this.right[node];
-    const lArr = l < 0 ? pv : box;
-    const lMin = l < 0 ? this.leafPoint[-l - 1] * dims : 2 * l * dims;
-    const lMax = l < 0 ? lMin : lMin + 1;
-    const lStep = l < 0 ? 1 : 2;
-    const rArr = r < 0 ? pv : box;
-    const rMin = r < 0 ? this.leafPoint[-r - 1] * dims : 2 * r * dims;
-    const rMax = r < 0 ? rMin : rMin + 1;
-    const rStep = r < 0 ? 1 : 2;
-    let changed = false;
-    let rangeSum = 0;
-    for (let d = 0; d < dims; d++) {
-      const mn = Math.min(lArr[lMin + lStep * d], rArr[rMin + rStep * d]);
-      const mx = Math.max(lArr[lMax + lStep * d], rArr[rMax + rStep * d]);
-      if (mn !== box[b + 2 * d] || mx !== box[b + 2 * d + 1]) changed = true;
-      box[b + 2 * d] = mn;
-      box[b + 2 * d + 1] = mx;
-      // the same float32 corners summed in the same order as sumRanges
-      rangeSum += mx - mn;
-    }
-    this.boxRange[node] = rangeSum;
-    return changed;
+    return this.memory.deletion.recompute(this.header.byteOffset, node) !== 0;
   }
 
   private sumRanges(node: number): number {

@@ -48,7 +48,6 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
 export function scoreLoadedPoint(tree: RandomCutTree): number {
   const root = tree.root;
   if (root === NIL) return 0;
-  if (!tree.scorable) throw new Error("internal: this tree's point store is not in its memory (score a forest's trees)");
   const memory = tree.memory;
   const score = memory.score(tree.header.byteOffset, root);
   const treeMass = tree.totalMass;

@@ -6,7 +6,6 @@ import { RandomCutForest } from "../../anomaly/rcf/forest";
 import { ForestMemory } from "../../anomaly/rcf/forestMemory";
 import { PointStore } from "../../anomaly/rcf/pointStore";
 import { RandomCutTree } from "../../anomaly/rcf/tree";
-import { scoreInTree } from "../../anomaly/rcf/visitors";
 
 /**
  * The climb as wasm/climb.wat describes it, in plain JavaScript: per node on the path from the leaf's parent
@@ -34,11 +33,12 @@ function referenceClimb(tree: RandomCutTree, point: ArrayLike<number>, i: number
   return score;
 }
 
-/** A tree of `n` points drawn by `draw`, over a store of its own. */
+/** A tree of `n` points drawn by `draw` (a one-tree forest's, the points inserted without its sampler). */
 function treeOf(dims: number, n: number, draw: (r: Random) => number, seed: number): RandomCutTree {
   const r = new Random(seed);
-  const store = new PointStore(dims, n);
-  const tree = new RandomCutTree(dims, 64, store, new Random(seed + 1));
+  const forest = new RandomCutForest({ dimensions: dims, numberOfTrees: 1, sampleSize: n, lambda: 0, seed });
+  const store = forest.store;
+  const tree = forest.trees[0];
   for (let k = 0; k < n; k++) {
     const index = store.add(Float32Array.from({ length: dims }, () => draw(r)));
     store.incrementRef(tree.insert(index));
@@ -124,14 +124,12 @@ describe("the compiled climb (wasm/climb.wat)", () => {
     expect(new Set(arrays.map((a) => a.buffer)).size).to.equal(1);
     const spans = arrays.map((a) => [a.byteOffset, a.byteOffset + a.byteLength]).sort((x, y) => x[0] - y[0]);
     for (let k = 1; k < spans.length; k++) expect(spans[k][0], `array ${k}`).to.be.at.least(spans[k - 1][1]);
-    // a tree's own memory holds the tree and nothing more
-    const memory = new ForestMemory(2, 8, 1, false);
-    new RandomCutTree(2, 8, new PointStore(2), new Random(1), memory);
-    expect(() => memory.float64(1)).to.throw("internal: forest memory exhausted");
+    // the memory holds exactly the store and the trees
+    expect(() => new RandomCutTree(3, 32, forest.store, new Random(1), forest.trees[0].memory)).to.throw("internal: forest memory exhausted");
   });
 
-  it("refuses to score a tree whose store is outside its memory", () => {
-    const tree = treeOf(2, 8, (r) => r.nextDouble(), 3);
-    expect(() => scoreInTree(tree, new Float32Array(2))).to.throw("internal: this tree's point store is not in its memory");
+  it("refuses a tree whose store lives outside its memory", () => {
+    const memory = new ForestMemory(2, 8, 1);
+    expect(() => new RandomCutTree(2, 8, new PointStore(2), new Random(1), memory)).to.throw("internal: a tree's point store must live in the tree's memory");
   });
 });

@@ -6,6 +6,10 @@
 ;;   0 cutDim (i32)  4 cutValue (f32)  8 left (i32)  12 right (i32)  16 leafPoint (i32)  20 path (i32)
 ;;   24 box  28 range  32 the point store's values (f32, dims per point)  36 dims
 ;;   40 the point (f64)  44 out: two i32 slots, the path length and leaf when the leaf holds the point
+;;   48 mass (i32, per internal node)
+;;
+;; "descendStored", "recompute" and "shrink" serve RandomCutTree.delete: find a stored point's leaf, and
+;; after the leaf is gone, take one off the masses above it and shrink the boxes it spanned.
 ;; A child reference < 0 is a leaf (slot -ref - 1); a point goes left when point[cutDim] <= cutValue.
 ;;
 ;; It does exactly the floating-point operations of the plain description below, in the same order, so
@@ -142,4 +146,125 @@
       (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (local.get $path) (local.get $point)
       (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
       (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1))))))
+
+  ;; Descends to the leaf a stored point (index $p) falls in; fills the path; out[0] = its length.
+  ;; Returns the leaf slot.
+  (func (export "descendStored") (param $h i32) (param $root i32) (param $p i32) (result i32)
+    (local $node i32) (local $len i32) (local $path i32) (local $cutDim i32) (local $cutValue i32)
+    (local $left i32) (local $right i32) (local $sp i32) (local $off i32)
+    (local.set $path (i32.load offset=20 (local.get $h)))
+    (local.set $cutDim (i32.load (local.get $h)))
+    (local.set $cutValue (i32.load offset=4 (local.get $h)))
+    (local.set $left (i32.load offset=8 (local.get $h)))
+    (local.set $right (i32.load offset=12 (local.get $h)))
+    (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
+      (i32.shl (i32.mul (local.get $p) (i32.load offset=36 (local.get $h))) (i32.const 2))))
+    (local.set $node (local.get $root))
+    (block $atLeaf
+      (loop $down
+        (br_if $atLeaf (i32.lt_s (local.get $node) (i32.const 0)))
+        (local.set $off (i32.shl (local.get $node) (i32.const 2)))
+        (i32.store (i32.add (local.get $path) (i32.shl (local.get $len) (i32.const 2))) (local.get $node))
+        (local.set $len (i32.add (local.get $len) (i32.const 1)))
+        (local.set $node (select
+          (i32.load (i32.add (local.get $left) (local.get $off)))
+          (i32.load (i32.add (local.get $right) (local.get $off)))
+          (f32.le
+            (f32.load (i32.add (local.get $sp)
+              (i32.shl (i32.load (i32.add (local.get $cutDim) (local.get $off))) (i32.const 2))))
+            (f32.load (i32.add (local.get $cutValue) (local.get $off))))))
+        (br $down)))
+    (i32.store (i32.load offset=44 (local.get $h)) (local.get $len))
+    (i32.sub (i32.const -1) (local.get $node)))
+
+  ;; Where a child's corners are: a leaf's point is both its min and its max corner (step 4 bytes), an
+  ;; internal node's box interleaves min and max (step 8). Returns the min corner's offset; the step is
+  ;; 4 for a leaf and 8 otherwise, and the max corner is at +0 (leaf) or +4 (node).
+  (func $corner (param $h i32) (param $ref i32) (result i32)
+    (if (result i32) (i32.lt_s (local.get $ref) (i32.const 0))
+      (then
+        (i32.add (i32.load offset=32 (local.get $h))
+          (i32.shl
+            (i32.mul
+              (i32.load (i32.add (i32.load offset=16 (local.get $h))
+                (i32.shl (i32.sub (i32.const -1) (local.get $ref)) (i32.const 2))))
+              (i32.load offset=36 (local.get $h)))
+            (i32.const 2))))
+      (else
+        (i32.add (i32.load offset=24 (local.get $h))
+          (i32.shl (i32.mul (local.get $ref) (i32.load offset=36 (local.get $h))) (i32.const 3))))))
+
+  ;; Recomputes a node's box from its children, and its range sum (f64, the float32 corners' differences
+  ;; summed in dimension order). Returns 1 if the box changed.
+  (func $recompute (export "recompute") (param $h i32) (param $node i32) (result i32)
+    (local $l i32) (local $r i32) (local $lMin i32) (local $lMax i32) (local $lStep i32)
+    (local $rMin i32) (local $rMax i32) (local $rStep i32) (local $b i32) (local $end i32)
+    (local $mn f32) (local $mx f32) (local $changed i32) (local $sum f64)
+    (local.set $l (i32.load (i32.add (i32.load offset=8 (local.get $h)) (i32.shl (local.get $node) (i32.const 2)))))
+    (local.set $r (i32.load (i32.add (i32.load offset=12 (local.get $h)) (i32.shl (local.get $node) (i32.const 2)))))
+    (local.set $lMin (call $corner (local.get $h) (local.get $l)))
+    (local.set $lStep (select (i32.const 4) (i32.const 8) (i32.lt_s (local.get $l) (i32.const 0))))
+    (local.set $lMax (i32.add (local.get $lMin) (i32.sub (local.get $lStep) (i32.const 4))))
+    (local.set $rMin (call $corner (local.get $h) (local.get $r)))
+    (local.set $rStep (select (i32.const 4) (i32.const 8) (i32.lt_s (local.get $r) (i32.const 0))))
+    (local.set $rMax (i32.add (local.get $rMin) (i32.sub (local.get $rStep) (i32.const 4))))
+    (local.set $b (call $corner (local.get $h) (local.get $node)))
+    (local.set $end (i32.add (local.get $b) (i32.shl (i32.load offset=36 (local.get $h)) (i32.const 3))))
+    (block $done
+      (loop $dims
+        (br_if $done (i32.ge_u (local.get $b) (local.get $end)))
+        (local.set $mn (f32.min (f32.load (local.get $lMin)) (f32.load (local.get $rMin))))
+        (local.set $mx (f32.max (f32.load (local.get $lMax)) (f32.load (local.get $rMax))))
+        (local.set $changed (i32.or (local.get $changed)
+          (i32.or (f32.ne (local.get $mn) (f32.load (local.get $b))) (f32.ne (local.get $mx) (f32.load offset=4 (local.get $b))))))
+        (f32.store (local.get $b) (local.get $mn))
+        (f32.store offset=4 (local.get $b) (local.get $mx))
+        (local.set $sum (f64.add (local.get $sum) (f64.sub (f64.promote_f32 (local.get $mx)) (f64.promote_f32 (local.get $mn)))))
+        (local.set $lMin (i32.add (local.get $lMin) (local.get $lStep)))
+        (local.set $lMax (i32.add (local.get $lMax) (local.get $lStep)))
+        (local.set $rMin (i32.add (local.get $rMin) (local.get $rStep)))
+        (local.set $rMax (i32.add (local.get $rMax) (local.get $rStep)))
+        (local.set $b (i32.add (local.get $b) (i32.const 8)))
+        (br $dims)))
+    (f64.store (i32.add (i32.load offset=28 (local.get $h)) (i32.shl (local.get $node) (i32.const 3))) (local.get $sum))
+    (local.get $changed))
+
+  ;; After a stored point's leaf (index $p) has left the tree: for path[i] .. path[0], one less mass, and
+  ;; while the point lies on a box's boundary (a coordinate equal to its min or max), that box recomputed;
+  ;; a point strictly inside a box did not span it, nor any box above it.
+  (func (export "shrink") (param $h i32) (param $i i32) (param $p i32)
+    (local $node i32) (local $path i32) (local $mass i32) (local $boxes i32) (local $sp i32) (local $b i32)
+    (local $end i32) (local $v f32) (local $touches i32)
+    (local.set $path (i32.load offset=20 (local.get $h)))
+    (local.set $mass (i32.load offset=48 (local.get $h)))
+    (local.set $boxes (i32.const 1))
+    (block $done
+      (loop $up
+        (br_if $done (i32.lt_s (local.get $i) (i32.const 0)))
+        (local.set $node (i32.load (i32.add (local.get $path) (i32.shl (local.get $i) (i32.const 2)))))
+        (i32.store (i32.add (local.get $mass) (i32.shl (local.get $node) (i32.const 2)))
+          (i32.sub (i32.load (i32.add (local.get $mass) (i32.shl (local.get $node) (i32.const 2)))) (i32.const 1)))
+        (if (local.get $boxes)
+          (then
+            (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
+              (i32.shl (i32.mul (local.get $p) (i32.load offset=36 (local.get $h))) (i32.const 2))))
+            (local.set $b (call $corner (local.get $h) (local.get $node)))
+            (local.set $end (i32.add (local.get $b) (i32.shl (i32.load offset=36 (local.get $h)) (i32.const 3))))
+            (local.set $touches (i32.const 0))
+            (block $found
+              (loop $dims
+                (br_if $found (i32.ge_u (local.get $b) (local.get $end)))
+                (local.set $v (f32.load (local.get $sp)))
+                (local.set $touches
+                  (i32.or (f32.eq (local.get $v) (f32.load (local.get $b))) (f32.eq (local.get $v) (f32.load offset=4 (local.get $b)))))
+                (br_if $found (local.get $touches))
+                (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
+                (local.set $b (i32.add (local.get $b) (i32.const 8)))
+                (br $dims)))
+            (local.set $boxes
+              (if (result i32) (local.get $touches)
+                (then (call $recompute (local.get $h) (local.get $node)))
+                (else (i32.const 0))))))
+        (local.set $i (i32.sub (local.get $i) (i32.const 1)))
+        (br $up))))
 )
