@@ -1,20 +1,24 @@
-import { CLIMB_WASM_BASE64 } from "./wasm/climbModule";
+import { TREE_WASM_BASE64 } from "./wasm/treeModule";
 
-/** The climb of wasm/climb.wat: byte offsets of a tree's boxes, range sums and path, and of the point. */
+/** The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, and of the point. */
 export type ClimbFunction = (box: number, range: number, path: number, point: number, dims: number, i: number, score: number) => number;
 
-/** The score of wasm/climb.wat: a tree's header offset and root; -1 when the leaf holds the point. */
+/** The score of wasm/tree.wat: a tree's header offset and root; -1 when the leaf holds the point. */
 export type ScoreFunction = (header: number, root: number) => number;
 
-/** What RandomCutTree.delete calls (see wasm/climb.wat). */
-export interface DeleteFunctions {
+/** What RandomCutTree.insert and delete call (see wasm/tree.wat). */
+export interface UpdateFunctions {
+  insert(header: number, root: number, pointIndex: number): number;
   descendStored(header: number, root: number, pointIndex: number): number;
   recompute(header: number, node: number): number;
   shrink(header: number, from: number, pointIndex: number): void;
 }
 
-/** The i32 fields of a tree's header (see climb.wat). */
-export const HEADER_FIELDS = 13;
+/** The i32 fields of a tree's header (see tree.wat). */
+export const HEADER_FIELDS = 17;
+
+/** The header field where the tree's random generator's four words start. */
+export const RANDOM_AT = 13;
 
 /** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
 interface WebAssemblyApi {
@@ -22,6 +26,9 @@ interface WebAssemblyApi {
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
+
+/** The i32 slots the compiled code answers in besides its result (insert uses five). */
+const OUT_SLOTS = 5;
 
 const PAGE = 65536;
 const ALIGN = 16;
@@ -48,7 +55,7 @@ export function forestBytes(dimensions: number, sampleSize: number, trees: numbe
     aligned(HEADER_FIELDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
     aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
   const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
-  return aligned(dimensions * 8) + aligned(8) + store + trees * perTree;
+  return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + store + trees * perTree;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -68,13 +75,13 @@ export class ForestMemory {
   private readonly buffer: ArrayBuffer;
   private top: number;
   private readonly limit: number;
-  /** The point the climb reads (see loadPoint). */
+  /** The point the scorer reads (see loadPoint). */
   readonly point: Float64Array;
-  /** Where score leaves the path length and leaf slot when the leaf holds the point. */
+  /** Where the compiled functions leave what they return besides their result (see tree.wat). */
   readonly out: Int32Array;
   readonly climb: ClimbFunction;
   readonly score: ScoreFunction;
-  readonly deletion: DeleteFunctions;
+  readonly updates: UpdateFunctions;
 
   constructor(dimensions: number, sampleSize: number, trees: number) {
     this.limit = forestBytes(dimensions, sampleSize, trees);
@@ -83,11 +90,11 @@ export class ForestMemory {
     this.buffer = memory.buffer;
     this.top = 0;
     this.point = this.float64(dimensions);
-    this.out = this.int32(2);
-    const instance = new wasm.Instance(new wasm.Module(decodeBase64(CLIMB_WASM_BASE64)), { env: { memory } });
+    this.out = this.int32(OUT_SLOTS);
+    const instance = new wasm.Instance(new wasm.Module(decodeBase64(TREE_WASM_BASE64)), { env: { memory } });
     this.climb = instance.exports.climb as ClimbFunction;
     this.score = instance.exports.score as ScoreFunction;
-    this.deletion = instance.exports as unknown as DeleteFunctions;
+    this.updates = instance.exports as unknown as UpdateFunctions;
   }
 
   /** Copies the point to score into the memory (once per point, before the trees' climbs). */

@@ -1,5 +1,5 @@
 import { Random } from "../random";
-import { ForestMemory, HEADER_FIELDS } from "./forestMemory";
+import { ForestMemory, HEADER_FIELDS, RANDOM_AT } from "./forestMemory";
 import { PointStore } from "./pointStore";
 
 /** Sentinel for "no node" (empty tree / root's parent). */
@@ -33,10 +33,7 @@ export class RandomCutTree {
   private freeNodeTop: number;
   private readonly freeLeaves: Int32Array;
   private freeLeafTop: number;
-  /** Scratch: per-dimension ranges of the box a cut is drawn in, and the offset pickDimension chose. */
-  private readonly ranges: Float64Array;
-  private pickedOffset = 0;
-  /** Byte offsets of the arrays, for the compiled scorer (see wasm/climb.wat). */
+  /** Byte offsets of the arrays, for the compiled scorer (see wasm/tree.wat). */
   readonly header: Int32Array;
   /** Scratch: the internal nodes on the last descent, root first. */
   readonly path: Int32Array;
@@ -46,7 +43,7 @@ export class RandomCutTree {
     readonly dimensions: number,
     sampleSize: number,
     readonly store: PointStore,
-    public random: Random,
+    random: Random,
     /** The forest's memory, where the arrays live; the store must live there too. */
     readonly memory: ForestMemory,
   ) {
@@ -70,11 +67,11 @@ export class RandomCutTree {
     this.freeNodeTop = n;
     this.freeLeafTop = sampleSize;
     this.path = memory.int32(sampleSize + 1);
-    this.ranges = new Float64Array(dimensions);
     const h = this.header;
     [h[0], h[1], h[2], h[3], h[4], h[5]] = [this.cutDim, this.cutValue, this.left, this.right, this.leafPoint, this.path].map((a) => a.byteOffset);
     [h[6], h[7], h[8]] = [this.box.byteOffset, this.boxRange.byteOffset, store.values.byteOffset];
     [h[9], h[10], h[11], h[12]] = [dimensions, memory.point.byteOffset, memory.out.byteOffset, this.mass.byteOffset];
+    this.random = random;
   }
 
   /** Total number of points (with multiplicity) in the tree. */
@@ -108,92 +105,47 @@ export class RandomCutTree {
     return -node - 1;
   }
 
+  /** The tree's random generator (kept in its header, where the compiled insert draws from it). */
+  get random(): Random {
+    const h = this.header;
+    return Random.fromState([h[RANDOM_AT] >>> 0, h[RANDOM_AT + 1] >>> 0, h[RANDOM_AT + 2] >>> 0, h[RANDOM_AT + 3] >>> 0]);
+  }
+
+  set random(random: Random) {
+    this.header.set(random.getState(), RANDOM_AT);
+  }
+
   /**
    * Inserts a stored point. Returns the point index the tree now holds for it: the given one, or the
-   * index of an existing leaf with identical coordinates (whose mass grew instead).
+   * index of an existing leaf with identical coordinates (whose mass grew instead). The walk down and the
+   * random cuts are compiled WebAssembly (wasm/tree.wat); this allocates the node it asks for.
    */
   insert(pointIndex: number): number {
-    const dims = this.dimensions;
-    const store = this.store;
-    const base = pointIndex * dims;
-    const pv = store.values;
-    if (this.root === NIL) {
+    const root = this.root;
+    if (root === NIL) {
       this.root = this.newLeaf(pointIndex);
       return pointIndex;
     }
-    const box = this.box;
-    let node = this.root;
-    let parentNode = NIL;
-    let outside = false;
-    for (;;) {
-      if (node < 0) {
-        const leaf = -node - 1;
-        const lp = this.leafPoint[leaf];
-        if (store.equals(lp, pv.subarray(base, base + dims))) {
-          this.leafMass[leaf]++;
-          return lp;
-        }
-        this.splitLeaf(leaf, pointIndex, parentNode);
-        return pointIndex;
-      }
-      // Boxes nest, so once the point lies outside a node's box it lies outside every box below it; until
-      // then, a branch-free test (t + |t| is 2t for t > 0, exactly 0 otherwise) finds the first such box.
-      const b = 2 * node * dims;
-      if (!outside) {
-        let gap2 = 0;
-        for (let d = 0; d < dims; d++) {
-          const v = pv[base + d];
-          const below = box[b + 2 * d] - v;
-          const above = v - box[b + 2 * d + 1];
-          gap2 += below + Math.abs(below) + (above + Math.abs(above));
-        }
-        outside = gap2 > 0;
-      }
-      if (outside) {
-        // Draw a cut on the box grown to include the point; if it separates the point, insert here.
-        let rangeSum = 0;
-        const ranges = this.ranges;
-        for (let d = 0; d < dims; d++) {
-          const v = pv[base + d];
-          const mn = box[b + 2 * d];
-          const mx = box[b + 2 * d + 1];
-          const range = Math.max(v, mx) - Math.min(v, mn);
-          ranges[d] = range;
-          rangeSum += range;
-        }
-        const dim = this.pickDimension(this.random.nextDouble() * rangeSum);
-        const v = pv[base + dim];
-        const mn = box[b + 2 * dim];
-        const mx = box[b + 2 * dim + 1];
-        const cut = Math.fround(Math.min(v, mn) + this.pickedOffset);
-        if ((v <= cut && cut < mn) || (v > cut && cut >= mx)) {
-          this.insertAbove(node, parentNode, pointIndex, dim, cut, v <= cut);
-          return pointIndex;
-        }
-        // No separation: the point joins this subtree, whose box grows to hold it.
-        for (let d = 0; d < dims; d++) {
-          const v = pv[base + d];
-          box[b + 2 * d] = Math.min(box[b + 2 * d], v);
-          box[b + 2 * d + 1] = Math.max(box[b + 2 * d + 1], v);
-        }
-        // the same per-dimension ranges, summed in the same order: equal to sumRanges(node)
-        this.boxRange[node] = rangeSum;
-      }
-      this.mass[node]++;
-      parentNode = node;
-      node = pv[base + this.cutDim[node]] <= this.cutValue[node] ? this.left[node] : this.right[node];
+    const out = this.memory.out;
+    const cut = this.memory.updates.insert(this.header.byteOffset, root, pointIndex);
+    if (out[0] === 0) {
+      const leaf = out[1];
+      this.leafMass[leaf]++;
+      return this.leafPoint[leaf];
     }
+    this.insertAbove(out[1], out[2], pointIndex, out[3], cut, out[4] === 1);
+    return pointIndex;
   }
 
   /**
    * Removes one copy of a stored point; it must be in the tree. The descent to its leaf, and the masses and
-   * boxes above the leaf, are compiled WebAssembly (wasm/climb.wat): a box is recomputed only while the
+   * boxes above the leaf, are compiled WebAssembly (wasm/tree.wat): a box is recomputed only while the
    * removed point lies on its boundary, since a point strictly inside a box spans neither it nor any box
    * above it.
    */
   delete(pointIndex: number): void {
     const root = this.root;
-    const deletion = this.memory.deletion;
+    const deletion = this.memory.updates;
     if (root === NIL) throw new Error(`internal: point ${pointIndex} is not in the tree`);
     const leaf = root < 0 ? -root - 1 : deletion.descendStored(this.header.byteOffset, root, pointIndex);
     const len = root < 0 ? 0 : this.memory.out[0];
@@ -217,33 +169,13 @@ export class RandomCutTree {
     deletion.shrink(this.header.byteOffset, len - 2, pointIndex);
   }
 
-  /** Coordinates of the minimum corner of a node's box (leaf: its point). */
-  childMin(ref: number, d: number): number {
-    return ref < 0
-      ? this.store.values[this.leafPoint[-ref - 1] * this.dimensions + d]
-      : this.box[2 * (ref * this.dimensions + d)];
-  }
-
-  childMax(ref: number, d: number): number {
-    return ref < 0
-      ? this.store.values[this.leafPoint[-ref - 1] * this.dimensions + d]
-      : this.box[2 * (ref * this.dimensions + d) + 1];
-  }
-
   childMass(ref: number): number {
     return ref < 0 ? this.leafMass[-ref - 1] : this.mass[ref];
   }
 
   /** Recomputes a node's box from its children (and its range sum); returns whether it changed. */
   recomputeBox(node: number): boolean {
-    return this.memory.deletion.recompute(this.header.byteOffset, node) !== 0;
-  }
-
-  private sumRanges(node: number): number {
-    const b = node * this.dimensions;
-    let sum = 0;
-    for (let d = 0; d < this.dimensions; d++) sum += this.box[2 * (b + d) + 1] - this.box[2 * (b + d)];
-    return sum;
+    return this.memory.updates.recompute(this.header.byteOffset, node) !== 0;
   }
 
   /** Allocates an internal node (used by insertion and by the state mapper). */
@@ -260,46 +192,6 @@ export class RandomCutTree {
     return -leaf - 1;
   }
 
-  /**
-   * The dimension a uniform offset r in [0, sum of `ranges`) falls in, each dimension weighted by its
-   * range; the offset within it goes to `pickedOffset`. Rounding can leave r past the last range: then
-   * the last dimension with a range, at offset 0.
-   */
-  private pickDimension(r: number): number {
-    let lastNonZero = 0;
-    for (let d = 0; d < this.dimensions; d++) {
-      const range = this.ranges[d];
-      if (range > 0) lastNonZero = d;
-      if (r < range) {
-        this.pickedOffset = r;
-        return d;
-      }
-      r -= range;
-    }
-    this.pickedOffset = 0;
-    return lastNonZero;
-  }
-
-  private splitLeaf(leaf: number, pointIndex: number, parentNode: number): void {
-    const dims = this.dimensions;
-    const pv = this.store.values;
-    const a = this.leafPoint[leaf] * dims;
-    const b = pointIndex * dims;
-    let rangeSum = 0;
-    for (let d = 0; d < dims; d++) {
-      this.ranges[d] = Math.abs(pv[a + d] - pv[b + d]);
-      rangeSum += this.ranges[d];
-    }
-    const dim = this.pickDimension(this.random.nextDouble() * rangeSum);
-    const lo = Math.min(pv[a + dim], pv[b + dim]);
-    const hi = Math.max(pv[a + dim], pv[b + dim]);
-    let cut = Math.fround(lo + this.pickedOffset);
-    // float32 rounding may land on the upper value, which would not separate: fall back to the lower one
-    if (cut >= hi || cut < lo) cut = lo;
-    const v = pv[b + dim];
-    this.insertAbove(-leaf - 1, parentNode, pointIndex, dim, cut, v <= cut);
-  }
-
   /** Puts a new internal node (cut dim/value) above `child`, with a new leaf for the point on one side. */
   private insertAbove(
     child: number,
@@ -309,7 +201,6 @@ export class RandomCutTree {
     cut: number,
     pointGoesLeft: boolean,
   ): void {
-    const dims = this.dimensions;
     const node = this.allocNode();
     const leafRef = this.newLeaf(pointIndex);
     this.cutDim[node] = dim;
@@ -318,15 +209,8 @@ export class RandomCutTree {
     this.right[node] = pointGoesLeft ? child : leafRef;
     this.mass[node] = this.childMass(child) + 1;
     this.replaceChild(parentNode, child, node);
-    const b = node * dims;
-    const pb = pointIndex * dims;
-    const pv = this.store.values;
-    for (let d = 0; d < dims; d++) {
-      const v = pv[pb + d];
-      this.box[2 * (b + d)] = Math.min(v, this.childMin(child, d));
-      this.box[2 * (b + d) + 1] = Math.max(v, this.childMax(child, d));
-    }
-    this.boxRange[node] = this.sumRanges(node);
+    // the box of the point and the child's box, as a recompute from the two children finds it
+    this.recomputeBox(node);
   }
 
   /** In `parentNode` (NIL: the root), replaces child reference `oldRef` by `newRef`. */

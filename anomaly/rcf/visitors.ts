@@ -41,7 +41,7 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
 /**
  * scoreInTree, for a point already copied into the tree's memory with `tree.memory.loadPoint(point)` (the
  * forest copies it once for all its trees). The descent and the climb from the leaf's parent to the root
- * are compiled WebAssembly (wasm/climb.wat, where the arithmetic is spelled out): per node the climb
+ * are compiled WebAssembly (wasm/tree.wat, where the arithmetic is spelled out): per node the climb
  * measures, branch-free and two dimensions at a time, how far the point lies outside the box, and stops at
  * the first box holding the point, since every box above holds it too.
  */

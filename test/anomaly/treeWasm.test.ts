@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { readFileSync } from "fs";
-import { CLIMB_MODULE, climbModuleSource, compileClimb } from "../../cli/buildWasm";
+import { TREE_MODULE, treeModuleSource, compileTreeWasm } from "../../cli/buildWasm";
 import { Random } from "../../anomaly/random";
 import { RandomCutForest } from "../../anomaly/rcf/forest";
 import { ForestMemory } from "../../anomaly/rcf/forestMemory";
@@ -8,7 +8,7 @@ import { PointStore } from "../../anomaly/rcf/pointStore";
 import { RandomCutTree } from "../../anomaly/rcf/tree";
 
 /**
- * The climb as wasm/climb.wat describes it, in plain JavaScript: per node on the path from the leaf's parent
+ * The climb as wasm/tree.wat describes it, in plain JavaScript: per node on the path from the leaf's parent
  * up, twice the point's distance outside the box, even dimensions and odd ones summed apart, in order.
  */
 function referenceClimb(tree: RandomCutTree, point: ArrayLike<number>, i: number, score: number): number {
@@ -33,10 +33,10 @@ function referenceClimb(tree: RandomCutTree, point: ArrayLike<number>, i: number
   return score;
 }
 
-/** A tree of `n` points drawn by `draw` (a one-tree forest's, the points inserted without its sampler). */
-function treeOf(dims: number, n: number, draw: (r: Random) => number, seed: number): RandomCutTree {
+/** A tree of `n` points drawn by `draw`, room for `capacity` (a one-tree forest's, the points inserted without its sampler). */
+function treeOf(dims: number, n: number, draw: (r: Random) => number, seed: number, capacity = n): RandomCutTree {
   const r = new Random(seed);
-  const forest = new RandomCutForest({ dimensions: dims, numberOfTrees: 1, sampleSize: n, lambda: 0, seed });
+  const forest = new RandomCutForest({ dimensions: dims, numberOfTrees: 1, sampleSize: capacity, lambda: 0, seed });
   const store = forest.store;
   const tree = forest.trees[0];
   for (let k = 0; k < n; k++) {
@@ -46,9 +46,9 @@ function treeOf(dims: number, n: number, draw: (r: Random) => number, seed: numb
   return tree;
 }
 
-describe("the compiled climb (wasm/climb.wat)", () => {
-  it("is what climb.wat compiles to (npm run build:wasm)", async () => {
-    expect(readFileSync(CLIMB_MODULE, "utf8")).to.equal(climbModuleSource(await compileClimb()));
+describe("the compiled tree code (wasm/tree.wat)", () => {
+  it("treeModule.ts is what tree.wat compiles to (npm run build:wasm)", async () => {
+    expect(readFileSync(TREE_MODULE, "utf8")).to.equal(treeModuleSource(await compileTreeWasm()));
   });
 
   // odd and even dimension counts (the odd one out takes the scalar tail), coarse values for points on
@@ -108,13 +108,36 @@ describe("the compiled climb (wasm/climb.wat)", () => {
         const len = tree.pathLength;
         if (tree.store.equals(tree.leafPoint[leaf], point)) {
           held++;
-          expect([compiled, ...tree.memory.out], `query ${q}`).to.deep.equal([-1, len, leaf]);
+          expect([compiled, tree.memory.out[0], tree.memory.out[1]], `query ${q}`).to.deep.equal([-1, len, leaf]);
         } else {
           expect(compiled, `query ${q}`).to.equal(len === 0 ? 1 : referenceClimb(tree, point, len - 1, 1 / (len + 1)));
         }
       }
     }
     expect(held).to.be.within(1, 599);
+  });
+
+  it("draws its cuts from the tree's generator as anomaly/random.ts does, and leaves the generator where JavaScript would", () => {
+    const tree = treeOf(4, 20, (r) => r.nextDouble(), 21, 40);
+    tree.random = new Random(99);
+    const store = tree.store;
+    const r = new Random(22);
+    for (let k = 0; k < 20; k++) {
+      const index = store.add(Float32Array.from({ length: 4 }, () => r.nextDouble() * 2));
+      store.incrementRef(tree.insert(index));
+    }
+    // every draw takes two words: find how many the inserts took
+    const expected = new Random(99);
+    const after = tree.random.getState();
+    let words = 0;
+    while (words < 10_000 && JSON.stringify(expected.getState()) !== JSON.stringify(after)) {
+      expected.nextUint32();
+      words++;
+    }
+    expect(words % 2, `words drawn: ${words}`).to.equal(0);
+    // at least one draw per inserted point (a new leaf is always split by a drawn cut), and not lost
+    expect(words).to.be.within(40, 9_998);
+    expect(tree.random.nextDouble()).to.equal(expected.nextDouble());
   });
 
   it("keeps a forest's store and trees in one memory, without overlaps", () => {

@@ -1,21 +1,28 @@
-;; The random cut forest's scorer (anomaly/rcf/visitors.ts, scoreInTree) in WebAssembly, its climb with
-;; 128-bit SIMD. Built into climbModule.ts by `npm run build:wasm`; a test checks the two agree.
+;; The random cut trees' hot code in WebAssembly (anomaly/rcf/tree.ts and visitors.ts call it), the
+;; scorer's climb with 128-bit SIMD. Built into treeModule.ts by `npm run build:wasm`; a test checks the
+;; two agree.
 ;;
-;; "score" descends one tree to the leaf the point falls in and climbs back (below). A tree's arrays are
-;; found through its header, ten i32 byte offsets into the forest's memory written by RandomCutTree:
+;; A tree's arrays are found through its header: i32 fields written by RandomCutTree, byte offsets into
+;; the forest's memory unless said otherwise:
 ;;   0 cutDim (i32)  4 cutValue (f32)  8 left (i32)  12 right (i32)  16 leafPoint (i32)  20 path (i32)
-;;   24 box  28 range  32 the point store's values (f32, dims per point)  36 dims
-;;   40 the point (f64)  44 out: two i32 slots, the path length and leaf when the leaf holds the point
-;;   48 mass (i32, per internal node)
-;;
-;; "descendStored", "recompute" and "shrink" serve RandomCutTree.delete: find a stored point's leaf, and
-;; after the leaf is gone, take one off the masses above it and shrink the boxes it spanned.
+;;   24 box  28 range  32 the point store's values (f32, dims per point)  36 dims (a count)
+;;   40 the point being scored (f64)  44 out: five i32 slots for what a function returns besides its result
+;;   48 mass (i32, per internal node)  52..64 the tree's random generator (xoshiro128**, four words, as
+;;   anomaly/random.ts)
 ;; A child reference < 0 is a leaf (slot -ref - 1); a point goes left when point[cutDim] <= cutValue.
 ;;
-;; It does exactly the floating-point operations of the plain description below, in the same order, so
-;; its scores are those of a JavaScript loop written the same way (test/anomaly/climb.test.ts compares them
-;; bit for bit). WebAssembly never fuses a multiply and an add, and neither does JavaScript.
+;; "score" descends to the leaf the point falls in and climbs back ("climb").
+;; "insert" walks a stored point down to where it enters the tree, drawing the random cuts; JavaScript
+;; then allocates the node it asks for.
+;; "descendStored", "recompute" and "shrink" serve delete: find a stored point's leaf, and after the leaf
+;; is gone, take one off the masses above it and shrink the boxes it spanned.
 ;;
+;; Every function does exactly the floating-point operations of the JavaScript it replaced, in the same
+;; order, so scores, cuts and boxes are bit for bit those of that code (the bench's score checksums and
+;; NAB results did not move; test/anomaly/treeWasm.test.ts compares the climb with a plain JavaScript
+;; one). WebAssembly never fuses a multiply and an add, and neither does JavaScript.
+;;
+;; The climb.
 ;; Inputs, all byte offsets into the forest's memory:
 ;;   $box    the tree's boxes: per node, per dimension, f32 min then f32 max (node n at n * dims * 8)
 ;;   $range  the tree's f64 range sums (sum over dimensions of max - min), per node
@@ -267,4 +274,214 @@
                 (else (i32.const 0))))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br $up))))
+
+  ;; anomaly/random.ts, Random.nextUint32 and nextDouble, on the generator in the tree's header
+  (func $nextUint32 (param $h i32) (result i32)
+    (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $result i32) (local $t i32)
+    (local.set $s0 (i32.load offset=52 (local.get $h)))
+    (local.set $s1 (i32.load offset=56 (local.get $h)))
+    (local.set $s2 (i32.load offset=60 (local.get $h)))
+    (local.set $s3 (i32.load offset=64 (local.get $h)))
+    (local.set $result (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
+    (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
+    (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
+    (local.set $s3 (i32.xor (local.get $s3) (local.get $s1)))
+    (local.set $s1 (i32.xor (local.get $s1) (local.get $s2)))
+    (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
+    (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
+    (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
+    (i32.store offset=52 (local.get $h) (local.get $s0))
+    (i32.store offset=56 (local.get $h) (local.get $s1))
+    (i32.store offset=60 (local.get $h) (local.get $s2))
+    (i32.store offset=64 (local.get $h) (local.get $s3))
+    (local.get $result))
+
+  (func $nextDouble (param $h i32) (result f64)
+    (f64.div
+      (f64.add
+        (f64.mul (f64.convert_i32_u (i32.shr_u (call $nextUint32 (local.get $h)) (i32.const 5))) (f64.const 67108864))
+        (f64.convert_i32_u (i32.shr_u (call $nextUint32 (local.get $h)) (i32.const 6))))
+      (f64.const 9007199254740992)))
+
+  ;; Walks stored point $p down from the root (RandomCutTree.insert). Per node: until the point lies
+  ;; outside the node's box (boxes nest, so from then on it lies outside every box below), only the mass
+  ;; grows; once outside, a cut is drawn on the box grown to hold the point (dimension with probability
+  ;; proportional to its range, uniform offset within it; a float32 cut). If the cut separates the point
+  ;; from the box, the point enters above this node: out = [1, node, parent, dim, goes left] and the cut
+  ;; is returned. If not, the box grows to hold the point. At a leaf: a leaf holding the same point takes
+  ;; it (out = [0, leaf slot]); another leaf is split by a cut drawn between the two points, at the lower
+  ;; one if float32 rounding would not separate them. A missing parent is 0x7fffffff.
+  (func (export "insert") (param $h i32) (param $root i32) (param $p i32) (result f64)
+    (local $node i32) (local $parent i32) (local $outside i32) (local $dims i32) (local $sp i32) (local $ap i32)
+    (local $b i32) (local $d i32) (local $dim i32) (local $last i32) (local $off i32) (local $out i32)
+    (local $v f64) (local $mn f64) (local $mx f64) (local $range f64) (local $sum f64) (local $r f64)
+    (local $cut f64) (local $vf f32)
+    (local.set $dims (i32.load offset=36 (local.get $h)))
+    (local.set $out (i32.load offset=44 (local.get $h)))
+    (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
+      (i32.shl (i32.mul (local.get $p) (local.get $dims)) (i32.const 2))))
+    (local.set $node (local.get $root))
+    (local.set $parent (i32.const 0x7fffffff))
+    (loop $walk
+      (if (i32.lt_s (local.get $node) (i32.const 0))
+        (then
+          ;; a leaf: the same point?
+          (local.set $ap (i32.add (i32.load offset=32 (local.get $h))
+            (i32.shl
+              (i32.mul
+                (i32.load (i32.add (i32.load offset=16 (local.get $h))
+                  (i32.shl (i32.sub (i32.const -1) (local.get $node)) (i32.const 2))))
+                (local.get $dims))
+              (i32.const 2))))
+          (local.set $d (i32.const 0))
+          (block $differs
+            (loop $same
+              (if (i32.eq (local.get $d) (local.get $dims))
+                (then
+                  (i32.store (local.get $out) (i32.const 0))
+                  (i32.store offset=4 (local.get $out) (i32.sub (i32.const -1) (local.get $node)))
+                  (return (f64.const 0))))
+              (br_if $differs (f32.ne
+                (f32.load (i32.add (local.get $ap) (i32.shl (local.get $d) (i32.const 2))))
+                (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $same)))
+          ;; split the leaf: ranges |a - b|
+          (local.set $sum (f64.const 0))
+          (local.set $d (i32.const 0))
+          (block $summed
+            (loop $ranges
+              (br_if $summed (i32.ge_s (local.get $d) (local.get $dims)))
+              (local.set $off (i32.shl (local.get $d) (i32.const 2)))
+              (local.set $sum (f64.add (local.get $sum)
+                (f64.abs (f64.sub
+                  (f64.promote_f32 (f32.load (i32.add (local.get $ap) (local.get $off))))
+                  (f64.promote_f32 (f32.load (i32.add (local.get $sp) (local.get $off))))))))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $ranges)))
+          (local.set $r (f64.mul (call $nextDouble (local.get $h)) (local.get $sum)))
+          ;; pick the dimension r falls in (past the end by rounding: the last with a range, at offset 0)
+          (local.set $last (i32.const 0))
+          (local.set $d (i32.const 0))
+          (local.set $dim (i32.const -1))
+          (block $picked
+            (loop $pick
+              (br_if $picked (i32.ge_s (local.get $d) (local.get $dims)))
+              (local.set $off (i32.shl (local.get $d) (i32.const 2)))
+              (local.set $range (f64.abs (f64.sub
+                (f64.promote_f32 (f32.load (i32.add (local.get $ap) (local.get $off))))
+                (f64.promote_f32 (f32.load (i32.add (local.get $sp) (local.get $off)))))))
+              (if (f64.gt (local.get $range) (f64.const 0)) (then (local.set $last (local.get $d))))
+              (if (f64.lt (local.get $r) (local.get $range))
+                (then (local.set $dim (local.get $d)) (br $picked)))
+              (local.set $r (f64.sub (local.get $r) (local.get $range)))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $pick)))
+          (if (i32.lt_s (local.get $dim) (i32.const 0))
+            (then (local.set $dim (local.get $last)) (local.set $r (f64.const 0))))
+          (local.set $off (i32.shl (local.get $dim) (i32.const 2)))
+          (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (local.get $off)))))
+          (local.set $mn (f64.promote_f32 (f32.load (i32.add (local.get $ap) (local.get $off)))))
+          (local.set $mx (f64.max (local.get $mn) (local.get $v)))
+          (local.set $mn (f64.min (local.get $mn) (local.get $v)))
+          (local.set $cut (f64.promote_f32 (f32.demote_f64 (f64.add (local.get $mn) (local.get $r)))))
+          (if (i32.or (f64.ge (local.get $cut) (local.get $mx)) (f64.lt (local.get $cut) (local.get $mn)))
+            (then (local.set $cut (local.get $mn))))
+          (i32.store (local.get $out) (i32.const 1))
+          (i32.store offset=4 (local.get $out) (local.get $node))
+          (i32.store offset=8 (local.get $out) (local.get $parent))
+          (i32.store offset=12 (local.get $out) (local.get $dim))
+          (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
+          (return (local.get $cut))))
+      (local.set $b (i32.add (i32.load offset=24 (local.get $h))
+        (i32.shl (i32.mul (local.get $node) (local.get $dims)) (i32.const 3))))
+      (if (i32.eqz (local.get $outside))
+        (then
+          (local.set $d (i32.const 0))
+          (block $checked
+            (loop $check
+              (br_if $checked (i32.ge_s (local.get $d) (local.get $dims)))
+              (local.set $vf (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2)))))
+              (local.set $off (i32.add (local.get $b) (i32.shl (local.get $d) (i32.const 3))))
+              (local.set $outside (i32.or (local.get $outside)
+                (i32.or (f32.lt (local.get $vf) (f32.load (local.get $off))) (f32.gt (local.get $vf) (f32.load offset=4 (local.get $off))))))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $check)))))
+      (if (local.get $outside)
+        (then
+          ;; the grown box's ranges, max(v, max) - min(v, min), and their sum
+          (local.set $sum (f64.const 0))
+          (local.set $d (i32.const 0))
+          (block $summed
+            (loop $ranges
+              (br_if $summed (i32.ge_s (local.get $d) (local.get $dims)))
+              (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
+              (local.set $off (i32.add (local.get $b) (i32.shl (local.get $d) (i32.const 3))))
+              (local.set $sum (f64.add (local.get $sum)
+                (f64.sub
+                  (f64.max (local.get $v) (f64.promote_f32 (f32.load offset=4 (local.get $off))))
+                  (f64.min (local.get $v) (f64.promote_f32 (f32.load (local.get $off)))))))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $ranges)))
+          (local.set $r (f64.mul (call $nextDouble (local.get $h)) (local.get $sum)))
+          (local.set $last (i32.const 0))
+          (local.set $d (i32.const 0))
+          (local.set $dim (i32.const -1))
+          (block $picked
+            (loop $pick
+              (br_if $picked (i32.ge_s (local.get $d) (local.get $dims)))
+              (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
+              (local.set $off (i32.add (local.get $b) (i32.shl (local.get $d) (i32.const 3))))
+              (local.set $range (f64.sub
+                (f64.max (local.get $v) (f64.promote_f32 (f32.load offset=4 (local.get $off))))
+                (f64.min (local.get $v) (f64.promote_f32 (f32.load (local.get $off))))))
+              (if (f64.gt (local.get $range) (f64.const 0)) (then (local.set $last (local.get $d))))
+              (if (f64.lt (local.get $r) (local.get $range))
+                (then (local.set $dim (local.get $d)) (br $picked)))
+              (local.set $r (f64.sub (local.get $r) (local.get $range)))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $pick)))
+          (if (i32.lt_s (local.get $dim) (i32.const 0))
+            (then (local.set $dim (local.get $last)) (local.set $r (f64.const 0))))
+          (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $dim) (i32.const 2))))))
+          (local.set $off (i32.add (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
+          (local.set $mn (f64.promote_f32 (f32.load (local.get $off))))
+          (local.set $mx (f64.promote_f32 (f32.load offset=4 (local.get $off))))
+          (local.set $cut (f64.promote_f32 (f32.demote_f64 (f64.add (f64.min (local.get $v) (local.get $mn)) (local.get $r)))))
+          (if (i32.or
+                (i32.and (f64.le (local.get $v) (local.get $cut)) (f64.lt (local.get $cut) (local.get $mn)))
+                (i32.and (f64.gt (local.get $v) (local.get $cut)) (f64.ge (local.get $cut) (local.get $mx))))
+            (then
+              (i32.store (local.get $out) (i32.const 1))
+              (i32.store offset=4 (local.get $out) (local.get $node))
+              (i32.store offset=8 (local.get $out) (local.get $parent))
+              (i32.store offset=12 (local.get $out) (local.get $dim))
+              (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
+              (return (local.get $cut))))
+          ;; no separation: the box grows to hold the point; its range sum is the one just summed
+          (local.set $d (i32.const 0))
+          (block $grown
+            (loop $grow
+              (br_if $grown (i32.ge_s (local.get $d) (local.get $dims)))
+              (local.set $vf (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2)))))
+              (local.set $off (i32.add (local.get $b) (i32.shl (local.get $d) (i32.const 3))))
+              (f32.store (local.get $off) (f32.min (f32.load (local.get $off)) (local.get $vf)))
+              (f32.store offset=4 (local.get $off) (f32.max (f32.load offset=4 (local.get $off)) (local.get $vf)))
+              (local.set $d (i32.add (local.get $d) (i32.const 1)))
+              (br $grow)))
+          (f64.store (i32.add (i32.load offset=28 (local.get $h)) (i32.shl (local.get $node) (i32.const 3))) (local.get $sum))))
+      ;; one more point below this node; on to the child the point falls in
+      (local.set $off (i32.shl (local.get $node) (i32.const 2)))
+      (i32.store (i32.add (i32.load offset=48 (local.get $h)) (local.get $off))
+        (i32.add (i32.load (i32.add (i32.load offset=48 (local.get $h)) (local.get $off))) (i32.const 1)))
+      (local.set $parent (local.get $node))
+      (local.set $node (select
+        (i32.load (i32.add (i32.load offset=8 (local.get $h)) (local.get $off)))
+        (i32.load (i32.add (i32.load offset=12 (local.get $h)) (local.get $off)))
+        (f32.le
+          (f32.load (i32.add (local.get $sp)
+            (i32.shl (i32.load (i32.add (i32.load (local.get $h)) (local.get $off))) (i32.const 2))))
+          (f32.load (i32.add (i32.load offset=4 (local.get $h)) (local.get $off))))))
+      (br $walk))
+    (f64.const 0))
 )
