@@ -31,6 +31,9 @@ interface WebAssemblyApi {
 const OUT_SLOTS = 5;
 
 const PAGE = 65536;
+
+/** The most a forest's memory may take: 2 GiB (byte offsets then stay positive as i32). */
+export const MAX_FOREST_BYTES = 2 ** 31;
 const ALIGN = 16;
 
 function aligned(bytes: number): number {
@@ -85,6 +88,7 @@ export class ForestMemory {
 
   constructor(dimensions: number, sampleSize: number, trees: number) {
     this.limit = forestBytes(dimensions, sampleSize, trees);
+    if (this.limit > MAX_FOREST_BYTES) throw new Error(`internal: a forest of ${this.limit} bytes is over the ${MAX_FOREST_BYTES} a forest may take`);
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
     const memory = new wasm.Memory({ initial: Math.max(1, Math.ceil(this.limit / PAGE)) });
     this.buffer = memory.buffer;

@@ -1,5 +1,7 @@
 import { OptionReader } from "../options";
-import { Calendar } from "./preprocessor";
+import { OptionError } from "../errors";
+import { forestBytes, MAX_FOREST_BYTES } from "./forestMemory";
+import { Calendar, calendarDimensions } from "./preprocessor";
 import { InputPolicy, readInputPolicy } from "../inputGuard";
 import { readThresholderOptions, ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
@@ -122,8 +124,21 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
   r.done();
+  checkForestSize(out);
   if (sustain > 1) return { ...out, sustained: { ...out.thresholder, smoothing: sustain } };
   return out;
+}
+
+/** A forest keeps its trees and store in one WebAssembly memory, of at most MAX_FOREST_BYTES. */
+function checkForestSize(o: RcfOptions): void {
+  const dims = (o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize;
+  const bytes = forestBytes(dims, o.subSampleSize, o.numberOfTrees);
+  if (bytes <= MAX_FOREST_BYTES) return;
+  const gib = (n: number): string => (n / 2 ** 30).toFixed(1);
+  throw new OptionError(
+    `numberOfTrees ${o.numberOfTrees} x subSampleSize ${o.subSampleSize} in ${dims} dimensions (inputs and calendar x shingleSize ${o.shingleSize}) ` +
+      `needs ${gib(bytes)} GiB of forest memory, over the ${gib(MAX_FOREST_BYTES)} GiB a forest may take: lower numberOfTrees, subSampleSize or shingleSize`,
+  );
 }
 
 /** Left out of the options (and so of saved states) when every floor is 0, as before the option existed. */

@@ -53,6 +53,12 @@ describe("detector options", () => {
     ["rcf", 2, { minDeviation: "0.1,-1" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,-1"'],
     ["rcf", 2, { minDeviation: "0.1,x" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,x"'],
     ["rcf", 1, { sustain: 1.5 }, "option sustain must be an integer in [0, 1000], got 1.5"],
+    [
+      "rcf",
+      40,
+      { numberOfTrees: 1000, subSampleSize: 4096, shingleSize: 4, calendar: "none" },
+      "numberOfTrees 1000 x subSampleSize 4096 in 160 dimensions (inputs and calendar x shingleSize 4) needs 7.5 GiB of forest memory, over the 2.0 GiB a forest may take",
+    ],
     ["zscore", 1, { window: 2 }, "option window must be an integer in [3, 100000], got 2"],
     ["ewma", 1, { alpha: 2 }, "option alpha must be a number in [0.000001, 1], got 2"],
     ["ensemble", 1, { combine: "sum" }, 'option combine must be one of max, mean, vote, got "sum"'],
