@@ -33,7 +33,7 @@ export class RandomCutTree {
   private freeNodeTop: number;
   private readonly freeLeaves: Int32Array;
   private freeLeafTop: number;
-  /** Byte offsets of the arrays, for the compiled scorer (see wasm/tree.wat). */
+  /** Byte offsets of the arrays and the random generator, for the compiled code (see wasm/tree.wat). */
   readonly header: Int32Array;
   /** Scratch: the internal nodes on the last descent, root first. */
   readonly path: Int32Array;
