@@ -303,21 +303,73 @@
         (f64.convert_i32_u (i32.shr_u (call $nextUint32 (local.get $h)) (i32.const 6))))
       (f64.const 9007199254740992)))
 
+  ;; A random cut of a box grown to hold the stored point at $sp (the box's min corner at $lo, its max
+  ;; corner $maxAt bytes further, $step bytes a dimension; a leaf's point is a box with step 4 and maxAt
+  ;; 0): the ranges max(v, max) - min(v, min) are summed in dimension order, r = uniform * sum, and r
+  ;; falls in a dimension with probability proportional to its range. Returns that dimension, the offset
+  ;; within it, and the sum. Rounding can leave r past the last range: then the last dimension with a
+  ;; range, at offset 0.
+  (func $drawCut (param $h i32) (param $lo i32) (param $maxAt i32) (param $step i32) (param $sp i32)
+        (result i32 f64 f64)
+    (local $dims i32) (local $d i32) (local $q i32) (local $last i32)
+    (local $v f64) (local $range f64) (local $sum f64) (local $r f64)
+    (local.set $dims (i32.load offset=36 (local.get $h)))
+    (local.set $q (local.get $lo))
+    (block $summed
+      (loop $ranges
+        (br_if $summed (i32.ge_s (local.get $d) (local.get $dims)))
+        (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
+        (local.set $sum (f64.add (local.get $sum)
+          (f64.sub
+            (f64.max (local.get $v) (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $maxAt)))))
+            (f64.min (local.get $v) (f64.promote_f32 (f32.load (local.get $q)))))))
+        (local.set $q (i32.add (local.get $q) (local.get $step)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $ranges)))
+    (local.set $r (f64.mul (call $nextDouble (local.get $h)) (local.get $sum)))
+    (local.set $q (local.get $lo))
+    (local.set $d (i32.const 0))
+    (block $past
+      (loop $pick
+        (br_if $past (i32.ge_s (local.get $d) (local.get $dims)))
+        (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
+        (local.set $range (f64.sub
+          (f64.max (local.get $v) (f64.promote_f32 (f32.load (i32.add (local.get $q) (local.get $maxAt)))))
+          (f64.min (local.get $v) (f64.promote_f32 (f32.load (local.get $q))))))
+        (if (f64.gt (local.get $range) (f64.const 0)) (then (local.set $last (local.get $d))))
+        (if (f64.lt (local.get $r) (local.get $range))
+          (then (return (local.get $d) (local.get $r) (local.get $sum))))
+        (local.set $r (f64.sub (local.get $r) (local.get $range)))
+        (local.set $q (i32.add (local.get $q) (local.get $step)))
+        (local.set $d (i32.add (local.get $d) (i32.const 1)))
+        (br $pick)))
+    (local.get $last) (f64.const 0) (local.get $sum))
+
+  ;; out = [1, child, parent, dim, point goes left]: the point enters above `child` with this cut
+  (func $enterAbove (param $h i32) (param $child i32) (param $parent i32) (param $dim i32) (param $v f64) (param $cut f64)
+        (result f64)
+    (local $out i32)
+    (local.set $out (i32.load offset=44 (local.get $h)))
+    (i32.store (local.get $out) (i32.const 1))
+    (i32.store offset=4 (local.get $out) (local.get $child))
+    (i32.store offset=8 (local.get $out) (local.get $parent))
+    (i32.store offset=12 (local.get $out) (local.get $dim))
+    (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
+    (local.get $cut))
+
   ;; Walks stored point $p down from the root (RandomCutTree.insert). Per node: until the point lies
   ;; outside the node's box (boxes nest, so from then on it lies outside every box below), only the mass
-  ;; grows; once outside, a cut is drawn on the box grown to hold the point (dimension with probability
-  ;; proportional to its range, uniform offset within it; a float32 cut). If the cut separates the point
-  ;; from the box, the point enters above this node: out = [1, node, parent, dim, goes left] and the cut
-  ;; is returned. If not, the box grows to hold the point. At a leaf: a leaf holding the same point takes
-  ;; it (out = [0, leaf slot]); another leaf is split by a cut drawn between the two points, at the lower
-  ;; one if float32 rounding would not separate them. A missing parent is 0x7fffffff.
+  ;; grows; once outside, a cut is drawn on the box grown to hold the point ($drawCut; the cut is a
+  ;; float32). If the cut separates the point from the box, the point enters above this node
+  ;; ($enterAbove, which returns the cut). If not, the box grows to hold the point. At a leaf: a leaf
+  ;; holding the same point takes it (out = [0, leaf slot]); another leaf is split by a cut drawn between
+  ;; the two points, at the lower one if float32 rounding would not separate them. A missing parent is
+  ;; 0x7fffffff.
   (func (export "insert") (param $h i32) (param $root i32) (param $p i32) (result f64)
     (local $node i32) (local $parent i32) (local $outside i32) (local $dims i32) (local $sp i32) (local $ap i32)
-    (local $b i32) (local $d i32) (local $dim i32) (local $last i32) (local $off i32) (local $out i32)
-    (local $v f64) (local $mn f64) (local $mx f64) (local $range f64) (local $sum f64) (local $r f64)
-    (local $cut f64) (local $vf f32)
+    (local $b i32) (local $d i32) (local $dim i32) (local $off i32)
+    (local $v f64) (local $mn f64) (local $mx f64) (local $r f64) (local $sum f64) (local $cut f64) (local $vf f32)
     (local.set $dims (i32.load offset=36 (local.get $h)))
-    (local.set $out (i32.load offset=44 (local.get $h)))
     (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
       (i32.shl (i32.mul (local.get $p) (local.get $dims)) (i32.const 2))))
     (local.set $node (local.get $root))
@@ -338,47 +390,19 @@
             (loop $same
               (if (i32.eq (local.get $d) (local.get $dims))
                 (then
-                  (i32.store (local.get $out) (i32.const 0))
-                  (i32.store offset=4 (local.get $out) (i32.sub (i32.const -1) (local.get $node)))
+                  (i32.store (i32.load offset=44 (local.get $h)) (i32.const 0))
+                  (i32.store offset=4 (i32.load offset=44 (local.get $h)) (i32.sub (i32.const -1) (local.get $node)))
                   (return (f64.const 0))))
               (br_if $differs (f32.ne
                 (f32.load (i32.add (local.get $ap) (i32.shl (local.get $d) (i32.const 2))))
                 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
               (local.set $d (i32.add (local.get $d) (i32.const 1)))
               (br $same)))
-          ;; split the leaf: ranges |a - b|
-          (local.set $sum (f64.const 0))
-          (local.set $d (i32.const 0))
-          (block $summed
-            (loop $ranges
-              (br_if $summed (i32.ge_s (local.get $d) (local.get $dims)))
-              (local.set $off (i32.shl (local.get $d) (i32.const 2)))
-              (local.set $sum (f64.add (local.get $sum)
-                (f64.abs (f64.sub
-                  (f64.promote_f32 (f32.load (i32.add (local.get $ap) (local.get $off))))
-                  (f64.promote_f32 (f32.load (i32.add (local.get $sp) (local.get $off))))))))
-              (local.set $d (i32.add (local.get $d) (i32.const 1)))
-              (br $ranges)))
-          (local.set $r (f64.mul (call $nextDouble (local.get $h)) (local.get $sum)))
-          ;; pick the dimension r falls in (past the end by rounding: the last with a range, at offset 0)
-          (local.set $last (i32.const 0))
-          (local.set $d (i32.const 0))
-          (local.set $dim (i32.const -1))
-          (block $picked
-            (loop $pick
-              (br_if $picked (i32.ge_s (local.get $d) (local.get $dims)))
-              (local.set $off (i32.shl (local.get $d) (i32.const 2)))
-              (local.set $range (f64.abs (f64.sub
-                (f64.promote_f32 (f32.load (i32.add (local.get $ap) (local.get $off))))
-                (f64.promote_f32 (f32.load (i32.add (local.get $sp) (local.get $off)))))))
-              (if (f64.gt (local.get $range) (f64.const 0)) (then (local.set $last (local.get $d))))
-              (if (f64.lt (local.get $r) (local.get $range))
-                (then (local.set $dim (local.get $d)) (br $picked)))
-              (local.set $r (f64.sub (local.get $r) (local.get $range)))
-              (local.set $d (i32.add (local.get $d) (i32.const 1)))
-              (br $pick)))
-          (if (i32.lt_s (local.get $dim) (i32.const 0))
-            (then (local.set $dim (local.get $last)) (local.set $r (f64.const 0))))
+          ;; split the leaf between the two points
+          (call $drawCut (local.get $h) (local.get $ap) (i32.const 0) (i32.const 4) (local.get $sp))
+          (local.set $sum)
+          (local.set $r)
+          (local.set $dim)
           (local.set $off (i32.shl (local.get $dim) (i32.const 2)))
           (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (local.get $off)))))
           (local.set $mn (f64.promote_f32 (f32.load (i32.add (local.get $ap) (local.get $off)))))
@@ -387,12 +411,7 @@
           (local.set $cut (f64.promote_f32 (f32.demote_f64 (f64.add (local.get $mn) (local.get $r)))))
           (if (i32.or (f64.ge (local.get $cut) (local.get $mx)) (f64.lt (local.get $cut) (local.get $mn)))
             (then (local.set $cut (local.get $mn))))
-          (i32.store (local.get $out) (i32.const 1))
-          (i32.store offset=4 (local.get $out) (local.get $node))
-          (i32.store offset=8 (local.get $out) (local.get $parent))
-          (i32.store offset=12 (local.get $out) (local.get $dim))
-          (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
-          (return (local.get $cut))))
+          (return (call $enterAbove (local.get $h) (local.get $node) (local.get $parent) (local.get $dim) (local.get $v) (local.get $cut)))))
       (local.set $b (i32.add (i32.load offset=24 (local.get $h))
         (i32.shl (i32.mul (local.get $node) (local.get $dims)) (i32.const 3))))
       (if (i32.eqz (local.get $outside))
@@ -409,40 +428,10 @@
               (br $check)))))
       (if (local.get $outside)
         (then
-          ;; the grown box's ranges, max(v, max) - min(v, min), and their sum
-          (local.set $sum (f64.const 0))
-          (local.set $d (i32.const 0))
-          (block $summed
-            (loop $ranges
-              (br_if $summed (i32.ge_s (local.get $d) (local.get $dims)))
-              (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
-              (local.set $off (i32.add (local.get $b) (i32.shl (local.get $d) (i32.const 3))))
-              (local.set $sum (f64.add (local.get $sum)
-                (f64.sub
-                  (f64.max (local.get $v) (f64.promote_f32 (f32.load offset=4 (local.get $off))))
-                  (f64.min (local.get $v) (f64.promote_f32 (f32.load (local.get $off)))))))
-              (local.set $d (i32.add (local.get $d) (i32.const 1)))
-              (br $ranges)))
-          (local.set $r (f64.mul (call $nextDouble (local.get $h)) (local.get $sum)))
-          (local.set $last (i32.const 0))
-          (local.set $d (i32.const 0))
-          (local.set $dim (i32.const -1))
-          (block $picked
-            (loop $pick
-              (br_if $picked (i32.ge_s (local.get $d) (local.get $dims)))
-              (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $d) (i32.const 2))))))
-              (local.set $off (i32.add (local.get $b) (i32.shl (local.get $d) (i32.const 3))))
-              (local.set $range (f64.sub
-                (f64.max (local.get $v) (f64.promote_f32 (f32.load offset=4 (local.get $off))))
-                (f64.min (local.get $v) (f64.promote_f32 (f32.load (local.get $off))))))
-              (if (f64.gt (local.get $range) (f64.const 0)) (then (local.set $last (local.get $d))))
-              (if (f64.lt (local.get $r) (local.get $range))
-                (then (local.set $dim (local.get $d)) (br $picked)))
-              (local.set $r (f64.sub (local.get $r) (local.get $range)))
-              (local.set $d (i32.add (local.get $d) (i32.const 1)))
-              (br $pick)))
-          (if (i32.lt_s (local.get $dim) (i32.const 0))
-            (then (local.set $dim (local.get $last)) (local.set $r (f64.const 0))))
+          (call $drawCut (local.get $h) (local.get $b) (i32.const 4) (i32.const 8) (local.get $sp))
+          (local.set $sum)
+          (local.set $r)
+          (local.set $dim)
           (local.set $v (f64.promote_f32 (f32.load (i32.add (local.get $sp) (i32.shl (local.get $dim) (i32.const 2))))))
           (local.set $off (i32.add (local.get $b) (i32.shl (local.get $dim) (i32.const 3))))
           (local.set $mn (f64.promote_f32 (f32.load (local.get $off))))
@@ -452,13 +441,8 @@
                 (i32.and (f64.le (local.get $v) (local.get $cut)) (f64.lt (local.get $cut) (local.get $mn)))
                 (i32.and (f64.gt (local.get $v) (local.get $cut)) (f64.ge (local.get $cut) (local.get $mx))))
             (then
-              (i32.store (local.get $out) (i32.const 1))
-              (i32.store offset=4 (local.get $out) (local.get $node))
-              (i32.store offset=8 (local.get $out) (local.get $parent))
-              (i32.store offset=12 (local.get $out) (local.get $dim))
-              (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
-              (return (local.get $cut))))
-          ;; no separation: the box grows to hold the point; its range sum is the one just summed
+              (return (call $enterAbove (local.get $h) (local.get $node) (local.get $parent) (local.get $dim) (local.get $v) (local.get $cut)))))
+          ;; no separation: the box grows to hold the point; its range sum is the one $drawCut summed
           (local.set $d (i32.const 0))
           (block $grown
             (loop $grow
