@@ -98,35 +98,71 @@
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br_if $up (i32.ge_s (local.get $i) (i32.const 0)))))
     (local.get $score))
-  ;; The tree's score of the point before normalisation: 1 / (depth + 1) climbed up to the root; or -1 when
-  ;; the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller scores it).
-  (func (export "score") (param $h i32) (param $root i32) (result f64)
+  ;; Descends from $root to the leaf the point at $at falls in (f64 coordinates if $wide, else f32 ones, as
+  ;; in the point store), filling the path. Returns the leaf's reference and the path's length. No branch
+  ;; on the side taken, and pipelined: while one level compares, both of its children's cut and children
+  ;; are already loading (a leaf child loads node 0's, unused), so the next level does not wait for
+  ;; memory after the comparison.
+  (func $descend (param $h i32) (param $root i32) (param $at i32) (param $wide i32) (result i32 i32)
     (local $node i32) (local $len i32) (local $path i32) (local $cutDim i32) (local $cutValue i32)
-    (local $left i32) (local $right i32) (local $point i32) (local $dims i32) (local $off i32)
-    (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32)
+    (local $left i32) (local $right i32) (local $off i32)
+    (local $dim i32) (local $cv f32) (local $l i32) (local $r i32) (local $lo i32) (local $ro i32) (local $go i32)
+    (local.set $node (local.get $root))
+    (if (i32.lt_s (local.get $node) (i32.const 0))
+      (then (return (local.get $node) (i32.const 0))))
     (local.set $path (i32.load offset=20 (local.get $h)))
     (local.set $cutDim (i32.load (local.get $h)))
     (local.set $cutValue (i32.load offset=4 (local.get $h)))
     (local.set $left (i32.load offset=8 (local.get $h)))
     (local.set $right (i32.load offset=12 (local.get $h)))
+    (local.set $off (i32.shl (local.get $node) (i32.const 2)))
+    (local.set $dim (i32.load (i32.add (local.get $cutDim) (local.get $off))))
+    (local.set $cv (f32.load (i32.add (local.get $cutValue) (local.get $off))))
+    (local.set $l (i32.load (i32.add (local.get $left) (local.get $off))))
+    (local.set $r (i32.load (i32.add (local.get $right) (local.get $off))))
+    (loop $down
+      (i32.store (i32.add (local.get $path) (i32.shl (local.get $len) (i32.const 2))) (local.get $node))
+      (local.set $len (i32.add (local.get $len) (i32.const 1)))
+      (local.set $lo (i32.shl (select (local.get $l) (i32.const 0) (i32.ge_s (local.get $l) (i32.const 0))) (i32.const 2)))
+      (local.set $ro (i32.shl (select (local.get $r) (i32.const 0) (i32.ge_s (local.get $r) (i32.const 0))) (i32.const 2)))
+      (local.set $go
+        (if (result i32) (local.get $wide)
+          (then (f64.le
+            (f64.load (i32.add (local.get $at) (i32.shl (local.get $dim) (i32.const 3))))
+            (f64.promote_f32 (local.get $cv))))
+          (else (f32.le
+            (f32.load (i32.add (local.get $at) (i32.shl (local.get $dim) (i32.const 2))))
+            (local.get $cv)))))
+      (local.set $node (select (local.get $l) (local.get $r) (local.get $go)))
+      (local.set $dim (select
+        (i32.load (i32.add (local.get $cutDim) (local.get $lo)))
+        (i32.load (i32.add (local.get $cutDim) (local.get $ro)))
+        (local.get $go)))
+      (local.set $cv (select
+        (f32.load (i32.add (local.get $cutValue) (local.get $lo)))
+        (f32.load (i32.add (local.get $cutValue) (local.get $ro)))
+        (local.get $go)))
+      (local.set $l (select
+        (i32.load (i32.add (local.get $left) (local.get $lo)))
+        (i32.load (i32.add (local.get $left) (local.get $ro)))
+        (local.get $go)))
+      (local.set $r (select
+        (i32.load (i32.add (local.get $right) (local.get $lo)))
+        (i32.load (i32.add (local.get $right) (local.get $ro)))
+        (local.get $go)))
+      (br_if $down (i32.ge_s (local.get $node) (i32.const 0))))
+    (local.get $node) (local.get $len))
+
+  ;; The tree's score of the point before normalisation: 1 / (depth + 1) climbed up to the root; or -1 when
+  ;; the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller scores it).
+  (func (export "score") (param $h i32) (param $root i32) (result f64)
+    (local $node i32) (local $len i32) (local $point i32) (local $dims i32)
+    (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32)
     (local.set $dims (i32.load offset=36 (local.get $h)))
     (local.set $point (i32.load offset=40 (local.get $h)))
-    (local.set $node (local.get $root))
-    ;; descend, with no branch on the side taken
-    (block $atLeaf
-      (loop $down
-        (br_if $atLeaf (i32.lt_s (local.get $node) (i32.const 0)))
-        (local.set $off (i32.shl (local.get $node) (i32.const 2)))
-        (i32.store (i32.add (local.get $path) (i32.shl (local.get $len) (i32.const 2))) (local.get $node))
-        (local.set $len (i32.add (local.get $len) (i32.const 1)))
-        (local.set $node (select
-          (i32.load (i32.add (local.get $left) (local.get $off)))
-          (i32.load (i32.add (local.get $right) (local.get $off)))
-          (f64.le
-            (f64.load (i32.add (local.get $point)
-              (i32.shl (i32.load (i32.add (local.get $cutDim) (local.get $off))) (i32.const 3))))
-            (f64.promote_f32 (f32.load (i32.add (local.get $cutValue) (local.get $off)))))))
-        (br $down)))
+    (call $descend (local.get $h) (local.get $root) (local.get $point) (i32.const 1))
+    (local.set $len)
+    (local.set $node)
     ;; does the leaf hold this very point?
     (local.set $leaf (i32.sub (i32.const -1) (local.get $node)))
     (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
@@ -150,37 +186,20 @@
     (if (i32.eqz (local.get $len))
       (then (return (f64.const 1))))
     (call $climb
-      (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (local.get $path) (local.get $point)
+      (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (i32.load offset=20 (local.get $h)) (local.get $point)
       (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
       (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1))))))
 
   ;; Descends to the leaf a stored point (index $p) falls in; fills the path; out[0] = its length.
   ;; Returns the leaf slot.
   (func (export "descendStored") (param $h i32) (param $root i32) (param $p i32) (result i32)
-    (local $node i32) (local $len i32) (local $path i32) (local $cutDim i32) (local $cutValue i32)
-    (local $left i32) (local $right i32) (local $sp i32) (local $off i32)
-    (local.set $path (i32.load offset=20 (local.get $h)))
-    (local.set $cutDim (i32.load (local.get $h)))
-    (local.set $cutValue (i32.load offset=4 (local.get $h)))
-    (local.set $left (i32.load offset=8 (local.get $h)))
-    (local.set $right (i32.load offset=12 (local.get $h)))
-    (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
-      (i32.shl (i32.mul (local.get $p) (i32.load offset=36 (local.get $h))) (i32.const 2))))
-    (local.set $node (local.get $root))
-    (block $atLeaf
-      (loop $down
-        (br_if $atLeaf (i32.lt_s (local.get $node) (i32.const 0)))
-        (local.set $off (i32.shl (local.get $node) (i32.const 2)))
-        (i32.store (i32.add (local.get $path) (i32.shl (local.get $len) (i32.const 2))) (local.get $node))
-        (local.set $len (i32.add (local.get $len) (i32.const 1)))
-        (local.set $node (select
-          (i32.load (i32.add (local.get $left) (local.get $off)))
-          (i32.load (i32.add (local.get $right) (local.get $off)))
-          (f32.le
-            (f32.load (i32.add (local.get $sp)
-              (i32.shl (i32.load (i32.add (local.get $cutDim) (local.get $off))) (i32.const 2))))
-            (f32.load (i32.add (local.get $cutValue) (local.get $off))))))
-        (br $down)))
+    (local $node i32) (local $len i32)
+    (call $descend (local.get $h) (local.get $root)
+      (i32.add (i32.load offset=32 (local.get $h))
+        (i32.shl (i32.mul (local.get $p) (i32.load offset=36 (local.get $h))) (i32.const 2)))
+      (i32.const 0))
+    (local.set $len)
+    (local.set $node)
     (i32.store (i32.load offset=44 (local.get $h)) (local.get $len))
     (i32.sub (i32.const -1) (local.get $node)))
 
