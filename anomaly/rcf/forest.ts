@@ -5,6 +5,10 @@ import { Sampler } from "./sampler";
 import { RandomCutTree } from "./tree";
 import { attributeInTree, imputeInTree, scoreLoadedPoint } from "./visitors";
 
+// Per tree and point, through a module-level name: where the code runs as CommonJS compiled per file
+// (tsx: the CLI, the bench, the tests), every use of an imported name is a property read through a getter.
+const scoreTree = scoreLoadedPoint;
+
 export interface ForestConfig {
   /** Length of the points the trees hold (input dimensions x shingle size). */
   readonly dimensions: number;
@@ -57,7 +61,7 @@ export class RandomCutForest {
   score(point: Float32Array): number {
     let sum = 0;
     this.memory.loadPoint(point);
-    for (const tree of this.trees) sum += scoreLoadedPoint(tree);
+    for (const tree of this.trees) sum += scoreTree(tree);
     return sum / this.trees.length;
   }
 

@@ -1,5 +1,8 @@
 import { hashUniform } from "../random";
 
+// Per tree and point, through a module-level name (see scoreTree in forest.ts).
+const uniformOf = hashUniform;
+
 /**
  * Time-decayed weighted reservoir sample (Efraimidis-Spirakis with exponential weights, in log space as
  * the Java RCF's CompactSampler): a point arriving at sequence s gets the priority
@@ -38,7 +41,7 @@ export class Sampler {
   }
 
   weightOf(sequence: number): number {
-    return this.weightFrom(hashUniform(this.seed, sequence), sequence);
+    return this.weightFrom(uniformOf(this.seed, sequence), sequence);
   }
 
   private weightFrom(u: number, sequence: number): number {
@@ -55,7 +58,7 @@ export class Sampler {
     // Most points are rejected. weight < top  <=>  u > exp(-exp(top + decay * s)), and that bound only
     // falls as s grows, so one bound computed BOUND_SPAN points ahead rejects them without logarithms;
     // anything near it takes the exact test below, so decisions are exactly those of the exact test.
-    const u = hashUniform(this.seed, sequence);
+    const u = uniformOf(this.seed, sequence);
     if (sequence > this.boundSequence) {
       this.boundSequence = sequence + BOUND_SPAN;
       this.rejectBelow = Math.exp(-Math.exp(this.weight[0] + this.timeDecay * this.boundSequence)) * (1 - 1e-9);

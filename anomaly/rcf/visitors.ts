@@ -1,5 +1,8 @@
 import { NIL, RandomCutTree } from "./tree";
 
+// Per tree and point, through a module-level name (see scoreTree in forest.ts).
+const EMPTY = NIL;
+
 /**
  * Queries that walk one tree, following the Java RCF's visitors: descend to the leaf the point would
  * land in, then climb back to the root mixing in, at every node, the probability that a random cut of the
@@ -47,7 +50,7 @@ export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
  */
 export function scoreLoadedPoint(tree: RandomCutTree): number {
   const root = tree.root;
-  if (root === NIL) return 0;
+  if (root === EMPTY) return 0;
   const memory = tree.memory;
   const score = memory.score(tree.header.byteOffset, root);
   const treeMass = tree.totalMass;
