@@ -38,9 +38,10 @@
 ;;   gap = gap2 / 2, p = gap / (range + gap), score = p * (1 / (i + 1)) + (1 - p) * score.
 (module
   (import "env" "memory" (memory 1))
-  (func $climb (export "climb")
+  ;; (Returns the score and the index where the climb stopped: -1 at the root's end.)
+  (func $climbFrom
         (param $box i32) (param $range i32) (param $path i32) (param $point i32)
-        (param $dims i32) (param $i i32) (param $score f64) (result f64)
+        (param $dims i32) (param $i i32) (param $score f64) (result f64 i32)
     (local $node i32) (local $b i32) (local $pd i32) (local $d i32)
     (local $even f64) (local $v f64) (local $lo f64) (local $hi f64) (local $gap f64) (local $p f64)
     (local $acc v128) (local $q v128) (local $vs v128) (local $los v128) (local $his v128)
@@ -97,7 +98,14 @@
           (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $score))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br_if $up (i32.ge_s (local.get $i) (i32.const 0)))))
-    (local.get $score))
+    (local.get $score) (local.get $i))
+
+  (func (export "climb")
+        (param $box i32) (param $range i32) (param $path i32) (param $point i32)
+        (param $dims i32) (param $i i32) (param $score f64) (result f64)
+    (call $climbFrom (local.get $box) (local.get $range) (local.get $path) (local.get $point)
+      (local.get $dims) (local.get $i) (local.get $score))
+    (drop))
   ;; Descends from $root to the leaf the point at $at falls in (f64 coordinates if $wide, else f32 ones, as
   ;; in the point store), filling the path. Returns the leaf's reference and the path's length. No branch
   ;; on the side taken, and pipelined: while one level compares, both of its children's cut and children
@@ -157,13 +165,26 @@
   ;; the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller scores it).
   (func (export "score") (param $h i32) (param $root i32) (result f64)
     (local $node i32) (local $len i32) (local $point i32) (local $dims i32)
-    (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32)
+    (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32) (local $score f64) (local $stop i32)
     (local.set $dims (i32.load offset=36 (local.get $h)))
     (local.set $point (i32.load offset=40 (local.get $h)))
     (call $descend (local.get $h) (local.get $root) (local.get $point) (i32.const 1))
     (local.set $len)
     (local.set $node)
-    ;; does the leaf hold this very point?
+    (local.set $score (f64.const 1))
+    (if (local.get $len)
+      (then
+        (call $climbFrom
+          (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (i32.load offset=20 (local.get $h))
+          (local.get $point) (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
+          (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1)))))
+        (local.set $stop)
+        (local.set $score)
+        ;; outside the leaf's parent's box, the point cannot be the leaf's own point (which that box holds):
+        ;; no need to read the leaf's point, a cache miss more often than not
+        (if (i32.ne (local.get $stop) (i32.sub (local.get $len) (i32.const 1)))
+          (then (return (local.get $score))))))
+    ;; inside the parent's box (or the root is the leaf): does the leaf hold this very point?
     (local.set $leaf (i32.sub (i32.const -1) (local.get $node)))
     (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
       (i32.shl
@@ -183,12 +204,7 @@
         (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
         (local.set $pp (i32.add (local.get $pp) (i32.const 8)))
         (br $same)))
-    (if (i32.eqz (local.get $len))
-      (then (return (f64.const 1))))
-    (call $climb
-      (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (i32.load offset=20 (local.get $h)) (local.get $point)
-      (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
-      (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1))))))
+    (local.get $score))
 
   ;; Descends to the leaf a stored point (index $p) falls in; fills the path; out[0] = its length.
   ;; Returns the leaf slot.
