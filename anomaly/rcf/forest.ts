@@ -32,7 +32,7 @@ export class RandomCutForest {
   private readonly scratchHigh: Float64Array;
   private readonly scratchLow: Float64Array;
   private readonly missingMask: Uint8Array;
-  /** The trees' boxes and paths, and the point being scored, for the compiled climb. */
+  /** The point store, the trees' arrays and the point being scored, where the compiled tree code reads them. */
   private readonly memory: ForestMemory;
 
   constructor(readonly config: ForestConfig) {

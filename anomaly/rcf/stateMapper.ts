@@ -3,8 +3,7 @@ import { StateError } from "../errors";
 import { Random } from "../random";
 import { ForestConfig, RandomCutForest } from "./forest";
 import { FLOAT_CODEC, PointCodec } from "./pointCodec";
-import { PointStore } from "./pointStore";
-import { NIL, RandomCutTree } from "./tree";
+import { NIL } from "./tree";
 
 /**
  * Serialises a forest outside the model (as the Java RCF's state mappers do).

@@ -35,15 +35,9 @@ function normalise(score: number, treeMass: number): number {
   return score * (treeMass < LOG2_MASS_PLUS_ONE.length ? LOG2_MASS_PLUS_ONE[treeMass] : Math.log(treeMass + 1) / LOG2);
 }
 
-/** The anomaly score of `point` in one tree (0 for an empty tree). */
-export function scoreInTree(tree: RandomCutTree, point: Float32Array): number {
-  tree.memory.loadPoint(point);
-  return scoreLoadedPoint(tree);
-}
-
 /**
- * scoreInTree, for a point already copied into the tree's memory with `tree.memory.loadPoint(point)` (the
- * forest copies it once for all its trees). The descent and the climb from the leaf's parent to the root
+ * The anomaly score in one tree (0 for an empty tree) of the point copied into the tree's memory with
+ * `tree.memory.loadPoint(point)` (the forest copies it once for all its trees). The descent and the climb from the leaf's parent to the root
  * are compiled WebAssembly (wasm/tree.wat, where the arithmetic is spelled out): per node the climb
  * measures, branch-free and two dimensions at a time, how far the point lies outside the box, and stops at
  * the first box holding the point, since every box above holds it too.
