@@ -1,7 +1,7 @@
 import { createDetector, encodeState } from "../anomaly";
 import { Random } from "../anomaly/random";
 import { ForestConfig, RandomCutForest } from "../anomaly/rcf/forest";
-import { parseArgs, runMain, UsageError } from "./args";
+import { integerFlag, parseArgs, runMain, UsageError } from "./args";
 import { currentForest, forestOfCheckout, pairedRun } from "./benchPaired";
 
 const USAGE = `usage: npm run --silent bench -- [--json] [--points N] [--only NAME] [--baseline DIR]
@@ -128,8 +128,7 @@ function modelBytes(f: RandomCutForest): number {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { json: "boolean", points: "string", only: "string", baseline: "string", help: "boolean" });
   if (args.help) return void process.stdout.write(`${USAGE}\n`);
-  const points = args.points === undefined ? 100_000 : Number(args.points);
-  if (!Number.isInteger(points) || points < 1000) throw new UsageError(`--points must be an integer >= 1000, got ${JSON.stringify(args.points)}`);
+  const points = integerFlag(args, "points", 100_000, 1000, 100_000_000);
   const configs = args.only ? CONFIGS.filter((c) => c.name.includes(args.only as string)) : CONFIGS;
   if (configs.length === 0) throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
   if (args.baseline) {

@@ -15,7 +15,7 @@ import { TRAIN_DETECTOR_DEFAULTS } from "../functions/trainAnomaly/settings";
 import { archiveFiles, zipBytes } from "../infra/trainTelemetry/archiveFiles";
 import { synthStack } from "../infra/synth/synthStack";
 import { kinesisEvent, KinesisEvent } from "../test/helpers/kinesisEvents";
-import { parseArgs, runMain, UsageError } from "./args";
+import { integerFlag, parseArgs, runMain } from "./args";
 
 const USAGE = `usage: npm run --silent bench:lambda -- [--json] [--trains N] [--records N] [--history N] [--runs N]
 Times the train anomaly handler (decode + score + shadow + checkpoint, in-memory stores) on batches of
@@ -31,13 +31,6 @@ const noMetrics: MetricSink = {
   singleMetric: () => noMetrics, publishStoredMetrics: () => undefined,
 };
 
-function positive(args: Record<string, unknown>, flag: string, fallback: number, min: number): number {
-  const raw = args[flag];
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return n;
-}
 
 /** Batches as one shard delivers them: the trains' readings interleaved in time order. */
 class Fleet {
@@ -99,10 +92,10 @@ async function archive(): Promise<{ zipBytes: number; unpackedBytes: number; fil
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2), { json: "boolean", trains: "string", records: "string", history: "string", runs: "string", help: "boolean" });
   if (args.help) return void process.stdout.write(`${USAGE}\n`);
-  const trains = positive(args, "trains", 50, 1);
-  const records = positive(args, "records", 1000, trains);
-  const history = positive(args, "history", 1500, 0);
-  const runs = positive(args, "runs", 5, 1);
+  const trains = integerFlag(args, "trains", 50, 1, 1_000_000);
+  const records = integerFlag(args, "records", 1000, trains, 1_000_000);
+  const history = integerFlag(args, "history", 1500, 0, 1_000_000);
+  const runs = integerFlag(args, "runs", 5, 1, 1_000_000);
   const log = (s: string) => (args.json ? undefined : process.stderr.write(`${s}\n`));
 
   const settings = TRAIN_DETECTOR_DEFAULTS;
