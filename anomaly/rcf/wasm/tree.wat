@@ -11,7 +11,8 @@
 ;;   anomaly/random.ts)
 ;; A child reference < 0 is a leaf (slot -ref - 1); a point goes left when point[cutDim] <= cutValue.
 ;;
-;; "score" descends to the leaf the point falls in and climbs back ("climb").
+;; "score" descends to the leaf the point falls in ("descend", pipelined) and climbs back ("climb"); it
+;; reads the leaf's own point only when the query lies inside the leaf's parent's box.
 ;; "insert" walks a stored point down to where it enters the tree, drawing the random cuts; JavaScript
 ;; then allocates the node it asks for.
 ;; "descendStored", "recompute" and "shrink" serve delete: find a stored point's leaf, and after the leaf
