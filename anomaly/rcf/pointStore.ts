@@ -64,12 +64,6 @@ export class PointStore {
     return this.values[index * this.dimensions + d];
   }
 
-  equals(index: number, point: Float32Array): boolean {
-    const base = index * this.dimensions;
-    for (let d = 0; d < this.dimensions; d++) if (this.values[base + d] !== point[d]) return false;
-    return true;
-  }
-
   /** Fills an empty store with packed live points, in slots 0..n-1 (used by the state mapper). */
   loadPacked(packed: Float32Array, refCounts: Int32Array): void {
     const n = refCounts.length;
