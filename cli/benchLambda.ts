@@ -31,7 +31,6 @@ const noMetrics: MetricSink = {
   singleMetric: () => noMetrics, publishStoredMetrics: () => undefined,
 };
 
-
 /** Batches as one shard delivers them: the trains' readings interleaved in time order. */
 class Fleet {
   private readonly trains: { id: string; apu: ApuSimulator }[];

@@ -1,6 +1,9 @@
 import { TREE_WASM_BASE64 } from "./wasm/treeModule";
 
-/** The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, and of the point. */
+/**
+ * The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, and of the point. score
+ * calls it inside the module; it is exported so a test can compare it with a plain JavaScript climb.
+ */
 export type ClimbFunction = (box: number, range: number, path: number, point: number, dims: number, i: number, score: number) => number;
 
 /** The score of wasm/tree.wat: a tree's header offset and root; -1 when the leaf holds the point. */
