@@ -52,6 +52,8 @@ export interface ObservabilityOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** No log lines and no metrics (the local stack summarises runs itself). Default false. */
   readonly silent?: boolean;
+  /** Metric namespace. Default `METRIC_NAMESPACE`. */
+  readonly namespace?: string;
 }
 
 /** Logger, metrics and tracer of one function, built once per execution environment. */
@@ -59,7 +61,7 @@ export function createObservability(service: string, options: ObservabilityOptio
   const choice = logLevelFrom(options.env ?? process.env);
   const logger = new Logger({ serviceName: service, logLevel: options.silent ? "SILENT" : choice.level });
   if (choice.problem) logger.warn(choice.problem);
-  const metrics = new Metrics({ namespace: METRIC_NAMESPACE, serviceName: service });
+  const metrics = new Metrics({ namespace: options.namespace || METRIC_NAMESPACE, serviceName: service });
   if (options.silent) metrics.publishStoredMetrics = () => { metrics.clearMetrics(); return metrics; };
   const tracer = new Tracer({ serviceName: service, enabled: !options.silent });
   return { service, logger, metrics, tracer };

@@ -32,9 +32,12 @@ function split(chunks: readonly string[]): string[] {
   return chunks.join("").split("\n").filter((l) => l.trim() !== "");
 }
 
-/** The lines that are JSON objects, parsed; throws naming the first line that is not JSON. */
+/**
+ * The lines that look like JSON objects, parsed; throws naming the first that is not JSON. Other lines (Node's own
+ * process warnings on stderr) are left out.
+ */
 export function jsonLines(lines: readonly string[]): Record<string, unknown>[] {
-  return lines.map((l, i) => {
+  return lines.filter((l) => l.startsWith("{")).map((l, i) => {
     try {
       return JSON.parse(l) as Record<string, unknown>;
     } catch {
