@@ -62,6 +62,7 @@ export function createObservability(service: string, options: ObservabilityOptio
   const logger = new Logger({ serviceName: service, logLevel: options.silent ? "SILENT" : choice.level });
   if (choice.problem) logger.warn(choice.problem);
   const metrics = new Metrics({ namespace: options.namespace || METRIC_NAMESPACE, serviceName: service });
+  // Metrics has no "off" switch but an environment variable read by every instance; this one only drops its documents
   if (options.silent) metrics.publishStoredMetrics = () => { metrics.clearMetrics(); return metrics; };
   const tracer = new Tracer({ serviceName: service, enabled: !options.silent });
   return { service, logger, metrics, tracer };
@@ -95,8 +96,7 @@ export async function invocation<T>(o: Observability, context: LambdaContext | u
     tracer.addServiceNameAnnotation();
   }
   try {
-    const result = await run();
-    return result;
+    return await run();
   } catch (e) {
     logger.error("invocation failed", e as Error);
     subsegment?.addError(e as Error);

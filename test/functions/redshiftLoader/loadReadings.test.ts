@@ -216,6 +216,21 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
       expect(e).to.include({ name: "SettingsError", message: "environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set" });
     });
 
+    it("logs a failed load at ERROR with its statement id and manifest key, and counts it", async () => {
+      Object.assign(process.env, { CLUSTER_ID: SETTINGS.clusterId, DATABASE: "gridrail", SECRET_ARN: SETTINGS.secretArn, RAW_BUCKET: SETTINGS.rawBucket, COPY_ROLE_ARN: SETTINGS.copyRoleArn });
+      givenBucket();
+      givenHistory();
+      data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+      data.on(DescribeStatementCommand, { Id: "load" }).resolves({ Id: "load", Status: "ABORTED" });
+
+      const { error, lines } = await captureOutput(() => handler(EVENT, lambdaContext("req-1")));
+
+      expect(error?.name).to.equal("LoadError");
+      const [line] = logLines(lines, "invocation failed");
+      expect([line.level, line.service, line.function_request_id, line.statementId, line.manifestKey]).to.deep.equal(["ERROR", "redshiftLoader", "req-1", "load", MANIFEST]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "redshiftLoader", LoadsFailed: 1 }]);
+    });
+
     it("runs a scheduled invocation against the raw bucket named in its environment", async () => {
       Object.assign(process.env, { CLUSTER_ID: "c", DATABASE: "d", SECRET_ARN: "s", RAW_BUCKET: "sharing-raw-bucket", COPY_ROLE_ARN: "r" });
       s3.on(ListObjectsV2Command).resolves({ Contents: [] });

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "fs";
 import { join, relative } from "path";
-import { count, createObservability, invocation, logLevelFrom, logPort, responseMetric, silentObservability } from "../../../functions/shared/observability";
+import { Observability, count, createObservability, invocation, logLevelFrom, logPort, responseMetric, silentObservability } from "../../../functions/shared/observability";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 
 function sourceFiles(dir: string): string[] {
@@ -66,6 +66,23 @@ describe("function observability", () => {
     expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "probe", LoadsFailed: 1 }]);
     const after = await captureOutput(async () => o.logger.info("later"));
     expect(logLines(after.lines)[0].trainId).to.equal(undefined);
+  });
+
+  it("runs a traced invocation in its own subsegment, marks it with the error, and restores the Lambda segment", async () => {
+    const calls: string[] = [];
+    const subsegment = { addError: (e: Error) => calls.push(`addError ${e.message}`), close: () => calls.push("close") };
+    const segment = { addNewSubsegment: (name: string) => { calls.push(`open ${name}`); return subsegment; } };
+    const tracer = {
+      isTracingEnabled: () => true, getSegment: () => segment,
+      setSegment: (s: unknown) => calls.push(s === segment ? "set lambda segment" : "set subsegment"),
+      annotateColdStart: () => calls.push("annotate cold start"), addServiceNameAnnotation: () => calls.push("annotate service"),
+    };
+    const o = { ...silentObservability("probe"), tracer: tracer as unknown as Observability["tracer"] };
+
+    const { error } = await captureOutput(() => invocation(o, lambdaContext("req-ob-4"), {}, async () => { throw new Error("S3 down"); }));
+
+    expect(error?.message).to.equal("S3 down");
+    expect(calls).to.deep.equal(["open ## probe", "set subsegment", "annotate cold start", "annotate service", "addError S3 down", "close", "set lambda segment"]);
   });
 
   it("prints nothing when silent (the local stack)", async () => {
