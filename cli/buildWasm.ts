@@ -1,20 +1,46 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import wabt = require("wabt");
+import { TREE_HEADER, TreeHeaderField, headerByteOffset } from "../anomaly/rcf/treeHeader";
 import { parseArgs, runMain } from "./args";
 
 const USAGE = `usage: npm run --silent build:wasm [-- --check]
-Compiles anomaly/rcf/wasm/tree.wat (the forest's compiled tree code) into anomaly/rcf/wasm/treeModule.ts (the bytes, base64).
+Compiles anomaly/rcf/wasm/tree.wat (the forest's compiled tree code), with the tree header's offsets from
+anomaly/rcf/treeHeader.ts filled in, into anomaly/rcf/wasm/treeModule.ts (the bytes, base64).
   --check  write nothing; exit 1 if treeModule.ts is not what tree.wat compiles to`;
 
 const WASM_DIR = join(__dirname, "..", "anomaly", "rcf", "wasm");
 export const TREE_WAT = join(WASM_DIR, "tree.wat");
 export const TREE_MODULE = join(WASM_DIR, "treeModule.ts");
 
-/** Compiles the trees' text format (SIMD enabled) to the bytes of a WebAssembly module. */
-export async function compileTreeWasm(): Promise<Uint8Array> {
+const PLACEHOLDER = /\{\{\s*([A-Za-z]\w*)\s*(?:\+\s*(\d+)\s*)?\}\}/g;
+
+/**
+ * tree.wat with each `{{field}}` (or `{{field+bytes}}`) in its code replaced by the byte offset of that
+ * field of the tree header (anomaly/rcf/treeHeader.ts); comments (after `;;`) are left as written.
+ */
+export function fillHeaderOffsets(wat: string): string {
+  return wat
+    .split("\n")
+    .map((line, i) => {
+      const at = line.indexOf(";;");
+      const code = at < 0 ? line : line.slice(0, at);
+      const filled = code.replace(PLACEHOLDER, (_, name: string, plus: string | undefined) => {
+        if (!Object.prototype.hasOwnProperty.call(TREE_HEADER, name)) {
+          throw new Error(`tree.wat line ${i + 1}: {{${name}}} is not a tree header field (${Object.keys(TREE_HEADER).join(", ")})`);
+        }
+        return String(headerByteOffset(name as TreeHeaderField) + Number(plus ?? 0));
+      });
+      if (filled.includes("{{")) throw new Error(`tree.wat line ${i + 1}: a placeholder is not {{field}} or {{field+bytes}}: ${code.trim()}`);
+      return at < 0 ? filled : filled + line.slice(at);
+    })
+    .join("\n");
+}
+
+/** Compiles the trees' text format (SIMD enabled, header offsets filled in) to the bytes of a WebAssembly module. */
+export async function compileTreeWasm(wat = readFileSync(TREE_WAT, "utf8")): Promise<Uint8Array> {
   const w = await wabt();
-  const module = w.parseWat("tree.wat", readFileSync(TREE_WAT, "utf8"), { simd: true });
+  const module = w.parseWat("tree.wat", fillHeaderOffsets(wat), { simd: true });
   try {
     module.validate();
     return Uint8Array.from(module.toBinary({}).buffer);

@@ -1,3 +1,4 @@
+import { TREE_HEADER_WORDS } from "./treeHeader";
 import { TREE_WASM_BASE64 } from "./wasm/treeModule";
 
 /**
@@ -16,12 +17,6 @@ export interface UpdateFunctions {
   recompute(header: number, node: number): number;
   shrink(header: number, from: number, pointIndex: number): void;
 }
-
-/** The i32 fields of a tree's header (see tree.wat). */
-export const HEADER_FIELDS = 17;
-
-/** The header field where the tree's random generator's four words start. */
-export const RANDOM_AT = 13;
 
 /** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
 interface WebAssemblyApi {
@@ -58,7 +53,7 @@ export function storeCapacity(sampleSize: number, trees: number): number {
 export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
   const nodes = Math.max(1, sampleSize - 1);
   const perTree =
-    aligned(HEADER_FIELDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
+    aligned(TREE_HEADER_WORDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
     aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
   const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
   return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + store + trees * perTree;

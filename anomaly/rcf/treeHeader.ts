@@ -1,0 +1,47 @@
+/**
+ * The header of one tree in the forest's memory: 32-bit fields through which the compiled tree code
+ * (wasm/tree.wat) finds the tree's arrays. RandomCutTree writes it; the WAT source names these fields as
+ * `{{name}}` (or `{{name+bytes}}`), and `npm run build:wasm` replaces each by the field's byte offset
+ * (4 x its index) before compiling, so this object is the layout's only definition.
+ *
+ * Unless said otherwise a field is the byte offset of an array in the forest's memory.
+ */
+export const TREE_HEADER = {
+  /** i32 per internal node: the dimension its cut is on */
+  cutDim: 0,
+  /** f32 per internal node: the cut; a point goes left when point[cutDim] <= cutValue */
+  cutValue: 1,
+  /** i32 per internal node: its children (a reference < 0 is a leaf, slot -ref - 1) */
+  left: 2,
+  right: 3,
+  /** i32 per leaf slot: the point store index of its point */
+  leafPoint: 4,
+  /** i32: the internal nodes of the last descent, root first */
+  path: 5,
+  /** f32 per internal node and dimension: min then max (one node's box is contiguous) */
+  box: 6,
+  /** f64 per internal node: the sum over dimensions of its box's max - min */
+  range: 7,
+  /** f32: the point store's coordinates, `dims` per point */
+  points: 8,
+  /** a count: the dimensions of a point */
+  dims: 9,
+  /** f64: the point being scored (ForestMemory.loadPoint) */
+  point: 10,
+  /** i32: the slots where a compiled function leaves what it returns besides its result */
+  out: 11,
+  /** i32 per internal node: the points (with multiplicity) below it */
+  mass: 12,
+  /** four words: the state of the tree's random generator (xoshiro128**, as anomaly/random.ts) */
+  random: 13,
+} as const;
+
+export type TreeHeaderField = keyof typeof TREE_HEADER;
+
+/** The i32 words of a header: the generator takes four. */
+export const TREE_HEADER_WORDS = 17;
+
+/** The byte offset of a header field, as the compiled code reads it. */
+export function headerByteOffset(field: TreeHeaderField): number {
+  return 4 * TREE_HEADER[field];
+}
