@@ -1,11 +1,13 @@
+import { fillUnseenScores } from "./scoreFunctions";
 import { TREE_HEADER_WORDS } from "./treeHeader";
 import { TREE_WASM_BASE64 } from "./wasm/treeModule";
 
 /**
- * The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, and of the point. score
- * calls it inside the module; it is exported so a test can compare it with a plain JavaScript climb.
+ * The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, of the point and of the
+ * unseen scores. score calls it inside the module; it is exported so a test can compare it with the
+ * reference tree's climb.
  */
-export type ClimbFunction = (box: number, range: number, path: number, point: number, dims: number, i: number, score: number) => number;
+export type ClimbFunction = (box: number, range: number, path: number, point: number, unseen: number, dims: number, i: number, score: number) => number;
 
 /** The score of wasm/tree.wat: a tree's header offset and root; -1 when the leaf holds the point. */
 export type ScoreFunction = (header: number, root: number) => number;
@@ -47,7 +49,7 @@ export function storeCapacity(sampleSize: number, trees: number): number {
 }
 
 /**
- * Bytes of a forest's memory: the point and the out slots, the point store, and per tree (RandomCutTree
+ * Bytes of a forest's memory: the point, the out slots, the unseen scores, the point store, and per tree (RandomCutTree
  * allocates them) its header, node arrays, leaf points, path, boxes and range sums.
  */
 export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
@@ -56,7 +58,12 @@ export function forestBytes(dimensions: number, sampleSize: number, trees: numbe
     aligned(TREE_HEADER_WORDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
     aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
   const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
-  return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + store + trees * perTree;
+  return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + aligned(unseenDepths(sampleSize) * 8) + store + trees * perTree;
+}
+
+/** The depths a tree of `sampleSize` points can isolate a point at, with room to spare: 0..sampleSize. */
+function unseenDepths(sampleSize: number): number {
+  return sampleSize + 1;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -65,7 +72,8 @@ function decodeBase64(text: string): Uint8Array {
 
 /**
  * One WebAssembly memory per forest, holding what the compiled scorer reads: the point store, each tree's
- * nodes, leaves, boxes, range sums and descent path, and the point being scored (widened to float64).
+ * nodes, leaves, boxes, range sums and descent path, the point being scored (widened to float64) and the
+ * unseen score of each depth.
  * The JavaScript code works on typed array views of it. The memory is sized once and never grows, so the
  * views stay valid.
  *
@@ -80,6 +88,8 @@ export class ForestMemory {
   readonly point: Float64Array;
   /** Where the compiled functions leave what they return besides their result (see tree.wat). */
   readonly out: Int32Array;
+  /** scoreUnseen(depth) per depth, read by the compiled climb (shared by the forest's trees). */
+  readonly unseenScore: Float64Array;
   readonly climb: ClimbFunction;
   readonly score: ScoreFunction;
   readonly updates: UpdateFunctions;
@@ -93,6 +103,8 @@ export class ForestMemory {
     this.top = 0;
     this.point = this.float64(dimensions);
     this.out = this.int32(OUT_SLOTS);
+    this.unseenScore = this.float64(unseenDepths(sampleSize));
+    fillUnseenScores(this.unseenScore);
     const instance = new wasm.Instance(new wasm.Module(decodeBase64(TREE_WASM_BASE64)), { env: { memory } });
     this.climb = instance.exports.climb as ClimbFunction;
     this.score = instance.exports.score as ScoreFunction;

@@ -82,6 +82,7 @@ export class RandomCutTree {
     h[TREE_HEADER.point] = memory.point.byteOffset;
     h[TREE_HEADER.out] = memory.out.byteOffset;
     h[TREE_HEADER.mass] = this.mass.byteOffset;
+    h[TREE_HEADER.unseenScore] = memory.unseenScore.byteOffset;
     this.random = random;
   }
 

@@ -34,12 +34,14 @@ export const TREE_HEADER = {
   mass: 12,
   /** four words: the state of the tree's random generator (xoshiro128**, as anomaly/random.ts) */
   random: 13,
+  /** f64 per depth d: scoreUnseen(d), the score of a point a cut isolates there (scoreFunctions.ts) */
+  unseenScore: 17,
 } as const;
 
 export type TreeHeaderField = keyof typeof TREE_HEADER;
 
 /** The i32 words of a header: the generator takes four. */
-export const TREE_HEADER_WORDS = 17;
+export const TREE_HEADER_WORDS = 18;
 
 /** The byte offset of a header field, as the compiled code reads it. */
 export function headerByteOffset(field: TreeHeaderField): number {

@@ -35,10 +35,11 @@ describe("the tree header layout (treeHeader.ts), shared by the TypeScript and t
     expect(bare).to.deep.equal([]);
   });
 
-  it("has one word per field, the generator's four last, inside the words a tree allocates", () => {
+  it("has one word per field and four for the generator, inside the words a tree allocates", () => {
     const offsets = Object.values(TREE_HEADER).sort((a, b) => a - b);
-    expect(offsets).to.deep.equal(Array.from({ length: offsets.length }, (_, i) => (i < TREE_HEADER.random ? i : TREE_HEADER.random)));
-    expect(TREE_HEADER.random + 4).to.equal(TREE_HEADER_WORDS);
+    // the generator's four words sit between `random` and the next field
+    expect(offsets).to.deep.equal([...Array.from({ length: TREE_HEADER.random + 1 }, (_, i) => i), TREE_HEADER.random + 4]);
+    expect(TREE_HEADER.unseenScore + 1).to.equal(TREE_HEADER_WORDS);
     expect(headerByteOffset("random")).to.equal(52);
   });
 
@@ -61,6 +62,7 @@ describe("the tree header layout (treeHeader.ts), shared by the TypeScript and t
         point: tree.memory.point.byteOffset,
         out: tree.memory.out.byteOffset,
         mass: tree.mass.byteOffset,
+        unseenScore: tree.memory.unseenScore.byteOffset,
       });
       expect(Array.from(h.subarray(TREE_HEADER.random, TREE_HEADER.random + 4), (w) => w >>> 0)).to.deep.equal(tree.random.getState());
     }

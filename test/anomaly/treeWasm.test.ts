@@ -75,7 +75,7 @@ describe("the compiled tree code (wasm/tree.wat)", () => {
         const len = tree.pathLength;
         if (len === 0) continue;
         const start = 1 / (len + 1);
-        const compiled = tree.memory.climb(tree.box.byteOffset, tree.boxRange.byteOffset, tree.path.byteOffset, tree.memory.point.byteOffset, dims, len - 1, start);
+        const compiled = tree.memory.climb(tree.box.byteOffset, tree.boxRange.byteOffset, tree.path.byteOffset, tree.memory.point.byteOffset, tree.memory.unseenScore.byteOffset, dims, len - 1, start);
         expect(compiled, `query ${q}: ${Array.from(point)}`).to.equal(referenceClimb(tree, point, len - 1, start));
         climbs++;
         if (compiled === start) stoppedInside++;

@@ -25,19 +25,21 @@
 ;;   $range  the tree's f64 range sums (sum over dimensions of max - min), per node
 ;;   $path   the i32 node ids of the last descent, root first
 ;;   $point  the point, as f64 (float32 values widened, so exact)
-;; and $i, the index in $path of the leaf's parent, and $score, the leaf's score 1 / (depth + 1).
+;;   $unseen the f64 score of a point isolated at depth d, per d (scoreUnseen in scoreFunctions.ts, which
+;;           owns every score function: this code only mixes them)
+;; and $i, the index in $path of the leaf's parent, and $score, the leaf's unseen score.
 ;;
 ;; From the leaf's parent up to the root, per node:
 ;;   per dimension t = (min - v) + |min - v| + ((v - max) + |v - max|): twice how far the point lies
 ;;   outside the box in that dimension, and exactly 0 inside it, with no branch;
 ;;   even dimensions are summed in one lane and odd ones in the other (in dimension order), then
 ;;   gap2 = even + odd; if gap2 is 0 the point is inside this box, so inside every box above it: stop;
-;;   gap = gap2 / 2, p = gap / (range + gap), score = p * (1 / (i + 1)) + (1 - p) * score.
+;;   gap = gap2 / 2, p = gap / (range + gap), score = p * unseen[i] + (1 - p) * score.
 (module
   (import "env" "memory" (memory 1))
   ;; (Returns the score and the index where the climb stopped: -1 at the root's end.)
   (func $climbFrom
-        (param $box i32) (param $range i32) (param $path i32) (param $point i32)
+        (param $box i32) (param $range i32) (param $path i32) (param $point i32) (param $unseen i32)
         (param $dims i32) (param $i i32) (param $score f64) (result f64 i32)
     (local $node i32) (local $b i32) (local $pd i32) (local $d i32)
     (local $even f64) (local $v f64) (local $lo f64) (local $hi f64) (local $gap f64) (local $p f64)
@@ -91,16 +93,16 @@
             (local.get $gap))))
         (local.set $score (f64.add
           (f64.mul (local.get $p)
-            (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $i) (i32.const 1)))))
+            (f64.load (i32.add (local.get $unseen) (i32.shl (local.get $i) (i32.const 3)))))
           (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $score))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br_if $up (i32.ge_s (local.get $i) (i32.const 0)))))
     (local.get $score) (local.get $i))
 
   (func (export "climb")
-        (param $box i32) (param $range i32) (param $path i32) (param $point i32)
+        (param $box i32) (param $range i32) (param $path i32) (param $point i32) (param $unseen i32)
         (param $dims i32) (param $i i32) (param $score f64) (result f64)
-    (call $climbFrom (local.get $box) (local.get $range) (local.get $path) (local.get $point)
+    (call $climbFrom (local.get $box) (local.get $range) (local.get $path) (local.get $point) (local.get $unseen)
       (local.get $dims) (local.get $i) (local.get $score))
     (drop))
   ;; Descends from $root to the leaf the point at $at falls in (f64 coordinates if $wide, else f32 ones, as
@@ -158,23 +160,26 @@
       (br_if $down (i32.ge_s (local.get $node) (i32.const 0))))
     (local.get $node) (local.get $len))
 
-  ;; The tree's score of the point before normalisation: 1 / (depth + 1) climbed up to the root; or -1 when
-  ;; the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller scores it).
+  ;; The tree's score of the point before normalisation: the leaf's unseen score climbed up to the root; or
+  ;; -1 when the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller
+  ;; scores it).
   (func (export "score") (param $h i32) (param $root i32) (result f64)
-    (local $node i32) (local $len i32) (local $point i32) (local $dims i32)
+    (local $node i32) (local $len i32) (local $point i32) (local $dims i32) (local $unseen i32)
     (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32) (local $score f64) (local $stop i32)
     (local.set $dims (i32.load offset={{dims}} (local.get $h)))
     (local.set $point (i32.load offset={{point}} (local.get $h)))
+    (local.set $unseen (i32.load offset={{unseenScore}} (local.get $h)))
     (call $descend (local.get $h) (local.get $root) (local.get $point) (i32.const 1))
     (local.set $len)
     (local.set $node)
-    (local.set $score (f64.const 1))
+    ;; the leaf's score, were the point isolated there
+    (local.set $score (f64.load (i32.add (local.get $unseen) (i32.shl (local.get $len) (i32.const 3)))))
     (if (local.get $len)
       (then
         (call $climbFrom
           (i32.load offset={{box}} (local.get $h)) (i32.load offset={{range}} (local.get $h)) (i32.load offset={{path}} (local.get $h))
-          (local.get $point) (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
-          (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1)))))
+          (local.get $point) (local.get $unseen) (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
+          (local.get $score))
         (local.set $stop)
         (local.set $score)
         ;; outside the leaf's parent's box, the point cannot be the leaf's own point (which that box holds):
