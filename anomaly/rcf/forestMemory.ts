@@ -94,7 +94,8 @@ export class ForestMemory {
   readonly score: ScoreFunction;
   readonly updates: UpdateFunctions;
 
-  constructor(dimensions: number, sampleSize: number, trees: number) {
+  /** `moduleBytes`: the compiled tree code (a test passes a variant of it). */
+  constructor(dimensions: number, sampleSize: number, trees: number, moduleBytes: Uint8Array = decodeBase64(TREE_WASM_BASE64)) {
     this.limit = forestBytes(dimensions, sampleSize, trees);
     if (this.limit > MAX_FOREST_BYTES) throw new Error(`internal: a forest of ${this.limit} bytes is over the ${MAX_FOREST_BYTES} a forest may take`);
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
@@ -105,7 +106,7 @@ export class ForestMemory {
     this.out = this.int32(OUT_SLOTS);
     this.unseenScore = this.float64(unseenDepths(sampleSize));
     fillUnseenScores(this.unseenScore);
-    const instance = new wasm.Instance(new wasm.Module(decodeBase64(TREE_WASM_BASE64)), { env: { memory } });
+    const instance = new wasm.Instance(new wasm.Module(moduleBytes), { env: { memory } });
     this.climb = instance.exports.climb as ClimbFunction;
     this.score = instance.exports.score as ScoreFunction;
     this.updates = instance.exports as unknown as UpdateFunctions;
