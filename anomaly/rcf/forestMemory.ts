@@ -2,13 +2,6 @@ import { fillUnseenScores } from "./scoreFunctions";
 import { TREE_HEADER_WORDS } from "./treeHeader";
 import { TREE_WASM_BASE64 } from "./wasm/treeModule";
 
-/**
- * The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, of the point and of the
- * unseen scores. score calls it inside the module; it is exported so a test can compare it with the
- * reference tree's climb.
- */
-export type ClimbFunction = (box: number, range: number, path: number, point: number, unseen: number, dims: number, i: number, score: number) => number;
-
 /** The score of wasm/tree.wat: a tree's header offset and root; -1 when the leaf holds the point. */
 export type ScoreFunction = (header: number, root: number) => number;
 
@@ -90,7 +83,6 @@ export class ForestMemory {
   readonly out: Int32Array;
   /** scoreUnseen(depth) per depth, read by the compiled climb (shared by the forest's trees). */
   readonly unseenScore: Float64Array;
-  readonly climb: ClimbFunction;
   readonly score: ScoreFunction;
   readonly updates: UpdateFunctions;
 
@@ -107,7 +99,6 @@ export class ForestMemory {
     this.unseenScore = this.float64(unseenDepths(sampleSize));
     fillUnseenScores(this.unseenScore);
     const instance = new wasm.Instance(new wasm.Module(moduleBytes), { env: { memory } });
-    this.climb = instance.exports.climb as ClimbFunction;
     this.score = instance.exports.score as ScoreFunction;
     this.updates = instance.exports as unknown as UpdateFunctions;
   }

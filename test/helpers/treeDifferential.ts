@@ -120,6 +120,11 @@ export function runDifferential(c: DifferentialCase): DifferentialResult {
       const a = scoreLoadedPoint(compiled);
       const b = reference.score(query);
       if (!Object.is(a, b)) return result(`after operation ${op}, query ${q} (${Array.from(query)}): score ${a} compiled, ${b} reference`);
+      // the tree's own descent (attribution walks it) finds the reference's leaf at the same depth
+      const slot = compiled.descend(query);
+      const { path, leaf } = reference.descend(query);
+      const [x, y] = [[compiled.pathLength, slot < 0 ? -1 : compiled.leafPoint[slot]], [path.length, leaf ? leaf.point : -1]];
+      if (x.join() !== y.join()) return result(`after operation ${op}, query ${q}: descent to depth ${x[0]}, point ${x[1]} compiled, ${y[0]}, ${y[1]} reference`);
       counts.scores++;
       if (q === 1 && heldPoint >= 0) counts.seenScores++;
     }

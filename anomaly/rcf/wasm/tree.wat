@@ -1,5 +1,5 @@
 ;; The random cut trees' hot code in WebAssembly (anomaly/rcf/tree.ts and visitors.ts call it), the
-;; scorer's climb with 128-bit SIMD. Built into treeModule.ts by `npm run build:wasm`; a test checks the
+;; scorer's climb with 128-bit SIMD (docs/rcf-internals.md describes the memory and how to change this). Built into treeModule.ts by `npm run build:wasm`; a test checks the
 ;; two agree.
 ;;
 ;; A tree's arrays are found through its header, laid out in anomaly/rcf/treeHeader.ts: `{{name}}`
@@ -14,10 +14,12 @@
 ;; "descendStored", "recompute" and "shrink" serve delete: find a stored point's leaf, and after the leaf
 ;; is gone, take one off the masses above it and shrink the boxes it spanned.
 ;;
-;; Every function does exactly the floating-point operations of the JavaScript it replaced, in the same
-;; order, so scores, cuts and boxes are bit for bit those of that code (the bench's score checksums and
-;; NAB results did not move; test/anomaly/treeWasm.test.ts compares the climb with a plain JavaScript
-;; one). WebAssembly never fuses a multiply and an add, and neither does JavaScript.
+;; anomaly/rcf/reference/referenceTree.ts is this code written to be read, in plain TypeScript; every
+;; function here does that reference's floating-point operations in the same order, so cuts, boxes and
+;; scores are bit for bit the same (test/anomaly/treeReference.test.ts checks them after every operation
+;; of random streams, and treeMutations.test.ts that it notices small edits of this file). To change
+;; the algorithm: the reference first, then this file, `npm run build:wasm`, then those tests.
+;; WebAssembly never fuses a multiply and an add, and neither does JavaScript.
 ;;
 ;; The climb.
 ;; Inputs, all byte offsets into the forest's memory:
@@ -99,12 +101,6 @@
         (br_if $up (i32.ge_s (local.get $i) (i32.const 0)))))
     (local.get $score) (local.get $i))
 
-  (func (export "climb")
-        (param $box i32) (param $range i32) (param $path i32) (param $point i32) (param $unseen i32)
-        (param $dims i32) (param $i i32) (param $score f64) (result f64)
-    (call $climbFrom (local.get $box) (local.get $range) (local.get $path) (local.get $point) (local.get $unseen)
-      (local.get $dims) (local.get $i) (local.get $score))
-    (drop))
   ;; Descends from $root to the leaf the point at $at falls in (f64 coordinates if $wide, else f32 ones, as
   ;; in the point store), filling the path. Returns the leaf's reference and the path's length. No branch
   ;; on the side taken, and pipelined: while one level compares, both of its children's cut and children
