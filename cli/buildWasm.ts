@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import wabt = require("wabt");
-import { TREE_HEADER, TreeHeaderField, headerByteOffset } from "../anomaly/rcf/treeHeader";
+import { OUT_SLOT, OutSlot, TREE_HEADER, TreeHeaderField, headerByteOffset } from "../anomaly/rcf/treeHeader";
 import { parseArgs, runMain } from "./args";
 
 const USAGE = `usage: npm run --silent build:wasm [-- --check]
@@ -13,11 +13,27 @@ const WASM_DIR = join(__dirname, "..", "anomaly", "rcf", "wasm");
 export const TREE_WAT = join(WASM_DIR, "tree.wat");
 export const TREE_MODULE = join(WASM_DIR, "treeModule.ts");
 
-const PLACEHOLDER = /\{\{\s*([A-Za-z]\w*)\s*(?:\+\s*(\d+)\s*)?\}\}/g;
+const PLACEHOLDER = /\{\{\s*([A-Za-z]\w*(?:\.[A-Za-z]\w*)?)\s*(?:\+\s*(\d+)\s*)?\}\}/g;
+
+function has(table: object, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(table, name);
+}
+
+/** The byte offset a placeholder name stands for: a header field, or `out.slot` an out slot. */
+function placeholderOffset(name: string, line: number): number {
+  if (name.startsWith("out.")) {
+    const slot = name.slice(4);
+    if (has(OUT_SLOT, slot)) return 4 * OUT_SLOT[slot as OutSlot];
+    throw new Error(`tree.wat line ${line}: {{${name}}} is not an out slot (${Object.keys(OUT_SLOT).map((k) => `out.${k}`).join(", ")})`);
+  }
+  if (has(TREE_HEADER, name)) return headerByteOffset(name as TreeHeaderField);
+  throw new Error(`tree.wat line ${line}: {{${name}}} is not a tree header field (${Object.keys(TREE_HEADER).join(", ")})`);
+}
 
 /**
  * tree.wat with each `{{field}}` (or `{{field+bytes}}`) in its code replaced by the byte offset of that
- * field of the tree header (anomaly/rcf/treeHeader.ts); comments (after `;;`) are left as written.
+ * field of the tree header, and each `{{out.slot}}` by that out slot's (anomaly/rcf/treeHeader.ts);
+ * comments (after `;;`) are left as written.
  */
 export function fillHeaderOffsets(wat: string): string {
   return wat
@@ -25,12 +41,7 @@ export function fillHeaderOffsets(wat: string): string {
     .map((line, i) => {
       const at = line.indexOf(";;");
       const code = at < 0 ? line : line.slice(0, at);
-      const filled = code.replace(PLACEHOLDER, (_, name: string, plus: string | undefined) => {
-        if (!Object.prototype.hasOwnProperty.call(TREE_HEADER, name)) {
-          throw new Error(`tree.wat line ${i + 1}: {{${name}}} is not a tree header field (${Object.keys(TREE_HEADER).join(", ")})`);
-        }
-        return String(headerByteOffset(name as TreeHeaderField) + Number(plus ?? 0));
-      });
+      const filled = code.replace(PLACEHOLDER, (_, name: string, plus: string | undefined) => String(placeholderOffset(name, i + 1) + Number(plus ?? 0)));
       if (filled.includes("{{")) throw new Error(`tree.wat line ${i + 1}: a placeholder is not {{field}} or {{field+bytes}}: ${code.trim()}`);
       return at < 0 ? filled : filled + line.slice(at);
     })

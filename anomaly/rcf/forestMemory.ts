@@ -1,5 +1,5 @@
 import { fillUnseenScores } from "./scoreFunctions";
-import { TREE_HEADER_WORDS } from "./treeHeader";
+import { OUT_SLOTS, TREE_HEADER_WORDS } from "./treeHeader";
 import { TREE_WASM_BASE64 } from "./wasm/treeModule";
 
 /** The score of wasm/tree.wat: a tree's header offset and root; -1 when the leaf holds the point. */
@@ -20,8 +20,6 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
-/** The i32 slots the compiled code answers in besides its result (insert uses five). */
-const OUT_SLOTS = 5;
 
 const PAGE = 65536;
 

@@ -1,7 +1,7 @@
 import { Random } from "../random";
 import { ForestMemory } from "./forestMemory";
 import { PointStore } from "./pointStore";
-import { TREE_HEADER, TREE_HEADER_WORDS } from "./treeHeader";
+import { OUT_SLOT, TREE_HEADER, TREE_HEADER_WORDS } from "./treeHeader";
 
 /** Sentinel for "no node" (empty tree / root's parent). */
 export const NIL = 0x7fffffff;
@@ -140,12 +140,12 @@ export class RandomCutTree {
     }
     const out = this.memory.out;
     const cut = this.memory.updates.insert(this.header.byteOffset, root, pointIndex);
-    if (out[0] === 0) {
-      const leaf = out[1];
+    if (out[OUT_SLOT.entered] === 0) {
+      const leaf = out[OUT_SLOT.leaf];
       this.leafMass[leaf]++;
       return this.leafPoint[leaf];
     }
-    this.insertAbove(out[1], out[2], pointIndex, out[3], cut, out[4] === 1);
+    this.insertAbove(out[OUT_SLOT.child], out[OUT_SLOT.parent], pointIndex, out[OUT_SLOT.cutDim], cut, out[OUT_SLOT.goesLeft] === 1);
     return pointIndex;
   }
 
@@ -160,7 +160,7 @@ export class RandomCutTree {
     const deletion = this.memory.updates;
     if (root === NIL) throw new Error(`internal: point ${pointIndex} is not in the tree`);
     const leaf = root < 0 ? -root - 1 : deletion.descendStored(this.header.byteOffset, root, pointIndex);
-    const len = root < 0 ? 0 : this.memory.out[0];
+    const len = root < 0 ? 0 : this.memory.out[OUT_SLOT.depth];
     if (this.leafPoint[leaf] !== pointIndex) throw new Error(`internal: point ${pointIndex} is not in the tree`);
     const path = this.path;
     if (this.leafMass[leaf] > 1) {

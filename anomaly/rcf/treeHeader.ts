@@ -2,7 +2,8 @@
  * The header of one tree in the forest's memory: 32-bit fields through which the compiled tree code
  * (wasm/tree.wat) finds the tree's arrays. RandomCutTree writes it; the WAT source names these fields as
  * `{{name}}` (or `{{name+bytes}}`), and `npm run build:wasm` replaces each by the field's byte offset
- * (4 x its index) before compiling, so this object is the layout's only definition.
+ * (4 x its index) before compiling, so this object is the layout's only definition (and OUT_SLOT, below,
+ * the out slots').
  *
  * Unless said otherwise a field is the byte offset of an array in the forest's memory.
  */
@@ -47,3 +48,25 @@ export const TREE_HEADER_WORDS = 18;
 export function headerByteOffset(field: TreeHeaderField): number {
   return 4 * TREE_HEADER[field];
 }
+
+/**
+ * The out slots (i32, at the header's `out`) where a compiled function leaves what it returns besides
+ * its result; `{{out.name}}` in tree.wat is a slot's byte offset. Each function uses its own:
+ * insert: `entered` (1: the point enters above `child`, under `parent`, cut on `cutDim`, on the left
+ * if `goesLeft`; 0: a leaf with the same coordinates took it, and `leaf` is its slot);
+ * score: `depth` and `leaf` when that leaf holds the point itself; descendStored: `depth`.
+ */
+export const OUT_SLOT = {
+  entered: 0,
+  child: 1,
+  leaf: 1,
+  parent: 2,
+  cutDim: 3,
+  goesLeft: 4,
+  depth: 0,
+} as const;
+
+export type OutSlot = keyof typeof OUT_SLOT;
+
+/** The out slots there are. */
+export const OUT_SLOTS = 5;

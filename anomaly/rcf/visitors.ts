@@ -1,5 +1,6 @@
 import { damp, normalise, normaliser, scoreSeen, scoreUnseen } from "./scoreFunctions";
 import { NIL, RandomCutTree } from "./tree";
+import { OUT_SLOT } from "./treeHeader";
 
 // Per tree and point, through module-level names (see scoreTree in forest.ts).
 const EMPTY = NIL;
@@ -28,8 +29,8 @@ export function scoreLoadedPoint(tree: RandomCutTree): number {
   const treeMass = tree.totalMass;
   if (score >= 0) return normaliseTree(score, treeMass);
   // the leaf holds this very point
-  const depth = memory.out[0];
-  const leafMass = tree.leafMass[memory.out[1]];
+  const depth = memory.out[OUT_SLOT.depth];
+  const leafMass = tree.leafMass[memory.out[OUT_SLOT.leaf]];
   return normalise(damp(leafMass, treeMass) * scoreSeen(depth, leafMass), treeMass);
 }
 

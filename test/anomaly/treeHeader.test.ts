@@ -12,6 +12,8 @@ describe("the tree header layout (treeHeader.ts), shared by the TypeScript and t
       ["(i32.load offset={{out}} (local.get $h))", "(i32.load offset=44 (local.get $h))"],
       ["(i32.store offset={{random+12}} (local.get $h) (local.get $s3))", "(i32.store offset=64 (local.get $h) (local.get $s3))"],
       ["(i32.load offset={{ mass }} (local.get $h))", "(i32.load offset=48 (local.get $h))"],
+      ["(i32.store offset={{out.goesLeft}} (local.get $out) (local.get $v))", "(i32.store offset=16 (local.get $out) (local.get $v))"],
+      ["(i32.store offset={{out.depth}} (local.get $out) (local.get $len))", "(i32.store offset=0 (local.get $out) (local.get $len))"],
       ["(nop) ;; {{anything}} in a comment stays", "(nop) ;; {{anything}} in a comment stays"],
     ];
     for (const [wat, filled] of cases) expect(fillHeaderOffsets(wat), wat).to.equal(filled);
@@ -21,16 +23,19 @@ describe("the tree header layout (treeHeader.ts), shared by the TypeScript and t
     expect(() => fillHeaderOffsets("(nop)\n(i32.load offset={{cutDims}} (local.get $h))")).to.throw(
       `tree.wat line 2: {{cutDims}} is not a tree header field (${Object.keys(TREE_HEADER).join(", ")})`,
     );
+    expect(() => fillHeaderOffsets("(i32.store offset={{out.slot}} (local.get $out) (i32.const 1))")).to.throw(
+      "tree.wat line 1: {{out.slot}} is not an out slot (out.entered, out.child, out.leaf, out.parent, out.cutDim, out.goesLeft, out.depth)",
+    );
     expect(() => fillHeaderOffsets("(i32.load offset={{path-4}} (local.get $h))")).to.throw(
       "tree.wat line 1: a placeholder is not {{field}} or {{field+bytes}}: (i32.load offset={{path-4}} (local.get $h))",
     );
   });
 
-  it("tree.wat reads and writes the header only through named fields", () => {
+  it("tree.wat reads and writes the header and the out slots only through named fields", () => {
     const bare = readFileSync(TREE_WAT, "utf8")
       .split("\n")
       .map((line, i) => [i + 1, line.split(";;")[0]] as const)
-      .filter(([, code]) => /\.(load|store)( offset=\d+)? \(local\.get \$h\)/.test(code))
+      .filter(([, code]) => /\.(load|store)( offset=\d+)? \((local\.get \$(h|out)|i32\.load offset=\{\{out\}\})/.test(code))
       .map(([n, code]) => `line ${n}: ${code.trim()}`);
     expect(bare).to.deep.equal([]);
   });

@@ -195,8 +195,8 @@
       (loop $same
         (if (i32.eq (local.get $sp) (local.get $end))
           (then
-            (i32.store (i32.load offset={{out}} (local.get $h)) (local.get $len))
-            (i32.store offset=4 (i32.load offset={{out}} (local.get $h)) (local.get $leaf))
+            (i32.store offset={{out.depth}} (i32.load offset={{out}} (local.get $h)) (local.get $len))
+            (i32.store offset={{out.leaf}} (i32.load offset={{out}} (local.get $h)) (local.get $leaf))
             (return (f64.const -1))))
         (br_if $differs (f64.ne (f64.promote_f32 (f32.load (local.get $sp))) (f64.load (local.get $pp))))
         (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
@@ -214,7 +214,7 @@
       (i32.const 0))
     (local.set $len)
     (local.set $node)
-    (i32.store (i32.load offset={{out}} (local.get $h)) (local.get $len))
+    (i32.store offset={{out.depth}} (i32.load offset={{out}} (local.get $h)) (local.get $len))
     (i32.sub (i32.const -1) (local.get $node)))
 
   ;; Where a child's corners are: a leaf's point is both its min and its max corner (step 4 bytes), an
@@ -383,11 +383,11 @@
         (result f64)
     (local $out i32)
     (local.set $out (i32.load offset={{out}} (local.get $h)))
-    (i32.store (local.get $out) (i32.const 1))
-    (i32.store offset=4 (local.get $out) (local.get $child))
-    (i32.store offset=8 (local.get $out) (local.get $parent))
-    (i32.store offset=12 (local.get $out) (local.get $dim))
-    (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
+    (i32.store offset={{out.entered}} (local.get $out) (i32.const 1))
+    (i32.store offset={{out.child}} (local.get $out) (local.get $child))
+    (i32.store offset={{out.parent}} (local.get $out) (local.get $parent))
+    (i32.store offset={{out.cutDim}} (local.get $out) (local.get $dim))
+    (i32.store offset={{out.goesLeft}} (local.get $out) (f64.le (local.get $v) (local.get $cut)))
     (local.get $cut))
 
   ;; Walks stored point $p down from the root (RandomCutTree.insert). Per node: until the point lies
@@ -423,8 +423,8 @@
             (loop $same
               (if (i32.eq (local.get $d) (local.get $dims))
                 (then
-                  (i32.store (i32.load offset={{out}} (local.get $h)) (i32.const 0))
-                  (i32.store offset=4 (i32.load offset={{out}} (local.get $h)) (i32.sub (i32.const -1) (local.get $node)))
+                  (i32.store offset={{out.entered}} (i32.load offset={{out}} (local.get $h)) (i32.const 0))
+                  (i32.store offset={{out.leaf}} (i32.load offset={{out}} (local.get $h)) (i32.sub (i32.const -1) (local.get $node)))
                   (return (f64.const 0))))
               (br_if $differs (f32.ne
                 (f32.load (i32.add (local.get $ap) (i32.shl (local.get $d) (i32.const 2))))
