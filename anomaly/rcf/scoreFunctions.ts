@@ -30,12 +30,12 @@ const LOG2_MASS_PLUS_ONE: number[] = Array.from({ length: 4097 }, (_, m) => Math
 
 /** Scales a tree's score by log2(treeMass + 1), the expected depth scale of a tree of that mass. */
 export function normalise(score: number, treeMass: number): number {
-  return score * normaliser(treeMass);
+  return score * (treeMass < LOG2_MASS_PLUS_ONE.length ? LOG2_MASS_PLUS_ONE[treeMass] : Math.log(treeMass + 1) / LOG2);
 }
 
-/** log2(treeMass + 1): what normalise multiplies by. */
+/** log2(treeMass + 1): what normalise multiplies by (exactly: 1 x v is v). */
 export function normaliser(treeMass: number): number {
-  return treeMass < LOG2_MASS_PLUS_ONE.length ? LOG2_MASS_PLUS_ONE[treeMass] : Math.log(treeMass + 1) / LOG2;
+  return normalise(1, treeMass);
 }
 
 /** Fills `table[d]` with scoreUnseen(d): the compiled climb reads it at every node instead of dividing. */
