@@ -13,6 +13,9 @@ export const NIL = 0x7fffffff;
  * memory, where the compiled scorer finds them through the tree's header.
  *
  * Cut convention: a point goes left when point[cutDim] <= cutValue.
+ *
+ * The walks are compiled (wasm/tree.wat); reference/referenceTree.ts is the same algorithm written to be
+ * read, and the tests hold the two to the same results (docs/rcf-internals.md).
  */
 export class RandomCutTree {
   readonly capacity: number;
