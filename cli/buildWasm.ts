@@ -1,12 +1,11 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import wabt = require("wabt");
 import { OUT_SLOT, OutSlot, TREE_HEADER, TreeHeaderField, headerByteOffset } from "../anomaly/rcf/treeHeader";
+import wabt = require("wabt");
 import { parseArgs, runMain } from "./args";
 
 const USAGE = `usage: npm run --silent build:wasm [-- --check]
-Compiles anomaly/rcf/wasm/tree.wat (the forest's compiled tree code), with the tree header's offsets from
-anomaly/rcf/treeHeader.ts filled in, into anomaly/rcf/wasm/treeModule.ts (the bytes, base64).
+Compiles anomaly/rcf/wasm/tree.wat (the forest's compiled tree code) into anomaly/rcf/wasm/treeModule.ts (the bytes, base64).
   --check  write nothing; exit 1 if treeModule.ts is not what tree.wat compiles to`;
 
 const WASM_DIR = join(__dirname, "..", "anomaly", "rcf", "wasm");
