@@ -20,7 +20,6 @@ interface WebAssemblyApi {
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
 
-
 const PAGE = 65536;
 
 /** The most a forest's memory may take: 2 GiB (byte offsets then stay positive as i32). */
@@ -40,8 +39,8 @@ export function storeCapacity(sampleSize: number, trees: number): number {
 }
 
 /**
- * Bytes of a forest's memory: the point, the out slots, the unseen scores, the point store, and per tree (RandomCutTree
- * allocates them) its header, node arrays, leaf points, path, boxes and range sums.
+ * Bytes of a forest's memory: the point, the out slots, the unseen scores, the point store, and per tree
+ * (RandomCutTree allocates them) its header, node arrays, leaf points, path, boxes and range sums.
  */
 export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
   const nodes = Math.max(1, sampleSize - 1);
