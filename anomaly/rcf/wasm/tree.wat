@@ -1,6 +1,6 @@
 ;; The random cut trees' hot code in WebAssembly (anomaly/rcf/tree.ts and visitors.ts call it), the
-;; scorer's climb with 128-bit SIMD (docs/rcf-internals.md describes the memory and how to change this). Built into treeModule.ts by `npm run build:wasm`; a test checks the
-;; two agree.
+;; scorer's climb with 128-bit SIMD. Built into treeModule.ts by `npm run build:wasm`; a test checks the
+;; two agree. docs/rcf-internals.md describes the memory and how to change this code safely.
 ;;
 ;; A tree's arrays are found through its header, laid out in anomaly/rcf/treeHeader.ts: `{{name}}`
 ;; below is the byte offset of the header field `name` (and `{{name+4}}` 4 bytes past it), filled in by
