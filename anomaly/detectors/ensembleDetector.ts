@@ -86,12 +86,12 @@ export class EnsembleDetector implements Detector {
   }
 
   process(point: DataPoint): DetectorResult {
-    const { values, imputed } = this.guard.check(point.timestamp, point.values);
+    const { values, imputed, clipped } = this.guard.check(point.timestamp, point.values);
     const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values }));
     this.guard.accept(point.timestamp, values);
     const ready = results.filter((r) => r.ready);
     const lead = results.reduce((best, r) => (r.score > best.score ? r : best), results[0]);
-    if (ready.length === 0) return { ...lead, ready: false, imputed };
+    if (ready.length === 0) return { ...lead, ready: false, imputed, clipped };
     let score: number;
     let anomaly: boolean;
     if (this.combine === "max") {
@@ -114,6 +114,7 @@ export class EnsembleDetector implements Detector {
       attribution: lead.attribution,
       expected: lead.expected,
       imputed,
+      clipped,
     };
   }
 
