@@ -1,4 +1,5 @@
 import { OptionError, checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
@@ -81,6 +82,7 @@ export class EnsembleDetector implements Detector {
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {
     checkState(state, "ensemble", 1);
+    validateState(state);
     const s = state as EnsembleState;
     return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.input, s.guard);
   }

@@ -1,4 +1,5 @@
 import { checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { clamp, SCORE_LIMIT, winsorise } from "../robust";
@@ -87,6 +88,7 @@ export class EwmaDetector implements Detector {
 
   static fromState(state: DetectorState): EwmaDetector {
     checkState(state, "ewma", 1);
+    validateState(state);
     const s = state as EwmaState;
     return new EwmaDetector(s.options, s);
   }

@@ -1,4 +1,5 @@
 import { checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { clamp, SCORE_LIMIT } from "../robust";
@@ -68,6 +69,7 @@ export class ZScoreDetector implements Detector {
 
   static fromState(state: DetectorState): ZScoreDetector {
     checkState(state, "zscore", 1);
+    validateState(state);
     const s = state as ZScoreState;
     return new ZScoreDetector(s.options, s);
   }

@@ -1,4 +1,5 @@
 import { checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
 import { Thresholder, ThresholderState } from "../thresholder";
@@ -84,6 +85,7 @@ export class RcfDetector implements Detector {
 
   static fromState(state: DetectorState): RcfDetector {
     checkState(state, "rcf", RCF_STATE_VERSION);
+    validateState(state);
     const s = state as RcfState;
     return new RcfDetector(s.options, s);
   }
