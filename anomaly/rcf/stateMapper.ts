@@ -85,7 +85,6 @@ export function forestFromState(state: ForestState, codec: PointCodec = FLOAT_CO
   try {
     return restore(state, codec);
   } catch (e) {
-    if (e instanceof StateError) throw e;
     throw new StateError(`cannot restore random cut forest: ${(e as Error).message}`);
   }
 }
