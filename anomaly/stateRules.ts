@@ -26,13 +26,14 @@ function show(value: unknown): string {
   return text.length > 40 ? `${text.slice(0, 40)}...` : text;
 }
 
-const valueOf = (b: Bound, root: Root): number => (typeof b === "function" ? b(root) : b);
+// not "valueOf": Pulumi's function serialization (the inline train Lambda) does not capture names of Object.prototype members
+const resolve = (b: Bound, root: Root): number => (typeof b === "function" ? b(root) : b);
 
 /** A finite number in [min, max]. */
 export function num(min: Bound = -Infinity, max: Bound = Infinity): Rule {
   return (v, path, root) => {
-    const lo = valueOf(min, root);
-    const hi = valueOf(max, root);
+    const lo = resolve(min, root);
+    const hi = resolve(max, root);
     if (typeof v !== "number" || !Number.isFinite(v) || v < lo || v > hi) fail(path, `a finite number${range(lo, hi)}`, v);
   };
 }
@@ -40,8 +41,8 @@ export function num(min: Bound = -Infinity, max: Bound = Infinity): Rule {
 /** An integer in [min, max]. */
 export function int(min: Bound = 0, max: Bound = Number.MAX_SAFE_INTEGER): Rule {
   return (v, path, root) => {
-    const lo = valueOf(min, root);
-    const hi = valueOf(max, root);
+    const lo = resolve(min, root);
+    const hi = resolve(max, root);
     if (typeof v !== "number" || !Number.isSafeInteger(v) || v < lo || v > hi) fail(path, `an integer${range(lo, hi)}`, v);
   };
 }
@@ -91,8 +92,8 @@ export function nullable(rule: Rule): Rule {
 export function arrayOf(item: Rule, size: { length?: Bound; max?: Bound } = {}): Rule {
   return (v, path, root) => {
     if (!Array.isArray(v)) fail(path, "an array", v);
-    if (size.length !== undefined && v.length !== valueOf(size.length, root)) fail(path, `${valueOf(size.length, root)} item(s)`, v);
-    if (size.max !== undefined && v.length > valueOf(size.max, root)) fail(path, `at most ${valueOf(size.max, root)} item(s)`, v);
+    if (size.length !== undefined && v.length !== resolve(size.length, root)) fail(path, `${resolve(size.length, root)} item(s)`, v);
+    if (size.max !== undefined && v.length > resolve(size.max, root)) fail(path, `at most ${resolve(size.max, root)} item(s)`, v);
     for (let i = 0; i < v.length; i++) item(v[i], `${path}[${i}]`, root);
   };
 }

@@ -90,7 +90,7 @@ function mutated(base: DetectorState, path: string, value: unknown): DetectorSta
 
 describe("state validation", () => {
   for (const [base, path, value, message] of MUTATIONS) {
-    it(`refuses a ${base} state with ${path} = ${JSON.stringify(value) ?? "nothing"}, naming the path`, () => {
+    it(`refuses a ${base} state with ${path} = ${typeof value === "object" && value !== null ? "another value" : JSON.stringify(value) ?? "nothing"}, naming the path`, () => {
       expect(() => restoreDetector(mutated(STATES[base], path, value))).to.throw(StateError, message);
     });
   }
