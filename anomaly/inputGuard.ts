@@ -2,6 +2,9 @@ import { InputError } from "./errors";
 import { OptionReader } from "./options";
 import { INPUT_LIMIT } from "./robust";
 
+// Per value, through a module-level name (see scoreTree in rcf/forest.ts).
+const LIMIT = INPUT_LIMIT;
+
 /**
  * Checks every point before a model sees it, so bad input never corrupts a model.
  *
@@ -84,11 +87,11 @@ export class InputGuard {
       const v = values[i];
       if (typeof v === "number" && Number.isFinite(v)) {
         out[i] = v;
-        if (v > INPUT_LIMIT || v < -INPUT_LIMIT) {
+        if (v > LIMIT || v < -LIMIT) {
           if (this.policy.extreme !== "clip") {
             throw new InputError(`values[${i}] is ${v} at timestamp ${timestamp}: outside the working range [-${INPUT_LIMIT}, ${INPUT_LIMIT}] (or set option extreme=clip)`, i);
           }
-          out[i] = v > 0 ? INPUT_LIMIT : -INPUT_LIMIT;
+          out[i] = v > 0 ? LIMIT : -LIMIT;
           clipped.push(i);
         }
       } else if (this.policy.missing === "impute" && (v === undefined || v === null || Number.isNaN(v))) {

@@ -2,6 +2,11 @@ import { OptionError } from "./errors";
 import { OptionReader } from "./options";
 import { clamp, SCORE_CAP, SCORE_LIMIT } from "./robust";
 
+// Per score, through module-level names (see scoreTree in rcf/forest.ts).
+const clampScore = clamp;
+const SCORE_MAX = SCORE_LIMIT;
+const CAP_THRESHOLDS = SCORE_CAP;
+
 /**
  * Turns a stream of raw scores into decisions, separately from the model (as in the Java RCF, where
  * the forest scores and a thresholder decides). It keeps a time-discounted mean and deviation of the
@@ -101,7 +106,7 @@ export class Thresholder {
    * anomaly and `learnAnomalies` is false (so a long fault does not become the new normal).
    */
   process(raw: number, learnAnomalies = true): Decision {
-    this.recent.push(clamp(raw, SCORE_LIMIT));
+    this.recent.push(clampScore(raw, SCORE_MAX));
     if (this.recent.length > this.options.smoothing) this.recent.shift();
     const smoothed = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
     const decision = this.decide(smoothed);
@@ -137,8 +142,8 @@ export class Thresholder {
 
   /** The score as learned: clamped, and at most SCORE_CAP thresholds (once there is one). */
   private limit(score: number): number {
-    const clamped = clamp(score, SCORE_LIMIT);
-    const cap = SCORE_CAP * this.threshold;
+    const clamped = clampScore(score, SCORE_MAX);
+    const cap = CAP_THRESHOLDS * this.threshold;
     return cap > 0 && clamped > cap ? cap : clamped;
   }
 

@@ -7,7 +7,11 @@
  *   week, so a value that is ordinary for the day but not for the hour (a flat afternoon, a missing
  *   morning peak) stands out. Timestamps are read as epoch milliseconds, UTC.
  */
-import { clamp, FEATURE_LIMIT, winsorise } from "../robust";
+import { FEATURE_LIMIT, winsorise } from "../robust";
+
+// Per point, through module-level names (see scoreTree in forest.ts).
+const FEATURE_MAX = FEATURE_LIMIT;
+const capDeviation = winsorise;
 
 export type Calendar = "none" | "day" | "week";
 
@@ -70,7 +74,8 @@ export class Preprocessor {
   transform(timestamp: number, values: readonly number[], out: Float64Array, offset: number): void {
     const d = this.dimensions;
     for (let j = 0; j < d; j++) {
-      out[offset + j] = clamp(this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j], FEATURE_LIMIT);
+      const x = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
+      out[offset + j] = x > FEATURE_MAX ? FEATURE_MAX : x < -FEATURE_MAX ? -FEATURE_MAX : x;
     }
     calendarFeatures(this.calendar, minuteOfWeek(timestamp), out, offset + d);
   }
@@ -88,7 +93,7 @@ export class Preprocessor {
     for (let j = 0; j < this.dimensions; j++) {
       // a first move off a flat line has no deviation to be measured against: it is learned as it is
       const raw = values[j] - this.mean[j];
-      const delta = this.variance[j] > 0 ? winsorise(raw, this.scale(j), learned) : raw;
+      const delta = this.variance[j] > 0 ? capDeviation(raw, this.scale(j), learned) : raw;
       this.mean[j] += alpha * delta;
       this.variance[j] = (1 - alpha) * (this.variance[j] + alpha * delta * delta);
     }
