@@ -1,6 +1,4 @@
-import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
-import { runMain } from "./args";
 
 /**
  * Copies the generated Mermaid diagram (docs/architecture.md) into README.md between the
@@ -21,13 +19,4 @@ export function embed(readme: string, block: string): string {
   const b = readme.indexOf(END);
   if (a < 0 || b < a) throw new Error(`README.md needs the markers ${START} and ${END}`);
   return `${readme.slice(0, a + START.length)}\n${block}\n${readme.slice(b)}`;
-}
-
-if (require.main === module) {
-  runMain("usage: npm run --silent diagram", async () => {
-    const block = mermaidBlock(readFileSync(join(ROOT, "docs", "architecture.md"), "utf8"));
-    const readmePath = join(ROOT, "README.md");
-    writeFileSync(readmePath, embed(readFileSync(readmePath, "utf8"), block));
-    process.stdout.write("README.md: architecture diagram updated from docs/architecture.md\n");
-  });
 }

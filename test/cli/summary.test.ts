@@ -111,7 +111,7 @@ describe("summary command", () => {
   it("prints usage for --help", () => {
     const r = runCli("summary", ["--help"]);
     expect(r.status).to.equal(0);
-    expect(r.stdout.split("\n")[0]).to.equal("usage: npm run --silent summary -- --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]");
+    expect(r.stdout.split("\n")[0]).to.equal("usage: gridrail summary --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]");
   });
 
   const missing = join(out, "no-such-lake");
