@@ -111,9 +111,12 @@ async function main(args: ParsedArgs): Promise<void> {
       throw new InputError(`--report ${reportPath}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
+  // columns that are neither the time nor an input are said, never left out silently
+  const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
   process.stderr.write(
     `detect: ${rows} rows, ${header.columns.length} column(s) [${header.columns.join(", ")}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}\n`,
+      `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
+      `${unused.length > 0 ? `; not inputs: [${unused.join(", ")}]` : ""}\n`,
   );
 }
 

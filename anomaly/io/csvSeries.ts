@@ -82,15 +82,18 @@ export const LOOKAHEAD_ROWS = 10_000;
  * The input columns when none are named: those whose first non-empty cell among `rows` is a number. A
  * candidate with no value in any of them cannot be decided: an error names it.
  */
-function chooseColumns(file: string, line: number, header: readonly string[], timeIndex: number, exclude: readonly string[], rows: readonly string[][]): number[] {
+function chooseColumns(file: string, header: readonly string[], timeIndex: number, exclude: readonly string[], rows: readonly { line: number; cells: string[] }[]): number[] {
   const chosen: number[] = [];
   for (let i = 0; i < header.length; i++) {
     if (i === timeIndex || exclude.includes(header[i])) continue;
-    const first = rows.find((cells) => cells[i].trim() !== "");
+    const first = rows.find((r) => r.cells[i].trim() !== "");
     if (first === undefined) {
-      throw new CsvError(file, line, header[i], `no value in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`);
+      throw new CsvError(file, rows[rows.length - 1].line, header[i], `no value in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`);
     }
-    if (isDecimalText(first[i])) chosen.push(i);
+    const cell = first.cells[i].trim();
+    if (isDecimalText(cell)) chosen.push(i);
+    // 0x10, 0b1, Infinity: Number reads them, a person meant something else; neither input nor text
+    else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell)) throw new CsvError(file, first.line, header[i], `not a decimal number: ${JSON.stringify(cell)}`);
   }
   return chosen;
 }
@@ -108,11 +111,11 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   // rows read ahead while the inputs are not yet decided, with their line numbers
   const ahead: { line: number; cells: string[] }[] = [];
 
-  const decide = (line: number): void => {
+  const decide = (): void => {
     const h = header as string[];
     columnIndexes = spec.columns
       ? spec.columns.map((c) => h.indexOf(c))
-      : chooseColumns(file, line, h, timeIndex, spec.exclude ?? [], ahead.map((r) => r.cells));
+      : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
     if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, "no numeric column to use as input");
     names = columnIndexes.map((i) => h[i]);
     onHeader?.({ header: h, delimiter, timeColumn: h[timeIndex], columns: names });
@@ -167,7 +170,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       ahead.push({ line: lineNo, cells });
       for (const i of [...(waiting as Set<number>)]) if (cells[i].trim() !== "") (waiting as Set<number>).delete(i);
       if ((waiting as Set<number>).size > 0 && ahead.length < LOOKAHEAD_ROWS) continue;
-      decide(lineNo);
+      decide();
       for (const r of ahead.splice(0)) yield toRow(r.line, r.cells);
       continue;
     }
@@ -175,7 +178,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   }
   if (header === null) throw new InputError(`${file}: empty file (no header)`);
   if (columnIndexes === null && ahead.length > 0) {
-    decide(lineNo);
+    decide();
     for (const r of ahead.splice(0)) yield toRow(r.line, r.cells);
   }
   if (columnIndexes === null) throw new InputError(`${file}: header but no data rows`);
