@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { createDetector, DetectorResult } from "../anomaly";
 import { readSeries } from "../anomaly/io/csvSeries";

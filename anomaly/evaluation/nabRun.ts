@@ -1,4 +1,4 @@
-import { readFileSync, existsSync } from "fs";
+import { existsSync } from "fs";
 import { join } from "path";
 import { InputError } from "../errors";
 import { readNabLabels } from "./nabLabels";
