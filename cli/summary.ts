@@ -79,7 +79,10 @@ async function onAthena(o: Options): Promise<Summary> {
 async function onDuckDb(o: Options): Promise<Summary> {
   const engine = await DuckDbEngine.open(o.local as string);
   try {
-    return await summarize(engine, o.day);
+    const summary = await summarize(engine, o.day);
+    // a file DuckDB cannot read is left out, named here and counted in the summary, never silently
+    for (const s of engine.skipped) process.stderr.write(`warning: skipped ${s.file}: ${s.reason}\n`);
+    return engine.skipped.length > 0 ? { ...summary, skippedFiles: engine.skipped.length } : summary;
   } finally {
     engine.close();
   }
