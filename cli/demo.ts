@@ -5,6 +5,7 @@ import { readSeries } from "../anomaly/io/csvSeries";
 import { Random } from "../anomaly/random";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { readNabLabels } from "../anomaly/evaluation/nabLabels";
+import { InputError } from "../anomaly/errors";
 import { Command, ParsedArgs, SHARED_DATA, runCommand } from "./args";
 
 /**
@@ -64,6 +65,14 @@ function demoSeries(): Series[] {
 
 async function main(args: ParsedArgs): Promise<void> {
   const outDir = (args.out as string | undefined) ?? "out";
+  // the report folder is made before the scoring, so a bad --out fails at once
+  if (!args["no-report"]) {
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new InputError(`--out ${outDir}: cannot make the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const useNab = existsSync(join(NAB, "labels", "combined_windows.json"));
   process.stdout.write(
     useNab
@@ -71,7 +80,6 @@ async function main(args: ParsedArgs): Promise<void> {
       : "gridrail: ../shared/data/nab is absent; streaming the random cut forest over a built-in demo series\n",
   );
   const all = useNab ? await nabSeries() : demoSeries();
-  if (!args["no-report"]) mkdirSync(outDir, { recursive: true });
   for (const s of all) {
     const detector = createDetector("rcf", 1, { outOfOrder: "accept" });
     const results: DetectorResult[] = [];

@@ -28,14 +28,19 @@ export function checkOutputPaths(input: { flag: string; path: string }, outputs:
     const twin = seen.find((s) => s.id === id);
     if (twin) throw new UsageError(`${flag} ${path} is the same file as ${twin.flag}`);
     seen.push({ flag, id });
-    const folder = dirname(resolve(path));
-    let isFolder = false;
-    try {
-      isFolder = statSync(folder).isDirectory();
-    } catch {
-      // reported below
-    }
-    if (!isFolder) throw new InputError(`${flag} ${path}: folder ${folder} does not exist`);
-    if (identity(path) !== null && statSync(path).isDirectory()) throw new InputError(`${flag} ${path}: is a folder`);
+    checkOutputFile(flag, path);
   }
+}
+
+/** An output file's folder must exist and the path must not be a folder: checked before any work is done. */
+export function checkOutputFile(flag: string, path: string): void {
+  const folder = dirname(resolve(path));
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isFolder) throw new InputError(`${flag} ${path}: folder ${folder} does not exist`);
+  if (identity(path) !== null && statSync(path).isDirectory()) throw new InputError(`${flag} ${path}: is a folder`);
 }

@@ -3,6 +3,7 @@ import { demoEvents } from "../local/web/demoRun";
 import { takeScreenshot } from "../local/web/screenshot";
 import { startWebView } from "../local/web/webView";
 import { Command, ParsedArgs, runCommand } from "./args";
+import { checkOutputFile } from "./outputPaths";
 
 /** Regenerates docs/screenshot.png: starts a web view, feeds it the scripted demo run and photographs the page. */
 const USAGE = `usage: gridrail screenshot [--out FILE.png]
@@ -10,6 +11,7 @@ Photographs the local web view after the scripted demo run (headless Chromium); 
 
 async function main(args: ParsedArgs): Promise<void> {
   const file = (args.out as string | undefined) ?? join(__dirname, "..", "docs", "screenshot.png");
+  checkOutputFile("--out", file);
   const view = await startWebView();
   try {
     for (const event of demoEvents()) view.publish(event);

@@ -1,7 +1,8 @@
 import { existsSync, mkdirSync, writeFileSync } from "fs";
-import { dirname, join, resolve } from "path";
+import { join, resolve } from "path";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
-import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag as integer, runCommand } from "./args";
+import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
+import { checkOutputFile } from "./outputPaths";
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
@@ -28,7 +29,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const shared = SHARED_DATA;
   const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));
   const reportFile = args.report as string | undefined;
-  if (reportFile !== undefined && !existsSync(dirname(resolve(reportFile)))) throw new UsageError(`--report: folder ${dirname(resolve(reportFile))} does not exist`);
+  if (reportFile !== undefined) checkOutputFile("--report", reportFile);
   let stop!: () => void;
   const interrupted = new Promise<void>((r) => (stop = r));
   process.once("SIGINT", () => {

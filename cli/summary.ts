@@ -7,6 +7,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { writeFileSync } from "fs";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
+import { checkOutputFile } from "./outputPaths";
 import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
 import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
 import { DuckDbEngine } from "../functions/usageSummary/duckdbEngine";
@@ -90,6 +91,7 @@ async function onDuckDb(o: Options): Promise<Summary> {
 
 async function main(args: ParsedArgs): Promise<void> {
   const o = parseOptions(args);
+  if (o.csv !== undefined) checkOutputFile("--csv", o.csv);
   const summary = o.stack !== undefined ? await onAthena(o) : await onDuckDb(o);
   if (o.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

@@ -7,6 +7,7 @@ import { renderDiagramDocument } from "../infra/synth/diagram";
 import { toInventory, toTable } from "../infra/synth/inventory";
 import { synthStack } from "../infra/synth/synthStack";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
+import { checkOutputFile } from "./outputPaths";
 
 export interface SynthOptions {
     stack: string;
@@ -28,6 +29,7 @@ export function synthOptions(args: ParsedArgs): SynthOptions {
 
 async function main(args: ParsedArgs): Promise<void> {
     const options = synthOptions(args);
+    if (options.diagram) checkOutputFile("--diagram", options.diagram);
     const synthesis = await synthStack(options.stack);
     if (options.diagram) fs.writeFileSync(options.diagram, renderDiagramDocument(synthesis));
     if (options.json) process.stdout.write(`${JSON.stringify(await toInventory(synthesis), null, 2)}\n`);

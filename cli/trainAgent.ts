@@ -10,6 +10,7 @@ import { ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
 import { SensorReading, TrainAgent } from "../devices/trainAgent/trainAgent";
+import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 
@@ -33,6 +34,15 @@ export function parseFault(text: string): ApuFault {
   return { sensor: m[1], start: Number(m[2]), length: Number(m[3]), offset: Number(m[4]) };
 }
 
+/** A file named by a flag, as text; an InputError naming the flag and the file when it cannot be read. */
+function readInput(flag: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${flag} ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** A train id's own seed, so each simulated train differs but repeats. */
 function seedOf(train: string): number {
   let h = 2166136261;
@@ -52,7 +62,7 @@ async function main(args: ParsedArgs): Promise<void> {
   let readings: SensorReading[];
   if (typeof args.csv === "string") {
     if (args.seed !== undefined || faults.length > 0 || args.start !== undefined) throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
-    readings = readMetroptCsv(readFileSync(args.csv, "utf8"), args.csv);
+    readings = readMetroptCsv(readInput("--csv", args.csv), args.csv);
     readings = readings.slice(0, integer(args.count, "count", readings.length, 1));
   } else {
     const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : parseTimestamp(args.start as string);
@@ -64,7 +74,7 @@ async function main(args: ParsedArgs): Promise<void> {
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
   const agent = new TrainAgent({
     brokerUrl: args.broker, thingName: train, shadowName: args.shadow as string | undefined,
-    mqtt: tls.length === 3 ? { ca: readFileSync(args.ca as string), cert: readFileSync(args.cert as string), key: readFileSync(args.key as string) } : undefined,
+    mqtt: tls.length === 3 ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) } : undefined,
   });
   agent.on("connected", () => print({ event: "connected", train }));
   agent.on("disconnected", () => print({ event: "disconnected", train, buffered: agent.status.buffered }));

@@ -137,7 +137,7 @@ describe("summary command", () => {
     ["an unknown flag", ["--date", "2026-02-21", "--local", lake, "--yaml"], 2, "error: unknown flag --yaml; known: --date, --stack, --local, --workgroup, --database, --json, --csv\n"],
     ["a missing folder", ["--date", "2026-02-21", "--local", missing], 1, `error: local data folder ${missing} does not exist or is not a folder\n`],
     ["a telemetry file where its folder should be", ["--date", "2026-02-21", "--local", fileLake], 1, `error: local data folder ${fileLake}: telemetry is a file, not a folder\n`],
-    ["an unwritable --csv", ["--date", "2026-02-21", "--local", lake, "--csv", join(missing, "x.csv")], 1, `error: cannot write ${join(missing, "x.csv")}: ENOENT\n`],
+    ["a --csv in a missing folder", ["--date", "2026-02-21", "--local", lake, "--csv", join(missing, "x.csv")], 1, `error: --csv ${join(missing, "x.csv")}: folder ${missing} does not exist\n`],
   ];
   for (const [name, args, status, stderrStart] of failures) {
     it(`exits ${status} on ${name}, naming it on stderr`, () => {
