@@ -2,9 +2,9 @@ import { createWriteStream, openSync, writeFileSync, WriteStream } from "fs";
 import { InputError } from "../anomaly/errors";
 import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
-import { detectorNames } from "../anomaly/registry";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
+import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
 
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME]
@@ -45,8 +45,7 @@ async function main(args: ParsedArgs): Promise<void> {
     throw new UsageError(`--delimiter must be , or ;, got ${JSON.stringify(delimiter)}`);
   }
   if (args.columns && args.exclude) throw new UsageError("give --columns or --exclude, not both");
-  const detector = (args.detector as string | undefined) ?? "rcf";
-  if (!detectorNames().includes(detector)) throw new UsageError(`--detector must be one of ${detectorNames().join(", ")}, got ${JSON.stringify(detector)}`);
+  const detector = detectorFlag(args);
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const outPath = args.output as string | undefined;
   const reportPath = args.report as string | undefined;

@@ -4,6 +4,7 @@ import { evaluateHoldout } from "../anomaly/evaluation/holdout";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { parseOptionPairs } from "../anomaly/options";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
+import { detectorFlag } from "./detectorFlag";
 
 const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR) [--detector rcf] [--option key=value ...] [--json]
   --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
@@ -12,7 +13,7 @@ const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR) [--
 
 async function main(args: ParsedArgs): Promise<void> {
   if ([args.nab, args.skab, args.holdout].filter(Boolean).length !== 1) throw new UsageError("give exactly one of --nab DIR, --skab DIR or --holdout DIR");
-  const detector = (args.detector as string | undefined) ?? "rcf";
+  const detector = detectorFlag(args);
   const given = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const progress = (m: string): void => {
     process.stderr.write(`${m}\n`);
