@@ -112,13 +112,13 @@ export async function executeCommand(command: Command, argv: readonly string[], 
  * rather than print an EPIPE stack.
  */
 export function exitQuietlyOnClosedPipe(): void {
-  for (const stream of [process.stdout, process.stderr]) {
-    stream.on("error", (err: NodeJS.ErrnoException) => {
-      if (err.code === "EPIPE") process.exit(0);
-      process.stderr.write(`${errorLine(err)}\n`);
-      process.exit(1);
-    });
-  }
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    process.stderr.write(`${errorLine(err)}\n`);
+    process.exit(1);
+  });
+  // nowhere left to say anything: just stop
+  process.stderr.on("error", (err: NodeJS.ErrnoException) => process.exit(err.code === "EPIPE" ? 0 : 1));
 }
 
 /** Runs a command as the process: its argv, its exit code. */
