@@ -34,7 +34,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   "bench:analysis": "CPU per client of the daily meter analysis, and clients per invocation",
   synth: "offline synth of a stack under mocks: the resource inventory (or --json, --diagram)",
   policy: "every policy rule over a stack's offline synth or a graph file (exit 1: a mandatory violation)",
-  diagram: "regenerate docs/architecture.md from the prod synth and embed it in README.md",
+  diagram: "regenerate docs/architecture.md (the architecture diagram) from the prod synth",
   "train-agent": "a train: publish sensor readings over MQTT and print what the cloud tells it",
   ingest: "parse a supplier CSV with the supplier parser's core and print the outcome",
   summary: "the daily usage summary, on Athena (--stack) or DuckDB over a local folder (--local)",
