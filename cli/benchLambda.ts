@@ -21,9 +21,9 @@ const USAGE = `usage: gridrail bench:lambda [--json] [--trains N] [--records N] 
 Times the train anomaly handler (decode + score + shadow + checkpoint, in-memory stores) on batches of
 --records readings spread over --trains trains after --history readings per train, warm and cold from
 checkpoints, and measures the Lambda archive. Targets: warm batch < 200 ms, cold restore < 50 ms a train,
-archive < 500 KB.`;
+archive < 1 MB (the X-Ray tracer is most of it).`;
 
-export const TARGETS = { warmBatchMs: 200, coldRestoreMsPerTrain: 50, archiveBytes: 500 * 1024 };
+export const TARGETS = { warmBatchMs: 200, coldRestoreMsPerTrain: 50, archiveBytes: 1024 * 1024 };
 
 const quiet: LogSink = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const noMetrics: MetricSink = {
