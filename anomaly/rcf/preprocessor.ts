@@ -54,6 +54,7 @@ export class Preprocessor {
     readonly horizon: number,
     state?: PreprocessorState,
     private readonly minDeviation: readonly number[] = [],
+    private readonly relativeFloor = 0,
   ) {
     this.count = state?.count ?? 0;
     this.mean = state ? [...state.mean] : new Array<number>(dimensions).fill(0);
@@ -67,15 +68,16 @@ export class Preprocessor {
   /** Features for one point, with the statistics as they were before it. */
   transform(timestamp: number, values: readonly number[], out: Float64Array, offset: number): void {
     const d = this.dimensions;
+    const floor = this.commonFloor();
     for (let j = 0; j < d; j++) {
-      out[offset + j] = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
+      out[offset + j] = this.normalize ? (values[j] - this.mean[j]) / this.scale(j, floor) : values[j];
     }
     calendarFeatures(this.calendar, minuteOfWeek(timestamp), out, offset + d);
   }
 
   /** Maps a feature value of input `j` back to input units. */
   inverse(j: number, feature: number): number {
-    return this.normalize ? feature * this.scale(j) + this.mean[j] : feature;
+    return this.normalize ? feature * this.scale(j, this.commonFloor()) + this.mean[j] : feature;
   }
 
   /** Learns from a point after it was scored. */
@@ -94,8 +96,20 @@ export class Preprocessor {
     return { count: this.count, mean: [...this.mean], variance: [...this.variance] };
   }
 
-  private scale(j: number): number {
+  /**
+   * relativeFloor x the largest input's deviation: inputs in one unit (the paper's example, min-max scaled
+   * server metrics) keep their relative sizes below it, so a near-constant input's noise is not
+   * standardised up to the size of the input that carries the signal.
+   */
+  private commonFloor(): number {
+    if (this.relativeFloor === 0) return 0;
+    let largest = 0;
+    for (let j = 0; j < this.dimensions; j++) largest = Math.max(largest, this.variance[j]);
+    return this.relativeFloor * Math.sqrt(largest);
+  }
+
+  private scale(j: number, floor: number): number {
     // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
-    return Math.max(Math.sqrt(this.variance[j]), this.minDeviation[j] ?? 0, 1e-3 * Math.abs(this.mean[j]), 1e-9);
+    return Math.max(Math.sqrt(this.variance[j]), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(this.mean[j]), 1e-9);
   }
 }

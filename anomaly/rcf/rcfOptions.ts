@@ -47,6 +47,7 @@ export const RCF_DEFAULTS = {
   scoreHorizon: 2560,
   alarm: "onset" as Alarm,
   normalize: true,
+  relativeFloor: 0,
   calendar: "day" as Calendar,
   explain: "anomalies" as Explain,
 } as const;
@@ -79,6 +80,11 @@ export interface RcfOptions {
    * Absent in states saved before the option existed (read as all 0).
    */
   readonly minDeviation?: readonly number[];
+  /**
+   * Option `relativeFloor`: the smallest deviation any input is standardised by, as a fraction of the
+   * largest input's deviation (0 = none). Absent when 0 (and in states saved before the option).
+   */
+  readonly relativeFloor?: number;
   /**
    * Option `sustain` N > 1: a second thresholder judging the mean of the last N raw scores, so a fault that
    * holds a moderately raised score for a while alarms even when no single score beats the recent peak
@@ -122,11 +128,13 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     calendar,
     minDeviation: nonZero(r.numberList("minDeviation", dimensions, 0, { min: 0 })),
   };
+  const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
   r.done();
   checkForestSize(out);
-  if (sustain > 1) return { ...out, sustained: { ...out.thresholder, smoothing: sustain } };
-  return out;
+  const withFloor = relativeFloor > 0 ? { ...out, relativeFloor } : out;
+  if (sustain > 1) return { ...withFloor, sustained: { ...out.thresholder, smoothing: sustain } };
+  return withFloor;
 }
 
 /** A forest keeps its trees and store in one WebAssembly memory, of at most MAX_FOREST_BYTES. */

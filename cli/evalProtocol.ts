@@ -1,0 +1,57 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { dirname, join } from "path";
+import { CANDIDATES } from "../anomaly/evaluation/candidates";
+import { devDataUnder, SetFigures, runDevSets } from "../anomaly/evaluation/devSets";
+import { leaveOneSetOut } from "../anomaly/evaluation/protocol";
+import { DetectorOptions } from "../anomaly/types";
+import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
+import { parseArgs, runMain, UsageError } from "./args";
+
+const USAGE = `usage: npm run --silent eval:protocol -- [--data ../shared/data] [--results out/protocol.json] [--only NAME] [--json]
+Runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts) over every
+development set (NAB categories, SKAB, ASD, SMD, the meter hold-out, the rcf-paper example), keeps the
+figures in --results (a candidate already there with the same options is not run again), then chooses
+defaults leave-one-set-out and prints the per-set and cross-validated figures.`;
+
+interface Stored extends SetFigures {
+  readonly options: DetectorOptions;
+  readonly seconds: number;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2), { data: "string", results: "string", only: "string", json: "boolean", help: "boolean" });
+  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+  const root = (args.data as string | undefined) ?? join("..", "shared", "data");
+  if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
+  const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
+  const stored: Record<string, Stored> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+  const only = args.only as string | undefined;
+  if (only !== undefined && !(only in CANDIDATES)) throw new UsageError(`--only ${only}: no such candidate; known: ${Object.keys(CANDIDATES).join(", ")}`);
+  const data = devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters")), seeds: HOLDOUT_SEEDS });
+  const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
+  for (const [name, options] of Object.entries(CANDIDATES)) {
+    if (only !== undefined && name !== only) continue;
+    if (stored[name] && JSON.stringify(stored[name].options) === JSON.stringify(options)) continue;
+    progress(`candidate ${name} ${JSON.stringify(options)}`);
+    const started = process.cpuUsage();
+    const figures = await runDevSets(data, "rcf", options, progress);
+    const cpu = process.cpuUsage(started);
+    stored[name] = { options, ...figures, seconds: Math.round((cpu.user + cpu.system) / 1e5) / 10 };
+    mkdirSync(dirname(resultsFile), { recursive: true });
+    writeFileSync(resultsFile, `${JSON.stringify(stored, null, 1)}\n`);
+  }
+  const candidates = Object.keys(CANDIDATES).filter((c) => stored[c]);
+  const table = Object.fromEntries(candidates.map((c) => [c, stored[c].figures]));
+  const sets = Object.keys(stored[candidates[0]].figures);
+  const result = leaveOneSetOut(table, candidates, sets);
+  if (args.json) return void process.stdout.write(`${JSON.stringify({ result, stored })}\n`);
+  const out = (line: string): boolean => process.stdout.write(`${line}\n`);
+  out(`figure per set (NAB standard / 100, SKAB F1, share of quiet files or caught points): ${candidates.length} candidates`);
+  out(`${"candidate".padEnd(22)}${sets.map((s) => s.replace("nab:artificial", "art").replace("nab:", "").padStart(15)).join("")}`);
+  for (const c of candidates) out(`${c.padEnd(22)}${sets.map((s) => table[c][s].toFixed(3).padStart(15)).join("")}`);
+  out("leave-one-set-out: held-out set, candidate chosen on the others, its figure there");
+  for (const h of result.heldOut) out(`${h.set.padEnd(28)} ${h.chosen.padEnd(22)} ${h.heldOut.toFixed(3)}`);
+  out(`cross-validated mean ${result.crossValidated.toFixed(3)}; chosen on all sets: ${result.chosen} (in-sample mean ${result.inSampleMean.toFixed(3)})`);
+}
+
+runMain(USAGE, main);
