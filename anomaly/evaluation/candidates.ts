@@ -8,4 +8,9 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   defaults: {},
   "relativeFloor=0.03": { relativeFloor: 0.03 },
   "relativeFloor=0.1": { relativeFloor: 0.1 },
+  "relativeFloor=0.01": { relativeFloor: 0.01 },
+  "relativeFloor=0.3": { relativeFloor: 0.3 },
+  "floor0.03+shingle2": { relativeFloor: 0.03, shingleSize: 2 },
+  "floor0.03+calendarNone": { relativeFloor: 0.03, calendar: "none" },
+  "floor0.03+zFactor4": { relativeFloor: 0.03, zFactor: 4 },
 };

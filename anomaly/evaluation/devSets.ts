@@ -13,6 +13,8 @@ import { evaluateSkab } from "./skabRun";
  * - nab:<category>: NAB standard / 100 over the category's files, its own optimal threshold; a category
  *   without windows (artificialNoAnomaly) has no NAB score: the share of its files without an alarm of
  *   the detector's own after the probationary period;
+ * - nab:artificial: both artificial categories as one NAB corpus (one threshold, so false alarms on the
+ *   files without anomalies cost what NAB makes them cost), in place of the two;
  * - skab: point-wise F1 with alarm=state (as `eval --skab`), unless the options choose the alarm;
  * - asd, smd: NAB standard / 100 over their windows (`eval --labelled`), the unlabelled prefix as warm-up;
  * - holdout: NAB standard / 100 of the meter series with injected faults (`eval --holdout`);
@@ -28,6 +30,19 @@ export interface DevData {
 }
 
 export const NAB_CATEGORIES = ["artificialNoAnomaly", "artificialWithAnomaly", "realKnownCause"] as const;
+
+/** The protocol's sets: NAB's three categories as the data names them, or the two artificial ones as one. */
+export const PROTOCOL_SETS = {
+  categories: ["nab:artificialNoAnomaly", "nab:artificialWithAnomaly", "nab:realKnownCause", "skab", "asd", "smd", "holdout", "rcf-paper"],
+  merged: ["nab:artificial", "nab:realKnownCause", "skab", "asd", "smd", "holdout", "rcf-paper"],
+} as const;
+
+/** The data groups whose sets a figure table lacks (a group is run whole: NAB gives every nab:* set). */
+export function missingGroups(figures: Readonly<Record<string, number>>): (keyof DevData)[] {
+  const all = [...PROTOCOL_SETS.categories, ...PROTOCOL_SETS.merged];
+  const group = (set: string): keyof DevData => (set.startsWith("nab:") ? "nab" : set === "rcf-paper" ? "rcfPaper" : (set as keyof DevData));
+  return [...new Set(all.filter((s) => figures[s] === undefined).map(group))];
+}
 
 export interface SetFigures {
   /** Set name → figure in [0, 1] (NAB-scored sets may go below 0). */
@@ -71,6 +86,9 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
         figures[set] = details[set].standard / 100;
       }
     }
+    const artificial = run.corpus.map((s, i) => (s.name.startsWith("artificial") ? i : -1)).filter((i) => i >= 0);
+    details["nab:artificial"] = nabFigures(artificial.map((i) => run.corpus[i]), artificial.map((i) => run.decisions[i]));
+    figures["nab:artificial"] = details["nab:artificial"].standard / 100;
     progress(`nab: standard ${details.nab.standard}`);
   }
   if (data.skab) {

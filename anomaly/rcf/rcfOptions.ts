@@ -47,7 +47,7 @@ export const RCF_DEFAULTS = {
   scoreHorizon: 2560,
   alarm: "onset" as Alarm,
   normalize: true,
-  relativeFloor: 0,
+  relativeFloor: 0.03,
   calendar: "day" as Calendar,
   explain: "anomalies" as Explain,
 } as const;
