@@ -5,21 +5,27 @@ import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { parseOptionPairs } from "../anomaly/options";
 import { parseArgs, runMain, UsageError } from "./args";
 import { runLabelledMode } from "./evalLabelled";
+import { runProtocolMode } from "./evalProtocol";
 
-const USAGE = `usage: npm run --silent eval -- (--nab DIR | --skab DIR | --holdout DIR | --labelled DIR) [--detector rcf] [--option key=value ...] [--json]
+const USAGE = `usage: npm run --silent eval -- (--nab DIR | --skab DIR | --holdout DIR | --labelled DIR | --protocol) [--detector rcf] [--option key=value ...] [--json]
   --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
   --skab DIR     SKAB layout (labelled csv files with anomaly/changepoint columns): point-wise F1, FAR, MAR
   --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored
   --labelled DIR CSVs with a per-row "label" column (+ optional labels_windows.json, meta.json with
-                 unlabelled_prefix_rows per file, e.g. ../shared/data/asd): NAB v1.1 scores and point-wise F1`;
+                 unlabelled_prefix_rows per file, e.g. ../shared/data/asd): NAB v1.1 scores and point-wise F1
+  --protocol     [--data ../shared/data] [--results out/protocol.json] [--only CANDIDATE]: the rcf candidate
+                 option sets over every development set, defaults chosen leave-one-set-out (docs/benchmarks.md)`;
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { nab: "string", skab: "string", holdout: "string", labelled: "string", detector: "string", option: "list", json: "boolean", help: "boolean" });
+  const args = parseArgs(process.argv.slice(2), { nab: "string", skab: "string", holdout: "string", labelled: "string", protocol: "boolean", data: "string", results: "string", only: "string", detector: "string", option: "list", json: "boolean", help: "boolean" });
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  if ([args.nab, args.skab, args.holdout, args.labelled].filter(Boolean).length !== 1) throw new UsageError("give exactly one of --nab DIR, --skab DIR, --holdout DIR or --labelled DIR");
+  if ([args.nab, args.skab, args.holdout, args.labelled, args.protocol].filter(Boolean).length !== 1) {
+    throw new UsageError("give exactly one of --nab DIR, --skab DIR, --holdout DIR, --labelled DIR or --protocol");
+  }
+  if (args.protocol) return runProtocolMode(args);
   const detector = (args.detector as string | undefined) ?? "rcf";
   const given = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const progress = (m: string): void => {

@@ -5,38 +5,40 @@ import { DevData, devDataUnder, missingGroups, PROTOCOL_SETS, SetFigures, runDev
 import { leaveOneSetOut } from "../anomaly/evaluation/protocol";
 import { DetectorOptions } from "../anomaly/types";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
-import { parseArgs, runMain, UsageError } from "./args";
+import { UsageError } from "./args";
 
-const USAGE = `usage: npm run --silent eval:protocol -- [--data ../shared/data] [--results out/protocol.json] [--only NAME] [--json]
-Runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts) over every
-development set (NAB categories, SKAB, ASD, SMD, the meter hold-out, the rcf-paper example), keeps the
-figures in --results (a candidate already there with the same options is not run again), then chooses
-defaults leave-one-set-out and prints the per-set and cross-validated figures.`;
+const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "rcfPaper"];
 
 interface Stored extends SetFigures {
   readonly options: DetectorOptions;
   readonly seconds: number;
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { data: "string", results: "string", only: "string", json: "boolean", help: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+/**
+ * `eval --protocol`: runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts)
+ * over every development set, keeps the figures in --results (a candidate already there with the same
+ * options is not run again), then chooses defaults leave-one-set-out and prints the per-set and
+ * cross-validated figures.
+ */
+export async function runProtocolMode(args: Record<string, unknown>): Promise<void> {
   const root = (args.data as string | undefined) ?? join("..", "shared", "data");
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
   const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
   const stored: Record<string, Stored> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
   const only = args.only as string | undefined;
   if (only !== undefined && !(only in CANDIDATES)) throw new UsageError(`--only ${only}: no such candidate; known: ${Object.keys(CANDIDATES).join(", ")}`);
-  const data = devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters")), seeds: HOLDOUT_SEEDS });
+  let data: DevData | undefined;
   const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
   for (const [name, options] of Object.entries(CANDIDATES)) {
     if (only !== undefined && name !== only) continue;
     const same = stored[name] && JSON.stringify(stored[name].options) === JSON.stringify(options);
-    const groups = same ? missingGroups(stored[name].figures) : (Object.keys(data) as (keyof DevData)[]);
+    const groups = same ? missingGroups(stored[name].figures) : ALL_GROUPS;
     if (groups.length === 0) continue;
     progress(`candidate ${name} ${JSON.stringify(options)}: ${groups.join(", ")}`);
+    data ??= devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters")), seeds: HOLDOUT_SEEDS });
     const started = process.cpuUsage();
-    const part = Object.fromEntries(groups.map((g) => [g, data[g]])) as DevData;
+    const all = data;
+    const part = Object.fromEntries(groups.map((g) => [g, all[g]])) as DevData;
     const figures = await runDevSets(part, "rcf", options, progress);
     const cpu = process.cpuUsage(started);
     const before = same ? stored[name] : { figures: {}, details: {}, seconds: 0 };
@@ -65,5 +67,3 @@ async function main(): Promise<void> {
     out(`  cross-validated mean ${result.crossValidated.toFixed(3)}; chosen on all sets: ${result.chosen} (in-sample mean ${result.inSampleMean.toFixed(3)})`);
   }
 }
-
-runMain(USAGE, main);
