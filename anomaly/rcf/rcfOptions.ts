@@ -44,7 +44,7 @@ export const RCF_DEFAULTS = {
   shingleSize: 1,
   seed: 42,
   zFactor: 3,
-  scoreHorizon: 2560,
+  scoreHorizon: 8640,
   alarm: "onset" as Alarm,
   normalize: true,
   relativeFloor: 0.03,
