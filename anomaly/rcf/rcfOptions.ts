@@ -37,6 +37,7 @@ export const ALARM_PRESETS: Readonly<Record<Alarm, { smoothing: number; peakDeca
   onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1 },
   state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1 },
 };
+/** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
 export const RCF_DEFAULTS = {
   numberOfTrees: 100,
   subSampleSize: 256,

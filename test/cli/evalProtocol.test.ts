@@ -29,7 +29,7 @@ describe("eval --protocol", () => {
 
   it("refuses an unknown candidate and a missing data folder, naming them", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
-    expect(runCli("eval", ["--protocol", "--data", dir, "--only", "nope"]).stderr).to.match(/^error: --only nope: no such candidate; known: defaults, /);
+    expect(runCli("eval", ["--protocol", "--data", dir, "--only", "nope"]).stderr).to.match(/^error: --only nope: no such candidate; known: previous defaults, relativeFloor=0.03, /);
     expect(runCli("eval", ["--protocol", "--data", join(dir, "absent")]).stderr).to.match(new RegExp(`^error: --data ${join(dir, "absent")}: no such folder`));
   });
 });
