@@ -66,6 +66,7 @@ const rcfOptions: Rule = where(
     normalize: bool,
     calendar: oneOf("none", "day", "week"),
     minDeviation: optional(arrayOf(num(0), { length: (root) => root.options.dimensions })),
+    relativeFloor: optional(num(0, 1)),
     sustained: optional(thresholderOptions),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,

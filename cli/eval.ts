@@ -5,19 +5,29 @@ import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { parseOptionPairs } from "../anomaly/options";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
+import { runLabelledMode } from "./evalLabelled";
+import { runProtocolMode } from "./evalProtocol";
 
-const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR) [--detector rcf] [--option key=value ...] [--json]
+const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR | --labelled DIR | --protocol) [--detector rcf] [--option key=value ...] [--json]
   --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
   --skab DIR     SKAB layout (labelled csv files with anomaly/changepoint columns): point-wise F1, FAR, MAR
-  --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored`;
+  --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored
+  --labelled DIR CSVs with a per-row "label" column (+ optional labels_windows.json, meta.json with
+                 unlabelled_prefix_rows per file, e.g. ../shared/data/asd): NAB v1.1 scores and point-wise F1
+  --protocol     [--data ../shared/data] [--results out/protocol.json] [--only CANDIDATE]: the rcf candidate
+                 option sets over every development set, defaults chosen leave-one-set-out (docs/benchmarks.md)`;
 
 async function main(args: ParsedArgs): Promise<void> {
-  if ([args.nab, args.skab, args.holdout].filter(Boolean).length !== 1) throw new UsageError("give exactly one of --nab DIR, --skab DIR or --holdout DIR");
+  if ([args.nab, args.skab, args.holdout, args.labelled, args.protocol].filter(Boolean).length !== 1) {
+    throw new UsageError("give exactly one of --nab DIR, --skab DIR, --holdout DIR, --labelled DIR or --protocol");
+  }
+  if (args.protocol) return runProtocolMode(args);
   const detector = detectorFlag(args);
   const given = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const progress = (m: string): void => {
     process.stderr.write(`${m}\n`);
   };
+  if (args.labelled) return runLabelledMode(args.labelled as string, detector, given, Boolean(args.json), progress);
   if (args.holdout) {
     const series = await readHoldoutSeries(args.holdout as string);
     const report = evaluateHoldout(series, HOLDOUT_SEEDS, detector, given, progress);
@@ -48,7 +58,7 @@ async function main(args: ParsedArgs): Promise<void> {
 export const command: Command = {
   name: "eval",
   usage: USAGE,
-  flags: { nab: "string", skab: "string", holdout: "string", detector: "string", option: "list", json: "boolean" },
+  flags: { nab: "string", skab: "string", holdout: "string", labelled: "string", protocol: "boolean", data: "string", results: "string", only: "string", detector: "string", option: "list", json: "boolean" },
   run: main,
 };
 

@@ -28,13 +28,15 @@ export interface NabReport {
   readonly perFile: NabFileResult[];
 }
 
-/** Runs a detector over a NAB-layout folder (data/<category>/*.csv + labels/combined_windows.json). */
-export async function evaluateNab(
-  dir: string,
-  detector: string,
-  options: DetectorOptions,
-  progress: (message: string) => void = () => {},
-): Promise<NabReport> {
+/** A NAB-layout folder's files scored by a detector: the corpus, the detector's decisions, per-file counts. */
+export interface NabRun {
+  readonly corpus: LabelledSeries[];
+  readonly decisions: boolean[][];
+  readonly perFile: NabFileResult[];
+}
+
+/** Streams every labelled file of a NAB-layout folder (data/<category>/*.csv + labels/combined_windows.json) through a fresh detector. */
+export async function runNab(dir: string, detector: string, options: DetectorOptions, progress: (message: string) => void = () => {}): Promise<NabRun> {
   const labelsFile = join(dir, "labels", "combined_windows.json");
   if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (expected a NAB layout: data/<category>/*.csv, labels/combined_windows.json)`);
   const labels = readNabLabels(labelsFile);
@@ -58,6 +60,17 @@ export async function evaluateNab(
     perFile.push({ file: name, rows: timestamps.length, windows: windows.length, detections: flags.filter(Boolean).length });
     progress(`[${k + 1}/${names.length}] ${name}: ${timestamps.length} rows, ${flags.filter(Boolean).length} flagged`);
   }
+  return { corpus, decisions, perFile };
+}
+
+/** Runs a detector over a NAB-layout folder and scores it per profile. */
+export async function evaluateNab(
+  dir: string,
+  detector: string,
+  options: DetectorOptions,
+  progress: (message: string) => void = () => {},
+): Promise<NabReport> {
+  const { corpus, decisions, perFile } = await runNab(dir, detector, options, progress);
   const scores: Record<string, number> = {};
   const thresholds: Record<string, number> = {};
   const decisionScores: Record<string, number> = {};

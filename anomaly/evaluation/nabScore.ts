@@ -30,6 +30,8 @@ export interface LabelledSeries {
   readonly scores: readonly number[];
   /** Inclusive [start, end] epoch ms of each window. */
   readonly windows: readonly (readonly [number, number])[];
+  /** Leading rows not scored; default NAB's probationary period (15%, at most 750 rows). */
+  readonly probationary?: number;
 }
 
 export function sigmoid(x: number): number {
@@ -55,7 +57,7 @@ interface SweepPoint {
 export function sweepPoints(series: LabelledSeries, profile: Profile, windowIdBase: number): SweepPoint[] {
   const { timestamps, scores } = series;
   const maxTP = scaledSigmoid(-1);
-  const probation = probationaryLength(timestamps.length);
+  const probation = series.probationary ?? probationaryLength(timestamps.length);
   const spans = series.windows.map(([start, end]) => {
     const l = timestamps.findIndex((t) => t >= start);
     let r = -1;

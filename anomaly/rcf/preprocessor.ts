@@ -60,6 +60,7 @@ export class Preprocessor {
     readonly horizon: number,
     state?: PreprocessorState,
     private readonly minDeviation: readonly number[] = [],
+    private readonly relativeFloor = 0,
   ) {
     this.count = state?.count ?? 0;
     this.mean = state ? [...state.mean] : new Array<number>(dimensions).fill(0);
@@ -73,8 +74,9 @@ export class Preprocessor {
   /** Features for one point, with the statistics as they were before it. */
   transform(timestamp: number, values: readonly number[], out: Float64Array, offset: number): void {
     const d = this.dimensions;
+    const floor = this.commonFloor();
     for (let j = 0; j < d; j++) {
-      const x = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
+      const x = this.normalize ? (values[j] - this.mean[j]) / this.scale(j, floor) : values[j];
       out[offset + j] = x > FEATURE_MAX ? FEATURE_MAX : x < -FEATURE_MAX ? -FEATURE_MAX : x;
     }
     calendarFeatures(this.calendar, minuteOfWeek(timestamp), out, offset + d);
@@ -82,7 +84,7 @@ export class Preprocessor {
 
   /** Maps a feature value of input `j` back to input units. */
   inverse(j: number, feature: number): number {
-    return this.normalize ? feature * this.scale(j) + this.mean[j] : feature;
+    return this.normalize ? feature * this.scale(j, this.commonFloor()) + this.mean[j] : feature;
   }
 
   /** Learns from a point after it was scored. */
@@ -90,10 +92,11 @@ export class Preprocessor {
     if (!this.normalize) return;
     const learned = this.count++;
     const alpha = Math.max(1 / this.count, 1 / this.horizon);
+    const floor = this.commonFloor();
     for (let j = 0; j < this.dimensions; j++) {
       // a first move off a flat line has no deviation to be measured against: it is learned as it is
       const raw = values[j] - this.mean[j];
-      const delta = this.variance[j] > 0 ? capDeviation(raw, this.scale(j), learned) : raw;
+      const delta = this.variance[j] > 0 ? capDeviation(raw, this.scale(j, floor), learned) : raw;
       this.mean[j] += alpha * delta;
       this.variance[j] = (1 - alpha) * (this.variance[j] + alpha * delta * delta);
     }
@@ -103,8 +106,20 @@ export class Preprocessor {
     return { count: this.count, mean: [...this.mean], variance: [...this.variance] };
   }
 
-  private scale(j: number): number {
+  /**
+   * relativeFloor x the largest input's deviation: inputs in one unit (the paper's example, min-max scaled
+   * server metrics) keep their relative sizes below it, so a near-constant input's noise is not
+   * standardised up to the size of the input that carries the signal.
+   */
+  private commonFloor(): number {
+    if (this.relativeFloor === 0) return 0;
+    let largest = 0;
+    for (let j = 0; j < this.dimensions; j++) largest = Math.max(largest, this.variance[j]);
+    return this.relativeFloor * Math.sqrt(largest);
+  }
+
+  private scale(j: number, floor: number): number {
     // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
-    return Math.max(Math.sqrt(this.variance[j]), this.minDeviation[j] ?? 0, 1e-3 * Math.abs(this.mean[j]), 1e-9);
+    return Math.max(Math.sqrt(this.variance[j]), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(this.mean[j]), 1e-9);
   }
 }

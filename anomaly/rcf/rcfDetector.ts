@@ -56,7 +56,7 @@ export class RcfDetector implements Detector {
     const { dimensions, shingleSize } = options;
     this.dimensions = dimensions;
     this.guard = new InputGuard(dimensions, options.input, restoreFrom?.guard);
-    this.preprocessor = new Preprocessor(dimensions, options.normalize, options.calendar, options.timeDecay, restoreFrom?.preprocessor, options.minDeviation);
+    this.preprocessor = new Preprocessor(dimensions, options.normalize, options.calendar, options.timeDecay, restoreFrom?.preprocessor, options.minDeviation, options.relativeFloor ?? 0);
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
     if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);
     this.block = this.preprocessor.featureDimensions;

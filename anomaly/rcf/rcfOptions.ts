@@ -37,6 +37,7 @@ export const ALARM_PRESETS: Readonly<Record<Alarm, { smoothing: number; peakDeca
   onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1 },
   state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1 },
 };
+/** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
 export const RCF_DEFAULTS = {
   numberOfTrees: 100,
   subSampleSize: 256,
@@ -44,9 +45,10 @@ export const RCF_DEFAULTS = {
   shingleSize: 1,
   seed: 42,
   zFactor: 3,
-  scoreHorizon: 2560,
+  scoreHorizon: 8640,
   alarm: "onset" as Alarm,
   normalize: true,
+  relativeFloor: 0.03,
   calendar: "day" as Calendar,
   explain: "anomalies" as Explain,
 } as const;
@@ -79,6 +81,11 @@ export interface RcfOptions {
    * Absent in states saved before the option existed (read as all 0).
    */
   readonly minDeviation?: readonly number[];
+  /**
+   * Option `relativeFloor`: the smallest deviation any input is standardised by, as a fraction of the
+   * largest input's deviation (0 = none). Absent when 0 (and in states saved before the option).
+   */
+  readonly relativeFloor?: number;
   /**
    * Option `sustain` N > 1: a second thresholder judging the mean of the last N raw scores, so a fault that
    * holds a moderately raised score for a while alarms even when no single score beats the recent peak
@@ -122,11 +129,13 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     calendar,
     minDeviation: nonZero(r.numberList("minDeviation", dimensions, 0, { min: 0 })),
   };
+  const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
   r.done();
   checkForestSize(out);
-  if (sustain > 1) return { ...out, sustained: { ...out.thresholder, smoothing: sustain } };
-  return out;
+  const withFloor = relativeFloor > 0 ? { ...out, relativeFloor } : out;
+  if (sustain > 1) return { ...withFloor, sustained: { ...out.thresholder, smoothing: sustain } };
+  return withFloor;
 }
 
 /** A forest keeps its trees and store in one WebAssembly memory, of at most MAX_FOREST_BYTES. */

@@ -42,8 +42,13 @@ export interface TrainDetectorSettings {
  *   0.002 bar steps had been standardised into 5-sigma alarms; with the floors, 13 of the 15 faults.
  * - sustain 6 (a minute): a leak that holds scores just under the peak of compressor starts is caught by
  *   the minute's mean score; 14 of 15, no more false alarms (23 over the 3 seeds, 25 before both).
+ * - relativeFloor 0 (the library's default floors every input at a share of the largest input's deviation):
+ *   a train's inputs are in different units (bar, °C, A), and their noise floors are the sensors' own.
+ * - scoreHorizon 2560: the score statistics' horizon these options were tuned with (the library's is 8640).
  */
-export const TRAIN_RCF_OPTIONS: DetectorOptions = { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6 };
+export const TRAIN_RCF_OPTIONS: DetectorOptions = {
+  numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6, relativeFloor: 0, scoreHorizon: 2560,
+};
 
 export const TRAIN_DETECTOR_DEFAULTS: TrainDetectorSettings = {
   detector: "rcf",

@@ -56,7 +56,7 @@ describe("detectors", () => {
     const steps = new Random(3);
     const data = sineStream(1200, 1, 3).map((v) => [v[0], -0.02 + 0.002 * Math.floor(steps.nextDouble() * 3)]);
     data[900] = [data[900][0], -0.01]; // four steps up: nothing for a pressure sensor
-    const raw = feed(createDetector("rcf", 2, { numberOfTrees: 40 }), data);
+    const raw = feed(createDetector("rcf", 2, { numberOfTrees: 40, relativeFloor: 0 }), data);
     const floored = feed(createDetector("rcf", 2, { numberOfTrees: 40, minDeviation: "0,0.05" }), data);
     expect(raw[900].anomaly).to.equal(true);
     expect(floored[900].anomaly).to.equal(false);

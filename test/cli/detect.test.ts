@@ -72,7 +72,7 @@ describe("eval command", () => {
   it("needs exactly one benchmark folder", () => {
     const r = runCli("eval", ["--json"]);
     expect(r.status).to.equal(2);
-    expect(r.stderr).to.match(/^error: give exactly one of --nab DIR, --skab DIR or --holdout DIR/);
+    expect(r.stderr).to.match(/^error: give exactly one of --nab DIR, --skab DIR, --holdout DIR, --labelled DIR or --protocol/);
   });
 
   it("scores the hold-out: the real meter exports with seeded injected faults, NAB-scored", function () {

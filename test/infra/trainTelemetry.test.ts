@@ -91,7 +91,7 @@ for (const stack of STACKS) {
                 AWS_ENDPOINT_URL_IOT_DATA_PLANE: "https://a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com",
             } });
             expect(JSON.parse((fn.environment as { variables: Record<string, string> }).variables.DETECTOR_SETTINGS)).to.deep.include({
-                detector: "rcf", options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6 },
+                detector: "rcf", options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6, relativeFloor: 0, scoreHorizon: 2560 },
             });
         });
 

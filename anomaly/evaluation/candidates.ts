@@ -1,0 +1,20 @@
+import { DetectorOptions } from "../types";
+
+/**
+ * The candidate option sets the defaults protocol compares (kept small: each costs a run over every
+ * development set). Each names every option the grid varies, so stored figures stay valid when the
+ * library's defaults change; options not named keep the library's defaults. The previous defaults
+ * come first, so on a tie they stay.
+ */
+export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
+  "previous defaults": { relativeFloor: 0, scoreHorizon: 2560 },
+  "relativeFloor=0.03": { relativeFloor: 0.03, scoreHorizon: 2560 },
+  "relativeFloor=0.1": { relativeFloor: 0.1, scoreHorizon: 2560 },
+  "relativeFloor=0.01": { relativeFloor: 0.01, scoreHorizon: 2560 },
+  "relativeFloor=0.3": { relativeFloor: 0.3, scoreHorizon: 2560 },
+  "floor0.03+shingle2": { relativeFloor: 0.03, scoreHorizon: 2560, shingleSize: 2 },
+  "floor0.03+calendarNone": { relativeFloor: 0.03, scoreHorizon: 2560, calendar: "none" },
+  "floor0.03+zFactor4": { relativeFloor: 0.03, scoreHorizon: 2560, zFactor: 4 },
+  "floor0.03+zFactor3.5": { relativeFloor: 0.03, scoreHorizon: 2560, zFactor: 3.5 },
+  "floor0.03+scoreHorizon8640": { relativeFloor: 0.03, scoreHorizon: 8640 },
+};

@@ -1,0 +1,114 @@
+import { existsSync, readdirSync, readFileSync, statSync } from "fs";
+import { join } from "path";
+import { InputError } from "../errors";
+import { parseTimestamp } from "../io/csvSeries";
+import { runSeries } from "../io/runSeries";
+import { DetectorOptions } from "../types";
+import { LabelledRun, LabelledScores, scoreLabelled, windowsFromLabels } from "./labelledScore";
+
+/**
+ * A generic labelled-CSV set: a folder of CSVs, each with a time column, numeric inputs and a per-row
+ * `label` column (1 = anomalous; never an input), plus optionally
+ * - `labels_windows.json`: NAB-style windows per file, `{ "file.csv": [["start", "end"], ...] }` (without it,
+ *   one window per run of labelled rows);
+ * - `meta.json`: `{ "file.csv": { "unlabelled_prefix_rows": N } }`, rows the detector warms up on that no
+ *   measure counts (a training split nobody labelled).
+ */
+export const LABEL_COLUMN = "label";
+export const WINDOWS_FILE = "labels_windows.json";
+export const META_FILE = "meta.json";
+
+export interface LabelledReport extends LabelledScores {
+  readonly benchmark: "labelled";
+  readonly detector: string;
+  readonly options: DetectorOptions;
+}
+
+interface Layout {
+  readonly files: readonly string[];
+  readonly windows?: Record<string, unknown>;
+  readonly meta: Record<string, unknown>;
+}
+
+function readJson(path: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (e) {
+    throw new InputError(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new InputError(`${path}: expected an object keyed by file name`);
+  return parsed as Record<string, unknown>;
+}
+
+export function readLayout(dir: string): Layout {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--labelled ${dir}: not a folder`);
+  const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".csv")).sort();
+  if (files.length === 0) throw new InputError(`--labelled ${dir}: no .csv file in it`);
+  const windowsPath = join(dir, WINDOWS_FILE);
+  const metaPath = join(dir, META_FILE);
+  const windows = existsSync(windowsPath) ? readJson(windowsPath) : undefined;
+  if (windows) {
+    const missing = files.filter((f) => !(f in windows));
+    if (missing.length > 0) throw new InputError(`${windowsPath}: no windows for ${missing.join(", ")} (give [] for a file without anomalies)`);
+  }
+  return { files, windows, meta: existsSync(metaPath) ? readJson(metaPath) : {} };
+}
+
+/** The file's unlabelled prefix from meta.json (0 when absent), checked against its row count. */
+export function prefixOf(meta: Record<string, unknown>, file: string, rows: number): number | undefined {
+  const entry = meta[file];
+  if (entry === undefined) return undefined;
+  const n = (entry as Record<string, unknown>)?.unlabelled_prefix_rows;
+  if (n === undefined) return undefined;
+  if (!Number.isInteger(n) || (n as number) < 0 || (n as number) >= rows) {
+    throw new InputError(`${META_FILE}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${JSON.stringify(n)}`);
+  }
+  return n as number;
+}
+
+/** The file's windows from labels_windows.json as epoch ms, each checked to be a [start, end] pair of times in order. */
+export function windowsOf(windows: Record<string, unknown>, file: string): [number, number][] {
+  const list = windows[file];
+  if (!Array.isArray(list)) throw new InputError(`${WINDOWS_FILE}: ${file}: expected a list of [start, end] pairs, got ${JSON.stringify(list)}`);
+  return list.map((w, k) => {
+    const pair = Array.isArray(w) && w.length === 2 ? w.map((t) => (typeof t === "string" || typeof t === "number" ? parseTimestamp(String(t)) : NaN)) : [];
+    if (pair.length !== 2 || !pair.every(Number.isFinite) || pair[0] > pair[1]) {
+      throw new InputError(`${WINDOWS_FILE}: ${file}: window ${k} must be [start, end] times with start <= end, got ${JSON.stringify(w)}`);
+    }
+    return [pair[0], pair[1]] as [number, number];
+  });
+}
+
+/** Streams every file of a labelled folder through a fresh detector and keeps what the scorers need. */
+export async function runLabelled(dir: string, detector: string, options: DetectorOptions, progress: (m: string) => void = () => {}): Promise<LabelledRun[]> {
+  const layout = readLayout(dir);
+  const runs: LabelledRun[] = [];
+  for (const [k, name] of layout.files.entries()) {
+    const file = join(dir, name);
+    const timestamps: number[] = [];
+    const scores: number[] = [];
+    const flags: boolean[] = [];
+    const labels: boolean[] = [];
+    let labelIndex = -1;
+    await runSeries({ file, exclude: [LABEL_COLUMN] }, detector, options, ({ row, result }, header) => {
+      if (labelIndex < 0) labelIndex = header.header.indexOf(LABEL_COLUMN);
+      const cell = row.cells[labelIndex].trim();
+      if (cell !== "0" && cell !== "1") throw new InputError(`${file}:${row.line} column "${LABEL_COLUMN}": expected 0 or 1, got ${JSON.stringify(cell)}`);
+      timestamps.push(row.timestamp);
+      scores.push(result.score);
+      flags.push(result.anomaly);
+      labels.push(cell === "1");
+    });
+    const prefix = prefixOf(layout.meta, name, timestamps.length);
+    const windows = layout.windows ? windowsOf(layout.windows, name) : windowsFromLabels(timestamps, labels);
+    runs.push({ name, timestamps, scores, flags, labels, prefix, windows });
+    progress(`[${k + 1}/${layout.files.length}] ${name}: ${timestamps.length} rows, ${windows.length} windows, ${flags.filter(Boolean).length} flagged`);
+  }
+  return runs;
+}
+
+export async function evaluateLabelled(dir: string, detector: string, options: DetectorOptions, progress?: (m: string) => void): Promise<LabelledReport> {
+  const runs = await runLabelled(dir, detector, options, progress);
+  return { benchmark: "labelled", detector, options, ...scoreLabelled(runs) };
+}

@@ -1,0 +1,37 @@
+import { expect } from "chai";
+import { bestCandidate, leaveOneSetOut } from "../../anomaly/evaluation/protocol";
+
+// three sets; "tuned" shines on set a only, "broad" is good everywhere
+const TABLE = {
+  defaults: { a: 0.5, b: 0.5, c: 0.5 },
+  tuned: { a: 0.95, b: 0.4, c: 0.45 },
+  broad: { a: 0.6, b: 0.55, c: 0.6 },
+};
+const CANDIDATES = ["defaults", "tuned", "broad"];
+const SETS = ["a", "b", "c"];
+
+describe("leave-one-set-out choice of defaults", () => {
+  it("chooses on the other sets and reports the choice's figure on the held-out one", () => {
+    const r = leaveOneSetOut(TABLE, CANDIDATES, SETS);
+    expect(r.heldOut.map((h) => [h.set, h.chosen, h.heldOut])).to.deep.equal([
+      ["a", "broad", 0.6], // tuned's 0.95 on a is never its own evidence
+      ["b", "tuned", 0.4], // on a and c tuned has the best mean (0.7): the held-out set shows it does not carry
+      ["c", "tuned", 0.45],
+    ]);
+    expect(r.heldOut[1].trainingMean).to.be.closeTo(0.7, 1e-12);
+    expect(r.crossValidated).to.be.closeTo((0.6 + 0.4 + 0.45) / 3, 1e-12);
+    expect(r.chosen).to.equal("tuned");
+    expect(r.inSampleMean).to.be.closeTo(0.6, 1e-12);
+  });
+
+  it("keeps the first listed candidate on a tie, so a change must be better to be chosen", () => {
+    expect(bestCandidate({ x: { a: 0.5 }, y: { a: 0.5 } }, ["x", "y"], ["a"])).to.deep.equal({ name: "x", mean: 0.5 });
+    expect(bestCandidate({ x: { a: 0.5 }, y: { a: 0.5 } }, ["y", "x"], ["a"])).to.deep.equal({ name: "y", mean: 0.5 });
+  });
+
+  it("refuses a table with a missing figure and a protocol with fewer than two sets", () => {
+    expect(() => leaveOneSetOut({ x: { a: 1 }, y: { a: 1 } }, ["x", "y"], ["a", "b"])).to.throw("candidate x has no figure for set b");
+    expect(() => leaveOneSetOut(TABLE, CANDIDATES, ["a"])).to.throw("leave-one-set-out needs at least 2 sets, got 1");
+    expect(() => bestCandidate(TABLE, [], SETS)).to.throw("no candidate to choose from");
+  });
+});
