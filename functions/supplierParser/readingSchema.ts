@@ -7,7 +7,12 @@ export interface Reading {
   readonly kwh: number;
   /** NEM12 quality method letter: A actual, E estimated, S/F substituted, N null. */
   readonly quality: string;
+  /** Energy drawn from the grid (NEM12 suffix E, wide CON/GEN Consumption) or fed into it (suffix B, Generation). */
+  readonly channel: Channel;
 }
+
+export const CHANNELS = ["consumption", "generation"] as const;
+export type Channel = (typeof CHANNELS)[number];
 
 /**
  * The time zone of wall-clock layouts unless told otherwise: the real exports' NMIs are Victorian (Sydney,

@@ -1,3 +1,4 @@
+import { ReadingBounds, maxKwh } from "./bounds";
 import { Day, dayString } from "./readingSchema";
 
 /** A rejected data row: the reason is what the quarantine report shows next to the line number. */
@@ -8,12 +9,18 @@ export class RowError extends Error {
   }
 }
 
-/** A kWh value: a plain non-negative decimal. */
-export function parseKwh(raw: string, where: string): number {
+/**
+ * A kWh value: a plain decimal, finite, not negative, and at most what an interval of `minutes` can hold
+ * within `bounds`. `where` names the field in the reason ("interval 3: ", "kwh ").
+ */
+export function parseKwh(raw: string, where: string, minutes: number, bounds: ReadingBounds): number {
   const s = raw.trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new RowError(`${where}${JSON.stringify(raw)} is not a number`);
   const v = Number(s);
+  if (!Number.isFinite(v)) throw new RowError(`${where}${s} is not a finite number`);
   if (v < 0) throw new RowError(`${where}${s} is negative`);
+  const max = maxKwh(bounds, minutes);
+  if (v > max) throw new RowError(`${where}${s} is over ${max} kWh, the most a ${minutes}-minute interval holds at ${bounds.maxKw} kW`);
   return v;
 }
 

@@ -24,7 +24,7 @@ describe("supplierParser processObject", () => {
     expect([out.processedKey, out.quarantineKey, out.result.accepted, out.result.rejected]).to.deep.equal(["processed/20240101/acme.jsonl", "quarantine/20240101/acme.json", 1, 1]);
     expect(store.puts.map((p) => [p[0], p[2]])).to.deep.equal([["processed/20240101/acme.jsonl", "application/x-ndjson"], ["quarantine/20240101/acme.json", "application/json"]]);
     const lines = store.puts[0][1].trimEnd().split("\n");
-    expect([lines.length, JSON.parse(lines[0])]).to.deep.equal([48, { clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A" }]);
+    expect([lines.length, JSON.parse(lines[0])]).to.deep.equal([48, { clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A", channel: "consumption" }]);
     expect(JSON.parse(store.puts[1][1])).to.deep.equal({
       file: "20240101/acme.csv", layout: "nem12", rows: 2, accepted: 1, rejected: 1,
       errors: [{ line: 3, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }],
