@@ -1,6 +1,7 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Readable } from "stream";
+import { S3Client } from "@aws-sdk/client-s3";
 import { ObjectStore } from "./processObject";
+import { s3ObjectStore } from "./s3Store";
+import { settingsFromEnv } from "./settings";
 import { processBatch, SqsRecord } from "./sqsBatch";
 
 /**
@@ -14,16 +15,7 @@ export async function handler(event: { Records?: SqsRecord[] }): Promise<{ batch
   if (!lake) throw new Error("environment variable LAKE_BUCKET must be set");
   s3 ??= new S3Client({});
   const client = s3;
-  const storeFor = (uploads: string): ObjectStore => ({
-    async get(key) {
-      const out = await client.send(new GetObjectCommand({ Bucket: uploads, Key: key }));
-      if (!out.Body) throw new Error(`s3://${uploads}/${key} has no body`);
-      return out.Body as Readable;
-    },
-    async put(key, body, contentType) {
-      await client.send(new PutObjectCommand({ Bucket: lake, Key: key, Body: body, ContentType: contentType }));
-    },
-  });
-  const { batchItemFailures } = await processBatch(event.Records ?? [], storeFor, (entry) => console.log(JSON.stringify(entry)));
+  const storeFor = (uploads: string): ObjectStore => s3ObjectStore(client, uploads, lake);
+  const { batchItemFailures } = await processBatch(event.Records ?? [], storeFor, (entry) => console.log(JSON.stringify(entry)), settingsFromEnv(process.env));
   return { batchItemFailures };
 }
