@@ -8,7 +8,7 @@ const HASH_CHARS = 16;
 
 /**
  * Where the report on an upload that cannot be parsed goes: its key URL-encoded (so any key is one flat,
- * readable name). A name that would pass S3's 1024-byte key limit is cut (never inside a %XX escape) and
+ * readable name). A name that would pass S3's 1024-byte key limit is cut (at a character, so it still decodes) and
  * ends in `~` and the first 16 hex digits of the key's SHA-256, so two long keys never share a report.
  */
 export function invalidKeyReportKey(key: string): string {
@@ -22,7 +22,12 @@ export function invalidKeyReportKey(key: string): string {
   const full = `${INVALID_KEYS_PREFIX}${name}${SUFFIX}`;
   if (full.length <= MAX_KEY_BYTES) return full; // encoded names are ASCII: characters are bytes
   const room = MAX_KEY_BYTES - INVALID_KEYS_PREFIX.length - SUFFIX.length - HASH_CHARS - 1;
-  const head = name.slice(0, room).replace(/%[0-9A-F]?$/, "");
+  let head = "";
+  for (const ch of key) {
+    const next = encodeURIComponent(ch);
+    if (head.length + next.length > room) break;
+    head += next;
+  }
   return `${INVALID_KEYS_PREFIX}${head}~${hash}${SUFFIX}`;
 }
 
