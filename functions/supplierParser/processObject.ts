@@ -2,7 +2,7 @@ import { pipeline } from "stream";
 import { DEFAULT_MAX_OBJECT_BYTES, byteLimit, tooLarge } from "./byteLimit";
 import { IngestResult, ingestStream, streamLines } from "./ingest";
 import { ObjectStore, ObjectWriter, writerFor } from "./objectStore";
-import { CHANNELS, Channel, Reading } from "./readingSchema";
+import { CHANNELS, Channel, Reading, readingJson } from "./readingSchema";
 import { parseS3Key, processedKey, quarantineKey } from "./s3Key";
 
 export { ObjectStore, StoredObject } from "./objectStore";
@@ -38,7 +38,7 @@ class ChannelOut {
   count = 0;
   constructor(readonly writer: ObjectWriter) {}
   add(r: Reading): void {
-    const line = `${JSON.stringify(r)}\n`;
+    const line = `${readingJson(r)}\n`;
     this.pending.push(line);
     this.bytes += line.length;
     this.count++;

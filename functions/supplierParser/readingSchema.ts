@@ -15,6 +15,15 @@ export const CHANNELS = ["consumption", "generation"] as const;
 export type Channel = (typeof CHANNELS)[number];
 
 /**
+ * The reading as one JSON line, byte for byte what JSON.stringify writes, without its per-call cost (a
+ * million-row upload spends a tenth of its time there). Safe because no field can hold a character JSON
+ * escapes: client ids are [A-Za-z0-9_-], times ISO, quality a flag letter, kwh a finite number.
+ */
+export function readingJson(r: Reading): string {
+  return `{"clientId":"${r.clientId}","intervalStart":"${r.intervalStart}","intervalMinutes":${r.intervalMinutes},"kwh":${r.kwh},"quality":"${r.quality}","channel":"${r.channel}"}`;
+}
+
+/**
  * The time zone of wall-clock layouts unless told otherwise: the real exports' NMIs are Victorian (Sydney,
  * Canberra and Hobart keep the same clocks). NEM12 files are in NEM time whatever this says.
  */

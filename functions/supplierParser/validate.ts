@@ -62,13 +62,16 @@ export function checkKeyDate(day: Day, keyDate: string | undefined): void {
   if (dayString(day) > key) throw new RowError(`day ${dayString(day)} is after the file date ${key} in the key`);
 }
 
-/** Remembers the first line of each key (a day or an interval) to reject repeats. */
-export class DuplicateTracker {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly what: string) {}
-  check(key: string, line: number): void {
+/**
+ * Remembers the first line of each key (a day or an interval) to reject repeats. Number keys (epoch minutes)
+ * keep a million-row file's tracker small; `show` turns a key into its text for the reason.
+ */
+export class DuplicateTracker<K extends string | number = string> {
+  private readonly seen = new Map<K, number>();
+  constructor(private readonly what: string, private readonly show: (key: K) => string = String) {}
+  check(key: K, line: number): void {
     const first = this.seen.get(key);
-    if (first !== undefined) throw new RowError(`duplicate ${this.what} ${key} (first seen at line ${first})`);
+    if (first !== undefined) throw new RowError(`duplicate ${this.what} ${this.show(key)} (first seen at line ${first})`);
     this.seen.set(key, line);
   }
 }

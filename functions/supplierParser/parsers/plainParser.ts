@@ -1,5 +1,5 @@
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
-import { fixedOffsetClock, intervalStart } from "../localClock";
+import { fixedOffsetClock, utcMsOn } from "../localClock";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 /** UTC offsets in use run from -12:00 (Baker Island) to +14:00 (Line Islands). */
@@ -25,7 +25,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?
  * Intervals start on whole minutes (seconds are dropped).
  */
 export function plainParser(ctx: ParseContext): LineParser {
-  const seen = new DuplicateTracker("timestamp");
+  const seen = new DuplicateTracker<number>("timestamp", (minute) => new Date(minute * 60_000).toISOString());
   return {
     line(f, line) {
       try {
@@ -41,8 +41,9 @@ export function plainParser(ctx: ParseContext): LineParser {
         const zone = m[7];
         const clock = zone === undefined ? ctx.clock : fixedOffsetClock(offsetMinutes(zone));
         const kwh = parseKwh(f[1], "kwh ", ctx.plainIntervalMinutes, ctx.bounds);
-        const start = intervalStart(day!, Number(m[4]) * 60 + Number(m[5]), clock);
-        seen.check(start, line);
+        const ms = utcMsOn(clock, day!, Number(m[4]) * 60 + Number(m[5]));
+        seen.check(ms / 60_000, line);
+        const start = new Date(ms).toISOString();
         return [{ line, readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: ctx.plainIntervalMinutes, kwh, quality: "A", channel: "consumption" }] }];
       } catch (e) {
         return [{ line, reason: reasonOf(e) }];

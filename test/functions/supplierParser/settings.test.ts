@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import fc from "fast-check";
+import { readingJson } from "../../../functions/supplierParser/readingSchema";
 import { invalidKeyReportKey } from "../../../functions/supplierParser/invalidKeyReport";
 import { reasonKind } from "../../../functions/supplierParser/rejectionLog";
 import { settingsFromEnv } from "../../../functions/supplierParser/settings";
@@ -49,4 +51,21 @@ describe("supplierParser reason kinds", () => {
     ["local time 2024-10-06 02:00 did not happen in Australia/Melbourne (the clocks went forward)", "local time <day> <hh:mm> did not happen in Australia/Melbourne (the clocks went forward)"],
   ];
   for (const [reason, kind] of cases) it(`counts "${reason}" as "${kind}"`, () => expect(reasonKind(reason)).to.equal(kind));
+});
+
+describe("supplierParser reading lines", () => {
+  it("writes exactly what JSON.stringify writes, for any reading the parsers can produce", () => {
+    fc.assert(
+      fc.property(
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }),
+        fc.constantFrom(1, 5, 15, 30, 60), fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(-0)),
+        fc.constantFrom("A", "E", "F", "N", "S"), fc.constantFrom("consumption" as const, "generation" as const),
+        (clientId, t, intervalMinutes, kwh, quality, channel) => {
+          const r = { clientId, intervalStart: t.toISOString(), intervalMinutes, kwh, quality, channel };
+          expect(readingJson(r)).to.equal(JSON.stringify(r));
+        },
+      ),
+      { numRuns: 500, seed: 3 },
+    );
+  });
 });
