@@ -126,6 +126,33 @@ describe("supplier parser SQS batch", () => {
       ]);
     });
 
+    it("reports an object S3 no longer has (NoSuchKey) under _invalid-keys instead of failing the message", async () => {
+      s3.on(GetObjectCommand).rejects(Object.assign(new Error("The specified key does not exist."), { name: "NoSuchKey" }));
+      s3.on(PutObjectCommand).resolves({});
+      const out = await handler({ Records: [message("m1", "20240305/C42.csv")] });
+      expect(out).to.deep.equal({ batchItemFailures: [] });
+      expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key)).to.deep.equal(["quarantine/_invalid-keys/20240305%2FC42.csv.json"]);
+    });
+
+    it("fails the message, for SQS to redeliver, when S3 is only throttling", async () => {
+      s3.on(GetObjectCommand).rejects(Object.assign(new Error("Please reduce your request rate."), { name: "SlowDown" }));
+      const out = await handler({ Records: [message("m1", "20240305/C42.csv")] });
+      expect(out).to.deep.equal({ batchItemFailures: [{ itemIdentifier: "m1" }] });
+    });
+
+    it("refuses to run with a limit that is not a number, naming the variable", async () => {
+      process.env.SUPPLIER_MAX_KW = "lots";
+      let err = "";
+      try {
+        await handler({ Records: [] });
+      } catch (e) {
+        err = (e as Error).message;
+      } finally {
+        delete process.env.SUPPLIER_MAX_KW;
+      }
+      expect(err).to.equal('environment variable SUPPLIER_MAX_KW must be a number above 0, got "lots"');
+    });
+
     it("refuses to run without LAKE_BUCKET", async () => {
       delete process.env.LAKE_BUCKET;
       let message = "";
