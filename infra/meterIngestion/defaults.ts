@@ -26,7 +26,7 @@ export const meterDefaults = {
      * the file: a 100 MB upload (4 million rows) takes about 40 s on 1024 MB's share of a vCPU, plus its S3 parts.
      */
     parserTimeoutSeconds: 300,
-    /** The supplier parser's memory, which sets its share of a vCPU (see `npm run bench:parser`). */
+    /** The supplier parser's memory, which sets its share of a vCPU (see `cli/benchParser.ts`). */
     parserMemoryMb: 1024,
     /** Largest supplier upload parsed; a bigger one gets a quarantine report instead of a retry loop. */
     parserMaxObjectMb: 100,
