@@ -20,7 +20,6 @@ Parses a generated timestamp,kwh upload of --rows rows (default 1,000,000: 25 by
 process started with --max-old-space-size=--memory-mb (default the parser's ${meterDefaults.parserMemoryMb} MB), and reports its
 peak RSS; then a 200 MB upload, which is refused with a quarantine report without being read.`;
 
-const KEY = "20270201/bench.csv";
 
 /** What the child process measured. */
 interface ChildResult {
@@ -69,7 +68,13 @@ function countingClient(stats: { parts: number; bytes: number }): S3Client {
   } as unknown as S3Client;
 }
 
+/** The upload's key, dated the day of its last row so every row is on or before the key's date. */
+function keyFor(rows: number): string {
+  return `${new Date((rows - 1) * 1_800_000).toISOString().slice(0, 10).replace(/-/g, "")}/bench.csv`;
+}
+
 async function child(rows: number): Promise<void> {
+  const KEY = keyFor(rows);
   const stats = { parts: 0, bytes: 0 };
   const client = countingClient(stats);
   const reports: Record<string, string> = {};
