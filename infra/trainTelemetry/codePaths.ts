@@ -1,7 +1,7 @@
 /**
  * SDK v3 packages the anomaly Lambda may use. The Node.js Lambda runtime ships them, so they are excluded from
  * the serialized archive. Pulumi matches exclusions by exact package name (no globs), so the list is every
- * `@aws-sdk/*` production dependency plus the clients issue 4 is expected to add.
+ * `@aws-sdk/*` production dependency plus the clients the anomaly Lambda may come to use.
  */
 export const EXPECTED_SDK_CLIENTS: readonly string[] = [
     "@aws-sdk/client-cloudwatch",

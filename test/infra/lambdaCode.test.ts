@@ -30,7 +30,7 @@ async function rejectionOf(run: () => Promise<unknown>): Promise<string> {
     return "resolved";
 }
 
-/** Each function must be wired to its own folder under functions/, whose placeholder names the issue. */
+/** Each function must be wired to its own handler under functions/: run with no environment, each fails with its own first complaint. */
 const WIRING: Record<string, string> = {
     "trains-anomaly-fn": "environment variables CHECKPOINT_TABLE, FAILURE_QUEUE_URL, SHADOW_NAME, METRIC_NAMESPACE must be set",
     "meters-supplier-parser-fn": "environment variable LAKE_BUCKET must be set",
