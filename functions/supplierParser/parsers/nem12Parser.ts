@@ -4,7 +4,7 @@ import { NEM_TIME, intervalStart } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 /** MDFF NMI suffix, first character: E = import (consumption), B = export (generation). */
-const SUFFIX_CHANNEL: Record<string, Channel> = { E: "consumption", B: "generation" };
+const SUFFIX_CHANNEL = new Map<string, Channel>([["E", "consumption"], ["B", "generation"]]);
 
 type Pending =
   | { line: number; reason: string }
@@ -100,7 +100,7 @@ export function nem12Parser(ctx: ParseContext): LineParser {
           intervalMinutes = undefined;
         }
         const suffix = (f[4] ?? "").trim().toUpperCase();
-        const direction = SUFFIX_CHANNEL[suffix.charAt(0)];
+        const direction = SUFFIX_CHANNEL.get(suffix.charAt(0));
         channel = direction ?? "consumption";
         streamError = (f[7] ?? "").trim().toUpperCase() !== "KWH" ? `unit ${JSON.stringify(f[7] ?? "")} of the 200 record is not KWH`
           : direction === undefined ? `NMI suffix ${JSON.stringify(f[4] ?? "")} of the 200 record is neither E (import) nor B (export)`

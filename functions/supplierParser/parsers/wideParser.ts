@@ -2,8 +2,9 @@ import { Channel, Reading, dayString } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkKeyDate, parseDmy, parseKwh } from "../validate";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
-const ESTIMATED: Record<string, string> = { No: "A", Yes: "E" };
-const CON_GEN: Record<string, Channel> = { Consumption: "consumption", Generation: "generation" };
+// Maps, not object literals: a cell reading "constructor" must not find Object's
+const ESTIMATED = new Map([["No", "A"], ["Yes", "E"]]);
+const CON_GEN = new Map<string, Channel>([["Consumption", "consumption"], ["Generation", "generation"]]);
 
 /**
  * One row per day and channel: NMI, meter, CON/GEN (Consumption or Generation), DATE (d/m/yy), ESTIMATED?, then one column per interval, in
@@ -19,11 +20,11 @@ export function wideParser(ctx: ParseContext, header: readonly string[]): LinePa
       try {
         if (!Number.isInteger(intervalMinutes)) throw new RowError(`header has ${n} interval columns, which does not divide a day`);
         checkIntervalCount(f.length - 5, n);
-        const channel = CON_GEN[f[2].trim()];
+        const channel = CON_GEN.get(f[2].trim());
         if (!channel) throw new RowError(`CON/GEN ${JSON.stringify(f[2])} is not Consumption or Generation`);
         const day = parseDmy(f[3]);
         checkKeyDate(day, ctx.keyDate);
-        const quality = ESTIMATED[f[4].trim()];
+        const quality = ESTIMATED.get(f[4].trim());
         if (!quality) throw new RowError(`ESTIMATED? ${JSON.stringify(f[4])} is not Yes or No`);
         const values = f.slice(5).map((v, i) => parseKwh(v, `interval ${i + 1}: `, intervalMinutes, ctx.bounds));
         days[channel].check(dayString(day), line);

@@ -108,6 +108,8 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
     ["a wide row neither consumption nor generation", wide(wrow("1/1/24", vals(48), "No", "Net")), {}, [{ line: 2, reason: 'CON/GEN "Net" is not Consumption or Generation' }]],
     ["a wide impossible date", wide(wrow("31/2/24")), {}, [{ line: 2, reason: 'date "31/2/24" is not a valid d/m/yy date' }]],
     ["a wide unknown ESTIMATED?", wide(wrow("1/1/24", vals(48), "Maybe")), {}, [{ line: 2, reason: 'ESTIMATED? "Maybe" is not Yes or No' }]],
+    ["a wide ESTIMATED? that names an object property", wide(wrow("1/1/24", vals(48), "constructor")), {}, [{ line: 2, reason: 'ESTIMATED? "constructor" is not Yes or No' }]],
+    ["a wide CON/GEN that names an object property", wide(wrow("1/1/24", vals(48), "No", "constructor")), {}, [{ line: 2, reason: 'CON/GEN "constructor" is not Consumption or Generation' }]],
     ["a repeated wide day", wide(wrow("1/1/24"), wrow("01/01/2024")), {}, [{ line: 3, reason: "duplicate consumption day 2024-01-01 (first seen at line 2)" }]],
     ["a wide non-numeric value", wide(wrow("1/1/24", [vals(47), "n/a"].join(","))), {}, [{ line: 2, reason: 'interval 48: "n/a" is not a number' }]],
     ["a long row with 10 fields", long("7,6,2,MRIM,2#E1,G,1/1/24 0:00,1/1/24 0:29,0.1,0"), {}, [{ line: 2, reason: "expected 11 fields, found 10" }]],
