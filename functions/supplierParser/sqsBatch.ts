@@ -84,7 +84,7 @@ export async function processBatch(
           try {
             const { result, refused } = await processObject(store, obj.key, { size: obj.size, ...settings });
             outcome.processed.push({ key: obj.key, accepted: result.accepted, rejected: result.rejected, ...(refused ? { refused } : {}) });
-            log({ message: refused ? "supplier file refused" : "supplier file processed", key: obj.key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected, ...(refused ? { reason: refused } : {}) });
+            log({ level: refused || result.rejected > 0 ? "WARN" : "INFO", message: refused ? "supplier file refused" : "supplier file processed", key: obj.key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected, ...(refused ? { reason: refused } : {}) });
             continue;
           } catch (e) {
             reason = unusableReason(e, obj.bucket, obj.key);
@@ -94,11 +94,11 @@ export async function processBatch(
         const extra = obj.eventName === undefined ? {} : { eventName: obj.eventName };
         await store.put(invalidKeyReportKey(obj.key), invalidKeyReport(obj.key, reason, extra), "application/json");
         outcome.invalidKeys.push({ key: obj.key, reason });
-        log({ message: "supplier file key refused", key: obj.key, reason });
+        log({ level: "WARN", message: "supplier file key refused", key: obj.key, reason });
       }
     } catch (e) {
       outcome.batchItemFailures.push({ itemIdentifier: record.messageId });
-      log({ message: "supplier message failed; SQS will redeliver it", messageId: record.messageId, error: (e as Error).message });
+      log({ level: "ERROR", message: "supplier message failed; SQS will redeliver it", messageId: record.messageId, error: (e as Error).message });
     }
   }
   return outcome;

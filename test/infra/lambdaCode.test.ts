@@ -14,7 +14,10 @@ async function archiveOf(fn: RecordedResource): Promise<Record<string, { text?: 
 /** Loads CommonJS text the way Lambda's Node.js runtime would and returns its exports. */
 function loadCommonJs(text: string): { handler: (event: unknown) => Promise<unknown> } {
     const module = { exports: {} as Record<string, unknown> };
-    const context = vm.createContext({ module, exports: module.exports, require, console, process, Buffer, setTimeout });
+    const context = vm.createContext({
+        module, exports: module.exports, require, console, process, Buffer, setTimeout, clearTimeout, setImmediate, queueMicrotask,
+        TextDecoder, TextEncoder, URL, AbortController,
+    });
     // Node's `global`: Pulumi's serialized classes extend `global.Error`
     context.global = vm.runInContext("globalThis", context);
     vm.runInContext(text, context, { filename: "index.js" });
