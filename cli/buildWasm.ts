@@ -2,9 +2,9 @@ import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { OUT_SLOT, OutSlot, TREE_HEADER, TreeHeaderField, headerByteOffset } from "../anomaly/rcf/treeHeader";
 import wabt = require("wabt");
-import { parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, runCommand } from "./args";
 
-const USAGE = `usage: npm run --silent build:wasm [-- --check]
+const USAGE = `usage: gridrail build:wasm [--check]
 Compiles anomaly/rcf/wasm/tree.wat (the forest's compiled tree code) into anomaly/rcf/wasm/treeModule.ts (the bytes, base64).
   --check  write nothing; exit 1 if treeModule.ts is not what tree.wat compiles to`;
 
@@ -71,25 +71,27 @@ export function treeModuleSource(bytes: Uint8Array): string {
   ].join("\n");
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { check: "boolean", help: "boolean" });
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+async function main(args: ParsedArgs): Promise<number> {
   const source = treeModuleSource(await compileTreeWasm());
   if (args.check) {
     const current = readFileSync(TREE_MODULE, "utf8");
     if (current !== source) {
-      process.stderr.write(`${TREE_MODULE} is stale: run npm run build:wasm\n`);
-      process.exitCode = 1;
-      return;
+      process.stderr.write(`error: ${TREE_MODULE} is stale: run gridrail build:wasm\n`);
+      return 1;
     }
     process.stdout.write(`${TREE_MODULE} is up to date\n`);
-    return;
+    return 0;
   }
   writeFileSync(TREE_MODULE, source);
   process.stdout.write(`wrote ${TREE_MODULE}\n`);
+  return 0;
 }
 
-if (require.main === module) runMain(USAGE, main);
+export const command: Command = {
+  name: "build:wasm",
+  usage: USAGE,
+  flags: { check: "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);
