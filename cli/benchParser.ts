@@ -13,7 +13,7 @@ import { s3Writer } from "../functions/supplierParser/s3Store";
 import { ObjectStore } from "../functions/supplierParser/objectStore";
 import { MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
 import { meterDefaults } from "../infra/meterIngestion/defaults";
-import { integerFlag, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
 const USAGE = `usage: npx tsx cli/benchParser.ts [--json] [--rows N] [--memory-mb MB]
 Parses a generated timestamp,kwh upload of --rows rows (default 1,000,000: 25 bytes a row, 25 MB) in a child
@@ -104,10 +104,7 @@ async function child(rows: number): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  const args = parseArgs(argv, { json: "boolean", rows: "string", "memory-mb": "string", help: "boolean", child: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+async function main(args: ParsedArgs): Promise<void> {
   const rows = integerFlag(args, "rows", 1_000_000, 1, 20_000_000);
   if (args.child) return child(rows);
   const memoryMb = integerFlag(args, "memory-mb", meterDefaults.parserMemoryMb, 64, 10_240);
@@ -126,4 +123,12 @@ async function main(): Promise<void> {
   ].join("\n") + "\n");
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "bench:parser",
+  usage: USAGE,
+  // --child: the measured run, in the process the parent starts with the heap cap
+  flags: { json: "boolean", rows: "string", "memory-mb": "string", child: "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);
