@@ -1,9 +1,9 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { Readable } from "stream";
+import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { ObjectStore } from "./processObject";
+import { s3ObjectStore } from "./s3Store";
+import { settingsFromEnv } from "./settings";
 import { BatchOutcome, processBatch, SqsRecord } from "./sqsBatch";
-
 /**
  * Lambda entry point (SQS event source with ReportBatchItemFailures): reads each uploaded supplier file
  * from the upload bucket named in its S3 event, writes readings and the quarantine report to LAKE_BUCKET.
@@ -30,17 +30,8 @@ export async function handler(event: { Records?: SqsRecord[] }, context?: Lambda
     if (!lake) throw new Error("environment variable LAKE_BUCKET must be set");
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
     const client = s3;
-    const storeFor = (uploads: string): ObjectStore => ({
-      async get(key) {
-        const out = await client.send(new GetObjectCommand({ Bucket: uploads, Key: key }));
-        if (!out.Body) throw new Error(`s3://${uploads}/${key} has no body`);
-        return out.Body as Readable;
-      },
-      async put(key, body, contentType) {
-        await client.send(new PutObjectCommand({ Bucket: lake, Key: key, Body: body, ContentType: contentType }));
-      },
-    });
-    const outcome = await processBatch(event.Records ?? [], storeFor, logPort(o.logger));
+    const storeFor = (uploads: string): ObjectStore => s3ObjectStore(client, uploads, lake);
+    const outcome = await processBatch(event.Records ?? [], storeFor, logPort(o.logger), settingsFromEnv(process.env));
     for (const [name, value] of countBatch(outcome)) count(o, name, value);
     return { batchItemFailures: outcome.batchItemFailures };
   });

@@ -2,6 +2,7 @@ import { createReadStream } from "fs";
 import { stat } from "fs/promises";
 import { createInterface } from "readline";
 import { Readable } from "stream";
+import { DEFAULT_MAX_KW, validateBounds } from "./bounds";
 import { Layout, detectLayout } from "./layout";
 import { LineParser, ParseContext } from "./parsers/lineParser";
 import { longParser } from "./parsers/longParser";
@@ -10,7 +11,10 @@ import { plainParser } from "./parsers/plainParser";
 import { wideParser } from "./parsers/wideParser";
 import { LocalClock, zoneClock } from "./localClock";
 import { DEFAULT_TIME_ZONE, Reading } from "./readingSchema";
+import { DEFAULT_MAX_ERRORS, IngestError, ReasonCount, RejectionLog } from "./rejectionLog";
 import { parseS3Key, validateClientId, validateDate } from "./s3Key";
+
+export { IngestError, ReasonCount } from "./rejectionLog";
 
 export interface IngestOptions {
   /** An S3 key `{YYYYMMDD}/{ClientID}.csv`; or give clientId (and optionally date) instead. */
@@ -22,15 +26,16 @@ export interface IngestOptions {
   readonly timeZone?: string;
   /** Interval length of the plain `timestamp,kwh` layout; default 30. */
   readonly plainIntervalMinutes?: number;
+  /** Largest average power a reading may show, kW: each value is held to maxKw × its interval; default DEFAULT_MAX_KW. */
+  readonly maxKw?: number;
+  /** Rejected rows listed one by one (the rest are counted per reason); default DEFAULT_MAX_ERRORS. */
+  readonly maxErrors?: number;
   /** How many readings to keep in the result; default 5. All of them go to onReading. */
   readonly sample?: number;
   /** Receives every accepted reading in file order, so callers can stream them out. */
   readonly onReading?: (r: Reading) => void;
-}
-
-export interface IngestError {
-  readonly line: number;
-  readonly reason: string;
+  /** Called after each line; when it returns a promise the next line waits for it (output backpressure). */
+  readonly afterLine?: () => Promise<void> | undefined;
 }
 
 export interface IngestResult {
@@ -41,7 +46,10 @@ export interface IngestResult {
   readonly rejected: number;
   readonly readingCount: number;
   readonly readings: Reading[];
+  /** The first `maxErrors` rejected rows in file order (and "file is empty" for a file without lines). */
   readonly errors: IngestError[];
+  /** Every rejected row counted by reason kind, most frequent first. */
+  readonly reasons: ReasonCount[];
 }
 
 export class InputError extends Error {
@@ -86,6 +94,14 @@ function clockOf(timeZone: string): LocalClock {
   return clock;
 }
 
+function bounds(maxKw: number): { maxKw: number } {
+  try {
+    return validateBounds({ maxKw });
+  } catch (e) {
+    throw new InputError((e as Error).message);
+  }
+}
+
 function context(opts: IngestOptions): ParseContext {
   const fromKey = opts.key !== undefined ? parseS3Key(opts.key) : undefined;
   const clientId = fromKey?.clientId ?? opts.clientId;
@@ -98,6 +114,7 @@ function context(opts: IngestOptions): ParseContext {
     keyDate,
     clock: clockOf(opts.timeZone ?? DEFAULT_TIME_ZONE),
     plainIntervalMinutes: opts.plainIntervalMinutes ?? 30,
+    bounds: bounds(opts.maxKw ?? DEFAULT_MAX_KW),
   };
 }
 
@@ -106,7 +123,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
   const ctx = context(opts);
   const sample = opts.sample ?? 5;
   const readings: Reading[] = [];
-  const errors: IngestError[] = [];
+  const log = new RejectionLog(opts.maxErrors ?? DEFAULT_MAX_ERRORS);
   let rows = 0;
   let accepted = 0;
   let readingCount = 0;
@@ -119,7 +136,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
     for (const o of outcomes) {
       rows++;
       if ("reason" in o) {
-        errors.push({ line: o.line, reason: o.reason });
+        log.add(o.line, o.reason);
         continue;
       }
       accepted++;
@@ -155,6 +172,8 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
     const fields = text.split(",");
     if (started) {
       feed(fields, lineNo, text);
+      const wait = opts.afterLine?.();
+      if (wait) await wait;
       continue;
     }
     buffered.push({ fields, line: lineNo, text });
@@ -165,8 +184,8 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
   }
   if (!started) start();
   if (parser) record(parser.end());
-  if (layout === "empty") errors.push({ line: 0, reason: "file is empty" });
-  return { layout, rows, accepted, rejected: rows - accepted, readingCount, readings, errors };
+  if (layout === "empty") log.add(0, "file is empty");
+  return { layout, rows, accepted, rejected: rows - accepted, readingCount, readings, errors: log.errors, reasons: log.reasons() };
 }
 
 /** Splits a byte stream into lines without holding the file: readline handles LF and CRLF. */

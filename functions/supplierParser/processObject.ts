@@ -1,34 +1,113 @@
-import { Readable } from "stream";
+import { pipeline } from "stream";
+import { DEFAULT_MAX_OBJECT_BYTES, byteLimit, tooLarge } from "./byteLimit";
 import { IngestResult, ingestStream, streamLines } from "./ingest";
-import { Reading } from "./readingSchema";
+import { ObjectStore, ObjectWriter, writerFor } from "./objectStore";
+import { CHANNELS, Channel, Reading, readingJson } from "./readingSchema";
 import { parseS3Key, processedKey, quarantineKey } from "./s3Key";
 
-/** The two S3 calls the Lambda needs, injected so the core runs without AWS. */
-export interface ObjectStore {
-  get(key: string): Promise<Readable>;
-  put(key: string, body: string, contentType: string): Promise<void>;
+export { ObjectStore, StoredObject } from "./objectStore";
+
+export interface ProcessOptions {
+  /** The object's size from its S3 event; a file over maxBytes is refused without being read. */
+  readonly size?: number;
+  /** Largest object parsed, bytes; default DEFAULT_MAX_OBJECT_BYTES. */
+  readonly maxBytes?: number;
+  /** Bound on every value, kW (see bounds.ts); default DEFAULT_MAX_KW. */
+  readonly maxKw?: number;
+  /** Rejected rows listed in the report; default DEFAULT_MAX_ERRORS. */
+  readonly maxErrors?: number;
 }
 
 export interface ProcessedObject {
-  readonly processedKey: string;
+  readonly processedKeys: Record<Channel, string>;
   readonly quarantineKey: string;
   readonly result: IngestResult;
+  /** Why the file was not read at all (too large); the report says the same. */
+  readonly refused?: string;
+}
+
+/** Output is flushed to the writers once this much is pending, so it never piles up in memory. */
+const FLUSH_BYTES = 256 * 1024;
+
+const UNREAD: IngestResult = { layout: "empty", rows: 0, accepted: 0, rejected: 0, readingCount: 0, readings: [], errors: [], reasons: [] };
+
+/** One channel's output: JSON lines gathered and handed to its writer in chunks. */
+class ChannelOut {
+  private pending: string[] = [];
+  private bytes = 0;
+  count = 0;
+  constructor(readonly writer: ObjectWriter) {}
+  add(r: Reading): void {
+    const line = `${readingJson(r)}\n`;
+    this.pending.push(line);
+    this.bytes += line.length;
+    this.count++;
+  }
+  get full(): boolean {
+    return this.bytes >= FLUSH_BYTES;
+  }
+  async flush(): Promise<void> {
+    const text = this.pending.join("");
+    this.pending = [];
+    this.bytes = 0;
+    if (text) await this.writer.write(text);
+  }
 }
 
 /**
- * Parses one supplier object and writes its readings (JSON lines) and quarantine report. Both output keys
- * derive from the input key and the bodies from its content, so reprocessing a redelivered S3 event
- * overwrites with identical objects. The input is streamed; the output is held because one client-day file
- * is small (48 readings a day) and a single PutObject needs a known length.
+ * The quarantine report. "rejected" stays a top-level field on its own line (`  "rejected": N`): the usage
+ * summary sums it from the report's lines.
  */
-export async function processObject(store: ObjectStore, key: string): Promise<ProcessedObject> {
+function report(key: string, result: IngestResult, readings: Record<Channel, number>, refused?: string): string {
+  const { layout, rows, accepted, rejected, errors, reasons } = result;
+  const head = refused ? { file: key, layout: "unread", refused } : { file: key, layout };
+  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, errors, reasons }, null, 2)}\n`;
+}
+
+/**
+ * Parses one supplier object and writes its readings (JSON lines, consumption and generation to separate
+ * objects) and its quarantine report. Every output key derives from the input key and every body from its
+ * content, so reprocessing a redelivered S3 event overwrites with identical objects; both reading objects
+ * are always written (empty when the file has none) so a replaced upload leaves no stale readings. Input
+ * and output are streamed, so memory does not grow with the file; a file over the size limit is refused
+ * with a report instead of being retried until it lands in the dead-letter queue.
+ */
+export async function processObject(store: ObjectStore, key: string, opts: ProcessOptions = {}): Promise<ProcessedObject> {
   const k = parseS3Key(key);
-  const lines: string[] = [];
-  const body = await store.get(key);
-  const result = await ingestStream(streamLines(body), { key, onReading: (r: Reading) => lines.push(JSON.stringify(r)) });
-  const out = { processedKey: processedKey(k), quarantineKey: quarantineKey(k), result };
-  await store.put(out.processedKey, lines.map((l) => `${l}\n`).join(""), "application/x-ndjson");
-  const report = { file: key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected, errors: result.errors };
-  await store.put(out.quarantineKey, `${JSON.stringify(report, null, 2)}\n`, "application/json");
-  return out;
+  const keys = { consumption: processedKey(k, "consumption"), generation: processedKey(k, "generation") };
+  const qKey = quarantineKey(k);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+  const refuse = async (reason: string): Promise<ProcessedObject> => {
+    for (const c of CHANNELS) await store.put(keys[c], "", "application/x-ndjson");
+    await store.put(qKey, report(key, UNREAD, { consumption: 0, generation: 0 }, reason), "application/json");
+    return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason };
+  };
+  if (opts.size !== undefined && opts.size > maxBytes) return refuse(tooLarge(opts.size, maxBytes).message);
+
+  const object = await store.get(key);
+  if (object.size !== undefined && object.size > maxBytes) {
+    object.body.destroy();
+    return refuse(tooLarge(object.size, maxBytes).message);
+  }
+  const outs = { consumption: new ChannelOut(writerFor(store, keys.consumption, "application/x-ndjson")), generation: new ChannelOut(writerFor(store, keys.generation, "application/x-ndjson")) };
+  const input = pipeline(object.body, byteLimit(maxBytes), () => {});
+  let result: IngestResult;
+  try {
+    result = await ingestStream(streamLines(input), {
+      key,
+      maxKw: opts.maxKw,
+      maxErrors: opts.maxErrors,
+      onReading: (r) => outs[r.channel].add(r),
+      afterLine: () => (outs.consumption.full || outs.generation.full ? Promise.all(CHANNELS.map((c) => outs[c].flush())).then(() => undefined) : undefined),
+    });
+    for (const c of CHANNELS) await outs[c].flush();
+    for (const c of CHANNELS) await outs[c].writer.end();
+  } catch (e) {
+    input.destroy();
+    for (const c of CHANNELS) await outs[c].writer.abort();
+    if ((e as Error).name === "ObjectTooLargeError") return refuse((e as Error).message);
+    throw e;
+  }
+  await store.put(qKey, report(key, result, { consumption: outs.consumption.count, generation: outs.generation.count }), "application/json");
+  return { processedKeys: keys, quarantineKey: qKey, result };
 }

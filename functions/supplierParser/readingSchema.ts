@@ -7,6 +7,20 @@ export interface Reading {
   readonly kwh: number;
   /** NEM12 quality method letter: A actual, E estimated, S/F substituted, N null. */
   readonly quality: string;
+  /** Energy drawn from the grid (NEM12 suffix E, wide CON/GEN Consumption) or fed into it (suffix B, Generation). */
+  readonly channel: Channel;
+}
+
+export const CHANNELS = ["consumption", "generation"] as const;
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The reading as one JSON line, byte for byte what JSON.stringify writes, without its per-call cost (a
+ * million-row upload spends a tenth of its time there). Safe because no field can hold a character JSON
+ * escapes: client ids are [A-Za-z0-9_-], times ISO, quality a flag letter, kwh a finite number.
+ */
+export function readingJson(r: Reading): string {
+  return `{"clientId":"${r.clientId}","intervalStart":"${r.intervalStart}","intervalMinutes":${r.intervalMinutes},"kwh":${r.kwh},"quality":"${r.quality}","channel":"${r.channel}"}`;
 }
 
 /**

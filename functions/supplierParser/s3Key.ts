@@ -1,3 +1,5 @@
+import { Channel } from "./readingSchema";
+
 /** The object keys suppliers drop and the keys we derive from them: `{YYYYMMDD}/{ClientID}.csv`. */
 export interface SupplierKey {
   /** YYYYMMDD */
@@ -39,16 +41,20 @@ export function parseS3Key(key: string): SupplierKey {
   const parts = key.split("/");
   if (parts.length !== 2) throw new KeyError(`key ${JSON.stringify(key)} must be {YYYYMMDD}/{ClientID}.csv`);
   const [date, file] = parts;
-  if (!file.endsWith(".csv")) throw new KeyError(`key ${JSON.stringify(key)} must end in .csv`);
+  // any case: spreadsheet tools on Windows save `.CSV`
+  if (!file.toLowerCase().endsWith(".csv")) throw new KeyError(`key ${JSON.stringify(key)} must end in .csv`);
   validateDate(date);
   const clientId = file.slice(0, -4);
   validateClientId(clientId);
   return { date, clientId };
 }
 
-/** Deterministic output keys, so reprocessing a file overwrites rather than duplicates. */
-export function processedKey(k: SupplierKey): string {
-  return `processed/${k.date}/${k.clientId}.jsonl`;
+/**
+ * Deterministic output keys, so reprocessing a file overwrites rather than duplicates. Consumption keeps the
+ * key the daily analysis reads; generation sits one folder down, out of the analysis' `processed/{date}/*.jsonl`.
+ */
+export function processedKey(k: SupplierKey, channel: Channel = "consumption"): string {
+  return channel === "consumption" ? `processed/${k.date}/${k.clientId}.jsonl` : `processed/${k.date}/generation/${k.clientId}.jsonl`;
 }
 
 export function quarantineKey(k: SupplierKey): string {

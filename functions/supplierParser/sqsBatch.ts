@@ -1,11 +1,16 @@
+import { invalidKeyReport, invalidKeyReportKey } from "./invalidKeyReport";
+import { isObjectGone } from "./objectStore";
 import { ObjectStore, processObject } from "./processObject";
+import { DEFAULT_SETTINGS, ParserSettings } from "./settings";
 
 /**
  * The SQS batch the parser Lambda receives: each message carries an S3 event notification for one or
- * more uploaded objects. A message succeeds when every object in it was processed; a message whose
+ * more uploaded objects. A message succeeds when every object in it was handled; a message whose
  * objects failed (S3 unreachable, say) is reported by id so SQS redelivers only it, and after the queue's
- * maxReceiveCount it lands in the dead-letter queue. A key that can never be processed (not
- * `{YYYYMMDD}/{ClientID}.csv`) is not retried: its reason is written under `quarantine/_invalid-keys/`.
+ * maxReceiveCount it lands in the dead-letter queue. An object that can never be parsed is not retried: a
+ * key that is not `{YYYYMMDD}/{ClientID}.csv` (any case) or not URL-decodable, a removed object, or one gone
+ * by the time it is read gets a report under `quarantine/_invalid-keys/`; a file over the size limit gets
+ * its quarantine report saying so.
  */
 export interface SqsRecord {
   readonly messageId: string;
@@ -14,48 +19,82 @@ export interface SqsRecord {
 
 export interface BatchOutcome {
   readonly batchItemFailures: { itemIdentifier: string }[];
-  readonly processed: { key: string; accepted: number; rejected: number }[];
+  readonly processed: { key: string; accepted: number; rejected: number; refused?: string }[];
   readonly invalidKeys: { key: string; reason: string }[];
 }
 
-interface S3EventRecord {
-  readonly s3?: { bucket?: { name?: string }; object?: { key?: string } };
+/** One object of an S3 event: its key URL-decoded, or why it could not be. */
+export interface EventObject {
+  readonly bucket: string;
+  /** The decoded key; the key as sent when it could not be decoded. */
+  readonly key: string;
+  readonly eventName?: string;
+  readonly size?: number;
+  /** Set when the object cannot be parsed whatever happens (bad escape, removal). */
+  readonly unusable?: string;
 }
 
-/** The upload keys of one message; S3 URL-encodes keys in events ('+' for spaces). */
-export function objectKeys(body: string): { bucket: string; key: string }[] {
+interface S3EventRecord {
+  readonly eventName?: string;
+  readonly s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number } };
+}
+
+/** The objects of one message; S3 URL-encodes keys in events ('+' for spaces). */
+export function objectKeys(body: string): EventObject[] {
   const event = JSON.parse(body) as { Event?: string; Records?: S3EventRecord[] };
   if (event.Event === "s3:TestEvent") return [];
   if (!Array.isArray(event.Records)) throw new Error("message body is not an S3 event notification (no Records)");
   return event.Records.map((r, i) => {
     const bucket = r.s3?.bucket?.name;
-    const key = r.s3?.object?.key;
-    if (!bucket || key === undefined) throw new Error(`S3 event record ${i} has no bucket name or object key`);
-    return { bucket, key: decodeURIComponent(key.replace(/\+/g, " ")) };
+    const raw = r.s3?.object?.key;
+    if (!bucket || typeof raw !== "string") throw new Error(`S3 event record ${i} has no bucket name or object key`);
+    const size = typeof r.s3?.object?.size === "number" ? r.s3.object.size : undefined;
+    const base = { bucket, ...(r.eventName === undefined ? {} : { eventName: r.eventName }), ...(size === undefined ? {} : { size }) };
+    let key: string;
+    try {
+      key = decodeURIComponent(raw.replace(/\+/g, " "));
+    } catch {
+      return { ...base, key: raw, unusable: `key ${JSON.stringify(raw)} is not URL-encoded (a malformed % escape)` };
+    }
+    if (r.eventName?.startsWith("ObjectRemoved")) return { ...base, key, unusable: `the object was removed (${r.eventName}): there is nothing to parse` };
+    return { ...base, key };
   });
+}
+
+/** Why an object will never be parsed, or undefined when the error may pass (and the message is retried). */
+function unusableReason(e: unknown, bucket: string, key: string): string | undefined {
+  if (e instanceof Error && e.name === "KeyError") return e.message;
+  if (isObjectGone(e)) return `s3://${bucket}/${key} no longer exists (${(e as Error).name}): it was deleted before it was read`;
+  return undefined;
 }
 
 export async function processBatch(
   records: readonly SqsRecord[],
   storeFor: (uploadBucket: string) => ObjectStore,
   log: (entry: Record<string, unknown>) => void = () => {},
+  settings: ParserSettings = DEFAULT_SETTINGS,
 ): Promise<BatchOutcome> {
   const outcome: BatchOutcome = { batchItemFailures: [], processed: [], invalidKeys: [] };
   for (const record of records) {
     try {
-      for (const { bucket, key } of objectKeys(record.body)) {
-        const store = storeFor(bucket);
-        try {
-          const { result } = await processObject(store, key);
-          outcome.processed.push({ key, accepted: result.accepted, rejected: result.rejected });
-          log({ level: result.rejected > 0 ? "WARN" : "INFO", message: "supplier file processed", key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected });
-        } catch (e) {
-          if ((e as Error).name !== "KeyError") throw e;
-          const reason = (e as Error).message;
-          await store.put(`quarantine/_invalid-keys/${encodeURIComponent(key)}.json`, `${JSON.stringify({ file: key, reason }, null, 2)}\n`, "application/json");
-          outcome.invalidKeys.push({ key, reason });
-          log({ level: "WARN", message: "supplier file key refused", key, reason });
+      for (const obj of objectKeys(record.body)) {
+        const store = storeFor(obj.bucket);
+        let reason = obj.unusable;
+        if (reason === undefined) {
+          try {
+            const { result, refused } = await processObject(store, obj.key, { size: obj.size, ...settings });
+            outcome.processed.push({ key: obj.key, accepted: result.accepted, rejected: result.rejected, ...(refused ? { refused } : {}) });
+            log({ level: refused || result.rejected > 0 ? "WARN" : "INFO", message: refused ? "supplier file refused" : "supplier file processed", key: obj.key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected, ...(refused ? { reason: refused } : {}) });
+            continue;
+          } catch (e) {
+            reason = unusableReason(e, obj.bucket, obj.key);
+            if (reason === undefined) throw e;
+          }
         }
+        const extra = obj.eventName === undefined ? {} : { eventName: obj.eventName };
+        await store.put(invalidKeyReportKey(obj.key), invalidKeyReport(obj.key, reason, extra), "application/json");
+        outcome.invalidKeys.push({ key: obj.key, reason });
+        log({ level: "WARN", message: "supplier file key refused", key: obj.key, reason });
       }
     } catch (e) {
       outcome.batchItemFailures.push({ itemIdentifier: record.messageId });

@@ -1,3 +1,4 @@
+import { ReadingBounds, maxKwh } from "./bounds";
 import { Day, dayString } from "./readingSchema";
 
 /** A rejected data row: the reason is what the quarantine report shows next to the line number. */
@@ -8,12 +9,18 @@ export class RowError extends Error {
   }
 }
 
-/** A kWh value: a plain non-negative decimal. */
-export function parseKwh(raw: string, where: string): number {
+/**
+ * A kWh value: a plain decimal, finite, not negative, and at most what an interval of `minutes` can hold
+ * within `bounds`. `where` names the field in the reason ("interval 3: ", "kwh ").
+ */
+export function parseKwh(raw: string, where: string, minutes: number, bounds: ReadingBounds): number {
   const s = raw.trim();
   if (!/^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(s)) throw new RowError(`${where}${JSON.stringify(raw)} is not a number`);
   const v = Number(s);
+  if (!Number.isFinite(v)) throw new RowError(`${where}${s} is not a finite number`);
   if (v < 0) throw new RowError(`${where}${s} is negative`);
+  const max = maxKwh(bounds, minutes);
+  if (v > max) throw new RowError(`${where}${s} is over ${max} kWh, the most a ${minutes}-minute interval holds at ${bounds.maxKw} kW`);
   return v;
 }
 
@@ -55,13 +62,16 @@ export function checkKeyDate(day: Day, keyDate: string | undefined): void {
   if (dayString(day) > key) throw new RowError(`day ${dayString(day)} is after the file date ${key} in the key`);
 }
 
-/** Remembers the first line of each key (a day or an interval) to reject repeats. */
-export class DuplicateTracker {
-  private readonly seen = new Map<string, number>();
-  constructor(private readonly what: string) {}
-  check(key: string, line: number): void {
+/**
+ * Remembers the first line of each key (a day or an interval) to reject repeats. Number keys (epoch minutes)
+ * keep a million-row file's tracker small; `show` turns a key into its text for the reason.
+ */
+export class DuplicateTracker<K extends string | number = string> {
+  private readonly seen = new Map<K, number>();
+  constructor(private readonly what: string, private readonly show: (key: K) => string = String) {}
+  check(key: K, line: number): void {
     const first = this.seen.get(key);
-    if (first !== undefined) throw new RowError(`duplicate ${this.what} ${key} (first seen at line ${first})`);
+    if (first !== undefined) throw new RowError(`duplicate ${this.what} ${this.show(key)} (first seen at line ${first})`);
     this.seen.set(key, line);
   }
 }

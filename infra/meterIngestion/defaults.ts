@@ -21,7 +21,17 @@ export const meterDefaults = {
      * has 15 minutes; prod runs four in parallel so a fleet of tens of thousands of meters fits.
      */
     analysisShards: { dev: 1, prod: 4 },
-    parserTimeoutSeconds: 60,
+    /**
+     * Seconds. The parser streams, so memory stays flat (a 25 MB upload peaks under 256 MB); its time grows with
+     * the file: a 100 MB upload (4 million rows) takes about 40 s on 1024 MB's share of a vCPU, plus its S3 parts.
+     */
+    parserTimeoutSeconds: 300,
+    /** The supplier parser's memory, which sets its share of a vCPU (see `cli/benchParser.ts`). */
+    parserMemoryMb: 1024,
+    /** Largest supplier upload parsed; a bigger one gets a quarantine report instead of a retry loop. */
+    parserMaxObjectMb: 100,
+    /** Bound on every supplier reading, kW (times the interval length gives the largest kWh accepted). */
+    parserMaxKw: 250,
     analysisTimeoutSeconds: 900,
     /** The analysis function's memory, which sets its share of a vCPU (see `npm run bench:analysis`). */
     analysisMemoryMb: 1024,

@@ -42,7 +42,9 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
 
     new aws.s3.BucketNotification(`${name}-notification`, {
         bucket: uploads.bucket.id,
-        queues: [{ queueArn: queue.arn, events: ["s3:ObjectCreated:*"], filterSuffix: ".csv" }],
+        // no filterSuffix: S3 matches it case-sensitively, so `.CSV` uploads would never arrive; the parser
+        // checks the suffix in any case and quarantines any other key with a report
+        queues: [{ queueArn: queue.arn, events: ["s3:ObjectCreated:*"] }],
     }, { parent, dependsOn: [queuePolicy] });
 
     const parser = createBundledFunction(`${name}-parser`, {
@@ -50,7 +52,12 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
         description: "Parses supplier CSV uploads into the lake",
         kmsKeyArn,
         timeout: meterDefaults.parserTimeoutSeconds,
-        environment: { LAKE_BUCKET: lake.name },
+        memorySize: meterDefaults.parserMemoryMb,
+        environment: {
+            LAKE_BUCKET: lake.name,
+            SUPPLIER_MAX_OBJECT_MB: String(meterDefaults.parserMaxObjectMb),
+            SUPPLIER_MAX_KW: String(meterDefaults.parserMaxKw),
+        },
         statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
             allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
             allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),
@@ -62,7 +69,9 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
     new aws.lambda.EventSourceMapping(`${name}-parser-esm`, {
         eventSourceArn: queue.arn,
         functionName: parser.fn.arn,
-        batchSize: 10,
+        // one upload per invocation: ten files near the size limit would not fit in one timeout, and a timed-out
+        // batch is redelivered whole, files already parsed included
+        batchSize: 1,
         functionResponseTypes: ["ReportBatchItemFailures"],
         scalingConfig: { maximumConcurrency: 5 },
     }, { parent });

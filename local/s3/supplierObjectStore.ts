@@ -9,7 +9,7 @@ import { FolderStore } from "./folderStore";
 
 export function supplierObjectStore(store: FolderStore, uploadBucket: string, lakeBucket: string): ObjectStore {
   return {
-    get: (key) => store.getStream(uploadBucket, key),
+    get: async (key) => ({ body: await store.getStream(uploadBucket, key), size: (await store.head(uploadBucket, key))?.size }),
     put: async (key, body, contentType) => {
       await store.put(lakeBucket, key, body, contentType);
     },

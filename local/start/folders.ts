@@ -52,7 +52,10 @@ export class RunFolders {
   /** The supplier parser's store: reads uploads, writes processed readings to the lake and reports to quarantine/. */
   supplierStore(): ObjectStore {
     return {
-      get: async (key) => Readable.from([this.read("supplier", key)]),
+      get: async (key) => {
+        const bytes = this.read("supplier", key);
+        return { body: Readable.from([bytes]), size: bytes.length };
+      },
       put: async (key, body) => {
         if (key.startsWith("quarantine/")) this.write("quarantine", key.slice("quarantine/".length), body);
         else this.write("meter-lake", key, body);

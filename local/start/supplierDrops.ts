@@ -5,7 +5,7 @@ import { RunFolders } from "./folders";
 
 /**
  * Supplier uploads: the real-layout CSVs of ../shared/data/meters dropped as `{YYYYMMDD}/{ClientID}.csv`, plus
- * a few broken ones (garbage, empty, a key that is no supplier key). Each drop sends an S3 event notification
+ * a few broken ones (garbage, empty, a key that is no supplier key, impossible values). Each drop sends an S3 event notification
  * to an in-process queue (visibility timeout, three receives, then the dead-letter folder) that feeds the
  * supplier parser's SQS handler core, as the Lambda's queue does.
  */
@@ -30,6 +30,9 @@ export function supplierFiles(sharedMeters: string | undefined, day: string, cli
   files.push({ key: `${day}/${broken}.csv`, body: Buffer.from("meter says hello\n\u0000\u0001\u0002,???\n"), note: "malformed: garbage" });
   files.push({ key: `${day}/${clientIds[clientIds.length - 1]}.csv`, body: Buffer.alloc(0), note: "malformed: empty" });
   files.push({ key: "uploads/final-FINAL.xlsx", body: Buffer.from("PK\u0003\u0004"), note: "malformed: not a supplier key" });
+  // upper-case suffix, as Windows tools save it: parsed; the impossible value and offset are rejected rows
+  const odd = ["timestamp,kwh", "2026-01-01T00:00:00Z,0.42", "2026-01-01T00:30:00Z,1e999", "2026-01-01T01:00:00+99:99,0.3"];
+  files.push({ key: `${day}/${clientIds[Math.min(clientIds.length - 1, 4)]}.CSV`, body: Buffer.from(`${odd.join("\n")}\n`), note: "malformed: impossible value and offset, .CSV" });
   return files;
 }
 

@@ -17,7 +17,7 @@ describe("ingest command", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).to.deep.equal(["layout", "rows", "accepted", "rejected", "readings", "errors"]);
     expect([out.layout, out.rows, out.accepted, out.rejected, out.readings.length]).to.deep.equal(["nem12", 2, 1, 1, 5]);
-    expect(out.readings[0]).to.deep.equal({ clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A" });
+    expect(out.readings[0]).to.deep.equal({ clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A", channel: "consumption" });
     expect(out.errors).to.deep.equal([{ line: 3, reason: "interval 1: -1 is negative" }]);
   });
 

@@ -61,12 +61,12 @@ for (const stack of STACKS) {
         it("notifies an encrypted queue with a DLQ about new supplier CSVs, from that bucket only", () => {
             expect(one(s, T.notification, "meters-supplier-notification").inputs).to.deep.equal({
                 bucket: "meters-uploads-bucket",
-                queues: [{ queueArn: "arn:aws:sqs:eu-west-1:123456789012:meters-supplier-queue", events: ["s3:ObjectCreated:*"], filterSuffix: ".csv" }],
+                queues: [{ queueArn: "arn:aws:sqs:eu-west-1:123456789012:meters-supplier-queue", events: ["s3:ObjectCreated:*"] }],
             });
             const queue = one(s, T.queue, "meters-supplier-queue").inputs;
             expect(queue.kmsMasterKeyId).to.equal(keyArn);
             expect(JSON.parse(queue.redrivePolicy as string)).to.deep.equal({ deadLetterTargetArn: "arn:aws:sqs:eu-west-1:123456789012:meters-supplier-dlq", maxReceiveCount: 5 });
-            expect(queue.visibilityTimeoutSeconds).to.equal(360);
+            expect(queue.visibilityTimeoutSeconds).to.equal(1800);
             expect(document(one(s, T.queuePolicy, "meters-supplier-queue-policy")).Statement).to.deep.equal([{
                 Sid: "SupplierBucketNotifies", Effect: "Allow", Principal: { Service: "s3.amazonaws.com" }, Action: "sqs:SendMessage",
                 Resource: "arn:aws:sqs:eu-west-1:123456789012:meters-supplier-queue",
@@ -75,11 +75,19 @@ for (const stack of STACKS) {
             expect(one(s, T.key, "meters-key").inputs.policy).to.contain('"Service":"s3.amazonaws.com"');
         });
 
+        it("gives the parser its memory, timeout and limits", () => {
+            const fn = one(s, "aws:lambda/function:Function", "meters-supplier-parser-fn").inputs;
+            expect([fn.memorySize, fn.timeout]).to.deep.equal([1024, 300]);
+            expect((fn.environment as { variables: Record<string, string> }).variables).to.deep.equal({
+                LAKE_BUCKET: "meters-lake-bucket", SUPPLIER_MAX_OBJECT_MB: "100", SUPPLIER_MAX_KW: "250",
+            });
+        });
+
         it("feeds the parser from the queue with partial batch failures", () => {
             expect(one(s, T.esm, "meters-supplier-parser-esm").inputs).to.deep.equal({
                 eventSourceArn: "arn:aws:sqs:eu-west-1:123456789012:meters-supplier-queue",
                 functionName: "arn:aws:lambda:eu-west-1:123456789012:function:meters-supplier-parser-fn",
-                batchSize: 10,
+                batchSize: 1,
                 functionResponseTypes: ["ReportBatchItemFailures"],
                 scalingConfig: { maximumConcurrency: 5 },
             });

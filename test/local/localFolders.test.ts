@@ -55,16 +55,16 @@ describe("local stack: the run's folders", () => {
       ["20261122/NMI3.csv", "malformed: garbage"],
       ["20261122/NMI3.csv", "malformed: empty"],
       ["uploads/final-FINAL.xlsx", "malformed: not a supplier key"],
+      ["20261122/NMI3.CSV", "malformed: impossible value and offset, .CSV"],
     ]);
     const ingestion = new SupplierIngestion(folders);
-    for (const f of [files[0], files[1], files[3]]) ingestion.drop(f);
+    for (const f of [files[0], files[1], files[3], files[4]]) ingestion.drop(f);
     ingestion.start(10);
     await ingestion.stop();
     const s = ingestion.stats;
-    expect(s.dropped).to.equal(3);
-    expect(s.accepted + s.rejected + s.deadLettered).to.equal(3);
-    expect(s.accepted).to.equal(1);
-    expect(s.rowsAccepted).to.equal(48);
+    expect(s.dropped).to.equal(4);
+    expect(s.accepted + s.rejected + s.deadLettered).to.equal(4);
+    expect([s.accepted, s.deadLettered, s.rowsAccepted, s.rowsRejected]).to.deep.equal([2, 0, 49, 4]);
     expect(folders.list("quarantine")).to.include("_invalid-keys/uploads%2Ffinal-FINAL.xlsx.json");
   });
 });

@@ -1,3 +1,4 @@
+import { ReadingBounds } from "../bounds";
 import { LocalClock } from "../localClock";
 import { Reading } from "../readingSchema";
 
@@ -14,6 +15,8 @@ export interface ParseContext {
   readonly clock: LocalClock;
   /** Interval length for the plain `timestamp,kwh` layout, which does not say. */
   readonly plainIntervalMinutes: number;
+  /** Physical bounds every accepted value is held to. */
+  readonly bounds: ReadingBounds;
 }
 
 /** Fed one line at a time (fields already split); may hold rows back until it knows their fate. */

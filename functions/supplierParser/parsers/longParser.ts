@@ -52,12 +52,12 @@ export function longParser(ctx: ParseContext): LineParser {
         intervals.check(`${d} ${timeOfDay(start.minute)}`, line);
         minutes = span;
         checkKeyDate(start.day, ctx.keyDate);
-        const kwh = parseKwh(f[8], "ProfileReadValue ");
+        const kwh = parseKwh(f[8], "ProfileReadValue ", span, ctx.bounds);
         const quality = f[10].trim();
         if (!(QUALITY_FLAGS as readonly string[]).includes(quality) || quality === "V") {
           throw new RowError(`quality ${JSON.stringify(quality)} is not one of A, E, F, N, S`);
         }
-        const reading = { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.clock), intervalMinutes: span, kwh, quality };
+        const reading = { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.clock), intervalMinutes: span, kwh, quality, channel: "consumption" as const };
         held.push({ line, minutes, reading });
       } catch (e) {
         held.push({ line, minutes, reason: reasonOf(e) });

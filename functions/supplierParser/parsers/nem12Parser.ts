@@ -1,22 +1,28 @@
-import { Day, QUALITY_FLAGS, Reading, dayString } from "../readingSchema";
+import { Channel, Day, QUALITY_FLAGS, Reading, dayString } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkIntervalLength, checkKeyDate, parseKwh, parseYmd } from "../validate";
 import { NEM_TIME, intervalStart } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
+/** MDFF NMI suffix, first character: E = import (consumption), B = export (generation). */
+const SUFFIX_CHANNEL = new Map<string, Channel>([["E", "consumption"], ["B", "generation"]]);
+
 type Pending =
   | { line: number; reason: string }
-  | { line: number; day: Day; values: number[]; quality: string; perInterval: (string | undefined)[] };
+  | { line: number; day: Day; channel: Channel; values: number[]; quality: string; perInterval: (string | undefined)[] };
 
 /**
- * AEMO NEM12: 200 = meter (field 8 uom, field 9 interval minutes), 300 = one day of interval values then
+ * AEMO NEM12: 200 = meter data stream (field 5 NMI suffix, field 8 uom, field 9 interval minutes), 300 = one day of interval values then
  * the quality method; 400 = per-interval quality when the 300 says V. A 300 is held until the next
- * non-400 record because its 400s decide its qualities.
+ * non-400 record because its 400s decide its qualities. The first character of the NMI suffix names the
+ * stream's direction (MDFF specification: E import, B export), so consumption and generation are kept apart
+ * and a day repeats only within its channel.
  */
 export function nem12Parser(ctx: ParseContext): LineParser {
   let intervalMinutes: number | undefined;
-  let unitError: string | undefined;
+  let streamError: string | undefined;
+  let channel: Channel = "consumption";
   let pending: Pending | undefined;
-  const days = new DuplicateTracker("day");
+  const days = { consumption: new DuplicateTracker("consumption day"), generation: new DuplicateTracker("generation day") };
 
   function flush(): RowOutcome[] {
     const p = pending;
@@ -32,13 +38,14 @@ export function nem12Parser(ctx: ParseContext): LineParser {
       intervalMinutes: intervalMinutes!,
       kwh,
       quality: p.quality === "V" ? p.perInterval[i]! : p.quality,
+      channel: p.channel,
     }));
     return [{ line: p.line, readings }];
   }
 
   function day300(f: string[], line: number): Pending {
     if (intervalMinutes === undefined) throw new RowError("300 record before any 200 record");
-    if (unitError) throw new RowError(unitError);
+    if (streamError) throw new RowError(streamError);
     const n = 1440 / intervalMinutes;
     // The quality method is the first one-letter field after the values; its position counts them.
     const q = f.findIndex((v, i) => i >= 2 && /^[A-Z]$/.test(v.trim()));
@@ -46,13 +53,13 @@ export function nem12Parser(ctx: ParseContext): LineParser {
     checkIntervalCount(q - 2, n);
     const day = parseYmd(f[1]);
     checkKeyDate(day, ctx.keyDate);
-    const values = f.slice(2, 2 + n).map((v, i) => parseKwh(v, `interval ${i + 1}: `));
+    const values = f.slice(2, 2 + n).map((v, i) => parseKwh(v, `interval ${i + 1}: `, intervalMinutes!, ctx.bounds));
     const quality = f[2 + n].trim();
     if (!(QUALITY_FLAGS as readonly string[]).includes(quality)) {
       throw new RowError(`quality ${JSON.stringify(quality)} is not one of ${QUALITY_FLAGS.join(", ")}`);
     }
-    days.check(dayString(day), line);
-    return { line, day, values, quality, perInterval: new Array<string | undefined>(n).fill(undefined) };
+    days[channel].check(dayString(day), line);
+    return { line, day, channel, values, quality, perInterval: new Array<string | undefined>(n).fill(undefined) };
   }
 
   function apply400(f: string[], p: Pending): void {
@@ -92,7 +99,12 @@ export function nem12Parser(ctx: ParseContext): LineParser {
         } catch {
           intervalMinutes = undefined;
         }
-        unitError = (f[7] ?? "").trim().toUpperCase() === "KWH" ? undefined : `unit ${JSON.stringify(f[7] ?? "")} of the 200 record is not KWH`;
+        const suffix = (f[4] ?? "").trim().toUpperCase();
+        const direction = SUFFIX_CHANNEL.get(suffix.charAt(0));
+        channel = direction ?? "consumption";
+        streamError = (f[7] ?? "").trim().toUpperCase() !== "KWH" ? `unit ${JSON.stringify(f[7] ?? "")} of the 200 record is not KWH`
+          : direction === undefined ? `NMI suffix ${JSON.stringify(f[4] ?? "")} of the 200 record is neither E (import) nor B (export)`
+          : undefined;
         if (intervalMinutes === undefined) return [...out, { line, reason: `200 record: interval ${JSON.stringify(f[8] ?? "")} does not divide a day` }];
         return out;
       }

@@ -1,6 +1,22 @@
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
-import { fixedOffsetClock, intervalStart } from "../localClock";
+import { fixedOffsetClock, utcMsOn } from "../localClock";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
+
+/** UTC offsets in use run from -12:00 (Baker Island) to +14:00 (Line Islands). */
+const MIN_OFFSET = -12 * 60;
+const MAX_OFFSET = 14 * 60;
+
+/** Minutes east of UTC of `Z`, `+hh:mm` or `+hhmm`; a RowError for an offset no clock uses. */
+export function offsetMinutes(zone: string): number {
+  if (zone === "Z") return 0;
+  const hours = Number(zone.slice(1, 3));
+  const minutes = Number(zone.slice(-2));
+  const offset = (zone[0] === "-" ? -1 : 1) * (hours * 60 + minutes);
+  if (minutes > 59 || offset < MIN_OFFSET || offset > MAX_OFFSET) {
+    throw new RowError(`offset ${JSON.stringify(zone)} is not a UTC offset from -12:00 to +14:00`);
+  }
+  return offset;
+}
 
 const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?))?(Z|[+-]\d{2}:?\d{2})?$/;
 
@@ -9,7 +25,7 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?
  * Intervals start on whole minutes (seconds are dropped).
  */
 export function plainParser(ctx: ParseContext): LineParser {
-  const seen = new DuplicateTracker("timestamp");
+  const seen = new DuplicateTracker<number>("timestamp", (minute) => new Date(minute * 60_000).toISOString());
   return {
     line(f, line) {
       try {
@@ -23,11 +39,12 @@ export function plainParser(ctx: ParseContext): LineParser {
         }
         checkKeyDate(day!, ctx.keyDate);
         const zone = m[7];
-        const clock = zone === undefined ? ctx.clock : fixedOffsetClock(zone === "Z" ? 0 : (zone[0] === "-" ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2))));
-        const kwh = parseKwh(f[1], "kwh ");
-        const start = intervalStart(day!, Number(m[4]) * 60 + Number(m[5]), clock);
-        seen.check(start, line);
-        return [{ line, readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: ctx.plainIntervalMinutes, kwh, quality: "A" }] }];
+        const clock = zone === undefined ? ctx.clock : fixedOffsetClock(offsetMinutes(zone));
+        const kwh = parseKwh(f[1], "kwh ", ctx.plainIntervalMinutes, ctx.bounds);
+        const ms = utcMsOn(clock, day!, Number(m[4]) * 60 + Number(m[5]));
+        seen.check(ms / 60_000, line);
+        const start = new Date(ms).toISOString();
+        return [{ line, readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: ctx.plainIntervalMinutes, kwh, quality: "A", channel: "consumption" }] }];
       } catch (e) {
         return [{ line, reason: reasonOf(e) }];
       }

@@ -1,38 +1,41 @@
-import { dayString } from "../readingSchema";
+import { Channel, Reading, dayString } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkKeyDate, parseDmy, parseKwh } from "../validate";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
-const ESTIMATED: Record<string, string> = { No: "A", Yes: "E" };
+// Maps, not object literals: a cell reading "constructor" must not find Object's
+const ESTIMATED = new Map([["No", "A"], ["Yes", "E"]]);
+const CON_GEN = new Map<string, Channel>([["Consumption", "consumption"], ["Generation", "generation"]]);
 
 /**
- * One row per day: NMI, meter, CON/GEN, DATE (d/m/yy), ESTIMATED?, then one column per interval, in
+ * One row per day and channel: NMI, meter, CON/GEN (Consumption or Generation), DATE (d/m/yy), ESTIMATED?, then one column per interval, in
  * wall-clock time on `ctx.clock`. On the day clocks go forward the exports keep the columns of the skipped
  * hour, with 0: those are not readings (an interval that did not happen); a non-zero value there rejects the row.
  */
 export function wideParser(ctx: ParseContext, header: readonly string[]): LineParser {
   const n = header.length - 5;
   const intervalMinutes = 1440 / n;
-  const days = new DuplicateTracker("day");
+  const days = { consumption: new DuplicateTracker("consumption day"), generation: new DuplicateTracker("generation day") };
   return {
     line(f, line) {
       try {
         if (!Number.isInteger(intervalMinutes)) throw new RowError(`header has ${n} interval columns, which does not divide a day`);
         checkIntervalCount(f.length - 5, n);
-        if (f[2].trim() !== "Consumption") throw new RowError(`CON/GEN ${JSON.stringify(f[2])} is not Consumption`);
+        const channel = CON_GEN.get(f[2].trim());
+        if (!channel) throw new RowError(`CON/GEN ${JSON.stringify(f[2])} is not Consumption or Generation`);
         const day = parseDmy(f[3]);
         checkKeyDate(day, ctx.keyDate);
-        const quality = ESTIMATED[f[4].trim()];
+        const quality = ESTIMATED.get(f[4].trim());
         if (!quality) throw new RowError(`ESTIMATED? ${JSON.stringify(f[4])} is not Yes or No`);
-        const values = f.slice(5).map((v, i) => parseKwh(v, `interval ${i + 1}: `));
-        days.check(dayString(day), line);
-        const readings = [];
+        const values = f.slice(5).map((v, i) => parseKwh(v, `interval ${i + 1}: `, intervalMinutes, ctx.bounds));
+        days[channel].check(dayString(day), line);
+        const readings: Reading[] = [];
         for (let i = 0; i < values.length; i++) {
           const t = ctx.clock.resolve(day, i * intervalMinutes);
           if (t === undefined) {
             if (values[i] !== 0) throw new RowError(`interval ${i + 1} has ${values[i]} kWh, but that time did not happen in ${ctx.clock.name} (the clocks went forward)`);
             continue;
           }
-          readings.push({ clientId: ctx.clientId, intervalStart: new Date(t).toISOString(), intervalMinutes, kwh: values[i], quality });
+          readings.push({ clientId: ctx.clientId, intervalStart: new Date(t).toISOString(), intervalMinutes, kwh: values[i], quality, channel });
         }
         return [{ line, readings }];
       } catch (e) {

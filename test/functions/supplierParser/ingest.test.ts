@@ -29,7 +29,9 @@ const lrow = (date: string, i: number, v = "0.1", q = "A"): string => `7,6,2,MRI
 const longDay = (date: string, count = 48): string[] => Array.from({ length: count }, (_, i) => lrow(date, i));
 const long = (...rows: string[]): string => [LONG, ...rows].join("\n") + "\n";
 
-const reading = (intervalStart: string, kwh: number, quality = "A", intervalMinutes = 30): Reading => ({ clientId: "c1", intervalStart, intervalMinutes, kwh, quality });
+const reading = (intervalStart: string, kwh: number, quality = "A", intervalMinutes = 30, channel: Reading["channel"] = "consumption"): Reading => ({
+  clientId: "c1", intervalStart, intervalMinutes, kwh, quality, channel,
+});
 
 describe("supplierParser ingest: each layout", () => {
   it("parses NEM12 200/300 records into 48 half-hour readings in market time (UTC+10)", async () => {
@@ -37,7 +39,7 @@ describe("supplierParser ingest: each layout", () => {
     expect(r).to.deep.equal({
       layout: "nem12", rows: 1, accepted: 1, rejected: 0, readingCount: 48,
       readings: [reading("2023-12-31T14:00:00.000Z", 1.5), reading("2023-12-31T14:30:00.000Z", 0.1)],
-      errors: [],
+      errors: [], reasons: [],
     });
   });
 
@@ -73,7 +75,7 @@ describe("supplierParser ingest: each layout", () => {
     expect(r).to.deep.equal({
       layout: "plain", rows: 3, accepted: 3, rejected: 0, readingCount: 3,
       readings: [reading("2024-01-01T00:00:00.000Z", 0.5), reading("2024-01-01T00:30:00.000Z", 0.25), reading("2024-01-01T01:00:00.000Z", 1)],
-      errors: [],
+      errors: [], reasons: [],
     });
   });
 
@@ -92,7 +94,7 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
     ["47 values in a 30-minute NEM12 day", nem12(d300("20240101", vals(47))), {}, [{ line: 2, reason: "expected 48 interval values, found 47" }]],
     ["a 300 record without a quality flag", nem12(`300,20240101,${vals(48)}`), {}, [{ line: 2, reason: "no quality flag after the interval values" }]],
     ["an impossible NEM12 date", nem12(d300("20240231")), {}, [{ line: 2, reason: 'date "20240231" is not a valid YYYYMMDD date' }]],
-    ["a repeated NEM12 day", nem12(d300("20240101"), d300("20240101")), {}, [{ line: 3, reason: "duplicate day 2024-01-01 (first seen at line 2)" }]],
+    ["a repeated NEM12 day", nem12(d300("20240101"), d300("20240101")), {}, [{ line: 3, reason: "duplicate consumption day 2024-01-01 (first seen at line 2)" }]],
     ["a day after the key date", nem12(d300("20240101"), d300("20240102")), { date: "20240101" }, [{ line: 3, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }]],
     ["a day after the date in the S3 key", nem12(d300("20240102")), { clientId: undefined, key: "20240101/c1.csv" }, [{ line: 2, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }]],
     ["an unknown quality", nem12(d300("20240101", vals(48), "X")), {}, [{ line: 2, reason: 'quality "X" is not one of A, E, F, N, S, V' }]],
@@ -103,10 +105,12 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
     ["a unit other than kWh", `200,M1,E1,E1,E1,,X,KVARH,30,\n${d300("20240101")}\n`, {}, [{ line: 2, reason: 'unit "KVARH" of the 200 record is not KWH' }]],
     ["an unknown NEM12 record", nem12("700,x"), {}, [{ line: 2, reason: 'unknown NEM12 record type "700"' }]],
     ["a wide row with 47 values", wide(wrow("1/1/24", vals(47))), {}, [{ line: 2, reason: "expected 48 interval values, found 47" }]],
-    ["a wide generation row", wide(wrow("1/1/24", vals(48), "No", "Generation")), {}, [{ line: 2, reason: 'CON/GEN "Generation" is not Consumption' }]],
+    ["a wide row neither consumption nor generation", wide(wrow("1/1/24", vals(48), "No", "Net")), {}, [{ line: 2, reason: 'CON/GEN "Net" is not Consumption or Generation' }]],
     ["a wide impossible date", wide(wrow("31/2/24")), {}, [{ line: 2, reason: 'date "31/2/24" is not a valid d/m/yy date' }]],
     ["a wide unknown ESTIMATED?", wide(wrow("1/1/24", vals(48), "Maybe")), {}, [{ line: 2, reason: 'ESTIMATED? "Maybe" is not Yes or No' }]],
-    ["a repeated wide day", wide(wrow("1/1/24"), wrow("01/01/2024")), {}, [{ line: 3, reason: "duplicate day 2024-01-01 (first seen at line 2)" }]],
+    ["a wide ESTIMATED? that names an object property", wide(wrow("1/1/24", vals(48), "constructor")), {}, [{ line: 2, reason: 'ESTIMATED? "constructor" is not Yes or No' }]],
+    ["a wide CON/GEN that names an object property", wide(wrow("1/1/24", vals(48), "No", "constructor")), {}, [{ line: 2, reason: 'CON/GEN "constructor" is not Consumption or Generation' }]],
+    ["a repeated wide day", wide(wrow("1/1/24"), wrow("01/01/2024")), {}, [{ line: 3, reason: "duplicate consumption day 2024-01-01 (first seen at line 2)" }]],
     ["a wide non-numeric value", wide(wrow("1/1/24", [vals(47), "n/a"].join(","))), {}, [{ line: 2, reason: 'interval 48: "n/a" is not a number' }]],
     ["a long row with 10 fields", long("7,6,2,MRIM,2#E1,G,1/1/24 0:00,1/1/24 0:29,0.1,0"), {}, [{ line: 2, reason: "expected 11 fields, found 10" }]],
     ["a long negative value", long(lrow("1/1/24", 0, "-1"), ...longDay("1/1/24").slice(1)), {}, [{ line: 2, reason: "ProfileReadValue -1 is negative" }]],
@@ -139,7 +143,9 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
 
   it("reports an empty file, and a file of blank lines, as empty with no rows", async () => {
     for (const text of ["", "\n\r\n  \n"]) {
-      expect(await ingest(text)).to.deep.equal({ layout: "empty", rows: 0, accepted: 0, rejected: 0, readingCount: 0, readings: [], errors: [{ line: 0, reason: "file is empty" }] });
+      expect(await ingest(text)).to.deep.equal({
+        layout: "empty", rows: 0, accepted: 0, rejected: 0, readingCount: 0, readings: [], errors: [{ line: 0, reason: "file is empty" }], reasons: [{ reason: "file is empty", count: 1 }],
+      });
     }
   });
 
@@ -211,7 +217,7 @@ describe("supplierParser ingest: the real supplier files in ../shared/data/meter
     it(`reads ${file} as ${layout}: ${rows} rows, all accepted, ${readings} readings`, async function () {
       const path = requireShared(this, "meters", file);
       const r = await ingestFile(path, { clientId: "c1", sample: 1 });
-      expect(r).to.deep.equal({ layout, rows, accepted: rows, rejected: 0, readingCount: readings, readings: [first], errors: [] });
+      expect(r).to.deep.equal({ layout, rows, accepted: rows, rejected: 0, readingCount: readings, readings: [first], errors: [], reasons: [] });
     });
   }
 

@@ -107,7 +107,7 @@ describe("S3 folder store", () => {
         "ObjectCreated:Put", "aws:s3", "2.1", "eu-west-1", { name: "supplier-uploads", ownerIdentity: { principalId: "LOCAL" }, arn: "arn:aws:s3:::supplier-uploads" },
         inEvent, 3, "900150983cd24fb0d6963f7d28e17f72",
       ]);
-      expect(objectKeys(s3EventMessage(r))).to.deep.equal([{ bucket: "supplier-uploads", key }]);
+      expect(objectKeys(s3EventMessage(r))).to.deep.equal([{ bucket: "supplier-uploads", key, eventName: "ObjectCreated:Put", size: 3 }]);
     });
   }
 
@@ -119,7 +119,7 @@ describe("S3 folder store", () => {
     await store.put("supplier-uploads", "20240101/C42.csv", "timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n2024-01-01T00:30:00Z,0.25\n", "text/csv");
     while ((await consumer.pollOnce()) > 0);
 
-    expect((await store.list("meter-lake")).map((o) => o.key)).to.deep.equal(["processed/20240101/C42.jsonl", "quarantine/20240101/C42.json"]);
+    expect((await store.list("meter-lake")).map((o) => o.key)).to.deep.equal(["processed/20240101/C42.jsonl", "processed/20240101/generation/C42.jsonl", "quarantine/20240101/C42.json"]);
     expect((await store.get("meter-lake", "processed/20240101/C42.jsonl")).toString().trim().split("\n")).to.have.length(2);
     expect(JSON.parse((await store.get("meter-lake", "quarantine/20240101/C42.json")).toString())).to.deep.include({ file: "20240101/C42.csv", accepted: 2, rejected: 0 });
     expect(consumer.stats).to.deep.equal({ invocations: 1, succeeded: 1, failed: 0 });
