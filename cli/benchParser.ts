@@ -3,7 +3,7 @@
  * (1,000,000 rows, 25 MB by default) streamed through processObject with in-memory S3 ports (the real
  * multipart writer over a client that keeps only part sizes), in a child Node process whose heap is capped
  * at the function's memory. Reports peak RSS and time; then shows a 200 MB upload refused with a report.
- *   npx tsx cli/benchParser.ts [--json] [--rows 1000000] [--memory-mb 256]
+ *   gridrail bench:parser [--json] [--rows 1000000] [--memory-mb 256]
  */
 import { spawnSync } from "child_process";
 import { Readable } from "stream";
@@ -15,7 +15,7 @@ import { MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
 import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
-const USAGE = `usage: npx tsx cli/benchParser.ts [--json] [--rows N] [--memory-mb MB]
+const USAGE = `usage: gridrail bench:parser [--json] [--rows N] [--memory-mb MB]
 Parses a generated timestamp,kwh upload of --rows rows (default 1,000,000: 25 bytes a row, 25 MB) in a child
 process started with --max-old-space-size=--memory-mb (default the parser's ${meterDefaults.parserMemoryMb} MB), and reports its
 peak RSS; then a 200 MB upload, which is refused with a quarantine report without being read.`;
