@@ -21,7 +21,14 @@ export const meterDefaults = {
      * has 15 minutes; prod runs four in parallel so a fleet of tens of thousands of meters fits.
      */
     analysisShards: { dev: 1, prod: 4 },
+    /**
+     * Lake prefixes the supplier parser writes: readings under `processed/`, reports under `quarantine/`. Its
+     * role may put objects there only, never into the real-time partitions Firehose writes.
+     */
+    parserWritePrefixes: ["processed/", "quarantine/"],
     parserTimeoutSeconds: 60,
+    /** Parser invocations the upload queue's mapping runs at once; the parser reserves at least as many. */
+    parserMaxConcurrency: 5,
     analysisTimeoutSeconds: 900,
     /** The analysis function's memory, which sets its share of a vCPU (see `npm run bench:analysis`). */
     analysisMemoryMb: 1024,

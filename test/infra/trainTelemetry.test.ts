@@ -81,7 +81,11 @@ for (const stack of STACKS) {
 
         it("runs the anomaly Lambda inline (serialized __index.handler) with its own role", () => {
             const fn = one(s, "aws:lambda/function:Function", "trains-anomaly-fn").inputs;
-            expect(fn).to.deep.include({ handler: "__index.handler", role: "arn:aws:iam::123456789012:role/trains-anomaly-role", runtime: "nodejs22.x", timeout: 60, memorySize: 512 });
+            // reserved: one concurrent batch per shard (prod: 4 provisioned shards); dev's on-demand stream gets 10
+            expect(fn).to.deep.include({
+                handler: "__index.handler", role: "arn:aws:iam::123456789012:role/trains-anomaly-role", runtime: "nodejs22.x", timeout: 60, memorySize: 512,
+                reservedConcurrentExecutions: stack === "prod" ? 4 : 10,
+            });
             expect(fn.environment).to.deep.equal({ variables: {
                 CHECKPOINT_TABLE: "trains-checkpoints",
                 FAILURE_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq",
