@@ -11,6 +11,7 @@ import { meterDefaults } from "../../infra/meterIngestion/defaults";
 import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { startBroker } from "../iot/broker";
 import { startDataPlaneServer } from "../iot/dataPlaneServer";
+import { trainPublishCheck } from "../iot/devicePolicy";
 import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
@@ -99,7 +100,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
   const publish = (e: LiveEvent) => web?.publish(e);
   try {
     // --- services
-    const broker = await startBroker();
+    // trains publish under the program's own device policy: a refused publish disconnects the train, as on AWS
+    const broker = await startBroker(0, { mayPublish: trainPublishCheck({ alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }) });
     closers.push(() => broker.close());
     const shadows = new ShadowService();
     closers.push(attachToBroker(shadows, broker.broker));
