@@ -68,11 +68,12 @@ export class TelemetryError extends RecordError {
  * wrong. Learning it would move the model's watermark and make every true reading after it "late".
  */
 export class ClockError extends RecordError {
-  readonly field = "timestamp";
+  readonly field: string;
 
   constructor(message: string) {
     super("clock", message);
     this.name = "ClockError";
+    this.field = "timestamp";
   }
 }
 
