@@ -18,7 +18,7 @@ interface Config {
   readonly shingle: number;
 }
 
-/** The four configurations of issue 2, each with sample size 256 (the Java RCF was measured on the same). */
+/** The four reference configurations, each with sample size 256 (the Java RCF was measured on the same). */
 const CONFIGS: Config[] = [
   { name: "50 trees, 1-d, shingle 1", trees: 50, inputs: 1, shingle: 1 },
   { name: "100 trees, 1-d, shingle 1", trees: 100, inputs: 1, shingle: 1 },
@@ -48,7 +48,7 @@ function measure(c: Config, points: number): Record<string, unknown> {
   const forest = new RandomCutForest(forestConfigOf(c));
   const shingle = new Float32Array(dims);
   let checksum = 0;
-  // the measured points run in CHUNKS timed chunks: this machine's speed wanders (a shared VM), so the
+  // the measured points run in CHUNKS timed chunks: a shared machine's speed wanders, so the
   // median chunk is reported, with the best and worst beside it
   const chunk = Math.ceil(points / CHUNKS);
   const rates: number[] = [];

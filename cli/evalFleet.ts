@@ -5,8 +5,7 @@ import { SHARED_DATA, UsageError, integerFlag, parseArgs, runMain } from "./args
 
 /**
  * `npm run --silent eval:fleet`: how well the train models catch the local stack's injected faults, over
- * several seeds, without the network (local/start/fleetReplay.ts). The numbers behind the README's
- * "The local stack" section.
+ * several seeds, without the network (local/start/fleetReplay.ts). The numbers behind docs/local-stack.md.
  */
 const USAGE = "usage: npm run --silent eval:fleet -- [--seeds 1,2,3] [--trains 5] [--duration 60] [--history 8640] [--json]";
 

@@ -5,7 +5,7 @@ import { SHARED_DATA, UsageError, integerFlag as integer, parseArgs, runMain } f
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
- * (see README "The local stack"), then print the day's summary and write a JSON report.
+ * (see docs/local-stack.md), then print the day's summary and write a JSON report.
  */
 const USAGE = "usage: npm start -- [--duration 60] [--trains 5] [--meters 20] [--seed 1] [--no-web] [--report FILE.json] [--out DIR]";
 

@@ -17,6 +17,12 @@ export interface StackOutputs {
     readonly trainCheckpointTable: pulumi.Output<string>;
     readonly trainThingGroup: pulumi.Output<string>;
     readonly trainDashboard: pulumi.Output<string>;
+    readonly meterDashboard: pulumi.Output<string>;
+    readonly customerDashboard: pulumi.Output<string>;
+    readonly sharingDashboard: pulumi.Output<string>;
+    /** Alarms whose firing means data is being lost (docs/operations.md says what to do for each). */
+    readonly dataLossAlarms: pulumi.Output<string[]>;
+    readonly customerApiAlarms: pulumi.Output<string[]>;
     readonly sharedRawBucket: pulumi.Output<string>;
     readonly athenaWorkgroup: pulumi.Output<string>;
     readonly redshiftCluster: pulumi.Output<string>;
@@ -76,6 +82,11 @@ export function createStack(config: StackConfig): StackOutputs {
         trainCheckpointTable: trains.checkpointTableName,
         trainThingGroup: trains.thingGroupName,
         trainDashboard: trains.dashboardName,
+        meterDashboard: meters.dashboardName,
+        customerDashboard: customers.dashboardName,
+        sharingDashboard: sharing.dashboardName,
+        dataLossAlarms: pulumi.all([meters.dataLossAlarmNames, trains.dataLossAlarmNames, sharing.dataLossAlarmNames]).apply((lists) => lists.flat()),
+        customerApiAlarms: customers.alarmNames,
         sharedRawBucket: sharing.rawBucketName,
         athenaWorkgroup: sharing.athenaWorkgroupName,
         redshiftCluster: sharing.redshiftClusterIdentifier,

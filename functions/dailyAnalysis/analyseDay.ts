@@ -133,15 +133,15 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       rejectedLines += report.sources.rejectedLines;
       unusualHalfHours += report.unusual.length;
       if (report.sources.rejectedLines > 0) {
-        log({ message: "readings refused", clientId, count: report.sources.rejectedLines, first: report.rejected.slice(0, 3) });
+        log({ level: "WARN", message: "readings refused", clientId, count: report.sources.rejectedLines, first: report.rejected.slice(0, 3) });
       }
     } catch (err) {
       failed.push({ clientId, error: (err as Error).message });
-      log({ message: "client failed", clientId, error: (err as Error).message });
+      log({ level: "ERROR", message: "client failed", clientId, error: (err as Error).message });
     }
     if ((written + failed.length) % 100 === 0) log({ message: "progress", done: written + failed.length, of: clients.length });
   });
   const summary = { date: day.iso, clients: clients.length, reportsWritten: written, rejectedLines, unusualHalfHours, failed, skippedPrefixes };
-  log({ message: "daily analysis finished", ...summary });
+  log({ level: failed.length ? "ERROR" : "INFO", message: "daily analysis finished", ...summary });
   return summary;
 }

@@ -1,4 +1,5 @@
 import { S3Client } from "@aws-sdk/client-s3";
+import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { analyseDay, RunSummary } from "./analyseDay";
 import { reportDayOf, shardOf } from "./reportDay";
 import { s3Lake, s3Reports } from "./s3Ports";
@@ -11,19 +12,32 @@ import { s3Lake, s3Reports } from "./s3Ports";
  * and a retry re-runs the day (idempotent).
  */
 let s3: S3Client | undefined;
+const o = createObservability("dailyAnalysis");
 
-export async function handler(event: unknown): Promise<RunSummary> {
-  const missing = ["LAKE_BUCKET", "REPORTS_BUCKET"].filter((name) => !process.env[name]);
-  if (missing.length) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
-  const day = reportDayOf(event);
-  const shard = shardOf(event);
-  s3 ??= new S3Client({});
-  const summary = await analyseDay(s3Lake(s3, process.env.LAKE_BUCKET!), s3Reports(s3, process.env.REPORTS_BUCKET!), day, {
-    shard,
-    log: (entry) => console.log(JSON.stringify(entry)),
+/** The run's outcome as metrics: ReportsWritten, ClientsFailed, RejectedLines, UnusualHalfHours. */
+export function countRun(summary: RunSummary): [string, number][] {
+  return [
+    ["ReportsWritten", summary.reportsWritten], ["ClientsFailed", summary.failed.length],
+    ["RejectedLines", summary.rejectedLines], ["UnusualHalfHours", summary.unusualHalfHours],
+  ];
+}
+
+export async function handler(event: unknown, context?: LambdaContext): Promise<RunSummary> {
+  return invocation(o, context, {}, async () => {
+    const missing = ["LAKE_BUCKET", "REPORTS_BUCKET"].filter((name) => !process.env[name]);
+    if (missing.length) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
+    const day = reportDayOf(event);
+    const shard = shardOf(event);
+    o.logger.appendKeys({ reportDate: day.iso, shard: `${shard.index + 1}/${shard.count}` });
+    s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
+    const summary = await analyseDay(s3Lake(s3, process.env.LAKE_BUCKET!), s3Reports(s3, process.env.REPORTS_BUCKET!), day, {
+      shard,
+      log: logPort(o.logger),
+    });
+    for (const [name, value] of countRun(summary)) count(o, name, value);
+    if (summary.failed.length) {
+      throw new Error(`daily analysis of ${summary.date}: ${summary.failed.length} of ${summary.clients} client(s) failed, first ${summary.failed[0].clientId}: ${summary.failed[0].error}`);
+    }
+    return summary;
   });
-  if (summary.failed.length) {
-    throw new Error(`daily analysis of ${summary.date}: ${summary.failed.length} of ${summary.clients} client(s) failed, first ${summary.failed[0].clientId}: ${summary.failed[0].error}`);
-  }
-  return summary;
 }

@@ -1,16 +1,22 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { DataApi } from "./dataApi";
+import { LoadError } from "./errors";
 import { LoadReport, loadReadings, ObjectStorage } from "./loadReadings";
 import { loaderSettings } from "./settings";
 
 /** Margin left for the row-count follow-up and the log lines when the Lambda's own timeout nears. */
 const DEADLINE_MARGIN_MS = 20_000;
 const clients: { s3?: S3Client; data?: RedshiftDataClient } = {};
+const o = createObservability("redshiftLoader");
 
-interface LambdaContext {
-  readonly awsRequestId?: string;
-  getRemainingTimeInMillis?(): number;
+/** A run's outcome as metrics; LoadsMerged is 1 for a run whose transaction committed new objects. */
+export function countLoad(report: LoadReport): [string, number][] {
+  return [
+    ["LoadsMerged", report.loaded.length > 0 ? 1 : 0], ["ObjectsLoaded", report.loaded.length], ["RowsLoaded", report.rowsWritten ?? 0],
+    ["ObjectsSkipped", report.skipped.length], ["ObjectsDeferred", report.deferred],
+  ];
 }
 
 export function s3Storage(s3: S3Client, bucket: string): ObjectStorage {
@@ -33,23 +39,36 @@ export function s3Storage(s3: S3Client, bucket: string): ObjectStorage {
   };
 }
 
-/** Hourly schedule `{ scheduledTime, window: "previous-hour" }` → COPY of the new raw objects into Redshift. */
-export async function handler(event: unknown, context: LambdaContext = {}): Promise<LoadReport> {
-  const settings = loaderSettings(process.env);
-  clients.s3 ??= new S3Client({});
-  clients.data ??= new RedshiftDataClient({});
-  const remaining = context.getRemainingTimeInMillis?.() ?? 300_000;
-  const dataApi = new DataApi(clients.data, settings, {
-    deadline: Date.now() + remaining - DEADLINE_MARGIN_MS,
-    now: Date.now,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-  });
-  return loadReadings(event, {
-    settings,
-    storage: s3Storage(clients.s3, settings.rawBucket),
-    dataApi,
-    runId: context.awsRequestId ?? `run-${Date.now()}`,
-    now: Date.now,
-    log: (entry) => console.log(JSON.stringify(entry)),
+/**
+ * Hourly schedule `{ scheduledTime, window: "previous-hour" }` → COPY of the new raw objects into Redshift. A failed
+ * load counts LoadsFailed and its error line carries the Data API statement id and the manifest key.
+ */
+export async function handler(event: unknown, context?: LambdaContext): Promise<LoadReport> {
+  return invocation(o, context, {}, async () => {
+    const settings = loaderSettings(process.env);
+    clients.s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
+    clients.data ??= o.tracer.captureAWSv3Client(new RedshiftDataClient({}));
+    const remaining = context?.getRemainingTimeInMillis?.() ?? 300_000;
+    const dataApi = new DataApi(clients.data, settings, {
+      deadline: Date.now() + remaining - DEADLINE_MARGIN_MS,
+      now: Date.now,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    });
+    try {
+      const report = await loadReadings(event, {
+        settings,
+        storage: s3Storage(clients.s3, settings.rawBucket),
+        dataApi,
+        runId: context?.awsRequestId ?? `run-${Date.now()}`,
+        now: Date.now,
+        log: logPort(o.logger),
+      });
+      for (const [name, value] of countLoad(report)) count(o, name, value);
+      return report;
+    } catch (e) {
+      count(o, "LoadsFailed", 1);
+      if (e instanceof LoadError) o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
+      throw e;
+    }
   });
 }

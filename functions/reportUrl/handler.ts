@@ -1,6 +1,7 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { DynamoProfileStore } from "../profileApi/dynamoProfileStore";
 import { HttpApiEvent, HttpResponse, respond, show } from "../profileApi/httpApi";
+import { LambdaContext, count, createObservability, httpKeys, invocation, logPort, responseMetric } from "../shared/observability";
 import { ReportDeps, reportUrlRoute } from "./reportRoute";
 import { S3ReportStore, reportsS3Client } from "./s3ReportStore";
 
@@ -8,6 +9,7 @@ import { S3ReportStore, reportsS3Client } from "./s3ReportStore";
 const MAX_TTL_SECONDS = 604800;
 
 const warm: { deps?: Omit<ReportDeps, "now"> } = {};
+const o = createObservability("reportUrl");
 
 /** Reads PROFILE_TABLE, REPORTS_BUCKET and URL_TTL_SECONDS (set by the CustomerApi component). */
 export function depsFromEnvironment(env: Readonly<Record<string, string | undefined>>): Omit<ReportDeps, "now"> {
@@ -18,15 +20,20 @@ export function depsFromEnvironment(env: Readonly<Record<string, string | undefi
     throw new Error(`environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}, got ${show(ttl)}`);
   }
   return {
-    profiles: new DynamoProfileStore(new DynamoDBClient({}), env.PROFILE_TABLE!),
-    reports: new S3ReportStore(reportsS3Client(), env.REPORTS_BUCKET!),
+    profiles: new DynamoProfileStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), env.PROFILE_TABLE!),
+    // presigning makes no request, so only the existence check (HeadObject) shows in a trace
+    reports: new S3ReportStore(o.tracer.captureAWSv3Client(reportsS3Client()), env.REPORTS_BUCKET!),
     ttlSeconds: Number(ttl),
   };
 }
 
-/** `GET /reports/{date}` behind the Lambda authorizer (HTTP API payload 2.0). */
-export async function handler(event: HttpApiEvent): Promise<HttpResponse> {
-  warm.deps ??= depsFromEnvironment(process.env);
-  const deps = { ...warm.deps, now: () => new Date() };
-  return respond(event, (entry) => console.log(JSON.stringify(entry)), () => reportUrlRoute(event, deps));
+/** `GET /reports/{date}` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
+export async function handler(event: HttpApiEvent, context?: LambdaContext): Promise<HttpResponse> {
+  return invocation(o, context, httpKeys(event), async () => {
+    warm.deps ??= depsFromEnvironment(process.env);
+    const deps = { ...warm.deps, now: () => new Date() };
+    const response = await respond(event, logPort(o.logger), () => reportUrlRoute(event, deps));
+    count(o, responseMetric(response.statusCode), 1);
+    return response;
+  });
 }

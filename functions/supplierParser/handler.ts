@@ -1,29 +1,47 @@
 import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { Readable } from "stream";
+import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { ObjectStore } from "./processObject";
-import { processBatch, SqsRecord } from "./sqsBatch";
+import { BatchOutcome, processBatch, SqsRecord } from "./sqsBatch";
 
 /**
  * Lambda entry point (SQS event source with ReportBatchItemFailures): reads each uploaded supplier file
  * from the upload bucket named in its S3 event, writes readings and the quarantine report to LAKE_BUCKET.
  */
 let s3: S3Client | undefined;
+const o = createObservability("supplierParser");
 
-export async function handler(event: { Records?: SqsRecord[] }): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
-  const lake = process.env.LAKE_BUCKET;
-  if (!lake) throw new Error("environment variable LAKE_BUCKET must be set");
-  s3 ??= new S3Client({});
-  const client = s3;
-  const storeFor = (uploads: string): ObjectStore => ({
-    async get(key) {
-      const out = await client.send(new GetObjectCommand({ Bucket: uploads, Key: key }));
-      if (!out.Body) throw new Error(`s3://${uploads}/${key} has no body`);
-      return out.Body as Readable;
-    },
-    async put(key, body, contentType) {
-      await client.send(new PutObjectCommand({ Bucket: lake, Key: key, Body: body, ContentType: contentType }));
-    },
+/**
+ * A batch's outcome as metrics. FilesQuarantined counts files of which nothing reached the lake: a refused key,
+ * or every row rejected. MessagesRetried are handed back to SQS (after maxReceiveCount they reach the DLQ).
+ */
+export function countBatch(outcome: BatchOutcome): [string, number][] {
+  const sum = (f: (p: BatchOutcome["processed"][number]) => number) => outcome.processed.reduce((a, p) => a + f(p), 0);
+  return [
+    ["FilesProcessed", outcome.processed.length], ["RowsAccepted", sum((p) => p.accepted)], ["RowsRejected", sum((p) => p.rejected)],
+    ["FilesQuarantined", outcome.invalidKeys.length + outcome.processed.filter((p) => p.accepted === 0).length],
+    ["InvalidKeys", outcome.invalidKeys.length], ["MessagesRetried", outcome.batchItemFailures.length],
+  ];
+}
+
+export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+  return invocation(o, context, {}, async () => {
+    const lake = process.env.LAKE_BUCKET;
+    if (!lake) throw new Error("environment variable LAKE_BUCKET must be set");
+    s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
+    const client = s3;
+    const storeFor = (uploads: string): ObjectStore => ({
+      async get(key) {
+        const out = await client.send(new GetObjectCommand({ Bucket: uploads, Key: key }));
+        if (!out.Body) throw new Error(`s3://${uploads}/${key} has no body`);
+        return out.Body as Readable;
+      },
+      async put(key, body, contentType) {
+        await client.send(new PutObjectCommand({ Bucket: lake, Key: key, Body: body, ContentType: contentType }));
+      },
+    });
+    const outcome = await processBatch(event.Records ?? [], storeFor, logPort(o.logger));
+    for (const [name, value] of countBatch(outcome)) count(o, name, value);
+    return { batchItemFailures: outcome.batchItemFailures };
   });
-  const { batchItemFailures } = await processBatch(event.Records ?? [], storeFor, (entry) => console.log(JSON.stringify(entry)));
-  return { batchItemFailures };
 }

@@ -48,18 +48,18 @@ export async function processBatch(
         try {
           const { result } = await processObject(store, key);
           outcome.processed.push({ key, accepted: result.accepted, rejected: result.rejected });
-          log({ message: "supplier file processed", key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected });
+          log({ level: result.rejected > 0 ? "WARN" : "INFO", message: "supplier file processed", key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected });
         } catch (e) {
           if ((e as Error).name !== "KeyError") throw e;
           const reason = (e as Error).message;
           await store.put(`quarantine/_invalid-keys/${encodeURIComponent(key)}.json`, `${JSON.stringify({ file: key, reason }, null, 2)}\n`, "application/json");
           outcome.invalidKeys.push({ key, reason });
-          log({ message: "supplier file key refused", key, reason });
+          log({ level: "WARN", message: "supplier file key refused", key, reason });
         }
       }
     } catch (e) {
       outcome.batchItemFailures.push({ itemIdentifier: record.messageId });
-      log({ message: "supplier message failed; SQS will redeliver it", messageId: record.messageId, error: (e as Error).message });
+      log({ level: "ERROR", message: "supplier message failed; SQS will redeliver it", messageId: record.messageId, error: (e as Error).message });
     }
   }
   return outcome;

@@ -1,12 +1,20 @@
+import { LambdaContext, Observability, createObservability, invocation } from "../shared/observability";
 import { KinesisBatchResponse } from "./kinesisEvent";
 import { LambdaRuntime } from "./lambdaRuntime";
 
-// A plain object, not a module-level `let`: Pulumi serializes the captured value once, and the runtime built on
-// the first invocation then lives as long as the warm Lambda (clients, model cache).
-const warm: { runtime?: LambdaRuntime } = {};
+// A plain object, not a module-level `let`: Pulumi serializes the captured value once, and what the first
+// invocation builds (logger, clients, model cache) then lives as long as the warm Lambda.
+const warm: { o?: Observability; runtime?: LambdaRuntime } = {};
 
-/** Kinesis → train anomaly models → shadows and checkpoints; failures as `batchItemFailures`. */
-export async function handler(event: unknown): Promise<KinesisBatchResponse> {
-  if (!warm.runtime) warm.runtime = LambdaRuntime.fromEnvironment(process.env);
-  return warm.runtime.handle(event);
+/**
+ * Kinesis → train anomaly models → shadows and checkpoints; failures as `batchItemFailures`. Its metrics keep the
+ * METRIC_NAMESPACE the stack sets (the dashboard's per-train SEARCH reads it); a bad environment is logged at
+ * ERROR like any other failure.
+ */
+export async function handler(event: unknown, context?: LambdaContext): Promise<KinesisBatchResponse> {
+  const o = (warm.o ??= createObservability("trainAnomaly", { namespace: process.env.METRIC_NAMESPACE }));
+  return invocation(o, context, {}, async () => {
+    if (!warm.runtime) warm.runtime = LambdaRuntime.fromEnvironment(process.env, o);
+    return warm.runtime.handle(event);
+  });
 }

@@ -1,8 +1,7 @@
-import { Logger } from "@aws-lambda-powertools/logger";
-import { Metrics } from "@aws-lambda-powertools/metrics";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { IoTDataPlaneClient } from "@aws-sdk/client-iot-data-plane";
 import { SQSClient } from "@aws-sdk/client-sqs";
+import { Observability } from "../shared/observability";
 import { DynamoCheckpointStore } from "./dynamoCheckpointStore";
 import { SettingsError } from "./errors";
 import { IotAnomalyEventSink } from "./anomalyEvents";
@@ -46,20 +45,22 @@ export class LambdaRuntime {
     private readonly metrics: MetricSink,
   ) {}
 
-  /** Clients take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment. */
-  static fromEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaRuntime {
+  /**
+   * Clients take region, credentials and any AWS_ENDPOINT_URL_<SERVICE> override from the environment; each is
+   * instrumented for X-Ray (a no-op where tracing is off).
+   */
+  static fromEnvironment(env: Readonly<Record<string, string | undefined>>, o: Observability): LambdaRuntime {
     const e = readEnvironment(env);
-    const iot = new IoTDataPlaneClient({});
+    const iot = o.tracer.captureAWSv3Client(new IoTDataPlaneClient({}));
     const deps: CoreDeps = {
       settings: e.settings,
-      checkpoints: new DynamoCheckpointStore(new DynamoDBClient({}), e.checkpointTable),
+      checkpoints: new DynamoCheckpointStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), e.checkpointTable),
       shadows: new IotShadowStore(iot, e.shadowName),
       events: new IotAnomalyEventSink(iot),
-      deadLetters: new SqsDeadLetterSink(new SQSClient({}), e.failureQueueUrl),
+      deadLetters: new SqsDeadLetterSink(o.tracer.captureAWSv3Client(new SQSClient({})), e.failureQueueUrl),
       cache: new ModelCache(e.settings.maxModels),
     };
-    const serviceName = "trainAnomaly";
-    return new LambdaRuntime(deps, new Logger({ serviceName }), new Metrics({ namespace: e.metricNamespace, serviceName }));
+    return new LambdaRuntime(deps, o.logger, o.metrics);
   }
 
   async handle(event: unknown): Promise<KinesisBatchResponse> {

@@ -1,33 +1,48 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
-import { AthenaEngine } from "./athenaEngine";
+import { LambdaContext, count, createObservability, invocation } from "../shared/observability";
+import { AthenaEngine, AthenaProgress } from "./athenaEngine";
 import { SummaryEvent, writeDailySummary } from "./dailySummary";
 
 /**
  * Scheduled daily: runs the usage summary queries in WORKGROUP/DATABASE for the previous UTC day and writes
  * `summaries/{YYYY-MM-DD}.json` to RESULTS_BUCKET. The 300 s function timeout bounds the whole run, so each
- * query gets at most 60 s of polling.
+ * query gets at most 60 s of polling. Counts SummariesWritten, or SummaryFailures when the run throws.
  */
 const REQUIRED = ["WORKGROUP", "DATABASE", "RESULTS_BUCKET"] as const;
 let athena: AthenaClient | undefined;
 let s3: S3Client | undefined;
+const o = createObservability("usageSummary");
 
-export async function handler(event: SummaryEvent): Promise<{ key: string; date: string }> {
-  const missing = REQUIRED.filter((name) => !process.env[name]);
-  if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
-  const [workgroup, database, bucket] = REQUIRED.map((name) => process.env[name] as string);
-  athena ??= new AthenaClient({});
-  s3 ??= new S3Client({});
-  const client = s3;
-  const engine = new AthenaEngine(athena, {
-    workgroup, database, timeoutMs: 60_000,
-    onProgress: (p) => { if (p.state !== "QUEUED" && p.state !== "RUNNING") console.log(JSON.stringify({ message: "summary query finished", ...p })); },
+/** One line per finished query, with its Athena execution id; a query that did not succeed at WARN. */
+export function logQuery(p: AthenaProgress): void {
+  if (p.state === "QUEUED" || p.state === "RUNNING") return;
+  const fields = { query: p.query, executionId: p.executionId, state: p.state, elapsedMs: p.elapsedMs, bytesScanned: p.bytesScanned };
+  if (p.state === "SUCCEEDED") o.logger.info("summary query finished", fields);
+  else o.logger.warn("summary query did not succeed", fields);
+}
+
+export async function handler(event: SummaryEvent, context?: LambdaContext): Promise<{ key: string; date: string }> {
+  return invocation(o, context, {}, async () => {
+    try {
+      const missing = REQUIRED.filter((name) => !process.env[name]);
+      if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
+      const [workgroup, database, bucket] = REQUIRED.map((name) => process.env[name] as string);
+      athena ??= o.tracer.captureAWSv3Client(new AthenaClient({}));
+      s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
+      const client = s3;
+      const engine = new AthenaEngine(athena, { workgroup, database, timeoutMs: 60_000, onProgress: logQuery });
+      const { key, summary } = await writeDailySummary(engine, {
+        async put(k, body) {
+          await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: body, ContentType: "application/json" }));
+        },
+      }, event ?? {});
+      count(o, "SummariesWritten", 1);
+      o.logger.info("usage summary written", { bucket, key, ...summary, trains: summary.trains.length });
+      return { key, date: summary.date };
+    } catch (e) {
+      count(o, "SummaryFailures", 1);
+      throw e;
+    }
   });
-  const { key, summary } = await writeDailySummary(engine, {
-    async put(k, body) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: body, ContentType: "application/json" }));
-    },
-  }, event ?? {});
-  console.log(JSON.stringify({ message: "usage summary written", bucket, key, ...summary, trains: summary.trains.length }));
-  return { key, date: summary.date };
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAlarm, createFunctionAlarms } from "../shared/alarms";
 import { awsContext } from "../shared/awsContext";
+import { createCustomerObservability } from "./observability";
 import { Deployment, statefulOptions } from "../shared/deployment";
 import { createKmsKey } from "../shared/kmsKey";
 import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction";
@@ -32,6 +33,10 @@ export class CustomerApi extends pulumi.ComponentResource {
     public readonly userPoolId: pulumi.Output<string>;
     public readonly userPoolClientId: pulumi.Output<string>;
     public readonly profileTableName: pulumi.Output<string>;
+    /** The component's CloudWatch dashboard. */
+    public readonly dashboardName: pulumi.Output<string>;
+    /** Outcome alarms (authorizer denial bursts). */
+    public readonly alarmNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: CustomerApiArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gridrail:customer:CustomerApi", name, {}, opts);
@@ -184,15 +189,23 @@ export class CustomerApi extends pulumi.ComponentResource {
             createFunctionAlarms(`${name}-${target}`, targets[target].fn.name, deployment, this);
         }
 
+        const observed = createCustomerObservability(name, {
+            authorizer: authorizerFn, profile: targets.profileApi, reportUrl: targets.reportUrl, ctx, deployment,
+        }, this);
+
         this.apiEndpoint = api.apiEndpoint;
         this.userPoolId = userPool.id;
         this.userPoolClientId = client.id;
         this.profileTableName = profiles.name;
+        this.dashboardName = observed.dashboard.dashboardName;
+        this.alarmNames = pulumi.all(observed.alarms.map((a) => a.name));
         this.registerOutputs({
             apiEndpoint: this.apiEndpoint,
             userPoolId: this.userPoolId,
             userPoolClientId: this.userPoolClientId,
             profileTableName: this.profileTableName,
+            dashboardName: this.dashboardName,
+            alarmNames: this.alarmNames,
         });
     }
 }

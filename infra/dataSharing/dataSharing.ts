@@ -9,6 +9,7 @@ import { createServiceRole } from "../shared/role";
 import { createSecureBucket } from "../shared/secureBucket";
 import { createCatalog } from "./catalog";
 import { createDelivery } from "./delivery";
+import { createSharingObservability } from "./observability";
 import { createNetwork } from "./network";
 import { createReplication } from "./replication";
 import { createUsage } from "./usage";
@@ -62,6 +63,10 @@ export class DataSharing extends pulumi.ComponentResource {
     public readonly redshiftClusterIdentifier: pulumi.Output<string>;
     public readonly deliveryStreamName: pulumi.Output<string>;
     public readonly replicaBucketName: pulumi.Output<string | undefined>;
+    /** The component's CloudWatch dashboard. */
+    public readonly dashboardName: pulumi.Output<string>;
+    /** Alarms that mean shared data is missing: failed transforms, failed or skipped loads, a missing summary. */
+    public readonly dataLossAlarmNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: DataSharingArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gridrail:sharing:DataSharing", name, {}, opts);
@@ -125,7 +130,7 @@ export class DataSharing extends pulumi.ComponentResource {
             raw, loaderRole, subnetIds: network.subnets.map((s) => s.id), securityGroupId: network.redshiftSg.id, kmsKeyArn: key.arn,
             ...args.redshift, ctx, deployment,
         }, this);
-        createUsage(`${name}-usage`, {
+        const usage = createUsage(`${name}-usage`, {
             raw, logs, results, trailName, trailArn, workgroup: catalog.workgroup, database: catalog.database, kmsKeyArn: key.arn, ctx, deployment,
             sources: {
                 profileTableArn: pulumi.interpolate`arn:${ctx.partition}:dynamodb:${ctx.region}:${ctx.accountId}:table/${src.profileTableName}`,
@@ -140,12 +145,16 @@ export class DataSharing extends pulumi.ComponentResource {
             defaultTags: args.defaultTags ?? {}, ctx, deployment,
         }, this);
 
+        const observed = createSharingObservability(name, { transform: delivery.transform, loader: warehouse.loader, summary: usage.summary, ctx, deployment }, this);
+
         this.rawBucketName = raw.name;
         this.athenaWorkgroupName = catalog.workgroup.name;
         this.glueDatabaseName = catalog.database.name;
         this.redshiftClusterIdentifier = warehouse.cluster.clusterIdentifier;
         this.deliveryStreamName = delivery.deliveryStream.name;
         this.replicaBucketName = replication ? replication.replica.name : pulumi.output(undefined);
+        this.dashboardName = observed.dashboard.dashboardName;
+        this.dataLossAlarmNames = pulumi.all(observed.alarms.map((a) => a.name));
         this.registerOutputs({
             rawBucketName: this.rawBucketName,
             athenaWorkgroupName: this.athenaWorkgroupName,
@@ -153,6 +162,8 @@ export class DataSharing extends pulumi.ComponentResource {
             redshiftClusterIdentifier: this.redshiftClusterIdentifier,
             deliveryStreamName: this.deliveryStreamName,
             replicaBucketName: this.replicaBucketName,
+            dashboardName: this.dashboardName,
+            dataLossAlarmNames: this.dataLossAlarmNames,
         });
     }
 }

@@ -7,6 +7,7 @@ import { createKmsKey } from "../shared/kmsKey";
 import { createSecureBucket } from "../shared/secureBucket";
 import { logDeliveryStatements } from "../shared/policyDocuments";
 import { createDailyAnalysis } from "./dailyAnalysis";
+import { createMeterObservability } from "./observability";
 import { createRealtimeReadings } from "./realtimeReadings";
 import { createSupplierUploads } from "./supplierUploads";
 
@@ -27,6 +28,10 @@ export class MeterIngestion extends pulumi.ComponentResource {
     public readonly dataKeyArn: pulumi.Output<string>;
     public readonly meterPolicyName: pulumi.Output<string>;
     public readonly deliveryStreamName: pulumi.Output<string>;
+    /** The component's CloudWatch dashboard. */
+    public readonly dashboardName: pulumi.Output<string>;
+    /** Alarms that mean readings are being lost: quarantined files, rejected-row spikes, failed clients, the upload DLQ. */
+    public readonly dataLossAlarmNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: MeterIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gridrail:meter:MeterIngestion", name, {}, opts);
@@ -53,8 +58,9 @@ export class MeterIngestion extends pulumi.ComponentResource {
         }, { parent: this });
 
         const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
-        createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
-        createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
+        const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
+        const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
+        const observed = createMeterObservability(name, { parser: supplier.parser, analysis: daily.analysis, uploadDlq: supplier.dlq, ctx, deployment }, this);
 
         this.lakeBucketName = lake.name;
         this.uploadBucketName = uploads.name;
@@ -63,6 +69,8 @@ export class MeterIngestion extends pulumi.ComponentResource {
         this.dataKeyArn = key.arn;
         this.meterPolicyName = policy.name;
         this.deliveryStreamName = realtime.deliveryStream.name;
+        this.dashboardName = observed.dashboard.dashboardName;
+        this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
         this.registerOutputs({
             lakeBucketName: this.lakeBucketName,
             uploadBucketName: this.uploadBucketName,
@@ -71,6 +79,8 @@ export class MeterIngestion extends pulumi.ComponentResource {
             dataKeyArn: this.dataKeyArn,
             meterPolicyName: this.meterPolicyName,
             deliveryStreamName: this.deliveryStreamName,
+            dashboardName: this.dashboardName,
+            dataLossAlarmNames: this.dataLossAlarmNames,
         });
     }
 }

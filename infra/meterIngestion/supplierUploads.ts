@@ -68,6 +68,6 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
     }, { parent });
 
     createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, parent);
-    createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, parent);
-    return { queue, dlq, parser };
+    const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, parent);
+    return { queue, dlq, parser, dlqAlarm };
 }

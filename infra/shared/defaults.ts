@@ -65,6 +65,17 @@ export const alarmDefaults = {
     treatMissingData: "notBreaching",
 } as const;
 
+export const observabilityDefaults = {
+    /** Namespace of the functions' EMF outcome metrics (functions/shared/observability.ts METRIC_NAMESPACE). */
+    metricNamespace: "gridrail",
+    /** Period of the outcome alarms: one breaching period alarms. */
+    outcomeAlarmPeriodSeconds: 300,
+    /** Supplier rows rejected per hour above which someone should look at the supplier's files. */
+    rejectedRowsPerHour: 500,
+    /** Authorizer denials per 5 minutes above which someone is guessing tokens or a client is broken. */
+    deniedRequestsPer5Minutes: 100,
+} as const;
+
 /** Fields whose override weakens security; overriding them is allowed but warned about. */
 const SECURITY_FIELDS = new Set([
     "versioning", "enableKeyRotation", "bisectBatchOnFunctionError", "tracingMode", "bucketKeyEnabled",

@@ -113,6 +113,9 @@ export function mockResource(type: string, name: string, inputs: State, region: 
         }
         case "aws:scheduler/schedule:Schedule":
             return out(n, { name: n, arn: arn("scheduler", `schedule/default/${n}`) });
+        // auto-named in a real run; the stack exports alarm names
+        case "aws:cloudwatch/metricAlarm:MetricAlarm":
+            return out(n, { name: n, arn: arn("cloudwatch", `alarm:${n}`) });
         default: {
             const service = /^aws:([a-z0-9]+)\//.exec(type)?.[1] ?? "unknown";
             const id = `${n}-${short(`${type}:${name}`)}`;

@@ -40,7 +40,8 @@ export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, d
     }, deployment, parent);
     const fn = new aws.lambda.CallbackFunction<unknown, unknown>(`${name}-fn`, {
         description: "Scores train telemetry for anomalies (Kinesis consumer)",
-        callback: async (event: unknown) => trainAnomalyHandler(event),
+        // the context carries the request id every log line needs
+        callback: async (event: unknown, context: aws.lambda.Context) => trainAnomalyHandler(event, context),
         codePathOptions: anomalyCodePathOptions(),
         role: scaffold.role,
         runtime: lambdaDefaults.runtime,

@@ -1,7 +1,7 @@
 /**
  * SDK v3 packages the anomaly Lambda may use. The Node.js Lambda runtime ships them, so they are excluded from
  * the serialized archive. Pulumi matches exclusions by exact package name (no globs), so the list is every
- * `@aws-sdk/*` production dependency plus the clients issue 4 is expected to add.
+ * `@aws-sdk/*` production dependency plus the clients the anomaly Lambda may come to use.
  */
 export const EXPECTED_SDK_CLIENTS: readonly string[] = [
     "@aws-sdk/client-cloudwatch",
@@ -25,14 +25,22 @@ export function awsSdkExcludes(pkg: PackageJsonLike): string[] {
  * Production dependencies the anomaly Lambda loads at run time and the Node.js runtime does not ship (Powertools).
  * Pulumi puts every production dependency into a CallbackFunction's archive unless excluded.
  */
-export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = ["@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics"];
+export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = [
+    "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics", "@aws-lambda-powertools/tracer",
+];
 
 /**
- * Everything to exclude from the anomaly Lambda's archive: the SDK clients (in the runtime) and every other
- * production dependency it does not load (mqtt is the train agent's, @pulumi/* deploy-time), so the archive
- * holds only `LAMBDA_RUNTIME_PACKAGES` and their dependencies.
+ * Dependencies of the X-Ray SDK (under the Powertools tracer) that hold type declarations only: nothing `require`s
+ * them at run time, and `@types/node` alone would add megabytes to the archive. `@aws-sdk/types` is in the runtime.
+ */
+export const TYPE_ONLY_PACKAGES: readonly string[] = ["@aws-sdk/types", "@types/cls-hooked", "@types/node", "undici-types"];
+
+/**
+ * Everything to exclude from the anomaly Lambda's archive: the SDK clients (in the runtime), type-only packages,
+ * and every other production dependency it does not load (mqtt is the train agent's, @pulumi/* deploy-time), so
+ * the archive holds only `LAMBDA_RUNTIME_PACKAGES` and their dependencies.
  */
 export function archiveExcludes(pkg: PackageJsonLike): string[] {
     const unused = Object.keys(pkg.dependencies ?? {}).filter((d) => !LAMBDA_RUNTIME_PACKAGES.includes(d));
-    return [...new Set([...awsSdkExcludes(pkg), ...unused])].sort();
+    return [...new Set([...awsSdkExcludes(pkg), ...TYPE_ONLY_PACKAGES, ...unused])].sort();
 }

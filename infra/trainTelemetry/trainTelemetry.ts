@@ -41,6 +41,8 @@ export class TrainTelemetry extends pulumi.ComponentResource {
     public readonly thingGroupName: pulumi.Output<string>;
     public readonly trainPolicyName: pulumi.Output<string>;
     public readonly dashboardName: pulumi.Output<string>;
+    /** Alarms that mean telemetry is being lost: records and batches in the dead-letter queue. */
+    public readonly dataLossAlarmNames: pulumi.Output<string[]>;
 
     constructor(name: string, args: TrainTelemetryArgs, opts?: pulumi.ComponentResourceOptions) {
         super("gridrail:train:TrainTelemetry", name, {}, opts);
@@ -140,7 +142,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
             statistic: "Sum", comparisonOperator: "GreaterThanThreshold", threshold: 0,
         }, deployment, this);
         createFunctionAlarms(`${name}-anomaly`, anomaly.fn.name, deployment, this);
-        createQueueDepthAlarm(`${name}-anomaly-dlq`, dlq.name, deployment, this);
+        const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, dlq.name, deployment, this);
 
         const dashboard = new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
             dashboardName: identifier(["gridrail", deployment.stack, "train-anomalies"], "-", 255),
@@ -156,6 +158,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         this.thingGroupName = thingGroup.name;
         this.trainPolicyName = policy.name;
         this.dashboardName = dashboard.dashboardName;
+        this.dataLossAlarmNames = pulumi.all([dlqAlarm.name]);
         this.registerOutputs({
             streamName: this.streamName,
             streamArn: this.streamArn,
@@ -163,6 +166,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
             thingGroupName: this.thingGroupName,
             trainPolicyName: this.trainPolicyName,
             dashboardName: this.dashboardName,
+            dataLossAlarmNames: this.dataLossAlarmNames,
         });
     }
 }

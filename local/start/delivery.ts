@@ -1,4 +1,5 @@
-import { handler as firehoseTransform } from "../../functions/firehoseTransform/handler";
+import { transformHandler } from "../../functions/firehoseTransform/handler";
+import { silentObservability } from "../../functions/shared/observability";
 import { RunFolders } from "./folders";
 
 /**
@@ -51,17 +52,12 @@ export interface SharedDeliveryStats {
 }
 
 export function sharedDelivery(folders: RunFolders, flushMs: number, stats: SharedDeliveryStats): BufferedDelivery {
+  // the handler logs and counts per batch for CloudWatch; the terminal view summarises instead
+  const firehoseTransform = transformHandler(silentObservability("firehoseTransform"));
   return new BufferedDelivery(async (_partition, lines, seq) => {
     const now = Date.now();
     const records = lines.map((line, i) => ({ recordId: `${seq}-${i}`, approximateArrivalTimestamp: now, data: Buffer.from(line).toString("base64") }));
-    const log = console.log;
-    console.log = () => undefined; // the handler logs per batch for CloudWatch; the terminal view summarises instead
-    let response;
-    try {
-      response = await firehoseTransform({ invocationId: `local-${seq}`, deliveryStreamArn: "arn:aws:firehose:local:000000000000:deliverystream/shared", region: "local", records });
-    } finally {
-      console.log = log;
-    }
+    const response = await firehoseTransform({ invocationId: `local-${seq}`, deliveryStreamArn: "arn:aws:firehose:local:000000000000:deliverystream/shared", region: "local", records });
     const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, "/");
     const ok = response.records.filter((r) => r.result === "Ok").map((r) => Buffer.from(r.data, "base64").toString("utf8")).join("");
     const failed = response.records.filter((r) => r.result === "ProcessingFailed");

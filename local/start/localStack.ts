@@ -28,7 +28,7 @@ import { episodeStartMs, RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
 import { TrainPipeline } from "./trainPipeline";
 
-/** `npm start`: both systems end to end on loopback; see README "The local stack". */
+/** `npm start`: both systems end to end on loopback; see docs/local-stack.md. */
 export interface LocalStackOptions {
   readonly durationS: number;
   readonly trains: number;

@@ -61,7 +61,7 @@ function round(v: number, digits: number): number {
 }
 
 /**
- * A realistic scripted run for the README screenshot: 3 trains over five simulated minutes, one injected air leak
+ * A realistic scripted run for the docs screenshot: 3 trains over five simulated minutes, one injected air leak
  * found and delivered to the train's shadow, one train briefly offline, 5 smart meters over a day, the end report.
  */
 export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEvent[] {

@@ -32,7 +32,7 @@ describe("rcf state size", () => {
       sineStream(points, inputs, 9, 101).forEach((values, i) => d.process({ timestamp: minuteTimestamp(i), values }));
       const state = d.toState();
       const bytes = encodeState(state).length;
-      // reported in the closing note; the item also holds its keys, so keep a margin
+      // printed for docs/benchmarks.md; the item also holds its keys, so keep a margin
       console.log(`      default rcf, ${inputs} input(s), timeDecay ${(state as unknown as { options: { timeDecay: number } }).options.timeDecay}: encoded state ${bytes} bytes`);
       expect(bytes).to.be.below(380_000);
     });

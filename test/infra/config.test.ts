@@ -173,11 +173,21 @@ describe("stack file reader", () => {
         });
     });
 
+    it("reads nested maps and lists as JSON and plain YAML scalars as strings", () => {
+        const text = "config:\n  gridrail:trainDetector:\n    options:\n      zFactor: 4\n  gridrail:flag: true\n  gridrail:day: 2026-01-01";
+        expect(parseStackFile(text)).to.deep.equal({
+            "gridrail:trainDetector": '{"options":{"zFactor":4}}',
+            "gridrail:flag": "true",
+            "gridrail:day": "2026-01-01",
+        });
+    });
+
     const bad: [string, string, string][] = [
-        ["secure values", "config:\n  gridrail:x:\n    secure: v1:abc", 'Pulumi.dev.yaml:3: expected "namespace:key: value" (got "secure: v1:abc")'],
-        ["non-JSON flow values", "config:\n  aws:defaultTags: {tags: {a: b}}", "Pulumi.dev.yaml:2: aws:defaultTags: flow values must be written as JSON (got {tags: {a: b}})"],
-        ["anchors", "config:\n  gridrail:x: &a 1", 'Pulumi.dev.yaml:2: unsupported YAML syntax "&a 1"'],
-        ["a list item without key", "config:\n    - a", "Pulumi.dev.yaml:2: list item without a key"],
+        ["secure values", "config:\n  gridrail:x:\n    secure: v1:abc", "Pulumi.dev.yaml: gridrail:x is a secret: the offline synth cannot decrypt it (use the Pulumi CLI)"],
+        ["keys without a namespace", "config:\n  region: eu-west-1", 'Pulumi.dev.yaml: config key "region" is not "namespace:key"'],
+        ["keys without a value", "config:\n  gridrail:x:", "Pulumi.dev.yaml: gridrail:x has no value"],
+        ["a config that is a list", "config:\n    - a", 'Pulumi.dev.yaml: "config" must be a mapping of "namespace:key: value"'],
+        ["broken YAML", "config:\n  aws:region: [eu", "Pulumi.dev.yaml: unexpected end of the stream within a flow collection (line 3, column 1)"],
     ];
     for (const [title, text, message] of bad) {
         it(`refuses ${title} instead of misreading them`, () => {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, ofType, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
 
-/** The data-sharing loads (issue 6): the anomalies rule into Firehose and the Redshift loader's own S3 access. */
+/** The data-sharing loads: the anomalies rule into Firehose and the Redshift loader's own S3 access. */
 for (const stack of STACKS) {
     describe(`DataSharing loads (${stack})`, () => {
         let s: Synthesis;

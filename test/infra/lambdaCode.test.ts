@@ -14,7 +14,10 @@ async function archiveOf(fn: RecordedResource): Promise<Record<string, { text?: 
 /** Loads CommonJS text the way Lambda's Node.js runtime would and returns its exports. */
 function loadCommonJs(text: string): { handler: (event: unknown) => Promise<unknown> } {
     const module = { exports: {} as Record<string, unknown> };
-    const context = vm.createContext({ module, exports: module.exports, require, console, process, Buffer, setTimeout });
+    const context = vm.createContext({
+        module, exports: module.exports, require, console, process, Buffer, setTimeout, clearTimeout, setImmediate, queueMicrotask,
+        TextDecoder, TextEncoder, URL, AbortController,
+    });
     // Node's `global`: Pulumi's serialized classes extend `global.Error`
     context.global = vm.runInContext("globalThis", context);
     vm.runInContext(text, context, { filename: "index.js" });
@@ -30,7 +33,7 @@ async function rejectionOf(run: () => Promise<unknown>): Promise<string> {
     return "resolved";
 }
 
-/** Each function must be wired to its own folder under functions/, whose placeholder names the issue. */
+/** Each function must be wired to its own handler under functions/: run with no environment, each fails with its own first complaint. */
 const WIRING: Record<string, string> = {
     "trains-anomaly-fn": "environment variables CHECKPOINT_TABLE, FAILURE_QUEUE_URL, SHADOW_NAME, METRIC_NAMESPACE must be set",
     "meters-supplier-parser-fn": "environment variable LAKE_BUCKET must be set",

@@ -107,10 +107,14 @@ describe("train Lambda archive exclusions", () => {
         ]);
     });
 
-    it("excludes every production dependency the Lambda does not load, keeping Powertools", () => {
-        const deps = { "@aws-lambda-powertools/logger": "^2", "@aws-lambda-powertools/metrics": "^2", "@aws-sdk/client-sqs": "^3", "@pulumi/aws": "^7", mqtt: "^5" };
+    it("excludes every production dependency the Lambda does not load and the tracer's type-only packages, keeping Powertools", () => {
+        const deps = {
+            "@aws-lambda-powertools/logger": "^2", "@aws-lambda-powertools/metrics": "^2", "@aws-lambda-powertools/tracer": "^2",
+            "@aws-sdk/client-sqs": "^3", "@pulumi/aws": "^7", mqtt: "^5",
+        };
         expect(archiveExcludes({ dependencies: deps })).to.deep.equal([
-            "@aws-sdk/client-cloudwatch", "@aws-sdk/client-dynamodb", "@aws-sdk/client-iot-data-plane", "@aws-sdk/client-sqs", "@aws-sdk/lib-dynamodb", "@pulumi/aws", "mqtt",
+            "@aws-sdk/client-cloudwatch", "@aws-sdk/client-dynamodb", "@aws-sdk/client-iot-data-plane", "@aws-sdk/client-sqs", "@aws-sdk/lib-dynamodb",
+            "@aws-sdk/types", "@pulumi/aws", "@types/cls-hooked", "@types/node", "mqtt", "undici-types",
         ]);
     });
 });

@@ -67,7 +67,7 @@ for (const stack of STACKS) {
             });
         });
 
-        it("grants the anomaly Lambda exactly what issue 4 needs", () => {
+        it("grants the anomaly Lambda exactly what it needs: logs, traces, its key, its checkpoints, its dead letters and its shadows", () => {
             expect(rolePolicy(s, "trains-anomaly").Statement).to.deep.equal([
                 { Sid: "WriteOwnLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `arn:aws:logs:eu-west-1:123456789012:log-group:/gridrail/${stack}/lambda/trains-anomaly:*` },
                 { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },

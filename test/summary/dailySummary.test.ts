@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { dayOfEvent, writeDailySummary } from "../../functions/usageSummary/dailySummary";
 import { handler } from "../../functions/usageSummary/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../helpers/captureOutput";
 import { SummaryQuery } from "../../functions/usageSummary/queries";
 import { QueryEngine, Row } from "../../functions/usageSummary/summary";
 import { SummaryDay } from "../../functions/usageSummary/summaryDay";
@@ -81,11 +82,14 @@ describe("usageSummary handler", () => {
   it("fails fast naming every missing environment variable", async () => {
     for (const k of Object.keys(ENV)) delete process.env[k];
     let message = "";
-    await handler({}).catch((e: Error) => { message = e.message; });
+    const first = await captureOutput(() => handler({}, lambdaContext("req-us-0")));
+    message = first.error?.message ?? "";
     expect(message).to.equal("environment variables WORKGROUP, DATABASE, RESULTS_BUCKET must be set");
+    expect(logLines(first.lines).map((l) => [l.level, l.message, l.function_request_id])).to.deep.equal([["ERROR", "invocation failed", "req-us-0"]]);
+    expect(emfMetrics(first.lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "usageSummary", SummaryFailures: 1 }]);
     process.env.WORKGROUP = "wg";
     process.env.DATABASE = "db";
-    await handler({}).catch((e: Error) => { message = e.message; });
+    message = (await captureOutput(() => handler({}))).error?.message ?? "";
     expect(message).to.equal("environment variable RESULTS_BUCKET must be set");
   });
 
@@ -93,18 +97,16 @@ describe("usageSummary handler", () => {
     Object.assign(process.env, ENV);
     mockSummaryQueries(athena, [12, 1, 1, 12]);
     s3.on(PutObjectCommand).resolves({});
-    const logged: string[] = [];
-    const log = console.log;
-    console.log = (line: string) => logged.push(line);
-    try {
-      expect(await handler({ scheduledTime: "2026-02-22T02:00:00Z", window: "previous-day" })).to.deep.equal({ key: "summaries/2026-02-21.json", date: "2026-02-21" });
-    } finally {
-      console.log = log;
-    }
+    const { result, lines } = await captureOutput(() => handler({ scheduledTime: "2026-02-22T02:00:00Z", window: "previous-day" }, lambdaContext("req-us-1")));
+    expect(result).to.deep.equal({ key: "summaries/2026-02-21.json", date: "2026-02-21" });
     const put = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
     expect(put.map((p) => [p.Bucket, p.Key, p.ContentType])).to.deep.equal([["sharing-results-bucket", "summaries/2026-02-21.json", "application/json"]]);
     // 12 + 10 + 10 + 12 = 44 billed MB: $0.0002098 rounded to the micro-dollar
     expect(JSON.parse(put[0].Body as string)).to.deep.equal({ ...FIXTURE_ANSWER, bytesScanned: 26 * MB, costUsd: 0.00021 });
-    expect(logged).to.have.length(5);
+    const queries = logLines(lines, "summary query finished");
+    expect(queries.map((l) => [l.level, l.service, l.function_request_id, l.state])).to.deep.equal(Array(4).fill(["INFO", "usageSummary", "req-us-1", "SUCCEEDED"]));
+    expect(queries.every((l) => typeof l.executionId === "string" && l.executionId !== "")).to.equal(true);
+    expect(logLines(lines, "usage summary written").map((l) => [l.level, l.key, l.date])).to.deep.equal([["INFO", "summaries/2026-02-21.json", "2026-02-21"]]);
+    expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "usageSummary", SummariesWritten: 1 }]);
   });
 });

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { authorize } from "../../../functions/authorizer/authorize";
 import { bearerToken } from "../../../functions/authorizer/bearerToken";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
-import { verifierFromEnvironment } from "../../../functions/authorizer/handler";
+import { handler, verifierFromEnvironment } from "../../../functions/authorizer/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { authorizerRequest, routeArn } from "../../helpers/httpApiEvents";
 import { SessionCheck } from "../../../functions/authorizer/sessionCheck";
 import { CLIENT_ID, FORGER_KEY, POOL_KEY, accessClaims, accessToken, fakeSessions, idClaims, offlineVerifier, signJwt, signingKey } from "./cognitoTokens";
@@ -164,5 +165,29 @@ describe("customer API authorizer", () => {
         expect(bearerToken(header)).to.deep.equal(expected);
       });
     }
+  });
+});
+
+describe("customer API authorizer: Lambda handler", () => {
+  const ports = () => ({ verifier: tokenVerifier(offlineVerifier({}).verifier), sessions: fakeSessions().sessions });
+  const request = (headers: Record<string, string>) => authorizerRequest({ method: "GET", path: "/profile", routeKey: "GET /profile", requestId: "api-req-7", headers });
+
+  it("logs a denial at WARN with the request ids and the reason, never the token, and counts it", async () => {
+    const { result, lines } = await captureOutput(() => handler(request({ Authorization: "Bearer not-a-jwt" }), lambdaContext("req-az-1"), ports()));
+
+    expect(result).to.deep.equal({ isAuthorized: false });
+    const [line] = logLines(lines, "denied");
+    expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.reason]).to.deep.equal(["WARN", "authorizer", "req-az-1", "api-req-7", "MalformedAuthorization"]);
+    expect(lines.join("\n")).to.not.contain("not-a-jwt");
+    expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "authorizer", RequestsDenied: 1 }]);
+  });
+
+  it("logs an allowed request at INFO with the customer id and counts it", async () => {
+    const { result, lines } = await captureOutput(() => handler(request({ Authorization: `Bearer ${accessToken(SUB)}` }), lambdaContext("req-az-2"), ports()));
+
+    expect(result!.isAuthorized).to.equal(true);
+    const [line] = logLines(lines, "allowed");
+    expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId]).to.deep.equal(["INFO", "authorizer", "req-az-2", "api-req-7", SUB]);
+    expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "authorizer", RequestsAllowed: 1 }]);
   });
 });

@@ -4,6 +4,7 @@ import { expect } from "chai";
 import { authorize } from "../../../functions/authorizer/authorize";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
 import { handler, storeFromEnvironment } from "../../../functions/profileApi/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { HttpApiEvent, HttpResponse, respond } from "../../../functions/profileApi/httpApi";
 import { profileRoute } from "../../../functions/profileApi/profileRoutes";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
@@ -238,6 +239,18 @@ describe("profile API", () => {
       ddb.restore();
     });
 
+    it("logs a refused request at INFO with the request ids and the customer, and counts it as a 4xx", async () => {
+      const event = withAuthorizerContext(httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "text/plain" }, body: "x" }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-pa-2")));
+
+      expect(result!.statusCode).to.equal(415);
+      const [line] = logLines(lines, "refused");
+      expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId, line.status]).to.deep.equal(
+        ["INFO", "profileApi", "req-pa-2", event.requestContext.requestId, ANA, 415]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "profileApi", Responses4xx: 1 }]);
+    });
+
     it("fails fast without PROFILE_TABLE", () => {
       expect(() => storeFromEnvironment({})).to.throw("environment variable PROFILE_TABLE must be set");
     });
@@ -246,7 +259,9 @@ describe("profile API", () => {
       ddb.reset();
       ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, name: { S: "Ana" }, email: { S: "ana@example.com" }, version: { N: "2" } } });
       const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/profile" }), { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
-      const r: HttpResponse = await handler(event);
+      const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-pa-1")));
+      const r: HttpResponse = result!;
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "profileApi", Responses2xx: 1 }]);
       expect(r).to.deep.equal({ statusCode: 200, headers: { ...JSON_HEADERS, etag: "\"2\"" }, body: JSON.stringify({ customerId: ANA, clientId: "MTR0001", name: "Ana", email: "ana@example.com", version: 2 }) });
       expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).to.deep.equal([{ customerId: { S: ANA } }]);
     });
@@ -256,7 +271,7 @@ describe("profile API", () => {
       ddb.on(UpdateItemCommand).resolves({ Attributes: { customerId: { S: ANA }, name: { S: "Ana" }, email: { S: "ana@example.com" }, version: { N: "1" } } });
       const event = withAuthorizerContext(httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "application/json" }, body: { name: "Ana", email: "ana@example.com" } }),
         { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
-      const r = await handler(event);
+      const r = (await captureOutput(() => handler(event))).result!;
       expect(r.statusCode).to.equal(200);
       expect(ddb.commandCalls(UpdateItemCommand).map((c) => [c.args[0].input.TableName, c.args[0].input.Key])).to.deep.equal([["customers-profiles", { customerId: { S: ANA } }]]);
     });

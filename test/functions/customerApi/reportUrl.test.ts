@@ -7,6 +7,7 @@ import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
 import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { depsFromEnvironment, handler } from "../../../functions/reportUrl/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { parseReportDate } from "../../../functions/reportUrl/reportDate";
 import { ReportStore, reportUrlRoute } from "../../../functions/reportUrl/reportRoute";
 import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3ReportStore";
@@ -213,12 +214,29 @@ describe("report URL API", () => {
       it(`fails fast: ${message}`, () => expect(() => depsFromEnvironment(env)).to.throw(message));
     }
 
+    it("logs a store failure at ERROR with the request ids and the customer, answers 500 and counts it", async () => {
+      ddb.on(GetItemCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
+      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports/2026-11-21", routeKey: "GET /reports/{date}", pathParameters: { date: "2026-11-21" } }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-ru-2")));
+
+      expect(result!.statusCode).to.equal(500);
+      const [line] = logLines(lines, "failed");
+      expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId, line.error]).to.deep.equal(
+        ["ERROR", "reportUrl", "req-ru-2", event.requestContext.requestId, ANA, "ThrottlingException: Rate exceeded"]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "reportUrl", Responses5xx: 1 }]);
+      ddb.reset();
+    });
+
     it("looks up the caller's meter in PROFILE_TABLE, heads and presigns in REPORTS_BUCKET", async () => {
       ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, version: { N: "2" } } });
       s3.on(HeadObjectCommand).resolves({});
       const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports/2026-11-21", routeKey: "GET /reports/{date}", pathParameters: { date: "2026-11-21" } }),
         { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
-      const r = await handler(event);
+      const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-ru-1")));
+      const r = result!;
+      expect(logLines(lines)).to.deep.equal([]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "reportUrl", Responses2xx: 1 }]);
       const body = JSON.parse(r.body);
       const url = new URL(body.url);
       expect([r.statusCode, url.host, url.pathname, url.searchParams.get("X-Amz-Expires"), body.format]).to.deep.equal([200, "meters-reports-bucket.s3.eu-west-1.amazonaws.com", "/reports/MTR0001/20261121.html", "300", "html"]);

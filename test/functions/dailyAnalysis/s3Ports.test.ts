@@ -3,6 +3,7 @@ import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { gzipSync } from "zlib";
 import { handler } from "../../../functions/dailyAnalysis/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { s3Lake, s3Reports } from "../../../functions/dailyAnalysis/s3Ports";
 
 /** The two methods of the SDK's streaming body the ports use. */
@@ -43,14 +44,40 @@ describe("daily analysis: S3 ports", () => {
 });
 
 describe("daily analysis: handler", () => {
+  let s3: ReturnType<typeof mockClient>;
+  before(() => (s3 = mockClient(S3Client)));
+  after(() => s3.restore());
+
+  it("logs a client that failed at ERROR with its client id and the report date, counts it, and fails the run", async () => {
+    const saved = { ...process.env };
+    Object.assign(process.env, { LAKE_BUCKET: "lake", REPORTS_BUCKET: "reports", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test" });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/" }).resolves({ CommonPrefixes: [{ Prefix: "C42/" }] });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261121/" }).resolves({ Contents: [{ Key: "C42/20261121/part-1.json" }] });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "processed/20261121/" }).resolves({ Contents: [] });
+    s3.on(GetObjectCommand, { Bucket: "lake", Key: "C42/20261121/part-1.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+    try {
+      const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-1")));
+
+      expect(error?.message).to.equal("daily analysis of 2026-11-21: 1 of 1 client(s) failed, first C42: Access Denied");
+      const [failed] = logLines(lines, "client failed");
+      expect([failed.level, failed.service, failed.function_request_id, failed.reportDate, failed.shard, failed.clientId, failed.error]).to.deep.equal(
+        ["ERROR", "dailyAnalysis", "req-da-1", "2026-11-21", "1/1", "C42", "Access Denied"]);
+      expect(emfMetrics(lines)).to.deep.equal([{
+        namespace: "gridrail", dimensions: [["service"]], service: "dailyAnalysis", ReportsWritten: 0, ClientsFailed: 1, RejectedLines: 0, UnusualHalfHours: 0,
+      }]);
+    } finally {
+      process.env = saved;
+    }
+  });
+
   it("fails fast naming the missing environment variables", async () => {
     const saved = { ...process.env };
     delete process.env.LAKE_BUCKET;
     delete process.env.REPORTS_BUCKET;
     try {
-      let error: Error | undefined;
-      await handler({ date: "2026-11-21" }).catch((e: Error) => (error = e));
+      const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-0")));
       expect(error?.message).to.equal("environment variables LAKE_BUCKET, REPORTS_BUCKET must be set");
+      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([["ERROR", "invocation failed", "dailyAnalysis", "req-da-0"]]);
     } finally {
       process.env = saved;
     }

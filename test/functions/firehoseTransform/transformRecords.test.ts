@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import * as fc from "fast-check";
 import { handler } from "../../../functions/firehoseTransform/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { MAX_RESPONSE_BYTES, OVERFLOW_REASON, transformEvent } from "../../../functions/firehoseTransform/transformRecords";
 import { decodeLines, firehoseEvent, recordId, shared } from "../../helpers/firehoseEvents";
 
@@ -175,25 +176,23 @@ describe("Firehose transform", () => {
   });
 
   describe("handler", () => {
-    it("logs one structured line per failed record with its reason, then a summary", async () => {
-      const lines: string[] = [];
-      const original = console.log;
-      console.log = (line: string) => lines.push(line);
-      try {
-        const out = await handler(firehoseEvent([{ data: shared("meters", "C42", METER) }, { data: "oops\n" }]));
-        expect(out.records.map((r) => r.result)).to.deep.equal(["Ok", "ProcessingFailed"]);
-      } finally {
-        console.log = original;
-      }
-      expect(lines.map((l) => JSON.parse(l))).to.deep.equal([
-        { level: "WARN", message: "Firehose record failed transformation", invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11", recordId: recordId(1), reason: `record ${recordId(1)}: data is not JSON: "oops"` },
-        { level: "INFO", message: "Firehose batch transformed", invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11", records: 2, failed: 1, rows: 1 },
+    it("logs one structured line per failed record with its reason, then a summary, and counts the outcome", async () => {
+      const { result, lines } = await captureOutput(() => handler(firehoseEvent([{ data: shared("meters", "C42", METER) }, { data: "oops\n" }]), lambdaContext("req-fh-1")));
+
+      expect(result!.records.map((r) => r.result)).to.deep.equal(["Ok", "ProcessingFailed"]);
+      const pick = (l: Record<string, unknown>) => ({ level: l.level, message: l.message, service: l.service, function_request_id: l.function_request_id, invocationId: l.invocationId, recordId: l.recordId, reason: l.reason, records: l.records, failed: l.failed, rows: l.rows });
+      expect(logLines(lines).map(pick)).to.deep.equal([
+        { level: "WARN", message: "Firehose record failed transformation", service: "firehoseTransform", function_request_id: "req-fh-1", invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11", recordId: recordId(1), reason: `record ${recordId(1)}: data is not JSON: "oops"`, records: undefined, failed: undefined, rows: undefined },
+        { level: "INFO", message: "Firehose batch transformed", service: "firehoseTransform", function_request_id: "req-fh-1", invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11", recordId: undefined, reason: undefined, records: 2, failed: 1, rows: 1 },
       ]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "firehoseTransform", RecordsTransformed: 1, RecordsFailed: 1, RowsWritten: 1 }]);
     });
 
     it("fails fast on an event that is not from Firehose (it needs no environment)", async () => {
       let message = "resolved";
-      await handler({}).catch((e: Error) => { message = e.message; });
+      const { error, lines } = await captureOutput(() => handler({}, lambdaContext("req-fh-2")));
+      message = error?.message ?? message;
+      expect(logLines(lines, "invocation failed").map((l) => [l.level, (l.error as { message: string }).message])).to.deep.equal([["ERROR", message]]);
       expect(message).to.equal('not a Firehose transformation event: no "records" array');
     });
   });

@@ -6,6 +6,7 @@ import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { DataApi } from "../../../functions/redshiftLoader/dataApi";
 import { handler, s3Storage } from "../../../functions/redshiftLoader/handler";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { loadReadings, LoaderDeps } from "../../../functions/redshiftLoader/loadReadings";
 import { loadedKeysSql, loadErrorsSql, loadStatements, rowCountsSql, rowsUpdateSql } from "../../../functions/redshiftLoader/loadSql";
 import { manifestBody } from "../../../functions/redshiftLoader/manifest";
@@ -210,21 +211,33 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     });
 
     it("fails fast naming every missing environment variable", async () => {
-      const e = await handler({}).catch((err: Error) => err);
+      const { error: e, lines } = await captureOutput(() => handler({}, lambdaContext("req-0")));
+      expect(logLines(lines, "invocation failed").map((l) => [l.level, l.function_request_id, (l.error as { name: string }).name])).to.deep.equal([["ERROR", "req-0", "SettingsError"]]);
       expect(e).to.include({ name: "SettingsError", message: "environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set" });
+    });
+
+    it("logs a failed load at ERROR with its statement id and manifest key, and counts it", async () => {
+      Object.assign(process.env, { CLUSTER_ID: SETTINGS.clusterId, DATABASE: "gridrail", SECRET_ARN: SETTINGS.secretArn, RAW_BUCKET: SETTINGS.rawBucket, COPY_ROLE_ARN: SETTINGS.copyRoleArn });
+      givenBucket();
+      givenHistory();
+      data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+      data.on(DescribeStatementCommand, { Id: "load" }).resolves({ Id: "load", Status: "ABORTED" });
+
+      const { error, lines } = await captureOutput(() => handler(EVENT, lambdaContext("req-1")));
+
+      expect(error?.name).to.equal("LoadError");
+      const [line] = logLines(lines, "invocation failed");
+      expect([line.level, line.service, line.function_request_id, line.statementId, line.manifestKey]).to.deep.equal(["ERROR", "redshiftLoader", "req-1", "load", MANIFEST]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "redshiftLoader", LoadsFailed: 1 }]);
     });
 
     it("runs a scheduled invocation against the raw bucket named in its environment", async () => {
       Object.assign(process.env, { CLUSTER_ID: "c", DATABASE: "d", SECRET_ARN: "s", RAW_BUCKET: "sharing-raw-bucket", COPY_ROLE_ARN: "r" });
       s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-      const original = console.log;
-      console.log = () => undefined;
-      try {
-        const report = await handler(EVENT, { awsRequestId: "req-1", getRemainingTimeInMillis: () => 300_000 });
-        expect(report.loaded).to.deep.equal([]);
-      } finally {
-        console.log = original;
-      }
+      const { result, lines } = await captureOutput(() => handler(EVENT, { awsRequestId: "req-1", getRemainingTimeInMillis: () => 300_000 }));
+      expect(result!.loaded).to.deep.equal([]);
+      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([["INFO", "nothing new to load", "redshiftLoader", "req-1"]]);
+      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "redshiftLoader", LoadsMerged: 0, ObjectsLoaded: 0, RowsLoaded: 0, ObjectsSkipped: 0, ObjectsDeferred: 0 }]);
       expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([
         ["sharing-raw-bucket", "readings/2026/11/20/"], ["sharing-raw-bucket", DAY],
       ]);

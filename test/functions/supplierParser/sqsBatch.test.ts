@@ -2,9 +2,10 @@ import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "stream";
-import { handler } from "../../../functions/supplierParser/handler";
+import { countBatch, handler } from "../../../functions/supplierParser/handler";
 import { ObjectStore } from "../../../functions/supplierParser/processObject";
-import { objectKeys, processBatch } from "../../../functions/supplierParser/sqsBatch";
+import { BatchOutcome, objectKeys, processBatch } from "../../../functions/supplierParser/sqsBatch";
+import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 
 const CSV = ["timestamp,kwh", ...Array.from({ length: 48 }, (_, i) => `2024-03-05T${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}:00Z,0.${i + 10}`)].join("\n");
 
@@ -52,6 +53,23 @@ describe("supplier parser SQS batch", () => {
     expect(second).to.deep.equal(first);
   });
 
+  describe("batch metrics", () => {
+    const cases: [string, BatchOutcome, Record<string, number>][] = [
+      ["an empty batch", { batchItemFailures: [], processed: [], invalidKeys: [] },
+        { FilesProcessed: 0, RowsAccepted: 0, RowsRejected: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 }],
+      ["a good file and a partly bad one", { batchItemFailures: [], processed: [{ key: "a", accepted: 48, rejected: 0 }, { key: "b", accepted: 40, rejected: 8 }], invalidKeys: [] },
+        { FilesProcessed: 2, RowsAccepted: 88, RowsRejected: 8, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 }],
+      ["a file with every row rejected, a refused key and a message to retry", {
+        batchItemFailures: [{ itemIdentifier: "m3" }], processed: [{ key: "a", accepted: 0, rejected: 48 }], invalidKeys: [{ key: "notes.csv", reason: "r" }],
+      }, { FilesProcessed: 1, RowsAccepted: 0, RowsRejected: 48, FilesQuarantined: 2, InvalidKeys: 1, MessagesRetried: 1 }],
+    ];
+    for (const [name, outcome, expected] of cases) {
+      it(`counts ${name}`, () => {
+        expect(Object.fromEntries(countBatch(outcome))).to.deep.equal(expected);
+      });
+    }
+  });
+
   describe("handler", () => {
     const s3 = mockClient(S3Client);
     let saved: string | undefined;
@@ -69,8 +87,15 @@ describe("supplier parser SQS batch", () => {
     it("reads from the upload bucket of the event and writes to LAKE_BUCKET", async () => {
       s3.on(GetObjectCommand, { Bucket: "uploads", Key: "20240305/C42.csv" }).resolves({ Body: Readable.from([CSV]) as never });
       s3.on(PutObjectCommand).resolves({});
-      const out = await handler({ Records: [message("m1", "20240305/C42.csv")] });
+      const { result: out, lines } = await captureOutput(() => handler({ Records: [message("m1", "20240305/C42.csv")] }, lambdaContext("req-sp-1")));
       expect(out).to.deep.equal({ batchItemFailures: [] });
+      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id, l.key, l.accepted, l.rejected])).to.deep.equal([
+        ["INFO", "supplier file processed", "supplierParser", "req-sp-1", "20240305/C42.csv", 48, 0],
+      ]);
+      expect(emfMetrics(lines)).to.deep.equal([{
+        namespace: "gridrail", dimensions: [["service"]], service: "supplierParser",
+        FilesProcessed: 1, RowsAccepted: 48, RowsRejected: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0,
+      }]);
       const puts = s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Bucket, c.args[0].input.Key, c.args[0].input.ContentType]);
       expect(puts).to.deep.equal([
         ["lake", "processed/20240305/C42.jsonl", "application/x-ndjson"],
@@ -80,13 +105,9 @@ describe("supplier parser SQS batch", () => {
 
     it("refuses to run without LAKE_BUCKET", async () => {
       delete process.env.LAKE_BUCKET;
-      let message = "";
-      try {
-        await handler({ Records: [] });
-      } catch (e) {
-        message = (e as Error).message;
-      }
-      expect(message).to.equal("environment variable LAKE_BUCKET must be set");
+      const { error, lines } = await captureOutput(() => handler({ Records: [] }, lambdaContext("req-sp-2")));
+      expect(error?.message).to.equal("environment variable LAKE_BUCKET must be set");
+      expect(logLines(lines).map((l) => [l.level, l.message, l.function_request_id])).to.deep.equal([["ERROR", "invocation failed", "req-sp-2"]]);
     });
   });
 });
