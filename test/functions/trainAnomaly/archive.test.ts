@@ -132,7 +132,7 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const anomaly = lines.find((l) => l.message === "anomaly" && l.trainId === TRAIN && l.anomaly === 1);
     expect(anomaly).to.deep.include({ level: "INFO", service: "trainAnomaly", function_request_id: "req-0", function_name: "trains-anomaly-fn" });
     const rejected = lines.filter((l) => l.message === "record rejected to the dead-letter queue");
-    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([["WARN", "req-0", "schema"], ["WARN", "req-0", "decode"]]);
+    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([["WARN", "req-0", "schema"], ["WARN", "req-0", "decode"], ["WARN", "req-0", "clock"]]);
     const emf = lines.find((l) => (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly" && "RecordsReceived" in l);
     expect(emf).to.deep.include({ RecordsReceived: 283, RecordsScored: 280, RejectedRecords: 3, FailedRecords: 0 });
   });
