@@ -1,5 +1,9 @@
 import { InputError } from "./errors";
 import { OptionReader } from "./options";
+import { INPUT_LIMIT } from "./robust";
+
+// Per value, through a module-level name (see scoreTree in rcf/forest.ts).
+const LIMIT = INPUT_LIMIT;
 
 /**
  * Checks every point before a model sees it, so bad input never corrupts a model.
@@ -12,27 +16,40 @@ import { OptionReader } from "./options";
  * - `error` (default): a timestamp earlier than the previous point's throws an InputError.
  * - `accept`: the point is processed in arrival order (real feeds have clock steps: NAB's
  *   machine_temperature file goes back 55 minutes at line 10151); timestamps only label points.
+ * Option `extreme` (a finite value beyond the working range, |value| > INPUT_LIMIT = 1e150, see robust.ts):
+ * - `error` (default): throws an InputError naming the input, the value and the timestamp; the model is untouched.
+ * - `clip`: the value is clipped to +-INPUT_LIMIT and the input reported in `clipped`.
  * Equal timestamps are always accepted (many feeds repeat a second). Always errors: wrong vector
  * length, a non-finite timestamp.
  */
 export type MissingPolicy = "error" | "impute";
 export type OutOfOrderPolicy = "error" | "accept";
+export type ExtremePolicy = "error" | "clip";
 
 export interface InputPolicy {
   readonly missing: MissingPolicy;
   readonly outOfOrder: OutOfOrderPolicy;
+  /** Absent in states saved before the option existed (read as error). */
+  readonly extreme?: ExtremePolicy;
 }
 
 export function readInputPolicy(r: OptionReader): InputPolicy {
   return {
     missing: r.choice<MissingPolicy>("missing", "error", ["error", "impute"]),
     outOfOrder: r.choice<OutOfOrderPolicy>("outOfOrder", "error", ["error", "accept"]),
+    extreme: r.choice<ExtremePolicy>("extreme", "error", ["error", "clip"]),
   };
 }
 
 export interface GuardState {
   readonly lastTimestamp: number | null;
   readonly lastValues: number[];
+}
+
+export interface CheckedInput {
+  readonly values: number[];
+  readonly imputed: number[];
+  readonly clipped: number[];
 }
 
 export class InputGuard {
@@ -48,8 +65,8 @@ export class InputGuard {
     this.lastTimestamp = state ? state.lastTimestamp : null;
   }
 
-  /** Returns the cleaned vector and the imputed dimensions; throws InputError without changing anything. */
-  check(timestamp: number, values: ArrayLike<number>): { values: number[]; imputed: number[] } {
+  /** Returns the cleaned vector, the imputed and the clipped dimensions; throws InputError without changing anything. */
+  check(timestamp: number, values: ArrayLike<number>): CheckedInput {
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
       throw new InputError(`timestamp must be a finite number, got ${String(timestamp)}`);
     }
@@ -65,10 +82,18 @@ export class InputGuard {
     }
     const out = new Array<number>(this.dimensions);
     const imputed: number[] = [];
+    const clipped: number[] = [];
     for (let i = 0; i < this.dimensions; i++) {
       const v = values[i];
       if (typeof v === "number" && Number.isFinite(v)) {
         out[i] = v;
+        if (v > LIMIT || v < -LIMIT) {
+          if (this.policy.extreme !== "clip") {
+            throw new InputError(`values[${i}] is ${v} at timestamp ${timestamp}: outside the working range [-${INPUT_LIMIT}, ${INPUT_LIMIT}] (or set option extreme=clip)`, i);
+          }
+          out[i] = v > 0 ? LIMIT : -LIMIT;
+          clipped.push(i);
+        }
       } else if (this.policy.missing === "impute" && (v === undefined || v === null || Number.isNaN(v))) {
         out[i] = this.lastValues[i];
         imputed.push(i);
@@ -76,7 +101,7 @@ export class InputGuard {
         throw new InputError(`values[${i}] is ${String(v)} at timestamp ${timestamp}: expected a finite number`, i);
       }
     }
-    return { values: out, imputed };
+    return { values: out, imputed, clipped };
   }
 
   /** Records an accepted point (call only after the model took it). */

@@ -100,13 +100,20 @@ function describe(rule: { min?: number; max?: number; integer?: boolean }): stri
   return kind;
 }
 
-/** Parses `key=value` pairs (from the command line) into options; values stay strings. */
+/**
+ * Parses `key=value` pairs (from the command line) into options; values stay strings. Keys are option
+ * names (letters and digits), each given once; the result has no prototype, so `__proto__=1` is an unknown
+ * option like any other rather than a change to the object.
+ */
 export function parseOptionPairs(pairs: readonly string[]): Record<string, OptionValue> {
-  const out: Record<string, OptionValue> = {};
+  const out: Record<string, OptionValue> = Object.create(null) as Record<string, OptionValue>;
   for (const pair of pairs) {
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new OptionError(`--option expects key=value, got ${JSON.stringify(pair)}`);
-    out[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();
+    const key = pair.slice(0, eq).trim();
+    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new OptionError(`--option key must be an option name (letters and digits), got ${JSON.stringify(key)}`);
+    if (Object.prototype.hasOwnProperty.call(out, key)) throw new OptionError(`--option ${key} given twice`);
+    out[key] = pair.slice(eq + 1).trim();
   }
   return out;
 }

@@ -1,8 +1,9 @@
+import { CheckedInput } from "./inputGuard";
 import { Decision } from "./thresholder";
 import { Attribution, DetectorResult } from "./types";
 
 /** The result during warm-up: nothing is claimed, the expected value is the input itself. */
-export function warmUpResult(values: readonly number[], imputed: number[]): DetectorResult {
+export function warmUpResult({ values, imputed, clipped }: CheckedInput): DetectorResult {
   return {
     ready: false,
     rawScore: 0,
@@ -12,6 +13,7 @@ export function warmUpResult(values: readonly number[], imputed: number[]): Dete
     attribution: zeroAttribution(values.length),
     expected: [...values],
     imputed,
+    clipped,
   };
 }
 
@@ -37,7 +39,7 @@ export function attributionFromDeviations(deviations: readonly number[], total: 
 }
 
 /** A scored result: the thresholder's decision plus the detector's explanation. */
-export function decidedResult(rawScore: number, decision: Decision, attribution: Attribution, expected: number[], imputed: number[]): DetectorResult {
+export function decidedResult(rawScore: number, decision: Decision, attribution: Attribution, expected: number[], { imputed, clipped }: CheckedInput): DetectorResult {
   return {
     ready: decision.threshold !== Infinity,
     rawScore,
@@ -47,5 +49,6 @@ export function decidedResult(rawScore: number, decision: Decision, attribution:
     attribution,
     expected,
     imputed,
+    clipped,
   };
 }

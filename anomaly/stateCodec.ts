@@ -1,20 +1,82 @@
-import { deflateRawSync, inflateRawSync } from "zlib";
+import * as zlib from "zlib";
 import { StateError } from "./errors";
 import { DetectorState } from "./types";
 
-/** Compact bytes for storing a detector state (e.g. a DynamoDB binary attribute): deflated JSON. */
+/**
+ * Compact bytes for storing a detector state (e.g. a DynamoDB binary attribute): deflated JSON in an
+ * envelope with a checksum:
+ *   "GRDS" | envelope version (1 byte, 1) | CRC-32 of the payload (uint32, little-endian) | raw deflate of the JSON
+ * A raw deflate stream cannot start with "G" (0x47: its block type bits, 11, are reserved), so bytes without
+ * the magic are read as the format before the envelope (raw deflate, no checksum) and old checkpoints stay
+ * valid. Inflating stops at MAX_STATE_JSON_BYTES, so a deflate bomb fails fast instead of taking gigabytes.
+ */
+export const STATE_MAGIC = "GRDS";
+export const STATE_ENVELOPE_VERSION = 1;
+const HEADER_BYTES = STATE_MAGIC.length + 1 + 4;
+
+/** The largest state JSON encoded or decoded (a DynamoDB item holds 400 KB; bench models take ~1 MB). */
+export const MAX_STATE_JSON_BYTES = 16 * 1024 * 1024;
+
 export function encodeState(state: DetectorState): Uint8Array {
-  return new Uint8Array(deflateRawSync(Buffer.from(JSON.stringify(state), "utf8"), { level: 6 }));
+  const json = Buffer.from(JSON.stringify(state), "utf8");
+  if (json.length > MAX_STATE_JSON_BYTES) {
+    throw new StateError(`state of detector ${state.detector} is ${json.length} bytes of JSON, over the ${MAX_STATE_JSON_BYTES} a state may take`);
+  }
+  const payload = zlib.deflateRawSync(json, { level: 6 });
+  const out = Buffer.alloc(HEADER_BYTES + payload.length);
+  out.write(STATE_MAGIC, 0, "latin1");
+  out.writeUInt8(STATE_ENVELOPE_VERSION, STATE_MAGIC.length);
+  out.writeUInt32LE(crc32(payload), STATE_MAGIC.length + 1);
+  payload.copy(out, HEADER_BYTES);
+  return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
 export function decodeState(bytes: Uint8Array): DetectorState {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let payload = buf;
+  if (buf.length >= STATE_MAGIC.length && buf.toString("latin1", 0, STATE_MAGIC.length) === STATE_MAGIC) {
+    if (buf.length < HEADER_BYTES) throw new StateError(`detector state envelope cut short: ${buf.length} bytes`);
+    const version = buf.readUInt8(STATE_MAGIC.length);
+    if (version !== STATE_ENVELOPE_VERSION) throw new StateError(`detector state envelope version ${version} is not supported (expected ${STATE_ENVELOPE_VERSION})`);
+    payload = buf.subarray(HEADER_BYTES);
+    const stored = buf.readUInt32LE(STATE_MAGIC.length + 1);
+    const actual = crc32(payload);
+    if (stored !== actual) throw new StateError(`detector state is corrupted: checksum ${hex(actual)} of ${payload.length} bytes, expected ${hex(stored)}`);
+  }
   let text: string;
   try {
-    text = inflateRawSync(bytes).toString("utf8");
+    text = zlib.inflateRawSync(payload, { maxOutputLength: MAX_STATE_JSON_BYTES }).toString("utf8");
   } catch (e) {
-    throw new StateError(`cannot decode detector state (${bytes.length} bytes): ${(e as Error).message}`);
+    const reason = (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? `inflates to over ${MAX_STATE_JSON_BYTES} bytes` : (e as Error).message;
+    throw new StateError(`cannot decode detector state (${bytes.length} bytes): ${reason}`);
   }
-  const state = JSON.parse(text) as DetectorState;
-  if (!state || typeof state.detector !== "string") throw new StateError("decoded state has no detector name");
-  return state;
+  let state: unknown;
+  try {
+    state = JSON.parse(text);
+  } catch (e) {
+    throw new StateError(`cannot decode detector state (${bytes.length} bytes): not JSON: ${(e as Error).message}`);
+  }
+  if (!state || typeof state !== "object" || typeof (state as DetectorState).detector !== "string") {
+    throw new StateError("decoded state has no detector name");
+  }
+  return state as DetectorState;
+}
+
+function hex(n: number): string {
+  return n.toString(16).padStart(8, "0");
+}
+
+/** CRC-32 (IEEE, as zip and zlib): zlib's own where Node has it (20.15+), else computed bit by bit. */
+export function crc32(data: Uint8Array): number {
+  const native = (zlib as { crc32?: (data: Uint8Array) => number }).crc32;
+  return typeof native === "function" ? native(data) >>> 0 : crc32Bitwise(data);
+}
+
+export function crc32Bitwise(data: Uint8Array): number {
+  let crc = 0xffffffff;
+  for (let i = 0; i < data.length; i++) {
+    crc ^= data[i];
+    for (let k = 0; k < 8; k++) crc = crc & 1 ? (crc >>> 1) ^ 0xedb88320 : crc >>> 1;
+  }
+  return (crc ^ 0xffffffff) >>> 0;
 }

@@ -1,5 +1,11 @@
 import { OptionError } from "./errors";
 import { OptionReader } from "./options";
+import { clamp, SCORE_CAP, SCORE_LIMIT } from "./robust";
+
+// Per score, through module-level names (see scoreTree in rcf/forest.ts).
+const clampScore = clamp;
+const SCORE_MAX = SCORE_LIMIT;
+const CAP_THRESHOLDS = SCORE_CAP;
 
 /**
  * Turns a stream of raw scores into decisions, separately from the model (as in the Java RCF, where
@@ -17,6 +23,8 @@ import { OptionReader } from "./options";
  * The normalised score is raw / (raw + threshold): 0.5 exactly at the threshold, so `score > 0.5` and
  * `anomaly` agree; 2/3 at twice the threshold. It never rounds to 1, so scores stay comparable (and
  * rankable) across streams far into the tail. grade = 2 * (score - 0.5) for anomalies, else 0.
+ * Raw scores are clamped to +-SCORE_LIMIT, and the statistics and the peak learn a score of at most
+ * SCORE_CAP times the current threshold, so one absurd score does not silence the thresholder (see robust.ts).
  */
 export interface ThresholderOptions {
   /** Deviations above the mean that make an anomaly. */
@@ -92,12 +100,13 @@ export class Thresholder {
     return Math.sqrt(Math.max(this.variance, 0));
   }
 
+
   /**
    * Decides on a raw score (smoothed with the ones before it), then learns it, unless it was an
    * anomaly and `learnAnomalies` is false (so a long fault does not become the new normal).
    */
   process(raw: number, learnAnomalies = true): Decision {
-    this.recent.push(raw);
+    this.recent.push(clampScore(raw, SCORE_MAX));
     if (this.recent.length > this.options.smoothing) this.recent.shift();
     const smoothed = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
     const decision = this.decide(smoothed);
@@ -113,7 +122,8 @@ export class Thresholder {
     return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold };
   }
 
-  learn(raw: number, anomaly = false): void {
+  learn(score: number, anomaly = false): void {
+    const raw = this.limit(score);
     this.count++;
     if (this.options.peakDecay > 0 && this.count > this.options.peakAfter) {
       const lag = this.options.peakLag ?? 0;
@@ -128,6 +138,13 @@ export class Thresholder {
     const delta = raw - this.mean;
     this.mean += alpha * delta;
     this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
+  }
+
+  /** The score as learned: clamped, and at most SCORE_CAP thresholds (once there is one). */
+  private limit(score: number): number {
+    const clamped = clampScore(score, SCORE_MAX);
+    const cap = CAP_THRESHOLDS * this.threshold;
+    return cap > 0 && clamped > cap ? cap : clamped;
   }
 
   getState(): ThresholderState {

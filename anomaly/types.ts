@@ -29,6 +29,8 @@ export interface DetectorResult {
   readonly expected: number[];
   /** Input dimensions whose value was missing (NaN) and replaced under the `impute` policy. */
   readonly imputed: number[];
+  /** Input dimensions whose value was beyond the working range (|value| > 1e150) and clipped under `extreme=clip`. */
+  readonly clipped: number[];
 }
 
 /** A detector's whole state, as plain JSON: restoring it continues the stream bit-for-bit. */

@@ -1,8 +1,9 @@
 import { join } from "path";
 
 /**
- * A small strict argument parser for the gridrail commands: known flags only, values checked, repeated
- * flags collected, and errors that name the flag.
+ * The one flag parser and runner of every gridrail command: known flags only, values checked, repeated
+ * flags collected, `--help`/`-h` printing the usage (exit 0), usage errors exiting 2 and every other
+ * failure exiting 1, each as one `error:` line on stderr (the stack too with GRIDRAIL_DEBUG=1).
  */
 export interface FlagSpec {
   /** "string" takes a value; "boolean" does not; "list" takes a value and may repeat. */
@@ -19,14 +20,14 @@ export class UsageError extends Error {
 }
 
 export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
-  const out: ParsedArgs = {};
+  const out: ParsedArgs = Object.create(null) as ParsedArgs;
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
+    const arg = argv[i] === "-h" && spec.help === "boolean" ? "--help" : argv[i];
     if (!arg.startsWith("--")) throw new UsageError(`unexpected argument ${JSON.stringify(arg)}`);
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
-    const kind = spec[flag];
-    if (!kind) throw new UsageError(`unknown flag --${flag}; known: ${Object.keys(spec).map((f) => `--${f}`).join(", ")}`);
+    const kind = Object.prototype.hasOwnProperty.call(spec, flag) ? spec[flag] : undefined;
+    if (!kind) throw new UsageError(`unknown flag --${flag}; known: ${Object.keys(spec).filter((f) => f !== "help").map((f) => `--${f}`).join(", ")}`);
     if (kind === "boolean") {
       if (eq > 0) throw new UsageError(`--${flag} takes no value`);
       out[flag] = true;
@@ -53,17 +54,77 @@ export function integerFlag(args: ParsedArgs, flag: string, fallback: number, mi
 /** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
 export const SHARED_DATA = join(__dirname, "..", "..", "shared", "data");
 
-/** Runs a command's main, printing errors as one line to stderr with a non-zero exit code. */
-export function runMain(usage: string, main: () => Promise<void>): void {
-  main().catch((e: unknown) => {
-    const err = e as Error;
-    const known = ["UsageError", "InputError", "CsvError", "OptionError", "StateError"].includes(err.name);
-    process.stderr.write(`error: ${known ? err.message : err.stack ?? String(err)}\n`);
-    if (err.name === "UsageError") process.stderr.write(`${usage}\n`);
-    process.exitCode = err.name === "UsageError" ? 2 : 1;
-  });
-}
-
 export function commaList(value: string | undefined): string[] | undefined {
   return value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/** One gridrail command: what `gridrail <name>` and `npm run --silent <name>` run. */
+export interface Command {
+  readonly name: string;
+  /** Printed by `--help`; starts with "usage:". */
+  readonly usage: string;
+  /** The flags besides --help/-h, which every command takes. */
+  readonly flags: FlagSpec;
+  /** Does the work; a number is the exit code (default 0). `argv` is the raw arguments. */
+  readonly run: (args: ParsedArgs, argv: readonly string[]) => Promise<number | void>;
+}
+
+/** Error names whose message is written for the user: no "Name:" prefix before it, every line of it kept. */
+const USER_ERRORS = new Set(["UsageError", "InputError", "CsvError", "OptionError", "StateError", "ConfigError", "StackFileError", "KeyError"]);
+
+/**
+ * The one stderr line for a failure. A message written for the user keeps all its lines, joined with "; "
+ * (a stack config's problems), as does any message when `forUser` says the caller wrote it; any other error keeps its first line, so a library's multi-line dump (DuckDB
+ * prints the failing file's bytes) does not flood the terminal.
+ */
+export function errorLine(e: unknown, forUser = false): string {
+  const err = e instanceof Error ? e : new Error(String(e));
+  const lines = String(err.message ?? "").split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  return forUser || USER_ERRORS.has(err.name) ? `error: ${lines.join("; ").replace(/:;/g, ":")}` : `error: ${err.name}: ${lines[0] ?? ""}`;
+}
+
+export interface CommandIo {
+  readonly out: NodeJS.WritableStream;
+  readonly err: NodeJS.WritableStream;
+  readonly debug: boolean;
+}
+
+const processIo = (): CommandIo => ({ out: process.stdout, err: process.stderr, debug: process.env.GRIDRAIL_DEBUG === "1" });
+
+/** Parses `argv` against the command's flags, runs it and returns the exit code; never throws. */
+export async function executeCommand(command: Command, argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
+  try {
+    const args = parseArgs(argv, { ...command.flags, help: "boolean" });
+    if (args.help) {
+      io.out.write(`${command.usage}\n`);
+      return 0;
+    }
+    return (await command.run(args, argv)) ?? 0;
+  } catch (e) {
+    io.err.write(`${errorLine(e)}\n`);
+    if (io.debug && e instanceof Error && e.stack) io.err.write(`${e.stack}\n`);
+    return e instanceof Error && e.name === "UsageError" ? 2 : 1;
+  }
+}
+
+/**
+ * A reader that closes the pipe (`gridrail detect ... | head`) has what it wanted: stop quietly with exit 0
+ * rather than print an EPIPE stack.
+ */
+export function exitQuietlyOnClosedPipe(): void {
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    process.stderr.write(`${errorLine(err)}\n`);
+    process.exit(1);
+  });
+  // nowhere left to say anything: just stop
+  process.stderr.on("error", (err: NodeJS.ErrnoException) => process.exit(err.code === "EPIPE" ? 0 : 1));
+}
+
+/** Runs a command as the process: its argv, its exit code. */
+export function runCommand(command: Command, argv: readonly string[] = process.argv.slice(2)): void {
+  exitQuietlyOnClosedPipe();
+  void executeCommand(command, argv).then((code) => {
+    process.exitCode = code;
+  });
 }

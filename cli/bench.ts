@@ -1,10 +1,10 @@
 import { createDetector, encodeState } from "../anomaly";
 import { Random } from "../anomaly/random";
 import { ForestConfig, RandomCutForest } from "../anomaly/rcf/forest";
-import { integerFlag, parseArgs, runMain, UsageError } from "./args";
+import { Command, ParsedArgs, integerFlag, runCommand, UsageError } from "./args";
 import { currentForest, forestOfCheckout, pairedRun } from "./benchPaired";
 
-const USAGE = `usage: npm run --silent bench -- [--json] [--points N] [--only NAME] [--baseline DIR]
+const USAGE = `usage: gridrail bench [--json] [--points N] [--only NAME] [--baseline DIR]
 Measures random cut forest update+score throughput (one thread, after warm-up, per CPU second: the
 median of ten timed chunks, with the best and worst) and model/state bytes.
   --baseline DIR  instead, run another checkout's forest (e.g. a git worktree of an older commit) side by
@@ -125,9 +125,7 @@ function modelBytes(f: RandomCutForest): number {
   return bytes;
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { json: "boolean", points: "string", only: "string", baseline: "string", help: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+async function main(args: ParsedArgs): Promise<void> {
   const points = integerFlag(args, "points", 100_000, 1000, 100_000_000);
   const configs = args.only ? CONFIGS.filter((c) => c.name.includes(args.only as string)) : CONFIGS;
   if (configs.length === 0) throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
@@ -155,4 +153,11 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "bench",
+  usage: USAGE,
+  flags: { json: "boolean", points: "string", only: "string", baseline: "string" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

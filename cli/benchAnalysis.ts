@@ -1,7 +1,7 @@
 /**
  * Measures the daily analysis: CPU per client for a day with RECENT_DAYS (14) days of reports behind it (in-memory lake and
  * reports bucket, so no S3 latency), and from it the clients one scheduled invocation can handle.
- *   npm run --silent bench:analysis -- [--json] [--clients 100] [--s3-ms 30]
+ *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30]
  */
 import { analyseDay } from "../functions/dailyAnalysis/analyseDay";
 import { clientsPerInvocation, MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
@@ -10,9 +10,9 @@ import { MemoryLake, MemoryReports } from "../functions/dailyAnalysis/memoryPort
 import { addDays, parseDay } from "../functions/dailyAnalysis/reportDay";
 import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { meterHistory, planMeters } from "../local/sim/meterFleet";
-import { integerFlag, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
-const USAGE = `usage: npm run --silent bench:analysis -- [--json] [--clients N] [--s3-ms MS]
+const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS]
 Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
 their history, then times the next day: CPU ms per client. Estimates the clients one invocation handles in
 its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 request.`;
@@ -21,9 +21,7 @@ const LAMBDA_MB = meterDefaults.analysisMemoryMb;
 /** Clients in flight: analyseDay's default concurrency. */
 const IN_FLIGHT = 8;
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { json: "boolean", clients: "string", "s3-ms": "string", help: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+async function main(args: ParsedArgs): Promise<void> {
   const clients = integerFlag(args, "clients", 100, 1, 100_000);
   const s3Ms = integerFlag(args, "s3-ms", 30, 0, 10_000);
   const log = (s: string) => (args.json ? undefined : process.stderr.write(`${s}\n`));
@@ -77,4 +75,11 @@ async function main(): Promise<void> {
   );
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "bench:analysis",
+  usage: USAGE,
+  flags: { json: "boolean", clients: "string", "s3-ms": "string" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

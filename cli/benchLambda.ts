@@ -2,7 +2,7 @@
  * Measures the train anomaly Lambda: handler time for a batch of readings from many trains, warm (models in
  * memory) and cold (every model restored from its checkpoint), checkpoint bytes per train, and the bytes of
  * the archive Pulumi uploads.
- *   npm run --silent bench:lambda -- [--json] [--trains 50] [--records 1000] [--history 1500] [--runs 5]
+ *   gridrail bench:lambda [--json] [--trains 50] [--records 1000] [--history 1500] [--runs 5]
  */
 import { loadavg } from "os";
 import { ApuSimulator } from "../devices/trainAgent/apuSimulator";
@@ -15,15 +15,15 @@ import { TRAIN_DETECTOR_DEFAULTS } from "../functions/trainAnomaly/settings";
 import { archiveFiles, zipBytes } from "../infra/trainTelemetry/archiveFiles";
 import { synthStack } from "../infra/synth/synthStack";
 import { kinesisEvent, KinesisEvent } from "../test/helpers/kinesisEvents";
-import { integerFlag, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
-const USAGE = `usage: npm run --silent bench:lambda -- [--json] [--trains N] [--records N] [--history N] [--runs N]
+const USAGE = `usage: gridrail bench:lambda [--json] [--trains N] [--records N] [--history N] [--runs N]
 Times the train anomaly handler (decode + score + shadow + checkpoint, in-memory stores) on batches of
 --records readings spread over --trains trains after --history readings per train, warm and cold from
 checkpoints, and measures the Lambda archive. Targets: warm batch < 200 ms, cold restore < 50 ms a train,
-archive < 500 KB.`;
+archive < 1 MB (the X-Ray tracer is most of it).`;
 
-export const TARGETS = { warmBatchMs: 200, coldRestoreMsPerTrain: 50, archiveBytes: 500 * 1024 };
+export const TARGETS = { warmBatchMs: 200, coldRestoreMsPerTrain: 50, archiveBytes: 1024 * 1024 };
 
 const quiet: LogSink = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const noMetrics: MetricSink = {
@@ -88,9 +88,7 @@ async function archive(): Promise<{ zipBytes: number; unpackedBytes: number; fil
   };
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { json: "boolean", trains: "string", records: "string", history: "string", runs: "string", help: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+async function main(args: ParsedArgs): Promise<void> {
   const trains = integerFlag(args, "trains", 50, 1, 1_000_000);
   const records = integerFlag(args, "records", 1000, trains, 1_000_000);
   const history = integerFlag(args, "history", 1500, 0, 1_000_000);
@@ -158,4 +156,11 @@ async function main(): Promise<void> {
   ].join("\n") + "\n");
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "bench:lambda",
+  usage: USAGE,
+  flags: { json: "boolean", trains: "string", records: "string", history: "string", runs: "string" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
+import { OUT_SLOT, OutSlot, TREE_HEADER, TreeHeaderField, headerByteOffset } from "../anomaly/rcf/treeHeader";
 import wabt = require("wabt");
-import { parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, runCommand } from "./args";
 
-const USAGE = `usage: npm run --silent build:wasm [-- --check]
+const USAGE = `usage: gridrail build:wasm [--check]
 Compiles anomaly/rcf/wasm/tree.wat (the forest's compiled tree code) into anomaly/rcf/wasm/treeModule.ts (the bytes, base64).
   --check  write nothing; exit 1 if treeModule.ts is not what tree.wat compiles to`;
 
@@ -11,10 +12,45 @@ const WASM_DIR = join(__dirname, "..", "anomaly", "rcf", "wasm");
 export const TREE_WAT = join(WASM_DIR, "tree.wat");
 export const TREE_MODULE = join(WASM_DIR, "treeModule.ts");
 
-/** Compiles the trees' text format (SIMD enabled) to the bytes of a WebAssembly module. */
-export async function compileTreeWasm(): Promise<Uint8Array> {
+const PLACEHOLDER = /\{\{\s*([A-Za-z]\w*(?:\.[A-Za-z]\w*)?)\s*(?:\+\s*(\d+)\s*)?\}\}/g;
+
+function has(table: object, name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(table, name);
+}
+
+/** The byte offset a placeholder name stands for: a header field, or `out.slot` an out slot. */
+function placeholderOffset(name: string, line: number): number {
+  if (name.startsWith("out.")) {
+    const slot = name.slice(4);
+    if (has(OUT_SLOT, slot)) return 4 * OUT_SLOT[slot as OutSlot];
+    throw new Error(`tree.wat line ${line}: {{${name}}} is not an out slot (${Object.keys(OUT_SLOT).map((k) => `out.${k}`).join(", ")})`);
+  }
+  if (has(TREE_HEADER, name)) return headerByteOffset(name as TreeHeaderField);
+  throw new Error(`tree.wat line ${line}: {{${name}}} is not a tree header field (${Object.keys(TREE_HEADER).join(", ")})`);
+}
+
+/**
+ * tree.wat with each `{{field}}` (or `{{field+bytes}}`) in its code replaced by the byte offset of that
+ * field of the tree header, and each `{{out.slot}}` by that out slot's (anomaly/rcf/treeHeader.ts);
+ * comments (after `;;`) are left as written.
+ */
+export function fillHeaderOffsets(wat: string): string {
+  return wat
+    .split("\n")
+    .map((line, i) => {
+      const at = line.indexOf(";;");
+      const code = at < 0 ? line : line.slice(0, at);
+      const filled = code.replace(PLACEHOLDER, (_, name: string, plus: string | undefined) => String(placeholderOffset(name, i + 1) + Number(plus ?? 0)));
+      if (filled.includes("{{")) throw new Error(`tree.wat line ${i + 1}: a placeholder is not {{field}} or {{field+bytes}}: ${code.trim()}`);
+      return at < 0 ? filled : filled + line.slice(at);
+    })
+    .join("\n");
+}
+
+/** Compiles the trees' text format (SIMD enabled, header offsets filled in) to the bytes of a WebAssembly module. */
+export async function compileTreeWasm(wat = readFileSync(TREE_WAT, "utf8")): Promise<Uint8Array> {
   const w = await wabt();
-  const module = w.parseWat("tree.wat", readFileSync(TREE_WAT, "utf8"), { simd: true });
+  const module = w.parseWat("tree.wat", fillHeaderOffsets(wat), { simd: true });
   try {
     module.validate();
     return Uint8Array.from(module.toBinary({}).buffer);
@@ -35,25 +71,27 @@ export function treeModuleSource(bytes: Uint8Array): string {
   ].join("\n");
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { check: "boolean", help: "boolean" });
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+async function main(args: ParsedArgs): Promise<number> {
   const source = treeModuleSource(await compileTreeWasm());
   if (args.check) {
     const current = readFileSync(TREE_MODULE, "utf8");
     if (current !== source) {
-      process.stderr.write(`${TREE_MODULE} is stale: run npm run build:wasm\n`);
-      process.exitCode = 1;
-      return;
+      process.stderr.write(`error: ${TREE_MODULE} is stale: run gridrail build:wasm\n`);
+      return 1;
     }
     process.stdout.write(`${TREE_MODULE} is up to date\n`);
-    return;
+    return 0;
   }
   writeFileSync(TREE_MODULE, source);
   process.stdout.write(`wrote ${TREE_MODULE}\n`);
+  return 0;
 }
 
-if (require.main === module) runMain(USAGE, main);
+export const command: Command = {
+  name: "build:wasm",
+  usage: USAGE,
+  flags: { check: "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

@@ -1,17 +1,19 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { createDetector, DetectorResult } from "../anomaly";
-import { parseTimestamp, readSeries } from "../anomaly/io/csvSeries";
+import { readSeries } from "../anomaly/io/csvSeries";
 import { Random } from "../anomaly/random";
 import { htmlPage, lineChart } from "../report/svgChart";
-import { SHARED_DATA, parseArgs, runMain } from "./args";
+import { readNabLabels } from "../anomaly/evaluation/nabLabels";
+import { InputError } from "../anomaly/errors";
+import { Command, ParsedArgs, SHARED_DATA, runCommand } from "./args";
 
 /**
- * `npm run --silent demo`: runs the anomaly detector over real labelled data
+ * `gridrail demo`: runs the anomaly detector over real labelled data
  * from ../shared/data/nab (or, where that folder is absent, a built-in demo series with injected faults),
  * prints what it found against the labels, and writes an HTML report per series to out/.
  */
-const USAGE = "usage: npm run --silent demo -- [--out DIR] [--no-report]";
+const USAGE = "usage: gridrail demo [--out DIR] [--no-report]";
 const NAB = join(SHARED_DATA, "nab");
 const SERIES = [
   "realKnownCause/machine_temperature_system_failure.csv",
@@ -29,10 +31,10 @@ interface Series {
 }
 
 async function nabSeries(): Promise<Series[]> {
-  const labels = JSON.parse(readFileSync(join(NAB, "labels", "combined_windows.json"), "utf8")) as Record<string, [string, string][]>;
+  const labels = readNabLabels(join(NAB, "labels", "combined_windows.json"));
   const out: Series[] = [];
   for (const name of SERIES) {
-    const s: Series = { name, timestamps: [], texts: [], values: [], windows: (labels[name] ?? []).map(([a, b]) => [parseTimestamp(a), parseTimestamp(b)]) };
+    const s: Series = { name, timestamps: [], texts: [], values: [], windows: labels[name] ?? [] };
     for await (const row of readSeries({ file: join(NAB, "data", name) })) {
       s.timestamps.push(row.timestamp);
       s.texts.push(row.timestampText);
@@ -61,10 +63,16 @@ function demoSeries(): Series[] {
   return [s];
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { out: "string", "no-report": "boolean", help: "boolean" });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+async function main(args: ParsedArgs): Promise<void> {
   const outDir = (args.out as string | undefined) ?? "out";
+  // the report folder is made before the scoring, so a bad --out fails at once
+  if (!args["no-report"]) {
+    try {
+      mkdirSync(outDir, { recursive: true });
+    } catch (e) {
+      throw new InputError(`--out ${outDir}: cannot make the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
+  }
   const useNab = existsSync(join(NAB, "labels", "combined_windows.json"));
   process.stdout.write(
     useNab
@@ -72,7 +80,6 @@ async function main(): Promise<void> {
       : "gridrail: ../shared/data/nab is absent; streaming the random cut forest over a built-in demo series\n",
   );
   const all = useNab ? await nabSeries() : demoSeries();
-  if (!args["no-report"]) mkdirSync(outDir, { recursive: true });
   for (const s of all) {
     const detector = createDetector("rcf", 1, { outOfOrder: "accept" });
     const results: DetectorResult[] = [];
@@ -109,4 +116,11 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "demo",
+  usage: USAGE,
+  flags: { out: "string", "no-report": "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

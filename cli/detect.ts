@@ -1,10 +1,13 @@
-import { createWriteStream, writeFileSync, WriteStream } from "fs";
+import { createWriteStream, openSync, writeFileSync, WriteStream } from "fs";
+import { InputError } from "../anomaly/errors";
 import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
 import { htmlPage, lineChart } from "../report/svgChart";
-import { commaList, parseArgs, runMain, UsageError } from "./args";
+import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
+import { detectorFlag } from "./detectorFlag";
+import { checkOutputPaths } from "./outputPaths";
 
-const USAGE = `usage: npm run --silent detect -- --input FILE [--delimiter ,|;] [--time-column NAME]
+const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
          [--output OUT.csv] [--report OUT.html]
 Writes timestamp,score,anomaly,raw_score,grade for every input row (to stdout without --output).`;
@@ -19,19 +22,22 @@ const FLAGS = {
   option: "list",
   output: "string",
   report: "string",
-  help: "boolean",
 } as const;
 
 function csvCell(text: string): string {
   return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
 }
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), FLAGS);
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
+/** Opens an output file for writing (truncating it), as an InputError naming it when it cannot be. */
+function openOutput(flag: string, path: string): WriteStream {
+  try {
+    return createWriteStream(path, { fd: openSync(path, "w") });
+  } catch (e) {
+    throw new InputError(`${flag} ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
+}
+
+async function main(args: ParsedArgs): Promise<void> {
   const input = args.input as string | undefined;
   if (!input) throw new UsageError("--input is required");
   const delimiter = args.delimiter as string | undefined;
@@ -39,12 +45,20 @@ async function main(): Promise<void> {
     throw new UsageError(`--delimiter must be , or ;, got ${JSON.stringify(delimiter)}`);
   }
   if (args.columns && args.exclude) throw new UsageError("give --columns or --exclude, not both");
-  const detector = (args.detector as string | undefined) ?? "rcf";
+  const detector = detectorFlag(args);
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const outPath = args.output as string | undefined;
   const reportPath = args.report as string | undefined;
-  const out: NodeJS.WritableStream | WriteStream = outPath ? createWriteStream(outPath) : process.stdout;
+  checkOutputPaths({ flag: "--input", path: input }, [{ flag: "--output", path: outPath }, { flag: "--report", path: reportPath }]);
+  // opened with the first scored row, so an input that cannot be read leaves any existing output as it was
+  let out: NodeJS.WritableStream | WriteStream | null = outPath ? null : process.stdout;
+  let writeError: Error | null = null;
   const write = (line: string): void => {
+    if (out === null) {
+      const file = openOutput("--output", outPath as string);
+      file.on("error", (e: Error) => (writeError ??= e));
+      out = file;
+    }
     out.write(`${line}\n`);
   };
   const keep = reportPath ? { x: [] as number[], values: [] as number[][], scores: [] as number[], flagged: [] as number[] } : null;
@@ -71,7 +85,11 @@ async function main(): Promise<void> {
       }
     },
   );
-  if (outPath) await new Promise<void>((resolve, reject) => (out as WriteStream).end((e?: Error | null) => (e ? reject(e) : resolve())));
+  if (outPath && out !== null) {
+    const stream = out as WriteStream;
+    await new Promise<void>((resolve) => stream.end(resolve));
+    if (writeError) throw new InputError(`--output ${outPath}: cannot write: ${(writeError as NodeJS.ErrnoException).code ?? (writeError as Error).message}`);
+  }
   if (keep && reportPath) {
     const palette = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
     const fmt = (x: number): string => (x > 1e11 ? new Date(x).toISOString().replace(".000Z", "Z") : String(x));
@@ -79,20 +97,25 @@ async function main(): Promise<void> {
       lineChart({ title: c, x: keep.x, series: [{ label: c, values: keep.values.map((v) => v[j]), color: palette[j % palette.length] }], markers: keep.flagged, formatX: fmt }),
     );
     charts.push(lineChart({ title: "anomaly score (0.5 = threshold)", x: keep.x, series: [{ label: "score", values: keep.scores, color: "#ff7f0e" }], markers: keep.flagged, yRange: [0, 1], formatX: fmt }));
-    writeFileSync(
-      reportPath,
-      htmlPage(`gridrail detect: ${input}`, [
+    const page = htmlPage(`gridrail detect: ${input}`, [
         ["input", input],
         ["detector", `${detector} ${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(" ")}`.trim()],
         ["columns", header.columns.join(", ")],
         ["rows", String(rows)],
         ["anomalies", String(anomalies)],
-      ], charts),
-    );
+      ], charts);
+    try {
+      writeFileSync(reportPath, page);
+    } catch (e) {
+      throw new InputError(`--report ${reportPath}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    }
   }
+  // columns that are neither the time nor an input are said, never left out silently
+  const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
   process.stderr.write(
     `detect: ${rows} rows, ${header.columns.length} column(s) [${header.columns.join(", ")}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}\n`,
+      `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
+      `${unused.length > 0 ? `; not inputs: [${unused.join(", ")}]` : ""}\n`,
   );
 }
 
@@ -100,4 +123,11 @@ function round(x: number): string {
   return Number.isInteger(x) ? String(x) : x.toFixed(6).replace(/0+$/, "").replace(/\.$/, "");
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "detect",
+  usage: USAGE,
+  flags: FLAGS,
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

@@ -3,21 +3,17 @@ import { evaluateSkab } from "../anomaly/evaluation/skabRun";
 import { evaluateHoldout } from "../anomaly/evaluation/holdout";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { parseOptionPairs } from "../anomaly/options";
-import { parseArgs, runMain, UsageError } from "./args";
+import { Command, ParsedArgs, runCommand, UsageError } from "./args";
+import { detectorFlag } from "./detectorFlag";
 
-const USAGE = `usage: npm run --silent eval -- (--nab DIR | --skab DIR | --holdout DIR) [--detector rcf] [--option key=value ...] [--json]
+const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR) [--detector rcf] [--option key=value ...] [--json]
   --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
   --skab DIR     SKAB layout (labelled csv files with anomaly/changepoint columns): point-wise F1, FAR, MAR
   --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored`;
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), { nab: "string", skab: "string", holdout: "string", detector: "string", option: "list", json: "boolean", help: "boolean" });
-  if (args.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
+async function main(args: ParsedArgs): Promise<void> {
   if ([args.nab, args.skab, args.holdout].filter(Boolean).length !== 1) throw new UsageError("give exactly one of --nab DIR, --skab DIR or --holdout DIR");
-  const detector = (args.detector as string | undefined) ?? "rcf";
+  const detector = detectorFlag(args);
   const given = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const progress = (m: string): void => {
     process.stderr.write(`${m}\n`);
@@ -49,4 +45,11 @@ async function main(): Promise<void> {
   process.stdout.write(`F1 ${report.f1.toFixed(3)}  false-alarm rate ${report.falseAlarmRate.toFixed(3)}  missed-alarm rate ${report.missedAlarmRate.toFixed(3)}\n`);
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "eval",
+  usage: USAGE,
+  flags: { nab: "string", skab: "string", holdout: "string", detector: "string", option: "list", json: "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

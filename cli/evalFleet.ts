@@ -1,13 +1,13 @@
 import { metroptSampleFile, readMetroptRows } from "../local/sim/trainSource";
 import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
 import { liveReadingsOf } from "../local/sim/fleetPlan";
-import { SHARED_DATA, UsageError, integerFlag, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag, runCommand } from "./args";
 
 /**
- * `npm run --silent eval:fleet`: how well the train models catch the local stack's injected faults, over
+ * `gridrail eval:fleet`: how well the train models catch the local stack's injected faults, over
  * several seeds, without the network (local/start/fleetReplay.ts). The numbers behind docs/local-stack.md.
  */
-const USAGE = "usage: npm run --silent eval:fleet -- [--seeds 1,2,3] [--trains 5] [--duration 60] [--history 8640] [--json]";
+const USAGE = "usage: gridrail eval:fleet [--seeds 1,2,3] [--trains 5] [--duration 60] [--history 8640] [--json]";
 
 function seedsOf(raw: string | undefined): number[] {
   if (raw === undefined) return [1, 2, 3];
@@ -18,13 +18,7 @@ function seedsOf(raw: string | undefined): number[] {
   return seeds.map(Number);
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes("--help")) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const args = parseArgs(argv, { seeds: "string", trains: "string", duration: "string", history: "string", json: "boolean" });
+async function main(args: ParsedArgs): Promise<void> {
   const seeds = seedsOf(args.seeds as string | undefined);
   const trains = integerFlag(args, "trains", 5, 1, 50);
   const duration = integerFlag(args, "duration", 60, 5, 3600);
@@ -59,4 +53,11 @@ async function main(): Promise<void> {
   process.stdout.write(`total: ${total.anomaliesDetected} of ${total.anomaliesInjected} faults detected, ${total.falseAlarms} false alarm(s) over ${seeds.length} seed(s)\n`);
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "eval:fleet",
+  usage: USAGE,
+  flags: { seeds: "string", trains: "string", duration: "string", history: "string", json: "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

@@ -2,20 +2,14 @@
  * Parses a supplier CSV locally with the same core the supplierParser Lambda runs and prints the outcome.
  * Exit 0 when the file was processed (even with rejected rows), 1 when it could not be read, 2 for usage.
  */
-import { UsageError, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, UsageError, runCommand } from "./args";
 import { ingestFile } from "../functions/supplierParser/ingest";
 import { zoneClock } from "../functions/supplierParser/localClock";
 import { KeyError, validateClientId, validateDate } from "../functions/supplierParser/s3Key";
 
-const USAGE = "usage: npm run --silent ingest -- --file F.csv --client-id ID [--date YYYYMMDD] [--time-zone NAME] [--json]";
+const USAGE = "usage: gridrail ingest --file F.csv --client-id ID [--date YYYYMMDD] [--time-zone NAME] [--json]";
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes("--help")) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const args = parseArgs(argv, { file: "string", "client-id": "string", date: "string", "time-zone": "string", json: "boolean" });
+async function main(args: ParsedArgs): Promise<void> {
   const file = args.file as string | undefined;
   const clientId = args["client-id"] as string | undefined;
   const date = args.date as string | undefined;
@@ -46,4 +40,11 @@ async function main(): Promise<void> {
   for (const e of r.errors) process.stdout.write(`  line ${e.line}: ${e.reason}\n`);
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "ingest",
+  usage: USAGE,
+  flags: { file: "string", "client-id": "string", date: "string", "time-zone": "string", json: "boolean" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

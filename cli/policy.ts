@@ -1,8 +1,8 @@
 /**
  * Offline policy check: every gridrail rule over a stack's offline synth (or a graph file in the synth's
  * `--json` format), without the pulumi CLI. Exit 0: no mandatory violation; 1: a mandatory violation; 2: the
- * check could not run (usage, unreadable or invalid graph, unknown stack).
- *   npm run --silent policy -- (--stack dev|prod | --graph FILE.json [--environment dev|prod]) [--json]
+ * check could not run (usage, unreadable or invalid graph, unknown stack): a CI step tells the two apart.
+ *   gridrail policy (--stack dev|prod | --graph FILE.json [--environment dev|prod]) [--json]
  */
 import * as fs from "fs";
 import type { Synthesis } from "../infra/synth/recorder";
@@ -10,9 +10,9 @@ import { Environment, StackView } from "../policy/graph";
 import { evaluate, hasMandatoryViolation, PolicyReport } from "../policy/evaluate";
 import { parseGraph } from "../policy/graphFile";
 import { RULES } from "../policy/ruleSet";
-import { parseArgs, UsageError } from "./args";
+import { Command, errorLine, parseArgs, runCommand, UsageError } from "./args";
 
-export const USAGE = "usage: npm run --silent policy -- (--stack <dev|prod> | --graph FILE.json [--environment dev|prod]) [--json]";
+export const USAGE = "usage: gridrail policy (--stack <dev|prod> | --graph FILE.json [--environment dev|prod]) [--json]";
 
 export interface Options {
     readonly stack?: string;
@@ -21,8 +21,10 @@ export interface Options {
     readonly json: boolean;
 }
 
+const FLAGS = { stack: "string", graph: "string", environment: "string", json: "boolean" } as const;
+
 export function parseOptions(argv: readonly string[]): Options {
-    const a = parseArgs(argv, { stack: "string", graph: "string", environment: "string", json: "boolean" });
+    const a = parseArgs(argv, FLAGS);
     const stack = a.stack as string | undefined;
     const graph = a.graph as string | undefined;
     const environment = a.environment as string | undefined;
@@ -92,7 +94,8 @@ export async function runPolicy(argv: readonly string[], io: Io, synthesize?: Sy
         loaded = await loadView(options, synthesize);
     } catch (e) {
         const err = e as Error;
-        io.err(`error: ${err.message}\n${err instanceof UsageError ? `${USAGE}\n` : ""}`);
+        // parseOptions and loadView throw messages written for the user
+        io.err(`${errorLine(err, true)}\n`);
         return 2;
     }
     const report = evaluate(RULES, loaded.view);
@@ -105,16 +108,11 @@ export async function runPolicy(argv: readonly string[], io: Io, synthesize?: Sy
     return hasMandatoryViolation(report) ? 1 : 0;
 }
 
-if (require.main === module) {
-    // `policy --json | head` closes the pipe early; that is the reader's choice, not a failure.
-    process.stdout.on("error", (err: NodeJS.ErrnoException) => {
-        if (err.code === "EPIPE") process.exit(0);
-        throw err;
-    });
-    runPolicy(process.argv.slice(2), { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }).then((code) => {
-        process.exitCode = code;
-    }, (e: unknown) => {
-        process.stderr.write(`error: ${(e as Error).stack ?? String(e)}\n`);
-        process.exitCode = 2;
-    });
-}
+export const command: Command = {
+    name: "policy",
+    usage: USAGE,
+    flags: FLAGS,
+    run: (_args, argv) => runPolicy(argv, { out: (t) => process.stdout.write(t), err: (t) => process.stderr.write(t) }),
+};
+
+if (require.main === module) runCommand(command);

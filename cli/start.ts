@@ -1,13 +1,14 @@
 import { existsSync, mkdirSync, writeFileSync } from "fs";
-import { dirname, join, resolve } from "path";
+import { join, resolve } from "path";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
-import { SHARED_DATA, UsageError, integerFlag as integer, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
+import { checkOutputFile } from "./outputPaths";
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
  * (see docs/local-stack.md), then print the day's summary and write a JSON report.
  */
-const USAGE = "usage: npm start -- [--duration 60] [--trains 5] [--meters 20] [--seed 1] [--no-web] [--report FILE.json] [--out DIR]";
+const USAGE = "usage: gridrail start [--duration 60] [--trains 5] [--meters 20] [--seed 1] [--no-web] [--report FILE.json] [--out DIR]";
 
 function printReport(r: LocalReport, print: (s: string) => void): void {
   const s = r.summary as unknown as Record<string, unknown>;
@@ -23,18 +24,12 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
   print(`output: ${r.outDir} (meter-lake/, reports/, telemetry/, supplier/, quarantine/)`);
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes("--help")) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const args = parseArgs(argv, { duration: "string", trains: "string", meters: "string", seed: "string", "no-web": "boolean", report: "string", out: "string" });
+async function main(args: ParsedArgs): Promise<void> {
   const root = join(__dirname, "..");
   const shared = SHARED_DATA;
   const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));
   const reportFile = args.report as string | undefined;
-  if (reportFile !== undefined && !existsSync(dirname(resolve(reportFile)))) throw new UsageError(`--report: folder ${dirname(resolve(reportFile))} does not exist`);
+  if (reportFile !== undefined) checkOutputFile("--report", reportFile);
   let stop!: () => void;
   const interrupted = new Promise<void>((r) => (stop = r));
   process.once("SIGINT", () => {
@@ -62,4 +57,11 @@ async function main(): Promise<void> {
   print(`report: ${file}`);
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "start",
+  usage: USAGE,
+  flags: { duration: "string", trains: "string", meters: "string", seed: "string", "no-web": "boolean", report: "string", out: "string" },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

@@ -2,11 +2,12 @@
  * The data team's daily usage summary: the same named queries on Athena (a deployed stack) or on DuckDB (a
  * local folder laid out like the buckets; docs/summary.md). Exit 0 with a summary (zeros for a day without
  * data), 1 when it could not be computed (missing folder, failed query, AWS error), 2 for usage.
- *   npm run --silent summary -- --date YYYY-MM-DD (--stack dev|prod | --local DIR) [--json | --csv FILE]
+ *   gridrail summary --date YYYY-MM-DD (--stack dev|prod | --local DIR) [--json | --csv FILE]
  */
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { writeFileSync } from "fs";
-import { UsageError, parseArgs, runMain } from "./args";
+import { Command, ParsedArgs, UsageError, runCommand } from "./args";
+import { checkOutputFile } from "./outputPaths";
 import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
 import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
 import { DuckDbEngine } from "../functions/usageSummary/duckdbEngine";
@@ -16,7 +17,7 @@ import { Summary, summarize } from "../functions/usageSummary/summary";
 import { SummaryDay, parseSummaryDay } from "../functions/usageSummary/summaryDay";
 
 const USAGE = [
-  "usage: npm run --silent summary -- --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]",
+  "usage: gridrail summary --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]",
   "  --stack    run the named queries in the stack's Athena workgroup (AWS credentials and region from the environment)",
   "  --local    run them on DuckDB over DIR/{telemetry,meter-lake,supplier,quarantine,cloudtrail} (docs/summary.md)",
   "  --json     print the summary as one JSON object; --csv FILE writes the totals and per-train rows instead",
@@ -32,8 +33,9 @@ interface Options {
   readonly csv?: string;
 }
 
-function parseOptions(argv: readonly string[]): Options {
-  const a = parseArgs(argv, { date: "string", stack: "string", local: "string", workgroup: "string", database: "string", json: "boolean", csv: "string" });
+const FLAGS = { date: "string", stack: "string", local: "string", workgroup: "string", database: "string", json: "boolean", csv: "string" } as const;
+
+function parseOptions(a: ParsedArgs): Options {
   const [date, stack, local, workgroup, database, csv] = ["date", "stack", "local", "workgroup", "database", "csv"].map((k) => a[k] as string | undefined);
   if (date === undefined) throw new UsageError("--date is required");
   if ((stack === undefined) === (local === undefined)) throw new UsageError("give exactly one of --stack or --local");
@@ -78,19 +80,18 @@ async function onAthena(o: Options): Promise<Summary> {
 async function onDuckDb(o: Options): Promise<Summary> {
   const engine = await DuckDbEngine.open(o.local as string);
   try {
-    return await summarize(engine, o.day);
+    const summary = await summarize(engine, o.day);
+    // a file DuckDB cannot read is left out, named here and counted in the summary, never silently
+    for (const s of engine.skipped) process.stderr.write(`warning: skipped ${s.file}: ${s.reason}\n`);
+    return engine.skipped.length > 0 ? { ...summary, skippedFiles: engine.skipped.length } : summary;
   } finally {
     engine.close();
   }
 }
 
-async function main(): Promise<void> {
-  const argv = process.argv.slice(2);
-  if (argv.includes("--help")) {
-    process.stdout.write(`${USAGE}\n`);
-    return;
-  }
-  const o = parseOptions(argv);
+async function main(args: ParsedArgs): Promise<void> {
+  const o = parseOptions(args);
+  if (o.csv !== undefined) checkOutputFile("--csv", o.csv);
   const summary = o.stack !== undefined ? await onAthena(o) : await onDuckDb(o);
   if (o.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
@@ -107,4 +108,11 @@ async function main(): Promise<void> {
   }
 }
 
-runMain(USAGE, main);
+export const command: Command = {
+  name: "summary",
+  usage: USAGE,
+  flags: FLAGS,
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

@@ -1,7 +1,7 @@
 /**
  * A train: publishes sensor readings over MQTT (buffering while offline), follows its anomaly shadow and
  * prints what the cloud told it, one JSON object a line.
- *   npm run --silent train-agent -- --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE]
+ *   gridrail train-agent --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE]
  *     [--count N] [--interval-ms 100] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO]
  *     [--shadow anomaly] [--linger-ms 0] [--ca FILE --cert FILE --key FILE]
  */
@@ -10,9 +10,11 @@ import { ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
 import { SensorReading, TrainAgent } from "../devices/trainAgent/trainAgent";
-import { parseArgs, runMain, UsageError } from "./args";
+import { InputError } from "../anomaly/errors";
+import { parseTimestamp } from "../anomaly/io/timestamp";
+import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 
-const USAGE = `usage: npm run --silent train-agent -- --broker URL --train train-<id> [--csv FILE] [--count N]
+const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE] [--count N]
   [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
   [--linger-ms N] [--ca FILE --cert FILE --key FILE]
 Sends readings (MetroPT-3 rows from --csv, else a simulated air production unit, 10 s apart) on
@@ -32,6 +34,15 @@ export function parseFault(text: string): ApuFault {
   return { sensor: m[1], start: Number(m[2]), length: Number(m[3]), offset: Number(m[4]) };
 }
 
+/** A file named by a flag, as text; an InputError naming the flag and the file when it cannot be read. */
+function readInput(flag: string, file: string): string {
+  try {
+    return readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${flag} ${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+}
+
 /** A train id's own seed, so each simulated train differs but repeats. */
 function seedOf(train: string): number {
   let h = 2166136261;
@@ -41,12 +52,7 @@ function seedOf(train: string): number {
 
 const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
-async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2), {
-    broker: "string", train: "string", csv: "string", count: "string", "interval-ms": "string", seed: "string", fault: "list",
-    start: "string", shadow: "string", "linger-ms": "string", ca: "string", cert: "string", key: "string", help: "boolean",
-  });
-  if (args.help) return void process.stdout.write(`${USAGE}\n`);
+async function main(args: ParsedArgs): Promise<void> {
   if (typeof args.broker !== "string") throw new UsageError("--broker is required");
   const train = args.train;
   if (typeof train !== "string" || !/^train-[A-Za-z0-9:_-]+$/.test(train)) throw new UsageError(`--train must be a thing name train-<id>, got ${JSON.stringify(train)}`);
@@ -56,10 +62,10 @@ async function main(): Promise<void> {
   let readings: SensorReading[];
   if (typeof args.csv === "string") {
     if (args.seed !== undefined || faults.length > 0 || args.start !== undefined) throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
-    readings = readMetroptCsv(readFileSync(args.csv, "utf8"), args.csv);
+    readings = readMetroptCsv(readInput("--csv", args.csv), args.csv);
     readings = readings.slice(0, integer(args.count, "count", readings.length, 1));
   } else {
-    const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : Date.parse(args.start as string);
+    const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : parseTimestamp(args.start as string);
     if (Number.isNaN(start)) throw new UsageError(`--start must be an ISO time, got ${JSON.stringify(args.start)}`);
     const simulator = new ApuSimulator({ seed: integer(args.seed, "seed", seedOf(train)), start, faults });
     readings = simulator.take(integer(args.count, "count", 360, 1));
@@ -68,7 +74,7 @@ async function main(): Promise<void> {
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
   const agent = new TrainAgent({
     brokerUrl: args.broker, thingName: train, shadowName: args.shadow as string | undefined,
-    mqtt: tls.length === 3 ? { ca: readFileSync(args.ca as string), cert: readFileSync(args.cert as string), key: readFileSync(args.key as string) } : undefined,
+    mqtt: tls.length === 3 ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) } : undefined,
   });
   agent.on("connected", () => print({ event: "connected", train }));
   agent.on("disconnected", () => print({ event: "disconnected", train, buffered: agent.status.buffered }));
@@ -86,4 +92,14 @@ async function main(): Promise<void> {
   await agent.stop();
 }
 
-if (require.main === module) runMain(USAGE, main);
+export const command: Command = {
+  name: "train-agent",
+  usage: USAGE,
+  flags: {
+    broker: "string", train: "string", csv: "string", count: "string", "interval-ms": "string", seed: "string", fault: "list",
+    start: "string", shadow: "string", "linger-ms": "string", ca: "string", cert: "string", key: "string",
+  },
+  run: main,
+};
+
+if (require.main === module) runCommand(command);

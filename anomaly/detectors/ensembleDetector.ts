@@ -1,4 +1,5 @@
 import { OptionError, checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
@@ -81,17 +82,18 @@ export class EnsembleDetector implements Detector {
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {
     checkState(state, "ensemble", 1);
+    validateState(state);
     const s = state as EnsembleState;
     return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.input, s.guard);
   }
 
   process(point: DataPoint): DetectorResult {
-    const { values, imputed } = this.guard.check(point.timestamp, point.values);
+    const { values, imputed, clipped } = this.guard.check(point.timestamp, point.values);
     const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values }));
     this.guard.accept(point.timestamp, values);
     const ready = results.filter((r) => r.ready);
     const lead = results.reduce((best, r) => (r.score > best.score ? r : best), results[0]);
-    if (ready.length === 0) return { ...lead, ready: false, imputed };
+    if (ready.length === 0) return { ...lead, ready: false, imputed, clipped };
     let score: number;
     let anomaly: boolean;
     if (this.combine === "max") {
@@ -114,6 +116,7 @@ export class EnsembleDetector implements Detector {
       attribution: lead.attribution,
       expected: lead.expected,
       imputed,
+      clipped,
     };
   }
 

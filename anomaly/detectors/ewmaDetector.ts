@@ -1,6 +1,8 @@
 import { checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
+import { clamp, SCORE_LIMIT, winsorise } from "../robust";
 import { attributionFromDeviations, decidedResult, warmUpResult } from "../result";
 import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
@@ -9,6 +11,7 @@ import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } f
  * Exponentially weighted level with an optional additive season (Holt-Winters without trend), per
  * dimension. Expected value = level + season[phase]; raw score = the largest |residual| / EW deviation
  * over the dimensions. `period` is in points (e.g. 48 for half-hourly data with a daily cycle).
+ * The level, season and deviation learn each value winsorised to WINSOR_K deviations (see robust.ts).
  */
 export interface EwmaOptions {
   readonly dimensions: number;
@@ -85,12 +88,14 @@ export class EwmaDetector implements Detector {
 
   static fromState(state: DetectorState): EwmaDetector {
     checkState(state, "ewma", 1);
+    validateState(state);
     const s = state as EwmaState;
     return new EwmaDetector(s.options, s);
   }
 
   process(input: DataPoint): DetectorResult {
-    const { values, imputed } = this.guard.check(input.timestamp, input.values);
+    const checked = this.guard.check(input.timestamp, input.values);
+    const { values } = checked;
     const { alpha, gamma, beta, period, minPoints } = this.options;
     const { level, variance, season } = this.model;
     const phase = period > 0 ? this.count % period : 0;
@@ -100,17 +105,20 @@ export class EwmaDetector implements Detector {
       const z = values.map((v, d) => {
         const sd = Math.sqrt(variance[d]);
         const r = v - expected[d];
-        return sd > 0 ? r / sd : r === 0 ? 0 : Math.sign(r) * 1e3;
+        return clamp(sd > 0 ? r / sd : r === 0 ? 0 : Math.sign(r) * 1e3, SCORE_LIMIT);
       });
       const rawScore = Math.max(...z.map(Math.abs));
       const decision = this.thresholder.process(rawScore);
-      result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), expected, imputed);
+      result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), expected, checked);
     } else {
-      result = warmUpResult(values, imputed);
+      result = warmUpResult(checked);
     }
-    values.forEach((v, d) => {
+    values.forEach((value, d) => {
       const first = this.count === 0;
-      const residual = v - expected[d];
+      // the model learns the value winsorised to WINSOR_K deviations from what it expected (see robust.ts)
+      const deviation = value - expected[d];
+      const residual = winsorise(deviation, Math.max(Math.sqrt(variance[d]), 1e-3 * Math.abs(level[d]), 1e-9), this.count);
+      const v = residual === deviation ? value : expected[d] + residual;
       // early on, average faster so the level does not crawl up from 0
       const a = Math.max(alpha, 1 / (this.count + 1));
       if (first) level[d] = v;

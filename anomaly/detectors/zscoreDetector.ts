@@ -1,6 +1,8 @@
 import { checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
+import { clamp, SCORE_LIMIT } from "../robust";
 import { attributionFromDeviations, decidedResult, warmUpResult } from "../result";
 import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
@@ -67,12 +69,14 @@ export class ZScoreDetector implements Detector {
 
   static fromState(state: DetectorState): ZScoreDetector {
     checkState(state, "zscore", 1);
+    validateState(state);
     const s = state as ZScoreState;
     return new ZScoreDetector(s.options, s);
   }
 
   process(input: DataPoint): DetectorResult {
-    const { values, imputed } = this.guard.check(input.timestamp, input.values);
+    const checked = this.guard.check(input.timestamp, input.values);
+    const { values } = checked;
     let result: DetectorResult;
     if (this.windows[0].size >= this.options.minPoints) {
       const medians = this.windows.map((w) => w.median());
@@ -80,13 +84,13 @@ export class ZScoreDetector implements Detector {
         const scale = MAD_TO_SIGMA * this.windows[d].mad(medians[d]);
         const dev = v - medians[d];
         // a flat window (MAD 0) makes any change infinitely surprising: cap it instead
-        return scale > 0 ? dev / scale : dev === 0 ? 0 : Math.sign(dev) * 1e3;
+        return clamp(scale > 0 ? dev / scale : dev === 0 ? 0 : Math.sign(dev) * 1e3, SCORE_LIMIT);
       });
       const rawScore = Math.max(...z.map(Math.abs));
       const decision = this.thresholder.process(rawScore);
-      result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), medians, imputed);
+      result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), medians, checked);
     } else {
-      result = warmUpResult(values, imputed);
+      result = warmUpResult(checked);
     }
     values.forEach((v, d) => this.windows[d].push(v));
     this.count++;

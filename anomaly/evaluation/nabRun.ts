@@ -1,7 +1,7 @@
-import { readFileSync, existsSync } from "fs";
+import { existsSync } from "fs";
 import { join } from "path";
 import { InputError } from "../errors";
-import { parseTimestamp } from "../io/csvSeries";
+import { readNabLabels } from "./nabLabels";
 import { runSeries } from "../io/runSeries";
 import { DetectorOptions } from "../types";
 import { LabelledSeries, PROFILES, roundScore, scoreCorpus, scoreDecisions } from "./nabScore";
@@ -37,7 +37,7 @@ export async function evaluateNab(
 ): Promise<NabReport> {
   const labelsFile = join(dir, "labels", "combined_windows.json");
   if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (expected a NAB layout: data/<category>/*.csv, labels/combined_windows.json)`);
-  const labels = JSON.parse(readFileSync(labelsFile, "utf8")) as Record<string, [string, string][]>;
+  const labels = readNabLabels(labelsFile);
   const names = Object.keys(labels).filter((k) => existsSync(join(dir, "data", k))).sort();
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
   const corpus: LabelledSeries[] = [];
@@ -52,7 +52,7 @@ export async function evaluateNab(
       scores.push(result.score);
       flags.push(result.anomaly);
     });
-    const windows = labels[name].map(([a, b]) => [parseTimestamp(a), parseTimestamp(b)] as const);
+    const windows = labels[name];
     corpus.push({ name, timestamps, scores, windows });
     decisions.push(flags);
     perFile.push({ file: name, rows: timestamps.length, windows: windows.length, detections: flags.filter(Boolean).length });

@@ -1,6 +1,9 @@
-import { createReadStream, existsSync, statSync } from "fs";
-import { createInterface } from "readline";
+import { existsSync, statSync } from "fs";
 import { InputError } from "../errors";
+import { readLines } from "./lineReader";
+import { isDecimalText, parseTimestamp } from "./timestamp";
+
+export { parseTimestamp } from "./timestamp";
 
 /**
  * Reads a time series CSV line by line (never the whole file at once): a header naming a time column
@@ -12,9 +15,14 @@ export interface SeriesSpec {
   readonly delimiter?: string;
   /** Default: "timestamp", else "datetime" (case-insensitive). */
   readonly timeColumn?: string;
-  /** Input columns; default all numeric columns of the first row except the time column and `exclude`. */
+  /**
+   * Input columns; default every column but the time column and `exclude` whose first non-empty cell is
+   * a number (read ahead up to LOOKAHEAD_ROWS rows; a column empty that long is an error naming it).
+   */
   readonly columns?: readonly string[];
   readonly exclude?: readonly string[];
+  /** Longest line accepted (default MAX_LINE_CHARS). */
+  readonly maxLineChars?: number;
 }
 
 export interface SeriesRow {
@@ -67,34 +75,71 @@ export function splitCsvLine(line: string, delimiter: string): string[] {
   return out;
 }
 
-/** Milliseconds since the epoch for ISO-like text (no zone: UTC), or the number itself for numeric text. */
-export function parseTimestamp(text: string): number {
-  const t = text.trim();
-  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
-  let iso = t.replace(" ", "T");
-  // fractions beyond milliseconds (NAB writes microseconds) are cut to what Date parses
-  iso = iso.replace(/(\.\d{3})\d+/, "$1");
-  if (!/(Z|[+-]\d\d:?\d\d)$/i.test(iso) && /T/.test(iso)) iso += "Z";
-  return Date.parse(iso);
-}
+/** Rows read ahead to find each column's first non-empty cell before choosing the inputs. */
+export const LOOKAHEAD_ROWS = 10_000;
 
-function isNumericText(text: string): boolean {
-  const t = text.trim();
-  return t !== "" && Number.isFinite(Number(t));
+/**
+ * The input columns when none are named: those whose first non-empty cell among `rows` is a number. A
+ * candidate with no value in any of them cannot be decided: an error names it.
+ */
+function chooseColumns(file: string, header: readonly string[], timeIndex: number, exclude: readonly string[], rows: readonly { line: number; cells: string[] }[]): number[] {
+  const chosen: number[] = [];
+  for (let i = 0; i < header.length; i++) {
+    if (i === timeIndex || exclude.includes(header[i])) continue;
+    const first = rows.find((r) => r.cells[i].trim() !== "");
+    if (first === undefined) {
+      throw new CsvError(file, rows[rows.length - 1].line, header[i], `no value in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`);
+    }
+    const cell = first.cells[i].trim();
+    if (isDecimalText(cell)) chosen.push(i);
+    // 0x10, 0b1, Infinity: Number reads them, a person meant something else; neither input nor text
+    else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell)) throw new CsvError(file, first.line, header[i], `not a decimal number: ${JSON.stringify(cell)}`);
+  }
+  return chosen;
 }
 
 export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader) => void): AsyncGenerator<SeriesRow> {
   const { file } = spec;
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   if (!statSync(file).isFile()) throw new InputError(`${file}: not a file`);
-  const lines = createInterface({ input: createReadStream(file, { encoding: "utf8" }), crlfDelay: Infinity });
   let lineNo = 0;
   let header: string[] | null = null;
   let delimiter = spec.delimiter ?? ",";
   let timeIndex = -1;
-  let columnIndexes: number[] = [];
+  let columnIndexes: number[] | null = null;
   let names: string[] = [];
-  for await (const raw of lines) {
+  // rows read ahead while the inputs are not yet decided, with their line numbers
+  const ahead: { line: number; cells: string[] }[] = [];
+
+  const decide = (): void => {
+    const h = header as string[];
+    columnIndexes = spec.columns
+      ? spec.columns.map((c) => h.indexOf(c))
+      : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
+    if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, "no numeric column to use as input");
+    names = columnIndexes.map((i) => h[i]);
+    onHeader?.({ header: h, delimiter, timeColumn: h[timeIndex], columns: names });
+  };
+  // candidate columns whose cells have all been empty so far
+  let waiting: Set<number> | null = null;
+  const toRow = (line: number, cells: string[]): SeriesRow => {
+    const h = header as string[];
+    const timestampText = cells[timeIndex].trim();
+    const timestamp = parseTimestamp(timestampText);
+    if (!Number.isFinite(timestamp)) {
+      throw new CsvError(file, line, h[timeIndex], `cannot read time ${JSON.stringify(timestampText)} (expected ISO-8601 such as 2024-01-31 23:30:00, or epoch milliseconds)`);
+    }
+    const values = (columnIndexes as number[]).map((i, k) => {
+      const cell = cells[i];
+      if (cell.trim() !== "" && !isDecimalText(cell)) {
+        throw new CsvError(file, line, names[k], `not a number: ${JSON.stringify(cell)}`);
+      }
+      return cell.trim() === "" ? NaN : Number(cell);
+    });
+    return { line, timestampText, timestamp, values, cells };
+  };
+
+  for await (const raw of readLines(file, spec.maxLineChars)) {
     lineNo++;
     const text = lineNo === 1 ? raw.replace(/^\uFEFF/, "") : raw;
     if (text.trim() === "") continue;
@@ -113,35 +158,28 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       for (const c of [...(spec.columns ?? []), ...(spec.exclude ?? [])]) {
         if (!header.includes(c)) throw new CsvError(file, lineNo, c, `no such column in header (${header.join(", ")})`);
       }
+      const h = header;
+      waiting = new Set(spec.columns ? [] : h.map((_, i) => i).filter((i) => i !== timeIndex && !(spec.exclude ?? []).includes(h[i])));
       continue;
     }
     const cells = splitCsvLine(text, delimiter);
     if (cells.length !== header.length) {
       throw new CsvError(file, lineNo, null, `expected ${header.length} fields, got ${cells.length}`);
     }
-    if (columnIndexes.length === 0) {
-      const h = header;
-      columnIndexes = spec.columns
-        ? spec.columns.map((c) => h.indexOf(c))
-        : h.map((_, i) => i).filter((i) => i !== timeIndex && !(spec.exclude ?? []).includes(h[i]) && isNumericText(cells[i]));
-      if (columnIndexes.length === 0) throw new CsvError(file, lineNo, null, "no numeric column to use as input");
-      names = columnIndexes.map((i) => h[i]);
-      onHeader?.({ header: h, delimiter, timeColumn: h[timeIndex], columns: names });
+    if (columnIndexes === null) {
+      ahead.push({ line: lineNo, cells });
+      for (const i of [...(waiting as Set<number>)]) if (cells[i].trim() !== "") (waiting as Set<number>).delete(i);
+      if ((waiting as Set<number>).size > 0 && ahead.length < LOOKAHEAD_ROWS) continue;
+      decide();
+      for (const r of ahead.splice(0)) yield toRow(r.line, r.cells);
+      continue;
     }
-    const timestampText = cells[timeIndex].trim();
-    const timestamp = parseTimestamp(timestampText);
-    if (!Number.isFinite(timestamp)) {
-      throw new CsvError(file, lineNo, header[timeIndex], `cannot read time ${JSON.stringify(timestampText)}`);
-    }
-    const values = columnIndexes.map((i, k) => {
-      const cell = cells[i];
-      if (cell.trim() !== "" && !isNumericText(cell)) {
-        throw new CsvError(file, lineNo, names[k], `not a number: ${JSON.stringify(cell)}`);
-      }
-      return cell.trim() === "" ? NaN : Number(cell);
-    });
-    yield { line: lineNo, timestampText, timestamp, values, cells };
+    yield toRow(lineNo, cells);
   }
   if (header === null) throw new InputError(`${file}: empty file (no header)`);
-  if (columnIndexes.length === 0) throw new InputError(`${file}: header but no data rows`);
+  if (columnIndexes === null && ahead.length > 0) {
+    decide();
+    for (const r of ahead.splice(0)) yield toRow(r.line, r.cells);
+  }
+  if (columnIndexes === null) throw new InputError(`${file}: header but no data rows`);
 }

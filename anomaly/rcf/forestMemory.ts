@@ -1,10 +1,6 @@
+import { fillUnseenScores } from "./scoreFunctions";
+import { OUT_SLOTS, TREE_HEADER_WORDS } from "./treeHeader";
 import { TREE_WASM_BASE64 } from "./wasm/treeModule";
-
-/**
- * The climb of wasm/tree.wat: byte offsets of a tree's boxes, range sums and path, and of the point. score
- * calls it inside the module; it is exported so a test can compare it with a plain JavaScript climb.
- */
-export type ClimbFunction = (box: number, range: number, path: number, point: number, dims: number, i: number, score: number) => number;
 
 /** The score of wasm/tree.wat: a tree's header offset and root; -1 when the leaf holds the point. */
 export type ScoreFunction = (header: number, root: number) => number;
@@ -17,21 +13,12 @@ export interface UpdateFunctions {
   shrink(header: number, from: number, pointIndex: number): void;
 }
 
-/** The i32 fields of a tree's header (see tree.wat). */
-export const HEADER_FIELDS = 17;
-
-/** The header field where the tree's random generator's four words start. */
-export const RANDOM_AT = 13;
-
 /** The part of the WebAssembly JavaScript API used here (the project's type libraries do not declare it). */
 interface WebAssemblyApi {
   Memory: new (descriptor: { initial: number }) => { readonly buffer: ArrayBuffer };
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { readonly exports: Record<string, unknown> };
 }
-
-/** The i32 slots the compiled code answers in besides its result (insert uses five). */
-const OUT_SLOTS = 5;
 
 const PAGE = 65536;
 
@@ -52,16 +39,21 @@ export function storeCapacity(sampleSize: number, trees: number): number {
 }
 
 /**
- * Bytes of a forest's memory: the point and the out slots, the point store, and per tree (RandomCutTree
- * allocates them) its header, node arrays, leaf points, path, boxes and range sums.
+ * Bytes of a forest's memory: the point, the out slots, the unseen scores, the point store, and per tree
+ * (RandomCutTree allocates them) its header, node arrays, leaf points, path, boxes and range sums.
  */
 export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
   const nodes = Math.max(1, sampleSize - 1);
   const perTree =
-    aligned(HEADER_FIELDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
+    aligned(TREE_HEADER_WORDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
     aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
   const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
-  return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + store + trees * perTree;
+  return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + aligned(unseenDepths(sampleSize) * 8) + store + trees * perTree;
+}
+
+/** The depths a tree of `sampleSize` points can isolate a point at, with room to spare: 0..sampleSize. */
+function unseenDepths(sampleSize: number): number {
+  return sampleSize + 1;
 }
 
 function decodeBase64(text: string): Uint8Array {
@@ -70,7 +62,8 @@ function decodeBase64(text: string): Uint8Array {
 
 /**
  * One WebAssembly memory per forest, holding what the compiled scorer reads: the point store, each tree's
- * nodes, leaves, boxes, range sums and descent path, and the point being scored (widened to float64).
+ * nodes, leaves, boxes, range sums and descent path, the point being scored (widened to float64) and the
+ * unseen score of each depth.
  * The JavaScript code works on typed array views of it. The memory is sized once and never grows, so the
  * views stay valid.
  *
@@ -85,11 +78,13 @@ export class ForestMemory {
   readonly point: Float64Array;
   /** Where the compiled functions leave what they return besides their result (see tree.wat). */
   readonly out: Int32Array;
-  readonly climb: ClimbFunction;
+  /** scoreUnseen(depth) per depth, read by the compiled climb (shared by the forest's trees). */
+  readonly unseenScore: Float64Array;
   readonly score: ScoreFunction;
   readonly updates: UpdateFunctions;
 
-  constructor(dimensions: number, sampleSize: number, trees: number) {
+  /** `moduleBytes`: the compiled tree code (a test passes a variant of it). */
+  constructor(dimensions: number, sampleSize: number, trees: number, moduleBytes: Uint8Array = decodeBase64(TREE_WASM_BASE64)) {
     this.limit = forestBytes(dimensions, sampleSize, trees);
     if (this.limit > MAX_FOREST_BYTES) throw new Error(`internal: a forest of ${this.limit} bytes is over the ${MAX_FOREST_BYTES} a forest may take`);
     const wasm = (globalThis as unknown as { WebAssembly: WebAssemblyApi }).WebAssembly;
@@ -98,8 +93,9 @@ export class ForestMemory {
     this.top = 0;
     this.point = this.float64(dimensions);
     this.out = this.int32(OUT_SLOTS);
-    const instance = new wasm.Instance(new wasm.Module(decodeBase64(TREE_WASM_BASE64)), { env: { memory } });
-    this.climb = instance.exports.climb as ClimbFunction;
+    this.unseenScore = this.float64(unseenDepths(sampleSize));
+    fillUnseenScores(this.unseenScore);
+    const instance = new wasm.Instance(new wasm.Module(moduleBytes), { env: { memory } });
     this.score = instance.exports.score as ScoreFunction;
     this.updates = instance.exports as unknown as UpdateFunctions;
   }

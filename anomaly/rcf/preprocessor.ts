@@ -7,6 +7,12 @@
  *   week, so a value that is ordinary for the day but not for the hour (a flat afternoon, a missing
  *   morning peak) stands out. Timestamps are read as epoch milliseconds, UTC.
  */
+import { FEATURE_LIMIT, winsorise } from "../robust";
+
+// Per point, through module-level names (see scoreTree in forest.ts).
+const FEATURE_MAX = FEATURE_LIMIT;
+const capDeviation = winsorise;
+
 export type Calendar = "none" | "day" | "week";
 
 export interface PreprocessorState {
@@ -68,7 +74,8 @@ export class Preprocessor {
   transform(timestamp: number, values: readonly number[], out: Float64Array, offset: number): void {
     const d = this.dimensions;
     for (let j = 0; j < d; j++) {
-      out[offset + j] = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
+      const x = this.normalize ? (values[j] - this.mean[j]) / this.scale(j) : values[j];
+      out[offset + j] = x > FEATURE_MAX ? FEATURE_MAX : x < -FEATURE_MAX ? -FEATURE_MAX : x;
     }
     calendarFeatures(this.calendar, minuteOfWeek(timestamp), out, offset + d);
   }
@@ -81,10 +88,12 @@ export class Preprocessor {
   /** Learns from a point after it was scored. */
   update(values: readonly number[]): void {
     if (!this.normalize) return;
-    this.count++;
+    const learned = this.count++;
     const alpha = Math.max(1 / this.count, 1 / this.horizon);
     for (let j = 0; j < this.dimensions; j++) {
-      const delta = values[j] - this.mean[j];
+      // a first move off a flat line has no deviation to be measured against: it is learned as it is
+      const raw = values[j] - this.mean[j];
+      const delta = this.variance[j] > 0 ? capDeviation(raw, this.scale(j), learned) : raw;
       this.mean[j] += alpha * delta;
       this.variance[j] = (1 - alpha) * (this.variance[j] + alpha * delta * delta);
     }

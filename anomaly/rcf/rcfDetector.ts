@@ -1,4 +1,5 @@
 import { checkState } from "../errors";
+import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
 import { Thresholder, ThresholderState } from "../thresholder";
@@ -84,12 +85,14 @@ export class RcfDetector implements Detector {
 
   static fromState(state: DetectorState): RcfDetector {
     checkState(state, "rcf", RCF_STATE_VERSION);
+    validateState(state);
     const s = state as RcfState;
     return new RcfDetector(s.options, s);
   }
 
   process(input: DataPoint): DetectorResult {
-    const { values, imputed } = this.guard.check(input.timestamp, input.values);
+    const checked = this.guard.check(input.timestamp, input.values);
+    const { values } = checked;
     const dims = this.dimensions;
     const block = this.block;
     const s = this.options.shingleSize;
@@ -100,7 +103,7 @@ export class RcfDetector implements Detector {
     this.count++;
     if (this.shingleFill < s) {
       this.guard.accept(input.timestamp, values);
-      return warmUpResult(values, imputed);
+      return warmUpResult(checked);
     }
     // oldest block first: the ring position now points at the oldest
     for (let k = 0; k < s; k++) {
@@ -115,9 +118,9 @@ export class RcfDetector implements Detector {
       const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
       const attribution = shingleAttribution ? this.fold(shingleAttribution) : zeroAttribution(dims);
       const expected = shingleAttribution ? this.expected(values, shingleAttribution) : [...values];
-      result = decidedResult(rawScore, decision, attribution, expected, imputed);
+      result = decidedResult(rawScore, decision, attribution, expected, checked);
     } else {
-      result = warmUpResult(values, imputed);
+      result = warmUpResult(checked);
     }
     if (this.options.updateOnAnomaly || !result.anomaly) this.forest.update(this.point);
     this.guard.accept(input.timestamp, values);

@@ -2,6 +2,7 @@ import { ByteReader, ByteWriter, fromBase64, toBase64 } from "../binary";
 import { StateError } from "../errors";
 import { Random } from "../random";
 import { ForestConfig, RandomCutForest } from "./forest";
+import { storeCapacity } from "./forestMemory";
 import { FLOAT_CODEC, PointCodec } from "./pointCodec";
 import { NIL } from "./tree";
 
@@ -84,7 +85,6 @@ export function forestFromState(state: ForestState, codec: PointCodec = FLOAT_CO
   try {
     return restore(state, codec);
   } catch (e) {
-    if (e instanceof StateError) throw e;
     throw new StateError(`cannot restore random cut forest: ${(e as Error).message}`);
   }
 }
@@ -92,14 +92,22 @@ export function forestFromState(state: ForestState, codec: PointCodec = FLOAT_CO
 function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   const forest = new RandomCutForest(state.config);
   const dims = forest.dimensions;
-  const seqOfAge = (a: number): number => state.updates - 1 - a;
+  const sampleSize = forest.config.sampleSize;
+  const seqOfAge = (a: number): number => {
+    if (a >= state.updates) throw new StateError(`age ${a} is older than the forest's ${state.updates} update(s)`);
+    return state.updates - 1 - a;
+  };
   forest.updates = state.updates;
   const pr = new ByteReader(fromBase64(state.points));
   const n = pr.varint();
+  const capacity = storeCapacity(sampleSize, forest.trees.length);
+  if (n > capacity) throw new StateError(`${n} points, more than the ${capacity} the forest's trees can hold`);
   const packed = new Float32Array(n * dims);
   const ownSeq = new Float64Array(n);
   for (let k = 0; k < n; k++) {
-    codec.read(pr, packed.subarray(k * dims, (k + 1) * dims));
+    const point = packed.subarray(k * dims, (k + 1) * dims);
+    codec.read(pr, point);
+    if (!point.every(Number.isFinite)) throw new StateError(`point ${k} has a coordinate that is not finite`);
     ownSeq[k] = seqOfAge(pr.varint());
   }
   if (!pr.done) throw new StateError("trailing bytes after the last point");
@@ -107,29 +115,52 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   const store = forest.store;
   store.loadPacked(packed, refCounts);
   const tr = new ByteReader(fromBase64(state.trees));
+  // per point, 1 + the last tree that has a leaf for it: a tree holds a point in one leaf only
+  const leafOfTree = new Int32Array(n);
   for (let t = 0; t < forest.trees.length; t++) {
     const rng = Random.fromState([tr.uint32(), tr.uint32(), tr.uint32(), tr.uint32()]);
     const tree = forest.trees[t];
     tree.random = rng;
     const entries = tr.varint();
+    if (entries > sampleSize) throw new StateError(`tree ${t}: ${entries} sampled point(s), more than its sample size ${sampleSize}`);
     const points: number[] = [];
     const seqs: number[] = [];
+    // the cuts above the node being read: a point must lie on the side of each that leads to its leaf
+    const cutDims: number[] = [];
+    const cutValues: number[] = [];
+    const leftSide: boolean[] = [];
     const readNode = (): number => {
       const tag = tr.varint();
       if (tag % 4 === 0) {
         const node = tree.allocNode();
         const dim = tag / 4;
         if (dim >= dims) throw new StateError(`tree ${t}: cut dimension ${dim} out of range (${dims} dimensions)`);
+        const cut = tr.float32();
+        if (!Number.isFinite(cut)) throw new StateError(`tree ${t}: cut value ${cut} is not finite`);
         tree.cutDim[node] = dim;
-        tree.cutValue[node] = tr.float32();
+        tree.cutValue[node] = cut;
+        cutDims.push(dim);
+        cutValues.push(tree.cutValue[node]);
+        leftSide.push(true);
         tree.left[node] = readNode();
+        leftSide[leftSide.length - 1] = false;
         tree.right[node] = readNode();
+        cutDims.pop();
+        cutValues.pop();
+        leftSide.pop();
         tree.mass[node] = tree.childMass(tree.left[node]) + tree.childMass(tree.right[node]);
         tree.recomputeBox(node);
         return node;
       }
+      if (tag % 4 === 2) throw new StateError(`tree ${t}: unknown node tag ${tag}`);
       const p = Math.floor(tag / 4);
       if (p >= n) throw new StateError(`tree ${t}: leaf point ${p} out of range (${n} points)`);
+      if (leafOfTree[p] === t + 1) throw new StateError(`tree ${t}: point ${p} has two leaves`);
+      leafOfTree[p] = t + 1;
+      for (let c = 0; c < cutDims.length; c++) {
+        const x = store.coord(p, cutDims[c]);
+        if (x <= cutValues[c] !== leftSide[c]) throw new StateError(`tree ${t}: leaf point ${p} is on the wrong side of a cut above it`);
+      }
       const ref = tree.newLeaf(p);
       if (tag % 4 === 1) {
         points.push(p);
@@ -137,6 +168,7 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
         return ref;
       }
       const mass = tr.varint();
+      if (mass < 1 || points.length + mass > entries) throw new StateError(`tree ${t}: leaf mass ${mass} does not fit the ${entries} sampled point(s)`);
       tree.leafMass[-ref - 1] = mass;
       for (let i = 0; i < mass; i++) {
         const code = tr.varint();
@@ -153,6 +185,8 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
     forest.samplers[t].restore(points, seqs);
   }
   if (!tr.done) throw new StateError("trailing bytes after the last tree");
+  const orphan = refCounts.indexOf(0);
+  if (orphan >= 0) throw new StateError(`point ${orphan} is held by no tree`);
   store.refCount.set(refCounts);
   return forest;
 }

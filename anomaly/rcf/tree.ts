@@ -1,6 +1,7 @@
 import { Random } from "../random";
-import { ForestMemory, HEADER_FIELDS, RANDOM_AT } from "./forestMemory";
+import { ForestMemory } from "./forestMemory";
 import { PointStore } from "./pointStore";
+import { OUT_SLOT, TREE_HEADER, TREE_HEADER_WORDS } from "./treeHeader";
 
 /** Sentinel for "no node" (empty tree / root's parent). */
 export const NIL = 0x7fffffff;
@@ -12,6 +13,9 @@ export const NIL = 0x7fffffff;
  * memory, where the compiled scorer finds them through the tree's header.
  *
  * Cut convention: a point goes left when point[cutDim] <= cutValue.
+ *
+ * The walks are compiled (wasm/tree.wat); reference/referenceTree.ts is the same algorithm written to be
+ * read, and the tests hold the two to the same results (docs/rcf-internals.md).
  */
 export class RandomCutTree {
   readonly capacity: number;
@@ -33,7 +37,7 @@ export class RandomCutTree {
   private freeNodeTop: number;
   private readonly freeLeaves: Int32Array;
   private freeLeafTop: number;
-  /** Byte offsets of the arrays and the random generator, for the compiled code (see wasm/tree.wat). */
+  /** Where the compiled code finds the arrays, and the random generator (layout: treeHeader.ts). */
   readonly header: Int32Array;
   /** Scratch: the internal nodes on the last descent, root first. */
   readonly path: Int32Array;
@@ -50,7 +54,7 @@ export class RandomCutTree {
     if (!memory.holds(store.values)) throw new Error("internal: a tree's point store must live in the tree's memory");
     this.capacity = sampleSize;
     const n = Math.max(1, sampleSize - 1);
-    this.header = memory.int32(HEADER_FIELDS);
+    this.header = memory.int32(TREE_HEADER_WORDS);
     this.left = memory.int32(n);
     this.right = memory.int32(n);
     this.cutDim = memory.int32(n);
@@ -68,9 +72,20 @@ export class RandomCutTree {
     this.freeLeafTop = sampleSize;
     this.path = memory.int32(sampleSize + 1);
     const h = this.header;
-    [h[0], h[1], h[2], h[3], h[4], h[5]] = [this.cutDim, this.cutValue, this.left, this.right, this.leafPoint, this.path].map((a) => a.byteOffset);
-    [h[6], h[7], h[8]] = [this.box.byteOffset, this.boxRange.byteOffset, store.values.byteOffset];
-    [h[9], h[10], h[11], h[12]] = [dimensions, memory.point.byteOffset, memory.out.byteOffset, this.mass.byteOffset];
+    h[TREE_HEADER.cutDim] = this.cutDim.byteOffset;
+    h[TREE_HEADER.cutValue] = this.cutValue.byteOffset;
+    h[TREE_HEADER.left] = this.left.byteOffset;
+    h[TREE_HEADER.right] = this.right.byteOffset;
+    h[TREE_HEADER.leafPoint] = this.leafPoint.byteOffset;
+    h[TREE_HEADER.path] = this.path.byteOffset;
+    h[TREE_HEADER.box] = this.box.byteOffset;
+    h[TREE_HEADER.range] = this.boxRange.byteOffset;
+    h[TREE_HEADER.points] = store.values.byteOffset;
+    h[TREE_HEADER.dims] = dimensions;
+    h[TREE_HEADER.point] = memory.point.byteOffset;
+    h[TREE_HEADER.out] = memory.out.byteOffset;
+    h[TREE_HEADER.mass] = this.mass.byteOffset;
+    h[TREE_HEADER.unseenScore] = memory.unseenScore.byteOffset;
     this.random = random;
   }
 
@@ -107,12 +122,12 @@ export class RandomCutTree {
 
   /** The tree's random generator (kept in its header, where the compiled insert draws from it). */
   get random(): Random {
-    const h = this.header;
-    return Random.fromState([h[RANDOM_AT] >>> 0, h[RANDOM_AT + 1] >>> 0, h[RANDOM_AT + 2] >>> 0, h[RANDOM_AT + 3] >>> 0]);
+    const at = TREE_HEADER.random;
+    return Random.fromState(Array.from(this.header.subarray(at, at + 4), (w) => w >>> 0));
   }
 
   set random(random: Random) {
-    this.header.set(random.getState(), RANDOM_AT);
+    this.header.set(random.getState(), TREE_HEADER.random);
   }
 
   /**
@@ -128,12 +143,12 @@ export class RandomCutTree {
     }
     const out = this.memory.out;
     const cut = this.memory.updates.insert(this.header.byteOffset, root, pointIndex);
-    if (out[0] === 0) {
-      const leaf = out[1];
+    if (out[OUT_SLOT.entered] === 0) {
+      const leaf = out[OUT_SLOT.leaf];
       this.leafMass[leaf]++;
       return this.leafPoint[leaf];
     }
-    this.insertAbove(out[1], out[2], pointIndex, out[3], cut, out[4] === 1);
+    this.insertAbove(out[OUT_SLOT.child], out[OUT_SLOT.parent], pointIndex, out[OUT_SLOT.cutDim], cut, out[OUT_SLOT.goesLeft] === 1);
     return pointIndex;
   }
 
@@ -148,7 +163,7 @@ export class RandomCutTree {
     const deletion = this.memory.updates;
     if (root === NIL) throw new Error(`internal: point ${pointIndex} is not in the tree`);
     const leaf = root < 0 ? -root - 1 : deletion.descendStored(this.header.byteOffset, root, pointIndex);
-    const len = root < 0 ? 0 : this.memory.out[0];
+    const len = root < 0 ? 0 : this.memory.out[OUT_SLOT.depth];
     if (this.leafPoint[leaf] !== pointIndex) throw new Error(`internal: point ${pointIndex} is not in the tree`);
     const path = this.path;
     if (this.leafMass[leaf] > 1) {

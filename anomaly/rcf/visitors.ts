@@ -1,39 +1,18 @@
+import { damp, normalise, normaliser, scoreSeen, scoreUnseen } from "./scoreFunctions";
 import { NIL, RandomCutTree } from "./tree";
+import { OUT_SLOT } from "./treeHeader";
 
-// Per tree and point, through a module-level name (see scoreTree in forest.ts).
+// Per tree and point, through module-level names (see scoreTree in forest.ts).
 const EMPTY = NIL;
+const normaliseTree = normalise;
 
 /**
  * Queries that walk one tree, following the Java RCF's visitors: descend to the leaf the point would
  * land in, then climb back to the root mixing in, at every node, the probability that a random cut of the
- * node's box grown by the point would have isolated the point there. The score functions are the RCF
- * defaults (CommonUtils in aws/random-cut-forest-by-aws):
- *   seen:   1 / (depth + log2(mass + 1))    unseen: 1 / (depth + 1)
- *   damp:   1 - leafMass / (2 * treeMass)   normaliser: score * log2(treeMass + 1)
- * so an ordinary point scores about 1 and isolated points score higher.
+ * node's box grown by the point would have isolated the point there. The score functions (unseen, seen,
+ * damping, normaliser) are written once, in scoreFunctions.ts; the compiled climb reads the unseen
+ * scores from a table filled from them.
  */
-
-const LOG2 = Math.LN2;
-
-function scoreUnseen(depth: number): number {
-  return 1 / (depth + 1);
-}
-
-function scoreSeen(depth: number, mass: number): number {
-  return 1 / (depth + Math.log(mass + 1) / LOG2);
-}
-
-function damp(leafMass: number, treeMass: number): number {
-  return 1 - leafMass / (2 * treeMass);
-}
-
-// log2(mass + 1) for the masses a tree of up to 4096 points can have: the scorer's hot path
-// (a plain array: the inline train Lambda's serializer cannot capture typed arrays at module scope)
-const LOG2_MASS_PLUS_ONE: number[] = Array.from({ length: 4097 }, (_, m) => Math.log(m + 1) / LOG2);
-
-function normalise(score: number, treeMass: number): number {
-  return score * (treeMass < LOG2_MASS_PLUS_ONE.length ? LOG2_MASS_PLUS_ONE[treeMass] : Math.log(treeMass + 1) / LOG2);
-}
 
 /**
  * The anomaly score in one tree (0 for an empty tree) of the point copied into the tree's memory with
@@ -48,10 +27,10 @@ export function scoreLoadedPoint(tree: RandomCutTree): number {
   const memory = tree.memory;
   const score = memory.score(tree.header.byteOffset, root);
   const treeMass = tree.totalMass;
-  if (score >= 0) return normalise(score, treeMass);
+  if (score >= 0) return normaliseTree(score, treeMass);
   // the leaf holds this very point
-  const depth = memory.out[0];
-  const leafMass = tree.leafMass[memory.out[1]];
+  const depth = memory.out[OUT_SLOT.depth];
+  const leafMass = tree.leafMass[memory.out[OUT_SLOT.leaf]];
   return normalise(damp(leafMass, treeMass) * scoreSeen(depth, leafMass), treeMass);
 }
 
@@ -118,7 +97,7 @@ export function attributeInTree(
       scratchLow[d] = (1 - p) * scratchLow[d] + (v < mn ? ((mn - v) / newRange) * unseen : 0);
     }
   }
-  const scale = Math.log(treeMass + 1) / LOG2;
+  const scale = normaliser(treeMass);
   for (let d = 0; d < dims; d++) {
     high[d] += scratchHigh[d] * scale;
     low[d] += scratchLow[d] * scale;

@@ -83,15 +83,19 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
 
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
-/** The table's files under `dir`, sorted; a missing folder has none (a day without data is a valid answer). */
+/**
+ * The table's files under `dir`, sorted; a missing folder has none (a day without data is a valid answer),
+ * a file where the folder should be is an InputError naming it.
+ */
 export function localFiles(dir: string, table: LocalTable): string[] {
   const root = join(dir, table.folder);
   let entries: string[];
   try {
     entries = readdirSync(root, { recursive: true, encoding: "utf8" });
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return [];
+    throw new InputError(`local data folder ${dir}: ${table.folder} ${code === "ENOTDIR" ? "is a file, not a folder" : `cannot be read (${code ?? (e as Error).message})`}`);
   }
   return entries.map((p) => p.split(sep).join("/")).filter((p) => table.files.test(p)).sort().map((p) => join(root, p));
 }
@@ -104,8 +108,44 @@ export function viewSql(table: LocalTable, files: readonly string[]): string {
   return `CREATE VIEW "${table.name}" AS ${body}`;
 }
 
+/** A file left out of its table because DuckDB cannot read it, and DuckDB's reason (its first line). */
+export interface SkippedFile {
+  readonly file: string;
+  readonly reason: string;
+}
+
+/**
+ * The files of a table DuckDB can read. One unreadable file (not gzip, truncated JSON) would fail every
+ * query over the table, so a bad file is skipped and reported rather than blocking the good ones. The
+ * whole set is tried first; only when it fails is each file tried alone.
+ */
+export async function readableFiles(connection: DuckDBConnection, table: LocalTable, files: readonly string[]): Promise<{ files: string[]; skipped: SkippedFile[] }> {
+  const probe = (some: readonly string[]) => connection.run(`SELECT count(*) FROM (${table.select(`[${some.map(sqlString).join(", ")}]`)})`);
+  if (files.length === 0) return { files: [], skipped: [] };
+  try {
+    await probe(files);
+    return { files: [...files], skipped: [] };
+  } catch {
+    // find the culprits below
+  }
+  const good: string[] = [];
+  const skipped: SkippedFile[] = [];
+  for (const file of files) {
+    try {
+      await probe([file]);
+      good.push(file);
+    } catch (e) {
+      skipped.push({ file, reason: (e as Error).message.split("\n")[0].replace(/\s+$/, "") });
+    }
+  }
+  return { files: good, skipped };
+}
+
 /** The summary queries on DuckDB over a local folder shaped like the buckets (see docs/summary.md). */
 export class DuckDbEngine implements QueryEngine {
+  /** Files left out because DuckDB could not read them. */
+  readonly skipped: SkippedFile[] = [];
+
   private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
 
   static async open(dir: string): Promise<DuckDbEngine> {
@@ -121,7 +161,11 @@ export class DuckDbEngine implements QueryEngine {
     const engine = new DuckDbEngine(instance, connection);
     try {
       for (const macro of TRINO_MACROS) await connection.run(macro);
-      for (const table of LOCAL_TABLES) await connection.run(viewSql(table, localFiles(dir, table)));
+      for (const table of LOCAL_TABLES) {
+        const { files, skipped } = await readableFiles(connection, table, localFiles(dir, table));
+        engine.skipped.push(...skipped);
+        await connection.run(viewSql(table, files));
+      }
     } catch (e) {
       engine.close();
       throw e;

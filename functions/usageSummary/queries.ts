@@ -38,16 +38,25 @@ export const installationsQuery: SummaryQuery = {
   parameters: ["slashed"],
 };
 
+/**
+ * Supplier files: the uploads with rows, plus every upload its quarantine report names. An empty (0-byte)
+ * upload has no rows, so no "$path" in the uploads table, but the parser writes a report for it ("file is
+ * empty"): without the reports it would go uncounted. Both sides give the object key `YYYYMMDD/name.csv`.
+ */
 export const supplierQuery: SummaryQuery = {
   name: "daily-supplier-files",
   description: "Supplier files uploaded on a day and the rows their quarantine reports rejected",
   sql: [
     "SELECT",
-    `  (SELECT count(DISTINCT "$path") FROM ${TABLES.supplierUploads} WHERE dt = ? AND "$path" LIKE '%.csv') AS files,`,
+    "  (SELECT count(DISTINCT upload) FROM (",
+    `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM ${TABLES.supplierUploads} WHERE dt = ? AND "$path" LIKE '%.csv'`,
+    "    UNION ALL",
+    `    SELECT regexp_extract(line, '^  "file": "(.*)",$', 1) FROM ${TABLES.supplierReports} WHERE dt = ? AND regexp_like(line, '^  "file": ".*",$')`,
+    "  ) AS uploads) AS files,",
     "  (SELECT coalesce(sum(CAST(regexp_extract(line, '^  \"rejected\": ([0-9]+)', 1) AS bigint)), 0)",
     `   FROM ${TABLES.supplierReports} WHERE dt = ? AND regexp_like(line, '^  "rejected": [0-9]+')) AS rejected_rows`,
   ].join("\n"),
-  parameters: ["compact", "compact"],
+  parameters: ["compact", "compact", "compact"],
 };
 
 export const customerActivityQuery: SummaryQuery = {

@@ -27,6 +27,8 @@ export interface Summary {
   readonly trains: TrainDay[];
   readonly bytesScanned?: number;
   readonly costUsd?: number;
+  /** Local files left out because they could not be read (DuckDB engine only; absent when none). */
+  readonly skippedFiles?: number;
 }
 
 /** Runs the summary queries one after another (each prints its own progress) and assembles the summary. */

@@ -3,14 +3,14 @@ import * as path from "path";
 import { parseStackConfig } from "../config";
 import { createStack } from "../stack";
 import { Synthesis, synthesize } from "./recorder";
-import { parseStackFile } from "./stackFile";
+import { parseStackFile, StackFileError } from "./stackFile";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Raw config of `Pulumi.<stack>.yaml`, as `pulumi.runtime.allConfig()` would return it. */
 export function readStackConfig(stack: string): Record<string, string> {
     const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new Error(`no stack file ${path.relative(process.cwd(), file)} for stack "${stack}"`);
+    if (!fs.existsSync(file)) throw new StackFileError(`no stack file ${path.relative(process.cwd(), file)} for stack "${stack}"`);
     return parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file));
 }
 

@@ -38,6 +38,24 @@ describe("CSV series", () => {
     expect(rows[1].line).to.equal(3);
   });
 
+  it("decides a column from its first non-empty cell: an empty first cell does not drop it", async () => {
+    const p = file("gap.csv", "timestamp,a,note,b\n2020-01-01,,x,1\n2020-01-02,,,2\n2020-01-03,4.5,y,3\n");
+    const { header, rows } = await read(p);
+    expect(header.columns).to.deep.equal(["a", "b"]);
+    expect(rows.map((r) => [r.line, ...r.values])).to.deep.equal([[2, NaN, 1], [3, NaN, 2], [4, 4.5, 3]]);
+  });
+
+  it("reads past the lookahead once every column is decided, streaming the rest", async () => {
+    const lines = Array.from({ length: 30 }, (_, i) => `2020-01-01T00:${String(i).padStart(2, "0")}:00Z,${i < 20 ? "" : i},${i}`);
+    const { header, rows } = await read(file("late.csv", ["timestamp,a,b", ...lines].join("\n")));
+    expect([header.columns, rows.length, rows[29].values]).to.deep.equal([["a", "b"], 30, [29, 29]]);
+  });
+
+  it("takes a line just under the limit", async () => {
+    const { rows } = await read(file("long.csv", `timestamp,v\n2020-01-01,${"1".repeat(30)}\n`), { maxLineChars: 41 });
+    expect(rows.map((r) => r.values)).to.deep.equal([[1.1111111111111111e29]]);
+  });
+
   const errors: [string, string, object, string][] = [
     ["no time column", "when,v\n1,2\n", {}, 'no time column: expected "timestamp" or "datetime" in header (when, v); name it with --time-column'],
     ["a missing named column", "timestamp,v\n1,2\n", { columns: ["w"] }, 'column "w": no such column in header (timestamp, v)'],
@@ -46,6 +64,12 @@ describe("CSV series", () => {
     ["a bad time", "timestamp,v\n1,2\nnoon,3\n", {}, ':3 column "timestamp": cannot read time "noon"'],
     ["an empty file", "", {}, ": empty file (no header)"],
     ["a header only", "timestamp,v\n", {}, ": header but no data rows"],
+    ["an impossible day", "timestamp,v\n2020-02-30 00:00:00,1\n", {}, ':2 column "timestamp": cannot read time "2020-02-30 00:00:00" (expected ISO-8601'],
+    ["a hexadecimal cell", "timestamp,v\n2020-01-01,1\n2020-01-02,0x10\n", {}, ':3 column "v": not a number: "0x10"'],
+    ["a first cell in hexadecimal", "timestamp,v,w\n2020-01-01,0x10,1\n", {}, ':2 column "v": not a decimal number: "0x10"'],
+    ["a column empty in every row", "timestamp,v,w\n2020-01-01,,1\n2020-01-02,,2\n", {},
+      ':3 column "v": no value in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude'],
+    ["a line over the limit", `timestamp,v\n2020-01-01,1\n2020-01-02,${"9".repeat(100)}\n`, { maxLineChars: 50 }, ":3: line longer than 50 characters"],
   ];
   for (const [what, text, spec, message] of errors) {
     it(`names file, line and column for ${what}`, async () => {

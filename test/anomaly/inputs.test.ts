@@ -6,6 +6,7 @@ describe("bad input", () => {
   const cases: [string, number, ArrayLike<number>, string][] = [
     ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 1704079200000: expected a finite number"],
     ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 1704079200000: expected a finite number"],
+    ["a value beyond the working range", minuteTimestamp(200), [0, -1e200], "values[1] is -1e+200 at timestamp 1704079200000: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)"],
     ["too few values", minuteTimestamp(200), [1], "expected 2 value(s) at timestamp 1704079200000, got 1"],
     ["a timestamp going back", minuteTimestamp(10), [0, 0], "timestamp 1704067800000 is earlier than the previous point's 1704079140000: points must arrive in time order (or set option outOfOrder=accept)"],
     ["a NaN timestamp", NaN, [0, 0], "timestamp must be a finite number, got NaN"],
@@ -29,6 +30,15 @@ describe("bad input", () => {
     expect(r.imputed).to.deep.equal([0]);
     expect(r.expected).to.deep.equal([5, 7]);
     expect(() => d.process({ timestamp: 3, values: [Infinity, 7] })).to.throw(InputError, "values[0] is Infinity");
+  });
+
+  it("clips a value beyond the working range under extreme=clip and says which", () => {
+    const d = createDetector("zscore", 2, { extreme: "clip", window: 10 });
+    const r = d.process({ timestamp: 1, values: [1e308, -5] });
+    expect(r.clipped).to.deep.equal([0]);
+    expect(r.expected).to.deep.equal([1e150, -5]);
+    expect(d.process({ timestamp: 2, values: [1, -1e151] }).clipped).to.deep.equal([1]);
+    expect(d.process({ timestamp: 3, values: [1e150, 2] }).clipped).to.deep.equal([]);
   });
 
   it("processes out-of-order points under outOfOrder=accept", () => {

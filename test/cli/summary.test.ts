@@ -1,6 +1,6 @@
 import { spawn } from "child_process";
 import { expect } from "chai";
-import { mkdtempSync, readFileSync } from "fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
@@ -77,7 +77,7 @@ describe("summary command", () => {
       expect(JSON.parse(r.stdout)).to.deep.equal({ ...FIXTURE_ANSWER, bytesScanned: 10 * 1024 * 1024, costUsd: 0.000191 });
       expect(athena.started.map((s) => [s.WorkGroup, (s.QueryExecutionContext as { Database: string }).Database, s.ExecutionParameters])).to.deep.equal([
         ["gridrail-prod-data-sharing", "gridrail_prod_sharing", ["'2026/02/21'"]],
-        ["gridrail-prod-data-sharing", "gridrail_prod_sharing", ["'20260221'", "'20260221'"]],
+        ["gridrail-prod-data-sharing", "gridrail_prod_sharing", ["'20260221'", "'20260221'", "'20260221'"]],
         ["gridrail-prod-data-sharing", "gridrail_prod_sharing", ["'2026/02/21'", "'2026/02/22'", "'2026-02-21'"]],
         ["gridrail-prod-data-sharing", "gridrail_prod_sharing", ["'2026/02/21'"]],
       ]);
@@ -111,9 +111,19 @@ describe("summary command", () => {
   it("prints usage for --help", () => {
     const r = runCli("summary", ["--help"]);
     expect(r.status).to.equal(0);
-    expect(r.stdout.split("\n")[0]).to.equal("usage: npm run --silent summary -- --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]");
+    expect(r.stdout.split("\n")[0]).to.equal("usage: gridrail summary --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]");
   });
 
+  it("skips an unreadable file with a warning naming it and counts it in the summary", () => {
+    const bad = buildFixtureLake();
+    writeFileSync(join(bad, "telemetry", "2026", "02", "21", "bad.json.gz"), "this is not gzip\n");
+    const r = runCli("summary", ["--date", "2026-02-21", "--local", bad, "--json"]);
+    expect([r.status, r.stderr]).to.deep.equal([0, `warning: skipped ${join(bad, "telemetry", "2026", "02", "21", "bad.json.gz")}: IO Error: Input is not a GZIP stream: ${join(bad, "telemetry", "2026", "02", "21", "bad.json.gz")}\n`]);
+    expect(JSON.parse(r.stdout)).to.deep.equal({ ...FIXTURE_ANSWER, skippedFiles: 1 });
+  });
+
+  const fileLake = mkdtempSync(join(tmpdir(), "gridrail-summary-filelake-"));
+  writeFileSync(join(fileLake, "telemetry"), "not a folder\n");
   const missing = join(out, "no-such-lake");
   const failures: [string, string[], number, string][] = [
     ["an impossible --date", ["--date", "2026-02-30", "--local", lake], 2, 'error: date "2026-02-30" is not a real day in the form YYYY-MM-DD\n'],
@@ -126,7 +136,8 @@ describe("summary command", () => {
     ["--json with --csv", ["--date", "2026-02-21", "--local", lake, "--json", "--csv", "x.csv"], 2, "error: give at most one of --json or --csv\n"],
     ["an unknown flag", ["--date", "2026-02-21", "--local", lake, "--yaml"], 2, "error: unknown flag --yaml; known: --date, --stack, --local, --workgroup, --database, --json, --csv\n"],
     ["a missing folder", ["--date", "2026-02-21", "--local", missing], 1, `error: local data folder ${missing} does not exist or is not a folder\n`],
-    ["an unwritable --csv", ["--date", "2026-02-21", "--local", lake, "--csv", join(missing, "x.csv")], 1, `error: cannot write ${join(missing, "x.csv")}: ENOENT\n`],
+    ["a telemetry file where its folder should be", ["--date", "2026-02-21", "--local", fileLake], 1, `error: local data folder ${fileLake}: telemetry is a file, not a folder\n`],
+    ["a --csv in a missing folder", ["--date", "2026-02-21", "--local", lake, "--csv", join(missing, "x.csv")], 1, `error: --csv ${join(missing, "x.csv")}: folder ${missing} does not exist\n`],
   ];
   for (const [name, args, status, stderrStart] of failures) {
     it(`exits ${status} on ${name}, naming it on stderr`, () => {

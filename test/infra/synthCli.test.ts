@@ -2,26 +2,28 @@ import { execFile } from "child_process";
 import { expect } from "chai";
 import * as path from "path";
 import { promisify } from "util";
-import { parseArgs } from "../../cli/synth";
+import { parseArgs, UsageError } from "../../cli/args";
+import { command, synthOptions } from "../../cli/synth";
 import { REPO_ROOT } from "../../infra/synth/synthStack";
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 
 describe("synth CLI", () => {
+    const options = (argv: string[]) => synthOptions(parseArgs(argv, command.flags));
     const bad: [string[], string][] = [
         [[], "--stack is required"],
-        [["--stack", "dev", "--yaml"], 'unknown argument "--yaml"'],
+        [["--stack", "dev", "--yaml"], "unknown flag --yaml; known: --stack, --json, --diagram"],
         [["--stack", "dev", "--diagram="], "--diagram needs a file name"],
     ];
     for (const [argv, message] of bad) {
-        it(`rejects ${JSON.stringify(argv)} with usage`, () => {
-            expect(() => parseArgs(argv)).to.throw(`${message}\nusage: npm run --silent synth -- --stack <dev|prod> [--json] [--diagram FILE.md]`);
+        it(`rejects ${JSON.stringify(argv)}: ${message}`, () => {
+            expect(() => options(argv)).to.throw(UsageError, message);
         });
     }
 
     it("parses --stack, --json and --diagram", () => {
-        expect(parseArgs(["--stack=prod", "--json", "--diagram", "x.md"])).to.deep.equal({ stack: "prod", json: true, diagram: "x.md" });
+        expect(options(["--stack=prod", "--json", "--diagram", "x.md"])).to.deep.equal({ stack: "prod", json: true, diagram: "x.md" });
     });
 
     it("prints the dev inventory as a JSON array of {type, name, parent, inputs}", async () => {
@@ -36,6 +38,6 @@ describe("synth CLI", () => {
     it("fails with the stack file's name for an unknown stack", async () => {
         const err = await run(TSX, ["cli/synth.ts", "--stack", "staging"], { cwd: REPO_ROOT }).then(() => undefined, (e: { code: number; stderr: string }) => e);
         expect(err?.code).to.equal(1);
-        expect(err?.stderr.trim()).to.equal('no stack file Pulumi.staging.yaml for stack "staging"');
+        expect(err?.stderr).to.equal('error: no stack file Pulumi.staging.yaml for stack "staging"\n');
     });
 });

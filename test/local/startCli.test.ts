@@ -37,10 +37,8 @@ describe("npm start (the local stack), end to end", function () {
     expect(meterReport.halfHoursCovered).to.equal(48);
   });
 
-  it("refuses a bad flag value naming it, with the usage", () => {
+  it("refuses a bad flag value naming it, in one line", () => {
     const r = runCli("start", ["--trains", "zero"]);
-    expect(r.status).to.equal(2);
-    expect(r.stderr).to.contain('error: --trains must be an integer in [1, 200], got "zero"');
-    expect(r.stderr).to.contain("usage: npm start -- [--duration 60]");
+    expect([r.status, r.stderr]).to.deep.equal([2, 'error: --trains must be an integer in [1, 200], got "zero"\n']);
   });
 });

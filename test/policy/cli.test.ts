@@ -85,7 +85,7 @@ describe("policy CLI", function () {
 
     it("prints usage for a bad command line: exit 2", async () => {
         const r = await spawned("--graph");
-        expect([r.status, r.stderr]).to.deep.equal([2, `error: --graph needs a value\n${USAGE}\n`]);
+        expect([r.status, r.stderr]).to.deep.equal([2, "error: --graph needs a value\n"]);
     });
 
     it("evaluates the dev synth: exit 0, every non-prod rule, no violation", async () => {

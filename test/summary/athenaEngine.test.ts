@@ -56,7 +56,7 @@ describe("Athena engine (aws-sdk-client-mock)", () => {
     expect(rows).to.deep.equal([{ files: 2, rejected_rows: 4 }]);
     expect(athena.commandCalls(StartQueryExecutionCommand).map((c) => c.args[0].input)).to.deep.equal([{
       QueryString: supplierQuery.sql,
-      ExecutionParameters: ["'20260221'", "'20260221'"],
+      ExecutionParameters: ["'20260221'", "'20260221'", "'20260221'"],
       WorkGroup: "gridrail-dev-data-sharing",
       QueryExecutionContext: { Database: "gridrail_dev_sharing" },
     }]);

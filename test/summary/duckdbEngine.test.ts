@@ -84,6 +84,51 @@ describe("DuckDB shim", () => {
     }
   });
 
+  it("counts an empty (0-byte) upload through its quarantine report, and each upload once", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-uploads-"));
+    const report = (file: string, layout: string, rejected: number) => `${JSON.stringify({ file, layout, rows: rejected, accepted: 0, rejected, errors: [] }, null, 2)}\n`;
+    writeFile(dir, "supplier/20260221/empty.csv", "");
+    writeFile(dir, "quarantine/20260221/empty.json", report("20260221/empty.csv", "empty", 0));
+    writeFile(dir, "supplier/20260221/rows.csv", "timestamp,kwh\n2026-02-20T00:00:00Z,x\n");
+    writeFile(dir, "quarantine/20260221/rows.json", report("20260221/rows.csv", "plain", 1));
+    writeFile(dir, "supplier/20260221/waiting.csv", "timestamp,kwh\n");
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.include({ supplierFiles: 3, rejectedRows: 1 });
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("skips a non-gzip .json.gz and a truncated CloudTrail file, naming them, and still answers from the good files", async () => {
+    const dir = buildFixtureLake();
+    const notGzip = join(dir, "telemetry", "2026", "02", "21", "bad.json.gz");
+    const truncated = join(dir, "cloudtrail", "2026", "02", "21", "trunc.json");
+    writeFile(dir, "telemetry/2026/02/21/bad.json.gz", "this is not gzip\n");
+    writeFile(dir, "cloudtrail/2026/02/21/trunc.json", '{"Records":[{"eventVersion":"1.09","eventTime":"2026-02-21T');
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.equal(FIXTURE_ANSWER);
+      expect(engine.skipped).to.deep.equal([
+        { file: notGzip, reason: `IO Error: Input is not a GZIP stream: ${notGzip}` },
+        { file: truncated, reason: `Invalid Input Error: Malformed JSON in file "${truncated}", at byte 60 in record/value 2: unexpected end of data.` },
+      ]);
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses a table folder that is a file, naming it", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-file-"));
+    writeFile(dir, "telemetry", "not a folder\n");
+    let message = "";
+    await DuckDbEngine.open(dir).catch((e: Error) => { message = `${e.name}: ${e.message}`; });
+    expect(message).to.equal(`InputError: local data folder ${dir}: telemetry is a file, not a folder`);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
   it("refuses a missing folder, naming it", async () => {
     const missing = join(tmpdir(), "gridrail-summary-does-not-exist");
     let message = "";

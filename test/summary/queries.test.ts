@@ -54,7 +54,11 @@ describe("summary queries", () => {
   it("renders the supplier files and rejected rows from the day's uploads and quarantine reports", () => {
     expect(renderSql(supplierQuery, day)).to.equal([
       "SELECT",
-      `  (SELECT count(DISTINCT "$path") FROM supplier_uploads WHERE dt = '20260221' AND "$path" LIKE '%.csv') AS files,`,
+      "  (SELECT count(DISTINCT upload) FROM (",
+      `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM supplier_uploads WHERE dt = '20260221' AND "$path" LIKE '%.csv'`,
+      "    UNION ALL",
+      `    SELECT regexp_extract(line, '^  "file": "(.*)",$', 1) FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "file": ".*",$')`,
+      "  ) AS uploads) AS files,",
       `  (SELECT coalesce(sum(CAST(regexp_extract(line, '^  "rejected": ([0-9]+)', 1) AS bigint)), 0)`,
       `   FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "rejected": [0-9]+')) AS rejected_rows`,
     ].join("\n"));
@@ -86,7 +90,7 @@ describe("summary queries", () => {
   it("passes Athena the day as SQL literals and DuckDB as plain values, in placeholder order", () => {
     expect(athenaParameters(customerActivityQuery, day)).to.deep.equal(["'2026/02/21'", "'2026/02/22'", "'2026-02-21'"]);
     expect(parameterValues(customerActivityQuery, day)).to.deep.equal(["2026/02/21", "2026/02/22", "2026-02-21"]);
-    expect(athenaParameters(supplierQuery, day)).to.deep.equal(["'20260221'", "'20260221'"]);
+    expect(athenaParameters(supplierQuery, day)).to.deep.equal(["'20260221'", "'20260221'", "'20260221'"]);
   });
 
   it("has one parameter per placeholder in every saved query, and unique names", () => {

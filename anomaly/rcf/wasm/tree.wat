@@ -1,14 +1,10 @@
 ;; The random cut trees' hot code in WebAssembly (anomaly/rcf/tree.ts and visitors.ts call it), the
 ;; scorer's climb with 128-bit SIMD. Built into treeModule.ts by `npm run build:wasm`; a test checks the
-;; two agree.
+;; two agree. docs/rcf-internals.md describes the memory and how to change this code safely.
 ;;
-;; A tree's arrays are found through its header: i32 fields written by RandomCutTree, byte offsets into
-;; the forest's memory unless said otherwise:
-;;   0 cutDim (i32)  4 cutValue (f32)  8 left (i32)  12 right (i32)  16 leafPoint (i32)  20 path (i32)
-;;   24 box  28 range  32 the point store's values (f32, dims per point)  36 dims (a count)
-;;   40 the point being scored (f64)  44 out: five i32 slots for what a function returns besides its result
-;;   48 mass (i32, per internal node)  52..64 the tree's random generator (xoshiro128**, four words, as
-;;   anomaly/random.ts)
+;; A tree's arrays are found through its header, laid out in anomaly/rcf/treeHeader.ts: `{{name}}`
+;; below is the byte offset of the header field `name` (and `{{name+4}}` 4 bytes past it), filled in by
+;; `npm run build:wasm` before compiling, so the offsets are constants in the compiled code.
 ;; A child reference < 0 is a leaf (slot -ref - 1); a point goes left when point[cutDim] <= cutValue.
 ;;
 ;; "score" descends to the leaf the point falls in ("descend", pipelined) and climbs back ("climb"); it
@@ -18,10 +14,12 @@
 ;; "descendStored", "recompute" and "shrink" serve delete: find a stored point's leaf, and after the leaf
 ;; is gone, take one off the masses above it and shrink the boxes it spanned.
 ;;
-;; Every function does exactly the floating-point operations of the JavaScript it replaced, in the same
-;; order, so scores, cuts and boxes are bit for bit those of that code (the bench's score checksums and
-;; NAB results did not move; test/anomaly/treeWasm.test.ts compares the climb with a plain JavaScript
-;; one). WebAssembly never fuses a multiply and an add, and neither does JavaScript.
+;; anomaly/rcf/reference/referenceTree.ts is this code written to be read, in plain TypeScript; every
+;; function here does that reference's floating-point operations in the same order, so cuts, boxes and
+;; scores are bit for bit the same (test/anomaly/treeReference.test.ts checks them after every operation
+;; of random streams, and treeMutations.test.ts that it notices small edits of this file). To change
+;; the algorithm: the reference first, then this file, `npm run build:wasm`, then those tests.
+;; WebAssembly never fuses a multiply and an add, and neither does JavaScript.
 ;;
 ;; The climb.
 ;; Inputs, all byte offsets into the forest's memory:
@@ -29,19 +27,21 @@
 ;;   $range  the tree's f64 range sums (sum over dimensions of max - min), per node
 ;;   $path   the i32 node ids of the last descent, root first
 ;;   $point  the point, as f64 (float32 values widened, so exact)
-;; and $i, the index in $path of the leaf's parent, and $score, the leaf's score 1 / (depth + 1).
+;;   $unseen the f64 score of a point isolated at depth d, per d (scoreUnseen in scoreFunctions.ts, which
+;;           owns every score function: this code only mixes them)
+;; and $i, the index in $path of the leaf's parent, and $score, the leaf's unseen score.
 ;;
 ;; From the leaf's parent up to the root, per node:
 ;;   per dimension t = (min - v) + |min - v| + ((v - max) + |v - max|): twice how far the point lies
 ;;   outside the box in that dimension, and exactly 0 inside it, with no branch;
 ;;   even dimensions are summed in one lane and odd ones in the other (in dimension order), then
 ;;   gap2 = even + odd; if gap2 is 0 the point is inside this box, so inside every box above it: stop;
-;;   gap = gap2 / 2, p = gap / (range + gap), score = p * (1 / (i + 1)) + (1 - p) * score.
+;;   gap = gap2 / 2, p = gap / (range + gap), score = p * unseen[i] + (1 - p) * score.
 (module
   (import "env" "memory" (memory 1))
   ;; (Returns the score and the index where the climb stopped: -1 at the root's end.)
   (func $climbFrom
-        (param $box i32) (param $range i32) (param $path i32) (param $point i32)
+        (param $box i32) (param $range i32) (param $path i32) (param $point i32) (param $unseen i32)
         (param $dims i32) (param $i i32) (param $score f64) (result f64 i32)
     (local $node i32) (local $b i32) (local $pd i32) (local $d i32)
     (local $even f64) (local $v f64) (local $lo f64) (local $hi f64) (local $gap f64) (local $p f64)
@@ -95,18 +95,12 @@
             (local.get $gap))))
         (local.set $score (f64.add
           (f64.mul (local.get $p)
-            (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $i) (i32.const 1)))))
+            (f64.load (i32.add (local.get $unseen) (i32.shl (local.get $i) (i32.const 3)))))
           (f64.mul (f64.sub (f64.const 1) (local.get $p)) (local.get $score))))
         (local.set $i (i32.sub (local.get $i) (i32.const 1)))
         (br_if $up (i32.ge_s (local.get $i) (i32.const 0)))))
     (local.get $score) (local.get $i))
 
-  (func (export "climb")
-        (param $box i32) (param $range i32) (param $path i32) (param $point i32)
-        (param $dims i32) (param $i i32) (param $score f64) (result f64)
-    (call $climbFrom (local.get $box) (local.get $range) (local.get $path) (local.get $point)
-      (local.get $dims) (local.get $i) (local.get $score))
-    (drop))
   ;; Descends from $root to the leaf the point at $at falls in (f64 coordinates if $wide, else f32 ones, as
   ;; in the point store), filling the path. Returns the leaf's reference and the path's length. No branch
   ;; on the side taken, and pipelined: while one level compares, both of its children's cut and children
@@ -119,11 +113,11 @@
     (local.set $node (local.get $root))
     (if (i32.lt_s (local.get $node) (i32.const 0))
       (then (return (local.get $node) (i32.const 0))))
-    (local.set $path (i32.load offset=20 (local.get $h)))
-    (local.set $cutDim (i32.load (local.get $h)))
-    (local.set $cutValue (i32.load offset=4 (local.get $h)))
-    (local.set $left (i32.load offset=8 (local.get $h)))
-    (local.set $right (i32.load offset=12 (local.get $h)))
+    (local.set $path (i32.load offset={{path}} (local.get $h)))
+    (local.set $cutDim (i32.load offset={{cutDim}} (local.get $h)))
+    (local.set $cutValue (i32.load offset={{cutValue}} (local.get $h)))
+    (local.set $left (i32.load offset={{left}} (local.get $h)))
+    (local.set $right (i32.load offset={{right}} (local.get $h)))
     (local.set $off (i32.shl (local.get $node) (i32.const 2)))
     (local.set $dim (i32.load (i32.add (local.get $cutDim) (local.get $off))))
     (local.set $cv (f32.load (i32.add (local.get $cutValue) (local.get $off))))
@@ -162,23 +156,26 @@
       (br_if $down (i32.ge_s (local.get $node) (i32.const 0))))
     (local.get $node) (local.get $len))
 
-  ;; The tree's score of the point before normalisation: 1 / (depth + 1) climbed up to the root; or -1 when
-  ;; the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller scores it).
+  ;; The tree's score of the point before normalisation: the leaf's unseen score climbed up to the root; or
+  ;; -1 when the leaf holds the point itself (then out holds the depth and the leaf slot, and the caller
+  ;; scores it).
   (func (export "score") (param $h i32) (param $root i32) (result f64)
-    (local $node i32) (local $len i32) (local $point i32) (local $dims i32)
+    (local $node i32) (local $len i32) (local $point i32) (local $dims i32) (local $unseen i32)
     (local $leaf i32) (local $sp i32) (local $pp i32) (local $end i32) (local $score f64) (local $stop i32)
-    (local.set $dims (i32.load offset=36 (local.get $h)))
-    (local.set $point (i32.load offset=40 (local.get $h)))
+    (local.set $dims (i32.load offset={{dims}} (local.get $h)))
+    (local.set $point (i32.load offset={{point}} (local.get $h)))
+    (local.set $unseen (i32.load offset={{unseenScore}} (local.get $h)))
     (call $descend (local.get $h) (local.get $root) (local.get $point) (i32.const 1))
     (local.set $len)
     (local.set $node)
-    (local.set $score (f64.const 1))
+    ;; the leaf's score, were the point isolated there
+    (local.set $score (f64.load (i32.add (local.get $unseen) (i32.shl (local.get $len) (i32.const 3)))))
     (if (local.get $len)
       (then
         (call $climbFrom
-          (i32.load offset=24 (local.get $h)) (i32.load offset=28 (local.get $h)) (i32.load offset=20 (local.get $h))
-          (local.get $point) (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
-          (f64.div (f64.const 1) (f64.convert_i32_s (i32.add (local.get $len) (i32.const 1)))))
+          (i32.load offset={{box}} (local.get $h)) (i32.load offset={{range}} (local.get $h)) (i32.load offset={{path}} (local.get $h))
+          (local.get $point) (local.get $unseen) (local.get $dims) (i32.sub (local.get $len) (i32.const 1))
+          (local.get $score))
         (local.set $stop)
         (local.set $score)
         ;; outside the leaf's parent's box, the point cannot be the leaf's own point (which that box holds):
@@ -187,9 +184,9 @@
           (then (return (local.get $score))))))
     ;; inside the parent's box (or the root is the leaf): does the leaf hold this very point?
     (local.set $leaf (i32.sub (i32.const -1) (local.get $node)))
-    (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
+    (local.set $sp (i32.add (i32.load offset={{points}} (local.get $h))
       (i32.shl
-        (i32.mul (i32.load (i32.add (i32.load offset=16 (local.get $h)) (i32.shl (local.get $leaf) (i32.const 2))))
+        (i32.mul (i32.load (i32.add (i32.load offset={{leafPoint}} (local.get $h)) (i32.shl (local.get $leaf) (i32.const 2))))
           (local.get $dims))
         (i32.const 2))))
     (local.set $pp (local.get $point))
@@ -198,8 +195,8 @@
       (loop $same
         (if (i32.eq (local.get $sp) (local.get $end))
           (then
-            (i32.store (i32.load offset=44 (local.get $h)) (local.get $len))
-            (i32.store offset=4 (i32.load offset=44 (local.get $h)) (local.get $leaf))
+            (i32.store offset={{out.depth}} (i32.load offset={{out}} (local.get $h)) (local.get $len))
+            (i32.store offset={{out.leaf}} (i32.load offset={{out}} (local.get $h)) (local.get $leaf))
             (return (f64.const -1))))
         (br_if $differs (f64.ne (f64.promote_f32 (f32.load (local.get $sp))) (f64.load (local.get $pp))))
         (local.set $sp (i32.add (local.get $sp) (i32.const 4)))
@@ -212,12 +209,12 @@
   (func (export "descendStored") (param $h i32) (param $root i32) (param $p i32) (result i32)
     (local $node i32) (local $len i32)
     (call $descend (local.get $h) (local.get $root)
-      (i32.add (i32.load offset=32 (local.get $h))
-        (i32.shl (i32.mul (local.get $p) (i32.load offset=36 (local.get $h))) (i32.const 2)))
+      (i32.add (i32.load offset={{points}} (local.get $h))
+        (i32.shl (i32.mul (local.get $p) (i32.load offset={{dims}} (local.get $h))) (i32.const 2)))
       (i32.const 0))
     (local.set $len)
     (local.set $node)
-    (i32.store (i32.load offset=44 (local.get $h)) (local.get $len))
+    (i32.store offset={{out.depth}} (i32.load offset={{out}} (local.get $h)) (local.get $len))
     (i32.sub (i32.const -1) (local.get $node)))
 
   ;; Where a child's corners are: a leaf's point is both its min and its max corner (step 4 bytes), an
@@ -226,16 +223,16 @@
   (func $corner (param $h i32) (param $ref i32) (result i32)
     (if (result i32) (i32.lt_s (local.get $ref) (i32.const 0))
       (then
-        (i32.add (i32.load offset=32 (local.get $h))
+        (i32.add (i32.load offset={{points}} (local.get $h))
           (i32.shl
             (i32.mul
-              (i32.load (i32.add (i32.load offset=16 (local.get $h))
+              (i32.load (i32.add (i32.load offset={{leafPoint}} (local.get $h))
                 (i32.shl (i32.sub (i32.const -1) (local.get $ref)) (i32.const 2))))
-              (i32.load offset=36 (local.get $h)))
+              (i32.load offset={{dims}} (local.get $h)))
             (i32.const 2))))
       (else
-        (i32.add (i32.load offset=24 (local.get $h))
-          (i32.shl (i32.mul (local.get $ref) (i32.load offset=36 (local.get $h))) (i32.const 3))))))
+        (i32.add (i32.load offset={{box}} (local.get $h))
+          (i32.shl (i32.mul (local.get $ref) (i32.load offset={{dims}} (local.get $h))) (i32.const 3))))))
 
   ;; Recomputes a node's box from its children, and its range sum (f64, the float32 corners' differences
   ;; summed in dimension order). Returns 1 if the box changed.
@@ -243,8 +240,8 @@
     (local $l i32) (local $r i32) (local $lMin i32) (local $lMax i32) (local $lStep i32)
     (local $rMin i32) (local $rMax i32) (local $rStep i32) (local $b i32) (local $end i32)
     (local $mn f32) (local $mx f32) (local $changed i32) (local $sum f64)
-    (local.set $l (i32.load (i32.add (i32.load offset=8 (local.get $h)) (i32.shl (local.get $node) (i32.const 2)))))
-    (local.set $r (i32.load (i32.add (i32.load offset=12 (local.get $h)) (i32.shl (local.get $node) (i32.const 2)))))
+    (local.set $l (i32.load (i32.add (i32.load offset={{left}} (local.get $h)) (i32.shl (local.get $node) (i32.const 2)))))
+    (local.set $r (i32.load (i32.add (i32.load offset={{right}} (local.get $h)) (i32.shl (local.get $node) (i32.const 2)))))
     (local.set $lMin (call $corner (local.get $h) (local.get $l)))
     (local.set $lStep (select (i32.const 4) (i32.const 8) (i32.lt_s (local.get $l) (i32.const 0))))
     (local.set $lMax (i32.add (local.get $lMin) (i32.sub (local.get $lStep) (i32.const 4))))
@@ -252,7 +249,7 @@
     (local.set $rStep (select (i32.const 4) (i32.const 8) (i32.lt_s (local.get $r) (i32.const 0))))
     (local.set $rMax (i32.add (local.get $rMin) (i32.sub (local.get $rStep) (i32.const 4))))
     (local.set $b (call $corner (local.get $h) (local.get $node)))
-    (local.set $end (i32.add (local.get $b) (i32.shl (i32.load offset=36 (local.get $h)) (i32.const 3))))
+    (local.set $end (i32.add (local.get $b) (i32.shl (i32.load offset={{dims}} (local.get $h)) (i32.const 3))))
     (block $done
       (loop $dims
         (br_if $done (i32.ge_u (local.get $b) (local.get $end)))
@@ -269,7 +266,7 @@
         (local.set $rMax (i32.add (local.get $rMax) (local.get $rStep)))
         (local.set $b (i32.add (local.get $b) (i32.const 8)))
         (br $dims)))
-    (f64.store (i32.add (i32.load offset=28 (local.get $h)) (i32.shl (local.get $node) (i32.const 3))) (local.get $sum))
+    (f64.store (i32.add (i32.load offset={{range}} (local.get $h)) (i32.shl (local.get $node) (i32.const 3))) (local.get $sum))
     (local.get $changed))
 
   ;; After a stored point's leaf (index $p) has left the tree: for path[i] .. path[0], one less mass, and
@@ -278,8 +275,8 @@
   (func (export "shrink") (param $h i32) (param $i i32) (param $p i32)
     (local $node i32) (local $path i32) (local $mass i32) (local $boxes i32) (local $sp i32) (local $b i32)
     (local $end i32) (local $v f32) (local $touches i32)
-    (local.set $path (i32.load offset=20 (local.get $h)))
-    (local.set $mass (i32.load offset=48 (local.get $h)))
+    (local.set $path (i32.load offset={{path}} (local.get $h)))
+    (local.set $mass (i32.load offset={{mass}} (local.get $h)))
     (local.set $boxes (i32.const 1))
     (block $done
       (loop $up
@@ -289,10 +286,10 @@
           (i32.sub (i32.load (i32.add (local.get $mass) (i32.shl (local.get $node) (i32.const 2)))) (i32.const 1)))
         (if (local.get $boxes)
           (then
-            (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
-              (i32.shl (i32.mul (local.get $p) (i32.load offset=36 (local.get $h))) (i32.const 2))))
+            (local.set $sp (i32.add (i32.load offset={{points}} (local.get $h))
+              (i32.shl (i32.mul (local.get $p) (i32.load offset={{dims}} (local.get $h))) (i32.const 2))))
             (local.set $b (call $corner (local.get $h) (local.get $node)))
-            (local.set $end (i32.add (local.get $b) (i32.shl (i32.load offset=36 (local.get $h)) (i32.const 3))))
+            (local.set $end (i32.add (local.get $b) (i32.shl (i32.load offset={{dims}} (local.get $h)) (i32.const 3))))
             (local.set $touches (i32.const 0))
             (block $found
               (loop $dims
@@ -314,10 +311,10 @@
   ;; anomaly/random.ts, Random.nextUint32 and nextDouble, on the generator in the tree's header
   (func $nextUint32 (param $h i32) (result i32)
     (local $s0 i32) (local $s1 i32) (local $s2 i32) (local $s3 i32) (local $result i32) (local $t i32)
-    (local.set $s0 (i32.load offset=52 (local.get $h)))
-    (local.set $s1 (i32.load offset=56 (local.get $h)))
-    (local.set $s2 (i32.load offset=60 (local.get $h)))
-    (local.set $s3 (i32.load offset=64 (local.get $h)))
+    (local.set $s0 (i32.load offset={{random}} (local.get $h)))
+    (local.set $s1 (i32.load offset={{random+4}} (local.get $h)))
+    (local.set $s2 (i32.load offset={{random+8}} (local.get $h)))
+    (local.set $s3 (i32.load offset={{random+12}} (local.get $h)))
     (local.set $result (i32.mul (i32.rotl (i32.mul (local.get $s1) (i32.const 5)) (i32.const 7)) (i32.const 9)))
     (local.set $t (i32.shl (local.get $s1) (i32.const 9)))
     (local.set $s2 (i32.xor (local.get $s2) (local.get $s0)))
@@ -326,10 +323,10 @@
     (local.set $s0 (i32.xor (local.get $s0) (local.get $s3)))
     (local.set $s2 (i32.xor (local.get $s2) (local.get $t)))
     (local.set $s3 (i32.rotl (local.get $s3) (i32.const 11)))
-    (i32.store offset=52 (local.get $h) (local.get $s0))
-    (i32.store offset=56 (local.get $h) (local.get $s1))
-    (i32.store offset=60 (local.get $h) (local.get $s2))
-    (i32.store offset=64 (local.get $h) (local.get $s3))
+    (i32.store offset={{random}} (local.get $h) (local.get $s0))
+    (i32.store offset={{random+4}} (local.get $h) (local.get $s1))
+    (i32.store offset={{random+8}} (local.get $h) (local.get $s2))
+    (i32.store offset={{random+12}} (local.get $h) (local.get $s3))
     (local.get $result))
 
   (func $nextDouble (param $h i32) (result f64)
@@ -349,7 +346,7 @@
         (result i32 f64 f64)
     (local $dims i32) (local $d i32) (local $q i32) (local $last i32)
     (local $v f64) (local $range f64) (local $sum f64) (local $r f64)
-    (local.set $dims (i32.load offset=36 (local.get $h)))
+    (local.set $dims (i32.load offset={{dims}} (local.get $h)))
     (local.set $q (local.get $lo))
     (block $summed
       (loop $ranges
@@ -385,12 +382,12 @@
   (func $enterAbove (param $h i32) (param $child i32) (param $parent i32) (param $dim i32) (param $v f64) (param $cut f64)
         (result f64)
     (local $out i32)
-    (local.set $out (i32.load offset=44 (local.get $h)))
-    (i32.store (local.get $out) (i32.const 1))
-    (i32.store offset=4 (local.get $out) (local.get $child))
-    (i32.store offset=8 (local.get $out) (local.get $parent))
-    (i32.store offset=12 (local.get $out) (local.get $dim))
-    (i32.store offset=16 (local.get $out) (f64.le (local.get $v) (local.get $cut)))
+    (local.set $out (i32.load offset={{out}} (local.get $h)))
+    (i32.store offset={{out.entered}} (local.get $out) (i32.const 1))
+    (i32.store offset={{out.child}} (local.get $out) (local.get $child))
+    (i32.store offset={{out.parent}} (local.get $out) (local.get $parent))
+    (i32.store offset={{out.cutDim}} (local.get $out) (local.get $dim))
+    (i32.store offset={{out.goesLeft}} (local.get $out) (f64.le (local.get $v) (local.get $cut)))
     (local.get $cut))
 
   ;; Walks stored point $p down from the root (RandomCutTree.insert). Per node: until the point lies
@@ -405,8 +402,8 @@
     (local $node i32) (local $parent i32) (local $outside i32) (local $dims i32) (local $sp i32) (local $ap i32)
     (local $b i32) (local $d i32) (local $dim i32) (local $off i32)
     (local $v f64) (local $mn f64) (local $mx f64) (local $r f64) (local $sum f64) (local $cut f64) (local $vf f32)
-    (local.set $dims (i32.load offset=36 (local.get $h)))
-    (local.set $sp (i32.add (i32.load offset=32 (local.get $h))
+    (local.set $dims (i32.load offset={{dims}} (local.get $h)))
+    (local.set $sp (i32.add (i32.load offset={{points}} (local.get $h))
       (i32.shl (i32.mul (local.get $p) (local.get $dims)) (i32.const 2))))
     (local.set $node (local.get $root))
     (local.set $parent (i32.const 0x7fffffff))
@@ -414,10 +411,10 @@
       (if (i32.lt_s (local.get $node) (i32.const 0))
         (then
           ;; a leaf: the same point?
-          (local.set $ap (i32.add (i32.load offset=32 (local.get $h))
+          (local.set $ap (i32.add (i32.load offset={{points}} (local.get $h))
             (i32.shl
               (i32.mul
-                (i32.load (i32.add (i32.load offset=16 (local.get $h))
+                (i32.load (i32.add (i32.load offset={{leafPoint}} (local.get $h))
                   (i32.shl (i32.sub (i32.const -1) (local.get $node)) (i32.const 2))))
                 (local.get $dims))
               (i32.const 2))))
@@ -426,8 +423,8 @@
             (loop $same
               (if (i32.eq (local.get $d) (local.get $dims))
                 (then
-                  (i32.store (i32.load offset=44 (local.get $h)) (i32.const 0))
-                  (i32.store offset=4 (i32.load offset=44 (local.get $h)) (i32.sub (i32.const -1) (local.get $node)))
+                  (i32.store offset={{out.entered}} (i32.load offset={{out}} (local.get $h)) (i32.const 0))
+                  (i32.store offset={{out.leaf}} (i32.load offset={{out}} (local.get $h)) (i32.sub (i32.const -1) (local.get $node)))
                   (return (f64.const 0))))
               (br_if $differs (f32.ne
                 (f32.load (i32.add (local.get $ap) (i32.shl (local.get $d) (i32.const 2))))
@@ -448,7 +445,7 @@
           (if (i32.or (f64.ge (local.get $cut) (local.get $mx)) (f64.lt (local.get $cut) (local.get $mn)))
             (then (local.set $cut (local.get $mn))))
           (return (call $enterAbove (local.get $h) (local.get $node) (local.get $parent) (local.get $dim) (local.get $v) (local.get $cut)))))
-      (local.set $b (i32.add (i32.load offset=24 (local.get $h))
+      (local.set $b (i32.add (i32.load offset={{box}} (local.get $h))
         (i32.shl (i32.mul (local.get $node) (local.get $dims)) (i32.const 3))))
       (if (i32.eqz (local.get $outside))
         (then
@@ -489,19 +486,19 @@
               (f32.store offset=4 (local.get $off) (f32.max (f32.load offset=4 (local.get $off)) (local.get $vf)))
               (local.set $d (i32.add (local.get $d) (i32.const 1)))
               (br $grow)))
-          (f64.store (i32.add (i32.load offset=28 (local.get $h)) (i32.shl (local.get $node) (i32.const 3))) (local.get $sum))))
+          (f64.store (i32.add (i32.load offset={{range}} (local.get $h)) (i32.shl (local.get $node) (i32.const 3))) (local.get $sum))))
       ;; one more point below this node; on to the child the point falls in
       (local.set $off (i32.shl (local.get $node) (i32.const 2)))
-      (i32.store (i32.add (i32.load offset=48 (local.get $h)) (local.get $off))
-        (i32.add (i32.load (i32.add (i32.load offset=48 (local.get $h)) (local.get $off))) (i32.const 1)))
+      (i32.store (i32.add (i32.load offset={{mass}} (local.get $h)) (local.get $off))
+        (i32.add (i32.load (i32.add (i32.load offset={{mass}} (local.get $h)) (local.get $off))) (i32.const 1)))
       (local.set $parent (local.get $node))
       (local.set $node (select
-        (i32.load (i32.add (i32.load offset=8 (local.get $h)) (local.get $off)))
-        (i32.load (i32.add (i32.load offset=12 (local.get $h)) (local.get $off)))
+        (i32.load (i32.add (i32.load offset={{left}} (local.get $h)) (local.get $off)))
+        (i32.load (i32.add (i32.load offset={{right}} (local.get $h)) (local.get $off)))
         (f32.le
           (f32.load (i32.add (local.get $sp)
-            (i32.shl (i32.load (i32.add (i32.load (local.get $h)) (local.get $off))) (i32.const 2))))
-          (f32.load (i32.add (i32.load offset=4 (local.get $h)) (local.get $off))))))
+            (i32.shl (i32.load (i32.add (i32.load offset={{cutDim}} (local.get $h)) (local.get $off))) (i32.const 2))))
+          (f32.load (i32.add (i32.load offset={{cutValue}} (local.get $h)) (local.get $off))))))
       (br $walk))
     (f64.const 0))
 )

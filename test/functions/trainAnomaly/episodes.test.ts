@@ -10,7 +10,7 @@ const at = (i: number) => T0 + i * 10_000;
 function result(anomaly: boolean, score = anomaly ? 0.6 : 0.3, high = [0, 0.9, 0.1], expected = [0, 52.5, 0.04]): DetectorResult {
   return {
     ready: true, rawScore: 1, score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0,
-    attribution: { high, low: [0, 0, 0] }, expected, imputed: [],
+    attribution: { high, low: [0, 0, 0] }, expected, imputed: [], clipped: [],
   };
 }
 

@@ -1,0 +1,45 @@
+import { readFileSync } from "fs";
+import { InputError } from "../errors";
+import { parseTimestamp } from "../io/timestamp";
+
+/** NAB's labelled windows: data file (relative to data/) -> [start, end] in epoch milliseconds. */
+export type NabWindows = Record<string, [number, number][]>;
+
+/**
+ * Reads NAB's `labels/combined_windows.json`: an object of data file -> list of [start, end] time pairs.
+ * Anything else is an InputError naming the file, the key and what is wrong, never a TypeError later.
+ */
+export function parseNabLabels(file: string, text: string): NabWindows {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not JSON: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputError(`${file}: expected an object of data file -> windows`);
+  const out: NabWindows = Object.create(null) as NabWindows;
+  for (const [key, windows] of Object.entries(json as Record<string, unknown>)) {
+    const where = `${file}: key ${JSON.stringify(key)}`;
+    if (!Array.isArray(windows)) throw new InputError(`${where}: expected a list of [start, end] windows, got ${JSON.stringify(windows)}`);
+    out[key] = windows.map((w: unknown, i) => {
+      if (!Array.isArray(w) || w.length !== 2 || typeof w[0] !== "string" || typeof w[1] !== "string") {
+        throw new InputError(`${where}: window ${i} must be [start, end] time strings, got ${JSON.stringify(w)}`);
+      }
+      const [start, end] = [parseTimestamp(w[0]), parseTimestamp(w[1])];
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new InputError(`${where}: window ${i} has a time that is not ISO-8601: ${JSON.stringify(w)}`);
+      if (end < start) throw new InputError(`${where}: window ${i} ends before it starts: ${JSON.stringify(w)}`);
+      return [start, end];
+    });
+  }
+  return out;
+}
+
+export function readNabLabels(file: string): NabWindows {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (e) {
+    throw new InputError(`${file}: cannot read: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+  }
+  return parseNabLabels(file, text);
+}

@@ -1,0 +1,189 @@
+import { StateError } from "./errors";
+import { forestBytes, MAX_FOREST_BYTES } from "./rcf/forestMemory";
+import { calendarDimensions } from "./rcf/preprocessor";
+import { arrayOf, base64, bool, equals, fail, int, nullable, num, object, oneOf, optional, Root, Rule, where } from "./stateRules";
+import { DetectorState } from "./types";
+
+/**
+ * What a saved state of each detector must look like, as data: one line per field, checked in this order
+ * (options first: lengths and bounds of later fields read them). Ranges are those the option readers
+ * enforce, so a restored model is one `createDetector` could have made. A new state field is one line
+ * here; a field the schema does not list is refused (a state from newer code must not lose it quietly).
+ * The forest's points and trees (base64) are checked while they are read (stateMapper.ts).
+ */
+
+const thresholderOptions: Rule = object({
+  zFactor: num(Number.MIN_VALUE),
+  lowerThreshold: num(0),
+  horizon: num(1),
+  minScores: int(1),
+  smoothing: int(1, 1000),
+  peakDecay: where(num(0, 1), (v) => v < 1, "a number in [0, 1)"),
+  peakAfter: int(0),
+  margin: num(1, 100),
+  peakLag: optional(int(0, 10_000)),
+});
+
+/** The state of the thresholder whose options `optionsOf(root)` gives. */
+function thresholderState(optionsOf: (root: Root) => Root): Rule {
+  return object({
+    recent: arrayOf(num(), { max: (root) => optionsOf(root).smoothing }),
+    count: int(0),
+    mean: num(),
+    variance: num(0),
+    peak: num(),
+    lagged: optional(arrayOf(num(), { max: (root) => optionsOf(root).peakLag ?? 0 })),
+  });
+}
+
+const inputPolicy: Rule = object({
+  missing: oneOf("error", "impute"),
+  outOfOrder: oneOf("error", "accept"),
+  extreme: optional(oneOf("error", "clip")),
+});
+
+function guardState(dimensions: (root: Root) => number): Rule {
+  return object({ lastTimestamp: nullable(num()), lastValues: arrayOf(num(), { length: dimensions }) });
+}
+
+const dims = (root: Root): number => root.options.dimensions;
+/** Inputs and calendar features of one shingle block, times the shingle size. */
+const pointDims = (root: Root): number => (root.options.dimensions + calendarDimensions(root.options.calendar)) * root.options.shingleSize;
+
+const rcfOptions: Rule = where(
+  object({
+    dimensions: int(1, 100_000),
+    numberOfTrees: int(1, 1000),
+    subSampleSize: int(4, 4096),
+    timeDecay: num(1),
+    shingleSize: int(1, 64),
+    outputAfter: int(1),
+    seed: int(0, 0xffffffff),
+    thresholder: thresholderOptions,
+    input: inputPolicy,
+    updateOnAnomaly: bool,
+    explain: oneOf("anomalies", "all"),
+    normalize: bool,
+    calendar: oneOf("none", "day", "week"),
+    minDeviation: optional(arrayOf(num(0), { length: (root) => root.options.dimensions })),
+    sustained: optional(thresholderOptions),
+  }),
+  (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,
+  `a forest within ${MAX_FOREST_BYTES} bytes of memory`,
+);
+
+const forestState: Rule = object({
+  config: object({
+    dimensions: equals(pointDims, "inputs and calendar features x shingleSize"),
+    numberOfTrees: equals((root) => root.options.numberOfTrees, "options.numberOfTrees"),
+    sampleSize: equals((root) => root.options.subSampleSize, "options.subSampleSize"),
+    lambda: equals((root) => 1 / root.options.timeDecay, "1 / options.timeDecay"),
+    seed: equals((root) => root.options.seed, "options.seed"),
+  }),
+  updates: int(0),
+  points: base64,
+  trees: base64,
+});
+
+const rcfState: Rule = object({
+  detector: oneOf("rcf"),
+  version: int(1),
+  options: rcfOptions,
+  count: int(0),
+  shingle: arrayOf(num(), { length: pointDims }),
+  shingleFill: int(0, (root) => root.options.shingleSize),
+  shinglePos: int(0, (root) => root.options.shingleSize - 1),
+  guard: guardState(dims),
+  preprocessor: object({
+    count: int(0),
+    mean: arrayOf(num(), { length: dims }),
+    variance: arrayOf(num(0), { length: dims }),
+  }),
+  thresholder: thresholderState((root) => root.options.thresholder),
+  sustained: where(
+    optional(thresholderState((root) => root.options.sustained ?? {})),
+    (v, root) => (v === undefined) === (root.options.sustained === undefined),
+    "a sustained thresholder state exactly when options.sustained is set",
+  ),
+  forest: forestState,
+});
+
+const zscoreState: Rule = object({
+  detector: oneOf("zscore"),
+  version: int(1),
+  options: object({
+    dimensions: int(1, 100_000),
+    window: int(3, 100_000),
+    minPoints: int(3),
+    thresholder: thresholderOptions,
+    input: inputPolicy,
+  }),
+  count: int(0),
+  // every point enters every window, so each holds the last min(count, window) values
+  windows: arrayOf(arrayOf(num(), { length: (root) => Math.min(root.count, root.options.window) }), { length: dims }),
+  guard: guardState(dims),
+  thresholder: thresholderState((root) => root.options.thresholder),
+});
+
+const ewmaState: Rule = object({
+  detector: oneOf("ewma"),
+  version: int(1),
+  options: object({
+    dimensions: int(1, 100_000),
+    alpha: num(1e-6, 1),
+    gamma: num(1e-6, 1),
+    beta: num(1e-6, 1),
+    period: int(0, 100_000),
+    minPoints: int(2),
+    thresholder: thresholderOptions,
+    input: inputPolicy,
+  }),
+  count: int(0),
+  level: arrayOf(num(), { length: dims }),
+  variance: arrayOf(num(0), { length: dims }),
+  season: arrayOf(arrayOf(num(), { length: (root) => root.options.period }), { length: dims }),
+  guard: guardState(dims),
+  thresholder: thresholderState((root) => root.options.thresholder),
+});
+
+/** The schemas of the built-in detectors, by registry name. */
+const SCHEMAS: Readonly<Record<string, Rule>> = { rcf: rcfState, zscore: zscoreState, ewma: ewmaState };
+
+const schemaOf = (schemas: Readonly<Record<string, Rule>>, name: unknown): Rule | undefined =>
+  typeof name === "string" && Object.prototype.hasOwnProperty.call(schemas, name) ? schemas[name] : undefined;
+
+/**
+ * A member of an ensemble: a built-in detector's state is checked with its schema (as its own root); a
+ * plugin's is left to the plugin's fromState. An ensemble never holds an ensemble (nor can a state nest one).
+ */
+const memberState: Rule = (v, path) => {
+  if (typeof v !== "object" || v === null || Array.isArray(v)) fail(path, "an object", v);
+  const name = (v as DetectorState).detector;
+  if (typeof name !== "string" || name === "ensemble") fail(`${path}.detector`, "the name of a detector other than ensemble", name);
+  schemaOf(SCHEMAS, name)?.(v, path, v);
+};
+
+/** Dimensions of an ensemble's members (a plugin member's are not in the state: then the guard's). */
+const memberDims = (root: Root): number => root.members[0].options?.dimensions ?? root.guard?.lastValues?.length;
+
+const ensembleState: Rule = object({
+  detector: oneOf("ensemble"),
+  version: int(1),
+  combine: oneOf("max", "mean", "vote"),
+  input: inputPolicy,
+  members: where(
+    arrayOf(memberState, { max: 100 }),
+    (members: Root[]) => members.length > 0 && members.every((m) => m.options?.dimensions === members[0].options?.dimensions),
+    "at least one member, all with the same dimensions",
+  ),
+  guard: guardState(memberDims),
+});
+
+const ALL_SCHEMAS: Readonly<Record<string, Rule>> = { ...SCHEMAS, ensemble: ensembleState };
+
+/** Throws a StateError naming the first thing wrong with a built-in detector's state. */
+export function validateState(state: DetectorState): void {
+  const schema = schemaOf(ALL_SCHEMAS, state.detector);
+  if (!schema) throw new StateError(`state.detector: no schema for detector ${JSON.stringify(state.detector)}`);
+  schema(state, "state", state);
+}

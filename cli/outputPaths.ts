@@ -1,0 +1,46 @@
+import { statSync } from "fs";
+import { dirname, resolve } from "path";
+import { InputError } from "../anomaly/errors";
+import { UsageError } from "./args";
+
+/** Device and inode of a path, or null when it does not exist. */
+function identity(path: string): string | null {
+  try {
+    const s = statSync(path);
+    return `${s.dev}:${s.ino}`;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Checks a command's output files before anything is opened: opening one truncates it, so an output that is
+ * the input (the same file by any name: `./x`, a symlink, a hard link) or another output is refused, and an
+ * output whose folder is missing fails now rather than after the whole input is scored.
+ */
+export function checkOutputPaths(input: { flag: string; path: string }, outputs: readonly { flag: string; path: string | undefined }[]): void {
+  const inputId = identity(input.path);
+  const seen: { flag: string; id: string }[] = [];
+  for (const { flag, path } of outputs) {
+    if (path === undefined) continue;
+    const id = identity(path) ?? `new:${resolve(path)}`;
+    if (inputId !== null && id === inputId) throw new UsageError(`${flag} ${path} is the ${input.flag} file: it would be overwritten before it is read`);
+    const twin = seen.find((s) => s.id === id);
+    if (twin) throw new UsageError(`${flag} ${path} is the same file as ${twin.flag}`);
+    seen.push({ flag, id });
+    checkOutputFile(flag, path);
+  }
+}
+
+/** An output file's folder must exist and the path must not be a folder: checked before any work is done. */
+export function checkOutputFile(flag: string, path: string): void {
+  const folder = dirname(resolve(path));
+  let isFolder = false;
+  try {
+    isFolder = statSync(folder).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isFolder) throw new InputError(`${flag} ${path}: folder ${folder} does not exist`);
+  if (identity(path) !== null && statSync(path).isDirectory()) throw new InputError(`${flag} ${path}: is a folder`);
+}

@@ -1,0 +1,61 @@
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { parseNabLabels } from "../../anomaly/evaluation/nabLabels";
+import { parseOptionPairs } from "../../anomaly/options";
+import { runCli } from "../helpers/runCli";
+
+describe("NAB labels", () => {
+  it("reads windows as epoch milliseconds per data file", () => {
+    const labels = parseNabLabels("w.json", JSON.stringify({ "cat/a.csv": [["2014-02-19 10:50:00.000000", "2014-02-20 03:30:00.000000"]], "cat/b.csv": [] }));
+    expect({ ...labels }).to.deep.equal({ "cat/a.csv": [[Date.UTC(2014, 1, 19, 10, 50), Date.UTC(2014, 1, 20, 3, 30)]], "cat/b.csv": [] });
+  });
+
+  const bad: [string, string, string][] = [
+    ["not JSON", "{", "w.json: not JSON: "],
+    ["a list", "[]", "w.json: expected an object of data file -> windows"],
+    ["windows that are not a list", '{"a.csv": "2014-01-01"}', 'w.json: key "a.csv": expected a list of [start, end] windows, got "2014-01-01"'],
+    ["a window of one time", '{"a.csv": [["2014-01-01"]]}', 'w.json: key "a.csv": window 0 must be [start, end] time strings, got ["2014-01-01"]'],
+    ["a window of numbers", '{"a.csv": [[1, 2]]}', 'w.json: key "a.csv": window 0 must be [start, end] time strings, got [1,2]'],
+    ["an impossible time", '{"a.csv": [["2014-02-30 00:00:00", "2014-03-01 00:00:00"]]}', 'w.json: key "a.csv": window 0 has a time that is not ISO-8601: ["2014-02-30 00:00:00","2014-03-01 00:00:00"]'],
+    ["a window ending before it starts", '{"a.csv": [["2014-03-01", "2014-02-01"]]}', 'w.json: key "a.csv": window 0 ends before it starts: ["2014-03-01","2014-02-01"]'],
+  ];
+  for (const [what, text, message] of bad) {
+    it(`names the file and key for ${what}`, () => {
+      expect(() => parseNabLabels("w.json", text)).to.throw(message);
+    });
+  }
+
+  it("eval --nab fails in one line on malformed labels", () => {
+    const nab = mkdtempSync(join(tmpdir(), "gridrail-nablabels-"));
+    mkdirSync(join(nab, "labels"));
+    mkdirSync(join(nab, "data", "cat"), { recursive: true });
+    writeFileSync(join(nab, "data", "cat", "a.csv"), "timestamp,value\n2014-01-01 00:00:00,1\n");
+    const file = join(nab, "labels", "combined_windows.json");
+    writeFileSync(file, JSON.stringify({ "cat/a.csv": [["2014-01-01 00:00:00"]] }));
+    const r = runCli("eval", ["--nab", nab]);
+    expect([r.status, r.stdout, r.stderr]).to.deep.equal([1, "", `error: ${file}: key "cat/a.csv": window 0 must be [start, end] time strings, got ["2014-01-01 00:00:00"]\n`]);
+  });
+});
+
+describe("--option pairs", () => {
+  it("keeps keys as own properties of an object without a prototype", () => {
+    const options = parseOptionPairs(["numberOfTrees=30", "alarm = state"]);
+    expect(Object.getPrototypeOf(options)).to.equal(null);
+    expect({ ...options }).to.deep.equal({ numberOfTrees: "30", alarm: "state" });
+  });
+
+  const bad: [string[], string][] = [
+    [["__proto__=1"], '--option key must be an option name (letters and digits), got "__proto__"'],
+    [["constructor.prototype=1"], '--option key must be an option name (letters and digits), got "constructor.prototype"'],
+    [["shingleSize"], '--option expects key=value, got "shingleSize"'],
+    [["=1"], '--option expects key=value, got "=1"'],
+    [["seed=1", "seed=2"], "--option seed given twice"],
+  ];
+  for (const [pairs, message] of bad) {
+    it(`refuses ${JSON.stringify(pairs)}`, () => {
+      expect(() => parseOptionPairs(pairs)).to.throw(message);
+    });
+  }
+});

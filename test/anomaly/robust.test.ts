@@ -1,0 +1,88 @@
+import { expect } from "chai";
+import { Preprocessor } from "../../anomaly/rcf/preprocessor";
+import { clamp, FEATURE_LIMIT, SCORE_LIMIT, WINSOR_AFTER, WINSOR_K, winsorise } from "../../anomaly/robust";
+import { Thresholder } from "../../anomaly/thresholder";
+
+describe("working range", () => {
+  const clamps: [number, number, number][] = [
+    [5, 10, 5],
+    [11, 10, 10],
+    [-11, 10, -10],
+    [Infinity, 10, 10],
+    [-Infinity, 10, -10],
+  ];
+  for (const [value, limit, expected] of clamps) {
+    it(`clamps ${value} to ${expected} within +-${limit}`, () => {
+      expect(clamp(value, limit)).to.equal(expected);
+    });
+  }
+
+  const caps: [delta: number, scale: number, count: number, expected: number][] = [
+    [1e6, 2, WINSOR_AFTER, 2 * WINSOR_K],
+    [-1e6, 2, WINSOR_AFTER, -2 * WINSOR_K],
+    [99, 2, WINSOR_AFTER, 99],
+    [1e6, 2, WINSOR_AFTER - 1, 1e6],
+  ];
+  for (const [delta, scale, count, expected] of caps) {
+    it(`winsorises a deviation of ${delta} at scale ${scale} after ${count} points to ${expected}`, () => {
+      expect(winsorise(delta, scale, count)).to.equal(expected);
+    });
+  }
+});
+
+describe("preprocessor statistics", () => {
+  /** 2000 points alternating 4 and 6 (mean 5, deviation 1), then `spike`; horizon 1000. */
+  function afterSpike(spike: number): { mean: number; variance: number; feature: number } {
+    const p = new Preprocessor(1, true, "none", 1000);
+    for (let i = 0; i < 2000; i++) p.update([i % 2 ? 6 : 4]);
+    p.update([spike]);
+    const out = new Float64Array(1);
+    p.transform(0, [spike], out, 0);
+    const { mean, variance } = p.getState();
+    return { mean: mean[0], variance: variance[0], feature: out[0] };
+  }
+
+  it("learns a 1e6 spike as 50 deviations: the variance grows by a factor 1 + alpha 50^2, not 1e12 alpha", () => {
+    // against the same series with an ordinary value (5, the mean) in the spike's place
+    const ordinary = afterSpike(5);
+    const after = afterSpike(1e6);
+    const alpha = 1 / 1000;
+    expect(after.variance / ordinary.variance).to.be.closeTo(1 + alpha * WINSOR_K ** 2, 1e-6);
+    expect(after.mean - ordinary.mean).to.be.closeTo(alpha * WINSOR_K, 1e-3);
+  });
+
+  it("clamps a feature to FEATURE_LIMIT so the float32 point store holds it", () => {
+    expect(afterSpike(1e150).feature).to.equal(FEATURE_LIMIT);
+    expect(afterSpike(-1e150).feature).to.equal(-FEATURE_LIMIT);
+    expect(Math.fround(FEATURE_LIMIT)).to.be.lessThan(Infinity);
+  });
+
+  it("learns the first move off a flat line as it is (there is no deviation to measure it by)", () => {
+    const p = new Preprocessor(1, true, "none", 1000);
+    for (let i = 0; i < 100; i++) p.update([0]);
+    p.update([8]);
+    expect(p.getState().mean[0]).to.equal(8 / 101);
+  });
+});
+
+describe("thresholder statistics", () => {
+  const options = { zFactor: 3, lowerThreshold: 4, horizon: 1000, minScores: 1, smoothing: 1, peakDecay: 0.99, peakAfter: 0, margin: 1 };
+
+  it("learns a score of 1e300 as 10 thresholds, and keeps deciding on the next ones", () => {
+    const t = new Thresholder(options);
+    for (let i = 0; i < 100; i++) t.process(1);
+    const threshold = t.threshold;
+    expect(t.process(1e300).anomaly).to.equal(true);
+    const state = t.getState();
+    expect(state.peak).to.equal(10 * threshold);
+    expect(state.recent).to.deep.equal([SCORE_LIMIT]);
+    expect(Number.isFinite(state.variance)).to.equal(true);
+    expect(t.threshold).to.equal(10 * threshold);
+  });
+
+  it("clamps raw scores to SCORE_LIMIT (an Infinity never enters the statistics)", () => {
+    const t = new Thresholder({ ...options, minScores: 5 });
+    t.process(Infinity);
+    expect(t.getState()).to.deep.equal({ recent: [SCORE_LIMIT], count: 1, mean: SCORE_LIMIT, variance: 0, peak: SCORE_LIMIT });
+  });
+});

@@ -1,0 +1,101 @@
+import { expect } from "chai";
+import { createDetector, DetectorOptions, DetectorState, restoreDetector, StateError } from "../../anomaly";
+import { minuteTimestamp, sineStream } from "../helpers/streams";
+
+function stateOf(name: string, options: DetectorOptions): DetectorState {
+  const d = createDetector(name, 2, options);
+  sineStream(100, 2, 3).forEach((v, i) => d.process({ timestamp: minuteTimestamp(i), values: v }));
+  return d.toState();
+}
+
+const STATES: Record<string, DetectorState> = {
+  rcf: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, shingleSize: 3 }),
+  sustained: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, sustain: 5, peakLag: 3 }),
+  zscore: stateOf("zscore", { window: 10 }),
+  ewma: stateOf("ewma", { period: 4 }),
+  ensemble: stateOf("ensemble", { members: "zscore,ewma", "zscore.window": 10 }),
+};
+
+type Mutation = [base: string, path: string, value: unknown, message: string];
+
+/** One mutation per kind of field: the state at `path` set to `value` (undefined: removed). */
+const MUTATIONS: Mutation[] = [
+  ["rcf", "count", undefined, "state.count: expected an integer >= 0, got nothing"],
+  ["rcf", "count", -1, "state.count: expected an integer >= 0, got -1"],
+  ["rcf", "count", 1.5, "state.count: expected an integer >= 0, got 1.5"],
+  ["rcf", "options", [[[[]]]], "state.options: expected an object, got an array of 1"],
+  ["rcf", "options.dimensions", -2, "state.options.dimensions: expected an integer in [1, 100000], got -2"],
+  ["rcf", "options.numberOfTrees", 1e9, "state.options.numberOfTrees: expected an integer in [1, 1000], got 1000000000"],
+  ["rcf", "options.subSampleSize", "256", 'state.options.subSampleSize: expected an integer in [4, 4096], got "256"'],
+  ["rcf", "options.timeDecay", null, "state.options.timeDecay: expected a finite number >= 1, got null"],
+  ["rcf", "options.calendar", "month", 'state.options.calendar: expected one of "none", "day", "week", got "month"'],
+  ["rcf", "options.normalize", "yes", 'state.options.normalize: expected one of true, false, got "yes"'],
+  ["rcf", "options.thresholder.peakDecay", 1, "state.options.thresholder.peakDecay: expected a number in [0, 1), got 1"],
+  ["rcf", "options.thresholder.smoothing", 0, "state.options.thresholder.smoothing: expected an integer in [1, 1000], got 0"],
+  ["rcf", "options.input.missing", "drop", 'state.options.input.missing: expected one of "error", "impute", got "drop"'],
+  ["rcf", "options.input.extreme", "wrap", 'state.options.input.extreme: expected one of "error", "clip", got "wrap"'],
+  ["rcf", "options.minDeviation", [1], "state.options.minDeviation: expected 2 item(s), got an array of 1"],
+  [
+    "rcf",
+    "options",
+    { ...(STATES.rcf.options as object), numberOfTrees: 1000, subSampleSize: 4096, shingleSize: 64 },
+    "state.options: expected a forest within 2147483648 bytes of memory, got an object",
+  ],
+  ["rcf", "options.surprise", 1, "state.options.surprise: unexpected field"],
+  ["rcf", "shingle", [1, 2], "state.shingle: expected 12 item(s), got an array of 2"],
+  ["rcf", "shingle.3", null, "state.shingle[3]: expected a finite number, got null"],
+  ["rcf", "shingleFill", 4, "state.shingleFill: expected an integer in [0, 3], got 4"],
+  ["rcf", "shinglePos", 3, "state.shinglePos: expected an integer in [0, 2], got 3"],
+  ["rcf", "guard.lastTimestamp", "now", 'state.guard.lastTimestamp: expected a finite number, got "now"'],
+  ["rcf", "guard.lastValues", [0, 0, 0], "state.guard.lastValues: expected 2 item(s), got an array of 3"],
+  ["rcf", "preprocessor.variance.1", -1, "state.preprocessor.variance[1]: expected a finite number >= 0, got -1"],
+  ["rcf", "preprocessor.mean.0", null, "state.preprocessor.mean[0]: expected a finite number, got null"],
+  ["rcf", "thresholder.mean", NaN, "state.thresholder.mean: expected a finite number, got NaN"],
+  ["rcf", "thresholder.variance", -0.5, "state.thresholder.variance: expected a finite number >= 0, got -0.5"],
+  ["rcf", "thresholder.recent", [1, 2], "state.thresholder.recent: expected at most 1 item(s), got an array of 2"],
+  ["rcf", "sustained", { recent: [], count: 0, mean: 0, variance: 0, peak: 0 }, "state.sustained: expected a sustained thresholder state exactly when options.sustained is set, got an object"],
+  ["rcf", "forest.config.dimensions", 4, "state.forest.config.dimensions: expected 12 (inputs and calendar features x shingleSize), got 4"],
+  ["rcf", "forest.config.numberOfTrees", 5, "state.forest.config.numberOfTrees: expected 4 (options.numberOfTrees), got 5"],
+  ["rcf", "forest.config.seed", 43, "state.forest.config.seed: expected 42 (options.seed), got 43"],
+  ["rcf", "forest.updates", -3, "state.forest.updates: expected an integer >= 0, got -3"],
+  ["rcf", "forest.points", "not base64!", 'state.forest.points: expected a base64 string, got "not base64!"'],
+  ["rcf", "forest.trees", 12, "state.forest.trees: expected a base64 string, got 12"],
+  ["sustained", "sustained", undefined, "state.sustained: expected a sustained thresholder state exactly when options.sustained is set, got nothing"],
+  ["sustained", "sustained.lagged", [1, 2, 3, 4], "state.sustained.lagged: expected at most 3 item(s), got an array of 4"],
+  ["zscore", "options.window", 2, "state.options.window: expected an integer in [3, 100000], got 2"],
+  ["zscore", "windows", [[1]], "state.windows: expected 2 item(s), got an array of 1"],
+  ["zscore", "windows.1", [1, 2], "state.windows[1]: expected 10 item(s), got an array of 2"],
+  ["zscore", "windows.0.4", "5", 'state.windows[0][4]: expected a finite number, got "5"'],
+  ["ewma", "options.alpha", 0, "state.options.alpha: expected a finite number in [0.000001, 1], got 0"],
+  ["ewma", "season.0", [0, 0], "state.season[0]: expected 4 item(s), got an array of 2"],
+  ["ewma", "level", {}, "state.level: expected an array, got an object"],
+  ["ewma", "thresholder.count", -1, "state.thresholder.count: expected an integer >= 0, got -1"],
+  ["ensemble", "combine", "min", 'state.combine: expected one of "max", "mean", "vote", got "min"'],
+  ["ensemble", "members", [], "state.members: expected at least one member, all with the same dimensions, got an array of 0"],
+  ["ensemble", "members.0.detector", "ensemble", 'state.members[0].detector: expected the name of a detector other than ensemble, got "ensemble"'],
+  ["ensemble", "members.1.options.period", -1, "state.members[1].options.period: expected an integer in [0, 100000], got -1"],
+  ["ensemble", "members.1", 7, "state.members[1]: expected an object, got 7"],
+  ["ensemble", "guard.lastValues", [1], "state.guard.lastValues: expected 2 item(s), got an array of 1"],
+];
+
+function mutated(base: DetectorState, path: string, value: unknown): DetectorState {
+  const copy = JSON.parse(JSON.stringify(base));
+  const keys = path.split(".");
+  const parent = keys.slice(0, -1).reduce((o, k) => o[k], copy);
+  const last = keys[keys.length - 1];
+  if (value === undefined) delete parent[last];
+  else parent[last] = value;
+  return copy;
+}
+
+describe("state validation", () => {
+  for (const [base, path, value, message] of MUTATIONS) {
+    it(`refuses a ${base} state with ${path} = ${typeof value === "object" && value !== null ? "another value" : JSON.stringify(value) ?? "nothing"}, naming the path`, () => {
+      expect(() => restoreDetector(mutated(STATES[base], path, value))).to.throw(StateError, message);
+    });
+  }
+
+  it("restores every unmutated state", () => {
+    for (const state of Object.values(STATES)) expect(JSON.stringify(restoreDetector(state).toState())).to.equal(JSON.stringify(state));
+  });
+});

@@ -1,0 +1,61 @@
+import { expect } from "chai";
+import { Writable } from "stream";
+import { InputError } from "../../anomaly/errors";
+import { Command, executeCommand, parseArgs, UsageError } from "../../cli/args";
+import { ConfigError } from "../../infra/config";
+
+class Sink extends Writable {
+  text = "";
+  override _write(chunk: Buffer, _encoding: string, done: () => void): void {
+    this.text += chunk.toString();
+    done();
+  }
+}
+
+/** Runs a command whose work is `work`, capturing what it prints. */
+async function run(work: () => Promise<number | void>, argv: string[] = [], debug = false): Promise<[number, string, string]> {
+  const out = new Sink();
+  const err = new Sink();
+  const command: Command = { name: "t", usage: "usage: gridrail t [--n N]", flags: { n: "string" }, run: work };
+  const code = await executeCommand(command, argv, { out, err, debug });
+  return [code, out.text, err.text];
+}
+
+function failing(e: Error): () => Promise<void> {
+  return async () => {
+    throw e;
+  };
+}
+
+describe("the command runner", () => {
+  const cases: [string, () => Promise<number | void>, string[], [number, string, string]][] = [
+    ["--help prints the usage, exit 0", async () => 5, ["--help"], [0, "usage: gridrail t [--n N]\n", ""]],
+    ["-h is --help", async () => 5, ["-h"], [0, "usage: gridrail t [--n N]\n", ""]],
+    ["a command's own code is its exit", async () => 3, [], [3, "", ""]],
+    ["nothing returned is 0", async () => undefined, ["--n", "1"], [0, "", ""]],
+    ["an unknown flag is usage, exit 2", async () => 0, ["--m"], [2, "", "error: unknown flag --m; known: --n\n"]],
+    ["a missing value is usage, exit 2", async () => 0, ["--n"], [2, "", "error: --n needs a value\n"]],
+    ["a positional argument is usage, exit 2", async () => 0, ["x"], [2, "", 'error: unexpected argument "x"\n']],
+    ["a UsageError from the work exits 2", failing(new UsageError("--n must be 1")), [], [2, "", "error: --n must be 1\n"]],
+    ["an input error exits 1 with its message", failing(new InputError("a.csv:3: bad")), [], [1, "", "error: a.csv:3: bad\n"]],
+    ["a stack config's problems share one line", failing(new ConfigError(["a: bad", "b: worse"])), [], [1, "", "error: invalid stack config: a: bad; b: worse\n"]],
+    ["a library's multi-line dump keeps its first line", failing(new Error("IO Error: no\nbyte dump\nmore")), [], [1, "", "error: Error: IO Error: no\n"]],
+    ["a bug is named, without a stack", failing(new TypeError("x is undefined")), [], [1, "", "error: TypeError: x is undefined\n"]],
+  ];
+  for (const [what, work, argv, expected] of cases) {
+    it(what, async () => {
+      expect(await run(work, argv)).to.deep.equal(expected);
+    });
+  }
+
+  it("adds the stack with GRIDRAIL_DEBUG=1", async () => {
+    const e = new TypeError("x is undefined");
+    const [code, , err] = await run(failing(e), [], true);
+    expect([code, err]).to.deep.equal([1, `error: TypeError: x is undefined\n${e.stack}\n`]);
+  });
+
+  it("parses into an object without a prototype, so __proto__ is an unknown flag", () => {
+    expect(() => parseArgs(["--__proto__", "1"], { n: "string" })).to.throw(UsageError, "unknown flag --__proto__; known: --n");
+    expect(Object.getPrototypeOf(parseArgs(["--n=1"], { n: "string" }))).to.equal(null);
+  });
+});
