@@ -1,5 +1,6 @@
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
+import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
 
 /**
  * Typed stack configuration. `parseStackConfig` is pure: it takes the raw Pulumi config map (every value a
@@ -66,6 +67,11 @@ export interface StackConfig {
      * groups, episode and cache limits; see functions/trainAnomaly/settings.ts). Default `TRAIN_DETECTOR_DEFAULTS`.
      */
     readonly trainDetector: TrainDetectorSettings;
+    /**
+     * `gridrail:reservedConcurrency`: JSON object, function (folder under functions/) → reserved concurrent
+     * executions; see reservedConcurrency.ts for the defaults and the minimum each function needs.
+     */
+    readonly reservedConcurrency: ReservedConcurrency;
 }
 
 export class ConfigError extends Error {
@@ -90,6 +96,7 @@ export const CONFIG_KEYS = [
     "kinesisShardCount", "kinesisRetentionHours", "redshiftNodeType", "redshiftNodeCount", "redshiftPort",
     "redshiftSnapshotRetentionDays", "replicaRegion", "alarmTopic", "alarmEmail", "corporateCidrs", "vpcCidr",
     "athenaBytesScannedCutoffMb", "glacierTransitionDays", "apiThrottleRateLimit", "apiThrottleBurstLimit", "trainDetector",
+    "reservedConcurrency",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -288,6 +295,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         apiThrottleRateLimit,
         apiThrottleBurstLimit,
         trainDetector,
+        reservedConcurrency: parseReservedConcurrency(str("reservedConcurrency"), { environment, shardCount }, problems),
     };
 
     if (environment === "prod") {

@@ -104,5 +104,6 @@ function baseDeployment(config: StackConfig, alarmActions: pulumi.Input<string>[
         forceDestroyBuckets: config.forceDestroyBuckets,
         retainOnDelete: config.retainOnDelete,
         alarmActions,
+        reservedConcurrency: config.reservedConcurrency,
     };
 }

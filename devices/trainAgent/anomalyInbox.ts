@@ -1,9 +1,10 @@
 /**
- * The train's side of the anomaly shadow protocol (the cloud writes `state.desired.anomalies`, see
- * functions/trainAnomaly/shadowDocument.ts). On every full document (a `get`, asked for on connect and after
- * each delta) the train tells its people about each entry it has not reported yet, or that changed, then
- * reports exactly those entries back under `state.reported.anomalies`, which clears AWS IoT's delta; entries
- * the cloud dropped are dropped from `reported` too (null).
+ * The train's side of the anomaly shadow protocol (the cloud writes `state.desired.anomalies` of the `anomaly`
+ * shadow, see functions/trainAnomaly/shadowDocument.ts; the train may only read that shadow). On every full
+ * document (a `get`, asked for on connect and after each delta) the train tells its people about each entry it
+ * has not acknowledged yet, or that changed, then acknowledges exactly those entries under
+ * `state.reported.anomalies` of its own `anomaly-ack` shadow; entries the cloud dropped are dropped from the
+ * acknowledgements too (null).
  */
 export interface AnomalyEntry {
   readonly group: string;
@@ -41,10 +42,13 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** What a `get/accepted` document asks of the train. Pure. */
-export function readAnomalyShadow(doc: ShadowDocument): InboxStep {
+/**
+ * What a `get/accepted` document of the anomaly shadow asks of the train, given what it acknowledged (the
+ * `anomaly-ack` shadow's `state.reported.anomalies`; by default the document's own `reported`). Pure.
+ */
+export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<Record<string, AnomalyEntry>>): InboxStep {
   const desired = doc.state?.desired?.anomalies ?? {};
-  const reported = doc.state?.reported?.anomalies ?? {};
+  const reported = acknowledged ?? doc.state?.reported?.anomalies ?? {};
   const notices: AnomalyNotice[] = [];
   const report: Record<string, AnomalyEntry | null> = {};
   const ids = Object.keys(desired).sort((a, b) => (desired[a].startedAt < desired[b].startedAt ? -1 : desired[a].startedAt > desired[b].startedAt ? 1 : a < b ? -1 : 1));
@@ -55,4 +59,22 @@ export function readAnomalyShadow(doc: ShadowDocument): InboxStep {
   }
   for (const id of Object.keys(reported)) if (!(id in desired)) report[id] = null;
   return Object.keys(report).length > 0 ? { notices, report } : { notices };
+}
+
+/** `acknowledged` after the train reported `report` (null removes an entry). Pure. */
+export function applyReport(
+  acknowledged: Readonly<Record<string, AnomalyEntry>>, report: Readonly<Record<string, AnomalyEntry | null>>,
+): Record<string, AnomalyEntry> {
+  const out: Record<string, AnomalyEntry> = { ...acknowledged };
+  for (const [id, entry] of Object.entries(report)) {
+    if (entry === null) delete out[id];
+    else out[id] = entry;
+  }
+  return out;
+}
+
+/** The acknowledgements an `anomaly-ack` get/accepted document holds. */
+export function acknowledgementsOf(doc: unknown): Record<string, AnomalyEntry> {
+  const anomalies = (doc as ShadowDocument | null)?.state?.reported?.anomalies;
+  return anomalies && typeof anomalies === "object" ? { ...anomalies } : {};
 }

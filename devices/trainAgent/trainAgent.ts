@@ -1,6 +1,6 @@
 import { EventEmitter } from "events";
 import { connect as mqttConnect, IClientOptions, MqttClient } from "mqtt";
-import { AnomalyNotice, readAnomalyShadow } from "./anomalyInbox";
+import { AnomalyEntry, AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "./anomalyInbox";
 import { Outbox } from "./outbox";
 
 /** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
@@ -14,8 +14,10 @@ export interface TrainAgentOptions {
   readonly brokerUrl: string;
   /** The thing name, `train-<id>`: client id, telemetry topic and shadow. */
   readonly thingName: string;
-  /** Named shadow the cloud writes anomalies into. Default `anomaly`. */
+  /** Named shadow the cloud writes anomalies into; the train only reads it. Default `anomaly`. */
   readonly shadowName?: string;
+  /** Named shadow the train acknowledges anomalies in (`state.reported.anomalies`). Default `anomaly-ack`. */
+  readonly ackShadowName?: string;
   /** Extra MQTT options (TLS key, certificate and CA for AWS IoT). */
   readonly mqtt?: IClientOptions;
   /** Messages kept while offline. Default 100 000. */
@@ -45,7 +47,10 @@ export interface AgentStatus {
  */
 export class TrainAgent extends EventEmitter {
   readonly shadowName: string;
+  readonly ackShadowName: string;
   private readonly outbox: Outbox;
+  /** What this train acknowledged, from its ack shadow; unknown until that shadow was read on this connection. */
+  private acknowledged?: Record<string, AnomalyEntry>;
   private client?: MqttClient;
   private generation = 0;
   private connected = false;
@@ -59,6 +64,7 @@ export class TrainAgent extends EventEmitter {
   constructor(readonly options: TrainAgentOptions) {
     super();
     this.shadowName = options.shadowName ?? "anomaly";
+    this.ackShadowName = options.ackShadowName ?? "anomaly-ack";
     this.outbox = new Outbox(options.capacity);
     this.retryMs = (options.reconnectMs ?? [500, 30_000])[0];
   }
@@ -67,8 +73,12 @@ export class TrainAgent extends EventEmitter {
     return `trains/${this.options.thingName}/telemetry`;
   }
 
-  private shadowTopic(suffix: string): string {
-    return `$aws/things/${this.options.thingName}/shadow/name/${this.shadowName}/${suffix}`;
+  private shadowTopic(suffix: string, shadow = this.shadowName): string {
+    return `$aws/things/${this.options.thingName}/shadow/name/${shadow}/${suffix}`;
+  }
+
+  private ackTopic(suffix: string): string {
+    return this.shadowTopic(suffix, this.ackShadowName);
   }
 
   get status(): AgentStatus {
@@ -114,8 +124,10 @@ export class TrainAgent extends EventEmitter {
       this.connected = true;
       this.retryMs = (this.options.reconnectMs ?? [500, 30_000])[0];
       this.emit("connected");
-      client.subscribe([this.shadowTopic("get/accepted"), this.shadowTopic("get/rejected"), this.shadowTopic("update/delta")], { qos: 1 }, (err) => {
-        if (!err && gen === this.generation) this.requestShadow();
+      const topics = [this.shadowTopic("get/accepted"), this.shadowTopic("get/rejected"), this.shadowTopic("update/delta"), this.ackTopic("get/accepted"), this.ackTopic("get/rejected")];
+      client.subscribe(topics, { qos: 1 }, (err) => {
+        // what was acknowledged first, then the anomalies (requestShadow waits for the acknowledgements)
+        if (!err && gen === this.generation) client.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 });
       });
       this.pump();
     });
@@ -128,6 +140,7 @@ export class TrainAgent extends EventEmitter {
       this.connected = false;
       this.getPending = false;
       this.getAgain = false;
+      this.acknowledged = undefined;
       this.outbox.requeueInflight();
       client.end(true);
       if (was) this.emit("disconnected");
@@ -154,6 +167,7 @@ export class TrainAgent extends EventEmitter {
   }
 
   private requestShadow(): void {
+    if (this.acknowledged === undefined) return; // asked for once the ack shadow is read
     if (this.getPending) {
       this.getAgain = true;
       return;
@@ -163,6 +177,17 @@ export class TrainAgent extends EventEmitter {
   }
 
   private onMessage(topic: string, payload: Buffer): void {
+    if (topic === this.ackTopic("get/accepted") || topic === this.ackTopic("get/rejected")) {
+      // rejected: 404, nothing acknowledged yet
+      let doc: unknown;
+      try {
+        doc = topic.endsWith("accepted") ? JSON.parse(payload.toString("utf8")) : {};
+      } catch {
+        return void this.emit("warning", new Error(`shadow document on ${topic} is not JSON`));
+      }
+      this.acknowledged = acknowledgementsOf(doc);
+      return this.requestShadow();
+    }
     if (topic === this.shadowTopic("update/delta")) return this.requestShadow();
     if (topic === this.shadowTopic("get/rejected")) {
       this.getPending = false; // 404: the cloud has written no anomaly yet
@@ -184,10 +209,11 @@ export class TrainAgent extends EventEmitter {
     } catch {
       return void this.emit("warning", new Error(`shadow document on ${topic} is not JSON`));
     }
-    const step = readAnomalyShadow(doc as Parameters<typeof readAnomalyShadow>[0]);
+    const step = readAnomalyShadow(doc as Parameters<typeof readAnomalyShadow>[0], this.acknowledged);
     for (const notice of step.notices) this.emit("anomaly", notice satisfies AnomalyNotice);
     if (step.report) {
-      this.client?.publish(this.shadowTopic("update"), JSON.stringify({ state: { reported: { anomalies: step.report } } }), { qos: 1 });
+      this.acknowledged = applyReport(this.acknowledged ?? {}, step.report);
+      this.client?.publish(this.ackTopic("update"), JSON.stringify({ state: { reported: { anomalies: step.report } } }), { qos: 1 });
     }
   }
 }

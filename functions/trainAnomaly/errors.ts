@@ -38,8 +38,8 @@ export class EventError extends TrainAnomalyError {
 }
 
 /** Why a record was rejected; the dead letter carries it. */
-export type RejectReason = "decode" | "schema" | "late" | "detector";
-export const REJECT_REASONS: readonly RejectReason[] = ["decode", "schema", "late", "detector"];
+export type RejectReason = "decode" | "schema" | "clock" | "late" | "detector";
+export const REJECT_REASONS: readonly RejectReason[] = ["decode", "schema", "clock", "late", "detector"];
 
 /** One Kinesis record that can never be processed (retrying cannot help): it goes to the dead-letter queue. */
 export class RecordError extends TrainAnomalyError {
@@ -60,6 +60,20 @@ export class TelemetryError extends RecordError {
     super("schema", message);
     this.name = "TelemetryError";
     this.field = field;
+  }
+}
+
+/**
+ * A reading dated too far ahead of (or behind) the time its record reached the cloud: a train clock that is
+ * wrong. Learning it would move the model's watermark and make every true reading after it "late".
+ */
+export class ClockError extends RecordError {
+  readonly field: string;
+
+  constructor(message: string) {
+    super("clock", message);
+    this.name = "ClockError";
+    this.field = "timestamp";
   }
 }
 

@@ -9,6 +9,7 @@ import { CachedModel, ModelCache } from "./modelCache";
 import { TrainDetectorSettings, requiredSensors } from "./settings";
 import { ShadowEntry, shadowEntry } from "./shadowDocument";
 import { ShadowStore, publishAnomalies } from "./shadowPublisher";
+import { arrivalOf, checkReadingTime } from "./readingTime";
 import { Telemetry, parseTelemetry } from "./telemetry";
 import { compareSequenceNumbers } from "./trainModel";
 
@@ -61,8 +62,12 @@ function letterOf(record: IncomingRecord, e: RecordError): DeadLetter {
   return { reason: e.reason, error: e.name, message: e.message, record };
 }
 
-/** Decodes and validates every record; the bad ones become dead letters. */
-function readRecords(records: readonly IncomingRecord[], required: readonly string[], letters: DeadLetter[]): Map<string, Reading[]> {
+/**
+ * Decodes and validates every record; the bad ones become dead letters. A reading whose time is far from its
+ * arrival is refused here, before any model sees it: learned, it would move the watermark.
+ */
+function readRecords(records: readonly IncomingRecord[], settings: TrainDetectorSettings, letters: DeadLetter[]): Map<string, Reading[]> {
+  const required = requiredSensors(settings);
   const trains = new Map<string, Reading[]>();
   for (const record of records) {
     const where = `record ${record.sequenceNumber}`;
@@ -74,10 +79,11 @@ function readRecords(records: readonly IncomingRecord[], required: readonly stri
       } catch (e) {
         throw new RecordError("decode", `${where}: data is not UTF-8 JSON (${(e as Error).message})`);
       }
-      const telemetry = parseTelemetry(json, required, where);
+      const telemetry = parseTelemetry(json, required, where, settings.bounds);
       if (telemetry.trainId !== record.partitionKey) {
         throw new TelemetryError("trainId", `${where}: field "trainId" is ${JSON.stringify(telemetry.trainId)} but the partition key is ${JSON.stringify(record.partitionKey)}`);
       }
+      checkReadingTime(telemetry.timestamp, arrivalOf(record.arrivedAt, telemetry.receivedAt), settings, where);
       const list = trains.get(telemetry.trainId) ?? [];
       list.push({ record, telemetry });
       trains.set(telemetry.trainId, list);
@@ -203,7 +209,7 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
   const report = emptyReport(records.length);
   const letters: DeadLetter[] = [];
   const failed: string[] = [];
-  const trains = readRecords(records, requiredSensors(deps.settings), letters);
+  const trains = readRecords(records, deps.settings, letters);
   const works: TrainWork[] = [...trains].map(([trainId, readings]) => ({
     trainId, readings, models: [], updates: {}, letters: [], anomalies: [], episodes: [], events: [], failed: false,
   }));

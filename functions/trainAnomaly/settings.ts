@@ -1,6 +1,6 @@
 import { createDetector, DetectorOptions, OptionValue } from "../../anomaly";
 import { SettingsError, messageOf } from "./errors";
-import { ANALOG_SENSORS, sensorNamed } from "./sensors";
+import { ANALOG_SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
 import { show } from "./telemetry";
 
 /**
@@ -22,6 +22,15 @@ export interface TrainDetectorSettings {
   readonly maxModels: number;
   /** Anomalies kept in a train's shadow (cleared ones are dropped first). Default 10, the 8 KB document fits. */
   readonly maxShadowEntries: number;
+  /** Seconds a reading may be dated after its record reached the cloud. Default 300 (see readingTime.ts). */
+  readonly maxClockAheadSeconds: number;
+  /** Seconds a reading may be dated before its record reached the cloud. Default 604800: a week offline. */
+  readonly maxReadingAgeSeconds: number;
+  /**
+   * Each analog sensor's accepted range: the sensor table's (`Sensor.bounds`) with the config's overrides
+   * (`{"bounds": {"TP2": {"max": 15}}}`) applied.
+   */
+  readonly bounds: Readonly<Record<string, SensorBounds>>;
 }
 
 /**
@@ -58,6 +67,9 @@ export const TRAIN_DETECTOR_DEFAULTS: TrainDetectorSettings = {
   settleAfter: 360,
   maxModels: 200,
   maxShadowEntries: 10,
+  maxClockAheadSeconds: 300,
+  maxReadingAgeSeconds: 7 * 86_400,
+  bounds: SENSOR_BOUNDS,
 };
 
 /**
@@ -71,12 +83,18 @@ export function modelOptions(settings: TrainDetectorSettings, group: string): De
   return floors.some((f) => f > 0) ? { ...settings.options, minDeviation: floors.join(",") } : settings.options;
 }
 
-const KEYS = ["detector", "options", "groups", "clearAfter", "settleAfter", "maxModels", "maxShadowEntries"] as const;
+const KEYS = [
+  "detector", "options", "groups", "clearAfter", "settleAfter", "maxModels", "maxShadowEntries",
+  "maxClockAheadSeconds", "maxReadingAgeSeconds", "bounds",
+] as const;
 const INTEGER_RULES: Record<string, [number, number]> = {
   clearAfter: [1, 10_000],
   settleAfter: [1, 1_000_000],
   maxModels: [1, 10_000],
   maxShadowEntries: [1, 20],
+  // a day ahead is already a broken clock; a year is the longest any stream or outbox keeps a reading
+  maxClockAheadSeconds: [0, 86_400],
+  maxReadingAgeSeconds: [60, 366 * 86_400],
 };
 const MAX_GROUPS = 10;
 
@@ -129,6 +147,9 @@ export function parseDetectorSettings(raw: unknown, source: string): TrainDetect
     settleAfter: integer("settleAfter", d.settleAfter),
     maxModels: integer("maxModels", d.maxModels),
     maxShadowEntries: integer("maxShadowEntries", d.maxShadowEntries),
+    maxClockAheadSeconds: integer("maxClockAheadSeconds", d.maxClockAheadSeconds),
+    maxReadingAgeSeconds: integer("maxReadingAgeSeconds", d.maxReadingAgeSeconds),
+    bounds: raw.bounds === undefined ? d.bounds : readBounds(raw.bounds, `${source}.bounds`, problems),
   };
   if (problems.length === 0) {
     // the registry validates the options exactly as the Lambda will use them
@@ -168,6 +189,32 @@ function readGroups(raw: unknown, where: string, problems: string[]): Record<str
       seen.push(s);
     }
     out[name] = sensors as string[];
+  }
+  return out;
+}
+
+/** Overrides of analog sensors' bounds, `{ <sensor>: { min?, max? } }`, merged over the sensor table's. */
+function readBounds(raw: unknown, where: string, problems: string[]): Record<string, SensorBounds> {
+  const out: Record<string, SensorBounds> = { ...SENSOR_BOUNDS };
+  if (!isPlainObject(raw)) {
+    problems.push(`${where} must be an object of analog sensor name to { "min": number, "max": number }, got ${show(raw)}`);
+    return out;
+  }
+  for (const [name, value] of Object.entries(raw)) {
+    const defaults = SENSOR_BOUNDS[name];
+    if (!defaults) {
+      problems.push(`${where}: ${show(name)} is not an analog sensor (analog: ${ANALOG_SENSORS.join(", ")})`);
+      continue;
+    }
+    const keys = isPlainObject(value) ? Object.keys(value) : [];
+    const finite = (v: unknown) => v === undefined || (typeof v === "number" && Number.isFinite(v));
+    if (!isPlainObject(value) || keys.length === 0 || keys.some((k) => k !== "min" && k !== "max") || !finite(value.min) || !finite(value.max)) {
+      problems.push(`${where}.${name} must be { "min": number, "max": number } (either may be left out), got ${show(value)}`);
+      continue;
+    }
+    const range = { min: (value.min as number | undefined) ?? defaults.min, max: (value.max as number | undefined) ?? defaults.max };
+    if (range.min >= range.max) problems.push(`${where}.${name}: min ${range.min} must be below max ${range.max}`);
+    else out[name] = range;
   }
   return out;
 }

@@ -3,8 +3,9 @@ import { sensorNamed } from "./sensors";
 
 /**
  * The train's named shadow (`anomaly` by default) holds, under `state.desired.anomalies`, the recent anomalies
- * keyed by episode id. Desired, because the cloud wants the train to know: AWS IoT sends the train a delta
- * until it reports the same entry back under `state.reported.anomalies` (see devices/trainAgent).
+ * keyed by episode id. Desired, because the cloud wants the train to know: AWS IoT sends the train a delta on
+ * every change. The train may only read this shadow (its device policy); it acknowledges what it was told in
+ * its own `anomaly-ack` shadow (see devices/trainAgent and docs/trains.md).
  *
  *   "anomalies": { "apu-1580521700000": {
  *     "group": "apu", "status": "ongoing", "startedAt": "2020-02-01T01:48:20.000Z",

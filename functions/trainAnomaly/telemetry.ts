@@ -1,5 +1,5 @@
 import { TelemetryError } from "./errors";
-import { SENSORS, sensorNamed } from "./sensors";
+import { SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
 
 /**
  * Train telemetry, one JSON message per reading, published by a train on `trains/<thing name>/telemetry`:
@@ -10,9 +10,12 @@ import { SENSORS, sensorNamed } from "./sensors";
  * - trainId: the thing name, `train-<id>`. The IoT rule overwrites it with the topic's (policy-checked) name.
  * - timestamp: when the train read the sensors: epoch milliseconds, or ISO 8601 with a zone.
  * - seq: optional, the agent's per-train message counter (logged; the idempotency key is train + timestamp).
- * - sensors: sensor name → value, names from `SENSORS`; analog values finite numbers, digital 0 or 1.
- *   Every sensor a detector group reads is required; the others are optional.
- * - receivedAt: added by the IoT rule (epoch ms), ignored. Any other field is an error (typo guard).
+ * - sensors: sensor name → value, names from `SENSORS`; analog values finite numbers within the sensor's
+ *   physical bounds (`Sensor.bounds`, overridable), digital 0 or 1. Every sensor a detector group reads is
+ *   required; the others are optional.
+ * - receivedAt: added by the IoT rule (epoch ms, `timestamp()`): when IoT Core received the message. The
+ *   reading time is checked against it where the Kinesis arrival time is missing (see readingTime.ts).
+ * Any other field is an error (typo guard).
  */
 export interface Telemetry {
   readonly trainId: string;
@@ -20,6 +23,8 @@ export interface Telemetry {
   readonly timestamp: number;
   readonly seq?: number;
   readonly sensors: Readonly<Record<string, number>>;
+  /** Epoch ms IoT Core received the message (the rule's `timestamp()`), when present. */
+  readonly receivedAt?: number;
 }
 
 export const TELEMETRY_FIELDS: readonly string[] = ["trainId", "timestamp", "seq", "sensors", "receivedAt"];
@@ -60,19 +65,26 @@ function parseTimestamp(value: unknown): number | string {
   return ms;
 }
 
-function checkSensor(name: string, value: unknown): string | undefined {
+function checkSensor(name: string, value: unknown, bounds: Readonly<Record<string, SensorBounds>>): string | undefined {
   const sensor = sensorNamed(name);
   if (!sensor) return `field "sensors.${name}" is not a known sensor (known: ${SENSORS.map((s) => s.name).join(", ")})`;
   if (typeof value !== "number" || !Number.isFinite(value)) return `field "sensors.${name}" must be a finite number, got ${show(value)}`;
   if (sensor.kind === "digital" && value !== 0 && value !== 1) return `field "sensors.${name}" must be 0 or 1 (digital), got ${show(value)}`;
+  const range = bounds[name];
+  if (range && (value < range.min || value > range.max)) {
+    return `field "sensors.${name}" is ${show(value)} ${sensor.unit}, outside its bounds ${range.min}..${range.max} ${sensor.unit}`;
+  }
   return undefined;
 }
 
 /**
- * Validates one decoded message. `required` are the sensors the detector groups read. Throws a TelemetryError
- * listing every problem, prefixed with `where` (the record).
+ * Validates one decoded message. `required` are the sensors the detector groups read; `bounds` the analog
+ * sensors' ranges (default: the sensor table's). Throws a TelemetryError listing every problem, prefixed with
+ * `where` (the record).
  */
-export function parseTelemetry(value: unknown, required: readonly string[], where: string): Telemetry {
+export function parseTelemetry(
+  value: unknown, required: readonly string[], where: string, bounds: Readonly<Record<string, SensorBounds>> = SENSOR_BOUNDS,
+): Telemetry {
   const fail = (field: string, problems: string[]): never => {
     throw new TelemetryError(field, `${where}: ${problems.join("; ")}`);
   };
@@ -104,6 +116,10 @@ export function parseTelemetry(value: unknown, required: readonly string[], wher
   if (seq !== undefined && (typeof seq !== "number" || !Number.isSafeInteger(seq) || seq < 0)) {
     problem("seq", `field "seq" must be a non-negative integer, got ${show(seq)}`);
   }
+  const receivedAt = message.receivedAt;
+  if (receivedAt !== undefined && (typeof receivedAt !== "number" || !Number.isSafeInteger(receivedAt) || receivedAt < 0)) {
+    problem("receivedAt", `field "receivedAt" must be integer epoch milliseconds (set by the IoT rule), got ${show(receivedAt)}`);
+  }
   const sensors = message.sensors;
   if (sensors === undefined) problem("sensors", `field "sensors" is required`);
   else if (typeof sensors !== "object" || sensors === null || Array.isArray(sensors)) {
@@ -111,7 +127,7 @@ export function parseTelemetry(value: unknown, required: readonly string[], wher
   } else {
     const values = sensors as Record<string, unknown>;
     for (const [name, v] of Object.entries(values)) {
-      const p = checkSensor(name, v);
+      const p = checkSensor(name, v, bounds);
       if (p) problem(`sensors.${name}`, p);
     }
     for (const name of required) {
@@ -124,5 +140,6 @@ export function parseTelemetry(value: unknown, required: readonly string[], wher
     timestamp,
     ...(seq === undefined ? {} : { seq: seq as number }),
     sensors: sensors as Record<string, number>,
+    ...(receivedAt === undefined ? {} : { receivedAt: receivedAt as number }),
   };
 }

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import {
-    TableShape, accessLogTable, cloudTrailTable, databaseName, meterReadingsTable, projectionParameters, readingsTable, summaryQueries,
+    RESULTS_PREFIXES, TableShape, accessLogTable, cloudTrailTable, databaseName, meterReadingsTable, projectionParameters, readingsTable, summaryQueries,
     supplierReportsTable, supplierUploadsTable, workgroupName,
 } from "./catalogDefinitions";
 
@@ -70,7 +70,7 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
             bytesScannedCutoffPerQuery: args.bytesScannedCutoffMb * 1024 * 1024,
             engineVersion: { selectedEngineVersion: "AUTO" },
             resultConfiguration: {
-                outputLocation: pulumi.interpolate`s3://${args.resultsBucketName}/athena/`,
+                outputLocation: pulumi.interpolate`s3://${args.resultsBucketName}/${RESULTS_PREFIXES.queryResults}`,
                 encryptionConfiguration: { encryptionOption: "SSE_KMS", kmsKeyArn: args.kmsKeyArn },
                 expectedBucketOwner: ctx.accountId,
             },

@@ -6,6 +6,12 @@
 import { EXPLORATION_QUERIES, SUMMARY_QUERIES, TABLES } from "../../functions/usageSummary/queries";
 import { identifier } from "../shared/naming";
 
+/**
+ * What the results bucket holds: Athena's query results (the workgroup's output location) and the daily usage
+ * summaries (`summaries/{YYYY-MM-DD}.json`, functions/usageSummary/dailySummary.ts). Writers get these only.
+ */
+export const RESULTS_PREFIXES = { queryResults: "athena/", summaries: "summaries/" } as const;
+
 export interface Column {
     readonly name: string;
     readonly type: string;

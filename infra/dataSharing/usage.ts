@@ -7,6 +7,7 @@ import { createBundledFunction } from "../shared/lambdaFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
 import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
+import { RESULTS_PREFIXES } from "./catalogDefinitions";
 
 export interface UsageArgs {
     readonly raw: SecureBucket;
@@ -105,7 +106,11 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
             // Athena reads S3 with the caller's permissions: exactly the prefixes the summary's tables cover.
             allow("ListQueriedBuckets", ["s3:ListBucket", "s3:GetBucketLocation"], [rawArn, logsArn, lakeArn, uploadsArn]),
             allow("ReadQueriedObjects", ["s3:GetObject"], [`${rawArn}/readings/*`, `${logsArn}/cloudtrail/*`, `${lakeArn}/quarantine/*`, `${uploadsArn}/*`]),
-            allow("WriteResults", ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:AbortMultipartUpload"], [resultsArn, `${resultsArn}/*`]),
+            // Athena writes and reads query results under athena/ (the workgroup's output location) with the
+            // caller's permissions; the summary itself writes summaries/
+            allow("ResultsBucket", ["s3:ListBucket", "s3:GetBucketLocation"], resultsArn),
+            allow("QueryResults", ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"], `${resultsArn}/${RESULTS_PREFIXES.queryResults}*`),
+            allow("WriteSummaries", ["s3:PutObject"], `${resultsArn}/${RESULTS_PREFIXES.summaries}*`),
             kmsStatement("UseSharingKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
             kmsStatement("DecryptMeterData", [meterKeyArn], ["kms:Decrypt"]),
         ]),

@@ -22,6 +22,13 @@ export const meterDefaults = {
      */
     analysisShards: { dev: 1, prod: 4 },
     /**
+     * Lake prefixes the supplier parser writes: readings under `processed/`, reports under `quarantine/`. Its
+     * role may put objects there only, never into the real-time partitions Firehose writes.
+     */
+    parserWritePrefixes: ["processed/", "quarantine/"],
+    /** Parser invocations the upload queue's mapping runs at once; the parser reserves at least as many. */
+    parserMaxConcurrency: 5,
+    /**
      * Seconds. The parser streams, so memory stays flat (a 25 MB upload peaks under 256 MB); its time grows with
      * the file: a 100 MB upload (4 million rows) takes about 40 s on 1024 MB's share of a vCPU, plus its S3 parts.
      */

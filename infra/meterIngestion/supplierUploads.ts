@@ -61,7 +61,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
         statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
             allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
             allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),
-            allow("WriteLake", ["s3:PutObject"], `${lakeArn}/*`),
+            allow("WriteLake", ["s3:PutObject", "s3:AbortMultipartUpload"], meterDefaults.parserWritePrefixes.map((prefix) => `${lakeArn}/${prefix}*`)),
             kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
         ]),
     }, deployment, parent);
@@ -73,7 +73,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
         // batch is redelivered whole, files already parsed included
         batchSize: 1,
         functionResponseTypes: ["ReportBatchItemFailures"],
-        scalingConfig: { maximumConcurrency: 5 },
+        scalingConfig: { maximumConcurrency: meterDefaults.parserMaxConcurrency },
     }, { parent });
 
     createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, parent);

@@ -1,4 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
+import type { ReservedConcurrency } from "../reservedConcurrency";
 
 /** The per-stack knobs every component needs; built once from `StackConfig` in `createStack`. */
 export interface Deployment {
@@ -14,6 +15,8 @@ export interface Deployment {
     readonly retainOnDelete: boolean;
     /** Alarm/OK actions (the alert topic in prod, none in dev). */
     readonly alarmActions: readonly pulumi.Input<string>[];
+    /** Reserved concurrent executions of each function (`gridrail:reservedConcurrency`). */
+    readonly reservedConcurrency: ReservedConcurrency;
 }
 
 /** Resource options for stateful resources (buckets, tables, keys, streams, clusters). */

@@ -42,40 +42,63 @@ export function meterDevicePolicy(scope: IotScope): PolicyDocument {
     ]);
 }
 
+/** The named shadows of a train: one the cloud writes, one the train acknowledges in. */
+export interface TrainShadows {
+    /** Cloud-owned: the anomaly Lambda writes `state.desired`; the train may only read it. */
+    readonly alerts: string;
+    /** Train-owned: the train reports there what it was told. */
+    readonly acknowledgements: string;
+}
+
 /**
- * A train may connect as itself, publish only its own telemetry topic and use only its own device shadows
- * (classic and named: `shadow/*` covers `shadow/name/<n>/...`).
+ * A train may connect as itself, publish only its own telemetry, read its alert shadow and write only its
+ * acknowledgement shadow. An IoT policy cannot limit which part of a shadow document an update touches: a
+ * train allowed to update the alert shadow could clear the alerts the cloud writes for it, so it gets no
+ * update (or delete) on that shadow at all, over MQTT or HTTP.
  */
-export function trainDevicePolicy(scope: IotScope): PolicyDocument {
-    const shadowTopics = `$aws/things/${THING_NAME}/shadow/*`;
+export function trainDevicePolicy(scope: IotScope, shadows: TrainShadows): PolicyDocument {
+    const shadow = (name: string) => `$aws/things/${THING_NAME}/shadow/name/${name}`;
+    const both = [shadows.alerts, shadows.acknowledgements];
     return policyDocument([
         connectAsOwnThing(scope),
         {
-            Sid: "PublishOwnTelemetryAndShadow",
+            Sid: "PublishOwnTelemetry",
+            Effect: "Allow",
+            Action: "iot:Publish",
+            Resource: iotArn(scope, `topic/${topics.trainTelemetry(THING_NAME)}`),
+        },
+        {
+            Sid: "RequestOwnShadows",
             Effect: "Allow",
             Action: "iot:Publish",
             Resource: [
-                iotArn(scope, `topic/${topics.trainTelemetry(THING_NAME)}`),
-                iotArn(scope, `topic/${shadowTopics}`),
+                ...both.map((name) => iotArn(scope, `topic/${shadow(name)}/get`)),
+                iotArn(scope, `topic/${shadow(shadows.acknowledgements)}/update`),
             ],
         },
         {
-            Sid: "SubscribeOwnShadow",
+            Sid: "SubscribeOwnShadows",
             Effect: "Allow",
             Action: "iot:Subscribe",
-            Resource: iotArn(scope, `topicfilter/${shadowTopics}`),
+            Resource: both.map((name) => iotArn(scope, `topicfilter/${shadow(name)}/*`)),
         },
         {
-            Sid: "ReceiveOwnShadow",
+            Sid: "ReceiveOwnShadows",
             Effect: "Allow",
             Action: "iot:Receive",
-            Resource: iotArn(scope, `topic/${shadowTopics}`),
+            Resource: both.map((name) => iotArn(scope, `topic/${shadow(name)}/*`)),
         },
         {
-            Sid: "OwnShadowOverHttp",
+            Sid: "ReadOwnShadowsOverHttp",
             Effect: "Allow",
-            Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"],
-            Resource: iotArn(scope, `thing/${THING_NAME}`),
+            Action: "iot:GetThingShadow",
+            Resource: both.map((name) => iotArn(scope, `thing/${THING_NAME}/${name}`)),
+        },
+        {
+            Sid: "AcknowledgeOverHttp",
+            Effect: "Allow",
+            Action: "iot:UpdateThingShadow",
+            Resource: iotArn(scope, `thing/${THING_NAME}/${shadows.acknowledgements}`),
         },
     ]);
 }

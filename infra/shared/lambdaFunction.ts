@@ -72,6 +72,7 @@ export function createBundledFunction(name: string, args: BundledFunctionArgs, d
         role: scaffold.role.arn,
         memorySize: args.memorySize ?? lambdaDefaults.memorySize,
         timeout: args.timeout ?? lambdaDefaults.timeout,
+        reservedConcurrentExecutions: deployment.reservedConcurrency[args.source],
         tracingConfig: { mode: lambdaDefaults.tracingMode },
         loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
         kmsKeyArn: args.kmsKeyArn,

@@ -48,6 +48,8 @@ export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, d
         architectures: [...lambdaDefaults.architectures],
         memorySize: trainDefaults.memorySize,
         timeout: trainDefaults.timeoutSeconds,
+        // one batch per shard and parallelization slot at most; the rest of the account's pool stays free
+        reservedConcurrentExecutions: deployment.reservedConcurrency.trainAnomaly,
         tracingConfig: { mode: lambdaDefaults.tracingMode },
         loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
         kmsKeyArn: args.kmsKeyArn,

@@ -9,8 +9,10 @@ export const trainDefaults = {
     thingNamePrefix: "train-",
     /** Custom metrics of the anomaly Lambda, written as embedded metric format (EMF) log lines. */
     metricNamespace: "Gridrail/TrainAnomaly",
-    /** Named shadow the anomaly Lambda reports into. */
+    /** Named shadow the anomaly Lambda reports into (`state.desired`); trains may only read it. */
     shadowName: "anomaly",
+    /** Named shadow a train reports into what it was told (`state.reported`); the cloud only reads it. */
+    ackShadowName: "anomaly-ack",
     memorySize: 512,
     timeoutSeconds: 60,
     /** Alarm when the consumer falls a minute behind the stream. */

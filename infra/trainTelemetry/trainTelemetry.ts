@@ -60,7 +60,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         }, { parent: this, dependsOn: [thingType] });
         const policy = new aws.iot.Policy(`${name}-device-policy`, {
             policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId]).apply(([partition, region, accountId]) =>
-                JSON.stringify(trainDevicePolicy({ partition, region, accountId }))),
+                JSON.stringify(trainDevicePolicy({ partition, region, accountId }, { alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }))),
         }, { parent: this });
         new aws.iot.PolicyAttachment(`${name}-device-policy-attachment`, { policy: policy.name, target: thingGroup.arn }, { parent: this });
 

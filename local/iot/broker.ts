@@ -1,8 +1,10 @@
 /**
  * IoT Core's message broker on loopback: aedes speaking MQTT 3.1.1/5 over TCP on 127.0.0.1 (an ephemeral port
  * unless one is given, e.g. to restart a broker where devices expect it). Records every publish a client makes.
- * Deliberately not reproduced: TLS and X.509 device certificates, IoT policies (any client may publish and
- * subscribe anywhere), persistent sessions across restarts, the 128 KB payload limit, WebSockets.
+ * A publish the optional `mayPublish` check refuses is dropped and its client disconnected, as IoT Core does on
+ * a policy violation (the local stack checks trains against their device policy).
+ * Deliberately not reproduced: TLS and X.509 device certificates, subscribe-side policy checks, persistent
+ * sessions across restarts, the 128 KB payload limit, WebSockets.
  * `close()` disconnects every client and resolves when the broker and the listening socket are closed.
  */
 import { Aedes } from "aedes";
@@ -21,11 +23,26 @@ export interface LoopbackBroker {
   readonly url: string;
   /** Every publish by a connected client, in arrival order (not the broker's own or the data plane's). */
   readonly published: Publish[];
+  /** Publishes `mayPublish` refused, in arrival order. */
+  readonly refused: Publish[];
   close(): Promise<void>;
 }
 
-export async function startBroker(port = 0): Promise<LoopbackBroker> {
-  const broker = await Aedes.createBroker();
+export interface BrokerOptions {
+  /** Whether client `clientId` may publish on `topic`; every publish is allowed when absent. */
+  readonly mayPublish?: (clientId: string, topic: string) => boolean;
+}
+
+export async function startBroker(port = 0, options: BrokerOptions = {}): Promise<LoopbackBroker> {
+  const refused: Publish[] = [];
+  const { mayPublish } = options;
+  const broker = await Aedes.createBroker(mayPublish ? {
+    authorizePublish: (client, packet, callback) => {
+      if (!client || mayPublish(client.id, packet.topic)) return callback(null);
+      refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
+      callback(new Error(`client ${client.id} may not publish to ${packet.topic}`));
+    },
+  } : {});
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -48,7 +65,7 @@ export async function startBroker(port = 0): Promise<LoopbackBroker> {
   const actual = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    broker, port: actual, url: `mqtt://127.0.0.1:${actual}`, published,
+    broker, port: actual, url: `mqtt://127.0.0.1:${actual}`, published, refused,
     close: () => closing ??= (async () => {
       for (const s of sockets) s.destroy();
       await new Promise<void>((resolve) => broker.close(() => resolve()));

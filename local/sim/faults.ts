@@ -25,7 +25,14 @@ export function applyFault(sensors: Sensors, kind: FaultKind, progress: number):
     if (out[name] !== undefined) out[name] = Math.round((out[name] + by * k) * 10_000) / 10_000;
   };
   if (kind === "air-leak") {
-    for (const p of ["TP3", "H1", "Reservoirs"]) shift(p, -1.8);
+    // a leak vents to the atmosphere: a pressure sags towards 0 bar (gauge), never below it (H1 reads about
+    // 0 while the compressor loads)
+    for (const p of ["TP3", "H1", "Reservoirs"]) {
+      const before = out[p];
+      if (before === undefined || before <= 0) continue;
+      shift(p, -1.8);
+      out[p] = Math.max(0, out[p]);
+    }
     shift("Motor_current", 3.5);
   } else {
     shift("Oil_temperature", 18);

@@ -69,3 +69,14 @@ export function planFleet(o: PlanOptions): FleetPlan {
 export function offlineAt(plan: FleetPlan, trainId: string, index: number): boolean {
   return plan.offline.some((s) => s.trainId === trainId && s.from <= index && s.to > index);
 }
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Reading time of a run's first live reading: midnight UTC of the run's day, or the midnight before it when a
+ * timeline of `spanMs` from there would pass the wall clock (`now`), since the cloud refuses readings dated
+ * ahead of their arrival. Either way the readings fall at the same times of day.
+ */
+export function trainTimelineStart(dayStartMs: number, now: number, spanMs: number): number {
+  return dayStartMs + spanMs <= now ? dayStartMs : dayStartMs - DAY_MS;
+}

@@ -11,11 +11,12 @@ import { meterDefaults } from "../../infra/meterIngestion/defaults";
 import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { startBroker } from "../iot/broker";
 import { startDataPlaneServer } from "../iot/dataPlaneServer";
+import { trainPublishCheck } from "../iot/devicePolicy";
 import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
-import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet } from "../sim/fleetPlan";
+import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, trainTimelineStart } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
@@ -99,7 +100,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
   const publish = (e: LiveEvent) => web?.publish(e);
   try {
     // --- services
-    const broker = await startBroker();
+    // trains publish under the program's own device policy: a refused publish disconnects the train, as on AWS
+    const broker = await startBroker(0, { mayPublish: trainPublishCheck({ alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }) });
     closers.push(() => broker.close());
     const shadows = new ShadowService();
     closers.push(attachToBroker(shadows, broker.broker));
@@ -120,8 +122,10 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const metrics = new RunMetrics(intervalMs);
     const rows = o.sharedData ? readMetroptRows(metroptSampleFile(o.sharedData)) : undefined;
     // the trains' own timeline: from midnight UTC of the run's day, 10 s a reading, so a seed replays the same
-    // readings at the same times of day (the detector's calendar features see them), whatever the wall clock
-    const liveStart = day.startMs;
+    // readings at the same times of day (the detector's calendar features see them), whatever the wall clock.
+    // The cloud refuses readings dated ahead of their arrival: a run early in the UTC day, whose timeline would
+    // pass the wall clock, starts from the previous midnight instead
+    const liveStart = trainTimelineStart(day.startMs, startedAt, liveReadings * intervalMs);
 
     // --- the train path
     const pipeline = new TrainPipeline(TRAIN_DETECTOR_DEFAULTS, dataPlane.endpoint, (report) => {

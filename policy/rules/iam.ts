@@ -1,7 +1,10 @@
-/** IAM: no identity policy allows a wildcard action on every resource; no role gets a broad AWS managed policy. */
-import { ResourceView } from "../graph";
-import { resourceRule, Rule } from "../rule";
-import { asArray, get, isUnknown, statements } from "../values";
+/**
+ * IAM: no identity policy allows a wildcard action on every resource; no role gets a broad AWS managed policy;
+ * a Lambda function writes objects under the prefixes it owns, never anywhere in a bucket.
+ */
+import { ResourceView, StackGraph } from "../graph";
+import { joinRule, resourceRule, Rule } from "../rule";
+import { asArray, get, isUnknown, statements, strings } from "../values";
 import { T } from "./types";
 
 const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
@@ -50,4 +53,30 @@ export const iamNoBroadManagedPolicies = resourceRule({
     },
 });
 
-export const IAM_RULES: readonly Rule[] = [iamNoWildcardAdmin, iamNoBroadManagedPolicies];
+/** Actions that include s3:PutObject: the action itself and the wildcards that cover it. */
+const OBJECT_WRITE = /^(\*|s3:\*|s3:Put\*|s3:PutO\*|s3:PutObject)$/;
+/** Resources that are every object of a bucket (or of every bucket): `*`, `arn:aws:s3:::*`, `arn:aws:s3:::bucket/*`. */
+const EVERY_OBJECT = /^(\*|arn:[^:]+:s3:::\*|arn:[^:]+:s3:::[^/*]+\/\*)$/;
+
+/** Whether a role's trust policy lets Lambda assume it. */
+function isLambdaRole(role: ResourceView): boolean {
+    return (statements(role.inputs.assumeRolePolicy) ?? []).some((s) => s.effect === "Allow" && strings(s.principal).includes("lambda.amazonaws.com"));
+}
+
+export const iamLambdaObjectWritesPrefixed = joinRule({
+    id: "iam-lambda-object-writes-prefixed",
+    level: "mandatory",
+    description: "No Lambda role may s3:PutObject on every object of a bucket: a function writes the prefixes it owns (processed/, reports/...), so a bug or a hostile input cannot overwrite other data in the bucket.",
+    types: ["aws:iam/rolePolicy:RolePolicy"],
+    check(policy: ResourceView, graph: StackGraph) {
+        if (isUnknown(policy.inputs.policy)) return [];
+        const roles = graph.references(policy, "role", T.role).filter(isLambdaRole);
+        if (roles.length === 0) return [];
+        return (statements(policy.inputs.policy) ?? [])
+            .filter((s) => s.effect === "Allow")
+            .flatMap((s) => s.actions.filter((a) => OBJECT_WRITE.test(a)).flatMap((a) => s.resources.filter((r) => EVERY_OBJECT.test(r)).map((r) =>
+                `IAM policy ${policy.name} of Lambda role ${roles[0].name} statement ${s.id} allows ${a} on ${r}, every object of the bucket (grant the prefixes the function writes)`)));
+    },
+});
+
+export const IAM_RULES: readonly Rule[] = [iamNoWildcardAdmin, iamNoBroadManagedPolicies, iamLambdaObjectWritesPrefixed];

@@ -1,5 +1,9 @@
-/** AWS IoT: rules report their failures; device policies stay scoped to the device's own client id and topics. */
-import { resourceRule, Rule } from "../rule";
+/**
+ * AWS IoT: rules report their failures; device policies stay scoped to the device's own client id and topics,
+ * and let devices only read the shadows the cloud writes.
+ */
+import { ResourceView, StackGraph } from "../graph";
+import { resourceRule, Rule, stackRule } from "../rule";
 import { isUnknown, statements } from "../values";
 import { T } from "./types";
 
@@ -31,4 +35,69 @@ export const iotPolicyLeastPrivilege = resourceRule({
     },
 });
 
-export const IOT_RULES: readonly Rule[] = [iotRuleErrorAction, iotPolicyLeastPrivilege];
+/** An IoT resource pattern as a regular expression: `*` any run of characters, `?` one. */
+function globSource(pattern: string): string {
+    return pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
+}
+
+/** A device policy's resource as a regular expression; a `${iot:...}` variable is any one device's name. */
+function devicePattern(resource: string): RegExp {
+    return new RegExp(`^${resource.split(/\$\{iot:[^}]+\}/).map(globSource).join("[^/]+")}$`);
+}
+
+const SHADOW_UPDATE = ["iot:UpdateThingShadow"];
+const NAMED_SHADOW = /^arn:[^:]+:iot:[^:]*:[^:]*:thing\/[^/]+\/([^/*?]+)$/;
+
+/** Named shadows that a Lambda's role may update: the cloud writes them. */
+function cloudOwnedShadows(graph: StackGraph): string[] {
+    const names = new Set<string>();
+    for (const p of graph.ofType("aws:iam/rolePolicy:RolePolicy")) {
+        for (const s of statements(p.inputs.policy) ?? []) {
+            if (s.effect !== "Allow" || !s.actions.some((a) => SHADOW_UPDATE.includes(a))) continue;
+            for (const r of s.resources) {
+                const m = NAMED_SHADOW.exec(r);
+                if (m) names.add(m[1]);
+            }
+        }
+    }
+    return [...names].sort();
+}
+
+/** What a device must not be allowed to do to a cloud-owned shadow `name` (of some thing `thing`). */
+function writesTo(policy: ResourceView, name: string): string[] {
+    const found = statements(policy.inputs.policy) ?? [];
+    const out: string[] = [];
+    for (const s of found.filter((st) => st.effect === "Allow")) {
+        for (const action of s.actions) {
+            const publish = ["iot:Publish", "iot:*", "*"].includes(action);
+            const http = ["iot:UpdateThingShadow", "iot:DeleteThingShadow", "iot:*", "*"].includes(action);
+            for (const resource of s.resources) {
+                const re = devicePattern(resource);
+                const arn = resource.replace(/:(topic|thing|topicfilter|client)\/.*$/, "");
+                const hits = [
+                    ...(publish ? ["update", "delete"].map((op) => `${arn}:topic/$aws/things/a-device/shadow/name/${name}/${op}`) : []),
+                    ...(http ? [`${arn}:thing/a-device/${name}`] : []),
+                ].filter((target) => re.test(target));
+                for (const target of hits) {
+                    const what = target.slice(arn.length + 1).replace("a-device", "<thing>");
+                    out.push(`IoT policy ${policy.name} statement ${s.id} allows ${action} on ${resource}, which covers ${what}: shadow "${name}" is written by the cloud, devices may only read it`);
+                }
+            }
+        }
+    }
+    return out;
+}
+
+export const iotDeviceCloudShadowsReadOnly = stackRule({
+    id: "iot-device-cloud-shadows-read-only",
+    level: "mandatory",
+    description: "No IoT policy lets a device update or delete a named shadow that a Lambda role of the stack updates (the cloud's alerts): an IoT policy cannot limit which part of a document an update touches.",
+    check(graph) {
+        const shadows = cloudOwnedShadows(graph);
+        return graph.ofType(...T.iotPolicy)
+            .filter((p) => !isUnknown(p.inputs.policy))
+            .flatMap((p) => shadows.flatMap((name) => writesTo(p, name)).map((message) => ({ resource: p, message })));
+    },
+});
+
+export const IOT_RULES: readonly Rule[] = [iotRuleErrorAction, iotPolicyLeastPrivilege, iotDeviceCloudShadowsReadOnly];

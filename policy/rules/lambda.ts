@@ -52,4 +52,19 @@ export const lambdaLogRetention = joinRule({
     },
 });
 
-export const LAMBDA_RULES: readonly Rule[] = [lambdaExplicitRole, lambdaTracing, lambdaLogRetention];
+export const lambdaReservedConcurrency = resourceRule({
+    id: "lambda-reserved-concurrency",
+    level: "mandatory",
+    description: "Every Lambda function has reserved concurrency (at least 1): a flood on one path cannot take the account's whole pool from the others.",
+    types: T.lambdaFunction,
+    check(fn) {
+        const reserved = fn.inputs.reservedConcurrentExecutions;
+        if (isUnknown(reserved)) return [];
+        if (reserved === 0) return [`Lambda function ${fn.name} has reserved concurrency 0, which stops every invocation`];
+        return typeof reserved === "number" && Number.isInteger(reserved) && reserved >= 1
+            ? []
+            : [`Lambda function ${fn.name} has no reserved concurrency (reservedConcurrentExecutions: ${show(reserved)})`];
+    },
+});
+
+export const LAMBDA_RULES: readonly Rule[] = [lambdaExplicitRole, lambdaTracing, lambdaLogRetention, lambdaReservedConcurrency];

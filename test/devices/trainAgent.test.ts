@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { AnomalyNotice, readAnomalyShadow } from "../../devices/trainAgent/anomalyInbox";
+import { AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "../../devices/trainAgent/anomalyInbox";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { TrainAgent } from "../../devices/trainAgent/trainAgent";
 import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
@@ -45,6 +45,16 @@ describe("anomaly shadow protocol, train side", () => {
       expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report]).to.deep.equal([notices, report]);
     });
   }
+  it("compares with the acknowledgements it is given rather than the document's own reported state", () => {
+    const doc = { state: { desired: { anomalies: { a: entry("cleared"), b: entry("ongoing") } }, reported: { anomalies: { a: entry("cleared") } } } };
+    const step = readAnomalyShadow(doc, { b: entry("ongoing"), old: entry("cleared") });
+    expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report]).to.deep.equal([["a new"], { a: entry("cleared"), old: null }]);
+  });
+
+  it("keeps its acknowledgements as the ack shadow will hold them", () => {
+    expect(applyReport({ a: entry("ongoing"), old: entry("cleared") }, { a: entry("cleared"), old: null, b: entry("ongoing") })).to.deep.equal({ a: entry("cleared"), b: entry("ongoing") });
+    expect([acknowledgementsOf({ state: { reported: { anomalies: { a: entry("ongoing") } } } }), acknowledgementsOf({}), acknowledgementsOf(null)]).to.deep.equal([{ a: entry("ongoing") }, {}, {}]);
+  });
 });
 
 describe("train agent over MQTT (loopback aedes broker)", function () {
@@ -93,7 +103,7 @@ describe("train agent over MQTT (loopback aedes broker)", function () {
     expect(agent.status).to.deep.equal({ connected: true, buffered: 0, inflight: 0, acknowledged: 30, dropped: 0 });
   });
 
-  it("is told about anomalies on connect and on each delta, and reports them back so the delta clears", async () => {
+  it("is told about anomalies on connect and on each change, and acknowledges them in its own shadow, never the cloud's", async () => {
     broker = await startBroker();
     const shadows = new ShadowService();
     attachToBroker(shadows, broker.broker);
@@ -103,12 +113,28 @@ describe("train agent over MQTT (loopback aedes broker)", function () {
     agent.on("anomaly", (n: AnomalyNotice) => notices.push(n));
     agent.start();
     await until("the first anomaly", () => notices.length === 1);
-    await until("the report", () => shadows.getResponse(THING, "anomaly")?.state !== undefined && !("delta" in (shadows.getResponse(THING, "anomaly")!.state as object)));
+    await until("the acknowledgement", () => shadows.get(THING, "anomaly-ack")?.state.reported !== undefined);
 
     shadows.update(THING, "anomaly", { state: { desired: { anomalies: { a: entry("cleared"), b: entry("ongoing", "second") } } } });
     await until("two more notices", () => notices.length === 3);
     expect(notices.map((n) => `${n.id} ${n.kind} ${n.entry.status}`)).to.deep.equal(["a new ongoing", "a changed cleared", "b new ongoing"]);
-    await until("the delta to clear", () => !("delta" in (shadows.getResponse(THING, "anomaly")!.state as object)));
-    expect(shadows.get(THING, "anomaly")!.state.reported).to.deep.equal({ anomalies: { a: entry("cleared"), b: entry("ongoing", "second") } });
+    const acknowledged = { anomalies: { a: entry("cleared"), b: entry("ongoing", "second") } };
+    await until("both acknowledged", () => JSON.stringify(shadows.get(THING, "anomaly-ack")?.state.reported) === JSON.stringify(acknowledged));
+    expect(shadows.get(THING, "anomaly")!.state.reported).to.equal(undefined);
+    expect(broker.published.filter((p) => p.topic.includes("/shadow/name/anomaly/") && !p.topic.endsWith("/get"))).to.deep.equal([]);
+  });
+
+  it("does not tell its people again what it acknowledged before it reconnected", async () => {
+    broker = await startBroker();
+    const shadows = new ShadowService();
+    attachToBroker(shadows, broker.broker);
+    shadows.update(THING, "anomaly", { state: { desired: { anomalies: { a: entry("ongoing"), b: entry("ongoing", "second") } } } });
+    shadows.update(THING, "anomaly-ack", { state: { reported: { anomalies: { a: entry("ongoing") } } } });
+    agent = new TrainAgent({ brokerUrl: broker.url, thingName: THING });
+    const notices: AnomalyNotice[] = [];
+    agent.on("anomaly", (n: AnomalyNotice) => notices.push(n));
+    agent.start();
+    await until("the acknowledgement of b", () => Object.keys((shadows.get(THING, "anomaly-ack")!.state.reported as { anomalies: object }).anomalies).length === 2);
+    expect(notices.map((n) => `${n.id} ${n.kind}`)).to.deep.equal(["b new"]);
   });
 });

@@ -44,7 +44,7 @@ describe("train-agent command", function () {
     ]);
     const sent = broker.published.filter((p) => p.topic === "trains/train-0007/telemetry").map((p) => JSON.parse(p.payload));
     expect(sent.map((m) => [m.seq, m.timestamp])).to.deep.equal([0, 1, 2, 3, 4].map((i) => [i, Date.UTC(2020, 1, 1) + i * 10_000]));
-    expect(shadows.get("train-0007", "anomaly")!.state.reported).to.deep.equal(shadows.get("train-0007", "anomaly")!.state.desired);
+    expect(shadows.get("train-0007", "anomaly-ack")!.state.reported).to.deep.equal(shadows.get("train-0007", "anomaly")!.state.desired);
   });
 
   it("replays MetroPT-3 rows as they are in the data set", async function () {

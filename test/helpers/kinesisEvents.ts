@@ -33,11 +33,16 @@ function dataBytes(data: unknown): Buffer {
   return Buffer.from(JSON.stringify(data), "utf8");
 }
 
+/** Default arrival of a fixture event's first record. */
+export const ARRIVED = Date.UTC(2020, 1, 3);
+
 /**
  * A Kinesis event of `records`; sequence numbers continue from `firstIndex` (use it for the next batch of the
- * same shard). Arrival times are 10 ms apart from `arrivedAt` (epoch ms).
+ * same shard). Arrival times are 10 ms apart from `arrivedAt` (epoch ms); the default, two days after the
+ * simulated trains' first reading (2020-02-01), is after every fixture reading and well within the week a
+ * reading may wait in a train's outbox.
  */
-export function kinesisEvent(records: readonly KinesisRecordInput[], firstIndex = 0, arrivedAt = Date.UTC(2020, 1, 1)): KinesisEvent {
+export function kinesisEvent(records: readonly KinesisRecordInput[], firstIndex = 0, arrivedAt = ARRIVED): KinesisEvent {
   return {
     Records: records.map((r, i) => {
       const seq = r.sequenceNumber ?? sequenceNumber(firstIndex + i);

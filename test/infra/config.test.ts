@@ -45,7 +45,37 @@ describe("stack config", () => {
             apiThrottleRateLimit: 50,
             apiThrottleBurstLimit: 100,
             trainDetector: TRAIN_DETECTOR_DEFAULTS,
+            reservedConcurrency: {
+                trainAnomaly: 10, supplierParser: 5, dailyAnalysis: 1, authorizer: 25, profileApi: 25, reportUrl: 25,
+                firehoseTransform: 10, redshiftLoader: 2, usageSummary: 2,
+            },
         });
+    });
+
+    it("sizes the train consumer's reserved concurrency by the provisioned shards, and takes overrides", () => {
+        const c = parseStackConfig("dev", {
+            ...minimal, "gridrail:kinesisStreamMode": "PROVISIONED", "gridrail:kinesisShardCount": "6", "gridrail:reservedConcurrency": '{"profileApi": 40}',
+        });
+        expect([c.reservedConcurrency.trainAnomaly, c.reservedConcurrency.profileApi, c.reservedConcurrency.authorizer]).to.deep.equal([6, 40, 25]);
+    });
+
+    it("rejects reserved concurrency that is not a map of known functions to integers, or below a function's need", () => {
+        const raw = {
+            ...minimal, "gridrail:environment": "prod", "gridrail:retainOnDelete": "true", "gridrail:replicaRegion": "eu-central-1", "gridrail:alarmTopic": "true",
+            "gridrail:kinesisStreamMode": "PROVISIONED", "gridrail:kinesisShardCount": "4",
+            "gridrail:reservedConcurrency": '{"trainAnomaly": 2, "supplierParser": 4, "dailyAnalysis": 3, "parser": 5, "authorizer": 0, "reportUrl": 2.5}',
+        };
+        expect(problemsOf(raw, "prod")).to.deep.equal([
+            'gridrail:reservedConcurrency: "parser" is not a function (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)',
+            "gridrail:reservedConcurrency.authorizer must be an integer between 1 and 1000 (got 0)",
+            "gridrail:reservedConcurrency.reportUrl must be an integer between 1 and 1000 (got 2.5)",
+            "gridrail:reservedConcurrency.trainAnomaly (2) must be at least 4: gridrail:kinesisShardCount x parallelization factor (4 x 1)",
+            "gridrail:reservedConcurrency.supplierParser (4) must be at least 5: the upload queue mapping's maximum concurrency",
+            "gridrail:reservedConcurrency.dailyAnalysis (3) must be at least 4: the analysis shards scheduled together in prod",
+        ]);
+        expect(problemsOf({ ...minimal, "gridrail:reservedConcurrency": "[5]" })).to.deep.equal([
+            "gridrail:reservedConcurrency must be an object of function name to integer (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)",
+        ]);
     });
 
     const cases: [string, Record<string, string | undefined>, string][] = [
@@ -53,7 +83,7 @@ describe("stack config", () => {
         ["malformed region", { "aws:region": "Ireland" }, 'aws:region must look like eu-west-1 (got "Ireland")'],
         ["missing environment", { "gridrail:environment": undefined }, "gridrail:environment is required (one of dev, prod)"],
         ["unknown environment", { "gridrail:environment": "staging" }, 'gridrail:environment must be one of dev, prod (got "staging")'],
-        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector)"],
+        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency)"],
         ["retention CloudWatch rejects", { "gridrail:logRetentionDays": "10" }, "gridrail:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 10)"],
         ["retention not an integer", { "gridrail:logRetentionDays": "a week" }, 'gridrail:logRetentionDays must be an integer (got "a week")'],
         ["boolean spelled yes", { "gridrail:forceDestroyBuckets": "yes" }, 'gridrail:forceDestroyBuckets must be true or false (got "yes")'],

@@ -1,5 +1,8 @@
 import { expect } from "chai";
+import { summaryKey } from "../../functions/usageSummary/dailySummary";
 import { EXPLORATION_QUERIES, SUMMARY_QUERIES } from "../../functions/usageSummary/queries";
+import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
+import { RESULTS_PREFIXES } from "../../infra/dataSharing/catalogDefinitions";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, document, ofType, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
 
@@ -195,11 +198,12 @@ for (const stack of STACKS) {
                         "arn:aws:s3:::meters-lake-bucket/quarantine/*", "arn:aws:s3:::meters-uploads-bucket/*",
                     ],
                 },
+                { Sid: "ResultsBucket", Effect: "Allow", Action: ["s3:ListBucket", "s3:GetBucketLocation"], Resource: "arn:aws:s3:::sharing-results-bucket" },
                 {
-                    Sid: "WriteResults", Effect: "Allow",
-                    Action: ["s3:GetObject", "s3:PutObject", "s3:ListBucket", "s3:GetBucketLocation", "s3:AbortMultipartUpload"],
-                    Resource: ["arn:aws:s3:::sharing-results-bucket", "arn:aws:s3:::sharing-results-bucket/*"],
+                    Sid: "QueryResults", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:AbortMultipartUpload"],
+                    Resource: "arn:aws:s3:::sharing-results-bucket/athena/*",
                 },
+                { Sid: "WriteSummaries", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::sharing-results-bucket/summaries/*" },
                 { Sid: "UseSharingKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
                 { Sid: "DecryptMeterData", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [meterKey] },
             ]);
@@ -250,3 +254,9 @@ for (const stack of STACKS) {
         }
     });
 }
+
+describe("the usage summary's write grant", () => {
+    it("covers the key the summary writes", () => {
+        expect(summaryKey(parseSummaryDay("2026-12-02")).startsWith(RESULTS_PREFIXES.summaries)).to.equal(true);
+    });
+});

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { parseS3Key, processedKey, quarantineKey } from "../../functions/supplierParser/s3Key";
+import { meterDefaults } from "../../infra/meterIngestion/defaults";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, document, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
 
@@ -93,7 +95,18 @@ for (const stack of STACKS) {
             });
             const doc = rolePolicy(s, "meters-supplier-parser");
             expect(statement(doc, "ReadUploads").Resource).to.equal("arn:aws:s3:::meters-uploads-bucket/*");
-            expect(statement(doc, "WriteLake")).to.deep.equal({ Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::meters-lake-bucket/*" });
+            // only the parser's own prefixes: never the real-time partitions {ClientID}/{YYYYMMDD}/ Firehose writes
+            expect(statement(doc, "WriteLake")).to.deep.equal({
+                // multipart uploads of large files: an upload that fails is aborted rather than left to the lifecycle rule
+                Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject", "s3:AbortMultipartUpload"],
+                Resource: ["arn:aws:s3:::meters-lake-bucket/processed/*", "arn:aws:s3:::meters-lake-bucket/quarantine/*"],
+            });
+        });
+
+        it("reserves concurrency for every function, the parser as much as its queue mapping runs at once", () => {
+            const reserved = Object.fromEntries(s.resources.filter((r) => r.type === "aws:lambda/function:Function" && r.name.startsWith("meters-"))
+                .map((r) => [r.name, r.inputs.reservedConcurrentExecutions]));
+            expect(reserved).to.deep.equal({ "meters-supplier-parser-fn": 5, "meters-daily-fn": stack === "prod" ? 4 : 1 });
         });
 
         it("hands yesterday's data to the analysis daily at 00:30 UTC with retries and a DLQ", () => {
@@ -138,3 +151,11 @@ for (const stack of STACKS) {
         });
     });
 }
+
+describe("the supplier parser's write grant", () => {
+    it("covers every key the parser writes: readings, reports and invalid-key notes", () => {
+        const k = parseS3Key("20260101/meter04.csv");
+        const keys = [processedKey(k), quarantineKey(k), "quarantine/_invalid-keys/x.json"];
+        expect(keys.map((key) => meterDefaults.parserWritePrefixes.some((p) => key.startsWith(p)))).to.deep.equal([true, true, true]);
+    });
+});

@@ -84,14 +84,18 @@ describe("IoT device policies", () => {
         });
     });
 
-    it("lets a train use only its own telemetry topic and its own shadows", () => {
+    it("lets a train publish its telemetry, read its alert shadow and write only its acknowledgement shadow", () => {
         const arn = "arn:aws:iot:eu-west-1:123456789012";
-        const shadow = "$aws/things/${iot:Connection.Thing.ThingName}/shadow/*";
-        expect(trainDevicePolicy(scope).Statement.slice(1)).to.deep.equal([
-            { Sid: "PublishOwnTelemetryAndShadow", Effect: "Allow", Action: "iot:Publish", Resource: [`${arn}:topic/trains/\${iot:Connection.Thing.ThingName}/telemetry`, `${arn}:topic/${shadow}`] },
-            { Sid: "SubscribeOwnShadow", Effect: "Allow", Action: "iot:Subscribe", Resource: `${arn}:topicfilter/${shadow}` },
-            { Sid: "ReceiveOwnShadow", Effect: "Allow", Action: "iot:Receive", Resource: `${arn}:topic/${shadow}` },
-            { Sid: "OwnShadowOverHttp", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"], Resource: `${arn}:thing/\${iot:Connection.Thing.ThingName}` },
+        const thing = "${iot:Connection.Thing.ThingName}";
+        const alerts = `$aws/things/${thing}/shadow/name/anomaly`;
+        const acks = `$aws/things/${thing}/shadow/name/anomaly-ack`;
+        expect(trainDevicePolicy(scope, { alerts: "anomaly", acknowledgements: "anomaly-ack" }).Statement.slice(1)).to.deep.equal([
+            { Sid: "PublishOwnTelemetry", Effect: "Allow", Action: "iot:Publish", Resource: `${arn}:topic/trains/${thing}/telemetry` },
+            { Sid: "RequestOwnShadows", Effect: "Allow", Action: "iot:Publish", Resource: [`${arn}:topic/${alerts}/get`, `${arn}:topic/${acks}/get`, `${arn}:topic/${acks}/update`] },
+            { Sid: "SubscribeOwnShadows", Effect: "Allow", Action: "iot:Subscribe", Resource: [`${arn}:topicfilter/${alerts}/*`, `${arn}:topicfilter/${acks}/*`] },
+            { Sid: "ReceiveOwnShadows", Effect: "Allow", Action: "iot:Receive", Resource: [`${arn}:topic/${alerts}/*`, `${arn}:topic/${acks}/*`] },
+            { Sid: "ReadOwnShadowsOverHttp", Effect: "Allow", Action: "iot:GetThingShadow", Resource: [`${arn}:thing/${thing}/anomaly`, `${arn}:thing/${thing}/anomaly-ack`] },
+            { Sid: "AcknowledgeOverHttp", Effect: "Allow", Action: "iot:UpdateThingShadow", Resource: `${arn}:thing/${thing}/anomaly-ack` },
         ]);
     });
 });

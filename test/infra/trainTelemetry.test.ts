@@ -32,16 +32,18 @@ for (const stack of STACKS) {
             expect(rule.errorAction).to.deep.equal({ cloudwatchLogs: { logGroupName: `/gridrail/${stack}/iot/trains-rule-errors`, roleArn: "arn:aws:iam::123456789012:role/trains-rule-role" } });
         });
 
-        it("allows a train only its own telemetry topic and its own shadow, attached to the thing group", () => {
+        it("allows a train its own telemetry topic, reading its anomaly shadow and writing only its ack shadow, attached to the thing group", () => {
             const doc = document(one(s, "aws:iot/policy:Policy", "trains-device-policy"));
-            const resources = doc.Statement.flatMap((st) => ([] as string[]).concat(st.Resource as string | string[]));
-            expect(resources).to.deep.equal([
-                `${ACCOUNT}:client/\${iot:Connection.Thing.ThingName}`,
-                `${ACCOUNT}:topic/trains/\${iot:Connection.Thing.ThingName}/telemetry`,
-                `${ACCOUNT}:topic/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`,
-                `${ACCOUNT}:topicfilter/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`,
-                `${ACCOUNT}:topic/$aws/things/\${iot:Connection.Thing.ThingName}/shadow/*`,
-                `${ACCOUNT}:thing/\${iot:Connection.Thing.ThingName}`,
+            const thing = "${iot:Connection.Thing.ThingName}";
+            const shadows = `$aws/things/${thing}/shadow/name`;
+            expect(doc.Statement.map((st) => [st.Action, st.Resource])).to.deep.equal([
+                ["iot:Connect", `${ACCOUNT}:client/${thing}`],
+                ["iot:Publish", `${ACCOUNT}:topic/trains/${thing}/telemetry`],
+                ["iot:Publish", [`${ACCOUNT}:topic/${shadows}/anomaly/get`, `${ACCOUNT}:topic/${shadows}/anomaly-ack/get`, `${ACCOUNT}:topic/${shadows}/anomaly-ack/update`]],
+                ["iot:Subscribe", [`${ACCOUNT}:topicfilter/${shadows}/anomaly/*`, `${ACCOUNT}:topicfilter/${shadows}/anomaly-ack/*`]],
+                ["iot:Receive", [`${ACCOUNT}:topic/${shadows}/anomaly/*`, `${ACCOUNT}:topic/${shadows}/anomaly-ack/*`]],
+                ["iot:GetThingShadow", [`${ACCOUNT}:thing/${thing}/anomaly`, `${ACCOUNT}:thing/${thing}/anomaly-ack`]],
+                ["iot:UpdateThingShadow", `${ACCOUNT}:thing/${thing}/anomaly-ack`],
             ]);
             expect(one(s, "aws:iot/policyAttachment:PolicyAttachment", "trains-device-policy-attachment").inputs).to.deep.equal({
                 policy: "trains-device-policy", target: `${ACCOUNT}:thinggroup/gridrail-${stack}-trains`,
@@ -81,7 +83,11 @@ for (const stack of STACKS) {
 
         it("runs the anomaly Lambda inline (serialized __index.handler) with its own role", () => {
             const fn = one(s, "aws:lambda/function:Function", "trains-anomaly-fn").inputs;
-            expect(fn).to.deep.include({ handler: "__index.handler", role: "arn:aws:iam::123456789012:role/trains-anomaly-role", runtime: "nodejs22.x", timeout: 60, memorySize: 512 });
+            // reserved: one concurrent batch per shard (prod: 4 provisioned shards); dev's on-demand stream gets 10
+            expect(fn).to.deep.include({
+                handler: "__index.handler", role: "arn:aws:iam::123456789012:role/trains-anomaly-role", runtime: "nodejs22.x", timeout: 60, memorySize: 512,
+                reservedConcurrentExecutions: stack === "prod" ? 4 : 10,
+            });
             expect(fn.environment).to.deep.equal({ variables: {
                 CHECKPOINT_TABLE: "trains-checkpoints",
                 FAILURE_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq",

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { applyFault, faultAt } from "../../local/sim/faults";
-import { planFleet } from "../../local/sim/fleetPlan";
+import { planFleet, trainTimelineStart } from "../../local/sim/fleetPlan";
 import { householdKwh, planMeters } from "../../local/sim/meterFleet";
 import { replaySource } from "../../local/sim/trainSource";
 import { percentile, RunMetrics } from "../../local/start/runMetrics";
@@ -31,15 +31,32 @@ describe("local stack: the fleet plan", () => {
   });
 });
 
+describe("local stack: the trains' timeline", () => {
+  const day = Date.UTC(2026, 11, 3);
+  const span = 1200 * 10_000;
+  const cases: [string, number, number][] = [
+    ["starts at the run's midnight when the whole timeline is past by then", day + span, day],
+    ["starts at the midnight before when the timeline would pass the wall clock", day + span - 1, day - 86_400_000],
+    ["starts at the midnight before for a run just after midnight", day + 60_000, day - 86_400_000],
+  ];
+  for (const [what, now, expected] of cases) {
+    it(what, () => expect(trainTimelineStart(day, now, span)).to.equal(expected));
+  }
+});
+
 describe("local stack: injected faults", () => {
   const normal = { TP3: 9, H1: 9, Reservoirs: 9, Motor_current: 0.04, Oil_temperature: 52, COMP: 1 };
   const cases: [string, "air-leak" | "oil-overheat", number, Record<string, number>][] = [
     ["an air leak at full strength", "air-leak", 0.5, { TP3: 7.2, H1: 7.2, Reservoirs: 7.2, Motor_current: 3.54, Oil_temperature: 52, COMP: 1 }],
     ["an air leak as it starts (ramping in)", "air-leak", 0, { TP3: 8.55, H1: 8.55, Reservoirs: 8.55, Motor_current: 0.915, Oil_temperature: 52, COMP: 1 }],
     ["oil overheating", "oil-overheat", 0.9, { ...normal, Oil_temperature: 70 }],
+    // while the compressor loads H1 reads about 0 bar: a leak cannot take it (or a low pressure) below the atmosphere
+    ["an air leak while loading", "air-leak", 0.5, { TP3: 1, H1: 0, Reservoirs: -0.02, Motor_current: 3.54, Oil_temperature: 52, COMP: 0 }],
   ];
+  const loading = { TP3: 2.8, H1: 0.5, Reservoirs: -0.02, Motor_current: 0.04, Oil_temperature: 52, COMP: 0 };
   for (const [name, kind, progress, expected] of cases) {
-    it(`shifts the sensors of ${name}`, () => expect(applyFault(normal, kind, progress)).to.deep.equal(expected));
+    const input = name.endsWith("while loading") ? loading : normal;
+    it(`shifts the sensors of ${name}`, () => expect(applyFault(input, kind, progress)).to.deep.equal(expected));
   }
   it("finds the fault span of a reading index", () => {
     const spans = [{ trainId: "t", kind: "air-leak" as const, start: 10, length: 5 }];

@@ -98,6 +98,7 @@ describe("Firehose transform", () => {
       ["an unknown sensor", shared("trains", "train-0042", { ...TELEMETRY, sensors: { TP9: 1 } }),
         `${r}: field "sensors.TP9" is not a known sensor (known: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses)`],
       ["a digital sensor at 2", shared("trains", "train-0042", { ...TELEMETRY, sensors: { COMP: 2 } }), `${r}: field "sensors.COMP" must be 0 or 1 (digital), got 2`],
+      ["a pressure out of its physical bounds", shared("trains", "train-0042", { ...TELEMETRY, sensors: { TP2: 1e200 } }), `${r}: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar`],
       ["a telemetry typo", shared("trains", "train-0042", { ...TELEMETRY, sensor: {} }),
         `${r}: unknown field "sensor" (known: trainId, timestamp, seq, sensors, receivedAt)`],
       ["a negative seq", shared("trains", "train-0042", { ...TELEMETRY, seq: -1 }), `${r}: field "seq" must be a non-negative integer, got -1`],

@@ -38,6 +38,8 @@ const first = [
   ...readings.slice(0, 280).map((_, i) => message(i)),
   { partitionKey: TRAIN, data: { trainId: TRAIN, timestamp: "yesterday", sensors: {} } },
   { partitionKey: TRAIN, data: "", base64: "not base64!" },
+  // a train clock 80 years fast: refused, and the readings after it are still learned
+  { partitionKey: TRAIN, data: { ...(message(279).data as object), timestamp: "2099-12-31T23:59:59Z" } },
 ];
 const second = readings.slice(280).map((_, i) => message(280 + i));
 
@@ -123,16 +125,16 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const oil = entries.find((e) => e.sensors[0].name === "Oil_temperature");
     expect(oil?.message).to.match(/^Unusual apu readings from 2020-02-01 00:40:00 UTC to 2020-02-01 00:4\d:\d0 UTC are over \(Oil_temperature was high, 6\d\.\d °C where about 5\d\.\d °C was expected\)\.$/);
     const letters = stand.queues.get(`${stand.endpoint}/123456789012/trains-anomaly-dlq`)!.map((b) => JSON.parse(b));
-    expect(letters.map((l) => [l.reason, l.error])).to.deep.equal([["schema", "TelemetryError"], ["decode", "RecordError"]]);
+    expect(letters.map((l) => [l.reason, l.error])).to.deep.equal([["schema", "TelemetryError"], ["decode", "RecordError"], ["clock", "ClockError"]]);
     expect(letters[0].message).to.match(/^record \d+: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.TP2" is required/);
     const item = stand.tables.get("trains-checkpoints")!.get(`${TRAIN}/apu`)!;
     expect(item.version).to.deep.equal({ N: "1" });
     const anomaly = lines.find((l) => l.message === "anomaly" && l.trainId === TRAIN && l.anomaly === 1);
     expect(anomaly).to.deep.include({ level: "INFO", service: "trainAnomaly", function_request_id: "req-0", function_name: "trains-anomaly-fn" });
     const rejected = lines.filter((l) => l.message === "record rejected to the dead-letter queue");
-    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([["WARN", "req-0", "schema"], ["WARN", "req-0", "decode"]]);
+    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([["WARN", "req-0", "schema"], ["WARN", "req-0", "decode"], ["WARN", "req-0", "clock"]]);
     const emf = lines.find((l) => (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly" && "RecordsReceived" in l);
-    expect(emf).to.deep.include({ RecordsReceived: 282, RecordsScored: 280, RejectedRecords: 2, FailedRecords: 0 });
+    expect(emf).to.deep.include({ RecordsReceived: 283, RecordsScored: 280, RejectedRecords: 3, FailedRecords: 0 });
   });
 
   it("resumes from the checkpoint in another fresh process exactly where an uninterrupted run would be", async () => {

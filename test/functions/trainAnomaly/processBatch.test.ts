@@ -42,7 +42,7 @@ describe("the train anomaly core", () => {
       ["schema", "TelemetryError", `record ${sequenceNumber(2)}: telemetry must be a JSON object, got [1,2]`],
       ["schema", "TelemetryError", `record ${sequenceNumber(3)}: field "trainId" is "train-1" but the partition key is "train-2"`],
     ]);
-    expect([report.scored, report.rejected]).to.deep.equal([1, { decode: 2, schema: 2, late: 0, detector: 0 }]);
+    expect([report.scored, report.rejected]).to.deep.equal([1, { decode: 2, schema: 2, clock: 0, late: 0, detector: 0 }]);
   });
 
   it("acknowledges a replayed batch without learning any reading twice or writing a checkpoint", async () => {
@@ -69,6 +69,36 @@ describe("the train anomaly core", () => {
       `record ${sequenceNumber(1)}: reading of train-1 at 2020-02-01T00:00:00.000Z is older than the newest one its apu model learned (2020-02-01T00:13:10.000Z) and was never seen`,
     ]);
     expect(report.rejected.late).to.equal(1);
+  });
+
+  it("dead-letters a reading dated 2099 by a broken clock, and the train's true readings after it are still scored", async () => {
+    const deps = memoryDeps();
+    const broken = { partitionKey: "train-1", data: { ...(readings[5].data as object), timestamp: "2099-12-31T23:59:59Z" } };
+    const { batchItemFailures, report } = await run([...readings.slice(0, 5), broken, ...readings.slice(5, 20)], deps);
+    expect([batchItemFailures, report.scored, report.rejected.clock, report.rejected.late]).to.deep.equal([[], 20, 1, 0]);
+    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([[
+      "clock", "ClockError",
+      `record ${sequenceNumber(5)}: field "timestamp" is 2099-12-31T23:59:59.000Z, 2521756799 s after the record reached Kinesis at 2020-02-03T00:00:00.050Z; at most 300 s ahead is accepted (the train's clock is wrong)`,
+    ]]);
+    expect(deps.cache.get("train-1/apu")!.model.watermark).to.equal(Date.UTC(2020, 1, 1, 0, 3, 10));
+  });
+
+  it("dead-letters a reading out of its sensor's bounds, naming sensor, value and bound, and scores the rest", async () => {
+    const deps = memoryDeps();
+    const data = readings[3].data as { sensors: Record<string, number> };
+    const huge = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, TP2: 1e200 } } };
+    const { report } = await run([...readings.slice(0, 3), huge, ...readings.slice(4, 10)], deps);
+    expect([report.scored, report.rejected.schema]).to.deep.equal([9, 1]);
+    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([
+      ["schema", "TelemetryError", `record ${sequenceNumber(3)}: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar`],
+    ]);
+  });
+
+  it("takes the bounds from the settings", async () => {
+    const deps = memoryDeps({ ...SMALL_SETTINGS, bounds: { ...SMALL_SETTINGS.bounds, Oil_temperature: { min: -40, max: 50 } } });
+    const { report } = await run(readings.slice(0, 3), deps);
+    expect([report.scored, report.rejected.schema]).to.deep.equal([0, 3]);
+    expect(deps.deadLetters.letters[0].message).to.match(/^record \d+: field "sensors.Oil_temperature" is [\d.]+ °C, outside its bounds -40..50 °C$/);
   });
 
   it("publishes an anomaly to the train's shadow once, however often the batch is replayed", async () => {

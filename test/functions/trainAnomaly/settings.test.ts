@@ -19,8 +19,23 @@ describe("train detector settings", () => {
       detector: "rcf",
       options: { numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6, relativeFloor: 0, scoreHorizon: 2560 },
       groups: { apu: ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"] },
-      clearAfter: 6, settleAfter: 360, maxModels: 200, maxShadowEntries: 10,
+      clearAfter: 6, settleAfter: 360, maxModels: 200, maxShadowEntries: 10, maxClockAheadSeconds: 300, maxReadingAgeSeconds: 604800,
+      bounds: {
+        TP2: { min: -1, max: 20 }, TP3: { min: -1, max: 20 }, H1: { min: -1, max: 20 }, DV_pressure: { min: -1, max: 20 },
+        Reservoirs: { min: -1, max: 20 }, Oil_temperature: { min: -40, max: 150 }, Motor_current: { min: -1, max: 50 },
+      },
     });
+  });
+
+  it("merges bounds over the sensor table's, one side at a time, and reads the clock limits", () => {
+    const s = parseDetectorSettings({ bounds: { TP2: { max: 12 }, Oil_temperature: { min: 0, max: 120 } }, maxClockAheadSeconds: 60, maxReadingAgeSeconds: 86400 }, "k");
+    expect([s.bounds.TP2, s.bounds.Oil_temperature, s.bounds.TP3]).to.deep.equal([{ min: -1, max: 12 }, { min: 0, max: 120 }, { min: -1, max: 20 }]);
+    expect([s.maxClockAheadSeconds, s.maxReadingAgeSeconds]).to.deep.equal([60, 86400]);
+  });
+
+  it("reads its own normalised JSON back unchanged (the stack hands it to the Lambda that way)", () => {
+    const s = parseDetectorSettings({ bounds: { Motor_current: { max: 30 } } }, "k");
+    expect(parseDetectorSettingsJson(JSON.stringify(s), "DETECTOR_SETTINGS")).to.deep.equal(s);
   });
 
   it("merges rcf options over the train defaults and keeps the groups in the order given", () => {
@@ -55,7 +70,7 @@ describe("train detector settings", () => {
 
   const cases: [string, unknown, string[]][] = [
     ["a list", [1], ["k must be a JSON object, got [1]"]],
-    ["an unknown key", { trees: 5 }, ['k: unknown key "trees" (known: detector, options, groups, clearAfter, settleAfter, maxModels, maxShadowEntries)']],
+    ["an unknown key", { trees: 5 }, ['k: unknown key "trees" (known: detector, options, groups, clearAfter, settleAfter, maxModels, maxShadowEntries, maxClockAheadSeconds, maxReadingAgeSeconds, bounds)']],
     ["an unknown detector", { detector: "lstm" }, ['k (group apu): unknown detector "lstm"; known: ensemble, ewma, rcf, zscore']],
     ["a bad option", { options: { subSampleSize: 2 } }, ["k (group apu): option subSampleSize must be an integer in [4, 4096], got 2"]],
     ["options as a list", { options: ["a"] }, ['k.options must be an object of option name to number, string or boolean, got ["a"]']],
@@ -70,6 +85,20 @@ describe("train detector settings", () => {
       "k.clearAfter must be an integer in [1, 10000], got 0",
       "k.maxModels must be an integer in [1, 10000], got 1.5",
       "k.maxShadowEntries must be an integer in [1, 20], got 21",
+    ]],
+    ["clock limits out of range", { maxClockAheadSeconds: -1, maxReadingAgeSeconds: 59 }, [
+      "k.maxClockAheadSeconds must be an integer in [0, 86400], got -1",
+      "k.maxReadingAgeSeconds must be an integer in [60, 31622400], got 59",
+    ]],
+    ["bounds as a list", { bounds: [1] }, ['k.bounds must be an object of analog sensor name to { "min": number, "max": number }, got [1]']],
+    ["bad bounds", { bounds: { COMP: { max: 1 }, TP9: {}, TP2: { max: "12" }, TP3: { top: 12 }, H1: {}, Oil_temperature: { min: 200 }, Motor_current: { min: 5, max: 5 } } }, [
+      'k.bounds: "COMP" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
+      'k.bounds: "TP9" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
+      'k.bounds.TP2 must be { "min": number, "max": number } (either may be left out), got {"max":"12"}',
+      'k.bounds.TP3 must be { "min": number, "max": number } (either may be left out), got {"top":12}',
+      'k.bounds.H1 must be { "min": number, "max": number } (either may be left out), got {}',
+      "k.bounds.Oil_temperature: min 200 must be below max 150",
+      "k.bounds.Motor_current: min 5 must be below max 5",
     ]],
   ];
   for (const [what, raw, problems] of cases) {

@@ -14,7 +14,15 @@ const WHERE = "record 4959";
 describe("train telemetry schema", () => {
   it("accepts a MetroPT-3 reading with an ISO time, as the IoT rule forwards it", () => {
     const t = parseTelemetry({ ...VALID, seq: 7, receivedAt: 1580515200123 }, ANALOG_SENSORS, WHERE);
-    expect(t).to.deep.equal({ trainId: "train-0042", timestamp: 1580515200000, seq: 7, sensors: SENSORS });
+    expect(t).to.deep.equal({ trainId: "train-0042", timestamp: 1580515200000, seq: 7, sensors: SENSORS, receivedAt: 1580515200123 });
+  });
+
+  it("accepts values on their bounds, and checks against the bounds it is given", () => {
+    const edge = { ...SENSORS, TP2: 20, TP3: -1, Oil_temperature: -40, Motor_current: 50 };
+    expect(parseTelemetry({ ...VALID, sensors: edge }, ANALOG_SENSORS, WHERE).sensors).to.deep.equal(edge);
+    expect(() => parseTelemetry({ ...VALID, sensors: edge }, ANALOG_SENSORS, WHERE, { TP2: { min: -1, max: 12 } })).to.throw(
+      'record 4959: field "sensors.TP2" is 20 bar, outside its bounds -1..12 bar',
+    );
   });
 
   it("accepts epoch milliseconds and a zone offset, and only the required sensors", () => {
@@ -38,6 +46,11 @@ describe("train telemetry schema", () => {
     ["an unknown sensor", { ...VALID, sensors: { ...SENSORS, TP9: 1 } }, "sensors.TP9", 'record 4959: field "sensors.TP9" is not a known sensor (known: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses)'],
     ["a text value", { ...VALID, sensors: { ...SENSORS, TP2: "-0.012" } }, "sensors.TP2", 'record 4959: field "sensors.TP2" must be a finite number, got "-0.012"'],
     ["a missing value", { ...VALID, sensors: { ...SENSORS, TP3: null } }, "sensors.TP3", 'record 4959: field "sensors.TP3" must be a finite number, got null'],
+    ["a huge pressure", { ...VALID, sensors: { ...SENSORS, TP2: 1e200 } }, "sensors.TP2", 'record 4959: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar'],
+    ["a pressure below vacuum", { ...VALID, sensors: { ...SENSORS, Reservoirs: -1.5 } }, "sensors.Reservoirs", 'record 4959: field "sensors.Reservoirs" is -1.5 bar, outside its bounds -1..20 bar'],
+    ["a boiling compressor", { ...VALID, sensors: { ...SENSORS, Oil_temperature: 150.5 } }, "sensors.Oil_temperature", 'record 4959: field "sensors.Oil_temperature" is 150.5 °C, outside its bounds -40..150 °C'],
+    ["a motor current in kA", { ...VALID, sensors: { ...SENSORS, Motor_current: 4000 } }, "sensors.Motor_current", 'record 4959: field "sensors.Motor_current" is 4000 A, outside its bounds -1..50 A'],
+    ["a receipt time that is not epoch ms", { ...VALID, receivedAt: "now" }, "receivedAt", 'record 4959: field "receivedAt" must be integer epoch milliseconds (set by the IoT rule), got "now"'],
     ["a half-open valve", { ...VALID, sensors: { ...SENSORS, COMP: 0.5 } }, "sensors.COMP", 'record 4959: field "sensors.COMP" must be 0 or 1 (digital), got 0.5'],
     ["a missing detector input", { ...VALID, sensors: { ...SENSORS, Oil_temperature: undefined } }, "sensors.Oil_temperature", 'record 4959: field "sensors.Oil_temperature" is required (a detector input)'],
     ["two problems at once", { trainId: "train-1", timestamp: "yesterday", sensors: { ...SENSORS, LPS: 2 } }, "timestamp", 'record 4959: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.LPS" must be 0 or 1 (digital), got 2'],

@@ -12,6 +12,7 @@ const fn = res("aws:lambda/function:Function", "parser-fn", {
     handler: "index.handler",
     loggingConfig: { logFormat: "JSON", logGroup: "/gridrail/dev/lambda/parser" },
     tracingConfig: { mode: "Active" },
+    reservedConcurrentExecutions: 5,
 });
 /** A function on Lambda's default log group `/aws/lambda/<name>`. */
 const defaultLogging = variant(fn, { name: "parser", loggingConfig: undefined });
@@ -24,11 +25,38 @@ const rolePolicy = res("aws:iam/rolePolicy:RolePolicy", "parser-policy", {
         { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
     ),
 });
+/** The parser's writes: its own prefixes of the lake, granted to a Lambda role. */
+const writePolicy = res("aws:iam/rolePolicy:RolePolicy", "parser-write-policy", {
+    role: "parser-role",
+    policy: policyDocument({ Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::lake/processed/*", "arn:aws:s3:::lake/quarantine/*"] }),
+});
+/** A role another service assumes (Firehose delivers into whole buckets by design). */
+const firehoseRole = res(ROLE, "delivery-role", { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole" }) });
+const firehoseWrites = res("aws:iam/rolePolicy:RolePolicy", "delivery-policy", {
+    role: "delivery-role", policy: policyDocument({ Sid: "Deliver", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::lake/*" }),
+});
+
 const attachment = res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "parser-basic-execution", {
     role: "parser-role", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
 });
 
 export const COMPUTE_CASES: readonly RuleCase[] = [
+    {
+        rule: "lambda-reserved-concurrency", title: "no reservation, and a reservation of 0", pass: [fn],
+        fail: [variant(fn, { reservedConcurrentExecutions: undefined }), variant(fn, { reservedConcurrentExecutions: 0 }, { name: "stopped-fn" })],
+        messages: ["Lambda function parser-fn has no reserved concurrency (reservedConcurrentExecutions: unset)", "Lambda function stopped-fn has reserved concurrency 0, which stops every invocation"],
+    },
+    {
+        rule: "iam-lambda-object-writes-prefixed", title: "a Lambda role that may write every object of a bucket", pass: [role, writePolicy, firehoseRole, firehoseWrites],
+        fail: [role, variant(writePolicy, { policy: policyDocument(
+            { Sid: "WriteLake", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::lake/processed/*", "arn:aws:s3:::lake/*"] },
+            { Effect: "Allow", Action: "s3:Put*", Resource: "*" },
+        ) })],
+        messages: [
+            "IAM policy parser-write-policy of Lambda role parser-role statement WriteLake allows s3:PutObject on arn:aws:s3:::lake/*, every object of the bucket (grant the prefixes the function writes)",
+            "IAM policy parser-write-policy of Lambda role parser-role statement 2 allows s3:Put* on *, every object of the bucket (grant the prefixes the function writes)",
+        ],
+    },
     { rule: "kms-key-rotation", title: "rotation off", pass: [key, signingKey], fail: [variant(key, { enableKeyRotation: false })], messages: ["KMS key data-key does not rotate (enableKeyRotation: false)"] },
     { rule: "kms-key-rotation", title: "rotation unset", pass: [key], fail: [variant(key, { enableKeyRotation: undefined })], messages: ["KMS key data-key does not rotate (enableKeyRotation: unset)"] },
     {

@@ -36,6 +36,23 @@ const devicePolicy = res("aws:iot/policy:Policy", "device-policy", {
     ),
 });
 
+/** The anomaly Lambda may update each train's `anomaly` shadow: that shadow is the cloud's. */
+const shadowWriter = res("aws:iam/rolePolicy:RolePolicy", "anomaly-policy", {
+    role: "anomaly-role",
+    policy: policyDocument({ Sid: "TrainShadows", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"], Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/train-*/anomaly` }),
+});
+const thing = "${iot:Connection.Thing.ThingName}";
+const trainPolicy = res("aws:iot/policy:Policy", "train-policy", {
+    policy: policyDocument(
+        { Sid: "RequestOwnShadows", Effect: "Allow", Action: "iot:Publish", Resource: [
+            `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/name/anomaly/get`,
+            `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/name/anomaly-ack/update`,
+        ] },
+        { Sid: "ReadOwnShadowsOverHttp", Effect: "Allow", Action: "iot:GetThingShadow", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/anomaly` },
+        { Sid: "OwnClassicShadow", Effect: "Allow", Action: "iot:UpdateThingShadow", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}` },
+    ),
+});
+
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 const s3Destination = {
     roleArn: `arn:aws:iam::${ACCOUNT}:role/firehose-role`,
@@ -103,6 +120,18 @@ export const STREAMING_CASES: readonly RuleCase[] = [
         messages: ["IoT policy device-policy statement Everything allows iot:*", "IoT policy device-policy statement Everything grants resource *", "IoT policy device-policy statement 2 allows *"],
     },
     { rule: "iot-policy-least-privilege", title: "a policy that is not JSON", pass: [devicePolicy], fail: [variant(devicePolicy, { policy: "allow all" })], messages: ["IoT policy device-policy has no readable policy document"] },
+    {
+        rule: "iot-device-cloud-shadows-read-only", title: "a train that may update its cloud-written anomaly shadow", pass: [shadowWriter, trainPolicy],
+        fail: [shadowWriter, variant(trainPolicy, { policy: policyDocument(
+            { Sid: "PublishOwnShadows", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*` },
+            { Sid: "OwnShadowsOverHttp", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:DeleteThingShadow"], Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*` },
+        ) })],
+        messages: [
+            `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/update: shadow "anomaly" is written by the cloud, devices may only read it`,
+            `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/delete: shadow "anomaly" is written by the cloud, devices may only read it`,
+            `IoT policy train-policy statement OwnShadowsOverHttp allows iot:DeleteThingShadow on arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*, which covers thing/<thing>/anomaly: shadow "anomaly" is written by the cloud, devices may only read it`,
+        ],
+    },
     {
         rule: "firehose-encryption", title: "no SSE, no destination key", pass: [delivery],
         fail: [variant(delivery, { serverSideEncryption: undefined, extendedS3Configuration: { ...s3Destination, kmsKeyArn: undefined } })],

@@ -1,0 +1,32 @@
+/**
+ * The part of IoT Core's policy evaluation the local broker reproduces: may a connected device publish on a
+ * topic, under its IoT policy? The device's policy variables (`${iot:Connection.Thing.ThingName}`,
+ * `${iot:ClientId}`) are its client id, as for a thing that connects with its own name. An explicit Deny wins.
+ */
+import type { PolicyDocument } from "../../infra/shared/policyDocuments";
+import { IotScope, TrainShadows, iotArn, trainDevicePolicy } from "../../infra/shared/iotPolicies";
+
+/** An IoT policy resource, variables substituted, as a regular expression: `*` any run of characters, `?` one. */
+function resourcePattern(resource: string, clientId: string): RegExp {
+  const concrete = resource.replace(/\$\{iot:(Connection\.Thing\.ThingName|ClientId)\}/g, clientId);
+  return new RegExp(`^${concrete.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("")}$`);
+}
+
+/** Where the local stack evaluates policies: ARNs only need to agree with themselves. */
+export const LOCAL_SCOPE: IotScope = { partition: "aws", region: "local", accountId: "000000000000" };
+
+export function mayPublish(policy: PolicyDocument, scope: IotScope, clientId: string, topic: string): boolean {
+  const arn = iotArn(scope, `topic/${topic}`);
+  const matching = policy.Statement.filter((s) => {
+    const actions = ([] as string[]).concat(s.Action as string | string[]);
+    const resources = ([] as string[]).concat((s.Resource ?? []) as string | string[]);
+    return actions.some((a) => a === "iot:Publish" || a === "iot:*" || a === "*") && resources.some((r) => resourcePattern(r, clientId).test(arn));
+  });
+  return matching.some((s) => s.Effect === "Allow") && !matching.some((s) => s.Effect === "Deny");
+}
+
+/** The local stack's check: trains (`train-*` clients) under the program's train device policy; others unchecked. */
+export function trainPublishCheck(shadows: TrainShadows): (clientId: string, topic: string) => boolean {
+  const policy = trainDevicePolicy(LOCAL_SCOPE, shadows);
+  return (clientId, topic) => !clientId.startsWith("train-") || mayPublish(policy, LOCAL_SCOPE, clientId, topic);
+}

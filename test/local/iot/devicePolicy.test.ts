@@ -1,0 +1,58 @@
+import { expect } from "chai";
+import mqtt from "mqtt";
+import { LoopbackBroker, startBroker } from "../../../local/iot/broker";
+import { LOCAL_SCOPE, mayPublish, trainPublishCheck } from "../../../local/iot/devicePolicy";
+import { ShadowService } from "../../../local/iot/shadowService";
+import { attachToBroker } from "../../../local/iot/shadowTopics";
+import { trainDevicePolicy } from "../../../infra/shared/iotPolicies";
+import { until } from "../../helpers/mqttBroker";
+
+const SHADOWS = { alerts: "anomaly", acknowledgements: "anomaly-ack" };
+
+describe("local broker: the train device policy", () => {
+  const policy = trainDevicePolicy(LOCAL_SCOPE, SHADOWS);
+  const cases: [string, string, boolean][] = [
+    ["its own telemetry", "trains/train-1/telemetry", true],
+    ["another train's telemetry", "trains/train-2/telemetry", false],
+    ["a get of its anomaly shadow", "$aws/things/train-1/shadow/name/anomaly/get", true],
+    ["an update of its anomaly shadow (the cloud's alerts)", "$aws/things/train-1/shadow/name/anomaly/update", false],
+    ["a delete of its anomaly shadow", "$aws/things/train-1/shadow/name/anomaly/delete", false],
+    ["an update of its ack shadow", "$aws/things/train-1/shadow/name/anomaly-ack/update", true],
+    ["an update of another train's ack shadow", "$aws/things/train-2/shadow/name/anomaly-ack/update", false],
+    ["an update of its classic shadow", "$aws/things/train-1/shadow/update", false],
+  ];
+  for (const [what, topic, allowed] of cases) {
+    it(`${allowed ? "allows" : "refuses"} ${what}`, () => expect(mayPublish(policy, LOCAL_SCOPE, "train-1", topic)).to.equal(allowed));
+  }
+
+  it("lets a Deny win over an Allow", () => {
+    const denying = { ...policy, Statement: [...policy.Statement, { Effect: "Deny" as const, Action: "iot:Publish", Resource: "arn:aws:iot:local:000000000000:topic/trains/*" }] };
+    expect(mayPublish(denying, LOCAL_SCOPE, "train-1", "trains/train-1/telemetry")).to.equal(false);
+  });
+
+  describe("on the loopback broker", function () {
+    this.timeout(10_000);
+    let broker: LoopbackBroker | undefined;
+    afterEach(async () => {
+      await broker?.close();
+      broker = undefined;
+    });
+
+    it("drops a train's update of its anomaly shadow and disconnects it; the alerts stay", async () => {
+      broker = await startBroker(0, { mayPublish: trainPublishCheck(SHADOWS) });
+      const shadows = new ShadowService();
+      attachToBroker(shadows, broker.broker);
+      shadows.update("train-1", "anomaly", { state: { desired: { anomalies: { a: { status: "ongoing" } } } } });
+      const client = await mqtt.connectAsync(broker.url, { clientId: "train-1", reconnectPeriod: 0 });
+      let closed = false;
+      client.on("close", () => (closed = true));
+      await client.publishAsync("trains/train-1/telemetry", "{}", { qos: 1 });
+      client.publish("$aws/things/train-1/shadow/name/anomaly/update", JSON.stringify({ state: { desired: { anomalies: null } } }), { qos: 1 });
+      await until("the train to be disconnected", () => closed);
+      expect(broker.published.map((p) => p.topic)).to.deep.equal(["trains/train-1/telemetry"]);
+      expect(broker.refused.map((p) => [p.clientId, p.topic])).to.deep.equal([["train-1", "$aws/things/train-1/shadow/name/anomaly/update"]]);
+      expect(shadows.get("train-1", "anomaly")!.state.desired).to.deep.equal({ anomalies: { a: { status: "ongoing" } } });
+      await client.endAsync(true);
+    });
+  });
+});
