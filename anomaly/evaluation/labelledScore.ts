@@ -1,4 +1,4 @@
-import { Confusion, f1Score } from "./skabRun";
+import { Confusion, pointwiseRates } from "./skabRun";
 import { LabelledSeries, PROFILES, roundScore, scoreCorpus, scoreDecisions } from "./nabScore";
 
 /**
@@ -77,7 +77,7 @@ export function scoreLabelled(runs: readonly LabelledRun[]): LabelledScores {
     const c = pointwise(r.labels, r.flags, r.prefix ?? 0);
     (Object.keys(total) as (keyof Confusion)[]).forEach((k) => (total[k] += c[k]));
     const detections = r.flags.reduce((n, f, i) => n + (f && i >= (r.prefix ?? 0) ? 1 : 0), 0);
-    perFile.push({ file: r.name, rows: r.timestamps.length, prefix: r.prefix ?? 0, windows: r.windows.length, detections, f1: round3(f1Score(c)) });
+    perFile.push({ file: r.name, rows: r.timestamps.length, prefix: r.prefix ?? 0, windows: r.windows.length, detections, f1: pointwiseRates(c).f1 });
   }
   return {
     files: runs.length,
@@ -87,14 +87,8 @@ export function scoreLabelled(runs: readonly LabelledRun[]): LabelledScores {
     scores,
     thresholds,
     decisionScores,
-    f1: round3(f1Score(total)),
-    falseAlarmRate: round3(total.fp / Math.max(1, total.fp + total.tn)),
-    missedAlarmRate: round3(total.fn / Math.max(1, total.fn + total.tp)),
+    ...pointwiseRates(total),
     confusion: total,
     perFile,
   };
-}
-
-function round3(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }

@@ -36,6 +36,16 @@ export function f1Score(c: Confusion): number {
   return denom === 0 ? 0 : (2 * c.tp) / denom;
 }
 
+/** F1, false-alarm and missed-alarm rates of a confusion count, to three decimals, as SKAB reports them. */
+export function pointwiseRates(c: Confusion): { f1: number; falseAlarmRate: number; missedAlarmRate: number } {
+  const round = (x: number): number => Math.round(x * 1000) / 1000;
+  return {
+    f1: round(f1Score(c)),
+    falseAlarmRate: round(c.fp / Math.max(1, c.fp + c.tn)),
+    missedAlarmRate: round(c.fn / Math.max(1, c.fn + c.tp)),
+  };
+}
+
 function labelledFiles(dir: string): string[] {
   const out: string[] = [];
   const walk = (d: string): void => {
@@ -76,7 +86,7 @@ export async function evaluateSkab(
     rows += r.rows;
     (Object.keys(total) as (keyof Confusion)[]).forEach((key) => (total[key] += c[key]));
     const name = relative(dir, file);
-    perFile.push({ file: name, rows: r.rows, f1: round(f1Score(c)) });
+    perFile.push({ file: name, rows: r.rows, f1: pointwiseRates(c).f1 });
     progress(`[${k + 1}/${files.length}] ${name}: ${r.rows} rows, F1 ${f1Score(c).toFixed(3)}`);
   }
   return {
@@ -85,14 +95,8 @@ export async function evaluateSkab(
     options,
     files: files.length,
     rows,
-    f1: round(f1Score(total)),
-    falseAlarmRate: round(total.fp / Math.max(1, total.fp + total.tn)),
-    missedAlarmRate: round(total.fn / Math.max(1, total.fn + total.tp)),
+    ...pointwiseRates(total),
     confusion: total,
     perFile,
   };
-}
-
-function round(x: number): number {
-  return Math.round(x * 1000) / 1000;
 }
