@@ -4,6 +4,7 @@ import { SimpleAuthorizerResponse } from "./authorizerContext";
 import { createCognitoVerifier, tokenVerifier } from "./cognitoVerifier";
 import { SessionCheck, cognitoSessionCheck } from "./sessionCheck";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
+import { requireVariables } from "../shared/environment";
 
 // The verifier keeps the pool's JWKS between invocations of a warm Lambda, and the Cognito client its
 // connections, so both are built once.
@@ -12,9 +13,8 @@ const o = createObservability("authorizer");
 
 /** Reads USER_POOL_ID and CLIENT_ID (set by the CustomerApi component); both are required. */
 export function verifierFromEnvironment(env: Readonly<Record<string, string | undefined>>): TokenVerifier {
-  const missing = ["USER_POOL_ID", "CLIENT_ID"].filter((name) => !env[name]);
-  if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
-  return tokenVerifier(createCognitoVerifier(env.USER_POOL_ID!, env.CLIENT_ID!));
+  const { USER_POOL_ID, CLIENT_ID } = requireVariables(env, ["USER_POOL_ID", "CLIENT_ID"]);
+  return tokenVerifier(createCognitoVerifier(USER_POOL_ID, CLIENT_ID));
 }
 
 /**

@@ -3,6 +3,7 @@ import { LambdaContext, count, createObservability, invocation, logPort } from "
 import { analyseDay, RunSummary } from "./analyseDay";
 import { reportDayOf, shardOf } from "./reportDay";
 import { s3Lake, s3Reports } from "./s3Ports";
+import { requireVariables } from "../shared/environment";
 
 /**
  * Lambda entry point, invoked daily by EventBridge Scheduler with `{ scheduledTime, window: "previous-day" }`
@@ -24,13 +25,12 @@ export function countRun(summary: RunSummary): [string, number][] {
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<RunSummary> {
   return invocation(o, context, {}, async () => {
-    const missing = ["LAKE_BUCKET", "REPORTS_BUCKET"].filter((name) => !process.env[name]);
-    if (missing.length) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
+    const { LAKE_BUCKET, REPORTS_BUCKET } = requireVariables(process.env, ["LAKE_BUCKET", "REPORTS_BUCKET"]);
     const day = reportDayOf(event);
     const shard = shardOf(event);
     o.logger.appendKeys({ reportDate: day.iso, shard: `${shard.index + 1}/${shard.count}` });
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
-    const summary = await analyseDay(s3Lake(s3, process.env.LAKE_BUCKET!), s3Reports(s3, process.env.REPORTS_BUCKET!), day, {
+    const summary = await analyseDay(s3Lake(s3, LAKE_BUCKET), s3Reports(s3, REPORTS_BUCKET), day, {
       shard,
       log: logPort(o.logger),
     });

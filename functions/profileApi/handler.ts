@@ -4,14 +4,15 @@ import { DynamoProfileStore } from "./dynamoProfileStore";
 import { HttpApiEvent, HttpResponse, respond } from "./httpApi";
 import { ProfileStore } from "./profileStore";
 import { profileRoute } from "./profileRoutes";
+import { requireVariables } from "../shared/environment";
 
 const warm: { store?: ProfileStore } = {};
 const o = createObservability("profileApi");
 
 /** Reads PROFILE_TABLE (set by the CustomerApi component). */
 export function storeFromEnvironment(env: Readonly<Record<string, string | undefined>>): ProfileStore {
-  if (!env.PROFILE_TABLE) throw new Error("environment variable PROFILE_TABLE must be set");
-  return new DynamoProfileStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), env.PROFILE_TABLE);
+  const { PROFILE_TABLE } = requireVariables(env, ["PROFILE_TABLE"]);
+  return new DynamoProfileStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
 }
 
 /** `GET /profile`, `PUT /profile` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */

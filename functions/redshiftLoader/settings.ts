@@ -1,4 +1,5 @@
 import { SettingsError } from "./errors";
+import { requireVariables } from "../shared/environment";
 
 export interface LoaderSettings {
   readonly clusterId: string;
@@ -18,9 +19,7 @@ const VARIABLES = {
 
 /** The loader's environment (set by infra/dataSharing/warehouse.ts); names every missing variable at once. */
 export function loaderSettings(env: Readonly<Record<string, string | undefined>>): LoaderSettings {
-  const missing = Object.values(VARIABLES).filter((name) => !env[name]);
-  if (missing.length === 1) throw new SettingsError(`environment variable ${missing[0]} must be set`);
-  if (missing.length > 1) throw new SettingsError(`environment variables ${missing.join(", ")} must be set`);
-  const entries = Object.entries(VARIABLES).map(([field, name]) => [field, env[name] as string]);
+  const values = requireVariables(env, Object.values(VARIABLES), (message) => new SettingsError(message));
+  const entries = Object.entries(VARIABLES).map(([field, name]) => [field, values[name]]);
   return Object.fromEntries(entries) as unknown as LoaderSettings;
 }

@@ -4,6 +4,7 @@ import { HttpApiEvent, HttpResponse, respond, show } from "../profileApi/httpApi
 import { LambdaContext, count, createObservability, httpKeys, invocation, logPort, responseMetric } from "../shared/observability";
 import { ReportDeps, reportUrlRoute } from "./reportRoute";
 import { S3ReportStore, reportsS3Client } from "./s3ReportStore";
+import { requireVariables } from "../shared/environment";
 
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_TTL_SECONDS = 604800;
@@ -13,9 +14,7 @@ const o = createObservability("reportUrl");
 
 /** Reads PROFILE_TABLE, REPORTS_BUCKET and URL_TTL_SECONDS (set by the CustomerApi component). */
 export function depsFromEnvironment(env: Readonly<Record<string, string | undefined>>): Omit<ReportDeps, "now"> {
-  const missing = ["PROFILE_TABLE", "REPORTS_BUCKET", "URL_TTL_SECONDS"].filter((name) => !env[name]);
-  if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
-  const ttl = env.URL_TTL_SECONDS!;
+  const ttl = requireVariables(env, ["PROFILE_TABLE", "REPORTS_BUCKET", "URL_TTL_SECONDS"]).URL_TTL_SECONDS;
   if (!/^[1-9][0-9]*$/.test(ttl) || Number(ttl) > MAX_TTL_SECONDS) {
     throw new Error(`environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}, got ${show(ttl)}`);
   }

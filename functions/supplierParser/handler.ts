@@ -4,6 +4,7 @@ import { ObjectStore } from "./processObject";
 import { s3ObjectStore } from "./s3Store";
 import { settingsFromEnv } from "./settings";
 import { BatchOutcome, processBatch, SqsRecord } from "./sqsBatch";
+import { requireVariables } from "../shared/environment";
 /**
  * Lambda entry point (SQS event source with ReportBatchItemFailures): reads each uploaded supplier file
  * from the upload bucket named in its S3 event, writes readings and the quarantine report to LAKE_BUCKET.
@@ -26,8 +27,7 @@ export function countBatch(outcome: BatchOutcome): [string, number][] {
 
 export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
   return invocation(o, context, {}, async () => {
-    const lake = process.env.LAKE_BUCKET;
-    if (!lake) throw new Error("environment variable LAKE_BUCKET must be set");
+    const lake = requireVariables(process.env, ["LAKE_BUCKET"]).LAKE_BUCKET;
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
     const client = s3;
     const storeFor = (uploads: string): ObjectStore => s3ObjectStore(client, uploads, lake);

@@ -12,6 +12,7 @@ import { LogSink, MetricSink, publishReport } from "./observe";
 import { CoreDeps, processBatch } from "./processBatch";
 import { TrainDetectorSettings, parseDetectorSettingsJson } from "./settings";
 import { SqsDeadLetterSink } from "./sqsDeadLetterSink";
+import { requireVariables } from "../shared/environment";
 
 /** The function's environment, set by the TrainTelemetry component. */
 export interface LambdaEnvironment {
@@ -26,13 +27,12 @@ export const ENVIRONMENT_VARIABLES = ["CHECKPOINT_TABLE", "FAILURE_QUEUE_URL", "
 
 /** Reads and validates the environment; every problem at once. DETECTOR_SETTINGS is optional (defaults). */
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaEnvironment {
-  const missing = ENVIRONMENT_VARIABLES.filter((name) => !env[name]);
-  if (missing.length > 0) throw new SettingsError([`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`]);
+  const vars = requireVariables(env, ENVIRONMENT_VARIABLES, (message) => new SettingsError([message]));
   return {
-    checkpointTable: env.CHECKPOINT_TABLE!,
-    failureQueueUrl: env.FAILURE_QUEUE_URL!,
-    shadowName: env.SHADOW_NAME!,
-    metricNamespace: env.METRIC_NAMESPACE!,
+    checkpointTable: vars.CHECKPOINT_TABLE,
+    failureQueueUrl: vars.FAILURE_QUEUE_URL,
+    shadowName: vars.SHADOW_NAME,
+    metricNamespace: vars.METRIC_NAMESPACE,
     settings: parseDetectorSettingsJson(env.DETECTOR_SETTINGS, "DETECTOR_SETTINGS"),
   };
 }

@@ -3,6 +3,7 @@ import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { LambdaContext, count, createObservability, invocation } from "../shared/observability";
 import { AthenaEngine, AthenaProgress } from "./athenaEngine";
 import { SummaryEvent, writeDailySummary } from "./dailySummary";
+import { requireVariables } from "../shared/environment";
 
 /**
  * Scheduled daily: runs the usage summary queries in WORKGROUP/DATABASE for the previous UTC day and writes
@@ -25,9 +26,7 @@ export function logQuery(p: AthenaProgress): void {
 export async function handler(event: SummaryEvent, context?: LambdaContext): Promise<{ key: string; date: string }> {
   return invocation(o, context, {}, async () => {
     try {
-      const missing = REQUIRED.filter((name) => !process.env[name]);
-      if (missing.length > 0) throw new Error(`environment variable${missing.length > 1 ? "s" : ""} ${missing.join(", ")} must be set`);
-      const [workgroup, database, bucket] = REQUIRED.map((name) => process.env[name] as string);
+      const { WORKGROUP: workgroup, DATABASE: database, RESULTS_BUCKET: bucket } = requireVariables(process.env, REQUIRED);
       athena ??= o.tracer.captureAWSv3Client(new AthenaClient({}));
       s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
       const client = s3;

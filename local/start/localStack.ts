@@ -228,8 +228,9 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     await until(() => fleet.drained, 15_000);
     const published = fleet.published;
     await until(() => pipeline.stats.scored + pipeline.stats.deadLettered + pipeline.stats.skipped + ruleFailures >= published && puts.length === 0, 20_000);
-    // give the last alerts time to reach their trains
-    await until(() => metrics.summary().faults.every((f) => f.episodeId === null || f.latencyMs !== null), 5_000);
+    // give the last alerts time to reach their trains: an offline train hears of its alert some 5 s after it
+    // reconnects (its buffered readings are scored first), and longer on a loaded machine
+    await until(() => metrics.summary().faults.every((f) => f.episodeId === null || f.latencyMs !== null), 15_000);
     await meters.stop();
     await fleet.stop();
     await suppliers.stop();
