@@ -14,7 +14,7 @@ import { CoreDeps, processBatch } from "../functions/trainAnomaly/processBatch";
 import { TRAIN_DETECTOR_DEFAULTS } from "../functions/trainAnomaly/settings";
 import { archiveFiles, zipBytes } from "../infra/trainTelemetry/archiveFiles";
 import { synthStack } from "../infra/synth/synthStack";
-import { kinesisEvent, KinesisEvent } from "../test/helpers/kinesisEvents";
+import { kinesisEvent, KinesisEvent } from "../local/kinesis/kinesisEvents";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
 const USAGE = `usage: gridrail bench:lambda [--json] [--trains N] [--records N] [--history N] [--runs N]
