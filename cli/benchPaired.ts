@@ -62,7 +62,6 @@ export function forestOfCheckout(dir: string): ForestMaker {
   const file = resolve(dir, "anomaly/rcf/forest");
   let loaded: { RandomCutForest?: new (config: ForestConfig) => BenchForest };
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     loaded = require(file);
   } catch (e) {
     throw new UsageError(`--baseline ${dir}: cannot load ${file}.ts (${(e as Error).message.split("\n")[0]})`);

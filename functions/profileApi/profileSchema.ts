@@ -62,7 +62,6 @@ const EMAIL = /^[^\s@"<>(),;:\\]+@[^\s@"<>(),;:\\]+\.[^\s@"<>(),;:\\]+$/;
 const PHONE = /^\+[1-9][0-9]{6,14}$/;
 const POSTCODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;
 const COUNTRY = /^[A-Z]{2}$/;
-// eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /** Thrown with every problem of a body, each naming the field and the value. */

@@ -12,7 +12,6 @@ import { Server } from "http";
 import { AddressInfo, Socket } from "net";
 
 // kinesalite ships no types; it returns an http(s) server
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const kinesalite = require("kinesalite") as (options: Record<string, unknown>) => Server;
 
 export const LOCAL_REGION = "us-east-1";

@@ -1,6 +1,6 @@
 /** API Gateway: every stage writes access logs. */
 import { resourceRule, Rule } from "../rule";
-import { get, show } from "../values";
+import { get } from "../values";
 import { T } from "./types";
 
 export const apiAccessLogs = resourceRule({

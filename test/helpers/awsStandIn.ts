@@ -85,7 +85,6 @@ function iot(stand: AwsStandIn, req: IncomingMessage, body: string, res: ServerR
 }
 
 export async function startAwsStandIn(shadows = new ShadowService()): Promise<AwsStandIn> {
-  let server: Server;
   const stand = {
     endpoint: "",
     tables: new Map(),
@@ -98,7 +97,7 @@ export async function startAwsStandIn(shadows = new ShadowService()): Promise<Aw
       server.close(() => resolve());
     }),
   } as AwsStandIn & { endpoint: string };
-  server = createServer((req, res) => {
+  const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {

@@ -12,7 +12,6 @@ export function sharedPath(...parts: string[]): string {
 export function requireShared(ctx: Mocha.Context, ...parts: string[]): string {
   const p = sharedPath(...parts);
   if (!existsSync(p)) {
-    // eslint-disable-next-line no-console
     console.warn(`      skipped: ${p} is absent (the shared data folder lives beside the project)`);
     ctx.skip();
   }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Synthesis } from "../../infra/synth/recorder";
-import { STACKS, ofType, one, outputOf, rolePolicy, runProgram, statement } from "../helpers/pulumiRecorder";
+import { STACKS, ofType, one, outputOf, rolePolicy, runProgram } from "../helpers/pulumiRecorder";
 
 const THROTTLE = { dev: [20, 40], prod: [100, 200] } as const;
 const PROFILE_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles";

@@ -89,7 +89,6 @@ describe("local web view: the page in headless Chromium", function () {
 
   before(async function () {
     if (!existsSync(CHROMIUM_PATH)) {
-      // eslint-disable-next-line no-console
       console.warn(`      skipped: ${CHROMIUM_PATH} is absent (apt-get install chromium to run the browser tests)`);
       this.skip();
     }

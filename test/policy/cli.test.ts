@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { UsageError } from "../../cli/args";
-import { parseOptions, runPolicy, USAGE } from "../../cli/policy";
+import { parseOptions, runPolicy } from "../../cli/policy";
 import { RULES } from "../../policy/ruleSet";
 import { runProgram, StackName } from "../helpers/pulumiRecorder";
 import { KEY_ARN, res, secureBucket } from "./fixtures";

@@ -20,10 +20,9 @@ class Recorder implements LogSink, MetricSink {
   clearDefaultDimensions() { this.dimensions = []; }
   publishStoredMetrics() { this.published.push([this.dimensions.join(","), ...this.metrics.splice(0)]); }
   singleMetric(): MetricSink {
-    const parent = this;
     const single = new Recorder();
     single.dimensions = [...this.dimensions];
-    single.addMetric = (name, unit, value) => parent.published.push([single.dimensions.join(","), `${name} ${value} ${unit}`]);
+    single.addMetric = (name, unit, value) => this.published.push([single.dimensions.join(","), `${name} ${value} ${unit}`]);
     return single;
   }
 }
