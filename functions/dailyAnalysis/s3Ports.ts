@@ -1,4 +1,4 @@
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { gunzipSync } from "zlib";
 import { Lake, Reports } from "./analyseDay";
 
@@ -7,22 +7,16 @@ export function s3Lake(client: S3Client, bucket: string): Lake {
   return {
     async topLevelPrefixes() {
       const out: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: "/", ContinuationToken: token }));
+      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Delimiter: "/" })) {
         for (const p of page.CommonPrefixes ?? []) if (p.Prefix) out.push(p.Prefix.replace(/\/$/, ""));
-        token = page.NextContinuationToken;
-      } while (token);
+      }
       return out;
     },
     async list(prefix) {
       const out: string[] = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
         for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith("/")) out.push(o.Key);
-        token = page.NextContinuationToken;
-      } while (token);
+      }
       return out;
     },
     async text(key) {

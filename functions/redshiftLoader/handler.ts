@@ -1,5 +1,5 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { PutObjectCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { DataApi } from "./dataApi";
 import { LoadError } from "./errors";
@@ -23,14 +23,11 @@ export function s3Storage(s3: S3Client, bucket: string): ObjectStorage {
   return {
     async list(prefix) {
       const out = [];
-      let token: string | undefined;
-      do {
-        const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ContinuationToken: token }));
+      for await (const page of paginateListObjectsV2({ client: s3 }, { Bucket: bucket, Prefix: prefix })) {
         for (const o of page.Contents ?? []) {
           out.push({ key: o.Key!, etag: (o.ETag ?? "").replace(/"/g, ""), size: o.Size ?? 0, lastModified: o.LastModified?.getTime() ?? 0 });
         }
-        token = page.IsTruncated ? page.NextContinuationToken : undefined;
-      } while (token);
+      }
       return out;
     },
     async put(key, body) {
