@@ -6,6 +6,7 @@ import {
     RESULTS_PREFIXES, TableShape, accessLogTable, cloudTrailTable, databaseName, meterReadingsTable, projectionParameters, readingsTable, summaryQueries,
     supplierReportsTable, supplierUploadsTable, workgroupName,
 } from "./catalogDefinitions";
+import { PRESTO_EXPANDED_TEXT, VIEWS, ViewShape, prestoViewText } from "./views";
 
 export interface CatalogArgs {
     readonly rawBucketName: pulumi.Output<string>;
@@ -40,6 +41,20 @@ function table(name: string, shape: TableShape, database: aws.glue.CatalogDataba
     }, { parent });
 }
 
+/** An Athena view as Glue stores one: a VIRTUAL_VIEW whose original text is the Presto view definition. */
+function view(name: string, shape: ViewShape, database: aws.glue.CatalogDatabase, databaseName: string, dependsOn: pulumi.Resource[], parent: pulumi.Resource) {
+    return new aws.glue.CatalogTable(`${name}-${shape.name.replace(/_/g, "-")}`, {
+        name: shape.name,
+        databaseName: database.name,
+        description: shape.description,
+        tableType: "VIRTUAL_VIEW",
+        parameters: { presto_view: "true", comment: "Presto View" },
+        viewOriginalText: prestoViewText(shape, databaseName),
+        viewExpandedText: PRESTO_EXPANDED_TEXT,
+        storageDescriptor: { columns: shape.columns.map((c) => ({ ...c })) },
+    }, { parent, dependsOn });
+}
+
 /** Glue database + projected tables, and the Athena workgroup data scientists and the usage summary query in. */
 export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Resource) {
     const { ctx, deployment } = args;
@@ -58,6 +73,8 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
         table(name, supplierReportsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/quarantine/`, parent),
         table(name, supplierUploadsTable, database, pulumi.interpolate`s3://${args.supplierUploadBucketName}/`, parent),
     ];
+    // Athena resolves a view's tables when it is queried; dependsOn only orders creation and deletion.
+    const views = VIEWS.map((v) => view(name, v, database, databaseName(deployment.stack), tables, parent));
 
     const workgroup = new aws.athena.Workgroup(`${name}-workgroup`, {
         name: workgroupName(deployment.stack),
@@ -86,5 +103,5 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
         query: q.query,
     }, { parent }));
 
-    return { database, tables, workgroup, queries };
+    return { database, tables, views, workgroup, queries };
 }

@@ -6,6 +6,7 @@ import { meterDevicePolicy } from "../shared/iotPolicies";
 import { createKmsKey } from "../shared/kmsKey";
 import { createSecureBucket } from "../shared/secureBucket";
 import { logDeliveryStatements } from "../shared/policyDocuments";
+import { meterArchiveRules } from "./archiveRules";
 import { createDailyAnalysis } from "./dailyAnalysis";
 import { createMeterObservability } from "./observability";
 import { createRealtimeReadings } from "./realtimeReadings";
@@ -45,8 +46,9 @@ export class MeterIngestion extends pulumi.ComponentResource {
             extraStatements: (arn) => pulumi.all([arn, ctx.accountId]).apply(([bucketArn, accountId]) =>
                 logDeliveryStatements({ bucketArn, accountId })),
         }, deployment, this);
-        const bucket = (suffix: string, purpose: string) => createSecureBucket(`${name}-${suffix}`, {
-            purpose, kmsKeyArn: key.arn, accessLogBucket: accessLogs.name,
+        const archive = meterArchiveRules();
+        const bucket = (suffix: keyof typeof archive, purpose: string) => createSecureBucket(`${name}-${suffix}`, {
+            purpose, kmsKeyArn: key.arn, accessLogBucket: accessLogs.name, lifecycleRules: archive[suffix],
         }, deployment, this);
         const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
         const uploads = bucket("uploads", "supplier uploads {YYYYMMDD}/{ClientID}.csv");

@@ -117,7 +117,7 @@ for (const stack of STACKS) {
         });
 
         it("projects the Glue tables' partitions over raw data, access logs, CloudTrail, the meter lake and supplier files", () => {
-            const tables = ofType(s, "aws:glue/catalogTable:CatalogTable").map((t) => {
+            const tables = ofType(s, "aws:glue/catalogTable:CatalogTable").filter((t) => t.inputs.tableType === "EXTERNAL_TABLE").map((t) => {
                 const p = t.inputs.parameters as Record<string, string>;
                 return [t.inputs.name, (t.inputs.partitionKeys as { name: string }[]).map((k) => `${k.name}:${p[`projection.${k.name}.type`]}:${p[`projection.${k.name}.format`] ?? ""}`), p["storage.location.template"], p["projection.enabled"]];
             });
