@@ -59,3 +59,27 @@ describe("the command runner", () => {
     expect(Object.getPrototypeOf(parseArgs(["--n=1"], { n: "string" }))).to.equal(null);
   });
 });
+
+describe("a command with subcommands", () => {
+  const cases: [string[], [number, string, string]][] = [
+    [["issue", "--n", "2"], [0, "issue 2\n", ""]],
+    [["revoke"], [0, "revoke undefined\n", ""]],
+    [["--help"], [0, "usage: gridrail v issue|revoke\n", ""]],
+    [[], [2, "", "error: a subcommand is required; known: issue, revoke\n"]],
+    [["--n", "2"], [2, "", "error: a subcommand is required; known: issue, revoke\n"]],
+    [["grant"], [2, "", "error: unknown subcommand \"grant\"; known: issue, revoke\n"]],
+    [["issue", "revoke"], [2, "", "error: unexpected argument \"revoke\"\n"]],
+  ];
+  for (const [argv, expected] of cases) {
+    it(`${JSON.stringify(argv)} -> exit ${expected[0]}`, async () => {
+      const out = new Sink();
+      const err = new Sink();
+      const command: Command = {
+        name: "v", usage: "usage: gridrail v issue|revoke", flags: { n: "string" }, subcommands: ["issue", "revoke"],
+        run: async (args) => { out.write(`${String(args.subcommand)} ${String(args.n)}\n`); },
+      };
+      const code = await executeCommand(command, argv, { out, err, debug: false });
+      expect([code, out.text, err.text]).to.deep.equal(expected);
+    });
+  }
+});
