@@ -80,6 +80,8 @@ export class CustomerApi extends pulumi.ComponentResource {
             hashKey: "customerId",
             attributes: [{ name: "customerId", type: "S" }],
             pointInTimeRecovery: { enabled: true },
+            // failed claim-attempt counters carry expiresAtEpoch; profiles, claims and meter owners never do
+            ttl: { attributeName: "expiresAtEpoch", enabled: true },
             serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
             deletionProtectionEnabled: deployment.environment === "prod",
         }, statefulOptions(deployment, this));
@@ -94,7 +96,7 @@ export class CustomerApi extends pulumi.ComponentResource {
         const targets: Record<RouteTarget, BundledFunction> = {
             profileApi: createBundledFunction(`${name}-profile`, {
                 source: "profileApi",
-                description: "GET/PUT the signed-in customer's profile",
+                description: "GET/PUT the signed-in customer's profile; link their meter by claim code",
                 kmsKeyArn: key.arn,
                 environment: { PROFILE_TABLE: profiles.name },
                 // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem

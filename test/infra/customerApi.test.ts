@@ -34,7 +34,7 @@ for (const stack of STACKS) {
         it("protects every route with the Lambda authorizer", () => {
             const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
             const routes = ofType(s, "aws:apigatewayv2/route:Route");
-            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{date}", "PUT /profile"]);
+            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
             for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
             expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
                 authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"],
@@ -76,10 +76,11 @@ for (const stack of STACKS) {
             const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
             expect(one(s, "aws:dynamodb/table:Table", "customers-profiles").inputs).to.deep.include({
                 hashKey: "customerId", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+                ttl: { attributeName: "expiresAtEpoch", enabled: true },
             });
         });
 
-        it("lets the profile function read and update profile items, and use the customer key for them", () => {
+        it("lets the profile function read and update profile and claim items (a link's transaction is three updates), and use the customer key for them", () => {
             const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
             const doc = rolePolicy(s, "customers-profile");
             expect(doc.Statement.slice(3)).to.deep.equal([
