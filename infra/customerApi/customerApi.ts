@@ -107,7 +107,7 @@ export class CustomerApi extends pulumi.ComponentResource {
             }, deployment, this),
             reportUrl: createBundledFunction(`${name}-report-url`, {
                 source: "reportUrl",
-                description: "Presigns a GET for the signed-in customer's report",
+                description: "Lists the signed-in customer's reports and presigns a GET of one",
                 kmsKeyArn: key.arn,
                 environment: { PROFILE_TABLE: profiles.name, REPORTS_BUCKET: args.reportsBucketName, URL_TTL_SECONDS: String(REPORT_URL_TTL_SECONDS) },
                 statements: pulumi.all([args.reportsBucketArn, args.reportsKeyArn, profiles.arn, key.arn]).apply(([bucketArn, keyArn, tableArn, profileKeyArn]) => [

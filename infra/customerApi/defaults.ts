@@ -25,6 +25,8 @@ export const ROUTES: readonly { readonly routeKey: string; readonly target: Rout
     { routeKey: "POST /profile/meter", target: "profileApi" },
     // {date}: YYYY-MM-DD or YYYYMMDD; the answer is a presigned URL of the report, `?format=json` for the JSON one
     { routeKey: "GET /reports/{date}", target: "reportUrl" },
+    // the caller's report days, newest first: ?limit=1-100 (default 30), ?next= the previous page's token
+    { routeKey: "GET /reports", target: "reportUrl" },
 ];
 
 /** Seconds a presigned report URL stays valid. */

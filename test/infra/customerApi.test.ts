@@ -34,7 +34,7 @@ for (const stack of STACKS) {
         it("protects every route with the Lambda authorizer", () => {
             const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
             const routes = ofType(s, "aws:apigatewayv2/route:Route");
-            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
+            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
             for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
             expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
                 authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"],

@@ -9,6 +9,7 @@ import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { depsFromEnvironment, handler } from "../../../functions/reportUrl/handler";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { parseReportDate } from "../../../functions/reportUrl/reportDate";
+import { NO_METER } from "../../../functions/reportUrl/callerMeter";
 import { ReportStore, reportUrlRoute } from "../../../functions/reportUrl/reportRoute";
 import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3ReportStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
@@ -114,8 +115,8 @@ describe("report URL API", () => {
       ["an unknown format", request(ANA, "2026-11-21", { query: { format: "pdf" } }), 400, { error: "format must be \"html\" or \"json\", got \"pdf\"" }],
       ["two formats", request(ANA, "2026-11-21", { query: { format: ["json", "html"] } }), 400, { error: "format must be \"html\" or \"json\", got \"json,html\"" }],
       ["a day without a report", request(ANA, "2026-11-20"), 404, { error: "no html report for 2026-11-20 yet" }],
-      ["a caller without a profile", request(NEW, "2026-11-21"), 404, { error: "no profile yet: reports are available once onboarding links your smart meter" }],
-      ["a profile without a meter", request(NOMETER, "2026-11-21"), 409, { error: "no smart meter is linked to this profile yet" }],
+      ["a caller without a profile", request(NEW, "2026-11-21"), 409, { error: NO_METER }],
+      ["a profile without a meter", request(NOMETER, "2026-11-21"), 409, { error: NO_METER }],
       ["a stored meter id that is not an id", request(STRANGE, "2026-11-21"), 500, { error: "internal error; try again later" }],
     ];
     for (const [label, input, status, body] of refused) {
