@@ -30,6 +30,8 @@ export class LinkConflictError extends Error {
 /** Claims, meter ownership and failed-attempt counters. */
 export interface ClaimStore {
   claim(meterId: string): Promise<StoredClaim | undefined>;
+  /** The customer the meter is linked to, if any. */
+  owner(meterId: string): Promise<string | undefined>;
   /** Failed attempts of the customer in the window that holds `now`. */
   failures(customerId: string, now: Date): Promise<number>;
   /** Counts one failed attempt; returns the window's new total. */
@@ -40,4 +42,10 @@ export interface ClaimStore {
    * clientId (only if it has none). Throws LinkConflictError naming the first condition that failed.
    */
   link(customerId: string, claim: StoredClaim, now: Date): Promise<void>;
+  /**
+   * In one transaction: deletes the customer's profile (only if its meter is still `clientId`) and, when there
+   * is a meter, its owner item (only if the owner is still the customer). Throws LinkConflictError("profile")
+   * when the profile changed meanwhile. The used claim stays: relinking the meter needs a new claim code.
+   */
+  erase(customerId: string, clientId: string | undefined): Promise<void>;
 }

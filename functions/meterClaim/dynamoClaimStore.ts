@@ -31,6 +31,11 @@ export class DynamoClaimStore implements ClaimStore {
     return out.Item ? claimFromItem(out.Item) : undefined;
   }
 
+  async owner(meterId: string): Promise<string | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(meterKey(meterId)), ConsistentRead: true }));
+    return out.Item?.owner?.S;
+  }
+
   async failures(customerId: string, now: Date): Promise<number> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(attemptsKey(customerId, now)), ConsistentRead: true }));
     return Number(out.Item?.failures?.N ?? 0);
@@ -62,6 +67,37 @@ export class DynamoClaimStore implements ClaimStore {
       throw e;
     }
   }
+
+  async erase(customerId: string, clientId: string | undefined): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId)));
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || (e as Error).name === "TransactionCanceledException") {
+        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
+        if (reasons.some((r) => r.Code === "ConditionalCheckFailed")) throw new LinkConflictError("profile");
+      }
+      throw e;
+    }
+  }
+}
+
+/** The erase's deletes: the profile (still on `clientId`) and the meter's owner item (still the customer). */
+export function eraseTransaction(table: string, customerId: string, clientId: string | undefined): TransactWriteItemsCommandInput {
+  const profile = clientId === undefined
+    ? { TableName: table, Key: key(customerId), ConditionExpression: "attribute_not_exists(#clientId)", ExpressionAttributeNames: { "#clientId": "clientId" } }
+    : { TableName: table, Key: key(customerId), ConditionExpression: "#clientId = :meter", ExpressionAttributeNames: { "#clientId": "clientId" }, ExpressionAttributeValues: { ":meter": { S: clientId } } };
+  return {
+    TransactItems: [
+      { Delete: profile },
+      ...(clientId === undefined ? [] : [{ Delete: {
+        TableName: table, Key: key(meterKey(clientId)),
+        // a profile linked before owner items existed has none
+        ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
+        ExpressionAttributeNames: { "#owner": "owner" },
+        ExpressionAttributeValues: { ":customer": { S: customerId } },
+      } }]),
+    ],
+  };
 }
 
 /** The three conditional updates of a link, in LINK_PARTS order (exported so the exact conditions are tested). */

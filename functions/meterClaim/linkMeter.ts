@@ -60,8 +60,8 @@ export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps
     throw new HttpError(status, message);
   };
   if (!claim || !sameHash(claim.codeHash, claimHash(claim.salt, claimCode))) return refuse(403, `the claim code does not match meter ${show(meterId)}`);
+  if ((await deps.claims.owner(meterId)) !== undefined) throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
   if (claim.usedBy !== undefined) {
-    if (claim.usedBy !== customerId) throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
     return refuse(410, `the claim code for meter ${show(meterId)} was already used at ${claim.usedAt ?? "an earlier time"}; ask your supplier for a new one`);
   }
   if (Date.parse(claim.expiresAt) <= now.getTime()) return refuse(410, `the claim code for meter ${show(meterId)} expired at ${claim.expiresAt}; ask your supplier for a new one`);

@@ -24,14 +24,14 @@ export function claimsFromEnvironment(env: Readonly<Record<string, string | unde
   return new DynamoClaimStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
 }
 
-/** `GET /profile`, `PUT /profile`, `POST /profile/meter` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
+/** `GET /profile`, `PUT /profile`, `DELETE /profile`, `POST /profile/meter` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
 export async function handler(event: HttpApiEvent, context?: LambdaContext): Promise<HttpResponse> {
   return invocation(o, context, httpKeys(event), async () => {
     warm.store ??= storeFromEnvironment(process.env);
     warm.claims ??= claimsFromEnvironment(process.env);
     const { store, claims } = warm;
     const now = () => new Date();
-    const response = await respond(event, logPort(o.logger), () => event.routeKey === "POST /profile/meter"
+    const response = await respond(event, logPort(o.logger), () => event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
       ? claimRoute(event, { claims, profiles: store, now })
       : profileRoute(event, { store, now }));
     count(o, responseMetric(response.statusCode), 1);

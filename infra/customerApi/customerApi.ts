@@ -96,12 +96,12 @@ export class CustomerApi extends pulumi.ComponentResource {
         const targets: Record<RouteTarget, BundledFunction> = {
             profileApi: createBundledFunction(`${name}-profile`, {
                 source: "profileApi",
-                description: "GET/PUT the signed-in customer's profile; link their meter by claim code",
+                description: "GET/PUT/DELETE the signed-in customer's profile; link their meter by claim code",
                 kmsKeyArn: key.arn,
                 environment: { PROFILE_TABLE: profiles.name },
                 // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem
                 statements: pulumi.all([profiles.arn, key.arn]).apply(([tableArn, keyArn]) => [
-                    allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem"], tableArn),
+                    allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
                     kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
                 ]),
             }, deployment, this),

@@ -34,7 +34,7 @@ for (const stack of STACKS) {
         it("protects every route with the Lambda authorizer", () => {
             const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
             const routes = ofType(s, "aws:apigatewayv2/route:Route");
-            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
+            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["DELETE /profile", "GET /profile", "GET /reports", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
             for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
             expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
                 authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"],
@@ -80,11 +80,11 @@ for (const stack of STACKS) {
             });
         });
 
-        it("lets the profile function read and update profile and claim items (a link's transaction is three updates), and use the customer key for them", () => {
+        it("lets the profile function read, update and delete profile and claim items (a link's transaction is three updates, an erase two deletes), and use the customer key for them", () => {
             const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
             const doc = rolePolicy(s, "customers-profile");
             expect(doc.Statement.slice(3)).to.deep.equal([
-                { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: PROFILE_TABLE_ARN },
+                { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: PROFILE_TABLE_ARN },
                 { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
             ]);
             expect(one(s, "aws:lambda/function:Function", "customers-profile-fn").inputs.environment).to.deep.equal({ variables: { PROFILE_TABLE: "customers-profiles" } });

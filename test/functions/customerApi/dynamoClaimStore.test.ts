@@ -6,7 +6,7 @@ import { runClaims } from "../../../cli/claims";
 import { claimHash } from "../../../functions/meterClaim/claimCode";
 import { issueClaim, revokeClaim } from "../../../functions/meterClaim/claimAdmin";
 import { LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
-import { DynamoClaimStore, linkTransaction } from "../../../functions/meterClaim/dynamoClaimStore";
+import { DynamoClaimStore, eraseTransaction, linkTransaction } from "../../../functions/meterClaim/dynamoClaimStore";
 
 const TABLE = "customers-profiles";
 const NOW = new Date("2026-11-22T08:30:00.000Z");
@@ -83,6 +83,36 @@ describe("DynamoClaimStore", () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled(["TransactionConflict", "None", "None"]));
     const e = await store.link(ANA, CLAIM, NOW).then(() => undefined, (err: unknown) => err);
     expect((e as Error).name).to.equal("TransactionCanceledException");
+  });
+
+  it("reads a meter's owner from its owner item", async () => {
+    ddb.on(GetItemCommand).resolvesOnce({ Item: { customerId: { S: "meter#MTR0001" }, owner: { S: ANA } } }).resolvesOnce({});
+    expect([await store.owner("MTR0001"), await store.owner("MTR0009")]).to.deep.equal([ANA, undefined]);
+    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).to.deep.equal([{ customerId: { S: "meter#MTR0001" } }, { customerId: { S: "meter#MTR0009" } }]);
+  });
+
+  it("erases the profile still on its meter and the meter's owner item in one transaction", async () => {
+    ddb.on(TransactWriteItemsCommand).resolves({});
+    await store.erase(ANA, "MTR0001");
+    expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input).to.deep.equal({ TransactItems: [
+      { Delete: { TableName: TABLE, Key: { customerId: { S: ANA } }, ConditionExpression: "#clientId = :meter", ExpressionAttributeNames: { "#clientId": "clientId" }, ExpressionAttributeValues: { ":meter": { S: "MTR0001" } } } },
+      { Delete: {
+        TableName: TABLE, Key: { customerId: { S: "meter#MTR0001" } }, ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
+        ExpressionAttributeNames: { "#owner": "owner" }, ExpressionAttributeValues: { ":customer": { S: ANA } },
+      } },
+    ] });
+  });
+
+  it("erases a profile without a meter only while it still has none", () => {
+    expect(eraseTransaction(TABLE, ANA, undefined)).to.deep.equal({ TransactItems: [
+      { Delete: { TableName: TABLE, Key: { customerId: { S: ANA } }, ConditionExpression: "attribute_not_exists(#clientId)", ExpressionAttributeNames: { "#clientId": "clientId" } } },
+    ] });
+  });
+
+  it("reports an erase whose profile changed meanwhile as a profile conflict", async () => {
+    ddb.on(TransactWriteItemsCommand).rejects(cancelled(["ConditionalCheckFailed", "None"]));
+    const e = await store.erase(ANA, "MTR0001").then(() => undefined, (err: unknown) => err);
+    expect([(e as LinkConflictError).name, (e as LinkConflictError).conflict]).to.deep.equal(["LinkConflictError", "profile"]);
   });
 
   describe("operator commands", () => {

@@ -7,13 +7,18 @@ export class MemoryClaimStore implements ClaimStore {
   readonly owners = new Map<string, string>();
   readonly attempts = new Map<string, number>();
 
-  constructor(private readonly profiles: MemoryProfileStore, seed: readonly StoredClaim[] = []) {
+  constructor(private readonly profiles: MemoryProfileStore, seed: readonly StoredClaim[] = [], owners: readonly [string, string][] = []) {
     for (const claim of seed) this.claims.set(claim.meterId, { ...claim });
+    for (const [meterId, customerId] of owners) this.owners.set(meterId, customerId);
   }
 
   async claim(meterId: string): Promise<StoredClaim | undefined> {
     const claim = this.claims.get(meterId);
     return claim && { ...claim };
+  }
+
+  async owner(meterId: string): Promise<string | undefined> {
+    return this.owners.get(meterId);
   }
 
   async failures(customerId: string, now: Date): Promise<number> {
@@ -35,5 +40,11 @@ export class MemoryClaimStore implements ClaimStore {
     this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
     this.owners.set(claim.meterId, customerId);
     this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId });
+  }
+
+  async erase(customerId: string, clientId: string | undefined): Promise<void> {
+    if (this.profiles.items.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
+    this.profiles.items.delete(customerId);
+    if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
   }
 }

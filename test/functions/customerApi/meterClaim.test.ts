@@ -32,9 +32,11 @@ const CLAIMS: StoredClaim[] = [
   claimOf("MTR0004", { usedBy: ANA, usedAt: "2026-11-20T09:00:00.000Z" }),
 ];
 
+const OWNERS: [string, string][] = [["MTR0002", BEN]];
+
 function world() {
   const profiles = new MemoryProfileStore(PROFILES);
-  const claims = new MemoryClaimStore(profiles, CLAIMS);
+  const claims = new MemoryClaimStore(profiles, CLAIMS, OWNERS);
   const { verifier } = offlineVerifier();
   const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
   const route = (e: HttpApiEvent) => respond(e, () => undefined, () => claimRoute(e, { claims, profiles, now: () => NOW }));
@@ -43,6 +45,10 @@ function world() {
     async call(customerId: string, body: RequestInput["body"], headers: Record<string, string> = { "content-type": "application/json" }) {
       const r = await throughGateway({ method: "POST", path: "/profile/meter", headers: { authorization: `Bearer ${accessToken(customerId)}`, ...headers }, body }, authorizer, route);
       return { status: r.statusCode, body: JSON.parse(r.body) };
+    },
+    async erase(customerId: string) {
+      const r = await throughGateway({ method: "DELETE", path: "/profile", headers: { authorization: `Bearer ${accessToken(customerId)}` } }, authorizer, route);
+      return { status: r.statusCode, body: r.body };
     },
   };
 }
@@ -76,7 +82,7 @@ describe("POST /profile/meter", () => {
     expect(r).to.deep.equal({ status: 200, body: { customerId: ANA, clientId: "MTR0001", linkedAt: NOW.toISOString() } });
     expect(w.profiles.items.get(ANA)).to.deep.equal({ ...PROFILES[0], clientId: "MTR0001" });
     expect(w.claims.claims.get("MTR0001")).to.deep.equal(claimOf("MTR0001", { usedBy: ANA, usedAt: NOW.toISOString() }));
-    expect([...w.claims.owners]).to.deep.equal([["MTR0001", ANA]]);
+    expect([...w.claims.owners]).to.deep.equal([...OWNERS, ["MTR0001", ANA]]);
   });
 
   it("links a customer who has no profile yet (the profile is created with the meter id only)", async () => {
@@ -108,7 +114,7 @@ describe("POST /profile/meter", () => {
       expect(r).to.deep.equal({ status, body: { error } });
       expect([...w.profiles.items.values()]).to.deep.equal(PROFILES);
       expect([...w.claims.claims.values()]).to.deep.equal(CLAIMS);
-      expect(w.claims.owners.size).to.equal(0);
+      expect([...w.claims.owners]).to.deep.equal(OWNERS);
       expect(await w.claims.failures(caller, NOW)).to.equal(failures);
     });
   }
@@ -134,6 +140,33 @@ describe("POST /profile/meter", () => {
     const w = world();
     const [a, c] = await Promise.all([w.call(ANA, { meterId: "MTR0001", claimCode: CODE }), w.call(CY, { meterId: "MTR0001", claimCode: CODE })]);
     expect([a.status, c.status].sort()).to.deep.equal([200, 409]);
-    expect([...w.claims.owners.values()]).to.have.length(1);
+    expect([...w.claims.owners.keys()]).to.deep.equal(["MTR0002", "MTR0001"]);
+  });
+});
+
+describe("DELETE /profile", () => {
+  it("erases the profile and the meter link; the used code cannot relink it, a new claim can", async () => {
+    const w = world();
+    expect((await w.call(ANA, { meterId: "MTR0001", claimCode: CODE })).status).to.equal(200);
+    expect(await w.erase(ANA)).to.deep.equal({ status: 204, body: "" });
+    expect([w.profiles.items.has(ANA), [...w.claims.owners]]).to.deep.equal([false, OWNERS]);
+    expect(await w.call(CY, { meterId: "MTR0001", claimCode: CODE })).to.deep.equal({
+      status: 410, body: { error: "the claim code for meter \"MTR0001\" was already used at 2026-11-22T08:00:00.000Z; ask your supplier for a new one" },
+    });
+    w.claims.claims.set("MTR0001", claimOf("MTR0001", { salt: "01", codeHash: claimHash("01", "AAAABBBBCCCC") }));
+    expect((await w.call(CY, { meterId: "MTR0001", claimCode: "AAAA-BBBB-CCCC" })).status).to.equal(200);
+    expect(w.claims.owners.get("MTR0001")).to.equal(CY);
+  });
+
+  it("erases a profile without a meter", async () => {
+    const w = world();
+    expect((await w.erase(ANA)).status).to.equal(204);
+    expect(w.profiles.items.has(ANA)).to.equal(false);
+  });
+
+  it("answers 404 when there is no profile, and changes nothing", async () => {
+    const w = world();
+    expect(await w.erase(CY)).to.deep.equal({ status: 404, body: JSON.stringify({ error: "there is no profile to erase" }) });
+    expect([...w.profiles.items.values()]).to.deep.equal(PROFILES);
   });
 });
