@@ -9,6 +9,7 @@ import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction
 import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
 import { allow, kmsStatement } from "../shared/policyDocuments";
+import { corsFor } from "./webOrigin";
 import { ACCESS_LOG_FORMAT, REPORT_URL_TTL_SECONDS, ROUTES, RouteTarget, passwordPolicyDefaults, tokenDefaults } from "./defaults";
 
 export interface CustomerApiArgs {
@@ -22,6 +23,8 @@ export interface CustomerApiArgs {
     /** Stage throttling, requests per second and burst. Required. */
     readonly throttleRateLimit: number;
     readonly throttleBurstLimit: number;
+    /** The browser origin allowed by CORS (`gridrail:webOrigin`). Default none: no CORS configuration. */
+    readonly webOrigin?: string;
 }
 
 /**
@@ -125,6 +128,8 @@ export class CustomerApi extends pulumi.ComponentResource {
         const api = new aws.apigatewayv2.Api(`${name}-api`, {
             protocolType: "HTTP",
             description: "gridrail customer API",
+            // API Gateway answers the preflight itself, before any authorizer
+            ...(args.webOrigin === undefined ? {} : { corsConfiguration: corsFor(args.webOrigin) }),
         }, { parent: this });
         const authorizer = new aws.apigatewayv2.Authorizer(`${name}-authorizer`, {
             apiId: api.id,

@@ -26,6 +26,14 @@ for (const stack of STACKS) {
             });
         });
 
+        it(stack === "dev" ? "allows the configured web origin by CORS, without credentials" : "configures no CORS without a web origin", () => {
+            const cors = one(s, "aws:apigatewayv2/api:Api", "customers-api").inputs.corsConfiguration;
+            expect(cors).to.deep.equal(stack === "dev" ? {
+                allowOrigins: ["http://localhost:5173"], allowMethods: ["GET", "PUT", "POST", "DELETE"], allowHeaders: ["authorization", "content-type", "if-match"],
+                exposeHeaders: ["etag"], allowCredentials: false, maxAge: 3600,
+            } : undefined);
+        });
+
         it("allows no unauthenticated identities", () => {
             expect(one(s, "aws:cognito/identityPool:IdentityPool", "customers-identities").inputs).to.deep.include({ allowUnauthenticatedIdentities: false, allowClassicFlow: false });
             expect(ofType(s, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment")).to.have.length(0);
