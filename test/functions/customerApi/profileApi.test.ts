@@ -123,8 +123,8 @@ describe("profile API", () => {
     describe("changes nothing of anyone when the body names someone else or the meter", () => {
       const cases: [string, object, string][] = [
         ["another customer's id", { ...FULL_PROFILE, customerId: BEN }, `invalid profile: customerId comes from the access token and cannot be set, got "${BEN}"`],
-        ["a meter id", { ...FULL_PROFILE, clientId: "MTR0002" }, "invalid profile: clientId is the smart-meter id set by onboarding and cannot be changed, got \"MTR0002\""],
-        ["its own meter id unchanged", { ...FULL_PROFILE, clientId: "MTR0001" }, "invalid profile: clientId is the smart-meter id set by onboarding and cannot be changed, got \"MTR0001\""],
+        ["a meter id", { ...FULL_PROFILE, clientId: "MTR0002" }, "invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0002\""],
+        ["its own meter id unchanged", { ...FULL_PROFILE, clientId: "MTR0001" }, "invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0001\""],
       ];
       for (const [label, body, error] of cases) {
         it(label, async () => {
