@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { authorize } from "../../../functions/authorizer/authorize";
@@ -243,6 +243,16 @@ describe("report URL API", () => {
       expect([r.statusCode, url.host, url.pathname, url.searchParams.get("X-Amz-Expires"), body.format]).to.deep.equal([200, "meters-reports-bucket.s3.eu-west-1.amazonaws.com", "/reports/MTR0001/20261121.html", "300", "html"]);
       expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([{ TableName: "customers-profiles", Key: { customerId: { S: ANA } }, ConsistentRead: true }]);
       expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input)).to.deep.equal([{ Bucket: "meters-reports-bucket", Key: "reports/MTR0001/20261121.html" }]);
+    });
+
+    it("serves GET /reports from the same function: lists the caller's meter prefix in REPORTS_BUCKET", async () => {
+      ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, version: { N: "2" } } });
+      s3.resetHistory();
+      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "reports/MTR0001/20261120.json" }, { Key: "reports/MTR0001/20261121.html" }] });
+      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports", routeKey: "GET /reports" }), { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const r = (await captureOutput(() => handler(event, lambdaContext("req-ru-3")))).result!;
+      expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([200, { reports: [{ date: "2026-11-21", formats: ["html"] }, { date: "2026-11-20", formats: ["json"] }] }]);
+      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([["meters-reports-bucket", "reports/MTR0001/"]]);
     });
   });
 });
