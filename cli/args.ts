@@ -65,6 +65,8 @@ export interface Command {
   readonly usage: string;
   /** The flags besides --help/-h, which every command takes. */
   readonly flags: FlagSpec;
+  /** Verbs the command takes as its first argument (`gridrail claims issue ...`); the one given is `args.subcommand`. */
+  readonly subcommands?: readonly string[];
   /** Does the work; a number is the exit code (default 0). `argv` is the raw arguments. */
   readonly run: (args: ParsedArgs, argv: readonly string[]) => Promise<number | void>;
 }
@@ -94,10 +96,18 @@ const processIo = (): CommandIo => ({ out: process.stdout, err: process.stderr, 
 /** Parses `argv` against the command's flags, runs it and returns the exit code; never throws. */
 export async function executeCommand(command: Command, argv: readonly string[], io: CommandIo = processIo()): Promise<number> {
   try {
-    const args = parseArgs(argv, { ...command.flags, help: "boolean" });
+    const verb = command.subcommands && argv[0] !== undefined && !argv[0].startsWith("-") ? argv[0] : undefined;
+    const args = parseArgs(verb === undefined ? argv : argv.slice(1), { ...command.flags, help: "boolean" });
     if (args.help) {
       io.out.write(`${command.usage}\n`);
       return 0;
+    }
+    if (command.subcommands) {
+      if (verb === undefined || !command.subcommands.includes(verb)) {
+        const why = verb === undefined ? "a subcommand is required" : `unknown subcommand ${JSON.stringify(verb)}`;
+        throw new UsageError(`${why}; known: ${command.subcommands.join(", ")}`);
+      }
+      args.subcommand = verb;
     }
     return (await command.run(args, argv)) ?? 0;
   } catch (e) {

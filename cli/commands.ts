@@ -22,6 +22,7 @@ export const COMMANDS: Readonly<Record<string, () => Command>> = {
   demo: () => (require("./demo") as typeof import("./demo")).command,
   screenshot: () => (require("./screenshot") as typeof import("./screenshot")).command,
   "build:wasm": () => (require("./buildWasm") as typeof import("./buildWasm")).command,
+  claims: () => (require("./claims") as typeof import("./claims")).command,
 };
 
 /** One-line summaries for `gridrail --help`, kept here so listing them loads no command module. */
@@ -43,6 +44,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   demo: "run the detector over labelled NAB series (or a built-in one) and write HTML reports",
   screenshot: "photograph the local web view after the scripted demo run (docs/screenshot.png)",
   "build:wasm": "compile the forest's WebAssembly tree code (--check: verify it is current)",
+  claims: "issue or revoke a meter's one-time claim code (the customer links the meter with it)",
 };
 
 export function gridrailUsage(): string {

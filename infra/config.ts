@@ -1,6 +1,7 @@
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
+import { parseWebOrigin } from "./customerApi/webOrigin";
 
 /**
  * Typed stack configuration. `parseStackConfig` is pure: it takes the raw Pulumi config map (every value a
@@ -62,6 +63,8 @@ export interface StackConfig {
     readonly apiThrottleRateLimit: number;
     /** `gridrail:apiThrottleBurstLimit`: burst of the customer API, >= rate limit, <= 5000. Default 100. */
     readonly apiThrottleBurstLimit: number;
+    /** `gridrail:webOrigin`: the browser origin the customer API allows (CORS); see customerApi/webOrigin.ts. Default none. */
+    readonly webOrigin?: string;
     /**
      * `gridrail:trainDetector`: JSON object, how the train anomaly Lambda models trains (detector, options, sensor
      * groups, episode and cache limits; see functions/trainAnomaly/settings.ts). Default `TRAIN_DETECTOR_DEFAULTS`.
@@ -96,7 +99,7 @@ export const CONFIG_KEYS = [
     "kinesisShardCount", "kinesisRetentionHours", "redshiftNodeType", "redshiftNodeCount", "redshiftPort",
     "redshiftSnapshotRetentionDays", "replicaRegion", "alarmTopic", "alarmEmail", "corporateCidrs", "vpcCidr",
     "athenaBytesScannedCutoffMb", "glacierTransitionDays", "apiThrottleRateLimit", "apiThrottleBurstLimit", "trainDetector",
-    "reservedConcurrency",
+    "reservedConcurrency", "webOrigin",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -294,6 +297,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
         glacierTransitionDays: int("glacierTransitionDays", 90, 1, 3650),
         apiThrottleRateLimit,
         apiThrottleBurstLimit,
+        webOrigin: parseWebOrigin(str("webOrigin"), problems),
         trainDetector,
         reservedConcurrency: parseReservedConcurrency(str("reservedConcurrency"), { environment, shardCount }, problems),
     };

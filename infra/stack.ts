@@ -54,6 +54,7 @@ export function createStack(config: StackConfig): StackOutputs {
         reportsKeyArn: meters.dataKeyArn,
         throttleRateLimit: config.apiThrottleRateLimit,
         throttleBurstLimit: config.apiThrottleBurstLimit,
+        webOrigin: config.webOrigin,
     });
     const sharing = new DataSharing("sharing", {
         deployment,

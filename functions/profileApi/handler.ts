@@ -5,8 +5,11 @@ import { HttpApiEvent, HttpResponse, respond } from "./httpApi";
 import { ProfileStore } from "./profileStore";
 import { profileRoute } from "./profileRoutes";
 import { requireVariables } from "../shared/environment";
+import { ClaimStore } from "../meterClaim/claimStore";
+import { DynamoClaimStore } from "../meterClaim/dynamoClaimStore";
+import { claimRoute } from "../meterClaim/claimRoute";
 
-const warm: { store?: ProfileStore } = {};
+const warm: { store?: ProfileStore; claims?: ClaimStore } = {};
 const o = createObservability("profileApi");
 
 /** Reads PROFILE_TABLE (set by the CustomerApi component). */
@@ -15,12 +18,22 @@ export function storeFromEnvironment(env: Readonly<Record<string, string | undef
   return new DynamoProfileStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
 }
 
-/** `GET /profile`, `PUT /profile` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
+/** Claims share the profile table (PROFILE_TABLE), under their own key prefixes. */
+export function claimsFromEnvironment(env: Readonly<Record<string, string | undefined>>): ClaimStore {
+  const { PROFILE_TABLE } = requireVariables(env, ["PROFILE_TABLE"]);
+  return new DynamoClaimStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
+}
+
+/** `GET /profile`, `PUT /profile`, `DELETE /profile`, `POST /profile/meter` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
 export async function handler(event: HttpApiEvent, context?: LambdaContext): Promise<HttpResponse> {
   return invocation(o, context, httpKeys(event), async () => {
     warm.store ??= storeFromEnvironment(process.env);
-    const store = warm.store;
-    const response = await respond(event, logPort(o.logger), () => profileRoute(event, { store, now: () => new Date() }));
+    warm.claims ??= claimsFromEnvironment(process.env);
+    const { store, claims } = warm;
+    const now = () => new Date();
+    const response = await respond(event, logPort(o.logger), () => event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
+      ? claimRoute(event, { claims, profiles: store, now })
+      : profileRoute(event, { store, now }));
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

@@ -51,7 +51,7 @@ export function writeCondition(ifMatch: string | undefined): WriteCondition {
   return { kind: "version", version: Number(m[1]) };
 }
 
-/** The profile as the API shows it: fixed key order, clientId null until onboarding links a meter. */
+/** The profile as the API shows it: fixed key order, clientId null until the customer links a meter with a claim code. */
 export function profileView(p: StoredProfile): Record<string, unknown> {
   const view: Record<string, unknown> = { customerId: p.customerId, clientId: p.clientId ?? null };
   for (const key of ["name", "email", "phone", "address", "tariff", "notifications", "createdAt", "updatedAt"] as const) {

@@ -18,8 +18,8 @@ import { show } from "./httpApi";
  *     unusualUsage   required  boolean: tell me when a day looks unusual
  *     channel        required  "email" or "sms" ("sms" needs a phone)
  *
- * Unknown fields are refused. Server-kept fields are refused too: `clientId` (the smart-meter id, set by
- * onboarding), `customerId` (the caller, from the token), `createdAt`, `updatedAt`, `version`.
+ * Unknown fields are refused. Server-kept fields are refused too: `clientId` (the smart-meter id, linked by
+ * POST /profile/meter), `customerId` (the caller, from the token), `createdAt`, `updatedAt`, `version`.
  */
 export interface ProfileFields {
   readonly name: string;
@@ -51,7 +51,7 @@ export const PROFILE_FIELDS = ["name", "email", "phone", "address", "tariff", "n
 const ADDRESS_FIELDS = ["line1", "line2", "city", "postcode", "country"] as const;
 const NOTIFICATION_FIELDS = ["dailyReport", "unusualUsage", "channel"] as const;
 const READ_ONLY: Record<string, string> = {
-  clientId: "is the smart-meter id set by onboarding and cannot be changed",
+  clientId: "is the smart-meter id, linked with POST /profile/meter, and cannot be set here",
   customerId: "comes from the access token and cannot be set",
   createdAt: "is kept by the server and cannot be set",
   updatedAt: "is kept by the server and cannot be set",

@@ -3,11 +3,11 @@ import { ProfileFields } from "./profileSchema";
 /** A profile item: what the customer edits, plus what onboarding and the server keep. */
 export interface StoredProfile extends Partial<ProfileFields> {
   readonly customerId: string;
-  /** The customer's smart-meter id (links them to `reports/{clientId}/...`); set by onboarding only. */
+  /** The customer's smart-meter id (links them to `reports/{clientId}/...`); set only by linking a meter with a claim code (POST /profile/meter). */
   readonly clientId?: string;
   readonly createdAt?: string;
   readonly updatedAt?: string;
-  /** Bumped by every PUT; 0 for an item onboarding created that was never edited. */
+  /** Bumped by every PUT; 0 for an item a meter link created that was never edited. */
   readonly version: number;
 }
 

@@ -1,5 +1,5 @@
-import { CLIENT_ID } from "../supplierParser/s3Key";
-import { HttpApiEvent, HttpError, HttpResponse, callerOf, jsonResponse, show } from "../profileApi/httpApi";
+import { HttpApiEvent, HttpError, HttpResponse, callerOf, jsonResponse } from "../profileApi/httpApi";
+import { callerMeter } from "./callerMeter";
 import { ProfileStore } from "../profileApi/profileStore";
 import { parseReportDate, parseReportFormat } from "./reportDate";
 
@@ -22,7 +22,7 @@ export const reportKey = (clientId: string, compactDay: string, format: string) 
 
 /**
  * `GET /reports/{date}[?format=json]`: a short-lived presigned URL of the caller's own report. The meter id comes
- * from the caller's profile (set by onboarding), never from the request, so no request can reach another
+ * from the caller's profile (linked with a claim code), never from the request, so no request can reach another
  * customer's report.
  */
 export async function reportUrlRoute(event: HttpApiEvent, deps: ReportDeps): Promise<HttpResponse> {
@@ -30,14 +30,8 @@ export async function reportUrlRoute(event: HttpApiEvent, deps: ReportDeps): Pro
   const customerId = callerOf(event, now.getTime());
   const date = parseReportDate(event.pathParameters?.date);
   const format = parseReportFormat(event.queryStringParameters?.format);
-  const profile = await deps.profiles.get(customerId);
-  if (!profile) throw new HttpError(404, "no profile yet: reports are available once onboarding links your smart meter");
-  if (profile.clientId === undefined) throw new HttpError(409, "no smart meter is linked to this profile yet");
-  // a malformed id must never become part of a key (it could name another meter's prefix)
-  if (typeof profile.clientId !== "string" || !CLIENT_ID.test(profile.clientId)) {
-    throw new Error(`the stored meter id ${show(profile.clientId)} of customer ${show(customerId)} is not a valid client id`);
-  }
-  const key = reportKey(profile.clientId, date.compact, format);
+  const clientId = await callerMeter(customerId, deps.profiles);
+  const key = reportKey(clientId, date.compact, format);
   if (!(await deps.reports.exists(key))) throw new HttpError(404, `no ${format} report for ${date.iso} yet`);
   const url = await deps.reports.presign(key, deps.ttlSeconds, now);
   const expiresAt = new Date(Math.floor(now.getTime() / 1000) * 1000 + deps.ttlSeconds * 1000).toISOString();

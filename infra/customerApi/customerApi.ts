@@ -9,6 +9,7 @@ import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction
 import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
 import { allow, kmsStatement } from "../shared/policyDocuments";
+import { corsFor } from "./webOrigin";
 import { ACCESS_LOG_FORMAT, REPORT_URL_TTL_SECONDS, ROUTES, RouteTarget, passwordPolicyDefaults, tokenDefaults } from "./defaults";
 
 export interface CustomerApiArgs {
@@ -22,6 +23,8 @@ export interface CustomerApiArgs {
     /** Stage throttling, requests per second and burst. Required. */
     readonly throttleRateLimit: number;
     readonly throttleBurstLimit: number;
+    /** The browser origin allowed by CORS (`gridrail:webOrigin`). Default none: no CORS configuration. */
+    readonly webOrigin?: string;
 }
 
 /**
@@ -80,6 +83,8 @@ export class CustomerApi extends pulumi.ComponentResource {
             hashKey: "customerId",
             attributes: [{ name: "customerId", type: "S" }],
             pointInTimeRecovery: { enabled: true },
+            // failed claim-attempt counters carry expiresAtEpoch; profiles, claims and meter owners never do
+            ttl: { attributeName: "expiresAtEpoch", enabled: true },
             serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
             deletionProtectionEnabled: deployment.environment === "prod",
         }, statefulOptions(deployment, this));
@@ -94,18 +99,18 @@ export class CustomerApi extends pulumi.ComponentResource {
         const targets: Record<RouteTarget, BundledFunction> = {
             profileApi: createBundledFunction(`${name}-profile`, {
                 source: "profileApi",
-                description: "GET/PUT the signed-in customer's profile",
+                description: "GET/PUT/DELETE the signed-in customer's profile; link their meter by claim code",
                 kmsKeyArn: key.arn,
                 environment: { PROFILE_TABLE: profiles.name },
                 // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem
                 statements: pulumi.all([profiles.arn, key.arn]).apply(([tableArn, keyArn]) => [
-                    allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem"], tableArn),
+                    allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
                     kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
                 ]),
             }, deployment, this),
             reportUrl: createBundledFunction(`${name}-report-url`, {
                 source: "reportUrl",
-                description: "Presigns a GET for the signed-in customer's report",
+                description: "Lists the signed-in customer's reports and presigns a GET of one",
                 kmsKeyArn: key.arn,
                 environment: { PROFILE_TABLE: profiles.name, REPORTS_BUCKET: args.reportsBucketName, URL_TTL_SECONDS: String(REPORT_URL_TTL_SECONDS) },
                 statements: pulumi.all([args.reportsBucketArn, args.reportsKeyArn, profiles.arn, key.arn]).apply(([bucketArn, keyArn, tableArn, profileKeyArn]) => [
@@ -123,6 +128,8 @@ export class CustomerApi extends pulumi.ComponentResource {
         const api = new aws.apigatewayv2.Api(`${name}-api`, {
             protocolType: "HTTP",
             description: "gridrail customer API",
+            // API Gateway answers the preflight itself, before any authorizer
+            ...(args.webOrigin === undefined ? {} : { corsConfiguration: corsFor(args.webOrigin) }),
         }, { parent: this });
         const authorizer = new aws.apigatewayv2.Authorizer(`${name}-authorizer`, {
             apiId: api.id,

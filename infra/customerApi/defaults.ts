@@ -21,8 +21,14 @@ export type RouteTarget = "profileApi" | "reportUrl";
 export const ROUTES: readonly { readonly routeKey: string; readonly target: RouteTarget }[] = [
     { routeKey: "GET /profile", target: "profileApi" },
     { routeKey: "PUT /profile", target: "profileApi" },
+    // erases the profile and the meter link; the meter's reports stay with the meter
+    { routeKey: "DELETE /profile", target: "profileApi" },
+    // { meterId, claimCode }: links the caller's profile to a meter with the supplier's one-time claim code
+    { routeKey: "POST /profile/meter", target: "profileApi" },
     // {date}: YYYY-MM-DD or YYYYMMDD; the answer is a presigned URL of the report, `?format=json` for the JSON one
     { routeKey: "GET /reports/{date}", target: "reportUrl" },
+    // the caller's report days, newest first: ?limit=1-100 (default 30), ?next= the previous page's token
+    { routeKey: "GET /reports", target: "reportUrl" },
 ];
 
 /** Seconds a presigned report URL stays valid. */

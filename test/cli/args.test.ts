@@ -59,3 +59,27 @@ describe("the command runner", () => {
     expect(Object.getPrototypeOf(parseArgs(["--n=1"], { n: "string" }))).to.equal(null);
   });
 });
+
+describe("a command with subcommands", () => {
+  const cases: [string[], [number, string, string]][] = [
+    [["open", "--n", "2"], [0, "open 2\n", ""]],
+    [["close"], [0, "close undefined\n", ""]],
+    [["--help"], [0, "usage: gridrail v open|close\n", ""]],
+    [[], [2, "", "error: a subcommand is required; known: open, close\n"]],
+    [["--n", "2"], [2, "", "error: a subcommand is required; known: open, close\n"]],
+    [["lock"], [2, "", "error: unknown subcommand \"lock\"; known: open, close\n"]],
+    [["open", "close"], [2, "", "error: unexpected argument \"close\"\n"]],
+  ];
+  for (const [argv, expected] of cases) {
+    it(`${JSON.stringify(argv)} -> exit ${expected[0]}`, async () => {
+      const out = new Sink();
+      const err = new Sink();
+      const command: Command = {
+        name: "v", usage: "usage: gridrail v open|close", flags: { n: "string" }, subcommands: ["open", "close"],
+        run: async (args) => { out.write(`${String(args.subcommand)} ${String(args.n)}\n`); },
+      };
+      const code = await executeCommand(command, argv, { out, err, debug: false });
+      expect([code, out.text, err.text]).to.deep.equal(expected);
+    });
+  }
+});

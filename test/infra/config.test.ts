@@ -44,6 +44,7 @@ describe("stack config", () => {
             glacierTransitionDays: 90,
             apiThrottleRateLimit: 50,
             apiThrottleBurstLimit: 100,
+            webOrigin: undefined,
             trainDetector: TRAIN_DETECTOR_DEFAULTS,
             reservedConcurrency: {
                 trainAnomaly: 10, supplierParser: 5, dailyAnalysis: 1, authorizer: 25, profileApi: 25, reportUrl: 25,
@@ -51,6 +52,11 @@ describe("stack config", () => {
             },
         });
     });
+
+    const origins: string[] = ["https://app.example.com", "https://my.energy.example.co.uk:8443", "http://localhost:5173", "http://127.0.0.1"];
+    for (const origin of origins) {
+        it(`accepts the web origin ${origin}`, () => expect(parseStackConfig("dev", { ...minimal, "gridrail:webOrigin": origin }).webOrigin).to.equal(origin));
+    }
 
     it("sizes the train consumer's reserved concurrency by the provisioned shards, and takes overrides", () => {
         const c = parseStackConfig("dev", {
@@ -83,7 +89,7 @@ describe("stack config", () => {
         ["malformed region", { "aws:region": "Ireland" }, 'aws:region must look like eu-west-1 (got "Ireland")'],
         ["missing environment", { "gridrail:environment": undefined }, "gridrail:environment is required (one of dev, prod)"],
         ["unknown environment", { "gridrail:environment": "staging" }, 'gridrail:environment must be one of dev, prod (got "staging")'],
-        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency)"],
+        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, webOrigin)"],
         ["retention CloudWatch rejects", { "gridrail:logRetentionDays": "10" }, "gridrail:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 10)"],
         ["retention not an integer", { "gridrail:logRetentionDays": "a week" }, 'gridrail:logRetentionDays must be an integer (got "a week")'],
         ["boolean spelled yes", { "gridrail:forceDestroyBuckets": "yes" }, 'gridrail:forceDestroyBuckets must be true or false (got "yes")'],
@@ -107,6 +113,9 @@ describe("stack config", () => {
         ["train detector not JSON", { "gridrail:trainDetector": "{groups:" }, "gridrail:trainDetector is not valid JSON: \"{groups:\""],
         ["train detector with a bad option", { "gridrail:trainDetector": '{"options": {"numberOfTrees": 0}}' }, "gridrail:trainDetector (group apu): option numberOfTrees must be an integer in [1, 1000], got 0"],
         ["train detector group of an unknown sensor", { "gridrail:trainDetector": '{"groups": {"air": ["TP2", "TP9"]}}' }, 'gridrail:trainDetector.groups.air: "TP9" is not a known sensor'],
+        ["a web origin with a path", { "gridrail:webOrigin": "https://app.example.com/" }, 'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "https://app.example.com/"'],
+        ["a plain-http web origin", { "gridrail:webOrigin": "http://app.example.com" }, 'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "http://app.example.com"'],
+        ["a wildcard web origin", { "gridrail:webOrigin": "*" }, 'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "*"'],
         ["tags not an object", { "aws:defaultTags": '{"tags": ["a"]}' }, "aws:defaultTags must be an object { tags: { <name>: <string> } }"],
     ];
     for (const [title, change, message] of cases) {

@@ -26,6 +26,14 @@ for (const stack of STACKS) {
             });
         });
 
+        it(stack === "dev" ? "allows the configured web origin by CORS, without credentials" : "configures no CORS without a web origin", () => {
+            const cors = one(s, "aws:apigatewayv2/api:Api", "customers-api").inputs.corsConfiguration;
+            expect(cors).to.deep.equal(stack === "dev" ? {
+                allowOrigins: ["http://localhost:5173"], allowMethods: ["GET", "PUT", "POST", "DELETE"], allowHeaders: ["authorization", "content-type", "if-match"],
+                exposeHeaders: ["etag"], allowCredentials: false, maxAge: 3600,
+            } : undefined);
+        });
+
         it("allows no unauthenticated identities", () => {
             expect(one(s, "aws:cognito/identityPool:IdentityPool", "customers-identities").inputs).to.deep.include({ allowUnauthenticatedIdentities: false, allowClassicFlow: false });
             expect(ofType(s, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment")).to.have.length(0);
@@ -34,7 +42,7 @@ for (const stack of STACKS) {
         it("protects every route with the Lambda authorizer", () => {
             const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
             const routes = ofType(s, "aws:apigatewayv2/route:Route");
-            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["GET /profile", "GET /reports/{date}", "PUT /profile"]);
+            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["DELETE /profile", "GET /profile", "GET /reports", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
             for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
             expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
                 authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"],
@@ -76,14 +84,15 @@ for (const stack of STACKS) {
             const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
             expect(one(s, "aws:dynamodb/table:Table", "customers-profiles").inputs).to.deep.include({
                 hashKey: "customerId", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+                ttl: { attributeName: "expiresAtEpoch", enabled: true },
             });
         });
 
-        it("lets the profile function read and update profile items, and use the customer key for them", () => {
+        it("lets the profile function read, update and delete profile and claim items (a link's transaction is three updates, an erase two deletes), and use the customer key for them", () => {
             const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
             const doc = rolePolicy(s, "customers-profile");
             expect(doc.Statement.slice(3)).to.deep.equal([
-                { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem"], Resource: PROFILE_TABLE_ARN },
+                { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: PROFILE_TABLE_ARN },
                 { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
             ]);
             expect(one(s, "aws:lambda/function:Function", "customers-profile-fn").inputs.environment).to.deep.equal({ variables: { PROFILE_TABLE: "customers-profiles" } });

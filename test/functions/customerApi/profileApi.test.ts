@@ -1,4 +1,5 @@
-import { DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { claimHash } from "../../../functions/meterClaim/claimCode";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { authorize } from "../../../functions/authorizer/authorize";
@@ -123,8 +124,8 @@ describe("profile API", () => {
     describe("changes nothing of anyone when the body names someone else or the meter", () => {
       const cases: [string, object, string][] = [
         ["another customer's id", { ...FULL_PROFILE, customerId: BEN }, `invalid profile: customerId comes from the access token and cannot be set, got "${BEN}"`],
-        ["a meter id", { ...FULL_PROFILE, clientId: "MTR0002" }, "invalid profile: clientId is the smart-meter id set by onboarding and cannot be changed, got \"MTR0002\""],
-        ["its own meter id unchanged", { ...FULL_PROFILE, clientId: "MTR0001" }, "invalid profile: clientId is the smart-meter id set by onboarding and cannot be changed, got \"MTR0001\""],
+        ["a meter id", { ...FULL_PROFILE, clientId: "MTR0002" }, "invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0002\""],
+        ["its own meter id unchanged", { ...FULL_PROFILE, clientId: "MTR0001" }, "invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0001\""],
       ];
       for (const [label, body, error] of cases) {
         it(label, async () => {
@@ -274,6 +275,25 @@ describe("profile API", () => {
       const r = (await captureOutput(() => handler(event))).result!;
       expect(r.statusCode).to.equal(200);
       expect(ddb.commandCalls(UpdateItemCommand).map((c) => [c.args[0].input.TableName, c.args[0].input.Key])).to.deep.equal([["customers-profiles", { customerId: { S: ANA } }]]);
+    });
+
+    it("routes POST /profile/meter to the claim store in PROFILE_TABLE and links in one transaction", async () => {
+      ddb.reset();
+      const salt = "00";
+      ddb.on(GetItemCommand).resolves({});
+      ddb.on(GetItemCommand, { Key: { customerId: { S: "claim#MTR0001" } } }).resolves({ Item: {
+        meterId: { S: "MTR0001" }, salt: { S: salt }, codeHash: { S: claimHash(salt, "7K3QM9XD2HFA") },
+        issuedAt: { S: "2026-01-01T00:00:00.000Z" }, expiresAt: { S: "2999-01-01T00:00:00.000Z" },
+      } });
+      ddb.on(TransactWriteItemsCommand).resolves({});
+      const event = withAuthorizerContext(httpApiRequest({ method: "POST", path: "/profile/meter", headers: { "content-type": "application/json" }, body: { meterId: "MTR0001", claimCode: "7K3Q-M9XD-2HFA" } }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const r = (await captureOutput(() => handler(event))).result!;
+      expect([r.statusCode, JSON.parse(r.body).clientId]).to.deep.equal([200, "MTR0001"]);
+      const keys = ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key?.customerId.S);
+      expect(keys.slice(1)).to.deep.equal([ANA, "claim#MTR0001", "meter#MTR0001"]);
+      expect(keys[0]).to.match(new RegExp(`^attempts#${ANA}#\\d{4}-\\d{2}-\\d{2}T\\d{2}$`));
+      expect(ddb.commandCalls(TransactWriteItemsCommand).map((c) => c.args[0].input.TransactItems?.map((t) => t.Update?.TableName))).to.deep.equal([["customers-profiles", "customers-profiles", "customers-profiles"]]);
     });
   });
 });

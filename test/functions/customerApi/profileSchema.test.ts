@@ -43,7 +43,7 @@ describe("profile schema", () => {
       ["sms without a phone", { phone: undefined }, "notifications.channel is \"sms\" but no phone is given"],
       ["an unknown field", { nickname: "A" }, "unknown field \"nickname\" (allowed: name, email, phone, address, tariff, notifications)"],
       ["a __proto__ field", JSON.parse("{\"__proto__\": {\"admin\": true}}"), "unknown field \"__proto__\" (allowed: name, email, phone, address, tariff, notifications)"],
-      ["the meter id", { clientId: "MTR0099" }, "clientId is the smart-meter id set by onboarding and cannot be changed, got \"MTR0099\""],
+      ["the meter id", { clientId: "MTR0099" }, "clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0099\""],
       ["a customer id", { customerId: "someone-else" }, "customerId comes from the access token and cannot be set, got \"someone-else\""],
       ["a version", { version: 7 }, "version is kept by the server; send it as If-Match instead, got 7"],
       ["updatedAt", { updatedAt: "2030-01-01T00:00:00Z" }, "updatedAt is kept by the server and cannot be set, got \"2030-01-01T00:00:00Z\""],
@@ -64,7 +64,7 @@ describe("profile schema", () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).to.equal("invalid profile: clientId is the smart-meter id set by onboarding and cannot be changed, got \"M2\"; "
+    expect(message).to.equal("invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"M2\"; "
       + "name must be a string of 1 to 100 characters without control characters or surrounding spaces, got 1; "
       + "email must be an e-mail address like \"ana@example.com\", got \"x\"");
   });

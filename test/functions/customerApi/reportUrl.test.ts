@@ -1,5 +1,5 @@
 import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
-import { HeadObjectCommand, NotFound, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
+import { HeadObjectCommand, ListObjectsV2Command, NotFound, S3Client, S3ServiceException } from "@aws-sdk/client-s3";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { authorize } from "../../../functions/authorizer/authorize";
@@ -9,6 +9,7 @@ import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { depsFromEnvironment, handler } from "../../../functions/reportUrl/handler";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { parseReportDate } from "../../../functions/reportUrl/reportDate";
+import { NO_METER } from "../../../functions/reportUrl/callerMeter";
 import { ReportStore, reportUrlRoute } from "../../../functions/reportUrl/reportRoute";
 import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3ReportStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
@@ -114,8 +115,8 @@ describe("report URL API", () => {
       ["an unknown format", request(ANA, "2026-11-21", { query: { format: "pdf" } }), 400, { error: "format must be \"html\" or \"json\", got \"pdf\"" }],
       ["two formats", request(ANA, "2026-11-21", { query: { format: ["json", "html"] } }), 400, { error: "format must be \"html\" or \"json\", got \"json,html\"" }],
       ["a day without a report", request(ANA, "2026-11-20"), 404, { error: "no html report for 2026-11-20 yet" }],
-      ["a caller without a profile", request(NEW, "2026-11-21"), 404, { error: "no profile yet: reports are available once onboarding links your smart meter" }],
-      ["a profile without a meter", request(NOMETER, "2026-11-21"), 409, { error: "no smart meter is linked to this profile yet" }],
+      ["a caller without a profile", request(NEW, "2026-11-21"), 409, { error: NO_METER }],
+      ["a profile without a meter", request(NOMETER, "2026-11-21"), 409, { error: NO_METER }],
       ["a stored meter id that is not an id", request(STRANGE, "2026-11-21"), 500, { error: "internal error; try again later" }],
     ];
     for (const [label, input, status, body] of refused) {
@@ -242,6 +243,16 @@ describe("report URL API", () => {
       expect([r.statusCode, url.host, url.pathname, url.searchParams.get("X-Amz-Expires"), body.format]).to.deep.equal([200, "meters-reports-bucket.s3.eu-west-1.amazonaws.com", "/reports/MTR0001/20261121.html", "300", "html"]);
       expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([{ TableName: "customers-profiles", Key: { customerId: { S: ANA } }, ConsistentRead: true }]);
       expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input)).to.deep.equal([{ Bucket: "meters-reports-bucket", Key: "reports/MTR0001/20261121.html" }]);
+    });
+
+    it("serves GET /reports from the same function: lists the caller's meter prefix in REPORTS_BUCKET", async () => {
+      ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, version: { N: "2" } } });
+      s3.resetHistory();
+      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "reports/MTR0001/20261120.json" }, { Key: "reports/MTR0001/20261121.html" }] });
+      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports", routeKey: "GET /reports" }), { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const r = (await captureOutput(() => handler(event, lambdaContext("req-ru-3")))).result!;
+      expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([200, { reports: [{ date: "2026-11-21", formats: ["html"] }, { date: "2026-11-20", formats: ["json"] }] }]);
+      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([["meters-reports-bucket", "reports/MTR0001/"]]);
     });
   });
 });

@@ -1,0 +1,46 @@
+/**
+ * Meter claim codes for the supplier or installer: `issue` prints a one-time code the customer types into
+ * `POST /profile/meter`; `revoke` withdraws an unused one. Talks to the customer API's profile table (its name
+ * is the stack output `profileTableName`) with the AWS credentials and region of the environment.
+ *   gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]
+ *   gridrail claims revoke --meter ID --table NAME
+ */
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { Command, ParsedArgs, UsageError, integerFlag, runCommand } from "./args";
+import { DEFAULT_CLAIM_TTL_HOURS, MAX_CLAIM_TTL_HOURS, issueClaim, revokeClaim } from "../functions/meterClaim/claimAdmin";
+
+const USAGE = [
+  "usage: gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]",
+  "       gridrail claims revoke --meter ID --table NAME",
+  "  issue      print a one-time claim code for the meter (only its salted SHA-256 is stored), replacing any earlier one",
+  "  revoke     withdraw the meter's unused claim code",
+  "  --table    the customer API's profile table (stack output profileTableName)",
+  `  --ttl-hours  hours the code stays valid, 1-${MAX_CLAIM_TTL_HOURS} (default ${DEFAULT_CLAIM_TTL_HOURS})`,
+].join("\n");
+
+/** The client is injected so tests can mock it; `now` likewise. */
+export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: NodeJS.WritableStream, now: Date): Promise<void> {
+  const meter = args.meter as string | undefined;
+  const table = args.table as string | undefined;
+  if (meter === undefined) throw new UsageError("--meter is required");
+  if (table === undefined) throw new UsageError("--table is required (the stack output profileTableName)");
+  if (args.subcommand === "revoke") {
+    if (args["ttl-hours"] !== undefined || args.json) throw new UsageError("--ttl-hours and --json go with issue, not revoke");
+    await revokeClaim(client, table, meter);
+    out.write(`revoked the unused claim code of meter ${meter}\n`);
+    return;
+  }
+  const ttlHours = integerFlag(args, "ttl-hours", DEFAULT_CLAIM_TTL_HOURS, 1, MAX_CLAIM_TTL_HOURS);
+  const issued = await issueClaim(client, table, meter, ttlHours, now);
+  out.write(args.json ? `${JSON.stringify(issued)}\n` : `meter ${issued.meterId}: claim code ${issued.claimCode} (valid until ${issued.expiresAt}, shown once)\n`);
+}
+
+export const command: Command = {
+  name: "claims",
+  usage: USAGE,
+  flags: { meter: "string", table: "string", "ttl-hours": "string", json: "boolean" },
+  subcommands: ["issue", "revoke"],
+  run: (args) => runClaims(args, new DynamoDBClient({}), process.stdout, new Date()),
+};
+
+if (require.main === module) runCommand(command);

@@ -1,0 +1,67 @@
+import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { randomBytes } from "crypto";
+import { CLIENT_ID } from "../supplierParser/s3Key";
+import { show } from "../profileApi/httpApi";
+import { claimHash, newClaimCode, newSalt, normaliseClaimCode } from "./claimCode";
+import { claimKey } from "./dynamoClaimStore";
+
+/** Default and longest lifetime of a claim code, hours. */
+export const DEFAULT_CLAIM_TTL_HOURS = 72;
+export const MAX_CLAIM_TTL_HOURS = 24 * 30;
+
+/** An operator's request the table refused or that names a bad meter; the message is for the operator. */
+export class ClaimAdminError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.message = message;
+    this.name = "InputError";
+  }
+}
+
+export interface IssuedClaim {
+  readonly meterId: string;
+  /** Printed once; only its salted hash is stored. */
+  readonly claimCode: string;
+  readonly expiresAt: string;
+}
+
+function checkMeter(meterId: string): void {
+  if (!CLIENT_ID.test(meterId)) throw new ClaimAdminError(`meter id must be 1-64 letters, digits, - or _, got ${show(meterId)}`);
+}
+
+/**
+ * Issues a one-time claim code for a meter, replacing any earlier claim (used or not) of that meter. A meter
+ * that has an owner stays theirs: the new code links it only after that owner erases their profile.
+ */
+export async function issueClaim(client: DynamoDBClient, table: string, meterId: string, ttlHours: number, now: Date, random: (n: number) => Buffer = randomBytes): Promise<IssuedClaim> {
+  checkMeter(meterId);
+  const claimCode = newClaimCode(random);
+  const salt = newSalt(random);
+  const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
+  await client.send(new PutItemCommand({
+    TableName: table,
+    Item: {
+      customerId: { S: claimKey(meterId) }, meterId: { S: meterId }, salt: { S: salt },
+      codeHash: { S: claimHash(salt, normaliseClaimCode(claimCode) as string) }, issuedAt: { S: now.toISOString() }, expiresAt: { S: expiresAt },
+    },
+  }));
+  return { meterId, claimCode, expiresAt };
+}
+
+/** Revokes the meter's unused claim; an error when there is none (never issued, already used or revoked). */
+export async function revokeClaim(client: DynamoDBClient, table: string, meterId: string): Promise<void> {
+  checkMeter(meterId);
+  try {
+    await client.send(new DeleteItemCommand({
+      TableName: table,
+      Key: { customerId: { S: claimKey(meterId) } },
+      ConditionExpression: "attribute_exists(#codeHash) AND attribute_not_exists(#usedBy)",
+      ExpressionAttributeNames: { "#codeHash": "codeHash", "#usedBy": "usedBy" },
+    }));
+  } catch (e) {
+    if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") {
+      throw new ClaimAdminError(`meter ${show(meterId)} has no unused claim to revoke (never issued, already used or revoked)`);
+    }
+    throw e;
+  }
+}

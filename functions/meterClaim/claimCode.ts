@@ -1,0 +1,36 @@
+import { createHash, randomBytes, timingSafeEqual } from "crypto";
+
+// Crockford base32 without I, L, O, U: nothing a customer can misread from a printed card
+const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+/** Twelve symbols (60 bits), printed as three groups of four: `7K3Q-M9XD-2HFA`. */
+export const CODE_LENGTH = 12;
+export const CLAIM_CODE = /^[0-9A-HJKMNP-TV-Z]{12}$/;
+
+/** A fresh one-time claim code from `random` (12 bytes, one symbol each). */
+export function newClaimCode(random: (n: number) => Buffer = randomBytes): string {
+  const symbols = [...random(CODE_LENGTH)].map((b) => ALPHABET[b % ALPHABET.length]).join("");
+  return `${symbols.slice(0, 4)}-${symbols.slice(4, 8)}-${symbols.slice(8)}`;
+}
+
+/** The code as typed (any case, hyphens or spaces between groups) in its canonical form, or undefined. */
+export function normaliseClaimCode(typed: string): string | undefined {
+  const code = typed.replace(/[\s-]/g, "").toUpperCase();
+  return CLAIM_CODE.test(code) ? code : undefined;
+}
+
+/** SHA-256 of the salt and the canonical code, hex: what the table keeps instead of the code. */
+export function claimHash(salt: string, canonicalCode: string): string {
+  return createHash("sha256").update(`${salt}:${canonicalCode}`, "utf8").digest("hex");
+}
+
+/** A per-claim salt: 16 random bytes, hex. */
+export function newSalt(random: (n: number) => Buffer = randomBytes): string {
+  return random(16).toString("hex");
+}
+
+/** Constant-time comparison of two hex hashes. */
+export function sameHash(a: string, b: string): boolean {
+  const x = Buffer.from(a, "hex");
+  const y = Buffer.from(b, "hex");
+  return x.length === y.length && x.length > 0 && timingSafeEqual(x, y);
+}

@@ -1,0 +1,51 @@
+/** A claim the supplier or installer issued for one meter: the code itself is never stored. */
+export interface StoredClaim {
+  readonly meterId: string;
+  readonly salt: string;
+  /** `claimHash(salt, code)`. */
+  readonly codeHash: string;
+  readonly issuedAt: string;
+  readonly expiresAt: string;
+  /** The customer who used the claim, once used. */
+  readonly usedBy?: string;
+  readonly usedAt?: string;
+}
+
+/** Which condition of the link's single transaction did not hold. */
+export type LinkConflict = "claim" | "meter" | "profile";
+
+/** The link transaction was refused: the claim changed meanwhile, the meter has an owner, or the profile a meter. */
+export class LinkConflictError extends Error {
+  readonly conflict: LinkConflict;
+
+  constructor(conflict: LinkConflict) {
+    const message = `the link's ${conflict} condition did not hold`;
+    super(message);
+    this.message = message;
+    this.name = "LinkConflictError";
+    this.conflict = conflict;
+  }
+}
+
+/** Claims, meter ownership and failed-attempt counters. */
+export interface ClaimStore {
+  claim(meterId: string): Promise<StoredClaim | undefined>;
+  /** The customer the meter is linked to, if any. */
+  owner(meterId: string): Promise<string | undefined>;
+  /** Failed attempts of the customer in the window that holds `now`. */
+  failures(customerId: string, now: Date): Promise<number>;
+  /** Counts one failed attempt; returns the window's new total. */
+  recordFailure(customerId: string, now: Date): Promise<number>;
+  /**
+   * In one transaction: marks the claim used by `customerId` (only if its hash is still `claim.codeHash`, it is
+   * unused and not expired), makes the customer the meter's owner (only if it has none) and sets the profile's
+   * clientId (only if it has none). Throws LinkConflictError naming the first condition that failed.
+   */
+  link(customerId: string, claim: StoredClaim, now: Date): Promise<void>;
+  /**
+   * In one transaction: deletes the customer's profile (only if its meter is still `clientId`) and, when there
+   * is a meter, its owner item (only if the owner is still the customer). Throws LinkConflictError("profile")
+   * when the profile changed meanwhile. The used claim stays: relinking the meter needs a new claim code.
+   */
+  erase(customerId: string, clientId: string | undefined): Promise<void>;
+}

@@ -1,0 +1,131 @@
+import { AttributeValue, DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, TransactWriteItemsCommandInput, TransactionCanceledException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import { ClaimStore, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
+
+/**
+ * Claims live in the profile table beside the profiles, under key prefixes no Cognito `sub` (a UUID) can take:
+ * `claim#{meterId}` (the hashed code), `meter#{meterId}` (the owner) and `attempts#{customerId}#{hour}` (failed
+ * attempts, removed by the table's TTL on `expiresAtEpoch`). One table keeps the link a single transaction and
+ * the function's grant unchanged apart from the route.
+ */
+export const claimKey = (meterId: string) => `claim#${meterId}`;
+export const meterKey = (meterId: string) => `meter#${meterId}`;
+export const attemptsKey = (customerId: string, now: Date) => `attempts#${customerId}#${now.toISOString().slice(0, 13)}`;
+
+const key = (id: string) => ({ customerId: { S: id } });
+const LINK_PARTS: readonly LinkConflict[] = ["claim", "meter", "profile"];
+
+export function claimFromItem(item: Record<string, AttributeValue>): StoredClaim {
+  const s = (name: string) => item[name]?.S;
+  const claim: Record<string, string | undefined> = {
+    meterId: s("meterId"), salt: s("salt"), codeHash: s("codeHash"), issuedAt: s("issuedAt"), expiresAt: s("expiresAt"), usedBy: s("usedBy"), usedAt: s("usedAt"),
+  };
+  for (const k of Object.keys(claim)) if (claim[k] === undefined) delete claim[k];
+  return claim as unknown as StoredClaim;
+}
+
+export class DynamoClaimStore implements ClaimStore {
+  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+
+  async claim(meterId: string): Promise<StoredClaim | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(claimKey(meterId)), ConsistentRead: true }));
+    return out.Item ? claimFromItem(out.Item) : undefined;
+  }
+
+  async owner(meterId: string): Promise<string | undefined> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(meterKey(meterId)), ConsistentRead: true }));
+    return out.Item?.owner?.S;
+  }
+
+  async failures(customerId: string, now: Date): Promise<number> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(attemptsKey(customerId, now)), ConsistentRead: true }));
+    return Number(out.Item?.failures?.N ?? 0);
+  }
+
+  async recordFailure(customerId: string, now: Date): Promise<number> {
+    // kept one hour past its window so TTL's lag (up to days) never shortens the window
+    const expires = Math.floor(now.getTime() / 3_600_000) * 3600 + 7200;
+    const out = await this.client.send(new UpdateItemCommand({
+      TableName: this.table,
+      Key: key(attemptsKey(customerId, now)),
+      UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
+      ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
+      ExpressionAttributeValues: { ":one": { N: "1" }, ":expires": { N: String(expires) } },
+      ReturnValues: "UPDATED_NEW",
+    }));
+    return Number(out.Attributes?.failures?.N ?? 1);
+  }
+
+  async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteItemsCommand(linkTransaction(this.table, customerId, claim, now)));
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || (e as Error).name === "TransactionCanceledException") {
+        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
+        const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+        if (failed >= 0) throw new LinkConflictError(LINK_PARTS[failed]);
+      }
+      throw e;
+    }
+  }
+
+  async erase(customerId: string, clientId: string | undefined): Promise<void> {
+    try {
+      await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId)));
+    } catch (e) {
+      if (e instanceof TransactionCanceledException || (e as Error).name === "TransactionCanceledException") {
+        const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
+        if (reasons.some((r) => r.Code === "ConditionalCheckFailed")) throw new LinkConflictError("profile");
+      }
+      throw e;
+    }
+  }
+}
+
+/** The erase's deletes: the profile (still on `clientId`) and the meter's owner item (still the customer). */
+export function eraseTransaction(table: string, customerId: string, clientId: string | undefined): TransactWriteItemsCommandInput {
+  const profile = clientId === undefined
+    ? { TableName: table, Key: key(customerId), ConditionExpression: "attribute_not_exists(#clientId)", ExpressionAttributeNames: { "#clientId": "clientId" } }
+    : { TableName: table, Key: key(customerId), ConditionExpression: "#clientId = :meter", ExpressionAttributeNames: { "#clientId": "clientId" }, ExpressionAttributeValues: { ":meter": { S: clientId } } };
+  return {
+    TransactItems: [
+      { Delete: profile },
+      ...(clientId === undefined ? [] : [{ Delete: {
+        TableName: table, Key: key(meterKey(clientId)),
+        // a profile linked before owner items existed has none
+        ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
+        ExpressionAttributeNames: { "#owner": "owner" },
+        ExpressionAttributeValues: { ":customer": { S: customerId } },
+      } }]),
+    ],
+  };
+}
+
+/** The three conditional updates of a link, in LINK_PARTS order (exported so the exact conditions are tested). */
+export function linkTransaction(table: string, customerId: string, claim: StoredClaim, now: Date): TransactWriteItemsCommandInput {
+  const at = now.toISOString();
+  return {
+    TransactItems: [
+      { Update: {
+        TableName: table, Key: key(claimKey(claim.meterId)),
+        UpdateExpression: "SET #usedBy = :customer, #usedAt = :now",
+        ConditionExpression: "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now",
+        ExpressionAttributeNames: { "#usedBy": "usedBy", "#usedAt": "usedAt", "#codeHash": "codeHash", "#expiresAt": "expiresAt" },
+        ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at }, ":hash": { S: claim.codeHash } },
+      } },
+      { Update: {
+        TableName: table, Key: key(meterKey(claim.meterId)),
+        UpdateExpression: "SET #owner = :customer, #linkedAt = :now",
+        ConditionExpression: "attribute_not_exists(#owner)",
+        ExpressionAttributeNames: { "#owner": "owner", "#linkedAt": "linkedAt" },
+        ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at } },
+      } },
+      { Update: {
+        TableName: table, Key: key(customerId),
+        UpdateExpression: "SET #clientId = :meter",
+        ConditionExpression: "attribute_not_exists(#clientId)",
+        ExpressionAttributeNames: { "#clientId": "clientId" },
+        ExpressionAttributeValues: { ":meter": { S: claim.meterId } },
+      } },
+    ],
+  };
+}

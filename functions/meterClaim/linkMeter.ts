@@ -1,0 +1,81 @@
+import { CLIENT_ID } from "../supplierParser/s3Key";
+import { HttpError, show } from "../profileApi/httpApi";
+import { ProfileStore } from "../profileApi/profileStore";
+import { claimHash, normaliseClaimCode, sameHash } from "./claimCode";
+import { ClaimStore, LinkConflictError } from "./claimStore";
+
+/** Failed claim attempts a customer may make per hour before every attempt is refused with 429. */
+export const MAX_FAILURES_PER_HOUR = 5;
+/** A claim body is two short strings; anything larger is refused with 413. */
+export const MAX_CLAIM_BODY_BYTES = 1024;
+
+export interface MeterClaim {
+  readonly meterId: string;
+  /** Canonical form: twelve symbols, no hyphens. */
+  readonly claimCode: string;
+}
+
+/** `{ "meterId": "MTR0001", "claimCode": "7K3Q-M9XD-2HFA" }`, exactly these keys; 400 naming every bad field. */
+export function parseMeterClaim(raw: unknown): MeterClaim {
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new HttpError(400, `the body must be a JSON object with meterId and claimCode, got ${show(raw)}`);
+  const body = raw as Record<string, unknown>;
+  const problems: string[] = [];
+  for (const key of Object.keys(body)) if (key !== "meterId" && key !== "claimCode") problems.push(`unknown field ${show(key)} (allowed: meterId, claimCode)`);
+  if (typeof body.meterId !== "string" || !CLIENT_ID.test(body.meterId)) {
+    problems.push(`meterId must be the meter id printed on the meter (1-64 letters, digits, - or _), got ${show(body.meterId)}`);
+  }
+  const code = typeof body.claimCode === "string" ? normaliseClaimCode(body.claimCode) : undefined;
+  if (code === undefined) problems.push(`claimCode must be the 12-symbol code from your supplier, like "7K3Q-M9XD-2HFA", got ${show(body.claimCode)}`);
+  if (problems.length > 0) throw new HttpError(400, `invalid meter claim: ${problems.join("; ")}`);
+  return { meterId: body.meterId as string, claimCode: code as string };
+}
+
+export interface LinkDeps {
+  readonly claims: ClaimStore;
+  readonly profiles: Pick<ProfileStore, "get">;
+  readonly now: () => Date;
+}
+
+/**
+ * Links the caller to a meter by its one-time claim code. Each refusal changes nothing but the caller's failure
+ * counter (only wrong, used or expired codes count): 429 after MAX_FAILURES_PER_HOUR failures, 409 when the
+ * caller already has a meter or the meter has an owner, 403 for a code that does not match (the same answer
+ * whether or not the meter has a claim, so codes cannot be probed meter by meter), 410 for a used or expired one.
+ */
+export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
+  const now = deps.now();
+  if ((await deps.claims.failures(customerId, now)) >= MAX_FAILURES_PER_HOUR) {
+    throw new HttpError(429, `too many failed claim attempts: at most ${MAX_FAILURES_PER_HOUR} per hour; try again after ${nextHour(now)}`);
+  }
+  const { meterId, claimCode } = parseMeterClaim(raw);
+  const profile = await deps.profiles.get(customerId);
+  if (profile?.clientId !== undefined) {
+    throw new HttpError(409, profile.clientId === meterId
+      ? `meter ${show(meterId)} is already linked to your profile`
+      : `your profile is already linked to meter ${show(profile.clientId)}; DELETE /profile first to link another`);
+  }
+  const claim = await deps.claims.claim(meterId);
+  const refuse = async (status: number, message: string): Promise<never> => {
+    await deps.claims.recordFailure(customerId, now);
+    throw new HttpError(status, message);
+  };
+  if (!claim || !sameHash(claim.codeHash, claimHash(claim.salt, claimCode))) return refuse(403, `the claim code does not match meter ${show(meterId)}`);
+  if ((await deps.claims.owner(meterId)) !== undefined) throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
+  if (claim.usedBy !== undefined) {
+    return refuse(410, `the claim code for meter ${show(meterId)} was already used at ${claim.usedAt ?? "an earlier time"}; ask your supplier for a new one`);
+  }
+  if (Date.parse(claim.expiresAt) <= now.getTime()) return refuse(410, `the claim code for meter ${show(meterId)} expired at ${claim.expiresAt}; ask your supplier for a new one`);
+  try {
+    await deps.claims.link(customerId, claim, now);
+  } catch (e) {
+    if (!(e instanceof LinkConflictError)) throw e;
+    if (e.conflict === "meter") throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
+    if (e.conflict === "profile") throw new HttpError(409, "your profile was linked to a meter meanwhile; GET /profile to see which");
+    throw new HttpError(409, `the claim for meter ${show(meterId)} changed meanwhile (used, revoked or reissued); try again`);
+  }
+  return { customerId, clientId: meterId, linkedAt: now.toISOString() };
+}
+
+function nextHour(now: Date): string {
+  return new Date(Math.floor(now.getTime() / 3_600_000) * 3_600_000 + 3_600_000).toISOString();
+}

@@ -1,0 +1,50 @@
+import { ClaimStore, LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
+import { MemoryProfileStore } from "./memoryProfileStore";
+
+/** The DynamoDB claim store's semantics over Maps; the link writes clientId into the given profile store. */
+export class MemoryClaimStore implements ClaimStore {
+  readonly claims = new Map<string, StoredClaim>();
+  readonly owners = new Map<string, string>();
+  readonly attempts = new Map<string, number>();
+
+  constructor(private readonly profiles: MemoryProfileStore, seed: readonly StoredClaim[] = [], owners: readonly [string, string][] = []) {
+    for (const claim of seed) this.claims.set(claim.meterId, { ...claim });
+    for (const [meterId, customerId] of owners) this.owners.set(meterId, customerId);
+  }
+
+  async claim(meterId: string): Promise<StoredClaim | undefined> {
+    const claim = this.claims.get(meterId);
+    return claim && { ...claim };
+  }
+
+  async owner(meterId: string): Promise<string | undefined> {
+    return this.owners.get(meterId);
+  }
+
+  async failures(customerId: string, now: Date): Promise<number> {
+    return this.attempts.get(`${customerId}#${now.toISOString().slice(0, 13)}`) ?? 0;
+  }
+
+  async recordFailure(customerId: string, now: Date): Promise<number> {
+    const key = `${customerId}#${now.toISOString().slice(0, 13)}`;
+    this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
+    return this.attempts.get(key) as number;
+  }
+
+  async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {
+    const current = this.claims.get(claim.meterId);
+    if (!current || current.codeHash !== claim.codeHash || current.usedBy !== undefined || current.expiresAt <= now.toISOString()) throw new LinkConflictError("claim");
+    if (this.owners.has(claim.meterId)) throw new LinkConflictError("meter");
+    const profile = this.profiles.items.get(customerId);
+    if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
+    this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
+    this.owners.set(claim.meterId, customerId);
+    this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId });
+  }
+
+  async erase(customerId: string, clientId: string | undefined): Promise<void> {
+    if (this.profiles.items.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
+    this.profiles.items.delete(customerId);
+    if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
+  }
+}
