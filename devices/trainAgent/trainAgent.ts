@@ -53,7 +53,8 @@ export interface AgentStatus {
 /**
  * A train's link to the cloud: publishes telemetry (QoS 1) on `trains/<thing>/telemetry`, keeps it in an
  * outbox while offline and flushes it in order on reconnect, and follows its anomaly shadow.
- * Events: "connected", "disconnected", "anomaly" (AnomalyNotice), "flushed" (outbox empty), "warning" (Error;
+ * Events: "connected", "disconnected", "anomaly" (AnomalyNotice), "flushed" (outbox empty), "dropped" (the
+ * outbox was full and dropped its oldest reading; the total dropped so far), "warning" (Error;
  * a refused connection while offline is one, so it is not the throwing "error" event).
  * Each connection is a fresh MQTT client without its own resend queue: the outbox alone decides what is sent.
  */
@@ -109,7 +110,9 @@ export class TrainAgent extends EventEmitter {
   /** Queues a reading; it is published now if connected, else on reconnect. */
   send(reading: SensorReading): number {
     const thing = this.options.thingName;
+    const dropped = this.outbox.dropped;
     const { seq } = this.outbox.add((s) => JSON.stringify({ trainId: thing, timestamp: reading.timestamp, seq: s, sensors: reading.sensors }));
+    if (this.outbox.dropped > dropped) this.emit("dropped", this.outbox.dropped);
     this.pump();
     return seq;
   }
