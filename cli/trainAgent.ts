@@ -4,22 +4,27 @@
  *   gridrail train-agent --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE]
  *     [--count N] [--interval-ms 100] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO]
  *     [--shadow anomaly] [--linger-ms 0] [--ca FILE --cert FILE --key FILE]
+ *     [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N]
  */
 import { readFileSync } from "fs";
+import { join } from "path";
 import { ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
-import { SensorReading, TrainAgent } from "../devices/trainAgent/trainAgent";
+import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 
 const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE] [--count N]
   [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
-  [--linger-ms N] [--ca FILE --cert FILE --key FILE]
+  [--linger-ms N] [--ca FILE --cert FILE --key FILE] [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N]
 Sends readings (MetroPT-3 rows from --csv, else a simulated air production unit, 10 s apart) on
 trains/<train>/telemetry, --interval-ms apart, then waits until all are acknowledged (and --linger-ms more).
-Prints {"event": "connected" | "disconnected" | "anomaly" | "done", ...} lines.`;
+Readings not yet acknowledged wait in the outbox folder (default outbox/<train>; at most --outbox-max,
+default 100000, the oldest dropped and counted past it; fsynced every --outbox-fsync-ms, default 1000): a
+restarted agent sends them first, in order.
+Prints {"event": "restored" | "connected" | "disconnected" | "anomaly" | "dropped" | "done", ...} lines.`;
 
 function integer(raw: unknown, flag: string, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
@@ -50,6 +55,17 @@ function seedOf(train: string): number {
   return h;
 }
 
+/** The agent on its outbox folder; an InputError naming --outbox when the folder cannot be used. */
+function openAgent(outboxDir: string, options: TrainAgentOptions): TrainAgent {
+  try {
+    return new TrainAgent(options);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new InputError(`--outbox ${outboxDir}: cannot use: ${code}`);
+  }
+}
+
 const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 async function main(args: ParsedArgs): Promise<void> {
@@ -72,11 +88,18 @@ async function main(args: ParsedArgs): Promise<void> {
   }
   const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
-  const agent = new TrainAgent({
+  const outboxDir = typeof args.outbox === "string" ? args.outbox : join("outbox", train);
+  const agent = openAgent(outboxDir, {
     brokerUrl: args.broker, thingName: train, shadowName: args.shadow as string | undefined,
+    outboxDir,
+    capacity: integer(args["outbox-max"], "outbox-max", 100_000, 1), fsyncMs: integer(args["outbox-fsync-ms"], "outbox-fsync-ms", 1000),
     mqtt: tls.length === 3 ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) } : undefined,
   });
+  const { restored, torn, dropped } = agent.status;
+  if (restored > 0 || torn > 0) print({ event: "restored", train, readings: restored, dropped, torn });
   agent.on("connected", () => print({ event: "connected", train }));
+  // the first drop and every thousandth: a full outbox is never silent, nor a line per reading
+  agent.on("dropped", (total: number) => (total === dropped + 1 || total % 1000 === 0) && print({ event: "dropped", train, dropped: total }));
   agent.on("disconnected", () => print({ event: "disconnected", train, buffered: agent.status.buffered }));
   agent.on("anomaly", (n: AnomalyNotice) => print({ event: "anomaly", train, id: n.id, kind: n.kind, status: n.entry.status, message: n.entry.message }));
   agent.on("warning", (e: Error) => process.stderr.write(`warning: ${e.message}\n`));
@@ -98,6 +121,7 @@ export const command: Command = {
   flags: {
     broker: "string", train: "string", csv: "string", count: "string", "interval-ms": "string", seed: "string", fault: "list",
     start: "string", shadow: "string", "linger-ms": "string", ca: "string", cert: "string", key: "string",
+    outbox: "string", "outbox-max": "string", "outbox-fsync-ms": "string",
   },
   run: main,
 };

@@ -2,6 +2,7 @@ import { EventEmitter } from "events";
 import { connect as mqttConnect, IClientOptions, MqttClient } from "mqtt";
 import { AnomalyEntry, AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "./anomalyInbox";
 import { Outbox } from "./outbox";
+import { OutboxJournal } from "./outboxJournal";
 
 /** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
 export interface SensorReading {
@@ -20,8 +21,15 @@ export interface TrainAgentOptions {
   readonly ackShadowName?: string;
   /** Extra MQTT options (TLS key, certificate and CA for AWS IoT). */
   readonly mqtt?: IClientOptions;
-  /** Messages kept while offline. Default 100 000. */
+  /** Messages kept while offline; past it the oldest are dropped and counted. Default 100 000. */
   readonly capacity?: number;
+  /**
+   * Folder the outbox persists in (outboxJournal.ts), so a restarted agent sends what the last one had not,
+   * first and in order. Memory only when absent.
+   */
+  readonly outboxDir?: string;
+  /** Longest time between fsyncs of the outbox files, ms (0: every line). Default 1000. */
+  readonly fsyncMs?: number;
   /** Unacknowledged publishes at once. Default 10. */
   readonly inflight?: number;
   /** First and longest wait before reconnecting, ms. Default 500 and 30 000. */
@@ -36,12 +44,17 @@ export interface AgentStatus {
   readonly inflight: number;
   readonly acknowledged: number;
   readonly dropped: number;
+  /** Readings found in the outbox folder at start. */
+  readonly restored: number;
+  /** Unreadable outbox lines skipped at start (a torn last line after a crash). */
+  readonly torn: number;
 }
 
 /**
  * A train's link to the cloud: publishes telemetry (QoS 1) on `trains/<thing>/telemetry`, keeps it in an
  * outbox while offline and flushes it in order on reconnect, and follows its anomaly shadow.
- * Events: "connected", "disconnected", "anomaly" (AnomalyNotice), "flushed" (outbox empty), "warning" (Error;
+ * Events: "connected", "disconnected", "anomaly" (AnomalyNotice), "flushed" (outbox empty), "dropped" (the
+ * outbox was full and dropped its oldest reading; the total dropped so far), "warning" (Error;
  * a refused connection while offline is one, so it is not the throwing "error" event).
  * Each connection is a fresh MQTT client without its own resend queue: the outbox alone decides what is sent.
  */
@@ -65,7 +78,8 @@ export class TrainAgent extends EventEmitter {
     super();
     this.shadowName = options.shadowName ?? "anomaly";
     this.ackShadowName = options.ackShadowName ?? "anomaly-ack";
-    this.outbox = new Outbox(options.capacity);
+    const journal = options.outboxDir === undefined ? undefined : new OutboxJournal(options.outboxDir, { fsyncMs: options.fsyncMs });
+    this.outbox = new Outbox(options.capacity, 0, journal);
     this.retryMs = (options.reconnectMs ?? [500, 30_000])[0];
   }
 
@@ -84,7 +98,7 @@ export class TrainAgent extends EventEmitter {
   get status(): AgentStatus {
     return {
       connected: this.connected, buffered: this.outbox.size, inflight: this.outbox.inflightCount,
-      acknowledged: this.outbox.acknowledged, dropped: this.outbox.dropped,
+      acknowledged: this.outbox.acknowledged, dropped: this.outbox.dropped, restored: this.outbox.restored, torn: this.outbox.torn,
     };
   }
 
@@ -96,7 +110,9 @@ export class TrainAgent extends EventEmitter {
   /** Queues a reading; it is published now if connected, else on reconnect. */
   send(reading: SensorReading): number {
     const thing = this.options.thingName;
+    const dropped = this.outbox.dropped;
     const { seq } = this.outbox.add((s) => JSON.stringify({ trainId: thing, timestamp: reading.timestamp, seq: s, sensors: reading.sensors }));
+    if (this.outbox.dropped > dropped) this.emit("dropped", this.outbox.dropped);
     this.pump();
     return seq;
   }
@@ -109,6 +125,7 @@ export class TrainAgent extends EventEmitter {
     this.generation++;
     this.connected = false;
     this.outbox.requeueInflight();
+    this.outbox.close();
     if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
   }
 

@@ -1,3 +1,5 @@
+import { rmSync } from "fs";
+import { join } from "path";
 import { AnomalyNotice } from "../../devices/trainAgent/anomalyInbox";
 import { SensorReading, TrainAgent } from "../../devices/trainAgent/trainAgent";
 import { applyFault, faultAt, FaultSpan } from "./faults";
@@ -7,7 +9,8 @@ import { replaySource, SensorSource, Sensors, simulatedSource } from "./trainSou
 /**
  * The simulated trains of the local stack: one real MQTT agent per train (devices/trainAgent: QoS 1, offline
  * outbox, shadow inbox), fed from the MetroPT-3 replay (or the APU simulator) at `rate` readings per second,
- * with the plan's faults injected and its offline spans acted out (the agent disconnects and buffers).
+ * with the plan's faults injected and its offline spans acted out (the agent disconnects and buffers; with
+ * `reboot`, the first offline train's agent is replaced halfway through by a new one on the same outbox folder).
  */
 export interface FleetListener {
   reading?(trainId: string, reading: SensorReading, fault: FaultSpan | undefined): void;
@@ -28,6 +31,18 @@ export interface FleetOptions {
   /** Live readings per second per train (wall clock). */
   readonly rate: number;
   readonly listener?: FleetListener;
+  /** Folder for the agents' outboxes on disk (`<folder>/<train>`, emptied at start); memory only when absent. */
+  readonly outboxRoot?: string;
+  /** Reboot the first offline train halfway through its outage: a new agent on the same outbox. Needs `outboxRoot`. */
+  readonly reboot?: boolean;
+}
+
+/** What the rebooted train's outbox held when its agent stopped, and what the new agent found in it. */
+export interface RebootReport {
+  readonly trainId: string;
+  readonly bufferedAtReboot: number;
+  readonly restored: number;
+  readonly readingsLostAcrossReboot: number;
 }
 
 export class TrainFleet {
@@ -36,6 +51,7 @@ export class TrainFleet {
   private timer?: NodeJS.Timeout;
   private index = 0;
   published = 0;
+  reboot: RebootReport | null = null;
   private finished!: () => void;
   /** Resolves when every live reading has been handed to its agent. */
   readonly done = new Promise<void>((resolve) => (this.finished = resolve));
@@ -75,17 +91,30 @@ export class TrainFleet {
     return { reading: { timestamp: this.o.startMs + j * this.intervalMs, sensors }, fault };
   }
 
+  private createAgent(trainId: string): TrainAgent {
+    const outboxDir = this.o.outboxRoot === undefined ? undefined : join(this.o.outboxRoot, trainId);
+    const agent = new TrainAgent({ brokerUrl: this.o.brokerUrl, thingName: trainId, reconnectMs: [100, 1000], outboxDir });
+    agent.on("anomaly", (n: AnomalyNotice) => this.o.listener?.notice?.(trainId, n, Date.now()));
+    agent.on("connected", () => this.o.listener?.online?.(trainId, true, Date.now()));
+    agent.on("disconnected", () => this.o.listener?.online?.(trainId, false, Date.now()));
+    agent.on("warning", () => undefined);
+    this.agents.set(trainId, agent);
+    return agent;
+  }
+
   start(): void {
-    for (const trainId of this.o.plan.trainIds) {
-      const agent = new TrainAgent({ brokerUrl: this.o.brokerUrl, thingName: trainId, reconnectMs: [100, 1000] });
-      agent.on("anomaly", (n: AnomalyNotice) => this.o.listener?.notice?.(trainId, n, Date.now()));
-      agent.on("connected", () => this.o.listener?.online?.(trainId, true, Date.now()));
-      agent.on("disconnected", () => this.o.listener?.online?.(trainId, false, Date.now()));
-      agent.on("warning", () => undefined);
-      agent.start();
-      this.agents.set(trainId, agent);
-    }
+    if (this.o.outboxRoot !== undefined) rmSync(this.o.outboxRoot, { recursive: true, force: true });
+    for (const trainId of this.o.plan.trainIds) this.createAgent(trainId).start();
     this.timer = setInterval(() => this.tick(), 1000 / this.o.rate);
+  }
+
+  /** The train's process restarts while offline: the old agent is gone, a new one opens the same outbox. */
+  private rebootAgent(trainId: string): void {
+    const old = this.agents.get(trainId)!;
+    const bufferedAtReboot = old.status.buffered;
+    void old.stop();
+    const restored = this.createAgent(trainId).status.restored;
+    this.reboot = { trainId, bufferedAtReboot, restored, readingsLostAcrossReboot: bufferedAtReboot - restored };
   }
 
   private tick(): void {
@@ -97,12 +126,14 @@ export class TrainFleet {
     }
     const wall = Date.now();
     for (const trainId of this.o.plan.trainIds) {
-      const agent = this.agents.get(trainId)!;
       for (const span of this.o.plan.offline) {
         if (span.trainId !== trainId) continue;
+        const agent = this.agents.get(trainId)!;
         if (j === span.from) void agent.stop().then(() => this.o.listener?.online?.(trainId, false, Date.now()));
-        if (j === span.to) agent.start();
+        if (this.o.reboot && this.o.outboxRoot !== undefined && span === this.o.plan.offline[0] && j === Math.floor((span.from + span.to) / 2)) this.rebootAgent(trainId);
+        if (j === span.to) this.agents.get(trainId)!.start();
       }
+      const agent = this.agents.get(trainId)!;
       const { reading, fault } = this.liveReading(trainId, j);
       if (fault && j === fault.start) this.o.listener?.faultStarted?.(fault, reading.timestamp, wall);
       agent.send(reading);

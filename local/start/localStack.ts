@@ -18,7 +18,7 @@ import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
 import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, trainTimelineStart } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
-import { TrainFleet } from "../sim/trainFleet";
+import { RebootReport, TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView, startWebView } from "../web/webView";
@@ -59,6 +59,8 @@ export interface LocalReport {
   readonly readingsDeadLettered: number;
   readonly readingsSkipped: number;
   readonly readingsLost: number;
+  /** The train whose agent restarted during its outage, and what its outbox on disk kept (null: no offline train). */
+  readonly reboot: RebootReport | null;
   readonly anomaliesInjected: number;
   readonly anomaliesDetected: number;
   readonly falseAlarms: number;
@@ -136,7 +138,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       }
     });
     const fleet = new TrainFleet({
-      brokerUrl: broker.url, plan, seed: o.seed, rows, startMs: liveStart, intervalMs, rate,
+      brokerUrl: broker.url, plan, seed: o.seed, rows, startMs: liveStart, intervalMs, rate, outboxRoot: join(o.outDir, "outbox"), reboot: true,
       listener: {
         // the score shown is the train's highest in the latest batch the pipeline scored (scores are per batch)
         reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: latestScore.get(trainId) ?? null }),
@@ -256,6 +258,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       readingsDeadLettered: pipeline.stats.deadLettered,
       readingsSkipped: pipeline.stats.skipped + ruleFailures,
       readingsLost: published - pipeline.stats.scored - pipeline.stats.deadLettered - pipeline.stats.skipped - ruleFailures,
+      reboot: fleet.reboot,
       anomaliesInjected: m.anomaliesInjected, anomaliesDetected: m.anomaliesDetected, falseAlarms: m.falseAlarms, shadowDeliveries: m.shadowDeliveries,
       detectionLatencyMs: { p50: m.detectionLatencyMs.p50, p99: m.detectionLatencyMs.p99 },
       faults: [...m.faults],
@@ -270,6 +273,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       outDir: o.outDir,
       webUrl: web?.url ?? null,
     };
+    if (fleet.reboot) o.print(`reboot: ${fleet.reboot.trainId} restarted offline with ${fleet.reboot.bufferedAtReboot} readings in its outbox, ${fleet.reboot.restored} restored, ${fleet.reboot.readingsLostAcrossReboot} lost across the reboot`);
     publish({ type: "end", report });
     return report;
   } finally {

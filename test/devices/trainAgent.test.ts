@@ -1,4 +1,7 @@
 import { expect } from "chai";
+import { mkdtempSync, rmSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
 import { AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "../../devices/trainAgent/anomalyInbox";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { TrainAgent } from "../../devices/trainAgent/trainAgent";
@@ -100,7 +103,34 @@ describe("train agent over MQTT (loopback aedes broker)", function () {
     await until("all thirty readings", () => agent!.status.acknowledged === 30);
     expect(before).to.be.greaterThan(0);
     expect(telemetry(broker).map((m) => m.seq)).to.deep.equal(Array.from({ length: 20 }, (_, i) => 10 + i));
-    expect(agent.status).to.deep.equal({ connected: true, buffered: 0, inflight: 0, acknowledged: 30, dropped: 0 });
+    expect(agent.status).to.deep.equal({ connected: true, buffered: 0, inflight: 0, acknowledged: 30, dropped: 0, restored: 0, torn: 0 });
+  });
+
+  it("sends every reading exactly once and in order when it reboots in the middle of an outage", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "outbox-"));
+    try {
+      broker = await startBroker();
+      const port = broker.port;
+      agent = new TrainAgent({ brokerUrl: broker.url, thingName: THING, outboxDir: dir, reconnectMs: [20, 100] });
+      agent.start();
+      readings.slice(0, 5).forEach((r) => agent!.send(r));
+      await until("the first five readings", () => agent!.status.acknowledged === 5);
+      await broker.close();
+      readings.slice(5, 15).forEach((r) => agent!.send(r));
+      await agent.stop();
+
+      agent = new TrainAgent({ brokerUrl: `mqtt://127.0.0.1:${port}`, thingName: THING, outboxDir: dir, reconnectMs: [20, 100] });
+      expect(agent.status).to.deep.include({ buffered: 10, restored: 10, dropped: 0, torn: 0 });
+      agent.start();
+      readings.slice(15, 20).forEach((r) => agent!.send(r));
+      broker = await startBroker(port);
+      readings.slice(20, 30).forEach((r) => agent!.send(r));
+      await until("the other twenty-five readings", () => agent!.status.acknowledged === 25);
+      expect(telemetry(broker).map((m) => [m.seq, m.timestamp])).to.deep.equal(readings.slice(5).map((r, i) => [5 + i, r.timestamp]));
+    } finally {
+      await agent?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("is told about anomalies on connect and on each change, and acknowledges them in its own shadow, never the cloud's", async () => {

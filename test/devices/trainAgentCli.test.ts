@@ -1,6 +1,10 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
 import { join } from "path";
+import { Outbox } from "../../devices/trainAgent/outbox";
+import { OutboxJournal } from "../../devices/trainAgent/outboxJournal";
 import { LoopbackBroker, startBroker } from "../helpers/mqttBroker";
 import { runCli } from "../helpers/runCli";
 import { requireShared } from "../helpers/sharedData";
@@ -23,24 +27,29 @@ function agentCli(args: string[]): Promise<{ status: number; lines: Record<strin
 describe("train-agent command", function () {
   this.timeout(60_000);
   let broker: LoopbackBroker;
+  let outboxes: string;
   const shadows = new ShadowService();
   before(async () => {
     broker = await startBroker();
     attachToBroker(shadows, broker.broker);
+    outboxes = mkdtempSync(join(tmpdir(), "outboxes-"));
   });
-  after(() => broker.close());
+  after(async () => {
+    await broker.close();
+    rmSync(outboxes, { recursive: true, force: true });
+  });
 
   it("sends simulated readings, prints the anomaly its shadow holds and reports it back", async () => {
     const message = "Unusual apu readings since 2020-02-01 00:05:00 UTC: Oil_temperature is high, 61 °C where about 52 °C was expected.";
     shadows.update("train-0007", "anomaly", { state: { desired: { anomalies: { "apu-1580515500000": {
       group: "apu", status: "ongoing", startedAt: "2020-02-01T00:05:00.000Z", updatedAt: "2020-02-01T00:05:00.000Z", message,
     } } } } });
-    const r = await agentCli(["--broker", broker.url, "--train", "train-0007", "--count", "5", "--interval-ms", "0", "--start", "2020-02-01T00:00:00Z", "--linger-ms", "300"]);
+    const r = await agentCli(["--broker", broker.url, "--train", "train-0007", "--count", "5", "--interval-ms", "0", "--start", "2020-02-01T00:00:00Z", "--linger-ms", "300", "--outbox", join(outboxes, "a")]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.lines).to.deep.equal([
       { event: "connected", train: "train-0007" },
       { event: "anomaly", train: "train-0007", id: "apu-1580515500000", kind: "new", status: "ongoing", message },
-      { event: "done", train: "train-0007", sent: 5, connected: true, buffered: 0, inflight: 0, acknowledged: 5, dropped: 0 },
+      { event: "done", train: "train-0007", sent: 5, connected: true, buffered: 0, inflight: 0, acknowledged: 5, dropped: 0, restored: 0, torn: 0 },
     ]);
     const sent = broker.published.filter((p) => p.topic === "trains/train-0007/telemetry").map((p) => JSON.parse(p.payload));
     expect(sent.map((m) => [m.seq, m.timestamp])).to.deep.equal([0, 1, 2, 3, 4].map((i) => [i, Date.UTC(2020, 1, 1) + i * 10_000]));
@@ -49,7 +58,7 @@ describe("train-agent command", function () {
 
   it("replays MetroPT-3 rows as they are in the data set", async function () {
     const csv = requireShared(this, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
-    const r = await agentCli(["--broker", broker.url, "--train", "train-0008", "--csv", csv, "--count", "2", "--interval-ms", "0"]);
+    const r = await agentCli(["--broker", broker.url, "--train", "train-0008", "--csv", csv, "--count", "2", "--interval-ms", "0", "--outbox", join(outboxes, "b")]);
     expect(r.status, r.stderr).to.equal(0);
     const [first] = broker.published.filter((p) => p.topic === "trains/train-0008/telemetry").map((p) => JSON.parse(p.payload));
     expect(first).to.deep.equal({
@@ -61,7 +70,27 @@ describe("train-agent command", function () {
     });
   });
 
+  it("sends what a previous run left in its outbox first, in order, and says so", async () => {
+    const dir = join(outboxes, "c");
+    const left = new Outbox(100, 0, new OutboxJournal(dir));
+    [1, 2].forEach((i) => left.add((seq) => JSON.stringify({ trainId: "train-0009", timestamp: i, seq, sensors: { TP2: i } })));
+    left.close();
+    const r = await agentCli(["--broker", broker.url, "--train", "train-0009", "--count", "1", "--interval-ms", "0", "--start", "2020-02-01T00:00:00Z", "--outbox", dir]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.lines[0]).to.deep.equal({ event: "restored", train: "train-0009", readings: 2, dropped: 0, torn: 0 });
+    const sent = broker.published.filter((p) => p.topic === "trains/train-0009/telemetry").map((p) => JSON.parse(p.payload));
+    expect(sent.map((m) => [m.seq, m.timestamp])).to.deep.equal([[0, 1], [1, 2], [2, Date.UTC(2020, 1, 1)]]);
+  });
+
+  it("refuses an outbox folder that is a file, naming the flag and the path", () => {
+    const file = join(outboxes, "file");
+    writeFileSync(file, "");
+    const r = runCli("trainAgent", ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox", file]);
+    expect([r.status, r.stderr.split("\n")[0]]).to.deep.equal([1, `error: --outbox ${file}: cannot use: EEXIST`]);
+  });
+
   const usage: [string[], string][] = [
+    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox-max", "0"], 'error: --outbox-max must be an integer >= 1, got "0"'],
     [["--train", "train-1"], "error: --broker is required"],
     [["--broker", "mqtt://127.0.0.1:1", "--train", "bus-1"], 'error: --train must be a thing name train-<id>, got "bus-1"'],
     [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--fault", "oil+8"], 'error: --fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got "oil+8"'],

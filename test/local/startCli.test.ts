@@ -22,6 +22,10 @@ describe("npm start (the local stack), end to end", function () {
     // nothing lost: every published reading was scored, dead-lettered or handed to the on-failure destination
     expect(report.readingsScored + report.readingsDeadLettered + report.readingsSkipped).to.equal(report.readingsPublished);
     expect(report.readingsLost).to.equal(0);
+    // the offline train's agent restarted mid-outage and its new agent found every buffered reading on disk
+    expect(report.reboot.trainId).to.match(/^train-000[12]$/);
+    expect(report.reboot.bufferedAtReboot).to.be.greaterThan(0);
+    expect([report.reboot.restored, report.reboot.readingsLostAcrossReboot]).to.deep.equal([report.reboot.bufferedAtReboot, 0]);
     expect(report.anomaliesInjected).to.equal(2);
     expect(report.shadowDeliveries).to.be.at.most(report.anomaliesDetected);
     expect(report.meterReadingsPublished).to.equal(3 * 48);
