@@ -76,9 +76,7 @@ export class InputGuard {
       );
     }
     if (values == null || values.length !== this.dimensions) {
-      throw new InputError(
-        `expected ${this.dimensions} value(s) at timestamp ${timestamp}, got ${values == null ? String(values) : values.length}`,
-      );
+      throw new InputError(`expected ${this.dimensions} value(s) at timestamp ${timestamp}, got ${values == null ? String(values) : values.length}`);
     }
     const out = new Array<number>(this.dimensions);
     const imputed: number[] = [];
@@ -89,7 +87,10 @@ export class InputGuard {
         out[i] = v;
         if (v > LIMIT || v < -LIMIT) {
           if (this.policy.extreme !== "clip") {
-            throw new InputError(`values[${i}] is ${v} at timestamp ${timestamp}: outside the working range [-${INPUT_LIMIT}, ${INPUT_LIMIT}] (or set option extreme=clip)`, i);
+            throw new InputError(
+              `values[${i}] is ${v} at timestamp ${timestamp}: outside the working range [-${INPUT_LIMIT}, ${INPUT_LIMIT}] (or set option extreme=clip)`,
+              i,
+            );
           }
           out[i] = v > 0 ? LIMIT : -LIMIT;
           clipped.push(i);

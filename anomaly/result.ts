@@ -39,7 +39,13 @@ export function attributionFromDeviations(deviations: readonly number[], total: 
 }
 
 /** A scored result: the thresholder's decision plus the detector's explanation. */
-export function decidedResult(rawScore: number, decision: Decision, attribution: Attribution, expected: number[], { imputed, clipped }: CheckedInput): DetectorResult {
+export function decidedResult(
+  rawScore: number,
+  decision: Decision,
+  attribution: Attribution,
+  expected: number[],
+  { imputed, clipped }: CheckedInput,
+): DetectorResult {
   return {
     ready: decision.threshold !== Infinity,
     rawScore,

@@ -37,7 +37,8 @@ export function decodeState(bytes: Uint8Array): DetectorState {
   if (buf.length >= STATE_MAGIC.length && buf.toString("latin1", 0, STATE_MAGIC.length) === STATE_MAGIC) {
     if (buf.length < HEADER_BYTES) throw new StateError(`detector state envelope cut short: ${buf.length} bytes`);
     const version = buf.readUInt8(STATE_MAGIC.length);
-    if (version !== STATE_ENVELOPE_VERSION) throw new StateError(`detector state envelope version ${version} is not supported (expected ${STATE_ENVELOPE_VERSION})`);
+    if (version !== STATE_ENVELOPE_VERSION)
+      throw new StateError(`detector state envelope version ${version} is not supported (expected ${STATE_ENVELOPE_VERSION})`);
     payload = buf.subarray(HEADER_BYTES);
     const stored = buf.readUInt32LE(STATE_MAGIC.length + 1);
     const actual = crc32(payload);

@@ -100,7 +100,6 @@ export class Thresholder {
     return Math.sqrt(Math.max(this.variance, 0));
   }
 
-
   /**
    * Decides on a raw score (smoothed with the ones before it), then learns it, unless it was an
    * anomaly and `learnAnomalies` is false (so a long fault does not become the new normal).

@@ -27,7 +27,13 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     const kind = Object.prototype.hasOwnProperty.call(spec, flag) ? spec[flag] : undefined;
-    if (!kind) throw new UsageError(`unknown flag --${flag}; known: ${Object.keys(spec).filter((f) => f !== "help").map((f) => `--${f}`).join(", ")}`);
+    if (!kind)
+      throw new UsageError(
+        `unknown flag --${flag}; known: ${Object.keys(spec)
+          .filter((f) => f !== "help")
+          .map((f) => `--${f}`)
+          .join(", ")}`,
+      );
     if (kind === "boolean") {
       if (eq > 0) throw new UsageError(`--${flag} takes no value`);
       out[flag] = true;
@@ -55,7 +61,12 @@ export function integerFlag(args: ParsedArgs, flag: string, fallback: number, mi
 export const SHARED_DATA = join(__dirname, "..", "..", "shared", "data");
 
 export function commaList(value: string | undefined): string[] | undefined {
-  return value === undefined ? undefined : value.split(",").map((s) => s.trim()).filter(Boolean);
+  return value === undefined
+    ? undefined
+    : value
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean);
 }
 
 /** One gridrail command: what `gridrail <name>` and `npm run --silent <name>` run. */
@@ -81,7 +92,10 @@ const USER_ERRORS = new Set(["UsageError", "InputError", "CsvError", "OptionErro
  */
 export function errorLine(e: unknown, forUser = false): string {
   const err = e instanceof Error ? e : new Error(String(e));
-  const lines = String(err.message ?? "").split("\n").map((l) => l.trim()).filter((l) => l !== "");
+  const lines = String(err.message ?? "")
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
   return forUser || USER_ERRORS.has(err.name) ? `error: ${lines.join("; ").replace(/:;/g, ":")}` : `error: ${err.name}: ${lines[0] ?? ""}`;
 }
 

@@ -63,7 +63,7 @@ function measure(c: Config, points: number): Record<string, unknown> {
     forest.update(shingle);
     if (i >= WARM_UP && ((i - WARM_UP + 1) % chunk === 0 || i === data.length - 1)) {
       const t = clock();
-      rates.push(((i - WARM_UP) % chunk + 1) / t.cpu);
+      rates.push((((i - WARM_UP) % chunk) + 1) / t.cpu);
       wall += t.wall;
       cpu += t.cpu;
     }
@@ -128,7 +128,8 @@ function modelBytes(f: RandomCutForest): number {
 async function main(args: ParsedArgs): Promise<void> {
   const points = integerFlag(args, "points", 100_000, 1000, 100_000_000);
   const configs = args.only ? CONFIGS.filter((c) => c.name.includes(args.only as string)) : CONFIGS;
-  if (configs.length === 0) throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
+  if (configs.length === 0)
+    throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
   if (args.baseline) {
     const baseline = forestOfCheckout(args.baseline as string);
     for (const c of configs) {
@@ -136,7 +137,10 @@ async function main(args: ParsedArgs): Promise<void> {
       const data = stream(points + WARM_UP, c.inputs, 7);
       const r = { name: c.name, baseline: args.baseline, points, ...pairedRun(baseline, currentForest, forestConfigOf(c), data, WARM_UP) };
       if (args.json) process.stdout.write(`${JSON.stringify(r)}\n`);
-      else process.stdout.write(`${c.name.padEnd(28)} baseline ${String(r.baselinePointsPerSecond).padStart(7)}  this ${String(r.currentPointsPerSecond).padStart(7)} points/s  speedup ${r.speedup.toFixed(3)}  ${r.sameScores ? "same scores" : "SCORES DIFFER"}\n`);
+      else
+        process.stdout.write(
+          `${c.name.padEnd(28)} baseline ${String(r.baselinePointsPerSecond).padStart(7)}  this ${String(r.currentPointsPerSecond).padStart(7)} points/s  speedup ${r.speedup.toFixed(3)}  ${r.sameScores ? "same scores" : "SCORES DIFFER"}\n`,
+        );
     }
     return;
   }

@@ -46,12 +46,18 @@ async function main(args: ParsedArgs): Promise<void> {
   const wallMs = performance.now() - wall;
   // the S3 requests the day's run made through the ports (listings, lake GETs, report GETs and PUTs), per client
   const requestsPerClient = (lake.requests + reports.requests - requestsBefore) / clients;
-  if (summary.reportsWritten !== clients || summary.failed.length > 0) throw new Error(`expected ${clients} reports, got ${summary.reportsWritten} (${summary.failed.length} failed)`);
+  if (summary.reportsWritten !== clients || summary.failed.length > 0)
+    throw new Error(`expected ${clients} reports, got ${summary.reportsWritten} (${summary.failed.length} failed)`);
 
   const cpuMsPerClient = (used.user + used.system) / 1000 / clients;
   const capacity = clientsPerInvocation({
-    cpuMsPerClient, lambdaMb: LAMBDA_MB, requestsPerClient, msPerRequest: s3Ms,
-    inFlight: IN_FLIGHT, timeoutSeconds: meterDefaults.analysisTimeoutSeconds, usable: 0.8,
+    cpuMsPerClient,
+    lambdaMb: LAMBDA_MB,
+    requestsPerClient,
+    msPerRequest: s3Ms,
+    inFlight: IN_FLIGHT,
+    timeoutSeconds: meterDefaults.analysisTimeoutSeconds,
+    usable: 0.8,
   });
   const perInvocation = capacity.perInvocation;
   const result = {

@@ -27,8 +27,11 @@ export const TARGETS = { warmBatchMs: 200, coldRestoreMsPerTrain: 50, archiveByt
 
 const quiet: LogSink = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const noMetrics: MetricSink = {
-  addMetric: () => undefined, addDimension: () => undefined, clearDefaultDimensions: () => undefined,
-  singleMetric: () => noMetrics, publishStoredMetrics: () => undefined,
+  addMetric: () => undefined,
+  addDimension: () => undefined,
+  clearDefaultDimensions: () => undefined,
+  singleMetric: () => noMetrics,
+  publishStoredMetrics: () => undefined,
 };
 
 /** Batches as one shard delivers them: the trains' readings interleaved in time order. */
@@ -126,7 +129,10 @@ async function main(args: ParsedArgs): Promise<void> {
   const lambdaArchive = await archive();
 
   const result = {
-    trains, recordsPerBatch: records, historyPerTrain: history, runs,
+    trains,
+    recordsPerBatch: records,
+    historyPerTrain: history,
+    runs,
     detector: { name: settings.detector, options: settings.options, groups: settings.groups },
     warmBatch: summary(warm),
     coldBatch: summary(cold),
@@ -145,15 +151,17 @@ async function main(args: ParsedArgs): Promise<void> {
   if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   const w = result.warmBatch;
   const c = result.coldBatch;
-  process.stdout.write([
-    `detector ${settings.detector} ${JSON.stringify(settings.options)}, ${trains} trains, ${records} records a batch`,
-    `warm batch         ${w.wallMs.median} ms (max ${w.wallMs.max}), ${w.cpuMs.median} ms CPU   target < ${TARGETS.warmBatchMs} ms`,
-    `cold batch         ${c.wallMs.median} ms (max ${c.wallMs.max}), ${c.cpuMs.median} ms CPU`,
-    `cold restore       ${result.coldRestoreMsPerTrain.median} ms a train (max ${result.coldRestoreMsPerTrain.max})   target < ${TARGETS.coldRestoreMsPerTrain} ms`,
-    `checkpoint         ${result.checkpointBytesPerTrain.mean} bytes a train (max ${result.checkpointBytesPerTrain.max})`,
-    `archive            ${lambdaArchive.zipBytes} bytes zipped, ${lambdaArchive.files} files, __index.js ${lambdaArchive.indexJsBytes} bytes   target < ${TARGETS.archiveBytes}`,
-    `load average       ${result.loadAverage1m} (1 min)`,
-  ].join("\n") + "\n");
+  process.stdout.write(
+    [
+      `detector ${settings.detector} ${JSON.stringify(settings.options)}, ${trains} trains, ${records} records a batch`,
+      `warm batch         ${w.wallMs.median} ms (max ${w.wallMs.max}), ${w.cpuMs.median} ms CPU   target < ${TARGETS.warmBatchMs} ms`,
+      `cold batch         ${c.wallMs.median} ms (max ${c.wallMs.max}), ${c.cpuMs.median} ms CPU`,
+      `cold restore       ${result.coldRestoreMsPerTrain.median} ms a train (max ${result.coldRestoreMsPerTrain.max})   target < ${TARGETS.coldRestoreMsPerTrain} ms`,
+      `checkpoint         ${result.checkpointBytesPerTrain.mean} bytes a train (max ${result.checkpointBytesPerTrain.max})`,
+      `archive            ${lambdaArchive.zipBytes} bytes zipped, ${lambdaArchive.files} files, __index.js ${lambdaArchive.indexJsBytes} bytes   target < ${TARGETS.archiveBytes}`,
+      `load average       ${result.loadAverage1m} (1 min)`,
+    ].join("\n") + "\n",
+  );
 }
 
 export const command: Command = {

@@ -30,7 +30,8 @@ export function pairedRun(baseline: ForestMaker, current: ForestMaker, config: F
   const dims = config.dimensions;
   const inputs = data[0]?.length ?? 0;
   const points = data.length - warmUp;
-  if (inputs === 0 || dims % inputs !== 0 || points < 1) throw new RangeError(`pairedRun: ${data.length} points of ${inputs} inputs for ${dims} dimensions after ${warmUp} warm-up points`);
+  if (inputs === 0 || dims % inputs !== 0 || points < 1)
+    throw new RangeError(`pairedRun: ${data.length} points of ${inputs} inputs for ${dims} dimensions after ${warmUp} warm-up points`);
   const shingle = new Float32Array(dims);
   let sameScores = true;
   for (let i = 0; i < data.length; i++) {

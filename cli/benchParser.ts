@@ -20,7 +20,6 @@ Parses a generated timestamp,kwh upload of --rows rows (default 1,000,000: 25 by
 process started with --max-old-space-size=--memory-mb (default the parser's ${meterDefaults.parserMemoryMb} MB), and reports its
 peak RSS; then a 200 MB upload, which is refused with a quarantine report without being read.`;
 
-
 /** What the child process measured. */
 interface ChildResult {
   rows: number;
@@ -42,18 +41,20 @@ function row(i: number): string {
 }
 
 function upload(rows: number): Readable {
-  return Readable.from((function* () {
-    yield HEADER;
-    let chunk = "";
-    for (let i = 0; i < rows; i++) {
-      chunk += row(i);
-      if (chunk.length >= 64 * 1024) {
-        yield chunk;
-        chunk = "";
+  return Readable.from(
+    (function* () {
+      yield HEADER;
+      let chunk = "";
+      for (let i = 0; i < rows; i++) {
+        chunk += row(i);
+        if (chunk.length >= 64 * 1024) {
+          yield chunk;
+          chunk = "";
+        }
       }
-    }
-    if (chunk) yield chunk;
-  })());
+      if (chunk) yield chunk;
+    })(),
+  );
 }
 
 /** A client that accepts every multipart call and keeps only what the bench reports. */
@@ -97,8 +98,15 @@ async function child(rows: number): Promise<void> {
   const refused = await processObject(store, KEY, { size: 200 * 1024 * 1024 });
   const refusedMs = Number(process.hrtime.bigint() - refusedT0) / 1e6;
   const result: ChildResult = {
-    rows, inputBytes: size, seconds: Math.round(ms) / 1000, cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000, peakRssMb: Math.round(peakRssMb),
-    accepted: big.result.accepted, rejected: big.result.rejected, outputBytes: stats.bytes, parts: stats.parts,
+    rows,
+    inputBytes: size,
+    seconds: Math.round(ms) / 1000,
+    cpuSeconds: Math.round((cpu.user + cpu.system) / 1000) / 1000,
+    peakRssMb: Math.round(peakRssMb),
+    accepted: big.result.accepted,
+    rejected: big.result.rejected,
+    outputBytes: stats.bytes,
+    parts: stats.parts,
     refused200Mb: { reason: refused.refused ?? "(not refused)", ms: Math.round(refusedMs * 10) / 10, reportKey: refused.quarantineKey },
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -108,19 +116,26 @@ async function main(args: ParsedArgs): Promise<void> {
   const rows = integerFlag(args, "rows", 1_000_000, 1, 20_000_000);
   if (args.child) return child(rows);
   const memoryMb = integerFlag(args, "memory-mb", meterDefaults.parserMemoryMb, 64, 10_240);
-  const run = spawnSync(process.execPath, [`--max-old-space-size=${memoryMb}`, "--require", "tsx/cjs", __filename, "--child", "--rows", String(rows)], { encoding: "utf8" });
-  if (run.status !== 0) throw new Error(`the parser ran out of its ${memoryMb} MB or failed (exit ${run.status ?? run.signal}): ${run.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  const run = spawnSync(process.execPath, [`--max-old-space-size=${memoryMb}`, "--require", "tsx/cjs", __filename, "--child", "--rows", String(rows)], {
+    encoding: "utf8",
+  });
+  if (run.status !== 0)
+    throw new Error(
+      `the parser ran out of its ${memoryMb} MB or failed (exit ${run.status ?? run.signal}): ${run.stderr.trim().split("\n").slice(-3).join(" ")}`,
+    );
   const parsed = JSON.parse(run.stdout) as ChildResult;
   // Lambda gives a function CPU in proportion to its memory: the parse's CPU time scaled to the function's share
   const lambdaSeconds = Math.round((parsed.cpuSeconds * MB_PER_VCPU * 10) / Math.min(meterDefaults.parserMemoryMb, MB_PER_VCPU)) / 10;
   const r = { memoryMb, ...parsed, lambdaSeconds, timeoutSeconds: meterDefaults.parserTimeoutSeconds };
   if (args.json) return void process.stdout.write(`${JSON.stringify(r, null, 2)}\n`);
-  process.stdout.write([
-    `${r.rows} rows, ${(r.inputBytes / 1e6).toFixed(1)} MB in: ${r.accepted} accepted, ${r.rejected} rejected, ${(r.outputBytes / 1e6).toFixed(1)} MB out in ${r.parts} parts`,
-    `${r.seconds} s (${r.cpuSeconds} s CPU); peak RSS ${r.peakRssMb} MB with --max-old-space-size=${memoryMb}`,
-    `on the function's ${meterDefaults.parserMemoryMb} MB share of a vCPU: about ${r.lambdaSeconds} s of its ${r.timeoutSeconds} s timeout`,
-    `200 MB upload: ${r.refused200Mb.reason} (${r.refused200Mb.ms} ms, report ${r.refused200Mb.reportKey})`,
-  ].join("\n") + "\n");
+  process.stdout.write(
+    [
+      `${r.rows} rows, ${(r.inputBytes / 1e6).toFixed(1)} MB in: ${r.accepted} accepted, ${r.rejected} rejected, ${(r.outputBytes / 1e6).toFixed(1)} MB out in ${r.parts} parts`,
+      `${r.seconds} s (${r.cpuSeconds} s CPU); peak RSS ${r.peakRssMb} MB with --max-old-space-size=${memoryMb}`,
+      `on the function's ${meterDefaults.parserMemoryMb} MB share of a vCPU: about ${r.lambdaSeconds} s of its ${r.timeoutSeconds} s timeout`,
+      `200 MB upload: ${r.refused200Mb.reason} (${r.refused200Mb.ms} ms, report ${r.refused200Mb.reportKey})`,
+    ].join("\n") + "\n",
+  );
 }
 
 export const command: Command = {

@@ -23,7 +23,11 @@ function placeholderOffset(name: string, line: number): number {
   if (name.startsWith("out.")) {
     const slot = name.slice(4);
     if (has(OUT_SLOT, slot)) return 4 * OUT_SLOT[slot as OutSlot];
-    throw new Error(`tree.wat line ${line}: {{${name}}} is not an out slot (${Object.keys(OUT_SLOT).map((k) => `out.${k}`).join(", ")})`);
+    throw new Error(
+      `tree.wat line ${line}: {{${name}}} is not an out slot (${Object.keys(OUT_SLOT)
+        .map((k) => `out.${k}`)
+        .join(", ")})`,
+    );
   }
   if (has(TREE_HEADER, name)) return headerByteOffset(name as TreeHeaderField);
   throw new Error(`tree.wat line ${line}: {{${name}}} is not a tree header field (${Object.keys(TREE_HEADER).join(", ")})`);

@@ -32,7 +32,9 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
   }
   const ttlHours = integerFlag(args, "ttl-hours", DEFAULT_CLAIM_TTL_HOURS, 1, MAX_CLAIM_TTL_HOURS);
   const issued = await issueClaim(client, table, meter, ttlHours, now);
-  out.write(args.json ? `${JSON.stringify(issued)}\n` : `meter ${issued.meterId}: claim code ${issued.claimCode} (valid until ${issued.expiresAt}, shown once)\n`);
+  out.write(
+    args.json ? `${JSON.stringify(issued)}\n` : `meter ${issued.meterId}: claim code ${issued.claimCode} (valid until ${issued.expiresAt}, shown once)\n`,
+  );
 }
 
 export const command: Command = {

@@ -59,7 +59,10 @@ function demoSeries(): Series[] {
     s.texts.push(new Date(t).toISOString());
     s.values.push(v);
   }
-  s.windows = [[start + 1490 * 300_000, start + 1570 * 300_000], [start + 1795 * 300_000, start + 1805 * 300_000]];
+  s.windows = [
+    [start + 1490 * 300_000, start + 1570 * 300_000],
+    [start + 1795 * 300_000, start + 1805 * 300_000],
+  ];
   return [s];
 }
 
@@ -96,20 +99,53 @@ async function main(args: ParsedArgs): Promise<void> {
       const i = caught[w];
       process.stdout.write(
         `  labelled anomaly ${new Date(a).toISOString()} .. ${new Date(b).toISOString()}: ` +
-          (i === undefined ? "missed\n" : `detected at ${s.texts[i]} (score ${results[i].score.toFixed(3)}, expected ${results[i].expected[0].toFixed(2)}, saw ${s.values[i]})\n`),
+          (i === undefined
+            ? "missed\n"
+            : `detected at ${s.texts[i]} (score ${results[i].score.toFixed(3)}, expected ${results[i].expected[0].toFixed(2)}, saw ${s.values[i]})\n`),
       );
     });
     const others = flagged.filter((i) => inWindow(i) < 0);
-    process.stdout.write(`  outside labelled windows: ${others.length} flag(s)${others.length ? `, first at ${others.slice(0, 3).map((i) => s.texts[i]).join(", ")}` : ""}\n`);
+    process.stdout.write(
+      `  outside labelled windows: ${others.length} flag(s)${
+        others.length
+          ? `, first at ${others
+              .slice(0, 3)
+              .map((i) => s.texts[i])
+              .join(", ")}`
+          : ""
+      }\n`,
+    );
     if (!args["no-report"]) {
       const file = join(outDir, `${s.name.replace(/[^A-Za-z0-9]+/g, "_")}.html`);
       const fmt = (x: number): string => new Date(x).toISOString().slice(0, 16);
       writeFileSync(
         file,
-        htmlPage(`gridrail: ${s.name}`, [["points", String(s.values.length)], ["flagged", String(flagged.length)], ["labelled windows", String(s.windows.length)], ["detected windows", String(caught.filter((c) => c !== undefined).length)]], [
-          lineChart({ title: "value (red: flagged)", x: s.timestamps, series: [{ label: "value", values: s.values, color: "#1f77b4" }], markers: flagged, formatX: fmt }),
-          lineChart({ title: "anomaly score", x: s.timestamps, series: [{ label: "score", values: results.map((r) => r.score), color: "#ff7f0e" }], markers: flagged, yRange: [0, 1], formatX: fmt }),
-        ]),
+        htmlPage(
+          `gridrail: ${s.name}`,
+          [
+            ["points", String(s.values.length)],
+            ["flagged", String(flagged.length)],
+            ["labelled windows", String(s.windows.length)],
+            ["detected windows", String(caught.filter((c) => c !== undefined).length)],
+          ],
+          [
+            lineChart({
+              title: "value (red: flagged)",
+              x: s.timestamps,
+              series: [{ label: "value", values: s.values, color: "#1f77b4" }],
+              markers: flagged,
+              formatX: fmt,
+            }),
+            lineChart({
+              title: "anomaly score",
+              x: s.timestamps,
+              series: [{ label: "score", values: results.map((r) => r.score), color: "#ff7f0e" }],
+              markers: flagged,
+              yRange: [0, 1],
+              formatX: fmt,
+            }),
+          ],
+        ),
       );
       process.stdout.write(`  report: ${file}\n`);
     }

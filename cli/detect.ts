@@ -49,7 +49,10 @@ async function main(args: ParsedArgs): Promise<void> {
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const outPath = args.output as string | undefined;
   const reportPath = args.report as string | undefined;
-  checkOutputPaths({ flag: "--input", path: input }, [{ flag: "--output", path: outPath }, { flag: "--report", path: reportPath }]);
+  checkOutputPaths({ flag: "--input", path: input }, [
+    { flag: "--output", path: outPath },
+    { flag: "--report", path: reportPath },
+  ]);
   // opened with the first scored row, so an input that cannot be read leaves any existing output as it was
   let out: NodeJS.WritableStream | WriteStream | null = outPath ? null : process.stdout;
   let writeError: Error | null = null;
@@ -66,7 +69,13 @@ async function main(args: ParsedArgs): Promise<void> {
   let headerWritten = false;
   const started = Date.now();
   const { header, rows } = await runSeries(
-    { file: input, delimiter, timeColumn: args["time-column"] as string | undefined, columns: commaList(args.columns as string | undefined), exclude: commaList(args.exclude as string | undefined) },
+    {
+      file: input,
+      delimiter,
+      timeColumn: args["time-column"] as string | undefined,
+      columns: commaList(args.columns as string | undefined),
+      exclude: commaList(args.exclude as string | undefined),
+    },
     detector,
     options,
     ({ row, result }) => {
@@ -94,16 +103,40 @@ async function main(args: ParsedArgs): Promise<void> {
     const palette = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
     const fmt = (x: number): string => (x > 1e11 ? new Date(x).toISOString().replace(".000Z", "Z") : String(x));
     const charts = header.columns.map((c, j) =>
-      lineChart({ title: c, x: keep.x, series: [{ label: c, values: keep.values.map((v) => v[j]), color: palette[j % palette.length] }], markers: keep.flagged, formatX: fmt }),
+      lineChart({
+        title: c,
+        x: keep.x,
+        series: [{ label: c, values: keep.values.map((v) => v[j]), color: palette[j % palette.length] }],
+        markers: keep.flagged,
+        formatX: fmt,
+      }),
     );
-    charts.push(lineChart({ title: "anomaly score (0.5 = threshold)", x: keep.x, series: [{ label: "score", values: keep.scores, color: "#ff7f0e" }], markers: keep.flagged, yRange: [0, 1], formatX: fmt }));
-    const page = htmlPage(`gridrail detect: ${input}`, [
+    charts.push(
+      lineChart({
+        title: "anomaly score (0.5 = threshold)",
+        x: keep.x,
+        series: [{ label: "score", values: keep.scores, color: "#ff7f0e" }],
+        markers: keep.flagged,
+        yRange: [0, 1],
+        formatX: fmt,
+      }),
+    );
+    const page = htmlPage(
+      `gridrail detect: ${input}`,
+      [
         ["input", input],
-        ["detector", `${detector} ${Object.entries(options).map(([k, v]) => `${k}=${v}`).join(" ")}`.trim()],
+        [
+          "detector",
+          `${detector} ${Object.entries(options)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(" ")}`.trim(),
+        ],
         ["columns", header.columns.join(", ")],
         ["rows", String(rows)],
         ["anomalies", String(anomalies)],
-      ], charts);
+      ],
+      charts,
+    );
     try {
       writeFileSync(reportPath, page);
     } catch (e) {

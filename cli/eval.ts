@@ -32,7 +32,9 @@ async function main(args: ParsedArgs): Promise<void> {
     const series = await readHoldoutSeries(args.holdout as string);
     const report = evaluateHoldout(series, HOLDOUT_SEEDS, detector, given, progress);
     if (args.json) return void process.stdout.write(`${JSON.stringify(report)}\n`);
-    process.stdout.write(`hold-out: ${series.length} meter series x ${HOLDOUT_SEEDS.length} seeds, ${report.rows} rows, ${report.windows} injected faults, detector ${detector}\n`);
+    process.stdout.write(
+      `hold-out: ${series.length} meter series x ${HOLDOUT_SEEDS.length} seeds, ${report.rows} rows, ${report.windows} injected faults, detector ${detector}\n`,
+    );
     for (const p of Object.keys(report.scores)) process.stdout.write(`${p.padEnd(20)} ${report.scores[p].toFixed(2).padStart(8)}\n`);
     return;
   }
@@ -43,7 +45,9 @@ async function main(args: ParsedArgs): Promise<void> {
     process.stdout.write(`NAB v1.1, ${report.files} files, ${report.rows} rows, ${report.windows} windows, detector ${detector}\n`);
     process.stdout.write("profile              score (optimal threshold)   score (detector's own decisions)\n");
     for (const p of Object.keys(report.scores)) {
-      process.stdout.write(`${p.padEnd(20)} ${report.scores[p].toFixed(2).padStart(8)}   (threshold ${report.thresholds[p].toFixed(4)})   ${report.decisionScores[p].toFixed(2).padStart(8)}\n`);
+      process.stdout.write(
+        `${p.padEnd(20)} ${report.scores[p].toFixed(2).padStart(8)}   (threshold ${report.thresholds[p].toFixed(4)})   ${report.decisionScores[p].toFixed(2).padStart(8)}\n`,
+      );
     }
     return;
   }
@@ -52,13 +56,27 @@ async function main(args: ParsedArgs): Promise<void> {
   const report = await evaluateSkab(args.skab as string, detector, skabOptions, progress);
   if (args.json) return void process.stdout.write(`${JSON.stringify(report)}\n`);
   process.stdout.write(`SKAB, ${report.files} files, ${report.rows} rows, detector ${detector}\n`);
-  process.stdout.write(`F1 ${report.f1.toFixed(3)}  false-alarm rate ${report.falseAlarmRate.toFixed(3)}  missed-alarm rate ${report.missedAlarmRate.toFixed(3)}\n`);
+  process.stdout.write(
+    `F1 ${report.f1.toFixed(3)}  false-alarm rate ${report.falseAlarmRate.toFixed(3)}  missed-alarm rate ${report.missedAlarmRate.toFixed(3)}\n`,
+  );
 }
 
 export const command: Command = {
   name: "eval",
   usage: USAGE,
-  flags: { nab: "string", skab: "string", holdout: "string", labelled: "string", protocol: "boolean", data: "string", results: "string", only: "string", detector: "string", option: "list", json: "boolean" },
+  flags: {
+    nab: "string",
+    skab: "string",
+    holdout: "string",
+    labelled: "string",
+    protocol: "boolean",
+    data: "string",
+    results: "string",
+    only: "string",
+    detector: "string",
+    option: "list",
+    json: "boolean",
+  },
   run: main,
 };
 

@@ -40,7 +40,11 @@ async function main(args: ParsedArgs): Promise<void> {
   };
   if (args.json) {
     const perSeed = results.map((r) => ({
-      seed: r.seed, readingsScored: r.readingsScored, anomaliesInjected: r.anomaliesInjected, anomaliesDetected: r.anomaliesDetected, falseAlarms: r.falseAlarms,
+      seed: r.seed,
+      readingsScored: r.readingsScored,
+      anomaliesInjected: r.anomaliesInjected,
+      anomaliesDetected: r.anomaliesDetected,
+      falseAlarms: r.falseAlarms,
       faults: r.faults.map((f) => ({ trainId: f.trainId, kind: f.kind, startedAt: f.startedAt, detected: f.episodeId !== null })),
     }));
     process.stdout.write(`${JSON.stringify({ trainData: rows ? "metropt3" : "simulated", seeds: perSeed, total })}\n`);
@@ -50,7 +54,9 @@ async function main(args: ParsedArgs): Promise<void> {
     const faults = r.faults.map((f) => `${f.trainId} ${f.kind} ${f.episodeId ? "detected" : "MISSED"}`).join(", ");
     process.stdout.write(`seed ${r.seed}: ${r.anomaliesDetected} of ${r.anomaliesInjected} faults detected, ${r.falseAlarms} false alarm(s) (${faults})\n`);
   }
-  process.stdout.write(`total: ${total.anomaliesDetected} of ${total.anomaliesInjected} faults detected, ${total.falseAlarms} false alarm(s) over ${seeds.length} seed(s)\n`);
+  process.stdout.write(
+    `total: ${total.anomaliesDetected} of ${total.anomaliesInjected} faults detected, ${total.falseAlarms} false alarm(s) over ${seeds.length} seed(s)\n`,
+  );
 }
 
 export const command: Command = {

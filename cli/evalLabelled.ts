@@ -9,7 +9,9 @@ export async function runLabelledMode(dir: string, detector: string, options: De
   out(`labelled set ${dir}: ${report.files} files, ${report.rows} rows (${report.countedRows} counted), ${report.windows} windows, detector ${detector}`);
   out("profile              score (optimal threshold)   score (detector's own decisions)");
   for (const p of Object.keys(report.scores)) {
-    out(`${p.padEnd(20)} ${report.scores[p].toFixed(2).padStart(8)}   (threshold ${report.thresholds[p].toFixed(4)})   ${report.decisionScores[p].toFixed(2).padStart(8)}`);
+    out(
+      `${p.padEnd(20)} ${report.scores[p].toFixed(2).padStart(8)}   (threshold ${report.thresholds[p].toFixed(4)})   ${report.decisionScores[p].toFixed(2).padStart(8)}`,
+    );
   }
   out(`point-wise F1 ${report.f1.toFixed(3)}  false-alarm rate ${report.falseAlarmRate.toFixed(3)}  missed-alarm rate ${report.missedAlarmRate.toFixed(3)}`);
 }

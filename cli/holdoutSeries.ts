@@ -15,7 +15,9 @@ export const HOLDOUT_POINTS = 8_760;
  */
 export async function readHoldoutSeries(dir: string): Promise<RawSeries[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--holdout ${dir}: not a folder`);
-  const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".csv")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith(".csv"))
+    .sort();
   if (files.length === 0) throw new InputError(`--holdout ${dir}: no .csv file in it`);
   const out: RawSeries[] = [];
   for (const file of files) {

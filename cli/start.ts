@@ -13,13 +13,23 @@ const USAGE = "usage: gridrail start [--duration 60] [--trains 5] [--meters 20] 
 function printReport(r: LocalReport, print: (s: string) => void): void {
   const s = r.summary as unknown as Record<string, unknown>;
   print("");
-  print(`trains (${r.trainData === "metropt3" ? "MetroPT-3 replay" : "APU simulator"}): ${r.readingsPublished} readings published, ${r.readingsScored} scored, ${r.readingsDeadLettered} dead-lettered, ${r.readingsSkipped} skipped, ${r.readingsLost} lost`);
-  print(`anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`);
+  print(
+    `trains (${r.trainData === "metropt3" ? "MetroPT-3 replay" : "APU simulator"}): ${r.readingsPublished} readings published, ${r.readingsScored} scored, ${r.readingsDeadLettered} dead-lettered, ${r.readingsSkipped} skipped, ${r.readingsLost} lost`,
+  );
+  print(
+    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
+  );
   for (const f of r.faults as { trainId: string; kind: string; offline: boolean; episodeId: string | null; latencyMs: number | null }[]) {
-    print(`  ${f.trainId} ${f.kind.padEnd(12)} ${f.episodeId ? `detected (${f.episodeId})` : "MISSED"}${f.latencyMs !== null ? `, train told after ${f.latencyMs} ms` : ""}${f.offline ? " (train was offline)" : ""}`);
+    print(
+      `  ${f.trainId} ${f.kind.padEnd(12)} ${f.episodeId ? `detected (${f.episodeId})` : "MISSED"}${f.latencyMs !== null ? `, train told after ${f.latencyMs} ms` : ""}${f.offline ? " (train was offline)" : ""}`,
+    );
   }
-  print(`meters: ${r.meterReadingsPublished} readings; daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`);
-  print(`supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows), ${r.supplierFiles.rejected} refused`);
+  print(
+    `meters: ${r.meterReadingsPublished} readings; daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
+  );
+  print(
+    `supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows), ${r.supplierFiles.rejected} refused`,
+  );
   print(`daily summary ${String(s.date)}: ${JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k]) => k !== "trains" && k !== "date")))}`);
   print(`output: ${r.outDir} (meter-lake/, reports/, telemetry/, supplier/, quarantine/)`);
 }

@@ -40,7 +40,8 @@ function parseOptions(a: ParsedArgs): Options {
   if (date === undefined) throw new UsageError("--date is required");
   if ((stack === undefined) === (local === undefined)) throw new UsageError("give exactly one of --stack or --local");
   if (stack !== undefined && stack !== "dev" && stack !== "prod") throw new UsageError(`--stack must be dev or prod, not ${JSON.stringify(stack)}`);
-  if (local !== undefined && (workgroup !== undefined || database !== undefined)) throw new UsageError("--workgroup and --database go with --stack, not --local");
+  if (local !== undefined && (workgroup !== undefined || database !== undefined))
+    throw new UsageError("--workgroup and --database go with --stack, not --local");
   if (a.json && csv !== undefined) throw new UsageError("give at most one of --json or --csv");
   let day: SummaryDay;
   try {

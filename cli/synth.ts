@@ -10,9 +10,9 @@ import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 import { checkOutputFile } from "./outputPaths";
 
 export interface SynthOptions {
-    stack: string;
-    json: boolean;
-    diagram?: string;
+  stack: string;
+  json: boolean;
+  diagram?: string;
 }
 
 const USAGE = "usage: gridrail synth --stack <dev|prod> [--json] [--diagram FILE.md]";
@@ -20,28 +20,28 @@ const FLAGS = { stack: "string", json: "boolean", diagram: "string" } as const;
 
 /** The synth's options from parsed flags; UsageErrors name the flag. */
 export function synthOptions(args: ParsedArgs): SynthOptions {
-    const stack = args.stack as string | undefined;
-    const diagram = args.diagram as string | undefined;
-    if (!stack) throw new UsageError("--stack is required");
-    if (diagram === "") throw new UsageError("--diagram needs a file name");
-    return { stack, json: args.json === true, diagram };
+  const stack = args.stack as string | undefined;
+  const diagram = args.diagram as string | undefined;
+  if (!stack) throw new UsageError("--stack is required");
+  if (diagram === "") throw new UsageError("--diagram needs a file name");
+  return { stack, json: args.json === true, diagram };
 }
 
 async function main(args: ParsedArgs): Promise<void> {
-    const options = synthOptions(args);
-    if (options.diagram) checkOutputFile("--diagram", options.diagram);
-    const synthesis = await synthStack(options.stack);
-    if (options.diagram) fs.writeFileSync(options.diagram, renderDiagramDocument(synthesis));
-    if (options.json) process.stdout.write(`${JSON.stringify(await toInventory(synthesis), null, 2)}\n`);
-    else if (!options.diagram) process.stdout.write(`${toTable(synthesis)}\n`);
-    else process.stderr.write(`wrote ${options.diagram} (stack ${options.stack}, ${synthesis.resources.length} resources)\n`);
+  const options = synthOptions(args);
+  if (options.diagram) checkOutputFile("--diagram", options.diagram);
+  const synthesis = await synthStack(options.stack);
+  if (options.diagram) fs.writeFileSync(options.diagram, renderDiagramDocument(synthesis));
+  if (options.json) process.stdout.write(`${JSON.stringify(await toInventory(synthesis), null, 2)}\n`);
+  else if (!options.diagram) process.stdout.write(`${toTable(synthesis)}\n`);
+  else process.stderr.write(`wrote ${options.diagram} (stack ${options.stack}, ${synthesis.resources.length} resources)\n`);
 }
 
 export const command: Command = {
-    name: "synth",
-    usage: USAGE,
-    flags: FLAGS,
-    run: main,
+  name: "synth",
+  usage: USAGE,
+  flags: FLAGS,
+  run: main,
 };
 
 if (require.main === module) runCommand(command);

@@ -71,13 +71,15 @@ const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.strin
 async function main(args: ParsedArgs): Promise<void> {
   if (typeof args.broker !== "string") throw new UsageError("--broker is required");
   const train = args.train;
-  if (typeof train !== "string" || !/^train-[A-Za-z0-9:_-]+$/.test(train)) throw new UsageError(`--train must be a thing name train-<id>, got ${JSON.stringify(train)}`);
+  if (typeof train !== "string" || !/^train-[A-Za-z0-9:_-]+$/.test(train))
+    throw new UsageError(`--train must be a thing name train-<id>, got ${JSON.stringify(train)}`);
   const interval = integer(args["interval-ms"], "interval-ms", 100);
   const linger = integer(args["linger-ms"], "linger-ms", 0);
   const faults = ((args.fault as string[] | undefined) ?? []).map(parseFault);
   let readings: SensorReading[];
   if (typeof args.csv === "string") {
-    if (args.seed !== undefined || faults.length > 0 || args.start !== undefined) throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
+    if (args.seed !== undefined || faults.length > 0 || args.start !== undefined)
+      throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
     readings = readMetroptCsv(readInput("--csv", args.csv), args.csv);
     readings = readings.slice(0, integer(args.count, "count", readings.length, 1));
   } else {
@@ -90,10 +92,16 @@ async function main(args: ParsedArgs): Promise<void> {
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
   const outboxDir = typeof args.outbox === "string" ? args.outbox : join("outbox", train);
   const agent = openAgent(outboxDir, {
-    brokerUrl: args.broker, thingName: train, shadowName: args.shadow as string | undefined,
+    brokerUrl: args.broker,
+    thingName: train,
+    shadowName: args.shadow as string | undefined,
     outboxDir,
-    capacity: integer(args["outbox-max"], "outbox-max", 100_000, 1), fsyncMs: integer(args["outbox-fsync-ms"], "outbox-fsync-ms", 1000),
-    mqtt: tls.length === 3 ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) } : undefined,
+    capacity: integer(args["outbox-max"], "outbox-max", 100_000, 1),
+    fsyncMs: integer(args["outbox-fsync-ms"], "outbox-fsync-ms", 1000),
+    mqtt:
+      tls.length === 3
+        ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) }
+        : undefined,
   });
   const { restored, torn, dropped } = agent.status;
   if (restored > 0 || torn > 0) print({ event: "restored", train, readings: restored, dropped, torn });
@@ -119,9 +127,22 @@ export const command: Command = {
   name: "train-agent",
   usage: USAGE,
   flags: {
-    broker: "string", train: "string", csv: "string", count: "string", "interval-ms": "string", seed: "string", fault: "list",
-    start: "string", shadow: "string", "linger-ms": "string", ca: "string", cert: "string", key: "string",
-    outbox: "string", "outbox-max": "string", "outbox-fsync-ms": "string",
+    broker: "string",
+    train: "string",
+    csv: "string",
+    count: "string",
+    "interval-ms": "string",
+    seed: "string",
+    fault: "list",
+    start: "string",
+    shadow: "string",
+    "linger-ms": "string",
+    ca: "string",
+    cert: "string",
+    key: "string",
+    outbox: "string",
+    "outbox-max": "string",
+    "outbox-fsync-ms": "string",
   },
   run: main,
 };

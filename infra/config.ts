@@ -13,81 +13,79 @@ export type Environment = "dev" | "prod";
 export type KinesisStreamMode = "ON_DEMAND" | "PROVISIONED";
 
 export interface StackConfig {
-    /** Pulumi stack name (`dev`, `prod`, ...); used in physical names. */
-    readonly stack: string;
-    /** `aws:region`: where everything lives. Required. */
-    readonly region: string;
-    /** `aws:defaultTags`: tags every resource gets (also passed to explicit providers). Default `{}`. */
-    readonly defaultTags: Readonly<Record<string, string>>;
-    /** `gridrail:environment`: `dev` or `prod`. Required. */
-    readonly environment: Environment;
-    /** `gridrail:logRetentionDays`: CloudWatch Logs retention for every log group. Default 30. */
-    readonly logRetentionDays: number;
-    /** `gridrail:forceDestroyBuckets`: let `pulumi destroy` empty buckets. Default false. */
-    readonly forceDestroyBuckets: boolean;
-    /** `gridrail:retainOnDelete`: keep stateful resources (buckets, tables, keys, cluster) when removed. Default true. */
-    readonly retainOnDelete: boolean;
-    readonly kinesis: {
-        /** `gridrail:kinesisStreamMode`: `ON_DEMAND` or `PROVISIONED`. Default `ON_DEMAND`. */
-        readonly mode: KinesisStreamMode;
-        /** `gridrail:kinesisShardCount`: required with `PROVISIONED`, forbidden with `ON_DEMAND`. */
-        readonly shardCount: number | undefined;
-        /** `gridrail:kinesisRetentionHours`: 24..8760. Default 24. */
-        readonly retentionHours: number;
-    };
-    readonly redshift: {
-        /** `gridrail:redshiftNodeType`: an RA3 node type. Default `ra3.large`. */
-        readonly nodeType: string;
-        /** `gridrail:redshiftNodeCount`: 1 (single-node) .. 32. Default 1. */
-        readonly nodeCount: number;
-        /** `gridrail:redshiftPort`: 1150..65535 except the well-known 5439. Default 5498. */
-        readonly port: number;
-        /** `gridrail:redshiftSnapshotRetentionDays`: automated snapshots, 1..35. Default 7. */
-        readonly snapshotRetentionDays: number;
-    };
-    /** `gridrail:replicaRegion`: region raw data is replicated to; unset means no replication. Required in prod. */
-    readonly replicaRegion: string | undefined;
-    /** `gridrail:alarmTopic`: send alarms to an SNS topic. Default false; required true in prod. */
-    readonly alarmTopic: boolean;
-    /** `gridrail:alarmEmail`: optional e-mail subscribed to the alarm topic (needs `alarmTopic`). */
-    readonly alarmEmail: string | undefined;
-    /** `gridrail:corporateCidrs`: IPv4 CIDRs allowed to read shared data. Required, non-empty, no /0. */
-    readonly corporateCidrs: readonly string[];
-    /** `gridrail:vpcCidr`: CIDR of the data-sharing VPC, /16../24 in a private range. Default `10.60.0.0/16`. */
-    readonly vpcCidr: string;
-    /** `gridrail:athenaBytesScannedCutoffMb`: per-query scan limit, >= 10 (Athena's minimum). Default 1024. */
-    readonly athenaBytesScannedCutoffMb: number;
-    /** `gridrail:glacierTransitionDays`: days before raw data moves to Glacier, >= 1. Default 90. */
-    readonly glacierTransitionDays: number;
-    /** `gridrail:apiThrottleRateLimit`: steady-state requests per second of the customer API, 1..10000. Default 50. */
-    readonly apiThrottleRateLimit: number;
-    /** `gridrail:apiThrottleBurstLimit`: burst of the customer API, >= rate limit, <= 5000. Default 100. */
-    readonly apiThrottleBurstLimit: number;
-    /** `gridrail:webOrigin`: the browser origin the customer API allows (CORS); see customerApi/webOrigin.ts. Default none. */
-    readonly webOrigin?: string;
-    /**
-     * `gridrail:trainDetector`: JSON object, how the train anomaly Lambda models trains (detector, options, sensor
-     * groups, episode and cache limits; see functions/trainAnomaly/settings.ts). Default `TRAIN_DETECTOR_DEFAULTS`.
-     */
-    readonly trainDetector: TrainDetectorSettings;
-    /**
-     * `gridrail:reservedConcurrency`: JSON object, function (folder under functions/) → reserved concurrent
-     * executions; see reservedConcurrency.ts for the defaults and the minimum each function needs.
-     */
-    readonly reservedConcurrency: ReservedConcurrency;
+  /** Pulumi stack name (`dev`, `prod`, ...); used in physical names. */
+  readonly stack: string;
+  /** `aws:region`: where everything lives. Required. */
+  readonly region: string;
+  /** `aws:defaultTags`: tags every resource gets (also passed to explicit providers). Default `{}`. */
+  readonly defaultTags: Readonly<Record<string, string>>;
+  /** `gridrail:environment`: `dev` or `prod`. Required. */
+  readonly environment: Environment;
+  /** `gridrail:logRetentionDays`: CloudWatch Logs retention for every log group. Default 30. */
+  readonly logRetentionDays: number;
+  /** `gridrail:forceDestroyBuckets`: let `pulumi destroy` empty buckets. Default false. */
+  readonly forceDestroyBuckets: boolean;
+  /** `gridrail:retainOnDelete`: keep stateful resources (buckets, tables, keys, cluster) when removed. Default true. */
+  readonly retainOnDelete: boolean;
+  readonly kinesis: {
+    /** `gridrail:kinesisStreamMode`: `ON_DEMAND` or `PROVISIONED`. Default `ON_DEMAND`. */
+    readonly mode: KinesisStreamMode;
+    /** `gridrail:kinesisShardCount`: required with `PROVISIONED`, forbidden with `ON_DEMAND`. */
+    readonly shardCount: number | undefined;
+    /** `gridrail:kinesisRetentionHours`: 24..8760. Default 24. */
+    readonly retentionHours: number;
+  };
+  readonly redshift: {
+    /** `gridrail:redshiftNodeType`: an RA3 node type. Default `ra3.large`. */
+    readonly nodeType: string;
+    /** `gridrail:redshiftNodeCount`: 1 (single-node) .. 32. Default 1. */
+    readonly nodeCount: number;
+    /** `gridrail:redshiftPort`: 1150..65535 except the well-known 5439. Default 5498. */
+    readonly port: number;
+    /** `gridrail:redshiftSnapshotRetentionDays`: automated snapshots, 1..35. Default 7. */
+    readonly snapshotRetentionDays: number;
+  };
+  /** `gridrail:replicaRegion`: region raw data is replicated to; unset means no replication. Required in prod. */
+  readonly replicaRegion: string | undefined;
+  /** `gridrail:alarmTopic`: send alarms to an SNS topic. Default false; required true in prod. */
+  readonly alarmTopic: boolean;
+  /** `gridrail:alarmEmail`: optional e-mail subscribed to the alarm topic (needs `alarmTopic`). */
+  readonly alarmEmail: string | undefined;
+  /** `gridrail:corporateCidrs`: IPv4 CIDRs allowed to read shared data. Required, non-empty, no /0. */
+  readonly corporateCidrs: readonly string[];
+  /** `gridrail:vpcCidr`: CIDR of the data-sharing VPC, /16../24 in a private range. Default `10.60.0.0/16`. */
+  readonly vpcCidr: string;
+  /** `gridrail:athenaBytesScannedCutoffMb`: per-query scan limit, >= 10 (Athena's minimum). Default 1024. */
+  readonly athenaBytesScannedCutoffMb: number;
+  /** `gridrail:glacierTransitionDays`: days before raw data moves to Glacier, >= 1. Default 90. */
+  readonly glacierTransitionDays: number;
+  /** `gridrail:apiThrottleRateLimit`: steady-state requests per second of the customer API, 1..10000. Default 50. */
+  readonly apiThrottleRateLimit: number;
+  /** `gridrail:apiThrottleBurstLimit`: burst of the customer API, >= rate limit, <= 5000. Default 100. */
+  readonly apiThrottleBurstLimit: number;
+  /** `gridrail:webOrigin`: the browser origin the customer API allows (CORS); see customerApi/webOrigin.ts. Default none. */
+  readonly webOrigin?: string;
+  /**
+   * `gridrail:trainDetector`: JSON object, how the train anomaly Lambda models trains (detector, options, sensor
+   * groups, episode and cache limits; see functions/trainAnomaly/settings.ts). Default `TRAIN_DETECTOR_DEFAULTS`.
+   */
+  readonly trainDetector: TrainDetectorSettings;
+  /**
+   * `gridrail:reservedConcurrency`: JSON object, function (folder under functions/) → reserved concurrent
+   * executions; see reservedConcurrency.ts for the defaults and the minimum each function needs.
+   */
+  readonly reservedConcurrency: ReservedConcurrency;
 }
 
 export class ConfigError extends Error {
-    override readonly name = "ConfigError";
-    constructor(readonly problems: readonly string[]) {
-        super(`invalid stack config:\n  ${problems.join("\n  ")}`);
-    }
+  override readonly name = "ConfigError";
+  constructor(readonly problems: readonly string[]) {
+    super(`invalid stack config:\n  ${problems.join("\n  ")}`);
+  }
 }
 
 /** CloudWatch Logs accepts only these retention values (PutRetentionPolicy). */
-export const LOG_RETENTION_DAYS: readonly number[] = [
-    1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653,
-];
+export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const REDSHIFT_NODE_TYPES: readonly string[] = ["ra3.large", "ra3.xlplus", "ra3.4xlarge", "ra3.16xlarge"];
 
@@ -95,11 +93,29 @@ export const REDSHIFT_NODE_TYPES: readonly string[] = ["ra3.large", "ra3.xlplus"
 export const REDSHIFT_DEFAULT_PORT = 5439;
 
 export const CONFIG_KEYS = [
-    "environment", "logRetentionDays", "forceDestroyBuckets", "retainOnDelete", "kinesisStreamMode",
-    "kinesisShardCount", "kinesisRetentionHours", "redshiftNodeType", "redshiftNodeCount", "redshiftPort",
-    "redshiftSnapshotRetentionDays", "replicaRegion", "alarmTopic", "alarmEmail", "corporateCidrs", "vpcCidr",
-    "athenaBytesScannedCutoffMb", "glacierTransitionDays", "apiThrottleRateLimit", "apiThrottleBurstLimit", "trainDetector",
-    "reservedConcurrency", "webOrigin",
+  "environment",
+  "logRetentionDays",
+  "forceDestroyBuckets",
+  "retainOnDelete",
+  "kinesisStreamMode",
+  "kinesisShardCount",
+  "kinesisRetentionHours",
+  "redshiftNodeType",
+  "redshiftNodeCount",
+  "redshiftPort",
+  "redshiftSnapshotRetentionDays",
+  "replicaRegion",
+  "alarmTopic",
+  "alarmEmail",
+  "corporateCidrs",
+  "vpcCidr",
+  "athenaBytesScannedCutoffMb",
+  "glacierTransitionDays",
+  "apiThrottleRateLimit",
+  "apiThrottleBurstLimit",
+  "trainDetector",
+  "reservedConcurrency",
+  "webOrigin",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -107,208 +123,208 @@ const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
 
 /** Parses `a.b.c.d/n` into [address as uint32, prefix] or undefined when malformed. */
 export function parseCidr(cidr: string): [number, number] | undefined {
-    const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-    if (!m) return undefined;
-    const octets = m.slice(1, 5).map(Number);
-    const prefix = Number(m[5]);
-    if (octets.some((o) => o > 255) || prefix > 32) return undefined;
-    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-    const hostBits = 32 - prefix;
-    if (hostBits > 0 && address % 2 ** hostBits !== 0) return undefined; // host bits set: not a network address
-    return [address, prefix];
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return undefined;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return undefined;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 32 - prefix;
+  if (hostBits > 0 && address % 2 ** hostBits !== 0) return undefined; // host bits set: not a network address
+  return [address, prefix];
 }
 
 function isPrivate([address, prefix]: [number, number]): boolean {
-    const within = (net: string, bits: number) => {
-        const [n] = parseCidr(`${net}/${bits}`)!;
-        return prefix >= bits && Math.floor(address / 2 ** (32 - bits)) === Math.floor(n / 2 ** (32 - bits));
-    };
-    return within("10.0.0.0", 8) || within("172.16.0.0", 12) || within("192.168.0.0", 16);
+  const within = (net: string, bits: number) => {
+    const [n] = parseCidr(`${net}/${bits}`)!;
+    return prefix >= bits && Math.floor(address / 2 ** (32 - bits)) === Math.floor(n / 2 ** (32 - bits));
+  };
+  return within("10.0.0.0", 8) || within("172.16.0.0", 12) || within("192.168.0.0", 16);
 }
 
 /** Validates raw config. `raw` maps full keys (`gridrail:logRetentionDays`, `aws:region`) to string values. */
 export function parseStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
-    const problems: string[] = [];
-    const key = (k: string) => `gridrail:${k}`;
+  const problems: string[] = [];
+  const key = (k: string) => `gridrail:${k}`;
 
-    for (const k of Object.keys(raw)) {
-        if (k.startsWith("gridrail:") && !(CONFIG_KEYS as readonly string[]).includes(k.slice("gridrail:".length))) {
-            problems.push(`${k} is not a known config key (known: ${CONFIG_KEYS.join(", ")})`);
-        }
+  for (const k of Object.keys(raw)) {
+    if (k.startsWith("gridrail:") && !(CONFIG_KEYS as readonly string[]).includes(k.slice("gridrail:".length))) {
+      problems.push(`${k} is not a known config key (known: ${CONFIG_KEYS.join(", ")})`);
     }
+  }
 
-    const str = (k: string): string | undefined => raw[key(k)];
-    const int = (k: string, fallback: number, min: number, max: number): number => {
-        const v = str(k);
-        if (v === undefined) return fallback;
-        const n = Number(v);
-        if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
-            problems.push(`${key(k)} must be an integer (got "${v}")`);
-            return fallback;
-        }
-        if (n < min || n > max) {
-            problems.push(`${key(k)} must be between ${min} and ${max} (got ${n})`);
-            return fallback;
-        }
-        return n;
-    };
-    const bool = (k: string, fallback: boolean): boolean => {
-        const v = str(k);
-        if (v === undefined) return fallback;
-        if (v === "true" || v === "false") return v === "true";
-        problems.push(`${key(k)} must be true or false (got "${v}")`);
-        return fallback;
-    };
-    const oneOf = <T extends string>(k: string, fallback: T | undefined, allowed: readonly T[]): T | undefined => {
-        const v = str(k);
-        if (v === undefined) {
-            if (fallback === undefined) problems.push(`${key(k)} is required (one of ${allowed.join(", ")})`);
-            return fallback;
-        }
-        if (!(allowed as readonly string[]).includes(v)) {
-            problems.push(`${key(k)} must be one of ${allowed.join(", ")} (got "${v}")`);
-            return fallback;
-        }
-        return v as T;
-    };
-
-    const region = raw["aws:region"];
-    if (region === undefined) problems.push("aws:region is required");
-    else if (!REGION.test(region)) problems.push(`aws:region must look like eu-west-1 (got "${region}")`);
-
-    let defaultTags: Record<string, string> = {};
-    if (raw["aws:defaultTags"] !== undefined) {
-        try {
-            const parsed = JSON.parse(raw["aws:defaultTags"]) as { tags?: unknown };
-            const tags = parsed.tags;
-            if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.values(tags).some((t) => typeof t !== "string")) {
-                throw new Error("shape");
-            }
-            defaultTags = tags as Record<string, string>;
-        } catch {
-            problems.push("aws:defaultTags must be an object { tags: { <name>: <string> } }");
-        }
+  const str = (k: string): string | undefined => raw[key(k)];
+  const int = (k: string, fallback: number, min: number, max: number): number => {
+    const v = str(k);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+      problems.push(`${key(k)} must be an integer (got "${v}")`);
+      return fallback;
     }
-
-    const environment = oneOf<Environment>("environment", undefined, ["dev", "prod"]) ?? "dev";
-
-    const logRetentionDays = int("logRetentionDays", 30, 1, 3653);
-    if (str("logRetentionDays") !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-        problems.push(`gridrail:logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${logRetentionDays})`);
+    if (n < min || n > max) {
+      problems.push(`${key(k)} must be between ${min} and ${max} (got ${n})`);
+      return fallback;
     }
-
-    const mode = oneOf<KinesisStreamMode>("kinesisStreamMode", "ON_DEMAND", ["ON_DEMAND", "PROVISIONED"]) ?? "ON_DEMAND";
-    let shardCount: number | undefined;
-    if (mode === "PROVISIONED") {
-        if (str("kinesisShardCount") === undefined) {
-            problems.push("gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED");
-        } else {
-            shardCount = int("kinesisShardCount", 1, 1, 500);
-        }
-    } else if (str("kinesisShardCount") !== undefined) {
-        problems.push("gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND");
+    return n;
+  };
+  const bool = (k: string, fallback: boolean): boolean => {
+    const v = str(k);
+    if (v === undefined) return fallback;
+    if (v === "true" || v === "false") return v === "true";
+    problems.push(`${key(k)} must be true or false (got "${v}")`);
+    return fallback;
+  };
+  const oneOf = <T extends string>(k: string, fallback: T | undefined, allowed: readonly T[]): T | undefined => {
+    const v = str(k);
+    if (v === undefined) {
+      if (fallback === undefined) problems.push(`${key(k)} is required (one of ${allowed.join(", ")})`);
+      return fallback;
     }
-
-    const port = int("redshiftPort", 5498, 1150, 65535);
-    if (port === REDSHIFT_DEFAULT_PORT) {
-        problems.push(`gridrail:redshiftPort must not be the default Redshift port ${REDSHIFT_DEFAULT_PORT}`);
+    if (!(allowed as readonly string[]).includes(v)) {
+      problems.push(`${key(k)} must be one of ${allowed.join(", ")} (got "${v}")`);
+      return fallback;
     }
+    return v as T;
+  };
 
-    const replicaRegion = str("replicaRegion");
-    if (replicaRegion !== undefined) {
-        if (!REGION.test(replicaRegion)) {
-            problems.push(`gridrail:replicaRegion must look like eu-central-1 (got "${replicaRegion}")`);
-        } else if (replicaRegion === region) {
-            problems.push(`gridrail:replicaRegion must differ from aws:region (both are ${region})`);
-        }
-    }
+  const region = raw["aws:region"];
+  if (region === undefined) problems.push("aws:region is required");
+  else if (!REGION.test(region)) problems.push(`aws:region must look like eu-west-1 (got "${region}")`);
 
-    const alarmTopic = bool("alarmTopic", false);
-    const alarmEmail = str("alarmEmail");
-    if (alarmEmail !== undefined) {
-        if (!EMAIL.test(alarmEmail)) problems.push(`gridrail:alarmEmail must be an e-mail address (got "${alarmEmail}")`);
-        else if (!alarmTopic) problems.push("gridrail:alarmEmail needs gridrail:alarmTopic: true");
-    }
-
-    let corporateCidrs: string[] = [];
-    const cidrsRaw = str("corporateCidrs");
-    if (cidrsRaw === undefined) {
-        problems.push("gridrail:corporateCidrs is required (a list of IPv4 CIDRs)");
-    } else {
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(cidrsRaw);
-        } catch {
-            parsed = undefined;
-        }
-        if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((c) => typeof c !== "string")) {
-            problems.push("gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs");
-        } else {
-            for (const c of parsed as string[]) {
-                const p = parseCidr(c);
-                if (!p) problems.push(`gridrail:corporateCidrs: "${c}" is not an IPv4 network in CIDR notation`);
-                else if (p[1] < 8) problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
-            }
-            corporateCidrs = parsed as string[];
-        }
-    }
-
-    const vpcCidr = str("vpcCidr") ?? "10.60.0.0/16";
-    const vpc = parseCidr(vpcCidr);
-    if (!vpc) problems.push(`gridrail:vpcCidr: "${vpcCidr}" is not an IPv4 network in CIDR notation`);
-    else if (vpc[1] < 16 || vpc[1] > 24) problems.push(`gridrail:vpcCidr must be /16 to /24 (got /${vpc[1]})`);
-    else if (!isPrivate(vpc)) problems.push(`gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got ${vpcCidr})`);
-
-    const apiThrottleRateLimit = int("apiThrottleRateLimit", 50, 1, 10000);
-    const apiThrottleBurstLimit = int("apiThrottleBurstLimit", 100, 1, 5000);
-    if (apiThrottleBurstLimit < apiThrottleRateLimit) {
-        problems.push(`gridrail:apiThrottleBurstLimit (${apiThrottleBurstLimit}) must be >= gridrail:apiThrottleRateLimit (${apiThrottleRateLimit})`);
-    }
-
-    let trainDetector = TRAIN_DETECTOR_DEFAULTS;
+  let defaultTags: Record<string, string> = {};
+  if (raw["aws:defaultTags"] !== undefined) {
     try {
-        trainDetector = parseDetectorSettingsJson(str("trainDetector"), key("trainDetector"));
-    } catch (e) {
-        if (!(e instanceof SettingsError)) throw e;
-        problems.push(...e.problems);
+      const parsed = JSON.parse(raw["aws:defaultTags"]) as { tags?: unknown };
+      const tags = parsed.tags;
+      if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.values(tags).some((t) => typeof t !== "string")) {
+        throw new Error("shape");
+      }
+      defaultTags = tags as Record<string, string>;
+    } catch {
+      problems.push("aws:defaultTags must be an object { tags: { <name>: <string> } }");
     }
+  }
 
-    const config: StackConfig = {
-        stack,
-        region: region ?? "",
-        defaultTags,
-        environment,
-        logRetentionDays,
-        forceDestroyBuckets: bool("forceDestroyBuckets", false),
-        retainOnDelete: bool("retainOnDelete", true),
-        kinesis: { mode, shardCount, retentionHours: int("kinesisRetentionHours", 24, 24, 8760) },
-        redshift: {
-            nodeType: oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large",
-            nodeCount: int("redshiftNodeCount", 1, 1, 32),
-            port,
-            snapshotRetentionDays: int("redshiftSnapshotRetentionDays", 7, 1, 35),
-        },
-        replicaRegion,
-        alarmTopic,
-        alarmEmail,
-        corporateCidrs,
-        vpcCidr,
-        athenaBytesScannedCutoffMb: int("athenaBytesScannedCutoffMb", 1024, 10, 1048576),
-        glacierTransitionDays: int("glacierTransitionDays", 90, 1, 3650),
-        apiThrottleRateLimit,
-        apiThrottleBurstLimit,
-        webOrigin: parseWebOrigin(str("webOrigin"), problems),
-        trainDetector,
-        reservedConcurrency: parseReservedConcurrency(str("reservedConcurrency"), { environment, shardCount }, problems),
-    };
+  const environment = oneOf<Environment>("environment", undefined, ["dev", "prod"]) ?? "dev";
 
-    if (environment === "prod") {
-        if (!config.retainOnDelete) problems.push("gridrail:retainOnDelete must be true in prod");
-        if (config.forceDestroyBuckets) problems.push("gridrail:forceDestroyBuckets must be false in prod");
-        if (config.replicaRegion === undefined) problems.push("gridrail:replicaRegion is required in prod");
-        if (!config.alarmTopic) problems.push("gridrail:alarmTopic must be true in prod");
+  const logRetentionDays = int("logRetentionDays", 30, 1, 3653);
+  if (str("logRetentionDays") !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
+    problems.push(`gridrail:logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${logRetentionDays})`);
+  }
+
+  const mode = oneOf<KinesisStreamMode>("kinesisStreamMode", "ON_DEMAND", ["ON_DEMAND", "PROVISIONED"]) ?? "ON_DEMAND";
+  let shardCount: number | undefined;
+  if (mode === "PROVISIONED") {
+    if (str("kinesisShardCount") === undefined) {
+      problems.push("gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED");
+    } else {
+      shardCount = int("kinesisShardCount", 1, 1, 500);
     }
+  } else if (str("kinesisShardCount") !== undefined) {
+    problems.push("gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND");
+  }
 
-    if (problems.length > 0) throw new ConfigError(problems);
-    return config;
+  const port = int("redshiftPort", 5498, 1150, 65535);
+  if (port === REDSHIFT_DEFAULT_PORT) {
+    problems.push(`gridrail:redshiftPort must not be the default Redshift port ${REDSHIFT_DEFAULT_PORT}`);
+  }
+
+  const replicaRegion = str("replicaRegion");
+  if (replicaRegion !== undefined) {
+    if (!REGION.test(replicaRegion)) {
+      problems.push(`gridrail:replicaRegion must look like eu-central-1 (got "${replicaRegion}")`);
+    } else if (replicaRegion === region) {
+      problems.push(`gridrail:replicaRegion must differ from aws:region (both are ${region})`);
+    }
+  }
+
+  const alarmTopic = bool("alarmTopic", false);
+  const alarmEmail = str("alarmEmail");
+  if (alarmEmail !== undefined) {
+    if (!EMAIL.test(alarmEmail)) problems.push(`gridrail:alarmEmail must be an e-mail address (got "${alarmEmail}")`);
+    else if (!alarmTopic) problems.push("gridrail:alarmEmail needs gridrail:alarmTopic: true");
+  }
+
+  let corporateCidrs: string[] = [];
+  const cidrsRaw = str("corporateCidrs");
+  if (cidrsRaw === undefined) {
+    problems.push("gridrail:corporateCidrs is required (a list of IPv4 CIDRs)");
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(cidrsRaw);
+    } catch {
+      parsed = undefined;
+    }
+    if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((c) => typeof c !== "string")) {
+      problems.push("gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs");
+    } else {
+      for (const c of parsed as string[]) {
+        const p = parseCidr(c);
+        if (!p) problems.push(`gridrail:corporateCidrs: "${c}" is not an IPv4 network in CIDR notation`);
+        else if (p[1] < 8) problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
+      }
+      corporateCidrs = parsed as string[];
+    }
+  }
+
+  const vpcCidr = str("vpcCidr") ?? "10.60.0.0/16";
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) problems.push(`gridrail:vpcCidr: "${vpcCidr}" is not an IPv4 network in CIDR notation`);
+  else if (vpc[1] < 16 || vpc[1] > 24) problems.push(`gridrail:vpcCidr must be /16 to /24 (got /${vpc[1]})`);
+  else if (!isPrivate(vpc)) problems.push(`gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got ${vpcCidr})`);
+
+  const apiThrottleRateLimit = int("apiThrottleRateLimit", 50, 1, 10000);
+  const apiThrottleBurstLimit = int("apiThrottleBurstLimit", 100, 1, 5000);
+  if (apiThrottleBurstLimit < apiThrottleRateLimit) {
+    problems.push(`gridrail:apiThrottleBurstLimit (${apiThrottleBurstLimit}) must be >= gridrail:apiThrottleRateLimit (${apiThrottleRateLimit})`);
+  }
+
+  let trainDetector = TRAIN_DETECTOR_DEFAULTS;
+  try {
+    trainDetector = parseDetectorSettingsJson(str("trainDetector"), key("trainDetector"));
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    problems.push(...e.problems);
+  }
+
+  const config: StackConfig = {
+    stack,
+    region: region ?? "",
+    defaultTags,
+    environment,
+    logRetentionDays,
+    forceDestroyBuckets: bool("forceDestroyBuckets", false),
+    retainOnDelete: bool("retainOnDelete", true),
+    kinesis: { mode, shardCount, retentionHours: int("kinesisRetentionHours", 24, 24, 8760) },
+    redshift: {
+      nodeType: oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large",
+      nodeCount: int("redshiftNodeCount", 1, 1, 32),
+      port,
+      snapshotRetentionDays: int("redshiftSnapshotRetentionDays", 7, 1, 35),
+    },
+    replicaRegion,
+    alarmTopic,
+    alarmEmail,
+    corporateCidrs,
+    vpcCidr,
+    athenaBytesScannedCutoffMb: int("athenaBytesScannedCutoffMb", 1024, 10, 1048576),
+    glacierTransitionDays: int("glacierTransitionDays", 90, 1, 3650),
+    apiThrottleRateLimit,
+    apiThrottleBurstLimit,
+    webOrigin: parseWebOrigin(str("webOrigin"), problems),
+    trainDetector,
+    reservedConcurrency: parseReservedConcurrency(str("reservedConcurrency"), { environment, shardCount }, problems),
+  };
+
+  if (environment === "prod") {
+    if (!config.retainOnDelete) problems.push("gridrail:retainOnDelete must be true in prod");
+    if (config.forceDestroyBuckets) problems.push("gridrail:forceDestroyBuckets must be false in prod");
+    if (config.replicaRegion === undefined) problems.push("gridrail:replicaRegion is required in prod");
+    if (!config.alarmTopic) problems.push("gridrail:alarmTopic must be true in prod");
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return config;
 }

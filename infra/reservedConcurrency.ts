@@ -11,15 +11,22 @@ import { streamConsumerDefaults } from "./shared/defaults";
 export type ReservedConcurrency = Readonly<Record<FunctionSource, number>>;
 
 export const FUNCTION_NAMES: readonly FunctionSource[] = [
-    "trainAnomaly", "supplierParser", "dailyAnalysis", "authorizer", "profileApi", "reportUrl",
-    "firehoseTransform", "redshiftLoader", "usageSummary",
+  "trainAnomaly",
+  "supplierParser",
+  "dailyAnalysis",
+  "authorizer",
+  "profileApi",
+  "reportUrl",
+  "firehoseTransform",
+  "redshiftLoader",
+  "usageSummary",
 ];
 
 /** What the concurrency has to cover, from the rest of the stack's settings. */
 export interface ConcurrencyContext {
-    readonly environment: "dev" | "prod";
-    /** Shards of a PROVISIONED train stream; undefined when ON_DEMAND. */
-    readonly shardCount: number | undefined;
+  readonly environment: "dev" | "prod";
+  /** Shards of a PROVISIONED train stream; undefined when ON_DEMAND. */
+  readonly shardCount: number | undefined;
 }
 
 /** On-demand streams start with 4 shards and split as traffic grows: room for a few splits. */
@@ -34,14 +41,16 @@ const MAX = 1000;
  * - dailyAnalysis: its shards are scheduled at the same minute.
  */
 export function minimumConcurrency(ctx: ConcurrencyContext): Readonly<Partial<Record<FunctionSource, [number, string]>>> {
-    const slots = (ctx.shardCount ?? 0) * streamConsumerDefaults.parallelizationFactor;
-    return {
-        ...(ctx.shardCount !== undefined ? {
-            trainAnomaly: [slots, `gridrail:kinesisShardCount x parallelization factor (${ctx.shardCount} x ${streamConsumerDefaults.parallelizationFactor})`],
-        } : {}),
-        supplierParser: [meterDefaults.parserMaxConcurrency, "the upload queue mapping's maximum concurrency"],
-        dailyAnalysis: [meterDefaults.analysisShards[ctx.environment], `the analysis shards scheduled together in ${ctx.environment}`],
-    };
+  const slots = (ctx.shardCount ?? 0) * streamConsumerDefaults.parallelizationFactor;
+  return {
+    ...(ctx.shardCount !== undefined
+      ? {
+          trainAnomaly: [slots, `gridrail:kinesisShardCount x parallelization factor (${ctx.shardCount} x ${streamConsumerDefaults.parallelizationFactor})`],
+        }
+      : {}),
+    supplierParser: [meterDefaults.parserMaxConcurrency, "the upload queue mapping's maximum concurrency"],
+    dailyAnalysis: [meterDefaults.analysisShards[ctx.environment], `the analysis shards scheduled together in ${ctx.environment}`],
+  };
 }
 
 /**
@@ -50,47 +59,47 @@ export function minimumConcurrency(ctx: ConcurrencyContext): Readonly<Partial<Re
  * behind Firehose's buffering.
  */
 export function defaultConcurrency(ctx: ConcurrencyContext): ReservedConcurrency {
-    const trainSlots = ctx.shardCount === undefined ? ON_DEMAND_TRAIN_CONCURRENCY : ctx.shardCount * streamConsumerDefaults.parallelizationFactor;
-    return {
-        trainAnomaly: trainSlots,
-        supplierParser: meterDefaults.parserMaxConcurrency,
-        dailyAnalysis: meterDefaults.analysisShards[ctx.environment],
-        authorizer: 25,
-        profileApi: 25,
-        reportUrl: 25,
-        firehoseTransform: 10,
-        redshiftLoader: 2,
-        usageSummary: 2,
-    };
+  const trainSlots = ctx.shardCount === undefined ? ON_DEMAND_TRAIN_CONCURRENCY : ctx.shardCount * streamConsumerDefaults.parallelizationFactor;
+  return {
+    trainAnomaly: trainSlots,
+    supplierParser: meterDefaults.parserMaxConcurrency,
+    dailyAnalysis: meterDefaults.analysisShards[ctx.environment],
+    authorizer: 25,
+    profileApi: 25,
+    reportUrl: 25,
+    firehoseTransform: 10,
+    redshiftLoader: 2,
+    usageSummary: 2,
+  };
 }
 
 /** Validates `raw` (the config value's JSON text, or undefined); problems are appended, one exact line each. */
 export function parseReservedConcurrency(raw: string | undefined, ctx: ConcurrencyContext, problems: string[]): ReservedConcurrency {
-    const key = "gridrail:reservedConcurrency";
-    const out: Record<FunctionSource, number> = { ...defaultConcurrency(ctx) };
-    if (raw !== undefined) {
-        let parsed: unknown;
-        try {
-            parsed = JSON.parse(raw);
-        } catch {
-            parsed = undefined;
-        }
-        if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
-            problems.push(`${key} must be an object of function name to integer (functions: ${FUNCTION_NAMES.join(", ")})`);
-            return out;
-        }
-        for (const [name, value] of Object.entries(parsed)) {
-            if (!(FUNCTION_NAMES as readonly string[]).includes(name)) {
-                problems.push(`${key}: "${name}" is not a function (functions: ${FUNCTION_NAMES.join(", ")})`);
-            } else if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX) {
-                problems.push(`${key}.${name} must be an integer between 1 and ${MAX} (got ${JSON.stringify(value)})`);
-            } else {
-                out[name as FunctionSource] = value;
-            }
-        }
+  const key = "gridrail:reservedConcurrency";
+  const out: Record<FunctionSource, number> = { ...defaultConcurrency(ctx) };
+  if (raw !== undefined) {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      parsed = undefined;
     }
-    for (const [name, [least, why]] of Object.entries(minimumConcurrency(ctx)) as [FunctionSource, [number, string]][]) {
-        if (out[name] < least) problems.push(`${key}.${name} (${out[name]}) must be at least ${least}: ${why}`);
+    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+      problems.push(`${key} must be an object of function name to integer (functions: ${FUNCTION_NAMES.join(", ")})`);
+      return out;
     }
-    return out;
+    for (const [name, value] of Object.entries(parsed)) {
+      if (!(FUNCTION_NAMES as readonly string[]).includes(name)) {
+        problems.push(`${key}: "${name}" is not a function (functions: ${FUNCTION_NAMES.join(", ")})`);
+      } else if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX) {
+        problems.push(`${key}.${name} must be an integer between 1 and ${MAX} (got ${JSON.stringify(value)})`);
+      } else {
+        out[name as FunctionSource] = value;
+      }
+    }
+  }
+  for (const [name, [least, why]] of Object.entries(minimumConcurrency(ctx)) as [FunctionSource, [number, string]][]) {
+    if (out[name] < least) problems.push(`${key}.${name} (${out[name]}) must be at least ${least}: ${why}`);
+  }
+  return out;
 }

@@ -5,6 +5,6 @@ import { toPolicies } from "./pack";
 import { RULES } from "./ruleSet";
 
 new PolicyPack("gridrail", {
-    description: "gridrail: S3, KMS, Kinesis, SQS, IoT, Firehose, Lambda, IAM, DynamoDB, Athena, Redshift, Cognito, API Gateway, CloudTrail and prod-only rules",
-    policies: toPolicies(RULES),
+  description: "gridrail: S3, KMS, Kinesis, SQS, IoT, Firehose, Lambda, IAM, DynamoDB, Athena, Redshift, Cognito, API Gateway, CloudTrail and prod-only rules",
+  policies: toPolicies(RULES),
 });

@@ -7,78 +7,78 @@
 export const UNKNOWN = "[unknown during preview]";
 
 export function isUnknown(value: unknown): boolean {
-    return value === UNKNOWN;
+  return value === UNKNOWN;
 }
 
 /** `get(inputs, "a.b.c")`; undefined when any step is missing or not an object. */
 export function get(obj: unknown, path: string): unknown {
-    let current = obj;
-    for (const key of path.split(".")) {
-        if (current === null || typeof current !== "object") return undefined;
-        current = (current as Record<string, unknown>)[key];
-    }
-    return current;
+  let current = obj;
+  for (const key of path.split(".")) {
+    if (current === null || typeof current !== "object") return undefined;
+    current = (current as Record<string, unknown>)[key];
+  }
+  return current;
 }
 
 export function asArray(value: unknown): unknown[] {
-    if (value === undefined || value === null) return [];
-    return Array.isArray(value) ? value : [value];
+  if (value === undefined || value === null) return [];
+  return Array.isArray(value) ? value : [value];
 }
 
 /** JSON strings (policies, redrive policies, default tags) become values; anything else is returned as is. */
 export function parseJson(value: unknown): unknown {
-    if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return value;
-    try {
-        return JSON.parse(value) as unknown;
-    } catch {
-        return value;
-    }
+  if (typeof value !== "string" || !/^\s*[[{]/.test(value)) return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
 }
 
 /** Every string inside `value`, looking inside JSON strings too. */
 export function strings(value: unknown, out: string[] = []): string[] {
-    const parsed = parseJson(value);
-    if (typeof parsed === "string") out.push(parsed);
-    else if (Array.isArray(parsed)) parsed.forEach((v) => strings(v, out));
-    else if (parsed && typeof parsed === "object") Object.values(parsed).forEach((v) => strings(v, out));
-    return out;
+  const parsed = parseJson(value);
+  if (typeof parsed === "string") out.push(parsed);
+  else if (Array.isArray(parsed)) parsed.forEach((v) => strings(v, out));
+  else if (parsed && typeof parsed === "object") Object.values(parsed).forEach((v) => strings(v, out));
+  return out;
 }
 
 /** How a message shows an offending value: `unset`, a bare string, or JSON. */
 export function show(value: unknown): string {
-    if (value === undefined || value === null) return "unset";
-    return typeof value === "string" ? value : JSON.stringify(value);
+  if (value === undefined || value === null) return "unset";
+  return typeof value === "string" ? value : JSON.stringify(value);
 }
 
 /** Booleans arrive as booleans or, in a few @pulumi/aws 7 inputs (Redshift `encrypted`), as "true"/"false". */
 export function isTrue(value: unknown): boolean {
-    return value === true || value === "true";
+  return value === true || value === "true";
 }
 
 export interface Statement {
-    /** The Sid, or the statement's 1-based position when it has none. */
-    readonly id: string;
-    readonly effect: string;
-    readonly actions: readonly string[];
-    readonly resources: readonly string[];
-    readonly principal: unknown;
-    readonly condition: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
+  /** The Sid, or the statement's 1-based position when it has none. */
+  readonly id: string;
+  readonly effect: string;
+  readonly actions: readonly string[];
+  readonly resources: readonly string[];
+  readonly principal: unknown;
+  readonly condition: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
 }
 
 /** The statements of a policy document; undefined when the document is absent, unknown or not JSON. */
 export function statements(document: unknown): Statement[] | undefined {
-    const doc = parseJson(document);
-    if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return undefined;
-    const raw = asArray((doc as { Statement?: unknown }).Statement);
-    return raw.map((s, i) => {
-        const st = (s ?? {}) as Record<string, unknown>;
-        return {
-            id: typeof st.Sid === "string" && st.Sid !== "" ? st.Sid : String(i + 1),
-            effect: String(st.Effect ?? ""),
-            actions: asArray(st.Action).map(String),
-            resources: asArray(st.Resource).map(String),
-            principal: st.Principal,
-            condition: (st.Condition ?? {}) as Statement["condition"],
-        };
-    });
+  const doc = parseJson(document);
+  if (doc === null || typeof doc !== "object" || Array.isArray(doc)) return undefined;
+  const raw = asArray((doc as { Statement?: unknown }).Statement);
+  return raw.map((s, i) => {
+    const st = (s ?? {}) as Record<string, unknown>;
+    return {
+      id: typeof st.Sid === "string" && st.Sid !== "" ? st.Sid : String(i + 1),
+      effect: String(st.Effect ?? ""),
+      actions: asArray(st.Action).map(String),
+      resources: asArray(st.Resource).map(String),
+      principal: st.Principal,
+      condition: (st.Condition ?? {}) as Statement["condition"],
+    };
+  });
 }

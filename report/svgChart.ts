@@ -75,7 +75,9 @@ export function lineChart(o: ChartOptions): string {
     const idx = downsample(s.values).filter((i) => Number.isFinite(s.values[i]));
     const pts = idx.map((i) => `${px(xs[i]).toFixed(1)},${py(s.values[i]).toFixed(1)}`).join(" ");
     parts.push(`<polyline fill="none" stroke="${s.color}" stroke-width="1" points="${pts}"><title>${escapeXml(s.label)}</title></polyline>`);
-    parts.push(`<text x="${pad.left + 8 + k * 140}" y="${pad.top + 14}" font-size="11" font-family="sans-serif" fill="${s.color}">${escapeXml(s.label)}</text>`);
+    parts.push(
+      `<text x="${pad.left + 8 + k * 140}" y="${pad.top + 14}" font-size="11" font-family="sans-serif" fill="${s.color}">${escapeXml(s.label)}</text>`,
+    );
   });
   const first = o.series[0];
   for (const i of o.markers ?? []) {

@@ -25,7 +25,9 @@ describe("README", () => {
 
   it("documents every npm script", () => {
     const scripts = Object.keys(JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")).scripts as object);
-    const missing = scripts.filter((s) => !readme.includes(s === "start" || s === "test" ? `npm ${s}` : `npm run --silent ${s}`) && !readme.includes(`npm run ${s}`));
+    const missing = scripts.filter(
+      (s) => !readme.includes(s === "start" || s === "test" ? `npm ${s}` : `npm run --silent ${s}`) && !readme.includes(`npm run ${s}`),
+    );
     expect(missing).to.deep.equal([]);
   });
 
@@ -40,9 +42,17 @@ describe("the project speaks of the product", () => {
   const PROCESS_TALK = new RegExp(["\\bissue ?#?\\d", "\\bthis VM\\b", "\\bclosing" + " note"].join("|"), "i");
 
   it("names no tracker numbers, machines of its makers or notes of how it was built in the README, docs, code or tests", () => {
-    const files = [join(ROOT, "README.md"), ...["docs", "anomaly", "cli", "devices", "functions", "infra", "local", "policy", "report", "test"]
-      .flatMap((d) => filesUnder(join(ROOT, d), [".ts", ".md", ".wat"]))];
-    const offending = files.flatMap((f) => readFileSync(f, "utf8").split("\n").flatMap((line, i) => (PROCESS_TALK.test(line) ? [`${relative(ROOT, f)}:${i + 1}`] : [])));
+    const files = [
+      join(ROOT, "README.md"),
+      ...["docs", "anomaly", "cli", "devices", "functions", "infra", "local", "policy", "report", "test"].flatMap((d) =>
+        filesUnder(join(ROOT, d), [".ts", ".md", ".wat"]),
+      ),
+    ];
+    const offending = files.flatMap((f) =>
+      readFileSync(f, "utf8")
+        .split("\n")
+        .flatMap((line, i) => (PROCESS_TALK.test(line) ? [`${relative(ROOT, f)}:${i + 1}`] : [])),
+    );
     expect(offending).to.deep.equal([]);
   });
 });

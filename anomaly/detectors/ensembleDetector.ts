@@ -65,7 +65,11 @@ export class EnsembleDetector implements Detector {
       } else own[key] = value;
     }
     const r = new OptionReader("ensemble", own);
-    const names = r.string("members", "rcf,zscore").split(",").map((s) => s.trim()).filter(Boolean);
+    const names = r
+      .string("members", "rcf,zscore")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
     const combine = r.choice<Combine>("combine", "max", ["max", "mean", "vote"]);
     const input = readInputPolicy(r);
     r.done();
@@ -77,14 +81,23 @@ export class EnsembleDetector implements Detector {
     if (duplicate) throw new OptionError(`option members names ${duplicate} twice; tag one (${duplicate}#2)`);
     // the ensemble has checked time order already; members see the points it passes in that order
     const memberOptions = (n: string): DetectorOptions => ({ outOfOrder: "accept", ...perMember.get(n) });
-    return new EnsembleDetector(names.map((n) => factory.create(kindOf(n), dimensions, memberOptions(n))), combine, input);
+    return new EnsembleDetector(
+      names.map((n) => factory.create(kindOf(n), dimensions, memberOptions(n))),
+      combine,
+      input,
+    );
   }
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {
     checkState(state, "ensemble", 1);
     validateState(state);
     const s = state as EnsembleState;
-    return new EnsembleDetector(s.members.map((m) => factory.restore(m)), s.combine, s.input, s.guard);
+    return new EnsembleDetector(
+      s.members.map((m) => factory.restore(m)),
+      s.combine,
+      s.input,
+      s.guard,
+    );
   }
 
   process(point: DataPoint): DetectorResult {

@@ -87,7 +87,10 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
       }
     }
     const artificial = run.corpus.map((s, i) => (s.name.startsWith("artificial") ? i : -1)).filter((i) => i >= 0);
-    details["nab:artificial"] = nabFigures(artificial.map((i) => run.corpus[i]), artificial.map((i) => run.decisions[i]));
+    details["nab:artificial"] = nabFigures(
+      artificial.map((i) => run.corpus[i]),
+      artificial.map((i) => run.decisions[i]),
+    );
     figures["nab:artificial"] = details["nab:artificial"].standard / 100;
     progress(`nab: standard ${details.nab.standard}`);
   }
@@ -102,7 +105,13 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
     if (!dir) continue;
     const r = await evaluateLabelled(dir, detector, options);
     figures[set] = r.scores.standard / 100;
-    details[set] = { standard: r.scores.standard, lowFP: r.scores.reward_low_FP_rate, lowFN: r.scores.reward_low_FN_rate, decisions: r.decisionScores.standard, f1: r.f1 };
+    details[set] = {
+      standard: r.scores.standard,
+      lowFP: r.scores.reward_low_FP_rate,
+      lowFN: r.scores.reward_low_FN_rate,
+      decisions: r.decisionScores.standard,
+      f1: r.f1,
+    };
     progress(`${set}: standard ${r.scores.standard}, F1 ${r.f1}`);
   }
   if (data.holdout) {

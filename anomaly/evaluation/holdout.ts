@@ -85,7 +85,13 @@ export interface HoldoutReport {
 }
 
 /** Every series once per seed, with that seed's faults, through a fresh detector each; NAB-scored as one corpus. */
-export function evaluateHoldout(series: readonly RawSeries[], seeds: readonly number[], detector: string, options: DetectorOptions, progress: (m: string) => void = () => {}): HoldoutReport {
+export function evaluateHoldout(
+  series: readonly RawSeries[],
+  seeds: readonly number[],
+  detector: string,
+  options: DetectorOptions,
+  progress: (m: string) => void = () => {},
+): HoldoutReport {
   const corpus: LabelledSeries[] = [];
   const injected: HoldoutReport["injected"][number][] = [];
   for (const seed of seeds) {
@@ -101,7 +107,13 @@ export function evaluateHoldout(series: readonly RawSeries[], seeds: readonly nu
   const scores: Record<string, number> = {};
   for (const profile of Object.keys(PROFILES)) scores[profile] = roundScore(scoreCorpus(corpus, profile).normalised);
   return {
-    benchmark: "holdout", detector, options, series: corpus.length,
-    rows: corpus.reduce((a, c) => a + c.timestamps.length, 0), windows: corpus.reduce((a, c) => a + c.windows.length, 0), scores, injected,
+    benchmark: "holdout",
+    detector,
+    options,
+    series: corpus.length,
+    rows: corpus.reduce((a, c) => a + c.timestamps.length, 0),
+    windows: corpus.reduce((a, c) => a + c.windows.length, 0),
+    scores,
+    injected,
   };
 }

@@ -43,7 +43,9 @@ function readJson(path: string): Record<string, unknown> {
 
 export function readLayout(dir: string): Layout {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--labelled ${dir}: not a folder`);
-  const files = readdirSync(dir).filter((f) => f.toLowerCase().endsWith(".csv")).sort();
+  const files = readdirSync(dir)
+    .filter((f) => f.toLowerCase().endsWith(".csv"))
+    .sort();
   if (files.length === 0) throw new InputError(`--labelled ${dir}: no .csv file in it`);
   const windowsPath = join(dir, WINDOWS_FILE);
   const metaPath = join(dir, META_FILE);
@@ -62,7 +64,9 @@ export function prefixOf(meta: Record<string, unknown>, file: string, rows: numb
   const n = (entry as Record<string, unknown>)?.unlabelled_prefix_rows;
   if (n === undefined) return undefined;
   if (!Number.isInteger(n) || (n as number) < 0 || (n as number) >= rows) {
-    throw new InputError(`${META_FILE}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${JSON.stringify(n)}`);
+    throw new InputError(
+      `${META_FILE}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${JSON.stringify(n)}`,
+    );
   }
   return n as number;
 }

@@ -40,7 +40,9 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
   const labelsFile = join(dir, "labels", "combined_windows.json");
   if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (expected a NAB layout: data/<category>/*.csv, labels/combined_windows.json)`);
   const labels = readNabLabels(labelsFile);
-  const names = Object.keys(labels).filter((k) => existsSync(join(dir, "data", k))).sort();
+  const names = Object.keys(labels)
+    .filter((k) => existsSync(join(dir, "data", k)))
+    .sort();
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
   const corpus: LabelledSeries[] = [];
   const decisions: boolean[][] = [];
@@ -64,12 +66,7 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
 }
 
 /** Runs a detector over a NAB-layout folder and scores it per profile. */
-export async function evaluateNab(
-  dir: string,
-  detector: string,
-  options: DetectorOptions,
-  progress: (message: string) => void = () => {},
-): Promise<NabReport> {
+export async function evaluateNab(dir: string, detector: string, options: DetectorOptions, progress: (message: string) => void = () => {}): Promise<NabReport> {
   const { corpus, decisions, perFile } = await runNab(dir, detector, options, progress);
   const scores: Record<string, number> = {};
   const thresholds: Record<string, number> = {};

@@ -31,11 +31,14 @@ const isIsolated = (x: number): boolean => Math.abs(x) < 2.5;
 
 export function readRcfPaper(file: string): number[][] {
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  return readFileSync(file, "utf8").split(/\r?\n/).filter((l) => l.trim() !== "").map((line, i) => {
-    const values = line.split(",").map(Number);
-    if (values.length !== 3 || !values.every(Number.isFinite)) throw new InputError(`${file}:${i + 1}: expected three numbers, got ${JSON.stringify(line)}`);
-    return values;
-  });
+  return readFileSync(file, "utf8")
+    .split(/\r?\n/)
+    .filter((l) => l.trim() !== "")
+    .map((line, i) => {
+      const values = line.split(",").map(Number);
+      if (values.length !== 3 || !values.every(Number.isFinite)) throw new InputError(`${file}:${i + 1}: expected three numbers, got ${JSON.stringify(line)}`);
+      return values;
+    });
 }
 
 /** p-quantile (nearest rank, as numpy's "lower") of unsorted values. */
@@ -49,7 +52,10 @@ export function evaluateRcfPaper(file: string, detector: string, options: Detect
   const d = createDetector(detector, 3, options);
   const scores = points.map((values, i) => d.process({ timestamp: i + 1, values }).score);
   const isolated = points.map((p, i) => (isIsolated(p[0]) ? i : -1)).filter((i) => i >= 0);
-  const clusterP99 = quantileOf(scores.filter((_, i) => !isIsolated(points[i][0])), 0.99);
+  const clusterP99 = quantileOf(
+    scores.filter((_, i) => !isIsolated(points[i][0])),
+    0.99,
+  );
   const warmUp = probationaryLength(points.length);
   const late = isolated.filter((i) => i >= warmUp);
   return {

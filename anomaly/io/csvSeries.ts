@@ -82,18 +82,30 @@ export const LOOKAHEAD_ROWS = 10_000;
  * The input columns when none are named: those whose first non-empty cell among `rows` is a number. A
  * candidate with no value in any of them cannot be decided: an error names it.
  */
-function chooseColumns(file: string, header: readonly string[], timeIndex: number, exclude: readonly string[], rows: readonly { line: number; cells: string[] }[]): number[] {
+function chooseColumns(
+  file: string,
+  header: readonly string[],
+  timeIndex: number,
+  exclude: readonly string[],
+  rows: readonly { line: number; cells: string[] }[],
+): number[] {
   const chosen: number[] = [];
   for (let i = 0; i < header.length; i++) {
     if (i === timeIndex || exclude.includes(header[i])) continue;
     const first = rows.find((r) => r.cells[i].trim() !== "");
     if (first === undefined) {
-      throw new CsvError(file, rows[rows.length - 1].line, header[i], `no value in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`);
+      throw new CsvError(
+        file,
+        rows[rows.length - 1].line,
+        header[i],
+        `no value in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`,
+      );
     }
     const cell = first.cells[i].trim();
     if (isDecimalText(cell)) chosen.push(i);
     // 0x10, 0b1, Infinity: Number reads them, a person meant something else; neither input nor text
-    else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell)) throw new CsvError(file, first.line, header[i], `not a decimal number: ${JSON.stringify(cell)}`);
+    else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell))
+      throw new CsvError(file, first.line, header[i], `not a decimal number: ${JSON.stringify(cell)}`);
   }
   return chosen;
 }
@@ -113,9 +125,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
 
   const decide = (): void => {
     const h = header as string[];
-    columnIndexes = spec.columns
-      ? spec.columns.map((c) => h.indexOf(c))
-      : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
+    columnIndexes = spec.columns ? spec.columns.map((c) => h.indexOf(c)) : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
     if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, "no numeric column to use as input");
     names = columnIndexes.map((i) => h[i]);
     onHeader?.({ header: h, delimiter, timeColumn: h[timeIndex], columns: names });
@@ -127,7 +137,12 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     const timestampText = cells[timeIndex].trim();
     const timestamp = parseTimestamp(timestampText);
     if (!Number.isFinite(timestamp)) {
-      throw new CsvError(file, line, h[timeIndex], `cannot read time ${JSON.stringify(timestampText)} (expected ISO-8601 such as 2024-01-31 23:30:00, or epoch milliseconds)`);
+      throw new CsvError(
+        file,
+        line,
+        h[timeIndex],
+        `cannot read time ${JSON.stringify(timestampText)} (expected ISO-8601 such as 2024-01-31 23:30:00, or epoch milliseconds)`,
+      );
     }
     const values = (columnIndexes as number[]).map((i, k) => {
       const cell = cells[i];
@@ -147,13 +162,16 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       if (!spec.delimiter) delimiter = text.includes(";") && !text.includes(",") ? ";" : ",";
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
       const wanted = spec.timeColumn;
-      timeIndex = wanted
-        ? header.indexOf(wanted)
-        : header.findIndex((h) => /^(timestamp|datetime)$/i.test(h));
+      timeIndex = wanted ? header.indexOf(wanted) : header.findIndex((h) => /^(timestamp|datetime)$/i.test(h));
       if (timeIndex < 0) {
-        throw new CsvError(file, lineNo, null, wanted
-          ? `no time column ${JSON.stringify(wanted)} in header (${header.join(", ")})`
-          : `no time column: expected "timestamp" or "datetime" in header (${header.join(", ")}); name it with --time-column`);
+        throw new CsvError(
+          file,
+          lineNo,
+          null,
+          wanted
+            ? `no time column ${JSON.stringify(wanted)} in header (${header.join(", ")})`
+            : `no time column: expected "timestamp" or "datetime" in header (${header.join(", ")}); name it with --time-column`,
+        );
       }
       for (const c of [...(spec.columns ?? []), ...(spec.exclude ?? [])]) {
         if (!header.includes(c)) throw new CsvError(file, lineNo, c, `no such column in header (${header.join(", ")})`);

@@ -45,8 +45,12 @@ export function storeCapacity(sampleSize: number, trees: number): number {
 export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
   const nodes = Math.max(1, sampleSize - 1);
   const perTree =
-    aligned(TREE_HEADER_WORDS * 4) + 5 * aligned(nodes * 4) + aligned(sampleSize * 4) + aligned((sampleSize + 1) * 4) +
-    aligned(2 * nodes * dimensions * 4) + aligned(nodes * 8);
+    aligned(TREE_HEADER_WORDS * 4) +
+    5 * aligned(nodes * 4) +
+    aligned(sampleSize * 4) +
+    aligned((sampleSize + 1) * 4) +
+    aligned(2 * nodes * dimensions * 4) +
+    aligned(nodes * 8);
   const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
   return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + aligned(unseenDepths(sampleSize) * 8) + store + trees * perTree;
 }

@@ -56,7 +56,15 @@ export class RcfDetector implements Detector {
     const { dimensions, shingleSize } = options;
     this.dimensions = dimensions;
     this.guard = new InputGuard(dimensions, options.input, restoreFrom?.guard);
-    this.preprocessor = new Preprocessor(dimensions, options.normalize, options.calendar, options.timeDecay, restoreFrom?.preprocessor, options.minDeviation, options.relativeFloor ?? 0);
+    this.preprocessor = new Preprocessor(
+      dimensions,
+      options.normalize,
+      options.calendar,
+      options.timeDecay,
+      restoreFrom?.preprocessor,
+      options.minDeviation,
+      options.relativeFloor ?? 0,
+    );
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
     if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);
     this.block = this.preprocessor.featureDimensions;
@@ -164,7 +172,10 @@ export class RcfDetector implements Detector {
       const total = Array.from({ length: dims }, (_, j) => share(j)).reduce((a, b) => a + b, 0);
       inputs = Array.from({ length: dims }, (_, j) => j).filter((j) => share(j) >= total / dims);
     }
-    const completed = this.forest.impute(this.point, inputs.map((j) => newest + j));
+    const completed = this.forest.impute(
+      this.point,
+      inputs.map((j) => newest + j),
+    );
     const out = [...values];
     for (const j of inputs) out[j] = this.preprocessor.inverse(j, completed[newest + j]);
     return out;

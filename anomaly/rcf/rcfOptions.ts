@@ -33,7 +33,9 @@ import { DetectorOptions } from "../types";
  */
 export type Alarm = "onset" | "state";
 
-export const ALARM_PRESETS: Readonly<Record<Alarm, { smoothing: number; peakDecay: number; updateOnAnomaly: boolean; lowerThreshold: number; margin: number }>> = {
+export const ALARM_PRESETS: Readonly<
+  Record<Alarm, { smoothing: number; peakDecay: number; updateOnAnomaly: boolean; lowerThreshold: number; margin: number }>
+> = {
   onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1 },
   state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1 },
 };

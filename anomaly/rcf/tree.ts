@@ -208,14 +208,7 @@ export class RandomCutTree {
   }
 
   /** Puts a new internal node (cut dim/value) above `child`, with a new leaf for the point on one side. */
-  private insertAbove(
-    child: number,
-    parentNode: number,
-    pointIndex: number,
-    dim: number,
-    cut: number,
-    pointGoesLeft: boolean,
-  ): void {
+  private insertAbove(child: number, parentNode: number, pointIndex: number, dim: number, cut: number, pointGoesLeft: boolean): void {
     const node = this.allocNode();
     const leafRef = this.newLeaf(pointIndex);
     this.cutDim[node] = dim;

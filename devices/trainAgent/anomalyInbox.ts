@@ -23,7 +23,10 @@ export interface AnomalyNotice {
 }
 
 interface ShadowDocument {
-  readonly state?: { readonly desired?: { readonly anomalies?: Record<string, AnomalyEntry> }; readonly reported?: { readonly anomalies?: Record<string, AnomalyEntry> } };
+  readonly state?: {
+    readonly desired?: { readonly anomalies?: Record<string, AnomalyEntry> };
+    readonly reported?: { readonly anomalies?: Record<string, AnomalyEntry> };
+  };
 }
 
 export interface InboxStep {
@@ -37,7 +40,10 @@ function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(",")}]`;
   if (value && typeof value === "object") {
     const o = value as Record<string, unknown>;
-    return `{${Object.keys(o).sort().map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`).join(",")}}`;
+    return `{${Object.keys(o)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(o[k])}`)
+      .join(",")}}`;
   }
   return JSON.stringify(value);
 }
@@ -51,7 +57,9 @@ export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<R
   const reported = acknowledged ?? doc.state?.reported?.anomalies ?? {};
   const notices: AnomalyNotice[] = [];
   const report: Record<string, AnomalyEntry | null> = {};
-  const ids = Object.keys(desired).sort((a, b) => (desired[a].startedAt < desired[b].startedAt ? -1 : desired[a].startedAt > desired[b].startedAt ? 1 : a < b ? -1 : 1));
+  const ids = Object.keys(desired).sort((a, b) =>
+    desired[a].startedAt < desired[b].startedAt ? -1 : desired[a].startedAt > desired[b].startedAt ? 1 : a < b ? -1 : 1,
+  );
   for (const id of ids) {
     if (reported[id] !== undefined && canonical(desired[id]) === canonical(reported[id])) continue;
     notices.push({ id, entry: desired[id], kind: reported[id] ? "changed" : "new" });
@@ -63,7 +71,8 @@ export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<R
 
 /** `acknowledged` after the train reported `report` (null removes an entry). Pure. */
 export function applyReport(
-  acknowledged: Readonly<Record<string, AnomalyEntry>>, report: Readonly<Record<string, AnomalyEntry | null>>,
+  acknowledged: Readonly<Record<string, AnomalyEntry>>,
+  report: Readonly<Record<string, AnomalyEntry | null>>,
 ): Record<string, AnomalyEntry> {
   const out: Record<string, AnomalyEntry> = { ...acknowledged };
   for (const [id, entry] of Object.entries(report)) {

@@ -74,7 +74,10 @@ export function replayJournal(segments: readonly (readonly [string, string])[], 
     }
   }
   for (const seq of [...bySeq.keys(), ...settled.keys()]) next = Math.max(next, seq + 1);
-  const messages = [...bySeq].filter(([seq]) => !settled.has(seq)).sort((a, b) => a[0] - b[0]).map(([seq, payload]) => ({ seq, payload }));
+  const messages = [...bySeq]
+    .filter(([seq]) => !settled.has(seq))
+    .sort((a, b) => a[0] - b[0])
+    .map(([seq, payload]) => ({ seq, payload }));
   const dropped = droppedUnlisted + [...settled.values()].filter((v) => v === "drop").length;
   return { messages, nextSeq: next, dropped, torn, settled, droppedUnlisted };
 }
@@ -97,7 +100,10 @@ interface Segment {
 class AppendFile {
   private fd?: number;
   private syncedAt = 0;
-  constructor(readonly path: string, private readonly fsyncMs: number) {}
+  constructor(
+    readonly path: string,
+    private readonly fsyncMs: number,
+  ) {}
   append(line: string): void {
     this.fd ??= openSync(this.path, "a");
     writeSync(this.fd, `${line}\n`);
@@ -137,7 +143,10 @@ export class OutboxJournal {
   private readonly segmentLines: number;
   private readonly fsyncMs: number;
 
-  constructor(readonly dir: string, options: JournalOptions = {}) {
+  constructor(
+    readonly dir: string,
+    options: JournalOptions = {},
+  ) {
     this.segmentLines = options.segmentLines ?? 1000;
     this.fsyncMs = options.fsyncMs ?? 1000;
   }
@@ -147,11 +156,22 @@ export class OutboxJournal {
     mkdirSync(this.dir, { recursive: true });
     const names = readdirSync(this.dir).filter((n) => SEGMENT.test(n));
     const settledPath = join(this.dir, "settled.jsonl");
-    const state = replayJournal(names.map((n) => [n, readFileSync(join(this.dir, n), "utf8")] as const), existsSync(settledPath) ? readFileSync(settledPath, "utf8") : "");
+    const state = replayJournal(
+      names.map((n) => [n, readFileSync(join(this.dir, n), "utf8")] as const),
+      existsSync(settledPath) ? readFileSync(settledPath, "utf8") : "",
+    );
     const live = new Set(state.messages.map((m) => m.seq));
     for (const name of names.sort()) {
       const first = Number(SEGMENT.exec(name)![1]);
-      const seqs = lines(readFileSync(join(this.dir, name), "utf8")).map((l) => { try { return JSON.parse(l).seq as number; } catch { return NaN; } }).filter(Number.isInteger);
+      const seqs = lines(readFileSync(join(this.dir, name), "utf8"))
+        .map((l) => {
+          try {
+            return JSON.parse(l).seq as number;
+          } catch {
+            return NaN;
+          }
+        })
+        .filter(Number.isInteger);
       const mine = seqs.filter((s) => live.has(s)).length;
       if (mine === 0) rmSync(join(this.dir, name), { force: true });
       else this.segments.push({ first, name, last: Math.max(first, ...seqs), live: mine });
@@ -172,7 +192,10 @@ export class OutboxJournal {
       if (how === "drop") this.droppedUnlisted++;
       this.settled.delete(seq);
     }
-    const body = [JSON.stringify({ next: this.nextSeq, dropped: this.droppedUnlisted }), ...[...this.settled].map(([seq, how]) => JSON.stringify({ [how]: seq }))];
+    const body = [
+      JSON.stringify({ next: this.nextSeq, dropped: this.droppedUnlisted }),
+      ...[...this.settled].map(([seq, how]) => JSON.stringify({ [how]: seq })),
+    ];
     this.settledLog?.close();
     writeAtomically(join(this.dir, "settled.jsonl"), `${body.join("\n")}\n`);
     this.obsolete = 0;

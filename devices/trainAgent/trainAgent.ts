@@ -97,8 +97,13 @@ export class TrainAgent extends EventEmitter {
 
   get status(): AgentStatus {
     return {
-      connected: this.connected, buffered: this.outbox.size, inflight: this.outbox.inflightCount,
-      acknowledged: this.outbox.acknowledged, dropped: this.outbox.dropped, restored: this.outbox.restored, torn: this.outbox.torn,
+      connected: this.connected,
+      buffered: this.outbox.size,
+      inflight: this.outbox.inflightCount,
+      acknowledged: this.outbox.acknowledged,
+      dropped: this.outbox.dropped,
+      restored: this.outbox.restored,
+      torn: this.outbox.torn,
     };
   }
 
@@ -133,7 +138,11 @@ export class TrainAgent extends EventEmitter {
     const gen = ++this.generation;
     const connect = this.options.connect ?? mqttConnect;
     const client = connect(this.options.brokerUrl, {
-      ...this.options.mqtt, clientId: this.options.thingName, clean: true, reconnectPeriod: 0, connectTimeout: 5000,
+      ...this.options.mqtt,
+      clientId: this.options.thingName,
+      clean: true,
+      reconnectPeriod: 0,
+      connectTimeout: 5000,
     });
     this.client = client;
     client.on("connect", () => {
@@ -141,10 +150,17 @@ export class TrainAgent extends EventEmitter {
       this.connected = true;
       this.retryMs = (this.options.reconnectMs ?? [500, 30_000])[0];
       this.emit("connected");
-      const topics = [this.shadowTopic("get/accepted"), this.shadowTopic("get/rejected"), this.shadowTopic("update/delta"), this.ackTopic("get/accepted"), this.ackTopic("get/rejected")];
+      const topics = [
+        this.shadowTopic("get/accepted"),
+        this.shadowTopic("get/rejected"),
+        this.shadowTopic("update/delta"),
+        this.ackTopic("get/accepted"),
+        this.ackTopic("get/rejected"),
+      ];
       client.subscribe(topics, { qos: 1 }, (err) => {
         // what was acknowledged first, then the anomalies (requestShadow waits for the acknowledgements)
-        if (!err && gen === this.generation) client.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 });
+        if (!err && gen === this.generation)
+          client.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 });
       });
       this.pump();
     });

@@ -13,6 +13,4 @@ export interface AuthorizerContext {
 }
 
 /** The simple response of an HTTP API Lambda authorizer (enableSimpleResponses): false → 403 Forbidden. */
-export type SimpleAuthorizerResponse =
-  | { readonly isAuthorized: true; readonly context: AuthorizerContext }
-  | { readonly isAuthorized: false };
+export type SimpleAuthorizerResponse = { readonly isAuthorized: true; readonly context: AuthorizerContext } | { readonly isAuthorized: false };

@@ -20,7 +20,11 @@ export function bearerToken(header: string | undefined): TokenExtraction {
     const scheme = value.slice(0, space);
     if (scheme.toLowerCase() !== "bearer") {
       // only a known scheme name is logged: the first word of a pasted token with a space in it must not be
-      return { reason: SCHEMES.includes(scheme.toLowerCase()) ? `Authorization scheme ${JSON.stringify(scheme)} is not Bearer` : "Authorization header is neither <jwt> nor Bearer <jwt>" };
+      return {
+        reason: SCHEMES.includes(scheme.toLowerCase())
+          ? `Authorization scheme ${JSON.stringify(scheme)} is not Bearer`
+          : "Authorization header is neither <jwt> nor Bearer <jwt>",
+      };
     }
     token = value.slice(space + 1).trim();
   }

@@ -13,16 +13,19 @@ export class MissingClaimError extends JwtInvalidClaimError {}
  * itself, and its `aud` is the only client binding), and they carry `client_id`.
  */
 export function createCognitoVerifier(userPoolId: string, clientId: string, jwksCache?: JwksCache) {
-  return CognitoJwtVerifier.create({
-    userPoolId,
-    clientId,
-    tokenUse: "access",
-    // Cognito always sets both; the library only checks exp when present, and sub is our customer id
-    customJwtCheck: ({ payload }) => {
-      if (typeof payload.sub !== "string" || payload.sub === "") throw new MissingClaimError("token has no sub claim", payload.sub);
-      if (typeof payload.exp !== "number") throw new MissingClaimError("token has no exp claim", payload.exp);
+  return CognitoJwtVerifier.create(
+    {
+      userPoolId,
+      clientId,
+      tokenUse: "access",
+      // Cognito always sets both; the library only checks exp when present, and sub is our customer id
+      customJwtCheck: ({ payload }) => {
+        if (typeof payload.sub !== "string" || payload.sub === "") throw new MissingClaimError("token has no sub claim", payload.sub);
+        if (typeof payload.exp !== "number") throw new MissingClaimError("token has no exp claim", payload.exp);
+      },
     },
-  }, jwksCache ? { jwksCache } : undefined);
+    jwksCache ? { jwksCache } : undefined,
+  );
 }
 
 /** The verifier as the authorizer's port. */

@@ -21,7 +21,11 @@ export function verifierFromEnvironment(env: Readonly<Record<string, string | un
  * HTTP API REQUEST authorizer, payload 2.0, simple responses. `sessions` and `verifier` replace the Cognito
  * ones (tests); each decision is counted as RequestsAllowed or RequestsDenied.
  */
-export async function handler(event: AuthorizerEvent, context?: LambdaContext, ports: { verifier?: TokenVerifier; sessions?: SessionCheck } = {}): Promise<SimpleAuthorizerResponse> {
+export async function handler(
+  event: AuthorizerEvent,
+  context?: LambdaContext,
+  ports: { verifier?: TokenVerifier; sessions?: SessionCheck } = {},
+): Promise<SimpleAuthorizerResponse> {
   return invocation(o, context, { apiRequestId: event.requestContext?.requestId }, async () => {
     const verifier = ports.verifier ?? (warm.verifier ??= verifierFromEnvironment(process.env));
     const sessions = ports.sessions ?? (warm.sessions ??= cognitoSessionCheck(o.tracer.captureAWSv3Client(new CognitoIdentityProviderClient({}))));

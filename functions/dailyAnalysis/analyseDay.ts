@@ -43,7 +43,12 @@ export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
 export const reportKey = (clientId: string, compactDay: string, ext: "json" | "html") => `reports/${clientId}/${compactDay}.${ext}`;
 
-async function readLines(lake: Lake, keys: readonly string[], parse: (line: string) => MeterReading | string, rejected: RejectedLine[]): Promise<MeterReading[]> {
+async function readLines(
+  lake: Lake,
+  keys: readonly string[],
+  parse: (line: string) => MeterReading | string,
+  rejected: RejectedLine[],
+): Promise<MeterReading[]> {
   const out: MeterReading[] = [];
   for (const key of keys) {
     const lines = (await lake.text(key)).split(/\r?\n/);
@@ -57,7 +62,15 @@ async function readLines(lake: Lake, keys: readonly string[], parse: (line: stri
   return out;
 }
 
-export async function analyseClient(lake: Lake, reports: Reports, clientId: string, day: ReportDay, realtimeKeys: readonly string[], supplierKey: string | undefined, now: Date): Promise<ClientReport> {
+export async function analyseClient(
+  lake: Lake,
+  reports: Reports,
+  clientId: string,
+  day: ReportDay,
+  realtimeKeys: readonly string[],
+  supplierKey: string | undefined,
+  now: Date,
+): Promise<ClientReport> {
   const rejected: RejectedLine[] = [];
   const realtime = await readLines(lake, realtimeKeys, parseRealtimeLine, rejected);
   const supplier = supplierKey ? await readLines(lake, [supplierKey], parseSupplierLine, rejected) : [];
@@ -80,9 +93,11 @@ export async function analyseClient(lake: Lake, reports: Reports, clientId: stri
 /** Runs `work` over `items` with at most `limit` in flight. */
 async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) await work(items[next++]);
+    }),
+  );
 }
 
 export interface AnalyseOptions {

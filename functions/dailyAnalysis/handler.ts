@@ -18,8 +18,10 @@ const o = createObservability("dailyAnalysis");
 /** The run's outcome as metrics: ReportsWritten, ClientsFailed, RejectedLines, UnusualHalfHours. */
 export function countRun(summary: RunSummary): [string, number][] {
   return [
-    ["ReportsWritten", summary.reportsWritten], ["ClientsFailed", summary.failed.length],
-    ["RejectedLines", summary.rejectedLines], ["UnusualHalfHours", summary.unusualHalfHours],
+    ["ReportsWritten", summary.reportsWritten],
+    ["ClientsFailed", summary.failed.length],
+    ["RejectedLines", summary.rejectedLines],
+    ["UnusualHalfHours", summary.unusualHalfHours],
   ];
 }
 
@@ -36,7 +38,9 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     });
     for (const [name, value] of countRun(summary)) count(o, name, value);
     if (summary.failed.length) {
-      throw new Error(`daily analysis of ${summary.date}: ${summary.failed.length} of ${summary.clients} client(s) failed, first ${summary.failed[0].clientId}: ${summary.failed[0].error}`);
+      throw new Error(
+        `daily analysis of ${summary.date}: ${summary.failed.length} of ${summary.clients} client(s) failed, first ${summary.failed[0].clientId}: ${summary.failed[0].error}`,
+      );
     }
     return summary;
   });

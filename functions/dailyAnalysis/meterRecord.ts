@@ -14,7 +14,7 @@ export interface MeterReading {
 export const INTERVALS = [5, 15, 30, 60] as const;
 
 function show(v: unknown): string {
-  const t = v === undefined ? "undefined" : JSON.stringify(v) ?? String(v);
+  const t = v === undefined ? "undefined" : (JSON.stringify(v) ?? String(v));
   return t.length > 60 ? `${t.slice(0, 57)}...` : t;
 }
 

@@ -10,10 +10,18 @@ export function reportHtml(r: ClientReport): string {
     ["Day (UTC)", r.date],
     ["Total", `${kwh(r.totalKwh)} kWh over ${r.halfHoursCovered} of 48 half-hours`],
     ["Peak", r.peak ? `${kwh(r.peak.kwh)} kWh at ${hhmm(r.peak.start)}` : "no data"],
-    ["Recent days", r.comparison.averageKwh === null ? "no earlier reports" : `average ${kwh(r.comparison.averageKwh)} kWh over ${r.comparison.days} day(s)` +
-      (r.comparison.changePercent === null ? "" : `, this day ${r.comparison.changePercent >= 0 ? "+" : ""}${r.comparison.changePercent}%`)],
+    [
+      "Recent days",
+      r.comparison.averageKwh === null
+        ? "no earlier reports"
+        : `average ${kwh(r.comparison.averageKwh)} kWh over ${r.comparison.days} day(s)` +
+          (r.comparison.changePercent === null ? "" : `, this day ${r.comparison.changePercent >= 0 ? "+" : ""}${r.comparison.changePercent}%`),
+    ],
     ["Same day last week", kwh(r.comparison.sameWeekdayLastWeekKwh) + (r.comparison.sameWeekdayLastWeekKwh === null ? "" : " kWh")],
-    ["Unusual half-hours", r.detector.ready ? String(r.unusual.length) : `not assessed yet (needs more history, has ${r.detector.historyHalfHours} half-hours)`],
+    [
+      "Unusual half-hours",
+      r.detector.ready ? String(r.unusual.length) : `not assessed yet (needs more history, has ${r.detector.historyHalfHours} half-hours)`,
+    ],
   ];
   if (r.sources.rejectedLines > 0) facts.push(["Readings refused", String(r.sources.rejectedLines)]);
   const x = r.halfHourly.map((h) => Date.parse(h.start));
@@ -24,9 +32,9 @@ export function reportHtml(r: ClientReport): string {
     markers: r.halfHourly.flatMap((h, i) => (h.unusual ? [i] : [])),
     formatX: (t) => new Date(t).toISOString().slice(11, 16),
   });
-  const rows = r.unusual.map((u) => `<tr><td>${escapeXml(hhmm(u.start))}</td><td>${kwh(u.kwh)}</td><td>${kwh(u.expectedKwh)}</td><td>${u.score.toFixed(2)}</td></tr>`);
-  const table = rows.length
-    ? `<h2>Unusual half-hours</h2><table><tr><th>from</th><th>kWh</th><th>usual</th><th>score</th></tr>${rows.join("")}</table>`
-    : "";
+  const rows = r.unusual.map(
+    (u) => `<tr><td>${escapeXml(hhmm(u.start))}</td><td>${kwh(u.kwh)}</td><td>${kwh(u.expectedKwh)}</td><td>${u.score.toFixed(2)}</td></tr>`,
+  );
+  const table = rows.length ? `<h2>Unusual half-hours</h2><table><tr><th>from</th><th>kWh</th><th>usual</th><th>score</th></tr>${rows.join("")}</table>` : "";
   return htmlPage(`Daily energy report ${r.date}`, facts, [chart, table]);
 }

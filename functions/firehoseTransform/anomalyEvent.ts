@@ -43,13 +43,15 @@ export function anomalyRows(message: Record<string, unknown>, where: string): Re
   if (problems.length > 0 || "problem" in device || "problem" in received || "problem" in time) {
     throw new RecordError(`${where}: ${problems.join("; ")}`);
   }
-  return [{
-    source: "anomalies",
-    device_id: device.ok,
-    event_time: isoMillis(time.ok),
-    received_at: received.ok,
-    metric: "anomaly",
-    value: grade as number,
-    detail: JSON.stringify({ episodeId, state, sensors }),
-  }];
+  return [
+    {
+      source: "anomalies",
+      device_id: device.ok,
+      event_time: isoMillis(time.ok),
+      received_at: received.ok,
+      metric: "anomaly",
+      value: grade as number,
+      detail: JSON.stringify({ episodeId, state, sensors }),
+    },
+  ];
 }

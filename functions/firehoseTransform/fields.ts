@@ -15,7 +15,7 @@ export type Checked<T> = { readonly ok: T } | { readonly problem: string };
 
 /** JSON of a value for an error message, cut to a readable length. */
 export function show(value: unknown): string {
-  const text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 

@@ -26,13 +26,15 @@ export function meterRows(message: Record<string, unknown>, where: string): Read
   if (problems.length > 0 || "problem" in device || "problem" in received || "problem" in time) {
     throw new RecordError(`${where}: ${problems.join("; ")}`);
   }
-  return [{
-    source: "meters",
-    device_id: device.ok,
-    event_time: isoMillis(time.ok),
-    received_at: received.ok,
-    metric: "kwh",
-    value: kwh as number,
-    detail: JSON.stringify({ intervalMinutes: interval }),
-  }];
+  return [
+    {
+      source: "meters",
+      device_id: device.ok,
+      event_time: isoMillis(time.ok),
+      received_at: received.ok,
+      metric: "kwh",
+      value: kwh as number,
+      detail: JSON.stringify({ intervalMinutes: interval }),
+    },
+  ];
 }

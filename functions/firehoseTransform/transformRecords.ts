@@ -12,7 +12,8 @@ import { telemetryRows } from "./trainTelemetry";
  * ~6x (one row per sensor) and base64 adds a third, so a full batch can overflow; we keep a margin below 6 MiB.
  */
 export const MAX_RESPONSE_BYTES = 6_000_000;
-export const OVERFLOW_REASON = "transformed rows would push the response past Firehose's 6 MB Lambda limit; the record is kept unchanged under the error prefix (re-send it)";
+export const OVERFLOW_REASON =
+  "transformed rows would push the response past Firehose's 6 MB Lambda limit; the record is kept unchanged under the error prefix (re-send it)";
 
 export interface RecordFailure {
   readonly recordId: string;
@@ -54,10 +55,14 @@ export function recordRows(record: FirehoseInputRecord): ReadingRow[] {
   if (typeof message !== "object" || message === null || Array.isArray(message)) fail(`message must be a JSON object, got ${show(message)}`);
   const fields = message as Record<string, unknown>;
   switch (fields.source) {
-    case "meters": return meterRows(fields, where);
-    case "trains": return telemetryRows(fields, where);
-    case "anomalies": return anomalyRows(fields, where);
-    default: return fail(`field "source" must be one of ${READING_SOURCES.join(", ")} (the IoT rule adds it), got ${show(fields.source)}`);
+    case "meters":
+      return meterRows(fields, where);
+    case "trains":
+      return telemetryRows(fields, where);
+    case "anomalies":
+      return anomalyRows(fields, where);
+    default:
+      return fail(`field "source" must be one of ${READING_SOURCES.join(", ")} (the IoT rule adds it), got ${show(fields.source)}`);
   }
 }
 
@@ -76,7 +81,11 @@ function entryBytes(entry: FirehoseOutputRecord): number {
  */
 export function transformEvent(event: unknown, maxResponseBytes = MAX_RESPONSE_BYTES): TransformOutcome {
   const { records } = checkEvent(event);
-  const failed = records.map((r): FirehoseOutputRecord => ({ recordId: r.recordId, result: "ProcessingFailed", data: typeof r.data === "string" ? r.data : "" }));
+  const failed = records.map((r): FirehoseOutputRecord => ({
+    recordId: r.recordId,
+    result: "ProcessingFailed",
+    data: typeof r.data === "string" ? r.data : "",
+  }));
   let used = Buffer.byteLength('{"records":[]}') + failed.reduce((sum, e) => sum + entryBytes(e), 0);
   const out: FirehoseOutputRecord[] = [];
   const failures: RecordFailure[] = [];

@@ -33,18 +33,31 @@ function checkMeter(meterId: string): void {
  * Issues a one-time claim code for a meter, replacing any earlier claim (used or not) of that meter. A meter
  * that has an owner stays theirs: the new code links it only after that owner erases their profile.
  */
-export async function issueClaim(client: DynamoDBClient, table: string, meterId: string, ttlHours: number, now: Date, random: (n: number) => Buffer = randomBytes): Promise<IssuedClaim> {
+export async function issueClaim(
+  client: DynamoDBClient,
+  table: string,
+  meterId: string,
+  ttlHours: number,
+  now: Date,
+  random: (n: number) => Buffer = randomBytes,
+): Promise<IssuedClaim> {
   checkMeter(meterId);
   const claimCode = newClaimCode(random);
   const salt = newSalt(random);
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
-  await client.send(new PutItemCommand({
-    TableName: table,
-    Item: {
-      customerId: { S: claimKey(meterId) }, meterId: { S: meterId }, salt: { S: salt },
-      codeHash: { S: claimHash(salt, normaliseClaimCode(claimCode) as string) }, issuedAt: { S: now.toISOString() }, expiresAt: { S: expiresAt },
-    },
-  }));
+  await client.send(
+    new PutItemCommand({
+      TableName: table,
+      Item: {
+        customerId: { S: claimKey(meterId) },
+        meterId: { S: meterId },
+        salt: { S: salt },
+        codeHash: { S: claimHash(salt, normaliseClaimCode(claimCode) as string) },
+        issuedAt: { S: now.toISOString() },
+        expiresAt: { S: expiresAt },
+      },
+    }),
+  );
   return { meterId, claimCode, expiresAt };
 }
 
@@ -52,12 +65,14 @@ export async function issueClaim(client: DynamoDBClient, table: string, meterId:
 export async function revokeClaim(client: DynamoDBClient, table: string, meterId: string): Promise<void> {
   checkMeter(meterId);
   try {
-    await client.send(new DeleteItemCommand({
-      TableName: table,
-      Key: { customerId: { S: claimKey(meterId) } },
-      ConditionExpression: "attribute_exists(#codeHash) AND attribute_not_exists(#usedBy)",
-      ExpressionAttributeNames: { "#codeHash": "codeHash", "#usedBy": "usedBy" },
-    }));
+    await client.send(
+      new DeleteItemCommand({
+        TableName: table,
+        Key: { customerId: { S: claimKey(meterId) } },
+        ConditionExpression: "attribute_exists(#codeHash) AND attribute_not_exists(#usedBy)",
+        ExpressionAttributeNames: { "#codeHash": "codeHash", "#usedBy": "usedBy" },
+      }),
+    );
   } catch (e) {
     if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") {
       throw new ClaimAdminError(`meter ${show(meterId)} has no unused claim to revoke (never issued, already used or revoked)`);

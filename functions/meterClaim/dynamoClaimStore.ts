@@ -1,4 +1,12 @@
-import { AttributeValue, DynamoDBClient, GetItemCommand, TransactWriteItemsCommand, TransactWriteItemsCommandInput, TransactionCanceledException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  AttributeValue,
+  DynamoDBClient,
+  GetItemCommand,
+  TransactWriteItemsCommand,
+  TransactWriteItemsCommandInput,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { ClaimStore, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
 
 /**
@@ -17,14 +25,23 @@ const LINK_PARTS: readonly LinkConflict[] = ["claim", "meter", "profile"];
 export function claimFromItem(item: Record<string, AttributeValue>): StoredClaim {
   const s = (name: string) => item[name]?.S;
   const claim: Record<string, string | undefined> = {
-    meterId: s("meterId"), salt: s("salt"), codeHash: s("codeHash"), issuedAt: s("issuedAt"), expiresAt: s("expiresAt"), usedBy: s("usedBy"), usedAt: s("usedAt"),
+    meterId: s("meterId"),
+    salt: s("salt"),
+    codeHash: s("codeHash"),
+    issuedAt: s("issuedAt"),
+    expiresAt: s("expiresAt"),
+    usedBy: s("usedBy"),
+    usedAt: s("usedAt"),
   };
   for (const k of Object.keys(claim)) if (claim[k] === undefined) delete claim[k];
   return claim as unknown as StoredClaim;
 }
 
 export class DynamoClaimStore implements ClaimStore {
-  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
 
   async claim(meterId: string): Promise<StoredClaim | undefined> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(claimKey(meterId)), ConsistentRead: true }));
@@ -44,14 +61,16 @@ export class DynamoClaimStore implements ClaimStore {
   async recordFailure(customerId: string, now: Date): Promise<number> {
     // kept one hour past its window so TTL's lag (up to days) never shortens the window
     const expires = Math.floor(now.getTime() / 3_600_000) * 3600 + 7200;
-    const out = await this.client.send(new UpdateItemCommand({
-      TableName: this.table,
-      Key: key(attemptsKey(customerId, now)),
-      UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
-      ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
-      ExpressionAttributeValues: { ":one": { N: "1" }, ":expires": { N: String(expires) } },
-      ReturnValues: "UPDATED_NEW",
-    }));
+    const out = await this.client.send(
+      new UpdateItemCommand({
+        TableName: this.table,
+        Key: key(attemptsKey(customerId, now)),
+        UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
+        ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
+        ExpressionAttributeValues: { ":one": { N: "1" }, ":expires": { N: String(expires) } },
+        ReturnValues: "UPDATED_NEW",
+      }),
+    );
     return Number(out.Attributes?.failures?.N ?? 1);
   }
 
@@ -83,19 +102,38 @@ export class DynamoClaimStore implements ClaimStore {
 
 /** The erase's deletes: the profile (still on `clientId`) and the meter's owner item (still the customer). */
 export function eraseTransaction(table: string, customerId: string, clientId: string | undefined): TransactWriteItemsCommandInput {
-  const profile = clientId === undefined
-    ? { TableName: table, Key: key(customerId), ConditionExpression: "attribute_not_exists(#clientId)", ExpressionAttributeNames: { "#clientId": "clientId" } }
-    : { TableName: table, Key: key(customerId), ConditionExpression: "#clientId = :meter", ExpressionAttributeNames: { "#clientId": "clientId" }, ExpressionAttributeValues: { ":meter": { S: clientId } } };
+  const profile =
+    clientId === undefined
+      ? {
+          TableName: table,
+          Key: key(customerId),
+          ConditionExpression: "attribute_not_exists(#clientId)",
+          ExpressionAttributeNames: { "#clientId": "clientId" },
+        }
+      : {
+          TableName: table,
+          Key: key(customerId),
+          ConditionExpression: "#clientId = :meter",
+          ExpressionAttributeNames: { "#clientId": "clientId" },
+          ExpressionAttributeValues: { ":meter": { S: clientId } },
+        };
   return {
     TransactItems: [
       { Delete: profile },
-      ...(clientId === undefined ? [] : [{ Delete: {
-        TableName: table, Key: key(meterKey(clientId)),
-        // a profile linked before owner items existed has none
-        ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
-        ExpressionAttributeNames: { "#owner": "owner" },
-        ExpressionAttributeValues: { ":customer": { S: customerId } },
-      } }]),
+      ...(clientId === undefined
+        ? []
+        : [
+            {
+              Delete: {
+                TableName: table,
+                Key: key(meterKey(clientId)),
+                // a profile linked before owner items existed has none
+                ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
+                ExpressionAttributeNames: { "#owner": "owner" },
+                ExpressionAttributeValues: { ":customer": { S: customerId } },
+              },
+            },
+          ]),
     ],
   };
 }
@@ -105,27 +143,36 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
   const at = now.toISOString();
   return {
     TransactItems: [
-      { Update: {
-        TableName: table, Key: key(claimKey(claim.meterId)),
-        UpdateExpression: "SET #usedBy = :customer, #usedAt = :now",
-        ConditionExpression: "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now",
-        ExpressionAttributeNames: { "#usedBy": "usedBy", "#usedAt": "usedAt", "#codeHash": "codeHash", "#expiresAt": "expiresAt" },
-        ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at }, ":hash": { S: claim.codeHash } },
-      } },
-      { Update: {
-        TableName: table, Key: key(meterKey(claim.meterId)),
-        UpdateExpression: "SET #owner = :customer, #linkedAt = :now",
-        ConditionExpression: "attribute_not_exists(#owner)",
-        ExpressionAttributeNames: { "#owner": "owner", "#linkedAt": "linkedAt" },
-        ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at } },
-      } },
-      { Update: {
-        TableName: table, Key: key(customerId),
-        UpdateExpression: "SET #clientId = :meter",
-        ConditionExpression: "attribute_not_exists(#clientId)",
-        ExpressionAttributeNames: { "#clientId": "clientId" },
-        ExpressionAttributeValues: { ":meter": { S: claim.meterId } },
-      } },
+      {
+        Update: {
+          TableName: table,
+          Key: key(claimKey(claim.meterId)),
+          UpdateExpression: "SET #usedBy = :customer, #usedAt = :now",
+          ConditionExpression: "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now",
+          ExpressionAttributeNames: { "#usedBy": "usedBy", "#usedAt": "usedAt", "#codeHash": "codeHash", "#expiresAt": "expiresAt" },
+          ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at }, ":hash": { S: claim.codeHash } },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: key(meterKey(claim.meterId)),
+          UpdateExpression: "SET #owner = :customer, #linkedAt = :now",
+          ConditionExpression: "attribute_not_exists(#owner)",
+          ExpressionAttributeNames: { "#owner": "owner", "#linkedAt": "linkedAt" },
+          ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at } },
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: key(customerId),
+          UpdateExpression: "SET #clientId = :meter",
+          ConditionExpression: "attribute_not_exists(#clientId)",
+          ExpressionAttributeNames: { "#clientId": "clientId" },
+          ExpressionAttributeValues: { ":meter": { S: claim.meterId } },
+        },
+      },
     ],
   };
 }

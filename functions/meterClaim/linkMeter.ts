@@ -17,7 +17,8 @@ export interface MeterClaim {
 
 /** `{ "meterId": "MTR0001", "claimCode": "7K3Q-M9XD-2HFA" }`, exactly these keys; 400 naming every bad field. */
 export function parseMeterClaim(raw: unknown): MeterClaim {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw)) throw new HttpError(400, `the body must be a JSON object with meterId and claimCode, got ${show(raw)}`);
+  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
+    throw new HttpError(400, `the body must be a JSON object with meterId and claimCode, got ${show(raw)}`);
   const body = raw as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(body)) if (key !== "meterId" && key !== "claimCode") problems.push(`unknown field ${show(key)} (allowed: meterId, claimCode)`);
@@ -50,9 +51,12 @@ export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps
   const { meterId, claimCode } = parseMeterClaim(raw);
   const profile = await deps.profiles.get(customerId);
   if (profile?.clientId !== undefined) {
-    throw new HttpError(409, profile.clientId === meterId
-      ? `meter ${show(meterId)} is already linked to your profile`
-      : `your profile is already linked to meter ${show(profile.clientId)}; DELETE /profile first to link another`);
+    throw new HttpError(
+      409,
+      profile.clientId === meterId
+        ? `meter ${show(meterId)} is already linked to your profile`
+        : `your profile is already linked to meter ${show(profile.clientId)}; DELETE /profile first to link another`,
+    );
   }
   const claim = await deps.claims.claim(meterId);
   const refuse = async (status: number, message: string): Promise<never> => {
@@ -64,7 +68,8 @@ export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps
   if (claim.usedBy !== undefined) {
     return refuse(410, `the claim code for meter ${show(meterId)} was already used at ${claim.usedAt ?? "an earlier time"}; ask your supplier for a new one`);
   }
-  if (Date.parse(claim.expiresAt) <= now.getTime()) return refuse(410, `the claim code for meter ${show(meterId)} expired at ${claim.expiresAt}; ask your supplier for a new one`);
+  if (Date.parse(claim.expiresAt) <= now.getTime())
+    return refuse(410, `the claim code for meter ${show(meterId)} expired at ${claim.expiresAt}; ask your supplier for a new one`);
   try {
     await deps.claims.link(customerId, claim, now);
   } catch (e) {

@@ -19,7 +19,10 @@ export function profileFromItem(item: Record<string, AttributeValue>): StoredPro
  * onboarding's value survives whatever the request says, and the version check happens in the same write.
  */
 export class DynamoProfileStore implements ProfileStore {
-  constructor(private readonly client: DynamoDBClient, private readonly table: string) {}
+  constructor(
+    private readonly client: DynamoDBClient,
+    private readonly table: string,
+  ) {}
 
   async get(customerId: string): Promise<StoredProfile | undefined> {
     // strongly consistent: a GET right after a PUT must show the write
@@ -29,7 +32,9 @@ export class DynamoProfileStore implements ProfileStore {
 
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
     try {
-      const out = await this.client.send(new UpdateItemCommand({ TableName: this.table, Key: { customerId: { S: customerId } }, ...updateOf(fields, now, condition) }));
+      const out = await this.client.send(
+        new UpdateItemCommand({ TableName: this.table, Key: { customerId: { S: customerId } }, ...updateOf(fields, now, condition) }),
+      );
       return profileFromItem(out.Attributes ?? {});
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") {

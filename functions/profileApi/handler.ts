@@ -31,9 +31,11 @@ export async function handler(event: HttpApiEvent, context?: LambdaContext): Pro
     warm.claims ??= claimsFromEnvironment(process.env);
     const { store, claims } = warm;
     const now = () => new Date();
-    const response = await respond(event, logPort(o.logger), () => event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
-      ? claimRoute(event, { claims, profiles: store, now })
-      : profileRoute(event, { store, now }));
+    const response = await respond(event, logPort(o.logger), () =>
+      event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
+        ? claimRoute(event, { claims, profiles: store, now })
+        : profileRoute(event, { store, now }),
+    );
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

@@ -106,7 +106,10 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
 export function jsonBody(event: HttpApiEvent, maxBytes = MAX_BODY_BYTES): unknown {
   const contentType = headerValue(event.headers, "content-type");
   const [mediaType, ...params] = (contentType ?? "").split(";").map((p) => p.trim().toLowerCase());
-  const charset = params.find((p) => p.startsWith("charset="))?.slice("charset=".length).replace(/"/g, "");
+  const charset = params
+    .find((p) => p.startsWith("charset="))
+    ?.slice("charset=".length)
+    .replace(/"/g, "");
   if (mediaType !== "application/json" || (charset !== undefined && charset !== "utf-8" && charset !== "utf8")) {
     throw new HttpError(415, `content-type must be application/json, got ${show(contentType)}`);
   }

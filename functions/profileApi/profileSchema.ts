@@ -120,9 +120,11 @@ function address(problems: string[], raw: unknown): PostalAddress | undefined {
     line1: required(problems, "address.line1", raw, "line1") ? text(problems, "address.line1", raw.line1, 1, 100) : undefined,
     city: required(problems, "address.city", raw, "city") ? text(problems, "address.city", raw.city, 1, 60) : undefined,
     postcode: required(problems, "address.postcode", raw, "postcode")
-      ? matching(problems, "address.postcode", raw.postcode, POSTCODE, 10, "2-10 letters, digits, spaces or hyphens") : undefined,
+      ? matching(problems, "address.postcode", raw.postcode, POSTCODE, 10, "2-10 letters, digits, spaces or hyphens")
+      : undefined,
     country: required(problems, "address.country", raw, "country")
-      ? matching(problems, "address.country", raw.country, COUNTRY, 2, "an ISO 3166-1 alpha-2 code in capitals like \"GB\"") : undefined,
+      ? matching(problems, "address.country", raw.country, COUNTRY, 2, 'an ISO 3166-1 alpha-2 code in capitals like "GB"')
+      : undefined,
   };
   if (raw.line2 !== undefined) out.line2 = text(problems, "address.line2", raw.line2, 1, 100);
   return out as unknown as PostalAddress;
@@ -155,12 +157,15 @@ export function parseProfile(raw: unknown): ProfileFields {
   unknownKeys(problems, "", raw, PROFILE_FIELDS);
   const profile: Record<string, unknown> = {
     name: required(problems, "name", raw, "name") ? text(problems, "name", raw.name, 1, 100) : undefined,
-    email: required(problems, "email", raw, "email") ? matching(problems, "email", raw.email, EMAIL, 254, "an e-mail address like \"ana@example.com\"") : undefined,
+    email: required(problems, "email", raw, "email")
+      ? matching(problems, "email", raw.email, EMAIL, 254, 'an e-mail address like "ana@example.com"')
+      : undefined,
   };
-  if (raw.phone !== undefined) profile.phone = matching(problems, "phone", raw.phone, PHONE, 16, "an E.164 number like \"+441632960001\"");
+  if (raw.phone !== undefined) profile.phone = matching(problems, "phone", raw.phone, PHONE, 16, 'an E.164 number like "+441632960001"');
   if (raw.address !== undefined) profile.address = address(problems, raw.address);
   if (raw.tariff !== undefined) {
-    if (!(TARIFFS as readonly unknown[]).includes(raw.tariff)) problems.push(`tariff must be one of ${TARIFFS.map((t) => `"${t}"`).join(", ")}, got ${show(raw.tariff)}`);
+    if (!(TARIFFS as readonly unknown[]).includes(raw.tariff))
+      problems.push(`tariff must be one of ${TARIFFS.map((t) => `"${t}"`).join(", ")}, got ${show(raw.tariff)}`);
     else profile.tariff = raw.tariff;
   }
   if (raw.notifications !== undefined) {

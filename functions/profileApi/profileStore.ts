@@ -12,10 +12,7 @@ export interface StoredProfile extends Partial<ProfileFields> {
 }
 
 /** What a write requires of the stored item (from the request's If-Match header). */
-export type WriteCondition =
-  | { readonly kind: "none" }
-  | { readonly kind: "exists" }
-  | { readonly kind: "version"; readonly version: number };
+export type WriteCondition = { readonly kind: "none" } | { readonly kind: "exists" } | { readonly kind: "version"; readonly version: number };
 
 /** The write's condition did not hold; `current` is the item as it is (undefined when there is none). */
 export class PreconditionFailedError extends Error {

@@ -1,6 +1,11 @@
 import {
-  BatchExecuteStatementCommand, DescribeStatementCommand, DescribeStatementResponse, ExecuteStatementCommand, Field,
-  GetStatementResultCommand, RedshiftDataClient,
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  DescribeStatementResponse,
+  ExecuteStatementCommand,
+  Field,
+  GetStatementResultCommand,
+  RedshiftDataClient,
 } from "@aws-sdk/client-redshift-data";
 import { StatementError, SubStatement } from "./errors";
 
@@ -35,7 +40,11 @@ function cell(f: Field): Cell {
 
 function subStatementsOf(d: DescribeStatementResponse): SubStatement[] {
   return (d.SubStatements ?? []).map((s) => ({
-    id: s.Id ?? "", status: s.Status ?? "", resultRows: s.ResultRows, redshiftQueryId: s.RedshiftQueryId, ...(s.Error ? { error: s.Error } : {}),
+    id: s.Id ?? "",
+    status: s.Status ?? "",
+    resultRows: s.ResultRows,
+    redshiftQueryId: s.RedshiftQueryId,
+    ...(s.Error ? { error: s.Error } : {}),
   }));
 }
 
@@ -44,7 +53,11 @@ function subStatementsOf(d: DescribeStatementResponse): SubStatement[] {
  * traceability), poll DescribeStatement with exponential backoff until FINISHED, FAILED or ABORTED, read results.
  */
 export class DataApi {
-  constructor(private readonly client: RedshiftDataClient, private readonly target: DataApiTarget, private readonly poll: PollOptions) {}
+  constructor(
+    private readonly client: RedshiftDataClient,
+    private readonly target: DataApiTarget,
+    private readonly poll: PollOptions,
+  ) {}
 
   private get base() {
     return { ClusterIdentifier: this.target.clusterId, Database: this.target.database, SecretArn: this.target.secretArn, WithEvent: true };

@@ -14,8 +14,11 @@ const o = createObservability("redshiftLoader");
 /** A run's outcome as metrics; LoadsMerged is 1 for a run whose transaction committed new objects. */
 export function countLoad(report: LoadReport): [string, number][] {
   return [
-    ["LoadsMerged", report.loaded.length > 0 ? 1 : 0], ["ObjectsLoaded", report.loaded.length], ["RowsLoaded", report.rowsWritten ?? 0],
-    ["ObjectsSkipped", report.skipped.length], ["ObjectsDeferred", report.deferred],
+    ["LoadsMerged", report.loaded.length > 0 ? 1 : 0],
+    ["ObjectsLoaded", report.loaded.length],
+    ["RowsLoaded", report.rowsWritten ?? 0],
+    ["ObjectsSkipped", report.skipped.length],
+    ["ObjectsDeferred", report.deferred],
   ];
 }
 

@@ -96,18 +96,27 @@ async function loadError(e: StatementError, manifest: string, objects: number, d
   if (/stl_load_errors/i.test(e.redshiftError) && copyQuery && copyQuery > 0) {
     try {
       const rows = await dataApi.rows((await dataApi.execute(loadErrorsSql(copyQuery), `${STATEMENT_PREFIX}-load-errors`)).id);
-      if (rows.length > 0) detail = `; first rejected lines: ${rows.map(([file, line, col, reason]) => `${file} line ${line} column ${col}: ${reason}`).join(" | ")}`;
+      if (rows.length > 0)
+        detail = `; first rejected lines: ${rows.map(([file, line, col, reason]) => `${file} line ${line} column ${col}: ${reason}`).join(" | ")}`;
     } catch (inner) {
       log({ level: "WARN", message: "could not read stl_load_errors", error: (inner as Error).message });
     }
   }
   const what = `load of ${objects} object(s) from manifest ${manifest}`;
   if (e.status !== "FAILED" && e.status !== "ABORTED") {
-    return new LoadError(`${what} still ${e.status} at the deadline (statement ${e.statementId}); it may yet commit, the next run's load_history check tells`,
-      manifest, e.statementId, "");
+    return new LoadError(
+      `${what} still ${e.status} at the deadline (statement ${e.statementId}); it may yet commit, the next run's load_history check tells`,
+      manifest,
+      e.statementId,
+      "",
+    );
   }
-  return new LoadError(`${what} ${e.status}, nothing committed (statement ${e.statementId}): ${e.redshiftError || "no error text from Redshift"}${detail}`,
-    manifest, e.statementId, e.redshiftError);
+  return new LoadError(
+    `${what} ${e.status}, nothing committed (statement ${e.statementId}): ${e.redshiftError || "no error text from Redshift"}${detail}`,
+    manifest,
+    e.statementId,
+    e.redshiftError,
+  );
 }
 
 /** Best effort after the commit: rows per object from STL_LOAD_COMMITS into load_history.rows_loaded. */
@@ -116,7 +125,9 @@ async function recordRowCounts(copyQuery: number | undefined, bucket: string, da
   try {
     const rows = await dataApi.rows((await dataApi.execute(rowCountsSql(copyQuery), `${STATEMENT_PREFIX}-row-counts`)).id);
     const prefix = `s3://${bucket}/`;
-    const counts = rows.filter(([file]) => String(file).startsWith(prefix)).map(([file, lines]) => ({ key: String(file).slice(prefix.length), rows: Number(lines) }));
+    const counts = rows
+      .filter(([file]) => String(file).startsWith(prefix))
+      .map(([file, lines]) => ({ key: String(file).slice(prefix.length), rows: Number(lines) }));
     if (counts.length > 0) await dataApi.execute(rowsUpdateSql(counts), `${STATEMENT_PREFIX}-row-counts-update`);
   } catch (e) {
     log({ level: "WARN", message: "load committed; rows per object not recorded", error: (e as Error).message });

@@ -31,10 +31,12 @@ export interface LoadSqlArgs {
 export function loadedKeysSql(prefixes: readonly string[], schema = SCHEMA): string {
   const col = quoteIdent("object_key");
   if (prefixes.length === 0) throw new SqlError("loadedKeysSql needs at least one prefix");
-  const where = prefixes.map((p) => {
-    if (/[%_]/.test(p)) throw new SqlError(`prefix ${JSON.stringify(p)} must not contain LIKE wildcards % or _`);
-    return `${col} LIKE ${quoteLiteral(`${p}%`)}`;
-  }).join(" OR ");
+  const where = prefixes
+    .map((p) => {
+      if (/[%_]/.test(p)) throw new SqlError(`prefix ${JSON.stringify(p)} must not contain LIKE wildcards % or _`);
+      return `${col} LIKE ${quoteLiteral(`${p}%`)}`;
+    })
+    .join(" OR ");
   return `SELECT ${col} FROM ${qualified(schema, LOAD_HISTORY.name)} WHERE ${where}`;
 }
 
@@ -45,8 +47,10 @@ export function batchValuesSql(objects: readonly RawObject[]): string {
 
 /** Redshift only. Gzip JSON lines, keys matched to column names; staging needs no compression analysis. */
 export function copySql(bucket: string, manifestKey: string, copyRoleArn: string): string {
-  return `COPY ${quoteIdent(STAGING)} FROM ${quoteLiteral(`s3://${bucket}/${manifestKey}`)} IAM_ROLE ${quoteLiteral(copyRoleArn)} `
-    + "MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF";
+  return (
+    `COPY ${quoteIdent(STAGING)} FROM ${quoteLiteral(`s3://${bucket}/${manifestKey}`)} IAM_ROLE ${quoteLiteral(copyRoleArn)} ` +
+    "MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF"
+  );
 }
 
 /** Removes the target rows that the staged rows replace (same reading key). */
@@ -62,19 +66,23 @@ export function mergeInsertSql(schema = SCHEMA): string {
   const columns = columnList(READINGS);
   const key = READINGS_KEY.map(quoteIdent).join(", ");
   const rank = quoteIdent("copy_rank");
-  return `INSERT INTO ${qualified(schema, READINGS.name)} (${columns}) SELECT ${columns} FROM (SELECT ${columns}, `
-    + `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${quoteIdent("received_at")} DESC, ${quoteIdent("value")} DESC) AS ${rank} `
-    + `FROM ${quoteIdent(STAGING)}) AS ${quoteIdent("ranked")} WHERE ${rank} = 1`;
+  return (
+    `INSERT INTO ${qualified(schema, READINGS.name)} (${columns}) SELECT ${columns} FROM (SELECT ${columns}, ` +
+    `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${quoteIdent("received_at")} DESC, ${quoteIdent("value")} DESC) AS ${rank} ` +
+    `FROM ${quoteIdent(STAGING)}) AS ${quoteIdent("ranked")} WHERE ${rank} = 1`
+  );
 }
 
 /** Records each object once, even if a concurrent run recorded it first (its rows merged idempotently anyway). */
 export function historyInsertSql(manifestKey: string, loadedAt: number, schema = SCHEMA): string {
   const batch = quoteIdent(LOAD_BATCH.name);
   const key = quoteIdent("object_key");
-  return `INSERT INTO ${qualified(schema, LOAD_HISTORY.name)} (${columnList(LOAD_HISTORY)}) `
-    + `SELECT ${key}, ${quoteIdent("etag")}, ${quoteIdent("size_bytes")}, CAST(NULL AS BIGINT), ${quoteLiteral(manifestKey)}, ${timestampLiteral(loadedAt)} `
-    + `FROM ${batch} WHERE NOT EXISTS (SELECT 1 FROM ${qualified(schema, LOAD_HISTORY.name)} AS ${quoteIdent("done")} `
-    + `WHERE ${quoteIdent("done")}.${key} = ${batch}.${key})`;
+  return (
+    `INSERT INTO ${qualified(schema, LOAD_HISTORY.name)} (${columnList(LOAD_HISTORY)}) ` +
+    `SELECT ${key}, ${quoteIdent("etag")}, ${quoteIdent("size_bytes")}, CAST(NULL AS BIGINT), ${quoteLiteral(manifestKey)}, ${timestampLiteral(loadedAt)} ` +
+    `FROM ${batch} WHERE NOT EXISTS (SELECT 1 FROM ${qualified(schema, LOAD_HISTORY.name)} AS ${quoteIdent("done")} ` +
+    `WHERE ${quoteIdent("done")}.${key} = ${batch}.${key})`
+  );
 }
 
 /** Staging and batch tables, before the COPY (both engines). */
@@ -114,12 +122,16 @@ export function rowCountsSql(copyQueryId: number): string {
 export function rowsUpdateSql(counts: readonly { key: string; rows: number }[], schema = SCHEMA): string {
   const key = quoteIdent("object_key");
   const cases = counts.map((c) => `WHEN ${quoteLiteral(c.key)} THEN ${integerLiteral(c.rows, `rows of ${c.key}`)}`).join(" ");
-  return `UPDATE ${qualified(schema, LOAD_HISTORY.name)} SET ${quoteIdent("rows_loaded")} = CASE ${key} ${cases} END `
-    + `WHERE ${key} IN (${counts.map((c) => quoteLiteral(c.key)).join(", ")}) AND ${quoteIdent("rows_loaded")} IS NULL`;
+  return (
+    `UPDATE ${qualified(schema, LOAD_HISTORY.name)} SET ${quoteIdent("rows_loaded")} = CASE ${key} ${cases} END ` +
+    `WHERE ${key} IN (${counts.map((c) => quoteLiteral(c.key)).join(", ")}) AND ${quoteIdent("rows_loaded")} IS NULL`
+  );
 }
 
 /** Redshift only: the first rejected lines of a failed COPY. */
 export function loadErrorsSql(copyQueryId: number, limit = 5): string {
-  return "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors "
-    + `WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} ORDER BY line_number LIMIT ${integerLiteral(limit, "limit")}`;
+  return (
+    "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors " +
+    `WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} ORDER BY line_number LIMIT ${integerLiteral(limit, "limit")}`
+  );
 }

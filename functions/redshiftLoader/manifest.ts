@@ -5,9 +5,13 @@ import { RawObject } from "./loadSql";
  * content length, which Redshift uses to split the work.
  */
 export function manifestBody(bucket: string, objects: readonly RawObject[]): string {
-  return `${JSON.stringify({
-    entries: objects.map((o) => ({ url: `s3://${bucket}/${o.key}`, mandatory: true, meta: { content_length: o.size } })),
-  }, null, 2)}\n`;
+  return `${JSON.stringify(
+    {
+      entries: objects.map((o) => ({ url: `s3://${bucket}/${o.key}`, mandatory: true, meta: { content_length: o.size } })),
+    },
+    null,
+    2,
+  )}\n`;
 }
 
 /** S3 "safe" characters only (Firehose's names are); anything else is skipped with a reason, never loaded. */

@@ -35,9 +35,9 @@ export async function handler(event: HttpApiEvent, context?: LambdaContext): Pro
   return invocation(o, context, httpKeys(event), async () => {
     warm.deps ??= depsFromEnvironment(process.env);
     const deps = { ...warm.deps, now: () => new Date() };
-    const response = await respond(event, logPort(o.logger), () => event.routeKey === "GET /reports"
-      ? reportListRoute(event, { profiles: deps.profiles, lister: deps.lister, now: deps.now })
-      : reportUrlRoute(event, deps));
+    const response = await respond(event, logPort(o.logger), () =>
+      event.routeKey === "GET /reports" ? reportListRoute(event, { profiles: deps.profiles, lister: deps.lister, now: deps.now }) : reportUrlRoute(event, deps),
+    );
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

@@ -39,7 +39,8 @@ export function reportDays(prefix: string, keys: readonly string[]): ReportDay[]
 /** `?limit=`: 1-MAX_PAGE, default DEFAULT_PAGE. */
 export function parseLimit(raw: string | undefined): number {
   if (raw === undefined) return DEFAULT_PAGE;
-  if (!/^[1-9][0-9]{0,2}$/.test(raw) || Number(raw) > MAX_PAGE) throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_PAGE}, got ${show(raw)}`);
+  if (!/^[1-9][0-9]{0,2}$/.test(raw) || Number(raw) > MAX_PAGE)
+    throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_PAGE}, got ${show(raw)}`);
   return Number(raw);
 }
 
@@ -54,7 +55,8 @@ export function parseNext(raw: string | undefined): string | undefined {
   } catch {
     before = undefined;
   }
-  if (typeof before !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(before)) throw new HttpError(400, `next must be the token a previous page returned, got ${show(raw)}`);
+  if (typeof before !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(before))
+    throw new HttpError(400, `next must be the token a previous page returned, got ${show(raw)}`);
   return before;
 }
 

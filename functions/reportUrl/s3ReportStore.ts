@@ -8,7 +8,10 @@ import { ReportStore } from "./reportRoute";
  * bucket; without it S3 answers 403 and every missing report would look like a permission failure.
  */
 export class S3ReportStore implements ReportStore, ReportLister {
-  constructor(private readonly client: S3Client, private readonly bucket: string) {}
+  constructor(
+    private readonly client: S3Client,
+    private readonly bucket: string,
+  ) {}
 
   async exists(key: string): Promise<boolean> {
     try {

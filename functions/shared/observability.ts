@@ -63,7 +63,11 @@ export function createObservability(service: string, options: ObservabilityOptio
   if (choice.problem) logger.warn(choice.problem);
   const metrics = new Metrics({ namespace: options.namespace || METRIC_NAMESPACE, serviceName: service });
   // Metrics has no "off" switch but an environment variable read by every instance; this one only drops its documents
-  if (options.silent) metrics.publishStoredMetrics = () => { metrics.clearMetrics(); return metrics; };
+  if (options.silent)
+    metrics.publishStoredMetrics = () => {
+      metrics.clearMetrics();
+      return metrics;
+    };
   const tracer = new Tracer({ serviceName: service, enabled: !options.silent });
   return { service, logger, metrics, tracer };
 }
@@ -117,22 +121,29 @@ export function logPort(logger: Logger): (entry: object) => void {
     const { level, message, ...fields } = entry as { level?: unknown; message?: unknown };
     const text = typeof message === "string" ? message : "log";
     switch (String(level ?? "INFO").toUpperCase()) {
-      case "ERROR": return logger.error(text, fields);
-      case "WARN": return logger.warn(text, fields);
-      case "DEBUG": return logger.debug(text, fields);
-      default: return logger.info(text, fields);
+      case "ERROR":
+        return logger.error(text, fields);
+      case "WARN":
+        return logger.warn(text, fields);
+      case "DEBUG":
+        return logger.debug(text, fields);
+      default:
+        return logger.info(text, fields);
     }
   };
 }
 
 /** `Responses2xx` … `Responses5xx`: one metric per status class keeps the dimension set to `service` alone. */
 export function responseMetric(statusCode: number): string {
-  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599) throw new Error(`statusCode must be an HTTP status from 100 to 599, got ${JSON.stringify(statusCode)}`);
+  if (!Number.isInteger(statusCode) || statusCode < 100 || statusCode > 599)
+    throw new Error(`statusCode must be an HTTP status from 100 to 599, got ${JSON.stringify(statusCode)}`);
   return `Responses${Math.floor(statusCode / 100)}xx`;
 }
 
 /** The correlation ids of an HTTP API payload 2.0 request: API Gateway's request id and the authorised customer. */
-export function httpKeys(event: { requestContext?: { requestId?: string; authorizer?: { lambda?: Readonly<Record<string, unknown>> } } }): Record<string, unknown> {
+export function httpKeys(event: {
+  requestContext?: { requestId?: string; authorizer?: { lambda?: Readonly<Record<string, unknown>> } };
+}): Record<string, unknown> {
   const customerId = event.requestContext?.authorizer?.lambda?.customerId;
   return { apiRequestId: event.requestContext?.requestId, ...(typeof customerId === "string" ? { customerId } : {}) };
 }

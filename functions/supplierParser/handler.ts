@@ -19,9 +19,12 @@ const o = createObservability("supplierParser");
 export function countBatch(outcome: BatchOutcome): [string, number][] {
   const sum = (f: (p: BatchOutcome["processed"][number]) => number) => outcome.processed.reduce((a, p) => a + f(p), 0);
   return [
-    ["FilesProcessed", outcome.processed.length], ["RowsAccepted", sum((p) => p.accepted)], ["RowsRejected", sum((p) => p.rejected)],
+    ["FilesProcessed", outcome.processed.length],
+    ["RowsAccepted", sum((p) => p.accepted)],
+    ["RowsRejected", sum((p) => p.rejected)],
     ["FilesQuarantined", outcome.invalidKeys.length + outcome.processed.filter((p) => p.accepted === 0).length],
-    ["InvalidKeys", outcome.invalidKeys.length], ["MessagesRetried", outcome.batchItemFailures.length],
+    ["InvalidKeys", outcome.invalidKeys.length],
+    ["MessagesRetried", outcome.batchItemFailures.length],
   ];
 }
 

@@ -3,8 +3,17 @@ export type Layout = "nem12" | "nem12-excel" | "wide" | "long" | "plain" | "unkn
 
 export const WIDE_HEADER = ["NMI", "METER SERIAL NUMBER", "CON/GEN", "DATE", "ESTIMATED?"];
 export const LONG_HEADER = [
-  "AccountNumber", "NMI", "DeviceNumber", "DeviceType", "RegisterCode", "RateTypeDescription",
-  "StartDate", "EndDate", "ProfileReadValue", "RegisterReadValue", "QualityFlag",
+  "AccountNumber",
+  "NMI",
+  "DeviceNumber",
+  "DeviceType",
+  "RegisterCode",
+  "RateTypeDescription",
+  "StartDate",
+  "EndDate",
+  "ProfileReadValue",
+  "RegisterReadValue",
+  "QualityFlag",
 ];
 
 /** Excel turns the 14-digit NEM12 update timestamp into a float like 2.01811E+13. */

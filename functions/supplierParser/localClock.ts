@@ -52,7 +52,13 @@ export function zoneClock(timeZone: string): LocalClock {
   let format: Intl.DateTimeFormat;
   try {
     format = new Intl.DateTimeFormat("en-US", {
-      timeZone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric",
+      timeZone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
     });
   } catch {
     throw new RangeError(`time zone ${JSON.stringify(timeZone)} is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)`);
@@ -76,9 +82,7 @@ export function zoneClock(timeZone: string): LocalClock {
     name: timeZone,
     resolve(day, minute) {
       const wall = wallMs(day, minute);
-      const candidates = [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)]
-        .map((o) => wall - o)
-        .filter((t) => t + offsetAt(t) === wall);
+      const candidates = [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)].map((o) => wall - o).filter((t) => t + offsetAt(t) === wall);
       return candidates.length === 0 ? undefined : Math.min(...candidates);
     },
   };

@@ -89,7 +89,10 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
     object.body.destroy();
     return refuse(tooLarge(object.size, maxBytes).message);
   }
-  const outs = { consumption: new ChannelOut(writerFor(store, keys.consumption, "application/x-ndjson")), generation: new ChannelOut(writerFor(store, keys.generation, "application/x-ndjson")) };
+  const outs = {
+    consumption: new ChannelOut(writerFor(store, keys.consumption, "application/x-ndjson")),
+    generation: new ChannelOut(writerFor(store, keys.generation, "application/x-ndjson")),
+  };
   const input = pipeline(object.body, byteLimit(maxBytes), () => {});
   let result: IngestResult;
   try {

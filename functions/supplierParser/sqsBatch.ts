@@ -84,7 +84,16 @@ export async function processBatch(
           try {
             const { result, refused } = await processObject(store, obj.key, { size: obj.size, ...settings });
             outcome.processed.push({ key: obj.key, accepted: result.accepted, rejected: result.rejected, ...(refused ? { refused } : {}) });
-            log({ level: refused || result.rejected > 0 ? "WARN" : "INFO", message: refused ? "supplier file refused" : "supplier file processed", key: obj.key, layout: result.layout, rows: result.rows, accepted: result.accepted, rejected: result.rejected, ...(refused ? { reason: refused } : {}) });
+            log({
+              level: refused || result.rejected > 0 ? "WARN" : "INFO",
+              message: refused ? "supplier file refused" : "supplier file processed",
+              key: obj.key,
+              layout: result.layout,
+              rows: result.rows,
+              accepted: result.accepted,
+              rejected: result.rejected,
+              ...(refused ? { reason: refused } : {}),
+            });
             continue;
           } catch (e) {
             reason = unusableReason(e, obj.bucket, obj.key);

@@ -68,7 +68,10 @@ export function checkKeyDate(day: Day, keyDate: string | undefined): void {
  */
 export class DuplicateTracker<K extends string | number = string> {
   private readonly seen = new Map<K, number>();
-  constructor(private readonly what: string, private readonly show: (key: K) => string = String) {}
+  constructor(
+    private readonly what: string,
+    private readonly show: (key: K) => string = String,
+  ) {}
   check(key: K, line: number): void {
     const first = this.seen.get(key);
     if (first !== undefined) throw new RowError(`duplicate ${this.what} ${this.show(key)} (first seen at line ${first})`);

@@ -23,7 +23,7 @@ export interface AnomalyEventSink {
 export function anomalyEventOf(trainId: string, episodeId: string, kind: "opened" | "cleared", entry: ShadowEntry): AnomalyEvent {
   return {
     trainId,
-    timestamp: Date.parse(kind === "opened" ? entry.startedAt : entry.clearedAt ?? entry.updatedAt),
+    timestamp: Date.parse(kind === "opened" ? entry.startedAt : (entry.clearedAt ?? entry.updatedAt)),
     episodeId,
     state: kind === "opened" ? "open" : "cleared",
     grade: entry.grade,
@@ -38,8 +38,17 @@ export class IotAnomalyEventSink implements AnomalyEventSink {
   constructor(private readonly client: IoTDataPlaneClient) {}
 
   async publish(events: readonly AnomalyEvent[]): Promise<void> {
-    await Promise.all(events.map((e) => this.client.send(new PublishCommand({
-      topic: anomalyTopic(e.trainId), qos: 1, payload: new TextEncoder().encode(JSON.stringify(e)), contentType: "application/json",
-    }))));
+    await Promise.all(
+      events.map((e) =>
+        this.client.send(
+          new PublishCommand({
+            topic: anomalyTopic(e.trainId),
+            qos: 1,
+            payload: new TextEncoder().encode(JSON.stringify(e)),
+            contentType: "application/json",
+          }),
+        ),
+      ),
+    );
   }
 }

@@ -55,8 +55,27 @@ export interface BatchReport {
 
 export function emptyReport(records: number): BatchReport {
   return {
-    records, scored: 0, duplicates: 0, rejected: { decode: 0, schema: 0, clock: 0, late: 0, detector: 0 }, rejections: [], failed: 0, trains: 0,
-    restored: 0, created: 0, resets: 0, restoreMs: 0, scoreMs: 0, checkpointBytes: [], checkpointConflicts: 0,
-    shadowUpdates: 0, shadowConflicts: 0, anomalies: [], episodes: [], maxScore: {}, errors: [], durationMs: 0, maxRecordAgeMs: 0,
+    records,
+    scored: 0,
+    duplicates: 0,
+    rejected: { decode: 0, schema: 0, clock: 0, late: 0, detector: 0 },
+    rejections: [],
+    failed: 0,
+    trains: 0,
+    restored: 0,
+    created: 0,
+    resets: 0,
+    restoreMs: 0,
+    scoreMs: 0,
+    checkpointBytes: [],
+    checkpointConflicts: 0,
+    shadowUpdates: 0,
+    shadowConflicts: 0,
+    anomalies: [],
+    episodes: [],
+    maxScore: {},
+    errors: [],
+    durationMs: 0,
+    maxRecordAgeMs: 0,
   };
 }

@@ -68,7 +68,9 @@ export function checkpointOf(model: TrainModel, version: number, now: number): C
   };
   const bytes = checkpointBytes(checkpoint);
   if (bytes > MAX_CHECKPOINT_BYTES) {
-    throw new CheckpointError(`checkpoint of ${model.trainId}/${model.group} is ${bytes} bytes, more than a DynamoDB item holds (${MAX_CHECKPOINT_BYTES}): use fewer trees or samples`);
+    throw new CheckpointError(
+      `checkpoint of ${model.trainId}/${model.group} is ${bytes} bytes, more than a DynamoDB item holds (${MAX_CHECKPOINT_BYTES}): use fewer trees or samples`,
+    );
   }
   return checkpoint;
 }

@@ -16,9 +16,13 @@ export class DynamoCheckpointStore implements CheckpointStore {
   async load(trainId: string, group: string): Promise<Checkpoint | undefined> {
     let item: Record<string, AttributeValue> | undefined;
     try {
-      ({ Item: item } = await this.client.send(new GetItemCommand({
-        TableName: this.tableName, Key: { trainId: { S: trainId }, detector: { S: group } }, ConsistentRead: true,
-      })));
+      ({ Item: item } = await this.client.send(
+        new GetItemCommand({
+          TableName: this.tableName,
+          Key: { trainId: { S: trainId }, detector: { S: group } },
+          ConsistentRead: true,
+        }),
+      ));
     } catch (e) {
       throw new CheckpointError(`cannot read checkpoint of ${trainId}/${group}: ${(e as Error).name}: ${(e as Error).message}`);
     }
@@ -28,8 +32,14 @@ export class DynamoCheckpointStore implements CheckpointStore {
       throw new CheckpointError(`checkpoint of ${trainId}/${group} lacks version, fingerprint, model or sidecar`);
     }
     return {
-      trainId, group, version: Number(version.N), fingerprint: fingerprint.S, model: model.B, sidecar: sidecar.S,
-      watermark: watermark?.N === undefined ? null : Number(watermark.N), updatedAt: updatedAt?.S ?? "",
+      trainId,
+      group,
+      version: Number(version.N),
+      fingerprint: fingerprint.S,
+      model: model.B,
+      sidecar: sidecar.S,
+      watermark: watermark?.N === undefined ? null : Number(watermark.N),
+      updatedAt: updatedAt?.S ?? "",
     };
   }
 
@@ -46,13 +56,15 @@ export class DynamoCheckpointStore implements CheckpointStore {
     };
     const first = c.version === 1;
     try {
-      await this.client.send(new PutItemCommand({
-        TableName: this.tableName,
-        Item: item,
-        ConditionExpression: first ? "attribute_not_exists(#version)" : "#version = :previous",
-        ExpressionAttributeNames: { "#version": "version" },
-        ...(first ? {} : { ExpressionAttributeValues: { ":previous": { N: String(c.version - 1) } } }),
-      }));
+      await this.client.send(
+        new PutItemCommand({
+          TableName: this.tableName,
+          Item: item,
+          ConditionExpression: first ? "attribute_not_exists(#version)" : "#version = :previous",
+          ExpressionAttributeNames: { "#version": "version" },
+          ...(first ? {} : { ExpressionAttributeValues: { ":previous": { N: String(c.version - 1) } } }),
+        }),
+      );
     } catch (e) {
       const err = e as Error;
       if (err.name === "ConditionalCheckFailedException") {

@@ -125,8 +125,15 @@ export class EpisodeTracker {
     if (k < 0) {
       const opened: OpenEpisode = {
         episode: {
-          id: `${this.group}-${timestamp}`, group: this.group, status: "ongoing", startedAt: timestamp, updatedAt: timestamp,
-          score: result.score, grade: result.grade, alarms: 1, drivers,
+          id: `${this.group}-${timestamp}`,
+          group: this.group,
+          status: "ongoing",
+          startedAt: timestamp,
+          updatedAt: timestamp,
+          score: result.score,
+          grade: result.grade,
+          alarms: 1,
+          drivers,
         },
         normalRun: 0,
         quietRun: 0,

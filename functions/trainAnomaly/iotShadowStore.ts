@@ -36,9 +36,13 @@ export class IotShadowStore implements ShadowStore {
   async write(thingName: string, patch: AnomalyPatch, version: number | undefined): Promise<void> {
     const body = { state: { desired: { anomalies: patch } }, ...(version === undefined ? {} : { version }) };
     try {
-      await this.client.send(new UpdateThingShadowCommand({
-        thingName, shadowName: this.shadowName, payload: Buffer.from(JSON.stringify(body), "utf8"),
-      }));
+      await this.client.send(
+        new UpdateThingShadowCommand({
+          thingName,
+          shadowName: this.shadowName,
+          payload: Buffer.from(JSON.stringify(body), "utf8"),
+        }),
+      );
     } catch (e) {
       const err = e as Error;
       // 409: the version in the update is not the shadow's current version

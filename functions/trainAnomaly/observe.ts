@@ -26,12 +26,20 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
   const rejected = Object.values(r.rejected).reduce((a, b) => a + b, 0);
   const checkpointTotal = r.checkpointBytes.reduce((a, b) => a + b, 0);
   const counts: [string, number][] = [
-    ["RecordsReceived", r.records], ["RecordsScored", r.scored], ["DuplicateRecords", r.duplicates],
-    ["RejectedRecords", rejected], ["FailedRecords", r.failed], ["Anomalies", r.anomalies.length],
+    ["RecordsReceived", r.records],
+    ["RecordsScored", r.scored],
+    ["DuplicateRecords", r.duplicates],
+    ["RejectedRecords", rejected],
+    ["FailedRecords", r.failed],
+    ["Anomalies", r.anomalies.length],
     ["EpisodesOpened", r.episodes.filter((e) => e.kind === "opened").length],
     ["EpisodesCleared", r.episodes.filter((e) => e.kind === "cleared").length],
-    ["ModelsRestored", r.restored], ["ModelsCreated", r.created], ["ModelsReset", r.resets],
-    ["CheckpointConflicts", r.checkpointConflicts], ["ShadowUpdates", r.shadowUpdates], ["ShadowConflicts", r.shadowConflicts],
+    ["ModelsRestored", r.restored],
+    ["ModelsCreated", r.created],
+    ["ModelsReset", r.resets],
+    ["CheckpointConflicts", r.checkpointConflicts],
+    ["ShadowUpdates", r.shadowUpdates],
+    ["ShadowConflicts", r.shadowConflicts],
   ];
   for (const [name, value] of counts) metrics.addMetric(name, "Count", value);
   metrics.addMetric("CheckpointBytes", "Bytes", r.checkpointBytes.length > 0 ? Math.max(...r.checkpointBytes) : 0);
@@ -51,17 +59,33 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
 
   for (const a of r.anomalies) {
     log.info("anomaly", {
-      trainId: a.trainId, detector: a.group, anomaly: 1, score: a.score, grade: a.grade,
-      readingTime: new Date(a.timestamp).toISOString(), sensors: a.sensors,
+      trainId: a.trainId,
+      detector: a.group,
+      anomaly: 1,
+      score: a.score,
+      grade: a.grade,
+      readingTime: new Date(a.timestamp).toISOString(),
+      sensors: a.sensors,
     });
   }
   for (const e of r.episodes) log.info(`episode ${e.kind}`, { trainId: e.trainId, episode: e.id, text: e.message });
   for (const x of r.rejections) log.warn("record rejected to the dead-letter queue", { sequenceNumber: x.sequenceNumber, reason: x.reason, error: x.message });
   for (const error of r.errors) log.warn("records will be retried", { error });
   log.info("batch", {
-    records: r.records, scored: r.scored, duplicates: r.duplicates, rejected, failed: r.failed, trains: r.trains,
-    restored: r.restored, created: r.created, resets: r.resets, checkpoints: r.checkpointBytes.length, checkpointBytes: checkpointTotal,
-    durationMs: Math.round(r.durationMs), restoreMs: Math.round(r.restoreMs), scoreMs: Math.round(r.scoreMs),
+    records: r.records,
+    scored: r.scored,
+    duplicates: r.duplicates,
+    rejected,
+    failed: r.failed,
+    trains: r.trains,
+    restored: r.restored,
+    created: r.created,
+    resets: r.resets,
+    checkpoints: r.checkpointBytes.length,
+    checkpointBytes: checkpointTotal,
+    durationMs: Math.round(r.durationMs),
+    restoreMs: Math.round(r.restoreMs),
+    scoreMs: Math.round(r.scoreMs),
   });
 }
 

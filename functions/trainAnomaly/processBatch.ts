@@ -81,7 +81,10 @@ function readRecords(records: readonly IncomingRecord[], settings: TrainDetector
       }
       const telemetry = parseTelemetry(json, required, where, settings.bounds);
       if (telemetry.trainId !== record.partitionKey) {
-        throw new TelemetryError("trainId", `${where}: field "trainId" is ${JSON.stringify(telemetry.trainId)} but the partition key is ${JSON.stringify(record.partitionKey)}`);
+        throw new TelemetryError(
+          "trainId",
+          `${where}: field "trainId" is ${JSON.stringify(telemetry.trainId)} but the partition key is ${JSON.stringify(record.partitionKey)}`,
+        );
       }
       checkReadingTime(telemetry.timestamp, arrivalOf(record.arrivedAt, telemetry.receivedAt), settings, where);
       const list = trains.get(telemetry.trainId) ?? [];
@@ -144,8 +147,16 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
         if (result.ready) w.maxScore = Math.max(w.maxScore ?? 0, result.score);
         if (result.anomaly) {
           w.anomalies.push({
-            trainId: w.trainId, group: m.group, timestamp: telemetry.timestamp, score: result.score, grade: result.grade,
-            sensors: driversOf(m.cached.model.sensors, m.cached.model.sensors.map((x) => telemetry.sensors[x]), result).map((d) => d.sensor),
+            trainId: w.trainId,
+            group: m.group,
+            timestamp: telemetry.timestamp,
+            score: result.score,
+            grade: result.grade,
+            sensors: driversOf(
+              m.cached.model.sensors,
+              m.cached.model.sensors.map((x) => telemetry.sensors[x]),
+              result,
+            ).map((d) => d.sensor),
           });
         }
         for (const change of changes) {
@@ -171,7 +182,8 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
   try {
     if (!w.failed && Object.keys(w.updates).length > 0) {
       const r = await publishAnomalies(deps.shadows, w.trainId, w.updates, {
-        maxEntries: deps.settings.maxShadowEntries, backoff: deps.shadowBackoff,
+        maxEntries: deps.settings.maxShadowEntries,
+        backoff: deps.shadowBackoff,
       });
       if (r.written) report.shadowUpdates++;
       report.shadowConflicts += r.conflicts;
@@ -180,21 +192,23 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
   } catch (e) {
     fail(w, report, e);
   }
-  await Promise.all(w.models.map(async (m) => {
-    if (w.failed) return deps.cache.delete(m.key);
-    if (!m.dirty) return deps.cache.set(m.key, m.cached);
-    try {
-      const checkpoint = checkpointOf(m.cached.model, m.cached.version + 1, now());
-      await deps.checkpoints.save(checkpoint);
-      report.checkpointBytes.push(checkpointBytes(checkpoint));
-      deps.cache.set(m.key, { model: m.cached.model, version: checkpoint.version });
-    } catch (e) {
-      // the model is ahead of its checkpoint: drop it, the retry resumes from the checkpoint
-      deps.cache.delete(m.key);
-      if (isConflict(e)) report.checkpointConflicts++;
-      fail(w, report, e);
-    }
-  }));
+  await Promise.all(
+    w.models.map(async (m) => {
+      if (w.failed) return deps.cache.delete(m.key);
+      if (!m.dirty) return deps.cache.set(m.key, m.cached);
+      try {
+        const checkpoint = checkpointOf(m.cached.model, m.cached.version + 1, now());
+        await deps.checkpoints.save(checkpoint);
+        report.checkpointBytes.push(checkpointBytes(checkpoint));
+        deps.cache.set(m.key, { model: m.cached.model, version: checkpoint.version });
+      } catch (e) {
+        // the model is ahead of its checkpoint: drop it, the retry resumes from the checkpoint
+        deps.cache.delete(m.key);
+        if (isConflict(e)) report.checkpointConflicts++;
+        fail(w, report, e);
+      }
+    }),
+  );
 }
 
 /**
@@ -211,7 +225,15 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
   const failed: string[] = [];
   const trains = readRecords(records, deps.settings, letters);
   const works: TrainWork[] = [...trains].map(([trainId, readings]) => ({
-    trainId, readings, models: [], updates: {}, letters: [], anomalies: [], episodes: [], events: [], failed: false,
+    trainId,
+    readings,
+    models: [],
+    updates: {},
+    letters: [],
+    anomalies: [],
+    episodes: [],
+    events: [],
+    failed: false,
   }));
   report.trains = works.length;
   const concurrency = deps.concurrency ?? 8;

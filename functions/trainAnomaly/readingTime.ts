@@ -31,9 +31,13 @@ export function checkReadingTime(timestamp: number, arrival: Arrival | undefined
   const ahead = timestamp - arrival.at;
   const arrived = `the record reached ${arrival.source} at ${iso(arrival.at)}`;
   if (ahead > limits.maxClockAheadSeconds * 1000) {
-    throw new ClockError(`${where}: field "timestamp" is ${iso(timestamp)}, ${Math.round(ahead / 1000)} s after ${arrived}; at most ${limits.maxClockAheadSeconds} s ahead is accepted (the train's clock is wrong)`);
+    throw new ClockError(
+      `${where}: field "timestamp" is ${iso(timestamp)}, ${Math.round(ahead / 1000)} s after ${arrived}; at most ${limits.maxClockAheadSeconds} s ahead is accepted (the train's clock is wrong)`,
+    );
   }
   if (-ahead > limits.maxReadingAgeSeconds * 1000) {
-    throw new ClockError(`${where}: field "timestamp" is ${iso(timestamp)}, ${Math.round(-ahead / 1000)} s before ${arrived}; readings at most ${limits.maxReadingAgeSeconds} s old are accepted`);
+    throw new ClockError(
+      `${where}: field "timestamp" is ${iso(timestamp)}, ${Math.round(-ahead / 1000)} s before ${arrived}; readings at most ${limits.maxReadingAgeSeconds} s old are accepted`,
+    );
   }
 }

@@ -43,12 +43,24 @@ export const SENSORS: readonly Sensor[] = [
   { name: "H1", kind: "analog", unit: "bar", bounds: PRESSURE, description: "pressure drop when the cyclonic separator filter discharges", noiseFloor: 0.05 },
   { name: "DV_pressure", kind: "analog", unit: "bar", bounds: PRESSURE, description: "pressure drop when the air dryer towers discharge", noiseFloor: 0.05 },
   { name: "Reservoirs", kind: "analog", unit: "bar", bounds: PRESSURE, description: "pressure downstream of the reservoirs", noiseFloor: 0.05 },
-  { name: "Oil_temperature", kind: "analog", unit: "°C", description: "compressor oil temperature", noiseFloor: 0.5,
+  {
+    name: "Oil_temperature",
+    kind: "analog",
+    unit: "°C",
+    description: "compressor oil temperature",
+    noiseFloor: 0.5,
     // a parked train in a hard frost (-40 °C) to far past the compressor's over-temperature trip (MetroPT-3's first 1,000 rows: 49..54 °C)
-    bounds: { min: -40, max: 150 } },
-  { name: "Motor_current", kind: "analog", unit: "A", description: "compressor motor current", noiseFloor: 0.1,
+    bounds: { min: -40, max: 150 },
+  },
+  {
+    name: "Motor_current",
+    kind: "analog",
+    unit: "A",
+    description: "compressor motor current",
+    noiseFloor: 0.1,
     // the clamp reads a little either side of 0 at rest (0.035 A in MetroPT-3); loading, it draws about 6 A (6.31 at most there)
-    bounds: { min: -1, max: 50 } },
+    bounds: { min: -1, max: 50 },
+  },
   { name: "COMP", kind: "digital", unit: "", description: "air intake valve: 0 when the compressor is loading" },
   { name: "DV_eletric", kind: "digital", unit: "", description: "compressor outlet valve" },
   { name: "Towers", kind: "digital", unit: "", description: "which air dryer tower is active" },

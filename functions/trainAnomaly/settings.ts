@@ -56,7 +56,15 @@ export interface TrainDetectorSettings {
  * - scoreHorizon 2560: the score statistics' horizon these options were tuned with (the library's is 8640).
  */
 export const TRAIN_RCF_OPTIONS: DetectorOptions = {
-  numberOfTrees: 20, subSampleSize: 128, timeDecay: 1280, zFactor: 4, alarm: "onset", peakLag: 30, sustain: 6, relativeFloor: 0, scoreHorizon: 2560,
+  numberOfTrees: 20,
+  subSampleSize: 128,
+  timeDecay: 1280,
+  zFactor: 4,
+  alarm: "onset",
+  peakLag: 30,
+  sustain: 6,
+  relativeFloor: 0,
+  scoreHorizon: 2560,
 };
 
 export const TRAIN_DETECTOR_DEFAULTS: TrainDetectorSettings = {
@@ -84,8 +92,16 @@ export function modelOptions(settings: TrainDetectorSettings, group: string): De
 }
 
 const KEYS = [
-  "detector", "options", "groups", "clearAfter", "settleAfter", "maxModels", "maxShadowEntries",
-  "maxClockAheadSeconds", "maxReadingAgeSeconds", "bounds",
+  "detector",
+  "options",
+  "groups",
+  "clearAfter",
+  "settleAfter",
+  "maxModels",
+  "maxShadowEntries",
+  "maxClockAheadSeconds",
+  "maxReadingAgeSeconds",
+  "bounds",
 ] as const;
 const INTEGER_RULES: Record<string, [number, number]> = {
   clearAfter: [1, 10_000],

@@ -84,7 +84,11 @@ export function shadowEntry(e: Episode): ShadowEntry {
     grade: round(e.grade, 3),
     alarms: e.alarms,
     sensors: e.drivers.map((d) => ({
-      name: d.sensor, direction: d.direction, value: round(d.value), expected: round(d.expected), unit: sensorNamed(d.sensor)?.unit ?? "",
+      name: d.sensor,
+      direction: d.direction,
+      value: round(d.value),
+      expected: round(d.expected),
+      unit: sensorNamed(d.sensor)?.unit ?? "",
     })),
     message: describeEpisode(e),
   };

@@ -15,10 +15,12 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     for (let i = 0; i < letters.length; i += 10) {
       const chunk = letters.slice(i, i + 10);
       try {
-        const { Failed } = await this.client.send(new SendMessageBatchCommand({
-          QueueUrl: this.queueUrl,
-          Entries: chunk.map((l, k) => ({ Id: String(k), MessageBody: deadLetterBody(l, this.now()) })),
-        }));
+        const { Failed } = await this.client.send(
+          new SendMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: chunk.map((l, k) => ({ Id: String(k), MessageBody: deadLetterBody(l, this.now()) })),
+          }),
+        );
         for (const f of Failed ?? []) {
           unsent.push(chunk[Number(f.Id)].record.sequenceNumber);
           errors.push(`${f.Code}: ${f.Message}`);

@@ -39,7 +39,7 @@ export function isTrainId(value: unknown): value is string {
 
 /** JSON of a value for an error message, cut to a readable length. */
 export function show(value: unknown): string {
-  const text = value === undefined ? "undefined" : JSON.stringify(value) ?? String(value);
+  const text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
@@ -50,7 +50,10 @@ function parseTimestamp(value: unknown): number | string {
     ms = value;
   } else if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)) {
     // Date.parse rolls 2020-02-30 over to March 1st: check the calendar fields first
-    const [y, mo, d, h, mi, sec] = value.split(/[-T:.Z+]/).slice(0, 6).map(Number);
+    const [y, mo, d, h, mi, sec] = value
+      .split(/[-T:.Z+]/)
+      .slice(0, 6)
+      .map(Number);
     const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
     ms = Date.parse(value);
     if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || (sec || 0) > 59 || Number.isNaN(ms)) {
@@ -83,7 +86,10 @@ function checkSensor(name: string, value: unknown, bounds: Readonly<Record<strin
  * `where` (the record).
  */
 export function parseTelemetry(
-  value: unknown, required: readonly string[], where: string, bounds: Readonly<Record<string, SensorBounds>> = SENSOR_BOUNDS,
+  value: unknown,
+  required: readonly string[],
+  where: string,
+  bounds: Readonly<Record<string, SensorBounds>> = SENSOR_BOUNDS,
 ): Telemetry {
   const fail = (field: string, problems: string[]): never => {
     throw new TelemetryError(field, `${where}: ${problems.join("; ")}`);

@@ -27,8 +27,7 @@ export interface ModelSidecar {
 }
 
 export type ReadingOutcome =
-  | { readonly kind: "scored"; readonly result: DetectorResult; readonly changes: readonly EpisodeChange[] }
-  | { readonly kind: "duplicate" };
+  { readonly kind: "scored"; readonly result: DetectorResult; readonly changes: readonly EpisodeChange[] } | { readonly kind: "duplicate" };
 
 const RECENT = 64;
 
@@ -69,7 +68,10 @@ export class TrainModel {
     if (lastSequenceNumber !== null && compareSequenceNumbers(sequenceNumber, lastSequenceNumber) <= 0) return { kind: "duplicate" };
     if (watermark !== null && t <= watermark) {
       if (recent.includes(t)) return { kind: "duplicate" };
-      throw new RecordError("late", `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and was never seen`);
+      throw new RecordError(
+        "late",
+        `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and was never seen`,
+      );
     }
     const values = this.sensors.map((s) => reading.sensors[s]);
     let result: DetectorResult;

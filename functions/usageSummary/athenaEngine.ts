@@ -1,5 +1,10 @@
 import {
-  AthenaClient, GetQueryExecutionCommand, GetQueryResultsCommand, QueryExecutionState, StartQueryExecutionCommand, StopQueryExecutionCommand,
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  QueryExecutionState,
+  StartQueryExecutionCommand,
+  StopQueryExecutionCommand,
 } from "@aws-sdk/client-athena";
 import { QueryError } from "./errors";
 import { SummaryQuery, athenaParameters } from "./queries";
@@ -37,7 +42,7 @@ export interface AthenaEngineOptions {
 /** Cost of one query in USD, before rounding. */
 export function queryCostUsd(bytesScanned: number): number {
   const billedMb = Math.max(MIN_BILLED_MB, Math.ceil(bytesScanned / MB));
-  return (billedMb * USD_PER_TB) / (MB);
+  return (billedMb * USD_PER_TB) / MB;
 }
 
 const NUMERIC = new Set(["tinyint", "smallint", "integer", "bigint", "double", "float", "real", "decimal"]);
@@ -47,19 +52,24 @@ export class AthenaEngine implements QueryEngine {
   private bytes = 0;
   private cost = 0;
 
-  constructor(private readonly client: AthenaClient, private readonly options: AthenaEngineOptions) {}
+  constructor(
+    private readonly client: AthenaClient,
+    private readonly options: AthenaEngineOptions,
+  ) {}
 
   scanned(): { bytesScanned: number; costUsd: number } {
     return { bytesScanned: this.bytes, costUsd: Math.round(this.cost * 1e6) / 1e6 };
   }
 
   async run(query: SummaryQuery, day: SummaryDay): Promise<Row[]> {
-    const started = await this.client.send(new StartQueryExecutionCommand({
-      QueryString: query.sql,
-      ExecutionParameters: athenaParameters(query, day),
-      WorkGroup: this.options.workgroup,
-      QueryExecutionContext: { Database: this.options.database },
-    }));
+    const started = await this.client.send(
+      new StartQueryExecutionCommand({
+        QueryString: query.sql,
+        ExecutionParameters: athenaParameters(query, day),
+        WorkGroup: this.options.workgroup,
+        QueryExecutionContext: { Database: this.options.database },
+      }),
+    );
     const id = started.QueryExecutionId;
     if (!id) throw new QueryError(`query ${query.name}: Athena returned no QueryExecutionId`, query.name, "", "UNKNOWN");
     const bytes = await this.waitFor(query.name, id);
@@ -103,15 +113,22 @@ export class AthenaEngine implements QueryEngine {
     do {
       const page = await this.client.send(new GetQueryResultsCommand({ QueryExecutionId: id, NextToken: token, MaxResults: 1000 }));
       const first = columns === undefined;
-      columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({ name: c.Name ?? "", numeric: NUMERIC.has((c.Type ?? "").toLowerCase()) }));
+      columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
+        name: c.Name ?? "",
+        numeric: NUMERIC.has((c.Type ?? "").toLowerCase()),
+      }));
       const data = page.ResultSet?.Rows ?? [];
       // A SELECT's first page starts with the header row.
       for (const r of first ? data.slice(1) : data) {
         const cells = r.Data ?? [];
-        rows.push(Object.fromEntries(columns.map((c, i) => {
-          const v = cells[i]?.VarCharValue;
-          return [c.name, v === undefined ? null : c.numeric ? Number(v) : v];
-        })));
+        rows.push(
+          Object.fromEntries(
+            columns.map((c, i) => {
+              const v = cells[i]?.VarCharValue;
+              return [c.name, v === undefined ? null : c.numeric ? Number(v) : v];
+            }),
+          ),
+        );
       }
       token = page.NextToken;
     } while (token);

@@ -17,7 +17,10 @@ export const TRINO_MACROS: readonly string[] = [
   "CREATE MACRO regexp_like(s, p) AS regexp_matches(s, p)",
 ];
 
-interface Column { readonly name: string; readonly type: string }
+interface Column {
+  readonly name: string;
+  readonly type: string;
+}
 
 interface LocalTable {
   readonly name: string;
@@ -33,50 +36,84 @@ const v = (name: string, type = "VARCHAR"): Column => ({ name, type });
 const SLASHED_DT = "regexp_extract(filename, '(\\d{4}/\\d{2}/\\d{2})/[^/]+$', 1) AS dt";
 const COMPACT_DT = "regexp_extract(filename, '/(\\d{8})/[^/]+$', 1) AS dt";
 // Control-A as the field separator (Hive LazySimpleSerDe's default), so a whole line is the one column.
-const LINES = "columns = {'line': 'VARCHAR'}, delim = '\u0001', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, filename = true";
+const LINES =
+  "columns = {'line': 'VARCHAR'}, delim = '\u0001', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, filename = true";
 const lineTable = (name: string, folder: string): LocalTable => ({
-  name, folder, files: /^\d{8}\/[^/]+$/,
+  name,
+  folder,
+  files: /^\d{8}\/[^/]+$/,
   columns: [v("line"), v("dt"), v("$path")],
   select: (src) => `SELECT line, ${COMPACT_DT}, filename AS "$path" FROM read_csv(${src}, ${LINES})`,
 });
 
 export const LOCAL_TABLES: readonly LocalTable[] = [
   {
-    name: TABLES.readings, folder: "telemetry", files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
+    name: TABLES.readings,
+    folder: "telemetry",
+    files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
     columns: [v("source"), v("device_id"), v("event_time"), v("received_at", "BIGINT"), v("metric"), v("value", "DOUBLE"), v("detail"), v("dt")],
-    select: (src) => `SELECT source, device_id, event_time, received_at, metric, value, detail, ${SLASHED_DT} FROM read_json(${src}, format = 'newline_delimited', `
-      + "columns = {source: 'VARCHAR', device_id: 'VARCHAR', event_time: 'VARCHAR', received_at: 'BIGINT', metric: 'VARCHAR', value: 'DOUBLE', detail: 'VARCHAR'}, "
-      + "ignore_errors = true, filename = true)",
+    select: (src) =>
+      `SELECT source, device_id, event_time, received_at, metric, value, detail, ${SLASHED_DT} FROM read_json(${src}, format = 'newline_delimited', ` +
+      "columns = {source: 'VARCHAR', device_id: 'VARCHAR', event_time: 'VARCHAR', received_at: 'BIGINT', metric: 'VARCHAR', value: 'DOUBLE', detail: 'VARCHAR'}, " +
+      "ignore_errors = true, filename = true)",
   },
   {
-    name: TABLES.meterReadings, folder: "meter-lake", files: /^[A-Za-z0-9_-]+\/\d{8}\/[^/]+\.json(\.gz)?$/,
+    name: TABLES.meterReadings,
+    folder: "meter-lake",
+    files: /^[A-Za-z0-9_-]+\/\d{8}\/[^/]+\.json(\.gz)?$/,
     columns: [v("clientid"), v("day"), v("timestamp"), v("kwh", "DOUBLE"), v("intervalminutes", "INTEGER"), v("receivedat", "BIGINT"), v("client_id"), v("dt")],
-    select: (src) => "SELECT clientId AS clientid, day, \"timestamp\", kwh, intervalMinutes AS intervalminutes, receivedAt AS receivedat, "
-      + `regexp_extract(filename, '([^/]+)/\\d{8}/[^/]+$', 1) AS client_id, ${COMPACT_DT} FROM read_json(${src}, format = 'newline_delimited', `
-      + "columns = {clientId: 'VARCHAR', day: 'VARCHAR', \"timestamp\": 'VARCHAR', kwh: 'DOUBLE', intervalMinutes: 'INTEGER', receivedAt: 'BIGINT'}, "
-      + "ignore_errors = true, filename = true)",
+    select: (src) =>
+      'SELECT clientId AS clientid, day, "timestamp", kwh, intervalMinutes AS intervalminutes, receivedAt AS receivedat, ' +
+      `regexp_extract(filename, '([^/]+)/\\d{8}/[^/]+$', 1) AS client_id, ${COMPACT_DT} FROM read_json(${src}, format = 'newline_delimited', ` +
+      "columns = {clientId: 'VARCHAR', day: 'VARCHAR', \"timestamp\": 'VARCHAR', kwh: 'DOUBLE', intervalMinutes: 'INTEGER', receivedAt: 'BIGINT'}, " +
+      "ignore_errors = true, filename = true)",
   },
   lineTable(TABLES.supplierUploads, "supplier"),
   lineTable(TABLES.supplierReports, "quarantine"),
   {
-    name: TABLES.cloudTrail, folder: "cloudtrail", files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
+    name: TABLES.cloudTrail,
+    folder: "cloudtrail",
+    files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
     columns: [
-      v("eventversion"), v("useridentity", "STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, username VARCHAR)"),
-      v("eventtime"), v("eventsource"), v("eventname"), v("awsregion"), v("sourceipaddress"), v("useragent"), v("errorcode"),
-      v("requestparameters"), v("eventid"), v("readonly"), v("vpcendpointid"), v("dt"),
+      v("eventversion"),
+      v("useridentity", "STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, username VARCHAR)"),
+      v("eventtime"),
+      v("eventsource"),
+      v("eventname"),
+      v("awsregion"),
+      v("sourceipaddress"),
+      v("useragent"),
+      v("errorcode"),
+      v("requestparameters"),
+      v("eventid"),
+      v("readonly"),
+      v("vpcendpointid"),
+      v("dt"),
     ],
     select: (src) => {
       const s = (path: string) => `json_extract_string(r, '$.${path}')`;
-      return "SELECT " + [
-        `${s("eventVersion")} AS eventversion`,
-        `struct_pack(type := ${s("userIdentity.type")}, principalid := ${s("userIdentity.principalId")}, arn := ${s("userIdentity.arn")}, `
-          + `accountid := ${s("userIdentity.accountId")}, invokedby := ${s("userIdentity.invokedBy")}, username := ${s("userIdentity.userName")}) AS useridentity`,
-        `${s("eventTime")} AS eventtime`, `${s("eventSource")} AS eventsource`, `${s("eventName")} AS eventname`, `${s("awsRegion")} AS awsregion`,
-        `${s("sourceIPAddress")} AS sourceipaddress`, `${s("userAgent")} AS useragent`, `${s("errorCode")} AS errorcode`,
-        "CAST(json_extract(r, '$.requestParameters') AS VARCHAR) AS requestparameters",
-        `${s("eventID")} AS eventid`, `${s("readOnly")} AS readonly`, `${s("vpcEndpointId")} AS vpcendpointid`, "dt",
-      ].join(", ") + ` FROM (SELECT unnest(Records) AS r, ${SLASHED_DT} FROM read_json(${src}, format = 'auto', columns = {Records: 'JSON[]'}, `
-        + "maximum_object_size = 268435456, filename = true))";
+      return (
+        "SELECT " +
+        [
+          `${s("eventVersion")} AS eventversion`,
+          `struct_pack(type := ${s("userIdentity.type")}, principalid := ${s("userIdentity.principalId")}, arn := ${s("userIdentity.arn")}, ` +
+            `accountid := ${s("userIdentity.accountId")}, invokedby := ${s("userIdentity.invokedBy")}, username := ${s("userIdentity.userName")}) AS useridentity`,
+          `${s("eventTime")} AS eventtime`,
+          `${s("eventSource")} AS eventsource`,
+          `${s("eventName")} AS eventname`,
+          `${s("awsRegion")} AS awsregion`,
+          `${s("sourceIPAddress")} AS sourceipaddress`,
+          `${s("userAgent")} AS useragent`,
+          `${s("errorCode")} AS errorcode`,
+          "CAST(json_extract(r, '$.requestParameters') AS VARCHAR) AS requestparameters",
+          `${s("eventID")} AS eventid`,
+          `${s("readOnly")} AS readonly`,
+          `${s("vpcEndpointId")} AS vpcendpointid`,
+          "dt",
+        ].join(", ") +
+        ` FROM (SELECT unnest(Records) AS r, ${SLASHED_DT} FROM read_json(${src}, format = 'auto', columns = {Records: 'JSON[]'}, ` +
+        "maximum_object_size = 268435456, filename = true))"
+      );
     },
   },
 ];
@@ -95,16 +132,23 @@ export function localFiles(dir: string, table: LocalTable): string[] {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return [];
-    throw new InputError(`local data folder ${dir}: ${table.folder} ${code === "ENOTDIR" ? "is a file, not a folder" : `cannot be read (${code ?? (e as Error).message})`}`);
+    throw new InputError(
+      `local data folder ${dir}: ${table.folder} ${code === "ENOTDIR" ? "is a file, not a folder" : `cannot be read (${code ?? (e as Error).message})`}`,
+    );
   }
-  return entries.map((p) => p.split(sep).join("/")).filter((p) => table.files.test(p)).sort().map((p) => join(root, p));
+  return entries
+    .map((p) => p.split(sep).join("/"))
+    .filter((p) => table.files.test(p))
+    .sort()
+    .map((p) => join(root, p));
 }
 
 /** The view statement for one table: over its files, or an empty view of the same columns when it has none. */
 export function viewSql(table: LocalTable, files: readonly string[]): string {
-  const body = files.length === 0
-    ? `SELECT ${table.columns.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(", ")} WHERE false`
-    : table.select(`[${files.map(sqlString).join(", ")}]`);
+  const body =
+    files.length === 0
+      ? `SELECT ${table.columns.map((c) => `CAST(NULL AS ${c.type}) AS "${c.name}"`).join(", ")} WHERE false`
+      : table.select(`[${files.map(sqlString).join(", ")}]`);
   return `CREATE VIEW "${table.name}" AS ${body}`;
 }
 
@@ -119,7 +163,11 @@ export interface SkippedFile {
  * query over the table, so a bad file is skipped and reported rather than blocking the good ones. The
  * whole set is tried first; only when it fails is each file tried alone.
  */
-export async function readableFiles(connection: DuckDBConnection, table: LocalTable, files: readonly string[]): Promise<{ files: string[]; skipped: SkippedFile[] }> {
+export async function readableFiles(
+  connection: DuckDBConnection,
+  table: LocalTable,
+  files: readonly string[],
+): Promise<{ files: string[]; skipped: SkippedFile[] }> {
   const probe = (some: readonly string[]) => connection.run(`SELECT count(*) FROM (${table.select(`[${some.map(sqlString).join(", ")}]`)})`);
   if (files.length === 0) return { files: [], skipped: [] };
   try {
@@ -146,7 +194,10 @@ export class DuckDbEngine implements QueryEngine {
   /** Files left out because DuckDB could not read them. */
   readonly skipped: SkippedFile[] = [];
 
-  private constructor(private readonly instance: DuckDBInstance, private readonly connection: DuckDBConnection) {}
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly connection: DuckDBConnection,
+  ) {}
 
   static async open(dir: string): Promise<DuckDbEngine> {
     let isDir = false;

@@ -11,7 +11,12 @@ export class InputError extends Error {
 
 /** An Athena query ended FAILED or CANCELLED, or did not finish in time. */
 export class QueryError extends InputError {
-  constructor(message: string, readonly queryName: string, readonly executionId: string, readonly state: string) {
+  constructor(
+    message: string,
+    readonly queryName: string,
+    readonly executionId: string,
+    readonly state: string,
+  ) {
     super(message);
   }
 }

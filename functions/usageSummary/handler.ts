@@ -31,11 +31,15 @@ export async function handler(event: SummaryEvent, context?: LambdaContext): Pro
       s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
       const client = s3;
       const engine = new AthenaEngine(athena, { workgroup, database, timeoutMs: 60_000, onProgress: logQuery });
-      const { key, summary } = await writeDailySummary(engine, {
-        async put(k, body) {
-          await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: body, ContentType: "application/json" }));
+      const { key, summary } = await writeDailySummary(
+        engine,
+        {
+          async put(k, body) {
+            await client.send(new PutObjectCommand({ Bucket: bucket, Key: k, Body: body, ContentType: "application/json" }));
+          },
         },
-      }, event ?? {});
+        event ?? {},
+      );
       count(o, "SummariesWritten", 1);
       o.logger.info("usage summary written", { bucket, key, ...summary, trains: summary.trains.length });
       return { key, date: summary.date };

@@ -30,11 +30,7 @@ export interface SummaryQuery {
 export const installationsQuery: SummaryQuery = {
   name: "daily-meter-installations",
   description: "Smart-meter installations that delivered real-time data on a day (shared readings, one partition)",
-  sql: [
-    "SELECT count(DISTINCT device_id) AS installations",
-    `FROM ${TABLES.readings}`,
-    "WHERE dt = ? AND source = 'meters'",
-  ].join("\n"),
+  sql: ["SELECT count(DISTINCT device_id) AS installations", `FROM ${TABLES.readings}`, "WHERE dt = ? AND source = 'meters'"].join("\n"),
   parameters: ["slashed"],
 };
 

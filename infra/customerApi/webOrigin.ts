@@ -4,24 +4,27 @@
  * on other origins cannot read answers (API clients are unaffected).
  */
 export function parseWebOrigin(raw: string | undefined, problems: string[]): string | undefined {
-    if (raw === undefined) return undefined;
-    const m = /^(https):\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[1-9][0-9]{0,4})?$/.exec(raw)
-        ?? /^(http):\/\/(localhost|127\.0\.0\.1)(:[1-9][0-9]{0,4})?$/.exec(raw);
-    if (!m) {
-        problems.push(`gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got ${JSON.stringify(raw)}`);
-        return undefined;
-    }
-    return raw;
+  if (raw === undefined) return undefined;
+  const m =
+    /^(https):\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[1-9][0-9]{0,4})?$/.exec(raw) ??
+    /^(http):\/\/(localhost|127\.0\.0\.1)(:[1-9][0-9]{0,4})?$/.exec(raw);
+  if (!m) {
+    problems.push(
+      `gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got ${JSON.stringify(raw)}`,
+    );
+    return undefined;
+  }
+  return raw;
 }
 
 /** The HTTP API's CORS settings for the web origin: bearer tokens, not cookies, so no credentials. */
 export function corsFor(origin: string) {
-    return {
-        allowOrigins: [origin],
-        allowMethods: ["GET", "PUT", "POST", "DELETE"],
-        allowHeaders: ["authorization", "content-type", "if-match"],
-        exposeHeaders: ["etag"],
-        allowCredentials: false,
-        maxAge: 3600,
-    };
+  return {
+    allowOrigins: [origin],
+    allowMethods: ["GET", "PUT", "POST", "DELETE"],
+    allowHeaders: ["authorization", "content-type", "if-match"],
+    exposeHeaders: ["etag"],
+    allowCredentials: false,
+    maxAge: 3600,
+  };
 }

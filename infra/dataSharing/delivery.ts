@@ -11,20 +11,20 @@ import { createServiceRole, grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 
 export interface DeliveryArgs {
-    readonly raw: SecureBucket;
-    readonly backup: SecureBucket;
-    /** Created by the caller first: the raw bucket policy exempts it by ARN. */
-    readonly firehoseRole: aws.iam.Role;
-    readonly kmsKeyArn: pulumi.Output<string>;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  readonly raw: SecureBucket;
+  readonly backup: SecureBucket;
+  /** Created by the caller first: the raw bucket policy exempts it by ARN. */
+  readonly firehoseRole: aws.iam.Role;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 /** Shared source topics: both device families' data and the trains' anomaly episodes go to the data scientists. */
 export const SHARED_TOPICS = [
-    { source: "meters", filter: topics.meterReadingsFilter },
-    { source: "trains", filter: topics.trainTelemetryFilter },
-    { source: "anomalies", filter: topics.trainAnomaliesFilter },
+  { source: "meters", filter: topics.meterReadingsFilter },
+  { source: "trains", filter: topics.trainTelemetryFilter },
+  { source: "anomalies", filter: topics.trainAnomaliesFilter },
 ] as const;
 
 /**
@@ -36,86 +36,130 @@ export const TRANSFORM_BUFFER_MB = "0.5";
 
 /** IoT rules → Firehose (Lambda transform, source-record backup, error prefix) → raw bucket `readings/yyyy/MM/dd/`. */
 export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.Resource) {
-    const { raw, backup, firehoseRole, kmsKeyArn, ctx, deployment } = args;
+  const { raw, backup, firehoseRole, kmsKeyArn, ctx, deployment } = args;
 
-    const transform = createBundledFunction(`${name}-transform`, {
-        source: "firehoseTransform",
-        description: "Normalises shared records into the readings table shape",
-        kmsKeyArn,
-        timeout: 60,
-    }, deployment, parent);
+  const transform = createBundledFunction(
+    `${name}-transform`,
+    {
+      source: "firehoseTransform",
+      description: "Normalises shared records into the readings table shape",
+      kmsKeyArn,
+      timeout: 60,
+    },
+    deployment,
+    parent,
+  );
 
-    const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, parent);
-    const logStreams = ["S3Delivery", "BackupDelivery"].map((stream) => new aws.cloudwatch.LogStream(`${name}-${stream.toLowerCase()}-log`, {
-        logGroupName: deliveryLogs.name, name: stream,
-    }, { parent }));
-
-    const firehosePolicy = grant(`${name}-firehose`, firehoseRole,
-        pulumi.all([raw.arn, backup.arn, transform.fn.arn, kmsKeyArn, deliveryLogs.arn]).apply(([rawArn, backupArn, fnArn, keyArn, logArn]) => [
-            allow("WriteRawAndBackup", FIREHOSE_S3_DESTINATION_ACTIONS,
-                [rawArn, `${rawArn}/*`, backupArn, `${backupArn}/*`]),
-            allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`]),
-            kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-            logWriteStatement(logArn),
-        ]), parent);
-
-    const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(`${name}-delivery`, {
-        destination: "extended_s3",
-        serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
-        extendedS3Configuration: {
-            roleArn: firehoseRole.arn,
-            bucketArn: raw.arn,
-            prefix: "readings/!{timestamp:yyyy/MM/dd}/",
-            errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
-            bufferingSize: 64,
-            bufferingInterval: 300,
-            compressionFormat: "GZIP",
-            customTimeZone: "UTC",
-            kmsKeyArn,
-            processingConfiguration: {
-                enabled: true,
-                processors: [{
-                    type: "Lambda",
-                    parameters: [
-                        { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${transform.fn.arn}:$LATEST` },
-                        { parameterName: "BufferSizeInMBs", parameterValue: TRANSFORM_BUFFER_MB },
-                        { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
-                    ],
-                }],
-            },
-            s3BackupMode: "Enabled",
-            s3BackupConfiguration: {
-                roleArn: firehoseRole.arn,
-                bucketArn: backup.arn,
-                prefix: "source/!{timestamp:yyyy/MM/dd}/",
-                errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
-                compressionFormat: "GZIP",
-                kmsKeyArn,
-                cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[1].name },
-            },
-            cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[0].name },
+  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, parent);
+  const logStreams = ["S3Delivery", "BackupDelivery"].map(
+    (stream) =>
+      new aws.cloudwatch.LogStream(
+        `${name}-${stream.toLowerCase()}-log`,
+        {
+          logGroupName: deliveryLogs.name,
+          name: stream,
         },
-    }, { parent, dependsOn: [firehosePolicy] });
+        { parent },
+      ),
+  );
 
-    const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, kmsKeyArn, deployment, parent);
-    const ruleRole = createServiceRole(`${name}-rule`, {
-        service: "iot.amazonaws.com", sourceAccount: ctx.accountId, description: "IoT rules forward shared data to Firehose",
-    }, parent);
-    const rulePolicy = grant(`${name}-rule`, ruleRole, pulumi.all([deliveryStream.arn, ruleErrors.arn]).apply(([streamArn, logArn]) => [
+  const firehosePolicy = grant(
+    `${name}-firehose`,
+    firehoseRole,
+    pulumi
+      .all([raw.arn, backup.arn, transform.fn.arn, kmsKeyArn, deliveryLogs.arn])
+      .apply(([rawArn, backupArn, fnArn, keyArn, logArn]) => [
+        allow("WriteRawAndBackup", FIREHOSE_S3_DESTINATION_ACTIONS, [rawArn, `${rawArn}/*`, backupArn, `${backupArn}/*`]),
+        allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`]),
+        kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
+        logWriteStatement(logArn),
+      ]),
+    parent,
+  );
+
+  const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
+    `${name}-delivery`,
+    {
+      destination: "extended_s3",
+      serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
+      extendedS3Configuration: {
+        roleArn: firehoseRole.arn,
+        bucketArn: raw.arn,
+        prefix: "readings/!{timestamp:yyyy/MM/dd}/",
+        errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+        bufferingSize: 64,
+        bufferingInterval: 300,
+        compressionFormat: "GZIP",
+        customTimeZone: "UTC",
+        kmsKeyArn,
+        processingConfiguration: {
+          enabled: true,
+          processors: [
+            {
+              type: "Lambda",
+              parameters: [
+                { parameterName: "LambdaArn", parameterValue: pulumi.interpolate`${transform.fn.arn}:$LATEST` },
+                { parameterName: "BufferSizeInMBs", parameterValue: TRANSFORM_BUFFER_MB },
+                { parameterName: "BufferIntervalInSeconds", parameterValue: "60" },
+              ],
+            },
+          ],
+        },
+        s3BackupMode: "Enabled",
+        s3BackupConfiguration: {
+          roleArn: firehoseRole.arn,
+          bucketArn: backup.arn,
+          prefix: "source/!{timestamp:yyyy/MM/dd}/",
+          errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+          compressionFormat: "GZIP",
+          kmsKeyArn,
+          cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[1].name },
+        },
+        cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[0].name },
+      },
+    },
+    { parent, dependsOn: [firehosePolicy] },
+  );
+
+  const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, kmsKeyArn, deployment, parent);
+  const ruleRole = createServiceRole(
+    `${name}-rule`,
+    {
+      service: "iot.amazonaws.com",
+      sourceAccount: ctx.accountId,
+      description: "IoT rules forward shared data to Firehose",
+    },
+    parent,
+  );
+  const rulePolicy = grant(
+    `${name}-rule`,
+    ruleRole,
+    pulumi
+      .all([deliveryStream.arn, ruleErrors.arn])
+      .apply(([streamArn, logArn]) => [
         allow("PutShared", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn),
         allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
-    ]), parent);
+      ]),
+    parent,
+  );
 
-    const rules = SHARED_TOPICS.map(({ source, filter }) => new aws.iot.TopicRule(`${name}-${source}-rule`, {
-        name: identifier(["gridrail", deployment.stack, "share", source], "_", 128),
-        description: `Shares ${source} data with data scientists`,
-        enabled: true,
-        sql: `SELECT *, '${source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${filter}'`,
-        sqlVersion: "2016-03-23",
-        firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, separator: "\n", batchMode: false }],
-        errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
-    }, { parent, dependsOn: [rulePolicy] }));
+  const rules = SHARED_TOPICS.map(
+    ({ source, filter }) =>
+      new aws.iot.TopicRule(
+        `${name}-${source}-rule`,
+        {
+          name: identifier(["gridrail", deployment.stack, "share", source], "_", 128),
+          description: `Shares ${source} data with data scientists`,
+          enabled: true,
+          sql: `SELECT *, '${source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${filter}'`,
+          sqlVersion: "2016-03-23",
+          firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, separator: "\n", batchMode: false }],
+          errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
+        },
+        { parent, dependsOn: [rulePolicy] },
+      ),
+  );
 
-    createFunctionAlarms(`${name}-transform`, transform.fn.name, deployment, parent);
-    return { deliveryStream, transform, rules };
+  createFunctionAlarms(`${name}-transform`, transform.fn.name, deployment, parent);
+  return { deliveryStream, transform, rules };
 }

@@ -8,14 +8,14 @@ import { grant } from "../shared/role";
 import { SecureBucket, createSecureBucket } from "../shared/secureBucket";
 
 export interface ReplicationArgs {
-    readonly source: SecureBucket;
-    readonly sourceKeyArn: pulumi.Output<string>;
-    /** Created by the caller first: the source bucket policy exempts it by ARN. */
-    readonly role: aws.iam.Role;
-    readonly replicaRegion: string;
-    readonly defaultTags: Readonly<Record<string, string>>;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  readonly source: SecureBucket;
+  readonly sourceKeyArn: pulumi.Output<string>;
+  /** Created by the caller first: the source bucket policy exempts it by ARN. */
+  readonly role: aws.iam.Role;
+  readonly replicaRegion: string;
+  readonly defaultTags: Readonly<Record<string, string>>;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 /**
@@ -23,50 +23,78 @@ export interface ReplicationArgs {
  * component), a replica key and bucket there with the same baseline, and the replication rule.
  */
 export function createReplication(name: string, args: ReplicationArgs, parent: pulumi.Resource) {
-    const { source, deployment, ctx } = args;
-    const provider = new aws.Provider(`${name}-provider`, {
-        region: args.replicaRegion as aws.Region,
-        defaultTags: { tags: { ...args.defaultTags } },
-    }, { parent });
-    const replicaCtx = awsContext(parent, provider);
-    const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider }, replicaCtx, deployment, parent);
-    // Server access logs must go to a bucket in the same region, so the replica gets its own log bucket.
-    const replicaLogs = createSecureBucket(`${name}-replica-access-logs`, {
-        purpose: "server access logs of the replica bucket",
-        provider,
-        extraStatements: (arn) => pulumi.all([arn, replicaCtx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
-    }, deployment, parent);
-    const replica = createSecureBucket(`${name}-replica`, {
-        purpose: "replica of the shared raw data",
-        kmsKeyArn: replicaKey.arn,
-        accessLogBucket: replicaLogs.name,
-        provider,
-    }, deployment, parent);
+  const { source, deployment, ctx } = args;
+  const provider = new aws.Provider(
+    `${name}-provider`,
+    {
+      region: args.replicaRegion as aws.Region,
+      defaultTags: { tags: { ...args.defaultTags } },
+    },
+    { parent },
+  );
+  const replicaCtx = awsContext(parent, provider);
+  const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider }, replicaCtx, deployment, parent);
+  // Server access logs must go to a bucket in the same region, so the replica gets its own log bucket.
+  const replicaLogs = createSecureBucket(
+    `${name}-replica-access-logs`,
+    {
+      purpose: "server access logs of the replica bucket",
+      provider,
+      extraStatements: (arn) => pulumi.all([arn, replicaCtx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
+    },
+    deployment,
+    parent,
+  );
+  const replica = createSecureBucket(
+    `${name}-replica`,
+    {
+      purpose: "replica of the shared raw data",
+      kmsKeyArn: replicaKey.arn,
+      accessLogBucket: replicaLogs.name,
+      provider,
+    },
+    deployment,
+    parent,
+  );
 
-    const policy = grant(`${name}`, args.role, pulumi.all([source.arn, replica.arn, args.sourceKeyArn, replicaKey.arn, ctx.region]).apply(([srcArn, dstArn, srcKey, dstKey, region]) => [
-        allow("ReadReplicationConfig", ["s3:GetReplicationConfiguration", "s3:ListBucket"], srcArn),
-        allow("ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], `${srcArn}/*`),
-        allow("WriteReplica", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], `${dstArn}/*`),
-        { ...kmsStatement("DecryptSource", [srcKey], ["kms:Decrypt"]), Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } },
-        { ...kmsStatement("EncryptReplica", [dstKey], ["kms:Encrypt", "kms:GenerateDataKey"]), Condition: { StringEquals: { "kms:ViaService": `s3.${args.replicaRegion}.amazonaws.com` } } },
-    ]), parent);
+  const policy = grant(
+    `${name}`,
+    args.role,
+    pulumi.all([source.arn, replica.arn, args.sourceKeyArn, replicaKey.arn, ctx.region]).apply(([srcArn, dstArn, srcKey, dstKey, region]) => [
+      allow("ReadReplicationConfig", ["s3:GetReplicationConfiguration", "s3:ListBucket"], srcArn),
+      allow("ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], `${srcArn}/*`),
+      allow("WriteReplica", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], `${dstArn}/*`),
+      { ...kmsStatement("DecryptSource", [srcKey], ["kms:Decrypt"]), Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } },
+      {
+        ...kmsStatement("EncryptReplica", [dstKey], ["kms:Encrypt", "kms:GenerateDataKey"]),
+        Condition: { StringEquals: { "kms:ViaService": `s3.${args.replicaRegion}.amazonaws.com` } },
+      },
+    ]),
+    parent,
+  );
 
-    const config = new aws.s3.BucketReplicationConfig(`${name}-replication`, {
-        bucket: source.bucket.id,
-        role: args.role.arn,
-        rules: [{
-            id: "replicate-everything",
-            status: "Enabled",
-            filter: { prefix: "" },
-            deleteMarkerReplication: { status: "Enabled" },
-            sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
-            destination: {
-                bucket: replica.arn,
-                storageClass: "STANDARD_IA",
-                encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn },
-            },
-        }],
-    }, { parent, dependsOn: [source.versioning, replica.versioning, policy] });
+  const config = new aws.s3.BucketReplicationConfig(
+    `${name}-replication`,
+    {
+      bucket: source.bucket.id,
+      role: args.role.arn,
+      rules: [
+        {
+          id: "replicate-everything",
+          status: "Enabled",
+          filter: { prefix: "" },
+          deleteMarkerReplication: { status: "Enabled" },
+          sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+          destination: {
+            bucket: replica.arn,
+            storageClass: "STANDARD_IA",
+            encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn },
+          },
+        },
+      ],
+    },
+    { parent, dependsOn: [source.versioning, replica.versioning, policy] },
+  );
 
-    return { provider, replica, config };
+  return { provider, replica, config };
 }

@@ -8,31 +8,31 @@ import { TABLES } from "../../functions/usageSummary/queries";
 import { Column } from "./catalogDefinitions";
 
 export interface ViewShape {
-    readonly name: string;
-    readonly description: string;
-    /** The view's output, in order, with Glue (Hive) types. */
-    readonly columns: readonly Column[];
-    readonly sql: string;
+  readonly name: string;
+  readonly description: string;
+  /** The view's output, in order, with Glue (Hive) types. */
+  readonly columns: readonly Column[];
+  readonly sql: string;
 }
 
 /** Real-time kWh per meter installation and day; a reading delivered twice (at least once) counts once. */
 export const dailyConsumptionView: ViewShape = {
-    name: "daily_meter_consumption",
-    description: "Real-time consumption per meter installation and receipt day (shared readings)",
-    columns: [
-        { name: "dt", type: "string", comment: "receipt day yyyy/MM/dd" },
-        { name: "client_id", type: "string" },
-        { name: "readings", type: "bigint", comment: "distinct reading times" },
-        { name: "kwh", type: "double" },
-    ],
-    sql: [
-        "SELECT dt, device_id AS client_id, count(*) AS readings, sum(value) AS kwh",
-        "FROM (",
-        `  SELECT DISTINCT dt, device_id, event_time, value FROM ${TABLES.readings}`,
-        "  WHERE source = 'meters' AND metric = 'kwh'",
-        ") AS r",
-        "GROUP BY dt, device_id",
-    ].join("\n"),
+  name: "daily_meter_consumption",
+  description: "Real-time consumption per meter installation and receipt day (shared readings)",
+  columns: [
+    { name: "dt", type: "string", comment: "receipt day yyyy/MM/dd" },
+    { name: "client_id", type: "string" },
+    { name: "readings", type: "bigint", comment: "distinct reading times" },
+    { name: "kwh", type: "double" },
+  ],
+  sql: [
+    "SELECT dt, device_id AS client_id, count(*) AS readings, sum(value) AS kwh",
+    "FROM (",
+    `  SELECT DISTINCT dt, device_id, event_time, value FROM ${TABLES.readings}`,
+    "  WHERE source = 'meters' AND metric = 'kwh'",
+    ") AS r",
+    "GROUP BY dt, device_id",
+  ].join("\n"),
 };
 
 /**
@@ -40,47 +40,47 @@ export const dailyConsumptionView: ViewShape = {
  * quarantine report names it, so the files are the union of both sides' object keys.
  */
 export const dailySupplierFilesView: ViewShape = {
-    name: "daily_supplier_files",
-    description: "Supplier files uploaded and rows rejected by the parser per upload day",
-    columns: [
-        { name: "dt", type: "string", comment: "upload day yyyyMMdd" },
-        { name: "files", type: "bigint" },
-        { name: "rejected_rows", type: "bigint" },
-    ],
-    sql: [
-        "WITH uploads AS (",
-        `  SELECT dt, regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM ${TABLES.supplierUploads} WHERE "$path" LIKE '%.csv'`,
-        "  UNION ALL",
-        `  SELECT dt, regexp_extract(line, '^  "file": "(.*)",$', 1) FROM ${TABLES.supplierReports} WHERE regexp_like(line, '^  "file": ".*",$')`,
-        "), rejected AS (",
-        "  SELECT dt, sum(CAST(regexp_extract(line, '^  \"rejected\": ([0-9]+)', 1) AS bigint)) AS total",
-        `  FROM ${TABLES.supplierReports} WHERE regexp_like(line, '^  "rejected": [0-9]+')`,
-        "  GROUP BY dt",
-        ")",
-        "SELECT u.dt, count(DISTINCT u.upload) AS files, CAST(coalesce(max(r.total), 0) AS bigint) AS rejected_rows",
-        "FROM uploads AS u LEFT JOIN rejected AS r ON r.dt = u.dt",
-        "GROUP BY u.dt",
-    ].join("\n"),
+  name: "daily_supplier_files",
+  description: "Supplier files uploaded and rows rejected by the parser per upload day",
+  columns: [
+    { name: "dt", type: "string", comment: "upload day yyyyMMdd" },
+    { name: "files", type: "bigint" },
+    { name: "rejected_rows", type: "bigint" },
+  ],
+  sql: [
+    "WITH uploads AS (",
+    `  SELECT dt, regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM ${TABLES.supplierUploads} WHERE "$path" LIKE '%.csv'`,
+    "  UNION ALL",
+    `  SELECT dt, regexp_extract(line, '^  "file": "(.*)",$', 1) FROM ${TABLES.supplierReports} WHERE regexp_like(line, '^  "file": ".*",$')`,
+    "), rejected AS (",
+    "  SELECT dt, sum(CAST(regexp_extract(line, '^  \"rejected\": ([0-9]+)', 1) AS bigint)) AS total",
+    `  FROM ${TABLES.supplierReports} WHERE regexp_like(line, '^  "rejected": [0-9]+')`,
+    "  GROUP BY dt",
+    ")",
+    "SELECT u.dt, count(DISTINCT u.upload) AS files, CAST(coalesce(max(r.total), 0) AS bigint) AS rejected_rows",
+    "FROM uploads AS u LEFT JOIN rejected AS r ON r.dt = u.dt",
+    "GROUP BY u.dt",
+  ].join("\n"),
 };
 
 /** Telemetry messages and anomaly episodes opened per train and day (events are at least once: distinct). */
 export const dailyTrainActivityView: ViewShape = {
-    name: "daily_train_activity",
-    description: "Telemetry messages and anomaly episodes opened per train and receipt day (shared readings)",
-    columns: [
-        { name: "dt", type: "string", comment: "receipt day yyyy/MM/dd" },
-        { name: "train_id", type: "string" },
-        { name: "readings", type: "bigint", comment: "distinct reading times" },
-        { name: "anomalies", type: "bigint", comment: "distinct episodes opened" },
-    ],
-    sql: [
-        "SELECT dt, device_id AS train_id,",
-        "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
-        "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
-        `FROM ${TABLES.readings}`,
-        "WHERE source IN ('trains', 'anomalies')",
-        "GROUP BY dt, device_id",
-    ].join("\n"),
+  name: "daily_train_activity",
+  description: "Telemetry messages and anomaly episodes opened per train and receipt day (shared readings)",
+  columns: [
+    { name: "dt", type: "string", comment: "receipt day yyyy/MM/dd" },
+    { name: "train_id", type: "string" },
+    { name: "readings", type: "bigint", comment: "distinct reading times" },
+    { name: "anomalies", type: "bigint", comment: "distinct episodes opened" },
+  ],
+  sql: [
+    "SELECT dt, device_id AS train_id,",
+    "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
+    "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
+    `FROM ${TABLES.readings}`,
+    "WHERE source IN ('trains', 'anomalies')",
+    "GROUP BY dt, device_id",
+  ].join("\n"),
 };
 
 export const VIEWS: readonly ViewShape[] = [dailyConsumptionView, dailySupplierFilesView, dailyTrainActivityView];
@@ -89,33 +89,40 @@ export const VIEWS: readonly ViewShape[] = [dailyConsumptionView, dailySupplierF
 export const ATHENA_CATALOG = "awsdatacatalog";
 
 /** Glue (Hive) column types to the Trino type names a Presto view definition uses. */
-const PRESTO_TYPES: Readonly<Record<string, string>> = { string: "varchar", bigint: "bigint", double: "double", int: "integer", boolean: "boolean", date: "date" };
+const PRESTO_TYPES: Readonly<Record<string, string>> = {
+  string: "varchar",
+  bigint: "bigint",
+  double: "double",
+  int: "integer",
+  boolean: "boolean",
+  date: "date",
+};
 
 export interface PrestoViewDefinition {
-    readonly originalSql: string;
-    readonly catalog: string;
-    readonly schema: string;
-    readonly columns: readonly { readonly name: string; readonly type: string }[];
+  readonly originalSql: string;
+  readonly catalog: string;
+  readonly schema: string;
+  readonly columns: readonly { readonly name: string; readonly type: string }[];
 }
 
 export function prestoViewDefinition(view: ViewShape, database: string): PrestoViewDefinition {
-    return {
-        originalSql: view.sql,
-        catalog: ATHENA_CATALOG,
-        schema: database,
-        columns: view.columns.map((c) => {
-            const type = PRESTO_TYPES[c.type];
-            if (type === undefined) throw new Error(`view ${view.name} column ${c.name}: no Presto type for Glue type "${c.type}"`);
-            return { name: c.name, type };
-        }),
-    };
+  return {
+    originalSql: view.sql,
+    catalog: ATHENA_CATALOG,
+    schema: database,
+    columns: view.columns.map((c) => {
+      const type = PRESTO_TYPES[c.type];
+      if (type === undefined) throw new Error(`view ${view.name} column ${c.name}: no Presto type for Glue type "${c.type}"`);
+      return { name: c.name, type };
+    }),
+  };
 }
 
 const PRESTO_MARKER = /^\/\* Presto View: ([A-Za-z0-9+/=]+) \*\/$/;
 
 /** The Glue `ViewOriginalText` Athena reads: the definition as base64 JSON inside a `Presto View` comment. */
 export function prestoViewText(view: ViewShape, database: string): string {
-    return `/* Presto View: ${Buffer.from(JSON.stringify(prestoViewDefinition(view, database)), "utf8").toString("base64")} */`;
+  return `/* Presto View: ${Buffer.from(JSON.stringify(prestoViewDefinition(view, database)), "utf8").toString("base64")} */`;
 }
 
 /** The Glue `ViewExpandedText` of every Presto view: a marker only. */
@@ -123,7 +130,7 @@ export const PRESTO_EXPANDED_TEXT = "/* Presto View */";
 
 /** The definition inside a `ViewOriginalText`, for checks and tools. */
 export function decodePrestoView(text: string): PrestoViewDefinition {
-    const m = PRESTO_MARKER.exec(text);
-    if (!m) throw new Error(`view text is not "/* Presto View: <base64> */": ${JSON.stringify(text.slice(0, 40))}`);
-    return JSON.parse(Buffer.from(m[1], "base64").toString("utf8")) as PrestoViewDefinition;
+  const m = PRESTO_MARKER.exec(text);
+  if (!m) throw new Error(`view text is not "/* Presto View: <base64> */": ${JSON.stringify(text.slice(0, 40))}`);
+  return JSON.parse(Buffer.from(m[1], "base64").toString("utf8")) as PrestoViewDefinition;
 }

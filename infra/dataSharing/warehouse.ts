@@ -11,18 +11,18 @@ import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 
 export interface WarehouseArgs {
-    /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
-    readonly loaderRole: aws.iam.Role;
-    readonly raw: SecureBucket;
-    readonly subnetIds: pulumi.Input<string>[];
-    readonly securityGroupId: pulumi.Input<string>;
-    readonly kmsKeyArn: pulumi.Output<string>;
-    readonly nodeType: string;
-    readonly nodeCount: number;
-    readonly port: number;
-    readonly snapshotRetentionDays: number;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
+  readonly loaderRole: aws.iam.Role;
+  readonly raw: SecureBucket;
+  readonly subnetIds: pulumi.Input<string>[];
+  readonly securityGroupId: pulumi.Input<string>;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly nodeType: string;
+  readonly nodeCount: number;
+  readonly port: number;
+  readonly snapshotRetentionDays: number;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 export const LOADER_DESCRIPTION = "COPYs the last hour of shared readings into Redshift via the Data API";
@@ -36,11 +36,11 @@ export const REDSHIFT_LOG_EXPORTS = ["connectionlog", "useractivitylog", "userlo
  * the manifest and the data with the COPY role, not with these.
  */
 export function loaderS3Statements(rawArn: string, keyArn: string): Statement[] {
-    return [
-        { ...allow("ListReadings", ["s3:ListBucket"], rawArn), Condition: { StringLike: { "s3:prefix": ["readings/*"] } } },
-        allow("WriteManifests", ["s3:PutObject"], `${rawArn}/manifests/*`),
-        kmsStatement("EncryptManifests", [keyArn], ["kms:GenerateDataKey"]),
-    ];
+  return [
+    { ...allow("ListReadings", ["s3:ListBucket"], rawArn), Condition: { StringLike: { "s3:prefix": ["readings/*"] } } },
+    allow("WriteManifests", ["s3:PutObject"], `${rawArn}/manifests/*`),
+    kmsStatement("EncryptManifests", [keyArn], ["kms:GenerateDataKey"]),
+  ];
 }
 
 /**
@@ -49,114 +49,195 @@ export function loaderS3Statements(rawArn: string, keyArn: string): Statement[] 
  * Secrets-Manager-managed admin password (no secret in config or state). An hourly loader runs the COPYs.
  */
 export function createWarehouse(name: string, args: WarehouseArgs, parent: pulumi.Resource) {
-    const { raw, kmsKeyArn, ctx, deployment } = args;
-    const clusterIdentifier = identifier(["gridrail", deployment.stack, "warehouse"]);
+  const { raw, kmsKeyArn, ctx, deployment } = args;
+  const clusterIdentifier = identifier(["gridrail", deployment.stack, "warehouse"]);
 
-    const copyRole = createServiceRole(`${name}-copy`, {
-        service: "redshift.amazonaws.com", description: "Redshift COPY reads the shared raw data",
-    }, parent);
-    grant(`${name}-copy`, copyRole, pulumi.all([raw.arn, kmsKeyArn]).apply(([rawArn, keyArn]) => [
+  const copyRole = createServiceRole(
+    `${name}-copy`,
+    {
+      service: "redshift.amazonaws.com",
+      description: "Redshift COPY reads the shared raw data",
+    },
+    parent,
+  );
+  grant(
+    `${name}-copy`,
+    copyRole,
+    pulumi
+      .all([raw.arn, kmsKeyArn])
+      .apply(([rawArn, keyArn]) => [
         allow("ReadRaw", ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"], [rawArn, `${rawArn}/*`]),
         kmsStatement("DecryptRaw", [keyArn], ["kms:Decrypt"]),
-    ]), parent);
+      ]),
+    parent,
+  );
 
-    const subnetGroup = new aws.redshift.SubnetGroup(`${name}-subnets`, {
-        description: "Private subnets of the data-sharing VPC", subnetIds: args.subnetIds,
-    }, { parent });
-    const parameterGroup = new aws.redshift.ParameterGroup(`${name}-params`, {
-        family: "redshift-1.0",
-        description: "TLS required, user activity logged",
-        parameters: [
-            { name: "require_ssl", value: "true" },
-            { name: "enable_user_activity_logging", value: "true" },
-        ],
-    }, { parent });
+  const subnetGroup = new aws.redshift.SubnetGroup(
+    `${name}-subnets`,
+    {
+      description: "Private subnets of the data-sharing VPC",
+      subnetIds: args.subnetIds,
+    },
+    { parent },
+  );
+  const parameterGroup = new aws.redshift.ParameterGroup(
+    `${name}-params`,
+    {
+      family: "redshift-1.0",
+      description: "TLS required, user activity logged",
+      parameters: [
+        { name: "require_ssl", value: "true" },
+        { name: "enable_user_activity_logging", value: "true" },
+      ],
+    },
+    { parent },
+  );
 
-    // Pre-create the audit log groups Redshift writes to, so they get the stack's retention and the key.
-    const auditLogs = REDSHIFT_LOG_EXPORTS.map((log) => new aws.cloudwatch.LogGroup(`${name}-${log}-logs`, {
-        name: `/aws/redshift/cluster/${clusterIdentifier}/${log}`,
-        retentionInDays: deployment.logRetentionDays,
-        kmsKeyId: kmsKeyArn,
-    }, { parent }));
-
-    const cluster = new aws.redshift.Cluster(`${name}-cluster`, {
-        clusterIdentifier,
-        nodeType: args.nodeType,
-        clusterType: args.nodeCount > 1 ? "multi-node" : "single-node",
-        numberOfNodes: args.nodeCount,
-        port: args.port,
-        databaseName: "gridrail",
-        masterUsername: "gridrail_admin",
-        manageMasterPassword: true,
-        masterPasswordSecretKmsKeyId: kmsKeyArn,
-        encrypted: "true", // a string in @pulumi/aws 7
-        kmsKeyId: kmsKeyArn,
-        publiclyAccessible: false,
-        enhancedVpcRouting: true,
-        clusterSubnetGroupName: subnetGroup.name,
-        clusterParameterGroupName: parameterGroup.name,
-        vpcSecurityGroupIds: [args.securityGroupId],
-        iamRoles: [copyRole.arn],
-        defaultIamRoleArn: copyRole.arn,
-        automatedSnapshotRetentionPeriod: args.snapshotRetentionDays,
-        skipFinalSnapshot: !deployment.retainOnDelete,
-        finalSnapshotIdentifier: deployment.retainOnDelete ? `${clusterIdentifier}-final` : undefined,
-        preferredMaintenanceWindow: "sun:03:00-sun:03:30",
-        allowVersionUpgrade: true,
-    }, statefulOptions(deployment, parent));
-
-    new aws.redshift.Logging(`${name}-audit-logging`, {
-        clusterIdentifier: cluster.clusterIdentifier,
-        logDestinationType: "cloudwatch",
-        logExports: [...REDSHIFT_LOG_EXPORTS],
-    }, { parent, dependsOn: auditLogs });
-
-    const loader = createBundledFunction(`${name}-loader`, {
-        source: "redshiftLoader",
-        description: LOADER_DESCRIPTION,
-        kmsKeyArn,
-        role: args.loaderRole,
-        timeout: 300,
-        environment: {
-            CLUSTER_ID: cluster.clusterIdentifier,
-            DATABASE: "gridrail",
-            SECRET_ARN: cluster.masterPasswordSecretArn,
-            RAW_BUCKET: raw.name,
-            COPY_ROLE_ARN: copyRole.arn,
+  // Pre-create the audit log groups Redshift writes to, so they get the stack's retention and the key.
+  const auditLogs = REDSHIFT_LOG_EXPORTS.map(
+    (log) =>
+      new aws.cloudwatch.LogGroup(
+        `${name}-${log}-logs`,
+        {
+          name: `/aws/redshift/cluster/${clusterIdentifier}/${log}`,
+          retentionInDays: deployment.logRetentionDays,
+          kmsKeyId: kmsKeyArn,
         },
-        // The Data API authenticates with the managed admin secret, so no redshift:GetClusterCredentials* grant.
-        statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, raw.arn])
-            .apply(([clusterArn, secretArn, keyArn, rawArn]) => [
-                allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
-                // Statement ids are per caller; these actions have no resource-level permissions.
-                allow("FollowStatements", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
-                allow("AdminSecret", ["secretsmanager:GetSecretValue"], secretArn),
-                kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
-                ...loaderS3Statements(rawArn, keyArn),
-            ]),
-    }, deployment, parent);
-    createScheduledInvocation(`${name}-loader`, {
-        description: "Hourly COPY of new shared readings into Redshift",
-        expression: "cron(5 * * * ? *)",
-        functionArn: loader.fn.arn,
-        input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-hour" },
-        kmsKeyArn, ctx, deployment,
-    }, parent);
-    createFunctionAlarms(`${name}-loader`, loader.fn.name, deployment, parent);
+        { parent },
+      ),
+  );
 
-    const dims = { ClusterIdentifier: cluster.clusterIdentifier };
-    createAlarm(`${name}-health`, {
-        description: "Redshift cluster is unhealthy", namespace: "AWS/Redshift", metricName: "HealthStatus", dimensions: dims,
-        statistic: "Minimum", comparisonOperator: "LessThanThreshold", threshold: 1, treatMissingData: "breaching",
-    }, deployment, parent);
-    createAlarm(`${name}-cpu`, {
-        description: "Redshift CPU above 90%", namespace: "AWS/Redshift", metricName: "CPUUtilization", dimensions: dims,
-        statistic: "Average", comparisonOperator: "GreaterThanThreshold", threshold: 90, periodSeconds: 300, evaluationPeriods: 3,
-    }, deployment, parent);
-    createAlarm(`${name}-disk`, {
-        description: "Redshift disk above 80%", namespace: "AWS/Redshift", metricName: "PercentageDiskSpaceUsed", dimensions: dims,
-        statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 80, periodSeconds: 300, evaluationPeriods: 1,
-    }, deployment, parent);
+  const cluster = new aws.redshift.Cluster(
+    `${name}-cluster`,
+    {
+      clusterIdentifier,
+      nodeType: args.nodeType,
+      clusterType: args.nodeCount > 1 ? "multi-node" : "single-node",
+      numberOfNodes: args.nodeCount,
+      port: args.port,
+      databaseName: "gridrail",
+      masterUsername: "gridrail_admin",
+      manageMasterPassword: true,
+      masterPasswordSecretKmsKeyId: kmsKeyArn,
+      encrypted: "true", // a string in @pulumi/aws 7
+      kmsKeyId: kmsKeyArn,
+      publiclyAccessible: false,
+      enhancedVpcRouting: true,
+      clusterSubnetGroupName: subnetGroup.name,
+      clusterParameterGroupName: parameterGroup.name,
+      vpcSecurityGroupIds: [args.securityGroupId],
+      iamRoles: [copyRole.arn],
+      defaultIamRoleArn: copyRole.arn,
+      automatedSnapshotRetentionPeriod: args.snapshotRetentionDays,
+      skipFinalSnapshot: !deployment.retainOnDelete,
+      finalSnapshotIdentifier: deployment.retainOnDelete ? `${clusterIdentifier}-final` : undefined,
+      preferredMaintenanceWindow: "sun:03:00-sun:03:30",
+      allowVersionUpgrade: true,
+    },
+    statefulOptions(deployment, parent),
+  );
 
-    return { cluster, copyRole, loader };
+  new aws.redshift.Logging(
+    `${name}-audit-logging`,
+    {
+      clusterIdentifier: cluster.clusterIdentifier,
+      logDestinationType: "cloudwatch",
+      logExports: [...REDSHIFT_LOG_EXPORTS],
+    },
+    { parent, dependsOn: auditLogs },
+  );
+
+  const loader = createBundledFunction(
+    `${name}-loader`,
+    {
+      source: "redshiftLoader",
+      description: LOADER_DESCRIPTION,
+      kmsKeyArn,
+      role: args.loaderRole,
+      timeout: 300,
+      environment: {
+        CLUSTER_ID: cluster.clusterIdentifier,
+        DATABASE: "gridrail",
+        SECRET_ARN: cluster.masterPasswordSecretArn,
+        RAW_BUCKET: raw.name,
+        COPY_ROLE_ARN: copyRole.arn,
+      },
+      // The Data API authenticates with the managed admin secret, so no redshift:GetClusterCredentials* grant.
+      statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, raw.arn]).apply(([clusterArn, secretArn, keyArn, rawArn]) => [
+        allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
+        // Statement ids are per caller; these actions have no resource-level permissions.
+        allow("FollowStatements", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
+        allow("AdminSecret", ["secretsmanager:GetSecretValue"], secretArn),
+        kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
+        ...loaderS3Statements(rawArn, keyArn),
+      ]),
+    },
+    deployment,
+    parent,
+  );
+  createScheduledInvocation(
+    `${name}-loader`,
+    {
+      description: "Hourly COPY of new shared readings into Redshift",
+      expression: "cron(5 * * * ? *)",
+      functionArn: loader.fn.arn,
+      input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-hour" },
+      kmsKeyArn,
+      ctx,
+      deployment,
+    },
+    parent,
+  );
+  createFunctionAlarms(`${name}-loader`, loader.fn.name, deployment, parent);
+
+  const dims = { ClusterIdentifier: cluster.clusterIdentifier };
+  createAlarm(
+    `${name}-health`,
+    {
+      description: "Redshift cluster is unhealthy",
+      namespace: "AWS/Redshift",
+      metricName: "HealthStatus",
+      dimensions: dims,
+      statistic: "Minimum",
+      comparisonOperator: "LessThanThreshold",
+      threshold: 1,
+      treatMissingData: "breaching",
+    },
+    deployment,
+    parent,
+  );
+  createAlarm(
+    `${name}-cpu`,
+    {
+      description: "Redshift CPU above 90%",
+      namespace: "AWS/Redshift",
+      metricName: "CPUUtilization",
+      dimensions: dims,
+      statistic: "Average",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 90,
+      periodSeconds: 300,
+      evaluationPeriods: 3,
+    },
+    deployment,
+    parent,
+  );
+  createAlarm(
+    `${name}-disk`,
+    {
+      description: "Redshift disk above 80%",
+      namespace: "AWS/Redshift",
+      metricName: "PercentageDiskSpaceUsed",
+      dimensions: dims,
+      statistic: "Maximum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 80,
+      periodSeconds: 300,
+      evaluationPeriods: 1,
+    },
+    deployment,
+    parent,
+  );
+
+  return { cluster, copyRole, loader };
 }

@@ -22,28 +22,28 @@ export const LAKE_ARCHIVE_DAYS = RECENT_DAYS + ANALYSIS_RERUN_MARGIN_DAYS;
 export const REPORTS_ARCHIVE_DAYS = 90;
 
 export interface ArchiveDays {
-    /** Days before lake and upload objects move to Glacier Flexible Retrieval. Default LAKE_ARCHIVE_DAYS. */
-    readonly lake: number;
-    /** Days before reports move to Glacier Instant Retrieval. Default REPORTS_ARCHIVE_DAYS. */
-    readonly reports: number;
+  /** Days before lake and upload objects move to Glacier Flexible Retrieval. Default LAKE_ARCHIVE_DAYS. */
+  readonly lake: number;
+  /** Days before reports move to Glacier Instant Retrieval. Default REPORTS_ARCHIVE_DAYS. */
+  readonly reports: number;
 }
 
 /** The lifecycle rules added to the baseline for each meter bucket. */
 export function meterArchiveRules(days: ArchiveDays = { lake: LAKE_ARCHIVE_DAYS, reports: REPORTS_ARCHIVE_DAYS }) {
-    for (const [field, value] of Object.entries(days)) {
-        if (!Number.isInteger(value) || value <= RECENT_DAYS) {
-            throw new Error(`archive days ${field} must be an integer above the analysis' ${RECENT_DAYS}-day history, got ${value}`);
-        }
+  for (const [field, value] of Object.entries(days)) {
+    if (!Number.isInteger(value) || value <= RECENT_DAYS) {
+      throw new Error(`archive days ${field} must be an integer above the analysis' ${RECENT_DAYS}-day history, got ${value}`);
     }
-    const toGlacier = (after: number, storageClass: "GLACIER" | "GLACIER_IR"): LifecycleRule => ({
-        id: storageClass === "GLACIER" ? "to-glacier" : "to-glacier-ir",
-        status: "Enabled",
-        filter: { prefix: "" },
-        transitions: [{ days: after, storageClass }],
-    });
-    return {
-        lake: [toGlacier(days.lake, "GLACIER")],
-        uploads: [toGlacier(days.lake, "GLACIER")],
-        reports: [toGlacier(days.reports, "GLACIER_IR")],
-    };
+  }
+  const toGlacier = (after: number, storageClass: "GLACIER" | "GLACIER_IR"): LifecycleRule => ({
+    id: storageClass === "GLACIER" ? "to-glacier" : "to-glacier-ir",
+    status: "Enabled",
+    filter: { prefix: "" },
+    transitions: [{ days: after, storageClass }],
+  });
+  return {
+    lake: [toGlacier(days.lake, "GLACIER")],
+    uploads: [toGlacier(days.lake, "GLACIER")],
+    reports: [toGlacier(days.reports, "GLACIER_IR")],
+  };
 }

@@ -9,11 +9,11 @@ import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 
 export interface DailyAnalysisArgs {
-    readonly lake: SecureBucket;
-    readonly reports: SecureBucket;
-    readonly kmsKeyArn: pulumi.Output<string>;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  readonly lake: SecureBucket;
+  readonly reports: SecureBucket;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 /**
@@ -21,31 +21,42 @@ export interface DailyAnalysisArgs {
  * Prod splits the clients over several schedules (`meterDefaults.analysisShards`).
  */
 export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, parent: pulumi.Resource) {
-    const { lake, reports, kmsKeyArn, ctx, deployment } = args;
-    const analysis = createBundledFunction(name, {
-        source: "dailyAnalysis",
-        description: "Analyses the previous day's meter data and writes reports",
-        kmsKeyArn,
-        timeout: meterDefaults.analysisTimeoutSeconds,
-        memorySize: meterDefaults.analysisMemoryMb,
-        environment: { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name },
-        statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn]).apply(([lakeArn, reportsArn, keyArn]) => [
-            allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
-            // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);
-            // ListBucket makes a missing report a 404 (NoSuchKey) rather than a 403.
-            allow("ReadWriteReports", ["s3:GetObject", "s3:PutObject"], `${reportsArn}/reports/*`),
-            allow("ListReports", ["s3:ListBucket"], reportsArn),
-            kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
-        ]),
-    }, deployment, parent);
-    const schedules = createScheduledInvocation(name, {
-        description: "Hands the previous day's meter data to the analysis",
-        expression: meterDefaults.dailyAnalysisSchedule,
-        functionArn: analysis.fn.arn,
-        input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" },
-        shards: meterDefaults.analysisShards[deployment.environment],
-        kmsKeyArn, ctx, deployment,
-    }, parent);
-    createFunctionAlarms(name, analysis.fn.name, deployment, parent);
-    return { analysis, schedules };
+  const { lake, reports, kmsKeyArn, ctx, deployment } = args;
+  const analysis = createBundledFunction(
+    name,
+    {
+      source: "dailyAnalysis",
+      description: "Analyses the previous day's meter data and writes reports",
+      kmsKeyArn,
+      timeout: meterDefaults.analysisTimeoutSeconds,
+      memorySize: meterDefaults.analysisMemoryMb,
+      environment: { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name },
+      statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn]).apply(([lakeArn, reportsArn, keyArn]) => [
+        allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
+        // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);
+        // ListBucket makes a missing report a 404 (NoSuchKey) rather than a 403.
+        allow("ReadWriteReports", ["s3:GetObject", "s3:PutObject"], `${reportsArn}/reports/*`),
+        allow("ListReports", ["s3:ListBucket"], reportsArn),
+        kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+      ]),
+    },
+    deployment,
+    parent,
+  );
+  const schedules = createScheduledInvocation(
+    name,
+    {
+      description: "Hands the previous day's meter data to the analysis",
+      expression: meterDefaults.dailyAnalysisSchedule,
+      functionArn: analysis.fn.arn,
+      input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" },
+      shards: meterDefaults.analysisShards[deployment.environment],
+      kmsKeyArn,
+      ctx,
+      deployment,
+    },
+    parent,
+  );
+  createFunctionAlarms(name, analysis.fn.name, deployment, parent);
+  return { analysis, schedules };
 }

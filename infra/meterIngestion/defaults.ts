@@ -2,44 +2,44 @@ import { topics } from "../shared/naming";
 
 /** Meter-ingestion settings; the component applies these unless an arg overrides them. */
 export const meterDefaults = {
-    /**
-     * The rule stamps each reading with its client id and UTC day; Firehose partitions on those two keys.
-     * topic(2) equals the client id because the device policy only lets a meter publish to its own topic.
-     */
-    readingsSql: `SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM '${topics.meterReadingsFilter}'`,
-    /** Lake key layout `{ClientID}/{YYYYMMDD}/<firehose object name with its timestamp>`. */
-    lakePrefix: "!{partitionKeyFromQuery:clientId}/!{partitionKeyFromQuery:day}/",
-    lakeErrorPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyyMMdd}/",
-    /** MB; 64 is the minimum Firehose accepts with dynamic partitioning. */
-    bufferingSizeMb: 64,
-    /** Seconds; readings are at most five minutes from MQTT to the lake. */
-    bufferingIntervalSeconds: 300,
-    /** 00:30 UTC: the previous day's partitions are complete by then (buffering <= 5 min). */
-    dailyAnalysisSchedule: "cron(30 0 * * ? *)",
-    /**
-     * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
-     * has 15 minutes; prod runs four in parallel so a fleet of tens of thousands of meters fits.
-     */
-    analysisShards: { dev: 1, prod: 4 },
-    /**
-     * Lake prefixes the supplier parser writes: readings under `processed/`, reports under `quarantine/`. Its
-     * role may put objects there only, never into the real-time partitions Firehose writes.
-     */
-    parserWritePrefixes: ["processed/", "quarantine/"],
-    /** Parser invocations the upload queue's mapping runs at once; the parser reserves at least as many. */
-    parserMaxConcurrency: 5,
-    /**
-     * Seconds. The parser streams, so memory stays flat (a 25 MB upload peaks under 256 MB); its time grows with
-     * the file: a 100 MB upload (4 million rows) takes about 40 s on 1024 MB's share of a vCPU, plus its S3 parts.
-     */
-    parserTimeoutSeconds: 300,
-    /** The supplier parser's memory, which sets its share of a vCPU (see `cli/benchParser.ts`). */
-    parserMemoryMb: 1024,
-    /** Largest supplier upload parsed; a bigger one gets a quarantine report instead of a retry loop. */
-    parserMaxObjectMb: 100,
-    /** Bound on every supplier reading, kW (times the interval length gives the largest kWh accepted). */
-    parserMaxKw: 250,
-    analysisTimeoutSeconds: 900,
-    /** The analysis function's memory, which sets its share of a vCPU (see `npm run bench:analysis`). */
-    analysisMemoryMb: 1024,
+  /**
+   * The rule stamps each reading with its client id and UTC day; Firehose partitions on those two keys.
+   * topic(2) equals the client id because the device policy only lets a meter publish to its own topic.
+   */
+  readingsSql: `SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM '${topics.meterReadingsFilter}'`,
+  /** Lake key layout `{ClientID}/{YYYYMMDD}/<firehose object name with its timestamp>`. */
+  lakePrefix: "!{partitionKeyFromQuery:clientId}/!{partitionKeyFromQuery:day}/",
+  lakeErrorPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyyMMdd}/",
+  /** MB; 64 is the minimum Firehose accepts with dynamic partitioning. */
+  bufferingSizeMb: 64,
+  /** Seconds; readings are at most five minutes from MQTT to the lake. */
+  bufferingIntervalSeconds: 300,
+  /** 00:30 UTC: the previous day's partitions are complete by then (buffering <= 5 min). */
+  dailyAnalysisSchedule: "cron(30 0 * * ? *)",
+  /**
+   * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
+   * has 15 minutes; prod runs four in parallel so a fleet of tens of thousands of meters fits.
+   */
+  analysisShards: { dev: 1, prod: 4 },
+  /**
+   * Lake prefixes the supplier parser writes: readings under `processed/`, reports under `quarantine/`. Its
+   * role may put objects there only, never into the real-time partitions Firehose writes.
+   */
+  parserWritePrefixes: ["processed/", "quarantine/"],
+  /** Parser invocations the upload queue's mapping runs at once; the parser reserves at least as many. */
+  parserMaxConcurrency: 5,
+  /**
+   * Seconds. The parser streams, so memory stays flat (a 25 MB upload peaks under 256 MB); its time grows with
+   * the file: a 100 MB upload (4 million rows) takes about 40 s on 1024 MB's share of a vCPU, plus its S3 parts.
+   */
+  parserTimeoutSeconds: 300,
+  /** The supplier parser's memory, which sets its share of a vCPU (see `cli/benchParser.ts`). */
+  parserMemoryMb: 1024,
+  /** Largest supplier upload parsed; a bigger one gets a quarantine report instead of a retry loop. */
+  parserMaxObjectMb: 100,
+  /** Bound on every supplier reading, kW (times the interval length gives the largest kWh accepted). */
+  parserMaxKw: 250,
+  analysisTimeoutSeconds: 900,
+  /** The analysis function's memory, which sets its share of a vCPU (see `npm run bench:analysis`). */
+  analysisMemoryMb: 1024,
 } as const;

@@ -13,8 +13,8 @@ import { createRealtimeReadings } from "./realtimeReadings";
 import { createSupplierUploads } from "./supplierUploads";
 
 export interface MeterIngestionArgs {
-    /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
-    readonly deployment: Deployment;
+  /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
+  readonly deployment: Deployment;
 }
 
 /**
@@ -22,67 +22,85 @@ export interface MeterIngestionArgs {
  * analysis schedule and the reports bucket. Everything at rest is encrypted with the component's key.
  */
 export class MeterIngestion extends pulumi.ComponentResource {
-    public readonly lakeBucketName: pulumi.Output<string>;
-    public readonly uploadBucketName: pulumi.Output<string>;
-    public readonly reportsBucketName: pulumi.Output<string>;
-    public readonly reportsBucketArn: pulumi.Output<string>;
-    public readonly dataKeyArn: pulumi.Output<string>;
-    public readonly meterPolicyName: pulumi.Output<string>;
-    public readonly deliveryStreamName: pulumi.Output<string>;
-    /** The component's CloudWatch dashboard. */
-    public readonly dashboardName: pulumi.Output<string>;
-    /** Alarms that mean readings are being lost: quarantined files, rejected-row spikes, failed clients, the upload DLQ. */
-    public readonly dataLossAlarmNames: pulumi.Output<string[]>;
+  public readonly lakeBucketName: pulumi.Output<string>;
+  public readonly uploadBucketName: pulumi.Output<string>;
+  public readonly reportsBucketName: pulumi.Output<string>;
+  public readonly reportsBucketArn: pulumi.Output<string>;
+  public readonly dataKeyArn: pulumi.Output<string>;
+  public readonly meterPolicyName: pulumi.Output<string>;
+  public readonly deliveryStreamName: pulumi.Output<string>;
+  /** The component's CloudWatch dashboard. */
+  public readonly dashboardName: pulumi.Output<string>;
+  /** Alarms that mean readings are being lost: quarantined files, rejected-row spikes, failed clients, the upload DLQ. */
+  public readonly dataLossAlarmNames: pulumi.Output<string[]>;
 
-    constructor(name: string, args: MeterIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
-        super("gridrail:meter:MeterIngestion", name, {}, opts);
-        const { deployment } = args;
-        const ctx = awsContext(this);
-        // s3: the upload bucket notifies an encrypted queue; logs: encrypted log groups.
-        const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"] }, ctx, deployment, this);
+  constructor(name: string, args: MeterIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("gridrail:meter:MeterIngestion", name, {}, opts);
+    const { deployment } = args;
+    const ctx = awsContext(this);
+    // s3: the upload bucket notifies an encrypted queue; logs: encrypted log groups.
+    const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"] }, ctx, deployment, this);
 
-        const accessLogs = createSecureBucket(`${name}-access-logs`, {
-            purpose: "server access logs of the meter buckets",
-            extraStatements: (arn) => pulumi.all([arn, ctx.accountId]).apply(([bucketArn, accountId]) =>
-                logDeliveryStatements({ bucketArn, accountId })),
-        }, deployment, this);
-        const archive = meterArchiveRules();
-        const bucket = (suffix: keyof typeof archive, purpose: string) => createSecureBucket(`${name}-${suffix}`, {
-            purpose, kmsKeyArn: key.arn, accessLogBucket: accessLogs.name, lifecycleRules: archive[suffix],
-        }, deployment, this);
-        const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
-        const uploads = bucket("uploads", "supplier uploads {YYYYMMDD}/{ClientID}.csv");
-        const reports = bucket("reports", "daily analysis reports");
+    const accessLogs = createSecureBucket(
+      `${name}-access-logs`,
+      {
+        purpose: "server access logs of the meter buckets",
+        extraStatements: (arn) => pulumi.all([arn, ctx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
+      },
+      deployment,
+      this,
+    );
+    const archive = meterArchiveRules();
+    const bucket = (suffix: keyof typeof archive, purpose: string) =>
+      createSecureBucket(
+        `${name}-${suffix}`,
+        {
+          purpose,
+          kmsKeyArn: key.arn,
+          accessLogBucket: accessLogs.name,
+          lifecycleRules: archive[suffix],
+        },
+        deployment,
+        this,
+      );
+    const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
+    const uploads = bucket("uploads", "supplier uploads {YYYYMMDD}/{ClientID}.csv");
+    const reports = bucket("reports", "daily analysis reports");
 
-        const policy = new aws.iot.Policy(`${name}-device-policy`, {
-            policy: pulumi.all([ctx.partition, ctx.region, ctx.accountId]).apply(([partition, region, accountId]) =>
-                JSON.stringify(meterDevicePolicy({ partition, region, accountId }))),
-        }, { parent: this });
+    const policy = new aws.iot.Policy(
+      `${name}-device-policy`,
+      {
+        policy: pulumi
+          .all([ctx.partition, ctx.region, ctx.accountId])
+          .apply(([partition, region, accountId]) => JSON.stringify(meterDevicePolicy({ partition, region, accountId }))),
+      },
+      { parent: this },
+    );
 
-        const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
-        const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
-        const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
-        const observed = createMeterObservability(name, { parser: supplier.parser, analysis: daily.analysis, uploadDlq: supplier.dlq, ctx, deployment }, this);
+    const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
+    const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
+    const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
+    const observed = createMeterObservability(name, { parser: supplier.parser, analysis: daily.analysis, uploadDlq: supplier.dlq, ctx, deployment }, this);
 
-        this.lakeBucketName = lake.name;
-        this.uploadBucketName = uploads.name;
-        this.reportsBucketName = reports.name;
-        this.reportsBucketArn = reports.arn;
-        this.dataKeyArn = key.arn;
-        this.meterPolicyName = policy.name;
-        this.deliveryStreamName = realtime.deliveryStream.name;
-        this.dashboardName = observed.dashboard.dashboardName;
-        this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
-        this.registerOutputs({
-            lakeBucketName: this.lakeBucketName,
-            uploadBucketName: this.uploadBucketName,
-            reportsBucketName: this.reportsBucketName,
-            reportsBucketArn: this.reportsBucketArn,
-            dataKeyArn: this.dataKeyArn,
-            meterPolicyName: this.meterPolicyName,
-            deliveryStreamName: this.deliveryStreamName,
-            dashboardName: this.dashboardName,
-            dataLossAlarmNames: this.dataLossAlarmNames,
-        });
-    }
+    this.lakeBucketName = lake.name;
+    this.uploadBucketName = uploads.name;
+    this.reportsBucketName = reports.name;
+    this.reportsBucketArn = reports.arn;
+    this.dataKeyArn = key.arn;
+    this.meterPolicyName = policy.name;
+    this.deliveryStreamName = realtime.deliveryStream.name;
+    this.dashboardName = observed.dashboard.dashboardName;
+    this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
+    this.registerOutputs({
+      lakeBucketName: this.lakeBucketName,
+      uploadBucketName: this.uploadBucketName,
+      reportsBucketName: this.reportsBucketName,
+      reportsBucketArn: this.reportsBucketArn,
+      dataKeyArn: this.dataKeyArn,
+      meterPolicyName: this.meterPolicyName,
+      deliveryStreamName: this.deliveryStreamName,
+      dashboardName: this.dashboardName,
+      dataLossAlarmNames: this.dataLossAlarmNames,
+    });
+  }
 }

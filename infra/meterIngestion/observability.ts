@@ -10,46 +10,66 @@ import { serviceDashboardBody } from "../shared/serviceDashboard";
 
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const METER_METRICS = {
-    supplierParser: ["FilesProcessed", "RowsAccepted", "RowsRejected", "FilesQuarantined", "InvalidKeys", "MessagesRetried"],
-    dailyAnalysis: ["ReportsWritten", "ClientsFailed", "RejectedLines", "UnusualHalfHours"],
+  supplierParser: ["FilesProcessed", "RowsAccepted", "RowsRejected", "FilesQuarantined", "InvalidKeys", "MessagesRetried"],
+  dailyAnalysis: ["ReportsWritten", "ClientsFailed", "RejectedLines", "UnusualHalfHours"],
 } as const;
 
 /** Alarms on the outcomes that mean meter readings are not reaching the lake or a customer's report. */
 export const METER_ALARMS: readonly OutcomeAlarmSpec[] = [
-    {
-        suffix: "files-quarantined", service: "supplierParser", metricName: "FilesQuarantined", threshold: 0,
-        description: "Supplier files quarantined: nothing of them reached the lake (bad key, or every row rejected). Read quarantine/ in the lake.",
-    },
-    {
-        suffix: "rows-rejected", service: "supplierParser", metricName: "RowsRejected", threshold: observabilityDefaults.rejectedRowsPerHour, periodSeconds: 3600,
-        description: `More than ${observabilityDefaults.rejectedRowsPerHour} supplier rows rejected in an hour. Read the quarantine reports of the hour's files.`,
-    },
-    {
-        suffix: "clients-failed", service: "dailyAnalysis", metricName: "ClientsFailed", threshold: 0,
-        description: "The daily analysis failed for some clients: their reports are missing. Find the client ids in the function's ERROR lines.",
-    },
+  {
+    suffix: "files-quarantined",
+    service: "supplierParser",
+    metricName: "FilesQuarantined",
+    threshold: 0,
+    description: "Supplier files quarantined: nothing of them reached the lake (bad key, or every row rejected). Read quarantine/ in the lake.",
+  },
+  {
+    suffix: "rows-rejected",
+    service: "supplierParser",
+    metricName: "RowsRejected",
+    threshold: observabilityDefaults.rejectedRowsPerHour,
+    periodSeconds: 3600,
+    description: `More than ${observabilityDefaults.rejectedRowsPerHour} supplier rows rejected in an hour. Read the quarantine reports of the hour's files.`,
+  },
+  {
+    suffix: "clients-failed",
+    service: "dailyAnalysis",
+    metricName: "ClientsFailed",
+    threshold: 0,
+    description: "The daily analysis failed for some clients: their reports are missing. Find the client ids in the function's ERROR lines.",
+  },
 ];
 
 export interface MeterObservabilityRefs {
-    readonly parser: BundledFunction;
-    readonly analysis: BundledFunction;
-    readonly uploadDlq: aws.sqs.Queue;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  readonly parser: BundledFunction;
+  readonly analysis: BundledFunction;
+  readonly uploadDlq: aws.sqs.Queue;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 /** The MeterIngestion dashboard and its data-loss alarms. */
-export function createMeterObservability(name: string, r: MeterObservabilityRefs, parent: pulumi.Resource): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-    const alarms = createOutcomeAlarms(name, METER_ALARMS, r.deployment, parent);
-    const body = pulumi.all([r.ctx.region, r.parser.fn.name, r.parser.logGroup.name, r.analysis.fn.name, r.analysis.logGroup.name, r.uploadDlq.name])
-        .apply(([region, parserName, parserLogs, analysisName, analysisLogs, dlqName]) => JSON.stringify(serviceDashboardBody({
-            region, namespace: observabilityDefaults.metricNamespace,
-            functions: [
-                { title: "Supplier parser", service: "supplierParser", functionName: parserName, logGroupName: parserLogs, metrics: METER_METRICS.supplierParser },
-                { title: "Daily analysis", service: "dailyAnalysis", functionName: analysisName, logGroupName: analysisLogs, metrics: METER_METRICS.dailyAnalysis },
-            ],
-            queues: [{ title: "Supplier uploads given up on", queueName: dlqName }],
-        })));
-    const dashboard = createDashboard(name, identifier(["gridrail", r.deployment.stack, "meter-ingestion"], "-", 255), body, parent);
-    return { dashboard, alarms };
+export function createMeterObservability(
+  name: string,
+  r: MeterObservabilityRefs,
+  parent: pulumi.Resource,
+): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
+  const alarms = createOutcomeAlarms(name, METER_ALARMS, r.deployment, parent);
+  const body = pulumi
+    .all([r.ctx.region, r.parser.fn.name, r.parser.logGroup.name, r.analysis.fn.name, r.analysis.logGroup.name, r.uploadDlq.name])
+    .apply(([region, parserName, parserLogs, analysisName, analysisLogs, dlqName]) =>
+      JSON.stringify(
+        serviceDashboardBody({
+          region,
+          namespace: observabilityDefaults.metricNamespace,
+          functions: [
+            { title: "Supplier parser", service: "supplierParser", functionName: parserName, logGroupName: parserLogs, metrics: METER_METRICS.supplierParser },
+            { title: "Daily analysis", service: "dailyAnalysis", functionName: analysisName, logGroupName: analysisLogs, metrics: METER_METRICS.dailyAnalysis },
+          ],
+          queues: [{ title: "Supplier uploads given up on", queueName: dlqName }],
+        }),
+      ),
+    );
+  const dashboard = createDashboard(name, identifier(["gridrail", r.deployment.stack, "meter-ingestion"], "-", 255), body, parent);
+  return { dashboard, alarms };
 }

@@ -10,10 +10,10 @@ import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 
 export interface RealtimeReadingsArgs {
-    readonly lake: SecureBucket;
-    readonly kmsKeyArn: pulumi.Output<string>;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  readonly lake: SecureBucket;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 /**
@@ -26,76 +26,114 @@ export interface RealtimeReadingsArgs {
  * the flush timestamp, which is the `{timestamp}` part of the key.
  */
 export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs, parent: pulumi.Resource) {
-    const { lake, kmsKeyArn, ctx, deployment } = args;
+  const { lake, kmsKeyArn, ctx, deployment } = args;
 
-    const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, parent);
-    const deliveryLogStream = new aws.cloudwatch.LogStream(`${name}-delivery-stream-log`, {
-        logGroupName: deliveryLogs.name,
-        name: "S3Delivery",
-    }, { parent });
+  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, parent);
+  const deliveryLogStream = new aws.cloudwatch.LogStream(
+    `${name}-delivery-stream-log`,
+    {
+      logGroupName: deliveryLogs.name,
+      name: "S3Delivery",
+    },
+    { parent },
+  );
 
-    const firehoseRole = createServiceRole(`${name}-firehose`, {
-        service: "firehose.amazonaws.com", sourceAccount: ctx.accountId, description: "Firehose delivers meter readings to the lake",
-    }, parent);
-    const firehosePolicy = grant(`${name}-firehose`, firehoseRole, pulumi.all([lake.arn, kmsKeyArn, deliveryLogs.arn]).apply(([lakeArn, keyArn, logArn]) => [
+  const firehoseRole = createServiceRole(
+    `${name}-firehose`,
+    {
+      service: "firehose.amazonaws.com",
+      sourceAccount: ctx.accountId,
+      description: "Firehose delivers meter readings to the lake",
+    },
+    parent,
+  );
+  const firehosePolicy = grant(
+    `${name}-firehose`,
+    firehoseRole,
+    pulumi
+      .all([lake.arn, kmsKeyArn, deliveryLogs.arn])
+      .apply(([lakeArn, keyArn, logArn]) => [
         allow("WriteLake", FIREHOSE_S3_DESTINATION_ACTIONS, [lakeArn, `${lakeArn}/*`]),
         kmsStatement("EncryptLakeObjects", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
         logWriteStatement(logArn),
-    ]), parent);
+      ]),
+    parent,
+  );
 
-    const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(`${name}-delivery`, {
-        destination: "extended_s3",
-        serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
-        extendedS3Configuration: {
-            roleArn: firehoseRole.arn,
-            bucketArn: lake.arn,
-            prefix: meterDefaults.lakePrefix,
-            errorOutputPrefix: meterDefaults.lakeErrorPrefix,
-            bufferingSize: meterDefaults.bufferingSizeMb,
-            bufferingInterval: meterDefaults.bufferingIntervalSeconds,
-            compressionFormat: "GZIP",
-            fileExtension: ".json.gz",
-            customTimeZone: "UTC",
-            kmsKeyArn,
-            dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
-            processingConfiguration: {
-                enabled: true,
-                processors: [
-                    {
-                        type: "MetadataExtraction",
-                        parameters: [
-                            { parameterName: "MetadataExtractionQuery", parameterValue: "{clientId: .clientId, day: .day}" },
-                            { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
-                        ],
-                    },
-                    { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
-                ],
+  const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
+    `${name}-delivery`,
+    {
+      destination: "extended_s3",
+      serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
+      extendedS3Configuration: {
+        roleArn: firehoseRole.arn,
+        bucketArn: lake.arn,
+        prefix: meterDefaults.lakePrefix,
+        errorOutputPrefix: meterDefaults.lakeErrorPrefix,
+        bufferingSize: meterDefaults.bufferingSizeMb,
+        bufferingInterval: meterDefaults.bufferingIntervalSeconds,
+        compressionFormat: "GZIP",
+        fileExtension: ".json.gz",
+        customTimeZone: "UTC",
+        kmsKeyArn,
+        dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
+        processingConfiguration: {
+          enabled: true,
+          processors: [
+            {
+              type: "MetadataExtraction",
+              parameters: [
+                { parameterName: "MetadataExtractionQuery", parameterValue: "{clientId: .clientId, day: .day}" },
+                { parameterName: "JsonParsingEngine", parameterValue: "JQ-1.6" },
+              ],
             },
-            cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: deliveryLogStream.name },
+            { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
+          ],
         },
-    }, { parent, dependsOn: [firehosePolicy] });
+        cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: deliveryLogStream.name },
+      },
+    },
+    { parent, dependsOn: [firehosePolicy] },
+  );
 
-    const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, kmsKeyArn, deployment, parent);
-    const ruleRole = createServiceRole(`${name}-rule`, {
-        service: "iot.amazonaws.com", sourceAccount: ctx.accountId, description: "IoT rule forwards meter readings to Firehose",
-    }, parent);
-    const rulePolicy = grant(`${name}-rule`, ruleRole, pulumi.all([deliveryStream.arn, ruleErrors.arn]).apply(([streamArn, logArn]) => [
+  const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, kmsKeyArn, deployment, parent);
+  const ruleRole = createServiceRole(
+    `${name}-rule`,
+    {
+      service: "iot.amazonaws.com",
+      sourceAccount: ctx.accountId,
+      description: "IoT rule forwards meter readings to Firehose",
+    },
+    parent,
+  );
+  const rulePolicy = grant(
+    `${name}-rule`,
+    ruleRole,
+    pulumi
+      .all([deliveryStream.arn, ruleErrors.arn])
+      .apply(([streamArn, logArn]) => [
         allow("PutReadings", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn),
         allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
-    ]), parent);
+      ]),
+    parent,
+  );
 
-    const rule = new aws.iot.TopicRule(`${name}-rule`, {
-        // IoT rule names allow only [a-zA-Z0-9_]: Pulumi's hyphenated auto-name would be rejected.
-        name: identifier(["gridrail", deployment.stack, name], "_", 128),
-        description: "Meter readings to the lake through Firehose",
-        enabled: true,
-        sql: meterDefaults.readingsSql,
-        sqlVersion: "2016-03-23",
-        // No separator: the AppendDelimiterToRecord processor adds it after JQ has parsed the record. batchMode
-        // stays off because a reading is one JSON object, not the array batch mode expects.
-        firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, batchMode: false }],
-        errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
-    }, { parent, dependsOn: [rulePolicy] });
+  const rule = new aws.iot.TopicRule(
+    `${name}-rule`,
+    {
+      // IoT rule names allow only [a-zA-Z0-9_]: Pulumi's hyphenated auto-name would be rejected.
+      name: identifier(["gridrail", deployment.stack, name], "_", 128),
+      description: "Meter readings to the lake through Firehose",
+      enabled: true,
+      sql: meterDefaults.readingsSql,
+      sqlVersion: "2016-03-23",
+      // No separator: the AppendDelimiterToRecord processor adds it after JQ has parsed the record. batchMode
+      // stays off because a reading is one JSON object, not the array batch mode expects.
+      firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, batchMode: false }],
+      errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
+    },
+    { parent, dependsOn: [rulePolicy] },
+  );
 
-    return { deliveryStream, rule };
+  return { deliveryStream, rule };
 }

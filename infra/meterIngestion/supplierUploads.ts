@@ -10,11 +10,11 @@ import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 
 export interface SupplierUploadsArgs {
-    readonly uploads: SecureBucket;
-    readonly lake: SecureBucket;
-    readonly kmsKeyArn: pulumi.Output<string>;
-    readonly ctx: AwsContext;
-    readonly deployment: Deployment;
+  readonly uploads: SecureBucket;
+  readonly lake: SecureBucket;
+  readonly kmsKeyArn: pulumi.Output<string>;
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
 }
 
 /**
@@ -22,61 +22,92 @@ export interface SupplierUploadsArgs {
  * The queue decouples S3's at-least-once notifications from the parser and makes failures replayable.
  */
 export function createSupplierUploads(name: string, args: SupplierUploadsArgs, parent: pulumi.Resource) {
-    const { uploads, lake, kmsKeyArn, ctx, deployment } = args;
-    const { queue, dlq } = createQueueWithDlq(name, {
-        kmsKeyArn,
-        visibilityTimeoutSeconds: 6 * meterDefaults.parserTimeoutSeconds,
-    }, parent);
+  const { uploads, lake, kmsKeyArn, ctx, deployment } = args;
+  const { queue, dlq } = createQueueWithDlq(
+    name,
+    {
+      kmsKeyArn,
+      visibilityTimeoutSeconds: 6 * meterDefaults.parserTimeoutSeconds,
+    },
+    parent,
+  );
 
-    const queuePolicy = new aws.sqs.QueuePolicy(`${name}-queue-policy`, {
-        queueUrl: queue.url,
-        policy: pulumi.all([queue.arn, uploads.arn, ctx.accountId]).apply(([queueArn, bucketArn, accountId]) => JSON.stringify(policyDocument([{
-            Sid: "SupplierBucketNotifies",
-            Effect: "Allow",
-            Principal: { Service: "s3.amazonaws.com" },
-            Action: "sqs:SendMessage",
-            Resource: queueArn,
-            Condition: { ArnEquals: { "aws:SourceArn": bucketArn }, StringEquals: { "aws:SourceAccount": accountId } },
-        }]))),
-    }, { parent });
+  const queuePolicy = new aws.sqs.QueuePolicy(
+    `${name}-queue-policy`,
+    {
+      queueUrl: queue.url,
+      policy: pulumi.all([queue.arn, uploads.arn, ctx.accountId]).apply(([queueArn, bucketArn, accountId]) =>
+        JSON.stringify(
+          policyDocument([
+            {
+              Sid: "SupplierBucketNotifies",
+              Effect: "Allow",
+              Principal: { Service: "s3.amazonaws.com" },
+              Action: "sqs:SendMessage",
+              Resource: queueArn,
+              Condition: { ArnEquals: { "aws:SourceArn": bucketArn }, StringEquals: { "aws:SourceAccount": accountId } },
+            },
+          ]),
+        ),
+      ),
+    },
+    { parent },
+  );
 
-    new aws.s3.BucketNotification(`${name}-notification`, {
-        bucket: uploads.bucket.id,
-        // no filterSuffix: S3 matches it case-sensitively, so `.CSV` uploads would never arrive; the parser
-        // checks the suffix in any case and quarantines any other key with a report
-        queues: [{ queueArn: queue.arn, events: ["s3:ObjectCreated:*"] }],
-    }, { parent, dependsOn: [queuePolicy] });
+  new aws.s3.BucketNotification(
+    `${name}-notification`,
+    {
+      bucket: uploads.bucket.id,
+      // no filterSuffix: S3 matches it case-sensitively, so `.CSV` uploads would never arrive; the parser
+      // checks the suffix in any case and quarantines any other key with a report
+      queues: [{ queueArn: queue.arn, events: ["s3:ObjectCreated:*"] }],
+    },
+    { parent, dependsOn: [queuePolicy] },
+  );
 
-    const parser = createBundledFunction(`${name}-parser`, {
-        source: "supplierParser",
-        description: "Parses supplier CSV uploads into the lake",
-        kmsKeyArn,
-        timeout: meterDefaults.parserTimeoutSeconds,
-        memorySize: meterDefaults.parserMemoryMb,
-        environment: {
-            LAKE_BUCKET: lake.name,
-            SUPPLIER_MAX_OBJECT_MB: String(meterDefaults.parserMaxObjectMb),
-            SUPPLIER_MAX_KW: String(meterDefaults.parserMaxKw),
-        },
-        statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
-            allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
-            allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),
-            allow("WriteLake", ["s3:PutObject", "s3:AbortMultipartUpload"], meterDefaults.parserWritePrefixes.map((prefix) => `${lakeArn}/${prefix}*`)),
-            kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
-        ]),
-    }, deployment, parent);
+  const parser = createBundledFunction(
+    `${name}-parser`,
+    {
+      source: "supplierParser",
+      description: "Parses supplier CSV uploads into the lake",
+      kmsKeyArn,
+      timeout: meterDefaults.parserTimeoutSeconds,
+      memorySize: meterDefaults.parserMemoryMb,
+      environment: {
+        LAKE_BUCKET: lake.name,
+        SUPPLIER_MAX_OBJECT_MB: String(meterDefaults.parserMaxObjectMb),
+        SUPPLIER_MAX_KW: String(meterDefaults.parserMaxKw),
+      },
+      statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
+        allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
+        allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),
+        allow(
+          "WriteLake",
+          ["s3:PutObject", "s3:AbortMultipartUpload"],
+          meterDefaults.parserWritePrefixes.map((prefix) => `${lakeArn}/${prefix}*`),
+        ),
+        kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+      ]),
+    },
+    deployment,
+    parent,
+  );
 
-    new aws.lambda.EventSourceMapping(`${name}-parser-esm`, {
-        eventSourceArn: queue.arn,
-        functionName: parser.fn.arn,
-        // one upload per invocation: ten files near the size limit would not fit in one timeout, and a timed-out
-        // batch is redelivered whole, files already parsed included
-        batchSize: 1,
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        scalingConfig: { maximumConcurrency: meterDefaults.parserMaxConcurrency },
-    }, { parent });
+  new aws.lambda.EventSourceMapping(
+    `${name}-parser-esm`,
+    {
+      eventSourceArn: queue.arn,
+      functionName: parser.fn.arn,
+      // one upload per invocation: ten files near the size limit would not fit in one timeout, and a timed-out
+      // batch is redelivered whole, files already parsed included
+      batchSize: 1,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      scalingConfig: { maximumConcurrency: meterDefaults.parserMaxConcurrency },
+    },
+    { parent },
+  );
 
-    createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, parent);
-    const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, parent);
-    return { queue, dlq, parser, dlqAlarm };
+  createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, parent);
+  const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, parent);
+  return { queue, dlq, parser, dlqAlarm };
 }

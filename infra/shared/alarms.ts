@@ -4,65 +4,107 @@ import { alarmDefaults } from "./defaults";
 import { Deployment } from "./deployment";
 
 export interface AlarmArgs {
-    readonly description: string;
-    readonly namespace: string;
-    readonly metricName: string;
-    readonly dimensions: Record<string, pulumi.Input<string>>;
-    readonly statistic: "Sum" | "Maximum" | "Average" | "Minimum";
-    readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
-    readonly threshold: number;
-    /** Default `alarmDefaults.periodSeconds`. */
-    readonly periodSeconds?: number;
-    /** Default `alarmDefaults.evaluationPeriods`. */
-    readonly evaluationPeriods?: number;
-    /** Default `alarmDefaults.datapointsToAlarm`. */
-    readonly datapointsToAlarm?: number;
-    /** Default `notBreaching`; health metrics use `breaching` so silence alarms. */
-    readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
+  readonly description: string;
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: Record<string, pulumi.Input<string>>;
+  readonly statistic: "Sum" | "Maximum" | "Average" | "Minimum";
+  readonly comparisonOperator: "GreaterThanThreshold" | "GreaterThanOrEqualToThreshold" | "LessThanThreshold";
+  readonly threshold: number;
+  /** Default `alarmDefaults.periodSeconds`. */
+  readonly periodSeconds?: number;
+  /** Default `alarmDefaults.evaluationPeriods`. */
+  readonly evaluationPeriods?: number;
+  /** Default `alarmDefaults.datapointsToAlarm`. */
+  readonly datapointsToAlarm?: number;
+  /** Default `notBreaching`; health metrics use `breaching` so silence alarms. */
+  readonly treatMissingData?: "notBreaching" | "breaching" | "missing";
 }
 
 /** A metric alarm wired to the stack's alarm actions (the SNS topic in prod). */
 export function createAlarm(name: string, args: AlarmArgs, deployment: Deployment, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm {
-    const evaluationPeriods = args.evaluationPeriods ?? alarmDefaults.evaluationPeriods;
-    return new aws.cloudwatch.MetricAlarm(`${name}-alarm`, {
-        alarmDescription: args.description,
-        namespace: args.namespace,
-        metricName: args.metricName,
-        dimensions: args.dimensions,
-        statistic: args.statistic,
-        comparisonOperator: args.comparisonOperator,
-        threshold: args.threshold,
-        period: args.periodSeconds ?? alarmDefaults.periodSeconds,
-        evaluationPeriods,
-        datapointsToAlarm: Math.min(args.datapointsToAlarm ?? alarmDefaults.datapointsToAlarm, evaluationPeriods),
-        treatMissingData: args.treatMissingData ?? alarmDefaults.treatMissingData,
-        alarmActions: [...deployment.alarmActions],
-        okActions: [...deployment.alarmActions],
-    }, { parent });
+  const evaluationPeriods = args.evaluationPeriods ?? alarmDefaults.evaluationPeriods;
+  return new aws.cloudwatch.MetricAlarm(
+    `${name}-alarm`,
+    {
+      alarmDescription: args.description,
+      namespace: args.namespace,
+      metricName: args.metricName,
+      dimensions: args.dimensions,
+      statistic: args.statistic,
+      comparisonOperator: args.comparisonOperator,
+      threshold: args.threshold,
+      period: args.periodSeconds ?? alarmDefaults.periodSeconds,
+      evaluationPeriods,
+      datapointsToAlarm: Math.min(args.datapointsToAlarm ?? alarmDefaults.datapointsToAlarm, evaluationPeriods),
+      treatMissingData: args.treatMissingData ?? alarmDefaults.treatMissingData,
+      alarmActions: [...deployment.alarmActions],
+      okActions: [...deployment.alarmActions],
+    },
+    { parent },
+  );
 }
 
 /** Standard function alarms: any error, any throttle. */
-export function createFunctionAlarms(name: string, functionName: pulumi.Input<string>, deployment: Deployment, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm[] {
-    return [
-        createAlarm(`${name}-errors`, {
-            description: `Lambda ${name} reports errors`,
-            namespace: "AWS/Lambda", metricName: "Errors", dimensions: { FunctionName: functionName },
-            statistic: "Sum", comparisonOperator: "GreaterThanThreshold", threshold: 0,
-        }, deployment, parent),
-        createAlarm(`${name}-throttles`, {
-            description: `Lambda ${name} is throttled`,
-            namespace: "AWS/Lambda", metricName: "Throttles", dimensions: { FunctionName: functionName },
-            statistic: "Sum", comparisonOperator: "GreaterThanThreshold", threshold: 0,
-        }, deployment, parent),
-    ];
+export function createFunctionAlarms(
+  name: string,
+  functionName: pulumi.Input<string>,
+  deployment: Deployment,
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm[] {
+  return [
+    createAlarm(
+      `${name}-errors`,
+      {
+        description: `Lambda ${name} reports errors`,
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: functionName },
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+      },
+      deployment,
+      parent,
+    ),
+    createAlarm(
+      `${name}-throttles`,
+      {
+        description: `Lambda ${name} is throttled`,
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        dimensions: { FunctionName: functionName },
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+      },
+      deployment,
+      parent,
+    ),
+  ];
 }
 
 /** A dead-letter queue that holds anything needs a human. */
-export function createQueueDepthAlarm(name: string, queueName: pulumi.Input<string>, deployment: Deployment, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm {
-    return createAlarm(`${name}-depth`, {
-        description: `Dead-letter queue ${name} holds messages`,
-        namespace: "AWS/SQS", metricName: "ApproximateNumberOfMessagesVisible", dimensions: { QueueName: queueName },
-        statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: 0,
-        evaluationPeriods: 1, datapointsToAlarm: 1,
-    }, deployment, parent);
+export function createQueueDepthAlarm(
+  name: string,
+  queueName: pulumi.Input<string>,
+  deployment: Deployment,
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm {
+  return createAlarm(
+    `${name}-depth`,
+    {
+      description: `Dead-letter queue ${name} holds messages`,
+      namespace: "AWS/SQS",
+      metricName: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: queueName },
+      statistic: "Maximum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+    },
+    deployment,
+    parent,
+  );
 }

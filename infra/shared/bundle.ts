@@ -3,8 +3,7 @@ import * as path from "path";
 
 /** Lambda code folders under `functions/`; each has a `handler.ts` exporting `handler`. */
 export type FunctionSource =
-    | "supplierParser" | "dailyAnalysis" | "authorizer" | "profileApi" | "reportUrl"
-    | "firehoseTransform" | "redshiftLoader" | "usageSummary" | "trainAnomaly";
+  "supplierParser" | "dailyAnalysis" | "authorizer" | "profileApi" | "reportUrl" | "firehoseTransform" | "redshiftLoader" | "usageSummary" | "trainAnomaly";
 
 export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "..", "functions");
 
@@ -13,16 +12,16 @@ export const FUNCTIONS_DIR = path.resolve(__dirname, "..", "..", "functions");
  * the Node.js Lambda runtime ships SDK v3, and bundling it would add megabytes per function.
  */
 export function bundleHandler(source: FunctionSource): string {
-    const result = esbuild.buildSync({
-        entryPoints: [path.join(FUNCTIONS_DIR, source, "handler.ts")],
-        bundle: true,
-        platform: "node",
-        target: "node22",
-        format: "cjs",
-        external: ["@aws-sdk/*"],
-        write: false,
-        legalComments: "none",
-        logLevel: "silent",
-    });
-    return result.outputFiles[0].text;
+  const result = esbuild.buildSync({
+    entryPoints: [path.join(FUNCTIONS_DIR, source, "handler.ts")],
+    bundle: true,
+    platform: "node",
+    target: "node22",
+    format: "cjs",
+    external: ["@aws-sdk/*"],
+    write: false,
+    legalComments: "none",
+    logLevel: "silent",
+  });
+  return result.outputFiles[0].text;
 }

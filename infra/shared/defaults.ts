@@ -5,89 +5,87 @@
 import * as pulumi from "@pulumi/pulumi";
 
 export const bucketDefaults = {
-    /** Objects stay recoverable after overwrite/delete. */
-    versioning: true,
-    /** Days a non-current version is kept. */
-    noncurrentVersionExpirationDays: 90,
-    /** Days before incomplete multipart uploads are aborted (they are billed but invisible). */
-    abortIncompleteMultipartUploadDays: 7,
-    /** S3 Bucket Keys cut KMS request costs by ~99% for SSE-KMS buckets. */
-    bucketKeyEnabled: true,
+  /** Objects stay recoverable after overwrite/delete. */
+  versioning: true,
+  /** Days a non-current version is kept. */
+  noncurrentVersionExpirationDays: 90,
+  /** Days before incomplete multipart uploads are aborted (they are billed but invisible). */
+  abortIncompleteMultipartUploadDays: 7,
+  /** S3 Bucket Keys cut KMS request costs by ~99% for SSE-KMS buckets. */
+  bucketKeyEnabled: true,
 } as const;
 
 export const kmsDefaults = {
-    enableKeyRotation: true,
-    rotationPeriodInDays: 365,
-    deletionWindowInDays: 30,
+  enableKeyRotation: true,
+  rotationPeriodInDays: 365,
+  deletionWindowInDays: 30,
 } as const;
 
 export const lambdaDefaults = {
-    runtime: "nodejs22.x",
-    architectures: ["arm64"],
-    memorySize: 256,
-    timeout: 30,
-    tracingMode: "Active",
-    logFormat: "JSON",
+  runtime: "nodejs22.x",
+  architectures: ["arm64"],
+  memorySize: 256,
+  timeout: 30,
+  tracingMode: "Active",
+  logFormat: "JSON",
 } as const;
 
 export const queueDefaults = {
-    /** Retention of the dead-letter queues: the maximum, so failures can be inspected after a holiday. */
-    dlqMessageRetentionSeconds: 1209600,
-    messageRetentionSeconds: 345600,
-    maxReceiveCount: 5,
+  /** Retention of the dead-letter queues: the maximum, so failures can be inspected after a holiday. */
+  dlqMessageRetentionSeconds: 1209600,
+  messageRetentionSeconds: 345600,
+  maxReceiveCount: 5,
 } as const;
 
 export interface StreamConsumerSettings {
-    readonly batchSize: number;
-    readonly maximumBatchingWindowInSeconds: number;
-    readonly bisectBatchOnFunctionError: boolean;
-    readonly maximumRetryAttempts: number;
-    readonly maximumRecordAgeInSeconds: number;
-    readonly parallelizationFactor: number;
-    readonly startingPosition: "LATEST" | "TRIM_HORIZON";
+  readonly batchSize: number;
+  readonly maximumBatchingWindowInSeconds: number;
+  readonly bisectBatchOnFunctionError: boolean;
+  readonly maximumRetryAttempts: number;
+  readonly maximumRecordAgeInSeconds: number;
+  readonly parallelizationFactor: number;
+  readonly startingPosition: "LATEST" | "TRIM_HORIZON";
 }
 
 /** Kinesis → Lambda failure handling (see streamConsumer.ts for why each value). */
 export const streamConsumerDefaults: StreamConsumerSettings = {
-    batchSize: 100,
-    maximumBatchingWindowInSeconds: 1,
-    bisectBatchOnFunctionError: true,
-    maximumRetryAttempts: 3,
-    maximumRecordAgeInSeconds: 3600,
-    parallelizationFactor: 1,
-    startingPosition: "LATEST",
+  batchSize: 100,
+  maximumBatchingWindowInSeconds: 1,
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: 3,
+  maximumRecordAgeInSeconds: 3600,
+  parallelizationFactor: 1,
+  startingPosition: "LATEST",
 };
 
 export const alarmDefaults = {
-    periodSeconds: 60,
-    evaluationPeriods: 5,
-    datapointsToAlarm: 3,
-    treatMissingData: "notBreaching",
+  periodSeconds: 60,
+  evaluationPeriods: 5,
+  datapointsToAlarm: 3,
+  treatMissingData: "notBreaching",
 } as const;
 
 export const observabilityDefaults = {
-    /** Namespace of the functions' EMF outcome metrics (functions/shared/observability.ts METRIC_NAMESPACE). */
-    metricNamespace: "gridrail",
-    /** Period of the outcome alarms: one breaching period alarms. */
-    outcomeAlarmPeriodSeconds: 300,
-    /** Supplier rows rejected per hour above which someone should look at the supplier's files. */
-    rejectedRowsPerHour: 500,
-    /** Authorizer denials per 5 minutes above which someone is guessing tokens or a client is broken. */
-    deniedRequestsPer5Minutes: 100,
+  /** Namespace of the functions' EMF outcome metrics (functions/shared/observability.ts METRIC_NAMESPACE). */
+  metricNamespace: "gridrail",
+  /** Period of the outcome alarms: one breaching period alarms. */
+  outcomeAlarmPeriodSeconds: 300,
+  /** Supplier rows rejected per hour above which someone should look at the supplier's files. */
+  rejectedRowsPerHour: 500,
+  /** Authorizer denials per 5 minutes above which someone is guessing tokens or a client is broken. */
+  deniedRequestsPer5Minutes: 100,
 } as const;
 
 /** Fields whose override weakens security; overriding them is allowed but warned about. */
-const SECURITY_FIELDS = new Set([
-    "versioning", "enableKeyRotation", "bisectBatchOnFunctionError", "tracingMode", "bucketKeyEnabled",
-]);
+const SECURITY_FIELDS = new Set(["versioning", "enableKeyRotation", "bisectBatchOnFunctionError", "tracingMode", "bucketKeyEnabled"]);
 
 /** Merges overrides into defaults, warning (once per field) when a security-relevant default is changed. */
 export function overrideDefaults<T extends object>(defaults: T, overrides: Partial<T> | undefined, who: string): T {
-    if (!overrides) return defaults;
-    for (const [k, v] of Object.entries(overrides)) {
-        if (v !== undefined && SECURITY_FIELDS.has(k) && (defaults as Record<string, unknown>)[k] !== v) {
-            void pulumi.log.warn(`${who}: overriding security default ${k}=${String((defaults as Record<string, unknown>)[k])} with ${String(v)}`);
-        }
+  if (!overrides) return defaults;
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v !== undefined && SECURITY_FIELDS.has(k) && (defaults as Record<string, unknown>)[k] !== v) {
+      void pulumi.log.warn(`${who}: overriding security default ${k}=${String((defaults as Record<string, unknown>)[k])} with ${String(v)}`);
     }
-    return { ...defaults, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
+  }
+  return { ...defaults, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }

@@ -7,32 +7,41 @@ import { KeyService, keyPolicy } from "./policyDocuments";
 import { kmsAliasName } from "./naming";
 
 export interface KmsKeyArgs {
-    /** What the key protects; becomes the description and the alias suffix. */
-    readonly purpose: string;
-    /** Services that encrypt with the key under their own principal. Default none. */
-    readonly services?: readonly KeyService[];
-    /** Provider (e.g. the replica region's); default the stack's default provider. */
-    readonly provider?: aws.Provider;
+  /** What the key protects; becomes the description and the alias suffix. */
+  readonly purpose: string;
+  /** Services that encrypt with the key under their own principal. Default none. */
+  readonly services?: readonly KeyService[];
+  /** Provider (e.g. the replica region's); default the stack's default provider. */
+  readonly provider?: aws.Provider;
 }
 
 export interface KmsKey {
-    readonly key: aws.kms.Key;
-    readonly arn: pulumi.Output<string>;
+  readonly key: aws.kms.Key;
+  readonly arn: pulumi.Output<string>;
 }
 
 /** A customer-managed key with yearly rotation and a least-privilege key policy, plus its alias. */
 export function createKmsKey(name: string, args: KmsKeyArgs, ctx: AwsContext, deployment: Deployment, parent: pulumi.Resource): KmsKey {
-    const key = new aws.kms.Key(`${name}-key`, {
-        description: `gridrail ${deployment.stack}: ${args.purpose}`,
-        enableKeyRotation: kmsDefaults.enableKeyRotation,
-        rotationPeriodInDays: kmsDefaults.rotationPeriodInDays,
-        deletionWindowInDays: deployment.environment === "prod" ? kmsDefaults.deletionWindowInDays : 7,
-        policy: pulumi.all([ctx.partition, ctx.accountId, ctx.region]).apply(([partition, accountId, region]) =>
-            JSON.stringify(keyPolicy({ partition, accountId, region, services: args.services ?? [] }))),
-    }, { ...statefulOptions(deployment, parent), provider: args.provider });
-    new aws.kms.Alias(`${name}-alias`, {
-        name: kmsAliasName(deployment.stack, args.purpose),
-        targetKeyId: key.keyId,
-    }, { parent, provider: args.provider });
-    return { key, arn: key.arn };
+  const key = new aws.kms.Key(
+    `${name}-key`,
+    {
+      description: `gridrail ${deployment.stack}: ${args.purpose}`,
+      enableKeyRotation: kmsDefaults.enableKeyRotation,
+      rotationPeriodInDays: kmsDefaults.rotationPeriodInDays,
+      deletionWindowInDays: deployment.environment === "prod" ? kmsDefaults.deletionWindowInDays : 7,
+      policy: pulumi
+        .all([ctx.partition, ctx.accountId, ctx.region])
+        .apply(([partition, accountId, region]) => JSON.stringify(keyPolicy({ partition, accountId, region, services: args.services ?? [] }))),
+    },
+    { ...statefulOptions(deployment, parent), provider: args.provider },
+  );
+  new aws.kms.Alias(
+    `${name}-alias`,
+    {
+      name: kmsAliasName(deployment.stack, args.purpose),
+      targetKeyId: key.keyId,
+    },
+    { parent, provider: args.provider },
+  );
+  return { key, arn: key.arn };
 }

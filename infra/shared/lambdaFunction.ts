@@ -8,75 +8,81 @@ import { Statement, kmsStatement, logWriteStatement, xrayWriteStatement } from "
 import { createServiceRole, grant } from "./role";
 
 export interface FunctionRoleArgs {
-    /** Extra statements beyond logs, X-Ray and the environment key. Default none. */
-    readonly statements?: pulumi.Input<pulumi.Input<Statement>[]>;
-    /** Key that encrypts the log group and the environment variables. */
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly description: string;
-    /**
-     * The function's role, when something must name its ARN before the function exists (a bucket policy
-     * that exempts it); made with `functionRole(name, ...)`. Default: the scaffold creates it.
-     */
-    readonly role?: aws.iam.Role;
+  /** Extra statements beyond logs, X-Ray and the environment key. Default none. */
+  readonly statements?: pulumi.Input<pulumi.Input<Statement>[]>;
+  /** Key that encrypts the log group and the environment variables. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly description: string;
+  /**
+   * The function's role, when something must name its ARN before the function exists (a bucket policy
+   * that exempts it); made with `functionRole(name, ...)`. Default: the scaffold creates it.
+   */
+  readonly role?: aws.iam.Role;
 }
 
 export interface FunctionScaffold {
-    readonly role: aws.iam.Role;
-    readonly policy: aws.iam.RolePolicy;
-    readonly logGroup: aws.cloudwatch.LogGroup;
+  readonly role: aws.iam.Role;
+  readonly policy: aws.iam.RolePolicy;
+  readonly logGroup: aws.cloudwatch.LogGroup;
 }
 
 /** The role a function named `name` gets; same logical name whether the scaffold or a caller creates it. */
 export function functionRole(name: string, description: string, parent: pulumi.Resource): aws.iam.Role {
-    return createServiceRole(name, { service: "lambda.amazonaws.com", description }, parent);
+  return createServiceRole(name, { service: "lambda.amazonaws.com", description }, parent);
 }
 
 /** Log group + role + inline policy every function gets, whether bundled or an inline CallbackFunction. */
 export function createFunctionScaffold(name: string, args: FunctionRoleArgs, deployment: Deployment, parent: pulumi.Resource): FunctionScaffold {
-    const logGroup = createLogGroup(name, `lambda/${name}`, args.kmsKeyArn, deployment, parent);
-    const role = args.role ?? functionRole(name, args.description, parent);
-    const statements = pulumi.all([logGroup.arn, args.kmsKeyArn, args.statements ?? []]).apply(([logArn, keyArn, extra]) => [
-        logWriteStatement(logArn),
-        xrayWriteStatement,
-        kmsStatement("DecryptEnvironment", [keyArn], ["kms:Decrypt"]),
-        ...(extra as Statement[]),
+  const logGroup = createLogGroup(name, `lambda/${name}`, args.kmsKeyArn, deployment, parent);
+  const role = args.role ?? functionRole(name, args.description, parent);
+  const statements = pulumi
+    .all([logGroup.arn, args.kmsKeyArn, args.statements ?? []])
+    .apply(([logArn, keyArn, extra]) => [
+      logWriteStatement(logArn),
+      xrayWriteStatement,
+      kmsStatement("DecryptEnvironment", [keyArn], ["kms:Decrypt"]),
+      ...(extra as Statement[]),
     ]);
-    const policy = grant(name, role, statements, parent);
-    return { role, policy, logGroup };
+  const policy = grant(name, role, statements, parent);
+  return { role, policy, logGroup };
 }
 
 export interface BundledFunctionArgs extends FunctionRoleArgs {
-    /** Folder under `functions/` whose `handler.ts` is bundled. */
-    readonly source: FunctionSource;
-    /** Environment variables. Default none. */
-    readonly environment?: Record<string, pulumi.Input<string>>;
-    /** Seconds. Default `lambdaDefaults.timeout`. */
-    readonly timeout?: number;
-    /** MB. Default `lambdaDefaults.memorySize`. */
-    readonly memorySize?: number;
+  /** Folder under `functions/` whose `handler.ts` is bundled. */
+  readonly source: FunctionSource;
+  /** Environment variables. Default none. */
+  readonly environment?: Record<string, pulumi.Input<string>>;
+  /** Seconds. Default `lambdaDefaults.timeout`. */
+  readonly timeout?: number;
+  /** MB. Default `lambdaDefaults.memorySize`. */
+  readonly memorySize?: number;
 }
 
 export interface BundledFunction extends FunctionScaffold {
-    readonly fn: aws.lambda.Function;
+  readonly fn: aws.lambda.Function;
 }
 
 /** A Lambda built from `functions/<source>/handler.ts`, with its own role, tracing and log group. */
 export function createBundledFunction(name: string, args: BundledFunctionArgs, deployment: Deployment, parent: pulumi.Resource): BundledFunction {
-    const scaffold = createFunctionScaffold(name, args, deployment, parent);
-    const fn = new aws.lambda.Function(`${name}-fn`, {
-        description: args.description,
-        runtime: lambdaDefaults.runtime,
-        architectures: [...lambdaDefaults.architectures],
-        handler: "index.handler",
-        code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(args.source)) }),
-        role: scaffold.role.arn,
-        memorySize: args.memorySize ?? lambdaDefaults.memorySize,
-        timeout: args.timeout ?? lambdaDefaults.timeout,
-        reservedConcurrentExecutions: deployment.reservedConcurrency[args.source],
-        tracingConfig: { mode: lambdaDefaults.tracingMode },
-        loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
-        kmsKeyArn: args.kmsKeyArn,
-        environment: args.environment ? { variables: args.environment } : undefined,
-    }, { parent, dependsOn: [scaffold.policy, scaffold.logGroup] });
-    return { ...scaffold, fn };
+  const scaffold = createFunctionScaffold(name, args, deployment, parent);
+  const fn = new aws.lambda.Function(
+    `${name}-fn`,
+    {
+      description: args.description,
+      runtime: lambdaDefaults.runtime,
+      architectures: [...lambdaDefaults.architectures],
+      handler: "index.handler",
+      code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(args.source)) }),
+      role: scaffold.role.arn,
+      memorySize: args.memorySize ?? lambdaDefaults.memorySize,
+      timeout: args.timeout ?? lambdaDefaults.timeout,
+      reservedConcurrentExecutions: deployment.reservedConcurrency[args.source],
+      tracingConfig: { mode: lambdaDefaults.tracingMode },
+      loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
+      kmsKeyArn: args.kmsKeyArn,
+      environment: args.environment ? { variables: args.environment } : undefined,
+    },
+    { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
+  );
+  return { ...scaffold, fn };
 }

@@ -5,15 +5,19 @@ import { logGroupName } from "./naming";
 
 /** A log group named `/gridrail/<stack>/<path>` with the stack's retention, encrypted with `kmsKeyArn`. */
 export function createLogGroup(
-    name: string,
-    path: string,
-    kmsKeyArn: pulumi.Input<string>,
-    deployment: Deployment,
-    parent: pulumi.Resource,
+  name: string,
+  path: string,
+  kmsKeyArn: pulumi.Input<string>,
+  deployment: Deployment,
+  parent: pulumi.Resource,
 ): aws.cloudwatch.LogGroup {
-    return new aws.cloudwatch.LogGroup(`${name}-logs`, {
-        name: logGroupName(deployment.stack, path),
-        retentionInDays: deployment.logRetentionDays,
-        kmsKeyId: kmsKeyArn,
-    }, { parent });
+  return new aws.cloudwatch.LogGroup(
+    `${name}-logs`,
+    {
+      name: logGroupName(deployment.stack, path),
+      retentionInDays: deployment.logRetentionDays,
+      kmsKeyId: kmsKeyArn,
+    },
+    { parent },
+  );
 }

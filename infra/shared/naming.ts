@@ -2,12 +2,12 @@
 
 /** `/gridrail/<stack>/<resource>` for CloudWatch log groups; Lambda log groups go under `lambda/`. */
 export function logGroupName(stack: string, resource: string): string {
-    return `/gridrail/${stack}/${resource}`;
+  return `/gridrail/${stack}/${resource}`;
 }
 
 /** `alias/gridrail/<stack>/<purpose>` */
 export function kmsAliasName(stack: string, purpose: string): string {
-    return `alias/gridrail/${stack}/${purpose}`;
+  return `alias/gridrail/${stack}/${purpose}`;
 }
 
 /**
@@ -15,24 +15,24 @@ export function kmsAliasName(stack: string, purpose: string): string {
  * digits and `sep`, starting with a letter, at most `max` characters.
  */
 export function identifier(parts: readonly string[], sep: "-" | "_" = "-", max = 63): string {
-    const id = parts
-        .join(sep)
-        .toLowerCase()
-        .replace(/[^a-z0-9]+/g, sep)
-        .replace(new RegExp(`\\${sep}+`, "g"), sep)
-        .replace(new RegExp(`^\\${sep}|\\${sep}$`, "g"), "");
-    if (!/^[a-z]/.test(id)) throw new Error(`identifier "${id}" must start with a letter`);
-    if (id.length > max) throw new Error(`identifier "${id}" is longer than ${max} characters`);
-    return id;
+  const id = parts
+    .join(sep)
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, sep)
+    .replace(new RegExp(`\\${sep}+`, "g"), sep)
+    .replace(new RegExp(`^\\${sep}|\\${sep}$`, "g"), "");
+  if (!/^[a-z]/.test(id)) throw new Error(`identifier "${id}" must start with a letter`);
+  if (id.length > max) throw new Error(`identifier "${id}" is longer than ${max} characters`);
+  return id;
 }
 
 /** MQTT topics of the two device families; the IoT policies and rules are built from these. */
 export const topics = {
-    meterReadings: (clientId: string) => `meters/${clientId}/readings`,
-    meterReadingsFilter: "meters/+/readings",
-    trainTelemetry: (thingName: string) => `trains/${thingName}/telemetry`,
-    trainTelemetryFilter: "trains/+/telemetry",
-    /** Anomaly episodes the train anomaly Lambda publishes (opened / cleared), shared with data scientists. */
-    trainAnomalies: (thingName: string) => `trains/${thingName}/anomalies`,
-    trainAnomaliesFilter: "trains/+/anomalies",
+  meterReadings: (clientId: string) => `meters/${clientId}/readings`,
+  meterReadingsFilter: "meters/+/readings",
+  trainTelemetry: (thingName: string) => `trains/${thingName}/telemetry`,
+  trainTelemetryFilter: "trains/+/telemetry",
+  /** Anomaly episodes the train anomaly Lambda publishes (opened / cleared), shared with data scientists. */
+  trainAnomalies: (thingName: string) => `trains/${thingName}/anomalies`,
+  trainAnomaliesFilter: "trains/+/anomalies",
 } as const;

@@ -6,40 +6,45 @@ import { Deployment } from "./deployment";
 
 /** An alarm on one function outcome metric (EMF, namespace `observabilityDefaults.metricNamespace`, dimension `service`). */
 export interface OutcomeAlarmSpec {
-    /** Logical name suffix, e.g. `files-quarantined`. */
-    readonly suffix: string;
-    readonly service: string;
-    readonly metricName: string;
-    /** Alarms when the sum over one period is above this. */
-    readonly threshold: number;
-    /** Default `observabilityDefaults.outcomeAlarmPeriodSeconds`. */
-    readonly periodSeconds?: number;
-    /** What it means and what to do first (shown in the notification). */
-    readonly description: string;
+  /** Logical name suffix, e.g. `files-quarantined`. */
+  readonly suffix: string;
+  readonly service: string;
+  readonly metricName: string;
+  /** Alarms when the sum over one period is above this. */
+  readonly threshold: number;
+  /** Default `observabilityDefaults.outcomeAlarmPeriodSeconds`. */
+  readonly periodSeconds?: number;
+  /** What it means and what to do first (shown in the notification). */
+  readonly description: string;
 }
 
 /** The exact alarm inputs of a spec: one breaching period alarms (each of these is data a human must look at). */
 export function outcomeAlarmArgs(spec: OutcomeAlarmSpec): AlarmArgs {
-    return {
-        description: spec.description,
-        namespace: observabilityDefaults.metricNamespace,
-        metricName: spec.metricName,
-        dimensions: { service: spec.service },
-        statistic: "Sum",
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: spec.threshold,
-        periodSeconds: spec.periodSeconds ?? observabilityDefaults.outcomeAlarmPeriodSeconds,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: "notBreaching",
-    };
+  return {
+    description: spec.description,
+    namespace: observabilityDefaults.metricNamespace,
+    metricName: spec.metricName,
+    dimensions: { service: spec.service },
+    statistic: "Sum",
+    comparisonOperator: "GreaterThanThreshold",
+    threshold: spec.threshold,
+    periodSeconds: spec.periodSeconds ?? observabilityDefaults.outcomeAlarmPeriodSeconds,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: "notBreaching",
+  };
 }
 
-export function createOutcomeAlarms(name: string, specs: readonly OutcomeAlarmSpec[], deployment: Deployment, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm[] {
-    return specs.map((s) => createAlarm(`${name}-${s.suffix}`, outcomeAlarmArgs(s), deployment, parent));
+export function createOutcomeAlarms(
+  name: string,
+  specs: readonly OutcomeAlarmSpec[],
+  deployment: Deployment,
+  parent: pulumi.Resource,
+): aws.cloudwatch.MetricAlarm[] {
+  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, outcomeAlarmArgs(s), deployment, parent));
 }
 
 /** A dashboard resource named `gridrail-<stack>-<purpose>`. */
 export function createDashboard(name: string, dashboardName: string, body: pulumi.Input<string>, parent: pulumi.Resource): aws.cloudwatch.Dashboard {
-    return new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { parent });
+  return new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { parent });
 }

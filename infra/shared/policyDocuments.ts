@@ -8,22 +8,22 @@ export type Conditions = Readonly<Record<string, Readonly<Record<string, Conditi
 export type Principal = "*" | { readonly AWS?: string | readonly string[]; readonly Service?: string | readonly string[]; readonly Federated?: string };
 
 export interface Statement {
-    readonly Sid?: string;
-    readonly Effect: "Allow" | "Deny";
-    readonly Principal?: Principal;
-    readonly Action: string | readonly string[];
-    readonly Resource?: string | readonly string[];
-    readonly Condition?: Conditions;
+  readonly Sid?: string;
+  readonly Effect: "Allow" | "Deny";
+  readonly Principal?: Principal;
+  readonly Action: string | readonly string[];
+  readonly Resource?: string | readonly string[];
+  readonly Condition?: Conditions;
 }
 
 export interface PolicyDocument {
-    readonly Version: "2012-10-17";
-    readonly Statement: readonly Statement[];
+  readonly Version: "2012-10-17";
+  readonly Statement: readonly Statement[];
 }
 
 export function policyDocument(statements: readonly Statement[]): PolicyDocument {
-    if (statements.length === 0) throw new Error("a policy document needs at least one statement");
-    return { Version: "2012-10-17", Statement: statements };
+  if (statements.length === 0) throw new Error("a policy document needs at least one statement");
+  return { Version: "2012-10-17", Statement: statements };
 }
 
 /**
@@ -32,44 +32,46 @@ export function policyDocument(statements: readonly Statement[]): PolicyDocument
  * send aws:SourceAccount on AssumeRole, so it is omitted there.
  */
 export function assumeRolePolicy(service: string, sourceAccount?: string): PolicyDocument {
-    return policyDocument([{
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
-    }]);
+  return policyDocument([
+    {
+      Effect: "Allow",
+      Principal: { Service: service },
+      Action: "sts:AssumeRole",
+      ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+    },
+  ]);
 }
 
 /** Denies every request to the bucket that does not arrive over TLS (and TLS older than 1.2). */
 export function tlsOnlyStatements(bucketArn: string): Statement[] {
-    return [
-        {
-            Sid: "DenyInsecureTransport",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { Bool: { "aws:SecureTransport": false } },
-        },
-        {
-            Sid: "DenyOutdatedTls",
-            Effect: "Deny",
-            Principal: "*",
-            Action: "s3:*",
-            Resource: [bucketArn, `${bucketArn}/*`],
-            Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
-        },
-    ];
+  return [
+    {
+      Sid: "DenyInsecureTransport",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { Bool: { "aws:SecureTransport": false } },
+    },
+    {
+      Sid: "DenyOutdatedTls",
+      Effect: "Deny",
+      Principal: "*",
+      Action: "s3:*",
+      Resource: [bucketArn, `${bucketArn}/*`],
+      Condition: { NumericLessThan: { "s3:TlsVersion": "1.2" } },
+    },
+  ];
 }
 
 export interface CorporateAccessArgs {
-    readonly bucketArn: string;
-    /** Corporate egress CIDRs that people may read from. */
-    readonly cidrs: readonly string[];
-    /** The VPC endpoint Redshift COPY comes through (enhanced VPC routing). */
-    readonly vpcEndpointId: string;
-    /** Service roles that write from AWS addresses (Firehose, replication); exempted by principal ARN. */
-    readonly servicePrincipalArns: readonly string[];
+  readonly bucketArn: string;
+  /** Corporate egress CIDRs that people may read from. */
+  readonly cidrs: readonly string[];
+  /** The VPC endpoint Redshift COPY comes through (enhanced VPC routing). */
+  readonly vpcEndpointId: string;
+  /** Service roles that write from AWS addresses (Firehose, replication); exempted by principal ARN. */
+  readonly servicePrincipalArns: readonly string[];
 }
 
 /**
@@ -78,70 +80,70 @@ export interface CorporateAccessArgs {
  * roles. All conditions of one statement are ANDed, so each is an exemption.
  */
 export function corporateAccessStatement(args: CorporateAccessArgs): Statement {
-    if (args.cidrs.length === 0) throw new Error("corporateAccessStatement needs at least one CIDR");
-    return {
-        Sid: "DenyOutsideCorporateNetwork",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [args.bucketArn, `${args.bucketArn}/*`],
-        Condition: {
-            NotIpAddressIfExists: { "aws:SourceIp": [...args.cidrs] },
-            StringNotEqualsIfExists: { "aws:SourceVpce": args.vpcEndpointId },
-            BoolIfExists: { "aws:ViaAWSService": false },
-            ...(args.servicePrincipalArns.length > 0
-                ? { ArnNotEquals: { "aws:PrincipalArn": [...args.servicePrincipalArns] } }
-                : {}),
-        },
-    };
+  if (args.cidrs.length === 0) throw new Error("corporateAccessStatement needs at least one CIDR");
+  return {
+    Sid: "DenyOutsideCorporateNetwork",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:*",
+    Resource: [args.bucketArn, `${args.bucketArn}/*`],
+    Condition: {
+      NotIpAddressIfExists: { "aws:SourceIp": [...args.cidrs] },
+      StringNotEqualsIfExists: { "aws:SourceVpce": args.vpcEndpointId },
+      BoolIfExists: { "aws:ViaAWSService": false },
+      ...(args.servicePrincipalArns.length > 0 ? { ArnNotEquals: { "aws:PrincipalArn": [...args.servicePrincipalArns] } } : {}),
+    },
+  };
 }
 
 /** Lets a service principal write into a log bucket for our account only (S3 server access logs, CloudTrail). */
 export function logDeliveryStatements(args: {
-    bucketArn: string;
-    accountId: string;
-    /** CloudTrail trail ARN allowed to deliver under `cloudtrail/`; omit for access logs only. */
-    trailArn?: string;
+  bucketArn: string;
+  accountId: string;
+  /** CloudTrail trail ARN allowed to deliver under `cloudtrail/`; omit for access logs only. */
+  trailArn?: string;
 }): Statement[] {
-    const statements: Statement[] = [{
-        Sid: "AllowS3ServerAccessLogs",
+  const statements: Statement[] = [
+    {
+      Sid: "AllowS3ServerAccessLogs",
+      Effect: "Allow",
+      Principal: { Service: "logging.s3.amazonaws.com" },
+      Action: "s3:PutObject",
+      Resource: `${args.bucketArn}/access/*`,
+      Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
+    },
+  ];
+  if (args.trailArn) {
+    statements.push(
+      {
+        Sid: "AllowCloudTrailAclCheck",
         Effect: "Allow",
-        Principal: { Service: "logging.s3.amazonaws.com" },
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: "s3:GetBucketAcl",
+        Resource: args.bucketArn,
+        Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
+      },
+      {
+        Sid: "AllowCloudTrailWrite",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
         Action: "s3:PutObject",
-        Resource: `${args.bucketArn}/access/*`,
-        Condition: { StringEquals: { "aws:SourceAccount": args.accountId } },
-    }];
-    if (args.trailArn) {
-        statements.push(
-            {
-                Sid: "AllowCloudTrailAclCheck",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:GetBucketAcl",
-                Resource: args.bucketArn,
-                Condition: { StringEquals: { "aws:SourceArn": args.trailArn } },
-            },
-            {
-                Sid: "AllowCloudTrailWrite",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: "s3:PutObject",
-                Resource: `${args.bucketArn}/cloudtrail/AWSLogs/${args.accountId}/*`,
-                Condition: {
-                    StringEquals: { "aws:SourceArn": args.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
-                },
-            },
-        );
-    }
-    return statements;
+        Resource: `${args.bucketArn}/cloudtrail/AWSLogs/${args.accountId}/*`,
+        Condition: {
+          StringEquals: { "aws:SourceArn": args.trailArn, "s3:x-amz-acl": "bucket-owner-full-control" },
+        },
+      },
+    );
+  }
+  return statements;
 }
 
 export interface KeyPolicyArgs {
-    readonly partition: string;
-    readonly accountId: string;
-    readonly region: string;
-    /** Service principals (without region) that encrypt with the key themselves, e.g. `logs`, `s3`, `cloudwatch`. */
-    readonly services: readonly KeyService[];
+  readonly partition: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** Service principals (without region) that encrypt with the key themselves, e.g. `logs`, `s3`, `cloudwatch`. */
+  readonly services: readonly KeyService[];
 }
 
 export type KeyService = "logs" | "s3" | "cloudwatch" | "cloudtrail" | "sns" | "events";
@@ -151,79 +153,86 @@ export type KeyService = "logs" | "s3" | "cloudwatch" | "cloudtrail" | "sns" | "
  * lives there), and the listed services may use it only on behalf of this account.
  */
 export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
-    const { partition, accountId, region } = args;
-    const statements: Statement[] = [{
-        Sid: "AccountAdministersThroughIam",
+  const { partition, accountId, region } = args;
+  const statements: Statement[] = [
+    {
+      Sid: "AccountAdministersThroughIam",
+      Effect: "Allow",
+      Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
+      Action: "kms:*",
+      Resource: "*",
+    },
+  ];
+  for (const service of [...args.services].sort()) {
+    if (service === "logs") {
+      statements.push({
+        Sid: "AllowCloudWatchLogs",
         Effect: "Allow",
-        Principal: { AWS: `arn:${partition}:iam::${accountId}:root` },
-        Action: "kms:*",
+        Principal: { Service: `logs.${region}.amazonaws.com` },
+        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
         Resource: "*",
-    }];
-    for (const service of [...args.services].sort()) {
-        if (service === "logs") {
-            statements.push({
-                Sid: "AllowCloudWatchLogs",
-                Effect: "Allow",
-                Principal: { Service: `logs.${region}.amazonaws.com` },
-                Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-                Resource: "*",
-                Condition: {
-                    ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` },
-                },
-            });
-        } else if (service === "cloudtrail") {
-            statements.push({
-                Sid: "AllowCloudTrail",
-                Effect: "Allow",
-                Principal: { Service: "cloudtrail.amazonaws.com" },
-                Action: ["kms:GenerateDataKey*", "kms:DescribeKey"],
-                Resource: "*",
-                Condition: {
-                    StringEquals: { "aws:SourceAccount": accountId },
-                    StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
-                },
-            });
-        } else {
-            statements.push({
-                Sid: `Allow${service[0].toUpperCase()}${service.slice(1)}`,
-                Effect: "Allow",
-                Principal: { Service: `${service}.amazonaws.com` },
-                Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-                Resource: "*",
-                Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-            });
-        }
+        Condition: {
+          ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+        },
+      });
+    } else if (service === "cloudtrail") {
+      statements.push({
+        Sid: "AllowCloudTrail",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*", "kms:DescribeKey"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
+        },
+      });
+    } else {
+      statements.push({
+        Sid: `Allow${service[0].toUpperCase()}${service.slice(1)}`,
+        Effect: "Allow",
+        Principal: { Service: `${service}.amazonaws.com` },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      });
     }
-    return policyDocument(statements);
+  }
+  return policyDocument(statements);
 }
 
 /** CloudWatch Logs write access to one log group (its streams). */
 export function logWriteStatement(logGroupArn: string): Statement {
-    return {
-        Sid: "WriteOwnLogs",
-        Effect: "Allow",
-        Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
-        Resource: `${logGroupArn}:*`,
-    };
+  return {
+    Sid: "WriteOwnLogs",
+    Effect: "Allow",
+    Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
+    Resource: `${logGroupArn}:*`,
+  };
 }
 
 /** What Firehose needs on a destination bucket (AWS's documented Firehose-to-S3 role actions). */
 export const FIREHOSE_S3_DESTINATION_ACTIONS: readonly string[] = [
-    "s3:AbortMultipartUpload", "s3:GetBucketLocation", "s3:GetObject", "s3:ListBucket", "s3:ListBucketMultipartUploads", "s3:PutObject",
+  "s3:AbortMultipartUpload",
+  "s3:GetBucketLocation",
+  "s3:GetObject",
+  "s3:ListBucket",
+  "s3:ListBucketMultipartUploads",
+  "s3:PutObject",
 ];
 
 /** X-Ray segment upload; these two actions support no resource-level permissions. */
 export const xrayWriteStatement: Statement = {
-    Sid: "WriteTraces",
-    Effect: "Allow",
-    Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
-    Resource: "*",
+  Sid: "WriteTraces",
+  Effect: "Allow",
+  Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+  Resource: "*",
 };
 
 export function kmsStatement(sid: string, keyArns: readonly string[], actions: readonly string[]): Statement {
-    return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...keyArns] };
+  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: [...keyArns] };
 }
 
 export function allow(sid: string, actions: readonly string[], resources: string | readonly string[]): Statement {
-    return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: typeof resources === "string" ? resources : [...resources] };
+  return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: typeof resources === "string" ? resources : [...resources] };
 }

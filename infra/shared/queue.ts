@@ -3,36 +3,43 @@ import * as pulumi from "@pulumi/pulumi";
 import { queueDefaults } from "./defaults";
 
 export interface QueueArgs {
-    /** Customer-managed key for SSE. Services sending to the queue need GenerateDataKey on it. */
-    readonly kmsKeyArn: pulumi.Input<string>;
-    /** Seconds; for a Lambda-consumed queue AWS recommends >= 6x the function timeout. */
-    readonly visibilityTimeoutSeconds: number;
+  /** Customer-managed key for SSE. Services sending to the queue need GenerateDataKey on it. */
+  readonly kmsKeyArn: pulumi.Input<string>;
+  /** Seconds; for a Lambda-consumed queue AWS recommends >= 6x the function timeout. */
+  readonly visibilityTimeoutSeconds: number;
 }
 
 export interface QueueWithDlq {
-    readonly queue: aws.sqs.Queue;
-    readonly dlq: aws.sqs.Queue;
+  readonly queue: aws.sqs.Queue;
+  readonly dlq: aws.sqs.Queue;
 }
 
 /** A KMS-encrypted dead-letter queue with the longest retention SQS allows. */
 export function createDlq(name: string, kmsKeyArn: pulumi.Input<string>, parent: pulumi.Resource): aws.sqs.Queue {
-    return new aws.sqs.Queue(`${name}-dlq`, {
-        kmsMasterKeyId: kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-        messageRetentionSeconds: queueDefaults.dlqMessageRetentionSeconds,
-    }, { parent });
+  return new aws.sqs.Queue(
+    `${name}-dlq`,
+    {
+      kmsMasterKeyId: kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      messageRetentionSeconds: queueDefaults.dlqMessageRetentionSeconds,
+    },
+    { parent },
+  );
 }
 
 /** A KMS-encrypted queue that moves a message to its DLQ after `maxReceiveCount` failed receives. */
 export function createQueueWithDlq(name: string, args: QueueArgs, parent: pulumi.Resource): QueueWithDlq {
-    const dlq = createDlq(name, args.kmsKeyArn, parent);
-    const queue = new aws.sqs.Queue(`${name}-queue`, {
-        kmsMasterKeyId: args.kmsKeyArn,
-        kmsDataKeyReusePeriodSeconds: 300,
-        visibilityTimeoutSeconds: args.visibilityTimeoutSeconds,
-        messageRetentionSeconds: queueDefaults.messageRetentionSeconds,
-        redrivePolicy: dlq.arn.apply((deadLetterTargetArn) =>
-            JSON.stringify({ deadLetterTargetArn, maxReceiveCount: queueDefaults.maxReceiveCount })),
-    }, { parent });
-    return { queue, dlq };
+  const dlq = createDlq(name, args.kmsKeyArn, parent);
+  const queue = new aws.sqs.Queue(
+    `${name}-queue`,
+    {
+      kmsMasterKeyId: args.kmsKeyArn,
+      kmsDataKeyReusePeriodSeconds: 300,
+      visibilityTimeoutSeconds: args.visibilityTimeoutSeconds,
+      messageRetentionSeconds: queueDefaults.messageRetentionSeconds,
+      redrivePolicy: dlq.arn.apply((deadLetterTargetArn) => JSON.stringify({ deadLetterTargetArn, maxReceiveCount: queueDefaults.maxReceiveCount })),
+    },
+    { parent },
+  );
+  return { queue, dlq };
 }

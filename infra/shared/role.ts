@@ -3,11 +3,11 @@ import * as pulumi from "@pulumi/pulumi";
 import { Statement, assumeRolePolicy, policyDocument } from "./policyDocuments";
 
 export interface ServiceRoleArgs {
-    /** Service principal allowed to assume the role, e.g. `lambda.amazonaws.com`. */
-    readonly service: string;
-    /** Account that must be the aws:SourceAccount of the assume (confused-deputy guard); omit for Lambda. */
-    readonly sourceAccount?: pulumi.Input<string>;
-    readonly description: string;
+  /** Service principal allowed to assume the role, e.g. `lambda.amazonaws.com`. */
+  readonly service: string;
+  /** Account that must be the aws:SourceAccount of the assume (confused-deputy guard); omit for Lambda. */
+  readonly sourceAccount?: pulumi.Input<string>;
+  readonly description: string;
 }
 
 /**
@@ -15,18 +15,25 @@ export interface ServiceRoleArgs {
  * `grant`, which writes one inline policy of exact statements.
  */
 export function createServiceRole(name: string, args: ServiceRoleArgs, parent: pulumi.Resource): aws.iam.Role {
-    return new aws.iam.Role(`${name}-role`, {
-        description: args.description,
-        assumeRolePolicy: pulumi.output(args.sourceAccount).apply((account) =>
-            JSON.stringify(assumeRolePolicy(args.service, account))),
-        maxSessionDuration: 3600,
-    }, { parent });
+  return new aws.iam.Role(
+    `${name}-role`,
+    {
+      description: args.description,
+      assumeRolePolicy: pulumi.output(args.sourceAccount).apply((account) => JSON.stringify(assumeRolePolicy(args.service, account))),
+      maxSessionDuration: 3600,
+    },
+    { parent },
+  );
 }
 
 /** Attaches the inline least-privilege policy `<name>-policy` to `role`. */
 export function grant(name: string, role: aws.iam.Role, statements: pulumi.Input<pulumi.Input<Statement>[]>, parent: pulumi.Resource): aws.iam.RolePolicy {
-    return new aws.iam.RolePolicy(`${name}-policy`, {
-        role: role.name,
-        policy: pulumi.output(statements).apply((s) => JSON.stringify(policyDocument(s as Statement[]))),
-    }, { parent });
+  return new aws.iam.RolePolicy(
+    `${name}-policy`,
+    {
+      role: role.name,
+      policy: pulumi.output(statements).apply((s) => JSON.stringify(policyDocument(s as Statement[]))),
+    },
+    { parent },
+  );
 }

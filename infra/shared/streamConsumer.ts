@@ -3,12 +3,12 @@ import * as pulumi from "@pulumi/pulumi";
 import { StreamConsumerSettings, overrideDefaults, streamConsumerDefaults } from "./defaults";
 
 export interface StreamConsumerArgs {
-    readonly streamArn: pulumi.Input<string>;
-    readonly functionArn: pulumi.Input<string>;
-    /** SQS queue that receives the metadata (shard, sequence range) of batches given up on. */
-    readonly onFailureQueueArn: pulumi.Input<string>;
-    /** Overrides of `streamConsumerDefaults`; weakening a failure setting is logged as a warning. */
-    readonly overrides?: Partial<StreamConsumerSettings>;
+  readonly streamArn: pulumi.Input<string>;
+  readonly functionArn: pulumi.Input<string>;
+  /** SQS queue that receives the metadata (shard, sequence range) of batches given up on. */
+  readonly onFailureQueueArn: pulumi.Input<string>;
+  /** Overrides of `streamConsumerDefaults`; weakening a failure setting is logged as a warning. */
+  readonly overrides?: Partial<StreamConsumerSettings>;
 }
 
 /**
@@ -19,18 +19,22 @@ export interface StreamConsumerArgs {
  * - on-failure destination: what was skipped is recorded in SQS for replay, not lost.
  */
 export function createStreamConsumer(name: string, args: StreamConsumerArgs, parent: pulumi.Resource): aws.lambda.EventSourceMapping {
-    const settings = overrideDefaults(streamConsumerDefaults, args.overrides, name);
-    return new aws.lambda.EventSourceMapping(`${name}-esm`, {
-        eventSourceArn: args.streamArn,
-        functionName: args.functionArn,
-        startingPosition: settings.startingPosition,
-        batchSize: settings.batchSize,
-        maximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds,
-        parallelizationFactor: settings.parallelizationFactor,
-        bisectBatchOnFunctionError: settings.bisectBatchOnFunctionError,
-        maximumRetryAttempts: settings.maximumRetryAttempts,
-        maximumRecordAgeInSeconds: settings.maximumRecordAgeInSeconds,
-        functionResponseTypes: ["ReportBatchItemFailures"],
-        destinationConfig: { onFailure: { destinationArn: args.onFailureQueueArn } },
-    }, { parent });
+  const settings = overrideDefaults(streamConsumerDefaults, args.overrides, name);
+  return new aws.lambda.EventSourceMapping(
+    `${name}-esm`,
+    {
+      eventSourceArn: args.streamArn,
+      functionName: args.functionArn,
+      startingPosition: settings.startingPosition,
+      batchSize: settings.batchSize,
+      maximumBatchingWindowInSeconds: settings.maximumBatchingWindowInSeconds,
+      parallelizationFactor: settings.parallelizationFactor,
+      bisectBatchOnFunctionError: settings.bisectBatchOnFunctionError,
+      maximumRetryAttempts: settings.maximumRetryAttempts,
+      maximumRecordAgeInSeconds: settings.maximumRecordAgeInSeconds,
+      functionResponseTypes: ["ReportBatchItemFailures"],
+      destinationConfig: { onFailure: { destinationArn: args.onFailureQueueArn } },
+    },
+    { parent },
+  );
 }

@@ -9,9 +9,9 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Raw config of `Pulumi.<stack>.yaml`, as `pulumi.runtime.allConfig()` would return it. */
 export function readStackConfig(stack: string): Record<string, string> {
-    const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
-    if (!fs.existsSync(file)) throw new StackFileError(`no stack file ${path.relative(process.cwd(), file)} for stack "${stack}"`);
-    return parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file));
+  const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
+  if (!fs.existsSync(file)) throw new StackFileError(`no stack file ${path.relative(process.cwd(), file)} for stack "${stack}"`);
+  return parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file));
 }
 
 /**
@@ -19,11 +19,11 @@ export function readStackConfig(stack: string): Record<string, string> {
  * which lets tests exercise variants without more stack files.
  */
 export function synthStack(stack: string, overrides: Record<string, string | undefined> = {}): Promise<Synthesis> {
-    const raw: Record<string, string> = { ...readStackConfig(stack) };
-    for (const [k, v] of Object.entries(overrides)) {
-        if (v === undefined) delete raw[k];
-        else raw[k] = v;
-    }
-    const config = parseStackConfig(stack, raw);
-    return synthesize(stack, raw, () => createStack(config));
+  const raw: Record<string, string> = { ...readStackConfig(stack) };
+  for (const [k, v] of Object.entries(overrides)) {
+    if (v === undefined) delete raw[k];
+    else raw[k] = v;
+  }
+  const config = parseStackConfig(stack, raw);
+  return synthesize(stack, raw, () => createStack(config));
 }

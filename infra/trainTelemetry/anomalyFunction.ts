@@ -11,22 +11,22 @@ import { archiveExcludes } from "./codePaths";
 import { trainDefaults } from "./defaults";
 
 export interface AnomalyFunctionArgs {
-    readonly kmsKeyArn: pulumi.Input<string>;
-    readonly statements: pulumi.Input<pulumi.Input<Statement>[]>;
-    readonly environment: Record<string, pulumi.Input<string>>;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly statements: pulumi.Input<pulumi.Input<Statement>[]>;
+  readonly environment: Record<string, pulumi.Input<string>>;
 }
 
 export interface AnomalyFunction extends FunctionScaffold {
-    readonly fn: aws.lambda.CallbackFunction<unknown, unknown>;
+  readonly fn: aws.lambda.CallbackFunction<unknown, unknown>;
 }
 
 function packageJson(): { dependencies?: Record<string, string> } {
-    return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
+  return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
 }
 
 /** Options for the serialized archive; exported so the serialization test uses exactly these. */
 export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
-    return { extraExcludePackages: archiveExcludes(packageJson()) };
+  return { extraExcludePackages: archiveExcludes(packageJson()) };
 }
 
 /**
@@ -35,25 +35,36 @@ export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
  * role would attach nine *FullAccess managed policies.
  */
 export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, deployment: Deployment, parent: pulumi.Resource): AnomalyFunction {
-    const scaffold = createFunctionScaffold(name, {
-        description: "Scores train telemetry for anomalies", kmsKeyArn: args.kmsKeyArn, statements: args.statements,
-    }, deployment, parent);
-    const fn = new aws.lambda.CallbackFunction<unknown, unknown>(`${name}-fn`, {
-        description: "Scores train telemetry for anomalies (Kinesis consumer)",
-        // the context carries the request id every log line needs
-        callback: async (event: unknown, context: aws.lambda.Context) => trainAnomalyHandler(event, context),
-        codePathOptions: anomalyCodePathOptions(),
-        role: scaffold.role,
-        runtime: lambdaDefaults.runtime,
-        architectures: [...lambdaDefaults.architectures],
-        memorySize: trainDefaults.memorySize,
-        timeout: trainDefaults.timeoutSeconds,
-        // one batch per shard and parallelization slot at most; the rest of the account's pool stays free
-        reservedConcurrentExecutions: deployment.reservedConcurrency.trainAnomaly,
-        tracingConfig: { mode: lambdaDefaults.tracingMode },
-        loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
-        kmsKeyArn: args.kmsKeyArn,
-        environment: { variables: args.environment },
-    }, { parent, dependsOn: [scaffold.policy, scaffold.logGroup] });
-    return { ...scaffold, fn };
+  const scaffold = createFunctionScaffold(
+    name,
+    {
+      description: "Scores train telemetry for anomalies",
+      kmsKeyArn: args.kmsKeyArn,
+      statements: args.statements,
+    },
+    deployment,
+    parent,
+  );
+  const fn = new aws.lambda.CallbackFunction<unknown, unknown>(
+    `${name}-fn`,
+    {
+      description: "Scores train telemetry for anomalies (Kinesis consumer)",
+      // the context carries the request id every log line needs
+      callback: async (event: unknown, context: aws.lambda.Context) => trainAnomalyHandler(event, context),
+      codePathOptions: anomalyCodePathOptions(),
+      role: scaffold.role,
+      runtime: lambdaDefaults.runtime,
+      architectures: [...lambdaDefaults.architectures],
+      memorySize: trainDefaults.memorySize,
+      timeout: trainDefaults.timeoutSeconds,
+      // one batch per shard and parallelization slot at most; the rest of the account's pool stays free
+      reservedConcurrentExecutions: deployment.reservedConcurrency.trainAnomaly,
+      tracingConfig: { mode: lambdaDefaults.tracingMode },
+      loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
+      kmsKeyArn: args.kmsKeyArn,
+      environment: { variables: args.environment },
+    },
+    { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
+  );
+  return { ...scaffold, fn };
 }

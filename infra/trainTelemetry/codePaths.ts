@@ -4,30 +4,28 @@
  * `@aws-sdk/*` production dependency plus the clients the anomaly Lambda may come to use.
  */
 export const EXPECTED_SDK_CLIENTS: readonly string[] = [
-    "@aws-sdk/client-cloudwatch",
-    "@aws-sdk/client-dynamodb",
-    "@aws-sdk/client-iot-data-plane",
-    "@aws-sdk/client-sqs",
-    "@aws-sdk/lib-dynamodb",
+  "@aws-sdk/client-cloudwatch",
+  "@aws-sdk/client-dynamodb",
+  "@aws-sdk/client-iot-data-plane",
+  "@aws-sdk/client-sqs",
+  "@aws-sdk/lib-dynamodb",
 ];
 
 export interface PackageJsonLike {
-    readonly dependencies?: Readonly<Record<string, string>>;
+  readonly dependencies?: Readonly<Record<string, string>>;
 }
 
 /** Sorted, de-duplicated `@aws-sdk/*` names to pass as `codePathOptions.extraExcludePackages`. */
 export function awsSdkExcludes(pkg: PackageJsonLike): string[] {
-    const fromDeps = Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith("@aws-sdk/"));
-    return [...new Set([...EXPECTED_SDK_CLIENTS, ...fromDeps])].sort();
+  const fromDeps = Object.keys(pkg.dependencies ?? {}).filter((d) => d.startsWith("@aws-sdk/"));
+  return [...new Set([...EXPECTED_SDK_CLIENTS, ...fromDeps])].sort();
 }
 
 /**
  * Production dependencies the anomaly Lambda loads at run time and the Node.js runtime does not ship (Powertools).
  * Pulumi puts every production dependency into a CallbackFunction's archive unless excluded.
  */
-export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = [
-    "@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics", "@aws-lambda-powertools/tracer",
-];
+export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = ["@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics", "@aws-lambda-powertools/tracer"];
 
 /**
  * Dependencies of the X-Ray SDK (under the Powertools tracer) that hold type declarations only: nothing `require`s
@@ -41,6 +39,6 @@ export const TYPE_ONLY_PACKAGES: readonly string[] = ["@aws-sdk/types", "@types/
  * the archive holds only `LAMBDA_RUNTIME_PACKAGES` and their dependencies.
  */
 export function archiveExcludes(pkg: PackageJsonLike): string[] {
-    const unused = Object.keys(pkg.dependencies ?? {}).filter((d) => !LAMBDA_RUNTIME_PACKAGES.includes(d));
-    return [...new Set([...awsSdkExcludes(pkg), ...TYPE_ONLY_PACKAGES, ...unused])].sort();
+  const unused = Object.keys(pkg.dependencies ?? {}).filter((d) => !LAMBDA_RUNTIME_PACKAGES.includes(d));
+  return [...new Set([...awsSdkExcludes(pkg), ...TYPE_ONLY_PACKAGES, ...unused])].sort();
 }

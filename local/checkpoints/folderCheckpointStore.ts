@@ -21,8 +21,12 @@ export class FolderCheckpointStore implements CheckpointStore {
   constructor(readonly dir: string) {}
 
   private fileOf(trainId: string, group: string): string {
-    for (const [field, v] of [["trainId", trainId], ["group", group]] as const) {
-      if (!SAFE.test(v) || v === "." || v === "..") throw new CheckpointError(`checkpoint ${field} ${JSON.stringify(v)} cannot name a file (A-Z, a-z, 0-9, _ . - only)`);
+    for (const [field, v] of [
+      ["trainId", trainId],
+      ["group", group],
+    ] as const) {
+      if (!SAFE.test(v) || v === "." || v === "..")
+        throw new CheckpointError(`checkpoint ${field} ${JSON.stringify(v)} cannot name a file (A-Z, a-z, 0-9, _ . - only)`);
     }
     return join(this.dir, trainId, `${group}.json`);
   }

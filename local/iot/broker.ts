@@ -36,13 +36,17 @@ export interface BrokerOptions {
 export async function startBroker(port = 0, options: BrokerOptions = {}): Promise<LoopbackBroker> {
   const refused: Publish[] = [];
   const { mayPublish } = options;
-  const broker = await Aedes.createBroker(mayPublish ? {
-    authorizePublish: (client, packet, callback) => {
-      if (!client || mayPublish(client.id, packet.topic)) return callback(null);
-      refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
-      callback(new Error(`client ${client.id} may not publish to ${packet.topic}`));
-    },
-  } : {});
+  const broker = await Aedes.createBroker(
+    mayPublish
+      ? {
+          authorizePublish: (client, packet, callback) => {
+            if (!client || mayPublish(client.id, packet.topic)) return callback(null);
+            refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
+            callback(new Error(`client ${client.id} may not publish to ${packet.topic}`));
+          },
+        }
+      : {},
+  );
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -65,21 +69,34 @@ export async function startBroker(port = 0, options: BrokerOptions = {}): Promis
   const actual = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
-    broker, port: actual, url: `mqtt://127.0.0.1:${actual}`, published, refused,
-    close: () => closing ??= (async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => broker.close(() => resolve()));
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    })(),
+    broker,
+    port: actual,
+    url: `mqtt://127.0.0.1:${actual}`,
+    published,
+    refused,
+    close: () =>
+      (closing ??= (async () => {
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((resolve) => broker.close(() => resolve()));
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      })()),
   };
 }
 
 /** Publishes as the broker itself (no client), the way IoT Core delivers a data-plane Publish or a shadow reply. */
 export function publishFromBroker(broker: Aedes, topic: string, payload: Buffer | string, qos: 0 | 1 = 1, retain = false): Promise<void> {
   return new Promise((resolve, reject) => {
-    broker.publish({
-      cmd: "publish", topic, payload: typeof payload === "string" ? Buffer.from(payload) : payload, qos, retain, dup: false,
-    }, (err) => (err ? reject(err) : resolve()));
+    broker.publish(
+      {
+        cmd: "publish",
+        topic,
+        payload: typeof payload === "string" ? Buffer.from(payload) : payload,
+        qos,
+        retain,
+        dup: false,
+      },
+      (err) => (err ? reject(err) : resolve()),
+    );
   });
 }
 

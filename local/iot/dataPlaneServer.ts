@@ -37,8 +37,12 @@ export interface DataPlaneServer {
 }
 
 const ERROR_TYPES: Record<number, string> = {
-  400: "InvalidRequestException", 404: "ResourceNotFoundException", 405: "MethodNotAllowedException",
-  409: "ConflictException", 413: "RequestEntityTooLargeException", 503: "ServiceUnavailableException",
+  400: "InvalidRequestException",
+  404: "ResourceNotFoundException",
+  405: "MethodNotAllowedException",
+  409: "ConflictException",
+  413: "RequestEntityTooLargeException",
+  503: "ServiceUnavailableException",
 };
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -141,9 +145,10 @@ export async function startDataPlaneServer(options: DataPlaneOptions, port = 0):
   return {
     endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
     calls,
-    close: () => closing ??= new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    close: () =>
+      (closing ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      })),
   };
 }

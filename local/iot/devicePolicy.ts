@@ -9,7 +9,12 @@ import { IotScope, TrainShadows, iotArn, trainDevicePolicy } from "../../infra/s
 /** An IoT policy resource, variables substituted, as a regular expression: `*` any run of characters, `?` one. */
 function resourcePattern(resource: string, clientId: string): RegExp {
   const concrete = resource.replace(/\$\{iot:(Connection\.Thing\.ThingName|ClientId)\}/g, clientId);
-  return new RegExp(`^${concrete.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("")}$`);
+  return new RegExp(
+    `^${concrete
+      .split("")
+      .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
+      .join("")}$`,
+  );
 }
 
 /** Where the local stack evaluates policies: ARNs only need to agree with themselves. */

@@ -53,14 +53,21 @@ const UNSUPPORTED = new Set(["CASE", "WHEN", "IN", "LIKE", "IS", "BETWEEN", "NUL
 const FUNCTIONS = ["topic", "timestamp", "clientid", "parse_time"];
 const COMPARISONS = ["=", "<>", "!=", "<=", ">=", "<", ">"];
 
-interface Token { readonly type: "word" | "string" | "number" | "symbol"; readonly text: string; readonly at: number }
+interface Token {
+  readonly type: "word" | "string" | "number" | "symbol";
+  readonly text: string;
+  readonly at: number;
+}
 
 function tokenize(sql: string): Token[] {
   const tokens: Token[] = [];
   let i = 0;
   while (i < sql.length) {
     const c = sql[i];
-    if (/\s/.test(c)) { i++; continue; }
+    if (/\s/.test(c)) {
+      i++;
+      continue;
+    }
     if (c === "'" || c === '"') {
       const end = sql.indexOf(c, i + 1);
       if (end < 0) throw new IotSqlError(`unterminated string starting at character ${i + 1}`);
@@ -69,9 +76,17 @@ function tokenize(sql: string): Token[] {
       continue;
     }
     const word = /^[A-Za-z_][A-Za-z0-9_]*/.exec(sql.slice(i));
-    if (word) { tokens.push({ type: "word", text: word[0], at: i }); i += word[0].length; continue; }
+    if (word) {
+      tokens.push({ type: "word", text: word[0], at: i });
+      i += word[0].length;
+      continue;
+    }
     const num = /^-?\d+(\.\d+)?/.exec(sql.slice(i));
-    if (num) { tokens.push({ type: "number", text: num[0], at: i }); i += num[0].length; continue; }
+    if (num) {
+      tokens.push({ type: "number", text: num[0], at: i });
+      i += num[0].length;
+      continue;
+    }
     const sym = ["<>", "!=", "<=", ">=", "=", "<", ">", "*", ",", "(", ")", "."].find((s) => sql.startsWith(s, i));
     if (!sym) throw new IotSqlError(`unsupported character ${JSON.stringify(c)} at character ${i + 1}`);
     tokens.push({ type: "symbol", text: sym, at: i });
@@ -84,9 +99,17 @@ class Parser {
   private i = 0;
   constructor(private readonly tokens: Token[]) {}
 
-  peek(): Token | undefined { return this.tokens[this.i]; }
-  isKeyword(k: string): boolean { const t = this.peek(); return t?.type === "word" && t.text.toUpperCase() === k; }
-  isSymbol(s: string): boolean { const t = this.peek(); return t?.type === "symbol" && t.text === s; }
+  peek(): Token | undefined {
+    return this.tokens[this.i];
+  }
+  isKeyword(k: string): boolean {
+    const t = this.peek();
+    return t?.type === "word" && t.text.toUpperCase() === k;
+  }
+  isSymbol(s: string): boolean {
+    const t = this.peek();
+    return t?.type === "symbol" && t.text === s;
+  }
   next(): Token {
     const t = this.tokens[this.i++];
     if (!t) throw new IotSqlError("unexpected end of SQL");
@@ -104,21 +127,34 @@ class Parser {
     const t = this.peek();
     return t ? `at ${JSON.stringify(t.text)} (character ${t.at + 1})` : "at the end";
   }
-  done(): boolean { return this.i >= this.tokens.length; }
+  done(): boolean {
+    return this.i >= this.tokens.length;
+  }
 
-  expr(): Expr { return this.or(); }
+  expr(): Expr {
+    return this.or();
+  }
   or(): Expr {
     let left = this.and();
-    while (this.isKeyword("OR")) { this.i++; left = { kind: "binary", op: "OR", left, right: this.and() }; }
+    while (this.isKeyword("OR")) {
+      this.i++;
+      left = { kind: "binary", op: "OR", left, right: this.and() };
+    }
     return left;
   }
   and(): Expr {
     let left = this.not();
-    while (this.isKeyword("AND")) { this.i++; left = { kind: "binary", op: "AND", left, right: this.not() }; }
+    while (this.isKeyword("AND")) {
+      this.i++;
+      left = { kind: "binary", op: "AND", left, right: this.not() };
+    }
     return left;
   }
   not(): Expr {
-    if (this.isKeyword("NOT")) { this.i++; return { kind: "not", operand: this.not() }; }
+    if (this.isKeyword("NOT")) {
+      this.i++;
+      return { kind: "not", operand: this.not() };
+    }
     const left = this.primary();
     const t = this.peek();
     if (t?.type === "symbol" && COMPARISONS.includes(t.text)) {
@@ -162,7 +198,10 @@ class Parser {
     const args: Expr[] = [];
     if (!this.isSymbol(")")) {
       args.push(this.expr());
-      while (this.isSymbol(",")) { this.i++; args.push(this.expr()); }
+      while (this.isSymbol(",")) {
+        this.i++;
+        args.push(this.expr());
+      }
     }
     this.expectSymbol(")");
     checkCall(fn, args);
@@ -216,7 +255,8 @@ export function formatTime(format: string, ms: number): string {
       Z: () => (n === 2 ? "+00:00" : "+0000"),
     };
     if (/[A-Za-z]/.test(c)) {
-      if (!fields[c] || (c === "M" && n > 2)) throw new IotSqlError(`parse_time pattern letter ${c.repeat(n)} in ${JSON.stringify(format)} is not supported locally`);
+      if (!fields[c] || (c === "M" && n > 2))
+        throw new IotSqlError(`parse_time pattern letter ${c.repeat(n)} in ${JSON.stringify(format)} is not supported locally`);
       out += fields[c]();
     } else out += c.repeat(n);
     i += n;
@@ -226,7 +266,8 @@ export function formatTime(format: string, ms: number): string {
 
 function evaluate(e: Expr, m: MessageContext): unknown {
   switch (e.kind) {
-    case "literal": return e.value;
+    case "literal":
+      return e.value;
     case "path": {
       let v: unknown = m.payload;
       for (const p of e.path) v = typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Json)[p] : undefined;
@@ -236,8 +277,14 @@ function evaluate(e: Expr, m: MessageContext): unknown {
       const v = evaluate(e.operand, m);
       return typeof v === "boolean" ? !v : undefined;
     }
-    case "binary": return binary(e.op, evaluate(e.left, m), evaluate(e.right, m));
-    case "call": return call(e.name, e.args.map((a) => evaluate(a, m)), m);
+    case "binary":
+      return binary(e.op, evaluate(e.left, m), evaluate(e.right, m));
+    case "call":
+      return call(
+        e.name,
+        e.args.map((a) => evaluate(a, m)),
+        m,
+      );
   }
 }
 
@@ -250,12 +297,18 @@ function binary(op: string, l: unknown, r: unknown): unknown {
   const a = l as number | string;
   const b = r as number | string;
   switch (op) {
-    case "=": return a === b;
-    case "<>": return a !== b;
-    case "<": return a < b;
-    case "<=": return a <= b;
-    case ">": return a > b;
-    default: return a >= b;
+    case "=":
+      return a === b;
+    case "<>":
+      return a !== b;
+    case "<":
+      return a < b;
+    case "<=":
+      return a <= b;
+    case ">":
+      return a > b;
+    default:
+      return a >= b;
   }
 }
 
@@ -305,7 +358,8 @@ export function compileSql(sql: string): CompiledSql {
   }
   if (!p.done()) throw new IotSqlError(`unsupported construct ${p.where()}`);
   return {
-    sql, topicFilter,
+    sql,
+    topicFilter,
     evaluate(m) {
       if (where && evaluate(where, m) !== true) return undefined;
       const out: Json = {};

@@ -213,7 +213,11 @@ export class ShadowService {
     const delta = deltaOf(doc.state.desired, doc.state.reported);
     if (delta && isObject(patch) && patch.desired !== undefined) {
       this.emit(thingName, shadowName, "update/delta", {
-        version: doc.version, timestamp, state: delta, metadata: pickMetadata(doc.metadata.desired, delta), ...token(clientToken),
+        version: doc.version,
+        timestamp,
+        state: delta,
+        metadata: pickMetadata(doc.metadata.desired, delta),
+        ...token(clientToken),
       });
     }
     const snapshot = (d: ShadowDocument | undefined) => (d ? { state: d.state, metadata: d.metadata, version: d.version } : null);

@@ -63,7 +63,10 @@ export class TopicRuleEngine {
   private closed = false;
   private readonly listener = (packet: AedesPublishPacket, client: Client | null) => this.onPublish(packet, client);
 
-  constructor(private readonly broker: Aedes, options: TopicRuleEngineOptions = {}) {
+  constructor(
+    private readonly broker: Aedes,
+    options: TopicRuleEngineOptions = {},
+  ) {
     this.now = options.now ?? Date.now;
     broker.on("publish", this.listener);
   }

@@ -39,13 +39,23 @@ export type KinesisHandler = (event: KinesisEvent) => Promise<unknown>;
 
 /** The JSON Lambda sends to an SQS/SNS on-failure destination for a Kinesis batch it gave up on. */
 export interface KinesisFailureRecord {
-  readonly requestContext: { requestId: string; functionArn: string; condition: "RetryAttemptsExhausted" | "RecordAgeExceeded"; approximateInvokeCount: number };
+  readonly requestContext: {
+    requestId: string;
+    functionArn: string;
+    condition: "RetryAttemptsExhausted" | "RecordAgeExceeded";
+    approximateInvokeCount: number;
+  };
   readonly responseContext: { statusCode: number; executedVersion: string; functionError?: string };
   readonly version: "1.0";
   readonly timestamp: string;
   readonly KinesisBatchInfo: {
-    shardId: string; startSequenceNumber: string; endSequenceNumber: string;
-    approximateArrivalOfFirstRecord: string; approximateArrivalOfLastRecord: string; batchSize: number; streamArn: string;
+    shardId: string;
+    startSequenceNumber: string;
+    endSequenceNumber: string;
+    approximateArrivalOfFirstRecord: string;
+    approximateArrivalOfLastRecord: string;
+    batchSize: number;
+    streamArn: string;
   };
 }
 
@@ -106,7 +116,13 @@ function outcomeOf(response: unknown, records: readonly KinesisEventRecord[], re
 
 const iso = (seconds: number) => new Date(Math.round(seconds * 1000)).toISOString();
 
-async function toDestination(ctx: BatchContext, records: readonly KinesisEventRecord[], condition: KinesisFailureRecord["requestContext"]["condition"], invokeCount: number, functionError: boolean): Promise<void> {
+async function toDestination(
+  ctx: BatchContext,
+  records: readonly KinesisEventRecord[],
+  condition: KinesisFailureRecord["requestContext"]["condition"],
+  invokeCount: number,
+  functionError: boolean,
+): Promise<void> {
   ctx.stats.sentToDestination += records.length;
   if (!ctx.onFailure) return;
   const first = records[0].kinesis;
@@ -117,9 +133,13 @@ async function toDestination(ctx: BatchContext, records: readonly KinesisEventRe
     version: "1.0",
     timestamp: new Date(ctx.now()).toISOString(),
     KinesisBatchInfo: {
-      shardId: ctx.shardId, startSequenceNumber: first.sequenceNumber, endSequenceNumber: last.sequenceNumber,
-      approximateArrivalOfFirstRecord: iso(first.approximateArrivalTimestamp), approximateArrivalOfLastRecord: iso(last.approximateArrivalTimestamp),
-      batchSize: records.length, streamArn: ctx.streamArn,
+      shardId: ctx.shardId,
+      startSequenceNumber: first.sequenceNumber,
+      endSequenceNumber: last.sequenceNumber,
+      approximateArrivalOfFirstRecord: iso(first.approximateArrivalTimestamp),
+      approximateArrivalOfLastRecord: iso(last.approximateArrivalTimestamp),
+      batchSize: records.length,
+      streamArn: ctx.streamArn,
     },
   });
 }

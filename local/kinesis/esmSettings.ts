@@ -53,8 +53,16 @@ export function validateEsmSettings(s: EsmSettings): EsmSettings {
   };
   const int = (v: number) => Number.isInteger(v);
   check("batchSize", int(s.batchSize) && s.batchSize >= 1 && s.batchSize <= 10000, "a whole number 1-10000");
-  check("maximumBatchingWindowInSeconds", int(s.maximumBatchingWindowInSeconds) && s.maximumBatchingWindowInSeconds >= 0 && s.maximumBatchingWindowInSeconds <= 300, "a whole number 0-300");
+  check(
+    "maximumBatchingWindowInSeconds",
+    int(s.maximumBatchingWindowInSeconds) && s.maximumBatchingWindowInSeconds >= 0 && s.maximumBatchingWindowInSeconds <= 300,
+    "a whole number 0-300",
+  );
   check("maximumRetryAttempts", int(s.maximumRetryAttempts) && s.maximumRetryAttempts >= -1 && s.maximumRetryAttempts <= 10000, "-1 or a whole number 0-10000");
-  check("maximumRecordAgeInSeconds", int(s.maximumRecordAgeInSeconds) && (s.maximumRecordAgeInSeconds === -1 || (s.maximumRecordAgeInSeconds >= 60 && s.maximumRecordAgeInSeconds <= 604800)), "-1 or a whole number 60-604800");
+  check(
+    "maximumRecordAgeInSeconds",
+    int(s.maximumRecordAgeInSeconds) && (s.maximumRecordAgeInSeconds === -1 || (s.maximumRecordAgeInSeconds >= 60 && s.maximumRecordAgeInSeconds <= 604800)),
+    "-1 or a whole number 60-604800",
+  );
   return s;
 }

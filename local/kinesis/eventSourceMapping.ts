@@ -73,13 +73,19 @@ export class KinesisEventSourceMapping {
     if (this.pollers.length > 0) throw new Error(`event source mapping of ${this.options.streamName} already started`);
     const { client, streamName } = this.options;
     const { Shards } = await client.send(new ListShardsCommand({ StreamName: streamName }));
-    const iterators = await Promise.all((Shards ?? []).map(async (s) => {
-      const { ShardIterator } = await client.send(new GetShardIteratorCommand({ StreamName: streamName, ShardId: s.ShardId!, ShardIteratorType: this.settings.startingPosition }));
-      return [s.ShardId!, ShardIterator!] as const;
-    }));
-    this.pollers = iterators.map(([shardId, iterator]) => this.poll(shardId, iterator).catch((e: Error) => {
-      console.error(`event source mapping of ${streamName}/${shardId} stopped: ${e.name}: ${e.message}`);
-    }));
+    const iterators = await Promise.all(
+      (Shards ?? []).map(async (s) => {
+        const { ShardIterator } = await client.send(
+          new GetShardIteratorCommand({ StreamName: streamName, ShardId: s.ShardId!, ShardIteratorType: this.settings.startingPosition }),
+        );
+        return [s.ShardId!, ShardIterator!] as const;
+      }),
+    );
+    this.pollers = iterators.map(([shardId, iterator]) =>
+      this.poll(shardId, iterator).catch((e: Error) => {
+        console.error(`event source mapping of ${streamName}/${shardId} stopped: ${e.name}: ${e.message}`);
+      }),
+    );
   }
 
   /** Stops reading, finishes the records already read, resolves when every poller has ended. */
@@ -107,9 +113,16 @@ export class KinesisEventSourceMapping {
     const region = o.streamArn.split(":")[3];
     const account = o.streamArn.split(":")[4];
     const ctx: BatchContext = {
-      settings: this.settings, handler: o.handler, shardId, streamArn: o.streamArn, onFailure: o.onFailure, stats: this.stats, now,
+      settings: this.settings,
+      handler: o.handler,
+      shardId,
+      streamArn: o.streamArn,
+      onFailure: o.onFailure,
+      stats: this.stats,
+      now,
       functionArn: o.functionArn ?? `arn:aws:lambda:${region}:${account}:function:local`,
-      retryDelayMs: o.retryDelayMs ?? 50, stopping: () => this.stopping,
+      retryDelayMs: o.retryDelayMs ?? 50,
+      stopping: () => this.stopping,
     };
     const roleArn = o.roleArn ?? `arn:aws:iam::${account}:role/local`;
     const windowMs = this.settings.maximumBatchingWindowInSeconds * 1000;
@@ -119,7 +132,9 @@ export class KinesisEventSourceMapping {
     while (true) {
       let fetched = 0;
       if (!this.stopping && iterator && buffer.length < this.settings.batchSize) {
-        const out: GetRecordsCommandOutput = await o.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize - buffer.length }));
+        const out: GetRecordsCommandOutput = await o.client.send(
+          new GetRecordsCommand({ ShardIterator: iterator, Limit: this.settings.batchSize - buffer.length }),
+        );
         iterator = out.NextShardIterator;
         fetched = out.Records?.length ?? 0;
         if (fetched > 0 && buffer.length === 0) firstBufferedAt = now();

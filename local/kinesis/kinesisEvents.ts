@@ -16,7 +16,6 @@ export interface KinesisRecordInput {
   readonly base64?: string;
 }
 
-
 export const STREAM_ARN = "arn:aws:kinesis:eu-west-1:123456789012:stream/trains-stream";
 export const SHARD_ID = "shardId-000000000000";
 /** The first sequence number the factories hand out (a real one's shape: 56 digits). */

@@ -42,8 +42,11 @@ export interface LocalKinesis {
 /** Client options for another SDK Kinesis client aimed at `endpoint` (fake credentials, loopback only). */
 export function localKinesisClient(endpoint: string): KinesisClient {
   return new KinesisClient({
-    endpoint, region: LOCAL_REGION, credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
-    requestHandler: new NodeHttpHandler(), maxAttempts: 3,
+    endpoint,
+    region: LOCAL_REGION,
+    credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
+    requestHandler: new NodeHttpHandler(),
+    maxAttempts: 3,
   });
 }
 
@@ -67,7 +70,8 @@ export async function startKinesis(port = 0): Promise<LocalKinesis> {
   const client = localKinesisClient(endpoint);
   let closing: Promise<void> | undefined;
   return {
-    endpoint, client,
+    endpoint,
+    client,
     async createStream(name, shardCount = 1) {
       await client.send(new CreateStreamCommand({ StreamName: name, ShardCount: shardCount }));
       const { StreamDescription: d } = await client.send(new DescribeStreamCommand({ StreamName: name }));
@@ -76,7 +80,8 @@ export async function startKinesis(port = 0): Promise<LocalKinesis> {
     async put(streamName, records) {
       const out: { shardId: string; sequenceNumber: string }[] = [];
       for (let start = 0; start < records.length; start += 500) {
-        let pending: { index: number; entry: PutRecordsRequestEntry }[] = records.slice(start, start + 500)
+        let pending: { index: number; entry: PutRecordsRequestEntry }[] = records
+          .slice(start, start + 500)
           .map((r, i) => ({ index: start + i, entry: { Data: dataBytes(r.data), PartitionKey: r.partitionKey } }));
         for (let attempt = 0; pending.length > 0; attempt++) {
           if (attempt === 5) throw new Error(`Kinesis refused ${pending.length} records of ${streamName} five times`);
@@ -93,17 +98,18 @@ export async function startKinesis(port = 0): Promise<LocalKinesis> {
     },
     // kinesalite's close() closes its store first and only then the HTTP server, so a keep-alive socket would
     // hold it open: the sockets are destroyed here, and the promise waits for the server's own "close" event
-    close: () => closing ??= (async () => {
-      client.destroy();
-      const gone = [...sockets].map((s) => new Promise((resolve) => s.once("close", resolve)));
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve, reject) => {
-        server.once("close", () => resolve());
-        server.close((err?: Error) => {
-          if (err) reject(new Error(`kinesalite did not close its store: ${err.message}`));
+    close: () =>
+      (closing ??= (async () => {
+        client.destroy();
+        const gone = [...sockets].map((s) => new Promise((resolve) => s.once("close", resolve)));
+        for (const s of sockets) s.destroy();
+        await new Promise<void>((resolve, reject) => {
+          server.once("close", () => resolve());
+          server.close((err?: Error) => {
+            if (err) reject(new Error(`kinesalite did not close its store: ${err.message}`));
+          });
         });
-      });
-      await Promise.all(gone);
-    })(),
+        await Promise.all(gone);
+      })()),
   };
 }

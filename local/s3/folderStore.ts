@@ -58,25 +58,40 @@ const BUCKET = /^(?!xn--)(?!.*-s3alias$)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
 
 export function validateBucketName(bucket: string): void {
   if (!BUCKET.test(bucket) || bucket.includes("..") || /^\d+\.\d+\.\d+\.\d+$/.test(bucket)) {
-    throw new KeyPathError(`bucket name ${JSON.stringify(bucket)} must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`);
+    throw new KeyPathError(
+      `bucket name ${JSON.stringify(bucket)} must be 3-63 characters of a-z, 0-9, '.' and '-', starting and ending with a letter or digit`,
+    );
   }
 }
 
 export function validateKey(key: string): void {
   const why =
-    key === "" ? "is empty"
-      : Buffer.byteLength(key) > 1024 ? "is longer than 1024 bytes"
-        : key.startsWith("/") ? "is absolute"
-          : key.includes("\u0000") ? "contains NUL"
-            : key.split("/").some((s) => s === "." || s === "..") ? "has a . or .. segment"
-              : key.split("/").some((s, i, all) => s === "" && i < all.length - 1) || key.endsWith("/") ? "has an empty segment"
+    key === ""
+      ? "is empty"
+      : Buffer.byteLength(key) > 1024
+        ? "is longer than 1024 bytes"
+        : key.startsWith("/")
+          ? "is absolute"
+          : key.includes("\u0000")
+            ? "contains NUL"
+            : key.split("/").some((s) => s === "." || s === "..")
+              ? "has a . or .. segment"
+              : key.split("/").some((s, i, all) => s === "" && i < all.length - 1) || key.endsWith("/")
+                ? "has an empty segment"
                 : undefined;
   if (why) throw new KeyPathError(`key ${JSON.stringify(key)} ${why}: the local S3 folder store cannot hold it safely`);
 }
 
 /** A key as S3 writes it in event notifications: form-URL-encoded per segment ('+' for space), '/' kept. */
 export function eventKey(key: string): string {
-  return key.split("/").map((s) => encodeURIComponent(s).replace(/%20/g, "+").replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join("/");
+  return key
+    .split("/")
+    .map((s) =>
+      encodeURIComponent(s)
+        .replace(/%20/g, "+")
+        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join("/");
 }
 
 export class FolderStore {
@@ -166,8 +181,16 @@ export class FolderStore {
       return undefined;
     }
     if (!stat.isFile()) return undefined;
-    const md5 = createHash("md5").update(await fs.readFile(path)).digest("hex");
-    return { key, size: stat.size, eTag: `"${md5}"`, lastModified: stat.mtime, contentType: this.contentTypes.get(`${bucket}/${key}`) ?? "application/octet-stream" };
+    const md5 = createHash("md5")
+      .update(await fs.readFile(path))
+      .digest("hex");
+    return {
+      key,
+      size: stat.size,
+      eTag: `"${md5}"`,
+      lastModified: stat.mtime,
+      contentType: this.contentTypes.get(`${bucket}/${key}`) ?? "application/octet-stream",
+    };
   }
 
   /** Keys under `prefix` (a plain string prefix, as S3's), in key order. */
@@ -228,11 +251,17 @@ export class FolderStore {
   private eventRecord(bucket: string, key: string, size: number, md5: string): S3EventRecord {
     const requestId = randomUUID().replace(/-/g, "").slice(0, 16).toUpperCase();
     return {
-      eventVersion: "2.1", eventSource: "aws:s3", awsRegion: this.region, eventTime: new Date().toISOString(), eventName: "ObjectCreated:Put",
-      userIdentity: { principalId: "AWS:LOCAL" }, requestParameters: { sourceIPAddress: "127.0.0.1" },
+      eventVersion: "2.1",
+      eventSource: "aws:s3",
+      awsRegion: this.region,
+      eventTime: new Date().toISOString(),
+      eventName: "ObjectCreated:Put",
+      userIdentity: { principalId: "AWS:LOCAL" },
+      requestParameters: { sourceIPAddress: "127.0.0.1" },
       responseElements: { "x-amz-request-id": requestId, "x-amz-id-2": randomUUID() },
       s3: {
-        s3SchemaVersion: "1.0", configurationId: "local",
+        s3SchemaVersion: "1.0",
+        configurationId: "local",
         bucket: { name: bucket, ownerIdentity: { principalId: "LOCAL" }, arn: `arn:aws:s3:::${bucket}` },
         object: { key: eventKey(key), size, eTag: md5, sequencer: (++this.sequence).toString(16).toUpperCase().padStart(18, "0") },
       },

@@ -58,12 +58,17 @@ export class MeterFleet {
   constructor(private readonly o: MeterFleetOptions) {}
 
   async start(): Promise<void> {
-    await Promise.all(this.o.plan.clientIds.map((id) => new Promise<void>((resolve, reject) => {
-      const c = connect(this.o.brokerUrl, { clientId: id, reconnectPeriod: 200 });
-      c.once("connect", () => resolve());
-      c.once("error", reject);
-      this.clients.set(id, c);
-    })));
+    await Promise.all(
+      this.o.plan.clientIds.map(
+        (id) =>
+          new Promise<void>((resolve, reject) => {
+            const c = connect(this.o.brokerUrl, { clientId: id, reconnectPeriod: 200 });
+            c.once("connect", () => resolve());
+            c.once("error", reject);
+            this.clients.set(id, c);
+          }),
+      ),
+    );
     this.timer = setInterval(() => this.tick(), this.o.slotEveryMs);
   }
 
@@ -100,9 +105,21 @@ export function meterHistory(plan: MeterPlan, seed: number, dayStartMs: number):
     const lines: string[] = [];
     for (let slot = 0; slot < 48; slot++) {
       const t = dayStartMs + slot * 1_800_000;
-      lines.push(JSON.stringify({ timestamp: new Date(t).toISOString(), kwh: householdKwh(i, slot, seed * 7 + Math.floor(dayStartMs / 86_400_000)), intervalMinutes: 30, clientId, day: new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, ""), receivedAt: t + 60_000 }));
+      lines.push(
+        JSON.stringify({
+          timestamp: new Date(t).toISOString(),
+          kwh: householdKwh(i, slot, seed * 7 + Math.floor(dayStartMs / 86_400_000)),
+          intervalMinutes: 30,
+          clientId,
+          day: new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, ""),
+          receivedAt: t + 60_000,
+        }),
+      );
     }
-    out.push({ key: `${clientId}/${new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, "")}/gridrail-meters-history.json`, body: lines.join("\n") + "\n" });
+    out.push({
+      key: `${clientId}/${new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, "")}/gridrail-meters-history.json`,
+      body: lines.join("\n") + "\n",
+    });
   });
   return out;
 }

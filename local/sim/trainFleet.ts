@@ -75,7 +75,10 @@ export class TrainFleet {
   history(count: number): Map<string, SensorReading[]> {
     const out = new Map<string, SensorReading[]>();
     for (const [trainId, source] of this.sources) {
-      out.set(trainId, Array.from({ length: count }, (_, j) => ({ timestamp: this.o.startMs - (count - j) * this.intervalMs, sensors: source.next() })));
+      out.set(
+        trainId,
+        Array.from({ length: count }, (_, j) => ({ timestamp: this.o.startMs - (count - j) * this.intervalMs, sensors: source.next() })),
+      );
     }
     return out;
   }
@@ -85,7 +88,10 @@ export class TrainFleet {
    * order (each call advances the train's source). `tick` uses it; so does the offline fleet replay.
    */
   liveReading(trainId: string, j: number): { reading: SensorReading; fault: FaultSpan | undefined } {
-    const fault = faultAt(this.o.plan.faults.filter((f) => f.trainId === trainId), j);
+    const fault = faultAt(
+      this.o.plan.faults.filter((f) => f.trainId === trainId),
+      j,
+    );
     let sensors = this.sources.get(trainId)!.next();
     if (fault) sensors = applyFault(sensors, fault.kind, (j - fault.start) / fault.length);
     return { reading: { timestamp: this.o.startMs + j * this.intervalMs, sensors }, fault };
@@ -130,7 +136,8 @@ export class TrainFleet {
         if (span.trainId !== trainId) continue;
         const agent = this.agents.get(trainId)!;
         if (j === span.from) void agent.stop().then(() => this.o.listener?.online?.(trainId, false, Date.now()));
-        if (this.o.reboot && this.o.outboxRoot !== undefined && span === this.o.plan.offline[0] && j === Math.floor((span.from + span.to) / 2)) this.rebootAgent(trainId);
+        if (this.o.reboot && this.o.outboxRoot !== undefined && span === this.o.plan.offline[0] && j === Math.floor((span.from + span.to) / 2))
+          this.rebootAgent(trainId);
         if (j === span.to) this.agents.get(trainId)!.start();
       }
       const agent = this.agents.get(trainId)!;

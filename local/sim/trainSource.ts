@@ -44,7 +44,10 @@ function nearest(rows: readonly Sensors[], scales: readonly number[], target: Se
     }
     scored.push([d, i]);
   }
-  return scored.sort((x, y) => x[0] - y[0] || x[1] - y[1]).slice(0, k).map(([, i]) => i);
+  return scored
+    .sort((x, y) => x[0] - y[0] || x[1] - y[1])
+    .slice(0, k)
+    .map(([, i]) => i);
 }
 
 /** Jump targets drawn among this many nearest rows: the extension does not loop over one cycle. */

@@ -79,7 +79,10 @@ export class LocalQueue {
     if ((options.maxReceiveCount === undefined) !== (options.deadLetterQueue === undefined)) {
       throw new Error(`queue ${options.name}: maxReceiveCount and deadLetterQueue go together (the redrive policy)`);
     }
-    if (options.maxReceiveCount !== undefined && !(Number.isInteger(options.maxReceiveCount) && options.maxReceiveCount >= 1 && options.maxReceiveCount <= 1000)) {
+    if (
+      options.maxReceiveCount !== undefined &&
+      !(Number.isInteger(options.maxReceiveCount) && options.maxReceiveCount >= 1 && options.maxReceiveCount <= 1000)
+    ) {
       throw new Error(`queue ${options.name}: maxReceiveCount ${options.maxReceiveCount} must be a whole number 1-1000`);
     }
   }
@@ -113,13 +116,20 @@ export class LocalQueue {
       m.receiptHandle = randomUUID();
       this.stats.received++;
       out.push({
-        messageId: m.messageId, receiptHandle: m.receiptHandle, body: m.body,
+        messageId: m.messageId,
+        receiptHandle: m.receiptHandle,
+        body: m.body,
         attributes: {
-          ApproximateReceiveCount: String(m.receiveCount), SentTimestamp: String(m.sentAt), SenderId: "AIDALOCAL",
+          ApproximateReceiveCount: String(m.receiveCount),
+          SentTimestamp: String(m.sentAt),
+          SenderId: "AIDALOCAL",
           ApproximateFirstReceiveTimestamp: String(m.firstReceivedAt),
         },
-        messageAttributes: {}, md5OfBody: createHash("md5").update(m.body).digest("hex"),
-        eventSource: "aws:sqs", eventSourceARN: this.arn, awsRegion: this.region,
+        messageAttributes: {},
+        md5OfBody: createHash("md5").update(m.body).digest("hex"),
+        eventSource: "aws:sqs",
+        eventSourceARN: this.arn,
+        awsRegion: this.region,
       });
       i++;
     }

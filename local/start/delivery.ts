@@ -14,7 +14,10 @@ export class BufferedDelivery {
   private seq = 0;
   records = 0;
 
-  constructor(private readonly write: (partition: string, lines: string[], seq: number) => Promise<void>, flushMs: number) {
+  constructor(
+    private readonly write: (partition: string, lines: string[], seq: number) => Promise<void>,
+    flushMs: number,
+  ) {
     this.timer = setInterval(() => void this.flush(), flushMs);
   }
 
@@ -57,16 +60,27 @@ export function sharedDelivery(folders: RunFolders, flushMs: number, stats: Shar
   return new BufferedDelivery(async (_partition, lines, seq) => {
     const now = Date.now();
     const records = lines.map((line, i) => ({ recordId: `${seq}-${i}`, approximateArrivalTimestamp: now, data: Buffer.from(line).toString("base64") }));
-    const response = await firehoseTransform({ invocationId: `local-${seq}`, deliveryStreamArn: "arn:aws:firehose:local:000000000000:deliverystream/shared", region: "local", records });
+    const response = await firehoseTransform({
+      invocationId: `local-${seq}`,
+      deliveryStreamArn: "arn:aws:firehose:local:000000000000:deliverystream/shared",
+      region: "local",
+      records,
+    });
     const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, "/");
-    const ok = response.records.filter((r) => r.result === "Ok").map((r) => Buffer.from(r.data, "base64").toString("utf8")).join("");
+    const ok = response.records
+      .filter((r) => r.result === "Ok")
+      .map((r) => Buffer.from(r.data, "base64").toString("utf8"))
+      .join("");
     const failed = response.records.filter((r) => r.result === "ProcessingFailed");
     if (ok) folders.write("telemetry", `${day}/gridrail-shared-${stamp()}-${seq}.json`, ok);
     stats.rows += ok.split("\n").filter(Boolean).length;
     if (failed.length) {
       stats.failed += failed.length;
-      folders.write("errors", `processing-failed/${day}/gridrail-shared-${stamp()}-${seq}.json`,
-        failed.map((r) => JSON.stringify({ recordId: r.recordId, rawData: r.data })).join("\n") + "\n");
+      folders.write(
+        "errors",
+        `processing-failed/${day}/gridrail-shared-${stamp()}-${seq}.json`,
+        failed.map((r) => JSON.stringify({ recordId: r.recordId, rawData: r.data })).join("\n") + "\n",
+      );
     }
   }, flushMs);
 }

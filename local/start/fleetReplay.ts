@@ -41,7 +41,11 @@ export async function replayFleet(o: FleetReplayOptions): Promise<FleetReplayRes
   const fleet = new TrainFleet({ brokerUrl: "", plan, seed: o.seed, rows: o.rows, startMs: o.startMs, intervalMs: READING_INTERVAL_MS, rate: 1 });
   const settings = o.settings ?? TRAIN_DETECTOR_DEFAULTS;
   const deps = {
-    settings, checkpoints: new MemoryCheckpointStore(), shadows: new MemoryShadowStore(), deadLetters: new MemoryDeadLetterSink(), cache: new ModelCache(settings.maxModels),
+    settings,
+    checkpoints: new MemoryCheckpointStore(),
+    shadows: new MemoryShadowStore(),
+    deadLetters: new MemoryDeadLetterSink(),
+    cache: new ModelCache(settings.maxModels),
   };
   const metrics = new RunMetrics(READING_INTERVAL_MS);
   const batchSize = o.batchSize ?? 100;

@@ -44,7 +44,11 @@ export class RunFolders {
     if (!existsSync(base)) return [];
     return (readdirSync(base, { recursive: true, withFileTypes: true }) as import("fs").Dirent[])
       .filter((d) => d.isFile())
-      .map((d) => relative(base, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name)).split(sep).join("/"))
+      .map((d) =>
+        relative(base, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))
+          .split(sep)
+          .join("/"),
+      )
       .filter((k) => k.startsWith(prefix))
       .sort();
   }

@@ -134,11 +134,27 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       metrics.batch(report);
       for (const [trainId, score] of Object.entries(report.maxScore)) latestScore.set(trainId, score);
       for (const e of report.episodes) {
-        publish({ type: "alert", trainId: e.trainId, episodeId: e.id, state: e.kind === "opened" ? "open" : e.kind, t: episodeStartMs(e.id), message: e.message, sensors: [] });
+        publish({
+          type: "alert",
+          trainId: e.trainId,
+          episodeId: e.id,
+          state: e.kind === "opened" ? "open" : e.kind,
+          t: episodeStartMs(e.id),
+          message: e.message,
+          sensors: [],
+        });
       }
     });
     const fleet = new TrainFleet({
-      brokerUrl: broker.url, plan, seed: o.seed, rows, startMs: liveStart, intervalMs, rate, outboxRoot: join(o.outDir, "outbox"), reboot: true,
+      brokerUrl: broker.url,
+      plan,
+      seed: o.seed,
+      rows,
+      startMs: liveStart,
+      intervalMs,
+      rate,
+      outboxRoot: join(o.outDir, "outbox"),
+      reboot: true,
       listener: {
         // the score shown is the train's highest in the latest batch the pipeline scored (scores are per batch)
         reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: latestScore.get(trainId) ?? null }),
@@ -157,7 +173,9 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const latestScore = new Map<string, number>();
     const pendingReadings: { trainId: string; t: number; values: Record<string, number>; score: number | null }[] = [];
     const pick = (s: Record<string, number>) => ({ Reservoirs: s.Reservoirs, Motor_current: s.Motor_current, Oil_temperature: s.Oil_temperature });
-    o.print(`pre-training ${o.trains} train model(s) on ${o.historyReadings ?? 8640} readings of history (${fleet.sourceKind === "metropt3" ? "MetroPT-3 replay" : "APU simulator"})...`);
+    o.print(
+      `pre-training ${o.trains} train model(s) on ${o.historyReadings ?? 8640} readings of history (${fleet.sourceKind === "metropt3" ? "MetroPT-3 replay" : "APU simulator"})...`,
+    );
     await pipeline.pretrain(fleet.history(o.historyReadings ?? 8640));
     await pipeline.start(kinesis, stream.name, stream.arn);
     closers.push(() => pipeline.stop());
@@ -167,13 +185,28 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     let ruleFailures = 0;
     const failed = () => void ruleFailures++;
     const puts: { data: unknown; partitionKey: string }[] = [];
-    rules.addRule({ name: "telemetry", sql: trainDefaults.telemetrySql, action: (out) => void puts.push({ data: out, partitionKey: String(out.trainId) }), errorAction: failed });
+    rules.addRule({
+      name: "telemetry",
+      sql: trainDefaults.telemetrySql,
+      action: (out) => void puts.push({ data: out, partitionKey: String(out.trainId) }),
+      errorAction: failed,
+    });
     const lake = meterLakeDelivery(folders, 2000);
-    rules.addRule({ name: "meters", sql: meterDefaults.readingsSql, action: (out) => lake.add(`${out.clientId}/${out.day}`, JSON.stringify(out)), errorAction: failed });
+    rules.addRule({
+      name: "meters",
+      sql: meterDefaults.readingsSql,
+      action: (out) => lake.add(`${out.clientId}/${out.day}`, JSON.stringify(out)),
+      errorAction: failed,
+    });
     const sharedStats = { rows: 0, failed: 0 };
     const shared = sharedDelivery(folders, 2000, sharedStats);
     for (const t of SHARED_TOPICS) {
-      rules.addRule({ name: `share-${t.source}`, sql: `SELECT *, '${t.source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${t.filter}'`, action: (out) => shared.add("shared", JSON.stringify(out)), errorAction: failed });
+      rules.addRule({
+        name: `share-${t.source}`,
+        sql: `SELECT *, '${t.source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${t.filter}'`,
+        action: (out) => shared.add("shared", JSON.stringify(out)),
+        errorAction: failed,
+      });
     }
     const putTimer = setInterval(() => {
       const batch = puts.splice(0, puts.length);
@@ -182,7 +215,11 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
 
     // --- meters and suppliers
     const meters = new MeterFleet({
-      brokerUrl: broker.url, plan: meterPlan, seed: o.seed, dayStartMs: day.startMs, slotEveryMs: Math.max(50, (o.durationS * 1000 * 0.8) / 48),
+      brokerUrl: broker.url,
+      plan: meterPlan,
+      seed: o.seed,
+      dayStartMs: day.startMs,
+      slotEveryMs: Math.max(50, (o.durationS * 1000 * 0.8) / 48),
       onReading: (clientId, t, kwh) => pendingMeters.push({ clientId, t, kwh }),
     });
     const pendingMeters: { clientId: string; t: number; kwh: number }[] = [];
@@ -195,7 +232,14 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const suppliers = new SupplierIngestion(folders);
     const drops = supplierFiles(o.sharedData && join(o.sharedData, "meters"), day.compact, meterPlan.clientIds);
 
-    publish({ type: "hello", startedAt, durationS: o.durationS, trains: [...plan.trainIds], meters: [...meterPlan.clientIds], sensors: ["Reservoirs", "Motor_current", "Oil_temperature"] });
+    publish({
+      type: "hello",
+      startedAt,
+      durationS: o.durationS,
+      trains: [...plan.trainIds],
+      meters: [...meterPlan.clientIds],
+      sensors: ["Reservoirs", "Motor_current", "Oil_temperature"],
+    });
     if (web) o.print(`live view: ${web.url}`);
     fleet.start();
     await meters.start();
@@ -203,9 +247,16 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const stats = () => {
       const m = metrics.summary();
       return {
-        readingsPublished: fleet.published, readingsScored: pipeline.stats.scored, readingsDeadLettered: pipeline.stats.deadLettered,
-        anomaliesInjected: m.anomaliesInjected, anomaliesDetected: m.anomaliesDetected, falseAlarms: m.falseAlarms, shadowDeliveries: m.shadowDeliveries,
-        meterReadings: meters.published, supplierFilesAccepted: suppliers.stats.accepted, supplierFilesRejected: suppliers.stats.rejected + suppliers.stats.deadLettered,
+        readingsPublished: fleet.published,
+        readingsScored: pipeline.stats.scored,
+        readingsDeadLettered: pipeline.stats.deadLettered,
+        anomaliesInjected: m.anomaliesInjected,
+        anomaliesDetected: m.anomaliesDetected,
+        falseAlarms: m.falseAlarms,
+        shadowDeliveries: m.shadowDeliveries,
+        meterReadings: meters.published,
+        supplierFilesAccepted: suppliers.stats.accepted,
+        supplierFilesRejected: suppliers.stats.rejected + suppliers.stats.deadLettered,
       };
     };
     const ticker = setInterval(() => {
@@ -215,7 +266,9 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     }, 250);
     const progress = setInterval(() => {
       const s = stats();
-      o.print(`[${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s] trains: ${s.readingsPublished} published, ${s.readingsScored} scored, ${s.readingsDeadLettered} dead-lettered | anomalies: ${s.anomaliesDetected}/${s.anomaliesInjected} injected detected, ${s.shadowDeliveries} delivered, ${s.falseAlarms} false | meters: ${s.meterReadings} readings | supplier files: ${s.supplierFilesAccepted} ingested, ${s.supplierFilesRejected} rejected`);
+      o.print(
+        `[${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s] trains: ${s.readingsPublished} published, ${s.readingsScored} scored, ${s.readingsDeadLettered} dead-lettered | anomalies: ${s.anomaliesDetected}/${s.anomaliesInjected} injected detected, ${s.shadowDeliveries} delivered, ${s.falseAlarms} false | meters: ${s.meterReadings} readings | supplier files: ${s.supplierFilesAccepted} ingested, ${s.supplierFilesRejected} rejected`,
+      );
     }, 5000);
     closers.push(() => {
       clearInterval(ticker);
@@ -252,20 +305,29 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     }
     const m = metrics.summary();
     const report: LocalReport = {
-      seed: o.seed, durationS: o.durationS, trains: o.trains, meters: o.meters, trainData: fleet.sourceKind,
+      seed: o.seed,
+      durationS: o.durationS,
+      trains: o.trains,
+      meters: o.meters,
+      trainData: fleet.sourceKind,
       readingsPublished: published,
       readingsScored: pipeline.stats.scored,
       readingsDeadLettered: pipeline.stats.deadLettered,
       readingsSkipped: pipeline.stats.skipped + ruleFailures,
       readingsLost: published - pipeline.stats.scored - pipeline.stats.deadLettered - pipeline.stats.skipped - ruleFailures,
       reboot: fleet.reboot,
-      anomaliesInjected: m.anomaliesInjected, anomaliesDetected: m.anomaliesDetected, falseAlarms: m.falseAlarms, shadowDeliveries: m.shadowDeliveries,
+      anomaliesInjected: m.anomaliesInjected,
+      anomaliesDetected: m.anomaliesDetected,
+      falseAlarms: m.falseAlarms,
+      shadowDeliveries: m.shadowDeliveries,
       detectionLatencyMs: { p50: m.detectionLatencyMs.p50, p99: m.detectionLatencyMs.p99 },
       faults: [...m.faults],
       meterReadingsPublished: meters.published,
       supplierFiles: {
-        accepted: suppliers.stats.accepted, rejected: suppliers.stats.rejected + suppliers.stats.deadLettered,
-        rowsAccepted: suppliers.stats.rowsAccepted, rowsRejected: suppliers.stats.rowsRejected,
+        accepted: suppliers.stats.accepted,
+        rejected: suppliers.stats.rejected + suppliers.stats.deadLettered,
+        rowsAccepted: suppliers.stats.rowsAccepted,
+        rowsRejected: suppliers.stats.rowsRejected,
       },
       sharedRows: sharedStats.rows,
       dailyAnalysis,
@@ -273,7 +335,10 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       outDir: o.outDir,
       webUrl: web?.url ?? null,
     };
-    if (fleet.reboot) o.print(`reboot: ${fleet.reboot.trainId} restarted offline with ${fleet.reboot.bufferedAtReboot} readings in its outbox, ${fleet.reboot.restored} restored, ${fleet.reboot.readingsLostAcrossReboot} lost across the reboot`);
+    if (fleet.reboot)
+      o.print(
+        `reboot: ${fleet.reboot.trainId} restarted offline with ${fleet.reboot.bufferedAtReboot} readings in its outbox, ${fleet.reboot.restored} restored, ${fleet.reboot.readingsLostAcrossReboot} lost across the reboot`,
+      );
     publish({ type: "end", report });
     return report;
   } finally {

@@ -62,7 +62,10 @@ export class RunMetrics {
   private readonly notices = new Map<string, number[]>();
 
   /** `graceMs`: how long after a fault's last reading an alert still counts as detecting it (default 30 readings). */
-  constructor(private readonly intervalMs: number, private readonly graceMs: number = 30 * intervalMs) {}
+  constructor(
+    private readonly intervalMs: number,
+    private readonly graceMs: number = 30 * intervalMs,
+  ) {}
 
   faultStarted(span: FaultSpan, onsetAt: number, onsetWall: number, offline: boolean): void {
     this.faults.push({ span, onsetAt, onsetWall, endAt: onsetAt + span.length * this.intervalMs, offline });
@@ -104,8 +107,12 @@ export class RunMetrics {
       const after = f.episodeId ? (this.notices.get(f.episodeId) ?? []).filter((w) => w >= f.onsetWall) : [];
       const latency = after.length ? Math.min(...after) - f.onsetWall : null;
       return {
-        trainId: f.span.trainId, kind: f.span.kind, startedAt: new Date(f.onsetAt).toISOString(), offline: f.offline,
-        episodeId: f.episodeId ?? null, latencyMs: latency,
+        trainId: f.span.trainId,
+        kind: f.span.kind,
+        startedAt: new Date(f.onsetAt).toISOString(),
+        offline: f.offline,
+        episodeId: f.episodeId ?? null,
+        latencyMs: latency,
       };
     });
     const matched = new Set(this.faults.map((f) => f.episodeId).filter(Boolean));
@@ -115,7 +122,10 @@ export class RunMetrics {
       if (this.faults.some((f) => f.span.trainId === e.trainId && this.window(f, e.startedAt))) continue;
       falseAlarms++;
     }
-    const online = outcomes.filter((o) => !o.offline && o.latencyMs !== null).map((o) => o.latencyMs as number).sort((a, b) => a - b);
+    const online = outcomes
+      .filter((o) => !o.offline && o.latencyMs !== null)
+      .map((o) => o.latencyMs as number)
+      .sort((a, b) => a - b);
     return {
       anomaliesInjected: this.faults.length,
       anomaliesDetected: outcomes.filter((o) => o.episodeId !== null).length,

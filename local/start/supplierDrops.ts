@@ -19,11 +19,17 @@ export interface SupplierFile {
 export function supplierFiles(sharedMeters: string | undefined, day: string, clientIds: readonly string[]): SupplierFile[] {
   const files: SupplierFile[] = [];
   if (sharedMeters && existsSync(sharedMeters)) {
-    readdirSync(sharedMeters).filter((f) => f.endsWith(".csv")).sort().forEach((f, i) => {
-      files.push({ key: `${day}/${clientIds[i % clientIds.length]}.csv`, body: readFileSync(join(sharedMeters, f)), note: `real ${f}` });
-    });
+    readdirSync(sharedMeters)
+      .filter((f) => f.endsWith(".csv"))
+      .sort()
+      .forEach((f, i) => {
+        files.push({ key: `${day}/${clientIds[i % clientIds.length]}.csv`, body: readFileSync(join(sharedMeters, f)), note: `real ${f}` });
+      });
   } else {
-    const rows = ["timestamp,kwh", ...Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 30 * i)).toISOString()},${(0.2 + (i % 7) / 20).toFixed(3)}`)];
+    const rows = [
+      "timestamp,kwh",
+      ...Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 30 * i)).toISOString()},${(0.2 + (i % 7) / 20).toFixed(3)}`),
+    ];
     files.push({ key: `${day}/${clientIds[0]}.csv`, body: Buffer.from(rows.join("\n") + "\n"), note: "built-in plain timestamp,kwh" });
   }
   const broken = clientIds[Math.min(clientIds.length - 1, 5)];
@@ -32,7 +38,11 @@ export function supplierFiles(sharedMeters: string | undefined, day: string, cli
   files.push({ key: "uploads/final-FINAL.xlsx", body: Buffer.from("PK\u0003\u0004"), note: "malformed: not a supplier key" });
   // upper-case suffix, as Windows tools save it: parsed; the impossible value and offset are rejected rows
   const odd = ["timestamp,kwh", "2026-01-01T00:00:00Z,0.42", "2026-01-01T00:30:00Z,1e999", "2026-01-01T01:00:00+99:99,0.3"];
-  files.push({ key: `${day}/${clientIds[Math.min(clientIds.length - 1, 4)]}.CSV`, body: Buffer.from(`${odd.join("\n")}\n`), note: "malformed: impossible value and offset, .CSV" });
+  files.push({
+    key: `${day}/${clientIds[Math.min(clientIds.length - 1, 4)]}.CSV`,
+    body: Buffer.from(`${odd.join("\n")}\n`),
+    note: "malformed: impossible value and offset, .CSV",
+  });
   return files;
 }
 
@@ -60,13 +70,18 @@ export class SupplierIngestion {
   private busy?: Promise<void>;
   private seq = 0;
 
-  constructor(private readonly folders: RunFolders, private readonly onFile?: (key: string, accepted: boolean) => void) {}
+  constructor(
+    private readonly folders: RunFolders,
+    private readonly onFile?: (key: string, accepted: boolean) => void,
+  ) {}
 
   drop(file: SupplierFile): void {
     this.folders.write("supplier", file.key, file.body);
     this.stats.dropped++;
     const key = encodeURIComponent(file.key).replace(/%2F/g, "/");
-    const event = { Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "local-uploads" }, object: { key, size: file.body.length } } }] };
+    const event = {
+      Records: [{ eventSource: "aws:s3", eventName: "ObjectCreated:Put", s3: { bucket: { name: "local-uploads" }, object: { key, size: file.body.length } } }],
+    };
     this.queue.push({ messageId: `msg-${++this.seq}`, body: JSON.stringify(event), receives: 0 });
   }
 
@@ -79,7 +94,10 @@ export class SupplierIngestion {
   private async poll(): Promise<void> {
     const batch = this.queue.splice(0, 10);
     batch.forEach((m) => m.receives++);
-    const outcome = await processBatch(batch.map((m) => ({ messageId: m.messageId, body: m.body })), () => this.folders.supplierStore());
+    const outcome = await processBatch(
+      batch.map((m) => ({ messageId: m.messageId, body: m.body })),
+      () => this.folders.supplierStore(),
+    );
     for (const p of outcome.processed) {
       const ok = p.accepted > 0;
       if (ok) this.stats.accepted++;

@@ -55,8 +55,17 @@ export class TrainPipeline {
   readonly failures: unknown[] = [];
   private mapping?: KinesisEventSourceMapping;
 
-  constructor(settings: TrainDetectorSettings, dataPlaneEndpoint: string, private readonly onReport: (report: BatchReport) => void) {
-    const iot = new IoTDataPlaneClient({ endpoint: dataPlaneEndpoint, region: "us-east-1", credentials: FAKE_CREDENTIALS, requestHandler: new NodeHttpHandler() });
+  constructor(
+    settings: TrainDetectorSettings,
+    dataPlaneEndpoint: string,
+    private readonly onReport: (report: BatchReport) => void,
+  ) {
+    const iot = new IoTDataPlaneClient({
+      endpoint: dataPlaneEndpoint,
+      region: "us-east-1",
+      credentials: FAKE_CREDENTIALS,
+      requestHandler: new NodeHttpHandler(),
+    });
     this.deps = {
       settings,
       checkpoints: new MemoryCheckpointStore(),

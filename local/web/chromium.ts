@@ -5,8 +5,14 @@ export const CHROMIUM_PATH = "/usr/bin/chromium";
 
 /** Headless, no sandbox (containers), and nothing that would reach for the network on its own. */
 export const CHROMIUM_ARGS: readonly string[] = [
-  "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-  "--disable-component-update", "--disable-sync",
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-quic",
+  "--no-first-run",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--disable-sync",
 ];
 
 export async function launchChromium(): Promise<Browser> {

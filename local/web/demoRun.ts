@@ -21,7 +21,10 @@ const random = generator;
  */
 function trainSeries(trainId: string, startedAt: number, seed: number): TrainReading[] {
   const rnd = random(seed);
-  let pressure = 8.6 + rnd() * 1.3, oil = 58 + rnd() * 6, on = rnd() < 0.3, baseline = 0.12;
+  let pressure = 8.6 + rnd() * 1.3,
+    oil = 58 + rnd() * 6,
+    on = rnd() < 0.3,
+    baseline = 0.12;
   const out: TrainReading[] = [];
   for (let s = 0; s < RUN_S; s++) {
     const leak = trainId === FAULT.trainId && s >= FAULT.fromS && s < FAULT.toS;
@@ -36,7 +39,9 @@ function trainSeries(trainId: string, startedAt: number, seed: number): TrainRea
     const offline = trainId === OFFLINE.trainId && s >= OFFLINE.fromS && s < OFFLINE.toS;
     if (!offline) {
       out.push({
-        trainId, t: startedAt + s * 1000, score: score === null ? null : Math.round(score * 1000) / 1000,
+        trainId,
+        t: startedAt + s * 1000,
+        score: score === null ? null : Math.round(score * 1000) / 1000,
         values: { Reservoirs: round(pressure, 3), Motor_current: round(current, 4), Oil_temperature: round(oil, 2) },
       });
     }
@@ -71,7 +76,8 @@ export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEven
   ];
   const series = TRAINS.map((id, i) => trainSeries(id, startedAt, 11 + i * 7));
   const at = (s: number) => startedAt + s * 1000;
-  let published = 0, scored = 0;
+  let published = 0,
+    scored = 0;
   for (let s = 0; s < RUN_S; s++) {
     const items = series.flatMap((rs) => rs.filter((r) => r.t === at(s)));
     published += items.length;
@@ -81,28 +87,66 @@ export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEven
     if (s === OFFLINE.fromS) events.push({ type: "train", trainId: OFFLINE.trainId, online: false, t: at(s) });
     if (s === OFFLINE.toS) events.push({ type: "train", trainId: OFFLINE.trainId, online: true, t: at(s) });
     if (s === ALERT_OPEN_S) {
-      events.push({ type: "alert", trainId: FAULT.trainId, episodeId: "ep-0002-01", state: "open", t: at(s), message: "anomaly grade 0.81: reservoir pressure falling fast, compressor running long", sensors: ["Reservoirs", "Motor_current"] });
+      events.push({
+        type: "alert",
+        trainId: FAULT.trainId,
+        episodeId: "ep-0002-01",
+        state: "open",
+        t: at(s),
+        message: "anomaly grade 0.81: reservoir pressure falling fast, compressor running long",
+        sensors: ["Reservoirs", "Motor_current"],
+      });
       events.push({ type: "delivered", trainId: FAULT.trainId, episodeId: "ep-0002-01", latencyMs: 143, offlineDelivery: false });
     }
     if (s === ALERT_CLEAR_S) {
-      events.push({ type: "alert", trainId: FAULT.trainId, episodeId: "ep-0002-01", state: "cleared", t: at(s), message: "anomaly grade 0.81: reservoir pressure falling fast, compressor running long", sensors: ["Reservoirs", "Motor_current"] });
+      events.push({
+        type: "alert",
+        trainId: FAULT.trainId,
+        episodeId: "ep-0002-01",
+        state: "cleared",
+        t: at(s),
+        message: "anomaly grade 0.81: reservoir pressure falling fast, compressor running long",
+        sensors: ["Reservoirs", "Motor_current"],
+      });
     }
     if (s % 10 === 9) {
-      events.push({ type: "stats", values: { readingsPublished: published, readingsScored: scored, anomaliesDetected: s >= ALERT_OPEN_S ? 1 : 0, shadowDeliveries: s >= ALERT_OPEN_S ? 1 : 0, supplierFilesAccepted: s >= 60 ? 2 : 0, meterReadings: Math.round((s + 1) / RUN_S * 240) } });
+      events.push({
+        type: "stats",
+        values: {
+          readingsPublished: published,
+          readingsScored: scored,
+          anomaliesDetected: s >= ALERT_OPEN_S ? 1 : 0,
+          shadowDeliveries: s >= ALERT_OPEN_S ? 1 : 0,
+          supplierFilesAccepted: s >= 60 ? 2 : 0,
+          meterReadings: Math.round(((s + 1) / RUN_S) * 240),
+        },
+      });
     }
   }
   const day = Date.UTC(2026, 2, 13);
   const meters = METERS.map((id, i) => meterDay(id, day, 101 + i * 13));
   for (let i = 0; i < 48; i++) events.push({ type: "meter", items: meters.map((m) => m[i]) });
-  const meterKwh = round(meters.flat().reduce((sum, r) => sum + r.kwh, 0), 2);
-  events.push({ type: "stats", values: { readingsPublished: published, readingsScored: scored, anomaliesDetected: 1, shadowDeliveries: 1, supplierFilesAccepted: 2, meterReadings: 240 } });
+  const meterKwh = round(
+    meters.flat().reduce((sum, r) => sum + r.kwh, 0),
+    2,
+  );
+  events.push({
+    type: "stats",
+    values: { readingsPublished: published, readingsScored: scored, anomaliesDetected: 1, shadowDeliveries: 1, supplierFilesAccepted: 2, meterReadings: 240 },
+  });
   events.push({
     type: "end",
     report: {
-      durationS: RUN_S, trains: TRAINS.length, meters: METERS.length, readingsPublished: published, readingsScored: scored,
+      durationS: RUN_S,
+      trains: TRAINS.length,
+      meters: METERS.length,
+      readingsPublished: published,
+      readingsScored: scored,
       detection: { faultsInjected: 1, faultsDetected: 1, falseAlerts: 0, detectionDelayS: ALERT_OPEN_S - FAULT.fromS },
       shadow: { deliveries: 1, offlineDeliveries: 0, latencyMs: 143 },
-      meterReadings: 240, meterKwh, supplierFiles: { accepted: 2, quarantined: 0 },
+      meterReadings: 240,
+      meterKwh,
+      supplierFiles: { accepted: 2, quarantined: 0 },
     },
   });
   return events;

@@ -88,8 +88,7 @@ export interface EndEvent {
   readonly report: unknown;
 }
 
-export type LiveEvent =
-  | HelloEvent | ReadingsEvent | AlertEvent | DeliveredEvent | TrainEvent | FaultEvent | MeterEvent | StatsEvent | EndEvent;
+export type LiveEvent = HelloEvent | ReadingsEvent | AlertEvent | DeliveredEvent | TrainEvent | FaultEvent | MeterEvent | StatsEvent | EndEvent;
 
 export interface AlertRecord {
   readonly episodeId: string;

@@ -116,8 +116,13 @@ export class LiveState {
     }
     const key = `${event.trainId}\n${event.episodeId}`;
     alerts.push({
-      episodeId: event.episodeId, state: event.state, openedAt: event.t, lastAt: event.t,
-      clearedAt: event.state === "cleared" ? event.t : null, message: event.message, sensors: event.sensors,
+      episodeId: event.episodeId,
+      state: event.state,
+      openedAt: event.t,
+      lastAt: event.t,
+      clearedAt: event.state === "cleared" ? event.t : null,
+      message: event.message,
+      sensors: event.sensors,
       delivery: this.early.get(key) ?? null,
     });
     this.early.delete(key);

@@ -56,8 +56,14 @@ export function renderPage(assets = join(__dirname, "assets")): Page {
 `;
   const hash = (text: string) => `'sha256-${createHash("sha256").update(text, "utf8").digest("base64")}'`;
   const contentSecurityPolicy = [
-    "default-src 'none'", `style-src ${hash(css)}`, `script-src ${hash(js)}`, "connect-src 'self'", "img-src data:",
-    "base-uri 'none'", "form-action 'none'", "frame-ancestors 'none'",
+    "default-src 'none'",
+    `style-src ${hash(css)}`,
+    `script-src ${hash(js)}`,
+    "connect-src 'self'",
+    "img-src data:",
+    "base-uri 'none'",
+    "form-action 'none'",
+    "frame-ancestors 'none'",
   ].join("; ");
   return { html, contentSecurityPolicy };
 }

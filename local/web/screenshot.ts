@@ -22,7 +22,9 @@ export async function takeScreenshot(url: string, file: string, size: Screenshot
   try {
     const page = await browser.newPage({ viewport: { width: size.width, height: size.height } });
     const errors: string[] = [];
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(url);
     // a string, evaluated in the page: the project compiles without the DOM library

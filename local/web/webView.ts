@@ -66,7 +66,9 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
     pending = [];
     for (const res of clients) send(res, frames);
   };
-  const ping = setInterval(() => { for (const res of clients) send(res, ": ping\n\n"); }, pingMs);
+  const ping = setInterval(() => {
+    for (const res of clients) send(res, ": ping\n\n");
+  }, pingMs);
   ping.unref();
 
   let actualPort = port;
@@ -80,8 +82,10 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
     const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
     if (path === "/") {
       res.writeHead(200, {
-        "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Security-Policy": page.contentSecurityPolicy, "X-Content-Type-Options": "nosniff",
+        "Content-Type": "text/html; charset=utf-8",
+        "Cache-Control": "no-store",
+        "Content-Security-Policy": page.contentSecurityPolicy,
+        "X-Content-Type-Options": "nosniff",
       });
       return void res.end(req.method === "HEAD" ? undefined : page.html);
     }
@@ -124,18 +128,19 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
       pending.push(event);
       flushTimer ??= setTimeout(flush, FLUSH_MS);
     },
-    close: () => closing ??= (async () => {
-      flush();
-      closed = true;
-      clearInterval(ping);
-      // end the streams cleanly (EventSource sees the end, not a reset), then drop whatever is still connected
-      await Promise.all([...clients].map((res) => ended(res)));
-      clients.clear();
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    })(),
+    close: () =>
+      (closing ??= (async () => {
+        flush();
+        closed = true;
+        clearInterval(ping);
+        // end the streams cleanly (EventSource sees the end, not a reset), then drop whatever is still connected
+        await Promise.all([...clients].map((res) => ended(res)));
+        clients.clear();
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      })()),
   };
 }
 

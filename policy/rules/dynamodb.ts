@@ -4,25 +4,25 @@ import { get, show } from "../values";
 import { T } from "./types";
 
 export const dynamodbPitr = resourceRule({
-    id: "dynamodb-pitr",
-    level: "mandatory",
-    description: "Every DynamoDB table has point-in-time recovery.",
-    types: T.table,
-    check(table) {
-        const enabled = get(table.inputs, "pointInTimeRecovery.enabled");
-        return enabled === true ? [] : [`DynamoDB table ${table.name} has no point-in-time recovery (pointInTimeRecovery.enabled: ${show(enabled)})`];
-    },
+  id: "dynamodb-pitr",
+  level: "mandatory",
+  description: "Every DynamoDB table has point-in-time recovery.",
+  types: T.table,
+  check(table) {
+    const enabled = get(table.inputs, "pointInTimeRecovery.enabled");
+    return enabled === true ? [] : [`DynamoDB table ${table.name} has no point-in-time recovery (pointInTimeRecovery.enabled: ${show(enabled)})`];
+  },
 });
 
 export const dynamodbEncryption = resourceRule({
-    id: "dynamodb-encryption",
-    level: "mandatory",
-    description: "Every DynamoDB table is encrypted with a KMS key, not only the AWS owned default key.",
-    types: T.table,
-    check(table) {
-        const enabled = get(table.inputs, "serverSideEncryption.enabled");
-        return enabled === true ? [] : [`DynamoDB table ${table.name} is not encrypted with KMS (serverSideEncryption.enabled: ${show(enabled)})`];
-    },
+  id: "dynamodb-encryption",
+  level: "mandatory",
+  description: "Every DynamoDB table is encrypted with a KMS key, not only the AWS owned default key.",
+  types: T.table,
+  check(table) {
+    const enabled = get(table.inputs, "serverSideEncryption.enabled");
+    return enabled === true ? [] : [`DynamoDB table ${table.name} is not encrypted with KMS (serverSideEncryption.enabled: ${show(enabled)})`];
+  },
 });
 
 export const DYNAMODB_RULES: readonly Rule[] = [dynamodbPitr, dynamodbEncryption];

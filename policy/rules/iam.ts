@@ -10,23 +10,23 @@ import { T } from "./types";
 const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
 
 function wildcardGrants(document: unknown, where: string): string[] {
-    if (isUnknown(document)) return [];
-    return (statements(document) ?? [])
-        .filter((s) => s.effect === "Allow" && s.resources.includes("*"))
-        .flatMap((s) => s.actions.filter((a) => a === "*" || a.endsWith(":*")).map((a) => `${where} statement ${s.id} allows ${a} on *`));
+  if (isUnknown(document)) return [];
+  return (statements(document) ?? [])
+    .filter((s) => s.effect === "Allow" && s.resources.includes("*"))
+    .flatMap((s) => s.actions.filter((a) => a === "*" || a.endsWith(":*")).map((a) => `${where} statement ${s.id} allows ${a} on *`));
 }
 
 export const iamNoWildcardAdmin = resourceRule({
-    id: "iam-no-wildcard-actions-on-all-resources",
-    level: "mandatory",
-    description: "No IAM identity policy statement allows * or <service>:* on resource *.",
-    types: [...POLICY_TYPES, ...T.role],
-    check(r: ResourceView) {
-        if (r.type === T.role[0]) {
-            return asArray(r.inputs.inlinePolicies).flatMap((p) => wildcardGrants(get(p, "policy"), `role ${r.name} inline policy ${String(get(p, "name") ?? "")}`));
-        }
-        return wildcardGrants(r.inputs.policy, `IAM policy ${r.name}`);
-    },
+  id: "iam-no-wildcard-actions-on-all-resources",
+  level: "mandatory",
+  description: "No IAM identity policy statement allows * or <service>:* on resource *.",
+  types: [...POLICY_TYPES, ...T.role],
+  check(r: ResourceView) {
+    if (r.type === T.role[0]) {
+      return asArray(r.inputs.inlinePolicies).flatMap((p) => wildcardGrants(get(p, "policy"), `role ${r.name} inline policy ${String(get(p, "name") ?? "")}`));
+    }
+    return wildcardGrants(r.inputs.policy, `IAM policy ${r.name}`);
+  },
 });
 
 /** AWS managed policies too broad for a service role: *FullAccess, PowerUserAccess, AdministratorAccess. */
@@ -34,23 +34,23 @@ export const BROAD_MANAGED_POLICY = /:policy\/(?:.*\/)?(?:[\w+=,.@-]*FullAccess[
 
 /** Where each attachment type names its managed policies. */
 const ATTACHMENTS: Readonly<Record<string, string>> = {
-    "aws:iam/role:Role": "managedPolicyArns",
-    "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
-    "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
-    "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
+  "aws:iam/role:Role": "managedPolicyArns",
+  "aws:iam/rolePolicyAttachment:RolePolicyAttachment": "policyArn",
+  "aws:iam/policyAttachment:PolicyAttachment": "policyArn",
+  "aws:iam/rolePolicyAttachmentsExclusive:RolePolicyAttachmentsExclusive": "policyArns",
 };
 
 export const iamNoBroadManagedPolicies = resourceRule({
-    id: "iam-no-broad-managed-policies",
-    level: "mandatory",
-    description: "No role (Lambda or other) gets a *FullAccess, PowerUserAccess or AdministratorAccess managed policy.",
-    types: Object.keys(ATTACHMENTS),
-    check(r) {
-        const noun = r.type === T.role[0] ? "role" : "policy attachment";
-        return asArray(r.inputs[ATTACHMENTS[r.type]])
-            .filter((arn): arn is string => typeof arn === "string" && BROAD_MANAGED_POLICY.test(arn))
-            .map((arn) => `${noun} ${r.name} attaches the broad managed policy ${arn}`);
-    },
+  id: "iam-no-broad-managed-policies",
+  level: "mandatory",
+  description: "No role (Lambda or other) gets a *FullAccess, PowerUserAccess or AdministratorAccess managed policy.",
+  types: Object.keys(ATTACHMENTS),
+  check(r) {
+    const noun = r.type === T.role[0] ? "role" : "policy attachment";
+    return asArray(r.inputs[ATTACHMENTS[r.type]])
+      .filter((arn): arn is string => typeof arn === "string" && BROAD_MANAGED_POLICY.test(arn))
+      .map((arn) => `${noun} ${r.name} attaches the broad managed policy ${arn}`);
+  },
 });
 
 /** Actions that include s3:PutObject: the action itself and the wildcards that cover it. */
@@ -60,23 +60,34 @@ const EVERY_OBJECT = /^(\*|arn:[^:]+:s3:::\*|arn:[^:]+:s3:::[^/*]+\/\*)$/;
 
 /** Whether a role's trust policy lets Lambda assume it. */
 function isLambdaRole(role: ResourceView): boolean {
-    return (statements(role.inputs.assumeRolePolicy) ?? []).some((s) => s.effect === "Allow" && strings(s.principal).includes("lambda.amazonaws.com"));
+  return (statements(role.inputs.assumeRolePolicy) ?? []).some((s) => s.effect === "Allow" && strings(s.principal).includes("lambda.amazonaws.com"));
 }
 
 export const iamLambdaObjectWritesPrefixed = joinRule({
-    id: "iam-lambda-object-writes-prefixed",
-    level: "mandatory",
-    description: "No Lambda role may s3:PutObject on every object of a bucket: a function writes the prefixes it owns (processed/, reports/...), so a bug or a hostile input cannot overwrite other data in the bucket.",
-    types: ["aws:iam/rolePolicy:RolePolicy"],
-    check(policy: ResourceView, graph: StackGraph) {
-        if (isUnknown(policy.inputs.policy)) return [];
-        const roles = graph.references(policy, "role", T.role).filter(isLambdaRole);
-        if (roles.length === 0) return [];
-        return (statements(policy.inputs.policy) ?? [])
-            .filter((s) => s.effect === "Allow")
-            .flatMap((s) => s.actions.filter((a) => OBJECT_WRITE.test(a)).flatMap((a) => s.resources.filter((r) => EVERY_OBJECT.test(r)).map((r) =>
-                `IAM policy ${policy.name} of Lambda role ${roles[0].name} statement ${s.id} allows ${a} on ${r}, every object of the bucket (grant the prefixes the function writes)`)));
-    },
+  id: "iam-lambda-object-writes-prefixed",
+  level: "mandatory",
+  description:
+    "No Lambda role may s3:PutObject on every object of a bucket: a function writes the prefixes it owns (processed/, reports/...), so a bug or a hostile input cannot overwrite other data in the bucket.",
+  types: ["aws:iam/rolePolicy:RolePolicy"],
+  check(policy: ResourceView, graph: StackGraph) {
+    if (isUnknown(policy.inputs.policy)) return [];
+    const roles = graph.references(policy, "role", T.role).filter(isLambdaRole);
+    if (roles.length === 0) return [];
+    return (statements(policy.inputs.policy) ?? [])
+      .filter((s) => s.effect === "Allow")
+      .flatMap((s) =>
+        s.actions
+          .filter((a) => OBJECT_WRITE.test(a))
+          .flatMap((a) =>
+            s.resources
+              .filter((r) => EVERY_OBJECT.test(r))
+              .map(
+                (r) =>
+                  `IAM policy ${policy.name} of Lambda role ${roles[0].name} statement ${s.id} allows ${a} on ${r}, every object of the bucket (grant the prefixes the function writes)`,
+              ),
+          ),
+      );
+  },
 });
 
 export const IAM_RULES: readonly Rule[] = [iamNoWildcardAdmin, iamNoBroadManagedPolicies, iamLambdaObjectWritesPrefixed];

@@ -8,41 +8,51 @@ import { isUnknown, statements } from "../values";
 import { T } from "./types";
 
 export const iotRuleErrorAction = resourceRule({
-    id: "iot-rule-error-action",
-    level: "mandatory",
-    description: "Every IoT topic rule has an error action, so failed deliveries are not dropped silently.",
-    types: T.iotRule,
-    check(rule) {
-        const action = rule.inputs.errorAction;
-        const empty = action === undefined || action === null || (typeof action === "object" && Object.keys(action).length === 0);
-        return empty ? [`IoT rule ${rule.name} has no error action`] : [];
-    },
+  id: "iot-rule-error-action",
+  level: "mandatory",
+  description: "Every IoT topic rule has an error action, so failed deliveries are not dropped silently.",
+  types: T.iotRule,
+  check(rule) {
+    const action = rule.inputs.errorAction;
+    const empty = action === undefined || action === null || (typeof action === "object" && Object.keys(action).length === 0);
+    return empty ? [`IoT rule ${rule.name} has no error action`] : [];
+  },
 });
 
 export const iotPolicyLeastPrivilege = resourceRule({
-    id: "iot-policy-least-privilege",
-    level: "mandatory",
-    description: "No IoT policy allows iot:* or * actions, or any action on resource *.",
-    types: T.iotPolicy,
-    check(policy) {
-        if (isUnknown(policy.inputs.policy)) return [];
-        const found = statements(policy.inputs.policy);
-        if (!found) return [`IoT policy ${policy.name} has no readable policy document`];
-        return found.filter((s) => s.effect === "Allow").flatMap((s) => [
-            ...s.actions.filter((a) => a === "*" || a === "iot:*").map((a) => `IoT policy ${policy.name} statement ${s.id} allows ${a}`),
-            ...s.resources.filter((r) => r === "*").map(() => `IoT policy ${policy.name} statement ${s.id} grants resource *`),
-        ]);
-    },
+  id: "iot-policy-least-privilege",
+  level: "mandatory",
+  description: "No IoT policy allows iot:* or * actions, or any action on resource *.",
+  types: T.iotPolicy,
+  check(policy) {
+    if (isUnknown(policy.inputs.policy)) return [];
+    const found = statements(policy.inputs.policy);
+    if (!found) return [`IoT policy ${policy.name} has no readable policy document`];
+    return found
+      .filter((s) => s.effect === "Allow")
+      .flatMap((s) => [
+        ...s.actions.filter((a) => a === "*" || a === "iot:*").map((a) => `IoT policy ${policy.name} statement ${s.id} allows ${a}`),
+        ...s.resources.filter((r) => r === "*").map(() => `IoT policy ${policy.name} statement ${s.id} grants resource *`),
+      ]);
+  },
 });
 
 /** An IoT resource pattern as a regular expression: `*` any run of characters, `?` one. */
 function globSource(pattern: string): string {
-    return pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
+  return pattern
+    .split("")
+    .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
+    .join("");
 }
 
 /** A device policy's resource as a regular expression; a `${iot:...}` variable is any one device's name. */
 function devicePattern(resource: string): RegExp {
-    return new RegExp(`^${resource.split(/\$\{iot:[^}]+\}/).map(globSource).join("[^/]+")}$`);
+  return new RegExp(
+    `^${resource
+      .split(/\$\{iot:[^}]+\}/)
+      .map(globSource)
+      .join("[^/]+")}$`,
+  );
 }
 
 const SHADOW_UPDATE = ["iot:UpdateThingShadow"];
@@ -50,54 +60,58 @@ const NAMED_SHADOW = /^arn:[^:]+:iot:[^:]*:[^:]*:thing\/[^/]+\/([^/*?]+)$/;
 
 /** Named shadows that a Lambda's role may update: the cloud writes them. */
 function cloudOwnedShadows(graph: StackGraph): string[] {
-    const names = new Set<string>();
-    for (const p of graph.ofType("aws:iam/rolePolicy:RolePolicy")) {
-        for (const s of statements(p.inputs.policy) ?? []) {
-            if (s.effect !== "Allow" || !s.actions.some((a) => SHADOW_UPDATE.includes(a))) continue;
-            for (const r of s.resources) {
-                const m = NAMED_SHADOW.exec(r);
-                if (m) names.add(m[1]);
-            }
-        }
+  const names = new Set<string>();
+  for (const p of graph.ofType("aws:iam/rolePolicy:RolePolicy")) {
+    for (const s of statements(p.inputs.policy) ?? []) {
+      if (s.effect !== "Allow" || !s.actions.some((a) => SHADOW_UPDATE.includes(a))) continue;
+      for (const r of s.resources) {
+        const m = NAMED_SHADOW.exec(r);
+        if (m) names.add(m[1]);
+      }
     }
-    return [...names].sort();
+  }
+  return [...names].sort();
 }
 
 /** What a device must not be allowed to do to a cloud-owned shadow `name` (of some thing `thing`). */
 function writesTo(policy: ResourceView, name: string): string[] {
-    const found = statements(policy.inputs.policy) ?? [];
-    const out: string[] = [];
-    for (const s of found.filter((st) => st.effect === "Allow")) {
-        for (const action of s.actions) {
-            const publish = ["iot:Publish", "iot:*", "*"].includes(action);
-            const http = ["iot:UpdateThingShadow", "iot:DeleteThingShadow", "iot:*", "*"].includes(action);
-            for (const resource of s.resources) {
-                const re = devicePattern(resource);
-                const arn = resource.replace(/:(topic|thing|topicfilter|client)\/.*$/, "");
-                const hits = [
-                    ...(publish ? ["update", "delete"].map((op) => `${arn}:topic/$aws/things/a-device/shadow/name/${name}/${op}`) : []),
-                    ...(http ? [`${arn}:thing/a-device/${name}`] : []),
-                ].filter((target) => re.test(target));
-                for (const target of hits) {
-                    const what = target.slice(arn.length + 1).replace("a-device", "<thing>");
-                    out.push(`IoT policy ${policy.name} statement ${s.id} allows ${action} on ${resource}, which covers ${what}: shadow "${name}" is written by the cloud, devices may only read it`);
-                }
-            }
+  const found = statements(policy.inputs.policy) ?? [];
+  const out: string[] = [];
+  for (const s of found.filter((st) => st.effect === "Allow")) {
+    for (const action of s.actions) {
+      const publish = ["iot:Publish", "iot:*", "*"].includes(action);
+      const http = ["iot:UpdateThingShadow", "iot:DeleteThingShadow", "iot:*", "*"].includes(action);
+      for (const resource of s.resources) {
+        const re = devicePattern(resource);
+        const arn = resource.replace(/:(topic|thing|topicfilter|client)\/.*$/, "");
+        const hits = [
+          ...(publish ? ["update", "delete"].map((op) => `${arn}:topic/$aws/things/a-device/shadow/name/${name}/${op}`) : []),
+          ...(http ? [`${arn}:thing/a-device/${name}`] : []),
+        ].filter((target) => re.test(target));
+        for (const target of hits) {
+          const what = target.slice(arn.length + 1).replace("a-device", "<thing>");
+          out.push(
+            `IoT policy ${policy.name} statement ${s.id} allows ${action} on ${resource}, which covers ${what}: shadow "${name}" is written by the cloud, devices may only read it`,
+          );
         }
+      }
     }
-    return out;
+  }
+  return out;
 }
 
 export const iotDeviceCloudShadowsReadOnly = stackRule({
-    id: "iot-device-cloud-shadows-read-only",
-    level: "mandatory",
-    description: "No IoT policy lets a device update or delete a named shadow that a Lambda role of the stack updates (the cloud's alerts): an IoT policy cannot limit which part of a document an update touches.",
-    check(graph) {
-        const shadows = cloudOwnedShadows(graph);
-        return graph.ofType(...T.iotPolicy)
-            .filter((p) => !isUnknown(p.inputs.policy))
-            .flatMap((p) => shadows.flatMap((name) => writesTo(p, name)).map((message) => ({ resource: p, message })));
-    },
+  id: "iot-device-cloud-shadows-read-only",
+  level: "mandatory",
+  description:
+    "No IoT policy lets a device update or delete a named shadow that a Lambda role of the stack updates (the cloud's alerts): an IoT policy cannot limit which part of a document an update touches.",
+  check(graph) {
+    const shadows = cloudOwnedShadows(graph);
+    return graph
+      .ofType(...T.iotPolicy)
+      .filter((p) => !isUnknown(p.inputs.policy))
+      .flatMap((p) => shadows.flatMap((name) => writesTo(p, name)).map((message) => ({ resource: p, message })));
+  },
 });
 
 export const IOT_RULES: readonly Rule[] = [iotRuleErrorAction, iotPolicyLeastPrivilege, iotDeviceCloudShadowsReadOnly];

@@ -5,66 +5,66 @@ import { get, isUnknown, show } from "../values";
 import { T } from "./types";
 
 export const lambdaExplicitRole = joinRule({
-    id: "lambda-explicit-role",
-    level: "mandatory",
-    description: "Every Lambda function runs as an IAM role defined in this stack (its own, least-privilege role), not a pre-existing one.",
-    types: T.lambdaFunction,
-    check(fn, graph) {
-        const role = fn.inputs.role;
-        if (isUnknown(role) && !fn.propertyDependencies?.role?.length) return [];
-        return graph.references(fn, "role", T.role).length > 0 ? [] : [`Lambda function ${fn.name} does not run as a role of this stack (role: ${show(role)})`];
-    },
+  id: "lambda-explicit-role",
+  level: "mandatory",
+  description: "Every Lambda function runs as an IAM role defined in this stack (its own, least-privilege role), not a pre-existing one.",
+  types: T.lambdaFunction,
+  check(fn, graph) {
+    const role = fn.inputs.role;
+    if (isUnknown(role) && !fn.propertyDependencies?.role?.length) return [];
+    return graph.references(fn, "role", T.role).length > 0 ? [] : [`Lambda function ${fn.name} does not run as a role of this stack (role: ${show(role)})`];
+  },
 });
 
 export const lambdaTracing = resourceRule({
-    id: "lambda-tracing",
-    level: "advisory",
-    description: "Every Lambda function has active X-Ray tracing.",
-    types: T.lambdaFunction,
-    check(fn) {
-        const mode = get(fn.inputs, "tracingConfig.mode");
-        return mode === "Active" ? [] : [`Lambda function ${fn.name} is not traced (tracingConfig.mode: ${show(mode)})`];
-    },
+  id: "lambda-tracing",
+  level: "advisory",
+  description: "Every Lambda function has active X-Ray tracing.",
+  types: T.lambdaFunction,
+  check(fn) {
+    const mode = get(fn.inputs, "tracingConfig.mode");
+    return mode === "Active" ? [] : [`Lambda function ${fn.name} is not traced (tracingConfig.mode: ${show(mode)})`];
+  },
 });
 
 /** The log group a function writes to: `loggingConfig.logGroup`, else Lambda's default `/aws/lambda/<function name>`. */
 function logGroupsOf(fn: ResourceView, graph: StackGraph): { name: unknown; groups: ResourceView[] } {
-    const configured = get(fn.inputs, "loggingConfig.logGroup");
-    if (configured !== undefined) return { name: configured, groups: graph.references(fn, "loggingConfig.logGroup", T.logGroup) };
-    const name = `/aws/lambda/${String(fn.inputs.name ?? fn.name)}`;
-    return { name, groups: graph.ofType(...T.logGroup).filter((g) => g.inputs.name === name) };
+  const configured = get(fn.inputs, "loggingConfig.logGroup");
+  if (configured !== undefined) return { name: configured, groups: graph.references(fn, "loggingConfig.logGroup", T.logGroup) };
+  const name = `/aws/lambda/${String(fn.inputs.name ?? fn.name)}`;
+  return { name, groups: graph.ofType(...T.logGroup).filter((g) => g.inputs.name === name) };
 }
 
 export const lambdaLogRetention = joinRule({
-    id: "lambda-log-retention",
-    level: "mandatory",
-    description: "Every Lambda function logs to a log group created in this stack with a retention, so logs neither vanish nor pile up forever.",
-    types: T.lambdaFunction,
-    check(fn, graph) {
-        const { name, groups } = logGroupsOf(fn, graph);
-        if (groups.length === 0) {
-            if (isUnknown(name) && !fn.propertyDependencies?.loggingConfig?.length) return [];
-            return [`Lambda function ${fn.name} logs to ${show(name)}, which is not a log group of this stack`];
-        }
-        return groups
-            .filter((g) => typeof g.inputs.retentionInDays !== "number" || g.inputs.retentionInDays <= 0)
-            .map((g) => `log group ${g.name} of Lambda function ${fn.name} keeps logs forever (retentionInDays: ${show(g.inputs.retentionInDays)})`);
-    },
+  id: "lambda-log-retention",
+  level: "mandatory",
+  description: "Every Lambda function logs to a log group created in this stack with a retention, so logs neither vanish nor pile up forever.",
+  types: T.lambdaFunction,
+  check(fn, graph) {
+    const { name, groups } = logGroupsOf(fn, graph);
+    if (groups.length === 0) {
+      if (isUnknown(name) && !fn.propertyDependencies?.loggingConfig?.length) return [];
+      return [`Lambda function ${fn.name} logs to ${show(name)}, which is not a log group of this stack`];
+    }
+    return groups
+      .filter((g) => typeof g.inputs.retentionInDays !== "number" || g.inputs.retentionInDays <= 0)
+      .map((g) => `log group ${g.name} of Lambda function ${fn.name} keeps logs forever (retentionInDays: ${show(g.inputs.retentionInDays)})`);
+  },
 });
 
 export const lambdaReservedConcurrency = resourceRule({
-    id: "lambda-reserved-concurrency",
-    level: "mandatory",
-    description: "Every Lambda function has reserved concurrency (at least 1): a flood on one path cannot take the account's whole pool from the others.",
-    types: T.lambdaFunction,
-    check(fn) {
-        const reserved = fn.inputs.reservedConcurrentExecutions;
-        if (isUnknown(reserved)) return [];
-        if (reserved === 0) return [`Lambda function ${fn.name} has reserved concurrency 0, which stops every invocation`];
-        return typeof reserved === "number" && Number.isInteger(reserved) && reserved >= 1
-            ? []
-            : [`Lambda function ${fn.name} has no reserved concurrency (reservedConcurrentExecutions: ${show(reserved)})`];
-    },
+  id: "lambda-reserved-concurrency",
+  level: "mandatory",
+  description: "Every Lambda function has reserved concurrency (at least 1): a flood on one path cannot take the account's whole pool from the others.",
+  types: T.lambdaFunction,
+  check(fn) {
+    const reserved = fn.inputs.reservedConcurrentExecutions;
+    if (isUnknown(reserved)) return [];
+    if (reserved === 0) return [`Lambda function ${fn.name} has reserved concurrency 0, which stops every invocation`];
+    return typeof reserved === "number" && Number.isInteger(reserved) && reserved >= 1
+      ? []
+      : [`Lambda function ${fn.name} has no reserved concurrency (reservedConcurrentExecutions: ${show(reserved)})`];
+  },
 });
 
 export const LAMBDA_RULES: readonly Rule[] = [lambdaExplicitRole, lambdaTracing, lambdaLogRetention, lambdaReservedConcurrency];

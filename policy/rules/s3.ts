@@ -9,99 +9,102 @@ import { T } from "./types";
 
 /** Server access logs and CloudTrail land in log buckets, which are judged as such (SSE-S3 allowed, no self-logging). */
 export function isLogTarget(bucket: ResourceView, graph: StackGraph): boolean {
-    return graph.referrers(bucket, T.bucketLogging, "targetBucket").length > 0 || graph.referrers(bucket, T.trail, "s3BucketName").length > 0;
+  return graph.referrers(bucket, T.bucketLogging, "targetBucket").length > 0 || graph.referrers(bucket, T.trail, "s3BucketName").length > 0;
 }
 
 const KMS_ALGORITHMS = ["aws:kms", "aws:kms:dsse"];
 
 export const s3Encryption = joinRule({
-    id: "s3-encryption",
-    level: "mandatory",
-    description: "Every bucket has default SSE-KMS encryption; log buckets may use SSE-S3 (S3 server access logging cannot write to SSE-KMS buckets).",
-    types: T.bucket,
-    check(bucket, graph) {
-        const configs = graph.referrers(bucket, T.bucketEncryption, "bucket");
-        if (configs.length === 0) return [`bucket ${bucket.name} has no SSE-KMS encryption configuration`];
-        const algorithms = configs.flatMap((c) => asArray(c.inputs.rules).map((r) => get(r, "applyServerSideEncryptionByDefault.sseAlgorithm")));
-        if (algorithms.some((a) => isUnknown(a) || KMS_ALGORITHMS.includes(a as string))) return [];
-        if (algorithms.includes("AES256") && isLogTarget(bucket, graph)) return [];
-        return [`bucket ${bucket.name} encrypts with ${algorithms.map(show).join(", ")}, not SSE-KMS (aws:kms)`];
-    },
+  id: "s3-encryption",
+  level: "mandatory",
+  description: "Every bucket has default SSE-KMS encryption; log buckets may use SSE-S3 (S3 server access logging cannot write to SSE-KMS buckets).",
+  types: T.bucket,
+  check(bucket, graph) {
+    const configs = graph.referrers(bucket, T.bucketEncryption, "bucket");
+    if (configs.length === 0) return [`bucket ${bucket.name} has no SSE-KMS encryption configuration`];
+    const algorithms = configs.flatMap((c) => asArray(c.inputs.rules).map((r) => get(r, "applyServerSideEncryptionByDefault.sseAlgorithm")));
+    if (algorithms.some((a) => isUnknown(a) || KMS_ALGORITHMS.includes(a as string))) return [];
+    if (algorithms.includes("AES256") && isLogTarget(bucket, graph)) return [];
+    return [`bucket ${bucket.name} encrypts with ${algorithms.map(show).join(", ")}, not SSE-KMS (aws:kms)`];
+  },
 });
 
 const BLOCK_FLAGS = ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"];
 
 export const s3PublicAccessBlock = joinRule({
-    id: "s3-public-access-block",
-    level: "mandatory",
-    description: "Every bucket has a public access block with all four settings on.",
-    types: T.bucket,
-    check(bucket, graph) {
-        const blocks = graph.referrers(bucket, T.bucketPublicAccessBlock, "bucket");
-        if (blocks.length === 0) return [`bucket ${bucket.name} has no public access block`];
-        const off = BLOCK_FLAGS.filter((flag) => !blocks.some((b) => b.inputs[flag] === true || isUnknown(b.inputs[flag])));
-        return off.length === 0 ? [] : [`bucket ${bucket.name} public access block leaves ${off.join(", ")} off`];
-    },
+  id: "s3-public-access-block",
+  level: "mandatory",
+  description: "Every bucket has a public access block with all four settings on.",
+  types: T.bucket,
+  check(bucket, graph) {
+    const blocks = graph.referrers(bucket, T.bucketPublicAccessBlock, "bucket");
+    if (blocks.length === 0) return [`bucket ${bucket.name} has no public access block`];
+    const off = BLOCK_FLAGS.filter((flag) => !blocks.some((b) => b.inputs[flag] === true || isUnknown(b.inputs[flag])));
+    return off.length === 0 ? [] : [`bucket ${bucket.name} public access block leaves ${off.join(", ")} off`];
+  },
 });
 
 export const s3Versioning = joinRule({
-    id: "s3-versioning",
-    level: "mandatory",
-    description: "Every bucket has versioning Enabled.",
-    types: T.bucket,
-    check(bucket, graph) {
-        const configs = graph.referrers(bucket, T.bucketVersioning, "bucket");
-        if (configs.length === 0) return [`bucket ${bucket.name} has no versioning configuration`];
-        const statuses = configs.map((c) => get(c.inputs, "versioningConfiguration.status"));
-        if (statuses.some((s) => s === "Enabled" || isUnknown(s))) return [];
-        return [`bucket ${bucket.name} versioning is ${statuses.map(show).join(", ")}, not Enabled`];
-    },
+  id: "s3-versioning",
+  level: "mandatory",
+  description: "Every bucket has versioning Enabled.",
+  types: T.bucket,
+  check(bucket, graph) {
+    const configs = graph.referrers(bucket, T.bucketVersioning, "bucket");
+    if (configs.length === 0) return [`bucket ${bucket.name} has no versioning configuration`];
+    const statuses = configs.map((c) => get(c.inputs, "versioningConfiguration.status"));
+    if (statuses.some((s) => s === "Enabled" || isUnknown(s))) return [];
+    return [`bucket ${bucket.name} versioning is ${statuses.map(show).join(", ")}, not Enabled`];
+  },
 });
 
 /** A statement denying every S3 action to everyone when `aws:SecureTransport` is false. */
 function deniesInsecureTransport(policy: unknown): boolean {
-    return (statements(policy) ?? []).some((s) => s.effect === "Deny"
-        && (s.principal === "*" || get(s.principal, "AWS") === "*")
-        && s.actions.some((a) => a === "s3:*" || a === "*")
-        && [false, "false"].includes(get(s.condition, "Bool.aws:SecureTransport") as boolean));
+  return (statements(policy) ?? []).some(
+    (s) =>
+      s.effect === "Deny" &&
+      (s.principal === "*" || get(s.principal, "AWS") === "*") &&
+      s.actions.some((a) => a === "s3:*" || a === "*") &&
+      [false, "false"].includes(get(s.condition, "Bool.aws:SecureTransport") as boolean),
+  );
 }
 
 export const s3TlsOnly = joinRule({
-    id: "s3-tls-only",
-    level: "mandatory",
-    description: "Every bucket's policy denies s3:* to everyone without TLS (aws:SecureTransport false).",
-    types: T.bucket,
-    check(bucket, graph) {
-        const policies = graph.referrers(bucket, T.bucketPolicy, "bucket");
-        if (policies.length === 0) return [`bucket ${bucket.name} has no bucket policy`];
-        if (policies.some((p) => isUnknown(p.inputs.policy) || deniesInsecureTransport(p.inputs.policy))) return [];
-        return [`bucket ${bucket.name} policy ${policies.map((p) => p.name).join(", ")} does not deny s3:* without TLS (aws:SecureTransport false)`];
-    },
+  id: "s3-tls-only",
+  level: "mandatory",
+  description: "Every bucket's policy denies s3:* to everyone without TLS (aws:SecureTransport false).",
+  types: T.bucket,
+  check(bucket, graph) {
+    const policies = graph.referrers(bucket, T.bucketPolicy, "bucket");
+    if (policies.length === 0) return [`bucket ${bucket.name} has no bucket policy`];
+    if (policies.some((p) => isUnknown(p.inputs.policy) || deniesInsecureTransport(p.inputs.policy))) return [];
+    return [`bucket ${bucket.name} policy ${policies.map((p) => p.name).join(", ")} does not deny s3:* without TLS (aws:SecureTransport false)`];
+  },
 });
 
 export const s3AccessLogging = joinRule({
-    id: "s3-access-logging",
-    level: "mandatory",
-    description: "Every bucket logs server access to a log bucket, unless it is a log bucket itself.",
-    types: T.bucket,
-    check(bucket, graph) {
-        if (graph.referrers(bucket, T.bucketLogging, "bucket").length > 0 || isLogTarget(bucket, graph)) return [];
-        return [`bucket ${bucket.name} has no server access logging and is not a log target`];
-    },
+  id: "s3-access-logging",
+  level: "mandatory",
+  description: "Every bucket logs server access to a log bucket, unless it is a log bucket itself.",
+  types: T.bucket,
+  check(bucket, graph) {
+    if (graph.referrers(bucket, T.bucketLogging, "bucket").length > 0 || isLogTarget(bucket, graph)) return [];
+    return [`bucket ${bucket.name} has no server access logging and is not a log target`];
+  },
 });
 
 export const s3Lifecycle = joinRule({
-    id: "s3-lifecycle",
-    level: "advisory",
-    description: "Every bucket has a lifecycle configuration with at least one Enabled rule (expiry, transitions, aborted uploads).",
-    types: T.bucket,
-    check(bucket, graph) {
-        const configs = graph.referrers(bucket, T.bucketLifecycle, "bucket");
-        if (configs.length === 0) return [`bucket ${bucket.name} has no lifecycle configuration`];
-        const statuses = configs.flatMap((c) => asArray(c.inputs.rules).map((r) => get(r, "status")));
-        if (statuses.some((s) => s === "Enabled" || isUnknown(s))) return [];
-        return [`bucket ${bucket.name} lifecycle has no Enabled rule (status: ${statuses.map(show).join(", ") || "no rules"})`];
-    },
+  id: "s3-lifecycle",
+  level: "advisory",
+  description: "Every bucket has a lifecycle configuration with at least one Enabled rule (expiry, transitions, aborted uploads).",
+  types: T.bucket,
+  check(bucket, graph) {
+    const configs = graph.referrers(bucket, T.bucketLifecycle, "bucket");
+    if (configs.length === 0) return [`bucket ${bucket.name} has no lifecycle configuration`];
+    const statuses = configs.flatMap((c) => asArray(c.inputs.rules).map((r) => get(r, "status")));
+    if (statuses.some((s) => s === "Enabled" || isUnknown(s))) return [];
+    return [`bucket ${bucket.name} lifecycle has no Enabled rule (status: ${statuses.map(show).join(", ") || "no rules"})`];
+  },
 });
 
 export const S3_RULES: readonly Rule[] = [s3Encryption, s3PublicAccessBlock, s3Versioning, s3TlsOnly, s3AccessLogging, s3Lifecycle];

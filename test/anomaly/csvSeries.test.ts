@@ -34,7 +34,10 @@ describe("CSV series", () => {
     const p = file("skab.csv", "\uFEFFdatetime;a;label;b\r\n2020-01-01 00:00:00;1.5;x;2\r\n2020-01-01 00:00:01;;x;3\r\n");
     const { header, rows } = await read(p);
     expect(header).to.deep.equal({ header: ["datetime", "a", "label", "b"], delimiter: ";", timeColumn: "datetime", columns: ["a", "b"] });
-    expect(rows.map((r) => r.values)).to.deep.equal([[1.5, 2], [NaN, 3]]);
+    expect(rows.map((r) => r.values)).to.deep.equal([
+      [1.5, 2],
+      [NaN, 3],
+    ]);
     expect(rows[1].line).to.equal(3);
   });
 
@@ -42,7 +45,11 @@ describe("CSV series", () => {
     const p = file("gap.csv", "timestamp,a,note,b\n2020-01-01,,x,1\n2020-01-02,,,2\n2020-01-03,4.5,y,3\n");
     const { header, rows } = await read(p);
     expect(header.columns).to.deep.equal(["a", "b"]);
-    expect(rows.map((r) => [r.line, ...r.values])).to.deep.equal([[2, NaN, 1], [3, NaN, 2], [4, 4.5, 3]]);
+    expect(rows.map((r) => [r.line, ...r.values])).to.deep.equal([
+      [2, NaN, 1],
+      [3, NaN, 2],
+      [4, 4.5, 3],
+    ]);
   });
 
   it("reads past the lookahead once every column is decided, streaming the rest", async () => {
@@ -67,8 +74,12 @@ describe("CSV series", () => {
     ["an impossible day", "timestamp,v\n2020-02-30 00:00:00,1\n", {}, ':2 column "timestamp": cannot read time "2020-02-30 00:00:00" (expected ISO-8601'],
     ["a hexadecimal cell", "timestamp,v\n2020-01-01,1\n2020-01-02,0x10\n", {}, ':3 column "v": not a number: "0x10"'],
     ["a first cell in hexadecimal", "timestamp,v,w\n2020-01-01,0x10,1\n", {}, ':2 column "v": not a decimal number: "0x10"'],
-    ["a column empty in every row", "timestamp,v,w\n2020-01-01,,1\n2020-01-02,,2\n", {},
-      ':3 column "v": no value in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude'],
+    [
+      "a column empty in every row",
+      "timestamp,v,w\n2020-01-01,,1\n2020-01-02,,2\n",
+      {},
+      ':3 column "v": no value in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude',
+    ],
     ["a line over the limit", `timestamp,v\n2020-01-01,1\n2020-01-02,${"9".repeat(100)}\n`, { maxLineChars: 50 }, ":3: line longer than 50 characters"],
   ];
   for (const [what, text, spec, message] of errors) {

@@ -47,7 +47,10 @@ describe("detectors", () => {
 
   it("rcf in state mode keeps flagging a lasting fault that onset mode reports once", () => {
     const data = sineStream(1600, 1, 8).map((v, i) => (i >= 1200 && i < 1300 ? [v[0] + 3] : v));
-    const count = (alarm: string) => feed(createDetector("rcf", 1, { alarm, numberOfTrees: 40 }), data).slice(1200, 1300).filter((r) => r.anomaly).length;
+    const count = (alarm: string) =>
+      feed(createDetector("rcf", 1, { alarm, numberOfTrees: 40 }), data)
+        .slice(1200, 1300)
+        .filter((r) => r.anomaly).length;
     expect(count("state")).to.be.greaterThan(60);
     expect(count("onset")).to.be.below(20);
   });
@@ -97,9 +100,16 @@ describe("detectors", () => {
   it("the registry lists every detector and takes plugins by name, once", () => {
     expect(detectorNames()).to.deep.equal(["ensemble", "ewma", "rcf", "zscore"]);
     expect(describeDetectors().map((d) => d.name)).to.deep.equal(detectorNames());
-    expect(() => registerDetector("rcf", { description: "", create: () => { throw new Error(); }, fromState: () => { throw new Error(); } })).to.throw(
-      OptionError,
-      "detector rcf is already registered",
-    );
+    expect(() =>
+      registerDetector("rcf", {
+        description: "",
+        create: () => {
+          throw new Error();
+        },
+        fromState: () => {
+          throw new Error();
+        },
+      }),
+    ).to.throw(OptionError, "detector rcf is already registered");
   });
 });

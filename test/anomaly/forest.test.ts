@@ -11,7 +11,10 @@ function forest(dimensions: number, seed = 42, numberOfTrees = 50): RandomCutFor
 describe("RandomCutForest", () => {
   it("scores the paper's isolated near-origin points above every cluster point (rcf-paper.csv)", function () {
     const file = requireShared(this, "rcf-paper", "rcf-paper.csv");
-    const rows = readFileSync(file, "utf8").trim().split("\n").map((l) => Float32Array.from(l.split(",").map(Number)));
+    const rows = readFileSync(file, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => Float32Array.from(l.split(",").map(Number)));
     const f = forest(3, 42, 100);
     const scores = rows.map((p) => {
       const s = f.score(p);

@@ -43,7 +43,15 @@ describe("hold-out benchmark: injected faults", () => {
 
   it("labels NAB windows centred on each fault: 10% of the series over its faults", () => {
     const ts = Array.from({ length: 1000 }, (_, i) => i * 10);
-    expect(windowsOf(ts, [{ kind: "spike", start: 500, length: 1 }, { kind: "stuck", start: 990, length: 48 }])).to.deep.equal([[4750, 5250], [9650, 9990]]);
+    expect(
+      windowsOf(ts, [
+        { kind: "spike", start: 500, length: 1 },
+        { kind: "stuck", start: 990, length: 48 },
+      ]),
+    ).to.deep.equal([
+      [4750, 5250],
+      [9650, 9990],
+    ]);
   });
 
   it("refuses a series too short for its faults", () => {

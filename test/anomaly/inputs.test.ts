@@ -6,9 +6,19 @@ describe("bad input", () => {
   const cases: [string, number, ArrayLike<number>, string][] = [
     ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 1704079200000: expected a finite number"],
     ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 1704079200000: expected a finite number"],
-    ["a value beyond the working range", minuteTimestamp(200), [0, -1e200], "values[1] is -1e+200 at timestamp 1704079200000: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)"],
+    [
+      "a value beyond the working range",
+      minuteTimestamp(200),
+      [0, -1e200],
+      "values[1] is -1e+200 at timestamp 1704079200000: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)",
+    ],
     ["too few values", minuteTimestamp(200), [1], "expected 2 value(s) at timestamp 1704079200000, got 1"],
-    ["a timestamp going back", minuteTimestamp(10), [0, 0], "timestamp 1704067800000 is earlier than the previous point's 1704079140000: points must arrive in time order (or set option outOfOrder=accept)"],
+    [
+      "a timestamp going back",
+      minuteTimestamp(10),
+      [0, 0],
+      "timestamp 1704067800000 is earlier than the previous point's 1704079140000: points must arrive in time order (or set option outOfOrder=accept)",
+    ],
     ["a NaN timestamp", NaN, [0, 0], "timestamp must be a finite number, got NaN"],
   ];
   for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {

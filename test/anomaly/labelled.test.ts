@@ -11,7 +11,10 @@ const stamp = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * MIN).to
 
 /** A labelled CSV of `n` rows: a gentle wave with a jump at each of `spikes`, labels set at `labelled`. */
 function labelledCsv(n: number, spikes: number[], labelled: number[]): string {
-  const rows = Array.from({ length: n }, (_, i) => `${stamp(i)},${(spikes.includes(i) ? 50 : 10 + Math.sin(i / 5)).toFixed(4)},${labelled.includes(i) ? 1 : 0}`);
+  const rows = Array.from(
+    { length: n },
+    (_, i) => `${stamp(i)},${(spikes.includes(i) ? 50 : 10 + Math.sin(i / 5)).toFixed(4)},${labelled.includes(i) ? 1 : 0}`,
+  );
   return ["timestamp,value,label", ...rows].join("\n") + "\n";
 }
 
@@ -31,7 +34,11 @@ describe("labelled-set scoring", () => {
 
   it("makes one inclusive window per run of labelled rows", () => {
     const t = [0, 10, 20, 30, 40, 50, 60];
-    expect(windowsFromLabels(t, [false, true, true, false, true, false, true])).to.deep.equal([[10, 20], [40, 40], [60, 60]]);
+    expect(windowsFromLabels(t, [false, true, true, false, true, false, true])).to.deep.equal([
+      [10, 20],
+      [40, 40],
+      [60, 60],
+    ]);
     expect(windowsFromLabels(t, new Array(7).fill(false))).to.deep.equal([]);
   });
 
@@ -71,7 +78,10 @@ describe("labelled folder reading", () => {
     expect(r.scores.reward_low_FN_rate).to.equal(50);
     expect(r.confusion).to.deep.equal({ tp: 1, fp: 0, tn: 197, fn: 2 });
     expect(r.f1).to.equal(0.5);
-    expect(r.perFile.map((f) => [f.file, f.prefix, f.windows, f.detections])).to.deep.equal([["a.csv", 100, 1, 1], ["b.csv", 100, 1, 0]]);
+    expect(r.perFile.map((f) => [f.file, f.prefix, f.windows, f.detections])).to.deep.equal([
+      ["a.csv", 100, 1, 1],
+      ["b.csv", 100, 1, 0],
+    ]);
   });
 
   it("derives windows from the label runs when the folder has no windows file", async () => {
@@ -113,15 +123,29 @@ describe("labelled folder reading", () => {
 
   it("checks each prefix and window, naming the file, the field and the value", () => {
     const cases: [() => unknown, string][] = [
-      [() => prefixOf({ "a.csv": { unlabelled_prefix_rows: 10 } }, "a.csv", 10), "meta.json: a.csv: unlabelled_prefix_rows must be an integer in [0, 9] (the file has 10 rows), got 10"],
-      [() => prefixOf({ "a.csv": { unlabelled_prefix_rows: "5" } }, "a.csv", 10), 'meta.json: a.csv: unlabelled_prefix_rows must be an integer in [0, 9] (the file has 10 rows), got "5"'],
+      [
+        () => prefixOf({ "a.csv": { unlabelled_prefix_rows: 10 } }, "a.csv", 10),
+        "meta.json: a.csv: unlabelled_prefix_rows must be an integer in [0, 9] (the file has 10 rows), got 10",
+      ],
+      [
+        () => prefixOf({ "a.csv": { unlabelled_prefix_rows: "5" } }, "a.csv", 10),
+        'meta.json: a.csv: unlabelled_prefix_rows must be an integer in [0, 9] (the file has 10 rows), got "5"',
+      ],
       [() => windowsOf({ "a.csv": {} }, "a.csv"), "labels_windows.json: a.csv: expected a list of [start, end] pairs, got {}"],
-      [() => windowsOf({ "a.csv": [["2024-01-02", "2024-01-01"]] }, "a.csv"), 'labels_windows.json: a.csv: window 0 must be [start, end] times with start <= end, got ["2024-01-02","2024-01-01"]'],
-      [() => windowsOf({ "a.csv": [["soon", "later"]] }, "a.csv"), 'labels_windows.json: a.csv: window 0 must be [start, end] times with start <= end, got ["soon","later"]'],
+      [
+        () => windowsOf({ "a.csv": [["2024-01-02", "2024-01-01"]] }, "a.csv"),
+        'labels_windows.json: a.csv: window 0 must be [start, end] times with start <= end, got ["2024-01-02","2024-01-01"]',
+      ],
+      [
+        () => windowsOf({ "a.csv": [["soon", "later"]] }, "a.csv"),
+        'labels_windows.json: a.csv: window 0 must be [start, end] times with start <= end, got ["soon","later"]',
+      ],
     ];
     for (const [act, message] of cases) expect(act).to.throw(message);
     expect(prefixOf({}, "a.csv", 10)).to.equal(undefined);
-    expect(windowsOf({ "a.csv": [["2024-01-01 00:00:00", "2024-01-01 00:05:00"]] }, "a.csv")).to.deep.equal([[Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 5)]]);
+    expect(windowsOf({ "a.csv": [["2024-01-01 00:00:00", "2024-01-01 00:05:00"]] }, "a.csv")).to.deep.equal([
+      [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 5)],
+    ]);
   });
 });
 

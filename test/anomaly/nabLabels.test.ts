@@ -18,8 +18,16 @@ describe("NAB labels", () => {
     ["windows that are not a list", '{"a.csv": "2014-01-01"}', 'w.json: key "a.csv": expected a list of [start, end] windows, got "2014-01-01"'],
     ["a window of one time", '{"a.csv": [["2014-01-01"]]}', 'w.json: key "a.csv": window 0 must be [start, end] time strings, got ["2014-01-01"]'],
     ["a window of numbers", '{"a.csv": [[1, 2]]}', 'w.json: key "a.csv": window 0 must be [start, end] time strings, got [1,2]'],
-    ["an impossible time", '{"a.csv": [["2014-02-30 00:00:00", "2014-03-01 00:00:00"]]}', 'w.json: key "a.csv": window 0 has a time that is not ISO-8601: ["2014-02-30 00:00:00","2014-03-01 00:00:00"]'],
-    ["a window ending before it starts", '{"a.csv": [["2014-03-01", "2014-02-01"]]}', 'w.json: key "a.csv": window 0 ends before it starts: ["2014-03-01","2014-02-01"]'],
+    [
+      "an impossible time",
+      '{"a.csv": [["2014-02-30 00:00:00", "2014-03-01 00:00:00"]]}',
+      'w.json: key "a.csv": window 0 has a time that is not ISO-8601: ["2014-02-30 00:00:00","2014-03-01 00:00:00"]',
+    ],
+    [
+      "a window ending before it starts",
+      '{"a.csv": [["2014-03-01", "2014-02-01"]]}',
+      'w.json: key "a.csv": window 0 ends before it starts: ["2014-03-01","2014-02-01"]',
+    ],
   ];
   for (const [what, text, message] of bad) {
     it(`names the file and key for ${what}`, () => {
@@ -35,7 +43,11 @@ describe("NAB labels", () => {
     const file = join(nab, "labels", "combined_windows.json");
     writeFileSync(file, JSON.stringify({ "cat/a.csv": [["2014-01-01 00:00:00"]] }));
     const r = runCli("eval", ["--nab", nab]);
-    expect([r.status, r.stdout, r.stderr]).to.deep.equal([1, "", `error: ${file}: key "cat/a.csv": window 0 must be [start, end] time strings, got ["2014-01-01 00:00:00"]\n`]);
+    expect([r.status, r.stdout, r.stderr]).to.deep.equal([
+      1,
+      "",
+      `error: ${file}: key "cat/a.csv": window 0 must be [start, end] time strings, got ["2014-01-01 00:00:00"]\n`,
+    ]);
   });
 });
 

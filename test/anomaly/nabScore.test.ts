@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { LabelledSeries, probationaryLength, scaledSigmoid, scoreCorpus, scoreDecisions, scoresByThreshold, sweepPoints, PROFILES } from "../../anomaly/evaluation/nabScore";
+import {
+  LabelledSeries,
+  probationaryLength,
+  scaledSigmoid,
+  scoreCorpus,
+  scoreDecisions,
+  scoresByThreshold,
+  sweepPoints,
+  PROFILES,
+} from "../../anomaly/evaluation/nabScore";
 
 const T = (i: number): number => i * 60_000;
 
@@ -59,7 +68,10 @@ describe("NAB v1.1 scoring", () => {
 
   it("chooses one threshold for the whole corpus", () => {
     const a = series(new Array(100).fill(0).map((_, i) => (i === 50 ? 0.8 : 0)));
-    const b = series(new Array(100).fill(0).map((_, i) => (i === 30 ? 0.9 : 0)), []);
+    const b = series(
+      new Array(100).fill(0).map((_, i) => (i === 30 ? 0.9 : 0)),
+      [],
+    );
     const s = scoreCorpus([a, b], "standard");
     expect(s.threshold).to.equal(0.8);
     expect(s.raw).to.be.closeTo(1 - 0.11, 1e-12);

@@ -36,7 +36,6 @@ function nonFinite(value: unknown, path = "state"): string[] {
   return out;
 }
 
-
 describe("poisoned input", () => {
   for (const spike of [1e6, 1e200, 1e308, -1e308]) {
     for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {

@@ -15,9 +15,7 @@ describe("Random", () => {
     const a = new Random(7);
     for (let i = 0; i < 100; i++) a.nextDouble();
     const b = Random.fromState(a.getState());
-    expect(Array.from({ length: 10 }, () => b.nextDouble())).to.deep.equal(
-      Array.from({ length: 10 }, () => a.nextDouble()),
-    );
+    expect(Array.from({ length: 10 }, () => b.nextDouble())).to.deep.equal(Array.from({ length: 10 }, () => a.nextDouble()));
   });
 
   it("draws doubles in [0, 1) with a mean near one half", () => {

@@ -44,7 +44,8 @@ describe("rcf relativeFloor", () => {
 
   it("restores a state saved before the option existed as a model without the floor", () => {
     const data = sineStream(300, 2, 5, 41).map(([a, b]) => [a, 0.01 * b]);
-    const feed = (d: ReturnType<typeof createDetector>, from: number, to: number) => data.slice(from, to).map((values, i) => d.process({ timestamp: minuteTimestamp(from + i), values }));
+    const feed = (d: ReturnType<typeof createDetector>, from: number, to: number) =>
+      data.slice(from, to).map((values, i) => d.process({ timestamp: minuteTimestamp(from + i), values }));
     const unfloored = createDetector("rcf", 2, { numberOfTrees: 10, subSampleSize: 16, relativeFloor: 0 });
     feed(unfloored, 0, 150);
     const old = JSON.parse(JSON.stringify(unfloored.toState()));

@@ -17,22 +17,18 @@ describe("detector state", () => {
   for (const [name, options] of CONFIGS) {
     it(`${name} ${JSON.stringify(options)}: save + restore at any points gives bit-identical results`, () => {
       fc.assert(
-        fc.property(
-          fc.integer({ min: 1, max: 1000 }),
-          fc.uniqueArray(fc.integer({ min: 1, max: 399 }), { maxLength: 4 }),
-          (seed, cuts) => {
-            const data = sineStream(400, 2, seed, 53);
-            if (options.missing === "impute") data[77][1] = NaN;
-            const uninterrupted = createDetector(name, 2, options);
-            const expected = data.map((values, i) => uninterrupted.process({ timestamp: minuteTimestamp(i), values }));
-            let d = createDetector(name, 2, options);
-            const actual = data.map((values, i) => {
-              if (cuts.includes(i)) d = restoreDetector(decodeState(encodeState(d.toState())));
-              return d.process({ timestamp: minuteTimestamp(i), values });
-            });
-            expect(actual).to.deep.equal(expected);
-          },
-        ),
+        fc.property(fc.integer({ min: 1, max: 1000 }), fc.uniqueArray(fc.integer({ min: 1, max: 399 }), { maxLength: 4 }), (seed, cuts) => {
+          const data = sineStream(400, 2, seed, 53);
+          if (options.missing === "impute") data[77][1] = NaN;
+          const uninterrupted = createDetector(name, 2, options);
+          const expected = data.map((values, i) => uninterrupted.process({ timestamp: minuteTimestamp(i), values }));
+          let d = createDetector(name, 2, options);
+          const actual = data.map((values, i) => {
+            if (cuts.includes(i)) d = restoreDetector(decodeState(encodeState(d.toState())));
+            return d.process({ timestamp: minuteTimestamp(i), values });
+          });
+          expect(actual).to.deep.equal(expected);
+        }),
         { numRuns: name === "rcf" ? 8 : 15, seed: 20261122 },
       );
     });

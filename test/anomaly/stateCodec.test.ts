@@ -63,12 +63,18 @@ describe("state codec", () => {
     header.write("GRDS\u0001", 0, "latin1");
     header.writeUInt32LE(crc32(bomb), 5);
     const wrapped = Buffer.concat([header, bomb]);
-    expect(() => decodeState(wrapped)).to.throw(StateError, `cannot decode detector state (${wrapped.length} bytes): inflates to over ${MAX_STATE_JSON_BYTES} bytes`);
+    expect(() => decodeState(wrapped)).to.throw(
+      StateError,
+      `cannot decode detector state (${wrapped.length} bytes): inflates to over ${MAX_STATE_JSON_BYTES} bytes`,
+    );
   });
 
   it("refuses to encode a state whose JSON is over the cap", () => {
     const huge = { detector: "x", version: 1, blob: "a".repeat(MAX_STATE_JSON_BYTES) };
-    expect(() => encodeState(huge)).to.throw(StateError, `state of detector x is ${MAX_STATE_JSON_BYTES + 38} bytes of JSON, over the ${MAX_STATE_JSON_BYTES} a state may take`);
+    expect(() => encodeState(huge)).to.throw(
+      StateError,
+      `state of detector x is ${MAX_STATE_JSON_BYTES + 38} bytes of JSON, over the ${MAX_STATE_JSON_BYTES} a state may take`,
+    );
   });
 
   it("turns every single flipped bit of a saved state into a StateError", () => {
@@ -114,21 +120,17 @@ describe("state codec", () => {
       const legacy = new Uint8Array(deflateRawSync(Buffer.from(JSON.stringify(trained(name, options).toState()))));
       const json = JSON.stringify(trained(name, options).toState());
       fc.assert(
-        fc.property(
-          fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
-          fc.boolean(),
-          (edits, inJson) => {
-            // damage the deflated bytes, or the JSON text itself (what a checksum-less reader would see)
-            const source = inJson ? Buffer.from(json) : Buffer.from(legacy);
-            for (const [at, value] of edits) source[at % source.length] = value;
-            const bytes = inJson ? deflateRawSync(source) : source;
-            try {
-              restore(bytes);
-            } catch (e) {
-              if (!(e instanceof StateError)) throw new Error(`${(e as Error).name}: ${(e as Error).message}`);
-            }
-          },
-        ),
+        fc.property(fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }), fc.boolean(), (edits, inJson) => {
+          // damage the deflated bytes, or the JSON text itself (what a checksum-less reader would see)
+          const source = inJson ? Buffer.from(json) : Buffer.from(legacy);
+          for (const [at, value] of edits) source[at % source.length] = value;
+          const bytes = inJson ? deflateRawSync(source) : source;
+          try {
+            restore(bytes);
+          } catch (e) {
+            if (!(e instanceof StateError)) throw new Error(`${(e as Error).name}: ${(e as Error).message}`);
+          }
+        }),
         { numRuns: 500, seed: 20261203 },
       );
     });
@@ -196,6 +198,8 @@ describe("forest bytes", () => {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 function leafPaths(value: any, prefix: (string | number)[] = []): (string | number)[][] {
   if (typeof value !== "object" || value === null) return [prefix];
-  const keys: (string | number)[] = Array.isArray(value) ? [...new Set([0, 1, value.length - 1])].filter((i) => i >= 0 && i < value.length) : Object.keys(value);
+  const keys: (string | number)[] = Array.isArray(value)
+    ? [...new Set([0, 1, value.length - 1])].filter((i) => i >= 0 && i < value.length)
+    : Object.keys(value);
   return [prefix, ...keys.flatMap((k) => leafPaths(value[k], [...prefix, k]))].filter((p) => p.length > 0);
 }

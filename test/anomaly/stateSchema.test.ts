@@ -53,7 +53,12 @@ const MUTATIONS: Mutation[] = [
   ["rcf", "thresholder.mean", NaN, "state.thresholder.mean: expected a finite number, got NaN"],
   ["rcf", "thresholder.variance", -0.5, "state.thresholder.variance: expected a finite number >= 0, got -0.5"],
   ["rcf", "thresholder.recent", [1, 2], "state.thresholder.recent: expected at most 1 item(s), got an array of 2"],
-  ["rcf", "sustained", { recent: [], count: 0, mean: 0, variance: 0, peak: 0 }, "state.sustained: expected a sustained thresholder state exactly when options.sustained is set, got an object"],
+  [
+    "rcf",
+    "sustained",
+    { recent: [], count: 0, mean: 0, variance: 0, peak: 0 },
+    "state.sustained: expected a sustained thresholder state exactly when options.sustained is set, got an object",
+  ],
   ["rcf", "forest.config.dimensions", 4, "state.forest.config.dimensions: expected 12 (inputs and calendar features x shingleSize), got 4"],
   ["rcf", "forest.config.numberOfTrees", 5, "state.forest.config.numberOfTrees: expected 4 (options.numberOfTrees), got 5"],
   ["rcf", "forest.config.seed", 43, "state.forest.config.seed: expected 42 (options.seed), got 43"],
@@ -90,7 +95,7 @@ function mutated(base: DetectorState, path: string, value: unknown): DetectorSta
 
 describe("state validation", () => {
   for (const [base, path, value, message] of MUTATIONS) {
-    it(`refuses a ${base} state with ${path} = ${typeof value === "object" && value !== null ? "another value" : JSON.stringify(value) ?? "nothing"}, naming the path`, () => {
+    it(`refuses a ${base} state with ${path} = ${typeof value === "object" && value !== null ? "another value" : (JSON.stringify(value) ?? "nothing")}, naming the path`, () => {
       expect(() => restoreDetector(mutated(STATES[base], path, value))).to.throw(StateError, message);
     });
   }

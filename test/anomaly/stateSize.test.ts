@@ -26,14 +26,19 @@ describe("rcf state size", () => {
     expect(estimateStateBytes(100, 256, 1, 1, "day", 30000)).to.be.greaterThan(estimateStateBytes(100, 256, 1, 1, "day", 20000));
   });
 
-  for (const [inputs, points] of [[5, 12000], [1, 60000]]) {
+  for (const [inputs, points] of [
+    [5, 12000],
+    [1, 60000],
+  ]) {
     it(`the default ${inputs}-input model's encoded state fits a DynamoDB item (400 KB) after ${points} points`, () => {
       const d = createDetector("rcf", inputs);
       sineStream(points, inputs, 9, 101).forEach((values, i) => d.process({ timestamp: minuteTimestamp(i), values }));
       const state = d.toState();
       const bytes = encodeState(state).length;
       // printed for docs/benchmarks.md; the item also holds its keys, so keep a margin
-      console.log(`      default rcf, ${inputs} input(s), timeDecay ${(state as unknown as { options: { timeDecay: number } }).options.timeDecay}: encoded state ${bytes} bytes`);
+      console.log(
+        `      default rcf, ${inputs} input(s), timeDecay ${(state as unknown as { options: { timeDecay: number } }).options.timeDecay}: encoded state ${bytes} bytes`,
+      );
       expect(bytes).to.be.below(380_000);
     });
   }

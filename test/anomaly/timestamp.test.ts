@@ -19,17 +19,48 @@ describe("strict timestamps and numbers", () => {
   }
 
   const invalid = [
-    "2020-02-30", "2021-02-29", "2020-04-31", "2020-13-01", "2020-00-10", "2020-01-00",
-    "2020-01-01 24:00", "2020-01-01 23:60", "2020-01-01 23:59:60", "2020-01-01T10:00+25:00", "2020-01-01T10:00+01:60",
-    "March 7", "Tue Mar 10 2020", "2020/01/01", "20200101T000000", "2020-1-1", "yesterday", "", "0x10", "1e3",
+    "2020-02-30",
+    "2021-02-29",
+    "2020-04-31",
+    "2020-13-01",
+    "2020-00-10",
+    "2020-01-00",
+    "2020-01-01 24:00",
+    "2020-01-01 23:60",
+    "2020-01-01 23:59:60",
+    "2020-01-01T10:00+25:00",
+    "2020-01-01T10:00+01:60",
+    "March 7",
+    "Tue Mar 10 2020",
+    "2020/01/01",
+    "20200101T000000",
+    "2020-1-1",
+    "yesterday",
+    "",
+    "0x10",
+    "1e3",
   ];
   for (const text of invalid) {
     it(`refuses ${JSON.stringify(text)}`, () => expect(parseTimestamp(text)).to.be.NaN);
   }
 
   const numbers: [string, boolean][] = [
-    ["12", true], ["-0.5", true], ["+3.", true], [".25", true], ["1e3", true], ["2.5E-4", true], [" 7 ", true],
-    ["0x10", false], ["0b101", false], ["0o17", false], ["Infinity", false], ["1e999", false], ["", false], [" ", false], ["1,5", false], ["NaN", false],
+    ["12", true],
+    ["-0.5", true],
+    ["+3.", true],
+    [".25", true],
+    ["1e3", true],
+    ["2.5E-4", true],
+    [" 7 ", true],
+    ["0x10", false],
+    ["0b101", false],
+    ["0o17", false],
+    ["Infinity", false],
+    ["1e999", false],
+    ["", false],
+    [" ", false],
+    ["1,5", false],
+    ["NaN", false],
   ];
   for (const [text, ok] of numbers) {
     it(`${ok ? "accepts" : "refuses"} the number ${JSON.stringify(text)}`, () => expect(isDecimalText(text)).to.equal(ok));

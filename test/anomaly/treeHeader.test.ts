@@ -52,7 +52,11 @@ describe("the tree header layout (treeHeader.ts), shared by the TypeScript and t
     const forest = new RandomCutForest({ dimensions: 3, numberOfTrees: 2, sampleSize: 16, lambda: 0.01, seed: 3 });
     for (const tree of forest.trees) {
       const h = tree.header;
-      const written = Object.fromEntries(Object.entries(TREE_HEADER).filter(([name]) => name !== "random").map(([name, at]) => [name, h[at]]));
+      const written = Object.fromEntries(
+        Object.entries(TREE_HEADER)
+          .filter(([name]) => name !== "random")
+          .map(([name, at]) => [name, h[at]]),
+      );
       expect(written).to.deep.equal({
         cutDim: tree.cutDim.byteOffset,
         cutValue: tree.cutValue.byteOffset,

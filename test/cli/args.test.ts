@@ -38,7 +38,12 @@ describe("the command runner", () => {
     ["a positional argument is usage, exit 2", async () => 0, ["x"], [2, "", 'error: unexpected argument "x"\n']],
     ["a UsageError from the work exits 2", failing(new UsageError("--n must be 1")), [], [2, "", "error: --n must be 1\n"]],
     ["an input error exits 1 with its message", failing(new InputError("a.csv:3: bad")), [], [1, "", "error: a.csv:3: bad\n"]],
-    ["a stack config's problems share one line", failing(new ConfigError(["a: bad", "b: worse"])), [], [1, "", "error: invalid stack config: a: bad; b: worse\n"]],
+    [
+      "a stack config's problems share one line",
+      failing(new ConfigError(["a: bad", "b: worse"])),
+      [],
+      [1, "", "error: invalid stack config: a: bad; b: worse\n"],
+    ],
     ["a library's multi-line dump keeps its first line", failing(new Error("IO Error: no\nbyte dump\nmore")), [], [1, "", "error: Error: IO Error: no\n"]],
     ["a bug is named, without a stack", failing(new TypeError("x is undefined")), [], [1, "", "error: TypeError: x is undefined\n"]],
   ];
@@ -62,21 +67,35 @@ describe("the command runner", () => {
 
 describe("a command with subcommands", () => {
   const cases: [string[], [number, string, string]][] = [
-    [["open", "--n", "2"], [0, "open 2\n", ""]],
+    [
+      ["open", "--n", "2"],
+      [0, "open 2\n", ""],
+    ],
     [["close"], [0, "close undefined\n", ""]],
     [["--help"], [0, "usage: gridrail v open|close\n", ""]],
     [[], [2, "", "error: a subcommand is required; known: open, close\n"]],
-    [["--n", "2"], [2, "", "error: a subcommand is required; known: open, close\n"]],
-    [["lock"], [2, "", "error: unknown subcommand \"lock\"; known: open, close\n"]],
-    [["open", "close"], [2, "", "error: unexpected argument \"close\"\n"]],
+    [
+      ["--n", "2"],
+      [2, "", "error: a subcommand is required; known: open, close\n"],
+    ],
+    [["lock"], [2, "", 'error: unknown subcommand "lock"; known: open, close\n']],
+    [
+      ["open", "close"],
+      [2, "", 'error: unexpected argument "close"\n'],
+    ],
   ];
   for (const [argv, expected] of cases) {
     it(`${JSON.stringify(argv)} -> exit ${expected[0]}`, async () => {
       const out = new Sink();
       const err = new Sink();
       const command: Command = {
-        name: "v", usage: "usage: gridrail v open|close", flags: { n: "string" }, subcommands: ["open", "close"],
-        run: async (args) => { out.write(`${String(args.subcommand)} ${String(args.n)}\n`); },
+        name: "v",
+        usage: "usage: gridrail v open|close",
+        flags: { n: "string" },
+        subcommands: ["open", "close"],
+        run: async (args) => {
+          out.write(`${String(args.subcommand)} ${String(args.n)}\n`);
+        },
       };
       const code = await executeCommand(command, argv, { out, err, debug: false });
       expect([code, out.text, err.text]).to.deep.equal(expected);

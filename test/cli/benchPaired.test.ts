@@ -24,6 +24,8 @@ describe("bench --baseline: two forests side by side on the same points", () => 
   it("loads another checkout's forest (here: this one) and names a folder without one", () => {
     const maker = forestOfCheckout(process.cwd());
     expect(pairedRun(maker, currentForest, config, data(1200), 200).sameScores).to.equal(true);
-    expect(() => forestOfCheckout("/nonexistent/gridrail")).to.throw(/^--baseline \/nonexistent\/gridrail: cannot load \/nonexistent\/gridrail\/anomaly\/rcf\/forest\.ts \(Cannot find module/);
+    expect(() => forestOfCheckout("/nonexistent/gridrail")).to.throw(
+      /^--baseline \/nonexistent\/gridrail: cannot load \/nonexistent\/gridrail\/anomaly\/rcf\/forest\.ts \(Cannot find module/,
+    );
   });
 });

@@ -28,12 +28,14 @@ function spawn(args: string[]): Promise<Run> {
 async function pooled<T>(thunks: (() => Promise<T>)[], limit: number): Promise<T[]> {
   const out: T[] = new Array(thunks.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < thunks.length) {
-      const i = next++;
-      out[i] = await thunks[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < thunks.length) {
+        const i = next++;
+        out[i] = await thunks[i]();
+      }
+    }),
+  );
   return out;
 }
 
@@ -59,12 +61,23 @@ describe("the gridrail command line", function () {
       ["bin none", [BIN]],
       ["bin -h", [BIN, "detect", "-h"]],
     ];
-    const results = await pooled(jobs.map(([, args]) => () => spawn(args)), 3);
+    const results = await pooled(
+      jobs.map(
+        ([, args]) =>
+          () =>
+            spawn(args),
+      ),
+      3,
+    );
     jobs.forEach(([key], i) => runs.set(key, results[i]));
   });
 
-  it("has a subcommand for every npm script but test, typecheck and lint, each with a summary", () => {
-    expect(names.slice().sort()).to.deep.equal(Object.keys(SCRIPTS).filter((s) => s !== "test" && s !== "typecheck" && s !== "lint").sort());
+  it("has a subcommand for every npm script but test, typecheck, lint and format, each with a summary", () => {
+    expect(names.slice().sort()).to.deep.equal(
+      Object.keys(SCRIPTS)
+        .filter((s) => !["test", "typecheck", "lint", "format"].includes(s))
+        .sort(),
+    );
     expect(Object.keys(SUMMARIES)).to.deep.equal(names);
     for (const n of names) expect(COMMANDS[n]().name, n).to.equal(n);
   });
@@ -89,7 +102,10 @@ describe("the gridrail command line", function () {
   it("gridrail --help lists every subcommand", () => {
     const r = runs.get("bin help")!;
     expect(r.status).to.equal(0);
-    const listed = r.stdout.split("\n").filter((l) => l.startsWith("  ")).map((l) => l.trim().split(/\s+/)[0]);
+    const listed = r.stdout
+      .split("\n")
+      .filter((l) => l.startsWith("  "))
+      .map((l) => l.trim().split(/\s+/)[0]);
     expect(listed).to.deep.equal(names);
   });
 
@@ -107,7 +123,10 @@ describe("the gridrail command line", function () {
   it("runs a real subcommand through the bin: detect over a CSV", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridrail-bin-"));
     const input = join(dir, "in.csv");
-    writeFileSync(input, ["timestamp,value", ...Array.from({ length: 50 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()},${i % 5}`)].join("\n"));
+    writeFileSync(
+      input,
+      ["timestamp,value", ...Array.from({ length: 50 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, i)).toISOString()},${i % 5}`)].join("\n"),
+    );
     const r = await spawn([BIN, "detect", "--input", input, "--detector", "ewma"]);
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stdout.trim().split("\n");

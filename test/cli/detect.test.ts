@@ -24,7 +24,11 @@ describe("detect command", () => {
     expect(lines[0]).to.equal("timestamp,score,anomaly,raw_score,grade");
     expect(lines.length).to.equal(601);
     expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(rows.map((l) => l.split(",")[0]));
-    const flagged = lines.slice(1).map((l, i) => [i, l.split(",")[2]] as const).filter(([, a]) => a === "1").map(([i]) => i);
+    const flagged = lines
+      .slice(1)
+      .map((l, i) => [i, l.split(",")[2]] as const)
+      .filter(([, a]) => a === "1")
+      .map(([i]) => i);
     expect(flagged).to.include(500);
     const scores = lines.slice(1).map((l) => Number(l.split(",")[1]));
     expect(scores.every((s) => s >= 0 && s <= 1)).to.equal(true);
@@ -48,7 +52,7 @@ describe("detect command", () => {
     expect(unknown.stderr).to.match(/^error: unknown flag --colums; known: --input, /);
     const option = runCli("detect", ["--input", input, "--option", "shingleSize=0"]);
     expect(option.status).to.equal(1);
-    expect(option.stderr).to.equal("error: option shingleSize must be an integer in [1, 64], got \"0\"\n");
+    expect(option.stderr).to.equal('error: option shingleSize must be an integer in [1, 64], got "0"\n');
   });
 });
 
@@ -57,8 +61,17 @@ describe("eval command", () => {
     const nab = join(dir, "nab");
     mkdirSync(join(nab, "data", "cat"), { recursive: true });
     mkdirSync(join(nab, "labels"), { recursive: true });
-    writeFileSync(join(nab, "data", "cat", "a.csv"), readFileSync(input, "utf8").split("\n").map((l) => l.split(",").slice(0, 2).join(",")).join("\n"));
-    writeFileSync(join(nab, "labels", "combined_windows.json"), JSON.stringify({ "cat/a.csv": [["2024-01-02 17:00:00.000000", "2024-01-02 19:00:00.000000"]] }));
+    writeFileSync(
+      join(nab, "data", "cat", "a.csv"),
+      readFileSync(input, "utf8")
+        .split("\n")
+        .map((l) => l.split(",").slice(0, 2).join(","))
+        .join("\n"),
+    );
+    writeFileSync(
+      join(nab, "labels", "combined_windows.json"),
+      JSON.stringify({ "cat/a.csv": [["2024-01-02 17:00:00.000000", "2024-01-02 19:00:00.000000"]] }),
+    );
     const r = runCli("eval", ["--nab", nab, "--json", "--option", "numberOfTrees=30"]);
     expect(r.status, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout);
@@ -82,7 +95,11 @@ describe("eval command", () => {
     const report = JSON.parse(r.stdout);
     expect(report).to.include({ benchmark: "holdout", detector: "ewma", series: 12, rows: 12 * 8760, windows: 36 });
     expect(report.injected.map((x: { name: string; seed: number }) => `${x.name}#${x.seed}`).slice(0, 5)).to.deep.equal([
-      "meter01.csv#1", "meter02.csv#1", "meter03.csv#1", "meter04.csv#1", "meter01.csv#2",
+      "meter01.csv#1",
+      "meter02.csv#1",
+      "meter03.csv#1",
+      "meter04.csv#1",
+      "meter01.csv#2",
     ]);
     expect(report.scores.standard).to.be.within(0, 100);
   });

@@ -20,19 +20,52 @@ mkdirSync(join(dir, "folder"));
 
 describe("detect refuses outputs that would destroy its input or fail late", () => {
   const refused: [string, string | undefined, string | undefined, string, string][] = [
-    ["the input by another spelling", `${dir}/./in.csv`, undefined, "UsageError", `--output ${dir}/./in.csv is the --input file: it would be overwritten before it is read`],
-    ["the input through a symlink", join(dir, "link.csv"), undefined, "UsageError", `--output ${join(dir, "link.csv")} is the --input file: it would be overwritten before it is read`],
-    ["the input through a hard link (report)", undefined, join(dir, "hard.csv"), "UsageError", `--report ${join(dir, "hard.csv")} is the --input file: it would be overwritten before it is read`],
+    [
+      "the input by another spelling",
+      `${dir}/./in.csv`,
+      undefined,
+      "UsageError",
+      `--output ${dir}/./in.csv is the --input file: it would be overwritten before it is read`,
+    ],
+    [
+      "the input through a symlink",
+      join(dir, "link.csv"),
+      undefined,
+      "UsageError",
+      `--output ${join(dir, "link.csv")} is the --input file: it would be overwritten before it is read`,
+    ],
+    [
+      "the input through a hard link (report)",
+      undefined,
+      join(dir, "hard.csv"),
+      "UsageError",
+      `--report ${join(dir, "hard.csv")} is the --input file: it would be overwritten before it is read`,
+    ],
     ["the same new file twice", join(dir, "o.csv"), join(dir, ".", "o.csv"), "UsageError", `--report ${join(dir, ".", "o.csv")} is the same file as --output`],
-    ["a missing folder (output)", join(dir, "none", "o.csv"), undefined, "InputError", `--output ${join(dir, "none", "o.csv")}: folder ${join(dir, "none")} does not exist`],
-    ["a missing folder (report)", undefined, join(dir, "none", "r.html"), "InputError", `--report ${join(dir, "none", "r.html")}: folder ${join(dir, "none")} does not exist`],
+    [
+      "a missing folder (output)",
+      join(dir, "none", "o.csv"),
+      undefined,
+      "InputError",
+      `--output ${join(dir, "none", "o.csv")}: folder ${join(dir, "none")} does not exist`,
+    ],
+    [
+      "a missing folder (report)",
+      undefined,
+      join(dir, "none", "r.html"),
+      "InputError",
+      `--report ${join(dir, "none", "r.html")}: folder ${join(dir, "none")} does not exist`,
+    ],
     ["a folder", join(dir, "folder"), undefined, "InputError", `--output ${join(dir, "folder")}: is a folder`],
   ];
   for (const [what, output, report, name, message] of refused) {
     it(`refuses ${what}`, () => {
       let error: Error | undefined;
       try {
-        checkOutputPaths({ flag: "--input", path: input }, [{ flag: "--output", path: output }, { flag: "--report", path: report }]);
+        checkOutputPaths({ flag: "--input", path: input }, [
+          { flag: "--output", path: output },
+          { flag: "--report", path: report },
+        ]);
       } catch (e) {
         error = e as Error;
       }
@@ -43,12 +76,20 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
 
   it("accepts new files in existing folders, and an existing output to overwrite", () => {
     writeFileSync(join(dir, "old.csv"), "x");
-    expect(() => checkOutputPaths({ flag: "--input", path: input }, [{ flag: "--output", path: join(dir, "old.csv") }, { flag: "--report", path: join(dir, "r.html") }])).not.to.throw();
+    expect(() =>
+      checkOutputPaths({ flag: "--input", path: input }, [
+        { flag: "--output", path: join(dir, "old.csv") },
+        { flag: "--report", path: join(dir, "r.html") },
+      ]),
+    ).not.to.throw();
   });
 
   it("leaves the input whole when --output names it (exit 2, one line)", () => {
     const r = runCli("detect", ["--input", input, "--output", join(dir, "link.csv")]);
-    expect([r.status, r.stderr]).to.deep.equal([2, `error: --output ${join(dir, "link.csv")} is the --input file: it would be overwritten before it is read\n`]);
+    expect([r.status, r.stderr]).to.deep.equal([
+      2,
+      `error: --output ${join(dir, "link.csv")} is the --input file: it would be overwritten before it is read\n`,
+    ]);
     expect(readFileSync(input, "utf8")).to.equal(original);
   });
 
@@ -75,7 +116,11 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
   });
 
   it("stops quietly with exit 0 when the reader closes the pipe (| head)", async () => {
-    const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "cli", "detect.ts"), "--input", input, "--detector", "ewma"], { cwd: ROOT });
+    const child = spawn(
+      process.execPath,
+      [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "cli", "detect.ts"), "--input", input, "--detector", "ewma"],
+      { cwd: ROOT },
+    );
     let stderr = "";
     child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
     child.stdout.once("data", () => child.stdout.destroy());

@@ -13,7 +13,10 @@ describe("eval --protocol", () => {
     // every candidate scores 0.5 everywhere except the second, better on every set but skab
     const names = Object.keys(CANDIDATES);
     const stored = Object.fromEntries(
-      names.map((name, i) => [name, { options: CANDIDATES[name], figures: Object.fromEntries(sets.map((s) => [s, i === 1 && s !== "skab" ? 0.7 : 0.5])), details: {}, seconds: 1 }]),
+      names.map((name, i) => [
+        name,
+        { options: CANDIDATES[name], figures: Object.fromEntries(sets.map((s) => [s, i === 1 && s !== "skab" ? 0.7 : 0.5])), details: {}, seconds: 1 },
+      ]),
     );
     const results = join(dir, "protocol.json");
     writeFileSync(results, JSON.stringify(stored));
@@ -29,7 +32,9 @@ describe("eval --protocol", () => {
 
   it("refuses an unknown candidate and a missing data folder, naming them", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
-    expect(runCli("eval", ["--protocol", "--data", dir, "--only", "nope"]).stderr).to.match(/^error: --only nope: no such candidate; known: previous defaults, relativeFloor=0.03, /);
+    expect(runCli("eval", ["--protocol", "--data", dir, "--only", "nope"]).stderr).to.match(
+      /^error: --only nope: no such candidate; known: previous defaults, relativeFloor=0.03, /,
+    );
     expect(runCli("eval", ["--protocol", "--data", join(dir, "absent")]).stderr).to.match(new RegExp(`^error: --data ${join(dir, "absent")}: no such folder`));
   });
 });

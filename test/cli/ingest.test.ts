@@ -8,7 +8,10 @@ import { requireShared } from "../helpers/sharedData";
 const dir = mkdtempSync(join(tmpdir(), "gridrail-ingest-cli-"));
 const vals = Array(48).fill("0.1").join(",");
 const file = join(dir, "20240102_acme.csv");
-writeFileSync(file, ["200,M1,E1,E1,E1,,X,KWH,30,", `300,20240101,${vals},A,,,20240102030312,`, `300,20240102,${vals.replace("0.1", "-1")},A,,,20240103030312,`, ""].join("\r\n"));
+writeFileSync(
+  file,
+  ["200,M1,E1,E1,E1,,X,KWH,30,", `300,20240101,${vals},A,,,20240102030312,`, `300,20240102,${vals.replace("0.1", "-1")},A,,,20240103030312,`, ""].join("\r\n"),
+);
 
 describe("ingest command", () => {
   it("prints the contract's JSON and exits 0 even with rejected rows", () => {
@@ -17,14 +20,23 @@ describe("ingest command", () => {
     const out = JSON.parse(r.stdout);
     expect(Object.keys(out)).to.deep.equal(["layout", "rows", "accepted", "rejected", "readings", "errors"]);
     expect([out.layout, out.rows, out.accepted, out.rejected, out.readings.length]).to.deep.equal(["nem12", 2, 1, 1, 5]);
-    expect(out.readings[0]).to.deep.equal({ clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A", channel: "consumption" });
+    expect(out.readings[0]).to.deep.equal({
+      clientId: "acme",
+      intervalStart: "2023-12-31T14:00:00.000Z",
+      intervalMinutes: 30,
+      kwh: 0.1,
+      quality: "A",
+      channel: "consumption",
+    });
     expect(out.errors).to.deep.equal([{ line: 3, reason: "interval 1: -1 is negative" }]);
   });
 
   it("checks the file's days against --date", () => {
     const r = runCli("ingest", ["--file", file, "--client-id", "acme", "--date", "20240101"]);
     expect(r.status).to.equal(0);
-    expect(r.stdout).to.equal(`${file}: layout nem12, 2 rows, 1 accepted, 1 rejected, 48 readings\n  line 3: day 2024-01-02 is after the file date 2024-01-01 in the key\n`);
+    expect(r.stdout).to.equal(
+      `${file}: layout nem12, 2 rows, 1 accepted, 1 rejected, 48 readings\n  line 3: day 2024-01-02 is after the file date 2024-01-01 in the key\n`,
+    );
   });
 
   it("reads a real supplier file", function () {
@@ -38,7 +50,9 @@ describe("ingest command", () => {
     writeFileSync(plain, "timestamp,kwh\n2024-01-01 12:00,0.5\n");
     const at = (zone: string[]) => JSON.parse(runCli("ingest", ["--file", plain, "--client-id", "acme", "--json", ...zone]).stdout).readings[0].intervalStart;
     expect([at([]), at(["--time-zone", "Australia/Perth"]), at(["--time-zone", "UTC"])]).to.deep.equal([
-      "2024-01-01T01:00:00.000Z", "2024-01-01T04:00:00.000Z", "2024-01-01T12:00:00.000Z",
+      "2024-01-01T01:00:00.000Z",
+      "2024-01-01T04:00:00.000Z",
+      "2024-01-01T12:00:00.000Z",
     ]);
   });
 
@@ -49,8 +63,18 @@ describe("ingest command", () => {
     ["no --file", ["--client-id", "acme"], 2, "error: --file is required\n"],
     ["a bad client id", ["--file", file, "--client-id", "a b"], 2, 'error: client id "a b" must be 1-64 characters of A-Z, a-z, 0-9, _ or -\n'],
     ["a bad --date", ["--file", file, "--client-id", "acme", "--date", "2024-01-01"], 2, 'error: date "2024-01-01" is not a valid YYYYMMDD day\n'],
-    ["an unknown flag", ["--file", file, "--client-id", "acme", "--csv"], 2, "error: unknown flag --csv; known: --file, --client-id, --date, --time-zone, --json\n"],
-    ["an unknown --time-zone", ["--file", file, "--client-id", "acme", "--time-zone", "Mars/Olympus"], 2, 'error: --time-zone: time zone "Mars/Olympus" is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)\n'],
+    [
+      "an unknown flag",
+      ["--file", file, "--client-id", "acme", "--csv"],
+      2,
+      "error: unknown flag --csv; known: --file, --client-id, --date, --time-zone, --json\n",
+    ],
+    [
+      "an unknown --time-zone",
+      ["--file", file, "--client-id", "acme", "--time-zone", "Mars/Olympus"],
+      2,
+      'error: --time-zone: time zone "Mars/Olympus" is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)\n',
+    ],
   ];
   for (const [name, args, status, stderrStart] of failures) {
     it(`exits ${status} on ${name}, naming it on stderr`, () => {

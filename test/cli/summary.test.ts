@@ -12,17 +12,28 @@ const ROOT = join(__dirname, "..", "..");
 /** Like runCli, but asynchronous so the loopback Athena stand-in in this process can answer. */
 function runCliAsync(args: string[], env: Record<string, string>): Promise<{ status: number; stdout: string; stderr: string }> {
   const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith("AWS_")));
-  const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "cli", "summary.ts"), ...args], { cwd: ROOT, env: { ...clean, ...env } });
+  const child = spawn(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "cli", "summary.ts"), ...args], {
+    cwd: ROOT,
+    env: { ...clean, ...env },
+  });
   let stdout = "";
   let stderr = "";
-  child.stdout.on("data", (c: Buffer) => { stdout += c.toString("utf8"); });
-  child.stderr.on("data", (c: Buffer) => { stderr += c.toString("utf8"); });
+  child.stdout.on("data", (c: Buffer) => {
+    stdout += c.toString("utf8");
+  });
+  child.stderr.on("data", (c: Buffer) => {
+    stderr += c.toString("utf8");
+  });
   return new Promise((resolve) => child.on("close", (code) => resolve({ status: code ?? -1, stdout, stderr })));
 }
 
 /** Nothing reaches AWS: the Athena endpoint is the loopback stand-in, credentials are fake, IMDS is off. */
 const athenaEnv = (endpoint: string) => ({
-  AWS_ENDPOINT_URL_ATHENA: endpoint, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test", AWS_EC2_METADATA_DISABLED: "true",
+  AWS_ENDPOINT_URL_ATHENA: endpoint,
+  AWS_REGION: "eu-west-1",
+  AWS_ACCESS_KEY_ID: "AKIDTEST",
+  AWS_SECRET_ACCESS_KEY: "test",
+  AWS_EC2_METADATA_DISABLED: "true",
 });
 
 const lake = buildFixtureLake();
@@ -33,39 +44,57 @@ describe("summary command", () => {
     const r = runCli("summary", ["--date", "2026-02-21", "--local", lake, "--json"]);
     expect([r.status, r.stderr]).to.deep.equal([0, ""]);
     const json = JSON.parse(r.stdout);
-    expect(Object.keys(json)).to.deep.equal(["date", "installationsWithRealtimeData", "supplierFiles", "rejectedRows", "profileUpdates", "reportDownloads", "trains"]);
+    expect(Object.keys(json)).to.deep.equal([
+      "date",
+      "installationsWithRealtimeData",
+      "supplierFiles",
+      "rejectedRows",
+      "profileUpdates",
+      "reportDownloads",
+      "trains",
+    ]);
     expect(json).to.deep.equal(FIXTURE_ANSWER);
   });
 
   it("prints a readable table by default", () => {
     const r = runCli("summary", ["--date", "2026-02-21", "--local", lake]);
     expect(r.status).to.equal(0);
-    expect(r.stdout).to.equal([
-      `Usage summary for 2026-02-21 (DuckDB, ${lake})`,
-      "  installations with real-time data          3",
-      "  supplier files received                    2",
-      "  supplier rows rejected                     4",
-      "  profile updates                            2",
-      "  report downloads                           3",
-      "  trains with data                           2",
-      "    train      readings  anomalies",
-      "    train-a           5          2",
-      "    train-b           2          0",
-      "",
-    ].join("\n"));
+    expect(r.stdout).to.equal(
+      [
+        `Usage summary for 2026-02-21 (DuckDB, ${lake})`,
+        "  installations with real-time data          3",
+        "  supplier files received                    2",
+        "  supplier rows rejected                     4",
+        "  profile updates                            2",
+        "  report downloads                           3",
+        "  trains with data                           2",
+        "    train      readings  anomalies",
+        "    train-a           5          2",
+        "    train-b           2          0",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("writes the totals and the per-train rows to --csv", () => {
     const file = join(out, "summary.csv");
     const r = runCli("summary", ["--date", "2026-02-21", "--local", lake, "--csv", file]);
     expect([r.status, r.stdout, r.stderr]).to.deep.equal([0, `wrote 9 rows to ${file}\n`, ""]);
-    expect(readFileSync(file, "utf8")).to.equal([
-      "date,train_id,metric,value",
-      "2026-02-21,,installationsWithRealtimeData,3", "2026-02-21,,supplierFiles,2", "2026-02-21,,rejectedRows,4",
-      "2026-02-21,,profileUpdates,2", "2026-02-21,,reportDownloads,3",
-      "2026-02-21,train-a,readings,5", "2026-02-21,train-a,anomalies,2", "2026-02-21,train-b,readings,2", "2026-02-21,train-b,anomalies,0",
-      "",
-    ].join("\n"));
+    expect(readFileSync(file, "utf8")).to.equal(
+      [
+        "date,train_id,metric,value",
+        "2026-02-21,,installationsWithRealtimeData,3",
+        "2026-02-21,,supplierFiles,2",
+        "2026-02-21,,rejectedRows,4",
+        "2026-02-21,,profileUpdates,2",
+        "2026-02-21,,reportDownloads,3",
+        "2026-02-21,train-a,readings,5",
+        "2026-02-21,train-a,anomalies,2",
+        "2026-02-21,train-b,readings,2",
+        "2026-02-21,train-b,anomalies,0",
+        "",
+      ].join("\n"),
+    );
   });
 
   it("runs the named queries in the stack's workgroup with --stack, with progress on stderr and the scan's bytes and cost", async () => {
@@ -83,12 +112,19 @@ describe("summary command", () => {
       ]);
       // one line per state change when stderr is not a terminal; elapsed times vary, so they are masked
       // (the SDK's own Node-version warning may precede them)
-      const progress = r.stderr.split("\n").filter((l) => l.startsWith("daily-")).map((l) => l.replace(/after [0-9.]+ s/, "after T s"));
+      const progress = r.stderr
+        .split("\n")
+        .filter((l) => l.startsWith("daily-"))
+        .map((l) => l.replace(/after [0-9.]+ s/, "after T s"));
       expect(progress).to.deep.equal([
-        "daily-meter-installations: RUNNING after T s, 0.0 MB scanned", "daily-meter-installations: SUCCEEDED after T s, 1.0 MB scanned",
-        "daily-supplier-files: RUNNING after T s, 0.0 MB scanned", "daily-supplier-files: SUCCEEDED after T s, 2.0 MB scanned",
-        "daily-customer-activity: RUNNING after T s, 0.0 MB scanned", "daily-customer-activity: SUCCEEDED after T s, 3.0 MB scanned",
-        "daily-train-activity: RUNNING after T s, 0.0 MB scanned", "daily-train-activity: SUCCEEDED after T s, 4.0 MB scanned",
+        "daily-meter-installations: RUNNING after T s, 0.0 MB scanned",
+        "daily-meter-installations: SUCCEEDED after T s, 1.0 MB scanned",
+        "daily-supplier-files: RUNNING after T s, 0.0 MB scanned",
+        "daily-supplier-files: SUCCEEDED after T s, 2.0 MB scanned",
+        "daily-customer-activity: RUNNING after T s, 0.0 MB scanned",
+        "daily-customer-activity: SUCCEEDED after T s, 3.0 MB scanned",
+        "daily-train-activity: RUNNING after T s, 0.0 MB scanned",
+        "daily-train-activity: SUCCEEDED after T s, 4.0 MB scanned",
       ]);
     } finally {
       await athena.close();
@@ -96,12 +132,20 @@ describe("summary command", () => {
   });
 
   it("exits 1 with Athena's reason when a query fails, honouring --workgroup and --database", async () => {
-    const athena = await startAthenaStandIn({ query: "daily-supplier-files", reason: "HIVE_CURSOR_ERROR: Access Denied (Service: Amazon S3; Status Code: 403)" });
+    const athena = await startAthenaStandIn({
+      query: "daily-supplier-files",
+      reason: "HIVE_CURSOR_ERROR: Access Denied (Service: Amazon S3; Status Code: 403)",
+    });
     try {
       const r = await runCliAsync(["--date", "2026-02-21", "--stack", "dev", "--workgroup", "adhoc", "--database", "scratch"], athenaEnv(athena.endpoint));
       expect([r.status, r.stdout]).to.deep.equal([1, ""]);
-      expect(r.stderr.trimEnd().split("\n").pop()).to.equal("error: query daily-supplier-files (daily-supplier-files) FAILED: HIVE_CURSOR_ERROR: Access Denied (Service: Amazon S3; Status Code: 403)");
-      expect(athena.started.map((s) => [s.WorkGroup, (s.QueryExecutionContext as { Database: string }).Database])).to.deep.equal([["adhoc", "scratch"], ["adhoc", "scratch"]]);
+      expect(r.stderr.trimEnd().split("\n").pop()).to.equal(
+        "error: query daily-supplier-files (daily-supplier-files) FAILED: HIVE_CURSOR_ERROR: Access Denied (Service: Amazon S3; Status Code: 403)",
+      );
+      expect(athena.started.map((s) => [s.WorkGroup, (s.QueryExecutionContext as { Database: string }).Database])).to.deep.equal([
+        ["adhoc", "scratch"],
+        ["adhoc", "scratch"],
+      ]);
       expect(athena.calls.filter((c) => c === "GetQueryResults")).to.have.length(1);
     } finally {
       await athena.close();
@@ -111,14 +155,19 @@ describe("summary command", () => {
   it("prints usage for --help", () => {
     const r = runCli("summary", ["--help"]);
     expect(r.status).to.equal(0);
-    expect(r.stdout.split("\n")[0]).to.equal("usage: gridrail summary --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]");
+    expect(r.stdout.split("\n")[0]).to.equal(
+      "usage: gridrail summary --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]",
+    );
   });
 
   it("skips an unreadable file with a warning naming it and counts it in the summary", () => {
     const bad = buildFixtureLake();
     writeFileSync(join(bad, "telemetry", "2026", "02", "21", "bad.json.gz"), "this is not gzip\n");
     const r = runCli("summary", ["--date", "2026-02-21", "--local", bad, "--json"]);
-    expect([r.status, r.stderr]).to.deep.equal([0, `warning: skipped ${join(bad, "telemetry", "2026", "02", "21", "bad.json.gz")}: IO Error: Input is not a GZIP stream: ${join(bad, "telemetry", "2026", "02", "21", "bad.json.gz")}\n`]);
+    expect([r.status, r.stderr]).to.deep.equal([
+      0,
+      `warning: skipped ${join(bad, "telemetry", "2026", "02", "21", "bad.json.gz")}: IO Error: Input is not a GZIP stream: ${join(bad, "telemetry", "2026", "02", "21", "bad.json.gz")}\n`,
+    ]);
     expect(JSON.parse(r.stdout)).to.deep.equal({ ...FIXTURE_ANSWER, skippedFiles: 1 });
   });
 
@@ -132,12 +181,32 @@ describe("summary command", () => {
     ["neither --stack nor --local", ["--date", "2026-02-21"], 2, "error: give exactly one of --stack or --local\n"],
     ["both --stack and --local", ["--date", "2026-02-21", "--stack", "dev", "--local", lake], 2, "error: give exactly one of --stack or --local\n"],
     ["an unknown stack", ["--date", "2026-02-21", "--stack", "test"], 2, 'error: --stack must be dev or prod, not "test"\n'],
-    ["--workgroup with --local", ["--date", "2026-02-21", "--local", lake, "--workgroup", "wg"], 2, "error: --workgroup and --database go with --stack, not --local\n"],
+    [
+      "--workgroup with --local",
+      ["--date", "2026-02-21", "--local", lake, "--workgroup", "wg"],
+      2,
+      "error: --workgroup and --database go with --stack, not --local\n",
+    ],
     ["--json with --csv", ["--date", "2026-02-21", "--local", lake, "--json", "--csv", "x.csv"], 2, "error: give at most one of --json or --csv\n"],
-    ["an unknown flag", ["--date", "2026-02-21", "--local", lake, "--yaml"], 2, "error: unknown flag --yaml; known: --date, --stack, --local, --workgroup, --database, --json, --csv\n"],
+    [
+      "an unknown flag",
+      ["--date", "2026-02-21", "--local", lake, "--yaml"],
+      2,
+      "error: unknown flag --yaml; known: --date, --stack, --local, --workgroup, --database, --json, --csv\n",
+    ],
     ["a missing folder", ["--date", "2026-02-21", "--local", missing], 1, `error: local data folder ${missing} does not exist or is not a folder\n`],
-    ["a telemetry file where its folder should be", ["--date", "2026-02-21", "--local", fileLake], 1, `error: local data folder ${fileLake}: telemetry is a file, not a folder\n`],
-    ["a --csv in a missing folder", ["--date", "2026-02-21", "--local", lake, "--csv", join(missing, "x.csv")], 1, `error: --csv ${join(missing, "x.csv")}: folder ${missing} does not exist\n`],
+    [
+      "a telemetry file where its folder should be",
+      ["--date", "2026-02-21", "--local", fileLake],
+      1,
+      `error: local data folder ${fileLake}: telemetry is a file, not a folder\n`,
+    ],
+    [
+      "a --csv in a missing folder",
+      ["--date", "2026-02-21", "--local", lake, "--csv", join(missing, "x.csv")],
+      1,
+      `error: --csv ${join(missing, "x.csv")}: folder ${missing} does not exist\n`,
+    ],
   ];
   for (const [name, args, status, stderrStart] of failures) {
     it(`exits ${status} on ${name}, naming it on stderr`, () => {

@@ -50,7 +50,10 @@ describe("the train write-up's core path, on loopback", function () {
       shadows: new IotShadowStore(new IoTDataPlaneClient(client), "anomaly"),
       deadLetters: new SqsDeadLetterSink(new SQSClient(client), `${stand.endpoint}/123456789012/trains-anomaly-dlq`),
     });
-    for (const [from, to] of [[0, 40], [40, 80]]) {
+    for (const [from, to] of [
+      [0, 40],
+      [40, 80],
+    ]) {
       const { batchItemFailures } = await processBatch(decodeKinesisEvent(kinesisEvent(records.slice(from, to), from)), deps);
       expect(batchItemFailures).to.deep.equal([]);
     }
@@ -58,7 +61,12 @@ describe("the train write-up's core path, on loopback", function () {
     await until("the train to hear of the cleared anomaly", () => notices.some((n) => n.entry.status === "cleared"));
     expect(notices[notices.length - 1]).to.deep.include({ id: "apu-1580515800000" });
     expect(notices[notices.length - 1].entry.message).to.match(/^Unusual apu readings from 2020-02-01 00:10:00 UTC to .* are over \(Oil_temperature was high/);
-    await until("the train's acknowledgement", () => JSON.stringify(stand.shadows.get("train-0001", "anomaly-ack")?.state.reported) === JSON.stringify(stand.shadows.get("train-0001", "anomaly")?.state.desired));
+    await until(
+      "the train's acknowledgement",
+      () =>
+        JSON.stringify(stand.shadows.get("train-0001", "anomaly-ack")?.state.reported) ===
+        JSON.stringify(stand.shadows.get("train-0001", "anomaly")?.state.desired),
+    );
     expect(stand.tables.get("trains-checkpoints")!.get("train-0001/apu")!.version).to.deep.equal({ N: "2" });
   });
 });

@@ -12,12 +12,27 @@ describe("outbox journal replay", () => {
   const cases: [string, (readonly [string, string])[], string, { seqs: number[]; nextSeq: number; dropped: number; torn: number }][] = [
     ["an empty folder", [], "", { seqs: [], nextSeq: 0, dropped: 0, torn: 0 }],
     ["nothing settled yet", [seg(0, [0, 1, 2])], "", { seqs: [0, 1, 2], nextSeq: 3, dropped: 0, torn: 0 }],
-    ["acknowledged ones left out, in any order", [seg(0, [0, 1, 2, 3])], '{"next":0,"dropped":0}\n{"ack":2}\n{"ack":0}\n', { seqs: [1, 3], nextSeq: 4, dropped: 0, torn: 0 }],
+    [
+      "acknowledged ones left out, in any order",
+      [seg(0, [0, 1, 2, 3])],
+      '{"next":0,"dropped":0}\n{"ack":2}\n{"ack":0}\n',
+      { seqs: [1, 3], nextSeq: 4, dropped: 0, torn: 0 },
+    ],
     ["segments read in seq order", [seg(3, [3, 4]), seg(0, [0, 1, 2])], "", { seqs: [0, 1, 2, 3, 4], nextSeq: 5, dropped: 0, torn: 0 }],
-    ["drops listed and in the header counted together", [seg(5, [5, 6])], '{"next":5,"dropped":4}\n{"drop":5}\n', { seqs: [6], nextSeq: 7, dropped: 5, torn: 0 }],
+    [
+      "drops listed and in the header counted together",
+      [seg(5, [5, 6])],
+      '{"next":5,"dropped":4}\n{"drop":5}\n',
+      { seqs: [6], nextSeq: 7, dropped: 5, torn: 0 },
+    ],
     ["a torn last line skipped and counted", [seg(0, [0, 1], '{"seq":2,"payl')], "", { seqs: [0, 1], nextSeq: 2, dropped: 0, torn: 1 }],
     ["a torn settled line skipped and counted", [seg(0, [0, 1])], '{"ack":0}\n{"ac', { seqs: [1], nextSeq: 2, dropped: 0, torn: 1 }],
-    ["a line without seq or payload counted as torn", [[segmentName(0), '{"seq":"0","payload":"x"}\n{"seq":1}\n']], "", { seqs: [], nextSeq: 0, dropped: 0, torn: 2 }],
+    [
+      "a line without seq or payload counted as torn",
+      [[segmentName(0), '{"seq":"0","payload":"x"}\n{"seq":1}\n']],
+      "",
+      { seqs: [], nextSeq: 0, dropped: 0, torn: 2 },
+    ],
     ["everything settled: the seq carries on from the header", [], '{"next":42,"dropped":3}\n', { seqs: [], nextSeq: 42, dropped: 3, torn: 0 }],
     ["a repeated line kept once", [seg(0, [0, 1]), seg(1, [1])], "", { seqs: [0, 1], nextSeq: 2, dropped: 0, torn: 0 }],
     ["files that are not segments ignored", [["notes.txt", line(9)]], "", { seqs: [], nextSeq: 0, dropped: 0, torn: 0 }],
@@ -81,7 +96,11 @@ describe("durable outbox on disk", () => {
     expect([second.take(10).map((m) => m.payload), second.torn]).to.deep.equal([["m0", "m1", "m2"], 1]);
     add(second, 1);
     second.close();
-    expect(open().take(10).map((m) => m.seq)).to.deep.equal([0, 1, 2, 3]);
+    expect(
+      open()
+        .take(10)
+        .map((m) => m.seq),
+    ).to.deep.equal([0, 1, 2, 3]);
   });
 
   it("compacts the settled log on start to what the remaining segments need", () => {

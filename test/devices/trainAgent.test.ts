@@ -11,7 +11,11 @@ import { ShadowService, attachToBroker } from "../helpers/shadowService";
 
 const THING = "train-0042";
 const entry = (status: "ongoing" | "cleared", message = "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high.") => ({
-  group: "apu", status, startedAt: "2020-02-01T01:48:20.000Z", updatedAt: "2020-02-01T01:48:20.000Z", message,
+  group: "apu",
+  status,
+  startedAt: "2020-02-01T01:48:20.000Z",
+  updatedAt: "2020-02-01T01:48:20.000Z",
+  message,
 });
 
 describe("train agent outbox", () => {
@@ -38,8 +42,23 @@ describe("anomaly shadow protocol, train side", () => {
   const cases: [string, object, string[], object | undefined][] = [
     ["no shadow content", {}, [], undefined],
     ["a new anomaly", { state: { desired: { anomalies: { a: entry("ongoing") } } } }, ["a new"], { a: entry("ongoing") }],
-    ["one already reported (keys in another order)", { state: { desired: { anomalies: { a: entry("ongoing") } }, reported: { anomalies: { a: Object.fromEntries(Object.entries(entry("ongoing")).reverse()) } } } }, [], undefined],
-    ["an update to a reported one", { state: { desired: { anomalies: { a: entry("cleared") } }, reported: { anomalies: { a: entry("ongoing") } } } }, ["a changed"], { a: entry("cleared") }],
+    [
+      "one already reported (keys in another order)",
+      {
+        state: {
+          desired: { anomalies: { a: entry("ongoing") } },
+          reported: { anomalies: { a: Object.fromEntries(Object.entries(entry("ongoing")).reverse()) } },
+        },
+      },
+      [],
+      undefined,
+    ],
+    [
+      "an update to a reported one",
+      { state: { desired: { anomalies: { a: entry("cleared") } }, reported: { anomalies: { a: entry("ongoing") } } } },
+      ["a changed"],
+      { a: entry("cleared") },
+    ],
     ["one the cloud dropped", { state: { desired: { anomalies: {} }, reported: { anomalies: { old: entry("cleared") } } } }, [], { old: null }],
   ];
   for (const [what, doc, notices, report] of cases) {
@@ -55,8 +74,15 @@ describe("anomaly shadow protocol, train side", () => {
   });
 
   it("keeps its acknowledgements as the ack shadow will hold them", () => {
-    expect(applyReport({ a: entry("ongoing"), old: entry("cleared") }, { a: entry("cleared"), old: null, b: entry("ongoing") })).to.deep.equal({ a: entry("cleared"), b: entry("ongoing") });
-    expect([acknowledgementsOf({ state: { reported: { anomalies: { a: entry("ongoing") } } } }), acknowledgementsOf({}), acknowledgementsOf(null)]).to.deep.equal([{ a: entry("ongoing") }, {}, {}]);
+    expect(applyReport({ a: entry("ongoing"), old: entry("cleared") }, { a: entry("cleared"), old: null, b: entry("ongoing") })).to.deep.equal({
+      a: entry("cleared"),
+      b: entry("ongoing"),
+    });
+    expect([
+      acknowledgementsOf({ state: { reported: { anomalies: { a: entry("ongoing") } } } }),
+      acknowledgementsOf({}),
+      acknowledgementsOf(null),
+    ]).to.deep.equal([{ a: entry("ongoing") }, {}, {}]);
   });
 });
 
@@ -164,7 +190,10 @@ describe("train agent over MQTT (loopback aedes broker)", function () {
     const notices: AnomalyNotice[] = [];
     agent.on("anomaly", (n: AnomalyNotice) => notices.push(n));
     agent.start();
-    await until("the acknowledgement of b", () => Object.keys((shadows.get(THING, "anomaly-ack")!.state.reported as { anomalies: object }).anomalies).length === 2);
+    await until(
+      "the acknowledgement of b",
+      () => Object.keys((shadows.get(THING, "anomaly-ack")!.state.reported as { anomalies: object }).anomalies).length === 2,
+    );
     expect(notices.map((n) => `${n.id} ${n.kind}`)).to.deep.equal(["b new"]);
   });
 });

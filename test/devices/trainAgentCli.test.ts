@@ -20,7 +20,17 @@ function agentCli(args: string[]): Promise<{ status: number; lines: Record<strin
     let stderr = "";
     child.stdout.on("data", (d) => (stdout += d));
     child.stderr.on("data", (d) => (stderr += d));
-    child.on("close", (status) => resolve({ status: status ?? -1, stderr, lines: stdout.trim().split("\n").filter(Boolean).map((l) => JSON.parse(l)) }));
+    child.on("close", (status) =>
+      resolve({
+        status: status ?? -1,
+        stderr,
+        lines: stdout
+          .trim()
+          .split("\n")
+          .filter(Boolean)
+          .map((l) => JSON.parse(l)),
+      }),
+    );
   });
 }
 
@@ -41,10 +51,37 @@ describe("train-agent command", function () {
 
   it("sends simulated readings, prints the anomaly its shadow holds and reports it back", async () => {
     const message = "Unusual apu readings since 2020-02-01 00:05:00 UTC: Oil_temperature is high, 61 °C where about 52 °C was expected.";
-    shadows.update("train-0007", "anomaly", { state: { desired: { anomalies: { "apu-1580515500000": {
-      group: "apu", status: "ongoing", startedAt: "2020-02-01T00:05:00.000Z", updatedAt: "2020-02-01T00:05:00.000Z", message,
-    } } } } });
-    const r = await agentCli(["--broker", broker.url, "--train", "train-0007", "--count", "5", "--interval-ms", "0", "--start", "2020-02-01T00:00:00Z", "--linger-ms", "300", "--outbox", join(outboxes, "a")]);
+    shadows.update("train-0007", "anomaly", {
+      state: {
+        desired: {
+          anomalies: {
+            "apu-1580515500000": {
+              group: "apu",
+              status: "ongoing",
+              startedAt: "2020-02-01T00:05:00.000Z",
+              updatedAt: "2020-02-01T00:05:00.000Z",
+              message,
+            },
+          },
+        },
+      },
+    });
+    const r = await agentCli([
+      "--broker",
+      broker.url,
+      "--train",
+      "train-0007",
+      "--count",
+      "5",
+      "--interval-ms",
+      "0",
+      "--start",
+      "2020-02-01T00:00:00Z",
+      "--linger-ms",
+      "300",
+      "--outbox",
+      join(outboxes, "a"),
+    ]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.lines).to.deep.equal([
       { event: "connected", train: "train-0007" },
@@ -58,14 +95,42 @@ describe("train-agent command", function () {
 
   it("replays MetroPT-3 rows as they are in the data set", async function () {
     const csv = requireShared(this, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
-    const r = await agentCli(["--broker", broker.url, "--train", "train-0008", "--csv", csv, "--count", "2", "--interval-ms", "0", "--outbox", join(outboxes, "b")]);
+    const r = await agentCli([
+      "--broker",
+      broker.url,
+      "--train",
+      "train-0008",
+      "--csv",
+      csv,
+      "--count",
+      "2",
+      "--interval-ms",
+      "0",
+      "--outbox",
+      join(outboxes, "b"),
+    ]);
     expect(r.status, r.stderr).to.equal(0);
     const [first] = broker.published.filter((p) => p.topic === "trains/train-0008/telemetry").map((p) => JSON.parse(p.payload));
     expect(first).to.deep.equal({
-      trainId: "train-0008", timestamp: Date.UTC(2020, 1, 1), seq: 0,
+      trainId: "train-0008",
+      timestamp: Date.UTC(2020, 1, 1),
+      seq: 0,
       sensors: {
-        TP2: -0.0120000000000004, TP3: 9.358, H1: 9.34, DV_pressure: -0.0240000000000009, Reservoirs: 9.358, Oil_temperature: 53.60000000000001,
-        Motor_current: 0.04, COMP: 1, DV_eletric: 0, Towers: 1, MPG: 1, LPS: 0, Pressure_switch: 1, Oil_level: 1, Caudal_impulses: 1,
+        TP2: -0.0120000000000004,
+        TP3: 9.358,
+        H1: 9.34,
+        DV_pressure: -0.0240000000000009,
+        Reservoirs: 9.358,
+        Oil_temperature: 53.60000000000001,
+        Motor_current: 0.04,
+        COMP: 1,
+        DV_eletric: 0,
+        Towers: 1,
+        MPG: 1,
+        LPS: 0,
+        Pressure_switch: 1,
+        Oil_level: 1,
+        Caudal_impulses: 1,
       },
     });
   });
@@ -75,11 +140,28 @@ describe("train-agent command", function () {
     const left = new Outbox(100, 0, new OutboxJournal(dir));
     [1, 2].forEach((i) => left.add((seq) => JSON.stringify({ trainId: "train-0009", timestamp: i, seq, sensors: { TP2: i } })));
     left.close();
-    const r = await agentCli(["--broker", broker.url, "--train", "train-0009", "--count", "1", "--interval-ms", "0", "--start", "2020-02-01T00:00:00Z", "--outbox", dir]);
+    const r = await agentCli([
+      "--broker",
+      broker.url,
+      "--train",
+      "train-0009",
+      "--count",
+      "1",
+      "--interval-ms",
+      "0",
+      "--start",
+      "2020-02-01T00:00:00Z",
+      "--outbox",
+      dir,
+    ]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.lines[0]).to.deep.equal({ event: "restored", train: "train-0009", readings: 2, dropped: 0, torn: 0 });
     const sent = broker.published.filter((p) => p.topic === "trains/train-0009/telemetry").map((p) => JSON.parse(p.payload));
-    expect(sent.map((m) => [m.seq, m.timestamp])).to.deep.equal([[0, 1], [1, 2], [2, Date.UTC(2020, 1, 1)]]);
+    expect(sent.map((m) => [m.seq, m.timestamp])).to.deep.equal([
+      [0, 1],
+      [1, 2],
+      [2, Date.UTC(2020, 1, 1)],
+    ]);
   });
 
   it("refuses an outbox folder that is a file, naming the flag and the path", () => {
@@ -93,7 +175,10 @@ describe("train-agent command", function () {
     [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox-max", "0"], 'error: --outbox-max must be an integer >= 1, got "0"'],
     [["--train", "train-1"], "error: --broker is required"],
     [["--broker", "mqtt://127.0.0.1:1", "--train", "bus-1"], 'error: --train must be a thing name train-<id>, got "bus-1"'],
-    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--fault", "oil+8"], 'error: --fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got "oil+8"'],
+    [
+      ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--fault", "oil+8"],
+      'error: --fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got "oil+8"',
+    ],
   ];
   for (const [args, message] of usage) {
     it(`refuses ${args.join(" ")} with exit code 2`, () => {

@@ -92,10 +92,11 @@ export async function startAwsStandIn(shadows = new ShadowService()): Promise<Aw
     shadows,
     published: [],
     calls: [] as string[],
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   } as AwsStandIn & { endpoint: string };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];

@@ -14,7 +14,10 @@ export async function captureOutput<T>(act: () => Promise<T>): Promise<Captured<
   const chunks: string[] = [];
   const out = process.stdout.write;
   const err = process.stderr.write;
-  const grab = ((chunk: string | Uint8Array) => { chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8")); return true; }) as typeof process.stdout.write;
+  const grab = ((chunk: string | Uint8Array) => {
+    chunks.push(typeof chunk === "string" ? chunk : Buffer.from(chunk).toString("utf8"));
+    return true;
+  }) as typeof process.stdout.write;
   process.stdout.write = grab;
   process.stderr.write = grab;
   try {
@@ -29,7 +32,10 @@ export async function captureOutput<T>(act: () => Promise<T>): Promise<Captured<
 }
 
 function split(chunks: readonly string[]): string[] {
-  return chunks.join("").split("\n").filter((l) => l.trim() !== "");
+  return chunks
+    .join("")
+    .split("\n")
+    .filter((l) => l.trim() !== "");
 }
 
 /**
@@ -37,13 +43,15 @@ function split(chunks: readonly string[]): string[] {
  * process warnings on stderr) are left out.
  */
 export function jsonLines(lines: readonly string[]): Record<string, unknown>[] {
-  return lines.filter((l) => l.startsWith("{")).map((l, i) => {
-    try {
-      return JSON.parse(l) as Record<string, unknown>;
-    } catch {
-      throw new Error(`output line ${i + 1} is not JSON: ${l.slice(0, 120)}`);
-    }
-  });
+  return lines
+    .filter((l) => l.startsWith("{"))
+    .map((l, i) => {
+      try {
+        return JSON.parse(l) as Record<string, unknown>;
+      } catch {
+        throw new Error(`output line ${i + 1} is not JSON: ${l.slice(0, 120)}`);
+      }
+    });
 }
 
 /** Log lines (not EMF metric documents) with the given message. */
@@ -53,22 +61,37 @@ export function logLines(lines: readonly string[], message?: string): Record<str
 
 /** The metric values of the EMF documents, merged: `{ RowsAccepted: 48, ... }` plus `namespace` and `dimensions`. */
 export function emfMetrics(lines: readonly string[]): Record<string, unknown>[] {
-  return jsonLines(lines).filter((l) => "_aws" in l).map((l) => {
-    const aws = l._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
-    const doc = aws.CloudWatchMetrics[0];
-    return {
-      namespace: doc.Namespace, dimensions: doc.Dimensions, service: l.service,
-      ...Object.fromEntries(doc.Metrics.map((m) => [m.Name, l[m.Name]])),
-    };
-  });
+  return jsonLines(lines)
+    .filter((l) => "_aws" in l)
+    .map((l) => {
+      const aws = l._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][]; Metrics: { Name: string }[] }[] };
+      const doc = aws.CloudWatchMetrics[0];
+      return {
+        namespace: doc.Namespace,
+        dimensions: doc.Dimensions,
+        service: l.service,
+        ...Object.fromEntries(doc.Metrics.map((m) => [m.Name, l[m.Name]])),
+      };
+    });
 }
 
 /** A Lambda context as the Node.js runtime passes it. */
-export function lambdaContext(awsRequestId: string, functionName = "gridrail-test-fn"): {
-  awsRequestId: string; functionName: string; functionVersion: string; invokedFunctionArn: string; memoryLimitInMB: string; getRemainingTimeInMillis(): number;
+export function lambdaContext(
+  awsRequestId: string,
+  functionName = "gridrail-test-fn",
+): {
+  awsRequestId: string;
+  functionName: string;
+  functionVersion: string;
+  invokedFunctionArn: string;
+  memoryLimitInMB: string;
+  getRemainingTimeInMillis(): number;
 } {
   return {
-    awsRequestId, functionName, functionVersion: "$LATEST", memoryLimitInMB: "256",
+    awsRequestId,
+    functionName,
+    functionVersion: "$LATEST",
+    memoryLimitInMB: "256",
     invokedFunctionArn: `arn:aws:lambda:eu-west-1:123456789012:function:${functionName}`,
     getRemainingTimeInMillis: () => 60_000,
   };

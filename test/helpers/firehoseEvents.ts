@@ -39,7 +39,12 @@ export function firehoseEvent(records: readonly FirehoseRecordInput[], arrivedAt
 }
 
 /** What the sharing IoT rule sends: `SELECT *, '<source>' AS source, topic(2) AS deviceId, timestamp() AS receivedAt`. */
-export function shared(source: string, deviceId: string, message: Record<string, unknown>, receivedAt = Date.UTC(2026, 10, 21, 10, 30, 1)): Record<string, unknown> {
+export function shared(
+  source: string,
+  deviceId: string,
+  message: Record<string, unknown>,
+  receivedAt = Date.UTC(2026, 10, 21, 10, 30, 1),
+): Record<string, unknown> {
   return { ...message, source, deviceId, receivedAt };
 }
 
@@ -47,5 +52,8 @@ export function shared(source: string, deviceId: string, message: Record<string,
 export function decodeLines(data: string): unknown[] {
   const text = Buffer.from(data, "base64").toString("utf8");
   if (!text.endsWith("\n")) throw new Error(`output data is not newline-terminated: ${JSON.stringify(text.slice(-20))}`);
-  return text.slice(0, -1).split("\n").map((line) => JSON.parse(line));
+  return text
+    .slice(0, -1)
+    .split("\n")
+    .map((line) => JSON.parse(line));
 }

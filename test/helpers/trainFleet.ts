@@ -10,7 +10,8 @@ import { KinesisRecordInput } from "./kinesisEvents";
 
 /** A small forest (5 trees x 32 samples): scores after ~20 readings and runs fast enough for property tests. */
 export const SMALL_SETTINGS: TrainDetectorSettings = parseDetectorSettings(
-  { options: { numberOfTrees: 5, subSampleSize: 32, timeDecay: 320 }, clearAfter: 3, settleAfter: 50 }, "test",
+  { options: { numberOfTrees: 5, subSampleSize: 32, timeDecay: 320 }, clearAfter: 3, settleAfter: 50 },
+  "test",
 );
 
 /** An oil temperature fault a small forest flags: +20 °C for readings 60..69. */
@@ -58,8 +59,10 @@ export function memoryDeps(settings: TrainDetectorSettings = SMALL_SETTINGS, ove
 export function probe(model: Uint8Array, sensors: readonly string[] = SMALL_SETTINGS.groups.apu): string {
   const detector = restoreDetector(decodeModelState(model));
   const start = Date.UTC(2020, 2, 1);
-  return JSON.stringify(new ApuSimulator({ seed: 99, start }).take(40).map((r) => {
-    const result = detector.process({ timestamp: r.timestamp, values: sensors.map((s) => r.sensors[s]) });
-    return [result.rawScore, result.score, result.anomaly];
-  }));
+  return JSON.stringify(
+    new ApuSimulator({ seed: 99, start }).take(40).map((r) => {
+      const result = detector.process({ timestamp: r.timestamp, values: sensors.map((s) => r.sensors[s]) });
+      return [result.rawScore, result.score, result.anomaly];
+    }),
+  );
 }

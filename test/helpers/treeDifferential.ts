@@ -114,7 +114,10 @@ export class TreePair {
       if (!Object.is(a, b)) return `query ${q} (${Array.from(query)}): score ${a} compiled, ${b} reference`;
       const slot = compiled.descend(query);
       const { path, leaf } = reference.descend(query);
-      const [x, y] = [[compiled.pathLength, slot < 0 ? -1 : compiled.leafPoint[slot]], [path.length, leaf ? leaf.point : -1]];
+      const [x, y] = [
+        [compiled.pathLength, slot < 0 ? -1 : compiled.leafPoint[slot]],
+        [path.length, leaf ? leaf.point : -1],
+      ];
       if (x.join() !== y.join()) return `query ${q}: descent to depth ${x[0]}, point ${x[1]} compiled, ${y[0]}, ${y[1]} reference`;
     }
     return undefined;

@@ -7,227 +7,300 @@ import { identifier } from "../../infra/shared/naming";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 
 const minimal: Record<string, string> = {
-    "aws:region": "eu-west-1",
-    "gridrail:environment": "dev",
-    "gridrail:corporateCidrs": '["203.0.113.0/24"]',
+  "aws:region": "eu-west-1",
+  "gridrail:environment": "dev",
+  "gridrail:corporateCidrs": '["203.0.113.0/24"]',
 };
 
 function problemsOf(raw: Record<string, string>, stack = "dev"): readonly string[] {
-    try {
-        parseStackConfig(stack, raw);
-    } catch (err) {
-        expect(err).to.be.instanceOf(ConfigError);
-        return (err as ConfigError).problems;
-    }
-    return [];
+  try {
+    parseStackConfig(stack, raw);
+  } catch (err) {
+    expect(err).to.be.instanceOf(ConfigError);
+    return (err as ConfigError).problems;
+  }
+  return [];
 }
 
 describe("stack config", () => {
-    it("applies the documented defaults to a minimal config", () => {
-        const c = parseStackConfig("dev", minimal);
-        expect(c).to.deep.equal({
-            stack: "dev",
-            region: "eu-west-1",
-            defaultTags: {},
-            environment: "dev",
-            logRetentionDays: 30,
-            forceDestroyBuckets: false,
-            retainOnDelete: true,
-            kinesis: { mode: "ON_DEMAND", shardCount: undefined, retentionHours: 24 },
-            redshift: { nodeType: "ra3.large", nodeCount: 1, port: 5498, snapshotRetentionDays: 7 },
-            replicaRegion: undefined,
-            alarmTopic: false,
-            alarmEmail: undefined,
-            corporateCidrs: ["203.0.113.0/24"],
-            vpcCidr: "10.60.0.0/16",
-            athenaBytesScannedCutoffMb: 1024,
-            glacierTransitionDays: 90,
-            apiThrottleRateLimit: 50,
-            apiThrottleBurstLimit: 100,
-            webOrigin: undefined,
-            trainDetector: TRAIN_DETECTOR_DEFAULTS,
-            reservedConcurrency: {
-                trainAnomaly: 10, supplierParser: 5, dailyAnalysis: 1, authorizer: 25, profileApi: 25, reportUrl: 25,
-                firehoseTransform: 10, redshiftLoader: 2, usageSummary: 2,
-            },
-        });
+  it("applies the documented defaults to a minimal config", () => {
+    const c = parseStackConfig("dev", minimal);
+    expect(c).to.deep.equal({
+      stack: "dev",
+      region: "eu-west-1",
+      defaultTags: {},
+      environment: "dev",
+      logRetentionDays: 30,
+      forceDestroyBuckets: false,
+      retainOnDelete: true,
+      kinesis: { mode: "ON_DEMAND", shardCount: undefined, retentionHours: 24 },
+      redshift: { nodeType: "ra3.large", nodeCount: 1, port: 5498, snapshotRetentionDays: 7 },
+      replicaRegion: undefined,
+      alarmTopic: false,
+      alarmEmail: undefined,
+      corporateCidrs: ["203.0.113.0/24"],
+      vpcCidr: "10.60.0.0/16",
+      athenaBytesScannedCutoffMb: 1024,
+      glacierTransitionDays: 90,
+      apiThrottleRateLimit: 50,
+      apiThrottleBurstLimit: 100,
+      webOrigin: undefined,
+      trainDetector: TRAIN_DETECTOR_DEFAULTS,
+      reservedConcurrency: {
+        trainAnomaly: 10,
+        supplierParser: 5,
+        dailyAnalysis: 1,
+        authorizer: 25,
+        profileApi: 25,
+        reportUrl: 25,
+        firehoseTransform: 10,
+        redshiftLoader: 2,
+        usageSummary: 2,
+      },
     });
+  });
 
-    const origins: string[] = ["https://app.example.com", "https://my.energy.example.co.uk:8443", "http://localhost:5173", "http://127.0.0.1"];
-    for (const origin of origins) {
-        it(`accepts the web origin ${origin}`, () => expect(parseStackConfig("dev", { ...minimal, "gridrail:webOrigin": origin }).webOrigin).to.equal(origin));
-    }
+  const origins: string[] = ["https://app.example.com", "https://my.energy.example.co.uk:8443", "http://localhost:5173", "http://127.0.0.1"];
+  for (const origin of origins) {
+    it(`accepts the web origin ${origin}`, () => expect(parseStackConfig("dev", { ...minimal, "gridrail:webOrigin": origin }).webOrigin).to.equal(origin));
+  }
 
-    it("sizes the train consumer's reserved concurrency by the provisioned shards, and takes overrides", () => {
-        const c = parseStackConfig("dev", {
-            ...minimal, "gridrail:kinesisStreamMode": "PROVISIONED", "gridrail:kinesisShardCount": "6", "gridrail:reservedConcurrency": '{"profileApi": 40}',
-        });
-        expect([c.reservedConcurrency.trainAnomaly, c.reservedConcurrency.profileApi, c.reservedConcurrency.authorizer]).to.deep.equal([6, 40, 25]);
+  it("sizes the train consumer's reserved concurrency by the provisioned shards, and takes overrides", () => {
+    const c = parseStackConfig("dev", {
+      ...minimal,
+      "gridrail:kinesisStreamMode": "PROVISIONED",
+      "gridrail:kinesisShardCount": "6",
+      "gridrail:reservedConcurrency": '{"profileApi": 40}',
     });
+    expect([c.reservedConcurrency.trainAnomaly, c.reservedConcurrency.profileApi, c.reservedConcurrency.authorizer]).to.deep.equal([6, 40, 25]);
+  });
 
-    it("rejects reserved concurrency that is not a map of known functions to integers, or below a function's need", () => {
-        const raw = {
-            ...minimal, "gridrail:environment": "prod", "gridrail:retainOnDelete": "true", "gridrail:replicaRegion": "eu-central-1", "gridrail:alarmTopic": "true",
-            "gridrail:kinesisStreamMode": "PROVISIONED", "gridrail:kinesisShardCount": "4",
-            "gridrail:reservedConcurrency": '{"trainAnomaly": 2, "supplierParser": 4, "dailyAnalysis": 3, "parser": 5, "authorizer": 0, "reportUrl": 2.5}',
-        };
-        expect(problemsOf(raw, "prod")).to.deep.equal([
-            'gridrail:reservedConcurrency: "parser" is not a function (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)',
-            "gridrail:reservedConcurrency.authorizer must be an integer between 1 and 1000 (got 0)",
-            "gridrail:reservedConcurrency.reportUrl must be an integer between 1 and 1000 (got 2.5)",
-            "gridrail:reservedConcurrency.trainAnomaly (2) must be at least 4: gridrail:kinesisShardCount x parallelization factor (4 x 1)",
-            "gridrail:reservedConcurrency.supplierParser (4) must be at least 5: the upload queue mapping's maximum concurrency",
-            "gridrail:reservedConcurrency.dailyAnalysis (3) must be at least 4: the analysis shards scheduled together in prod",
-        ]);
-        expect(problemsOf({ ...minimal, "gridrail:reservedConcurrency": "[5]" })).to.deep.equal([
-            "gridrail:reservedConcurrency must be an object of function name to integer (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)",
-        ]);
+  it("rejects reserved concurrency that is not a map of known functions to integers, or below a function's need", () => {
+    const raw = {
+      ...minimal,
+      "gridrail:environment": "prod",
+      "gridrail:retainOnDelete": "true",
+      "gridrail:replicaRegion": "eu-central-1",
+      "gridrail:alarmTopic": "true",
+      "gridrail:kinesisStreamMode": "PROVISIONED",
+      "gridrail:kinesisShardCount": "4",
+      "gridrail:reservedConcurrency": '{"trainAnomaly": 2, "supplierParser": 4, "dailyAnalysis": 3, "parser": 5, "authorizer": 0, "reportUrl": 2.5}',
+    };
+    expect(problemsOf(raw, "prod")).to.deep.equal([
+      'gridrail:reservedConcurrency: "parser" is not a function (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)',
+      "gridrail:reservedConcurrency.authorizer must be an integer between 1 and 1000 (got 0)",
+      "gridrail:reservedConcurrency.reportUrl must be an integer between 1 and 1000 (got 2.5)",
+      "gridrail:reservedConcurrency.trainAnomaly (2) must be at least 4: gridrail:kinesisShardCount x parallelization factor (4 x 1)",
+      "gridrail:reservedConcurrency.supplierParser (4) must be at least 5: the upload queue mapping's maximum concurrency",
+      "gridrail:reservedConcurrency.dailyAnalysis (3) must be at least 4: the analysis shards scheduled together in prod",
+    ]);
+    expect(problemsOf({ ...minimal, "gridrail:reservedConcurrency": "[5]" })).to.deep.equal([
+      "gridrail:reservedConcurrency must be an object of function name to integer (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)",
+    ]);
+  });
+
+  const cases: [string, Record<string, string | undefined>, string][] = [
+    ["missing region", { "aws:region": undefined }, "aws:region is required"],
+    ["malformed region", { "aws:region": "Ireland" }, 'aws:region must look like eu-west-1 (got "Ireland")'],
+    ["missing environment", { "gridrail:environment": undefined }, "gridrail:environment is required (one of dev, prod)"],
+    ["unknown environment", { "gridrail:environment": "staging" }, 'gridrail:environment must be one of dev, prod (got "staging")'],
+    [
+      "unknown key",
+      { "gridrail:logRetention": "7" },
+      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, webOrigin)",
+    ],
+    [
+      "retention CloudWatch rejects",
+      { "gridrail:logRetentionDays": "10" },
+      "gridrail:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 10)",
+    ],
+    ["retention not an integer", { "gridrail:logRetentionDays": "a week" }, 'gridrail:logRetentionDays must be an integer (got "a week")'],
+    ["boolean spelled yes", { "gridrail:forceDestroyBuckets": "yes" }, 'gridrail:forceDestroyBuckets must be true or false (got "yes")'],
+    [
+      "provisioned without shards",
+      { "gridrail:kinesisStreamMode": "PROVISIONED" },
+      "gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED",
+    ],
+    ["shards with on-demand", { "gridrail:kinesisShardCount": "2" }, "gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND"],
+    ["stream retention too short", { "gridrail:kinesisRetentionHours": "12" }, "gridrail:kinesisRetentionHours must be between 24 and 8760 (got 12)"],
+    ["default Redshift port", { "gridrail:redshiftPort": "5439" }, "gridrail:redshiftPort must not be the default Redshift port 5439"],
+    ["port out of range", { "gridrail:redshiftPort": "80" }, "gridrail:redshiftPort must be between 1150 and 65535 (got 80)"],
+    [
+      "dc2 node type",
+      { "gridrail:redshiftNodeType": "dc2.large" },
+      'gridrail:redshiftNodeType must be one of ra3.large, ra3.xlplus, ra3.4xlarge, ra3.16xlarge (got "dc2.large")',
+    ],
+    ["replica in the same region", { "gridrail:replicaRegion": "eu-west-1" }, "gridrail:replicaRegion must differ from aws:region (both are eu-west-1)"],
+    ["email without topic", { "gridrail:alarmEmail": "ops@example.com" }, "gridrail:alarmEmail needs gridrail:alarmTopic: true"],
+    ["bad email", { "gridrail:alarmTopic": "true", "gridrail:alarmEmail": "ops" }, 'gridrail:alarmEmail must be an e-mail address (got "ops")'],
+    ["missing CIDRs", { "gridrail:corporateCidrs": undefined }, "gridrail:corporateCidrs is required (a list of IPv4 CIDRs)"],
+    ["empty CIDR list", { "gridrail:corporateCidrs": "[]" }, "gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs"],
+    ["the whole internet", { "gridrail:corporateCidrs": '["0.0.0.0/0"]' }, 'gridrail:corporateCidrs: "0.0.0.0/0" is wider than /8'],
+    ["host bits set", { "gridrail:corporateCidrs": '["203.0.113.7/24"]' }, 'gridrail:corporateCidrs: "203.0.113.7/24" is not an IPv4 network in CIDR notation'],
+    [
+      "public VPC range",
+      { "gridrail:vpcCidr": "203.0.113.0/24" },
+      "gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got 203.0.113.0/24)",
+    ],
+    ["VPC too large", { "gridrail:vpcCidr": "10.0.0.0/8" }, "gridrail:vpcCidr must be /16 to /24 (got /8)"],
+    ["Athena below minimum", { "gridrail:athenaBytesScannedCutoffMb": "5" }, "gridrail:athenaBytesScannedCutoffMb must be between 10 and 1048576 (got 5)"],
+    [
+      "burst below rate",
+      { "gridrail:apiThrottleRateLimit": "100", "gridrail:apiThrottleBurstLimit": "50" },
+      "gridrail:apiThrottleBurstLimit (50) must be >= gridrail:apiThrottleRateLimit (100)",
+    ],
+    ["train detector not JSON", { "gridrail:trainDetector": "{groups:" }, 'gridrail:trainDetector is not valid JSON: "{groups:"'],
+    [
+      "train detector with a bad option",
+      { "gridrail:trainDetector": '{"options": {"numberOfTrees": 0}}' },
+      "gridrail:trainDetector (group apu): option numberOfTrees must be an integer in [1, 1000], got 0",
+    ],
+    [
+      "train detector group of an unknown sensor",
+      { "gridrail:trainDetector": '{"groups": {"air": ["TP2", "TP9"]}}' },
+      'gridrail:trainDetector.groups.air: "TP9" is not a known sensor',
+    ],
+    [
+      "a web origin with a path",
+      { "gridrail:webOrigin": "https://app.example.com/" },
+      'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "https://app.example.com/"',
+    ],
+    [
+      "a plain-http web origin",
+      { "gridrail:webOrigin": "http://app.example.com" },
+      'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "http://app.example.com"',
+    ],
+    [
+      "a wildcard web origin",
+      { "gridrail:webOrigin": "*" },
+      'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "*"',
+    ],
+    ["tags not an object", { "aws:defaultTags": '{"tags": ["a"]}' }, "aws:defaultTags must be an object { tags: { <name>: <string> } }"],
+  ];
+  for (const [title, change, message] of cases) {
+    it(`rejects ${title} with an exact message`, () => {
+      const raw: Record<string, string> = { ...minimal };
+      for (const [k, v] of Object.entries(change)) {
+        if (v === undefined) delete raw[k];
+        else raw[k] = v;
+      }
+      expect(problemsOf(raw)).to.deep.equal([message]);
     });
+  }
 
-    const cases: [string, Record<string, string | undefined>, string][] = [
-        ["missing region", { "aws:region": undefined }, "aws:region is required"],
-        ["malformed region", { "aws:region": "Ireland" }, 'aws:region must look like eu-west-1 (got "Ireland")'],
-        ["missing environment", { "gridrail:environment": undefined }, "gridrail:environment is required (one of dev, prod)"],
-        ["unknown environment", { "gridrail:environment": "staging" }, 'gridrail:environment must be one of dev, prod (got "staging")'],
-        ["unknown key", { "gridrail:logRetention": "7" }, "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, webOrigin)"],
-        ["retention CloudWatch rejects", { "gridrail:logRetentionDays": "10" }, "gridrail:logRetentionDays must be one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (got 10)"],
-        ["retention not an integer", { "gridrail:logRetentionDays": "a week" }, 'gridrail:logRetentionDays must be an integer (got "a week")'],
-        ["boolean spelled yes", { "gridrail:forceDestroyBuckets": "yes" }, 'gridrail:forceDestroyBuckets must be true or false (got "yes")'],
-        ["provisioned without shards", { "gridrail:kinesisStreamMode": "PROVISIONED" }, "gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED"],
-        ["shards with on-demand", { "gridrail:kinesisShardCount": "2" }, "gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND"],
-        ["stream retention too short", { "gridrail:kinesisRetentionHours": "12" }, "gridrail:kinesisRetentionHours must be between 24 and 8760 (got 12)"],
-        ["default Redshift port", { "gridrail:redshiftPort": "5439" }, "gridrail:redshiftPort must not be the default Redshift port 5439"],
-        ["port out of range", { "gridrail:redshiftPort": "80" }, "gridrail:redshiftPort must be between 1150 and 65535 (got 80)"],
-        ["dc2 node type", { "gridrail:redshiftNodeType": "dc2.large" }, 'gridrail:redshiftNodeType must be one of ra3.large, ra3.xlplus, ra3.4xlarge, ra3.16xlarge (got "dc2.large")'],
-        ["replica in the same region", { "gridrail:replicaRegion": "eu-west-1" }, "gridrail:replicaRegion must differ from aws:region (both are eu-west-1)"],
-        ["email without topic", { "gridrail:alarmEmail": "ops@example.com" }, "gridrail:alarmEmail needs gridrail:alarmTopic: true"],
-        ["bad email", { "gridrail:alarmTopic": "true", "gridrail:alarmEmail": "ops" }, 'gridrail:alarmEmail must be an e-mail address (got "ops")'],
-        ["missing CIDRs", { "gridrail:corporateCidrs": undefined }, "gridrail:corporateCidrs is required (a list of IPv4 CIDRs)"],
-        ["empty CIDR list", { "gridrail:corporateCidrs": "[]" }, "gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs"],
-        ["the whole internet", { "gridrail:corporateCidrs": '["0.0.0.0/0"]' }, 'gridrail:corporateCidrs: "0.0.0.0/0" is wider than /8'],
-        ["host bits set", { "gridrail:corporateCidrs": '["203.0.113.7/24"]' }, 'gridrail:corporateCidrs: "203.0.113.7/24" is not an IPv4 network in CIDR notation'],
-        ["public VPC range", { "gridrail:vpcCidr": "203.0.113.0/24" }, "gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got 203.0.113.0/24)"],
-        ["VPC too large", { "gridrail:vpcCidr": "10.0.0.0/8" }, "gridrail:vpcCidr must be /16 to /24 (got /8)"],
-        ["Athena below minimum", { "gridrail:athenaBytesScannedCutoffMb": "5" }, "gridrail:athenaBytesScannedCutoffMb must be between 10 and 1048576 (got 5)"],
-        ["burst below rate", { "gridrail:apiThrottleRateLimit": "100", "gridrail:apiThrottleBurstLimit": "50" }, "gridrail:apiThrottleBurstLimit (50) must be >= gridrail:apiThrottleRateLimit (100)"],
-        ["train detector not JSON", { "gridrail:trainDetector": "{groups:" }, "gridrail:trainDetector is not valid JSON: \"{groups:\""],
-        ["train detector with a bad option", { "gridrail:trainDetector": '{"options": {"numberOfTrees": 0}}' }, "gridrail:trainDetector (group apu): option numberOfTrees must be an integer in [1, 1000], got 0"],
-        ["train detector group of an unknown sensor", { "gridrail:trainDetector": '{"groups": {"air": ["TP2", "TP9"]}}' }, 'gridrail:trainDetector.groups.air: "TP9" is not a known sensor'],
-        ["a web origin with a path", { "gridrail:webOrigin": "https://app.example.com/" }, 'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "https://app.example.com/"'],
-        ["a plain-http web origin", { "gridrail:webOrigin": "http://app.example.com" }, 'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "http://app.example.com"'],
-        ["a wildcard web origin", { "gridrail:webOrigin": "*" }, 'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "*"'],
-        ["tags not an object", { "aws:defaultTags": '{"tags": ["a"]}' }, "aws:defaultTags must be an object { tags: { <name>: <string> } }"],
-    ];
-    for (const [title, change, message] of cases) {
-        it(`rejects ${title} with an exact message`, () => {
-            const raw: Record<string, string> = { ...minimal };
-            for (const [k, v] of Object.entries(change)) {
-                if (v === undefined) delete raw[k];
-                else raw[k] = v;
-            }
-            expect(problemsOf(raw)).to.deep.equal([message]);
-        });
-    }
+  it("requires the prod guarantees: retain, no force-destroy, replication, alarm topic", () => {
+    expect(
+      problemsOf({ ...minimal, "gridrail:environment": "prod", "gridrail:retainOnDelete": "false", "gridrail:forceDestroyBuckets": "true" }, "prod"),
+    ).to.deep.equal([
+      "gridrail:retainOnDelete must be true in prod",
+      "gridrail:forceDestroyBuckets must be false in prod",
+      "gridrail:replicaRegion is required in prod",
+      "gridrail:alarmTopic must be true in prod",
+    ]);
+  });
 
-    it("requires the prod guarantees: retain, no force-destroy, replication, alarm topic", () => {
-        expect(problemsOf({ ...minimal, "gridrail:environment": "prod", "gridrail:retainOnDelete": "false", "gridrail:forceDestroyBuckets": "true" }, "prod")).to.deep.equal([
-            "gridrail:retainOnDelete must be true in prod",
-            "gridrail:forceDestroyBuckets must be false in prod",
-            "gridrail:replicaRegion is required in prod",
-            "gridrail:alarmTopic must be true in prod",
-        ]);
-    });
+  it("reports every problem at once in the error message", () => {
+    expect(() => parseStackConfig("dev", { "aws:region": "eu-west-1" })).to.throw(
+      ConfigError,
+      "invalid stack config:\n  gridrail:environment is required (one of dev, prod)\n  gridrail:corporateCidrs is required (a list of IPv4 CIDRs)",
+    );
+  });
 
-    it("reports every problem at once in the error message", () => {
-        expect(() => parseStackConfig("dev", { "aws:region": "eu-west-1" })).to.throw(ConfigError,
-            "invalid stack config:\n  gridrail:environment is required (one of dev, prod)\n  gridrail:corporateCidrs is required (a list of IPv4 CIDRs)");
-    });
+  it("accepts both committed stack files", () => {
+    const dev = parseStackConfig("dev", readStackConfig("dev"));
+    const prod = parseStackConfig("prod", readStackConfig("prod"));
+    expect([dev.kinesis.mode, dev.replicaRegion, dev.forceDestroyBuckets, dev.logRetentionDays]).to.deep.equal(["ON_DEMAND", undefined, true, 7]);
+    expect([prod.kinesis.mode, prod.replicaRegion, prod.retainOnDelete, prod.logRetentionDays, prod.alarmTopic]).to.deep.equal([
+      "PROVISIONED",
+      "eu-central-1",
+      true,
+      365,
+      true,
+    ]);
+  });
 
-    it("accepts both committed stack files", () => {
-        const dev = parseStackConfig("dev", readStackConfig("dev"));
-        const prod = parseStackConfig("prod", readStackConfig("prod"));
-        expect([dev.kinesis.mode, dev.replicaRegion, dev.forceDestroyBuckets, dev.logRetentionDays]).to.deep.equal(["ON_DEMAND", undefined, true, 7]);
-        expect([prod.kinesis.mode, prod.replicaRegion, prod.retainOnDelete, prod.logRetentionDays, prod.alarmTopic]).to.deep.equal(["PROVISIONED", "eu-central-1", true, 365, true]);
-    });
-
-    it("parses CIDRs into address and prefix", () => {
-        expect(parseCidr("10.60.0.0/16")).to.deep.equal([0x0a3c0000, 16]);
-        expect(parseCidr("256.0.0.0/8")).to.equal(undefined);
-        expect(parseCidr("10.0.0.0/33")).to.equal(undefined);
-    });
+  it("parses CIDRs into address and prefix", () => {
+    expect(parseCidr("10.60.0.0/16")).to.deep.equal([0x0a3c0000, 16]);
+    expect(parseCidr("256.0.0.0/8")).to.equal(undefined);
+    expect(parseCidr("10.0.0.0/33")).to.equal(undefined);
+  });
 });
 
 describe("stack file reader", () => {
-    it("reads scalars, quoted strings, JSON flow values and block lists", () => {
-        const text = [
-            "encryptionsalt: v1:abc",
-            "config:",
-            "  # comment",
-            "  aws:region: eu-west-1   # trailing comment",
-            "  gridrail:environment: 'dev'",
-            '  gridrail:alarmEmail: "ops@example.com"',
-            '  aws:defaultTags: {"tags": {"a": "b"}}',
-            "  gridrail:corporateCidrs:",
-            "    - 203.0.113.0/24",
-            "    - 198.51.100.0/24",
-            "  gridrail:logRetentionDays: 7",
-        ].join("\n");
-        expect(parseStackFile(text)).to.deep.equal({
-            "aws:region": "eu-west-1",
-            "gridrail:environment": "dev",
-            "gridrail:alarmEmail": "ops@example.com",
-            "aws:defaultTags": '{"tags":{"a":"b"}}',
-            "gridrail:corporateCidrs": '["203.0.113.0/24","198.51.100.0/24"]',
-            "gridrail:logRetentionDays": "7",
-        });
+  it("reads scalars, quoted strings, JSON flow values and block lists", () => {
+    const text = [
+      "encryptionsalt: v1:abc",
+      "config:",
+      "  # comment",
+      "  aws:region: eu-west-1   # trailing comment",
+      "  gridrail:environment: 'dev'",
+      '  gridrail:alarmEmail: "ops@example.com"',
+      '  aws:defaultTags: {"tags": {"a": "b"}}',
+      "  gridrail:corporateCidrs:",
+      "    - 203.0.113.0/24",
+      "    - 198.51.100.0/24",
+      "  gridrail:logRetentionDays: 7",
+    ].join("\n");
+    expect(parseStackFile(text)).to.deep.equal({
+      "aws:region": "eu-west-1",
+      "gridrail:environment": "dev",
+      "gridrail:alarmEmail": "ops@example.com",
+      "aws:defaultTags": '{"tags":{"a":"b"}}',
+      "gridrail:corporateCidrs": '["203.0.113.0/24","198.51.100.0/24"]',
+      "gridrail:logRetentionDays": "7",
     });
+  });
 
-    it("reads nested maps and lists as JSON and plain YAML scalars as strings", () => {
-        const text = "config:\n  gridrail:trainDetector:\n    options:\n      zFactor: 4\n  gridrail:flag: true\n  gridrail:day: 2026-01-01";
-        expect(parseStackFile(text)).to.deep.equal({
-            "gridrail:trainDetector": '{"options":{"zFactor":4}}',
-            "gridrail:flag": "true",
-            "gridrail:day": "2026-01-01",
-        });
+  it("reads nested maps and lists as JSON and plain YAML scalars as strings", () => {
+    const text = "config:\n  gridrail:trainDetector:\n    options:\n      zFactor: 4\n  gridrail:flag: true\n  gridrail:day: 2026-01-01";
+    expect(parseStackFile(text)).to.deep.equal({
+      "gridrail:trainDetector": '{"options":{"zFactor":4}}',
+      "gridrail:flag": "true",
+      "gridrail:day": "2026-01-01",
     });
+  });
 
-    const bad: [string, string, string][] = [
-        ["secure values", "config:\n  gridrail:x:\n    secure: v1:abc", "Pulumi.dev.yaml: gridrail:x is a secret: the offline synth cannot decrypt it (use the Pulumi CLI)"],
-        ["keys without a namespace", "config:\n  region: eu-west-1", 'Pulumi.dev.yaml: config key "region" is not "namespace:key"'],
-        ["keys without a value", "config:\n  gridrail:x:", "Pulumi.dev.yaml: gridrail:x has no value"],
-        ["a config that is a list", "config:\n    - a", 'Pulumi.dev.yaml: "config" must be a mapping of "namespace:key: value"'],
-        ["broken YAML", "config:\n  aws:region: [eu", "Pulumi.dev.yaml: unexpected end of the stream within a flow collection (line 3, column 1)"],
-    ];
-    for (const [title, text, message] of bad) {
-        it(`refuses ${title} instead of misreading them`, () => {
-            expect(() => parseStackFile(text, "Pulumi.dev.yaml")).to.throw(StackFileError, message);
-        });
-    }
+  const bad: [string, string, string][] = [
+    [
+      "secure values",
+      "config:\n  gridrail:x:\n    secure: v1:abc",
+      "Pulumi.dev.yaml: gridrail:x is a secret: the offline synth cannot decrypt it (use the Pulumi CLI)",
+    ],
+    ["keys without a namespace", "config:\n  region: eu-west-1", 'Pulumi.dev.yaml: config key "region" is not "namespace:key"'],
+    ["keys without a value", "config:\n  gridrail:x:", "Pulumi.dev.yaml: gridrail:x has no value"],
+    ["a config that is a list", "config:\n    - a", 'Pulumi.dev.yaml: "config" must be a mapping of "namespace:key: value"'],
+    ["broken YAML", "config:\n  aws:region: [eu", "Pulumi.dev.yaml: unexpected end of the stream within a flow collection (line 3, column 1)"],
+  ];
+  for (const [title, text, message] of bad) {
+    it(`refuses ${title} instead of misreading them`, () => {
+      expect(() => parseStackFile(text, "Pulumi.dev.yaml")).to.throw(StackFileError, message);
+    });
+  }
 });
 
 describe("naming and subnet layout", () => {
-    const ids: [readonly string[], "-" | "_", string][] = [
-        [["gridrail", "dev", "warehouse"], "-", "gridrail-dev-warehouse"],
-        [["gridrail", "prod", "share", "meters"], "_", "gridrail_prod_share_meters"],
-        [["Gridrail", "My Stack!", "x"], "-", "gridrail-my-stack-x"],
-    ];
-    for (const [parts, sep, expected] of ids) {
-        it(`builds identifier ${expected}`, () => expect(identifier(parts, sep)).to.equal(expected));
-    }
-    it("rejects identifiers that are too long or start with a digit", () => {
-        expect(() => identifier(["a".repeat(70)])).to.throw(`identifier "${"a".repeat(70)}" is longer than 63 characters`);
-        expect(() => identifier(["1abc"])).to.throw('identifier "1abc" must start with a letter');
-    });
+  const ids: [readonly string[], "-" | "_", string][] = [
+    [["gridrail", "dev", "warehouse"], "-", "gridrail-dev-warehouse"],
+    [["gridrail", "prod", "share", "meters"], "_", "gridrail_prod_share_meters"],
+    [["Gridrail", "My Stack!", "x"], "-", "gridrail-my-stack-x"],
+  ];
+  for (const [parts, sep, expected] of ids) {
+    it(`builds identifier ${expected}`, () => expect(identifier(parts, sep)).to.equal(expected));
+  }
+  it("rejects identifiers that are too long or start with a digit", () => {
+    expect(() => identifier(["a".repeat(70)])).to.throw(`identifier "${"a".repeat(70)}" is longer than 63 characters`);
+    expect(() => identifier(["1abc"])).to.throw('identifier "1abc" must start with a letter');
+  });
 
-    const layouts: [string, number, string[]][] = [
-        ["10.60.0.0/16", 2, ["10.60.0.0/18", "10.60.64.0/18"]],
-        ["10.61.0.0/16", 3, ["10.61.0.0/18", "10.61.64.0/18", "10.61.128.0/18"]],
-        ["192.168.10.0/24", 2, ["192.168.10.0/26", "192.168.10.64/26"]],
-    ];
-    for (const [vpc, count, expected] of layouts) {
-        it(`splits ${vpc} into ${count} private subnets`, () => expect(privateSubnetCidrs(vpc, count)).to.deep.equal(expected));
-    }
-    it("refuses a subnet count it cannot honour", () => {
-        expect(() => privateSubnetCidrs("10.0.0.0/16", 5)).to.throw("subnet count must be 1..4 (got 5)");
-    });
+  const layouts: [string, number, string[]][] = [
+    ["10.60.0.0/16", 2, ["10.60.0.0/18", "10.60.64.0/18"]],
+    ["10.61.0.0/16", 3, ["10.61.0.0/18", "10.61.64.0/18", "10.61.128.0/18"]],
+    ["192.168.10.0/24", 2, ["192.168.10.0/26", "192.168.10.64/26"]],
+  ];
+  for (const [vpc, count, expected] of layouts) {
+    it(`splits ${vpc} into ${count} private subnets`, () => expect(privateSubnetCidrs(vpc, count)).to.deep.equal(expected));
+  }
+  it("refuses a subnet count it cannot honour", () => {
+    expect(() => privateSubnetCidrs("10.0.0.0/16", 5)).to.throw("subnet count must be 1..4 (got 5)");
+  });
 });

@@ -6,113 +6,169 @@ const THROTTLE = { dev: [20, 40], prod: [100, 200] } as const;
 const PROFILE_TABLE_ARN = "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles";
 
 for (const stack of STACKS) {
-    describe(`CustomerApi (${stack})`, () => {
-        let s: Synthesis;
-        before(async () => {
-            s = await runProgram(stack);
-        });
-
-        it("signs customers up and in with e-mail, a strong password policy and optional TOTP", () => {
-            const pool = one(s, "aws:cognito/userPool:UserPool", "customers-users").inputs;
-            expect(pool.passwordPolicy).to.deep.equal({
-                minimumLength: 12, requireLowercase: true, requireUppercase: true, requireNumbers: true, requireSymbols: true, temporaryPasswordValidityDays: 3,
-            });
-            expect(pool).to.deep.include({
-                usernameAttributes: ["email"], mfaConfiguration: "OPTIONAL", adminCreateUserConfig: { allowAdminCreateUserOnly: false },
-                deletionProtection: stack === "prod" ? "ACTIVE" : "INACTIVE",
-            });
-            expect(one(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client").inputs).to.deep.include({
-                generateSecret: false, explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"], preventUserExistenceErrors: "ENABLED", enableTokenRevocation: true,
-            });
-        });
-
-        it(stack === "dev" ? "allows the configured web origin by CORS, without credentials" : "configures no CORS without a web origin", () => {
-            const cors = one(s, "aws:apigatewayv2/api:Api", "customers-api").inputs.corsConfiguration;
-            expect(cors).to.deep.equal(stack === "dev" ? {
-                allowOrigins: ["http://localhost:5173"], allowMethods: ["GET", "PUT", "POST", "DELETE"], allowHeaders: ["authorization", "content-type", "if-match"],
-                exposeHeaders: ["etag"], allowCredentials: false, maxAge: 3600,
-            } : undefined);
-        });
-
-        it("allows no unauthenticated identities", () => {
-            expect(one(s, "aws:cognito/identityPool:IdentityPool", "customers-identities").inputs).to.deep.include({ allowUnauthenticatedIdentities: false, allowClassicFlow: false });
-            expect(ofType(s, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment")).to.have.length(0);
-        });
-
-        it("protects every route with the Lambda authorizer", () => {
-            const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
-            const routes = ofType(s, "aws:apigatewayv2/route:Route");
-            expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal(["DELETE /profile", "GET /profile", "GET /reports", "GET /reports/{date}", "POST /profile/meter", "PUT /profile"]);
-            for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
-            expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
-                authorizerType: "REQUEST", authorizerPayloadFormatVersion: "2.0", identitySources: ["$request.header.Authorization"],
-                enableSimpleResponses: true, authorizerResultTtlInSeconds: 300,
-            });
-        });
-
-        it("points the authorizer at the user pool and its app client, and grants it nothing beyond the baseline", () => {
-            const fn = one(s, "aws:lambda/function:Function", "customers-authorizer-fn").inputs;
-            expect(fn.environment).to.deep.equal({ variables: {
-                USER_POOL_ID: outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "id"),
-                CLIENT_ID: outputOf(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client", "id"),
-            } });
-            expect(rolePolicy(s, "customers-authorizer").Statement.map((st) => st.Sid)).to.deep.equal(["WriteOwnLogs", "WriteTraces", "DecryptEnvironment"]);
-        });
-
-        it(`access-logs and throttles the stage at ${THROTTLE[stack][0]} rps / burst ${THROTTLE[stack][1]}`, () => {
-            const stage = one(s, "aws:apigatewayv2/stage:Stage", "customers-stage").inputs;
-            expect(stage.defaultRouteSettings).to.deep.equal({ throttlingRateLimit: THROTTLE[stack][0], throttlingBurstLimit: THROTTLE[stack][1], detailedMetricsEnabled: true });
-            const accessLogs = one(s, "aws:cloudwatch/logGroup:LogGroup", "customers-access-logs").outputs.arn;
-            expect((stage.accessLogSettings as { destinationArn: string }).destinationArn).to.equal(accessLogs);
-            expect(JSON.parse((stage.accessLogSettings as { format: string }).format)).to.include({
-                requestId: "$context.requestId", status: "$context.status", customerId: "$context.authorizer.customerId",
-            });
-        });
-
-        it("lets API Gateway invoke only the wired functions from this API", () => {
-            const api = one(s, "aws:apigatewayv2/api:Api", "customers-api").outputs.executionArn;
-            const permissions = ofType(s, "aws:lambda/permission:Permission").map((p) => [p.name, p.inputs.principal, p.inputs.sourceArn]).sort();
-            const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
-            expect(permissions).to.deep.equal([
-                ["customers-authorizer-invoke", "apigateway.amazonaws.com", `${api}/authorizers/${authorizerId}`],
-                ["customers-profileApi-invoke", "apigateway.amazonaws.com", `${api}/*/*`],
-                ["customers-reportUrl-invoke", "apigateway.amazonaws.com", `${api}/*/*`],
-            ]);
-        });
-
-        it("stores profiles in a KMS-encrypted table with point-in-time recovery", () => {
-            const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
-            expect(one(s, "aws:dynamodb/table:Table", "customers-profiles").inputs).to.deep.include({
-                hashKey: "customerId", pointInTimeRecovery: { enabled: true }, serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
-                ttl: { attributeName: "expiresAtEpoch", enabled: true },
-            });
-        });
-
-        it("lets the profile function read, update and delete profile and claim items (a link's transaction is three updates, an erase two deletes), and use the customer key for them", () => {
-            const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
-            const doc = rolePolicy(s, "customers-profile");
-            expect(doc.Statement.slice(3)).to.deep.equal([
-                { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: PROFILE_TABLE_ARN },
-                { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
-            ]);
-            expect(one(s, "aws:lambda/function:Function", "customers-profile-fn").inputs.environment).to.deep.equal({ variables: { PROFILE_TABLE: "customers-profiles" } });
-        });
-
-        it("presigns report URLs with read-only access to the reports bucket and the profile table", () => {
-            const doc = rolePolicy(s, "customers-report-url");
-            expect(doc.Statement.map((st) => st.Sid)).to.deep.equal([
-                "WriteOwnLogs", "WriteTraces", "DecryptEnvironment", "ReadReports", "FindReports", "DecryptReports", "ReadProfiles", "ProfileKey",
-            ]);
-            expect(doc.Statement.slice(3)).to.deep.equal([
-                { Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::meters-reports-bucket/*" },
-                { Sid: "FindReports", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::meters-reports-bucket" },
-                { Sid: "DecryptReports", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [outputOf(s, "aws:kms/key:Key", "meters-key", "arn")] },
-                { Sid: "ReadProfiles", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: PROFILE_TABLE_ARN },
-                { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [outputOf(s, "aws:kms/key:Key", "customers-key", "arn")] },
-            ]);
-            expect(one(s, "aws:lambda/function:Function", "customers-report-url-fn").inputs.environment).to.deep.equal({ variables: {
-                PROFILE_TABLE: "customers-profiles", REPORTS_BUCKET: "meters-reports-bucket", URL_TTL_SECONDS: "300",
-            } });
-        });
+  describe(`CustomerApi (${stack})`, () => {
+    let s: Synthesis;
+    before(async () => {
+      s = await runProgram(stack);
     });
+
+    it("signs customers up and in with e-mail, a strong password policy and optional TOTP", () => {
+      const pool = one(s, "aws:cognito/userPool:UserPool", "customers-users").inputs;
+      expect(pool.passwordPolicy).to.deep.equal({
+        minimumLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireNumbers: true,
+        requireSymbols: true,
+        temporaryPasswordValidityDays: 3,
+      });
+      expect(pool).to.deep.include({
+        usernameAttributes: ["email"],
+        mfaConfiguration: "OPTIONAL",
+        adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+        deletionProtection: stack === "prod" ? "ACTIVE" : "INACTIVE",
+      });
+      expect(one(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client").inputs).to.deep.include({
+        generateSecret: false,
+        explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+        preventUserExistenceErrors: "ENABLED",
+        enableTokenRevocation: true,
+      });
+    });
+
+    it(stack === "dev" ? "allows the configured web origin by CORS, without credentials" : "configures no CORS without a web origin", () => {
+      const cors = one(s, "aws:apigatewayv2/api:Api", "customers-api").inputs.corsConfiguration;
+      expect(cors).to.deep.equal(
+        stack === "dev"
+          ? {
+              allowOrigins: ["http://localhost:5173"],
+              allowMethods: ["GET", "PUT", "POST", "DELETE"],
+              allowHeaders: ["authorization", "content-type", "if-match"],
+              exposeHeaders: ["etag"],
+              allowCredentials: false,
+              maxAge: 3600,
+            }
+          : undefined,
+      );
+    });
+
+    it("allows no unauthenticated identities", () => {
+      expect(one(s, "aws:cognito/identityPool:IdentityPool", "customers-identities").inputs).to.deep.include({
+        allowUnauthenticatedIdentities: false,
+        allowClassicFlow: false,
+      });
+      expect(ofType(s, "aws:cognito/identityPoolRoleAttachment:IdentityPoolRoleAttachment")).to.have.length(0);
+    });
+
+    it("protects every route with the Lambda authorizer", () => {
+      const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
+      const routes = ofType(s, "aws:apigatewayv2/route:Route");
+      expect(routes.map((r) => r.inputs.routeKey).sort()).to.deep.equal([
+        "DELETE /profile",
+        "GET /profile",
+        "GET /reports",
+        "GET /reports/{date}",
+        "POST /profile/meter",
+        "PUT /profile",
+      ]);
+      for (const r of routes) expect([r.inputs.authorizationType, r.inputs.authorizerId], String(r.inputs.routeKey)).to.deep.equal(["CUSTOM", authorizerId]);
+      expect(one(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer").inputs).to.deep.include({
+        authorizerType: "REQUEST",
+        authorizerPayloadFormatVersion: "2.0",
+        identitySources: ["$request.header.Authorization"],
+        enableSimpleResponses: true,
+        authorizerResultTtlInSeconds: 300,
+      });
+    });
+
+    it("points the authorizer at the user pool and its app client, and grants it nothing beyond the baseline", () => {
+      const fn = one(s, "aws:lambda/function:Function", "customers-authorizer-fn").inputs;
+      expect(fn.environment).to.deep.equal({
+        variables: {
+          USER_POOL_ID: outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "id"),
+          CLIENT_ID: outputOf(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client", "id"),
+        },
+      });
+      expect(rolePolicy(s, "customers-authorizer").Statement.map((st) => st.Sid)).to.deep.equal(["WriteOwnLogs", "WriteTraces", "DecryptEnvironment"]);
+    });
+
+    it(`access-logs and throttles the stage at ${THROTTLE[stack][0]} rps / burst ${THROTTLE[stack][1]}`, () => {
+      const stage = one(s, "aws:apigatewayv2/stage:Stage", "customers-stage").inputs;
+      expect(stage.defaultRouteSettings).to.deep.equal({
+        throttlingRateLimit: THROTTLE[stack][0],
+        throttlingBurstLimit: THROTTLE[stack][1],
+        detailedMetricsEnabled: true,
+      });
+      const accessLogs = one(s, "aws:cloudwatch/logGroup:LogGroup", "customers-access-logs").outputs.arn;
+      expect((stage.accessLogSettings as { destinationArn: string }).destinationArn).to.equal(accessLogs);
+      expect(JSON.parse((stage.accessLogSettings as { format: string }).format)).to.include({
+        requestId: "$context.requestId",
+        status: "$context.status",
+        customerId: "$context.authorizer.customerId",
+      });
+    });
+
+    it("lets API Gateway invoke only the wired functions from this API", () => {
+      const api = one(s, "aws:apigatewayv2/api:Api", "customers-api").outputs.executionArn;
+      const permissions = ofType(s, "aws:lambda/permission:Permission")
+        .map((p) => [p.name, p.inputs.principal, p.inputs.sourceArn])
+        .sort();
+      const authorizerId = outputOf(s, "aws:apigatewayv2/authorizer:Authorizer", "customers-authorizer", "id");
+      expect(permissions).to.deep.equal([
+        ["customers-authorizer-invoke", "apigateway.amazonaws.com", `${api}/authorizers/${authorizerId}`],
+        ["customers-profileApi-invoke", "apigateway.amazonaws.com", `${api}/*/*`],
+        ["customers-reportUrl-invoke", "apigateway.amazonaws.com", `${api}/*/*`],
+      ]);
+    });
+
+    it("stores profiles in a KMS-encrypted table with point-in-time recovery", () => {
+      const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
+      expect(one(s, "aws:dynamodb/table:Table", "customers-profiles").inputs).to.deep.include({
+        hashKey: "customerId",
+        pointInTimeRecovery: { enabled: true },
+        serverSideEncryption: { enabled: true, kmsKeyArn: keyArn },
+        ttl: { attributeName: "expiresAtEpoch", enabled: true },
+      });
+    });
+
+    it("lets the profile function read, update and delete profile and claim items (a link's transaction is three updates, an erase two deletes), and use the customer key for them", () => {
+      const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
+      const doc = rolePolicy(s, "customers-profile");
+      expect(doc.Statement.slice(3)).to.deep.equal([
+        { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: PROFILE_TABLE_ARN },
+        { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
+      ]);
+      expect(one(s, "aws:lambda/function:Function", "customers-profile-fn").inputs.environment).to.deep.equal({
+        variables: { PROFILE_TABLE: "customers-profiles" },
+      });
+    });
+
+    it("presigns report URLs with read-only access to the reports bucket and the profile table", () => {
+      const doc = rolePolicy(s, "customers-report-url");
+      expect(doc.Statement.map((st) => st.Sid)).to.deep.equal([
+        "WriteOwnLogs",
+        "WriteTraces",
+        "DecryptEnvironment",
+        "ReadReports",
+        "FindReports",
+        "DecryptReports",
+        "ReadProfiles",
+        "ProfileKey",
+      ]);
+      expect(doc.Statement.slice(3)).to.deep.equal([
+        { Sid: "ReadReports", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::meters-reports-bucket/*" },
+        { Sid: "FindReports", Effect: "Allow", Action: ["s3:ListBucket"], Resource: "arn:aws:s3:::meters-reports-bucket" },
+        { Sid: "DecryptReports", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [outputOf(s, "aws:kms/key:Key", "meters-key", "arn")] },
+        { Sid: "ReadProfiles", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: PROFILE_TABLE_ARN },
+        { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [outputOf(s, "aws:kms/key:Key", "customers-key", "arn")] },
+      ]);
+      expect(one(s, "aws:lambda/function:Function", "customers-report-url-fn").inputs.environment).to.deep.equal({
+        variables: {
+          PROFILE_TABLE: "customers-profiles",
+          REPORTS_BUCKET: "meters-reports-bucket",
+          URL_TTL_SECONDS: "300",
+        },
+      });
+    });
+  });
 }

@@ -16,93 +16,144 @@ const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 
 /** Every `[namespace, metric, dimension, value]` line of a dashboard's metric widgets. */
 function metricLines(s: Synthesis, name: string): string[][] {
-    const body = JSON.parse(one(s, DASHBOARD, name).inputs.dashboardBody as string) as { widgets: { type: string; properties: { metrics?: string[][] } }[] };
-    return body.widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics ?? []);
+  const body = JSON.parse(one(s, DASHBOARD, name).inputs.dashboardBody as string) as { widgets: { type: string; properties: { metrics?: string[][] } }[] };
+  return body.widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics ?? []);
 }
 
 const outcome = (service: string, metrics: readonly string[]) => metrics.map((m) => ["gridrail", m, "service", service]);
-const lambda = (fn: string) => [["AWS/Lambda", "Errors", "FunctionName", fn], ["AWS/Lambda", "Throttles", "FunctionName", fn]];
+const lambda = (fn: string) => [
+  ["AWS/Lambda", "Errors", "FunctionName", fn],
+  ["AWS/Lambda", "Throttles", "FunctionName", fn],
+];
 
 describe("observability: dashboards and alarms", () => {
-    it("plots the metric names the handlers emit, in the namespace they emit them to", () => {
-        const empty = { batchItemFailures: [], processed: [], invalidKeys: [] };
-        expect(countBatch(empty).map(([n]) => n)).to.deep.equal(METER_METRICS.supplierParser);
-        expect(countRun({ date: "2026-11-21", clients: 0, reportsWritten: 0, rejectedLines: 0, unusualHalfHours: 0, failed: [], skippedPrefixes: [] }).map(([n]) => n))
-            .to.deep.equal(METER_METRICS.dailyAnalysis);
-        const report = { window: { start: "", end: "" }, listed: 0, alreadyLoaded: 0, skipped: [], deferred: 0, loaded: [] };
-        expect([...countLoad(report).map(([n]) => n), "LoadsFailed"]).to.deep.equal(SHARING_METRICS.redshiftLoader);
-        expect(observabilityDefaults.metricNamespace).to.equal(METRIC_NAMESPACE);
+  it("plots the metric names the handlers emit, in the namespace they emit them to", () => {
+    const empty = { batchItemFailures: [], processed: [], invalidKeys: [] };
+    expect(countBatch(empty).map(([n]) => n)).to.deep.equal(METER_METRICS.supplierParser);
+    expect(
+      countRun({ date: "2026-11-21", clients: 0, reportsWritten: 0, rejectedLines: 0, unusualHalfHours: 0, failed: [], skippedPrefixes: [] }).map(([n]) => n),
+    ).to.deep.equal(METER_METRICS.dailyAnalysis);
+    const report = { window: { start: "", end: "" }, listed: 0, alreadyLoaded: 0, skipped: [], deferred: 0, loaded: [] };
+    expect([...countLoad(report).map(([n]) => n), "LoadsFailed"]).to.deep.equal(SHARING_METRICS.redshiftLoader);
+    expect(observabilityDefaults.metricNamespace).to.equal(METRIC_NAMESPACE);
+  });
+
+  it("queries the ERROR and WARN lines of every function of a component", () => {
+    expect(problemsQuery(["/a", "/b"])).to.equal(
+      "SOURCE '/a' | SOURCE '/b' | fields @timestamp, service, level, message, function_request_id | filter level = \"ERROR\" or level = \"WARN\" | sort @timestamp desc | limit 50",
+    );
+    const body = serviceDashboardBody({
+      region: "eu-west-1",
+      namespace: "gridrail",
+      functions: [],
+      queues: [
+        { title: "Q", queueName: "q1" },
+        { title: "R", queueName: "q2" },
+        { title: "S", queueName: "q3" },
+      ],
     });
+    expect(body.widgets.map((w) => [w.x, w.y])).to.deep.equal([
+      [0, 0],
+      [12, 0],
+      [0, 6],
+      [0, 12],
+    ]);
+  });
 
-    it("queries the ERROR and WARN lines of every function of a component", () => {
-        expect(problemsQuery(["/a", "/b"])).to.equal(
-            "SOURCE '/a' | SOURCE '/b' | fields @timestamp, service, level, message, function_request_id | filter level = \"ERROR\" or level = \"WARN\" | sort @timestamp desc | limit 50");
-        const body = serviceDashboardBody({ region: "eu-west-1", namespace: "gridrail", functions: [], queues: [{ title: "Q", queueName: "q1" }, { title: "R", queueName: "q2" }, { title: "S", queueName: "q3" }] });
-        expect(body.widgets.map((w) => [w.x, w.y])).to.deep.equal([[0, 0], [12, 0], [0, 6], [0, 12]]);
-    });
+  for (const stack of STACKS) {
+    describe(`${stack} stack`, () => {
+      let s: Synthesis;
+      before(async () => {
+        s = await runProgram(stack);
+      });
 
-    for (const stack of STACKS) {
-        describe(`${stack} stack`, () => {
-            let s: Synthesis;
-            before(async () => {
-                s = await runProgram(stack);
-            });
+      it("has a dashboard per component with each function's outcomes, errors and throttles", () => {
+        expect(metricLines(s, "meters-dashboard")).to.deep.equal([
+          ...outcome("supplierParser", METER_METRICS.supplierParser),
+          ...lambda("meters-supplier-parser-fn"),
+          ...outcome("dailyAnalysis", METER_METRICS.dailyAnalysis),
+          ...lambda("meters-daily-fn"),
+          ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "meters-supplier-dlq"],
+        ]);
+        expect(metricLines(s, "customers-dashboard")).to.deep.equal([
+          ...outcome("authorizer", ["RequestsAllowed", "RequestsDenied"]),
+          ...lambda("customers-authorizer-fn"),
+          ...outcome("profileApi", ["Responses2xx", "Responses4xx", "Responses5xx"]),
+          ...lambda("customers-profile-fn"),
+          ...outcome("reportUrl", CUSTOMER_METRICS.reportUrl),
+          ...lambda("customers-report-url-fn"),
+        ]);
+        expect(metricLines(s, "sharing-dashboard")).to.deep.equal([
+          ...outcome("firehoseTransform", ["RecordsTransformed", "RecordsFailed", "RowsWritten"]),
+          ...lambda("sharing-share-transform-fn"),
+          ...outcome("redshiftLoader", SHARING_METRICS.redshiftLoader),
+          ...lambda("sharing-warehouse-loader-fn"),
+          ...outcome("usageSummary", ["SummariesWritten", "SummaryFailures"]),
+          ...lambda("sharing-usage-summary-fn"),
+        ]);
+        const body = JSON.parse(one(s, DASHBOARD, "meters-dashboard").inputs.dashboardBody as string);
+        expect(body.widgets.at(-1).properties.query).to.equal(
+          problemsQuery([`/gridrail/${stack}/lambda/meters-supplier-parser`, `/gridrail/${stack}/lambda/meters-daily`]),
+        );
+        expect(["meters-dashboard", "customers-dashboard", "sharing-dashboard"].map((n) => one(s, DASHBOARD, n).inputs.dashboardName)).to.deep.equal([
+          `gridrail-${stack}-meter-ingestion`,
+          `gridrail-${stack}-customer-api`,
+          `gridrail-${stack}-data-sharing`,
+        ]);
+      });
 
-            it("has a dashboard per component with each function's outcomes, errors and throttles", () => {
-                expect(metricLines(s, "meters-dashboard")).to.deep.equal([
-                    ...outcome("supplierParser", METER_METRICS.supplierParser), ...lambda("meters-supplier-parser-fn"),
-                    ...outcome("dailyAnalysis", METER_METRICS.dailyAnalysis), ...lambda("meters-daily-fn"),
-                    ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "meters-supplier-dlq"],
-                ]);
-                expect(metricLines(s, "customers-dashboard")).to.deep.equal([
-                    ...outcome("authorizer", ["RequestsAllowed", "RequestsDenied"]), ...lambda("customers-authorizer-fn"),
-                    ...outcome("profileApi", ["Responses2xx", "Responses4xx", "Responses5xx"]), ...lambda("customers-profile-fn"),
-                    ...outcome("reportUrl", CUSTOMER_METRICS.reportUrl), ...lambda("customers-report-url-fn"),
-                ]);
-                expect(metricLines(s, "sharing-dashboard")).to.deep.equal([
-                    ...outcome("firehoseTransform", ["RecordsTransformed", "RecordsFailed", "RowsWritten"]), ...lambda("sharing-share-transform-fn"),
-                    ...outcome("redshiftLoader", SHARING_METRICS.redshiftLoader), ...lambda("sharing-warehouse-loader-fn"),
-                    ...outcome("usageSummary", ["SummariesWritten", "SummaryFailures"]), ...lambda("sharing-usage-summary-fn"),
-                ]);
-                const body = JSON.parse(one(s, DASHBOARD, "meters-dashboard").inputs.dashboardBody as string);
-                expect(body.widgets.at(-1).properties.query).to.equal(problemsQuery([`/gridrail/${stack}/lambda/meters-supplier-parser`, `/gridrail/${stack}/lambda/meters-daily`]));
-                expect(["meters-dashboard", "customers-dashboard", "sharing-dashboard"].map((n) => one(s, DASHBOARD, n).inputs.dashboardName)).to.deep.equal(
-                    [`gridrail-${stack}-meter-ingestion`, `gridrail-${stack}-customer-api`, `gridrail-${stack}-data-sharing`]);
-            });
-
-            const alarms: [string, string, string, number, number][] = [
-                ["meters-files-quarantined-alarm", "supplierParser", "FilesQuarantined", 0, 300],
-                ["meters-rows-rejected-alarm", "supplierParser", "RowsRejected", 500, 3600],
-                ["meters-clients-failed-alarm", "dailyAnalysis", "ClientsFailed", 0, 300],
-                ["sharing-records-failed-alarm", "firehoseTransform", "RecordsFailed", 0, 300],
-                ["sharing-loads-failed-alarm", "redshiftLoader", "LoadsFailed", 0, 300],
-                ["sharing-objects-skipped-alarm", "redshiftLoader", "ObjectsSkipped", 0, 300],
-                ["sharing-summary-failures-alarm", "usageSummary", "SummaryFailures", 0, 300],
-                ["customers-denials-alarm", "authorizer", "RequestsDenied", 100, 300],
-            ];
-            for (const [name, service, metricName, threshold, period] of alarms) {
-                it(`alarms on ${service} ${metricName} above ${threshold} per ${period} s, routed like every alarm`, () => {
-                    const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
-                    const { alarmDescription, ...inputs } = one(s, ALARM, name).inputs;
-                    expect(alarmDescription).to.be.a("string").and.not.equal("");
-                    expect(inputs).to.deep.equal({
-                        namespace: "gridrail", metricName, dimensions: { service }, statistic: "Sum", comparisonOperator: "GreaterThanThreshold",
-                        threshold, period, evaluationPeriods: 1, datapointsToAlarm: 1, treatMissingData: "notBreaching",
-                        alarmActions: actions, okActions: actions,
-                    });
-                });
-            }
-
-            it("exports the dashboards and the data-loss alarm names as stack outputs", () => {
-                expect([s.outputs.meterDashboard, s.outputs.customerDashboard, s.outputs.sharingDashboard, s.outputs.trainDashboard]).to.deep.equal(
-                    [`gridrail-${stack}-meter-ingestion`, `gridrail-${stack}-customer-api`, `gridrail-${stack}-data-sharing`, `gridrail-${stack}-train-anomalies`]);
-                expect(s.outputs.dataLossAlarms).to.deep.equal([
-                    "meters-files-quarantined-alarm", "meters-rows-rejected-alarm", "meters-clients-failed-alarm", "meters-supplier-dlq-depth-alarm",
-                    "trains-anomaly-dlq-depth-alarm",
-                    "sharing-records-failed-alarm", "sharing-loads-failed-alarm", "sharing-objects-skipped-alarm", "sharing-summary-failures-alarm",
-                ]);
-                expect(s.outputs.customerApiAlarms).to.deep.equal(["customers-denials-alarm"]);
-            });
+      const alarms: [string, string, string, number, number][] = [
+        ["meters-files-quarantined-alarm", "supplierParser", "FilesQuarantined", 0, 300],
+        ["meters-rows-rejected-alarm", "supplierParser", "RowsRejected", 500, 3600],
+        ["meters-clients-failed-alarm", "dailyAnalysis", "ClientsFailed", 0, 300],
+        ["sharing-records-failed-alarm", "firehoseTransform", "RecordsFailed", 0, 300],
+        ["sharing-loads-failed-alarm", "redshiftLoader", "LoadsFailed", 0, 300],
+        ["sharing-objects-skipped-alarm", "redshiftLoader", "ObjectsSkipped", 0, 300],
+        ["sharing-summary-failures-alarm", "usageSummary", "SummaryFailures", 0, 300],
+        ["customers-denials-alarm", "authorizer", "RequestsDenied", 100, 300],
+      ];
+      for (const [name, service, metricName, threshold, period] of alarms) {
+        it(`alarms on ${service} ${metricName} above ${threshold} per ${period} s, routed like every alarm`, () => {
+          const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
+          const { alarmDescription, ...inputs } = one(s, ALARM, name).inputs;
+          expect(alarmDescription).to.be.a("string").and.not.equal("");
+          expect(inputs).to.deep.equal({
+            namespace: "gridrail",
+            metricName,
+            dimensions: { service },
+            statistic: "Sum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold,
+            period,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            treatMissingData: "notBreaching",
+            alarmActions: actions,
+            okActions: actions,
+          });
         });
-    }
+      }
+
+      it("exports the dashboards and the data-loss alarm names as stack outputs", () => {
+        expect([s.outputs.meterDashboard, s.outputs.customerDashboard, s.outputs.sharingDashboard, s.outputs.trainDashboard]).to.deep.equal([
+          `gridrail-${stack}-meter-ingestion`,
+          `gridrail-${stack}-customer-api`,
+          `gridrail-${stack}-data-sharing`,
+          `gridrail-${stack}-train-anomalies`,
+        ]);
+        expect(s.outputs.dataLossAlarms).to.deep.equal([
+          "meters-files-quarantined-alarm",
+          "meters-rows-rejected-alarm",
+          "meters-clients-failed-alarm",
+          "meters-supplier-dlq-depth-alarm",
+          "trains-anomaly-dlq-depth-alarm",
+          "sharing-records-failed-alarm",
+          "sharing-loads-failed-alarm",
+          "sharing-objects-skipped-alarm",
+          "sharing-summary-failures-alarm",
+        ]);
+        expect(s.outputs.customerApiAlarms).to.deep.equal(["customers-denials-alarm"]);
+      });
+    });
+  }
 });

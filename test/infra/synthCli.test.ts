@@ -10,34 +10,43 @@ const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
 
 describe("synth CLI", () => {
-    const options = (argv: string[]) => synthOptions(parseArgs(argv, command.flags));
-    const bad: [string[], string][] = [
-        [[], "--stack is required"],
-        [["--stack", "dev", "--yaml"], "unknown flag --yaml; known: --stack, --json, --diagram"],
-        [["--stack", "dev", "--diagram="], "--diagram needs a file name"],
-    ];
-    for (const [argv, message] of bad) {
-        it(`rejects ${JSON.stringify(argv)}: ${message}`, () => {
-            expect(() => options(argv)).to.throw(UsageError, message);
-        });
-    }
-
-    it("parses --stack, --json and --diagram", () => {
-        expect(options(["--stack=prod", "--json", "--diagram", "x.md"])).to.deep.equal({ stack: "prod", json: true, diagram: "x.md" });
+  const options = (argv: string[]) => synthOptions(parseArgs(argv, command.flags));
+  const bad: [string[], string][] = [
+    [[], "--stack is required"],
+    [["--stack", "dev", "--yaml"], "unknown flag --yaml; known: --stack, --json, --diagram"],
+    [["--stack", "dev", "--diagram="], "--diagram needs a file name"],
+  ];
+  for (const [argv, message] of bad) {
+    it(`rejects ${JSON.stringify(argv)}: ${message}`, () => {
+      expect(() => options(argv)).to.throw(UsageError, message);
     });
+  }
 
-    it("prints the dev inventory as a JSON array of {type, name, parent, inputs}", async () => {
-        const { stdout } = await run(TSX, ["cli/synth.ts", "--stack", "dev", "--json"], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
-        const inventory = JSON.parse(stdout) as { type: string; name: string; parent: string | null }[];
-        expect(inventory.find((r) => r.type === "aws:redshift/cluster:Cluster")).to.deep.include({ name: "sharing-warehouse-cluster", parent: "gridrail:sharing:DataSharing" });
-        expect(inventory.filter((r) => r.parent === null).map((r) => r.type).sort()).to.deep.equal([
-            "gridrail:customer:CustomerApi", "gridrail:meter:MeterIngestion", "gridrail:sharing:DataSharing", "gridrail:train:TrainTelemetry",
-        ]);
-    });
+  it("parses --stack, --json and --diagram", () => {
+    expect(options(["--stack=prod", "--json", "--diagram", "x.md"])).to.deep.equal({ stack: "prod", json: true, diagram: "x.md" });
+  });
 
-    it("fails with the stack file's name for an unknown stack", async () => {
-        const err = await run(TSX, ["cli/synth.ts", "--stack", "staging"], { cwd: REPO_ROOT }).then(() => undefined, (e: { code: number; stderr: string }) => e);
-        expect(err?.code).to.equal(1);
-        expect(err?.stderr).to.equal('error: no stack file Pulumi.staging.yaml for stack "staging"\n');
+  it("prints the dev inventory as a JSON array of {type, name, parent, inputs}", async () => {
+    const { stdout } = await run(TSX, ["cli/synth.ts", "--stack", "dev", "--json"], { cwd: REPO_ROOT, maxBuffer: 64 * 1024 * 1024 });
+    const inventory = JSON.parse(stdout) as { type: string; name: string; parent: string | null }[];
+    expect(inventory.find((r) => r.type === "aws:redshift/cluster:Cluster")).to.deep.include({
+      name: "sharing-warehouse-cluster",
+      parent: "gridrail:sharing:DataSharing",
     });
+    expect(
+      inventory
+        .filter((r) => r.parent === null)
+        .map((r) => r.type)
+        .sort(),
+    ).to.deep.equal(["gridrail:customer:CustomerApi", "gridrail:meter:MeterIngestion", "gridrail:sharing:DataSharing", "gridrail:train:TrainTelemetry"]);
+  });
+
+  it("fails with the stack file's name for an unknown stack", async () => {
+    const err = await run(TSX, ["cli/synth.ts", "--stack", "staging"], { cwd: REPO_ROOT }).then(
+      () => undefined,
+      (e: { code: number; stderr: string }) => e,
+    );
+    expect(err?.code).to.equal(1);
+    expect(err?.stderr).to.equal('error: no stack file Pulumi.staging.yaml for stack "staging"\n');
+  });
 });

@@ -79,7 +79,11 @@ describe("local stack: Firehose-like buffering", () => {
     await d.flush();
     d.add("A/20261122", "4");
     await d.close();
-    expect(written).to.deep.equal([["A/20261122", ["1", "3"], 0], ["B/20261122", ["2"], 1], ["A/20261122", ["4"], 2]]);
+    expect(written).to.deep.equal([
+      ["A/20261122", ["1", "3"], 0],
+      ["B/20261122", ["2"], 1],
+      ["A/20261122", ["4"], 2],
+    ]);
     expect(d.records).to.equal(4);
   });
 });

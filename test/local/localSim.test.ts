@@ -65,7 +65,16 @@ describe("local stack: injected faults", () => {
 });
 
 describe("local stack: the MetroPT-3 replay", () => {
-  const rows = Array.from({ length: 200 }, (_, i) => ({ TP2: i % 50 < 5 ? 9 : 0, TP3: 8 + (i % 50) / 25, H1: 8, DV_pressure: 0, Reservoirs: 8 + (i % 50) / 25, Oil_temperature: 50 + (i % 50) / 10, Motor_current: i % 50 < 5 ? 6 : 0.04, COMP: 1 }));
+  const rows = Array.from({ length: 200 }, (_, i) => ({
+    TP2: i % 50 < 5 ? 9 : 0,
+    TP3: 8 + (i % 50) / 25,
+    H1: 8,
+    DV_pressure: 0,
+    Reservoirs: 8 + (i % 50) / 25,
+    Oil_temperature: 50 + (i % 50) / 10,
+    Motor_current: i % 50 < 5 ? 6 : 0.04,
+    COMP: 1,
+  }));
 
   it("plays the rows in order with a little noise, and goes on past the end without a jump", () => {
     const source = replaySource(rows, 3);
@@ -113,7 +122,9 @@ describe("local stack: run metrics", () => {
     const m = new RunMetrics(10_000, 300_000);
     m.faultStarted(span, T0, 0, true);
     m.episode({ trainId: "train-1", episodeId: "apu-open", kind: "updated", alarmTimes: [T0 + 20_000] });
-    expect(m.summary().faults).to.deep.equal([{ trainId: "train-1", kind: "air-leak", startedAt: "2026-11-22T00:00:00.000Z", offline: true, episodeId: "apu-open", latencyMs: null }]);
+    expect(m.summary().faults).to.deep.equal([
+      { trainId: "train-1", kind: "air-leak", startedAt: "2026-11-22T00:00:00.000Z", offline: true, episodeId: "apu-open", latencyMs: null },
+    ]);
   });
 
   it("leaves offline trains out of the latency percentiles", () => {

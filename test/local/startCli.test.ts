@@ -11,11 +11,35 @@ describe("npm start (the local stack), end to end", function () {
 
   it("runs both systems on loopback, loses no reading, and writes the contract's report", () => {
     const reportFile = join(dir, "report.json");
-    const r = runCli("start", ["--duration", "12", "--trains", "2", "--meters", "3", "--seed", "1", "--no-web", "--out", join(dir, "run"), "--report", reportFile]);
+    const r = runCli("start", [
+      "--duration",
+      "12",
+      "--trains",
+      "2",
+      "--meters",
+      "3",
+      "--seed",
+      "1",
+      "--no-web",
+      "--out",
+      join(dir, "run"),
+      "--report",
+      reportFile,
+    ]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stdout).to.match(/^pre-training 2 train model\(s\) on 8640 readings of history/m);
     const report = JSON.parse(readFileSync(reportFile, "utf8"));
-    for (const key of ["readingsPublished", "readingsScored", "anomaliesInjected", "anomaliesDetected", "falseAlarms", "shadowDeliveries", "detectionLatencyMs", "supplierFiles", "summary"]) {
+    for (const key of [
+      "readingsPublished",
+      "readingsScored",
+      "anomaliesInjected",
+      "anomaliesDetected",
+      "falseAlarms",
+      "shadowDeliveries",
+      "detectionLatencyMs",
+      "supplierFiles",
+      "summary",
+    ]) {
       expect(report, key).to.have.property(key);
     }
     expect(report.readingsPublished).to.equal(2 * 12 * 20);

@@ -3,7 +3,14 @@ import type { LiveEvent } from "../../local/web/liveEvents";
 import { LiveState, READINGS_PER_METER, READINGS_PER_TRAIN } from "../../local/web/liveState";
 
 const T0 = Date.UTC(2026, 2, 14, 9, 0, 0);
-const hello: LiveEvent = { type: "hello", startedAt: T0, durationS: 60, trains: ["train-0001", "train-0002"], meters: ["MTR0001"], sensors: ["Reservoirs", "Motor_current"] };
+const hello: LiveEvent = {
+  type: "hello",
+  startedAt: T0,
+  durationS: 60,
+  trains: ["train-0001", "train-0002"],
+  meters: ["MTR0001"],
+  sensors: ["Reservoirs", "Motor_current"],
+};
 
 function stateAfter(events: LiveEvent[], limits = {}): LiveState {
   const state = new LiveState(limits);
@@ -16,17 +23,34 @@ describe("local web view: LiveState", () => {
     const state = stateAfter([
       hello,
       { type: "train", trainId: "train-0001", online: true, t: T0 },
-      { type: "readings", items: [
-        { trainId: "train-0001", t: T0, values: { Reservoirs: 9.1, Motor_current: 0.04 }, score: null },
-        { trainId: "train-0002", t: T0, values: { Reservoirs: 8.7, Motor_current: 5.5 }, score: null },
-      ] },
+      {
+        type: "readings",
+        items: [
+          { trainId: "train-0001", t: T0, values: { Reservoirs: 9.1, Motor_current: 0.04 }, score: null },
+          { trainId: "train-0002", t: T0, values: { Reservoirs: 8.7, Motor_current: 5.5 }, score: null },
+        ],
+      },
       { type: "readings", items: [{ trainId: "train-0001", t: T0 + 1000, values: { Reservoirs: 9.0, Motor_current: 0.05 }, score: 0.2 }] },
       { type: "fault", trainId: "train-0001", kind: "air leak", startedAt: T0 + 1000, endsAt: T0 + 30_000 },
       { type: "alert", trainId: "train-0001", episodeId: "ep-1", state: "open", t: T0 + 5000, message: "grade 0.8", sensors: ["Reservoirs"] },
       { type: "delivered", trainId: "train-0001", episodeId: "ep-1", latencyMs: 120, offlineDelivery: false },
-      { type: "alert", trainId: "train-0001", episodeId: "ep-1", state: "cleared", t: T0 + 40_000, message: "grade 0.8, cleared", sensors: ["Reservoirs", "Motor_current"] },
+      {
+        type: "alert",
+        trainId: "train-0001",
+        episodeId: "ep-1",
+        state: "cleared",
+        t: T0 + 40_000,
+        message: "grade 0.8, cleared",
+        sensors: ["Reservoirs", "Motor_current"],
+      },
       { type: "train", trainId: "train-0001", online: false, t: T0 + 41_000 },
-      { type: "meter", items: [{ clientId: "MTR0001", t: T0, kwh: 0.25 }, { clientId: "MTR0002", t: T0, kwh: 0.5 }] },
+      {
+        type: "meter",
+        items: [
+          { clientId: "MTR0001", t: T0, kwh: 0.25 },
+          { clientId: "MTR0002", t: T0, kwh: 0.5 },
+        ],
+      },
       { type: "stats", values: { readingsPublished: 3, anomaliesDetected: 0 } },
       { type: "stats", values: { anomaliesDetected: 1 } },
       { type: "end", report: { ok: true } },
@@ -37,20 +61,34 @@ describe("local web view: LiveState", () => {
       hello,
       trains: [
         {
-          trainId: "train-0001", online: false, onlineChangedAt: T0 + 41_000,
+          trainId: "train-0001",
+          online: false,
+          onlineChangedAt: T0 + 41_000,
           readings: [
             { t: T0, values: { Reservoirs: 9.1, Motor_current: 0.04 }, score: null },
             { t: T0 + 1000, values: { Reservoirs: 9.0, Motor_current: 0.05 }, score: 0.2 },
           ],
-          alerts: [{
-            episodeId: "ep-1", state: "cleared", openedAt: T0 + 5000, lastAt: T0 + 40_000, clearedAt: T0 + 40_000,
-            message: "grade 0.8, cleared", sensors: ["Reservoirs", "Motor_current"], delivery: { latencyMs: 120, offlineDelivery: false },
-          }],
+          alerts: [
+            {
+              episodeId: "ep-1",
+              state: "cleared",
+              openedAt: T0 + 5000,
+              lastAt: T0 + 40_000,
+              clearedAt: T0 + 40_000,
+              message: "grade 0.8, cleared",
+              sensors: ["Reservoirs", "Motor_current"],
+              delivery: { latencyMs: 120, offlineDelivery: false },
+            },
+          ],
           faults: [{ kind: "air leak", startedAt: T0 + 1000, endsAt: T0 + 30_000 }],
         },
         {
-          trainId: "train-0002", online: null, onlineChangedAt: null,
-          readings: [{ t: T0, values: { Reservoirs: 8.7, Motor_current: 5.5 }, score: null }], alerts: [], faults: [],
+          trainId: "train-0002",
+          online: null,
+          onlineChangedAt: null,
+          readings: [{ t: T0, values: { Reservoirs: 8.7, Motor_current: 5.5 }, score: null }],
+          alerts: [],
+          faults: [],
         },
       ],
       meters: [

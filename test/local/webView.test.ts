@@ -7,7 +7,10 @@ import { FLUSH_MS, WebView, startWebView } from "../../local/web/webView";
 
 const T0 = Date.UTC(2026, 2, 14, 9, 0, 0);
 const hello: LiveEvent = { type: "hello", startedAt: T0, durationS: 60, trains: ["train-0001"], meters: ["MTR0001"], sensors: ["Reservoirs"] };
-const reading = (i: number): ReadingsEvent => ({ type: "readings", items: [{ trainId: "train-0001", t: T0 + i * 1000, values: { Reservoirs: 9 }, score: 0.1 }] });
+const reading = (i: number): ReadingsEvent => ({
+  type: "readings",
+  items: [{ trainId: "train-0001", t: T0 + i * 1000, values: { Reservoirs: 9 }, score: 0.1 }],
+});
 
 interface Reply {
   readonly status: number;
@@ -51,18 +54,25 @@ function openStream(url: string): Promise<Stream> {
       });
       const ended = new Promise<void>((done) => response.on("end", () => done()));
       resolve({
-        response, ended, text: () => text,
-        events: () => text.split("\n\n").filter((f) => f.startsWith("data: ")).map((f) => JSON.parse(f.slice(6))),
-        waitFor: (check, what) => new Promise<void>((ok, fail) => {
-          const timer = setTimeout(() => fail(new Error(`timed out waiting for ${what}; got ${JSON.stringify(text.slice(0, 400))}`)), 5000);
-          const test = () => {
-            if (!check(text)) return;
-            clearTimeout(timer);
-            ok();
-          };
-          waiters.push(test);
-          test();
-        }),
+        response,
+        ended,
+        text: () => text,
+        events: () =>
+          text
+            .split("\n\n")
+            .filter((f) => f.startsWith("data: "))
+            .map((f) => JSON.parse(f.slice(6))),
+        waitFor: (check, what) =>
+          new Promise<void>((ok, fail) => {
+            const timer = setTimeout(() => fail(new Error(`timed out waiting for ${what}; got ${JSON.stringify(text.slice(0, 400))}`)), 5000);
+            const test = () => {
+              if (!check(text)) return;
+              clearTimeout(timer);
+              ok();
+            };
+            waiters.push(test);
+            test();
+          }),
         destroy: () => req.destroy(),
       });
     });
@@ -89,10 +99,15 @@ describe("local web view: server", () => {
 
     expect([reply.status, reply.headers["content-type"]]).to.deep.equal([200, "application/json; charset=utf-8"]);
     expect(JSON.parse(reply.body)).to.deep.equal({
-      type: "snapshot", hello,
-      trains: [{ trainId: "train-0001", online: null, onlineChangedAt: null, readings: [{ t: T0, values: { Reservoirs: 9 }, score: 0.1 }], alerts: [], faults: [] }],
+      type: "snapshot",
+      hello,
+      trains: [
+        { trainId: "train-0001", online: null, onlineChangedAt: null, readings: [{ t: T0, values: { Reservoirs: 9 }, score: 0.1 }], alerts: [], faults: [] },
+      ],
       meters: [{ clientId: "MTR0001", readings: [], totalKwh: 0, count: 0 }],
-      stats: { readingsPublished: 1 }, finished: false, report: null,
+      stats: { readingsPublished: 1 },
+      finished: false,
+      report: null,
     });
   });
 
@@ -114,8 +129,8 @@ describe("local web view: server", () => {
     expect(snapshotText).to.match(/^data: \{"type":"snapshot",.*\}\n\n$/);
     expect(stream.text().slice(snapshotText.length)).to.equal(
       `data: ${JSON.stringify({ type: "readings", items: [...reading(0).items, ...reading(1).items] })}\n\n` +
-      `data: ${JSON.stringify({ type: "stats", values: { readingsPublished: 2 } })}\n\n` +
-      `data: ${JSON.stringify(reading(2))}\n\n`,
+        `data: ${JSON.stringify({ type: "stats", values: { readingsPublished: 2 } })}\n\n` +
+        `data: ${JSON.stringify(reading(2))}\n\n`,
     );
   });
 
@@ -191,7 +206,10 @@ describe("local web view: server", () => {
     await stream.ended;
 
     expect(stream.events().map((e) => e.type)).to.deep.equal(["snapshot", "readings"]);
-    const error = await fetchText(view.url).then(() => null, (e: NodeJS.ErrnoException) => e.code);
+    const error = await fetchText(view.url).then(
+      () => null,
+      (e: NodeJS.ErrnoException) => e.code,
+    );
     expect(error).to.equal("ECONNREFUSED");
     view.publish(reading(1)); // after close: kept in the state, sent nowhere, no error
   });
@@ -228,7 +246,10 @@ describe("local web view: server", () => {
   ];
   for (const [what, options, message] of badOptions) {
     it(`refuses ${what}`, async () => {
-      const error = await startWebView(options).then(() => null, (e: Error) => e.message);
+      const error = await startWebView(options).then(
+        () => null,
+        (e: Error) => e.message,
+      );
 
       expect(error).to.equal(message);
     });
@@ -238,7 +259,10 @@ describe("local web view: server", () => {
     view = await startWebView();
     const port = Number(new URL(view.url).port);
 
-    const error = await startWebView({ port }).then(() => null, (e: Error) => e.message);
+    const error = await startWebView({ port }).then(
+      () => null,
+      (e: Error) => e.message,
+    );
 
     expect(error).to.equal(`web view: cannot listen on 127.0.0.1:${port}: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
   });

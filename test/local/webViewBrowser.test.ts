@@ -11,22 +11,54 @@ const MESSAGE = "grade 0.81: reservoir pressure falling fast";
 /** 40 s of two trains, a fault on train-0002 found and delivered, two meters, counters; `end` is separate. */
 function scriptedRun(): LiveEvent[] {
   const events: LiveEvent[] = [
-    { type: "hello", startedAt: T0, durationS: 40, trains: ["train-0001", "train-0002"], meters: ["MTR0001", "MTR0002"], sensors: ["Reservoirs", "Motor_current"] },
+    {
+      type: "hello",
+      startedAt: T0,
+      durationS: 40,
+      trains: ["train-0001", "train-0002"],
+      meters: ["MTR0001", "MTR0002"],
+      sensors: ["Reservoirs", "Motor_current"],
+    },
     { type: "train", trainId: "train-0001", online: true, t: T0 },
     { type: "train", trainId: "train-0002", online: true, t: T0 },
   ];
   for (let s = 0; s < 40; s++) {
-    events.push({ type: "readings", items: ["train-0001", "train-0002"].map((trainId) => ({
-      trainId, t: T0 + s * 1000, values: { Reservoirs: 9 + Math.sin(s / 4), Motor_current: s % 10 < 3 ? 5.5 : 0.04 },
-      score: s < 10 ? null : trainId === "train-0002" && s >= 25 ? 0.85 : 0.1,
-    })) });
+    events.push({
+      type: "readings",
+      items: ["train-0001", "train-0002"].map((trainId) => ({
+        trainId,
+        t: T0 + s * 1000,
+        values: { Reservoirs: 9 + Math.sin(s / 4), Motor_current: s % 10 < 3 ? 5.5 : 0.04 },
+        score: s < 10 ? null : trainId === "train-0002" && s >= 25 ? 0.85 : 0.1,
+      })),
+    });
     if (s === 20) events.push({ type: "fault", trainId: "train-0002", kind: "air leak", startedAt: T0 + 20_000, endsAt: T0 + 35_000 });
   }
   events.push(
-    { type: "alert", trainId: "train-0002", episodeId: "ep-0002-01", state: "open", t: T0 + 26_000, message: MESSAGE, sensors: ["Reservoirs", "Motor_current"] },
+    {
+      type: "alert",
+      trainId: "train-0002",
+      episodeId: "ep-0002-01",
+      state: "open",
+      t: T0 + 26_000,
+      message: MESSAGE,
+      sensors: ["Reservoirs", "Motor_current"],
+    },
     { type: "delivered", trainId: "train-0002", episodeId: "ep-0002-01", latencyMs: 143, offlineDelivery: false },
-    { type: "meter", items: [{ clientId: "MTR0001", t: T0, kwh: 0.25 }, { clientId: "MTR0002", t: T0, kwh: 0.5 }] },
-    { type: "meter", items: [{ clientId: "MTR0001", t: T0 + 1_800_000, kwh: 0.5 }, { clientId: "MTR0002", t: T0 + 1_800_000, kwh: 0.125 }] },
+    {
+      type: "meter",
+      items: [
+        { clientId: "MTR0001", t: T0, kwh: 0.25 },
+        { clientId: "MTR0002", t: T0, kwh: 0.5 },
+      ],
+    },
+    {
+      type: "meter",
+      items: [
+        { clientId: "MTR0001", t: T0 + 1_800_000, kwh: 0.5 },
+        { clientId: "MTR0002", t: T0 + 1_800_000, kwh: 0.125 },
+      ],
+    },
     { type: "stats", values: { readingsPublished: 80, readingsScored: 60, anomaliesDetected: 1, shadowDeliveries: 1, supplierFilesAccepted: 2 } },
   );
   return events;
@@ -66,7 +98,7 @@ async function expectFinishedRun(page: Page): Promise<void> {
   expect(await page.isVisible('[data-testid="report-panel"]')).to.equal(true);
   await expectText(page, "report-detection.faultsDetected", "1", " dd");
   await expectText(page, "report-detection.faultsDetected", "detection · faults detected", " dt");
-  expect(JSON.parse(await textOf(page, "#report-json") ?? "null")).to.deep.equal((END as { report: unknown }).report);
+  expect(JSON.parse((await textOf(page, "#report-json")) ?? "null")).to.deep.equal((END as { report: unknown }).report);
 }
 
 /** Pixels drawn on a canvas (non-transparent), counted in the page. */
@@ -107,7 +139,9 @@ describe("local web view: the page in headless Chromium", function () {
 
   async function open(): Promise<Page> {
     const page = await context!.newPage();
-    page.on("console", (m) => { if (m.type() === "error") errors.push(m.text()); });
+    page.on("console", (m) => {
+      if (m.type() === "error") errors.push(m.text());
+    });
     page.on("pageerror", (e) => errors.push(e.message));
     await page.goto(view!.url);
     return page;
@@ -150,7 +184,8 @@ describe("local web view: the page in headless Chromium", function () {
 
     await expectText(page, "alert-message-ep-<x>", `${hostile} (<s>)`);
     await expectText(page, "train-card-train-<i>7</i>", "train-<i>7</i>", " h2");
-    const markup = "[document.querySelectorAll('img, i, s').length, [...document.querySelectorAll('b')].filter((b) => b.textContent === 'bold').length, typeof window.pwned]";
+    const markup =
+      "[document.querySelectorAll('img, i, s').length, [...document.querySelectorAll('b')].filter((b) => b.textContent === 'bold').length, typeof window.pwned]";
     expect(await page.evaluate(markup)).to.deep.equal([0, 0, "undefined"]);
     expect(errors).to.deep.equal([]);
   });
@@ -175,9 +210,15 @@ describe("local web view: the page in headless Chromium", function () {
     const framesBefore = Number(await page.evaluate("document.body.dataset.frames"));
 
     for (let tick = 0; tick < 40; tick++) {
-      view!.publish({ type: "readings", items: Array.from({ length: 10 }, (_, i) => ({
-        trainId: i % 2 ? "train-0001" : "train-0002", t: T0 + tick * 50 + i, values: { Reservoirs: 9, Motor_current: 1 }, score: 0.2,
-      })) });
+      view!.publish({
+        type: "readings",
+        items: Array.from({ length: 10 }, (_, i) => ({
+          trainId: i % 2 ? "train-0001" : "train-0002",
+          t: T0 + tick * 50 + i,
+          values: { Reservoirs: 9, Motor_current: 1 },
+          score: 0.2,
+        })),
+      });
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await new Promise((resolve) => setTimeout(resolve, 500));

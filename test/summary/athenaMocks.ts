@@ -21,13 +21,39 @@ export function page(columns: [string, string][], rows: (string | undefined)[][]
 export function mockSummaryQueries(athena: AwsClientStub<AthenaClient>, scannedMb: readonly number[]): void {
   const answers = [
     page([["installations", "bigint"]], [["3"]], true),
-    page([["files", "bigint"], ["rejected_rows", "bigint"]], [["2", "4"]], true),
-    page([["profile_updates", "bigint"], ["report_downloads", "bigint"]], [["2", "3"]], true),
-    page([["train_id", "varchar"], ["readings", "bigint"], ["anomalies", "bigint"]], [["train-a", "5", "2"], ["train-b", "2", "0"]], true),
+    page(
+      [
+        ["files", "bigint"],
+        ["rejected_rows", "bigint"],
+      ],
+      [["2", "4"]],
+      true,
+    ),
+    page(
+      [
+        ["profile_updates", "bigint"],
+        ["report_downloads", "bigint"],
+      ],
+      [["2", "3"]],
+      true,
+    ),
+    page(
+      [
+        ["train_id", "varchar"],
+        ["readings", "bigint"],
+        ["anomalies", "bigint"],
+      ],
+      [
+        ["train-a", "5", "2"],
+        ["train-b", "2", "0"],
+      ],
+      true,
+    ),
   ];
   SUMMARY_QUERIES.forEach((q, i) => {
     athena.on(StartQueryExecutionCommand, { QueryString: q.sql }).resolves({ QueryExecutionId: `id-${q.name}` });
-    athena.on(GetQueryExecutionCommand, { QueryExecutionId: `id-${q.name}` })
+    athena
+      .on(GetQueryExecutionCommand, { QueryExecutionId: `id-${q.name}` })
       .resolves({ QueryExecution: { Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: scannedMb[i] * MB } } });
     athena.on(GetQueryResultsCommand, { QueryExecutionId: `id-${q.name}` }).resolves(answers[i]);
   });

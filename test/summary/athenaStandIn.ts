@@ -11,9 +11,34 @@ import { MB, page } from "./athenaMocks";
 
 const ANSWERS = [
   page([["installations", "bigint"]], [["3"]], true),
-  page([["files", "bigint"], ["rejected_rows", "bigint"]], [["2", "4"]], true),
-  page([["profile_updates", "bigint"], ["report_downloads", "bigint"]], [["2", "3"]], true),
-  page([["train_id", "varchar"], ["readings", "bigint"], ["anomalies", "bigint"]], [["train-a", "5", "2"], ["train-b", "2", "0"]], true),
+  page(
+    [
+      ["files", "bigint"],
+      ["rejected_rows", "bigint"],
+    ],
+    [["2", "4"]],
+    true,
+  ),
+  page(
+    [
+      ["profile_updates", "bigint"],
+      ["report_downloads", "bigint"],
+    ],
+    [["2", "3"]],
+    true,
+  ),
+  page(
+    [
+      ["train_id", "varchar"],
+      ["readings", "bigint"],
+      ["anomalies", "bigint"],
+    ],
+    [
+      ["train-a", "5", "2"],
+      ["train-b", "2", "0"],
+    ],
+    true,
+  ),
 ];
 
 export interface AthenaStandIn {
@@ -52,10 +77,13 @@ export async function startAthenaStandIn(failing?: { query: string; reason: stri
         polls.set(id, n);
         const failed = failing?.query === id;
         const State = n === 1 ? "RUNNING" : failed ? "FAILED" : "SUCCEEDED";
-        return send(res, 200, { QueryExecution: {
-          QueryExecutionId: id, Status: { State, ...(State === "FAILED" ? { StateChangeReason: failing!.reason } : {}) },
-          Statistics: { DataScannedInBytes: n === 1 ? 0 : (i + 1) * MB },
-        } });
+        return send(res, 200, {
+          QueryExecution: {
+            QueryExecutionId: id,
+            Status: { State, ...(State === "FAILED" ? { StateChangeReason: failing!.reason } : {}) },
+            Statistics: { DataScannedInBytes: n === 1 ? 0 : (i + 1) * MB },
+          },
+        });
       }
       if (op === "GetQueryResults") return send(res, 200, ANSWERS[i]);
       return send(res, 400, { __type: "InvalidRequestException", Message: `the stand-in does not implement ${op}` });
@@ -63,9 +91,10 @@ export async function startAthenaStandIn(failing?: { query: string; reason: stri
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   stand.endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  stand.close = () => new Promise<void>((resolve) => {
-    server.closeAllConnections();
-    server.close(() => resolve());
-  });
+  stand.close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   return stand;
 }

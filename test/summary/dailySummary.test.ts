@@ -46,11 +46,29 @@ describe("usage summary event", () => {
       },
     };
     const puts: [string, string][] = [];
-    const out = await writeDailySummary(engine, { put: async (k, b) => { puts.push([k, b]); } }, { scheduledTime: "2026-02-22T02:00:00Z", window: "previous-day" });
-    const summary = { date: "2026-02-21", installationsWithRealtimeData: 1, supplierFiles: 0, rejectedRows: 0, profileUpdates: 0, reportDownloads: 0, trains: [] };
+    const out = await writeDailySummary(
+      engine,
+      {
+        put: async (k, b) => {
+          puts.push([k, b]);
+        },
+      },
+      { scheduledTime: "2026-02-22T02:00:00Z", window: "previous-day" },
+    );
+    const summary = {
+      date: "2026-02-21",
+      installationsWithRealtimeData: 1,
+      supplierFiles: 0,
+      rejectedRows: 0,
+      profileUpdates: 0,
+      reportDownloads: 0,
+      trains: [],
+    };
     expect(out).to.deep.equal({ key: "summaries/2026-02-21.json", summary });
     expect(puts).to.deep.equal([["summaries/2026-02-21.json", `${JSON.stringify(summary, null, 2)}\n`]]);
-    expect(asked).to.deep.equal(["daily-meter-installations", "daily-supplier-files", "daily-customer-activity", "daily-train-activity"].map((n) => `${n} 2026-02-21`));
+    expect(asked).to.deep.equal(
+      ["daily-meter-installations", "daily-supplier-files", "daily-customer-activity", "daily-train-activity"].map((n) => `${n} 2026-02-21`),
+    );
   });
 });
 
@@ -104,7 +122,9 @@ describe("usageSummary handler", () => {
     // 12 + 10 + 10 + 12 = 44 billed MB: $0.0002098 rounded to the micro-dollar
     expect(JSON.parse(put[0].Body as string)).to.deep.equal({ ...FIXTURE_ANSWER, bytesScanned: 26 * MB, costUsd: 0.00021 });
     const queries = logLines(lines, "summary query finished");
-    expect(queries.map((l) => [l.level, l.service, l.function_request_id, l.state])).to.deep.equal(Array(4).fill(["INFO", "usageSummary", "req-us-1", "SUCCEEDED"]));
+    expect(queries.map((l) => [l.level, l.service, l.function_request_id, l.state])).to.deep.equal(
+      Array(4).fill(["INFO", "usageSummary", "req-us-1", "SUCCEEDED"]),
+    );
     expect(queries.every((l) => typeof l.executionId === "string" && l.executionId !== "")).to.equal(true);
     expect(logLines(lines, "usage summary written").map((l) => [l.level, l.key, l.date])).to.deep.equal([["INFO", "summaries/2026-02-21.json", "2026-02-21"]]);
     expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "usageSummary", SummariesWritten: 1 }]);

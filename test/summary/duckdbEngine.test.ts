@@ -28,7 +28,12 @@ describe("DuckDB engine over a local lake", () => {
 
   it("counts only the asked day: the day before has its own meter, supplier file and train", async () => {
     expect(await summarize(engine, parseSummaryDay("2026-02-20"))).to.deep.equal({
-      date: "2026-02-20", installationsWithRealtimeData: 1, supplierFiles: 1, rejectedRows: 7, profileUpdates: 1, reportDownloads: 0,
+      date: "2026-02-20",
+      installationsWithRealtimeData: 1,
+      supplierFiles: 1,
+      rejectedRows: 7,
+      profileUpdates: 1,
+      reportDownloads: 0,
       trains: [{ trainId: "train-c", readings: 1, anomalies: 0 }],
     });
   });
@@ -43,16 +48,29 @@ describe("DuckDB engine over a local lake", () => {
   });
 
   it("answers per-installation questions on the meter lake view with client_id and dt from the path", async () => {
-    expect(await engine.sql("SELECT client_id, dt, count(*) AS readings, sum(kwh) AS kwh FROM meter_readings WHERE client_id = ? AND dt = ? GROUP BY ALL", ["meter-1", "20260221"]))
-      .to.deep.equal([{ client_id: "meter-1", dt: "20260221", readings: 2, kwh: 1 }]);
+    expect(
+      await engine.sql("SELECT client_id, dt, count(*) AS readings, sum(kwh) AS kwh FROM meter_readings WHERE client_id = ? AND dt = ? GROUP BY ALL", [
+        "meter-1",
+        "20260221",
+      ]),
+    ).to.deep.equal([{ client_id: "meter-1", dt: "20260221", readings: 2, kwh: 1 }]);
   });
 
   it("maps CloudTrail records to the Athena table's columns, requestparameters as JSON text", async () => {
-    expect(await engine.sql("SELECT useridentity.arn AS principal, eventsource, eventname, requestparameters, readonly, dt FROM cloudtrail_data_events WHERE errorcode IS NOT NULL"))
-      .to.deep.equal([{
-        principal: "arn:aws:sts::123456789012:assumed-role/r/s", eventsource: "dynamodb.amazonaws.com", eventname: "UpdateItem",
-        requestparameters: '{"tableName":"customers-profiles","key":{"customerId":"c-1"}}', readonly: "false", dt: "2026/02/21",
-      }]);
+    expect(
+      await engine.sql(
+        "SELECT useridentity.arn AS principal, eventsource, eventname, requestparameters, readonly, dt FROM cloudtrail_data_events WHERE errorcode IS NOT NULL",
+      ),
+    ).to.deep.equal([
+      {
+        principal: "arn:aws:sts::123456789012:assumed-role/r/s",
+        eventsource: "dynamodb.amazonaws.com",
+        eventname: "UpdateItem",
+        requestparameters: '{"tableName":"customers-profiles","key":{"customerId":"c-1"}}',
+        readonly: "false",
+        dt: "2026/02/21",
+      },
+    ]);
   });
 });
 
@@ -66,9 +84,15 @@ describe("DuckDB shim", () => {
 
   it("creates one view per Athena table, typed and empty when the table has no files", () => {
     expect(LOCAL_TABLES.map((t) => [t.name, t.folder])).to.deep.equal([
-      ["readings", "telemetry"], ["meter_readings", "meter-lake"], ["supplier_uploads", "supplier"], ["supplier_reports", "quarantine"], ["cloudtrail_data_events", "cloudtrail"],
+      ["readings", "telemetry"],
+      ["meter_readings", "meter-lake"],
+      ["supplier_uploads", "supplier"],
+      ["supplier_reports", "quarantine"],
+      ["cloudtrail_data_events", "cloudtrail"],
     ]);
-    expect(viewSql(LOCAL_TABLES[2], [])).to.equal('CREATE VIEW "supplier_uploads" AS SELECT CAST(NULL AS VARCHAR) AS "line", CAST(NULL AS VARCHAR) AS "dt", CAST(NULL AS VARCHAR) AS "$path" WHERE false');
+    expect(viewSql(LOCAL_TABLES[2], [])).to.equal(
+      'CREATE VIEW "supplier_uploads" AS SELECT CAST(NULL AS VARCHAR) AS "line", CAST(NULL AS VARCHAR) AS "dt", CAST(NULL AS VARCHAR) AS "$path" WHERE false',
+    );
   });
 
   it("gives zeros for an empty folder and for empty table folders", async () => {
@@ -86,7 +110,8 @@ describe("DuckDB shim", () => {
 
   it("counts an empty (0-byte) upload through its quarantine report, and each upload once", async () => {
     const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-uploads-"));
-    const report = (file: string, layout: string, rejected: number) => `${JSON.stringify({ file, layout, rows: rejected, accepted: 0, rejected, errors: [] }, null, 2)}\n`;
+    const report = (file: string, layout: string, rejected: number) =>
+      `${JSON.stringify({ file, layout, rows: rejected, accepted: 0, rejected, errors: [] }, null, 2)}\n`;
     writeFile(dir, "supplier/20260221/empty.csv", "");
     writeFile(dir, "quarantine/20260221/empty.json", report("20260221/empty.csv", "empty", 0));
     writeFile(dir, "supplier/20260221/rows.csv", "timestamp,kwh\n2026-02-20T00:00:00Z,x\n");
@@ -124,7 +149,9 @@ describe("DuckDB shim", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-file-"));
     writeFile(dir, "telemetry", "not a folder\n");
     let message = "";
-    await DuckDbEngine.open(dir).catch((e: Error) => { message = `${e.name}: ${e.message}`; });
+    await DuckDbEngine.open(dir).catch((e: Error) => {
+      message = `${e.name}: ${e.message}`;
+    });
     expect(message).to.equal(`InputError: local data folder ${dir}: telemetry is a file, not a folder`);
     rmSync(dir, { recursive: true, force: true });
   });
@@ -132,7 +159,9 @@ describe("DuckDB shim", () => {
   it("refuses a missing folder, naming it", async () => {
     const missing = join(tmpdir(), "gridrail-summary-does-not-exist");
     let message = "";
-    await DuckDbEngine.open(missing).catch((e: Error) => { message = `${e.name}: ${e.message}`; });
+    await DuckDbEngine.open(missing).catch((e: Error) => {
+      message = `${e.name}: ${e.message}`;
+    });
     expect(message).to.equal(`InputError: local data folder ${missing} does not exist or is not a folder`);
   });
 });

@@ -1,7 +1,15 @@
 import { expect } from "chai";
 import { projectionParameters, summaryQueries } from "../../infra/dataSharing/catalogDefinitions";
 import {
-  EXPLORATION_QUERIES, SUMMARY_QUERIES, athenaParameters, customerActivityQuery, installationsQuery, parameterValues, renderSql, supplierQuery, trainsQuery,
+  EXPLORATION_QUERIES,
+  SUMMARY_QUERIES,
+  athenaParameters,
+  customerActivityQuery,
+  installationsQuery,
+  parameterValues,
+  renderSql,
+  supplierQuery,
+  trainsQuery,
 } from "../../functions/usageSummary/queries";
 import { parseSummaryDay, previousDay } from "../../functions/usageSummary/summaryDay";
 
@@ -44,47 +52,51 @@ describe("summary queries", () => {
   const day = parseSummaryDay("2026-02-21");
 
   it("renders the installations count as one partition of the shared readings", () => {
-    expect(renderSql(installationsQuery, day)).to.equal([
-      "SELECT count(DISTINCT device_id) AS installations",
-      "FROM readings",
-      "WHERE dt = '2026/02/21' AND source = 'meters'",
-    ].join("\n"));
+    expect(renderSql(installationsQuery, day)).to.equal(
+      ["SELECT count(DISTINCT device_id) AS installations", "FROM readings", "WHERE dt = '2026/02/21' AND source = 'meters'"].join("\n"),
+    );
   });
 
   it("renders the supplier files and rejected rows from the day's uploads and quarantine reports", () => {
-    expect(renderSql(supplierQuery, day)).to.equal([
-      "SELECT",
-      "  (SELECT count(DISTINCT upload) FROM (",
-      `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM supplier_uploads WHERE dt = '20260221' AND "$path" LIKE '%.csv'`,
-      "    UNION ALL",
-      `    SELECT regexp_extract(line, '^  "file": "(.*)",$', 1) FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "file": ".*",$')`,
-      "  ) AS uploads) AS files,",
-      `  (SELECT coalesce(sum(CAST(regexp_extract(line, '^  "rejected": ([0-9]+)', 1) AS bigint)), 0)`,
-      `   FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "rejected": [0-9]+')) AS rejected_rows`,
-    ].join("\n"));
+    expect(renderSql(supplierQuery, day)).to.equal(
+      [
+        "SELECT",
+        "  (SELECT count(DISTINCT upload) FROM (",
+        `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM supplier_uploads WHERE dt = '20260221' AND "$path" LIKE '%.csv'`,
+        "    UNION ALL",
+        `    SELECT regexp_extract(line, '^  "file": "(.*)",$', 1) FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "file": ".*",$')`,
+        "  ) AS uploads) AS files,",
+        `  (SELECT coalesce(sum(CAST(regexp_extract(line, '^  "rejected": ([0-9]+)', 1) AS bigint)), 0)`,
+        `   FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "rejected": [0-9]+')) AS rejected_rows`,
+      ].join("\n"),
+    );
   });
 
   it("renders the customer activity over the day's and the next day's CloudTrail folders, events of the day only", () => {
-    expect(renderSql(customerActivityQuery, parseSummaryDay("2025-12-31"))).to.equal([
-      "SELECT",
-      "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')) AS profile_updates,",
-      "  count_if(eventsource = 's3.amazonaws.com' AND eventname = 'GetObject'",
-      "    AND json_extract_scalar(requestparameters, '$.key') LIKE 'reports/%') AS report_downloads",
-      "FROM cloudtrail_data_events",
-      "WHERE dt IN ('2025/12/31', '2026/01/01') AND substr(eventtime, 1, 10) = '2025-12-31' AND errorcode IS NULL",
-    ].join("\n"));
+    expect(renderSql(customerActivityQuery, parseSummaryDay("2025-12-31"))).to.equal(
+      [
+        "SELECT",
+        "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')) AS profile_updates,",
+        "  count_if(eventsource = 's3.amazonaws.com' AND eventname = 'GetObject'",
+        "    AND json_extract_scalar(requestparameters, '$.key') LIKE 'reports/%') AS report_downloads",
+        "FROM cloudtrail_data_events",
+        "WHERE dt IN ('2025/12/31', '2026/01/01') AND substr(eventtime, 1, 10) = '2025-12-31' AND errorcode IS NULL",
+      ].join("\n"),
+    );
   });
 
   it("renders readings and opened anomaly episodes per train", () => {
-    expect(renderSql(trainsQuery, day)).to.equal([
-      "SELECT device_id AS train_id,",
-      "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
-      "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
-      "FROM readings",
-      "WHERE dt = '2026/02/21' AND source IN ('trains', 'anomalies')",
-      "GROUP BY device_id",
-      "ORDER BY device_id",
-    ].join("\n"));
+    expect(renderSql(trainsQuery, day)).to.equal(
+      [
+        "SELECT device_id AS train_id,",
+        "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
+        "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
+        "FROM readings",
+        "WHERE dt = '2026/02/21' AND source IN ('trains', 'anomalies')",
+        "GROUP BY device_id",
+        "ORDER BY device_id",
+      ].join("\n"),
+    );
   });
 
   it("passes Athena the day as SQL literals and DuckDB as plain values, in placeholder order", () => {
@@ -103,9 +115,12 @@ describe("summary queries", () => {
   it("saves each query with its parameters described and the SQL unchanged", () => {
     const saved = summaryQueries("gridrail_dev_sharing");
     expect(saved.map((q) => [q.name, q.database])).to.deep.equal([
-      ["daily-meter-installations", "gridrail_dev_sharing"], ["daily-supplier-files", "gridrail_dev_sharing"],
-      ["daily-customer-activity", "gridrail_dev_sharing"], ["daily-train-activity", "gridrail_dev_sharing"],
-      ["daily-raw-bucket-requests", "gridrail_dev_sharing"], ["daily-data-access-by-principal", "gridrail_dev_sharing"],
+      ["daily-meter-installations", "gridrail_dev_sharing"],
+      ["daily-supplier-files", "gridrail_dev_sharing"],
+      ["daily-customer-activity", "gridrail_dev_sharing"],
+      ["daily-train-activity", "gridrail_dev_sharing"],
+      ["daily-raw-bucket-requests", "gridrail_dev_sharing"],
+      ["daily-data-access-by-principal", "gridrail_dev_sharing"],
     ]);
     expect(saved[2].description).to.equal(`${customerActivityQuery.description}. Parameters: 'yyyy/MM/dd', the next day's 'yyyy/MM/dd', 'YYYY-MM-DD'`);
     expect(saved.map((q) => q.query)).to.deep.equal([...SUMMARY_QUERIES, ...EXPLORATION_QUERIES].map((q) => q.sql));
@@ -114,10 +129,18 @@ describe("summary queries", () => {
 
 describe("partition projection", () => {
   it("injects the meter lake's client and projects its yyyyMMdd day", () => {
-    expect(projectionParameters({
-      partitions: [{ name: "client_id", type: "injected" }, { name: "dt", type: "date", format: "yyyyMMdd", firstDay: "20240101" }],
-      locationTemplate: "${client_id}/${dt}/",
-    }, "s3://lake/")).to.deep.equal({
+    expect(
+      projectionParameters(
+        {
+          partitions: [
+            { name: "client_id", type: "injected" },
+            { name: "dt", type: "date", format: "yyyyMMdd", firstDay: "20240101" },
+          ],
+          locationTemplate: "${client_id}/${dt}/",
+        },
+        "s3://lake/",
+      ),
+    ).to.deep.equal({
       "projection.enabled": "true",
       "projection.client_id.type": "injected",
       "projection.dt.type": "date",
@@ -130,7 +153,8 @@ describe("partition projection", () => {
   });
 
   it("refuses a location template that leaves a partition out", () => {
-    expect(() => projectionParameters({ partitions: [{ name: "client_id", type: "injected" }], locationTemplate: "${dt}/" }, "s3://lake/"))
-      .to.throw('location template "${dt}/" does not use partition client_id');
+    expect(() => projectionParameters({ partitions: [{ name: "client_id", type: "injected" }], locationTemplate: "${dt}/" }, "s3://lake/")).to.throw(
+      'location template "${dt}/" does not use partition client_id',
+    );
   });
 });

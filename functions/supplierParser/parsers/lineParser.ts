@@ -3,9 +3,7 @@ import { LocalClock } from "../localClock";
 import { Reading } from "../readingSchema";
 
 /** What became of one data row: its readings, or the reason it was rejected. */
-export type RowOutcome =
-  | { readonly line: number; readonly readings: readonly Reading[] }
-  | { readonly line: number; readonly reason: string };
+export type RowOutcome = { readonly line: number; readonly readings: readonly Reading[] } | { readonly line: number; readonly reason: string };
 
 export interface ParseContext {
   readonly clientId: string;

@@ -46,7 +46,8 @@ export function longParser(ctx: ParseContext): LineParser {
           out = flush();
           day = d;
         }
-        const span = (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
+        const span =
+          (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
         if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
         checkIntervalLength(span);
         intervals.check(`${d} ${timeOfDay(start.minute)}`, line);
@@ -57,7 +58,14 @@ export function longParser(ctx: ParseContext): LineParser {
         if (!(QUALITY_FLAGS as readonly string[]).includes(quality) || quality === "V") {
           throw new RowError(`quality ${JSON.stringify(quality)} is not one of A, E, F, N, S`);
         }
-        const reading = { clientId: ctx.clientId, intervalStart: intervalStart(start.day, start.minute, ctx.clock), intervalMinutes: span, kwh, quality, channel: "consumption" as const };
+        const reading = {
+          clientId: ctx.clientId,
+          intervalStart: intervalStart(start.day, start.minute, ctx.clock),
+          intervalMinutes: span,
+          kwh,
+          quality,
+          channel: "consumption" as const,
+        };
         held.push({ line, minutes, reading });
       } catch (e) {
         held.push({ line, minutes, reason: reasonOf(e) });

@@ -4,11 +4,13 @@ import { NEM_TIME, intervalStart } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 /** MDFF NMI suffix, first character: E = import (consumption), B = export (generation). */
-const SUFFIX_CHANNEL = new Map<string, Channel>([["E", "consumption"], ["B", "generation"]]);
+const SUFFIX_CHANNEL = new Map<string, Channel>([
+  ["E", "consumption"],
+  ["B", "generation"],
+]);
 
 type Pending =
-  | { line: number; reason: string }
-  | { line: number; day: Day; channel: Channel; values: number[]; quality: string; perInterval: (string | undefined)[] };
+  { line: number; reason: string } | { line: number; day: Day; channel: Channel; values: number[]; quality: string; perInterval: (string | undefined)[] };
 
 /**
  * AEMO NEM12: 200 = meter data stream (field 5 NMI suffix, field 8 uom, field 9 interval minutes), 300 = one day of interval values then
@@ -102,9 +104,12 @@ export function nem12Parser(ctx: ParseContext): LineParser {
         const suffix = (f[4] ?? "").trim().toUpperCase();
         const direction = SUFFIX_CHANNEL.get(suffix.charAt(0));
         channel = direction ?? "consumption";
-        streamError = (f[7] ?? "").trim().toUpperCase() !== "KWH" ? `unit ${JSON.stringify(f[7] ?? "")} of the 200 record is not KWH`
-          : direction === undefined ? `NMI suffix ${JSON.stringify(f[4] ?? "")} of the 200 record is neither E (import) nor B (export)`
-          : undefined;
+        streamError =
+          (f[7] ?? "").trim().toUpperCase() !== "KWH"
+            ? `unit ${JSON.stringify(f[7] ?? "")} of the 200 record is not KWH`
+            : direction === undefined
+              ? `NMI suffix ${JSON.stringify(f[4] ?? "")} of the 200 record is neither E (import) nor B (export)`
+              : undefined;
         if (intervalMinutes === undefined) return [...out, { line, reason: `200 record: interval ${JSON.stringify(f[8] ?? "")} does not divide a day` }];
         return out;
       }

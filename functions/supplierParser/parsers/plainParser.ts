@@ -44,7 +44,12 @@ export function plainParser(ctx: ParseContext): LineParser {
         const ms = utcMsOn(clock, day!, Number(m[4]) * 60 + Number(m[5]));
         seen.check(ms / 60_000, line);
         const start = new Date(ms).toISOString();
-        return [{ line, readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: ctx.plainIntervalMinutes, kwh, quality: "A", channel: "consumption" }] }];
+        return [
+          {
+            line,
+            readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: ctx.plainIntervalMinutes, kwh, quality: "A", channel: "consumption" }],
+          },
+        ];
       } catch (e) {
         return [{ line, reason: reasonOf(e) }];
       }

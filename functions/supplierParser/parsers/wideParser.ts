@@ -3,8 +3,14 @@ import { DuplicateTracker, RowError, checkIntervalCount, checkKeyDate, parseDmy,
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 // Maps, not object literals: a cell reading "constructor" must not find Object's
-const ESTIMATED = new Map([["No", "A"], ["Yes", "E"]]);
-const CON_GEN = new Map<string, Channel>([["Consumption", "consumption"], ["Generation", "generation"]]);
+const ESTIMATED = new Map([
+  ["No", "A"],
+  ["Yes", "E"],
+]);
+const CON_GEN = new Map<string, Channel>([
+  ["Consumption", "consumption"],
+  ["Generation", "generation"],
+]);
 
 /**
  * One row per day and channel: NMI, meter, CON/GEN (Consumption or Generation), DATE (d/m/yy), ESTIMATED?, then one column per interval, in
@@ -32,7 +38,8 @@ export function wideParser(ctx: ParseContext, header: readonly string[]): LinePa
         for (let i = 0; i < values.length; i++) {
           const t = ctx.clock.resolve(day, i * intervalMinutes);
           if (t === undefined) {
-            if (values[i] !== 0) throw new RowError(`interval ${i + 1} has ${values[i]} kWh, but that time did not happen in ${ctx.clock.name} (the clocks went forward)`);
+            if (values[i] !== 0)
+              throw new RowError(`interval ${i + 1} has ${values[i]} kWh, but that time did not happen in ${ctx.clock.name} (the clocks went forward)`);
             continue;
           }
           readings.push({ clientId: ctx.clientId, intervalStart: new Date(t).toISOString(), intervalMinutes, kwh: values[i], quality, channel });

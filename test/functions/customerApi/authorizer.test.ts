@@ -14,7 +14,10 @@ async function decide(authorization: string | undefined, verifierOptions = {}, p
   const { verifier, fetches } = offlineVerifier(verifierOptions);
   const logs: Record<string, unknown>[] = [];
   const event = authorizerRequest({
-    method: "GET", path: "/profile", routeKey: "GET /profile", requestId: "req-auth-1",
+    method: "GET",
+    path: "/profile",
+    routeKey: "GET /profile",
+    requestId: "req-auth-1",
     headers: authorization === undefined ? {} : { Authorization: authorization },
   });
   const response = await authorize(event, tokenVerifier(verifier), pool.sessions, (entry) => logs.push(entry));
@@ -52,27 +55,96 @@ describe("customer API authorizer", () => {
       { label: "no Authorization header", header: () => undefined, reason: "MalformedAuthorization", detail: "no Authorization header" },
       { label: "an empty header", header: () => "   ", reason: "MalformedAuthorization", detail: "no Authorization header" },
       { label: "Bearer without a token", header: () => "Bearer ", reason: "MalformedAuthorization", detail: "token is not a JWT (three base64url segments)" },
-      { label: "another scheme", header: () => "Basic YW5hOnNlY3JldA==", reason: "MalformedAuthorization", detail: "Authorization scheme \"Basic\" is not Bearer" },
-      { label: "a token with spaces in it", header: () => "eyJh bGciOi.x.y", reason: "MalformedAuthorization", detail: "Authorization header is neither <jwt> nor Bearer <jwt>" },
+      {
+        label: "another scheme",
+        header: () => "Basic YW5hOnNlY3JldA==",
+        reason: "MalformedAuthorization",
+        detail: 'Authorization scheme "Basic" is not Bearer',
+      },
+      {
+        label: "a token with spaces in it",
+        header: () => "eyJh bGciOi.x.y",
+        reason: "MalformedAuthorization",
+        detail: "Authorization header is neither <jwt> nor Bearer <jwt>",
+      },
       { label: "garbage", header: () => "Bearer not-a-jwt", reason: "MalformedAuthorization", detail: "token is not a JWT (three base64url segments)" },
-      { label: "an oversize token", header: () => `Bearer ${"a".repeat(9000)}.b.c`, reason: "MalformedAuthorization", detail: "token is 9004 characters, more than 8192" },
+      {
+        label: "an oversize token",
+        header: () => `Bearer ${"a".repeat(9000)}.b.c`,
+        reason: "MalformedAuthorization",
+        detail: "token is 9004 characters, more than 8192",
+      },
       { label: "three segments that are not JSON", header: () => "Bearer abc.def.ghi", reason: "JwtParseError", detail: /^Invalid JWT/ },
-      { label: "a forged signature (right kid, other key)", header: () => `Bearer ${signJwt(accessClaims(SUB), FORGER_KEY)}`, reason: "JwtInvalidSignatureError", detail: "Invalid signature" },
+      {
+        label: "a forged signature (right kid, other key)",
+        header: () => `Bearer ${signJwt(accessClaims(SUB), FORGER_KEY)}`,
+        reason: "JwtInvalidSignatureError",
+        detail: "Invalid signature",
+      },
       {
         label: "a payload changed after signing",
-        header: () => { const [h, , s] = accessToken(SUB).split("."); return `Bearer ${h}.${Buffer.from(JSON.stringify(accessClaims("someone-else"))).toString("base64url")}.${s}`; },
-        reason: "JwtInvalidSignatureError", detail: "Invalid signature",
+        header: () => {
+          const [h, , s] = accessToken(SUB).split(".");
+          return `Bearer ${h}.${Buffer.from(JSON.stringify(accessClaims("someone-else"))).toString("base64url")}.${s}`;
+        },
+        reason: "JwtInvalidSignatureError",
+        detail: "Invalid signature",
       },
-      { label: "an expired token", header: () => `Bearer ${accessToken(SUB, { exp: now - 10, iat: now - 3610 })}`, reason: "JwtExpiredError", detail: `Token expired at ${new Date((now - 10) * 1000).toISOString()}` },
-      { label: "a token not valid yet", header: () => `Bearer ${accessToken(SUB, { nbf: now + 600 })}`, reason: "JwtNotBeforeError", detail: `Token can't be used before ${new Date((now + 600) * 1000).toISOString()}` },
+      {
+        label: "an expired token",
+        header: () => `Bearer ${accessToken(SUB, { exp: now - 10, iat: now - 3610 })}`,
+        reason: "JwtExpiredError",
+        detail: `Token expired at ${new Date((now - 10) * 1000).toISOString()}`,
+      },
+      {
+        label: "a token not valid yet",
+        header: () => `Bearer ${accessToken(SUB, { nbf: now + 600 })}`,
+        reason: "JwtNotBeforeError",
+        detail: `Token can't be used before ${new Date((now + 600) * 1000).toISOString()}`,
+      },
       // the library looks the issuer up among the configured pools before it checks anything else
-      { label: "another user pool's issuer", header: () => `Bearer ${accessToken(SUB, { iss: otherPool })}`, reason: "ParameterValidationError", detail: `issuer not configured: ${otherPool}` },
-      { label: "a foreign issuer", header: () => `Bearer ${accessToken(SUB, { iss: "https://idp.example.com/eu-west-1_Gr1dRa1lX" })}`, reason: "ParameterValidationError", detail: "issuer not configured: https://idp.example.com/eu-west-1_Gr1dRa1lX" },
-      { label: "another app client", header: () => `Bearer ${accessToken(SUB, { client_id: "otherclient123" })}`, reason: "CognitoJwtInvalidClientIdError", detail: `Client ID not allowed: otherclient123. Expected: ${CLIENT_ID}` },
-      { label: "an ID token", header: () => `Bearer ${signJwt(idClaims(SUB))}`, reason: "CognitoJwtInvalidTokenUseError", detail: "Token use not allowed: id. Expected: access" },
-      { label: "a token without sub", header: () => `Bearer ${accessToken(SUB, { sub: undefined })}`, reason: "MissingClaimError", detail: "token has no sub claim" },
-      { label: "a token without exp", header: () => `Bearer ${accessToken(SUB, { exp: undefined })}`, reason: "MissingClaimError", detail: "token has no exp claim" },
-      { label: "alg none", header: () => `Bearer ${signJwt(accessClaims(SUB), POOL_KEY, { kid: POOL_KEY.kid, alg: "none" })}`, reason: "JwtInvalidSignatureAlgorithmError", detail: /^Token was not signed with a supported algorithm|^JWT signature algorithm not allowed/ },
+      {
+        label: "another user pool's issuer",
+        header: () => `Bearer ${accessToken(SUB, { iss: otherPool })}`,
+        reason: "ParameterValidationError",
+        detail: `issuer not configured: ${otherPool}`,
+      },
+      {
+        label: "a foreign issuer",
+        header: () => `Bearer ${accessToken(SUB, { iss: "https://idp.example.com/eu-west-1_Gr1dRa1lX" })}`,
+        reason: "ParameterValidationError",
+        detail: "issuer not configured: https://idp.example.com/eu-west-1_Gr1dRa1lX",
+      },
+      {
+        label: "another app client",
+        header: () => `Bearer ${accessToken(SUB, { client_id: "otherclient123" })}`,
+        reason: "CognitoJwtInvalidClientIdError",
+        detail: `Client ID not allowed: otherclient123. Expected: ${CLIENT_ID}`,
+      },
+      {
+        label: "an ID token",
+        header: () => `Bearer ${signJwt(idClaims(SUB))}`,
+        reason: "CognitoJwtInvalidTokenUseError",
+        detail: "Token use not allowed: id. Expected: access",
+      },
+      {
+        label: "a token without sub",
+        header: () => `Bearer ${accessToken(SUB, { sub: undefined })}`,
+        reason: "MissingClaimError",
+        detail: "token has no sub claim",
+      },
+      {
+        label: "a token without exp",
+        header: () => `Bearer ${accessToken(SUB, { exp: undefined })}`,
+        reason: "MissingClaimError",
+        detail: "token has no exp claim",
+      },
+      {
+        label: "alg none",
+        header: () => `Bearer ${signJwt(accessClaims(SUB), POOL_KEY, { kid: POOL_KEY.kid, alg: "none" })}`,
+        reason: "JwtInvalidSignatureAlgorithmError",
+        detail: /^Token was not signed with a supported algorithm|^JWT signature algorithm not allowed/,
+      },
     ];
     for (const c of cases) {
       it(`for ${c.label}`, async () => {
@@ -94,7 +166,10 @@ describe("customer API authorizer", () => {
       const stranger = signingKey("unknown-kid");
       const { response, logs, fetches } = await decide(`Bearer ${signJwt(accessClaims(SUB), stranger)}`);
       expect(response).to.deep.equal({ isAuthorized: false });
-      expect([logs[0].reason, fetches]).to.deep.equal(["KidNotFoundInJwksError", ["https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Gr1dRa1lX/.well-known/jwks.json"]]);
+      expect([logs[0].reason, fetches]).to.deep.equal([
+        "KidNotFoundInJwksError",
+        ["https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Gr1dRa1lX/.well-known/jwks.json"],
+      ]);
     });
   });
 
@@ -103,14 +178,24 @@ describe("customer API authorizer", () => {
     const { response, logs, asked } = await decide(`Bearer ${token}`, {}, fakeSessions(new Set([token])));
     expect(response).to.deep.equal({ isAuthorized: false });
     expect(asked).to.deep.equal([token]);
-    expect(logs).to.deep.equal([{
-      level: "WARN", message: "denied", requestId: "req-auth-1", routeArn: routeArn("GET", "/profile"),
-      reason: "NotAuthorizedException", detail: "Access Token has been revoked",
-    }]);
+    expect(logs).to.deep.equal([
+      {
+        level: "WARN",
+        message: "denied",
+        requestId: "req-auth-1",
+        routeArn: routeArn("GET", "/profile"),
+        reason: "NotAuthorizedException",
+        detail: "Access Token has been revoked",
+      },
+    ]);
   });
 
   it("fails (API Gateway answers 500) rather than allow or deny when the user pool cannot answer", async () => {
-    const throttled: SessionCheck = { refusal: async () => { throw Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" }); } };
+    const throttled: SessionCheck = {
+      refusal: async () => {
+        throw Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" });
+      },
+    };
     let message = "resolved";
     try {
       await decide(`Bearer ${accessToken(SUB)}`, {}, { sessions: throttled, asked: [] });
@@ -132,7 +217,9 @@ describe("customer API authorizer", () => {
     } catch (e) {
       message = (e as Error).message;
     }
-    expect(message).to.equal("Failed to fetch https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Gr1dRa1lX/.well-known/jwks.json: connect ECONNREFUSED (test: JWKS unavailable)");
+    expect(message).to.equal(
+      "Failed to fetch https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Gr1dRa1lX/.well-known/jwks.json: connect ECONNREFUSED (test: JWKS unavailable)",
+    );
   });
 
   describe("reads its environment at cold start", () => {
@@ -157,7 +244,7 @@ describe("customer API authorizer", () => {
       ["Bearer a.b", { reason: "token is not a JWT (three base64url segments)" }],
       ["Bearer a.b.c.d", { reason: "token is not a JWT (three base64url segments)" }],
       ["Bearer a+b.c.d", { reason: "token is not a JWT (three base64url segments)" }],
-      ["Token a.b.c", { reason: "Authorization scheme \"Token\" is not Bearer" }],
+      ["Token a.b.c", { reason: 'Authorization scheme "Token" is not Bearer' }],
       [undefined, { reason: "no Authorization header" }],
     ];
     for (const [header, expected] of cases) {
@@ -170,14 +257,21 @@ describe("customer API authorizer", () => {
 
 describe("customer API authorizer: Lambda handler", () => {
   const ports = () => ({ verifier: tokenVerifier(offlineVerifier({}).verifier), sessions: fakeSessions().sessions });
-  const request = (headers: Record<string, string>) => authorizerRequest({ method: "GET", path: "/profile", routeKey: "GET /profile", requestId: "api-req-7", headers });
+  const request = (headers: Record<string, string>) =>
+    authorizerRequest({ method: "GET", path: "/profile", routeKey: "GET /profile", requestId: "api-req-7", headers });
 
   it("logs a denial at WARN with the request ids and the reason, never the token, and counts it", async () => {
     const { result, lines } = await captureOutput(() => handler(request({ Authorization: "Bearer not-a-jwt" }), lambdaContext("req-az-1"), ports()));
 
     expect(result).to.deep.equal({ isAuthorized: false });
     const [line] = logLines(lines, "denied");
-    expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.reason]).to.deep.equal(["WARN", "authorizer", "req-az-1", "api-req-7", "MalformedAuthorization"]);
+    expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.reason]).to.deep.equal([
+      "WARN",
+      "authorizer",
+      "req-az-1",
+      "api-req-7",
+      "MalformedAuthorization",
+    ]);
     expect(lines.join("\n")).to.not.contain("not-a-jwt");
     expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "authorizer", RequestsDenied: 1 }]);
   });
@@ -187,7 +281,13 @@ describe("customer API authorizer: Lambda handler", () => {
 
     expect(result!.isAuthorized).to.equal(true);
     const [line] = logLines(lines, "allowed");
-    expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId]).to.deep.equal(["INFO", "authorizer", "req-az-2", "api-req-7", SUB]);
+    expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId]).to.deep.equal([
+      "INFO",
+      "authorizer",
+      "req-az-2",
+      "api-req-7",
+      SUB,
+    ]);
     expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "authorizer", RequestsAllowed: 1 }]);
   });
 });

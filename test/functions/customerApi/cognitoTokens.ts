@@ -35,7 +35,11 @@ export const JWKS: Jwks = { keys: [POOL_KEY.jwk] };
 const b64url = (data: Buffer | string) => Buffer.from(data).toString("base64url");
 
 /** A compact JWS of `payload` with `header` (default RS256 + kid), signed by `key`. */
-export function signJwt(payload: Record<string, unknown>, key: SigningKey = POOL_KEY, header: Record<string, unknown> = { kid: key.kid, alg: "RS256" }): string {
+export function signJwt(
+  payload: Record<string, unknown>,
+  key: SigningKey = POOL_KEY,
+  header: Record<string, unknown> = { kid: key.kid, alg: "RS256" },
+): string {
   const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(payload))}`;
   return `${input}.${b64url(sign("sha256", Buffer.from(input), key.privateKey))}`;
 }
@@ -46,8 +50,18 @@ const nowSeconds = () => Math.floor(Date.now() / 1000);
 export function accessClaims(sub: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = nowSeconds();
   return dropUndefined({
-    sub, iss: ISSUER, client_id: CLIENT_ID, origin_jti: "5a1f0e2c-origin", event_id: "0c3e9d4b-event", token_use: "access",
-    scope: "aws.cognito.signin.user.admin", auth_time: now - 60, exp: now + 3600, iat: now - 60, jti: "8b7d6c5e-jti", username: sub,
+    sub,
+    iss: ISSUER,
+    client_id: CLIENT_ID,
+    origin_jti: "5a1f0e2c-origin",
+    event_id: "0c3e9d4b-event",
+    token_use: "access",
+    scope: "aws.cognito.signin.user.admin",
+    auth_time: now - 60,
+    exp: now + 3600,
+    iat: now - 60,
+    jti: "8b7d6c5e-jti",
+    username: sub,
     ...overrides,
   });
 }
@@ -56,8 +70,19 @@ export function accessClaims(sub: string, overrides: Record<string, unknown> = {
 export function idClaims(sub: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = nowSeconds();
   return dropUndefined({
-    sub, email_verified: true, iss: ISSUER, "cognito:username": sub, origin_jti: "5a1f0e2c-origin", aud: CLIENT_ID, event_id: "0c3e9d4b-event",
-    token_use: "id", auth_time: now - 60, exp: now + 3600, iat: now - 60, jti: "9c8e7f6a-jti", email: "ana@example.com",
+    sub,
+    email_verified: true,
+    iss: ISSUER,
+    "cognito:username": sub,
+    origin_jti: "5a1f0e2c-origin",
+    aud: CLIENT_ID,
+    event_id: "0c3e9d4b-event",
+    token_use: "id",
+    auth_time: now - 60,
+    exp: now + 3600,
+    iat: now - 60,
+    jti: "9c8e7f6a-jti",
+    email: "ana@example.com",
     ...overrides,
   });
 }
@@ -89,7 +114,6 @@ export function offlineVerifier(options: { jwksAvailable?: boolean; cacheJwks?: 
   if (options.cacheJwks !== false) verifier.cacheJwks(JWKS);
   return { verifier, fetches };
 }
-
 
 /** The user pool's side of the session check: tokens in `revoked` were revoked; it records what it was asked. */
 export function fakeSessions(revoked: ReadonlySet<string> = new Set()): { sessions: SessionCheck; asked: string[] } {

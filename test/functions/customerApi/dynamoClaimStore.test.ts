@@ -1,4 +1,13 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand, TransactionCanceledException, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactionCanceledException,
+  UpdateItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { Writable } from "stream";
@@ -13,8 +22,12 @@ const NOW = new Date("2026-11-22T08:30:00.000Z");
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const CLAIM: StoredClaim = { meterId: "MTR0001", salt: "ab", codeHash: "cd", issuedAt: "2026-11-21T08:00:00.000Z", expiresAt: "2026-11-24T08:00:00.000Z" };
 const CLAIM_ITEM = {
-  customerId: { S: "claim#MTR0001" }, meterId: { S: "MTR0001" }, salt: { S: "ab" }, codeHash: { S: "cd" },
-  issuedAt: { S: "2026-11-21T08:00:00.000Z" }, expiresAt: { S: "2026-11-24T08:00:00.000Z" },
+  customerId: { S: "claim#MTR0001" },
+  meterId: { S: "MTR0001" },
+  salt: { S: "ab" },
+  codeHash: { S: "cd" },
+  issuedAt: { S: "2026-11-21T08:00:00.000Z" },
+  expiresAt: { S: "2026-11-24T08:00:00.000Z" },
 };
 // 12 code symbols then 16 salt bytes
 const RANDOM = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (n === 12 ? [7, 20, 3, 23, 19, 9, 29, 13, 2, 17, 15, 10][i] : i)));
@@ -27,14 +40,20 @@ describe("DynamoClaimStore", () => {
   let ddb: AwsClientStub<DynamoDBClient>;
   const client = new DynamoDBClient({ region: "eu-west-1" });
   const store = new DynamoClaimStore(client, TABLE);
-  before(() => { ddb = mockClient(DynamoDBClient); });
+  before(() => {
+    ddb = mockClient(DynamoDBClient);
+  });
   beforeEach(() => ddb.reset());
   after(() => ddb.restore());
 
   it("reads a meter's claim under its key prefix with a consistent read", async () => {
     ddb.on(GetItemCommand).resolves({ Item: { ...CLAIM_ITEM, usedBy: { S: ANA }, usedAt: { S: "2026-11-22T00:00:00.000Z" } } });
     expect(await store.claim("MTR0001")).to.deep.equal({ ...CLAIM, usedBy: ANA, usedAt: "2026-11-22T00:00:00.000Z" });
-    expect(ddb.commandCalls(GetItemCommand)[0].args[0].input).to.deep.equal({ TableName: TABLE, Key: { customerId: { S: "claim#MTR0001" } }, ConsistentRead: true });
+    expect(ddb.commandCalls(GetItemCommand)[0].args[0].input).to.deep.equal({
+      TableName: TABLE,
+      Key: { customerId: { S: "claim#MTR0001" } },
+      ConsistentRead: true,
+    });
   });
 
   it("counts failures per customer and hour in an item that expires an hour after its window", async () => {
@@ -58,8 +77,14 @@ describe("DynamoClaimStore", () => {
     await store.link(ANA, CLAIM, NOW);
     const at = NOW.toISOString();
     expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input).to.deep.equal(linkTransaction(TABLE, ANA, CLAIM, NOW));
-    expect(linkTransaction(TABLE, ANA, CLAIM, NOW).TransactItems?.map((t) => [t.Update?.Key, t.Update?.ConditionExpression, t.Update?.ExpressionAttributeValues])).to.deep.equal([
-      [{ customerId: { S: "claim#MTR0001" } }, "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now", { ":customer": { S: ANA }, ":now": { S: at }, ":hash": { S: "cd" } }],
+    expect(
+      linkTransaction(TABLE, ANA, CLAIM, NOW).TransactItems?.map((t) => [t.Update?.Key, t.Update?.ConditionExpression, t.Update?.ExpressionAttributeValues]),
+    ).to.deep.equal([
+      [
+        { customerId: { S: "claim#MTR0001" } },
+        "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now",
+        { ":customer": { S: ANA }, ":now": { S: at }, ":hash": { S: "cd" } },
+      ],
       [{ customerId: { S: "meter#MTR0001" } }, "attribute_not_exists(#owner)", { ":customer": { S: ANA }, ":now": { S: at } }],
       [{ customerId: { S: ANA } }, "attribute_not_exists(#clientId)", { ":meter": { S: "MTR0001" } }],
     ]);
@@ -73,7 +98,10 @@ describe("DynamoClaimStore", () => {
   for (const [codes, conflict] of conflicts) {
     it(`names the ${conflict} condition when the transaction is cancelled on it`, async () => {
       ddb.on(TransactWriteItemsCommand).rejects(cancelled(codes));
-      const e = await store.link(ANA, CLAIM, NOW).then(() => undefined, (err: unknown) => err);
+      const e = await store.link(ANA, CLAIM, NOW).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
       expect(e).to.be.instanceOf(LinkConflictError);
       expect((e as LinkConflictError).conflict).to.equal(conflict);
     });
@@ -81,37 +109,73 @@ describe("DynamoClaimStore", () => {
 
   it("passes on a cancellation that is not a condition (a conflicting transaction)", async () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled(["TransactionConflict", "None", "None"]));
-    const e = await store.link(ANA, CLAIM, NOW).then(() => undefined, (err: unknown) => err);
+    const e = await store.link(ANA, CLAIM, NOW).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect((e as Error).name).to.equal("TransactionCanceledException");
   });
 
   it("reads a meter's owner from its owner item", async () => {
-    ddb.on(GetItemCommand).resolvesOnce({ Item: { customerId: { S: "meter#MTR0001" }, owner: { S: ANA } } }).resolvesOnce({});
+    ddb
+      .on(GetItemCommand)
+      .resolvesOnce({ Item: { customerId: { S: "meter#MTR0001" }, owner: { S: ANA } } })
+      .resolvesOnce({});
     expect([await store.owner("MTR0001"), await store.owner("MTR0009")]).to.deep.equal([ANA, undefined]);
-    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).to.deep.equal([{ customerId: { S: "meter#MTR0001" } }, { customerId: { S: "meter#MTR0009" } }]);
+    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).to.deep.equal([
+      { customerId: { S: "meter#MTR0001" } },
+      { customerId: { S: "meter#MTR0009" } },
+    ]);
   });
 
   it("erases the profile still on its meter and the meter's owner item in one transaction", async () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
     await store.erase(ANA, "MTR0001");
-    expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input).to.deep.equal({ TransactItems: [
-      { Delete: { TableName: TABLE, Key: { customerId: { S: ANA } }, ConditionExpression: "#clientId = :meter", ExpressionAttributeNames: { "#clientId": "clientId" }, ExpressionAttributeValues: { ":meter": { S: "MTR0001" } } } },
-      { Delete: {
-        TableName: TABLE, Key: { customerId: { S: "meter#MTR0001" } }, ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
-        ExpressionAttributeNames: { "#owner": "owner" }, ExpressionAttributeValues: { ":customer": { S: ANA } },
-      } },
-    ] });
+    expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input).to.deep.equal({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: TABLE,
+            Key: { customerId: { S: ANA } },
+            ConditionExpression: "#clientId = :meter",
+            ExpressionAttributeNames: { "#clientId": "clientId" },
+            ExpressionAttributeValues: { ":meter": { S: "MTR0001" } },
+          },
+        },
+        {
+          Delete: {
+            TableName: TABLE,
+            Key: { customerId: { S: "meter#MTR0001" } },
+            ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
+            ExpressionAttributeNames: { "#owner": "owner" },
+            ExpressionAttributeValues: { ":customer": { S: ANA } },
+          },
+        },
+      ],
+    });
   });
 
   it("erases a profile without a meter only while it still has none", () => {
-    expect(eraseTransaction(TABLE, ANA, undefined)).to.deep.equal({ TransactItems: [
-      { Delete: { TableName: TABLE, Key: { customerId: { S: ANA } }, ConditionExpression: "attribute_not_exists(#clientId)", ExpressionAttributeNames: { "#clientId": "clientId" } } },
-    ] });
+    expect(eraseTransaction(TABLE, ANA, undefined)).to.deep.equal({
+      TransactItems: [
+        {
+          Delete: {
+            TableName: TABLE,
+            Key: { customerId: { S: ANA } },
+            ConditionExpression: "attribute_not_exists(#clientId)",
+            ExpressionAttributeNames: { "#clientId": "clientId" },
+          },
+        },
+      ],
+    });
   });
 
   it("reports an erase whose profile changed meanwhile as a profile conflict", async () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled(["ConditionalCheckFailed", "None"]));
-    const e = await store.erase(ANA, "MTR0001").then(() => undefined, (err: unknown) => err);
+    const e = await store.erase(ANA, "MTR0001").then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     expect([(e as LinkConflictError).name, (e as LinkConflictError).conflict]).to.deep.equal(["LinkConflictError", "profile"]);
   });
 
@@ -124,33 +188,55 @@ describe("DynamoClaimStore", () => {
       expect(ddb.commandCalls(PutItemCommand)[0].args[0].input).to.deep.equal({
         TableName: TABLE,
         Item: {
-          customerId: { S: "claim#MTR0001" }, meterId: { S: "MTR0001" }, salt: { S: salt },
-          codeHash: { S: claimHash(salt, "7M3QK9XD2HFA") }, issuedAt: { S: NOW.toISOString() }, expiresAt: { S: "2026-11-25T08:30:00.000Z" },
+          customerId: { S: "claim#MTR0001" },
+          meterId: { S: "MTR0001" },
+          salt: { S: salt },
+          codeHash: { S: claimHash(salt, "7M3QK9XD2HFA") },
+          issuedAt: { S: NOW.toISOString() },
+          expiresAt: { S: "2026-11-25T08:30:00.000Z" },
         },
       });
     });
 
     it("revokes only an unused claim, and says so when there is none", async () => {
-      ddb.on(DeleteItemCommand).resolvesOnce({}).rejects(new ConditionalCheckFailedException({ message: "failed", $metadata: {} }));
+      ddb
+        .on(DeleteItemCommand)
+        .resolvesOnce({})
+        .rejects(new ConditionalCheckFailedException({ message: "failed", $metadata: {} }));
       await revokeClaim(client, TABLE, "MTR0001");
       expect(ddb.commandCalls(DeleteItemCommand)[0].args[0].input).to.deep.equal({
-        TableName: TABLE, Key: { customerId: { S: "claim#MTR0001" } },
+        TableName: TABLE,
+        Key: { customerId: { S: "claim#MTR0001" } },
         ConditionExpression: "attribute_exists(#codeHash) AND attribute_not_exists(#usedBy)",
         ExpressionAttributeNames: { "#codeHash": "codeHash", "#usedBy": "usedBy" },
       });
-      const e = await revokeClaim(client, TABLE, "MTR0001").then(() => undefined, (err: unknown) => err);
-      expect((e as Error).message).to.equal("meter \"MTR0001\" has no unused claim to revoke (never issued, already used or revoked)");
+      const e = await revokeClaim(client, TABLE, "MTR0001").then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect((e as Error).message).to.equal('meter "MTR0001" has no unused claim to revoke (never issued, already used or revoked)');
     });
 
     it("refuses a meter id that could name another key, before any call", async () => {
-      const e = await issueClaim(client, TABLE, "MTR#1", 72, NOW).then(() => undefined, (err: unknown) => err);
-      expect((e as Error).message).to.equal("meter id must be 1-64 letters, digits, - or _, got \"MTR#1\"");
+      const e = await issueClaim(client, TABLE, "MTR#1", 72, NOW).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect((e as Error).message).to.equal('meter id must be 1-64 letters, digits, - or _, got "MTR#1"');
       expect(ddb.calls()).to.have.length(0);
     });
 
     const sink = () => {
       const chunks: string[] = [];
-      return { chunks, out: new Writable({ write(c, _e, cb) { chunks.push(String(c)); cb(); } }) };
+      return {
+        chunks,
+        out: new Writable({
+          write(c, _e, cb) {
+            chunks.push(String(c));
+            cb();
+          },
+        }),
+      };
     };
 
     it("`claims issue --json` prints the code, the meter and the expiry", async () => {
@@ -158,18 +244,25 @@ describe("DynamoClaimStore", () => {
       const { chunks, out } = sink();
       await runClaims({ subcommand: "issue", meter: "MTR0007", table: TABLE, "ttl-hours": "24", json: true }, client, out, NOW);
       const printed = JSON.parse(chunks.join("")) as { meterId: string; claimCode: string; expiresAt: string };
-      expect([printed.meterId, printed.expiresAt, /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){2}$/.test(printed.claimCode)]).to.deep.equal(["MTR0007", "2026-11-23T08:30:00.000Z", true]);
+      expect([printed.meterId, printed.expiresAt, /^[0-9A-HJKMNP-TV-Z]{4}(-[0-9A-HJKMNP-TV-Z]{4}){2}$/.test(printed.claimCode)]).to.deep.equal([
+        "MTR0007",
+        "2026-11-23T08:30:00.000Z",
+        true,
+      ]);
     });
 
     const usage: [Record<string, string | boolean>, string][] = [
       [{ subcommand: "issue", table: TABLE }, "--meter is required"],
       [{ subcommand: "issue", meter: "MTR0001" }, "--table is required (the stack output profileTableName)"],
-      [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "ttl-hours": "0" }, "--ttl-hours must be an integer in [1, 720], got \"0\""],
+      [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "ttl-hours": "0" }, '--ttl-hours must be an integer in [1, 720], got "0"'],
       [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5" }, "--ttl-hours and --json go with issue, not revoke"],
     ];
     for (const [args, message] of usage) {
       it(`refuses ${JSON.stringify(args)}: ${message}`, async () => {
-        const e = await runClaims(args, client, sink().out, NOW).then(() => undefined, (err: unknown) => err);
+        const e = await runClaims(args, client, sink().out, NOW).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
         expect([(e as Error).name, (e as Error).message]).to.deep.equal(["UsageError", message]);
         expect(ddb.calls()).to.have.length(0);
       });

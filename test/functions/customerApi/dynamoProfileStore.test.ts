@@ -7,28 +7,43 @@ import { PreconditionFailedError } from "../../../functions/profileApi/profileSt
 const TABLE = "customers-profiles";
 const NOW = "2026-11-22T08:00:00.000Z";
 const ITEM = {
-  customerId: { S: "cust-a" }, clientId: { S: "MTR0001" }, name: { S: "Ana" }, email: { S: "ana@example.com" },
+  customerId: { S: "cust-a" },
+  clientId: { S: "MTR0001" },
+  name: { S: "Ana" },
+  email: { S: "ana@example.com" },
   address: { M: { line1: { S: "1 A St" }, city: { S: "Leeds" }, postcode: { S: "LS1" }, country: { S: "GB" } } },
   notifications: { M: { dailyReport: { BOOL: true }, unusualUsage: { BOOL: false }, channel: { S: "email" } } },
-  createdAt: { S: "2026-01-01T00:00:00.000Z" }, updatedAt: { S: "2026-11-01T00:00:00.000Z" }, version: { N: "4" },
+  createdAt: { S: "2026-01-01T00:00:00.000Z" },
+  updatedAt: { S: "2026-11-01T00:00:00.000Z" },
+  version: { N: "4" },
   onboardingBatch: { S: "2026-01" },
 };
 
 describe("DynamoProfileStore", () => {
   let ddb: AwsClientStub<DynamoDBClient>;
   const store = new DynamoProfileStore(new DynamoDBClient({ region: "eu-west-1" }), TABLE);
-  before(() => { ddb = mockClient(DynamoDBClient); });
+  before(() => {
+    ddb = mockClient(DynamoDBClient);
+  });
   beforeEach(() => ddb.reset());
   after(() => ddb.restore());
 
   it("reads the caller's item with a strongly consistent GetItem and shows only profile attributes", async () => {
     ddb.on(GetItemCommand).resolves({ Item: ITEM });
     expect(await store.get("cust-a")).to.deep.equal({
-      customerId: "cust-a", clientId: "MTR0001", createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", version: 4,
-      name: "Ana", email: "ana@example.com", address: { line1: "1 A St", city: "Leeds", postcode: "LS1", country: "GB" },
+      customerId: "cust-a",
+      clientId: "MTR0001",
+      createdAt: "2026-01-01T00:00:00.000Z",
+      updatedAt: "2026-11-01T00:00:00.000Z",
+      version: 4,
+      name: "Ana",
+      email: "ana@example.com",
+      address: { line1: "1 A St", city: "Leeds", postcode: "LS1", country: "GB" },
       notifications: { dailyReport: true, unusualUsage: false, channel: "email" },
     });
-    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([{ TableName: TABLE, Key: { customerId: { S: "cust-a" } }, ConsistentRead: true }]);
+    expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([
+      { TableName: TABLE, Key: { customerId: { S: "cust-a" } }, ConsistentRead: true },
+    ]);
   });
 
   it("answers undefined when there is no item", async () => {
@@ -37,38 +52,63 @@ describe("DynamoProfileStore", () => {
   });
 
   it("counts an item onboarding created (no version) as version 0", () => {
-    expect(profileFromItem({ customerId: { S: "cust-c" }, clientId: { S: "MTR0003" } })).to.deep.equal({ customerId: "cust-c", clientId: "MTR0003", version: 0 });
+    expect(profileFromItem({ customerId: { S: "cust-c" }, clientId: { S: "MTR0003" } })).to.deep.equal({
+      customerId: "cust-c",
+      clientId: "MTR0003",
+      version: 0,
+    });
   });
 
   it("writes a PUT as one UpdateItem that never names clientId and removes absent optional fields", async () => {
     ddb.on(UpdateItemCommand).resolves({ Attributes: { ...ITEM, version: { N: "5" } } });
     const out = await store.put("cust-a", { name: "Ana", email: "ana@example.com", tariff: "dynamic" }, NOW, { kind: "none" });
     expect(out.version).to.equal(5);
-    expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input)).to.deep.equal([{
-      TableName: TABLE,
-      Key: { customerId: { S: "cust-a" } },
-      UpdateExpression: "SET #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #version = if_not_exists(#version, :zero) + :one, "
-        + "#name = :name, #email = :email, #tariff = :tariff REMOVE #phone, #address, #notifications",
-      ExpressionAttributeNames: {
-        "#updatedAt": "updatedAt", "#createdAt": "createdAt", "#version": "version", "#name": "name", "#email": "email",
-        "#phone": "phone", "#address": "address", "#tariff": "tariff", "#notifications": "notifications",
+    expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input)).to.deep.equal([
+      {
+        TableName: TABLE,
+        Key: { customerId: { S: "cust-a" } },
+        UpdateExpression:
+          "SET #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #version = if_not_exists(#version, :zero) + :one, " +
+          "#name = :name, #email = :email, #tariff = :tariff REMOVE #phone, #address, #notifications",
+        ExpressionAttributeNames: {
+          "#updatedAt": "updatedAt",
+          "#createdAt": "createdAt",
+          "#version": "version",
+          "#name": "name",
+          "#email": "email",
+          "#phone": "phone",
+          "#address": "address",
+          "#tariff": "tariff",
+          "#notifications": "notifications",
+        },
+        ExpressionAttributeValues: {
+          ":now": { S: NOW },
+          ":zero": { N: "0" },
+          ":one": { N: "1" },
+          ":name": { S: "Ana" },
+          ":email": { S: "ana@example.com" },
+          ":tariff": { S: "dynamic" },
+        },
+        ReturnValues: "ALL_NEW",
+        ReturnValuesOnConditionCheckFailure: "ALL_OLD",
       },
-      ExpressionAttributeValues: { ":now": { S: NOW }, ":zero": { N: "0" }, ":one": { N: "1" }, ":name": { S: "Ana" }, ":email": { S: "ana@example.com" }, ":tariff": { S: "dynamic" } },
-      ReturnValues: "ALL_NEW",
-      ReturnValuesOnConditionCheckFailure: "ALL_OLD",
-    }]);
+    ]);
   });
 
   it("marshals nested fields as maps", () => {
-    const u = updateOf({ name: "A", email: "a@b.co", notifications: { dailyReport: true, unusualUsage: false, channel: "sms" }, phone: "+441632960001" }, NOW, { kind: "none" });
-    expect(u.ExpressionAttributeValues[":notifications"]).to.deep.equal({ M: { dailyReport: { BOOL: true }, unusualUsage: { BOOL: false }, channel: { S: "sms" } } });
+    const u = updateOf({ name: "A", email: "a@b.co", notifications: { dailyReport: true, unusualUsage: false, channel: "sms" }, phone: "+441632960001" }, NOW, {
+      kind: "none",
+    });
+    expect(u.ExpressionAttributeValues[":notifications"]).to.deep.equal({
+      M: { dailyReport: { BOOL: true }, unusualUsage: { BOOL: false }, channel: { S: "sms" } },
+    });
     expect(u.UpdateExpression.endsWith("REMOVE #address, #tariff")).to.equal(true);
   });
 
   const conditions: [string, Parameters<typeof updateOf>[2], string, Record<string, unknown>][] = [
     ["If-Match *", { kind: "exists" }, "attribute_exists(#customerId)", {}],
-    ["If-Match \"0\" (onboarding's item)", { kind: "version", version: 0 }, "attribute_exists(#customerId) AND attribute_not_exists(#version)", {}],
-    ["If-Match \"4\"", { kind: "version", version: 4 }, "#version = :expected", { ":expected": { N: "4" } }],
+    ['If-Match "0" (onboarding\'s item)', { kind: "version", version: 0 }, "attribute_exists(#customerId) AND attribute_not_exists(#version)", {}],
+    ['If-Match "4"', { kind: "version", version: 4 }, "#version = :expected", { ":expected": { N: "4" } }],
   ];
   for (const [label, condition, expression, values] of conditions) {
     it(`conditions the write on ${label}`, () => {

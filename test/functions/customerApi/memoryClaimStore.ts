@@ -7,7 +7,11 @@ export class MemoryClaimStore implements ClaimStore {
   readonly owners = new Map<string, string>();
   readonly attempts = new Map<string, number>();
 
-  constructor(private readonly profiles: MemoryProfileStore, seed: readonly StoredClaim[] = [], owners: readonly [string, string][] = []) {
+  constructor(
+    private readonly profiles: MemoryProfileStore,
+    seed: readonly StoredClaim[] = [],
+    owners: readonly [string, string][] = [],
+  ) {
     for (const claim of seed) this.claims.set(claim.meterId, { ...claim });
     for (const [meterId, customerId] of owners) this.owners.set(meterId, customerId);
   }
@@ -33,7 +37,8 @@ export class MemoryClaimStore implements ClaimStore {
 
   async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {
     const current = this.claims.get(claim.meterId);
-    if (!current || current.codeHash !== claim.codeHash || current.usedBy !== undefined || current.expiresAt <= now.toISOString()) throw new LinkConflictError("claim");
+    if (!current || current.codeHash !== claim.codeHash || current.usedBy !== undefined || current.expiresAt <= now.toISOString())
+      throw new LinkConflictError("claim");
     if (this.owners.has(claim.meterId)) throw new LinkConflictError("meter");
     const profile = this.profiles.items.get(customerId);
     if (profile?.clientId !== undefined) throw new LinkConflictError("profile");

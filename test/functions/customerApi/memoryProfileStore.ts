@@ -19,9 +19,10 @@ export class MemoryProfileStore implements ProfileStore {
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
     this.calls.push(`put ${customerId}`);
     const old = this.items.get(customerId);
-    const holds = condition.kind === "none"
-      || (condition.kind === "exists" && old !== undefined)
-      || (condition.kind === "version" && old !== undefined && old.version === condition.version);
+    const holds =
+      condition.kind === "none" ||
+      (condition.kind === "exists" && old !== undefined) ||
+      (condition.kind === "version" && old !== undefined && old.version === condition.version);
     if (!holds) throw new PreconditionFailedError(old && structuredClone(old));
     const next: Record<string, unknown> = { ...old, customerId };
     for (const key of PROFILE_FIELDS) delete next[key];

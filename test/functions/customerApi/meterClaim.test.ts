@@ -18,7 +18,12 @@ const NOW = new Date("2026-11-22T08:00:00.000Z");
 const CODE = "7K3Q-M9XD-2HFA";
 const SALT = "5a17".repeat(8);
 const claimOf = (meterId: string, extra: Partial<StoredClaim> = {}): StoredClaim => ({
-  meterId, salt: SALT, codeHash: claimHash(SALT, "7K3QM9XD2HFA"), issuedAt: "2026-11-21T08:00:00.000Z", expiresAt: "2026-11-24T08:00:00.000Z", ...extra,
+  meterId,
+  salt: SALT,
+  codeHash: claimHash(SALT, "7K3QM9XD2HFA"),
+  issuedAt: "2026-11-21T08:00:00.000Z",
+  expiresAt: "2026-11-24T08:00:00.000Z",
+  ...extra,
 });
 
 const PROFILES: StoredProfile[] = [
@@ -39,15 +44,29 @@ function world() {
   const claims = new MemoryClaimStore(profiles, CLAIMS, OWNERS);
   const { verifier } = offlineVerifier();
   const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
-  const route = (e: HttpApiEvent) => respond(e, () => undefined, () => claimRoute(e, { claims, profiles, now: () => NOW }));
+  const route = (e: HttpApiEvent) =>
+    respond(
+      e,
+      () => undefined,
+      () => claimRoute(e, { claims, profiles, now: () => NOW }),
+    );
   return {
-    profiles, claims,
+    profiles,
+    claims,
     async call(customerId: string, body: RequestInput["body"], headers: Record<string, string> = { "content-type": "application/json" }) {
-      const r = await throughGateway({ method: "POST", path: "/profile/meter", headers: { authorization: `Bearer ${accessToken(customerId)}`, ...headers }, body }, authorizer, route);
+      const r = await throughGateway(
+        { method: "POST", path: "/profile/meter", headers: { authorization: `Bearer ${accessToken(customerId)}`, ...headers }, body },
+        authorizer,
+        route,
+      );
       return { status: r.statusCode, body: JSON.parse(r.body) };
     },
     async erase(customerId: string) {
-      const r = await throughGateway({ method: "DELETE", path: "/profile", headers: { authorization: `Bearer ${accessToken(customerId)}` } }, authorizer, route);
+      const r = await throughGateway(
+        { method: "DELETE", path: "/profile", headers: { authorization: `Bearer ${accessToken(customerId)}` } },
+        authorizer,
+        route,
+      );
       return { status: r.statusCode, body: r.body };
     },
   };
@@ -59,8 +78,13 @@ describe("claim codes", () => {
   });
 
   const typed: [string, string | undefined][] = [
-    ["7K3Q-M9XD-2HFA", "7K3QM9XD2HFA"], ["7k3q m9xd 2hfa", "7K3QM9XD2HFA"], ["7K3QM9XD2HFA", "7K3QM9XD2HFA"],
-    ["7K3Q-M9XD-2HF", undefined], ["7K3Q-M9XD-2HFI", undefined], ["7K3Q-M9XD-2HFAA", undefined], ["", undefined],
+    ["7K3Q-M9XD-2HFA", "7K3QM9XD2HFA"],
+    ["7k3q m9xd 2hfa", "7K3QM9XD2HFA"],
+    ["7K3QM9XD2HFA", "7K3QM9XD2HFA"],
+    ["7K3Q-M9XD-2HF", undefined],
+    ["7K3Q-M9XD-2HFI", undefined],
+    ["7K3Q-M9XD-2HFAA", undefined],
+    ["", undefined],
   ];
   for (const [input, canonical] of typed) {
     it(`reads ${JSON.stringify(input)} as ${String(canonical)}`, () => expect(normaliseClaimCode(input)).to.equal(canonical));
@@ -93,17 +117,50 @@ describe("POST /profile/meter", () => {
   });
 
   const refusals: [string, string, object, number, string, number][] = [
-    ["a wrong code", ANA, { meterId: "MTR0001", claimCode: "7K3Q-M9XD-2HFB" }, 403, "the claim code does not match meter \"MTR0001\"", 1],
-    ["a meter without a claim", ANA, { meterId: "MTR9999", claimCode: CODE }, 403, "the claim code does not match meter \"MTR9999\"", 1],
-    ["an expired code", ANA, { meterId: "MTR0003", claimCode: CODE }, 410, "the claim code for meter \"MTR0003\" expired at 2026-11-22T07:59:59.000Z; ask your supplier for a new one", 1],
-    ["a code already used by the caller", ANA, { meterId: "MTR0004", claimCode: CODE }, 410,
-      "the claim code for meter \"MTR0004\" was already used at 2026-11-20T09:00:00.000Z; ask your supplier for a new one", 1],
-    ["another customer's meter", ANA, { meterId: "MTR0002", claimCode: CODE }, 409, "meter \"MTR0002\" is already linked to another account", 0],
-    ["a caller who already has a meter", BEN, { meterId: "MTR0001", claimCode: CODE }, 409, "your profile is already linked to meter \"MTR0002\"; DELETE /profile first to link another", 0],
-    ["the caller's own meter again", BEN, { meterId: "MTR0002", claimCode: CODE }, 409, "meter \"MTR0002\" is already linked to your profile", 0],
-    ["a malformed code", ANA, { meterId: "MTR0001", claimCode: "1234" }, 400, "invalid meter claim: claimCode must be the 12-symbol code from your supplier, like \"7K3Q-M9XD-2HFA\", got \"1234\"", 0],
-    ["a malformed meter id and an extra field", ANA, { meterId: "../MTR0002", claimCode: CODE, owner: BEN }, 400,
-      "invalid meter claim: unknown field \"owner\" (allowed: meterId, claimCode); meterId must be the meter id printed on the meter (1-64 letters, digits, - or _), got \"../MTR0002\"", 0],
+    ["a wrong code", ANA, { meterId: "MTR0001", claimCode: "7K3Q-M9XD-2HFB" }, 403, 'the claim code does not match meter "MTR0001"', 1],
+    ["a meter without a claim", ANA, { meterId: "MTR9999", claimCode: CODE }, 403, 'the claim code does not match meter "MTR9999"', 1],
+    [
+      "an expired code",
+      ANA,
+      { meterId: "MTR0003", claimCode: CODE },
+      410,
+      'the claim code for meter "MTR0003" expired at 2026-11-22T07:59:59.000Z; ask your supplier for a new one',
+      1,
+    ],
+    [
+      "a code already used by the caller",
+      ANA,
+      { meterId: "MTR0004", claimCode: CODE },
+      410,
+      'the claim code for meter "MTR0004" was already used at 2026-11-20T09:00:00.000Z; ask your supplier for a new one',
+      1,
+    ],
+    ["another customer's meter", ANA, { meterId: "MTR0002", claimCode: CODE }, 409, 'meter "MTR0002" is already linked to another account', 0],
+    [
+      "a caller who already has a meter",
+      BEN,
+      { meterId: "MTR0001", claimCode: CODE },
+      409,
+      'your profile is already linked to meter "MTR0002"; DELETE /profile first to link another',
+      0,
+    ],
+    ["the caller's own meter again", BEN, { meterId: "MTR0002", claimCode: CODE }, 409, 'meter "MTR0002" is already linked to your profile', 0],
+    [
+      "a malformed code",
+      ANA,
+      { meterId: "MTR0001", claimCode: "1234" },
+      400,
+      'invalid meter claim: claimCode must be the 12-symbol code from your supplier, like "7K3Q-M9XD-2HFA", got "1234"',
+      0,
+    ],
+    [
+      "a malformed meter id and an extra field",
+      ANA,
+      { meterId: "../MTR0002", claimCode: CODE, owner: BEN },
+      400,
+      'invalid meter claim: unknown field "owner" (allowed: meterId, claimCode); meterId must be the meter id printed on the meter (1-64 letters, digits, - or _), got "../MTR0002"',
+      0,
+    ],
     ["a body that is not an object", ANA, [1, 2], 400, "the body must be a JSON object with meterId and claimCode, got [1,2]", 0],
     ["an oversize body", ANA, { meterId: "MTR0001", claimCode: CODE, pad: "x".repeat(1100) }, 413, "the body is 1159 bytes; at most 1024 are accepted", 0],
   ];
@@ -121,7 +178,7 @@ describe("POST /profile/meter", () => {
 
   it("refuses a body that is not JSON with 415 when the content type is wrong", async () => {
     const r = await world().call(ANA, "meterId=MTR0001", { "content-type": "application/x-www-form-urlencoded" });
-    expect(r).to.deep.equal({ status: 415, body: { error: "content-type must be application/json, got \"application/x-www-form-urlencoded\"" } });
+    expect(r).to.deep.equal({ status: 415, body: { error: 'content-type must be application/json, got "application/x-www-form-urlencoded"' } });
   });
 
   it("refuses every attempt, even a right one, after five failures in the hour, and accepts again the next hour", async () => {
@@ -130,7 +187,12 @@ describe("POST /profile/meter", () => {
     const r = await w.call(ANA, { meterId: "MTR0001", claimCode: CODE });
     expect(r).to.deep.equal({ status: 429, body: { error: "too many failed claim attempts: at most 5 per hour; try again after 2026-11-22T09:00:00.000Z" } });
     expect(w.profiles.items.get(ANA)?.clientId).to.equal(undefined);
-    const request = httpApiRequest({ method: "POST", path: "/profile/meter", headers: { "content-type": "application/json" }, body: { meterId: "MTR0001", claimCode: CODE } });
+    const request = httpApiRequest({
+      method: "POST",
+      path: "/profile/meter",
+      headers: { "content-type": "application/json" },
+      body: { meterId: "MTR0001", claimCode: CODE },
+    });
     const nextHour = withAuthorizerContext(request, { customerId: ANA, tokenExpiresAt: String(Date.parse("2026-11-22T10:00:00Z") / 1000) });
     const later = await claimRoute(nextHour, { claims: w.claims, profiles: w.profiles, now: () => new Date("2026-11-22T09:00:00.000Z") });
     expect(later.statusCode).to.equal(200);
@@ -151,7 +213,8 @@ describe("DELETE /profile", () => {
     expect(await w.erase(ANA)).to.deep.equal({ status: 204, body: "" });
     expect([w.profiles.items.has(ANA), [...w.claims.owners]]).to.deep.equal([false, OWNERS]);
     expect(await w.call(CY, { meterId: "MTR0001", claimCode: CODE })).to.deep.equal({
-      status: 410, body: { error: "the claim code for meter \"MTR0001\" was already used at 2026-11-22T08:00:00.000Z; ask your supplier for a new one" },
+      status: 410,
+      body: { error: 'the claim code for meter "MTR0001" was already used at 2026-11-22T08:00:00.000Z; ask your supplier for a new one' },
     });
     w.claims.claims.set("MTR0001", claimOf("MTR0001", { salt: "01", codeHash: claimHash("01", "AAAABBBBCCCC") }));
     expect((await w.call(CY, { meterId: "MTR0001", claimCode: "AAAA-BBBB-CCCC" })).status).to.equal(200);

@@ -21,11 +21,32 @@ const NOW = new Date("2026-11-22T08:00:00.000Z");
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
 
 const SEED: StoredProfile[] = [
-  { customerId: ANA, clientId: "MTR0001", name: "Ana Duarte", email: "ana@example.com", createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", version: 3 },
-  { customerId: BEN, clientId: "MTR0002", name: "Ben Okafor", email: "ben@example.com", tariff: "standard", createdAt: "2026-02-01T00:00:00.000Z", updatedAt: "2026-02-01T00:00:00.000Z", version: 1 },
+  {
+    customerId: ANA,
+    clientId: "MTR0001",
+    name: "Ana Duarte",
+    email: "ana@example.com",
+    createdAt: "2026-01-01T00:00:00.000Z",
+    updatedAt: "2026-11-01T00:00:00.000Z",
+    version: 3,
+  },
+  {
+    customerId: BEN,
+    clientId: "MTR0002",
+    name: "Ben Okafor",
+    email: "ben@example.com",
+    tariff: "standard",
+    createdAt: "2026-02-01T00:00:00.000Z",
+    updatedAt: "2026-02-01T00:00:00.000Z",
+    version: 1,
+  },
 ];
 
-interface World { store: MemoryProfileStore; logs: Record<string, unknown>[]; call(input: RequestInput): Promise<{ status: number; headers: Record<string, string>; body: unknown }> }
+interface World {
+  store: MemoryProfileStore;
+  logs: Record<string, unknown>[];
+  call(input: RequestInput): Promise<{ status: number; headers: Record<string, string>; body: unknown }>;
+}
 
 /** API Gateway + the real authorizer (offline JWKS) + the profile route over an in-memory table. */
 function world(): World {
@@ -33,9 +54,15 @@ function world(): World {
   const logs: Record<string, unknown>[] = [];
   const { verifier } = offlineVerifier();
   const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
-  const route = (e: HttpApiEvent) => respond(e, (entry) => logs.push(entry), () => profileRoute(e, { store, now: () => NOW }));
+  const route = (e: HttpApiEvent) =>
+    respond(
+      e,
+      (entry) => logs.push(entry),
+      () => profileRoute(e, { store, now: () => NOW }),
+    );
   return {
-    store, logs,
+    store,
+    logs,
     async call(input) {
       const r = await throughGateway(input, authorizer, route);
       return { status: r.statusCode, headers: { ...r.headers }, body: JSON.parse(r.body) };
@@ -45,8 +72,13 @@ function world(): World {
 
 const bearer = (sub: string) => ({ authorization: `Bearer ${accessToken(sub)}` });
 const get = (headers: Record<string, string>): RequestInput => ({ method: "GET", path: "/profile", headers });
-const put = (headers: Record<string, string>, body: RequestInput["body"], extra: Partial<RequestInput> = {}): RequestInput =>
-  ({ method: "PUT", path: "/profile", headers: Object.keys(headers).some((h) => h.toLowerCase() === "content-type") ? headers : { "content-type": "application/json", ...headers }, body, ...extra });
+const put = (headers: Record<string, string>, body: RequestInput["body"], extra: Partial<RequestInput> = {}): RequestInput => ({
+  method: "PUT",
+  path: "/profile",
+  headers: Object.keys(headers).some((h) => h.toLowerCase() === "content-type") ? headers : { "content-type": "application/json", ...headers },
+  body,
+  ...extra,
+});
 
 describe("profile API", () => {
   describe("GET /profile", () => {
@@ -54,8 +86,17 @@ describe("profile API", () => {
       const w = world();
       const r = await w.call(get(bearer(ANA)));
       expect(r).to.deep.equal({
-        status: 200, headers: { ...JSON_HEADERS, etag: "\"3\"" },
-        body: { customerId: ANA, clientId: "MTR0001", name: "Ana Duarte", email: "ana@example.com", createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", version: 3 },
+        status: 200,
+        headers: { ...JSON_HEADERS, etag: '"3"' },
+        body: {
+          customerId: ANA,
+          clientId: "MTR0001",
+          name: "Ana Duarte",
+          email: "ana@example.com",
+          createdAt: "2026-01-01T00:00:00.000Z",
+          updatedAt: "2026-11-01T00:00:00.000Z",
+          version: 3,
+        },
       });
       expect(w.store.calls).to.deep.equal([`get ${ANA}`]);
     });
@@ -97,8 +138,15 @@ describe("profile API", () => {
     it("replaces the caller's editable fields, keeps the meter id and creation time, bumps the version", async () => {
       const w = world();
       const r = await w.call(put(bearer(ANA), FULL_PROFILE));
-      const expected = { customerId: ANA, clientId: "MTR0001", ...FULL_PROFILE, createdAt: "2026-01-01T00:00:00.000Z", updatedAt: NOW.toISOString(), version: 4 };
-      expect(r).to.deep.equal({ status: 200, headers: { ...JSON_HEADERS, etag: "\"4\"" }, body: expected });
+      const expected = {
+        customerId: ANA,
+        clientId: "MTR0001",
+        ...FULL_PROFILE,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        updatedAt: NOW.toISOString(),
+        version: 4,
+      };
+      expect(r).to.deep.equal({ status: 200, headers: { ...JSON_HEADERS, etag: '"4"' }, body: expected });
       expect(w.store.items.get(ANA)).to.deep.equal(expected);
       expect(w.store.items.get(BEN)).to.deep.equal(SEED[1]);
     });
@@ -106,7 +154,15 @@ describe("profile API", () => {
     it("creates the first profile of a new customer without a meter id", async () => {
       const w = world();
       const r = await w.call(put(bearer(NEW), { name: "Cy", email: "cy@example.com" }));
-      expect(r.body).to.deep.equal({ customerId: NEW, clientId: null, name: "Cy", email: "cy@example.com", createdAt: NOW.toISOString(), updatedAt: NOW.toISOString(), version: 1 });
+      expect(r.body).to.deep.equal({
+        customerId: NEW,
+        clientId: null,
+        name: "Cy",
+        email: "cy@example.com",
+        createdAt: NOW.toISOString(),
+        updatedAt: NOW.toISOString(),
+        version: 1,
+      });
     });
 
     it("accepts a base64-encoded body", async () => {
@@ -123,9 +179,21 @@ describe("profile API", () => {
 
     describe("changes nothing of anyone when the body names someone else or the meter", () => {
       const cases: [string, object, string][] = [
-        ["another customer's id", { ...FULL_PROFILE, customerId: BEN }, `invalid profile: customerId comes from the access token and cannot be set, got "${BEN}"`],
-        ["a meter id", { ...FULL_PROFILE, clientId: "MTR0002" }, "invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0002\""],
-        ["its own meter id unchanged", { ...FULL_PROFILE, clientId: "MTR0001" }, "invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got \"MTR0001\""],
+        [
+          "another customer's id",
+          { ...FULL_PROFILE, customerId: BEN },
+          `invalid profile: customerId comes from the access token and cannot be set, got "${BEN}"`,
+        ],
+        [
+          "a meter id",
+          { ...FULL_PROFILE, clientId: "MTR0002" },
+          'invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got "MTR0002"',
+        ],
+        [
+          "its own meter id unchanged",
+          { ...FULL_PROFILE, clientId: "MTR0001" },
+          'invalid profile: clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got "MTR0001"',
+        ],
       ];
       for (const [label, body, error] of cases) {
         it(label, async () => {
@@ -139,7 +207,9 @@ describe("profile API", () => {
 
       it("a path or query naming another customer (only the caller's item is written)", async () => {
         const w = world();
-        const r = await w.call(put(bearer(ANA), { name: "Ana", email: "ana@example.com" }, { path: "/profile", query: { customerId: BEN }, pathParameters: { customerId: BEN } }));
+        const r = await w.call(
+          put(bearer(ANA), { name: "Ana", email: "ana@example.com" }, { path: "/profile", query: { customerId: BEN }, pathParameters: { customerId: BEN } }),
+        );
         expect(r.status).to.equal(200);
         expect(w.store.calls).to.deep.equal([`put ${ANA}`]);
         expect(w.store.items.get(BEN)).to.deep.equal(SEED[1]);
@@ -149,18 +219,38 @@ describe("profile API", () => {
     describe("refuses bad requests with the status and a message naming the problem", () => {
       const big = { name: "Ana", email: "ana@example.com", padding: "x".repeat(9000) };
       const cases: [string, RequestInput, number, string][] = [
-        ["malformed JSON", put(bearer(ANA), "{\"name\": \"Ana\","), 400, "the body is not valid JSON: \"{\\\"name\\\": \\\"Ana\\\",\""],
+        ["malformed JSON", put(bearer(ANA), '{"name": "Ana",'), 400, 'the body is not valid JSON: "{\\"name\\": \\"Ana\\","'],
         ["an empty body", put(bearer(ANA), ""), 400, "the body is empty; send a JSON object"],
         ["no body", put(bearer(ANA), undefined), 400, "the body is empty; send a JSON object"],
         ["a JSON array", put(bearer(ANA), "[1,2]"), 400, "invalid profile: the body must be a JSON object, got [1,2]"],
         ["bytes that are not UTF-8", put(bearer(ANA), Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), 400, "the body is not valid UTF-8"],
         ["an oversize body", put(bearer(ANA), big), 413, "the body is 9053 bytes; at most 8192 are accepted"],
         ["an oversize base64 body", put(bearer(ANA), big, { base64: true }), 413, "the body is 9053 bytes; at most 8192 are accepted"],
-        ["text/plain", put({ ...bearer(ANA), "content-type": "text/plain" }, FULL_PROFILE), 415, "content-type must be application/json, got \"text/plain\""],
-        ["no content type", { method: "PUT", path: "/profile", headers: bearer(ANA), body: FULL_PROFILE }, 415, "content-type must be application/json, got nothing"],
-        ["a latin-1 charset", put({ ...bearer(ANA), "content-type": "application/json; charset=iso-8859-1" }, FULL_PROFILE), 415, "content-type must be application/json, got \"application/json; charset=iso-8859-1\""],
-        ["an unknown field", put(bearer(ANA), { ...FULL_PROFILE, role: "admin" }), 400, "invalid profile: unknown field \"role\" (allowed: name, email, phone, address, tariff, notifications)"],
-        ["a bad If-Match", put({ ...bearer(ANA), "if-match": "W/\"3\"" }, FULL_PROFILE), 400, "If-Match must be the ETag from GET /profile (like \"3\") or *, got \"W/\\\"3\\\"\""],
+        ["text/plain", put({ ...bearer(ANA), "content-type": "text/plain" }, FULL_PROFILE), 415, 'content-type must be application/json, got "text/plain"'],
+        [
+          "no content type",
+          { method: "PUT", path: "/profile", headers: bearer(ANA), body: FULL_PROFILE },
+          415,
+          "content-type must be application/json, got nothing",
+        ],
+        [
+          "a latin-1 charset",
+          put({ ...bearer(ANA), "content-type": "application/json; charset=iso-8859-1" }, FULL_PROFILE),
+          415,
+          'content-type must be application/json, got "application/json; charset=iso-8859-1"',
+        ],
+        [
+          "an unknown field",
+          put(bearer(ANA), { ...FULL_PROFILE, role: "admin" }),
+          400,
+          'invalid profile: unknown field "role" (allowed: name, email, phone, address, tariff, notifications)',
+        ],
+        [
+          "a bad If-Match",
+          put({ ...bearer(ANA), "if-match": 'W/"3"' }, FULL_PROFILE),
+          400,
+          'If-Match must be the ETag from GET /profile (like "3") or *, got "W/\\"3\\""',
+        ],
       ];
       for (const [label, input, status, error] of cases) {
         it(label, async () => {
@@ -175,28 +265,33 @@ describe("profile API", () => {
     describe("If-Match against lost updates", () => {
       it("writes when the ETag is current", async () => {
         const w = world();
-        const r = await w.call(put({ ...bearer(ANA), "if-match": "\"3\"" }, { name: "Ana", email: "ana@example.com" }));
-        expect([r.status, r.headers.etag]).to.deep.equal([200, "\"4\""]);
+        const r = await w.call(put({ ...bearer(ANA), "if-match": '"3"' }, { name: "Ana", email: "ana@example.com" }));
+        expect([r.status, r.headers.etag]).to.deep.equal([200, '"4"']);
       });
 
       it("answers 412 with the current version when another write came first", async () => {
         const w = world();
         await w.call(put(bearer(ANA), { name: "First", email: "ana@example.com" }));
-        const r = await w.call(put({ ...bearer(ANA), "if-match": "\"3\"" }, { name: "Second", email: "ana@example.com" }));
-        expect([r.status, r.body]).to.deep.equal([412, { error: "If-Match \"\\\"3\\\"\" does not hold: profile is at version 4; GET /profile again and retry" }]);
+        const r = await w.call(put({ ...bearer(ANA), "if-match": '"3"' }, { name: "Second", email: "ana@example.com" }));
+        expect([r.status, r.body]).to.deep.equal([412, { error: 'If-Match "\\"3\\"" does not hold: profile is at version 4; GET /profile again and retry' }]);
         expect(w.store.items.get(ANA)?.name).to.equal("First");
       });
 
       it("answers 412 for If-Match * when there is no profile", async () => {
         const r = await world().call(put({ ...bearer(NEW), "if-match": "*" }, { name: "Cy", email: "cy@example.com" }));
-        expect([r.status, r.body]).to.deep.equal([412, { error: "If-Match \"*\" does not hold: there is no profile yet; GET /profile again and retry" }]);
+        expect([r.status, r.body]).to.deep.equal([412, { error: 'If-Match "*" does not hold: there is no profile yet; GET /profile again and retry' }]);
       });
     });
   });
 
   describe("inside the route, without API Gateway", () => {
     const store = new MemoryProfileStore(SEED);
-    const run = (event: HttpApiEvent, logs: Record<string, unknown>[] = []) => respond(event, (e) => logs.push(e), () => profileRoute(event, { store, now: () => NOW }));
+    const run = (event: HttpApiEvent, logs: Record<string, unknown>[] = []) =>
+      respond(
+        event,
+        (e) => logs.push(e),
+        () => profileRoute(event, { store, now: () => NOW }),
+      );
 
     it("refuses an event without the authorizer's context (401)", async () => {
       const r = await run(httpApiRequest({ method: "GET", path: "/profile" }));
@@ -210,18 +305,37 @@ describe("profile API", () => {
     });
 
     it("refuses a route it does not serve (405)", async () => {
-      const event = withAuthorizerContext(httpApiRequest({ method: "DELETE", path: "/profile" }), { customerId: ANA, tokenExpiresAt: NOW.getTime() / 1000 + 60 });
+      const event = withAuthorizerContext(httpApiRequest({ method: "DELETE", path: "/profile" }), {
+        customerId: ANA,
+        tokenExpiresAt: NOW.getTime() / 1000 + 60,
+      });
       const r = await run(event);
-      expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([405, { error: "route \"DELETE /profile\" is not served by the profile function" }]);
+      expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([405, { error: 'route "DELETE /profile" is not served by the profile function' }]);
     });
 
     it("answers 500 without internals when the table fails, and logs why", async () => {
-      const failing = { get: async () => { throw new Error("AccessDeniedException: kms:Decrypt"); }, put: async () => { throw new Error("unused"); } };
-      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/profile", requestId: "req-500" }), { customerId: ANA, tokenExpiresAt: NOW.getTime() / 1000 + 60 });
+      const failing = {
+        get: async () => {
+          throw new Error("AccessDeniedException: kms:Decrypt");
+        },
+        put: async () => {
+          throw new Error("unused");
+        },
+      };
+      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/profile", requestId: "req-500" }), {
+        customerId: ANA,
+        tokenExpiresAt: NOW.getTime() / 1000 + 60,
+      });
       const logs: Record<string, unknown>[] = [];
-      const r = await respond(event, (e) => logs.push(e), () => profileRoute(event, { store: failing, now: () => NOW }));
+      const r = await respond(
+        event,
+        (e) => logs.push(e),
+        () => profileRoute(event, { store: failing, now: () => NOW }),
+      );
       expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([500, { error: "internal error; try again later" }]);
-      expect(logs).to.deep.equal([{ level: "ERROR", message: "failed", requestId: "req-500", routeKey: "GET /profile", error: "Error: AccessDeniedException: kms:Decrypt" }]);
+      expect(logs).to.deep.equal([
+        { level: "ERROR", message: "failed", requestId: "req-500", routeKey: "GET /profile", error: "Error: AccessDeniedException: kms:Decrypt" },
+      ]);
     });
   });
 
@@ -241,14 +355,22 @@ describe("profile API", () => {
     });
 
     it("logs a refused request at INFO with the request ids and the customer, and counts it as a 4xx", async () => {
-      const event = withAuthorizerContext(httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "text/plain" }, body: "x" }),
-        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const event = withAuthorizerContext(httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "text/plain" }, body: "x" }), {
+        customerId: ANA,
+        tokenExpiresAt: Math.floor(Date.now() / 1000) + 60,
+      });
       const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-pa-2")));
 
       expect(result!.statusCode).to.equal(415);
       const [line] = logLines(lines, "refused");
-      expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId, line.status]).to.deep.equal(
-        ["INFO", "profileApi", "req-pa-2", event.requestContext.requestId, ANA, 415]);
+      expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId, line.status]).to.deep.equal([
+        "INFO",
+        "profileApi",
+        "req-pa-2",
+        event.requestContext.requestId,
+        ANA,
+        415,
+      ]);
       expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "profileApi", Responses4xx: 1 }]);
     });
 
@@ -258,42 +380,69 @@ describe("profile API", () => {
 
     it("reads the caller's item from PROFILE_TABLE and answers JSON", async () => {
       ddb.reset();
-      ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, name: { S: "Ana" }, email: { S: "ana@example.com" }, version: { N: "2" } } });
-      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/profile" }), { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      ddb
+        .on(GetItemCommand)
+        .resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, name: { S: "Ana" }, email: { S: "ana@example.com" }, version: { N: "2" } } });
+      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/profile" }), {
+        customerId: ANA,
+        tokenExpiresAt: Math.floor(Date.now() / 1000) + 60,
+      });
       const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-pa-1")));
       const r: HttpResponse = result!;
       expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "profileApi", Responses2xx: 1 }]);
-      expect(r).to.deep.equal({ statusCode: 200, headers: { ...JSON_HEADERS, etag: "\"2\"" }, body: JSON.stringify({ customerId: ANA, clientId: "MTR0001", name: "Ana", email: "ana@example.com", version: 2 }) });
+      expect(r).to.deep.equal({
+        statusCode: 200,
+        headers: { ...JSON_HEADERS, etag: '"2"' },
+        body: JSON.stringify({ customerId: ANA, clientId: "MTR0001", name: "Ana", email: "ana@example.com", version: 2 }),
+      });
       expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key)).to.deep.equal([{ customerId: { S: ANA } }]);
     });
 
     it("writes with UpdateItem keyed by the caller", async () => {
       ddb.reset();
       ddb.on(UpdateItemCommand).resolves({ Attributes: { customerId: { S: ANA }, name: { S: "Ana" }, email: { S: "ana@example.com" }, version: { N: "1" } } });
-      const event = withAuthorizerContext(httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "application/json" }, body: { name: "Ana", email: "ana@example.com" } }),
-        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const event = withAuthorizerContext(
+        httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "application/json" }, body: { name: "Ana", email: "ana@example.com" } }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 },
+      );
       const r = (await captureOutput(() => handler(event))).result!;
       expect(r.statusCode).to.equal(200);
-      expect(ddb.commandCalls(UpdateItemCommand).map((c) => [c.args[0].input.TableName, c.args[0].input.Key])).to.deep.equal([["customers-profiles", { customerId: { S: ANA } }]]);
+      expect(ddb.commandCalls(UpdateItemCommand).map((c) => [c.args[0].input.TableName, c.args[0].input.Key])).to.deep.equal([
+        ["customers-profiles", { customerId: { S: ANA } }],
+      ]);
     });
 
     it("routes POST /profile/meter to the claim store in PROFILE_TABLE and links in one transaction", async () => {
       ddb.reset();
       const salt = "00";
       ddb.on(GetItemCommand).resolves({});
-      ddb.on(GetItemCommand, { Key: { customerId: { S: "claim#MTR0001" } } }).resolves({ Item: {
-        meterId: { S: "MTR0001" }, salt: { S: salt }, codeHash: { S: claimHash(salt, "7K3QM9XD2HFA") },
-        issuedAt: { S: "2026-01-01T00:00:00.000Z" }, expiresAt: { S: "2999-01-01T00:00:00.000Z" },
-      } });
+      ddb.on(GetItemCommand, { Key: { customerId: { S: "claim#MTR0001" } } }).resolves({
+        Item: {
+          meterId: { S: "MTR0001" },
+          salt: { S: salt },
+          codeHash: { S: claimHash(salt, "7K3QM9XD2HFA") },
+          issuedAt: { S: "2026-01-01T00:00:00.000Z" },
+          expiresAt: { S: "2999-01-01T00:00:00.000Z" },
+        },
+      });
       ddb.on(TransactWriteItemsCommand).resolves({});
-      const event = withAuthorizerContext(httpApiRequest({ method: "POST", path: "/profile/meter", headers: { "content-type": "application/json" }, body: { meterId: "MTR0001", claimCode: "7K3Q-M9XD-2HFA" } }),
-        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const event = withAuthorizerContext(
+        httpApiRequest({
+          method: "POST",
+          path: "/profile/meter",
+          headers: { "content-type": "application/json" },
+          body: { meterId: "MTR0001", claimCode: "7K3Q-M9XD-2HFA" },
+        }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 },
+      );
       const r = (await captureOutput(() => handler(event))).result!;
       expect([r.statusCode, JSON.parse(r.body).clientId]).to.deep.equal([200, "MTR0001"]);
       const keys = ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key?.customerId.S);
       expect(keys.slice(1)).to.deep.equal([ANA, "claim#MTR0001", "meter#MTR0001"]);
       expect(keys[0]).to.match(new RegExp(`^attempts#${ANA}#\\d{4}-\\d{2}-\\d{2}T\\d{2}$`));
-      expect(ddb.commandCalls(TransactWriteItemsCommand).map((c) => c.args[0].input.TransactItems?.map((t) => t.Update?.TableName))).to.deep.equal([["customers-profiles", "customers-profiles", "customers-profiles"]]);
+      expect(ddb.commandCalls(TransactWriteItemsCommand).map((c) => c.args[0].input.TransactItems?.map((t) => t.Update?.TableName))).to.deep.equal([
+        ["customers-profiles", "customers-profiles", "customers-profiles"],
+      ]);
     });
   });
 });

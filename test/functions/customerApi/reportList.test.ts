@@ -17,29 +17,49 @@ const CY = "0c1d2e3f-0000-4000-8000-00000000c0c0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 const KEYS: Record<string, string[]> = {
   "reports/MTR0001/": [
-    "reports/MTR0001/20261119.html", "reports/MTR0001/20261119.json", "reports/MTR0001/20261120.json",
-    "reports/MTR0001/20261121.html", "reports/MTR0001/20261121.json", "reports/MTR0001/notes.txt",
+    "reports/MTR0001/20261119.html",
+    "reports/MTR0001/20261119.json",
+    "reports/MTR0001/20261120.json",
+    "reports/MTR0001/20261121.html",
+    "reports/MTR0001/20261121.json",
+    "reports/MTR0001/notes.txt",
   ],
   "reports/MTR0002/": ["reports/MTR0002/20261121.html"],
 };
 
 class FakeLister implements ReportLister {
   readonly prefixes: string[] = [];
-  async keys(prefix: string) { this.prefixes.push(prefix); return KEYS[prefix] ?? []; }
+  async keys(prefix: string) {
+    this.prefixes.push(prefix);
+    return KEYS[prefix] ?? [];
+  }
 }
 
 function world() {
   const profiles = new MemoryProfileStore([
-    { customerId: ANA, clientId: "MTR0001", version: 1 }, { customerId: BEN, clientId: "MTR0002", version: 1 }, { customerId: CY, name: "Cy", email: "cy@example.com", version: 1 },
+    { customerId: ANA, clientId: "MTR0001", version: 1 },
+    { customerId: BEN, clientId: "MTR0002", version: 1 },
+    { customerId: CY, name: "Cy", email: "cy@example.com", version: 1 },
   ]);
   const lister = new FakeLister();
   const { verifier } = offlineVerifier();
   const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
-  const route = (e: HttpApiEvent) => respond(e, () => undefined, () => reportListRoute(e, { profiles, lister, now: () => NOW }));
+  const route = (e: HttpApiEvent) =>
+    respond(
+      e,
+      () => undefined,
+      () => reportListRoute(e, { profiles, lister, now: () => NOW }),
+    );
   return {
     lister,
     async call(sub: string, query: Record<string, string> = {}) {
-      const input: RequestInput = { method: "GET", path: "/reports", routeKey: "GET /reports", query, headers: { authorization: `Bearer ${accessToken(sub)}` } };
+      const input: RequestInput = {
+        method: "GET",
+        path: "/reports",
+        routeKey: "GET /reports",
+        query,
+        headers: { authorization: `Bearer ${accessToken(sub)}` },
+      };
       const r = await throughGateway(input, authorizer, route);
       return { status: r.statusCode, body: JSON.parse(r.body) };
     },
@@ -49,7 +69,9 @@ function world() {
 describe("GET /reports", () => {
   it("groups a meter's keys by day, newest first, and ignores other files", () => {
     expect(reportDays("reports/MTR0001/", KEYS["reports/MTR0001/"])).to.deep.equal([
-      { date: "2026-11-21", formats: ["html", "json"] }, { date: "2026-11-20", formats: ["json"] }, { date: "2026-11-19", formats: ["html", "json"] },
+      { date: "2026-11-21", formats: ["html", "json"] },
+      { date: "2026-11-20", formats: ["json"] },
+      { date: "2026-11-19", formats: ["html", "json"] },
     ]);
   });
 
@@ -63,7 +85,16 @@ describe("GET /reports", () => {
   it("pages with limit and an opaque next token until the last page", async () => {
     const w = world();
     const first = await w.call(ANA, { limit: "2" });
-    expect(first).to.deep.equal({ status: 200, body: { reports: [{ date: "2026-11-21", formats: ["html", "json"] }, { date: "2026-11-20", formats: ["json"] }], next: nextToken("2026-11-20") } });
+    expect(first).to.deep.equal({
+      status: 200,
+      body: {
+        reports: [
+          { date: "2026-11-21", formats: ["html", "json"] },
+          { date: "2026-11-20", formats: ["json"] },
+        ],
+        next: nextToken("2026-11-20"),
+      },
+    });
     const second = await w.call(ANA, { limit: "2", next: first.body.next as string });
     expect(second).to.deep.equal({ status: 200, body: { reports: [{ date: "2026-11-19", formats: ["html", "json"] }] } });
   });
@@ -71,10 +102,10 @@ describe("GET /reports", () => {
   const refusals: [string, string, Record<string, string>, number, string][] = [
     ["a caller without a meter", CY, {}, 409, NO_METER],
     ["a caller without a profile", "0d1e2f30-0000-4000-8000-00000000d0d0", {}, 409, NO_METER],
-    ["limit 0", ANA, { limit: "0" }, 400, "limit must be a whole number from 1 to 100, got \"0\""],
-    ["limit 101", ANA, { limit: "101" }, 400, "limit must be a whole number from 1 to 100, got \"101\""],
-    ["limit abc", ANA, { limit: "abc" }, 400, "limit must be a whole number from 1 to 100, got \"abc\""],
-    ["a forged next token", ANA, { next: "reports/MTR0002" }, 400, "next must be the token a previous page returned, got \"reports/MTR0002\""],
+    ["limit 0", ANA, { limit: "0" }, 400, 'limit must be a whole number from 1 to 100, got "0"'],
+    ["limit 101", ANA, { limit: "101" }, 400, 'limit must be a whole number from 1 to 100, got "101"'],
+    ["limit abc", ANA, { limit: "abc" }, 400, 'limit must be a whole number from 1 to 100, got "abc"'],
+    ["a forged next token", ANA, { next: "reports/MTR0002" }, 400, 'next must be the token a previous page returned, got "reports/MTR0002"'],
   ];
   for (const [label, sub, query, status, error] of refusals) {
     it(`refuses ${label} with ${status}`, async () => {
@@ -87,14 +118,19 @@ describe("GET /reports", () => {
   it("lists every page of the meter's prefix through the SDK paginator", async () => {
     const s3 = mockClient(S3Client);
     try {
-      s3.on(ListObjectsV2Command, { Bucket: "meters-reports-bucket", Prefix: "reports/MTR0001/" }).resolvesOnce({
-        Contents: [{ Key: "reports/MTR0001/20261120.json" }], IsTruncated: true, NextContinuationToken: "t1",
-      }).resolvesOnce({ Contents: [{ Key: "reports/MTR0001/20261121.json" }], IsTruncated: false });
+      s3.on(ListObjectsV2Command, { Bucket: "meters-reports-bucket", Prefix: "reports/MTR0001/" })
+        .resolvesOnce({
+          Contents: [{ Key: "reports/MTR0001/20261120.json" }],
+          IsTruncated: true,
+          NextContinuationToken: "t1",
+        })
+        .resolvesOnce({ Contents: [{ Key: "reports/MTR0001/20261121.json" }], IsTruncated: false });
       const store = new S3ReportStore(reportsS3Client({ region: "eu-west-1" }), "meters-reports-bucket");
       expect(await store.keys("reports/MTR0001/")).to.deep.equal(["reports/MTR0001/20261120.json", "reports/MTR0001/20261121.json"]);
       // the paginator reuses one input object, so only the last call's token can be seen
       expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([
-        ["meters-reports-bucket", "reports/MTR0001/"], ["meters-reports-bucket", "reports/MTR0001/"],
+        ["meters-reports-bucket", "reports/MTR0001/"],
+        ["meters-reports-bucket", "reports/MTR0001/"],
       ]);
     } finally {
       s3.restore();

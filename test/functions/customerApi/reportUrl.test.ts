@@ -35,8 +35,13 @@ const CREDENTIALS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJa
 /** Existence from a list; a fake presigned URL that shows what was signed. */
 class FakeReports implements ReportStore {
   readonly heads: string[] = [];
-  async exists(key: string) { this.heads.push(key); return EXISTING.includes(key); }
-  async presign(key: string, ttl: number, at: Date) { return `https://signed.example/${key}?ttl=${ttl}&at=${at.toISOString()}`; }
+  async exists(key: string) {
+    this.heads.push(key);
+    return EXISTING.includes(key);
+  }
+  async presign(key: string, ttl: number, at: Date) {
+    return `https://signed.example/${key}?ttl=${ttl}&at=${at.toISOString()}`;
+  }
 }
 
 function world() {
@@ -45,9 +50,16 @@ function world() {
   const logs: Record<string, unknown>[] = [];
   const { verifier } = offlineVerifier();
   const authorizer = (e: Parameters<typeof authorize>[0]) => authorize(e, tokenVerifier(verifier), fakeSessions().sessions, () => undefined);
-  const route = (e: HttpApiEvent) => respond(e, (x) => logs.push(x), () => reportUrlRoute(e, { profiles, reports, ttlSeconds: 300, now: () => NOW }));
+  const route = (e: HttpApiEvent) =>
+    respond(
+      e,
+      (x) => logs.push(x),
+      () => reportUrlRoute(e, { profiles, reports, ttlSeconds: 300, now: () => NOW }),
+    );
   return {
-    profiles, reports, logs,
+    profiles,
+    reports,
+    logs,
     async call(input: RequestInput) {
       const r = await throughGateway(input, authorizer, route);
       return { status: r.statusCode, headers: { ...r.headers }, body: JSON.parse(r.body) };
@@ -56,8 +68,12 @@ function world() {
 }
 
 const request = (sub: string | undefined, date: string, extra: Partial<RequestInput> = {}): RequestInput => ({
-  method: "GET", path: `/reports/${date}`, routeKey: "GET /reports/{date}", pathParameters: { date },
-  headers: sub ? { authorization: `Bearer ${accessToken(sub)}` } : {}, ...extra,
+  method: "GET",
+  path: `/reports/${date}`,
+  routeKey: "GET /reports/{date}",
+  pathParameters: { date },
+  headers: sub ? { authorization: `Bearer ${accessToken(sub)}` } : {},
+  ...extra,
 });
 
 describe("report URL API", () => {
@@ -69,14 +85,14 @@ describe("report URL API", () => {
     ];
     for (const [raw, expected] of valid) it(`reads ${raw}`, () => expect(parseReportDate(raw)).to.deep.equal(expected));
     const invalid: [string | undefined, string][] = [
-      ["2026-02-30", "date \"2026-02-30\" is not a calendar day"],
-      ["20270229", "date \"20270229\" is not a calendar day"],
-      ["2026-13-01", "date \"2026-13-01\" is not a calendar day"],
-      ["2026-1121", "date must be YYYY-MM-DD or YYYYMMDD, got \"2026-1121\""],
-      ["2026/11/21", "date must be YYYY-MM-DD or YYYYMMDD, got \"2026/11/21\""],
-      ["21-11-2026", "date must be YYYY-MM-DD or YYYYMMDD, got \"21-11-2026\""],
-      ["latest", "date must be YYYY-MM-DD or YYYYMMDD, got \"latest\""],
-      ["2026-11-21.html", "date must be YYYY-MM-DD or YYYYMMDD, got \"2026-11-21.html\""],
+      ["2026-02-30", 'date "2026-02-30" is not a calendar day'],
+      ["20270229", 'date "20270229" is not a calendar day'],
+      ["2026-13-01", 'date "2026-13-01" is not a calendar day'],
+      ["2026-1121", 'date must be YYYY-MM-DD or YYYYMMDD, got "2026-1121"'],
+      ["2026/11/21", 'date must be YYYY-MM-DD or YYYYMMDD, got "2026/11/21"'],
+      ["21-11-2026", 'date must be YYYY-MM-DD or YYYYMMDD, got "21-11-2026"'],
+      ["latest", 'date must be YYYY-MM-DD or YYYYMMDD, got "latest"'],
+      ["2026-11-21.html", 'date must be YYYY-MM-DD or YYYYMMDD, got "2026-11-21.html"'],
       [undefined, "date must be YYYY-MM-DD or YYYYMMDD, got nothing"],
     ];
     for (const [raw, message] of invalid) it(`refuses ${JSON.stringify(raw)}`, () => expect(() => parseReportDate(raw)).to.throw(message));
@@ -87,15 +103,26 @@ describe("report URL API", () => {
       const w = world();
       const r = await w.call(request(ANA, "2026-11-21"));
       expect(r).to.deep.equal({
-        status: 200, headers: JSON_HEADERS,
-        body: { url: "https://signed.example/reports/MTR0001/20261121.html?ttl=300&at=2026-11-22T08:00:00.000Z", expiresAt: "2026-11-22T08:05:00.000Z", date: "2026-11-21", format: "html" },
+        status: 200,
+        headers: JSON_HEADERS,
+        body: {
+          url: "https://signed.example/reports/MTR0001/20261121.html?ttl=300&at=2026-11-22T08:00:00.000Z",
+          expiresAt: "2026-11-22T08:05:00.000Z",
+          date: "2026-11-21",
+          format: "html",
+        },
       });
       expect([w.profiles.calls, w.reports.heads]).to.deep.equal([[`get ${ANA}`], ["reports/MTR0001/20261121.html"]]);
     });
 
     it("presigns the JSON report for ?format=json and a compact date", async () => {
       const r = await world().call(request(ANA, "20261121", { query: { format: "json" } }));
-      expect([r.status, r.body.url, r.body.format, r.body.date]).to.deep.equal([200, "https://signed.example/reports/MTR0001/20261121.json?ttl=300&at=2026-11-22T08:00:00.000Z", "json", "2026-11-21"]);
+      expect([r.status, r.body.url, r.body.format, r.body.date]).to.deep.equal([
+        200,
+        "https://signed.example/reports/MTR0001/20261121.json?ttl=300&at=2026-11-22T08:00:00.000Z",
+        "json",
+        "2026-11-21",
+      ]);
     });
 
     it("gives another user their own meter's report, whatever the query names", async () => {
@@ -108,12 +135,22 @@ describe("report URL API", () => {
     const now = Math.floor(Date.now() / 1000);
     const refused: [string, RequestInput, number, unknown][] = [
       ["no token", request(undefined, "2026-11-21"), 401, { message: "Unauthorized" }],
-      ["an expired token", { ...request(undefined, "2026-11-21"), headers: { authorization: `Bearer ${accessToken(ANA, { exp: now - 5 })}` } }, 403, { message: "Forbidden" }],
-      ["a forged token", { ...request(undefined, "2026-11-21"), headers: { authorization: `Bearer ${signJwt(accessClaims(ANA), FORGER_KEY)}` } }, 403, { message: "Forbidden" }],
-      ["an impossible date", request(ANA, "2026-02-30"), 400, { error: "date \"2026-02-30\" is not a calendar day" }],
-      ["a malformed date", request(ANA, "yesterday"), 400, { error: "date must be YYYY-MM-DD or YYYYMMDD, got \"yesterday\"" }],
-      ["an unknown format", request(ANA, "2026-11-21", { query: { format: "pdf" } }), 400, { error: "format must be \"html\" or \"json\", got \"pdf\"" }],
-      ["two formats", request(ANA, "2026-11-21", { query: { format: ["json", "html"] } }), 400, { error: "format must be \"html\" or \"json\", got \"json,html\"" }],
+      [
+        "an expired token",
+        { ...request(undefined, "2026-11-21"), headers: { authorization: `Bearer ${accessToken(ANA, { exp: now - 5 })}` } },
+        403,
+        { message: "Forbidden" },
+      ],
+      [
+        "a forged token",
+        { ...request(undefined, "2026-11-21"), headers: { authorization: `Bearer ${signJwt(accessClaims(ANA), FORGER_KEY)}` } },
+        403,
+        { message: "Forbidden" },
+      ],
+      ["an impossible date", request(ANA, "2026-02-30"), 400, { error: 'date "2026-02-30" is not a calendar day' }],
+      ["a malformed date", request(ANA, "yesterday"), 400, { error: 'date must be YYYY-MM-DD or YYYYMMDD, got "yesterday"' }],
+      ["an unknown format", request(ANA, "2026-11-21", { query: { format: "pdf" } }), 400, { error: 'format must be "html" or "json", got "pdf"' }],
+      ["two formats", request(ANA, "2026-11-21", { query: { format: ["json", "html"] } }), 400, { error: 'format must be "html" or "json", got "json,html"' }],
       ["a day without a report", request(ANA, "2026-11-20"), 404, { error: "no html report for 2026-11-20 yet" }],
       ["a caller without a profile", request(NEW, "2026-11-21"), 409, { error: NO_METER }],
       ["a profile without a meter", request(NOMETER, "2026-11-21"), 409, { error: NO_METER }],
@@ -131,7 +168,15 @@ describe("report URL API", () => {
     it("logs why a stored meter id was refused", async () => {
       const w = world();
       await w.call(request(STRANGE, "2026-11-21", { requestId: "req-strange" }));
-      expect(w.logs).to.deep.equal([{ level: "ERROR", message: "failed", requestId: "req-strange", routeKey: "GET /reports/{date}", error: `Error: the stored meter id "../MTR0002" of customer "${STRANGE}" is not a valid client id` }]);
+      expect(w.logs).to.deep.equal([
+        {
+          level: "ERROR",
+          message: "failed",
+          requestId: "req-strange",
+          routeKey: "GET /reports/{date}",
+          error: `Error: the stored meter id "../MTR0002" of customer "${STRANGE}" is not a valid client id`,
+        },
+      ]);
     });
   });
 
@@ -139,14 +184,18 @@ describe("report URL API", () => {
     let s3: AwsClientStub<S3Client>;
     const client = reportsS3Client({ region: "eu-west-1", credentials: CREDENTIALS });
     const store = new S3ReportStore(client, "meters-reports-bucket");
-    before(() => { s3 = mockClient(S3Client); });
+    before(() => {
+      s3 = mockClient(S3Client);
+    });
     beforeEach(() => s3.reset());
     after(() => s3.restore());
 
     it("heads the object in the reports bucket", async () => {
       s3.on(HeadObjectCommand).resolves({ ContentLength: 2048 });
       expect(await store.exists("reports/MTR0001/20261121.html")).to.equal(true);
-      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input)).to.deep.equal([{ Bucket: "meters-reports-bucket", Key: "reports/MTR0001/20261121.html" }]);
+      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input)).to.deep.equal([
+        { Bucket: "meters-reports-bucket", Key: "reports/MTR0001/20261121.html" },
+      ]);
     });
 
     it("answers false for 404 Not Found", async () => {
@@ -155,7 +204,9 @@ describe("report URL API", () => {
     });
 
     it("lets 403 through (a missing ListBucket grant must not look like a missing report)", async () => {
-      s3.on(HeadObjectCommand).rejects(new S3ServiceException({ name: "Forbidden", $fault: "client", message: "Forbidden", $metadata: { httpStatusCode: 403 } }));
+      s3.on(HeadObjectCommand).rejects(
+        new S3ServiceException({ name: "Forbidden", $fault: "client", message: "Forbidden", $metadata: { httpStatusCode: 403 } }),
+      );
       let name = "";
       try {
         await store.exists("reports/MTR0001/20261120.html");
@@ -167,7 +218,11 @@ describe("report URL API", () => {
 
     it("presigns a GetObject of exactly that bucket and key, valid for the TTL", async () => {
       const url = new URL(await store.presign("reports/MTR0001/20261121.json", 300, NOW));
-      expect([url.protocol, url.host, url.pathname]).to.deep.equal(["https:", "meters-reports-bucket.s3.eu-west-1.amazonaws.com", "/reports/MTR0001/20261121.json"]);
+      expect([url.protocol, url.host, url.pathname]).to.deep.equal([
+        "https:",
+        "meters-reports-bucket.s3.eu-west-1.amazonaws.com",
+        "/reports/MTR0001/20261121.json",
+      ]);
       const q = Object.fromEntries(url.searchParams);
       expect(q["X-Amz-Signature"]).to.match(/^[0-9a-f]{64}$/);
       delete q["X-Amz-Signature"];
@@ -192,7 +247,13 @@ describe("report URL API", () => {
     before(() => {
       ddb = mockClient(DynamoDBClient);
       s3 = mockClient(S3Client);
-      const env = { ...ENV, AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey, AWS_SESSION_TOKEN: "" };
+      const env = {
+        ...ENV,
+        AWS_REGION: "eu-west-1",
+        AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+        AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+        AWS_SESSION_TOKEN: "",
+      };
       for (const [k, v] of Object.entries(env)) {
         saved[k] = process.env[k];
         if (v === "") delete process.env[k];
@@ -200,7 +261,9 @@ describe("report URL API", () => {
       }
     });
     after(() => {
-      for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k]; else process.env[k] = v;
+      for (const [k, v] of Object.entries(saved))
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
       ddb.restore();
       s3.restore();
     });
@@ -208,8 +271,8 @@ describe("report URL API", () => {
     const envCases: [Record<string, string>, string][] = [
       [{}, "environment variables PROFILE_TABLE, REPORTS_BUCKET, URL_TTL_SECONDS must be set"],
       [{ PROFILE_TABLE: "t", REPORTS_BUCKET: "b" }, "environment variable URL_TTL_SECONDS must be set"],
-      [{ ...ENV, URL_TTL_SECONDS: "5m" }, "environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got \"5m\""],
-      [{ ...ENV, URL_TTL_SECONDS: "604801" }, "environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got \"604801\""],
+      [{ ...ENV, URL_TTL_SECONDS: "5m" }, 'environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got "5m"'],
+      [{ ...ENV, URL_TTL_SECONDS: "604801" }, 'environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to 604800, got "604801"'],
     ];
     for (const [env, message] of envCases) {
       it(`fails fast: ${message}`, () => expect(() => depsFromEnvironment(env)).to.throw(message));
@@ -217,14 +280,22 @@ describe("report URL API", () => {
 
     it("logs a store failure at ERROR with the request ids and the customer, answers 500 and counts it", async () => {
       ddb.on(GetItemCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ThrottlingException" }));
-      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports/2026-11-21", routeKey: "GET /reports/{date}", pathParameters: { date: "2026-11-21" } }),
-        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const event = withAuthorizerContext(
+        httpApiRequest({ method: "GET", path: "/reports/2026-11-21", routeKey: "GET /reports/{date}", pathParameters: { date: "2026-11-21" } }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 },
+      );
       const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-ru-2")));
 
       expect(result!.statusCode).to.equal(500);
       const [line] = logLines(lines, "failed");
-      expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId, line.error]).to.deep.equal(
-        ["ERROR", "reportUrl", "req-ru-2", event.requestContext.requestId, ANA, "ThrottlingException: Rate exceeded"]);
+      expect([line.level, line.service, line.function_request_id, line.apiRequestId, line.customerId, line.error]).to.deep.equal([
+        "ERROR",
+        "reportUrl",
+        "req-ru-2",
+        event.requestContext.requestId,
+        ANA,
+        "ThrottlingException: Rate exceeded",
+      ]);
       expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "reportUrl", Responses5xx: 1 }]);
       ddb.reset();
     });
@@ -232,27 +303,52 @@ describe("report URL API", () => {
     it("looks up the caller's meter in PROFILE_TABLE, heads and presigns in REPORTS_BUCKET", async () => {
       ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, version: { N: "2" } } });
       s3.on(HeadObjectCommand).resolves({});
-      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports/2026-11-21", routeKey: "GET /reports/{date}", pathParameters: { date: "2026-11-21" } }),
-        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const event = withAuthorizerContext(
+        httpApiRequest({ method: "GET", path: "/reports/2026-11-21", routeKey: "GET /reports/{date}", pathParameters: { date: "2026-11-21" } }),
+        { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 },
+      );
       const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-ru-1")));
       const r = result!;
       expect(logLines(lines)).to.deep.equal([]);
       expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "reportUrl", Responses2xx: 1 }]);
       const body = JSON.parse(r.body);
       const url = new URL(body.url);
-      expect([r.statusCode, url.host, url.pathname, url.searchParams.get("X-Amz-Expires"), body.format]).to.deep.equal([200, "meters-reports-bucket.s3.eu-west-1.amazonaws.com", "/reports/MTR0001/20261121.html", "300", "html"]);
-      expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([{ TableName: "customers-profiles", Key: { customerId: { S: ANA } }, ConsistentRead: true }]);
-      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input)).to.deep.equal([{ Bucket: "meters-reports-bucket", Key: "reports/MTR0001/20261121.html" }]);
+      expect([r.statusCode, url.host, url.pathname, url.searchParams.get("X-Amz-Expires"), body.format]).to.deep.equal([
+        200,
+        "meters-reports-bucket.s3.eu-west-1.amazonaws.com",
+        "/reports/MTR0001/20261121.html",
+        "300",
+        "html",
+      ]);
+      expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([
+        { TableName: "customers-profiles", Key: { customerId: { S: ANA } }, ConsistentRead: true },
+      ]);
+      expect(s3.commandCalls(HeadObjectCommand).map((c) => c.args[0].input)).to.deep.equal([
+        { Bucket: "meters-reports-bucket", Key: "reports/MTR0001/20261121.html" },
+      ]);
     });
 
     it("serves GET /reports from the same function: lists the caller's meter prefix in REPORTS_BUCKET", async () => {
       ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: ANA }, clientId: { S: "MTR0001" }, version: { N: "2" } } });
       s3.resetHistory();
       s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: "reports/MTR0001/20261120.json" }, { Key: "reports/MTR0001/20261121.html" }] });
-      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports", routeKey: "GET /reports" }), { customerId: ANA, tokenExpiresAt: Math.floor(Date.now() / 1000) + 60 });
+      const event = withAuthorizerContext(httpApiRequest({ method: "GET", path: "/reports", routeKey: "GET /reports" }), {
+        customerId: ANA,
+        tokenExpiresAt: Math.floor(Date.now() / 1000) + 60,
+      });
       const r = (await captureOutput(() => handler(event, lambdaContext("req-ru-3")))).result!;
-      expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([200, { reports: [{ date: "2026-11-21", formats: ["html"] }, { date: "2026-11-20", formats: ["json"] }] }]);
-      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([["meters-reports-bucket", "reports/MTR0001/"]]);
+      expect([r.statusCode, JSON.parse(r.body)]).to.deep.equal([
+        200,
+        {
+          reports: [
+            { date: "2026-11-21", formats: ["html"] },
+            { date: "2026-11-20", formats: ["json"] },
+          ],
+        },
+      ]);
+      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([
+        ["meters-reports-bucket", "reports/MTR0001/"],
+      ]);
     });
   });
 });

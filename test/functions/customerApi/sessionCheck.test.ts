@@ -35,10 +35,12 @@ describe("session check (Cognito GetUser with the access token)", () => {
     for (const { name, message, refuses } of cases) {
       it(`${name}: ${message} → ${refuses ? "refused" : "thrown"}`, async () => {
         cognito.on(GetUserCommand).rejects(cognitoError(name, message));
-        const outcome = await cognitoSessionCheck(new CognitoIdentityProviderClient({ region: "eu-west-1" })).refusal(TOKEN).then(
-          (refusal) => ({ refusal }),
-          (e: Error) => ({ thrown: [e.name, e.message] }),
-        );
+        const outcome = await cognitoSessionCheck(new CognitoIdentityProviderClient({ region: "eu-west-1" }))
+          .refusal(TOKEN)
+          .then(
+            (refusal) => ({ refusal }),
+            (e: Error) => ({ thrown: [e.name, e.message] }),
+          );
         expect(outcome).to.deep.equal(refuses ? { refusal: { reason: name, detail: message } } : { thrown: [name, message] });
       });
     }

@@ -27,7 +27,16 @@ function householdDay(day: ReportDay, spikeAt = -1, spike = 0): string {
     const hour = i / 2;
     let kwh = 0.15 + (hour >= 7 && hour < 9 ? 0.5 : 0) + (hour >= 18 && hour < 22 ? 0.8 : 0) + ((i * 7919) % 13) / 1000;
     if (i === spikeAt) kwh = spike;
-    lines.push(JSON.stringify({ timestamp: new Date(day.startMs + i * 1_800_000).toISOString(), kwh: Math.round(kwh * 1000) / 1000, intervalMinutes: 30, clientId: "x", day: day.compact, receivedAt: 0 }));
+    lines.push(
+      JSON.stringify({
+        timestamp: new Date(day.startMs + i * 1_800_000).toISOString(),
+        kwh: Math.round(kwh * 1000) / 1000,
+        intervalMinutes: 30,
+        clientId: "x",
+        day: day.compact,
+        receivedAt: 0,
+      }),
+    );
   }
   return lines.join("\n") + "\n";
 }
@@ -40,21 +49,44 @@ describe("daily analysis: a day's run", () => {
     const lake = memoryLake({
       [`NMI0001/${DAY.compact}/flush-1.json.gz`]: householdDay(DAY),
       [`NMI0002/${addDays(DAY, -1).compact}/flush-1.json.gz`]: householdDay(addDays(DAY, -1)),
-      [`processed/${DAY.compact}/NMI0003.jsonl`]: '{"clientId":"NMI0003","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n',
+      [`processed/${DAY.compact}/NMI0003.jsonl`]:
+        '{"clientId":"NMI0003","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n',
       [`quarantine/${DAY.compact}/NMI0003.json`]: "{}",
       [`bad prefix/${DAY.compact}/x.json`]: "{}",
     });
     const reports = memoryReports();
     const summary = await analyseDay(lake, reports, DAY, { now: NOW });
     expect(summary).to.deep.equal({
-      date: "2026-11-21", clients: 2, reportsWritten: 2, rejectedLines: 0, unusualHalfHours: 0, failed: [], skippedPrefixes: ["bad prefix"],
+      date: "2026-11-21",
+      clients: 2,
+      reportsWritten: 2,
+      rejectedLines: 0,
+      unusualHalfHours: 0,
+      failed: [],
+      skippedPrefixes: ["bad prefix"],
     });
     expect([...reports.objects.keys()].sort()).to.deep.equal([
-      "reports/NMI0001/20261121.html", "reports/NMI0001/20261121.json", "reports/NMI0003/20261121.html", "reports/NMI0003/20261121.json",
+      "reports/NMI0001/20261121.html",
+      "reports/NMI0001/20261121.json",
+      "reports/NMI0003/20261121.html",
+      "reports/NMI0003/20261121.json",
     ]);
     const r3 = JSON.parse(reports.objects.get("reports/NMI0003/20261121.json")!) as ClientReport;
-    expect([r3.totalKwh, r3.halfHoursCovered, r3.missingHalfHours.length, r3.peak]).to.deep.equal([0.25, 1, 47, { start: "2026-11-21T00:00:00.000Z", kwh: 0.25 }]);
-    expect(r3.sources).to.deep.equal({ realtimeReadings: 0, supplierReadings: 1, duplicates: 0, outsideDay: 0, overlapping: 0, conflicting: 0, rejectedLines: 0 });
+    expect([r3.totalKwh, r3.halfHoursCovered, r3.missingHalfHours.length, r3.peak]).to.deep.equal([
+      0.25,
+      1,
+      47,
+      { start: "2026-11-21T00:00:00.000Z", kwh: 0.25 },
+    ]);
+    expect(r3.sources).to.deep.equal({
+      realtimeReadings: 0,
+      supplierReadings: 1,
+      duplicates: 0,
+      outsideDay: 0,
+      overlapping: 0,
+      conflicting: 0,
+      rejectedLines: 0,
+    });
     const r1 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
     expect(r1.halfHoursCovered).to.equal(48);
     expect(r1.detector).to.deep.equal({ name: "rcf", historyHalfHours: 0, ready: true });
@@ -91,7 +123,9 @@ describe("daily analysis: a day's run", () => {
     const objects: Record<string, string> = {};
     const ids = Array.from({ length: 12 }, (_, i) => `NMI${String(i + 1).padStart(4, "0")}`);
     ids.forEach((id, i) => {
-      if (i % 3 === 2) objects[`processed/${DAY.compact}/${id}.jsonl`] = '{"clientId":"x","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n';
+      if (i % 3 === 2)
+        objects[`processed/${DAY.compact}/${id}.jsonl`] =
+          '{"clientId":"x","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n';
       else objects[`${id}/${DAY.compact}/a.json`] = householdDay(DAY);
     });
     const lake = memoryLake(objects);

@@ -44,8 +44,14 @@ describe("daily analysis: which day", () => {
 describe("daily analysis: which clients (shards)", () => {
   const cases: [unknown, { index: number; count: number } | string][] = [
     [{ date: "2026-11-21" }, { index: 0, count: 1 }],
-    [{ scheduledTime: "2026-11-22T00:30:00Z", shard: 2, shards: 4 }, { index: 2, count: 4 }],
-    [{ shard: 0, shards: 1 }, { index: 0, count: 1 }],
+    [
+      { scheduledTime: "2026-11-22T00:30:00Z", shard: 2, shards: 4 },
+      { index: 2, count: 4 },
+    ],
+    [
+      { shard: 0, shards: 1 },
+      { index: 0, count: 1 },
+    ],
     [{ shard: 4, shards: 4 }, "shard must be an integer in [0, 3] (shards is 4), got 4"],
     [{ shard: 1 }, "shards must be an integer in [1, 64], got undefined"],
     [{ shards: 2 }, "shard must be an integer in [0, 1] (shards is 2), got undefined"],
@@ -92,8 +98,12 @@ describe("daily analysis: reading lines", () => {
     it(`refuses ${line} with "${reason}"`, () => expect(parseRealtimeLine(line)).to.equal(reason));
   }
   it("reads the supplier parser's readings and refuses a bad interval", () => {
-    expect(parseSupplierLine('{"clientId":"A","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":15,"kwh":0.2,"quality":"A"}')).to.deep.equal(sp(at(0), 0.2, 15));
-    expect(parseSupplierLine('{"intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":7,"kwh":0.2}')).to.equal('field "intervalMinutes" must be a whole divisor of 1440, got 7');
+    expect(parseSupplierLine('{"clientId":"A","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":15,"kwh":0.2,"quality":"A"}')).to.deep.equal(
+      sp(at(0), 0.2, 15),
+    );
+    expect(parseSupplierLine('{"intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":7,"kwh":0.2}')).to.equal(
+      'field "intervalMinutes" must be a whole divisor of 1440, got 7',
+    );
   });
 });
 
@@ -101,14 +111,21 @@ describe("daily analysis: half-hour profile", () => {
   it("sums 15-minute readings into their half-hour and spreads an hour over two", () => {
     const p = halfHourProfile(DAY, [rt(at(0), 0.1, 15), rt(at(0, 15), 0.2, 15), rt(at(1), 1.0, 60)], []);
     expect(p.slots.slice(0, 4).map((s) => [s.kwh, s.coveredMinutes, s.source])).to.deep.equal([
-      [0.3, 30, "realtime"], [null, 0, null], [0.5, 30, "realtime"], [0.5, 30, "realtime"],
+      [0.3, 30, "realtime"],
+      [null, 0, null],
+      [0.5, 30, "realtime"],
+      [0.5, 30, "realtime"],
     ]);
     expect(p.slots).to.have.length(48);
     expect(p.slots[47].startMs).to.equal(DAY + 47 * SLOT_MS);
   });
   it("prefers the supplier's value where both sources cover a half-hour, and counts conflicts", () => {
     const p = halfHourProfile(DAY, [rt(at(0), 0.5), rt(at(0, 30), 0.7), rt(at(1), 0.9)], [sp(at(0), 0.5), sp(at(0, 30), 0.3)]);
-    expect(p.slots.slice(0, 3).map((s) => [s.kwh, s.source])).to.deep.equal([[0.5, "supplier"], [0.3, "supplier"], [0.9, "realtime"]]);
+    expect(p.slots.slice(0, 3).map((s) => [s.kwh, s.source])).to.deep.equal([
+      [0.5, "supplier"],
+      [0.3, "supplier"],
+      [0.9, "realtime"],
+    ]);
     expect(p.counts).to.deep.equal({ realtimeReadings: 3, supplierReadings: 2, duplicates: 0, outsideDay: 0, overlapping: 2, conflicting: 1 });
   });
   it("counts duplicates and readings outside the day instead of dropping them silently", () => {

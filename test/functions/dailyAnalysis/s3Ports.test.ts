@@ -21,7 +21,10 @@ describe("daily analysis: S3 ports", () => {
   const client = () => new S3Client({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } });
 
   it("lists client prefixes across pages and gunzips .gz objects", async () => {
-    s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: undefined }).resolves({ CommonPrefixes: [{ Prefix: "A/" }], NextContinuationToken: "t1" });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: undefined }).resolves({
+      CommonPrefixes: [{ Prefix: "A/" }],
+      NextContinuationToken: "t1",
+    });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/", ContinuationToken: "t1" }).resolves({ CommonPrefixes: [{ Prefix: "processed/" }] });
     s3.on(GetObjectCommand, { Bucket: "lake", Key: "A/20261121/x.json.gz" }).resolves({ Body: body(gzipSync("line\n")) } as never);
     const lake = s3Lake(client(), "lake");
@@ -39,7 +42,12 @@ describe("daily analysis: S3 ports", () => {
     await reports.json("reports/A/20261119.json").catch((e: Error) => (error = e));
     expect(error?.message).to.equal("Access Denied");
     await reports.put("reports/A/20261121.html", "<html>", "text/html; charset=utf-8");
-    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).to.deep.equal({ Bucket: "reports", Key: "reports/A/20261121.html", Body: "<html>", ContentType: "text/html; charset=utf-8" });
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).to.deep.equal({
+      Bucket: "reports",
+      Key: "reports/A/20261121.html",
+      Body: "<html>",
+      ContentType: "text/html; charset=utf-8",
+    });
   });
 });
 
@@ -50,7 +58,13 @@ describe("daily analysis: handler", () => {
 
   it("logs a client that failed at ERROR with its client id and the report date, counts it, and fails the run", async () => {
     const saved = { ...process.env };
-    Object.assign(process.env, { LAKE_BUCKET: "lake", REPORTS_BUCKET: "reports", AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDTEST", AWS_SECRET_ACCESS_KEY: "test" });
+    Object.assign(process.env, {
+      LAKE_BUCKET: "lake",
+      REPORTS_BUCKET: "reports",
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "AKIDTEST",
+      AWS_SECRET_ACCESS_KEY: "test",
+    });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/" }).resolves({ CommonPrefixes: [{ Prefix: "C42/" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261121/" }).resolves({ Contents: [{ Key: "C42/20261121/part-1.json" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "processed/20261121/" }).resolves({ Contents: [] });
@@ -60,11 +74,26 @@ describe("daily analysis: handler", () => {
 
       expect(error?.message).to.equal("daily analysis of 2026-11-21: 1 of 1 client(s) failed, first C42: Access Denied");
       const [failed] = logLines(lines, "client failed");
-      expect([failed.level, failed.service, failed.function_request_id, failed.reportDate, failed.shard, failed.clientId, failed.error]).to.deep.equal(
-        ["ERROR", "dailyAnalysis", "req-da-1", "2026-11-21", "1/1", "C42", "Access Denied"]);
-      expect(emfMetrics(lines)).to.deep.equal([{
-        namespace: "gridrail", dimensions: [["service"]], service: "dailyAnalysis", ReportsWritten: 0, ClientsFailed: 1, RejectedLines: 0, UnusualHalfHours: 0,
-      }]);
+      expect([failed.level, failed.service, failed.function_request_id, failed.reportDate, failed.shard, failed.clientId, failed.error]).to.deep.equal([
+        "ERROR",
+        "dailyAnalysis",
+        "req-da-1",
+        "2026-11-21",
+        "1/1",
+        "C42",
+        "Access Denied",
+      ]);
+      expect(emfMetrics(lines)).to.deep.equal([
+        {
+          namespace: "gridrail",
+          dimensions: [["service"]],
+          service: "dailyAnalysis",
+          ReportsWritten: 0,
+          ClientsFailed: 1,
+          RejectedLines: 0,
+          UnusualHalfHours: 0,
+        },
+      ]);
     } finally {
       process.env = saved;
     }
@@ -77,7 +106,9 @@ describe("daily analysis: handler", () => {
     try {
       const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-0")));
       expect(error?.message).to.equal("environment variables LAKE_BUCKET, REPORTS_BUCKET must be set");
-      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([["ERROR", "invocation failed", "dailyAnalysis", "req-da-0"]]);
+      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([
+        ["ERROR", "invocation failed", "dailyAnalysis", "req-da-0"],
+      ]);
     } finally {
       process.env = saved;
     }

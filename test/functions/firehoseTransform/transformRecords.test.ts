@@ -27,17 +27,31 @@ function reasonOf(data: unknown, base64?: string): string {
 describe("Firehose transform", () => {
   describe("rows", () => {
     it("turns a meter reading into one kwh row with the interval in detail", () => {
-      expect(rowsOf(shared("meters", "C42", METER))).to.deep.equal([{
-        source: "meters", device_id: "C42", event_time: "2026-11-21T10:30:00.000Z", received_at: RECEIVED,
-        metric: "kwh", value: 0.42, detail: '{"intervalMinutes":15}',
-      }]);
+      expect(rowsOf(shared("meters", "C42", METER))).to.deep.equal([
+        {
+          source: "meters",
+          device_id: "C42",
+          event_time: "2026-11-21T10:30:00.000Z",
+          received_at: RECEIVED,
+          metric: "kwh",
+          value: 0.42,
+          detail: '{"intervalMinutes":15}',
+        },
+      ]);
     });
 
     it("makes the meter's default interval of 30 minutes explicit and accepts epoch milliseconds", () => {
-      expect(rowsOf(shared("meters", "C42", { timestamp: AT, kwh: 0 }))).to.deep.equal([{
-        source: "meters", device_id: "C42", event_time: "2026-11-21T10:30:00.000Z", received_at: RECEIVED,
-        metric: "kwh", value: 0, detail: '{"intervalMinutes":30}',
-      }]);
+      expect(rowsOf(shared("meters", "C42", { timestamp: AT, kwh: 0 }))).to.deep.equal([
+        {
+          source: "meters",
+          device_id: "C42",
+          event_time: "2026-11-21T10:30:00.000Z",
+          received_at: RECEIVED,
+          metric: "kwh",
+          value: 0,
+          detail: '{"intervalMinutes":30}',
+        },
+      ]);
     });
 
     it("turns train telemetry into one row per sensor, in MetroPT-3 order, time in UTC", () => {
@@ -51,16 +65,31 @@ describe("Firehose transform", () => {
 
     it("takes the train id from the topic when the body has none, and leaves detail null without seq", () => {
       const { trainId: _t, seq: _s, ...bare } = TELEMETRY;
-      expect(rowsOf(shared("trains", "train-7", { ...bare, sensors: { TP3: 9.3 } }))).to.deep.equal([{
-        source: "trains", device_id: "train-7", event_time: "2026-11-21T09:30:10.000Z", received_at: RECEIVED, metric: "TP3", value: 9.3, detail: null,
-      }]);
+      expect(rowsOf(shared("trains", "train-7", { ...bare, sensors: { TP3: 9.3 } }))).to.deep.equal([
+        {
+          source: "trains",
+          device_id: "train-7",
+          event_time: "2026-11-21T09:30:10.000Z",
+          received_at: RECEIVED,
+          metric: "TP3",
+          value: 9.3,
+          detail: null,
+        },
+      ]);
     });
 
     it("turns an anomaly event into one row: metric anomaly, value the grade, the rest in detail", () => {
-      expect(rowsOf(shared("anomalies", "train-0042", ANOMALY))).to.deep.equal([{
-        source: "anomalies", device_id: "train-0042", event_time: "2026-11-21T10:30:00.000Z", received_at: RECEIVED,
-        metric: "anomaly", value: 0.8, detail: '{"episodeId":"ep-1","state":"open","sensors":["TP2","Motor_current"]}',
-      }]);
+      expect(rowsOf(shared("anomalies", "train-0042", ANOMALY))).to.deep.equal([
+        {
+          source: "anomalies",
+          device_id: "train-0042",
+          event_time: "2026-11-21T10:30:00.000Z",
+          received_at: RECEIVED,
+          metric: "anomaly",
+          value: 0.8,
+          detail: '{"episodeId":"ep-1","state":"open","sensors":["TP2","Motor_current"]}',
+        },
+      ]);
     });
   });
 
@@ -74,45 +103,113 @@ describe("Firehose transform", () => {
       ["a JSON array", "[1]\n", `${r}: message must be a JSON object, got [1]`],
       ["no source", METER, `${r}: field "source" must be one of meters, trains, anomalies (the IoT rule adds it), got undefined`],
       ["an unknown source", shared("bikes", "C42", METER), `${r}: field "source" must be one of meters, trains, anomalies (the IoT rule adds it), got "bikes"`],
-      ["a meter without the rule's fields", { ...METER, source: "meters" },
-        `${r}: field "deviceId" is required (the IoT rule adds it); field "receivedAt" is required (the IoT rule adds it)`],
-      ["a bad meter client id", shared("meters", "C 42", METER), `${r}: field "deviceId" must be a meter client id (1-64 of A-Z, a-z, 0-9, _ or -), got "C 42"`],
+      [
+        "a meter without the rule's fields",
+        { ...METER, source: "meters" },
+        `${r}: field "deviceId" is required (the IoT rule adds it); field "receivedAt" is required (the IoT rule adds it)`,
+      ],
+      [
+        "a bad meter client id",
+        shared("meters", "C 42", METER),
+        `${r}: field "deviceId" must be a meter client id (1-64 of A-Z, a-z, 0-9, _ or -), got "C 42"`,
+      ],
       ["receivedAt in seconds", shared("meters", "C42", METER, 1763721001), `${r}: field "receivedAt" must be epoch milliseconds, got 1763721001`],
-      ["a meter typo", shared("meters", "C42", { ...METER, kWh: 1 }), `${r}: unknown field "kWh" (known: timestamp, kwh, intervalMinutes, source, deviceId, receivedAt)`],
+      [
+        "a meter typo",
+        shared("meters", "C42", { ...METER, kWh: 1 }),
+        `${r}: unknown field "kWh" (known: timestamp, kwh, intervalMinutes, source, deviceId, receivedAt)`,
+      ],
       ["no kwh", shared("meters", "C42", { timestamp: METER.timestamp }), `${r}: field "kwh" is required`],
       ["negative kwh", shared("meters", "C42", { ...METER, kwh: -0.1 }), `${r}: field "kwh" must be a finite number >= 0, got -0.1`],
       ["kwh as text", shared("meters", "C42", { ...METER, kwh: "0.4" }), `${r}: field "kwh" must be a finite number >= 0, got "0.4"`],
       ["an odd interval", shared("meters", "C42", { ...METER, intervalMinutes: 10 }), `${r}: field "intervalMinutes" must be one of 5, 15, 30, 60, got 10`],
       ["no timestamp", shared("meters", "C42", { kwh: 1 }), `${r}: field "timestamp" is required`],
-      ["a time without zone", shared("meters", "C42", { ...METER, timestamp: "2026-11-21T10:30:00" }),
-        `${r}: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "2026-11-21T10:30:00"`],
-      ["February 30th", shared("meters", "C42", { ...METER, timestamp: "2026-02-30T10:30:00Z" }), `${r}: field "timestamp" is not a valid time, got "2026-02-30T10:30:00Z"`],
+      [
+        "a time without zone",
+        shared("meters", "C42", { ...METER, timestamp: "2026-11-21T10:30:00" }),
+        `${r}: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "2026-11-21T10:30:00"`,
+      ],
+      [
+        "February 30th",
+        shared("meters", "C42", { ...METER, timestamp: "2026-02-30T10:30:00Z" }),
+        `${r}: field "timestamp" is not a valid time, got "2026-02-30T10:30:00Z"`,
+      ],
       ["fractional epoch", shared("meters", "C42", { ...METER, timestamp: 1.5 }), `${r}: field "timestamp" must be integer epoch milliseconds, got 1.5`],
-      ["epoch seconds", shared("meters", "C42", { ...METER, timestamp: 1763721000 }),
-        `${r}: field "timestamp" 1763721000 is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)`],
-      ["several meter problems at once", shared("meters", "C42", { kwh: -1, intervalMinutes: 7 }),
-        `${r}: field "timestamp" is required; field "kwh" must be a finite number >= 0, got -1; field "intervalMinutes" must be one of 5, 15, 30, 60, got 7`],
+      [
+        "epoch seconds",
+        shared("meters", "C42", { ...METER, timestamp: 1763721000 }),
+        `${r}: field "timestamp" 1763721000 is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)`,
+      ],
+      [
+        "several meter problems at once",
+        shared("meters", "C42", { kwh: -1, intervalMinutes: 7 }),
+        `${r}: field "timestamp" is required; field "kwh" must be a finite number >= 0, got -1; field "intervalMinutes" must be one of 5, 15, 30, 60, got 7`,
+      ],
       ["a train on a meter-like topic", shared("trains", "C42", TELEMETRY), `${r}: field "deviceId" must be a train thing name train-<id>, got "C42"`],
-      ["a body naming another train", shared("trains", "train-7", TELEMETRY), `${r}: field "trainId" "train-0042" does not match the topic's thing name "train-7"`],
+      [
+        "a body naming another train",
+        shared("trains", "train-7", TELEMETRY),
+        `${r}: field "trainId" "train-0042" does not match the topic's thing name "train-7"`,
+      ],
       ["telemetry without values", shared("trains", "train-0042", { ...TELEMETRY, sensors: {} }), `${r}: field "sensors" has no values`],
-      ["an unknown sensor", shared("trains", "train-0042", { ...TELEMETRY, sensors: { TP9: 1 } }),
-        `${r}: field "sensors.TP9" is not a known sensor (known: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses)`],
-      ["a digital sensor at 2", shared("trains", "train-0042", { ...TELEMETRY, sensors: { COMP: 2 } }), `${r}: field "sensors.COMP" must be 0 or 1 (digital), got 2`],
-      ["a pressure out of its physical bounds", shared("trains", "train-0042", { ...TELEMETRY, sensors: { TP2: 1e200 } }), `${r}: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar`],
-      ["a telemetry typo", shared("trains", "train-0042", { ...TELEMETRY, sensor: {} }),
-        `${r}: unknown field "sensor" (known: trainId, timestamp, seq, sensors, receivedAt)`],
+      [
+        "an unknown sensor",
+        shared("trains", "train-0042", { ...TELEMETRY, sensors: { TP9: 1 } }),
+        `${r}: field "sensors.TP9" is not a known sensor (known: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses)`,
+      ],
+      [
+        "a digital sensor at 2",
+        shared("trains", "train-0042", { ...TELEMETRY, sensors: { COMP: 2 } }),
+        `${r}: field "sensors.COMP" must be 0 or 1 (digital), got 2`,
+      ],
+      [
+        "a pressure out of its physical bounds",
+        shared("trains", "train-0042", { ...TELEMETRY, sensors: { TP2: 1e200 } }),
+        `${r}: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar`,
+      ],
+      [
+        "a telemetry typo",
+        shared("trains", "train-0042", { ...TELEMETRY, sensor: {} }),
+        `${r}: unknown field "sensor" (known: trainId, timestamp, seq, sensors, receivedAt)`,
+      ],
       ["a negative seq", shared("trains", "train-0042", { ...TELEMETRY, seq: -1 }), `${r}: field "seq" must be a non-negative integer, got -1`],
       ["telemetry without timestamp", shared("trains", "train-0042", { trainId: "train-0042", sensors: { TP2: 1 } }), `${r}: field "timestamp" is required`],
-      ["an anomaly for another train", shared("anomalies", "train-7", ANOMALY), `${r}: field "trainId" "train-0042" does not match the topic's thing name "train-7"`],
-      ["an anomaly typo", shared("anomalies", "train-0042", { ...ANOMALY, score: 1 }),
-        `${r}: unknown field "score" (known: trainId, timestamp, episodeId, state, grade, sensors, source, deviceId, receivedAt)`],
-      ["an anomaly without fields", shared("anomalies", "train-0042", {}),
-        `${r}: field "timestamp" is required; field "episodeId" is required; field "state" is required; field "grade" is required; field "sensors" is required`],
-      ["an empty episode id", shared("anomalies", "train-0042", { ...ANOMALY, episodeId: "" }), `${r}: field "episodeId" must be a string of 1-128 characters, got ""`],
-      ["an unknown state", shared("anomalies", "train-0042", { ...ANOMALY, state: "closed" }), `${r}: field "state" must be one of open, cleared, got "closed"`],
+      [
+        "an anomaly for another train",
+        shared("anomalies", "train-7", ANOMALY),
+        `${r}: field "trainId" "train-0042" does not match the topic's thing name "train-7"`,
+      ],
+      [
+        "an anomaly typo",
+        shared("anomalies", "train-0042", { ...ANOMALY, score: 1 }),
+        `${r}: unknown field "score" (known: trainId, timestamp, episodeId, state, grade, sensors, source, deviceId, receivedAt)`,
+      ],
+      [
+        "an anomaly without fields",
+        shared("anomalies", "train-0042", {}),
+        `${r}: field "timestamp" is required; field "episodeId" is required; field "state" is required; field "grade" is required; field "sensors" is required`,
+      ],
+      [
+        "an empty episode id",
+        shared("anomalies", "train-0042", { ...ANOMALY, episodeId: "" }),
+        `${r}: field "episodeId" must be a string of 1-128 characters, got ""`,
+      ],
+      [
+        "an unknown state",
+        shared("anomalies", "train-0042", { ...ANOMALY, state: "closed" }),
+        `${r}: field "state" must be one of open, cleared, got "closed"`,
+      ],
       ["a grade above 1", shared("anomalies", "train-0042", { ...ANOMALY, grade: 1.2 }), `${r}: field "grade" must be a number in 0..1, got 1.2`],
-      ["sensors as text", shared("anomalies", "train-0042", { ...ANOMALY, sensors: "TP2" }), `${r}: field "sensors" must be an array of sensor names, got "TP2"`],
-      ["an unknown anomaly sensor", shared("anomalies", "train-0042", { ...ANOMALY, sensors: ["TP2", "XX"] }), `${r}: field "sensors[1]" is not a known sensor, got "XX"`],
+      [
+        "sensors as text",
+        shared("anomalies", "train-0042", { ...ANOMALY, sensors: "TP2" }),
+        `${r}: field "sensors" must be an array of sensor names, got "TP2"`,
+      ],
+      [
+        "an unknown anomaly sensor",
+        shared("anomalies", "train-0042", { ...ANOMALY, sensors: ["TP2", "XX"] }),
+        `${r}: field "sensors[1]" is not a known sensor, got "XX"`,
+      ],
       ["a repeated anomaly sensor", shared("anomalies", "train-0042", { ...ANOMALY, sensors: ["TP2", "TP2"] }), `${r}: field "sensors[1]" repeats "TP2"`],
     ];
     for (const [name, data, reason, base64] of cases) {
@@ -131,7 +228,10 @@ describe("Firehose transform", () => {
     it("refuses an invocation that is not a Firehose transformation event", () => {
       expect(() => transformEvent({})).to.throw('not a Firehose transformation event: no "records" array');
       expect(() => transformEvent({ records: [{ data: "" }] })).to.throw("Firehose record 0 has no recordId");
-      const twice = firehoseEvent([{ data: "x", recordId: "a" }, { data: "y", recordId: "a" }]);
+      const twice = firehoseEvent([
+        { data: "x", recordId: "a" },
+        { data: "y", recordId: "a" },
+      ]);
       expect(() => transformEvent(twice)).to.throw('Firehose record 1 repeats recordId "a"');
     });
   });
@@ -157,35 +257,76 @@ describe("Firehose transform", () => {
   describe("invariants", () => {
     const message = fc.oneof(
       fc.record({ kwh: fc.double({ min: -1, max: 10, noNaN: true }), timestamp: fc.constant(METER.timestamp) }).map((m) => shared("meters", "C42", m)),
-      fc.record({ TP2: fc.double({ min: -2, max: 12, noNaN: true }), COMP: fc.integer({ min: 0, max: 2 }) })
+      fc
+        .record({ TP2: fc.double({ min: -2, max: 12, noNaN: true }), COMP: fc.integer({ min: 0, max: 2 }) })
         .map((sensors) => shared("trains", "train-0042", { ...TELEMETRY, sensors })),
       fc.double({ min: -0.5, max: 1.5, noNaN: true }).map((grade) => shared("anomalies", "train-0042", { ...ANOMALY, grade })),
       fc.string().map((s) => s as unknown),
     );
 
     it("answers every record exactly once, in order, within the size limit", () => {
-      fc.assert(fc.property(fc.array(message, { maxLength: 40 }), fc.integer({ min: 2_000, max: 20_000 }), (messages, limit) => {
-        const event = firehoseEvent(messages.map((data) => ({ data })));
-        const { response, failures } = transformEvent(event, limit + JSON.stringify(event.records).length);
-        expect(response.records.map((r) => r.recordId)).to.deep.equal(event.records.map((r) => r.recordId));
-        expect(new Set(response.records.map((r) => r.recordId)).size).to.equal(event.records.length);
-        expect(failures.map((f) => f.recordId)).to.deep.equal(response.records.filter((r) => r.result !== "Ok").map((r) => r.recordId));
-        expect(response.records.every((r) => r.result !== "Dropped")).to.equal(true);
-      }), { numRuns: 200 });
+      fc.assert(
+        fc.property(fc.array(message, { maxLength: 40 }), fc.integer({ min: 2_000, max: 20_000 }), (messages, limit) => {
+          const event = firehoseEvent(messages.map((data) => ({ data })));
+          const { response, failures } = transformEvent(event, limit + JSON.stringify(event.records).length);
+          expect(response.records.map((r) => r.recordId)).to.deep.equal(event.records.map((r) => r.recordId));
+          expect(new Set(response.records.map((r) => r.recordId)).size).to.equal(event.records.length);
+          expect(failures.map((f) => f.recordId)).to.deep.equal(response.records.filter((r) => r.result !== "Ok").map((r) => r.recordId));
+          expect(response.records.every((r) => r.result !== "Dropped")).to.equal(true);
+        }),
+        { numRuns: 200 },
+      );
     });
   });
 
   describe("handler", () => {
     it("logs one structured line per failed record with its reason, then a summary, and counts the outcome", async () => {
-      const { result, lines } = await captureOutput(() => handler(firehoseEvent([{ data: shared("meters", "C42", METER) }, { data: "oops\n" }]), lambdaContext("req-fh-1")));
+      const { result, lines } = await captureOutput(() =>
+        handler(firehoseEvent([{ data: shared("meters", "C42", METER) }, { data: "oops\n" }]), lambdaContext("req-fh-1")),
+      );
 
       expect(result!.records.map((r) => r.result)).to.deep.equal(["Ok", "ProcessingFailed"]);
-      const pick = (l: Record<string, unknown>) => ({ level: l.level, message: l.message, service: l.service, function_request_id: l.function_request_id, invocationId: l.invocationId, recordId: l.recordId, reason: l.reason, records: l.records, failed: l.failed, rows: l.rows });
+      const pick = (l: Record<string, unknown>) => ({
+        level: l.level,
+        message: l.message,
+        service: l.service,
+        function_request_id: l.function_request_id,
+        invocationId: l.invocationId,
+        recordId: l.recordId,
+        reason: l.reason,
+        records: l.records,
+        failed: l.failed,
+        rows: l.rows,
+      });
       expect(logLines(lines).map(pick)).to.deep.equal([
-        { level: "WARN", message: "Firehose record failed transformation", service: "firehoseTransform", function_request_id: "req-fh-1", invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11", recordId: recordId(1), reason: `record ${recordId(1)}: data is not JSON: "oops"`, records: undefined, failed: undefined, rows: undefined },
-        { level: "INFO", message: "Firehose batch transformed", service: "firehoseTransform", function_request_id: "req-fh-1", invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11", recordId: undefined, reason: undefined, records: 2, failed: 1, rows: 1 },
+        {
+          level: "WARN",
+          message: "Firehose record failed transformation",
+          service: "firehoseTransform",
+          function_request_id: "req-fh-1",
+          invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11",
+          recordId: recordId(1),
+          reason: `record ${recordId(1)}: data is not JSON: "oops"`,
+          records: undefined,
+          failed: undefined,
+          rows: undefined,
+        },
+        {
+          level: "INFO",
+          message: "Firehose batch transformed",
+          service: "firehoseTransform",
+          function_request_id: "req-fh-1",
+          invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11",
+          recordId: undefined,
+          reason: undefined,
+          records: 2,
+          failed: 1,
+          rows: 1,
+        },
       ]);
-      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "firehoseTransform", RecordsTransformed: 1, RecordsFailed: 1, RowsWritten: 1 }]);
+      expect(emfMetrics(lines)).to.deep.equal([
+        { namespace: "gridrail", dimensions: [["service"]], service: "firehoseTransform", RecordsTransformed: 1, RecordsFailed: 1, RowsWritten: 1 },
+      ]);
     });
 
     it("fails fast on an event that is not from Firehose (it needs no environment)", async () => {

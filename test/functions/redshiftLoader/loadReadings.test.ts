@@ -1,5 +1,10 @@
 import {
-  BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand, RedshiftDataClient, SubStatementData,
+  BatchExecuteStatementCommand,
+  DescribeStatementCommand,
+  ExecuteStatementCommand,
+  GetStatementResultCommand,
+  RedshiftDataClient,
+  SubStatementData,
 } from "@aws-sdk/client-redshift-data";
 import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
@@ -14,15 +19,23 @@ import { schemaSql } from "../../../functions/redshiftLoader/schema";
 import { LoaderSettings } from "../../../functions/redshiftLoader/settings";
 
 const SETTINGS: LoaderSettings = {
-  clusterId: "gridrail-dev-warehouse", database: "gridrail", secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rs-admin",
-  rawBucket: "sharing-raw-bucket", copyRoleArn: "arn:aws:iam::123456789012:role/sharing-warehouse-copy-role",
+  clusterId: "gridrail-dev-warehouse",
+  database: "gridrail",
+  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rs-admin",
+  rawBucket: "sharing-raw-bucket",
+  copyRoleArn: "arn:aws:iam::123456789012:role/sharing-warehouse-copy-role",
 };
 const TARGET = { ClusterIdentifier: SETTINGS.clusterId, Database: "gridrail", SecretArn: SETTINGS.secretArn, WithEvent: true };
 const EVENT = { scheduledTime: "2026-11-21T11:05:00Z", window: "previous-hour" };
 const NOW = Date.UTC(2026, 10, 21, 11, 5, 2);
 const DAY = "readings/2026/11/21/";
 const MANIFEST = "manifests/readings/2026/11/21/1000-req-1.json";
-const s3Object = (name: string, minute: number, size = 500) => ({ Key: `${DAY}${name}`, ETag: `"etag-${name}"`, Size: size, LastModified: new Date(Date.UTC(2026, 10, 21, 10, minute)) });
+const s3Object = (name: string, minute: number, size = 500) => ({
+  Key: `${DAY}${name}`,
+  ETag: `"etag-${name}"`,
+  Size: size,
+  LastModified: new Date(Date.UTC(2026, 10, 21, 10, minute)),
+});
 const raw = (name: string, minute: number) => ({ key: `${DAY}${name}`, etag: `etag-${name}`, size: 500, lastModified: Date.UTC(2026, 10, 21, 10, minute) });
 const subs = (id: string, n: number, extra: Record<number, Partial<SubStatementData>> = {}): SubStatementData[] =>
   Array.from({ length: n }, (_, i) => ({ Id: `${id}:${i + 1}`, Status: "FINISHED", ...extra[i] }));
@@ -36,7 +49,14 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
 
   function deps(deadline = NOW + 60_000): LoaderDeps {
     clock = NOW;
-    const poll = { deadline, now: () => clock, sleep: async (ms: number) => { sleeps.push(ms); clock += ms; } };
+    const poll = {
+      deadline,
+      now: () => clock,
+      sleep: async (ms: number) => {
+        sleeps.push(ms);
+        clock += ms;
+      },
+    };
     return {
       settings: SETTINGS,
       storage: s3Storage(new S3Client({}), SETTINGS.rawBucket),
@@ -52,7 +72,8 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     s3.on(ListObjectsV2Command, { Prefix: "readings/2026/11/20/" }).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({
       Contents: [s3Object("old.gz", 5), s3Object("b.gz", 40), s3Object("a.gz", 20), s3Object("late.gz", 0), s3Object("notes .txt", 1)].map((o) =>
-        (o.Key.endsWith("late.gz") ? { ...o, LastModified: new Date(Date.UTC(2026, 10, 21, 11, 1)) } : o)),
+        o.Key.endsWith("late.gz") ? { ...o, LastModified: new Date(Date.UTC(2026, 10, 21, 11, 1)) } : o,
+      ),
       IsTruncated: false,
     });
   }
@@ -60,7 +81,8 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
   function givenHistory(): void {
     data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-history" }).resolves({ Id: "hist" });
     data.on(DescribeStatementCommand, { Id: "hist" }).resolves({ Id: "hist", Status: "FINISHED", SubStatements: subs("hist", 3) });
-    data.on(GetStatementResultCommand, { Id: "hist:3" })
+    data
+      .on(GetStatementResultCommand, { Id: "hist:3" })
       .resolvesOnce({ Records: [[{ stringValue: `${DAY}old.gz` }]], NextToken: "page-2" })
       .resolvesOnce({ Records: [[{ stringValue: `${DAY}older.gz` }]] });
   }
@@ -77,7 +99,8 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     givenBucket();
     givenHistory();
     data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
-    data.on(DescribeStatementCommand, { Id: "load" })
+    data
+      .on(DescribeStatementCommand, { Id: "load" })
       .resolvesOnce({ Id: "load", Status: "SUBMITTED" })
       .resolvesOnce({ Id: "load", Status: "STARTED" })
       .resolves({ Id: "load", Status: "FINISHED", SubStatements: subs("load", 9, { 3: { RedshiftQueryId: 4242, ResultRows: 30 }, 5: { ResultRows: 28 } }) });
@@ -86,7 +109,10 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     data.on(DescribeStatementCommand, { Id: "counts" }).resolves({ Id: "counts", Status: "FINISHED" });
     data.on(DescribeStatementCommand, { Id: "update" }).resolves({ Id: "update", Status: "FINISHED" });
     data.on(GetStatementResultCommand, { Id: "counts" }).resolves({
-      Records: [[{ stringValue: `s3://sharing-raw-bucket/${DAY}a.gz` }, { longValue: 12 }], [{ stringValue: `s3://sharing-raw-bucket/${DAY}b.gz` }, { longValue: 18 }]],
+      Records: [
+        [{ stringValue: `s3://sharing-raw-bucket/${DAY}a.gz` }, { longValue: 12 }],
+        [{ stringValue: `s3://sharing-raw-bucket/${DAY}b.gz` }, { longValue: 18 }],
+      ],
     });
 
     const report = await loadReadings(EVENT, deps());
@@ -103,17 +129,32 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
       rowsWritten: 28,
     });
     const objects = [raw("a.gz", 20), raw("b.gz", 40)];
-    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).to.deep.equal([{
-      Bucket: "sharing-raw-bucket", Key: MANIFEST, Body: manifestBody("sharing-raw-bucket", objects), ContentType: "application/json",
-    }]);
+    expect(s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input)).to.deep.equal([
+      {
+        Bucket: "sharing-raw-bucket",
+        Key: MANIFEST,
+        Body: manifestBody("sharing-raw-bucket", objects),
+        ContentType: "application/json",
+      },
+    ]);
     expect(data.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input)).to.deep.equal([
       { ...TARGET, Sqls: [...schemaSql("redshift"), loadedKeysSql(["readings/2026/11/20/", DAY])], StatementName: "gridrail-loader-history" },
-      { ...TARGET, Sqls: loadStatements({ bucket: "sharing-raw-bucket", manifestKey: MANIFEST, copyRoleArn: SETTINGS.copyRoleArn, objects, loadedAt: NOW }),
-        StatementName: "gridrail-loader-copy-2026-11-21T10" },
+      {
+        ...TARGET,
+        Sqls: loadStatements({ bucket: "sharing-raw-bucket", manifestKey: MANIFEST, copyRoleArn: SETTINGS.copyRoleArn, objects, loadedAt: NOW }),
+        StatementName: "gridrail-loader-copy-2026-11-21T10",
+      },
     ]);
     expect(data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input)).to.deep.equal([
       { ...TARGET, Sql: rowCountsSql(4242), StatementName: "gridrail-loader-row-counts" },
-      { ...TARGET, Sql: rowsUpdateSql([{ key: `${DAY}a.gz`, rows: 12 }, { key: `${DAY}b.gz`, rows: 18 }]), StatementName: "gridrail-loader-row-counts-update" },
+      {
+        ...TARGET,
+        Sql: rowsUpdateSql([
+          { key: `${DAY}a.gz`, rows: 12 },
+          { key: `${DAY}b.gz`, rows: 18 },
+        ]),
+        StatementName: "gridrail-loader-row-counts-update",
+      },
     ]);
     expect(sleeps).to.deep.equal([250, 500]);
     expect(logs.map((l) => l.message)).to.deep.equal(["raw object skipped", "readings loaded"]);
@@ -123,7 +164,12 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     const report = await loadReadings(EVENT, deps());
     expect(report).to.deep.equal({
-      window: { start: "2026-11-21T10:00:00.000Z", end: "2026-11-21T11:00:00.000Z" }, listed: 0, skipped: [], alreadyLoaded: 0, deferred: 0, loaded: [],
+      window: { start: "2026-11-21T10:00:00.000Z", end: "2026-11-21T11:00:00.000Z" },
+      listed: 0,
+      skipped: [],
+      alreadyLoaded: 0,
+      deferred: 0,
+      loaded: [],
     });
     expect(data.calls()).to.have.length(0);
     expect(s3.commandCalls(PutObjectCommand)).to.have.length(0);
@@ -147,20 +193,29 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     const error = "Load into table 'readings_staging' failed.  Check 'stl_load_errors' system table for details.";
     data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
     data.on(DescribeStatementCommand, { Id: "load" }).resolves({
-      Id: "load", Status: "FAILED", Error: error, SubStatements: subs("load", 9, { 3: { Status: "FAILED", RedshiftQueryId: 777 } }),
+      Id: "load",
+      Status: "FAILED",
+      Error: error,
+      SubStatements: subs("load", 9, { 3: { Status: "FAILED", RedshiftQueryId: 777 } }),
     });
     data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-load-errors" }).resolves({ Id: "errs" });
     data.on(DescribeStatementCommand, { Id: "errs" }).resolves({ Id: "errs", Status: "FINISHED" });
     data.on(GetStatementResultCommand, { Id: "errs" }).resolves({
-      Records: [[{ stringValue: `s3://sharing-raw-bucket/${DAY}a.gz` }, { longValue: 3 }, { stringValue: "value" }, { stringValue: "Invalid digit, Value 'x'" }]],
+      Records: [
+        [{ stringValue: `s3://sharing-raw-bucket/${DAY}a.gz` }, { longValue: 3 }, { stringValue: "value" }, { stringValue: "Invalid digit, Value 'x'" }],
+      ],
     });
 
     const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
 
     expect(e).to.include({
-      name: "LoadError", manifestKey: MANIFEST, statementId: "load", redshiftError: error,
-      message: `load of 2 object(s) from manifest ${MANIFEST} FAILED, nothing committed (statement load): ${error}; `
-        + `first rejected lines: s3://sharing-raw-bucket/${DAY}a.gz line 3 column value: Invalid digit, Value 'x'`,
+      name: "LoadError",
+      manifestKey: MANIFEST,
+      statementId: "load",
+      redshiftError: error,
+      message:
+        `load of 2 object(s) from manifest ${MANIFEST} FAILED, nothing committed (statement load): ${error}; ` +
+        `first rejected lines: s3://sharing-raw-bucket/${DAY}a.gz line 3 column value: Invalid digit, Value 'x'`,
     });
     expect(data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).to.deep.equal([loadErrorsSql(777)]);
   });
@@ -171,7 +226,10 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
     data.on(DescribeStatementCommand, { Id: "load" }).resolves({ Id: "load", Status: "ABORTED" });
     const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
-    expect(e).to.include({ name: "LoadError", message: `load of 2 object(s) from manifest ${MANIFEST} ABORTED, nothing committed (statement load): no error text from Redshift` });
+    expect(e).to.include({
+      name: "LoadError",
+      message: `load of 2 object(s) from manifest ${MANIFEST} ABORTED, nothing committed (statement load): no error text from Redshift`,
+    });
     expect(data.commandCalls(ExecuteStatementCommand)).to.have.length(0);
   });
 
@@ -212,12 +270,20 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
 
     it("fails fast naming every missing environment variable", async () => {
       const { error: e, lines } = await captureOutput(() => handler({}, lambdaContext("req-0")));
-      expect(logLines(lines, "invocation failed").map((l) => [l.level, l.function_request_id, (l.error as { name: string }).name])).to.deep.equal([["ERROR", "req-0", "SettingsError"]]);
+      expect(logLines(lines, "invocation failed").map((l) => [l.level, l.function_request_id, (l.error as { name: string }).name])).to.deep.equal([
+        ["ERROR", "req-0", "SettingsError"],
+      ]);
       expect(e).to.include({ name: "SettingsError", message: "environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set" });
     });
 
     it("logs a failed load at ERROR with its statement id and manifest key, and counts it", async () => {
-      Object.assign(process.env, { CLUSTER_ID: SETTINGS.clusterId, DATABASE: "gridrail", SECRET_ARN: SETTINGS.secretArn, RAW_BUCKET: SETTINGS.rawBucket, COPY_ROLE_ARN: SETTINGS.copyRoleArn });
+      Object.assign(process.env, {
+        CLUSTER_ID: SETTINGS.clusterId,
+        DATABASE: "gridrail",
+        SECRET_ARN: SETTINGS.secretArn,
+        RAW_BUCKET: SETTINGS.rawBucket,
+        COPY_ROLE_ARN: SETTINGS.copyRoleArn,
+      });
       givenBucket();
       givenHistory();
       data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
@@ -227,7 +293,13 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
 
       expect(error?.name).to.equal("LoadError");
       const [line] = logLines(lines, "invocation failed");
-      expect([line.level, line.service, line.function_request_id, line.statementId, line.manifestKey]).to.deep.equal(["ERROR", "redshiftLoader", "req-1", "load", MANIFEST]);
+      expect([line.level, line.service, line.function_request_id, line.statementId, line.manifestKey]).to.deep.equal([
+        "ERROR",
+        "redshiftLoader",
+        "req-1",
+        "load",
+        MANIFEST,
+      ]);
       expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "redshiftLoader", LoadsFailed: 1 }]);
     });
 
@@ -236,10 +308,24 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
       s3.on(ListObjectsV2Command).resolves({ Contents: [] });
       const { result, lines } = await captureOutput(() => handler(EVENT, { awsRequestId: "req-1", getRemainingTimeInMillis: () => 300_000 }));
       expect(result!.loaded).to.deep.equal([]);
-      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([["INFO", "nothing new to load", "redshiftLoader", "req-1"]]);
-      expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "redshiftLoader", LoadsMerged: 0, ObjectsLoaded: 0, RowsLoaded: 0, ObjectsSkipped: 0, ObjectsDeferred: 0 }]);
+      expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([
+        ["INFO", "nothing new to load", "redshiftLoader", "req-1"],
+      ]);
+      expect(emfMetrics(lines)).to.deep.equal([
+        {
+          namespace: "gridrail",
+          dimensions: [["service"]],
+          service: "redshiftLoader",
+          LoadsMerged: 0,
+          ObjectsLoaded: 0,
+          RowsLoaded: 0,
+          ObjectsSkipped: 0,
+          ObjectsDeferred: 0,
+        },
+      ]);
       expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([
-        ["sharing-raw-bucket", "readings/2026/11/20/"], ["sharing-raw-bucket", DAY],
+        ["sharing-raw-bucket", "readings/2026/11/20/"],
+        ["sharing-raw-bucket", DAY],
       ]);
     });
   });

@@ -8,11 +8,26 @@ import { schemaSql } from "../../../functions/redshiftLoader/schema";
  * unchanged on PostgreSQL (PGlite). Redshift-only statements stay out: the DDL runs without its DISTKEY/SORTKEY
  * suffix and the test fills the staging table where the COPY would.
  */
-interface Row { source: string; device_id: string; event_time: string; received_at: number; metric: string; value: number; detail: string | null }
+interface Row {
+  source: string;
+  device_id: string;
+  event_time: string;
+  received_at: number;
+  metric: string;
+  value: number;
+  detail: string | null;
+}
 
 const AT = "2026-11-21T10:30:00.000Z";
-const row = (device: string, metric: string, value: number, receivedAt = 1000, eventTime = AT): Row =>
-  ({ source: "trains", device_id: device, event_time: eventTime, received_at: receivedAt, metric, value, detail: null });
+const row = (device: string, metric: string, value: number, receivedAt = 1000, eventTime = AT): Row => ({
+  source: "trains",
+  device_id: device,
+  event_time: eventTime,
+  received_at: receivedAt,
+  metric,
+  value,
+  detail: null,
+});
 const object = (name: string): RawObject => ({ key: `readings/2026/11/21/${name}.gz`, etag: `etag-${name}`, size: 100, lastModified: 0 });
 
 describe("Redshift loader merge on PGlite", () => {
@@ -34,7 +49,13 @@ describe("Redshift loader merge on PGlite", () => {
 
   /** One load as Redshift runs it, in one transaction, with the COPY replaced by inserting `staged`. */
   async function load(objects: RawObject[], staged: Row[], manifest: string): Promise<void> {
-    const sqls = loadStatements({ bucket: "raw", manifestKey: manifest, copyRoleArn: "arn:aws:iam::1:role/copy", objects, loadedAt: Date.UTC(2026, 10, 21, 11, 5) });
+    const sqls = loadStatements({
+      bucket: "raw",
+      manifestKey: manifest,
+      copyRoleArn: "arn:aws:iam::1:role/copy",
+      objects,
+      loadedAt: Date.UTC(2026, 10, 21, 11, 5),
+    });
     await db.exec("BEGIN");
     try {
       for (const [i, sql] of sqls.entries()) {
@@ -43,8 +64,15 @@ describe("Redshift loader merge on PGlite", () => {
           continue;
         }
         for (const r of staged) {
-          await db.query('INSERT INTO "readings_staging" VALUES ($1, $2, $3, $4, $5, $6, $7)',
-            [r.source, r.device_id, r.event_time.replace("T", " ").replace("Z", ""), r.received_at, r.metric, r.value, r.detail]);
+          await db.query('INSERT INTO "readings_staging" VALUES ($1, $2, $3, $4, $5, $6, $7)', [
+            r.source,
+            r.device_id,
+            r.event_time.replace("T", " ").replace("Z", ""),
+            r.received_at,
+            r.metric,
+            r.value,
+            r.detail,
+          ]);
         }
       }
       await db.exec("COMMIT");
@@ -56,13 +84,15 @@ describe("Redshift loader merge on PGlite", () => {
 
   async function readings(): Promise<[string, string, number, number][]> {
     const out = await db.query<{ device_id: string; metric: string; value: number; received_at: string }>(
-      'SELECT device_id, metric, value, received_at FROM "public"."readings" ORDER BY device_id, metric, event_time');
+      'SELECT device_id, metric, value, received_at FROM "public"."readings" ORDER BY device_id, metric, event_time',
+    );
     return out.rows.map((r) => [r.device_id, r.metric, r.value, Number(r.received_at)]);
   }
 
   async function history(): Promise<[string, string, string | null][]> {
     const out = await db.query<{ object_key: string; manifest_key: string; rows_loaded: string | null }>(
-      'SELECT object_key, manifest_key, rows_loaded FROM "public"."load_history" ORDER BY object_key');
+      'SELECT object_key, manifest_key, rows_loaded FROM "public"."load_history" ORDER BY object_key',
+    );
     return out.rows.map((r) => [r.object_key, r.manifest_key, r.rows_loaded === null ? null : String(r.rows_loaded)]);
   }
 
@@ -70,7 +100,11 @@ describe("Redshift loader merge on PGlite", () => {
     const staged = [row("train-1", "TP2", 1.5), row("train-1", "TP3", 9.1), row("train-2", "TP2", 2.5)];
     await load([object("a"), object("b")], staged, "manifests/run-1.json");
     await load([object("a"), object("b")], staged, "manifests/run-2.json");
-    expect(await readings()).to.deep.equal([["train-1", "TP2", 1.5, 1000], ["train-1", "TP3", 9.1, 1000], ["train-2", "TP2", 2.5, 1000]]);
+    expect(await readings()).to.deep.equal([
+      ["train-1", "TP2", 1.5, 1000],
+      ["train-1", "TP3", 9.1, 1000],
+      ["train-2", "TP2", 2.5, 1000],
+    ]);
     expect(await history()).to.deep.equal([
       ["readings/2026/11/21/a.gz", "manifests/run-1.json", null],
       ["readings/2026/11/21/b.gz", "manifests/run-1.json", null],
@@ -87,7 +121,11 @@ describe("Redshift loader merge on PGlite", () => {
   it("replaces a reading that a later object carries again and keeps the others", async () => {
     await load([object("a")], [row("train-1", "TP2", 1.5, 1000), row("train-1", "TP3", 9.1, 1000)], "manifests/run-1.json");
     await load([object("b")], [row("train-1", "TP2", 1.7, 3000), row("train-1", "TP2", 1.1, 1000, "2026-11-21T10:30:10.000Z")], "manifests/run-2.json");
-    expect(await readings()).to.deep.equal([["train-1", "TP2", 1.7, 3000], ["train-1", "TP2", 1.1, 1000], ["train-1", "TP3", 9.1, 1000]]);
+    expect(await readings()).to.deep.equal([
+      ["train-1", "TP2", 1.7, 3000],
+      ["train-1", "TP2", 1.1, 1000],
+      ["train-1", "TP3", 9.1, 1000],
+    ]);
     expect((await history()).map((h) => h[0])).to.deep.equal(["readings/2026/11/21/a.gz", "readings/2026/11/21/b.gz"]);
   });
 
@@ -96,7 +134,9 @@ describe("Redshift loader merge on PGlite", () => {
     await load([object("a")], [bad], "manifests/run-1.json");
     const failing = { ...row("train-2", "TP2", 2), source: null as unknown as string };
     let error = "";
-    await load([object("b")], [failing], "manifests/run-2.json").catch((e: Error) => { error = e.message; });
+    await load([object("b")], [failing], "manifests/run-2.json").catch((e: Error) => {
+      error = e.message;
+    });
     expect(error).to.match(/null value in column "source"/);
     expect(await readings()).to.deep.equal([["train-1", "TP2", 1.5, 1000]]);
     expect((await history()).map((h) => h[0])).to.deep.equal(["readings/2026/11/21/a.gz"]);
@@ -107,7 +147,15 @@ describe("Redshift loader merge on PGlite", () => {
     const keys = await db.query<{ object_key: string }>(loadedKeysSql(["readings/2026/11/20/", "readings/2026/11/21/"]));
     expect(keys.rows.map((r) => r.object_key).sort()).to.deep.equal(["readings/2026/11/21/a.gz", "readings/2026/11/21/b.gz"]);
     await db.exec(rowsUpdateSql([{ key: "readings/2026/11/21/a.gz", rows: 7 }]));
-    await db.exec(rowsUpdateSql([{ key: "readings/2026/11/21/a.gz", rows: 99 }, { key: "readings/2026/11/21/b.gz", rows: 3 }]));
-    expect((await history()).map((h) => [h[0], h[2]])).to.deep.equal([["readings/2026/11/21/a.gz", "7"], ["readings/2026/11/21/b.gz", "3"]]);
+    await db.exec(
+      rowsUpdateSql([
+        { key: "readings/2026/11/21/a.gz", rows: 99 },
+        { key: "readings/2026/11/21/b.gz", rows: 3 },
+      ]),
+    );
+    expect((await history()).map((h) => [h[0], h[2]])).to.deep.equal([
+      ["readings/2026/11/21/a.gz", "7"],
+      ["readings/2026/11/21/b.gz", "3"],
+    ]);
   });
 });

@@ -12,19 +12,32 @@ export const OBJECTS = [
 ];
 const MANIFEST = "manifests/readings/2026/11/21/1000-req-1.json";
 const ROLE = "arn:aws:iam::123456789012:role/sharing-warehouse-copy-role";
-const READINGS_COLUMNS = '"source" VARCHAR(16) NOT NULL, "device_id" VARCHAR(128) NOT NULL, "event_time" TIMESTAMP NOT NULL, "received_at" BIGINT NOT NULL, '
-  + '"metric" VARCHAR(64) NOT NULL, "value" DOUBLE PRECISION NOT NULL, "detail" VARCHAR(4096)';
-const HISTORY_COLUMNS = '"object_key" VARCHAR(1024) NOT NULL, "etag" VARCHAR(64) NOT NULL, "size_bytes" BIGINT NOT NULL, "rows_loaded" BIGINT, '
-  + '"manifest_key" VARCHAR(1024) NOT NULL, "loaded_at" TIMESTAMP NOT NULL';
+const READINGS_COLUMNS =
+  '"source" VARCHAR(16) NOT NULL, "device_id" VARCHAR(128) NOT NULL, "event_time" TIMESTAMP NOT NULL, "received_at" BIGINT NOT NULL, ' +
+  '"metric" VARCHAR(64) NOT NULL, "value" DOUBLE PRECISION NOT NULL, "detail" VARCHAR(4096)';
+const HISTORY_COLUMNS =
+  '"object_key" VARCHAR(1024) NOT NULL, "etag" VARCHAR(64) NOT NULL, "size_bytes" BIGINT NOT NULL, "rows_loaded" BIGINT, ' +
+  '"manifest_key" VARCHAR(1024) NOT NULL, "loaded_at" TIMESTAMP NOT NULL';
 const COLS = '"source", "device_id", "event_time", "received_at", "metric", "value", "detail"';
 
 describe("Redshift loader SQL", () => {
   describe("quoting", () => {
-    const identifiers: [string, string][] = [["readings", '"readings"'], ["Mixed Case", '"Mixed Case"'], ['we"ird', '"we""ird"'], ["value", '"value"']];
+    const identifiers: [string, string][] = [
+      ["readings", '"readings"'],
+      ["Mixed Case", '"Mixed Case"'],
+      ['we"ird', '"we""ird"'],
+      ["value", '"value"'],
+    ];
     for (const [name, quoted] of identifiers) {
       it(`quotes the identifier ${JSON.stringify(name)} as ${quoted}`, () => expect(quoteIdent(name)).to.equal(quoted));
     }
-    const literals: [string, string][] = [["plain", "'plain'"], ["o'brien", "'o''brien'"], ["''", "''''''"], ["50%_off", "'50%_off'"], ["", "''"]];
+    const literals: [string, string][] = [
+      ["plain", "'plain'"],
+      ["o'brien", "'o''brien'"],
+      ["''", "''''''"],
+      ["50%_off", "'50%_off'"],
+      ["", "''"],
+    ];
     for (const [value, quoted] of literals) {
       it(`quotes the literal ${JSON.stringify(value)} as ${quoted}`, () => expect(quoteLiteral(value)).to.equal(quoted));
     }
@@ -32,8 +45,16 @@ describe("Redshift loader SQL", () => {
       ["an empty identifier", () => quoteIdent(""), 'identifier "" must be 1-127 bytes without control characters'],
       ["a 128-byte identifier", () => quoteIdent("x".repeat(128)), `identifier "${"x".repeat(128)}" must be 1-127 bytes without control characters`],
       ["a newline in an identifier", () => quoteIdent("a\nb"), 'identifier "a\\nb" must be 1-127 bytes without control characters'],
-      ["a backslash in a literal", () => quoteLiteral("a\\'; DROP"), `literal "a\\\\'; DROP" contains a backslash or a control character, which Redshift and PostgreSQL read differently`],
-      ["a NUL in a literal", () => quoteLiteral("a\u0000"), 'literal "a\\u0000" contains a backslash or a control character, which Redshift and PostgreSQL read differently'],
+      [
+        "a backslash in a literal",
+        () => quoteLiteral("a\\'; DROP"),
+        `literal "a\\\\'; DROP" contains a backslash or a control character, which Redshift and PostgreSQL read differently`,
+      ],
+      [
+        "a NUL in a literal",
+        () => quoteLiteral("a\u0000"),
+        'literal "a\\u0000" contains a backslash or a control character, which Redshift and PostgreSQL read differently',
+      ],
     ];
     for (const [name, run, message] of refused) {
       it(`refuses ${name}`, () => expect(run).to.throw(message));
@@ -62,18 +83,26 @@ describe("Redshift loader SQL", () => {
 
   describe("load", () => {
     it("builds the one-transaction batch: staging, batch rows, COPY from the manifest, merge, history, clean-up", () => {
-      expect(loadStatements({ bucket: "sharing-raw-bucket", manifestKey: MANIFEST, copyRoleArn: ROLE, objects: OBJECTS, loadedAt: Date.UTC(2026, 10, 21, 11, 5, 3, 120) })).to.deep.equal([
+      expect(
+        loadStatements({
+          bucket: "sharing-raw-bucket",
+          manifestKey: MANIFEST,
+          copyRoleArn: ROLE,
+          objects: OBJECTS,
+          loadedAt: Date.UTC(2026, 10, 21, 11, 5, 3, 120),
+        }),
+      ).to.deep.equal([
         'CREATE TEMP TABLE "readings_staging" (LIKE "public"."readings")',
         'CREATE TEMP TABLE "load_batch" ("object_key" VARCHAR(1024) NOT NULL, "etag" VARCHAR(64) NOT NULL, "size_bytes" BIGINT NOT NULL)',
         `INSERT INTO "load_batch" ("object_key", "etag", "size_bytes") VALUES ('readings/2026/11/21/a-1.gz', 'e1', 100), ('readings/2026/11/21/o''brien.gz', 'e2', 200)`,
         `COPY "readings_staging" FROM 's3://sharing-raw-bucket/${MANIFEST}' IAM_ROLE '${ROLE}' MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
-        'DELETE FROM "public"."readings" USING "readings_staging" WHERE "readings"."source" = "readings_staging"."source" AND "readings"."device_id" = "readings_staging"."device_id" '
-          + 'AND "readings"."event_time" = "readings_staging"."event_time" AND "readings"."metric" = "readings_staging"."metric"',
-        `INSERT INTO "public"."readings" (${COLS}) SELECT ${COLS} FROM (SELECT ${COLS}, ROW_NUMBER() OVER (PARTITION BY "source", "device_id", "event_time", "metric" `
-          + 'ORDER BY "received_at" DESC, "value" DESC) AS "copy_rank" FROM "readings_staging") AS "ranked" WHERE "copy_rank" = 1',
-        `INSERT INTO "public"."load_history" ("object_key", "etag", "size_bytes", "rows_loaded", "manifest_key", "loaded_at") SELECT "object_key", "etag", "size_bytes", `
-          + `CAST(NULL AS BIGINT), '${MANIFEST}', CAST('2026-11-21 11:05:03.120' AS TIMESTAMP) FROM "load_batch" `
-          + 'WHERE NOT EXISTS (SELECT 1 FROM "public"."load_history" AS "done" WHERE "done"."object_key" = "load_batch"."object_key")',
+        'DELETE FROM "public"."readings" USING "readings_staging" WHERE "readings"."source" = "readings_staging"."source" AND "readings"."device_id" = "readings_staging"."device_id" ' +
+          'AND "readings"."event_time" = "readings_staging"."event_time" AND "readings"."metric" = "readings_staging"."metric"',
+        `INSERT INTO "public"."readings" (${COLS}) SELECT ${COLS} FROM (SELECT ${COLS}, ROW_NUMBER() OVER (PARTITION BY "source", "device_id", "event_time", "metric" ` +
+          'ORDER BY "received_at" DESC, "value" DESC) AS "copy_rank" FROM "readings_staging") AS "ranked" WHERE "copy_rank" = 1',
+        `INSERT INTO "public"."load_history" ("object_key", "etag", "size_bytes", "rows_loaded", "manifest_key", "loaded_at") SELECT "object_key", "etag", "size_bytes", ` +
+          `CAST(NULL AS BIGINT), '${MANIFEST}', CAST('2026-11-21 11:05:03.120' AS TIMESTAMP) FROM "load_batch" ` +
+          'WHERE NOT EXISTS (SELECT 1 FROM "public"."load_history" AS "done" WHERE "done"."object_key" = "load_batch"."object_key")',
         'DROP TABLE "readings_staging"',
         'DROP TABLE "load_batch"',
       ]);
@@ -81,22 +110,32 @@ describe("Redshift loader SQL", () => {
 
     it("looks up the loaded keys of the listed day folders", () => {
       expect(loadedKeysSql(["readings/2026/11/20/", "readings/2026/11/21/"])).to.equal(
-        `SELECT "object_key" FROM "public"."load_history" WHERE "object_key" LIKE 'readings/2026/11/20/%' OR "object_key" LIKE 'readings/2026/11/21/%'`);
+        `SELECT "object_key" FROM "public"."load_history" WHERE "object_key" LIKE 'readings/2026/11/20/%' OR "object_key" LIKE 'readings/2026/11/21/%'`,
+      );
       expect(() => loadedKeysSql(["readings/2026_11/"])).to.throw('prefix "readings/2026_11/" must not contain LIKE wildcards % or _');
       expect(() => loadedKeysSql([])).to.throw("loadedKeysSql needs at least one prefix");
     });
 
     it("reads rows per file and the first load errors of one COPY from the STL tables", () => {
-      expect(rowCountsSql(4242)).to.equal("SELECT TRIM(filename) AS filename, SUM(lines_scanned) AS line_count FROM stl_load_commits WHERE query = 4242 GROUP BY TRIM(filename)");
+      expect(rowCountsSql(4242)).to.equal(
+        "SELECT TRIM(filename) AS filename, SUM(lines_scanned) AS line_count FROM stl_load_commits WHERE query = 4242 GROUP BY TRIM(filename)",
+      );
       expect(loadErrorsSql(4242)).to.equal(
-        "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors WHERE query = 4242 ORDER BY line_number LIMIT 5");
+        "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors WHERE query = 4242 ORDER BY line_number LIMIT 5",
+      );
       expect(() => rowCountsSql(1.5)).to.throw("COPY query id must be an integer, got 1.5");
     });
 
     it("fills rows_loaded only where it is still unknown", () => {
-      expect(rowsUpdateSql([{ key: OBJECTS[0].key, rows: 10 }, { key: OBJECTS[1].key, rows: 5 }])).to.equal(
-        `UPDATE "public"."load_history" SET "rows_loaded" = CASE "object_key" WHEN 'readings/2026/11/21/a-1.gz' THEN 10 WHEN 'readings/2026/11/21/o''brien.gz' THEN 5 END `
-        + `WHERE "object_key" IN ('readings/2026/11/21/a-1.gz', 'readings/2026/11/21/o''brien.gz') AND "rows_loaded" IS NULL`);
+      expect(
+        rowsUpdateSql([
+          { key: OBJECTS[0].key, rows: 10 },
+          { key: OBJECTS[1].key, rows: 5 },
+        ]),
+      ).to.equal(
+        `UPDATE "public"."load_history" SET "rows_loaded" = CASE "object_key" WHEN 'readings/2026/11/21/a-1.gz' THEN 10 WHEN 'readings/2026/11/21/o''brien.gz' THEN 5 END ` +
+          `WHERE "object_key" IN ('readings/2026/11/21/a-1.gz', 'readings/2026/11/21/o''brien.gz') AND "rows_loaded" IS NULL`,
+      );
     });
 
     it("writes a manifest whose entries are all mandatory, with their sizes", () => {
@@ -133,8 +172,14 @@ describe("Redshift loader SQL", () => {
     const badEvents: [unknown, string][] = [
       [{}, 'event field "window" must be "previous-hour", got undefined'],
       [{ scheduledTime: "2026-11-21T00:05:00Z", window: "day" }, 'event field "window" must be "previous-hour", got "day"'],
-      [{ scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-hour" }, 'event field "scheduledTime" must be an ISO 8601 time with a zone, got "<aws.scheduler.scheduled-time>"'],
-      [{ scheduledTime: "2026-11-21T00:05:00", window: "previous-hour" }, 'event field "scheduledTime" must be an ISO 8601 time with a zone, got "2026-11-21T00:05:00"'],
+      [
+        { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-hour" },
+        'event field "scheduledTime" must be an ISO 8601 time with a zone, got "<aws.scheduler.scheduled-time>"',
+      ],
+      [
+        { scheduledTime: "2026-11-21T00:05:00", window: "previous-hour" },
+        'event field "scheduledTime" must be an ISO 8601 time with a zone, got "2026-11-21T00:05:00"',
+      ],
     ];
     for (const [event, message] of badEvents) {
       it(`refuses the schedule input ${JSON.stringify(event)}`, () => expect(() => loadWindow(event)).to.throw(message));
@@ -142,9 +187,15 @@ describe("Redshift loader SQL", () => {
 
     it("names every missing environment variable", () => {
       expect(() => loaderSettings({})).to.throw("environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set");
-      expect(() => loaderSettings({ CLUSTER_ID: "c", DATABASE: "d", SECRET_ARN: "s", RAW_BUCKET: "b" })).to.throw("environment variable COPY_ROLE_ARN must be set");
+      expect(() => loaderSettings({ CLUSTER_ID: "c", DATABASE: "d", SECRET_ARN: "s", RAW_BUCKET: "b" })).to.throw(
+        "environment variable COPY_ROLE_ARN must be set",
+      );
       expect(loaderSettings({ CLUSTER_ID: "c", DATABASE: "d", SECRET_ARN: "s", RAW_BUCKET: "b", COPY_ROLE_ARN: "r" })).to.deep.equal({
-        clusterId: "c", database: "d", secretArn: "s", rawBucket: "b", copyRoleArn: "r",
+        clusterId: "c",
+        database: "d",
+        secretArn: "s",
+        rawBucket: "b",
+        copyRoleArn: "r",
       });
     });
   });

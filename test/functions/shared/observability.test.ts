@@ -1,11 +1,22 @@
 import { expect } from "chai";
 import { readdirSync, readFileSync } from "fs";
 import { join, relative } from "path";
-import { Observability, count, createObservability, invocation, logLevelFrom, logPort, responseMetric, silentObservability } from "../../../functions/shared/observability";
+import {
+  Observability,
+  count,
+  createObservability,
+  invocation,
+  logLevelFrom,
+  logPort,
+  responseMetric,
+  silentObservability,
+} from "../../../functions/shared/observability";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 
 function sourceFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith(".ts") ? [join(dir, e.name)] : [],
+  );
 }
 
 describe("function observability", () => {
@@ -16,8 +27,16 @@ describe("function observability", () => {
       [{ AWS_LAMBDA_LOG_LEVEL: "WARN", POWERTOOLS_LOG_LEVEL: "DEBUG" }, "WARN", undefined],
       [{ AWS_LAMBDA_LOG_LEVEL: "FATAL" }, "CRITICAL", undefined],
       [{ AWS_LAMBDA_LOG_LEVEL: "", POWERTOOLS_LOG_LEVEL: "ERROR" }, "ERROR", undefined],
-      [{ POWERTOOLS_LOG_LEVEL: "loud" }, "INFO", 'environment variable POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "loud"; logging at INFO'],
-      [{ AWS_LAMBDA_LOG_LEVEL: "verbose" }, "INFO", 'environment variable AWS_LAMBDA_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "verbose"; logging at INFO'],
+      [
+        { POWERTOOLS_LOG_LEVEL: "loud" },
+        "INFO",
+        'environment variable POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "loud"; logging at INFO',
+      ],
+      [
+        { AWS_LAMBDA_LOG_LEVEL: "verbose" },
+        "INFO",
+        'environment variable AWS_LAMBDA_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "verbose"; logging at INFO',
+      ],
     ];
     for (const [env, level, problem] of cases) {
       it(`reads ${JSON.stringify(env)} as ${level}`, () => {
@@ -27,7 +46,14 @@ describe("function observability", () => {
   });
 
   describe("response metric per status class", () => {
-    const cases: [number, string][] = [[200, "Responses2xx"], [304, "Responses3xx"], [404, "Responses4xx"], [415, "Responses4xx"], [500, "Responses5xx"], [503, "Responses5xx"]];
+    const cases: [number, string][] = [
+      [200, "Responses2xx"],
+      [304, "Responses3xx"],
+      [404, "Responses4xx"],
+      [415, "Responses4xx"],
+      [500, "Responses5xx"],
+      [503, "Responses5xx"],
+    ];
     for (const [status, name] of cases) it(`counts ${status} as ${name}`, () => expect(responseMetric(status)).to.equal(name));
     it("refuses a status that is not HTTP", () => {
       expect(() => responseMetric(42)).to.throw("statusCode must be an HTTP status from 100 to 599, got 42");
@@ -45,7 +71,13 @@ describe("function observability", () => {
       });
     });
     expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id ?? null, l.clientId ?? null])).to.deep.equal([
-      ["WARN", 'environment variable POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "loud"; logging at INFO', "probe", null, null],
+      [
+        "WARN",
+        'environment variable POWERTOOLS_LOG_LEVEL must be one of TRACE, DEBUG, INFO, WARN, ERROR, CRITICAL, SILENT, got "loud"; logging at INFO',
+        "probe",
+        null,
+        null,
+      ],
       ["ERROR", "client failed", "probe", "req-ob-1", "C42"],
       ["WARN", "readings refused", "probe", "req-ob-1", "C42"],
       ["INFO", "progress", "probe", "req-ob-1", "C42"],
@@ -71,26 +103,47 @@ describe("function observability", () => {
   it("runs a traced invocation in its own subsegment, marks it with the error, and restores the Lambda segment", async () => {
     const calls: string[] = [];
     const subsegment = { addError: (e: Error) => calls.push(`addError ${e.message}`), close: () => calls.push("close") };
-    const segment = { addNewSubsegment: (name: string) => { calls.push(`open ${name}`); return subsegment; } };
+    const segment = {
+      addNewSubsegment: (name: string) => {
+        calls.push(`open ${name}`);
+        return subsegment;
+      },
+    };
     const tracer = {
-      isTracingEnabled: () => true, getSegment: () => segment,
+      isTracingEnabled: () => true,
+      getSegment: () => segment,
       setSegment: (s: unknown) => calls.push(s === segment ? "set lambda segment" : "set subsegment"),
-      annotateColdStart: () => calls.push("annotate cold start"), addServiceNameAnnotation: () => calls.push("annotate service"),
+      annotateColdStart: () => calls.push("annotate cold start"),
+      addServiceNameAnnotation: () => calls.push("annotate service"),
     };
     const o = { ...silentObservability("probe"), tracer: tracer as unknown as Observability["tracer"] };
 
-    const { error } = await captureOutput(() => invocation(o, lambdaContext("req-ob-4"), {}, async () => { throw new Error("S3 down"); }));
+    const { error } = await captureOutput(() =>
+      invocation(o, lambdaContext("req-ob-4"), {}, async () => {
+        throw new Error("S3 down");
+      }),
+    );
 
     expect(error?.message).to.equal("S3 down");
-    expect(calls).to.deep.equal(["open ## probe", "set subsegment", "annotate cold start", "annotate service", "addError S3 down", "close", "set lambda segment"]);
+    expect(calls).to.deep.equal([
+      "open ## probe",
+      "set subsegment",
+      "annotate cold start",
+      "annotate service",
+      "addError S3 down",
+      "close",
+      "set lambda segment",
+    ]);
   });
 
   it("prints nothing when silent (the local stack)", async () => {
     const o = silentObservability("probe");
-    const { lines } = await captureOutput(() => invocation(o, lambdaContext("req-ob-3"), {}, async () => {
-      o.logger.error("not shown");
-      count(o, "RowsWritten", 3);
-    }));
+    const { lines } = await captureOutput(() =>
+      invocation(o, lambdaContext("req-ob-3"), {}, async () => {
+        o.logger.error("not shown");
+        count(o, "RowsWritten", 3);
+      }),
+    );
     expect(lines).to.deep.equal([]);
   });
 

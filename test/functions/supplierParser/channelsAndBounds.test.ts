@@ -49,16 +49,56 @@ describe("supplierParser: NEM12 channels by NMI suffix", () => {
 describe("supplierParser: physical bounds of a value", () => {
   // default 250 kW: 125 kWh in a half hour, 20.8333... in five minutes
   const cases: [string, string[], IngestOptions, { line: number; reason: string }[]][] = [
-    ["1e999 kWh, which parses as Infinity", [h200("E1"), d300("20240101", ["1e999", vals(47)].join(","))], {}, [{ line: 2, reason: "interval 1: 1e999 is not a finite number" }]],
-    ["1e300 kWh", [h200("E1"), d300("20240101", [vals(47), "1e300"].join(","))], {}, [{ line: 2, reason: "interval 48: 1e300 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }]],
-    ["a half hour just over the bound", [h200("B1"), d300("20240101", ["125.001", vals(47)].join(","))], {}, [{ line: 2, reason: "interval 1: 125.001 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }]],
-    ["a five-minute value within a half-hour's bound", [h200("E1", 5), d300("20240101", ["21", vals(287)].join(","))], {}, [{ line: 2, reason: "interval 1: 21 is over 20.833333333333332 kWh, the most a 5-minute interval holds at 250 kW" }]],
-    ["a value over a configured bound", [h200("E1"), d300("20240101", ["3", vals(47)].join(","))], { maxKw: 5 }, [{ line: 2, reason: "interval 1: 3 is over 2.5 kWh, the most a 30-minute interval holds at 5 kW" }]],
+    [
+      "1e999 kWh, which parses as Infinity",
+      [h200("E1"), d300("20240101", ["1e999", vals(47)].join(","))],
+      {},
+      [{ line: 2, reason: "interval 1: 1e999 is not a finite number" }],
+    ],
+    [
+      "1e300 kWh",
+      [h200("E1"), d300("20240101", [vals(47), "1e300"].join(","))],
+      {},
+      [{ line: 2, reason: "interval 48: 1e300 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }],
+    ],
+    [
+      "a half hour just over the bound",
+      [h200("B1"), d300("20240101", ["125.001", vals(47)].join(","))],
+      {},
+      [{ line: 2, reason: "interval 1: 125.001 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }],
+    ],
+    [
+      "a five-minute value within a half-hour's bound",
+      [h200("E1", 5), d300("20240101", ["21", vals(287)].join(","))],
+      {},
+      [{ line: 2, reason: "interval 1: 21 is over 20.833333333333332 kWh, the most a 5-minute interval holds at 250 kW" }],
+    ],
+    [
+      "a value over a configured bound",
+      [h200("E1"), d300("20240101", ["3", vals(47)].join(","))],
+      { maxKw: 5 },
+      [{ line: 2, reason: "interval 1: 3 is over 2.5 kWh, the most a 30-minute interval holds at 5 kW" }],
+    ],
     ["a negative generation value", [h200("B1"), d300("20240101", ["-0.5", vals(47)].join(","))], {}, [{ line: 2, reason: "interval 1: -0.5 is negative" }]],
     ["a plain kwh of 1e999", ["timestamp,kwh", "2024-01-01T00:00Z,1e999"], {}, [{ line: 2, reason: "kwh 1e999 is not a finite number" }]],
-    ["a plain kwh of 1e300", ["timestamp,kwh", "2024-01-01T00:00Z,1e300"], {}, [{ line: 2, reason: "kwh 1e300 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }]],
-    ["a wide value of 1e300", [WIDE, wrow("1/7/24", "Consumption", [vals(47), "1e300"].join(","))], {}, [{ line: 2, reason: "interval 48: 1e300 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }]],
-    ["a long value of 1e999", [LONG, "7,6,2,MRIM,2#E1,G,1/1/24 0:00,1/1/24 0:29,1e999,0,A"], {}, [{ line: 2, reason: "ProfileReadValue 1e999 is not a finite number" }]],
+    [
+      "a plain kwh of 1e300",
+      ["timestamp,kwh", "2024-01-01T00:00Z,1e300"],
+      {},
+      [{ line: 2, reason: "kwh 1e300 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }],
+    ],
+    [
+      "a wide value of 1e300",
+      [WIDE, wrow("1/7/24", "Consumption", [vals(47), "1e300"].join(","))],
+      {},
+      [{ line: 2, reason: "interval 48: 1e300 is over 125 kWh, the most a 30-minute interval holds at 250 kW" }],
+    ],
+    [
+      "a long value of 1e999",
+      [LONG, "7,6,2,MRIM,2#E1,G,1/1/24 0:00,1/1/24 0:29,1e999,0,A"],
+      {},
+      [{ line: 2, reason: "ProfileReadValue 1e999 is not a finite number" }],
+    ],
   ];
   for (const [name, lines, opts, errors] of cases) {
     it(`rejects ${name}`, async () => {
@@ -102,8 +142,11 @@ describe("supplierParser: physical bounds of a value", () => {
 
 describe("supplierParser: UTC offsets of plain timestamps", () => {
   const bad: [string, string][] = [
-    ["+99:99", "2024-01-01T00:00+99:99"], ["+05:60", "2024-01-01T00:00+05:60"], ["+14:01", "2024-01-01T00:00+14:01"],
-    ["-12:30", "2024-01-01T00:00-12:30"], ["-1300", "2024-01-01T00:00-1300"],
+    ["+99:99", "2024-01-01T00:00+99:99"],
+    ["+05:60", "2024-01-01T00:00+05:60"],
+    ["+14:01", "2024-01-01T00:00+14:01"],
+    ["-12:30", "2024-01-01T00:00-12:30"],
+    ["-1300", "2024-01-01T00:00-1300"],
   ];
   for (const [zone, ts] of bad) {
     it(`rejects the offset ${zone}`, async () => {
@@ -120,7 +163,10 @@ describe("supplierParser: UTC offsets of plain timestamps", () => {
 
 describe("supplierParser: rejected rows are capped and counted per reason", () => {
   it("lists the first N rejected rows, counts every rejection per reason kind, and keeps accepted + rejected = rows", async () => {
-    const rows = Array.from({ length: 250 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, 30 * i)).toISOString()},${i % 5 === 0 ? "0.1" : i % 5 === 1 ? "-1" : i % 5 === 2 ? "1e300" : "x"}`);
+    const rows = Array.from(
+      { length: 250 },
+      (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, 30 * i)).toISOString()},${i % 5 === 0 ? "0.1" : i % 5 === 1 ? "-1" : i % 5 === 2 ? "1e300" : "x"}`,
+    );
     const r = await run(["timestamp,kwh", ...rows], { maxErrors: 3 });
     expect([r.rows, r.accepted, r.rejected]).to.deep.equal([250, 50, 200]);
     expect(r.errors).to.deep.equal([
@@ -138,6 +184,11 @@ describe("supplierParser: rejected rows are capped and counted per reason", () =
   it("lists 100 rejected rows by default", async () => {
     const rows = Array.from({ length: 150 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1, 0, 30 * i)).toISOString()},-1`);
     const r = await run(["timestamp,kwh", ...rows]);
-    expect([r.rejected, r.errors.length, r.errors[99], r.reasons]).to.deep.equal([150, 100, { line: 101, reason: "kwh -1 is negative" }, [{ reason: "kwh <n> is negative", count: 150 }]]);
+    expect([r.rejected, r.errors.length, r.errors[99], r.reasons]).to.deep.equal([
+      150,
+      100,
+      { line: 101, reason: "kwh -1 is negative" },
+      [{ reason: "kwh <n> is negative", count: 150 }],
+    ]);
   });
 });

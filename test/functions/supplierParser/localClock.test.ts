@@ -27,7 +27,9 @@ describe("supplierParser local clocks", () => {
 
   it("refuses a local time in the hour skipped when clocks go forward, naming it", () => {
     expect(melbourne.resolve(day("2019-10-06"), hm("02:30"))).to.equal(undefined);
-    expect(() => utcMsOn(melbourne, day("2019-10-06"), hm("02:30"))).to.throw("local time 2019-10-06 02:30 did not happen in Australia/Melbourne (the clocks went forward)");
+    expect(() => utcMsOn(melbourne, day("2019-10-06"), hm("02:30"))).to.throw(
+      "local time 2019-10-06 02:30 did not happen in Australia/Melbourne (the clocks went forward)",
+    );
   });
 
   it("keeps NEM time at UTC+10:00 all year, and names fixed offsets", () => {
@@ -36,6 +38,9 @@ describe("supplierParser local clocks", () => {
   });
 
   it("refuses a time zone the runtime does not know", () => {
-    expect(() => zoneClock("Australia/Narnia")).to.throw(RangeError, 'time zone "Australia/Narnia" is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)');
+    expect(() => zoneClock("Australia/Narnia")).to.throw(
+      RangeError,
+      'time zone "Australia/Narnia" is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)',
+    );
   });
 });

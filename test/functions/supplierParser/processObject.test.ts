@@ -13,7 +13,10 @@ interface Recorder extends ObjectStore {
 /** An in-memory bucket that records every call; `streamed` adds a writer (as S3's multipart), `size` what the store reports. */
 function memoryStore(objects: Record<string, string>, opts: { streamed?: boolean; size?: boolean; failPut?: string } = {}): Recorder {
   const rec: Recorder = {
-    puts: [], gets: [], writes: {}, aborted: [],
+    puts: [],
+    gets: [],
+    writes: {},
+    aborted: [],
     get: async (key) => {
       rec.gets.push(key);
       return { body: Readable.from([objects[key]]), ...(opts.size === false ? {} : { size: Buffer.byteLength(objects[key]) }) };
@@ -44,13 +47,29 @@ describe("supplierParser processObject", () => {
   it("writes accepted readings as JSON lines and rejected rows to a quarantine report, under keys from the input key", async () => {
     const store = memoryStore({ "20240101/acme.csv": csv });
     const out = await processObject(store, "20240101/acme.csv");
-    expect([out.processedKeys.consumption, out.processedKeys.generation, out.quarantineKey, out.result.accepted, out.result.rejected]).to.deep.equal([...KEYS, 1, 1]);
-    expect(store.puts.map((p) => [p[0], p[2]])).to.deep.equal([[KEYS[0], "application/x-ndjson"], [KEYS[1], "application/x-ndjson"], [KEYS[2], "application/json"]]);
+    expect([out.processedKeys.consumption, out.processedKeys.generation, out.quarantineKey, out.result.accepted, out.result.rejected]).to.deep.equal([
+      ...KEYS,
+      1,
+      1,
+    ]);
+    expect(store.puts.map((p) => [p[0], p[2]])).to.deep.equal([
+      [KEYS[0], "application/x-ndjson"],
+      [KEYS[1], "application/x-ndjson"],
+      [KEYS[2], "application/json"],
+    ]);
     const lines = store.puts[0][1].trimEnd().split("\n");
-    expect([lines.length, JSON.parse(lines[0])]).to.deep.equal([48, { clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A", channel: "consumption" }]);
+    expect([lines.length, JSON.parse(lines[0])]).to.deep.equal([
+      48,
+      { clientId: "acme", intervalStart: "2023-12-31T14:00:00.000Z", intervalMinutes: 30, kwh: 0.1, quality: "A", channel: "consumption" },
+    ]);
     expect(store.puts[1][1]).to.equal("");
     expect(JSON.parse(store.puts[2][1])).to.deep.equal({
-      file: "20240101/acme.csv", layout: "nem12", rows: 2, accepted: 1, rejected: 1, readings: { consumption: 48, generation: 0 },
+      file: "20240101/acme.csv",
+      layout: "nem12",
+      rows: 2,
+      accepted: 1,
+      rejected: 1,
+      readings: { consumption: 48, generation: 0 },
       errors: [{ line: 3, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }],
       reasons: [{ reason: "day <day> is after the file date <day> in the key", count: 1 }],
     });
@@ -61,7 +80,11 @@ describe("supplierParser processObject", () => {
   it("writes generation (NEM12 suffix B) to its own object, out of the consumption the analysis reads", async () => {
     const store = memoryStore({ "20240101/acme.csv": ["200,M1,E1B1,1,B1,,X,KWH,30,", `300,20240101,${vals},A,,,20240102030312,`].join("\n") });
     await processObject(store, "20240101/acme.csv");
-    expect([store.puts[0][1], store.puts[1][1].trimEnd().split("\n").length, JSON.parse(store.puts[1][1].split("\n")[0]).channel]).to.deep.equal(["", 48, "generation"]);
+    expect([store.puts[0][1], store.puts[1][1].trimEnd().split("\n").length, JSON.parse(store.puts[1][1].split("\n")[0]).channel]).to.deep.equal([
+      "",
+      48,
+      "generation",
+    ]);
   });
 
   it("writes identical objects to the same keys when the same file is processed again", async () => {
@@ -86,7 +109,15 @@ describe("supplierParser processObject", () => {
 
   describe("size limit", () => {
     const refusedReport = (reason: string): Record<string, unknown> => ({
-      file: "20240101/acme.csv", layout: "unread", refused: reason, rows: 0, accepted: 0, rejected: 0, readings: { consumption: 0, generation: 0 }, errors: [], reasons: [],
+      file: "20240101/acme.csv",
+      layout: "unread",
+      refused: reason,
+      rows: 0,
+      accepted: 0,
+      rejected: 0,
+      readings: { consumption: 0, generation: 0 },
+      errors: [],
+      reasons: [],
     });
 
     it("refuses a file whose event size is over the limit without reading it, with a quarantine report and empty readings", async () => {

@@ -26,7 +26,9 @@ describe("supplierParser s3Key", () => {
   ];
   for (const [key, message] of bad) {
     it(`rejects ${key.slice(0, 30)} with an exact message`, () => {
-      expect(() => parseS3Key(key)).to.throw(message).with.property("name", "KeyError");
+      expect(() => parseS3Key(key))
+        .to.throw(message)
+        .with.property("name", "KeyError");
     });
   }
 

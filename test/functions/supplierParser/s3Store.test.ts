@@ -1,5 +1,11 @@
 import {
-  AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, GetObjectCommand, PutObjectCommand, S3Client, UploadPartCommand,
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  GetObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
@@ -20,7 +26,12 @@ describe("supplierParser S3 store", () => {
     await w.end();
     expect(s3.calls().map((c) => c.args[0].constructor.name)).to.deep.equal(["PutObjectCommand"]);
     const input = s3.commandCalls(PutObjectCommand)[0].args[0].input;
-    expect([input.Bucket, input.Key, input.ContentType, (input.Body as Buffer).toString()]).to.deep.equal(["lake", "processed/a.jsonl", "application/x-ndjson", "abcdef\n"]);
+    expect([input.Bucket, input.Key, input.ContentType, (input.Body as Buffer).toString()]).to.deep.equal([
+      "lake",
+      "processed/a.jsonl",
+      "application/x-ndjson",
+      "abcdef\n",
+    ]);
   });
 
   it("streams a larger object as a multipart upload, one part at a time, the last one short", async () => {
@@ -31,15 +42,35 @@ describe("supplierParser S3 store", () => {
     for (const t of ["0123456", "789ab", "cdefghijkl", "mn"]) await w.write(t);
     await w.end();
     expect(s3.calls().map((c) => c.args[0].constructor.name)).to.deep.equal([
-      "CreateMultipartUploadCommand", "UploadPartCommand", "UploadPartCommand", "UploadPartCommand", "CompleteMultipartUploadCommand",
+      "CreateMultipartUploadCommand",
+      "UploadPartCommand",
+      "UploadPartCommand",
+      "UploadPartCommand",
+      "CompleteMultipartUploadCommand",
     ]);
-    expect(s3.commandCalls(CreateMultipartUploadCommand)[0].args[0].input).to.deep.equal({ Bucket: "lake", Key: "processed/a.jsonl", ContentType: "application/x-ndjson" });
-    expect(s3.commandCalls(UploadPartCommand).map((c) => [c.args[0].input.PartNumber, c.args[0].input.UploadId, (c.args[0].input.Body as Buffer).toString()])).to.deep.equal([
-      [1, "u1", "0123456789ab"], [2, "u1", "cdefghijkl"], [3, "u1", "mn"],
+    expect(s3.commandCalls(CreateMultipartUploadCommand)[0].args[0].input).to.deep.equal({
+      Bucket: "lake",
+      Key: "processed/a.jsonl",
+      ContentType: "application/x-ndjson",
+    });
+    expect(
+      s3.commandCalls(UploadPartCommand).map((c) => [c.args[0].input.PartNumber, c.args[0].input.UploadId, (c.args[0].input.Body as Buffer).toString()]),
+    ).to.deep.equal([
+      [1, "u1", "0123456789ab"],
+      [2, "u1", "cdefghijkl"],
+      [3, "u1", "mn"],
     ]);
     expect(s3.commandCalls(CompleteMultipartUploadCommand)[0].args[0].input).to.deep.equal({
-      Bucket: "lake", Key: "processed/a.jsonl", UploadId: "u1",
-      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: '"e1"' }, { PartNumber: 2, ETag: '"e2"' }, { PartNumber: 3, ETag: '"e3"' }] },
+      Bucket: "lake",
+      Key: "processed/a.jsonl",
+      UploadId: "u1",
+      MultipartUpload: {
+        Parts: [
+          { PartNumber: 1, ETag: '"e1"' },
+          { PartNumber: 2, ETag: '"e2"' },
+          { PartNumber: 3, ETag: '"e3"' },
+        ],
+      },
     });
   });
 
@@ -60,6 +91,11 @@ describe("supplierParser S3 store", () => {
     const got = await store.get("20240101/c.csv");
     await store.put("quarantine/20240101/c.json", "{}", "application/json");
     expect(got.size).to.equal(1);
-    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).to.deep.equal({ Bucket: "lake", Key: "quarantine/20240101/c.json", Body: "{}", ContentType: "application/json" });
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).to.deep.equal({
+      Bucket: "lake",
+      Key: "quarantine/20240101/c.json",
+      Body: "{}",
+      ContentType: "application/json",
+    });
   });
 });

@@ -8,8 +8,14 @@ import { settingsFromEnv } from "../../../functions/supplierParser/settings";
 describe("supplierParser settings from the environment", () => {
   const ok: [Record<string, string>, { maxBytes: number; maxKw: number; maxErrors: number }][] = [
     [{}, { maxBytes: 104_857_600, maxKw: 250, maxErrors: 100 }],
-    [{ SUPPLIER_MAX_OBJECT_MB: "", SUPPLIER_MAX_KW: "" }, { maxBytes: 104_857_600, maxKw: 250, maxErrors: 100 }],
-    [{ SUPPLIER_MAX_OBJECT_MB: "0.5", SUPPLIER_MAX_KW: "1000", SUPPLIER_MAX_LISTED_ERRORS: "20" }, { maxBytes: 524_288, maxKw: 1000, maxErrors: 20 }],
+    [
+      { SUPPLIER_MAX_OBJECT_MB: "", SUPPLIER_MAX_KW: "" },
+      { maxBytes: 104_857_600, maxKw: 250, maxErrors: 100 },
+    ],
+    [
+      { SUPPLIER_MAX_OBJECT_MB: "0.5", SUPPLIER_MAX_KW: "1000", SUPPLIER_MAX_LISTED_ERRORS: "20" },
+      { maxBytes: 524_288, maxKw: 1000, maxErrors: 20 },
+    ],
   ];
   for (const [env, settings] of ok) {
     it(`reads ${JSON.stringify(env)}`, () => expect(settingsFromEnv(env)).to.deep.equal(settings));
@@ -48,7 +54,10 @@ describe("supplierParser reason kinds", () => {
   const cases: [string, string][] = [
     ['interval 3: "abc" is not a number', 'interval <n>: "…" is not a number'],
     ["duplicate timestamp 2024-01-01T00:00:00.000Z (first seen at line 2)", "duplicate timestamp <time> (first seen at line <n>)"],
-    ["local time 2024-10-06 02:00 did not happen in Australia/Melbourne (the clocks went forward)", "local time <day> <hh:mm> did not happen in Australia/Melbourne (the clocks went forward)"],
+    [
+      "local time 2024-10-06 02:00 did not happen in Australia/Melbourne (the clocks went forward)",
+      "local time <day> <hh:mm> did not happen in Australia/Melbourne (the clocks went forward)",
+    ],
   ];
   for (const [reason, kind] of cases) it(`counts "${reason}" as "${kind}"`, () => expect(reasonKind(reason)).to.equal(kind));
 });
@@ -57,9 +66,12 @@ describe("supplierParser reading lines", () => {
   it("writes exactly what JSON.stringify writes, for any reading the parsers can produce", () => {
     fc.assert(
       fc.property(
-        fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/), fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }),
-        fc.constantFrom(1, 5, 15, 30, 60), fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(-0)),
-        fc.constantFrom("A", "E", "F", "N", "S"), fc.constantFrom("consumption" as const, "generation" as const),
+        fc.stringMatching(/^[A-Za-z0-9_-]{1,64}$/),
+        fc.date({ min: new Date(0), max: new Date(Date.UTC(2100, 0, 1)), noInvalidDate: true }),
+        fc.constantFrom(1, 5, 15, 30, 60),
+        fc.oneof(fc.double({ min: 0, max: 1e6, noNaN: true }), fc.constant(-0)),
+        fc.constantFrom("A", "E", "F", "N", "S"),
+        fc.constantFrom("consumption" as const, "generation" as const),
         (clientId, t, intervalMinutes, kwh, quality, channel) => {
           const r = { clientId, intervalStart: t.toISOString(), intervalMinutes, kwh, quality, channel };
           expect(readingJson(r)).to.equal(JSON.stringify(r));

@@ -7,15 +7,24 @@ import { ObjectStore } from "../../../functions/supplierParser/processObject";
 import { BatchOutcome, objectKeys, processBatch } from "../../../functions/supplierParser/sqsBatch";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 
-const CSV = ["timestamp,kwh", ...Array.from({ length: 48 }, (_, i) => `2024-03-05T${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}:00Z,0.${i + 10}`)].join("\n");
+const CSV = [
+  "timestamp,kwh",
+  ...Array.from({ length: 48 }, (_, i) => `2024-03-05T${String(Math.floor(i / 2)).padStart(2, "0")}:${i % 2 ? "30" : "00"}:00Z,0.${i + 10}`),
+].join("\n");
 
 /** An S3 event notification as S3 sends it to SQS (keys URL-encoded). */
 function message(messageId: string, ...keys: string[]): { messageId: string; body: string } {
-  return rawMessage(messageId, keys.map((k) => ({ key: encodeURIComponent(k) })));
+  return rawMessage(
+    messageId,
+    keys.map((k) => ({ key: encodeURIComponent(k) })),
+  );
 }
 
 function rawMessage(messageId: string, objects: { key: string; size?: number; eventName?: string }[]): { messageId: string; body: string } {
-  const Records = objects.map(({ key, size, eventName }) => ({ eventName: eventName ?? "ObjectCreated:Put", s3: { bucket: { name: "uploads" }, object: { key, ...(size === undefined ? {} : { size }) } } }));
+  const Records = objects.map(({ key, size, eventName }) => ({
+    eventName: eventName ?? "ObjectCreated:Put",
+    s3: { bucket: { name: "uploads" }, object: { key, ...(size === undefined ? {} : { size }) } },
+  }));
   return { messageId, body: JSON.stringify({ Records }) };
 }
 
@@ -34,8 +43,12 @@ function memoryStore(objects: Record<string, string>, written: Record<string, st
 
 describe("supplier parser SQS batch", () => {
   it("reads the keys of an S3 event, URL-decoded, and ignores S3's test event", () => {
-    expect(objectKeys(message("m", "20240305/client 7.csv").body)).to.deep.equal([{ bucket: "uploads", key: "20240305/client 7.csv", eventName: "ObjectCreated:Put" }]);
-    expect(objectKeys(rawMessage("m", [{ key: "20240305/C+7.csv", size: 12 }]).body)).to.deep.equal([{ bucket: "uploads", key: "20240305/C 7.csv", eventName: "ObjectCreated:Put", size: 12 }]);
+    expect(objectKeys(message("m", "20240305/client 7.csv").body)).to.deep.equal([
+      { bucket: "uploads", key: "20240305/client 7.csv", eventName: "ObjectCreated:Put" },
+    ]);
+    expect(objectKeys(rawMessage("m", [{ key: "20240305/C+7.csv", size: 12 }]).body)).to.deep.equal([
+      { bucket: "uploads", key: "20240305/C 7.csv", eventName: "ObjectCreated:Put", size: 12 },
+    ]);
     expect(objectKeys(JSON.stringify({ Event: "s3:TestEvent" }))).to.deep.equal([]);
     expect(() => objectKeys("{}")).to.throw("message body is not an S3 event notification (no Records)");
   });
@@ -48,7 +61,10 @@ describe("supplier parser SQS batch", () => {
     expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0 }]);
     expect(out.invalidKeys.map((k) => k.key)).to.deep.equal(["notes.csv"]);
     expect(Object.keys(written).sort()).to.deep.equal([
-      "processed/20240305/C42.jsonl", "processed/20240305/generation/C42.jsonl", "quarantine/20240305/C42.json", "quarantine/_invalid-keys/notes.csv.json",
+      "processed/20240305/C42.jsonl",
+      "processed/20240305/generation/C42.jsonl",
+      "quarantine/20240305/C42.json",
+      "quarantine/_invalid-keys/notes.csv.json",
     ]);
     expect(written["processed/20240305/C42.jsonl"].trim().split("\n")).to.have.length(48);
   });
@@ -63,10 +79,34 @@ describe("supplier parser SQS batch", () => {
 
   describe("objects that can never be parsed get a report and are not retried", () => {
     const cases: [string, { key: string; size?: number; eventName?: string }, Record<string, string>, string, string][] = [
-      ["a key with a malformed % escape", { key: "20240305/C%ZZ.csv" }, {}, "quarantine/_invalid-keys/20240305%2FC%25ZZ.csv.json", 'key "20240305/C%ZZ.csv" is not URL-encoded (a malformed % escape)'],
-      ["a removed object", { key: "20240305/C42.csv", eventName: "ObjectRemoved:Delete" }, {}, "quarantine/_invalid-keys/20240305%2FC42.csv.json", "the object was removed (ObjectRemoved:Delete): there is nothing to parse"],
-      ["an object deleted before it was read", { key: "20240305/C42.csv" }, {}, "quarantine/_invalid-keys/20240305%2FC42.csv.json", "s3://uploads/20240305/C42.csv no longer exists (NoSuchKey): it was deleted before it was read"],
-      ["a key that is not a CSV", { key: "20240305/C42.xlsx" }, {}, "quarantine/_invalid-keys/20240305%2FC42.xlsx.json", 'key "20240305/C42.xlsx" must end in .csv'],
+      [
+        "a key with a malformed % escape",
+        { key: "20240305/C%ZZ.csv" },
+        {},
+        "quarantine/_invalid-keys/20240305%2FC%25ZZ.csv.json",
+        'key "20240305/C%ZZ.csv" is not URL-encoded (a malformed % escape)',
+      ],
+      [
+        "a removed object",
+        { key: "20240305/C42.csv", eventName: "ObjectRemoved:Delete" },
+        {},
+        "quarantine/_invalid-keys/20240305%2FC42.csv.json",
+        "the object was removed (ObjectRemoved:Delete): there is nothing to parse",
+      ],
+      [
+        "an object deleted before it was read",
+        { key: "20240305/C42.csv" },
+        {},
+        "quarantine/_invalid-keys/20240305%2FC42.csv.json",
+        "s3://uploads/20240305/C42.csv no longer exists (NoSuchKey): it was deleted before it was read",
+      ],
+      [
+        "a key that is not a CSV",
+        { key: "20240305/C42.xlsx" },
+        {},
+        "quarantine/_invalid-keys/20240305%2FC42.xlsx.json",
+        'key "20240305/C42.xlsx" must end in .csv',
+      ],
     ];
     for (const [name, obj, objects, reportKey, reason] of cases) {
       it(`quarantines ${name}`, async () => {
@@ -82,7 +122,12 @@ describe("supplier parser SQS batch", () => {
       const written: Record<string, string> = {};
       const out = await processBatch([message("m", key)], () => memoryStore({}, written));
       const [name] = Object.keys(written);
-      expect([out.batchItemFailures, Buffer.byteLength(name), /~[0-9a-f]{16}\.json$/.test(name), JSON.parse(written[name]).file]).to.deep.equal([[], 1024, true, key]);
+      expect([out.batchItemFailures, Buffer.byteLength(name), /~[0-9a-f]{16}\.json$/.test(name), JSON.parse(written[name]).file]).to.deep.equal([
+        [],
+        1024,
+        true,
+        key,
+      ]);
     });
 
     it("accepts an upload named .CSV", async () => {
@@ -93,7 +138,9 @@ describe("supplier parser SQS batch", () => {
 
     it("refuses a file over the size limit from its event, with a quarantine report, not a retry", async () => {
       const written: Record<string, string> = {};
-      const out = await processBatch([rawMessage("m", [{ key: "20240305/C42.csv", size: 209_715_200 }])], () => memoryStore({ "20240305/C42.csv": CSV }, written));
+      const out = await processBatch([rawMessage("m", [{ key: "20240305/C42.csv", size: 209_715_200 }])], () =>
+        memoryStore({ "20240305/C42.csv": CSV }, written),
+      );
       const refused = "object is 209715200 bytes, over the limit of 104857600 bytes";
       expect([out.batchItemFailures, out.processed]).to.deep.equal([[], [{ key: "20240305/C42.csv", accepted: 0, rejected: 0, refused }]]);
       expect(JSON.parse(written["quarantine/20240305/C42.json"]).refused).to.equal(refused);
@@ -102,13 +149,32 @@ describe("supplier parser SQS batch", () => {
 
   describe("batch metrics", () => {
     const cases: [string, BatchOutcome, Record<string, number>][] = [
-      ["an empty batch", { batchItemFailures: [], processed: [], invalidKeys: [] },
-        { FilesProcessed: 0, RowsAccepted: 0, RowsRejected: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 }],
-      ["a good file and a partly bad one", { batchItemFailures: [], processed: [{ key: "a", accepted: 48, rejected: 0 }, { key: "b", accepted: 40, rejected: 8 }], invalidKeys: [] },
-        { FilesProcessed: 2, RowsAccepted: 88, RowsRejected: 8, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 }],
-      ["a file with every row rejected, a refused key and a message to retry", {
-        batchItemFailures: [{ itemIdentifier: "m3" }], processed: [{ key: "a", accepted: 0, rejected: 48 }], invalidKeys: [{ key: "notes.csv", reason: "r" }],
-      }, { FilesProcessed: 1, RowsAccepted: 0, RowsRejected: 48, FilesQuarantined: 2, InvalidKeys: 1, MessagesRetried: 1 }],
+      [
+        "an empty batch",
+        { batchItemFailures: [], processed: [], invalidKeys: [] },
+        { FilesProcessed: 0, RowsAccepted: 0, RowsRejected: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 },
+      ],
+      [
+        "a good file and a partly bad one",
+        {
+          batchItemFailures: [],
+          processed: [
+            { key: "a", accepted: 48, rejected: 0 },
+            { key: "b", accepted: 40, rejected: 8 },
+          ],
+          invalidKeys: [],
+        },
+        { FilesProcessed: 2, RowsAccepted: 88, RowsRejected: 8, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 },
+      ],
+      [
+        "a file with every row rejected, a refused key and a message to retry",
+        {
+          batchItemFailures: [{ itemIdentifier: "m3" }],
+          processed: [{ key: "a", accepted: 0, rejected: 48 }],
+          invalidKeys: [{ key: "notes.csv", reason: "r" }],
+        },
+        { FilesProcessed: 1, RowsAccepted: 0, RowsRejected: 48, FilesQuarantined: 2, InvalidKeys: 1, MessagesRetried: 1 },
+      ],
     ];
     for (const [name, outcome, expected] of cases) {
       it(`counts ${name}`, () => {
@@ -139,10 +205,19 @@ describe("supplier parser SQS batch", () => {
       expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id, l.key, l.accepted, l.rejected])).to.deep.equal([
         ["INFO", "supplier file processed", "supplierParser", "req-sp-1", "20240305/C42.csv", 48, 0],
       ]);
-      expect(emfMetrics(lines)).to.deep.equal([{
-        namespace: "gridrail", dimensions: [["service"]], service: "supplierParser",
-        FilesProcessed: 1, RowsAccepted: 48, RowsRejected: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0,
-      }]);
+      expect(emfMetrics(lines)).to.deep.equal([
+        {
+          namespace: "gridrail",
+          dimensions: [["service"]],
+          service: "supplierParser",
+          FilesProcessed: 1,
+          RowsAccepted: 48,
+          RowsRejected: 0,
+          FilesQuarantined: 0,
+          InvalidKeys: 0,
+          MessagesRetried: 0,
+        },
+      ]);
       const puts = s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Bucket, c.args[0].input.Key, c.args[0].input.ContentType]);
       expect(puts).to.deep.equal([
         ["lake", "processed/20240305/C42.jsonl", "application/x-ndjson"],

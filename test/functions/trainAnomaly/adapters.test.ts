@@ -1,5 +1,18 @@
-import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand, ProvisionedThroughputExceededException } from "@aws-sdk/client-dynamodb";
-import { ConflictException, GetThingShadowCommand, GetThingShadowCommandOutput, IoTDataPlaneClient, ResourceNotFoundException, UpdateThingShadowCommand } from "@aws-sdk/client-iot-data-plane";
+import {
+  ConditionalCheckFailedException,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ProvisionedThroughputExceededException,
+} from "@aws-sdk/client-dynamodb";
+import {
+  ConflictException,
+  GetThingShadowCommand,
+  GetThingShadowCommandOutput,
+  IoTDataPlaneClient,
+  ResourceNotFoundException,
+  UpdateThingShadowCommand,
+} from "@aws-sdk/client-iot-data-plane";
 import { SendMessageBatchCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
@@ -23,8 +36,14 @@ async function rejection(run: () => Promise<unknown>): Promise<[string, string]>
 
 const metadata = { $metadata: {} };
 const checkpoint: Checkpoint = {
-  trainId: "train-7", group: "apu", version: 3, fingerprint: "abc", model: Uint8Array.from([1, 2, 3]),
-  sidecar: '{"guard":{}}', watermark: 1580515200000, updatedAt: "2020-02-01T00:00:05.000Z",
+  trainId: "train-7",
+  group: "apu",
+  version: 3,
+  fingerprint: "abc",
+  model: Uint8Array.from([1, 2, 3]),
+  sidecar: '{"guard":{}}',
+  watermark: 1580515200000,
+  updatedAt: "2020-02-01T00:00:05.000Z",
 };
 
 describe("DynamoDB checkpoint store", () => {
@@ -36,13 +55,23 @@ describe("DynamoDB checkpoint store", () => {
   after(() => ddb.restore());
 
   it("reads an item with a strongly consistent read", async () => {
-    ddb.on(GetItemCommand).resolves({ Item: {
-      trainId: { S: "train-7" }, detector: { S: "apu" }, version: { N: "3" }, fingerprint: { S: "abc" }, model: { B: Uint8Array.from([1, 2, 3]) },
-      sidecar: { S: '{"guard":{}}' }, watermark: { N: "1580515200000" }, updatedAt: { S: "2020-02-01T00:00:05.000Z" },
-    } });
+    ddb.on(GetItemCommand).resolves({
+      Item: {
+        trainId: { S: "train-7" },
+        detector: { S: "apu" },
+        version: { N: "3" },
+        fingerprint: { S: "abc" },
+        model: { B: Uint8Array.from([1, 2, 3]) },
+        sidecar: { S: '{"guard":{}}' },
+        watermark: { N: "1580515200000" },
+        updatedAt: { S: "2020-02-01T00:00:05.000Z" },
+      },
+    });
     expect(await store.load("train-7", "apu")).to.deep.equal(checkpoint);
     expect(ddb.commandCalls(GetItemCommand)[0].args[0].input).to.deep.equal({
-      TableName: "trains-checkpoints", Key: { trainId: { S: "train-7" }, detector: { S: "apu" } }, ConsistentRead: true,
+      TableName: "trains-checkpoints",
+      Key: { trainId: { S: "train-7" }, detector: { S: "apu" } },
+      ConsistentRead: true,
     });
   });
 
@@ -57,8 +86,14 @@ describe("DynamoDB checkpoint store", () => {
     expect(ddb.commandCalls(PutItemCommand)[0].args[0].input).to.deep.equal({
       TableName: "trains-checkpoints",
       Item: {
-        trainId: { S: "train-7" }, detector: { S: "apu" }, version: { N: "3" }, fingerprint: { S: "abc" }, model: { B: Uint8Array.from([1, 2, 3]) },
-        sidecar: { S: '{"guard":{}}' }, updatedAt: { S: "2020-02-01T00:00:05.000Z" }, watermark: { N: "1580515200000" },
+        trainId: { S: "train-7" },
+        detector: { S: "apu" },
+        version: { N: "3" },
+        fingerprint: { S: "abc" },
+        model: { B: Uint8Array.from([1, 2, 3]) },
+        sidecar: { S: '{"guard":{}}' },
+        updatedAt: { S: "2020-02-01T00:00:05.000Z" },
+        watermark: { N: "1580515200000" },
       },
       ConditionExpression: "#version = :previous",
       ExpressionAttributeNames: { "#version": "version" },
@@ -70,19 +105,31 @@ describe("DynamoDB checkpoint store", () => {
     ddb.on(PutItemCommand).resolves({});
     await store.save({ ...checkpoint, version: 1, watermark: null });
     const input = ddb.commandCalls(PutItemCommand)[0].args[0].input;
-    expect([input.ConditionExpression, input.ExpressionAttributeValues, input.Item?.watermark]).to.deep.equal(["attribute_not_exists(#version)", undefined, undefined]);
+    expect([input.ConditionExpression, input.ExpressionAttributeValues, input.Item?.watermark]).to.deep.equal([
+      "attribute_not_exists(#version)",
+      undefined,
+      undefined,
+    ]);
   });
 
   it("turns a failed condition into a ConflictError and anything else into a CheckpointError", async () => {
-    ddb.on(PutItemCommand).rejectsOnce(new ConditionalCheckFailedException({ message: "The conditional request failed", ...metadata }))
+    ddb
+      .on(PutItemCommand)
+      .rejectsOnce(new ConditionalCheckFailedException({ message: "The conditional request failed", ...metadata }))
       .rejectsOnce(new ProvisionedThroughputExceededException({ message: "slow down", ...metadata }));
     expect(await rejection(() => store.save(checkpoint))).to.deep.equal(["ConflictError", "checkpoint of train-7/apu: another writer got past version 2"]);
-    expect(await rejection(() => store.save(checkpoint))).to.deep.equal(["CheckpointError", "cannot write checkpoint 3 of train-7/apu: ProvisionedThroughputExceededException: slow down"]);
+    expect(await rejection(() => store.save(checkpoint))).to.deep.equal([
+      "CheckpointError",
+      "cannot write checkpoint 3 of train-7/apu: ProvisionedThroughputExceededException: slow down",
+    ]);
   });
 
   it("refuses an item without its model", async () => {
     ddb.on(GetItemCommand).resolves({ Item: { trainId: { S: "train-7" }, detector: { S: "apu" }, version: { N: "1" } } });
-    expect(await rejection(() => store.load("train-7", "apu"))).to.deep.equal(["CheckpointError", "checkpoint of train-7/apu lacks version, fingerprint, model or sidecar"]);
+    expect(await rejection(() => store.load("train-7", "apu"))).to.deep.equal([
+      "CheckpointError",
+      "checkpoint of train-7/apu lacks version, fingerprint, model or sidecar",
+    ]);
   });
 });
 
@@ -110,7 +157,9 @@ describe("IoT anomaly shadow store", () => {
     await store.write("train-7", { x: null }, 12);
     const input = iot.commandCalls(UpdateThingShadowCommand)[0].args[0].input;
     expect([input.thingName, input.shadowName, JSON.parse(Buffer.from(input.payload as Uint8Array).toString())]).to.deep.equal([
-      "train-7", "anomaly", { state: { desired: { anomalies: { x: null } } }, version: 12 },
+      "train-7",
+      "anomaly",
+      { state: { desired: { anomalies: { x: null } } }, version: 12 },
     ]);
   });
 
@@ -123,11 +172,24 @@ describe("IoT anomaly shadow store", () => {
 describe("SQS dead-letter sink", () => {
   let sqs: AwsClientStub<SQSClient>;
   before(() => (sqs = mockClient(SQSClient)));
-  const sink = new SqsDeadLetterSink(new SQSClient(FAKE_AWS), "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq", () => Date.UTC(2020, 1, 1, 0, 0, 5));
+  const sink = new SqsDeadLetterSink(new SQSClient(FAKE_AWS), "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq", () =>
+    Date.UTC(2020, 1, 1, 0, 0, 5),
+  );
   beforeEach(() => sqs.reset());
   after(() => sqs.restore());
-  const records = decodeKinesisEvent(kinesisEvent(Array.from({ length: 12 }, (_, i) => ({ partitionKey: "train-7", data: `bad ${i}` })), 0, Date.UTC(2020, 1, 1)));
-  const letters: DeadLetter[] = records.map((record) => ({ reason: "decode", error: "RecordError", message: `record ${record.sequenceNumber}: data is not UTF-8 JSON`, record }));
+  const records = decodeKinesisEvent(
+    kinesisEvent(
+      Array.from({ length: 12 }, (_, i) => ({ partitionKey: "train-7", data: `bad ${i}` })),
+      0,
+      Date.UTC(2020, 1, 1),
+    ),
+  );
+  const letters: DeadLetter[] = records.map((record) => ({
+    reason: "decode",
+    error: "RecordError",
+    message: `record ${record.sequenceNumber}: data is not UTF-8 JSON`,
+    record,
+  }));
 
   it("sends ten letters a batch, each the rejection with the record's data as Kinesis gave it", async () => {
     sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
@@ -135,17 +197,28 @@ describe("SQS dead-letter sink", () => {
     const calls = sqs.commandCalls(SendMessageBatchCommand).map((c) => c.args[0].input);
     expect(calls.map((c) => c.Entries!.length)).to.deep.equal([10, 2]);
     expect(JSON.parse(calls[0].Entries![0].MessageBody!)).to.deep.equal({
-      source: "gridrail.trainAnomaly", kind: "rejected-record", reason: "decode", error: "RecordError",
-      message: `record ${records[0].sequenceNumber}: data is not UTF-8 JSON`, rejectedAt: "2020-02-01T00:00:05.000Z",
+      source: "gridrail.trainAnomaly",
+      kind: "rejected-record",
+      reason: "decode",
+      error: "RecordError",
+      message: `record ${records[0].sequenceNumber}: data is not UTF-8 JSON`,
+      rejectedAt: "2020-02-01T00:00:05.000Z",
       record: {
-        sequenceNumber: records[0].sequenceNumber, partitionKey: "train-7", eventID: records[0].eventID, eventSourceARN: records[0].eventSourceARN,
-        approximateArrivalTimestamp: 1580515200, dataBytes: 5, truncated: false, data: Buffer.from("bad 0").toString("base64"),
+        sequenceNumber: records[0].sequenceNumber,
+        partitionKey: "train-7",
+        eventID: records[0].eventID,
+        eventSourceARN: records[0].eventSourceARN,
+        approximateArrivalTimestamp: 1580515200,
+        dataBytes: 5,
+        truncated: false,
+        data: Buffer.from("bad 0").toString("base64"),
       },
     });
   });
 
   it("reports the letters it could not send, so their records are retried", async () => {
-    sqs.on(SendMessageBatchCommand)
+    sqs
+      .on(SendMessageBatchCommand)
       .resolvesOnce({ Successful: [], Failed: [{ Id: "3", Code: "InternalError", Message: "try again", SenderFault: false }] })
       .rejectsOnce(new Error("socket hang up"));
     expect(await sink.send(letters)).to.deep.equal({

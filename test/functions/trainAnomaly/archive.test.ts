@@ -82,9 +82,14 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
       return file;
     });
     const env = {
-      PATH: process.env.PATH ?? "", NODE_PATH: join(dir, "runtime"),
-      AWS_REGION: "eu-west-1", AWS_ACCESS_KEY_ID: "AKIDLOOPBACK", AWS_SECRET_ACCESS_KEY: "loopback",
-      AWS_CONFIG_FILE: join(dir, "no-config"), AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"), AWS_EC2_METADATA_DISABLED: "true",
+      PATH: process.env.PATH ?? "",
+      NODE_PATH: join(dir, "runtime"),
+      AWS_REGION: "eu-west-1",
+      AWS_ACCESS_KEY_ID: "AKIDLOOPBACK",
+      AWS_SECRET_ACCESS_KEY: "loopback",
+      AWS_CONFIG_FILE: join(dir, "no-config"),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
+      AWS_EC2_METADATA_DISABLED: "true",
       AWS_ENDPOINT_URL: stand.endpoint,
       ...variables,
       FAILURE_QUEUE_URL: `${stand.endpoint}/123456789012/trains-anomaly-dlq`,
@@ -94,22 +99,48 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     return new Promise((done, fail) => {
       execFile(process.execPath, [join(dir, "invoke.js"), ...eventFiles], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
         if (err) return fail(new Error(`${err.message}\n${stderr}`));
-        const lines = `${stdout}\n${stderr}`.split("\n").filter((l) => l.startsWith("{")).map((l) => JSON.parse(l) as Record<string, unknown>);
-        const results = stdout.split("\n").filter((l) => l.startsWith("RESULT ")).map((l) => JSON.parse(l.slice("RESULT ".length)));
+        const lines = `${stdout}\n${stderr}`
+          .split("\n")
+          .filter((l) => l.startsWith("{"))
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        const results = stdout
+          .split("\n")
+          .filter((l) => l.startsWith("RESULT "))
+          .map((l) => JSON.parse(l.slice("RESULT ".length)));
         done({ results, lines });
       });
     });
   }
 
   it("holds the serialized handler, Powertools and the X-Ray SDK only, under 1 MB zipped", () => {
-    const roots = [...new Set(files.map((f) => f.name.split("/").slice(0, f.name.startsWith("node_modules/@") ? 3 : 2).join("/")))];
+    const roots = [
+      ...new Set(
+        files.map((f) =>
+          f.name
+            .split("/")
+            .slice(0, f.name.startsWith("node_modules/@") ? 3 : 2)
+            .join("/"),
+        ),
+      ),
+    ];
     // the tracer brings the X-Ray SDK and its async-context helpers; their type-only dependencies stay out
     expect(roots).to.deep.equal([
-      "__index.js", "node_modules/@aws-lambda-powertools/commons", "node_modules/@aws-lambda-powertools/logger",
-      "node_modules/@aws-lambda-powertools/metrics", "node_modules/@aws-lambda-powertools/tracer", "node_modules/@aws/lambda-invoke-store",
-      "node_modules/@smithy/service-error-classification", "node_modules/async-hook-jl", "node_modules/atomic-batcher",
-      "node_modules/aws-xray-sdk-core", "node_modules/cls-hooked", "node_modules/emitter-listener", "node_modules/semver",
-      "node_modules/shimmer", "node_modules/stack-chain", "node_modules/tslib",
+      "__index.js",
+      "node_modules/@aws-lambda-powertools/commons",
+      "node_modules/@aws-lambda-powertools/logger",
+      "node_modules/@aws-lambda-powertools/metrics",
+      "node_modules/@aws-lambda-powertools/tracer",
+      "node_modules/@aws/lambda-invoke-store",
+      "node_modules/@smithy/service-error-classification",
+      "node_modules/async-hook-jl",
+      "node_modules/atomic-batcher",
+      "node_modules/aws-xray-sdk-core",
+      "node_modules/cls-hooked",
+      "node_modules/emitter-listener",
+      "node_modules/semver",
+      "node_modules/shimmer",
+      "node_modules/stack-chain",
+      "node_modules/tslib",
     ]);
     console.log(`      archive: ${files.length} file(s), ${zipBytes(files)} bytes zipped`);
     // ~0.9 MB: Pulumi copies whole package folders, and the X-Ray SDK's type declarations and maps ride along
@@ -123,17 +154,32 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const shadow = stand.shadows.get(TRAIN, "anomaly")!;
     const entries = Object.values(shadow.state.desired!.anomalies as Record<string, { sensors: { name: string }[]; message: string }>);
     const oil = entries.find((e) => e.sensors[0].name === "Oil_temperature");
-    expect(oil?.message).to.match(/^Unusual apu readings from 2020-02-01 00:40:00 UTC to 2020-02-01 00:4\d:\d0 UTC are over \(Oil_temperature was high, 6\d\.\d °C where about 5\d\.\d °C was expected\)\.$/);
+    expect(oil?.message).to.match(
+      /^Unusual apu readings from 2020-02-01 00:40:00 UTC to 2020-02-01 00:4\d:\d0 UTC are over \(Oil_temperature was high, 6\d\.\d °C where about 5\d\.\d °C was expected\)\.$/,
+    );
     const letters = stand.queues.get(`${stand.endpoint}/123456789012/trains-anomaly-dlq`)!.map((b) => JSON.parse(b));
-    expect(letters.map((l) => [l.reason, l.error])).to.deep.equal([["schema", "TelemetryError"], ["decode", "RecordError"], ["clock", "ClockError"]]);
-    expect(letters[0].message).to.match(/^record \d+: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.TP2" is required/);
+    expect(letters.map((l) => [l.reason, l.error])).to.deep.equal([
+      ["schema", "TelemetryError"],
+      ["decode", "RecordError"],
+      ["clock", "ClockError"],
+    ]);
+    expect(letters[0].message).to.match(
+      /^record \d+: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.TP2" is required/,
+    );
     const item = stand.tables.get("trains-checkpoints")!.get(`${TRAIN}/apu`)!;
     expect(item.version).to.deep.equal({ N: "1" });
     const anomaly = lines.find((l) => l.message === "anomaly" && l.trainId === TRAIN && l.anomaly === 1);
     expect(anomaly).to.deep.include({ level: "INFO", service: "trainAnomaly", function_request_id: "req-0", function_name: "trains-anomaly-fn" });
     const rejected = lines.filter((l) => l.message === "record rejected to the dead-letter queue");
-    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([["WARN", "req-0", "schema"], ["WARN", "req-0", "decode"], ["WARN", "req-0", "clock"]]);
-    const emf = lines.find((l) => (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly" && "RecordsReceived" in l);
+    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([
+      ["WARN", "req-0", "schema"],
+      ["WARN", "req-0", "decode"],
+      ["WARN", "req-0", "clock"],
+    ]);
+    const emf = lines.find(
+      (l) =>
+        (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly" && "RecordsReceived" in l,
+    );
     expect(emf).to.deep.include({ RecordsReceived: 283, RecordsScored: 280, RejectedRecords: 3, FailedRecords: 0 });
   });
 
@@ -147,8 +193,11 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const checkpoints = new MemoryCheckpointStore();
     const settings = parseDetectorSettingsJson(variables.DETECTOR_SETTINGS, "DETECTOR_SETTINGS");
     const deps = {
-      settings, checkpoints,
-      shadows: new MemoryShadowStore(), deadLetters: new MemoryDeadLetterSink(), cache: new ModelCache(10),
+      settings,
+      checkpoints,
+      shadows: new MemoryShadowStore(),
+      deadLetters: new MemoryDeadLetterSink(),
+      cache: new ModelCache(10),
     };
     await processBatch(decodeKinesisEvent({ Records: [...kinesisEvent(first, 0).Records, ...kinesisEvent(second, 1000).Records] }), deps);
     const uninterrupted = checkpoints.items.get(`${TRAIN}/apu`)!;
@@ -157,9 +206,14 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
   });
 
   it("keeps the models of a warm Lambda between invocations: no checkpoint read after the first", async () => {
-    const records = readings.slice(0, 60).map((_, i) => ({ ...message(i), partitionKey: "train-0002", data: { ...(message(i).data as object), trainId: "train-0002" } }));
+    const records = readings
+      .slice(0, 60)
+      .map((_, i) => ({ ...message(i), partitionKey: "train-0002", data: { ...(message(i).data as object), trainId: "train-0002" } }));
     const before = stand.calls.length;
-    const { results } = await invoke("warm", [[records.slice(0, 30), 2000], [records.slice(30), 2030]]);
+    const { results } = await invoke("warm", [
+      [records.slice(0, 30), 2000],
+      [records.slice(30), 2030],
+    ]);
 
     expect(results).to.deep.equal([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
     expect(stand.calls.slice(before).filter((c) => c.startsWith("dynamodb"))).to.deep.equal(["dynamodb GetItem", "dynamodb PutItem", "dynamodb PutItem"]);

@@ -9,14 +9,29 @@ const at = (i: number) => T0 + i * 10_000;
 
 function result(anomaly: boolean, score = anomaly ? 0.6 : 0.3, high = [0, 0.9, 0.1], expected = [0, 52.5, 0.04]): DetectorResult {
   return {
-    ready: true, rawScore: 1, score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0,
-    attribution: { high, low: [0, 0, 0] }, expected, imputed: [], clipped: [],
+    ready: true,
+    rawScore: 1,
+    score,
+    anomaly,
+    grade: anomaly ? 2 * (score - 0.5) : 0,
+    attribution: { high, low: [0, 0, 0] },
+    expected,
+    imputed: [],
+    clipped: [],
   };
 }
 
 const OIL = { sensor: "Oil_temperature", direction: "high" as const, value: 58.6, expected: 52.5, share: 0.9 };
 const opened: Episode = {
-  id: `apu-${T0}`, group: "apu", status: "ongoing", startedAt: T0, updatedAt: T0, score: 0.6, grade: 0.19999999999999996, alarms: 1, drivers: [OIL],
+  id: `apu-${T0}`,
+  group: "apu",
+  status: "ongoing",
+  startedAt: T0,
+  updatedAt: T0,
+  score: 0.6,
+  grade: 0.19999999999999996,
+  alarms: 1,
+  drivers: [OIL],
 } as Episode;
 
 describe("anomaly drivers", () => {
@@ -52,7 +67,10 @@ describe("anomaly episodes", () => {
     const change = one(t.observe(at(1), [0, 59, 6], result(true, 0.7, [0, 0.5, 0.5], [0, 52.6, 0.05])));
     expect(change.kind).to.equal("updated");
     expect(change.episode).to.deep.include({ id: `apu-${T0}`, updatedAt: at(1), score: 0.7, alarms: 2 });
-    expect(change.episode.drivers.map((d) => [d.sensor, d.value])).to.deep.equal([["Oil_temperature", 59], ["Motor_current", 6]]);
+    expect(change.episode.drivers.map((d) => [d.sensor, d.value])).to.deep.equal([
+      ["Oil_temperature", 59],
+      ["Motor_current", 6],
+    ]);
   });
 
   it("opens a second episode for an alarm driven by none of the open one's sensors; each clears on its own", () => {
@@ -72,9 +90,16 @@ describe("anomaly episodes", () => {
     const four = ["TP2", "TP3", "Oil_temperature", "Motor_current"];
     const t = new EpisodeTracker("apu", four, { clearAfter: 3, settleAfter: 100 });
     const alarm = (k: number): DetectorResult => ({
-      ...result(true), attribution: { high: four.map((_, i) => (i === k ? 1 : 0)), low: [0, 0, 0, 0] }, expected: [0, 8, 52, 0],
+      ...result(true),
+      attribution: { high: four.map((_, i) => (i === k ? 1 : 0)), low: [0, 0, 0, 0] },
+      expected: [0, 8, 52, 0],
     });
-    const kinds = [0, 1, 2, 3].map((k) => t.observe(at(k), [9, 6, 70, 9], alarm(k)).map((c) => c.kind).join());
+    const kinds = [0, 1, 2, 3].map((k) =>
+      t
+        .observe(at(k), [9, 6, 70, 9], alarm(k))
+        .map((c) => c.kind)
+        .join(),
+    );
     expect(kinds).to.deep.equal(["opened", "opened", "opened", "updated"]);
     expect(t.getState().open.map((o) => o.episode.drivers.map((d) => d.sensor).join())).to.deep.equal(["TP2", "TP3", "Motor_current,Oil_temperature"]);
   });
@@ -136,9 +161,21 @@ describe("anomaly sentences", () => {
   const cleared: Episode = { ...opened, status: "cleared", updatedAt: at(30), clearedAt: at(30), clearedBy: "normal" };
   const cases: [string, Episode, string][] = [
     ["an ongoing anomaly", opened, "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected."],
-    ["a cleared one", cleared, "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are over (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected)."],
-    ["a settled one", { ...cleared, clearedBy: "settled" }, "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are no longer unusual: the model now treats them as normal (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected)."],
-    ["two drivers, one low and unitless", { ...opened, drivers: [OIL, { sensor: "COMP", direction: "low", value: 0, expected: 1, share: 0.1 }] }, "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected; COMP is low, 0 where about 1 was expected."],
+    [
+      "a cleared one",
+      cleared,
+      "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are over (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected).",
+    ],
+    [
+      "a settled one",
+      { ...cleared, clearedBy: "settled" },
+      "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are no longer unusual: the model now treats them as normal (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected).",
+    ],
+    [
+      "two drivers, one low and unitless",
+      { ...opened, drivers: [OIL, { sensor: "COMP", direction: "low", value: 0, expected: 1, share: 0.1 }] },
+      "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected; COMP is low, 0 where about 1 was expected.",
+    ],
     ["no driver", { ...opened, drivers: [] }, "Unusual apu readings since 2020-02-01 01:48:20 UTC (no single sensor stands out)."],
   ];
   for (const [what, episode, sentence] of cases) {

@@ -24,11 +24,17 @@ describe("Kinesis events", () => {
   const bad: [string, unknown, string][] = [
     ["not an event", "hello", "not a Kinesis event: no Records array"],
     ["an SQS event", { Records: [{ body: "{}" }] }, "not a Kinesis event: Records[0] has no decimal kinesis.sequenceNumber"],
-    ["a made-up sequence number", { Records: [{ kinesis: { sequenceNumber: "abc", data: "" } }] }, "not a Kinesis event: Records[0] has no decimal kinesis.sequenceNumber"],
+    [
+      "a made-up sequence number",
+      { Records: [{ kinesis: { sequenceNumber: "abc", data: "" } }] },
+      "not a Kinesis event: Records[0] has no decimal kinesis.sequenceNumber",
+    ],
   ];
   for (const [what, event, message] of bad) {
     it(`refuses ${what} as a whole (EventError)`, () => {
-      expect(() => decodeKinesisEvent(event)).to.throw(message).with.property("name", "EventError");
+      expect(() => decodeKinesisEvent(event))
+        .to.throw(message)
+        .with.property("name", "EventError");
     });
   }
 

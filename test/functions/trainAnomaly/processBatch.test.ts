@@ -28,13 +28,16 @@ describe("the train anomaly core", () => {
   it("dead-letters every record it can never process, with the reason, and fails none", async () => {
     const deps = memoryDeps();
     const good = readings[0];
-    const { batchItemFailures, report } = await run([
-      { partitionKey: "train-1", data: "", base64: "%%%%" },
-      { partitionKey: "train-1", data: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]) },
-      { partitionKey: "train-1", data: "[1, 2]" },
-      { partitionKey: "train-2", data: (good.data as object) },
-      good,
-    ], deps);
+    const { batchItemFailures, report } = await run(
+      [
+        { partitionKey: "train-1", data: "", base64: "%%%%" },
+        { partitionKey: "train-1", data: Buffer.from([0xff, 0xfe, 0x7b, 0x7d]) },
+        { partitionKey: "train-1", data: "[1, 2]" },
+        { partitionKey: "train-2", data: good.data as object },
+        good,
+      ],
+      deps,
+    );
     expect(batchItemFailures).to.deep.equal([]);
     expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([
       ["decode", "RecordError", `record ${sequenceNumber(0)}: data is not base64`],
@@ -76,10 +79,13 @@ describe("the train anomaly core", () => {
     const broken = { partitionKey: "train-1", data: { ...(readings[5].data as object), timestamp: "2099-12-31T23:59:59Z" } };
     const { batchItemFailures, report } = await run([...readings.slice(0, 5), broken, ...readings.slice(5, 20)], deps);
     expect([batchItemFailures, report.scored, report.rejected.clock, report.rejected.late]).to.deep.equal([[], 20, 1, 0]);
-    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([[
-      "clock", "ClockError",
-      `record ${sequenceNumber(5)}: field "timestamp" is 2099-12-31T23:59:59.000Z, 2521756799 s after the record reached Kinesis at 2020-02-03T00:00:00.050Z; at most 300 s ahead is accepted (the train's clock is wrong)`,
-    ]]);
+    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([
+      [
+        "clock",
+        "ClockError",
+        `record ${sequenceNumber(5)}: field "timestamp" is 2099-12-31T23:59:59.000Z, 2521756799 s after the record reached Kinesis at 2020-02-03T00:00:00.050Z; at most 300 s ahead is accepted (the train's clock is wrong)`,
+      ],
+    ]);
     expect(deps.cache.get("train-1/apu")!.model.watermark).to.equal(Date.UTC(2020, 1, 1, 0, 3, 10));
   });
 
@@ -124,7 +130,14 @@ describe("the train anomaly core", () => {
   });
 
   it("retries the train when its anomaly events cannot be published, so none is lost", async () => {
-    const deps = { ...memoryDeps(), events: { publish: async () => { throw new Error("ThrottlingException: slow down"); } } };
+    const deps = {
+      ...memoryDeps(),
+      events: {
+        publish: async () => {
+          throw new Error("ThrottlingException: slow down");
+        },
+      },
+    };
     const { batchItemFailures, report } = await run(readings, deps);
     expect(batchItemFailures).to.deep.equal(failures(Array.from({ length: 80 }, (_, i) => i)));
     expect(report.errors).to.deep.equal(["train-1: Error: ThrottlingException: slow down"]);
@@ -166,7 +179,12 @@ describe("the train anomaly core", () => {
 
   it("fails a train whose shadow cannot be updated and does not checkpoint it", async () => {
     const deps = memoryDeps();
-    const broken: ShadowStore = { read: async () => undefined, write: async () => { throw new ShadowError("cannot update shadow anomaly of train-1: InternalFailureException: boom"); } };
+    const broken: ShadowStore = {
+      read: async () => undefined,
+      write: async () => {
+        throw new ShadowError("cannot update shadow anomaly of train-1: InternalFailureException: boom");
+      },
+    };
     const { batchItemFailures, report } = await run(readings, { ...deps, shadows: broken });
     expect(batchItemFailures).to.deep.equal(failures(Array.from({ length: 80 }, (_, i) => i)));
     expect(report.errors).to.deep.equal(["train-1: ShadowError: cannot update shadow anomaly of train-1: InternalFailureException: boom"]);
@@ -174,7 +192,9 @@ describe("the train anomaly core", () => {
   });
 
   it("fails the records whose dead letters could not be sent, so they are not lost", async () => {
-    const deps = memoryDeps(SMALL_SETTINGS, { deadLetters: { send: async (letters) => ({ unsent: letters.map((l) => l.record.sequenceNumber), errors: ["QueueDoesNotExist: gone"] }) } });
+    const deps = memoryDeps(SMALL_SETTINGS, {
+      deadLetters: { send: async (letters) => ({ unsent: letters.map((l) => l.record.sequenceNumber), errors: ["QueueDoesNotExist: gone"] }) },
+    });
     const { batchItemFailures, report } = await run([readings[0], { partitionKey: "train-1", data: "{" }], deps);
     expect([batchItemFailures, report.errors]).to.deep.equal([failures([1]), ["dead-letter queue: QueueDoesNotExist: gone"]]);
   });
@@ -210,11 +230,12 @@ describe("the train anomaly core with AWS SDK clients (aws-sdk-client-mock)", ()
   beforeEach(() => [ddb, iot, sqs].forEach((m) => m.reset()));
   after(() => [ddb, iot, sqs].forEach((m) => m.restore()));
 
-  const deps = () => memoryDeps(SMALL_SETTINGS, {
-    checkpoints: new DynamoCheckpointStore(new DynamoDBClient(FAKE_AWS), "trains-checkpoints"),
-    shadows: new IotShadowStore(new IoTDataPlaneClient(FAKE_AWS), "anomaly"),
-    deadLetters: new SqsDeadLetterSink(new SQSClient(FAKE_AWS), "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq"),
-  });
+  const deps = () =>
+    memoryDeps(SMALL_SETTINGS, {
+      checkpoints: new DynamoCheckpointStore(new DynamoDBClient(FAKE_AWS), "trains-checkpoints"),
+      shadows: new IotShadowStore(new IoTDataPlaneClient(FAKE_AWS), "anomaly"),
+      deadLetters: new SqsDeadLetterSink(new SQSClient(FAKE_AWS), "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq"),
+    });
 
   it("writes the anomaly shadow, then the checkpoint conditionally, then reports no failure", async () => {
     ddb.on(GetItemCommand).resolves({});

@@ -27,14 +27,26 @@ describe("a reading's time against its arrival", () => {
   }
 
   const refused: [string, number, string][] = [
-    ["the broken clock's 2099-12-31T23:59:59Z", Date.UTC(2099, 11, 31, 23, 59, 59),
-      'record 17: field "timestamp" is 2099-12-31T23:59:59.000Z, 2306145599 s after the record reached Kinesis at 2026-12-03T12:00:00.000Z; at most 300 s ahead is accepted (the train\'s clock is wrong)'],
-    ["a clock 301 s fast", ARRIVAL.at + 301_000,
-      'record 17: field "timestamp" is 2026-12-03T12:05:01.000Z, 301 s after the record reached Kinesis at 2026-12-03T12:00:00.000Z; at most 300 s ahead is accepted (the train\'s clock is wrong)'],
-    ["a reading a week and a second old", ARRIVAL.at - 604_801_000,
-      'record 17: field "timestamp" is 2026-11-26T11:59:59.000Z, 604801 s before the record reached Kinesis at 2026-12-03T12:00:00.000Z; readings at most 604800 s old are accepted'],
-    ["a clock reset to 2000", Date.UTC(2000, 0, 1),
-      'record 17: field "timestamp" is 2000-01-01T00:00:00.000Z, 849614400 s before the record reached Kinesis at 2026-12-03T12:00:00.000Z; readings at most 604800 s old are accepted'],
+    [
+      "the broken clock's 2099-12-31T23:59:59Z",
+      Date.UTC(2099, 11, 31, 23, 59, 59),
+      'record 17: field "timestamp" is 2099-12-31T23:59:59.000Z, 2306145599 s after the record reached Kinesis at 2026-12-03T12:00:00.000Z; at most 300 s ahead is accepted (the train\'s clock is wrong)',
+    ],
+    [
+      "a clock 301 s fast",
+      ARRIVAL.at + 301_000,
+      'record 17: field "timestamp" is 2026-12-03T12:05:01.000Z, 301 s after the record reached Kinesis at 2026-12-03T12:00:00.000Z; at most 300 s ahead is accepted (the train\'s clock is wrong)',
+    ],
+    [
+      "a reading a week and a second old",
+      ARRIVAL.at - 604_801_000,
+      'record 17: field "timestamp" is 2026-11-26T11:59:59.000Z, 604801 s before the record reached Kinesis at 2026-12-03T12:00:00.000Z; readings at most 604800 s old are accepted',
+    ],
+    [
+      "a clock reset to 2000",
+      Date.UTC(2000, 0, 1),
+      'record 17: field "timestamp" is 2000-01-01T00:00:00.000Z, 849614400 s before the record reached Kinesis at 2026-12-03T12:00:00.000Z; readings at most 604800 s old are accepted',
+    ],
   ];
   for (const [what, t, message] of refused) {
     it(`refuses ${what}, naming the field, the value and the arrival`, () => {

@@ -12,15 +12,31 @@ function entry(status: "ongoing" | "cleared", minute: number, message = "m"): Sh
 describe("the anomaly shadow entry", () => {
   it("carries times as ISO strings, rounded numbers, units and the sentence; no nulls", () => {
     const e: Episode = {
-      id: `apu-${T0}`, group: "apu", status: "cleared", startedAt: T0, updatedAt: T0 + 60_000, clearedAt: T0 + 60_000, clearedBy: "normal",
-      score: 0.559156602, grade: 0.118313204, alarms: 2,
+      id: `apu-${T0}`,
+      group: "apu",
+      status: "cleared",
+      startedAt: T0,
+      updatedAt: T0 + 60_000,
+      clearedAt: T0 + 60_000,
+      clearedBy: "normal",
+      score: 0.559156602,
+      grade: 0.118313204,
+      alarms: 2,
       drivers: [{ sensor: "Oil_temperature", direction: "high", value: 58.625000000000014, expected: 52.53610447903016, share: 0.97 }],
     };
     expect(shadowEntry(e)).to.deep.equal({
-      group: "apu", status: "cleared", startedAt: "2020-02-01T01:48:20.000Z", updatedAt: "2020-02-01T01:49:20.000Z",
-      clearedAt: "2020-02-01T01:49:20.000Z", clearedBy: "normal", score: 0.559, grade: 0.118, alarms: 2,
+      group: "apu",
+      status: "cleared",
+      startedAt: "2020-02-01T01:48:20.000Z",
+      updatedAt: "2020-02-01T01:49:20.000Z",
+      clearedAt: "2020-02-01T01:49:20.000Z",
+      clearedBy: "normal",
+      score: 0.559,
+      grade: 0.118,
+      alarms: 2,
       sensors: [{ name: "Oil_temperature", direction: "high", value: 58.63, expected: 52.54, unit: "°C" }],
-      message: "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:49:20 UTC are over (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected).",
+      message:
+        "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:49:20 UTC are over (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected).",
     });
   });
 });

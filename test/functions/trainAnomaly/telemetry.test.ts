@@ -5,8 +5,21 @@ import { parseTelemetry } from "../../../functions/trainAnomaly/telemetry";
 
 /** The first row of MetroPT-3, as a train would send it. */
 const SENSORS = {
-  TP2: -0.012, TP3: 9.358, H1: 9.34, DV_pressure: -0.024, Reservoirs: 9.358, Oil_temperature: 53.6, Motor_current: 0.04,
-  COMP: 1, DV_eletric: 0, Towers: 1, MPG: 1, LPS: 0, Pressure_switch: 1, Oil_level: 1, Caudal_impulses: 1,
+  TP2: -0.012,
+  TP3: 9.358,
+  H1: 9.34,
+  DV_pressure: -0.024,
+  Reservoirs: 9.358,
+  Oil_temperature: 53.6,
+  Motor_current: 0.04,
+  COMP: 1,
+  DV_eletric: 0,
+  Towers: 1,
+  MPG: 1,
+  LPS: 0,
+  Pressure_switch: 1,
+  Oil_level: 1,
+  Caudal_impulses: 1,
 };
 const VALID = { trainId: "train-0042", timestamp: "2020-02-01T00:00:00Z", sensors: SENSORS };
 const WHERE = "record 4959";
@@ -28,7 +41,9 @@ describe("train telemetry schema", () => {
   it("accepts epoch milliseconds and a zone offset, and only the required sensors", () => {
     const analog = { TP2: 0, TP3: 9, H1: 9, DV_pressure: 0, Reservoirs: 9, Oil_temperature: 50, Motor_current: 4 };
     expect(parseTelemetry({ trainId: "train-7", timestamp: 1580515200000, sensors: analog }, ANALOG_SENSORS, WHERE).timestamp).to.equal(1580515200000);
-    expect(parseTelemetry({ trainId: "train-7", timestamp: "2020-02-01T01:00:00.5+01:00", sensors: analog }, ANALOG_SENSORS, WHERE).timestamp).to.equal(1580515200500);
+    expect(parseTelemetry({ trainId: "train-7", timestamp: "2020-02-01T01:00:00.5+01:00", sensors: analog }, ANALOG_SENSORS, WHERE).timestamp).to.equal(
+      1580515200500,
+    );
   });
 
   const cases: [string, unknown, string, string][] = [
@@ -36,24 +51,99 @@ describe("train telemetry schema", () => {
     ["null", null, "", "record 4959: telemetry must be a JSON object, got null"],
     ["a typo in a field name", { ...VALID, sensor: {} }, "sensor", 'record 4959: unknown field "sensor" (known: trainId, timestamp, seq, sensors, receivedAt)'],
     ["no train id", { ...VALID, trainId: undefined }, "trainId", 'record 4959: field "trainId" is required'],
-    ["a bus", { ...VALID, trainId: "bus-7" }, "trainId", `record 4959: field "trainId" must be a thing name train-<id> (letters, digits, ':', '_', '-'; at most 128), got "bus-7"`],
-    ["a local time", { ...VALID, timestamp: "2020-02-01 00:00:00" }, "timestamp", 'record 4959: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "2020-02-01 00:00:00"'],
-    ["epoch seconds", { ...VALID, timestamp: 1580515200 }, "timestamp", 'record 4959: field "timestamp" 1580515200 is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)'],
-    ["fractional milliseconds", { ...VALID, timestamp: 1580515200000.5 }, "timestamp", 'record 4959: field "timestamp" must be integer epoch milliseconds, got 1580515200000.5'],
-    ["February 30th", { ...VALID, timestamp: "2020-02-30T00:00:00Z" }, "timestamp", 'record 4959: field "timestamp" is not a valid time, got "2020-02-30T00:00:00Z"'],
+    [
+      "a bus",
+      { ...VALID, trainId: "bus-7" },
+      "trainId",
+      `record 4959: field "trainId" must be a thing name train-<id> (letters, digits, ':', '_', '-'; at most 128), got "bus-7"`,
+    ],
+    [
+      "a local time",
+      { ...VALID, timestamp: "2020-02-01 00:00:00" },
+      "timestamp",
+      'record 4959: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "2020-02-01 00:00:00"',
+    ],
+    [
+      "epoch seconds",
+      { ...VALID, timestamp: 1580515200 },
+      "timestamp",
+      'record 4959: field "timestamp" 1580515200 is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)',
+    ],
+    [
+      "fractional milliseconds",
+      { ...VALID, timestamp: 1580515200000.5 },
+      "timestamp",
+      'record 4959: field "timestamp" must be integer epoch milliseconds, got 1580515200000.5',
+    ],
+    [
+      "February 30th",
+      { ...VALID, timestamp: "2020-02-30T00:00:00Z" },
+      "timestamp",
+      'record 4959: field "timestamp" is not a valid time, got "2020-02-30T00:00:00Z"',
+    ],
     ["a negative seq", { ...VALID, seq: -1 }, "seq", 'record 4959: field "seq" must be a non-negative integer, got -1'],
     ["sensors as a list", { ...VALID, sensors: [1] }, "sensors", 'record 4959: field "sensors" must be an object of sensor name to number, got [1]'],
-    ["an unknown sensor", { ...VALID, sensors: { ...SENSORS, TP9: 1 } }, "sensors.TP9", 'record 4959: field "sensors.TP9" is not a known sensor (known: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses)'],
-    ["a text value", { ...VALID, sensors: { ...SENSORS, TP2: "-0.012" } }, "sensors.TP2", 'record 4959: field "sensors.TP2" must be a finite number, got "-0.012"'],
+    [
+      "an unknown sensor",
+      { ...VALID, sensors: { ...SENSORS, TP9: 1 } },
+      "sensors.TP9",
+      'record 4959: field "sensors.TP9" is not a known sensor (known: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses)',
+    ],
+    [
+      "a text value",
+      { ...VALID, sensors: { ...SENSORS, TP2: "-0.012" } },
+      "sensors.TP2",
+      'record 4959: field "sensors.TP2" must be a finite number, got "-0.012"',
+    ],
     ["a missing value", { ...VALID, sensors: { ...SENSORS, TP3: null } }, "sensors.TP3", 'record 4959: field "sensors.TP3" must be a finite number, got null'],
-    ["a huge pressure", { ...VALID, sensors: { ...SENSORS, TP2: 1e200 } }, "sensors.TP2", 'record 4959: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar'],
-    ["a pressure below vacuum", { ...VALID, sensors: { ...SENSORS, Reservoirs: -1.5 } }, "sensors.Reservoirs", 'record 4959: field "sensors.Reservoirs" is -1.5 bar, outside its bounds -1..20 bar'],
-    ["a boiling compressor", { ...VALID, sensors: { ...SENSORS, Oil_temperature: 150.5 } }, "sensors.Oil_temperature", 'record 4959: field "sensors.Oil_temperature" is 150.5 °C, outside its bounds -40..150 °C'],
-    ["a motor current in kA", { ...VALID, sensors: { ...SENSORS, Motor_current: 4000 } }, "sensors.Motor_current", 'record 4959: field "sensors.Motor_current" is 4000 A, outside its bounds -1..50 A'],
-    ["a receipt time that is not epoch ms", { ...VALID, receivedAt: "now" }, "receivedAt", 'record 4959: field "receivedAt" must be integer epoch milliseconds (set by the IoT rule), got "now"'],
-    ["a half-open valve", { ...VALID, sensors: { ...SENSORS, COMP: 0.5 } }, "sensors.COMP", 'record 4959: field "sensors.COMP" must be 0 or 1 (digital), got 0.5'],
-    ["a missing detector input", { ...VALID, sensors: { ...SENSORS, Oil_temperature: undefined } }, "sensors.Oil_temperature", 'record 4959: field "sensors.Oil_temperature" is required (a detector input)'],
-    ["two problems at once", { trainId: "train-1", timestamp: "yesterday", sensors: { ...SENSORS, LPS: 2 } }, "timestamp", 'record 4959: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.LPS" must be 0 or 1 (digital), got 2'],
+    [
+      "a huge pressure",
+      { ...VALID, sensors: { ...SENSORS, TP2: 1e200 } },
+      "sensors.TP2",
+      'record 4959: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar',
+    ],
+    [
+      "a pressure below vacuum",
+      { ...VALID, sensors: { ...SENSORS, Reservoirs: -1.5 } },
+      "sensors.Reservoirs",
+      'record 4959: field "sensors.Reservoirs" is -1.5 bar, outside its bounds -1..20 bar',
+    ],
+    [
+      "a boiling compressor",
+      { ...VALID, sensors: { ...SENSORS, Oil_temperature: 150.5 } },
+      "sensors.Oil_temperature",
+      'record 4959: field "sensors.Oil_temperature" is 150.5 °C, outside its bounds -40..150 °C',
+    ],
+    [
+      "a motor current in kA",
+      { ...VALID, sensors: { ...SENSORS, Motor_current: 4000 } },
+      "sensors.Motor_current",
+      'record 4959: field "sensors.Motor_current" is 4000 A, outside its bounds -1..50 A',
+    ],
+    [
+      "a receipt time that is not epoch ms",
+      { ...VALID, receivedAt: "now" },
+      "receivedAt",
+      'record 4959: field "receivedAt" must be integer epoch milliseconds (set by the IoT rule), got "now"',
+    ],
+    [
+      "a half-open valve",
+      { ...VALID, sensors: { ...SENSORS, COMP: 0.5 } },
+      "sensors.COMP",
+      'record 4959: field "sensors.COMP" must be 0 or 1 (digital), got 0.5',
+    ],
+    [
+      "a missing detector input",
+      { ...VALID, sensors: { ...SENSORS, Oil_temperature: undefined } },
+      "sensors.Oil_temperature",
+      'record 4959: field "sensors.Oil_temperature" is required (a detector input)',
+    ],
+    [
+      "two problems at once",
+      { trainId: "train-1", timestamp: "yesterday", sensors: { ...SENSORS, LPS: 2 } },
+      "timestamp",
+      'record 4959: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.LPS" must be 0 or 1 (digital), got 2',
+    ],
   ];
   for (const [what, message, field, error] of cases) {
     it(`rejects ${what} naming the field and the value`, () => {

@@ -6,12 +6,21 @@ import { Checkpoint } from "../../../functions/trainAnomaly/checkpoint";
 import { FolderCheckpointStore } from "../../../local/checkpoints/folderCheckpointStore";
 
 const checkpoint = (version: number): Checkpoint => ({
-  trainId: "train-0001", group: "apu", version, fingerprint: "abc", model: Uint8Array.from([0, 255, version]),
-  sidecar: '{"guard":{}}', watermark: version === 1 ? null : 1580515200000, updatedAt: "2020-02-01T00:00:05.000Z",
+  trainId: "train-0001",
+  group: "apu",
+  version,
+  fingerprint: "abc",
+  model: Uint8Array.from([0, 255, version]),
+  sidecar: '{"guard":{}}',
+  watermark: version === 1 ? null : 1580515200000,
+  updatedAt: "2020-02-01T00:00:05.000Z",
 });
 
 async function error(p: Promise<unknown>): Promise<[string, string]> {
-  return p.then(() => ["resolved", ""], (e: Error) => [e.name, e.message]);
+  return p.then(
+    () => ["resolved", ""],
+    (e: Error) => [e.name, e.message],
+  );
 }
 
 describe("folder checkpoint store", () => {
@@ -38,7 +47,11 @@ describe("folder checkpoint store", () => {
     const store = new FolderCheckpointStore(dir);
     await store.save(checkpoint(1));
 
-    const results = await Promise.all([store.save(checkpoint(2)), store.save(checkpoint(2)).catch((e: Error) => e), store.save(checkpoint(4)).catch((e: Error) => e)]);
+    const results = await Promise.all([
+      store.save(checkpoint(2)),
+      store.save(checkpoint(2)).catch((e: Error) => e),
+      store.save(checkpoint(4)).catch((e: Error) => e),
+    ]);
 
     expect(results.map((r) => (r instanceof Error ? `${r.name}: ${r.message}` : "saved"))).to.deep.equal([
       "saved",
@@ -50,7 +63,8 @@ describe("folder checkpoint store", () => {
 
   it("refuses ids that cannot name a file", async () => {
     expect(await error(new FolderCheckpointStore(dir).load("../etc", "apu"))).to.deep.equal([
-      "CheckpointError", 'checkpoint trainId "../etc" cannot name a file (A-Z, a-z, 0-9, _ . - only)',
+      "CheckpointError",
+      'checkpoint trainId "../etc" cannot name a file (A-Z, a-z, 0-9, _ . - only)',
     ]);
   });
 });

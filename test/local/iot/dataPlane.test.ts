@@ -1,5 +1,10 @@
 import {
-  DeleteThingShadowCommand, GetThingShadowCommand, IoTDataPlaneClient, ListNamedShadowsForThingCommand, PublishCommand, UpdateThingShadowCommand,
+  DeleteThingShadowCommand,
+  GetThingShadowCommand,
+  IoTDataPlaneClient,
+  ListNamedShadowsForThingCommand,
+  PublishCommand,
+  UpdateThingShadowCommand,
 } from "@aws-sdk/client-iot-data-plane";
 import { NodeHttpHandler } from "@smithy/node-http-handler";
 import { expect } from "chai";
@@ -62,7 +67,9 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
     detach = attachToBroker(shadows, broker.broker);
     plane = await startDataPlaneServer({ shadows, broker: broker.broker });
     client = new IoTDataPlaneClient({
-      endpoint: plane.endpoint, region: "us-east-1", credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
+      endpoint: plane.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "AKIDLOCAL", secretAccessKey: "local" },
       requestHandler: new NodeHttpHandler(),
     });
     device = await mqtt.connectAsync(broker.url, { clientId: "train-1", reconnectPeriod: 0 });
@@ -76,18 +83,29 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
   });
 
   it("UpdateThingShadow, GetThingShadow and ListNamedShadowsForThing answer as AWS does", async () => {
-    const update = await client.send(new UpdateThingShadowCommand({ thingName: "train-1", shadowName: "anomaly", payload: text({ state: { desired: { a: 1 } } }) }));
+    const update = await client.send(
+      new UpdateThingShadowCommand({ thingName: "train-1", shadowName: "anomaly", payload: text({ state: { desired: { a: 1 } } }) }),
+    );
     await client.send(new UpdateThingShadowCommand({ thingName: "train-1", payload: text({ state: { reported: { fw: "1.2" } } }) }));
     const get = await client.send(new GetThingShadowCommand({ thingName: "train-1", shadowName: "anomaly" }));
     const classic = await client.send(new GetThingShadowCommand({ thingName: "train-1" }));
     const list = await client.send(new ListNamedShadowsForThingCommand({ thingName: "train-1" }));
 
     expect(json(update.payload)).to.deep.equal({ state: { desired: { a: 1 } }, metadata: { desired: { a: { timestamp: S } } }, version: 1, timestamp: S });
-    expect(json(get.payload)).to.deep.equal({ state: { desired: { a: 1 }, delta: { a: 1 } }, metadata: { desired: { a: { timestamp: S } } }, version: 1, timestamp: S });
+    expect(json(get.payload)).to.deep.equal({
+      state: { desired: { a: 1 }, delta: { a: 1 } },
+      metadata: { desired: { a: { timestamp: S } } },
+      version: 1,
+      timestamp: S,
+    });
     expect(json(classic.payload).state).to.deep.equal({ reported: { fw: "1.2" } });
     expect([list.results, list.nextToken, list.timestamp]).to.deep.equal([["anomaly"], undefined, S]);
     expect(plane.calls).to.deep.equal([
-      "UpdateThingShadow train-1~anomaly", "UpdateThingShadow train-1", "GetThingShadow train-1~anomaly", "GetThingShadow train-1", "ListNamedShadowsForThing train-1",
+      "UpdateThingShadow train-1~anomaly",
+      "UpdateThingShadow train-1",
+      "GetThingShadow train-1~anomaly",
+      "GetThingShadow train-1",
+      "ListNamedShadowsForThing train-1",
     ]);
   });
 
@@ -105,7 +123,9 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
 
     const results = [
       await failure(() => client.send(new GetThingShadowCommand({ thingName: "t", shadowName: "none" }))),
-      await failure(() => client.send(new UpdateThingShadowCommand({ thingName: "t", shadowName: "s", payload: text({ state: { desired: { a: 2 } }, version: 7 }) }))),
+      await failure(() =>
+        client.send(new UpdateThingShadowCommand({ thingName: "t", shadowName: "s", payload: text({ state: { desired: { a: 2 } }, version: 7 }) })),
+      ),
       await failure(() => client.send(new UpdateThingShadowCommand({ thingName: "t", shadowName: "s", payload: Buffer.from("{oops") }))),
       await failure(() => client.send(new DeleteThingShadowCommand({ thingName: "t", shadowName: "none" }))),
     ];
@@ -139,10 +159,20 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
     await until("the report's documents", () => heard.filter(([t]) => t.endsWith("/documents")).length === 2);
 
     expect(heard.map(([t]) => t.slice(prefix.length))).to.deep.equal([
-      "/update/accepted", "/update/delta", "/update/documents", "/update/accepted", "/update/documents",
+      "/update/accepted",
+      "/update/delta",
+      "/update/documents",
+      "/update/accepted",
+      "/update/documents",
     ]);
     expect(heard[1][1]).to.deep.equal({ version: 1, timestamp: S, state: { mode: "safe" }, metadata: { mode: { timestamp: S } } });
-    expect(heard[3][1]).to.deep.equal({ state: { reported: { mode: "safe" } }, metadata: { reported: { mode: { timestamp: S } } }, version: 2, timestamp: S, clientToken: "dev-1" });
+    expect(heard[3][1]).to.deep.equal({
+      state: { reported: { mode: "safe" } },
+      metadata: { reported: { mode: { timestamp: S } } },
+      version: 2,
+      timestamp: S,
+      clientToken: "dev-1",
+    });
     const get = await client.send(new GetThingShadowCommand({ thingName: "train-1", shadowName: "anomaly" }));
     expect(json(get.payload).state).to.deep.equal({ desired: { mode: "safe" }, reported: { mode: "safe" } });
   });
@@ -154,12 +184,17 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
     await device.publishAsync("$aws/things/train-1/shadow/get", JSON.stringify({ clientToken: "g1" }), { qos: 1 });
     await device.publishAsync("$aws/things/train-1/shadow/name/none/get", "", { qos: 1 });
     await device.publishAsync("$aws/things/train-1/shadow/update", "{not json", { qos: 1 });
-    await device.publishAsync("$aws/things/train-1/shadow/update", JSON.stringify({ state: { reported: { on: false } }, version: 9, clientToken: "u1" }), { qos: 1 });
+    await device.publishAsync("$aws/things/train-1/shadow/update", JSON.stringify({ state: { reported: { on: false } }, version: 9, clientToken: "u1" }), {
+      qos: 1,
+    });
     await until("four answers", () => heard.filter(([t]) => /(accepted|rejected)$/.test(t) && !t.endsWith("update/accepted")).length === 4);
 
     const answers = heard.filter(([t]) => /(get\/accepted|rejected)$/.test(t));
     expect(answers).to.deep.equal([
-      ["$aws/things/train-1/shadow/get/accepted", { state: { reported: { on: true } }, metadata: { reported: { on: { timestamp: S } } }, version: 1, timestamp: S, clientToken: "g1" }],
+      [
+        "$aws/things/train-1/shadow/get/accepted",
+        { state: { reported: { on: true } }, metadata: { reported: { on: { timestamp: S } } }, version: 1, timestamp: S, clientToken: "g1" },
+      ],
       ["$aws/things/train-1/shadow/name/none/get/rejected", { code: 404, message: "No shadow exists with name: 'train-1~none'", timestamp: S }],
       ["$aws/things/train-1/shadow/update/rejected", { code: 400, message: "Payload contains invalid json", timestamp: S }],
       ["$aws/things/train-1/shadow/update/rejected", { code: 409, message: "Version conflict", clientToken: "u1", timestamp: S }],
@@ -185,7 +220,12 @@ describe("closing the IoT stand-ins", () => {
     const detach = attachToBroker(shadows, broker.broker);
     const plane = await startDataPlaneServer({ shadows, broker: broker.broker });
     const device = await mqtt.connectAsync(broker.url, { clientId: "d", reconnectPeriod: 0 });
-    const client = new IoTDataPlaneClient({ endpoint: plane.endpoint, region: "us-east-1", credentials: { accessKeyId: "a", secretAccessKey: "b" }, requestHandler: new NodeHttpHandler() });
+    const client = new IoTDataPlaneClient({
+      endpoint: plane.endpoint,
+      region: "us-east-1",
+      credentials: { accessKeyId: "a", secretAccessKey: "b" },
+      requestHandler: new NodeHttpHandler(),
+    });
     await client.send(new PublishCommand({ topic: "x/y", payload: text({}) }));
 
     client.destroy();

@@ -26,7 +26,10 @@ describe("local broker: the train device policy", () => {
   }
 
   it("lets a Deny win over an Allow", () => {
-    const denying = { ...policy, Statement: [...policy.Statement, { Effect: "Deny" as const, Action: "iot:Publish", Resource: "arn:aws:iot:local:000000000000:topic/trains/*" }] };
+    const denying = {
+      ...policy,
+      Statement: [...policy.Statement, { Effect: "Deny" as const, Action: "iot:Publish", Resource: "arn:aws:iot:local:000000000000:topic/trains/*" }],
+    };
     expect(mayPublish(denying, LOCAL_SCOPE, "train-1", "trains/train-1/telemetry")).to.equal(false);
   });
 

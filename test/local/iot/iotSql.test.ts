@@ -17,25 +17,33 @@ describe("IoT SQL subset: the program's real rules", () => {
   const cases: { name: string; sql: string; topic: string; payload: Record<string, unknown>; filter: string; output: Record<string, unknown> }[] = [
     {
       name: "meter readings rule stamps client id, UTC day and receive time",
-      sql: meterDefaults.readingsSql, filter: "meters/+/readings", topic: "meters/C0042/readings",
+      sql: meterDefaults.readingsSql,
+      filter: "meters/+/readings",
+      topic: "meters/C0042/readings",
       payload: { timestamp: "2026-11-21T10:30:00Z", kwh: 0.42, intervalMinutes: 30 },
       output: { timestamp: "2026-11-21T10:30:00Z", kwh: 0.42, intervalMinutes: 30, clientId: "C0042", day: "20261121", receivedAt: RECEIVED },
     },
     {
       name: "train telemetry rule adds the train id and receive time",
-      sql: trainDefaults.telemetrySql, filter: "trains/+/telemetry", topic: "trains/train-0007/telemetry",
+      sql: trainDefaults.telemetrySql,
+      filter: "trains/+/telemetry",
+      topic: "trains/train-0007/telemetry",
       payload: { timestamp: 1763721000000, seq: 3, sensors: { TP2: -0.012 } },
       output: { timestamp: 1763721000000, seq: 3, sensors: { TP2: -0.012 }, trainId: "train-0007", receivedAt: RECEIVED },
     },
     {
       name: "shared meters rule adds source, device id and receive time",
-      sql: sharedSql("meters", topics.meterReadingsFilter), filter: "meters/+/readings", topic: "meters/C1/readings",
+      sql: sharedSql("meters", topics.meterReadingsFilter),
+      filter: "meters/+/readings",
+      topic: "meters/C1/readings",
       payload: { timestamp: "2026-11-21T10:30:00Z", kwh: 0 },
       output: { timestamp: "2026-11-21T10:30:00Z", kwh: 0, source: "meters", deviceId: "C1", receivedAt: RECEIVED },
     },
     {
       name: "shared anomalies rule of the same shape",
-      sql: sharedSql("anomalies", topics.trainAnomaliesFilter), filter: "trains/+/anomalies", topic: "trains/train-0042/anomalies",
+      sql: sharedSql("anomalies", topics.trainAnomaliesFilter),
+      filter: "trains/+/anomalies",
+      topic: "trains/train-0042/anomalies",
       payload: { trainId: "train-0042", timestamp: 1763721000000, state: "open", grade: 0.8 },
       output: { trainId: "train-0042", timestamp: 1763721000000, state: "open", grade: 0.8, source: "anomalies", deviceId: "train-0042", receivedAt: RECEIVED },
     },
@@ -94,7 +102,10 @@ describe("IoT SQL subset: expressions", () => {
 
 describe("IoT SQL subset: refused at compile time, naming the construct", () => {
   const table: [string, string][] = [
-    ["SELECT get_thing_shadow('t', 'arn') AS s FROM '#'", "unsupported function get_thing_shadow() at character 8 (the local rules engine knows topic, timestamp, clientid, parse_time)"],
+    [
+      "SELECT get_thing_shadow('t', 'arn') AS s FROM '#'",
+      "unsupported function get_thing_shadow() at character 8 (the local rules engine knows topic, timestamp, clientid, parse_time)",
+    ],
     ["SELECT n * 2 AS d FROM '#'", 'unsupported operator * at "*" (character 10)'],
     ["SELECT CASE n WHEN 1 THEN 'a' END AS c FROM '#'", "unsupported construct CASE at character 8"],
     ["SELECT * FROM '#' WHERE s LIKE 'x%'", 'unsupported construct LIKE at "LIKE" (character 27)'],

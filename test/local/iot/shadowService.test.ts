@@ -39,16 +39,24 @@ describe("shadow service documents", () => {
 
     const result = shadows.update("train-1", "anomaly", { state: { desired: { mode: "on", list: [1, 2] } }, clientToken: "c1" });
 
-    expect(result).to.deep.equal({ accepted: {
-      state: { desired: { mode: "on", list: [1, 2] } },
-      metadata: { desired: { mode: { timestamp: S0 }, list: [{ timestamp: S0 }, { timestamp: S0 }] } },
-      version: 1, timestamp: S0, clientToken: "c1",
-    } });
-    expect(shadows.read("train-1", "anomaly", "c2")).to.deep.equal({ accepted: {
-      state: { desired: { mode: "on", list: [1, 2] }, delta: { mode: "on", list: [1, 2] } },
-      metadata: { desired: { mode: { timestamp: S0 }, list: [{ timestamp: S0 }, { timestamp: S0 }] } },
-      version: 1, timestamp: S0, clientToken: "c2",
-    } });
+    expect(result).to.deep.equal({
+      accepted: {
+        state: { desired: { mode: "on", list: [1, 2] } },
+        metadata: { desired: { mode: { timestamp: S0 }, list: [{ timestamp: S0 }, { timestamp: S0 }] } },
+        version: 1,
+        timestamp: S0,
+        clientToken: "c1",
+      },
+    });
+    expect(shadows.read("train-1", "anomaly", "c2")).to.deep.equal({
+      accepted: {
+        state: { desired: { mode: "on", list: [1, 2] }, delta: { mode: "on", list: [1, 2] } },
+        metadata: { desired: { mode: { timestamp: S0 }, list: [{ timestamp: S0 }, { timestamp: S0 }] } },
+        version: 1,
+        timestamp: S0,
+        clientToken: "c2",
+      },
+    });
   });
 
   it("publishes accepted, delta (desired changed and differs) and documents, in that order", () => {
@@ -59,12 +67,20 @@ describe("shadow service documents", () => {
     shadows.update("t", "s", { state: { desired: { mode: "on" } } });
 
     expect(events.map((e) => `${e.thingName}/${e.shadowName} ${e.topic}`)).to.deep.equal([
-      "t/s update/accepted", "t/s update/documents", "t/s update/accepted", "t/s update/delta", "t/s update/documents",
+      "t/s update/accepted",
+      "t/s update/documents",
+      "t/s update/accepted",
+      "t/s update/delta",
+      "t/s update/documents",
     ]);
     expect(events[3].body).to.deep.equal({ version: 2, timestamp: S0 + 5, state: { mode: "on" }, metadata: { mode: { timestamp: S0 + 5 } } });
     expect(events[4].body).to.deep.equal({
       previous: { state: { reported: { mode: "off" } }, metadata: { reported: { mode: { timestamp: S0 } } }, version: 1 },
-      current: { state: { reported: { mode: "off" }, desired: { mode: "on" } }, metadata: { reported: { mode: { timestamp: S0 } }, desired: { mode: { timestamp: S0 + 5 } } }, version: 2 },
+      current: {
+        state: { reported: { mode: "off" }, desired: { mode: "on" } },
+        metadata: { reported: { mode: { timestamp: S0 } }, desired: { mode: { timestamp: S0 + 5 } } },
+        version: 2,
+      },
       timestamp: S0 + 5,
     });
   });
@@ -76,7 +92,12 @@ describe("shadow service documents", () => {
     shadows.update("t", "s", { state: { desired: null } });
 
     expect(events.filter((e) => e.topic === "update/delta")).to.have.length(1);
-    expect(shadows.get("t", "s")).to.deep.equal({ state: { reported: { mode: "on" } }, metadata: { reported: { mode: { timestamp: S0 } } }, version: 3, timestamp: S0 });
+    expect(shadows.get("t", "s")).to.deep.equal({
+      state: { reported: { mode: "on" } },
+      metadata: { reported: { mode: { timestamp: S0 } } },
+      version: 3,
+      timestamp: S0,
+    });
   });
 
   it("accepts an update carrying the current version and refuses a stale one with 409", () => {

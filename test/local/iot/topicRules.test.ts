@@ -46,11 +46,13 @@ describe("topic rules engine on the loopback broker", function () {
     await broker.close();
   });
 
-  const addMeterRule = () => engine.addRule({
-    name: "meterLake", sql: meterDefaults.readingsSql,
-    action: (output, message) => void outputs.push([output, message]),
-    errorAction: (f) => void failures.push(f),
-  });
+  const addMeterRule = () =>
+    engine.addRule({
+      name: "meterLake",
+      sql: meterDefaults.readingsSql,
+      action: (output, message) => void outputs.push([output, message]),
+      errorAction: (f) => void failures.push(f),
+    });
 
   it("routes a device's message through the meter rule's SQL to the action", async () => {
     addMeterRule();
@@ -58,10 +60,12 @@ describe("topic rules engine on the loopback broker", function () {
     await client.publishAsync("meters/C0042/readings", JSON.stringify({ timestamp: "2026-11-21T10:00:00Z", kwh: 0.42 }), { qos: 1 });
     await engine.drain();
 
-    expect(outputs).to.deep.equal([[
-      { timestamp: "2026-11-21T10:00:00Z", kwh: 0.42, clientId: "C0042", day: "20261121", receivedAt: NOW },
-      { rule: "meterLake", topic: "meters/C0042/readings", receivedAt: NOW, clientId: "C0042" },
-    ]]);
+    expect(outputs).to.deep.equal([
+      [
+        { timestamp: "2026-11-21T10:00:00Z", kwh: 0.42, clientId: "C0042", day: "20261121", receivedAt: NOW },
+        { rule: "meterLake", topic: "meters/C0042/readings", receivedAt: NOW, clientId: "C0042" },
+      ],
+    ]);
     expect(engine.stats("meterLake")).to.deep.equal({ matched: 1, delivered: 1, filtered: 0, failed: 0 });
   });
 
@@ -83,7 +87,8 @@ describe("topic rules engine on the loopback broker", function () {
   it("sends a message whose action fails to the error action, and keeps going", async () => {
     let calls = 0;
     engine.addRule({
-      name: "telemetry", sql: trainDefaults.telemetrySql,
+      name: "telemetry",
+      sql: trainDefaults.telemetrySql,
       action: async (output) => {
         if (++calls === 1) throw new Error("Kinesis is down");
         outputs.push([output, {} as RuleMessage]);
@@ -101,9 +106,10 @@ describe("topic rules engine on the loopback broker", function () {
 
   it("delivers in arrival order one at a time even when the action is slow", async () => {
     engine.addRule({
-      name: "telemetry", sql: trainDefaults.telemetrySql,
+      name: "telemetry",
+      sql: trainDefaults.telemetrySql,
       action: async (output) => {
-        await new Promise((r) => setTimeout(r, 5 - (output.seq as number) % 5));
+        await new Promise((r) => setTimeout(r, 5 - ((output.seq as number) % 5)));
         outputs.push([output, {} as RuleMessage]);
       },
       errorAction: (f) => void failures.push(f),
@@ -117,13 +123,23 @@ describe("topic rules engine on the loopback broker", function () {
   });
 
   it("also routes messages the broker itself publishes (the data plane's Publish), without a client id", async () => {
-    engine.addRule({ name: "anomalies", sql: "SELECT *, topic(2) AS deviceId FROM 'trains/+/anomalies' WHERE state = 'open'", action: (o, m) => void outputs.push([o, m]), errorAction: (f) => void failures.push(f) });
+    engine.addRule({
+      name: "anomalies",
+      sql: "SELECT *, topic(2) AS deviceId FROM 'trains/+/anomalies' WHERE state = 'open'",
+      action: (o, m) => void outputs.push([o, m]),
+      errorAction: (f) => void failures.push(f),
+    });
 
     await publishFromBroker(broker.broker, "trains/t9/anomalies", '{"state":"open"}');
     await publishFromBroker(broker.broker, "trains/t9/anomalies", '{"state":"cleared"}');
     await engine.drain();
 
-    expect(outputs).to.deep.equal([[{ state: "open", deviceId: "t9" }, { rule: "anomalies", topic: "trains/t9/anomalies", receivedAt: NOW }]]);
+    expect(outputs).to.deep.equal([
+      [
+        { state: "open", deviceId: "t9" },
+        { rule: "anomalies", topic: "trains/t9/anomalies", receivedAt: NOW },
+      ],
+    ]);
     expect(engine.stats("anomalies")).to.deep.equal({ matched: 2, delivered: 1, filtered: 1, failed: 0 });
   });
 

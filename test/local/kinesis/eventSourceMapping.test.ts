@@ -6,8 +6,13 @@ import { KinesisEventSourceMapping } from "../../../local/kinesis/eventSourceMap
 import { LOCAL_ACCOUNT, LOCAL_REGION, LocalKinesis, LocalStream, startKinesis } from "../../../local/kinesis/kinesisServer";
 
 const SETTINGS: EsmSettings = {
-  batchSize: 10, maximumBatchingWindowInSeconds: 0, bisectBatchOnFunctionError: true, maximumRetryAttempts: 2,
-  maximumRecordAgeInSeconds: -1, reportBatchItemFailures: true, startingPosition: "TRIM_HORIZON",
+  batchSize: 10,
+  maximumBatchingWindowInSeconds: 0,
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: 2,
+  maximumRecordAgeInSeconds: -1,
+  reportBatchItemFailures: true,
+  startingPosition: "TRIM_HORIZON",
 };
 const payload = (r: KinesisEvent["Records"][number]) => JSON.parse(Buffer.from(r.kinesis.data, "base64").toString("utf8"));
 
@@ -24,8 +29,13 @@ const tcpHandles = () => process.getActiveResourcesInfo().filter((r) => r.starts
 describe("event source mapping settings", () => {
   it("maps the program's stream consumer defaults, with ReportBatchItemFailures", () => {
     expect(esmSettingsOf(streamConsumerDefaults)).to.deep.equal({
-      batchSize: 100, maximumBatchingWindowInSeconds: 1, bisectBatchOnFunctionError: true, maximumRetryAttempts: 3,
-      maximumRecordAgeInSeconds: 3600, reportBatchItemFailures: true, startingPosition: "LATEST",
+      batchSize: 100,
+      maximumBatchingWindowInSeconds: 1,
+      bisectBatchOnFunctionError: true,
+      maximumRetryAttempts: 3,
+      maximumRecordAgeInSeconds: 3600,
+      reportBatchItemFailures: true,
+      startingPosition: "LATEST",
     });
     expect(esmSettingsOf(streamConsumerDefaults, "TRIM_HORIZON").startingPosition).to.equal("TRIM_HORIZON");
   });
@@ -63,8 +73,13 @@ describe("Kinesis event source mapping on kinesalite", function () {
 
   function map(settings: Partial<EsmSettings>, respond: (e: KinesisEvent) => unknown = () => ({ batchItemFailures: [] })): KinesisEventSourceMapping {
     mapping = new KinesisEventSourceMapping({
-      client: kinesis.client, streamName: stream.name, streamArn: stream.arn, settings: { ...SETTINGS, ...settings },
-      roleArn: "arn:aws:iam::000000000000:role/trains-anomaly-role", pollIntervalMs: 20, retryDelayMs: 0,
+      client: kinesis.client,
+      streamName: stream.name,
+      streamArn: stream.arn,
+      settings: { ...SETTINGS, ...settings },
+      roleArn: "arn:aws:iam::000000000000:role/trains-anomaly-role",
+      pollIntervalMs: 20,
+      retryDelayMs: 0,
       onFailure: (f) => void failures.push(f),
       handler: async (e) => {
         events.push(e);
@@ -75,25 +90,56 @@ describe("Kinesis event source mapping on kinesalite", function () {
   }
 
   it("creates a stream with the shards asked for, in the local account and region", () => {
-    expect(stream).to.deep.equal({ name: "trains", arn: `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stream/trains`, shardIds: ["shardId-000000000000", "shardId-000000000001"] });
+    expect(stream).to.deep.equal({
+      name: "trains",
+      arn: `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stream/trains`,
+      shardIds: ["shardId-000000000000", "shardId-000000000001"],
+    });
   });
 
   it("builds events as Lambda does and keeps each partition key's records in order across shards", async () => {
-    const put = await kinesis.put("trains", Array.from({ length: 60 }, (_, i) => ({ partitionKey: `train-${i % 3}`, data: { train: i % 3, seq: Math.floor(i / 3) } })));
+    const put = await kinesis.put(
+      "trains",
+      Array.from({ length: 60 }, (_, i) => ({ partitionKey: `train-${i % 3}`, data: { train: i % 3, seq: Math.floor(i / 3) } })),
+    );
     await map({}).start();
 
     await until("60 records", () => events.reduce((n, e) => n + e.Records.length, 0) === 60);
 
     const first = events.flatMap((e) => e.Records).find((r) => r.kinesis.sequenceNumber === put[0].sequenceNumber)!;
-    expect(Object.keys(first)).to.deep.equal(["kinesis", "eventSource", "eventVersion", "eventID", "eventName", "invokeIdentityArn", "awsRegion", "eventSourceARN"]);
+    expect(Object.keys(first)).to.deep.equal([
+      "kinesis",
+      "eventSource",
+      "eventVersion",
+      "eventID",
+      "eventName",
+      "invokeIdentityArn",
+      "awsRegion",
+      "eventSourceARN",
+    ]);
     expect({ ...first, kinesis: { ...first.kinesis, approximateArrivalTimestamp: 0 } }).to.deep.equal({
-      kinesis: { kinesisSchemaVersion: "1.0", partitionKey: "train-0", sequenceNumber: put[0].sequenceNumber, data: Buffer.from('{"train":0,"seq":0}').toString("base64"), approximateArrivalTimestamp: 0 },
-      eventSource: "aws:kinesis", eventVersion: "1.0", eventID: `${put[0].shardId}:${put[0].sequenceNumber}`, eventName: "aws:kinesis:record",
-      invokeIdentityArn: "arn:aws:iam::000000000000:role/trains-anomaly-role", awsRegion: LOCAL_REGION, eventSourceARN: stream.arn,
+      kinesis: {
+        kinesisSchemaVersion: "1.0",
+        partitionKey: "train-0",
+        sequenceNumber: put[0].sequenceNumber,
+        data: Buffer.from('{"train":0,"seq":0}').toString("base64"),
+        approximateArrivalTimestamp: 0,
+      },
+      eventSource: "aws:kinesis",
+      eventVersion: "1.0",
+      eventID: `${put[0].shardId}:${put[0].sequenceNumber}`,
+      eventName: "aws:kinesis:record",
+      invokeIdentityArn: "arn:aws:iam::000000000000:role/trains-anomaly-role",
+      awsRegion: LOCAL_REGION,
+      eventSourceARN: stream.arn,
     });
     expect(Math.abs(first.kinesis.approximateArrivalTimestamp - Date.now() / 1000)).to.be.below(30);
     for (const train of [0, 1, 2]) {
-      const seqs = events.flatMap((e) => e.Records).map(payload).filter((p) => p.train === train).map((p) => p.seq);
+      const seqs = events
+        .flatMap((e) => e.Records)
+        .map(payload)
+        .filter((p) => p.train === train)
+        .map((p) => p.seq);
       expect(seqs).to.deep.equal(Array.from({ length: 20 }, (_, i) => i));
     }
     expect(events.every((e) => e.Records.length <= 10 && new Set(e.Records.map((r) => r.eventID.split(":")[0])).size === 1)).to.equal(true);
@@ -103,27 +149,42 @@ describe("Kinesis event source mapping on kinesalite", function () {
   it("waits up to the batching window to fill a batch, and sends a full batch at once", async () => {
     const one = await kinesis.createStream("one", 1);
     mapping = new KinesisEventSourceMapping({
-      client: kinesis.client, streamName: "one", streamArn: one.arn, pollIntervalMs: 20,
+      client: kinesis.client,
+      streamName: "one",
+      streamArn: one.arn,
+      pollIntervalMs: 20,
       settings: { ...SETTINGS, batchSize: 5, maximumBatchingWindowInSeconds: 1 },
       handler: async (e) => void events.push(e),
     });
     await mapping.start();
 
     const started = Date.now();
-    await kinesis.put("one", [{ partitionKey: "a", data: "1" }, { partitionKey: "a", data: "2" }]);
+    await kinesis.put("one", [
+      { partitionKey: "a", data: "1" },
+      { partitionKey: "a", data: "2" },
+    ]);
     await new Promise((r) => setTimeout(r, 300));
     await kinesis.put("one", [{ partitionKey: "a", data: "3" }]);
     await until("the windowed batch", () => events.length === 1);
     const waited = Date.now() - started;
-    await kinesis.put("one", ["4", "5", "6", "7", "8"].map((data) => ({ partitionKey: "a", data })));
+    await kinesis.put(
+      "one",
+      ["4", "5", "6", "7", "8"].map((data) => ({ partitionKey: "a", data })),
+    );
     await until("the full batch", () => events.length === 2, 900);
 
-    expect(events.map((e) => e.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString()))).to.deep.equal([["1", "2", "3"], ["4", "5", "6", "7", "8"]]);
+    expect(events.map((e) => e.Records.map((r) => Buffer.from(r.kinesis.data, "base64").toString()))).to.deep.equal([
+      ["1", "2", "3"],
+      ["4", "5", "6", "7", "8"],
+    ]);
     expect(waited).to.be.within(900, 3000);
   });
 
   it("retries only from the reported failure and isolates a poison record to the destination", async () => {
-    const put = await kinesis.put("trains", Array.from({ length: 8 }, (_, seq) => ({ partitionKey: "train-0", data: { seq } })));
+    const put = await kinesis.put(
+      "trains",
+      Array.from({ length: 8 }, (_, seq) => ({ partitionKey: "train-0", data: { seq } })),
+    );
     let reported = false;
     await map({}, (e) => {
       const seqs = e.Records.map((r) => payload(r).seq as number);
@@ -139,10 +200,29 @@ describe("Kinesis event source mapping on kinesalite", function () {
     await until("every other record", () => mapping!.stats.delivered === 7);
 
     expect(events.map((e) => e.Records.map((r) => payload(r).seq))).to.deep.equal([
-      [0, 1, 2, 3, 4, 5, 6, 7], [0, 1, 2, 3], [2, 3], [4, 5, 6, 7], [4, 5], [4], [5], [5], [5], [6, 7],
+      [0, 1, 2, 3, 4, 5, 6, 7],
+      [0, 1, 2, 3],
+      [2, 3],
+      [4, 5, 6, 7],
+      [4, 5],
+      [4],
+      [5],
+      [5],
+      [5],
+      [6, 7],
     ]);
-    expect(failures[0].KinesisBatchInfo).to.deep.include({ shardId: put[5].shardId, startSequenceNumber: put[5].sequenceNumber, endSequenceNumber: put[5].sequenceNumber, batchSize: 1, streamArn: stream.arn });
-    expect(failures[0].requestContext).to.deep.include({ condition: "RetryAttemptsExhausted", approximateInvokeCount: 3, functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:local` });
+    expect(failures[0].KinesisBatchInfo).to.deep.include({
+      shardId: put[5].shardId,
+      startSequenceNumber: put[5].sequenceNumber,
+      endSequenceNumber: put[5].sequenceNumber,
+      batchSize: 1,
+      streamArn: stream.arn,
+    });
+    expect(failures[0].requestContext).to.deep.include({
+      condition: "RetryAttemptsExhausted",
+      approximateInvokeCount: 3,
+      functionArn: `arn:aws:lambda:${LOCAL_REGION}:${LOCAL_ACCOUNT}:function:local`,
+    });
     expect(mapping!.stats).to.deep.include({ read: 8, delivered: 7, partialFailures: 1, functionErrors: 6, bisections: 3, retries: 3, sentToDestination: 1 });
   });
 
@@ -163,7 +243,10 @@ describe("Kinesis event source mapping on kinesalite", function () {
     const gate = new Promise<void>((r) => (release = r));
     const handled: number[] = [];
     const m = new KinesisEventSourceMapping({
-      client: local.client, streamName: "s", streamArn: `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stream/s`, pollIntervalMs: 20,
+      client: local.client,
+      streamName: "s",
+      streamArn: `arn:aws:kinesis:${LOCAL_REGION}:${LOCAL_ACCOUNT}:stream/s`,
+      pollIntervalMs: 20,
       settings: { ...SETTINGS, batchSize: 3 },
       handler: async (e) => {
         await gate;
@@ -171,7 +254,10 @@ describe("Kinesis event source mapping on kinesalite", function () {
       },
     });
     await m.start();
-    await local.put("s", ["a", "b", "c"].map((data) => ({ partitionKey: "k", data })));
+    await local.put(
+      "s",
+      ["a", "b", "c"].map((data) => ({ partitionKey: "k", data })),
+    );
     await until("the batch in flight", () => m.stats.read === 3);
 
     const stopped = m.stop();

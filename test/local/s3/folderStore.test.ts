@@ -72,7 +72,13 @@ describe("S3 folder store", () => {
     const keys: string[] = [];
     store.onObjectCreated({ bucket: "uploads", prefix: "2026", suffix: ".csv" }, (r) => void keys.push(r.s3.object.key));
 
-    for (const [bucket, key] of [["uploads", "20261121/a.csv"], ["uploads", "20261121/a.txt"], ["uploads", "x/2026.csv"], ["lake", "20261121/a.csv"]]) await store.put(bucket, key, "x");
+    for (const [bucket, key] of [
+      ["uploads", "20261121/a.csv"],
+      ["uploads", "20261121/a.txt"],
+      ["uploads", "x/2026.csv"],
+      ["lake", "20261121/a.csv"],
+    ])
+      await store.put(bucket, key, "x");
 
     expect(keys).to.deep.equal(["20261121/a.csv"]);
   });
@@ -104,8 +110,14 @@ describe("S3 folder store", () => {
       expect(eventKey(key)).to.equal(inEvent);
       const r = records[0];
       expect([r.eventName, r.eventSource, r.eventVersion, r.awsRegion, r.s3.bucket, r.s3.object.key, r.s3.object.size, r.s3.object.eTag]).to.deep.equal([
-        "ObjectCreated:Put", "aws:s3", "2.1", "eu-west-1", { name: "supplier-uploads", ownerIdentity: { principalId: "LOCAL" }, arn: "arn:aws:s3:::supplier-uploads" },
-        inEvent, 3, "900150983cd24fb0d6963f7d28e17f72",
+        "ObjectCreated:Put",
+        "aws:s3",
+        "2.1",
+        "eu-west-1",
+        { name: "supplier-uploads", ownerIdentity: { principalId: "LOCAL" }, arn: "arn:aws:s3:::supplier-uploads" },
+        inEvent,
+        3,
+        "900150983cd24fb0d6963f7d28e17f72",
       ]);
       expect(objectKeys(s3EventMessage(r))).to.deep.equal([{ bucket: "supplier-uploads", key, eventName: "ObjectCreated:Put", size: 3 }]);
     });
@@ -114,14 +126,24 @@ describe("S3 folder store", () => {
   it("runs the supplier parser's core unchanged: upload → notification → SQS → parser → lake folder", async () => {
     const queue = new LocalQueue({ name: "supplier-files" });
     store.onObjectCreated({ bucket: "supplier-uploads", suffix: ".csv" }, (r) => void queue.send(s3EventMessage(r)));
-    const consumer = new SqsConsumer(queue, async ({ Records }) => processBatch(Records, (bucket) => supplierObjectStore(store, bucket, "meter-lake")), { pollIntervalMs: 5 });
+    const consumer = new SqsConsumer(queue, async ({ Records }) => processBatch(Records, (bucket) => supplierObjectStore(store, bucket, "meter-lake")), {
+      pollIntervalMs: 5,
+    });
 
     await store.put("supplier-uploads", "20240101/C42.csv", "timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n2024-01-01T00:30:00Z,0.25\n", "text/csv");
     while ((await consumer.pollOnce()) > 0);
 
-    expect((await store.list("meter-lake")).map((o) => o.key)).to.deep.equal(["processed/20240101/C42.jsonl", "processed/20240101/generation/C42.jsonl", "quarantine/20240101/C42.json"]);
+    expect((await store.list("meter-lake")).map((o) => o.key)).to.deep.equal([
+      "processed/20240101/C42.jsonl",
+      "processed/20240101/generation/C42.jsonl",
+      "quarantine/20240101/C42.json",
+    ]);
     expect((await store.get("meter-lake", "processed/20240101/C42.jsonl")).toString().trim().split("\n")).to.have.length(2);
-    expect(JSON.parse((await store.get("meter-lake", "quarantine/20240101/C42.json")).toString())).to.deep.include({ file: "20240101/C42.csv", accepted: 2, rejected: 0 });
+    expect(JSON.parse((await store.get("meter-lake", "quarantine/20240101/C42.json")).toString())).to.deep.include({
+      file: "20240101/C42.csv",
+      accepted: 2,
+      rejected: 0,
+    });
     expect(consumer.stats).to.deep.equal({ invocations: 1, succeeded: 1, failed: 0 });
   });
 });

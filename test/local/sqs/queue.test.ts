@@ -17,10 +17,15 @@ describe("local SQS queue", () => {
 
     expect(batch.map((r) => r.body)).to.deep.equal(["a", "b"]);
     expect({ ...batch[0], receiptHandle: "h" }).to.deep.equal({
-      messageId: ids[0], receiptHandle: "h", body: "a",
+      messageId: ids[0],
+      receiptHandle: "h",
+      body: "a",
       attributes: { ApproximateReceiveCount: "1", SentTimestamp: String(c.now()), SenderId: "AIDALOCAL", ApproximateFirstReceiveTimestamp: String(c.now()) },
-      messageAttributes: {}, md5OfBody: "0cc175b9c0f1b6a831c399e269772661",
-      eventSource: "aws:sqs", eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:supplier-files", awsRegion: "us-east-1",
+      messageAttributes: {},
+      md5OfBody: "0cc175b9c0f1b6a831c399e269772661",
+      eventSource: "aws:sqs",
+      eventSourceARN: "arn:aws:sqs:us-east-1:000000000000:supplier-files",
+      awsRegion: "us-east-1",
     });
     expect(q.depth()).to.deep.equal({ visible: 1, inFlight: 2 });
   });
@@ -104,11 +109,15 @@ describe("SQS consumer (Lambda's SQS event source mapping)", function () {
     const q = new LocalQueue({ name: "supplier", visibilityTimeoutSeconds: 0.05, maxReceiveCount: 2, deadLetterQueue: dead });
     for (const body of ["ok-1", "bad", "ok-2", "throws"]) q.send(body);
     const seen: string[][] = [];
-    const consumer = new SqsConsumer(q, async ({ Records }) => {
-      seen.push(Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
-      if (Records.some((r) => r.body === "throws")) throw new Error("boom");
-      return { batchItemFailures: Records.filter((r) => r.body === "bad").map((r) => ({ itemIdentifier: r.messageId })) };
-    }, { batchSize: 3, pollIntervalMs: 10 });
+    const consumer = new SqsConsumer(
+      q,
+      async ({ Records }) => {
+        seen.push(Records.map((r) => `${r.body}#${r.attributes.ApproximateReceiveCount}`));
+        if (Records.some((r) => r.body === "throws")) throw new Error("boom");
+        return { batchItemFailures: Records.filter((r) => r.body === "bad").map((r) => ({ itemIdentifier: r.messageId })) };
+      },
+      { batchSize: 3, pollIntervalMs: 10 },
+    );
 
     consumer.start();
     const end = Date.now() + 5000;
@@ -127,10 +136,14 @@ describe("SQS consumer (Lambda's SQS event source mapping)", function () {
     const q = new LocalQueue({ name: "q" });
     q.send("slow");
     let finished = false;
-    const consumer = new SqsConsumer(q, async () => {
-      await new Promise((r) => setTimeout(r, 100));
-      finished = true;
-    }, { pollIntervalMs: 5 });
+    const consumer = new SqsConsumer(
+      q,
+      async () => {
+        await new Promise((r) => setTimeout(r, 100));
+        finished = true;
+      },
+      { pollIntervalMs: 5 },
+    );
     consumer.start();
     while (consumer.stats.invocations === 0) await new Promise((r) => setTimeout(r, 5));
 

@@ -4,89 +4,156 @@ const key = res("aws:kms/key:Key", "data-key", { description: "gridrail dev: dat
 const signingKey = res("aws:kms/key:Key", "signing-key", { customerMasterKeySpec: "RSA_2048", keyUsage: "SIGN_VERIFY" });
 
 const ROLE = "aws:iam/role:Role";
-const role = res(ROLE, "parser-role", { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }) });
+const role = res(ROLE, "parser-role", {
+  assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { Service: "lambda.amazonaws.com" }, Action: "sts:AssumeRole" }),
+});
 const logGroup = res("aws:cloudwatch/logGroup:LogGroup", "parser-logs", { name: "/gridrail/dev/lambda/parser", retentionInDays: 7, kmsKeyId: KEY_ARN });
 const fn = res("aws:lambda/function:Function", "parser-fn", {
-    role: `arn:aws:iam::${ACCOUNT}:role/parser-role`,
-    runtime: "nodejs22.x",
-    handler: "index.handler",
-    loggingConfig: { logFormat: "JSON", logGroup: "/gridrail/dev/lambda/parser" },
-    tracingConfig: { mode: "Active" },
-    reservedConcurrentExecutions: 5,
+  role: `arn:aws:iam::${ACCOUNT}:role/parser-role`,
+  runtime: "nodejs22.x",
+  handler: "index.handler",
+  loggingConfig: { logFormat: "JSON", logGroup: "/gridrail/dev/lambda/parser" },
+  tracingConfig: { mode: "Active" },
+  reservedConcurrentExecutions: 5,
 });
 /** A function on Lambda's default log group `/aws/lambda/<name>`. */
 const defaultLogging = variant(fn, { name: "parser", loggingConfig: undefined });
 const defaultLogGroup = res("aws:cloudwatch/logGroup:LogGroup", "parser-default-logs", { name: "/aws/lambda/parser", retentionInDays: 14 });
 
 const rolePolicy = res("aws:iam/rolePolicy:RolePolicy", "parser-policy", {
-    role: "parser-role",
-    policy: policyDocument(
-        { Sid: "ReadLake", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::lake/*" },
-        { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
-    ),
+  role: "parser-role",
+  policy: policyDocument(
+    { Sid: "ReadLake", Effect: "Allow", Action: ["s3:GetObject"], Resource: "arn:aws:s3:::lake/*" },
+    { Sid: "WriteTraces", Effect: "Allow", Action: ["xray:PutTraceSegments", "xray:PutTelemetryRecords"], Resource: "*" },
+  ),
 });
 /** The parser's writes: its own prefixes of the lake, granted to a Lambda role. */
 const writePolicy = res("aws:iam/rolePolicy:RolePolicy", "parser-write-policy", {
-    role: "parser-role",
-    policy: policyDocument({ Sid: "WriteLake", Effect: "Allow", Action: ["s3:PutObject"], Resource: ["arn:aws:s3:::lake/processed/*", "arn:aws:s3:::lake/quarantine/*"] }),
+  role: "parser-role",
+  policy: policyDocument({
+    Sid: "WriteLake",
+    Effect: "Allow",
+    Action: ["s3:PutObject"],
+    Resource: ["arn:aws:s3:::lake/processed/*", "arn:aws:s3:::lake/quarantine/*"],
+  }),
 });
 /** A role another service assumes (Firehose delivers into whole buckets by design). */
-const firehoseRole = res(ROLE, "delivery-role", { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole" }) });
+const firehoseRole = res(ROLE, "delivery-role", {
+  assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { Service: "firehose.amazonaws.com" }, Action: "sts:AssumeRole" }),
+});
 const firehoseWrites = res("aws:iam/rolePolicy:RolePolicy", "delivery-policy", {
-    role: "delivery-role", policy: policyDocument({ Sid: "Deliver", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::lake/*" }),
+  role: "delivery-role",
+  policy: policyDocument({ Sid: "Deliver", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::lake/*" }),
 });
 
 const attachment = res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "parser-basic-execution", {
-    role: "parser-role", policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+  role: "parser-role",
+  policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
 });
 
 export const COMPUTE_CASES: readonly RuleCase[] = [
-    {
-        rule: "lambda-reserved-concurrency", title: "no reservation, and a reservation of 0", pass: [fn],
-        fail: [variant(fn, { reservedConcurrentExecutions: undefined }), variant(fn, { reservedConcurrentExecutions: 0 }, { name: "stopped-fn" })],
-        messages: ["Lambda function parser-fn has no reserved concurrency (reservedConcurrentExecutions: unset)", "Lambda function stopped-fn has reserved concurrency 0, which stops every invocation"],
-    },
-    {
-        rule: "iam-lambda-object-writes-prefixed", title: "a Lambda role that may write every object of a bucket", pass: [role, writePolicy, firehoseRole, firehoseWrites],
-        fail: [role, variant(writePolicy, { policy: policyDocument(
-            { Sid: "WriteLake", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::lake/processed/*", "arn:aws:s3:::lake/*"] },
-            { Effect: "Allow", Action: "s3:Put*", Resource: "*" },
-        ) })],
-        messages: [
-            "IAM policy parser-write-policy of Lambda role parser-role statement WriteLake allows s3:PutObject on arn:aws:s3:::lake/*, every object of the bucket (grant the prefixes the function writes)",
-            "IAM policy parser-write-policy of Lambda role parser-role statement 2 allows s3:Put* on *, every object of the bucket (grant the prefixes the function writes)",
-        ],
-    },
-    { rule: "kms-key-rotation", title: "rotation off", pass: [key, signingKey], fail: [variant(key, { enableKeyRotation: false })], messages: ["KMS key data-key does not rotate (enableKeyRotation: false)"] },
-    { rule: "kms-key-rotation", title: "rotation unset", pass: [key], fail: [variant(key, { enableKeyRotation: undefined })], messages: ["KMS key data-key does not rotate (enableKeyRotation: unset)"] },
-    {
-        rule: "lambda-explicit-role", title: "a role from outside the stack", pass: [fn, role],
-        fail: [variant(fn, { role: `arn:aws:iam::${ACCOUNT}:role/shared-admin` }), role],
-        messages: [`Lambda function parser-fn does not run as a role of this stack (role: arn:aws:iam::${ACCOUNT}:role/shared-admin)`],
-    },
-    { rule: "lambda-tracing", title: "pass-through tracing", pass: [fn], fail: [variant(fn, { tracingConfig: { mode: "PassThrough" } })], messages: ["Lambda function parser-fn is not traced (tracingConfig.mode: PassThrough)"] },
-    {
-        rule: "lambda-log-retention", title: "a log group that is not in the stack", pass: [fn, logGroup, defaultLogging, defaultLogGroup], fail: [fn],
-        messages: ["Lambda function parser-fn logs to /gridrail/dev/lambda/parser, which is not a log group of this stack"],
-    },
-    {
-        rule: "lambda-log-retention", title: "Lambda's default log group kept forever", pass: [defaultLogging, defaultLogGroup],
-        fail: [defaultLogging, variant(defaultLogGroup, { retentionInDays: undefined })],
-        messages: ["log group parser-default-logs of Lambda function parser-fn keeps logs forever (retentionInDays: unset)"],
-    },
-    {
-        rule: "iam-no-wildcard-actions-on-all-resources", title: "s3:* and * on *", pass: [rolePolicy],
-        fail: [variant(rolePolicy, { policy: policyDocument({ Sid: "Lake", Effect: "Allow", Action: ["s3:*", "sqs:SendMessage"], Resource: ["arn:aws:s3:::lake", "*"] }, { Effect: "Allow", Action: "*", Resource: "*" }) })],
-        messages: ["IAM policy parser-policy statement Lake allows s3:* on *", "IAM policy parser-policy statement 2 allows * on *"],
-    },
-    {
-        rule: "iam-no-wildcard-actions-on-all-resources", title: "a role's inline policy", pass: [role],
-        fail: [variant(role, { inlinePolicies: [{ name: "admin", policy: policyDocument({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }) }] })],
-        messages: ["role parser-role inline policy admin statement All allows * on *"],
-    },
-    {
-        rule: "iam-no-broad-managed-policies", title: "FullAccess and PowerUser policies", pass: [role, attachment],
-        fail: [variant(attachment, { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }), variant(role, { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] })],
-        messages: ["policy attachment parser-basic-execution attaches the broad managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess", "role parser-role attaches the broad managed policy arn:aws:iam::aws:policy/PowerUserAccess"],
-    },
+  {
+    rule: "lambda-reserved-concurrency",
+    title: "no reservation, and a reservation of 0",
+    pass: [fn],
+    fail: [variant(fn, { reservedConcurrentExecutions: undefined }), variant(fn, { reservedConcurrentExecutions: 0 }, { name: "stopped-fn" })],
+    messages: [
+      "Lambda function parser-fn has no reserved concurrency (reservedConcurrentExecutions: unset)",
+      "Lambda function stopped-fn has reserved concurrency 0, which stops every invocation",
+    ],
+  },
+  {
+    rule: "iam-lambda-object-writes-prefixed",
+    title: "a Lambda role that may write every object of a bucket",
+    pass: [role, writePolicy, firehoseRole, firehoseWrites],
+    fail: [
+      role,
+      variant(writePolicy, {
+        policy: policyDocument(
+          { Sid: "WriteLake", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject"], Resource: ["arn:aws:s3:::lake/processed/*", "arn:aws:s3:::lake/*"] },
+          { Effect: "Allow", Action: "s3:Put*", Resource: "*" },
+        ),
+      }),
+    ],
+    messages: [
+      "IAM policy parser-write-policy of Lambda role parser-role statement WriteLake allows s3:PutObject on arn:aws:s3:::lake/*, every object of the bucket (grant the prefixes the function writes)",
+      "IAM policy parser-write-policy of Lambda role parser-role statement 2 allows s3:Put* on *, every object of the bucket (grant the prefixes the function writes)",
+    ],
+  },
+  {
+    rule: "kms-key-rotation",
+    title: "rotation off",
+    pass: [key, signingKey],
+    fail: [variant(key, { enableKeyRotation: false })],
+    messages: ["KMS key data-key does not rotate (enableKeyRotation: false)"],
+  },
+  {
+    rule: "kms-key-rotation",
+    title: "rotation unset",
+    pass: [key],
+    fail: [variant(key, { enableKeyRotation: undefined })],
+    messages: ["KMS key data-key does not rotate (enableKeyRotation: unset)"],
+  },
+  {
+    rule: "lambda-explicit-role",
+    title: "a role from outside the stack",
+    pass: [fn, role],
+    fail: [variant(fn, { role: `arn:aws:iam::${ACCOUNT}:role/shared-admin` }), role],
+    messages: [`Lambda function parser-fn does not run as a role of this stack (role: arn:aws:iam::${ACCOUNT}:role/shared-admin)`],
+  },
+  {
+    rule: "lambda-tracing",
+    title: "pass-through tracing",
+    pass: [fn],
+    fail: [variant(fn, { tracingConfig: { mode: "PassThrough" } })],
+    messages: ["Lambda function parser-fn is not traced (tracingConfig.mode: PassThrough)"],
+  },
+  {
+    rule: "lambda-log-retention",
+    title: "a log group that is not in the stack",
+    pass: [fn, logGroup, defaultLogging, defaultLogGroup],
+    fail: [fn],
+    messages: ["Lambda function parser-fn logs to /gridrail/dev/lambda/parser, which is not a log group of this stack"],
+  },
+  {
+    rule: "lambda-log-retention",
+    title: "Lambda's default log group kept forever",
+    pass: [defaultLogging, defaultLogGroup],
+    fail: [defaultLogging, variant(defaultLogGroup, { retentionInDays: undefined })],
+    messages: ["log group parser-default-logs of Lambda function parser-fn keeps logs forever (retentionInDays: unset)"],
+  },
+  {
+    rule: "iam-no-wildcard-actions-on-all-resources",
+    title: "s3:* and * on *",
+    pass: [rolePolicy],
+    fail: [
+      variant(rolePolicy, {
+        policy: policyDocument(
+          { Sid: "Lake", Effect: "Allow", Action: ["s3:*", "sqs:SendMessage"], Resource: ["arn:aws:s3:::lake", "*"] },
+          { Effect: "Allow", Action: "*", Resource: "*" },
+        ),
+      }),
+    ],
+    messages: ["IAM policy parser-policy statement Lake allows s3:* on *", "IAM policy parser-policy statement 2 allows * on *"],
+  },
+  {
+    rule: "iam-no-wildcard-actions-on-all-resources",
+    title: "a role's inline policy",
+    pass: [role],
+    fail: [variant(role, { inlinePolicies: [{ name: "admin", policy: policyDocument({ Sid: "All", Effect: "Allow", Action: "*", Resource: "*" }) }] })],
+    messages: ["role parser-role inline policy admin statement All allows * on *"],
+  },
+  {
+    rule: "iam-no-broad-managed-policies",
+    title: "FullAccess and PowerUser policies",
+    pass: [role, attachment],
+    fail: [
+      variant(attachment, { policyArn: "arn:aws:iam::aws:policy/AmazonS3FullAccess" }),
+      variant(role, { managedPolicyArns: ["arn:aws:iam::aws:policy/PowerUserAccess"] }),
+    ],
+    messages: [
+      "policy attachment parser-basic-execution attaches the broad managed policy arn:aws:iam::aws:policy/AmazonS3FullAccess",
+      "role parser-role attaches the broad managed policy arn:aws:iam::aws:policy/PowerUserAccess",
+    ],
+  },
 ];

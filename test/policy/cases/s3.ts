@@ -4,50 +4,105 @@ import { policyDocument, res, RuleCase, S3, secureBucket, variant } from "../fix
 const raw = secureBucket("raw");
 const aes256 = res(S3.encryption, "raw-encryption", { bucket: "raw", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] });
 /** A server access log bucket: SSE-S3 and no logging of its own, which the rules accept for log targets only. */
-const logsBucket = [...secureBucket("logs", ["encryption", "logging"]), res(S3.encryption, "logs-encryption", { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] })];
+const logsBucket = [
+  ...secureBucket("logs", ["encryption", "logging"]),
+  res(S3.encryption, "logs-encryption", { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }),
+];
 /** `graph` with the resource named `name` swapped for `by`. */
 const replace = (graph: readonly ResourceView[], name: string, by: ResourceView): ResourceView[] => [...graph.filter((r) => r.name !== name), by];
 
 export const S3_CASES: readonly RuleCase[] = [
-    { rule: "s3-encryption", title: "no encryption configuration", pass: raw, fail: secureBucket("raw", ["encryption"]), messages: ["bucket raw has no SSE-KMS encryption configuration"] },
-    { rule: "s3-encryption", title: "SSE-S3 on a data bucket", pass: [...raw, ...logsBucket], fail: replace(raw, "raw-encryption", aes256), messages: ["bucket raw encrypts with AES256, not SSE-KMS (aws:kms)"] },
-    {
-        rule: "s3-public-access-block", title: "no public access block", pass: raw, fail: secureBucket("raw", ["publicAccessBlock"]),
-        messages: ["bucket raw has no public access block"],
-    },
-    {
-        rule: "s3-public-access-block", title: "two settings off", pass: raw,
-        fail: replace(raw, "raw-public-access", variant(raw.find((r) => r.name === "raw-public-access")!, { blockPublicPolicy: false, restrictPublicBuckets: undefined })),
-        messages: ["bucket raw public access block leaves blockPublicPolicy, restrictPublicBuckets off"],
-    },
-    { rule: "s3-versioning", title: "no versioning", pass: raw, fail: secureBucket("raw", ["versioning"]), messages: ["bucket raw has no versioning configuration"] },
-    {
-        rule: "s3-versioning", title: "versioning suspended", pass: raw,
-        fail: replace(raw, "raw-versioning", res(S3.versioning, "raw-versioning", { bucket: "raw", versioningConfiguration: { status: "Suspended" } })),
-        messages: ["bucket raw versioning is Suspended, not Enabled"],
-    },
-    { rule: "s3-tls-only", title: "no bucket policy", pass: raw, fail: secureBucket("raw", ["policy"]), messages: ["bucket raw has no bucket policy"] },
-    {
-        rule: "s3-tls-only", title: "a policy without the TLS deny", pass: raw,
-        fail: replace(raw, "raw-policy", res(S3.policy, "raw-policy", {
-            bucket: "raw",
-            policy: policyDocument({ Sid: "DenyInsecureReads", Effect: "Deny", Principal: "*", Action: "s3:GetObject", Resource: "arn:aws:s3:::raw/*", Condition: { Bool: { "aws:SecureTransport": "false" } } }),
-        })),
-        messages: ["bucket raw policy raw-policy does not deny s3:* without TLS (aws:SecureTransport false)"],
-    },
-    {
-        rule: "s3-access-logging", title: "no access logging, not a log target", pass: [...raw, ...logsBucket], fail: secureBucket("raw", ["logging"]),
-        messages: ["bucket raw has no server access logging and is not a log target"],
-    },
-    {
-        rule: "s3-access-logging", title: "a CloudTrail bucket counts as a log target",
-        pass: [...secureBucket("trail-logs", ["logging"]), res("aws:cloudtrail/trail:Trail", "trail", { s3BucketName: "trail-logs" })],
-        fail: secureBucket("trail-logs", ["logging"]), messages: ["bucket trail-logs has no server access logging and is not a log target"],
-    },
-    { rule: "s3-lifecycle", title: "no lifecycle", pass: raw, fail: secureBucket("raw", ["lifecycle"]), messages: ["bucket raw has no lifecycle configuration"] },
-    {
-        rule: "s3-lifecycle", title: "only disabled rules", pass: raw,
-        fail: replace(raw, "raw-lifecycle", res(S3.lifecycle, "raw-lifecycle", { bucket: "raw", rules: [{ id: "expire", status: "Disabled" }] })),
-        messages: ["bucket raw lifecycle has no Enabled rule (status: Disabled)"],
-    },
+  {
+    rule: "s3-encryption",
+    title: "no encryption configuration",
+    pass: raw,
+    fail: secureBucket("raw", ["encryption"]),
+    messages: ["bucket raw has no SSE-KMS encryption configuration"],
+  },
+  {
+    rule: "s3-encryption",
+    title: "SSE-S3 on a data bucket",
+    pass: [...raw, ...logsBucket],
+    fail: replace(raw, "raw-encryption", aes256),
+    messages: ["bucket raw encrypts with AES256, not SSE-KMS (aws:kms)"],
+  },
+  {
+    rule: "s3-public-access-block",
+    title: "no public access block",
+    pass: raw,
+    fail: secureBucket("raw", ["publicAccessBlock"]),
+    messages: ["bucket raw has no public access block"],
+  },
+  {
+    rule: "s3-public-access-block",
+    title: "two settings off",
+    pass: raw,
+    fail: replace(
+      raw,
+      "raw-public-access",
+      variant(
+        raw.find((r) => r.name === "raw-public-access")!,
+        { blockPublicPolicy: false, restrictPublicBuckets: undefined },
+      ),
+    ),
+    messages: ["bucket raw public access block leaves blockPublicPolicy, restrictPublicBuckets off"],
+  },
+  {
+    rule: "s3-versioning",
+    title: "no versioning",
+    pass: raw,
+    fail: secureBucket("raw", ["versioning"]),
+    messages: ["bucket raw has no versioning configuration"],
+  },
+  {
+    rule: "s3-versioning",
+    title: "versioning suspended",
+    pass: raw,
+    fail: replace(raw, "raw-versioning", res(S3.versioning, "raw-versioning", { bucket: "raw", versioningConfiguration: { status: "Suspended" } })),
+    messages: ["bucket raw versioning is Suspended, not Enabled"],
+  },
+  { rule: "s3-tls-only", title: "no bucket policy", pass: raw, fail: secureBucket("raw", ["policy"]), messages: ["bucket raw has no bucket policy"] },
+  {
+    rule: "s3-tls-only",
+    title: "a policy without the TLS deny",
+    pass: raw,
+    fail: replace(
+      raw,
+      "raw-policy",
+      res(S3.policy, "raw-policy", {
+        bucket: "raw",
+        policy: policyDocument({
+          Sid: "DenyInsecureReads",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:GetObject",
+          Resource: "arn:aws:s3:::raw/*",
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        }),
+      }),
+    ),
+    messages: ["bucket raw policy raw-policy does not deny s3:* without TLS (aws:SecureTransport false)"],
+  },
+  {
+    rule: "s3-access-logging",
+    title: "no access logging, not a log target",
+    pass: [...raw, ...logsBucket],
+    fail: secureBucket("raw", ["logging"]),
+    messages: ["bucket raw has no server access logging and is not a log target"],
+  },
+  {
+    rule: "s3-access-logging",
+    title: "a CloudTrail bucket counts as a log target",
+    pass: [...secureBucket("trail-logs", ["logging"]), res("aws:cloudtrail/trail:Trail", "trail", { s3BucketName: "trail-logs" })],
+    fail: secureBucket("trail-logs", ["logging"]),
+    messages: ["bucket trail-logs has no server access logging and is not a log target"],
+  },
+  { rule: "s3-lifecycle", title: "no lifecycle", pass: raw, fail: secureBucket("raw", ["lifecycle"]), messages: ["bucket raw has no lifecycle configuration"] },
+  {
+    rule: "s3-lifecycle",
+    title: "only disabled rules",
+    pass: raw,
+    fail: replace(raw, "raw-lifecycle", res(S3.lifecycle, "raw-lifecycle", { bucket: "raw", rules: [{ id: "expire", status: "Disabled" }] })),
+    messages: ["bucket raw lifecycle has no Enabled rule (status: Disabled)"],
+  },
 ];

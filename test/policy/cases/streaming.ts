@@ -7,17 +7,20 @@ const sqsArn = (name: string) => `arn:aws:sqs:eu-west-1:${ACCOUNT}:${name}`;
 const stream = res("aws:kinesis/stream:Stream", "telemetry", { encryptionType: "KMS", kmsKeyId: KEY_ARN, retentionPeriod: 24 });
 
 const streamMapping = res(ESM, "anomaly-esm", {
-    eventSourceArn: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/telemetry`,
-    functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:anomaly-fn`,
-    startingPosition: "LATEST",
-    bisectBatchOnFunctionError: true,
-    maximumRetryAttempts: 3,
-    maximumRecordAgeInSeconds: 3600,
-    destinationConfig: { onFailure: { destinationArn: sqsArn("anomaly-dlq") } },
-    functionResponseTypes: ["ReportBatchItemFailures"],
+  eventSourceArn: `arn:aws:kinesis:eu-west-1:${ACCOUNT}:stream/telemetry`,
+  functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:anomaly-fn`,
+  startingPosition: "LATEST",
+  bisectBatchOnFunctionError: true,
+  maximumRetryAttempts: 3,
+  maximumRecordAgeInSeconds: 3600,
+  destinationConfig: { onFailure: { destinationArn: sqsArn("anomaly-dlq") } },
+  functionResponseTypes: ["ReportBatchItemFailures"],
 });
 const queueMapping = res(ESM, "parser-esm", {
-    eventSourceArn: sqsArn("uploads"), functionName: "parser-fn", batchSize: 10, functionResponseTypes: ["ReportBatchItemFailures"],
+  eventSourceArn: sqsArn("uploads"),
+  functionName: "parser-fn",
+  batchSize: 10,
+  functionResponseTypes: ["ReportBatchItemFailures"],
 });
 
 const encrypted = { kmsMasterKeyId: KEY_ARN, kmsDataKeyReusePeriodSeconds: 300 };
@@ -25,128 +28,238 @@ const uploads = res(QUEUE, "uploads", { ...encrypted, redrivePolicy: JSON.string
 const uploadsDlq = res(QUEUE, "uploads-dlq", encrypted);
 
 const rule = res("aws:iot/topicRule:TopicRule", "readings-rule", {
-    name: "gridrail_dev_readings", sql: "SELECT * FROM 'meters/+/readings'",
-    firehoses: [{ deliveryStreamName: "readings", roleArn: "arn:aws:iam::123456789012:role/rule-role" }],
-    errorAction: { cloudwatchLogs: { logGroupName: "/gridrail/dev/iot/errors", roleArn: "arn:aws:iam::123456789012:role/rule-role" } },
+  name: "gridrail_dev_readings",
+  sql: "SELECT * FROM 'meters/+/readings'",
+  firehoses: [{ deliveryStreamName: "readings", roleArn: "arn:aws:iam::123456789012:role/rule-role" }],
+  errorAction: { cloudwatchLogs: { logGroupName: "/gridrail/dev/iot/errors", roleArn: "arn:aws:iam::123456789012:role/rule-role" } },
 });
 const devicePolicy = res("aws:iot/policy:Policy", "device-policy", {
-    policy: policyDocument(
-        { Sid: "ConnectAsOwnThing", Effect: "Allow", Action: "iot:Connect", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:client/\${iot:Connection.Thing.ThingName}` },
-        { Sid: "PublishOwnReadings", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/meters/\${iot:ClientId}/readings` },
-    ),
+  policy: policyDocument(
+    {
+      Sid: "ConnectAsOwnThing",
+      Effect: "Allow",
+      Action: "iot:Connect",
+      Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:client/\${iot:Connection.Thing.ThingName}`,
+    },
+    { Sid: "PublishOwnReadings", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/meters/\${iot:ClientId}/readings` },
+  ),
 });
 
 /** The anomaly Lambda may update each train's `anomaly` shadow: that shadow is the cloud's. */
 const shadowWriter = res("aws:iam/rolePolicy:RolePolicy", "anomaly-policy", {
-    role: "anomaly-role",
-    policy: policyDocument({ Sid: "TrainShadows", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"], Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/train-*/anomaly` }),
+  role: "anomaly-role",
+  policy: policyDocument({
+    Sid: "TrainShadows",
+    Effect: "Allow",
+    Action: ["iot:GetThingShadow", "iot:UpdateThingShadow"],
+    Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/train-*/anomaly`,
+  }),
 });
 const thing = "${iot:Connection.Thing.ThingName}";
 const trainPolicy = res("aws:iot/policy:Policy", "train-policy", {
-    policy: policyDocument(
-        { Sid: "RequestOwnShadows", Effect: "Allow", Action: "iot:Publish", Resource: [
-            `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/name/anomaly/get`,
-            `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/name/anomaly-ack/update`,
-        ] },
-        { Sid: "ReadOwnShadowsOverHttp", Effect: "Allow", Action: "iot:GetThingShadow", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/anomaly` },
-        { Sid: "OwnClassicShadow", Effect: "Allow", Action: "iot:UpdateThingShadow", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}` },
-    ),
+  policy: policyDocument(
+    {
+      Sid: "RequestOwnShadows",
+      Effect: "Allow",
+      Action: "iot:Publish",
+      Resource: [
+        `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/name/anomaly/get`,
+        `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/name/anomaly-ack/update`,
+      ],
+    },
+    { Sid: "ReadOwnShadowsOverHttp", Effect: "Allow", Action: "iot:GetThingShadow", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/anomaly` },
+    { Sid: "OwnClassicShadow", Effect: "Allow", Action: "iot:UpdateThingShadow", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}` },
+  ),
 });
 
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 const s3Destination = {
-    roleArn: `arn:aws:iam::${ACCOUNT}:role/firehose-role`,
-    bucketArn: "arn:aws:s3:::lake",
-    kmsKeyArn: KEY_ARN,
-    errorOutputPrefix: "errors/!{firehose:error-output-type}/",
-    cloudwatchLoggingOptions: { enabled: true, logGroupName: "/gridrail/dev/firehose/readings", logStreamName: "S3Delivery" },
+  roleArn: `arn:aws:iam::${ACCOUNT}:role/firehose-role`,
+  bucketArn: "arn:aws:s3:::lake",
+  kmsKeyArn: KEY_ARN,
+  errorOutputPrefix: "errors/!{firehose:error-output-type}/",
+  cloudwatchLoggingOptions: { enabled: true, logGroupName: "/gridrail/dev/firehose/readings", logStreamName: "S3Delivery" },
 };
 const delivery = res(FIREHOSE, "readings", {
-    destination: "extended_s3",
-    serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: KEY_ARN },
-    extendedS3Configuration: s3Destination,
+  destination: "extended_s3",
+  serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: KEY_ARN },
+  extendedS3Configuration: s3Destination,
 });
 const lambdaProcessing = {
-    enabled: true,
-    processors: [{ type: "Lambda", parameters: [{ parameterName: "LambdaArn", parameterValue: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:transform:$LATEST` }] }],
+  enabled: true,
+  processors: [
+    { type: "Lambda", parameters: [{ parameterName: "LambdaArn", parameterValue: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:transform:$LATEST` }] },
+  ],
 };
 const transforming = variant(delivery, {
-    extendedS3Configuration: { ...s3Destination, processingConfiguration: lambdaProcessing, s3BackupMode: "Enabled", s3BackupConfiguration: { bucketArn: "arn:aws:s3:::backup", roleArn: s3Destination.roleArn } },
+  extendedS3Configuration: {
+    ...s3Destination,
+    processingConfiguration: lambdaProcessing,
+    s3BackupMode: "Enabled",
+    s3BackupConfiguration: { bucketArn: "arn:aws:s3:::backup", roleArn: s3Destination.roleArn },
+  },
 });
 
 export const STREAMING_CASES: readonly RuleCase[] = [
-    {
-        rule: "kinesis-encryption", title: "unencrypted stream", pass: [stream], fail: [variant(stream, { encryptionType: "NONE", kmsKeyId: undefined })],
-        messages: ["Kinesis stream telemetry is not encrypted (encryptionType: NONE)"],
-    },
-    { rule: "kinesis-encryption", title: "KMS without a key", pass: [stream], fail: [variant(stream, { kmsKeyId: undefined })], messages: ["Kinesis stream telemetry has encryptionType KMS but no kmsKeyId"] },
-    {
-        rule: "stream-mapping-failure-handling", title: "a mapping left at the defaults", pass: [streamMapping, queueMapping],
-        fail: [variant(streamMapping, { bisectBatchOnFunctionError: undefined, maximumRetryAttempts: -1, maximumRecordAgeInSeconds: undefined, destinationConfig: undefined, functionResponseTypes: undefined })],
-        messages: [
-            "event source mapping anomaly-esm does not bisect failing batches (bisectBatchOnFunctionError: unset)",
-            "event source mapping anomaly-esm retries without a bound of 10 (maximumRetryAttempts: -1)",
-            "event source mapping anomaly-esm retries records of any age (maximumRecordAgeInSeconds: unset)",
-            "event source mapping anomaly-esm has no on-failure destination (destinationConfig.onFailure.destinationArn: unset)",
-            "event source mapping anomaly-esm does not report batch item failures (functionResponseTypes: unset)",
-        ],
-    },
-    {
-        rule: "stream-mapping-failure-handling", title: "too many retries and infinite record age", pass: [streamMapping],
-        fail: [variant(streamMapping, { maximumRetryAttempts: 10000, maximumRecordAgeInSeconds: -1 })],
-        messages: [
-            "event source mapping anomaly-esm retries without a bound of 10 (maximumRetryAttempts: 10000)",
-            "event source mapping anomaly-esm retries records of any age (maximumRecordAgeInSeconds: -1)",
-        ],
-    },
-    {
-        rule: "queue-mapping-partial-batch", title: "an SQS mapping without partial batch responses", pass: [queueMapping, streamMapping],
-        fail: [variant(queueMapping, { functionResponseTypes: [] })], messages: ["event source mapping parser-esm does not report batch item failures (functionResponseTypes: [])"],
-    },
-    { rule: "sqs-encryption", title: "unencrypted queue", pass: [uploads], fail: [variant(uploads, { kmsMasterKeyId: undefined })], messages: ["queue uploads is not encrypted with KMS (kmsMasterKeyId: unset)"] },
-    {
-        rule: "sqs-dead-letter-queue", title: "a work queue without a DLQ", pass: [uploads, uploadsDlq], fail: [variant(uploads, { redrivePolicy: undefined }), uploadsDlq],
-        messages: ["queue uploads has no dead-letter queue (redrivePolicy: unset)", "queue uploads-dlq has no dead-letter queue (redrivePolicy: unset)"],
-    },
-    {
-        rule: "sqs-dead-letter-queue", title: "a failure destination needs no DLQ of its own, a lone queue does",
-        pass: [streamMapping, res(QUEUE, "anomaly-dlq", encrypted)], fail: [res(QUEUE, "anomaly-dlq", encrypted)],
-        messages: ["queue anomaly-dlq has no dead-letter queue (redrivePolicy: unset)"],
-    },
-    { rule: "iot-rule-error-action", title: "no error action", pass: [rule], fail: [variant(rule, { errorAction: undefined })], messages: ["IoT rule readings-rule has no error action"] },
-    {
-        rule: "iot-policy-least-privilege", title: "iot:* and * on resource *", pass: [devicePolicy],
-        fail: [variant(devicePolicy, { policy: policyDocument({ Sid: "Everything", Effect: "Allow", Action: ["iot:Connect", "iot:*"], Resource: "*" }, { Effect: "Allow", Action: "*", Resource: "arn:aws:iot:eu-west-1:123456789012:topic/x" }) })],
-        messages: ["IoT policy device-policy statement Everything allows iot:*", "IoT policy device-policy statement Everything grants resource *", "IoT policy device-policy statement 2 allows *"],
-    },
-    { rule: "iot-policy-least-privilege", title: "a policy that is not JSON", pass: [devicePolicy], fail: [variant(devicePolicy, { policy: "allow all" })], messages: ["IoT policy device-policy has no readable policy document"] },
-    {
-        rule: "iot-device-cloud-shadows-read-only", title: "a train that may update its cloud-written anomaly shadow", pass: [shadowWriter, trainPolicy],
-        fail: [shadowWriter, variant(trainPolicy, { policy: policyDocument(
-            { Sid: "PublishOwnShadows", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*` },
-            { Sid: "OwnShadowsOverHttp", Effect: "Allow", Action: ["iot:GetThingShadow", "iot:DeleteThingShadow"], Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*` },
-        ) })],
-        messages: [
-            `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/update: shadow "anomaly" is written by the cloud, devices may only read it`,
-            `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/delete: shadow "anomaly" is written by the cloud, devices may only read it`,
-            `IoT policy train-policy statement OwnShadowsOverHttp allows iot:DeleteThingShadow on arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*, which covers thing/<thing>/anomaly: shadow "anomaly" is written by the cloud, devices may only read it`,
-        ],
-    },
-    {
-        rule: "firehose-encryption", title: "no SSE, no destination key", pass: [delivery],
-        fail: [variant(delivery, { serverSideEncryption: undefined, extendedS3Configuration: { ...s3Destination, kmsKeyArn: undefined } })],
-        messages: ["Firehose readings has no server-side encryption (serverSideEncryption.enabled: unset)", "Firehose readings writes to S3 without a KMS key (extendedS3Configuration.kmsKeyArn: unset)"],
-    },
-    {
-        rule: "firehose-logging", title: "logging off", pass: [delivery], fail: [variant(delivery, { extendedS3Configuration: { ...s3Destination, cloudwatchLoggingOptions: { enabled: false } } })],
-        messages: ["Firehose readings does not log delivery errors (extendedS3Configuration.cloudwatchLoggingOptions.enabled: false)"],
-    },
-    {
-        rule: "firehose-backup", title: "no error prefix; a Lambda transform without source backup", pass: [delivery, transforming],
-        fail: [variant(transforming, { extendedS3Configuration: { ...s3Destination, errorOutputPrefix: undefined, processingConfiguration: lambdaProcessing } })],
-        messages: [
-            "Firehose readings has no errorOutputPrefix for records it cannot deliver",
-            "Firehose readings transforms records with Lambda but does not back up the source records (s3BackupMode: unset)",
-        ],
-    },
+  {
+    rule: "kinesis-encryption",
+    title: "unencrypted stream",
+    pass: [stream],
+    fail: [variant(stream, { encryptionType: "NONE", kmsKeyId: undefined })],
+    messages: ["Kinesis stream telemetry is not encrypted (encryptionType: NONE)"],
+  },
+  {
+    rule: "kinesis-encryption",
+    title: "KMS without a key",
+    pass: [stream],
+    fail: [variant(stream, { kmsKeyId: undefined })],
+    messages: ["Kinesis stream telemetry has encryptionType KMS but no kmsKeyId"],
+  },
+  {
+    rule: "stream-mapping-failure-handling",
+    title: "a mapping left at the defaults",
+    pass: [streamMapping, queueMapping],
+    fail: [
+      variant(streamMapping, {
+        bisectBatchOnFunctionError: undefined,
+        maximumRetryAttempts: -1,
+        maximumRecordAgeInSeconds: undefined,
+        destinationConfig: undefined,
+        functionResponseTypes: undefined,
+      }),
+    ],
+    messages: [
+      "event source mapping anomaly-esm does not bisect failing batches (bisectBatchOnFunctionError: unset)",
+      "event source mapping anomaly-esm retries without a bound of 10 (maximumRetryAttempts: -1)",
+      "event source mapping anomaly-esm retries records of any age (maximumRecordAgeInSeconds: unset)",
+      "event source mapping anomaly-esm has no on-failure destination (destinationConfig.onFailure.destinationArn: unset)",
+      "event source mapping anomaly-esm does not report batch item failures (functionResponseTypes: unset)",
+    ],
+  },
+  {
+    rule: "stream-mapping-failure-handling",
+    title: "too many retries and infinite record age",
+    pass: [streamMapping],
+    fail: [variant(streamMapping, { maximumRetryAttempts: 10000, maximumRecordAgeInSeconds: -1 })],
+    messages: [
+      "event source mapping anomaly-esm retries without a bound of 10 (maximumRetryAttempts: 10000)",
+      "event source mapping anomaly-esm retries records of any age (maximumRecordAgeInSeconds: -1)",
+    ],
+  },
+  {
+    rule: "queue-mapping-partial-batch",
+    title: "an SQS mapping without partial batch responses",
+    pass: [queueMapping, streamMapping],
+    fail: [variant(queueMapping, { functionResponseTypes: [] })],
+    messages: ["event source mapping parser-esm does not report batch item failures (functionResponseTypes: [])"],
+  },
+  {
+    rule: "sqs-encryption",
+    title: "unencrypted queue",
+    pass: [uploads],
+    fail: [variant(uploads, { kmsMasterKeyId: undefined })],
+    messages: ["queue uploads is not encrypted with KMS (kmsMasterKeyId: unset)"],
+  },
+  {
+    rule: "sqs-dead-letter-queue",
+    title: "a work queue without a DLQ",
+    pass: [uploads, uploadsDlq],
+    fail: [variant(uploads, { redrivePolicy: undefined }), uploadsDlq],
+    messages: ["queue uploads has no dead-letter queue (redrivePolicy: unset)", "queue uploads-dlq has no dead-letter queue (redrivePolicy: unset)"],
+  },
+  {
+    rule: "sqs-dead-letter-queue",
+    title: "a failure destination needs no DLQ of its own, a lone queue does",
+    pass: [streamMapping, res(QUEUE, "anomaly-dlq", encrypted)],
+    fail: [res(QUEUE, "anomaly-dlq", encrypted)],
+    messages: ["queue anomaly-dlq has no dead-letter queue (redrivePolicy: unset)"],
+  },
+  {
+    rule: "iot-rule-error-action",
+    title: "no error action",
+    pass: [rule],
+    fail: [variant(rule, { errorAction: undefined })],
+    messages: ["IoT rule readings-rule has no error action"],
+  },
+  {
+    rule: "iot-policy-least-privilege",
+    title: "iot:* and * on resource *",
+    pass: [devicePolicy],
+    fail: [
+      variant(devicePolicy, {
+        policy: policyDocument(
+          { Sid: "Everything", Effect: "Allow", Action: ["iot:Connect", "iot:*"], Resource: "*" },
+          { Effect: "Allow", Action: "*", Resource: "arn:aws:iot:eu-west-1:123456789012:topic/x" },
+        ),
+      }),
+    ],
+    messages: [
+      "IoT policy device-policy statement Everything allows iot:*",
+      "IoT policy device-policy statement Everything grants resource *",
+      "IoT policy device-policy statement 2 allows *",
+    ],
+  },
+  {
+    rule: "iot-policy-least-privilege",
+    title: "a policy that is not JSON",
+    pass: [devicePolicy],
+    fail: [variant(devicePolicy, { policy: "allow all" })],
+    messages: ["IoT policy device-policy has no readable policy document"],
+  },
+  {
+    rule: "iot-device-cloud-shadows-read-only",
+    title: "a train that may update its cloud-written anomaly shadow",
+    pass: [shadowWriter, trainPolicy],
+    fail: [
+      shadowWriter,
+      variant(trainPolicy, {
+        policy: policyDocument(
+          {
+            Sid: "PublishOwnShadows",
+            Effect: "Allow",
+            Action: "iot:Publish",
+            Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*`,
+          },
+          {
+            Sid: "OwnShadowsOverHttp",
+            Effect: "Allow",
+            Action: ["iot:GetThingShadow", "iot:DeleteThingShadow"],
+            Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*`,
+          },
+        ),
+      }),
+    ],
+    messages: [
+      `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/update: shadow "anomaly" is written by the cloud, devices may only read it`,
+      `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/delete: shadow "anomaly" is written by the cloud, devices may only read it`,
+      `IoT policy train-policy statement OwnShadowsOverHttp allows iot:DeleteThingShadow on arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*, which covers thing/<thing>/anomaly: shadow "anomaly" is written by the cloud, devices may only read it`,
+    ],
+  },
+  {
+    rule: "firehose-encryption",
+    title: "no SSE, no destination key",
+    pass: [delivery],
+    fail: [variant(delivery, { serverSideEncryption: undefined, extendedS3Configuration: { ...s3Destination, kmsKeyArn: undefined } })],
+    messages: [
+      "Firehose readings has no server-side encryption (serverSideEncryption.enabled: unset)",
+      "Firehose readings writes to S3 without a KMS key (extendedS3Configuration.kmsKeyArn: unset)",
+    ],
+  },
+  {
+    rule: "firehose-logging",
+    title: "logging off",
+    pass: [delivery],
+    fail: [variant(delivery, { extendedS3Configuration: { ...s3Destination, cloudwatchLoggingOptions: { enabled: false } } })],
+    messages: ["Firehose readings does not log delivery errors (extendedS3Configuration.cloudwatchLoggingOptions.enabled: false)"],
+  },
+  {
+    rule: "firehose-backup",
+    title: "no error prefix; a Lambda transform without source backup",
+    pass: [delivery, transforming],
+    fail: [variant(transforming, { extendedS3Configuration: { ...s3Destination, errorOutputPrefix: undefined, processingConfiguration: lambdaProcessing } })],
+    messages: [
+      "Firehose readings has no errorOutputPrefix for records it cannot deliver",
+      "Firehose readings transforms records with Lambda but does not back up the source records (s3BackupMode: unset)",
+    ],
+  },
 ];
