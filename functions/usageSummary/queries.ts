@@ -35,6 +35,19 @@ export const installationsQuery: SummaryQuery = {
 };
 
 /**
+ * How the supplier tables are read, by the summary below and by the daily Athena view: an upload row's object
+ * key, and the "file" and "rejected" lines of a quarantine report (written as `JSON.stringify(report, null, 2)`).
+ */
+export const SUPPLIER_SQL = {
+  uploadKey: `regexp_extract("$path", '(\\d{8}/[^/]+)$', 1)`,
+  isUpload: `"$path" LIKE '%.csv'`,
+  reportFile: `regexp_extract(line, '^  "file": "(.*)",$', 1)`,
+  isReportFile: `regexp_like(line, '^  "file": ".*",$')`,
+  rejectedRows: `CAST(regexp_extract(line, '^  "rejected": ([0-9]+)', 1) AS bigint)`,
+  isRejectedLine: `regexp_like(line, '^  "rejected": [0-9]+')`,
+} as const;
+
+/**
  * Supplier files: the uploads with rows, plus every upload its quarantine report names. An empty (0-byte)
  * upload has no rows, so no "$path" in the uploads table, but the parser writes a report for it ("file is
  * empty"): without the reports it would go uncounted. Both sides give the object key `YYYYMMDD/name.csv`.
@@ -45,12 +58,12 @@ export const supplierQuery: SummaryQuery = {
   sql: [
     "SELECT",
     "  (SELECT count(DISTINCT upload) FROM (",
-    `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM ${TABLES.supplierUploads} WHERE dt = ? AND "$path" LIKE '%.csv'`,
+    `    SELECT ${SUPPLIER_SQL.uploadKey} AS upload FROM ${TABLES.supplierUploads} WHERE dt = ? AND ${SUPPLIER_SQL.isUpload}`,
     "    UNION ALL",
-    `    SELECT regexp_extract(line, '^  "file": "(.*)",$', 1) FROM ${TABLES.supplierReports} WHERE dt = ? AND regexp_like(line, '^  "file": ".*",$')`,
+    `    SELECT ${SUPPLIER_SQL.reportFile} FROM ${TABLES.supplierReports} WHERE dt = ? AND ${SUPPLIER_SQL.isReportFile}`,
     "  ) AS uploads) AS files,",
-    "  (SELECT coalesce(sum(CAST(regexp_extract(line, '^  \"rejected\": ([0-9]+)', 1) AS bigint)), 0)",
-    `   FROM ${TABLES.supplierReports} WHERE dt = ? AND regexp_like(line, '^  "rejected": [0-9]+')) AS rejected_rows`,
+    `  (SELECT coalesce(sum(${SUPPLIER_SQL.rejectedRows}), 0)`,
+    `   FROM ${TABLES.supplierReports} WHERE dt = ? AND ${SUPPLIER_SQL.isRejectedLine}) AS rejected_rows`,
   ].join("\n"),
   parameters: ["compact", "compact", "compact"],
 };

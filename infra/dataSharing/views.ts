@@ -4,7 +4,7 @@
  * usage summary's queries, and also runs on the summary's DuckDB shim. Each view keeps its day column `dt`
  * unchanged, so a `WHERE dt = ...` on the view prunes the underlying partitions.
  */
-import { TABLES } from "../../functions/usageSummary/queries";
+import { SUPPLIER_SQL, TABLES } from "../../functions/usageSummary/queries";
 import { Column } from "./catalogDefinitions";
 
 export interface ViewShape {
@@ -49,12 +49,12 @@ export const dailySupplierFilesView: ViewShape = {
   ],
   sql: [
     "WITH uploads AS (",
-    `  SELECT dt, regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM ${TABLES.supplierUploads} WHERE "$path" LIKE '%.csv'`,
+    `  SELECT dt, ${SUPPLIER_SQL.uploadKey} AS upload FROM ${TABLES.supplierUploads} WHERE ${SUPPLIER_SQL.isUpload}`,
     "  UNION ALL",
-    `  SELECT dt, regexp_extract(line, '^  "file": "(.*)",$', 1) FROM ${TABLES.supplierReports} WHERE regexp_like(line, '^  "file": ".*",$')`,
+    `  SELECT dt, ${SUPPLIER_SQL.reportFile} FROM ${TABLES.supplierReports} WHERE ${SUPPLIER_SQL.isReportFile}`,
     "), rejected AS (",
-    "  SELECT dt, sum(CAST(regexp_extract(line, '^  \"rejected\": ([0-9]+)', 1) AS bigint)) AS total",
-    `  FROM ${TABLES.supplierReports} WHERE regexp_like(line, '^  "rejected": [0-9]+')`,
+    `  SELECT dt, sum(${SUPPLIER_SQL.rejectedRows}) AS total`,
+    `  FROM ${TABLES.supplierReports} WHERE ${SUPPLIER_SQL.isRejectedLine}`,
     "  GROUP BY dt",
     ")",
     "SELECT u.dt, count(DISTINCT u.upload) AS files, CAST(coalesce(max(r.total), 0) AS bigint) AS rejected_rows",
