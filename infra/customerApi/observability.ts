@@ -4,9 +4,8 @@ import { AwsContext } from "../shared/awsContext";
 import { observabilityDefaults } from "../shared/defaults";
 import { Deployment } from "../shared/deployment";
 import { BundledFunction } from "../shared/lambdaFunction";
-import { identifier } from "../shared/naming";
-import { createDashboard, createOutcomeAlarms, OutcomeAlarmSpec } from "../shared/outcomeAlarms";
-import { serviceDashboardBody } from "../shared/serviceDashboard";
+import { OutcomeAlarmSpec } from "../shared/outcomeAlarms";
+import { createServiceObservability } from "../shared/serviceObservability";
 
 const RESPONSES = ["Responses2xx", "Responses4xx", "Responses5xx"] as const;
 
@@ -42,23 +41,19 @@ export function createCustomerObservability(
   r: CustomerObservabilityRefs,
   parent: pulumi.Resource,
 ): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-  const alarms = createOutcomeAlarms(name, CUSTOMER_ALARMS, r.deployment, parent);
-  const fns = [r.authorizer, r.profile, r.reportUrl];
-  const body = pulumi
-    .all([r.ctx.region, ...fns.map((f) => f.fn.name), ...fns.map((f) => f.logGroup.name)])
-    .apply(([region, authorizerName, profileName, reportName, authorizerLogs, profileLogs, reportLogs]) =>
-      JSON.stringify(
-        serviceDashboardBody({
-          region,
-          namespace: observabilityDefaults.metricNamespace,
-          functions: [
-            { title: "Authorizer", service: "authorizer", functionName: authorizerName, logGroupName: authorizerLogs, metrics: CUSTOMER_METRICS.authorizer },
-            { title: "Profile API", service: "profileApi", functionName: profileName, logGroupName: profileLogs, metrics: CUSTOMER_METRICS.profileApi },
-            { title: "Report URL", service: "reportUrl", functionName: reportName, logGroupName: reportLogs, metrics: CUSTOMER_METRICS.reportUrl },
-          ],
-        }),
-      ),
-    );
-  const dashboard = createDashboard(name, identifier(["gridrail", r.deployment.stack, "customer-api"], "-", 255), body, parent);
-  return { dashboard, alarms };
+  return createServiceObservability(
+    name,
+    {
+      ctx: r.ctx,
+      deployment: r.deployment,
+      purpose: "customer-api",
+      alarms: CUSTOMER_ALARMS,
+      functions: [
+        { title: "Authorizer", service: "authorizer", fn: r.authorizer, metrics: CUSTOMER_METRICS.authorizer },
+        { title: "Profile API", service: "profileApi", fn: r.profile, metrics: CUSTOMER_METRICS.profileApi },
+        { title: "Report URL", service: "reportUrl", fn: r.reportUrl, metrics: CUSTOMER_METRICS.reportUrl },
+      ],
+    },
+    parent,
+  );
 }

@@ -1,12 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/awsContext";
-import { observabilityDefaults } from "../shared/defaults";
 import { Deployment } from "../shared/deployment";
 import { BundledFunction } from "../shared/lambdaFunction";
-import { identifier } from "../shared/naming";
-import { createDashboard, createOutcomeAlarms, OutcomeAlarmSpec } from "../shared/outcomeAlarms";
-import { serviceDashboardBody } from "../shared/serviceDashboard";
+import { OutcomeAlarmSpec } from "../shared/outcomeAlarms";
+import { createServiceObservability } from "../shared/serviceObservability";
 
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const SHARING_METRICS = {
@@ -62,35 +60,19 @@ export function createSharingObservability(
   r: SharingObservabilityRefs,
   parent: pulumi.Resource,
 ): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-  const alarms = createOutcomeAlarms(name, SHARING_ALARMS, r.deployment, parent);
-  const fns = [r.transform, r.loader, r.summary];
-  const body = pulumi
-    .all([r.ctx.region, ...fns.map((f) => f.fn.name), ...fns.map((f) => f.logGroup.name)])
-    .apply(([region, transformName, loaderName, summaryName, transformLogs, loaderLogs, summaryLogs]) =>
-      JSON.stringify(
-        serviceDashboardBody({
-          region,
-          namespace: observabilityDefaults.metricNamespace,
-          functions: [
-            {
-              title: "Firehose transform",
-              service: "firehoseTransform",
-              functionName: transformName,
-              logGroupName: transformLogs,
-              metrics: SHARING_METRICS.firehoseTransform,
-            },
-            {
-              title: "Warehouse loader",
-              service: "redshiftLoader",
-              functionName: loaderName,
-              logGroupName: loaderLogs,
-              metrics: SHARING_METRICS.redshiftLoader,
-            },
-            { title: "Usage summary", service: "usageSummary", functionName: summaryName, logGroupName: summaryLogs, metrics: SHARING_METRICS.usageSummary },
-          ],
-        }),
-      ),
-    );
-  const dashboard = createDashboard(name, identifier(["gridrail", r.deployment.stack, "data-sharing"], "-", 255), body, parent);
-  return { dashboard, alarms };
+  return createServiceObservability(
+    name,
+    {
+      ctx: r.ctx,
+      deployment: r.deployment,
+      purpose: "data-sharing",
+      alarms: SHARING_ALARMS,
+      functions: [
+        { title: "Firehose transform", service: "firehoseTransform", fn: r.transform, metrics: SHARING_METRICS.firehoseTransform },
+        { title: "Warehouse loader", service: "redshiftLoader", fn: r.loader, metrics: SHARING_METRICS.redshiftLoader },
+        { title: "Usage summary", service: "usageSummary", fn: r.summary, metrics: SHARING_METRICS.usageSummary },
+      ],
+    },
+    parent,
+  );
 }

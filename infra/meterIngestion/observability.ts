@@ -4,9 +4,8 @@ import { AwsContext } from "../shared/awsContext";
 import { observabilityDefaults } from "../shared/defaults";
 import { Deployment } from "../shared/deployment";
 import { BundledFunction } from "../shared/lambdaFunction";
-import { identifier } from "../shared/naming";
-import { createDashboard, createOutcomeAlarms, OutcomeAlarmSpec } from "../shared/outcomeAlarms";
-import { serviceDashboardBody } from "../shared/serviceDashboard";
+import { OutcomeAlarmSpec } from "../shared/outcomeAlarms";
+import { createServiceObservability } from "../shared/serviceObservability";
 
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const METER_METRICS = {
@@ -54,22 +53,19 @@ export function createMeterObservability(
   r: MeterObservabilityRefs,
   parent: pulumi.Resource,
 ): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-  const alarms = createOutcomeAlarms(name, METER_ALARMS, r.deployment, parent);
-  const body = pulumi
-    .all([r.ctx.region, r.parser.fn.name, r.parser.logGroup.name, r.analysis.fn.name, r.analysis.logGroup.name, r.uploadDlq.name])
-    .apply(([region, parserName, parserLogs, analysisName, analysisLogs, dlqName]) =>
-      JSON.stringify(
-        serviceDashboardBody({
-          region,
-          namespace: observabilityDefaults.metricNamespace,
-          functions: [
-            { title: "Supplier parser", service: "supplierParser", functionName: parserName, logGroupName: parserLogs, metrics: METER_METRICS.supplierParser },
-            { title: "Daily analysis", service: "dailyAnalysis", functionName: analysisName, logGroupName: analysisLogs, metrics: METER_METRICS.dailyAnalysis },
-          ],
-          queues: [{ title: "Supplier uploads given up on", queueName: dlqName }],
-        }),
-      ),
-    );
-  const dashboard = createDashboard(name, identifier(["gridrail", r.deployment.stack, "meter-ingestion"], "-", 255), body, parent);
-  return { dashboard, alarms };
+  return createServiceObservability(
+    name,
+    {
+      ctx: r.ctx,
+      deployment: r.deployment,
+      purpose: "meter-ingestion",
+      alarms: METER_ALARMS,
+      functions: [
+        { title: "Supplier parser", service: "supplierParser", fn: r.parser, metrics: METER_METRICS.supplierParser },
+        { title: "Daily analysis", service: "dailyAnalysis", fn: r.analysis, metrics: METER_METRICS.dailyAnalysis },
+      ],
+      queues: [{ title: "Supplier uploads given up on", queue: r.uploadDlq }],
+    },
+    parent,
+  );
 }

@@ -1,0 +1,64 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { AwsContext } from "./awsContext";
+import { observabilityDefaults } from "./defaults";
+import { Deployment } from "./deployment";
+import { BundledFunction } from "./lambdaFunction";
+import { identifier } from "./naming";
+import { createDashboard, createOutcomeAlarms, OutcomeAlarmSpec } from "./outcomeAlarms";
+import { serviceDashboardBody } from "./serviceDashboard";
+
+/** A function's row on its component's dashboard. */
+export interface ObservedFunction {
+  readonly title: string;
+  /** The Powertools service name its handler logs and counts under. */
+  readonly service: string;
+  readonly fn: BundledFunction;
+  readonly metrics: readonly string[];
+}
+
+export interface ServiceObservabilitySpec {
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
+  /** The dashboard is named `gridrail-<stack>-<purpose>`. */
+  readonly purpose: string;
+  readonly functions: readonly ObservedFunction[];
+  /** Dead-letter queues whose depth the dashboard shows. */
+  readonly queues?: readonly { readonly title: string; readonly queue: aws.sqs.Queue }[];
+  readonly alarms: readonly OutcomeAlarmSpec[];
+}
+
+/** A component's outcome alarms and its dashboard over its functions' metrics, errors, logs and queues. */
+export function createServiceObservability(
+  name: string,
+  spec: ServiceObservabilitySpec,
+  parent: pulumi.Resource,
+): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
+  const alarms = createOutcomeAlarms(name, spec.alarms, spec.deployment, parent);
+  const queues = spec.queues ?? [];
+  const body = pulumi
+    .all([
+      spec.ctx.region,
+      pulumi.all(spec.functions.map((f) => f.fn.fn.name)),
+      pulumi.all(spec.functions.map((f) => f.fn.logGroup.name)),
+      pulumi.all(queues.map((q) => q.queue.name)),
+    ])
+    .apply(([region, functionNames, logGroupNames, queueNames]) =>
+      JSON.stringify(
+        serviceDashboardBody({
+          region,
+          namespace: observabilityDefaults.metricNamespace,
+          functions: spec.functions.map((f, i) => ({
+            title: f.title,
+            service: f.service,
+            functionName: functionNames[i],
+            logGroupName: logGroupNames[i],
+            metrics: f.metrics,
+          })),
+          ...(queues.length > 0 ? { queues: queues.map((q, i) => ({ title: q.title, queueName: queueNames[i] })) } : {}),
+        }),
+      ),
+    );
+  const dashboard = createDashboard(name, identifier(["gridrail", spec.deployment.stack, spec.purpose], "-", 255), body, parent);
+  return { dashboard, alarms };
+}
