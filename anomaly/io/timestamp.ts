@@ -12,6 +12,14 @@ function daysInMonth(year: number, month: number): number {
   return new Date(Date.UTC(year, month, 0)).getUTCDate();
 }
 
+/**
+ * Whether the calendar fields name a day and time that exist (month 1-12, a day the month has, hours 0-23,
+ * minutes and seconds 0-59): `Date.parse` and `Date.UTC` would roll `2020-02-30` over to 1 March instead.
+ */
+export function isRealCalendarTime(year: number, month: number, day: number, hour = 0, minute = 0, second = 0): boolean {
+  return month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month) && hour <= 23 && minute <= 59 && second <= 59;
+}
+
 /** Offset in minutes east of UTC for `Z`, `+HH:MM` or `+HHMM`; NaN when out of range. */
 function offsetMinutes(zone: string | undefined): number {
   if (zone === undefined || zone.toUpperCase() === "Z") return 0;
@@ -34,8 +42,7 @@ export function parseTimestamp(text: string): number {
   if (!m) return NaN;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const [hour, minute, second] = [Number(m[4] ?? 0), Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return NaN;
-  if (hour > 23 || minute > 59 || second > 59) return NaN;
+  if (!isRealCalendarTime(year, month, day, hour, minute, second)) return NaN;
   const offset = offsetMinutes(m[8]);
   if (Number.isNaN(offset)) return NaN;
   // fractions beyond milliseconds (NAB writes microseconds) are cut, as Date.parse would

@@ -1,5 +1,6 @@
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { isTrainId } from "../trainAnomaly/telemetry";
+import { isRealCalendarTime } from "../../anomaly/io/timestamp";
 
 /**
  * Field checks shared by the three message kinds. Each returns a problem text (naming the field and the value)
@@ -26,11 +27,9 @@ export function checkTime(field: string, value: unknown): Checked<number> {
     if (!Number.isInteger(value)) return { problem: `field "${field}" must be integer epoch milliseconds, got ${show(value)}` };
     ms = value;
   } else if (typeof value === "string" && ISO.test(value)) {
-    // Date.parse rolls 2026-02-30 over to March 2nd: check the calendar fields first
     const [, y, mo, d, h, mi, s] = ISO.exec(value)!.map(Number);
-    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
     ms = Date.parse(value);
-    if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || (s || 0) > 59 || Number.isNaN(ms)) {
+    if (!isRealCalendarTime(y, mo, d, h, mi, s || 0) || Number.isNaN(ms)) {
       return { problem: `field "${field}" is not a valid time, got ${show(value)}` };
     }
   } else {

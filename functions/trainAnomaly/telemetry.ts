@@ -1,5 +1,6 @@
 import { TelemetryError } from "./errors";
 import { SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
+import { isRealCalendarTime } from "../../anomaly/io/timestamp";
 
 /**
  * Train telemetry, one JSON message per reading, published by a train on `trains/<thing name>/telemetry`:
@@ -49,14 +50,12 @@ function parseTimestamp(value: unknown): number | string {
     if (!Number.isInteger(value)) return `field "timestamp" must be integer epoch milliseconds, got ${show(value)}`;
     ms = value;
   } else if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)) {
-    // Date.parse rolls 2020-02-30 over to March 1st: check the calendar fields first
     const [y, mo, d, h, mi, sec] = value
       .split(/[-T:.Z+]/)
       .slice(0, 6)
       .map(Number);
-    const days = new Date(Date.UTC(y, mo, 0)).getUTCDate();
     ms = Date.parse(value);
-    if (mo < 1 || mo > 12 || d < 1 || d > days || h > 23 || mi > 59 || (sec || 0) > 59 || Number.isNaN(ms)) {
+    if (!isRealCalendarTime(y, mo, d, h, mi, sec || 0) || Number.isNaN(ms)) {
       return `field "timestamp" is not a valid time, got ${show(value)}`;
     }
   } else {
