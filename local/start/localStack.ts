@@ -6,8 +6,7 @@ import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
 import { Summary, summarize } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
-import { SHARED_TOPICS } from "../../infra/dataSharing/delivery";
-import { meterDefaults } from "../../infra/meterIngestion/defaults";
+import { METER_READINGS_SQL, SHARED_RULES, TRAIN_TELEMETRY_SQL } from "../../infra/shared/ruleSql";
 import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { startBroker } from "../iot/broker";
 import { startDataPlaneServer } from "../iot/dataPlaneServer";
@@ -187,23 +186,23 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const puts: { data: unknown; partitionKey: string }[] = [];
     rules.addRule({
       name: "telemetry",
-      sql: trainDefaults.telemetrySql,
+      sql: TRAIN_TELEMETRY_SQL,
       action: (out) => void puts.push({ data: out, partitionKey: String(out.trainId) }),
       errorAction: failed,
     });
     const lake = meterLakeDelivery(folders, 2000);
     rules.addRule({
       name: "meters",
-      sql: meterDefaults.readingsSql,
+      sql: METER_READINGS_SQL,
       action: (out) => lake.add(`${out.clientId}/${out.day}`, JSON.stringify(out)),
       errorAction: failed,
     });
     const sharedStats = { rows: 0, failed: 0 };
     const shared = sharedDelivery(folders, 2000, sharedStats);
-    for (const t of SHARED_TOPICS) {
+    for (const t of SHARED_RULES) {
       rules.addRule({
         name: `share-${t.source}`,
-        sql: `SELECT *, '${t.source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${t.filter}'`,
+        sql: t.sql,
         action: (out) => shared.add("shared", JSON.stringify(out)),
         errorAction: failed,
       });
