@@ -4,7 +4,7 @@ import { RecordError } from "./errors";
 import { show } from "./fields";
 import { checkEvent, FirehoseInputRecord, FirehoseOutputRecord, FirehoseTransformResponse } from "./firehoseEvent";
 import { meterRows } from "./meterReading";
-import { READING_SOURCES, ReadingRow, rowLine } from "./readingRow";
+import { READING_SOURCES, ReadingRow, rowLine } from "../shared/readingsTable";
 import { telemetryRows } from "./trainTelemetry";
 
 /**
