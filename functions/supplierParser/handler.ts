@@ -5,6 +5,7 @@ import { s3ObjectStore } from "./s3Store";
 import { settingsFromEnv } from "./settings";
 import { BatchOutcome, processBatch, SqsRecord } from "./sqsBatch";
 import { requireVariables } from "../shared/environment";
+import { SUPPLIER_PARSER_VARIABLES } from "./variables";
 /**
  * Lambda entry point (SQS event source with ReportBatchItemFailures): reads each uploaded supplier file
  * from the upload bucket named in its S3 event, writes readings and the quarantine report to LAKE_BUCKET.
@@ -30,7 +31,7 @@ export function countBatch(outcome: BatchOutcome): [string, number][] {
 
 export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
   return invocation(o, context, {}, async () => {
-    const lake = requireVariables(process.env, ["LAKE_BUCKET"]).LAKE_BUCKET;
+    const lake = requireVariables(process.env, SUPPLIER_PARSER_VARIABLES.required).LAKE_BUCKET;
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
     const client = s3;
     const storeFor = (uploads: string): ObjectStore => s3ObjectStore(client, uploads, lake);

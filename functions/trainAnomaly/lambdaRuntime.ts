@@ -13,6 +13,7 @@ import { CoreDeps, processBatch } from "./processBatch";
 import { TrainDetectorSettings, parseDetectorSettingsJson } from "./settings";
 import { SqsDeadLetterSink } from "./sqsDeadLetterSink";
 import { requireVariables } from "../shared/environment";
+import { TRAIN_ANOMALY_VARIABLES } from "./variables";
 
 /** The function's environment, set by the TrainTelemetry component. */
 export interface LambdaEnvironment {
@@ -23,11 +24,9 @@ export interface LambdaEnvironment {
   readonly settings: TrainDetectorSettings;
 }
 
-export const ENVIRONMENT_VARIABLES = ["CHECKPOINT_TABLE", "FAILURE_QUEUE_URL", "SHADOW_NAME", "METRIC_NAMESPACE"] as const;
-
 /** Reads and validates the environment; every problem at once. DETECTOR_SETTINGS is optional (defaults). */
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaEnvironment {
-  const vars = requireVariables(env, ENVIRONMENT_VARIABLES, (message) => new SettingsError([message]));
+  const vars = requireVariables(env, TRAIN_ANOMALY_VARIABLES.required, (message) => new SettingsError([message]));
   return {
     checkpointTable: vars.CHECKPOINT_TABLE,
     failureQueueUrl: vars.FAILURE_QUEUE_URL,

@@ -16,6 +16,8 @@ import { trainDashboardBody } from "./dashboard";
 import { trainDefaults } from "./defaults";
 import { IOT_SQL_VERSION, TRAIN_TELEMETRY_SQL } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
+import { variableValues } from "../../functions/shared/environment";
+import { TRAIN_ANOMALY_VARIABLES } from "../../functions/trainAnomaly/variables";
 
 export interface TrainTelemetryArgs {
   /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
@@ -145,7 +147,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       `${name}-anomaly`,
       {
         kmsKeyArn: key.arn,
-        environment: {
+        environment: variableValues(TRAIN_ANOMALY_VARIABLES, {
           CHECKPOINT_TABLE: checkpoints.name,
           FAILURE_QUEUE_URL: dlq.url,
           METRIC_NAMESPACE: trainDefaults.metricNamespace,
@@ -154,7 +156,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
           // the account's ATS data endpoint: the SDK's built-in default is AWS's legacy/test endpoint.
           // SDK v3 reads AWS_ENDPOINT_URL_<SERVICE> for the IoT Data Plane client by itself
           AWS_ENDPOINT_URL_IOT_DATA_PLANE: pulumi.interpolate`https://${aws.iot.getEndpointOutput({ endpointType: "iot:Data-ATS" }, { parent: this }).endpointAddress}`,
-        },
+        }),
         statements: pulumi
           .all([stream.arn, key.arn, checkpoints.arn, dlq.arn, ctx.partition, ctx.region, ctx.accountId])
           .apply(([streamArn, keyArn, tableArn, dlqArn, partition, region, accountId]): Statement[] => [
