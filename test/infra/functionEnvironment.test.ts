@@ -17,7 +17,8 @@ describe("each function's environment is the one its code declares", () => {
     it(`${stack}: every required name is set, and nothing the code does not read`, async () => {
       const s = await runProgram(stack);
       for (const [name, declared] of Object.entries(DECLARED)) {
-        const set = Object.keys(one(s, "aws:lambda/function:Function", name).inputs.environment?.variables ?? {});
+        const environment = one(s, "aws:lambda/function:Function", name).inputs.environment as { variables?: Record<string, unknown> } | undefined;
+        const set = Object.keys(environment?.variables ?? {});
         expect(set, name).to.include.members([...declared.required]);
         expect([...declared.required, ...declared.optional], name).to.include.members(set);
       }
