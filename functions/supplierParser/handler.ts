@@ -1,3 +1,4 @@
+import type { SQSBatchResponse } from "aws-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { ObjectStore } from "./processObject";
@@ -29,7 +30,7 @@ export function countBatch(outcome: BatchOutcome): [string, number][] {
   ];
 }
 
-export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<SQSBatchResponse> {
   return invocation(o, context, {}, async () => {
     const lake = requireVariables(process.env, SUPPLIER_PARSER_VARIABLES.required).LAKE_BUCKET;
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));

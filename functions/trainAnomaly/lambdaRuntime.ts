@@ -6,7 +6,8 @@ import { DynamoCheckpointStore } from "./dynamoCheckpointStore";
 import { SettingsError } from "./errors";
 import { IotAnomalyEventSink } from "./anomalyEvents";
 import { IotShadowStore } from "./iotShadowStore";
-import { KinesisBatchResponse, decodeKinesisEvent } from "./kinesisEvent";
+import type { KinesisStreamBatchResponse } from "aws-lambda";
+import { decodeKinesisEvent } from "./kinesisEvent";
 import { ModelCache } from "./modelCache";
 import { LogSink, MetricSink, publishReport } from "./observe";
 import { CoreDeps, processBatch } from "./processBatch";
@@ -62,7 +63,7 @@ export class LambdaRuntime {
     return new LambdaRuntime(deps, o.logger, o.metrics);
   }
 
-  async handle(event: unknown): Promise<KinesisBatchResponse> {
+  async handle(event: unknown): Promise<KinesisStreamBatchResponse> {
     let records;
     try {
       records = decodeKinesisEvent(event);
