@@ -1,11 +1,10 @@
 /** Errors of the Redshift loader, with stable names; messages say what, which statement or object, and why. */
 
-export class LoaderError extends Error {
+import { NamedError } from "../shared/errors";
+
+export class LoaderError extends NamedError {
   constructor(message: string) {
-    super(message);
-    // bundled classes may not set these through `super`
-    this.message = message;
-    this.name = "LoaderError";
+    super("LoaderError", message);
   }
 }
 

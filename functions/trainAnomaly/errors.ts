@@ -3,12 +3,11 @@
  * carry it. Messages say what, which record or train, and why.
  */
 
-export class TrainAnomalyError extends Error {
+import { NamedError } from "../shared/errors";
+
+export class TrainAnomalyError extends NamedError {
   constructor(message: string) {
-    super(message);
-    // Pulumi serializes classes as ES5 functions calling `Error.call(this, message)`, which sets nothing
-    this.message = message;
-    this.name = "TrainAnomalyError";
+    super("TrainAnomalyError", message);
   }
 }
 
