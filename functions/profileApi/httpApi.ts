@@ -1,5 +1,6 @@
 import { headerValue } from "../authorizer/bearerToken";
 import { TextDecoder } from "util";
+import { show } from "../shared/httpSchema";
 
 /**
  * API Gateway HTTP API, payload format 2.0: the parts of the event and the structured response the customer
@@ -54,12 +55,7 @@ export function errorResponse(e: HttpError): HttpResponse {
 
 export { headerValue };
 
-/** A value as it appears in an error message: JSON, cut to 60 characters. */
-export function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+export { show };
 
 /**
  * The customer the authorizer verified. A route reached without the authorizer's context (a route wired
