@@ -1,6 +1,6 @@
 import { headerValue } from "../authorizer/bearerToken";
 import { TextDecoder } from "util";
-import { show } from "../shared/httpSchema";
+import { Schema, show, validate } from "../shared/httpSchema";
 
 /**
  * API Gateway HTTP API, payload format 2.0: the parts of the event and the structured response the customer
@@ -56,6 +56,13 @@ export function errorResponse(e: HttpError): HttpResponse {
 export { headerValue };
 
 export { show };
+
+/** A path or query parameter checked against its schema; 400 naming the parameter and the value. */
+export function checkParameter<T>(schema: Schema<T>, raw: string | undefined, name: string): T {
+  const result = validate(schema, raw, name);
+  if (!result.ok) throw new HttpError(400, result.problems.join("; "));
+  return result.value;
+}
 
 /**
  * The customer the authorizer verified. A route reached without the authorizer's context (a route wired

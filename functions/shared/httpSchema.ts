@@ -179,3 +179,18 @@ export function validate<T>(schema: Schema<T>, raw: unknown, field = ""): { ok: 
   const value = schema.check(raw, field, problems);
   return problems.length === 0 ? { ok: true, value: value as T } : { ok: false, problems };
 }
+
+/** A schema written as one function: the value, or the one problem with it. */
+export function custom<T>(jsonSchema: JsonSchema, check: (value: unknown, field: string) => { value: T } | { problem: string }): Schema<T> {
+  return {
+    check(value, field, problems) {
+      const out = check(value, field);
+      if ("problem" in out) {
+        problems.push(out.problem);
+        return undefined;
+      }
+      return out.value;
+    },
+    jsonSchema,
+  };
+}
