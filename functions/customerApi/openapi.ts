@@ -118,10 +118,16 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     responses: {
       200: { description: "the meter is linked", body: "MeterLink" },
       400: { description: "the body is invalid; the message names every bad field and its value", body: "Error" },
-      403: { description: "the claim code does not match the meter (handler, `{ error }`), or the authorizer refused the token (`{ message }`)", body: "Refusal" },
+      403: {
+        description: "the claim code does not match the meter (handler, `{ error }`), or the authorizer refused the token (`{ message }`)",
+        body: "Refusal",
+      },
       409: { description: "the caller already has a meter, or the meter is linked to another account", body: "Error" },
       410: { description: "the claim code was already used or has expired; ask the supplier for a new one", body: "Error" },
-      429: { description: `more than ${MAX_FAILURES_PER_HOUR} failed claims in the hour (handler, \`{ error }\`), or stage throttling (\`{ message }\`)`, body: "Refusal" },
+      429: {
+        description: `more than ${MAX_FAILURES_PER_HOUR} failed claims in the hour (handler, \`{ error }\`), or stage throttling (\`{ message }\`)`,
+        body: "Refusal",
+      },
       ...BODY_ERRORS,
       401: GATEWAY[401],
       500: GATEWAY[500],
@@ -152,7 +158,13 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     description: "The meter comes from the caller's profile, never from the request.",
     parameters: [
       { name: "date", in: "path", required: true, description: "the report's day, YYYY-MM-DD or YYYYMMDD", schema: REPORT_DATE_SCHEMA.jsonSchema },
-      { name: "format", in: "query", required: false, description: "the report's format (default html)", schema: { ...REPORT_FORMAT_SCHEMA.jsonSchema, default: "html" } },
+      {
+        name: "format",
+        in: "query",
+        required: false,
+        description: "the report's format (default html)",
+        schema: { ...REPORT_FORMAT_SCHEMA.jsonSchema, default: "html" },
+      },
     ],
     responses: {
       200: { description: "the presigned URL and when it expires", body: "ReportUrl" },
@@ -209,7 +221,12 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
   },
   ReportUrl: {
     type: "object",
-    properties: { url: { type: "string", format: "uri" }, expiresAt: TIMESTAMP, date: { type: "string", format: "date" }, format: REPORT_FORMAT_SCHEMA.jsonSchema },
+    properties: {
+      url: { type: "string", format: "uri" },
+      expiresAt: TIMESTAMP,
+      date: { type: "string", format: "date" },
+      format: REPORT_FORMAT_SCHEMA.jsonSchema,
+    },
     required: ["url", "expiresAt", "date", "format"],
     additionalProperties: false,
   },
@@ -250,7 +267,13 @@ function operation(route: RouteDoc): JsonSchema {
     description: route.description,
     ...(route.parameters ? { parameters: route.parameters } : {}),
     ...(route.body
-      ? { requestBody: { required: true, description: `JSON, at most ${route.body.maxBytes} bytes`, content: { "application/json": { schema: ref(route.body.schema) } } } }
+      ? {
+          requestBody: {
+            required: true,
+            description: `JSON, at most ${route.body.maxBytes} bytes`,
+            content: { "application/json": { schema: ref(route.body.schema) } },
+          },
+        }
       : {}),
     responses,
   };

@@ -3,7 +3,7 @@ import { LambdaContext, count, createObservability, httpKeys, invocation, logPor
 import { DynamoProfileStore } from "./dynamoProfileStore";
 import { HttpApiEvent, HttpResponse, respond } from "./httpApi";
 import { ProfileStore } from "./profileStore";
-import { profileRoute } from "./profileRoutes";
+import { ProfileDeps, profileRoute } from "./profileRoutes";
 import { requireVariables } from "../shared/environment";
 import { ClaimStore } from "../meterClaim/claimStore";
 import { DynamoClaimStore } from "../meterClaim/dynamoClaimStore";
@@ -24,18 +24,21 @@ export function claimsFromEnvironment(env: Readonly<Record<string, string | unde
   return new DynamoClaimStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
 }
 
+/** The function's routes: the meter link and erasure go to the claim route, the rest to the profile route. */
+export function profileApiRoute(event: HttpApiEvent, deps: ProfileDeps & { readonly claims: ClaimStore }): Promise<HttpResponse> {
+  const { store, claims, now } = deps;
+  return event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
+    ? claimRoute(event, { claims, profiles: store, now })
+    : profileRoute(event, { store, now });
+}
+
 /** `GET /profile`, `PUT /profile`, `DELETE /profile`, `POST /profile/meter` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
 export async function handler(event: HttpApiEvent, context?: LambdaContext): Promise<HttpResponse> {
   return invocation(o, context, httpKeys(event), async () => {
     warm.store ??= storeFromEnvironment(process.env);
     warm.claims ??= claimsFromEnvironment(process.env);
     const { store, claims } = warm;
-    const now = () => new Date();
-    const response = await respond(event, logPort(o.logger), () =>
-      event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
-        ? claimRoute(event, { claims, profiles: store, now })
-        : profileRoute(event, { store, now }),
-    );
+    const response = await respond(event, logPort(o.logger), () => profileApiRoute(event, { store, claims, now: () => new Date() }));
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

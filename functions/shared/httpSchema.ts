@@ -57,7 +57,13 @@ export function matching(pattern: RegExp, what: string, max?: number, example?: 
       }
       return value;
     },
-    jsonSchema: { type: "string", ...(max !== undefined ? { maxLength: max } : {}), pattern: pattern.source, description: what, ...(example ? { examples: [example] } : {}) },
+    jsonSchema: {
+      type: "string",
+      ...(max !== undefined ? { maxLength: max } : {}),
+      pattern: pattern.source,
+      description: what,
+      ...(example ? { examples: [example] } : {}),
+    },
   };
 }
 
