@@ -47,7 +47,7 @@ const GATEWAY: Readonly<Record<number, ResponseDoc>> = {
   },
   403: { description: "the authorizer refused the token: bad signature, issuer, client or token use, expired, or the session was revoked", body: "Refusal" },
   429: { description: "the stage's throttling limit was reached (API Gateway, `{ message }`)", body: "Refusal" },
-  500: { description: "an internal failure; nothing was changed that the client must undo, try again later", body: "Refusal" },
+  500: { description: "an internal failure (of the route, or of the authorizer before it); try again later", body: "Refusal" },
 };
 
 const BODY_ERRORS: Readonly<Record<number, ResponseDoc>> = {
@@ -99,8 +99,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     method: "delete",
     path: "/profile",
     operationId: "deleteProfile",
-    summary: "Erase the caller's profile and meter link",
-    description: "The meter's reports stay in the reports bucket (they belong to the meter); linking it again needs a new claim code.",
+    summary: "Erase the caller's profile, meter link and account",
+    description:
+      "Erases the profile and the meter link, then deletes the caller's Cognito user. The meter's reports stay in the reports bucket (they belong to the meter); linking it again needs a new claim code.",
     responses: {
       204: { description: "erased" },
       404: { description: "there is no profile to erase", body: "Error" },
