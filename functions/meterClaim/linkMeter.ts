@@ -23,6 +23,8 @@ export const METER_CLAIM_SCHEMA = object<MeterClaim>(
     claimCode: required(
       normalised(normaliseClaimCode, 'the 12-symbol code from your supplier, like "7K3Q-M9XD-2HFA"', {
         description: "the 12-symbol claim code from the supplier; any case, hyphens or spaces between groups",
+        // what normaliseClaimCode accepts: twelve symbols of the code alphabet in any case, hyphens and white space anywhere
+        pattern: "^[\\s-]*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-z][\\s-]*){12}$",
         examples: ["7K3Q-M9XD-2HFA"],
       }),
     ),

@@ -91,7 +91,7 @@ const SMS_NEEDS_PHONE: Rule = {
     }
   },
   jsonSchema: {
-    if: { properties: { notifications: { properties: { channel: { const: "sms" } }, required: ["channel"] } }, required: ["notifications"] },
+    if: { properties: { notifications: { type: "object", properties: { channel: { const: "sms" } }, required: ["channel"] } }, required: ["notifications"] },
     then: { required: ["phone"] },
   },
 };
