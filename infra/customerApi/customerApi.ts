@@ -126,14 +126,12 @@ export class CustomerApi extends pulumi.ComponentResource {
           kmsKeyArn: key.arn,
           environment: { PROFILE_TABLE: profiles.name, USER_POOL_ID: userPool.id },
           // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem
-          statements: pulumi
-            .all([profiles.arn, key.arn, userPool.arn])
-            .apply(([tableArn, keyArn, poolArn]) => [
-              allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
-              kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
-              // DELETE /profile ends with the customer's account; only this pool, only deletion
-              allow("EraseAccounts", ["cognito-idp:AdminDeleteUser"], poolArn),
-            ]),
+          statements: pulumi.all([profiles.arn, key.arn, userPool.arn]).apply(([tableArn, keyArn, poolArn]) => [
+            allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
+            kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+            // DELETE /profile ends with the customer's account; only this pool, only deletion
+            allow("EraseAccounts", ["cognito-idp:AdminDeleteUser"], poolArn),
+          ]),
         },
         deployment,
         this,
