@@ -30,14 +30,19 @@ export function depsFromEnvironment(env: Readonly<Record<string, string | undefi
   };
 }
 
+/** The function's routes: the listing, or one day's presigned URL. */
+export function reportsRoute(event: HttpApiEvent, deps: ReportDeps & { readonly lister: ReportLister }): Promise<HttpResponse> {
+  return event.routeKey === "GET /reports"
+    ? reportListRoute(event, { profiles: deps.profiles, lister: deps.lister, now: deps.now })
+    : reportUrlRoute(event, deps);
+}
+
 /** `GET /reports` and `GET /reports/{date}` behind the Lambda authorizer (HTTP API payload 2.0); answers counted per status class. */
 export async function handler(event: HttpApiEvent, context?: LambdaContext): Promise<HttpResponse> {
   return invocation(o, context, httpKeys(event), async () => {
     warm.deps ??= depsFromEnvironment(process.env);
     const deps = { ...warm.deps, now: () => new Date() };
-    const response = await respond(event, logPort(o.logger), () =>
-      event.routeKey === "GET /reports" ? reportListRoute(event, { profiles: deps.profiles, lister: deps.lister, now: deps.now }) : reportUrlRoute(event, deps),
-    );
+    const response = await respond(event, logPort(o.logger), () => reportsRoute(event, deps));
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

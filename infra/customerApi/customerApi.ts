@@ -66,6 +66,7 @@ export class CustomerApi extends pulumi.ComponentResource {
       name,
       {
         userPoolId: userPool.id,
+        userPoolArn: userPool.arn,
         clientId: client.id,
         profilesName: profiles.name,
         profilesArn: profiles.arn,

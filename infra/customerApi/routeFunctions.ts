@@ -6,6 +6,7 @@ import { REPORT_URL_TTL_SECONDS, RouteTarget } from "./defaults";
 
 export interface RouteFunctionsArgs {
   readonly userPoolId: pulumi.Input<string>;
+  readonly userPoolArn: pulumi.Input<string>;
   readonly clientId: pulumi.Input<string>;
   readonly profilesName: pulumi.Input<string>;
   readonly profilesArn: pulumi.Input<string>;
@@ -45,14 +46,14 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
         source: "profileApi",
         description: "GET/PUT/DELETE the signed-in customer's profile; link their meter by claim code",
         kmsKeyArn: key.arn,
-        environment: { PROFILE_TABLE: profiles.name },
+        environment: { PROFILE_TABLE: profiles.name, USER_POOL_ID: args.userPoolId },
         // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem
-        statements: pulumi
-          .all([profiles.arn, key.arn])
-          .apply(([tableArn, keyArn]) => [
-            allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
-            kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
-          ]),
+        statements: pulumi.all([profiles.arn, key.arn, args.userPoolArn]).apply(([tableArn, keyArn, poolArn]) => [
+          allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
+          kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+          // DELETE /profile ends with the customer's account; only this pool, only deletion
+          allow("EraseAccounts", ["cognito-idp:AdminDeleteUser"], poolArn),
+        ]),
       },
       deployment,
       parent,
