@@ -101,7 +101,7 @@ export class EdgeDetector {
     this.counts.readings++;
     const changes: EdgeChange[] = [];
     let rejection: string | undefined;
-    const where = `reading ${this.seq} of ${this.trainId} at ${new Date(reading.timestamp).toISOString()}`;
+    const where = `reading ${this.counts.readings} of ${this.trainId} at ${new Date(reading.timestamp).toISOString()}`;
     try {
       const telemetry = parseTelemetry({ trainId: this.trainId, timestamp: reading.timestamp, sensors: reading.sensors }, this.required, where, this.settings.bounds);
       const seq = String(++this.seq);

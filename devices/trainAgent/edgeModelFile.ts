@@ -2,7 +2,7 @@ import { readFileSync } from "fs";
 import { DetectorState, StateError, decodeState, restoreDetector } from "../../anomaly";
 import { Checkpoint, fingerprintOf } from "../../functions/trainAnomaly/checkpoint";
 import { TrainDetectorSettings } from "../../functions/trainAnomaly/settings";
-import { decodeModelState, encodeModelState } from "../../functions/trainAnomaly/stateBlobs";
+import { decodeModelState } from "../../functions/trainAnomaly/stateBlobs";
 import { ModelSidecar, TrainModel } from "../../functions/trainAnomaly/trainModel";
 
 /**
@@ -106,9 +106,4 @@ export function edgeModelOf(trainId: string, file: string, m: EdgeModelFile, set
 /** A checkpoint as the plain JSON file `--edge-model` reads (model bytes in base64). */
 export function checkpointFileOf(c: Checkpoint): string {
   return JSON.stringify({ ...c, model: Buffer.from(c.model).toString("base64") });
-}
-
-/** A model state as the bare `GRS1` bytes `--edge-model` also reads. */
-export function modelStateFileOf(state: DetectorState): Uint8Array {
-  return encodeModelState(state);
 }
