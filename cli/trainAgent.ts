@@ -182,7 +182,11 @@ async function main(args: ParsedArgs): Promise<void> {
   while (agent.status.buffered > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
   const edgeDone = edge && {
-    edge: { ...edge.stats, msPerReading: edge.stats.readings > 0 ? Number((edge.stats.busyMs / edge.stats.readings).toFixed(4)) : null, episodes: edge.episodes().length },
+    edge: {
+      ...edge.stats,
+      msPerReading: edge.stats.readings > 0 ? Number((edge.stats.busyMs / edge.stats.readings).toFixed(4)) : null,
+      episodes: edge.episodes().length,
+    },
   };
   print({ event: "done", train, sent: readings.length, ...agent.status, ...edgeDone });
   await agent.stop();

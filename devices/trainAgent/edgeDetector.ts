@@ -103,7 +103,12 @@ export class EdgeDetector {
     let rejection: string | undefined;
     const where = `reading ${this.counts.readings} of ${this.trainId} at ${new Date(reading.timestamp).toISOString()}`;
     try {
-      const telemetry = parseTelemetry({ trainId: this.trainId, timestamp: reading.timestamp, sensors: reading.sensors }, this.required, where, this.settings.bounds);
+      const telemetry = parseTelemetry(
+        { trainId: this.trainId, timestamp: reading.timestamp, sensors: reading.sensors },
+        this.required,
+        where,
+        this.settings.bounds,
+      );
       const seq = String(++this.seq);
       for (const model of this.models) {
         const outcome = model.process(telemetry, seq);

@@ -76,11 +76,13 @@ export function readEdgeModelFile(file: string, settings: TrainDetectorSettings)
     if (groups.length !== 1) fail(file, `a bare model state names no group; the settings have ${groups.length} (${groups.join(", ")}): give a checkpoint`);
     model = { group: groups[0], state: modelBytes(file, bytes) };
   }
-  if (settings.groups[model.group] === undefined) fail(file, `group ${JSON.stringify(model.group)} is not one of the settings' (${Object.keys(settings.groups).join(", ")})`);
+  if (settings.groups[model.group] === undefined)
+    fail(file, `group ${JSON.stringify(model.group)} is not one of the settings' (${Object.keys(settings.groups).join(", ")})`);
   const expected = fingerprintOf(settings, model.group);
   if (model.fingerprint !== undefined && model.fingerprint !== expected)
     fail(file, `made under other detector settings (fingerprint ${model.fingerprint}, the agent's is ${expected})`);
-  if (model.state.detector !== settings.detector) fail(file, `holds a ${JSON.stringify(model.state.detector)} model, the settings use ${JSON.stringify(settings.detector)}`);
+  if (model.state.detector !== settings.detector)
+    fail(file, `holds a ${JSON.stringify(model.state.detector)} model, the settings use ${JSON.stringify(settings.detector)}`);
   return model;
 }
 

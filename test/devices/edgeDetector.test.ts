@@ -89,7 +89,11 @@ describe("edge detector", () => {
       ["missing", join(dir, "absent.json"), "cannot read: ENOENT"],
       ["not JSON", file("broken.json", "{ model"), "not JSON: Expected property name or '}' in JSON at position 2 (line 1 column 3)"],
       ["no model field", file("empty.json", "{}"), `not a checkpoint: fields "group" (or "detector") and "model" are required`],
-      ["other settings", file("other.json", checkpointFileOf(other)), `made under other detector settings (fingerprint 0123456789abcdef, the agent's is ${ours})`],
+      [
+        "other settings",
+        file("other.json", checkpointFileOf(other)),
+        `made under other detector settings (fingerprint 0123456789abcdef, the agent's is ${ours})`,
+      ],
       ["unknown group", file("group.json", checkpointFileOf({ ...start.checkpoint, group: "oil" })), `group "oil" is not one of the settings' (apu)`],
       ["garbage bytes", file("garbage.bin", "GRS1\u0001"), "model state does not start with GRS1"],
       ["a cut envelope", file("cut.bin", "GRDS"), "detector state envelope cut short: 4 bytes"],
