@@ -217,9 +217,17 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
         errorAction: failed,
       });
     }
+    // one put in flight at a time, as the IoT rule's Kinesis action keeps a partition's order: two concurrent puts
+    // can land swapped on a loaded machine, and a train's earlier reading would then be dead-lettered as late.
+    // While one is in flight the next batch grows, so a slow put costs no extra requests
+    let putting = false;
     const putTimer = setInterval(() => {
-      const batch = puts.splice(0, puts.length);
-      if (batch.length) kinesis.put(stream.name, batch).catch((e) => o.print(`kinesis put failed: ${(e as Error).message}`));
+      if (putting || puts.length === 0) return;
+      putting = true;
+      kinesis
+        .put(stream.name, puts.splice(0, puts.length))
+        .catch((e) => o.print(`kinesis put failed: ${(e as Error).message}`))
+        .finally(() => (putting = false));
     }, 50);
 
     // --- meters and suppliers
