@@ -175,20 +175,23 @@ async function main(args: ParsedArgs): Promise<void> {
   agent.on("warning", (e: Error) => process.stderr.write(`warning: ${e.message}\n`));
   process.once("SIGINT", () => void agent.stop().then(() => process.exit(130)));
   agent.start();
+  const cpu = process.cpuUsage();
   for (const r of readings) {
     agent.send(r);
     if (interval > 0) await new Promise((resolve) => setTimeout(resolve, interval));
   }
   while (agent.status.buffered > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
+  const used = process.cpuUsage(cpu);
+  // the whole agent's CPU (publishing, outbox, edge detector) from the first reading to the last acknowledgement
+  const cpuMsPerReading = Number(((used.user + used.system) / 1000 / Math.max(1, readings.length)).toFixed(4));
   const edgeDone = edge && {
-    edge: {
-      ...edge.stats,
-      msPerReading: edge.stats.readings > 0 ? Number((edge.stats.busyMs / edge.stats.readings).toFixed(4)) : null,
-      episodes: edge.episodes().length,
-    },
+    ...edge.stats,
+    msPerReading: edge.stats.readings > 0 ? Number((edge.stats.busyMs / edge.stats.readings).toFixed(4)) : null,
+    cpuMsPerReading,
+    episodes: edge.episodes().length,
   };
-  print({ event: "done", train, sent: readings.length, ...agent.status, ...edgeDone });
+  print({ event: "done", train, sent: readings.length, ...agent.status, ...(edgeDone && { edge: edgeDone }) });
   await agent.stop();
 }
 

@@ -5,7 +5,7 @@ import { TrainDetectorSettings, TRAIN_DETECTOR_DEFAULTS, requiredSensors } from 
 import { describeEpisode } from "../../functions/trainAnomaly/shadowDocument";
 import { parseTelemetry } from "../../functions/trainAnomaly/telemetry";
 import { TrainModel } from "../../functions/trainAnomaly/trainModel";
-import { EdgeJournal } from "./edgeJournal";
+import { EdgeJournal, MAX_EDGE_EPISODES } from "./edgeJournal";
 import { edgeModelOf, readEdgeModelFile } from "./edgeModelFile";
 import { EdgeEpisode } from "./reconcile";
 
@@ -136,8 +136,10 @@ export class EdgeDetector {
   }
 
   private keep(e: EdgeEpisode): void {
-    if (this.journal) this.journal.record(e);
-    else this.memory.set(e.id, e);
+    if (this.journal) return this.journal.record(e);
+    this.memory.delete(e.id);
+    this.memory.set(e.id, e);
+    if (this.memory.size > MAX_EDGE_EPISODES) this.memory.delete(this.memory.keys().next().value!);
   }
 
   close(): void {
