@@ -1,13 +1,21 @@
-import { newModel } from "../../functions/trainAnomaly/checkpoint";
+import { existsSync, renameSync, writeFileSync } from "fs";
+import { join } from "path";
+import { Checkpoint, newModel } from "../../functions/trainAnomaly/checkpoint";
 import { Episode } from "../../functions/trainAnomaly/episodes";
 import { isRecordError, messageOf } from "../../functions/trainAnomaly/errors";
 import { TrainDetectorSettings, TRAIN_DETECTOR_DEFAULTS, requiredSensors } from "../../functions/trainAnomaly/settings";
 import { describeEpisode } from "../../functions/trainAnomaly/shadowDocument";
+import { encodeModelState } from "../../functions/trainAnomaly/stateBlobs";
 import { parseTelemetry } from "../../functions/trainAnomaly/telemetry";
 import { TrainModel } from "../../functions/trainAnomaly/trainModel";
 import { EdgeJournal, MAX_EDGE_EPISODES } from "./edgeJournal";
-import { edgeModelOf, readEdgeModelFile } from "./edgeModelFile";
+import { checkpointFileOf, edgeModelOf, readEdgeModelFile } from "./edgeModelFile";
 import { EdgeEpisode } from "./reconcile";
+
+/** Where the agent saves a group's model at each stop: beside the episode journal, in the `--edge-model` format. */
+export function savedModelFile(dir: string, group: string): string {
+  return join(dir, `edge-model-${group}.json`);
+}
 
 /** An episode the edge opened or cleared, as the agent emits it ("edge" event). */
 export interface EdgeChange {
@@ -36,7 +44,10 @@ export interface EdgeDetectorOptions {
   readonly settings?: TrainDetectorSettings;
   /** A checkpoint or model state file to start from (edgeModelFile.ts); fresh models when absent. */
   readonly modelFile?: string;
-  /** Folder of the episode journal (the outbox's); memory only when absent. */
+  /**
+   * Folder of the episode journal and the saved models (the outbox's); memory only when absent. A model saved
+   * there is preferred to `modelFile` unless that one has learned newer readings.
+   */
   readonly journalDir?: string;
   /** Monotonic ms, for the cost. Default performance.now. */
   readonly clock?: () => number;
@@ -64,6 +75,7 @@ export class EdgeDetector {
   readonly settings: TrainDetectorSettings;
   private readonly models: TrainModel[];
   private readonly journal?: EdgeJournal;
+  private readonly saveDir?: string;
   private readonly memory = new Map<string, EdgeEpisode>();
   private readonly required: string[];
   private readonly clock: () => number;
@@ -78,9 +90,15 @@ export class EdgeDetector {
     const settings = this.settings;
     const file = o.modelFile;
     const start = file === undefined ? undefined : readEdgeModelFile(file, settings);
-    this.models = Object.keys(settings.groups).map((group) =>
-      file !== undefined && start?.group === group ? edgeModelOf(trainId, file, start, settings) : newModel(trainId, group, settings),
-    );
+    this.saveDir = o.journalDir;
+    this.models = Object.keys(settings.groups).map((group) => {
+      const given = file !== undefined && start?.group === group ? edgeModelOf(trainId, file, start, settings) : undefined;
+      const path = o.journalDir === undefined ? undefined : savedModelFile(o.journalDir, group);
+      const kept = path !== undefined && existsSync(path) ? edgeModelOf(trainId, path, readEdgeModelFile(path, settings), settings) : undefined;
+      // the model the agent saved at its last stop, unless the given one has learned newer readings
+      if (kept && (!given || (kept.watermark ?? -Infinity) >= (given.watermark ?? -Infinity))) return kept;
+      return given ?? newModel(trainId, group, settings);
+    });
     this.required = requiredSensors(settings);
     this.clock = o.clock ?? (() => performance.now());
     this.journal = o.journalDir === undefined ? undefined : new EdgeJournal(o.journalDir);
@@ -142,7 +160,25 @@ export class EdgeDetector {
     if (this.memory.size > MAX_EDGE_EPISODES) this.memory.delete(this.memory.keys().next().value!);
   }
 
+  /** Closes the journal and saves each model beside it, so a restarted agent goes on from what it learned. */
   close(): void {
     this.journal?.close();
+    if (this.saveDir === undefined) return;
+    for (const m of this.models) {
+      if (m.watermark === null) continue;
+      const c: Checkpoint = {
+        trainId: m.trainId,
+        group: m.group,
+        version: 0,
+        fingerprint: m.fingerprint,
+        model: encodeModelState(m.detector.toState()),
+        sidecar: JSON.stringify(m.sidecar()),
+        watermark: m.watermark,
+        updatedAt: new Date().toISOString(),
+      };
+      const path = savedModelFile(this.saveDir, m.group);
+      writeFileSync(`${path}.tmp`, checkpointFileOf(c));
+      renameSync(`${path}.tmp`, path);
+    }
   }
 }

@@ -120,17 +120,23 @@ describe("edge detector", () => {
     expect(edge.stats).to.deep.include({ readings: 2, scored: 1, rejected: 1 });
   });
 
-  it("keeps its episodes in a journal next to the outbox, so a rebooted agent still knows them", () => {
+  it("keeps its episodes and its model next to the outbox, so a rebooted agent goes on where it stopped", () => {
     const journalDir = join(dir, "outbox");
     const modelFile = file("journal-checkpoint.json", checkpointFileOf(start.checkpoint));
     const edge = new EdgeDetector(THING, { modelFile, journalDir });
     start.live.slice(0, 60).forEach((r) => edge.observe(r, true));
     edge.close();
     writeFileSync(join(journalDir, EDGE_JOURNAL_FILE), "{torn", { flag: "a" });
+    const onset = start.live[50].timestamp;
+
     const rebooted = new EdgeDetector(THING, { modelFile, journalDir });
     expect(rebooted.episodes().map((e) => [e.id, e.status, e.raisedOffline, e.sensors])).to.deep.equal([
-      [`apu-${start.live[50].timestamp}`, "ongoing", true, ["Oil_temperature"]],
+      [`apu-${onset}`, "ongoing", true, ["Oil_temperature"]],
     ]);
+    // the saved model holds the open episode: the rest of the fault clears it, as one uninterrupted run does
+    const after = start.live.slice(60).flatMap((r) => rebooted.observe(r, true).changes.map((c) => `${c.kind} ${c.episode.id}`));
+    expect(after).to.deep.equal([`cleared apu-${onset}`]);
+    expect(rebooted.episodes().map((e) => e.status)).to.deep.equal(["cleared"]);
     rebooted.close();
   });
 });
