@@ -10,19 +10,20 @@ import { ClaimStore } from "../meterClaim/claimStore";
 import { DynamoClaimStore } from "../meterClaim/dynamoClaimStore";
 import { claimRoute } from "../meterClaim/claimRoute";
 import { UserDirectory, cognitoUserDirectory } from "../meterClaim/userDirectory";
+import { ProfileApiVariable } from "./variables";
 
 const warm: { store?: ProfileStore; claims?: ClaimStore; users?: UserDirectory } = {};
 const o = createObservability("profileApi");
 
 /** Reads PROFILE_TABLE (set by the CustomerApi component). */
 export function storeFromEnvironment(env: Readonly<Record<string, string | undefined>>): ProfileStore {
-  const { PROFILE_TABLE } = requireVariables(env, ["PROFILE_TABLE"]);
+  const { PROFILE_TABLE } = requireVariables<ProfileApiVariable>(env, ["PROFILE_TABLE"]);
   return new DynamoProfileStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
 }
 
 /** Claims share the profile table (PROFILE_TABLE), under their own key prefixes. */
 export function claimsFromEnvironment(env: Readonly<Record<string, string | undefined>>): ClaimStore {
-  const { PROFILE_TABLE } = requireVariables(env, ["PROFILE_TABLE"]);
+  const { PROFILE_TABLE } = requireVariables<ProfileApiVariable>(env, ["PROFILE_TABLE"]);
   return new DynamoClaimStore(o.tracer.captureAWSv3Client(new DynamoDBClient({})), PROFILE_TABLE);
 }
 
@@ -39,7 +40,7 @@ export function profileApiRoute(
 
 /** Reads USER_POOL_ID: erasure deletes the customer's account from that pool. */
 export function usersFromEnvironment(env: Readonly<Record<string, string | undefined>>): UserDirectory {
-  const { USER_POOL_ID } = requireVariables(env, ["USER_POOL_ID"]);
+  const { USER_POOL_ID } = requireVariables<ProfileApiVariable>(env, ["USER_POOL_ID"]);
   return cognitoUserDirectory(o.tracer.captureAWSv3Client(new CognitoIdentityProviderClient({})), USER_POOL_ID);
 }
 

@@ -6,6 +6,7 @@ import { ReportDeps, reportUrlRoute } from "./reportRoute";
 import { ReportLister, reportListRoute } from "./reportList";
 import { S3ReportStore, reportsS3Client } from "./s3ReportStore";
 import { requireVariables } from "../shared/environment";
+import { REPORT_URL_VARIABLES } from "./variables";
 
 /** SigV4 presigned URLs live at most 7 days. */
 const MAX_TTL_SECONDS = 604800;
@@ -16,7 +17,7 @@ const o = createObservability("reportUrl");
 
 /** Reads PROFILE_TABLE, REPORTS_BUCKET and URL_TTL_SECONDS (set by the CustomerApi component). */
 export function depsFromEnvironment(env: Readonly<Record<string, string | undefined>>): WarmDeps {
-  const ttl = requireVariables(env, ["PROFILE_TABLE", "REPORTS_BUCKET", "URL_TTL_SECONDS"]).URL_TTL_SECONDS;
+  const ttl = requireVariables(env, REPORT_URL_VARIABLES.required).URL_TTL_SECONDS;
   if (!/^[1-9][0-9]*$/.test(ttl) || Number(ttl) > MAX_TTL_SECONDS) {
     throw new Error(`environment variable URL_TTL_SECONDS must be a whole number of seconds from 1 to ${MAX_TTL_SECONDS}, got ${show(ttl)}`);
   }

@@ -1,3 +1,7 @@
+import { AUTHORIZER_VARIABLES } from "../../functions/authorizer/variables";
+import { PROFILE_API_VARIABLES } from "../../functions/profileApi/variables";
+import { REPORT_URL_VARIABLES } from "../../functions/reportUrl/variables";
+import { variableValues } from "../../functions/shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "../shared/deployment";
 import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction";
@@ -34,7 +38,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
       description: "Verifies Cognito tokens for the customer API",
       kmsKeyArn: key.arn,
       timeout: 10,
-      environment: { USER_POOL_ID: args.userPoolId, CLIENT_ID: args.clientId },
+      environment: variableValues(AUTHORIZER_VARIABLES, { USER_POOL_ID: args.userPoolId, CLIENT_ID: args.clientId }),
     },
     deployment,
     parent,
@@ -46,7 +50,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
         source: "profileApi",
         description: "GET/PUT/DELETE the signed-in customer's profile; link their meter by claim code",
         kmsKeyArn: key.arn,
-        environment: { PROFILE_TABLE: profiles.name, USER_POOL_ID: args.userPoolId },
+        environment: variableValues(PROFILE_API_VARIABLES, { PROFILE_TABLE: profiles.name, USER_POOL_ID: args.userPoolId }),
         // PUT is one UpdateItem (it never names clientId, which onboarding owns), so no PutItem
         statements: pulumi.all([profiles.arn, key.arn, args.userPoolArn]).apply(([tableArn, keyArn, poolArn]) => [
           allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], tableArn),
@@ -64,7 +68,11 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
         source: "reportUrl",
         description: "Lists the signed-in customer's reports and presigns a GET of one",
         kmsKeyArn: key.arn,
-        environment: { PROFILE_TABLE: profiles.name, REPORTS_BUCKET: args.reportsBucketName, URL_TTL_SECONDS: String(REPORT_URL_TTL_SECONDS) },
+        environment: variableValues(REPORT_URL_VARIABLES, {
+          PROFILE_TABLE: profiles.name,
+          REPORTS_BUCKET: args.reportsBucketName,
+          URL_TTL_SECONDS: String(REPORT_URL_TTL_SECONDS),
+        }),
         statements: pulumi.all([args.reportsBucketArn, args.reportsKeyArn, profiles.arn, key.arn]).apply(([bucketArn, keyArn, tableArn, profileKeyArn]) => [
           allow("ReadReports", ["s3:GetObject"], `${bucketArn}/*`),
           // without ListBucket, HeadObject answers 403 instead of 404 for a report not written yet

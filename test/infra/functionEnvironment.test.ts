@@ -1,5 +1,9 @@
 import { expect } from "chai";
+import { AUTHORIZER_VARIABLES } from "../../functions/authorizer/variables";
 import { DAILY_ANALYSIS_VARIABLES } from "../../functions/dailyAnalysis/variables";
+import { FIREHOSE_TRANSFORM_VARIABLES } from "../../functions/firehoseTransform/variables";
+import { PROFILE_API_VARIABLES } from "../../functions/profileApi/variables";
+import { REPORT_URL_VARIABLES } from "../../functions/reportUrl/variables";
 import { VariableNames } from "../../functions/shared/environment";
 import { SUPPLIER_PARSER_VARIABLES } from "../../functions/supplierParser/variables";
 import { TRAIN_ANOMALY_VARIABLES } from "../../functions/trainAnomaly/variables";
@@ -7,7 +11,11 @@ import { one, runProgram, STACKS } from "../helpers/pulumiRecorder";
 
 /** Each deployed function and the names its code reads (exported by the function itself). */
 const DECLARED: Record<string, VariableNames> = {
+  "customers-authorizer-fn": AUTHORIZER_VARIABLES,
+  "customers-profile-fn": PROFILE_API_VARIABLES,
+  "customers-report-url-fn": REPORT_URL_VARIABLES,
   "meters-daily-fn": DAILY_ANALYSIS_VARIABLES,
+  "sharing-share-transform-fn": FIREHOSE_TRANSFORM_VARIABLES,
   "meters-supplier-parser-fn": SUPPLIER_PARSER_VARIABLES,
   "trains-anomaly-fn": TRAIN_ANOMALY_VARIABLES,
 };
