@@ -100,8 +100,7 @@ export class ShadowError extends TrainAnomalyError {
   }
 }
 
-// `instanceof` fails on errors thrown by Pulumi-serialized code (a class can be captured twice), so the core
-// tells errors apart by their stable names and fields.
+// Errors are told apart by their stable names and fields, not `instanceof` (docs/inline-callbacks.md).
 
 /** A RecordError or a subclass: the record goes to the dead-letter queue. */
 export function isRecordError(e: unknown): e is RecordError {

@@ -2,8 +2,8 @@ import { LambdaContext, Observability, createObservability, invocation } from ".
 import type { KinesisStreamBatchResponse } from "aws-lambda";
 import { LambdaRuntime } from "./lambdaRuntime";
 
-// A plain object, not a module-level `let`: Pulumi serializes the captured value once, and what the first
-// invocation builds (logger, clients, model cache) then lives as long as the warm Lambda.
+// What the first invocation builds (logger, clients, model cache) lives as long as the warm Lambda: a captured
+// object, not a module-level `let` (docs/inline-callbacks.md).
 const warm: { o?: Observability; runtime?: LambdaRuntime } = {};
 
 /**
