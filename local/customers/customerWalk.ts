@@ -7,6 +7,13 @@ import { ApiAnswer, LocalCustomerApi } from "./localCustomerApi";
 import { LOCAL_REPORTS_BUCKET, LocalReportBucket } from "./localReportBucket";
 import { LocalUserPool, UserPoolError } from "./localUserPool";
 
+/** Scripted customers in a run: the first meters of the fleet, one each. */
+export const SCRIPTED_CUSTOMERS = 3;
+
+export function scriptedMeters(clientIds: readonly string[], count = SCRIPTED_CUSTOMERS): string[] {
+  return clientIds.slice(0, count);
+}
+
 export interface CustomerWalkOptions {
   /** The folder holding the daily analysis' `reports/`. */
   readonly root: string;

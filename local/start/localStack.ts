@@ -20,6 +20,8 @@ import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, t
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { RebootReport, TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
+import { CustomersReport } from "../customers/customersReport";
+import { scriptedMeters, walkCustomers } from "../customers/customerWalk";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView, startWebView } from "../web/webView";
 import { meterLakeDelivery, sharedDelivery } from "./delivery";
@@ -72,6 +74,8 @@ export interface LocalReport {
   readonly sharedRows: number;
   readonly dailyAnalysis: RunSummary;
   readonly summary: Summary;
+  /** The scripted customers' walk from sign-up to their report's download, and their refused attempts on each other's. */
+  readonly customers: CustomersReport;
   readonly outDir: string;
   readonly webUrl: string | null;
 }
@@ -303,6 +307,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     } finally {
       engine.close();
     }
+    const customers = await walkCustomers({ root: o.outDir, meterIds: scriptedMeters(meterPlan.clientIds), date: day.iso });
     const m = metrics.summary();
     const report: LocalReport = {
       seed: o.seed,
@@ -332,6 +337,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       sharedRows: sharedStats.rows,
       dailyAnalysis,
       summary,
+      customers,
       outDir: o.outDir,
       webUrl: web?.url ?? null,
     };
