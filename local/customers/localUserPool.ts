@@ -170,7 +170,12 @@ export class LocalUserPool {
     return {
       fetch: async (uri: string): Promise<ArrayBuffer> => {
         if (uri !== cognitoUri) throw new FetchError(uri, "the local stack serves only its own pool's JWKS");
-        const res = await fetch(this.jwksUri);
+        let res: Response;
+        try {
+          res = await fetch(this.jwksUri);
+        } catch (e) {
+          throw new FetchError(uri, `local JWKS unreachable: ${(e as Error).message}`);
+        }
         if (!res.ok) throw new FetchError(uri, `local JWKS answered ${res.status}`);
         return res.arrayBuffer();
       },
