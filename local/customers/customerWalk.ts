@@ -4,6 +4,7 @@ import { reportKey } from "../../functions/reportUrl/reportRoute";
 import { CustomerTables } from "./customerTables";
 import { CrossAttempt, CustomerOutcome, CustomersReport, WalkStep, customersReport } from "./customersReport";
 import { ApiAnswer, LocalCustomerApi } from "./localCustomerApi";
+import { writeTrail } from "./dataEvents";
 import { LOCAL_REPORTS_BUCKET, LocalReportBucket } from "./localReportBucket";
 import { LocalUserPool, UserPoolError } from "./localUserPool";
 
@@ -21,6 +22,8 @@ export interface CustomerWalkOptions {
   readonly meterIds: readonly string[];
   /** The analysed day, YYYY-MM-DD: the report each customer lists and downloads. */
   readonly date: string;
+  /** Write the bucket's GetObject data events to `<root>/cloudtrail/` for the daily summary. Default false. */
+  readonly trail?: boolean;
 }
 
 interface Customer {
@@ -102,6 +105,7 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
       }
       outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, daysListed, downloadedBytes, objectBytes });
     }
+    if (o.trail) writeTrail(o.root, bucket.dataEvents);
     return customersReport(o.date, outcomes, attempts);
   } finally {
     await bucket.close();

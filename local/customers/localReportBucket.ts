@@ -5,6 +5,7 @@ import { AddressInfo } from "net";
 import { join, relative, resolve, sep } from "path";
 import { ReportLister } from "../../functions/reportUrl/reportList";
 import { ReportStore } from "../../functions/reportUrl/reportRoute";
+import { DataEvent, getObjectEvent } from "./dataEvents";
 import { checkPresignedUrl, presignUrl } from "./presignedUrl";
 
 export const LOCAL_REPORTS_BUCKET = "gridrail-local-reports";
@@ -22,6 +23,8 @@ export class LocalReportBucket implements ReportStore, ReportLister {
   /** Presigned GETs served with the object, and refused (status and S3 error code). */
   readonly served: { key: string; bytes: number }[] = [];
   readonly refused: { status: number; code: string }[] = [];
+  /** CloudTrail's data events of the GETs the bucket authenticated (served, or refused for a missing key). */
+  readonly dataEvents: DataEvent[] = [];
 
   /** `root`: the folder holding `reports/`. */
   constructor(
@@ -39,8 +42,14 @@ export class LocalReportBucket implements ReportStore, ReportLister {
       const check = checkPresignedUrl(this.secret, LOCAL_REPORTS_BUCKET, req.url ?? "/", this.now());
       if (!check.ok) return answer(check.status, check.code, check.message);
       const file = this.file(check.key);
-      if (file === undefined || !existsSync(file) || !statSync(file).isFile()) return answer(404, "NoSuchKey", "The specified key does not exist.");
+      const event = (errorCode?: string) =>
+        getObjectEvent(LOCAL_REPORTS_BUCKET, check.key, new Date(this.now()), req.socket.remoteAddress ?? "127.0.0.1", req.headers["user-agent"] ?? "", new URL(req.url ?? "/", "http://local").searchParams.get("X-Amz-Expires") ?? undefined, errorCode);
+      if (file === undefined || !existsSync(file) || !statSync(file).isFile()) {
+        this.dataEvents.push(event("NoSuchKey"));
+        return answer(404, "NoSuchKey", "The specified key does not exist.");
+      }
       const body = readFileSync(file);
+      this.dataEvents.push(event());
       this.served.push({ key: check.key, bytes: body.length });
       res.writeHead(200, { "content-type": check.key.endsWith(".json") ? "application/json" : "text/html; charset=utf-8", "content-length": String(body.length) }).end(body);
     });

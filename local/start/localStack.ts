@@ -300,6 +300,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
 
     // --- the day's analysis and the data team's summary, over the run's folders
     const dailyAnalysis = await analyseDay(folders.lake(), folders.reports(), day, { concurrency: 4 });
+    // the customers' downloads go into the trail before the summary counts them
+    const customers = await walkCustomers({ root: o.outDir, meterIds: scriptedMeters(meterPlan.clientIds), date: day.iso, trail: true });
     const engine = await DuckDbEngine.open(o.outDir);
     let summary: Summary;
     try {
@@ -307,7 +309,6 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     } finally {
       engine.close();
     }
-    const customers = await walkCustomers({ root: o.outDir, meterIds: scriptedMeters(meterPlan.clientIds), date: day.iso });
     const m = metrics.summary();
     const report: LocalReport = {
       seed: o.seed,

@@ -118,4 +118,11 @@ describe("local reports bucket", () => {
       [405, "MethodNotAllowed"],
     ]);
   });
+
+  it("records CloudTrail data events for the GETs it authenticated: served, and refused for a missing key", () => {
+    expect(bucket.dataEvents.map((e) => [e.eventName, e.errorCode ?? null, e.requestParameters.key, e.userIdentity.type, e.sourceIPAddress])).to.deep.equal([
+      ["GetObject", null, KEY, "AssumedRole", "127.0.0.1"],
+      ["GetObject", "NoSuchKey", "reports/MTR0001/20261203.html", "AssumedRole", "127.0.0.1"],
+    ]);
+  });
 });

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { NO_METER } from "../../functions/reportUrl/callerMeter";
@@ -26,7 +26,7 @@ describe("scripted customers", () => {
     // a meter nobody links: its report must never be reached
     mkdirSync(join(root, "reports", "MTR0004"), { recursive: true });
     writeFileSync(join(root, "reports", "MTR0004", "20261202.html"), html("MTR0004"));
-    report = await walkCustomers({ root, meterIds: METERS, date: DATE });
+    report = await walkCustomers({ root, meterIds: METERS, date: DATE, trail: true });
   });
   after(() => rmSync(root, { recursive: true, force: true }));
 
@@ -77,6 +77,16 @@ describe("scripted customers", () => {
     expect(customersLine(report)).to.equal(
       `customers 2026-12-02: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it (${n}, ${n}, ${n} bytes, matching the objects); cross-customer: 12 attempts, 12 refused, 0 succeeded`,
     );
+  });
+
+  it("leaves one GetObject data event per download in the trail; the re-pointed URLs, refused unauthenticated, leave none", () => {
+    const days = readdirSync(join(root, "cloudtrail"), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+    expect(days).to.have.length(1);
+    const { Records } = JSON.parse(readFileSync(join(root, "cloudtrail", days[0]), "utf8"));
+    expect(Records.map((r: Record<string, unknown>) => [r.eventSource, r.eventName, r.errorCode, r.requestParameters])).to.deep.equal(
+      METERS.map((m) => ["s3.amazonaws.com", "GetObject", undefined, { bucketName: "gridrail-local-reports", key: `reports/${m}/20261202.html`, "X-Amz-Expires": "300" }]),
+    );
+    expect(days[0]).to.equal(join(...Records[0].eventTime.slice(0, 10).split("-"), `000000000000_CloudTrail_eu-west-1_${Records[0].eventTime.slice(0, 10).replace(/-/g, "")}_customers.json`));
   });
 
   it("walks the first meters of the fleet, one customer each", () => {
