@@ -21,7 +21,7 @@ import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { RebootReport, TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
 import { CustomersReport } from "../customers/customersReport";
-import { scriptedMeters, walkCustomers } from "../customers/customerWalk";
+import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView, startWebView } from "../web/webView";
 import { meterLakeDelivery, sharedDelivery } from "./delivery";

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from "os";
 import { join } from "path";
 import { NO_METER } from "../../functions/reportUrl/callerMeter";
-import { SCRIPTED_CUSTOMERS, scriptedMeters, walkCustomers } from "../../local/customers/customerWalk";
+import { SCRIPTED_CUSTOMERS, scriptedMeters, walkCustomers } from "../../local/customers/walkCustomers";
 import { CustomersReport, customersLine } from "../../local/customers/customersReport";
 
 const METERS = ["MTR0001", "MTR0002", "MTR0003"];
