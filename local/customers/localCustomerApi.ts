@@ -109,7 +109,11 @@ export class LocalCustomerApi {
       ...(req.body !== undefined ? { body: JSON.stringify(req.body) } : {}),
       isBase64Encoded: false,
     };
-    const response = await respond(event, (entry) => this.logs.push(entry), () => this.dispatch(route.target, event, now));
+    const response = await respond(
+      event,
+      (entry) => this.logs.push(entry),
+      () => this.dispatch(route.target, event, now),
+    );
     return { status: response.statusCode, body: response.body === "" ? null : JSON.parse(response.body) };
   }
 

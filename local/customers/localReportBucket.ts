@@ -36,14 +36,24 @@ export class LocalReportBucket implements ReportStore, ReportLister {
     this.server = createServer((req, res) => {
       const answer = (status: number, code: string, message: string) => {
         this.refused.push({ status, code });
-        res.writeHead(status, { "content-type": "application/xml" }).end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+        res
+          .writeHead(status, { "content-type": "application/xml" })
+          .end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
       };
       if (req.method !== "GET") return answer(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
       const check = checkPresignedUrl(this.secret, LOCAL_REPORTS_BUCKET, req.url ?? "/", this.now());
       if (!check.ok) return answer(check.status, check.code, check.message);
       const file = this.file(check.key);
       const event = (errorCode?: string) =>
-        getObjectEvent(LOCAL_REPORTS_BUCKET, check.key, new Date(this.now()), req.socket.remoteAddress ?? "127.0.0.1", req.headers["user-agent"] ?? "", new URL(req.url ?? "/", "http://local").searchParams.get("X-Amz-Expires") ?? undefined, errorCode);
+        getObjectEvent(
+          LOCAL_REPORTS_BUCKET,
+          check.key,
+          new Date(this.now()),
+          req.socket.remoteAddress ?? "127.0.0.1",
+          req.headers["user-agent"] ?? "",
+          new URL(req.url ?? "/", "http://local").searchParams.get("X-Amz-Expires") ?? undefined,
+          errorCode,
+        );
       if (file === undefined || !existsSync(file) || !statSync(file).isFile()) {
         this.dataEvents.push(event("NoSuchKey"));
         return answer(404, "NoSuchKey", "The specified key does not exist.");
@@ -51,7 +61,12 @@ export class LocalReportBucket implements ReportStore, ReportLister {
       const body = readFileSync(file);
       this.dataEvents.push(event());
       this.served.push({ key: check.key, bytes: body.length });
-      res.writeHead(200, { "content-type": check.key.endsWith(".json") ? "application/json" : "text/html; charset=utf-8", "content-length": String(body.length) }).end(body);
+      res
+        .writeHead(200, {
+          "content-type": check.key.endsWith(".json") ? "application/json" : "text/html; charset=utf-8",
+          "content-length": String(body.length),
+        })
+        .end(body);
     });
     await new Promise<void>((r) => this.server!.listen(0, "127.0.0.1", r));
   }

@@ -110,7 +110,8 @@ export class LocalUserPool {
 
   /** Registers a (confirmed) user; returns its `sub`. */
   signUp(username: string, password: string): string {
-    if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(username)) throw new UserPoolError("InvalidParameterException", `username ${JSON.stringify(username)} is not a valid user name`);
+    if (!/^[A-Za-z0-9._@+-]{1,128}$/.test(username))
+      throw new UserPoolError("InvalidParameterException", `username ${JSON.stringify(username)} is not a valid user name`);
     if (this.users.has(username)) throw new UserPoolError("UsernameExistsException", `user ${JSON.stringify(username)} already exists`);
     const problems = passwordProblems(password);
     if (problems.length > 0) throw new UserPoolError("InvalidPasswordException", `password of ${JSON.stringify(username)} needs ${problems.join(", ")}`);

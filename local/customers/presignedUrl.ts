@@ -13,7 +13,10 @@ export const MAX_EXPIRES_SECONDS = 604800;
 
 /** `20261203T101500Z`, SigV4's X-Amz-Date. */
 export function amzDate(at: Date): string {
-  return at.toISOString().replace(/[-:]/g, "").replace(/\.\d{3}/, "");
+  return at
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d{3}/, "");
 }
 
 function parseAmzDate(raw: string): number | undefined {
@@ -36,11 +39,17 @@ export function presignUrl(secret: Buffer, base: string, bucket: string, key: st
   const path = objectPath(bucket, key);
   const date = amzDate(signedAt);
   const expires = String(ttlSeconds);
-  const query = new URLSearchParams({ "X-Amz-Algorithm": ALGORITHM, "X-Amz-Date": date, "X-Amz-Expires": expires, "X-Amz-Signature": signature(secret, path, date, expires) });
+  const query = new URLSearchParams({
+    "X-Amz-Algorithm": ALGORITHM,
+    "X-Amz-Date": date,
+    "X-Amz-Expires": expires,
+    "X-Amz-Signature": signature(secret, path, date, expires),
+  });
   return `${base}${path}?${query.toString()}`;
 }
 
-export type UrlCheck = { readonly ok: true; readonly key: string } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
+export type UrlCheck =
+  { readonly ok: true; readonly key: string } | { readonly ok: false; readonly status: number; readonly code: string; readonly message: string };
 
 const refuse = (status: number, code: string, message: string): UrlCheck => ({ ok: false, status, code, message });
 

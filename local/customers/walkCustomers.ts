@@ -80,7 +80,10 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
         return { status: a.status, answer: answerText(a) };
       };
       if (victim) {
-        await attempt("claim its meter with its used code", viaApi(call("POST", "/profile/meter", { meterId: victim.meterId, claimCode: victim.claim.claimCode })));
+        await attempt(
+          "claim its meter with its used code",
+          viaApi(call("POST", "/profile/meter", { meterId: victim.meterId, claimCode: victim.claim.claimCode })),
+        );
         await attempt("claim its meter with another code", viaApi(call("POST", "/profile/meter", { meterId: victim.meterId, claimCode: c.claim.claimCode })));
         await attempt("GET its report day without a meter", viaApi(call("GET", `/reports/${o.date}`)));
         await attempt("GET /reports with a token forged with its sub", viaApi(forged(api, pool, victim.sub!)));
@@ -100,7 +103,10 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
         if (res.ok) downloadedBytes = bytes.length;
       }
       if (victim && link.status === 200) {
-        await attempt("claim its meter after linking its own", viaApi(call("POST", "/profile/meter", { meterId: victim.meterId, claimCode: victim.claim.claimCode })));
+        await attempt(
+          "claim its meter after linking its own",
+          viaApi(call("POST", "/profile/meter", { meterId: victim.meterId, claimCode: victim.claim.claimCode })),
+        );
         if (c.url) await attempt("download its report with a URL re-pointed from its own", repointed(c.url, c.meterId, victim.meterId));
       }
       outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, daysListed, downloadedBytes, objectBytes });
@@ -141,13 +147,24 @@ async function step(c: Customer, name: string, answer: Promise<ApiAnswer>): Prom
 function forged(api: LocalCustomerApi, pool: LocalUserPool, victimSub: string): Promise<ApiAnswer> {
   const forger = new LocalUserPool(pool.poolId, pool.clientId, pool.keyId);
   const now = Math.floor(Date.now() / 1000);
-  const token = forger.sign({ sub: victimSub, iss: pool.issuer, client_id: pool.clientId, token_use: "access", scope: "aws.cognito.signin.user.admin", iat: now, exp: now + 3600 });
+  const token = forger.sign({
+    sub: victimSub,
+    iss: pool.issuer,
+    client_id: pool.clientId,
+    token_use: "access",
+    scope: "aws.cognito.signin.user.admin",
+    iat: now,
+    exp: now + 3600,
+  });
   return api.request({ method: "GET", path: "/reports", authorization: `Bearer ${token}` });
 }
 
 /** The caller's own presigned URL with its meter swapped for the victim's in the object path. */
 async function repointed(url: string, ownMeter: string, victimMeter: string): Promise<{ status: number; answer: string }> {
-  const target = url.replace(`/${LOCAL_REPORTS_BUCKET}/reports/${encodeURIComponent(ownMeter)}/`, `/${LOCAL_REPORTS_BUCKET}/reports/${encodeURIComponent(victimMeter)}/`);
+  const target = url.replace(
+    `/${LOCAL_REPORTS_BUCKET}/reports/${encodeURIComponent(ownMeter)}/`,
+    `/${LOCAL_REPORTS_BUCKET}/reports/${encodeURIComponent(victimMeter)}/`,
+  );
   const res = await fetch(target);
   const text = await res.text();
   return { status: res.status, answer: /<Code>(\w+)<\/Code>/.exec(text)?.[1] ?? text.slice(0, 80) };

@@ -22,7 +22,8 @@ describe("local customer API routing", () => {
     ["GET", "/profile/meter", undefined],
   ];
   for (const [method, path, expected] of cases) {
-    it(`${method} ${path} → ${expected ? (expected as { routeKey: string }).routeKey : "no route"}`, () => expect(matchRoute(method, path)).to.deep.equal(expected));
+    it(`${method} ${path} → ${expected ? (expected as { routeKey: string }).routeKey : "no route"}`, () =>
+      expect(matchRoute(method, path)).to.deep.equal(expected));
   }
 });
 
@@ -85,7 +86,9 @@ describe("local customer API", () => {
     steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));
     expect(steps.map((s) => s.status)).to.deep.equal([200, 200, 204, 410, 200]);
     expect(steps[1].body).to.deep.equal({ reports: [{ date: "2026-12-02", formats: ["html"] }] });
-    expect((steps[3].body as { error: string }).error).to.match(/^the claim code for meter "MTR0001" was already used at \d{4}-\d\d-\d\dT[\d:.]+Z; ask your supplier for a new one$/);
+    expect((steps[3].body as { error: string }).error).to.match(
+      /^the claim code for meter "MTR0001" was already used at \d{4}-\d\d-\d\dT[\d:.]+Z; ask your supplier for a new one$/,
+    );
     const linked = steps[4].body as { customerId: string; clientId: string };
     expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
   });

@@ -46,7 +46,12 @@ describe("local presigned report URLs", () => {
         at,
         { ok: false, status: 403, code: "SignatureDoesNotMatch", message: "The request signature we calculated does not match the signature you provided." },
       ],
-      ["no signature", `/${LOCAL_REPORTS_BUCKET}/${KEY}`, at, { ok: false, status: 403, code: "AccessDenied", message: "Access Denied (the URL is not presigned)" }],
+      [
+        "no signature",
+        `/${LOCAL_REPORTS_BUCKET}/${KEY}`,
+        at,
+        { ok: false, status: 403, code: "AccessDenied", message: "Access Denied (the URL is not presigned)" },
+      ],
       [
         "a malformed date",
         signed().replace("20261203T101500Z", "2026-12-03"),
@@ -59,7 +64,12 @@ describe("local presigned report URLs", () => {
         at,
         { ok: false, status: 400, code: "AuthorizationQueryParametersError", message: 'X-Amz-Expires must be 1 to 604800 seconds, got "604801"' },
       ],
-      ["another bucket", signed().replace(LOCAL_REPORTS_BUCKET, "gridrail-other"), at, { ok: false, status: 404, code: "NoSuchKey", message: `no object at /gridrail-other/${KEY}` }],
+      [
+        "another bucket",
+        signed().replace(LOCAL_REPORTS_BUCKET, "gridrail-other"),
+        at,
+        { ok: false, status: 404, code: "NoSuchKey", message: `no object at /gridrail-other/${KEY}` },
+      ],
     ];
     for (const [label, pathAndQuery, now, expected] of cases) {
       it(label, () => expect(checkPresignedUrl(SECRET, LOCAL_REPORTS_BUCKET, pathAndQuery, now)).to.deep.equal(expected));
@@ -89,7 +99,11 @@ describe("local reports bucket", () => {
 
   it("lists keys under a prefix in key order and knows which exist", async () => {
     expect(await bucket.keys("reports/MTR0001/")).to.deep.equal(["reports/MTR0001/20261202.html", "reports/MTR0001/20261202.json"]);
-    expect([await bucket.exists(KEY), await bucket.exists("reports/MTR0001/20261203.html"), await bucket.exists("reports/../secret")]).to.deep.equal([true, false, false]);
+    expect([await bucket.exists(KEY), await bucket.exists("reports/MTR0001/20261203.html"), await bucket.exists("reports/../secret")]).to.deep.equal([
+      true,
+      false,
+      false,
+    ]);
     expect([bucket.size(KEY), bucket.file("meter-lake/x.json")]).to.deep.equal([Buffer.byteLength(html), undefined]);
   });
 

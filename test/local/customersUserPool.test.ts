@@ -8,12 +8,20 @@ import { authorizerRequest } from "../helpers/httpApiEvents";
 const PASSWORD = "Correct-Horse-42!";
 
 function request(token: string) {
-  return authorizerRequest({ method: "GET", path: "/reports", routeKey: "GET /reports", requestId: "req-local-1", headers: { Authorization: `Bearer ${token}` } });
+  return authorizerRequest({
+    method: "GET",
+    path: "/reports",
+    routeKey: "GET /reports",
+    requestId: "req-local-1",
+    headers: { Authorization: `Bearer ${token}` },
+  });
 }
 
 /** The real authorizer Lambda handler, with the local pool's verifier and session check as its ports. */
 async function decide(pool: LocalUserPool, token: string, clientId?: string) {
-  const { result, lines } = await captureOutput(() => handler(request(token), lambdaContext("req-az-local"), { verifier: pool.verifier(clientId), sessions: pool.sessions() }));
+  const { result, lines } = await captureOutput(() =>
+    handler(request(token), lambdaContext("req-az-local"), { verifier: pool.verifier(clientId), sessions: pool.sessions() }),
+  );
   const [denied] = logLines(lines, "denied");
   return { result, reason: denied && `${String(denied.reason)}: ${String(denied.detail)}` };
 }
@@ -39,7 +47,10 @@ describe("local user pool", () => {
   it("issues a Cognito-shaped access token valid for the pool's hour", () => {
     const at = Date.UTC(2026, 11, 3, 10, 0, 0);
     const { accessToken, expiresIn } = pool.signIn("ana@example.com", PASSWORD, at);
-    const [header, payload] = accessToken.split(".").slice(0, 2).map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")));
+    const [header, payload] = accessToken
+      .split(".")
+      .slice(0, 2)
+      .map((p) => JSON.parse(Buffer.from(p, "base64url").toString("utf8")));
     expect(header).to.deep.equal({ kid: pool.keyId, alg: "RS256" });
     expect([payload.sub, payload.iss, payload.client_id, payload.token_use, payload.scope, payload.username]).to.deep.equal([
       sub,
@@ -56,19 +67,50 @@ describe("local user pool", () => {
     const before = pool.jwksRequests;
     const { accessToken } = pool.signIn("ana@example.com", PASSWORD);
     const { result } = await decide(pool, accessToken);
-    expect(result).to.deep.equal({ isAuthorized: true, context: { customerId: sub, tokenExpiresAt: JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString()).exp } });
+    expect(result).to.deep.equal({
+      isAuthorized: true,
+      context: { customerId: sub, tokenExpiresAt: JSON.parse(Buffer.from(accessToken.split(".")[1], "base64url").toString()).exp },
+    });
     expect(pool.jwksRequests).to.equal(before + 1);
   });
 
   describe("has the authorizer refuse", () => {
     const now = () => Math.floor(Date.now() / 1000);
-    const claims = (overrides: Record<string, unknown>) => ({ sub, iss: pool.issuer, client_id: LOCAL_CLIENT_ID, token_use: "access", iat: now() - 60, exp: now() + 3600, ...overrides });
+    const claims = (overrides: Record<string, unknown>) => ({
+      sub,
+      iss: pool.issuer,
+      client_id: LOCAL_CLIENT_ID,
+      token_use: "access",
+      iat: now() - 60,
+      exp: now() + 3600,
+      ...overrides,
+    });
     const cases: [string, () => string, string | undefined, string][] = [
-      ["a token signed by another key under the same kid", () => new LocalUserPool(LOCAL_POOL_ID, LOCAL_CLIENT_ID, pool.keyId).sign(claims({})), undefined, "JwtInvalidSignatureError: Invalid signature"],
+      [
+        "a token signed by another key under the same kid",
+        () => new LocalUserPool(LOCAL_POOL_ID, LOCAL_CLIENT_ID, pool.keyId).sign(claims({})),
+        undefined,
+        "JwtInvalidSignatureError: Invalid signature",
+      ],
       ["an expired token", () => pool.sign(claims({ iat: now() - 7200, exp: now() - 3600 })), undefined, "JwtExpiredError: Token expired at "],
-      ["a token of another app client", () => pool.sign(claims({ client_id: "another0client0id0000000000" })), undefined, "CognitoJwtInvalidClientIdError: Client ID not allowed: another0client0id0000000000. Expected: 1oca1c1ient0gridrai1sign1n"],
-      ["a token when the authorizer serves another client", () => pool.signIn("ana@example.com", PASSWORD).accessToken, "the0other0client000000000", "CognitoJwtInvalidClientIdError: Client ID not allowed: 1oca1c1ient0gridrai1sign1n. Expected: the0other0client000000000"],
-      ["a token of another issuer", () => pool.sign(claims({ iss: cognitoIssuer("eu-west-1_Other") })), undefined, "ParameterValidationError: issuer not configured: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other"],
+      [
+        "a token of another app client",
+        () => pool.sign(claims({ client_id: "another0client0id0000000000" })),
+        undefined,
+        "CognitoJwtInvalidClientIdError: Client ID not allowed: another0client0id0000000000. Expected: 1oca1c1ient0gridrai1sign1n",
+      ],
+      [
+        "a token when the authorizer serves another client",
+        () => pool.signIn("ana@example.com", PASSWORD).accessToken,
+        "the0other0client000000000",
+        "CognitoJwtInvalidClientIdError: Client ID not allowed: 1oca1c1ient0gridrai1sign1n. Expected: the0other0client000000000",
+      ],
+      [
+        "a token of another issuer",
+        () => pool.sign(claims({ iss: cognitoIssuer("eu-west-1_Other") })),
+        undefined,
+        "ParameterValidationError: issuer not configured: https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_Other",
+      ],
       ["an ID token", () => pool.sign(claims({ token_use: "id" })), undefined, "CognitoJwtInvalidTokenUseError: Token use not allowed: id. Expected: access"],
     ];
     for (const [label, token, clientId, reason] of cases) {
@@ -82,7 +124,10 @@ describe("local user pool", () => {
     it("a token of a session that signed out", async () => {
       const { accessToken } = pool.signIn("ana@example.com", PASSWORD);
       pool.signOut(accessToken);
-      expect(await decide(pool, accessToken)).to.deep.equal({ result: { isAuthorized: false }, reason: "NotAuthorizedException: Access Token has been revoked" });
+      expect(await decide(pool, accessToken)).to.deep.equal({
+        result: { isAuthorized: false },
+        reason: "NotAuthorizedException: Access Token has been revoked",
+      });
     });
   });
 
@@ -90,7 +135,12 @@ describe("local user pool", () => {
     const cases: [string, () => unknown, string, string][] = [
       ["a taken user name", () => pool.signUp("ana@example.com", PASSWORD), "UsernameExistsException", 'user "ana@example.com" already exists'],
       ["a user name with a space", () => pool.signUp("ana duarte", PASSWORD), "InvalidParameterException", 'username "ana duarte" is not a valid user name'],
-      ["a weak password", () => pool.signUp("bea@example.com", "short"), "InvalidPasswordException", 'password of "bea@example.com" needs at least 12 characters, an uppercase letter, a number, a symbol'],
+      [
+        "a weak password",
+        () => pool.signUp("bea@example.com", "short"),
+        "InvalidPasswordException",
+        'password of "bea@example.com" needs at least 12 characters, an uppercase letter, a number, a symbol',
+      ],
       ["a wrong password", () => pool.signIn("ana@example.com", "Wrong-Horse-42!"), "NotAuthorizedException", "Incorrect username or password."],
       ["an unknown user", () => pool.signIn("nobody@example.com", PASSWORD), "NotAuthorizedException", "Incorrect username or password."],
     ];

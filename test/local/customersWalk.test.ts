@@ -80,13 +80,25 @@ describe("scripted customers", () => {
   });
 
   it("leaves one GetObject data event per download in the trail; the re-pointed URLs, refused unauthenticated, leave none", () => {
-    const days = readdirSync(join(root, "cloudtrail"), { recursive: true }).map(String).filter((f) => f.endsWith(".json"));
+    const days = readdirSync(join(root, "cloudtrail"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith(".json"));
     expect(days).to.have.length(1);
     const { Records } = JSON.parse(readFileSync(join(root, "cloudtrail", days[0]), "utf8"));
     expect(Records.map((r: Record<string, unknown>) => [r.eventSource, r.eventName, r.errorCode, r.requestParameters])).to.deep.equal(
-      METERS.map((m) => ["s3.amazonaws.com", "GetObject", undefined, { bucketName: "gridrail-local-reports", key: `reports/${m}/20261202.html`, "X-Amz-Expires": "300" }]),
+      METERS.map((m) => [
+        "s3.amazonaws.com",
+        "GetObject",
+        undefined,
+        { bucketName: "gridrail-local-reports", key: `reports/${m}/20261202.html`, "X-Amz-Expires": "300" },
+      ]),
     );
-    expect(days[0]).to.equal(join(...Records[0].eventTime.slice(0, 10).split("-"), `000000000000_CloudTrail_eu-west-1_${Records[0].eventTime.slice(0, 10).replace(/-/g, "")}_customers.json`));
+    expect(days[0]).to.equal(
+      join(
+        ...Records[0].eventTime.slice(0, 10).split("-"),
+        `000000000000_CloudTrail_eu-west-1_${Records[0].eventTime.slice(0, 10).replace(/-/g, "")}_customers.json`,
+      ),
+    );
   });
 
   it("walks the first meters of the fleet, one customer each", () => {

@@ -77,9 +77,12 @@ describe("npm start (the local stack), end to end", function () {
     expect(outcomes.map((o: { downloadedBytes: number }) => o.downloadedBytes)).to.deep.equal(
       ["NMI6100000001", "NMI6100000002", "NMI6100000003"].map((m) => statSync(join(dir, "run", "reports", m, `${today}.html`)).size),
     );
+    expect(attempts.map((a: { status: number }) => a.status)).to.deep.equal([409, 403, 409, 403, 409, 403, 409, 403, 409, 403, 409, 403]);
     // and the daily summary counted their downloads from the trail
     expect(report.summary.reportDownloads).to.equal(3);
-    expect(r.stdout).to.match(/^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded$/m);
+    expect(r.stdout).to.match(
+      /^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded$/m,
+    );
   });
 
   it("refuses a bad flag value naming it, in one line", () => {
