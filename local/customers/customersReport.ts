@@ -9,6 +9,8 @@ export interface CustomerOutcome {
   readonly customer: string;
   readonly meterId: string;
   readonly steps: readonly WalkStep[];
+  /** The meter `GET /profile` showed after the link (null: none). */
+  readonly profileMeter: string | null;
   /** The report days `GET /reports` listed, newest first. */
   readonly daysListed: readonly string[];
   /** Bytes the presigned URL gave, and the report object's size in the bucket (null: not reached). */
@@ -49,7 +51,7 @@ export function customersReport(date: string, outcomes: readonly CustomerOutcome
     date,
     customers: outcomes.length,
     signedUp: outcomes.filter((o) => ok(o, "sign up") && ok(o, "sign in")).length,
-    linked: outcomes.filter((o) => ok(o, "POST /profile/meter")).length,
+    linked: outcomes.filter((o) => ok(o, "POST /profile/meter") && o.profileMeter === o.meterId).length,
     reportsListed: outcomes.filter((o) => o.daysListed.includes(date)).length,
     downloaded: outcomes.filter((o) => ok(o, "download") && o.downloadedBytes !== null && o.downloadedBytes === o.objectBytes).length,
     crossCustomer: { attempts: attempts.length, refused: attempts.length - succeeded, succeeded },

@@ -44,13 +44,13 @@ const answerText = (a: ApiAnswer) => {
 };
 
 /**
- * The customer journey, scripted: each customer signs up and signs in with the local user pool, gets the claim
- * code the operator issued for its meter (`issueClaim`), links the meter (`POST /profile/meter`), reads its
- * profile, lists its reports, asks for the analysed day's report URL and downloads the object behind it from
- * the local bucket. Before linking its own meter, each customer after the first tries the previous one's meter
- * (its used code; its id with another code), its report day and a token forged with its `sub`; after linking,
- * its meter again and its report object through a URL re-pointed from its own. Every refusal is the status the
- * handler, API Gateway or the bucket answers.
+ * The customer journey, scripted: each customer signs up and signs in with the local user pool, fills in its
+ * profile (`PUT /profile`), links its meter (`POST /profile/meter`) with the claim code the operator issued
+ * (`issueClaim`), reads its profile, lists its reports, asks for the analysed day's report URL and downloads
+ * the object behind it from the local bucket. Before linking its own meter, each customer after the first
+ * tries the previous one's meter (its used code; its id with another code), its report day and a token forged
+ * with its `sub`; after linking, its meter again and its report object through a URL re-pointed from its own.
+ * Every refusal is the status the handler, API Gateway or the bucket answers.
  */
 export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersReport> {
   const pool = new LocalUserPool();
@@ -88,8 +88,10 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
         await attempt("GET its report day without a meter", viaApi(call("GET", `/reports/${o.date}`)));
         await attempt("GET /reports with a token forged with its sub", viaApi(forged(api, pool, victim.sub!)));
       }
+      await step(c, "PUT /profile", call("PUT", "/profile", { name: `Customer ${i + 1}`, email: `${c.name}@example.com` }));
       const link = await step(c, "POST /profile/meter", call("POST", "/profile/meter", { meterId: c.meterId, claimCode: c.claim.claimCode }));
-      await step(c, "GET /profile", call("GET", "/profile"));
+      const profile = await step(c, "GET /profile", call("GET", "/profile"));
+      const profileMeter = profile.status === 200 ? ((profile.body as { clientId: string | null }).clientId ?? null) : null;
       const list = await step(c, "GET /reports", call("GET", "/reports"));
       const daysListed = list.status === 200 ? (list.body as { reports: { date: string }[] }).reports.map((d) => d.date) : [];
       const url = await step(c, "GET /reports/{date}", call("GET", `/reports/${o.date}`));
@@ -109,7 +111,7 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
         );
         if (c.url) await attempt("download its report with a URL re-pointed from its own", repointed(c.url, c.meterId, victim.meterId));
       }
-      outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, daysListed, downloadedBytes, objectBytes });
+      outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, profileMeter, daysListed, downloadedBytes, objectBytes });
     }
     if (o.trail) writeTrail(o.root, bucket.dataEvents);
     return customersReport(o.date, outcomes, attempts);

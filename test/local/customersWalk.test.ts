@@ -10,7 +10,7 @@ const METERS = ["MTR0001", "MTR0002", "MTR0003"];
 const DATE = "2026-12-02";
 const html = (meter: string) => `<html><body>${meter}: your day, 2 December</body></html>`;
 const FORGED = "Forbidden (authorizer: JwtInvalidSignatureError: Invalid signature)";
-const WALK = ["sign up", "sign in", "POST /profile/meter", "GET /profile", "GET /reports", "GET /reports/{date}", "download"];
+const WALK = ["sign up", "sign in", "PUT /profile", "POST /profile/meter", "GET /profile", "GET /reports", "GET /reports/{date}", "download"];
 
 describe("scripted customers", () => {
   let root: string;
@@ -31,11 +31,12 @@ describe("scripted customers", () => {
   after(() => rmSync(root, { recursive: true, force: true }));
 
   it("each signs up, links its meter, lists its reports newest first and downloads exactly its report's bytes", () => {
-    expect(report.outcomes.map((o) => [o.customer, o.meterId, o.steps, o.daysListed, o.downloadedBytes, o.objectBytes])).to.deep.equal(
+    expect(report.outcomes.map((o) => [o.customer, o.meterId, o.steps, o.profileMeter, o.daysListed, o.downloadedBytes, o.objectBytes])).to.deep.equal(
       METERS.map((meter, i) => [
         `customer-${i + 1}`,
         meter,
         WALK.map((step) => ({ step, status: 200 })),
+        meter,
         ["2026-12-02", "2026-12-01"],
         Buffer.byteLength(html(meter)),
         Buffer.byteLength(html(meter)),
