@@ -62,8 +62,7 @@ export function matchRoute(method: string, path: string): { routeKey: string; ta
  * identity source), 403 when the authorizer denies, 404 for no route, 500 when the authorizer fails.
  */
 export class LocalCustomerApi {
-  /** The authorizer's denials: reason and detail (tokens are never kept). */
-  readonly denials: string[] = [];
+  /** What the routes logged (refusals with their status and message), as the Lambdas' log lines would hold. */
   readonly logs: Record<string, unknown>[] = [];
 
   constructor(private readonly deps: CustomerApiDeps) {}
@@ -89,7 +88,6 @@ export class LocalCustomerApi {
       return { status: 500, body: { message: "Internal Server Error" } };
     }
     if (!decision.isAuthorized) {
-      this.denials.push(denied);
       return { status: 403, body: { message: "Forbidden" }, denied };
     }
     const event: HttpApiEvent = {

@@ -8,6 +8,9 @@ import { ReportStore } from "../../functions/reportUrl/reportRoute";
 import { DataEvent, getObjectEvent } from "./dataEvents";
 import { checkPresignedUrl, presignUrl } from "./presignedUrl";
 
+// the message may quote the request's own query values
+const xmlText = (text: string) => text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+
 export const LOCAL_REPORTS_BUCKET = "gridrail-local-reports";
 /** The bucket's objects are the daily analysis' `reports/{clientId}/{YYYYMMDD}.{html,json}`. */
 const PREFIX = "reports/";
@@ -20,9 +23,6 @@ const PREFIX = "reports/";
 export class LocalReportBucket implements ReportStore, ReportLister {
   private readonly secret = randomBytes(32);
   private server?: Server;
-  /** Presigned GETs served with the object, and refused (status and S3 error code). */
-  readonly served: { key: string; bytes: number }[] = [];
-  readonly refused: { status: number; code: string }[] = [];
   /** CloudTrail's data events of the GETs the bucket authenticated (served, or refused for a missing key). */
   readonly dataEvents: DataEvent[] = [];
 
@@ -35,10 +35,9 @@ export class LocalReportBucket implements ReportStore, ReportLister {
   async start(): Promise<void> {
     this.server = createServer((req, res) => {
       const answer = (status: number, code: string, message: string) => {
-        this.refused.push({ status, code });
         res
           .writeHead(status, { "content-type": "application/xml" })
-          .end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${message}</Message></Error>`);
+          .end(`<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${code}</Code><Message>${xmlText(message)}</Message></Error>`);
       };
       if (req.method !== "GET") return answer(405, "MethodNotAllowed", "The specified method is not allowed against this resource.");
       const check = checkPresignedUrl(this.secret, LOCAL_REPORTS_BUCKET, req.url ?? "/", this.now());
@@ -60,7 +59,6 @@ export class LocalReportBucket implements ReportStore, ReportLister {
       }
       const body = readFileSync(file);
       this.dataEvents.push(event());
-      this.served.push({ key: check.key, bytes: body.length });
       res
         .writeHead(200, {
           "content-type": check.key.endsWith(".json") ? "application/json" : "text/html; charset=utf-8",

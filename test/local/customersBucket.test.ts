@@ -133,6 +133,15 @@ describe("local reports bucket", () => {
     ]);
   });
 
+  it("escapes the request's own values it quotes in an error", async () => {
+    const url = (await bucket.presign(KEY, 300, new Date(Date.now()))).replace(/X-Amz-Date=\w+/, "X-Amz-Date=%3Cb%3E");
+    const res = await fetch(url);
+    expect([res.status, await res.text()]).to.deep.equal([
+      400,
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AuthorizationQueryParametersError</Code><Message>X-Amz-Date must be YYYYMMDDTHHMMSSZ, got "&lt;b&gt;"</Message></Error>',
+    ]);
+  });
+
   it("records CloudTrail data events for the GETs it authenticated: served, and refused for a missing key", () => {
     expect(bucket.dataEvents.map((e) => [e.eventName, e.errorCode ?? null, e.requestParameters.key, e.userIdentity.type, e.sourceIPAddress])).to.deep.equal([
       ["GetObject", null, KEY, "AssumedRole", "127.0.0.1"],
