@@ -16,6 +16,7 @@ import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
+import { orderedSender } from "../kinesis/orderedSender";
 import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, trainTimelineStart } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { RebootReport, TrainFleet } from "../sim/trainFleet";
@@ -212,9 +213,13 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
         errorAction: failed,
       });
     }
+    const putInOrder = orderedSender(
+      (batch: typeof puts) => kinesis.put(stream.name, batch),
+      (e) => o.print(`kinesis put failed: ${e.message}`),
+    );
     const putTimer = setInterval(() => {
       const batch = puts.splice(0, puts.length);
-      if (batch.length) kinesis.put(stream.name, batch).catch((e) => o.print(`kinesis put failed: ${(e as Error).message}`));
+      if (batch.length) void putInOrder(batch);
     }, 50);
 
     // --- meters and suppliers
