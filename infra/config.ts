@@ -1,5 +1,6 @@
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
+import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
 import { parseWebOrigin } from "./customerApi/webOrigin";
 
@@ -75,6 +76,8 @@ export interface StackConfig {
    * executions; see reservedConcurrency.ts for the defaults and the minimum each function needs.
    */
   readonly reservedConcurrency: ReservedConcurrency;
+  /** `gridrail:deviceAllowList`: serials seeded on the fleet provisioning allow-lists (deviceAllowList.ts). Default none. */
+  readonly deviceAllowList: DeviceAllowList;
 }
 
 export class ConfigError extends Error {
@@ -116,6 +119,7 @@ export const CONFIG_KEYS = [
   "trainDetector",
   "reservedConcurrency",
   "webOrigin",
+  "deviceAllowList",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -316,6 +320,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     webOrigin: parseWebOrigin(str("webOrigin"), problems),
     trainDetector,
     reservedConcurrency: parseReservedConcurrency(str("reservedConcurrency"), { environment, shardCount }, problems),
+    deviceAllowList: parseDeviceAllowList(str("deviceAllowList"), problems),
   };
 
   if (environment === "prod") {

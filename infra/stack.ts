@@ -39,13 +39,14 @@ export function createStack(config: StackConfig): StackOutputs {
   const alerting = config.alarmTopic ? new Alerting("alerts", { deployment: baseDeployment(config, []), email: config.alarmEmail }) : undefined;
   const deployment = baseDeployment(config, alerting ? [alerting.topicArn] : []);
 
-  const meters = new MeterIngestion("meters", { deployment });
+  const meters = new MeterIngestion("meters", { deployment, allowedSerials: config.deviceAllowList.meter });
   const trains = new TrainTelemetry("trains", {
     deployment,
     streamMode: config.kinesis.mode,
     shardCount: config.kinesis.shardCount,
     retentionHours: config.kinesis.retentionHours,
     detector: config.trainDetector,
+    allowedSerials: config.deviceAllowList.train,
   });
   const customers = new CustomerApi("customers", {
     deployment,
