@@ -42,3 +42,9 @@ export function show(value: unknown): string {
   const text = value === undefined ? "undefined" : JSON.stringify(value);
   return text.length > 80 ? `${text.slice(0, 77)}...` : text;
 }
+
+/** `gridrail-<stack>-<kind>s`: the fleet provisioning template of `kind` in stack `stack`. */
+export function provisioningTemplateName(stack: string, kind: DeviceKind): string {
+  if (!/^[a-z][a-z0-9-]{0,20}$/.test(stack)) throw new Error(`stack ${show(stack)} must be 1-21 lowercase letters, digits or -, starting with a letter`);
+  return `gridrail-${stack}-${kind}s`;
+}

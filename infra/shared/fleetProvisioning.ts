@@ -9,13 +9,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { handler as provisioningHookHandler } from "../../functions/provisioningHook/handler";
 import { ALLOW_LIST_KEY } from "../../functions/provisioningHook/dynamoAllowList";
-import { DeviceKind, SERIAL_FORMATS } from "../../functions/provisioningHook/serials";
+import { DeviceKind, SERIAL_FORMATS, provisioningTemplateName } from "../../functions/provisioningHook/serials";
 import { AwsContext } from "./awsContext";
 import { lambdaDefaults } from "./defaults";
 import { Deployment, statefulOptions } from "./deployment";
 import { iotArn } from "./iotPolicies";
 import { createFunctionScaffold } from "./lambdaFunction";
-import { identifier } from "./naming";
 import { allow } from "./policyDocuments";
 import { claimPolicy, provisioningRoleStatements, templateBody } from "./provisioningDocuments";
 import { createServiceRole, grant } from "./role";
@@ -49,11 +48,6 @@ export interface FleetProvisioning {
   readonly claimPolicy: aws.iot.Policy;
   readonly allowList: aws.dynamodb.Table;
   readonly hook: aws.lambda.CallbackFunction<unknown, unknown>;
-}
-
-/** `gridrail-<stack>-<kind>s`: the template name devices (and `gridrail devices register`) ask for. */
-export function provisioningTemplateName(stack: string, kind: DeviceKind): string {
-  return identifier(["gridrail", stack, `${kind}s`], "-", 36);
 }
 
 function productionDependencies(): string[] {
