@@ -23,6 +23,7 @@ export const COMMANDS: Readonly<Record<string, () => Command>> = {
   screenshot: () => (require("./screenshot") as typeof import("./screenshot")).command,
   "build:wasm": () => (require("./buildWasm") as typeof import("./buildWasm")).command,
   claims: () => (require("./claims") as typeof import("./claims")).command,
+  devices: () => (require("./devices") as typeof import("./devices")).command,
 };
 
 /** One-line summaries for `gridrail --help`, kept here so listing them loads no command module. */
@@ -45,6 +46,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   screenshot: "photograph the local web view after the scripted demo run (docs/screenshot.png)",
   "build:wasm": "compile the forest's WebAssembly tree code (--check: verify it is current)",
   claims: "issue or revoke a meter's one-time claim code (the customer links the meter with it)",
+  devices: "provision a meter or train by claim and write its certificate and key (or serve the local stand-in)",
 };
 
 export function gridrailUsage(): string {
