@@ -11,7 +11,15 @@ import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "f
 import { join } from "path";
 import { Command, ParsedArgs, UsageError, commaList, errorLine, integerFlag, runCommand } from "./args";
 import { MemoryAllowList } from "../functions/provisioningHook/decide";
-import { DEVICE_KINDS, DeviceKind, SERIAL_FORMATS, isDeviceKind, kindProblem, provisioningTemplateName, serialProblem } from "../functions/provisioningHook/serials";
+import {
+  DEVICE_KINDS,
+  DeviceKind,
+  SERIAL_FORMATS,
+  isDeviceKind,
+  kindProblem,
+  provisioningTemplateName,
+  serialProblem,
+} from "../functions/provisioningHook/serials";
 import { ProvisionedDevice, ProvisioningError, provisionByClaim } from "../devices/provisioning/claimFlow";
 
 export const DEFAULT_ENDPOINT = "mqtt://127.0.0.1:1883";
@@ -74,7 +82,8 @@ export function registerRequest(args: ParsedArgs): RegisterRequest {
       throw new UsageError(`--${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   };
-  const tls = certFile && keyFile ? { cert: read("claim-cert", certFile), key: read("claim-key", keyFile), ca: caFile ? read("ca", caFile) : undefined } : undefined;
+  const tls =
+    certFile && keyFile ? { cert: read("claim-cert", certFile), key: read("claim-key", keyFile), ca: caFile ? read("ca", caFile) : undefined } : undefined;
   return { kind, serial, out, endpoint, templateName, force: args.force === true, tls };
 }
 
@@ -106,7 +115,10 @@ export function allowListOf(serials: readonly string[]): Record<DeviceKind, stri
   const out: Record<DeviceKind, string[]> = { meter: [], train: [] };
   for (const s of serials) {
     const kind = DEVICE_KINDS.find((k) => serialProblem(k, s) === undefined);
-    if (!kind) throw new UsageError(`--allow: ${JSON.stringify(s)} is neither a meter serial (${SERIAL_FORMATS.meter.description}) nor a train serial (${SERIAL_FORMATS.train.description})`);
+    if (!kind)
+      throw new UsageError(
+        `--allow: ${JSON.stringify(s)} is neither a meter serial (${SERIAL_FORMATS.meter.description}) nor a train serial (${SERIAL_FORMATS.train.description})`,
+      );
     out[kind].push(s);
   }
   return out;
@@ -121,7 +133,9 @@ async function runServe(args: ParsedArgs, out: NodeJS.WritableStream): Promise<v
   const broker = await startBroker(port);
   const templates = { ...localTemplates("dev"), ...localTemplates() };
   attachProvisioning(broker, { templates, allowList: new MemoryAllowList(allowed) });
-  out.write(`provisioning stand-in on ${broker.url} (templates ${Object.keys(templates).join(", ")}); allowed: ${[...allowed.meter, ...allowed.train].join(", ") || "none"}\n`);
+  out.write(
+    `provisioning stand-in on ${broker.url} (templates ${Object.keys(templates).join(", ")}); allowed: ${[...allowed.meter, ...allowed.train].join(", ") || "none"}\n`,
+  );
   await new Promise<void>((resolve) => process.once("SIGINT", resolve));
   await broker.close();
 }

@@ -26,7 +26,15 @@ export function readHookEnvironment(env: Readonly<Record<string, string | undefi
 /** Decides one event and writes one JSON log line; the core of the handler, callable with any allow-list. */
 export async function hookCore(event: unknown, kind: DeviceKind, allowList: AllowList, log: (line: string) => void): Promise<PreProvisioningResponse> {
   const decision = await decideProvisioning(event, kind, allowList);
-  log(JSON.stringify({ level: decision.allowProvisioning ? "INFO" : "WARN", kind, serial: decision.serial, allowProvisioning: decision.allowProvisioning, reason: decision.reason }));
+  log(
+    JSON.stringify({
+      level: decision.allowProvisioning ? "INFO" : "WARN",
+      kind,
+      serial: decision.serial,
+      allowProvisioning: decision.allowProvisioning,
+      reason: decision.reason,
+    }),
+  );
   return { allowProvisioning: decision.allowProvisioning };
 }
 

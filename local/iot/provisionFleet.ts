@@ -49,7 +49,11 @@ export interface ProvisionFleetOptions {
   readonly now?: () => number;
 }
 
-export async function provisionFleet(broker: LoopbackBroker, devices: readonly FleetDevice[], options: ProvisionFleetOptions = {}): Promise<ProvisioningReport> {
+export async function provisionFleet(
+  broker: LoopbackBroker,
+  devices: readonly FleetDevice[],
+  options: ProvisionFleetOptions = {},
+): Promise<ProvisioningReport> {
   const allowList =
     options.allowList ??
     new MemoryAllowList({

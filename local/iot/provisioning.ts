@@ -118,16 +118,34 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
     const certificateId = typeof request.certificateOwnershipToken === "string" ? tokens.get(request.certificateOwnershipToken) : undefined;
     const certificate = certificateId === undefined ? undefined : certificates.get(certificateId);
     if (certificateId === undefined || !certificate || certificate.tokenUsed || certificate.clientId !== client.id) {
-      return reject(client, topic, 400, "InvalidCertificateOwnershipToken", `the certificate ownership token is unknown, used or not this client's (client ${client.id})`);
+      return reject(
+        client,
+        topic,
+        400,
+        "InvalidCertificateOwnershipToken",
+        `the certificate ownership token is unknown, used or not this client's (client ${client.id})`,
+      );
     }
     const serial = request.parameters?.[SERIAL_PARAMETER];
     const decision = await decideProvisioning(
-      { certificateId, clientId: client.id, templateArn: `arn:aws:iot:local:000000000000:provisioningtemplate/${templateName}`, parameters: request.parameters },
+      {
+        certificateId,
+        clientId: client.id,
+        templateArn: `arn:aws:iot:local:000000000000:provisioningtemplate/${templateName}`,
+        parameters: request.parameters,
+      },
       template.kind,
       options.allowList,
     );
     if (!decision.allowProvisioning) {
-      return reject(client, topic, 403, "AccessDenied", `the pre-provisioning hook refused: ${decision.reason}`, typeof serial === "string" ? serial : undefined);
+      return reject(
+        client,
+        topic,
+        403,
+        "AccessDenied",
+        `the pre-provisioning hook refused: ${decision.reason}`,
+        typeof serial === "string" ? serial : undefined,
+      );
     }
     const thingName = decision.serial as string;
     certificate.tokenUsed = true;

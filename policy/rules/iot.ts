@@ -150,7 +150,10 @@ export const iotClaimPolicyProvisioningOnly = resourceRule({
     return allowed.flatMap((s) =>
       s.actions.flatMap((action) =>
         s.resources
-          .filter((r) => !(action === "iot:Connect" ? /:client\/[^*]/.test(r) : ["iot:Publish", "iot:Receive", "iot:Subscribe"].includes(action) && CLAIM_TOPIC.test(r)))
+          .filter(
+            (r) =>
+              !(action === "iot:Connect" ? /:client\/[^*]/.test(r) : ["iot:Publish", "iot:Receive", "iot:Subscribe"].includes(action) && CLAIM_TOPIC.test(r)),
+          )
           .map((r) => `IoT claim policy ${policy.name} statement ${s.id} allows ${action} on ${r}, beyond the fleet provisioning topics`),
       ),
     );

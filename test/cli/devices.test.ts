@@ -27,12 +27,32 @@ describe("gridrail devices register: flags", () => {
     ["no kind", { serial: "train-0001", out: "d" }, "--kind is required (meter or train)"],
     ["an unknown kind", { kind: "bus", serial: "train-0001", out: "d" }, '--kind: kind "bus" is not a device kind (one of meter, train)'],
     ["no serial", { kind: "train", out: "d" }, "--serial is required"],
-    ["a meter serial for a train", { kind: "train", serial: "NMI6100000001", out: "d" }, '--serial: serial "NMI6100000001" is not a train serial: train- followed by 4 to 8 digits, e.g. train-0001'],
+    [
+      "a meter serial for a train",
+      { kind: "train", serial: "NMI6100000001", out: "d" },
+      '--serial: serial "NMI6100000001" is not a train serial: train- followed by 4 to 8 digits, e.g. train-0001',
+    ],
     ["no folder", { kind: "train", serial: "train-0001" }, "--out is required (the folder for the certificate and key)"],
-    ["an http endpoint", { kind: "train", serial: "train-0001", out: "d", endpoint: "http://x" }, '--endpoint "http://x" must be mqtt://host:port or mqtts://host:port'],
-    ["mqtts without a claim certificate", { kind: "train", serial: "train-0001", out: "d", endpoint: "mqtts://a-ats.iot.eu-west-1.amazonaws.com:8883" }, "an mqtts endpoint needs --claim-cert and --claim-key"],
-    ["a claim certificate without its key", { kind: "train", serial: "train-0001", out: "d", "claim-cert": "c.pem" }, "--claim-cert and --claim-key go together"],
-    ["a stack that cannot name a template", { kind: "train", serial: "train-0001", out: "d", stack: "Prod" }, '--stack: stack "Prod" must be 1-21 lowercase letters, digits or -, starting with a letter'],
+    [
+      "an http endpoint",
+      { kind: "train", serial: "train-0001", out: "d", endpoint: "http://x" },
+      '--endpoint "http://x" must be mqtt://host:port or mqtts://host:port',
+    ],
+    [
+      "mqtts without a claim certificate",
+      { kind: "train", serial: "train-0001", out: "d", endpoint: "mqtts://a-ats.iot.eu-west-1.amazonaws.com:8883" },
+      "an mqtts endpoint needs --claim-cert and --claim-key",
+    ],
+    [
+      "a claim certificate without its key",
+      { kind: "train", serial: "train-0001", out: "d", "claim-cert": "c.pem" },
+      "--claim-cert and --claim-key go together",
+    ],
+    [
+      "a stack that cannot name a template",
+      { kind: "train", serial: "train-0001", out: "d", stack: "Prod" },
+      '--stack: stack "Prod" must be 1-21 lowercase letters, digits or -, starting with a letter',
+    ],
   ];
   for (const [title, args, message] of cases) {
     it(`refuses ${title}`, () => {
@@ -54,7 +74,9 @@ describe("gridrail devices register: flags", () => {
 
   it("reads each --allow serial's kind from its format", () => {
     expect(allowListOf(["NMI6100000001", "train-0001"])).to.deep.equal({ meter: ["NMI6100000001"], train: ["train-0001"] });
-    expect(() => allowListOf(["bus-1"])).to.throw('--allow: "bus-1" is neither a meter serial (NMI followed by 10 digits) nor a train serial (train- followed by 4 to 8 digits)');
+    expect(() => allowListOf(["bus-1"])).to.throw(
+      '--allow: "bus-1" is neither a meter serial (NMI followed by 10 digits) nor a train serial (train- followed by 4 to 8 digits)',
+    );
   });
 });
 
@@ -66,7 +88,10 @@ describe("gridrail devices register against the local stand-in", function () {
 
   before(async () => {
     broker = await startBroker();
-    standIn = attachProvisioning(broker, { templates: localTemplates("dev"), allowList: new MemoryAllowList({ train: ["train-0007"], meter: ["NMI6100000001"] }) });
+    standIn = attachProvisioning(broker, {
+      templates: localTemplates("dev"),
+      allowList: new MemoryAllowList({ train: ["train-0007"], meter: ["NMI6100000001"] }),
+    });
     dir = mkdtempSync(join(tmpdir(), "gridrail-devices-"));
   });
   after(async () => {

@@ -10,7 +10,12 @@ function parse(raw: string | undefined): { value: unknown; problems: string[] } 
 describe("gridrail:deviceAllowList", () => {
   const cases: [string, string | undefined, unknown, string[]][] = [
     ["absent", undefined, { meter: [], train: [] }, []],
-    ["both kinds", '{"meter": ["NMI6100000001"], "train": ["train-0001", "train-0002"]}', { meter: ["NMI6100000001"], train: ["train-0001", "train-0002"] }, []],
+    [
+      "both kinds",
+      '{"meter": ["NMI6100000001"], "train": ["train-0001", "train-0002"]}',
+      { meter: ["NMI6100000001"], train: ["train-0001", "train-0002"] },
+      [],
+    ],
     ["not JSON", "meters", { meter: [], train: [] }, ["gridrail:deviceAllowList must be an object of device kind (meter, train) to a list of serials"]],
     ["a list", '["train-0001"]', { meter: [], train: [] }, ["gridrail:deviceAllowList must be an object of device kind (meter, train) to a list of serials"]],
     ["an unknown kind", '{"bus": []}', { meter: [], train: [] }, ['gridrail:deviceAllowList: "bus" is not a device kind (one of meter, train)']],
@@ -21,7 +26,12 @@ describe("gridrail:deviceAllowList", () => {
       { meter: [], train: [] },
       ['gridrail:deviceAllowList.meter: serial "train-0001" is not a meter serial: NMI followed by 10 digits, e.g. NMI6100000001'],
     ],
-    ["a serial twice", '{"train": ["train-0001", "train-0001"]}', { meter: [], train: ["train-0001"] }, ['gridrail:deviceAllowList.train: serial "train-0001" is listed twice']],
+    [
+      "a serial twice",
+      '{"train": ["train-0001", "train-0001"]}',
+      { meter: [], train: ["train-0001"] },
+      ['gridrail:deviceAllowList.train: serial "train-0001" is listed twice'],
+    ],
   ];
   for (const [title, raw, value, problems] of cases) {
     it(`${title}: ${problems.length === 0 ? "accepted" : problems.join("; ")}`, () => {

@@ -5,7 +5,14 @@ import { STACKS, document, ofType, one, rolePolicy, runProgram } from "../helper
 const IOT = "arn:aws:iot:eu-west-1:123456789012";
 const SYSTEMS = [
   { component: "meters", kind: "meter", prefix: "NMI", group: "thinggroup/gridrail-STACK-meters", policy: "meters-device-policy", thingType: undefined },
-  { component: "trains", kind: "train", prefix: "train-", group: "thinggroup/gridrail-STACK-trains", policy: "trains-device-policy", thingType: "gridrail-STACK-train" },
+  {
+    component: "trains",
+    kind: "train",
+    prefix: "train-",
+    group: "thinggroup/gridrail-STACK-trains",
+    policy: "trains-device-policy",
+    thingType: "gridrail-STACK-train",
+  },
 ] as const;
 
 for (const stack of STACKS) {
@@ -92,7 +99,12 @@ for (const stack of STACKS) {
           { Sid: "JoinThingGroup", Effect: "Allow", Action: ["iot:AddThingToThingGroup", "iot:DescribeThingGroup"], Resource: [`${IOT}:${group}`, things] },
           ...(thingType ? [{ Sid: "UseThingType", Effect: "Allow", Action: ["iot:DescribeThingType"], Resource: `${IOT}:thingtype/${thingType}` }] : []),
           { Sid: "ActivateCertificates", Effect: "Allow", Action: ["iot:DescribeCertificate", "iot:UpdateCertificate"], Resource: `${IOT}:cert/*` },
-          { Sid: "AttachDevicePolicy", Effect: "Allow", Action: ["iot:AttachPolicy", "iot:GetPolicy"], Resource: [`${IOT}:policy/${sys.policy}`, `${IOT}:cert/*`] },
+          {
+            Sid: "AttachDevicePolicy",
+            Effect: "Allow",
+            Action: ["iot:AttachPolicy", "iot:GetPolicy"],
+            Resource: [`${IOT}:policy/${sys.policy}`, `${IOT}:cert/*`],
+          },
         ]);
         expect(document(one(s, "aws:iam/role:Role", `${name}-iot-role`), "assumeRolePolicy").Statement).to.deep.equal([
           {

@@ -65,7 +65,9 @@ describe("the local fleet provisioning stand-in", function () {
 
   it("refuses a serial the hook refuses, with the hook's reason, and records nothing", async () => {
     let message = "";
-    await provisionByClaim({ endpoint: broker.url, templateName: "gridrail-local-trains", serial: "train-0002" }).catch((e: Error) => (message = `${e.name}: ${e.message}`));
+    await provisionByClaim({ endpoint: broker.url, templateName: "gridrail-local-trains", serial: "train-0002" }).catch(
+      (e: Error) => (message = `${e.name}: ${e.message}`),
+    );
     expect(message).to.equal(
       'ProvisioningRejectedError: RegisterThing with template gridrail-local-trains rejected (403 AccessDenied): the pre-provisioning hook refused: serial "train-0002" is not on the train allow-list',
     );
@@ -78,7 +80,9 @@ describe("the local fleet provisioning stand-in", function () {
   it("refuses a template that does not exist", async () => {
     let message = "";
     await provisionByClaim({ endpoint: broker.url, templateName: "gridrail-prod-meters", serial: "NMI6100000001" }).catch((e: Error) => (message = e.message));
-    expect(message).to.equal("RegisterThing with template gridrail-prod-meters rejected (404 ResourceNotFound): template gridrail-prod-meters does not exist (client NMI6100000001)");
+    expect(message).to.equal(
+      "RegisterThing with template gridrail-prod-meters rejected (404 ResourceNotFound): template gridrail-prod-meters does not exist (client NMI6100000001)",
+    );
   });
 
   it("refuses a readings publish until the meter is provisioned, then accepts it", async () => {
@@ -107,9 +111,13 @@ describe("the local fleet provisioning stand-in", function () {
     const token = (JSON.parse(owner.got[0].payload) as { certificateOwnershipToken: string }).certificateOwnershipToken;
     const thief = await listener(broker.url, "NMI6100000002", [`${provisionTopic("gridrail-local-meters")}/rejected`]);
     clients.push(thief.client);
-    await thief.client.publishAsync(provisionTopic("gridrail-local-meters"), JSON.stringify({ certificateOwnershipToken: token, parameters: { SerialNumber: "NMI6100000002" } }), {
-      qos: 1,
-    });
+    await thief.client.publishAsync(
+      provisionTopic("gridrail-local-meters"),
+      JSON.stringify({ certificateOwnershipToken: token, parameters: { SerialNumber: "NMI6100000002" } }),
+      {
+        qos: 1,
+      },
+    );
     await sleep(100);
     expect(thief.got.map((m) => JSON.parse(m.payload))).to.deep.equal([
       {

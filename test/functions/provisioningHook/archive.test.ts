@@ -77,7 +77,9 @@ describe("the provisioning hook archive as Pulumi uploads it", function () {
       ALLOW_LIST_TABLE: "trains-provisioning-allow-list",
     };
     const stdout = await new Promise<string>((ok, fail) =>
-      execFile(process.execPath, [join(dir, "invoke.js"), ...events], { cwd: dir, env }, (err, out, errOut) => (err ? fail(new Error(`${err.message}\n${errOut}`)) : ok(out))),
+      execFile(process.execPath, [join(dir, "invoke.js"), ...events], { cwd: dir, env }, (err, out, errOut) =>
+        err ? fail(new Error(`${err.message}\n${errOut}`)) : ok(out),
+      ),
     );
     const results = stdout
       .split("\n")

@@ -8,4 +8,12 @@ import { PROVISIONING_CASES } from "./provisioning";
 import { S3_CASES } from "./s3";
 import { STREAMING_CASES } from "./streaming";
 
-export const ALL_CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...EDGE_CASES, ...PROVISIONING_CASES, ...PROD_CASES];
+export const ALL_CASES: readonly RuleCase[] = [
+  ...S3_CASES,
+  ...STREAMING_CASES,
+  ...COMPUTE_CASES,
+  ...DATA_CASES,
+  ...EDGE_CASES,
+  ...PROVISIONING_CASES,
+  ...PROD_CASES,
+];
