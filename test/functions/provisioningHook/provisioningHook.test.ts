@@ -90,8 +90,13 @@ describe("the hook's environment", () => {
 });
 
 describe("the DynamoDB allow-list", () => {
-  const ddb = mockClient(DynamoDBClient);
+  // mockClient patches every DynamoDBClient in the process: restore it for the files that run after this one
+  let ddb: ReturnType<typeof mockClient>;
+  before(() => {
+    ddb = mockClient(DynamoDBClient);
+  });
   afterEach(() => ddb.reset());
+  after(() => ddb.restore());
 
   it("reads the serial's item consistently from the kind's table", async () => {
     ddb.on(GetItemCommand).resolves({ Item: { serial: { S: "train-0001" } } });
