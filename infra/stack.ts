@@ -16,6 +16,14 @@ export interface StackOutputs {
   readonly trainStreamName: pulumi.Output<string>;
   readonly trainCheckpointTable: pulumi.Output<string>;
   readonly trainThingGroup: pulumi.Output<string>;
+  /** Fleet provisioning (docs/devices.md): thing group, template, claim-certificate policy and allow-list per kind. */
+  readonly meterThingGroup: pulumi.Output<string>;
+  readonly meterProvisioningTemplate: pulumi.Output<string>;
+  readonly trainProvisioningTemplate: pulumi.Output<string>;
+  readonly meterClaimPolicy: pulumi.Output<string>;
+  readonly trainClaimPolicy: pulumi.Output<string>;
+  readonly meterAllowListTable: pulumi.Output<string>;
+  readonly trainAllowListTable: pulumi.Output<string>;
   readonly trainDashboard: pulumi.Output<string>;
   readonly meterDashboard: pulumi.Output<string>;
   readonly customerDashboard: pulumi.Output<string>;
@@ -83,6 +91,13 @@ export function createStack(config: StackConfig): StackOutputs {
     trainStreamName: trains.streamName,
     trainCheckpointTable: trains.checkpointTableName,
     trainThingGroup: trains.thingGroupName,
+    meterThingGroup: meters.thingGroupName,
+    meterProvisioningTemplate: meters.provisioningTemplateName,
+    trainProvisioningTemplate: trains.provisioningTemplateName,
+    meterClaimPolicy: meters.claimPolicyName,
+    trainClaimPolicy: trains.claimPolicyName,
+    meterAllowListTable: meters.allowListTableName,
+    trainAllowListTable: trains.allowListTableName,
     trainDashboard: trains.dashboardName,
     meterDashboard: meters.dashboardName,
     customerDashboard: customers.dashboardName,

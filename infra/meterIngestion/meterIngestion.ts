@@ -36,6 +36,8 @@ export class MeterIngestion extends pulumi.ComponentResource {
   public readonly thingGroupName: pulumi.Output<string>;
   /** Fleet provisioning template meters provision with, by claim. */
   public readonly provisioningTemplateName: pulumi.Output<string>;
+  /** The fleet provisioning allow-list: one item per serial allowed to join (docs/devices.md). */
+  public readonly allowListTableName: pulumi.Output<string>;
   /** IoT policy for the meters' claim certificate: the provisioning topics only. */
   public readonly claimPolicyName: pulumi.Output<string>;
   public readonly deliveryStreamName: pulumi.Output<string>;
@@ -116,6 +118,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
     this.thingGroupName = thingGroup.name;
     this.provisioningTemplateName = provisioning.template.name;
     this.claimPolicyName = provisioning.claimPolicy.name;
+    this.allowListTableName = provisioning.allowList.name;
     this.deliveryStreamName = realtime.deliveryStream.name;
     this.dashboardName = observed.dashboard.dashboardName;
     this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
@@ -129,6 +132,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
       thingGroupName: this.thingGroupName,
       provisioningTemplateName: this.provisioningTemplateName,
       claimPolicyName: this.claimPolicyName,
+      allowListTableName: this.allowListTableName,
       deliveryStreamName: this.deliveryStreamName,
       dashboardName: this.dashboardName,
       dataLossAlarmNames: this.dataLossAlarmNames,

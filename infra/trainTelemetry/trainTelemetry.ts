@@ -45,6 +45,8 @@ export class TrainTelemetry extends pulumi.ComponentResource {
   public readonly trainPolicyName: pulumi.Output<string>;
   /** Fleet provisioning template trains provision with, by claim. */
   public readonly provisioningTemplateName: pulumi.Output<string>;
+  /** The fleet provisioning allow-list: one item per serial allowed to join (docs/devices.md). */
+  public readonly allowListTableName: pulumi.Output<string>;
   /** IoT policy for the trains' claim certificate: the provisioning topics only. */
   public readonly claimPolicyName: pulumi.Output<string>;
   public readonly dashboardName: pulumi.Output<string>;
@@ -270,6 +272,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
     this.trainPolicyName = policy.name;
     this.provisioningTemplateName = provisioning.template.name;
     this.claimPolicyName = provisioning.claimPolicy.name;
+    this.allowListTableName = provisioning.allowList.name;
     this.dashboardName = dashboard.dashboardName;
     this.dataLossAlarmNames = pulumi.all([dlqAlarm.name]);
     this.registerOutputs({
@@ -280,6 +283,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       trainPolicyName: this.trainPolicyName,
       provisioningTemplateName: this.provisioningTemplateName,
       claimPolicyName: this.claimPolicyName,
+      allowListTableName: this.allowListTableName,
       dashboardName: this.dashboardName,
       dataLossAlarmNames: this.dataLossAlarmNames,
     });

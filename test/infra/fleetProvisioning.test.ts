@@ -135,6 +135,27 @@ for (const stack of STACKS) {
       });
     }
 
+    it("exports what operators need to provision: thing groups, templates, claim policies and allow-list tables", () => {
+      const keys = [
+        "meterThingGroup",
+        "meterProvisioningTemplate",
+        "trainProvisioningTemplate",
+        "meterClaimPolicy",
+        "trainClaimPolicy",
+        "meterAllowListTable",
+        "trainAllowListTable",
+      ];
+      expect(Object.fromEntries(keys.map((k) => [k, s.outputs[k]]))).to.deep.equal({
+        meterThingGroup: `gridrail-${stack}-meters`,
+        meterProvisioningTemplate: `gridrail-${stack}-meters`,
+        trainProvisioningTemplate: `gridrail-${stack}-trains`,
+        meterClaimPolicy: "meters-provisioning-claim-policy",
+        trainClaimPolicy: "trains-provisioning-claim-policy",
+        meterAllowListTable: "meters-provisioning-allow-list",
+        trainAllowListTable: "trains-provisioning-allow-list",
+      });
+    });
+
     it(stack === "dev" ? "seeds the allow-lists with the config's serials" : "seeds no serials in prod", () => {
       const items = ofType(s, "aws:dynamodb/tableItem:TableItem").map((r) => [r.inputs.tableName, r.inputs.item]);
       expect(items).to.deep.equal(
