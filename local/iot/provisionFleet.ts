@@ -49,6 +49,9 @@ export interface ProvisionFleetOptions {
   readonly now?: () => number;
 }
 
+const attached = new WeakSet<LoopbackBroker>();
+
+/** Call once per broker: a second stand-in would answer every request twice. Later devices use `provisionByClaim`. */
 export async function provisionFleet(
   broker: LoopbackBroker,
   devices: readonly FleetDevice[],
@@ -60,6 +63,9 @@ export async function provisionFleet(
       meter: devices.filter((d) => d.kind === "meter").map((d) => d.serial),
       train: devices.filter((d) => d.kind === "train").map((d) => d.serial),
     });
+  if (attached.has(broker))
+    throw new Error(`provisionFleet: ${broker.url} already has the provisioning stand-in; provision later devices with provisionByClaim`);
+  attached.add(broker);
   const standIn = attachProvisioning(broker, { templates: localTemplates(), allowList, now: options.now });
   const provisioned: ProvisionedEntry[] = [];
   const refused: (FleetDevice & { reason: string })[] = [];

@@ -177,6 +177,9 @@ describe("provisioning the local fleet", function () {
       ]);
       expect(report.provisioned.map((p) => p.thingName)).to.deep.equal(["train-0042", "NMI6100000009"]);
       expect(report.refused).to.deep.equal([]);
+      let second = "";
+      await provisionFleet(broker, []).catch((e: Error) => (second = e.message));
+      expect(second).to.equal(`provisionFleet: ${broker.url} already has the provisioning stand-in; provision later devices with provisionByClaim`);
       expect(
         [...report.standIn.things.values()].map((t) => [t.thingName, t.thingGroupName, t.policyNames]).sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
       ).to.deep.equal([
