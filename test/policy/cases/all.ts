@@ -4,7 +4,16 @@ import { COMPUTE_CASES } from "./compute";
 import { DATA_CASES } from "./data";
 import { EDGE_CASES } from "./edge";
 import { PROD_CASES } from "./prod";
+import { PROVISIONING_CASES } from "./provisioning";
 import { S3_CASES } from "./s3";
 import { STREAMING_CASES } from "./streaming";
 
-export const ALL_CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...EDGE_CASES, ...PROD_CASES];
+export const ALL_CASES: readonly RuleCase[] = [
+  ...S3_CASES,
+  ...STREAMING_CASES,
+  ...COMPUTE_CASES,
+  ...DATA_CASES,
+  ...EDGE_CASES,
+  ...PROVISIONING_CASES,
+  ...PROD_CASES,
+];
