@@ -25,7 +25,7 @@ export interface LikelihoodOptions {
   readonly estimate: number;
   /** Horizon (in averages) of the discounted mean and variance. */
   readonly horizon: number;
-  /** Likelihood above which a point is an anomaly, in (0.5, 1). */
+  /** Likelihood above which a point is an anomaly, in [0.9, 1). */
   readonly threshold: number;
 }
 
@@ -148,5 +148,5 @@ export function validateLikelihoodOptions(o: LikelihoodOptions): void {
   check("likelihoodSkip", o.skip, Number.isInteger(o.skip) && o.skip >= 0, "an integer >= 0");
   check("likelihoodEstimate", o.estimate, Number.isInteger(o.estimate) && o.estimate >= 1, "an integer >= 1");
   check("scoreHorizon", o.horizon, Number.isFinite(o.horizon) && o.horizon >= 1, "a number >= 1");
-  check("likelihoodThreshold", o.threshold, Number.isFinite(o.threshold) && o.threshold > 0.5 && o.threshold < 1, "a number in (0.5, 1)");
+  check("likelihoodThreshold", o.threshold, Number.isFinite(o.threshold) && o.threshold >= 0.9 && o.threshold < 1, "a number in [0.9, 1)");
 }

@@ -38,8 +38,8 @@ function thresholderState(optionsOf: (root: Root) => Root): Rule {
 
 const likelihoodOptions: Rule = object({
   window: int(1, 1000),
-  skip: int(0),
-  estimate: int(1),
+  skip: int(0, 1_000_000),
+  estimate: int(1, 1_000_000),
   horizon: num(1),
   threshold: num(0.9, 0.999999999),
 });

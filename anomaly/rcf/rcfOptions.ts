@@ -159,6 +159,8 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   const likelihood: LikelihoodOptions = {
     ...LIKELIHOOD_DEFAULTS,
     window: r.number("likelihoodWindow", LIKELIHOOD_DEFAULTS.window, { integer: true, min: 1, max: 1000 }),
+    skip: r.number("likelihoodSkip", LIKELIHOOD_DEFAULTS.skip, { integer: true, min: 0, max: 1_000_000 }),
+    estimate: r.number("likelihoodEstimate", LIKELIHOOD_DEFAULTS.estimate, { integer: true, min: 1, max: 1_000_000 }),
     threshold: r.number("likelihoodThreshold", LIKELIHOOD_DEFAULTS.threshold, { min: 0.9, max: 0.999999999 }),
     horizon: out.thresholder.horizon,
   };
