@@ -146,7 +146,7 @@ describe("rcf scoring and suppress options", () => {
   const bad: [Record<string, string | number>, string][] = [
     [{ scoring: "vote" }, 'option scoring must be one of threshold, likelihood, got "vote"'],
     [{ scoring: "likelihood", sustain: 5 }, "option sustain needs scoring=threshold, got scoring=likelihood with sustain=5"],
-    [{ suppress: -1 }, 'option suppress must be an integer in [0, 100000], got -1'],
+    [{ suppress: -1 }, "option suppress must be an integer in [0, 100000], got -1"],
     [{ likelihoodThreshold: 0.5 }, "option likelihoodThreshold must be a number in [0.9, 0.999999999], got 0.5"],
   ];
   for (const [options, message] of bad) {
@@ -190,7 +190,11 @@ describe("rcf with scoring=likelihood on poisoned input", () => {
         expect(Number.isFinite(result.score) && result.score >= 0 && result.score < 1, `score ${result.score} at ${i}`).to.equal(true);
       });
       const likelihood = (live.toState() as unknown as { likelihood: Record<string, number | number[]> }).likelihood;
-      expect(Object.values(likelihood).flat().every((x) => Number.isFinite(x))).to.equal(true);
+      expect(
+        Object.values(likelihood)
+          .flat()
+          .every((x) => Number.isFinite(x)),
+      ).to.equal(true);
       expect(resumedResults).to.deep.equal(liveResults);
       expect(JSON.stringify(resumed!.toState())).to.equal(JSON.stringify(live.toState()));
       expect(live).to.be.instanceOf(RcfDetector);

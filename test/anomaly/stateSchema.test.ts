@@ -11,7 +11,15 @@ function stateOf(name: string, options: DetectorOptions): DetectorState {
 const STATES: Record<string, DetectorState> = {
   rcf: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, shingleSize: 3 }),
   sustained: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, sustain: 5, peakLag: 3 }),
-  likelihood: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, scoring: "likelihood", likelihoodWindow: 4, likelihoodSkip: 5, likelihoodEstimate: 5, suppress: 7 }),
+  likelihood: stateOf("rcf", {
+    numberOfTrees: 4,
+    subSampleSize: 16,
+    scoring: "likelihood",
+    likelihoodWindow: 4,
+    likelihoodSkip: 5,
+    likelihoodEstimate: 5,
+    suppress: 7,
+  }),
   zscore: stateOf("zscore", { window: 10 }),
   ewma: stateOf("ewma", { period: 4 }),
   ensemble: stateOf("ensemble", { members: "zscore,ewma", "zscore.window": 10 }),
