@@ -21,4 +21,7 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: suppress100": { relativeFloor: 0.03, scoreHorizon: 8640, suppress: 100 },
   "onset: likelihood": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood" },
   "onset: likelihood+suppress100": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood", suppress: 100 },
+  "onset: suppress30": { relativeFloor: 0.03, scoreHorizon: 8640, suppress: 30 },
+  "onset: likelihood3+suppress30": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood", likelihoodWindow: 3, suppress: 30 },
+  "onset: likelihood1+suppress100": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood", likelihoodWindow: 1, suppress: 100 },
 };
