@@ -24,4 +24,12 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: suppress30": { relativeFloor: 0.03, scoreHorizon: 8640, suppress: 30 },
   "onset: likelihood3+suppress30": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood", likelihoodWindow: 3, suppress: 30 },
   "onset: likelihood1+suppress100": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood", likelihoodWindow: 1, suppress: 100 },
+  "onset: likelihood3+suppress30+skip64": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 30,
+  },
 };
