@@ -45,8 +45,7 @@ export interface AlarmPreset {
 }
 
 export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
-  // scoring and suppress: chosen leave-one-set-out over the development sets (docs/benchmarks.md)
-  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "likelihood", suppress: 30 },
+  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "threshold", suppress: 0 },
   state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0 },
 };
 /** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
