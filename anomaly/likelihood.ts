@@ -42,8 +42,12 @@ export interface LikelihoodState {
   readonly variance: number;
 }
 
-/** Numenta's defaults: averagingWindow 10, learningPeriod 288, estimationSamples 100, alarm at likelihood 0.99999. */
-export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 10, skip: 288, estimate: 100, horizon: 8640, threshold: 0.99999 };
+/**
+ * Numenta's are averagingWindow 10, learningPeriod 288, estimationSamples 100, alarm at likelihood 0.99999;
+ * window 3 and skip 64 did better leave-one-set-out (docs/benchmarks.md): 10 averages a short event away
+ * (server metrics), and 288 + 100 scores leave short series unjudged.
+ */
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.99999 };
 export const MIN_RELATIVE_DEVIATION = 0.05;
 
 /**

@@ -160,7 +160,15 @@ describe("rcf scoring and suppress options", () => {
     // rows 1200-1229 raised by 3-5: the short-term average stays improbable throughout
     const data = Array.from({ length: 1500 }, (_, i) => (i >= 1200 && i < 1230 ? 3 + (i % 3) : 0) + r.nextDouble());
     const run = (options: Record<string, string | number>): number[] => {
-      const d = createDetector("rcf", 1, { numberOfTrees: 30, subSampleSize: 64, calendar: "none", scoring: "likelihood", ...options });
+      const d = createDetector("rcf", 1, {
+        numberOfTrees: 30,
+        subSampleSize: 64,
+        calendar: "none",
+        scoring: "likelihood",
+        likelihoodWindow: 10,
+        likelihoodSkip: 288,
+        ...options,
+      });
       return data.map((v, i) => (d.process({ timestamp: i, values: [v] }).anomaly ? i : -1)).filter((i) => i >= 0);
     };
     expect(run({})).to.deep.equal(Array.from({ length: 29 }, (_, k) => 1200 + k));
@@ -174,7 +182,7 @@ describe("rcf with scoring=likelihood on poisoned input", () => {
       const r = new Random(7);
       const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
       const data = Array.from({ length: 3200 }, (_, i) => (i === 2000 ? spike : i === 3000 ? 15 : 5 + gauss()));
-      // window 1: a single outlier is not averaged away (with the default 10 it is diluted tenfold)
+      // window 1: a single outlier is not averaged away (with the default 3 it is diluted threefold)
       const options = { scoring: "likelihood", likelihoodWindow: 1, suppress: 20, extreme: "clip" };
       const live = createDetector("rcf", 1, options);
       let resumed: Detector | undefined;
