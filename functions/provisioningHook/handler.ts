@@ -10,6 +10,7 @@ import { requireVariables } from "../shared/environment";
 import { AllowList, PreProvisioningResponse, decideProvisioning } from "./decide";
 import { DynamoAllowList } from "./dynamoAllowList";
 import { DeviceKind, kindProblem } from "./serials";
+import { PROVISIONING_HOOK_VARIABLES } from "./variables";
 
 export interface HookEnvironment {
   readonly kind: DeviceKind;
@@ -17,7 +18,7 @@ export interface HookEnvironment {
 }
 
 export function readHookEnvironment(env: Readonly<Record<string, string | undefined>>): HookEnvironment {
-  const vars = requireVariables(env, ["DEVICE_KIND", "ALLOW_LIST_TABLE"] as const);
+  const vars = requireVariables(env, PROVISIONING_HOOK_VARIABLES.required);
   const problem = kindProblem(vars.DEVICE_KIND);
   if (problem) throw new Error(`environment variable DEVICE_KIND: ${problem}`);
   return { kind: vars.DEVICE_KIND as DeviceKind, table: vars.ALLOW_LIST_TABLE };

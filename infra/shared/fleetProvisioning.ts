@@ -18,6 +18,8 @@ import { createFunctionScaffold } from "./lambdaFunction";
 import { allow } from "./policyDocuments";
 import { claimPolicy, provisioningRoleStatements, templateBody } from "./provisioningDocuments";
 import { createServiceRole, grant } from "./role";
+import { PROVISIONING_HOOK_VARIABLES } from "../../functions/provisioningHook/variables";
+import { variableValues } from "../../functions/shared/environment";
 
 export const provisioningDefaults = {
   /** Provisioning comes in rollout bursts; IoT Core retries nothing, so a few concurrent hooks are plenty. */
@@ -112,7 +114,7 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       tracingConfig: { mode: lambdaDefaults.tracingMode },
       loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
       kmsKeyArn: args.kmsKeyArn,
-      environment: { variables: { DEVICE_KIND: kind, ALLOW_LIST_TABLE: allowList.name } },
+      environment: { variables: variableValues(PROVISIONING_HOOK_VARIABLES, { DEVICE_KIND: kind, ALLOW_LIST_TABLE: allowList.name }) },
     },
     { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );

@@ -8,6 +8,7 @@ import { VariableNames } from "../../functions/shared/environment";
 import { SUPPLIER_PARSER_VARIABLES } from "../../functions/supplierParser/variables";
 import { TRAIN_ANOMALY_VARIABLES } from "../../functions/trainAnomaly/variables";
 import { one, runProgram, STACKS } from "../helpers/pulumiRecorder";
+import { PROVISIONING_HOOK_VARIABLES } from "../../functions/provisioningHook/variables";
 
 /** Each deployed function and the names its code reads (exported by the function itself). */
 const DECLARED: Record<string, VariableNames> = {
@@ -15,6 +16,8 @@ const DECLARED: Record<string, VariableNames> = {
   "customers-profile-fn": PROFILE_API_VARIABLES,
   "customers-report-url-fn": REPORT_URL_VARIABLES,
   "meters-daily-fn": DAILY_ANALYSIS_VARIABLES,
+  "meters-provisioning-hook-fn": PROVISIONING_HOOK_VARIABLES,
+  "trains-provisioning-hook-fn": PROVISIONING_HOOK_VARIABLES,
   "sharing-share-transform-fn": FIREHOSE_TRANSFORM_VARIABLES,
   "meters-supplier-parser-fn": SUPPLIER_PARSER_VARIABLES,
   "trains-anomaly-fn": TRAIN_ANOMALY_VARIABLES,
