@@ -3,7 +3,8 @@
 export class LoaderError extends Error {
   constructor(message: string) {
     super(message);
-    // bundled classes may not set these through `super`
+    // Pulumi serializes classes (the inline Lambda) as ES5 functions calling `Error.call(this, message)`, which
+    // sets nothing: keep the message explicitly
     this.message = message;
     this.name = "LoaderError";
   }
@@ -57,6 +58,17 @@ export class LoadError extends LoaderError {
     this.statementId = statementId;
     this.redshiftError = redshiftError;
   }
+}
+
+// `instanceof` fails on errors thrown by Pulumi-serialized code (a class can be captured twice), so callers
+// tell errors apart by their stable names.
+
+export function isStatementError(e: unknown): e is StatementError {
+  return (e as Error | undefined)?.name === "StatementError";
+}
+
+export function isLoadError(e: unknown): e is LoadError {
+  return (e as Error | undefined)?.name === "LoadError";
 }
 
 export interface SubStatement {

@@ -5,6 +5,9 @@
 export class InputError extends Error {
   constructor(message: string) {
     super(message);
+    // Pulumi serializes classes (the inline Lambda) as ES5 functions calling `Error.call(this, message)`, which
+    // sets nothing: keep the message explicitly
+    this.message = message;
     this.name = "InputError";
   }
 }

@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAlarm, createFunctionAlarms } from "../shared/alarms";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment, statefulOptions } from "../shared/deployment";
-import { createBundledFunction } from "../shared/lambdaFunction";
+import { handler as redshiftLoaderHandler } from "../../functions/redshiftLoader/handler";
+import { createCallbackFunction } from "../shared/callbackFunction";
 import { identifier } from "../shared/naming";
 import { allow, kmsStatement, Statement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
@@ -147,14 +148,16 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
     { parent, dependsOn: auditLogs },
   );
 
-  const loader = createBundledFunction(
+  const loader = createCallbackFunction(
     `${name}-loader`,
     {
-      source: "redshiftLoader",
       description: LOADER_DESCRIPTION,
+      // inline: the context's request id names the run and its remaining time bounds the polling
+      callback: async (event: unknown, context: aws.lambda.Context) => redshiftLoaderHandler(event, context),
       kmsKeyArn,
       role: args.loaderRole,
       timeout: 300,
+      reservedConcurrency: deployment.reservedConcurrency.redshiftLoader,
       environment: {
         CLUSTER_ID: cluster.clusterIdentifier,
         DATABASE: "gridrail",
