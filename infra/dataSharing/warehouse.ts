@@ -15,7 +15,7 @@ export interface WarehouseArgs {
   /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
   readonly loaderRole: aws.iam.Role;
   readonly raw: SecureBucket;
-  readonly subnetIds: pulumi.Input<string>[];
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly securityGroupId: pulumi.Input<string>;
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly nodeType: string;

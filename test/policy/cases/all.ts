@@ -3,8 +3,9 @@ import { RuleCase } from "../fixtures";
 import { COMPUTE_CASES } from "./compute";
 import { DATA_CASES } from "./data";
 import { EDGE_CASES } from "./edge";
+import { NETWORK_CASES } from "./network";
 import { PROD_CASES } from "./prod";
 import { S3_CASES } from "./s3";
 import { STREAMING_CASES } from "./streaming";
 
-export const ALL_CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...EDGE_CASES, ...PROD_CASES];
+export const ALL_CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...NETWORK_CASES, ...EDGE_CASES, ...PROD_CASES];
