@@ -85,26 +85,35 @@ export async function unpackFunction(s: Synthesis, name: string): Promise<Unpack
         ...env,
       };
       return new Promise((done, fail) => {
-        execFile(process.execPath, [join(dir, "invoke.js"), name, ...eventFiles], { cwd: dir, env: childEnv, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-          if (err) return fail(new Error(`${err.message}\n${stderr}`));
-          const lines = `${stdout}\n${stderr}`
-            .split("\n")
-            .filter((l) => l.startsWith("{"))
-            .map((l) => JSON.parse(l) as Record<string, unknown>);
-          const outcomes = stdout
-            .split("\n")
-            .filter((l) => l.startsWith("RESULT "))
-            .map((l) => JSON.parse(l.slice("RESULT ".length)) as Outcome);
-          done({ outcomes, lines });
-        });
+        execFile(
+          process.execPath,
+          [join(dir, "invoke.js"), name, ...eventFiles],
+          { cwd: dir, env: childEnv, maxBuffer: 16 * 1024 * 1024 },
+          (err, stdout, stderr) => {
+            if (err) return fail(new Error(`${err.message}\n${stderr}`));
+            const lines = `${stdout}\n${stderr}`
+              .split("\n")
+              .filter((l) => l.startsWith("{"))
+              .map((l) => JSON.parse(l) as Record<string, unknown>);
+            const outcomes = stdout
+              .split("\n")
+              .filter((l) => l.startsWith("RESULT "))
+              .map((l) => JSON.parse(l.slice("RESULT ".length)) as Outcome);
+            done({ outcomes, lines });
+          },
+        );
       });
     },
     remove: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
 
-/** The EMF metric values a run published under `namespace` (all lines merged). */
+/** The EMF records a run published under `namespace`, in order (one per invocation that flushed metrics). */
+export function metricRecords(lines: readonly Record<string, unknown>[], namespace: string): Record<string, unknown>[] {
+  return lines.filter((l) => (l._aws as { CloudWatchMetrics?: { Namespace: string }[] } | undefined)?.CloudWatchMetrics?.[0].Namespace === namespace);
+}
+
+/** The EMF metric values a run published under `namespace` (all records merged, later ones winning). */
 export function metricValues(lines: readonly Record<string, unknown>[], namespace: string): Record<string, unknown> {
-  const emf = lines.filter((l) => (l._aws as { CloudWatchMetrics?: { Namespace: string }[] } | undefined)?.CloudWatchMetrics?.[0].Namespace === namespace);
-  return Object.assign({}, ...emf);
+  return Object.assign({}, ...metricRecords(lines, namespace));
 }

@@ -84,7 +84,10 @@ export async function redshiftOnPglite(buckets: Buckets): Promise<RedshiftOnPgli
     let total = 0;
     for (const entry of manifest.entries) {
       const [, b, k] = /^s3:\/\/([^/]+)\/(.+)$/.exec(entry.url)!;
-      const lines = gunzipSync(object(b, k)).toString("utf8").split("\n").filter((l) => l.trim() !== "");
+      const lines = gunzipSync(object(b, k))
+        .toString("utf8")
+        .split("\n")
+        .filter((l) => l.trim() !== "");
       for (const [i, line] of lines.entries()) {
         const fail = (column: string, reason: string) => {
           pendingErrors.push({ query: queryId, filename: entry.url, line: i + 1, column, reason: reason.slice(0, 100) });
@@ -199,7 +202,8 @@ export async function redshiftOnPglite(buckets: Buckets): Promise<RedshiftOnPgli
       }
       if (op === "GetStatementResult") {
         const sub = statement.subs[subIndex === undefined ? 0 : Number(subIndex) - 1];
-        if (!sub?.records) return [400, { __type: "ValidationException", message: `Query does not have result. Please check query status with DescribeStatement.` }];
+        if (!sub?.records)
+          return [400, { __type: "ValidationException", message: `Query does not have result. Please check query status with DescribeStatement.` }];
         return [
           200,
           {

@@ -111,7 +111,11 @@ for (const stack of STACKS) {
       });
       expect(endpoint.routeTableIds).to.have.length(2);
       expect(one(s, "aws:ec2/securityGroup:SecurityGroup", "sharing-net-redshift-sg").inputs.vpcId).to.equal(vpc.vpcId);
-      expect(one(s, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "sharing-net-default-sg").inputs).to.deep.equal({ vpcId: vpc.vpcId, ingress: [], egress: [] });
+      expect(one(s, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "sharing-net-default-sg").inputs).to.deep.equal({
+        vpcId: vpc.vpcId,
+        ingress: [],
+        egress: [],
+      });
     });
   });
 }

@@ -72,7 +72,10 @@ describe("the usage summary Lambda archive as Pulumi uploads it", function () {
     await withStandIn(async (stand) => {
       const { outcomes } = await fn.invoke([{ date: "2026-02-20" }, { date: "2026-02-20" }], stand.endpoint);
 
-      expect(outcomes).to.deep.equal([{ ok: { key: "summaries/2026-02-20.json", date: "2026-02-20" } }, { ok: { key: "summaries/2026-02-20.json", date: "2026-02-20" } }]);
+      expect(outcomes).to.deep.equal([
+        { ok: { key: "summaries/2026-02-20.json", date: "2026-02-20" } },
+        { ok: { key: "summaries/2026-02-20.json", date: "2026-02-20" } },
+      ]);
       expect([...stand.buckets.get(RESULTS)!.keys()]).to.deep.equal(["summaries/2026-02-20.json"]);
       const summary = JSON.parse(stand.buckets.get(RESULTS)!.get("summaries/2026-02-20.json")!.body.toString("utf8"));
       expect(summary).to.deep.include({ installationsWithRealtimeData: 1, supplierFiles: 1, rejectedRows: 7, profileUpdates: 1, reportDownloads: 0 });
