@@ -5,12 +5,15 @@ import { DataApi } from "./dataApi";
 import { isLoadError } from "./errors";
 import { LoadReport, loadReadings, ObjectStorage } from "./loadReadings";
 import { loaderSettings } from "./settings";
+import { warmState } from "../shared/warmState";
 
 /** Margin left for the row-count follow-up and the log lines when the Lambda's own timeout nears. */
 const DEADLINE_MARGIN_MS = 20_000;
-// Built on first use in a plain object: the inline Lambda's serializer captures module values once, at deploy
-// time; what the first invocation builds then lives as long as the warm Lambda.
-const warm: { o?: Observability; s3?: S3Client; data?: RedshiftDataClient } = {};
+interface Warm {
+  o: Observability;
+  s3: S3Client;
+  data: RedshiftDataClient;
+}
 
 /** A run's outcome as metrics; LoadsMerged is 1 for a run whose transaction committed new objects. */
 export function countLoad(report: LoadReport): [string, number][] {
@@ -45,6 +48,7 @@ export function s3Storage(s3: S3Client, bucket: string): ObjectStorage {
  * load counts LoadsFailed and its error line carries the Data API statement id and the manifest key.
  */
 export async function handler(event: unknown, context?: LambdaContext): Promise<LoadReport> {
+  const warm = warmState<Warm>("redshiftLoader");
   const o = (warm.o ??= createObservability("redshiftLoader"));
   return invocation(o, context, {}, async () => {
     const settings = loaderSettings(process.env);

@@ -4,6 +4,7 @@ import { LambdaContext, Observability, count, createObservability, invocation } 
 import { AthenaEngine, AthenaProgress } from "./athenaEngine";
 import { SummaryEvent, writeDailySummary } from "./dailySummary";
 import { requireVariables } from "../shared/environment";
+import { warmState } from "../shared/warmState";
 
 /**
  * Scheduled daily: runs the usage summary queries in WORKGROUP/DATABASE for the previous UTC day and writes
@@ -11,12 +12,14 @@ import { requireVariables } from "../shared/environment";
  * query gets at most 60 s of polling. Counts SummariesWritten, or SummaryFailures when the run throws.
  */
 const REQUIRED = ["WORKGROUP", "DATABASE", "RESULTS_BUCKET"] as const;
-// A plain object built on first use, not module-level `let`s: the inline Lambda's serializer captures module
-// values once, at deploy time; what the first invocation builds then lives as long as the warm Lambda.
-const warm: { o?: Observability; athena?: AthenaClient; s3?: S3Client } = {};
+interface Warm {
+  o: Observability;
+  athena: AthenaClient;
+  s3: S3Client;
+}
 
 function observability(): Observability {
-  return (warm.o ??= createObservability("usageSummary"));
+  return (warmState<Warm>("usageSummary").o ??= createObservability("usageSummary"));
 }
 
 /** One line per finished query, with its Athena execution id; a query that did not succeed at WARN. */
@@ -33,6 +36,7 @@ export async function handler(event: SummaryEvent, context?: LambdaContext): Pro
   return invocation(o, context, {}, async () => {
     try {
       const { WORKGROUP: workgroup, DATABASE: database, RESULTS_BUCKET: bucket } = requireVariables(process.env, REQUIRED);
+      const warm = warmState<Warm>("usageSummary");
       const athena = (warm.athena ??= o.tracer.captureAWSv3Client(new AthenaClient({})));
       const client = (warm.s3 ??= o.tracer.captureAWSv3Client(new S3Client({})));
       const engine = new AthenaEngine(athena, { workgroup, database, timeoutMs: 60_000, onProgress: logQuery });

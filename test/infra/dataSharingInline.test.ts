@@ -1,5 +1,9 @@
 import { expect } from "chai";
+import { handler as redshiftLoaderHandler } from "../../functions/redshiftLoader/handler";
+import { handler as usageSummaryHandler } from "../../functions/usageSummary/handler";
 import { warehouseVpcArgs } from "../../infra/dataSharing/network";
+import { synthStack } from "../../infra/synth/synthStack";
+import { captureOutput } from "../helpers/captureOutput";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, ofType, one, outputOf, rolePolicy, runProgram } from "../helpers/pulumiRecorder";
 
@@ -127,5 +131,30 @@ describe("the warehouse VPC's awsx arguments", () => {
 
   it("refuse a VPC too small to split", () => {
     expect(() => warehouseVpcArgs("10.0.0.0/27")).to.throw('"10.0.0.0/27" is too small to split into /29 subnets');
+  });
+});
+
+describe("the inline data-sharing functions after an in-process run", function () {
+  this.timeout(120_000);
+
+  it("still serialize: what a run in the deploying process built is not captured into the archive", async () => {
+    const names = ["WORKGROUP", "DATABASE", "RESULTS_BUCKET", "CLUSTER_ID", "SECRET_ARN", "RAW_BUCKET", "COPY_ROLE_ARN"];
+    const saved = names.map((n) => [n, process.env[n]] as const);
+    for (const n of names) delete process.env[n];
+    // each builds its logger and clients' holder, then refuses the missing environment
+    const summary = await captureOutput(() => usageSummaryHandler({ date: "2026-02-21" }));
+    const load = await captureOutput(() => redshiftLoaderHandler({}));
+    for (const [n, v] of saved) if (v !== undefined) process.env[n] = v;
+    expect([summary.error?.message, load.error?.message]).to.deep.equal([
+      "environment variables WORKGROUP, DATABASE, RESULTS_BUCKET must be set",
+      "environment variables CLUSTER_ID, DATABASE, SECRET_ARN, RAW_BUCKET, COPY_ROLE_ARN must be set",
+    ]);
+
+    const s = await synthStack("dev", { "gridrail:logRetentionDays": "14" });
+
+    for (const name of ["sharing-usage-summary-fn", "sharing-warehouse-loader-fn"]) {
+      const assets = await (one(s, "aws:lambda/function:Function", name).inputs.code as { assets: Promise<Record<string, { text?: Promise<string> }>> }).assets;
+      expect(await assets["__index.js"].text, name).to.match(/^exports\.handler = /);
+    }
   });
 });
