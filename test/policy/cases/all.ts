@@ -8,4 +8,12 @@ import { PROD_CASES } from "./prod";
 import { S3_CASES } from "./s3";
 import { STREAMING_CASES } from "./streaming";
 
-export const ALL_CASES: readonly RuleCase[] = [...S3_CASES, ...STREAMING_CASES, ...COMPUTE_CASES, ...DATA_CASES, ...NETWORK_CASES, ...EDGE_CASES, ...PROD_CASES];
+export const ALL_CASES: readonly RuleCase[] = [
+  ...S3_CASES,
+  ...STREAMING_CASES,
+  ...COMPUTE_CASES,
+  ...DATA_CASES,
+  ...NETWORK_CASES,
+  ...EDGE_CASES,
+  ...PROD_CASES,
+];
