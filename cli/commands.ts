@@ -23,6 +23,7 @@ export const COMMANDS: Readonly<Record<string, () => Command>> = {
   screenshot: () => (require("./screenshot") as typeof import("./screenshot")).command,
   "build:wasm": () => (require("./buildWasm") as typeof import("./buildWasm")).command,
   claims: () => (require("./claims") as typeof import("./claims")).command,
+  openapi: () => (require("./openapi") as typeof import("./openapi")).command,
 };
 
 /** One-line summaries for `gridrail --help`, kept here so listing them loads no command module. */
@@ -45,6 +46,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   screenshot: "photograph the local web view after the scripted demo run (docs/screenshot.png)",
   "build:wasm": "compile the forest's WebAssembly tree code (--check: verify it is current)",
   claims: "issue or revoke a meter's one-time claim code (the customer links the meter with it)",
+  openapi: "print or write the customer API's OpenAPI 3.1 document (--check: docs/openapi.json is current)",
 };
 
 export function gridrailUsage(): string {

@@ -4,12 +4,14 @@
  *   gridrail train-agent --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE]
  *     [--count N] [--interval-ms 100] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO]
  *     [--shadow anomaly] [--linger-ms 0] [--ca FILE --cert FILE --key FILE]
- *     [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N]
+ *     [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N] [--edge-detect [--edge-model FILE]]
  */
 import { readFileSync } from "fs";
 import { join } from "path";
 import { ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
+import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
+import { Reconciliation } from "../devices/trainAgent/reconcile";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
 import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
@@ -19,12 +21,19 @@ import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE] [--count N]
   [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
   [--linger-ms N] [--ca FILE --cert FILE --key FILE] [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N]
+  [--edge-detect [--edge-model FILE]]
 Sends readings (MetroPT-3 rows from --csv, else a simulated air production unit, 10 s apart) on
 trains/<train>/telemetry, --interval-ms apart, then waits until all are acknowledged (and --linger-ms more).
 Readings not yet acknowledged wait in the outbox folder (default outbox/<train>; at most --outbox-max,
 default 100000, the oldest dropped and counted past it; fsynced every --outbox-fsync-ms, default 1000): a
 restarted agent sends them first, in order.
-Prints {"event": "restored" | "connected" | "disconnected" | "anomaly" | "dropped" | "done", ...} lines.`;
+--edge-detect runs the cloud's detector (train Lambda defaults) on every reading, online and offline; while
+offline each episode start and end is an "edge:" line on stderr, and episodes are kept in
+<outbox>/edge-episodes.jsonl. On reconnect the shadow's anomalies are reconciled with them: one the edge saw
+is printed once, "edge": "confirmed by cloud"; the others are "edge only" or "cloud only". --edge-model
+starts from the cloud model's checkpoint (DynamoDB get-item JSON, checkpoint JSON, or model state bytes).
+Prints {"event": "restored" | "connected" | "disconnected" | "anomaly" | "edge" | "reconciled" | "dropped" |
+"done", ...} lines.`;
 
 function integer(raw: unknown, flag: string, fallback: number, min = 0): number {
   if (raw === undefined) return fallback;
@@ -66,7 +75,34 @@ function openAgent(outboxDir: string, options: TrainAgentOptions): TrainAgent {
   }
 }
 
+/** The edge detector on its model file and journal; an InputError naming --outbox when the folder cannot be used. */
+function openEdge(outboxDir: string, open: () => EdgeDetector): EdgeDetector {
+  try {
+    return open();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === undefined) throw e;
+    throw new InputError(`--outbox ${outboxDir}: cannot use: ${code}`);
+  }
+}
+
 const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+
+/** The operator's line for an edge episode that opens or clears while the train is offline. */
+export function edgeWarning(train: string, c: EdgeChange): string {
+  return `edge: ${train} anomaly ${c.kind === "opened" ? "started" : "ended"} (offline, not yet seen by the cloud) ${c.episode.id}: ${c.episode.message}`;
+}
+
+function reconciledLine(train: string, r: Reconciliation): Record<string, unknown> {
+  return {
+    event: "reconciled",
+    train,
+    confirmed: r.confirmed,
+    edgeOnly: r.edgeOnly,
+    cloudOnly: r.cloudOnly,
+    episodes: r.episodes.map((e) => ({ kind: e.kind, ...(e.cloudId === undefined ? {} : { id: e.cloudId }), edgeIds: e.edgeIds })),
+  };
+}
 
 async function main(args: ParsedArgs): Promise<void> {
   if (typeof args.broker !== "string") throw new UsageError("--broker is required");
@@ -91,7 +127,13 @@ async function main(args: ParsedArgs): Promise<void> {
   const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
   const outboxDir = typeof args.outbox === "string" ? args.outbox : join("outbox", train);
+  if (args["edge-model"] !== undefined && args["edge-detect"] !== true) throw new UsageError("--edge-model needs --edge-detect");
+  const edge =
+    args["edge-detect"] === true
+      ? openEdge(outboxDir, () => new EdgeDetector(train, { modelFile: args["edge-model"] as string | undefined, journalDir: outboxDir }))
+      : undefined;
   const agent = openAgent(outboxDir, {
+    edge,
     brokerUrl: args.broker,
     thingName: train,
     shadowName: args.shadow as string | undefined,
@@ -109,17 +151,47 @@ async function main(args: ParsedArgs): Promise<void> {
   // the first drop and every thousandth: a full outbox is never silent, nor a line per reading
   agent.on("dropped", (total: number) => (total === dropped + 1 || total % 1000 === 0) && print({ event: "dropped", train, dropped: total }));
   agent.on("disconnected", () => print({ event: "disconnected", train, buffered: agent.status.buffered }));
-  agent.on("anomaly", (n: AnomalyNotice) => print({ event: "anomaly", train, id: n.id, kind: n.kind, status: n.entry.status, message: n.entry.message }));
+  agent.on("anomaly", (n: AnomalyNotice) =>
+    print({
+      event: "anomaly",
+      train,
+      id: n.id,
+      kind: n.kind,
+      status: n.entry.status,
+      message: n.entry.message,
+      ...(edge ? { edge: n.edgeIds ? "confirmed by cloud" : "cloud only", edgeIds: n.edgeIds ?? [] } : {}),
+    }),
+  );
+  agent.on("edge", (c: EdgeChange) => {
+    if (c.offline) process.stderr.write(`${edgeWarning(train, c)}\n`);
+    print({ event: "edge", train, kind: c.kind, id: c.episode.id, offline: c.offline, message: c.episode.message });
+  });
+  let lastReconciled = "";
+  agent.on("reconciled", (r: Reconciliation) => {
+    const line = reconciledLine(train, r);
+    if (JSON.stringify(line) !== lastReconciled) print(line);
+    lastReconciled = JSON.stringify(line);
+  });
   agent.on("warning", (e: Error) => process.stderr.write(`warning: ${e.message}\n`));
   process.once("SIGINT", () => void agent.stop().then(() => process.exit(130)));
   agent.start();
+  const cpu = process.cpuUsage();
   for (const r of readings) {
     agent.send(r);
     if (interval > 0) await new Promise((resolve) => setTimeout(resolve, interval));
   }
   while (agent.status.buffered > 0) await new Promise((resolve) => setTimeout(resolve, 20));
   if (linger > 0) await new Promise((resolve) => setTimeout(resolve, linger));
-  print({ event: "done", train, sent: readings.length, ...agent.status });
+  const used = process.cpuUsage(cpu);
+  // the whole agent's CPU (publishing, outbox, edge detector) from the first reading to the last acknowledgement
+  const cpuMsPerReading = Number(((used.user + used.system) / 1000 / Math.max(1, readings.length)).toFixed(4));
+  const edgeDone = edge && {
+    ...edge.stats,
+    msPerReading: edge.stats.readings > 0 ? Number((edge.stats.busyMs / edge.stats.readings).toFixed(4)) : null,
+    cpuMsPerReading,
+    episodes: edge.episodes().length,
+  };
+  print({ event: "done", train, sent: readings.length, ...agent.status, ...(edgeDone && { edge: edgeDone }) });
   await agent.stop();
 }
 
@@ -143,6 +215,8 @@ export const command: Command = {
     outbox: "string",
     "outbox-max": "string",
     "outbox-fsync-ms": "string",
+    "edge-detect": "boolean",
+    "edge-model": "string",
   },
   run: main,
 };

@@ -1,6 +1,7 @@
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
+import { ConfigReader } from "./configReader";
 import { parseWebOrigin } from "./customerApi/webOrigin";
 
 /**
@@ -144,187 +145,183 @@ function isPrivate([address, prefix]: [number, number]): boolean {
 
 /** Validates raw config. `raw` maps full keys (`gridrail:logRetentionDays`, `aws:region`) to string values. */
 export function parseStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
-  const problems: string[] = [];
-  const key = (k: string) => `gridrail:${k}`;
-
-  for (const k of Object.keys(raw)) {
-    if (k.startsWith("gridrail:") && !(CONFIG_KEYS as readonly string[]).includes(k.slice("gridrail:".length))) {
-      problems.push(`${k} is not a known config key (known: ${CONFIG_KEYS.join(", ")})`);
-    }
-  }
-
-  const str = (k: string): string | undefined => raw[key(k)];
-  const int = (k: string, fallback: number, min: number, max: number): number => {
-    const v = str(k);
-    if (v === undefined) return fallback;
-    const n = Number(v);
-    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
-      problems.push(`${key(k)} must be an integer (got "${v}")`);
-      return fallback;
-    }
-    if (n < min || n > max) {
-      problems.push(`${key(k)} must be between ${min} and ${max} (got ${n})`);
-      return fallback;
-    }
-    return n;
-  };
-  const bool = (k: string, fallback: boolean): boolean => {
-    const v = str(k);
-    if (v === undefined) return fallback;
-    if (v === "true" || v === "false") return v === "true";
-    problems.push(`${key(k)} must be true or false (got "${v}")`);
-    return fallback;
-  };
-  const oneOf = <T extends string>(k: string, fallback: T | undefined, allowed: readonly T[]): T | undefined => {
-    const v = str(k);
-    if (v === undefined) {
-      if (fallback === undefined) problems.push(`${key(k)} is required (one of ${allowed.join(", ")})`);
-      return fallback;
-    }
-    if (!(allowed as readonly string[]).includes(v)) {
-      problems.push(`${key(k)} must be one of ${allowed.join(", ")} (got "${v}")`);
-      return fallback;
-    }
-    return v as T;
-  };
-
-  const region = raw["aws:region"];
-  if (region === undefined) problems.push("aws:region is required");
-  else if (!REGION.test(region)) problems.push(`aws:region must look like eu-west-1 (got "${region}")`);
-
-  let defaultTags: Record<string, string> = {};
-  if (raw["aws:defaultTags"] !== undefined) {
-    try {
-      const parsed = JSON.parse(raw["aws:defaultTags"]) as { tags?: unknown };
-      const tags = parsed.tags;
-      if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.values(tags).some((t) => typeof t !== "string")) {
-        throw new Error("shape");
-      }
-      defaultTags = tags as Record<string, string>;
-    } catch {
-      problems.push("aws:defaultTags must be an object { tags: { <name>: <string> } }");
-    }
-  }
-
-  const environment = oneOf<Environment>("environment", undefined, ["dev", "prod"]) ?? "dev";
-
-  const logRetentionDays = int("logRetentionDays", 30, 1, 3653);
-  if (str("logRetentionDays") !== undefined && !LOG_RETENTION_DAYS.includes(logRetentionDays)) {
-    problems.push(`gridrail:logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${logRetentionDays})`);
-  }
-
-  const mode = oneOf<KinesisStreamMode>("kinesisStreamMode", "ON_DEMAND", ["ON_DEMAND", "PROVISIONED"]) ?? "ON_DEMAND";
-  let shardCount: number | undefined;
-  if (mode === "PROVISIONED") {
-    if (str("kinesisShardCount") === undefined) {
-      problems.push("gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED");
-    } else {
-      shardCount = int("kinesisShardCount", 1, 1, 500);
-    }
-  } else if (str("kinesisShardCount") !== undefined) {
-    problems.push("gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND");
-  }
-
-  const port = int("redshiftPort", 5498, 1150, 65535);
-  if (port === REDSHIFT_DEFAULT_PORT) {
-    problems.push(`gridrail:redshiftPort must not be the default Redshift port ${REDSHIFT_DEFAULT_PORT}`);
-  }
-
-  const replicaRegion = str("replicaRegion");
-  if (replicaRegion !== undefined) {
-    if (!REGION.test(replicaRegion)) {
-      problems.push(`gridrail:replicaRegion must look like eu-central-1 (got "${replicaRegion}")`);
-    } else if (replicaRegion === region) {
-      problems.push(`gridrail:replicaRegion must differ from aws:region (both are ${region})`);
-    }
-  }
-
-  const alarmTopic = bool("alarmTopic", false);
-  const alarmEmail = str("alarmEmail");
-  if (alarmEmail !== undefined) {
-    if (!EMAIL.test(alarmEmail)) problems.push(`gridrail:alarmEmail must be an e-mail address (got "${alarmEmail}")`);
-    else if (!alarmTopic) problems.push("gridrail:alarmEmail needs gridrail:alarmTopic: true");
-  }
-
-  let corporateCidrs: string[] = [];
-  const cidrsRaw = str("corporateCidrs");
-  if (cidrsRaw === undefined) {
-    problems.push("gridrail:corporateCidrs is required (a list of IPv4 CIDRs)");
-  } else {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(cidrsRaw);
-    } catch {
-      parsed = undefined;
-    }
-    if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((c) => typeof c !== "string")) {
-      problems.push("gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs");
-    } else {
-      for (const c of parsed as string[]) {
-        const p = parseCidr(c);
-        if (!p) problems.push(`gridrail:corporateCidrs: "${c}" is not an IPv4 network in CIDR notation`);
-        else if (p[1] < 8) problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
-      }
-      corporateCidrs = parsed as string[];
-    }
-  }
-
-  const vpcCidr = str("vpcCidr") ?? "10.60.0.0/16";
-  const vpc = parseCidr(vpcCidr);
-  if (!vpc) problems.push(`gridrail:vpcCidr: "${vpcCidr}" is not an IPv4 network in CIDR notation`);
-  else if (vpc[1] < 16 || vpc[1] > 24) problems.push(`gridrail:vpcCidr must be /16 to /24 (got /${vpc[1]})`);
-  else if (!isPrivate(vpc)) problems.push(`gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got ${vpcCidr})`);
-
-  const apiThrottleRateLimit = int("apiThrottleRateLimit", 50, 1, 10000);
-  const apiThrottleBurstLimit = int("apiThrottleBurstLimit", 100, 1, 5000);
-  if (apiThrottleBurstLimit < apiThrottleRateLimit) {
-    problems.push(`gridrail:apiThrottleBurstLimit (${apiThrottleBurstLimit}) must be >= gridrail:apiThrottleRateLimit (${apiThrottleRateLimit})`);
-  }
-
-  let trainDetector = TRAIN_DETECTOR_DEFAULTS;
-  try {
-    trainDetector = parseDetectorSettingsJson(str("trainDetector"), key("trainDetector"));
-  } catch (e) {
-    if (!(e instanceof SettingsError)) throw e;
-    problems.push(...e.problems);
-  }
+  const r = new ConfigReader(raw);
+  checkKnownKeys(r);
+  const { region, defaultTags } = parseAwsSettings(r);
+  const environment = r.oneOf<Environment>("environment", undefined, ["dev", "prod"]) ?? "dev";
+  const kinesis = parseKinesis(r);
+  const alarms = parseAlarms(r);
+  const api = parseApiThrottle(r);
 
   const config: StackConfig = {
     stack,
     region: region ?? "",
     defaultTags,
     environment,
-    logRetentionDays,
-    forceDestroyBuckets: bool("forceDestroyBuckets", false),
-    retainOnDelete: bool("retainOnDelete", true),
-    kinesis: { mode, shardCount, retentionHours: int("kinesisRetentionHours", 24, 24, 8760) },
-    redshift: {
-      nodeType: oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large",
-      nodeCount: int("redshiftNodeCount", 1, 1, 32),
-      port,
-      snapshotRetentionDays: int("redshiftSnapshotRetentionDays", 7, 1, 35),
-    },
-    replicaRegion,
-    alarmTopic,
-    alarmEmail,
-    corporateCidrs,
-    vpcCidr,
-    athenaBytesScannedCutoffMb: int("athenaBytesScannedCutoffMb", 1024, 10, 1048576),
-    glacierTransitionDays: int("glacierTransitionDays", 90, 1, 3650),
-    apiThrottleRateLimit,
-    apiThrottleBurstLimit,
-    webOrigin: parseWebOrigin(str("webOrigin"), problems),
-    trainDetector,
-    reservedConcurrency: parseReservedConcurrency(str("reservedConcurrency"), { environment, shardCount }, problems),
+    logRetentionDays: parseLogRetention(r),
+    forceDestroyBuckets: r.bool("forceDestroyBuckets", false),
+    retainOnDelete: r.bool("retainOnDelete", true),
+    kinesis,
+    redshift: parseRedshift(r),
+    replicaRegion: parseReplicaRegion(r, region),
+    ...alarms,
+    corporateCidrs: parseCorporateCidrs(r),
+    vpcCidr: parseVpcCidr(r),
+    athenaBytesScannedCutoffMb: r.int("athenaBytesScannedCutoffMb", 1024, 10, 1048576),
+    glacierTransitionDays: r.int("glacierTransitionDays", 90, 1, 3650),
+    ...api,
+    webOrigin: parseWebOrigin(r.str("webOrigin"), r.problems),
+    trainDetector: parseTrainDetector(r),
+    reservedConcurrency: parseReservedConcurrency(r.str("reservedConcurrency"), { environment, shardCount: kinesis.shardCount }, r.problems),
   };
+  if (environment === "prod") checkProdRules(config, r.problems);
 
-  if (environment === "prod") {
-    if (!config.retainOnDelete) problems.push("gridrail:retainOnDelete must be true in prod");
-    if (config.forceDestroyBuckets) problems.push("gridrail:forceDestroyBuckets must be false in prod");
-    if (config.replicaRegion === undefined) problems.push("gridrail:replicaRegion is required in prod");
-    if (!config.alarmTopic) problems.push("gridrail:alarmTopic must be true in prod");
-  }
-
-  if (problems.length > 0) throw new ConfigError(problems);
+  if (r.problems.length > 0) throw new ConfigError(r.problems);
   return config;
+}
+
+function checkKnownKeys(r: ConfigReader): void {
+  for (const k of Object.keys(r.raw)) {
+    if (k.startsWith("gridrail:") && !(CONFIG_KEYS as readonly string[]).includes(k.slice("gridrail:".length))) {
+      r.problems.push(`${k} is not a known config key (known: ${CONFIG_KEYS.join(", ")})`);
+    }
+  }
+}
+
+function parseAwsSettings(r: ConfigReader): { region: string | undefined; defaultTags: Record<string, string> } {
+  const region = r.raw["aws:region"];
+  if (region === undefined) r.problems.push("aws:region is required");
+  else if (!REGION.test(region)) r.problems.push(`aws:region must look like eu-west-1 (got "${region}")`);
+
+  let defaultTags: Record<string, string> = {};
+  if (r.raw["aws:defaultTags"] !== undefined) {
+    try {
+      const parsed = JSON.parse(r.raw["aws:defaultTags"]) as { tags?: unknown };
+      const tags = parsed.tags;
+      if (typeof tags !== "object" || tags === null || Array.isArray(tags) || Object.values(tags).some((t) => typeof t !== "string")) {
+        throw new Error("shape");
+      }
+      defaultTags = tags as Record<string, string>;
+    } catch {
+      r.problems.push("aws:defaultTags must be an object { tags: { <name>: <string> } }");
+    }
+  }
+  return { region, defaultTags };
+}
+
+function parseLogRetention(r: ConfigReader): number {
+  const days = r.int("logRetentionDays", 30, 1, 3653);
+  if (r.str("logRetentionDays") !== undefined && !LOG_RETENTION_DAYS.includes(days)) {
+    r.problems.push(`gridrail:logRetentionDays must be one of ${LOG_RETENTION_DAYS.join(", ")} (got ${days})`);
+  }
+  return days;
+}
+
+function parseKinesis(r: ConfigReader): StackConfig["kinesis"] {
+  const mode = r.oneOf<KinesisStreamMode>("kinesisStreamMode", "ON_DEMAND", ["ON_DEMAND", "PROVISIONED"]) ?? "ON_DEMAND";
+  let shardCount: number | undefined;
+  if (mode === "PROVISIONED") {
+    if (r.str("kinesisShardCount") === undefined) {
+      r.problems.push("gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED");
+    } else {
+      shardCount = r.int("kinesisShardCount", 1, 1, 500);
+    }
+  } else if (r.str("kinesisShardCount") !== undefined) {
+    r.problems.push("gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND");
+  }
+  return { mode, shardCount, retentionHours: r.int("kinesisRetentionHours", 24, 24, 8760) };
+}
+
+function parseRedshift(r: ConfigReader): StackConfig["redshift"] {
+  const port = r.int("redshiftPort", 5498, 1150, 65535);
+  if (port === REDSHIFT_DEFAULT_PORT) {
+    r.problems.push(`gridrail:redshiftPort must not be the default Redshift port ${REDSHIFT_DEFAULT_PORT}`);
+  }
+  return {
+    nodeType: r.oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large",
+    nodeCount: r.int("redshiftNodeCount", 1, 1, 32),
+    port,
+    snapshotRetentionDays: r.int("redshiftSnapshotRetentionDays", 7, 1, 35),
+  };
+}
+
+function parseReplicaRegion(r: ConfigReader, region: string | undefined): string | undefined {
+  const replicaRegion = r.str("replicaRegion");
+  if (replicaRegion !== undefined) {
+    if (!REGION.test(replicaRegion)) {
+      r.problems.push(`gridrail:replicaRegion must look like eu-central-1 (got "${replicaRegion}")`);
+    } else if (replicaRegion === region) {
+      r.problems.push(`gridrail:replicaRegion must differ from aws:region (both are ${region})`);
+    }
+  }
+  return replicaRegion;
+}
+
+function parseAlarms(r: ConfigReader): Pick<StackConfig, "alarmTopic" | "alarmEmail"> {
+  const alarmTopic = r.bool("alarmTopic", false);
+  const alarmEmail = r.str("alarmEmail");
+  if (alarmEmail !== undefined) {
+    if (!EMAIL.test(alarmEmail)) r.problems.push(`gridrail:alarmEmail must be an e-mail address (got "${alarmEmail}")`);
+    else if (!alarmTopic) r.problems.push("gridrail:alarmEmail needs gridrail:alarmTopic: true");
+  }
+  return { alarmTopic, alarmEmail };
+}
+
+function parseCorporateCidrs(r: ConfigReader): string[] {
+  const cidrsRaw = r.str("corporateCidrs");
+  if (cidrsRaw === undefined) {
+    r.problems.push("gridrail:corporateCidrs is required (a list of IPv4 CIDRs)");
+    return [];
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(cidrsRaw);
+  } catch {
+    parsed = undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length === 0 || parsed.some((c) => typeof c !== "string")) {
+    r.problems.push("gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs");
+    return [];
+  }
+  for (const c of parsed as string[]) {
+    const p = parseCidr(c);
+    if (!p) r.problems.push(`gridrail:corporateCidrs: "${c}" is not an IPv4 network in CIDR notation`);
+    else if (p[1] < 8) r.problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
+  }
+  return parsed as string[];
+}
+
+function parseVpcCidr(r: ConfigReader): string {
+  const vpcCidr = r.str("vpcCidr") ?? "10.60.0.0/16";
+  const vpc = parseCidr(vpcCidr);
+  if (!vpc) r.problems.push(`gridrail:vpcCidr: "${vpcCidr}" is not an IPv4 network in CIDR notation`);
+  else if (vpc[1] < 16 || vpc[1] > 24) r.problems.push(`gridrail:vpcCidr must be /16 to /24 (got /${vpc[1]})`);
+  else if (!isPrivate(vpc)) r.problems.push(`gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got ${vpcCidr})`);
+  return vpcCidr;
+}
+
+function parseApiThrottle(r: ConfigReader): Pick<StackConfig, "apiThrottleRateLimit" | "apiThrottleBurstLimit"> {
+  const apiThrottleRateLimit = r.int("apiThrottleRateLimit", 50, 1, 10000);
+  const apiThrottleBurstLimit = r.int("apiThrottleBurstLimit", 100, 1, 5000);
+  if (apiThrottleBurstLimit < apiThrottleRateLimit) {
+    r.problems.push(`gridrail:apiThrottleBurstLimit (${apiThrottleBurstLimit}) must be >= gridrail:apiThrottleRateLimit (${apiThrottleRateLimit})`);
+  }
+  return { apiThrottleRateLimit, apiThrottleBurstLimit };
+}
+
+function parseTrainDetector(r: ConfigReader): TrainDetectorSettings {
+  try {
+    return parseDetectorSettingsJson(r.str("trainDetector"), r.key("trainDetector"));
+  } catch (e) {
+    if (!(e instanceof SettingsError)) throw e;
+    r.problems.push(...e.problems);
+    return TRAIN_DETECTOR_DEFAULTS;
+  }
+}
+
+function checkProdRules(config: StackConfig, problems: string[]): void {
+  if (!config.retainOnDelete) problems.push("gridrail:retainOnDelete must be true in prod");
+  if (config.forceDestroyBuckets) problems.push("gridrail:forceDestroyBuckets must be false in prod");
+  if (config.replicaRegion === undefined) problems.push("gridrail:replicaRegion is required in prod");
+  if (!config.alarmTopic) problems.push("gridrail:alarmTopic must be true in prod");
 }

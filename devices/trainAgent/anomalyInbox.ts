@@ -20,6 +20,8 @@ export interface AnomalyNotice {
   readonly entry: AnomalyEntry;
   /** new: never reported; changed: reported before with other content (e.g. now cleared). */
   readonly kind: "new" | "changed";
+  /** The edge detector's episodes this one is (reconcile.ts): the operator was warned of it already. */
+  readonly edgeIds?: readonly string[];
 }
 
 interface ShadowDocument {

@@ -1,8 +1,10 @@
 import { EventEmitter } from "events";
 import { connect as mqttConnect, IClientOptions, MqttClient } from "mqtt";
 import { AnomalyEntry, AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "./anomalyInbox";
+import { EdgeDetector } from "./edgeDetector";
 import { Outbox } from "./outbox";
 import { OutboxJournal } from "./outboxJournal";
+import { Reconciliation, reconcileEpisodes } from "./reconcile";
 
 /** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
 export interface SensorReading {
@@ -34,6 +36,11 @@ export interface TrainAgentOptions {
   readonly inflight?: number;
   /** First and longest wait before reconnecting, ms. Default 500 and 30 000. */
   readonly reconnectMs?: readonly [number, number];
+  /**
+   * The cloud's detector run on the train (edgeDetector.ts): every reading queued is scored here too, online
+   * and offline, and the cloud's anomalies are reconciled with its episodes. None when absent.
+   */
+  readonly edge?: EdgeDetector;
   /** For tests: how to open a connection. */
   readonly connect?: (url: string, options: IClientOptions) => MqttClient;
 }
@@ -53,9 +60,10 @@ export interface AgentStatus {
 /**
  * A train's link to the cloud: publishes telemetry (QoS 1) on `trains/<thing>/telemetry`, keeps it in an
  * outbox while offline and flushes it in order on reconnect, and follows its anomaly shadow.
- * Events: "connected", "disconnected", "anomaly" (AnomalyNotice), "flushed" (outbox empty), "dropped" (the
- * outbox was full and dropped its oldest reading; the total dropped so far), "warning" (Error;
- * a refused connection while offline is one, so it is not the throwing "error" event).
+ * Events: "connected", "disconnected", "anomaly" (AnomalyNotice, with `edgeIds` when the edge saw it too),
+ * "flushed" (outbox empty), "dropped" (the outbox was full and dropped its oldest reading; the total dropped so
+ * far), "warning" (Error; a refused connection while offline is one, so it is not the throwing "error" event),
+ * and with an edge detector "edge" (EdgeChange) and "reconciled" (Reconciliation, after each shadow read).
  * Each connection is a fresh MQTT client without its own resend queue: the outbox alone decides what is sent.
  */
 export class TrainAgent extends EventEmitter {
@@ -73,6 +81,8 @@ export class TrainAgent extends EventEmitter {
   private getPending = false;
   /** A delta came while a get was pending: that answer may predate it, so ask again. */
   private getAgain = false;
+  /** The edge's episodes against the shadow's, as of the last shadow read on any connection. */
+  reconciliation?: Reconciliation;
 
   constructor(readonly options: TrainAgentOptions) {
     super();
@@ -118,6 +128,11 @@ export class TrainAgent extends EventEmitter {
     const dropped = this.outbox.dropped;
     const { seq } = this.outbox.add((s) => JSON.stringify({ trainId: thing, timestamp: reading.timestamp, seq: s, sensors: reading.sensors }));
     if (this.outbox.dropped > dropped) this.emit("dropped", this.outbox.dropped);
+    if (this.options.edge) {
+      const step = this.options.edge.observe(reading, !this.connected);
+      for (const change of step.changes) this.emit("edge", change);
+      if (step.rejection) this.emit("warning", new Error(step.rejection));
+    }
     this.pump();
     return seq;
   }
@@ -131,6 +146,7 @@ export class TrainAgent extends EventEmitter {
     this.connected = false;
     this.outbox.requeueInflight();
     this.outbox.close();
+    this.options.edge?.close();
     if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
   }
 
@@ -243,7 +259,17 @@ export class TrainAgent extends EventEmitter {
       return void this.emit("warning", new Error(`shadow document on ${topic} is not JSON`));
     }
     const step = readAnomalyShadow(doc as Parameters<typeof readAnomalyShadow>[0], this.acknowledged);
-    for (const notice of step.notices) this.emit("anomaly", notice satisfies AnomalyNotice);
+    const edge = this.options.edge;
+    const desired = (doc as { state?: { desired?: { anomalies?: Record<string, AnomalyEntry> } } } | null)?.state?.desired?.anomalies;
+    const r = edge && reconcileEpisodes(edge.episodes(), desired && typeof desired === "object" ? desired : {});
+    if (r) {
+      this.reconciliation = r;
+      this.emit("reconciled", r);
+    }
+    for (const notice of step.notices) {
+      const edgeIds = r?.episodes.find((e) => e.cloudId === notice.id)?.edgeIds ?? [];
+      this.emit("anomaly", (edgeIds.length > 0 ? { ...notice, edgeIds } : notice) satisfies AnomalyNotice);
+    }
     if (step.report) {
       this.acknowledged = applyReport(this.acknowledged ?? {}, step.report);
       this.client?.publish(this.ackTopic("update"), JSON.stringify({ state: { reported: { anomalies: step.report } } }), { qos: 1 });

@@ -1,3 +1,4 @@
+import type { APIGatewayRequestAuthorizerEventV2 } from "aws-lambda";
 import { FetchError, JwksValidationError, JwtBaseError } from "aws-jwt-verify/error";
 import { AuthorizerContext, SimpleAuthorizerResponse } from "./authorizerContext";
 import { bearerToken, headerValue } from "./bearerToken";
@@ -14,12 +15,10 @@ export interface TokenVerifier {
   verify(token: string): Promise<VerifiedClaims>;
 }
 
-/** The parts of the payload 2.0 authorizer event the decision reads. */
-export interface AuthorizerEvent {
-  readonly routeArn?: string;
-  readonly headers?: Readonly<Record<string, string | undefined>>;
-  readonly requestContext?: { readonly requestId?: string };
-}
+/** The parts of the payload 2.0 REQUEST authorizer event the decision reads (any may be missing). */
+export type AuthorizerEvent = Partial<Pick<APIGatewayRequestAuthorizerEventV2, "routeArn" | "headers">> & {
+  readonly requestContext?: Partial<Pick<APIGatewayRequestAuthorizerEventV2["requestContext"], "requestId">>;
+};
 
 export type DecisionLog = (entry: Record<string, unknown>) => void;
 

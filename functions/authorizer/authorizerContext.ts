@@ -1,3 +1,5 @@
+import type { APIGatewaySimpleAuthorizerResult, APIGatewaySimpleAuthorizerWithContextResult } from "aws-lambda";
+
 /**
  * What the authorizer hands to the route Lambdas (`requestContext.authorizer.lambda` in payload 2.0). The
  * routes take the customer's identity from here and nowhere else: never from the path, query or body.
@@ -13,4 +15,6 @@ export interface AuthorizerContext {
 }
 
 /** The simple response of an HTTP API Lambda authorizer (enableSimpleResponses): false → 403 Forbidden. */
-export type SimpleAuthorizerResponse = { readonly isAuthorized: true; readonly context: AuthorizerContext } | { readonly isAuthorized: false };
+export type SimpleAuthorizerResponse =
+  | (Readonly<APIGatewaySimpleAuthorizerWithContextResult<AuthorizerContext>> & { readonly isAuthorized: true })
+  | (Readonly<APIGatewaySimpleAuthorizerResult> & { readonly isAuthorized: false });

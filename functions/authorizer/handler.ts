@@ -5,6 +5,7 @@ import { createCognitoVerifier, tokenVerifier } from "./cognitoVerifier";
 import { SessionCheck, cognitoSessionCheck } from "./sessionCheck";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { requireVariables } from "../shared/environment";
+import { AUTHORIZER_VARIABLES } from "./variables";
 
 // The verifier keeps the pool's JWKS between invocations of a warm Lambda, and the Cognito client its
 // connections, so both are built once.
@@ -13,7 +14,7 @@ const o = createObservability("authorizer");
 
 /** Reads USER_POOL_ID and CLIENT_ID (set by the CustomerApi component); both are required. */
 export function verifierFromEnvironment(env: Readonly<Record<string, string | undefined>>): TokenVerifier {
-  const { USER_POOL_ID, CLIENT_ID } = requireVariables(env, ["USER_POOL_ID", "CLIENT_ID"]);
+  const { USER_POOL_ID, CLIENT_ID } = requireVariables(env, AUTHORIZER_VARIABLES.required);
   return tokenVerifier(createCognitoVerifier(USER_POOL_ID, CLIENT_ID));
 }
 

@@ -4,6 +4,7 @@ import { analyseDay, RunSummary } from "./analyseDay";
 import { reportDayOf, shardOf } from "./reportDay";
 import { s3Lake, s3Reports } from "./s3Ports";
 import { requireVariables } from "../shared/environment";
+import { DAILY_ANALYSIS_VARIABLES } from "./variables";
 
 /**
  * Lambda entry point, invoked daily by EventBridge Scheduler with `{ scheduledTime, window: "previous-day" }`
@@ -27,7 +28,7 @@ export function countRun(summary: RunSummary): [string, number][] {
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<RunSummary> {
   return invocation(o, context, {}, async () => {
-    const { LAKE_BUCKET, REPORTS_BUCKET } = requireVariables(process.env, ["LAKE_BUCKET", "REPORTS_BUCKET"]);
+    const { LAKE_BUCKET, REPORTS_BUCKET } = requireVariables(process.env, DAILY_ANALYSIS_VARIABLES.required);
     const day = reportDayOf(event);
     const shard = shardOf(event);
     o.logger.appendKeys({ reportDate: day.iso, shard: `${shard.index + 1}/${shard.count}` });

@@ -1,3 +1,5 @@
+import { showValue } from "../shared/showValue";
+
 /**
  * One consumption reading for the analysis, from either source:
  * - the real-time lake: JSON lines `{ timestamp, kwh, intervalMinutes?, clientId, day, receivedAt }`
@@ -13,10 +15,7 @@ export interface MeterReading {
 
 export const INTERVALS = [5, 15, 30, 60] as const;
 
-function show(v: unknown): string {
-  const t = v === undefined ? "undefined" : (JSON.stringify(v) ?? String(v));
-  return t.length > 60 ? `${t.slice(0, 57)}...` : t;
-}
+const show = (v: unknown): string => showValue(v);
 
 function time(v: unknown, field: string): number | string {
   if (typeof v === "number" && Number.isInteger(v)) return v;

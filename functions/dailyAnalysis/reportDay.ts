@@ -3,6 +3,8 @@
  * (scheduledTime as ISO 8601 UTC); an operator re-running a day passes `{ date: "YYYY-MM-DD" }`.
  * Days are UTC: the lake's `{YYYYMMDD}` partition is the UTC day the reading was received.
  */
+
+import { NamedError } from "../shared/errors";
 export interface ReportDay {
   /** `YYYY-MM-DD` */
   readonly iso: string;
@@ -14,11 +16,9 @@ export interface ReportDay {
 
 export const DAY_MS = 86_400_000;
 
-export class ReportDayError extends Error {
+export class ReportDayError extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "ReportDayError";
-    this.message = message;
+    super("ReportDayError", message);
   }
 }
 

@@ -1,7 +1,7 @@
 import { sensorNamed } from "../trainAnomaly/sensors";
 import { RecordError } from "./errors";
 import { checkDeviceId, checkReceivedAt, checkTime, isoMillis, show, unknownFields } from "./fields";
-import { ReadingRow } from "./readingRow";
+import { ReadingRow } from "../shared/readingsTable";
 
 /** An anomaly episode event on `trains/{trainId}/anomalies` (docs/contracts.md) plus what the sharing rule adds. */
 export const ANOMALY_FIELDS: readonly string[] = ["trainId", "timestamp", "episodeId", "state", "grade", "sensors", "source", "deviceId", "receivedAt"];

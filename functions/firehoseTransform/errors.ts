@@ -3,12 +3,11 @@
  * lands under the error prefix); an EventError means the invocation is not a Firehose transformation event.
  */
 
-export class TransformError extends Error {
+import { NamedError } from "../shared/errors";
+
+export class TransformError extends NamedError {
   constructor(message: string) {
-    super(message);
-    // Pulumi-serialized or bundled classes may not set these through `super`
-    this.message = message;
-    this.name = "TransformError";
+    super("TransformError", message);
   }
 }
 

@@ -1,6 +1,7 @@
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { isTrainId } from "../trainAnomaly/telemetry";
 import { isRealCalendarTime } from "../../anomaly/io/timestamp";
+import { showValue } from "../shared/showValue";
 
 /**
  * Field checks shared by the three message kinds. Each returns a problem text (naming the field and the value)
@@ -15,10 +16,7 @@ const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]
 export type Checked<T> = { readonly ok: T } | { readonly problem: string };
 
 /** JSON of a value for an error message, cut to a readable length. */
-export function show(value: unknown): string {
-  const text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+export const show = (value: unknown): string => showValue(value);
 
 /** Epoch milliseconds or ISO 8601 with a zone, within 2000..2100, as epoch milliseconds. */
 export function checkTime(field: string, value: unknown): Checked<number> {

@@ -1,37 +1,11 @@
+import type { FirehoseTransformationEvent } from "aws-lambda";
 import { EventError } from "./errors";
-
-/** The event Firehose sends a data-transformation Lambda (data is base64). */
-export interface FirehoseTransformEvent {
-  readonly invocationId: string;
-  readonly deliveryStreamArn: string;
-  readonly region: string;
-  readonly records: readonly FirehoseInputRecord[];
-}
-
-export interface FirehoseInputRecord {
-  readonly recordId: string;
-  /** Epoch milliseconds. */
-  readonly approximateArrivalTimestamp: number;
-  readonly data: string;
-}
-
-export type FirehoseResult = "Ok" | "ProcessingFailed" | "Dropped";
-
-export interface FirehoseOutputRecord {
-  readonly recordId: string;
-  readonly result: FirehoseResult;
-  readonly data: string;
-}
-
-export interface FirehoseTransformResponse {
-  readonly records: FirehoseOutputRecord[];
-}
 
 /**
  * Checks the envelope only: a broken envelope fails the invocation (Firehose retries it, then writes the batch
  * under the error prefix), while a broken record inside a good envelope fails alone.
  */
-export function checkEvent(event: unknown): FirehoseTransformEvent {
+export function checkEvent(event: unknown): FirehoseTransformationEvent {
   if (typeof event !== "object" || event === null || !Array.isArray((event as { records?: unknown }).records)) {
     throw new EventError('not a Firehose transformation event: no "records" array');
   }
@@ -43,5 +17,5 @@ export function checkEvent(event: unknown): FirehoseTransformEvent {
     if (seen.has(id)) throw new EventError(`Firehose record ${i} repeats recordId ${JSON.stringify(id)}`);
     seen.add(id);
   });
-  return event as FirehoseTransformEvent;
+  return event as FirehoseTransformationEvent;
 }

@@ -1,8 +1,8 @@
 import { LambdaContext, Observability, count, createObservability, invocation } from "../shared/observability";
-import { FirehoseTransformResponse } from "./firehoseEvent";
+import type { FirehoseTransformationResult } from "aws-lambda";
 import { transformEvent } from "./transformRecords";
 
-export type TransformHandler = (event: unknown, context?: LambdaContext) => Promise<FirehoseTransformResponse>;
+export type TransformHandler = (event: unknown, context?: LambdaContext) => Promise<FirehoseTransformationResult>;
 
 /**
  * Firehose data transformation: IoT-rule records (meters, trains, anomalies) → `readings` JSON lines. Needs no

@@ -1,6 +1,6 @@
 import { RecordError } from "./errors";
 import { checkDeviceId, checkReceivedAt, checkTime, isoMillis, show, unknownFields } from "./fields";
-import { ReadingRow } from "./readingRow";
+import { ReadingRow } from "../shared/readingsTable";
 
 /** A meter's MQTT reading plus what the sharing rule adds (docs/contracts.md). */
 export const METER_FIELDS: readonly string[] = ["timestamp", "kwh", "intervalMinutes", "source", "deviceId", "receivedAt"];

@@ -2,7 +2,7 @@ import { SENSORS } from "../trainAnomaly/sensors";
 import { parseTelemetry } from "../trainAnomaly/telemetry";
 import { RecordError } from "./errors";
 import { checkDeviceId, checkReceivedAt, isoMillis, show } from "./fields";
-import { ReadingRow } from "./readingRow";
+import { ReadingRow } from "../shared/readingsTable";
 
 /**
  * Train telemetry (functions/trainAnomaly/telemetry.ts) plus what the sharing rule adds. The message itself is

@@ -2,9 +2,10 @@ import { TextDecoder } from "util";
 import { anomalyRows } from "./anomalyEvent";
 import { RecordError } from "./errors";
 import { show } from "./fields";
-import { checkEvent, FirehoseInputRecord, FirehoseOutputRecord, FirehoseTransformResponse } from "./firehoseEvent";
+import type { FirehoseTransformationEventRecord, FirehoseTransformationResult, FirehoseTransformationResultRecord } from "aws-lambda";
+import { checkEvent } from "./firehoseEvent";
 import { meterRows } from "./meterReading";
-import { READING_SOURCES, ReadingRow, rowLine } from "./readingRow";
+import { READING_SOURCES, ReadingRow, rowLine } from "../shared/readingsTable";
 import { telemetryRows } from "./trainTelemetry";
 
 /**
@@ -21,7 +22,7 @@ export interface RecordFailure {
 }
 
 export interface TransformOutcome {
-  readonly response: FirehoseTransformResponse;
+  readonly response: FirehoseTransformationResult;
   /** One per `ProcessingFailed` record: Firehose's error output has no reason field, so the handler logs these. */
   readonly failures: RecordFailure[];
   readonly rows: number;
@@ -31,7 +32,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
 /** The readings rows of one record's data; throws a RecordError naming the record, field and value. */
-export function recordRows(record: FirehoseInputRecord): ReadingRow[] {
+export function recordRows(record: FirehoseTransformationEventRecord): ReadingRow[] {
   const where = `record ${record.recordId}`;
   const fail = (text: string): never => {
     throw new RecordError(`${where}: ${text}`);
@@ -66,7 +67,7 @@ export function recordRows(record: FirehoseInputRecord): ReadingRow[] {
   }
 }
 
-function entryBytes(entry: FirehoseOutputRecord): number {
+function entryBytes(entry: FirehoseTransformationResultRecord): number {
   return Buffer.byteLength(JSON.stringify(entry)) + 1;
 }
 
@@ -81,13 +82,13 @@ function entryBytes(entry: FirehoseOutputRecord): number {
  */
 export function transformEvent(event: unknown, maxResponseBytes = MAX_RESPONSE_BYTES): TransformOutcome {
   const { records } = checkEvent(event);
-  const failed = records.map((r): FirehoseOutputRecord => ({
+  const failed = records.map((r): FirehoseTransformationResultRecord => ({
     recordId: r.recordId,
     result: "ProcessingFailed",
     data: typeof r.data === "string" ? r.data : "",
   }));
   let used = Buffer.byteLength('{"records":[]}') + failed.reduce((sum, e) => sum + entryBytes(e), 0);
-  const out: FirehoseOutputRecord[] = [];
+  const out: FirehoseTransformationResultRecord[] = [];
   const failures: RecordFailure[] = [];
   let rowCount = 0;
   records.forEach((record, i) => {
@@ -100,7 +101,11 @@ export function transformEvent(event: unknown, maxResponseBytes = MAX_RESPONSE_B
       failures.push({ recordId: record.recordId, reason: e.message });
       return;
     }
-    const ok: FirehoseOutputRecord = { recordId: record.recordId, result: "Ok", data: Buffer.from(rows.map(rowLine).join(""), "utf8").toString("base64") };
+    const ok: FirehoseTransformationResultRecord = {
+      recordId: record.recordId,
+      result: "Ok",
+      data: Buffer.from(rows.map(rowLine).join(""), "utf8").toString("base64"),
+    };
     const grown = used - entryBytes(failed[i]) + entryBytes(ok);
     if (grown > maxResponseBytes) {
       out.push(failed[i]);

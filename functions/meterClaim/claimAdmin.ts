@@ -1,4 +1,5 @@
 import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { randomBytes } from "crypto";
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { show } from "../profileApi/httpApi";
@@ -48,14 +49,14 @@ export async function issueClaim(
   await client.send(
     new PutItemCommand({
       TableName: table,
-      Item: {
-        customerId: { S: claimKey(meterId) },
-        meterId: { S: meterId },
-        salt: { S: salt },
-        codeHash: { S: claimHash(salt, normaliseClaimCode(claimCode) as string) },
-        issuedAt: { S: now.toISOString() },
-        expiresAt: { S: expiresAt },
-      },
+      Item: marshall({
+        customerId: claimKey(meterId),
+        meterId,
+        salt,
+        codeHash: claimHash(salt, normaliseClaimCode(claimCode) as string),
+        issuedAt: now.toISOString(),
+        expiresAt,
+      }),
     }),
   );
   return { meterId, claimCode, expiresAt };
@@ -68,7 +69,7 @@ export async function revokeClaim(client: DynamoDBClient, table: string, meterId
     await client.send(
       new DeleteItemCommand({
         TableName: table,
-        Key: { customerId: { S: claimKey(meterId) } },
+        Key: marshall({ customerId: claimKey(meterId) }),
         ConditionExpression: "attribute_exists(#codeHash) AND attribute_not_exists(#usedBy)",
         ExpressionAttributeNames: { "#codeHash": "codeHash", "#usedBy": "usedBy" },
       }),

@@ -7,6 +7,7 @@ import {
   TransactionCanceledException,
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { ClaimStore, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
 
 /**
@@ -19,21 +20,13 @@ export const claimKey = (meterId: string) => `claim#${meterId}`;
 export const meterKey = (meterId: string) => `meter#${meterId}`;
 export const attemptsKey = (customerId: string, now: Date) => `attempts#${customerId}#${now.toISOString().slice(0, 13)}`;
 
-const key = (id: string) => ({ customerId: { S: id } });
+const key = (id: string) => marshall({ customerId: id });
 const LINK_PARTS: readonly LinkConflict[] = ["claim", "meter", "profile"];
 
 export function claimFromItem(item: Record<string, AttributeValue>): StoredClaim {
-  const s = (name: string) => item[name]?.S;
-  const claim: Record<string, string | undefined> = {
-    meterId: s("meterId"),
-    salt: s("salt"),
-    codeHash: s("codeHash"),
-    issuedAt: s("issuedAt"),
-    expiresAt: s("expiresAt"),
-    usedBy: s("usedBy"),
-    usedAt: s("usedAt"),
-  };
-  for (const k of Object.keys(claim)) if (claim[k] === undefined) delete claim[k];
+  const plain = unmarshall(item);
+  const claim: Record<string, string> = {};
+  for (const k of ["meterId", "salt", "codeHash", "issuedAt", "expiresAt", "usedBy", "usedAt"]) if (typeof plain[k] === "string") claim[k] = plain[k];
   return claim as unknown as StoredClaim;
 }
 
@@ -50,12 +43,13 @@ export class DynamoClaimStore implements ClaimStore {
 
   async owner(meterId: string): Promise<string | undefined> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(meterKey(meterId)), ConsistentRead: true }));
-    return out.Item?.owner?.S;
+    const owner = out.Item ? unmarshall(out.Item).owner : undefined;
+    return typeof owner === "string" ? owner : undefined;
   }
 
   async failures(customerId: string, now: Date): Promise<number> {
     const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: key(attemptsKey(customerId, now)), ConsistentRead: true }));
-    return Number(out.Item?.failures?.N ?? 0);
+    return Number((out.Item ? unmarshall(out.Item).failures : undefined) ?? 0);
   }
 
   async recordFailure(customerId: string, now: Date): Promise<number> {
@@ -67,11 +61,11 @@ export class DynamoClaimStore implements ClaimStore {
         Key: key(attemptsKey(customerId, now)),
         UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
         ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
-        ExpressionAttributeValues: { ":one": { N: "1" }, ":expires": { N: String(expires) } },
+        ExpressionAttributeValues: marshall({ ":one": 1, ":expires": expires }),
         ReturnValues: "UPDATED_NEW",
       }),
     );
-    return Number(out.Attributes?.failures?.N ?? 1);
+    return Number((out.Attributes ? unmarshall(out.Attributes).failures : undefined) ?? 1);
   }
 
   async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {
@@ -115,7 +109,7 @@ export function eraseTransaction(table: string, customerId: string, clientId: st
           Key: key(customerId),
           ConditionExpression: "#clientId = :meter",
           ExpressionAttributeNames: { "#clientId": "clientId" },
-          ExpressionAttributeValues: { ":meter": { S: clientId } },
+          ExpressionAttributeValues: marshall({ ":meter": clientId }),
         };
   return {
     TransactItems: [
@@ -130,7 +124,7 @@ export function eraseTransaction(table: string, customerId: string, clientId: st
                 // a profile linked before owner items existed has none
                 ConditionExpression: "attribute_not_exists(#owner) OR #owner = :customer",
                 ExpressionAttributeNames: { "#owner": "owner" },
-                ExpressionAttributeValues: { ":customer": { S: customerId } },
+                ExpressionAttributeValues: marshall({ ":customer": customerId }),
               },
             },
           ]),
@@ -150,7 +144,7 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
           UpdateExpression: "SET #usedBy = :customer, #usedAt = :now",
           ConditionExpression: "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now",
           ExpressionAttributeNames: { "#usedBy": "usedBy", "#usedAt": "usedAt", "#codeHash": "codeHash", "#expiresAt": "expiresAt" },
-          ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at }, ":hash": { S: claim.codeHash } },
+          ExpressionAttributeValues: marshall({ ":customer": customerId, ":now": at, ":hash": claim.codeHash }),
         },
       },
       {
@@ -160,7 +154,7 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
           UpdateExpression: "SET #owner = :customer, #linkedAt = :now",
           ConditionExpression: "attribute_not_exists(#owner)",
           ExpressionAttributeNames: { "#owner": "owner", "#linkedAt": "linkedAt" },
-          ExpressionAttributeValues: { ":customer": { S: customerId }, ":now": { S: at } },
+          ExpressionAttributeValues: marshall({ ":customer": customerId, ":now": at }),
         },
       },
       {
@@ -170,7 +164,7 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
           UpdateExpression: "SET #clientId = :meter",
           ConditionExpression: "attribute_not_exists(#clientId)",
           ExpressionAttributeNames: { "#clientId": "clientId" },
-          ExpressionAttributeValues: { ":meter": { S: claim.meterId } },
+          ExpressionAttributeValues: marshall({ ":meter": claim.meterId }),
         },
       },
     ],

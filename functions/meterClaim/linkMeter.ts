@@ -2,6 +2,7 @@ import { CLIENT_ID } from "../supplierParser/s3Key";
 import { HttpError, show } from "../profileApi/httpApi";
 import { ProfileStore } from "../profileApi/profileStore";
 import { claimHash, normaliseClaimCode, sameHash } from "./claimCode";
+import { isObject, matching, normalised, object, required, validate } from "../shared/httpSchema";
 import { ClaimStore, LinkConflictError } from "./claimStore";
 
 /** Failed claim attempts a customer may make per hour before every attempt is refused with 429. */
@@ -15,20 +16,27 @@ export interface MeterClaim {
   readonly claimCode: string;
 }
 
+/** The POST /profile/meter body; validates requests and is the OpenAPI document's `MeterClaim` schema. */
+export const METER_CLAIM_SCHEMA = object<MeterClaim>(
+  {
+    meterId: required(matching(CLIENT_ID, "the meter id printed on the meter (1-64 letters, digits, - or _)", undefined, "MTR0001")),
+    claimCode: required(
+      normalised(normaliseClaimCode, 'the 12-symbol code from your supplier, like "7K3Q-M9XD-2HFA"', {
+        description: "the 12-symbol claim code from the supplier; any case, hyphens or spaces between groups",
+        // what normaliseClaimCode accepts: twelve symbols of the code alphabet in any case, hyphens and white space anywhere
+        pattern: "^[\\s-]*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-z][\\s-]*){12}$",
+        examples: ["7K3Q-M9XD-2HFA"],
+      }),
+    ),
+  },
+  { what: "a JSON object with meterId and claimCode", missingIsInvalid: true },
+);
+
 /** `{ "meterId": "MTR0001", "claimCode": "7K3Q-M9XD-2HFA" }`, exactly these keys; 400 naming every bad field. */
 export function parseMeterClaim(raw: unknown): MeterClaim {
-  if (typeof raw !== "object" || raw === null || Array.isArray(raw))
-    throw new HttpError(400, `the body must be a JSON object with meterId and claimCode, got ${show(raw)}`);
-  const body = raw as Record<string, unknown>;
-  const problems: string[] = [];
-  for (const key of Object.keys(body)) if (key !== "meterId" && key !== "claimCode") problems.push(`unknown field ${show(key)} (allowed: meterId, claimCode)`);
-  if (typeof body.meterId !== "string" || !CLIENT_ID.test(body.meterId)) {
-    problems.push(`meterId must be the meter id printed on the meter (1-64 letters, digits, - or _), got ${show(body.meterId)}`);
-  }
-  const code = typeof body.claimCode === "string" ? normaliseClaimCode(body.claimCode) : undefined;
-  if (code === undefined) problems.push(`claimCode must be the 12-symbol code from your supplier, like "7K3Q-M9XD-2HFA", got ${show(body.claimCode)}`);
-  if (problems.length > 0) throw new HttpError(400, `invalid meter claim: ${problems.join("; ")}`);
-  return { meterId: body.meterId as string, claimCode: code as string };
+  const result = validate(METER_CLAIM_SCHEMA, raw);
+  if (result.ok) return result.value;
+  throw new HttpError(400, isObject(raw) ? `invalid meter claim: ${result.problems.join("; ")}` : result.problems[0]);
 }
 
 export interface LinkDeps {

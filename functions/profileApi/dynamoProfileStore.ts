@@ -1,5 +1,5 @@
 import { AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { Plain, fromItem, toAttribute } from "./attributeValues";
+import { convertToAttr, marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
 import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
@@ -7,8 +7,8 @@ const KEPT = ["customerId", "clientId", "createdAt", "updatedAt", "version", ...
 
 /** The profile view of an item: known attributes only (onboarding may keep others), version 0 when unset. */
 export function profileFromItem(item: Record<string, AttributeValue>): StoredProfile {
-  const plain = fromItem(item);
-  const out: Record<string, Plain> = {};
+  const plain = unmarshall(item);
+  const out: Record<string, unknown> = {};
   for (const key of KEPT) if (plain[key] !== undefined) out[key] = plain[key];
   out.version = typeof plain.version === "number" ? plain.version : 0;
   return out as unknown as StoredProfile;
@@ -26,15 +26,13 @@ export class DynamoProfileStore implements ProfileStore {
 
   async get(customerId: string): Promise<StoredProfile | undefined> {
     // strongly consistent: a GET right after a PUT must show the write
-    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: { customerId: { S: customerId } }, ConsistentRead: true }));
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ customerId }), ConsistentRead: true }));
     return out.Item ? profileFromItem(out.Item) : undefined;
   }
 
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
     try {
-      const out = await this.client.send(
-        new UpdateItemCommand({ TableName: this.table, Key: { customerId: { S: customerId } }, ...updateOf(fields, now, condition) }),
-      );
+      const out = await this.client.send(new UpdateItemCommand({ TableName: this.table, Key: marshall({ customerId }), ...updateOf(fields, now, condition) }));
       return profileFromItem(out.Attributes ?? {});
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") {
@@ -49,7 +47,7 @@ export class DynamoProfileStore implements ProfileStore {
 /** The UpdateItem parts for a PUT (exported so the exact expression is tested). */
 export function updateOf(fields: ProfileFields, now: string, condition: WriteCondition) {
   const names: Record<string, string> = { "#updatedAt": "updatedAt", "#createdAt": "createdAt", "#version": "version" };
-  const values: Record<string, AttributeValue> = { ":now": { S: now }, ":zero": { N: "0" }, ":one": { N: "1" } };
+  const values: Record<string, AttributeValue> = marshall({ ":now": now, ":zero": 0, ":one": 1 });
   const set = ["#updatedAt = :now", "#createdAt = if_not_exists(#createdAt, :now)", "#version = if_not_exists(#version, :zero) + :one"];
   const remove: string[] = [];
   for (const field of PROFILE_FIELDS) {
@@ -58,7 +56,7 @@ export function updateOf(fields: ProfileFields, now: string, condition: WriteCon
     if (value === undefined) remove.push(`#${field}`);
     else {
       set.push(`#${field} = :${field}`);
-      values[`:${field}`] = toAttribute(value as unknown as Plain);
+      values[`:${field}`] = convertToAttr(value, { removeUndefinedValues: true });
     }
   }
   let conditionExpression: string | undefined;
@@ -69,7 +67,7 @@ export function updateOf(fields: ProfileFields, now: string, condition: WriteCon
     names["#customerId"] = "customerId";
     conditionExpression = "attribute_exists(#customerId) AND attribute_not_exists(#version)";
   } else if (condition.kind === "version") {
-    values[":expected"] = { N: String(condition.version) };
+    values[":expected"] = convertToAttr(condition.version);
     conditionExpression = "#version = :expected";
   }
   return {

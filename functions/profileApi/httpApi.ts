@@ -1,33 +1,26 @@
 import { headerValue } from "../authorizer/bearerToken";
+import type {
+  APIGatewayEventRequestContextLambdaAuthorizer,
+  APIGatewayEventRequestContextV2,
+  APIGatewayProxyEventV2WithRequestContext,
+  APIGatewayProxyStructuredResultV2,
+} from "aws-lambda";
 import { TextDecoder } from "util";
+import { Schema, show, validate } from "../shared/httpSchema";
+
+/** The Lambda authorizer's context as the routes read it (set by the authorizer; absent if a route is wired without it). */
+type RouteRequestContext = APIGatewayEventRequestContextV2 & {
+  readonly authorizer?: APIGatewayEventRequestContextLambdaAuthorizer<Readonly<Record<string, unknown>>>;
+};
 
 /**
- * API Gateway HTTP API, payload format 2.0: the parts of the event and the structured response the customer
- * routes use. Header names arrive lower-cased; repeated query parameters arrive joined with commas.
+ * API Gateway HTTP API, payload format 2.0, behind the Lambda authorizer. Header names arrive lower-cased;
+ * repeated query parameters arrive joined with commas.
  */
-export interface HttpApiEvent {
-  readonly version: "2.0";
-  readonly routeKey: string;
-  readonly rawPath: string;
-  readonly rawQueryString: string;
-  readonly headers: Readonly<Record<string, string | undefined>>;
-  readonly queryStringParameters?: Readonly<Record<string, string | undefined>>;
-  readonly pathParameters?: Readonly<Record<string, string | undefined>>;
-  readonly requestContext: {
-    readonly requestId: string;
-    readonly routeKey: string;
-    readonly http: { readonly method: string; readonly path: string };
-    readonly authorizer?: { readonly lambda?: Readonly<Record<string, unknown>> };
-  };
-  readonly body?: string;
-  readonly isBase64Encoded: boolean;
-}
+export type HttpApiEvent = APIGatewayProxyEventV2WithRequestContext<RouteRequestContext>;
 
-export interface HttpResponse {
-  readonly statusCode: number;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
-}
+/** The structured answer (payload 2.0) the routes always give: a status, headers and a string body. */
+export type HttpResponse = Required<Pick<APIGatewayProxyStructuredResultV2, "statusCode" | "body">> & { readonly headers: Readonly<Record<string, string>> };
 
 /** A request the route refuses: the status and the message of the `{ "error": ... }` body. */
 export class HttpError extends Error {
@@ -54,11 +47,13 @@ export function errorResponse(e: HttpError): HttpResponse {
 
 export { headerValue };
 
-/** A value as it appears in an error message: JSON, cut to 60 characters. */
-export function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+export { show };
+
+/** A path or query parameter checked against its schema; 400 naming the parameter and the value. */
+export function checkParameter<T>(schema: Schema<T>, raw: string | undefined, name: string): T {
+  const result = validate(schema, raw, name);
+  if (!result.ok) throw new HttpError(400, result.problems.join("; "));
+  return result.value;
 }
 
 /**

@@ -1,4 +1,4 @@
-import { show } from "./httpApi";
+import { Rule, flag, isObject, matching, object, oneOf, optional, required, text, validate } from "../shared/httpSchema";
 
 /**
  * The profile a customer edits with `PUT /profile` (the whole document: absent optional fields are removed).
@@ -48,8 +48,6 @@ export interface NotificationPreferences {
 }
 
 export const PROFILE_FIELDS = ["name", "email", "phone", "address", "tariff", "notifications"] as const;
-const ADDRESS_FIELDS = ["line1", "line2", "city", "postcode", "country"] as const;
-const NOTIFICATION_FIELDS = ["dailyReport", "unusualUsage", "channel"] as const;
 const READ_ONLY: Record<string, string> = {
   clientId: "is the smart-meter id, linked with POST /profile/meter, and cannot be set here",
   customerId: "comes from the access token and cannot be set",
@@ -62,7 +60,59 @@ const EMAIL = /^[^\s@"<>(),;:\\]+@[^\s@"<>(),;:\\]+\.[^\s@"<>(),;:\\]+$/;
 const PHONE = /^\+[1-9][0-9]{6,14}$/;
 const POSTCODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;
 const COUNTRY = /^[A-Z]{2}$/;
-const CONTROL = /[\u0000-\u001f\u007f]/;
+
+export const PHONE_SCHEMA = matching(PHONE, 'an E.164 number like "+441632960001"', 16, "+441632960001");
+
+export const ADDRESS_SCHEMA = object<PostalAddress>(
+  {
+    line1: required(text(1, 100)),
+    line2: optional(text(1, 100)),
+    city: required(text(1, 60)),
+    postcode: required(matching(POSTCODE, "2-10 letters, digits, spaces or hyphens", 10, "SW1A 1AA")),
+    country: required(matching(COUNTRY, 'an ISO 3166-1 alpha-2 code in capitals like "GB"', 2, "GB")),
+  },
+  { what: "an object with line1, city, postcode, country and optionally line2" },
+);
+
+export const NOTIFICATIONS_SCHEMA = object<NotificationPreferences>(
+  {
+    dailyReport: required(flag("tell me when my daily report is ready")),
+    unusualUsage: required(flag("tell me when a day looks unusual")),
+    channel: required(oneOf(["email", "sms"] as const, '"email" or "sms"')),
+  },
+  { what: "an object with dailyReport, unusualUsage and channel" },
+);
+
+/** "sms" needs a phone to send to. */
+const SMS_NEEDS_PHONE: Rule = {
+  check(raw, problems) {
+    if (isObject(raw.notifications) && raw.notifications.channel === "sms" && raw.phone === undefined) {
+      problems.push(`notifications.channel is "sms" but no phone is given`);
+    }
+  },
+  jsonSchema: {
+    if: { properties: { notifications: { type: "object", properties: { channel: { const: "sms" } }, required: ["channel"] } }, required: ["notifications"] },
+    then: { required: ["phone"] },
+  },
+};
+
+/** The PUT /profile body; validates requests and is the OpenAPI document's `ProfileFields` schema. */
+export const PROFILE_SCHEMA = object<ProfileFields>(
+  {
+    name: required(text(1, 100)),
+    email: required(matching(EMAIL, 'an e-mail address like "ana@example.com"', 254, "ana@example.com")),
+    phone: optional(PHONE_SCHEMA),
+    address: optional(ADDRESS_SCHEMA),
+    tariff: optional(oneOf(TARIFFS)),
+    notifications: optional(NOTIFICATIONS_SCHEMA),
+  },
+  {
+    what: "a JSON object",
+    refused: READ_ONLY,
+    rules: [SMS_NEEDS_PHONE],
+    description: "The whole profile: absent optional fields are removed. Server-kept fields (clientId, customerId, createdAt, updatedAt, version) are refused.",
+  },
+);
 
 /** Thrown with every problem of a body, each naming the field and the value. */
 export class ProfileValidationError extends Error {
@@ -77,103 +127,9 @@ export class ProfileValidationError extends Error {
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-function text(problems: string[], field: string, value: unknown, min: number, max: number): string | undefined {
-  if (typeof value !== "string" || [...value].length < min || [...value].length > max || CONTROL.test(value) || value.trim() !== value) {
-    problems.push(`${field} must be a string of ${min} to ${max} characters without control characters or surrounding spaces, got ${show(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function matching(problems: string[], field: string, value: unknown, pattern: RegExp, max: number, what: string): string | undefined {
-  if (typeof value !== "string" || value.length > max || !pattern.test(value)) {
-    problems.push(`${field} must be ${what}, got ${show(value)}`);
-    return undefined;
-  }
-  return value;
-}
-
-function unknownKeys(problems: string[], where: string, raw: Record<string, unknown>, known: readonly string[]): void {
-  for (const key of Object.keys(raw)) {
-    if (known.includes(key) || (where === "" && Object.hasOwn(READ_ONLY, key))) continue;
-    problems.push(`unknown field ${show(where + key)} (allowed: ${known.map((k) => where + k).join(", ")})`);
-  }
-}
-
-function required(problems: string[], field: string, raw: Record<string, unknown>, key: string): boolean {
-  if (raw[key] !== undefined) return true;
-  problems.push(`${field} is required`);
-  return false;
-}
-
-function address(problems: string[], raw: unknown): PostalAddress | undefined {
-  if (!isObject(raw)) {
-    problems.push(`address must be an object with line1, city, postcode, country and optionally line2, got ${show(raw)}`);
-    return undefined;
-  }
-  unknownKeys(problems, "address.", raw, ADDRESS_FIELDS);
-  const out: Record<string, string | undefined> = {
-    line1: required(problems, "address.line1", raw, "line1") ? text(problems, "address.line1", raw.line1, 1, 100) : undefined,
-    city: required(problems, "address.city", raw, "city") ? text(problems, "address.city", raw.city, 1, 60) : undefined,
-    postcode: required(problems, "address.postcode", raw, "postcode")
-      ? matching(problems, "address.postcode", raw.postcode, POSTCODE, 10, "2-10 letters, digits, spaces or hyphens")
-      : undefined,
-    country: required(problems, "address.country", raw, "country")
-      ? matching(problems, "address.country", raw.country, COUNTRY, 2, 'an ISO 3166-1 alpha-2 code in capitals like "GB"')
-      : undefined,
-  };
-  if (raw.line2 !== undefined) out.line2 = text(problems, "address.line2", raw.line2, 1, 100);
-  return out as unknown as PostalAddress;
-}
-
-function notifications(problems: string[], raw: unknown): NotificationPreferences | undefined {
-  if (!isObject(raw)) {
-    problems.push(`notifications must be an object with dailyReport, unusualUsage and channel, got ${show(raw)}`);
-    return undefined;
-  }
-  unknownKeys(problems, "notifications.", raw, NOTIFICATION_FIELDS);
-  for (const key of ["dailyReport", "unusualUsage"] as const) {
-    if (required(problems, `notifications.${key}`, raw, key) && typeof raw[key] !== "boolean") {
-      problems.push(`notifications.${key} must be true or false, got ${show(raw[key])}`);
-    }
-  }
-  if (required(problems, "notifications.channel", raw, "channel") && raw.channel !== "email" && raw.channel !== "sms") {
-    problems.push(`notifications.channel must be "email" or "sms", got ${show(raw.channel)}`);
-  }
-  return { dailyReport: raw.dailyReport as boolean, unusualUsage: raw.unusualUsage as boolean, channel: raw.channel as "email" | "sms" };
-}
-
 /** Checks a parsed PUT body against the schema above; throws ProfileValidationError with every problem. */
 export function parseProfile(raw: unknown): ProfileFields {
-  if (!isObject(raw)) throw new ProfileValidationError([`the body must be a JSON object, got ${show(raw)}`]);
-  const problems: string[] = [];
-  for (const [key, why] of Object.entries(READ_ONLY)) {
-    if (Object.hasOwn(raw, key)) problems.push(`${key} ${why}, got ${show(raw[key])}`);
-  }
-  unknownKeys(problems, "", raw, PROFILE_FIELDS);
-  const profile: Record<string, unknown> = {
-    name: required(problems, "name", raw, "name") ? text(problems, "name", raw.name, 1, 100) : undefined,
-    email: required(problems, "email", raw, "email")
-      ? matching(problems, "email", raw.email, EMAIL, 254, 'an e-mail address like "ana@example.com"')
-      : undefined,
-  };
-  if (raw.phone !== undefined) profile.phone = matching(problems, "phone", raw.phone, PHONE, 16, 'an E.164 number like "+441632960001"');
-  if (raw.address !== undefined) profile.address = address(problems, raw.address);
-  if (raw.tariff !== undefined) {
-    if (!(TARIFFS as readonly unknown[]).includes(raw.tariff))
-      problems.push(`tariff must be one of ${TARIFFS.map((t) => `"${t}"`).join(", ")}, got ${show(raw.tariff)}`);
-    else profile.tariff = raw.tariff;
-  }
-  if (raw.notifications !== undefined) {
-    profile.notifications = notifications(problems, raw.notifications);
-    if (isObject(raw.notifications) && raw.notifications.channel === "sms" && raw.phone === undefined) {
-      problems.push(`notifications.channel is "sms" but no phone is given`);
-    }
-  }
-  if (problems.length > 0) throw new ProfileValidationError(problems);
-  return profile as unknown as ProfileFields;
+  const result = validate(PROFILE_SCHEMA, raw);
+  if (!result.ok) throw new ProfileValidationError(result.problems);
+  return result.value;
 }

@@ -1,12 +1,10 @@
 /** Errors of the Redshift loader, with stable names; messages say what, which statement or object, and why. */
 
-export class LoaderError extends Error {
+import { NamedError } from "../shared/errors";
+
+export class LoaderError extends NamedError {
   constructor(message: string) {
-    super(message);
-    // Pulumi serializes classes (the inline Lambda) as ES5 functions calling `Error.call(this, message)`, which
-    // sets nothing: keep the message explicitly
-    this.message = message;
-    this.name = "LoaderError";
+    super("LoaderError", message);
   }
 }
 

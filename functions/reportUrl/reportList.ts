@@ -1,4 +1,5 @@
-import { HttpApiEvent, HttpError, HttpResponse, callerOf, jsonResponse, show } from "../profileApi/httpApi";
+import { HttpApiEvent, HttpResponse, callerOf, checkParameter, jsonResponse } from "../profileApi/httpApi";
+import { custom, show } from "../shared/httpSchema";
 import { ProfileStore } from "../profileApi/profileStore";
 import { callerMeter } from "./callerMeter";
 
@@ -37,27 +38,37 @@ export function reportDays(prefix: string, keys: readonly string[]): ReportDay[]
 }
 
 /** `?limit=`: 1-MAX_PAGE, default DEFAULT_PAGE. */
+export const LIMIT_SCHEMA = custom<number>({ type: "integer", minimum: 1, maximum: MAX_PAGE, default: DEFAULT_PAGE }, (raw, field) =>
+  typeof raw === "string" && /^[1-9][0-9]{0,2}$/.test(raw) && Number(raw) <= MAX_PAGE
+    ? { value: Number(raw) }
+    : { problem: `${field} must be a whole number from 1 to ${MAX_PAGE}, got ${show(raw)}` },
+);
+
 export function parseLimit(raw: string | undefined): number {
-  if (raw === undefined) return DEFAULT_PAGE;
-  if (!/^[1-9][0-9]{0,2}$/.test(raw) || Number(raw) > MAX_PAGE)
-    throw new HttpError(400, `limit must be a whole number from 1 to ${MAX_PAGE}, got ${show(raw)}`);
-  return Number(raw);
+  return raw === undefined ? DEFAULT_PAGE : checkParameter(LIMIT_SCHEMA, raw, "limit");
 }
 
 /** The opaque `next` token: the last day of the previous page, base64url. */
 export const nextToken = (date: string) => Buffer.from(JSON.stringify({ before: date }), "utf8").toString("base64url");
 
+/** `?next=`: the token a previous page returned. */
+export const NEXT_SCHEMA = custom<string>(
+  { type: "string", pattern: "^[A-Za-z0-9_-]+$", description: "the `next` token of the previous page, as returned" },
+  (raw, field) => {
+    let before: unknown;
+    try {
+      before = (JSON.parse(Buffer.from(String(raw), "base64url").toString("utf8")) as { before?: unknown }).before;
+    } catch {
+      before = undefined;
+    }
+    if (typeof raw !== "string" || typeof before !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(before))
+      return { problem: `${field} must be the token a previous page returned, got ${show(raw)}` };
+    return { value: before };
+  },
+);
+
 export function parseNext(raw: string | undefined): string | undefined {
-  if (raw === undefined) return undefined;
-  let before: unknown;
-  try {
-    before = (JSON.parse(Buffer.from(raw, "base64url").toString("utf8")) as { before?: unknown }).before;
-  } catch {
-    before = undefined;
-  }
-  if (typeof before !== "string" || !/^\d{4}-\d{2}-\d{2}$/.test(before))
-    throw new HttpError(400, `next must be the token a previous page returned, got ${show(raw)}`);
-  return before;
+  return raw === undefined ? undefined : checkParameter(NEXT_SCHEMA, raw, "next");
 }
 
 /**

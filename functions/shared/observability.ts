@@ -1,3 +1,4 @@
+import type { Context } from "aws-lambda";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
@@ -9,14 +10,8 @@ export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL"
 export type LogLevelName = (typeof LOG_LEVELS)[number];
 
 /** The fields of Lambda's context object the logger reads (a test or the local stack may pass its own). */
-export interface LambdaContext {
-  readonly awsRequestId: string;
-  readonly functionName?: string;
-  readonly functionVersion?: string;
-  readonly invokedFunctionArn?: string;
-  readonly memoryLimitInMB?: string;
-  getRemainingTimeInMillis?(): number;
-}
+export type LambdaContext = Pick<Context, "awsRequestId"> &
+  Partial<Pick<Context, "functionName" | "functionVersion" | "invokedFunctionArn" | "memoryLimitInMB" | "getRemainingTimeInMillis">>;
 
 export interface Observability {
   readonly service: string;

@@ -1,10 +1,10 @@
 import { Transform } from "stream";
+import { NamedError } from "../shared/errors";
 
 /** The object is bigger than the parser will read; the file is refused with a quarantine report. */
-export class ObjectTooLargeError extends Error {
+export class ObjectTooLargeError extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "ObjectTooLargeError";
+    super("ObjectTooLargeError", message);
   }
 }
 

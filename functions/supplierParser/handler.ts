@@ -1,3 +1,4 @@
+import type { SQSBatchResponse } from "aws-lambda";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { ObjectStore } from "./processObject";
@@ -5,6 +6,7 @@ import { s3ObjectStore } from "./s3Store";
 import { settingsFromEnv } from "./settings";
 import { BatchOutcome, processBatch, SqsRecord } from "./sqsBatch";
 import { requireVariables } from "../shared/environment";
+import { SUPPLIER_PARSER_VARIABLES } from "./variables";
 /**
  * Lambda entry point (SQS event source with ReportBatchItemFailures): reads each uploaded supplier file
  * from the upload bucket named in its S3 event, writes readings and the quarantine report to LAKE_BUCKET.
@@ -28,9 +30,9 @@ export function countBatch(outcome: BatchOutcome): [string, number][] {
   ];
 }
 
-export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<{ batchItemFailures: { itemIdentifier: string }[] }> {
+export async function handler(event: { Records?: SqsRecord[] }, context?: LambdaContext): Promise<SQSBatchResponse> {
   return invocation(o, context, {}, async () => {
-    const lake = requireVariables(process.env, ["LAKE_BUCKET"]).LAKE_BUCKET;
+    const lake = requireVariables(process.env, SUPPLIER_PARSER_VARIABLES.required).LAKE_BUCKET;
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
     const client = s3;
     const storeFor = (uploads: string): ObjectStore => s3ObjectStore(client, uploads, lake);

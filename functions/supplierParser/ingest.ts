@@ -13,6 +13,7 @@ import { LocalClock, zoneClock } from "./localClock";
 import { DEFAULT_TIME_ZONE, Reading } from "./readingSchema";
 import { DEFAULT_MAX_ERRORS, IngestError, ReasonCount, RejectionLog } from "./rejectionLog";
 import { parseS3Key, validateClientId, validateDate } from "./s3Key";
+import { NamedError } from "../shared/errors";
 
 export { IngestError, ReasonCount } from "./rejectionLog";
 
@@ -52,10 +53,9 @@ export interface IngestResult {
   readonly reasons: ReasonCount[];
 }
 
-export class InputError extends Error {
+export class InputError extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "InputError";
+    super("InputError", message);
   }
 }
 

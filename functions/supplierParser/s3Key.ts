@@ -1,4 +1,5 @@
 import { Channel } from "./readingSchema";
+import { NamedError } from "../shared/errors";
 
 /** The object keys suppliers drop and the keys we derive from them: `{YYYYMMDD}/{ClientID}.csv`. */
 export interface SupplierKey {
@@ -7,10 +8,9 @@ export interface SupplierKey {
   readonly clientId: string;
 }
 
-export class KeyError extends Error {
+export class KeyError extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "KeyError";
+    super("KeyError", message);
   }
 }
 

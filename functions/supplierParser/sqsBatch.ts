@@ -1,3 +1,4 @@
+import type { SQSRecord } from "aws-lambda";
 import { invalidKeyReport, invalidKeyReportKey } from "./invalidKeyReport";
 import { isObjectGone } from "./objectStore";
 import { ObjectStore, processObject } from "./processObject";
@@ -12,10 +13,8 @@ import { DEFAULT_SETTINGS, ParserSettings } from "./settings";
  * by the time it is read gets a report under `quarantine/_invalid-keys/`; a file over the size limit gets
  * its quarantine report saying so.
  */
-export interface SqsRecord {
-  readonly messageId: string;
-  readonly body: string;
-}
+/** What the parser reads of an SQS record. */
+export type SqsRecord = Pick<SQSRecord, "messageId" | "body">;
 
 export interface BatchOutcome {
   readonly batchItemFailures: { itemIdentifier: string }[];

@@ -1,11 +1,11 @@
 import { ReadingBounds, maxKwh } from "./bounds";
 import { Day, dayString } from "./readingSchema";
+import { NamedError } from "../shared/errors";
 
 /** A rejected data row: the reason is what the quarantine report shows next to the line number. */
-export class RowError extends Error {
+export class RowError extends NamedError {
   constructor(message: string) {
-    super(message);
-    this.name = "RowError";
+    super("RowError", message);
   }
 }
 

@@ -1,4 +1,5 @@
 import { AttributeValue, DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { Checkpoint, CheckpointStore } from "./checkpoint";
 import { CheckpointError, ConflictError } from "./errors";
 
@@ -19,7 +20,7 @@ export class DynamoCheckpointStore implements CheckpointStore {
       ({ Item: item } = await this.client.send(
         new GetItemCommand({
           TableName: this.tableName,
-          Key: { trainId: { S: trainId }, detector: { S: group } },
+          Key: marshall({ trainId, detector: group }),
           ConsistentRead: true,
         }),
       ));
@@ -27,33 +28,33 @@ export class DynamoCheckpointStore implements CheckpointStore {
       throw new CheckpointError(`cannot read checkpoint of ${trainId}/${group}: ${(e as Error).name}: ${(e as Error).message}`);
     }
     if (!item) return undefined;
-    const { version, fingerprint, model, sidecar, watermark, updatedAt } = item;
-    if (!version?.N || !fingerprint?.S || !model?.B || sidecar?.S === undefined) {
+    const { version, fingerprint, model, sidecar, watermark, updatedAt } = unmarshall(item) as Record<string, unknown>;
+    if (typeof version !== "number" || typeof fingerprint !== "string" || fingerprint === "" || !(model instanceof Uint8Array) || typeof sidecar !== "string") {
       throw new CheckpointError(`checkpoint of ${trainId}/${group} lacks version, fingerprint, model or sidecar`);
     }
     return {
       trainId,
       group,
-      version: Number(version.N),
-      fingerprint: fingerprint.S,
-      model: model.B,
-      sidecar: sidecar.S,
-      watermark: watermark?.N === undefined ? null : Number(watermark.N),
-      updatedAt: updatedAt?.S ?? "",
+      version,
+      fingerprint,
+      model,
+      sidecar,
+      watermark: typeof watermark === "number" ? watermark : null,
+      updatedAt: typeof updatedAt === "string" ? updatedAt : "",
     };
   }
 
   async save(c: Checkpoint): Promise<void> {
-    const item: Record<string, AttributeValue> = {
-      trainId: { S: c.trainId },
-      detector: { S: c.group },
-      version: { N: String(c.version) },
-      fingerprint: { S: c.fingerprint },
-      model: { B: c.model },
-      sidecar: { S: c.sidecar },
-      updatedAt: { S: c.updatedAt },
-      ...(c.watermark === null ? {} : { watermark: { N: String(c.watermark) } }),
-    };
+    const item = marshall({
+      trainId: c.trainId,
+      detector: c.group,
+      version: c.version,
+      fingerprint: c.fingerprint,
+      model: c.model,
+      sidecar: c.sidecar,
+      updatedAt: c.updatedAt,
+      ...(c.watermark === null ? {} : { watermark: c.watermark }),
+    });
     const first = c.version === 1;
     try {
       await this.client.send(
@@ -62,7 +63,7 @@ export class DynamoCheckpointStore implements CheckpointStore {
           Item: item,
           ConditionExpression: first ? "attribute_not_exists(#version)" : "#version = :previous",
           ExpressionAttributeNames: { "#version": "version" },
-          ...(first ? {} : { ExpressionAttributeValues: { ":previous": { N: String(c.version - 1) } } }),
+          ...(first ? {} : { ExpressionAttributeValues: marshall({ ":previous": c.version - 1 }) }),
         }),
       );
     } catch (e) {

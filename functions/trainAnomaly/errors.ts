@@ -3,12 +3,11 @@
  * carry it. Messages say what, which record or train, and why.
  */
 
-export class TrainAnomalyError extends Error {
+import { NamedError } from "../shared/errors";
+
+export class TrainAnomalyError extends NamedError {
   constructor(message: string) {
-    super(message);
-    // Pulumi serializes classes as ES5 functions calling `Error.call(this, message)`, which sets nothing
-    this.message = message;
-    this.name = "TrainAnomalyError";
+    super("TrainAnomalyError", message);
   }
 }
 
@@ -101,8 +100,7 @@ export class ShadowError extends TrainAnomalyError {
   }
 }
 
-// `instanceof` fails on errors thrown by Pulumi-serialized code (a class can be captured twice), so the core
-// tells errors apart by their stable names and fields.
+// Errors are told apart by their stable names and fields, not `instanceof` (docs/inline-callbacks.md).
 
 /** A RecordError or a subclass: the record goes to the dead-letter queue. */
 export function isRecordError(e: unknown): e is RecordError {

@@ -1,9 +1,9 @@
 import { LambdaContext, Observability, createObservability, invocation } from "../shared/observability";
-import { KinesisBatchResponse } from "./kinesisEvent";
+import type { KinesisStreamBatchResponse } from "aws-lambda";
 import { LambdaRuntime } from "./lambdaRuntime";
 
-// A plain object, not a module-level `let`: Pulumi serializes the captured value once, and what the first
-// invocation builds (logger, clients, model cache) then lives as long as the warm Lambda.
+// What the first invocation builds (logger, clients, model cache) lives as long as the warm Lambda: a captured
+// object, not a module-level `let` (docs/inline-callbacks.md).
 const warm: { o?: Observability; runtime?: LambdaRuntime } = {};
 
 /**
@@ -11,7 +11,7 @@ const warm: { o?: Observability; runtime?: LambdaRuntime } = {};
  * METRIC_NAMESPACE the stack sets (the dashboard's per-train SEARCH reads it); a bad environment is logged at
  * ERROR like any other failure.
  */
-export async function handler(event: unknown, context?: LambdaContext): Promise<KinesisBatchResponse> {
+export async function handler(event: unknown, context?: LambdaContext): Promise<KinesisStreamBatchResponse> {
   const o = (warm.o ??= createObservability("trainAnomaly", { namespace: process.env.METRIC_NAMESPACE }));
   return invocation(o, context, {}, async () => {
     if (!warm.runtime) warm.runtime = LambdaRuntime.fromEnvironment(process.env, o);

@@ -1,3 +1,4 @@
+import type { KinesisStreamBatchResponse } from "aws-lambda";
 import { EventError } from "./errors";
 
 /** One Kinesis record as the Lambda received it, its data decoded from base64. */
@@ -13,10 +14,6 @@ export interface IncomingRecord {
   readonly base64: string;
   /** The decoded bytes; undefined when `base64` is not valid base64. */
   readonly data?: Buffer;
-}
-
-export interface KinesisBatchResponse {
-  readonly batchItemFailures: { readonly itemIdentifier: string }[];
 }
 
 /** Node's decoder skips characters outside the alphabet; Kinesis never sends any, so they mean damage. */
@@ -52,7 +49,7 @@ export function decodeKinesisEvent(event: unknown): IncomingRecord[] {
 }
 
 /** Failed sequence numbers in stream order: Lambda resumes from the lowest, so order and duplicates are tidied. */
-export function batchResponse(failed: Iterable<string>): KinesisBatchResponse {
+export function batchResponse(failed: Iterable<string>): KinesisStreamBatchResponse {
   const unique = [...new Set(failed)].sort((a, b) => {
     const x = BigInt(a);
     const y = BigInt(b);

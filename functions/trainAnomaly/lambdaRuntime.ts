@@ -6,13 +6,15 @@ import { DynamoCheckpointStore } from "./dynamoCheckpointStore";
 import { SettingsError } from "./errors";
 import { IotAnomalyEventSink } from "./anomalyEvents";
 import { IotShadowStore } from "./iotShadowStore";
-import { KinesisBatchResponse, decodeKinesisEvent } from "./kinesisEvent";
+import type { KinesisStreamBatchResponse } from "aws-lambda";
+import { decodeKinesisEvent } from "./kinesisEvent";
 import { ModelCache } from "./modelCache";
 import { LogSink, MetricSink, publishReport } from "./observe";
 import { CoreDeps, processBatch } from "./processBatch";
 import { TrainDetectorSettings, parseDetectorSettingsJson } from "./settings";
 import { SqsDeadLetterSink } from "./sqsDeadLetterSink";
 import { requireVariables } from "../shared/environment";
+import { TRAIN_ANOMALY_VARIABLES } from "./variables";
 
 /** The function's environment, set by the TrainTelemetry component. */
 export interface LambdaEnvironment {
@@ -23,11 +25,9 @@ export interface LambdaEnvironment {
   readonly settings: TrainDetectorSettings;
 }
 
-export const ENVIRONMENT_VARIABLES = ["CHECKPOINT_TABLE", "FAILURE_QUEUE_URL", "SHADOW_NAME", "METRIC_NAMESPACE"] as const;
-
 /** Reads and validates the environment; every problem at once. DETECTOR_SETTINGS is optional (defaults). */
 export function readEnvironment(env: Readonly<Record<string, string | undefined>>): LambdaEnvironment {
-  const vars = requireVariables(env, ENVIRONMENT_VARIABLES, (message) => new SettingsError([message]));
+  const vars = requireVariables(env, TRAIN_ANOMALY_VARIABLES.required, (message) => new SettingsError([message]));
   return {
     checkpointTable: vars.CHECKPOINT_TABLE,
     failureQueueUrl: vars.FAILURE_QUEUE_URL,
@@ -63,7 +63,7 @@ export class LambdaRuntime {
     return new LambdaRuntime(deps, o.logger, o.metrics);
   }
 
-  async handle(event: unknown): Promise<KinesisBatchResponse> {
+  async handle(event: unknown): Promise<KinesisStreamBatchResponse> {
     let records;
     try {
       records = decodeKinesisEvent(event);

@@ -15,7 +15,7 @@ export class ModelCache {
   evictions = 0;
 
   constructor(readonly capacity: number) {
-    // created here, not at module scope: Pulumi's function serialization turns module-level Maps into objects
+    // created here, not at module scope (docs/inline-callbacks.md)
     this.entries = new Map();
   }
 

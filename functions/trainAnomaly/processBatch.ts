@@ -4,7 +4,8 @@ import { CheckpointStore, checkpointBytes, checkpointOf, modelFromCheckpoint, ne
 import { DeadLetter, DeadLetterSink } from "./deadLetters";
 import { driversOf } from "./episodes";
 import { RecordError, TelemetryError, isConflict, isRecordError, messageOf } from "./errors";
-import { IncomingRecord, KinesisBatchResponse, batchResponse } from "./kinesisEvent";
+import type { KinesisStreamBatchResponse } from "aws-lambda";
+import { IncomingRecord, batchResponse } from "./kinesisEvent";
 import { CachedModel, ModelCache } from "./modelCache";
 import { TrainDetectorSettings, requiredSensors } from "./settings";
 import { ShadowEntry, shadowEntry } from "./shadowDocument";
@@ -33,7 +34,7 @@ export interface CoreDeps {
   readonly concurrency?: number;
 }
 
-export interface BatchOutcome extends KinesisBatchResponse {
+export interface BatchOutcome extends KinesisStreamBatchResponse {
   readonly report: BatchReport;
 }
 

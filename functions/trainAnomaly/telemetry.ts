@@ -1,6 +1,7 @@
 import { TelemetryError } from "./errors";
 import { SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
 import { isRealCalendarTime } from "../../anomaly/io/timestamp";
+import { showValue } from "../shared/showValue";
 
 /**
  * Train telemetry, one JSON message per reading, published by a train on `trains/<thing name>/telemetry`:
@@ -39,10 +40,7 @@ export function isTrainId(value: unknown): value is string {
 }
 
 /** JSON of a value for an error message, cut to a readable length. */
-export function show(value: unknown): string {
-  const text = value === undefined ? "undefined" : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
-}
+export const show = (value: unknown): string => showValue(value);
 
 function parseTimestamp(value: unknown): number | string {
   let ms: number;

@@ -2,13 +2,11 @@
  * Errors of the usage summary with stable names. `InputError` is the name cli/args.ts `runMain` prints as a
  * one-line `error: ...` with exit 1, so a bad date, a missing folder or a failed Athena query read the same.
  */
-export class InputError extends Error {
+
+import { NamedError } from "../shared/errors";
+export class InputError extends NamedError {
   constructor(message: string) {
-    super(message);
-    // Pulumi serializes classes (the inline Lambda) as ES5 functions calling `Error.call(this, message)`, which
-    // sets nothing: keep the message explicitly
-    this.message = message;
-    this.name = "InputError";
+    super("InputError", message);
   }
 }
 

@@ -5,10 +5,12 @@ import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
-import { identifier, topics } from "../shared/naming";
+import { identifier } from "../shared/naming";
 import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
-import { createServiceRole, grant } from "../shared/role";
+import { grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
+import { IOT_SQL_VERSION, SHARED_RULES } from "../shared/ruleSql";
+import { createTopicRuleRole } from "../shared/topicRuleRole";
 
 export interface DeliveryArgs {
   readonly raw: SecureBucket;
@@ -19,13 +21,6 @@ export interface DeliveryArgs {
   readonly ctx: AwsContext;
   readonly deployment: Deployment;
 }
-
-/** Shared source topics: both device families' data and the trains' anomaly episodes go to the data scientists. */
-export const SHARED_TOPICS = [
-  { source: "meters", filter: topics.meterReadingsFilter },
-  { source: "trains", filter: topics.trainTelemetryFilter },
-  { source: "anomalies", filter: topics.trainAnomaliesFilter },
-] as const;
 
 /**
  * Lambda transform buffer (MB of source data per invocation, 0.2..3). Telemetry grows ~6x into one row per sensor
@@ -121,42 +116,32 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
     { parent, dependsOn: [firehosePolicy] },
   );
 
-  const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, kmsKeyArn, deployment, parent);
-  const ruleRole = createServiceRole(
-    `${name}-rule`,
+  const ruleRole = createTopicRuleRole(
+    name,
     {
-      service: "iot.amazonaws.com",
-      sourceAccount: ctx.accountId,
       description: "IoT rules forward shared data to Firehose",
+      statements: deliveryStream.arn.apply((streamArn) => [allow("PutShared", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn)]),
+      kmsKeyArn,
+      ctx,
+      deployment,
     },
     parent,
   );
-  const rulePolicy = grant(
-    `${name}-rule`,
-    ruleRole,
-    pulumi
-      .all([deliveryStream.arn, ruleErrors.arn])
-      .apply(([streamArn, logArn]) => [
-        allow("PutShared", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn),
-        allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
-      ]),
-    parent,
-  );
 
-  const rules = SHARED_TOPICS.map(
-    ({ source, filter }) =>
+  const rules = SHARED_RULES.map(
+    ({ source, sql }) =>
       new aws.iot.TopicRule(
         `${name}-${source}-rule`,
         {
           name: identifier(["gridrail", deployment.stack, "share", source], "_", 128),
           description: `Shares ${source} data with data scientists`,
           enabled: true,
-          sql: `SELECT *, '${source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${filter}'`,
-          sqlVersion: "2016-03-23",
-          firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, separator: "\n", batchMode: false }],
-          errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
+          sql,
+          sqlVersion: IOT_SQL_VERSION,
+          firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.role.arn, separator: "\n", batchMode: false }],
+          errorAction: ruleRole.errorAction,
         },
-        { parent, dependsOn: [rulePolicy] },
+        { parent, dependsOn: [ruleRole.policy] },
       ),
   );
 

@@ -7,6 +7,8 @@ import { allow, kmsStatement } from "../shared/policyDocuments";
 import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
+import { DAILY_ANALYSIS_VARIABLES } from "../../functions/dailyAnalysis/variables";
+import { variableValues } from "../../functions/shared/environment";
 
 export interface DailyAnalysisArgs {
   readonly lake: SecureBucket;
@@ -30,7 +32,7 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
       kmsKeyArn,
       timeout: meterDefaults.analysisTimeoutSeconds,
       memorySize: meterDefaults.analysisMemoryMb,
-      environment: { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name },
+      environment: variableValues(DAILY_ANALYSIS_VARIABLES, { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name }),
       statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn]).apply(([lakeArn, reportsArn, keyArn]) => [
         allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
         // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);

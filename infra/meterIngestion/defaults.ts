@@ -1,12 +1,5 @@
-import { topics } from "../shared/naming";
-
 /** Meter-ingestion settings; the component applies these unless an arg overrides them. */
 export const meterDefaults = {
-  /**
-   * The rule stamps each reading with its client id and UTC day; Firehose partitions on those two keys.
-   * topic(2) equals the client id because the device policy only lets a meter publish to its own topic.
-   */
-  readingsSql: `SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM '${topics.meterReadingsFilter}'`,
   /** Lake key layout `{ClientID}/{YYYYMMDD}/<firehose object name with its timestamp>`. */
   lakePrefix: "!{partitionKeyFromQuery:clientId}/!{partitionKeyFromQuery:day}/",
   lakeErrorPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyyMMdd}/",

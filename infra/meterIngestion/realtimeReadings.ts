@@ -8,6 +8,8 @@ import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement
 import { createServiceRole, grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
+import { IOT_SQL_VERSION, METER_READINGS_SQL } from "../shared/ruleSql";
+import { createTopicRuleRole } from "../shared/topicRuleRole";
 
 export interface RealtimeReadingsArgs {
   readonly lake: SecureBucket;
@@ -96,25 +98,15 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     { parent, dependsOn: [firehosePolicy] },
   );
 
-  const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, kmsKeyArn, deployment, parent);
-  const ruleRole = createServiceRole(
-    `${name}-rule`,
+  const ruleRole = createTopicRuleRole(
+    name,
     {
-      service: "iot.amazonaws.com",
-      sourceAccount: ctx.accountId,
       description: "IoT rule forwards meter readings to Firehose",
+      statements: deliveryStream.arn.apply((streamArn) => [allow("PutReadings", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn)]),
+      kmsKeyArn,
+      ctx,
+      deployment,
     },
-    parent,
-  );
-  const rulePolicy = grant(
-    `${name}-rule`,
-    ruleRole,
-    pulumi
-      .all([deliveryStream.arn, ruleErrors.arn])
-      .apply(([streamArn, logArn]) => [
-        allow("PutReadings", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn),
-        allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
-      ]),
     parent,
   );
 
@@ -125,14 +117,14 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
       name: identifier(["gridrail", deployment.stack, name], "_", 128),
       description: "Meter readings to the lake through Firehose",
       enabled: true,
-      sql: meterDefaults.readingsSql,
-      sqlVersion: "2016-03-23",
+      sql: METER_READINGS_SQL,
+      sqlVersion: IOT_SQL_VERSION,
       // No separator: the AppendDelimiterToRecord processor adds it after JQ has parsed the record. batchMode
       // stays off because a reading is one JSON object, not the array batch mode expects.
-      firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.arn, batchMode: false }],
-      errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
+      firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.role.arn, batchMode: false }],
+      errorAction: ruleRole.errorAction,
     },
-    { parent, dependsOn: [rulePolicy] },
+    { parent, dependsOn: [ruleRole.policy] },
   );
 
   return { deliveryStream, rule };

@@ -8,6 +8,8 @@ import { allow, kmsStatement, policyDocument } from "../shared/policyDocuments";
 import { createQueueWithDlq } from "../shared/queue";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
+import { variableValues } from "../../functions/shared/environment";
+import { SUPPLIER_PARSER_VARIABLES } from "../../functions/supplierParser/variables";
 
 export interface SupplierUploadsArgs {
   readonly uploads: SecureBucket;
@@ -73,11 +75,11 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
       kmsKeyArn,
       timeout: meterDefaults.parserTimeoutSeconds,
       memorySize: meterDefaults.parserMemoryMb,
-      environment: {
+      environment: variableValues(SUPPLIER_PARSER_VARIABLES, {
         LAKE_BUCKET: lake.name,
         SUPPLIER_MAX_OBJECT_MB: String(meterDefaults.parserMaxObjectMb),
         SUPPLIER_MAX_KW: String(meterDefaults.parserMaxKw),
-      },
+      }),
       statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
         allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
         allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),

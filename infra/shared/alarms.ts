@@ -52,13 +52,13 @@ export function createFunctionAlarms(
   deployment: Deployment,
   parent: pulumi.Resource,
 ): aws.cloudwatch.MetricAlarm[] {
-  return [
+  const anyOf = (suffix: string, metricName: string, description: string) =>
     createAlarm(
-      `${name}-errors`,
+      `${name}-${suffix}`,
       {
-        description: `Lambda ${name} reports errors`,
+        description,
         namespace: "AWS/Lambda",
-        metricName: "Errors",
+        metricName,
         dimensions: { FunctionName: functionName },
         statistic: "Sum",
         comparisonOperator: "GreaterThanThreshold",
@@ -66,22 +66,8 @@ export function createFunctionAlarms(
       },
       deployment,
       parent,
-    ),
-    createAlarm(
-      `${name}-throttles`,
-      {
-        description: `Lambda ${name} is throttled`,
-        namespace: "AWS/Lambda",
-        metricName: "Throttles",
-        dimensions: { FunctionName: functionName },
-        statistic: "Sum",
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: 0,
-      },
-      deployment,
-      parent,
-    ),
-  ];
+    );
+  return [anyOf("errors", "Errors", `Lambda ${name} reports errors`), anyOf("throttles", "Throttles", `Lambda ${name} is throttled`)];
 }
 
 /** A dead-letter queue that holds anything needs a human. */

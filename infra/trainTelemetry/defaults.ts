@@ -1,8 +1,4 @@
-import { topics } from "../shared/naming";
-
 export const trainDefaults = {
-  /** The rule keeps the payload and adds the train id (the publishing thing, guaranteed by the policy). */
-  telemetrySql: `SELECT *, topic(2) AS trainId, timestamp() AS receivedAt FROM '${topics.trainTelemetryFilter}'`,
   /** Kinesis partition key: one train's records stay ordered on one shard. IoT substitution template. */
   partitionKey: "${topic(2)}",
   /** Train things are named `train-<id>`; the anomaly Lambda may touch only those shadows. */

@@ -7,15 +7,17 @@ import { awsContext } from "../shared/awsContext";
 import { Deployment, statefulOptions } from "../shared/deployment";
 import { iotArn, trainDevicePolicy } from "../shared/iotPolicies";
 import { createKmsKey } from "../shared/kmsKey";
-import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
 import { Statement, allow, kmsStatement } from "../shared/policyDocuments";
 import { createDlq } from "../shared/queue";
-import { createServiceRole, grant } from "../shared/role";
 import { createStreamConsumer } from "../shared/streamConsumer";
 import { createAnomalyFunction } from "./anomalyFunction";
 import { trainDashboardBody } from "./dashboard";
 import { trainDefaults } from "./defaults";
+import { IOT_SQL_VERSION, TRAIN_TELEMETRY_SQL } from "../shared/ruleSql";
+import { createTopicRuleRole } from "../shared/topicRuleRole";
+import { variableValues } from "../../functions/shared/environment";
+import { TRAIN_ANOMALY_VARIABLES } from "../../functions/trainAnomaly/variables";
 
 export interface TrainTelemetryArgs {
   /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
@@ -93,26 +95,20 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       statefulOptions(deployment, this),
     );
 
-    const ruleErrors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, key.arn, deployment, this);
-    const ruleRole = createServiceRole(
-      `${name}-rule`,
+    const ruleRole = createTopicRuleRole(
+      name,
       {
-        service: "iot.amazonaws.com",
-        sourceAccount: ctx.accountId,
         description: "IoT rule puts train telemetry on Kinesis",
+        statements: pulumi
+          .all([stream.arn, key.arn])
+          .apply(([streamArn, keyArn]) => [
+            allow("PutTelemetry", ["kinesis:PutRecord"], streamArn),
+            kmsStatement("EncryptTelemetry", [keyArn], ["kms:GenerateDataKey"]),
+          ]),
+        kmsKeyArn: key.arn,
+        ctx,
+        deployment,
       },
-      this,
-    );
-    const rulePolicy = grant(
-      `${name}-rule`,
-      ruleRole,
-      pulumi
-        .all([stream.arn, key.arn, ruleErrors.arn])
-        .apply(([streamArn, keyArn, logArn]) => [
-          allow("PutTelemetry", ["kinesis:PutRecord"], streamArn),
-          kmsStatement("EncryptTelemetry", [keyArn], ["kms:GenerateDataKey"]),
-          allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
-        ]),
       this,
     );
     new aws.iot.TopicRule(
@@ -121,12 +117,12 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         name: identifier(["gridrail", deployment.stack, name, "telemetry"], "_", 128),
         description: "Train telemetry to Kinesis, partitioned by train id",
         enabled: true,
-        sql: trainDefaults.telemetrySql,
-        sqlVersion: "2016-03-23",
-        kineses: [{ streamName: stream.name, partitionKey: trainDefaults.partitionKey, roleArn: ruleRole.arn }],
-        errorAction: { cloudwatchLogs: { logGroupName: ruleErrors.name, roleArn: ruleRole.arn } },
+        sql: TRAIN_TELEMETRY_SQL,
+        sqlVersion: IOT_SQL_VERSION,
+        kineses: [{ streamName: stream.name, partitionKey: trainDefaults.partitionKey, roleArn: ruleRole.role.arn }],
+        errorAction: ruleRole.errorAction,
       },
-      { parent: this, dependsOn: [rulePolicy] },
+      { parent: this, dependsOn: [ruleRole.policy] },
     );
 
     const dlq = createDlq(`${name}-anomaly`, key.arn, this);
@@ -151,7 +147,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       `${name}-anomaly`,
       {
         kmsKeyArn: key.arn,
-        environment: {
+        environment: variableValues(TRAIN_ANOMALY_VARIABLES, {
           CHECKPOINT_TABLE: checkpoints.name,
           FAILURE_QUEUE_URL: dlq.url,
           METRIC_NAMESPACE: trainDefaults.metricNamespace,
@@ -160,7 +156,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
           // the account's ATS data endpoint: the SDK's built-in default is AWS's legacy/test endpoint.
           // SDK v3 reads AWS_ENDPOINT_URL_<SERVICE> for the IoT Data Plane client by itself
           AWS_ENDPOINT_URL_IOT_DATA_PLANE: pulumi.interpolate`https://${aws.iot.getEndpointOutput({ endpointType: "iot:Data-ATS" }, { parent: this }).endpointAddress}`,
-        },
+        }),
         statements: pulumi
           .all([stream.arn, key.arn, checkpoints.arn, dlq.arn, ctx.partition, ctx.region, ctx.accountId])
           .apply(([streamArn, keyArn, tableArn, dlqArn, partition, region, accountId]): Statement[] => [

@@ -1,6 +1,8 @@
 import { rmSync } from "fs";
 import { join } from "path";
 import { AnomalyNotice } from "../../devices/trainAgent/anomalyInbox";
+import { EdgeChange, EdgeDetector } from "../../devices/trainAgent/edgeDetector";
+import { Reconciliation } from "../../devices/trainAgent/reconcile";
 import { SensorReading, TrainAgent } from "../../devices/trainAgent/trainAgent";
 import { applyFault, faultAt, FaultSpan } from "./faults";
 import { FleetPlan } from "./fleetPlan";
@@ -11,12 +13,17 @@ import { replaySource, SensorSource, Sensors, simulatedSource } from "./trainSou
  * outbox, shadow inbox), fed from the MetroPT-3 replay (or the APU simulator) at `rate` readings per second,
  * with the plan's faults injected and its offline spans acted out (the agent disconnects and buffers; with
  * `reboot`, the first offline train's agent is replaced halfway through by a new one on the same outbox folder).
+ * With `edge`, one train's agent also runs the cloud's detector on board (`--edge-detect`).
  */
 export interface FleetListener {
   reading?(trainId: string, reading: SensorReading, fault: FaultSpan | undefined): void;
   faultStarted?(fault: FaultSpan, atMs: number, wallMs: number): void;
   online?(trainId: string, online: boolean, wallMs: number): void;
   notice?(trainId: string, notice: AnomalyNotice, wallMs: number): void;
+  /** The edge train's detector opened or cleared an episode. */
+  edge?(trainId: string, change: EdgeChange, wallMs: number): void;
+  /** The edge train reconciled its episodes with its shadow's. */
+  reconciled?(trainId: string, reconciliation: Reconciliation): void;
 }
 
 export interface FleetOptions {
@@ -35,6 +42,8 @@ export interface FleetOptions {
   readonly outboxRoot?: string;
   /** Reboot the first offline train halfway through its outage: a new agent on the same outbox. Needs `outboxRoot`. */
   readonly reboot?: boolean;
+  /** The train whose agent detects at the edge, and its detector (given the agent's outbox folder). */
+  readonly edge?: { readonly trainId: string; open(outboxDir: string | undefined): EdgeDetector };
 }
 
 /** What the rebooted train's outbox held when its agent stopped, and what the new agent found in it. */
@@ -99,7 +108,10 @@ export class TrainFleet {
 
   private createAgent(trainId: string): TrainAgent {
     const outboxDir = this.o.outboxRoot === undefined ? undefined : join(this.o.outboxRoot, trainId);
-    const agent = new TrainAgent({ brokerUrl: this.o.brokerUrl, thingName: trainId, reconnectMs: [100, 1000], outboxDir });
+    const edge = this.o.edge?.trainId === trainId ? this.o.edge.open(outboxDir) : undefined;
+    const agent = new TrainAgent({ brokerUrl: this.o.brokerUrl, thingName: trainId, reconnectMs: [100, 1000], outboxDir, edge });
+    agent.on("edge", (c: EdgeChange) => this.o.listener?.edge?.(trainId, c, Date.now()));
+    agent.on("reconciled", (r: Reconciliation) => this.o.listener?.reconciled?.(trainId, r));
     agent.on("anomaly", (n: AnomalyNotice) => this.o.listener?.notice?.(trainId, n, Date.now()));
     agent.on("connected", () => this.o.listener?.online?.(trainId, true, Date.now()));
     agent.on("disconnected", () => this.o.listener?.online?.(trainId, false, Date.now()));

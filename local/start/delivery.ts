@@ -69,7 +69,7 @@ export function sharedDelivery(folders: RunFolders, flushMs: number, stats: Shar
     const day = new Date(now).toISOString().slice(0, 10).replace(/-/g, "/");
     const ok = response.records
       .filter((r) => r.result === "Ok")
-      .map((r) => Buffer.from(r.data, "base64").toString("utf8"))
+      .map((r) => Buffer.from(r.data ?? "", "base64").toString("utf8"))
       .join("");
     const failed = response.records.filter((r) => r.result === "ProcessingFailed");
     if (ok) folders.write("telemetry", `${day}/gridrail-shared-${stamp()}-${seq}.json`, ok);

@@ -6,8 +6,7 @@ import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
 import { Summary, summarize } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
-import { SHARED_TOPICS } from "../../infra/dataSharing/delivery";
-import { meterDefaults } from "../../infra/meterIngestion/defaults";
+import { METER_READINGS_SQL, SHARED_RULES, TRAIN_TELEMETRY_SQL } from "../../infra/shared/ruleSql";
 import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { startBroker } from "../iot/broker";
 import { startDataPlaneServer } from "../iot/dataPlaneServer";
@@ -18,12 +17,13 @@ import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
 import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, trainTimelineStart } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
-import { RebootReport, TrainFleet } from "../sim/trainFleet";
+import { FleetListener, RebootReport, TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView, startWebView } from "../web/webView";
 import { meterLakeDelivery, sharedDelivery } from "./delivery";
 import { RunFolders } from "./folders";
+import { EdgeRun, EdgeSection, withEdgeOutage } from "./edgeReport";
 import { episodeStartMs, RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
 import { TrainPipeline } from "./trainPipeline";
@@ -61,6 +61,8 @@ export interface LocalReport {
   readonly readingsLost: number;
   /** The train whose agent restarted during its outage, and what its outbox on disk kept (null: no offline train). */
   readonly reboot: RebootReport | null;
+  /** The train that detected at the edge during its outage, and how that compared with the cloud (null: none). */
+  readonly edge: EdgeSection | null;
   readonly anomaliesInjected: number;
   readonly anomaliesDetected: number;
   readonly falseAlarms: number;
@@ -78,6 +80,8 @@ export interface LocalReport {
 
 /** Days of meter history (and their reports) written before the run. */
 export const HISTORY_DAYS = 7;
+
+const tapEdge = (edge: EdgeRun | undefined, listener: FleetListener) => (edge ? edge.listen(listener) : listener);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -119,7 +123,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
 
     // --- plan and metrics
     const liveReadings = liveReadingsOf(o.durationS, rate);
-    const plan = planFleet({ trains: o.trains, seed: o.seed, liveReadings });
+    // a second train, not the one that reboots, is offline around its fault and detects at the edge
+    const { plan, edgeTrainId } = withEdgeOutage(planFleet({ trains: o.trains, seed: o.seed, liveReadings }));
     const meterPlan = planMeters(o.meters, o.seed);
     const metrics = new RunMetrics(intervalMs);
     const rows = o.sharedData ? readMetroptRows(metroptSampleFile(o.sharedData)) : undefined;
@@ -128,6 +133,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     // The cloud refuses readings dated ahead of their arrival: a run early in the UTC day, whose timeline would
     // pass the wall clock, starts from the previous midnight instead
     const liveStart = trainTimelineStart(day.startMs, startedAt, liveReadings * intervalMs);
+    const edgeRun = edgeTrainId === null ? undefined : new EdgeRun(edgeTrainId, TRAIN_DETECTOR_DEFAULTS, join(o.outDir, "edge"), liveStart);
 
     // --- the train path
     const pipeline = new TrainPipeline(TRAIN_DETECTOR_DEFAULTS, dataPlane.endpoint, (report) => {
@@ -155,7 +161,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       rate,
       outboxRoot: join(o.outDir, "outbox"),
       reboot: true,
-      listener: {
+      edge: edgeRun && { trainId: edgeRun.trainId, open: (dir) => edgeRun.open(dir) },
+      listener: tapEdge(edgeRun, {
         // the score shown is the train's highest in the latest batch the pipeline scored (scores are per batch)
         reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: latestScore.get(trainId) ?? null }),
         faultStarted: (f, at, wall) => {
@@ -168,7 +175,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
           const fault = metrics.summary().faults.find((f) => f.episodeId === n.id);
           publish({ type: "delivered", trainId, episodeId: n.id, latencyMs: fault?.latencyMs ?? null, offlineDelivery: fault?.offline ?? false });
         },
-      },
+      }),
     });
     const latestScore = new Map<string, number>();
     const pendingReadings: { trainId: string; t: number; values: Record<string, number>; score: number | null }[] = [];
@@ -177,6 +184,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       `pre-training ${o.trains} train model(s) on ${o.historyReadings ?? 8640} readings of history (${fleet.sourceKind === "metropt3" ? "MetroPT-3 replay" : "APU simulator"})...`,
     );
     await pipeline.pretrain(fleet.history(o.historyReadings ?? 8640));
+    await edgeRun?.prepare(pipeline.deps.checkpoints);
     await pipeline.start(kinesis, stream.name, stream.arn);
     closers.push(() => pipeline.stop());
 
@@ -187,30 +195,38 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const puts: { data: unknown; partitionKey: string }[] = [];
     rules.addRule({
       name: "telemetry",
-      sql: trainDefaults.telemetrySql,
+      sql: TRAIN_TELEMETRY_SQL,
       action: (out) => void puts.push({ data: out, partitionKey: String(out.trainId) }),
       errorAction: failed,
     });
     const lake = meterLakeDelivery(folders, 2000);
     rules.addRule({
       name: "meters",
-      sql: meterDefaults.readingsSql,
+      sql: METER_READINGS_SQL,
       action: (out) => lake.add(`${out.clientId}/${out.day}`, JSON.stringify(out)),
       errorAction: failed,
     });
     const sharedStats = { rows: 0, failed: 0 };
     const shared = sharedDelivery(folders, 2000, sharedStats);
-    for (const t of SHARED_TOPICS) {
+    for (const t of SHARED_RULES) {
       rules.addRule({
         name: `share-${t.source}`,
-        sql: `SELECT *, '${t.source}' AS source, topic(2) AS deviceId, timestamp() AS receivedAt FROM '${t.filter}'`,
+        sql: t.sql,
         action: (out) => shared.add("shared", JSON.stringify(out)),
         errorAction: failed,
       });
     }
+    // one put in flight at a time, as the IoT rule's Kinesis action keeps a partition's order: two concurrent puts
+    // can land swapped on a loaded machine, and a train's earlier reading would then be dead-lettered as late.
+    // While one is in flight the next batch grows, so a slow put costs no extra requests
+    let putting = false;
     const putTimer = setInterval(() => {
-      const batch = puts.splice(0, puts.length);
-      if (batch.length) kinesis.put(stream.name, batch).catch((e) => o.print(`kinesis put failed: ${(e as Error).message}`));
+      if (putting || puts.length === 0) return;
+      putting = true;
+      kinesis
+        .put(stream.name, puts.splice(0, puts.length))
+        .catch((e) => o.print(`kinesis put failed: ${(e as Error).message}`))
+        .finally(() => (putting = false));
     }, 50);
 
     // --- meters and suppliers
@@ -316,6 +332,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       readingsSkipped: pipeline.stats.skipped + ruleFailures,
       readingsLost: published - pipeline.stats.scored - pipeline.stats.deadLettered - pipeline.stats.skipped - ruleFailures,
       reboot: fleet.reboot,
+      edge: edgeRun?.section() ?? null,
       anomaliesInjected: m.anomaliesInjected,
       anomaliesDetected: m.anomaliesDetected,
       falseAlarms: m.falseAlarms,
@@ -339,6 +356,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       o.print(
         `reboot: ${fleet.reboot.trainId} restarted offline with ${fleet.reboot.bufferedAtReboot} readings in its outbox, ${fleet.reboot.restored} restored, ${fleet.reboot.readingsLostAcrossReboot} lost across the reboot`,
       );
+    if (report.edge) o.print(EdgeRun.line(report.edge));
     publish({ type: "end", report });
     return report;
   } finally {

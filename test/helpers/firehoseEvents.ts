@@ -2,7 +2,7 @@
  * Firehose data-transformation events, built the way Firehose builds them for a Lambda processor: data
  * base64-encoded, record ids that share the invocation's prefix, arrival times in epoch milliseconds.
  */
-import { FirehoseTransformEvent } from "../../functions/firehoseTransform/firehoseEvent";
+import type { FirehoseTransformationEvent } from "aws-lambda";
 
 export const DELIVERY_STREAM_ARN = "arn:aws:firehose:eu-west-1:123456789012:deliverystream/sharing-share-delivery";
 
@@ -25,7 +25,7 @@ function dataBytes(data: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(data)}\n`, "utf8");
 }
 
-export function firehoseEvent(records: readonly FirehoseRecordInput[], arrivedAt = Date.UTC(2026, 10, 21, 10, 30)): FirehoseTransformEvent {
+export function firehoseEvent(records: readonly FirehoseRecordInput[], arrivedAt = Date.UTC(2026, 10, 21, 10, 30)): FirehoseTransformationEvent {
   return {
     invocationId: "5c1a0bd4-7d8e-4a53-9c8b-0b1f6a3e2d11",
     deliveryStreamArn: DELIVERY_STREAM_ARN,

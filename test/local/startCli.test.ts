@@ -50,6 +50,11 @@ describe("npm start (the local stack), end to end", function () {
     expect(report.reboot.trainId).to.match(/^train-000[12]$/);
     expect(report.reboot.bufferedAtReboot).to.be.greaterThan(0);
     expect([report.reboot.restored, report.reboot.readingsLostAcrossReboot]).to.deep.equal([report.reboot.bufferedAtReboot, 0]);
+    // the other train detected on board while offline, and its warning and the cloud's episode are one episode
+    expect(report.edge.trainId).to.equal(report.reboot.trainId === "train-0001" ? "train-0002" : "train-0001");
+    expect([report.edge.raisedOffline, report.edge.confirmedByCloud, report.edge.edgeOnly, report.edge.readingsRejected]).to.deep.equal([1, 1, 0, 0]);
+    expect(report.edge.readingsScored).to.equal(12 * 20);
+    expect(report.edge.faultToEdgeWarningMs).to.be.below(report.edge.faultToCloudDeliveryMs);
     expect(report.anomaliesInjected).to.equal(2);
     expect(report.shadowDeliveries).to.be.at.most(report.anomaliesDetected);
     expect(report.meterReadingsPublished).to.equal(3 * 48);

@@ -345,10 +345,12 @@ describe("profile API", () => {
     before(() => {
       ddb = mockClient(DynamoDBClient);
       process.env.PROFILE_TABLE = "customers-profiles";
+      process.env.USER_POOL_ID = "eu-west-1_Gr1dRa1lX";
       process.env.AWS_REGION = "eu-west-1";
     });
     after(() => {
       delete process.env.PROFILE_TABLE;
+      delete process.env.USER_POOL_ID;
       if (region === undefined) delete process.env.AWS_REGION;
       else process.env.AWS_REGION = region;
       ddb.restore();

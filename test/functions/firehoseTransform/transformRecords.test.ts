@@ -15,7 +15,7 @@ function rowsOf(message: Record<string, unknown>): unknown[] {
   const { response, failures } = transformEvent(firehoseEvent([{ data: message }]));
   expect(failures).to.deep.equal([]);
   expect(response.records[0].result).to.equal("Ok");
-  return decodeLines(response.records[0].data);
+  return decodeLines(response.records[0].data ?? "");
 }
 
 function reasonOf(data: unknown, base64?: string): string {

@@ -1,23 +1,15 @@
 import { expect } from "chai";
-import { readFileSync } from "fs";
-import { meterDefaults } from "../../../infra/meterIngestion/defaults";
+import { METER_READINGS_SQL, sharedRuleSql, TRAIN_TELEMETRY_SQL } from "../../../infra/shared/ruleSql";
 import { topics } from "../../../infra/shared/naming";
-import { trainDefaults } from "../../../infra/trainTelemetry/defaults";
 import { IotSqlError, compileSql, formatTime } from "../../../local/iot/iotSql";
 
 const RECEIVED = Date.UTC(2026, 10, 21, 23, 59, 58, 765);
-
-/** The data-sharing rules' SQL, read from the component's source (it is built inline there, per source). */
-function sharedSql(source: string, filter: string): string {
-  const template = /sql: `(SELECT [^`]*)`/.exec(readFileSync("infra/dataSharing/delivery.ts", "utf8"))![1];
-  return template.replace("${source}", source).replace("${filter}", filter);
-}
 
 describe("IoT SQL subset: the program's real rules", () => {
   const cases: { name: string; sql: string; topic: string; payload: Record<string, unknown>; filter: string; output: Record<string, unknown> }[] = [
     {
       name: "meter readings rule stamps client id, UTC day and receive time",
-      sql: meterDefaults.readingsSql,
+      sql: METER_READINGS_SQL,
       filter: "meters/+/readings",
       topic: "meters/C0042/readings",
       payload: { timestamp: "2026-11-21T10:30:00Z", kwh: 0.42, intervalMinutes: 30 },
@@ -25,7 +17,7 @@ describe("IoT SQL subset: the program's real rules", () => {
     },
     {
       name: "train telemetry rule adds the train id and receive time",
-      sql: trainDefaults.telemetrySql,
+      sql: TRAIN_TELEMETRY_SQL,
       filter: "trains/+/telemetry",
       topic: "trains/train-0007/telemetry",
       payload: { timestamp: 1763721000000, seq: 3, sensors: { TP2: -0.012 } },
@@ -33,7 +25,7 @@ describe("IoT SQL subset: the program's real rules", () => {
     },
     {
       name: "shared meters rule adds source, device id and receive time",
-      sql: sharedSql("meters", topics.meterReadingsFilter),
+      sql: sharedRuleSql("meters", topics.meterReadingsFilter),
       filter: "meters/+/readings",
       topic: "meters/C1/readings",
       payload: { timestamp: "2026-11-21T10:30:00Z", kwh: 0 },
@@ -41,7 +33,7 @@ describe("IoT SQL subset: the program's real rules", () => {
     },
     {
       name: "shared anomalies rule of the same shape",
-      sql: sharedSql("anomalies", topics.trainAnomaliesFilter),
+      sql: sharedRuleSql("anomalies", topics.trainAnomaliesFilter),
       filter: "trains/+/anomalies",
       topic: "trains/train-0042/anomalies",
       payload: { trainId: "train-0042", timestamp: 1763721000000, state: "open", grade: 0.8 },
@@ -60,7 +52,7 @@ describe("IoT SQL subset: the program's real rules", () => {
   }
 
   it("lets an alias override a payload field of the same name (the rule's value wins)", () => {
-    const output = compileSql(trainDefaults.telemetrySql).evaluate({ topic: "trains/train-1/telemetry", payload: { trainId: "forged" }, receivedAt: 5 });
+    const output = compileSql(TRAIN_TELEMETRY_SQL).evaluate({ topic: "trains/train-1/telemetry", payload: { trainId: "forged" }, receivedAt: 5 });
 
     expect(output).to.deep.equal({ trainId: "train-1", receivedAt: 5 });
   });

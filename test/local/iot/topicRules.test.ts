@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import mqtt, { MqttClient } from "mqtt";
-import { meterDefaults } from "../../../infra/meterIngestion/defaults";
-import { trainDefaults } from "../../../infra/trainTelemetry/defaults";
+import { METER_READINGS_SQL, TRAIN_TELEMETRY_SQL } from "../../../infra/shared/ruleSql";
 import { LoopbackBroker, publishFromBroker, startBroker, topicMatches } from "../../../local/iot/broker";
 import { IotSqlError } from "../../../local/iot/iotSql";
 import { RuleFailure, RuleMessage, TopicRuleEngine } from "../../../local/iot/topicRules";
@@ -49,7 +48,7 @@ describe("topic rules engine on the loopback broker", function () {
   const addMeterRule = () =>
     engine.addRule({
       name: "meterLake",
-      sql: meterDefaults.readingsSql,
+      sql: METER_READINGS_SQL,
       action: (output, message) => void outputs.push([output, message]),
       errorAction: (f) => void failures.push(f),
     });
@@ -88,7 +87,7 @@ describe("topic rules engine on the loopback broker", function () {
     let calls = 0;
     engine.addRule({
       name: "telemetry",
-      sql: trainDefaults.telemetrySql,
+      sql: TRAIN_TELEMETRY_SQL,
       action: async (output) => {
         if (++calls === 1) throw new Error("Kinesis is down");
         outputs.push([output, {} as RuleMessage]);
@@ -107,7 +106,7 @@ describe("topic rules engine on the loopback broker", function () {
   it("delivers in arrival order one at a time even when the action is slow", async () => {
     engine.addRule({
       name: "telemetry",
-      sql: trainDefaults.telemetrySql,
+      sql: TRAIN_TELEMETRY_SQL,
       action: async (output) => {
         await new Promise((r) => setTimeout(r, 5 - ((output.seq as number) % 5)));
         outputs.push([output, {} as RuleMessage]);

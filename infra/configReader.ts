@@ -1,0 +1,55 @@
+/**
+ * Typed reads of the raw Pulumi config map (`gridrail:<key>` → string). Every read that fails records one exact
+ * message in `problems` and returns the fallback, so one pass reports every problem at once.
+ */
+export class ConfigReader {
+  readonly problems: string[] = [];
+
+  constructor(readonly raw: Readonly<Record<string, string>>) {}
+
+  /** The full key, `gridrail:<k>`. */
+  key(k: string): string {
+    return `gridrail:${k}`;
+  }
+
+  str(k: string): string | undefined {
+    return this.raw[this.key(k)];
+  }
+
+  int(k: string, fallback: number, min: number, max: number): number {
+    const v = this.str(k);
+    if (v === undefined) return fallback;
+    const n = Number(v);
+    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+      this.problems.push(`${this.key(k)} must be an integer (got "${v}")`);
+      return fallback;
+    }
+    if (n < min || n > max) {
+      this.problems.push(`${this.key(k)} must be between ${min} and ${max} (got ${n})`);
+      return fallback;
+    }
+    return n;
+  }
+
+  bool(k: string, fallback: boolean): boolean {
+    const v = this.str(k);
+    if (v === undefined) return fallback;
+    if (v === "true" || v === "false") return v === "true";
+    this.problems.push(`${this.key(k)} must be true or false (got "${v}")`);
+    return fallback;
+  }
+
+  /** One of `allowed`; a missing key without a fallback is a problem (the key is required). */
+  oneOf<T extends string>(k: string, fallback: T | undefined, allowed: readonly T[]): T | undefined {
+    const v = this.str(k);
+    if (v === undefined) {
+      if (fallback === undefined) this.problems.push(`${this.key(k)} is required (one of ${allowed.join(", ")})`);
+      return fallback;
+    }
+    if (!(allowed as readonly string[]).includes(v)) {
+      this.problems.push(`${this.key(k)} must be one of ${allowed.join(", ")} (got "${v}")`);
+      return fallback;
+    }
+    return v as T;
+  }
+}

@@ -1,0 +1,141 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { createAlarm } from "../shared/alarms";
+import { Deployment } from "../shared/deployment";
+import { BundledFunction } from "../shared/lambdaFunction";
+import { createLogGroup } from "../shared/logGroup";
+import { ACCESS_LOG_FORMAT, ROUTES, RouteTarget } from "./defaults";
+import { corsFor } from "./webOrigin";
+
+export interface HttpApiArgs {
+  readonly authorizerFn: BundledFunction;
+  readonly targets: Record<RouteTarget, BundledFunction>;
+  readonly keyArn: pulumi.Input<string>;
+  readonly throttleRateLimit: number;
+  readonly throttleBurstLimit: number;
+  readonly webOrigin?: string;
+}
+
+/**
+ * The HTTP API: every route behind the Lambda authorizer, one proxy integration per target function, an
+ * access-logged and throttled `$default` stage, and an alarm on server errors.
+ */
+export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deployment, parent: pulumi.Resource): aws.apigatewayv2.Api {
+  const { authorizerFn, targets } = args;
+  const key = { arn: args.keyArn };
+  const api = new aws.apigatewayv2.Api(
+    `${name}-api`,
+    {
+      protocolType: "HTTP",
+      description: "gridrail customer API",
+      // API Gateway answers the preflight itself, before any authorizer
+      ...(args.webOrigin === undefined ? {} : { corsConfiguration: corsFor(args.webOrigin) }),
+    },
+    { parent },
+  );
+  const authorizer = new aws.apigatewayv2.Authorizer(
+    `${name}-authorizer`,
+    {
+      apiId: api.id,
+      name: "cognito-lambda",
+      authorizerType: "REQUEST",
+      authorizerUri: authorizerFn.fn.invokeArn,
+      authorizerPayloadFormatVersion: "2.0",
+      enableSimpleResponses: true,
+      identitySources: ["$request.header.Authorization"],
+      authorizerResultTtlInSeconds: 300,
+    },
+    { parent },
+  );
+  new aws.lambda.Permission(
+    `${name}-authorizer-invoke`,
+    {
+      action: "lambda:InvokeFunction",
+      function: authorizerFn.fn.name,
+      principal: "apigateway.amazonaws.com",
+      sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,
+    },
+    { parent },
+  );
+
+  const integrations = Object.fromEntries(
+    (Object.keys(targets) as RouteTarget[]).map((target) => {
+      const fn = targets[target].fn;
+      new aws.lambda.Permission(
+        `${name}-${target}-invoke`,
+        {
+          action: "lambda:InvokeFunction",
+          function: fn.name,
+          principal: "apigateway.amazonaws.com",
+          sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
+        },
+        { parent },
+      );
+      return [
+        target,
+        new aws.apigatewayv2.Integration(
+          `${name}-${target}-integration`,
+          {
+            apiId: api.id,
+            integrationType: "AWS_PROXY",
+            integrationUri: fn.arn,
+            payloadFormatVersion: "2.0",
+            timeoutMilliseconds: 10000,
+          },
+          { parent },
+        ),
+      ];
+    }),
+  ) as Record<RouteTarget, aws.apigatewayv2.Integration>;
+
+  const routes = ROUTES.map(
+    (route) =>
+      new aws.apigatewayv2.Route(
+        `${name}-${route.routeKey
+          .toLowerCase()
+          .replace(/[^a-z0-9]+/g, "-")
+          .replace(/-$/, "")}`,
+        {
+          apiId: api.id,
+          routeKey: route.routeKey,
+          authorizationType: "CUSTOM",
+          authorizerId: authorizer.id,
+          target: pulumi.interpolate`integrations/${integrations[route.target].id}`,
+        },
+        { parent },
+      ),
+  );
+
+  const accessLogs = createLogGroup(`${name}-access`, `apigateway/${name}-access`, key.arn, deployment, parent);
+  new aws.apigatewayv2.Stage(
+    `${name}-stage`,
+    {
+      apiId: api.id,
+      name: "$default",
+      autoDeploy: true,
+      accessLogSettings: { destinationArn: accessLogs.arn, format: ACCESS_LOG_FORMAT },
+      defaultRouteSettings: {
+        throttlingRateLimit: args.throttleRateLimit,
+        throttlingBurstLimit: args.throttleBurstLimit,
+        detailedMetricsEnabled: true,
+      },
+    },
+    { parent, dependsOn: routes },
+  );
+
+  createAlarm(
+    `${name}-5xx`,
+    {
+      description: "Customer API returns server errors",
+      namespace: "AWS/ApiGateway",
+      metricName: "5xx",
+      dimensions: { ApiId: api.id, Stage: "$default" },
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 5,
+    },
+    deployment,
+    parent,
+  );
+  return api;
+}

@@ -1,0 +1,58 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Deployment, statefulOptions } from "../shared/deployment";
+import { identifier } from "../shared/naming";
+import { passwordPolicyDefaults, tokenDefaults } from "./defaults";
+
+export interface CustomerIdentity {
+  readonly userPool: aws.cognito.UserPool;
+  /** The web client customers sign in with (SRP, no secret). */
+  readonly client: aws.cognito.UserPoolClient;
+}
+
+/** Cognito sign-up/sign-in: the user pool, its web client, and an identity pool that hands out no AWS credentials. */
+export function createCustomerIdentity(name: string, deployment: Deployment, parent: pulumi.Resource): CustomerIdentity {
+  const userPool = new aws.cognito.UserPool(
+    `${name}-users`,
+    {
+      usernameAttributes: ["email"],
+      autoVerifiedAttributes: ["email"],
+      passwordPolicy: { ...passwordPolicyDefaults },
+      mfaConfiguration: "OPTIONAL",
+      softwareTokenMfaConfiguration: { enabled: true },
+      accountRecoverySetting: { recoveryMechanisms: [{ name: "verified_email", priority: 1 }] },
+      adminCreateUserConfig: { allowAdminCreateUserOnly: false },
+      userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
+      deletionProtection: deployment.environment === "prod" ? "ACTIVE" : "INACTIVE",
+    },
+    statefulOptions(deployment, parent),
+  );
+  const client = new aws.cognito.UserPoolClient(
+    `${name}-web-client`,
+    {
+      userPoolId: userPool.id,
+      generateSecret: false,
+      explicitAuthFlows: ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      preventUserExistenceErrors: "ENABLED",
+      enableTokenRevocation: true,
+      supportedIdentityProviders: ["COGNITO"],
+      accessTokenValidity: tokenDefaults.accessTokenMinutes,
+      idTokenValidity: tokenDefaults.idTokenMinutes,
+      refreshTokenValidity: tokenDefaults.refreshTokenDays,
+      tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
+    },
+    { parent },
+  );
+  // Federated identities only for signed-in users; no role mapping, so no AWS credentials are handed out.
+  new aws.cognito.IdentityPool(
+    `${name}-identities`,
+    {
+      identityPoolName: identifier(["gridrail", deployment.stack, "customers"], "_", 128),
+      allowUnauthenticatedIdentities: false,
+      allowClassicFlow: false,
+      cognitoIdentityProviders: [{ clientId: client.id, providerName: userPool.endpoint, serverSideTokenCheck: true }],
+    },
+    { parent },
+  );
+  return { userPool, client };
+}
