@@ -24,6 +24,7 @@ export const COMMANDS: Readonly<Record<string, () => Command>> = {
   "build:wasm": () => (require("./buildWasm") as typeof import("./buildWasm")).command,
   claims: () => (require("./claims") as typeof import("./claims")).command,
   openapi: () => (require("./openapi") as typeof import("./openapi")).command,
+  devices: () => (require("./devices") as typeof import("./devices")).command,
 };
 
 /** One-line summaries for `gridrail --help`, kept here so listing them loads no command module. */
@@ -47,6 +48,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   "build:wasm": "compile the forest's WebAssembly tree code (--check: verify it is current)",
   claims: "issue or revoke a meter's one-time claim code (the customer links the meter with it)",
   openapi: "print or write the customer API's OpenAPI 3.1 document (--check: docs/openapi.json is current)",
+  devices: "provision a meter or train by claim and write its certificate and key (or serve the local stand-in)",
 };
 
 export function gridrailUsage(): string {

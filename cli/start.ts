@@ -1,5 +1,6 @@
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
+import { customersLine } from "../local/customers/customersReport";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
 import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
 import { checkOutputFile } from "./outputPaths";
@@ -31,6 +32,7 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
     `supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows), ${r.supplierFiles.rejected} refused`,
   );
   print(`daily summary ${String(s.date)}: ${JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k]) => k !== "trains" && k !== "date")))}`);
+  print(customersLine(r.customers));
   print(`output: ${r.outDir} (meter-lake/, reports/, telemetry/, supplier/, quarantine/)`);
 }
 

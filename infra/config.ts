@@ -1,5 +1,6 @@
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
+import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
 import { ConfigReader } from "./configReader";
 import { parseWebOrigin } from "./customerApi/webOrigin";
@@ -76,6 +77,8 @@ export interface StackConfig {
    * executions; see reservedConcurrency.ts for the defaults and the minimum each function needs.
    */
   readonly reservedConcurrency: ReservedConcurrency;
+  /** `gridrail:deviceAllowList`: serials seeded on the fleet provisioning allow-lists (deviceAllowList.ts). Default none. */
+  readonly deviceAllowList: DeviceAllowList;
 }
 
 export class ConfigError extends Error {
@@ -117,6 +120,7 @@ export const CONFIG_KEYS = [
   "trainDetector",
   "reservedConcurrency",
   "webOrigin",
+  "deviceAllowList",
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
@@ -173,6 +177,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     webOrigin: parseWebOrigin(r.str("webOrigin"), r.problems),
     trainDetector: parseTrainDetector(r),
     reservedConcurrency: parseReservedConcurrency(r.str("reservedConcurrency"), { environment, shardCount: kinesis.shardCount }, r.problems),
+    deviceAllowList: parseDeviceAllowList(r.str("deviceAllowList"), r.problems),
   };
   if (environment === "prod") checkProdRules(config, r.problems);
 

@@ -16,6 +16,14 @@ export interface StackOutputs {
   readonly trainStreamName: pulumi.Output<string>;
   readonly trainCheckpointTable: pulumi.Output<string>;
   readonly trainThingGroup: pulumi.Output<string>;
+  /** Fleet provisioning (docs/devices.md): thing group, template, claim-certificate policy and allow-list per kind. */
+  readonly meterThingGroup: pulumi.Output<string>;
+  readonly meterProvisioningTemplate: pulumi.Output<string>;
+  readonly trainProvisioningTemplate: pulumi.Output<string>;
+  readonly meterClaimPolicy: pulumi.Output<string>;
+  readonly trainClaimPolicy: pulumi.Output<string>;
+  readonly meterAllowListTable: pulumi.Output<string>;
+  readonly trainAllowListTable: pulumi.Output<string>;
   readonly trainDashboard: pulumi.Output<string>;
   readonly meterDashboard: pulumi.Output<string>;
   readonly customerDashboard: pulumi.Output<string>;
@@ -39,13 +47,14 @@ export function createStack(config: StackConfig): StackOutputs {
   const alerting = config.alarmTopic ? new Alerting("alerts", { deployment: baseDeployment(config, []), email: config.alarmEmail }) : undefined;
   const deployment = baseDeployment(config, alerting ? [alerting.topicArn] : []);
 
-  const meters = new MeterIngestion("meters", { deployment });
+  const meters = new MeterIngestion("meters", { deployment, allowedSerials: config.deviceAllowList.meter });
   const trains = new TrainTelemetry("trains", {
     deployment,
     streamMode: config.kinesis.mode,
     shardCount: config.kinesis.shardCount,
     retentionHours: config.kinesis.retentionHours,
     detector: config.trainDetector,
+    allowedSerials: config.deviceAllowList.train,
   });
   const customers = new CustomerApi("customers", {
     deployment,
@@ -82,6 +91,13 @@ export function createStack(config: StackConfig): StackOutputs {
     trainStreamName: trains.streamName,
     trainCheckpointTable: trains.checkpointTableName,
     trainThingGroup: trains.thingGroupName,
+    meterThingGroup: meters.thingGroupName,
+    meterProvisioningTemplate: meters.provisioningTemplateName,
+    trainProvisioningTemplate: trains.provisioningTemplateName,
+    meterClaimPolicy: meters.claimPolicyName,
+    trainClaimPolicy: trains.claimPolicyName,
+    meterAllowListTable: meters.allowListTableName,
+    trainAllowListTable: trains.allowListTableName,
     trainDashboard: trains.dashboardName,
     meterDashboard: meters.dashboardName,
     customerDashboard: customers.dashboardName,

@@ -2,9 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { awsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
+import { createFleetProvisioning } from "../shared/fleetProvisioning";
 import { meterDevicePolicy } from "../shared/iotPolicies";
 import { createKmsKey } from "../shared/kmsKey";
 import { createSecureBucket } from "../shared/secureBucket";
+import { identifier } from "../shared/naming";
 import { logDeliveryStatements } from "../shared/policyDocuments";
 import { meterArchiveRules } from "./archiveRules";
 import { createDailyAnalysis } from "./dailyAnalysis";
@@ -15,6 +17,8 @@ import { createSupplierUploads } from "./supplierUploads";
 export interface MeterIngestionArgs {
   /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
   readonly deployment: Deployment;
+  /** Meter serials seeded on the provisioning allow-list (`gridrail:deviceAllowList`). Default none. */
+  readonly allowedSerials?: readonly string[];
 }
 
 /**
@@ -28,6 +32,14 @@ export class MeterIngestion extends pulumi.ComponentResource {
   public readonly reportsBucketArn: pulumi.Output<string>;
   public readonly dataKeyArn: pulumi.Output<string>;
   public readonly meterPolicyName: pulumi.Output<string>;
+  /** Every provisioned meter joins this group; the meter policy is attached to it. */
+  public readonly thingGroupName: pulumi.Output<string>;
+  /** Fleet provisioning template meters provision with, by claim. */
+  public readonly provisioningTemplateName: pulumi.Output<string>;
+  /** The fleet provisioning allow-list: one item per serial allowed to join (docs/devices.md). */
+  public readonly allowListTableName: pulumi.Output<string>;
+  /** IoT policy for the meters' claim certificate: the provisioning topics only. */
+  public readonly claimPolicyName: pulumi.Output<string>;
   public readonly deliveryStreamName: pulumi.Output<string>;
   /** The component's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
@@ -76,6 +88,21 @@ export class MeterIngestion extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    const thingGroup = new aws.iot.ThingGroup(
+      `${name}-thing-group`,
+      {
+        name: identifier(["gridrail", deployment.stack, "meters"], "-", 128),
+        properties: { description: "Every meter; the device policy is attached here" },
+      },
+      { parent: this },
+    );
+    new aws.iot.PolicyAttachment(`${name}-device-policy-attachment`, { policy: policy.name, target: thingGroup.arn }, { parent: this });
+    const provisioning = createFleetProvisioning(
+      `${name}-provisioning`,
+      { kind: "meter", thingGroupName: thingGroup.name, devicePolicyName: policy.name, allowedSerials: args.allowedSerials, kmsKeyArn: key.arn, ctx },
+      deployment,
+      this,
+    );
 
     const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
     const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
@@ -88,6 +115,10 @@ export class MeterIngestion extends pulumi.ComponentResource {
     this.reportsBucketArn = reports.arn;
     this.dataKeyArn = key.arn;
     this.meterPolicyName = policy.name;
+    this.thingGroupName = thingGroup.name;
+    this.provisioningTemplateName = provisioning.template.name;
+    this.claimPolicyName = provisioning.claimPolicy.name;
+    this.allowListTableName = provisioning.allowList.name;
     this.deliveryStreamName = realtime.deliveryStream.name;
     this.dashboardName = observed.dashboard.dashboardName;
     this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
@@ -98,6 +129,10 @@ export class MeterIngestion extends pulumi.ComponentResource {
       reportsBucketArn: this.reportsBucketArn,
       dataKeyArn: this.dataKeyArn,
       meterPolicyName: this.meterPolicyName,
+      thingGroupName: this.thingGroupName,
+      provisioningTemplateName: this.provisioningTemplateName,
+      claimPolicyName: this.claimPolicyName,
+      allowListTableName: this.allowListTableName,
       deliveryStreamName: this.deliveryStreamName,
       dashboardName: this.dashboardName,
       dataLossAlarmNames: this.dataLossAlarmNames,

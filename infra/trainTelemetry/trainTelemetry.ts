@@ -5,6 +5,7 @@ import { KinesisStreamMode } from "../config";
 import { createAlarm, createFunctionAlarms, createQueueDepthAlarm } from "../shared/alarms";
 import { awsContext } from "../shared/awsContext";
 import { Deployment, statefulOptions } from "../shared/deployment";
+import { createFleetProvisioning } from "../shared/fleetProvisioning";
 import { iotArn, trainDevicePolicy } from "../shared/iotPolicies";
 import { createKmsKey } from "../shared/kmsKey";
 import { identifier } from "../shared/naming";
@@ -30,6 +31,8 @@ export interface TrainTelemetryArgs {
   readonly retentionHours: number;
   /** How the anomaly Lambda models trains (from `gridrail:trainDetector`). Default `TRAIN_DETECTOR_DEFAULTS`. */
   readonly detector?: TrainDetectorSettings;
+  /** Train serials seeded on the provisioning allow-list (`gridrail:deviceAllowList`). Default none. */
+  readonly allowedSerials?: readonly string[];
 }
 
 /**
@@ -42,6 +45,12 @@ export class TrainTelemetry extends pulumi.ComponentResource {
   public readonly checkpointTableName: pulumi.Output<string>;
   public readonly thingGroupName: pulumi.Output<string>;
   public readonly trainPolicyName: pulumi.Output<string>;
+  /** Fleet provisioning template trains provision with, by claim. */
+  public readonly provisioningTemplateName: pulumi.Output<string>;
+  /** The fleet provisioning allow-list: one item per serial allowed to join (docs/devices.md). */
+  public readonly allowListTableName: pulumi.Output<string>;
+  /** IoT policy for the trains' claim certificate: the provisioning topics only. */
+  public readonly claimPolicyName: pulumi.Output<string>;
   public readonly dashboardName: pulumi.Output<string>;
   /** Alarms that mean telemetry is being lost: records and batches in the dead-letter queue. */
   public readonly dataLossAlarmNames: pulumi.Output<string[]>;
@@ -82,6 +91,20 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       { parent: this },
     );
     new aws.iot.PolicyAttachment(`${name}-device-policy-attachment`, { policy: policy.name, target: thingGroup.arn }, { parent: this });
+    const provisioning = createFleetProvisioning(
+      `${name}-provisioning`,
+      {
+        kind: "train",
+        thingGroupName: thingGroup.name,
+        devicePolicyName: policy.name,
+        thingTypeName: thingType.name,
+        allowedSerials: args.allowedSerials,
+        kmsKeyArn: key.arn,
+        ctx,
+      },
+      deployment,
+      this,
+    );
 
     const stream = new aws.kinesis.Stream(
       `${name}-stream`,
@@ -243,6 +266,9 @@ export class TrainTelemetry extends pulumi.ComponentResource {
     this.checkpointTableName = checkpoints.name;
     this.thingGroupName = thingGroup.name;
     this.trainPolicyName = policy.name;
+    this.provisioningTemplateName = provisioning.template.name;
+    this.claimPolicyName = provisioning.claimPolicy.name;
+    this.allowListTableName = provisioning.allowList.name;
     this.dashboardName = dashboard.dashboardName;
     this.dataLossAlarmNames = pulumi.all([dlqAlarm.name]);
     this.registerOutputs({
@@ -251,6 +277,9 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       checkpointTableName: this.checkpointTableName,
       thingGroupName: this.thingGroupName,
       trainPolicyName: this.trainPolicyName,
+      provisioningTemplateName: this.provisioningTemplateName,
+      claimPolicyName: this.claimPolicyName,
+      allowListTableName: this.allowListTableName,
       dashboardName: this.dashboardName,
       dataLossAlarmNames: this.dataLossAlarmNames,
     });

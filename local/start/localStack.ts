@@ -15,10 +15,13 @@ import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { startKinesis } from "../kinesis/kinesisServer";
+import { orderedSender } from "../kinesis/orderedSender";
 import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, trainTimelineStart } from "../sim/fleetPlan";
 import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
 import { FleetListener, RebootReport, TrainFleet } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
+import { CustomersReport } from "../customers/customersReport";
+import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView, startWebView } from "../web/webView";
 import { meterLakeDelivery, sharedDelivery } from "./delivery";
@@ -74,6 +77,8 @@ export interface LocalReport {
   readonly sharedRows: number;
   readonly dailyAnalysis: RunSummary;
   readonly summary: Summary;
+  /** The scripted customers' walk from sign-up to their report's download, and their refused attempts on each other's. */
+  readonly customers: CustomersReport;
   readonly outDir: string;
   readonly webUrl: string | null;
 }
@@ -216,17 +221,13 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
         errorAction: failed,
       });
     }
-    // one put in flight at a time, as the IoT rule's Kinesis action keeps a partition's order: two concurrent puts
-    // can land swapped on a loaded machine, and a train's earlier reading would then be dead-lettered as late.
-    // While one is in flight the next batch grows, so a slow put costs no extra requests
-    let putting = false;
+    const putInOrder = orderedSender(
+      (batch: typeof puts) => kinesis.put(stream.name, batch),
+      (e) => o.print(`kinesis put failed: ${e.message}`),
+    );
     const putTimer = setInterval(() => {
-      if (putting || puts.length === 0) return;
-      putting = true;
-      kinesis
-        .put(stream.name, puts.splice(0, puts.length))
-        .catch((e) => o.print(`kinesis put failed: ${(e as Error).message}`))
-        .finally(() => (putting = false));
+      const batch = puts.splice(0, puts.length);
+      if (batch.length) void putInOrder(batch);
     }, 50);
 
     // --- meters and suppliers
@@ -312,6 +313,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
 
     // --- the day's analysis and the data team's summary, over the run's folders
     const dailyAnalysis = await analyseDay(folders.lake(), folders.reports(), day, { concurrency: 4 });
+    // the customers' downloads go into the trail before the summary counts them
+    const customers = await walkCustomers({ root: o.outDir, meterIds: scriptedMeters(meterPlan.clientIds), date: day.iso, trail: true });
     const engine = await DuckDbEngine.open(o.outDir);
     let summary: Summary;
     try {
@@ -349,6 +352,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       sharedRows: sharedStats.rows,
       dailyAnalysis,
       summary,
+      customers,
       outDir: o.outDir,
       webUrl: web?.url ?? null,
     };

@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { resourceRule, Rule, stackRule } from "../rule";
-import { isUnknown, statements } from "../values";
+import { get, isTrue, isUnknown, show, statements } from "../values";
 import { T } from "./types";
 
 export const iotRuleErrorAction = resourceRule({
@@ -114,4 +114,56 @@ export const iotDeviceCloudShadowsReadOnly = stackRule({
   },
 });
 
-export const IOT_RULES: readonly Rule[] = [iotRuleErrorAction, iotPolicyLeastPrivilege, iotDeviceCloudShadowsReadOnly];
+const PROVISIONING_TEMPLATE = ["aws:iot/provisioningTemplate:ProvisioningTemplate"];
+
+export const iotProvisioningTemplateHooked = resourceRule({
+  id: "iot-provisioning-template-hooked",
+  level: "mandatory",
+  description:
+    "Every fleet provisioning template is enabled and has a pre-provisioning hook: without one, anyone holding the shared claim certificate can provision a device.",
+  types: PROVISIONING_TEMPLATE,
+  check(template) {
+    const out: string[] = [];
+    const target = get(template.inputs, "preProvisioningHook.targetArn");
+    if (target === undefined || target === null || target === "") {
+      out.push(`IoT provisioning template ${template.name} has no pre-provisioning hook (preProvisioningHook.targetArn: ${show(target)})`);
+    }
+    const enabled = template.inputs.enabled;
+    if (!isUnknown(enabled) && !isTrue(enabled)) out.push(`IoT provisioning template ${template.name} is not enabled (enabled: ${show(enabled)})`);
+    return out;
+  },
+});
+
+/** Topics of the fleet provisioning MQTT API; a policy allowing one of them is a claim certificate's policy. */
+const CLAIM_TOPIC = /:topic(filter)?\/\$aws\/(certificates\/create\/|provisioning-templates\/[^/*]+\/provision\/)/;
+
+export const iotClaimPolicyProvisioningOnly = resourceRule({
+  id: "iot-claim-policy-provisioning-only",
+  level: "mandatory",
+  description:
+    "An IoT policy that allows the fleet provisioning topics (a claim certificate's) allows nothing else: connecting, and the $aws/certificates/create and $aws/provisioning-templates/<template>/provision topics.",
+  types: T.iotPolicy,
+  check(policy) {
+    if (isUnknown(policy.inputs.policy)) return [];
+    const allowed = (statements(policy.inputs.policy) ?? []).filter((s) => s.effect === "Allow");
+    if (!allowed.some((s) => s.resources.some((r) => CLAIM_TOPIC.test(r)))) return [];
+    return allowed.flatMap((s) =>
+      s.actions.flatMap((action) =>
+        s.resources
+          .filter(
+            (r) =>
+              !(action === "iot:Connect" ? /:client\/[^*]/.test(r) : ["iot:Publish", "iot:Receive", "iot:Subscribe"].includes(action) && CLAIM_TOPIC.test(r)),
+          )
+          .map((r) => `IoT claim policy ${policy.name} statement ${s.id} allows ${action} on ${r}, beyond the fleet provisioning topics`),
+      ),
+    );
+  },
+});
+
+export const IOT_RULES: readonly Rule[] = [
+  iotRuleErrorAction,
+  iotPolicyLeastPrivilege,
+  iotDeviceCloudShadowsReadOnly,
+  iotProvisioningTemplateHooked,
+  iotClaimPolicyProvisioningOnly,
+];

@@ -57,6 +57,7 @@ describe("stack config", () => {
         redshiftLoader: 2,
         usageSummary: 2,
       },
+      deviceAllowList: { meter: [], train: [] },
     });
   });
 
@@ -107,7 +108,7 @@ describe("stack config", () => {
     [
       "unknown key",
       { "gridrail:logRetention": "7" },
-      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, webOrigin)",
+      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, webOrigin, deviceAllowList)",
     ],
     [
       "retention CloudWatch rejects",

@@ -134,7 +134,7 @@ for (const stack of STACKS) {
           .filter((r) => r.type === "aws:lambda/function:Function" && r.name.startsWith("meters-"))
           .map((r) => [r.name, r.inputs.reservedConcurrentExecutions]),
       );
-      expect(reserved).to.deep.equal({ "meters-supplier-parser-fn": 5, "meters-daily-fn": stack === "prod" ? 4 : 1 });
+      expect(reserved).to.deep.equal({ "meters-supplier-parser-fn": 5, "meters-daily-fn": stack === "prod" ? 4 : 1, "meters-provisioning-hook-fn": 5 });
     });
 
     it("hands yesterday's data to the analysis daily at 00:30 UTC with retries and a DLQ", () => {

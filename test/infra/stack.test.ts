@@ -45,7 +45,7 @@ for (const stack of STACKS) {
 
     it("runs every Lambda with its own role, active tracing, a supported runtime and its own log group", () => {
       const fns = ofType(s, "aws:lambda/function:Function");
-      expect(fns).to.have.length(9);
+      expect(fns).to.have.length(11);
       const logGroups = new Map(ofType(s, "aws:cloudwatch/logGroup:LogGroup").map((g) => [g.inputs.name, g]));
       const roleArns = new Set(ofType(s, "aws:iam/role:Role").map((r) => r.outputs.arn));
       for (const fn of fns) {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { mkdtempSync, readFileSync, rmSync, statSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
@@ -68,6 +68,26 @@ describe("npm start (the local stack), end to end", function () {
     expect(meterReport.comparison.days).to.equal(7);
     expect(meterReport.detector.historyHalfHours).to.equal(7 * 48);
     expect(meterReport.halfHoursCovered).to.equal(48);
+    // the scripted customers each downloaded their own report; none reached another's
+    const { outcomes, attempts, ...customers } = report.customers;
+    expect(customers).to.deep.equal({
+      date: report.summary.date,
+      customers: 3,
+      signedUp: 3,
+      linked: 3,
+      reportsListed: 3,
+      downloaded: 3,
+      crossCustomer: { attempts: 12, refused: 12, succeeded: 0 },
+    });
+    expect(outcomes.map((o: { downloadedBytes: number }) => o.downloadedBytes)).to.deep.equal(
+      ["NMI6100000001", "NMI6100000002", "NMI6100000003"].map((m) => statSync(join(dir, "run", "reports", m, `${today}.html`)).size),
+    );
+    expect(attempts.map((a: { status: number }) => a.status)).to.deep.equal([409, 403, 409, 403, 409, 403, 409, 403, 409, 403, 409, 403]);
+    // and the daily summary counted their downloads from the trail
+    expect(report.summary.reportDownloads).to.equal(3);
+    expect(r.stdout).to.match(
+      /^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded$/m,
+    );
   });
 
   it("refuses a bad flag value naming it, in one line", () => {

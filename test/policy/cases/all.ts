@@ -5,6 +5,7 @@ import { DATA_CASES } from "./data";
 import { EDGE_CASES } from "./edge";
 import { NETWORK_CASES } from "./network";
 import { PROD_CASES } from "./prod";
+import { PROVISIONING_CASES } from "./provisioning";
 import { S3_CASES } from "./s3";
 import { STREAMING_CASES } from "./streaming";
 
@@ -15,5 +16,6 @@ export const ALL_CASES: readonly RuleCase[] = [
   ...DATA_CASES,
   ...NETWORK_CASES,
   ...EDGE_CASES,
+  ...PROVISIONING_CASES,
   ...PROD_CASES,
 ];

@@ -1,0 +1,107 @@
+import { expect } from "chai";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
+import { tmpdir } from "os";
+import { join } from "path";
+import { issueClaim, revokeClaim } from "../../functions/meterClaim/claimAdmin";
+import { CustomerTables } from "../../local/customers/customerTables";
+import { LocalCustomerApi, matchRoute } from "../../local/customers/localCustomerApi";
+import { LocalReportBucket } from "../../local/customers/localReportBucket";
+import { LocalUserPool } from "../../local/customers/localUserPool";
+
+const PASSWORD = "Correct-Horse-42!";
+
+describe("local customer API routing", () => {
+  const cases: [string, string, unknown][] = [
+    ["GET", "/profile", { routeKey: "GET /profile", target: "profileApi", pathParameters: {} }],
+    ["POST", "/profile/meter", { routeKey: "POST /profile/meter", target: "profileApi", pathParameters: {} }],
+    ["DELETE", "/profile", { routeKey: "DELETE /profile", target: "profileApi", pathParameters: {} }],
+    ["GET", "/reports", { routeKey: "GET /reports", target: "reportUrl", pathParameters: {} }],
+    ["GET", "/reports/2026-12-02", { routeKey: "GET /reports/{date}", target: "reportUrl", pathParameters: { date: "2026-12-02" } }],
+    ["GET", "/reports/", undefined],
+    ["POST", "/reports", undefined],
+    ["GET", "/profile/meter", undefined],
+  ];
+  for (const [method, path, expected] of cases) {
+    it(`${method} ${path} → ${expected ? (expected as { routeKey: string }).routeKey : "no route"}`, () =>
+      expect(matchRoute(method, path)).to.deep.equal(expected));
+  }
+});
+
+describe("local customer API", () => {
+  let root: string;
+  const pool = new LocalUserPool();
+  const tables = new CustomerTables();
+  let bucket: LocalReportBucket;
+  let api: LocalCustomerApi;
+  let token: string;
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), "gridrail-api-"));
+    mkdirSync(join(root, "reports", "MTR0001"), { recursive: true });
+    writeFileSync(join(root, "reports", "MTR0001", "20261202.html"), "<html/>");
+    bucket = new LocalReportBucket(root);
+    await pool.start();
+    await bucket.start();
+    api = new LocalCustomerApi({ verifier: pool.verifier(), sessions: pool.sessions(), tables, reports: bucket });
+    pool.signUp("ana@example.com", PASSWORD);
+    token = pool.signIn("ana@example.com", PASSWORD).accessToken;
+  });
+  after(async () => {
+    await bucket.close();
+    await pool.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  it("answers as API Gateway does before any route runs", async () => {
+    const answers = [
+      await api.request({ method: "GET", path: "/profile" }),
+      await api.request({ method: "GET", path: "/profile", authorization: "Bearer not-a-jwt" }),
+      await api.request({ method: "PATCH", path: "/profile", authorization: `Bearer ${token}` }),
+    ];
+    expect(answers).to.deep.equal([
+      { status: 401, body: { message: "Unauthorized" } },
+      { status: 403, body: { message: "Forbidden" }, denied: "MalformedAuthorization: token is not a JWT (three base64url segments)" },
+      { status: 404, body: { message: "Not Found" } },
+    ]);
+  });
+
+  it("answers 500 when the authorizer cannot fetch the keys, never 403", async () => {
+    // the same pool's verifier, its JWKS endpoint gone: the key fetch fails
+    const unreachable = new LocalUserPool(pool.poolId, pool.clientId, pool.keyId);
+    const broken = new LocalCustomerApi({ verifier: unreachable.verifier(), sessions: unreachable.sessions(), tables, reports: bucket });
+    const answer = await broken.request({ method: "GET", path: "/profile", authorization: `Bearer ${token}` });
+    expect(answer).to.deep.equal({ status: 500, body: { message: "Internal Server Error" } });
+  });
+
+  it("links with the operator's code, erases with DELETE /profile, and relinks only with a new code", async () => {
+    const operator = tables.operatorClient();
+    const first = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
+    const call = (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${token}`, body });
+    const steps = [
+      await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
+      await call("GET", "/reports"),
+      await call("DELETE", "/profile"),
+      await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
+    ];
+    const second = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
+    steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));
+    expect(steps.map((s) => s.status)).to.deep.equal([200, 200, 204, 410, 200]);
+    expect(steps[1].body).to.deep.equal({ reports: [{ date: "2026-12-02", formats: ["html"] }] });
+    expect((steps[3].body as { error: string }).error).to.match(
+      /^the claim code for meter "MTR0001" was already used at \d{4}-\d\d-\d\dT[\d:.]+Z; ask your supplier for a new one$/,
+    );
+    const linked = steps[4].body as { customerId: string; clientId: string };
+    expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
+  });
+
+  it("takes the operator's revocation of an unused code and refuses one for a used code", async () => {
+    const operator = tables.operatorClient();
+    await issueClaim(operator, "local-profiles", "MTR0009", 72, new Date());
+    await revokeClaim(operator, "local-profiles", "MTR0009");
+    expect(tables.claims.has("MTR0009")).to.equal(false);
+    const e = await revokeClaim(operator, "local-profiles", "MTR0001").then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect(e?.message).to.equal('meter "MTR0001" has no unused claim to revoke (never issued, already used or revoked)');
+  });
+});
