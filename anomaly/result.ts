@@ -49,7 +49,8 @@ export function decidedResult(
   return {
     ready: decision.threshold !== Infinity,
     rawScore,
-    score: decision.score,
+    // a stage warming up may hold a neutral score (the likelihood's 0.5); the contract says 0
+    score: decision.threshold !== Infinity ? decision.score : 0,
     anomaly: decision.anomaly,
     grade: decision.grade,
     attribution,

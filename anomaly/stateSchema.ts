@@ -36,6 +36,23 @@ function thresholderState(optionsOf: (root: Root) => Root): Rule {
   });
 }
 
+const likelihoodOptions: Rule = object({
+  window: int(1, 1000),
+  skip: int(0, 1_000_000),
+  estimate: int(1, 1_000_000),
+  horizon: num(1),
+  threshold: num(0.9, 0.999999999),
+});
+
+const likelihoodState: Rule = object({
+  recent: arrayOf(num(), { max: (root) => root.options.likelihood?.window ?? 0 }),
+  sum: num(),
+  count: int(0),
+  learned: int(0),
+  mean: num(),
+  variance: num(0),
+});
+
 const inputPolicy: Rule = object({
   missing: oneOf("error", "impute"),
   outOfOrder: oneOf("error", "accept"),
@@ -68,6 +85,8 @@ const rcfOptions: Rule = where(
     minDeviation: optional(arrayOf(num(0), { length: (root) => root.options.dimensions })),
     relativeFloor: optional(num(0, 1)),
     sustained: optional(thresholderOptions),
+    likelihood: optional(likelihoodOptions),
+    suppress: optional(int(1, 100_000)),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,
   `a forest within ${MAX_FOREST_BYTES} bytes of memory`,
@@ -105,6 +124,16 @@ const rcfState: Rule = object({
     optional(thresholderState((root) => root.options.sustained ?? {})),
     (v, root) => (v === undefined) === (root.options.sustained === undefined),
     "a sustained thresholder state exactly when options.sustained is set",
+  ),
+  likelihood: where(
+    optional(likelihoodState),
+    (v, root) => (v === undefined) === (root.options.likelihood === undefined),
+    "a likelihood state exactly when options.likelihood is set",
+  ),
+  suppressLeft: where(
+    optional(int(0, 100_000)),
+    (v, root) => (v === undefined) === (root.options.suppress === undefined) && (v === undefined || v <= root.options.suppress),
+    "points left to suppress (at most options.suppress) exactly when options.suppress is set",
   ),
   forest: forestState,
 });

@@ -4,7 +4,8 @@ import { DetectorOptions } from "../types";
  * The candidate option sets the defaults protocol compares (kept small: each costs a run over every
  * development set). Each names every option the grid varies, so stored figures stay valid when the
  * library's defaults change; options not named keep the library's defaults. The previous defaults
- * come first, so on a tie they stay.
+ * come first, so on a tie they stay. Options the two alarms preset differently (`scoring`, `suppress`, ...)
+ * are candidates for the onset preset: SKAB, judged in the state alarm, runs with the state preset's values.
  */
 export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "previous defaults": { relativeFloor: 0, scoreHorizon: 2560 },
@@ -17,4 +18,39 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "floor0.03+zFactor4": { relativeFloor: 0.03, scoreHorizon: 2560, zFactor: 4 },
   "floor0.03+zFactor3.5": { relativeFloor: 0.03, scoreHorizon: 2560, zFactor: 3.5 },
   "floor0.03+scoreHorizon8640": { relativeFloor: 0.03, scoreHorizon: 8640 },
+  "onset: suppress100": { relativeFloor: 0.03, scoreHorizon: 8640, suppress: 100 },
+  "onset: likelihood": { relativeFloor: 0.03, scoreHorizon: 8640, scoring: "likelihood", likelihoodWindow: 10, likelihoodSkip: 288 },
+  "onset: likelihood+suppress100": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 10,
+    likelihoodSkip: 288,
+    suppress: 100,
+  },
+  "onset: suppress30": { relativeFloor: 0.03, scoreHorizon: 8640, suppress: 30 },
+  "onset: likelihood3+suppress30": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 288,
+    suppress: 30,
+  },
+  "onset: likelihood1+suppress100": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 1,
+    likelihoodSkip: 288,
+    suppress: 100,
+  },
+  "onset: likelihood3+suppress30+skip64": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 30,
+  },
 };

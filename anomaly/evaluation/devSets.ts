@@ -1,4 +1,5 @@
 import { join } from "path";
+import { ALARM_PRESETS } from "../rcf/rcfOptions";
 import { DetectorOptions } from "../types";
 import { evaluateHoldout, RawSeries } from "./holdout";
 import { evaluateLabelled } from "./labelledRun";
@@ -15,7 +16,8 @@ import { evaluateSkab } from "./skabRun";
  *   the detector's own after the probationary period;
  * - nab:artificial: both artificial categories as one NAB corpus (one threshold, so false alarms on the
  *   files without anomalies cost what NAB makes them cost), in place of the two;
- * - skab: point-wise F1 with alarm=state (as `eval --skab`), unless the options choose the alarm;
+ * - skab: point-wise F1 with alarm=state (as `eval --skab`), unless the options choose the alarm; options
+ *   the alarms preset (scoring, suppress, ...) keep the state preset's values there (stateAlarmOptions);
  * - asd, smd: NAB standard / 100 over their windows (`eval --labelled`), the unlabelled prefix as warm-up;
  * - holdout: NAB standard / 100 of the meter series with injected faults (`eval --holdout`);
  * - rcf-paper: the share of isolated points after warm-up scoring above the clusters' 99th percentile.
@@ -95,7 +97,7 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
     progress(`nab: standard ${details.nab.standard}`);
   }
   if (data.skab) {
-    const r = await evaluateSkab(data.skab, detector, detector === "rcf" ? { alarm: "state", ...options } : options);
+    const r = await evaluateSkab(data.skab, detector, detector === "rcf" ? stateAlarmOptions(options) : options);
     figures.skab = r.f1;
     details.skab = { f1: r.f1, falseAlarmRate: r.falseAlarmRate, missedAlarmRate: r.missedAlarmRate };
     progress(`skab: F1 ${r.f1}`);
@@ -127,6 +129,17 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
     progress(`rcf-paper: ${r.caught} of ${r.afterWarmUp} after warm-up`);
   }
   return { figures, details };
+}
+
+/**
+ * A candidate's options for the state alarm SKAB is judged in: options the two alarms preset differently
+ * (ALARM_PRESETS) are candidate values of the onset preset, so the state alarm keeps its own. Options
+ * that choose the alarm themselves are taken as they are.
+ */
+export function stateAlarmOptions(options: DetectorOptions): DetectorOptions {
+  if (options.alarm !== undefined) return { alarm: "state", ...options };
+  const presetKeys = new Set(Object.keys(ALARM_PRESETS.onset));
+  return { alarm: "state", ...Object.fromEntries(Object.entries(options).filter(([k]) => !presetKeys.has(k))) };
 }
 
 /** The development sets under a shared data folder laid out as ../shared/data. */

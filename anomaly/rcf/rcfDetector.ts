@@ -2,7 +2,9 @@ import { checkState } from "../errors";
 import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
-import { Thresholder, ThresholderState } from "../thresholder";
+import { AnomalyLikelihood, LikelihoodState } from "../likelihood";
+import { suppressAlarm } from "../suppression";
+import { Decision, Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
 import { RcfOptions, readRcfOptions } from "./rcfOptions";
@@ -25,6 +27,10 @@ interface RcfState extends DetectorState {
   readonly thresholder: ThresholderState;
   /** Only with the `sustain` option. */
   readonly sustained?: ThresholderState;
+  /** Only with `scoring=likelihood`. */
+  readonly likelihood?: LikelihoodState;
+  /** Only with `suppress`: points still to suppress. */
+  readonly suppressLeft?: number;
   readonly forest: ForestState;
 }
 
@@ -40,6 +46,8 @@ export class RcfDetector implements Detector {
   private readonly preprocessor: Preprocessor;
   private readonly thresholder: Thresholder;
   private readonly sustained?: Thresholder;
+  private readonly likelihood?: AnomalyLikelihood;
+  private suppressLeft: number;
   /** Features per shingle block: inputs plus calendar features. */
   private readonly block: number;
   private forest: RandomCutForest;
@@ -67,6 +75,8 @@ export class RcfDetector implements Detector {
     );
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
     if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);
+    if (options.likelihood) this.likelihood = new AnomalyLikelihood(options.likelihood, restoreFrom?.likelihood);
+    this.suppressLeft = restoreFrom?.suppressLeft ?? 0;
     this.block = this.preprocessor.featureDimensions;
     this.shingle = new Float64Array(this.block * shingleSize);
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
@@ -135,8 +145,18 @@ export class RcfDetector implements Detector {
     return result;
   }
 
-  /** The thresholder's decision, or with `sustain` the one of the two with the higher score. */
-  private decide(rawScore: number) {
+  /** The scoring stage's decision, then suppression inside an event (option `suppress`). */
+  private decide(rawScore: number): Decision {
+    const decision = this.score(rawScore);
+    if (this.options.suppress === undefined) return decision;
+    const suppressed = suppressAlarm(decision, this.suppressLeft, this.options.suppress);
+    this.suppressLeft = suppressed.left;
+    return suppressed.decision;
+  }
+
+  /** The likelihood's or the thresholder's decision; with `sustain` the thresholder of the two with the higher score. */
+  private score(rawScore: number): Decision {
+    if (this.likelihood) return this.likelihood.process(rawScore, this.options.updateOnAnomaly);
     const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly);
     if (!this.sustained) return instant;
     const sustained = this.sustained.process(rawScore, this.options.updateOnAnomaly);
@@ -194,6 +214,8 @@ export class RcfDetector implements Detector {
       preprocessor: this.preprocessor.getState(),
       thresholder: this.thresholder.getState(),
       ...(this.sustained ? { sustained: this.sustained.getState() } : {}),
+      ...(this.likelihood ? { likelihood: this.likelihood.getState() } : {}),
+      ...(this.options.suppress !== undefined ? { suppressLeft: this.suppressLeft } : {}),
       forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }

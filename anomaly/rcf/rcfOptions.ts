@@ -5,6 +5,7 @@ import { Calendar, calendarDimensions } from "./preprocessor";
 import { InputPolicy, readInputPolicy } from "../inputGuard";
 import { readThresholderOptions, ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
+import { LIKELIHOOD_DEFAULTS, LikelihoodOptions } from "../likelihood";
 
 /**
  * Options of the `rcf` detector. The first four carry the names of Kinesis Data Analytics'
@@ -29,15 +30,23 @@ import { DetectorOptions } from "../types";
  * - state: a flag on every point while the stream is unusual. Scores are averaged over 60 points,
  *   flagged points do not train the model nor the score statistics, so a fault keeps being flagged
  *   until the readings return to what was normal before it (beware: a permanent change stays flagged).
- * Each of these options can still be set on its own.
+ * Each of these options can still be set on its own (`scoring` and `suppress` too: see below).
  */
 export type Alarm = "onset" | "state";
 
-export const ALARM_PRESETS: Readonly<
-  Record<Alarm, { smoothing: number; peakDecay: number; updateOnAnomaly: boolean; lowerThreshold: number; margin: number }>
-> = {
-  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1 },
-  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1 },
+export interface AlarmPreset {
+  readonly smoothing: number;
+  readonly peakDecay: number;
+  readonly updateOnAnomaly: boolean;
+  readonly lowerThreshold: number;
+  readonly margin: number;
+  readonly scoring: Scoring;
+  readonly suppress: number;
+}
+
+export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
+  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "threshold", suppress: 0 },
+  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0 },
 };
 /** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
 export const RCF_DEFAULTS = {
@@ -54,6 +63,12 @@ export const RCF_DEFAULTS = {
   calendar: "day" as Calendar,
   explain: "anomalies" as Explain,
 } as const;
+
+/**
+ * How raw scores become decisions: `threshold` (the Thresholder: mean, deviation and recent peak of the
+ * raw scores) or `likelihood` (Numenta's anomaly likelihood, see likelihood.ts).
+ */
+export type Scoring = "threshold" | "likelihood";
 
 /** Which results get attribution and expected values (they cost about one more scoring pass). */
 export type Explain = "anomalies" | "all";
@@ -95,6 +110,13 @@ export interface RcfOptions {
    * result carries the higher normalised score. Absent when off (and in states saved before the option).
    */
   readonly sustained?: ThresholderOptions;
+  /**
+   * Option `scoring=likelihood`: the anomaly likelihood stage that decides in place of the thresholder.
+   * Absent with `scoring=threshold` (the default, and in states saved before the option).
+   */
+  readonly likelihood?: LikelihoodOptions;
+  /** Option `suppress` K > 0: after an alarm, the next K points cannot alarm (see suppression.ts). Absent when 0. */
+  readonly suppress?: number;
 }
 
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
@@ -133,11 +155,26 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
+  const scoring = r.choice<Scoring>("scoring", preset.scoring, ["threshold", "likelihood"]);
+  const likelihood: LikelihoodOptions = {
+    ...LIKELIHOOD_DEFAULTS,
+    window: r.number("likelihoodWindow", LIKELIHOOD_DEFAULTS.window, { integer: true, min: 1, max: 1000 }),
+    skip: r.number("likelihoodSkip", LIKELIHOOD_DEFAULTS.skip, { integer: true, min: 0, max: 1_000_000 }),
+    estimate: r.number("likelihoodEstimate", LIKELIHOOD_DEFAULTS.estimate, { integer: true, min: 1, max: 1_000_000 }),
+    threshold: r.number("likelihoodThreshold", LIKELIHOOD_DEFAULTS.threshold, { min: 0.9, max: 0.999999999 }),
+    horizon: out.thresholder.horizon,
+  };
+  const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   r.done();
   checkForestSize(out);
-  const withFloor = relativeFloor > 0 ? { ...out, relativeFloor } : out;
-  if (sustain > 1) return { ...withFloor, sustained: { ...out.thresholder, smoothing: sustain } };
-  return withFloor;
+  if (scoring === "likelihood" && sustain > 1) throw new OptionError(`option sustain needs scoring=threshold, got scoring=likelihood with sustain=${sustain}`);
+  return {
+    ...out,
+    ...(relativeFloor > 0 ? { relativeFloor } : {}),
+    ...(sustain > 1 ? { sustained: { ...out.thresholder, smoothing: sustain } } : {}),
+    ...(scoring === "likelihood" ? { likelihood } : {}),
+    ...(suppress > 0 ? { suppress } : {}),
+  };
 }
 
 /** A forest keeps its trees and store in one WebAssembly memory, of at most MAX_FOREST_BYTES. */

@@ -78,7 +78,10 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
   const previousForward: AuthorizeForwardHandler = broker.authorizeForward;
 
   broker.authorizePublish = (client, packet, callback) => {
-    if (!client || isProvisioningRequest(packet.topic) || things.has(client.id)) return previousPublish.call(broker, client, packet, callback);
+    // a provisioning request is made under the claim certificate, whose policy allows exactly these topics; the
+    // device's own policy (checked next for everything else) would not
+    if (client && isProvisioningRequest(packet.topic)) return callback(null);
+    if (!client || things.has(client.id)) return previousPublish.call(broker, client, packet, callback);
     loopback.refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
     callback(new Error(`client ${client.id} is not a provisioned thing: it may only publish fleet provisioning requests`));
   };

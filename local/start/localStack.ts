@@ -30,6 +30,7 @@ import { EdgeRun, EdgeSection, withEdgeOutage } from "./edgeReport";
 import { episodeStartMs, RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
 import { TrainPipeline } from "./trainPipeline";
+import { DevicesRun, DevicesSection, devicesLine } from "./devicesReport";
 
 /** `npm start`: both systems end to end on loopback; see docs/local-stack.md. */
 export interface LocalStackOptions {
@@ -63,6 +64,8 @@ export interface LocalReport {
   readonly readingsSkipped: number;
   readonly readingsLost: number;
   /** The train whose agent restarted during its outage, and what its outbox on disk kept (null: no offline train). */
+  /** Every meter and train provisioned by claim before the fleets start, and publishes refused for want of it. */
+  readonly devices: DevicesSection;
   readonly reboot: RebootReport | null;
   /** The train that detected at the edge during its outage, and how that compared with the cloud (null: none). */
   readonly edge: EdgeSection | null;
@@ -131,6 +134,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     // a second train, not the one that reboots, is offline around its fault and detects at the edge
     const { plan, edgeTrainId } = withEdgeOutage(planFleet({ trains: o.trains, seed: o.seed, liveReadings }));
     const meterPlan = planMeters(o.meters, o.seed);
+    // every device joins through fleet provisioning before it publishes
+    const devices = await DevicesRun.provision(broker, meterPlan.clientIds, plan.trainIds);
     const metrics = new RunMetrics(intervalMs);
     const rows = o.sharedData ? readMetroptRows(metroptSampleFile(o.sharedData)) : undefined;
     // the trains' own timeline: from midnight UTC of the run's day, 10 s a reading, so a seed replays the same
@@ -258,6 +263,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       sensors: ["Reservoirs", "Motor_current", "Oil_temperature"],
     });
     if (web) o.print(`live view: ${web.url}`);
+    devices.fleetsStarting();
     fleet.start();
     await meters.start();
     suppliers.start();
@@ -334,6 +340,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       readingsDeadLettered: pipeline.stats.deadLettered,
       readingsSkipped: pipeline.stats.skipped + ruleFailures,
       readingsLost: published - pipeline.stats.scored - pipeline.stats.deadLettered - pipeline.stats.skipped - ruleFailures,
+      devices: devices.section(),
       reboot: fleet.reboot,
       edge: edgeRun?.section() ?? null,
       anomaliesInjected: m.anomaliesInjected,
@@ -356,6 +363,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       outDir: o.outDir,
       webUrl: web?.url ?? null,
     };
+    o.print(devicesLine(report.devices));
     if (fleet.reboot)
       o.print(
         `reboot: ${fleet.reboot.trainId} restarted offline with ${fleet.reboot.bufferedAtReboot} readings in its outbox, ${fleet.reboot.restored} restored, ${fleet.reboot.readingsLostAcrossReboot} lost across the reboot`,

@@ -1,5 +1,7 @@
 import { expect } from "chai";
 import { bestCandidate, leaveOneSetOut } from "../../anomaly/evaluation/protocol";
+import { stateAlarmOptions } from "../../anomaly/evaluation/devSets";
+import { DetectorOptions } from "../../anomaly/types";
 
 // three sets; "tuned" shines on set a only, "broad" is good everywhere
 const TABLE = {
@@ -34,4 +36,21 @@ describe("leave-one-set-out choice of defaults", () => {
     expect(() => leaveOneSetOut(TABLE, CANDIDATES, ["a"])).to.throw("leave-one-set-out needs at least 2 sets, got 1");
     expect(() => bestCandidate(TABLE, [], SETS)).to.throw("no candidate to choose from");
   });
+});
+
+describe("stateAlarmOptions", () => {
+  const cases: [name: string, options: DetectorOptions, expected: DetectorOptions][] = [
+    ["keeps options the alarms share", { relativeFloor: 0.03, scoreHorizon: 8640 }, { alarm: "state", relativeFloor: 0.03, scoreHorizon: 8640 }],
+    [
+      "leaves onset-preset options to the state preset",
+      { relativeFloor: 0.03, scoring: "likelihood", suppress: 100, smoothing: 5 },
+      { alarm: "state", relativeFloor: 0.03 },
+    ],
+    ["takes options that choose the alarm as they are", { alarm: "onset", suppress: 100 }, { alarm: "onset", suppress: 100 }],
+  ];
+  for (const [name, options, expected] of cases) {
+    it(name, () => {
+      expect(stateAlarmOptions(options)).to.deep.equal(expected);
+    });
+  }
 });

@@ -54,6 +54,41 @@ describe("detect command", () => {
     expect(option.status).to.equal(1);
     expect(option.stderr).to.equal('error: option shingleSize must be an integer in [1, 64], got "0"\n');
   });
+
+  it("scores with the anomaly likelihood and one alarm per event when asked, and names a bad scoring value", () => {
+    const out = join(dir, "likelihood.csv");
+    const r = runCli("detect", [
+      "--input",
+      input,
+      "--columns",
+      "value",
+      "--output",
+      out,
+      "--option",
+      "numberOfTrees=30",
+      "--option",
+      "scoring=likelihood",
+      "--option",
+      "suppress=30",
+    ]);
+    expect(r.status, r.stderr).to.equal(0);
+    const flagged = readFileSync(out, "utf8")
+      .trim()
+      .split("\n")
+      .slice(1)
+      .map((l, i) => [i, l.split(",")[2]] as const)
+      .filter(([, a]) => a === "1")
+      .map(([i]) => i);
+    expect(flagged).to.include(500);
+    const gaps = flagged.slice(1).map((f, k) => f - flagged[k]);
+    expect(
+      gaps.every((g) => g > 30),
+      `alarms at ${flagged.join(", ")}`,
+    ).to.equal(true);
+    const bad = runCli("detect", ["--input", input, "--option", "scoring=htm"]);
+    expect(bad.status).to.equal(1);
+    expect(bad.stderr).to.equal('error: option scoring must be one of threshold, likelihood, got "htm"\n');
+  });
 });
 
 describe("eval command", () => {

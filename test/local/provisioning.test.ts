@@ -4,6 +4,7 @@ import { MqttClient, connectAsync } from "mqtt";
 import { MemoryAllowList } from "../../functions/provisioningHook/decide";
 import { createTopic, provisionByClaim, provisionTopic } from "../../devices/provisioning/claimFlow";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
+import { trainPublishCheck } from "../../local/iot/devicePolicy";
 import { ProvisioningStandIn, attachProvisioning } from "../../local/iot/provisioning";
 import { localTemplates, provisionFleet } from "../../local/iot/provisionFleet";
 
@@ -186,6 +187,25 @@ describe("provisioning the local fleet", function () {
         ["NMI6100000009", "gridrail-local-meters", ["gridrail-local-meter-device-policy"]],
         ["train-0042", "gridrail-local-trains", ["gridrail-local-train-device-policy"]],
       ]);
+    } finally {
+      await broker.close();
+    }
+  });
+
+  it("provisions trains on a broker that enforces the train device policy: the request goes under the claim policy", async () => {
+    const broker = await startBroker(0, { mayPublish: trainPublishCheck({ alerts: "anomaly", acknowledgements: "anomaly-ack" }) });
+    try {
+      const report = await provisionFleet(broker, [{ kind: "train", serial: "train-0007" }], { concurrency: 1 });
+      expect([report.provisioned.map((p) => p.thingName), report.refused, broker.refused]).to.deep.equal([["train-0007"], [], []]);
+      // the device policy still governs what the provisioned train publishes
+      const train = await connectAsync(broker.url, { clientId: "train-0007", reconnectPeriod: 0 });
+      try {
+        await train.publishAsync("trains/train-0007/telemetry", "{}");
+        await new Promise((r) => setTimeout(r, 100));
+        expect(broker.refused).to.deep.equal([]);
+      } finally {
+        await train.endAsync();
+      }
     } finally {
       await broker.close();
     }

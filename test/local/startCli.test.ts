@@ -46,6 +46,21 @@ describe("npm start (the local stack), end to end", function () {
     // nothing lost: every published reading was scored, dead-lettered or handed to the on-failure destination
     expect(report.readingsScored + report.readingsDeadLettered + report.readingsSkipped).to.equal(report.readingsPublished);
     expect(report.readingsLost).to.equal(0);
+    // every meter and train joined through fleet provisioning before the fleets' first reading; none was refused
+    const devices = report.devices.devices;
+    expect(devices).to.be.greaterThan(2);
+    expect([report.devices.provisioned, report.devices.provisionedBeforeFirstReading, report.devices.publishesByUnprovisionedClients]).to.deep.equal([
+      devices,
+      devices,
+      0,
+    ]);
+    expect(report.devices.refused).to.deep.equal([]);
+    expect(r.stdout).to.match(
+      new RegExp(
+        `^devices: ${devices} of ${devices} provisioned by claim in \\d+ ms, ${devices} before their first reading; 0 publish\\(es\\) by unprovisioned clients refused$`,
+        "m",
+      ),
+    );
     // the offline train's agent restarted mid-outage and its new agent found every buffered reading on disk
     expect(report.reboot.trainId).to.match(/^train-000[12]$/);
     expect(report.reboot.bufferedAtReboot).to.be.greaterThan(0);

@@ -1,0 +1,158 @@
+import { OptionError } from "./errors";
+import { clamp, SCORE_LIMIT, winsorise } from "./robust";
+import { Decision } from "./thresholder";
+
+/**
+ * Anomaly likelihood (Numenta's post-processing of HTM scores, as in the NAB paper): how improbable the
+ * recent short-term average of raw scores is under the distribution of such averages seen so far.
+ * - The last `window` raw scores are averaged (a sustained rise outweighs one noisy score).
+ * - The averages' mean and variance are time-discounted over `horizon` averages (Numenta keeps a window of
+ *   8640 raw scores; a discounted estimate is O(1) per point and keeps the saved state small, which matters
+ *   beside a forest of ~360 KB in a 400 KB DynamoDB item).
+ * - likelihood = 1 - Q(z), z = (average - mean) / deviation, Q the Gaussian tail; reported on a log scale
+ *   (likelihoodScore): 0.5 at the decision line `threshold` (Numenta's 0.99999 by default).
+ * - The first `skip` scores are not learned (a young forest scores high until its trees fill), then
+ *   `estimate` more are learned before any likelihood: until then the likelihood is 0.5.
+ * The deviation is at least MIN_RELATIVE_DEVIATION times the mean, so a stream of nearly constant scores
+ * (a perfectly regular series) does not make a rounding step a one-in-a-million event.
+ */
+export interface LikelihoodOptions {
+  /** Raw scores in the short-term average. */
+  readonly window: number;
+  /** Scores neither learned nor judged at the start. */
+  readonly skip: number;
+  /** Averages learned after `skip` before the first likelihood. */
+  readonly estimate: number;
+  /** Horizon (in averages) of the discounted mean and variance. */
+  readonly horizon: number;
+  /** Likelihood above which a point is an anomaly, in [0.9, 1). */
+  readonly threshold: number;
+}
+
+export interface LikelihoodState {
+  /** The last `window` raw scores (clamped), oldest first. */
+  readonly recent: number[];
+  /** Their running sum (recomputed exactly each time `window` scores have passed). */
+  readonly sum: number;
+  /** Scores seen (including skipped ones). */
+  readonly count: number;
+  /** Averages learned into the mean and variance. */
+  readonly learned: number;
+  readonly mean: number;
+  readonly variance: number;
+}
+
+/**
+ * Numenta's are averagingWindow 10, learningPeriod 288, estimationSamples 100, alarm at likelihood 0.99999;
+ * window 3 and skip 64 did better leave-one-set-out (docs/benchmarks.md): 10 averages a short event away
+ * (server metrics), and 288 + 100 scores leave short series unjudged.
+ */
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.99999 };
+export const MIN_RELATIVE_DEVIATION = 0.05;
+
+/**
+ * ln P(Z > z) for a standard Gaussian Z, with relative error of the tail below 1.2e-7 everywhere (Chebyshev
+ * fit of erfc). Computed as a logarithm so a far tail (z = 40: ln P = -804) neither underflows to 0 nor
+ * ties with every other far tail.
+ */
+export function logGaussianTail(z: number): number {
+  if (Number.isNaN(z)) return Math.log(0.5);
+  if (z === Infinity) return -Infinity;
+  const x = z / Math.SQRT2;
+  const a = Math.abs(x);
+  const t = 1 / (1 + 0.5 * a);
+  const lnErfc =
+    Math.log(t) -
+    a * a -
+    1.26551223 +
+    t *
+      (1.00002368 +
+        t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  return x >= 0 ? Math.LN2 * -1 + lnErfc : Math.log(1 - 0.5 * Math.exp(lnErfc));
+}
+
+/**
+ * The likelihood on a log scale, as a score in [0, 1): with L = -ln(1 - likelihood) (the tail's surprise)
+ * and L* the same at the decision line, score = L / (L + L*): 0.5 exactly at the line, rising towards 1
+ * without reaching it, so far tails still rank (Numenta's ln(tail + 1e-10) / ln(1e-10) ties every tail
+ * under 1e-10 at 1, and NAB's threshold sweep then cannot tell them apart).
+ */
+export function likelihoodScore(logTail: number, lineSurprise: number): number {
+  const surprise = Math.max(0, -logTail);
+  if (surprise === Infinity) return 1;
+  return surprise / (surprise + lineSurprise);
+}
+
+export class AnomalyLikelihood {
+  private readonly recent: number[];
+  private sum: number;
+  private count: number;
+  private learned: number;
+  private mean: number;
+  private variance: number;
+
+  constructor(
+    readonly options: LikelihoodOptions,
+    state?: LikelihoodState,
+  ) {
+    validateLikelihoodOptions(options);
+    this.recent = state ? [...state.recent] : [];
+    this.sum = state?.sum ?? 0;
+    this.count = state?.count ?? 0;
+    this.learned = state?.learned ?? 0;
+    this.mean = state?.mean ?? 0;
+    this.variance = state?.variance ?? 0;
+  }
+
+  /**
+   * Judges a raw score (through the short-term average), then learns the average unless it was an
+   * anomaly and `learnAnomalies` is false. `threshold` in the decision is Infinity during warm-up.
+   */
+  process(raw: number, learnAnomalies = true): Decision {
+    const { window, skip, estimate, threshold } = this.options;
+    const clamped = clamp(Number.isNaN(raw) ? 0 : raw, SCORE_LIMIT);
+    this.recent.push(clamped);
+    this.sum += clamped;
+    if (this.recent.length > window) this.sum -= this.recent.shift()!;
+    this.count++;
+    // a running sum drifts (and a 1e100 leaving it cancels everything else): recompute it once a window
+    if (this.count % window === 0) this.sum = this.recent.reduce((a, b) => a + b, 0);
+    const average = this.sum / this.recent.length;
+    const line = -Math.log1p(-threshold);
+    if (this.count <= skip) return { score: likelihoodScore(Math.log(0.5), line), anomaly: false, grade: 0, threshold: Infinity };
+    const ready = this.learned >= estimate;
+    const logTail = ready ? logGaussianTail((average - this.mean) / this.deviation) : Math.log(0.5);
+    const score = likelihoodScore(logTail, line);
+    const anomaly = ready && score > 0.5;
+    if (learnAnomalies || !anomaly) this.learn(average);
+    return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold: ready ? threshold : Infinity };
+  }
+
+  private get deviation(): number {
+    const floor = MIN_RELATIVE_DEVIATION * Math.abs(this.mean);
+    return Math.max(Math.sqrt(Math.max(this.variance, 0)), floor, Number.MIN_VALUE);
+  }
+
+  private learn(average: number): void {
+    const n = ++this.learned;
+    const alpha = Math.max(1 / n, 1 / this.options.horizon);
+    const delta = winsorise(average - this.mean, this.deviation, n - 1);
+    this.mean += alpha * delta;
+    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
+  }
+
+  getState(): LikelihoodState {
+    return { recent: [...this.recent], sum: this.sum, count: this.count, learned: this.learned, mean: this.mean, variance: this.variance };
+  }
+}
+
+export function validateLikelihoodOptions(o: LikelihoodOptions): void {
+  const check = (name: string, value: number, ok: boolean, rule: string): void => {
+    if (!ok) throw new OptionError(`option ${name} must be ${rule}, got ${String(value)}`);
+  };
+  check("likelihoodWindow", o.window, Number.isInteger(o.window) && o.window >= 1 && o.window <= 1000, "an integer in [1, 1000]");
+  check("likelihoodSkip", o.skip, Number.isInteger(o.skip) && o.skip >= 0, "an integer >= 0");
+  check("likelihoodEstimate", o.estimate, Number.isInteger(o.estimate) && o.estimate >= 1, "an integer >= 1");
+  check("scoreHorizon", o.horizon, Number.isFinite(o.horizon) && o.horizon >= 1, "a number >= 1");
+  check("likelihoodThreshold", o.threshold, Number.isFinite(o.threshold) && o.threshold >= 0.9 && o.threshold < 1, "a number in [0.9, 1)");
+}
