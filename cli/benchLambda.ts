@@ -12,7 +12,7 @@ import { ModelCache } from "../functions/trainAnomaly/modelCache";
 import { publishReport, LogSink, MetricSink } from "../functions/trainAnomaly/observe";
 import { CoreDeps, processBatch } from "../functions/trainAnomaly/processBatch";
 import { TRAIN_DETECTOR_DEFAULTS } from "../functions/trainAnomaly/settings";
-import { archiveFiles, zipBytes } from "../infra/trainTelemetry/archiveFiles";
+import { archiveFiles, zipBytes } from "../infra/shared/callbackArchive";
 import { synthStack } from "../infra/synth/synthStack";
 import { kinesisEvent, KinesisEvent } from "../local/kinesis/kinesisEvents";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";

@@ -11,6 +11,7 @@ import { IOT_RULES } from "./rules/iot";
 import { KINESIS_RULES } from "./rules/kinesis";
 import { KMS_RULES } from "./rules/kms";
 import { LAMBDA_RULES } from "./rules/lambda";
+import { NETWORK_RULES } from "./rules/network";
 import { PROD_RULES } from "./rules/prod";
 import { REDSHIFT_RULES } from "./rules/redshift";
 import { S3_RULES } from "./rules/s3";
@@ -28,6 +29,7 @@ export const RULES: readonly Rule[] = [
   ...DYNAMODB_RULES,
   ...ATHENA_RULES,
   ...REDSHIFT_RULES,
+  ...NETWORK_RULES,
   ...COGNITO_RULES,
   ...APIGATEWAY_RULES,
   ...CLOUDTRAIL_RULES,

@@ -58,6 +58,17 @@ export class LoadError extends LoaderError {
   }
 }
 
+// `instanceof` fails on errors thrown by Pulumi-serialized code (a class can be captured twice), so callers
+// tell errors apart by their stable names.
+
+export function isStatementError(e: unknown): e is StatementError {
+  return (e as Error | undefined)?.name === "StatementError";
+}
+
+export function isLoadError(e: unknown): e is LoadError {
+  return (e as Error | undefined)?.name === "LoadError";
+}
+
 export interface SubStatement {
   readonly id: string;
   readonly status: string;

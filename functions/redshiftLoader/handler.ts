@@ -1,15 +1,19 @@
 import { RedshiftDataClient } from "@aws-sdk/client-redshift-data";
 import { PutObjectCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
-import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
+import { LambdaContext, Observability, count, createObservability, invocation, logPort } from "../shared/observability";
 import { DataApi } from "./dataApi";
-import { LoadError } from "./errors";
+import { isLoadError } from "./errors";
 import { LoadReport, loadReadings, ObjectStorage } from "./loadReadings";
 import { loaderSettings } from "./settings";
+import { warmState } from "../shared/warmState";
 
 /** Margin left for the row-count follow-up and the log lines when the Lambda's own timeout nears. */
 const DEADLINE_MARGIN_MS = 20_000;
-const clients: { s3?: S3Client; data?: RedshiftDataClient } = {};
-const o = createObservability("redshiftLoader");
+interface Warm {
+  o: Observability;
+  s3: S3Client;
+  data: RedshiftDataClient;
+}
 
 /** A run's outcome as metrics; LoadsMerged is 1 for a run whose transaction committed new objects. */
 export function countLoad(report: LoadReport): [string, number][] {
@@ -44,12 +48,14 @@ export function s3Storage(s3: S3Client, bucket: string): ObjectStorage {
  * load counts LoadsFailed and its error line carries the Data API statement id and the manifest key.
  */
 export async function handler(event: unknown, context?: LambdaContext): Promise<LoadReport> {
+  const warm = warmState<Warm>("redshiftLoader");
+  const o = (warm.o ??= createObservability("redshiftLoader"));
   return invocation(o, context, {}, async () => {
     const settings = loaderSettings(process.env);
-    clients.s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
-    clients.data ??= o.tracer.captureAWSv3Client(new RedshiftDataClient({}));
+    const s3 = (warm.s3 ??= o.tracer.captureAWSv3Client(new S3Client({})));
+    const data = (warm.data ??= o.tracer.captureAWSv3Client(new RedshiftDataClient({})));
     const remaining = context?.getRemainingTimeInMillis?.() ?? 300_000;
-    const dataApi = new DataApi(clients.data, settings, {
+    const dataApi = new DataApi(data, settings, {
       deadline: Date.now() + remaining - DEADLINE_MARGIN_MS,
       now: Date.now,
       sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
@@ -57,7 +63,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     try {
       const report = await loadReadings(event, {
         settings,
-        storage: s3Storage(clients.s3, settings.rawBucket),
+        storage: s3Storage(s3, settings.rawBucket),
         dataApi,
         runId: context?.awsRequestId ?? `run-${Date.now()}`,
         now: Date.now,
@@ -67,7 +73,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
       return report;
     } catch (e) {
       count(o, "LoadsFailed", 1);
-      if (e instanceof LoadError) o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
+      if (isLoadError(e)) o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
       throw e;
     }
   });

@@ -1,5 +1,5 @@
 import { DataApi } from "./dataApi";
-import { LoadError, StatementError } from "./errors";
+import { isStatementError, LoadError, StatementError } from "./errors";
 import { COPY_INDEX, loadedKeysSql, loadErrorsSql, loadStatements, MERGE_INSERT_INDEX, RawObject, rowCountsSql, rowsUpdateSql } from "./loadSql";
 import { loadWindow, manifestKey } from "./loadWindow";
 import { manifestBody, skipReason } from "./manifest";
@@ -79,7 +79,7 @@ export async function loadReadings(event: unknown, deps: LoaderDeps): Promise<Lo
   try {
     load = await dataApi.batch(sqls, `${STATEMENT_PREFIX}-copy-${report.window.start.slice(0, 13)}`);
   } catch (e) {
-    if (!(e instanceof StatementError)) throw e;
+    if (!isStatementError(e)) throw e;
     throw await loadError(e, manifest, batch.length, dataApi, log);
   }
   const rowsWritten = load.subStatements[MERGE_INSERT_INDEX]?.resultRows;

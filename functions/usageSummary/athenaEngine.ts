@@ -45,7 +45,8 @@ export function queryCostUsd(bytesScanned: number): number {
   return (billedMb * USD_PER_TB) / MB;
 }
 
-const NUMERIC = new Set(["tinyint", "smallint", "integer", "bigint", "double", "float", "real", "decimal"]);
+// an array, not a Set: the inline Lambda's serializer does not rebuild module-level Sets and Maps
+const NUMERIC: readonly string[] = ["tinyint", "smallint", "integer", "bigint", "double", "float", "real", "decimal"];
 
 /** Runs summary queries in a workgroup: start, poll with capped exponential backoff, page through results. */
 export class AthenaEngine implements QueryEngine {
@@ -115,7 +116,7 @@ export class AthenaEngine implements QueryEngine {
       const first = columns === undefined;
       columns ??= (page.ResultSet?.ResultSetMetadata?.ColumnInfo ?? []).map((c) => ({
         name: c.Name ?? "",
-        numeric: NUMERIC.has((c.Type ?? "").toLowerCase()),
+        numeric: NUMERIC.includes((c.Type ?? "").toLowerCase()),
       }));
       const data = page.ResultSet?.Rows ?? [];
       // A SELECT's first page starts with the header row.

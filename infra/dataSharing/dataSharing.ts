@@ -187,7 +187,7 @@ export class DataSharing extends pulumi.ComponentResource {
       {
         raw,
         loaderRole,
-        subnetIds: network.subnets.map((s) => s.id),
+        subnetIds: network.subnetIds,
         securityGroupId: network.redshiftSg.id,
         kmsKeyArn: key.arn,
         ...args.redshift,

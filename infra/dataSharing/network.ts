@@ -1,8 +1,12 @@
 import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/awsContext";
 import { policyDocument } from "../shared/policyDocuments";
 import { privateSubnetCidrs } from "./subnets";
+
+/** Availability zones of the warehouse subnets (a Redshift subnet group wants two for a relocatable cluster). */
+export const WAREHOUSE_ZONES = 2;
 
 export interface NetworkArgs {
   readonly vpcCidr: string;
@@ -11,47 +15,41 @@ export interface NetworkArgs {
 }
 
 /**
- * Private-only VPC for Redshift: no internet gateway, no NAT. S3 traffic (COPY, enhanced VPC routing) goes
- * through a gateway endpoint whose policy allows only buckets owned by this account.
+ * The awsx VPC's arguments: isolated subnets only (no public subnet, so no internet gateway; no private subnet
+ * with a NAT route), NAT strategy None, and the subnets at fixed CIDRs (the first quarters of the VPC, room left
+ * for more zones). Pure, so the policy pack and the tests read the same values the component gets.
+ */
+export function warehouseVpcArgs(vpcCidr: string): awsx.ec2.VpcArgs {
+  return {
+    cidrBlock: vpcCidr,
+    enableDnsSupport: true,
+    enableDnsHostnames: true,
+    numberOfAvailabilityZones: WAREHOUSE_ZONES,
+    subnetStrategy: "Auto",
+    subnetSpecs: [{ type: "Isolated", name: "isolated", cidrBlocks: privateSubnetCidrs(vpcCidr, WAREHOUSE_ZONES) }],
+    natGateways: { strategy: "None" },
+  };
+}
+
+/**
+ * Private-only VPC for Redshift, built with `awsx.ec2.Vpc`: no internet gateway, no NAT. S3 traffic (COPY,
+ * enhanced VPC routing) goes through a gateway endpoint on the VPC's route tables whose policy allows only
+ * buckets owned by this account. The endpoint stays a resource of its own, not an awsx `vpcEndpointSpecs`
+ * entry: the raw bucket policy needs its id and the security group its prefix list.
  */
 export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource) {
   const { ctx } = args;
-  const vpc = new aws.ec2.Vpc(
-    `${name}-vpc`,
-    {
-      cidrBlock: args.vpcCidr,
-      enableDnsSupport: true,
-      enableDnsHostnames: true,
-    },
-    { parent },
-  );
+  const vpc = new awsx.ec2.Vpc(`${name}-vpc`, warehouseVpcArgs(args.vpcCidr), { parent });
   // The default security group allows all traffic between its members; leave it with no rules at all.
-  new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.id, ingress: [], egress: [] }, { parent });
-
-  const zones = aws.getAvailabilityZonesOutput({ state: "available" }, { parent }).names;
-  const routeTable = new aws.ec2.RouteTable(`${name}-private-rt`, { vpcId: vpc.id }, { parent });
-  const subnets = privateSubnetCidrs(args.vpcCidr, 2).map((cidrBlock, i) => {
-    const subnet = new aws.ec2.Subnet(
-      `${name}-private-${i}`,
-      {
-        vpcId: vpc.id,
-        cidrBlock,
-        availabilityZone: zones[i],
-        mapPublicIpOnLaunch: false,
-      },
-      { parent },
-    );
-    new aws.ec2.RouteTableAssociation(`${name}-private-${i}-rt`, { subnetId: subnet.id, routeTableId: routeTable.id }, { parent });
-    return subnet;
-  });
+  new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.vpcId, ingress: [], egress: [] }, { parent });
 
   const s3Endpoint = new aws.ec2.VpcEndpoint(
     `${name}-s3-endpoint`,
     {
-      vpcId: vpc.id,
+      vpcId: vpc.vpcId,
       serviceName: pulumi.interpolate`com.amazonaws.${ctx.region}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: [routeTable.id],
+      routeTableIds: vpc.routeTables.apply((tables) => pulumi.all(tables.map((t) => t.id))),
       policy: ctx.accountId.apply((accountId) =>
         JSON.stringify(
           policyDocument([
@@ -73,7 +71,7 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
   const redshiftSg = new aws.ec2.SecurityGroup(
     `${name}-redshift-sg`,
     {
-      vpcId: vpc.id,
+      vpcId: vpc.vpcId,
       description: "Redshift: SQL from inside the VPC only, HTTPS out to S3 only",
       ingress: [{ description: "SQL from the VPC", protocol: "tcp", fromPort: args.redshiftPort, toPort: args.redshiftPort, cidrBlocks: [args.vpcCidr] }],
       egress: [{ description: "S3 through the gateway endpoint", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [s3Endpoint.prefixListId] }],
@@ -81,5 +79,5 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
     { parent },
   );
 
-  return { vpc, subnets, s3Endpoint, redshiftSg };
+  return { vpc, subnetIds: vpc.isolatedSubnetIds, s3Endpoint, redshiftSg };
 }

@@ -3,7 +3,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { createFunctionAlarms } from "../shared/alarms";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
-import { createBundledFunction } from "../shared/lambdaFunction";
+import { handler as usageSummaryHandler } from "../../functions/usageSummary/handler";
+import { SummaryEvent } from "../../functions/usageSummary/dailySummary";
+import { createCallbackFunction } from "../shared/callbackFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
 import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
@@ -92,13 +94,15 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
     { parent, dependsOn: [logs.policy] },
   );
 
-  const summary = createBundledFunction(
+  const summary = createCallbackFunction(
     `${name}-summary`,
     {
-      source: "usageSummary",
       description: "Daily usage summary (meters, supplier files, customers, trains) from Athena",
+      // inline: the context carries the request id every log line needs
+      callback: async (event: SummaryEvent, context: aws.lambda.Context) => usageSummaryHandler(event, context),
       kmsKeyArn,
       timeout: 300,
+      reservedConcurrency: deployment.reservedConcurrency.usageSummary,
       environment: { WORKGROUP: args.workgroup.name, DATABASE: args.database.name, RESULTS_BUCKET: results.name },
       statements: pulumi
         .all([

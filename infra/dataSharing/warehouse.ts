@@ -3,7 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAlarm, createFunctionAlarms } from "../shared/alarms";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment, statefulOptions } from "../shared/deployment";
-import { createBundledFunction } from "../shared/lambdaFunction";
+import { handler as redshiftLoaderHandler } from "../../functions/redshiftLoader/handler";
+import { createCallbackFunction } from "../shared/callbackFunction";
 import { identifier } from "../shared/naming";
 import { allow, kmsStatement, Statement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
@@ -14,7 +15,7 @@ export interface WarehouseArgs {
   /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
   readonly loaderRole: aws.iam.Role;
   readonly raw: SecureBucket;
-  readonly subnetIds: pulumi.Input<string>[];
+  readonly subnetIds: pulumi.Input<pulumi.Input<string>[]>;
   readonly securityGroupId: pulumi.Input<string>;
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly nodeType: string;
@@ -147,14 +148,16 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
     { parent, dependsOn: auditLogs },
   );
 
-  const loader = createBundledFunction(
+  const loader = createCallbackFunction(
     `${name}-loader`,
     {
-      source: "redshiftLoader",
       description: LOADER_DESCRIPTION,
+      // inline: the context's request id names the run and its remaining time bounds the polling
+      callback: async (event: unknown, context: aws.lambda.Context) => redshiftLoaderHandler(event, context),
       kmsKeyArn,
       role: args.loaderRole,
       timeout: 300,
+      reservedConcurrency: deployment.reservedConcurrency.redshiftLoader,
       environment: {
         CLUSTER_ID: cluster.clusterIdentifier,
         DATABASE: "gridrail",

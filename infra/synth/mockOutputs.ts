@@ -12,6 +12,9 @@ function short(seed: string, length = 8): string {
 
 type State = Record<string, unknown>;
 
+/** Component types implemented by a provider plugin (remote): the mock gives them outputs like a custom resource. */
+export const REMOTE_COMPONENTS: readonly string[] = ["awsx:ec2:Vpc"];
+
 /** Physical name the provider would report: the explicit one if given, else the logical name. */
 function physicalName(name: string, inputs: State): string {
   for (const k of ["name", "bucket", "clusterIdentifier", "functionName", "workgroup"]) {
@@ -73,6 +76,23 @@ export function mockResource(type: string, name: string, inputs: State, region: 
       return out(n, { name: n, arn: arn("iot", `thingtype/${n}`) });
     case "aws:iot/thingGroup:ThingGroup":
       return out(n, { name: n, arn: arn("iot", `thinggroup/${n}`) });
+    // awsx's VPC is a remote component: under mocks one opaque resource with no children, so it reports the
+    // outputs its children would give (isolated subnets and their route tables only: no NAT, no gateway).
+    case "awsx:ec2:Vpc": {
+      const vpcId = `vpc-${short(name, 17)}`;
+      const zones = Array.from({ length: Number(inputs.numberOfAvailabilityZones ?? 3) }, (_, i) => i);
+      const isolatedSubnetIds = zones.map((i) => `subnet-${short(`${name}-isolated-${i}`, 17)}`);
+      return out(vpcId, {
+        vpcId,
+        isolatedSubnetIds,
+        privateSubnetIds: [],
+        publicSubnetIds: [],
+        routeTables: zones.map((i) => ({ id: `rtb-${short(`${name}-isolated-${i}`, 17)}` })),
+        natGateways: [],
+        eips: [],
+        vpcEndpoints: [],
+      });
+    }
     case "aws:ec2/vpc:Vpc":
       return out(`vpc-${short(name, 17)}`, { arn: arn("ec2", `vpc/vpc-${short(name, 17)}`) });
     case "aws:ec2/subnet:Subnet":

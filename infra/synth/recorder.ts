@@ -6,7 +6,7 @@
  * synthesized one after another in the same process (mocha, the synth CLI).
  */
 import * as pulumi from "@pulumi/pulumi";
-import { mockCall, mockResource } from "./mockOutputs";
+import { mockCall, mockResource, REMOTE_COMPONENTS } from "./mockOutputs";
 
 export const PROJECT = "gridrail";
 const STACK_TYPE = "pulumi:pulumi:Stack";
@@ -82,7 +82,8 @@ export async function synthesize(stack: string, config: Readonly<Record<string, 
           providerRegions.set(args.name, String(args.inputs.region ?? stackRegion));
           return { id: `${args.name}-provider`, state: args.inputs };
         }
-        if (!args.custom) return { id: "", state: {} };
+        // local components have no outputs of their own; remote ones (awsx) stand for the children they would create
+        if (!args.custom && !REMOTE_COMPONENTS.includes(args.type)) return { id: "", state: {} };
         const result = mockResource(args.type, args.name, args.inputs, regionOf(args.provider));
         if (urn) outputsByUrn.set(urn, { ...result.state, id: result.id });
         return result;

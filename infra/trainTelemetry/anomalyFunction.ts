@@ -1,13 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as fs from "fs";
-import * as path from "path";
 import { handler as trainAnomalyHandler } from "../../functions/trainAnomaly/handler";
 import { lambdaDefaults } from "../shared/defaults";
 import { Deployment } from "../shared/deployment";
 import { createFunctionScaffold, FunctionScaffold } from "../shared/lambdaFunction";
 import { Statement } from "../shared/policyDocuments";
-import { archiveExcludes } from "./codePaths";
+import { callbackCodePathOptions } from "../shared/codePaths";
 import { trainDefaults } from "./defaults";
 
 export interface AnomalyFunctionArgs {
@@ -20,13 +18,9 @@ export interface AnomalyFunction extends FunctionScaffold {
   readonly fn: aws.lambda.CallbackFunction<unknown, unknown>;
 }
 
-function packageJson(): { dependencies?: Record<string, string> } {
-  return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
-}
-
 /** Options for the serialized archive; exported so the serialization test uses exactly these. */
 export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
-  return { extraExcludePackages: archiveExcludes(packageJson()) };
+  return callbackCodePathOptions();
 }
 
 /**

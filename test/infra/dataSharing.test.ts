@@ -104,7 +104,6 @@ for (const stack of STACKS) {
         { description: "S3 through the gateway endpoint", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [prefixList] },
       ]);
       expect(one(s, "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "sharing-net-default-sg").inputs).to.deep.include({ ingress: [], egress: [] });
-      for (const subnet of ofType(s, "aws:ec2/subnet:Subnet")) expect(subnet.inputs.mapPublicIpOnLaunch, subnet.name).to.equal(false);
       expect(ofType(s, "aws:ec2/internetGateway:InternetGateway")).to.have.length(0);
       expect(document(one(s, "aws:ec2/vpcEndpoint:VpcEndpoint", "sharing-net-s3-endpoint")).Statement[0].Condition).to.deep.equal({
         StringEquals: { "s3:ResourceAccount": "123456789012" },

@@ -8,7 +8,7 @@ import {
   tlsOnlyStatements,
 } from "../../infra/shared/policyDocuments";
 import { meterDevicePolicy, trainDevicePolicy } from "../../infra/shared/iotPolicies";
-import { archiveExcludes, awsSdkExcludes } from "../../infra/trainTelemetry/codePaths";
+import { archiveExcludes, awsSdkExcludes } from "../../infra/shared/codePaths";
 import { dailyProjection } from "../../infra/dataSharing/catalogDefinitions";
 import { trainDashboardBody } from "../../infra/trainTelemetry/dashboard";
 

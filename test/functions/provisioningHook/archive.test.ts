@@ -5,7 +5,7 @@ import { IncomingMessage, Server, ServerResponse, createServer } from "http";
 import { AddressInfo } from "net";
 import { tmpdir } from "os";
 import { join, resolve } from "path";
-import { ArchiveFile, archiveFiles, writeArchive } from "../../../infra/trainTelemetry/archiveFiles";
+import { ArchiveFile, archiveFiles, writeArchive } from "../../../infra/shared/callbackArchive";
 import { one, runProgram } from "../../helpers/pulumiRecorder";
 
 /** What Lambda's Node.js runtime does with `__index.handler`: load the file, call the export on each event. */

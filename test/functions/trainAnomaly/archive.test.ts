@@ -9,7 +9,7 @@ import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "
 import { ModelCache } from "../../../functions/trainAnomaly/modelCache";
 import { processBatch } from "../../../functions/trainAnomaly/processBatch";
 import { parseDetectorSettingsJson } from "../../../functions/trainAnomaly/settings";
-import { ArchiveFile, archiveFiles, writeArchive, zipBytes } from "../../../infra/trainTelemetry/archiveFiles";
+import { ArchiveFile, archiveFiles, writeArchive, zipBytes } from "../../../infra/shared/callbackArchive";
 import { AwsStandIn, startAwsStandIn } from "../../helpers/awsStandIn";
 import { KinesisRecordInput, kinesisEvent } from "../../helpers/kinesisEvents";
 import { one, runProgram } from "../../helpers/pulumiRecorder";

@@ -3,6 +3,7 @@ import { RuleCase } from "../fixtures";
 import { COMPUTE_CASES } from "./compute";
 import { DATA_CASES } from "./data";
 import { EDGE_CASES } from "./edge";
+import { NETWORK_CASES } from "./network";
 import { PROD_CASES } from "./prod";
 import { PROVISIONING_CASES } from "./provisioning";
 import { S3_CASES } from "./s3";
@@ -13,6 +14,7 @@ export const ALL_CASES: readonly RuleCase[] = [
   ...STREAMING_CASES,
   ...COMPUTE_CASES,
   ...DATA_CASES,
+  ...NETWORK_CASES,
   ...EDGE_CASES,
   ...PROVISIONING_CASES,
   ...PROD_CASES,

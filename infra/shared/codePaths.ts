@@ -1,7 +1,12 @@
+import type * as pulumi from "@pulumi/pulumi";
+import * as fs from "fs";
+import * as path from "path";
+
 /**
- * SDK v3 packages the anomaly Lambda may use. The Node.js Lambda runtime ships them, so they are excluded from
- * the serialized archive. Pulumi matches exclusions by exact package name (no globs), so the list is every
- * `@aws-sdk/*` production dependency plus the clients the anomaly Lambda may come to use.
+ * SDK v3 packages the inline Lambdas (train anomaly, usage summary, warehouse loader) may use. The Node.js
+ * Lambda runtime ships them, so they are excluded from the serialized archives. Pulumi matches exclusions by
+ * exact package name (no globs), so the list is every `@aws-sdk/*` production dependency plus the clients an
+ * inline Lambda may come to use.
  */
 export const EXPECTED_SDK_CLIENTS: readonly string[] = [
   "@aws-sdk/client-cloudwatch",
@@ -22,7 +27,7 @@ export function awsSdkExcludes(pkg: PackageJsonLike): string[] {
 }
 
 /**
- * Production dependencies the anomaly Lambda loads at run time and the Node.js runtime does not ship (Powertools).
+ * Production dependencies the inline Lambdas load at run time and the Node.js runtime does not ship (Powertools).
  * Pulumi puts every production dependency into a CallbackFunction's archive unless excluded.
  */
 export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = ["@aws-lambda-powertools/logger", "@aws-lambda-powertools/metrics", "@aws-lambda-powertools/tracer"];
@@ -34,11 +39,21 @@ export const LAMBDA_RUNTIME_PACKAGES: readonly string[] = ["@aws-lambda-powertoo
 export const TYPE_ONLY_PACKAGES: readonly string[] = ["@aws-sdk/types", "@types/cls-hooked", "@types/node", "undici-types"];
 
 /**
- * Everything to exclude from the anomaly Lambda's archive: the SDK clients (in the runtime), type-only packages,
- * and every other production dependency it does not load (mqtt is the train agent's, @pulumi/* deploy-time), so
+ * Everything to exclude from an inline Lambda's archive: the SDK clients (in the runtime), type-only packages,
+ * and every other production dependency it does not load (mqtt is the train agent's, DuckDB the local summary's,
+ * @pulumi/* deploy-time), so
  * the archive holds only `LAMBDA_RUNTIME_PACKAGES` and their dependencies.
  */
 export function archiveExcludes(pkg: PackageJsonLike): string[] {
   const unused = Object.keys(pkg.dependencies ?? {}).filter((d) => !LAMBDA_RUNTIME_PACKAGES.includes(d));
   return [...new Set([...awsSdkExcludes(pkg), ...TYPE_ONLY_PACKAGES, ...unused])].sort();
+}
+
+function packageJson(): PackageJsonLike {
+  return JSON.parse(fs.readFileSync(path.resolve(__dirname, "..", "..", "package.json"), "utf8"));
+}
+
+/** `codePathOptions` of every inline `CallbackFunction`; exported so the archive tests use exactly these. */
+export function callbackCodePathOptions(): pulumi.runtime.CodePathOptions {
+  return { extraExcludePackages: archiveExcludes(packageJson()) };
 }
