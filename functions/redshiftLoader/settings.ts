@@ -1,5 +1,6 @@
 import { SettingsError } from "./errors";
 import { requireVariables } from "../shared/environment";
+import { REDSHIFT_LOADER_VARIABLES } from "./variables";
 
 export interface LoaderSettings {
   readonly clusterId: string;
@@ -9,13 +10,13 @@ export interface LoaderSettings {
   readonly copyRoleArn: string;
 }
 
-const VARIABLES = {
+const VARIABLES: Record<keyof LoaderSettings, (typeof REDSHIFT_LOADER_VARIABLES.required)[number]> = {
   clusterId: "CLUSTER_ID",
   database: "DATABASE",
   secretArn: "SECRET_ARN",
   rawBucket: "RAW_BUCKET",
   copyRoleArn: "COPY_ROLE_ARN",
-} as const;
+};
 
 /** The loader's environment (set by infra/dataSharing/warehouse.ts); names every missing variable at once. */
 export function loaderSettings(env: Readonly<Record<string, string | undefined>>): LoaderSettings {

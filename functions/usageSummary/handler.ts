@@ -5,13 +5,13 @@ import { AthenaEngine, AthenaProgress } from "./athenaEngine";
 import { SummaryEvent, writeDailySummary } from "./dailySummary";
 import { requireVariables } from "../shared/environment";
 import { warmState } from "../shared/warmState";
+import { USAGE_SUMMARY_VARIABLES } from "./variables";
 
 /**
  * Scheduled daily: runs the usage summary queries in WORKGROUP/DATABASE for the previous UTC day and writes
  * `summaries/{YYYY-MM-DD}.json` to RESULTS_BUCKET. The 300 s function timeout bounds the whole run, so each
  * query gets at most 60 s of polling. Counts SummariesWritten, or SummaryFailures when the run throws.
  */
-const REQUIRED = ["WORKGROUP", "DATABASE", "RESULTS_BUCKET"] as const;
 interface Warm {
   o: Observability;
   athena: AthenaClient;
@@ -35,7 +35,7 @@ export async function handler(event: SummaryEvent, context?: LambdaContext): Pro
   const o = observability();
   return invocation(o, context, {}, async () => {
     try {
-      const { WORKGROUP: workgroup, DATABASE: database, RESULTS_BUCKET: bucket } = requireVariables(process.env, REQUIRED);
+      const { WORKGROUP: workgroup, DATABASE: database, RESULTS_BUCKET: bucket } = requireVariables(process.env, USAGE_SUMMARY_VARIABLES.required);
       const warm = warmState<Warm>("usageSummary");
       const athena = (warm.athena ??= o.tracer.captureAWSv3Client(new AthenaClient({})));
       const client = (warm.s3 ??= o.tracer.captureAWSv3Client(new S3Client({})));

@@ -10,6 +10,8 @@ import { allow, kmsStatement } from "../shared/policyDocuments";
 import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { RESULTS_PREFIXES } from "./catalogDefinitions";
+import { variableValues } from "../../functions/shared/environment";
+import { USAGE_SUMMARY_VARIABLES } from "../../functions/usageSummary/variables";
 
 export interface UsageArgs {
   readonly raw: SecureBucket;
@@ -103,7 +105,7 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
       kmsKeyArn,
       timeout: 300,
       reservedConcurrency: deployment.reservedConcurrency.usageSummary,
-      environment: { WORKGROUP: args.workgroup.name, DATABASE: args.database.name, RESULTS_BUCKET: results.name },
+      environment: variableValues(USAGE_SUMMARY_VARIABLES, { WORKGROUP: args.workgroup.name, DATABASE: args.database.name, RESULTS_BUCKET: results.name }),
       statements: pulumi
         .all([
           args.workgroup.arn,

@@ -10,6 +10,8 @@ import { allow, kmsStatement, Statement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
 import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
+import { REDSHIFT_LOADER_VARIABLES } from "../../functions/redshiftLoader/variables";
+import { variableValues } from "../../functions/shared/environment";
 
 export interface WarehouseArgs {
   /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
@@ -158,13 +160,13 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       role: args.loaderRole,
       timeout: 300,
       reservedConcurrency: deployment.reservedConcurrency.redshiftLoader,
-      environment: {
+      environment: variableValues(REDSHIFT_LOADER_VARIABLES, {
         CLUSTER_ID: cluster.clusterIdentifier,
         DATABASE: "gridrail",
         SECRET_ARN: cluster.masterPasswordSecretArn,
         RAW_BUCKET: raw.name,
         COPY_ROLE_ARN: copyRole.arn,
-      },
+      }),
       // The Data API authenticates with the managed admin secret, so no redshift:GetClusterCredentials* grant.
       statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, raw.arn]).apply(([clusterArn, secretArn, keyArn, rawArn]) => [
         allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
