@@ -7,7 +7,8 @@ import { createKmsKey } from "../shared/kmsKey";
 import { RouteTarget } from "./defaults";
 import { createHttpApi } from "./httpApi";
 import { createCustomerIdentity } from "./identity";
-import { createCustomerObservability } from "./observability";
+import { CUSTOMER_DASHBOARD } from "./observability";
+import { createServiceObservability } from "../shared/serviceObservability";
 import { createRouteFunctions } from "./routeFunctions";
 
 export interface CustomerApiArgs {
@@ -97,15 +98,10 @@ export class CustomerApi extends pulumi.ComponentResource {
       createFunctionAlarms(`${name}-${target}`, targets[target].fn.name, deployment, this);
     }
 
-    const observed = createCustomerObservability(
+    const observed = createServiceObservability(
       name,
-      {
-        authorizer: authorizerFn,
-        profile: targets.profileApi,
-        reportUrl: targets.reportUrl,
-        ctx,
-        deployment,
-      },
+      CUSTOMER_DASHBOARD,
+      { ctx, deployment, functions: { authorizer: authorizerFn, profileApi: targets.profileApi, reportUrl: targets.reportUrl } },
       this,
     );
 

@@ -1,11 +1,6 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsContext } from "../shared/awsContext";
 import { observabilityDefaults } from "../shared/defaults";
-import { Deployment } from "../shared/deployment";
-import { BundledFunction } from "../shared/lambdaFunction";
 import { OutcomeAlarmSpec } from "../shared/outcomeAlarms";
-import { createServiceObservability } from "../shared/serviceObservability";
+import { ServiceDashboard } from "../shared/serviceObservability";
 
 const RESPONSES = ["Responses2xx", "Responses4xx", "Responses5xx"] as const;
 
@@ -27,33 +22,13 @@ export const CUSTOMER_ALARMS: readonly OutcomeAlarmSpec[] = [
   },
 ];
 
-export interface CustomerObservabilityRefs {
-  readonly authorizer: BundledFunction;
-  readonly profile: BundledFunction;
-  readonly reportUrl: BundledFunction;
-  readonly ctx: AwsContext;
-  readonly deployment: Deployment;
-}
-
-/** The CustomerApi dashboard and its alarms. */
-export function createCustomerObservability(
-  name: string,
-  r: CustomerObservabilityRefs,
-  parent: pulumi.Resource,
-): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-  return createServiceObservability(
-    name,
-    {
-      ctx: r.ctx,
-      deployment: r.deployment,
-      purpose: "customer-api",
-      alarms: CUSTOMER_ALARMS,
-      functions: [
-        { title: "Authorizer", service: "authorizer", fn: r.authorizer, metrics: CUSTOMER_METRICS.authorizer },
-        { title: "Profile API", service: "profileApi", fn: r.profile, metrics: CUSTOMER_METRICS.profileApi },
-        { title: "Report URL", service: "reportUrl", fn: r.reportUrl, metrics: CUSTOMER_METRICS.reportUrl },
-      ],
-    },
-    parent,
-  );
-}
+/** The customer-api dashboard's rows and its alarms; the component wires its functions to it. */
+export const CUSTOMER_DASHBOARD: ServiceDashboard<keyof typeof CUSTOMER_METRICS> = {
+  purpose: "customer-api",
+  alarms: CUSTOMER_ALARMS,
+  functions: [
+    { title: "Authorizer", service: "authorizer", metrics: CUSTOMER_METRICS.authorizer },
+    { title: "Profile API", service: "profileApi", metrics: CUSTOMER_METRICS.profileApi },
+    { title: "Report URL", service: "reportUrl", metrics: CUSTOMER_METRICS.reportUrl },
+  ],
+};

@@ -9,7 +9,8 @@ import { createServiceRole } from "../shared/role";
 import { createSecureBucket } from "../shared/secureBucket";
 import { createCatalog } from "./catalog";
 import { createDelivery } from "./delivery";
-import { createSharingObservability } from "./observability";
+import { SHARING_DASHBOARD } from "./observability";
+import { createServiceObservability } from "../shared/serviceObservability";
 import { createNetwork } from "./network";
 import { createReplication } from "./replication";
 import { createUsage } from "./usage";
@@ -236,9 +237,10 @@ export class DataSharing extends pulumi.ComponentResource {
             this,
           );
 
-    const observed = createSharingObservability(
+    const observed = createServiceObservability(
       name,
-      { transform: delivery.transform, loader: warehouse.loader, summary: usage.summary, ctx, deployment },
+      SHARING_DASHBOARD,
+      { ctx, deployment, functions: { firehoseTransform: delivery.transform, redshiftLoader: warehouse.loader, usageSummary: usage.summary } },
       this,
     );
 

@@ -1,10 +1,5 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsContext } from "../shared/awsContext";
-import { Deployment } from "../shared/deployment";
-import { BundledFunction } from "../shared/lambdaFunction";
 import { OutcomeAlarmSpec } from "../shared/outcomeAlarms";
-import { createServiceObservability } from "../shared/serviceObservability";
+import { ServiceDashboard } from "../shared/serviceObservability";
 
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const SHARING_METRICS = {
@@ -46,33 +41,13 @@ export const SHARING_ALARMS: readonly OutcomeAlarmSpec[] = [
   },
 ];
 
-export interface SharingObservabilityRefs {
-  readonly transform: BundledFunction;
-  readonly loader: BundledFunction;
-  readonly summary: BundledFunction;
-  readonly ctx: AwsContext;
-  readonly deployment: Deployment;
-}
-
-/** The DataSharing dashboard and its data-loss alarms. */
-export function createSharingObservability(
-  name: string,
-  r: SharingObservabilityRefs,
-  parent: pulumi.Resource,
-): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-  return createServiceObservability(
-    name,
-    {
-      ctx: r.ctx,
-      deployment: r.deployment,
-      purpose: "data-sharing",
-      alarms: SHARING_ALARMS,
-      functions: [
-        { title: "Firehose transform", service: "firehoseTransform", fn: r.transform, metrics: SHARING_METRICS.firehoseTransform },
-        { title: "Warehouse loader", service: "redshiftLoader", fn: r.loader, metrics: SHARING_METRICS.redshiftLoader },
-        { title: "Usage summary", service: "usageSummary", fn: r.summary, metrics: SHARING_METRICS.usageSummary },
-      ],
-    },
-    parent,
-  );
-}
+/** The data-sharing dashboard's rows and its alarms; the component wires its functions to it. */
+export const SHARING_DASHBOARD: ServiceDashboard<keyof typeof SHARING_METRICS> = {
+  purpose: "data-sharing",
+  alarms: SHARING_ALARMS,
+  functions: [
+    { title: "Firehose transform", service: "firehoseTransform", metrics: SHARING_METRICS.firehoseTransform },
+    { title: "Warehouse loader", service: "redshiftLoader", metrics: SHARING_METRICS.redshiftLoader },
+    { title: "Usage summary", service: "usageSummary", metrics: SHARING_METRICS.usageSummary },
+  ],
+};

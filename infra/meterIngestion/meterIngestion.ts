@@ -10,7 +10,8 @@ import { identifier } from "../shared/naming";
 import { logDeliveryStatements } from "../shared/policyDocuments";
 import { meterArchiveRules } from "./archiveRules";
 import { createDailyAnalysis } from "./dailyAnalysis";
-import { createMeterObservability } from "./observability";
+import { METER_DASHBOARD } from "./observability";
+import { createServiceObservability } from "../shared/serviceObservability";
 import { createRealtimeReadings } from "./realtimeReadings";
 import { createSupplierUploads } from "./supplierUploads";
 
@@ -107,7 +108,17 @@ export class MeterIngestion extends pulumi.ComponentResource {
     const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
     const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
     const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
-    const observed = createMeterObservability(name, { parser: supplier.parser, analysis: daily.analysis, uploadDlq: supplier.dlq, ctx, deployment }, this);
+    const observed = createServiceObservability(
+      name,
+      METER_DASHBOARD,
+      {
+        ctx,
+        deployment,
+        functions: { supplierParser: supplier.parser, dailyAnalysis: daily.analysis },
+        queues: [{ title: "Supplier uploads given up on", queue: supplier.dlq }],
+      },
+      this,
+    );
 
     this.lakeBucketName = lake.name;
     this.uploadBucketName = uploads.name;

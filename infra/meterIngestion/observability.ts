@@ -1,11 +1,6 @@
-import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
-import { AwsContext } from "../shared/awsContext";
 import { observabilityDefaults } from "../shared/defaults";
-import { Deployment } from "../shared/deployment";
-import { BundledFunction } from "../shared/lambdaFunction";
 import { OutcomeAlarmSpec } from "../shared/outcomeAlarms";
-import { createServiceObservability } from "../shared/serviceObservability";
+import { ServiceDashboard } from "../shared/serviceObservability";
 
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const METER_METRICS = {
@@ -39,33 +34,12 @@ export const METER_ALARMS: readonly OutcomeAlarmSpec[] = [
   },
 ];
 
-export interface MeterObservabilityRefs {
-  readonly parser: BundledFunction;
-  readonly analysis: BundledFunction;
-  readonly uploadDlq: aws.sqs.Queue;
-  readonly ctx: AwsContext;
-  readonly deployment: Deployment;
-}
-
-/** The MeterIngestion dashboard and its data-loss alarms. */
-export function createMeterObservability(
-  name: string,
-  r: MeterObservabilityRefs,
-  parent: pulumi.Resource,
-): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
-  return createServiceObservability(
-    name,
-    {
-      ctx: r.ctx,
-      deployment: r.deployment,
-      purpose: "meter-ingestion",
-      alarms: METER_ALARMS,
-      functions: [
-        { title: "Supplier parser", service: "supplierParser", fn: r.parser, metrics: METER_METRICS.supplierParser },
-        { title: "Daily analysis", service: "dailyAnalysis", fn: r.analysis, metrics: METER_METRICS.dailyAnalysis },
-      ],
-      queues: [{ title: "Supplier uploads given up on", queue: r.uploadDlq }],
-    },
-    parent,
-  );
-}
+/** The meter-ingestion dashboard's rows and its alarms; the component wires its functions to it. */
+export const METER_DASHBOARD: ServiceDashboard<keyof typeof METER_METRICS> = {
+  purpose: "meter-ingestion",
+  alarms: METER_ALARMS,
+  functions: [
+    { title: "Supplier parser", service: "supplierParser", metrics: METER_METRICS.supplierParser },
+    { title: "Daily analysis", service: "dailyAnalysis", metrics: METER_METRICS.dailyAnalysis },
+  ],
+};

@@ -9,31 +9,37 @@ import { createDashboard, createOutcomeAlarms, OutcomeAlarmSpec } from "./outcom
 import { serviceDashboardBody } from "./serviceDashboard";
 
 /** A function's row on its component's dashboard. */
-export interface ObservedFunction {
+export interface ObservedFunction<S extends string = string> {
   readonly title: string;
   /** The Powertools service name its handler logs and counts under. */
-  readonly service: string;
-  readonly fn: BundledFunction;
+  readonly service: S;
   readonly metrics: readonly string[];
 }
 
-export interface ServiceObservabilitySpec {
-  readonly ctx: AwsContext;
-  readonly deployment: Deployment;
+/** What a component's dashboard shows and which outcomes alarm: plain data, one per component. */
+export interface ServiceDashboard<S extends string = string> {
   /** The dashboard is named `gridrail-<stack>-<purpose>`. */
   readonly purpose: string;
-  readonly functions: readonly ObservedFunction[];
-  /** Dead-letter queues whose depth the dashboard shows. */
-  readonly queues?: readonly { readonly title: string; readonly queue: aws.sqs.Queue }[];
+  readonly functions: readonly ObservedFunction<S>[];
   readonly alarms: readonly OutcomeAlarmSpec[];
 }
 
+/** The component's resources behind a dashboard: a function per service, and the dead-letter queues to show. */
+export interface ServiceWiring<S extends string> {
+  readonly ctx: AwsContext;
+  readonly deployment: Deployment;
+  readonly functions: Readonly<Record<S, BundledFunction>>;
+  readonly queues?: readonly { readonly title: string; readonly queue: aws.sqs.Queue }[];
+}
+
 /** A component's outcome alarms and its dashboard over its functions' metrics, errors, logs and queues. */
-export function createServiceObservability(
+export function createServiceObservability<S extends string>(
   name: string,
-  spec: ServiceObservabilitySpec,
+  layout: ServiceDashboard<S>,
+  wiring: ServiceWiring<S>,
   parent: pulumi.Resource,
 ): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
+  const spec = { ...layout, ...wiring, functions: layout.functions.map((f) => ({ ...f, fn: wiring.functions[f.service] })) };
   const alarms = createOutcomeAlarms(name, spec.alarms, spec.deployment, parent);
   const queues = spec.queues ?? [];
   const body = pulumi
