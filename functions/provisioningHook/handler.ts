@@ -11,6 +11,7 @@ import { AllowList, PreProvisioningResponse, decideProvisioning } from "./decide
 import { DynamoAllowList } from "./dynamoAllowList";
 import { DeviceKind, kindProblem } from "./serials";
 import { PROVISIONING_HOOK_VARIABLES } from "./variables";
+import { warmState } from "../shared/warmState";
 
 export interface HookEnvironment {
   readonly kind: DeviceKind;
@@ -39,12 +40,18 @@ export async function hookCore(event: unknown, kind: DeviceKind, allowList: Allo
   return { allowProvisioning: decision.allowProvisioning };
 }
 
-let cached: { env: HookEnvironment; allowList: AllowList } | undefined;
+interface Warm {
+  env: HookEnvironment;
+  allowList: AllowList;
+}
 
 export async function handler(event: unknown): Promise<PreProvisioningResponse> {
-  if (!cached) {
+  // built on first use and kept off module scope: this handler is an inline callback (docs/inline-callbacks.md)
+  const warm = warmState<Warm>("provisioningHook");
+  if (!warm.env || !warm.allowList) {
     const env = readHookEnvironment(process.env);
-    cached = { env, allowList: new DynamoAllowList(new DynamoDBClient({}), { [env.kind]: env.table }) };
+    warm.env = env;
+    warm.allowList = new DynamoAllowList(new DynamoDBClient({}), { [env.kind]: env.table });
   }
-  return hookCore(event, cached.env.kind, cached.allowList, (line) => console.log(line));
+  return hookCore(event, warm.env.kind, warm.allowList, (line) => console.log(line));
 }

@@ -1,10 +1,12 @@
 import { LambdaContext, Observability, createObservability, invocation } from "../shared/observability";
 import type { KinesisStreamBatchResponse } from "aws-lambda";
 import { LambdaRuntime } from "./lambdaRuntime";
+import { warmState } from "../shared/warmState";
 
-// What the first invocation builds (logger, clients, model cache) lives as long as the warm Lambda: a captured
-// object, not a module-level `let` (docs/inline-callbacks.md).
-const warm: { o?: Observability; runtime?: LambdaRuntime } = {};
+interface Warm {
+  o: Observability;
+  runtime: LambdaRuntime;
+}
 
 /**
  * Kinesis → train anomaly models → shadows and checkpoints; failures as `batchItemFailures`. Its metrics keep the
@@ -12,6 +14,9 @@ const warm: { o?: Observability; runtime?: LambdaRuntime } = {};
  * ERROR like any other failure.
  */
 export async function handler(event: unknown, context?: LambdaContext): Promise<KinesisStreamBatchResponse> {
+  // what the first invocation builds (logger, clients, model cache) lives as long as the warm Lambda, off module
+  // scope (docs/inline-callbacks.md)
+  const warm = warmState<Warm>("trainAnomaly");
   const o = (warm.o ??= createObservability("trainAnomaly", { namespace: process.env.METRIC_NAMESPACE }));
   return invocation(o, context, {}, async () => {
     if (!warm.runtime) warm.runtime = LambdaRuntime.fromEnvironment(process.env, o);
