@@ -53,3 +53,14 @@ export class ConfigReader {
     return v as T;
   }
 }
+
+/** A structured config value (Pulumi passes them as JSON text) as a plain object, or undefined when it is not one. */
+export function jsonObject(raw: string): Record<string, unknown> | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return undefined;
+  }
+  return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
+}

@@ -1,4 +1,5 @@
 import { DEVICE_KINDS, DeviceKind, isDeviceKind, serialProblem } from "../functions/provisioningHook/serials";
+import { jsonObject } from "./configReader";
 
 /**
  * `gridrail:deviceAllowList`: JSON `{ "meter": [serials], "train": [serials] }`, both optional. Serials put on
@@ -15,13 +16,8 @@ export function parseDeviceAllowList(raw: string | undefined, problems: string[]
   const key = "gridrail:deviceAllowList";
   const out: Record<DeviceKind, string[]> = { meter: [], train: [] };
   if (raw === undefined) return out;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    parsed = undefined;
-  }
-  if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+  const parsed = jsonObject(raw);
+  if (parsed === undefined) {
     problems.push(`${key} must be an object of device kind (${DEVICE_KINDS.join(", ")}) to a list of serials`);
     return out;
   }

@@ -1,6 +1,7 @@
 import { meterDefaults } from "./meterIngestion/defaults";
 import { FunctionSource } from "./shared/bundle";
 import { streamConsumerDefaults } from "./shared/defaults";
+import { jsonObject } from "./configReader";
 
 /**
  * Reserved concurrency per function (`gridrail:reservedConcurrency`, JSON `{ <function>: <integer> }`, every
@@ -78,13 +79,8 @@ export function parseReservedConcurrency(raw: string | undefined, ctx: Concurren
   const key = "gridrail:reservedConcurrency";
   const out: Record<FunctionSource, number> = { ...defaultConcurrency(ctx) };
   if (raw !== undefined) {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      parsed = undefined;
-    }
-    if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) {
+    const parsed = jsonObject(raw);
+    if (parsed === undefined) {
       problems.push(`${key} must be an object of function name to integer (functions: ${FUNCTION_NAMES.join(", ")})`);
       return out;
     }
