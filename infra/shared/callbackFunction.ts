@@ -1,23 +1,15 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { callbackCodePathOptions } from "./codePaths";
-import { lambdaDefaults } from "./defaults";
 import { Deployment } from "./deployment";
-import { createFunctionScaffold, FunctionRoleArgs, FunctionScaffold } from "./lambdaFunction";
+import { createFunctionScaffold, FunctionRoleArgs, FunctionRuntimeArgs, FunctionScaffold, functionRuntime } from "./lambdaFunction";
 
-export interface CallbackFunctionArgs<E, R> extends FunctionRoleArgs {
+export interface CallbackFunctionArgs<E, R> extends FunctionRoleArgs, FunctionRuntimeArgs {
   /**
    * The handler, called from an inline arrow function so Pulumi serializes it (and the modules it reaches, by
-   * value) into `__index.js`. What it captures must survive that: no module-level Map/Set, no `instanceof` on
-   * classes it throws, warm state in a plain object.
+   * value) into `__index.js`. What it reaches must follow docs/inline-callbacks.md.
    */
   readonly callback: aws.lambda.Callback<E, R>;
-  /** Environment variables. Default none. */
-  readonly environment?: Record<string, pulumi.Input<string>>;
-  /** Seconds. Default `lambdaDefaults.timeout`. */
-  readonly timeout?: number;
-  /** MB. Default `lambdaDefaults.memorySize`. */
-  readonly memorySize?: number;
   /** Reserved concurrent executions. Default unreserved. */
   readonly reservedConcurrency?: number;
 }
@@ -46,15 +38,8 @@ export function createCallbackFunction<E, R>(
       callback: args.callback,
       codePathOptions: callbackCodePathOptions(),
       role: scaffold.role,
-      runtime: lambdaDefaults.runtime,
-      architectures: [...lambdaDefaults.architectures],
-      memorySize: args.memorySize ?? lambdaDefaults.memorySize,
-      timeout: args.timeout ?? lambdaDefaults.timeout,
+      ...functionRuntime(args, scaffold),
       reservedConcurrentExecutions: args.reservedConcurrency,
-      tracingConfig: { mode: lambdaDefaults.tracingMode },
-      loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
-      kmsKeyArn: args.kmsKeyArn,
-      environment: args.environment ? { variables: args.environment } : undefined,
     },
     { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );

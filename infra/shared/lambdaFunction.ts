@@ -47,15 +47,33 @@ export function createFunctionScaffold(name: string, args: FunctionRoleArgs, dep
   return { role, policy, logGroup };
 }
 
-export interface BundledFunctionArgs extends FunctionRoleArgs {
-  /** Folder under `functions/` whose `handler.ts` is bundled. */
-  readonly source: FunctionSource;
+/** What sizes a function and where it runs: the same for bundled and inline functions. */
+export interface FunctionRuntimeArgs {
   /** Environment variables. Default none. */
   readonly environment?: Record<string, pulumi.Input<string>>;
   /** Seconds. Default `lambdaDefaults.timeout`. */
   readonly timeout?: number;
   /** MB. Default `lambdaDefaults.memorySize`. */
   readonly memorySize?: number;
+}
+
+/** The settings every function shares: runtime, architecture, size, tracing, JSON logs into its log group, keys. */
+export function functionRuntime(args: FunctionRuntimeArgs & Pick<FunctionRoleArgs, "kmsKeyArn">, scaffold: FunctionScaffold) {
+  return {
+    runtime: lambdaDefaults.runtime,
+    architectures: [...lambdaDefaults.architectures],
+    memorySize: args.memorySize ?? lambdaDefaults.memorySize,
+    timeout: args.timeout ?? lambdaDefaults.timeout,
+    tracingConfig: { mode: lambdaDefaults.tracingMode },
+    loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
+    kmsKeyArn: args.kmsKeyArn,
+    environment: args.environment ? { variables: args.environment } : undefined,
+  };
+}
+
+export interface BundledFunctionArgs extends FunctionRoleArgs, FunctionRuntimeArgs {
+  /** Folder under `functions/` whose `handler.ts` is bundled. */
+  readonly source: FunctionSource;
 }
 
 export interface BundledFunction extends FunctionScaffold {
@@ -69,18 +87,11 @@ export function createBundledFunction(name: string, args: BundledFunctionArgs, d
     `${name}-fn`,
     {
       description: args.description,
-      runtime: lambdaDefaults.runtime,
-      architectures: [...lambdaDefaults.architectures],
+      ...functionRuntime(args, scaffold),
       handler: "index.handler",
       code: new pulumi.asset.AssetArchive({ "index.js": new pulumi.asset.StringAsset(bundleHandler(args.source)) }),
       role: scaffold.role.arn,
-      memorySize: args.memorySize ?? lambdaDefaults.memorySize,
-      timeout: args.timeout ?? lambdaDefaults.timeout,
       reservedConcurrentExecutions: deployment.reservedConcurrency[args.source],
-      tracingConfig: { mode: lambdaDefaults.tracingMode },
-      loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
-      kmsKeyArn: args.kmsKeyArn,
-      environment: args.environment ? { variables: args.environment } : undefined,
     },
     { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );
