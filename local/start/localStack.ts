@@ -1,36 +1,28 @@
 import { rmSync } from "fs";
 import { join } from "path";
-import { analyseDay, RunSummary } from "../../functions/dailyAnalysis/analyseDay";
-import { addDays, dayFromMs } from "../../functions/dailyAnalysis/reportDay";
+import { RunSummary } from "../../functions/dailyAnalysis/analyseDay";
+import { dayFromMs } from "../../functions/dailyAnalysis/reportDay";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
-import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
-import { Summary, summarize } from "../../functions/usageSummary/summary";
-import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
-import { METER_READINGS_SQL, SHARED_RULES, TRAIN_TELEMETRY_SQL } from "../../infra/shared/ruleSql";
-import { trainDefaults } from "../../infra/trainTelemetry/defaults";
-import { startBroker } from "../iot/broker";
-import { startDataPlaneServer } from "../iot/dataPlaneServer";
-import { trainPublishCheck } from "../iot/devicePolicy";
-import { ShadowService } from "../iot/shadowService";
-import { attachToBroker } from "../iot/shadowTopics";
-import { TopicRuleEngine } from "../iot/topicRules";
-import { startKinesis } from "../kinesis/kinesisServer";
-import { orderedSender } from "../kinesis/orderedSender";
-import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, offlineAt, planFleet, trainTimelineStart } from "../sim/fleetPlan";
-import { MeterFleet, meterHistory, planMeters } from "../sim/meterFleet";
-import { FleetListener, RebootReport, TrainFleet } from "../sim/trainFleet";
+import { Summary } from "../../functions/usageSummary/summary";
+import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, planFleet, trainTimelineStart } from "../sim/fleetPlan";
+import { MeterFleet, planMeters } from "../sim/meterFleet";
+import { RebootReport } from "../sim/trainFleet";
 import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
 import { CustomersReport } from "../customers/customersReport";
-import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
 import { LiveEvent } from "../web/liveEvents";
-import { WebView, startWebView } from "../web/webView";
-import { meterLakeDelivery, sharedDelivery } from "./delivery";
+import { WebView } from "../web/webView";
 import { RunFolders } from "./folders";
 import { EdgeRun, EdgeSection, withEdgeOutage } from "./edgeReport";
-import { episodeStartMs, RunMetrics } from "./runMetrics";
+import { RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
-import { TrainPipeline } from "./trainPipeline";
 import { DevicesRun, DevicesSection, devicesLine } from "./devicesReport";
+import { createTrainPath } from "./trainPath";
+import { TrainFleet } from "../sim/trainFleet";
+import { TrainPipeline } from "./trainPipeline";
+import { MeterReadingItem, RunStats, startFeeds } from "./liveFeeds";
+import { RuleWiring, wireRules } from "./ruleWiring";
+import { analyseMeterHistory, analyseRunDay, RunDayResults } from "./runDay";
+import { Closer, startServices } from "./services";
 
 /** `npm start`: both systems end to end on loopback; see docs/local-stack.md. */
 export interface LocalStackOptions {
@@ -86,11 +78,6 @@ export interface LocalReport {
   readonly webUrl: string | null;
 }
 
-/** Days of meter history (and their reports) written before the run. */
-export const HISTORY_DAYS = 7;
-
-const tapEdge = (edge: EdgeRun | undefined, listener: FleetListener) => (edge ? edge.listen(listener) : listener);
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function until(condition: () => boolean, timeoutMs: number): Promise<boolean> {
@@ -109,25 +96,13 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
   const folders = new RunFolders(o.outDir);
   const startedAt = Date.now();
   const day = dayFromMs(Math.floor(startedAt / 86_400_000) * 86_400_000);
-  const closers: (() => Promise<void> | void)[] = [];
+  const closers: Closer[] = [];
   let web: WebView | undefined;
   const publish = (e: LiveEvent) => web?.publish(e);
   try {
-    // --- services
-    // trains publish under the program's own device policy: a refused publish disconnects the train, as on AWS
-    const broker = await startBroker(0, { mayPublish: trainPublishCheck({ alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }) });
-    closers.push(() => broker.close());
-    const shadows = new ShadowService();
-    closers.push(attachToBroker(shadows, broker.broker));
-    const dataPlane = await startDataPlaneServer({ shadows, broker: broker.broker });
-    closers.push(() => dataPlane.close());
-    const kinesis = await startKinesis();
-    closers.push(() => kinesis.close());
-    const stream = await kinesis.createStream("gridrail-local-telemetry", 2);
-    if (o.web) {
-      web = await startWebView();
-      closers.push(() => web!.close());
-    }
+    const services = await startServices(o.web, closers);
+    const { broker, kinesis, stream } = services;
+    web = services.web;
 
     // --- plan and metrics
     const liveReadings = liveReadingsOf(o.durationS, rate);
@@ -146,23 +121,9 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const edgeRun = edgeTrainId === null ? undefined : new EdgeRun(edgeTrainId, TRAIN_DETECTOR_DEFAULTS, join(o.outDir, "edge"), liveStart);
 
     // --- the train path
-    const pipeline = new TrainPipeline(TRAIN_DETECTOR_DEFAULTS, dataPlane.endpoint, (report) => {
-      metrics.batch(report);
-      for (const [trainId, score] of Object.entries(report.maxScore)) latestScore.set(trainId, score);
-      for (const e of report.episodes) {
-        publish({
-          type: "alert",
-          trainId: e.trainId,
-          episodeId: e.id,
-          state: e.kind === "opened" ? "open" : e.kind,
-          t: episodeStartMs(e.id),
-          message: e.message,
-          sensors: [],
-        });
-      }
-    });
-    const fleet = new TrainFleet({
+    const { pipeline, fleet, pendingReadings } = createTrainPath({
       brokerUrl: broker.url,
+      dataPlaneEndpoint: services.dataPlaneEndpoint,
       plan,
       seed: o.seed,
       rows,
@@ -170,26 +131,10 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       intervalMs,
       rate,
       outboxRoot: join(o.outDir, "outbox"),
-      reboot: true,
-      edge: edgeRun && { trainId: edgeRun.trainId, open: (dir) => edgeRun.open(dir) },
-      listener: tapEdge(edgeRun, {
-        // the score shown is the train's highest in the latest batch the pipeline scored (scores are per batch)
-        reading: (trainId, r) => pendingReadings.push({ trainId, t: r.timestamp, values: pick(r.sensors), score: latestScore.get(trainId) ?? null }),
-        faultStarted: (f, at, wall) => {
-          metrics.faultStarted(f, at, wall, offlineAt(plan, f.trainId, f.start));
-          publish({ type: "fault", trainId: f.trainId, kind: f.kind, startedAt: at, endsAt: at + f.length * intervalMs });
-        },
-        online: (trainId, online, wall) => publish({ type: "train", trainId, online, t: wall }),
-        notice: (trainId, n, wall) => {
-          metrics.notice(trainId, n.id, wall);
-          const fault = metrics.summary().faults.find((f) => f.episodeId === n.id);
-          publish({ type: "delivered", trainId, episodeId: n.id, latencyMs: fault?.latencyMs ?? null, offlineDelivery: fault?.offline ?? false });
-        },
-      }),
+      edgeRun,
+      metrics,
+      publish,
     });
-    const latestScore = new Map<string, number>();
-    const pendingReadings: { trainId: string; t: number; values: Record<string, number>; score: number | null }[] = [];
-    const pick = (s: Record<string, number>) => ({ Reservoirs: s.Reservoirs, Motor_current: s.Motor_current, Oil_temperature: s.Oil_temperature });
     o.print(
       `pre-training ${o.trains} train model(s) on ${o.historyReadings ?? 8640} readings of history (${fleet.sourceKind === "metropt3" ? "MetroPT-3 replay" : "APU simulator"})...`,
     );
@@ -199,41 +144,8 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     closers.push(() => pipeline.stop());
 
     // --- IoT rules, the program's own SQL
-    const rules = new TopicRuleEngine(broker.broker);
-    let ruleFailures = 0;
-    const failed = () => void ruleFailures++;
-    const puts: { data: unknown; partitionKey: string }[] = [];
-    rules.addRule({
-      name: "telemetry",
-      sql: TRAIN_TELEMETRY_SQL,
-      action: (out) => void puts.push({ data: out, partitionKey: String(out.trainId) }),
-      errorAction: failed,
-    });
-    const lake = meterLakeDelivery(folders, 2000);
-    rules.addRule({
-      name: "meters",
-      sql: METER_READINGS_SQL,
-      action: (out) => lake.add(`${out.clientId}/${out.day}`, JSON.stringify(out)),
-      errorAction: failed,
-    });
-    const sharedStats = { rows: 0, failed: 0 };
-    const shared = sharedDelivery(folders, 2000, sharedStats);
-    for (const t of SHARED_RULES) {
-      rules.addRule({
-        name: `share-${t.source}`,
-        sql: t.sql,
-        action: (out) => shared.add("shared", JSON.stringify(out)),
-        errorAction: failed,
-      });
-    }
-    const putInOrder = orderedSender(
-      (batch: typeof puts) => kinesis.put(stream.name, batch),
-      (e) => o.print(`kinesis put failed: ${e.message}`),
-    );
-    const putTimer = setInterval(() => {
-      const batch = puts.splice(0, puts.length);
-      if (batch.length) void putInOrder(batch);
-    }, 50);
+    const rules = wireRules(broker, services, folders, o.print);
+    closers.push(() => rules.close());
 
     // --- meters and suppliers
     const meters = new MeterFleet({
@@ -244,13 +156,9 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       slotEveryMs: Math.max(50, (o.durationS * 1000 * 0.8) / 48),
       onReading: (clientId, t, kwh) => pendingMeters.push({ clientId, t, kwh }),
     });
-    const pendingMeters: { clientId: string; t: number; kwh: number }[] = [];
+    const pendingMeters: MeterReadingItem[] = [];
     // the meters' last week, analysed as the daily schedule would have, so the run's day has history
-    for (let k = HISTORY_DAYS; k >= 1; k--) {
-      const past = addDays(day, -k);
-      for (const h of meterHistory(meterPlan, o.seed, past.startMs)) folders.write("meter-lake", h.key, h.body);
-      await analyseDay(folders.lake(), folders.reports(), past, { concurrency: 4 });
-    }
+    await analyseMeterHistory(folders, meterPlan, o.seed, day);
     const suppliers = new SupplierIngestion(folders);
     const drops = supplierFiles(o.sharedData && join(o.sharedData, "meters"), day.compact, meterPlan.clientIds);
 
@@ -267,7 +175,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     fleet.start();
     await meters.start();
     suppliers.start();
-    const stats = () => {
+    const stats = (): RunStats => {
       const m = metrics.summary();
       return {
         readingsPublished: fleet.published,
@@ -282,22 +190,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
         supplierFilesRejected: suppliers.stats.rejected + suppliers.stats.deadLettered,
       };
     };
-    const ticker = setInterval(() => {
-      if (pendingReadings.length) publish({ type: "readings", items: pendingReadings.splice(0, pendingReadings.length) });
-      if (pendingMeters.length) publish({ type: "meter", items: pendingMeters.splice(0, pendingMeters.length) });
-      publish({ type: "stats", values: stats() });
-    }, 250);
-    const progress = setInterval(() => {
-      const s = stats();
-      o.print(
-        `[${String(Math.round((Date.now() - startedAt) / 1000)).padStart(3)}s] trains: ${s.readingsPublished} published, ${s.readingsScored} scored, ${s.readingsDeadLettered} dead-lettered | anomalies: ${s.anomaliesDetected}/${s.anomaliesInjected} injected detected, ${s.shadowDeliveries} delivered, ${s.falseAlarms} false | meters: ${s.meterReadings} readings | supplier files: ${s.supplierFilesAccepted} ingested, ${s.supplierFilesRejected} rejected`,
-      );
-    }, 5000);
-    closers.push(() => {
-      clearInterval(ticker);
-      clearInterval(progress);
-      clearInterval(putTimer);
-    });
+    closers.push(startFeeds({ stats, pendingReadings, pendingMeters, publish, print: o.print, startedAt }));
     drops.forEach((f, i) => setTimeout(() => suppliers.drop(f), ((i + 1) * o.durationS * 1000) / (drops.length + 2)).unref());
 
     // --- run until the fleet is done or the user stops us
@@ -305,70 +198,23 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     o.print("stopping: waiting for offline trains to flush and the pipeline to drain...");
     await until(() => fleet.drained, 15_000);
     const published = fleet.published;
-    await until(() => pipeline.stats.scored + pipeline.stats.deadLettered + pipeline.stats.skipped + ruleFailures >= published && puts.length === 0, 20_000);
+    await until(
+      () => pipeline.stats.scored + pipeline.stats.deadLettered + pipeline.stats.skipped + rules.failures() >= published && rules.pendingPuts() === 0,
+      20_000,
+    );
     // give the last alerts time to reach their trains: an offline train hears of its alert some 5 s after it
     // reconnects (its buffered readings are scored first), and longer on a loaded machine
     await until(() => metrics.summary().faults.every((f) => f.episodeId === null || f.latencyMs !== null), 15_000);
     await meters.stop();
     await fleet.stop();
     await suppliers.stop();
-    rules.close();
-    await lake.close();
-    await shared.close();
+    await rules.close();
     publish({ type: "stats", values: stats() });
 
     // --- the day's analysis and the data team's summary, over the run's folders
-    const dailyAnalysis = await analyseDay(folders.lake(), folders.reports(), day, { concurrency: 4 });
-    // the customers' downloads go into the trail before the summary counts them
-    const customers = await walkCustomers({ root: o.outDir, meterIds: scriptedMeters(meterPlan.clientIds), date: day.iso, trail: true });
-    const engine = await DuckDbEngine.open(o.outDir);
-    let summary: Summary;
-    try {
-      summary = await summarize(engine, parseSummaryDay(day.iso));
-    } finally {
-      engine.close();
-    }
-    const m = metrics.summary();
-    const report: LocalReport = {
-      seed: o.seed,
-      durationS: o.durationS,
-      trains: o.trains,
-      meters: o.meters,
-      trainData: fleet.sourceKind,
-      readingsPublished: published,
-      readingsScored: pipeline.stats.scored,
-      readingsDeadLettered: pipeline.stats.deadLettered,
-      readingsSkipped: pipeline.stats.skipped + ruleFailures,
-      readingsLost: published - pipeline.stats.scored - pipeline.stats.deadLettered - pipeline.stats.skipped - ruleFailures,
-      devices: devices.section(),
-      reboot: fleet.reboot,
-      edge: edgeRun?.section() ?? null,
-      anomaliesInjected: m.anomaliesInjected,
-      anomaliesDetected: m.anomaliesDetected,
-      falseAlarms: m.falseAlarms,
-      shadowDeliveries: m.shadowDeliveries,
-      detectionLatencyMs: { p50: m.detectionLatencyMs.p50, p99: m.detectionLatencyMs.p99 },
-      faults: [...m.faults],
-      meterReadingsPublished: meters.published,
-      supplierFiles: {
-        accepted: suppliers.stats.accepted,
-        rejected: suppliers.stats.rejected + suppliers.stats.deadLettered,
-        rowsAccepted: suppliers.stats.rowsAccepted,
-        rowsRejected: suppliers.stats.rowsRejected,
-      },
-      sharedRows: sharedStats.rows,
-      dailyAnalysis,
-      summary,
-      customers,
-      outDir: o.outDir,
-      webUrl: web?.url ?? null,
-    };
-    o.print(devicesLine(report.devices));
-    if (fleet.reboot)
-      o.print(
-        `reboot: ${fleet.reboot.trainId} restarted offline with ${fleet.reboot.bufferedAtReboot} readings in its outbox, ${fleet.reboot.restored} restored, ${fleet.reboot.readingsLostAcrossReboot} lost across the reboot`,
-      );
-    if (report.edge) o.print(EdgeRun.line(report.edge));
+    const results = await analyseRunDay(folders, o.outDir, meterPlan, day);
+    const report = assembleReport(o, { fleet, pipeline, rules, metrics, meters, suppliers, devices, edgeRun, published, webUrl: web?.url ?? null }, results);
+    for (const line of journeyLines(report)) o.print(line);
     publish({ type: "end", report });
     return report;
   } finally {
@@ -380,4 +226,68 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
       }
     }
   }
+}
+
+/** The report's lines on the devices' journeys: provisioning, the rebooted train, the train that detected at the edge. */
+export function journeyLines(report: Pick<LocalReport, "devices" | "reboot" | "edge">): string[] {
+  const { reboot } = report;
+  return [
+    devicesLine(report.devices),
+    ...(reboot
+      ? [
+          `reboot: ${reboot.trainId} restarted offline with ${reboot.bufferedAtReboot} readings in its outbox, ${reboot.restored} restored, ${reboot.readingsLostAcrossReboot} lost across the reboot`,
+        ]
+      : []),
+    ...(report.edge ? [EdgeRun.line(report.edge)] : []),
+  ];
+}
+
+/** The run's parts, as the report reads them once the run has stopped. */
+interface RunParts {
+  readonly fleet: TrainFleet;
+  readonly pipeline: TrainPipeline;
+  readonly rules: RuleWiring;
+  readonly metrics: RunMetrics;
+  readonly meters: MeterFleet;
+  readonly suppliers: SupplierIngestion;
+  readonly devices: DevicesRun;
+  readonly edgeRun: EdgeRun | undefined;
+  readonly published: number;
+  readonly webUrl: string | null;
+}
+
+function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResults): LocalReport {
+  const m = r.metrics.summary();
+  return {
+    seed: o.seed,
+    durationS: o.durationS,
+    trains: o.trains,
+    meters: o.meters,
+    trainData: r.fleet.sourceKind,
+    readingsPublished: r.published,
+    readingsScored: r.pipeline.stats.scored,
+    readingsDeadLettered: r.pipeline.stats.deadLettered,
+    readingsSkipped: r.pipeline.stats.skipped + r.rules.failures(),
+    readingsLost: r.published - r.pipeline.stats.scored - r.pipeline.stats.deadLettered - r.pipeline.stats.skipped - r.rules.failures(),
+    devices: r.devices.section(),
+    reboot: r.fleet.reboot,
+    edge: r.edgeRun?.section() ?? null,
+    anomaliesInjected: m.anomaliesInjected,
+    anomaliesDetected: m.anomaliesDetected,
+    falseAlarms: m.falseAlarms,
+    shadowDeliveries: m.shadowDeliveries,
+    detectionLatencyMs: { p50: m.detectionLatencyMs.p50, p99: m.detectionLatencyMs.p99 },
+    faults: [...m.faults],
+    meterReadingsPublished: r.meters.published,
+    supplierFiles: {
+      accepted: r.suppliers.stats.accepted,
+      rejected: r.suppliers.stats.rejected + r.suppliers.stats.deadLettered,
+      rowsAccepted: r.suppliers.stats.rowsAccepted,
+      rowsRejected: r.suppliers.stats.rowsRejected,
+    },
+    sharedRows: r.rules.sharedStats.rows,
+    ...results,
+    outDir: o.outDir,
+    webUrl: r.webUrl,
+  };
 }

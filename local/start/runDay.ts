@@ -1,0 +1,43 @@
+/**
+ * The run's day as the schedules would see it: the meters' last week analysed before the run (so the day has
+ * history), and after it the day's analysis, the scripted customers' walk to their reports, and the data
+ * team's usage summary over the run's folders.
+ */
+import { analyseDay, RunSummary } from "../../functions/dailyAnalysis/analyseDay";
+import { addDays, ReportDay } from "../../functions/dailyAnalysis/reportDay";
+import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
+import { Summary, summarize } from "../../functions/usageSummary/summary";
+import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
+import { CustomersReport } from "../customers/customersReport";
+import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
+import { MeterPlan, meterHistory } from "../sim/meterFleet";
+import { RunFolders } from "./folders";
+
+/** Days of meter history written and analysed before the run. */
+export const HISTORY_DAYS = 7;
+
+export async function analyseMeterHistory(folders: RunFolders, plan: MeterPlan, seed: number, day: ReportDay): Promise<void> {
+  for (let k = HISTORY_DAYS; k >= 1; k--) {
+    const past = addDays(day, -k);
+    for (const h of meterHistory(plan, seed, past.startMs)) folders.write("meter-lake", h.key, h.body);
+    await analyseDay(folders.lake(), folders.reports(), past, { concurrency: 4 });
+  }
+}
+
+export interface RunDayResults {
+  readonly dailyAnalysis: RunSummary;
+  readonly customers: CustomersReport;
+  readonly summary: Summary;
+}
+
+export async function analyseRunDay(folders: RunFolders, outDir: string, plan: MeterPlan, day: ReportDay): Promise<RunDayResults> {
+  const dailyAnalysis = await analyseDay(folders.lake(), folders.reports(), day, { concurrency: 4 });
+  // the customers' downloads go into the trail before the summary counts them
+  const customers = await walkCustomers({ root: outDir, meterIds: scriptedMeters(plan.clientIds), date: day.iso, trail: true });
+  const engine = await DuckDbEngine.open(outDir);
+  try {
+    return { dailyAnalysis, customers, summary: await summarize(engine, parseSummaryDay(day.iso)) };
+  } finally {
+    engine.close();
+  }
+}
