@@ -32,7 +32,11 @@ describe("each function's environment is the one its code declares", () => {
     it(`${stack}: every required name is set, and nothing the code does not read`, async () => {
       const s = await runProgram(stack);
       // every function the program deploys declares what it reads
-      expect(ofType(s, "aws:lambda/function:Function").map((f) => f.name).sort()).to.deep.equal(Object.keys(DECLARED).sort());
+      expect(
+        ofType(s, "aws:lambda/function:Function")
+          .map((f) => f.name)
+          .sort(),
+      ).to.deep.equal(Object.keys(DECLARED).sort());
       for (const [name, declared] of Object.entries(DECLARED)) {
         const environment = one(s, "aws:lambda/function:Function", name).inputs.environment as { variables?: Record<string, unknown> } | undefined;
         const set = Object.keys(environment?.variables ?? {});
