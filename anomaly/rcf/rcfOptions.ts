@@ -25,11 +25,15 @@ import { LIKELIHOOD_DEFAULTS, LikelihoodOptions } from "../likelihood";
  * ~18000, five inputs the library's 2560. Pass a number (e.g. KDA's 100000) to choose.
  *
  * `alarm` picks what a decision means, and with it the defaults of the thresholder options:
- * - onset (default): an alarm when something new starts. A score must beat the recent peak, anomalies
- *   keep training the model, so a lasting change raises one alarm and then becomes normal.
+ * - onset (default): an alarm when something new starts. The raw scores' anomaly likelihood decides
+ *   (`scoring=likelihood`), the 30 points after an alarm cannot alarm (`suppress=30`), and anomalies keep
+ *   training the model, so a lasting change raises one alarm and then becomes normal. Chosen
+ *   leave-one-set-out over the development sets (docs/benchmarks.md); `scoring=threshold, suppress=0`
+ *   lets the thresholder decide instead (a score must beat the recent peak).
  * - state: a flag on every point while the stream is unusual. Scores are averaged over 60 points,
  *   flagged points do not train the model nor the score statistics, so a fault keeps being flagged
  *   until the readings return to what was normal before it (beware: a permanent change stays flagged).
+ *   Threshold scoring, no suppression.
  * Each of these options can still be set on its own (`scoring` and `suppress` too: see below).
  */
 export type Alarm = "onset" | "state";
@@ -45,7 +49,7 @@ export interface AlarmPreset {
 }
 
 export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
-  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "threshold", suppress: 0 },
+  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "likelihood", suppress: 30 },
   state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0 },
 };
 /** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
@@ -66,7 +70,8 @@ export const RCF_DEFAULTS = {
 
 /**
  * How raw scores become decisions: `threshold` (the Thresholder: mean, deviation and recent peak of the
- * raw scores) or `likelihood` (Numenta's anomaly likelihood, see likelihood.ts).
+ * raw scores; the state alarm's default) or `likelihood` (Numenta's anomaly likelihood, see likelihood.ts;
+ * the onset alarm's default).
  */
 export type Scoring = "threshold" | "likelihood";
 
@@ -107,15 +112,19 @@ export interface RcfOptions {
    * Option `sustain` N > 1: a second thresholder judging the mean of the last N raw scores, so a fault that
    * holds a moderately raised score for a while alarms even when no single score beats the recent peak
    * (brief spikes of normal life, a compressor starting, average away). Either thresholder alarms; the
-   * result carries the higher normalised score. Absent when off (and in states saved before the option).
+   * result carries the higher normalised score. Needs `scoring=threshold`, which it then defaults to.
+   * Absent when off (and in states saved before the option).
    */
   readonly sustained?: ThresholderOptions;
   /**
-   * Option `scoring=likelihood`: the anomaly likelihood stage that decides in place of the thresholder.
-   * Absent with `scoring=threshold` (the default, and in states saved before the option).
+   * Option `scoring=likelihood` (the onset alarm's default): the anomaly likelihood stage that decides in
+   * place of the thresholder. Absent with `scoring=threshold` (and in states saved before the option).
    */
   readonly likelihood?: LikelihoodOptions;
-  /** Option `suppress` K > 0: after an alarm, the next K points cannot alarm (see suppression.ts). Absent when 0. */
+  /**
+   * Option `suppress` K > 0 (30 for the onset alarm): after an alarm, the next K points cannot alarm (see
+   * suppression.ts). Absent when 0 (and in states saved before the option).
+   */
   readonly suppress?: number;
 }
 
@@ -155,7 +164,8 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
-  const scoring = r.choice<Scoring>("scoring", preset.scoring, ["threshold", "likelihood"]);
+  // sustain is a second thresholder: asking for it without naming a scoring means threshold scoring
+  const scoring = r.choice<Scoring>("scoring", sustain > 1 ? "threshold" : preset.scoring, ["threshold", "likelihood"]);
   const likelihood: LikelihoodOptions = {
     ...LIKELIHOOD_DEFAULTS,
     window: r.number("likelihoodWindow", LIKELIHOOD_DEFAULTS.window, { integer: true, min: 1, max: 1000 }),

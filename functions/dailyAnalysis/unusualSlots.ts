@@ -6,12 +6,17 @@ import { Slot } from "./halfHourProfile";
  * earlier reports) and then scores the day, so "unusual" means unusual for this household at this time of
  * day. The forest is rebuilt from the reports on every run: no model state to keep, and a re-run of a day
  * gives the same answer (seeded). Half-hours no source covered are skipped, not imputed.
+ * Threshold scoring without suppression (the library's onset alarm uses the anomaly likelihood and
+ * suppresses 30 points after an alarm): every unusual half-hour of the day is listed, not only the first of
+ * a run of them.
  */
 export const UNUSUAL_OPTIONS: DetectorOptions = {
   numberOfTrees: 50,
   subSampleSize: 128,
   calendar: "day",
   seed: 7,
+  scoring: "threshold",
+  suppress: 0,
 };
 
 export interface UnusualSlot {

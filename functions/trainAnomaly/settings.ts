@@ -54,6 +54,9 @@ export interface TrainDetectorSettings {
  * - relativeFloor 0 (the library's default floors every input at a share of the largest input's deviation):
  *   a train's inputs are in different units (bar, °C, A), and their noise floors are the sensors' own.
  * - scoreHorizon 2560: the score statistics' horizon these options were tuned with (the library's is 8640).
+ * - scoring threshold, suppress 0 (the library's onset alarm uses the anomaly likelihood and suppresses 30
+ *   points after an alarm): `sustain` needs the thresholder, `EpisodeTracker` already follows an event once it
+ *   has alarmed, and these options were tuned with the thresholder's decisions.
  */
 export const TRAIN_RCF_OPTIONS: DetectorOptions = {
   numberOfTrees: 20,
@@ -65,6 +68,8 @@ export const TRAIN_RCF_OPTIONS: DetectorOptions = {
   sustain: 6,
   relativeFloor: 0,
   scoreHorizon: 2560,
+  scoring: "threshold",
+  suppress: 0,
 };
 
 export const TRAIN_DETECTOR_DEFAULTS: TrainDetectorSettings = {

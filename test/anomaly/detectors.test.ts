@@ -30,11 +30,20 @@ describe("detectors", () => {
     });
   }
 
-  it("rcf stays silent until the forest holds outputAfter points and the thresholder minScores scores", () => {
-    const results = feed(createDetector("rcf", 1, { numberOfTrees: 10, subSampleSize: 64, minScores: 10 }), sineStream(40, 1, 1));
+  it("rcf with threshold scoring stays silent until the forest holds outputAfter points and the thresholder minScores scores", () => {
+    const options = { numberOfTrees: 10, subSampleSize: 64, minScores: 10, scoring: "threshold", suppress: 0 };
+    const results = feed(createDetector("rcf", 1, options), sineStream(40, 1, 1));
     // outputAfter = subSampleSize / 4 = 16 points, then 10 scores
     expect(results.slice(0, 26).every((r) => !r.ready && r.score === 0 && !r.anomaly)).to.equal(true);
     expect(results.slice(26).every((r) => r.ready && r.score > 0)).to.equal(true);
+  });
+
+  it("rcf with the default likelihood scoring stays silent until outputAfter points, likelihoodSkip scores and likelihoodEstimate averages", () => {
+    const options = { numberOfTrees: 10, subSampleSize: 64, likelihoodSkip: 5, likelihoodEstimate: 10 };
+    const results = feed(createDetector("rcf", 1, options), sineStream(60, 1, 1));
+    // outputAfter = 16 points, then 5 scores skipped and 10 averages learned
+    expect(results.slice(0, 31).every((r) => !r.ready && r.score === 0 && !r.anomaly)).to.equal(true);
+    expect(results.slice(31).every((r) => r.ready && r.score > 0)).to.equal(true);
   });
 
   it("rcf with shingling expects the next value of a periodic series from the ones before it", () => {
@@ -71,8 +80,9 @@ describe("detectors", () => {
     it(`rcf sustain catches a lasting shift that regular bigger spikes hide from single scores (seed ${seed})`, () => {
       // a spike every 50 points sets the peak; points 1200-1299 shift up by 1.2
       const data = sineStream(1600, 1, seed, 50).map((v, i) => (i >= 1200 && i < 1300 ? [v[0] + 1.2] : v));
+      // the thresholder's decisions with and without sustain (which needs threshold scoring)
       const alarms = (options: Record<string, number | string>) =>
-        feed(createDetector("rcf", 1, { numberOfTrees: 40, calendar: "none", peakLag: 30, ...options }), data)
+        feed(createDetector("rcf", 1, { numberOfTrees: 40, calendar: "none", peakLag: 30, scoring: "threshold", suppress: 0, ...options }), data)
           .map((r, i) => (r.anomaly && i > 600 && i % 50 !== 49 ? i : -1))
           .filter((i) => i >= 0);
       expect(alarms({})).to.deep.equal([]);

@@ -136,12 +136,24 @@ describe("suppressAlarm", () => {
 });
 
 describe("rcf scoring and suppress options", () => {
-  it("reads scoring=likelihood into Numenta's defaults with the score horizon", () => {
+  it("reads scoring=likelihood into the likelihood's defaults with the score horizon", () => {
     expect(readRcfOptions(1, { scoring: "likelihood", scoreHorizon: 500 }).likelihood).to.deep.equal({ ...LIKELIHOOD_DEFAULTS, horizon: 500 });
-    const plain = readRcfOptions(1, {});
-    expect([plain.likelihood, plain.suppress]).to.deep.equal([undefined, undefined]);
     expect(readRcfOptions(1, { suppress: "40" }).suppress).to.equal(40);
   });
+
+  const presets: [string, Record<string, string | number>, [LikelihoodOptions | undefined, number | undefined, number | undefined]][] = [
+    ["the onset alarm (the default)", {}, [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.99999 }, 30, undefined]],
+    ["the onset alarm with scoring=threshold", { scoring: "threshold" }, [undefined, 30, undefined]],
+    ["the onset alarm with scoring=threshold, suppress=0", { scoring: "threshold", suppress: 0 }, [undefined, undefined, undefined]],
+    ["sustain without a scoring", { sustain: 6 }, [undefined, 30, 6]],
+    ["the state alarm", { alarm: "state" }, [undefined, undefined, undefined]],
+  ];
+  for (const [name, options, expected] of presets) {
+    it(`gives ${name} its likelihood, suppression and sustain`, () => {
+      const o = readRcfOptions(1, options);
+      expect([o.likelihood, o.suppress, o.sustained?.smoothing]).to.deep.equal(expected);
+    });
+  }
 
   const bad: [Record<string, string | number>, string][] = [
     [{ scoring: "vote" }, 'option scoring must be one of threshold, likelihood, got "vote"'],
@@ -171,8 +183,10 @@ describe("rcf scoring and suppress options", () => {
       });
       return data.map((v, i) => (d.process({ timestamp: i, values: [v] }).anomaly ? i : -1)).filter((i) => i >= 0);
     };
-    expect(run({})).to.deep.equal(Array.from({ length: 29 }, (_, k) => 1200 + k));
+    expect(run({ suppress: 0 })).to.deep.equal(Array.from({ length: 29 }, (_, k) => 1200 + k));
     expect(run({ suppress: 50 })).to.deep.equal([1200]);
+    // the onset alarm's default, 30 points, covers the 30-point burst
+    expect(run({})).to.deep.equal([1200]);
   });
 });
 

@@ -9,7 +9,8 @@ function stateOf(name: string, options: DetectorOptions): DetectorState {
 }
 
 const STATES: Record<string, DetectorState> = {
-  rcf: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, shingleSize: 3 }),
+  // threshold scoring without suppression: a state without a likelihood stage or points left to suppress
+  rcf: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, shingleSize: 3, scoring: "threshold", suppress: 0 }),
   sustained: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, sustain: 5, peakLag: 3 }),
   likelihood: stateOf("rcf", {
     numberOfTrees: 4,

@@ -137,6 +137,8 @@ for (const stack of STACKS) {
           sustain: 6,
           relativeFloor: 0,
           scoreHorizon: 2560,
+          scoring: "threshold",
+          suppress: 0,
         },
       });
     });

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { createDetector } from "../../../anomaly";
 import { SettingsError } from "../../../functions/trainAnomaly/errors";
 import { readEnvironment } from "../../../functions/trainAnomaly/lambdaRuntime";
 import {
@@ -33,6 +34,8 @@ describe("train detector settings", () => {
         sustain: 6,
         relativeFloor: 0,
         scoreHorizon: 2560,
+        scoring: "threshold",
+        suppress: 0,
       },
       groups: { apu: ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"] },
       clearAfter: 6,
@@ -86,10 +89,21 @@ describe("train detector settings", () => {
       sustain: 6,
       relativeFloor: 0,
       scoreHorizon: 2560,
+      scoring: "threshold",
+      suppress: 0,
     });
     expect(Object.keys(s.groups)).to.deep.equal(["pressure", "motor"]);
     expect(requiredSensors(s)).to.deep.equal(["TP2", "TP3", "Reservoirs", "Motor_current", "Oil_temperature"]);
     expect(s.clearAfter).to.equal(3);
+  });
+
+  it("models trains with threshold scoring, sustain and no suppression (the library's onset alarm uses the likelihood and suppresses 30 points)", () => {
+    const state = createDetector("rcf", 7, modelOptions(TRAIN_DETECTOR_DEFAULTS, "apu")).toState() as unknown as { options: Record<string, unknown> };
+    expect([state.options.likelihood, state.options.suppress, (state.options.sustained as { smoothing: number }).smoothing]).to.deep.equal([
+      undefined,
+      undefined,
+      6,
+    ]);
   });
 
   const floors: [string, unknown, string, string | undefined][] = [
