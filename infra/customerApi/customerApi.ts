@@ -44,9 +44,9 @@ export class CustomerApi extends pulumi.ComponentResource {
     super("gridrail:customer:CustomerApi", name, {}, opts);
     const { deployment } = args;
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "customer-data", services: ["logs"] }, ctx, deployment, this);
+    const key = createKmsKey(name, { purpose: "customer-data", services: ["logs"] }, ctx, deployment, { parent: this });
 
-    const { userPool, client } = createCustomerIdentity(name, deployment, this);
+    const { userPool, client } = createCustomerIdentity(name, deployment, { parent: this });
 
     const profiles = new aws.dynamodb.Table(
       `${name}-profiles`,
@@ -60,7 +60,7 @@ export class CustomerApi extends pulumi.ComponentResource {
         serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
         deletionProtectionEnabled: deployment.environment === "prod",
       },
-      statefulOptions(deployment, this),
+      statefulOptions(deployment, { parent: this }),
     );
 
     const { authorizerFn, targets } = createRouteFunctions(
@@ -77,7 +77,7 @@ export class CustomerApi extends pulumi.ComponentResource {
         reportsKeyArn: args.reportsKeyArn,
       },
       deployment,
-      this,
+      { parent: this },
     );
     const api = createHttpApi(
       name,
@@ -90,19 +90,19 @@ export class CustomerApi extends pulumi.ComponentResource {
         webOrigin: args.webOrigin,
       },
       deployment,
-      this,
+      { parent: this },
     );
 
-    createFunctionAlarms(`${name}-authorizer`, authorizerFn.fn.name, deployment, this);
+    createFunctionAlarms(`${name}-authorizer`, authorizerFn.fn.name, deployment, { parent: this });
     for (const target of Object.keys(targets) as RouteTarget[]) {
-      createFunctionAlarms(`${name}-${target}`, targets[target].fn.name, deployment, this);
+      createFunctionAlarms(`${name}-${target}`, targets[target].fn.name, deployment, { parent: this });
     }
 
     const observed = createServiceObservability(
       name,
       CUSTOMER_DASHBOARD,
       { ctx, deployment, functions: { authorizer: authorizerFn, profileApi: targets.profileApi, reportUrl: targets.reportUrl } },
-      this,
+      { parent: this },
     );
 
     this.apiEndpoint = api.apiEndpoint;

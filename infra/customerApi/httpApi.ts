@@ -6,6 +6,7 @@ import { BundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
 import { ACCESS_LOG_FORMAT, ROUTES, RouteTarget } from "./defaults";
 import { corsFor } from "./webOrigin";
+import { HelperOptions } from "../shared/options";
 
 export interface HttpApiArgs {
   readonly authorizerFn: BundledFunction;
@@ -20,7 +21,7 @@ export interface HttpApiArgs {
  * The HTTP API: every route behind the Lambda authorizer, one proxy integration per target function, an
  * access-logged and throttled `$default` stage, and an alarm on server errors.
  */
-export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deployment, parent: pulumi.Resource): aws.apigatewayv2.Api {
+export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deployment, opts: HelperOptions): aws.apigatewayv2.Api {
   const { authorizerFn, targets } = args;
   const key = { arn: args.keyArn };
   const api = new aws.apigatewayv2.Api(
@@ -31,7 +32,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
       // API Gateway answers the preflight itself, before any authorizer
       ...(args.webOrigin === undefined ? {} : { corsConfiguration: corsFor(args.webOrigin) }),
     },
-    { parent },
+    { ...opts },
   );
   const authorizer = new aws.apigatewayv2.Authorizer(
     `${name}-authorizer`,
@@ -45,7 +46,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
       identitySources: ["$request.header.Authorization"],
       authorizerResultTtlInSeconds: 300,
     },
-    { parent },
+    { ...opts },
   );
   new aws.lambda.Permission(
     `${name}-authorizer-invoke`,
@@ -55,7 +56,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
       principal: "apigateway.amazonaws.com",
       sourceArn: pulumi.interpolate`${api.executionArn}/authorizers/${authorizer.id}`,
     },
-    { parent },
+    { ...opts },
   );
 
   const integrations = Object.fromEntries(
@@ -69,7 +70,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
           principal: "apigateway.amazonaws.com",
           sourceArn: pulumi.interpolate`${api.executionArn}/*/*`,
         },
-        { parent },
+        { ...opts },
       );
       return [
         target,
@@ -82,7 +83,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
             payloadFormatVersion: "2.0",
             timeoutMilliseconds: 10000,
           },
-          { parent },
+          { ...opts },
         ),
       ];
     }),
@@ -102,11 +103,11 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
           authorizerId: authorizer.id,
           target: pulumi.interpolate`integrations/${integrations[route.target].id}`,
         },
-        { parent },
+        { ...opts },
       ),
   );
 
-  const accessLogs = createLogGroup(`${name}-access`, `apigateway/${name}-access`, key.arn, deployment, parent);
+  const accessLogs = createLogGroup(`${name}-access`, `apigateway/${name}-access`, key.arn, deployment, opts);
   new aws.apigatewayv2.Stage(
     `${name}-stage`,
     {
@@ -120,7 +121,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
         detailedMetricsEnabled: true,
       },
     },
-    { parent, dependsOn: routes },
+    { ...opts, dependsOn: routes },
   );
 
   createAlarm(
@@ -135,7 +136,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
       threshold: 5,
     },
     deployment,
-    parent,
+    opts,
   );
   return api;
 }

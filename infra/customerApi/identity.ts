@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { Deployment, statefulOptions } from "../shared/deployment";
 import { identifier } from "../shared/naming";
 import { passwordPolicyDefaults, tokenDefaults } from "./defaults";
+import { HelperOptions } from "../shared/options";
 
 export interface CustomerIdentity {
   readonly userPool: aws.cognito.UserPool;
@@ -11,7 +11,7 @@ export interface CustomerIdentity {
 }
 
 /** Cognito sign-up/sign-in: the user pool, its web client, and an identity pool that hands out no AWS credentials. */
-export function createCustomerIdentity(name: string, deployment: Deployment, parent: pulumi.Resource): CustomerIdentity {
+export function createCustomerIdentity(name: string, deployment: Deployment, opts: HelperOptions): CustomerIdentity {
   const userPool = new aws.cognito.UserPool(
     `${name}-users`,
     {
@@ -25,7 +25,7 @@ export function createCustomerIdentity(name: string, deployment: Deployment, par
       userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
       deletionProtection: deployment.environment === "prod" ? "ACTIVE" : "INACTIVE",
     },
-    statefulOptions(deployment, parent),
+    statefulOptions(deployment, opts),
   );
   const client = new aws.cognito.UserPoolClient(
     `${name}-web-client`,
@@ -41,7 +41,7 @@ export function createCustomerIdentity(name: string, deployment: Deployment, par
       refreshTokenValidity: tokenDefaults.refreshTokenDays,
       tokenValidityUnits: { accessToken: "minutes", idToken: "minutes", refreshToken: "days" },
     },
-    { parent },
+    { ...opts },
   );
   // Federated identities only for signed-in users; no role mapping, so no AWS credentials are handed out.
   new aws.cognito.IdentityPool(
@@ -52,7 +52,7 @@ export function createCustomerIdentity(name: string, deployment: Deployment, par
       allowClassicFlow: false,
       cognitoIdentityProviders: [{ clientId: client.id, providerName: userPool.endpoint, serverSideTokenCheck: true }],
     },
-    { parent },
+    { ...opts },
   );
   return { userPool, client };
 }

@@ -7,6 +7,7 @@ import { Deployment } from "../shared/deployment";
 import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
 import { REPORT_URL_TTL_SECONDS, RouteTarget } from "./defaults";
+import { HelperOptions } from "../shared/options";
 
 export interface RouteFunctionsArgs {
   readonly userPoolId: pulumi.Input<string>;
@@ -28,7 +29,7 @@ export interface RouteFunctions {
 }
 
 /** The Lambda authorizer and the functions the routes call. */
-export function createRouteFunctions(name: string, args: RouteFunctionsArgs, deployment: Deployment, parent: pulumi.Resource): RouteFunctions {
+export function createRouteFunctions(name: string, args: RouteFunctionsArgs, deployment: Deployment, opts: HelperOptions): RouteFunctions {
   const { key } = args;
   const profiles = { name: args.profilesName, arn: args.profilesArn };
   const authorizerFn = createBundledFunction(
@@ -41,7 +42,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
       environment: variableValues(AUTHORIZER_VARIABLES, { USER_POOL_ID: args.userPoolId, CLIENT_ID: args.clientId }),
     },
     deployment,
-    parent,
+    opts,
   );
   const targets: Record<RouteTarget, BundledFunction> = {
     profileApi: createBundledFunction(
@@ -60,7 +61,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
         ]),
       },
       deployment,
-      parent,
+      opts,
     ),
     reportUrl: createBundledFunction(
       `${name}-report-url`,
@@ -84,7 +85,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
         ]),
       },
       deployment,
-      parent,
+      opts,
     ),
   };
   return { authorizerFn, targets };

@@ -17,6 +17,7 @@ import {
   workgroupName,
 } from "./catalogDefinitions";
 import { PRESTO_EXPANDED_TEXT, VIEWS, ViewShape, prestoViewText } from "./views";
+import { HelperOptions } from "../shared/options";
 
 export interface CatalogArgs {
   readonly rawBucketName: pulumi.Output<string>;
@@ -33,7 +34,7 @@ export interface CatalogArgs {
   readonly deployment: Deployment;
 }
 
-function table(name: string, shape: TableShape, database: aws.glue.CatalogDatabase, locationPrefix: pulumi.Output<string>, parent: pulumi.Resource) {
+function table(name: string, shape: TableShape, database: aws.glue.CatalogDatabase, locationPrefix: pulumi.Output<string>, opts: HelperOptions) {
   return new aws.glue.CatalogTable(
     `${name}-${shape.name.replace(/_/g, "-")}`,
     {
@@ -51,12 +52,12 @@ function table(name: string, shape: TableShape, database: aws.glue.CatalogDataba
         columns: shape.columns.map((c) => ({ ...c })),
       },
     },
-    { parent },
+    { ...opts },
   );
 }
 
 /** An Athena view as Glue stores one: a VIRTUAL_VIEW whose original text is the Presto view definition. */
-function view(name: string, shape: ViewShape, database: aws.glue.CatalogDatabase, databaseName: string, dependsOn: pulumi.Resource[], parent: pulumi.Resource) {
+function view(name: string, shape: ViewShape, database: aws.glue.CatalogDatabase, databaseName: string, dependsOn: pulumi.Resource[], opts: HelperOptions) {
   return new aws.glue.CatalogTable(
     `${name}-${shape.name.replace(/_/g, "-")}`,
     {
@@ -69,12 +70,12 @@ function view(name: string, shape: ViewShape, database: aws.glue.CatalogDatabase
       viewExpandedText: PRESTO_EXPANDED_TEXT,
       storageDescriptor: { columns: shape.columns.map((c) => ({ ...c })) },
     },
-    { parent, dependsOn },
+    { ...opts, dependsOn },
   );
 }
 
 /** Glue database + projected tables, and the Athena workgroup data scientists and the usage summary query in. */
-export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Resource) {
+export function createCatalog(name: string, args: CatalogArgs, opts: HelperOptions) {
   const { ctx, deployment } = args;
   const database = new aws.glue.CatalogDatabase(
     `${name}-database`,
@@ -82,31 +83,25 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
       name: databaseName(deployment.stack),
       description: "Shared IoT data and its usage logs",
     },
-    { parent },
+    { ...opts },
   );
 
   const tables = [
-    table(name, readingsTable, database, pulumi.interpolate`s3://${args.rawBucketName}/readings/`, parent),
+    table(name, readingsTable, database, pulumi.interpolate`s3://${args.rawBucketName}/readings/`, opts),
     table(
       name,
       accessLogTable,
       database,
       pulumi.interpolate`s3://${args.logBucketName}/${args.rawAccessLogPrefix}${ctx.accountId}/${ctx.region}/${args.rawBucketName}/`,
-      parent,
+      opts,
     ),
-    table(
-      name,
-      cloudTrailTable,
-      database,
-      pulumi.interpolate`s3://${args.logBucketName}/cloudtrail/AWSLogs/${ctx.accountId}/CloudTrail/${ctx.region}/`,
-      parent,
-    ),
-    table(name, meterReadingsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/`, parent),
-    table(name, supplierReportsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/quarantine/`, parent),
-    table(name, supplierUploadsTable, database, pulumi.interpolate`s3://${args.supplierUploadBucketName}/`, parent),
+    table(name, cloudTrailTable, database, pulumi.interpolate`s3://${args.logBucketName}/cloudtrail/AWSLogs/${ctx.accountId}/CloudTrail/${ctx.region}/`, opts),
+    table(name, meterReadingsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/`, opts),
+    table(name, supplierReportsTable, database, pulumi.interpolate`s3://${args.meterLakeBucketName}/quarantine/`, opts),
+    table(name, supplierUploadsTable, database, pulumi.interpolate`s3://${args.supplierUploadBucketName}/`, opts),
   ];
   // Athena resolves a view's tables when it is queried; dependsOn only orders creation and deletion.
-  const views = VIEWS.map((v) => view(name, v, database, databaseName(deployment.stack), tables, parent));
+  const views = VIEWS.map((v) => view(name, v, database, databaseName(deployment.stack), tables, opts));
 
   const workgroup = new aws.athena.Workgroup(
     `${name}-workgroup`,
@@ -127,7 +122,7 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
         },
       },
     },
-    { parent },
+    { ...opts },
   );
 
   // The same SQL the summary CLI and Lambda run; `?` placeholders take the day (Athena execution parameters).
@@ -142,7 +137,7 @@ export function createCatalog(name: string, args: CatalogArgs, parent: pulumi.Re
           workgroup: workgroup.name,
           query: q.query,
         },
-        { parent },
+        { ...opts },
       ),
   );
 

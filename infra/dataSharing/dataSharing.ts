@@ -73,7 +73,7 @@ export class DataSharing extends pulumi.ComponentResource {
     super("gridrail:sharing:DataSharing", name, {}, opts);
     const { deployment, summarySources: src } = args;
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "shared-data", services: ["cloudtrail", "logs"] }, ctx, deployment, this);
+    const key = createKmsKey(name, { purpose: "shared-data", services: ["cloudtrail", "logs"] }, ctx, deployment, { parent: this });
     const trailName = identifier(["gridrail", deployment.stack, "shared-data-access"]);
     const trailArn = pulumi.interpolate`arn:${ctx.partition}:cloudtrail:${ctx.region}:${ctx.accountId}:trail/${trailName}`;
 
@@ -85,10 +85,10 @@ export class DataSharing extends pulumi.ComponentResource {
           pulumi.all([arn, ctx.accountId, trailArn]).apply(([bucketArn, accountId, trail]) => logDeliveryStatements({ bucketArn, accountId, trailArn: trail })),
       },
       deployment,
-      this,
+      { parent: this },
     );
 
-    const network = createNetwork(`${name}-net`, { vpcCidr: args.vpcCidr, redshiftPort: args.redshift.port, ctx }, this);
+    const network = createNetwork(`${name}-net`, { vpcCidr: args.vpcCidr, redshiftPort: args.redshift.port, ctx }, { parent: this });
     const firehoseRole = createServiceRole(
       `${name}-firehose`,
       {
@@ -96,7 +96,7 @@ export class DataSharing extends pulumi.ComponentResource {
         sourceAccount: ctx.accountId,
         description: "Firehose delivers shared data",
       },
-      this,
+      { parent: this },
     );
     const replicationRole =
       args.replicaRegion === undefined
@@ -108,10 +108,10 @@ export class DataSharing extends pulumi.ComponentResource {
               sourceAccount: ctx.accountId,
               description: "S3 replicates shared data to the replica region",
             },
-            this,
+            { parent: this },
           );
     // the warehouse loader lists readings/ and writes manifests/ from outside the VPC (Data API, no ENI)
-    const loaderRole = functionRole(`${name}-warehouse-loader`, LOADER_DESCRIPTION, this);
+    const loaderRole = functionRole(`${name}-warehouse-loader`, LOADER_DESCRIPTION, { parent: this });
     const servicePrincipals = [firehoseRole.arn, loaderRole.arn, ...(replicationRole ? [replicationRole.arn] : [])];
 
     const raw = createSecureBucket(
@@ -143,7 +143,7 @@ export class DataSharing extends pulumi.ComponentResource {
             ]),
       },
       deployment,
-      this,
+      { parent: this },
     );
     const backup = createSecureBucket(
       `${name}-source-backup`,
@@ -153,7 +153,7 @@ export class DataSharing extends pulumi.ComponentResource {
         accessLogBucket: logs.name,
       },
       deployment,
-      this,
+      { parent: this },
     );
     const results = createSecureBucket(
       `${name}-results`,
@@ -163,10 +163,10 @@ export class DataSharing extends pulumi.ComponentResource {
         accessLogBucket: logs.name,
       },
       deployment,
-      this,
+      { parent: this },
     );
 
-    const delivery = createDelivery(`${name}-share`, { raw, backup, firehoseRole, kmsKeyArn: key.arn, ctx, deployment }, this);
+    const delivery = createDelivery(`${name}-share`, { raw, backup, firehoseRole, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const catalog = createCatalog(
       `${name}-catalog`,
       {
@@ -181,7 +181,7 @@ export class DataSharing extends pulumi.ComponentResource {
         ctx,
         deployment,
       },
-      this,
+      { parent: this },
     );
     const warehouse = createWarehouse(
       `${name}-warehouse`,
@@ -195,7 +195,7 @@ export class DataSharing extends pulumi.ComponentResource {
         ctx,
         deployment,
       },
-      this,
+      { parent: this },
     );
     const usage = createUsage(
       `${name}-usage`,
@@ -218,7 +218,7 @@ export class DataSharing extends pulumi.ComponentResource {
           meterKeyArn: src.meterKeyArn,
         },
       },
-      this,
+      { parent: this },
     );
     const replication =
       replicationRole === undefined || args.replicaRegion === undefined
@@ -234,14 +234,14 @@ export class DataSharing extends pulumi.ComponentResource {
               ctx,
               deployment,
             },
-            this,
+            { parent: this },
           );
 
     const observed = createServiceObservability(
       name,
       SHARING_DASHBOARD,
       { ctx, deployment, functions: { firehoseTransform: delivery.transform, redshiftLoader: warehouse.loader, usageSummary: usage.summary } },
-      this,
+      { parent: this },
     );
 
     this.rawBucketName = raw.name;

@@ -11,6 +11,7 @@ import { grant } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 import { IOT_SQL_VERSION, SHARED_RULES } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
+import { HelperOptions } from "../shared/options";
 
 export interface DeliveryArgs {
   readonly raw: SecureBucket;
@@ -30,7 +31,7 @@ export interface DeliveryArgs {
 export const TRANSFORM_BUFFER_MB = "0.5";
 
 /** IoT rules → Firehose (Lambda transform, source-record backup, error prefix) → raw bucket `readings/yyyy/MM/dd/`. */
-export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.Resource) {
+export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOptions) {
   const { raw, backup, firehoseRole, kmsKeyArn, ctx, deployment } = args;
 
   const transform = createBundledFunction(
@@ -42,10 +43,10 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
       timeout: 60,
     },
     deployment,
-    parent,
+    opts,
   );
 
-  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, parent);
+  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, opts);
   const logStreams = ["S3Delivery", "BackupDelivery"].map(
     (stream) =>
       new aws.cloudwatch.LogStream(
@@ -54,7 +55,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
           logGroupName: deliveryLogs.name,
           name: stream,
         },
-        { parent },
+        { ...opts },
       ),
   );
 
@@ -69,7 +70,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
         kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
         logWriteStatement(logArn),
       ]),
-    parent,
+    opts,
   );
 
   const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
@@ -113,7 +114,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
         cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[0].name },
       },
     },
-    { parent, dependsOn: [firehosePolicy] },
+    { ...opts, dependsOn: [firehosePolicy] },
   );
 
   const ruleRole = createTopicRuleRole(
@@ -125,7 +126,7 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
       ctx,
       deployment,
     },
-    parent,
+    opts,
   );
 
   const rules = SHARED_RULES.map(
@@ -141,10 +142,10 @@ export function createDelivery(name: string, args: DeliveryArgs, parent: pulumi.
           firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.role.arn, separator: "\n", batchMode: false }],
           errorAction: ruleRole.errorAction,
         },
-        { parent, dependsOn: [ruleRole.policy] },
+        { ...opts, dependsOn: [ruleRole.policy] },
       ),
   );
 
-  createFunctionAlarms(`${name}-transform`, transform.fn.name, deployment, parent);
+  createFunctionAlarms(`${name}-transform`, transform.fn.name, deployment, opts);
   return { deliveryStream, transform, rules };
 }

@@ -4,6 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "../shared/awsContext";
 import { policyDocument } from "../shared/policyDocuments";
 import { privateSubnetCidrs } from "./subnets";
+import { HelperOptions } from "../shared/options";
 
 /** Availability zones of the warehouse subnets (a Redshift subnet group wants two for a relocatable cluster). */
 export const WAREHOUSE_ZONES = 2;
@@ -37,11 +38,11 @@ export function warehouseVpcArgs(vpcCidr: string): awsx.ec2.VpcArgs {
  * buckets owned by this account. The endpoint stays a resource of its own, not an awsx `vpcEndpointSpecs`
  * entry: the raw bucket policy needs its id and the security group its prefix list.
  */
-export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Resource) {
+export function createNetwork(name: string, args: NetworkArgs, opts: HelperOptions) {
   const { ctx } = args;
-  const vpc = new awsx.ec2.Vpc(`${name}-vpc`, warehouseVpcArgs(args.vpcCidr), { parent });
+  const vpc = new awsx.ec2.Vpc(`${name}-vpc`, warehouseVpcArgs(args.vpcCidr), { ...opts });
   // The default security group allows all traffic between its members; leave it with no rules at all.
-  new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.vpcId, ingress: [], egress: [] }, { parent });
+  new aws.ec2.DefaultSecurityGroup(`${name}-default-sg`, { vpcId: vpc.vpcId, ingress: [], egress: [] }, { ...opts });
 
   const s3Endpoint = new aws.ec2.VpcEndpoint(
     `${name}-s3-endpoint`,
@@ -65,7 +66,7 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
         ),
       ),
     },
-    { parent },
+    { ...opts },
   );
 
   const redshiftSg = new aws.ec2.SecurityGroup(
@@ -76,7 +77,7 @@ export function createNetwork(name: string, args: NetworkArgs, parent: pulumi.Re
       ingress: [{ description: "SQL from the VPC", protocol: "tcp", fromPort: args.redshiftPort, toPort: args.redshiftPort, cidrBlocks: [args.vpcCidr] }],
       egress: [{ description: "S3 through the gateway endpoint", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [s3Endpoint.prefixListId] }],
     },
-    { parent },
+    { ...opts },
   );
 
   return { vpc, subnetIds: vpc.isolatedSubnetIds, s3Endpoint, redshiftSg };

@@ -6,6 +6,7 @@ import { createKmsKey } from "../shared/kmsKey";
 import { allow, kmsStatement, logDeliveryStatements } from "../shared/policyDocuments";
 import { grant } from "../shared/role";
 import { SecureBucket, createSecureBucket } from "../shared/secureBucket";
+import { HelperOptions } from "../shared/options";
 
 export interface ReplicationArgs {
   readonly source: SecureBucket;
@@ -22,7 +23,7 @@ export interface ReplicationArgs {
  * Cross-region replication of the raw bucket (prod): a provider for the replica region (a child of the
  * component), a replica key and bucket there with the same baseline, and the replication rule.
  */
-export function createReplication(name: string, args: ReplicationArgs, parent: pulumi.Resource) {
+export function createReplication(name: string, args: ReplicationArgs, opts: HelperOptions) {
   const { source, deployment, ctx } = args;
   const provider = new aws.Provider(
     `${name}-provider`,
@@ -30,10 +31,10 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
       region: args.replicaRegion as aws.Region,
       defaultTags: { tags: { ...args.defaultTags } },
     },
-    { parent },
+    { ...opts },
   );
-  const replicaCtx = awsContext(parent, provider);
-  const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider }, replicaCtx, deployment, parent);
+  const replicaCtx = awsContext(opts.parent, provider);
+  const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider }, replicaCtx, deployment, opts);
   // Server access logs must go to a bucket in the same region, so the replica gets its own log bucket.
   const replicaLogs = createSecureBucket(
     `${name}-replica-access-logs`,
@@ -43,7 +44,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
       extraStatements: (arn) => pulumi.all([arn, replicaCtx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
     },
     deployment,
-    parent,
+    opts,
   );
   const replica = createSecureBucket(
     `${name}-replica`,
@@ -54,7 +55,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
       provider,
     },
     deployment,
-    parent,
+    opts,
   );
 
   const policy = grant(
@@ -70,7 +71,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
         Condition: { StringEquals: { "kms:ViaService": `s3.${args.replicaRegion}.amazonaws.com` } },
       },
     ]),
-    parent,
+    opts,
   );
 
   const config = new aws.s3.BucketReplicationConfig(
@@ -93,7 +94,7 @@ export function createReplication(name: string, args: ReplicationArgs, parent: p
         },
       ],
     },
-    { parent, dependsOn: [source.versioning, replica.versioning, policy] },
+    { ...opts, dependsOn: [source.versioning, replica.versioning, policy] },
   );
 
   return { provider, replica, config };

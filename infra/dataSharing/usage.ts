@@ -12,6 +12,7 @@ import { SecureBucket } from "../shared/secureBucket";
 import { RESULTS_PREFIXES } from "./catalogDefinitions";
 import { variableValues } from "../../functions/shared/environment";
 import { USAGE_SUMMARY_VARIABLES } from "../../functions/usageSummary/variables";
+import { HelperOptions } from "../shared/options";
 
 export interface UsageArgs {
   readonly raw: SecureBucket;
@@ -77,7 +78,7 @@ export function trailSelectors(rawArn: string, reportsArn: string, profileTableA
  * logs), report downloads and profile updates lands in the log bucket; a daily Lambda runs the summary
  * queries in the workgroup and writes `summaries/{YYYY-MM-DD}.json` to the results bucket.
  */
-export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resource) {
+export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) {
   const { raw, logs, results, kmsKeyArn, sources, ctx, deployment } = args;
   const trail = new aws.cloudtrail.Trail(
     `${name}-trail`,
@@ -93,7 +94,7 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
         .all([raw.arn, sources.reportsBucketArn, sources.profileTableArn])
         .apply(([rawArn, reportsArn, tableArn]) => trailSelectors(rawArn, reportsArn, tableArn)),
     },
-    { parent, dependsOn: [logs.policy] },
+    { ...opts, dependsOn: [logs.policy] },
   );
 
   const summary = createCallbackFunction(
@@ -145,7 +146,7 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
         ]),
     },
     deployment,
-    parent,
+    opts,
   );
   createScheduledInvocation(
     `${name}-summary`,
@@ -158,8 +159,8 @@ export function createUsage(name: string, args: UsageArgs, parent: pulumi.Resour
       ctx,
       deployment,
     },
-    parent,
+    opts,
   );
-  createFunctionAlarms(`${name}-summary`, summary.fn.name, deployment, parent);
+  createFunctionAlarms(`${name}-summary`, summary.fn.name, deployment, opts);
   return { trail, summary };
 }

@@ -12,6 +12,7 @@ import { createScheduledInvocation } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { REDSHIFT_LOADER_VARIABLES } from "../../functions/redshiftLoader/variables";
 import { variableValues } from "../../functions/shared/environment";
+import { HelperOptions } from "../shared/options";
 
 export interface WarehouseArgs {
   /** The loader's role, made first: the raw bucket's network policy exempts it by ARN. */
@@ -51,7 +52,7 @@ export function loaderS3Statements(rawArn: string, keyArn: string): Statement[] 
  * endpoint, enhanced VPC routing (COPY goes through the S3 gateway endpoint), audit logs to CloudWatch, and a
  * Secrets-Manager-managed admin password (no secret in config or state). An hourly loader runs the COPYs.
  */
-export function createWarehouse(name: string, args: WarehouseArgs, parent: pulumi.Resource) {
+export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperOptions) {
   const { raw, kmsKeyArn, ctx, deployment } = args;
   const clusterIdentifier = identifier(["gridrail", deployment.stack, "warehouse"]);
 
@@ -61,7 +62,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       service: "redshift.amazonaws.com",
       description: "Redshift COPY reads the shared raw data",
     },
-    parent,
+    opts,
   );
   grant(
     `${name}-copy`,
@@ -72,7 +73,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
         allow("ReadRaw", ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"], [rawArn, `${rawArn}/*`]),
         kmsStatement("DecryptRaw", [keyArn], ["kms:Decrypt"]),
       ]),
-    parent,
+    opts,
   );
 
   const subnetGroup = new aws.redshift.SubnetGroup(
@@ -81,7 +82,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       description: "Private subnets of the data-sharing VPC",
       subnetIds: args.subnetIds,
     },
-    { parent },
+    { ...opts },
   );
   const parameterGroup = new aws.redshift.ParameterGroup(
     `${name}-params`,
@@ -93,7 +94,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
         { name: "enable_user_activity_logging", value: "true" },
       ],
     },
-    { parent },
+    { ...opts },
   );
 
   // Pre-create the audit log groups Redshift writes to, so they get the stack's retention and the key.
@@ -106,7 +107,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
           retentionInDays: deployment.logRetentionDays,
           kmsKeyId: kmsKeyArn,
         },
-        { parent },
+        { ...opts },
       ),
   );
 
@@ -137,7 +138,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       preferredMaintenanceWindow: "sun:03:00-sun:03:30",
       allowVersionUpgrade: true,
     },
-    statefulOptions(deployment, parent),
+    statefulOptions(deployment, opts),
   );
 
   new aws.redshift.Logging(
@@ -147,7 +148,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       logDestinationType: "cloudwatch",
       logExports: [...REDSHIFT_LOG_EXPORTS],
     },
-    { parent, dependsOn: auditLogs },
+    { ...opts, dependsOn: auditLogs },
   );
 
   const loader = createCallbackFunction(
@@ -178,7 +179,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       ]),
     },
     deployment,
-    parent,
+    opts,
   );
   createScheduledInvocation(
     `${name}-loader`,
@@ -191,9 +192,9 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       ctx,
       deployment,
     },
-    parent,
+    opts,
   );
-  createFunctionAlarms(`${name}-loader`, loader.fn.name, deployment, parent);
+  createFunctionAlarms(`${name}-loader`, loader.fn.name, deployment, opts);
 
   const dims = { ClusterIdentifier: cluster.clusterIdentifier };
   createAlarm(
@@ -209,7 +210,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       treatMissingData: "breaching",
     },
     deployment,
-    parent,
+    opts,
   );
   createAlarm(
     `${name}-cpu`,
@@ -225,7 +226,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       evaluationPeriods: 3,
     },
     deployment,
-    parent,
+    opts,
   );
   createAlarm(
     `${name}-disk`,
@@ -241,7 +242,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, parent: pulum
       evaluationPeriods: 1,
     },
     deployment,
-    parent,
+    opts,
   );
 
   return { cluster, copyRole, loader };

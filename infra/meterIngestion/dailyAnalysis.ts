@@ -9,6 +9,7 @@ import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { DAILY_ANALYSIS_VARIABLES } from "../../functions/dailyAnalysis/variables";
 import { variableValues } from "../../functions/shared/environment";
+import { HelperOptions } from "../shared/options";
 
 export interface DailyAnalysisArgs {
   readonly lake: SecureBucket;
@@ -22,7 +23,7 @@ export interface DailyAnalysisArgs {
  * EventBridge Scheduler invokes the analysis daily with its scheduled time; the handler derives "yesterday".
  * Prod splits the clients over several schedules (`meterDefaults.analysisShards`).
  */
-export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, parent: pulumi.Resource) {
+export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts: HelperOptions) {
   const { lake, reports, kmsKeyArn, ctx, deployment } = args;
   const analysis = createBundledFunction(
     name,
@@ -43,7 +44,7 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
       ]),
     },
     deployment,
-    parent,
+    opts,
   );
   const schedules = createScheduledInvocation(
     name,
@@ -57,8 +58,8 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, paren
       ctx,
       deployment,
     },
-    parent,
+    opts,
   );
-  createFunctionAlarms(name, analysis.fn.name, deployment, parent);
+  createFunctionAlarms(name, analysis.fn.name, deployment, opts);
   return { analysis, schedules };
 }

@@ -52,7 +52,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
     const { deployment } = args;
     const ctx = awsContext(this);
     // s3: the upload bucket notifies an encrypted queue; logs: encrypted log groups.
-    const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"] }, ctx, deployment, this);
+    const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"] }, ctx, deployment, { parent: this });
 
     const accessLogs = createSecureBucket(
       `${name}-access-logs`,
@@ -61,7 +61,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
         extraStatements: (arn) => pulumi.all([arn, ctx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
       },
       deployment,
-      this,
+      { parent: this },
     );
     const archive = meterArchiveRules();
     const bucket = (suffix: keyof typeof archive, purpose: string) =>
@@ -74,7 +74,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
           lifecycleRules: archive[suffix],
         },
         deployment,
-        this,
+        { parent: this },
       );
     const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
     const uploads = bucket("uploads", "supplier uploads {YYYYMMDD}/{ClientID}.csv");
@@ -102,12 +102,12 @@ export class MeterIngestion extends pulumi.ComponentResource {
       `${name}-provisioning`,
       { kind: "meter", thingGroupName: thingGroup.name, devicePolicyName: policy.name, allowedSerials: args.allowedSerials, kmsKeyArn: key.arn, ctx },
       deployment,
-      this,
+      { parent: this },
     );
 
-    const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, this);
-    const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, this);
-    const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, this);
+    const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
+    const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
+    const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const observed = createServiceObservability(
       name,
       METER_DASHBOARD,
@@ -117,7 +117,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
         functions: { supplierParser: supplier.parser, dailyAnalysis: daily.analysis },
         queues: [{ title: "Supplier uploads given up on", queue: supplier.dlq }],
       },
-      this,
+      { parent: this },
     );
 
     this.lakeBucketName = lake.name;

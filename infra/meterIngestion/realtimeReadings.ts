@@ -10,6 +10,7 @@ import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { IOT_SQL_VERSION, METER_READINGS_SQL } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
+import { HelperOptions } from "../shared/options";
 
 export interface RealtimeReadingsArgs {
   readonly lake: SecureBucket;
@@ -27,17 +28,17 @@ export interface RealtimeReadingsArgs {
  * 64 MB / 5 minutes per client-and-day partition and writes one object per flush; the object name carries
  * the flush timestamp, which is the `{timestamp}` part of the key.
  */
-export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs, parent: pulumi.Resource) {
+export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs, opts: HelperOptions) {
   const { lake, kmsKeyArn, ctx, deployment } = args;
 
-  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, parent);
+  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, opts);
   const deliveryLogStream = new aws.cloudwatch.LogStream(
     `${name}-delivery-stream-log`,
     {
       logGroupName: deliveryLogs.name,
       name: "S3Delivery",
     },
-    { parent },
+    { ...opts },
   );
 
   const firehoseRole = createServiceRole(
@@ -47,7 +48,7 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
       sourceAccount: ctx.accountId,
       description: "Firehose delivers meter readings to the lake",
     },
-    parent,
+    opts,
   );
   const firehosePolicy = grant(
     `${name}-firehose`,
@@ -59,7 +60,7 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
         kmsStatement("EncryptLakeObjects", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
         logWriteStatement(logArn),
       ]),
-    parent,
+    opts,
   );
 
   const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
@@ -95,7 +96,7 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
         cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: deliveryLogStream.name },
       },
     },
-    { parent, dependsOn: [firehosePolicy] },
+    { ...opts, dependsOn: [firehosePolicy] },
   );
 
   const ruleRole = createTopicRuleRole(
@@ -107,7 +108,7 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
       ctx,
       deployment,
     },
-    parent,
+    opts,
   );
 
   const rule = new aws.iot.TopicRule(
@@ -124,7 +125,7 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
       firehoses: [{ deliveryStreamName: deliveryStream.name, roleArn: ruleRole.role.arn, batchMode: false }],
       errorAction: ruleRole.errorAction,
     },
-    { parent, dependsOn: [ruleRole.policy] },
+    { ...opts, dependsOn: [ruleRole.policy] },
   );
 
   return { deliveryStream, rule };

@@ -10,6 +10,7 @@ import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { variableValues } from "../../functions/shared/environment";
 import { SUPPLIER_PARSER_VARIABLES } from "../../functions/supplierParser/variables";
+import { HelperOptions } from "../shared/options";
 
 export interface SupplierUploadsArgs {
   readonly uploads: SecureBucket;
@@ -23,7 +24,7 @@ export interface SupplierUploadsArgs {
  * Supplier CSVs `{YYYYMMDD}/{ClientID}.csv` → S3 event → SQS (DLQ after 5 receives) → parser Lambda → lake.
  * The queue decouples S3's at-least-once notifications from the parser and makes failures replayable.
  */
-export function createSupplierUploads(name: string, args: SupplierUploadsArgs, parent: pulumi.Resource) {
+export function createSupplierUploads(name: string, args: SupplierUploadsArgs, opts: HelperOptions) {
   const { uploads, lake, kmsKeyArn, ctx, deployment } = args;
   const { queue, dlq } = createQueueWithDlq(
     name,
@@ -31,7 +32,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
       kmsKeyArn,
       visibilityTimeoutSeconds: 6 * meterDefaults.parserTimeoutSeconds,
     },
-    parent,
+    opts,
   );
 
   const queuePolicy = new aws.sqs.QueuePolicy(
@@ -53,7 +54,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
         ),
       ),
     },
-    { parent },
+    { ...opts },
   );
 
   new aws.s3.BucketNotification(
@@ -64,7 +65,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
       // checks the suffix in any case and quarantines any other key with a report
       queues: [{ queueArn: queue.arn, events: ["s3:ObjectCreated:*"] }],
     },
-    { parent, dependsOn: [queuePolicy] },
+    { ...opts, dependsOn: [queuePolicy] },
   );
 
   const parser = createBundledFunction(
@@ -92,7 +93,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
       ]),
     },
     deployment,
-    parent,
+    opts,
   );
 
   new aws.lambda.EventSourceMapping(
@@ -106,10 +107,10 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, p
       functionResponseTypes: ["ReportBatchItemFailures"],
       scalingConfig: { maximumConcurrency: meterDefaults.parserMaxConcurrency },
     },
-    { parent },
+    { ...opts },
   );
 
-  createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, parent);
-  const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, parent);
+  createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, opts);
+  const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, opts);
   return { queue, dlq, parser, dlqAlarm };
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmDefaults } from "./defaults";
 import { Deployment } from "./deployment";
+import { HelperOptions } from "./options";
 
 export interface AlarmArgs {
   readonly description: string;
@@ -22,7 +23,7 @@ export interface AlarmArgs {
 }
 
 /** A metric alarm wired to the stack's alarm actions (the SNS topic in prod). */
-export function createAlarm(name: string, args: AlarmArgs, deployment: Deployment, parent: pulumi.Resource): aws.cloudwatch.MetricAlarm {
+export function createAlarm(name: string, args: AlarmArgs, deployment: Deployment, opts: HelperOptions): aws.cloudwatch.MetricAlarm {
   const evaluationPeriods = args.evaluationPeriods ?? alarmDefaults.evaluationPeriods;
   return new aws.cloudwatch.MetricAlarm(
     `${name}-alarm`,
@@ -41,7 +42,7 @@ export function createAlarm(name: string, args: AlarmArgs, deployment: Deploymen
       alarmActions: [...deployment.alarmActions],
       okActions: [...deployment.alarmActions],
     },
-    { parent },
+    { ...opts },
   );
 }
 
@@ -50,7 +51,7 @@ export function createFunctionAlarms(
   name: string,
   functionName: pulumi.Input<string>,
   deployment: Deployment,
-  parent: pulumi.Resource,
+  opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm[] {
   const anyOf = (suffix: string, metricName: string, description: string) =>
     createAlarm(
@@ -65,18 +66,13 @@ export function createFunctionAlarms(
         threshold: 0,
       },
       deployment,
-      parent,
+      opts,
     );
   return [anyOf("errors", "Errors", `Lambda ${name} reports errors`), anyOf("throttles", "Throttles", `Lambda ${name} is throttled`)];
 }
 
 /** A dead-letter queue that holds anything needs a human. */
-export function createQueueDepthAlarm(
-  name: string,
-  queueName: pulumi.Input<string>,
-  deployment: Deployment,
-  parent: pulumi.Resource,
-): aws.cloudwatch.MetricAlarm {
+export function createQueueDepthAlarm(name: string, queueName: pulumi.Input<string>, deployment: Deployment, opts: HelperOptions): aws.cloudwatch.MetricAlarm {
   return createAlarm(
     `${name}-depth`,
     {
@@ -91,6 +87,6 @@ export function createQueueDepthAlarm(
       datapointsToAlarm: 1,
     },
     deployment,
-    parent,
+    opts,
   );
 }

@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
 import { callbackCodePathOptions } from "./codePaths";
 import { Deployment } from "./deployment";
 import { createFunctionScaffold, FunctionRoleArgs, FunctionRuntimeArgs, FunctionScaffold, functionRuntime } from "./lambdaFunction";
+import { HelperOptions } from "./options";
 
 export interface CallbackFunctionArgs<E, R> extends FunctionRoleArgs, FunctionRuntimeArgs {
   /**
@@ -28,9 +28,9 @@ export function createCallbackFunction<E, R>(
   name: string,
   args: CallbackFunctionArgs<E, R>,
   deployment: Deployment,
-  parent: pulumi.Resource,
+  opts: HelperOptions,
 ): CallbackFunction<E, R> {
-  const scaffold = createFunctionScaffold(name, args, deployment, parent);
+  const scaffold = createFunctionScaffold(name, args, deployment, opts);
   const fn = new aws.lambda.CallbackFunction<E, R>(
     `${name}-fn`,
     {
@@ -41,7 +41,7 @@ export function createCallbackFunction<E, R>(
       ...functionRuntime(args, scaffold),
       reservedConcurrentExecutions: args.reservedConcurrency,
     },
-    { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
+    { ...opts, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );
   return { ...scaffold, fn };
 }

@@ -1,5 +1,6 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { ReservedConcurrency } from "../reservedConcurrency";
+import { HelperOptions } from "./options";
 
 /** The per-stack knobs every component needs; built once from `StackConfig` in `createStack`. */
 export interface Deployment {
@@ -20,6 +21,6 @@ export interface Deployment {
 }
 
 /** Resource options for stateful resources (buckets, tables, keys, streams, clusters). */
-export function statefulOptions(deployment: Deployment, parent: pulumi.Resource): pulumi.CustomResourceOptions {
-  return { parent, retainOnDelete: deployment.retainOnDelete };
+export function statefulOptions(deployment: Deployment, opts: HelperOptions): pulumi.CustomResourceOptions {
+  return { ...opts, retainOnDelete: deployment.retainOnDelete };
 }

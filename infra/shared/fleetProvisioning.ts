@@ -20,6 +20,7 @@ import { claimPolicy, provisioningRoleStatements, templateBody } from "./provisi
 import { createServiceRole, grant } from "./role";
 import { PROVISIONING_HOOK_VARIABLES } from "../../functions/provisioningHook/variables";
 import { variableValues } from "../../functions/shared/environment";
+import { HelperOptions } from "./options";
 
 export const provisioningDefaults = {
   /** Provisioning comes in rollout bursts; IoT Core retries nothing, so a few concurrent hooks are plenty. */
@@ -62,7 +63,7 @@ export function hookCodePathOptions(): pulumi.runtime.CodePathOptions {
   return { extraExcludePackages: productionDependencies() };
 }
 
-export function createFleetProvisioning(name: string, args: FleetProvisioningArgs, deployment: Deployment, parent: pulumi.Resource): FleetProvisioning {
+export function createFleetProvisioning(name: string, args: FleetProvisioningArgs, deployment: Deployment, opts: HelperOptions): FleetProvisioning {
   const { ctx, kind } = args;
   const format = SERIAL_FORMATS[kind];
   const templateName = provisioningTemplateName(deployment.stack, kind);
@@ -78,13 +79,13 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       serverSideEncryption: { enabled: true, kmsKeyArn: args.kmsKeyArn },
       deletionProtectionEnabled: deployment.environment === "prod",
     },
-    statefulOptions(deployment, parent),
+    statefulOptions(deployment, opts),
   );
   for (const serial of args.allowedSerials ?? []) {
     new aws.dynamodb.TableItem(
       `${name}-allow-${serial}`,
       { tableName: allowList.name, hashKey: ALLOW_LIST_KEY, item: JSON.stringify({ [ALLOW_LIST_KEY]: { S: serial } }) },
-      { parent },
+      { ...opts },
     );
   }
 
@@ -97,7 +98,7 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       statements: allowList.arn.apply((tableArn) => [allow("ReadAllowList", ["dynamodb:GetItem"], tableArn)]),
     },
     deployment,
-    parent,
+    opts,
   );
   const hook = new aws.lambda.CallbackFunction<unknown, unknown>(
     `${hookName}-fn`,
@@ -116,7 +117,7 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       kmsKeyArn: args.kmsKeyArn,
       environment: { variables: variableValues(PROVISIONING_HOOK_VARIABLES, { DEVICE_KIND: kind, ALLOW_LIST_TABLE: allowList.name }) },
     },
-    { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
+    { ...opts, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );
   // the template's ARN is known from its name, so the permission exists before IoT Core validates the hook
   const invoke = new aws.lambda.Permission(
@@ -128,13 +129,13 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       sourceAccount: ctx.accountId,
       sourceArn: scope.apply((s) => iotArn(s, `provisioningtemplate/${templateName}`)),
     },
-    { parent },
+    { ...opts },
   );
 
   const role = createServiceRole(
     `${name}-iot`,
     { service: "iot.amazonaws.com", sourceAccount: ctx.accountId, description: `IoT Core provisions ${kind} things by claim` },
-    parent,
+    opts,
   );
   const rolePolicy = grant(
     `${name}-iot`,
@@ -144,7 +145,7 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       .apply(([s, thingGroupName, devicePolicyName, thingTypeName]) =>
         provisioningRoleStatements(s, { thingGroupName, devicePolicyName, thingTypeName, thingPrefix: format.prefix }),
       ),
-    parent,
+    opts,
   );
   const template = new aws.iot.ProvisioningTemplate(
     `${name}-template`,
@@ -159,12 +160,12 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
         .all([args.thingGroupName, args.devicePolicyName, args.thingTypeName])
         .apply(([thingGroupName, devicePolicyName, thingTypeName]) => JSON.stringify(templateBody({ thingGroupName, devicePolicyName, thingTypeName }))),
     },
-    { parent, dependsOn: [invoke, rolePolicy] },
+    { ...opts, dependsOn: [invoke, rolePolicy] },
   );
   const claim = new aws.iot.Policy(
     `${name}-claim-policy`,
     { policy: scope.apply((s) => JSON.stringify(claimPolicy(s, templateName, format.prefix))) },
-    { parent },
+    { ...opts },
   );
   return { template, claimPolicy: claim, allowList, hook };
 }

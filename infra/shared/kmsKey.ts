@@ -5,6 +5,7 @@ import { kmsDefaults } from "./defaults";
 import { Deployment, statefulOptions } from "./deployment";
 import { KeyService, keyPolicy } from "./policyDocuments";
 import { kmsAliasName } from "./naming";
+import { HelperOptions } from "./options";
 
 export interface KmsKeyArgs {
   /** What the key protects; becomes the description and the alias suffix. */
@@ -21,7 +22,7 @@ export interface KmsKey {
 }
 
 /** A customer-managed key with yearly rotation and a least-privilege key policy, plus its alias. */
-export function createKmsKey(name: string, args: KmsKeyArgs, ctx: AwsContext, deployment: Deployment, parent: pulumi.Resource): KmsKey {
+export function createKmsKey(name: string, args: KmsKeyArgs, ctx: AwsContext, deployment: Deployment, opts: HelperOptions): KmsKey {
   const key = new aws.kms.Key(
     `${name}-key`,
     {
@@ -33,7 +34,7 @@ export function createKmsKey(name: string, args: KmsKeyArgs, ctx: AwsContext, de
         .all([ctx.partition, ctx.accountId, ctx.region])
         .apply(([partition, accountId, region]) => JSON.stringify(keyPolicy({ partition, accountId, region, services: args.services ?? [] }))),
     },
-    { ...statefulOptions(deployment, parent), provider: args.provider },
+    { ...statefulOptions(deployment, opts), provider: args.provider },
   );
   new aws.kms.Alias(
     `${name}-alias`,
@@ -41,7 +42,7 @@ export function createKmsKey(name: string, args: KmsKeyArgs, ctx: AwsContext, de
       name: kmsAliasName(deployment.stack, args.purpose),
       targetKeyId: key.keyId,
     },
-    { parent, provider: args.provider },
+    { ...opts, provider: args.provider },
   );
   return { key, arn: key.arn };
 }

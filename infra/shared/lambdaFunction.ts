@@ -6,6 +6,7 @@ import { Deployment } from "./deployment";
 import { createLogGroup } from "./logGroup";
 import { Statement, kmsStatement, logWriteStatement, xrayWriteStatement } from "./policyDocuments";
 import { createServiceRole, grant } from "./role";
+import { HelperOptions } from "./options";
 
 export interface FunctionRoleArgs {
   /** Extra statements beyond logs, X-Ray and the environment key. Default none. */
@@ -27,14 +28,14 @@ export interface FunctionScaffold {
 }
 
 /** The role a function named `name` gets; same logical name whether the scaffold or a caller creates it. */
-export function functionRole(name: string, description: string, parent: pulumi.Resource): aws.iam.Role {
-  return createServiceRole(name, { service: "lambda.amazonaws.com", description }, parent);
+export function functionRole(name: string, description: string, opts: HelperOptions): aws.iam.Role {
+  return createServiceRole(name, { service: "lambda.amazonaws.com", description }, opts);
 }
 
 /** Log group + role + inline policy every function gets, whether bundled or an inline CallbackFunction. */
-export function createFunctionScaffold(name: string, args: FunctionRoleArgs, deployment: Deployment, parent: pulumi.Resource): FunctionScaffold {
-  const logGroup = createLogGroup(name, `lambda/${name}`, args.kmsKeyArn, deployment, parent);
-  const role = args.role ?? functionRole(name, args.description, parent);
+export function createFunctionScaffold(name: string, args: FunctionRoleArgs, deployment: Deployment, opts: HelperOptions): FunctionScaffold {
+  const logGroup = createLogGroup(name, `lambda/${name}`, args.kmsKeyArn, deployment, opts);
+  const role = args.role ?? functionRole(name, args.description, opts);
   const statements = pulumi
     .all([logGroup.arn, args.kmsKeyArn, args.statements ?? []])
     .apply(([logArn, keyArn, extra]) => [
@@ -43,7 +44,7 @@ export function createFunctionScaffold(name: string, args: FunctionRoleArgs, dep
       kmsStatement("DecryptEnvironment", [keyArn], ["kms:Decrypt"]),
       ...(extra as Statement[]),
     ]);
-  const policy = grant(name, role, statements, parent);
+  const policy = grant(name, role, statements, opts);
   return { role, policy, logGroup };
 }
 
@@ -81,8 +82,8 @@ export interface BundledFunction extends FunctionScaffold {
 }
 
 /** A Lambda built from `functions/<source>/handler.ts`, with its own role, tracing and log group. */
-export function createBundledFunction(name: string, args: BundledFunctionArgs, deployment: Deployment, parent: pulumi.Resource): BundledFunction {
-  const scaffold = createFunctionScaffold(name, args, deployment, parent);
+export function createBundledFunction(name: string, args: BundledFunctionArgs, deployment: Deployment, opts: HelperOptions): BundledFunction {
+  const scaffold = createFunctionScaffold(name, args, deployment, opts);
   const fn = new aws.lambda.Function(
     `${name}-fn`,
     {
@@ -93,7 +94,7 @@ export function createBundledFunction(name: string, args: BundledFunctionArgs, d
       role: scaffold.role.arn,
       reservedConcurrentExecutions: deployment.reservedConcurrency[args.source],
     },
-    { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
+    { ...opts, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );
   return { ...scaffold, fn };
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Deployment } from "./deployment";
 import { logGroupName } from "./naming";
+import { HelperOptions } from "./options";
 
 /** A log group named `/gridrail/<stack>/<path>` with the stack's retention, encrypted with `kmsKeyArn`. */
 export function createLogGroup(
@@ -9,7 +10,7 @@ export function createLogGroup(
   path: string,
   kmsKeyArn: pulumi.Input<string>,
   deployment: Deployment,
-  parent: pulumi.Resource,
+  opts: HelperOptions,
 ): aws.cloudwatch.LogGroup {
   return new aws.cloudwatch.LogGroup(
     `${name}-logs`,
@@ -18,6 +19,6 @@ export function createLogGroup(
       retentionInDays: deployment.logRetentionDays,
       kmsKeyId: kmsKeyArn,
     },
-    { parent },
+    { ...opts },
   );
 }

@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AlarmArgs, createAlarm } from "./alarms";
 import { observabilityDefaults } from "./defaults";
 import { Deployment } from "./deployment";
+import { HelperOptions } from "./options";
 
 /** An alarm on one function outcome metric (EMF, namespace `observabilityDefaults.metricNamespace`, dimension `service`). */
 export interface OutcomeAlarmSpec {
@@ -39,12 +40,12 @@ export function createOutcomeAlarms(
   name: string,
   specs: readonly OutcomeAlarmSpec[],
   deployment: Deployment,
-  parent: pulumi.Resource,
+  opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm[] {
-  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, outcomeAlarmArgs(s), deployment, parent));
+  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, outcomeAlarmArgs(s), deployment, opts));
 }
 
 /** A dashboard resource named `gridrail-<stack>-<purpose>`. */
-export function createDashboard(name: string, dashboardName: string, body: pulumi.Input<string>, parent: pulumi.Resource): aws.cloudwatch.Dashboard {
-  return new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { parent });
+export function createDashboard(name: string, dashboardName: string, body: pulumi.Input<string>, opts: HelperOptions): aws.cloudwatch.Dashboard {
+  return new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { ...opts });
 }

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { queueDefaults } from "./defaults";
+import { HelperOptions } from "./options";
 
 export interface QueueArgs {
   /** Customer-managed key for SSE. Services sending to the queue need GenerateDataKey on it. */
@@ -15,7 +16,7 @@ export interface QueueWithDlq {
 }
 
 /** A KMS-encrypted dead-letter queue with the longest retention SQS allows. */
-export function createDlq(name: string, kmsKeyArn: pulumi.Input<string>, parent: pulumi.Resource): aws.sqs.Queue {
+export function createDlq(name: string, kmsKeyArn: pulumi.Input<string>, opts: HelperOptions): aws.sqs.Queue {
   return new aws.sqs.Queue(
     `${name}-dlq`,
     {
@@ -23,13 +24,13 @@ export function createDlq(name: string, kmsKeyArn: pulumi.Input<string>, parent:
       kmsDataKeyReusePeriodSeconds: 300,
       messageRetentionSeconds: queueDefaults.dlqMessageRetentionSeconds,
     },
-    { parent },
+    { ...opts },
   );
 }
 
 /** A KMS-encrypted queue that moves a message to its DLQ after `maxReceiveCount` failed receives. */
-export function createQueueWithDlq(name: string, args: QueueArgs, parent: pulumi.Resource): QueueWithDlq {
-  const dlq = createDlq(name, args.kmsKeyArn, parent);
+export function createQueueWithDlq(name: string, args: QueueArgs, opts: HelperOptions): QueueWithDlq {
+  const dlq = createDlq(name, args.kmsKeyArn, opts);
   const queue = new aws.sqs.Queue(
     `${name}-queue`,
     {
@@ -39,7 +40,7 @@ export function createQueueWithDlq(name: string, args: QueueArgs, parent: pulumi
       messageRetentionSeconds: queueDefaults.messageRetentionSeconds,
       redrivePolicy: dlq.arn.apply((deadLetterTargetArn) => JSON.stringify({ deadLetterTargetArn, maxReceiveCount: queueDefaults.maxReceiveCount })),
     },
-    { parent },
+    { ...opts },
   );
   return { queue, dlq };
 }

@@ -6,6 +6,7 @@ import { Deployment } from "./deployment";
 import { allow, kmsStatement } from "./policyDocuments";
 import { createDlq } from "./queue";
 import { createServiceRole, grant } from "./role";
+import { HelperOptions } from "./options";
 
 export interface ScheduledInvocationArgs {
   readonly description: string;
@@ -28,8 +29,8 @@ export interface ScheduledInvocationArgs {
  * An EventBridge Scheduler schedule (or `shards` of them) invoking a Lambda with its own role, bounded
  * retries and a dead-letter queue. Returns the schedules, the first named `${name}-schedule`.
  */
-export function createScheduledInvocation(name: string, args: ScheduledInvocationArgs, parent: pulumi.Resource): aws.scheduler.Schedule[] {
-  const dlq = createDlq(`${name}-schedule`, args.kmsKeyArn, parent);
+export function createScheduledInvocation(name: string, args: ScheduledInvocationArgs, opts: HelperOptions): aws.scheduler.Schedule[] {
+  const dlq = createDlq(`${name}-schedule`, args.kmsKeyArn, opts);
   const role = createServiceRole(
     `${name}-scheduler`,
     {
@@ -37,7 +38,7 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
       sourceAccount: args.ctx.accountId,
       description: args.description,
     },
-    parent,
+    opts,
   );
   const policy = grant(
     `${name}-scheduler`,
@@ -49,7 +50,7 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
         allow("DeadLetter", ["sqs:SendMessage"], dlqArn),
         kmsStatement("EncryptDeadLetters", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
       ]),
-    parent,
+    opts,
   );
   const shards = args.shards ?? 1;
   if (!Number.isInteger(shards) || shards < 1 || shards > 64) throw new Error(`${name}: shards must be an integer in [1, 64], got ${shards}`);
@@ -72,9 +73,9 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
             deadLetterConfig: { arn: dlq.arn },
           },
         },
-        { parent, dependsOn: [policy] },
+        { ...opts, dependsOn: [policy] },
       ),
   );
-  createQueueDepthAlarm(`${name}-schedule`, dlq.name, args.deployment, parent);
+  createQueueDepthAlarm(`${name}-schedule`, dlq.name, args.deployment, opts);
   return schedules;
 }

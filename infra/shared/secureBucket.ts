@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { bucketDefaults } from "./defaults";
 import { Deployment, statefulOptions } from "./deployment";
 import { Statement, policyDocument, tlsOnlyStatements } from "./policyDocuments";
+import { HelperOptions } from "./options";
 
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
@@ -36,14 +37,14 @@ export interface SecureBucket {
  * A bucket with the full baseline: owner-enforced objects (no ACLs), all four public-access blocks, versioning,
  * default encryption (SSE-KMS with a bucket key), access logging, lifecycle and a TLS-only bucket policy.
  */
-export function createSecureBucket(name: string, args: SecureBucketArgs, deployment: Deployment, parent: pulumi.Resource): SecureBucket {
-  const opts = { parent, provider: args.provider };
+export function createSecureBucket(name: string, args: SecureBucketArgs, deployment: Deployment, opts: HelperOptions): SecureBucket {
+  const child = { ...opts, provider: args.provider };
   const bucket = new aws.s3.Bucket(
     `${name}-bucket`,
     {
       forceDestroy: deployment.forceDestroyBuckets,
     },
-    { ...statefulOptions(deployment, parent), provider: args.provider },
+    { ...statefulOptions(deployment, opts), provider: args.provider },
   );
 
   new aws.s3.BucketOwnershipControls(
@@ -52,7 +53,7 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
       bucket: bucket.id,
       rule: { objectOwnership: "BucketOwnerEnforced" },
     },
-    opts,
+    child,
   );
   const publicAccess = new aws.s3.BucketPublicAccessBlock(
     `${name}-public-access`,
@@ -63,7 +64,7 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
       ignorePublicAcls: true,
       restrictPublicBuckets: true,
     },
-    opts,
+    child,
   );
   const versioning = new aws.s3.BucketVersioning(
     `${name}-versioning`,
@@ -71,7 +72,7 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
       bucket: bucket.id,
       versioningConfiguration: { status: bucketDefaults.versioning ? "Enabled" : "Suspended" },
     },
-    opts,
+    child,
   );
   new aws.s3.BucketServerSideEncryptionConfiguration(
     `${name}-encryption`,
@@ -86,7 +87,7 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
             },
       ],
     },
-    opts,
+    child,
   );
   if (args.accessLogBucket !== undefined) {
     new aws.s3.BucketLogging(
@@ -98,7 +99,7 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
         // Date-partitioned keys (.../YYYY/MM/DD/...) let Athena project partitions instead of listing.
         targetObjectKeyFormat: { partitionedPrefix: { partitionDateSource: "EventTime" } },
       },
-      opts,
+      child,
     );
   }
   new aws.s3.BucketLifecycleConfiguration(
@@ -116,14 +117,14 @@ export function createSecureBucket(name: string, args: SecureBucketArgs, deploym
         ...(args.lifecycleRules ?? []),
       ],
     },
-    { ...opts, dependsOn: [versioning] },
+    { ...child, dependsOn: [versioning] },
   );
 
   const statements = pulumi
     .all([bucket.arn, args.extraStatements ? args.extraStatements(bucket.arn) : []])
     .apply(([arn, extra]) => JSON.stringify(policyDocument([...tlsOnlyStatements(arn), ...(extra as Statement[])])));
   // The public-access block must exist first: a policy with Principal "*" would otherwise race it.
-  const policy = new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: statements }, { ...opts, dependsOn: [publicAccess] });
+  const policy = new aws.s3.BucketPolicy(`${name}-policy`, { bucket: bucket.id, policy: statements }, { ...child, dependsOn: [publicAccess] });
 
   return { bucket, arn: bucket.arn, name: bucket.bucket, versioning, policy };
 }

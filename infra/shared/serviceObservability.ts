@@ -7,6 +7,7 @@ import { BundledFunction } from "./lambdaFunction";
 import { identifier } from "./naming";
 import { createDashboard, createOutcomeAlarms, OutcomeAlarmSpec } from "./outcomeAlarms";
 import { serviceDashboardBody } from "./serviceDashboard";
+import { HelperOptions } from "./options";
 
 /** A function's row on its component's dashboard. */
 export interface ObservedFunction<S extends string = string> {
@@ -37,10 +38,10 @@ export function createServiceObservability<S extends string>(
   name: string,
   layout: ServiceDashboard<S>,
   wiring: ServiceWiring<S>,
-  parent: pulumi.Resource,
+  opts: HelperOptions,
 ): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
   const spec = { ...layout, ...wiring, functions: layout.functions.map((f) => ({ ...f, fn: wiring.functions[f.service] })) };
-  const alarms = createOutcomeAlarms(name, spec.alarms, spec.deployment, parent);
+  const alarms = createOutcomeAlarms(name, spec.alarms, spec.deployment, opts);
   const queues = spec.queues ?? [];
   const body = pulumi
     .all([
@@ -65,6 +66,6 @@ export function createServiceObservability<S extends string>(
         }),
       ),
     );
-  const dashboard = createDashboard(name, identifier(["gridrail", spec.deployment.stack, spec.purpose], "-", 255), body, parent);
+  const dashboard = createDashboard(name, identifier(["gridrail", spec.deployment.stack, spec.purpose], "-", 255), body, opts);
   return { dashboard, alarms };
 }

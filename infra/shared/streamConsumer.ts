@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { StreamConsumerSettings, overrideDefaults, streamConsumerDefaults } from "./defaults";
+import { HelperOptions } from "./options";
 
 export interface StreamConsumerArgs {
   readonly streamArn: pulumi.Input<string>;
@@ -18,7 +19,7 @@ export interface StreamConsumerArgs {
  * - bounded retries and record age: the default (-1) retries until the record expires, stalling the shard;
  * - on-failure destination: what was skipped is recorded in SQS for replay, not lost.
  */
-export function createStreamConsumer(name: string, args: StreamConsumerArgs, parent: pulumi.Resource): aws.lambda.EventSourceMapping {
+export function createStreamConsumer(name: string, args: StreamConsumerArgs, opts: HelperOptions): aws.lambda.EventSourceMapping {
   const settings = overrideDefaults(streamConsumerDefaults, args.overrides, name);
   return new aws.lambda.EventSourceMapping(
     `${name}-esm`,
@@ -35,6 +36,6 @@ export function createStreamConsumer(name: string, args: StreamConsumerArgs, par
       functionResponseTypes: ["ReportBatchItemFailures"],
       destinationConfig: { onFailure: { destinationArn: args.onFailureQueueArn } },
     },
-    { parent },
+    { ...opts },
   );
 }

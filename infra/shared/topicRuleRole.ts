@@ -5,6 +5,7 @@ import { Deployment } from "./deployment";
 import { createLogGroup } from "./logGroup";
 import { allow, Statement } from "./policyDocuments";
 import { createServiceRole, grant } from "./role";
+import { HelperOptions } from "./options";
 
 export interface TopicRuleRoleArgs {
   readonly description: string;
@@ -24,9 +25,9 @@ export interface TopicRuleRole {
 }
 
 /** The role IoT rules act with (`<name>-rule`), and the log group their failed actions go to (`<name>-rule-errors`). */
-export function createTopicRuleRole(name: string, args: TopicRuleRoleArgs, parent: pulumi.Resource): TopicRuleRole {
-  const errors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, args.kmsKeyArn, args.deployment, parent);
-  const role = createServiceRole(`${name}-rule`, { service: "iot.amazonaws.com", sourceAccount: args.ctx.accountId, description: args.description }, parent);
+export function createTopicRuleRole(name: string, args: TopicRuleRoleArgs, opts: HelperOptions): TopicRuleRole {
+  const errors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, args.kmsKeyArn, args.deployment, opts);
+  const role = createServiceRole(`${name}-rule`, { service: "iot.amazonaws.com", sourceAccount: args.ctx.accountId, description: args.description }, opts);
   const policy = grant(
     `${name}-rule`,
     role,
@@ -36,7 +37,7 @@ export function createTopicRuleRole(name: string, args: TopicRuleRoleArgs, paren
         ...(statements as Statement[]),
         allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
       ]),
-    parent,
+    opts,
   );
   return { role, policy, errorAction: { cloudwatchLogs: { logGroupName: errors.name, roleArn: role.arn } } };
 }

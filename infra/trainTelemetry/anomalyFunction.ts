@@ -7,6 +7,7 @@ import { createFunctionScaffold, FunctionScaffold } from "../shared/lambdaFuncti
 import { Statement } from "../shared/policyDocuments";
 import { callbackCodePathOptions } from "../shared/codePaths";
 import { trainDefaults } from "./defaults";
+import { HelperOptions } from "../shared/options";
 
 export interface AnomalyFunctionArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
@@ -28,7 +29,7 @@ export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
  * captures, by value) into `__index.js`. It gets its own least-privilege role; the CallbackFunction default
  * role would attach nine *FullAccess managed policies.
  */
-export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, deployment: Deployment, parent: pulumi.Resource): AnomalyFunction {
+export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, deployment: Deployment, opts: HelperOptions): AnomalyFunction {
   const scaffold = createFunctionScaffold(
     name,
     {
@@ -37,7 +38,7 @@ export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, d
       statements: args.statements,
     },
     deployment,
-    parent,
+    opts,
   );
   const fn = new aws.lambda.CallbackFunction<unknown, unknown>(
     `${name}-fn`,
@@ -58,7 +59,7 @@ export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, d
       kmsKeyArn: args.kmsKeyArn,
       environment: { variables: args.environment },
     },
-    { parent, dependsOn: [scaffold.policy, scaffold.logGroup] },
+    { ...opts, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );
   return { ...scaffold, fn };
 }

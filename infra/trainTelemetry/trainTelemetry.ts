@@ -59,7 +59,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
     super("gridrail:train:TrainTelemetry", name, {}, opts);
     const { deployment } = args;
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "train-stream", services: ["logs"] }, ctx, deployment, this);
+    const key = createKmsKey(name, { purpose: "train-stream", services: ["logs"] }, ctx, deployment, { parent: this });
 
     const thingType = new aws.iot.ThingType(
       `${name}-thing-type`,
@@ -103,7 +103,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         ctx,
       },
       deployment,
-      this,
+      { parent: this },
     );
 
     const stream = new aws.kinesis.Stream(
@@ -115,7 +115,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         encryptionType: "KMS",
         kmsKeyId: key.arn,
       },
-      statefulOptions(deployment, this),
+      statefulOptions(deployment, { parent: this }),
     );
 
     const ruleRole = createTopicRuleRole(
@@ -132,7 +132,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         ctx,
         deployment,
       },
-      this,
+      { parent: this },
     );
     new aws.iot.TopicRule(
       `${name}-rule`,
@@ -148,7 +148,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       { parent: this, dependsOn: [ruleRole.policy] },
     );
 
-    const dlq = createDlq(`${name}-anomaly`, key.arn, this);
+    const dlq = createDlq(`${name}-anomaly`, key.arn, { parent: this });
     const checkpoints = new aws.dynamodb.Table(
       `${name}-checkpoints`,
       {
@@ -163,7 +163,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
         deletionProtectionEnabled: deployment.environment === "prod",
       },
-      statefulOptions(deployment, this),
+      statefulOptions(deployment, { parent: this }),
     );
 
     const anomaly = createAnomalyFunction(
@@ -203,10 +203,10 @@ export class TrainTelemetry extends pulumi.ComponentResource {
           ]),
       },
       deployment,
-      this,
+      { parent: this },
     );
 
-    createStreamConsumer(`${name}-anomaly`, { streamArn: stream.arn, functionArn: anomaly.fn.arn, onFailureQueueArn: dlq.arn }, this);
+    createStreamConsumer(`${name}-anomaly`, { streamArn: stream.arn, functionArn: anomaly.fn.arn, onFailureQueueArn: dlq.arn }, { parent: this });
 
     createAlarm(
       `${name}-iterator-age`,
@@ -220,7 +220,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         threshold: trainDefaults.iteratorAgeAlarmMs,
       },
       deployment,
-      this,
+      { parent: this },
     );
     createAlarm(
       `${name}-stream-write-throttles`,
@@ -234,10 +234,10 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         threshold: 0,
       },
       deployment,
-      this,
+      { parent: this },
     );
-    createFunctionAlarms(`${name}-anomaly`, anomaly.fn.name, deployment, this);
-    const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, dlq.name, deployment, this);
+    createFunctionAlarms(`${name}-anomaly`, anomaly.fn.name, deployment, { parent: this });
+    const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, dlq.name, deployment, { parent: this });
 
     const dashboard = new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,

@@ -1,0 +1,12 @@
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * The last argument of every infra helper, as awsx components take it: `(name, args, opts)`. The parent and any
+ * other resource option a caller sets (provider, protect, aliases, ...) pass through to what the helper creates.
+ */
+export type HelperOptions = pulumi.CustomResourceOptions & { readonly parent: pulumi.Resource };
+
+/** The options of a resource the helper creates: the caller's, plus what the helper adds (dependsOn, retainOnDelete). */
+export function childOptions(opts: HelperOptions, extra: pulumi.CustomResourceOptions = {}): pulumi.CustomResourceOptions {
+  return { ...opts, ...extra };
+}
