@@ -44,9 +44,9 @@ export class CustomerApi extends pulumi.ComponentResource {
     super("gridrail:customer:CustomerApi", name, {}, opts);
     const { deployment } = args;
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "customer-data", services: ["logs"] }, ctx, deployment, { parent: this });
+    const key = createKmsKey(name, { purpose: "customer-data", services: ["logs"], ctx, deployment }, { parent: this });
 
-    const { userPool, client } = createCustomerIdentity(name, deployment, { parent: this });
+    const { userPool, client } = createCustomerIdentity(name, { deployment }, { parent: this });
 
     const profiles = new aws.dynamodb.Table(
       `${name}-profiles`,
@@ -75,8 +75,8 @@ export class CustomerApi extends pulumi.ComponentResource {
         reportsBucketName: args.reportsBucketName,
         reportsBucketArn: args.reportsBucketArn,
         reportsKeyArn: args.reportsKeyArn,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
     const api = createHttpApi(
@@ -88,20 +88,19 @@ export class CustomerApi extends pulumi.ComponentResource {
         throttleRateLimit: args.throttleRateLimit,
         throttleBurstLimit: args.throttleBurstLimit,
         webOrigin: args.webOrigin,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
 
-    createFunctionAlarms(`${name}-authorizer`, authorizerFn.fn.name, deployment, { parent: this });
+    createFunctionAlarms(`${name}-authorizer`, { functionName: authorizerFn.fn.name, deployment }, { parent: this });
     for (const target of Object.keys(targets) as RouteTarget[]) {
-      createFunctionAlarms(`${name}-${target}`, targets[target].fn.name, deployment, { parent: this });
+      createFunctionAlarms(`${name}-${target}`, { functionName: targets[target].fn.name, deployment }, { parent: this });
     }
 
     const observed = createServiceObservability(
       name,
-      CUSTOMER_DASHBOARD,
-      { ctx, deployment, functions: { authorizer: authorizerFn, profileApi: targets.profileApi, reportUrl: targets.reportUrl } },
+      { ctx, deployment, functions: { authorizer: authorizerFn, profileApi: targets.profileApi, reportUrl: targets.reportUrl }, layout: CUSTOMER_DASHBOARD },
       { parent: this },
     );
 

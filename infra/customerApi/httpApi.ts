@@ -1,12 +1,11 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAlarm } from "../shared/alarms";
-import { Deployment } from "../shared/deployment";
 import { BundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
 import { ACCESS_LOG_FORMAT, ROUTES, RouteTarget } from "./defaults";
 import { corsFor } from "./webOrigin";
-import { HelperOptions } from "../shared/options";
+import { HelperOptions, WithDeployment } from "../shared/options";
 
 export interface HttpApiArgs {
   readonly authorizerFn: BundledFunction;
@@ -21,7 +20,8 @@ export interface HttpApiArgs {
  * The HTTP API: every route behind the Lambda authorizer, one proxy integration per target function, an
  * access-logged and throttled `$default` stage, and an alarm on server errors.
  */
-export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deployment, opts: HelperOptions): aws.apigatewayv2.Api {
+export function createHttpApi(name: string, args: HttpApiArgs & WithDeployment, opts: HelperOptions): aws.apigatewayv2.Api {
+  const { deployment } = args;
   const { authorizerFn, targets } = args;
   const key = { arn: args.keyArn };
   const api = new aws.apigatewayv2.Api(
@@ -107,7 +107,7 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
       ),
   );
 
-  const accessLogs = createLogGroup(`${name}-access`, `apigateway/${name}-access`, key.arn, deployment, opts);
+  const accessLogs = createLogGroup(`${name}-access`, { path: `apigateway/${name}-access`, kmsKeyArn: key.arn, deployment }, opts);
   new aws.apigatewayv2.Stage(
     `${name}-stage`,
     {
@@ -134,8 +134,8 @@ export function createHttpApi(name: string, args: HttpApiArgs, deployment: Deplo
       statistic: "Sum",
       comparisonOperator: "GreaterThanThreshold",
       threshold: 5,
+      deployment,
     },
-    deployment,
     opts,
   );
   return api;

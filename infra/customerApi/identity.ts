@@ -1,8 +1,8 @@
 import * as aws from "@pulumi/aws";
-import { Deployment, statefulOptions } from "../shared/deployment";
+import { statefulOptions } from "../shared/deployment";
 import { identifier } from "../shared/naming";
 import { passwordPolicyDefaults, tokenDefaults } from "./defaults";
-import { HelperOptions } from "../shared/options";
+import { HelperOptions, WithDeployment } from "../shared/options";
 
 export interface CustomerIdentity {
   readonly userPool: aws.cognito.UserPool;
@@ -11,7 +11,7 @@ export interface CustomerIdentity {
 }
 
 /** Cognito sign-up/sign-in: the user pool, its web client, and an identity pool that hands out no AWS credentials. */
-export function createCustomerIdentity(name: string, deployment: Deployment, opts: HelperOptions): CustomerIdentity {
+export function createCustomerIdentity(name: string, { deployment }: WithDeployment, opts: HelperOptions): CustomerIdentity {
   const userPool = new aws.cognito.UserPool(
     `${name}-users`,
     {

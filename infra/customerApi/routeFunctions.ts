@@ -3,11 +3,10 @@ import { PROFILE_API_VARIABLES } from "../../functions/profileApi/variables";
 import { REPORT_URL_VARIABLES } from "../../functions/reportUrl/variables";
 import { variableValues } from "../../functions/shared/environment";
 import * as pulumi from "@pulumi/pulumi";
-import { Deployment } from "../shared/deployment";
 import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
 import { REPORT_URL_TTL_SECONDS, RouteTarget } from "./defaults";
-import { HelperOptions } from "../shared/options";
+import { HelperOptions, WithDeployment } from "../shared/options";
 
 export interface RouteFunctionsArgs {
   readonly userPoolId: pulumi.Input<string>;
@@ -29,7 +28,8 @@ export interface RouteFunctions {
 }
 
 /** The Lambda authorizer and the functions the routes call. */
-export function createRouteFunctions(name: string, args: RouteFunctionsArgs, deployment: Deployment, opts: HelperOptions): RouteFunctions {
+export function createRouteFunctions(name: string, args: RouteFunctionsArgs & WithDeployment, opts: HelperOptions): RouteFunctions {
+  const { deployment } = args;
   const { key } = args;
   const profiles = { name: args.profilesName, arn: args.profilesArn };
   const authorizerFn = createBundledFunction(
@@ -40,8 +40,8 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
       kmsKeyArn: key.arn,
       timeout: 10,
       environment: variableValues(AUTHORIZER_VARIABLES, { USER_POOL_ID: args.userPoolId, CLIENT_ID: args.clientId }),
+      deployment,
     },
-    deployment,
     opts,
   );
   const targets: Record<RouteTarget, BundledFunction> = {
@@ -59,8 +59,8 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
           // DELETE /profile ends with the customer's account; only this pool, only deletion
           allow("EraseAccounts", ["cognito-idp:AdminDeleteUser"], poolArn),
         ]),
+        deployment,
       },
-      deployment,
       opts,
     ),
     reportUrl: createBundledFunction(
@@ -83,8 +83,8 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs, dep
           allow("ReadProfiles", ["dynamodb:GetItem"], tableArn),
           kmsStatement("ProfileKey", [profileKeyArn], ["kms:Decrypt"]),
         ]),
+        deployment,
       },
-      deployment,
       opts,
     ),
   };

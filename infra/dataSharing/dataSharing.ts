@@ -73,7 +73,7 @@ export class DataSharing extends pulumi.ComponentResource {
     super("gridrail:sharing:DataSharing", name, {}, opts);
     const { deployment, summarySources: src } = args;
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "shared-data", services: ["cloudtrail", "logs"] }, ctx, deployment, { parent: this });
+    const key = createKmsKey(name, { purpose: "shared-data", services: ["cloudtrail", "logs"], ctx, deployment }, { parent: this });
     const trailName = identifier(["gridrail", deployment.stack, "shared-data-access"]);
     const trailArn = pulumi.interpolate`arn:${ctx.partition}:cloudtrail:${ctx.region}:${ctx.accountId}:trail/${trailName}`;
 
@@ -83,8 +83,8 @@ export class DataSharing extends pulumi.ComponentResource {
         purpose: "server access logs and CloudTrail data events of the shared data",
         extraStatements: (arn) =>
           pulumi.all([arn, ctx.accountId, trailArn]).apply(([bucketArn, accountId, trail]) => logDeliveryStatements({ bucketArn, accountId, trailArn: trail })),
+        deployment,
       },
-      deployment,
       { parent: this },
     );
 
@@ -111,7 +111,7 @@ export class DataSharing extends pulumi.ComponentResource {
             { parent: this },
           );
     // the warehouse loader lists readings/ and writes manifests/ from outside the VPC (Data API, no ENI)
-    const loaderRole = functionRole(`${name}-warehouse-loader`, LOADER_DESCRIPTION, { parent: this });
+    const loaderRole = functionRole(`${name}-warehouse-loader`, { description: LOADER_DESCRIPTION }, { parent: this });
     const servicePrincipals = [firehoseRole.arn, loaderRole.arn, ...(replicationRole ? [replicationRole.arn] : [])];
 
     const raw = createSecureBucket(
@@ -141,8 +141,8 @@ export class DataSharing extends pulumi.ComponentResource {
             .apply(([bucketArn, vpcEndpointId, ...principals]) => [
               corporateAccessStatement({ bucketArn, cidrs: args.corporateCidrs, vpcEndpointId, servicePrincipalArns: principals }),
             ]),
+        deployment,
       },
-      deployment,
       { parent: this },
     );
     const backup = createSecureBucket(
@@ -151,8 +151,8 @@ export class DataSharing extends pulumi.ComponentResource {
         purpose: "Firehose source-record backup",
         kmsKeyArn: key.arn,
         accessLogBucket: logs.name,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
     const results = createSecureBucket(
@@ -161,8 +161,8 @@ export class DataSharing extends pulumi.ComponentResource {
         purpose: "Athena results and usage summaries",
         kmsKeyArn: key.arn,
         accessLogBucket: logs.name,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
 
@@ -239,8 +239,12 @@ export class DataSharing extends pulumi.ComponentResource {
 
     const observed = createServiceObservability(
       name,
-      SHARING_DASHBOARD,
-      { ctx, deployment, functions: { firehoseTransform: delivery.transform, redshiftLoader: warehouse.loader, usageSummary: usage.summary } },
+      {
+        ctx,
+        deployment,
+        functions: { firehoseTransform: delivery.transform, redshiftLoader: warehouse.loader, usageSummary: usage.summary },
+        layout: SHARING_DASHBOARD,
+      },
       { parent: this },
     );
 

@@ -41,12 +41,12 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
       description: "Normalises shared records into the readings table shape",
       kmsKeyArn,
       timeout: 60,
+      deployment,
     },
-    deployment,
     opts,
   );
 
-  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, opts);
+  const deliveryLogs = createLogGroup(`${name}-delivery`, { path: `firehose/${name}`, kmsKeyArn, deployment }, opts);
   const logStreams = ["S3Delivery", "BackupDelivery"].map(
     (stream) =>
       new aws.cloudwatch.LogStream(
@@ -61,15 +61,17 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
 
   const firehosePolicy = grant(
     `${name}-firehose`,
-    firehoseRole,
-    pulumi
-      .all([raw.arn, backup.arn, transform.fn.arn, kmsKeyArn, deliveryLogs.arn])
-      .apply(([rawArn, backupArn, fnArn, keyArn, logArn]) => [
-        allow("WriteRawAndBackup", FIREHOSE_S3_DESTINATION_ACTIONS, [rawArn, `${rawArn}/*`, backupArn, `${backupArn}/*`]),
-        allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`]),
-        kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-        logWriteStatement(logArn),
-      ]),
+    {
+      role: firehoseRole,
+      statements: pulumi
+        .all([raw.arn, backup.arn, transform.fn.arn, kmsKeyArn, deliveryLogs.arn])
+        .apply(([rawArn, backupArn, fnArn, keyArn, logArn]) => [
+          allow("WriteRawAndBackup", FIREHOSE_S3_DESTINATION_ACTIONS, [rawArn, `${rawArn}/*`, backupArn, `${backupArn}/*`]),
+          allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`]),
+          kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
+          logWriteStatement(logArn),
+        ]),
+    },
     opts,
   );
 
@@ -146,6 +148,6 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
       ),
   );
 
-  createFunctionAlarms(`${name}-transform`, transform.fn.name, deployment, opts);
+  createFunctionAlarms(`${name}-transform`, { functionName: transform.fn.name, deployment }, opts);
   return { deliveryStream, transform, rules };
 }

@@ -34,7 +34,7 @@ export function createReplication(name: string, args: ReplicationArgs, opts: Hel
     { ...opts },
   );
   const replicaCtx = awsContext(opts.parent, provider);
-  const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider }, replicaCtx, deployment, opts);
+  const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider, ctx: replicaCtx, deployment }, opts);
   // Server access logs must go to a bucket in the same region, so the replica gets its own log bucket.
   const replicaLogs = createSecureBucket(
     `${name}-replica-access-logs`,
@@ -42,8 +42,8 @@ export function createReplication(name: string, args: ReplicationArgs, opts: Hel
       purpose: "server access logs of the replica bucket",
       provider,
       extraStatements: (arn) => pulumi.all([arn, replicaCtx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
+      deployment,
     },
-    deployment,
     opts,
   );
   const replica = createSecureBucket(
@@ -53,24 +53,26 @@ export function createReplication(name: string, args: ReplicationArgs, opts: Hel
       kmsKeyArn: replicaKey.arn,
       accessLogBucket: replicaLogs.name,
       provider,
+      deployment,
     },
-    deployment,
     opts,
   );
 
   const policy = grant(
     `${name}`,
-    args.role,
-    pulumi.all([source.arn, replica.arn, args.sourceKeyArn, replicaKey.arn, ctx.region]).apply(([srcArn, dstArn, srcKey, dstKey, region]) => [
-      allow("ReadReplicationConfig", ["s3:GetReplicationConfiguration", "s3:ListBucket"], srcArn),
-      allow("ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], `${srcArn}/*`),
-      allow("WriteReplica", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], `${dstArn}/*`),
-      { ...kmsStatement("DecryptSource", [srcKey], ["kms:Decrypt"]), Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } },
-      {
-        ...kmsStatement("EncryptReplica", [dstKey], ["kms:Encrypt", "kms:GenerateDataKey"]),
-        Condition: { StringEquals: { "kms:ViaService": `s3.${args.replicaRegion}.amazonaws.com` } },
-      },
-    ]),
+    {
+      role: args.role,
+      statements: pulumi.all([source.arn, replica.arn, args.sourceKeyArn, replicaKey.arn, ctx.region]).apply(([srcArn, dstArn, srcKey, dstKey, region]) => [
+        allow("ReadReplicationConfig", ["s3:GetReplicationConfiguration", "s3:ListBucket"], srcArn),
+        allow("ReadSourceVersions", ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"], `${srcArn}/*`),
+        allow("WriteReplica", ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"], `${dstArn}/*`),
+        { ...kmsStatement("DecryptSource", [srcKey], ["kms:Decrypt"]), Condition: { StringEquals: { "kms:ViaService": `s3.${region}.amazonaws.com` } } },
+        {
+          ...kmsStatement("EncryptReplica", [dstKey], ["kms:Encrypt", "kms:GenerateDataKey"]),
+          Condition: { StringEquals: { "kms:ViaService": `s3.${args.replicaRegion}.amazonaws.com` } },
+        },
+      ]),
+    },
     opts,
   );
 

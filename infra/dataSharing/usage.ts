@@ -144,8 +144,8 @@ export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) 
           kmsStatement("UseSharingKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
           kmsStatement("DecryptMeterData", [meterKeyArn], ["kms:Decrypt"]),
         ]),
+      deployment,
     },
-    deployment,
     opts,
   );
   createScheduledInvocation(
@@ -161,6 +161,6 @@ export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) 
     },
     opts,
   );
-  createFunctionAlarms(`${name}-summary`, summary.fn.name, deployment, opts);
+  createFunctionAlarms(`${name}-summary`, { functionName: summary.fn.name, deployment }, opts);
   return { trail, summary };
 }

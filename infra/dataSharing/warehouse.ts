@@ -66,13 +66,15 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
   );
   grant(
     `${name}-copy`,
-    copyRole,
-    pulumi
-      .all([raw.arn, kmsKeyArn])
-      .apply(([rawArn, keyArn]) => [
-        allow("ReadRaw", ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"], [rawArn, `${rawArn}/*`]),
-        kmsStatement("DecryptRaw", [keyArn], ["kms:Decrypt"]),
-      ]),
+    {
+      role: copyRole,
+      statements: pulumi
+        .all([raw.arn, kmsKeyArn])
+        .apply(([rawArn, keyArn]) => [
+          allow("ReadRaw", ["s3:GetObject", "s3:ListBucket", "s3:GetBucketLocation"], [rawArn, `${rawArn}/*`]),
+          kmsStatement("DecryptRaw", [keyArn], ["kms:Decrypt"]),
+        ]),
+    },
     opts,
   );
 
@@ -177,8 +179,8 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
         kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
         ...loaderS3Statements(rawArn, keyArn),
       ]),
+      deployment,
     },
-    deployment,
     opts,
   );
   createScheduledInvocation(
@@ -194,7 +196,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
     },
     opts,
   );
-  createFunctionAlarms(`${name}-loader`, loader.fn.name, deployment, opts);
+  createFunctionAlarms(`${name}-loader`, { functionName: loader.fn.name, deployment }, opts);
 
   const dims = { ClusterIdentifier: cluster.clusterIdentifier };
   createAlarm(
@@ -208,8 +210,8 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
       comparisonOperator: "LessThanThreshold",
       threshold: 1,
       treatMissingData: "breaching",
+      deployment,
     },
-    deployment,
     opts,
   );
   createAlarm(
@@ -224,8 +226,8 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
       threshold: 90,
       periodSeconds: 300,
       evaluationPeriods: 3,
+      deployment,
     },
-    deployment,
     opts,
   );
   createAlarm(
@@ -240,8 +242,8 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
       threshold: 80,
       periodSeconds: 300,
       evaluationPeriods: 1,
+      deployment,
     },
-    deployment,
     opts,
   );
 

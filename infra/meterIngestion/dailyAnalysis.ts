@@ -42,8 +42,8 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts:
         allow("ListReports", ["s3:ListBucket"], reportsArn),
         kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
       ]),
+      deployment,
     },
-    deployment,
     opts,
   );
   const schedules = createScheduledInvocation(
@@ -60,6 +60,6 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts:
     },
     opts,
   );
-  createFunctionAlarms(name, analysis.fn.name, deployment, opts);
+  createFunctionAlarms(name, { functionName: analysis.fn.name, deployment }, opts);
   return { analysis, schedules };
 }

@@ -52,15 +52,15 @@ export class MeterIngestion extends pulumi.ComponentResource {
     const { deployment } = args;
     const ctx = awsContext(this);
     // s3: the upload bucket notifies an encrypted queue; logs: encrypted log groups.
-    const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"] }, ctx, deployment, { parent: this });
+    const key = createKmsKey(name, { purpose: "meter-data", services: ["logs", "s3"], ctx, deployment }, { parent: this });
 
     const accessLogs = createSecureBucket(
       `${name}-access-logs`,
       {
         purpose: "server access logs of the meter buckets",
         extraStatements: (arn) => pulumi.all([arn, ctx.accountId]).apply(([bucketArn, accountId]) => logDeliveryStatements({ bucketArn, accountId })),
+        deployment,
       },
-      deployment,
       { parent: this },
     );
     const archive = meterArchiveRules();
@@ -72,8 +72,8 @@ export class MeterIngestion extends pulumi.ComponentResource {
           kmsKeyArn: key.arn,
           accessLogBucket: accessLogs.name,
           lifecycleRules: archive[suffix],
+          deployment,
         },
-        deployment,
         { parent: this },
       );
     const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
@@ -100,8 +100,15 @@ export class MeterIngestion extends pulumi.ComponentResource {
     new aws.iot.PolicyAttachment(`${name}-device-policy-attachment`, { policy: policy.name, target: thingGroup.arn }, { parent: this });
     const provisioning = createFleetProvisioning(
       `${name}-provisioning`,
-      { kind: "meter", thingGroupName: thingGroup.name, devicePolicyName: policy.name, allowedSerials: args.allowedSerials, kmsKeyArn: key.arn, ctx },
-      deployment,
+      {
+        kind: "meter",
+        thingGroupName: thingGroup.name,
+        devicePolicyName: policy.name,
+        allowedSerials: args.allowedSerials,
+        kmsKeyArn: key.arn,
+        ctx,
+        deployment,
+      },
       { parent: this },
     );
 
@@ -110,12 +117,12 @@ export class MeterIngestion extends pulumi.ComponentResource {
     const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const observed = createServiceObservability(
       name,
-      METER_DASHBOARD,
       {
         ctx,
         deployment,
         functions: { supplierParser: supplier.parser, dailyAnalysis: daily.analysis },
         queues: [{ title: "Supplier uploads given up on", queue: supplier.dlq }],
+        layout: METER_DASHBOARD,
       },
       { parent: this },
     );

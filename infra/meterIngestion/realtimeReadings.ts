@@ -31,7 +31,7 @@ export interface RealtimeReadingsArgs {
 export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs, opts: HelperOptions) {
   const { lake, kmsKeyArn, ctx, deployment } = args;
 
-  const deliveryLogs = createLogGroup(`${name}-delivery`, `firehose/${name}`, kmsKeyArn, deployment, opts);
+  const deliveryLogs = createLogGroup(`${name}-delivery`, { path: `firehose/${name}`, kmsKeyArn, deployment }, opts);
   const deliveryLogStream = new aws.cloudwatch.LogStream(
     `${name}-delivery-stream-log`,
     {
@@ -52,14 +52,16 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
   );
   const firehosePolicy = grant(
     `${name}-firehose`,
-    firehoseRole,
-    pulumi
-      .all([lake.arn, kmsKeyArn, deliveryLogs.arn])
-      .apply(([lakeArn, keyArn, logArn]) => [
-        allow("WriteLake", FIREHOSE_S3_DESTINATION_ACTIONS, [lakeArn, `${lakeArn}/*`]),
-        kmsStatement("EncryptLakeObjects", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-        logWriteStatement(logArn),
-      ]),
+    {
+      role: firehoseRole,
+      statements: pulumi
+        .all([lake.arn, kmsKeyArn, deliveryLogs.arn])
+        .apply(([lakeArn, keyArn, logArn]) => [
+          allow("WriteLake", FIREHOSE_S3_DESTINATION_ACTIONS, [lakeArn, `${lakeArn}/*`]),
+          kmsStatement("EncryptLakeObjects", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
+          logWriteStatement(logArn),
+        ]),
+    },
     opts,
   );
 

@@ -91,8 +91,8 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, o
         ),
         kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
       ]),
+      deployment,
     },
-    deployment,
     opts,
   );
 
@@ -110,7 +110,7 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, o
     { ...opts },
   );
 
-  createFunctionAlarms(`${name}-parser`, parser.fn.name, deployment, opts);
-  const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, dlq.name, deployment, opts);
+  createFunctionAlarms(`${name}-parser`, { functionName: parser.fn.name, deployment }, opts);
+  const dlqAlarm = createQueueDepthAlarm(`${name}-dlq`, { queueName: dlq.name, deployment }, opts);
   return { queue, dlq, parser, dlqAlarm };
 }

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { alarmDefaults } from "./defaults";
-import { Deployment } from "./deployment";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 export interface AlarmArgs {
   readonly description: string;
@@ -23,7 +22,8 @@ export interface AlarmArgs {
 }
 
 /** A metric alarm wired to the stack's alarm actions (the SNS topic in prod). */
-export function createAlarm(name: string, args: AlarmArgs, deployment: Deployment, opts: HelperOptions): aws.cloudwatch.MetricAlarm {
+export function createAlarm(name: string, args: AlarmArgs & WithDeployment, opts: HelperOptions): aws.cloudwatch.MetricAlarm {
+  const { deployment } = args;
   const evaluationPeriods = args.evaluationPeriods ?? alarmDefaults.evaluationPeriods;
   return new aws.cloudwatch.MetricAlarm(
     `${name}-alarm`,
@@ -49,8 +49,7 @@ export function createAlarm(name: string, args: AlarmArgs, deployment: Deploymen
 /** Standard function alarms: any error, any throttle. */
 export function createFunctionAlarms(
   name: string,
-  functionName: pulumi.Input<string>,
-  deployment: Deployment,
+  { functionName, deployment }: { readonly functionName: pulumi.Input<string> } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm[] {
   const anyOf = (suffix: string, metricName: string, description: string) =>
@@ -64,15 +63,19 @@ export function createFunctionAlarms(
         statistic: "Sum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
+        deployment,
       },
-      deployment,
       opts,
     );
   return [anyOf("errors", "Errors", `Lambda ${name} reports errors`), anyOf("throttles", "Throttles", `Lambda ${name} is throttled`)];
 }
 
 /** A dead-letter queue that holds anything needs a human. */
-export function createQueueDepthAlarm(name: string, queueName: pulumi.Input<string>, deployment: Deployment, opts: HelperOptions): aws.cloudwatch.MetricAlarm {
+export function createQueueDepthAlarm(
+  name: string,
+  { queueName, deployment }: { readonly queueName: pulumi.Input<string> } & WithDeployment,
+  opts: HelperOptions,
+): aws.cloudwatch.MetricAlarm {
   return createAlarm(
     `${name}-depth`,
     {
@@ -85,8 +88,8 @@ export function createQueueDepthAlarm(name: string, queueName: pulumi.Input<stri
       threshold: 0,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
+      deployment,
     },
-    deployment,
     opts,
   );
 }

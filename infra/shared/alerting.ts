@@ -21,7 +21,7 @@ export class Alerting extends pulumi.ComponentResource {
   constructor(name: string, args: AlertingArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gridrail:shared:Alerting", name, {}, opts);
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "alerts", services: ["cloudwatch"] }, ctx, args.deployment, { parent: this });
+    const key = createKmsKey(name, { purpose: "alerts", services: ["cloudwatch"], ctx, deployment: args.deployment }, { parent: this });
     const topic = new aws.sns.Topic(`${name}-topic`, { kmsMasterKeyId: key.arn }, { parent: this });
     new aws.sns.TopicPolicy(
       `${name}-topic-policy`,

@@ -1,8 +1,7 @@
 import * as aws from "@pulumi/aws";
 import { callbackCodePathOptions } from "./codePaths";
-import { Deployment } from "./deployment";
 import { createFunctionScaffold, FunctionRoleArgs, FunctionRuntimeArgs, FunctionScaffold, functionRuntime } from "./lambdaFunction";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 export interface CallbackFunctionArgs<E, R> extends FunctionRoleArgs, FunctionRuntimeArgs {
   /**
@@ -24,13 +23,8 @@ export interface CallbackFunction<E, R> extends FunctionScaffold {
  * nine *FullAccess managed policies. `@aws-sdk/*` and every dependency the handlers do not load stay out of
  * the archive (`callbackCodePathOptions`).
  */
-export function createCallbackFunction<E, R>(
-  name: string,
-  args: CallbackFunctionArgs<E, R>,
-  deployment: Deployment,
-  opts: HelperOptions,
-): CallbackFunction<E, R> {
-  const scaffold = createFunctionScaffold(name, args, deployment, opts);
+export function createCallbackFunction<E, R>(name: string, args: CallbackFunctionArgs<E, R> & WithDeployment, opts: HelperOptions): CallbackFunction<E, R> {
+  const scaffold = createFunctionScaffold(name, args, opts);
   const fn = new aws.lambda.CallbackFunction<E, R>(
     `${name}-fn`,
     {

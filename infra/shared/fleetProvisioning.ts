@@ -12,7 +12,7 @@ import { ALLOW_LIST_KEY } from "../../functions/provisioningHook/dynamoAllowList
 import { DeviceKind, SERIAL_FORMATS, provisioningTemplateName } from "../../functions/provisioningHook/serials";
 import { AwsContext } from "./awsContext";
 import { lambdaDefaults } from "./defaults";
-import { Deployment, statefulOptions } from "./deployment";
+import { statefulOptions } from "./deployment";
 import { iotArn } from "./iotPolicies";
 import { createFunctionScaffold } from "./lambdaFunction";
 import { allow } from "./policyDocuments";
@@ -20,7 +20,7 @@ import { claimPolicy, provisioningRoleStatements, templateBody } from "./provisi
 import { createServiceRole, grant } from "./role";
 import { PROVISIONING_HOOK_VARIABLES } from "../../functions/provisioningHook/variables";
 import { variableValues } from "../../functions/shared/environment";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 export const provisioningDefaults = {
   /** Provisioning comes in rollout bursts; IoT Core retries nothing, so a few concurrent hooks are plenty. */
@@ -63,7 +63,8 @@ export function hookCodePathOptions(): pulumi.runtime.CodePathOptions {
   return { extraExcludePackages: productionDependencies() };
 }
 
-export function createFleetProvisioning(name: string, args: FleetProvisioningArgs, deployment: Deployment, opts: HelperOptions): FleetProvisioning {
+export function createFleetProvisioning(name: string, args: FleetProvisioningArgs & WithDeployment, opts: HelperOptions): FleetProvisioning {
+  const { deployment } = args;
   const { ctx, kind } = args;
   const format = SERIAL_FORMATS[kind];
   const templateName = provisioningTemplateName(deployment.stack, kind);
@@ -96,8 +97,8 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       description: `Allows a ${kind} to provision only if its serial is on the allow-list`,
       kmsKeyArn: args.kmsKeyArn,
       statements: allowList.arn.apply((tableArn) => [allow("ReadAllowList", ["dynamodb:GetItem"], tableArn)]),
+      deployment,
     },
-    deployment,
     opts,
   );
   const hook = new aws.lambda.CallbackFunction<unknown, unknown>(
@@ -139,12 +140,14 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
   );
   const rolePolicy = grant(
     `${name}-iot`,
-    role,
-    pulumi
-      .all([scope, args.thingGroupName, args.devicePolicyName, args.thingTypeName])
-      .apply(([s, thingGroupName, devicePolicyName, thingTypeName]) =>
-        provisioningRoleStatements(s, { thingGroupName, devicePolicyName, thingTypeName, thingPrefix: format.prefix }),
-      ),
+    {
+      role,
+      statements: pulumi
+        .all([scope, args.thingGroupName, args.devicePolicyName, args.thingTypeName])
+        .apply(([s, thingGroupName, devicePolicyName, thingTypeName]) =>
+          provisioningRoleStatements(s, { thingGroupName, devicePolicyName, thingTypeName, thingPrefix: format.prefix }),
+        ),
+    },
     opts,
   );
   const template = new aws.iot.ProvisioningTemplate(

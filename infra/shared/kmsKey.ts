@@ -2,10 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./awsContext";
 import { kmsDefaults } from "./defaults";
-import { Deployment, statefulOptions } from "./deployment";
+import { statefulOptions } from "./deployment";
 import { KeyService, keyPolicy } from "./policyDocuments";
 import { kmsAliasName } from "./naming";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 export interface KmsKeyArgs {
   /** What the key protects; becomes the description and the alias suffix. */
@@ -22,7 +22,8 @@ export interface KmsKey {
 }
 
 /** A customer-managed key with yearly rotation and a least-privilege key policy, plus its alias. */
-export function createKmsKey(name: string, args: KmsKeyArgs, ctx: AwsContext, deployment: Deployment, opts: HelperOptions): KmsKey {
+export function createKmsKey(name: string, args: KmsKeyArgs & WithDeployment & { readonly ctx: AwsContext }, opts: HelperOptions): KmsKey {
+  const { ctx, deployment } = args;
   const key = new aws.kms.Key(
     `${name}-key`,
     {

@@ -2,11 +2,10 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FunctionSource, bundleHandler } from "./bundle";
 import { lambdaDefaults } from "./defaults";
-import { Deployment } from "./deployment";
 import { createLogGroup } from "./logGroup";
 import { Statement, kmsStatement, logWriteStatement, xrayWriteStatement } from "./policyDocuments";
 import { createServiceRole, grant } from "./role";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 export interface FunctionRoleArgs {
   /** Extra statements beyond logs, X-Ray and the environment key. Default none. */
@@ -28,14 +27,15 @@ export interface FunctionScaffold {
 }
 
 /** The role a function named `name` gets; same logical name whether the scaffold or a caller creates it. */
-export function functionRole(name: string, description: string, opts: HelperOptions): aws.iam.Role {
+export function functionRole(name: string, { description }: { readonly description: string }, opts: HelperOptions): aws.iam.Role {
   return createServiceRole(name, { service: "lambda.amazonaws.com", description }, opts);
 }
 
 /** Log group + role + inline policy every function gets, whether bundled or an inline CallbackFunction. */
-export function createFunctionScaffold(name: string, args: FunctionRoleArgs, deployment: Deployment, opts: HelperOptions): FunctionScaffold {
-  const logGroup = createLogGroup(name, `lambda/${name}`, args.kmsKeyArn, deployment, opts);
-  const role = args.role ?? functionRole(name, args.description, opts);
+export function createFunctionScaffold(name: string, args: FunctionRoleArgs & WithDeployment, opts: HelperOptions): FunctionScaffold {
+  const { deployment } = args;
+  const logGroup = createLogGroup(name, { path: `lambda/${name}`, kmsKeyArn: args.kmsKeyArn, deployment }, opts);
+  const role = args.role ?? functionRole(name, { description: args.description }, opts);
   const statements = pulumi
     .all([logGroup.arn, args.kmsKeyArn, args.statements ?? []])
     .apply(([logArn, keyArn, extra]) => [
@@ -44,7 +44,7 @@ export function createFunctionScaffold(name: string, args: FunctionRoleArgs, dep
       kmsStatement("DecryptEnvironment", [keyArn], ["kms:Decrypt"]),
       ...(extra as Statement[]),
     ]);
-  const policy = grant(name, role, statements, opts);
+  const policy = grant(name, { role, statements }, opts);
   return { role, policy, logGroup };
 }
 
@@ -82,8 +82,9 @@ export interface BundledFunction extends FunctionScaffold {
 }
 
 /** A Lambda built from `functions/<source>/handler.ts`, with its own role, tracing and log group. */
-export function createBundledFunction(name: string, args: BundledFunctionArgs, deployment: Deployment, opts: HelperOptions): BundledFunction {
-  const scaffold = createFunctionScaffold(name, args, deployment, opts);
+export function createBundledFunction(name: string, args: BundledFunctionArgs & WithDeployment, opts: HelperOptions): BundledFunction {
+  const { deployment } = args;
+  const scaffold = createFunctionScaffold(name, args, opts);
   const fn = new aws.lambda.Function(
     `${name}-fn`,
     {

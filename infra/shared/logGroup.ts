@@ -5,13 +5,14 @@ import { logGroupName } from "./naming";
 import { HelperOptions } from "./options";
 
 /** A log group named `/gridrail/<stack>/<path>` with the stack's retention, encrypted with `kmsKeyArn`. */
-export function createLogGroup(
-  name: string,
-  path: string,
-  kmsKeyArn: pulumi.Input<string>,
-  deployment: Deployment,
-  opts: HelperOptions,
-): aws.cloudwatch.LogGroup {
+export interface LogGroupArgs {
+  /** Below `/gridrail/<stack>/`. */
+  readonly path: string;
+  readonly kmsKeyArn: pulumi.Input<string>;
+  readonly deployment: Deployment;
+}
+
+export function createLogGroup(name: string, { path, kmsKeyArn, deployment }: LogGroupArgs, opts: HelperOptions): aws.cloudwatch.LogGroup {
   return new aws.cloudwatch.LogGroup(
     `${name}-logs`,
     {

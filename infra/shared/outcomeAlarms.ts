@@ -2,8 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmArgs, createAlarm } from "./alarms";
 import { observabilityDefaults } from "./defaults";
-import { Deployment } from "./deployment";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 /** An alarm on one function outcome metric (EMF, namespace `observabilityDefaults.metricNamespace`, dimension `service`). */
 export interface OutcomeAlarmSpec {
@@ -38,14 +37,17 @@ export function outcomeAlarmArgs(spec: OutcomeAlarmSpec): AlarmArgs {
 
 export function createOutcomeAlarms(
   name: string,
-  specs: readonly OutcomeAlarmSpec[],
-  deployment: Deployment,
+  { specs, deployment }: { readonly specs: readonly OutcomeAlarmSpec[] } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm[] {
-  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, outcomeAlarmArgs(s), deployment, opts));
+  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, { ...outcomeAlarmArgs(s), deployment }, opts));
 }
 
 /** A dashboard resource named `gridrail-<stack>-<purpose>`. */
-export function createDashboard(name: string, dashboardName: string, body: pulumi.Input<string>, opts: HelperOptions): aws.cloudwatch.Dashboard {
+export function createDashboard(
+  name: string,
+  { dashboardName, body }: { readonly dashboardName: string; readonly body: pulumi.Input<string> },
+  opts: HelperOptions,
+): aws.cloudwatch.Dashboard {
   return new aws.cloudwatch.Dashboard(`${name}-dashboard`, { dashboardName, dashboardBody: body }, { ...opts });
 }

@@ -16,7 +16,7 @@ export interface QueueWithDlq {
 }
 
 /** A KMS-encrypted dead-letter queue with the longest retention SQS allows. */
-export function createDlq(name: string, kmsKeyArn: pulumi.Input<string>, opts: HelperOptions): aws.sqs.Queue {
+export function createDlq(name: string, { kmsKeyArn }: { readonly kmsKeyArn: pulumi.Input<string> }, opts: HelperOptions): aws.sqs.Queue {
   return new aws.sqs.Queue(
     `${name}-dlq`,
     {
@@ -30,7 +30,7 @@ export function createDlq(name: string, kmsKeyArn: pulumi.Input<string>, opts: H
 
 /** A KMS-encrypted queue that moves a message to its DLQ after `maxReceiveCount` failed receives. */
 export function createQueueWithDlq(name: string, args: QueueArgs, opts: HelperOptions): QueueWithDlq {
-  const dlq = createDlq(name, args.kmsKeyArn, opts);
+  const dlq = createDlq(name, { kmsKeyArn: args.kmsKeyArn }, opts);
   const queue = new aws.sqs.Queue(
     `${name}-queue`,
     {

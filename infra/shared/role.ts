@@ -28,7 +28,11 @@ export function createServiceRole(name: string, args: ServiceRoleArgs, opts: Hel
 }
 
 /** Attaches the inline least-privilege policy `<name>-policy` to `role`. */
-export function grant(name: string, role: aws.iam.Role, statements: pulumi.Input<pulumi.Input<Statement>[]>, opts: HelperOptions): aws.iam.RolePolicy {
+export function grant(
+  name: string,
+  { role, statements }: { readonly role: aws.iam.Role; readonly statements: pulumi.Input<pulumi.Input<Statement>[]> },
+  opts: HelperOptions,
+): aws.iam.RolePolicy {
   return new aws.iam.RolePolicy(
     `${name}-policy`,
     {

@@ -30,7 +30,7 @@ export interface ScheduledInvocationArgs {
  * retries and a dead-letter queue. Returns the schedules, the first named `${name}-schedule`.
  */
 export function createScheduledInvocation(name: string, args: ScheduledInvocationArgs, opts: HelperOptions): aws.scheduler.Schedule[] {
-  const dlq = createDlq(`${name}-schedule`, args.kmsKeyArn, opts);
+  const dlq = createDlq(`${name}-schedule`, { kmsKeyArn: args.kmsKeyArn }, opts);
   const role = createServiceRole(
     `${name}-scheduler`,
     {
@@ -42,14 +42,16 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
   );
   const policy = grant(
     `${name}-scheduler`,
-    role,
-    pulumi
-      .all([args.functionArn, dlq.arn, args.kmsKeyArn])
-      .apply(([fnArn, dlqArn, keyArn]) => [
-        allow("InvokeTarget", ["lambda:InvokeFunction"], fnArn),
-        allow("DeadLetter", ["sqs:SendMessage"], dlqArn),
-        kmsStatement("EncryptDeadLetters", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-      ]),
+    {
+      role,
+      statements: pulumi
+        .all([args.functionArn, dlq.arn, args.kmsKeyArn])
+        .apply(([fnArn, dlqArn, keyArn]) => [
+          allow("InvokeTarget", ["lambda:InvokeFunction"], fnArn),
+          allow("DeadLetter", ["sqs:SendMessage"], dlqArn),
+          kmsStatement("EncryptDeadLetters", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
+        ]),
+    },
     opts,
   );
   const shards = args.shards ?? 1;
@@ -76,6 +78,6 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
         { ...opts, dependsOn: [policy] },
       ),
   );
-  createQueueDepthAlarm(`${name}-schedule`, dlq.name, args.deployment, opts);
+  createQueueDepthAlarm(`${name}-schedule`, { queueName: dlq.name, deployment: args.deployment }, opts);
   return schedules;
 }

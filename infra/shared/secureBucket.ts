@@ -1,9 +1,9 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { bucketDefaults } from "./defaults";
-import { Deployment, statefulOptions } from "./deployment";
+import { statefulOptions } from "./deployment";
 import { Statement, policyDocument, tlsOnlyStatements } from "./policyDocuments";
-import { HelperOptions } from "./options";
+import { HelperOptions, WithDeployment } from "./options";
 
 type LifecycleRule = aws.types.input.s3.BucketLifecycleConfigurationRule;
 
@@ -37,7 +37,8 @@ export interface SecureBucket {
  * A bucket with the full baseline: owner-enforced objects (no ACLs), all four public-access blocks, versioning,
  * default encryption (SSE-KMS with a bucket key), access logging, lifecycle and a TLS-only bucket policy.
  */
-export function createSecureBucket(name: string, args: SecureBucketArgs, deployment: Deployment, opts: HelperOptions): SecureBucket {
+export function createSecureBucket(name: string, args: SecureBucketArgs & WithDeployment, opts: HelperOptions): SecureBucket {
+  const { deployment } = args;
   const child = { ...opts, provider: args.provider };
   const bucket = new aws.s3.Bucket(
     `${name}-bucket`,

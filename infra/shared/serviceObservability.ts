@@ -36,12 +36,12 @@ export interface ServiceWiring<S extends string> {
 /** A component's outcome alarms and its dashboard over its functions' metrics, errors, logs and queues. */
 export function createServiceObservability<S extends string>(
   name: string,
-  layout: ServiceDashboard<S>,
-  wiring: ServiceWiring<S>,
+  wiring: ServiceWiring<S> & { readonly layout: ServiceDashboard<S> },
   opts: HelperOptions,
 ): { dashboard: aws.cloudwatch.Dashboard; alarms: aws.cloudwatch.MetricAlarm[] } {
+  const { layout } = wiring;
   const spec = { ...layout, ...wiring, functions: layout.functions.map((f) => ({ ...f, fn: wiring.functions[f.service] })) };
-  const alarms = createOutcomeAlarms(name, spec.alarms, spec.deployment, opts);
+  const alarms = createOutcomeAlarms(name, { specs: spec.alarms, deployment: spec.deployment }, opts);
   const queues = spec.queues ?? [];
   const body = pulumi
     .all([
@@ -66,6 +66,6 @@ export function createServiceObservability<S extends string>(
         }),
       ),
     );
-  const dashboard = createDashboard(name, identifier(["gridrail", spec.deployment.stack, spec.purpose], "-", 255), body, opts);
+  const dashboard = createDashboard(name, { dashboardName: identifier(["gridrail", spec.deployment.stack, spec.purpose], "-", 255), body }, opts);
   return { dashboard, alarms };
 }

@@ -26,17 +26,19 @@ export interface TopicRuleRole {
 
 /** The role IoT rules act with (`<name>-rule`), and the log group their failed actions go to (`<name>-rule-errors`). */
 export function createTopicRuleRole(name: string, args: TopicRuleRoleArgs, opts: HelperOptions): TopicRuleRole {
-  const errors = createLogGroup(`${name}-rule-errors`, `iot/${name}-rule-errors`, args.kmsKeyArn, args.deployment, opts);
+  const errors = createLogGroup(`${name}-rule-errors`, { path: `iot/${name}-rule-errors`, kmsKeyArn: args.kmsKeyArn, deployment: args.deployment }, opts);
   const role = createServiceRole(`${name}-rule`, { service: "iot.amazonaws.com", sourceAccount: args.ctx.accountId, description: args.description }, opts);
   const policy = grant(
     `${name}-rule`,
-    role,
-    pulumi
-      .all([pulumi.output(args.statements), errors.arn])
-      .apply(([statements, logArn]) => [
-        ...(statements as Statement[]),
-        allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
-      ]),
+    {
+      role,
+      statements: pulumi
+        .all([pulumi.output(args.statements), errors.arn])
+        .apply(([statements, logArn]) => [
+          ...(statements as Statement[]),
+          allow("WriteRuleErrors", ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"], `${logArn}:*`),
+        ]),
+    },
     opts,
   );
   return { role, policy, errorAction: { cloudwatchLogs: { logGroupName: errors.name, roleArn: role.arn } } };

@@ -2,12 +2,11 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { handler as trainAnomalyHandler } from "../../functions/trainAnomaly/handler";
 import { lambdaDefaults } from "../shared/defaults";
-import { Deployment } from "../shared/deployment";
 import { createFunctionScaffold, FunctionScaffold } from "../shared/lambdaFunction";
 import { Statement } from "../shared/policyDocuments";
 import { callbackCodePathOptions } from "../shared/codePaths";
 import { trainDefaults } from "./defaults";
-import { HelperOptions } from "../shared/options";
+import { HelperOptions, WithDeployment } from "../shared/options";
 
 export interface AnomalyFunctionArgs {
   readonly kmsKeyArn: pulumi.Input<string>;
@@ -29,15 +28,16 @@ export function anomalyCodePathOptions(): pulumi.runtime.CodePathOptions {
  * captures, by value) into `__index.js`. It gets its own least-privilege role; the CallbackFunction default
  * role would attach nine *FullAccess managed policies.
  */
-export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs, deployment: Deployment, opts: HelperOptions): AnomalyFunction {
+export function createAnomalyFunction(name: string, args: AnomalyFunctionArgs & WithDeployment, opts: HelperOptions): AnomalyFunction {
+  const { deployment } = args;
   const scaffold = createFunctionScaffold(
     name,
     {
       description: "Scores train telemetry for anomalies",
       kmsKeyArn: args.kmsKeyArn,
       statements: args.statements,
+      deployment,
     },
-    deployment,
     opts,
   );
   const fn = new aws.lambda.CallbackFunction<unknown, unknown>(

@@ -59,7 +59,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
     super("gridrail:train:TrainTelemetry", name, {}, opts);
     const { deployment } = args;
     const ctx = awsContext(this);
-    const key = createKmsKey(name, { purpose: "train-stream", services: ["logs"] }, ctx, deployment, { parent: this });
+    const key = createKmsKey(name, { purpose: "train-stream", services: ["logs"], ctx, deployment }, { parent: this });
 
     const thingType = new aws.iot.ThingType(
       `${name}-thing-type`,
@@ -101,8 +101,8 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         allowedSerials: args.allowedSerials,
         kmsKeyArn: key.arn,
         ctx,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
 
@@ -148,7 +148,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       { parent: this, dependsOn: [ruleRole.policy] },
     );
 
-    const dlq = createDlq(`${name}-anomaly`, key.arn, { parent: this });
+    const dlq = createDlq(`${name}-anomaly`, { kmsKeyArn: key.arn }, { parent: this });
     const checkpoints = new aws.dynamodb.Table(
       `${name}-checkpoints`,
       {
@@ -201,8 +201,8 @@ export class TrainTelemetry extends pulumi.ComponentResource {
             allow("FailedBatches", ["sqs:SendMessage"], dlqArn),
             // no cloudwatch:PutMetricData: metrics are embedded in the logs (EMF), which the role already writes
           ]),
+        deployment,
       },
-      deployment,
       { parent: this },
     );
 
@@ -218,8 +218,8 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         statistic: "Maximum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: trainDefaults.iteratorAgeAlarmMs,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
     createAlarm(
@@ -232,12 +232,12 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         statistic: "Sum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
+        deployment,
       },
-      deployment,
       { parent: this },
     );
-    createFunctionAlarms(`${name}-anomaly`, anomaly.fn.name, deployment, { parent: this });
-    const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, dlq.name, deployment, { parent: this });
+    createFunctionAlarms(`${name}-anomaly`, { functionName: anomaly.fn.name, deployment }, { parent: this });
+    const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, { queueName: dlq.name, deployment }, { parent: this });
 
     const dashboard = new aws.cloudwatch.Dashboard(
       `${name}-dashboard`,
