@@ -6,12 +6,12 @@ import { Deployment } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
-import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
-import { grant } from "../shared/role";
+import { allow } from "../shared/policyDocuments";
 import { SecureBucket } from "../shared/secureBucket";
 import { IOT_SQL_VERSION, SHARED_RULES } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
 import { HelperOptions } from "../shared/options";
+import { grantFirehoseDelivery } from "../shared/firehoseRole";
 
 export interface DeliveryArgs {
   readonly raw: SecureBucket;
@@ -59,18 +59,16 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
       ),
   );
 
-  const firehosePolicy = grant(
+  const firehosePolicy = grantFirehoseDelivery(
     `${name}-firehose`,
     {
       role: firehoseRole,
-      statements: pulumi
-        .all([raw.arn, backup.arn, transform.fn.arn, kmsKeyArn, deliveryLogs.arn])
-        .apply(([rawArn, backupArn, fnArn, keyArn, logArn]) => [
-          allow("WriteRawAndBackup", FIREHOSE_S3_DESTINATION_ACTIONS, [rawArn, `${rawArn}/*`, backupArn, `${backupArn}/*`]),
-          allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`]),
-          kmsStatement("EncryptShared", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-          logWriteStatement(logArn),
-        ]),
+      bucketArns: [raw.arn, backup.arn],
+      writeSid: "WriteRawAndBackup",
+      extra: transform.fn.arn.apply((fnArn) => [allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`])]),
+      kmsKeyArn,
+      keySid: "EncryptShared",
+      logGroupArn: deliveryLogs.arn,
     },
     opts,
   );

@@ -4,13 +4,14 @@ import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
-import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement } from "../shared/policyDocuments";
-import { createServiceRole, grant } from "../shared/role";
+import { allow } from "../shared/policyDocuments";
+import { createServiceRole } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { IOT_SQL_VERSION, METER_READINGS_SQL } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
 import { HelperOptions } from "../shared/options";
+import { grantFirehoseDelivery } from "../shared/firehoseRole";
 
 export interface RealtimeReadingsArgs {
   readonly lake: SecureBucket;
@@ -50,18 +51,9 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     },
     opts,
   );
-  const firehosePolicy = grant(
+  const firehosePolicy = grantFirehoseDelivery(
     `${name}-firehose`,
-    {
-      role: firehoseRole,
-      statements: pulumi
-        .all([lake.arn, kmsKeyArn, deliveryLogs.arn])
-        .apply(([lakeArn, keyArn, logArn]) => [
-          allow("WriteLake", FIREHOSE_S3_DESTINATION_ACTIONS, [lakeArn, `${lakeArn}/*`]),
-          kmsStatement("EncryptLakeObjects", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"]),
-          logWriteStatement(logArn),
-        ]),
-    },
+    { role: firehoseRole, bucketArns: [lake.arn], writeSid: "WriteLake", kmsKeyArn, keySid: "EncryptLakeObjects", logGroupArn: deliveryLogs.arn },
     opts,
   );
 
