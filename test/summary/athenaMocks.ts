@@ -17,44 +17,46 @@ export function page(columns: [string, string][], rows: (string | undefined)[][]
   };
 }
 
+/** The fixture lake's answers for 2026-02-21, one page per summary query, in SUMMARY_QUERIES order. */
+export const FIXTURE_ANSWERS = [
+  page([["installations", "bigint"]], [["3"]], true),
+  page(
+    [
+      ["files", "bigint"],
+      ["rejected_rows", "bigint"],
+    ],
+    [["2", "4"]],
+    true,
+  ),
+  page(
+    [
+      ["profile_updates", "bigint"],
+      ["report_downloads", "bigint"],
+    ],
+    [["2", "3"]],
+    true,
+  ),
+  page(
+    [
+      ["train_id", "varchar"],
+      ["readings", "bigint"],
+      ["anomalies", "bigint"],
+    ],
+    [
+      ["train-a", "5", "2"],
+      ["train-b", "2", "0"],
+    ],
+    true,
+  ),
+];
+
 /** Answers each summary query by its SQL with the fixture lake's answer for 2026-02-21, each scanning `scannedMb[i]` MB. */
 export function mockSummaryQueries(athena: AwsClientStub<AthenaClient>, scannedMb: readonly number[]): void {
-  const answers = [
-    page([["installations", "bigint"]], [["3"]], true),
-    page(
-      [
-        ["files", "bigint"],
-        ["rejected_rows", "bigint"],
-      ],
-      [["2", "4"]],
-      true,
-    ),
-    page(
-      [
-        ["profile_updates", "bigint"],
-        ["report_downloads", "bigint"],
-      ],
-      [["2", "3"]],
-      true,
-    ),
-    page(
-      [
-        ["train_id", "varchar"],
-        ["readings", "bigint"],
-        ["anomalies", "bigint"],
-      ],
-      [
-        ["train-a", "5", "2"],
-        ["train-b", "2", "0"],
-      ],
-      true,
-    ),
-  ];
   SUMMARY_QUERIES.forEach((q, i) => {
     athena.on(StartQueryExecutionCommand, { QueryString: q.sql }).resolves({ QueryExecutionId: `id-${q.name}` });
     athena
       .on(GetQueryExecutionCommand, { QueryExecutionId: `id-${q.name}` })
       .resolves({ QueryExecution: { Status: { State: "SUCCEEDED" }, Statistics: { DataScannedInBytes: scannedMb[i] * MB } } });
-    athena.on(GetQueryResultsCommand, { QueryExecutionId: `id-${q.name}` }).resolves(answers[i]);
+    athena.on(GetQueryResultsCommand, { QueryExecutionId: `id-${q.name}` }).resolves(FIXTURE_ANSWERS[i]);
   });
 }

@@ -7,39 +7,7 @@
 import { createServer, ServerResponse } from "http";
 import { AddressInfo } from "net";
 import { SUMMARY_QUERIES } from "../../functions/usageSummary/queries";
-import { MB, page } from "./athenaMocks";
-
-const ANSWERS = [
-  page([["installations", "bigint"]], [["3"]], true),
-  page(
-    [
-      ["files", "bigint"],
-      ["rejected_rows", "bigint"],
-    ],
-    [["2", "4"]],
-    true,
-  ),
-  page(
-    [
-      ["profile_updates", "bigint"],
-      ["report_downloads", "bigint"],
-    ],
-    [["2", "3"]],
-    true,
-  ),
-  page(
-    [
-      ["train_id", "varchar"],
-      ["readings", "bigint"],
-      ["anomalies", "bigint"],
-    ],
-    [
-      ["train-a", "5", "2"],
-      ["train-b", "2", "0"],
-    ],
-    true,
-  ),
-];
+import { FIXTURE_ANSWERS, MB } from "./athenaMocks";
 
 export interface AthenaStandIn {
   readonly endpoint: string;
@@ -85,7 +53,7 @@ export async function startAthenaStandIn(failing?: { query: string; reason: stri
           },
         });
       }
-      if (op === "GetQueryResults") return send(res, 200, ANSWERS[i]);
+      if (op === "GetQueryResults") return send(res, 200, FIXTURE_ANSWERS[i]);
       return send(res, 400, { __type: "InvalidRequestException", Message: `the stand-in does not implement ${op}` });
     });
   });
