@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { renderOpenApi } from "../functions/customerApi/openapi";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
+import { checkOutputFile } from "./outputPaths";
 
 /** The customer API's OpenAPI 3.1 document, generated from the schemas that validate its requests. */
 const USAGE = [
@@ -32,6 +33,7 @@ export function runOpenApi(args: ParsedArgs, out: NodeJS.WritableStream, checked
     return 1;
   }
   if (typeof args.out === "string") {
+    checkOutputFile("--out", args.out);
     writeFileSync(args.out, document);
     out.write(`wrote ${args.out} (${document.length} bytes)\n`);
     return 0;

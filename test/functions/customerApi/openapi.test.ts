@@ -295,6 +295,12 @@ describe("gridrail openapi", () => {
     rmSync(dir, { recursive: true });
   });
 
+  it("--out into a folder that does not exist is refused, naming the flag and the folder", () => {
+    expect(() => runOpenApi({ out: "/nonexistent-gridrail/openapi.json" }, captured().out)).to.throw(
+      "--out /nonexistent-gridrail/openapi.json: folder /nonexistent-gridrail does not exist",
+    );
+  });
+
   it("--out writes the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "openapi-"));
     const file = join(dir, "api.json");
