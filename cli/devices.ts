@@ -127,9 +127,10 @@ export function allowListOf(serials: readonly string[]): Record<DeviceKind, stri
 async function runServe(args: ParsedArgs, out: NodeJS.WritableStream): Promise<void> {
   const port = integerFlag(args, "port", 1883, 1, 65535);
   const allowed = allowListOf(commaList(args.allow as string | undefined) ?? []);
-  const { startBroker } = await import("../local/iot/broker");
-  const { attachProvisioning } = await import("../local/iot/provisioning");
-  const { localTemplates } = await import("../local/iot/provisionFleet");
+  // loaded only here: registering a device needs none of the local stand-in
+  const { startBroker } = require("../local/iot/broker") as typeof import("../local/iot/broker");
+  const { attachProvisioning } = require("../local/iot/provisioning") as typeof import("../local/iot/provisioning");
+  const { localTemplates } = require("../local/iot/provisionFleet") as typeof import("../local/iot/provisionFleet");
   const broker = await startBroker(port);
   const templates = { ...localTemplates("dev"), ...localTemplates() };
   attachProvisioning(broker, { templates, allowList: new MemoryAllowList(allowed) });
