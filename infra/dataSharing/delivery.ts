@@ -11,7 +11,7 @@ import { SecureBucket } from "../shared/secureBucket";
 import { IOT_SQL_VERSION, SHARED_RULES } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
 import { HelperOptions } from "../shared/options";
-import { grantFirehoseDelivery } from "../shared/firehoseRole";
+import { createS3Delivery, firehosePutStatement } from "../shared/firehose";
 
 export interface DeliveryArgs {
   readonly raw: SecureBucket;
@@ -59,8 +59,8 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
       ),
   );
 
-  const firehosePolicy = grantFirehoseDelivery(
-    `${name}-firehose`,
+  const { stream: deliveryStream } = createS3Delivery(
+    name,
     {
       role: firehoseRole,
       bucketArns: [raw.arn, backup.arn],
@@ -68,26 +68,13 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
       extra: transform.fn.arn.apply((fnArn) => [allow("InvokeTransform", ["lambda:InvokeFunction", "lambda:GetFunctionConfiguration"], [fnArn, `${fnArn}:*`])]),
       kmsKeyArn,
       keySid: "EncryptShared",
-      logGroupArn: deliveryLogs.arn,
-    },
-    opts,
-  );
-
-  const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
-    `${name}-delivery`,
-    {
-      destination: "extended_s3",
-      serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
-      extendedS3Configuration: {
-        roleArn: firehoseRole.arn,
-        bucketArn: raw.arn,
+      logGroup: deliveryLogs,
+      logStreamName: logStreams[0].name,
+      destination: {
         prefix: "readings/!{timestamp:yyyy/MM/dd}/",
         errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
         bufferingSize: 64,
         bufferingInterval: 300,
-        compressionFormat: "GZIP",
-        customTimeZone: "UTC",
-        kmsKeyArn,
         processingConfiguration: {
           enabled: true,
           processors: [
@@ -111,17 +98,16 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
           kmsKeyArn,
           cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[1].name },
         },
-        cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: logStreams[0].name },
       },
     },
-    { ...opts, dependsOn: [firehosePolicy] },
+    opts,
   );
 
   const ruleRole = createTopicRuleRole(
     name,
     {
       description: "IoT rules forward shared data to Firehose",
-      statements: deliveryStream.arn.apply((streamArn) => [allow("PutShared", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn)]),
+      statements: deliveryStream.arn.apply((streamArn) => [firehosePutStatement("PutShared", streamArn)]),
       kmsKeyArn,
       ctx,
       deployment,

@@ -4,14 +4,13 @@ import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createLogGroup } from "../shared/logGroup";
 import { identifier } from "../shared/naming";
-import { allow } from "../shared/policyDocuments";
 import { createServiceRole } from "../shared/role";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { IOT_SQL_VERSION, METER_READINGS_SQL } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
 import { HelperOptions } from "../shared/options";
-import { grantFirehoseDelivery } from "../shared/firehoseRole";
+import { createS3Delivery, firehosePutStatement } from "../shared/firehose";
 
 export interface RealtimeReadingsArgs {
   readonly lake: SecureBucket;
@@ -51,28 +50,22 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     },
     opts,
   );
-  const firehosePolicy = grantFirehoseDelivery(
-    `${name}-firehose`,
-    { role: firehoseRole, bucketArns: [lake.arn], writeSid: "WriteLake", kmsKeyArn, keySid: "EncryptLakeObjects", logGroupArn: deliveryLogs.arn },
-    opts,
-  );
-
-  const deliveryStream = new aws.kinesis.FirehoseDeliveryStream(
-    `${name}-delivery`,
+  const { stream: deliveryStream } = createS3Delivery(
+    name,
     {
-      destination: "extended_s3",
-      serverSideEncryption: { enabled: true, keyType: "CUSTOMER_MANAGED_CMK", keyArn: kmsKeyArn },
-      extendedS3Configuration: {
-        roleArn: firehoseRole.arn,
-        bucketArn: lake.arn,
+      role: firehoseRole,
+      bucketArns: [lake.arn],
+      writeSid: "WriteLake",
+      kmsKeyArn,
+      keySid: "EncryptLakeObjects",
+      logGroup: deliveryLogs,
+      logStreamName: deliveryLogStream.name,
+      destination: {
         prefix: meterDefaults.lakePrefix,
         errorOutputPrefix: meterDefaults.lakeErrorPrefix,
         bufferingSize: meterDefaults.bufferingSizeMb,
         bufferingInterval: meterDefaults.bufferingIntervalSeconds,
-        compressionFormat: "GZIP",
         fileExtension: ".json.gz",
-        customTimeZone: "UTC",
-        kmsKeyArn,
         dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
         processingConfiguration: {
           enabled: true,
@@ -87,17 +80,16 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
             { type: "AppendDelimiterToRecord", parameters: [{ parameterName: "Delimiter", parameterValue: "\\n" }] },
           ],
         },
-        cloudwatchLoggingOptions: { enabled: true, logGroupName: deliveryLogs.name, logStreamName: deliveryLogStream.name },
       },
     },
-    { ...opts, dependsOn: [firehosePolicy] },
+    opts,
   );
 
   const ruleRole = createTopicRuleRole(
     name,
     {
       description: "IoT rule forwards meter readings to Firehose",
-      statements: deliveryStream.arn.apply((streamArn) => [allow("PutReadings", ["firehose:PutRecord", "firehose:PutRecordBatch"], streamArn)]),
+      statements: deliveryStream.arn.apply((streamArn) => [firehosePutStatement("PutReadings", streamArn)]),
       kmsKeyArn,
       ctx,
       deployment,
