@@ -8,6 +8,7 @@ import {
   UpdateItemCommand,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { itemFields } from "../shared/dynamoItems";
 import { ClaimStore, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
 
 /**
@@ -23,11 +24,10 @@ export const attemptsKey = (customerId: string, now: Date) => `attempts#${custom
 const key = (id: string) => marshall({ customerId: id });
 const LINK_PARTS: readonly LinkConflict[] = ["claim", "meter", "profile"];
 
+const CLAIM_FIELDS = ["meterId", "salt", "codeHash", "issuedAt", "expiresAt", "usedBy", "usedAt"] as const;
+
 export function claimFromItem(item: Record<string, AttributeValue>): StoredClaim {
-  const plain = unmarshall(item);
-  const claim: Record<string, string> = {};
-  for (const k of ["meterId", "salt", "codeHash", "issuedAt", "expiresAt", "usedBy", "usedAt"]) if (typeof plain[k] === "string") claim[k] = plain[k];
-  return claim as unknown as StoredClaim;
+  return itemFields(item, CLAIM_FIELDS, (value) => typeof value === "string") as unknown as StoredClaim;
 }
 
 export class DynamoClaimStore implements ClaimStore {

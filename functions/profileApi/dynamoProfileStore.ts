@@ -1,5 +1,6 @@
 import { AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from "@aws-sdk/client-dynamodb";
-import { convertToAttr, marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { convertToAttr, marshall } from "@aws-sdk/util-dynamodb";
+import { itemFields } from "../shared/dynamoItems";
 import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
 import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
@@ -7,10 +8,8 @@ const KEPT = ["customerId", "clientId", "createdAt", "updatedAt", "version", ...
 
 /** The profile view of an item: known attributes only (onboarding may keep others), version 0 when unset. */
 export function profileFromItem(item: Record<string, AttributeValue>): StoredProfile {
-  const plain = unmarshall(item);
-  const out: Record<string, unknown> = {};
-  for (const key of KEPT) if (plain[key] !== undefined) out[key] = plain[key];
-  out.version = typeof plain.version === "number" ? plain.version : 0;
+  const out = itemFields(item, KEPT);
+  if (typeof out.version !== "number") out.version = 0;
   return out as unknown as StoredProfile;
 }
 

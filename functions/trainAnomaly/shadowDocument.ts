@@ -24,16 +24,11 @@ export interface ShadowSensor {
   readonly unit: string;
 }
 
-export interface ShadowEntry {
-  readonly group: string;
-  readonly status: "ongoing" | "cleared";
+/** An episode as the train reads it: times as ISO strings, drivers as named sensors, and a sentence. */
+export interface ShadowEntry extends Omit<Episode, "id" | "startedAt" | "updatedAt" | "clearedAt" | "drivers"> {
   readonly startedAt: string;
   readonly updatedAt: string;
   readonly clearedAt?: string;
-  readonly clearedBy?: "normal" | "settled";
-  readonly score: number;
-  readonly grade: number;
-  readonly alarms: number;
   readonly sensors: readonly ShadowSensor[];
   readonly message: string;
 }
