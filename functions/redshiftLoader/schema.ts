@@ -1,3 +1,4 @@
+import { READINGS_COLUMNS } from "../shared/readingsTable";
 import { qualified, quoteIdent } from "./sqlText";
 
 /**
@@ -27,15 +28,7 @@ export const SCHEMA = "public";
  */
 export const READINGS: TableDef = {
   name: "readings",
-  columns: [
-    { name: "source", type: "VARCHAR(16)" },
-    { name: "device_id", type: "VARCHAR(128)" },
-    { name: "event_time", type: "TIMESTAMP" },
-    { name: "received_at", type: "BIGINT" },
-    { name: "metric", type: "VARCHAR(64)" },
-    { name: "value", type: "DOUBLE PRECISION" },
-    { name: "detail", type: "VARCHAR(4096)", nullable: true },
-  ],
+  columns: READINGS_COLUMNS.map(({ name, redshift, nullable }) => (nullable ? { name, type: redshift, nullable } : { name, type: redshift })),
   redshiftOptions: `DISTSTYLE KEY DISTKEY (${quoteIdent("device_id")}) COMPOUND SORTKEY (${quoteIdent("event_time")}, ${quoteIdent("device_id")})`,
 };
 

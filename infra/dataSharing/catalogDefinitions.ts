@@ -3,6 +3,7 @@
  * days are queryable at once without crawlers or MSCK REPAIR. The queries themselves live with the usage
  * summary (functions/usageSummary/queries.ts): the workgroup saves exactly the SQL the CLI and Lambda run.
  */
+import { READINGS_COLUMNS } from "../../functions/shared/readingsTable";
 import { EXPLORATION_QUERIES, SUMMARY_QUERIES, TABLES } from "../../functions/usageSummary/queries";
 import { identifier } from "../shared/naming";
 
@@ -76,15 +77,7 @@ export function dailyProjection(locationPrefix: string, firstDay = FIRST_DAY): R
 export const readingsTable: TableShape = {
   name: TABLES.readings,
   description: "Meter readings, train telemetry and anomaly events shared with data scientists, one row per measured value",
-  columns: [
-    { name: "source", type: "string", comment: "meters | trains | anomalies" },
-    { name: "device_id", type: "string", comment: "meter client id or train thing name" },
-    { name: "event_time", type: "string", comment: "device time, ISO 8601 UTC with milliseconds" },
-    { name: "received_at", type: "bigint", comment: "IoT Core receive time, epoch ms" },
-    { name: "metric", type: "string", comment: "kwh | a MetroPT-3 sensor name | anomaly" },
-    { name: "value", type: "double", comment: "the value; for anomaly, the grade (0..1)" },
-    { name: "detail", type: "string", comment: "JSON text with the rest, or null" },
-  ],
+  columns: READINGS_COLUMNS.map(({ name, glue, comment }) => ({ name, type: glue, comment })),
   partitions: [slashedDay],
   locationTemplate: "${dt}/",
   inputFormat: TEXT_INPUT,
