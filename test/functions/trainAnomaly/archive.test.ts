@@ -1,32 +1,16 @@
 import { expect } from "chai";
-import { execFile } from "child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
-import { join, resolve } from "path";
 import { ApuSimulator } from "../../../devices/trainAgent/apuSimulator";
 import { decodeKinesisEvent } from "../../../functions/trainAnomaly/kinesisEvent";
 import { MemoryCheckpointStore, MemoryDeadLetterSink, MemoryShadowStore } from "../../../functions/trainAnomaly/memoryPorts";
 import { ModelCache } from "../../../functions/trainAnomaly/modelCache";
 import { processBatch } from "../../../functions/trainAnomaly/processBatch";
 import { parseDetectorSettingsJson } from "../../../functions/trainAnomaly/settings";
-import { ArchiveFile, archiveFiles, writeArchive, zipBytes } from "../../../infra/shared/callbackArchive";
+import { ArchiveFile, zipBytes } from "../../../infra/shared/callbackArchive";
 import { AwsStandIn, startAwsStandIn } from "../../helpers/awsStandIn";
 import { KinesisRecordInput, kinesisEvent } from "../../helpers/kinesisEvents";
-import { one, runProgram } from "../../helpers/pulumiRecorder";
+import { Invocation, UnpackedFunction, unpackFunction } from "../../helpers/lambdaArchive";
+import { runProgram } from "../../helpers/pulumiRecorder";
 import { probe } from "../../helpers/trainFleet";
-
-/** What Lambda's Node.js runtime does with `__index.handler`: load the file, call the export, await it. */
-const INVOKE = `const fs = require("fs");
-const { handler } = require("./task/__index.js");
-(async () => {
-  for (const [i, file] of process.argv.slice(2).entries()) {
-    const context = { awsRequestId: "req-" + i, functionName: "trains-anomaly-fn", functionVersion: "$LATEST", memoryLimitInMB: "1024",
-      invokedFunctionArn: "arn:aws:lambda:eu-west-1:123456789012:function:trains-anomaly-fn", getRemainingTimeInMillis: () => 60000 };
-    const r = await handler(JSON.parse(fs.readFileSync(file, "utf8")), context);
-    process.stdout.write("\\nRESULT " + JSON.stringify(r) + "\\n");
-  }
-})().catch((e) => { process.stderr.write(require("util").inspect(e)); process.exit(1); });
-`;
 
 const TRAIN = "train-0001";
 const readings = new ApuSimulator({ seed: 1, faults: [{ sensor: "Oil_temperature", start: 240, length: 20, offset: 10 }] }).take(400);
@@ -43,73 +27,35 @@ const first = [
 ];
 const second = readings.slice(280).map((_, i) => message(280 + i));
 
-interface Invocation {
-  /** One per event, in order. */
-  readonly results: { batchItemFailures: { itemIdentifier: string }[] }[];
-  readonly lines: Record<string, unknown>[];
-}
-
 describe("the anomaly Lambda archive as Pulumi uploads it", function () {
   this.timeout(120_000);
+  let fn: UnpackedFunction;
   let files: ArchiveFile[];
-  let dir: string;
   let stand: AwsStandIn;
   let variables: Record<string, string>;
 
   before(async () => {
-    const fn = one(await runProgram("prod"), "aws:lambda/function:Function", "trains-anomaly-fn");
-    files = await archiveFiles(fn.inputs.code);
-    variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
-    dir = mkdtempSync(join(tmpdir(), "gridrail-lambda-"));
-    writeArchive(files, join(dir, "task"));
-    // Lambda's Node.js runtime ships the SDK on NODE_PATH; nothing else of this project is reachable from /tmp
-    mkdirSync(join(dir, "runtime"));
-    symlinkSync(resolve("node_modules/@aws-sdk"), join(dir, "runtime", "@aws-sdk"), "dir");
-    writeFileSync(join(dir, "invoke.js"), INVOKE);
+    fn = await unpackFunction(await runProgram("prod"), "trains-anomaly-fn");
+    ({ files, variables } = fn);
     stand = await startAwsStandIn();
   });
 
   after(async () => {
     await stand?.close();
-    if (dir) rmSync(dir, { recursive: true, force: true });
+    fn?.remove();
   });
 
   /** Runs the handler in a new Node process (a cold start) on each batch in turn (warm after the first). */
-  function invoke(name: string, batches: readonly [readonly KinesisRecordInput[], number][]): Promise<Invocation> {
-    const eventFiles = batches.map(([records, firstIndex], i) => {
-      const file = join(dir, `${name}-${i}.json`);
-      writeFileSync(file, JSON.stringify(kinesisEvent(records, firstIndex)));
-      return file;
-    });
-    const env = {
-      PATH: process.env.PATH ?? "",
-      NODE_PATH: join(dir, "runtime"),
-      AWS_REGION: "eu-west-1",
-      AWS_ACCESS_KEY_ID: "AKIDLOOPBACK",
-      AWS_SECRET_ACCESS_KEY: "loopback",
-      AWS_CONFIG_FILE: join(dir, "no-config"),
-      AWS_SHARED_CREDENTIALS_FILE: join(dir, "no-credentials"),
-      AWS_EC2_METADATA_DISABLED: "true",
-      AWS_ENDPOINT_URL: stand.endpoint,
-      ...variables,
-      FAILURE_QUEUE_URL: `${stand.endpoint}/123456789012/trains-anomaly-dlq`,
-      // the stack points the shadow client at the account's ATS endpoint; here the stand-in plays it
-      AWS_ENDPOINT_URL_IOT_DATA_PLANE: stand.endpoint,
-    };
-    return new Promise((done, fail) => {
-      execFile(process.execPath, [join(dir, "invoke.js"), ...eventFiles], { cwd: dir, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-        if (err) return fail(new Error(`${err.message}\n${stderr}`));
-        const lines = `${stdout}\n${stderr}`
-          .split("\n")
-          .filter((l) => l.startsWith("{"))
-          .map((l) => JSON.parse(l) as Record<string, unknown>);
-        const results = stdout
-          .split("\n")
-          .filter((l) => l.startsWith("RESULT "))
-          .map((l) => JSON.parse(l.slice("RESULT ".length)));
-        done({ results, lines });
-      });
-    });
+  function invoke(batches: readonly [readonly KinesisRecordInput[], number][]): Promise<Invocation> {
+    return fn.invoke(
+      batches.map(([records, firstIndex]) => kinesisEvent(records, firstIndex)),
+      stand.endpoint,
+      {
+        FAILURE_QUEUE_URL: `${stand.endpoint}/123456789012/trains-anomaly-dlq`,
+        // the stack points the shadow client at the account's ATS endpoint; here the stand-in plays it
+        AWS_ENDPOINT_URL_IOT_DATA_PLANE: stand.endpoint,
+      },
+    );
   }
 
   it("holds the serialized handler, Powertools and the X-Ray SDK only, under 1 MB zipped", () => {
@@ -148,9 +94,9 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
   });
 
   it("scores in a fresh Node process: the shadow gets the anomaly, bad records reach the queue, the model is checkpointed", async () => {
-    const { results, lines } = await invoke("first", [[first, 0]]);
+    const { outcomes, lines } = await invoke([[first, 0]]);
 
-    expect(results).to.deep.equal([{ batchItemFailures: [] }]);
+    expect(outcomes).to.deep.equal([{ ok: { batchItemFailures: [] } }]);
     const shadow = stand.shadows.get(TRAIN, "anomaly")!;
     const entries = Object.values(shadow.state.desired!.anomalies as Record<string, { sensors: { name: string }[]; message: string }>);
     const oil = entries.find((e) => e.sensors[0].name === "Oil_temperature");
@@ -184,9 +130,9 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
   });
 
   it("resumes from the checkpoint in another fresh process exactly where an uninterrupted run would be", async () => {
-    const { results } = await invoke("second", [[second, 1000]]);
+    const { outcomes } = await invoke([[second, 1000]]);
 
-    expect(results).to.deep.equal([{ batchItemFailures: [] }]);
+    expect(outcomes).to.deep.equal([{ ok: { batchItemFailures: [] } }]);
     expect(stand.calls.filter((c) => c.startsWith("dynamodb")).slice(-2)).to.deep.equal(["dynamodb GetItem", "dynamodb PutItem"]);
     const item = stand.tables.get("trains-checkpoints")!.get(`${TRAIN}/apu`)!;
     expect(item.version).to.deep.equal({ N: "2" });
@@ -210,12 +156,12 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
       .slice(0, 60)
       .map((_, i) => ({ ...message(i), partitionKey: "train-0002", data: { ...(message(i).data as object), trainId: "train-0002" } }));
     const before = stand.calls.length;
-    const { results } = await invoke("warm", [
+    const { outcomes } = await invoke([
       [records.slice(0, 30), 2000],
       [records.slice(30), 2030],
     ]);
 
-    expect(results).to.deep.equal([{ batchItemFailures: [] }, { batchItemFailures: [] }]);
+    expect(outcomes).to.deep.equal([{ ok: { batchItemFailures: [] } }, { ok: { batchItemFailures: [] } }]);
     expect(stand.calls.slice(before).filter((c) => c.startsWith("dynamodb"))).to.deep.equal(["dynamodb GetItem", "dynamodb PutItem", "dynamodb PutItem"]);
   });
 });
