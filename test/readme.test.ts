@@ -20,7 +20,7 @@ describe("README", () => {
   const readme = readFileSync(join(ROOT, "README.md"), "utf8");
 
   it("stays a front door of at most 12 KB", () => {
-    expect(Buffer.byteLength(readme, "utf8")).to.be.at.most(12 * 1024);
+    expect(Buffer.byteLength(readme, "utf8")).to.be.at.most(12_000);
   });
 
   it("documents every npm script", () => {
