@@ -70,10 +70,12 @@ export const supplierQuery: SummaryQuery = {
 
 export const customerActivityQuery: SummaryQuery = {
   name: "daily-customer-activity",
-  description: "Successful profile updates (DynamoDB PutItem/UpdateItem) and report downloads (S3 GetObject) on a day, from CloudTrail",
+  description: "Successful profile updates (DynamoDB PutItem/UpdateItem on a profile's key) and report downloads (S3 GetObject) on a day, from CloudTrail",
   sql: [
     "SELECT",
-    "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')) AS profile_updates,",
+    "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')",
+    // claim codes, meter owners and failed-claim counters share the table under `kind#...` keys; a profile's key is a Cognito sub
+    "    AND strpos(coalesce(json_extract_scalar(requestparameters, '$.key.customerId'), ''), '#') = 0) AS profile_updates,",
     "  count_if(eventsource = 's3.amazonaws.com' AND eventname = 'GetObject'",
     "    AND json_extract_scalar(requestparameters, '$.key') LIKE 'reports/%') AS report_downloads",
     `FROM ${TABLES.cloudTrail}`,

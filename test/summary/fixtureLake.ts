@@ -6,7 +6,8 @@ import { gzipSync } from "zlib";
 /**
  * A local lake with known answers for 2026-02-21: 3 meters with real-time data that day (a 4th only the day
  * before), 2 supplier files (one with 4 rejected rows), 2 trains (train-a: 5 readings, 2 episodes opened;
- * train-b: 2 readings, one of them with two sensors, none), 2 profile updates and 3 report downloads among CloudTrail noise.
+ * train-b: 2 readings, one of them with two sensors, none), 2 profile updates and 3 report downloads among CloudTrail noise
+ * (claim items and failed-claim counters in the same table included).
  */
 export const FIXTURE_ANSWER = {
   date: "2026-02-21",
@@ -67,8 +68,8 @@ function event(eventSource: string, eventName: string, eventTime: string, reques
   };
 }
 
-const profile = (name: string, time: string, errorCode?: string) =>
-  event("dynamodb.amazonaws.com", name, time, { tableName: "customers-profiles", key: { customerId: "c-1" } }, errorCode);
+const profile = (name: string, time: string, errorCode?: string, customerId = "c-1") =>
+  event("dynamodb.amazonaws.com", name, time, { tableName: "customers-profiles", key: { customerId } }, errorCode);
 const getObject = (key: string, time: string) => event("s3.amazonaws.com", "GetObject", time, { bucketName: "b", Host: "b.s3.amazonaws.com", key });
 
 export function writeFile(root: string, path: string, body: string | Buffer): void {
@@ -146,6 +147,9 @@ export function buildFixtureLake(): string {
           profile("UpdateItem", `${day}09:05:00Z`),
           profile("GetItem", `${day}09:06:00Z`),
           profile("UpdateItem", `${day}09:07:00Z`, "AccessDenied"),
+          // claim codes and failed-claim counters share the profile table: not profile updates
+          profile("PutItem", `${day}09:08:00Z`, undefined, "claim#MTR0001"),
+          profile("UpdateItem", `${day}09:09:00Z`, undefined, "attempts#c-1#2026-02-21T09"),
           getObject("reports/c-1/20260220.html", `${day}10:00:00Z`),
           getObject("reports/c-1/20260220.json", `${day}10:00:01Z`),
           getObject("readings/2026/02/21/part.gz", `${day}11:00:00Z`),

@@ -76,7 +76,8 @@ describe("summary queries", () => {
     expect(renderSql(customerActivityQuery, parseSummaryDay("2025-12-31"))).to.equal(
       [
         "SELECT",
-        "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')) AS profile_updates,",
+        "  count_if(eventsource = 'dynamodb.amazonaws.com' AND eventname IN ('PutItem', 'UpdateItem')",
+        "    AND strpos(coalesce(json_extract_scalar(requestparameters, '$.key.customerId'), ''), '#') = 0) AS profile_updates,",
         "  count_if(eventsource = 's3.amazonaws.com' AND eventname = 'GetObject'",
         "    AND json_extract_scalar(requestparameters, '$.key') LIKE 'reports/%') AS report_downloads",
         "FROM cloudtrail_data_events",
