@@ -4,7 +4,18 @@ import { tmpdir } from "os";
 import { join } from "path";
 import { CANDIDATES } from "../../anomaly/evaluation/candidates";
 import { PROTOCOL_SETS } from "../../anomaly/evaluation/devSets";
+import { STATE_CANDIDATES, STATE_SETS } from "../../anomaly/evaluation/stateCandidates";
 import { runCli } from "../helpers/runCli";
+
+/** Stored state-track figures: every candidate 0.5 on every set, `better` (if given) 0.6 on all but smd. */
+function stateStored(better?: string): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(STATE_CANDIDATES).map(([name, options]) => [
+      name,
+      { options, figures: Object.fromEntries(STATE_SETS.map((s) => [s, name === better && s !== "smd" ? 0.6 : 0.5])), details: {}, seconds: 1 },
+    ]),
+  );
+}
 
 describe("eval --protocol", () => {
   it("chooses from stored figures without running a candidate again, and prints both counts of NAB's categories", () => {
@@ -19,7 +30,7 @@ describe("eval --protocol", () => {
       ]),
     );
     const results = join(dir, "protocol.json");
-    writeFileSync(results, JSON.stringify(stored));
+    writeFileSync(results, JSON.stringify({ ...stored, "alarm=state": stateStored() }));
     const r = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--json"]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr).to.equal("");
@@ -28,6 +39,57 @@ describe("eval --protocol", () => {
     expect(out.results.merged.heldOut.find((h: { set: string }) => h.set === "skab")).to.deep.include({ chosen: names[1], heldOut: 0.5 });
     expect(out.results.merged.crossValidated).to.be.closeTo((6 * 0.7 + 0.5) / 7, 1e-12);
     expect(out.results.categories.heldOut).to.have.length(8);
+    expect(Object.keys(out.stored)).to.deep.equal(names);
+  });
+
+  it("chooses the state alarm's options on its own track, leave-one-set-out over skab, asd and smd, and applies the adoption rule", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const names = Object.keys(CANDIDATES);
+    const onset = Object.fromEntries(
+      names.map((name) => [
+        name,
+        {
+          options: CANDIDATES[name],
+          figures: Object.fromEntries([...PROTOCOL_SETS.categories, ...PROTOCOL_SETS.merged].map((s) => [s, 0.5])),
+          details: {},
+          seconds: 1,
+        },
+      ]),
+    );
+    const results = join(dir, "protocol.json");
+    writeFileSync(results, JSON.stringify({ ...onset, "alarm=state": stateStored("state: smoothing=30") }));
+    const json = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--json"]);
+    expect(json.status, json.stderr).to.equal(0);
+    const state = JSON.parse(json.stdout).state;
+    expect(state.result.heldOut.map((h: { set: string; chosen: string; heldOut: number }) => [h.set, h.chosen, h.heldOut])).to.deep.equal([
+      ["skab", "state: smoothing=30", 0.6],
+      ["asd", "state: smoothing=30", 0.6],
+      ["smd", "state: smoothing=30", 0.5],
+    ]);
+    expect(state.verdict).to.deep.equal({ adopt: true, incumbent: "state: current defaults", chosen: "state: smoothing=30", reasons: [] });
+    const text = runCli("eval", ["--protocol", "--data", dir, "--results", results]);
+    expect(text.stdout.split("\n").slice(-20)).to.deep.equal([
+      "state alarm track (point-wise F1 of the alarm=state decisions): 11 candidates",
+      "candidate                         skab     asd     smd",
+      "state: current defaults          0.500   0.500   0.500",
+      "state: relativeFloor=0           0.500   0.500   0.500",
+      "state: relativeFloor=0.01        0.500   0.500   0.500",
+      "state: relativeFloor=0.1         0.500   0.500   0.500",
+      "state: scoreHorizon=2560         0.500   0.500   0.500",
+      "state: smoothing=30              0.600   0.600   0.500",
+      "state: smoothing=120             0.500   0.500   0.500",
+      "state: zFactor=2.5               0.500   0.500   0.500",
+      "state: zFactor=3.5               0.500   0.500   0.500",
+      "state: likelihood window 60      0.500   0.500   0.500",
+      "state: before the protocol       0.500   0.500   0.500",
+      "leave-one-set-out over skab, asd, smd: held-out set, candidate chosen on the others, its figure there",
+      "  skab     state: smoothing=30            0.600",
+      "  asd      state: smoothing=30            0.600",
+      "  smd      state: smoothing=30            0.500",
+      "  cross-validated mean 0.567; chosen on all sets: state: smoothing=30 (in-sample mean 0.567)",
+      "  adoption rule (better held-out figures, no set more than 0.02 worse): adopt state: smoothing=30 in place of state: current defaults",
+      "",
+    ]);
   });
 
   it("refuses an unknown candidate and a missing data folder, naming them", () => {
