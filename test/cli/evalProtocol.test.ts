@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { CANDIDATES } from "../../anomaly/evaluation/candidates";
@@ -90,6 +90,41 @@ describe("eval --protocol", () => {
       "  adoption rule (better held-out figures, no set more than 0.02 worse): adopt state: smoothing=30 in place of state: current defaults",
       "",
     ]);
+  });
+
+  it("runs a state candidate not yet stored, keeps it under its own key beside the onset figures, and does not run it again", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const stamp = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString().replace("T", " ").replace(".000Z", "");
+    const fault = (i: number): boolean => i >= 240 && i < 270;
+    const wave = (i: number): string => (fault(i) ? 60 : 10 + Math.sin(i / 5)).toFixed(4);
+    mkdirSync(join(dir, "skab", "valve1"), { recursive: true });
+    const skab = Array.from({ length: 300 }, (_, i) => `${stamp(i)};${wave(i)};${fault(i) ? 1 : 0};0`);
+    writeFileSync(join(dir, "skab", "valve1", "0.csv"), ["datetime;Pressure;anomaly;changepoint", ...skab].join("\n") + "\n");
+    for (const set of ["asd", "smd"]) {
+      mkdirSync(join(dir, set));
+      const rows = Array.from({ length: 300 }, (_, i) => `${stamp(i)},${wave(i)},${fault(i) ? 1 : 0}`);
+      writeFileSync(join(dir, set, "a.csv"), ["timestamp,value,label", ...rows].join("\n") + "\n");
+    }
+    const results = join(dir, "protocol.json");
+    const everySet = Object.fromEntries([...PROTOCOL_SETS.categories, ...PROTOCOL_SETS.merged].map((s) => [s, 0.5]));
+    const onset = { "previous defaults": { options: CANDIDATES["previous defaults"], figures: everySet, details: {}, seconds: 1 } };
+    writeFileSync(results, JSON.stringify(onset));
+    const first = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--only", "state: smoothing=30", "--json"]);
+    expect(first.status, first.stderr).to.equal(0);
+    expect(first.stderr.split("\n")[0]).to.equal(`candidate state: smoothing=30 ${JSON.stringify(STATE_CANDIDATES["state: smoothing=30"])}: skab, asd, smd`);
+    const file = JSON.parse(readFileSync(results, "utf8"));
+    expect(Object.keys(file)).to.deep.equal(["previous defaults", "alarm=state"]);
+    expect(file["previous defaults"]).to.deep.equal(onset["previous defaults"]);
+    expect(Object.keys(file["alarm=state"])).to.deep.equal(["state: smoothing=30"]);
+    const figures = file["alarm=state"]["state: smoothing=30"].figures;
+    expect(Object.keys(figures)).to.deep.equal(["skab", "asd", "smd"]);
+    // the same series in all three sets: the same F1 from SKAB's reader and the labelled-CSV reader
+    expect(figures.skab).to.equal(0.652); // the 30-row fault, flagged once the 30-score mean rises
+    expect(figures.asd).to.equal(figures.skab);
+    expect(figures.smd).to.equal(figures.skab);
+    const again = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--only", "state: smoothing=30", "--json"]);
+    expect(again.stderr).to.equal("");
+    expect(JSON.parse(again.stdout).state.result.chosen).to.equal("state: smoothing=30");
   });
 
   it("refuses an unknown candidate and a missing data folder, naming them", () => {
