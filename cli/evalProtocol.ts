@@ -1,60 +1,60 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { CANDIDATES } from "../anomaly/evaluation/candidates";
-import { DevData, devDataUnder, missingGroups, PROTOCOL_SETS, SetFigures, runDevSets } from "../anomaly/evaluation/devSets";
+import { DevData, devDataUnder, missingGroups, PROTOCOL_SETS, runDevSets } from "../anomaly/evaluation/devSets";
 import { leaveOneSetOut } from "../anomaly/evaluation/protocol";
-import { DetectorOptions } from "../anomaly/types";
+import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { UsageError } from "./args";
+import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
+import { runMissing, Stored } from "./evalStored";
 
 const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "rcfPaper"];
-
-interface Stored extends SetFigures {
-  readonly options: DetectorOptions;
-  readonly seconds: number;
-}
 
 /**
  * `eval --protocol`: runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts)
  * over every development set, keeps the figures in --results (a candidate already there with the same
  * options is not run again), then chooses defaults leave-one-set-out and prints the per-set and
- * cross-validated figures.
+ * cross-validated figures; then the same for the state alarm's candidates over the sets labelled per row
+ * (the state track, kept under its own key of the results file).
  */
 export async function runProtocolMode(args: Record<string, unknown>): Promise<void> {
   const root = (args.data as string | undefined) ?? join("..", "shared", "data");
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
   const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
-  const stored: Record<string, Stored> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+  const file: Record<string, unknown> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+  const { [STATE_KEY]: stateStored = {}, ...onsetStored } = file as Record<string, Stored> & { [STATE_KEY]?: Record<string, Stored> };
+  const stored: Record<string, Stored> = onsetStored;
   const only = args.only as string | undefined;
-  if (only !== undefined && !(only in CANDIDATES)) throw new UsageError(`--only ${only}: no such candidate; known: ${Object.keys(CANDIDATES).join(", ")}`);
-  let data: DevData | undefined;
-  const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
-  for (const [name, options] of Object.entries(CANDIDATES)) {
-    if (only !== undefined && name !== only) continue;
-    const same = stored[name] && JSON.stringify(stored[name].options) === JSON.stringify(options);
-    const groups = same ? missingGroups(stored[name].figures) : ALL_GROUPS;
-    if (groups.length === 0) continue;
-    progress(`candidate ${name} ${JSON.stringify(options)}: ${groups.join(", ")}`);
-    data ??= devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters")), seeds: HOLDOUT_SEEDS });
-    const started = process.cpuUsage();
-    const all = data;
-    const part = Object.fromEntries(groups.map((g) => [g, all[g]])) as DevData;
-    const figures = await runDevSets(part, "rcf", options, progress);
-    const cpu = process.cpuUsage(started);
-    const before = same ? stored[name] : { figures: {}, details: {}, seconds: 0 };
-    stored[name] = {
-      options,
-      figures: { ...before.figures, ...figures.figures },
-      details: { ...before.details, ...figures.details },
-      seconds: Math.round(before.seconds * 10 + (cpu.user + cpu.system) / 1e5) / 10,
-    };
-    mkdirSync(dirname(resultsFile), { recursive: true });
-    writeFileSync(resultsFile, `${JSON.stringify(stored, null, 1)}\n`);
+  if (only !== undefined && !(only in CANDIDATES) && !(only in STATE_CANDIDATES)) {
+    throw new UsageError(`--only ${only}: no such candidate; known: ${[...Object.keys(CANDIDATES), ...Object.keys(STATE_CANDIDATES)].join(", ")}`);
   }
+  const save = (): void => {
+    mkdirSync(dirname(resultsFile), { recursive: true });
+    writeFileSync(resultsFile, `${JSON.stringify({ ...stored, [STATE_KEY]: stateStored }, null, 1)}\n`);
+  };
+  const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
+  let data: DevData | undefined;
+  await runMissing(
+    CANDIDATES,
+    stored,
+    only,
+    missingGroups,
+    ALL_GROUPS,
+    async (groups, options) => {
+      data ??= devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters")), seeds: HOLDOUT_SEEDS });
+      const all = data;
+      const part = Object.fromEntries(groups.map((g) => [g, all[g]])) as DevData;
+      return runDevSets(part, "rcf", options, progress);
+    },
+    save,
+  );
+  await runStateCandidates(root, stateStored, only, save);
   const candidates = Object.keys(CANDIDATES).filter((c) => stored[c]);
   const table = Object.fromEntries(candidates.map((c) => [c, stored[c].figures]));
   const results = Object.fromEntries(Object.entries(PROTOCOL_SETS).map(([variant, sets]) => [variant, leaveOneSetOut(table, candidates, sets)]));
-  if (args.json) return void process.stdout.write(`${JSON.stringify({ results, stored })}\n`);
+  const state = stateTrack(stateStored);
+  if (args.json) return void process.stdout.write(`${JSON.stringify({ results, stored, ...(state ? { state } : {}) })}\n`);
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
   const short = (s: string): string => s.replace("nab:artificial", "art").replace("nab:", "");
@@ -68,4 +68,5 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
     for (const h of result.heldOut) out(`  ${h.set.padEnd(28)} ${h.chosen.padEnd(24)} ${h.heldOut.toFixed(3)}`);
     out(`  cross-validated mean ${result.crossValidated.toFixed(3)}; chosen on all sets: ${result.chosen} (in-sample mean ${result.inSampleMean.toFixed(3)})`);
   }
+  if (state) printStateTrack(state, out);
 }

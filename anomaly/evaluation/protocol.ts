@@ -63,3 +63,49 @@ export function leaveOneSetOut(table: FigureTable, candidates: readonly string[]
     inSampleMean: all.mean,
   };
 }
+
+/**
+ * How much lower a candidate's figure on one set may be than the current defaults' and still not count as
+ * "clearly worse" (about what a change of seed moves a set's figure).
+ */
+export const CLEARLY_WORSE = 0.02;
+
+export interface Verdict {
+  /** True when the candidate chosen on all sets replaces the current defaults (the first candidate). */
+  readonly adopt: boolean;
+  readonly incumbent: string;
+  readonly chosen: string;
+  /** Why the current defaults stay (empty when adopted). */
+  readonly reasons: string[];
+}
+
+/**
+ * The adoption rule: the candidate chosen on all sets replaces the current defaults (listed first) only if
+ * the held-out figures are better (cross-validated mean above the current defaults' mean over the same
+ * sets) and no set is clearly worse (neither a held-out figure nor the chosen candidate's own figure is
+ * more than `tolerance` below the current defaults' figure on that set).
+ */
+export function adoptionVerdict(
+  table: FigureTable,
+  candidates: readonly string[],
+  sets: readonly string[],
+  result: ProtocolResult,
+  tolerance = CLEARLY_WORSE,
+): Verdict {
+  const incumbent = candidates[0];
+  const base = table[incumbent] ?? {};
+  const f = (x: number): string => x.toFixed(3);
+  if (result.chosen === incumbent) return { adopt: false, incumbent, chosen: result.chosen, reasons: [`${incumbent} is best on all sets`] };
+  const reasons: string[] = [];
+  const baseMean = meanOver(base, sets, incumbent);
+  if (!(result.crossValidated > baseMean)) reasons.push(`cross-validated mean ${f(result.crossValidated)} is not above ${incumbent}'s ${f(baseMean)}`);
+  for (const h of result.heldOut) {
+    if (base[h.set] - h.heldOut > tolerance)
+      reasons.push(`${h.set}: held-out figure ${f(h.heldOut)} (${h.chosen}) is ${f(base[h.set] - h.heldOut)} below ${incumbent}'s ${f(base[h.set])}`);
+  }
+  for (const set of sets) {
+    const own = table[result.chosen][set];
+    if (base[set] - own > tolerance) reasons.push(`${set}: ${result.chosen} scores ${f(own)}, ${f(base[set] - own)} below ${incumbent}'s ${f(base[set])}`);
+  }
+  return { adopt: reasons.length === 0, incumbent, chosen: result.chosen, reasons };
+}

@@ -1,0 +1,31 @@
+import { DetectorOptions } from "../types";
+
+/**
+ * The state alarm's track of the defaults protocol: point-wise F1 of the detector's own `alarm=state`
+ * decisions on the development sets labelled per row (multivariate sensors and server metrics), chosen
+ * leave-one-set-out over them.
+ */
+export const STATE_SETS = ["skab", "asd", "smd"] as const;
+
+/**
+ * The state alarm's candidate option sets, fixed before any of them was run: the current state defaults
+ * first (so a tie keeps them), then one step away from them in each option the state alarm depends on, and
+ * the state alarm as it was before the onset protocol's first round. Each names every option the grid
+ * varies, so stored figures stay valid when the library's defaults change.
+ */
+const CURRENT = { alarm: "state", relativeFloor: 0.03, scoreHorizon: 8640, smoothing: 60, zFactor: 3, scoring: "threshold" } as const;
+
+export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
+  "state: current defaults": { ...CURRENT },
+  "state: relativeFloor=0": { ...CURRENT, relativeFloor: 0 },
+  "state: relativeFloor=0.01": { ...CURRENT, relativeFloor: 0.01 },
+  "state: relativeFloor=0.1": { ...CURRENT, relativeFloor: 0.1 },
+  "state: scoreHorizon=2560": { ...CURRENT, scoreHorizon: 2560 },
+  "state: smoothing=30": { ...CURRENT, smoothing: 30 },
+  "state: smoothing=120": { ...CURRENT, smoothing: 120 },
+  "state: zFactor=2.5": { ...CURRENT, zFactor: 2.5 },
+  "state: zFactor=3.5": { ...CURRENT, zFactor: 3.5 },
+  // the likelihood judges the mean of its last `likelihoodWindow` scores, as the state thresholder its last 60
+  "state: likelihood window 60": { ...CURRENT, scoring: "likelihood", likelihoodWindow: 60, likelihoodSkip: 64 },
+  "state: before the protocol": { ...CURRENT, relativeFloor: 0, scoreHorizon: 2560 },
+};
