@@ -59,13 +59,14 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
   const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
   const short = (s: string): string => s.replace("nab:artificial", "art").replace("nab:", "");
   out(`figure per set (NAB standard / 100, SKAB F1, share of quiet files or caught points): ${candidates.length} candidates`);
-  out(`${"candidate".padEnd(24)}${sets.map((s) => short(s).padStart(15)).join("")}`);
-  for (const c of candidates) out(`${c.padEnd(24)}${sets.map((s) => table[c][s].toFixed(3).padStart(15)).join("")}`);
+  const width = Math.max("candidate".length, ...candidates.map((c) => c.length)) + 1;
+  out(`${"candidate".padEnd(width)}${sets.map((s) => short(s).padStart(15)).join("")}`);
+  for (const c of candidates) out(`${c.padEnd(width)}${sets.map((s) => table[c][s].toFixed(3).padStart(15)).join("")}`);
   for (const [variant, result] of Object.entries(results)) {
     out(
       `leave-one-set-out over ${variant === "merged" ? "the NAB artificial categories as one set" : "NAB's three categories"}: held-out set, candidate chosen on the others, its figure there`,
     );
-    for (const h of result.heldOut) out(`  ${h.set.padEnd(28)} ${h.chosen.padEnd(24)} ${h.heldOut.toFixed(3)}`);
+    for (const h of result.heldOut) out(`  ${h.set.padEnd(28)} ${h.chosen.padEnd(width)} ${h.heldOut.toFixed(3)}`);
     out(`  cross-validated mean ${result.crossValidated.toFixed(3)}; chosen on all sets: ${result.chosen} (in-sample mean ${result.inSampleMean.toFixed(3)})`);
   }
   if (state) printStateTrack(state, out);
