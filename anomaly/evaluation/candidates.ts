@@ -53,4 +53,29 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
     likelihoodSkip: 64,
     suppress: 30,
   },
+  // The chosen point's neighbours, one option each, fixed before they were run: is the choice a knife edge?
+  "onset: likelihood3+suppress15+skip64": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 15,
+  },
+  "onset: likelihood3+suppress60+skip64": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 60,
+  },
+  "onset: likelihood5+suppress30+skip64": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 5,
+    likelihoodSkip: 64,
+    suppress: 30,
+  },
 };
