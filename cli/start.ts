@@ -1,6 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { customersLine } from "../local/customers/customersReport";
+import { anomalyLines } from "../local/start/anomalyLines";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
 import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
 import { checkOutputFile } from "./outputPaths";
@@ -17,14 +18,7 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
   print(
     `trains (${r.trainData === "metropt3" ? "MetroPT-3 replay" : "APU simulator"}): ${r.readingsPublished} readings published, ${r.readingsScored} scored, ${r.readingsDeadLettered} dead-lettered, ${r.readingsSkipped} skipped, ${r.readingsLost} lost`,
   );
-  print(
-    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
-  );
-  for (const f of r.faults as { trainId: string; kind: string; offline: boolean; episodeId: string | null; latencyMs: number | null }[]) {
-    print(
-      `  ${f.trainId} ${f.kind.padEnd(12)} ${f.episodeId ? `detected (${f.episodeId})` : "MISSED"}${f.latencyMs !== null ? `, train told after ${f.latencyMs} ms` : ""}${f.offline ? " (train was offline)" : ""}`,
-    );
-  }
+  for (const line of anomalyLines(r)) print(line);
   print(
     `meters: ${r.meterReadingsPublished} readings; daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
   );

@@ -142,9 +142,7 @@ export class TrainAgent extends EventEmitter {
     clearTimeout(this.timer);
     const client = this.client;
     this.client = undefined;
-    this.generation++;
-    this.connected = false;
-    this.outbox.requeueInflight();
+    this.endConnection();
     this.outbox.close();
     this.options.edge?.close();
     if (client) await new Promise<void>((resolve) => client.end(true, {}, () => resolve()));
@@ -184,13 +182,8 @@ export class TrainAgent extends EventEmitter {
     client.on("error", (err) => this.emit("warning", err));
     client.on("close", () => {
       if (gen !== this.generation) return;
-      this.generation++;
       const was = this.connected;
-      this.connected = false;
-      this.getPending = false;
-      this.getAgain = false;
-      this.acknowledged = undefined;
-      this.outbox.requeueInflight();
+      this.endConnection();
       client.end(true);
       if (was) this.emit("disconnected");
       if (!this.stopped) {
@@ -198,6 +191,20 @@ export class TrainAgent extends EventEmitter {
         this.retryMs = Math.min(this.retryMs * 2, (this.options.reconnectMs ?? [500, 30_000])[1]);
       }
     });
+  }
+
+  /**
+   * What a connection knew ends with it, whether it dropped or the agent was stopped: publishes in flight go back
+   * to the outbox, and a shadow get still unanswered is forgotten (its answer would arrive on the closed
+   * connection, if at all), or the next connection would wait for it forever and never read its anomalies.
+   */
+  private endConnection(): void {
+    this.generation++;
+    this.connected = false;
+    this.getPending = false;
+    this.getAgain = false;
+    this.acknowledged = undefined;
+    this.outbox.requeueInflight();
   }
 
   private pump(): void {

@@ -1,7 +1,7 @@
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { ClaimStore, LinkConflictError, StoredClaim } from "../../functions/meterClaim/claimStore";
-import { PROFILE_FIELDS, ProfileFields } from "../../functions/profileApi/profileSchema";
-import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "../../functions/profileApi/profileStore";
+import { StoredClaim } from "../../functions/meterClaim/claimStore";
+import { MemoryClaimStore } from "../../functions/meterClaim/memoryClaimStore";
+import { MemoryProfileStore } from "../../functions/profileApi/memoryProfileStore";
 
 const CLAIM_PREFIX = "claim#";
 
@@ -11,68 +11,9 @@ const CLAIM_PREFIX = "claim#";
  * routes run their own code unchanged. The operator's claim commands (`issueClaim`, `revokeClaim`) reach it
  * through `operatorClient()`, which takes their PutItem and DeleteItem.
  */
-export class CustomerTables implements ClaimStore {
-  readonly profileItems = new Map<string, StoredProfile>();
-  readonly claims = new Map<string, StoredClaim>();
-  readonly owners = new Map<string, string>();
-  private readonly attempts = new Map<string, number>();
-
-  readonly profiles: ProfileStore = {
-    get: async (customerId) => {
-      const item = this.profileItems.get(customerId);
-      return item && structuredClone(item);
-    },
-    put: async (customerId: string, fields: ProfileFields, now: string, condition: WriteCondition) => {
-      const old = this.profileItems.get(customerId);
-      const holds =
-        condition.kind === "none" ||
-        (condition.kind === "exists" && old !== undefined) ||
-        (condition.kind === "version" && (condition.version === 0 ? old !== undefined && old.version === 0 : old?.version === condition.version));
-      if (!holds) throw new PreconditionFailedError(old && structuredClone(old));
-      const next: Record<string, unknown> = { ...old, customerId };
-      for (const key of PROFILE_FIELDS) delete next[key];
-      Object.assign(next, structuredClone(fields), { updatedAt: now, createdAt: old?.createdAt ?? now, version: (old?.version ?? 0) + 1 });
-      this.profileItems.set(customerId, next as unknown as StoredProfile);
-      return structuredClone(next as unknown as StoredProfile);
-    },
-  };
-
-  async claim(meterId: string): Promise<StoredClaim | undefined> {
-    const claim = this.claims.get(meterId);
-    return claim && { ...claim };
-  }
-
-  async owner(meterId: string): Promise<string | undefined> {
-    return this.owners.get(meterId);
-  }
-
-  async failures(customerId: string, now: Date): Promise<number> {
-    return this.attempts.get(`${customerId}#${now.toISOString().slice(0, 13)}`) ?? 0;
-  }
-
-  async recordFailure(customerId: string, now: Date): Promise<number> {
-    const key = `${customerId}#${now.toISOString().slice(0, 13)}`;
-    this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
-    return this.attempts.get(key) as number;
-  }
-
-  async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {
-    const current = this.claims.get(claim.meterId);
-    if (!current || current.codeHash !== claim.codeHash || current.usedBy !== undefined || current.expiresAt <= now.toISOString()) {
-      throw new LinkConflictError("claim");
-    }
-    if (this.owners.has(claim.meterId)) throw new LinkConflictError("meter");
-    const profile = this.profileItems.get(customerId);
-    if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
-    this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
-    this.owners.set(claim.meterId, customerId);
-    this.profileItems.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId });
-  }
-
-  async erase(customerId: string, clientId: string | undefined): Promise<void> {
-    if (this.profileItems.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
-    this.profileItems.delete(customerId);
-    if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
+export class CustomerTables extends MemoryClaimStore {
+  constructor(profiles = new MemoryProfileStore()) {
+    super(profiles);
   }
 
   /** The DynamoDB client the operator's claim commands write through: PutItem of a claim, DeleteItem of an unused one. */

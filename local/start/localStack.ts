@@ -3,6 +3,7 @@ import { join } from "path";
 import { RunSummary } from "../../functions/dailyAnalysis/analyseDay";
 import { dayFromMs } from "../../functions/dailyAnalysis/reportDay";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
+import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { Summary } from "../../functions/usageSummary/summary";
 import { LIVE_RATE, READING_INTERVAL_MS, liveReadingsOf, planFleet, trainTimelineStart } from "../sim/fleetPlan";
 import { MeterFleet, planMeters } from "../sim/meterFleet";
@@ -13,7 +14,7 @@ import { LiveEvent } from "../web/liveEvents";
 import { WebView } from "../web/webView";
 import { RunFolders } from "./folders";
 import { EdgeRun, EdgeSection, withEdgeOutage } from "./edgeReport";
-import { RunMetrics } from "./runMetrics";
+import { episodesWritten, FaultOutcome, MetricsSummary, RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
 import { DevicesRun, DevicesSection, devicesLine } from "./devicesReport";
 import { createTrainPath } from "./trainPath";
@@ -65,8 +66,10 @@ export interface LocalReport {
   readonly anomaliesDetected: number;
   readonly falseAlarms: number;
   readonly shadowDeliveries: number;
+  /** Faults whose alert was in the train's shadow but not yet read by the train when the run ended. */
+  readonly inFlight: number;
   readonly detectionLatencyMs: { readonly p50: number | null; readonly p99: number | null };
-  readonly faults: unknown[];
+  readonly faults: readonly FaultOutcome[];
   readonly meterReadingsPublished: number;
   readonly supplierFiles: { readonly accepted: number; readonly rejected: number; readonly rowsAccepted: number; readonly rowsRejected: number };
   readonly sharedRows: number;
@@ -112,6 +115,12 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     // every device joins through fleet provisioning before it publishes
     const devices = await DevicesRun.provision(broker, meterPlan.clientIds, plan.trainIds);
     const metrics = new RunMetrics(intervalMs);
+    // when each alert lands in its train's shadow: an alert there but unread at the end is in flight, not lost
+    closers.push(
+      services.shadows.onEvent((e) => {
+        if (e.shadowName === trainDefaults.shadowName && e.topic === "update/accepted") metrics.shadowWritten(e.thingName, episodesWritten(e.body), Date.now());
+      }),
+    );
     const rows = o.sharedData ? readMetroptRows(metroptSampleFile(o.sharedData)) : undefined;
     // the trains' own timeline: from midnight UTC of the run's day, 10 s a reading, so a seed replays the same
     // readings at the same times of day (the detector's calendar features see them), whatever the wall clock.
@@ -205,6 +214,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     // give the last alerts time to reach their trains: an offline train hears of its alert some 5 s after it
     // reconnects (its buffered readings are scored first), and longer on a loaded machine
     await until(() => metrics.summary().faults.every((f) => f.episodeId === null || f.latencyMs !== null), 15_000);
+    const trainSummary = metrics.summary();
     await meters.stop();
     await fleet.stop();
     await suppliers.stop();
@@ -213,7 +223,11 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
 
     // --- the day's analysis and the data team's summary, over the run's folders
     const results = await analyseRunDay(folders, o.outDir, meterPlan, day);
-    const report = assembleReport(o, { fleet, pipeline, rules, metrics, meters, suppliers, devices, edgeRun, published, webUrl: web?.url ?? null }, results);
+    const report = assembleReport(
+      o,
+      { fleet, pipeline, rules, trainSummary, meters, suppliers, devices, edgeRun, published, webUrl: web?.url ?? null },
+      results,
+    );
     for (const line of journeyLines(report)) o.print(line);
     publish({ type: "end", report });
     return report;
@@ -247,7 +261,8 @@ interface RunParts {
   readonly fleet: TrainFleet;
   readonly pipeline: TrainPipeline;
   readonly rules: RuleWiring;
-  readonly metrics: RunMetrics;
+  /** The trains' faults as they stood when the trains stopped. */
+  readonly trainSummary: MetricsSummary;
   readonly meters: MeterFleet;
   readonly suppliers: SupplierIngestion;
   readonly devices: DevicesRun;
@@ -257,7 +272,7 @@ interface RunParts {
 }
 
 function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResults): LocalReport {
-  const m = r.metrics.summary();
+  const m = r.trainSummary;
   return {
     seed: o.seed,
     durationS: o.durationS,
@@ -276,6 +291,7 @@ function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResult
     anomaliesDetected: m.anomaliesDetected,
     falseAlarms: m.falseAlarms,
     shadowDeliveries: m.shadowDeliveries,
+    inFlight: m.inFlight,
     detectionLatencyMs: { p50: m.detectionLatencyMs.p50, p99: m.detectionLatencyMs.p99 },
     faults: [...m.faults],
     meterReadingsPublished: r.meters.published,

@@ -15,6 +15,12 @@ export interface EpisodeChange {
   readonly startedAt?: number;
 }
 
+/**
+ * How far a fault's alert got: told to the train; written to the train's anomaly shadow but not yet read by it
+ * (in flight when the run ended); detected but never written to the shadow; or not detected at all.
+ */
+export type FaultDelivery = "delivered" | "in flight" | "not written" | "missed";
+
 export interface FaultOutcome {
   readonly trainId: string;
   readonly kind: string;
@@ -23,6 +29,9 @@ export interface FaultOutcome {
   readonly episodeId: string | null;
   /** Fault onset (wall clock, first faulty reading generated) to the train's notice, ms. */
   readonly latencyMs: number | null;
+  readonly delivery: FaultDelivery;
+  /** In flight: how long the episode had been in the train's shadow, unread, when the summary was taken, ms. */
+  readonly inShadowMs: number | null;
 }
 
 export interface MetricsSummary {
@@ -30,6 +39,8 @@ export interface MetricsSummary {
   readonly anomaliesDetected: number;
   readonly falseAlarms: number;
   readonly shadowDeliveries: number;
+  /** Faults whose alert was in the train's shadow but not yet read by the train. */
+  readonly inFlight: number;
   readonly detectionLatencyMs: { readonly p50: number | null; readonly p99: number | null; readonly count: number };
   readonly faults: readonly FaultOutcome[];
 }
@@ -50,6 +61,18 @@ export function percentile(sorted: readonly number[], p: number): number | null 
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 }
 
+/** The episodes an accepted update of an anomaly shadow wrote (`state.desired.anomalies`, deletions left out). */
+export function episodesWritten(accepted: unknown): string[] {
+  const anomalies = (accepted as { state?: { desired?: { anomalies?: unknown } } } | null)?.state?.desired?.anomalies;
+  if (!anomalies || typeof anomalies !== "object") return [];
+  return Object.entries(anomalies).flatMap(([id, entry]) => (entry === null ? [] : [id]));
+}
+
+const firstFrom = (walls: readonly number[] | undefined, from: number) => {
+  const after = (walls ?? []).filter((w) => w >= from);
+  return after.length ? Math.min(...after) : null;
+};
+
 /** An episode id is `<group>-<start ms>`. */
 export function episodeStartMs(episodeId: string): number {
   return Number(episodeId.split("-").pop());
@@ -60,6 +83,8 @@ export class RunMetrics {
   private readonly opened = new Map<string, { trainId: string; startedAt: number }>();
   /** Episodes that got a notice at the train: id → first notice wall time. */
   private readonly notices = new Map<string, number[]>();
+  /** Writes of an episode to its train's shadow: `<train>/<episode id>` → wall times. */
+  private readonly writes = new Map<string, number[]>();
 
   /** `graceMs`: how long after a fault's last reading an alert still counts as detecting it (default 30 readings). */
   constructor(
@@ -102,17 +127,26 @@ export class RunMetrics {
     this.notices.set(episodeId, list);
   }
 
-  summary(): MetricsSummary {
+  /** The train's anomaly shadow accepted an update holding these episodes. */
+  shadowWritten(trainId: string, episodeIds: readonly string[], wallMs: number): void {
+    for (const id of episodeIds) this.writes.set(`${trainId}/${id}`, [...(this.writes.get(`${trainId}/${id}`) ?? []), wallMs]);
+  }
+
+  /** `nowWall`: when the run is judged (a fault in flight has been in its shadow since its write). */
+  summary(nowWall: number = Date.now()): MetricsSummary {
     const outcomes: FaultOutcome[] = this.faults.map((f) => {
-      const after = f.episodeId ? (this.notices.get(f.episodeId) ?? []).filter((w) => w >= f.onsetWall) : [];
-      const latency = after.length ? Math.min(...after) - f.onsetWall : null;
+      const notice = f.episodeId ? firstFrom(this.notices.get(f.episodeId), f.onsetWall) : null;
+      const written = f.episodeId ? firstFrom(this.writes.get(`${f.span.trainId}/${f.episodeId}`), f.onsetWall) : null;
+      const delivery: FaultDelivery = !f.episodeId ? "missed" : notice !== null ? "delivered" : written !== null ? "in flight" : "not written";
       return {
         trainId: f.span.trainId,
         kind: f.span.kind,
         startedAt: new Date(f.onsetAt).toISOString(),
         offline: f.offline,
         episodeId: f.episodeId ?? null,
-        latencyMs: latency,
+        latencyMs: notice === null ? null : notice - f.onsetWall,
+        delivery,
+        inShadowMs: delivery === "in flight" && written !== null ? nowWall - written : null,
       };
     });
     const matched = new Set(this.faults.map((f) => f.episodeId).filter(Boolean));
@@ -130,7 +164,8 @@ export class RunMetrics {
       anomaliesInjected: this.faults.length,
       anomaliesDetected: outcomes.filter((o) => o.episodeId !== null).length,
       falseAlarms,
-      shadowDeliveries: outcomes.filter((o) => o.latencyMs !== null).length,
+      shadowDeliveries: outcomes.filter((o) => o.delivery === "delivered").length,
+      inFlight: outcomes.filter((o) => o.delivery === "in flight").length,
       detectionLatencyMs: { p50: percentile(online, 50), p99: percentile(online, 99), count: online.length },
       faults: outcomes,
     };

@@ -16,6 +16,8 @@ export type Closer = () => Promise<void> | void;
 export interface LocalServices {
   readonly broker: LoopbackBroker;
   readonly dataPlaneEndpoint: string;
+  /** The shadows the data plane and the MQTT shadow topics serve. */
+  readonly shadows: ShadowService;
   readonly kinesis: Awaited<ReturnType<typeof startKinesis>>;
   readonly stream: { readonly name: string; readonly arn: string };
   readonly web: WebView | undefined;
@@ -38,5 +40,5 @@ export async function startServices(withWeb: boolean, closers: Closer[]): Promis
     web = await startWebView();
     closers.push(() => web!.close());
   }
-  return { broker, dataPlaneEndpoint: dataPlane.endpoint, kinesis, stream, web };
+  return { broker, dataPlaneEndpoint: dataPlane.endpoint, shadows, kinesis, stream, web };
 }

@@ -123,7 +123,16 @@ describe("local stack: run metrics", () => {
     m.faultStarted(span, T0, 0, true);
     m.episode({ trainId: "train-1", episodeId: "apu-open", kind: "updated", alarmTimes: [T0 + 20_000] });
     expect(m.summary().faults).to.deep.equal([
-      { trainId: "train-1", kind: "air-leak", startedAt: "2026-11-22T00:00:00.000Z", offline: true, episodeId: "apu-open", latencyMs: null },
+      {
+        trainId: "train-1",
+        kind: "air-leak",
+        startedAt: "2026-11-22T00:00:00.000Z",
+        offline: true,
+        episodeId: "apu-open",
+        latencyMs: null,
+        delivery: "not written",
+        inShadowMs: null,
+      },
     ]);
   });
 

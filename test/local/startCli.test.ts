@@ -72,6 +72,13 @@ describe("npm start (the local stack), end to end", function () {
     expect(report.edge.faultToEdgeWarningMs).to.be.below(report.edge.faultToCloudDeliveryMs);
     expect(report.anomaliesInjected).to.equal(2);
     expect(report.shadowDeliveries).to.be.at.most(report.anomaliesDetected);
+    // each detected fault's alert was told to its train, or is said to be in flight or never written; none unaccounted
+    const deliveries = report.faults.map((f: { delivery: string }) => f.delivery);
+    expect(deliveries.filter((d: string) => d !== "missed").length).to.equal(report.anomaliesDetected);
+    expect([deliveries.filter((d: string) => d === "delivered").length, deliveries.filter((d: string) => d === "in flight").length]).to.deep.equal([
+      report.shadowDeliveries,
+      report.inFlight,
+    ]);
     expect(report.meterReadingsPublished).to.equal(3 * 48);
     expect(report.dailyAnalysis.reportsWritten).to.equal(3);
     expect(report.summary.installationsWithRealtimeData).to.equal(3);

@@ -8,8 +8,8 @@ import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
 import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
-import { MemoryClaimStore } from "./memoryClaimStore";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
+import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";

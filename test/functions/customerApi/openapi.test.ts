@@ -15,8 +15,8 @@ import { reportsRoute } from "../../../functions/reportUrl/handler";
 import { RequestInput, throughGateway } from "../../helpers/httpApiEvents";
 import { ofType, runProgram } from "../../helpers/pulumiRecorder";
 import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
-import { MemoryClaimStore } from "./memoryClaimStore";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
+import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 import { FULL_PROFILE } from "./profiles";
 
 const ROOT = join(__dirname, "..", "..", "..");

@@ -11,7 +11,7 @@ import { profileRoute } from "../../../functions/profileApi/profileRoutes";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
 import { FORGER_KEY, accessClaims, accessToken, fakeSessions, offlineVerifier, signJwt } from "./cognitoTokens";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 import { FULL_PROFILE } from "./profiles";
 
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";

@@ -9,7 +9,7 @@ import { ReportLister, nextToken, reportDays, reportListRoute } from "../../../f
 import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3ReportStore";
 import { RequestInput, throughGateway } from "../../helpers/httpApiEvents";
 import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";

@@ -14,7 +14,7 @@ import { ReportStore, reportUrlRoute } from "../../../functions/reportUrl/report
 import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3ReportStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
 import { FORGER_KEY, accessClaims, accessToken, fakeSessions, offlineVerifier, signJwt } from "./cognitoTokens";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";

@@ -7,8 +7,8 @@ import { UserDirectory, cognitoUserDirectory } from "../../../functions/meterCla
 import { usersFromEnvironment } from "../../../functions/profileApi/handler";
 import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { httpApiRequest, withAuthorizerContext } from "../../helpers/httpApiEvents";
-import { MemoryClaimStore } from "./memoryClaimStore";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
+import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 
 const POOL = "eu-west-1_Gr1dRa1lX";
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";

@@ -1,14 +1,14 @@
-import { ClaimStore, LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
-import { MemoryProfileStore } from "./memoryProfileStore";
+import { ClaimStore, LinkConflictError, StoredClaim } from "./claimStore";
+import { MemoryProfileStore } from "../profileApi/memoryProfileStore";
 
-/** The DynamoDB claim store's semantics over Maps; the link writes clientId into the given profile store. */
+/** The DynamoDB claim store's semantics over Maps (tests and the local stack); the link writes clientId into the given profile store. */
 export class MemoryClaimStore implements ClaimStore {
   readonly claims = new Map<string, StoredClaim>();
   readonly owners = new Map<string, string>();
   readonly attempts = new Map<string, number>();
 
   constructor(
-    private readonly profiles: MemoryProfileStore,
+    readonly profiles: MemoryProfileStore,
     seed: readonly StoredClaim[] = [],
     owners: readonly [string, string][] = [],
   ) {

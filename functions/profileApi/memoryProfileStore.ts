@@ -1,5 +1,5 @@
-import { PROFILE_FIELDS, ProfileFields } from "../../../functions/profileApi/profileSchema";
-import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "../../../functions/profileApi/profileStore";
+import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
+import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
 /** The DynamoDB store's semantics over a Map (one UpdateItem: editable fields replaced, the rest kept). */
 export class MemoryProfileStore implements ProfileStore {

@@ -1,0 +1,33 @@
+import type { LocalReport } from "./localStack";
+import { FaultOutcome } from "./runMetrics";
+
+/** What the run report says of the injected faults: the totals, then one line a fault. */
+export type AnomalyTotals = Pick<
+  LocalReport,
+  "anomaliesInjected" | "anomaliesDetected" | "falseAlarms" | "shadowDeliveries" | "inFlight" | "detectionLatencyMs" | "faults"
+>;
+
+function outcomeText(f: FaultOutcome): string {
+  switch (f.delivery) {
+    case "missed":
+      return "MISSED";
+    case "delivered":
+      return `detected (${f.episodeId}), train told after ${f.latencyMs} ms`;
+    case "in flight":
+      return `detected (${f.episodeId}), in flight at the end: in the train's shadow for ${f.inShadowMs} ms, not yet read by the train`;
+    case "not written":
+      return `detected (${f.episodeId}), never written to the train's shadow`;
+  }
+}
+
+export function anomalyLines(r: AnomalyTotals): string[] {
+  const notWritten = r.faults.filter((f) => f.delivery === "not written").length;
+  const undelivered = [
+    ...(r.inFlight > 0 ? [`${r.inFlight} still in flight at the end (in the train's shadow, not yet read by it)`] : []),
+    ...(notWritten > 0 ? [`${notWritten} never written to the train's shadow`] : []),
+  ];
+  return [
+    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
+    ...r.faults.map((f) => `  ${f.trainId} ${f.kind.padEnd(12)} ${outcomeText(f)}${f.offline ? " (train was offline)" : ""}`),
+  ];
+}
