@@ -97,24 +97,14 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
     progress(`nab: standard ${details.nab.standard}`);
   }
   if (data.skab) {
-    const r = await evaluateSkab(data.skab, detector, detector === "rcf" ? stateAlarmOptions(options) : options);
-    figures.skab = r.f1;
-    details.skab = { f1: r.f1, falseAlarmRate: r.falseAlarmRate, missedAlarmRate: r.missedAlarmRate };
-    progress(`skab: F1 ${r.f1}`);
+    details.skab = await skabFigures(data.skab, detector, detector === "rcf" ? stateAlarmOptions(options) : options);
+    figures.skab = details.skab.f1;
+    progress(`skab: F1 ${figures.skab}`);
   }
-  for (const set of ["asd", "smd"] as const) {
-    const dir = data[set];
-    if (!dir) continue;
-    const r = await evaluateLabelled(dir, detector, options);
-    figures[set] = r.scores.standard / 100;
-    details[set] = {
-      standard: r.scores.standard,
-      lowFP: r.scores.reward_low_FP_rate,
-      lowFN: r.scores.reward_low_FN_rate,
-      decisions: r.decisionScores.standard,
-      f1: r.f1,
-    };
-    progress(`${set}: standard ${r.scores.standard}, F1 ${r.f1}`);
+  for await (const [set, d] of serverSets(data, detector, options)) {
+    details[set] = d;
+    figures[set] = d.standard / 100;
+    progress(`${set}: standard ${d.standard}, F1 ${d.f1}`);
   }
   if (data.holdout) {
     const r = evaluateHoldout(data.holdout.series, data.holdout.seeds, detector, options);
@@ -136,6 +126,38 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
  * (ALARM_PRESETS) are candidate values of the onset preset, so the state alarm keeps its own. Options
  * that choose the alarm themselves are taken as they are.
  */
+/** A labelled set's NAB scores (set-optimal threshold and own decisions) and point-wise F1, false- and missed-alarm rates. */
+export async function labelledFigures(dir: string, detector: string, options: DetectorOptions): Promise<Record<string, number>> {
+  const r = await evaluateLabelled(dir, detector, options);
+  return {
+    standard: r.scores.standard,
+    lowFP: r.scores.reward_low_FP_rate,
+    lowFN: r.scores.reward_low_FN_rate,
+    decisions: r.decisionScores.standard,
+    f1: r.f1,
+    falseAlarmRate: r.falseAlarmRate,
+    missedAlarmRate: r.missedAlarmRate,
+  };
+}
+
+/** The labelled server sets present in `data` (ASD, SMD), each with its `labelledFigures`, one at a time. */
+export async function* serverSets(
+  data: Partial<Record<"asd" | "smd", string>>,
+  detector: string,
+  options: DetectorOptions,
+): AsyncGenerator<["asd" | "smd", Record<string, number>]> {
+  for (const set of ["asd", "smd"] as const) {
+    const dir = data[set];
+    if (dir) yield [set, await labelledFigures(dir, detector, options)];
+  }
+}
+
+/** SKAB's point-wise F1 and its false- and missed-alarm rates, with the options as given. */
+export async function skabFigures(dir: string, detector: string, options: DetectorOptions): Promise<Record<string, number>> {
+  const r = await evaluateSkab(dir, detector, options);
+  return { f1: r.f1, falseAlarmRate: r.falseAlarmRate, missedAlarmRate: r.missedAlarmRate };
+}
+
 export function stateAlarmOptions(options: DetectorOptions): DetectorOptions {
   if (options.alarm !== undefined) return { alarm: "state", ...options };
   const presetKeys = new Set(Object.keys(ALARM_PRESETS.onset));

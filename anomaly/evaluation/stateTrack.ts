@@ -1,8 +1,6 @@
 import { join } from "path";
 import { DetectorOptions } from "../types";
-import { SetFigures } from "./devSets";
-import { evaluateLabelled } from "./labelledRun";
-import { evaluateSkab } from "./skabRun";
+import { serverSets, SetFigures, skabFigures } from "./devSets";
 import { STATE_SETS } from "./stateCandidates";
 
 /** Where the state track's sets live: SKAB's labelled files, and the labelled-CSV folders of ASD and SMD. */
@@ -26,18 +24,14 @@ export async function runStateSets(data: StateData, detector: string, options: D
   const figures: Record<string, number> = {};
   const details: Record<string, Record<string, number>> = {};
   if (data.skab) {
-    const r = await evaluateSkab(data.skab, detector, options);
-    figures.skab = r.f1;
-    details.skab = { f1: r.f1, falseAlarmRate: r.falseAlarmRate, missedAlarmRate: r.missedAlarmRate };
-    progress(`skab: F1 ${r.f1}`);
+    details.skab = await skabFigures(data.skab, detector, options);
+    figures.skab = details.skab.f1;
+    progress(`skab: F1 ${figures.skab}`);
   }
-  for (const set of ["asd", "smd"] as const) {
-    const dir = data[set];
-    if (!dir) continue;
-    const r = await evaluateLabelled(dir, detector, options);
-    figures[set] = r.f1;
-    details[set] = { f1: r.f1, falseAlarmRate: r.falseAlarmRate, missedAlarmRate: r.missedAlarmRate, standard: r.scores.standard };
-    progress(`${set}: F1 ${r.f1}`);
+  for await (const [set, d] of serverSets(data, detector, options)) {
+    details[set] = d;
+    figures[set] = d.f1;
+    progress(`${set}: F1 ${d.f1}`);
   }
   return { figures, details };
 }
