@@ -16,9 +16,7 @@ export interface Suppressed {
 
 /** `decision` after suppression, given `left` points still to suppress and the option's `points`. */
 export function suppressAlarm(decision: Decision, left: number, points: number): Suppressed {
-  if (left > 0) {
-    return { decision: { ...decision, score: Math.min(decision.score, SUPPRESSED_SCORE), anomaly: false, grade: 0 }, left: left - 1 };
-  }
+  if (left > 0) return { decision: silenced(decision), left: left - 1 };
   return { decision, left: decision.anomaly ? points : 0 };
 }
 
@@ -62,9 +60,13 @@ export function suppressEvent(decision: Decision, hold: EventHold, points: numbe
   const open = hold.left > 0 || hold.held > 0;
   const ended = hold.left === 0 && (hold.calm >= rearm.calm || hold.held >= rearm.cap);
   if (!open || ended) return { decision, hold: decision.anomaly ? { left: points, held: 0, calm: 0 } : ARMED };
-  const suppressed = suppressAlarm(decision, hold.left, points);
   return {
-    decision: suppressed.decision,
-    hold: { left: suppressed.left, held: hold.held + 1, calm: decision.score < CALM_SCORE ? hold.calm + 1 : 0 },
+    decision: silenced(decision),
+    hold: { left: Math.max(0, hold.left - 1), held: hold.held + 1, calm: decision.score < CALM_SCORE ? hold.calm + 1 : 0 },
   };
+}
+
+/** A suppressed decision: no alarm, and a score that no threshold sweep counts. */
+function silenced(decision: Decision): Decision {
+  return { ...decision, score: Math.min(decision.score, SUPPRESSED_SCORE), anomaly: false, grade: 0 };
 }
