@@ -100,4 +100,15 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
     rearm: 5,
     suppressMax: 300,
   },
+  // Added after those two (ASD lost 0.05 with the first): the event ends at its first calm point after the minimum.
+  "onset: rearm1+suppress30+max300": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 30,
+    rearm: 1,
+    suppressMax: 300,
+  },
 };
