@@ -1,7 +1,8 @@
 import { expect } from "chai";
+import fc from "fast-check";
 import { createDetector, decodeState, encodeState, restoreDetector, StateError } from "../../anomaly";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
-import { ARMED, CALM_SCORE, EventHold, Rearm, SUPPRESSED_SCORE, suppressEvent } from "../../anomaly/suppression";
+import { ARMED, CALM_SCORE, EventHold, Rearm, SUPPRESSED_SCORE, suppressAlarm, suppressEvent } from "../../anomaly/suppression";
 import { Decision } from "../../anomaly/thresholder";
 import { DetectorOptions, DetectorResult, DetectorState } from "../../anomaly/types";
 import { minuteTimestamp } from "../helpers/streams";
@@ -42,6 +43,44 @@ describe("suppressEvent (suppression that lasts one event)", () => {
       expect(script(scores, points, rearm)).to.equal(decisions);
     });
   }
+
+  const scores = fc.array(fc.constantFrom(0.05, 0.3, CALM_SCORE, 0.45, 0.6, 0.9), { minLength: 1, maxLength: 200 });
+
+  it("never alarms within the minimum nor holds an event past the cap, whatever the scores", () => {
+    fc.assert(
+      fc.property(scores, fc.integer({ min: 1, max: 10 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 0, max: 30 }), (s, points, calm, extra) => {
+        const cap = points + extra;
+        const alarms = [...script(s, points, { calm, cap })].flatMap((c, i) => (c === "A" ? [i] : []));
+        const gaps = alarms.slice(1).map((a, k) => a - alarms[k]);
+        expect(gaps.every((g) => g > points)).to.equal(true);
+        // an alarm-level point after the cap always alarms: no gap between an alarm and the next high score past cap + 1
+        const late = alarms.some((a, k) => s.slice(a + cap + 1, alarms[k + 1] ?? s.length).some((x) => x > 0.5));
+        expect(late).to.equal(false);
+      }),
+      { numRuns: 300, seed: 20261203 },
+    );
+  });
+
+  it("with the cap at the minimum, decides exactly as the fixed suppression", () => {
+    fc.assert(
+      fc.property(scores, fc.integer({ min: 1, max: 10 }), (s, points) => {
+        let left = 0;
+        const fixed = s.map((score) => {
+          const out = suppressAlarm(decisionOf(score), left, points);
+          left = out.left;
+          return out.decision;
+        });
+        let hold: EventHold = ARMED;
+        const event = s.map((score) => {
+          const out = suppressEvent(decisionOf(score), hold, points, { calm: 3, cap: points });
+          hold = out.hold;
+          return out.decision;
+        });
+        expect(event).to.deep.equal(fixed);
+      }),
+      { numRuns: 200, seed: 20261203 },
+    );
+  });
 
   it("caps a suppressed point's score at SUPPRESSED_SCORE and tracks the hold exactly", () => {
     const rearm = { calm: 2, cap: 50 };
