@@ -13,6 +13,11 @@ export class OptionReader {
     private readonly options: DetectorOptions,
   ) {}
 
+  /** Whether the caller gave option `name` (so a default can be told from an explicit value). */
+  has(name: string): boolean {
+    return this.options[name] !== undefined;
+  }
+
   number(name: string, fallback: number, rule: { min?: number; max?: number; integer?: boolean } = {}): number {
     this.used.add(name);
     const raw = this.options[name];

@@ -87,6 +87,11 @@ const rcfOptions: Rule = where(
     sustained: optional(thresholderOptions),
     likelihood: optional(likelihoodOptions),
     suppress: optional(int(1, 100_000)),
+    rearm: where(
+      optional(object({ calm: int(1, 100_000), cap: int(1, 1_000_000) })),
+      (v, root) => v === undefined || (root.options.suppress !== undefined && v.cap >= root.options.suppress),
+      "calm points and a cap of at least options.suppress, only when options.suppress is set",
+    ),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,
   `a forest within ${MAX_FOREST_BYTES} bytes of memory`,
@@ -134,6 +139,16 @@ const rcfState: Rule = object({
     optional(int(0, 100_000)),
     (v, root) => (v === undefined) === (root.options.suppress === undefined) && (v === undefined || v <= root.options.suppress),
     "points left to suppress (at most options.suppress) exactly when options.suppress is set",
+  ),
+  suppressHeld: where(
+    optional(int(0, 1_000_000)),
+    (v, root) => (v === undefined) === (root.options.rearm === undefined) && (v === undefined || v <= root.options.rearm.cap),
+    "points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set",
+  ),
+  suppressCalm: where(
+    optional(int(0, 1_000_000)),
+    (v, root) => (v === undefined) === (root.options.rearm === undefined) && (v === undefined || v <= root.suppressHeld),
+    "calm points (at most suppressHeld) exactly when options.rearm is set",
   ),
   forest: forestState,
 });

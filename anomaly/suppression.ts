@@ -16,8 +16,57 @@ export interface Suppressed {
 
 /** `decision` after suppression, given `left` points still to suppress and the option's `points`. */
 export function suppressAlarm(decision: Decision, left: number, points: number): Suppressed {
-  if (left > 0) {
-    return { decision: { ...decision, score: Math.min(decision.score, SUPPRESSED_SCORE), anomaly: false, grade: 0 }, left: left - 1 };
-  }
+  if (left > 0) return { decision: silenced(decision), left: left - 1 };
   return { decision, left: decision.anomaly ? points : 0 };
+}
+
+/**
+ * Option `rearm`: suppression that lasts one event. After an alarm the first `points` decisions are
+ * suppressed as above (the minimum); then suppression goes on while the stream is still raised and ends,
+ * re-arming the alarm, once `calm` suppressed points in a row were calm, or after `cap` suppressed points.
+ * A fixed length cannot serve both kinds of data: long events (a level shift, a failing pump) alarm again
+ * after any fixed length shorter than them, and incidents that come close together (server metrics) lose
+ * their second alarm to any length longer than the gap.
+ */
+export interface Rearm {
+  /** Calm points in a row that end the event. */
+  readonly calm: number;
+  /** Most points suppressed after one alarm (at least `points`). */
+  readonly cap: number;
+}
+
+/**
+ * A point is calm when its unsuppressed score is below CALM_SCORE. Both scoring stages put their decision
+ * line at a score of 0.5 (thresholder: raw = threshold; likelihood: the line's surprise), and 0.4 is two
+ * thirds of the line's raw score or surprise (likelihood: a tail of about 5e-4 at the default line). A
+ * point just under the line is an event's tail still wobbling about it, not calm: re-arming there would
+ * alarm again on its next wobble, which is what suppression is for.
+ */
+export const CALM_SCORE = 0.4;
+
+export interface EventHold {
+  /** Points of the minimum still to suppress. */
+  readonly left: number;
+  /** Points suppressed since the alarm (0 when armed and no alarm is open). */
+  readonly held: number;
+  /** Calm points in a row among the last suppressed ones. */
+  readonly calm: number;
+}
+
+export const ARMED: EventHold = { left: 0, held: 0, calm: 0 };
+
+/** `decision` after event-long suppression, given the hold so far, the minimum `points` (>= 1) and `rearm`. */
+export function suppressEvent(decision: Decision, hold: EventHold, points: number, rearm: Rearm): { decision: Decision; hold: EventHold } {
+  const open = hold.left > 0 || hold.held > 0;
+  const ended = hold.left === 0 && (hold.calm >= rearm.calm || hold.held >= rearm.cap);
+  if (!open || ended) return { decision, hold: decision.anomaly ? { left: points, held: 0, calm: 0 } : ARMED };
+  return {
+    decision: silenced(decision),
+    hold: { left: Math.max(0, hold.left - 1), held: hold.held + 1, calm: decision.score < CALM_SCORE ? hold.calm + 1 : 0 },
+  };
+}
+
+/** A suppressed decision: no alarm, and a score that no threshold sweep counts. */
+function silenced(decision: Decision): Decision {
+  return { ...decision, score: Math.min(decision.score, SUPPRESSED_SCORE), anomaly: false, grade: 0 };
 }

@@ -78,4 +78,37 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
     likelihoodSkip: 64,
     suppress: 30,
   },
+  // Suppression that lasts one event (option rearm), fixed before they were run: the defaults, re-armed after
+  // 5 calm points, with the minimum 30 and with 15, both capped at 300.
+  "onset: rearm5+suppress30+max300": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 30,
+    rearm: 5,
+    suppressMax: 300,
+  },
+  "onset: rearm5+suppress15+max300": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 15,
+    rearm: 5,
+    suppressMax: 300,
+  },
+  // Added after those two (ASD lost 0.05 with the first): the event ends at its first calm point after the minimum.
+  "onset: rearm1+suppress30+max300": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 30,
+    rearm: 1,
+    suppressMax: 300,
+  },
 };

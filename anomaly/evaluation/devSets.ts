@@ -1,5 +1,5 @@
 import { join } from "path";
-import { ALARM_PRESETS } from "../rcf/rcfOptions";
+import { ALARM_PRESETS, SUPPRESS_REFINEMENTS } from "../rcf/rcfOptions";
 import { DetectorOptions } from "../types";
 import { evaluateHoldout, RawSeries } from "./holdout";
 import { evaluateLabelled } from "./labelledRun";
@@ -123,7 +123,7 @@ export async function runDevSets(data: DevData, detector: string, options: Detec
 
 /**
  * A candidate's options for the state alarm SKAB is judged in: options the two alarms preset differently
- * (ALARM_PRESETS) are candidate values of the onset preset, so the state alarm keeps its own. Options
+ * (ALARM_PRESETS, and the suppress refinements) are candidate values of the onset preset, so the state alarm keeps its own. Options
  * that choose the alarm themselves are taken as they are.
  */
 /** A labelled set's NAB scores (set-optimal threshold and own decisions) and point-wise F1, false- and missed-alarm rates. */
@@ -160,7 +160,7 @@ export async function skabFigures(dir: string, detector: string, options: Detect
 
 export function stateAlarmOptions(options: DetectorOptions): DetectorOptions {
   if (options.alarm !== undefined) return { alarm: "state", ...options };
-  const presetKeys = new Set(Object.keys(ALARM_PRESETS.onset));
+  const presetKeys = new Set([...Object.keys(ALARM_PRESETS.onset), ...SUPPRESS_REFINEMENTS]);
   return { alarm: "state", ...Object.fromEntries(Object.entries(options).filter(([k]) => !presetKeys.has(k))) };
 }
 

@@ -3,7 +3,7 @@ import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
 import { AnomalyLikelihood, LikelihoodState } from "../likelihood";
-import { suppressAlarm } from "../suppression";
+import { suppressAlarm, suppressEvent } from "../suppression";
 import { Decision, Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
@@ -31,6 +31,9 @@ interface RcfState extends DetectorState {
   readonly likelihood?: LikelihoodState;
   /** Only with `suppress`: points still to suppress. */
   readonly suppressLeft?: number;
+  /** Only with `rearm`: points suppressed since the alarm, and calm points in a row among the last of them. */
+  readonly suppressHeld?: number;
+  readonly suppressCalm?: number;
   readonly forest: ForestState;
 }
 
@@ -48,6 +51,8 @@ export class RcfDetector implements Detector {
   private readonly sustained?: Thresholder;
   private readonly likelihood?: AnomalyLikelihood;
   private suppressLeft: number;
+  private suppressHeld: number;
+  private suppressCalm: number;
   /** Features per shingle block: inputs plus calendar features. */
   private readonly block: number;
   private forest: RandomCutForest;
@@ -77,6 +82,8 @@ export class RcfDetector implements Detector {
     if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);
     if (options.likelihood) this.likelihood = new AnomalyLikelihood(options.likelihood, restoreFrom?.likelihood);
     this.suppressLeft = restoreFrom?.suppressLeft ?? 0;
+    this.suppressHeld = restoreFrom?.suppressHeld ?? 0;
+    this.suppressCalm = restoreFrom?.suppressCalm ?? 0;
     this.block = this.preprocessor.featureDimensions;
     this.shingle = new Float64Array(this.block * shingleSize);
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
@@ -145,10 +152,18 @@ export class RcfDetector implements Detector {
     return result;
   }
 
-  /** The scoring stage's decision, then suppression inside an event (option `suppress`). */
+  /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`). */
   private decide(rawScore: number): Decision {
     const decision = this.score(rawScore);
     if (this.options.suppress === undefined) return decision;
+    if (this.options.rearm) {
+      const hold = { left: this.suppressLeft, held: this.suppressHeld, calm: this.suppressCalm };
+      const event = suppressEvent(decision, hold, this.options.suppress, this.options.rearm);
+      this.suppressLeft = event.hold.left;
+      this.suppressHeld = event.hold.held;
+      this.suppressCalm = event.hold.calm;
+      return event.decision;
+    }
     const suppressed = suppressAlarm(decision, this.suppressLeft, this.options.suppress);
     this.suppressLeft = suppressed.left;
     return suppressed.decision;
@@ -216,6 +231,7 @@ export class RcfDetector implements Detector {
       ...(this.sustained ? { sustained: this.sustained.getState() } : {}),
       ...(this.likelihood ? { likelihood: this.likelihood.getState() } : {}),
       ...(this.options.suppress !== undefined ? { suppressLeft: this.suppressLeft } : {}),
+      ...(this.options.rearm ? { suppressHeld: this.suppressHeld, suppressCalm: this.suppressCalm } : {}),
       forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }

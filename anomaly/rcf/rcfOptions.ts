@@ -6,6 +6,7 @@ import { InputPolicy, readInputPolicy } from "../inputGuard";
 import { readThresholderOptions, ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
 import { LIKELIHOOD_DEFAULTS, LikelihoodOptions } from "../likelihood";
+import { Rearm } from "../suppression";
 
 /**
  * Options of the `rcf` detector. The first four carry the names of Kinesis Data Analytics'
@@ -35,6 +36,9 @@ import { LIKELIHOOD_DEFAULTS, LikelihoodOptions } from "../likelihood";
  *   until the readings return to what was normal before it (beware: a permanent change stays flagged).
  *   Threshold scoring, no suppression.
  * Each of these options can still be set on its own (`scoring` and `suppress` too: see below).
+ * `rearm` R > 0 (default 0, off; needs `suppress`) makes the suppression last one event: `suppress` points
+ * at least, then until R suppressed points in a row were calm, at most `suppressMax` points (default
+ * 10 x suppress); see suppression.ts for what calm means.
  */
 export type Alarm = "onset" | "state";
 
@@ -126,7 +130,16 @@ export interface RcfOptions {
    * suppression.ts). Absent when 0 (and in states saved before the option).
    */
   readonly suppress?: number;
+  /**
+   * Options `rearm` R > 0 and `suppressMax`: suppression lasts until R suppressed points in a row were calm,
+   * at least `suppress` points and at most `suppressMax` (see suppression.ts). Absent when off (the default,
+   * and in states saved before the option).
+   */
+  readonly rearm?: Rearm;
 }
+
+/** Options that refine `suppress`: only the onset alarm has them (the state alarm does not suppress). */
+export const SUPPRESS_REFINEMENTS: readonly string[] = ["rearm", "suppressMax"];
 
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
   const r = new OptionReader("rcf", options);
@@ -175,6 +188,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     horizon: out.thresholder.horizon,
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
+  const rearm = readRearm(r, suppress);
   r.done();
   checkForestSize(out);
   if (scoring === "likelihood" && sustain > 1) throw new OptionError(`option sustain needs scoring=threshold, got scoring=likelihood with sustain=${sustain}`);
@@ -184,7 +198,22 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     ...(sustain > 1 ? { sustained: { ...out.thresholder, smoothing: sustain } } : {}),
     ...(scoring === "likelihood" ? { likelihood } : {}),
     ...(suppress > 0 ? { suppress } : {}),
+    ...(rearm ? { rearm } : {}),
   };
+}
+
+/** Options `rearm` and `suppressMax`, or undefined when rearm is 0 (off). */
+function readRearm(r: OptionReader, suppress: number): Rearm | undefined {
+  const calm = r.number("rearm", 0, { integer: true, min: 0, max: 100_000 });
+  const cap = r.number("suppressMax", 10 * suppress, { integer: true, min: 0, max: 1_000_000 });
+  const capGiven = r.has("suppressMax");
+  if (calm === 0) {
+    if (capGiven) throw new OptionError(`option suppressMax needs rearm > 0, got suppressMax=${cap} with rearm=0`);
+    return undefined;
+  }
+  if (suppress === 0) throw new OptionError(`option rearm needs suppress > 0, got rearm=${calm} with suppress=0`);
+  if (cap < suppress) throw new OptionError(`option suppressMax must be at least suppress (${suppress}), got ${cap}`);
+  return { calm, cap };
 }
 
 /** A forest keeps its trees and store in one WebAssembly memory, of at most MAX_FOREST_BYTES. */

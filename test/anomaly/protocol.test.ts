@@ -46,6 +46,11 @@ describe("stateAlarmOptions", () => {
       { relativeFloor: 0.03, scoring: "likelihood", suppress: 100, smoothing: 5 },
       { alarm: "state", relativeFloor: 0.03 },
     ],
+    [
+      "leaves the options refining suppress (rearm, suppressMax) to the onset alarm",
+      { relativeFloor: 0.03, suppress: 30, rearm: 5, suppressMax: 300 },
+      { alarm: "state", relativeFloor: 0.03 },
+    ],
     ["takes options that choose the alarm as they are", { alarm: "onset", suppress: 100 }, { alarm: "onset", suppress: 100 }],
   ];
   for (const [name, options, expected] of cases) {
