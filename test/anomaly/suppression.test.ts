@@ -98,8 +98,14 @@ describe("rcf options rearm and suppressMax", () => {
     [{}, undefined],
     [{ rearm: 0 }, undefined],
     [{ rearm: 5 }, { calm: 5, cap: 300 }],
-    [{ rearm: "5", suppress: 15, suppressMax: "300" }, { calm: 5, cap: 300 }],
-    [{ rearm: 3, suppress: 20, suppressMax: 20 }, { calm: 3, cap: 20 }],
+    [
+      { rearm: "5", suppress: 15, suppressMax: "300" },
+      { calm: 5, cap: 300 },
+    ],
+    [
+      { rearm: 3, suppress: 20, suppressMax: 20 },
+      { calm: 3, cap: 20 },
+    ],
   ];
   for (const [options, rearm] of good) {
     it(`reads ${JSON.stringify(options)} as ${JSON.stringify(rearm)}`, () => {
@@ -172,14 +178,30 @@ describe("rcf with rearm", () => {
   });
 
   const mutations: [field: string, value: unknown, message: string][] = [
-    ["suppressHeld", undefined, "state.suppressHeld: expected points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set, got nothing"],
-    ["suppressHeld", 121, "state.suppressHeld: expected points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set, got 121"],
+    [
+      "suppressHeld",
+      undefined,
+      "state.suppressHeld: expected points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set, got nothing",
+    ],
+    [
+      "suppressHeld",
+      121,
+      "state.suppressHeld: expected points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set, got 121",
+    ],
     ["suppressHeld", -1, "state.suppressHeld: expected an integer in [0, 1000000], got -1"],
     ["suppressCalm", 1.5, "state.suppressCalm: expected an integer in [0, 1000000], got 1.5"],
     ["suppressCalm", 9, "state.suppressCalm: expected calm points (at most suppressHeld) exactly when options.rearm is set, got 9"],
-    ["options.rearm", { calm: 5, cap: 9 }, "state.options.rearm: expected calm points and a cap of at least options.suppress, only when options.suppress is set, got an object"],
+    [
+      "options.rearm",
+      { calm: 5, cap: 9 },
+      "state.options.rearm: expected calm points and a cap of at least options.suppress, only when options.suppress is set, got an object",
+    ],
     ["options.rearm", { calm: 0, cap: 120 }, "state.options.rearm.calm: expected an integer in [1, 100000], got 0"],
-    ["options.rearm", undefined, "state.suppressHeld: expected points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set, got 8"],
+    [
+      "options.rearm",
+      undefined,
+      "state.suppressHeld: expected points suppressed since the alarm (at most options.rearm.cap) exactly when options.rearm is set, got 8",
+    ],
   ];
   for (const [field, value, message] of mutations) {
     it(`refuses a state with ${field} = ${JSON.stringify(value) ?? "nothing"}, naming the field`, () => {
