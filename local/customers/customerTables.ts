@@ -1,19 +1,80 @@
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
-import { StoredClaim } from "../../functions/meterClaim/claimStore";
+import { attemptsKey, claimKey, meterKey } from "../../functions/meterClaim/dynamoClaimStore";
+import { LinkConflictError, StoredClaim } from "../../functions/meterClaim/claimStore";
 import { MemoryClaimStore } from "../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../functions/profileApi/memoryProfileStore";
+import { ProfileFields } from "../../functions/profileApi/profileSchema";
+import { PreconditionFailedError, StoredProfile, WriteCondition } from "../../functions/profileApi/profileStore";
+import { TableEvent, tableWriteEvent } from "./dataEvents";
 
 const CLAIM_PREFIX = "claim#";
+/** The local profile table's name, as the operator's claim commands and the trail name it. */
+export const LOCAL_PROFILE_TABLE = "local-profiles";
+const CONDITION_FAILED = "ConditionalCheckFailedException";
+
+/** The profile store of the local table: every PUT /profile leaves its UpdateItem in the table's trail. */
+class TrailedProfileStore extends MemoryProfileStore {
+  constructor(private readonly trail: TableEvent[]) {
+    super();
+  }
+
+  override async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
+    try {
+      const stored = await super.put(customerId, fields, now, condition);
+      this.trail.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [customerId], new Date(now)));
+      return stored;
+    } catch (e) {
+      if (e instanceof PreconditionFailedError)
+        this.trail.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [customerId], new Date(now), CONDITION_FAILED));
+      throw e;
+    }
+  }
+}
 
 /**
  * The profile table of the local stack, in memory: profiles, claims, meter owners and failed-attempt counters
  * with the DynamoDB stores' semantics (each link and erase all-or-nothing, the same conditions), so the
  * routes run their own code unchanged. The operator's claim commands (`issueClaim`, `revokeClaim`) reach it
- * through `operatorClient()`, which takes their PutItem and DeleteItem.
+ * through `operatorClient()`, which takes their PutItem and DeleteItem. Every write leaves the data event
+ * CloudTrail would record for it in `dataEvents` (the key only), so the daily summary can count profile updates.
  */
 export class CustomerTables extends MemoryClaimStore {
-  constructor(profiles = new MemoryProfileStore()) {
-    super(profiles);
+  readonly dataEvents: TableEvent[];
+
+  constructor() {
+    const trail: TableEvent[] = [];
+    super(new TrailedProfileStore(trail));
+    this.dataEvents = trail;
+  }
+
+  override async recordFailure(customerId: string, now: Date): Promise<number> {
+    const failures = await super.recordFailure(customerId, now);
+    this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [attemptsKey(customerId, now)], now));
+    return failures;
+  }
+
+  override async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {
+    const keys = [claimKey(claim.meterId), meterKey(claim.meterId), customerId];
+    try {
+      await super.link(customerId, claim, now);
+      this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now));
+    } catch (e) {
+      if (e instanceof LinkConflictError)
+        this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now, "TransactionCanceledException"));
+      throw e;
+    }
+  }
+
+  override async erase(customerId: string, clientId: string | undefined): Promise<void> {
+    const keys = clientId === undefined ? [customerId] : [customerId, meterKey(clientId)];
+    try {
+      await super.erase(customerId, clientId);
+      this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, new Date()));
+    } catch (e) {
+      if (e instanceof LinkConflictError)
+        this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, new Date(), "TransactionCanceledException"));
+      throw e;
+    }
   }
 
   /** The DynamoDB client the operator's claim commands write through: PutItem of a claim, DeleteItem of an unused one. */
@@ -24,6 +85,7 @@ export class CustomerTables extends MemoryClaimStore {
         const id = item.customerId?.S ?? "";
         if (!id.startsWith(CLAIM_PREFIX)) throw new Error(`the local profile table takes only claim items from the operator, got key ${JSON.stringify(id)}`);
         this.claims.set(id.slice(CLAIM_PREFIX.length), claimOf(item));
+        this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "PutItem", [id], new Date()));
         return {};
       }
       if (command instanceof DeleteItemCommand) {

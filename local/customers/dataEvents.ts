@@ -7,23 +7,62 @@ export const LOCAL_ACCOUNT = "000000000000";
 export const LOCAL_REGION = "eu-west-1";
 const SIGNER_ARN = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/gridrail-local-reportUrl/gridrail-local-reportUrl`;
 
-/** The fields of a CloudTrail S3 data event the summary and the data team's queries read. */
-export interface DataEvent {
+/** The fields of a CloudTrail data event the summary and the data team's queries read. */
+interface TrailEvent<Source extends string, Name extends string, Parameters> {
   readonly eventVersion: string;
   readonly userIdentity: { readonly type: string; readonly principalId: string; readonly arn: string; readonly accountId: string };
   readonly eventTime: string;
-  readonly eventSource: "s3.amazonaws.com";
-  readonly eventName: "GetObject";
+  readonly eventSource: Source;
+  readonly eventName: Name;
   readonly awsRegion: string;
   readonly sourceIPAddress: string;
   readonly userAgent: string;
   readonly errorCode?: string;
-  readonly requestParameters: { readonly bucketName: string; readonly key: string; readonly "X-Amz-Expires"?: string };
+  readonly requestParameters: Parameters;
   readonly eventID: string;
-  readonly readOnly: true;
+  readonly readOnly: boolean;
   readonly eventType: "AwsApiCall";
   readonly managementEvent: false;
   readonly eventCategory: "Data";
+}
+
+/** An S3 object read, as the reports bucket's trail records a download. */
+export type DataEvent = TrailEvent<"s3.amazonaws.com", "GetObject", { readonly bucketName: string; readonly key: string; readonly "X-Amz-Expires"?: string }>;
+
+/** A write to the profile table, as its trail records it: the item's key only, never its other attributes. */
+export type TableEvent = TrailEvent<
+  "dynamodb.amazonaws.com",
+  "PutItem" | "UpdateItem" | "TransactWriteItems",
+  { readonly tableName: string; readonly key?: { readonly customerId: string }; readonly keys?: readonly { readonly customerId: string }[] }
+>;
+
+/** The role the local customer functions run as (one for the sketch: the trail names the writer, not the customer). */
+const FUNCTION_ARN = `arn:aws:sts::${LOCAL_ACCOUNT}:assumed-role/gridrail-local-customers/gridrail-local-customers`;
+
+/**
+ * A profile-table write: PutItem or UpdateItem name one key, TransactWriteItems the keys of its items (a local
+ * shorthand: the real event lists each transact item with its table and key; the summary reads neither).
+ * `errorCode` for a write DynamoDB refused (a failed condition).
+ */
+export function tableWriteEvent(table: string, eventName: TableEvent["eventName"], keys: readonly string[], at: Date, errorCode?: string): TableEvent {
+  const named = keys.map((customerId) => ({ customerId }));
+  return {
+    eventVersion: "1.09",
+    userIdentity: { type: "AssumedRole", principalId: "AROALOCALCUSTOMERS:gridrail-local-customers", arn: FUNCTION_ARN, accountId: LOCAL_ACCOUNT },
+    eventTime: at.toISOString().replace(/\.\d{3}Z$/, "Z"),
+    eventSource: "dynamodb.amazonaws.com",
+    eventName,
+    awsRegion: LOCAL_REGION,
+    sourceIPAddress: "lambda.amazonaws.com",
+    userAgent: "lambda.amazonaws.com",
+    ...(errorCode ? { errorCode } : {}),
+    requestParameters: eventName === "TransactWriteItems" ? { tableName: table, keys: named } : { tableName: table, key: named[0] },
+    eventID: randomUUID(),
+    readOnly: false,
+    eventType: "AwsApiCall",
+    managementEvent: false,
+    eventCategory: "Data",
+  };
 }
 
 /**
@@ -54,8 +93,8 @@ export function getObjectEvent(bucket: string, key: string, at: Date, sourceIp: 
  * Writes the events as CloudTrail log files `{ "Records": [...] }`, one per UTC day of their event time, under
  * `<root>/cloudtrail/yyyy/MM/dd/` (the summary's local layout, docs/summary.md); returns the files' paths.
  */
-export function writeTrail(root: string, events: readonly DataEvent[], name = "customers"): string[] {
-  const byDay = new Map<string, DataEvent[]>();
+export function writeTrail(root: string, events: readonly (DataEvent | TableEvent)[], name = "customers"): string[] {
+  const byDay = new Map<string, (DataEvent | TableEvent)[]>();
   for (const e of events) byDay.set(e.eventTime.slice(0, 10), [...(byDay.get(e.eventTime.slice(0, 10)) ?? []), e]);
   const files: string[] = [];
   for (const [day, records] of byDay) {

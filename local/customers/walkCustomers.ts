@@ -1,7 +1,7 @@
 import { randomBytes } from "crypto";
 import { DEFAULT_CLAIM_TTL_HOURS, IssuedClaim, issueClaim } from "../../functions/meterClaim/claimAdmin";
 import { reportKey } from "../../functions/reportUrl/reportRoute";
-import { CustomerTables } from "./customerTables";
+import { CustomerTables, LOCAL_PROFILE_TABLE } from "./customerTables";
 import { CrossAttempt, CustomerOutcome, CustomersReport, WalkStep, customersReport } from "./customersReport";
 import { ApiAnswer, LocalCustomerApi } from "./localCustomerApi";
 import { writeTrail } from "./dataEvents";
@@ -22,7 +22,7 @@ export interface CustomerWalkOptions {
   readonly meterIds: readonly string[];
   /** The analysed day, YYYY-MM-DD: the report each customer lists and downloads. */
   readonly date: string;
-  /** Write the bucket's GetObject data events to `<root>/cloudtrail/` for the daily summary. Default false. */
+  /** Write the report downloads and the profile-table writes to `<root>/cloudtrail/` for the daily summary. Default false. */
   readonly trail?: boolean;
 }
 
@@ -64,7 +64,7 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
     const customers: Customer[] = [];
     for (const [i, meterId] of o.meterIds.entries()) {
       // the supplier's operator issues the claim code that comes with the meter
-      const claim = await issueClaim(operator, "local-profiles", meterId, DEFAULT_CLAIM_TTL_HOURS, new Date());
+      const claim = await issueClaim(operator, LOCAL_PROFILE_TABLE, meterId, DEFAULT_CLAIM_TTL_HOURS, new Date());
       customers.push({ name: `customer-${i + 1}`, meterId, claim, steps: [] });
     }
     const outcomes: CustomerOutcome[] = [];
@@ -113,7 +113,10 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
       }
       outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, profileMeter, daysListed, downloadedBytes, objectBytes });
     }
-    if (o.trail) writeTrail(o.root, bucket.dataEvents);
+    if (o.trail) {
+      writeTrail(o.root, bucket.dataEvents);
+      writeTrail(o.root, tables.dataEvents, "profiles");
+    }
     return customersReport(o.date, outcomes, attempts);
   } finally {
     await bucket.close();

@@ -83,7 +83,7 @@ describe("scripted customers", () => {
   it("leaves one GetObject data event per download in the trail; the re-pointed URLs, refused unauthenticated, leave none", () => {
     const days = readdirSync(join(root, "cloudtrail"), { recursive: true })
       .map(String)
-      .filter((f) => f.endsWith(".json"));
+      .filter((f) => f.endsWith("_customers.json"));
     expect(days).to.have.length(1);
     const { Records } = JSON.parse(readFileSync(join(root, "cloudtrail", days[0]), "utf8"));
     expect(Records.map((r: Record<string, unknown>) => [r.eventSource, r.eventName, r.errorCode, r.requestParameters])).to.deep.equal(
@@ -100,6 +100,35 @@ describe("scripted customers", () => {
         `000000000000_CloudTrail_eu-west-1_${Records[0].eventTime.slice(0, 10).replace(/-/g, "")}_customers.json`,
       ),
     );
+  });
+
+  it("leaves the profile table's writes in the trail, keys only: claim codes issued, failed claims counted, profiles written, meters linked", () => {
+    const files = readdirSync(join(root, "cloudtrail"), { recursive: true })
+      .map(String)
+      .filter((f) => f.endsWith("_profiles.json"));
+    expect(files).to.have.length(1);
+    type Written = { eventSource: string; eventName: string; errorCode?: string; requestParameters: { tableName: string; key?: Key; keys?: Key[] } };
+    type Key = { customerId: string };
+    const { Records } = JSON.parse(readFileSync(join(root, "cloudtrail", files[0]), "utf8")) as { Records: Written[] };
+    const keysOf = (r: Written) => r.requestParameters.keys ?? [r.requestParameters.key!];
+    // Cognito subs and the hour differ per run: named by their order of appearance
+    const subs = [...new Set(Records.flatMap((r) => keysOf(r).map((k) => k.customerId)).filter((id) => /^[0-9a-f-]{36}$/.test(id)))];
+    const named = (id: string) => id.replace(/[0-9a-f-]{36}/, (sub) => `sub${subs.indexOf(sub) + 1}`).replace(/#\d{4}-\d\d-\d\dT\d\d$/, "#hour");
+    expect(
+      Records.map((r) => [r.eventSource, r.eventName, r.errorCode ?? null, r.requestParameters.tableName, ...keysOf(r).map((k) => named(k.customerId))]),
+    ).to.deep.equal([
+      ["dynamodb.amazonaws.com", "PutItem", null, "local-profiles", "claim#MTR0001"],
+      ["dynamodb.amazonaws.com", "PutItem", null, "local-profiles", "claim#MTR0002"],
+      ["dynamodb.amazonaws.com", "PutItem", null, "local-profiles", "claim#MTR0003"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "sub1"],
+      ["dynamodb.amazonaws.com", "TransactWriteItems", null, "local-profiles", "claim#MTR0001", "meter#MTR0001", "sub1"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub2#hour"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "sub2"],
+      ["dynamodb.amazonaws.com", "TransactWriteItems", null, "local-profiles", "claim#MTR0002", "meter#MTR0002", "sub2"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub3#hour"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "sub3"],
+      ["dynamodb.amazonaws.com", "TransactWriteItems", null, "local-profiles", "claim#MTR0003", "meter#MTR0003", "sub3"],
+    ]);
   });
 
   it("walks the first meters of the fleet, one customer each", () => {

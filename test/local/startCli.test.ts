@@ -105,8 +105,9 @@ describe("npm start (the local stack), end to end", function () {
       ["NMI6100000001", "NMI6100000002", "NMI6100000003"].map((m) => statSync(join(dir, "run", "reports", m, `${today}.html`)).size),
     );
     expect(attempts.map((a: { status: number }) => a.status)).to.deep.equal([409, 403, 409, 403, 409, 403, 409, 403, 409, 403, 409, 403]);
-    // and the daily summary counted their downloads from the trail
+    // and the daily summary counted their downloads and profile writes from the trail (claim items not among them)
     expect(report.summary.reportDownloads).to.equal(3);
+    expect(report.summary.profileUpdates).to.equal(3);
     expect(r.stdout).to.match(
       /^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded$/m,
     );
