@@ -111,4 +111,14 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
     rearm: 1,
     suppressMax: 300,
   },
+  // Shingles (fixed before they were run): the defaults with 4 consecutive rows per point, calendar as it is.
+  "onset: likelihood3+suppress30+skip64+shingle4": {
+    relativeFloor: 0.03,
+    scoreHorizon: 8640,
+    scoring: "likelihood",
+    likelihoodWindow: 3,
+    likelihoodSkip: 64,
+    suppress: 30,
+    shingleSize: 4,
+  },
 };
