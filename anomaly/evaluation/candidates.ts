@@ -68,4 +68,6 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: rearm1+suppress30+max300": { ...CHOSEN_ONSET, rearm: 1, suppressMax: 300 },
   // Shingles (fixed before they were run): the defaults with 4 consecutive rows per point, calendar as it is.
   "onset: likelihood3+suppress30+skip64+shingle4": { ...CHOSEN_ONSET, shingleSize: 4 },
+  // Weekly seasonality (fixed before it was run): the day of the week beside the time of day.
+  "onset: likelihood3+suppress30+skip64+calendarWeek": { ...CHOSEN_ONSET, calendar: "week" },
 };
