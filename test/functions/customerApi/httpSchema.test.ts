@@ -6,6 +6,7 @@ import { LIMIT_SCHEMA, NEXT_SCHEMA, nextToken } from "../../../functions/reportU
 import { REPORT_DATE_SCHEMA, REPORT_FORMAT_SCHEMA } from "../../../functions/reportUrl/reportDate";
 import { Schema, flag, matching, object, oneOf, optional, required, text, validate } from "../../../functions/shared/httpSchema";
 import { accepts } from "./jsonSchemaSubset";
+import { FULL_PROFILE } from "./profiles";
 
 describe("request schemas", () => {
   describe("check a value and name every problem", () => {
@@ -47,14 +48,7 @@ describe("request schemas", () => {
   });
 
   describe("describe themselves as JSON Schema that accepts exactly what they accept", () => {
-    const good = {
-      name: "Ana Duarte",
-      email: "ana@example.com",
-      phone: "+441632960001",
-      address: { line1: "12 Meter Lane", line2: "Flat 3", city: "Leeds", postcode: "LS1 4AB", country: "GB" },
-      tariff: "time-of-use",
-      notifications: { dailyReport: true, unusualUsage: false, channel: "sms" },
-    };
+    const good = FULL_PROFILE;
     const pools: Record<string, unknown[]> = {
       name: ["Ana", "", " Ana", "Ana\n", "x".repeat(100), "x".repeat(101), 7, undefined],
       email: ["ana@example.com", "ana", "a b@example.com", `${"a".repeat(250)}@b.co`, null, undefined],

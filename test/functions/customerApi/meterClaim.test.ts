@@ -8,6 +8,7 @@ import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
 import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
+import { CODE, claimOf } from "./claims";
 import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 
@@ -15,16 +16,6 @@ const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";
 const CY = "0c1d2e3f-0000-4000-8000-00000000c0c0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
-const CODE = "7K3Q-M9XD-2HFA";
-const SALT = "5a17".repeat(8);
-const claimOf = (meterId: string, extra: Partial<StoredClaim> = {}): StoredClaim => ({
-  meterId,
-  salt: SALT,
-  codeHash: claimHash(SALT, "7K3QM9XD2HFA"),
-  issuedAt: "2026-11-21T08:00:00.000Z",
-  expiresAt: "2026-11-24T08:00:00.000Z",
-  ...extra,
-});
 
 const PROFILES: StoredProfile[] = [
   { customerId: ANA, name: "Ana Duarte", email: "ana@example.com", createdAt: "2026-01-01T00:00:00.000Z", updatedAt: "2026-11-01T00:00:00.000Z", version: 3 },

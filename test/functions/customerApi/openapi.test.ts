@@ -6,8 +6,7 @@ import { authorize } from "../../../functions/authorizer/authorize";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
 import { ROUTE_DOCS, openApiDocument, renderOpenApi } from "../../../functions/customerApi/openapi";
 import { runOpenApi } from "../../../cli/openapi";
-import { claimHash } from "../../../functions/meterClaim/claimCode";
-import { LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
+import { LinkConflictError } from "../../../functions/meterClaim/claimStore";
 import { profileApiRoute } from "../../../functions/profileApi/handler";
 import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
@@ -15,6 +14,7 @@ import { reportsRoute } from "../../../functions/reportUrl/handler";
 import { RequestInput, throughGateway } from "../../helpers/httpApiEvents";
 import { ofType, runProgram } from "../../helpers/pulumiRecorder";
 import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
+import { CODE, claimOf } from "./claims";
 import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 import { FULL_PROFILE } from "./profiles";
@@ -26,16 +26,6 @@ const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0"; // linked to MTR0002
 const NEW = "0c1d2e3f-0000-4000-8000-00000000c0c0"; // no profile
 const BROKEN = "0d1e2f30-0000-4000-8000-00000000d0d0"; // the table fails for this one
 const RACE = "0e1f3041-0000-4000-8000-00000000e0e0"; // the meter link changes during erasure
-const SALT = "5a17".repeat(8);
-const CODE = "7K3Q-M9XD-2HFA";
-const claimOf = (meterId: string, extra: Partial<StoredClaim> = {}): StoredClaim => ({
-  meterId,
-  salt: SALT,
-  codeHash: claimHash(SALT, "7K3QM9XD2HFA"),
-  issuedAt: "2026-11-21T08:00:00.000Z",
-  expiresAt: "2026-11-24T08:00:00.000Z",
-  ...extra,
-});
 const PROFILES: StoredProfile[] = [
   { customerId: ANA, name: "Ana Duarte", email: "ana@example.com", version: 3 },
   { customerId: BEN, clientId: "MTR0002", name: "Ben Okafor", email: "ben@example.com", version: 1 },
