@@ -5,6 +5,7 @@ import { DataStandIn, startDataStandIn } from "../../helpers/dataStandIn";
 import { putObject } from "../../helpers/s3StandIn";
 import { UnpackedFunction, metricRecords, metricValues, unpackFunction } from "../../helpers/lambdaArchive";
 import { runProgram } from "../../helpers/pulumiRecorder";
+import { trainRow } from "../../helpers/readingRows";
 
 const RAW = "sharing-raw-bucket";
 const DAY = "readings/2026/11/21/";
@@ -12,26 +13,8 @@ const EVENT = { scheduledTime: "2026-11-21T11:05:00Z", window: "previous-hour" }
 const MANIFEST = "manifests/readings/2026/11/21/1000-req-0.json";
 const at = (minute: number) => Date.UTC(2026, 10, 21, 10, minute);
 
-interface Line {
-  source?: string;
-  device_id: string;
-  event_time: string;
-  received_at: number;
-  metric: string;
-  value: number;
-  detail: string | null;
-}
-const line = (device: string, metric: string, value: number, receivedAt = 1000, eventTime = "2026-11-21T10:30:00.000Z"): Line => ({
-  source: "trains",
-  device_id: device,
-  event_time: eventTime,
-  received_at: receivedAt,
-  metric,
-  value,
-  detail: null,
-});
 /** A Firehose output object: gzip JSON lines, as the COPY reads them. */
-const firehoseObject = (lines: readonly Line[]) => gzipSync(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+const firehoseObject = (lines: readonly object[]) => gzipSync(lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
 
 describe("the warehouse loader Lambda archive as Pulumi uploads it", function () {
   this.timeout(120_000);
@@ -69,13 +52,13 @@ describe("the warehouse loader Lambda archive as Pulumi uploads it", function ()
         stand.buckets,
         RAW,
         `${DAY}a.gz`,
-        firehoseObject([line("train-1", "TP2", 1.5), line("train-1", "TP3", 9.1), line("train-2", "TP2", 2.5)]),
+        firehoseObject([trainRow("train-1", "TP2", 1.5), trainRow("train-1", "TP3", 9.1), trainRow("train-2", "TP2", 2.5)]),
         at(10),
       );
-      putObject(stand.buckets, RAW, `${DAY}b.gz`, firehoseObject([line("train-1", "TP2", 1.7, 3000), line("train-3", "TP2", 0.5)]), at(40));
+      putObject(stand.buckets, RAW, `${DAY}b.gz`, firehoseObject([trainRow("train-1", "TP2", 1.7, 3000), trainRow("train-3", "TP2", 0.5)]), at(40));
       putObject(stand.buckets, RAW, `${DAY}empty.gz`, "", at(41));
       // written after the window closed: the next run's
-      putObject(stand.buckets, RAW, `${DAY}late.gz`, firehoseObject([line("train-9", "TP2", 9)]), Date.UTC(2026, 10, 21, 11, 1));
+      putObject(stand.buckets, RAW, `${DAY}late.gz`, firehoseObject([trainRow("train-9", "TP2", 9)]), Date.UTC(2026, 10, 21, 11, 1));
 
       const { outcomes, lines } = await fn.invoke([EVENT, EVENT], stand.endpoint);
 
@@ -124,10 +107,9 @@ describe("the warehouse loader Lambda archive as Pulumi uploads it", function ()
 
   it("reports a failed COPY with Redshift's rejected line, commits nothing of the batch and counts LoadsFailed", async () => {
     await withStandIn(async (stand) => {
-      const bad = { ...line("train-2", "TP2", 2.5) };
-      delete bad.source;
-      putObject(stand.buckets, RAW, `${DAY}good.gz`, firehoseObject([line("train-1", "TP2", 1.5)]), at(5));
-      putObject(stand.buckets, RAW, `${DAY}bad.gz`, firehoseObject([line("train-2", "TP3", 1), bad]), at(6));
+      const { source: _source, ...bad } = trainRow("train-2", "TP2", 2.5);
+      putObject(stand.buckets, RAW, `${DAY}good.gz`, firehoseObject([trainRow("train-1", "TP2", 1.5)]), at(5));
+      putObject(stand.buckets, RAW, `${DAY}bad.gz`, firehoseObject([trainRow("train-2", "TP3", 1), bad]), at(6));
 
       const { outcomes, lines } = await fn.invoke([EVENT], stand.endpoint);
 

@@ -2,32 +2,14 @@ import { PGlite } from "@electric-sql/pglite";
 import { expect } from "chai";
 import { COPY_INDEX, loadedKeysSql, loadStatements, RawObject, rowsUpdateSql } from "../../../functions/redshiftLoader/loadSql";
 import { schemaSql } from "../../../functions/redshiftLoader/schema";
+import { ReadingRow } from "../../../functions/shared/readingsTable";
+import { trainRow } from "../../helpers/readingRows";
 
 /**
  * The portable part of the load (staging and batch tables, merge, history, rows update, loaded-keys lookup) run
  * unchanged on PostgreSQL (PGlite). Redshift-only statements stay out: the DDL runs without its DISTKEY/SORTKEY
  * suffix and the test fills the staging table where the COPY would.
  */
-interface Row {
-  source: string;
-  device_id: string;
-  event_time: string;
-  received_at: number;
-  metric: string;
-  value: number;
-  detail: string | null;
-}
-
-const AT = "2026-11-21T10:30:00.000Z";
-const row = (device: string, metric: string, value: number, receivedAt = 1000, eventTime = AT): Row => ({
-  source: "trains",
-  device_id: device,
-  event_time: eventTime,
-  received_at: receivedAt,
-  metric,
-  value,
-  detail: null,
-});
 const object = (name: string): RawObject => ({ key: `readings/2026/11/21/${name}.gz`, etag: `etag-${name}`, size: 100, lastModified: 0 });
 
 describe("Redshift loader merge on PGlite", () => {
@@ -48,7 +30,7 @@ describe("Redshift loader merge on PGlite", () => {
   });
 
   /** One load as Redshift runs it, in one transaction, with the COPY replaced by inserting `staged`. */
-  async function load(objects: RawObject[], staged: Row[], manifest: string): Promise<void> {
+  async function load(objects: RawObject[], staged: readonly ReadingRow[], manifest: string): Promise<void> {
     const sqls = loadStatements({
       bucket: "raw",
       manifestKey: manifest,
@@ -97,7 +79,7 @@ describe("Redshift loader merge on PGlite", () => {
   }
 
   it("loads the same staged rows twice without duplicating readings or history", async () => {
-    const staged = [row("train-1", "TP2", 1.5), row("train-1", "TP3", 9.1), row("train-2", "TP2", 2.5)];
+    const staged = [trainRow("train-1", "TP2", 1.5), trainRow("train-1", "TP3", 9.1), trainRow("train-2", "TP2", 2.5)];
     await load([object("a"), object("b")], staged, "manifests/run-1.json");
     await load([object("a"), object("b")], staged, "manifests/run-2.json");
     expect(await readings()).to.deep.equal([
@@ -114,13 +96,17 @@ describe("Redshift loader merge on PGlite", () => {
   });
 
   it("keeps one row per reading when a message was delivered twice, the latest received", async () => {
-    await load([object("a")], [row("train-1", "TP2", 1.5, 1000), row("train-1", "TP2", 1.6, 2000)], "manifests/run-1.json");
+    await load([object("a")], [trainRow("train-1", "TP2", 1.5, 1000), trainRow("train-1", "TP2", 1.6, 2000)], "manifests/run-1.json");
     expect(await readings()).to.deep.equal([["train-1", "TP2", 1.6, 2000]]);
   });
 
   it("replaces a reading that a later object carries again and keeps the others", async () => {
-    await load([object("a")], [row("train-1", "TP2", 1.5, 1000), row("train-1", "TP3", 9.1, 1000)], "manifests/run-1.json");
-    await load([object("b")], [row("train-1", "TP2", 1.7, 3000), row("train-1", "TP2", 1.1, 1000, "2026-11-21T10:30:10.000Z")], "manifests/run-2.json");
+    await load([object("a")], [trainRow("train-1", "TP2", 1.5, 1000), trainRow("train-1", "TP3", 9.1, 1000)], "manifests/run-1.json");
+    await load(
+      [object("b")],
+      [trainRow("train-1", "TP2", 1.7, 3000), trainRow("train-1", "TP2", 1.1, 1000, "2026-11-21T10:30:10.000Z")],
+      "manifests/run-2.json",
+    );
     expect(await readings()).to.deep.equal([
       ["train-1", "TP2", 1.7, 3000],
       ["train-1", "TP2", 1.1, 1000],
@@ -130,9 +116,9 @@ describe("Redshift loader merge on PGlite", () => {
   });
 
   it("commits nothing when a statement of the load fails", async () => {
-    const bad = row("train-1", "TP2", 1.5);
+    const bad = trainRow("train-1", "TP2", 1.5);
     await load([object("a")], [bad], "manifests/run-1.json");
-    const failing = { ...row("train-2", "TP2", 2), source: null as unknown as string };
+    const failing = { ...trainRow("train-2", "TP2", 2), source: null as unknown as ReadingRow["source"] };
     let error = "";
     await load([object("b")], [failing], "manifests/run-2.json").catch((e: Error) => {
       error = e.message;
@@ -143,7 +129,7 @@ describe("Redshift loader merge on PGlite", () => {
   });
 
   it("finds the loaded keys of a day folder and fills rows_loaded once", async () => {
-    await load([object("a"), object("b")], [row("train-1", "TP2", 1.5)], "manifests/run-1.json");
+    await load([object("a"), object("b")], [trainRow("train-1", "TP2", 1.5)], "manifests/run-1.json");
     const keys = await db.query<{ object_key: string }>(loadedKeysSql(["readings/2026/11/20/", "readings/2026/11/21/"]));
     expect(keys.rows.map((r) => r.object_key).sort()).to.deep.equal(["readings/2026/11/21/a.gz", "readings/2026/11/21/b.gz"]);
     await db.exec(rowsUpdateSql([{ key: "readings/2026/11/21/a.gz", rows: 7 }]));
