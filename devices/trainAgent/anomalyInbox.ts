@@ -50,12 +50,18 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
+/** The anomalies the cloud wrote into a shadow document (`state.desired.anomalies`); none when it holds no object there. */
+export function desiredAnomalies(doc: unknown): Record<string, AnomalyEntry> {
+  const desired = (doc as ShadowDocument | null)?.state?.desired?.anomalies;
+  return desired && typeof desired === "object" ? desired : {};
+}
+
 /**
  * What a `get/accepted` document of the anomaly shadow asks of the train, given what it acknowledged (the
  * `anomaly-ack` shadow's `state.reported.anomalies`; by default the document's own `reported`). Pure.
  */
 export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<Record<string, AnomalyEntry>>): InboxStep {
-  const desired = doc.state?.desired?.anomalies ?? {};
+  const desired = desiredAnomalies(doc);
   const reported = acknowledged ?? doc.state?.reported?.anomalies ?? {};
   const notices: AnomalyNotice[] = [];
   const report: Record<string, AnomalyEntry | null> = {};

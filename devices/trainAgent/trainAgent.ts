@@ -1,6 +1,6 @@
 import { EventEmitter } from "events";
 import { connect as mqttConnect, IClientOptions, MqttClient } from "mqtt";
-import { AnomalyEntry, AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "./anomalyInbox";
+import { AnomalyEntry, AnomalyNotice, acknowledgementsOf, applyReport, desiredAnomalies, readAnomalyShadow } from "./anomalyInbox";
 import { EdgeDetector } from "./edgeDetector";
 import { Outbox } from "./outbox";
 import { OutboxJournal } from "./outboxJournal";
@@ -267,8 +267,7 @@ export class TrainAgent extends EventEmitter {
     }
     const step = readAnomalyShadow(doc as Parameters<typeof readAnomalyShadow>[0], this.acknowledged);
     const edge = this.options.edge;
-    const desired = (doc as { state?: { desired?: { anomalies?: Record<string, AnomalyEntry> } } } | null)?.state?.desired?.anomalies;
-    const r = edge && reconcileEpisodes(edge.episodes(), desired && typeof desired === "object" ? desired : {});
+    const r = edge && reconcileEpisodes(edge.episodes(), desiredAnomalies(doc));
     if (r) {
       this.reconciliation = r;
       this.emit("reconciled", r);
