@@ -1,4 +1,5 @@
 import { BatchReport } from "../../functions/trainAnomaly/batchReport";
+import { desiredAnomalies } from "../../devices/trainAgent/anomalyInbox";
 import { FaultSpan } from "../sim/faults";
 
 /**
@@ -63,9 +64,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 
 /** The episodes an accepted update of an anomaly shadow wrote (`state.desired.anomalies`, deletions left out). */
 export function episodesWritten(accepted: unknown): string[] {
-  const anomalies = (accepted as { state?: { desired?: { anomalies?: unknown } } } | null)?.state?.desired?.anomalies;
-  if (!anomalies || typeof anomalies !== "object") return [];
-  return Object.entries(anomalies).flatMap(([id, entry]) => (entry === null ? [] : [id]));
+  return Object.entries(desiredAnomalies(accepted)).flatMap(([id, entry]) => (entry === null ? [] : [id]));
 }
 
 const firstFrom = (walls: readonly number[] | undefined, from: number) => {
