@@ -7,7 +7,7 @@ import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { UsageError } from "./args";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
-import { runMissing, Stored } from "./evalStored";
+import { figureRows, heldOutRows, runMissing, Stored, storedTable } from "./evalStored";
 
 const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "rcfPaper"];
 
@@ -50,8 +50,7 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
     save,
   );
   await runStateCandidates(root, stateStored, only, save);
-  const candidates = Object.keys(CANDIDATES).filter((c) => stored[c]);
-  const table = Object.fromEntries(candidates.map((c) => [c, stored[c].figures]));
+  const { names: candidates, table } = storedTable(CANDIDATES, stored);
   const results = Object.fromEntries(Object.entries(PROTOCOL_SETS).map(([variant, sets]) => [variant, leaveOneSetOut(table, candidates, sets)]));
   const state = stateTrack(stateStored);
   if (args.json) return void process.stdout.write(`${JSON.stringify({ results, stored, ...(state ? { state } : {}) })}\n`);
@@ -60,14 +59,12 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
   const short = (s: string): string => s.replace("nab:artificial", "art").replace("nab:", "");
   out(`figure per set (NAB standard / 100, SKAB F1, share of quiet files or caught points): ${candidates.length} candidates`);
   const width = Math.max("candidate".length, ...candidates.map((c) => c.length)) + 1;
-  out(`${"candidate".padEnd(width)}${sets.map((s) => short(s).padStart(15)).join("")}`);
-  for (const c of candidates) out(`${c.padEnd(width)}${sets.map((s) => table[c][s].toFixed(3).padStart(15)).join("")}`);
+  figureRows(table, sets, { name: width, column: 15 }, short).forEach(out);
   for (const [variant, result] of Object.entries(results)) {
     out(
       `leave-one-set-out over ${variant === "merged" ? "the NAB artificial categories as one set" : "NAB's three categories"}: held-out set, candidate chosen on the others, its figure there`,
     );
-    for (const h of result.heldOut) out(`  ${h.set.padEnd(28)} ${h.chosen.padEnd(width)} ${h.heldOut.toFixed(3)}`);
-    out(`  cross-validated mean ${result.crossValidated.toFixed(3)}; chosen on all sets: ${result.chosen} (in-sample mean ${result.inSampleMean.toFixed(3)})`);
+    heldOutRows(result, { set: 28, name: width }).forEach(out);
   }
   if (state) printStateTrack(state, out);
 }

@@ -1,7 +1,7 @@
 import { adoptionVerdict, CLEARLY_WORSE, leaveOneSetOut, ProtocolResult, Verdict } from "../anomaly/evaluation/protocol";
 import { STATE_CANDIDATES, STATE_SETS } from "../anomaly/evaluation/stateCandidates";
 import { missingStateSets, runStateSets, stateDataUnder } from "../anomaly/evaluation/stateTrack";
-import { runMissing, Stored } from "./evalStored";
+import { figureRows, heldOutRows, runMissing, Stored, storedTable } from "./evalStored";
 
 /** The results file's key under which the state track's candidates are stored, beside the onset track's. */
 export const STATE_KEY = "alarm=state";
@@ -33,9 +33,8 @@ export async function runStateCandidates(root: string, stored: Record<string, St
 
 /** Leave-one-set-out over the state sets and the adoption rule's verdict, once any state candidate is stored. */
 export function stateTrack(stored: Record<string, Stored>): StateTrack | undefined {
-  const candidates = Object.keys(STATE_CANDIDATES).filter((c) => stored[c]);
+  const { names: candidates, table } = storedTable(STATE_CANDIDATES, stored);
   if (candidates.length === 0) return undefined;
-  const table = Object.fromEntries(candidates.map((c) => [c, stored[c].figures]));
   const result = leaveOneSetOut(table, candidates, STATE_SETS);
   return { sets: STATE_SETS, table, result, verdict: adoptionVerdict(table, candidates, STATE_SETS, result), stored };
 }
@@ -43,13 +42,9 @@ export function stateTrack(stored: Record<string, Stored>): StateTrack | undefin
 export function printStateTrack(track: StateTrack, out: (line: string) => void): void {
   const names = Object.keys(track.table);
   out(`state alarm track (point-wise F1 of the alarm=state decisions): ${names.length} candidates`);
-  out(`${"candidate".padEnd(30)}${track.sets.map((s) => s.padStart(8)).join("")}`);
-  for (const c of names) out(`${c.padEnd(30)}${track.sets.map((s) => track.table[c][s].toFixed(3).padStart(8)).join("")}`);
+  figureRows(track.table, track.sets, { name: 30, column: 8 }).forEach(out);
   out(`leave-one-set-out over ${track.sets.join(", ")}: held-out set, candidate chosen on the others, its figure there`);
-  for (const h of track.result.heldOut) out(`  ${h.set.padEnd(8)} ${h.chosen.padEnd(30)} ${h.heldOut.toFixed(3)}`);
-  out(
-    `  cross-validated mean ${track.result.crossValidated.toFixed(3)}; chosen on all sets: ${track.result.chosen} (in-sample mean ${track.result.inSampleMean.toFixed(3)})`,
-  );
+  heldOutRows(track.result, { set: 8, name: 30 }).forEach(out);
   const { verdict } = track;
   out(
     verdict.adopt
