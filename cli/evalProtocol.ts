@@ -3,19 +3,20 @@ import { dirname, join } from "path";
 import { CANDIDATES } from "../anomaly/evaluation/candidates";
 import { DevData, devDataUnder, missingGroups, PROTOCOL_SETS, runDevSets } from "../anomaly/evaluation/devSets";
 import { leaveOneSetOut } from "../anomaly/evaluation/protocol";
+import { PROTOCOL_SEEDS } from "../anomaly/evaluation/replicates";
 import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { UsageError } from "./args";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
-import { figureRows, heldOutRows, runMissing, Stored, storedTable } from "./evalStored";
+import { figureRows, heldOutRows, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
 
 const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "rcfPaper"];
 
 /**
  * `eval --protocol`: runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts)
- * over every development set, keeps the figures in --results (a candidate already there with the same
- * options is not run again), then chooses defaults leave-one-set-out and prints the per-set and
- * cross-validated figures; then the same for the state alarm's candidates over the sets labelled per row
+ * over every development set, once for each of the --seeds (default PROTOCOL_SEEDS), keeps the figures in
+ * --results (a replicate already there with the same options is not run again), then chooses defaults
+ * leave-one-set-out on the replicates' mean figures and prints the per-set and cross-validated figures; then the same for the state alarm's candidates over the sets labelled per row
  * (the state track, kept under its own key of the results file).
  */
 export async function runProtocolMode(args: Record<string, unknown>): Promise<void> {
@@ -29,6 +30,7 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
   if (only !== undefined && !(only in CANDIDATES) && !(only in STATE_CANDIDATES)) {
     throw new UsageError(`--only ${only}: no such candidate; known: ${[...Object.keys(CANDIDATES), ...Object.keys(STATE_CANDIDATES)].join(", ")}`);
   }
+  const seeds = args.seeds === undefined ? PROTOCOL_SEEDS : parseSeeds(args.seeds as string);
   const save = (): void => {
     mkdirSync(dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify({ ...stored, [STATE_KEY]: stateStored }, null, 1)}\n`);
@@ -39,6 +41,7 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
     CANDIDATES,
     stored,
     only,
+    seeds,
     missingGroups,
     ALL_GROUPS,
     async (groups, options) => {
@@ -49,17 +52,18 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
     },
     save,
   );
-  await runStateCandidates(root, stateStored, only, save);
-  const { names: candidates, table } = storedTable(CANDIDATES, stored);
+  await runStateCandidates(root, stateStored, only, seeds, save);
+  const { names: candidates, table, spread } = storedTable(CANDIDATES, stored, seeds);
   const results = Object.fromEntries(Object.entries(PROTOCOL_SETS).map(([variant, sets]) => [variant, leaveOneSetOut(table, candidates, sets)]));
-  const state = stateTrack(stateStored);
-  if (args.json) return void process.stdout.write(`${JSON.stringify({ results, stored, ...(state ? { state } : {}) })}\n`);
+  const state = stateTrack(stateStored, seeds);
+  if (args.json) return void process.stdout.write(`${JSON.stringify({ seeds, table, results, stored, ...(state ? { state } : {}) })}\n`);
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
   const short = (s: string): string => s.replace("nab:artificial", "art").replace("nab:", "");
-  out(`figure per set (NAB standard / 100, SKAB F1, share of quiet files or caught points): ${candidates.length} candidates`);
+  out(`figure per set (NAB standard / 100, SKAB F1, share of quiet files or caught points): ${candidates.length} candidates, ${seedsText(seeds)}`);
   const width = Math.max("candidate".length, ...candidates.map((c) => c.length)) + 1;
   figureRows(table, sets, { name: width, column: 15 }, short).forEach(out);
+  spreadRows(spread, sets, seeds, { name: width, column: 15 }).forEach(out);
   for (const [variant, result] of Object.entries(results)) {
     out(
       `leave-one-set-out over ${variant === "merged" ? "the NAB artificial categories as one set" : "NAB's three categories"}: held-out set, candidate chosen on the others, its figure there`,
@@ -67,4 +71,18 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
     heldOutRows(result, { set: 28, name: width }).forEach(out);
   }
   if (state) printStateTrack(state, out);
+}
+
+/** `--seeds 42,1,2`: distinct integer seeds in [0, 2^32), in the order given. */
+export function parseSeeds(text: string): number[] {
+  const seeds = text.split(",").map((part) => {
+    const n = Number(part.trim());
+    if (part.trim() === "" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
+      throw new UsageError(`--seeds ${text}: ${JSON.stringify(part)} is not an integer seed in [0, 4294967295]`);
+    }
+    return n;
+  });
+  const repeated = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (repeated !== undefined) throw new UsageError(`--seeds ${text}: seed ${repeated} is given twice`);
+  return seeds;
 }

@@ -1,5 +1,6 @@
 import { SetFigures } from "../anomaly/evaluation/devSets";
 import { ProtocolResult } from "../anomaly/evaluation/protocol";
+import { meanFigures, replicateKey, replicateOptions, seedSpread } from "../anomaly/evaluation/replicates";
 import { DetectorOptions } from "../anomaly/types";
 
 /** One candidate's stored figures in the protocol's results file (out/protocol.json). */
@@ -9,44 +10,71 @@ export interface Stored extends SetFigures {
 }
 
 /**
- * Runs the candidates not yet stored (or stored with other options, or lacking a set) through `run`,
- * and writes the results file after each one, so an interrupted run keeps what it measured.
+ * Runs each candidate's replicates (one a seed) not yet stored (or stored with other options, or lacking a
+ * set) through `run`, and writes the results file after each one, so an interrupted run keeps what it measured.
  */
 export async function runMissing<G extends string>(
   candidates: Readonly<Record<string, DetectorOptions>>,
   stored: Record<string, Stored>,
   only: string | undefined,
+  seeds: readonly number[],
   missing: (figures: Readonly<Record<string, number>>) => G[],
   all: readonly G[],
   run: (groups: G[], options: DetectorOptions) => Promise<SetFigures>,
   save: () => void,
 ): Promise<void> {
   const progress = (m: string): boolean => process.stderr.write(`${m}\n`);
-  for (const [name, options] of Object.entries(candidates)) {
-    if (only !== undefined && name !== only) continue;
-    const same = stored[name] && JSON.stringify(stored[name].options) === JSON.stringify(options);
-    const groups = same ? missing(stored[name].figures) : [...all];
-    if (groups.length === 0) continue;
-    progress(`candidate ${name} ${JSON.stringify(options)}: ${groups.join(", ")}`);
-    const started = process.cpuUsage();
-    const figures = await run(groups, options);
-    const cpu = process.cpuUsage(started);
-    const before = same ? stored[name] : { figures: {}, details: {}, seconds: 0 };
-    stored[name] = {
-      options,
-      figures: { ...before.figures, ...figures.figures },
-      details: { ...before.details, ...figures.details },
-      seconds: Math.round(before.seconds * 10 + (cpu.user + cpu.system) / 1e5) / 10,
-    };
-    save();
+  for (const [candidate, candidateOptions] of Object.entries(candidates)) {
+    if (only !== undefined && candidate !== only) continue;
+    for (const seed of seeds) {
+      const name = replicateKey(candidate, seed);
+      const options = replicateOptions(candidateOptions, seed);
+      const same = stored[name] && JSON.stringify(stored[name].options) === JSON.stringify(options);
+      const groups = same ? missing(stored[name].figures) : [...all];
+      if (groups.length === 0) continue;
+      progress(`candidate ${name} ${JSON.stringify(options)}: ${groups.join(", ")}`);
+      const started = process.cpuUsage();
+      const figures = await run(groups, options);
+      const cpu = process.cpuUsage(started);
+      const before = same ? stored[name] : { figures: {}, details: {}, seconds: 0 };
+      stored[name] = {
+        options,
+        figures: { ...before.figures, ...figures.figures },
+        details: { ...before.details, ...figures.details },
+        seconds: Math.round(before.seconds * 10 + (cpu.user + cpu.system) / 1e5) / 10,
+      };
+      save();
+    }
   }
 }
 
-/** The stored candidates (in the candidates' order) and their figures, for the choice and the tables. */
-export function storedTable(candidates: Readonly<Record<string, DetectorOptions>>, stored: Record<string, Stored>) {
-  const names = Object.keys(candidates).filter((c) => stored[c]);
-  const table: Record<string, Record<string, number>> = Object.fromEntries(names.map((c) => [c, stored[c].figures]));
-  return { names, table };
+/**
+ * The candidates (in the candidates' order) with every replicate stored, per candidate the mean of its
+ * replicates' figures (for the choice and the tables), and per set the mean over those candidates of the
+ * replicates' spread (largest minus smallest: how far a seed alone moves the set's figure).
+ */
+export function storedTable(candidates: Readonly<Record<string, DetectorOptions>>, stored: Record<string, Stored>, seeds: readonly number[]) {
+  const table: Record<string, Record<string, number>> = {};
+  const spreads: Record<string, number>[] = [];
+  for (const [candidate, options] of Object.entries(candidates)) {
+    const replicates = seeds.map((seed) => {
+      const entry = stored[replicateKey(candidate, seed)];
+      const current = entry && JSON.stringify(entry.options) === JSON.stringify(replicateOptions(options, seed));
+      return current ? entry.figures : undefined;
+    });
+    const mean = meanFigures(replicates);
+    if (!mean) continue;
+    table[candidate] = mean;
+    spreads.push(seedSpread(replicates as Record<string, number>[]));
+  }
+  const spread: Record<string, number> = {};
+  for (const set of Object.keys(spreads[0] ?? {})) spread[set] = spreads.reduce((a, s) => a + s[set], 0) / spreads.length;
+  return { names: Object.keys(table), table, spread };
+}
+
+/** How a table's figures were made: "the mean of seeds 42, 1, 2" (or "seed 42"). */
+export function seedsText(seeds: readonly number[]): string {
+  return seeds.length === 1 ? `seed ${seeds[0]}` : `each the mean of seeds ${seeds.join(", ")}`;
 }
 
 /** The per-set figure table: a header of `heading(set)`, then one row a candidate. */
@@ -66,6 +94,17 @@ export function figureRows(
       ),
     ),
   ];
+}
+
+/** Under a figure table of `seeds.length` > 1 replicates, the row of the mean seed spread per set. */
+export function spreadRows(
+  spread: Readonly<Record<string, number>>,
+  sets: readonly string[],
+  seeds: readonly number[],
+  widths: { readonly name: number; readonly column: number },
+): string[] {
+  if (seeds.length < 2 || Object.keys(spread).length === 0) return [];
+  return figureRows({ "(seed spread, mean)": spread }, sets, widths).slice(1);
 }
 
 /** One leave-one-set-out's lines: each held-out set with the candidate chosen on the others, then the means. */

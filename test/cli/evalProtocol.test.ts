@@ -7,13 +7,20 @@ import { PROTOCOL_SETS } from "../../anomaly/evaluation/devSets";
 import { STATE_CANDIDATES, STATE_SETS } from "../../anomaly/evaluation/stateCandidates";
 import { runCli } from "../helpers/runCli";
 
-/** Stored state-track figures: every candidate 0.5 on every set, `better` (if given) 0.6 on all but smd. */
-function stateStored(better?: string): Record<string, unknown> {
+/** Stored state-track figures, one replicate a seed: every candidate 0.5 on every set, `better` (if given) 0.6 on all but smd. */
+function stateStored(better?: string, seeds: readonly number[] = [42]): Record<string, unknown> {
   return Object.fromEntries(
-    Object.entries(STATE_CANDIDATES).map(([name, options]) => [
-      name,
-      { options, figures: Object.fromEntries(STATE_SETS.map((s) => [s, name === better && s !== "smd" ? 0.6 : 0.5])), details: {}, seconds: 1 },
-    ]),
+    seeds.flatMap((seed) =>
+      Object.entries(STATE_CANDIDATES).map(([name, options]) => [
+        seed === 42 ? name : `${name} @seed=${seed}`,
+        {
+          options: seed === 42 ? options : { ...options, seed },
+          figures: Object.fromEntries(STATE_SETS.map((s) => [s, name === better && s !== "smd" ? 0.6 : 0.5])),
+          details: {},
+          seconds: 1,
+        },
+      ]),
+    ),
   );
 }
 
@@ -31,7 +38,7 @@ describe("eval --protocol", () => {
     );
     const results = join(dir, "protocol.json");
     writeFileSync(results, JSON.stringify({ ...stored, "alarm=state": stateStored() }));
-    const r = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--json"]);
+    const r = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42", "--json"]);
     expect(r.status, r.stderr).to.equal(0);
     expect(r.stderr).to.equal("");
     const out = JSON.parse(r.stdout);
@@ -58,7 +65,7 @@ describe("eval --protocol", () => {
     );
     const results = join(dir, "protocol.json");
     writeFileSync(results, JSON.stringify({ ...onset, "alarm=state": stateStored("state: smoothing=30") }));
-    const json = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--json"]);
+    const json = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42", "--json"]);
     expect(json.status, json.stderr).to.equal(0);
     const state = JSON.parse(json.stdout).state;
     expect(state.result.heldOut.map((h: { set: string; chosen: string; heldOut: number }) => [h.set, h.chosen, h.heldOut])).to.deep.equal([
@@ -67,9 +74,9 @@ describe("eval --protocol", () => {
       ["smd", "state: smoothing=30", 0.5],
     ]);
     expect(state.verdict).to.deep.equal({ adopt: true, incumbent: "state: current defaults", chosen: "state: smoothing=30", reasons: [] });
-    const text = runCli("eval", ["--protocol", "--data", dir, "--results", results]);
+    const text = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42"]);
     expect(text.stdout.split("\n").slice(-20)).to.deep.equal([
-      "state alarm track (point-wise F1 of the alarm=state decisions): 11 candidates",
+      "state alarm track (point-wise F1 of the alarm=state decisions): 11 candidates, seed 42",
       "candidate                         skab     asd     smd",
       "state: current defaults          0.500   0.500   0.500",
       "state: relativeFloor=0           0.500   0.500   0.500",
@@ -109,7 +116,7 @@ describe("eval --protocol", () => {
     const everySet = Object.fromEntries([...PROTOCOL_SETS.categories, ...PROTOCOL_SETS.merged].map((s) => [s, 0.5]));
     const onset = { "previous defaults": { options: CANDIDATES["previous defaults"], figures: everySet, details: {}, seconds: 1 } };
     writeFileSync(results, JSON.stringify(onset));
-    const first = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--only", "state: smoothing=30", "--json"]);
+    const first = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--only", "state: smoothing=30", "--seeds", "42", "--json"]);
     expect(first.status, first.stderr).to.equal(0);
     expect(first.stderr.split("\n")[0]).to.equal(`candidate state: smoothing=30 ${JSON.stringify(STATE_CANDIDATES["state: smoothing=30"])}: skab, asd, smd`);
     const file = JSON.parse(readFileSync(results, "utf8"));
@@ -122,9 +129,57 @@ describe("eval --protocol", () => {
     expect(figures.skab).to.equal(0.652); // the 30-row fault, flagged once the 30-score mean rises
     expect(figures.asd).to.equal(figures.skab);
     expect(figures.smd).to.equal(figures.skab);
-    const again = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--only", "state: smoothing=30", "--json"]);
+    const again = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--only", "state: smoothing=30", "--seeds", "42", "--json"]);
     expect(again.stderr).to.equal("");
     expect(JSON.parse(again.stdout).state.result.chosen).to.equal("state: smoothing=30");
+  });
+
+  it("judges each candidate on the mean of its seed replicates, and shows how far a seed moves each set", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
+    const names = Object.keys(CANDIDATES);
+    // seed 42: the second candidate 0.7 everywhere, the others 0.5; seed 7: the third 0.9 everywhere, the others 0.5
+    const entries: [string, unknown][] = [];
+    for (const [seed, lucky, figure] of [
+      [42, 1, 0.7],
+      [7, 2, 0.9],
+    ] as const) {
+      names.forEach((name, i) => {
+        const options = seed === 42 ? CANDIDATES[name] : { ...CANDIDATES[name], seed };
+        const figures = Object.fromEntries(sets.map((s) => [s, i === lucky ? figure : 0.5]));
+        entries.push([seed === 42 ? name : `${name} @seed=${seed}`, { options, figures, details: {}, seconds: 1 }]);
+      });
+    }
+    const results = join(dir, "protocol.json");
+    writeFileSync(results, JSON.stringify({ ...Object.fromEntries(entries), "alarm=state": stateStored("state: smoothing=30", [42, 7]) }));
+    const alone = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42", "--json"]);
+    expect(JSON.parse(alone.stdout).results.merged.chosen).to.equal(names[1]);
+    const both = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42,7", "--json"]);
+    expect(both.status, both.stderr).to.equal(0);
+    expect(both.stderr).to.equal("");
+    const out = JSON.parse(both.stdout);
+    expect(out.seeds).to.deep.equal([42, 7]);
+    expect(out.results.merged.chosen).to.equal(names[2]);
+    expect(out.table[names[1]].asd).to.be.closeTo(0.6, 1e-12);
+    expect(out.table[names[2]].asd).to.be.closeTo(0.7, 1e-12);
+    expect(out.state.result.chosen).to.equal("state: smoothing=30");
+    expect(out.state.spread).to.deep.equal({ skab: 0, asd: 0, smd: 0 });
+    const text = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42,7"]).stdout.split("\n");
+    expect(text[0]).to.equal(
+      `figure per set (NAB standard / 100, SKAB F1, share of quiet files or caught points): ${names.length} candidates, each the mean of seeds 42, 7`,
+    );
+    // spread 0.2 for the second candidate, 0.4 for the third, 0 for the others, on every set
+    const spread = text.find((l) => l.startsWith("(seed spread, mean)"))!;
+    expect(spread.trim().split(/\s+/).slice(3)).to.deep.equal(sets.map(() => (0.6 / names.length).toFixed(3)));
+  });
+
+  it("refuses a malformed or repeated seed, naming it", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    expect(runCli("eval", ["--protocol", "--data", dir, "--seeds", "42,x"]).stderr).to.match(
+      /^error: --seeds 42,x: "x" is not an integer seed in \[0, 4294967295\]/,
+    );
+    expect(runCli("eval", ["--protocol", "--data", dir, "--seeds", "1.5"]).stderr).to.match(/^error: --seeds 1.5: "1.5" is not an integer seed/);
+    expect(runCli("eval", ["--protocol", "--data", dir, "--seeds", "7,7"]).stderr).to.match(/^error: --seeds 7,7: seed 7 is given twice/);
   });
 
   it("refuses an unknown candidate and a missing data folder, naming them", () => {
