@@ -8,7 +8,7 @@ import { DetectorOptions } from "../types";
  * is run once per seed and judged on the mean. The library's own seed comes first, so figures stored
  * before replicates existed are the first replicate.
  */
-export const PROTOCOL_SEEDS: readonly number[] = [RCF_DEFAULTS.seed, 1, 2];
+export const PROTOCOL_SEEDS: readonly number[] = [RCF_DEFAULTS.seed, 1, 2, 3, 4];
 
 /** Where a replicate is stored in the results file: the candidate's own name for the library's seed. */
 export function replicateKey(name: string, seed: number): string {
