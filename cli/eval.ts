@@ -14,8 +14,8 @@ const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR | --
   --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored
   --labelled DIR CSVs with a per-row "label" column (+ optional labels_windows.json, meta.json with
                  unlabelled_prefix_rows per file, e.g. ../shared/data/asd): NAB v1.1 scores and point-wise F1
-  --protocol     [--data ../shared/data] [--results out/protocol.json] [--only CANDIDATE] [--seeds 42,1,2]: the rcf
-                 candidate option sets over every development set, once a seed, defaults chosen leave-one-set-out
+  --protocol     [--data ../shared/data] [--results out/protocol.json] [--only CANDIDATE] [--seeds 42,1,2,3,4]: the
+                 rcf candidate option sets over every development set, once a seed, defaults chosen leave-one-set-out
                  on the seeds' mean; then the state alarm's track: its candidates' point-wise F1 on skab, asd,
                  smd, chosen the same way (docs/benchmarks.md)`;
 

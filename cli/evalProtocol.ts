@@ -16,8 +16,9 @@ const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "
  * `eval --protocol`: runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts)
  * over every development set, once for each of the --seeds (default PROTOCOL_SEEDS), keeps the figures in
  * --results (a replicate already there with the same options is not run again), then chooses defaults
- * leave-one-set-out on the replicates' mean figures and prints the per-set and cross-validated figures; then the same for the state alarm's candidates over the sets labelled per row
- * (the state track, kept under its own key of the results file).
+ * leave-one-set-out on the replicates' mean figures and prints the per-set and cross-validated figures;
+ * then the same for the state alarm's candidates over the sets labelled per row (the state track, kept under
+ * its own key of the results file).
  */
 export async function runProtocolMode(args: Record<string, unknown>): Promise<void> {
   const root = (args.data as string | undefined) ?? join("..", "shared", "data");
