@@ -9,6 +9,12 @@ export interface Stored extends SetFigures {
   readonly seconds: number;
 }
 
+/** A candidate's replicate for `seed` as stored, if it was run with the candidate's current options. */
+function currentReplicate(stored: Record<string, Stored>, candidate: string, options: DetectorOptions, seed: number): Stored | undefined {
+  const entry = stored[replicateKey(candidate, seed)];
+  return entry && JSON.stringify(entry.options) === JSON.stringify(replicateOptions(options, seed)) ? entry : undefined;
+}
+
 /**
  * Runs each candidate's replicates (one a seed) not yet stored (or stored with other options, or lacking a
  * set) through `run`, and writes the results file after each one, so an interrupted run keeps what it measured.
@@ -29,14 +35,14 @@ export async function runMissing<G extends string>(
     for (const seed of seeds) {
       const name = replicateKey(candidate, seed);
       const options = replicateOptions(candidateOptions, seed);
-      const same = stored[name] && JSON.stringify(stored[name].options) === JSON.stringify(options);
-      const groups = same ? missing(stored[name].figures) : [...all];
+      const same = currentReplicate(stored, candidate, candidateOptions, seed);
+      const groups = same ? missing(same.figures) : [...all];
       if (groups.length === 0) continue;
       progress(`candidate ${name} ${JSON.stringify(options)}: ${groups.join(", ")}`);
       const started = process.cpuUsage();
       const figures = await run(groups, options);
       const cpu = process.cpuUsage(started);
-      const before = same ? stored[name] : { figures: {}, details: {}, seconds: 0 };
+      const before = same ?? { figures: {}, details: {}, seconds: 0 };
       stored[name] = {
         options,
         figures: { ...before.figures, ...figures.figures },
@@ -57,22 +63,16 @@ export function storedTable(candidates: Readonly<Record<string, DetectorOptions>
   const table: Record<string, Record<string, number>> = {};
   const spreads: Record<string, number>[] = [];
   for (const [candidate, options] of Object.entries(candidates)) {
-    const replicates = seeds.map((seed) => {
-      const entry = stored[replicateKey(candidate, seed)];
-      const current = entry && JSON.stringify(entry.options) === JSON.stringify(replicateOptions(options, seed));
-      return current ? entry.figures : undefined;
-    });
+    const replicates = seeds.map((seed) => currentReplicate(stored, candidate, options, seed)?.figures);
     const mean = meanFigures(replicates);
     if (!mean) continue;
     table[candidate] = mean;
     spreads.push(seedSpread(replicates as Record<string, number>[]));
   }
-  const spread: Record<string, number> = {};
-  for (const set of Object.keys(spreads[0] ?? {})) spread[set] = spreads.reduce((a, s) => a + s[set], 0) / spreads.length;
-  return { names: Object.keys(table), table, spread };
+  return { names: Object.keys(table), table, spread: meanFigures(spreads) ?? {} };
 }
 
-/** How a table's figures were made: "the mean of seeds 42, 1, 2" (or "seed 42"). */
+/** How a table's figures were made: "each the mean of seeds 42, 1, 2" (or "seed 42"). */
 export function seedsText(seeds: readonly number[]): string {
   return seeds.length === 1 ? `seed ${seeds[0]}` : `each the mean of seeds ${seeds.join(", ")}`;
 }
