@@ -70,4 +70,11 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: likelihood3+suppress30+skip64+shingle4": { ...CHOSEN_ONSET, shingleSize: 4 },
   // Weekly seasonality (fixed before it was run): the day of the week beside the time of day.
   "onset: likelihood3+suppress30+skip64+calendarWeek": { ...CHOSEN_ONSET, calendar: "week" },
+  // The likelihood's decision line, which is also where suppression starts (fixed after a probe on NAB's 18
+  // files alone, before any other set was run): an alarm under a sweep's threshold still silences the
+  // next 30 points, true detections among them.
+  "onset: likelihoodThreshold 1-1e-6": { ...CHOSEN_ONSET, likelihoodThreshold: 0.999999 },
+  "onset: likelihoodThreshold 1-1e-7": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999 },
+  "onset: likelihoodThreshold 1-1e-8": { ...CHOSEN_ONSET, likelihoodThreshold: 0.99999999 },
+  "onset: likelihoodThreshold 1-1e-9": { ...CHOSEN_ONSET, likelihoodThreshold: 0.999999999 },
 };
