@@ -2,7 +2,6 @@ import { StateError } from "./errors";
 import { forestBytes, MAX_FOREST_BYTES } from "./rcf/forestMemory";
 import { calendarDimensions } from "./rcf/preprocessor";
 import { arrayOf, base64, bool, equals, fail, int, nullable, num, object, oneOf, optional, Root, Rule, where } from "./stateRules";
-import { MAX_PEAK_SUPPRESS } from "./suppression";
 import { DetectorState } from "./types";
 
 /**
@@ -93,11 +92,6 @@ const rcfOptions: Rule = where(
       (v, root) => v === undefined || (root.options.suppress !== undefined && v.cap >= root.options.suppress),
       "calm points and a cap of at least options.suppress, only when options.suppress is set",
     ),
-    suppressBy: where(
-      optional(oneOf("peak")),
-      (v, root) => v === undefined || (root.options.suppress !== undefined && root.options.suppress <= MAX_PEAK_SUPPRESS && root.options.rearm === undefined),
-      `"peak" only when options.suppress is set, at most ${MAX_PEAK_SUPPRESS}, without options.rearm`,
-    ),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,
   `a forest within ${MAX_FOREST_BYTES} bytes of memory`,
@@ -155,11 +149,6 @@ const rcfState: Rule = object({
     optional(int(0, 1_000_000)),
     (v, root) => (v === undefined) === (root.options.rearm === undefined) && (v === undefined || v <= root.suppressHeld),
     "calm points (at most suppressHeld) exactly when options.rearm is set",
-  ),
-  suppressRecent: where(
-    optional(arrayOf(num(0), { max: (root) => root.options.suppress ?? 0 })),
-    (v, root) => (v === undefined) === (root.options.suppressBy === undefined),
-    "the last scores before suppression exactly when options.suppressBy is set",
   ),
   forest: forestState,
 });

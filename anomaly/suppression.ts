@@ -70,21 +70,3 @@ export function suppressEvent(decision: Decision, hold: EventHold, points: numbe
 function silenced(decision: Decision): Decision {
   return { ...decision, score: Math.min(decision.score, SUPPRESSED_SCORE), anomaly: false, grade: 0 };
 }
-
-/** Longest `suppress` with `suppressBy=peak`: every point is compared with that many before it. */
-export const MAX_PEAK_SUPPRESS = 1000;
-
-/**
- * Option `suppressBy=peak`: suppression that does not depend on where the decision line is. A point's
- * score counts only when it is above every score (before suppression) of the `points` points before it;
- * otherwise it is capped at SUPPRESSED_SCORE and cannot alarm. An event's rise passes and its decaying
- * tail does not, at any threshold: a threshold sweep (NAB) that settles above the decision line no longer
- * loses a true detection to an alarm under its threshold, and one that settles below it no longer counts
- * the tail of every event it crossed. Alarms are still suppressed for `points` points as with `suppressBy=alarm`.
- * `recent` holds the last scores before suppression, oldest first, at most `points` of them.
- */
-export function suppressNonPeak(decision: Decision, recent: readonly number[], points: number): { decision: Decision; recent: number[] } {
-  const next = [...recent.slice(Math.max(0, recent.length - points + 1)), decision.score];
-  const peak = recent.every((score) => decision.score > score);
-  return { decision: peak ? decision : silenced(decision), recent: next };
-}

@@ -77,7 +77,4 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: likelihoodThreshold 1-1e-7": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999 },
   "onset: likelihoodThreshold 1-1e-8": { ...CHOSEN_ONSET, likelihoodThreshold: 0.99999999 },
   "onset: likelihoodThreshold 1-1e-9": { ...CHOSEN_ONSET, likelihoodThreshold: 0.999999999 },
-  // Added after those four (ASD lost 0.04 at 1-1e-7 and counted more alarms in events' tails; NAB's 18 files
-  // were probed, no other set): besides the alarms, only a peak of the last 30 scores counts.
-  "onset: likelihoodThreshold 1-1e-7+suppressBy peak": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, suppressBy: "peak" },
 };

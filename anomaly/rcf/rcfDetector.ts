@@ -3,7 +3,7 @@ import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
 import { AnomalyLikelihood, LikelihoodState } from "../likelihood";
-import { suppressAlarm, suppressEvent, suppressNonPeak } from "../suppression";
+import { suppressAlarm, suppressEvent } from "../suppression";
 import { Decision, Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
@@ -34,8 +34,6 @@ interface RcfState extends DetectorState {
   /** Only with `rearm`: points suppressed since the alarm, and calm points in a row among the last of them. */
   readonly suppressHeld?: number;
   readonly suppressCalm?: number;
-  /** Only with `suppressBy=peak`: the last scores before suppression, oldest first. */
-  readonly suppressRecent?: number[];
   readonly forest: ForestState;
 }
 
@@ -55,7 +53,6 @@ export class RcfDetector implements Detector {
   private suppressLeft: number;
   private suppressHeld: number;
   private suppressCalm: number;
-  private suppressRecent: number[];
   /** Features per shingle block: inputs plus calendar features. */
   private readonly block: number;
   private forest: RandomCutForest;
@@ -87,7 +84,6 @@ export class RcfDetector implements Detector {
     this.suppressLeft = restoreFrom?.suppressLeft ?? 0;
     this.suppressHeld = restoreFrom?.suppressHeld ?? 0;
     this.suppressCalm = restoreFrom?.suppressCalm ?? 0;
-    this.suppressRecent = restoreFrom?.suppressRecent ? [...restoreFrom.suppressRecent] : [];
     this.block = this.preprocessor.featureDimensions;
     this.shingle = new Float64Array(this.block * shingleSize);
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
@@ -156,15 +152,10 @@ export class RcfDetector implements Detector {
     return result;
   }
 
-  /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`, `suppressBy`). */
+  /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`). */
   private decide(rawScore: number): Decision {
-    let decision = this.score(rawScore);
+    const decision = this.score(rawScore);
     if (this.options.suppress === undefined) return decision;
-    if (this.options.suppressBy === "peak") {
-      const peak = suppressNonPeak(decision, this.suppressRecent, this.options.suppress);
-      this.suppressRecent = peak.recent;
-      decision = peak.decision;
-    }
     if (this.options.rearm) {
       const hold = { left: this.suppressLeft, held: this.suppressHeld, calm: this.suppressCalm };
       const event = suppressEvent(decision, hold, this.options.suppress, this.options.rearm);
@@ -241,7 +232,6 @@ export class RcfDetector implements Detector {
       ...(this.likelihood ? { likelihood: this.likelihood.getState() } : {}),
       ...(this.options.suppress !== undefined ? { suppressLeft: this.suppressLeft } : {}),
       ...(this.options.rearm ? { suppressHeld: this.suppressHeld, suppressCalm: this.suppressCalm } : {}),
-      ...(this.options.suppressBy === "peak" ? { suppressRecent: [...this.suppressRecent] } : {}),
       forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }

@@ -6,7 +6,7 @@ import { InputPolicy, readInputPolicy } from "../inputGuard";
 import { readThresholderOptions, ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
 import { LIKELIHOOD_DEFAULTS, LikelihoodOptions } from "../likelihood";
-import { MAX_PEAK_SUPPRESS, Rearm } from "../suppression";
+import { Rearm } from "../suppression";
 
 /**
  * Options of the `rcf` detector. The first four carry the names of Kinesis Data Analytics'
@@ -136,16 +136,10 @@ export interface RcfOptions {
    * and in states saved before the option).
    */
   readonly rearm?: Rearm;
-  /**
-   * Option `suppressBy=peak` (needs `suppress`, at most MAX_PEAK_SUPPRESS; not with `rearm`): besides the
-   * alarms, a point's score counts only above every score of the `suppress` points before it (see
-   * suppressNonPeak). Absent with `suppressBy=alarm` (and in states saved before the option).
-   */
-  readonly suppressBy?: "peak";
 }
 
 /** Options that refine `suppress`: only the onset alarm has them (the state alarm does not suppress). */
-export const SUPPRESS_REFINEMENTS: readonly string[] = ["rearm", "suppressMax", "suppressBy"];
+export const SUPPRESS_REFINEMENTS: readonly string[] = ["rearm", "suppressMax"];
 
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
   const r = new OptionReader("rcf", options);
@@ -195,7 +189,6 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);
-  const suppressBy = readSuppressBy(r, suppress, rearm);
   r.done();
   checkForestSize(out);
   if (scoring === "likelihood" && sustain > 1) throw new OptionError(`option sustain needs scoring=threshold, got scoring=likelihood with sustain=${sustain}`);
@@ -206,18 +199,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     ...(scoring === "likelihood" ? { likelihood } : {}),
     ...(suppress > 0 ? { suppress } : {}),
     ...(rearm ? { rearm } : {}),
-    ...(suppressBy === "peak" ? { suppressBy } : {}),
   };
-}
-
-/** Option `suppressBy`: alarm (what starts suppression is an alarm) or peak (scores must also be a peak). */
-function readSuppressBy(r: OptionReader, suppress: number, rearm: Rearm | undefined): "alarm" | "peak" {
-  const by = r.choice<"alarm" | "peak">("suppressBy", "alarm", ["alarm", "peak"]);
-  if (by === "alarm") return by;
-  if (suppress === 0) throw new OptionError(`option suppressBy=peak needs suppress > 0, got suppress=0`);
-  if (suppress > MAX_PEAK_SUPPRESS) throw new OptionError(`option suppressBy=peak needs suppress <= ${MAX_PEAK_SUPPRESS}, got suppress=${suppress}`);
-  if (rearm) throw new OptionError(`option suppressBy=peak does not combine with rearm, got rearm=${rearm.calm}`);
-  return by;
 }
 
 /** Options `rearm` and `suppressMax`, or undefined when rearm is 0 (off). */
