@@ -10,7 +10,7 @@ import { Decision } from "./thresholder";
  *   8640 raw scores; a discounted estimate is O(1) per point and keeps the saved state small, which matters
  *   beside a forest of ~360 KB in a 400 KB DynamoDB item).
  * - likelihood = 1 - Q(z), z = (average - mean) / deviation, Q the Gaussian tail; reported on a log scale
- *   (likelihoodScore): 0.5 at the decision line `threshold` (Numenta's 0.99999 by default).
+ *   (likelihoodScore): 0.5 at the decision line `threshold` (1 - 1e-7 by default; Numenta's is 0.99999).
  * - The first `skip` scores are not learned (a young forest scores high until its trees fill), then
  *   `estimate` more are learned before any likelihood: until then the likelihood is 0.5.
  * The deviation is at least MIN_RELATIVE_DEVIATION times the mean, so a stream of nearly constant scores
@@ -44,10 +44,11 @@ export interface LikelihoodState {
 
 /**
  * Numenta's are averagingWindow 10, learningPeriod 288, estimationSamples 100, alarm at likelihood 0.99999;
- * window 3 and skip 64 did better leave-one-set-out (docs/benchmarks.md): 10 averages a short event away
- * (server metrics), and 288 + 100 scores leave short series unjudged.
+ * window 3, skip 64 and the line at 1 - 1e-7 did better leave-one-set-out (docs/benchmarks.md): 10 averages
+ * a short event away (server metrics), 288 + 100 scores leave short series unjudged, and an alarm at the
+ * line starts suppression (suppression.ts): at 0.99999 weak alarms silenced the detections that followed.
  */
-export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.99999 };
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999 };
 export const MIN_RELATIVE_DEVIATION = 0.05;
 
 /**

@@ -38,7 +38,7 @@ export interface Rearm {
 /**
  * A point is calm when its unsuppressed score is below CALM_SCORE. Both scoring stages put their decision
  * line at a score of 0.5 (thresholder: raw = threshold; likelihood: the line's surprise), and 0.4 is two
- * thirds of the line's raw score or surprise (likelihood: a tail of about 5e-4 at the default line). A
+ * thirds of the line's raw score or surprise (likelihood: a tail of about 2e-5 at the default line). A
  * point just under the line is an event's tail still wobbling about it, not calm: re-arming there would
  * alarm again on its next wobble, which is what suppression is for.
  */

@@ -26,6 +26,6 @@ export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "state: zFactor=2.5": { ...CURRENT, zFactor: 2.5 },
   "state: zFactor=3.5": { ...CURRENT, zFactor: 3.5 },
   // the likelihood judges the mean of its last `likelihoodWindow` scores, as the state thresholder its last 60
-  "state: likelihood window 60": { ...CURRENT, scoring: "likelihood", likelihoodWindow: 60, likelihoodSkip: 64 },
+  "state: likelihood window 60": { ...CURRENT, scoring: "likelihood", likelihoodWindow: 60, likelihoodSkip: 64, likelihoodThreshold: 0.99999 },
   "state: before the protocol": { ...CURRENT, relativeFloor: 0, scoreHorizon: 2560 },
 };

@@ -142,7 +142,7 @@ describe("rcf scoring and suppress options", () => {
   });
 
   const presets: [string, Record<string, string | number>, [LikelihoodOptions | undefined, number | undefined, number | undefined]][] = [
-    ["the onset alarm (the default)", {}, [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.99999 }, 30, undefined]],
+    ["the onset alarm (the default)", {}, [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999 }, 30, undefined]],
     ["the onset alarm with scoring=threshold", { scoring: "threshold" }, [undefined, 30, undefined]],
     ["the onset alarm with scoring=threshold, suppress=0", { scoring: "threshold", suppress: 0 }, [undefined, undefined, undefined]],
     ["sustain without a scoring", { sustain: 6 }, [undefined, 30, 6]],
@@ -179,6 +179,8 @@ describe("rcf scoring and suppress options", () => {
         scoring: "likelihood",
         likelihoodWindow: 10,
         likelihoodSkip: 288,
+        // Numenta's line: the burst's every point is over it
+        likelihoodThreshold: 0.99999,
         ...options,
       });
       return data.map((v, i) => (d.process({ timestamp: i, values: [v] }).anomaly ? i : -1)).filter((i) => i >= 0);

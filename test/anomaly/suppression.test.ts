@@ -134,7 +134,8 @@ function levelShift(i: number): number[] {
 }
 
 const MINIMUM = 10;
-const FIXED: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: MINIMUM };
+// a lower decision line than the default, so the raised stretch alarms again after the fixed minimum
+const FIXED: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: MINIMUM, likelihoodThreshold: 0.99999 };
 const SMALL: DetectorOptions = { ...FIXED, rearm: 5, suppressMax: 120 };
 
 function run(options: DetectorOptions, n: number, cut?: number): { results: DetectorResult[]; states: DetectorState[] } {
