@@ -93,4 +93,8 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: likelihoodThreshold 1-1e-7": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999 },
   "onset: likelihoodThreshold 1-1e-8": { ...CHOSEN_ONSET, likelihoodThreshold: 0.99999999 },
   "onset: likelihoodThreshold 1-1e-9": { ...CHOSEN_ONSET, likelihoodThreshold: 0.999999999 },
+  // The new point's neighbours, one option each, fixed before they were run (as for the line 0.99999 above).
+  "onset: line 1-1e-7+suppress15": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, suppress: 15 },
+  "onset: line 1-1e-7+suppress60": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, suppress: 60 },
+  "onset: line 1-1e-7+likelihood5": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodWindow: 5 },
 };
