@@ -7,7 +7,7 @@ import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
 import { SUPPRESSED_SCORE, suppressAlarm } from "../../anomaly/suppression";
 import { minuteTimestamp } from "../helpers/streams";
 
-/** -ln(1 - 0.99999): the surprise at the default decision line. */
+/** -ln(1 - 0.99999): the surprise at Numenta's decision line (SMALL's). */
 const LINE = -Math.log(1e-5);
 const SMALL: LikelihoodOptions = { window: 2, skip: 0, estimate: 2, horizon: 100, threshold: 0.99999 };
 
@@ -224,4 +224,34 @@ describe("rcf with scoring=likelihood on poisoned input", () => {
       expect(live).to.be.instanceOf(RcfDetector);
     });
   }
+});
+
+describe("the decision line and suppression", () => {
+  // raw scores about 1 (deviation ~0.058), a moderate rise at 300 (z ~ 4.8, a tail of ~8e-7) and a strong
+  // one at 310 (z ~ 10) inside the 30 points an alarm at 300 would suppress
+  const r = new Random(11);
+  const raw = Array.from({ length: 400 }, (_, i) => (i === 300 ? 1.277 : i === 310 ? 1.577 : 0.9 + 0.2 * r.nextDouble()));
+  const run = (threshold: number): { alarms: number[]; scores: number[] } => {
+    const likelihood = new AnomalyLikelihood({ window: 1, skip: 0, estimate: 100, horizon: 8640, threshold });
+    let left = 0;
+    const decisions = raw.map((score) => {
+      const out = suppressAlarm(likelihood.process(score), left, 30);
+      left = out.left;
+      return out.decision;
+    });
+    return { alarms: decisions.flatMap((d, i) => (d.anomaly ? [i] : [])), scores: decisions.map((d) => d.score) };
+  };
+
+  it("at Numenta's 0.99999 the moderate rise alarms and its suppression hides the strong one from any threshold", () => {
+    const { alarms, scores } = run(0.99999);
+    expect(alarms).to.deep.equal([300]);
+    expect(scores[310]).to.equal(SUPPRESSED_SCORE);
+  });
+
+  it("at the default 1 - 1e-7 the moderate rise stays under the line and the strong one alarms with the top score", () => {
+    const { alarms, scores } = run(LIKELIHOOD_DEFAULTS.threshold);
+    expect(alarms).to.deep.equal([310]);
+    expect(scores[300]).to.be.within(SUPPRESSED_SCORE, 0.5);
+    expect(Math.max(...scores)).to.equal(scores[310]);
+  });
 });
