@@ -24,9 +24,11 @@ export function damp(leafMass: number, treeMass: number): number {
   return 1 - leafMass / (2 * treeMass);
 }
 
-// log2(mass + 1) for the masses a tree of up to 4096 points can have: the scorer's hot path
-// (a plain array: the inline train Lambda's serializer cannot capture typed arrays at module scope)
-const LOG2_MASS_PLUS_ONE: number[] = Array.from({ length: 4097 }, (_, m) => Math.log(m + 1) / LOG2);
+// log2(mass + 1) for the masses a tree of up to 256 points (the default subSampleSize) can have, on the
+// scorer's path once a tree; larger trees compute it, to the same double. A plain array (the inline train
+// Lambda's serializer cannot capture typed arrays at module scope), which travels in that Lambda's code as
+// text at ~20 bytes an entry: a table for 4096 points would be 80 KB of it.
+const LOG2_MASS_PLUS_ONE: number[] = Array.from({ length: 257 }, (_, m) => Math.log(m + 1) / LOG2);
 
 /** Scales a tree's score by log2(treeMass + 1), the expected depth scale of a tree of that mass. */
 export function normalise(score: number, treeMass: number): number {
