@@ -57,6 +57,27 @@ export function integerFlag(args: ParsedArgs, flag: string, fallback: number, mi
   return n;
 }
 
+/**
+ * `--seeds 42,1,2`: 1 to 50 distinct integer seeds in [0, 2^32), in the order given, or `fallback` when absent;
+ * a UsageError naming the flag and the bad part otherwise.
+ */
+export function seedsFlag(args: ParsedArgs, fallback: readonly number[]): number[] {
+  const raw = args.seeds;
+  if (raw === undefined) return [...fallback];
+  const text = String(raw);
+  const seeds = text.split(",").map((part) => {
+    const n = Number(part.trim());
+    if (!/^\d+$/.test(part.trim()) || n > 0xffffffff) {
+      throw new UsageError(`--seeds ${text}: ${JSON.stringify(part)} is not an integer seed in [0, 4294967295]`);
+    }
+    return n;
+  });
+  if (seeds.length > 50) throw new UsageError(`--seeds ${text}: ${seeds.length} seeds; at most 50`);
+  const repeated = seeds.find((s, i) => seeds.indexOf(s) !== i);
+  if (repeated !== undefined) throw new UsageError(`--seeds ${text}: seed ${repeated} is given twice`);
+  return seeds;
+}
+
 /** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
 export const SHARED_DATA = join(__dirname, "..", "..", "shared", "data");
 

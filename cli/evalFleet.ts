@@ -1,7 +1,7 @@
 import { metroptSampleFile, readMetroptRows } from "../local/sim/trainSource";
 import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
 import { liveReadingsOf } from "../local/sim/fleetPlan";
-import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag, runCommand } from "./args";
+import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag, runCommand, seedsFlag } from "./args";
 
 /**
  * `gridrail eval:fleet`: how well the train models catch the local stack's injected faults, over
@@ -9,17 +9,8 @@ import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag, runCommand }
  */
 const USAGE = "usage: gridrail eval:fleet [--seeds 1,2,3] [--trains 5] [--duration 60] [--history 8640] [--json]";
 
-function seedsOf(raw: string | undefined): number[] {
-  if (raw === undefined) return [1, 2, 3];
-  const seeds = raw.split(",").map((s) => s.trim());
-  if (seeds.length === 0 || seeds.length > 50 || seeds.some((s) => !/^\d{1,9}$/.test(s))) {
-    throw new UsageError(`--seeds must be a comma-separated list of 1 to 50 non-negative integers, got ${JSON.stringify(raw)}`);
-  }
-  return seeds.map(Number);
-}
-
 async function main(args: ParsedArgs): Promise<void> {
-  const seeds = seedsOf(args.seeds as string | undefined);
+  const seeds = seedsFlag(args, [1, 2, 3]);
   const trains = integerFlag(args, "trains", 5, 1, 50);
   const duration = integerFlag(args, "duration", 60, 5, 3600);
   const history = integerFlag(args, "history", 8640, 0, 100_000);

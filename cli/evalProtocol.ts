@@ -6,7 +6,7 @@ import { leaveOneSetOut } from "../anomaly/evaluation/protocol";
 import { PROTOCOL_SEEDS } from "../anomaly/evaluation/replicates";
 import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
-import { UsageError } from "./args";
+import { ParsedArgs, UsageError, seedsFlag } from "./args";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
 import { figureRows, heldOutRows, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
 
@@ -20,7 +20,7 @@ const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "
  * then the same for the state alarm's candidates over the sets labelled per row (the state track, kept under
  * its own key of the results file).
  */
-export async function runProtocolMode(args: Record<string, unknown>): Promise<void> {
+export async function runProtocolMode(args: ParsedArgs): Promise<void> {
   const root = (args.data as string | undefined) ?? join("..", "shared", "data");
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
   const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
@@ -31,7 +31,7 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
   if (only !== undefined && !(only in CANDIDATES) && !(only in STATE_CANDIDATES)) {
     throw new UsageError(`--only ${only}: no such candidate; known: ${[...Object.keys(CANDIDATES), ...Object.keys(STATE_CANDIDATES)].join(", ")}`);
   }
-  const seeds = args.seeds === undefined ? PROTOCOL_SEEDS : parseSeeds(args.seeds as string);
+  const seeds = seedsFlag(args, PROTOCOL_SEEDS);
   const save = (): void => {
     mkdirSync(dirname(resultsFile), { recursive: true });
     writeFileSync(resultsFile, `${JSON.stringify({ ...stored, [STATE_KEY]: stateStored }, null, 1)}\n`);
@@ -72,18 +72,4 @@ export async function runProtocolMode(args: Record<string, unknown>): Promise<vo
     heldOutRows(result, { set: 28, name: width }).forEach(out);
   }
   if (state) printStateTrack(state, out);
-}
-
-/** `--seeds 42,1,2`: distinct integer seeds in [0, 2^32), in the order given. */
-export function parseSeeds(text: string): number[] {
-  const seeds = text.split(",").map((part) => {
-    const n = Number(part.trim());
-    if (part.trim() === "" || !Number.isInteger(n) || n < 0 || n > 0xffffffff) {
-      throw new UsageError(`--seeds ${text}: ${JSON.stringify(part)} is not an integer seed in [0, 4294967295]`);
-    }
-    return n;
-  });
-  const repeated = seeds.find((s, i) => seeds.indexOf(s) !== i);
-  if (repeated !== undefined) throw new UsageError(`--seeds ${text}: seed ${repeated} is given twice`);
-  return seeds;
 }

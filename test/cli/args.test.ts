@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Writable } from "stream";
 import { InputError } from "../../anomaly/errors";
-import { Command, executeCommand, parseArgs, UsageError } from "../../cli/args";
+import { Command, executeCommand, parseArgs, seedsFlag, UsageError } from "../../cli/args";
 import { ConfigError } from "../../infra/config";
 
 class Sink extends Writable {
@@ -101,4 +101,45 @@ describe("a command with subcommands", () => {
       expect([code, out.text, err.text]).to.deep.equal(expected);
     });
   }
+});
+
+describe("the --seeds flag", () => {
+  const fifty = Array.from({ length: 50 }, (_, i) => i);
+  const accepted: [string | undefined, number[]][] = [
+    [undefined, [9, 8]],
+    ["42", [42]],
+    ["42, 1 ,2", [42, 1, 2]],
+    ["0,4294967295", [0, 4294967295]],
+    [fifty.join(","), fifty],
+  ];
+  for (const [raw, seeds] of accepted) {
+    it(`${JSON.stringify(raw)} -> ${JSON.stringify(seeds).slice(0, 40)}`, () => {
+      expect(seedsFlag({ seeds: raw }, [9, 8])).to.deep.equal(seeds);
+    });
+  }
+
+  const refused: [string, string][] = [
+    ["42,x", '--seeds 42,x: "x" is not an integer seed in [0, 4294967295]'],
+    ["1.5", '--seeds 1.5: "1.5" is not an integer seed in [0, 4294967295]'],
+    ["-1", '--seeds -1: "-1" is not an integer seed in [0, 4294967295]'],
+    ["1e3", '--seeds 1e3: "1e3" is not an integer seed in [0, 4294967295]'],
+    ["4294967296", '--seeds 4294967296: "4294967296" is not an integer seed in [0, 4294967295]'],
+    ["1,,2", '--seeds 1,,2: "" is not an integer seed in [0, 4294967295]'],
+    ["7,7", "--seeds 7,7: seed 7 is given twice"],
+    [[...fifty, 50].join(","), `--seeds ${[...fifty, 50].join(",")}: 51 seeds; at most 50`],
+  ];
+  for (const [raw, message] of refused) {
+    it(`refuses ${raw.slice(0, 20)}`, () => {
+      expect(() => seedsFlag({ seeds: raw }, [1]))
+        .to.throw(UsageError)
+        .with.property("message", message);
+    });
+  }
+
+  it("returns a copy of the fallback, not the fallback itself", () => {
+    const fallback = [1, 2, 3];
+    const seeds = seedsFlag({}, fallback);
+    seeds.push(4);
+    expect(fallback).to.deep.equal([1, 2, 3]);
+  });
 });

@@ -33,7 +33,7 @@ describe("fleet replay (the local stack's train path without the network)", func
   });
 
   const failures: [string, string[], string][] = [
-    ["a bad seed list", ["--seeds", "1,x"], 'error: --seeds must be a comma-separated list of 1 to 50 non-negative integers, got "1,x"\n'],
+    ["a bad seed list", ["--seeds", "1,x"], 'error: --seeds 1,x: "x" is not an integer seed in [0, 4294967295]\n'],
     ["too many trains", ["--trains", "51"], 'error: --trains must be an integer in [1, 50], got "51"\n'],
     ["an unknown flag", ["--seed", "1"], "error: unknown flag --seed; known: --seeds, --trains, --duration, --history, --json\n"],
   ];
