@@ -1,7 +1,7 @@
 import { metroptSampleFile, readMetroptRows } from "../local/sim/trainSource";
 import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
 import { liveReadingsOf } from "../local/sim/fleetPlan";
-import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag, runCommand, seedsFlag } from "./args";
+import { Command, ParsedArgs, SHARED_DATA, integerFlag, runCommand, seedsFlag } from "./args";
 
 /**
  * `gridrail eval:fleet`: how well the train models catch the local stack's injected faults, over
