@@ -97,4 +97,6 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: line 1-1e-7+suppress15": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, suppress: 15 },
   "onset: line 1-1e-7+suppress60": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, suppress: 60 },
   "onset: line 1-1e-7+likelihood5": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodWindow: 5 },
+  // The fifth round's event-long suppression, at the new line (fewer weak alarms start a suppression there).
+  "onset: line 1-1e-7+rearm5": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, rearm: 5, suppressMax: 300 },
 };
