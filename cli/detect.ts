@@ -7,15 +7,18 @@ import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
 
-const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME]
+const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
          [--output OUT.csv] [--report OUT.html]
-Writes timestamp,score,anomaly,raw_score,grade for every input row (to stdout without --output).`;
+Writes timestamp,score,anomaly,raw_score,grade for every input row (to stdout without --output).
+--no-time: the rows carry no time; the k-th row is at time k (written as k), and a first line of numbers
+only is data, its columns named column1, column2, ...`;
 
 const FLAGS = {
   input: "string",
   delimiter: "string",
   "time-column": "string",
+  "no-time": "boolean",
   columns: "string",
   exclude: "string",
   detector: "string",
@@ -45,6 +48,7 @@ async function main(args: ParsedArgs): Promise<void> {
     throw new UsageError(`--delimiter must be , or ;, got ${JSON.stringify(delimiter)}`);
   }
   if (args.columns && args.exclude) throw new UsageError("give --columns or --exclude, not both");
+  if (args["time-column"] !== undefined && args["no-time"]) throw new UsageError("give --time-column or --no-time, not both");
   const detector = detectorFlag(args);
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const outPath = args.output as string | undefined;
@@ -73,6 +77,7 @@ async function main(args: ParsedArgs): Promise<void> {
       file: input,
       delimiter,
       timeColumn: args["time-column"] as string | undefined,
+      rowTime: args["no-time"] === true,
       columns: commaList(args.columns as string | undefined),
       exclude: commaList(args.exclude as string | undefined),
     },

@@ -16,6 +16,11 @@ export interface SeriesSpec {
   /** Default: "timestamp", else "datetime" (case-insensitive). */
   readonly timeColumn?: string;
   /**
+   * Rows carry no time: the k-th data row is at time k (no time column is looked for). A first line whose
+   * every cell is a decimal number is then data, not a header: its columns are named column1, column2, ...
+   */
+  readonly rowTime?: boolean;
+  /**
    * Input columns; default every column but the time column and `exclude` whose first non-empty cell is
    * a number (read ahead up to LOOKAHEAD_ROWS rows; a column empty that long is an error naming it).
    */
@@ -40,6 +45,7 @@ export interface SeriesRow {
 export interface SeriesHeader {
   readonly header: readonly string[];
   readonly delimiter: string;
+  /** Empty with `rowTime`. */
   readonly timeColumn: string;
   readonly columns: readonly string[];
 }
@@ -128,14 +134,16 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     columnIndexes = spec.columns ? spec.columns.map((c) => h.indexOf(c)) : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
     if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, "no numeric column to use as input");
     names = columnIndexes.map((i) => h[i]);
-    onHeader?.({ header: h, delimiter, timeColumn: h[timeIndex], columns: names });
+    onHeader?.({ header: h, delimiter, timeColumn: timeIndex < 0 ? "" : h[timeIndex], columns: names });
   };
   // candidate columns whose cells have all been empty so far
   let waiting: Set<number> | null = null;
+  let dataRows = 0;
   const toRow = (line: number, cells: string[]): SeriesRow => {
     const h = header as string[];
-    const timestampText = cells[timeIndex].trim();
-    const timestamp = parseTimestamp(timestampText);
+    dataRows++;
+    const timestampText = spec.rowTime ? String(dataRows) : cells[timeIndex].trim();
+    const timestamp = spec.rowTime ? dataRows : parseTimestamp(timestampText);
     if (!Number.isFinite(timestamp)) {
       throw new CsvError(
         file,
@@ -158,12 +166,16 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     lineNo++;
     const text = lineNo === 1 ? raw.replace(/^\uFEFF/, "") : raw;
     if (text.trim() === "") continue;
+    let dataLine = false;
     if (header === null) {
       if (!spec.delimiter) delimiter = text.includes(";") && !text.includes(",") ? ";" : ",";
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
+      if (spec.rowTime && spec.timeColumn !== undefined) throw new InputError("give a time column or row time, not both");
+      dataLine = spec.rowTime === true && header.every(isDecimalText);
+      if (dataLine) header = header.map((_, i) => `column${i + 1}`);
       const wanted = spec.timeColumn;
-      timeIndex = wanted ? header.indexOf(wanted) : header.findIndex((h) => /^(timestamp|datetime)$/i.test(h));
-      if (timeIndex < 0) {
+      timeIndex = spec.rowTime ? -1 : wanted ? header.indexOf(wanted) : header.findIndex((h) => /^(timestamp|datetime)$/i.test(h));
+      if (timeIndex < 0 && !spec.rowTime) {
         throw new CsvError(
           file,
           lineNo,
@@ -178,7 +190,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       }
       const h = header;
       waiting = new Set(spec.columns ? [] : h.map((_, i) => i).filter((i) => i !== timeIndex && !(spec.exclude ?? []).includes(h[i])));
-      continue;
+      if (!dataLine) continue;
     }
     const cells = splitCsvLine(text, delimiter);
     if (cells.length !== header.length) {

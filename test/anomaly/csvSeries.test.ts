@@ -95,4 +95,74 @@ describe("CSV series", () => {
       expect(error?.message.startsWith(p)).to.equal(true);
     });
   }
+
+  describe("rows without time (rowTime)", () => {
+    const cases: [string, string, object, string[], number[][]][] = [
+      [
+        "a first line of numbers is data",
+        "1.5,2\n-3,4e2\n",
+        {},
+        ["column1", "column2"],
+        [
+          [1.5, 2],
+          [-3, 400],
+        ],
+      ],
+      [
+        "a named header stays a header",
+        "a,b\n1,2\n3,4\n",
+        {},
+        ["a", "b"],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+      [
+        "a time column is then an input like any other",
+        "timestamp,v\n5,1\n6,2\n",
+        {},
+        ["timestamp", "v"],
+        [
+          [5, 1],
+          [6, 2],
+        ],
+      ],
+      ["one text cell makes the first line a header", "x,2\n1,2\n", {}, ["x", "2"], [[1, 2]]],
+      [
+        "';' is guessed as with a header",
+        "1;2\n3;4\n",
+        {},
+        ["column1", "column2"],
+        [
+          [1, 2],
+          [3, 4],
+        ],
+      ],
+      ["--columns names the generated columns", "1,2,3\n4,5,6\n", { columns: ["column3"] }, ["column3"], [[3], [6]]],
+    ];
+    for (const [what, text, spec, columns, values] of cases) {
+      it(what, async () => {
+        const { header, rows } = await read(file(`rowtime-${columns.join("")}-${values.length}.csv`, text), { rowTime: true, ...spec });
+        expect(header.columns).to.deep.equal(columns);
+        expect(header.timeColumn).to.equal("");
+        expect(rows.map((r) => r.values)).to.deep.equal(values);
+        expect(rows.map((r) => [r.timestamp, r.timestampText])).to.deep.equal(values.map((_, k) => [k + 1, String(k + 1)]));
+      });
+    }
+
+    it("counts data rows, not lines: blank lines and the header do not take a time", async () => {
+      const { rows } = await read(file("rowtime-blank.csv", "a\n\n7\n\n8\n"), { rowTime: true });
+      expect(rows.map((r) => [r.line, r.timestamp])).to.deep.equal([
+        [3, 1],
+        [5, 2],
+      ]);
+    });
+
+    it("refuses a time column and row time together", async () => {
+      let error: Error | undefined;
+      await read(file("rowtime-both.csv", "timestamp,v\n1,2\n"), { rowTime: true, timeColumn: "timestamp" }).catch((e: Error) => (error = e));
+      expect(error?.message).to.equal("give a time column or row time, not both");
+    });
+  });
 });

@@ -38,6 +38,31 @@ describe("detect command", () => {
     expect(r.stderr).to.match(/detect: 600 rows, 1 column\(s\) \[value\], \d+ anomalies/);
   });
 
+  it("scores the random cut forest paper's example with --no-time: every isolated point above the clusters' 99th percentile", function () {
+    const paper = requireShared(this, "rcf-paper", "rcf-paper.csv");
+    const out = join(dir, "paper.csv");
+    const r = runCli("detect", ["--input", paper, "--no-time", "--output", out]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.match(/^detect: 2010 rows, 3 column\(s\) \[column1, column2, column3\], \d+ anomalies/);
+    const points = readFileSync(paper, "utf8")
+      .trim()
+      .split("\n")
+      .map((l) => Number(l.split(",")[0]));
+    const lines = readFileSync(out, "utf8").trim().split("\n").slice(1);
+    expect(lines.map((l) => l.split(",")[0])).to.deep.equal(points.map((_, k) => String(k + 1)));
+    const scores = lines.map((l) => Number(l.split(",")[1]));
+    const isolated = points.map((x, k) => (Math.abs(x) < 2.5 ? k : -1)).filter((k) => k >= 0);
+    const cluster = scores.filter((_, k) => Math.abs(points[k]) >= 2.5).sort((a, b) => a - b);
+    const p99 = cluster[Math.floor(0.99 * (cluster.length - 1))];
+    expect(isolated.length).to.equal(11);
+    expect(isolated.filter((k) => scores[k] > p99).length).to.equal(11);
+  });
+
+  it("refuses --time-column with --no-time", () => {
+    const r = runCli("detect", ["--input", input, "--no-time", "--time-column", "timestamp"]);
+    expect([r.status, r.stderr]).to.deep.equal([2, "error: give --time-column or --no-time, not both\n"]);
+  });
+
   it("fails with file, line and column for a non-numeric cell, printing no partial output", () => {
     const bad = join(dir, "bad.csv");
     writeFileSync(bad, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,oops\n");
