@@ -117,7 +117,7 @@ describe("the gridrail command line", function () {
 
   it("-h is --help", () => {
     const r = runs.get("bin -h")!;
-    expect([r.status, r.stdout.split("\n")[0]]).to.deep.equal([0, "usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME]"]);
+    expect([r.status, r.stdout.split("\n")[0]]).to.deep.equal([0, "usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]"]);
   });
 
   it("runs a real subcommand through the bin: detect over a CSV", async () => {
