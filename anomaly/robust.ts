@@ -24,6 +24,15 @@ export const WINSOR_K = 50;
 export const SCORE_CAP = 10;
 /** Points a statistic learns as they come before winsorising starts (its scale means little before). */
 export const WINSOR_AFTER = 30;
+/**
+ * A point beyond this many deviations of an input (once WINSOR_AFTER points were learned) is absurd: the
+ * random cut forest scores it but learns it neither into its standardisation nor into its trees, unless the
+ * point before it was absurd too (a lasting change is learned from its second point on, winsorised). Even
+ * winsorised, one such point would widen the standardisation by half and take a cut at the top of every tree
+ * that holds it, and a later 8-deviation outlier would score as a 5-deviation one for hundreds of points.
+ * No point of the development sets comes near it.
+ */
+export const ABSURD_K = 1000;
 
 /** `value` clamped into [-limit, limit]. */
 export function clamp(value: number, limit: number): number {

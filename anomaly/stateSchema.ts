@@ -150,6 +150,8 @@ const rcfState: Rule = object({
     (v, root) => (v === undefined) === (root.options.rearm === undefined) && (v === undefined || v <= root.suppressHeld),
     "calm points (at most suppressHeld) exactly when options.rearm is set",
   ),
+  absurdBefore: optional(oneOf(true)),
+  unlearnedLeft: optional(int(1, (root) => root.options.shingleSize - 1)),
   forest: forestState,
 });
 

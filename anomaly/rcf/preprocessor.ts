@@ -7,7 +7,7 @@
  *   week, so a value that is ordinary for the day but not for the hour (a flat afternoon, a missing
  *   morning peak) stands out. Timestamps are read as epoch milliseconds, UTC.
  */
-import { FEATURE_LIMIT, winsorise } from "../robust";
+import { ABSURD_K, FEATURE_LIMIT, WINSOR_AFTER, winsorise } from "../robust";
 
 // Per point, through module-level names (see scoreTree in forest.ts).
 const FEATURE_MAX = FEATURE_LIMIT;
@@ -85,6 +85,16 @@ export class Preprocessor {
   /** Maps a feature value of input `j` back to input units. */
   inverse(j: number, feature: number): number {
     return this.normalize ? feature * this.scale(j, this.commonFloor()) + this.mean[j] : feature;
+  }
+
+  /** Whether some input of a point is beyond ABSURD_K deviations (not before WINSOR_AFTER points were learned). */
+  isAbsurd(values: readonly number[]): boolean {
+    if (!this.normalize || this.count < WINSOR_AFTER) return false;
+    const floor = this.commonFloor();
+    for (let j = 0; j < this.dimensions; j++) {
+      if (this.variance[j] > 0 && Math.abs(values[j] - this.mean[j]) > ABSURD_K * this.scale(j, floor)) return true;
+    }
+    return false;
   }
 
   /** Learns from a point after it was scored. */

@@ -34,6 +34,10 @@ interface RcfState extends DetectorState {
   /** Only with `rearm`: points suppressed since the alarm, and calm points in a row among the last of them. */
   readonly suppressHeld?: number;
   readonly suppressCalm?: number;
+  /** Only when true: the last point was absurd (robust.ts ABSURD_K). */
+  readonly absurdBefore?: boolean;
+  /** Only when > 0: points whose shingle still holds an unlearned absurd point, so the trees do not learn them. */
+  readonly unlearnedLeft?: number;
   readonly forest: ForestState;
 }
 
@@ -53,6 +57,8 @@ export class RcfDetector implements Detector {
   private suppressLeft: number;
   private suppressHeld: number;
   private suppressCalm: number;
+  private absurdBefore: boolean;
+  private unlearnedLeft: number;
   /** Features per shingle block: inputs plus calendar features. */
   private readonly block: number;
   private forest: RandomCutForest;
@@ -84,6 +90,8 @@ export class RcfDetector implements Detector {
     this.suppressLeft = restoreFrom?.suppressLeft ?? 0;
     this.suppressHeld = restoreFrom?.suppressHeld ?? 0;
     this.suppressCalm = restoreFrom?.suppressCalm ?? 0;
+    this.absurdBefore = restoreFrom?.absurdBefore ?? false;
+    this.unlearnedLeft = restoreFrom?.unlearnedLeft ?? 0;
     this.block = this.preprocessor.featureDimensions;
     this.shingle = new Float64Array(this.block * shingleSize);
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
@@ -121,8 +129,15 @@ export class RcfDetector implements Detector {
     const dims = this.dimensions;
     const block = this.block;
     const s = this.options.shingleSize;
+    // a single absurd point is scored but not learned (robust.ts ABSURD_K), nor are the shingles holding it
+    const absurd = this.preprocessor.isAbsurd(values);
+    const unlearned = absurd && !this.absurdBefore;
+    this.absurdBefore = absurd;
+    if (unlearned) this.unlearnedLeft = s;
+    const learn = this.unlearnedLeft === 0;
+    if (!learn) this.unlearnedLeft--;
     this.preprocessor.transform(input.timestamp, values, this.shingle, this.shinglePos * block);
-    this.preprocessor.update(values);
+    if (!unlearned) this.preprocessor.update(values);
     this.shinglePos = (this.shinglePos + 1) % s;
     this.shingleFill = Math.min(s, this.shingleFill + 1);
     this.count++;
@@ -147,7 +162,7 @@ export class RcfDetector implements Detector {
     } else {
       result = warmUpResult(checked);
     }
-    if (this.options.updateOnAnomaly || !result.anomaly) this.forest.update(this.point);
+    if ((this.options.updateOnAnomaly || !result.anomaly) && learn) this.forest.update(this.point);
     this.guard.accept(input.timestamp, values);
     return result;
   }
@@ -232,6 +247,8 @@ export class RcfDetector implements Detector {
       ...(this.likelihood ? { likelihood: this.likelihood.getState() } : {}),
       ...(this.options.suppress !== undefined ? { suppressLeft: this.suppressLeft } : {}),
       ...(this.options.rearm ? { suppressHeld: this.suppressHeld, suppressCalm: this.suppressCalm } : {}),
+      ...(this.absurdBefore ? { absurdBefore: true } : {}),
+      ...(this.unlearnedLeft > 0 ? { unlearnedLeft: this.unlearnedLeft } : {}),
       forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }

@@ -70,3 +70,61 @@ describe("poisoned input", () => {
     }
   }
 });
+
+describe("an absurd point (beyond ABSURD_K deviations)", () => {
+  const GAP = 150;
+  /** Gaussian noise (mean 0, deviation 1) with `poison` at 2000 (none when 0) and an 8-sigma outlier GAP points later. */
+  function stream(poison: number, shift = false): number[] {
+    const r = new Random(3);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    return Array.from({ length: 2000 + GAP + 10 }, (_, i) => {
+      const g = gauss();
+      if (shift && i >= 2000) return 1e6 + g;
+      return i === 2000 && poison !== 0 ? poison : i === 2000 + GAP ? 8 : g;
+    });
+  }
+  const run = (data: number[], options: Record<string, string | number> = {}): DetectorResult[] => {
+    const d = createDetector("rcf", 1, { extreme: "clip", ...options });
+    return data.map((v, i) => d.process({ timestamp: minuteTimestamp(i), values: [v] }));
+  };
+
+  for (const poison of [1e6, -1e6, 1e308]) {
+    it(`after one ${poison}: an 8-sigma outlier ${GAP} points later scores as it would without it, and alarms`, () => {
+      const clean = run(stream(0))[2000 + GAP];
+      const poisoned = run(stream(poison));
+      expect(poisoned[2000].anomaly).to.equal(true);
+      // not equal: the clean stream learned an ordinary point where the poisoned one learned nothing (one was 25% lower before)
+      expect(poisoned[2000 + GAP].rawScore).to.be.closeTo(clean.rawScore, 0.01 * clean.rawScore);
+      expect(poisoned[2000 + GAP].anomaly, `score ${poisoned[2000 + GAP].score}`).to.equal(true);
+    });
+  }
+
+  it("learns a lasting change from its second point: a shift to 1e6 is normal again within 300 points", () => {
+    const results = run(stream(0, true), { suppress: 0 });
+    expect(results[2000].anomaly).to.equal(true);
+    const late = results.slice(2300, 2000 + GAP).concat(results.slice(2000 + GAP + 1));
+    expect(late.filter((r) => r.anomaly).length).to.equal(0);
+  });
+
+  for (const shingleSize of [1, 4]) {
+    it(`saved beside an absurd point (shingle ${shingleSize}), a restored model continues bit for bit`, () => {
+      const data = stream(1e6);
+      const options = { extreme: "clip", shingleSize };
+      const live = createDetector("rcf", 1, options);
+      const restoredAt: Record<number, Detector> = {};
+      const liveOut: DetectorResult[] = [];
+      const restoredOut: Record<number, DetectorResult[]> = {};
+      data.forEach((v, i) => {
+        const point = { timestamp: minuteTimestamp(i), values: [v] };
+        for (const [at, d] of Object.entries(restoredAt)) (restoredOut[Number(at)] ??= []).push(d.process(point));
+        liveOut.push(live.process(point));
+        if (i >= 2000 && i <= 2000 + shingleSize) {
+          const state = live.toState() as DetectorState & { absurdBefore?: boolean; unlearnedLeft?: number };
+          if (i === 2000) expect([state.absurdBefore, state.unlearnedLeft]).to.deep.equal([true, shingleSize > 1 ? shingleSize - 1 : undefined]);
+          restoredAt[i] = restoreDetector(decodeState(encodeState(state)));
+        }
+      });
+      for (const [at, out] of Object.entries(restoredOut)) expect(out).to.deep.equal(liveOut.slice(Number(at) + 1));
+    });
+  }
+});
