@@ -107,9 +107,10 @@ export class AnomalyLikelihood {
 
   /**
    * Judges a raw score (through the short-term average), then learns the average unless it was an
-   * anomaly and `learnAnomalies` is false. `threshold` in the decision is Infinity during warm-up.
+   * anomaly and `learnAnomalies` is false, or `learn` is false. `threshold` in the decision is Infinity during
+   * warm-up.
    */
-  process(raw: number, learnAnomalies = true): Decision {
+  process(raw: number, learnAnomalies = true, learn = true): Decision {
     const { window, skip, estimate, threshold } = this.options;
     const clamped = clamp(Number.isNaN(raw) ? 0 : raw, SCORE_LIMIT);
     this.recent.push(clamped);
@@ -125,7 +126,7 @@ export class AnomalyLikelihood {
     const logTail = ready ? logGaussianTail((average - this.mean) / this.deviation) : Math.log(0.5);
     const score = likelihoodScore(logTail, line);
     const anomaly = ready && score > 0.5;
-    if (learnAnomalies || !anomaly) this.learn(average);
+    if (learn && (learnAnomalies || !anomaly)) this.learn(average);
     return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold: ready ? threshold : Infinity };
   }
 

@@ -26,10 +26,11 @@ export const SCORE_CAP = 10;
 export const WINSOR_AFTER = 30;
 /**
  * A point beyond this many deviations of an input (once WINSOR_AFTER points were learned) is absurd: the
- * random cut forest scores it but learns it neither into its standardisation nor into its trees, unless the
- * point before it was absurd too (a lasting change is learned from its second point on, winsorised). Even
- * winsorised, one such point would widen the standardisation by half and take a cut at the top of every tree
- * that holds it, and a later 8-deviation outlier would score as a 5-deviation one for hundreds of points.
+ * random cut forest scores it but learns it neither into its standardisation nor into its trees (nor the
+ * points after it into the trees or the scoring stage while they hold it: unlearnedSpan), unless the point
+ * before it was absurd too (a lasting change is learned from its second point on, winsorised). Even
+ * winsorised, one such point would widen the standardisation by half, and its score would raise the scoring
+ * stage's deviation or peak: an 8-deviation outlier 150 points later would not alarm.
  * No point of the development sets comes near it.
  */
 export const ABSURD_K = 1000;

@@ -1,6 +1,7 @@
 import { StateError } from "./errors";
 import { forestBytes, MAX_FOREST_BYTES } from "./rcf/forestMemory";
 import { calendarDimensions } from "./rcf/preprocessor";
+import { RcfOptions, unlearnedSpan } from "./rcf/rcfOptions";
 import { arrayOf, base64, bool, equals, fail, int, nullable, num, object, oneOf, optional, Root, Rule, where } from "./stateRules";
 import { DetectorState } from "./types";
 
@@ -151,7 +152,7 @@ const rcfState: Rule = object({
     "calm points (at most suppressHeld) exactly when options.rearm is set",
   ),
   absurdBefore: optional(oneOf(true)),
-  unlearnedLeft: optional(int(1, (root) => root.options.shingleSize - 1)),
+  unlearnedLeft: optional(int(1, (root) => unlearnedSpan(root.options as RcfOptions) - 1)),
   forest: forestState,
 });
 

@@ -102,14 +102,15 @@ export class Thresholder {
 
   /**
    * Decides on a raw score (smoothed with the ones before it), then learns it, unless it was an
-   * anomaly and `learnAnomalies` is false (so a long fault does not become the new normal).
+   * anomaly and `learnAnomalies` is false (so a long fault does not become the new normal), or `learn`
+   * is false (a score the model must not learn from).
    */
-  process(raw: number, learnAnomalies = true): Decision {
+  process(raw: number, learnAnomalies = true, learn = true): Decision {
     this.recent.push(clampScore(raw, SCORE_MAX));
     if (this.recent.length > this.options.smoothing) this.recent.shift();
     const smoothed = this.recent.reduce((a, b) => a + b, 0) / this.recent.length;
     const decision = this.decide(smoothed);
-    if (learnAnomalies || !decision.anomaly) this.learn(smoothed, decision.anomaly);
+    if (learn && (learnAnomalies || !decision.anomaly)) this.learn(smoothed, decision.anomaly);
     return decision;
   }
 

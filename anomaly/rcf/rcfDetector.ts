@@ -7,7 +7,7 @@ import { suppressAlarm, suppressEvent } from "../suppression";
 import { Decision, Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
-import { RcfOptions, readRcfOptions } from "./rcfOptions";
+import { RcfOptions, readRcfOptions, unlearnedSpan } from "./rcfOptions";
 import { calendarCodec } from "./pointCodec";
 import { Preprocessor, PreprocessorState } from "./preprocessor";
 import { ForestState, forestFromState, forestToState } from "./stateMapper";
@@ -36,7 +36,10 @@ interface RcfState extends DetectorState {
   readonly suppressCalm?: number;
   /** Only when true: the last point was absurd (robust.ts ABSURD_K). */
   readonly absurdBefore?: boolean;
-  /** Only when > 0: points whose shingle still holds an unlearned absurd point, so the trees do not learn them. */
+  /**
+   * Only when > 0: points after an absurd one still not learned, by the trees nor the scoring stage, while
+   * their shingle or the scoring stage's window of scores holds it (unlearnedSpan).
+   */
   readonly unlearnedLeft?: number;
   readonly forest: ForestState;
 }
@@ -133,7 +136,7 @@ export class RcfDetector implements Detector {
     const absurd = this.preprocessor.isAbsurd(values);
     const unlearned = absurd && !this.absurdBefore;
     this.absurdBefore = absurd;
-    if (unlearned) this.unlearnedLeft = s;
+    if (unlearned) this.unlearnedLeft = unlearnedSpan(this.options);
     const learn = this.unlearnedLeft === 0;
     if (!learn) this.unlearnedLeft--;
     this.preprocessor.transform(input.timestamp, values, this.shingle, this.shinglePos * block);
@@ -153,7 +156,7 @@ export class RcfDetector implements Detector {
     let result: DetectorResult;
     if (this.forest.updates >= this.options.outputAfter) {
       const rawScore = this.forest.score(this.point);
-      const decision = this.decide(rawScore);
+      const decision = this.decide(rawScore, learn);
       const explain = decision.anomaly || this.options.explain === "all";
       const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
       const attribution = shingleAttribution ? this.fold(shingleAttribution) : zeroAttribution(dims);
@@ -168,8 +171,8 @@ export class RcfDetector implements Detector {
   }
 
   /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`). */
-  private decide(rawScore: number): Decision {
-    const decision = this.score(rawScore);
+  private decide(rawScore: number, learn: boolean): Decision {
+    const decision = this.score(rawScore, learn);
     if (this.options.suppress === undefined) return decision;
     if (this.options.rearm) {
       const hold = { left: this.suppressLeft, held: this.suppressHeld, calm: this.suppressCalm };
@@ -185,11 +188,11 @@ export class RcfDetector implements Detector {
   }
 
   /** The likelihood's or the thresholder's decision; with `sustain` the thresholder of the two with the higher score. */
-  private score(rawScore: number): Decision {
-    if (this.likelihood) return this.likelihood.process(rawScore, this.options.updateOnAnomaly);
-    const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly);
+  private score(rawScore: number, learn: boolean): Decision {
+    if (this.likelihood) return this.likelihood.process(rawScore, this.options.updateOnAnomaly, learn);
+    const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly, learn);
     if (!this.sustained) return instant;
-    const sustained = this.sustained.process(rawScore, this.options.updateOnAnomaly);
+    const sustained = this.sustained.process(rawScore, this.options.updateOnAnomaly, learn);
     return sustained.score > instant.score ? sustained : instant;
   }
 

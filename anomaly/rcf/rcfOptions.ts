@@ -281,3 +281,12 @@ export function defaultTimeDecay(trees: number, sampleSize: number, inputs: numb
   }
   return Math.floor(lo / 100) * 100;
 }
+
+/**
+ * Points, the absurd one included, that neither the trees nor the scoring stage learn after an absurd point:
+ * as long as a shingle holds it, or the scoring stage's window of scores (likelihood window, smoothing) its score.
+ */
+export function unlearnedSpan(o: RcfOptions): number {
+  const scores = o.likelihood ? o.likelihood.window : Math.max(o.thresholder.smoothing, o.sustained?.smoothing ?? 1);
+  return Math.max(o.shingleSize, scores);
+}

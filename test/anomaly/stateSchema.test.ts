@@ -98,6 +98,11 @@ const MUTATIONS: Mutation[] = [
     "state.likelihood: expected a likelihood state exactly when options.likelihood is set, got an object",
   ],
   ["rcf", "suppressLeft", 0, "state.suppressLeft: expected points left to suppress (at most options.suppress) exactly when options.suppress is set, got 0"],
+  // at most the likelihood window (4) or the shingle (3) minus the absurd point itself
+  ["likelihood", "unlearnedLeft", 4, "state.unlearnedLeft: expected an integer in [1, 3], got 4"],
+  ["rcf", "unlearnedLeft", 3, "state.unlearnedLeft: expected an integer in [1, 2], got 3"],
+  ["rcf", "unlearnedLeft", 0, "state.unlearnedLeft: expected an integer in [1, 2], got 0"],
+  ["rcf", "absurdBefore", false, "state.absurdBefore: expected one of true, got false"],
   ["zscore", "options.window", 2, "state.options.window: expected an integer in [3, 100000], got 2"],
   ["zscore", "windows", [[1]], "state.windows: expected 2 item(s), got an array of 1"],
   ["zscore", "windows.1", [1, 2], "state.windows[1]: expected 10 item(s), got an array of 2"],
