@@ -46,3 +46,13 @@ export function winsorise(delta: number, scale: number, count: number): number {
   const cap = WINSOR_K * scale;
   return delta > cap ? cap : delta < -cap ? -cap : delta;
 }
+
+/** The index of the value farthest from the median (the first of ties); -1 for no values. */
+export function farthestFromMedian(values: readonly number[]): number {
+  if (values.length === 0) return -1;
+  const sorted = [...values].sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)];
+  let far = 0;
+  for (let i = 1; i < values.length; i++) if (Math.abs(values[i] - median) > Math.abs(values[far] - median)) far = i;
+  return far;
+}

@@ -2,6 +2,7 @@ import { StateError } from "./errors";
 import { forestBytes, MAX_FOREST_BYTES } from "./rcf/forestMemory";
 import { calendarDimensions } from "./rcf/preprocessor";
 import { RcfOptions, unlearnedSpan } from "./rcf/rcfOptions";
+import { WINSOR_AFTER } from "./robust";
 import { arrayOf, base64, bool, equals, fail, int, nullable, num, object, oneOf, optional, Root, Rule, where } from "./stateRules";
 import { DetectorState } from "./types";
 
@@ -124,6 +125,8 @@ const rcfState: Rule = object({
     count: int(0),
     mean: arrayOf(num(), { length: dims }),
     variance: arrayOf(num(0), { length: dims }),
+    // the inputs learned so far, only while fewer than WINSOR_AFTER
+    warmUp: optional(arrayOf(arrayOf(num(), { length: dims }), { max: (root) => (root.preprocessor.count < WINSOR_AFTER ? root.preprocessor.count : 0) })),
   }),
   thresholder: thresholderState((root) => root.options.thresholder),
   sustained: where(

@@ -7,7 +7,7 @@
  *   week, so a value that is ordinary for the day but not for the hour (a flat afternoon, a missing
  *   morning peak) stands out. Timestamps are read as epoch milliseconds, UTC.
  */
-import { ABSURD_K, FEATURE_LIMIT, WINSOR_AFTER, winsorise } from "../robust";
+import { ABSURD_K, FEATURE_LIMIT, farthestFromMedian, WINSOR_AFTER, winsorise } from "../robust";
 
 // Per point, through module-level names (see scoreTree in forest.ts).
 const FEATURE_MAX = FEATURE_LIMIT;
@@ -19,6 +19,8 @@ export interface PreprocessorState {
   readonly count: number;
   readonly mean: number[];
   readonly variance: number[];
+  /** The inputs learned so far, while fewer than WINSOR_AFTER (with normalize; absent in older states). */
+  readonly warmUp?: number[][];
 }
 
 const MINUTE_MS = 60_000;
@@ -52,6 +54,8 @@ export class Preprocessor {
   private count: number;
   private readonly mean: number[];
   private readonly variance: number[];
+  /** The first WINSOR_AFTER points' inputs, kept until then to leave a single absurd one out (settle). */
+  private readonly warmUp: number[][];
 
   constructor(
     readonly dimensions: number,
@@ -65,6 +69,7 @@ export class Preprocessor {
     this.count = state?.count ?? 0;
     this.mean = state ? [...state.mean] : new Array<number>(dimensions).fill(0);
     this.variance = state ? [...state.variance] : new Array<number>(dimensions).fill(0);
+    this.warmUp = state ? (state.warmUp ?? []).map((row) => [...row]) : [];
   }
 
   get featureDimensions(): number {
@@ -110,10 +115,51 @@ export class Preprocessor {
       this.mean[j] += alpha * delta;
       this.variance[j] = (1 - alpha) * (this.variance[j] + alpha * delta * delta);
     }
+    if (this.warmUp.length === learned && learned < WINSOR_AFTER) this.warmUp.push([...values]);
+    if (this.count === WINSOR_AFTER && this.warmUp.length === WINSOR_AFTER) this.settle();
+  }
+
+  /**
+   * At WINSOR_AFTER points: before there was a scale nothing was winsorised, so one 1e6 among the first points
+   * would set an input's deviation for thousands of points. Each input's value farthest from its warm-up's
+   * median is judged as isAbsurd would judge it had it come after the others (their mean and deviation, the
+   * same floors); an input where it is absurd learns its mean and variance again without it.
+   */
+  private settle(): void {
+    const d = this.dimensions;
+    const far = Array.from({ length: d }, (_, j) => farthestFromMedian(this.warmUp.map((row) => row[j])));
+    const others = far.map((skip, j) => this.learnedWithout(j, skip));
+    const largest = Math.max(...others.map((o) => o.variance));
+    const floor = this.relativeFloor * Math.sqrt(largest);
+    for (let j = 0; j < d; j++) {
+      const { mean, variance } = others[j];
+      const scale = Math.max(Math.sqrt(variance), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(mean), 1e-9);
+      if (variance > 0 && Math.abs(this.warmUp[far[j]][j] - mean) > ABSURD_K * scale) {
+        this.mean[j] = mean;
+        this.variance[j] = variance;
+      }
+    }
+    this.warmUp.length = 0;
+  }
+
+  /** Input j's mean and variance as learned from the warm-up without its point `skip`. */
+  private learnedWithout(j: number, skip: number): { mean: number; variance: number } {
+    let n = 0;
+    let mean = 0;
+    let variance = 0;
+    this.warmUp.forEach((row, i) => {
+      if (i === skip) return;
+      const alpha = Math.max(1 / ++n, 1 / this.horizon);
+      const delta = row[j] - mean;
+      mean += alpha * delta;
+      variance = (1 - alpha) * (variance + alpha * delta * delta);
+    });
+    return { mean, variance };
   }
 
   getState(): PreprocessorState {
-    return { count: this.count, mean: [...this.mean], variance: [...this.variance] };
+    const state = { count: this.count, mean: [...this.mean], variance: [...this.variance] };
+    return this.warmUp.length > 0 ? { ...state, warmUp: this.warmUp.map((row) => [...row]) } : state;
   }
 
   /**

@@ -141,3 +141,52 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
     });
   }
 });
+
+describe("an absurd point among the first points (before there is a scale)", () => {
+  /** Gaussian noise with `poison` at row `at` (none when 0) and an 8-sigma outlier at row 600. */
+  function stream(poison: number, at: number): number[] {
+    const r = new Random(3);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    return Array.from({ length: 610 }, (_, i) => {
+      const g = gauss();
+      return i === at && poison !== 0 ? poison : i === 600 ? 8 : g;
+    });
+  }
+  const run = (data: number[]): DetectorResult[] => {
+    const d = createDetector("rcf", 1, { extreme: "clip", suppress: 0 });
+    return data.map((v, i) => d.process({ timestamp: minuteTimestamp(i), values: [v] }));
+  };
+
+  for (const at of [0, 5, 29]) {
+    for (const poison of [1e6, 1e308]) {
+      it(`after one ${poison} at row ${at}: the 8-sigma outlier at row 600 alarms`, () => {
+        const clean = run(stream(0, at))[600];
+        const poisoned = run(stream(poison, at))[600];
+        // (learned, the spike would keep the deviation ~1e5 wide: the outlier's raw score fell to a third)
+        expect(poisoned.anomaly, `score ${poisoned.score}`).to.equal(true);
+        expect(poisoned.rawScore).to.be.greaterThan(0.8 * clean.rawScore);
+      });
+    }
+  }
+
+  it("saved during the warm-up, a restored model settles and continues bit for bit", () => {
+    const data = stream(1e6, 5);
+    const live = createDetector("rcf", 1, { extreme: "clip" });
+    let restored: Detector | undefined;
+    const a: DetectorResult[] = [];
+    const b: DetectorResult[] = [];
+    data.forEach((v, i) => {
+      const point = { timestamp: minuteTimestamp(i), values: [v] };
+      if (restored) b.push(restored.process(point));
+      const r = live.process(point);
+      if (restored) a.push(r);
+      if (i === 10) {
+        const state = live.toState() as DetectorState & { preprocessor: { warmUp?: number[][] } };
+        expect(state.preprocessor.warmUp?.length).to.equal(11);
+        restored = restoreDetector(decodeState(encodeState(state)));
+      }
+    });
+    expect(b).to.deep.equal(a);
+    expect((live.toState() as DetectorState & { preprocessor: { warmUp?: number[][] } }).preprocessor.warmUp).to.equal(undefined);
+  });
+});

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { Preprocessor } from "../../anomaly/rcf/preprocessor";
-import { clamp, FEATURE_LIMIT, SCORE_LIMIT, WINSOR_AFTER, WINSOR_K, winsorise } from "../../anomaly/robust";
+import { clamp, farthestFromMedian, FEATURE_LIMIT, SCORE_LIMIT, WINSOR_AFTER, WINSOR_K, winsorise } from "../../anomaly/robust";
 import { Thresholder } from "../../anomaly/thresholder";
 
 describe("working range", () => {
@@ -56,6 +56,51 @@ describe("preprocessor statistics", () => {
     expect(afterSpike(-1e150).feature).to.equal(-FEATURE_LIMIT);
     expect(Math.fround(FEATURE_LIMIT)).to.be.lessThan(Infinity);
   });
+
+  const far: [number[], number][] = [
+    [[1, 2, 3, 100], 3],
+    [[-1e6, 0, 1, 2], 0],
+    [[5, 5, 5], 0],
+    [[1, 9, 5], 0],
+    [[], -1],
+  ];
+  for (const [values, expected] of far) {
+    it(`finds the value farthest from the median of ${JSON.stringify(values)} at ${expected}`, () => {
+      expect(farthestFromMedian(values)).to.equal(expected);
+    });
+  }
+
+  /** Mean and variance after the first WINSOR_AFTER points: 4 and 6 alternating, with `value` at row `at`. */
+  function settled(value: number, at = 7, flat = false): { mean: number; variance: number; warmUp: number } {
+    const p = new Preprocessor(1, true, "none", 1000);
+    let warmUp = 0;
+    for (let i = 0; i < WINSOR_AFTER; i++) {
+      p.update([i === at ? value : flat ? 5 : i % 2 ? 6 : 4]);
+      warmUp = Math.max(warmUp, p.getState().warmUp?.length ?? 0);
+    }
+    const { mean, variance, warmUp: left } = p.getState();
+    expect(left).to.equal(undefined);
+    return { mean: mean[0], variance: variance[0], warmUp };
+  }
+  // rows 0-29: 4 on even rows, 6 on odd ones (5 everywhere when flat), row 7 (a 6) replaced by the value
+  const others = (flat: boolean): number => (flat ? 29 * 5 : 15 * 4 + 14 * 6);
+  const warmUps: [string, number, boolean, boolean][] = [
+    // the farthest value against 1000 x the others' deviation (~1): 1e6 and -1e4 are left out, 500 is not
+    ["a 1e6 among the first points is left out", 1e6, false, true],
+    ["a -1e4 too", -1e4, false, true],
+    ["a 500 is learned (under 1000 deviations)", 500, false, false],
+    ["a step off a flat warm-up is learned (no deviation to judge it by)", 1e6, true, false],
+  ];
+  for (const [what, value, flat, leftOut] of warmUps) {
+    it(`settles the warm-up after ${WINSOR_AFTER} points: ${what}`, () => {
+      const s = settled(value, 7, flat);
+      expect(s.warmUp).to.equal(WINSOR_AFTER - 1);
+      const mean = leftOut ? others(flat) / 29 : (others(flat) + value) / 30;
+      expect(s.mean).to.be.closeTo(mean, 1e-9 * Math.abs(mean));
+      if (leftOut) expect(s.variance).to.be.closeTo(1, 0.01);
+      else expect(s.variance).to.be.greaterThan(1000);
+    });
+  }
 
   it("learns the first move off a flat line as it is (there is no deviation to measure it by)", () => {
     const p = new Preprocessor(1, true, "none", 1000);

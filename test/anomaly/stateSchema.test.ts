@@ -102,6 +102,7 @@ const MUTATIONS: Mutation[] = [
   ["likelihood", "unlearnedLeft", 4, "state.unlearnedLeft: expected an integer in [1, 3], got 4"],
   ["rcf", "unlearnedLeft", 3, "state.unlearnedLeft: expected an integer in [1, 2], got 3"],
   ["rcf", "unlearnedLeft", 0, "state.unlearnedLeft: expected an integer in [1, 2], got 0"],
+  ["rcf", "preprocessor.warmUp", [[1, 2]], "state.preprocessor.warmUp: expected at most 0 item(s), got an array of 1"],
   ["rcf", "absurdBefore", false, "state.absurdBefore: expected one of true, got false"],
   ["zscore", "options.window", 2, "state.options.window: expected an integer in [3, 100000], got 2"],
   ["zscore", "windows", [[1]], "state.windows: expected 2 item(s), got an array of 1"],
