@@ -71,29 +71,59 @@ describe("poisoned input", () => {
   }
 });
 
+type Options = Record<string, string | number>;
+
+/** Gaussian noise (mean 0, deviation 1, seed 3) of `length` rows, with the values of `rows` in their places. */
+function noise(length: number, rows: Record<number, number>): number[] {
+  const r = new Random(3);
+  const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+  return Array.from({ length }, (_, i) => {
+    const g = gauss();
+    return i in rows ? rows[i] : g;
+  });
+}
+
+function runRcf(data: readonly number[], options: Options): DetectorResult[] {
+  const d = createDetector("rcf", 1, { extreme: "clip", ...options });
+  return data.map((v, i) => d.process({ timestamp: minuteTimestamp(i), values: [v] }));
+}
+
+/**
+ * Streams `data` through a live rcf detector and, from each row of `saveAt` on, through one restored from the
+ * state saved after that row (`inspect` sees each saved state); the live results and each restored model's.
+ */
+function resumedAt(data: readonly number[], options: Options, saveAt: readonly number[], inspect: (row: number, state: RcfLikeState) => void = () => {}) {
+  const live = createDetector("rcf", 1, { extreme: "clip", ...options });
+  const restored = new Map<number, Detector>();
+  const liveOut: DetectorResult[] = [];
+  const restoredOut = new Map<number, DetectorResult[]>();
+  data.forEach((v, i) => {
+    const point = { timestamp: minuteTimestamp(i), values: [v] };
+    for (const [at, d] of restored) restoredOut.set(at, [...(restoredOut.get(at) ?? []), d.process(point)]);
+    liveOut.push(live.process(point));
+    if (saveAt.includes(i)) {
+      const state = live.toState();
+      inspect(i, state as RcfLikeState);
+      restored.set(i, restoreDetector(decodeState(encodeState(state))));
+    }
+  });
+  return { liveOut, restoredOut, last: live.toState() as RcfLikeState };
+}
+
+type RcfLikeState = DetectorState & { absurdBefore?: boolean; unlearnedLeft?: number; preprocessor: { warmUp?: number[][] } };
+
 describe("an absurd point (beyond ABSURD_K deviations)", () => {
   const GAP = 150;
-  /** Gaussian noise (mean 0, deviation 1) with `poison` at 2000 (none when 0) and an 8-sigma outlier GAP points later. */
-  function stream(poison: number, shift = false): number[] {
-    const r = new Random(3);
-    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-    return Array.from({ length: 2000 + GAP + 10 }, (_, i) => {
-      const g = gauss();
-      if (shift && i >= 2000) return 1e6 + g;
-      return i === 2000 && poison !== 0 ? poison : i === 2000 + GAP ? 8 : g;
-    });
-  }
-  const run = (data: number[], options: Record<string, string | number> = {}): DetectorResult[] => {
-    const d = createDetector("rcf", 1, { extreme: "clip", ...options });
-    return data.map((v, i) => d.process({ timestamp: minuteTimestamp(i), values: [v] }));
-  };
+  const LENGTH = 2000 + GAP + 10;
+  /** Noise with `poison` at row 2000 (none when 0) and an 8-sigma outlier GAP rows later. */
+  const stream = (poison: number): number[] => noise(LENGTH, poison !== 0 ? { 2000: poison, [2000 + GAP]: 8 } : { [2000 + GAP]: 8 });
 
   for (const poison of [1e6, -1e6, 1e308]) {
     for (const scoring of ["likelihood", "threshold"]) {
       it(`after one ${poison}, ${scoring} scoring: an 8-sigma outlier ${GAP} points later scores as it would without it, and alarms`, () => {
         const options = { scoring, suppress: 0 };
-        const clean = run(stream(0), options)[2000 + GAP];
-        const poisoned = run(stream(poison), options);
+        const clean = runRcf(stream(0), options)[2000 + GAP];
+        const poisoned = runRcf(stream(poison), options);
         expect(poisoned[2000].anomaly).to.equal(true);
         // not equal: the clean stream learned an ordinary point where the poisoned one learned nothing
         // (with the spike learned, capped: raw 25% lower, scores 0.45-0.47 and 0.30-0.32 against 0.73 and 0.74)
@@ -105,63 +135,41 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
   }
 
   it("learns a lasting change from its second point: a shift to 1e6 is normal again within 300 points", () => {
-    const results = run(stream(0, true), { suppress: 0 });
+    const shifted = noise(LENGTH, {}).map((v, i) => (i >= 2000 ? 1e6 + v : v));
+    const results = runRcf(shifted, { suppress: 0 });
     expect(results[2000].anomaly).to.equal(true);
-    const late = results.slice(2300, 2000 + GAP).concat(results.slice(2000 + GAP + 1));
-    expect(late.filter((r) => r.anomaly).length).to.equal(0);
+    expect(results.slice(2300).filter((r) => r.anomaly).length).to.equal(0);
   });
 
-  const spans: [string, Record<string, string | number>, number][] = [
+  const spans: [string, Options, number][] = [
     ["likelihood window 3", {}, 3],
     ["shingle 4", { shingleSize: 4 }, 4],
     ["shingle 8", { shingleSize: 8 }, 8],
     ["threshold scoring, sustain 6", { scoring: "threshold", sustain: 6 }, 6],
     ["the state alarm, smoothing 60", { alarm: "state" }, 60],
   ];
-  for (const [what, extra, span] of spans) {
+  for (const [what, options, span] of spans) {
     it(`saved beside an absurd point (${what}: ${span} points unlearned), a restored model continues bit for bit`, () => {
-      const data = stream(1e6);
-      const options = { extreme: "clip", ...extra };
-      const live = createDetector("rcf", 1, options);
-      const restoredAt: Record<number, Detector> = {};
-      const liveOut: DetectorResult[] = [];
-      const restoredOut: Record<number, DetectorResult[]> = {};
-      data.forEach((v, i) => {
-        const point = { timestamp: minuteTimestamp(i), values: [v] };
-        for (const [at, d] of Object.entries(restoredAt)) (restoredOut[Number(at)] ??= []).push(d.process(point));
-        liveOut.push(live.process(point));
-        if (i >= 2000 && i <= 2000 + span - 1) {
-          const state = live.toState() as DetectorState & { absurdBefore?: boolean; unlearnedLeft?: number };
-          if (i === 2000) expect([state.absurdBefore, state.unlearnedLeft]).to.deep.equal([true, span - 1]);
-          if (i === 2000 + span - 1) expect(state.unlearnedLeft).to.equal(undefined);
-          restoredAt[i] = restoreDetector(decodeState(encodeState(state)));
-        }
+      const rows = Array.from({ length: span }, (_, k) => 2000 + k);
+      const { liveOut, restoredOut } = resumedAt(stream(1e6), options, rows, (row, state) => {
+        if (row === 2000) expect([state.absurdBefore, state.unlearnedLeft]).to.deep.equal([true, span - 1]);
+        if (row === 2000 + span - 1) expect(state.unlearnedLeft).to.equal(undefined);
       });
-      for (const [at, out] of Object.entries(restoredOut)) expect(out).to.deep.equal(liveOut.slice(Number(at) + 1));
+      expect([...restoredOut.keys()]).to.deep.equal(rows);
+      for (const [at, out] of restoredOut) expect(out).to.deep.equal(liveOut.slice(at + 1));
     });
   }
 });
 
 describe("an absurd point among the first points (before there is a scale)", () => {
-  /** Gaussian noise with `poison` at row `at` (none when 0) and an 8-sigma outlier at row 600. */
-  function stream(poison: number, at: number): number[] {
-    const r = new Random(3);
-    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
-    return Array.from({ length: 610 }, (_, i) => {
-      const g = gauss();
-      return i === at && poison !== 0 ? poison : i === 600 ? 8 : g;
-    });
-  }
-  const run = (data: number[]): DetectorResult[] => {
-    const d = createDetector("rcf", 1, { extreme: "clip", suppress: 0 });
-    return data.map((v, i) => d.process({ timestamp: minuteTimestamp(i), values: [v] }));
-  };
+  /** Noise with `poison` at row `at` (none when 0) and an 8-sigma outlier at row 600. */
+  const stream = (poison: number, at: number): number[] => noise(610, poison !== 0 ? { [at]: poison, 600: 8 } : { 600: 8 });
 
   for (const at of [0, 5, 29]) {
     for (const poison of [1e6, 1e308]) {
       it(`after one ${poison} at row ${at}: the 8-sigma outlier at row 600 alarms`, () => {
-        const clean = run(stream(0, at))[600];
-        const poisoned = run(stream(poison, at))[600];
+        const clean = runRcf(stream(0, at), { suppress: 0 })[600];
+        const poisoned = runRcf(stream(poison, at), { suppress: 0 })[600];
         // (learned, the spike would keep the deviation ~1e5 wide: the outlier's raw score fell to a third)
         expect(poisoned.anomaly, `score ${poisoned.score}`).to.equal(true);
         expect(poisoned.rawScore).to.be.greaterThan(0.8 * clean.rawScore);
@@ -170,23 +178,8 @@ describe("an absurd point among the first points (before there is a scale)", () 
   }
 
   it("saved during the warm-up, a restored model settles and continues bit for bit", () => {
-    const data = stream(1e6, 5);
-    const live = createDetector("rcf", 1, { extreme: "clip" });
-    let restored: Detector | undefined;
-    const a: DetectorResult[] = [];
-    const b: DetectorResult[] = [];
-    data.forEach((v, i) => {
-      const point = { timestamp: minuteTimestamp(i), values: [v] };
-      if (restored) b.push(restored.process(point));
-      const r = live.process(point);
-      if (restored) a.push(r);
-      if (i === 10) {
-        const state = live.toState() as DetectorState & { preprocessor: { warmUp?: number[][] } };
-        expect(state.preprocessor.warmUp?.length).to.equal(11);
-        restored = restoreDetector(decodeState(encodeState(state)));
-      }
-    });
-    expect(b).to.deep.equal(a);
-    expect((live.toState() as DetectorState & { preprocessor: { warmUp?: number[][] } }).preprocessor.warmUp).to.equal(undefined);
+    const { liveOut, restoredOut, last } = resumedAt(stream(1e6, 5), {}, [10], (_, state) => expect(state.preprocessor.warmUp?.length).to.equal(11));
+    expect(restoredOut.get(10)).to.deep.equal(liveOut.slice(11));
+    expect(last.preprocessor.warmUp).to.equal(undefined);
   });
 });
