@@ -118,6 +118,7 @@ function chooseColumns(
 
 export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader) => void): AsyncGenerator<SeriesRow> {
   const { file } = spec;
+  if (spec.rowTime && spec.timeColumn !== undefined) throw new InputError("give a time column or row time, not both");
   if (!existsSync(file)) throw new InputError(`${file}: no such file`);
   if (!statSync(file).isFile()) throw new InputError(`${file}: not a file`);
   let lineNo = 0;
@@ -170,7 +171,6 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     if (header === null) {
       if (!spec.delimiter) delimiter = text.includes(";") && !text.includes(",") ? ";" : ",";
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
-      if (spec.rowTime && spec.timeColumn !== undefined) throw new InputError("give a time column or row time, not both");
       dataLine = spec.rowTime === true && header.every(isDecimalText);
       if (dataLine) header = header.map((_, i) => `column${i + 1}`);
       const wanted = spec.timeColumn;

@@ -96,10 +96,13 @@ export class Preprocessor {
   isAbsurd(values: readonly number[]): boolean {
     if (!this.normalize || this.count < WINSOR_AFTER) return false;
     const floor = this.commonFloor();
-    for (let j = 0; j < this.dimensions; j++) {
-      if (this.variance[j] > 0 && Math.abs(values[j] - this.mean[j]) > ABSURD_K * this.scale(j, floor)) return true;
-    }
+    for (let j = 0; j < this.dimensions; j++) if (this.absurdFrom(values[j], j, this.mean[j], this.variance[j], floor)) return true;
     return false;
+  }
+
+  /** Whether `x` is beyond ABSURD_K deviations of input j with that mean and variance (not judged when flat). */
+  private absurdFrom(x: number, j: number, mean: number, variance: number, floor: number): boolean {
+    return variance > 0 && Math.abs(x - mean) > ABSURD_K * this.scaleOf(j, mean, variance, floor);
   }
 
   /** Learns from a point after it was scored. */
@@ -112,8 +115,7 @@ export class Preprocessor {
       // a first move off a flat line has no deviation to be measured against: it is learned as it is
       const raw = values[j] - this.mean[j];
       const delta = this.variance[j] > 0 ? capDeviation(raw, this.scale(j, floor), learned) : raw;
-      this.mean[j] += alpha * delta;
-      this.variance[j] = (1 - alpha) * (this.variance[j] + alpha * delta * delta);
+      learnStep(this.mean, this.variance, j, delta, alpha);
     }
     if (this.warmUp.length === learned && learned < WINSOR_AFTER) this.warmUp.push([...values]);
     if (this.count === WINSOR_AFTER && this.warmUp.length === WINSOR_AFTER) this.settle();
@@ -128,33 +130,21 @@ export class Preprocessor {
   private settle(): void {
     const d = this.dimensions;
     const far = Array.from({ length: d }, (_, j) => farthestFromMedian(this.warmUp.map((row) => row[j])));
-    const others = far.map((skip, j) => this.learnedWithout(j, skip));
-    const largest = Math.max(...others.map((o) => o.variance));
-    const floor = this.relativeFloor * Math.sqrt(largest);
+    const mean = new Array<number>(d).fill(0);
+    const variance = new Array<number>(d).fill(0);
     for (let j = 0; j < d; j++) {
-      const { mean, variance } = others[j];
-      const scale = Math.max(Math.sqrt(variance), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(mean), 1e-9);
-      if (variance > 0 && Math.abs(this.warmUp[far[j]][j] - mean) > ABSURD_K * scale) {
-        this.mean[j] = mean;
-        this.variance[j] = variance;
-      }
+      let n = 0;
+      this.warmUp.forEach((row, i) => {
+        if (i !== far[j]) learnStep(mean, variance, j, row[j] - mean[j], Math.max(1 / ++n, 1 / this.horizon));
+      });
+    }
+    const floor = this.floorOf(variance);
+    for (let j = 0; j < d; j++) {
+      if (!this.absurdFrom(this.warmUp[far[j]][j], j, mean[j], variance[j], floor)) continue;
+      this.mean[j] = mean[j];
+      this.variance[j] = variance[j];
     }
     this.warmUp.length = 0;
-  }
-
-  /** Input j's mean and variance as learned from the warm-up without its point `skip`. */
-  private learnedWithout(j: number, skip: number): { mean: number; variance: number } {
-    let n = 0;
-    let mean = 0;
-    let variance = 0;
-    this.warmUp.forEach((row, i) => {
-      if (i === skip) return;
-      const alpha = Math.max(1 / ++n, 1 / this.horizon);
-      const delta = row[j] - mean;
-      mean += alpha * delta;
-      variance = (1 - alpha) * (variance + alpha * delta * delta);
-    });
-    return { mean, variance };
   }
 
   getState(): PreprocessorState {
@@ -168,14 +158,28 @@ export class Preprocessor {
    * standardised up to the size of the input that carries the signal.
    */
   private commonFloor(): number {
+    return this.floorOf(this.variance);
+  }
+
+  private floorOf(variances: readonly number[]): number {
     if (this.relativeFloor === 0) return 0;
     let largest = 0;
-    for (let j = 0; j < this.dimensions; j++) largest = Math.max(largest, this.variance[j]);
+    for (let j = 0; j < this.dimensions; j++) largest = Math.max(largest, variances[j]);
     return this.relativeFloor * Math.sqrt(largest);
   }
 
   private scale(j: number, floor: number): number {
-    // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
-    return Math.max(Math.sqrt(this.variance[j]), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(this.mean[j]), 1e-9);
+    return this.scaleOf(j, this.mean[j], this.variance[j], floor);
   }
+
+  private scaleOf(j: number, mean: number, variance: number, floor: number): number {
+    // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
+    return Math.max(Math.sqrt(variance), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(mean), 1e-9);
+  }
+}
+
+/** One time-discounted step of input j's mean and variance, by deviation `delta` at weight `alpha`. */
+function learnStep(mean: number[], variance: number[], j: number, delta: number, alpha: number): void {
+  mean[j] += alpha * delta;
+  variance[j] = (1 - alpha) * (variance[j] + alpha * delta * delta);
 }
