@@ -1,7 +1,7 @@
 import { Random } from "../random";
 import { createDetector } from "../registry";
 import { DetectorOptions } from "../types";
-import { LabelledSeries, PROFILES, roundScore, scoreCorpus } from "./nabScore";
+import { LabelledSeries, corpusFigures } from "./nabScore";
 
 /**
  * A hold-out benchmark against tuning to NAB alone: real series nobody here labelled (the supplier meter
@@ -104,15 +104,14 @@ export function evaluateHoldout(
       progress(`seed ${seed} ${s.name}: ${values.length} points, faults ${injections.map((f) => `${f.kind}@${f.start}`).join(", ")}`);
     }
   }
-  const scores: Record<string, number> = {};
-  for (const profile of Object.keys(PROFILES)) scores[profile] = roundScore(scoreCorpus(corpus, profile).normalised);
+  const { files, rows, windows, scores } = corpusFigures(corpus);
   return {
     benchmark: "holdout",
     detector,
     options,
-    series: corpus.length,
-    rows: corpus.reduce((a, c) => a + c.timestamps.length, 0),
-    windows: corpus.reduce((a, c) => a + c.windows.length, 0),
+    series: files,
+    rows,
+    windows,
     scores,
     injected,
   };

@@ -1,5 +1,5 @@
 import { Confusion, pointwiseRates } from "./skabRun";
-import { LabelledSeries, PROFILES, roundScore, scoreCorpus, scoreDecisions } from "./nabScore";
+import { CorpusFigures, LabelledSeries, corpusFigures } from "./nabScore";
 
 /**
  * Scores of a labelled set, pure: every file's timestamps, scores, decisions and per-row labels, with its
@@ -19,15 +19,9 @@ export interface LabelledRun {
   readonly windows: readonly (readonly [number, number])[];
 }
 
-export interface LabelledScores {
-  readonly files: number;
-  readonly rows: number;
+export interface LabelledScores extends CorpusFigures {
   /** Rows counted by the point-wise measures (after each file's prefix). */
   readonly countedRows: number;
-  readonly windows: number;
-  readonly scores: Record<string, number>;
-  readonly thresholds: Record<string, number>;
-  readonly decisionScores: Record<string, number>;
   readonly f1: number;
   readonly falseAlarmRate: number;
   readonly missedAlarmRate: number;
@@ -61,16 +55,6 @@ export function windowsFromLabels(timestamps: readonly number[], labels: readonl
 
 export function scoreLabelled(runs: readonly LabelledRun[]): LabelledScores {
   const corpus: LabelledSeries[] = runs.map((r) => ({ name: r.name, timestamps: r.timestamps, scores: r.scores, windows: r.windows, probationary: r.prefix }));
-  const decisions = runs.map((r) => r.flags);
-  const scores: Record<string, number> = {};
-  const thresholds: Record<string, number> = {};
-  const decisionScores: Record<string, number> = {};
-  for (const profile of Object.keys(PROFILES)) {
-    const s = scoreCorpus(corpus, profile);
-    scores[profile] = roundScore(s.normalised);
-    thresholds[profile] = s.threshold;
-    decisionScores[profile] = roundScore(scoreDecisions(corpus, decisions, profile));
-  }
   const total: Confusion = { tp: 0, fp: 0, tn: 0, fn: 0 };
   const perFile: LabelledScores["perFile"] = [];
   for (const r of runs) {
@@ -80,13 +64,11 @@ export function scoreLabelled(runs: readonly LabelledRun[]): LabelledScores {
     perFile.push({ file: r.name, rows: r.timestamps.length, prefix: r.prefix ?? 0, windows: r.windows.length, detections, f1: pointwiseRates(c).f1 });
   }
   return {
-    files: runs.length,
-    rows: runs.reduce((a, r) => a + r.timestamps.length, 0),
+    ...corpusFigures(
+      corpus,
+      runs.map((r) => r.flags),
+    ),
     countedRows: total.tp + total.fp + total.tn + total.fn,
-    windows: runs.reduce((a, r) => a + r.windows.length, 0),
-    scores,
-    thresholds,
-    decisionScores,
     ...pointwiseRates(total),
     confusion: total,
     perFile,

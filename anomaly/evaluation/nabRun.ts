@@ -4,7 +4,7 @@ import { InputError } from "../errors";
 import { readNabLabels } from "./nabLabels";
 import { runSeries } from "../io/runSeries";
 import { DetectorOptions } from "../types";
-import { LabelledSeries, PROFILES, roundScore, scoreCorpus, scoreDecisions } from "./nabScore";
+import { CorpusFigures, LabelledSeries, corpusFigures } from "./nabScore";
 
 export interface NabFileResult {
   readonly file: string;
@@ -13,18 +13,10 @@ export interface NabFileResult {
   readonly detections: number;
 }
 
-export interface NabReport {
+export interface NabReport extends CorpusFigures {
   readonly benchmark: "NAB";
   readonly detector: string;
   readonly options: DetectorOptions;
-  readonly files: number;
-  readonly rows: number;
-  readonly windows: number;
-  /** Normalised score per profile at the corpus-optimal threshold. */
-  readonly scores: Record<string, number>;
-  readonly thresholds: Record<string, number>;
-  /** Normalised score per profile with the detector's own anomaly decisions. */
-  readonly decisionScores: Record<string, number>;
   readonly perFile: NabFileResult[];
 }
 
@@ -68,25 +60,5 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
 /** Runs a detector over a NAB-layout folder and scores it per profile. */
 export async function evaluateNab(dir: string, detector: string, options: DetectorOptions, progress: (message: string) => void = () => {}): Promise<NabReport> {
   const { corpus, decisions, perFile } = await runNab(dir, detector, options, progress);
-  const scores: Record<string, number> = {};
-  const thresholds: Record<string, number> = {};
-  const decisionScores: Record<string, number> = {};
-  for (const profile of Object.keys(PROFILES)) {
-    const s = scoreCorpus(corpus, profile);
-    scores[profile] = roundScore(s.normalised);
-    thresholds[profile] = s.threshold;
-    decisionScores[profile] = roundScore(scoreDecisions(corpus, decisions, profile));
-  }
-  return {
-    benchmark: "NAB",
-    detector,
-    options,
-    files: corpus.length,
-    rows: corpus.reduce((s, c) => s + c.timestamps.length, 0),
-    windows: corpus.reduce((s, c) => s + c.windows.length, 0),
-    scores,
-    thresholds,
-    decisionScores,
-    perFile,
-  };
+  return { benchmark: "NAB", detector, options, ...corpusFigures(corpus, decisions), perFile };
 }

@@ -184,3 +184,35 @@ export function scoreDecisions(corpus: readonly LabelledSeries[], decisions: rea
 export function roundScore(x: number): number {
   return Math.round(x * 100) / 100;
 }
+
+/** A corpus's NAB figures in every profile, as the reports give them, and its size. */
+export interface CorpusFigures {
+  readonly files: number;
+  readonly rows: number;
+  readonly windows: number;
+  /** Normalised score per profile at the corpus-optimal threshold. */
+  readonly scores: Record<string, number>;
+  readonly thresholds: Record<string, number>;
+  /** Normalised score per profile with the detector's own decisions (empty without decisions). */
+  readonly decisionScores: Record<string, number>;
+}
+
+export function corpusFigures(corpus: readonly LabelledSeries[], decisions?: readonly (readonly boolean[])[]): CorpusFigures {
+  const scores: Record<string, number> = {};
+  const thresholds: Record<string, number> = {};
+  const decisionScores: Record<string, number> = {};
+  for (const profile of Object.keys(PROFILES)) {
+    const s = scoreCorpus(corpus, profile);
+    scores[profile] = roundScore(s.normalised);
+    thresholds[profile] = s.threshold;
+    if (decisions) decisionScores[profile] = roundScore(scoreDecisions(corpus, decisions, profile));
+  }
+  return {
+    files: corpus.length,
+    rows: corpus.reduce((n, c) => n + c.timestamps.length, 0),
+    windows: corpus.reduce((n, c) => n + c.windows.length, 0),
+    scores,
+    thresholds,
+    decisionScores,
+  };
+}

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import {
+  corpusFigures,
   LabelledSeries,
   probationaryLength,
   scaledSigmoid,
@@ -75,5 +76,22 @@ describe("NAB v1.1 scoring", () => {
     const s = scoreCorpus([a, b], "standard");
     expect(s.threshold).to.equal(0.8);
     expect(s.raw).to.be.closeTo(1 - 0.11, 1e-12);
+  });
+
+  it("reports a corpus's size and every profile's figures, with its own decisions' scores when given", () => {
+    const a = series(new Array(100).fill(0).map((_, i) => (i === 50 ? 0.8 : 0)));
+    const b = series(
+      new Array(100).fill(0).map((_, i) => (i === 30 ? 0.9 : 0)),
+      [],
+    );
+    const caught = [a.scores.map((s) => s > 0), b.scores.map(() => false)];
+    const f = corpusFigures([a, b], caught);
+    expect([f.files, f.rows, f.windows]).to.deep.equal([2, 200, 1]);
+    expect(Object.keys(f.scores)).to.deep.equal(Object.keys(PROFILES));
+    // the 0.9 in b is a false positive at every threshold that catches a's window
+    expect(f.scores.standard).to.equal(Math.round(scoreCorpus([a, b], "standard").normalised * 100) / 100);
+    expect(f.thresholds.standard).to.equal(0.8);
+    expect(f.decisionScores.standard).to.equal(100);
+    expect(corpusFigures([a, b]).decisionScores).to.deep.equal({});
   });
 });
