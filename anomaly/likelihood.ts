@@ -1,5 +1,5 @@
 import { OptionError } from "./errors";
-import { clamp, SCORE_LIMIT, winsorise } from "./robust";
+import { clamp, discountedMean, discountedVariance, discountWeight, SCORE_LIMIT, winsorise } from "./robust";
 import { Decision } from "./thresholder";
 
 /**
@@ -137,10 +137,10 @@ export class AnomalyLikelihood {
 
   private learn(average: number): void {
     const n = ++this.learned;
-    const alpha = Math.max(1 / n, 1 / this.options.horizon);
+    const alpha = discountWeight(n, this.options.horizon);
     const delta = winsorise(average - this.mean, this.deviation, n - 1);
-    this.mean += alpha * delta;
-    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
+    this.mean = discountedMean(this.mean, delta, alpha);
+    this.variance = discountedVariance(this.variance, delta, alpha);
   }
 
   getState(): LikelihoodState {

@@ -35,6 +35,23 @@ export const WINSOR_AFTER = 30;
  */
 export const ABSURD_K = 1000;
 
+/**
+ * Time-discounted mean and variance, one value at a time: the n-th value weighs alpha = 1/n (an exact mean)
+ * until n reaches the horizon, then 1/horizon (the past fades). `delta` is the value's distance from the mean
+ * before the step (possibly winsorised).
+ */
+export function discountWeight(n: number, horizon: number): number {
+  return Math.max(1 / n, 1 / horizon);
+}
+
+export function discountedMean(mean: number, delta: number, alpha: number): number {
+  return mean + alpha * delta;
+}
+
+export function discountedVariance(variance: number, delta: number, alpha: number): number {
+  return (1 - alpha) * (variance + alpha * delta * delta);
+}
+
 /** `value` clamped into [-limit, limit]. */
 export function clamp(value: number, limit: number): number {
   return value > limit ? limit : value < -limit ? -limit : value;

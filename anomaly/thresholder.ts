@@ -1,6 +1,6 @@
 import { OptionError } from "./errors";
 import { OptionReader } from "./options";
-import { clamp, SCORE_CAP, SCORE_LIMIT } from "./robust";
+import { clamp, discountedMean, discountedVariance, discountWeight, SCORE_CAP, SCORE_LIMIT } from "./robust";
 
 // Per score, through module-level names (see scoreTree in rcf/forest.ts).
 const clampScore = clamp;
@@ -134,10 +134,10 @@ export class Thresholder {
       }
       this.peak = Math.max(this.peak * this.options.peakDecay, joining);
     }
-    const alpha = Math.max(1 / this.count, 1 / this.options.horizon);
+    const alpha = discountWeight(this.count, this.options.horizon);
     const delta = raw - this.mean;
-    this.mean += alpha * delta;
-    this.variance = (1 - alpha) * (this.variance + alpha * delta * delta);
+    this.mean = discountedMean(this.mean, delta, alpha);
+    this.variance = discountedVariance(this.variance, delta, alpha);
   }
 
   /** The score as learned: clamped, and at most SCORE_CAP thresholds (once there is one). */

@@ -7,7 +7,7 @@
  *   week, so a value that is ordinary for the day but not for the hour (a flat afternoon, a missing
  *   morning peak) stands out. Timestamps are read as epoch milliseconds, UTC.
  */
-import { ABSURD_K, FEATURE_LIMIT, farthestFromMedian, WINSOR_AFTER, winsorise } from "../robust";
+import { ABSURD_K, discountedMean, discountedVariance, discountWeight, FEATURE_LIMIT, farthestFromMedian, WINSOR_AFTER, winsorise } from "../robust";
 
 // Per point, through module-level names (see scoreTree in forest.ts).
 const FEATURE_MAX = FEATURE_LIMIT;
@@ -109,7 +109,7 @@ export class Preprocessor {
   update(values: readonly number[]): void {
     if (!this.normalize) return;
     const learned = this.count++;
-    const alpha = Math.max(1 / this.count, 1 / this.horizon);
+    const alpha = discountWeight(this.count, this.horizon);
     const floor = this.commonFloor();
     for (let j = 0; j < this.dimensions; j++) {
       // a first move off a flat line has no deviation to be measured against: it is learned as it is
@@ -135,7 +135,7 @@ export class Preprocessor {
     for (let j = 0; j < d; j++) {
       let n = 0;
       this.warmUp.forEach((row, i) => {
-        if (i !== far[j]) learnStep(mean, variance, j, row[j] - mean[j], Math.max(1 / ++n, 1 / this.horizon));
+        if (i !== far[j]) learnStep(mean, variance, j, row[j] - mean[j], discountWeight(++n, this.horizon));
       });
     }
     const floor = this.floorOf(variance);
@@ -180,6 +180,6 @@ export class Preprocessor {
 
 /** One time-discounted step of input j's mean and variance, by deviation `delta` at weight `alpha`. */
 function learnStep(mean: number[], variance: number[], j: number, delta: number, alpha: number): void {
-  mean[j] += alpha * delta;
-  variance[j] = (1 - alpha) * (variance[j] + alpha * delta * delta);
+  mean[j] = discountedMean(mean[j], delta, alpha);
+  variance[j] = discountedVariance(variance[j], delta, alpha);
 }

@@ -1,6 +1,17 @@
 import { expect } from "chai";
 import { Preprocessor } from "../../anomaly/rcf/preprocessor";
-import { clamp, farthestFromMedian, FEATURE_LIMIT, SCORE_LIMIT, WINSOR_AFTER, WINSOR_K, winsorise } from "../../anomaly/robust";
+import {
+  clamp,
+  discountedMean,
+  discountedVariance,
+  discountWeight,
+  farthestFromMedian,
+  FEATURE_LIMIT,
+  SCORE_LIMIT,
+  WINSOR_AFTER,
+  WINSOR_K,
+  winsorise,
+} from "../../anomaly/robust";
 import { Thresholder } from "../../anomaly/thresholder";
 
 describe("working range", () => {
@@ -28,6 +39,43 @@ describe("working range", () => {
       expect(winsorise(delta, scale, count)).to.equal(expected);
     });
   }
+});
+
+describe("discounted mean and variance", () => {
+  const weights: [n: number, horizon: number, expected: number][] = [
+    [1, 100, 1],
+    [4, 100, 0.25],
+    [100, 100, 0.01],
+    [5000, 100, 0.01],
+  ];
+  for (const [n, horizon, expected] of weights) {
+    it(`weighs value ${n} of a horizon of ${horizon} by ${expected}`, () => {
+      expect(discountWeight(n, horizon)).to.equal(expected);
+    });
+  }
+
+  function learn(values: number[], horizon: number): [mean: number, variance: number] {
+    let mean = 0;
+    let variance = 0;
+    values.forEach((v, i) => {
+      const alpha = discountWeight(i + 1, horizon);
+      const delta = v - mean;
+      mean = discountedMean(mean, delta, alpha);
+      variance = discountedVariance(variance, delta, alpha);
+    });
+    return [mean, variance];
+  }
+
+  it("is the exact mean and population variance within the horizon", () => {
+    const [mean, variance] = learn([2, 4, 4, 4, 5, 5, 7, 9], 100);
+    expect(mean).to.be.closeTo(5, 1e-12);
+    expect(variance).to.be.closeTo(4, 1e-12);
+  });
+
+  it("forgets beyond the horizon: 200 points after a step from 0 to 10 the mean is 10 (1 - 0.99^200)", () => {
+    const [mean] = learn([...new Array<number>(1000).fill(0), ...new Array<number>(200).fill(10)], 100);
+    expect(mean).to.be.closeTo(10 * (1 - 0.99 ** 200), 1e-9);
+  });
 });
 
 describe("preprocessor statistics", () => {
