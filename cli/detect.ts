@@ -6,6 +6,7 @@ import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
+import { suspectNote } from "./columnHints";
 
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
@@ -83,10 +84,11 @@ async function main(args: ParsedArgs): Promise<void> {
     },
     detector,
     options,
-    ({ row, result }) => {
+    ({ row, result }, seriesHeader) => {
       // the header goes out with the first row, so a file that cannot be read leaves no half output
       if (!headerWritten) {
         headerWritten = true;
+        if (!args.columns) process.stderr.write(suspectNote(seriesHeader.columns));
         write("timestamp,score,anomaly,raw_score,grade");
       }
       if (result.anomaly) anomalies++;

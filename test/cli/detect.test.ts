@@ -58,6 +58,26 @@ describe("detect command", () => {
     expect(isolated.filter((k) => scores[k] > p99).length).to.equal(11);
   });
 
+  it("notes an input that looks like a label column unless the inputs were named, and scores it as asked", () => {
+    const labelled = join(dir, "labelled.csv");
+    writeFileSync(
+      labelled,
+      ["timestamp,value,anomaly", ...rows.slice(0, 100).map((l, i) => `${l.split(",").slice(0, 2).join(",")},${i === 50 ? 1 : 0}`)].join("\n") + "\n",
+    );
+    const all = runCli("detect", ["--input", labelled, "--output", join(dir, "labelled-out.csv")]);
+    expect(all.status, all.stderr).to.equal(0);
+    expect(all.stderr).to.include(
+      'detect: note: "anomaly" looks like a label; the detector learns from every input column (leave it out with --exclude "anomaly")',
+    );
+    expect(all.stderr).to.include("2 column(s) [value, anomaly]");
+    const excluded = runCli("detect", ["--input", labelled, "--exclude", "anomaly", "--output", join(dir, "labelled-out.csv")]);
+    expect(excluded.stderr).not.to.include("note:");
+    expect(excluded.stderr).to.include("not inputs: [anomaly]");
+    const named = runCli("detect", ["--input", labelled, "--columns", "value,anomaly", "--output", join(dir, "labelled-out.csv")]);
+    expect(named.stderr).not.to.include("note:");
+    expect(named.stderr).to.include("2 column(s) [value, anomaly]");
+  });
+
   it("refuses --time-column with --no-time", () => {
     const r = runCli("detect", ["--input", input, "--no-time", "--time-column", "timestamp"]);
     expect([r.status, r.stderr]).to.deep.equal([2, "error: give --time-column or --no-time, not both\n"]);
