@@ -7,11 +7,15 @@ import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
 import { suspectNote } from "./columnHints";
+import { RejectedRows } from "./rejectedRows";
 
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
-         [--output OUT.csv] [--report OUT.html]
+         [--output OUT.csv] [--report OUT.html] [--rejected OUT.csv]
 Writes timestamp,score,anomaly,raw_score,grade for every input row (to stdout without --output).
+A row that cannot be read or that the detector refuses is not scored: it is named on stderr (the first
+20) and listed with its line, column and reason in --rejected OUT.csv; the other rows are scored, and the
+exit code is 3.
 --no-time: the rows carry no time; the k-th row is at time k (written as k), and a first line of numbers
 only is data, its columns named column1, column2, ...`;
 
@@ -26,6 +30,7 @@ const FLAGS = {
   option: "list",
   output: "string",
   report: "string",
+  rejected: "string",
 } as const;
 
 function csvCell(text: string): string {
@@ -41,7 +46,10 @@ function openOutput(flag: string, path: string): WriteStream {
   }
 }
 
-async function main(args: ParsedArgs): Promise<void> {
+/** Exit code of a run that scored some rows and rejected others. */
+export const EXIT_REJECTED = 3;
+
+async function main(args: ParsedArgs): Promise<number> {
   const input = args.input as string | undefined;
   if (!input) throw new UsageError("--input is required");
   const delimiter = args.delimiter as string | undefined;
@@ -54,10 +62,13 @@ async function main(args: ParsedArgs): Promise<void> {
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);
   const outPath = args.output as string | undefined;
   const reportPath = args.report as string | undefined;
+  const rejectedPath = args.rejected as string | undefined;
   checkOutputPaths({ flag: "--input", path: input }, [
     { flag: "--output", path: outPath },
     { flag: "--report", path: reportPath },
+    { flag: "--rejected", path: rejectedPath },
   ]);
+  const rejected = new RejectedRows(process.stderr, rejectedPath);
   // opened with the first scored row, so an input that cannot be read leaves any existing output as it was
   let out: NodeJS.WritableStream | WriteStream | null = outPath ? null : process.stdout;
   let writeError: Error | null = null;
@@ -100,7 +111,10 @@ async function main(args: ParsedArgs): Promise<void> {
         keep.scores.push(result.score);
       }
     },
+    (e) => rejected.add(e),
   );
+  rejected.finish();
+  if (rows === 0) throw new InputError(`${input}: no row could be scored (${rejected.count} rejected)`);
   if (outPath && out !== null) {
     const stream = out as WriteStream;
     await new Promise<void>((resolve) => stream.end(resolve));
@@ -153,10 +167,11 @@ async function main(args: ParsedArgs): Promise<void> {
   // columns that are neither the time nor an input are said, never left out silently
   const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
   process.stderr.write(
-    `detect: ${rows} rows, ${header.columns.length} column(s) [${header.columns.join(", ")}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+    `detect: ${rows} rows scored, ${header.columns.length} column(s) [${header.columns.join(", ")}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
       `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
-      `${unused.length > 0 ? `; not inputs: [${unused.join(", ")}]` : ""}\n`,
+      `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${unused.join(", ")}]` : ""}\n`,
   );
+  return rejected.count > 0 ? EXIT_REJECTED : 0;
 }
 
 function round(x: number): string {

@@ -28,6 +28,12 @@ export interface SeriesSpec {
   readonly exclude?: readonly string[];
   /** Longest line accepted (default MAX_LINE_CHARS). */
   readonly maxLineChars?: number;
+  /**
+   * A data row that cannot be read (a time that is not one, a cell that is not a number, a wrong number of
+   * fields) goes here and the reading goes on; without it, such a row is an error that ends the reading.
+   * Errors of the file as a whole (no header, no time column, no input column) always end it.
+   */
+  readonly onBadRow?: (error: CsvError) => void;
 }
 
 export interface SeriesRow {
@@ -51,10 +57,23 @@ export interface SeriesHeader {
 }
 
 export class CsvError extends InputError {
-  constructor(file: string, line: number, column: string | null, message: string) {
-    super(`${file}:${line}${column === null ? "" : ` column ${JSON.stringify(column)}`}: ${message}`);
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly column: string | null,
+    /** What is wrong, without the place. */
+    readonly reason: string,
+  ) {
+    super(`${file}:${line}${column === null ? "" : ` column ${JSON.stringify(column)}`}: ${reason}`);
     this.name = "CsvError";
   }
+}
+
+/** A data line as split: its line number in the file and its place among the data lines (1-based). */
+interface DataLine {
+  readonly line: number;
+  readonly ordinal: number;
+  readonly cells: string[];
 }
 
 /** Splits one CSV line; double-quoted fields may contain the delimiter and "" for a quote. */
@@ -128,7 +147,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   let columnIndexes: number[] | null = null;
   let names: string[] = [];
   // rows read ahead while the inputs are not yet decided, with their line numbers
-  const ahead: { line: number; cells: string[] }[] = [];
+  const ahead: DataLine[] = [];
 
   const decide = (): void => {
     const h = header as string[];
@@ -139,12 +158,12 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   };
   // candidate columns whose cells have all been empty so far
   let waiting: Set<number> | null = null;
-  let dataRows = 0;
-  const toRow = (line: number, cells: string[]): SeriesRow => {
+  // data lines so far, read or not: with rowTime the k-th is at time k
+  let dataLines = 0;
+  const readRow = ({ line, ordinal, cells }: DataLine): SeriesRow => {
     const h = header as string[];
-    dataRows++;
-    const timestampText = spec.rowTime ? String(dataRows) : cells[timeIndex].trim();
-    const timestamp = spec.rowTime ? dataRows : parseTimestamp(timestampText);
+    const timestampText = spec.rowTime ? String(ordinal) : cells[timeIndex].trim();
+    const timestamp = spec.rowTime ? ordinal : parseTimestamp(timestampText);
     if (!Number.isFinite(timestamp)) {
       throw new CsvError(
         file,
@@ -161,6 +180,25 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       return cell.trim() === "" ? NaN : Number(cell);
     });
     return { line, timestampText, timestamp, values, cells };
+  };
+  const rowsOf = function* (lines: DataLine[]): Generator<SeriesRow> {
+    for (const l of lines) {
+      const row = toRow(l);
+      if (row) yield row;
+    }
+  };
+  // a row that cannot be read: an error, or a report to onBadRow and no row
+  const badRow = (e: unknown): null => {
+    if (!(e instanceof CsvError) || !spec.onBadRow) throw e;
+    spec.onBadRow(e);
+    return null;
+  };
+  const toRow = (l: DataLine): SeriesRow | null => {
+    try {
+      return readRow(l);
+    } catch (e) {
+      return badRow(e);
+    }
   };
 
   for await (const raw of readLines(file, spec.maxLineChars)) {
@@ -193,23 +231,26 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       if (!dataLine) continue;
     }
     const cells = splitCsvLine(text, delimiter);
+    const ordinal = ++dataLines;
     if (cells.length !== header.length) {
-      throw new CsvError(file, lineNo, null, `expected ${header.length} fields, got ${cells.length}`);
+      badRow(new CsvError(file, lineNo, null, `expected ${header.length} fields, got ${cells.length}`));
+      continue;
     }
     if (columnIndexes === null) {
-      ahead.push({ line: lineNo, cells });
+      ahead.push({ line: lineNo, ordinal, cells });
       for (const i of [...(waiting as Set<number>)]) if (cells[i].trim() !== "") (waiting as Set<number>).delete(i);
       if ((waiting as Set<number>).size > 0 && ahead.length < LOOKAHEAD_ROWS) continue;
       decide();
-      for (const r of ahead.splice(0)) yield toRow(r.line, r.cells);
+      yield* rowsOf(ahead.splice(0));
       continue;
     }
-    yield toRow(lineNo, cells);
+    const row = toRow({ line: lineNo, ordinal, cells });
+    if (row) yield row;
   }
   if (header === null) throw new InputError(`${file}: empty file (no header)`);
   if (columnIndexes === null && ahead.length > 0) {
     decide();
-    for (const r of ahead.splice(0)) yield toRow(r.line, r.cells);
+    yield* rowsOf(ahead.splice(0));
   }
   if (columnIndexes === null) throw new InputError(`${file}: header but no data rows`);
 }

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { parseTimestamp, readSeries, SeriesHeader, splitCsvLine } from "../../anomaly/io/csvSeries";
+import { CsvError, parseTimestamp, readSeries, SeriesHeader, splitCsvLine } from "../../anomaly/io/csvSeries";
 
 const dir = mkdtempSync(join(tmpdir(), "gridrail-csv-"));
 function file(name: string, text: string): string {
@@ -95,6 +95,69 @@ describe("CSV series", () => {
       expect(error?.message.startsWith(p)).to.equal(true);
     });
   }
+
+  describe("rows that cannot be read, with onBadRow", () => {
+    const cases: [
+      what: string,
+      text: string,
+      spec: object,
+      rows: [line: number, values: number[]][],
+      bad: [line: number, column: string | null, reason: string][],
+    ][] = [
+      [
+        "a short row, a long row, text, a bad time: each reported, the others read",
+        "timestamp,v\n1,2\n3\n4,5,6\n5,abc\nnoon,7\n8,9\n",
+        {},
+        [
+          [2, [2]],
+          [7, [9]],
+        ],
+        [
+          [3, null, "expected 2 fields, got 1"],
+          [4, null, "expected 2 fields, got 3"],
+          [5, "v", 'not a number: "abc"'],
+          [6, "timestamp", 'cannot read time "noon" (expected ISO-8601 such as 2024-01-31 23:30:00, or epoch milliseconds)'],
+        ],
+      ],
+      [
+        "a bad row among the rows read ahead to choose the inputs",
+        "timestamp,v,w\n1,,1\n2,x\n3,4,5\n",
+        {},
+        [
+          [2, [NaN, 1]],
+          [4, [4, 5]],
+        ],
+        [[3, null, "expected 3 fields, got 2"]],
+      ],
+      [
+        "with rowTime a rejected row keeps its place: the next row is at its own ordinal",
+        "1,2\n3,x\n5,6\n",
+        { rowTime: true },
+        [
+          [1, [1, 2]],
+          [3, [5, 6]],
+        ],
+        [[2, "column2", 'not a number: "x"']],
+      ],
+    ];
+    for (const [what, text, spec, rows, bad] of cases) {
+      it(what, async () => {
+        const path = file(`bad-rows-${rows.length}-${bad.length}-${what.length}.csv`, text);
+        const errors: CsvError[] = [];
+        const { rows: got } = await read(path, { ...spec, onBadRow: (e: CsvError) => errors.push(e) });
+        expect(got.map((r) => [r.line, r.values])).to.deep.equal(rows);
+        expect(errors.map((e) => [e.line, e.column, e.reason])).to.deep.equal(bad);
+        expect(errors.every((e) => e.file === path && e.message.startsWith(`${path}:${e.line}`))).to.equal(true);
+        if ((spec as { rowTime?: boolean }).rowTime) expect(got.map((r) => r.timestamp)).to.deep.equal([1, 3]);
+      });
+    }
+
+    it("still ends the reading on an error of the file as a whole", async () => {
+      let error: Error | undefined;
+      await read(file("bad-rows-no-time.csv", "when,v\n1,2\n"), { onBadRow: () => undefined }).catch((e: Error) => (error = e));
+      expect(error?.message).to.include("no time column");
+    });
+  });
 
   describe("rows without time (rowTime)", () => {
     const cases: [string, string, object, string[], number[][]][] = [

@@ -35,7 +35,7 @@ describe("detect command", () => {
     const html = readFileSync(report, "utf8");
     expect(html).to.match(/^<!doctype html>/);
     expect((html.match(/<svg /g) ?? []).length).to.equal(2);
-    expect(r.stderr).to.match(/detect: 600 rows, 1 column\(s\) \[value\], \d+ anomalies/);
+    expect(r.stderr).to.match(/detect: 600 rows scored, 1 column\(s\) \[value\], \d+ anomalies/);
   });
 
   it("scores the random cut forest paper's example with --no-time: every isolated point above the clusters' 99th percentile", function () {
@@ -43,7 +43,7 @@ describe("detect command", () => {
     const out = join(dir, "paper.csv");
     const r = runCli("detect", ["--input", paper, "--no-time", "--output", out]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.match(/^detect: 2010 rows, 3 column\(s\) \[column1, column2, column3\], \d+ anomalies/);
+    expect(r.stderr).to.match(/^detect: 2010 rows scored, 3 column\(s\) \[column1, column2, column3\], \d+ anomalies/);
     const points = readFileSync(paper, "utf8")
       .trim()
       .split("\n")
@@ -83,12 +83,68 @@ describe("detect command", () => {
     expect([r.status, r.stderr]).to.deep.equal([2, "error: give --time-column or --no-time, not both\n"]);
   });
 
-  it("fails with file, line and column for a non-numeric cell, printing no partial output", () => {
-    const bad = join(dir, "bad.csv");
-    writeFileSync(bad, "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,oops\n");
-    const r = runCli("detect", ["--input", bad]);
-    expect(r.status).to.equal(1);
-    expect(r.stderr).to.equal(`error: ${bad}:3 column "value": not a number: "oops"\n`);
+  it("scores every good row around rows it cannot use, names them and lists them in --rejected (exit 3)", () => {
+    const good = rows.slice(0, 300);
+    const bad = new Map<number, string>([
+      [100, "2024-01-01 08:20:00,oops,1"],
+      [150, "2024-01-01 12:30:00,,1"],
+      [200, "2024-01-01 16:40:00,1e200,1"],
+      [250, "2024-01-01 00:00:00,10,1"],
+      [280, "2024-01-01 23:20:00,10"],
+    ]);
+    const dirty = join(dir, "dirty.csv");
+    const clean = join(dir, "clean.csv");
+    writeFileSync(dirty, ["timestamp,value,other", ...good.flatMap((l, i) => (bad.has(i) ? [bad.get(i)!, l] : [l]))].join("\n") + "\n");
+    writeFileSync(clean, ["timestamp,value,other", ...good].join("\n") + "\n");
+    const report = join(dir, "rejected.csv");
+    const r = runCli("detect", ["--input", dirty, "--output", join(dir, "dirty-out.csv"), "--rejected", report]);
+    expect(r.status, r.stderr).to.equal(3);
+    const lineOf = (i: number): number => 2 + i + [...bad.keys()].filter((k) => k < i).length;
+    expect(readFileSync(report, "utf8")).to.equal(
+      [
+        "line,column,reason",
+        `${lineOf(100)},value,"not a number: ""oops"""`,
+        `${lineOf(150)},value,values[0] is NaN at timestamp ${Date.UTC(2024, 0, 1, 12, 30)}: expected a finite number`,
+        `${lineOf(200)},value,"values[0] is 1e+200 at timestamp ${Date.UTC(2024, 0, 1, 16, 40)}: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)"`,
+        `${lineOf(250)},,timestamp ${Date.UTC(2024, 0, 1)} is earlier than the previous point's ${Date.UTC(2024, 0, 1, 20, 45)}: points must arrive in time order (or set option outOfOrder=accept)`,
+        `${lineOf(280)},,"expected 3 fields, got 2"`,
+        "",
+      ].join("\n"),
+    );
+    expect(r.stderr).to.include(`detect: rejected ${dirty}:${lineOf(100)} column "value": not a number: "oops"\n`);
+    expect(r.stderr).to.match(new RegExp(`detect: 300 rows scored, .*, 5 row\\(s\\) rejected, listed in ${report.replace(/[.\\/]/g, "\\$&")}`));
+    // a rejected row is neither scored nor learned: the good rows score as they do without it
+    const withoutBad = runCli("detect", ["--input", clean, "--output", join(dir, "clean-out.csv")]);
+    expect(withoutBad.status, withoutBad.stderr).to.equal(0);
+    expect(readFileSync(join(dir, "dirty-out.csv"), "utf8")).to.equal(readFileSync(join(dir, "clean-out.csv"), "utf8"));
+  });
+
+  it("refuses a --rejected report that is the input or the scores file, before reading", () => {
+    const before = readFileSync(input, "utf8");
+    const same = runCli("detect", ["--input", input, "--rejected", input]);
+    expect([same.status, same.stderr]).to.deep.equal([2, `error: --rejected ${input} is the --input file: it would be overwritten before it is read\n`]);
+    const twin = runCli("detect", ["--input", input, "--output", join(dir, "twin.csv"), "--rejected", join(dir, "twin.csv")]);
+    expect([twin.status, twin.stderr]).to.deep.equal([2, `error: --rejected ${join(dir, "twin.csv")} is the same file as --output\n`]);
+    expect(readFileSync(input, "utf8")).to.equal(before);
+  });
+
+  it("names the first 20 rejected rows, counts the rest, and fails when no row could be scored", () => {
+    const many = join(dir, "many-bad.csv");
+    writeFileSync(
+      many,
+      ["timestamp,value", ...rows.slice(0, 60).map((l, i) => (i % 2 ? `${l.split(",")[0]},n/a` : l.split(",").slice(0, 2).join(",")))].join("\n") + "\n",
+    );
+    const r = runCli("detect", ["--input", many, "--output", join(dir, "many-out.csv")]);
+    expect(r.status).to.equal(3);
+    expect(r.stderr.match(/^detect: rejected /gm)?.length).to.equal(20);
+    expect(r.stderr).to.include("30 rows scored");
+    expect(r.stderr).to.include("30 row(s) rejected, 10 not named above (--rejected FILE lists all)");
+    const none = join(dir, "none-good.csv");
+    writeFileSync(none, "timestamp,value\n2024-01-01 00:00:00,x\n2024-01-01 00:05:00,y\n");
+    const n = runCli("detect", ["--input", none, "--columns", "value", "--rejected", join(dir, "none-rejected.csv")]);
+    expect([n.status, n.stdout]).to.deep.equal([1, ""]);
+    expect(n.stderr.split("\n").slice(-2)).to.deep.equal([`error: ${none}: no row could be scored (2 rejected)`, ""]);
+    expect(readFileSync(join(dir, "none-rejected.csv"), "utf8").split("\n").length).to.equal(4);
   });
 
   it("rejects unknown flags and bad option values with usage errors", () => {
