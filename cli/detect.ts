@@ -8,6 +8,7 @@ import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
 import { suspectNote } from "./columnHints";
 import { RejectedRows } from "./rejectedRows";
+import { progressTicker } from "./progress";
 
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
@@ -84,6 +85,11 @@ async function main(args: ParsedArgs): Promise<number> {
   let anomalies = 0;
   let headerWritten = false;
   const started = Date.now();
+  let scored = 0;
+  const tick = progressTicker(
+    (text) => process.stderr.write(text),
+    (n, rate) => `detect: ${n} rows scored so far (${rate} rows/s)${rejected.count > 0 ? `, ${rejected.count} rejected` : ""}`,
+  );
   const { header, rows } = await runSeries(
     {
       file: input,
@@ -102,6 +108,7 @@ async function main(args: ParsedArgs): Promise<number> {
         if (!args.columns) process.stderr.write(suspectNote(seriesHeader.columns));
         write("timestamp,score,anomaly,raw_score,grade");
       }
+      tick(++scored);
       if (result.anomaly) anomalies++;
       write(`${csvCell(row.timestampText)},${round(result.score)},${result.anomaly ? 1 : 0},${round(result.rawScore)},${round(result.grade)}`);
       if (keep) {
