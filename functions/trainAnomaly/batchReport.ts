@@ -26,8 +26,11 @@ export interface BatchReport {
   duplicates: number;
   /** Records sent (or to be sent) to the dead-letter queue, by reason. */
   readonly rejected: Record<RejectReason, number>;
-  /** Each dead letter sent: which record and why. */
-  readonly rejections: { readonly sequenceNumber: string; readonly reason: RejectReason; readonly message: string }[];
+  /**
+   * Each dead letter sent: which record, whose and why. `trainId` is the record's partition key, which the IoT
+   * rule sets to the train's own topic segment (the device policy lets a train publish only there).
+   */
+  readonly rejections: { readonly sequenceNumber: string; readonly trainId: string; readonly reason: RejectReason; readonly message: string }[];
   /** Records reported as batch item failures (retried by Lambda). */
   failed: number;
   trains: number;

@@ -69,7 +69,9 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
     });
   }
   for (const e of r.episodes) log.info(`episode ${e.kind}`, { trainId: e.trainId, episode: e.id, text: e.message });
-  for (const x of r.rejections) log.warn("record rejected to the dead-letter queue", { sequenceNumber: x.sequenceNumber, reason: x.reason, error: x.message });
+  for (const x of r.rejections) {
+    log.warn("record rejected to the dead-letter queue", { trainId: x.trainId, sequenceNumber: x.sequenceNumber, reason: x.reason, error: x.message });
+  }
   for (const error of r.errors) log.warn("records will be retried", { error });
   log.info("batch", {
     records: r.records,

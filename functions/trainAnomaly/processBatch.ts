@@ -271,7 +271,7 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
     const sent = sendable.filter((l) => !unsent.includes(l.record.sequenceNumber));
     for (const l of sent) {
       report.rejected[l.reason]++;
-      report.rejections.push({ sequenceNumber: l.record.sequenceNumber, reason: l.reason, message: l.message });
+      report.rejections.push({ sequenceNumber: l.record.sequenceNumber, trainId: l.record.partitionKey, reason: l.reason, message: l.message });
     }
   }
   const response = batchResponse(failed);

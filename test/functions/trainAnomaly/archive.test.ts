@@ -117,10 +117,10 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const anomaly = lines.find((l) => l.message === "anomaly" && l.trainId === TRAIN && l.anomaly === 1);
     expect(anomaly).to.deep.include({ level: "INFO", service: "trainAnomaly", function_request_id: "req-0", function_name: "trains-anomaly-fn" });
     const rejected = lines.filter((l) => l.message === "record rejected to the dead-letter queue");
-    expect(rejected.map((l) => [l.level, l.function_request_id, l.reason])).to.deep.equal([
-      ["WARN", "req-0", "schema"],
-      ["WARN", "req-0", "decode"],
-      ["WARN", "req-0", "clock"],
+    expect(rejected.map((l) => [l.level, l.function_request_id, l.trainId, l.reason])).to.deep.equal([
+      ["WARN", "req-0", TRAIN, "schema"],
+      ["WARN", "req-0", TRAIN, "decode"],
+      ["WARN", "req-0", TRAIN, "clock"],
     ]);
     const emf = lines.find(
       (l) =>

@@ -46,6 +46,13 @@ describe("the train anomaly core", () => {
       ["schema", "TelemetryError", `record ${sequenceNumber(3)}: field "trainId" is "train-1" but the partition key is "train-2"`],
     ]);
     expect([report.scored, report.rejected]).to.deep.equal([1, { decode: 2, schema: 2, clock: 0, late: 0, detector: 0 }]);
+    // the log line names the train by the record's partition key, the topic the train published on
+    expect(report.rejections.map((r) => [r.sequenceNumber, r.trainId, r.reason])).to.deep.equal([
+      [sequenceNumber(0), "train-1", "decode"],
+      [sequenceNumber(1), "train-1", "decode"],
+      [sequenceNumber(2), "train-1", "schema"],
+      [sequenceNumber(3), "train-2", "schema"],
+    ]);
   });
 
   it("acknowledges a replayed batch without learning any reading twice or writing a checkpoint", async () => {
