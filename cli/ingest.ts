@@ -31,13 +31,18 @@ async function main(args: ParsedArgs): Promise<void> {
     }
   }
   const r = await ingestFile(file, { clientId, date, timeZone });
-  const out = { layout: r.layout, rows: r.rows, accepted: r.accepted, rejected: r.rejected, readings: r.readings, errors: r.errors };
+  const out = { layout: r.layout, rows: r.rows, accepted: r.accepted, rejected: r.rejected, readings: r.readings, errors: r.errors, reasons: r.reasons };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
   process.stdout.write(`${file}: layout ${r.layout}, ${r.rows} rows, ${r.accepted} accepted, ${r.rejected} rejected, ${r.readingCount} readings\n`);
   for (const e of r.errors) process.stdout.write(`  line ${e.line}: ${e.reason}\n`);
+  // past the listed rows, the counts per kind of reason say what the rest were
+  if (r.rejected > r.errors.length) {
+    process.stdout.write(`  ${r.rejected - r.errors.length} more rejected row(s) not listed; every rejected row by reason:\n`);
+    for (const k of r.reasons) process.stdout.write(`  ${k.count} x ${k.reason}\n`);
+  }
 }
 
 export const command: Command = {

@@ -18,7 +18,7 @@ describe("ingest command", () => {
     const r = runCli("ingest", ["--file", file, "--client-id", "acme", "--json"]);
     expect([r.status, r.stderr]).to.deep.equal([0, ""]);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).to.deep.equal(["layout", "rows", "accepted", "rejected", "readings", "errors"]);
+    expect(Object.keys(out)).to.deep.equal(["layout", "rows", "accepted", "rejected", "readings", "errors", "reasons"]);
     expect([out.layout, out.rows, out.accepted, out.rejected, out.readings.length]).to.deep.equal(["nem12", 2, 1, 1, 5]);
     expect(out.readings[0]).to.deep.equal({
       clientId: "acme",
@@ -29,6 +29,27 @@ describe("ingest command", () => {
       channel: "consumption",
     });
     expect(out.errors).to.deep.equal([{ line: 3, reason: "interval 1: -1 is negative" }]);
+    expect(out.reasons).to.deep.equal([{ reason: "interval <n>: <n> is negative", count: 1 }]);
+  });
+
+  it("counts the rejected rows past the listed ones by reason", () => {
+    const many = join(dir, "many.csv");
+    const lines = Array.from({ length: 130 }, (_, i) => {
+      const t = new Date(Date.UTC(2024, 0, 1) + i * 1_800_000).toISOString();
+      return i < 110 ? `${t},oops` : i < 125 ? `${t},-2` : `${t},0.5`;
+    });
+    writeFileSync(many, ["timestamp,kwh", ...lines].join("\n") + "\n");
+    const r = runCli("ingest", ["--file", many, "--client-id", "acme"]);
+    expect(r.status, r.stderr).to.equal(0);
+    const out = r.stdout.split("\n");
+    expect(out[0]).to.equal(`${many}: layout plain, 130 rows, 5 accepted, 125 rejected, 5 readings`);
+    expect(out.filter((l) => l.startsWith("  line ")).length).to.equal(100);
+    expect(out.slice(101)).to.deep.equal([
+      "  25 more rejected row(s) not listed; every rejected row by reason:",
+      '  110 x kwh "…" is not a number',
+      "  15 x kwh <n> is negative",
+      "",
+    ]);
   });
 
   it("checks the file's days against --date", () => {
