@@ -119,6 +119,7 @@ export const CONFIG_KEYS = [
   "apiThrottleBurstLimit",
   "trainDetector",
   "reservedConcurrency",
+  "accountConcurrency",
   "webOrigin",
   "deviceAllowList",
 ] as const;
@@ -176,7 +177,11 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     ...api,
     webOrigin: parseWebOrigin(r.str("webOrigin"), r.problems),
     trainDetector: parseTrainDetector(r),
-    reservedConcurrency: parseReservedConcurrency(r.str("reservedConcurrency"), { environment, shardCount: kinesis.shardCount }, r.problems),
+    reservedConcurrency: parseReservedConcurrency(
+      r.str("reservedConcurrency"),
+      { environment, shardCount: kinesis.shardCount, accountConcurrency: r.int("accountConcurrency", 1000, 10, 1_000_000) },
+      r.problems,
+    ),
     deviceAllowList: parseDeviceAllowList(r.str("deviceAllowList"), r.problems),
   };
   if (environment === "prod") checkProdRules(config, r.problems);

@@ -1,6 +1,6 @@
 import { meterDefaults } from "./meterIngestion/defaults";
 import { FunctionSource } from "./shared/bundle";
-import { streamConsumerDefaults } from "./shared/defaults";
+import { provisioningDefaults, streamConsumerDefaults } from "./shared/defaults";
 import { jsonObject } from "./configReader";
 
 /**
@@ -28,7 +28,14 @@ export interface ConcurrencyContext {
   readonly environment: "dev" | "prod";
   /** Shards of a PROVISIONED train stream; undefined when ON_DEMAND. */
   readonly shardCount: number | undefined;
+  /** The account's Lambda concurrency quota in the stack's region (`gridrail:accountConcurrency`). */
+  readonly accountConcurrency: number;
 }
+
+/** AWS keeps this much of an account's concurrency in a region unreserved: the rest is all that can be reserved. */
+export const UNRESERVED_MINIMUM = 100;
+/** The two fleet provisioning hooks (meters, trains) reserve theirs outside `gridrail:reservedConcurrency`. */
+export const HOOK_RESERVATIONS = 2 * provisioningDefaults.hookReservedConcurrency;
 
 /** On-demand streams start with 4 shards and split as traffic grows: room for a few splits. */
 const ON_DEMAND_TRAIN_CONCURRENCY = 10;
@@ -96,6 +103,15 @@ export function parseReservedConcurrency(raw: string | undefined, ctx: Concurren
   }
   for (const [name, [least, why]] of Object.entries(minimumConcurrency(ctx)) as [FunctionSource, [number, string]][]) {
     if (out[name] < least) problems.push(`${key}.${name} (${out[name]}) must be at least ${least}: ${why}`);
+  }
+  const total = Object.values(out).reduce((a, b) => a + b, 0) + HOOK_RESERVATIONS;
+  const room = ctx.accountConcurrency - UNRESERVED_MINIMUM;
+  if (total > room) {
+    problems.push(
+      `${key} reserves ${total} concurrent executions with the provisioning hooks' ${HOOK_RESERVATIONS}, more than the ${Math.max(room, 0)} ` +
+        `an account with gridrail:accountConcurrency ${ctx.accountConcurrency} can reserve (AWS keeps ${UNRESERVED_MINIMUM} unreserved): ` +
+        "lower some, or raise the account's Lambda concurrent executions quota and set gridrail:accountConcurrency to it",
+    );
   }
   return out;
 }

@@ -89,3 +89,12 @@ export function overrideDefaults<T extends object>(defaults: T, overrides: Parti
   }
   return { ...defaults, ...Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined)) };
 }
+
+export const provisioningDefaults = {
+  /** Provisioning comes in rollout bursts; IoT Core retries nothing, so a few concurrent hooks are plenty. */
+  hookReservedConcurrency: 5,
+  hookMemorySize: 256,
+  hookTimeoutSeconds: 5,
+  /** IoT Core's pre-provisioning hook payload version (the only one). */
+  hookPayloadVersion: "2020-04-01",
+} as const;

@@ -11,7 +11,7 @@ import { handler as provisioningHookHandler } from "../../functions/provisioning
 import { ALLOW_LIST_KEY } from "../../functions/provisioningHook/dynamoAllowList";
 import { DeviceKind, SERIAL_FORMATS, provisioningTemplateName } from "../../functions/provisioningHook/serials";
 import { AwsContext } from "./awsContext";
-import { lambdaDefaults } from "./defaults";
+import { lambdaDefaults, provisioningDefaults } from "./defaults";
 import { statefulOptions } from "./deployment";
 import { iotArn } from "./iotPolicies";
 import { createFunctionScaffold } from "./lambdaFunction";
@@ -21,15 +21,6 @@ import { createServiceRole, grant } from "./role";
 import { PROVISIONING_HOOK_VARIABLES } from "../../functions/provisioningHook/variables";
 import { variableValues } from "../../functions/shared/environment";
 import { HelperOptions, WithDeployment } from "./options";
-
-export const provisioningDefaults = {
-  /** Provisioning comes in rollout bursts; IoT Core retries nothing, so a few concurrent hooks are plenty. */
-  hookReservedConcurrency: 5,
-  hookMemorySize: 256,
-  hookTimeoutSeconds: 5,
-  /** IoT Core's pre-provisioning hook payload version (the only one). */
-  hookPayloadVersion: "2020-04-01",
-} as const;
 
 export interface FleetProvisioningArgs {
   readonly kind: DeviceKind;

@@ -76,6 +76,40 @@ describe("stack config", () => {
     expect([c.reservedConcurrency.trainAnomaly, c.reservedConcurrency.profileApi, c.reservedConcurrency.authorizer]).to.deep.equal([6, 40, 25]);
   });
 
+  // dev defaults: trainAnomaly 10, supplierParser 5, dailyAnalysis 1, three API functions 25 each,
+  // firehoseTransform 10, redshiftLoader 2, usageSummary 2, and the two provisioning hooks 5 each: 115
+  const budgets: [what: string, extra: Record<string, string>, problems: string[]][] = [
+    ["the defaults in an account of the default quota (1000)", {}, []],
+    ["the defaults in an account of 215, the least that holds them", { "gridrail:accountConcurrency": "215" }, []],
+    [
+      "the defaults in an account of 214",
+      { "gridrail:accountConcurrency": "214" },
+      [
+        "gridrail:reservedConcurrency reserves 115 concurrent executions with the provisioning hooks' 10, more than the 114 an account with gridrail:accountConcurrency 214 can reserve (AWS keeps 100 unreserved): lower some, or raise the account's Lambda concurrent executions quota and set gridrail:accountConcurrency to it",
+      ],
+    ],
+    [
+      "a new account's quota of 10",
+      { "gridrail:accountConcurrency": "10" },
+      [
+        "gridrail:reservedConcurrency reserves 115 concurrent executions with the provisioning hooks' 10, more than the 0 an account with gridrail:accountConcurrency 10 can reserve (AWS keeps 100 unreserved): lower some, or raise the account's Lambda concurrent executions quota and set gridrail:accountConcurrency to it",
+      ],
+    ],
+    [
+      "overrides past the default quota",
+      { "gridrail:reservedConcurrency": '{"profileApi": 900}' },
+      [
+        "gridrail:reservedConcurrency reserves 990 concurrent executions with the provisioning hooks' 10, more than the 900 an account with gridrail:accountConcurrency 1000 can reserve (AWS keeps 100 unreserved): lower some, or raise the account's Lambda concurrent executions quota and set gridrail:accountConcurrency to it",
+      ],
+    ],
+    ["a quota below any account's", { "gridrail:accountConcurrency": "5" }, ["gridrail:accountConcurrency must be between 10 and 1000000 (got 5)"]],
+  ];
+  for (const [what, extra, problems] of budgets) {
+    it(`checks the stack's reservations against the account's quota: ${what}`, () => {
+      expect(problemsOf({ ...minimal, ...extra })).to.deep.equal(problems);
+    });
+  }
+
   it("rejects reserved concurrency that is not a map of known functions to integers, or below a function's need", () => {
     const raw = {
       ...minimal,
@@ -108,7 +142,7 @@ describe("stack config", () => {
     [
       "unknown key",
       { "gridrail:logRetention": "7" },
-      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, webOrigin, deviceAllowList)",
+      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, accountConcurrency, webOrigin, deviceAllowList)",
     ],
     [
       "retention CloudWatch rejects",
