@@ -57,7 +57,7 @@ export function gridrailUsage(): string {
     "usage: gridrail <command> [flags]   (gridrail <command> --help for its flags)",
     "commands:",
     ...Object.entries(SUMMARIES).map(([name, text]) => `  ${name.padEnd(width)}  ${text}`),
-    "exit codes: 0 done, 1 failed (one error: line on stderr; GRIDRAIL_DEBUG=1 adds the stack), 2 usage error",
+    "exit codes: 0 done, 1 failed (one error: line on stderr; GRIDRAIL_DEBUG=1 adds the stack), 2 usage error, 3 detect scored but rejected rows",
   ].join("\n");
 }
 
