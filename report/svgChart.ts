@@ -48,12 +48,25 @@ export function downsample(values: readonly number[], buckets = MAX_BUCKETS): nu
   return keep;
 }
 
+/** The smallest and largest finite value of the series ([Infinity, -Infinity] when none), without spreading them. */
+export function finiteRange(series: readonly ChartSeries[]): [number, number] {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const s of series) {
+    for (const v of s.values) {
+      if (!Number.isFinite(v)) continue;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+  }
+  return [lo, hi];
+}
+
 export function lineChart(o: ChartOptions): string {
   const width = o.width ?? 960;
   const height = o.height ?? 220;
   const pad = { left: 60, right: 12, top: 24, bottom: 28 };
-  const finite = o.series.flatMap((s) => s.values.filter(Number.isFinite));
-  let [y0, y1] = o.yRange ?? [Math.min(...finite), Math.max(...finite)];
+  let [y0, y1] = o.yRange ?? finiteRange(o.series);
   if (!Number.isFinite(y0) || !Number.isFinite(y1)) [y0, y1] = [0, 1];
   if (y0 === y1) [y0, y1] = [y0 - 1, y1 + 1];
   const xs = o.x;
@@ -80,9 +93,14 @@ export function lineChart(o: ChartOptions): string {
     );
   });
   const first = o.series[0];
+  // one dot per place on the chart: a long run of flagged points draws as a line of dots, not one per point
+  const drawn = new Set<string>();
   for (const i of o.markers ?? []) {
     if (first && Number.isFinite(first.values[i])) {
-      parts.push(`<circle cx="${px(xs[i]).toFixed(1)}" cy="${py(first.values[i]).toFixed(1)}" r="3" fill="#d62728"/>`);
+      const at = `cx="${px(xs[i]).toFixed(0)}" cy="${py(first.values[i]).toFixed(0)}"`;
+      if (drawn.has(at)) continue;
+      drawn.add(at);
+      parts.push(`<circle ${at} r="3" fill="#d62728"/>`);
     }
   }
   parts.push("</svg>");
