@@ -1,4 +1,6 @@
 /**
+ * What `detect` says about the columns it reads.
+ *
  * Inputs whose names say they are not measurements: a label column left in a labelled file (SKAB's
  * `anomaly`, `changepoint`) or the row index a data frame wrote (`Unnamed: 0`). The detector learns from
  * them as from any input (a label column tells it the answer; an index is a new extreme every row), so
@@ -28,4 +30,11 @@ export function suspectNote(columns: readonly string[]): string {
   const list = found.map((f) => f.column).join(",");
   const them = found.length === 1 ? "it" : "them";
   return `detect: note: ${named}; the detector learns from every input column (leave ${them} out with --exclude ${JSON.stringify(list)})\n`;
+}
+
+/** Column names for the summary line: all of them up to NAMES_SHOWN, else the first ones and how many more. */
+export const NAMES_SHOWN = 20;
+export function nameList(names: readonly string[]): string {
+  if (names.length <= NAMES_SHOWN) return names.join(", ");
+  return `${names.slice(0, NAMES_SHOWN - 1).join(", ")}, ... (${names.length - NAMES_SHOWN + 1} more)`;
 }

@@ -6,7 +6,7 @@ import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
-import { suspectNote } from "./columnHints";
+import { nameList, suspectNote } from "./columnHints";
 import { RejectedRows } from "./rejectedRows";
 import { progressTicker } from "./progress";
 
@@ -174,9 +174,9 @@ async function main(args: ParsedArgs): Promise<number> {
   // columns that are neither the time nor an input are said, never left out silently
   const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
   process.stderr.write(
-    `detect: ${rows} rows scored, ${header.columns.length} column(s) [${header.columns.join(", ")}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+    `detect: ${rows} rows scored, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
       `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
-      `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${unused.join(", ")}]` : ""}\n`,
+      `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
   );
   return rejected.count > 0 ? EXIT_REJECTED : 0;
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { suspectInputs, suspectNote } from "../../cli/columnHints";
+import { nameList, suspectInputs, suspectNote } from "../../cli/columnHints";
 
 describe("detect's note on inputs that look like labels or a row index", () => {
   const cases: [columns: string[], expected: [string, string][]][] = [
@@ -51,4 +51,18 @@ describe("detect's note on inputs that look like labels or a row index", () => {
       'detect: note: "anomaly" looks like a label, "changepoint" looks like a label; the detector learns from every input column (leave them out with --exclude "anomaly,changepoint")\n',
     );
   });
+});
+
+describe("detect's list of column names", () => {
+  const names = (n: number): string[] => Array.from({ length: n }, (_, i) => `c${i}`);
+  const cases: [count: number, expected: string][] = [
+    [0, ""],
+    [1, "c0"],
+    [20, names(20).join(", ")],
+    [21, `${names(19).join(", ")}, ... (2 more)`],
+    [300, `${names(19).join(", ")}, ... (281 more)`],
+  ];
+  for (const [count, expected] of cases) {
+    it(`lists ${count} name(s)`, () => expect(nameList(names(count))).to.equal(expected));
+  }
 });
