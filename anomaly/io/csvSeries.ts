@@ -1,6 +1,6 @@
 import { existsSync, statSync } from "fs";
 import { InputError } from "../errors";
-import { readLines } from "./lineReader";
+import { displayName, readLines, STDIN_PATH } from "./lineReader";
 import { isDecimalText, parseTimestamp } from "./timestamp";
 
 export { parseTimestamp } from "./timestamp";
@@ -10,6 +10,7 @@ export { parseTimestamp } from "./timestamp";
  * and numeric columns. Errors name the file, the line and the column.
  */
 export interface SeriesSpec {
+  /** A path, or "-" for standard input ("stdin" in messages). */
   readonly file: string;
   /** "," or ";" (default: guessed from the header). */
   readonly delimiter?: string;
@@ -136,10 +137,12 @@ function chooseColumns(
 }
 
 export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader) => void): AsyncGenerator<SeriesRow> {
-  const { file } = spec;
+  const file = displayName(spec.file);
   if (spec.rowTime && spec.timeColumn !== undefined) throw new InputError("give a time column or row time, not both");
-  if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-  if (!statSync(file).isFile()) throw new InputError(`${file}: not a file`);
+  if (spec.file !== STDIN_PATH) {
+    if (!existsSync(file)) throw new InputError(`${file}: no such file`);
+    if (!statSync(file).isFile()) throw new InputError(`${file}: not a file`);
+  }
   let lineNo = 0;
   let header: string[] | null = null;
   let delimiter = spec.delimiter ?? ",";
@@ -201,7 +204,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     }
   };
 
-  for await (const raw of readLines(file, spec.maxLineChars)) {
+  for await (const raw of readLines(spec.file, spec.maxLineChars)) {
     lineNo++;
     const text = lineNo === 1 ? raw.replace(/^\uFEFF/, "") : raw;
     if (text.trim() === "") continue;

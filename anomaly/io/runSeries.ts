@@ -2,6 +2,7 @@ import { InputError } from "../errors";
 import { createDetector } from "../registry";
 import { Detector, DetectorOptions, DetectorResult } from "../types";
 import { CsvError, SeriesHeader, SeriesRow, SeriesSpec, readSeries } from "./csvSeries";
+import { displayName } from "./lineReader";
 
 export interface ScoredRow {
   readonly row: SeriesRow;
@@ -32,7 +33,7 @@ export async function runSeries(
       result = detector.process({ timestamp: row.timestamp, values: row.values });
     } catch (e) {
       if (!(e instanceof InputError)) throw e;
-      const refused = new CsvError(spec.file, row.line, e.dimension === undefined ? null : h.columns[e.dimension], e.message);
+      const refused = new CsvError(displayName(spec.file), row.line, e.dimension === undefined ? null : h.columns[e.dimension], e.message);
       if (!onRejected) throw refused;
       onRejected(refused);
       continue;

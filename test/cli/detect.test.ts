@@ -78,6 +78,18 @@ describe("detect command", () => {
     expect(named.stderr).to.include("2 column(s) [value, anomaly]");
   });
 
+  it("reads standard input with --input -, naming it stdin in messages", () => {
+    const text = readFileSync(input, "utf8");
+    const fromFile = runCli("detect", ["--input", input, "--columns", "value"]);
+    const fromStdin = runCli("detect", ["--input", "-", "--columns", "value"], text);
+    expect(fromStdin.status, fromStdin.stderr).to.equal(0);
+    expect(fromStdin.stdout).to.equal(fromFile.stdout);
+    const bad = runCli("detect", ["--input", "-", "--columns", "value"], "timestamp,value\n2024-01-01 00:00:00,1\n2024-01-01 00:05:00,oops\n");
+    expect([bad.status, bad.stderr.split("\n")[0]]).to.deep.equal([3, 'detect: rejected stdin:3 column "value": not a number: "oops"']);
+    const headerless = runCli("detect", ["--input", "-"], "");
+    expect([headerless.status, headerless.stderr]).to.deep.equal([1, "error: stdin: empty file (no header)\n"]);
+  });
+
   it("refuses --time-column with --no-time", () => {
     const r = runCli("detect", ["--input", input, "--no-time", "--time-column", "timestamp"]);
     expect([r.status, r.stderr]).to.deep.equal([2, "error: give --time-column or --no-time, not both\n"]);

@@ -3,12 +3,16 @@ import { join } from "path";
 
 const ROOT = join(__dirname, "..", "..");
 
-/** Runs `tsx cli/<name>.ts args...` from the project root, as `npm run --silent <name> -- args` does. */
-export function runCli(name: string, args: string[]): { status: number; stdout: string; stderr: string } {
+/**
+ * Runs `tsx cli/<name>.ts args...` from the project root, as `npm run --silent <name> -- args` does, with `input`
+ * (if given) on its standard input.
+ */
+export function runCli(name: string, args: string[], input?: string): { status: number; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [join(ROOT, "node_modules", "tsx", "dist", "cli.mjs"), join(ROOT, "cli", `${name}.ts`), ...args], {
     cwd: ROOT,
     encoding: "utf8",
     timeout: 120_000,
+    input,
   });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }
