@@ -13,7 +13,7 @@ import { progressTicker } from "./progress";
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
          [--output OUT.csv] [--report OUT.html] [--rejected OUT.csv]
-Writes timestamp,score,anomaly,raw_score,grade for every input row (to stdout without --output).
+Writes timestamp,score,anomaly,raw_score,grade for every row scored, in order (to stdout without --output).
 --input - reads standard input.
 A row that cannot be read or that the detector refuses is not scored: it is named on stderr (the first
 20) and listed with its line, column and reason in --rejected OUT.csv; the other rows are scored, and the
