@@ -18,6 +18,8 @@ import { FleetListener } from "../sim/trainFleet";
  */
 export interface EdgeSection {
   readonly trainId: string;
+  /** Edge episodes of the run (started at or after the first live reading), online or offline. */
+  readonly raised: number;
   /** Edge episodes opened while the train was offline. */
   readonly raisedOffline: number;
   readonly confirmedByCloud: number;
@@ -106,6 +108,7 @@ export class EdgeRun {
     const since = (wall: number | undefined) => (wall === undefined || this.faultWall === undefined ? null : wall - this.faultWall);
     return {
       trainId: this.trainId,
+      raised: (this.detector?.episodes() ?? []).filter((e) => !(e.startedAt < this.liveStartMs)).length,
       raisedOffline: (this.detector?.episodes() ?? []).filter((e) => e.raisedOffline).length,
       confirmedByCloud: count("confirmed by cloud"),
       edgeOnly: count("edge only"),
@@ -121,6 +124,6 @@ export class EdgeRun {
   /** The report's summary line. */
   static line(s: EdgeSection): string {
     const ms = (v: number | null) => (v === null ? "never" : `${v} ms`);
-    return `edge: ${s.trainId} raised ${s.raisedOffline} episode(s) offline; ${s.confirmedByCloud} confirmed by cloud, ${s.edgeOnly} edge only, ${s.cloudOnly} cloud only; fault to edge warning ${ms(s.faultToEdgeWarningMs)}, to cloud delivery ${ms(s.faultToCloudDeliveryMs)}; ${s.msPerReading ?? "-"} ms a reading on the train`;
+    return `edge: ${s.trainId} raised ${s.raised} episode(s), ${s.raisedOffline} while offline; ${s.confirmedByCloud} confirmed by cloud, ${s.edgeOnly} edge only, ${s.cloudOnly} cloud only; fault to edge warning ${ms(s.faultToEdgeWarningMs)}, to cloud delivery ${ms(s.faultToCloudDeliveryMs)}; ${s.msPerReading ?? "-"} ms a reading on the train`;
   }
 }

@@ -67,7 +67,9 @@ describe("npm start (the local stack), end to end", function () {
     expect([report.reboot.restored, report.reboot.readingsLostAcrossReboot]).to.deep.equal([report.reboot.bufferedAtReboot, 0]);
     // the other train detected on board while offline, and its warning and the cloud's episode are one episode
     expect(report.edge.trainId).to.equal(report.reboot.trainId === "train-0001" ? "train-0002" : "train-0001");
-    expect([report.edge.raisedOffline, report.edge.confirmedByCloud, report.edge.edgeOnly, report.edge.readingsRejected]).to.deep.equal([1, 1, 0, 0]);
+    expect([report.edge.raised, report.edge.raisedOffline, report.edge.confirmedByCloud, report.edge.edgeOnly, report.edge.readingsRejected]).to.deep.equal([
+      1, 1, 1, 0, 0,
+    ]);
     expect(report.edge.readingsScored).to.equal(12 * 20);
     expect(report.edge.faultToEdgeWarningMs).to.be.below(report.edge.faultToCloudDeliveryMs);
     expect(report.anomaliesInjected).to.equal(2);
