@@ -28,4 +28,7 @@ export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   // the likelihood judges the mean of its last `likelihoodWindow` scores, as the state thresholder its last 60
   "state: likelihood window 60": { ...CURRENT, scoring: "likelihood", likelihoodWindow: 60, likelihoodSkip: 64, likelihoodThreshold: 0.99999 },
   "state: before the protocol": { ...CURRENT, relativeFloor: 0, scoreHorizon: 2560 },
+  // added later, fixed before it ran: the state alarm decides every row near its line, so the score's noise
+  // (a forest's, falling as trees are added) decides rows; SKAB's seed spread was the reason to try it
+  "state: numberOfTrees=200": { ...CURRENT, numberOfTrees: 200 },
 };
