@@ -9,6 +9,7 @@ import { checkOutputPaths } from "./outputPaths";
 import { nameList, suspectNote } from "./columnHints";
 import { RejectedRows } from "./rejectedRows";
 import { progressTicker } from "./progress";
+import { csvCell } from "./csvCell";
 
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
@@ -35,10 +36,6 @@ const FLAGS = {
   rejected: "string",
 } as const;
 
-function csvCell(text: string): string {
-  return /[",\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
 /** Opens an output file for writing (truncating it), as an InputError naming it when it cannot be. */
 function openOutput(flag: string, path: string): WriteStream {
   try {
@@ -49,7 +46,7 @@ function openOutput(flag: string, path: string): WriteStream {
 }
 
 /** Exit code of a run that scored some rows and rejected others. */
-export const EXIT_REJECTED = 3;
+const EXIT_REJECTED = 3;
 
 async function main(args: ParsedArgs): Promise<number> {
   const input = args.input as string | undefined;

@@ -1,15 +1,12 @@
 import { closeSync, openSync, writeSync } from "fs";
 import { InputError } from "../anomaly/errors";
 import { CsvError } from "../anomaly/io/csvSeries";
+import { csvCell } from "./csvCell";
 
 /** How many rejected rows `detect` names on stderr; `--rejected FILE` lists them all. */
 export const SHOWN_REJECTIONS = 20;
 
 const HEADER = "line,column,reason";
-
-function csvCell(text: string): string {
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** One rejected row as a line of the `--rejected` report. */
 export function rejectedLine(e: CsvError): string {
