@@ -2,8 +2,9 @@
  * IoT Core's message broker on loopback: aedes speaking MQTT 3.1.1/5 over TCP on 127.0.0.1 (an ephemeral port
  * unless one is given, e.g. to restart a broker where devices expect it). Records every publish a client makes.
  * A publish the optional `mayPublish` check refuses is dropped and its client disconnected, as IoT Core does on
- * a policy violation (the local stack checks trains against their device policy).
- * Deliberately not reproduced: TLS and X.509 device certificates, subscribe-side policy checks, persistent
+ * a policy violation; a subscription the optional `maySubscribe` check refuses gets a failure in the SUBACK
+ * (return code 128) and receives nothing (the local stack checks trains against their device policy).
+ * Deliberately not reproduced: TLS and X.509 device certificates, `iot:Receive` checks on delivery, persistent
  * sessions across restarts, the 128 KB payload limit, WebSockets.
  * `close()` disconnects every client and resolves when the broker and the listening socket are closed.
  */
@@ -25,19 +26,24 @@ export interface LoopbackBroker {
   readonly published: Publish[];
   /** Publishes `mayPublish` refused, in arrival order. */
   readonly refused: Publish[];
+  /** Subscriptions `maySubscribe` refused, in arrival order. */
+  readonly refusedSubscriptions: { readonly clientId: string; readonly filter: string }[];
   close(): Promise<void>;
 }
 
 export interface BrokerOptions {
   /** Whether client `clientId` may publish on `topic`; every publish is allowed when absent. */
   readonly mayPublish?: (clientId: string, topic: string) => boolean;
+  /** Whether client `clientId` may subscribe to `filter`; every subscription is allowed when absent. */
+  readonly maySubscribe?: (clientId: string, filter: string) => boolean;
 }
 
 export async function startBroker(port = 0, options: BrokerOptions = {}): Promise<LoopbackBroker> {
   const refused: Publish[] = [];
-  const { mayPublish } = options;
-  const broker = await Aedes.createBroker(
-    mayPublish
+  const refusedSubscriptions: { clientId: string; filter: string }[] = [];
+  const { mayPublish, maySubscribe } = options;
+  const broker = await Aedes.createBroker({
+    ...(mayPublish
       ? {
           authorizePublish: (client, packet, callback) => {
             if (!client || mayPublish(client.id, packet.topic)) return callback(null);
@@ -45,8 +51,17 @@ export async function startBroker(port = 0, options: BrokerOptions = {}): Promis
             callback(new Error(`client ${client.id} may not publish to ${packet.topic}`));
           },
         }
-      : {},
-  );
+      : {}),
+    ...(maySubscribe
+      ? {
+          authorizeSubscribe: (client, subscription, callback) => {
+            if (!client || maySubscribe(client.id, subscription.topic)) return callback(null, subscription);
+            refusedSubscriptions.push({ clientId: client.id, filter: subscription.topic });
+            callback(null, null);
+          },
+        }
+      : {}),
+  });
   const sockets = new Set<Socket>();
   const server: Server = createServer((socket) => {
     sockets.add(socket);
@@ -74,6 +89,7 @@ export async function startBroker(port = 0, options: BrokerOptions = {}): Promis
     url: `mqtt://127.0.0.1:${actual}`,
     published,
     refused,
+    refusedSubscriptions,
     close: () =>
       (closing ??= (async () => {
         for (const s of sockets) s.destroy();

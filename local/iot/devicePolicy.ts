@@ -1,6 +1,6 @@
 /**
  * The part of IoT Core's policy evaluation the local broker reproduces: may a connected device publish on a
- * topic, under its IoT policy? The device's policy variables (`${iot:Connection.Thing.ThingName}`,
+ * topic, or subscribe to a topic filter, under its IoT policy? The device's policy variables (`${iot:Connection.Thing.ThingName}`,
  * `${iot:ClientId}`) are its client id, as for a thing that connects with its own name. An explicit Deny wins.
  */
 import type { PolicyDocument } from "../../infra/shared/policyDocuments";
@@ -20,18 +20,33 @@ function resourcePattern(resource: string, clientId: string): RegExp {
 /** Where the local stack evaluates policies: ARNs only need to agree with themselves. */
 export const LOCAL_SCOPE: IotScope = { partition: "aws", region: "local", accountId: "000000000000" };
 
-export function mayPublish(policy: PolicyDocument, scope: IotScope, clientId: string, topic: string): boolean {
-  const arn = iotArn(scope, `topic/${topic}`);
+/** Whether `policy` allows `action` on `resource` for `clientId`: an Allow matches and no Deny does. */
+function allows(policy: PolicyDocument, clientId: string, action: string, resource: string): boolean {
   const matching = policy.Statement.filter((s) => {
     const actions = ([] as string[]).concat(s.Action as string | string[]);
     const resources = ([] as string[]).concat((s.Resource ?? []) as string | string[]);
-    return actions.some((a) => a === "iot:Publish" || a === "iot:*" || a === "*") && resources.some((r) => resourcePattern(r, clientId).test(arn));
+    return actions.some((a) => a === action || a === "iot:*" || a === "*") && resources.some((r) => resourcePattern(r, clientId).test(resource));
   });
   return matching.some((s) => s.Effect === "Allow") && !matching.some((s) => s.Effect === "Deny");
+}
+
+export function mayPublish(policy: PolicyDocument, scope: IotScope, clientId: string, topic: string): boolean {
+  return allows(policy, clientId, "iot:Publish", iotArn(scope, `topic/${topic}`));
+}
+
+/** A subscription is judged on the filter as written (wildcards included), against `topicfilter/` resources. */
+export function maySubscribe(policy: PolicyDocument, scope: IotScope, clientId: string, filter: string): boolean {
+  return allows(policy, clientId, "iot:Subscribe", iotArn(scope, `topicfilter/${filter}`));
 }
 
 /** The local stack's check: trains (`train-*` clients) under the program's train device policy; others unchecked. */
 export function trainPublishCheck(shadows: TrainShadows): (clientId: string, topic: string) => boolean {
   const policy = trainDevicePolicy(LOCAL_SCOPE, shadows);
   return (clientId, topic) => !clientId.startsWith("train-") || mayPublish(policy, LOCAL_SCOPE, clientId, topic);
+}
+
+/** The same for subscriptions: trains may subscribe only to their own shadows' topics. */
+export function trainSubscribeCheck(shadows: TrainShadows): (clientId: string, filter: string) => boolean {
+  const policy = trainDevicePolicy(LOCAL_SCOPE, shadows);
+  return (clientId, filter) => !clientId.startsWith("train-") || maySubscribe(policy, LOCAL_SCOPE, clientId, filter);
 }

@@ -7,7 +7,7 @@
  * (localCertificates.ts); the broker checks none, so a provisioned client id is what stands for the device
  * certificate.
  */
-import { AuthorizeForwardHandler, AuthorizePublishHandler, Client } from "aedes";
+import { AuthorizeForwardHandler, AuthorizePublishHandler, AuthorizeSubscribeHandler, Client } from "aedes";
 import { randomBytes } from "crypto";
 import { AllowList, SERIAL_PARAMETER, decideProvisioning } from "../../functions/provisioningHook/decide";
 import { DeviceKind } from "../../functions/provisioningHook/serials";
@@ -63,6 +63,12 @@ export function isProvisioningRequest(topic: string): boolean {
   return topic === createTopic || PROVISION.test(topic);
 }
 
+/** Whether `filter` is a provisioning answer a claim connection may subscribe to (`.../accepted`, `.../rejected`). */
+export function isProvisioningAnswer(filter: string): boolean {
+  const m = /^(.*)\/(accepted|rejected)$/.exec(filter);
+  return m !== null && isProvisioningRequest(m[1]);
+}
+
 /** Attaches the stand-in to a running loopback broker. */
 export function attachProvisioning(loopback: LoopbackBroker, options: StandInOptions): ProvisioningStandIn {
   const { broker } = loopback;
@@ -76,6 +82,7 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
   const addressedTo = new Map<string, string>();
   const previousPublish: AuthorizePublishHandler = broker.authorizePublish;
   const previousForward: AuthorizeForwardHandler = broker.authorizeForward;
+  const previousSubscribe: AuthorizeSubscribeHandler = broker.authorizeSubscribe;
 
   broker.authorizePublish = (client, packet, callback) => {
     // a provisioning request is made under the claim certificate, whose policy allows exactly these topics; the
@@ -84,6 +91,11 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
     if (!client || things.has(client.id)) return previousPublish.call(broker, client, packet, callback);
     loopback.refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
     callback(new Error(`client ${client.id} is not a provisioned thing: it may only publish fleet provisioning requests`));
+  };
+  broker.authorizeSubscribe = (client, subscription, callback) => {
+    // the claim certificate's policy allows the answers to its own requests; a thing is judged by its device policy
+    if (client && !things.has(client.id) && isProvisioningAnswer(subscription.topic)) return callback(null, subscription);
+    return previousSubscribe.call(broker, client, subscription, callback);
   };
   broker.authorizeForward = (client, packet) => {
     const target = addressedTo.get(`${packet.topic}\n${packet.payload.toString()}`);
@@ -182,6 +194,7 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
       broker.removeListener("publish", onPublish);
       broker.authorizePublish = previousPublish;
       broker.authorizeForward = previousForward;
+      broker.authorizeSubscribe = previousSubscribe;
     },
   };
 }

@@ -17,6 +17,8 @@ export interface DevicesSection {
   readonly provisionedBeforeFirstReading: number;
   /** Publishes the broker refused because the client was not a provisioned thing. */
   readonly publishesByUnprovisionedClients: number;
+  /** Subscriptions the broker refused under a device policy (expected none: each train asks for its own shadows). */
+  readonly subscriptionsRefused: number;
 }
 
 export class DevicesRun {
@@ -53,6 +55,7 @@ export class DevicesRun {
       provisioningMs: this.provisioningMs,
       provisionedBeforeFirstReading: this.report.provisioned.filter((p) => p.provisionedAt <= this.firstReadingAt).length,
       publishesByUnprovisionedClients: this.broker.refused.filter((p) => !things.has(p.clientId)).length,
+      subscriptionsRefused: this.broker.refusedSubscriptions.length,
     };
   }
 }
@@ -61,6 +64,6 @@ export function devicesLine(d: DevicesSection): string {
   const refused = d.refused.length ? `; refused: ${d.refused.map((r) => `${r.serial} (${r.reason})`).join(", ")}` : "";
   return (
     `devices: ${d.provisioned} of ${d.devices} provisioned by claim in ${d.provisioningMs} ms, ${d.provisionedBeforeFirstReading} before their first reading; ` +
-    `${d.publishesByUnprovisionedClients} publish(es) by unprovisioned clients refused${refused}`
+    `${d.publishesByUnprovisionedClients} publish(es) by unprovisioned clients and ${d.subscriptionsRefused} subscription(s) refused${refused}`
   );
 }

@@ -5,7 +5,7 @@
 import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { LoopbackBroker, startBroker } from "../iot/broker";
 import { startDataPlaneServer } from "../iot/dataPlaneServer";
-import { trainPublishCheck } from "../iot/devicePolicy";
+import { trainPublishCheck, trainSubscribeCheck } from "../iot/devicePolicy";
 import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { startKinesis } from "../kinesis/kinesisServer";
@@ -25,8 +25,10 @@ export interface LocalServices {
 
 /** Starts every service; each one's closer goes on `closers` as soon as it runs, so a later failure closes it. */
 export async function startServices(withWeb: boolean, closers: Closer[]): Promise<LocalServices> {
-  // trains publish under the program's own device policy: a refused publish disconnects the train, as on AWS
-  const broker = await startBroker(0, { mayPublish: trainPublishCheck({ alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }) });
+  // trains publish and subscribe under the program's own device policy: a refused publish disconnects the
+  // train, a refused subscription fails in its SUBACK, as on AWS
+  const trainShadows = { alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName };
+  const broker = await startBroker(0, { mayPublish: trainPublishCheck(trainShadows), maySubscribe: trainSubscribeCheck(trainShadows) });
   closers.push(() => broker.close());
   const shadows = new ShadowService();
   closers.push(attachToBroker(shadows, broker.broker));

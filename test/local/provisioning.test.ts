@@ -4,8 +4,8 @@ import { MqttClient, connectAsync } from "mqtt";
 import { MemoryAllowList } from "../../functions/provisioningHook/decide";
 import { createTopic, provisionByClaim, provisionTopic } from "../../devices/provisioning/claimFlow";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
-import { trainPublishCheck } from "../../local/iot/devicePolicy";
-import { ProvisioningStandIn, attachProvisioning } from "../../local/iot/provisioning";
+import { trainPublishCheck, trainSubscribeCheck } from "../../local/iot/devicePolicy";
+import { ProvisioningStandIn, attachProvisioning, isProvisioningAnswer } from "../../local/iot/provisioning";
 import { localTemplates, provisionFleet } from "../../local/iot/provisionFleet";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -192,11 +192,17 @@ describe("provisioning the local fleet", function () {
     }
   });
 
-  it("provisions trains on a broker that enforces the train device policy: the request goes under the claim policy", async () => {
-    const broker = await startBroker(0, { mayPublish: trainPublishCheck({ alerts: "anomaly", acknowledgements: "anomaly-ack" }) });
+  it("provisions trains on a broker that enforces the train device policy: request and answers go under the claim policy", async () => {
+    const shadows = { alerts: "anomaly", acknowledgements: "anomaly-ack" };
+    const broker = await startBroker(0, { mayPublish: trainPublishCheck(shadows), maySubscribe: trainSubscribeCheck(shadows) });
     try {
       const report = await provisionFleet(broker, [{ kind: "train", serial: "train-0007" }], { concurrency: 1 });
-      expect([report.provisioned.map((p) => p.thingName), report.refused, broker.refused]).to.deep.equal([["train-0007"], [], []]);
+      expect([report.provisioned.map((p) => p.thingName), report.refused, broker.refused, broker.refusedSubscriptions]).to.deep.equal([
+        ["train-0007"],
+        [],
+        [],
+        [],
+      ]);
       // the device policy still governs what the provisioned train publishes
       const train = await connectAsync(broker.url, { clientId: "train-0007", reconnectPeriod: 0 });
       try {
@@ -210,4 +216,18 @@ describe("provisioning the local fleet", function () {
       await broker.close();
     }
   });
+
+  const answers: [string, boolean][] = [
+    [`${createTopic}/accepted`, true],
+    [`${createTopic}/rejected`, true],
+    [`${provisionTopic("gridrail-local-trains")}/accepted`, true],
+    [`${provisionTopic("gridrail-local-trains")}/rejected`, true],
+    [createTopic, false],
+    [`${createTopic}/#`, false],
+    ["$aws/things/train-0001/shadow/name/anomaly/get/accepted", false],
+  ];
+  for (const [filter, answer] of answers) {
+    it(`${answer ? "lets" : "does not let"} a claim connection subscribe to ${filter} under the claim policy`, () =>
+      expect(isProvisioningAnswer(filter)).to.equal(answer));
+  }
 });

@@ -49,15 +49,17 @@ describe("npm start (the local stack), end to end", function () {
     // every meter and train joined through fleet provisioning before the fleets' first reading; none was refused
     const devices = report.devices.devices;
     expect(devices).to.be.greaterThan(2);
-    expect([report.devices.provisioned, report.devices.provisionedBeforeFirstReading, report.devices.publishesByUnprovisionedClients]).to.deep.equal([
-      devices,
-      devices,
-      0,
-    ]);
+    // and every train's subscriptions (its own shadows) passed its device policy
+    expect([
+      report.devices.provisioned,
+      report.devices.provisionedBeforeFirstReading,
+      report.devices.publishesByUnprovisionedClients,
+      report.devices.subscriptionsRefused,
+    ]).to.deep.equal([devices, devices, 0, 0]);
     expect(report.devices.refused).to.deep.equal([]);
     expect(r.stdout).to.match(
       new RegExp(
-        `^devices: ${devices} of ${devices} provisioned by claim in \\d+ ms, ${devices} before their first reading; 0 publish\\(es\\) by unprovisioned clients refused$`,
+        `^devices: ${devices} of ${devices} provisioned by claim in \\d+ ms, ${devices} before their first reading; 0 publish\\(es\\) by unprovisioned clients and 0 subscription\\(s\\) refused$`,
         "m",
       ),
     );

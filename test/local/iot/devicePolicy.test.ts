@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import mqtt from "mqtt";
-import { LoopbackBroker, startBroker } from "../../../local/iot/broker";
-import { LOCAL_SCOPE, mayPublish, trainPublishCheck } from "../../../local/iot/devicePolicy";
+import { LoopbackBroker, publishFromBroker, startBroker } from "../../../local/iot/broker";
+import { LOCAL_SCOPE, mayPublish, maySubscribe, trainPublishCheck, trainSubscribeCheck } from "../../../local/iot/devicePolicy";
 import { ShadowService } from "../../../local/iot/shadowService";
 import { attachToBroker } from "../../../local/iot/shadowTopics";
 import { trainDevicePolicy } from "../../../infra/shared/iotPolicies";
@@ -25,6 +25,21 @@ describe("local broker: the train device policy", () => {
     it(`${allowed ? "allows" : "refuses"} ${what}`, () => expect(mayPublish(policy, LOCAL_SCOPE, "train-1", topic)).to.equal(allowed));
   }
 
+  const filters: [string, string, boolean][] = [
+    ["its anomaly shadow's answers", "$aws/things/train-1/shadow/name/anomaly/get/accepted", true],
+    ["its anomaly shadow's deltas", "$aws/things/train-1/shadow/name/anomaly/update/delta", true],
+    ["its ack shadow's answers", "$aws/things/train-1/shadow/name/anomaly-ack/get/rejected", true],
+    ["another train's anomaly shadow", "$aws/things/train-2/shadow/name/anomaly/update/delta", false],
+    ["every train's shadows through a wildcard", "$aws/things/+/shadow/name/anomaly/#", false],
+    ["everything", "#", false],
+    ["the telemetry of every train", "trains/+/telemetry", false],
+    ["its classic shadow", "$aws/things/train-1/shadow/update/delta", false],
+  ];
+  for (const [what, filter, allowed] of filters) {
+    it(`${allowed ? "lets it subscribe to" : "refuses a subscription to"} ${what}`, () =>
+      expect(maySubscribe(policy, LOCAL_SCOPE, "train-1", filter)).to.equal(allowed));
+  }
+
   it("lets a Deny win over an Allow", () => {
     const denying = {
       ...policy,
@@ -39,6 +54,38 @@ describe("local broker: the train device policy", () => {
     afterEach(async () => {
       await broker?.close();
       broker = undefined;
+    });
+
+    it("fails a train's subscription to another train's shadow in the SUBACK and grants its own", async () => {
+      broker = await startBroker(0, { mayPublish: trainPublishCheck(SHADOWS), maySubscribe: trainSubscribeCheck(SHADOWS) });
+      const client = await mqtt.connectAsync(broker.url, { clientId: "train-1", reconnectPeriod: 0 });
+      // mqtt.js fails the whole call when any filter is refused; the SUBACK says which (128: failure)
+      const failed = await client
+        .subscribeAsync(
+          ["$aws/things/train-1/shadow/name/anomaly/update/delta", "$aws/things/train-2/shadow/name/anomaly/update/delta", "trains/+/telemetry"],
+          { qos: 1 },
+        )
+        .then(
+          () => undefined,
+          (e: { packet?: { granted?: number[] } }) => e,
+        );
+      expect(failed?.packet?.granted).to.deep.equal([1, 128, 128]);
+      expect(broker.refusedSubscriptions).to.deep.equal([
+        { clientId: "train-1", filter: "$aws/things/train-2/shadow/name/anomaly/update/delta" },
+        { clientId: "train-1", filter: "trains/+/telemetry" },
+      ]);
+      // nothing published to a refused filter reaches it
+      const received: string[] = [];
+      client.on("message", (topic) => received.push(topic));
+      const other = await mqtt.connectAsync(broker.url, { clientId: "train-2", reconnectPeriod: 0 });
+      await other.publishAsync("trains/train-2/telemetry", "{}", { qos: 1 });
+      await client.publishAsync("trains/train-1/telemetry", "{}", { qos: 1 });
+      // the granted filter still delivers: its message arrives after the telemetry, which never does
+      await publishFromBroker(broker.broker, "$aws/things/train-1/shadow/name/anomaly/update/delta", "{}");
+      await until("the delta to arrive", () => received.length > 0);
+      expect(received).to.deep.equal(["$aws/things/train-1/shadow/name/anomaly/update/delta"]);
+      await other.endAsync(true);
+      await client.endAsync(true);
     });
 
     it("drops a train's update of its anomaly shadow and disconnects it; the alerts stay", async () => {
