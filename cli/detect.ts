@@ -160,6 +160,9 @@ async function main(args: ParsedArgs): Promise<number> {
         ["columns", header.columns.join(", ")],
         ["rows", String(rows)],
         ["anomalies", String(anomalies)],
+        ...(rejected.count > 0
+          ? [["rejected rows (not scored)", `${rejected.count}${rejectedPath ? `, listed in ${rejectedPath}` : ""}`] as [string, string]]
+          : []),
       ],
       charts,
     );

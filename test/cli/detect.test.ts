@@ -109,8 +109,10 @@ describe("detect command", () => {
     writeFileSync(dirty, ["timestamp,value,other", ...good.flatMap((l, i) => (bad.has(i) ? [bad.get(i)!, l] : [l]))].join("\n") + "\n");
     writeFileSync(clean, ["timestamp,value,other", ...good].join("\n") + "\n");
     const report = join(dir, "rejected.csv");
-    const r = runCli("detect", ["--input", dirty, "--output", join(dir, "dirty-out.csv"), "--rejected", report]);
+    const html = join(dir, "dirty.html");
+    const r = runCli("detect", ["--input", dirty, "--output", join(dir, "dirty-out.csv"), "--rejected", report, "--report", html]);
     expect(r.status, r.stderr).to.equal(3);
+    expect(readFileSync(html, "utf8")).to.include(`<tr><th>rejected rows (not scored)</th><td>5, listed in ${report}</td></tr>`);
     const lineOf = (i: number): number => 2 + i + [...bad.keys()].filter((k) => k < i).length;
     expect(readFileSync(report, "utf8")).to.equal(
       [
