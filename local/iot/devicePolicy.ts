@@ -5,6 +5,7 @@
  */
 import type { PolicyDocument } from "../../infra/shared/policyDocuments";
 import { IotScope, TrainShadows, iotArn, trainDevicePolicy } from "../../infra/shared/iotPolicies";
+import type { BrokerOptions } from "./broker";
 
 /** An IoT policy resource, variables substituted, as a regular expression: `*` any run of characters, `?` one. */
 function resourcePattern(resource: string, clientId: string): RegExp {
@@ -39,14 +40,15 @@ export function maySubscribe(policy: PolicyDocument, scope: IotScope, clientId: 
   return allows(policy, clientId, "iot:Subscribe", iotArn(scope, `topicfilter/${filter}`));
 }
 
-/** The local stack's check: trains (`train-*` clients) under the program's train device policy; others unchecked. */
-export function trainPublishCheck(shadows: TrainShadows): (clientId: string, topic: string) => boolean {
+/**
+ * The local stack's checks for the broker: trains (`train-*` clients) publish and subscribe under the
+ * program's train device policy; other clients are not checked.
+ */
+export function trainPolicyChecks(shadows: TrainShadows): Required<BrokerOptions> {
   const policy = trainDevicePolicy(LOCAL_SCOPE, shadows);
-  return (clientId, topic) => !clientId.startsWith("train-") || mayPublish(policy, LOCAL_SCOPE, clientId, topic);
-}
-
-/** The same for subscriptions: trains may subscribe only to their own shadows' topics. */
-export function trainSubscribeCheck(shadows: TrainShadows): (clientId: string, filter: string) => boolean {
-  const policy = trainDevicePolicy(LOCAL_SCOPE, shadows);
-  return (clientId, filter) => !clientId.startsWith("train-") || maySubscribe(policy, LOCAL_SCOPE, clientId, filter);
+  const isTrain = (clientId: string): boolean => clientId.startsWith("train-");
+  return {
+    mayPublish: (clientId, topic) => !isTrain(clientId) || mayPublish(policy, LOCAL_SCOPE, clientId, topic),
+    maySubscribe: (clientId, filter) => !isTrain(clientId) || maySubscribe(policy, LOCAL_SCOPE, clientId, filter),
+  };
 }

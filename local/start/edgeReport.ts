@@ -105,11 +105,12 @@ export class EdgeRun {
     const stats = this.detector?.stats;
     const episodes = (this.reconciliation?.episodes ?? []).filter((e) => !(e.startedAt < this.liveStartMs));
     const count = (kind: string) => episodes.filter((e) => e.kind === kind).length;
+    const edgeEpisodes = this.detector?.episodes() ?? [];
     const since = (wall: number | undefined) => (wall === undefined || this.faultWall === undefined ? null : wall - this.faultWall);
     return {
       trainId: this.trainId,
-      raised: (this.detector?.episodes() ?? []).filter((e) => !(e.startedAt < this.liveStartMs)).length,
-      raisedOffline: (this.detector?.episodes() ?? []).filter((e) => e.raisedOffline).length,
+      raised: edgeEpisodes.filter((e) => !(e.startedAt < this.liveStartMs)).length,
+      raisedOffline: edgeEpisodes.filter((e) => e.raisedOffline).length,
       confirmedByCloud: count("confirmed by cloud"),
       edgeOnly: count("edge only"),
       cloudOnly: count("cloud only"),

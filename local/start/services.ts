@@ -5,7 +5,7 @@
 import { trainDefaults } from "../../infra/trainTelemetry/defaults";
 import { LoopbackBroker, startBroker } from "../iot/broker";
 import { startDataPlaneServer } from "../iot/dataPlaneServer";
-import { trainPublishCheck, trainSubscribeCheck } from "../iot/devicePolicy";
+import { trainPolicyChecks } from "../iot/devicePolicy";
 import { ShadowService } from "../iot/shadowService";
 import { attachToBroker } from "../iot/shadowTopics";
 import { startKinesis } from "../kinesis/kinesisServer";
@@ -27,8 +27,7 @@ export interface LocalServices {
 export async function startServices(withWeb: boolean, closers: Closer[]): Promise<LocalServices> {
   // trains publish and subscribe under the program's own device policy: a refused publish disconnects the
   // train, a refused subscription fails in its SUBACK, as on AWS
-  const trainShadows = { alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName };
-  const broker = await startBroker(0, { mayPublish: trainPublishCheck(trainShadows), maySubscribe: trainSubscribeCheck(trainShadows) });
+  const broker = await startBroker(0, trainPolicyChecks({ alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }));
   closers.push(() => broker.close());
   const shadows = new ShadowService();
   closers.push(attachToBroker(shadows, broker.broker));

@@ -4,7 +4,7 @@ import { MqttClient, connectAsync } from "mqtt";
 import { MemoryAllowList } from "../../functions/provisioningHook/decide";
 import { createTopic, provisionByClaim, provisionTopic } from "../../devices/provisioning/claimFlow";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
-import { trainPublishCheck, trainSubscribeCheck } from "../../local/iot/devicePolicy";
+import { trainPolicyChecks } from "../../local/iot/devicePolicy";
 import { ProvisioningStandIn, attachProvisioning, isProvisioningAnswer } from "../../local/iot/provisioning";
 import { localTemplates, provisionFleet } from "../../local/iot/provisionFleet";
 
@@ -193,8 +193,7 @@ describe("provisioning the local fleet", function () {
   });
 
   it("provisions trains on a broker that enforces the train device policy: request and answers go under the claim policy", async () => {
-    const shadows = { alerts: "anomaly", acknowledgements: "anomaly-ack" };
-    const broker = await startBroker(0, { mayPublish: trainPublishCheck(shadows), maySubscribe: trainSubscribeCheck(shadows) });
+    const broker = await startBroker(0, trainPolicyChecks({ alerts: "anomaly", acknowledgements: "anomaly-ack" }));
     try {
       const report = await provisionFleet(broker, [{ kind: "train", serial: "train-0007" }], { concurrency: 1 });
       expect([report.provisioned.map((p) => p.thingName), report.refused, broker.refused, broker.refusedSubscriptions]).to.deep.equal([

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import mqtt from "mqtt";
 import { LoopbackBroker, publishFromBroker, startBroker } from "../../../local/iot/broker";
-import { LOCAL_SCOPE, mayPublish, maySubscribe, trainPublishCheck, trainSubscribeCheck } from "../../../local/iot/devicePolicy";
+import { LOCAL_SCOPE, mayPublish, maySubscribe, trainPolicyChecks } from "../../../local/iot/devicePolicy";
 import { ShadowService } from "../../../local/iot/shadowService";
 import { attachToBroker } from "../../../local/iot/shadowTopics";
 import { trainDevicePolicy } from "../../../infra/shared/iotPolicies";
@@ -57,7 +57,7 @@ describe("local broker: the train device policy", () => {
     });
 
     it("fails a train's subscription to another train's shadow in the SUBACK and grants its own", async () => {
-      broker = await startBroker(0, { mayPublish: trainPublishCheck(SHADOWS), maySubscribe: trainSubscribeCheck(SHADOWS) });
+      broker = await startBroker(0, trainPolicyChecks(SHADOWS));
       const client = await mqtt.connectAsync(broker.url, { clientId: "train-1", reconnectPeriod: 0 });
       // mqtt.js fails the whole call when any filter is refused; the SUBACK says which (128: failure)
       const failed = await client
@@ -89,7 +89,7 @@ describe("local broker: the train device policy", () => {
     });
 
     it("drops a train's update of its anomaly shadow and disconnects it; the alerts stay", async () => {
-      broker = await startBroker(0, { mayPublish: trainPublishCheck(SHADOWS) });
+      broker = await startBroker(0, { mayPublish: trainPolicyChecks(SHADOWS).mayPublish });
       const shadows = new ShadowService();
       attachToBroker(shadows, broker.broker);
       shadows.update("train-1", "anomaly", { state: { desired: { anomalies: { a: { status: "ongoing" } } } } });
