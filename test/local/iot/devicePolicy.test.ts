@@ -11,33 +11,28 @@ const SHADOWS = { alerts: "anomaly", acknowledgements: "anomaly-ack" };
 
 describe("local broker: the train device policy", () => {
   const policy = trainDevicePolicy(LOCAL_SCOPE, SHADOWS);
-  const cases: [string, string, boolean][] = [
-    ["its own telemetry", "trains/train-1/telemetry", true],
-    ["another train's telemetry", "trains/train-2/telemetry", false],
-    ["a get of its anomaly shadow", "$aws/things/train-1/shadow/name/anomaly/get", true],
-    ["an update of its anomaly shadow (the cloud's alerts)", "$aws/things/train-1/shadow/name/anomaly/update", false],
-    ["a delete of its anomaly shadow", "$aws/things/train-1/shadow/name/anomaly/delete", false],
-    ["an update of its ack shadow", "$aws/things/train-1/shadow/name/anomaly-ack/update", true],
-    ["an update of another train's ack shadow", "$aws/things/train-2/shadow/name/anomaly-ack/update", false],
-    ["an update of its classic shadow", "$aws/things/train-1/shadow/update", false],
+  // a publish is judged on its topic, a subscription on its filter as written
+  const checks = { publish: mayPublish, subscribe: maySubscribe };
+  const cases: [action: keyof typeof checks, what: string, topic: string, allowed: boolean][] = [
+    ["publish", "its own telemetry", "trains/train-1/telemetry", true],
+    ["publish", "another train's telemetry", "trains/train-2/telemetry", false],
+    ["publish", "a get of its anomaly shadow", "$aws/things/train-1/shadow/name/anomaly/get", true],
+    ["publish", "an update of its anomaly shadow (the cloud's alerts)", "$aws/things/train-1/shadow/name/anomaly/update", false],
+    ["publish", "a delete of its anomaly shadow", "$aws/things/train-1/shadow/name/anomaly/delete", false],
+    ["publish", "an update of its ack shadow", "$aws/things/train-1/shadow/name/anomaly-ack/update", true],
+    ["publish", "an update of another train's ack shadow", "$aws/things/train-2/shadow/name/anomaly-ack/update", false],
+    ["publish", "an update of its classic shadow", "$aws/things/train-1/shadow/update", false],
+    ["subscribe", "its anomaly shadow's answers", "$aws/things/train-1/shadow/name/anomaly/get/accepted", true],
+    ["subscribe", "its anomaly shadow's deltas", "$aws/things/train-1/shadow/name/anomaly/update/delta", true],
+    ["subscribe", "its ack shadow's answers", "$aws/things/train-1/shadow/name/anomaly-ack/get/rejected", true],
+    ["subscribe", "another train's anomaly shadow", "$aws/things/train-2/shadow/name/anomaly/update/delta", false],
+    ["subscribe", "every train's shadows through a wildcard", "$aws/things/+/shadow/name/anomaly/#", false],
+    ["subscribe", "everything", "#", false],
+    ["subscribe", "the telemetry of every train", "trains/+/telemetry", false],
+    ["subscribe", "its classic shadow", "$aws/things/train-1/shadow/update/delta", false],
   ];
-  for (const [what, topic, allowed] of cases) {
-    it(`${allowed ? "allows" : "refuses"} ${what}`, () => expect(mayPublish(policy, LOCAL_SCOPE, "train-1", topic)).to.equal(allowed));
-  }
-
-  const filters: [string, string, boolean][] = [
-    ["its anomaly shadow's answers", "$aws/things/train-1/shadow/name/anomaly/get/accepted", true],
-    ["its anomaly shadow's deltas", "$aws/things/train-1/shadow/name/anomaly/update/delta", true],
-    ["its ack shadow's answers", "$aws/things/train-1/shadow/name/anomaly-ack/get/rejected", true],
-    ["another train's anomaly shadow", "$aws/things/train-2/shadow/name/anomaly/update/delta", false],
-    ["every train's shadows through a wildcard", "$aws/things/+/shadow/name/anomaly/#", false],
-    ["everything", "#", false],
-    ["the telemetry of every train", "trains/+/telemetry", false],
-    ["its classic shadow", "$aws/things/train-1/shadow/update/delta", false],
-  ];
-  for (const [what, filter, allowed] of filters) {
-    it(`${allowed ? "lets it subscribe to" : "refuses a subscription to"} ${what}`, () =>
-      expect(maySubscribe(policy, LOCAL_SCOPE, "train-1", filter)).to.equal(allowed));
+  for (const [action, what, topic, allowed] of cases) {
+    it(`${allowed ? "allows" : "refuses"} a ${action}: ${what}`, () => expect(checks[action](policy, LOCAL_SCOPE, "train-1", topic)).to.equal(allowed));
   }
 
   it("lets a Deny win over an Allow", () => {
