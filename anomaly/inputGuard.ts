@@ -22,6 +22,15 @@ const LIMIT = INPUT_LIMIT;
  * Equal timestamps are always accepted (many feeds repeat a second). Always errors: wrong vector
  * length, a non-finite timestamp.
  */
+/** Epoch milliseconds between 1973 and 2286 are told as UTC times; any other timestamp as its number. */
+const EPOCH_MS_FROM = 1e11;
+const EPOCH_MS_TO = 1e13;
+
+/** A timestamp as a message tells it: `2024-01-01T12:30:00.000Z` for epoch milliseconds, else the number. */
+export function timeLabel(timestamp: number): string {
+  return timestamp >= EPOCH_MS_FROM && timestamp < EPOCH_MS_TO ? new Date(timestamp).toISOString() : String(timestamp);
+}
+
 export type MissingPolicy = "error" | "impute";
 export type OutOfOrderPolicy = "error" | "accept";
 export type ExtremePolicy = "error" | "clip";
@@ -72,11 +81,11 @@ export class InputGuard {
     }
     if (this.lastTimestamp !== null && timestamp < this.lastTimestamp && this.policy.outOfOrder === "error") {
       throw new InputError(
-        `timestamp ${timestamp} is earlier than the previous point's ${this.lastTimestamp}: points must arrive in time order (or set option outOfOrder=accept)`,
+        `timestamp ${timeLabel(timestamp)} is earlier than the previous point's ${timeLabel(this.lastTimestamp)}: points must arrive in time order (or set option outOfOrder=accept)`,
       );
     }
     if (values == null || values.length !== this.dimensions) {
-      throw new InputError(`expected ${this.dimensions} value(s) at timestamp ${timestamp}, got ${values == null ? String(values) : values.length}`);
+      throw new InputError(`expected ${this.dimensions} value(s) at timestamp ${timeLabel(timestamp)}, got ${values == null ? String(values) : values.length}`);
     }
     const out = new Array<number>(this.dimensions);
     const imputed: number[] = [];
@@ -88,7 +97,7 @@ export class InputGuard {
         if (v > LIMIT || v < -LIMIT) {
           if (this.policy.extreme !== "clip") {
             throw new InputError(
-              `values[${i}] is ${v} at timestamp ${timestamp}: outside the working range [-${INPUT_LIMIT}, ${INPUT_LIMIT}] (or set option extreme=clip)`,
+              `values[${i}] is ${v} at timestamp ${timeLabel(timestamp)}: outside the working range [-${INPUT_LIMIT}, ${INPUT_LIMIT}] (or set option extreme=clip)`,
               i,
             );
           }
@@ -99,7 +108,7 @@ export class InputGuard {
         out[i] = this.lastValues[i];
         imputed.push(i);
       } else {
-        throw new InputError(`values[${i}] is ${String(v)} at timestamp ${timestamp}: expected a finite number`, i);
+        throw new InputError(`values[${i}] is ${String(v)} at timestamp ${timeLabel(timestamp)}: expected a finite number`, i);
       }
     }
     return { values: out, imputed, clipped };

@@ -1,23 +1,24 @@
 import { expect } from "chai";
 import { createDetector, InputError, OptionError } from "../../anomaly";
+import { timeLabel } from "../../anomaly/inputGuard";
 import { minuteTimestamp, sineStream } from "../helpers/streams";
 
 describe("bad input", () => {
   const cases: [string, number, ArrayLike<number>, string][] = [
-    ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 1704079200000: expected a finite number"],
-    ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 1704079200000: expected a finite number"],
+    ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 2024-01-01T03:20:00.000Z: expected a finite number"],
+    ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 2024-01-01T03:20:00.000Z: expected a finite number"],
     [
       "a value beyond the working range",
       minuteTimestamp(200),
       [0, -1e200],
-      "values[1] is -1e+200 at timestamp 1704079200000: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)",
+      "values[1] is -1e+200 at timestamp 2024-01-01T03:20:00.000Z: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)",
     ],
-    ["too few values", minuteTimestamp(200), [1], "expected 2 value(s) at timestamp 1704079200000, got 1"],
+    ["too few values", minuteTimestamp(200), [1], "expected 2 value(s) at timestamp 2024-01-01T03:20:00.000Z, got 1"],
     [
       "a timestamp going back",
       minuteTimestamp(10),
       [0, 0],
-      "timestamp 1704067800000 is earlier than the previous point's 1704079140000: points must arrive in time order (or set option outOfOrder=accept)",
+      "timestamp 2024-01-01T00:10:00.000Z is earlier than the previous point's 2024-01-01T03:19:00.000Z: points must arrive in time order (or set option outOfOrder=accept)",
     ],
     ["a NaN timestamp", NaN, [0, 0], "timestamp must be a finite number, got NaN"],
   ];
@@ -32,6 +33,23 @@ describe("bad input", () => {
       });
     }
   }
+
+  const labels: [string, number, string][] = [
+    ["epoch milliseconds", Date.UTC(2024, 0, 1, 12, 30), "2024-01-01T12:30:00.000Z"],
+    ["a row number", 120, "120"],
+    ["epoch seconds", 1704112200, "1704112200"],
+    ["a negative number", -5, "-5"],
+    ["beyond the year 2286", 1e13, "10000000000000"],
+  ];
+  for (const [what, timestamp, label] of labels) {
+    it(`tells ${what} in a message as ${label}`, () => expect(timeLabel(timestamp)).to.equal(label));
+  }
+
+  it("names the time of a point given with row numbers as its number", () => {
+    const d = createDetector("zscore", 1, {});
+    d.process({ timestamp: 7, values: [1] });
+    expect(() => d.process({ timestamp: 6, values: [1] })).to.throw(InputError, "timestamp 6 is earlier than the previous point's 7:");
+  });
 
   it("imputes a missing value with the last accepted one under missing=impute and says which", () => {
     const d = createDetector("zscore", 2, { missing: "impute", window: 10 });

@@ -118,9 +118,9 @@ describe("detect command", () => {
       [
         "line,column,reason",
         `${lineOf(100)},value,"not a number: ""oops"""`,
-        `${lineOf(150)},value,values[0] is NaN at timestamp ${Date.UTC(2024, 0, 1, 12, 30)}: expected a finite number`,
-        `${lineOf(200)},value,"values[0] is 1e+200 at timestamp ${Date.UTC(2024, 0, 1, 16, 40)}: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)"`,
-        `${lineOf(250)},,timestamp ${Date.UTC(2024, 0, 1)} is earlier than the previous point's ${Date.UTC(2024, 0, 1, 20, 45)}: points must arrive in time order (or set option outOfOrder=accept)`,
+        `${lineOf(150)},value,values[0] is NaN at timestamp 2024-01-01T12:30:00.000Z: expected a finite number`,
+        `${lineOf(200)},value,"values[0] is 1e+200 at timestamp 2024-01-01T16:40:00.000Z: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)"`,
+        `${lineOf(250)},,timestamp 2024-01-01T00:00:00.000Z is earlier than the previous point's 2024-01-01T20:45:00.000Z: points must arrive in time order (or set option outOfOrder=accept)`,
         `${lineOf(280)},,"expected 3 fields, got 2"`,
         "",
       ].join("\n"),
