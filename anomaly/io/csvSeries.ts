@@ -214,6 +214,16 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
       dataLine = spec.rowTime === true && header.every(isDecimalText);
       if (dataLine) header = header.map((_, i) => `column${i + 1}`);
+      const twice = header.findIndex((h, i) => h !== "" && header!.indexOf(h) < i);
+      if (twice >= 0) {
+        const name = header[twice];
+        throw new CsvError(
+          file,
+          lineNo,
+          name,
+          `names fields ${header.indexOf(name) + 1} and ${twice + 1} of the header: rename one (columns are told apart by name)`,
+        );
+      }
       const wanted = spec.timeColumn;
       timeIndex = spec.rowTime ? -1 : wanted ? header.indexOf(wanted) : header.findIndex((h) => /^(timestamp|datetime)$/i.test(h));
       if (timeIndex < 0 && !spec.rowTime) {
@@ -223,7 +233,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
           null,
           wanted
             ? `no time column ${JSON.stringify(wanted)} in header (${header.join(", ")})`
-            : `no time column: expected "timestamp" or "datetime" in header (${header.join(", ")}); name it with --time-column`,
+            : `no time column: expected "timestamp" or "datetime" in header (${header.join(", ")}); name it with --time-column, or give --no-time if the rows carry no time`,
         );
       }
       for (const c of [...(spec.columns ?? []), ...(spec.exclude ?? [])]) {

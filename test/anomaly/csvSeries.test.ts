@@ -64,7 +64,19 @@ describe("CSV series", () => {
   });
 
   const errors: [string, string, object, string][] = [
-    ["no time column", "when,v\n1,2\n", {}, 'no time column: expected "timestamp" or "datetime" in header (when, v); name it with --time-column'],
+    [
+      "no time column",
+      "when,v\n1,2\n",
+      {},
+      'no time column: expected "timestamp" or "datetime" in header (when, v); name it with --time-column, or give --no-time if the rows carry no time',
+    ],
+    [
+      "a column named twice",
+      "timestamp,a,b,a\n1,2,3,4\n",
+      {},
+      ':1 column "a": names fields 2 and 4 of the header: rename one (columns are told apart by name)',
+    ],
+    ["the time column named twice", "timestamp,v,timestamp\n1,2,3\n", {}, ':1 column "timestamp": names fields 1 and 3 of the header'],
     ["a missing named column", "timestamp,v\n1,2\n", { columns: ["w"] }, 'column "w": no such column in header (timestamp, v)'],
     ["a short row", "timestamp,v\n1,2\n3\n", {}, ":3: expected 2 fields, got 1"],
     ["text in a number column", "timestamp,v\n1,2\n2,abc\n", {}, ':3 column "v": not a number: "abc"'],
