@@ -3,8 +3,9 @@
  * unless one is given, e.g. to restart a broker where devices expect it). Records every publish a client makes.
  * A publish the optional `mayPublish` check refuses is dropped and its client disconnected, as IoT Core does on
  * a policy violation; a subscription the optional `maySubscribe` check refuses gets a failure in the SUBACK
- * (return code 128) and receives nothing (the local stack checks trains against their device policy).
- * Deliberately not reproduced: TLS and X.509 device certificates, `iot:Receive` checks on delivery, persistent
+ * (return code 128) and receives nothing; a message the optional `mayReceive` check refuses is not delivered to
+ * that client, though its subscription matched (the local stack checks trains against their device policy).
+ * Deliberately not reproduced: TLS and X.509 device certificates, persistent
  * sessions across restarts, the 128 KB payload limit, WebSockets.
  * `close()` disconnects every client and resolves when the broker and the listening socket are closed.
  */
@@ -28,6 +29,8 @@ export interface LoopbackBroker {
   readonly refused: Publish[];
   /** Subscriptions `maySubscribe` refused, in arrival order. */
   readonly refusedSubscriptions: { readonly clientId: string; readonly filter: string }[];
+  /** Deliveries `mayReceive` withheld, in order. */
+  readonly withheld: { readonly clientId: string; readonly topic: string }[];
   close(): Promise<void>;
 }
 
@@ -36,12 +39,15 @@ export interface BrokerOptions {
   readonly mayPublish?: (clientId: string, topic: string) => boolean;
   /** Whether client `clientId` may subscribe to `filter`; every subscription is allowed when absent. */
   readonly maySubscribe?: (clientId: string, filter: string) => boolean;
+  /** Whether client `clientId` may receive a message on `topic` it subscribed to; every delivery is allowed when absent. */
+  readonly mayReceive?: (clientId: string, topic: string) => boolean;
 }
 
 export async function startBroker(port = 0, options: BrokerOptions = {}): Promise<LoopbackBroker> {
   const refused: Publish[] = [];
   const refusedSubscriptions: { clientId: string; filter: string }[] = [];
-  const { mayPublish, maySubscribe } = options;
+  const withheld: { clientId: string; topic: string }[] = [];
+  const { mayPublish, maySubscribe, mayReceive } = options;
   const broker = await Aedes.createBroker({
     ...(mayPublish
       ? {
@@ -58,6 +64,15 @@ export async function startBroker(port = 0, options: BrokerOptions = {}): Promis
             if (!client || maySubscribe(client.id, subscription.topic)) return callback(null, subscription);
             refusedSubscriptions.push({ clientId: client.id, filter: subscription.topic });
             callback(null, null);
+          },
+        }
+      : {}),
+    ...(mayReceive
+      ? {
+          authorizeForward: (client, packet) => {
+            if (!client || mayReceive(client.id, packet.topic)) return packet;
+            withheld.push({ clientId: client.id, topic: packet.topic });
+            return null;
           },
         }
       : {}),
@@ -90,6 +105,7 @@ export async function startBroker(port = 0, options: BrokerOptions = {}): Promis
     published,
     refused,
     refusedSubscriptions,
+    withheld,
     close: () =>
       (closing ??= (async () => {
         for (const s of sockets) s.destroy();

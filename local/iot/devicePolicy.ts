@@ -1,6 +1,6 @@
 /**
  * The part of IoT Core's policy evaluation the local broker reproduces: may a connected device publish on a
- * topic, or subscribe to a topic filter, under its IoT policy? The device's policy variables (`${iot:Connection.Thing.ThingName}`,
+ * topic, subscribe to a topic filter, or receive a message on a topic, under its IoT policy? The device's policy variables (`${iot:Connection.Thing.ThingName}`,
  * `${iot:ClientId}`) are its client id, as for a thing that connects with its own name. An explicit Deny wins.
  */
 import type { PolicyDocument } from "../../infra/shared/policyDocuments";
@@ -40,9 +40,14 @@ export function maySubscribe(policy: PolicyDocument, scope: IotScope, clientId: 
   return allows(policy, clientId, "iot:Subscribe", iotArn(scope, `topicfilter/${filter}`));
 }
 
+/** A delivery is judged on the message's topic, against `topic/` resources. */
+export function mayReceive(policy: PolicyDocument, scope: IotScope, clientId: string, topic: string): boolean {
+  return allows(policy, clientId, "iot:Receive", iotArn(scope, `topic/${topic}`));
+}
+
 /**
- * The local stack's checks for the broker: trains (`train-*` clients) publish and subscribe under the
- * program's train device policy; other clients are not checked.
+ * The local stack's checks for the broker: trains (`train-*` clients) publish, subscribe and receive under
+ * the program's train device policy; other clients are not checked.
  */
 export function trainPolicyChecks(shadows: TrainShadows): Required<BrokerOptions> {
   const policy = trainDevicePolicy(LOCAL_SCOPE, shadows);
@@ -50,5 +55,6 @@ export function trainPolicyChecks(shadows: TrainShadows): Required<BrokerOptions
   return {
     mayPublish: (clientId, topic) => !isTrain(clientId) || mayPublish(policy, LOCAL_SCOPE, clientId, topic),
     maySubscribe: (clientId, filter) => !isTrain(clientId) || maySubscribe(policy, LOCAL_SCOPE, clientId, filter),
+    mayReceive: (clientId, topic) => !isTrain(clientId) || mayReceive(policy, LOCAL_SCOPE, clientId, topic),
   };
 }

@@ -99,7 +99,8 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
   };
   broker.authorizeForward = (client, packet) => {
     const target = addressedTo.get(`${packet.topic}\n${packet.payload.toString()}`);
-    if (target !== undefined && target !== client.id) return null;
+    // an answer goes to the claim connection it is for, under the claim certificate's policy, and to no one else
+    if (target !== undefined) return target === client.id ? packet : null;
     return previousForward ? previousForward.call(broker, client, packet) : packet;
   };
 

@@ -19,6 +19,8 @@ export interface DevicesSection {
   readonly publishesByUnprovisionedClients: number;
   /** Subscriptions the broker refused under a device policy (expected none: each train asks for its own shadows). */
   readonly subscriptionsRefused: number;
+  /** Messages on a subscribed topic the broker did not deliver under a device policy's iot:Receive (expected none). */
+  readonly deliveriesWithheld: number;
 }
 
 export class DevicesRun {
@@ -56,6 +58,7 @@ export class DevicesRun {
       provisionedBeforeFirstReading: this.report.provisioned.filter((p) => p.provisionedAt <= this.firstReadingAt).length,
       publishesByUnprovisionedClients: this.broker.refused.filter((p) => !things.has(p.clientId)).length,
       subscriptionsRefused: this.broker.refusedSubscriptions.length,
+      deliveriesWithheld: this.broker.withheld.length,
     };
   }
 }
@@ -64,6 +67,7 @@ export function devicesLine(d: DevicesSection): string {
   const refused = d.refused.length ? `; refused: ${d.refused.map((r) => `${r.serial} (${r.reason})`).join(", ")}` : "";
   return (
     `devices: ${d.provisioned} of ${d.devices} provisioned by claim in ${d.provisioningMs} ms, ${d.provisionedBeforeFirstReading} before their first reading; ` +
-    `${d.publishesByUnprovisionedClients} publish(es) by unprovisioned clients and ${d.subscriptionsRefused} subscription(s) refused${refused}`
+    `${d.publishesByUnprovisionedClients} publish(es) by unprovisioned clients, ${d.subscriptionsRefused} subscription(s) refused and ` +
+    `${d.deliveriesWithheld} delivery(ies) withheld${refused}`
   );
 }

@@ -49,17 +49,18 @@ describe("npm start (the local stack), end to end", function () {
     // every meter and train joined through fleet provisioning before the fleets' first reading; none was refused
     const devices = report.devices.devices;
     expect(devices).to.be.greaterThan(2);
-    // and every train's subscriptions (its own shadows) passed its device policy
+    // and every train's subscriptions and deliveries (its own shadows) passed its device policy
     expect([
       report.devices.provisioned,
       report.devices.provisionedBeforeFirstReading,
       report.devices.publishesByUnprovisionedClients,
       report.devices.subscriptionsRefused,
-    ]).to.deep.equal([devices, devices, 0, 0]);
+      report.devices.deliveriesWithheld,
+    ]).to.deep.equal([devices, devices, 0, 0, 0]);
     expect(report.devices.refused).to.deep.equal([]);
     expect(r.stdout).to.match(
       new RegExp(
-        `^devices: ${devices} of ${devices} provisioned by claim in \\d+ ms, ${devices} before their first reading; 0 publish\\(es\\) by unprovisioned clients and 0 subscription\\(s\\) refused$`,
+        `^devices: ${devices} of ${devices} provisioned by claim in \\d+ ms, ${devices} before their first reading; 0 publish\\(es\\) by unprovisioned clients, 0 subscription\\(s\\) refused and 0 delivery\\(ies\\) withheld$`,
         "m",
       ),
     );

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import mqtt from "mqtt";
 import { LoopbackBroker, publishFromBroker, startBroker } from "../../../local/iot/broker";
-import { LOCAL_SCOPE, mayPublish, maySubscribe, trainPolicyChecks } from "../../../local/iot/devicePolicy";
+import { LOCAL_SCOPE, mayPublish, mayReceive, maySubscribe, trainPolicyChecks } from "../../../local/iot/devicePolicy";
 import { ShadowService } from "../../../local/iot/shadowService";
 import { attachToBroker } from "../../../local/iot/shadowTopics";
 import { trainDevicePolicy } from "../../../infra/shared/iotPolicies";
@@ -11,8 +11,8 @@ const SHADOWS = { alerts: "anomaly", acknowledgements: "anomaly-ack" };
 
 describe("local broker: the train device policy", () => {
   const policy = trainDevicePolicy(LOCAL_SCOPE, SHADOWS);
-  // a publish is judged on its topic, a subscription on its filter as written
-  const checks = { publish: mayPublish, subscribe: maySubscribe };
+  // a publish and a delivery are judged on the topic, a subscription on its filter as written
+  const checks = { publish: mayPublish, subscribe: maySubscribe, receive: mayReceive };
   const cases: [action: keyof typeof checks, what: string, topic: string, allowed: boolean][] = [
     ["publish", "its own telemetry", "trains/train-1/telemetry", true],
     ["publish", "another train's telemetry", "trains/train-2/telemetry", false],
@@ -30,6 +30,11 @@ describe("local broker: the train device policy", () => {
     ["subscribe", "everything", "#", false],
     ["subscribe", "the telemetry of every train", "trains/+/telemetry", false],
     ["subscribe", "its classic shadow", "$aws/things/train-1/shadow/update/delta", false],
+    ["receive", "its anomaly shadow's delta", "$aws/things/train-1/shadow/name/anomaly/update/delta", true],
+    ["receive", "its ack shadow's answer", "$aws/things/train-1/shadow/name/anomaly-ack/update/accepted", true],
+    ["receive", "another train's anomaly shadow's delta", "$aws/things/train-2/shadow/name/anomaly/update/delta", false],
+    ["receive", "another train's telemetry", "trains/train-2/telemetry", false],
+    ["receive", "its classic shadow's delta", "$aws/things/train-1/shadow/update/delta", false],
   ];
   for (const [action, what, topic, allowed] of cases) {
     it(`${allowed ? "allows" : "refuses"} a ${action}: ${what}`, () => expect(checks[action](policy, LOCAL_SCOPE, "train-1", topic)).to.equal(allowed));
@@ -80,6 +85,42 @@ describe("local broker: the train device policy", () => {
       await until("the delta to arrive", () => received.length > 0);
       expect(received).to.deep.equal(["$aws/things/train-1/shadow/name/anomaly/update/delta"]);
       await other.endAsync(true);
+      await client.endAsync(true);
+    });
+
+    it("withholds what a train subscribed to but may not receive: without ReceiveOwnShadows its alerts never arrive", async () => {
+      const withoutReceive = { ...policy, Statement: policy.Statement.filter((st) => st.Sid !== "ReceiveOwnShadows") };
+      expect(policy.Statement.length - withoutReceive.Statement.length).to.equal(1);
+      const delta = "$aws/things/train-1/shadow/name/anomaly/update/delta";
+      // the train's subscription passes (iot:Subscribe stays); an unchecked observer shows the message went out
+      broker = await startBroker(0, {
+        maySubscribe: (id, filter) => id !== "train-1" || maySubscribe(withoutReceive, LOCAL_SCOPE, id, filter),
+        mayReceive: (id, topic) => id !== "train-1" || mayReceive(withoutReceive, LOCAL_SCOPE, id, topic),
+      });
+      const train = await mqtt.connectAsync(broker.url, { clientId: "train-1", reconnectPeriod: 0 });
+      const observer = await mqtt.connectAsync(broker.url, { clientId: "observer", reconnectPeriod: 0 });
+      expect((await train.subscribeAsync(delta, { qos: 1 })).map((g) => g.qos)).to.deep.equal([1]);
+      await observer.subscribeAsync(delta, { qos: 1 });
+      const received: string[] = [];
+      const observed: string[] = [];
+      train.on("message", (topic) => received.push(topic));
+      observer.on("message", (topic) => observed.push(topic));
+      await publishFromBroker(broker.broker, delta, "{}");
+      await until("the observer to get the delta", () => observed.length > 0);
+      expect([received, broker.withheld]).to.deep.equal([[], [{ clientId: "train-1", topic: delta }]]);
+      await observer.endAsync(true);
+      await train.endAsync(true);
+    });
+
+    it("delivers a train's own shadow messages under the program's policy and withholds none", async () => {
+      broker = await startBroker(0, trainPolicyChecks(SHADOWS));
+      const client = await mqtt.connectAsync(broker.url, { clientId: "train-1", reconnectPeriod: 0 });
+      await client.subscribeAsync("$aws/things/train-1/shadow/name/anomaly/update/delta", { qos: 1 });
+      const received: string[] = [];
+      client.on("message", (topic) => received.push(topic));
+      await publishFromBroker(broker.broker, "$aws/things/train-1/shadow/name/anomaly/update/delta", "{}");
+      await until("the delta to arrive", () => received.length > 0);
+      expect([received, broker.withheld]).to.deep.equal([["$aws/things/train-1/shadow/name/anomaly/update/delta"], []]);
       await client.endAsync(true);
     });
 
