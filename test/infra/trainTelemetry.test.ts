@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { Synthesis } from "../../infra/synth/recorder";
 import { STACKS, document, ofType, one, outputOf, rolePolicy, runProgram } from "../helpers/pulumiRecorder";
+import { TRAIN_OPTIONS_WRITTEN_OUT } from "../helpers/trainOptions";
 
 const ACCOUNT = "arn:aws:iot:eu-west-1:123456789012";
 
@@ -127,19 +128,7 @@ for (const stack of STACKS) {
       });
       expect(JSON.parse((fn.environment as { variables: Record<string, string> }).variables.DETECTOR_SETTINGS)).to.deep.include({
         detector: "rcf",
-        options: {
-          numberOfTrees: 20,
-          subSampleSize: 128,
-          timeDecay: 1280,
-          zFactor: 4,
-          alarm: "onset",
-          peakLag: 30,
-          sustain: 6,
-          relativeFloor: 0,
-          scoreHorizon: 2560,
-          scoring: "threshold",
-          suppress: 0,
-        },
+        options: TRAIN_OPTIONS_WRITTEN_OUT,
       });
     });
 

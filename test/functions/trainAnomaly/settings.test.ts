@@ -9,6 +9,7 @@ import {
   parseDetectorSettingsJson,
   requiredSensors,
 } from "../../../functions/trainAnomaly/settings";
+import { TRAIN_OPTIONS_WRITTEN_OUT } from "../../helpers/trainOptions";
 
 function problemsOf(run: () => unknown): readonly string[] {
   try {
@@ -24,19 +25,7 @@ describe("train detector settings", () => {
   it("defaults to one 20-tree RCF per train over the seven analog APU sensors", () => {
     expect(parseDetectorSettingsJson(undefined, "DETECTOR_SETTINGS")).to.deep.equal({
       detector: "rcf",
-      options: {
-        numberOfTrees: 20,
-        subSampleSize: 128,
-        timeDecay: 1280,
-        zFactor: 4,
-        alarm: "onset",
-        peakLag: 30,
-        sustain: 6,
-        relativeFloor: 0,
-        scoreHorizon: 2560,
-        scoring: "threshold",
-        suppress: 0,
-      },
+      options: TRAIN_OPTIONS_WRITTEN_OUT,
       groups: { apu: ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"] },
       clearAfter: 6,
       settleAfter: 360,
@@ -79,19 +68,7 @@ describe("train detector settings", () => {
       { options: { numberOfTrees: 50 }, groups: { pressure: ["TP2", "TP3", "Reservoirs"], motor: ["Motor_current", "Oil_temperature"] }, clearAfter: 3 },
       "k",
     );
-    expect(s.options).to.deep.equal({
-      numberOfTrees: 50,
-      subSampleSize: 128,
-      timeDecay: 1280,
-      zFactor: 4,
-      alarm: "onset",
-      peakLag: 30,
-      sustain: 6,
-      relativeFloor: 0,
-      scoreHorizon: 2560,
-      scoring: "threshold",
-      suppress: 0,
-    });
+    expect(s.options).to.deep.equal({ ...TRAIN_OPTIONS_WRITTEN_OUT, numberOfTrees: 50 });
     expect(Object.keys(s.groups)).to.deep.equal(["pressure", "motor"]);
     expect(requiredSensors(s)).to.deep.equal(["TP2", "TP3", "Reservoirs", "Motor_current", "Oil_temperature"]);
     expect(s.clearAfter).to.equal(3);
