@@ -47,7 +47,12 @@ export function createStack(config: StackConfig): StackOutputs {
   const alerting = config.alarmTopic ? new Alerting("alerts", { deployment: baseDeployment(config, []), email: config.alarmEmail }) : undefined;
   const deployment = baseDeployment(config, alerting ? [alerting.topicArn] : []);
 
-  const meters = new MeterIngestion("meters", { deployment, allowedSerials: config.deviceAllowList.meter });
+  const meters = new MeterIngestion("meters", {
+    deployment,
+    allowedSerials: config.deviceAllowList.meter,
+    replicaRegion: config.replicaRegion,
+    defaultTags: config.defaultTags,
+  });
   const trains = new TrainTelemetry("trains", {
     deployment,
     streamMode: config.kinesis.mode,

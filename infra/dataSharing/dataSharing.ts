@@ -12,7 +12,7 @@ import { createDelivery } from "./delivery";
 import { SHARING_DASHBOARD } from "./observability";
 import { createServiceObservability } from "../shared/serviceObservability";
 import { createNetwork } from "./network";
-import { createReplication } from "./replication";
+import { createReplication } from "../shared/replication";
 import { createUsage } from "./usage";
 import { createWarehouse, LOADER_DESCRIPTION } from "./warehouse";
 
@@ -227,6 +227,8 @@ export class DataSharing extends pulumi.ComponentResource {
             `${name}-dr`,
             {
               source: raw,
+              holds: "the shared raw data",
+              keyPurpose: "shared-data-replica",
               sourceKeyArn: key.arn,
               role: replicationRole,
               replicaRegion: args.replicaRegion,

@@ -8,6 +8,8 @@ import { createKmsKey } from "../shared/kmsKey";
 import { createSecureBucket } from "../shared/secureBucket";
 import { identifier } from "../shared/naming";
 import { logDeliveryStatements } from "../shared/policyDocuments";
+import { createReplication } from "../shared/replication";
+import { createServiceRole } from "../shared/role";
 import { meterArchiveRules } from "./archiveRules";
 import { createDailyAnalysis } from "./dailyAnalysis";
 import { METER_DASHBOARD } from "./observability";
@@ -20,11 +22,17 @@ export interface MeterIngestionArgs {
   readonly deployment: Deployment;
   /** Meter serials seeded on the provisioning allow-list (`gridrail:deviceAllowList`). Default none. */
   readonly allowedSerials?: readonly string[];
+  /** Region the lake is replicated to; unset means no replication (`gridrail:replicaRegion`). Default unset. */
+  readonly replicaRegion?: string;
+  /** Default tags for the replica-region provider. Default `{}`. */
+  readonly defaultTags?: Readonly<Record<string, string>>;
 }
 
 /**
  * Smart-meter ingestion: device policy, real-time readings into the lake, supplier CSV uploads, the daily
- * analysis schedule and the reports bucket. Everything at rest is encrypted with the component's key.
+ * analysis schedule and the reports bucket. Everything at rest is encrypted with the component's key. With a
+ * replica region (prod), the lake, the one copy of every reading, is replicated there; uploads are parsed into
+ * the lake and reports are rebuilt from it.
  */
 export class MeterIngestion extends pulumi.ComponentResource {
   public readonly lakeBucketName: pulumi.Output<string>;
@@ -46,6 +54,8 @@ export class MeterIngestion extends pulumi.ComponentResource {
   public readonly dashboardName: pulumi.Output<string>;
   /** Alarms that mean readings are being lost: quarantined files, rejected-row spikes, failed clients, the upload DLQ. */
   public readonly dataLossAlarmNames: pulumi.Output<string[]>;
+  /** The lake's replica in the replica region; undefined without one. */
+  public readonly lakeReplicaBucketName: pulumi.Output<string | undefined>;
 
   constructor(name: string, args: MeterIngestionArgs, opts?: pulumi.ComponentResourceOptions) {
     super("gridrail:meter:MeterIngestion", name, {}, opts);
@@ -79,6 +89,30 @@ export class MeterIngestion extends pulumi.ComponentResource {
     const lake = bucket("lake", "real-time and supplier readings, {ClientID}/{YYYYMMDD}/...");
     const uploads = bucket("uploads", "supplier uploads {YYYYMMDD}/{ClientID}.csv");
     const reports = bucket("reports", "daily analysis reports");
+
+    const replication =
+      args.replicaRegion === undefined
+        ? undefined
+        : createReplication(
+            `${name}-dr`,
+            {
+              source: lake,
+              holds: "the meter lake",
+              keyPurpose: "meter-data-replica",
+              lifecycleRules: archive.lake,
+              sourceKeyArn: key.arn,
+              role: createServiceRole(
+                `${name}-replication`,
+                { service: "s3.amazonaws.com", sourceAccount: ctx.accountId, description: "S3 replicates the meter lake to the replica region" },
+                { parent: this },
+              ),
+              replicaRegion: args.replicaRegion,
+              defaultTags: args.defaultTags ?? {},
+              ctx,
+              deployment,
+            },
+            { parent: this },
+          );
 
     const policy = new aws.iot.Policy(
       `${name}-device-policy`,
@@ -140,6 +174,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
     this.deliveryStreamName = realtime.deliveryStream.name;
     this.dashboardName = observed.dashboard.dashboardName;
     this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
+    this.lakeReplicaBucketName = replication ? replication.replica.name : pulumi.output(undefined);
     this.registerOutputs({
       lakeBucketName: this.lakeBucketName,
       uploadBucketName: this.uploadBucketName,
@@ -154,6 +189,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
       deliveryStreamName: this.deliveryStreamName,
       dashboardName: this.dashboardName,
       dataLossAlarmNames: this.dataLossAlarmNames,
+      lakeReplicaBucketName: this.lakeReplicaBucketName,
     });
   }
 }

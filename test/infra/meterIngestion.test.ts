@@ -195,13 +195,103 @@ for (const stack of STACKS) {
       });
     });
 
-    it("creates the lake, upload, reports and access-log buckets", () => {
+    it(`creates the lake, upload, reports and access-log buckets${stack === "prod" ? ", and the lake's replica with its log bucket" : ""}`, () => {
       const buckets = s.resources
         .filter((r) => r.type === T.bucket && r.parentType === "gridrail:meter:MeterIngestion")
         .map((r) => r.name)
         .sort();
-      expect(buckets).to.deep.equal(["meters-access-logs-bucket", "meters-lake-bucket", "meters-reports-bucket", "meters-uploads-bucket"]);
+      const replicas = stack === "prod" ? ["meters-dr-replica-access-logs-bucket", "meters-dr-replica-bucket"] : [];
+      expect(buckets).to.deep.equal(["meters-access-logs-bucket", ...replicas, "meters-lake-bucket", "meters-reports-bucket", "meters-uploads-bucket"]);
     });
+
+    if (stack === "prod") {
+      it("replicates the lake, re-encrypted with a replica-region key, to a replica archived as the lake is", () => {
+        const provider = one(s, "pulumi:providers:aws", "meters-dr-provider");
+        expect([provider.parentType, provider.inputs.region]).to.deep.equal(["gridrail:meter:MeterIngestion", "eu-central-1"]);
+        const replicaKey = outputOf(s, T.key, "meters-dr-replica-key", "arn");
+        expect(replicaKey).to.match(/^arn:aws:kms:eu-central-1:123456789012:key\//);
+        expect(one(s, "aws:s3/bucketReplicationConfig:BucketReplicationConfig", "meters-dr-replication").inputs).to.deep.equal({
+          bucket: "meters-lake-bucket",
+          role: "arn:aws:iam::123456789012:role/meters-replication-role",
+          rules: [
+            {
+              id: "replicate-everything",
+              status: "Enabled",
+              filter: { prefix: "" },
+              deleteMarkerReplication: { status: "Enabled" },
+              sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
+              destination: {
+                bucket: "arn:aws:s3:::meters-dr-replica-bucket",
+                storageClass: "STANDARD_IA",
+                encryptionConfiguration: { replicaKmsKeyId: replicaKey },
+              },
+            },
+          ],
+        });
+        const rules = one(s, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "meters-dr-replica-lifecycle").inputs.rules as {
+          id: string;
+        }[];
+        const lakeRules = one(s, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", "meters-lake-lifecycle").inputs.rules;
+        expect(rules).to.deep.equal(lakeRules);
+        expect(rules.map((r) => r.id)).to.deep.equal(["baseline", "to-glacier"]);
+      });
+
+      it("lets only S3 of this account assume the replication role, which reads the lake and writes the replica, nothing else", () => {
+        expect(JSON.parse(one(s, "aws:iam/role:Role", "meters-replication-role").inputs.assumeRolePolicy as string)).to.deep.equal({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Effect: "Allow",
+              Principal: { Service: "s3.amazonaws.com" },
+              Action: "sts:AssumeRole",
+              Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+            },
+          ],
+        });
+        const replicaKey = outputOf(s, T.key, "meters-dr-replica-key", "arn");
+        expect(rolePolicy(s, "meters-dr")).to.deep.equal({
+          Version: "2012-10-17",
+          Statement: [
+            {
+              Sid: "ReadReplicationConfig",
+              Effect: "Allow",
+              Action: ["s3:GetReplicationConfiguration", "s3:ListBucket"],
+              Resource: "arn:aws:s3:::meters-lake-bucket",
+            },
+            {
+              Sid: "ReadSourceVersions",
+              Effect: "Allow",
+              Action: ["s3:GetObjectVersionForReplication", "s3:GetObjectVersionAcl", "s3:GetObjectVersionTagging"],
+              Resource: "arn:aws:s3:::meters-lake-bucket/*",
+            },
+            {
+              Sid: "WriteReplica",
+              Effect: "Allow",
+              Action: ["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+              Resource: "arn:aws:s3:::meters-dr-replica-bucket/*",
+            },
+            {
+              Sid: "DecryptSource",
+              Effect: "Allow",
+              Action: ["kms:Decrypt"],
+              Resource: [keyArn],
+              Condition: { StringEquals: { "kms:ViaService": "s3.eu-west-1.amazonaws.com" } },
+            },
+            {
+              Sid: "EncryptReplica",
+              Effect: "Allow",
+              Action: ["kms:Encrypt", "kms:GenerateDataKey"],
+              Resource: [replicaKey],
+              Condition: { StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } },
+            },
+          ],
+        });
+      });
+    } else {
+      it("does not replicate the lake in dev", () => {
+        expect(s.resources.filter((r) => r.name.startsWith("meters-dr") || r.name === "meters-replication-role")).to.deep.equal([]);
+      });
+    }
   });
 }
 

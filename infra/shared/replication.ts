@@ -1,17 +1,23 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { AwsContext, awsContext } from "../shared/awsContext";
-import { Deployment } from "../shared/deployment";
-import { createKmsKey } from "../shared/kmsKey";
-import { allow, kmsStatement, logDeliveryStatements } from "../shared/policyDocuments";
-import { grant } from "../shared/role";
-import { SecureBucket, createSecureBucket } from "../shared/secureBucket";
-import { HelperOptions } from "../shared/options";
+import { AwsContext, awsContext } from "./awsContext";
+import { Deployment } from "./deployment";
+import { createKmsKey } from "./kmsKey";
+import { allow, kmsStatement, logDeliveryStatements } from "./policyDocuments";
+import { grant } from "./role";
+import { SecureBucket, SecureBucketArgs, createSecureBucket } from "./secureBucket";
+import { HelperOptions } from "./options";
 
 export interface ReplicationArgs {
   readonly source: SecureBucket;
+  /** What the replica holds (the replica bucket's purpose). */
+  readonly holds: string;
+  /** The replica key's purpose tag, e.g. `shared-data-replica`. */
+  readonly keyPurpose: string;
+  /** Lifecycle rules of the replica bucket besides the baseline. Default none. */
+  readonly lifecycleRules?: SecureBucketArgs["lifecycleRules"];
   readonly sourceKeyArn: pulumi.Output<string>;
-  /** Created by the caller first: the source bucket policy exempts it by ARN. */
+  /** Created by the caller (a source bucket policy that admits named roles must name it). */
   readonly role: aws.iam.Role;
   readonly replicaRegion: string;
   readonly defaultTags: Readonly<Record<string, string>>;
@@ -20,8 +26,8 @@ export interface ReplicationArgs {
 }
 
 /**
- * Cross-region replication of the raw bucket (prod): a provider for the replica region (a child of the
- * component), a replica key and bucket there with the same baseline, and the replication rule.
+ * Cross-region replication of a bucket (prod): a provider for the replica region (a child of the component),
+ * a replica key and bucket there with the same baseline, and the replication rule.
  */
 export function createReplication(name: string, args: ReplicationArgs, opts: HelperOptions) {
   const { source, deployment, ctx } = args;
@@ -34,7 +40,7 @@ export function createReplication(name: string, args: ReplicationArgs, opts: Hel
     { ...opts },
   );
   const replicaCtx = awsContext(opts.parent, provider);
-  const replicaKey = createKmsKey(`${name}-replica`, { purpose: "shared-data-replica", provider, ctx: replicaCtx, deployment }, opts);
+  const replicaKey = createKmsKey(`${name}-replica`, { purpose: args.keyPurpose, provider, ctx: replicaCtx, deployment }, opts);
   // Server access logs must go to a bucket in the same region, so the replica gets its own log bucket.
   const replicaLogs = createSecureBucket(
     `${name}-replica-access-logs`,
@@ -49,9 +55,10 @@ export function createReplication(name: string, args: ReplicationArgs, opts: Hel
   const replica = createSecureBucket(
     `${name}-replica`,
     {
-      purpose: "replica of the shared raw data",
+      purpose: `replica of ${args.holds}`,
       kmsKeyArn: replicaKey.arn,
       accessLogBucket: replicaLogs.name,
+      lifecycleRules: args.lifecycleRules,
       provider,
       deployment,
     },
