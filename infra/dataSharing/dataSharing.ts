@@ -114,27 +114,29 @@ export class DataSharing extends pulumi.ComponentResource {
     const loaderRole = functionRole(`${name}-warehouse-loader`, { description: LOADER_DESCRIPTION }, { parent: this });
     const servicePrincipals = [firehoseRole.arn, loaderRole.arn, ...(replicationRole ? [replicationRole.arn] : [])];
 
+    // the replica follows the same rules
+    const rawLifecycle = [
+      {
+        id: "to-glacier",
+        status: "Enabled",
+        filter: { prefix: "readings/" },
+        transitions: [{ days: args.glacierTransitionDays, storageClass: "GLACIER" }],
+      },
+      {
+        // COPY manifests are only needed until their load is recorded in load_history
+        id: "expire-manifests",
+        status: "Enabled",
+        filter: { prefix: "manifests/" },
+        expiration: { days: MANIFEST_RETENTION_DAYS },
+      },
+    ];
     const raw = createSecureBucket(
       `${name}-raw`,
       {
         purpose: "raw shared data for data scientists",
         kmsKeyArn: key.arn,
         accessLogBucket: logs.name,
-        lifecycleRules: [
-          {
-            id: "to-glacier",
-            status: "Enabled",
-            filter: { prefix: "readings/" },
-            transitions: [{ days: args.glacierTransitionDays, storageClass: "GLACIER" }],
-          },
-          {
-            // COPY manifests are only needed until their load is recorded in load_history
-            id: "expire-manifests",
-            status: "Enabled",
-            filter: { prefix: "manifests/" },
-            expiration: { days: MANIFEST_RETENTION_DAYS },
-          },
-        ],
+        lifecycleRules: rawLifecycle,
         extraStatements: (arn) =>
           pulumi
             .all([arn, network.s3Endpoint.id, ...servicePrincipals])
@@ -229,6 +231,7 @@ export class DataSharing extends pulumi.ComponentResource {
               source: raw,
               holds: "the shared raw data",
               keyPurpose: "shared-data-replica",
+              lifecycleRules: rawLifecycle,
               sourceKeyArn: key.arn,
               role: replicationRole,
               replicaRegion: args.replicaRegion,

@@ -299,6 +299,12 @@ for (const stack of STACKS) {
         expect(statement(doc, "WriteReplica").Resource).to.equal("arn:aws:s3:::sharing-dr-replica-bucket/*");
         expect(statement(doc, "EncryptReplica").Condition).to.deep.equal({ StringEquals: { "kms:ViaService": "s3.eu-central-1.amazonaws.com" } });
       });
+
+      it("archives and expires the replica's objects as the raw bucket's", () => {
+        const rules = (name: string) => one(s, "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration", name).inputs.rules as { id: string }[];
+        expect(rules("sharing-dr-replica-lifecycle")).to.deep.equal(rules("sharing-raw-lifecycle"));
+        expect(rules("sharing-dr-replica-lifecycle").map((r) => r.id)).to.deep.equal(["baseline", "to-glacier", "expire-manifests"]);
+      });
     } else {
       it("does not replicate in dev", () => {
         expect(ofType(s, "aws:s3/bucketReplicationConfig:BucketReplicationConfig")).to.have.length(0);
