@@ -2,13 +2,13 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { CANDIDATES } from "../anomaly/evaluation/candidates";
 import { DevData, devDataUnder, missingGroups, PROTOCOL_SETS, runDevSets } from "../anomaly/evaluation/devSets";
-import { leaveOneSetOut } from "../anomaly/evaluation/protocol";
+import { leaveOneBenchmarkOut, leaveOneSetOut } from "../anomaly/evaluation/protocol";
 import { PROTOCOL_SEEDS } from "../anomaly/evaluation/replicates";
 import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { ParsedArgs, UsageError, seedsFlag } from "./args";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
-import { figureRows, heldOutRows, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
+import { figureRows, heldOutRows, meanDetail, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
 
 const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "rcfPaper"];
 
@@ -56,8 +56,9 @@ export async function runProtocolMode(args: ParsedArgs): Promise<void> {
   await runStateCandidates(root, stateStored, only, seeds, save);
   const { names: candidates, table, spread } = storedTable(CANDIDATES, stored, seeds);
   const results = Object.fromEntries(Object.entries(PROTOCOL_SETS).map(([variant, sets]) => [variant, leaveOneSetOut(table, candidates, sets)]));
+  const benchmarks = leaveOneBenchmarkOut(table, candidates, PROTOCOL_SETS.merged);
   const state = stateTrack(stateStored, seeds);
-  if (args.json) return void process.stdout.write(`${JSON.stringify({ seeds, table, results, stored, ...(state ? { state } : {}) })}\n`);
+  if (args.json) return void process.stdout.write(`${JSON.stringify({ seeds, table, results, benchmarks, stored, ...(state ? { state } : {}) })}\n`);
   const out = (line: string): boolean => process.stdout.write(`${line}\n`);
   const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
   const short = (s: string): string => s.replace("nab:artificial", "art").replace("nab:", "");
@@ -70,6 +71,12 @@ export async function runProtocolMode(args: ParsedArgs): Promise<void> {
       `leave-one-set-out over ${variant === "merged" ? "the NAB artificial categories as one set" : "NAB's three categories"}: held-out set, candidate chosen on the others, its figure there`,
     );
     heldOutRows(result, { set: 28, name: width }).forEach(out);
+  }
+  out("leave-one-benchmark-out (a benchmark's sets held out together; the others are single sets, as above):");
+  for (const b of benchmarks.filter((x) => x.sets.length > 1)) {
+    const nab = b.benchmark === "nab" ? meanDetail(CANDIDATES, stored, b.chosen, seeds, "nab", "standard") : undefined;
+    const figures = b.sets.map((set) => `${short(set)} ${b.heldOut[set].toFixed(3)}`).join(", ");
+    out(`  ${b.benchmark.padEnd(28)} ${b.chosen.padEnd(width)} ${figures}${nab === undefined ? "" : `; NAB standard over all its files ${nab.toFixed(2)}`}`);
   }
   if (state) printStateTrack(state, out);
 }

@@ -72,6 +72,19 @@ export function storedTable(candidates: Readonly<Record<string, DetectorOptions>
   return { names: Object.keys(table), table, spread: meanFigures(spreads) ?? {} };
 }
 
+/** A candidate's measure `field` behind set `set` (e.g. nab, standard), the mean over its replicates; undefined if one lacks it. */
+export function meanDetail(
+  candidates: Readonly<Record<string, DetectorOptions>>,
+  stored: Record<string, Stored>,
+  candidate: string,
+  seeds: readonly number[],
+  set: string,
+  field: string,
+): number | undefined {
+  const values = seeds.map((seed) => currentReplicate(stored, candidate, candidates[candidate], seed)?.details[set]?.[field]);
+  return values.every((v): v is number => v !== undefined) ? values.reduce((a, b) => a + b, 0) / values.length : undefined;
+}
+
 /** How a table's figures were made: "each the mean of seeds 42, 1, 2" (or "seed 42"). */
 export function seedsText(seeds: readonly number[]): string {
   return seeds.length === 1 ? `seed ${seeds[0]}` : `each the mean of seeds ${seeds.join(", ")}`;

@@ -48,6 +48,42 @@ export function bestCandidate(table: FigureTable, candidates: readonly string[],
   return best;
 }
 
+/** The benchmark a set belongs to: NAB's categories (`nab:realKnownCause`, ...) are one benchmark, `nab`. */
+export function benchmarkOf(set: string): string {
+  const colon = set.indexOf(":");
+  return colon < 0 ? set : set.slice(0, colon);
+}
+
+export interface HeldOutBenchmark {
+  readonly benchmark: string;
+  /** Its sets, held out together. */
+  readonly sets: readonly string[];
+  /** The candidate chosen on every other benchmark's sets, and its mean there. */
+  readonly chosen: string;
+  readonly trainingMean: number;
+  /** The chosen candidate's figure on each held-out set. */
+  readonly heldOut: Readonly<Record<string, number>>;
+}
+
+/**
+ * Leave one benchmark out: a benchmark's sets are held out together, so a benchmark of several sets (NAB's
+ * categories) gets a choice made without any of its data, as a new benchmark would. For a benchmark of one set
+ * this is leave-one-set-out.
+ */
+export function leaveOneBenchmarkOut(table: FigureTable, candidates: readonly string[], sets: readonly string[]): HeldOutBenchmark[] {
+  const benchmarks = [...new Set(sets.map(benchmarkOf))];
+  if (benchmarks.length < 2) throw new Error(`leave-one-benchmark-out needs sets of at least 2 benchmarks, got ${benchmarks.join(", ")}`);
+  return benchmarks.map((benchmark) => {
+    const held = sets.filter((s) => benchmarkOf(s) === benchmark);
+    const { name, mean } = bestCandidate(
+      table,
+      candidates,
+      sets.filter((s) => benchmarkOf(s) !== benchmark),
+    );
+    return { benchmark, sets: held, chosen: name, trainingMean: mean, heldOut: Object.fromEntries(held.map((s) => [s, table[name][s]])) };
+  });
+}
+
 export function leaveOneSetOut(table: FigureTable, candidates: readonly string[], sets: readonly string[]): ProtocolResult {
   if (sets.length < 2) throw new Error(`leave-one-set-out needs at least 2 sets, got ${sets.length}`);
   const heldOut = sets.map((set) => {

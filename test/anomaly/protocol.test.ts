@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { bestCandidate, leaveOneSetOut } from "../../anomaly/evaluation/protocol";
+import { benchmarkOf, bestCandidate, leaveOneBenchmarkOut, leaveOneSetOut } from "../../anomaly/evaluation/protocol";
 import { stateAlarmOptions } from "../../anomaly/evaluation/devSets";
 import { DetectorOptions } from "../../anomaly/types";
 
@@ -35,6 +35,42 @@ describe("leave-one-set-out choice of defaults", () => {
     expect(() => leaveOneSetOut({ x: { a: 1 }, y: { a: 1 } }, ["x", "y"], ["a", "b"])).to.throw("candidate x has no figure for set b");
     expect(() => leaveOneSetOut(TABLE, CANDIDATES, ["a"])).to.throw("leave-one-set-out needs at least 2 sets, got 1");
     expect(() => bestCandidate(TABLE, [], SETS)).to.throw("no candidate to choose from");
+  });
+});
+
+describe("leave-one-benchmark-out", () => {
+  // two NAB categories and two other benchmarks; "nabOnly" shines on both NAB sets, "broad" on the others
+  const table = {
+    defaults: { "nab:x": 0.5, "nab:y": 0.5, p: 0.5, q: 0.5 },
+    nabOnly: { "nab:x": 0.95, "nab:y": 0.95, p: 0.45, q: 0.45 },
+    broad: { "nab:x": 0.45, "nab:y": 0.55, p: 0.65, q: 0.6 },
+  };
+  const names = ["defaults", "nabOnly", "broad"];
+
+  const benchmarks: [string, string][] = [
+    ["nab:realKnownCause", "nab"],
+    ["nab:artificial", "nab"],
+    ["skab", "skab"],
+    ["rcf-paper", "rcf-paper"],
+  ];
+  for (const [set, benchmark] of benchmarks) {
+    it(`puts ${set} in benchmark ${benchmark}`, () => expect(benchmarkOf(set)).to.equal(benchmark));
+  }
+
+  it("holds a benchmark's sets out together: NAB's choice is made on the other benchmarks alone", () => {
+    const r = leaveOneBenchmarkOut(table, names, ["nab:x", "nab:y", "p", "q"]);
+    expect(r.map((h) => [h.benchmark, h.sets, h.chosen, h.heldOut])).to.deep.equal([
+      ["nab", ["nab:x", "nab:y"], "broad", { "nab:x": 0.45, "nab:y": 0.55 }],
+      ["p", ["p"], "nabOnly", { p: 0.45 }],
+      ["q", ["q"], "nabOnly", { q: 0.45 }],
+    ]);
+    expect(r[0].trainingMean).to.be.closeTo(0.625, 1e-12);
+    // leave-one-set-out lets nab:y vouch for nabOnly when nab:x is held out
+    expect(leaveOneSetOut(table, names, ["nab:x", "nab:y", "p", "q"]).heldOut[0].chosen).to.equal("nabOnly");
+  });
+
+  it("needs at least two benchmarks", () => {
+    expect(() => leaveOneBenchmarkOut(table, names, ["nab:x", "nab:y"])).to.throw("leave-one-benchmark-out needs sets of at least 2 benchmarks, got nab");
   });
 });
 

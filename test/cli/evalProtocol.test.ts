@@ -49,6 +49,32 @@ describe("eval --protocol", () => {
     expect(Object.keys(out.stored)).to.deep.equal(names);
   });
 
+  it("holds NAB's categories out together and names the choice made without them, with its NAB score", () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
+    // the second candidate is best away from NAB, the third on NAB's sets; each has its own NAB standard score
+    const names = Object.keys(CANDIDATES);
+    const figure = (i: number, set: string): number => (set.startsWith("nab:") ? (i === 2 ? 0.95 : 0.4) : i === 1 ? 0.7 : i === 2 ? 0.6 : 0.5);
+    const stored = Object.fromEntries(
+      names.map((name, i) => [
+        name,
+        { options: CANDIDATES[name], figures: Object.fromEntries(sets.map((s) => [s, figure(i, s)])), details: { nab: { standard: 40 + i } }, seconds: 1 },
+      ]),
+    );
+    const results = join(dir, "protocol.json");
+    writeFileSync(results, JSON.stringify({ ...stored, "alarm=state": stateStored() }));
+    const r = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42"]);
+    expect(r.status, r.stderr).to.equal(0);
+    const lines = r.stdout.split("\n");
+    const at = lines.indexOf("leave-one-benchmark-out (a benchmark's sets held out together; the others are single sets, as above):");
+    expect(at).to.be.greaterThan(0);
+    expect(lines[at + 1].replace(/ +/g, " ")).to.equal(` nab ${names[1]} art 0.400, realKnownCause 0.400; NAB standard over all its files 41.00`);
+    // leave-one-set-out lets realKnownCause vouch for the NAB-only candidate when the artificial files are held out
+    const json = JSON.parse(runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42", "--json"]).stdout);
+    expect(json.results.merged.heldOut[0]).to.deep.include({ set: "nab:artificial", chosen: names[2] });
+    expect(json.benchmarks[0]).to.deep.include({ benchmark: "nab", chosen: names[1], heldOut: { "nab:artificial": 0.4, "nab:realKnownCause": 0.4 } });
+  });
+
   it("chooses the state alarm's options on its own track, leave-one-set-out over skab, asd and smd, and applies the adoption rule", () => {
     const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
     const names = Object.keys(CANDIDATES);
