@@ -5,6 +5,15 @@ import { INPUT_LIMIT } from "./robust";
 // Per value, through a module-level name (see scoreTree in rcf/forest.ts).
 const LIMIT = INPUT_LIMIT;
 
+/** Epoch milliseconds between 1973 and 2286 are told as UTC times; any other timestamp as its number. */
+const EPOCH_MS_FROM = 1e11;
+const EPOCH_MS_TO = 1e13;
+
+/** A timestamp as a message tells it: `2024-01-01T12:30:00.000Z` for epoch milliseconds, else the number. */
+export function timeLabel(timestamp: number): string {
+  return timestamp >= EPOCH_MS_FROM && timestamp < EPOCH_MS_TO ? new Date(timestamp).toISOString() : String(timestamp);
+}
+
 /**
  * Checks every point before a model sees it, so bad input never corrupts a model.
  *
@@ -22,15 +31,6 @@ const LIMIT = INPUT_LIMIT;
  * Equal timestamps are always accepted (many feeds repeat a second). Always errors: wrong vector
  * length, a non-finite timestamp.
  */
-/** Epoch milliseconds between 1973 and 2286 are told as UTC times; any other timestamp as its number. */
-const EPOCH_MS_FROM = 1e11;
-const EPOCH_MS_TO = 1e13;
-
-/** A timestamp as a message tells it: `2024-01-01T12:30:00.000Z` for epoch milliseconds, else the number. */
-export function timeLabel(timestamp: number): string {
-  return timestamp >= EPOCH_MS_FROM && timestamp < EPOCH_MS_TO ? new Date(timestamp).toISOString() : String(timestamp);
-}
-
 export type MissingPolicy = "error" | "impute";
 export type OutOfOrderPolicy = "error" | "accept";
 export type ExtremePolicy = "error" | "clip";

@@ -214,14 +214,15 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
       dataLine = spec.rowTime === true && header.every(isDecimalText);
       if (dataLine) header = header.map((_, i) => `column${i + 1}`);
-      const twice = header.findIndex((h, i) => h !== "" && header!.indexOf(h) < i);
+      const fields = header;
+      const twice = fields.findIndex((h, i) => h !== "" && fields.indexOf(h) < i);
       if (twice >= 0) {
-        const name = header[twice];
+        const name = fields[twice];
         throw new CsvError(
           file,
           lineNo,
           name,
-          `names fields ${header.indexOf(name) + 1} and ${twice + 1} of the header: rename one (columns are told apart by name)`,
+          `names fields ${fields.indexOf(name) + 1} and ${twice + 1} of the header: rename one (columns are told apart by name)`,
         );
       }
       const wanted = spec.timeColumn;

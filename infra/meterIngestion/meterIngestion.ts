@@ -32,7 +32,7 @@ export interface MeterIngestionArgs {
  * Smart-meter ingestion: device policy, real-time readings into the lake, supplier CSV uploads, the daily
  * analysis schedule and the reports bucket. Everything at rest is encrypted with the component's key. With a
  * replica region (prod), the lake, the one copy of every reading, is replicated there; uploads are parsed into
- * the lake and reports are rebuilt from it.
+ * the lake and reports are derived from it.
  */
 export class MeterIngestion extends pulumi.ComponentResource {
   public readonly lakeBucketName: pulumi.Output<string>;
