@@ -36,15 +36,12 @@ function trainSeries(trainId: string, startedAt: number, seed: number): TrainRea
     baseline += (0.12 - baseline) * 0.1 + (rnd() - 0.5) * 0.04;
     const ramp = leak ? Math.min(1, (s - FAULT.fromS) / 22) : trainId === FAULT.trainId && s >= FAULT.toS ? Math.max(0, 1 - (s - FAULT.toS) / 14) : 0;
     const score = s < WARM_UP ? null : Math.min(1, Math.max(0, baseline + ramp * (0.68 + rnd() * 0.12)));
-    const offline = trainId === OFFLINE.trainId && s >= OFFLINE.fromS && s < OFFLINE.toS;
-    if (!offline) {
-      out.push({
-        trainId,
-        t: startedAt + s * 1000,
-        score: score === null ? null : Math.round(score * 1000) / 1000,
-        values: { Reservoirs: round(pressure, 3), Motor_current: round(current, 4), Oil_temperature: round(oil, 2) },
-      });
-    }
+    out.push({
+      trainId,
+      t: startedAt + s * 1000,
+      score: score === null ? null : Math.round(score * 1000) / 1000,
+      values: { Reservoirs: round(pressure, 3), Motor_current: round(current, 4), Oil_temperature: round(oil, 2) },
+    });
   }
   return out;
 }
@@ -76,16 +73,18 @@ export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEven
   ];
   const series = TRAINS.map((id, i) => trainSeries(id, startedAt, 11 + i * 7));
   const at = (s: number) => startedAt + s * 1000;
-  let published = 0,
-    scored = 0;
+  // the offline train's readings wait in its outbox and arrive when it reconnects; every reading is scored
+  // (a warm-up reading too, without a score), as in the local stack
+  const isOffline = (r: TrainReading): boolean => r.trainId === OFFLINE.trainId && r.t >= at(OFFLINE.fromS) && r.t < at(OFFLINE.toS);
+  let published = 0;
   for (let s = 0; s < RUN_S; s++) {
-    const items = series.flatMap((rs) => rs.filter((r) => r.t === at(s)));
+    const now = series.flatMap((rs) => rs.filter((r) => r.t === at(s) && !isOffline(r)));
+    const items = s === OFFLINE.toS ? [...series.flat().filter(isOffline), ...now] : now;
     published += items.length;
-    scored += items.filter((r) => r.score !== null).length;
+    if (s === OFFLINE.toS) events.push({ type: "train", trainId: OFFLINE.trainId, online: true, t: at(s) });
     events.push({ type: "readings", items });
     if (s === FAULT.fromS) events.push({ type: "fault", trainId: FAULT.trainId, kind: FAULT.kind, startedAt: at(FAULT.fromS), endsAt: at(FAULT.toS) });
     if (s === OFFLINE.fromS) events.push({ type: "train", trainId: OFFLINE.trainId, online: false, t: at(s) });
-    if (s === OFFLINE.toS) events.push({ type: "train", trainId: OFFLINE.trainId, online: true, t: at(s) });
     if (s === ALERT_OPEN_S) {
       events.push({
         type: "alert",
@@ -114,7 +113,7 @@ export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEven
         type: "stats",
         values: {
           readingsPublished: published,
-          readingsScored: scored,
+          readingsScored: published,
           anomaliesDetected: s >= ALERT_OPEN_S ? 1 : 0,
           shadowDeliveries: s >= ALERT_OPEN_S ? 1 : 0,
           supplierFilesAccepted: s >= 60 ? 2 : 0,
@@ -132,7 +131,14 @@ export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEven
   );
   events.push({
     type: "stats",
-    values: { readingsPublished: published, readingsScored: scored, anomaliesDetected: 1, shadowDeliveries: 1, supplierFilesAccepted: 2, meterReadings: 240 },
+    values: {
+      readingsPublished: published,
+      readingsScored: published,
+      anomaliesDetected: 1,
+      shadowDeliveries: 1,
+      supplierFilesAccepted: 2,
+      meterReadings: 240,
+    },
   });
   events.push({
     type: "end",
@@ -141,7 +147,7 @@ export function demoEvents(startedAt = Date.UTC(2026, 2, 14, 9, 0, 0)): LiveEven
       trains: TRAINS.length,
       meters: METERS.length,
       readingsPublished: published,
-      readingsScored: scored,
+      readingsScored: published,
       detection: { faultsInjected: 1, faultsDetected: 1, falseAlerts: 0, detectionDelayS: ALERT_OPEN_S - FAULT.fromS },
       shadow: { deliveries: 1, offlineDeliveries: 0, latencyMs: 143 },
       meterReadings: 240,
