@@ -30,8 +30,18 @@ export interface JournalState {
 const SEGMENT = /^seg-(\d{12})\.jsonl$/;
 export const segmentName = (firstSeq: number): string => `seg-${String(firstSeq).padStart(12, "0")}.jsonl`;
 
-function lines(text: string): string[] {
-  return text.split("\n").filter((l) => l.length > 0);
+/** Each non-empty line of `text` as a JSON object, or null where it is not one (a torn line). */
+function* records(text: string): Generator<Record<string, unknown> | null> {
+  for (const line of text.split("\n")) {
+    if (line.length === 0) continue;
+    let o: unknown;
+    try {
+      o = JSON.parse(line);
+    } catch {
+      o = null;
+    }
+    yield typeof o === "object" && o !== null && !Array.isArray(o) ? (o as Record<string, unknown>) : null;
+  }
 }
 
 /** Pure: what the folder's files say is still to send. `segments` are [file name, text], any order. */
@@ -40,15 +50,9 @@ export function replayJournal(segments: readonly (readonly [string, string])[], 
   let next = 0;
   let droppedUnlisted = 0;
   const settled = new Map<number, "ack" | "drop">();
-  for (const line of lines(settledText)) {
-    let o: Record<string, unknown>;
-    try {
-      o = JSON.parse(line);
-    } catch {
-      torn++;
-      continue;
-    }
-    if (Number.isInteger(o.ack)) settled.set(o.ack as number, "ack");
+  for (const o of records(settledText)) {
+    if (o === null) torn++;
+    else if (Number.isInteger(o.ack)) settled.set(o.ack as number, "ack");
     else if (Number.isInteger(o.drop)) settled.set(o.drop as number, "drop");
     else if (Number.isInteger(o.next) && Number.isInteger(o.dropped)) {
       next = Math.max(next, o.next as number);
@@ -58,19 +62,9 @@ export function replayJournal(segments: readonly (readonly [string, string])[], 
   const bySeq = new Map<number, string>();
   for (const [name, text] of [...segments].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
     if (!SEGMENT.test(name)) continue;
-    for (const line of lines(text)) {
-      let o: Record<string, unknown>;
-      try {
-        o = JSON.parse(line);
-      } catch {
-        torn++;
-        continue;
-      }
-      if (!Number.isInteger(o.seq) || typeof o.payload !== "string") {
-        torn++;
-        continue;
-      }
-      bySeq.set(o.seq as number, o.payload);
+    for (const o of records(text)) {
+      if (o === null || !Number.isInteger(o.seq) || typeof o.payload !== "string") torn++;
+      else bySeq.set(o.seq as number, o.payload);
     }
   }
   for (const seq of [...bySeq.keys(), ...settled.keys()]) next = Math.max(next, seq + 1);
@@ -163,15 +157,7 @@ export class OutboxJournal {
     const live = new Set(state.messages.map((m) => m.seq));
     for (const name of names.sort()) {
       const first = Number(SEGMENT.exec(name)![1]);
-      const seqs = lines(readFileSync(join(this.dir, name), "utf8"))
-        .map((l) => {
-          try {
-            return JSON.parse(l).seq as number;
-          } catch {
-            return NaN;
-          }
-        })
-        .filter(Number.isInteger);
+      const seqs = [...records(readFileSync(join(this.dir, name), "utf8"))].map((o) => o?.seq).filter((seq): seq is number => Number.isInteger(seq));
       const mine = seqs.filter((s) => live.has(s)).length;
       if (mine === 0) rmSync(join(this.dir, name), { force: true });
       else this.segments.push({ first, name, last: Math.max(first, ...seqs), live: mine });

@@ -33,6 +33,12 @@ describe("outbox journal replay", () => {
       "",
       { seqs: [], nextSeq: 0, dropped: 0, torn: 2 },
     ],
+    [
+      "lines that are JSON but not an object (null, a number, a list) counted as torn, in segments and the settled log",
+      [[segmentName(0), `null\n7\n[1]\n${line(0)}`]],
+      'null\n"ack"\n',
+      { seqs: [0], nextSeq: 1, dropped: 0, torn: 5 },
+    ],
     ["everything settled: the seq carries on from the header", [], '{"next":42,"dropped":3}\n', { seqs: [], nextSeq: 42, dropped: 3, torn: 0 }],
     ["a repeated line kept once", [seg(0, [0, 1]), seg(1, [1])], "", { seqs: [0, 1], nextSeq: 2, dropped: 0, torn: 0 }],
     ["files that are not segments ignored", [["notes.txt", line(9)]], "", { seqs: [], nextSeq: 0, dropped: 0, torn: 0 }],
@@ -61,6 +67,12 @@ describe("durable outbox on disk", () => {
     const second = open();
     expect([second.take(10).map((m) => m.payload), second.restored, second.dropped]).to.deep.equal([["m4", "m5", "m6"], 3, 0]);
     expect(add(second, 1)).to.deep.equal([7]);
+  });
+
+  it("starts from a segment holding a line that is JSON but not a message, keeping the messages around it", () => {
+    writeFileSync(join(dir, segmentName(0)), `${line(0)}\nnull\n${line(1)}\n`);
+    const o = open();
+    expect([o.take(10).map((m) => m.payload), o.restored]).to.deep.equal([["m0", "m1"], 2]);
   });
 
   it("deletes segments whose messages are all settled and keeps the rest", () => {
