@@ -40,10 +40,18 @@ interface S3EventRecord {
 
 /** The objects of one message; S3 URL-encodes keys in events ('+' for spaces). */
 export function objectKeys(body: string): EventObject[] {
-  const event = JSON.parse(body) as { Event?: string; Records?: S3EventRecord[] };
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    throw new Error(`message body is not an S3 event notification (not JSON: ${JSON.stringify(body.slice(0, 80))})`);
+  }
+  if (typeof parsed !== "object" || parsed === null) throw new Error(`message body is not an S3 event notification (${JSON.stringify(parsed)})`);
+  const event = parsed as { Event?: string; Records?: S3EventRecord[] };
   if (event.Event === "s3:TestEvent") return [];
   if (!Array.isArray(event.Records)) throw new Error("message body is not an S3 event notification (no Records)");
-  return event.Records.map((r, i) => {
+  return event.Records.map((record: S3EventRecord | null, i) => {
+    const r = record ?? {};
     const bucket = r.s3?.bucket?.name;
     const raw = r.s3?.object?.key;
     if (!bucket || typeof raw !== "string") throw new Error(`S3 event record ${i} has no bucket name or object key`);

@@ -53,6 +53,16 @@ describe("supplier parser SQS batch", () => {
     expect(() => objectKeys("{}")).to.throw("message body is not an S3 event notification (no Records)");
   });
 
+  const bodies: [string, string][] = [
+    ["not JSON", 'message body is not an S3 event notification (not JSON: "Records: none")'],
+    ["null", "message body is not an S3 event notification (null)"],
+    ["42", "message body is not an S3 event notification (42)"],
+    ['{"Records":[null]}', "S3 event record 0 has no bucket name or object key"],
+  ];
+  for (const [body, message] of bodies) {
+    it(`names what is wrong with a message body ${body}`, () => expect(() => objectKeys(body === "not JSON" ? "Records: none" : body)).to.throw(message));
+  }
+
   it("processes each file, quarantines a bad key without retrying it, and reports only failed messages", async () => {
     const written: Record<string, string> = {};
     const store = memoryStore({ "20240305/C42.csv": CSV, "20240305/C43.csv": CSV }, written, new Set(["20240305/C43.csv"]));
