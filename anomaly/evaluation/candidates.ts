@@ -99,4 +99,9 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "onset: line 1-1e-7+likelihood5": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodWindow: 5 },
   // The fifth round's event-long suppression, at the new line (fewer weak alarms start a suppression there).
   "onset: line 1-1e-7+rearm5": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, rearm: 5, suppressMax: 300 },
+  // How long the likelihood remembers its score averages (it shares scoreHorizon with the thresholder, and the
+  // state alarm's thresholder takes it too), never varied under the likelihood: a third and three times the
+  // defaults' 8640, fixed before they were run.
+  "onset: line 1-1e-7+scoreHorizon2880": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, scoreHorizon: 2880 },
+  "onset: line 1-1e-7+scoreHorizon25920": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, scoreHorizon: 25920 },
 };
