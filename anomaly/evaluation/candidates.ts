@@ -104,4 +104,8 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   // defaults' 8640, fixed before they were run.
   "onset: line 1-1e-7+scoreHorizon2880": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, scoreHorizon: 2880 },
   "onset: line 1-1e-7+scoreHorizon25920": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, scoreHorizon: 25920 },
+  // Each tree's sample (256, the random cut forest's usual size, never varied): half and twice, fixed before
+  // they were run. timeDecay stays automatic, so the horizon grows or shrinks with the state the sample costs.
+  "onset: line 1-1e-7+sample128": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, subSampleSize: 128 },
+  "onset: line 1-1e-7+sample512": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, subSampleSize: 512 },
 };
