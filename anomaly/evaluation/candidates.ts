@@ -108,4 +108,8 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   // they were run. timeDecay stays automatic, so the horizon grows or shrinks with the state the sample costs.
   "onset: line 1-1e-7+sample128": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, subSampleSize: 128 },
   "onset: line 1-1e-7+sample512": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, subSampleSize: 512 },
+  // Round one chose relativeFloor 0.03 under threshold scoring; its neighbours under the likelihood and the
+  // line of the defaults, fixed before they were run.
+  "onset: line 1-1e-7+floor0.01": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, relativeFloor: 0.01 },
+  "onset: line 1-1e-7+floor0.1": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, relativeFloor: 0.1 },
 };
