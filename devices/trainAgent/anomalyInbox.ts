@@ -35,6 +35,26 @@ export interface InboxStep {
   readonly notices: AnomalyNotice[];
   /** The `reported.anomalies` update to publish; undefined when nothing changes. */
   readonly report?: Record<string, AnomalyEntry | null>;
+  /** Ids of desired entries that are not anomaly entries (skipped, neither told nor acknowledged); absent when none. */
+  readonly malformed?: string[];
+}
+
+/** Whether a desired entry is one the train can tell its people about (the fields it shows and sorts by). */
+function isEntry(value: unknown): value is AnomalyEntry {
+  const e = value as Partial<AnomalyEntry> | null;
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    typeof e.startedAt === "string" &&
+    typeof e.message === "string" &&
+    (e.status === "ongoing" || e.status === "cleared")
+  );
+}
+
+/** `state.desired.anomalies` of a document or an update as written, entries unchecked (null: a deletion). */
+export function desiredObject(doc: unknown): Record<string, unknown> {
+  const desired = (doc as ShadowDocument | null)?.state?.desired?.anomalies;
+  return desired && typeof desired === "object" && !Array.isArray(desired) ? (desired as Record<string, unknown>) : {};
 }
 
 /** JSON with object keys sorted: AWS IoT does not keep the order of a document's keys. */
@@ -50,10 +70,12 @@ function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-/** The anomalies the cloud wrote into a shadow document (`state.desired.anomalies`); none when it holds no object there. */
+/**
+ * The anomalies the cloud wrote into a shadow document (`state.desired.anomalies`); none when it holds no object
+ * there. Entries that are not anomaly entries (a hand edit of the shadow) are left out: see `readAnomalyShadow`.
+ */
 export function desiredAnomalies(doc: unknown): Record<string, AnomalyEntry> {
-  const desired = (doc as ShadowDocument | null)?.state?.desired?.anomalies;
-  return desired && typeof desired === "object" ? desired : {};
+  return Object.fromEntries(Object.entries(desiredObject(doc)).filter(([, v]) => isEntry(v))) as Record<string, AnomalyEntry>;
 }
 
 /**
@@ -74,7 +96,8 @@ export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<R
     report[id] = desired[id];
   }
   for (const id of Object.keys(reported)) if (!(id in desired)) report[id] = null;
-  return Object.keys(report).length > 0 ? { notices, report } : { notices };
+  const malformed = Object.keys(desiredObject(doc)).filter((id) => !(id in desired));
+  return { notices, ...(Object.keys(report).length > 0 ? { report } : {}), ...(malformed.length > 0 ? { malformed } : {}) };
 }
 
 /** `acknowledged` after the train reported `report` (null removes an entry). Pure. */

@@ -266,6 +266,7 @@ export class TrainAgent extends EventEmitter {
       return void this.emit("warning", new Error(`shadow document on ${topic} is not JSON`));
     }
     const step = readAnomalyShadow(doc as Parameters<typeof readAnomalyShadow>[0], this.acknowledged);
+    if (step.malformed) this.emit("warning", new Error(`anomaly shadow entries that are not anomalies, skipped: ${step.malformed.join(", ")}`));
     const edge = this.options.edge;
     const r = edge && reconcileEpisodes(edge.episodes(), desiredAnomalies(doc));
     if (r) {

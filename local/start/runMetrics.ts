@@ -1,5 +1,5 @@
 import { BatchReport } from "../../functions/trainAnomaly/batchReport";
-import { desiredAnomalies } from "../../devices/trainAgent/anomalyInbox";
+import { desiredObject } from "../../devices/trainAgent/anomalyInbox";
 import { FaultSpan } from "../sim/faults";
 
 /**
@@ -64,7 +64,7 @@ export function percentile(sorted: readonly number[], p: number): number | null 
 
 /** The episodes an accepted update of an anomaly shadow wrote (`state.desired.anomalies`, deletions left out). */
 export function episodesWritten(accepted: unknown): string[] {
-  return Object.entries(desiredAnomalies(accepted)).flatMap(([id, entry]) => (entry === null ? [] : [id]));
+  return Object.entries(desiredObject(accepted)).flatMap(([id, entry]) => (entry === null ? [] : [id]));
 }
 
 const firstFrom = (walls: readonly number[] | undefined, from: number) => {

@@ -64,7 +64,22 @@ describe("anomaly shadow protocol, train side", () => {
   for (const [what, doc, notices, report] of cases) {
     it(`handles ${what}`, () => {
       const step = readAnomalyShadow(doc);
-      expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report]).to.deep.equal([notices, report]);
+      expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report, step.malformed]).to.deep.equal([notices, report, undefined]);
+    });
+  }
+
+  // a hand edit of the shadow: entries the train cannot show are skipped and named, the others still told
+  const malformed: [string, unknown][] = [
+    ["null", null],
+    ["a string", "oil hot"],
+    ["an entry without startedAt", { ...entry("ongoing"), startedAt: undefined }],
+    ["an entry with another status", { ...entry("ongoing"), status: "open" }],
+    ["an entry whose message is not text", { ...entry("ongoing"), message: 7 }],
+  ];
+  for (const [what, bad] of malformed) {
+    it(`skips and names ${what} among the desired entries, and tells the good ones`, () => {
+      const step = readAnomalyShadow({ state: { desired: { anomalies: { bad, good: entry("ongoing") } as never } } });
+      expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report, step.malformed]).to.deep.equal([["good new"], { good: entry("ongoing") }, ["bad"]]);
     });
   }
   it("compares with the acknowledgements it is given rather than the document's own reported state", () => {
@@ -178,6 +193,23 @@ describe("train agent over MQTT (loopback aedes broker)", function () {
     await until("both acknowledged", () => JSON.stringify(shadows.get(THING, "anomaly-ack")?.state.reported) === JSON.stringify(acknowledged));
     expect(shadows.get(THING, "anomaly")!.state.reported).to.equal(undefined);
     expect(broker.published.filter((p) => p.topic.includes("/shadow/name/anomaly/") && !p.topic.endsWith("/get"))).to.deep.equal([]);
+  });
+
+  it("warns of a hand-edited shadow entry it cannot show, and still tells and acknowledges the good one", async () => {
+    broker = await startBroker();
+    const shadows = new ShadowService();
+    attachToBroker(shadows, broker.broker);
+    shadows.update(THING, "anomaly", { state: { desired: { anomalies: { typo: "oil hot", a: entry("ongoing") } } } } as never);
+    agent = new TrainAgent({ brokerUrl: broker.url, thingName: THING });
+    const notices: AnomalyNotice[] = [];
+    const warnings: string[] = [];
+    agent.on("anomaly", (n: AnomalyNotice) => notices.push(n));
+    agent.on("warning", (e: Error) => warnings.push(e.message));
+    agent.start();
+    await until("the acknowledgement", () => shadows.get(THING, "anomaly-ack")?.state.reported !== undefined);
+    expect(notices.map((n) => n.id)).to.deep.equal(["a"]);
+    expect(warnings).to.deep.equal(["anomaly shadow entries that are not anomalies, skipped: typo"]);
+    expect(shadows.get(THING, "anomaly-ack")!.state.reported).to.deep.equal({ anomalies: { a: entry("ongoing") } });
   });
 
   it("does not tell its people again what it acknowledged before it reconnected", async () => {
