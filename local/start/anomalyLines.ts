@@ -7,16 +7,23 @@ export type AnomalyTotals = Pick<
   "anomaliesInjected" | "anomaliesDetected" | "falseAlarms" | "shadowDeliveries" | "inFlight" | "detectionLatencyMs" | "faults"
 >;
 
+/** 2 h 12 min, 45 min, 0 min. */
+export function duration(ms: number): string {
+  const minutes = Math.floor(ms / 60_000);
+  return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
+}
+
 function outcomeText(f: FaultOutcome): string {
+  const episode = f.openBeforeMs === null ? `(${f.episodeId})` : `(${f.episodeId}, open ${duration(f.openBeforeMs)} before the fault)`;
   switch (f.delivery) {
     case "missed":
       return "MISSED";
     case "delivered":
-      return `detected (${f.episodeId}), train told after ${f.latencyMs} ms`;
+      return `detected ${episode}, train told after ${f.latencyMs} ms`;
     case "in flight":
-      return `detected (${f.episodeId}), in flight at the end: in the train's shadow for ${f.inShadowMs} ms, not yet read by the train`;
+      return `detected ${episode}, in flight at the end: in the train's shadow for ${f.inShadowMs} ms, not yet read by the train`;
     case "not written":
-      return `detected (${f.episodeId}), never written to the train's shadow`;
+      return `detected ${episode}, never written to the train's shadow`;
   }
 }
 
@@ -26,8 +33,9 @@ export function anomalyLines(r: AnomalyTotals): string[] {
     ...(r.inFlight > 0 ? [`${r.inFlight} still in flight at the end (in the train's shadow, not yet read by it)`] : []),
     ...(notWritten > 0 ? [`${notWritten} never written to the train's shadow`] : []),
   ];
+  const joined = r.faults.filter((f) => f.episodeId !== null && f.openBeforeMs !== null).length;
   return [
-    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
+    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected${joined > 0 ? ` (${joined} in an episode already open)` : ""}, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
     ...r.faults.map((f) => `  ${f.trainId} ${f.kind.padEnd(12)} ${outcomeText(f)}${f.offline ? " (train was offline)" : ""}`),
   ];
 }

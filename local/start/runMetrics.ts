@@ -33,6 +33,11 @@ export interface FaultOutcome {
   readonly delivery: FaultDelivery;
   /** In flight: how long the episode had been in the train's shadow, unread, when the summary was taken, ms. */
   readonly inShadowMs: number | null;
+  /**
+   * How long before the fault's onset its episode had opened, ms: the fault's alarms joined an episode already
+   * open (the train is told of a changed episode, not a new one); null when the episode opened with the fault.
+   */
+  readonly openBeforeMs: number | null;
 }
 
 export interface MetricsSummary {
@@ -137,6 +142,7 @@ export class RunMetrics {
       const notice = f.episodeId ? firstFrom(this.notices.get(f.episodeId), f.onsetWall) : null;
       const written = f.episodeId ? firstFrom(this.writes.get(`${f.span.trainId}/${f.episodeId}`), f.onsetWall) : null;
       const delivery: FaultDelivery = !f.episodeId ? "missed" : notice !== null ? "delivered" : written !== null ? "in flight" : "not written";
+      const openedAt = f.episodeId ? episodeStartMs(f.episodeId) : NaN;
       return {
         trainId: f.span.trainId,
         kind: f.span.kind,
@@ -146,6 +152,7 @@ export class RunMetrics {
         latencyMs: notice === null ? null : notice - f.onsetWall,
         delivery,
         inShadowMs: delivery === "in flight" && written !== null ? nowWall - written : null,
+        openBeforeMs: openedAt < f.onsetAt ? f.onsetAt - openedAt : null,
       };
     });
     const matched = new Set(this.faults.map((f) => f.episodeId).filter(Boolean));

@@ -57,6 +57,23 @@ describe("local stack: how far each fault's alert got", () => {
     });
   }
 
+  const ages: [string, number, number | null][] = [
+    ["opened with the fault", T0, null],
+    ["opened by the fault's first alarm, after its onset", T0 + 20_000, null],
+    ["already open 2 h 12 min before the fault", T0 - (2 * 60 + 12) * 60_000, (2 * 60 + 12) * 60_000],
+  ];
+  for (const [what, startedAt, openBeforeMs] of ages) {
+    it(`says how long before the fault its episode opened: ${what}`, () => {
+      const m = new RunMetrics(10_000, 300_000);
+      m.faultStarted(SPAN, T0, 10_000, false);
+      const episodeId = `apu-${startedAt}`;
+      // an episode opened before the run is only ever updated in it, by the fault's alarms
+      const kind = startedAt < T0 ? "updated" : "opened";
+      m.episode({ trainId: "train-0001", episodeId, kind, alarmTimes: [T0 + 20_000], startedAt });
+      expect(m.summary(30_000).faults[0]).to.deep.include({ episodeId, openBeforeMs });
+    });
+  }
+
   it("counts a fault in flight apart from the delivered ones", () => {
     const m = new RunMetrics(10_000, 300_000);
     m.faultStarted(SPAN, T0, 10_000, true);
@@ -89,6 +106,7 @@ describe("local stack: the report's anomaly lines", () => {
     latencyMs: null,
     delivery: "missed",
     inShadowMs: null,
+    openBeforeMs: null,
     ...over,
   });
   const totals = { anomaliesInjected: 4, anomaliesDetected: 3, falseAlarms: 2, detectionLatencyMs: { p50: 506, p99: 806 } };
@@ -103,14 +121,16 @@ describe("local stack: the report's anomaly lines", () => {
         fault({ trainId: "train-0002", kind: "air-leak", offline: true, delivery: "in flight", inShadowMs: 4200 }),
         fault({ trainId: "train-0003", delivery: "not written" }),
         fault({ trainId: "train-0004", episodeId: null }),
+        fault({ trainId: "train-0005", delivery: "delivered", latencyMs: 304, openBeforeMs: 7_920_000 }),
       ],
     });
     expect(lines).to.deep.equal([
-      "anomalies: 3 of 4 injected faults detected, 2 false alarm(s), 1 delivered to their train, 1 still in flight at the end (in the train's shadow, not yet read by it), 1 never written to the train's shadow; latency p50 506 ms, p99 806 ms (online trains)",
+      "anomalies: 3 of 4 injected faults detected (1 in an episode already open), 2 false alarm(s), 1 delivered to their train, 1 still in flight at the end (in the train's shadow, not yet read by it), 1 never written to the train's shadow; latency p50 506 ms, p99 806 ms (online trains)",
       `  train-0001 oil-overheat detected (${EPISODE}), train told after 506 ms`,
       `  train-0002 air-leak     detected (${EPISODE}), in flight at the end: in the train's shadow for 4200 ms, not yet read by the train (train was offline)`,
       `  train-0003 oil-overheat detected (${EPISODE}), never written to the train's shadow`,
       "  train-0004 oil-overheat MISSED",
+      `  train-0005 oil-overheat detected (${EPISODE}, open 2 h 12 min before the fault), train told after 304 ms`,
     ]);
   });
 
