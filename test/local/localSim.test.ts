@@ -121,17 +121,19 @@ describe("local stack: run metrics", () => {
   it("counts a fault as detected by an episode already open whose alarms fall in it", () => {
     const m = new RunMetrics(10_000, 300_000);
     m.faultStarted(span, T0, 0, true);
-    m.episode({ trainId: "train-1", episodeId: "apu-open", kind: "updated", alarmTimes: [T0 + 20_000] });
+    const open = `apu-${T0 - 600_000}`;
+    m.episode({ trainId: "train-1", episodeId: open, kind: "updated", alarmTimes: [T0 + 20_000] });
     expect(m.summary().faults).to.deep.equal([
       {
         trainId: "train-1",
         kind: "air-leak",
         startedAt: "2026-11-22T00:00:00.000Z",
         offline: true,
-        episodeId: "apu-open",
+        episodeId: open,
         latencyMs: null,
         delivery: "not written",
         inShadowMs: null,
+        openBeforeMs: 600_000,
       },
     ]);
   });
