@@ -75,7 +75,18 @@ function canonical(value: unknown): string {
  * there. Entries that are not anomaly entries (a hand edit of the shadow) are left out: see `readAnomalyShadow`.
  */
 export function desiredAnomalies(doc: unknown): Record<string, AnomalyEntry> {
-  return Object.fromEntries(Object.entries(desiredObject(doc)).filter(([, v]) => isEntry(v))) as Record<string, AnomalyEntry>;
+  return sortDesired(doc).entries;
+}
+
+/** The desired entries the train can show, and the ids of those it cannot. */
+function sortDesired(doc: unknown): { entries: Record<string, AnomalyEntry>; malformed: string[] } {
+  const entries: Record<string, AnomalyEntry> = {};
+  const malformed: string[] = [];
+  for (const [id, value] of Object.entries(desiredObject(doc))) {
+    if (isEntry(value)) entries[id] = value;
+    else malformed.push(id);
+  }
+  return { entries, malformed };
 }
 
 /**
@@ -83,7 +94,7 @@ export function desiredAnomalies(doc: unknown): Record<string, AnomalyEntry> {
  * `anomaly-ack` shadow's `state.reported.anomalies`; by default the document's own `reported`). Pure.
  */
 export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<Record<string, AnomalyEntry>>): InboxStep {
-  const desired = desiredAnomalies(doc);
+  const { entries: desired, malformed } = sortDesired(doc);
   const reported = acknowledged ?? doc.state?.reported?.anomalies ?? {};
   const notices: AnomalyNotice[] = [];
   const report: Record<string, AnomalyEntry | null> = {};
@@ -96,7 +107,6 @@ export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<R
     report[id] = desired[id];
   }
   for (const id of Object.keys(reported)) if (!(id in desired)) report[id] = null;
-  const malformed = Object.keys(desiredObject(doc)).filter((id) => !(id in desired));
   return { notices, ...(Object.keys(report).length > 0 ? { report } : {}), ...(malformed.length > 0 ? { malformed } : {}) };
 }
 
