@@ -16,8 +16,9 @@ const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR | --
                  unlabelled_prefix_rows per file, e.g. ../shared/data/asd): NAB v1.1 scores and point-wise F1
   --protocol     [--data ../shared/data] [--results out/protocol.json] [--only CANDIDATE] [--seeds 42,1,2,3,4]: the
                  rcf candidate option sets over every development set, once a seed, defaults chosen leave-one-set-out
-                 on the seeds' mean, and leaving one benchmark out (NAB's categories together); then the state alarm's track: its candidates' point-wise F1 on skab, asd,
-                 smd, chosen the same way (docs/benchmarks.md)`;
+                 on the seeds' mean, and leaving one benchmark out (NAB's categories together); then the state
+                 alarm's track: its candidates' point-wise F1 on skab, asd, smd, chosen the same way
+                 (docs/benchmarks.md)`;
 
 async function main(args: ParsedArgs): Promise<void> {
   if ([args.nab, args.skab, args.holdout, args.labelled, args.protocol].filter(Boolean).length !== 1) {

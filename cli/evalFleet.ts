@@ -1,7 +1,7 @@
 import { metroptSampleFile, readMetroptRows } from "../local/sim/trainSource";
 import { FleetReplayResult, replayFleet } from "../local/start/fleetReplay";
 import { liveReadingsOf } from "../local/sim/fleetPlan";
-import { duration as durationText } from "../local/start/anomalyLines";
+import { duration as durationText, inOpenEpisodes, openEpisodesNote } from "../local/start/anomalyLines";
 import { FaultOutcome } from "../local/start/runMetrics";
 import { Command, ParsedArgs, SHARED_DATA, integerFlag, runCommand, seedsFlag } from "./args";
 
@@ -31,7 +31,7 @@ async function main(args: ParsedArgs): Promise<void> {
     anomaliesDetected: results.reduce((a, r) => a + r.anomaliesDetected, 0),
     falseAlarms: results.reduce((a, r) => a + r.falseAlarms, 0),
     /** Detections whose alarms joined an episode open before the fault (the train told of a changed episode). */
-    inOpenEpisodes: results.reduce((a, r) => a + r.faults.filter((f) => f.episodeId !== null && f.openBeforeMs !== null).length, 0),
+    inOpenEpisodes: inOpenEpisodes(results.flatMap((r) => r.faults)),
   };
   if (args.json) {
     const perSeed = results.map((r) => ({
@@ -45,20 +45,20 @@ async function main(args: ParsedArgs): Promise<void> {
         kind: f.kind,
         startedAt: f.startedAt,
         detected: f.episodeId !== null,
-        ...(f.episodeId !== null && f.openBeforeMs !== null ? { openBeforeMs: f.openBeforeMs } : {}),
+        ...(f.openBeforeMs !== null ? { openBeforeMs: f.openBeforeMs } : {}),
       })),
     }));
     process.stdout.write(`${JSON.stringify({ trainData: rows ? "metropt3" : "simulated", seeds: perSeed, total })}\n`);
     return;
   }
+  const how = (f: FaultOutcome): string =>
+    !f.episodeId ? "MISSED" : f.openBeforeMs === null ? "detected" : `detected in an episode open ${durationText(f.openBeforeMs)} before`;
   for (const r of results) {
-    const how = (f: FaultOutcome): string =>
-      !f.episodeId ? "MISSED" : f.openBeforeMs === null ? "detected" : `detected in an episode open ${durationText(f.openBeforeMs)} before`;
     const faults = r.faults.map((f) => `${f.trainId} ${f.kind} ${how(f)}`).join(", ");
     process.stdout.write(`seed ${r.seed}: ${r.anomaliesDetected} of ${r.anomaliesInjected} faults detected, ${r.falseAlarms} false alarm(s) (${faults})\n`);
   }
   process.stdout.write(
-    `total: ${total.anomaliesDetected} of ${total.anomaliesInjected} faults detected${total.inOpenEpisodes > 0 ? ` (${total.inOpenEpisodes} in an episode already open)` : ""}, ${total.falseAlarms} false alarm(s) over ${seeds.length} seed(s)\n`,
+    `total: ${total.anomaliesDetected} of ${total.anomaliesInjected} faults detected${openEpisodesNote(total.inOpenEpisodes)}, ${total.falseAlarms} false alarm(s) over ${seeds.length} seed(s)\n`,
   );
 }
 

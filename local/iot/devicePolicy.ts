@@ -1,7 +1,8 @@
 /**
  * The part of IoT Core's policy evaluation the local broker reproduces: may a connected device publish on a
- * topic, subscribe to a topic filter, or receive a message on a topic, under its IoT policy? The device's policy variables (`${iot:Connection.Thing.ThingName}`,
- * `${iot:ClientId}`) are its client id, as for a thing that connects with its own name. An explicit Deny wins.
+ * topic, subscribe to a topic filter, or receive a message on a topic, under its IoT policy? The device's policy
+ * variables (`${iot:Connection.Thing.ThingName}`, `${iot:ClientId}`) are its client id, as for a thing that
+ * connects with its own name. An explicit Deny wins.
  */
 import type { PolicyDocument } from "../../infra/shared/policyDocuments";
 import { IotScope, TrainShadows, iotArn, trainDevicePolicy } from "../../infra/shared/iotPolicies";

@@ -13,6 +13,16 @@ export function duration(ms: number): string {
   return minutes >= 60 ? `${Math.floor(minutes / 60)} h ${minutes % 60} min` : `${minutes} min`;
 }
 
+/** Detections whose alarms joined an episode open before the fault (`openBeforeMs` is set only for a detected fault). */
+export function inOpenEpisodes(faults: readonly FaultOutcome[]): number {
+  return faults.filter((f) => f.openBeforeMs !== null).length;
+}
+
+/** " (N in an episode already open)" after a count of detections, "" when there are none such. */
+export function openEpisodesNote(joined: number): string {
+  return joined > 0 ? ` (${joined} in an episode already open)` : "";
+}
+
 function outcomeText(f: FaultOutcome): string {
   const episode = f.openBeforeMs === null ? `(${f.episodeId})` : `(${f.episodeId}, open ${duration(f.openBeforeMs)} before the fault)`;
   switch (f.delivery) {
@@ -33,9 +43,8 @@ export function anomalyLines(r: AnomalyTotals): string[] {
     ...(r.inFlight > 0 ? [`${r.inFlight} still in flight at the end (in the train's shadow, not yet read by it)`] : []),
     ...(notWritten > 0 ? [`${notWritten} never written to the train's shadow`] : []),
   ];
-  const joined = r.faults.filter((f) => f.episodeId !== null && f.openBeforeMs !== null).length;
   return [
-    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected${joined > 0 ? ` (${joined} in an episode already open)` : ""}, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
+    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected${openEpisodesNote(inOpenEpisodes(r.faults))}, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
     ...r.faults.map((f) => `  ${f.trainId} ${f.kind.padEnd(12)} ${outcomeText(f)}${f.offline ? " (train was offline)" : ""}`),
   ];
 }

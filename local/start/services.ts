@@ -25,8 +25,8 @@ export interface LocalServices {
 
 /** Starts every service; each one's closer goes on `closers` as soon as it runs, so a later failure closes it. */
 export async function startServices(withWeb: boolean, closers: Closer[]): Promise<LocalServices> {
-  // trains publish and subscribe under the program's own device policy: a refused publish disconnects the
-  // train, a refused subscription fails in its SUBACK, as on AWS
+  // trains publish, subscribe and receive under the program's own device policy: a refused publish disconnects
+  // the train, a refused subscription fails in its SUBACK, a message it may not receive is withheld, as on AWS
   const broker = await startBroker(0, trainPolicyChecks({ alerts: trainDefaults.shadowName, acknowledgements: trainDefaults.ackShadowName }));
   closers.push(() => broker.close());
   const shadows = new ShadowService();
