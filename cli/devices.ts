@@ -7,8 +7,8 @@
  * `<S>.cert.pem`, `<S>.private.key` (0600) and `<S>.json` (thing name, endpoint) under DIR. `serve` runs the
  * local stand-in (a loopback broker that provisions allow-listed serials) until interrupted.
  */
-import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
-import { join } from "path";
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
+import { dirname, join, resolve } from "path";
 import { Command, ParsedArgs, UsageError, commaList, errorLine, integerFlag, runCommand } from "./args";
 import { MemoryAllowList } from "../functions/provisioningHook/decide";
 import {
@@ -99,14 +99,48 @@ export function writeDeviceFiles(dir: string, device: ProvisionedDevice, endpoin
   return [files.cert, files.key, files.json];
 }
 
+/**
+ * Why `dir` cannot take the device's files, or undefined: it must be a writable folder, or a path whose
+ * nearest existing parent is one. Checked before provisioning: a certificate made for a folder that then
+ * refuses its key would be active with the key lost.
+ */
+export function outFolderProblem(dir: string): string | undefined {
+  let at = resolve(dir);
+  for (;;) {
+    const stat = statSync(at, { throwIfNoEntry: false });
+    if (stat) {
+      if (!stat.isDirectory()) return `${at} is a file, not a folder`;
+      try {
+        accessSync(at, constants.W_OK | constants.X_OK);
+      } catch {
+        return `${at} is not writable`;
+      }
+      return undefined;
+    }
+    const parent = dirname(at);
+    if (parent === at) return `${at} does not exist`;
+    at = parent;
+  }
+}
+
 export async function runRegister(args: ParsedArgs, out: NodeJS.WritableStream): Promise<void> {
   const request = registerRequest(args);
+  const problem = outFolderProblem(request.out);
+  if (problem) throw new UsageError(`--out ${request.out}: ${problem}`);
   const files = deviceFiles(request.out, request.serial);
   const present = Object.values(files).filter((f) => existsSync(f));
   if (present.length > 0 && !request.force) throw new UsageError(`${present.join(", ")} already exist; --force overwrites them`);
   const device = await provisionByClaim({ endpoint: request.endpoint, templateName: request.templateName, serial: request.serial, tls: request.tls });
   if (device.thingName !== request.serial) throw new ProvisioningError(`provisioned thing ${device.thingName}, expected ${request.serial}`);
-  const written = writeDeviceFiles(request.out, device, request.endpoint, request.force);
+  let written: string[];
+  try {
+    written = writeDeviceFiles(request.out, device, request.endpoint, request.force);
+  } catch (e) {
+    throw new ProvisioningError(
+      `${device.thingName} was provisioned (certificate ${device.certificateId}) but --out ${request.out} could not take its files: ${(e as Error).message}; ` +
+        "the certificate is active and its key is lost: revoke it, then register again",
+    );
+  }
   out.write(`${request.kind} ${device.thingName} provisioned with template ${request.templateName}: ${written.join(", ")}\n`);
 }
 

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { execFile } from "child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { allowListOf, registerRequest } from "../../cli/devices";
+import { allowListOf, outFolderProblem, registerRequest } from "../../cli/devices";
 import { ParsedArgs } from "../../cli/args";
 import { MemoryAllowList } from "../../functions/provisioningHook/decide";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
@@ -145,8 +145,44 @@ describe("gridrail devices register against the local stand-in", function () {
     expect([r.status, r.stderr]).to.deep.equal([1, `error: cannot connect to ${url} as NMI6100000001: connect ECONNREFUSED ${url.slice("mqtt://".length)}\n`]);
   });
 
+  it("refuses an --out that is a file before provisioning anything (exit 2)", async () => {
+    const file = join(dir, "a-file");
+    writeFileSync(file, "");
+    const r = await devices(["register", "--kind", "meter", "--serial", "NMI6100000001", "--out", file, "--endpoint", broker.url]);
+    expect([r.status, r.stdout, r.stderr]).to.deep.equal([2, "", `error: --out ${file}: ${file} is a file, not a folder\n`]);
+    expect(standIn.things.has("NMI6100000001")).to.equal(false);
+  });
+
   it("refuses a bad serial before connecting (exit 2)", async () => {
     const r = await devices(["register", "--kind", "meter", "--serial", "meter04", "--out", join(dir, "y"), "--endpoint", broker.url]);
     expect([r.status, r.stderr]).to.deep.equal([2, 'error: --serial: serial "meter04" is not a meter serial: NMI followed by 10 digits, e.g. NMI6100000001\n']);
+  });
+});
+
+describe("gridrail devices register: the --out folder", () => {
+  let dir: string;
+  before(() => {
+    dir = mkdtempSync(join(tmpdir(), "gridrail-out-"));
+    writeFileSync(join(dir, "file"), "");
+  });
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const cases: [string, (d: string) => string, (d: string) => string | undefined][] = [
+    ["an existing folder", (d) => d, () => undefined],
+    ["a folder to create under one", (d) => join(d, "new", "deeper"), () => undefined],
+    ["a file", (d) => join(d, "file"), (d) => `${join(d, "file")} is a file, not a folder`],
+    ["a path through a file", (d) => join(d, "file", "creds"), (d) => `${join(d, "file")} is a file, not a folder`],
+  ];
+  for (const [title, path, problem] of cases) {
+    it(`${title}: ${problem(":dir") ?? "accepted"}`, () => {
+      expect(outFolderProblem(path(dir))).to.equal(problem(dir));
+    });
+  }
+
+  it("a folder it may not write to (as a user without root's override)", function () {
+    if (process.getuid?.() === 0) this.skip();
+    const locked = join(dir, "locked");
+    mkdirSync(locked, { mode: 0o500 });
+    expect(outFolderProblem(join(locked, "creds"))).to.equal(`${locked} is not writable`);
   });
 });
