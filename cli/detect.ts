@@ -2,6 +2,7 @@ import { createWriteStream, openSync, writeFileSync, WriteStream } from "fs";
 import { InputError } from "../anomaly/errors";
 import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
+import { displayName } from "../anomaly/io/lineReader";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
@@ -119,10 +120,19 @@ async function main(args: ParsedArgs): Promise<number> {
     (e) => rejected.add(e),
   );
   rejected.finish();
-  if (rows === 0) throw new InputError(`${input}: no row could be scored (${rejected.count} rejected)`);
+  if (rows === 0) throw new InputError(`${displayName(input)}: no row could be scored (${rejected.count} rejected)`);
   if (outPath && out !== null) {
     const stream = out as WriteStream;
-    await new Promise<void>((resolve) => stream.end(resolve));
+    // a failed last flush reaches only end's callback (as ERR_STREAM_DESTROYED) before 'close'; its cause
+    // comes with the 'error' event, which precedes 'close'
+    await new Promise<void>((resolve) => {
+      let endError: Error | null = null;
+      stream.once("close", () => {
+        writeError ??= endError;
+        resolve();
+      });
+      stream.end((e?: Error | null) => (endError = e ?? null));
+    });
     if (writeError) throw new InputError(`--output ${outPath}: cannot write: ${(writeError as NodeJS.ErrnoException).code ?? (writeError as Error).message}`);
   }
   if (keep && reportPath) {
@@ -148,7 +158,7 @@ async function main(args: ParsedArgs): Promise<number> {
       }),
     );
     const page = htmlPage(
-      `gridrail detect: ${input}`,
+      `gridrail detect: ${displayName(input)}`,
       [
         ["input", input],
         [

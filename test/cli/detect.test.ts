@@ -88,6 +88,8 @@ describe("detect command", () => {
     expect([bad.status, bad.stderr.split("\n")[0]]).to.deep.equal([3, 'detect: rejected stdin:3 column "value": not a number: "oops"']);
     const headerless = runCli("detect", ["--input", "-"], "");
     expect([headerless.status, headerless.stderr]).to.deep.equal([1, "error: stdin: empty file (no header)\n"]);
+    const none = runCli("detect", ["--input", "-", "--columns", "value"], "timestamp,value\n2024-01-01 00:00:00,oops\n");
+    expect([none.status, none.stderr.split("\n").at(-2)]).to.deep.equal([1, "error: stdin: no row could be scored (1 rejected)"]);
   });
 
   it("refuses --time-column with --no-time", () => {

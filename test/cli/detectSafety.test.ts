@@ -115,6 +115,14 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     expect(r.stdout).to.equal("timestamp,score,anomaly,raw_score,grade\n2024-01-01T00:00:00Z,0,0,0,0\n");
   });
 
+  it("fails (exit 1, naming --output) when only the last flush of the output cannot be written", function () {
+    if (!existsSync("/dev/full")) this.skip();
+    const small = join(dir, "small.csv");
+    writeFileSync(small, "timestamp,value\n2024-01-01T00:00:00Z,1\n2024-01-01T00:05:00Z,2\n2024-01-01T00:10:00Z,3\n");
+    const r = runCli("detect", ["--input", small, "--detector", "ewma", "--output", "/dev/full"]);
+    expect([r.status, r.stderr]).to.deep.equal([1, "error: --output /dev/full: cannot write: ENOSPC\n"]);
+  });
+
   it("stops quietly with exit 0 when the reader closes the pipe (| head)", async () => {
     const child = spawn(
       process.execPath,
