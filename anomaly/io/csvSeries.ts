@@ -108,6 +108,21 @@ export const LOOKAHEAD_ROWS = 10_000;
  * The input columns when none are named: those whose first non-empty cell among `rows` is a number. A
  * candidate with no value in any of them cannot be decided: an error names it.
  */
+const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+
+/** Spellings of a missing value (R's NA, pandas' NaN, SQL's NULL, a spreadsheet's #N/A), case aside. */
+const MISSING_VALUES = new Set(["na", "n/a", "nan", "null", "none", "#n/a"]);
+
+/**
+ * Whether a cell says "no value": empty, or a usual spelling of a missing value. The inputs are chosen by
+ * their first cell that is not, so a series whose first reading is missing keeps its column; such a cell
+ * reads as NaN, a missing value the detector refuses or imputes (`missing=impute`) like an empty one.
+ */
+export function isMissingText(cell: string): boolean {
+  const t = cell.trim();
+  return t === "" || MISSING_VALUES.has(t.toLowerCase());
+}
+
 function chooseColumns(
   file: string,
   header: readonly string[],
@@ -118,13 +133,13 @@ function chooseColumns(
   const chosen: number[] = [];
   for (let i = 0; i < header.length; i++) {
     if (i === timeIndex || exclude.includes(header[i])) continue;
-    const first = rows.find((r) => r.cells[i].trim() !== "");
+    const first = rows.find((r) => !isMissingText(r.cells[i]));
     if (first === undefined) {
       throw new CsvError(
         file,
         rows[rows.length - 1].line,
         header[i],
-        `no value in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`,
+        `no value (only empty or missing-value cells) in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`,
       );
     }
     const cell = first.cells[i].trim();
@@ -132,6 +147,8 @@ function chooseColumns(
     // 0x10, 0b1, Infinity: Number reads them, a person meant something else; neither input nor text
     else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell))
       throw new CsvError(file, first.line, header[i], `not a decimal number: ${JSON.stringify(cell)}`);
+    // 1e999: a number too large to hold, not a text column
+    else if (DECIMAL_SYNTAX.test(cell)) throw new CsvError(file, first.line, header[i], `not a finite number: ${JSON.stringify(cell)}`);
   }
   return chosen;
 }
@@ -177,10 +194,9 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     }
     const values = (columnIndexes as number[]).map((i, k) => {
       const cell = cells[i];
-      if (cell.trim() !== "" && !isDecimalText(cell)) {
-        throw new CsvError(file, line, names[k], `not a number: ${JSON.stringify(cell)}`);
-      }
-      return cell.trim() === "" ? NaN : Number(cell);
+      if (isMissingText(cell)) return NaN;
+      if (!isDecimalText(cell)) throw new CsvError(file, line, names[k], `not a number: ${JSON.stringify(cell)}`);
+      return Number(cell);
     });
     return { line, timestampText, timestamp, values, cells };
   };
@@ -252,7 +268,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     }
     if (columnIndexes === null) {
       ahead.push({ line: lineNo, ordinal, cells });
-      for (const i of [...(waiting as Set<number>)]) if (cells[i].trim() !== "") (waiting as Set<number>).delete(i);
+      for (const i of [...(waiting as Set<number>)]) if (!isMissingText(cells[i])) (waiting as Set<number>).delete(i);
       if ((waiting as Set<number>).size > 0 && ahead.length < LOOKAHEAD_ROWS) continue;
       decide();
       yield* rowsOf(ahead.splice(0));

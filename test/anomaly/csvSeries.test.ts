@@ -52,6 +52,18 @@ describe("CSV series", () => {
     ]);
   });
 
+  it("reads NA, NaN, null, None, N/A and #N/A cells as missing values, also when they come first", async () => {
+    const p = file("na.csv", "timestamp,a,b,note\n2020-01-01,NA,nan,x\n2020-01-02,20.5,NULL,y\n2020-01-03, None ,1.5,z\n2020-01-04,#N/A,n/a,w\n");
+    const { header, rows } = await read(p);
+    expect(header.columns).to.deep.equal(["a", "b"]);
+    expect(rows.map((r) => [r.line, ...r.values])).to.deep.equal([
+      [2, NaN, NaN],
+      [3, 20.5, NaN],
+      [4, NaN, 1.5],
+      [5, NaN, NaN],
+    ]);
+  });
+
   it("reads past the lookahead once every column is decided, streaming the rest", async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `2020-01-01T00:${String(i).padStart(2, "0")}:00Z,${i < 20 ? "" : i},${i}`);
     const { header, rows } = await read(file("late.csv", ["timestamp,a,b", ...lines].join("\n")));
@@ -90,8 +102,15 @@ describe("CSV series", () => {
       "a column empty in every row",
       "timestamp,v,w\n2020-01-01,,1\n2020-01-02,,2\n",
       {},
-      ':3 column "v": no value in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude',
+      ':3 column "v": no value (only empty or missing-value cells) in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude',
     ],
+    [
+      "a column of missing values only",
+      "timestamp,v,w\n2020-01-01,NA,1\n2020-01-02,NaN,2\n",
+      {},
+      ':3 column "v": no value (only empty or missing-value cells) in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude',
+    ],
+    ["a first cell too large to hold", "timestamp,v,w\n2020-01-01,1e999,1\n", {}, ':2 column "v": not a finite number: "1e999"'],
     ["a line over the limit", `timestamp,v\n2020-01-01,1\n2020-01-02,${"9".repeat(100)}\n`, { maxLineChars: 50 }, ":3: line longer than 50 characters"],
   ];
   for (const [what, text, spec, message] of errors) {
