@@ -81,6 +81,14 @@ export function seedsFlag(args: ParsedArgs, fallback: readonly number[]): number
 /** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
 export const SHARED_DATA = join(__dirname, "..", "..", "shared", "data");
 
+/**
+ * Column names, comma-separated, as a header spells them: an empty name is kept, since a header can have
+ * one (pandas' unnamed index, a trailing comma), so `--exclude ""` leaves that column out.
+ */
+export function columnNames(value: string | undefined): string[] | undefined {
+  return value === undefined ? undefined : value.split(",").map((s) => s.trim());
+}
+
 export function commaList(value: string | undefined): string[] | undefined {
   return value === undefined
     ? undefined

@@ -4,7 +4,7 @@ import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
 import { displayName } from "../anomaly/io/lineReader";
 import { htmlPage, lineChart } from "../report/svgChart";
-import { Command, ParsedArgs, commaList, runCommand, UsageError } from "./args";
+import { Command, ParsedArgs, columnNames, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths } from "./outputPaths";
 import { nameList, suspectNote } from "./columnHints";
@@ -95,8 +95,8 @@ async function main(args: ParsedArgs): Promise<number> {
       delimiter,
       timeColumn: args["time-column"] as string | undefined,
       rowTime: args["no-time"] === true,
-      columns: commaList(args.columns as string | undefined),
-      exclude: commaList(args.exclude as string | undefined),
+      columns: columnNames(args.columns as string | undefined),
+      exclude: columnNames(args.exclude as string | undefined),
     },
     detector,
     options,

@@ -256,6 +256,10 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       for (const c of [...(spec.columns ?? []), ...(spec.exclude ?? [])]) {
         if (!header.includes(c)) throw new CsvError(file, lineNo, c, `no such column in header (${header.join(", ")})`);
       }
+      for (const [k, c] of (spec.columns ?? []).entries()) {
+        if (timeIndex >= 0 && c === header[timeIndex]) throw new CsvError(file, lineNo, c, "is the time column, not an input");
+        if (spec.columns?.indexOf(c) !== k) throw new CsvError(file, lineNo, c, "named twice as an input");
+      }
       const h = header;
       waiting = new Set(spec.columns ? [] : h.map((_, i) => i).filter((i) => i !== timeIndex && !(spec.exclude ?? []).includes(h[i])));
       if (!dataLine) continue;

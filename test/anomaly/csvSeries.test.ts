@@ -64,6 +64,12 @@ describe("CSV series", () => {
     ]);
   });
 
+  it("leaves out a column with an empty name (pandas' unnamed index) when told to", async () => {
+    const p = file("index.csv", ",timestamp,v\n0,2020-01-01,1\n1,2020-01-02,2\n");
+    expect((await read(p)).header.columns).to.deep.equal(["", "v"]);
+    expect((await read(p, { exclude: [""] })).header.columns).to.deep.equal(["v"]);
+  });
+
   it("reads past the lookahead once every column is decided, streaming the rest", async () => {
     const lines = Array.from({ length: 30 }, (_, i) => `2020-01-01T00:${String(i).padStart(2, "0")}:00Z,${i < 20 ? "" : i},${i}`);
     const { header, rows } = await read(file("late.csv", ["timestamp,a,b", ...lines].join("\n")));
@@ -110,6 +116,8 @@ describe("CSV series", () => {
       {},
       ':3 column "v": no value (only empty or missing-value cells) in the first 2 data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude',
     ],
+    ["the time column as an input", "timestamp,v\n2020-01-01,1\n", { columns: ["timestamp"] }, ':1 column "timestamp": is the time column, not an input'],
+    ["an input named twice", "timestamp,v\n2020-01-01,1\n", { columns: ["v", "v"] }, ':1 column "v": named twice as an input'],
     ["a first cell too large to hold", "timestamp,v,w\n2020-01-01,1e999,1\n", {}, ':2 column "v": not a finite number: "1e999"'],
     ["a line over the limit", `timestamp,v\n2020-01-01,1\n2020-01-02,${"9".repeat(100)}\n`, { maxLineChars: 50 }, ":3: line longer than 50 characters"],
   ];

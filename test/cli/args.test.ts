@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Writable } from "stream";
 import { InputError } from "../../anomaly/errors";
-import { Command, executeCommand, parseArgs, seedsFlag, UsageError } from "../../cli/args";
+import { Command, columnNames, commaList, executeCommand, parseArgs, seedsFlag, UsageError } from "../../cli/args";
 import { ConfigError } from "../../infra/config";
 
 class Sink extends Writable {
@@ -142,4 +142,19 @@ describe("the --seeds flag", () => {
     seeds.push(4);
     expect(fallback).to.deep.equal([1, 2, 3]);
   });
+});
+
+describe("comma-separated flag values", () => {
+  const cases: [string | undefined, string[] | undefined, string[] | undefined][] = [
+    [undefined, undefined, undefined],
+    ["a, b", ["a", "b"], ["a", "b"]],
+    ["", [], [""]],
+    ["a,", ["a"], ["a", ""]],
+    [",value", ["value"], ["", "value"]],
+  ];
+  for (const [raw, list, names] of cases) {
+    it(`${JSON.stringify(raw)}: a list ${JSON.stringify(list)}, column names ${JSON.stringify(names)}`, () => {
+      expect([commaList(raw), columnNames(raw)]).to.deep.equal([list, names]);
+    });
+  }
 });
