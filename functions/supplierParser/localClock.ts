@@ -27,6 +27,17 @@ export function intervalStart(day: Day, minute: number, clock: LocalClock): stri
   return new Date(utcMsOn(clock, day, minute)).toISOString();
 }
 
+/**
+ * Minutes from local midnight of `day` to the next local midnight on `clock`: 1440, or an hour less or more
+ * on a daylight-saving change (1440 where a midnight did not happen).
+ */
+export function localDayMinutes(clock: LocalClock, day: Day): number {
+  const next = new Date(Date.UTC(day.y, day.m - 1, day.d + 1));
+  const start = clock.resolve(day, 0);
+  const end = clock.resolve({ y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() }, 0);
+  return start === undefined || end === undefined ? 1440 : Math.round((end - start) / MINUTE_MS);
+}
+
 const MINUTE_MS = 60_000;
 const QUARTER_MS = 15 * MINUTE_MS;
 const DAY_MS = 24 * 60 * MINUTE_MS;

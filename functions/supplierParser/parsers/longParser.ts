@@ -1,30 +1,41 @@
-import { intervalStart } from "../localClock";
-import { QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
+import { intervalStart, localDayMinutes } from "../localClock";
+import { Day, QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseDmyTime, parseKwh } from "../validate";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 /**
+ * Why a day of `count` rows of `minutes` each is not whole, or undefined. A day holds `dayMinutes` of
+ * local time (1440, or an hour less or more when the clocks change); on a change day an export may also
+ * follow the wall clock's 24 hours (a row for each skipped time, refused as a time that did not happen, or
+ * none for the repeated hour), so both counts are whole there, and on any other day only the one.
+ */
+export function dayCountProblem(day: string, count: number, minutes: number, dayMinutes: number, clockName: string): string | undefined {
+  const expected = dayMinutes / minutes;
+  const wall = 1440 / minutes;
+  if (count === expected || count === wall) return undefined;
+  if (expected === wall) return `day ${day} has ${count} intervals, expected ${expected}`;
+  const change = expected < wall ? "forward" : "back";
+  return `day ${day} has ${count} intervals, expected ${expected} (the clocks went ${change} in ${clockName}) or ${wall}`;
+}
+
+/**
  * One row per interval: StartDate/EndDate as `d/m/yy h:mm` (end inclusive, 0:00-0:29), ProfileReadValue
  * kWh, QualityFlag. Rows are held per day (at most ~50) so a day with the wrong interval count is rejected
- * whole; a daylight-saving day may be one hour short or long, as the real exports are. Times are wall-clock
+ * whole; a daylight-saving day may be one hour short or long, as the real exports are, on the zone's change days only. Times are wall-clock
  * times on `ctx.clock`.
  */
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
   let day: string | undefined;
+  let heldDay: Day | undefined;
   let held: { line: number; minutes?: number; reading?: Reading; reason?: string }[] = [];
 
   function flush(): RowOutcome[] {
     // Rows rejected for their value still count towards the day: the supplier did send that interval.
     const counted = held.filter((h) => h.minutes !== undefined);
     let dayReason: string | undefined;
-    if (counted.length > 0) {
-      const expected = 1440 / counted[0].minutes!;
-      const hour = 60 / counted[0].minutes!;
-      const count = counted.length;
-      if (count !== expected && count !== expected - hour && count !== expected + hour) {
-        dayReason = `day ${day} has ${count} intervals, expected ${expected} (${expected - hour} or ${expected + hour} on a daylight-saving change)`;
-      }
+    if (counted.length > 0 && heldDay) {
+      dayReason = dayCountProblem(day!, counted.length, counted[0].minutes!, localDayMinutes(ctx.clock, heldDay), ctx.clock.name);
     }
     const out: RowOutcome[] = held.map((h) =>
       h.reading && !dayReason ? { line: h.line, readings: [h.reading] } : { line: h.line, reason: h.reason ?? dayReason! },
@@ -45,6 +56,7 @@ export function longParser(ctx: ParseContext): LineParser {
         if (d !== day) {
           out = flush();
           day = d;
+          heldDay = start.day;
         }
         const span =
           (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;

@@ -80,6 +80,11 @@ describe("supplierParser ingest: each layout", () => {
     expect([r.rows, r.accepted, r.rejected]).to.deep.equal([46, 46, 0]);
   });
 
+  it("rejects a long-layout day two half-hours short on a day the clocks do not change", async () => {
+    const r = await ingest(long(...longDay("1/10/18").filter((_, i) => i !== 20 && i !== 21)));
+    expect([r.rows, r.accepted, r.rejected, r.errors[0]?.reason]).to.deep.equal([46, 0, 46, "day 2018-10-01 has 46 intervals, expected 48"]);
+  });
+
   it("parses plain timestamp,kwh, with Z, an offset, or no zone (the supplier's wall clock: Melbourne, daylight time in January)", async () => {
     const r = await ingest("timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n2024-01-01 11:30,0.25\n2024-01-01T02:00+01:00,1\n");
     expect(r).to.deep.equal({
@@ -202,7 +207,7 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       "a long day with 47 intervals",
       long(...longDay("1/1/24", 2).slice(0, 1), ...longDay("1/1/24").slice(2), ...longDay("2/1/24")),
       {},
-      Array.from({ length: 47 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48 (46 or 50 on a daylight-saving change)" })),
+      Array.from({ length: 47 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48" })),
     ],
     ["a plain bad timestamp", "timestamp,kwh\n2024-02-30T00:00Z,1\n", {}, [{ line: 2, reason: 'timestamp "2024-02-30T00:00Z" is not ISO 8601' }]],
     [

@@ -1,5 +1,6 @@
 import { expect } from "chai";
-import { NEM_TIME, fixedOffsetClock, utcMsOn, zoneClock } from "../../../functions/supplierParser/localClock";
+import { NEM_TIME, fixedOffsetClock, localDayMinutes, utcMsOn, zoneClock } from "../../../functions/supplierParser/localClock";
+import { dayCountProblem } from "../../../functions/supplierParser/parsers/longParser";
 import { Day } from "../../../functions/supplierParser/readingSchema";
 
 const day = (s: string): Day => {
@@ -43,4 +44,39 @@ describe("supplierParser local clocks", () => {
       'time zone "Australia/Narnia" is not an IANA time zone this runtime knows (e.g. Australia/Melbourne)',
     );
   });
+});
+
+describe("supplierParser: how long a local day is, and when a day of rows is whole", () => {
+  const melbourne = zoneClock("Australia/Melbourne");
+  const lengths: [string, string, number][] = [
+    ["an ordinary day", "2018-10-01", 1440],
+    ["the clocks going forward", "2018-10-07", 1380],
+    ["the clocks going back", "2019-04-07", 1500],
+    ["the last day of a year", "2018-12-31", 1440],
+  ];
+  for (const [what, d, minutes] of lengths) {
+    it(`Australia/Melbourne ${d}, ${what}: ${minutes} minutes`, () => {
+      expect(localDayMinutes(melbourne, day(d))).to.equal(minutes);
+    });
+  }
+  it("NEM time has no change day", () => {
+    expect(localDayMinutes(NEM_TIME, day("2018-10-07"))).to.equal(1440);
+  });
+
+  const counts: [string, number, number, string | undefined][] = [
+    ["48 half-hours on an ordinary day", 48, 1440, undefined],
+    ["46 on an ordinary day", 46, 1440, "day D has 46 intervals, expected 48"],
+    ["50 on an ordinary day", 50, 1440, "day D has 50 intervals, expected 48"],
+    ["46 as the clocks go forward", 46, 1380, undefined],
+    ["48 as the clocks go forward (the wall clock's rows)", 48, 1380, undefined],
+    ["47 as the clocks go forward", 47, 1380, "day D has 47 intervals, expected 46 (the clocks went forward in Z) or 48"],
+    ["50 as the clocks go back", 50, 1500, undefined],
+    ["48 as the clocks go back", 48, 1500, undefined],
+    ["46 as the clocks go back", 46, 1500, "day D has 46 intervals, expected 50 (the clocks went back in Z) or 48"],
+  ];
+  for (const [what, count, dayMinutes, problem] of counts) {
+    it(`${what}: ${problem ?? "whole"}`, () => {
+      expect(dayCountProblem("D", count, 30, dayMinutes, "Z")).to.equal(problem);
+    });
+  }
 });
