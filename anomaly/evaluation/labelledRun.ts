@@ -54,7 +54,26 @@ export function readLayout(dir: string): Layout {
     const missing = files.filter((f) => !(f in windows));
     if (missing.length > 0) throw new InputError(`${windowsPath}: no windows for ${missing.join(", ")} (give [] for a file without anomalies)`);
   }
-  return { files, windows, meta: existsSync(metaPath) ? readJson(metaPath) : {} };
+  const meta = existsSync(metaPath) ? readJson(metaPath) : {};
+  const problem = metaProblem(meta, files);
+  if (problem) throw new InputError(`${metaPath}: ${problem}`);
+  return { files, windows, meta };
+}
+
+/**
+ * What is wrong with meta.json's entries, or undefined: each must name a CSV of the folder and be an object
+ * (other fields, such as row counts, are descriptions and are not read); a field that names a prefix by
+ * another spelling is refused, since the rows it meant would be scored as labelled rows.
+ */
+export function metaProblem(meta: Record<string, unknown>, files: readonly string[]): string | undefined {
+  for (const [file, entry] of Object.entries(meta)) {
+    if (!files.includes(file)) return `${file}: no such .csv in the folder (${files.join(", ")})`;
+    if (typeof entry !== "object" || entry === null || Array.isArray(entry))
+      return `${file}: expected an object such as {"unlabelled_prefix_rows": N}, got ${JSON.stringify(entry)}`;
+    const misspelt = Object.keys(entry).find((k) => k !== "unlabelled_prefix_rows" && /prefix/i.test(k));
+    if (misspelt !== undefined) return `${file}: unknown field ${JSON.stringify(misspelt)} (the prefix is "unlabelled_prefix_rows")`;
+  }
+  return undefined;
 }
 
 /** The file's unlabelled prefix from meta.json (0 when absent), checked against its row count. */

@@ -2,9 +2,10 @@ import { expect } from "chai";
 import { mkdtempSync, writeFileSync, mkdirSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { evaluateLabelled, prefixOf, windowsOf } from "../../anomaly/evaluation/labelledRun";
+import { evaluateLabelled, metaProblem, prefixOf, windowsOf } from "../../anomaly/evaluation/labelledRun";
 import { pointwise, scoreLabelled, windowsFromLabels } from "../../anomaly/evaluation/labelledScore";
 import { requireShared } from "../helpers/sharedData";
+import { runCli } from "../helpers/runCli";
 
 const MIN = 60_000;
 const stamp = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * MIN).toISOString().replace("T", " ").replace(".000Z", "");
@@ -120,6 +121,39 @@ describe("labelled folder reading", () => {
       `--labelled ${join(empty, "nope")}: not a folder`,
     ]);
   });
+
+  it("says a set without a labelled anomaly has no NAB score, instead of printing NaN", () => {
+    const dir = folder({ "a.csv": labelledCsv(200, [150], []) });
+    const r = runCli("eval", ["--labelled", dir, "--detector", "zscore"]);
+    expect([r.status, r.stdout.split("\n").slice(1, 3)]).to.deep.equal([
+      0,
+      [
+        "no labelled anomaly in the set: no NAB score (it needs at least one window); the false-alarm rate still says how often it alarms",
+        "point-wise F1 0.000  false-alarm rate 0.005  missed-alarm rate 0.000",
+      ],
+    ]);
+  });
+
+  it("refuses a meta.json entry it could not use, before scoring anything", async () => {
+    const dir = folder({ "a.csv": labelledCsv(5, [], []), "meta.json": JSON.stringify({ "a.csv": { unlabeled_prefix_rows: 2 } }) });
+    let error: Error | undefined;
+    await evaluateLabelled(dir, "zscore", {}).catch((e: Error) => (error = e));
+    expect(error?.message).to.equal(`${join(dir, "meta.json")}: a.csv: unknown field "unlabeled_prefix_rows" (the prefix is "unlabelled_prefix_rows")`);
+  });
+
+  const metas: [string, Record<string, unknown>, string | undefined][] = [
+    ["a prefix and descriptions", { "a.csv": { unlabelled_prefix_rows: 3, rows: 10, dims: 2 } }, undefined],
+    ["a file without a prefix", { "a.csv": { rows: 10 } }, undefined],
+    ["a file not in the folder", { "b.csv": { unlabelled_prefix_rows: 3 } }, "b.csv: no such .csv in the folder (a.csv)"],
+    ["a bare number", { "a.csv": 250 }, 'a.csv: expected an object such as {"unlabelled_prefix_rows": N}, got 250'],
+    ["a list", { "a.csv": [250] }, 'a.csv: expected an object such as {"unlabelled_prefix_rows": N}, got [250]'],
+    ["another spelling of the prefix", { "a.csv": { prefix_rows: 3 } }, 'a.csv: unknown field "prefix_rows" (the prefix is "unlabelled_prefix_rows")'],
+  ];
+  for (const [what, meta, problem] of metas) {
+    it(`meta.json with ${what}: ${problem ?? "accepted"}`, () => {
+      expect(metaProblem(meta, ["a.csv"])).to.equal(problem);
+    });
+  }
 
   it("checks each prefix and window, naming the file, the field and the value", () => {
     const cases: [() => unknown, string][] = [
