@@ -156,7 +156,8 @@ export async function executeCommand(command: Command, argv: readonly string[], 
   } catch (e) {
     io.err.write(`${errorLine(e)}\n`);
     if (io.debug && e instanceof Error && e.stack) io.err.write(`${e.stack}\n`);
-    return e instanceof Error && e.name === "UsageError" ? 2 : 1;
+    // an OptionError is a bad --option (or a detector option in a flag): a bad flag value, like a UsageError
+    return e instanceof Error && (e.name === "UsageError" || e.name === "OptionError") ? 2 : 1;
   }
 }
 

@@ -7,7 +7,9 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Command, ParsedArgs, UsageError, integerFlag, runCommand } from "./args";
-import { DEFAULT_CLAIM_TTL_HOURS, MAX_CLAIM_TTL_HOURS, issueClaim, revokeClaim } from "../functions/meterClaim/claimAdmin";
+import { ClaimAdminError, DEFAULT_CLAIM_TTL_HOURS, MAX_CLAIM_TTL_HOURS, issueClaim, revokeClaim } from "../functions/meterClaim/claimAdmin";
+import { CLIENT_ID } from "../functions/supplierParser/s3Key";
+import { InputError } from "../anomaly/errors";
 
 const USAGE = [
   "usage: gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]",
@@ -18,20 +20,31 @@ const USAGE = [
   `  --ttl-hours  hours the code stays valid, 1-${MAX_CLAIM_TTL_HOURS} (default ${DEFAULT_CLAIM_TTL_HOURS})`,
 ].join("\n");
 
+/** The work on the table; an AWS failure (region, credentials, a missing table) says which table and where it comes from. */
+async function onTable<T>(table: string, work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (e) {
+    if (e instanceof ClaimAdminError) throw e;
+    throw new InputError(`DynamoDB table ${table}: ${(e as Error).name}: ${(e as Error).message} (AWS credentials and region come from the environment)`);
+  }
+}
+
 /** The client is injected so tests can mock it; `now` likewise. */
 export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: NodeJS.WritableStream, now: Date): Promise<void> {
   const meter = args.meter as string | undefined;
   const table = args.table as string | undefined;
   if (meter === undefined) throw new UsageError("--meter is required");
   if (table === undefined) throw new UsageError("--table is required (the stack output profileTableName)");
+  if (!CLIENT_ID.test(meter)) throw new UsageError(`--meter: meter id must be 1-64 letters, digits, - or _, got ${JSON.stringify(meter)}`);
   if (args.subcommand === "revoke") {
     if (args["ttl-hours"] !== undefined || args.json) throw new UsageError("--ttl-hours and --json go with issue, not revoke");
-    await revokeClaim(client, table, meter);
+    await onTable(table, () => revokeClaim(client, table, meter));
     out.write(`revoked the unused claim code of meter ${meter}\n`);
     return;
   }
   const ttlHours = integerFlag(args, "ttl-hours", DEFAULT_CLAIM_TTL_HOURS, 1, MAX_CLAIM_TTL_HOURS);
-  const issued = await issueClaim(client, table, meter, ttlHours, now);
+  const issued = await onTable(table, () => issueClaim(client, table, meter, ttlHours, now));
   out.write(
     args.json ? `${JSON.stringify(issued)}\n` : `meter ${issued.meterId}: claim code ${issued.claimCode} (valid until ${issued.expiresAt}, shown once)\n`,
   );

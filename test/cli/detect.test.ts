@@ -168,7 +168,7 @@ describe("detect command", () => {
     expect(unknown.status).to.equal(2);
     expect(unknown.stderr).to.match(/^error: unknown flag --colums; known: --input, /);
     const option = runCli("detect", ["--input", input, "--option", "shingleSize=0"]);
-    expect(option.status).to.equal(1);
+    expect(option.status).to.equal(2);
     expect(option.stderr).to.equal('error: option shingleSize must be an integer in [1, 64], got "0"\n');
   });
 
@@ -203,7 +203,7 @@ describe("detect command", () => {
       `alarms at ${flagged.join(", ")}`,
     ).to.equal(true);
     const bad = runCli("detect", ["--input", input, "--option", "scoring=htm"]);
-    expect(bad.status).to.equal(1);
+    expect(bad.status).to.equal(2);
     expect(bad.stderr).to.equal('error: option scoring must be one of threshold, likelihood, got "htm"\n');
   });
 });

@@ -100,11 +100,11 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     expect(existsSync(out)).to.equal(false);
   });
 
-  it("treats an unknown detector as a usage error (exit 2) and __proto__ as a bad option key", () => {
+  it("treats an unknown detector and __proto__ as an option key as usage errors (exit 2)", () => {
     const nope = runCli("detect", ["--input", input, "--detector", "nope"]);
     expect([nope.status, nope.stderr]).to.deep.equal([2, 'error: --detector must be one of ensemble, ewma, rcf, zscore, got "nope"\n']);
     const proto = runCli("detect", ["--input", input, "--detector", "ewma", "--option", "__proto__=1"]);
-    expect([proto.status, proto.stderr]).to.deep.equal([1, 'error: --option key must be an option name (letters and digits), got "__proto__"\n']);
+    expect([proto.status, proto.stderr]).to.deep.equal([2, 'error: --option key must be an option name (letters and digits), got "__proto__"\n']);
   });
 
   it("names the line of a line too long to hold, without a stack", () => {

@@ -251,11 +251,25 @@ describe("DynamoClaimStore", () => {
       ]);
     });
 
+    it("names the table and where credentials and region come from when AWS refuses", async () => {
+      ddb.on(PutItemCommand).rejects(Object.assign(new Error("Region is missing"), { name: "Error" }));
+      const e = await runClaims({ subcommand: "issue", meter: "MTR0007", table: TABLE }, client, sink().out, NOW).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect([(e as Error).name, (e as Error).message]).to.deep.equal([
+        "InputError",
+        `DynamoDB table ${TABLE}: Error: Region is missing (AWS credentials and region come from the environment)`,
+      ]);
+    });
+
     const usage: [Record<string, string | boolean>, string][] = [
       [{ subcommand: "issue", table: TABLE }, "--meter is required"],
       [{ subcommand: "issue", meter: "MTR0001" }, "--table is required (the stack output profileTableName)"],
       [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "ttl-hours": "0" }, '--ttl-hours must be an integer in [1, 720], got "0"'],
       [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5" }, "--ttl-hours and --json go with issue, not revoke"],
+      [{ subcommand: "issue", meter: "", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got ""'],
+      [{ subcommand: "revoke", meter: "MTR#1", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got "MTR#1"'],
     ];
     for (const [args, message] of usage) {
       it(`refuses ${JSON.stringify(args)}: ${message}`, async () => {
