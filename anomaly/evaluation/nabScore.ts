@@ -8,6 +8,7 @@
  * - one threshold per profile is chosen to maximise the total over the corpus, and the total is
  *   normalised so that the null detector scores 0 and the perfect one 100.
  */
+import { InputError } from "../errors";
 
 export interface Profile {
   readonly tp: number;
@@ -67,7 +68,8 @@ export function sweepPoints(series: LabelledSeries, profile: Profile, windowIdBa
         break;
       }
     }
-    if (l < 0 || r < l) throw new Error(`${series.name}: window ${new Date(start).toISOString()} .. ${new Date(end).toISOString()} holds no row`);
+    if (l < 0 || r < l)
+      throw new InputError(`${series.name}: labelled window ${new Date(start).toISOString()} .. ${new Date(end).toISOString()} holds no row of the file`);
     return [l, r] as const;
   });
   const out: SweepPoint[] = [];

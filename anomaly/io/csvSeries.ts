@@ -153,6 +153,18 @@ function chooseColumns(
   return chosen;
 }
 
+/** The columns read as text and their first values, e.g. ` (read as text: value "1,5", a decimal comma)`. */
+function textColumnsNote(header: readonly string[], timeIndex: number, rows: readonly DataLine[]): string {
+  const shown: string[] = [];
+  for (let i = 0; i < header.length && shown.length < 5; i++) {
+    const first = i === timeIndex ? undefined : rows.find((r) => !isMissingText(r.cells[i]));
+    if (!first) continue;
+    const cell = first.cells[i].trim();
+    shown.push(`${JSON.stringify(header[i])} ${JSON.stringify(cell)}${/^[+-]?\d+,\d+$/.test(cell) ? " (a decimal comma: numbers need a point)" : ""}`);
+  }
+  return shown.length === 0 ? "" : ` (read as text: ${shown.join(", ")})`;
+}
+
 export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader) => void): AsyncGenerator<SeriesRow> {
   const file = displayName(spec.file);
   if (spec.rowTime && spec.timeColumn !== undefined) throw new InputError("give a time column or row time, not both");
@@ -172,7 +184,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   const decide = (): void => {
     const h = header as string[];
     columnIndexes = spec.columns ? spec.columns.map((c) => h.indexOf(c)) : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
-    if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, "no numeric column to use as input");
+    if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, `no numeric column to use as input${textColumnsNote(h, timeIndex, ahead)}`);
     names = columnIndexes.map((i) => h[i]);
     onHeader?.({ header: h, delimiter, timeColumn: timeIndex < 0 ? "" : h[timeIndex], columns: names });
   };
@@ -286,5 +298,8 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     decide();
     yield* rowsOf(ahead.splice(0));
   }
-  if (columnIndexes === null) throw new InputError(`${file}: header but no data rows`);
+  if (columnIndexes === null)
+    throw new InputError(
+      dataLines > 0 ? `${file}: none of its ${dataLines} data row(s) could be read (each is named above)` : `${file}: header but no data rows`,
+    );
 }

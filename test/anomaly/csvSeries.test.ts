@@ -101,6 +101,12 @@ describe("CSV series", () => {
     ["a bad time", "timestamp,v\n1,2\nnoon,3\n", {}, ':3 column "timestamp": cannot read time "noon"'],
     ["an empty file", "", {}, ": empty file (no header)"],
     ["a header only", "timestamp,v\n", {}, ": header but no data rows"],
+    [
+      "decimal commas",
+      "timestamp;value;site\n2020-01-01;1,5;north\n",
+      {},
+      ':2: no numeric column to use as input (read as text: "value" "1,5" (a decimal comma: numbers need a point), "site" "north")',
+    ],
     ["an impossible day", "timestamp,v\n2020-02-30 00:00:00,1\n", {}, ':2 column "timestamp": cannot read time "2020-02-30 00:00:00" (expected ISO-8601'],
     ["a hexadecimal cell", "timestamp,v\n2020-01-01,1\n2020-01-02,0x10\n", {}, ':3 column "v": not a number: "0x10"'],
     ["a first cell in hexadecimal", "timestamp,v,w\n2020-01-01,0x10,1\n", {}, ':2 column "v": not a decimal number: "0x10"'],
@@ -190,6 +196,14 @@ describe("CSV series", () => {
         if ((spec as { rowTime?: boolean }).rowTime) expect(got.map((r) => r.timestamp)).to.deep.equal([1, 3]);
       });
     }
+
+    it("says that no data row could be read, not that there is none, when every row was refused", async () => {
+      const path = file("bad-rows-all.csv", "timestamp,v\n2020-01-01,1,2\n2020-01-02,2,3\n");
+      const errors: CsvError[] = [];
+      let error: Error | undefined;
+      await read(path, { onBadRow: (e: CsvError) => errors.push(e) }).catch((e: Error) => (error = e));
+      expect([errors.length, error?.message]).to.deep.equal([2, `${path}: none of its 2 data row(s) could be read (each is named above)`]);
+    });
 
     it("still ends the reading on an error of the file as a whole", async () => {
       let error: Error | undefined;

@@ -234,6 +234,11 @@ describe("eval command", () => {
     expect(r.stderr).to.include("[1/1] cat/a.csv: 600 rows");
   });
 
+  it("names a benchmark folder that is a file", () => {
+    const r = runCli("eval", ["--skab", input]);
+    expect([r.status, r.stderr]).to.deep.equal([1, `error: --skab ${input}: not a folder (expected SKAB's data folder of labelled csv files)\n`]);
+  });
+
   it("needs exactly one benchmark folder", () => {
     const r = runCli("eval", ["--json"]);
     expect(r.status).to.equal(2);
