@@ -104,10 +104,6 @@ export function splitCsvLine(line: string, delimiter: string): string[] {
 /** Rows read ahead to find each column's first non-empty cell before choosing the inputs. */
 export const LOOKAHEAD_ROWS = 10_000;
 
-/**
- * The input columns when none are named: those whose first non-empty cell among `rows` is a number. A
- * candidate with no value in any of them cannot be decided: an error names it.
- */
 const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Spellings of a missing value (R's NA, pandas' NaN, SQL's NULL, a spreadsheet's #N/A), case aside. */
@@ -123,6 +119,10 @@ export function isMissingText(cell: string): boolean {
   return t === "" || MISSING_VALUES.has(t.toLowerCase());
 }
 
+/**
+ * The input columns when none are named: those whose first cell among `rows` that is not missing
+ * (`isMissingText`) is a number. A candidate with no value in any of them cannot be decided: an error names it.
+ */
 function chooseColumns(
   file: string,
   header: readonly string[],
@@ -278,6 +278,11 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     }
     const cells = splitCsvLine(text, delimiter);
     const ordinal = ++dataLines;
+    // quotes pair up ("" inside a quoted field is two); an odd count leaves a field open past the line's end
+    if (text.includes('"') && (text.split('"').length - 1) % 2 === 1) {
+      badRow(new CsvError(file, lineNo, null, "a quote is not closed on this line (a field cannot span lines)"));
+      continue;
+    }
     if (cells.length !== header.length) {
       badRow(new CsvError(file, lineNo, null, `expected ${header.length} fields, got ${cells.length}`));
       continue;

@@ -175,6 +175,19 @@ describe("CSV series", () => {
         [[3, null, "expected 3 fields, got 2"]],
       ],
       [
+        "a quote left open: the line is refused, not read up to the quote",
+        'timestamp,v\n2020-01-01,1\n2020-01-02,"4\n5"\n2020-01-04,"6"\n',
+        {},
+        [
+          [2, [1]],
+          [5, [6]],
+        ],
+        [
+          [3, null, "a quote is not closed on this line (a field cannot span lines)"],
+          [4, null, "a quote is not closed on this line (a field cannot span lines)"],
+        ],
+      ],
+      [
         "with rowTime a rejected row keeps its place: the next row is at its own ordinal",
         "1,2\n3,x\n5,6\n",
         { rowTime: true },
