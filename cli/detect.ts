@@ -89,7 +89,8 @@ async function main(args: ParsedArgs): Promise<number> {
     (text) => process.stderr.write(text),
     (n, rate) => `detect: ${n} rows scored so far (${rate} rows/s)${rejected.count > 0 ? `, ${rejected.count} rejected` : ""}`,
   );
-  const { header, rows } = await runSeries(
+  // the --rejected report is this run's even when the file as a whole fails: no earlier report is left
+  const read = runSeries(
     {
       file: input,
       delimiter,
@@ -118,8 +119,8 @@ async function main(args: ParsedArgs): Promise<number> {
       }
     },
     (e) => rejected.add(e),
-  );
-  rejected.finish();
+  ).finally(() => rejected.finish());
+  const { header, rows } = await read;
   if (rows === 0) throw new InputError(`${displayName(input)}: no row could be scored (${rejected.count} rejected)`);
   if (outPath && out !== null) {
     const stream = out as WriteStream;

@@ -161,6 +161,10 @@ describe("detect command", () => {
     expect([n.status, n.stdout]).to.deep.equal([1, ""]);
     expect(n.stderr.split("\n").slice(-2)).to.deep.equal([`error: ${none}: no row could be scored (2 rejected)`, ""]);
     expect(readFileSync(join(dir, "none-rejected.csv"), "utf8").split("\n").length).to.equal(4);
+    const empty = join(dir, "empty.csv");
+    writeFileSync(empty, "");
+    const e = runCli("detect", ["--input", empty, "--rejected", join(dir, "none-rejected.csv")]);
+    expect([e.status, readFileSync(join(dir, "none-rejected.csv"), "utf8")]).to.deep.equal([1, "line,column,reason\n"]);
   });
 
   it("rejects unknown flags and bad option values with usage errors", () => {
