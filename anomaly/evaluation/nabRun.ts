@@ -36,6 +36,10 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
     .filter((k) => existsSync(join(dir, "data", k)))
     .sort();
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
+  const absent = Object.keys(labels).length - names.length;
+  // a subset of the corpus is scored as a corpus of its own: say so, since its figures are not the corpus's
+  if (absent > 0)
+    progress(`${absent} of ${Object.keys(labels).length} labelled series have no file under data/ and are left out: the scores are over ${names.length} files`);
   const corpus: LabelledSeries[] = [];
   const decisions: boolean[][] = [];
   const perFile: NabFileResult[] = [];

@@ -226,7 +226,7 @@ describe("eval command", () => {
     );
     writeFileSync(
       join(nab, "labels", "combined_windows.json"),
-      JSON.stringify({ "cat/a.csv": [["2024-01-02 17:00:00.000000", "2024-01-02 19:00:00.000000"]] }),
+      JSON.stringify({ "cat/a.csv": [["2024-01-02 17:00:00.000000", "2024-01-02 19:00:00.000000"]], "cat/elsewhere.csv": [] }),
     );
     const r = runCli("eval", ["--nab", nab, "--json", "--option", "numberOfTrees=30"]);
     expect(r.status, r.stderr).to.equal(0);
@@ -236,6 +236,7 @@ describe("eval command", () => {
     // the spike at row 500 (17:40) sits in the window: a good detector scores high
     expect(report.scores.standard).to.be.greaterThan(50);
     expect(r.stderr).to.include("[1/1] cat/a.csv: 600 rows");
+    expect(r.stderr).to.include("1 of 2 labelled series have no file under data/ and are left out: the scores are over 1 files");
   });
 
   it("names a benchmark folder that is a file", () => {
