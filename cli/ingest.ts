@@ -31,7 +31,17 @@ async function main(args: ParsedArgs): Promise<void> {
     }
   }
   const r = await ingestFile(file, { clientId, date, timeZone });
-  const out = { layout: r.layout, rows: r.rows, accepted: r.accepted, rejected: r.rejected, readings: r.readings, errors: r.errors, reasons: r.reasons };
+  // readings: the first few, as a sample of what was read; readingCount: all of them
+  const out = {
+    layout: r.layout,
+    rows: r.rows,
+    accepted: r.accepted,
+    rejected: r.rejected,
+    readingCount: r.readingCount,
+    readings: r.readings,
+    errors: r.errors,
+    reasons: r.reasons,
+  };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;

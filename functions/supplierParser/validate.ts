@@ -59,7 +59,7 @@ export function expectFields(fields: readonly string[], n: number): void {
 export function checkKeyDate(day: Day, keyDate: string | undefined): void {
   if (keyDate === undefined) return;
   const key = `${keyDate.slice(0, 4)}-${keyDate.slice(4, 6)}-${keyDate.slice(6, 8)}`;
-  if (dayString(day) > key) throw new RowError(`day ${dayString(day)} is after the file date ${key} in the key`);
+  if (dayString(day) > key) throw new RowError(`day ${dayString(day)} is after the upload's date ${key}`);
 }
 
 /**

@@ -18,8 +18,8 @@ describe("ingest command", () => {
     const r = runCli("ingest", ["--file", file, "--client-id", "acme", "--json"]);
     expect([r.status, r.stderr]).to.deep.equal([0, ""]);
     const out = JSON.parse(r.stdout);
-    expect(Object.keys(out)).to.deep.equal(["layout", "rows", "accepted", "rejected", "readings", "errors", "reasons"]);
-    expect([out.layout, out.rows, out.accepted, out.rejected, out.readings.length]).to.deep.equal(["nem12", 2, 1, 1, 5]);
+    expect(Object.keys(out)).to.deep.equal(["layout", "rows", "accepted", "rejected", "readingCount", "readings", "errors", "reasons"]);
+    expect([out.layout, out.rows, out.accepted, out.rejected, out.readingCount, out.readings.length]).to.deep.equal(["nem12", 2, 1, 1, 48, 5]);
     expect(out.readings[0]).to.deep.equal({
       clientId: "acme",
       intervalStart: "2023-12-31T14:00:00.000Z",
@@ -56,7 +56,7 @@ describe("ingest command", () => {
     const r = runCli("ingest", ["--file", file, "--client-id", "acme", "--date", "20240101"]);
     expect(r.status).to.equal(0);
     expect(r.stdout).to.equal(
-      `${file}: layout nem12, 2 rows, 1 accepted, 1 rejected, 48 readings\n  line 3: day 2024-01-02 is after the file date 2024-01-01 in the key\n`,
+      `${file}: layout nem12, 2 rows, 1 accepted, 1 rejected, 48 readings\n  line 3: day 2024-01-02 is after the upload's date 2024-01-01\n`,
     );
   });
 

@@ -129,13 +129,13 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       "a day after the key date",
       nem12(d300("20240101"), d300("20240102")),
       { date: "20240101" },
-      [{ line: 3, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }],
+      [{ line: 3, reason: "day 2024-01-02 is after the upload's date 2024-01-01" }],
     ],
     [
       "a day after the date in the S3 key",
       nem12(d300("20240102")),
       { clientId: undefined, key: "20240101/c1.csv" },
-      [{ line: 2, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }],
+      [{ line: 2, reason: "day 2024-01-02 is after the upload's date 2024-01-01" }],
     ],
     ["an unknown quality", nem12(d300("20240101", vals(48), "X")), {}, [{ line: 2, reason: 'quality "X" is not one of A, E, F, N, S, V' }]],
     [

@@ -70,8 +70,8 @@ describe("supplierParser processObject", () => {
       accepted: 1,
       rejected: 1,
       readings: { consumption: 48, generation: 0 },
-      errors: [{ line: 3, reason: "day 2024-01-02 is after the file date 2024-01-01 in the key" }],
-      reasons: [{ reason: "day <day> is after the file date <day> in the key", count: 1 }],
+      errors: [{ line: 3, reason: "day 2024-01-02 is after the upload's date 2024-01-01" }],
+      reasons: [{ reason: "day <day> is after the upload's date <day>", count: 1 }],
     });
     // the usage summary sums this exact line
     expect(store.puts[2][1]).to.match(/^ {2}"rejected": 1,$/m);
