@@ -21,6 +21,8 @@ type Pending =
  */
 export function nem12Parser(ctx: ParseContext): LineParser {
   let intervalMinutes: number | undefined;
+  // why the 300 records of the current 200 record cannot be read, when its interval was bad
+  let intervalProblem: string | undefined;
   let streamError: string | undefined;
   let channel: Channel = "consumption";
   let pending: Pending | undefined;
@@ -46,7 +48,7 @@ export function nem12Parser(ctx: ParseContext): LineParser {
   }
 
   function day300(f: string[], line: number): Pending {
-    if (intervalMinutes === undefined) throw new RowError("300 record before any 200 record");
+    if (intervalMinutes === undefined) throw new RowError(intervalProblem ?? "300 record before any 200 record");
     if (streamError) throw new RowError(streamError);
     const n = 1440 / intervalMinutes;
     // The quality method is the first one-letter field after the values; its position counts them.
@@ -98,8 +100,10 @@ export function nem12Parser(ctx: ParseContext): LineParser {
         try {
           checkIntervalLength(minutes);
           intervalMinutes = minutes;
+          intervalProblem = undefined;
         } catch {
           intervalMinutes = undefined;
+          intervalProblem = `the 200 record at line ${line} has interval ${JSON.stringify(f[8] ?? "")}, which does not divide a day`;
         }
         const suffix = (f[4] ?? "").trim().toUpperCase();
         const direction = SUFFIX_CHANNEL.get(suffix.charAt(0));

@@ -151,6 +151,15 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       [{ line: 2, reason: "400 record: intervals 40-60 are outside 1-48 (line 3)" }],
     ],
     ["a 400 record with no 300 before it", nem12("400,1,48,A,,"), {}, [{ line: 2, reason: "400 record without a preceding 300 record" }]],
+    [
+      "a 300 record after a 200 record with a bad interval",
+      `100,NEM12,202401011200,A,B\n200,6407368186,E1B1,1,E1,,M1,KWH,7,\n${d300("20240101")}\n`,
+      {},
+      [
+        { line: 2, reason: '200 record: interval "7" does not divide a day' },
+        { line: 3, reason: 'the 200 record at line 2 has interval "7", which does not divide a day' },
+      ],
+    ],
     ["a 300 record before the 200", `100,NEM12,202401011200,A,B\n${d300("20240101")}\n`, {}, [{ line: 2, reason: "300 record before any 200 record" }]],
     ["a unit other than kWh", `200,M1,E1,E1,E1,,X,KVARH,30,\n${d300("20240101")}\n`, {}, [{ line: 2, reason: 'unit "KVARH" of the 200 record is not KWH' }]],
     ["an unknown NEM12 record", nem12("700,x"), {}, [{ line: 2, reason: 'unknown NEM12 record type "700"' }]],
