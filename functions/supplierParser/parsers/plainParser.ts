@@ -34,7 +34,7 @@ export function plainParser(ctx: ParseContext): LineParser {
         const day = m && { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
         const local = m && Date.UTC(day!.y, day!.m - 1, day!.d, Number(m[4]), Number(m[5]), Number(m[6] ?? 0));
         const t = local !== null && new Date(local);
-        if (!m || !t || t.getUTCDate() !== day!.d || t.getUTCMonth() !== day!.m - 1 || Number(m[4]) > 23 || Number(m[5]) > 59) {
+        if (!m || !t || t.getUTCDate() !== day!.d || t.getUTCMonth() !== day!.m - 1 || Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6] ?? 0) >= 60) {
           throw new RowError(`timestamp ${JSON.stringify(f[0])} is not ISO 8601`);
         }
         checkKeyDate(day!, ctx.keyDate);
