@@ -175,6 +175,9 @@ async function runServe(args: ParsedArgs, out: NodeJS.WritableStream): Promise<v
   await broker.close();
 }
 
+const REGISTER_FLAGS = ["kind", "serial", "out", "endpoint", "stack", "force", "claim-cert", "claim-key", "ca"];
+const SERVE_FLAGS = ["port", "allow"];
+
 export const command: Command = {
   name: "devices",
   usage: USAGE,
@@ -193,6 +196,12 @@ export const command: Command = {
   },
   subcommands: ["register", "serve"],
   run: async (args) => {
+    const others = (args.subcommand === "serve" ? REGISTER_FLAGS : SERVE_FLAGS).filter((f) => args[f] !== undefined);
+    if (others.length > 0) {
+      const names = others.map((f) => `--${f}`).join(", ");
+      const of = args.subcommand === "serve" ? "register" : "serve";
+      throw new UsageError(`${names} ${others.length === 1 ? "is a flag" : "are flags"} of ${of}, not of ${args.subcommand}`);
+    }
     try {
       await (args.subcommand === "serve" ? runServe(args, process.stdout) : runRegister(args, process.stdout));
       return 0;

@@ -153,6 +153,17 @@ describe("gridrail devices register against the local stand-in", function () {
     expect(standIn.things.has("NMI6100000001")).to.equal(false);
   });
 
+  it("refuses another subcommand's flags (exit 2)", async () => {
+    const register = await devices(["register", "--kind", "meter", "--serial", "NMI6100000001", "--out", join(dir, "z"), "--port", "5"]);
+    const serve = await devices(["serve", "--kind", "meter", "--out", join(dir, "z")]);
+    expect([register.status, register.stderr, serve.status, serve.stderr]).to.deep.equal([
+      2,
+      "error: --port is a flag of serve, not of register\n",
+      2,
+      "error: --kind, --out are flags of register, not of serve\n",
+    ]);
+  });
+
   it("refuses a bad serial before connecting (exit 2)", async () => {
     const r = await devices(["register", "--kind", "meter", "--serial", "meter04", "--out", join(dir, "y"), "--endpoint", broker.url]);
     expect([r.status, r.stderr]).to.deep.equal([2, 'error: --serial: serial "meter04" is not a meter serial: NMI followed by 10 digits, e.g. NMI6100000001\n']);
