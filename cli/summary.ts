@@ -10,7 +10,7 @@ import { Command, ParsedArgs, UsageError, runCommand } from "./args";
 import { checkOutputFile } from "./outputPaths";
 import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
 import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
-import { DuckDbEngine } from "../functions/usageSummary/duckdbEngine";
+import { DuckDbEngine, LOCAL_TABLES } from "../functions/usageSummary/duckdbEngine";
 import { InputError } from "../functions/usageSummary/errors";
 import { summaryCsv, summaryTable } from "../functions/usageSummary/format";
 import { Summary, summarize } from "../functions/usageSummary/summary";
@@ -84,6 +84,11 @@ async function onDuckDb(o: Options): Promise<Summary> {
     const summary = await summarize(engine, o.day);
     // a file DuckDB cannot read is left out, named here and counted in the summary, never silently
     for (const s of engine.skipped) process.stderr.write(`warning: skipped ${s.file}: ${s.reason}\n`);
+    // a folder with none of the tables' folders is most likely the wrong folder (out/ for out/local)
+    if (engine.absentFolders.length === LOCAL_TABLES.length)
+      process.stderr.write(
+        `warning: ${o.local} has none of ${engine.absentFolders.map((f) => `${f}/`).join(", ")}: every count is 0 (the local stack writes them under out/local)\n`,
+      );
     return engine.skipped.length > 0 ? { ...summary, skippedFiles: engine.skipped.length } : summary;
   } finally {
     engine.close();

@@ -1,5 +1,5 @@
 import { DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
-import { readdirSync, statSync } from "fs";
+import { existsSync, readdirSync, statSync } from "fs";
 import { join, sep } from "path";
 import { InputError } from "./errors";
 import { SummaryQuery, TABLES, parameterValues } from "./queries";
@@ -193,6 +193,8 @@ export async function readableFiles(
 export class DuckDbEngine implements QueryEngine {
   /** Files left out because DuckDB could not read them. */
   readonly skipped: SkippedFile[] = [];
+  /** The tables' folders (LOCAL_TABLES) the data folder does not have: their tables are empty. */
+  readonly absentFolders: string[] = [];
 
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -213,6 +215,7 @@ export class DuckDbEngine implements QueryEngine {
     try {
       for (const macro of TRINO_MACROS) await connection.run(macro);
       for (const table of LOCAL_TABLES) {
+        if (!existsSync(join(dir, table.folder))) engine.absentFolders.push(table.folder);
         const { files, skipped } = await readableFiles(connection, table, localFiles(dir, table));
         engine.skipped.push(...skipped);
         await connection.run(viewSql(table, files));

@@ -40,7 +40,7 @@ export const installationsQuery: SummaryQuery = {
  */
 export const SUPPLIER_SQL = {
   uploadKey: `regexp_extract("$path", '(\\d{8}/[^/]+)$', 1)`,
-  isUpload: `"$path" LIKE '%.csv'`,
+  isUpload: `lower("$path") LIKE '%.csv'`,
   reportFile: `regexp_extract(line, '^  "file": "(.*)",$', 1)`,
   isReportFile: `regexp_like(line, '^  "file": ".*",$')`,
   rejectedRows: `CAST(regexp_extract(line, '^  "rejected": ([0-9]+)', 1) AS bigint)`,

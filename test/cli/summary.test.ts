@@ -171,6 +171,24 @@ describe("summary command", () => {
     expect(JSON.parse(r.stdout)).to.deep.equal({ ...FIXTURE_ANSWER, skippedFiles: 1 });
   });
 
+  it("warns, with every count 0, about a folder that has none of the tables' folders", () => {
+    const wrong = mkdtempSync(join(tmpdir(), "gridrail-summary-wrong-"));
+    const r = runCli("summary", ["--date", "2026-02-21", "--local", wrong, "--json"]);
+    expect([r.status, r.stderr]).to.deep.equal([
+      0,
+      `warning: ${wrong} has none of telemetry/, meter-lake/, supplier/, quarantine/, cloudtrail/: every count is 0 (the local stack writes them under out/local)\n`,
+    ]);
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      date: "2026-02-21",
+      installationsWithRealtimeData: 0,
+      supplierFiles: 0,
+      rejectedRows: 0,
+      profileUpdates: 0,
+      reportDownloads: 0,
+      trains: [],
+    });
+  });
+
   const fileLake = mkdtempSync(join(tmpdir(), "gridrail-summary-filelake-"));
   writeFileSync(join(fileLake, "telemetry"), "not a folder\n");
   const missing = join(out, "no-such-lake");

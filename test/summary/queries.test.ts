@@ -62,7 +62,7 @@ describe("summary queries", () => {
       [
         "SELECT",
         "  (SELECT count(DISTINCT upload) FROM (",
-        `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM supplier_uploads WHERE dt = '20260221' AND "$path" LIKE '%.csv'`,
+        `    SELECT regexp_extract("$path", '(\\d{8}/[^/]+)$', 1) AS upload FROM supplier_uploads WHERE dt = '20260221' AND lower("$path") LIKE '%.csv'`,
         "    UNION ALL",
         `    SELECT regexp_extract(line, '^  "file": "(.*)",$', 1) FROM supplier_reports WHERE dt = '20260221' AND regexp_like(line, '^  "file": ".*",$')`,
         "  ) AS uploads) AS files,",
