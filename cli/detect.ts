@@ -1,4 +1,4 @@
-import { createWriteStream, openSync, writeFileSync, WriteStream } from "fs";
+import { writeFileSync } from "fs";
 import { InputError } from "../anomaly/errors";
 import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
@@ -11,6 +11,7 @@ import { nameList, suspectNote } from "./columnHints";
 import { RejectedRows } from "./rejectedRows";
 import { progressTicker } from "./progress";
 import { csvCell } from "./csvCell";
+import { StagedOutput } from "./stagedOutput";
 
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
@@ -37,15 +38,6 @@ const FLAGS = {
   rejected: "string",
 } as const;
 
-/** Opens an output file for writing (truncating it), as an InputError naming it when it cannot be. */
-function openOutput(flag: string, path: string): WriteStream {
-  try {
-    return createWriteStream(path, { fd: openSync(path, "w") });
-  } catch (e) {
-    throw new InputError(`${flag} ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
-  }
-}
-
 /** Exit code of a run that scored some rows and rejected others. */
 const EXIT_REJECTED = 3;
 
@@ -69,128 +61,122 @@ async function main(args: ParsedArgs): Promise<number> {
     { flag: "--rejected", path: rejectedPath },
   ]);
   const rejected = new RejectedRows(process.stderr, rejectedPath);
-  // opened with the first scored row, so an input that cannot be read leaves any existing output as it was
-  let out: NodeJS.WritableStream | WriteStream | null = outPath ? null : process.stdout;
-  let writeError: Error | null = null;
+  // opened with the first scored row and put in place when complete: a run that fails leaves an earlier output as it was
+  let staged: StagedOutput | null = null;
   const write = (line: string): void => {
-    if (out === null) {
-      const file = openOutput("--output", outPath as string);
-      file.on("error", (e: Error) => (writeError ??= e));
-      out = file;
+    if (!outPath) {
+      process.stdout.write(`${line}\n`);
+      return;
     }
-    out.write(`${line}\n`);
+    staged ??= StagedOutput.open("--output", outPath);
+    staged.stream.write(`${line}\n`);
   };
-  const keep = reportPath ? { x: [] as number[], values: [] as number[][], scores: [] as number[], flagged: [] as number[] } : null;
-  let anomalies = 0;
-  let headerWritten = false;
-  const started = Date.now();
-  let scored = 0;
-  const tick = progressTicker(
-    (text) => process.stderr.write(text),
-    (n, rate) => `detect: ${n} rows scored so far (${rate} rows/s)${rejected.count > 0 ? `, ${rejected.count} rejected` : ""}`,
-  );
-  // the --rejected report is this run's even when the file as a whole fails: no earlier report is left
-  const read = runSeries(
-    {
-      file: input,
-      delimiter,
-      timeColumn: args["time-column"] as string | undefined,
-      rowTime: args["no-time"] === true,
-      columns: columnNames(args.columns as string | undefined),
-      exclude: columnNames(args.exclude as string | undefined),
-    },
-    detector,
-    options,
-    ({ row, result }, seriesHeader) => {
-      // the header goes out with the first row, so a file that cannot be read leaves no half output
-      if (!headerWritten) {
-        headerWritten = true;
-        if (!args.columns) process.stderr.write(suspectNote(seriesHeader.columns));
-        write("timestamp,score,anomaly,raw_score,grade");
-      }
-      tick(++scored);
-      if (result.anomaly) anomalies++;
-      write(`${csvCell(row.timestampText)},${round(result.score)},${result.anomaly ? 1 : 0},${round(result.rawScore)},${round(result.grade)}`);
-      if (keep) {
-        if (result.anomaly) keep.flagged.push(keep.x.length);
-        keep.x.push(row.timestamp);
-        keep.values.push(row.values);
-        keep.scores.push(result.score);
-      }
-    },
-    (e) => rejected.add(e),
-  ).finally(() => rejected.finish());
-  const { header, rows } = await read;
-  if (rows === 0) throw new InputError(`${displayName(input)}: no row could be scored (${rejected.count} rejected)`);
-  if (outPath && out !== null) {
-    const stream = out as WriteStream;
-    // a failed last flush reaches only end's callback (as ERR_STREAM_DESTROYED) before 'close'; its cause
-    // comes with the 'error' event, which precedes 'close'
-    await new Promise<void>((resolve) => {
-      let endError: Error | null = null;
-      stream.once("close", () => {
-        writeError ??= endError;
-        resolve();
-      });
-      stream.end((e?: Error | null) => (endError = e ?? null));
-    });
-    if (writeError) throw new InputError(`--output ${outPath}: cannot write: ${(writeError as NodeJS.ErrnoException).code ?? (writeError as Error).message}`);
-  }
-  if (keep && reportPath) {
-    const palette = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
-    const fmt = (x: number): string => (x > 1e11 ? new Date(x).toISOString().replace(".000Z", "Z") : String(x));
-    const charts = header.columns.map((c, j) =>
-      lineChart({
-        title: c,
-        x: keep.x,
-        series: [{ label: c, values: keep.values.map((v) => v[j]), color: palette[j % palette.length] }],
-        markers: keep.flagged,
-        formatX: fmt,
-      }),
+  const score = async (): Promise<number> => {
+    const keep = reportPath ? { x: [] as number[], values: [] as number[][], scores: [] as number[], flagged: [] as number[] } : null;
+    let anomalies = 0;
+    let headerWritten = false;
+    const started = Date.now();
+    let scored = 0;
+    const tick = progressTicker(
+      (text) => process.stderr.write(text),
+      (n, rate) => `detect: ${n} rows scored so far (${rate} rows/s)${rejected.count > 0 ? `, ${rejected.count} rejected` : ""}`,
     );
-    charts.push(
-      lineChart({
-        title: "anomaly score (0.5 = threshold)",
-        x: keep.x,
-        series: [{ label: "score", values: keep.scores, color: "#ff7f0e" }],
-        markers: keep.flagged,
-        yRange: [0, 1],
-        formatX: fmt,
-      }),
-    );
-    const page = htmlPage(
-      `gridrail detect: ${displayName(input)}`,
-      [
-        ["input", input],
+    // the --rejected report is this run's even when the file as a whole fails: no earlier report is left
+    const read = runSeries(
+      {
+        file: input,
+        delimiter,
+        timeColumn: args["time-column"] as string | undefined,
+        rowTime: args["no-time"] === true,
+        columns: columnNames(args.columns as string | undefined),
+        exclude: columnNames(args.exclude as string | undefined),
+      },
+      detector,
+      options,
+      ({ row, result }, seriesHeader) => {
+        // the header goes out with the first row, so a file that cannot be read leaves no half output
+        if (!headerWritten) {
+          headerWritten = true;
+          if (!args.columns) process.stderr.write(suspectNote(seriesHeader.columns));
+          write("timestamp,score,anomaly,raw_score,grade");
+        }
+        tick(++scored);
+        if (result.anomaly) anomalies++;
+        write(`${csvCell(row.timestampText)},${round(result.score)},${result.anomaly ? 1 : 0},${round(result.rawScore)},${round(result.grade)}`);
+        if (keep) {
+          if (result.anomaly) keep.flagged.push(keep.x.length);
+          keep.x.push(row.timestamp);
+          keep.values.push(row.values);
+          keep.scores.push(result.score);
+        }
+      },
+      (e) => rejected.add(e),
+    ).finally(() => rejected.finish());
+    const { header, rows } = await read;
+    if (rows === 0) throw new InputError(`${displayName(input)}: no row could be scored (${rejected.count} rejected)`);
+    await (staged as StagedOutput | null)?.commit();
+    if (keep && reportPath) {
+      const palette = ["#1f77b4", "#2ca02c", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f", "#bcbd22", "#17becf"];
+      const fmt = (x: number): string => (x > 1e11 ? new Date(x).toISOString().replace(".000Z", "Z") : String(x));
+      const charts = header.columns.map((c, j) =>
+        lineChart({
+          title: c,
+          x: keep.x,
+          series: [{ label: c, values: keep.values.map((v) => v[j]), color: palette[j % palette.length] }],
+          markers: keep.flagged,
+          formatX: fmt,
+        }),
+      );
+      charts.push(
+        lineChart({
+          title: "anomaly score (0.5 = threshold)",
+          x: keep.x,
+          series: [{ label: "score", values: keep.scores, color: "#ff7f0e" }],
+          markers: keep.flagged,
+          yRange: [0, 1],
+          formatX: fmt,
+        }),
+      );
+      const page = htmlPage(
+        `gridrail detect: ${displayName(input)}`,
         [
-          "detector",
-          `${detector} ${Object.entries(options)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(" ")}`.trim(),
+          ["input", input],
+          [
+            "detector",
+            `${detector} ${Object.entries(options)
+              .map(([k, v]) => `${k}=${v}`)
+              .join(" ")}`.trim(),
+          ],
+          ["columns", header.columns.join(", ")],
+          ["rows", String(rows)],
+          ["anomalies", String(anomalies)],
+          ...(rejected.count > 0
+            ? [["rejected rows (not scored)", `${rejected.count}${rejectedPath ? `, listed in ${rejectedPath}` : ""}`] as [string, string]]
+            : []),
         ],
-        ["columns", header.columns.join(", ")],
-        ["rows", String(rows)],
-        ["anomalies", String(anomalies)],
-        ...(rejected.count > 0
-          ? [["rejected rows (not scored)", `${rejected.count}${rejectedPath ? `, listed in ${rejectedPath}` : ""}`] as [string, string]]
-          : []),
-      ],
-      charts,
-    );
-    try {
-      writeFileSync(reportPath, page);
-    } catch (e) {
-      throw new InputError(`--report ${reportPath}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+        charts,
+      );
+      try {
+        writeFileSync(reportPath, page);
+      } catch (e) {
+        throw new InputError(`--report ${reportPath}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      }
     }
+    // columns that are neither the time nor an input are said, never left out silently
+    const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
+    process.stderr.write(
+      `detect: ${rows} rows scored, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+        `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
+        `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
+    );
+    return rejected.count > 0 ? EXIT_REJECTED : 0;
+  };
+  try {
+    return await score();
+  } catch (e) {
+    (staged as StagedOutput | null)?.discard();
+    throw e;
   }
-  // columns that are neither the time nor an input are said, never left out silently
-  const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
-  process.stderr.write(
-    `detect: ${rows} rows scored, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
-      `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
-      `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
-  );
-  return rejected.count > 0 ? EXIT_REJECTED : 0;
 }
 
 function round(x: number): string {

@@ -1,6 +1,6 @@
 import { spawn } from "child_process";
 import { expect } from "chai";
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from "fs";
+import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { InputError } from "../../anomaly/errors";
@@ -121,6 +121,31 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     writeFileSync(small, "timestamp,value\n2024-01-01T00:00:00Z,1\n2024-01-01T00:05:00Z,2\n2024-01-01T00:10:00Z,3\n");
     const r = runCli("detect", ["--input", small, "--detector", "ewma", "--output", "/dev/full"]);
     expect([r.status, r.stderr]).to.deep.equal([1, "error: --output /dev/full: cannot write: ENOSPC\n"]);
+  });
+
+  it("leaves an earlier --output as it was when the run fails part-way, with no partial file left", () => {
+    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const out = join(folder, "scores.csv");
+    writeFileSync(out, "earlier run\n");
+    const huge = join(folder, "huge.csv");
+    writeFileSync(huge, `timestamp,value\n2024-01-01T00:00:00Z,1\n2024-01-01T00:05:00Z,${"7".repeat(17 * 1024 * 1024)}\n`);
+    const r = runCli("detect", ["--input", huge, "--detector", "ewma", "--output", out]);
+    expect([r.status, readFileSync(out, "utf8"), readdirSync(folder).sort()]).to.deep.equal([1, "earlier run\n", ["huge.csv", "scores.csv"]]);
+  });
+
+  it("replaces the file a symlinked --output points to, keeping the link", () => {
+    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const target = join(folder, "target.csv");
+    writeFileSync(target, "earlier run\n");
+    symlinkSync(target, join(folder, "link.csv"));
+    const small = join(folder, "small.csv");
+    writeFileSync(small, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
+    const r = runCli("detect", ["--input", small, "--detector", "ewma", "--output", join(folder, "link.csv")]);
+    expect([r.status, readFileSync(target, "utf8"), lstatSync(join(folder, "link.csv")).isSymbolicLink()]).to.deep.equal([
+      0,
+      "timestamp,score,anomaly,raw_score,grade\n2024-01-01T00:00:00Z,0,0,0,0\n",
+      true,
+    ]);
   });
 
   it("stops quietly with exit 0 when the reader closes the pipe (| head)", async () => {
