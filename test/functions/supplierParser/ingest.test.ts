@@ -219,7 +219,12 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       Array.from({ length: 47 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48" })),
     ],
     ["a plain bad timestamp", "timestamp,kwh\n2024-02-30T00:00Z,1\n", {}, [{ line: 2, reason: 'timestamp "2024-02-30T00:00Z" is not ISO 8601' }]],
-    ["a plain timestamp of second 60", "timestamp,kwh\n2024-01-01T10:00:60Z,1\n", {}, [{ line: 2, reason: 'timestamp "2024-01-01T10:00:60Z" is not ISO 8601' }]],
+    [
+      "a plain timestamp of second 60",
+      "timestamp,kwh\n2024-01-01T10:00:60Z,1\n",
+      {},
+      [{ line: 2, reason: 'timestamp "2024-01-01T10:00:60Z" is not ISO 8601' }],
+    ],
     [
       "a plain repeated timestamp",
       "timestamp,kwh\n2024-01-01T00:00Z,1\n2024-01-01T10:00+10:00,1\n",
