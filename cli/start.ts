@@ -1,10 +1,11 @@
-import { existsSync, mkdirSync, writeFileSync } from "fs";
-import { join, resolve } from "path";
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from "fs";
+import { dirname, join, resolve, sep } from "path";
 import { customersLine } from "../local/customers/customersReport";
 import { anomalyLines } from "../local/start/anomalyLines";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
 import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
 import { checkOutputFile } from "./outputPaths";
+import { InputError } from "../anomaly/errors";
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
@@ -27,7 +28,26 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
   );
   print(`daily summary ${String(s.date)}: ${JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k]) => k !== "trains" && k !== "date")))}`);
   print(customersLine(r.customers));
-  print(`output: ${r.outDir} (meter-lake/, reports/, telemetry/, supplier/, quarantine/)`);
+  const folders = existsSync(r.outDir) ? readdirSync(r.outDir, { withFileTypes: true }).filter((e) => e.isDirectory()) : [];
+  print(
+    `output: ${r.outDir} (${folders
+      .map((e) => `${e.name}/`)
+      .sort()
+      .join(", ")})`,
+  );
+}
+
+/**
+ * `--report` is checked before the run: a file in `--out` itself is fine (the run makes the folder), one in a
+ * folder under it is not (the run empties `--out` first, so that folder would be gone when the report is written).
+ */
+export function checkReportFile(reportFile: string, outDir: string): void {
+  const folder = dirname(resolve(reportFile));
+  if (folder === outDir) return;
+  if (folder.startsWith(outDir + sep)) {
+    throw new InputError(`--report ${reportFile}: inside --out ${outDir}, which the run empties first: write it in ${outDir} itself or elsewhere`);
+  }
+  checkOutputFile("--report", reportFile);
 }
 
 async function main(args: ParsedArgs): Promise<void> {
@@ -35,7 +55,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const shared = SHARED_DATA;
   const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));
   const reportFile = args.report as string | undefined;
-  if (reportFile !== undefined) checkOutputFile("--report", reportFile);
+  if (reportFile !== undefined) checkReportFile(reportFile, outDir);
   let stop!: () => void;
   const interrupted = new Promise<void>((r) => (stop = r));
   process.once("SIGINT", () => {

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, existsSync } from "fs";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "fs";
 import { dirname, join, relative, resolve, sep } from "path";
 import { Readable } from "stream";
 import { gunzipSync } from "zlib";
@@ -17,6 +17,49 @@ import { ObjectStore } from "../../functions/supplierParser/processObject";
  *   reports/{ClientID}/{YYYYMMDD}.{json,html} daily reports
  *   dead-letters/*.json                       what the pipelines gave up on, with the reason
  */
+/** Marks a folder as a local run's, so the next run may empty it. */
+export const RUN_MARKER = ".gridrail-run";
+
+/** What a run writes at the top of its folder; a folder holding only these is an earlier run's. */
+const RUN_ENTRIES = new Set([
+  RUN_MARKER,
+  "meter-lake",
+  "quarantine",
+  "supplier",
+  "telemetry",
+  "errors",
+  "reports",
+  "dead-letters",
+  "cloudtrail",
+  "edge",
+  "outbox",
+  "report.json",
+]);
+
+/**
+ * Why a run may not empty `dir` and write there, or undefined: it must not exist yet, be empty, or be an
+ * earlier run's folder (its marker, or nothing but what a run writes). Anything else (a file, the checkout,
+ * a home folder) is refused: the run starts by deleting the folder.
+ */
+export function runFolderProblem(dir: string): string | undefined {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) return undefined;
+  if (!stat.isDirectory()) return "is a file, not a folder";
+  const entries = readdirSync(dir);
+  if (entries.length === 0 || entries.includes(RUN_MARKER)) return undefined;
+  const foreign = entries.filter((e) => !RUN_ENTRIES.has(e));
+  if (foreign.length === 0) return undefined;
+  const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? `, ... (${foreign.length} in all)` : "");
+  return `holds files that are not a local run's (${shown}); the run empties its folder first: give a new or empty folder`;
+}
+
+/** Empties `dir` for a new run (after `runFolderProblem` said it may) and marks it as a run's. */
+export function startRunFolder(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, RUN_MARKER), "a gridrail local stack run writes here; the next run empties this folder\n");
+}
+
 export class RunFolders {
   constructor(readonly root: string) {}
 

@@ -1,4 +1,4 @@
-import { rmSync } from "fs";
+import { InputError } from "../../anomaly/errors";
 import { join } from "path";
 import { RunSummary } from "../../functions/dailyAnalysis/analyseDay";
 import { dayFromMs } from "../../functions/dailyAnalysis/reportDay";
@@ -12,7 +12,7 @@ import { metroptSampleFile, readMetroptRows } from "../sim/trainSource";
 import { CustomersReport } from "../customers/customersReport";
 import { LiveEvent } from "../web/liveEvents";
 import { WebView } from "../web/webView";
-import { RunFolders } from "./folders";
+import { RunFolders, runFolderProblem, startRunFolder } from "./folders";
 import { EdgeRun, EdgeSection, withEdgeOutage } from "./edgeReport";
 import { episodesWritten, FaultOutcome, MetricsSummary, RunMetrics } from "./runMetrics";
 import { SupplierIngestion, supplierFiles } from "./supplierDrops";
@@ -95,7 +95,9 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> {
   const rate = o.rate ?? LIVE_RATE;
   const intervalMs = READING_INTERVAL_MS;
-  rmSync(o.outDir, { recursive: true, force: true });
+  const problem = runFolderProblem(o.outDir);
+  if (problem) throw new InputError(`--out ${o.outDir}: ${problem}`);
+  startRunFolder(o.outDir);
   const folders = new RunFolders(o.outDir);
   const startedAt = Date.now();
   const day = dayFromMs(Math.floor(startedAt / 86_400_000) * 86_400_000);

@@ -1,10 +1,47 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { RunFolders } from "../../local/start/folders";
+import { RUN_MARKER, RunFolders, runFolderProblem, startRunFolder } from "../../local/start/folders";
 import { BufferedDelivery } from "../../local/start/delivery";
 import { SupplierIngestion, supplierFiles } from "../../local/start/supplierDrops";
+
+describe("local stack: which folder a run may empty", () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), "gridrail-runfolder-"))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  const cases: [string, (dir: string) => void, string | undefined][] = [
+    ["a folder not there yet", () => undefined, undefined],
+    ["an empty folder", (d) => mkdirSync(d), undefined],
+    ["an earlier run's folder, marked", (d) => (mkdirSync(d), writeFileSync(join(d, RUN_MARKER), ""), writeFileSync(join(d, "notes.txt"), "")), undefined],
+    [
+      "a run's folder from before the marker",
+      (d) => (mkdirSync(join(d, "meter-lake"), { recursive: true }), writeFileSync(join(d, "report.json"), "{}")),
+      undefined,
+    ],
+    ["a file", (d) => writeFileSync(d, "hi"), "is a file, not a folder"],
+    [
+      "a folder of other files",
+      (d) => (mkdirSync(join(d, "src"), { recursive: true }), writeFileSync(join(d, "meter-lake"), ""), writeFileSync(join(d, "notes.txt"), "")),
+      "holds files that are not a local run's (notes.txt, src); the run empties its folder first: give a new or empty folder",
+    ],
+  ];
+  for (const [what, make, problem] of cases) {
+    it(`${what}: ${problem ?? "may be emptied"}`, () => {
+      const dir = join(root, "out");
+      make(dir);
+      expect(runFolderProblem(dir)).to.equal(problem);
+    });
+  }
+
+  it("starts a run in an emptied, marked folder", () => {
+    const dir = join(root, "out");
+    mkdirSync(join(dir, "telemetry"), { recursive: true });
+    startRunFolder(dir);
+    expect([readdirSync(dir), existsSync(join(dir, "telemetry"))]).to.deep.equal([[RUN_MARKER], false]);
+  });
+});
 
 describe("local stack: the run's folders", () => {
   let root: string;

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
@@ -116,6 +116,28 @@ describe("npm start (the local stack), end to end", function () {
     expect(r.stdout).to.match(
       /^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded$/m,
     );
+  });
+
+  it("refuses an --out folder of other files, and a --report under --out, before the run, touching nothing", () => {
+    const mine = join(dir, "mine");
+    mkdirSync(mine);
+    writeFileSync(join(mine, "notes.txt"), "keep me");
+    const foreign = runCli("start", ["--duration", "5", "--no-web", "--out", mine]);
+    expect([foreign.status, foreign.stdout, foreign.stderr]).to.deep.equal([
+      1,
+      "",
+      `error: --out ${mine}: holds files that are not a local run's (notes.txt); the run empties its folder first: give a new or empty folder\n`,
+    ]);
+    expect(readFileSync(join(mine, "notes.txt"), "utf8")).to.equal("keep me");
+    const run = join(dir, "run2");
+    const under = runCli("start", ["--duration", "5", "--no-web", "--out", run, "--report", join(run, "sub", "r.json")]);
+    expect([under.status, under.stdout, under.stderr]).to.deep.equal([
+      1,
+      "",
+      `error: --report ${join(run, "sub", "r.json")}: inside --out ${run}, which the run empties first: write it in ${run} itself or elsewhere\n`,
+    ]);
+    const empty = runCli("start", ["--duration", "5", "--no-web", "--report="]);
+    expect([empty.status, empty.stderr]).to.deep.equal([2, "error: --report needs a file path, got an empty one\n"]);
   });
 
   it("refuses a bad flag value naming it, in one line", () => {
