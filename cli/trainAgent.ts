@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "fs";
 import { join } from "path";
-import { ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
+import { APU_SENSORS, ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
 import { Reconciliation } from "../devices/trainAgent/reconcile";
@@ -16,7 +16,7 @@ import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
 import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
-import { Command, ParsedArgs, runCommand, UsageError } from "./args";
+import { Command, ParsedArgs, integerFlag, runCommand, UsageError } from "./args";
 
 const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE] [--count N]
   [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
@@ -35,16 +35,28 @@ starts from the cloud model's checkpoint (DynamoDB get-item JSON, checkpoint JSO
 Prints {"event": "restored" | "connected" | "disconnected" | "anomaly" | "edge" | "reconciled" | "dropped" |
 "done", ...} lines.`;
 
-function integer(raw: unknown, flag: string, fallback: number, min = 0): number {
-  if (raw === undefined) return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${flag} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
-  return n;
+/** An hour, in ms: the longest wait any of the agent's timing flags takes. */
+const HOUR_MS = 3_600_000;
+
+/** Why `text` is not a broker URL the agent can use, or undefined. */
+export function brokerUrlProblem(text: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    return "not a URL (e.g. mqtt://127.0.0.1:1883)";
+  }
+  const scheme = url.protocol.slice(0, -1);
+  if (!["mqtt", "mqtts", "ws", "wss"].includes(scheme)) return `the scheme must be mqtt, mqtts, ws or wss, got ${scheme}`;
+  if (url.hostname === "") return "no host";
+  return undefined;
 }
 
 export function parseFault(text: string): ApuFault {
   const m = /^([A-Za-z_0-9]+):(\d+):(\d+):(-?\d+(\.\d+)?)$/.exec(text);
   if (!m) throw new UsageError(`--fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got ${JSON.stringify(text)}`);
+  if (!(APU_SENSORS as readonly string[]).includes(m[1]))
+    throw new UsageError(`--fault: no sensor ${JSON.stringify(m[1])}; the simulator's sensors are ${APU_SENSORS.join(", ")}`);
   return { sensor: m[1], start: Number(m[2]), length: Number(m[3]), offset: Number(m[4]) };
 }
 
@@ -106,23 +118,28 @@ function reconciledLine(train: string, r: Reconciliation): Record<string, unknow
 
 async function main(args: ParsedArgs): Promise<void> {
   if (typeof args.broker !== "string") throw new UsageError("--broker is required");
+  const brokerProblem = brokerUrlProblem(args.broker);
+  if (brokerProblem) throw new UsageError(`--broker ${JSON.stringify(args.broker)}: ${brokerProblem}`);
   const train = args.train;
   if (typeof train !== "string" || !/^train-[A-Za-z0-9:_-]+$/.test(train))
     throw new UsageError(`--train must be a thing name train-<id>, got ${JSON.stringify(train)}`);
-  const interval = integer(args["interval-ms"], "interval-ms", 100);
-  const linger = integer(args["linger-ms"], "linger-ms", 0);
+  const interval = integerFlag(args, "interval-ms", 100, 0, HOUR_MS);
+  const linger = integerFlag(args, "linger-ms", 0, 0, HOUR_MS);
   const faults = ((args.fault as string[] | undefined) ?? []).map(parseFault);
   let readings: SensorReading[];
   if (typeof args.csv === "string") {
     if (args.seed !== undefined || faults.length > 0 || args.start !== undefined)
       throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
     readings = readMetroptCsv(readInput("--csv", args.csv), args.csv);
-    readings = readings.slice(0, integer(args.count, "count", readings.length, 1));
+    readings = readings.slice(0, integerFlag(args, "count", readings.length, 1, Number.MAX_SAFE_INTEGER));
   } else {
     const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : parseTimestamp(args.start as string);
     if (Number.isNaN(start)) throw new UsageError(`--start must be an ISO time, got ${JSON.stringify(args.start)}`);
-    const simulator = new ApuSimulator({ seed: integer(args.seed, "seed", seedOf(train)), start, faults });
-    readings = simulator.take(integer(args.count, "count", 360, 1));
+    const count = integerFlag(args, "count", 360, 1, 10_000_000);
+    const late = faults.find((f) => f.start >= count);
+    if (late) throw new UsageError(`--fault ${late.sensor}:${late.start}:...: starts at reading ${late.start}, past the ${count} readings of --count`);
+    const simulator = new ApuSimulator({ seed: integerFlag(args, "seed", seedOf(train), 0, 2 ** 32 - 1), start, faults });
+    readings = simulator.take(count);
   }
   const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
@@ -138,8 +155,8 @@ async function main(args: ParsedArgs): Promise<void> {
     thingName: train,
     shadowName: args.shadow as string | undefined,
     outboxDir,
-    capacity: integer(args["outbox-max"], "outbox-max", 100_000, 1),
-    fsyncMs: integer(args["outbox-fsync-ms"], "outbox-fsync-ms", 1000),
+    capacity: integerFlag(args, "outbox-max", 100_000, 1, 100_000_000),
+    fsyncMs: integerFlag(args, "outbox-fsync-ms", 1000, 0, HOUR_MS),
     mqtt:
       tls.length === 3
         ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) }

@@ -11,6 +11,25 @@ export interface ApuReading {
   readonly sensors: Readonly<Record<string, number>>;
 }
 
+/** The sensors the simulator reads, as MetroPT-3 names them (a fault must name one of them). */
+export const APU_SENSORS = [
+  "TP2",
+  "TP3",
+  "H1",
+  "DV_pressure",
+  "Reservoirs",
+  "Oil_temperature",
+  "Motor_current",
+  "COMP",
+  "DV_eletric",
+  "Towers",
+  "MPG",
+  "LPS",
+  "Pressure_switch",
+  "Oil_level",
+  "Caudal_impulses",
+] as const;
+
 export interface ApuFault {
   readonly sensor: string;
   /** Index of the first faulty reading. */

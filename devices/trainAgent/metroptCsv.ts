@@ -1,3 +1,4 @@
+import { isDecimalText } from "../../anomaly/io/timestamp";
 import { SensorReading } from "./trainAgent";
 
 /** A MetroPT-3 style CSV that cannot be read: names the file, line and column. */
@@ -23,18 +24,32 @@ export function readMetroptCsv(text: string, file: string): SensorReading[] {
   const timeColumn = header.indexOf("timestamp");
   if (timeColumn < 0) throw new CsvError(`${file}:1: no timestamp column`);
   const sensorColumns = header.map((name, i) => [name, i] as const).filter(([name]) => !NOT_SENSORS.includes(name));
+  if (sensorColumns.length === 0) throw new CsvError(`${file}:1: no sensor column besides ${header.map((h) => JSON.stringify(h)).join(", ")}`);
+  if (lines.length === 1) throw new CsvError(`${file}: no reading after the header`);
+  let previous = -Infinity;
   return lines.slice(1).map((line, k) => {
     const cells = line.split(",");
     const where = `${file}:${k + 2}`;
     if (cells.length !== header.length) throw new CsvError(`${where}: ${cells.length} cells, the header has ${header.length}`);
-    const time = /^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/.test(cells[timeColumn]) ? Date.parse(`${cells[timeColumn].replace(" ", "T")}Z`) : NaN;
-    if (Number.isNaN(time)) throw new CsvError(`${where}: timestamp ${JSON.stringify(cells[timeColumn])} is not YYYY-MM-DD HH:MM:SS`);
+    const time = utcTime(cells[timeColumn]);
+    if (Number.isNaN(time)) throw new CsvError(`${where}: timestamp ${JSON.stringify(cells[timeColumn])} is not a time YYYY-MM-DD HH:MM:SS`);
+    if (time < previous) throw new CsvError(`${where}: timestamp ${cells[timeColumn]} is earlier than the row before (${new Date(previous).toISOString()})`);
+    previous = time;
     const sensors: Record<string, number> = {};
     for (const [name, i] of sensorColumns) {
-      const v = Number(cells[i]);
-      if (cells[i].trim() === "" || !Number.isFinite(v)) throw new CsvError(`${where}: column ${name} is ${JSON.stringify(cells[i])}, not a number`);
-      sensors[name] = v;
+      if (!isDecimalText(cells[i])) throw new CsvError(`${where}: column ${name} is ${JSON.stringify(cells[i])}, not a number`);
+      sensors[name] = Number(cells[i]);
     }
     return { timestamp: time, sensors };
   });
+}
+
+/** `YYYY-MM-DD HH:MM:SS` as UTC epoch ms, or NaN for another form or a time that does not exist (2020-02-30). */
+function utcTime(text: string): number {
+  const m = /^(\d{4})-(\d\d)-(\d\d) (\d\d):(\d\d):(\d\d)$/.exec(text);
+  if (!m) return NaN;
+  const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+  const t = Date.UTC(y, mo - 1, d, h, mi, s);
+  const back = new Date(t);
+  return back.getUTCDate() === d && back.getUTCMonth() === mo - 1 && h < 24 && mi < 60 && s < 60 ? t : NaN;
 }

@@ -66,6 +66,9 @@ export interface AgentStatus {
  * and with an edge detector "edge" (EdgeChange) and "reconciled" (Reconciliation, after each shadow read).
  * Each connection is a fresh MQTT client without its own resend queue: the outbox alone decides what is sent.
  */
+/** A connection that lasted this long was a working one: the reconnect wait starts over after it. */
+export const STABLE_CONNECTION_MS = 10_000;
+
 export class TrainAgent extends EventEmitter {
   readonly shadowName: string;
   readonly ackShadowName: string;
@@ -159,10 +162,11 @@ export class TrainAgent extends EventEmitter {
       connectTimeout: 5000,
     });
     this.client = client;
+    let connectedAt: number | undefined;
     client.on("connect", () => {
       if (gen !== this.generation) return;
       this.connected = true;
-      this.retryMs = (this.options.reconnectMs ?? [500, 30_000])[0];
+      connectedAt = Date.now();
       this.emit("connected");
       const topics = [
         this.shadowTopic("get/accepted"),
@@ -186,10 +190,19 @@ export class TrainAgent extends EventEmitter {
       this.endConnection();
       client.end(true);
       if (was) this.emit("disconnected");
-      if (!this.stopped) {
-        this.timer = setTimeout(() => this.open(), this.retryMs);
-        this.retryMs = Math.min(this.retryMs * 2, (this.options.reconnectMs ?? [500, 30_000])[1]);
-      }
+      if (this.stopped) return;
+      const [first, longest] = this.options.reconnectMs ?? [500, 30_000];
+      // the wait starts over only after a connection that held; a broker that accepts and then closes at once
+      // (IoT Core refusing a thing its policy does not allow) is retried ever more slowly, and said so
+      const lasted = connectedAt === undefined ? undefined : Date.now() - connectedAt;
+      if (lasted !== undefined && lasted >= STABLE_CONNECTION_MS) this.retryMs = first;
+      else if (lasted !== undefined)
+        this.emit(
+          "warning",
+          new Error(`the broker closed the connection ${lasted} ms after accepting it (is the thing provisioned and allowed to connect and publish?)`),
+        );
+      this.timer = setTimeout(() => this.open(), this.retryMs);
+      this.retryMs = Math.min(this.retryMs * 2, longest);
     });
   }
 

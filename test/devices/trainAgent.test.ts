@@ -1,11 +1,13 @@
 import { expect } from "chai";
+import { EventEmitter } from "events";
+import { MqttClient } from "mqtt";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "../../devices/trainAgent/anomalyInbox";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { TrainAgent } from "../../devices/trainAgent/trainAgent";
-import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
+import { APU_SENSORS, ApuSimulator } from "../../devices/trainAgent/apuSimulator";
 import { LoopbackBroker, startBroker, until } from "../helpers/mqttBroker";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
 
@@ -98,6 +100,41 @@ describe("anomaly shadow protocol, train side", () => {
       acknowledgementsOf({}),
       acknowledgementsOf(null),
     ]).to.deep.equal([{ a: entry("ongoing") }, {}, {}]);
+  });
+});
+
+describe("the air production unit simulator", () => {
+  it("reads exactly the sensors it names (the ones a --fault may name)", () => {
+    expect(Object.keys(new ApuSimulator({ seed: 1 }).next().sensors)).to.deep.equal([...APU_SENSORS]);
+  });
+});
+
+describe("train agent against a broker that accepts and then closes at once", () => {
+  it("waits ever longer before each new attempt, and warns each time, instead of retrying twice a second", async () => {
+    const attempts: number[] = [];
+    const connect = (): MqttClient => {
+      attempts.push(Date.now());
+      const client = Object.assign(new EventEmitter(), {
+        subscribe: () => client,
+        publish: () => client,
+        end: (_force?: boolean, _options?: object, done?: () => void) => (done?.(), client),
+      });
+      setImmediate(() => (client.emit("connect"), client.emit("close")));
+      return client as unknown as MqttClient;
+    };
+    const warnings: string[] = [];
+    const agent = new TrainAgent({ brokerUrl: "mqtt://127.0.0.1:1", thingName: THING, reconnectMs: [20, 160], connect });
+    agent.on("warning", (e: Error) => warnings.push(e.message));
+    agent.start();
+    await until("six attempts", () => attempts.length >= 6);
+    await agent.stop();
+    const waits = attempts.slice(1).map((t, i) => t - attempts[i]);
+    // 20, 40, 80, 160, 160 ms, each at least that long (less a millisecond: a timer may fire that early by Date.now())
+    expect(waits.slice(0, 5).map((w, i) => w >= [20, 40, 80, 160, 160][i] - 2)).to.deep.equal([true, true, true, true, true]);
+    expect(warnings.length).to.be.at.least(5);
+    expect(warnings[0]).to.match(
+      /^the broker closed the connection \d+ ms after accepting it \(is the thing provisioned and allowed to connect and publish\?\)$/,
+    );
   });
 });
 

@@ -172,7 +172,22 @@ describe("train-agent command", function () {
   });
 
   const usage: [string[], string][] = [
-    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox-max", "0"], 'error: --outbox-max must be an integer >= 1, got "0"'],
+    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox-max", "0"], 'error: --outbox-max must be an integer in [1, 100000000], got "0"'],
+    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--interval-ms", "0x10"], 'error: --interval-ms must be an integer in [0, 3600000], got "0x10"'],
+    [
+      ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--linger-ms", "3000000000"],
+      'error: --linger-ms must be an integer in [0, 3600000], got "3000000000"',
+    ],
+    [["--broker", "notaurl", "--train", "train-1"], 'error: --broker "notaurl": not a URL (e.g. mqtt://127.0.0.1:1883)'],
+    [["--broker", "http://127.0.0.1:1", "--train", "train-1"], 'error: --broker "http://127.0.0.1:1": the scheme must be mqtt, mqtts, ws or wss, got http'],
+    [
+      ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--fault", "oil_temperature:400:50:8"],
+      'error: --fault: no sensor "oil_temperature"; the simulator\'s sensors are TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current, COMP, DV_eletric, Towers, MPG, LPS, Pressure_switch, Oil_level, Caudal_impulses',
+    ],
+    [
+      ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--count", "100", "--fault", "Oil_temperature:400:50:8"],
+      "error: --fault Oil_temperature:400:...: starts at reading 400, past the 100 readings of --count",
+    ],
     [["--train", "train-1"], "error: --broker is required"],
     [["--broker", "mqtt://127.0.0.1:1", "--train", "bus-1"], 'error: --train must be a thing name train-<id>, got "bus-1"'],
     [
