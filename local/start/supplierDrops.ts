@@ -16,30 +16,42 @@ export interface SupplierFile {
   readonly note: string;
 }
 
+/**
+ * The day's supplier uploads, each under a client of its own: a meter's id where one is free (the preferred
+ * one first), else an id beside the meters' (`<first id>-<n>`), so no upload overwrites another however few
+ * meters the run has.
+ */
 export function supplierFiles(sharedMeters: string | undefined, day: string, clientIds: readonly string[]): SupplierFile[] {
   const files: SupplierFile[] = [];
+  const used = new Set<string>();
+  const clientFor = (preferred: number): string => {
+    const from = Math.min(preferred, clientIds.length - 1);
+    const free = [...clientIds.slice(from), ...clientIds.slice(0, from)].find((id) => !used.has(id));
+    const id = free ?? `${clientIds[0]}-${used.size}`;
+    used.add(id);
+    return id;
+  };
   if (sharedMeters && existsSync(sharedMeters)) {
     readdirSync(sharedMeters)
       .filter((f) => f.endsWith(".csv"))
       .sort()
       .forEach((f, i) => {
-        files.push({ key: `${day}/${clientIds[i % clientIds.length]}.csv`, body: readFileSync(join(sharedMeters, f)), note: `real ${f}` });
+        files.push({ key: `${day}/${clientFor(i)}.csv`, body: readFileSync(join(sharedMeters, f)), note: `real ${f}` });
       });
   } else {
     const rows = [
       "timestamp,kwh",
       ...Array.from({ length: 48 }, (_, i) => `${new Date(Date.UTC(2026, 0, 1, 0, 30 * i)).toISOString()},${(0.2 + (i % 7) / 20).toFixed(3)}`),
     ];
-    files.push({ key: `${day}/${clientIds[0]}.csv`, body: Buffer.from(rows.join("\n") + "\n"), note: "built-in plain timestamp,kwh" });
+    files.push({ key: `${day}/${clientFor(0)}.csv`, body: Buffer.from(rows.join("\n") + "\n"), note: "built-in plain timestamp,kwh" });
   }
-  const broken = clientIds[Math.min(clientIds.length - 1, 5)];
-  files.push({ key: `${day}/${broken}.csv`, body: Buffer.from("meter says hello\n\u0000\u0001\u0002,???\n"), note: "malformed: garbage" });
-  files.push({ key: `${day}/${clientIds[clientIds.length - 1]}.csv`, body: Buffer.alloc(0), note: "malformed: empty" });
+  files.push({ key: `${day}/${clientFor(5)}.csv`, body: Buffer.from("meter says hello\n\u0000\u0001\u0002,???\n"), note: "malformed: garbage" });
+  files.push({ key: `${day}/${clientFor(clientIds.length - 1)}.csv`, body: Buffer.alloc(0), note: "malformed: empty" });
   files.push({ key: "uploads/final-FINAL.xlsx", body: Buffer.from("PK\u0003\u0004"), note: "malformed: not a supplier key" });
   // upper-case suffix, as Windows tools save it: parsed; the impossible value and offset are rejected rows
   const odd = ["timestamp,kwh", "2026-01-01T00:00:00Z,0.42", "2026-01-01T00:30:00Z,1e999", "2026-01-01T01:00:00+99:99,0.3"];
   files.push({
-    key: `${day}/${clientIds[Math.min(clientIds.length - 1, 4)]}.CSV`,
+    key: `${day}/${clientFor(4)}.CSV`,
     body: Buffer.from(`${odd.join("\n")}\n`),
     note: "malformed: impossible value and offset, .CSV",
   });

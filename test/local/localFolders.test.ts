@@ -84,15 +84,23 @@ describe("local stack: the run's folders", () => {
     expect(await reports.json("reports/A/20261121.json")).to.equal(undefined);
   });
 
+  it("gives every supplier upload a client of its own, the meters' first, however few meters there are", () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `M${i}`);
+    const many = supplierFiles(undefined, "20261122", ids).map((f) => f.key);
+    expect(many).to.deep.equal(["20261122/M0.csv", "20261122/M5.csv", "20261122/M19.csv", "uploads/final-FINAL.xlsx", "20261122/M4.CSV"]);
+    const one = supplierFiles(undefined, "20261122", ["M0"]).map((f) => f.key.toLowerCase());
+    expect(new Set(one).size).to.equal(one.length);
+  });
+
   it("ingests supplier drops through the queue: real files parsed, broken ones refused or dead-lettered, none lost", async function () {
     this.timeout(20_000);
     const files = supplierFiles(undefined, "20261122", ["NMI1", "NMI2", "NMI3"]);
     expect(files.map((f) => [f.key, f.note])).to.deep.equal([
       ["20261122/NMI1.csv", "built-in plain timestamp,kwh"],
       ["20261122/NMI3.csv", "malformed: garbage"],
-      ["20261122/NMI3.csv", "malformed: empty"],
+      ["20261122/NMI2.csv", "malformed: empty"],
       ["uploads/final-FINAL.xlsx", "malformed: not a supplier key"],
-      ["20261122/NMI3.CSV", "malformed: impossible value and offset, .CSV"],
+      ["20261122/NMI1-3.CSV", "malformed: impossible value and offset, .CSV"],
     ]);
     const ingestion = new SupplierIngestion(folders);
     for (const f of [files[0], files[1], files[3], files[4]]) ingestion.drop(f);
