@@ -27,13 +27,10 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     const eq = arg.indexOf("=");
     const flag = eq > 0 ? arg.slice(2, eq) : arg.slice(2);
     const kind = Object.prototype.hasOwnProperty.call(spec, flag) ? spec[flag] : undefined;
-    if (!kind)
-      throw new UsageError(
-        `unknown flag --${flag}; known: ${Object.keys(spec)
-          .filter((f) => f !== "help")
-          .map((f) => `--${f}`)
-          .join(", ")}`,
-      );
+    if (!kind) {
+      const known = Object.keys(spec).filter((f) => f !== "help");
+      throw new UsageError(`unknown flag --${flag}; ${known.length === 0 ? "the command takes none" : `known: ${known.map((f) => `--${f}`).join(", ")}`}`);
+    }
     if (kind === "boolean") {
       if (eq > 0) throw new UsageError(`--${flag} takes no value`);
       out[flag] = true;

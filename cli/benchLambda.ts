@@ -15,7 +15,7 @@ import { TRAIN_DETECTOR_DEFAULTS } from "../functions/trainAnomaly/settings";
 import { archiveFiles, zipBytes } from "../infra/shared/callbackArchive";
 import { synthStack } from "../infra/synth/synthStack";
 import { kinesisEvent, KinesisEvent } from "../local/kinesis/kinesisEvents";
-import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
+import { Command, ParsedArgs, integerFlag, runCommand, UsageError } from "./args";
 
 const USAGE = `usage: gridrail bench:lambda [--json] [--trains N] [--records N] [--history N] [--runs N]
 Times the train anomaly handler (decode + score + shadow + checkpoint, in-memory stores) on batches of
@@ -93,7 +93,8 @@ async function archive(): Promise<{ zipBytes: number; unpackedBytes: number; fil
 
 async function main(args: ParsedArgs): Promise<void> {
   const trains = integerFlag(args, "trains", 50, 1, 1_000_000);
-  const records = integerFlag(args, "records", 1000, trains, 1_000_000);
+  const records = integerFlag(args, "records", 1000, 1, 1_000_000);
+  if (records < trains) throw new UsageError(`--records ${records} is below --trains ${trains}: each batch gives every train at least one reading`);
   const history = integerFlag(args, "history", 1500, 0, 1_000_000);
   const runs = integerFlag(args, "runs", 5, 1, 1_000_000);
   const log = (s: string) => (args.json ? undefined : process.stderr.write(`${s}\n`));

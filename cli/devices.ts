@@ -21,6 +21,7 @@ import {
   serialProblem,
 } from "../functions/provisioningHook/serials";
 import { ProvisionedDevice, ProvisioningError, provisionByClaim } from "../devices/provisioning/claimFlow";
+import { InputError } from "../anomaly/errors";
 
 export const DEFAULT_ENDPOINT = "mqtt://127.0.0.1:1883";
 
@@ -165,7 +166,9 @@ async function runServe(args: ParsedArgs, out: NodeJS.WritableStream): Promise<v
   const { startBroker } = require("../local/iot/broker") as typeof import("../local/iot/broker");
   const { attachProvisioning } = require("../local/iot/provisioning") as typeof import("../local/iot/provisioning");
   const { localTemplates } = require("../local/iot/provisionFleet") as typeof import("../local/iot/provisionFleet");
-  const broker = await startBroker(port);
+  const broker = await startBroker(port).catch((e: NodeJS.ErrnoException) => {
+    throw e.code === "EADDRINUSE" || e.code === "EACCES" ? new InputError(`--port ${port}: cannot listen (${e.code})`) : e;
+  });
   const templates = { ...localTemplates("dev"), ...localTemplates() };
   attachProvisioning(broker, { templates, allowList: new MemoryAllowList(allowed) });
   out.write(

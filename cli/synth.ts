@@ -5,7 +5,8 @@
 import * as fs from "fs";
 import { renderDiagramDocument } from "../infra/synth/diagram";
 import { toInventory, toTable } from "../infra/synth/inventory";
-import { synthStack } from "../infra/synth/synthStack";
+import { REPO_ROOT, synthStack } from "../infra/synth/synthStack";
+import { join } from "path";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 import { checkOutputFile } from "./outputPaths";
 
@@ -23,6 +24,14 @@ export function synthOptions(args: ParsedArgs): SynthOptions {
   const stack = args.stack as string | undefined;
   const diagram = args.diagram as string | undefined;
   if (!stack) throw new UsageError("--stack is required");
+  if (!fs.existsSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
+    const stacks = fs
+      .readdirSync(REPO_ROOT)
+      .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+      .filter((s): s is string => s !== undefined)
+      .sort();
+    throw new UsageError(`--stack ${JSON.stringify(stack)}: no stack file Pulumi.${stack}.yaml (stacks: ${stacks.join(", ")})`);
+  }
   if (diagram === "") throw new UsageError("--diagram needs a file name");
   return { stack, json: args.json === true, diagram };
 }

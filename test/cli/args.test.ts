@@ -158,3 +158,10 @@ describe("comma-separated flag values", () => {
     });
   }
 });
+
+describe("an unknown flag", () => {
+  it("lists the flags the command knows, or says it takes none", () => {
+    expect(() => parseArgs(["--x"], { json: "boolean", help: "boolean" })).to.throw(UsageError, "unknown flag --x; known: --json");
+    expect(() => parseArgs(["--x"], { help: "boolean" })).to.throw(UsageError, "unknown flag --x; the command takes none");
+  });
+});

@@ -153,6 +153,12 @@ describe("gridrail devices register against the local stand-in", function () {
     expect(standIn.things.has("NMI6100000001")).to.equal(false);
   });
 
+  it("names --port when serve cannot listen on it", async () => {
+    const port = new URL(broker.url).port;
+    const r = await devices(["serve", "--port", port]);
+    expect([r.status, r.stderr]).to.deep.equal([1, `error: --port ${port}: cannot listen (EADDRINUSE)\n`]);
+  });
+
   it("refuses another subcommand's flags (exit 2)", async () => {
     const register = await devices(["register", "--kind", "meter", "--serial", "NMI6100000001", "--out", join(dir, "z"), "--port", "5"]);
     const serve = await devices(["serve", "--kind", "meter", "--out", join(dir, "z")]);

@@ -41,12 +41,12 @@ describe("synth CLI", () => {
     ).to.deep.equal(["gridrail:customer:CustomerApi", "gridrail:meter:MeterIngestion", "gridrail:sharing:DataSharing", "gridrail:train:TrainTelemetry"]);
   });
 
-  it("fails with the stack file's name for an unknown stack", async () => {
+  it("refuses an unknown stack as a bad --stack (exit 2), naming the stack file and the stacks there are", async () => {
     const err = await run(TSX, ["cli/synth.ts", "--stack", "staging"], { cwd: REPO_ROOT }).then(
       () => undefined,
       (e: { code: number; stderr: string }) => e,
     );
-    expect(err?.code).to.equal(1);
-    expect(err?.stderr).to.equal('error: no stack file Pulumi.staging.yaml for stack "staging"\n');
+    expect(err?.code).to.equal(2);
+    expect(err?.stderr).to.equal('error: --stack "staging": no stack file Pulumi.staging.yaml (stacks: dev, prod)\n');
   });
 });
