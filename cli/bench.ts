@@ -127,6 +127,7 @@ function modelBytes(f: RandomCutForest): number {
 
 async function main(args: ParsedArgs): Promise<void> {
   const points = integerFlag(args, "points", 100_000, 1000, 100_000_000);
+  if (args.only === "") throw new UsageError(`--only needs a name; known: ${CONFIGS.map((c) => c.name).join("; ")}`);
   const configs = args.only ? CONFIGS.filter((c) => c.name.includes(args.only as string)) : CONFIGS;
   if (configs.length === 0)
     throw new UsageError(`--only ${JSON.stringify(args.only)} matches no configuration; known: ${CONFIGS.map((c) => c.name).join("; ")}`);

@@ -6,7 +6,7 @@ import { Random } from "../anomaly/random";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { readNabLabels } from "../anomaly/evaluation/nabLabels";
 import { InputError } from "../anomaly/errors";
-import { Command, ParsedArgs, SHARED_DATA, runCommand } from "./args";
+import { Command, ParsedArgs, SHARED_DATA, runCommand, UsageError } from "./args";
 
 /**
  * `gridrail demo`: runs the anomaly detector over real labelled data
@@ -67,6 +67,7 @@ function demoSeries(): Series[] {
 }
 
 async function main(args: ParsedArgs): Promise<void> {
+  if (args["no-report"] && args.out !== undefined) throw new UsageError("--out is the reports' folder; --no-report writes none");
   const outDir = (args.out as string | undefined) ?? "out";
   // the report folder is made before the scoring, so a bad --out fails at once
   if (!args["no-report"]) {
@@ -89,7 +90,8 @@ async function main(args: ParsedArgs): Promise<void> {
     const started = Date.now();
     s.values.forEach((v, i) => {
       results.push(detector.process({ timestamp: s.timestamps[i], values: [v] }));
-      if ((i + 1) % 5000 === 0) process.stderr.write(`  ${s.name}: ${i + 1}/${s.values.length} points\r`);
+      // on a terminal the count rewrites its line; in a log, one line each
+      if ((i + 1) % 5000 === 0) process.stderr.write(`  ${s.name}: ${i + 1}/${s.values.length} points${process.stderr.isTTY ? "\r" : "\n"}`);
     });
     const flagged = results.map((r, i) => (r.anomaly ? i : -1)).filter((i) => i >= 0);
     const inWindow = (i: number): number => s.windows.findIndex(([a, b]) => s.timestamps[i] >= a && s.timestamps[i] <= b);

@@ -1,0 +1,22 @@
+import { expect } from "chai";
+import { runCli } from "../helpers/runCli";
+
+/** Flag values and combinations refused before any work, as usage errors (exit 2) naming the flag. */
+describe("flags refused before any work", () => {
+  const cases: [string, string[], string][] = [
+    ["demo", ["--no-report", "--out", "somewhere"], "error: --out is the reports' folder; --no-report writes none\n"],
+    [
+      "bench",
+      ["--only="],
+      "error: --only needs a name; known: 50 trees, 1-d, shingle 1; 100 trees, 1-d, shingle 1; 100 trees, 1-d, shingle 8; 100 trees, 5-d, shingle 4\n",
+    ],
+    ["benchLambda", ["--records", "10"], "error: --records 10 is below --trains 50: each batch gives every train at least one reading\n"],
+    ["diagram", ["--x"], "error: unknown flag --x; the command takes none\n"],
+  ];
+  for (const [command, args, stderr] of cases) {
+    it(`${command} ${args.join(" ")}`, () => {
+      const r = runCli(command, args);
+      expect([r.status, r.stdout, r.stderr]).to.deep.equal([2, "", stderr]);
+    });
+  }
+});
