@@ -4,6 +4,7 @@ import { liveReadingsOf } from "../local/sim/fleetPlan";
 import { duration as durationText, inOpenEpisodes, openEpisodesNote } from "../local/start/anomalyLines";
 import { FaultOutcome } from "../local/start/runMetrics";
 import { Command, ParsedArgs, SHARED_DATA, integerFlag, runCommand, seedsFlag } from "./args";
+import { PROGRESS_EVERY_MS } from "./progress";
 
 /**
  * `gridrail eval:fleet`: how well the train models catch the local stack's injected faults, over
@@ -24,7 +25,13 @@ async function main(args: ParsedArgs): Promise<void> {
   for (const seed of seeds) {
     process.stderr.write(`seed ${seed}: replaying ${trains} train(s), ${history} history + ${liveReadings} live readings each...\n`);
     // the local stack's timeline: live readings from midnight UTC (any day: only the time of day is seen)
-    results.push(await replayFleet({ seed, trains, liveReadings, historyReadings: history, rows, startMs: Date.UTC(2026, 0, 1) }));
+    let last = Date.now();
+    const onProgress = (done: number, total: number): void => {
+      if (Date.now() - last < PROGRESS_EVERY_MS) return;
+      last = Date.now();
+      process.stderr.write(`seed ${seed}: ${done} of ${total} readings replayed\n`);
+    };
+    results.push(await replayFleet({ seed, trains, liveReadings, historyReadings: history, rows, startMs: Date.UTC(2026, 0, 1), onProgress }));
   }
   const total = {
     anomaliesInjected: results.reduce((a, r) => a + r.anomaliesInjected, 0),

@@ -29,6 +29,8 @@ export interface FleetReplayOptions {
   readonly startMs: number;
   /** Records per processBatch call (the program's stream consumer: 100). */
   readonly batchSize?: number;
+  /** Called after each batch with the records replayed so far (history and live) and in all. */
+  readonly onProgress?: (done: number, total: number) => void;
 }
 
 export interface FleetReplayResult extends MetricsSummary {
@@ -50,10 +52,15 @@ export async function replayFleet(o: FleetReplayOptions): Promise<FleetReplayRes
   const metrics = new RunMetrics(READING_INTERVAL_MS);
   const batchSize = o.batchSize ?? 100;
   let scored = 0;
+  let done = 0;
+  const total = o.trains * (o.historyReadings + o.liveReadings);
   const run = async (records: IncomingRecord[], live: boolean): Promise<void> => {
     for (let i = 0; i < records.length; i += batchSize) {
-      const { report, batchItemFailures } = await processBatch(records.slice(i, i + batchSize), deps);
+      const batch = records.slice(i, i + batchSize);
+      const { report, batchItemFailures } = await processBatch(batch, deps);
       if (batchItemFailures.length) throw new Error(`fleet replay: ${batchItemFailures.length} record(s) failed in a batch`);
+      done += batch.length;
+      o.onProgress?.(done, total);
       if (!live) continue;
       scored += report.scored;
       metrics.batch(report);

@@ -25,9 +25,13 @@ describe("fleet replay (the local stack's train path without the network)", func
   });
 
   it("runs on the APU simulator where ../shared is absent, and is deterministic", async () => {
-    const run = () => replayFleet({ seed: 4, trains: 2, liveReadings: 400, historyReadings: 1500, startMs: Date.UTC(2026, 0, 1) });
+    const progress: [number, number][] = [];
+    const run = () =>
+      replayFleet({ seed: 4, trains: 2, liveReadings: 400, historyReadings: 1500, startMs: Date.UTC(2026, 0, 1), onProgress: (d, t) => progress.push([d, t]) });
     const [a, b] = [await run(), await run()];
     expect(a).to.deep.equal(b);
+    // every batch of 100 records: 30 of history, 8 live, the last at the total
+    expect([progress.length, progress[0], progress[37]]).to.deep.equal([76, [100, 3800], [3800, 3800]]);
     expect([a.readingsScored, a.anomaliesInjected]).to.deep.equal([800, 2]);
     expect(a.anomaliesDetected).to.equal(2);
   });
