@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
@@ -85,12 +85,18 @@ describe("npm start (the local stack), end to end", function () {
       report.inFlight,
     ]);
     expect(report.meterReadingsPublished).to.equal(3 * 48);
-    expect(report.dailyAnalysis.reportsWritten).to.equal(3);
+    // a report for every client with data that day: the 3 meters, and the suppliers' uploads (beyond 3 meters
+    // they come under clients of their own, so none overwrites another)
+    const today = report.summary.date.replace(/-/g, "");
+    const uploaded = readdirSync(join(dir, "run", "supplier", today)).map((f) => f.replace(/\.csv$/i, ""));
+    const clients = [...new Set(["NMI6100000001", "NMI6100000002", "NMI6100000003", ...uploaded])].sort();
+    expect(readdirSync(join(dir, "run", "reports")).sort()).to.deep.equal(clients);
+    expect([report.dailyAnalysis.clients, report.dailyAnalysis.reportsWritten]).to.deep.equal([clients.length, clients.length]);
+    expect(new Set(uploaded.map((u) => u.toLowerCase())).size).to.equal(uploaded.length);
     expect(report.summary.installationsWithRealtimeData).to.equal(3);
     expect(report.summary.trains.map((t: { trainId: string }) => t.trainId)).to.deep.equal(["train-0001", "train-0002"]);
     expect(report.supplierFiles.accepted + report.supplierFiles.rejected).to.be.greaterThan(0);
     // the meters' last week was analysed first, so the day's reports compare with it
-    const today = report.summary.date.replace(/-/g, "");
     const meterReport = JSON.parse(readFileSync(join(dir, "run", "reports", "NMI6100000001", `${today}.json`), "utf8"));
     expect(meterReport.comparison.days).to.equal(7);
     expect(meterReport.detector.historyHalfHours).to.equal(7 * 48);
