@@ -130,6 +130,15 @@ async function loadModels(w: TrainWork, deps: CoreDeps, report: BatchReport, clo
   }
 }
 
+/** Counts the letters the queue took (all but `unsent`) in the report, with their reasons. */
+function countLetters(report: BatchReport, letters: readonly DeadLetter[], unsent: readonly string[]): void {
+  for (const l of letters) {
+    if (unsent.includes(l.record.sequenceNumber)) continue;
+    report.rejected[l.reason]++;
+    report.rejections.push({ sequenceNumber: l.record.sequenceNumber, trainId: l.record.partitionKey, reason: l.reason, message: l.message });
+  }
+}
+
 function fail(w: TrainWork, report: BatchReport, e: unknown): void {
   w.failed = true;
   report.errors.push(`${w.trainId}: ${(e as Error).name}: ${messageOf(e)}`);
@@ -193,6 +202,16 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
   } catch (e) {
     fail(w, report, e);
   }
+  // A late or refused reading is dead-lettered before the checkpoint passes it: once the checkpoint is
+  // written, a retry would take the record for a duplicate and could not letter it again. A letter that
+  // cannot be sent fails the train, whose retry rebuilds it (a letter sent before a later failure is sent
+  // again by that retry: at least once, never lost).
+  if (!w.failed && w.letters.length > 0) {
+    const { unsent, errors } = await deps.deadLetters.send(w.letters);
+    report.errors.push(...errors.map((e) => `dead-letter queue: ${e}`));
+    countLetters(report, w.letters, unsent);
+    if (unsent.length > 0) fail(w, report, new Error(`${unsent.length} dead letter(s) of the train not sent; its readings are retried`));
+  }
   await Promise.all(
     w.models.map(async (m) => {
       if (w.failed) return deps.cache.delete(m.key);
@@ -255,24 +274,20 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
       failed.push(...w.readings.map((r) => r.record.sequenceNumber));
       continue;
     }
-    letters.push(...w.letters);
     report.anomalies.push(...w.anomalies);
     report.episodes.push(...w.episodes);
     if (w.maxScore !== undefined) report.maxScore[w.trainId] = w.maxScore;
   }
-  // Lambda re-sends every record from the lowest failure on: their letters are left to that retry, so a
-  // record is dead-lettered once (unless the queue itself fails part of a batch)
+  // The records no model saw (undecodable, invalid, a bad clock) are refused again by any retry. Lambda
+  // re-sends every record from the lowest failure on, so their letters are left to that retry: a record is
+  // dead-lettered once (unless the queue itself fails part of a batch, when the retry sends it)
   const lowest = failed.reduce<string | undefined>((low, s) => (low === undefined || compareSequenceNumbers(s, low) < 0 ? s : low), undefined);
   const sendable = lowest === undefined ? letters : letters.filter((l) => compareSequenceNumbers(l.record.sequenceNumber, lowest) < 0);
   if (sendable.length > 0) {
     const { unsent, errors } = await deps.deadLetters.send(sendable);
     failed.push(...unsent);
     report.errors.push(...errors.map((e) => `dead-letter queue: ${e}`));
-    const sent = sendable.filter((l) => !unsent.includes(l.record.sequenceNumber));
-    for (const l of sent) {
-      report.rejected[l.reason]++;
-      report.rejections.push({ sequenceNumber: l.record.sequenceNumber, trainId: l.record.partitionKey, reason: l.reason, message: l.message });
-    }
+    countLetters(report, sendable, unsent);
   }
   const response = batchResponse(failed);
   report.failed = response.batchItemFailures.length;

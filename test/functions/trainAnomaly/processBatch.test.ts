@@ -206,6 +206,58 @@ describe("the train anomaly core", () => {
     expect([batchItemFailures, report.errors]).to.deep.equal([failures([1]), ["dead-letter queue: QueueDoesNotExist: gone"]]);
   });
 
+  describe("a late reading's letter survives a retry (the retry takes the record for a duplicate)", () => {
+    const a = trainRecords("train-a", 5);
+    const b = trainRecords("train-b", 10);
+    const at = Date.UTC(2020, 1, 1, 0, 10);
+    /** Lambda's retry: every record from the lowest failure on. */
+    const retry = (records: readonly KinesisRecordInput[], failed: { itemIdentifier: string }[]) => {
+      const from = Math.min(...failed.map((f) => records.findIndex((_, i) => sequenceNumber(i) === f.itemIdentifier)));
+      return { Records: kinesisEvent(records, 0, at).Records.slice(from) };
+    };
+
+    it("when another train's checkpoint fails before it in the batch", async () => {
+      let failOnce = true;
+      const deps = memoryDeps();
+      const save = deps.checkpoints.save.bind(deps.checkpoints);
+      deps.checkpoints.save = async (c: Checkpoint) => {
+        if (c.trainId === "train-a" && failOnce) {
+          failOnce = false;
+          throw Object.assign(new Error("slow down"), { name: "ProvisionedThroughputExceededException" });
+        }
+        return save(c);
+      };
+      // train-b's b3 comes after b6: late, never seen
+      const records = [a[0], b[0], b[1], b[2], b[4], b[5], b[6], b[3], b[7]];
+      const first = await processBatch(decodeKinesisEvent(kinesisEvent(records, 0, at)), deps);
+      expect(first.batchItemFailures).to.deep.equal(failures([0]));
+      const second = await processBatch(decodeKinesisEvent(retry(records, first.batchItemFailures)), deps);
+      expect(second.batchItemFailures).to.deep.equal([]);
+      expect(deps.deadLetters.letters.map((l) => [l.reason, l.record.sequenceNumber])).to.deep.equal([["late", sequenceNumber(7)]]);
+    });
+
+    it("when the queue refuses the letter once", async () => {
+      let down = true;
+      const deps = memoryDeps();
+      const send = deps.deadLetters.send.bind(deps.deadLetters);
+      deps.deadLetters.send = async (letters) => {
+        if (!down) return send(letters);
+        down = false;
+        return { unsent: letters.map((l) => l.record.sequenceNumber), errors: ["ServiceUnavailable: try later"] };
+      };
+      const records = [b[0], b[1], b[2], b[4], b[5], b[3], b[6]];
+      const first = await processBatch(decodeKinesisEvent(kinesisEvent(records, 0, at)), deps);
+      // the train is not checkpointed past the letter it could not send: all its records come back
+      expect([first.batchItemFailures, first.report.errors]).to.deep.equal([
+        failures([0, 1, 2, 3, 4, 5, 6]),
+        ["dead-letter queue: ServiceUnavailable: try later", "train-b: Error: 1 dead letter(s) of the train not sent; its readings are retried"],
+      ]);
+      const second = await processBatch(decodeKinesisEvent(retry(records, first.batchItemFailures)), deps);
+      expect([second.batchItemFailures, second.report.duplicates, second.report.rejected.late]).to.deep.equal([[], 0, 1]);
+      expect(deps.deadLetters.letters.map((l) => [l.reason, l.record.sequenceNumber])).to.deep.equal([["late", sequenceNumber(5)]]);
+    });
+  });
+
   it("keeps at most maxModels models warm and restores the others from their checkpoints", async () => {
     const settings = { ...SMALL_SETTINGS, maxModels: 1 };
     const deps = memoryDeps(settings);
