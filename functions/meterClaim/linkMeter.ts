@@ -1,5 +1,5 @@
 import { CLIENT_ID } from "../supplierParser/s3Key";
-import { HttpError, show } from "../profileApi/httpApi";
+import { HttpError, problemsError, show } from "../profileApi/httpApi";
 import { ProfileStore } from "../profileApi/profileStore";
 import { claimHash, normaliseClaimCode, sameHash } from "./claimCode";
 import { isObject, matching, normalised, object, required, validate } from "../shared/httpSchema";
@@ -36,7 +36,7 @@ export const METER_CLAIM_SCHEMA = object<MeterClaim>(
 export function parseMeterClaim(raw: unknown): MeterClaim {
   const result = validate(METER_CLAIM_SCHEMA, raw);
   if (result.ok) return result.value;
-  throw new HttpError(400, isObject(raw) ? `invalid meter claim: ${result.problems.join("; ")}` : result.problems[0]);
+  throw isObject(raw) ? problemsError(result.problems, "invalid meter claim: ") : problemsError(result.problems.slice(0, 1));
 }
 
 export interface LinkDeps {

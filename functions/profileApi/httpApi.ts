@@ -25,13 +25,26 @@ export type HttpResponse = Required<Pick<APIGatewayProxyStructuredResultV2, "sta
 /** A request the route refuses: the status and the message of the `{ "error": ... }` body. */
 export class HttpError extends Error {
   readonly statusCode: number;
+  /** What the log says of it: the message without the caller's values (claim codes, e-mail, phone). */
+  readonly logged: string;
 
-  constructor(statusCode: number, message: string) {
+  constructor(statusCode: number, message: string, logged = message) {
     super(message);
     this.message = message;
     this.name = "HttpError";
     this.statusCode = statusCode;
+    this.logged = logged;
   }
+}
+
+/** A problem as the log keeps it: the value it ends with (`..., got "+44 1632 960001"`) withheld. */
+export function withheld(problem: string): string {
+  return problem.replace(/, got [\s\S]*$/, ", got (a value withheld from the log)");
+}
+
+/** A 400 (or `status`) for schema problems: each named in the response, their values kept out of the log. */
+export function problemsError(problems: readonly string[], prefix = "", status = 400): HttpError {
+  return new HttpError(status, `${prefix}${problems.join("; ")}`, `${prefix}${problems.map(withheld).join("; ")}`);
 }
 
 // no-store: profiles and presigned URLs are personal and must not sit in shared caches
@@ -52,7 +65,7 @@ export { show };
 /** A path or query parameter checked against its schema; 400 naming the parameter and the value. */
 export function checkParameter<T>(schema: Schema<T>, raw: string | undefined, name: string): T {
   const result = validate(schema, raw, name);
-  if (!result.ok) throw new HttpError(400, result.problems.join("; "));
+  if (!result.ok) throw problemsError(result.problems);
   return result.value;
 }
 
@@ -81,7 +94,7 @@ export async function respond(event: HttpApiEvent, log: (entry: Record<string, u
   } catch (e) {
     const where = { requestId: event.requestContext.requestId, routeKey: event.routeKey };
     if (e instanceof HttpError) {
-      log({ level: e.statusCode >= 500 ? "ERROR" : "INFO", message: "refused", ...where, status: e.statusCode, error: e.message });
+      log({ level: e.statusCode >= 500 ? "ERROR" : "INFO", message: "refused", ...where, status: e.statusCode, error: e.logged });
       return errorResponse(e);
     }
     log({ level: "ERROR", message: "failed", ...where, error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
@@ -123,7 +136,7 @@ export function jsonBody(event: HttpApiEvent, maxBytes = MAX_BODY_BYTES): unknow
   try {
     return JSON.parse(text);
   } catch {
-    throw new HttpError(400, `the body is not valid JSON: ${show(text)}`);
+    throw new HttpError(400, `the body is not valid JSON: ${show(text)}`, `the body is not valid JSON (${text.length} characters, withheld from the log)`);
   }
 }
 

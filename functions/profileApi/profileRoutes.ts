@@ -1,4 +1,4 @@
-import { HttpApiEvent, HttpError, HttpResponse, callerOf, headerValue, jsonBody, jsonResponse, show } from "./httpApi";
+import { HttpApiEvent, HttpError, HttpResponse, callerOf, headerValue, jsonBody, jsonResponse, problemsError, show } from "./httpApi";
 import { ProfileValidationError, parseProfile } from "./profileSchema";
 import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
@@ -26,7 +26,7 @@ export async function profileRoute(event: HttpApiEvent, deps: ProfileDeps): Prom
     try {
       fields = parseProfile(jsonBody(event));
     } catch (e) {
-      if (e instanceof ProfileValidationError) throw new HttpError(400, e.message);
+      if (e instanceof ProfileValidationError) throw problemsError(e.problems, "invalid profile: ");
       throw e;
     }
     try {

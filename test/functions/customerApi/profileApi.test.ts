@@ -376,6 +376,33 @@ describe("profile API", () => {
       expect(emfMetrics(lines)).to.deep.equal([{ namespace: "gridrail", dimensions: [["service"]], service: "profileApi", Responses4xx: 1 }]);
     });
 
+    const leaks: [string, string, string, string][] = [
+      [
+        "a body that is not JSON (a claim code in it)",
+        '{"meterId":"MTR0001","claimCode":"7K3Q-M9XD-2HFA"',
+        'the body is not valid JSON: "{\\"meterId\\":\\"MTR0001\\",\\"claimCode\\":\\"7K3Q-M9XD-2HFA\\""',
+        "the body is not valid JSON (49 characters, withheld from the log)",
+      ],
+      [
+        "a profile whose phone is refused",
+        JSON.stringify({ name: "Ana", email: "ana@example.com", phone: "020 555 0199" }),
+        'invalid profile: phone must be an E.164 number like "+441632960001", got "020 555 0199"',
+        'invalid profile: phone must be an E.164 number like "+441632960001", got (a value withheld from the log)',
+      ],
+    ];
+    for (const [what, body, answered, logged] of leaks) {
+      it(`answers the caller with the value at fault but keeps it out of the log: ${what}`, async () => {
+        const event = withAuthorizerContext(httpApiRequest({ method: "PUT", path: "/profile", headers: { "content-type": "application/json" }, body }), {
+          customerId: ANA,
+          tokenExpiresAt: Math.floor(Date.now() / 1000) + 60,
+        });
+        const { result, lines } = await captureOutput(() => handler(event, lambdaContext("req-pa-3")));
+        expect([result!.statusCode, JSON.parse(result!.body as string).error]).to.deep.equal([400, answered]);
+        expect(logLines(lines, "refused")[0].error).to.equal(logged);
+        expect(lines.join("\n")).to.not.include(body.includes("7K3Q") ? "7K3Q" : "555 0199");
+      });
+    }
+
     it("fails fast without PROFILE_TABLE", () => {
       expect(() => storeFromEnvironment({})).to.throw("environment variable PROFILE_TABLE must be set");
     });
