@@ -19,6 +19,14 @@ export interface DeadLetterSink {
 /** Record data kept in a letter: SQS messages hold 256 KB, a batch of ten as much in total. */
 export const MAX_LETTER_DATA_BYTES = 16 * 1024;
 
+/** Characters of the error message kept in a letter, for the same reason. */
+export const MAX_LETTER_MESSAGE_CHARS = 2000;
+
+/** A message cut to `max` characters, saying how much was left out. */
+export function cappedMessage(message: string, max = MAX_LETTER_MESSAGE_CHARS): string {
+  return message.length <= max ? message : `${message.slice(0, max)}... (${message.length - max} more characters)`;
+}
+
 /**
  * The SQS message body. It shares the queue with the event source mapping's on-failure records, told apart by
  * `source`. The original data is there, base64 as Kinesis gave it, so a fixed record can be replayed.
@@ -32,7 +40,7 @@ export function deadLetterBody(letter: DeadLetter, now: number): string {
     kind: "rejected-record",
     reason: letter.reason,
     error: letter.error,
-    message: letter.message,
+    message: cappedMessage(letter.message),
     rejectedAt: new Date(now).toISOString(),
     record: {
       sequenceNumber: r.sequenceNumber,

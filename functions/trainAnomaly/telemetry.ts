@@ -77,9 +77,12 @@ function checkSensor(name: string, value: unknown, bounds: Readonly<Record<strin
   return undefined;
 }
 
+/** Problems a refused record names (a crafted record can have thousands; its letter must fit a queue message). */
+export const MAX_PROBLEMS_SHOWN = 10;
+
 /**
  * Validates one decoded message. `required` are the sensors the detector groups read; `bounds` the analog
- * sensors' ranges (default: the sensor table's). Throws a TelemetryError listing every problem, prefixed with
+ * sensors' ranges (default: the sensor table's). Throws a TelemetryError listing its problems (the first MAX_PROBLEMS_SHOWN), prefixed with
  * `where` (the record).
  */
 export function parseTelemetry(
@@ -89,7 +92,9 @@ export function parseTelemetry(
   bounds: Readonly<Record<string, SensorBounds>> = SENSOR_BOUNDS,
 ): Telemetry {
   const fail = (field: string, problems: string[]): never => {
-    throw new TelemetryError(field, `${where}: ${problems.join("; ")}`);
+    const shown = problems.slice(0, MAX_PROBLEMS_SHOWN);
+    const more = problems.length - shown.length;
+    throw new TelemetryError(field, `${where}: ${shown.join("; ")}${more > 0 ? `; and ${more} more problem(s)` : ""}`);
   };
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     return fail("", [`telemetry must be a JSON object, got ${show(value)}`]);

@@ -216,6 +216,28 @@ describe("SQS dead-letter sink", () => {
     });
   });
 
+  it("keeps a batch of ten worst-case letters within SQS's 256 KiB: data cut to 16 KB, message to 2000 characters", async () => {
+    sqs.on(SendMessageBatchCommand).resolves({ Successful: [], Failed: [] });
+    const huge = decodeKinesisEvent(
+      kinesisEvent(
+        Array.from({ length: 10 }, () => ({ partitionKey: "train-7", data: "x".repeat(40_000) })),
+        0,
+        Date.UTC(2020, 1, 1),
+      ),
+    );
+    const worst: DeadLetter[] = huge.map((record) => ({ reason: "schema", error: "TelemetryError", message: "m".repeat(600_000), record }));
+    await sink.send(worst);
+    const entries = sqs.commandCalls(SendMessageBatchCommand).at(-1)!.args[0].input.Entries!;
+    const bodies = entries.map((e) => e.MessageBody!);
+    expect(bodies.reduce((n, b) => n + Buffer.byteLength(b), 0)).to.be.below(256 * 1024);
+    const first = JSON.parse(bodies[0]);
+    expect([first.message.length, first.message.slice(-30), first.record.truncated]).to.deep.equal([
+      2000 + "... (598000 more characters)".length,
+      "mm... (598000 more characters)",
+      true,
+    ]);
+  });
+
   it("reports the letters it could not send, so their records are retried", async () => {
     sqs
       .on(SendMessageBatchCommand)

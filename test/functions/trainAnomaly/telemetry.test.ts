@@ -145,6 +145,22 @@ describe("train telemetry schema", () => {
       'record 4959: field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got "yesterday"; field "sensors.LPS" must be 0 or 1 (digital), got 2',
     ],
   ];
+  it("names the first ten problems of a record with thousands, and counts the rest", () => {
+    const unknown = Object.fromEntries(Array.from({ length: 3000 }, (_, i) => [`X${i}`, 1]));
+    let caught: TelemetryError | undefined;
+    try {
+      parseTelemetry({ ...VALID, sensors: { ...SENSORS, ...unknown } }, ANALOG_SENSORS, WHERE);
+    } catch (e) {
+      caught = e as TelemetryError;
+    }
+    const parts = caught!.message.split("; ");
+    expect([parts.length, parts[0].startsWith('record 4959: field "sensors.X0" is not a known sensor'), parts[10]]).to.deep.equal([
+      11,
+      true,
+      "and 2990 more problem(s)",
+    ]);
+  });
+
   for (const [what, message, field, error] of cases) {
     it(`rejects ${what} naming the field and the value`, () => {
       let caught: TelemetryError | undefined;
