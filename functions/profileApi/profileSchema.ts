@@ -56,7 +56,9 @@ const READ_ONLY: Record<string, string> = {
   version: "is kept by the server; send it as If-Match instead",
 };
 
-const EMAIL = /^[^\s@"<>(),;:\\]+@[^\s@"<>(),;:\\]+\.[^\s@"<>(),;:\\]+$/;
+// an address part: no space, none of @ " < > ( ) , ; : \\, no control, separator or bidi character
+const EMAIL_PART = '[^\\s@"<>(),;:\\\\\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]+';
+const EMAIL = new RegExp(`^${EMAIL_PART}@${EMAIL_PART}\\.${EMAIL_PART}$`, "u");
 const PHONE = /^\+[1-9][0-9]{6,14}$/;
 const POSTCODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;
 const COUNTRY = /^[A-Z]{2}$/;

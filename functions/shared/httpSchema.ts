@@ -24,14 +24,22 @@ export function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const CONTROL = /[\u0000-\u001f\u007f]/;
+/**
+ * Characters no free text may hold: C0 and C1 controls and DEL, line and paragraph separators, the bidi
+ * embeddings, overrides and isolates (which can make text read other than it is stored), and a lone surrogate
+ * (not text at all: DynamoDB would refuse it). Zero-width joiners stay: emoji and some scripts need them.
+ */
+export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
+/** Something visible: not only spaces and zero-width characters. */
+const VISIBLE = /[^\s\u200b-\u200d\u2060\ufeff]/u;
+const CONTROL_CLASS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
 
-/** Free text of `min`-`max` characters (code points), no control characters, no surrounding spaces. */
+/** Free text of `min`-`max` characters (code points), no control characters, no surrounding spaces, something visible. */
 export function text(min: number, max: number, description?: string): Schema<string> {
   return {
     check(value, field, problems) {
       const length = typeof value === "string" ? [...value].length : -1;
-      if (typeof value !== "string" || length < min || length > max || CONTROL.test(value) || value.trim() !== value) {
+      if (typeof value !== "string" || length < min || length > max || CONTROL.test(value) || value.trim() !== value || (length > 0 && !VISIBLE.test(value))) {
         problems.push(`${field} must be a string of ${min} to ${max} characters without control characters or surrounding spaces, got ${show(value)}`);
         return undefined;
       }
@@ -41,7 +49,7 @@ export function text(min: number, max: number, description?: string): Schema<str
       type: "string",
       minLength: min,
       maxLength: max,
-      pattern: "^(?!\\s)(?!.*\\s$)[^\\u0000-\\u001f\\u007f]*$",
+      pattern: `^(?!\\s)(?!.*\\s$)(?=$|.*[^\\s\\u200b-\\u200d\\u2060\\ufeff])[^${CONTROL_CLASS}]*$`,
       ...(description ? { description } : {}),
     },
   };

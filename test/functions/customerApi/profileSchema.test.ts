@@ -17,6 +17,10 @@ describe("profile schema", () => {
     expect(parseProfile(structuredClone(FULL_PROFILE))).to.deep.equal(FULL_PROFILE);
   });
 
+  it("accepts names in any script, with accents, emoji joined by a zero-width joiner, and international e-mail", () => {
+    for (const name of ["Zoë Ødegård", "محمد", "می‌خواهم", "李小龙", "👩‍👩‍👧 family"]) expect(parseProfile({ name, email: "ünï@exämple.de" }).name).to.equal(name);
+  });
+
   it("accepts the minimal profile: name and email", () => {
     expect(parseProfile({ name: "Bo", email: "bo@example.org" })).to.deep.equal({ name: "Bo", email: "bo@example.org" });
   });
@@ -37,6 +41,25 @@ describe("profile schema", () => {
         { name: "x".repeat(101) },
         `name must be a string of 1 to 100 characters without control characters or surrounding spaces, got "${"x".repeat(56)}...`,
       ],
+      ...(
+        [
+          ["a C1 control", "Ana\u0085Duarte", '"Ana\u0085Duarte"'],
+          ["a line separator", "Ana\u2028Duarte", '"Ana\u2028Duarte"'],
+          ["a right-to-left override", "Ana\u202eetrauD", '"Ana\u202eetrauD"'],
+          ["a lone surrogate", "a\ud800b", '"a\\ud800b"'],
+          ["a zero-width space alone", "\u200b", '"\u200b"'],
+        ] as const
+      ).map(([what, name, shown]): [string, Record<string, unknown>, string] => [
+        `a name with ${what}`,
+        { name },
+        `name must be a string of 1 to 100 characters without control characters or surrounding spaces, got ${shown}`,
+      ]),
+      [
+        "an e-mail with a bell and an escape",
+        { email: "a\u0007\u001b[31m@x.co" },
+        'email must be an e-mail address like "ana@example.com", got "a\\u0007\\u001b[31m@x.co"',
+      ],
+      ["an e-mail with a right-to-left override", { email: "a\u202e@x.co" }, 'email must be an e-mail address like "ana@example.com", got "a\u202e@x.co"'],
       ["a bad e-mail", { email: "ana.example.com" }, 'email must be an e-mail address like "ana@example.com", got "ana.example.com"'],
       ["an e-mail without a dot in the domain", { email: "ana@localhost" }, 'email must be an e-mail address like "ana@example.com", got "ana@localhost"'],
       ["a national phone number", { phone: "01632 960001" }, 'phone must be an E.164 number like "+441632960001", got "01632 960001"'],
