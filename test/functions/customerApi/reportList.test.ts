@@ -106,6 +106,13 @@ describe("GET /reports", () => {
     ["limit 101", ANA, { limit: "101" }, 400, 'limit must be a whole number from 1 to 100, got "101"'],
     ["limit abc", ANA, { limit: "abc" }, 400, 'limit must be a whole number from 1 to 100, got "abc"'],
     ["a forged next token", ANA, { next: "reports/MTR0002" }, 400, 'next must be the token a previous page returned, got "reports/MTR0002"'],
+    [
+      "a next token of a day that is not one",
+      ANA,
+      { next: "eyJiZWZvcmUiOiI5OTk5LTk5LTk5In0" },
+      400,
+      'next must be the token a previous page returned, got "eyJiZWZvcmUiOiI5OTk5LTk5LTk5In0"',
+    ],
   ];
   for (const [label, sub, query, status, error] of refusals) {
     it(`refuses ${label} with ${status}`, async () => {
