@@ -31,6 +31,8 @@ export interface EventObject {
   readonly size?: number;
   /** Set when the object cannot be parsed whatever happens (bad escape, removal). */
   readonly unusable?: string;
+  /** Set when the event record names no bucket or key: nothing to read, and nowhere to report it but the message. */
+  readonly malformed?: string;
 }
 
 interface S3EventRecord {
@@ -54,7 +56,8 @@ export function objectKeys(body: string): EventObject[] {
     const r = record ?? {};
     const bucket = r.s3?.bucket?.name;
     const raw = r.s3?.object?.key;
-    if (!bucket || typeof raw !== "string") throw new Error(`S3 event record ${i} has no bucket name or object key`);
+    if (!bucket || typeof raw !== "string")
+      return { bucket: bucket ?? "", key: String(raw ?? ""), malformed: `S3 event record ${i} has no bucket name or object key` };
     const size = typeof r.s3?.object?.size === "number" ? r.s3.object.size : undefined;
     const base = { bucket, ...(r.eventName === undefined ? {} : { eventName: r.eventName }), ...(size === undefined ? {} : { size }) };
     let key: string;
@@ -84,7 +87,11 @@ export async function processBatch(
   const outcome: BatchOutcome = { batchItemFailures: [], processed: [], invalidKeys: [] };
   for (const record of records) {
     try {
-      for (const obj of objectKeys(record.body)) {
+      const objects = objectKeys(record.body);
+      // a record naming no object does not hold up the others; the message is failed after them, so it
+      // reaches the dead-letter queue (its good objects are parsed again on each delivery, to the same output)
+      const malformed = objects.filter((o) => o.malformed !== undefined).map((o) => o.malformed as string);
+      for (const obj of objects.filter((o) => o.malformed === undefined)) {
         const store = storeFor(obj.bucket);
         let reason = obj.unusable;
         if (reason === undefined) {
@@ -112,6 +119,7 @@ export async function processBatch(
         outcome.invalidKeys.push({ key: obj.key, reason });
         log({ level: "WARN", message: "supplier file key refused", key: obj.key, reason });
       }
+      if (malformed.length > 0) throw new Error(malformed.join("; "));
     } catch (e) {
       outcome.batchItemFailures.push({ itemIdentifier: record.messageId });
       log({ level: "ERROR", message: "supplier message failed; SQS will redeliver it", messageId: record.messageId, error: (e as Error).message });

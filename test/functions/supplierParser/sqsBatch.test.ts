@@ -57,7 +57,6 @@ describe("supplier parser SQS batch", () => {
     ["not JSON", 'message body is not an S3 event notification (not JSON: "Records: none")'],
     ["null", "message body is not an S3 event notification (null)"],
     ["42", "message body is not an S3 event notification (42)"],
-    ['{"Records":[null]}', "S3 event record 0 has no bucket name or object key"],
   ];
   for (const [body, message] of bodies) {
     it(`names what is wrong with a message body ${body}`, () => expect(() => objectKeys(body === "not JSON" ? "Records: none" : body)).to.throw(message));
@@ -77,6 +76,24 @@ describe("supplier parser SQS batch", () => {
       "quarantine/_invalid-keys/notes.csv.json",
     ]);
     expect(written["processed/20240305/C42.jsonl"].trim().split("\n")).to.have.length(48);
+  });
+
+  it("parses the good object of a message whose other record names none, then fails the message for its dead-letter queue", async () => {
+    const written: Record<string, string> = {};
+    const good = JSON.parse(message("m", "20240305/C42.csv").body).Records[0];
+    const body = JSON.stringify({ Records: [good, { s3: { bucket: { name: "uploads" } } }, null] });
+    const log: Record<string, unknown>[] = [];
+    const out = await processBatch(
+      [{ messageId: "mixed", body }],
+      () => memoryStore({ "20240305/C42.csv": CSV }, written),
+      (e) => log.push(e),
+    );
+    expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0 }]);
+    expect(out.batchItemFailures).to.deep.equal([{ itemIdentifier: "mixed" }]);
+    expect(log.at(-1)).to.deep.include({
+      level: "ERROR",
+      error: "S3 event record 1 has no bucket name or object key; S3 event record 2 has no bucket name or object key",
+    });
   });
 
   it("writes identical objects when the same event is delivered twice", async () => {
