@@ -16,7 +16,12 @@ export interface LoadWindow {
 }
 
 export const HOUR_MS = 3_600_000;
-export const CATCH_UP_DAYS = 1;
+/**
+ * Days before the window's own that each run lists again: objects a failed run left (Redshift paused, a
+ * batch refused) are loaded by a later run as long as the outage is shorter than this. A week of listing is
+ * a few thousand keys an hour; the loaded-keys query covers the same days.
+ */
+export const CATCH_UP_DAYS = 7;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/;
 
 export function dayPrefix(ms: number): string {

@@ -67,9 +67,9 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     };
   }
 
-  /** Yesterday is empty; today holds a loaded object, two new ones, one written after the window and a stray key. */
+  /** The week before is empty; today holds a loaded object, two new ones, one written after the window and a stray key. */
   function givenBucket(): void {
-    s3.on(ListObjectsV2Command, { Prefix: "readings/2026/11/20/" }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({
       Contents: [s3Object("old.gz", 5), s3Object("b.gz", 40), s3Object("a.gz", 20), s3Object("late.gz", 0), s3Object("notes .txt", 1)].map((o) =>
         o.Key.endsWith("late.gz") ? { ...o, LastModified: new Date(Date.UTC(2026, 10, 21, 11, 1)) } : o,
@@ -138,7 +138,11 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
       },
     ]);
     expect(data.commandCalls(BatchExecuteStatementCommand).map((c) => c.args[0].input)).to.deep.equal([
-      { ...TARGET, Sqls: [...schemaSql("redshift"), loadedKeysSql(["readings/2026/11/20/", DAY])], StatementName: "gridrail-loader-history" },
+      {
+        ...TARGET,
+        Sqls: [...schemaSql("redshift"), loadedKeysSql([14, 15, 16, 17, 18, 19, 20].map((d) => `readings/2026/11/${d}/`).concat(DAY))],
+        StatementName: "gridrail-loader-history",
+      },
       {
         ...TARGET,
         Sqls: loadStatements({ bucket: "sharing-raw-bucket", manifestKey: MANIFEST, copyRoleArn: SETTINGS.copyRoleArn, objects, loadedAt: NOW }),
@@ -176,7 +180,7 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
   });
 
   it("loads nothing twice: a re-run after everything was loaded writes no manifest and runs no COPY", async () => {
-    s3.on(ListObjectsV2Command, { Prefix: "readings/2026/11/20/" }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({ Contents: [s3Object("old.gz", 5)] });
     givenHistory();
     const report = await loadReadings(EVENT, deps());
@@ -323,10 +327,10 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
           ObjectsDeferred: 0,
         },
       ]);
-      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal([
-        ["sharing-raw-bucket", "readings/2026/11/20/"],
-        ["sharing-raw-bucket", DAY],
-      ]);
+      // the window's day and the week before it
+      expect(s3.commandCalls(ListObjectsV2Command).map((c) => [c.args[0].input.Bucket, c.args[0].input.Prefix])).to.deep.equal(
+        [14, 15, 16, 17, 18, 19, 20].map((d) => ["sharing-raw-bucket", `readings/2026/11/${d}/`]).concat([["sharing-raw-bucket", DAY]]),
+      );
     });
   });
 });

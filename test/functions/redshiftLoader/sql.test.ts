@@ -162,10 +162,19 @@ describe("Redshift loader SQL", () => {
   });
 
   describe("window and settings", () => {
-    it("loads the previous hour and lists its day and the day before", () => {
+    it("loads the previous hour and lists its day and the week before, so a week's outage is caught up", () => {
       const w = loadWindow({ scheduledTime: "2026-11-21T00:05:00Z", window: "previous-hour" });
       expect([new Date(w.start).toISOString(), new Date(w.end).toISOString()]).to.deep.equal(["2026-11-20T23:00:00.000Z", "2026-11-21T00:00:00.000Z"]);
-      expect(w.prefixes).to.deep.equal(["readings/2026/11/19/", "readings/2026/11/20/"]);
+      expect(w.prefixes).to.deep.equal([
+        "readings/2026/11/13/",
+        "readings/2026/11/14/",
+        "readings/2026/11/15/",
+        "readings/2026/11/16/",
+        "readings/2026/11/17/",
+        "readings/2026/11/18/",
+        "readings/2026/11/19/",
+        "readings/2026/11/20/",
+      ]);
       expect(manifestKey(w, "8f2c/req 1")).to.equal("manifests/readings/2026/11/20/2300-8f2c-req-1.json");
     });
 
