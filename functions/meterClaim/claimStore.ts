@@ -34,8 +34,13 @@ export interface ClaimStore {
   owner(meterId: string): Promise<string | undefined>;
   /** Failed attempts of the customer in the window that holds `now`. */
   failures(customerId: string, now: Date): Promise<number>;
-  /** Counts one failed attempt; returns the window's new total. */
-  recordFailure(customerId: string, now: Date): Promise<number>;
+  /**
+   * Takes one attempt of the customer's window, atomically, if fewer than `max` were taken; false when none is
+   * left. Concurrent requests each take their own, so no more than `max` codes are ever checked in a window.
+   */
+  takeAttempt(customerId: string, now: Date, max: number): Promise<boolean>;
+  /** Gives back an attempt taken in the window of `now` (the request did not fail on its code). */
+  returnAttempt(customerId: string, now: Date): Promise<void>;
   /**
    * In one transaction: marks the claim used by `customerId` (only if its hash is still `claim.codeHash`, it is
    * unused and not expired), makes the customer the meter's owner (only if it has none) and sets the profile's

@@ -1,5 +1,6 @@
 import {
   AttributeValue,
+  ConditionalCheckFailedException,
   DynamoDBClient,
   GetItemCommand,
   TransactWriteItemsCommand,
@@ -52,20 +53,38 @@ export class DynamoClaimStore implements ClaimStore {
     return Number((out.Item ? unmarshall(out.Item).failures : undefined) ?? 0);
   }
 
-  async recordFailure(customerId: string, now: Date): Promise<number> {
+  async takeAttempt(customerId: string, now: Date, max: number): Promise<boolean> {
     // kept one hour past its window so TTL's lag (up to days) never shortens the window
     const expires = Math.floor(now.getTime() / 3_600_000) * 3600 + 7200;
-    const out = await this.client.send(
+    try {
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.table,
+          Key: key(attemptsKey(customerId, now)),
+          UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
+          ConditionExpression: "attribute_not_exists(#failures) OR #failures < :max",
+          ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
+          ExpressionAttributeValues: marshall({ ":one": 1, ":expires": expires, ":max": max }),
+        }),
+      );
+      return true;
+    } catch (e) {
+      if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") return false;
+      throw e;
+    }
+  }
+
+  async returnAttempt(customerId: string, now: Date): Promise<void> {
+    await this.client.send(
       new UpdateItemCommand({
         TableName: this.table,
         Key: key(attemptsKey(customerId, now)),
-        UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
-        ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
-        ExpressionAttributeValues: marshall({ ":one": 1, ":expires": expires }),
-        ReturnValues: "UPDATED_NEW",
+        UpdateExpression: "ADD #failures :minusOne",
+        ConditionExpression: "#failures > :zero",
+        ExpressionAttributeNames: { "#failures": "failures" },
+        ExpressionAttributeValues: marshall({ ":minusOne": -1, ":zero": 0 }),
       }),
     );
-    return Number((out.Attributes ? unmarshall(out.Attributes).failures : undefined) ?? 1);
   }
 
   async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {

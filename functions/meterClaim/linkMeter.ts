@@ -53,9 +53,8 @@ export interface LinkDeps {
  */
 export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
   const now = deps.now();
-  if ((await deps.claims.failures(customerId, now)) >= MAX_FAILURES_PER_HOUR) {
-    throw new HttpError(429, `too many failed claim attempts: at most ${MAX_FAILURES_PER_HOUR} per hour; try again after ${nextHour(now)}`);
-  }
+  const tooMany = () => new HttpError(429, `too many failed claim attempts: at most ${MAX_FAILURES_PER_HOUR} per hour; try again after ${nextHour(now)}`);
+  if ((await deps.claims.failures(customerId, now)) >= MAX_FAILURES_PER_HOUR) throw tooMany();
   const { meterId, claimCode } = parseMeterClaim(raw);
   const profile = await deps.profiles.get(customerId);
   if (profile?.clientId !== undefined) {
@@ -66,11 +65,30 @@ export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps
         : `your profile is already linked to meter ${show(profile.clientId)}; DELETE /profile first to link another`,
     );
   }
-  const claim = await deps.claims.claim(meterId);
-  const refuse = async (status: number, message: string): Promise<never> => {
-    await deps.claims.recordFailure(customerId, now);
+  // an attempt is taken before the code is checked and given back unless the code was wrong, used or
+  // expired: concurrent guesses each need one, so no more than the limit are ever checked in an hour
+  if (!(await deps.claims.takeAttempt(customerId, now, MAX_FAILURES_PER_HOUR))) throw tooMany();
+  let failed = false;
+  const refuse = (status: number, message: string): never => {
+    failed = true;
     throw new HttpError(status, message);
   };
+  try {
+    return await checkAndLink(customerId, meterId, claimCode, now, deps, refuse);
+  } finally {
+    if (!failed) await deps.claims.returnAttempt(customerId, now);
+  }
+}
+
+async function checkAndLink(
+  customerId: string,
+  meterId: string,
+  claimCode: string,
+  now: Date,
+  deps: LinkDeps,
+  refuse: (status: number, message: string) => never,
+): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
+  const claim = await deps.claims.claim(meterId);
   if (!claim || !sameHash(claim.codeHash, claimHash(claim.salt, claimCode))) return refuse(403, `the claim code does not match meter ${show(meterId)}`);
   if ((await deps.claims.owner(meterId)) !== undefined) throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
   if (claim.usedBy !== undefined) {

@@ -29,10 +29,17 @@ export class MemoryClaimStore implements ClaimStore {
     return this.attempts.get(`${customerId}#${now.toISOString().slice(0, 13)}`) ?? 0;
   }
 
-  async recordFailure(customerId: string, now: Date): Promise<number> {
+  async takeAttempt(customerId: string, now: Date, max: number): Promise<boolean> {
     const key = `${customerId}#${now.toISOString().slice(0, 13)}`;
-    this.attempts.set(key, (this.attempts.get(key) ?? 0) + 1);
-    return this.attempts.get(key) as number;
+    const taken = this.attempts.get(key) ?? 0;
+    if (taken >= max) return false;
+    this.attempts.set(key, taken + 1);
+    return true;
+  }
+
+  async returnAttempt(customerId: string, now: Date): Promise<void> {
+    const key = `${customerId}#${now.toISOString().slice(0, 13)}`;
+    this.attempts.set(key, Math.max(0, (this.attempts.get(key) ?? 0) - 1));
   }
 
   async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {

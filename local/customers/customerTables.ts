@@ -47,10 +47,15 @@ export class CustomerTables extends MemoryClaimStore {
     this.dataEvents = trail;
   }
 
-  override async recordFailure(customerId: string, now: Date): Promise<number> {
-    const failures = await super.recordFailure(customerId, now);
+  override async takeAttempt(customerId: string, now: Date, max: number): Promise<boolean> {
+    const taken = await super.takeAttempt(customerId, now, max);
+    if (taken) this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [attemptsKey(customerId, now)], now));
+    return taken;
+  }
+
+  override async returnAttempt(customerId: string, now: Date): Promise<void> {
+    await super.returnAttempt(customerId, now);
     this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [attemptsKey(customerId, now)], now));
-    return failures;
   }
 
   override async link(customerId: string, claim: StoredClaim, now: Date): Promise<void> {

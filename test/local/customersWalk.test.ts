@@ -117,17 +117,29 @@ describe("scripted customers", () => {
     expect(
       Records.map((r) => [r.eventSource, r.eventName, r.errorCode ?? null, r.requestParameters.tableName, ...keysOf(r).map((k) => named(k.customerId))]),
     ).to.deep.equal([
+      // an attempt is taken before each code check and given back unless the code failed: a link takes and
+      // returns one; another customer's meter costs one (a wrong guess) or takes and returns one (409)
       ["dynamodb.amazonaws.com", "PutItem", null, "local-profiles", "claim#MTR0001"],
       ["dynamodb.amazonaws.com", "PutItem", null, "local-profiles", "claim#MTR0002"],
       ["dynamodb.amazonaws.com", "PutItem", null, "local-profiles", "claim#MTR0003"],
       ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "sub1"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub1#hour"],
       ["dynamodb.amazonaws.com", "TransactWriteItems", null, "local-profiles", "claim#MTR0001", "meter#MTR0001", "sub1"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub1#hour"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub2#hour"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub2#hour"],
       ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub2#hour"],
       ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "sub2"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub2#hour"],
       ["dynamodb.amazonaws.com", "TransactWriteItems", null, "local-profiles", "claim#MTR0002", "meter#MTR0002", "sub2"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub2#hour"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub3#hour"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub3#hour"],
       ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub3#hour"],
       ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "sub3"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub3#hour"],
       ["dynamodb.amazonaws.com", "TransactWriteItems", null, "local-profiles", "claim#MTR0003", "meter#MTR0003", "sub3"],
+      ["dynamodb.amazonaws.com", "UpdateItem", null, "local-profiles", "attempts#sub3#hour"],
     ]);
   });
 

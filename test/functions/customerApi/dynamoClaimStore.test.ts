@@ -56,19 +56,35 @@ describe("DynamoClaimStore", () => {
     });
   });
 
-  it("counts failures per customer and hour in an item that expires an hour after its window", async () => {
+  it("takes an attempt per customer and hour atomically, below the limit only, in an item that expires an hour after its window", async () => {
     ddb.on(GetItemCommand).resolves({ Item: { failures: { N: "3" } } });
-    ddb.on(UpdateItemCommand).resolves({ Attributes: { failures: { N: "4" } } });
+    ddb
+      .on(UpdateItemCommand)
+      .resolvesOnce({})
+      .rejectsOnce(new ConditionalCheckFailedException({ message: "at the limit", $metadata: {} }));
     expect(await store.failures(ANA, NOW)).to.equal(3);
-    expect(await store.recordFailure(ANA, NOW)).to.equal(4);
+    expect([await store.takeAttempt(ANA, NOW, 5), await store.takeAttempt(ANA, NOW, 5)]).to.deep.equal([true, false]);
     expect(ddb.commandCalls(GetItemCommand)[0].args[0].input.Key).to.deep.equal({ customerId: { S: `attempts#${ANA}#2026-11-22T08` } });
     expect(ddb.commandCalls(UpdateItemCommand)[0].args[0].input).to.deep.equal({
       TableName: TABLE,
       Key: { customerId: { S: `attempts#${ANA}#2026-11-22T08` } },
       UpdateExpression: "ADD #failures :one SET #expiresAtEpoch = :expires",
+      ConditionExpression: "attribute_not_exists(#failures) OR #failures < :max",
       ExpressionAttributeNames: { "#failures": "failures", "#expiresAtEpoch": "expiresAtEpoch" },
-      ExpressionAttributeValues: { ":one": { N: "1" }, ":expires": { N: String(Date.parse("2026-11-22T10:00:00Z") / 1000) } },
-      ReturnValues: "UPDATED_NEW",
+      ExpressionAttributeValues: { ":one": { N: "1" }, ":expires": { N: String(Date.parse("2026-11-22T10:00:00Z") / 1000) }, ":max": { N: "5" } },
+    });
+  });
+
+  it("gives an attempt back, never below zero", async () => {
+    ddb.on(UpdateItemCommand).resolves({});
+    await store.returnAttempt(ANA, NOW);
+    expect(ddb.commandCalls(UpdateItemCommand)[0].args[0].input).to.deep.equal({
+      TableName: TABLE,
+      Key: { customerId: { S: `attempts#${ANA}#2026-11-22T08` } },
+      UpdateExpression: "ADD #failures :minusOne",
+      ConditionExpression: "#failures > :zero",
+      ExpressionAttributeNames: { "#failures": "failures" },
+      ExpressionAttributeValues: { ":minusOne": { N: "-1" }, ":zero": { N: "0" } },
     });
   });
 

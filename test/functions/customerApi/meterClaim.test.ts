@@ -172,6 +172,21 @@ describe("POST /profile/meter", () => {
     expect(r).to.deep.equal({ status: 415, body: { error: 'content-type must be application/json, got "application/x-www-form-urlencoded"' } });
   });
 
+  it("checks at most five codes in an hour however many guesses arrive at once", async () => {
+    const w = world();
+    const answers = await Promise.all(Array.from({ length: 50 }, () => w.call(ANA, { meterId: "MTR0001", claimCode: "AAAA-AAAA-AAAA" })));
+    const count = (status: number) => answers.filter((a) => a.status === status).length;
+    expect([count(403), count(429), await w.claims.failures(ANA, NOW)]).to.deep.equal([5, 45, 5]);
+  });
+
+  it("does not count a right code, or another's meter (409), against the limit", async () => {
+    const w = world();
+    expect((await w.call(BEN, { meterId: "MTR0001", claimCode: CODE })).status).to.equal(409);
+    expect(await w.claims.failures(BEN, NOW)).to.equal(0);
+    expect((await w.call(ANA, { meterId: "MTR0001", claimCode: CODE })).status).to.equal(200);
+    expect(await w.claims.failures(ANA, NOW)).to.equal(0);
+  });
+
   it("refuses every attempt, even a right one, after five failures in the hour, and accepts again the next hour", async () => {
     const w = world();
     for (let i = 0; i < 5; i += 1) expect((await w.call(ANA, { meterId: "MTR0001", claimCode: "AAAA-AAAA-AAAA" })).status).to.equal(403);
