@@ -105,7 +105,14 @@ export async function runPolicy(argv: readonly string[], io: Io, synthesize?: Sy
     io.err(`${errorLine(err, true)}\n`);
     return 2;
   }
-  const report = evaluate(RULES, loaded.view);
+  let report: ReturnType<typeof evaluate>;
+  try {
+    report = evaluate(RULES, loaded.view);
+  } catch (e) {
+    // a rule that fails on an odd graph is a check that could not run, never a verdict on the stack
+    io.err(`error: a policy rule failed on this graph: ${errorLine(e).slice("error: ".length)}\n`);
+    return 2;
+  }
   if (options.json) {
     io.out(`${JSON.stringify({ rules: report.rules, resources: report.resources, violations: report.violations }, null, 2)}\n`);
     for (const s of report.skipped) io.err(`skipped ${s.rule}: ${s.reason}\n`);

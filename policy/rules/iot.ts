@@ -39,7 +39,9 @@ export const iotPolicyLeastPrivilege = resourceRule({
 
 /** An IoT resource pattern as a regular expression: `*` any run of characters, `?` one. */
 function globSource(pattern: string): string {
+  // a run of `*` matches what one does; as `.*.*.*…` it would backtrack exponentially on a miss
   return pattern
+    .replace(/\*+/g, "*")
     .split("")
     .map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&")))
     .join("");

@@ -92,6 +92,21 @@ describe("policy CLI", function () {
     expect(r.stderr).to.include("skipped prod-s3-replication: prod-only, and the graph does not say which environment it is (pass --environment)");
   });
 
+  it("answers exit 2, not a verdict, when a rule fails on an odd graph (a policy nested 8000 deep)", async () => {
+    // written as text: JSON.stringify itself cannot go that deep
+    const deep = `${"[".repeat(8000)}"s3:GetObject"${"]".repeat(8000)}`;
+    const odd = file(
+      "deep.json",
+      `[{"type":"aws:iam/rolePolicy:RolePolicy","name":"deep","parent":null,"inputs":{"role":"r","policy":{"Statement":[{"Effect":"Allow","Action":${deep},"Resource":"*"}]}}}]`,
+    );
+    const r = await inProcess(["--graph", odd, "--environment", "dev"]);
+    expect([r.status, r.stdout, r.stderr.startsWith("error: a policy rule failed on this graph: RangeError: Maximum call stack size exceeded")]).to.deep.equal([
+      2,
+      "",
+      true,
+    ]);
+  });
+
   it("cannot read a missing graph file: exit 2 and the reason", async () => {
     const r = await spawned("--graph", missing);
     expect([r.status, r.stdout, r.stderr]).to.deep.equal([2, "", `error: cannot read graph file ${missing}: ENOENT\n`]);

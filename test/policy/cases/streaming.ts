@@ -72,6 +72,9 @@ const trainPolicy = res("aws:iot/policy:Policy", "train-policy", {
   ),
 });
 
+/** Forty stars in a row: as forty `.*` a miss would backtrack for hours. */
+const STARS = "*".repeat(40);
+
 const FIREHOSE = "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream";
 const s3Destination = {
   roleArn: `arn:aws:iam::${ACCOUNT}:role/firehose-role`,
@@ -234,6 +237,24 @@ export const STREAMING_CASES: readonly RuleCase[] = [
       `IoT policy train-policy statement PublishOwnShadows allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${thing}/shadow/*, which covers topic/$aws/things/<thing>/shadow/name/anomaly/delete: shadow "anomaly" is written by the cloud, devices may only read it`,
       `IoT policy train-policy statement OwnShadowsOverHttp allows iot:DeleteThingShadow on arn:aws:iot:eu-west-1:${ACCOUNT}:thing/${thing}/*, which covers thing/<thing>/anomaly: shadow "anomaly" is written by the cloud, devices may only read it`,
     ],
+  },
+  {
+    rule: "iot-device-cloud-shadows-read-only",
+    title: "a resource of forty stars in a row (judged at once: a run of stars is one)",
+    pass: [shadowWriter, trainPolicy],
+    fail: [
+      shadowWriter,
+      variant(trainPolicy, {
+        policy: policyDocument(
+          { Sid: "Miss", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/${STARS}/x` },
+          { Sid: "Hit", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${STARS}` },
+        ),
+      }),
+    ],
+    messages: ["update", "delete"].map(
+      (op) =>
+        `IoT policy train-policy statement Hit allows iot:Publish on arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/${STARS}, which covers topic/$aws/things/<thing>/shadow/name/anomaly/${op}: shadow "anomaly" is written by the cloud, devices may only read it`,
+    ),
   },
   {
     rule: "firehose-encryption",
