@@ -52,7 +52,20 @@ export function show(value: unknown): string {
 
 /** Booleans arrive as booleans or, in a few @pulumi/aws 7 inputs (Redshift `encrypted`), as "true"/"false". */
 export function isTrue(value: unknown): boolean {
-  return value === true || value === "true";
+  return value === true || (typeof value === "string" && value.toLowerCase() === "true");
+}
+
+/**
+ * A condition's value for `key` under any of `operators` (`Bool`, `BoolIfExists`, ...): IAM matches operator
+ * and condition-key names without regard to case, so `aws:securetransport` is `aws:SecureTransport`.
+ */
+export function conditionValue(condition: unknown, operators: readonly string[], key: string): unknown {
+  if (typeof condition !== "object" || condition === null) return undefined;
+  for (const [operator, block] of Object.entries(condition)) {
+    if (!operators.some((o) => o.toLowerCase() === operator.toLowerCase()) || typeof block !== "object" || block === null) continue;
+    for (const [k, v] of Object.entries(block)) if (k.toLowerCase() === key.toLowerCase()) return v;
+  }
+  return undefined;
 }
 
 export interface Statement {

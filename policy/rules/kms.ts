@@ -1,6 +1,6 @@
 /** KMS: customer managed keys rotate. */
 import { resourceRule, Rule } from "../rule";
-import { show } from "../values";
+import { isTrue, show } from "../values";
 import { T } from "./types";
 
 export const kmsKeyRotation = resourceRule({
@@ -11,7 +11,7 @@ export const kmsKeyRotation = resourceRule({
   check(key) {
     const spec = key.inputs.customerMasterKeySpec ?? key.inputs.keySpec;
     if (spec !== undefined && spec !== "SYMMETRIC_DEFAULT") return [];
-    return key.inputs.enableKeyRotation === true ? [] : [`KMS key ${key.name} does not rotate (enableKeyRotation: ${show(key.inputs.enableKeyRotation)})`];
+    return isTrue(key.inputs.enableKeyRotation) ? [] : [`KMS key ${key.name} does not rotate (enableKeyRotation: ${show(key.inputs.enableKeyRotation)})`];
   },
 });
 

@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, Rule } from "../rule";
-import { asArray, get, isUnknown, show, statements } from "../values";
+import { asArray, conditionValue, get, isUnknown, show, statements } from "../values";
 import { T } from "./types";
 
 /** Server access logs and CloudTrail land in log buckets, which are judged as such (SSE-S3 allowed, no self-logging). */
@@ -59,13 +59,15 @@ export const s3Versioning = joinRule({
 });
 
 /** A statement denying every S3 action to everyone when `aws:SecureTransport` is false. */
+const isFalse = (v: unknown): boolean => v === false || (typeof v === "string" && v.toLowerCase() === "false");
+
 function deniesInsecureTransport(policy: unknown): boolean {
   return (statements(policy) ?? []).some(
     (s) =>
       s.effect === "Deny" &&
       (s.principal === "*" || get(s.principal, "AWS") === "*") &&
       s.actions.some((a) => a === "s3:*" || a === "*") &&
-      [false, "false"].includes(get(s.condition, "Bool.aws:SecureTransport") as boolean),
+      isFalse(conditionValue(s.condition, ["Bool", "BoolIfExists"], "aws:SecureTransport")),
   );
 }
 

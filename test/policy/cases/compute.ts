@@ -89,6 +89,13 @@ export const COMPUTE_CASES: readonly RuleCase[] = [
   },
   {
     rule: "kms-key-rotation",
+    title: 'rotation given as the string "true" passes, as the other rules read booleans',
+    pass: [variant(key, { enableKeyRotation: "true" })],
+    fail: [variant(key, { enableKeyRotation: false })],
+    messages: ["KMS key data-key does not rotate (enableKeyRotation: false)"],
+  },
+  {
+    rule: "kms-key-rotation",
     title: "rotation unset",
     pass: [key],
     fail: [variant(key, { enableKeyRotation: undefined })],

@@ -84,6 +84,39 @@ export const S3_CASES: readonly RuleCase[] = [
     messages: ["bucket raw policy raw-policy does not deny s3:* without TLS (aws:SecureTransport false)"],
   },
   {
+    rule: "s3-tls-only",
+    title: "the deny spelt BoolIfExists with a lower-case key passes (IAM reads both without case); a deny on another key fails",
+    pass: replace(
+      raw,
+      "raw-policy",
+      res(S3.policy, "raw-policy", {
+        bucket: "raw",
+        policy: policyDocument({
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "arn:aws:s3:::raw/*",
+          Condition: { boolifexists: { "aws:securetransport": "FALSE" } },
+        }),
+      }),
+    ),
+    fail: replace(
+      raw,
+      "raw-policy",
+      res(S3.policy, "raw-policy", {
+        bucket: "raw",
+        policy: policyDocument({
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: "arn:aws:s3:::raw/*",
+          Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } },
+        }),
+      }),
+    ),
+    messages: ["bucket raw policy raw-policy does not deny s3:* without TLS (aws:SecureTransport false)"],
+  },
+  {
     rule: "s3-access-logging",
     title: "no access logging, not a log target",
     pass: [...raw, ...logsBucket],
