@@ -90,4 +90,21 @@ export const iamLambdaObjectWritesPrefixed = joinRule({
   },
 });
 
-export const IAM_RULES: readonly Rule[] = [iamNoWildcardAdmin, iamNoBroadManagedPolicies, iamLambdaObjectWritesPrefixed];
+/** Whether a trust statement's principal is anyone: `*`, or `*` among its AWS principals. */
+function isAnyone(principal: unknown): boolean {
+  return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");
+}
+
+export const iamTrustScoped = resourceRule({
+  id: "iam-trust-scoped",
+  level: "mandatory",
+  description: "No role may be assumed by anyone: a trust statement that allows principal `*` (or AWS `*`) must carry a condition that narrows it.",
+  types: T.role,
+  check(role) {
+    return (statements(role.inputs.assumeRolePolicy) ?? [])
+      .filter((s) => s.effect === "Allow" && isAnyone(s.principal) && Object.keys(s.condition).length === 0)
+      .map((s) => `role ${role.name} trust statement ${s.id} lets any principal assume it, with no condition`);
+  },
+});
+
+export const IAM_RULES: readonly Rule[] = [iamNoWildcardAdmin, iamNoBroadManagedPolicies, iamLambdaObjectWritesPrefixed, iamTrustScoped];

@@ -67,4 +67,25 @@ export const lambdaReservedConcurrency = resourceRule({
   },
 });
 
-export const LAMBDA_RULES: readonly Rule[] = [lambdaExplicitRole, lambdaTracing, lambdaLogRetention, lambdaReservedConcurrency];
+const SERVICE_PRINCIPAL = /^[a-z0-9.-]+\.amazonaws\.com$/;
+
+export const lambdaInvokeRestricted = resourceRule({
+  id: "lambda-invoke-restricted",
+  level: "mandatory",
+  description: "No function is open to the world: an invoke permission names an AWS service with a sourceArn (never `*`), and a function URL uses AWS_IAM.",
+  types: ["aws:lambda/permission:Permission", "aws:lambda/functionUrl:FunctionUrl"],
+  check(r) {
+    if (r.type === "aws:lambda/functionUrl:FunctionUrl") {
+      const auth = r.inputs.authorizationType;
+      return auth === "AWS_IAM" || isUnknown(auth) ? [] : [`function URL ${r.name} has authorizationType ${show(auth)}: anyone could invoke it; use AWS_IAM`];
+    }
+    const principal = r.inputs.principal;
+    if (isUnknown(principal)) return [];
+    if (typeof principal !== "string" || !SERVICE_PRINCIPAL.test(principal)) {
+      return [`permission ${r.name} lets ${show(principal)} invoke the function: name the AWS service that calls it`];
+    }
+    return r.inputs.sourceArn === undefined ? [`permission ${r.name} lets ${principal} invoke the function from any source: give a sourceArn`] : [];
+  },
+});
+
+export const LAMBDA_RULES: readonly Rule[] = [lambdaExplicitRole, lambdaTracing, lambdaLogRetention, lambdaReservedConcurrency, lambdaInvokeRestricted];

@@ -65,4 +65,39 @@ export const subnetNoPublicIp = resourceRule({
   },
 });
 
-export const NETWORK_RULES: readonly Rule[] = [awsxVpcNoNat, awsxVpcIsolatedOnly, noNatGateway, noInternetGateway, subnetNoPublicIp];
+const ANYWHERE = ["0.0.0.0/0", "::/0"];
+
+/** The open-to-anywhere sources of one ingress (a rule of a group, or a rule resource). */
+function openSources(ingress: unknown): string[] {
+  const cidrs = [...asArray(get(ingress, "cidrBlocks")), ...asArray(get(ingress, "ipv6CidrBlocks")), get(ingress, "cidrIpv4"), get(ingress, "cidrIpv6")];
+  return cidrs.filter((c): c is string => typeof c === "string" && ANYWHERE.includes(c));
+}
+
+const port = (i: unknown): string => {
+  const from = get(i, "fromPort");
+  const to = get(i, "toPort");
+  return from === undefined || from === to ? `port ${show(from ?? "all")}` : `ports ${show(from)}-${show(to)}`;
+};
+
+export const noOpenIngress = resourceRule({
+  id: "network-no-open-ingress",
+  level: "mandatory",
+  description: "No security group (its own ingress, the VPC's default group, or a separate ingress rule) admits traffic from 0.0.0.0/0 or ::/0.",
+  types: [
+    "aws:ec2/securityGroup:SecurityGroup",
+    "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup",
+    "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    "aws:ec2/securityGroupRule:SecurityGroupRule",
+  ],
+  check(r) {
+    const rules =
+      r.type === "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule" || r.type === "aws:ec2/securityGroupRule:SecurityGroupRule"
+        ? get(r.inputs, "type") === "egress"
+          ? []
+          : [r.inputs]
+        : asArray(r.inputs.ingress);
+    return rules.flatMap((i) => openSources(i).map((cidr) => `${r.type.split(":").pop()} ${r.name} admits ${cidr} on ${port(i)}`));
+  },
+});
+
+export const NETWORK_RULES: readonly Rule[] = [awsxVpcNoNat, awsxVpcIsolatedOnly, noNatGateway, noInternetGateway, subnetNoPublicIp, noOpenIngress];

@@ -51,7 +51,57 @@ const attachment = res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "par
   policyArn: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
 });
 
+const permission = res("aws:lambda/permission:Permission", "profile-invoke", {
+  action: "lambda:InvokeFunction",
+  function: "profile-fn",
+  principal: "apigateway.amazonaws.com",
+  sourceArn: `arn:aws:execute-api:eu-west-1:${ACCOUNT}:api-1/*/*`,
+});
+const functionUrl = res("aws:lambda/functionUrl:FunctionUrl", "profile-url", { functionName: "profile-fn", authorizationType: "AWS_IAM" });
+
 export const COMPUTE_CASES: readonly RuleCase[] = [
+  {
+    rule: "lambda-invoke-restricted",
+    title: "anyone may invoke, a service from any source, a public function URL",
+    pass: [permission, functionUrl],
+    fail: [
+      variant(permission, { principal: "*", sourceArn: undefined }),
+      variant(permission, { sourceArn: undefined }, { name: "any-source" }),
+      variant(functionUrl, { authorizationType: "NONE" }),
+    ],
+    messages: [
+      "permission profile-invoke lets * invoke the function: name the AWS service that calls it",
+      "permission any-source lets apigateway.amazonaws.com invoke the function from any source: give a sourceArn",
+      "function URL profile-url has authorizationType NONE: anyone could invoke it; use AWS_IAM",
+    ],
+  },
+  {
+    rule: "iam-trust-scoped",
+    title: "a role anyone may assume (a narrowing condition makes it fine)",
+    pass: [
+      role,
+      variant(
+        role,
+        {
+          assumeRolePolicy: policyDocument({
+            Effect: "Allow",
+            Principal: { AWS: "*" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "aws:PrincipalAccount": ACCOUNT } },
+          }),
+        },
+        { name: "account-role" },
+      ),
+    ],
+    fail: [
+      variant(role, { assumeRolePolicy: policyDocument({ Sid: "Anyone", Effect: "Allow", Principal: { AWS: ["*"] }, Action: "sts:AssumeRole" }) }),
+      variant(role, { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: "*", Action: "sts:AssumeRole" }) }, { name: "star-role" }),
+    ],
+    messages: [
+      "role parser-role trust statement Anyone lets any principal assume it, with no condition",
+      "role star-role trust statement 1 lets any principal assume it, with no condition",
+    ],
+  },
   {
     rule: "lambda-reserved-concurrency",
     title: "no reservation, and a reservation of 0",

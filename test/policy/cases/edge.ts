@@ -18,7 +18,28 @@ const stage = res("aws:apigatewayv2/stage:Stage", "customers-stage", {
 const restStage = res("aws:apigateway/stage:Stage", "legacy-stage", { stageName: "v1" });
 const trail = res("aws:cloudtrail/trail:Trail", "usage-trail", { s3BucketName: "logs", enableLogFileValidation: true, kmsKeyId: KEY_ARN });
 
+const route = res("aws:apigatewayv2/route:Route", "customers-get-profile", {
+  apiId: "api-1",
+  routeKey: "GET /profile",
+  authorizationType: "CUSTOM",
+  authorizerId: "auth-1",
+  target: "integrations/int-1",
+});
+
 export const EDGE_CASES: readonly RuleCase[] = [
+  {
+    rule: "apigateway-route-authorized",
+    title: "a route open to anyone, and a CUSTOM route without its authorizer (AWS_IAM needs none)",
+    pass: [route, variant(route, { authorizationType: "AWS_IAM", authorizerId: undefined }, { name: "iam-route" })],
+    fail: [
+      variant(route, { authorizationType: "NONE", authorizerId: undefined }),
+      variant(route, { authorizerId: undefined }, { name: "customers-put-profile" }),
+    ],
+    messages: [
+      "API route customers-get-profile (GET /profile) has authorizationType NONE: every route needs CUSTOM, JWT or AWS_IAM",
+      "API route customers-put-profile (GET /profile) is CUSTOM but names no authorizerId",
+    ],
+  },
   {
     rule: "cognito-no-unauthenticated-identities",
     title: "guest identities",

@@ -9,7 +9,45 @@ const vpc = res(VPC, "net-vpc", {
 });
 const subnet = res("aws:ec2/subnet:Subnet", "net-vpc-isolated-1", { vpcId: "vpc-1", cidrBlock: "10.61.0.0/18", mapPublicIpOnLaunch: false });
 
+const sg = res("aws:ec2/securityGroup:SecurityGroup", "net-redshift-sg", {
+  vpcId: "vpc-1",
+  ingress: [{ protocol: "tcp", fromPort: 5498, toPort: 5498, cidrBlocks: ["10.61.0.0/16"] }],
+  egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
+});
+
 export const NETWORK_CASES: readonly RuleCase[] = [
+  {
+    rule: "network-no-open-ingress",
+    title: "ingress from anywhere: in a group, in the default group, as rule resources (egress to anywhere is not judged)",
+    pass: [sg, res("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "net-default-sg", { vpcId: "vpc-1", ingress: [], egress: [] })],
+    fail: [
+      variant(sg, { ingress: [{ protocol: "tcp", fromPort: 5498, toPort: 5498, cidrBlocks: ["10.61.0.0/16", "0.0.0.0/0"] }] }),
+      res("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "net-default-sg", {
+        vpcId: "vpc-1",
+        ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }],
+      }),
+      res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "sql-from-anywhere", {
+        securityGroupId: "sg-1",
+        ipProtocol: "tcp",
+        fromPort: 5439,
+        toPort: 5439,
+        cidrIpv4: "0.0.0.0/0",
+      }),
+      res("aws:ec2/securityGroupRule:SecurityGroupRule", "egress-rule", {
+        type: "egress",
+        securityGroupId: "sg-1",
+        protocol: "-1",
+        fromPort: 0,
+        toPort: 0,
+        cidrBlocks: ["0.0.0.0/0"],
+      }),
+    ],
+    messages: [
+      "SecurityGroup net-redshift-sg admits 0.0.0.0/0 on port 5498",
+      "DefaultSecurityGroup net-default-sg admits ::/0 on port 0",
+      "SecurityGroupIngressRule sql-from-anywhere admits 0.0.0.0/0 on port 5439",
+    ],
+  },
   {
     rule: "awsx-vpc-no-nat",
     title: "a VPC with one NAT gateway per zone",
