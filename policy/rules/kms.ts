@@ -1,6 +1,6 @@
-/** KMS: customer managed keys rotate. */
+/** KMS: customer managed keys rotate, and their policies grant no one outside the account. */
 import { resourceRule, Rule } from "../rule";
-import { isTrue, show } from "../values";
+import { asArray, get, isTrue, show, statements } from "../values";
 import { T } from "./types";
 
 export const kmsKeyRotation = resourceRule({
@@ -15,4 +15,35 @@ export const kmsKeyRotation = resourceRule({
   },
 });
 
-export const KMS_RULES: readonly Rule[] = [kmsKeyRotation];
+/** The account of an AWS principal: an account id, or the account field of an IAM ARN. */
+function accountOf(principal: string): string | undefined {
+  return /^\d{12}$/.test(principal) ? principal : /^arn:[^:]+:iam::(\d{12}):/.exec(principal)?.[1];
+}
+
+export const kmsKeyPolicyScoped = resourceRule({
+  id: "kms-key-policy-scoped",
+  level: "mandatory",
+  description:
+    "A key policy allows no one at large (principal `*` without a condition) and no AWS principal of an account other than the one it gives kms:* (its own).",
+  types: T.kmsKey,
+  check(key) {
+    const all = statements(key.inputs.policy) ?? [];
+    const allows = all.filter((s) => s.effect === "Allow");
+    const aws = (s: (typeof all)[number]) => asArray(get(s.principal, "AWS")).map(String);
+    const own = new Set(allows.filter((s) => s.actions.includes("kms:*")).flatMap((s) => aws(s).map(accountOf)));
+    const out: string[] = [];
+    for (const s of allows) {
+      const anyone = s.principal === "*" || aws(s).includes("*");
+      if (anyone && Object.keys(s.condition).length === 0)
+        out.push(`KMS key ${key.name} policy statement ${s.id} allows ${s.actions.join(", ")} to anyone, with no condition`);
+      for (const p of aws(s)) {
+        const account = accountOf(p);
+        if (account !== undefined && own.size > 0 && !own.has(account))
+          out.push(`KMS key ${key.name} policy statement ${s.id} allows ${s.actions.join(", ")} to ${p}, outside the key's account`);
+      }
+    }
+    return out;
+  },
+});
+
+export const KMS_RULES: readonly Rule[] = [kmsKeyRotation, kmsKeyPolicyScoped];

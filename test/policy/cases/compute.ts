@@ -59,7 +59,39 @@ const permission = res("aws:lambda/permission:Permission", "profile-invoke", {
 });
 const functionUrl = res("aws:lambda/functionUrl:FunctionUrl", "profile-url", { functionName: "profile-fn", authorizationType: "AWS_IAM" });
 
+const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
+const keyPolicy = (...extra: Record<string, unknown>[]) =>
+  policyDocument({ Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" }, ...extra);
+
 export const COMPUTE_CASES: readonly RuleCase[] = [
+  {
+    rule: "kms-key-policy-scoped",
+    title: "a key policy open to anyone, and one granting another account",
+    pass: [
+      variant(key, {
+        policy: keyPolicy({
+          Sid: "AllowLogs",
+          Effect: "Allow",
+          Principal: { Service: "logs.eu-west-1.amazonaws.com" },
+          Action: ["kms:Encrypt", "kms:Decrypt"],
+          Resource: "*",
+          Condition: { ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:aws:logs:eu-west-1:${ACCOUNT}:*` } },
+        }),
+      }),
+    ],
+    fail: [
+      variant(key, { policy: keyPolicy({ Sid: "Anyone", Effect: "Allow", Principal: "*", Action: "kms:*", Resource: "*" }) }),
+      variant(
+        key,
+        { policy: keyPolicy({ Sid: "Partner", Effect: "Allow", Principal: { AWS: "arn:aws:iam::999999999999:root" }, Action: "kms:Decrypt", Resource: "*" }) },
+        { name: "shared-key" },
+      ),
+    ],
+    messages: [
+      "KMS key data-key policy statement Anyone allows kms:* to anyone, with no condition",
+      "KMS key shared-key policy statement Partner allows kms:Decrypt to arn:aws:iam::999999999999:root, outside the key's account",
+    ],
+  },
   {
     rule: "lambda-invoke-restricted",
     title: "anyone may invoke, a service from any source, a public function URL",
