@@ -53,40 +53,55 @@ export const iamNoBroadManagedPolicies = resourceRule({
   },
 });
 
-/** Actions that include s3:PutObject: the action itself and the wildcards that cover it. */
-const OBJECT_WRITE = /^(\*|s3:\*|s3:Put\*|s3:PutO\*|s3:PutObject)$/;
-/** Resources that are every object of a bucket (or of every bucket): `*`, `arn:aws:s3:::*`, `arn:aws:s3:::bucket/*`. */
-const EVERY_OBJECT = /^(\*|arn:[^:]+:s3:::\*|arn:[^:]+:s3:::[^/*]+\/\*)$/;
+/** Actions that include s3:PutObject: the action itself and the wildcards that cover it (IAM ignores case). */
+const OBJECT_WRITE = /^(\*|s3:\*|s3:Put\*|s3:PutO\*|s3:PutObject)$/i;
+/**
+ * Resources that are every object of a bucket (or of every bucket): `*`, `arn:aws:s3:::*`, `arn:aws:s3:::*` +
+ * `/*`, `arn:aws:s3:::bucket/*`.
+ */
+const EVERY_OBJECT = /^(\*|arn:[^:]+:s3:::\*(\/\*)?|arn:[^:]+:s3:::[^/*]+\/\*)$/;
 
 /** Whether a role's trust policy lets Lambda assume it. */
 function isLambdaRole(role: ResourceView): boolean {
   return (statements(role.inputs.assumeRolePolicy) ?? []).some((s) => s.effect === "Allow" && strings(s.principal).includes("lambda.amazonaws.com"));
 }
 
+/** The statements of `document` that let a role write every object of a bucket, as findings about `where`. */
+function everyObjectWrites(document: unknown, where: string, role: string): string[] {
+  if (isUnknown(document)) return [];
+  return (statements(document) ?? [])
+    .filter((s) => s.effect === "Allow")
+    .flatMap((s) =>
+      s.actions
+        .filter((a) => OBJECT_WRITE.test(a))
+        .flatMap((a) =>
+          s.resources
+            .filter((r) => EVERY_OBJECT.test(r))
+            .map(
+              (r) =>
+                `${where} of Lambda role ${role} statement ${s.id} allows ${a} on ${r}, every object of the bucket (grant the prefixes the function writes)`,
+            ),
+        ),
+    );
+}
+
 export const iamLambdaObjectWritesPrefixed = joinRule({
   id: "iam-lambda-object-writes-prefixed",
   level: "mandatory",
   description:
-    "No Lambda role may s3:PutObject on every object of a bucket: a function writes the prefixes it owns (processed/, reports/...), so a bug or a hostile input cannot overwrite other data in the bucket.",
-  types: ["aws:iam/rolePolicy:RolePolicy"],
-  check(policy: ResourceView, graph: StackGraph) {
-    if (isUnknown(policy.inputs.policy)) return [];
-    const roles = graph.references(policy, "role", T.role).filter(isLambdaRole);
+    "No Lambda role may s3:PutObject on every object of a bucket, through a role policy, an inline policy of the role or an attached policy of the stack: a function writes the prefixes it owns (processed/, reports/...), so a bug or a hostile input cannot overwrite other data in the bucket.",
+  types: ["aws:iam/rolePolicy:RolePolicy", ...T.role, "aws:iam/rolePolicyAttachment:RolePolicyAttachment"],
+  check(r: ResourceView, graph: StackGraph) {
+    if (T.role.includes(r.type)) {
+      if (!isLambdaRole(r)) return [];
+      return asArray(r.inputs.inlinePolicies).flatMap((p) => everyObjectWrites(get(p, "policy"), `inline policy ${String(get(p, "name") ?? "")}`, r.name));
+    }
+    const roles = graph.references(r, "role", T.role).filter(isLambdaRole);
     if (roles.length === 0) return [];
-    return (statements(policy.inputs.policy) ?? [])
-      .filter((s) => s.effect === "Allow")
-      .flatMap((s) =>
-        s.actions
-          .filter((a) => OBJECT_WRITE.test(a))
-          .flatMap((a) =>
-            s.resources
-              .filter((r) => EVERY_OBJECT.test(r))
-              .map(
-                (r) =>
-                  `IAM policy ${policy.name} of Lambda role ${roles[0].name} statement ${s.id} allows ${a} on ${r}, every object of the bucket (grant the prefixes the function writes)`,
-              ),
-          ),
-      );
+    if (r.type === "aws:iam/rolePolicy:RolePolicy") return everyObjectWrites(r.inputs.policy, `IAM policy ${r.name}`, roles[0].name);
+    return graph
+      .references(r, "policyArn", ["aws:iam/policy:Policy"])
+      .flatMap((p) => everyObjectWrites(p.inputs.policy, `IAM policy ${p.name} (attached by ${r.name})`, roles[0].name));
   },
 });
 

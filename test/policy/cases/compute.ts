@@ -163,6 +163,29 @@ export const COMPUTE_CASES: readonly RuleCase[] = [
     ],
   },
   {
+    rule: "iam-lambda-object-writes-prefixed",
+    title: "the same write in lower case, on every bucket's objects, inline in the role, and through an attached policy",
+    pass: [role, writePolicy, attachment],
+    fail: [
+      variant(role, {
+        inlinePolicies: [
+          { name: "inline-writes", policy: policyDocument({ Sid: "Inline", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::lake/*" }) },
+        ],
+      }),
+      variant(writePolicy, { policy: policyDocument({ Sid: "Lower", Effect: "Allow", Action: "s3:putobject", Resource: "arn:aws:s3:::*/*" }) }),
+      res("aws:iam/policy:Policy", "shared-writes", {
+        name: "shared-writes",
+        policy: policyDocument({ Sid: "Attached", Effect: "Allow", Action: "s3:PutObject", Resource: "arn:aws:s3:::lake/*" }),
+      }),
+      res("aws:iam/rolePolicyAttachment:RolePolicyAttachment", "parser-shared-writes", { role: "parser-role", policyArn: "shared-writes" }),
+    ],
+    messages: [
+      "inline policy inline-writes of Lambda role parser-role statement Inline allows s3:PutObject on arn:aws:s3:::lake/*, every object of the bucket (grant the prefixes the function writes)",
+      "IAM policy parser-write-policy of Lambda role parser-role statement Lower allows s3:putobject on arn:aws:s3:::*/*, every object of the bucket (grant the prefixes the function writes)",
+      "IAM policy shared-writes (attached by parser-shared-writes) of Lambda role parser-role statement Attached allows s3:PutObject on arn:aws:s3:::lake/*, every object of the bucket (grant the prefixes the function writes)",
+    ],
+  },
+  {
     rule: "kms-key-rotation",
     title: "rotation off",
     pass: [key, signingKey],
