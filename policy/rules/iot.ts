@@ -37,6 +37,43 @@ export const iotPolicyLeastPrivilege = resourceRule({
   },
 });
 
+const WILD = /^[*+#?]/;
+
+/**
+ * Why an IoT resource reaches other devices' clients or topics, or undefined. Topics are named
+ * `<system>/<device>/...` (and AWS's `$aws/things/<device>/...`): a wildcard where the device goes, a whole
+ * namespace (`topic/*`), or any client id (`client/*`) lets one device act as, or listen to, every other.
+ */
+export function crossDeviceReach(resource: string): string | undefined {
+  const m = /:(client|topic|topicfilter)\/(.*)$/.exec(resource);
+  if (!m) return undefined;
+  const [, kind, path] = m;
+  if (kind === "client") return WILD.test(path) ? "any client id" : undefined;
+  const parts = path.split("/");
+  if (parts.length === 1 && WILD.test(parts[0])) return "every topic";
+  if (parts[0] === "$aws") return parts[1] === "things" && WILD.test(parts[2] ?? "") ? "every thing's shadow and job topics" : undefined;
+  return WILD.test(parts[1] ?? "") ? `every device's ${parts[0]}/ topics` : WILD.test(parts[0]) ? "every topic" : undefined;
+}
+
+export const iotPolicyPerDevice = resourceRule({
+  id: "iot-policy-per-device",
+  level: "mandatory",
+  description:
+    "No IoT policy reaches other devices: no `client/*`, no whole topic namespace, no wildcard where a topic names its device (a policy variable such as ${iot:Connection.Thing.ThingName} names the device's own).",
+  types: T.iotPolicy,
+  check(policy) {
+    if (isUnknown(policy.inputs.policy)) return [];
+    return (statements(policy.inputs.policy) ?? [])
+      .filter((s) => s.effect === "Allow")
+      .flatMap((s) =>
+        s.resources.flatMap((r) => {
+          const reach = crossDeviceReach(r);
+          return reach ? [`IoT policy ${policy.name} statement ${s.id} grants ${r}: ${reach}`] : [];
+        }),
+      );
+  },
+});
+
 /** An IoT resource pattern as a regular expression: `*` any run of characters, `?` one. */
 function globSource(pattern: string): string {
   // a run of `*` matches what one does; as `.*.*.*…` it would backtrack exponentially on a miss
@@ -165,6 +202,7 @@ export const iotClaimPolicyProvisioningOnly = resourceRule({
 export const IOT_RULES: readonly Rule[] = [
   iotRuleErrorAction,
   iotPolicyLeastPrivilege,
+  iotPolicyPerDevice,
   iotDeviceCloudShadowsReadOnly,
   iotProvisioningTemplateHooked,
   iotClaimPolicyProvisioningOnly,

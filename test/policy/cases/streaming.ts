@@ -210,6 +210,40 @@ export const STREAMING_CASES: readonly RuleCase[] = [
     messages: ["IoT policy device-policy has no readable policy document"],
   },
   {
+    rule: "iot-policy-per-device",
+    title: "any client id, every topic, every meter's readings, every thing's shadows (a claim's serial prefix and AWS's provisioning topics pass)",
+    pass: [
+      devicePolicy,
+      res("aws:iot/policy:Policy", "claim-policy", {
+        policy: policyDocument(
+          { Sid: "ConnectAsSerial", Effect: "Allow", Action: "iot:Connect", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:client/NMI*` },
+          {
+            Sid: "Provision",
+            Effect: "Allow",
+            Action: ["iot:Publish", "iot:Receive"],
+            Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/certificates/create/*`,
+          },
+        ),
+      }),
+    ],
+    fail: [
+      variant(devicePolicy, {
+        policy: policyDocument(
+          { Sid: "AnyClient", Effect: "Allow", Action: "iot:Connect", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:client/*` },
+          { Sid: "Everything", Effect: "Allow", Action: "iot:Subscribe", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topicfilter/#` },
+          { Sid: "AnyMeter", Effect: "Allow", Action: "iot:Publish", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/meters/*/readings` },
+          { Sid: "AnyThing", Effect: "Allow", Action: "iot:Receive", Resource: `arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/+/shadow/update` },
+        ),
+      }),
+    ],
+    messages: [
+      `IoT policy device-policy statement AnyClient grants arn:aws:iot:eu-west-1:${ACCOUNT}:client/*: any client id`,
+      `IoT policy device-policy statement Everything grants arn:aws:iot:eu-west-1:${ACCOUNT}:topicfilter/#: every topic`,
+      `IoT policy device-policy statement AnyMeter grants arn:aws:iot:eu-west-1:${ACCOUNT}:topic/meters/*/readings: every device's meters/ topics`,
+      `IoT policy device-policy statement AnyThing grants arn:aws:iot:eu-west-1:${ACCOUNT}:topic/$aws/things/+/shadow/update: every thing's shadow and job topics`,
+    ],
+  },
+  {
     rule: "iot-device-cloud-shadows-read-only",
     title: "a train that may update its cloud-written anomaly shadow",
     pass: [shadowWriter, trainPolicy],
