@@ -1,5 +1,6 @@
 /** Every gridrail rule, in the order reports list them. */
 import { Rule } from "./rule";
+import { ALARM_RULES } from "./rules/alarms";
 import { APIGATEWAY_RULES } from "./rules/apigateway";
 import { ATHENA_RULES } from "./rules/athena";
 import { CLOUDTRAIL_RULES } from "./rules/cloudtrail";
@@ -32,6 +33,7 @@ export const RULES: readonly Rule[] = [
   ...NETWORK_RULES,
   ...COGNITO_RULES,
   ...APIGATEWAY_RULES,
+  ...ALARM_RULES,
   ...CLOUDTRAIL_RULES,
   ...PROD_RULES,
 ];

@@ -10,6 +10,7 @@ import * as path from "path";
 import { handler as provisioningHookHandler } from "../../functions/provisioningHook/handler";
 import { ALLOW_LIST_KEY } from "../../functions/provisioningHook/dynamoAllowList";
 import { DeviceKind, SERIAL_FORMATS, provisioningTemplateName } from "../../functions/provisioningHook/serials";
+import { createFunctionAlarms } from "./alarms";
 import { AwsContext } from "./awsContext";
 import { lambdaDefaults, provisioningDefaults } from "./defaults";
 import { statefulOptions } from "./deployment";
@@ -111,6 +112,8 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
     },
     { ...opts, dependsOn: [scaffold.policy, scaffold.logGroup] },
   );
+  // a failing hook turns every device away at provisioning: errors and throttles alarm like any function's
+  createFunctionAlarms(hookName, { functionName: hook.name, deployment }, opts);
   // the template's ARN is known from its name, so the permission exists before IoT Core validates the hook
   const invoke = new aws.lambda.Permission(
     `${hookName}-invoke`,

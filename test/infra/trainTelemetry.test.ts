@@ -143,13 +143,15 @@ for (const stack of STACKS) {
       });
     });
 
-    it("alarms on iterator age, throttles, errors and DLQ depth", () => {
+    it("alarms on iterator age, throttles, errors and DLQ depth, and on the provisioning hook's errors and throttles", () => {
       const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("trains-"));
       expect(alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.threshold]).sort()).to.deep.equal([
         ["trains-anomaly-dlq-depth-alarm", "ApproximateNumberOfMessagesVisible", 0],
         ["trains-anomaly-errors-alarm", "Errors", 0],
         ["trains-anomaly-throttles-alarm", "Throttles", 0],
         ["trains-iterator-age-alarm", "IteratorAge", 60000],
+        ["trains-provisioning-hook-errors-alarm", "Errors", 0],
+        ["trains-provisioning-hook-throttles-alarm", "Throttles", 0],
         ["trains-stream-write-throttles-alarm", "WriteProvisionedThroughputExceeded", 0],
       ]);
     });

@@ -1,4 +1,6 @@
 import { expect } from "chai";
+import { readFileSync } from "fs";
+import { join } from "path";
 import { StackGraph } from "../../policy/graph";
 import { RULES } from "../../policy/ruleSet";
 import { RuleCase } from "./fixtures";
@@ -39,5 +41,13 @@ describe("policy rules", () => {
       const alone = c.fail.filter((r) => rule.resource!.types.includes(r.type)).flatMap((r) => rule.resource!.check(r));
       expect(alone, c.rule).to.deep.equal(c.messages);
     }
+  });
+});
+
+describe("the policy pack's README", () => {
+  it("lists every rule with its level", () => {
+    const table = readFileSync(join(__dirname, "..", "..", "policy", "README.md"), "utf8");
+    const missing = RULES.filter((r) => !new RegExp(`^\\| \`${r.id}\` \\| ${r.level}`, "m").test(table)).map((r) => r.id);
+    expect(missing).to.deep.equal([]);
   });
 });

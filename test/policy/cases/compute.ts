@@ -65,6 +65,27 @@ const keyPolicy = (...extra: Record<string, unknown>[]) =>
 
 export const COMPUTE_CASES: readonly RuleCase[] = [
   {
+    rule: "alarms-function-errors",
+    title: "a function whose only alarm is on its throttles",
+    pass: [
+      fn,
+      res("aws:cloudwatch/metricAlarm:MetricAlarm", "parser-errors-alarm", {
+        namespace: "AWS/Lambda",
+        metricName: "Errors",
+        dimensions: { FunctionName: "parser-fn" },
+      }),
+    ],
+    fail: [
+      fn,
+      res("aws:cloudwatch/metricAlarm:MetricAlarm", "parser-throttles-alarm", {
+        namespace: "AWS/Lambda",
+        metricName: "Throttles",
+        dimensions: { FunctionName: "parser-fn" },
+      }),
+    ],
+    messages: ["function parser-fn has no alarm on its errors (AWS/Lambda Errors)"],
+  },
+  {
     rule: "kms-key-policy-scoped",
     title: "a key policy open to anyone, and one granting another account",
     pass: [

@@ -24,6 +24,14 @@ const queueMapping = res(ESM, "parser-esm", {
 });
 
 const encrypted = { kmsMasterKeyId: KEY_ARN, kmsDataKeyReusePeriodSeconds: 300 };
+/** The depth alarm of a dead-letter queue, acting on the stack's alert topic. */
+const depthAlarm = (queue: string) =>
+  res("aws:cloudwatch/metricAlarm:MetricAlarm", `${queue}-depth-alarm`, {
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    dimensions: { QueueName: queue },
+    alarmActions: [`arn:aws:sns:eu-west-1:${ACCOUNT}:alerts`],
+  });
 const uploads = res(QUEUE, "uploads", { ...encrypted, redrivePolicy: JSON.stringify({ deadLetterTargetArn: sqsArn("uploads-dlq"), maxReceiveCount: 5 }) });
 const uploadsDlq = res(QUEUE, "uploads-dlq", encrypted);
 
@@ -162,6 +170,30 @@ export const STREAMING_CASES: readonly RuleCase[] = [
     pass: [uploads],
     fail: [variant(uploads, { kmsMasterKeyId: undefined })],
     messages: ["queue uploads is not encrypted with KMS (kmsMasterKeyId: unset)"],
+  },
+  {
+    rule: "alarms-dead-letters",
+    title: "a dead-letter queue and a failure destination without a depth alarm (a work queue needs none)",
+    pass: [uploads, uploadsDlq, streamMapping, res(QUEUE, "anomaly-dlq", encrypted), depthAlarm("uploads-dlq"), depthAlarm("anomaly-dlq")],
+    fail: [
+      uploads,
+      uploadsDlq,
+      streamMapping,
+      res(QUEUE, "anomaly-dlq", encrypted),
+      { ...depthAlarm("anomaly-dlq"), inputs: { ...depthAlarm("anomaly-dlq").inputs, metricName: "NumberOfMessagesSent" } },
+    ],
+    messages: [
+      "dead-letter queue uploads-dlq has no alarm on its depth: what lands there would wait unseen",
+      "dead-letter queue anomaly-dlq has no alarm on its depth: what lands there would wait unseen",
+    ],
+  },
+  {
+    rule: "prod-alarms-have-actions",
+    title: "a prod alarm that tells no one",
+    environment: "prod",
+    pass: [depthAlarm("uploads-dlq")],
+    fail: [variant(depthAlarm("uploads-dlq"), { alarmActions: [] })],
+    messages: ["alarm uploads-dlq-depth-alarm has no alarm action: it would tell no one"],
   },
   {
     rule: "sqs-dead-letter-queue",
