@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { asArray, get, isUnknown, statements, strings } from "../values";
+import { asArray, get, isUnknown, parseJson, statements, strings } from "../values";
 import { T } from "./types";
 
 const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
@@ -105,6 +105,46 @@ export const iamLambdaObjectWritesPrefixed = joinRule({
   },
 });
 
+/** Services whose data (objects, items, keys, messages, records, secrets, roles) can be granted resource by resource. */
+const DATA_SERVICES = ["s3", "dynamodb", "kms", "sqs", "sns", "kinesis", "firehose", "secretsmanager", "ssm", "iam", "lambda", "glue", "redshift"];
+/** `*`, or an ARN that names every resource of its service: `arn:aws:s3:::*`, `arn:aws:kinesis:*:*:*`. */
+const EVERY_RESOURCE = /^(\*|arn:[^:]+:[^:]+:[^:]*:[^:]*:\*|arn:[^:]+:s3:::\*(\/\*)?)$/;
+
+function dataGrants(document: unknown, where: string): string[] {
+  if (isUnknown(document)) return [];
+  const raw = asArray(get(parseJson(document), "Statement"));
+  const notActions = raw
+    .map((st, i) => ({ st, id: typeof get(st, "Sid") === "string" && get(st, "Sid") !== "" ? String(get(st, "Sid")) : String(i + 1) }))
+    .filter(({ st }) => get(st, "Effect") === "Allow" && get(st, "NotAction") !== undefined)
+    .map(({ id }) => `${where} statement ${id} allows NotAction: everything but the actions it names`);
+  const wide = (statements(document) ?? [])
+    .filter((s) => s.effect === "Allow")
+    .flatMap((s) =>
+      s.resources
+        .filter((r) => EVERY_RESOURCE.test(r))
+        .flatMap((r) =>
+          s.actions
+            .filter((a) => DATA_SERVICES.includes(a.split(":")[0].toLowerCase()))
+            .map((a) => `${where} statement ${s.id} allows ${a} on ${r}: name the resources`),
+        ),
+    );
+  return [...notActions, ...wide];
+}
+
+export const iamNoDataActionsOnAllResources = resourceRule({
+  id: "iam-no-data-actions-on-all-resources",
+  level: "mandatory",
+  description:
+    "No identity policy allows an action of a data service (S3, DynamoDB, KMS, SQS, SNS, Kinesis, Firehose, Secrets Manager, SSM, IAM, Lambda, Glue, Redshift) on every resource (`*` or a service-wide ARN), nor any `NotAction` allow.",
+  types: [...POLICY_TYPES, ...T.role],
+  check(r: ResourceView) {
+    if (r.type === T.role[0]) {
+      return asArray(r.inputs.inlinePolicies).flatMap((p) => dataGrants(get(p, "policy"), `role ${r.name} inline policy ${String(get(p, "name") ?? "")}`));
+    }
+    return dataGrants(r.inputs.policy, `IAM policy ${r.name}`);
+  },
+});
+
 /** Whether a trust statement's principal is anyone: `*`, or `*` among its AWS principals. */
 function isAnyone(principal: unknown): boolean {
   return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");
@@ -122,4 +162,10 @@ export const iamTrustScoped = resourceRule({
   },
 });
 
-export const IAM_RULES: readonly Rule[] = [iamNoWildcardAdmin, iamNoBroadManagedPolicies, iamLambdaObjectWritesPrefixed, iamTrustScoped];
+export const IAM_RULES: readonly Rule[] = [
+  iamNoWildcardAdmin,
+  iamNoDataActionsOnAllResources,
+  iamNoBroadManagedPolicies,
+  iamLambdaObjectWritesPrefixed,
+  iamTrustScoped,
+];

@@ -65,6 +65,27 @@ const keyPolicy = (...extra: Record<string, unknown>[]) =>
 
 export const COMPUTE_CASES: readonly RuleCase[] = [
   {
+    rule: "iam-no-data-actions-on-all-resources",
+    title: "reads, writes and decrypts on every resource, and a NotAction allow (traces on * pass: X-Ray has no resources)",
+    pass: [rolePolicy],
+    fail: [
+      variant(rolePolicy, {
+        policy: policyDocument(
+          { Sid: "ReadAll", Effect: "Allow", Action: "s3:GetObject", Resource: "*" },
+          { Sid: "WriteTables", Effect: "Allow", Action: ["DynamoDB:PutItem", "xray:PutTraceSegments"], Resource: "arn:aws:dynamodb:*:*:*" },
+          { Sid: "Decrypt", Effect: "Allow", Action: "kms:Decrypt", Resource: ["arn:aws:kms:eu-west-1:123456789012:key/k-1", "*"] },
+          { Sid: "AllButIam", Effect: "Allow", NotAction: "iam:*", Resource: "*" },
+        ),
+      }),
+    ],
+    messages: [
+      "IAM policy parser-policy statement AllButIam allows NotAction: everything but the actions it names",
+      "IAM policy parser-policy statement ReadAll allows s3:GetObject on *: name the resources",
+      "IAM policy parser-policy statement WriteTables allows DynamoDB:PutItem on arn:aws:dynamodb:*:*:*: name the resources",
+      "IAM policy parser-policy statement Decrypt allows kms:Decrypt on *: name the resources",
+    ],
+  },
+  {
     rule: "alarms-function-errors",
     title: "a function whose only alarm is on its throttles",
     pass: [
