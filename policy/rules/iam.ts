@@ -66,23 +66,24 @@ function isLambdaRole(role: ResourceView): boolean {
   return (statements(role.inputs.assumeRolePolicy) ?? []).some((s) => s.effect === "Allow" && strings(s.principal).includes("lambda.amazonaws.com"));
 }
 
-/** The statements of `document` that let a role write every object of a bucket, as findings about `where`. */
-function everyObjectWrites(document: unknown, where: string, role: string): string[] {
+/** Each action-on-resource an Allow statement of `document` grants where both tests hold. */
+function grants(document: unknown, action: (a: string) => boolean, resource: (r: string) => boolean): { id: string; action: string; resource: string }[] {
   if (isUnknown(document)) return [];
   return (statements(document) ?? [])
     .filter((s) => s.effect === "Allow")
-    .flatMap((s) =>
-      s.actions
-        .filter((a) => OBJECT_WRITE.test(a))
-        .flatMap((a) =>
-          s.resources
-            .filter((r) => EVERY_OBJECT.test(r))
-            .map(
-              (r) =>
-                `${where} of Lambda role ${role} statement ${s.id} allows ${a} on ${r}, every object of the bucket (grant the prefixes the function writes)`,
-            ),
-        ),
-    );
+    .flatMap((s) => s.actions.filter(action).flatMap((a) => s.resources.filter(resource).map((r) => ({ id: s.id, action: a, resource: r }))));
+}
+
+/** The grants of `document` that let a role write every object of a bucket, as findings about `where`. */
+function everyObjectWrites(document: unknown, where: string, role: string): string[] {
+  return grants(
+    document,
+    (a) => OBJECT_WRITE.test(a),
+    (r) => EVERY_OBJECT.test(r),
+  ).map(
+    (g) =>
+      `${where} of Lambda role ${role} statement ${g.id} allows ${g.action} on ${g.resource}, every object of the bucket (grant the prefixes the function writes)`,
+  );
 }
 
 export const iamLambdaObjectWritesPrefixed = joinRule({
@@ -117,17 +118,11 @@ function dataGrants(document: unknown, where: string): string[] {
     .map((st, i) => ({ st, id: typeof get(st, "Sid") === "string" && get(st, "Sid") !== "" ? String(get(st, "Sid")) : String(i + 1) }))
     .filter(({ st }) => get(st, "Effect") === "Allow" && get(st, "NotAction") !== undefined)
     .map(({ id }) => `${where} statement ${id} allows NotAction: everything but the actions it names`);
-  const wide = (statements(document) ?? [])
-    .filter((s) => s.effect === "Allow")
-    .flatMap((s) =>
-      s.resources
-        .filter((r) => EVERY_RESOURCE.test(r))
-        .flatMap((r) =>
-          s.actions
-            .filter((a) => DATA_SERVICES.includes(a.split(":")[0].toLowerCase()))
-            .map((a) => `${where} statement ${s.id} allows ${a} on ${r}: name the resources`),
-        ),
-    );
+  const wide = grants(
+    document,
+    (a) => DATA_SERVICES.includes(a.split(":")[0].toLowerCase()),
+    (r) => EVERY_RESOURCE.test(r),
+  ).map((g) => `${where} statement ${g.id} allows ${g.action} on ${g.resource}: name the resources`);
   return [...notActions, ...wide];
 }
 

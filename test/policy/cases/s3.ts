@@ -11,6 +11,17 @@ const logsBucket = [
 /** `graph` with the resource named `name` swapped for `by`. */
 const replace = (graph: readonly ResourceView[], name: string, by: ResourceView): ResourceView[] => [...graph.filter((r) => r.name !== name), by];
 
+/** The raw bucket whose policy denies s3:* on its objects under `condition`. */
+const rawDenying = (condition: Record<string, unknown>) =>
+  replace(
+    raw,
+    "raw-policy",
+    res(S3.policy, "raw-policy", {
+      bucket: "raw",
+      policy: policyDocument({ Effect: "Deny", Principal: "*", Action: "s3:*", Resource: "arn:aws:s3:::raw/*", Condition: condition }),
+    }),
+  );
+
 export const S3_CASES: readonly RuleCase[] = [
   {
     rule: "s3-encryption",
@@ -86,34 +97,8 @@ export const S3_CASES: readonly RuleCase[] = [
   {
     rule: "s3-tls-only",
     title: "the deny spelt BoolIfExists with a lower-case key passes (IAM reads both without case); a deny on another key fails",
-    pass: replace(
-      raw,
-      "raw-policy",
-      res(S3.policy, "raw-policy", {
-        bucket: "raw",
-        policy: policyDocument({
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: "arn:aws:s3:::raw/*",
-          Condition: { boolifexists: { "aws:securetransport": "FALSE" } },
-        }),
-      }),
-    ),
-    fail: replace(
-      raw,
-      "raw-policy",
-      res(S3.policy, "raw-policy", {
-        bucket: "raw",
-        policy: policyDocument({
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: "arn:aws:s3:::raw/*",
-          Condition: { Bool: { "aws:MultiFactorAuthPresent": "false" } },
-        }),
-      }),
-    ),
+    pass: rawDenying({ boolifexists: { "aws:securetransport": "FALSE" } }),
+    fail: rawDenying({ Bool: { "aws:MultiFactorAuthPresent": "false" } }),
     messages: ["bucket raw policy raw-policy does not deny s3:* without TLS (aws:SecureTransport false)"],
   },
   {
