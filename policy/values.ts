@@ -95,3 +95,8 @@ export function statements(document: unknown): Statement[] | undefined {
     };
   });
 }
+
+/** Whether a key id names an AWS managed key (`alias/aws/...`), which its service owns and no key policy of the stack governs. */
+export function isAwsManagedKey(key: unknown): boolean {
+  return typeof key === "string" && /(^|:)alias\/aws\//.test(key);
+}

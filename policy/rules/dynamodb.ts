@@ -1,6 +1,6 @@
 /** DynamoDB: point-in-time recovery and a KMS key. */
 import { resourceRule, Rule } from "../rule";
-import { get, show } from "../values";
+import { get, isAwsManagedKey, show } from "../values";
 import { T } from "./types";
 
 export const dynamodbPitr = resourceRule({
@@ -21,7 +21,11 @@ export const dynamodbEncryption = resourceRule({
   types: T.table,
   check(table) {
     const enabled = get(table.inputs, "serverSideEncryption.enabled");
-    return enabled === true ? [] : [`DynamoDB table ${table.name} is not encrypted with KMS (serverSideEncryption.enabled: ${show(enabled)})`];
+    if (enabled !== true) return [`DynamoDB table ${table.name} is not encrypted with KMS (serverSideEncryption.enabled: ${show(enabled)})`];
+    const key = get(table.inputs, "serverSideEncryption.kmsKeyArn");
+    return key === undefined || isAwsManagedKey(key)
+      ? [`DynamoDB table ${table.name} uses the AWS managed key (serverSideEncryption.kmsKeyArn: ${show(key)}), not a key of the stack`]
+      : [];
   },
 });
 

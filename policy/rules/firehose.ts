@@ -17,7 +17,7 @@ function destination(stream: ResourceView): Record<string, unknown> {
 export const firehoseEncryption = resourceRule({
   id: "firehose-encryption",
   level: "mandatory",
-  description: "Every direct-put Firehose stream has server-side encryption on, and S3 destinations write with a KMS key.",
+  description: "Every direct-put Firehose stream has server-side encryption on with a customer managed key, and S3 destinations write with a KMS key.",
   types: T.firehose,
   check(stream) {
     const problems: string[] = [];
@@ -25,6 +25,9 @@ export const firehoseEncryption = resourceRule({
     const enabled = get(stream.inputs, "serverSideEncryption.enabled");
     if (stream.inputs.kinesisSourceConfiguration === undefined && enabled !== true) {
       problems.push(`Firehose ${stream.name} has no server-side encryption (serverSideEncryption.enabled: ${show(enabled)})`);
+    } else if (stream.inputs.kinesisSourceConfiguration === undefined && get(stream.inputs, "serverSideEncryption.keyType") !== "CUSTOMER_MANAGED_CMK") {
+      const keyType = get(stream.inputs, "serverSideEncryption.keyType");
+      problems.push(`Firehose ${stream.name} encrypts with an AWS owned key (serverSideEncryption.keyType: ${show(keyType)}), not CUSTOMER_MANAGED_CMK`);
     }
     if (stream.inputs.destination === "extended_s3" && destination(stream).kmsKeyArn === undefined) {
       problems.push(`Firehose ${stream.name} writes to S3 without a KMS key (extendedS3Configuration.kmsKeyArn: unset)`);

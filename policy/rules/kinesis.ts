@@ -5,18 +5,19 @@
  */
 import { ResourceView } from "../graph";
 import { resourceRule, Rule } from "../rule";
-import { asArray, get, isUnknown, show } from "../values";
+import { asArray, get, isAwsManagedKey, isUnknown, show } from "../values";
 import { T } from "./types";
 
 export const kinesisEncryption = resourceRule({
   id: "kinesis-encryption",
   level: "mandatory",
-  description: "Every Kinesis stream is encrypted with a KMS key.",
+  description: "Every Kinesis stream is encrypted with a KMS key of the stack (not the AWS managed alias/aws/kinesis).",
   types: T.kinesisStream,
   check(stream) {
     const { encryptionType, kmsKeyId } = stream.inputs;
     if (encryptionType !== "KMS") return [`Kinesis stream ${stream.name} is not encrypted (encryptionType: ${show(encryptionType)})`];
-    return kmsKeyId === undefined ? [`Kinesis stream ${stream.name} has encryptionType KMS but no kmsKeyId`] : [];
+    if (kmsKeyId === undefined) return [`Kinesis stream ${stream.name} has encryptionType KMS but no kmsKeyId`];
+    return isAwsManagedKey(kmsKeyId) ? [`Kinesis stream ${stream.name} uses the AWS managed key ${show(kmsKeyId)}, not a key of the stack`] : [];
   },
 });
 

@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, Rule } from "../rule";
-import { asArray, conditionValue, get, isUnknown, show, statements } from "../values";
+import { asArray, conditionValue, get, isAwsManagedKey, isUnknown, show, statements } from "../values";
 import { T } from "./types";
 
 /** Server access logs and CloudTrail land in log buckets, which are judged as such (SSE-S3 allowed, no self-logging). */
@@ -22,8 +22,13 @@ export const s3Encryption = joinRule({
   check(bucket, graph) {
     const configs = graph.referrers(bucket, T.bucketEncryption, "bucket");
     if (configs.length === 0) return [`bucket ${bucket.name} has no SSE-KMS encryption configuration`];
-    const algorithms = configs.flatMap((c) => asArray(c.inputs.rules).map((r) => get(r, "applyServerSideEncryptionByDefault.sseAlgorithm")));
-    if (algorithms.some((a) => isUnknown(a) || KMS_ALGORITHMS.includes(a as string))) return [];
+    const defaults = configs.flatMap((c) => asArray(c.inputs.rules).map((r) => get(r, "applyServerSideEncryptionByDefault")));
+    const algorithms = defaults.map((d) => get(d, "sseAlgorithm"));
+    const withKey = defaults.filter((d) => isUnknown(get(d, "sseAlgorithm")) || KMS_ALGORITHMS.includes(get(d, "sseAlgorithm") as string));
+    // aws:kms without kmsMasterKeyId is the AWS managed aws/s3 key, which no key policy of the stack governs
+    if (withKey.some((d) => get(d, "kmsMasterKeyId") !== undefined && !isAwsManagedKey(get(d, "kmsMasterKeyId")))) return [];
+    if (withKey.length > 0)
+      return [`bucket ${bucket.name} encrypts with the AWS managed key (kmsMasterKeyId: ${show(get(withKey[0], "kmsMasterKeyId"))}), not a key of the stack`];
     if (algorithms.includes("AES256") && isLogTarget(bucket, graph)) return [];
     return [`bucket ${bucket.name} encrypts with ${algorithms.map(show).join(", ")}, not SSE-KMS (aws:kms)`];
   },

@@ -61,6 +61,13 @@ export const DATA_CASES: readonly RuleCase[] = [
     messages: ["DynamoDB table checkpoints is not encrypted with KMS (serverSideEncryption.enabled: false)"],
   },
   {
+    rule: "dynamodb-encryption",
+    title: "encrypted with the AWS managed key, not a key of the stack",
+    pass: [table],
+    fail: [variant(table, { serverSideEncryption: { enabled: true } })],
+    messages: ["DynamoDB table checkpoints uses the AWS managed key (serverSideEncryption.kmsKeyArn: unset), not a key of the stack"],
+  },
+  {
     rule: "athena-workgroup-enforced-encrypted",
     title: "overridable, SSE_S3 results",
     pass: [workgroup],

@@ -38,6 +38,27 @@ export const S3_CASES: readonly RuleCase[] = [
     messages: ["bucket raw encrypts with AES256, not SSE-KMS (aws:kms)"],
   },
   {
+    rule: "s3-encryption",
+    title: "SSE-KMS with the AWS managed aws/s3 key (no key id, or its alias)",
+    pass: raw,
+    fail: [
+      ...replace(
+        raw,
+        "raw-encryption",
+        res(S3.encryption, "raw-encryption", { bucket: "raw", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" } }] }),
+      ),
+      ...secureBucket("other", ["encryption"]),
+      res(S3.encryption, "other-encryption", {
+        bucket: "other",
+        rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: "alias/aws/s3" } }],
+      }),
+    ],
+    messages: [
+      "bucket raw encrypts with the AWS managed key (kmsMasterKeyId: unset), not a key of the stack",
+      "bucket other encrypts with the AWS managed key (kmsMasterKeyId: alias/aws/s3), not a key of the stack",
+    ],
+  },
+  {
     rule: "s3-public-access-block",
     title: "no public access block",
     pass: raw,

@@ -127,6 +127,13 @@ export const STREAMING_CASES: readonly RuleCase[] = [
     messages: ["Kinesis stream telemetry has encryptionType KMS but no kmsKeyId"],
   },
   {
+    rule: "kinesis-encryption",
+    title: "the AWS managed key",
+    pass: [stream],
+    fail: [variant(stream, { kmsKeyId: "alias/aws/kinesis" })],
+    messages: ["Kinesis stream telemetry uses the AWS managed key alias/aws/kinesis, not a key of the stack"],
+  },
+  {
     rule: "stream-mapping-failure-handling",
     title: "a mapping left at the defaults",
     pass: [streamMapping, queueMapping],
@@ -170,6 +177,13 @@ export const STREAMING_CASES: readonly RuleCase[] = [
     pass: [uploads],
     fail: [variant(uploads, { kmsMasterKeyId: undefined })],
     messages: ["queue uploads is not encrypted with KMS (kmsMasterKeyId: unset)"],
+  },
+  {
+    rule: "sqs-encryption",
+    title: "the AWS managed key",
+    pass: [uploads],
+    fail: [variant(uploads, { kmsMasterKeyId: "alias/aws/sqs" })],
+    messages: ["queue uploads uses the AWS managed key alias/aws/sqs, not a key of the stack"],
   },
   {
     rule: "alarms-dead-letters",
@@ -331,6 +345,13 @@ export const STREAMING_CASES: readonly RuleCase[] = [
       "Firehose readings has no server-side encryption (serverSideEncryption.enabled: unset)",
       "Firehose readings writes to S3 without a KMS key (extendedS3Configuration.kmsKeyArn: unset)",
     ],
+  },
+  {
+    rule: "firehose-encryption",
+    title: "SSE with an AWS owned key",
+    pass: [delivery],
+    fail: [variant(delivery, { serverSideEncryption: { enabled: true, keyType: "AWS_OWNED_CMK" } })],
+    messages: ["Firehose readings encrypts with an AWS owned key (serverSideEncryption.keyType: AWS_OWNED_CMK), not CUSTOMER_MANAGED_CMK"],
   },
   {
     rule: "firehose-logging",
