@@ -7,8 +7,7 @@
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Command, ParsedArgs, UsageError, integerFlag, runCommand } from "./args";
-import { ClaimAdminError, DEFAULT_CLAIM_TTL_HOURS, MAX_CLAIM_TTL_HOURS, issueClaim, revokeClaim } from "../functions/meterClaim/claimAdmin";
-import { CLIENT_ID } from "../functions/supplierParser/s3Key";
+import { ClaimAdminError, DEFAULT_CLAIM_TTL_HOURS, checkMeter, MAX_CLAIM_TTL_HOURS, issueClaim, revokeClaim } from "../functions/meterClaim/claimAdmin";
 import { InputError } from "../anomaly/errors";
 
 const USAGE = [
@@ -36,7 +35,11 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
   const table = args.table as string | undefined;
   if (meter === undefined) throw new UsageError("--meter is required");
   if (table === undefined) throw new UsageError("--table is required (the stack output profileTableName)");
-  if (!CLIENT_ID.test(meter)) throw new UsageError(`--meter: meter id must be 1-64 letters, digits, - or _, got ${JSON.stringify(meter)}`);
+  try {
+    checkMeter(meter);
+  } catch (e) {
+    throw new UsageError(`--meter: ${(e as Error).message}`);
+  }
   if (args.subcommand === "revoke") {
     if (args["ttl-hours"] !== undefined || args.json) throw new UsageError("--ttl-hours and --json go with issue, not revoke");
     await onTable(table, () => revokeClaim(client, table, meter));

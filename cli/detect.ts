@@ -71,7 +71,7 @@ async function main(args: ParsedArgs): Promise<number> {
     staged ??= StagedOutput.open("--output", outPath);
     staged.stream.write(`${line}\n`);
   };
-  const score = async (): Promise<number> => {
+  try {
     const keep = reportPath ? { x: [] as number[], values: [] as number[][], scores: [] as number[], flagged: [] as number[] } : null;
     let anomalies = 0;
     let headerWritten = false;
@@ -170,10 +170,8 @@ async function main(args: ParsedArgs): Promise<number> {
         `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
     );
     return rejected.count > 0 ? EXIT_REJECTED : 0;
-  };
-  try {
-    return await score();
   } catch (e) {
+    // the partial scores are removed; an earlier --output stays as it was
     (staged as StagedOutput | null)?.discard();
     throw e;
   }

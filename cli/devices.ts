@@ -178,7 +178,7 @@ async function runServe(args: ParsedArgs, out: NodeJS.WritableStream): Promise<v
   await broker.close();
 }
 
-const REGISTER_FLAGS = ["kind", "serial", "out", "endpoint", "stack", "force", "claim-cert", "claim-key", "ca"];
+/** The flags of `serve`; every other flag is `register`'s. */
 const SERVE_FLAGS = ["port", "allow"];
 
 export const command: Command = {
@@ -199,7 +199,8 @@ export const command: Command = {
   },
   subcommands: ["register", "serve"],
   run: async (args) => {
-    const others = (args.subcommand === "serve" ? REGISTER_FLAGS : SERVE_FLAGS).filter((f) => args[f] !== undefined);
+    const ofServe = (f: string) => SERVE_FLAGS.includes(f);
+    const others = Object.keys(command.flags).filter((f) => args[f] !== undefined && ofServe(f) !== (args.subcommand === "serve"));
     if (others.length > 0) {
       const names = others.map((f) => `--${f}`).join(", ");
       const of = args.subcommand === "serve" ? "register" : "serve";

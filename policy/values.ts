@@ -100,3 +100,8 @@ export function statements(document: unknown): Statement[] | undefined {
 export function isAwsManagedKey(key: unknown): boolean {
   return typeof key === "string" && /(^|:)alias\/aws\//.test(key);
 }
+
+/** Whether a statement's principal is anyone: `*`, or `*` among its AWS principals. */
+export function isAnyone(principal: unknown): boolean {
+  return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");
+}

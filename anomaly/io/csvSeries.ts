@@ -1,7 +1,7 @@
 import { existsSync, statSync } from "fs";
 import { InputError } from "../errors";
 import { displayName, readLines, STDIN_PATH } from "./lineReader";
-import { isDecimalText, parseTimestamp } from "./timestamp";
+import { hasDecimalSyntax, isDecimalText, parseTimestamp } from "./timestamp";
 
 export { parseTimestamp } from "./timestamp";
 
@@ -104,8 +104,6 @@ export function splitCsvLine(line: string, delimiter: string): string[] {
 /** Rows read ahead to find each column's first non-empty cell before choosing the inputs. */
 export const LOOKAHEAD_ROWS = 10_000;
 
-const DECIMAL_SYNTAX = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 /** Spellings of a missing value (R's NA, pandas' NaN, SQL's NULL, a spreadsheet's #N/A), case aside. */
 const MISSING_VALUES = new Set(["na", "n/a", "nan", "null", "none", "#n/a"]);
 
@@ -148,7 +146,7 @@ function chooseColumns(
     else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell))
       throw new CsvError(file, first.line, header[i], `not a decimal number: ${JSON.stringify(cell)}`);
     // 1e999: a number too large to hold, not a text column
-    else if (DECIMAL_SYNTAX.test(cell)) throw new CsvError(file, first.line, header[i], `not a finite number: ${JSON.stringify(cell)}`);
+    else if (hasDecimalSyntax(cell)) throw new CsvError(file, first.line, header[i], `not a finite number: ${JSON.stringify(cell)}`);
   }
   return chosen;
 }

@@ -53,8 +53,12 @@ export function parseTimestamp(text: string): number {
   return fixed - offset * 60_000;
 }
 
-/** True for plain decimal text (`12`, `-0.5`, `1e3`), false for hex, binary, `Infinity`, blanks. */
+/** True for text written as a plain decimal number (`12`, `-0.5`, `1e3`, also `1e999`, too large to hold). */
+export function hasDecimalSyntax(text: string): boolean {
+  return DECIMAL.test(text.trim());
+}
+
+/** True for plain decimal text (`12`, `-0.5`, `1e3`), false for hex, binary, `Infinity`, blanks, `1e999`. */
 export function isDecimalText(text: string): boolean {
-  const t = text.trim();
-  return DECIMAL.test(t) && Number.isFinite(Number(t));
+  return hasDecimalSyntax(text) && Number.isFinite(Number(text.trim()));
 }

@@ -26,7 +26,8 @@ export interface IssuedClaim {
   readonly expiresAt: string;
 }
 
-function checkMeter(meterId: string): void {
+/** A ClaimAdminError naming the value unless `meterId` is a meter id (a supplier client id). */
+export function checkMeter(meterId: string): void {
   if (!CLIENT_ID.test(meterId)) throw new ClaimAdminError(`meter id must be 1-64 letters, digits, - or _, got ${show(meterId)}`);
 }
 

@@ -2,6 +2,9 @@ import { ClaimStore, LinkConflictError, StoredClaim } from "./claimStore";
 import { MemoryProfileStore } from "../profileApi/memoryProfileStore";
 
 /** The DynamoDB claim store's semantics over Maps (tests and the local stack); the link writes clientId into the given profile store. */
+/** A customer's attempts counter for the clock hour holding `now`. */
+const windowKey = (customerId: string, now: Date): string => `${customerId}#${now.toISOString().slice(0, 13)}`;
+
 export class MemoryClaimStore implements ClaimStore {
   readonly claims = new Map<string, StoredClaim>();
   readonly owners = new Map<string, string>();
@@ -26,11 +29,11 @@ export class MemoryClaimStore implements ClaimStore {
   }
 
   async failures(customerId: string, now: Date): Promise<number> {
-    return this.attempts.get(`${customerId}#${now.toISOString().slice(0, 13)}`) ?? 0;
+    return this.attempts.get(windowKey(customerId, now)) ?? 0;
   }
 
   async takeAttempt(customerId: string, now: Date, max: number): Promise<boolean> {
-    const key = `${customerId}#${now.toISOString().slice(0, 13)}`;
+    const key = windowKey(customerId, now);
     const taken = this.attempts.get(key) ?? 0;
     if (taken >= max) return false;
     this.attempts.set(key, taken + 1);
@@ -38,7 +41,7 @@ export class MemoryClaimStore implements ClaimStore {
   }
 
   async returnAttempt(customerId: string, now: Date): Promise<void> {
-    const key = `${customerId}#${now.toISOString().slice(0, 13)}`;
+    const key = windowKey(customerId, now);
     this.attempts.set(key, Math.max(0, (this.attempts.get(key) ?? 0) - 1));
   }
 

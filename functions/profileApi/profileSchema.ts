@@ -1,4 +1,4 @@
-import { Rule, flag, isObject, matching, object, oneOf, optional, required, text, validate } from "../shared/httpSchema";
+import { CONTROL_CLASS, Rule, flag, isObject, matching, object, oneOf, optional, required, text, validate } from "../shared/httpSchema";
 
 /**
  * The profile a customer edits with `PUT /profile` (the whole document: absent optional fields are removed).
@@ -57,7 +57,7 @@ const READ_ONLY: Record<string, string> = {
 };
 
 // an address part: no space, none of @ " < > ( ) , ; : \\, no control, separator or bidi character
-const EMAIL_PART = '[^\\s@"<>(),;:\\\\\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069\\ud800-\\udfff]+';
+const EMAIL_PART = `[^\\s@"<>(),;:\\\\${CONTROL_CLASS}\\ud800-\\udfff]+`;
 const EMAIL = new RegExp(`^${EMAIL_PART}@${EMAIL_PART}\\.${EMAIL_PART}$`, "u");
 const PHONE = /^\+[1-9][0-9]{6,14}$/;
 const POSTCODE = /^[A-Za-z0-9][A-Za-z0-9 -]{0,8}[A-Za-z0-9]$/;

@@ -29,10 +29,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
  * embeddings, overrides and isolates (which can make text read other than it is stored), and a lone surrogate
  * (not text at all: DynamoDB would refuse it). Zero-width joiners stay: emoji and some scripts need them.
  */
-export const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]/u;
+export const CONTROL_CLASS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
+export const CONTROL = new RegExp(`[${CONTROL_CLASS}\\ud800-\\udfff]`, "u");
 /** Something visible: not only spaces and zero-width characters. */
 const VISIBLE = /[^\s\u200b-\u200d\u2060\ufeff]/u;
-const CONTROL_CLASS = "\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069";
 
 /** Free text of `min`-`max` characters (code points), no control characters, no surrounding spaces, something visible. */
 export function text(min: number, max: number, description?: string): Schema<string> {

@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { asArray, get, isUnknown, parseJson, statements, strings } from "../values";
+import { asArray, get, isAnyone, isUnknown, parseJson, statements, strings } from "../values";
 import { T } from "./types";
 
 const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
@@ -139,11 +139,6 @@ export const iamNoDataActionsOnAllResources = resourceRule({
     return dataGrants(r.inputs.policy, `IAM policy ${r.name}`);
   },
 });
-
-/** Whether a trust statement's principal is anyone: `*`, or `*` among its AWS principals. */
-function isAnyone(principal: unknown): boolean {
-  return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");
-}
 
 export const iamTrustScoped = resourceRule({
   id: "iam-trust-scoped",

@@ -1,6 +1,6 @@
 /** KMS: customer managed keys rotate, and their policies grant no one outside the account. */
 import { resourceRule, Rule } from "../rule";
-import { asArray, get, isTrue, show, statements } from "../values";
+import { asArray, get, isAnyone, isTrue, show, statements } from "../values";
 import { T } from "./types";
 
 export const kmsKeyRotation = resourceRule({
@@ -33,8 +33,7 @@ export const kmsKeyPolicyScoped = resourceRule({
     const own = new Set(allows.filter((s) => s.actions.includes("kms:*")).flatMap((s) => aws(s).map(accountOf)));
     const out: string[] = [];
     for (const s of allows) {
-      const anyone = s.principal === "*" || aws(s).includes("*");
-      if (anyone && Object.keys(s.condition).length === 0)
+      if (isAnyone(s.principal) && Object.keys(s.condition).length === 0)
         out.push(`KMS key ${key.name} policy statement ${s.id} allows ${s.actions.join(", ")} to anyone, with no condition`);
       for (const p of aws(s)) {
         const account = accountOf(p);

@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, Rule } from "../rule";
-import { asArray, conditionValue, get, isAwsManagedKey, isUnknown, show, statements } from "../values";
+import { asArray, conditionValue, get, isAnyone, isAwsManagedKey, isUnknown, show, statements } from "../values";
 import { T } from "./types";
 
 /** Server access logs and CloudTrail land in log buckets, which are judged as such (SSE-S3 allowed, no self-logging). */
@@ -70,7 +70,7 @@ function deniesInsecureTransport(policy: unknown): boolean {
   return (statements(policy) ?? []).some(
     (s) =>
       s.effect === "Deny" &&
-      (s.principal === "*" || get(s.principal, "AWS") === "*") &&
+      isAnyone(s.principal) &&
       s.actions.some((a) => a === "s3:*" || a === "*") &&
       isFalse(conditionValue(s.condition, ["Bool", "BoolIfExists"], "aws:SecureTransport")),
   );
