@@ -12,6 +12,7 @@ import { IOT_RULES } from "./rules/iot";
 import { KINESIS_RULES } from "./rules/kinesis";
 import { KMS_RULES } from "./rules/kms";
 import { LAMBDA_RULES } from "./rules/lambda";
+import { MONITORING_RULES } from "./rules/monitoring";
 import { NETWORK_RULES } from "./rules/network";
 import { PROD_RULES } from "./rules/prod";
 import { REDSHIFT_RULES } from "./rules/redshift";
@@ -34,6 +35,7 @@ export const RULES: readonly Rule[] = [
   ...COGNITO_RULES,
   ...APIGATEWAY_RULES,
   ...ALARM_RULES,
+  ...MONITORING_RULES,
   ...CLOUDTRAIL_RULES,
   ...PROD_RULES,
 ];

@@ -101,6 +101,12 @@ export function isAwsManagedKey(key: unknown): boolean {
   return typeof key === "string" && /(^|:)alias\/aws\//.test(key);
 }
 
+/** The problem with `key` as the key `what` is encrypted with (`field` names the input), if any. */
+export function stackKeyProblem(what: string, field: string, key: unknown): string[] {
+  if (key === undefined || key === "") return [`${what} is not encrypted with KMS (${field}: unset)`];
+  return isAwsManagedKey(key) ? [`${what} uses the AWS managed key ${show(key)}, not a key of the stack`] : [];
+}
+
 /** Whether a statement's principal is anyone: `*`, or `*` among its AWS principals. */
 export function isAnyone(principal: unknown): boolean {
   return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");

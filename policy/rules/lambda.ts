@@ -1,7 +1,7 @@
-/** Lambda: a role of this stack, traced, logging to a log group of this stack that has a retention. */
+/** Lambda: a role of this stack, traced, logging to a log group of this stack that has a retention; environments encrypted, no secrets in them. */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { get, isUnknown, show } from "../values";
+import { get, isUnknown, show, stackKeyProblem } from "../values";
 import { T } from "./types";
 
 export const lambdaExplicitRole = joinRule({
@@ -88,4 +88,45 @@ export const lambdaInvokeRestricted = resourceRule({
   },
 });
 
-export const LAMBDA_RULES: readonly Rule[] = [lambdaExplicitRole, lambdaTracing, lambdaLogRetention, lambdaReservedConcurrency, lambdaInvokeRestricted];
+/** The function's environment variables, or an empty object. */
+function variablesOf(fn: ResourceView): Record<string, unknown> {
+  const variables = get(fn.inputs, "environment.variables");
+  return typeof variables === "object" && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : {};
+}
+
+export const lambdaEnvironmentEncryption = resourceRule({
+  id: "lambda-environment-encryption",
+  level: "mandatory",
+  description: "Every Lambda function with environment variables encrypts them with a KMS key of the stack (kmsKeyArn), not Lambda's AWS managed key.",
+  types: T.lambdaFunction,
+  check(fn) {
+    if (Object.keys(variablesOf(fn)).length === 0) return [];
+    return stackKeyProblem(`Lambda function ${fn.name} environment`, "kmsKeyArn", fn.inputs.kmsKeyArn);
+  },
+});
+
+/** Variable names that say a secret is in the value itself (a name ending in _ARN, _NAME or _ID names where one is kept). */
+const SECRET_NAME = /(^|_)(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIALS?)$/i;
+
+export const lambdaNoPlaintextSecrets = resourceRule({
+  id: "lambda-no-plaintext-secrets",
+  level: "mandatory",
+  description:
+    "No Lambda environment variable named like a secret (…PASSWORD, …SECRET, …TOKEN, …API_KEY) holds a literal value: keep it in Secrets Manager and pass its ARN.",
+  types: T.lambdaFunction,
+  check(fn) {
+    return Object.entries(variablesOf(fn))
+      .filter(([name, value]) => SECRET_NAME.test(name) && typeof value === "string" && value !== "" && !value.startsWith("arn:") && !isUnknown(value))
+      .map(([name]) => `Lambda function ${fn.name} environment variable ${name} holds a secret in plain text (value withheld): pass a Secrets Manager ARN`);
+  },
+});
+
+export const LAMBDA_RULES: readonly Rule[] = [
+  lambdaExplicitRole,
+  lambdaTracing,
+  lambdaLogRetention,
+  lambdaReservedConcurrency,
+  lambdaInvokeRestricted,
+  lambdaEnvironmentEncryption,
+  lambdaNoPlaintextSecrets,
+];

@@ -3,7 +3,7 @@
  * are separate resources, so each rule joins the bucket with the resources that name it in `bucket`.
  */
 import { ResourceView, StackGraph } from "../graph";
-import { joinRule, Rule } from "../rule";
+import { joinRule, resourceRule, Rule } from "../rule";
 import { asArray, conditionValue, get, isAnyone, isAwsManagedKey, isUnknown, show, statements } from "../values";
 import { T } from "./types";
 
@@ -114,4 +114,32 @@ export const s3Lifecycle = joinRule({
   },
 });
 
-export const S3_RULES: readonly Rule[] = [s3Encryption, s3PublicAccessBlock, s3Versioning, s3TlsOnly, s3AccessLogging, s3Lifecycle];
+/** Condition keys that tie a statement for anyone to an account, an organisation, a source or a network path. */
+const SCOPING_KEYS = [
+  "aws:SourceAccount",
+  "aws:SourceArn",
+  "aws:SourceOwner",
+  "aws:PrincipalAccount",
+  "aws:PrincipalOrgID",
+  "aws:PrincipalArn",
+  "aws:SourceVpce",
+  "aws:SourceVpc",
+];
+/** Operators that require the key to match (an `…IfExists` form lets a request without the key through). */
+const MATCHING_OPERATORS = ["StringEquals", "StringLike", "ArnEquals", "ArnLike", "StringEqualsIgnoreCase"];
+
+export const s3PolicyNoPublicAllow = resourceRule({
+  id: "s3-policy-no-public-allow",
+  level: "mandatory",
+  description:
+    "No bucket policy allows anyone (principal `*` or AWS `*`) unless a condition ties the statement to an account, organisation, source ARN or VPC endpoint.",
+  types: T.bucketPolicy,
+  check(policy) {
+    return (statements(policy.inputs.policy) ?? [])
+      .filter((s) => s.effect === "Allow" && isAnyone(s.principal))
+      .filter((s) => !SCOPING_KEYS.some((key) => conditionValue(s.condition, MATCHING_OPERATORS, key) !== undefined))
+      .map((s) => `bucket policy ${policy.name} statement ${s.id} allows ${s.actions.join(", ")} to anyone`);
+  },
+});
+
+export const S3_RULES: readonly Rule[] = [s3Encryption, s3PublicAccessBlock, s3Versioning, s3TlsOnly, s3PolicyNoPublicAllow, s3AccessLogging, s3Lifecycle];

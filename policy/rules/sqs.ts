@@ -1,7 +1,7 @@
 /** SQS: queues are KMS-encrypted; a queue that is not itself where failures land has a dead-letter queue. */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { isAwsManagedKey, show } from "../values";
+import { show, stackKeyProblem } from "../values";
 import { T } from "./types";
 
 export const sqsEncryption = resourceRule({
@@ -10,9 +10,7 @@ export const sqsEncryption = resourceRule({
   description: "Every SQS queue is encrypted with a KMS key of the stack (not the AWS managed alias/aws/sqs).",
   types: T.queue,
   check(queue) {
-    const key = queue.inputs.kmsMasterKeyId;
-    if (key === undefined) return [`queue ${queue.name} is not encrypted with KMS (kmsMasterKeyId: unset)`];
-    return isAwsManagedKey(key) ? [`queue ${queue.name} uses the AWS managed key ${show(key)}, not a key of the stack`] : [];
+    return stackKeyProblem(`queue ${queue.name}`, "kmsMasterKeyId", queue.inputs.kmsMasterKeyId);
   },
 });
 

@@ -22,6 +22,7 @@ export const T = {
   lambdaFunction: ["aws:lambda/function:Function"],
   lambdaInvokeConfig: ["aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig"],
   queue: ["aws:sqs/queue:Queue"],
+  snsTopic: ["aws:sns/topic:Topic"],
   snsSubscription: ["aws:sns/topicSubscription:TopicSubscription"],
   schedule: ["aws:scheduler/schedule:Schedule"],
   logGroup: ["aws:cloudwatch/logGroup:LogGroup"],

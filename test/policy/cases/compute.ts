@@ -63,7 +63,57 @@ const ROOT = `arn:aws:iam::${ACCOUNT}:root`;
 const keyPolicy = (...extra: Record<string, unknown>[]) =>
   policyDocument({ Sid: "AccountAdministersThroughIam", Effect: "Allow", Principal: { AWS: ROOT }, Action: "kms:*", Resource: "*" }, ...extra);
 
+/** The parser with variables: a bucket name and where its secret is kept, under a key of the stack. */
+const withEnvironment = variant(fn, {
+  environment: { variables: { LAKE_BUCKET: "lake", DB_SECRET_ARN: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:db-AbCdEf`, SESSION_TOKEN: "" } },
+  kmsKeyArn: KEY_ARN,
+});
+const topic = res("aws:sns/topic:Topic", "alerts-topic", { kmsMasterKeyId: KEY_ARN });
+
 export const COMPUTE_CASES: readonly RuleCase[] = [
+  {
+    rule: "logs-encryption",
+    title: "a log group without a key, or under the AWS managed one",
+    pass: [logGroup, variant(logGroup, { kmsKeyId: "alias/gridrail-logs" }, { name: "aliased-logs" })],
+    fail: [variant(logGroup, { kmsKeyId: undefined }), variant(logGroup, { kmsKeyId: "alias/aws/logs" }, { name: "managed-logs" })],
+    messages: [
+      "log group parser-logs is not encrypted with KMS (kmsKeyId: unset)",
+      "log group managed-logs uses the AWS managed key alias/aws/logs, not a key of the stack",
+    ],
+  },
+  {
+    rule: "sns-encryption",
+    title: "an alert topic in the clear, or under alias/aws/sns",
+    pass: [topic],
+    fail: [variant(topic, { kmsMasterKeyId: undefined }), variant(topic, { kmsMasterKeyId: "alias/aws/sns" }, { name: "managed-topic" })],
+    messages: [
+      "SNS topic alerts-topic is not encrypted with KMS (kmsMasterKeyId: unset)",
+      "SNS topic managed-topic uses the AWS managed key alias/aws/sns, not a key of the stack",
+    ],
+  },
+  {
+    rule: "lambda-environment-encryption",
+    title: "variables under Lambda's own key (a function without variables needs none)",
+    pass: [fn, withEnvironment],
+    fail: [
+      variant(withEnvironment, { kmsKeyArn: undefined }),
+      variant(withEnvironment, { kmsKeyArn: `arn:aws:kms:eu-west-1:${ACCOUNT}:alias/aws/lambda` }, { name: "managed-fn" }),
+    ],
+    messages: [
+      "Lambda function parser-fn environment is not encrypted with KMS (kmsKeyArn: unset)",
+      `Lambda function managed-fn environment uses the AWS managed key arn:aws:kms:eu-west-1:${ACCOUNT}:alias/aws/lambda, not a key of the stack`,
+    ],
+  },
+  {
+    rule: "lambda-no-plaintext-secrets",
+    title: "a password and an API key in the environment (a secret's ARN, an empty value and other names pass)",
+    pass: [withEnvironment, variant(withEnvironment, { environment: { variables: { TOKEN_TABLE: "tokens", SECRET_ARN: "arn:aws:secretsmanager:x" } } })],
+    fail: [variant(withEnvironment, { environment: { variables: { LAKE_BUCKET: "lake", DB_PASSWORD: "hunter2hunter2", partner_api_key: "k-123" } } })],
+    messages: [
+      "Lambda function parser-fn environment variable DB_PASSWORD holds a secret in plain text (value withheld): pass a Secrets Manager ARN",
+      "Lambda function parser-fn environment variable partner_api_key holds a secret in plain text (value withheld): pass a Secrets Manager ARN",
+    ],
+  },
   {
     rule: "iam-no-data-actions-on-all-resources",
     title: "reads, writes and decrypts on every resource, and a NotAction allow (traces on * pass: X-Ray has no resources)",

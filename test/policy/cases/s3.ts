@@ -123,6 +123,65 @@ export const S3_CASES: readonly RuleCase[] = [
     messages: ["bucket raw policy raw-policy does not deny s3:* without TLS (aws:SecureTransport false)"],
   },
   {
+    rule: "s3-policy-no-public-allow",
+    title: "public reads, and a scoping key only under IfExists (a request without the key passes it)",
+    pass: [
+      ...raw,
+      res(S3.policy, "logs-policy", {
+        bucket: "logs",
+        policy: policyDocument(
+          {
+            Sid: "AllowS3ServerAccessLogs",
+            Effect: "Allow",
+            Principal: { Service: "logging.s3.amazonaws.com" },
+            Action: "s3:PutObject",
+            Resource: "arn:aws:s3:::logs/*",
+          },
+          {
+            Sid: "OrgReads",
+            Effect: "Allow",
+            Principal: "*",
+            Action: "s3:GetObject",
+            Resource: "arn:aws:s3:::logs/*",
+            Condition: { stringequals: { "aws:principalorgid": "o-abc123" } },
+          },
+        ),
+      }),
+    ],
+    fail: [
+      ...replace(
+        raw,
+        "raw-policy",
+        res(S3.policy, "raw-policy", {
+          bucket: "raw",
+          policy: policyDocument(
+            { Sid: "PublicRead", Effect: "Allow", Principal: { AWS: ["*"] }, Action: "s3:GetObject", Resource: "arn:aws:s3:::raw/*" },
+            {
+              Effect: "Allow",
+              Principal: "*",
+              Action: ["s3:ListBucket"],
+              Resource: "arn:aws:s3:::raw",
+              Condition: { StringEqualsIfExists: { "aws:SourceVpce": "vpce-1" } },
+            },
+            {
+              Sid: "OnlyTls",
+              Effect: "Allow",
+              Principal: "*",
+              Action: "s3:GetObject",
+              Resource: "arn:aws:s3:::raw/*",
+              Condition: { Bool: { "aws:SecureTransport": "true" } },
+            },
+          ),
+        }),
+      ),
+    ],
+    messages: [
+      "bucket policy raw-policy statement PublicRead allows s3:GetObject to anyone",
+      "bucket policy raw-policy statement 2 allows s3:ListBucket to anyone",
+      "bucket policy raw-policy statement OnlyTls allows s3:GetObject to anyone",
+    ],
+  },
+  {
     rule: "s3-access-logging",
     title: "no access logging, not a log target",
     pass: [...raw, ...logsBucket],
