@@ -33,7 +33,7 @@ export const prodS3Replication = stackRule({
 
 export const prodFirehoseDataReplicated = joinRule({
   id: "prod-firehose-data-replicated",
-  level: "advisory",
+  level: "mandatory",
   prodOnly: true,
   description: "In prod, every bucket a Firehose stream delivers device data into is the source of a replication configuration.",
   types: T.bucket,

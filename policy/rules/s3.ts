@@ -142,4 +142,35 @@ export const s3PolicyNoPublicAllow = resourceRule({
   },
 });
 
-export const S3_RULES: readonly Rule[] = [s3Encryption, s3PublicAccessBlock, s3Versioning, s3TlsOnly, s3PolicyNoPublicAllow, s3AccessLogging, s3Lifecycle];
+/** Storage classes that archive (the mission's lifecycle to Glacier). */
+export const ARCHIVE_CLASSES = ["GLACIER", "GLACIER_IR", "DEEP_ARCHIVE"];
+
+export const s3DataArchived = joinRule({
+  id: "s3-data-archived",
+  level: "mandatory",
+  description:
+    "Every bucket that holds device data (a Firehose stream delivers into it, or it is replicated) has an Enabled lifecycle rule that moves objects to a Glacier storage class.",
+  types: T.bucket,
+  check(bucket, graph) {
+    const streams = graph.referrers(bucket, T.firehose, "extendedS3Configuration.bucketArn");
+    if (streams.length === 0 && graph.referrers(bucket, T.bucketReplication, "bucket").length === 0) return [];
+    const rules = graph.referrers(bucket, T.bucketLifecycle, "bucket").flatMap((c) => asArray(c.inputs.rules));
+    const archives = rules.some(
+      (r) =>
+        (get(r, "status") === "Enabled" || isUnknown(get(r, "status"))) &&
+        asArray(get(r, "transitions")).some((t) => ARCHIVE_CLASSES.includes(String(get(t, "storageClass"))) || isUnknown(get(t, "storageClass"))),
+    );
+    return archives ? [] : [`bucket ${bucket.name} holds device data but no Enabled lifecycle rule moves it to ${ARCHIVE_CLASSES.join(", ")}`];
+  },
+});
+
+export const S3_RULES: readonly Rule[] = [
+  s3Encryption,
+  s3PublicAccessBlock,
+  s3Versioning,
+  s3TlsOnly,
+  s3PolicyNoPublicAllow,
+  s3AccessLogging,
+  s3Lifecycle,
+  s3DataArchived,
+];

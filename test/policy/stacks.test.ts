@@ -105,7 +105,7 @@ describe("policy on the gridrail stacks", function () {
         "drop the shared data's replication",
         () => undefined,
         [
-          "advisory prod-firehose-data-replicated sharing-raw-bucket: bucket sharing-raw-bucket receives device data from Firehose sharing-share-delivery but is not replicated to another region",
+          "mandatory prod-firehose-data-replicated sharing-raw-bucket: bucket sharing-raw-bucket receives device data from Firehose sharing-share-delivery but is not replicated to another region",
         ],
       ],
       [
@@ -113,7 +113,7 @@ describe("policy on the gridrail stacks", function () {
         "drop the meter lake's replication",
         () => undefined,
         [
-          "advisory prod-firehose-data-replicated meters-lake-bucket: bucket meters-lake-bucket receives device data from Firehose meters-readings-delivery but is not replicated to another region",
+          "mandatory prod-firehose-data-replicated meters-lake-bucket: bucket meters-lake-bucket receives device data from Firehose meters-readings-delivery but is not replicated to another region",
         ],
       ],
     ];

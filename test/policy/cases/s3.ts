@@ -8,6 +8,11 @@ const logsBucket = [
   ...secureBucket("logs", ["encryption", "logging"]),
   res(S3.encryption, "logs-encryption", { bucket: "logs", rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] }),
 ];
+/** A Firehose stream that delivers device data into the raw bucket. */
+const readingsDelivery = res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "readings", {
+  destination: "extended_s3",
+  extendedS3Configuration: { bucketArn: "arn:aws:s3:::raw" },
+});
 /** `graph` with the resource named `name` swapped for `by`. */
 const replace = (graph: readonly ResourceView[], name: string, by: ResourceView): ResourceView[] => [...graph.filter((r) => r.name !== name), by];
 
@@ -202,5 +207,23 @@ export const S3_CASES: readonly RuleCase[] = [
     pass: raw,
     fail: replace(raw, "raw-lifecycle", res(S3.lifecycle, "raw-lifecycle", { bucket: "raw", rules: [{ id: "expire", status: "Disabled" }] })),
     messages: ["bucket raw lifecycle has no Enabled rule (status: Disabled)"],
+  },
+  {
+    rule: "s3-data-archived",
+    title: "a Firehose destination whose only lifecycle rule expires uploads (a bucket without device data needs none)",
+    pass: [
+      ...replace(
+        raw,
+        "raw-lifecycle",
+        res(S3.lifecycle, "raw-lifecycle", {
+          bucket: "raw",
+          rules: [{ id: "to-glacier", status: "Enabled", transitions: [{ days: 30, storageClass: "GLACIER" }] }],
+        }),
+      ),
+      readingsDelivery,
+      ...secureBucket("results"),
+    ],
+    fail: [...raw, readingsDelivery, res(S3.replication, "raw-replication", { bucket: "raw", rules: [] })],
+    messages: ["bucket raw holds device data but no Enabled lifecycle rule moves it to GLACIER, GLACIER_IR, DEEP_ARCHIVE"],
   },
 ];
