@@ -1,5 +1,14 @@
-/** A value as an error message shows it: JSON cut to 60 characters, `absent` for undefined. */
+/** A value as an error message shows it: JSON cut to 60 characters, `absent` for undefined. Never throws. */
 export function showValue(value: unknown, absent = "undefined"): string {
-  const text = value === undefined ? absent : (JSON.stringify(value) ?? String(value));
+  const text = value === undefined ? absent : printable(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** JSON, or a description where JSON cannot be had (nesting deeper than the stack, a cycle, a BigInt). */
+function printable(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return `<${Array.isArray(value) ? "array" : typeof value} that cannot be shown: nested too deep or not JSON>`;
+  }
 }

@@ -225,6 +225,16 @@ describe("Firehose transform", () => {
       expect(response.records[1]).to.deep.equal({ recordId: recordId(1), result: "ProcessingFailed", data: event.records[1].data });
     });
 
+    it("fails only the record whose value is nested too deep to print, not its batch", () => {
+      const nested = `${"[".repeat(20_000)}${"]".repeat(20_000)}`;
+      const poison = `{"timestamp":"2026-11-21T10:30:00Z","kwh":${nested},"source":"meters","deviceId":"C666","receivedAt":${RECEIVED}}\n`;
+      const { response, failures } = transformEvent(firehoseEvent([{ data: shared("meters", "C42", METER) }, { data: poison }]));
+      expect(response.records.map((r) => r.result)).to.deep.equal(["Ok", "ProcessingFailed"]);
+      expect(failures[0].reason).to.equal(
+        `record ${recordId(1)}: field "kwh" must be a finite number >= 0, got <array that cannot be shown: nested too deep or not JSON>`,
+      );
+    });
+
     it("refuses an invocation that is not a Firehose transformation event", () => {
       expect(() => transformEvent({})).to.throw('not a Firehose transformation event: no "records" array');
       expect(() => transformEvent({ records: [{ data: "" }] })).to.throw("Firehose record 0 has no recordId");
