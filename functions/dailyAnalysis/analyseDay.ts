@@ -1,14 +1,17 @@
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
 import { halfHourProfile, Slot } from "./halfHourProfile";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
-import { addDays, inShard, ReportDay, Shard } from "./reportDay";
+import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 import { reportHtml } from "./reportHtml";
 import { unusualSlots } from "./unusualSlots";
 
 /**
  * The daily run: every client with data for the day (real-time lake objects `{ClientID}/{YYYYMMDD}/...`
  * and/or the parsed supplier file `processed/{YYYYMMDD}/{ClientID}.jsonl`) gets
- * `reports/{ClientID}/{YYYYMMDD}.json` and `.html`. One client's failure never stops the others; the run
+ * `reports/{ClientID}/{YYYYMMDD}.json` and `.html`. The lake is partitioned by the day a reading arrived, and a
+ * meter sends a half-hour's reading when it ends, so the day's last half-hour lands in the next day's
+ * partition: for a client with a partition for the day, the readings of the next day's partition that start
+ * within the day are read too (the rest of that partition, refused lines included, is the next day's report's). One client's failure never stops the others; the run
  * summary names every failure. Re-running a day overwrites the same keys with the same content (but
  * `generatedAt`).
  */
@@ -70,9 +73,12 @@ export async function analyseClient(
   realtimeKeys: readonly string[],
   supplierKey: string | undefined,
   now: Date,
+  nextDayKeys: readonly string[] = [],
 ): Promise<ClientReport> {
   const rejected: RejectedLine[] = [];
-  const realtime = await readLines(lake, realtimeKeys, parseRealtimeLine, rejected);
+  const inDay = (r: MeterReading) => r.startMs >= day.startMs && r.startMs < day.startMs + DAY_MS;
+  const arrivedLate = (await readLines(lake, nextDayKeys, parseRealtimeLine, [])).filter(inDay);
+  const realtime = [...(await readLines(lake, realtimeKeys, parseRealtimeLine, rejected)), ...arrivedLate];
   const supplier = supplierKey ? await readLines(lake, [supplierKey], parseSupplierLine, rejected) : [];
   const profile = halfHourProfile(day.startMs, realtime, supplier);
 
@@ -114,7 +120,8 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const log = options.log ?? (() => undefined);
   const shard = options.shard ?? { index: 0, count: 1 };
   const concurrency = options.concurrency ?? 8;
-  const realtime = new Map<string, string[]>();
+  const realtime = new Map<string, { keys: string[]; nextDay: string[] }>();
+  const next = addDays(day, 1);
   const skippedPrefixes: string[] = [];
   const prefixes: string[] = [];
   for (const prefix of await lake.topLevelPrefixes()) {
@@ -125,7 +132,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   // one listing per client prefix: in parallel, and only this shard's
   await pool(prefixes, concurrency, async (prefix) => {
     const keys = await lake.list(`${prefix}/${day.compact}/`);
-    if (keys.length) realtime.set(prefix, keys);
+    if (keys.length) realtime.set(prefix, { keys, nextDay: await lake.list(`${prefix}/${next.compact}/`) });
   });
   const supplier = new Map<string, string>();
   for (const key of await lake.list(`processed/${day.compact}/`)) {
@@ -141,7 +148,8 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   let unusualHalfHours = 0;
   await pool(clients, concurrency, async (clientId) => {
     try {
-      const report = await analyseClient(lake, reports, clientId, day, realtime.get(clientId) ?? [], supplier.get(clientId), now());
+      const { keys, nextDay } = realtime.get(clientId) ?? { keys: [], nextDay: [] };
+      const report = await analyseClient(lake, reports, clientId, day, keys, supplier.get(clientId), now(), nextDay);
       await reports.put(reportKey(clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json");
       await reports.put(reportKey(clientId, day.compact, "html"), reportHtml(report), "text/html; charset=utf-8");
       written++;

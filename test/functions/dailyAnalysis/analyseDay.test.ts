@@ -145,7 +145,7 @@ describe("daily analysis: a day's run", () => {
       listings.push(listed.filter((p) => !p.startsWith("processed/")).length);
     }
     expect(counts.reduce((a, b) => a + b, 0)).to.equal(12);
-    expect(listings.reduce((a, b) => a + b, 0)).to.equal(8); // each client prefix listed by one shard only
+    expect(listings.reduce((a, b) => a + b, 0)).to.equal(16); // each client prefix listed by one shard only: its day and the next
     expect([...reports.objects.keys()].filter((k) => k.endsWith(".json")).sort()).to.deep.equal(ids.map((id) => `reports/${id}/${DAY.compact}.json`));
   });
 
@@ -170,6 +170,30 @@ describe("daily analysis: a day's run", () => {
     const html = reports.objects.get("reports/NMI0001/20261121.html")!;
     expect(html).to.contain("<svg").and.contain("<circle").and.contain("<td>03:00</td><td>2.400</td>");
     expect(html).to.not.match(/<script|https?:\/\/(?!www\.w3\.org)/);
+  });
+
+  it("reports the day's last half-hour, which arrives after midnight in the next day's partition, and nothing else of that partition", async () => {
+    const next = addDays(DAY, 1);
+    const reading = (start: string, kwh: number) => JSON.stringify({ timestamp: start, kwh, intervalMinutes: 30 });
+    // each half-hour is sent when it ends: 00:00..23:00 arrive on the day, 23:30 after midnight
+    const day = Array.from({ length: 47 }, (_, i) => reading(new Date(DAY.startMs + i * 1_800_000).toISOString(), 0.3));
+    const lake = memoryLake({
+      [`NMI0001/${DAY.compact}/flush-1.json.gz`]: day.join("\n"),
+      [`NMI0001/${next.compact}/flush-1.json.gz`]: [
+        reading("2026-11-21T23:30:00.000Z", 0.3),
+        reading("2026-11-22T00:00:00.000Z", 9),
+        "not json",
+        reading("2026-11-21T23:30:00.000Z", 5),
+      ].join("\n"),
+      [`NMI0002/${next.compact}/flush-1.json.gz`]: reading("2026-11-21T23:30:00.000Z", 0.3),
+    });
+    const reports = memoryReports();
+    const summary = await analyseDay(lake, reports, DAY, { now: NOW });
+    expect([summary.clients, summary.rejectedLines]).to.deep.equal([1, 0]);
+    const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+    expect(r.totalKwh).to.equal(14.4);
+    expect(r.missingHalfHours).to.deep.equal([]);
+    expect([r.sources.realtimeReadings, r.sources.duplicates, r.sources.outsideDay]).to.deep.equal([49, 1, 0]);
   });
 
   it("writes the same bytes when a day is run again", async () => {

@@ -68,6 +68,7 @@ describe("daily analysis: handler", () => {
     s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/" }).resolves({ CommonPrefixes: [{ Prefix: "C42/" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261121/" }).resolves({ Contents: [{ Key: "C42/20261121/part-1.json" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "processed/20261121/" }).resolves({ Contents: [] });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261122/" }).resolves({ Contents: [] });
     s3.on(GetObjectCommand, { Bucket: "lake", Key: "C42/20261121/part-1.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
     try {
       const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-1")));
