@@ -1,3 +1,4 @@
+import { isRealCalendarTime } from "../../anomaly/io/timestamp";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -17,17 +18,26 @@ export const INTERVALS = [5, 15, 30, 60] as const;
 
 const show = (v: unknown): string => showValue(v);
 
+const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
+
 function time(v: unknown, field: string): number | string {
   if (typeof v === "number" && Number.isInteger(v)) return v;
-  if (typeof v === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(v)) {
-    const ms = Date.parse(v);
-    if (!Number.isNaN(ms)) return ms;
+  const parts = typeof v === "string" ? ISO.exec(v) : null;
+  if (parts) {
+    const [, y, mo, d, h, mi, s] = parts.map(Number);
+    const ms = Date.parse(v as string);
+    if (isRealCalendarTime(y, mo, d, h, mi, s || 0) && !Number.isNaN(ms)) return ms;
+    return `field "${field}" is not a real time, got ${show(v)}`;
   }
   return `field "${field}" must be an ISO 8601 time with a zone or epoch milliseconds, got ${show(v)}`;
 }
 
+/** More than any meter reads in one interval (a 1 GW site for an hour); beyond it the profile's arithmetic is not exact. */
+export const MAX_READING_KWH = 1_000_000;
+
 function kwhOf(v: unknown, field: string): number | string {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0 ? v : `field "${field}" must be a finite number >= 0, got ${show(v)}`;
+  if (!(typeof v === "number" && Number.isFinite(v) && v >= 0)) return `field "${field}" must be a finite number >= 0, got ${show(v)}`;
+  return v <= MAX_READING_KWH ? v : `field "${field}" ${show(v)} is over ${MAX_READING_KWH} kWh, more than any meter reads in one interval`;
 }
 
 /** The line's JSON object, or why it is not one. */

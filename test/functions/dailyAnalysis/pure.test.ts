@@ -93,6 +93,9 @@ describe("daily analysis: reading lines", () => {
     ['{"timestamp":1,"kwh":-0.1}', 'field "kwh" must be a finite number >= 0, got -0.1'],
     ['{"timestamp":1,"kwh":"1"}', 'field "kwh" must be a finite number >= 0, got "1"'],
     ['{"timestamp":1,"kwh":1,"intervalMinutes":7}', 'field "intervalMinutes" must be one of 5, 15, 30, 60, got 7'],
+    ['{"timestamp":1,"kwh":1e303}', 'field "kwh" 1e+303 is over 1000000 kWh, more than any meter reads in one interval'],
+    ['{"timestamp":"2026-02-30T10:00:00Z","kwh":1}', 'field "timestamp" is not a real time, got "2026-02-30T10:00:00Z"'],
+    ['{"timestamp":"2026-11-21T24:00:00Z","kwh":1}', 'field "timestamp" is not a real time, got "2026-11-21T24:00:00Z"'],
   ];
   for (const [line, reason] of bad) {
     it(`refuses ${line} with "${reason}"`, () => expect(parseRealtimeLine(line)).to.equal(reason));
