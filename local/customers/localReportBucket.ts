@@ -1,6 +1,7 @@
 import { randomBytes } from "crypto";
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { Server, createServer } from "http";
+import { requestUrl } from "../requestTarget";
 import { AddressInfo } from "net";
 import { join, relative, resolve, sep } from "path";
 import { ReportLister } from "../../functions/reportUrl/reportList";
@@ -50,7 +51,7 @@ export class LocalReportBucket implements ReportStore, ReportLister {
           new Date(this.now()),
           req.socket.remoteAddress ?? "127.0.0.1",
           req.headers["user-agent"] ?? "",
-          new URL(req.url ?? "/", "http://local").searchParams.get("X-Amz-Expires") ?? undefined,
+          requestUrl(req.url)?.searchParams.get("X-Amz-Expires") ?? undefined,
           errorCode,
         );
       if (file === undefined || !existsSync(file) || !statSync(file).isFile()) {

@@ -1,4 +1,5 @@
 import { createHmac, timingSafeEqual } from "crypto";
+import { requestUrl } from "../requestTarget";
 
 /**
  * Presigned GETs of the local reports bucket. The query names follow SigV4's (`X-Amz-Date`, `X-Amz-Expires`,
@@ -59,7 +60,8 @@ const refuse = (status: number, code: string, message: string): UrlCheck => ({ o
  * changed after signing, AuthorizationQueryParametersError for malformed time fields).
  */
 export function checkPresignedUrl(secret: Buffer, bucket: string, pathAndQuery: string, nowMs: number): UrlCheck {
-  const url = new URL(pathAndQuery, "http://local");
+  const url = requestUrl(pathAndQuery);
+  if (url === undefined) return refuse(400, "InvalidURI", `the request target ${JSON.stringify(pathAndQuery.slice(0, 100))} is not a valid URL`);
   const q = url.searchParams;
   const prefix = `/${bucket}/`;
   if (!url.pathname.startsWith(prefix) || url.pathname.length === prefix.length) return refuse(404, "NoSuchKey", `no object at ${url.pathname}`);

@@ -8,6 +8,7 @@
  */
 import type { Aedes } from "aedes";
 import { IncomingMessage, Server, ServerResponse, createServer } from "http";
+import { decodeSegment, requestUrl } from "../requestTarget";
 import { AddressInfo } from "net";
 import { publishFromBroker } from "./broker";
 import { CLASSIC_SHADOW, ShadowResult, ShadowService } from "./shadowService";
@@ -62,11 +63,20 @@ function answer(res: ServerResponse, result: ShadowResult): void {
  * (so a server hosting several stand-ins can try the next one).
  */
 export function handleDataPlaneRequest(options: DataPlaneOptions, req: IncomingMessage, body: Buffer, res: ServerResponse): boolean {
-  const url = new URL(req.url ?? "/", "http://127.0.0.1");
+  const url = requestUrl(req.url);
+  if (url === undefined) {
+    sendJson(res, 400, { message: "the request target is not a valid URL" });
+    return true;
+  }
   const calls = options.calls ?? [];
+  const badEncoding = (segment: string) => {
+    sendJson(res, 400, { message: `${JSON.stringify(segment)} is not valid percent-encoding` });
+    return true;
+  };
   let m: RegExpExecArray | null;
   if ((m = /^\/things\/([^/]+)\/shadow$/.exec(url.pathname))) {
-    const thing = decodeURIComponent(m[1]);
+    const thing = decodeSegment(m[1]);
+    if (thing === undefined) return badEncoding(m[1]);
     const shadow = url.searchParams.get("name") ?? CLASSIC_SHADOW;
     const id = shadow === CLASSIC_SHADOW ? thing : `${thing}~${shadow}`;
     if (req.method === "GET") {
@@ -89,7 +99,8 @@ export function handleDataPlaneRequest(options: DataPlaneOptions, req: IncomingM
     return true;
   }
   if ((m = /^\/api\/things\/shadow\/ListNamedShadowsForThing\/([^/]+)$/.exec(url.pathname)) && req.method === "GET") {
-    const thing = decodeURIComponent(m[1]);
+    const thing = decodeSegment(m[1]);
+    if (thing === undefined) return badEncoding(m[1]);
     calls.push(`ListNamedShadowsForThing ${thing}`);
     const names = options.shadows.list(thing);
     const pageSize = Number(url.searchParams.get("pageSize") ?? 25);
@@ -103,7 +114,8 @@ export function handleDataPlaneRequest(options: DataPlaneOptions, req: IncomingM
     return true;
   }
   if ((m = /^\/topics\/(.+)$/.exec(url.pathname)) && req.method === "POST") {
-    const topic = decodeURIComponent(m[1]);
+    const topic = decodeSegment(m[1]);
+    if (topic === undefined) return badEncoding(m[1]);
     calls.push(`Publish ${topic}`);
     const qos = Number(url.searchParams.get("qos") ?? 0);
     if (qos !== 0 && qos !== 1) {

@@ -6,6 +6,7 @@
  * Deliberately not done: authentication (loopback only; the Host header is checked against DNS rebinding), TLS.
  */
 import { IncomingMessage, Server, ServerResponse, createServer } from "http";
+import { requestUrl } from "../requestTarget";
 import { AddressInfo } from "net";
 import type { LiveEvent } from "./liveEvents";
 import { LiveState } from "./liveState";
@@ -79,7 +80,8 @@ export async function startWebView(options: WebViewOptions = {}): Promise<WebVie
       res.setHeader("Allow", "GET, HEAD");
       return plain(res, 405, "method not allowed\n");
     }
-    const path = new URL(req.url ?? "/", "http://127.0.0.1").pathname;
+    const path = requestUrl(req.url)?.pathname;
+    if (path === undefined) return plain(res, 400, "the request target is not a valid URL\n");
     if (path === "/") {
       res.writeHead(200, {
         "Content-Type": "text/html; charset=utf-8",

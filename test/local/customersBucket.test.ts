@@ -64,6 +64,7 @@ describe("local presigned report URLs", () => {
         at,
         { ok: false, status: 400, code: "AuthorizationQueryParametersError", message: 'X-Amz-Expires must be 1 to 604800 seconds, got "604801"' },
       ],
+      ["a target no URL parser reads", "//[/", at, { ok: false, status: 400, code: "InvalidURI", message: 'the request target "//[/" is not a valid URL' }],
       [
         "another bucket",
         signed().replace(LOCAL_REPORTS_BUCKET, "gridrail-other"),

@@ -4,6 +4,7 @@ import { IncomingHttpHeaders, IncomingMessage, get, request } from "http";
 import { join } from "path";
 import type { LiveEvent, ReadingsEvent } from "../../local/web/liveEvents";
 import { FLUSH_MS, WebView, startWebView } from "../../local/web/webView";
+import { rawRequest } from "../helpers/rawRequest";
 
 const T0 = Date.UTC(2026, 2, 14, 9, 0, 0);
 const hello: LiveEvent = { type: "hello", startedAt: T0, durationS: 60, trains: ["train-0001"], meters: ["MTR0001"], sensors: ["Reservoirs"] };
@@ -184,6 +185,17 @@ describe("local web view: server", () => {
       const reply = await fetchText(`${view.url}${path}`, options);
 
       expect([reply.status, reply.body]).to.deep.equal([status, body]);
+    });
+  }
+
+  for (const target of ["//[/", "http://a:99999/"]) {
+    it(`answers a target no URL parser reads (${target}) with 400, and keeps serving`, async () => {
+      view = await startWebView();
+
+      const reply = await rawRequest(view.url, `GET ${target} HTTP/1.1`);
+
+      expect([reply.status, reply.body]).to.deep.equal([400, "the request target is not a valid URL\n"]);
+      expect((await fetchText(`${view.url}state`)).status).to.equal(200);
     });
   }
 

@@ -13,6 +13,7 @@ import { LoopbackBroker, startBroker } from "../../../local/iot/broker";
 import { DataPlaneServer, startDataPlaneServer } from "../../../local/iot/dataPlaneServer";
 import { ShadowService } from "../../../local/iot/shadowService";
 import { attachToBroker } from "../../../local/iot/shadowTopics";
+import { rawRequest } from "../../helpers/rawRequest";
 
 const NOW = Date.UTC(2026, 10, 21, 10, 0, 0);
 const S = NOW / 1000;
@@ -135,6 +136,26 @@ describe("IoT data plane and shadow topics on loopback, through the real SDK and
       ["ConflictException", "Version conflict", 409],
       ["InvalidRequestException", "Payload contains invalid json", 400],
       ["ResourceNotFoundException", "No shadow exists with name: 't~none'", 404],
+    ]);
+  });
+
+  it("answers a target that is no URL, or a thing or topic that is not valid percent-encoding, with 400 and keeps serving", async () => {
+    const replies = [
+      await rawRequest(plane.endpoint, "GET //[/ HTTP/1.1"),
+      await rawRequest(plane.endpoint, "GET /things/%E0%A4/shadow HTTP/1.1"),
+      await rawRequest(plane.endpoint, "GET /api/things/shadow/ListNamedShadowsForThing/% HTTP/1.1"),
+      await rawRequest(plane.endpoint, "POST /topics/trains/%ZZ HTTP/1.1"),
+    ];
+    expect(replies.map((r) => [r.status, JSON.parse(r.body).message])).to.deep.equal([
+      [400, "the request target is not a valid URL"],
+      [400, '"%E0%A4" is not valid percent-encoding'],
+      [400, '"%" is not valid percent-encoding'],
+      [400, '"trains/%ZZ" is not valid percent-encoding'],
+    ]);
+    expect(await failure(() => client.send(new GetThingShadowCommand({ thingName: "train-1" })))).to.deep.equal([
+      "ResourceNotFoundException",
+      "No shadow exists with name: 'train-1'",
+      404,
     ]);
   });
 
