@@ -3,8 +3,9 @@
  * (scheduledTime as ISO 8601 UTC); an operator re-running a day passes `{ date: "YYYY-MM-DD" }`.
  * Days are UTC: the lake's `{YYYYMMDD}` partition is the UTC day the reading was received.
  */
-
+import { parseTimestamp } from "../../anomaly/io/timestamp";
 import { NamedError } from "../shared/errors";
+
 export interface ReportDay {
   /** `YYYY-MM-DD` */
   readonly iso: string;
@@ -46,7 +47,7 @@ export function reportDayOf(event: unknown): ReportDay {
   const e = (typeof event === "object" && event !== null ? event : {}) as Record<string, unknown>;
   if (typeof e.date === "string") return parseDay(e.date);
   if (typeof e.scheduledTime === "string") {
-    const ms = Date.parse(e.scheduledTime);
+    const ms = parseTimestamp(e.scheduledTime);
     if (!/^\d{4}-\d\d-\d\dT/.test(e.scheduledTime) || Number.isNaN(ms)) {
       throw new ReportDayError(`scheduledTime must be an ISO 8601 time, got ${JSON.stringify(e.scheduledTime)}`);
     }

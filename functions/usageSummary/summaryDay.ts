@@ -1,3 +1,4 @@
+import { parseTimestamp } from "../../anomaly/io/timestamp";
 import { InputError } from "./errors";
 
 /** One UTC day in every spelling the tables' partition keys use. */
@@ -26,7 +27,8 @@ export function parseSummaryDay(text: string): SummaryDay {
 
 /** The UTC day before `instant` (ISO 8601 with a zone): the window of the scheduled summary. */
 export function previousDay(instant: string): SummaryDay {
-  const ms = /(Z|[+-]\d{2}:\d{2})$/.test(instant) ? Date.parse(instant) : NaN;
+  // parseTimestamp: the form and a real calendar time (Date.parse takes 2026-02-31 as 3 March)
+  const ms = /^\d{4}-\d\d-\d\dT.*(Z|[+-]\d{2}:\d{2})$/.test(instant) ? parseTimestamp(instant) : NaN;
   if (Number.isNaN(ms)) throw new InputError(`scheduledTime ${JSON.stringify(instant)} is not an ISO 8601 time with a zone`);
   const t = new Date(ms);
   return dayOf(new Date(Date.UTC(t.getUTCFullYear(), t.getUTCMonth(), t.getUTCDate() - 1)));

@@ -43,9 +43,11 @@ describe("summary day", () => {
     });
   }
 
-  it("refuses a scheduled time without a zone", () => {
-    expect(() => previousDay("2026-02-22T02:00:00")).to.throw('scheduledTime "2026-02-22T02:00:00" is not an ISO 8601 time with a zone');
-  });
+  for (const instant of ["2026-02-22T02:00:00", "2026-02-31T02:00:00Z", "Sun Feb 22 2026 02:00:00 Z", "+275760-09-13T00:00:00Z", "2026-02-22T24:00:00Z"]) {
+    it(`refuses the scheduled time ${instant} (no zone, no such day or time, not ISO 8601)`, () => {
+      expect(() => previousDay(instant)).to.throw(`scheduledTime ${JSON.stringify(instant)} is not an ISO 8601 time with a zone`);
+    });
+  }
 });
 
 describe("summary queries", () => {

@@ -28,6 +28,7 @@ describe("daily analysis: which day", () => {
     [{ date: "2026-02-30" }, 'date must be a calendar day YYYY-MM-DD, got "2026-02-30"'],
     [{ date: "yesterday" }, 'date must be a calendar day YYYY-MM-DD, got "yesterday"'],
     [{ scheduledTime: "soon" }, 'scheduledTime must be an ISO 8601 time, got "soon"'],
+    [{ scheduledTime: "2026-02-31T00:30:00Z" }, 'scheduledTime must be an ISO 8601 time, got "2026-02-31T00:30:00Z"'],
     [{ scheduledTime: "2026-11-22T00:30:00Z", window: "previous-hour" }, 'window must be "previous-day", got "previous-hour"'],
     [{}, 'event must have "date" (YYYY-MM-DD) or "scheduledTime" (ISO 8601), got {}'],
   ];
