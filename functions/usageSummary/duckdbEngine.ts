@@ -152,6 +152,9 @@ export function viewSql(table: LocalTable, files: readonly string[]): string {
   return `CREATE VIEW "${table.name}" AS ${body}`;
 }
 
+const GLOB_CHARACTERS = /[*?[\]{}]/;
+export const GLOB_REASON = "its path has *, ?, [, ] or {, which DuckDB would read as a pattern matching other files";
+
 /** A file left out of its table because DuckDB cannot read it, and DuckDB's reason (its first line). */
 export interface SkippedFile {
   readonly file: string;
@@ -169,16 +172,18 @@ export async function readableFiles(
   files: readonly string[],
 ): Promise<{ files: string[]; skipped: SkippedFile[] }> {
   const probe = (some: readonly string[]) => connection.run(`SELECT count(*) FROM (${table.select(`[${some.map(sqlString).join(", ")}]`)})`);
-  if (files.length === 0) return { files: [], skipped: [] };
+  // DuckDB reads a path with *, ? or [ as a pattern: C*.json would also read its neighbours, so such a file is reported, not read
+  const skipped: SkippedFile[] = files.filter((f) => GLOB_CHARACTERS.test(f)).map((file) => ({ file, reason: GLOB_REASON }));
+  const plain = files.filter((f) => !GLOB_CHARACTERS.test(f));
+  if (plain.length === 0) return { files: [], skipped };
   try {
-    await probe(files);
-    return { files: [...files], skipped: [] };
+    await probe(plain);
+    return { files: [...plain], skipped };
   } catch {
     // find the culprits below
   }
   const good: string[] = [];
-  const skipped: SkippedFile[] = [];
-  for (const file of files) {
+  for (const file of plain) {
     try {
       await probe([file]);
       good.push(file);

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdtempSync, rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
-import { DuckDbEngine, LOCAL_TABLES, TRINO_MACROS, viewSql } from "../../functions/usageSummary/duckdbEngine";
+import { DuckDbEngine, GLOB_REASON, LOCAL_TABLES, TRINO_MACROS, viewSql } from "../../functions/usageSummary/duckdbEngine";
 import { SUMMARY_QUERIES, renderSql } from "../../functions/usageSummary/queries";
 import { summarize } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
@@ -139,6 +139,25 @@ describe("DuckDB shim", () => {
         { file: notGzip, reason: `IO Error: Input is not a GZIP stream: ${notGzip}` },
         { file: truncated, reason: `Invalid Input Error: Malformed JSON in file "${truncated}", at byte 60 in record/value 2: unexpected end of data.` },
       ]);
+    } finally {
+      engine.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reports a file whose name DuckDB would read as a pattern, and does not count its neighbours twice", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-glob-"));
+    const report = (file: string, rejected: number) =>
+      `${JSON.stringify({ file, layout: "plain", rows: rejected, accepted: 0, rejected, errors: [] }, null, 2)}\n`;
+    writeFile(dir, "supplier/20260221/C1.csv", "timestamp,kwh\n");
+    writeFile(dir, "supplier/20260221/C2.csv", "timestamp,kwh\n");
+    writeFile(dir, "quarantine/20260221/C1.json", report("20260221/C1.csv", 3));
+    writeFile(dir, "quarantine/20260221/C2.json", report("20260221/C2.csv", 4));
+    writeFile(dir, "quarantine/20260221/C*.json", report("20260221/C*.csv", 1));
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.include({ rejectedRows: 7 });
+      expect(engine.skipped).to.deep.equal([{ file: join(dir, "quarantine", "20260221", "C*.json"), reason: GLOB_REASON }]);
     } finally {
       engine.close();
       rmSync(dir, { recursive: true, force: true });
