@@ -1,4 +1,4 @@
-import { createWriteStream, openSync, realpathSync, renameSync, statSync, unlinkSync, WriteStream } from "fs";
+import { createWriteStream, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, WriteStream } from "fs";
 import { basename, dirname, join } from "path";
 import { InputError } from "../anomaly/errors";
 
@@ -7,8 +7,68 @@ import { InputError } from "../anomaly/errors";
  * renamed onto it by `commit`, so a run that fails part-way (a line too long, a disk full) leaves an earlier
  * run's file as it was, and `discard` removes the partial one. A target that is not a regular file (a
  * device such as /dev/stdout, a FIFO) is written in place, since renaming onto it would replace the
- * device; a symlink is followed, so the file it points to is the one replaced.
+ * device; a symlink is followed, so the file it points to is the one replaced. An interrupt (Ctrl-C, SIGTERM,
+ * SIGHUP) removes the partial file before the process ends; one a killed run left behind (its process gone) is
+ * removed by the next run that writes the same target.
  */
+/** Staging files not yet committed or discarded: removed when the process is interrupted. */
+const live = new Set<string>();
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** On the first interrupt, removes every live staging file, then lets the signal end the process as it would have. */
+function removeOnInterrupt(signal: NodeJS.Signals): void {
+  for (const s of SIGNALS) process.removeListener(s, removeOnInterrupt);
+  for (const path of live) {
+    try {
+      unlinkSync(path);
+    } catch {
+      // already gone
+    }
+  }
+  live.clear();
+  process.kill(process.pid, signal);
+}
+
+function track(staging: string): void {
+  if (live.size === 0) for (const s of SIGNALS) process.once(s, removeOnInterrupt);
+  live.add(staging);
+}
+
+function untrack(staging: string): void {
+  live.delete(staging);
+  if (live.size === 0) for (const s of SIGNALS) process.removeListener(s, removeOnInterrupt);
+}
+
+/** Whether a process of this id runs (one of another user counts: it may not be signalled, but it is alive). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/** Removes the staging files for `target` of runs that ended without removing them (killed: their process is gone). */
+function removeStale(target: string): void {
+  const name = basename(target);
+  let entries: string[];
+  try {
+    entries = readdirSync(dirname(target));
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const pid = entry.startsWith(`.${name}.`) && entry.endsWith(".partial") ? entry.slice(name.length + 2, -".partial".length) : "";
+    if (!/^\d+$/.test(pid) || Number(pid) === process.pid || isAlive(Number(pid))) continue;
+    try {
+      unlinkSync(join(dirname(target), entry));
+    } catch {
+      // another run removed it
+    }
+  }
+}
+
 export class StagedOutput {
   private error: Error | null = null;
 
@@ -20,6 +80,7 @@ export class StagedOutput {
     readonly stream: WriteStream,
   ) {
     stream.on("error", (e: Error) => (this.error ??= e));
+    if (staging) track(staging);
   }
 
   /** Opens the output (an InputError naming the flag and path when it cannot be). */
@@ -28,6 +89,7 @@ export class StagedOutput {
     const inPlace = existing !== undefined && !existing.isFile();
     const target = existing ? realpathSync(path) : path;
     const staging = inPlace ? null : join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
+    if (!inPlace) removeStale(target);
     try {
       return new StagedOutput(flag, path, target, staging, createWriteStream(staging ?? target, { fd: openSync(staging ?? target, "w") }));
     } catch (e) {
@@ -51,7 +113,10 @@ export class StagedOutput {
       this.removeStaging();
       throw new InputError(`${this.flag} ${this.path}: cannot write: ${(this.error as NodeJS.ErrnoException).code ?? this.error.message}`);
     }
-    if (this.staging) renameSync(this.staging, this.target);
+    if (this.staging) {
+      renameSync(this.staging, this.target);
+      untrack(this.staging);
+    }
   }
 
   /** Abandons the output: the partial file is removed and the target left as it was. */
@@ -62,6 +127,7 @@ export class StagedOutput {
 
   private removeStaging(): void {
     if (!this.staging) return;
+    untrack(this.staging);
     try {
       unlinkSync(this.staging);
     } catch {

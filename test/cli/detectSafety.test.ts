@@ -148,6 +148,38 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     ]);
   });
 
+  it("removes the partial --output when interrupted (Ctrl-C, SIGTERM), leaving the earlier file as it was", async () => {
+    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const out = join(folder, "scores.csv");
+    writeFileSync(out, "earlier run\n");
+    const big = join(folder, "big.csv");
+    writeFileSync(big, ["timestamp,value", ...Array.from({ length: 15 }, () => rows).flat()].join("\n") + "\n");
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      // one process (node --import tsx), as the gridrail executable runs; npm's tsx wrapper may SIGKILL a busy child
+      const child = spawn(process.execPath, ["--import", "tsx", join(ROOT, "cli", "detect.ts"), "--input", big, "--output", out], { cwd: ROOT });
+      const partial = () => readdirSync(folder).some((f) => f.endsWith(".partial"));
+      while (!partial() && child.exitCode === null) await new Promise((r) => setTimeout(r, 20));
+      child.kill(signal);
+      const ended = await new Promise<NodeJS.Signals | null>((resolve) => child.on("close", (_code, s) => resolve(s)));
+      expect([ended, readFileSync(out, "utf8"), readdirSync(folder).sort()]).to.deep.equal([signal, "earlier run\n", ["big.csv", "scores.csv"]]);
+    }
+  });
+
+  it("removes a partial --output a killed run left behind when it writes the same output", () => {
+    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const small = join(folder, "small.csv");
+    writeFileSync(small, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
+    // 2^22 + 1 is above Linux's largest process id: no process has it
+    writeFileSync(join(folder, ".scores.csv.4194305.partial"), "a killed run's rows\n");
+    writeFileSync(join(folder, ".other.csv.4194305.partial"), "another output's\n");
+    writeFileSync(join(folder, `.scores.csv.${process.pid}.partial`), "a live run's rows\n");
+    const r = runCli("detect", ["--input", small, "--detector", "ewma", "--output", join(folder, "scores.csv")]);
+    expect([r.status, readdirSync(folder).sort()]).to.deep.equal([
+      0,
+      [".other.csv.4194305.partial", `.scores.csv.${process.pid}.partial`, "scores.csv", "small.csv"],
+    ]);
+  });
+
   it("stops quietly with exit 0 when the reader closes the pipe (| head)", async () => {
     const child = spawn(
       process.execPath,
