@@ -11,7 +11,9 @@ export interface Statement {
   readonly Sid?: string;
   readonly Effect: "Allow" | "Deny";
   readonly Principal?: Principal;
-  readonly Action: string | readonly string[];
+  readonly Action?: string | readonly string[];
+  /** Every action but these (a deny of everything else); a statement has Action or NotAction. */
+  readonly NotAction?: string | readonly string[];
   readonly Resource?: string | readonly string[];
   readonly Condition?: Conditions;
 }
@@ -75,9 +77,16 @@ export interface CorporateAccessArgs {
 }
 
 /**
- * Deny unless the request comes from a corporate CIDR, through our VPC endpoint, from a service acting on the
- * caller's behalf (Athena/Glue forward access sessions set aws:ViaAWSService), or from one of our own service
- * roles. All conditions of one statement are ANDed, so each is an exemption.
+ * The bucket's own configuration, which the restriction leaves to IAM: whoever deploys the stack reads and
+ * writes it from wherever Pulumi runs (a refresh's HeadBucket needs s3:ListBucket, which lists keys, not data).
+ */
+export const BUCKET_MANAGEMENT_ACTIONS = ["s3:ListBucket", "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucket*", "s3:*Configuration"];
+
+/**
+ * Deny every data action (reading, writing, deleting objects; anything but BUCKET_MANAGEMENT_ACTIONS) unless
+ * the request comes from a corporate CIDR, through our VPC endpoint, from a service acting on the caller's
+ * behalf (Athena/Glue forward access sessions set aws:ViaAWSService), or from one of our own service roles.
+ * All conditions of one statement are ANDed, so each is an exemption.
  */
 export function corporateAccessStatement(args: CorporateAccessArgs): Statement {
   if (args.cidrs.length === 0) throw new Error("corporateAccessStatement needs at least one CIDR");
@@ -85,7 +94,7 @@ export function corporateAccessStatement(args: CorporateAccessArgs): Statement {
     Sid: "DenyOutsideCorporateNetwork",
     Effect: "Deny",
     Principal: "*",
-    Action: "s3:*",
+    NotAction: BUCKET_MANAGEMENT_ACTIONS,
     Resource: [args.bucketArn, `${args.bucketArn}/*`],
     Condition: {
       NotIpAddressIfExists: { "aws:SourceIp": [...args.cidrs] },

@@ -29,7 +29,7 @@ for (const stack of STACKS) {
         Sid: "DenyOutsideCorporateNetwork",
         Effect: "Deny",
         Principal: "*",
-        Action: "s3:*",
+        NotAction: ["s3:ListBucket", "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucket*", "s3:*Configuration"],
         Resource: ["arn:aws:s3:::sharing-raw-bucket", "arn:aws:s3:::sharing-raw-bucket/*"],
         Condition: {
           NotIpAddressIfExists: { "aws:SourceIp": [...CIDRS[stack]] },

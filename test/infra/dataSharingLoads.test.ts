@@ -54,7 +54,7 @@ for (const stack of STACKS) {
         Action: ["kms:GenerateDataKey"],
         Resource: [keyArn],
       });
-      const s3Actions = doc.Statement.flatMap((st) => [st.Action].flat()).filter((a) => a.startsWith("s3:"));
+      const s3Actions = doc.Statement.flatMap((st) => [st.Action ?? []].flat()).filter((a) => a.startsWith("s3:"));
       expect(s3Actions).to.deep.equal(["s3:ListBucket", "s3:PutObject"]);
     });
 

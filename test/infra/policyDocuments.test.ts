@@ -49,7 +49,7 @@ describe("policy-document builders", () => {
       Sid: "DenyOutsideCorporateNetwork",
       Effect: "Deny",
       Principal: "*",
-      Action: "s3:*",
+      NotAction: ["s3:ListBucket", "s3:GetBucket*", "s3:PutBucket*", "s3:DeleteBucket*", "s3:*Configuration"],
       Resource: [BUCKET, `${BUCKET}/*`],
       Condition: {
         NotIpAddressIfExists: { "aws:SourceIp": ["203.0.113.0/24"] },
