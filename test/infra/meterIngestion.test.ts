@@ -118,6 +118,13 @@ for (const stack of STACKS) {
       });
       const doc = rolePolicy(s, "meters-supplier-parser");
       expect(statement(doc, "ReadUploads").Resource).to.equal("arn:aws:s3:::meters-uploads-bucket/*");
+      // without ListBucket S3 answers a deleted upload with 403, which the parser retries into the dead-letter queue
+      expect(statement(doc, "ListUploads")).to.deep.equal({
+        Sid: "ListUploads",
+        Effect: "Allow",
+        Action: ["s3:ListBucket"],
+        Resource: "arn:aws:s3:::meters-uploads-bucket",
+      });
       // only the parser's own prefixes: never the real-time partitions {ClientID}/{YYYYMMDD}/ Firehose writes
       expect(statement(doc, "WriteLake")).to.deep.equal({
         // multipart uploads of large files: an upload that fails is aborted rather than left to the lifecycle rule
