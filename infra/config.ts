@@ -92,6 +92,8 @@ export class ConfigError extends Error {
 export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const REDSHIFT_NODE_TYPES: readonly string[] = ["ra3.large", "ra3.xlplus", "ra3.4xlarge", "ra3.16xlarge"];
+/** RA3 node types Redshift creates only as multi-node clusters. */
+const MULTI_NODE_ONLY: readonly string[] = ["ra3.4xlarge", "ra3.16xlarge"];
 
 /** Redshift's default port: scanners probe it first, so the stack refuses it. */
 export const REDSHIFT_DEFAULT_PORT = 5439;
@@ -247,9 +249,14 @@ function parseRedshift(r: ConfigReader): StackConfig["redshift"] {
   if (port === REDSHIFT_DEFAULT_PORT) {
     r.problems.push(`gridrail:redshiftPort must not be the default Redshift port ${REDSHIFT_DEFAULT_PORT}`);
   }
+  const nodeType = r.oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large";
+  const nodeCount = r.int("redshiftNodeCount", 1, 1, 32);
+  if (MULTI_NODE_ONLY.includes(nodeType) && nodeCount < 2) {
+    r.problems.push(`gridrail:redshiftNodeCount must be at least 2 for ${nodeType} (got ${nodeCount}); a single-node cluster is ra3.large or ra3.xlplus`);
+  }
   return {
-    nodeType: r.oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large",
-    nodeCount: r.int("redshiftNodeCount", 1, 1, 32),
+    nodeType,
+    nodeCount,
     port,
     snapshotRetentionDays: r.int("redshiftSnapshotRetentionDays", 7, 1, 35),
   };

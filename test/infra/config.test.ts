@@ -165,6 +165,11 @@ describe("stack config", () => {
       { "gridrail:redshiftNodeType": "dc2.large" },
       'gridrail:redshiftNodeType must be one of ra3.large, ra3.xlplus, ra3.4xlarge, ra3.16xlarge (got "dc2.large")',
     ],
+    [
+      "a multi-node-only type on one node",
+      { "gridrail:redshiftNodeType": "ra3.4xlarge" },
+      "gridrail:redshiftNodeCount must be at least 2 for ra3.4xlarge (got 1); a single-node cluster is ra3.large or ra3.xlplus",
+    ],
     ["replica in the same region", { "gridrail:replicaRegion": "eu-west-1" }, "gridrail:replicaRegion must differ from aws:region (both are eu-west-1)"],
     ["email without topic", { "gridrail:alarmEmail": "ops@example.com" }, "gridrail:alarmEmail needs gridrail:alarmTopic: true"],
     ["bad email", { "gridrail:alarmTopic": "true", "gridrail:alarmEmail": "ops" }, 'gridrail:alarmEmail must be an e-mail address (got "ops")'],
