@@ -42,7 +42,7 @@ export interface StackConfig {
     readonly nodeType: string;
     /** `gridrail:redshiftNodeCount`: 1 (single-node) .. 32. Default 1. */
     readonly nodeCount: number;
-    /** `gridrail:redshiftPort`: 1150..65535 except the well-known 5439. Default 5498. */
+    /** `gridrail:redshiftPort`: 5431..5455 or 8191..8215 (RA3's ranges) except the well-known 5439. Default 5447. */
     readonly port: number;
     /** `gridrail:redshiftSnapshotRetentionDays`: automated snapshots, 1..35. Default 7. */
     readonly snapshotRetentionDays: number;
@@ -92,6 +92,11 @@ export class ConfigError extends Error {
 export const LOG_RETENTION_DAYS: readonly number[] = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653];
 
 export const REDSHIFT_NODE_TYPES: readonly string[] = ["ra3.large", "ra3.xlplus", "ra3.4xlarge", "ra3.16xlarge"];
+/** The ports Redshift lets an RA3 cluster listen on (CreateCluster's Port). */
+const RA3_PORT_RANGES: readonly [number, number][] = [
+  [5431, 5455],
+  [8191, 8215],
+];
 /** RA3 node types Redshift creates only as multi-node clusters. */
 const MULTI_NODE_ONLY: readonly string[] = ["ra3.4xlarge", "ra3.16xlarge"];
 
@@ -245,9 +250,11 @@ function parseKinesis(r: ConfigReader): StackConfig["kinesis"] {
 }
 
 function parseRedshift(r: ConfigReader): StackConfig["redshift"] {
-  const port = r.int("redshiftPort", 5498, 1150, 65535);
+  const port = r.int("redshiftPort", 5447, 1150, 65535);
   if (port === REDSHIFT_DEFAULT_PORT) {
     r.problems.push(`gridrail:redshiftPort must not be the default Redshift port ${REDSHIFT_DEFAULT_PORT}`);
+  } else if (!RA3_PORT_RANGES.some(([low, high]) => port >= low && port <= high)) {
+    r.problems.push(`gridrail:redshiftPort must be in 5431..5455 or 8191..8215, the ports Redshift allows RA3 clusters (got ${port})`);
   }
   const nodeType = r.oneOf("redshiftNodeType", "ra3.large", REDSHIFT_NODE_TYPES) ?? "ra3.large";
   const nodeCount = r.int("redshiftNodeCount", 1, 1, 32);

@@ -34,7 +34,7 @@ describe("stack config", () => {
       forceDestroyBuckets: false,
       retainOnDelete: true,
       kinesis: { mode: "ON_DEMAND", shardCount: undefined, retentionHours: 24 },
-      redshift: { nodeType: "ra3.large", nodeCount: 1, port: 5498, snapshotRetentionDays: 7 },
+      redshift: { nodeType: "ra3.large", nodeCount: 1, port: 5447, snapshotRetentionDays: 7 },
       replicaRegion: undefined,
       alarmTopic: false,
       alarmEmail: undefined,
@@ -160,6 +160,11 @@ describe("stack config", () => {
     ["stream retention too short", { "gridrail:kinesisRetentionHours": "12" }, "gridrail:kinesisRetentionHours must be between 24 and 8760 (got 12)"],
     ["default Redshift port", { "gridrail:redshiftPort": "5439" }, "gridrail:redshiftPort must not be the default Redshift port 5439"],
     ["port out of range", { "gridrail:redshiftPort": "80" }, "gridrail:redshiftPort must be between 1150 and 65535 (got 80)"],
+    [
+      "a port RA3 clusters may not use",
+      { "gridrail:redshiftPort": "5498" },
+      "gridrail:redshiftPort must be in 5431..5455 or 8191..8215, the ports Redshift allows RA3 clusters (got 5498)",
+    ],
     [
       "dc2 node type",
       { "gridrail:redshiftNodeType": "dc2.large" },

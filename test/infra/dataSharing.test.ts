@@ -73,7 +73,7 @@ for (const stack of STACKS) {
       const cluster = one(s, "aws:redshift/cluster:Cluster", "sharing-warehouse-cluster").inputs;
       expect(cluster).to.deep.include({
         clusterIdentifier: `gridrail-${stack}-warehouse`,
-        port: 5498,
+        port: 5447,
         encrypted: "true",
         kmsKeyId: keyArn,
         publiclyAccessible: false,
@@ -99,7 +99,7 @@ for (const stack of STACKS) {
     it("opens the Redshift port to the VPC only and lets it out only to S3 through the endpoint", () => {
       const sg = one(s, "aws:ec2/securityGroup:SecurityGroup", "sharing-net-redshift-sg").inputs;
       const prefixList = one(s, "aws:ec2/vpcEndpoint:VpcEndpoint", "sharing-net-s3-endpoint").outputs.prefixListId;
-      expect(sg.ingress).to.deep.equal([{ description: "SQL from the VPC", protocol: "tcp", fromPort: 5498, toPort: 5498, cidrBlocks: [VPC[stack]] }]);
+      expect(sg.ingress).to.deep.equal([{ description: "SQL from the VPC", protocol: "tcp", fromPort: 5447, toPort: 5447, cidrBlocks: [VPC[stack]] }]);
       expect(sg.egress).to.deep.equal([
         { description: "S3 through the gateway endpoint", protocol: "tcp", fromPort: 443, toPort: 443, prefixListIds: [prefixList] },
       ]);

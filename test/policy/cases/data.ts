@@ -21,7 +21,7 @@ const cluster = res(CLUSTER, "warehouse", {
   clusterIdentifier: "gridrail-dev-warehouse",
   nodeType: "ra3.large",
   clusterType: "single-node",
-  port: 5498,
+  port: 5447,
   encrypted: "true",
   kmsKeyId: KEY_ARN,
   publiclyAccessible: false,

@@ -11,7 +11,7 @@ const subnet = res("aws:ec2/subnet:Subnet", "net-vpc-isolated-1", { vpcId: "vpc-
 
 const sg = res("aws:ec2/securityGroup:SecurityGroup", "net-redshift-sg", {
   vpcId: "vpc-1",
-  ingress: [{ protocol: "tcp", fromPort: 5498, toPort: 5498, cidrBlocks: ["10.61.0.0/16"] }],
+  ingress: [{ protocol: "tcp", fromPort: 5447, toPort: 5447, cidrBlocks: ["10.61.0.0/16"] }],
   egress: [{ protocol: "tcp", fromPort: 443, toPort: 443, cidrBlocks: ["0.0.0.0/0"] }],
 });
 
@@ -21,7 +21,7 @@ export const NETWORK_CASES: readonly RuleCase[] = [
     title: "ingress from anywhere: in a group, in the default group, as rule resources (egress to anywhere is not judged)",
     pass: [sg, res("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "net-default-sg", { vpcId: "vpc-1", ingress: [], egress: [] })],
     fail: [
-      variant(sg, { ingress: [{ protocol: "tcp", fromPort: 5498, toPort: 5498, cidrBlocks: ["10.61.0.0/16", "0.0.0.0/0"] }] }),
+      variant(sg, { ingress: [{ protocol: "tcp", fromPort: 5447, toPort: 5447, cidrBlocks: ["10.61.0.0/16", "0.0.0.0/0"] }] }),
       res("aws:ec2/defaultSecurityGroup:DefaultSecurityGroup", "net-default-sg", {
         vpcId: "vpc-1",
         ingress: [{ protocol: "-1", fromPort: 0, toPort: 0, ipv6CidrBlocks: ["::/0"] }],
@@ -43,7 +43,7 @@ export const NETWORK_CASES: readonly RuleCase[] = [
       }),
     ],
     messages: [
-      "SecurityGroup net-redshift-sg admits 0.0.0.0/0 on port 5498",
+      "SecurityGroup net-redshift-sg admits 0.0.0.0/0 on port 5447",
       "DefaultSecurityGroup net-default-sg admits ::/0 on port 0",
       "SecurityGroupIngressRule sql-from-anywhere admits 0.0.0.0/0 on port 5439",
     ],
