@@ -1,3 +1,4 @@
+import { showValue } from "../functions/shared/showValue";
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
 import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
@@ -132,11 +133,16 @@ export const CONFIG_KEYS = [
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const EMAIL = /^[^@\s<>()"]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$/;
+/** SMTP's limit on an address (RFC 5321). */
+const MAX_EMAIL_LENGTH = 254;
+/** Networks of the raw bucket's corporate deny: 100 keep its policy far below S3's 20 KB. */
+export const MAX_CORPORATE_CIDRS = 100;
 
 /** Parses `a.b.c.d/n` into [address as uint32, prefix] or undefined when malformed. */
 export function parseCidr(cidr: string): [number, number] | undefined {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  // no leading zeros: 010.0.0.0 is octal to some parsers, and Go's (the AWS provider's) refuses it
+  const m = /^(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\.(0|[1-9]\d{0,2})\/(0|[1-9]\d?)$/.exec(cidr);
   if (!m) return undefined;
   const octets = m.slice(1, 5).map(Number);
   const prefix = Number(m[5]);
@@ -208,7 +214,7 @@ function checkKnownKeys(r: ConfigReader): void {
 function parseAwsSettings(r: ConfigReader): { region: string | undefined; defaultTags: Record<string, string> } {
   const region = r.raw["aws:region"];
   if (region === undefined) r.problems.push("aws:region is required");
-  else if (!REGION.test(region)) r.problems.push(`aws:region must look like eu-west-1 (got "${region}")`);
+  else if (!REGION.test(region)) r.problems.push(`aws:region must look like eu-west-1 (got ${showValue(region)})`);
 
   let defaultTags: Record<string, string> = {};
   if (r.raw["aws:defaultTags"] !== undefined) {
@@ -273,7 +279,7 @@ function parseReplicaRegion(r: ConfigReader, region: string | undefined): string
   const replicaRegion = r.str("replicaRegion");
   if (replicaRegion !== undefined) {
     if (!REGION.test(replicaRegion)) {
-      r.problems.push(`gridrail:replicaRegion must look like eu-central-1 (got "${replicaRegion}")`);
+      r.problems.push(`gridrail:replicaRegion must look like eu-central-1 (got ${showValue(replicaRegion)})`);
     } else if (replicaRegion === region) {
       r.problems.push(`gridrail:replicaRegion must differ from aws:region (both are ${region})`);
     }
@@ -285,7 +291,8 @@ function parseAlarms(r: ConfigReader): Pick<StackConfig, "alarmTopic" | "alarmEm
   const alarmTopic = r.bool("alarmTopic", false);
   const alarmEmail = r.str("alarmEmail");
   if (alarmEmail !== undefined) {
-    if (!EMAIL.test(alarmEmail)) r.problems.push(`gridrail:alarmEmail must be an e-mail address (got "${alarmEmail}")`);
+    if (!EMAIL.test(alarmEmail) || alarmEmail.length > MAX_EMAIL_LENGTH || alarmEmail.includes(".."))
+      r.problems.push(`gridrail:alarmEmail must be an e-mail address of at most ${MAX_EMAIL_LENGTH} characters (got ${showValue(alarmEmail)})`);
     else if (!alarmTopic) r.problems.push("gridrail:alarmEmail needs gridrail:alarmTopic: true");
   }
   return { alarmTopic, alarmEmail };
@@ -307,10 +314,17 @@ function parseCorporateCidrs(r: ConfigReader): string[] {
     r.problems.push("gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs");
     return [];
   }
+  if (parsed.length > MAX_CORPORATE_CIDRS) {
+    r.problems.push(`gridrail:corporateCidrs lists ${parsed.length} networks; at most ${MAX_CORPORATE_CIDRS} fit the raw bucket's policy`);
+    return [];
+  }
+  const seen = new Set<string>();
   for (const c of parsed as string[]) {
     const p = parseCidr(c);
-    if (!p) r.problems.push(`gridrail:corporateCidrs: "${c}" is not an IPv4 network in CIDR notation`);
+    if (!p) r.problems.push(`gridrail:corporateCidrs: ${showValue(c)} is not an IPv4 network in CIDR notation (no leading zeros)`);
     else if (p[1] < 8) r.problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
+    else if (seen.has(c)) r.problems.push(`gridrail:corporateCidrs: "${c}" is listed twice`);
+    seen.add(c);
   }
   return parsed as string[];
 }
@@ -318,7 +332,7 @@ function parseCorporateCidrs(r: ConfigReader): string[] {
 function parseVpcCidr(r: ConfigReader): string {
   const vpcCidr = r.str("vpcCidr") ?? "10.60.0.0/16";
   const vpc = parseCidr(vpcCidr);
-  if (!vpc) r.problems.push(`gridrail:vpcCidr: "${vpcCidr}" is not an IPv4 network in CIDR notation`);
+  if (!vpc) r.problems.push(`gridrail:vpcCidr: ${showValue(vpcCidr)} is not an IPv4 network in CIDR notation (no leading zeros)`);
   else if (vpc[1] < 16 || vpc[1] > 24) r.problems.push(`gridrail:vpcCidr must be /16 to /24 (got /${vpc[1]})`);
   else if (!isPrivate(vpc)) r.problems.push(`gridrail:vpcCidr must be in 10.0.0.0/8, 172.16.0.0/12 or 192.168.0.0/16 (got ${vpcCidr})`);
   return vpcCidr;

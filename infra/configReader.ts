@@ -2,6 +2,8 @@
  * Typed reads of the raw Pulumi config map (`gridrail:<key>` → string). Every read that fails records one exact
  * message in `problems` and returns the fallback, so one pass reports every problem at once.
  */
+import { showValue } from "../functions/shared/showValue";
+
 export class ConfigReader {
   readonly problems: string[] = [];
 
@@ -21,7 +23,7 @@ export class ConfigReader {
     if (v === undefined) return fallback;
     const n = Number(v);
     if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
-      this.problems.push(`${this.key(k)} must be an integer (got "${v}")`);
+      this.problems.push(`${this.key(k)} must be an integer (got ${showValue(v)})`);
       return fallback;
     }
     if (n < min || n > max) {
@@ -35,7 +37,7 @@ export class ConfigReader {
     const v = this.str(k);
     if (v === undefined) return fallback;
     if (v === "true" || v === "false") return v === "true";
-    this.problems.push(`${this.key(k)} must be true or false (got "${v}")`);
+    this.problems.push(`${this.key(k)} must be true or false (got ${showValue(v)})`);
     return fallback;
   }
 
@@ -47,7 +49,7 @@ export class ConfigReader {
       return fallback;
     }
     if (!(allowed as readonly string[]).includes(v)) {
-      this.problems.push(`${this.key(k)} must be one of ${allowed.join(", ")} (got "${v}")`);
+      this.problems.push(`${this.key(k)} must be one of ${allowed.join(", ")} (got ${showValue(v)})`);
       return fallback;
     }
     return v as T;

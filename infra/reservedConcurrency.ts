@@ -1,4 +1,5 @@
 import { meterDefaults } from "./meterIngestion/defaults";
+import { showValue } from "../functions/shared/showValue";
 import { FunctionSource } from "./shared/bundle";
 import { provisioningDefaults, streamConsumerDefaults } from "./shared/defaults";
 import { jsonObject } from "./configReader";
@@ -95,7 +96,7 @@ export function parseReservedConcurrency(raw: string | undefined, ctx: Concurren
       if (!(FUNCTION_NAMES as readonly string[]).includes(name)) {
         problems.push(`${key}: "${name}" is not a function (functions: ${FUNCTION_NAMES.join(", ")})`);
       } else if (typeof value !== "number" || !Number.isInteger(value) || value < 1 || value > MAX) {
-        problems.push(`${key}.${name} must be an integer between 1 and ${MAX} (got ${JSON.stringify(value)})`);
+        problems.push(`${key}.${name} must be an integer between 1 and ${MAX} (got ${showValue(value)})`);
       } else {
         out[name as FunctionSource] = value;
       }

@@ -4,6 +4,8 @@
  * `NMI<10 digits>` (`meters/<client id>/readings`), trains as `train-<digits>` (the anomaly Lambda's shadows and
  * the telemetry rule key on that prefix).
  */
+import { showValue } from "../shared/showValue";
+
 export type DeviceKind = "meter" | "train";
 
 export const DEVICE_KINDS: readonly DeviceKind[] = ["meter", "train"];
@@ -39,8 +41,7 @@ export function serialProblem(kind: DeviceKind, serial: unknown): string | undef
 
 /** JSON of a value for a message, cut to a readable length. */
 export function show(value: unknown): string {
-  const text = value === undefined ? "undefined" : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return showValue(value, "undefined", 80);
 }
 
 /** `gridrail-<stack>-<kind>s`: the fleet provisioning template of `kind` in stack `stack`. */

@@ -3,6 +3,7 @@
  * every problem, each naming the field and the value) and describes itself as JSON Schema 2020-12, so the
  * validator and the OpenAPI document cannot drift apart.
  */
+import { showValue } from "./showValue";
 
 /** A JSON Schema 2020-12 object, as the OpenAPI 3.1 document embeds it. */
 export type JsonSchema = { readonly [key: string]: unknown };
@@ -15,9 +16,7 @@ export interface Schema<T> {
 
 /** A value as it appears in an error message: JSON, cut to 60 characters. */
 export function show(value: unknown): string {
-  if (value === undefined) return "nothing";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return showValue(value, "nothing");
 }
 
 export function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,7 @@
-/** A value as an error message shows it: JSON cut to 60 characters, `absent` for undefined. Never throws. */
-export function showValue(value: unknown, absent = "undefined"): string {
+/** A value as an error message shows it: JSON cut to `max` characters, `absent` for undefined. Never throws. */
+export function showValue(value: unknown, absent = "undefined", max = 60): string {
   const text = value === undefined ? absent : printable(value);
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
 /** JSON, or a description where JSON cannot be had (nesting deeper than the stack, a cycle, a BigInt). */

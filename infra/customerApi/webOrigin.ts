@@ -1,3 +1,5 @@
+import { showValue } from "../../functions/shared/showValue";
+
 /**
  * `gridrail:webOrigin`: the one browser origin allowed to call the customer API (CORS). An https origin with no
  * path, query or credentials, or a loopback http origin for local development. Absent: no CORS, so browsers
@@ -8,9 +10,17 @@ export function parseWebOrigin(raw: string | undefined, problems: string[]): str
   const m =
     /^(https):\/\/([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)+)(:[1-9][0-9]{0,4})?$/.exec(raw) ??
     /^(http):\/\/(localhost|127\.0\.0\.1)(:[1-9][0-9]{0,4})?$/.exec(raw);
+  const port = m?.[m.length - 1]?.slice(1);
+  const defaultPort = m?.[1] === "https" ? "443" : "80";
+  if (m && port !== undefined && (Number(port) > 65535 || port === defaultPort)) {
+    problems.push(
+      `gridrail:webOrigin port ${port} ${port === defaultPort ? `is ${m[1]}'s default, which browsers leave out of the Origin header: drop it` : "is above 65535"}, got ${showValue(raw, "undefined", 200)}`,
+    );
+    return undefined;
+  }
   if (!m) {
     problems.push(
-      `gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got ${JSON.stringify(raw)}`,
+      `gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got ${showValue(raw, "undefined", 200)}`,
     );
     return undefined;
   }

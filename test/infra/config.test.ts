@@ -177,11 +177,44 @@ describe("stack config", () => {
     ],
     ["replica in the same region", { "gridrail:replicaRegion": "eu-west-1" }, "gridrail:replicaRegion must differ from aws:region (both are eu-west-1)"],
     ["email without topic", { "gridrail:alarmEmail": "ops@example.com" }, "gridrail:alarmEmail needs gridrail:alarmTopic: true"],
-    ["bad email", { "gridrail:alarmTopic": "true", "gridrail:alarmEmail": "ops" }, 'gridrail:alarmEmail must be an e-mail address (got "ops")'],
+    [
+      "bad email",
+      { "gridrail:alarmTopic": "true", "gridrail:alarmEmail": "ops" },
+      'gridrail:alarmEmail must be an e-mail address of at most 254 characters (got "ops")',
+    ],
+    [
+      "an e-mail address with a line break and a doubled dot",
+      { "gridrail:alarmTopic": "true", "gridrail:alarmEmail": "ops@example..com\nBcc: x" },
+      'gridrail:alarmEmail must be an e-mail address of at most 254 characters (got "ops@example..com\\nBcc: x")',
+    ],
     ["missing CIDRs", { "gridrail:corporateCidrs": undefined }, "gridrail:corporateCidrs is required (a list of IPv4 CIDRs)"],
     ["empty CIDR list", { "gridrail:corporateCidrs": "[]" }, "gridrail:corporateCidrs must be a non-empty list of IPv4 CIDRs"],
     ["the whole internet", { "gridrail:corporateCidrs": '["0.0.0.0/0"]' }, 'gridrail:corporateCidrs: "0.0.0.0/0" is wider than /8'],
-    ["host bits set", { "gridrail:corporateCidrs": '["203.0.113.7/24"]' }, 'gridrail:corporateCidrs: "203.0.113.7/24" is not an IPv4 network in CIDR notation'],
+    [
+      "host bits set",
+      { "gridrail:corporateCidrs": '["203.0.113.7/24"]' },
+      'gridrail:corporateCidrs: "203.0.113.7/24" is not an IPv4 network in CIDR notation (no leading zeros)',
+    ],
+    [
+      "leading zeros",
+      { "gridrail:corporateCidrs": '["010.0.0.0/8"]' },
+      'gridrail:corporateCidrs: "010.0.0.0/8" is not an IPv4 network in CIDR notation (no leading zeros)',
+    ],
+    [
+      "a VPC with leading zeros",
+      { "gridrail:vpcCidr": "10.060.0.0/16" },
+      'gridrail:vpcCidr: "10.060.0.0/16" is not an IPv4 network in CIDR notation (no leading zeros)',
+    ],
+    [
+      "a network listed twice",
+      { "gridrail:corporateCidrs": '["203.0.113.0/24", "203.0.113.0/24"]' },
+      'gridrail:corporateCidrs: "203.0.113.0/24" is listed twice',
+    ],
+    [
+      "more networks than the bucket policy holds",
+      { "gridrail:corporateCidrs": JSON.stringify(Array.from({ length: 101 }, (_, i) => `10.${i}.0.0/16`)) },
+      "gridrail:corporateCidrs lists 101 networks; at most 100 fit the raw bucket's policy",
+    ],
     [
       "public VPC range",
       { "gridrail:vpcCidr": "203.0.113.0/24" },
@@ -209,6 +242,21 @@ describe("stack config", () => {
       "a web origin with a path",
       { "gridrail:webOrigin": "https://app.example.com/" },
       'gridrail:webOrigin must be an origin like "https://app.example.com" (https, lower-case host, optional port, no path or trailing slash) or http://localhost[:port], got "https://app.example.com/"',
+    ],
+    [
+      "a web origin with https's default port",
+      { "gridrail:webOrigin": "https://app.example.com:443" },
+      `gridrail:webOrigin port 443 is https's default, which browsers leave out of the Origin header: drop it, got "https://app.example.com:443"`,
+    ],
+    [
+      "a local web origin with http's default port",
+      { "gridrail:webOrigin": "http://localhost:80" },
+      `gridrail:webOrigin port 80 is http's default, which browsers leave out of the Origin header: drop it, got "http://localhost:80"`,
+    ],
+    [
+      "a web origin port above 65535",
+      { "gridrail:webOrigin": "https://app.example.com:65536" },
+      'gridrail:webOrigin port 65536 is above 65535, got "https://app.example.com:65536"',
     ],
     [
       "a plain-http web origin",
