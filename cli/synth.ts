@@ -2,6 +2,7 @@
  * Offline synth: runs the Pulumi program under mocks with a stack's config and prints the resource inventory.
  *   gridrail synth --stack dev|prod [--json] [--diagram FILE.md]
  */
+import { STACK_NAME } from "../functions/provisioningHook/serials";
 import * as fs from "fs";
 import { renderDiagramDocument } from "../infra/synth/diagram";
 import { toInventory, toTable } from "../infra/synth/inventory";
@@ -24,7 +25,7 @@ export function synthOptions(args: ParsedArgs): SynthOptions {
   const stack = args.stack as string | undefined;
   const diagram = args.diagram as string | undefined;
   if (!stack) throw new UsageError("--stack is required");
-  if (!fs.existsSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
+  if (!STACK_NAME.test(stack) || !fs.existsSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
     const stacks = fs
       .readdirSync(REPO_ROOT)
       .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])

@@ -1,9 +1,11 @@
+import { STACK_NAME } from "../functions/provisioningHook/serials";
 import { showValue } from "../functions/shared/showValue";
 import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
 import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
 import { ConfigReader } from "./configReader";
+import { tagProblems, unknownKeyProblems } from "./configKeys";
 import { parseWebOrigin } from "./customerApi/webOrigin";
 
 /**
@@ -164,7 +166,10 @@ function isPrivate([address, prefix]: [number, number]): boolean {
 /** Validates raw config. `raw` maps full keys (`gridrail:logRetentionDays`, `aws:region`) to string values. */
 export function parseStackConfig(stack: string, raw: Readonly<Record<string, string>>): StackConfig {
   const r = new ConfigReader(raw);
-  checkKnownKeys(r);
+  if (!STACK_NAME.test(stack)) {
+    r.problems.push(`stack name ${showValue(stack)} must be 1-21 lowercase letters, digits or -, starting with a letter (it names resources)`);
+  }
+  r.problems.push(...unknownKeyProblems(Object.keys(r.raw), CONFIG_KEYS));
   const { region, defaultTags } = parseAwsSettings(r);
   const environment = r.oneOf<Environment>("environment", undefined, ["dev", "prod"]) ?? "dev";
   const kinesis = parseKinesis(r);
@@ -203,14 +208,6 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
   return config;
 }
 
-function checkKnownKeys(r: ConfigReader): void {
-  for (const k of Object.keys(r.raw)) {
-    if (k.startsWith("gridrail:") && !(CONFIG_KEYS as readonly string[]).includes(k.slice("gridrail:".length))) {
-      r.problems.push(`${k} is not a known config key (known: ${CONFIG_KEYS.join(", ")})`);
-    }
-  }
-}
-
 function parseAwsSettings(r: ConfigReader): { region: string | undefined; defaultTags: Record<string, string> } {
   const region = r.raw["aws:region"];
   if (region === undefined) r.problems.push("aws:region is required");
@@ -228,6 +225,7 @@ function parseAwsSettings(r: ConfigReader): { region: string | undefined; defaul
     } catch {
       r.problems.push("aws:defaultTags must be an object { tags: { <name>: <string> } }");
     }
+    r.problems.push(...tagProblems(defaultTags));
   }
   return { region, defaultTags };
 }

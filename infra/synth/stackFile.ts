@@ -1,4 +1,4 @@
-import { CORE_SCHEMA, load, YAMLException } from "js-yaml";
+import { CORE_SCHEMA, FAILSAFE_SCHEMA, load, YAMLException } from "js-yaml";
 
 /**
  * Reads `Pulumi.<stack>.yaml` into the same flat map `pulumi.runtime.allConfig()` gives a real run: full
@@ -18,9 +18,12 @@ function isSecret(value: unknown): boolean {
 
 export function parseStackFile(text: string, fileName = "stack file"): Record<string, string> {
   let doc: unknown;
+  let raw: unknown;
   try {
-    // the core schema: no timestamps or other types Pulumi would read as plain strings
+    // the core schema for structured values, which Pulumi passes as JSON of their YAML types; a scalar value
+    // reaches the program as the text written (7.0 stays "7.0", True stays "True"), which the failsafe schema keeps
     doc = load(text, { filename: fileName, schema: CORE_SCHEMA });
+    raw = load(text, { filename: fileName, schema: FAILSAFE_SCHEMA });
   } catch (e) {
     if (e instanceof YAMLException) throw new StackFileError(`${fileName}: ${e.reason} (line ${e.mark.line + 1}, column ${e.mark.column + 1})`);
     throw e;
@@ -35,7 +38,8 @@ export function parseStackFile(text: string, fileName = "stack file"): Record<st
     if (!CONFIG_KEY.test(key)) throw new StackFileError(`${fileName}: config key "${key}" is not "namespace:key"`);
     if (isSecret(value)) throw new StackFileError(`${fileName}: ${key} is a secret: the offline synth cannot decrypt it (use the Pulumi CLI)`);
     if (value === null || value === undefined) throw new StackFileError(`${fileName}: ${key} has no value`);
-    out[key] = typeof value === "object" ? JSON.stringify(value) : String(value);
+    const written = (raw as { config: Record<string, unknown> }).config[key];
+    out[key] = typeof value === "object" ? JSON.stringify(value) : typeof written === "string" ? written : String(value);
   }
   return out;
 }

@@ -1,5 +1,6 @@
 import * as fs from "fs";
 import * as path from "path";
+import { STACK_NAME } from "../../functions/provisioningHook/serials";
 import { parseStackConfig } from "../config";
 import { createStack } from "../stack";
 import { Synthesis, synthesize } from "./recorder";
@@ -9,6 +10,9 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 
 /** Raw config of `Pulumi.<stack>.yaml`, as `pulumi.runtime.allConfig()` would return it. */
 export function readStackConfig(stack: string): Record<string, string> {
+  // a stack name is never a path: `--stack ../x` must not read a file outside the checkout
+  if (!STACK_NAME.test(stack))
+    throw new StackFileError(`stack name ${JSON.stringify(stack)} must be 1-21 lowercase letters, digits or -, starting with a letter`);
   const file = path.join(REPO_ROOT, `Pulumi.${stack}.yaml`);
   if (!fs.existsSync(file)) throw new StackFileError(`no stack file ${path.relative(process.cwd(), file)} for stack "${stack}"`);
   return parseStackFile(fs.readFileSync(file, "utf8"), path.basename(file));

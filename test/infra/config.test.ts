@@ -281,6 +281,52 @@ describe("stack config", () => {
     });
   }
 
+  const keyCases: [string, Record<string, string>, string][] = [
+    [
+      "a misspelt namespace",
+      { "gridrial:forceDestroyBuckets": "true" },
+      'gridrial:forceDestroyBuckets: namespace "gridrial" is not "gridrail" (a typo would leave the setting unread)',
+    ],
+    [
+      "a namespace in the wrong case",
+      { "Gridrail:retainOnDelete": "true" },
+      'Gridrail:retainOnDelete: namespace "Gridrail" is not "gridrail" (a typo would leave the setting unread)',
+    ],
+    ["the AWS namespace in capitals", { "AWS:profile": "x" }, 'AWS:profile: namespace "AWS" is not "aws" (a typo would leave the setting unread)'],
+    ["a misspelt AWS key", { "aws:defaultTag": '{"tags":{}}' }, "aws:defaultTag is not a key the AWS provider reads; did you mean aws:defaultTags?"],
+    [
+      "a reserved tag key",
+      { "aws:defaultTags": '{"tags":{"aws:owner":"x"}}' },
+      'aws:defaultTags: tag key "aws:owner" must not start with aws: (reserved by AWS)',
+    ],
+    ["an empty tag key", { "aws:defaultTags": '{"tags":{"":"x"}}' }, 'aws:defaultTags: tag key "" must be 1 to 128 characters'],
+    [
+      "a long tag value",
+      { "aws:defaultTags": JSON.stringify({ tags: { team: "x".repeat(257) } }) },
+      'aws:defaultTags: the value of tag "team" is over 256 characters',
+    ],
+    [
+      "50 default tags",
+      { "aws:defaultTags": JSON.stringify({ tags: Object.fromEntries(Array.from({ length: 50 }, (_, i) => [`t${i}`, "v"])) }) },
+      "aws:defaultTags has 50 tags; AWS allows 50 a resource, and some resources carry one of their own",
+    ],
+  ];
+  for (const [title, extra, message] of keyCases) {
+    it(`rejects ${title} with an exact message`, () => expect(problemsOf({ ...minimal, ...extra })).to.deep.equal([message]));
+  }
+
+  it("accepts another provider's namespace, which is not a near miss of ours", () => {
+    expect(problemsOf({ ...minimal, "random:seed": "1", "awsx:x": "y", "tls:x": "y", "eks:x": "y" })).to.deep.equal([]);
+  });
+
+  for (const stack of ["my_stack", "Staging", "staging-eu-central-1-b", "../../tmp/x"]) {
+    it(`refuses the stack name ${stack}, which would fail inside the program`, () => {
+      expect(problemsOf(minimal, stack)).to.deep.equal([
+        `stack name ${JSON.stringify(stack)} must be 1-21 lowercase letters, digits or -, starting with a letter (it names resources)`,
+      ]);
+    });
+  }
+
   it("requires the prod guarantees: retain, no force-destroy, replication, alarm topic", () => {
     expect(
       problemsOf({ ...minimal, "gridrail:environment": "prod", "gridrail:retainOnDelete": "false", "gridrail:forceDestroyBuckets": "true" }, "prod"),
@@ -350,6 +396,17 @@ describe("stack file reader", () => {
       "gridrail:trainDetector": '{"options":{"zFactor":4}}',
       "gridrail:flag": "true",
       "gridrail:day": "2026-01-01",
+    });
+  });
+
+  it("keeps a scalar as written, as Pulumi hands it to the program (7.0, True and 0x157A are not numbers or booleans to it)", () => {
+    const text =
+      'config:\n  gridrail:logRetentionDays: 7.0\n  gridrail:retainOnDelete: True\n  gridrail:redshiftPort: 0x157A\n  gridrail:vpcCidr: "10.60.0.0/16"';
+    expect(parseStackFile(text)).to.deep.equal({
+      "gridrail:logRetentionDays": "7.0",
+      "gridrail:retainOnDelete": "True",
+      "gridrail:redshiftPort": "0x157A",
+      "gridrail:vpcCidr": "10.60.0.0/16",
     });
   });
 

@@ -49,4 +49,11 @@ describe("synth CLI", () => {
     expect(err?.code).to.equal(2);
     expect(err?.stderr).to.equal('error: --stack "staging": no stack file Pulumi.staging.yaml (stacks: dev, prod)\n');
   });
+
+  it("refuses a stack name that is a path (it never reads a file outside the checkout)", () => {
+    expect(() => synthOptions({ stack: "../../tmp/x" } as never)).to.throw(
+      UsageError,
+      '--stack "../../tmp/x": no stack file Pulumi.../../tmp/x.yaml (stacks: dev, prod)',
+    );
+  });
 });

@@ -157,6 +157,7 @@ describe("policy CLI", function () {
     [["--graph", notJson], `error: invalid graph file ${notJson}: not JSON: `],
     [["--graph", good, "--environment", "qa"], 'error: --environment must be dev or prod, not "qa"'],
     [["--stack", "staging"], 'error: no stack file Pulumi.staging.yaml for stack "staging"'],
+    [["--stack", "../../tmp/x"], 'error: stack name "../../tmp/x" must be 1-21 lowercase letters, digits or -, starting with a letter'],
   ];
   for (const [args, message] of failures) {
     it(`cannot run ${args.map((a) => path.basename(a)).join(" ")}: exit 2, "${message.replace(dir, "…")}"`, async () => {
