@@ -40,6 +40,8 @@ export const HOOK_RESERVATIONS = 2 * provisioningDefaults.hookReservedConcurrenc
 
 /** On-demand streams start with 4 shards and split as traffic grows: room for a few splits. */
 const ON_DEMAND_TRAIN_CONCURRENCY = 10;
+/** The shards an on-demand stream starts with. */
+const ON_DEMAND_INITIAL_SHARDS = 4;
 const MAX = 1000;
 
 /**
@@ -50,13 +52,14 @@ const MAX = 1000;
  * - dailyAnalysis: its shards are scheduled at the same minute.
  */
 export function minimumConcurrency(ctx: ConcurrencyContext): Readonly<Partial<Record<FunctionSource, [number, string]>>> {
-  const slots = (ctx.shardCount ?? 0) * streamConsumerDefaults.parallelizationFactor;
+  const shards = ctx.shardCount ?? ON_DEMAND_INITIAL_SHARDS;
+  const slots = shards * streamConsumerDefaults.parallelizationFactor;
+  const why =
+    ctx.shardCount !== undefined
+      ? `gridrail:kinesisShardCount x parallelization factor (${shards} x ${streamConsumerDefaults.parallelizationFactor})`
+      : `an on-demand stream's first shards x parallelization factor (${shards} x ${streamConsumerDefaults.parallelizationFactor})`;
   return {
-    ...(ctx.shardCount !== undefined
-      ? {
-          trainAnomaly: [slots, `gridrail:kinesisShardCount x parallelization factor (${ctx.shardCount} x ${streamConsumerDefaults.parallelizationFactor})`],
-        }
-      : {}),
+    trainAnomaly: [slots, why],
     supplierParser: [meterDefaults.parserMaxConcurrency, "the upload queue mapping's maximum concurrency"],
     dailyAnalysis: [meterDefaults.analysisShards[ctx.environment], `the analysis shards scheduled together in ${ctx.environment}`],
   };

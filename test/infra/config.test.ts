@@ -129,6 +129,9 @@ describe("stack config", () => {
       "gridrail:reservedConcurrency.supplierParser (4) must be at least 5: the upload queue mapping's maximum concurrency",
       "gridrail:reservedConcurrency.dailyAnalysis (3) must be at least 4: the analysis shards scheduled together in prod",
     ]);
+    expect(problemsOf({ ...minimal, "gridrail:reservedConcurrency": '{"trainAnomaly": 1}' })).to.deep.equal([
+      "gridrail:reservedConcurrency.trainAnomaly (1) must be at least 4: an on-demand stream's first shards x parallelization factor (4 x 1)",
+    ]);
     expect(problemsOf({ ...minimal, "gridrail:reservedConcurrency": "[5]" })).to.deep.equal([
       "gridrail:reservedConcurrency must be an object of function name to integer (functions: trainAnomaly, supplierParser, dailyAnalysis, authorizer, profileApi, reportUrl, firehoseTransform, redshiftLoader, usageSummary)",
     ]);
