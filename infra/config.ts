@@ -5,6 +5,8 @@ import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJs
 import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
 import { ConfigReader } from "./configReader";
+import { detectorBudgetProblems } from "./trainDetectorBudget";
+import { trainDefaults } from "./trainTelemetry/defaults";
 import { tagProblems, unknownKeyProblems } from "./configKeys";
 import { parseWebOrigin } from "./customerApi/webOrigin";
 
@@ -64,7 +66,7 @@ export interface StackConfig {
   readonly athenaBytesScannedCutoffMb: number;
   /** `gridrail:glacierTransitionDays`: days before raw data moves to Glacier, >= 1. Default 90. */
   readonly glacierTransitionDays: number;
-  /** `gridrail:apiThrottleRateLimit`: steady-state requests per second of the customer API, 1..10000. Default 50. */
+  /** `gridrail:apiThrottleRateLimit`: steady-state requests per second of the customer API, 1..5000. Default 50. */
   readonly apiThrottleRateLimit: number;
   /** `gridrail:apiThrottleBurstLimit`: burst of the customer API, >= rate limit, <= 5000. Default 100. */
   readonly apiThrottleBurstLimit: number;
@@ -337,9 +339,11 @@ function parseVpcCidr(r: ConfigReader): string {
 }
 
 function parseApiThrottle(r: ConfigReader): Pick<StackConfig, "apiThrottleRateLimit" | "apiThrottleBurstLimit"> {
-  const apiThrottleRateLimit = r.int("apiThrottleRateLimit", 50, 1, 10000);
+  const before = r.problems.length;
+  const apiThrottleRateLimit = r.int("apiThrottleRateLimit", 50, 1, 5000);
   const apiThrottleBurstLimit = r.int("apiThrottleBurstLimit", 100, 1, 5000);
-  if (apiThrottleBurstLimit < apiThrottleRateLimit) {
+  // compared only when both were read: a fallback in the message would name a value nobody wrote
+  if (r.problems.length === before && apiThrottleBurstLimit < apiThrottleRateLimit) {
     r.problems.push(`gridrail:apiThrottleBurstLimit (${apiThrottleBurstLimit}) must be >= gridrail:apiThrottleRateLimit (${apiThrottleRateLimit})`);
   }
   return { apiThrottleRateLimit, apiThrottleBurstLimit };
@@ -347,7 +351,9 @@ function parseApiThrottle(r: ConfigReader): Pick<StackConfig, "apiThrottleRateLi
 
 function parseTrainDetector(r: ConfigReader): TrainDetectorSettings {
   try {
-    return parseDetectorSettingsJson(r.str("trainDetector"), r.key("trainDetector"));
+    const settings = parseDetectorSettingsJson(r.str("trainDetector"), r.key("trainDetector"));
+    if (r.str("trainDetector") !== undefined) r.problems.push(...detectorBudgetProblems(settings, trainDefaults.memorySize, r.key("trainDetector")));
+    return settings;
   } catch (e) {
     if (!(e instanceof SettingsError)) throw e;
     r.problems.push(...e.problems);

@@ -230,6 +230,11 @@ describe("stack config", () => {
       { "gridrail:apiThrottleRateLimit": "100", "gridrail:apiThrottleBurstLimit": "50" },
       "gridrail:apiThrottleBurstLimit (50) must be >= gridrail:apiThrottleRateLimit (100)",
     ],
+    [
+      "a rate over the burst ceiling (one message, not a second about a fallback)",
+      { "gridrail:apiThrottleRateLimit": "6000", "gridrail:apiThrottleBurstLimit": "5000" },
+      "gridrail:apiThrottleRateLimit must be between 1 and 5000 (got 6000)",
+    ],
     ["train detector not JSON", { "gridrail:trainDetector": "{groups:" }, 'gridrail:trainDetector is not valid JSON: "{groups:"'],
     [
       "train detector with a bad option",
@@ -317,6 +322,19 @@ describe("stack config", () => {
   for (const [title, extra, message] of keyCases) {
     it(`rejects ${title} with an exact message`, () => expect(problemsOf({ ...minimal, ...extra })).to.deep.equal([message]));
   }
+
+  it("refuses train models that would not fit a checkpoint item or the function's memory, and accepts 50 models of 100 x 256", function () {
+    this.timeout(30_000);
+    expect(problemsOf({ ...minimal, "gridrail:trainDetector": '{"options": {"numberOfTrees": 1000}, "maxModels": 5}' })).to.deep.equal([
+      "gridrail:trainDetector (group apu): a full model's checkpoint is about 889 KB, more than the 351 KB a DynamoDB item leaves it: use fewer trees or samples",
+    ]);
+    expect(problemsOf({ ...minimal, "gridrail:trainDetector": '{"options": {"numberOfTrees": 100, "subSampleSize": 256}}' })).to.deep.equal([
+      "gridrail:trainDetector: maxModels 200 models of 100 trees x 256 samples need about 1076 MB, more than 307 MB of the function's 512 MB: use fewer models, trees or samples",
+    ]);
+    expect(problemsOf({ ...minimal, "gridrail:trainDetector": '{"options": {"numberOfTrees": 100, "subSampleSize": 256}, "maxModels": 50}' })).to.deep.equal(
+      [],
+    );
+  });
 
   it("accepts another provider's namespace, which is not a near miss of ours", () => {
     expect(problemsOf({ ...minimal, "random:seed": "1", "awsx:x": "y", "tls:x": "y", "eks:x": "y" })).to.deep.equal([]);
