@@ -275,6 +275,11 @@ function parseRedshift(r: ConfigReader): StackConfig["redshift"] {
   };
 }
 
+/** The AWS partition a region belongs to (China and GovCloud regions are their own). */
+function partitionOf(region: string): string {
+  return region.startsWith("cn-") ? "aws-cn" : region.includes("-gov-") ? "aws-us-gov" : "aws";
+}
+
 function parseReplicaRegion(r: ConfigReader, region: string | undefined): string | undefined {
   const replicaRegion = r.str("replicaRegion");
   if (replicaRegion !== undefined) {
@@ -282,6 +287,10 @@ function parseReplicaRegion(r: ConfigReader, region: string | undefined): string
       r.problems.push(`gridrail:replicaRegion must look like eu-central-1 (got ${showValue(replicaRegion)})`);
     } else if (replicaRegion === region) {
       r.problems.push(`gridrail:replicaRegion must differ from aws:region (both are ${region})`);
+    } else if (region !== undefined && partitionOf(replicaRegion) !== partitionOf(region)) {
+      r.problems.push(
+        `gridrail:replicaRegion ${replicaRegion} is in partition ${partitionOf(replicaRegion)}, aws:region ${region} in ${partitionOf(region)}: S3 replicates only within a partition`,
+      );
     }
   }
   return replicaRegion;

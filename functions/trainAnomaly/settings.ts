@@ -222,7 +222,7 @@ function readBounds(raw: unknown, where: string, problems: string[]): Record<str
     return out;
   }
   for (const [name, value] of Object.entries(raw)) {
-    const defaults = SENSOR_BOUNDS[name];
+    const defaults = Object.hasOwn(SENSOR_BOUNDS, name) ? SENSOR_BOUNDS[name] : undefined;
     if (!defaults) {
       problems.push(`${where}: ${show(name)} is not an analog sensor (analog: ${ANALOG_SENSORS.join(", ")})`);
       continue;

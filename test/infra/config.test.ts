@@ -178,6 +178,11 @@ describe("stack config", () => {
       { "gridrail:redshiftNodeType": "ra3.4xlarge" },
       "gridrail:redshiftNodeCount must be at least 2 for ra3.4xlarge (got 1); a single-node cluster is ra3.large or ra3.xlplus",
     ],
+    [
+      "a replica in another partition",
+      { "gridrail:replicaRegion": "us-gov-west-1" },
+      "gridrail:replicaRegion us-gov-west-1 is in partition aws-us-gov, aws:region eu-west-1 in aws: S3 replicates only within a partition",
+    ],
     ["replica in the same region", { "gridrail:replicaRegion": "eu-west-1" }, "gridrail:replicaRegion must differ from aws:region (both are eu-west-1)"],
     ["email without topic", { "gridrail:alarmEmail": "ops@example.com" }, "gridrail:alarmEmail needs gridrail:alarmTopic: true"],
     [

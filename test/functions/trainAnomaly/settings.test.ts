@@ -142,6 +142,15 @@ describe("train detector settings", () => {
       { maxClockAheadSeconds: -1, maxReadingAgeSeconds: 59 },
       ["k.maxClockAheadSeconds must be an integer in [0, 86400], got -1", "k.maxReadingAgeSeconds must be an integer in [60, 31622400], got 59"],
     ],
+    [
+      "bounds named after what every object inherits",
+      JSON.parse('{"bounds": {"constructor": {"max": 1}, "toString": {"max": 1}, "__proto__": {"max": 1}}}'),
+      [
+        'k.bounds: "constructor" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
+        'k.bounds: "toString" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
+        'k.bounds: "__proto__" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
+      ],
+    ],
     ["bounds as a list", { bounds: [1] }, ['k.bounds must be an object of analog sensor name to { "min": number, "max": number }, got [1]']],
     [
       "bad bounds",
