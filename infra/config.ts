@@ -328,13 +328,15 @@ function parseCorporateCidrs(r: ConfigReader): string[] {
     return [];
   }
   const seen = new Set<string>();
+  const repeated = new Set<string>();
   for (const c of parsed as string[]) {
     const p = parseCidr(c);
     if (!p) r.problems.push(`gridrail:corporateCidrs: ${showValue(c)} is not an IPv4 network in CIDR notation (no leading zeros)`);
     else if (p[1] < 8) r.problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
-    else if (seen.has(c)) r.problems.push(`gridrail:corporateCidrs: "${c}" is listed twice`);
+    else if (seen.has(c)) repeated.add(c);
     seen.add(c);
   }
+  r.problems.push(...[...repeated].map((c) => `gridrail:corporateCidrs: "${c}" is listed more than once`));
   return parsed as string[];
 }
 

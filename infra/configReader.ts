@@ -22,8 +22,12 @@ export class ConfigReader {
     const v = this.str(k);
     if (v === undefined) return fallback;
     const n = Number(v);
-    if (!/^-?\d+$/.test(v.trim()) || !Number.isSafeInteger(n)) {
+    if (!/^-?\d+$/.test(v.trim())) {
       this.problems.push(`${this.key(k)} must be an integer (got ${showValue(v)})`);
+      return fallback;
+    }
+    if (!Number.isSafeInteger(n)) {
+      this.problems.push(`${this.key(k)} must be between ${min} and ${max} (got ${showValue(v.trim())})`);
       return fallback;
     }
     if (n < min || n > max) {

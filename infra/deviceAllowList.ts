@@ -32,10 +32,12 @@ export function parseDeviceAllowList(raw: string | undefined, problems: string[]
       const bad = serials.map((s) => serialProblem(kind, s)).filter((p): p is string => p !== undefined);
       problems.push(...bad.map((p) => `${key}.${kind}: ${p}`));
       const seen = new Set<string>();
+      const repeated = new Set<string>();
       for (const s of serials as string[]) {
-        if (seen.has(s)) problems.push(`${key}.${kind}: serial "${s}" is listed twice`);
+        if (seen.has(s)) repeated.add(s);
         seen.add(s);
       }
+      problems.push(...[...repeated].map((s) => `${key}.${kind}: serial "${s}" is listed more than once`));
       if (bad.length === 0) out[kind] = [...seen];
     }
   }

@@ -6,6 +6,8 @@ export function showValue(value: unknown, absent = "undefined", max = 60): strin
 
 /** JSON, or a description where JSON cannot be had (nesting deeper than the stack, a cycle, a BigInt). */
 function printable(value: unknown): string {
+  // JSON writes Infinity and NaN as null, which names a different value
+  if (typeof value === "number") return String(value);
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {

@@ -118,6 +118,7 @@ const INTEGER_RULES: Record<string, [number, number]> = {
   maxReadingAgeSeconds: [60, 366 * 86_400],
 };
 const MAX_GROUPS = 10;
+const MAX_GROUP_PROBLEMS = 10;
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
@@ -203,12 +204,17 @@ function readGroups(raw: unknown, where: string, problems: string[]): Record<str
       problems.push(`${where}.${name} must be a non-empty list of sensor names, got ${show(sensors)}`);
       continue;
     }
-    const seen: string[] = [];
+    // each problem once, and at most MAX_GROUP_PROBLEMS of them: a 10,000-name list must not flood the output
+    const found = new Set<string>();
+    const seen = new Set<string>();
     for (const s of sensors as string[]) {
-      if (!sensorNamed(s)) problems.push(`${where}.${name}: ${show(s)} is not a known sensor`);
-      else if (seen.includes(s)) problems.push(`${where}.${name}: ${show(s)} is listed twice`);
-      seen.push(s);
+      if (!sensorNamed(s)) found.add(`${where}.${name}: ${show(s)} is not a known sensor`);
+      else if (seen.has(s)) found.add(`${where}.${name}: ${show(s)} is listed more than once`);
+      seen.add(s);
     }
+    const listed = [...found];
+    problems.push(...listed.slice(0, MAX_GROUP_PROBLEMS));
+    if (listed.length > MAX_GROUP_PROBLEMS) problems.push(`${where}.${name}: and ${listed.length - MAX_GROUP_PROBLEMS} more problems`);
     out[name] = sensors as string[];
   }
   return out;

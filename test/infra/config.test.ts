@@ -160,6 +160,11 @@ describe("stack config", () => {
       "gridrail:kinesisShardCount is required when gridrail:kinesisStreamMode is PROVISIONED",
     ],
     ["shards with on-demand", { "gridrail:kinesisShardCount": "2" }, "gridrail:kinesisShardCount must not be set when gridrail:kinesisStreamMode is ON_DEMAND"],
+    [
+      "an integer too large to hold",
+      { "gridrail:kinesisRetentionHours": "99999999999999999999" },
+      'gridrail:kinesisRetentionHours must be between 24 and 8760 (got "99999999999999999999")',
+    ],
     ["stream retention too short", { "gridrail:kinesisRetentionHours": "12" }, "gridrail:kinesisRetentionHours must be between 24 and 8760 (got 12)"],
     ["default Redshift port", { "gridrail:redshiftPort": "5439" }, "gridrail:redshiftPort must not be the default Redshift port 5439"],
     ["port out of range", { "gridrail:redshiftPort": "80" }, "gridrail:redshiftPort must be between 1150 and 65535 (got 80)"],
@@ -215,8 +220,8 @@ describe("stack config", () => {
     ],
     [
       "a network listed twice",
-      { "gridrail:corporateCidrs": '["203.0.113.0/24", "203.0.113.0/24"]' },
-      'gridrail:corporateCidrs: "203.0.113.0/24" is listed twice',
+      { "gridrail:corporateCidrs": '["203.0.113.0/24", "203.0.113.0/24", "203.0.113.0/24"]' },
+      'gridrail:corporateCidrs: "203.0.113.0/24" is listed more than once',
     ],
     [
       "more networks than the bucket policy holds",

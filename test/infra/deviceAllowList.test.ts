@@ -30,7 +30,7 @@ describe("gridrail:deviceAllowList", () => {
       "a serial twice",
       '{"train": ["train-0001", "train-0001"]}',
       { meter: [], train: ["train-0001"] },
-      ['gridrail:deviceAllowList.train: serial "train-0001" is listed twice'],
+      ['gridrail:deviceAllowList.train: serial "train-0001" is listed more than once'],
     ],
   ];
   for (const [title, raw, value, problems] of cases) {

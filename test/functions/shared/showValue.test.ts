@@ -16,6 +16,8 @@ describe("showValue", () => {
     ["a number", 1.5, "1.5"],
     ["a string, quoted", "C1", '"C1"'],
     ["undefined", undefined, "undefined"],
+    ["Infinity, which JSON would write as null", Infinity, "Infinity"],
+    ["NaN", NaN, "NaN"],
     ["a long value, cut to 60", "x".repeat(100), `"${"x".repeat(56)}...`],
     ["an array nested deeper than JSON.stringify's stack", nested(200_000), "<array that cannot be shown: nested too deep or not JSON>"],
     ["an object with a cycle", cycle, "<object that cannot be shown: nested too deep or not JSON>"],

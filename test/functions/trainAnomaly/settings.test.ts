@@ -123,7 +123,7 @@ describe("train detector settings", () => {
       { groups: { "Air Pressure": ["TP2", "TP2", "TP9"], motor: [] } },
       [
         'k.groups: group name "Air Pressure" must match [a-z][a-z0-9-]{0,31}',
-        'k.groups.Air Pressure: "TP2" is listed twice',
+        'k.groups.Air Pressure: "TP2" is listed more than once',
         'k.groups.Air Pressure: "TP9" is not a known sensor',
         "k.groups.motor must be a non-empty list of sensor names, got []",
       ],
@@ -149,6 +149,15 @@ describe("train detector settings", () => {
         'k.bounds: "constructor" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
         'k.bounds: "toString" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
         'k.bounds: "__proto__" is not an analog sensor (analog: TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current)',
+      ],
+    ],
+    [
+      "a group of 10,000 names: each problem once, at most ten",
+      { groups: { apu: [...Array.from({ length: 9_990 }, () => "TP2"), ...Array.from({ length: 10 }, (_, i) => `X${i}`), "TP3"] } },
+      [
+        'k.groups.apu: "TP2" is listed more than once',
+        ...Array.from({ length: 9 }, (_, i) => `k.groups.apu: "X${i}" is not a known sensor`),
+        "k.groups.apu: and 1 more problems",
       ],
     ],
     ["bounds as a list", { bounds: [1] }, ['k.bounds must be an object of analog sensor name to { "min": number, "max": number }, got [1]']],
