@@ -29,7 +29,8 @@ export const s3Encryption = joinRule({
     if (withKey.some((d) => get(d, "kmsMasterKeyId") !== undefined && !isAwsManagedKey(get(d, "kmsMasterKeyId")))) return [];
     if (withKey.length > 0)
       return [`bucket ${bucket.name} encrypts with the AWS managed key (kmsMasterKeyId: ${show(get(withKey[0], "kmsMasterKeyId"))}), not a key of the stack`];
-    if (algorithms.includes("AES256") && isLogTarget(bucket, graph)) return [];
+    // a bucket that holds device data is judged as a data bucket even when logs are also pointed at it
+    if (algorithms.includes("AES256") && isLogTarget(bucket, graph) && !holdsDeviceData(bucket, graph)) return [];
     return [`bucket ${bucket.name} encrypts with ${algorithms.map(show).join(", ")}, not SSE-KMS (aws:kms)`];
   },
 });
@@ -142,6 +143,13 @@ export const s3PolicyNoPublicAllow = resourceRule({
   },
 });
 
+/** Whether a bucket holds device data: a Firehose stream delivers into it, or it is replicated. */
+export function holdsDeviceData(bucket: ResourceView, graph: StackGraph): boolean {
+  return (
+    graph.referrers(bucket, T.firehose, "extendedS3Configuration.bucketArn").length > 0 || graph.referrers(bucket, T.bucketReplication, "bucket").length > 0
+  );
+}
+
 /** Storage classes that archive (the mission's lifecycle to Glacier). */
 export const ARCHIVE_CLASSES = ["GLACIER", "GLACIER_IR", "DEEP_ARCHIVE"];
 
@@ -152,8 +160,7 @@ export const s3DataArchived = joinRule({
     "Every bucket that holds device data (a Firehose stream delivers into it, or it is replicated) has an Enabled lifecycle rule that moves objects to a Glacier storage class.",
   types: T.bucket,
   check(bucket, graph) {
-    const streams = graph.referrers(bucket, T.firehose, "extendedS3Configuration.bucketArn");
-    if (streams.length === 0 && graph.referrers(bucket, T.bucketReplication, "bucket").length === 0) return [];
+    if (!holdsDeviceData(bucket, graph)) return [];
     const rules = graph.referrers(bucket, T.bucketLifecycle, "bucket").flatMap((c) => asArray(c.inputs.rules));
     const archives = rules.some(
       (r) =>

@@ -44,6 +44,17 @@ export const S3_CASES: readonly RuleCase[] = [
   },
   {
     rule: "s3-encryption",
+    title: "SSE-S3 on a Firehose destination that other buckets' access logs also point at (a log target holding device data)",
+    pass: [...raw, ...logsBucket],
+    fail: [
+      ...replace(raw, "raw-encryption", aes256),
+      readingsDelivery,
+      res(S3.logging, "other-access-logging", { bucket: "other", targetBucket: "raw", targetPrefix: "access/other/" }),
+    ],
+    messages: ["bucket raw encrypts with AES256, not SSE-KMS (aws:kms)"],
+  },
+  {
+    rule: "s3-encryption",
     title: "SSE-KMS with the AWS managed aws/s3 key (no key id, or its alias)",
     pass: raw,
     fail: [
