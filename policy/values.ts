@@ -107,6 +107,16 @@ export function stackKeyProblem(what: string, field: string, key: unknown): stri
   return isAwsManagedKey(key) ? [`${what} uses the AWS managed key ${show(key)}, not a key of the stack`] : [];
 }
 
+/** The account of an AWS principal: an account id, or the account field of an IAM ARN. */
+export function accountOf(principal: string): string | undefined {
+  return /^\d{12}$/.test(principal) ? principal : /^arn:[^:]+:iam::(\d{12}):/.exec(principal)?.[1];
+}
+
+/** A statement's AWS principals (`{"AWS": ...}`), as strings. */
+export function awsPrincipals(principal: unknown): string[] {
+  return asArray(get(principal, "AWS")).map(String);
+}
+
 /** Whether a statement's principal is anyone: `*`, or `*` among its AWS principals. */
 export function isAnyone(principal: unknown): boolean {
   return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");

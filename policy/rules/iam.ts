@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { asArray, get, isAnyone, isUnknown, parseJson, statements, strings } from "../values";
+import { accountOf, asArray, awsPrincipals, conditionValue, get, isAnyone, isUnknown, parseJson, statements, strings } from "../values";
 import { T } from "./types";
 
 const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
@@ -152,10 +152,44 @@ export const iamTrustScoped = resourceRule({
   },
 });
 
+/** The stack's own accounts: those its KMS key policies give kms:* (a key's administrators are its account's). */
+function ownAccounts(graph: StackGraph): Set<string> {
+  return new Set(
+    graph
+      .ofType(...T.kmsKey)
+      .flatMap((key) => (statements(key.inputs.policy) ?? []).filter((s) => s.effect === "Allow" && s.actions.includes("kms:*")))
+      .flatMap((s) => awsPrincipals(s.principal).map(accountOf))
+      .filter((a): a is string => a !== undefined),
+  );
+}
+
+/** Condition keys that bind a cross-account trust to who may use it. */
+const CROSS_ACCOUNT_KEYS = ["sts:ExternalId", "aws:PrincipalOrgID"];
+
+export const iamTrustOwnAccount = joinRule({
+  id: "iam-trust-own-account",
+  level: "mandatory",
+  description:
+    "A role's trust policy names AWS principals of the stack's own account (the one its key policies administer); another account needs sts:ExternalId or aws:PrincipalOrgID.",
+  types: T.role,
+  check(role, graph) {
+    const own = ownAccounts(graph);
+    if (own.size === 0) return [];
+    return (statements(role.inputs.assumeRolePolicy) ?? [])
+      .filter((s) => s.effect === "Allow" && !CROSS_ACCOUNT_KEYS.some((k) => conditionValue(s.condition, ["StringEquals", "StringLike"], k) !== undefined))
+      .flatMap((s) =>
+        awsPrincipals(s.principal)
+          .filter((p) => accountOf(p) !== undefined && !own.has(accountOf(p)!))
+          .map((p) => `role ${role.name} trust statement ${s.id} lets ${p} of another account assume it, without sts:ExternalId or aws:PrincipalOrgID`),
+      );
+  },
+});
+
 export const IAM_RULES: readonly Rule[] = [
   iamNoWildcardAdmin,
   iamNoDataActionsOnAllResources,
   iamNoBroadManagedPolicies,
   iamLambdaObjectWritesPrefixed,
   iamTrustScoped,
+  iamTrustOwnAccount,
 ];

@@ -1,6 +1,6 @@
 /** KMS: customer managed keys rotate, and their policies grant no one outside the account. */
 import { resourceRule, Rule } from "../rule";
-import { asArray, get, isAnyone, isTrue, show, statements } from "../values";
+import { accountOf, asArray, awsPrincipals, get, isAnyone, isTrue, show, statements } from "../values";
 import { T } from "./types";
 
 export const kmsKeyRotation = resourceRule({
@@ -15,11 +15,6 @@ export const kmsKeyRotation = resourceRule({
   },
 });
 
-/** The account of an AWS principal: an account id, or the account field of an IAM ARN. */
-function accountOf(principal: string): string | undefined {
-  return /^\d{12}$/.test(principal) ? principal : /^arn:[^:]+:iam::(\d{12}):/.exec(principal)?.[1];
-}
-
 export const kmsKeyPolicyScoped = resourceRule({
   id: "kms-key-policy-scoped",
   level: "mandatory",
@@ -29,7 +24,7 @@ export const kmsKeyPolicyScoped = resourceRule({
   check(key) {
     const all = statements(key.inputs.policy) ?? [];
     const allows = all.filter((s) => s.effect === "Allow");
-    const aws = (s: (typeof all)[number]) => asArray(get(s.principal, "AWS")).map(String);
+    const aws = (s: (typeof all)[number]) => awsPrincipals(s.principal);
     const own = new Set(allows.filter((s) => s.actions.includes("kms:*")).flatMap((s) => aws(s).map(accountOf)));
     const out: string[] = [];
     for (const s of allows) {

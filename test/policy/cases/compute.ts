@@ -69,6 +69,10 @@ const withEnvironment = variant(fn, {
   kmsKeyArn: KEY_ARN,
 });
 const topic = res("aws:sns/topic:Topic", "alerts-topic", { kmsMasterKeyId: KEY_ARN });
+/** A key whose policy gives its own account kms:*: the stack's account, as the trust rule reads it. */
+const administeredKey = variant(key, {
+  policy: policyDocument({ Sid: "Administer", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }),
+});
 
 export const COMPUTE_CASES: readonly RuleCase[] = [
   {
@@ -224,6 +228,40 @@ export const COMPUTE_CASES: readonly RuleCase[] = [
     messages: [
       "role parser-role trust statement Anyone lets any principal assume it, with no condition",
       "role star-role trust statement 1 lets any principal assume it, with no condition",
+    ],
+  },
+  {
+    rule: "iam-trust-own-account",
+    title: "a role another account may assume without an external id (the stack's account, or one bound by sts:ExternalId, is fine)",
+    pass: [
+      administeredKey,
+      variant(role, { assumeRolePolicy: policyDocument({ Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "sts:AssumeRole" }) }),
+      variant(
+        role,
+        {
+          assumeRolePolicy: policyDocument({
+            Effect: "Allow",
+            Principal: { AWS: "999999999999" },
+            Action: "sts:AssumeRole",
+            Condition: { StringEquals: { "sts:ExternalId": "partner-7" } },
+          }),
+        },
+        { name: "partner-role" },
+      ),
+    ],
+    fail: [
+      administeredKey,
+      variant(role, {
+        assumeRolePolicy: policyDocument({
+          Sid: "Partner",
+          Effect: "Allow",
+          Principal: { AWS: ["arn:aws:iam::999999999999:role/ops"] },
+          Action: "sts:AssumeRole",
+        }),
+      }),
+    ],
+    messages: [
+      "role parser-role trust statement Partner lets arn:aws:iam::999999999999:role/ops of another account assume it, without sts:ExternalId or aws:PrincipalOrgID",
     ],
   },
   {
