@@ -1,6 +1,6 @@
 /** KMS: customer managed keys rotate, and their policies grant no one outside the account. */
 import { resourceRule, Rule } from "../rule";
-import { accountOf, asArray, awsPrincipals, get, isAnyone, isTrue, show, statements } from "../values";
+import { accountOf, awsPrincipals, isAnyone, isTrue, show, statements } from "../values";
 import { T } from "./types";
 
 export const kmsKeyRotation = resourceRule({
