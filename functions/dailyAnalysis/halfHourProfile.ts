@@ -25,6 +25,8 @@ export interface ProfileCounts {
   readonly duplicates: number;
   /** Readings whose interval starts outside the day (late or early arrivals in the day's partition). */
   readonly outsideDay: number;
+  /** Minutes two readings of one source both covered (the shorter interval's reading counts there). */
+  readonly overlappingMinutes: number;
   /** Half-hours both sources covered (the supplier's value was used). */
   readonly overlapping: number;
   /** Of those, half-hours where the two differ by more than 1% (and 0.001 kWh). */
@@ -41,10 +43,23 @@ interface Acc {
   minutes: number[];
 }
 
-function accumulate(readings: readonly MeterReading[], dayStart: number, counts: { duplicates: number; outsideDay: number }): Acc {
+/** Tallies of how readings were folded: duplicates, readings outside the day, minutes two readings covered. */
+interface Tally {
+  duplicates: number;
+  outsideDay: number;
+  overlappingMinutes: number;
+}
+
+const DAY_MINUTES = DAY_MS / 60_000;
+
+function accumulate(readings: readonly MeterReading[], dayStart: number, counts: Tally): Acc {
   const acc: Acc = { kwh: new Array(SLOTS).fill(0), minutes: new Array(SLOTS).fill(0) };
   const seen = new Set<number>();
-  for (const r of readings) {
+  const covered = new Uint8Array(DAY_MINUTES);
+  // shortest intervals first (a stable sort keeps arrival order among equals): where readings of one source
+  // overlap (a meter that changed its interval), the finest one counts, whatever order they arrived in
+  const ordered = [...readings].sort((a, b) => a.minutes - b.minutes);
+  for (const r of ordered) {
     if (seen.has(r.startMs)) {
       counts.duplicates++;
       continue;
@@ -54,22 +69,26 @@ function accumulate(readings: readonly MeterReading[], dayStart: number, counts:
       counts.outsideDay++;
       continue;
     }
-    // an interval longer than a half-hour is spread evenly over the half-hours it spans (within the day)
-    const end = Math.min(r.startMs + r.minutes * 60_000, dayStart + DAY_MS);
-    const total = r.minutes * 60_000;
-    for (let t = r.startMs; t < end;) {
-      const slot = Math.floor((t - dayStart) / SLOT_MS);
-      const slotEnd = Math.min(dayStart + (slot + 1) * SLOT_MS, end);
-      acc.kwh[slot] += (r.kwh * (slotEnd - t)) / total;
-      acc.minutes[slot] += (slotEnd - t) / 60_000;
-      t = slotEnd;
+    // an interval longer than a half-hour is spread evenly over its minutes (within the day); a minute an
+    // earlier reading covered is counted as overlapping, not summed twice
+    const first = Math.floor((r.startMs - dayStart) / 60_000);
+    const last = Math.min(first + r.minutes, DAY_MINUTES);
+    for (let m = first; m < last; m++) {
+      if (covered[m]) {
+        counts.overlappingMinutes++;
+        continue;
+      }
+      covered[m] = 1;
+      const slot = Math.floor(m / 30);
+      acc.kwh[slot] += r.kwh / r.minutes;
+      acc.minutes[slot] += 1;
     }
   }
   return acc;
 }
 
 export function halfHourProfile(dayStart: number, realtime: readonly MeterReading[], supplier: readonly MeterReading[]): DayProfile {
-  const tally = { duplicates: 0, outsideDay: 0 };
+  const tally: Tally = { duplicates: 0, outsideDay: 0, overlappingMinutes: 0 };
   const rt = accumulate(realtime, dayStart, tally);
   const sp = accumulate(supplier, dayStart, tally);
   let overlapping = 0;

@@ -83,6 +83,7 @@ describe("daily analysis: a day's run", () => {
       supplierReadings: 1,
       duplicates: 0,
       outsideDay: 0,
+      overlappingMinutes: 0,
       overlapping: 0,
       conflicting: 0,
       rejectedLines: 0,

@@ -130,13 +130,37 @@ describe("daily analysis: half-hour profile", () => {
       [0.3, "supplier"],
       [0.9, "realtime"],
     ]);
-    expect(p.counts).to.deep.equal({ realtimeReadings: 3, supplierReadings: 2, duplicates: 0, outsideDay: 0, overlapping: 2, conflicting: 1 });
+    expect(p.counts).to.deep.equal({
+      realtimeReadings: 3,
+      supplierReadings: 2,
+      duplicates: 0,
+      outsideDay: 0,
+      overlappingMinutes: 0,
+      overlapping: 2,
+      conflicting: 1,
+    });
   });
   it("counts duplicates and readings outside the day instead of dropping them silently", () => {
     const p = halfHourProfile(DAY, [rt(at(2), 0.5), rt(at(2), 0.6), rt(DAY - SLOT_MS, 1), rt(DAY + 86_400_000, 1)], []);
     expect(p.slots[4].kwh).to.equal(0.5);
     expect(p.counts.duplicates).to.equal(1);
     expect(p.counts.outsideDay).to.equal(2);
+  });
+  it("counts overlapping intervals once, the finer reading where they overlap, whatever order they arrived in", () => {
+    // the meter changed from hourly to half-hourly readings at 10:30: the 10:00 hour overlaps the 10:30 half-hour
+    const hour = rt(at(10), 1.0, 60);
+    const half = rt(at(10, 30), 0.6, 30);
+    for (const readings of [
+      [hour, half],
+      [half, hour],
+    ]) {
+      const p = halfHourProfile(DAY, readings, []);
+      expect(p.slots.slice(20, 22).map((s) => [s.kwh, s.coveredMinutes])).to.deep.equal([
+        [0.5, 30],
+        [0.6, 30],
+      ]);
+      expect(p.counts.overlappingMinutes).to.equal(30);
+    }
   });
   it("cuts an interval at midnight: the part after the day is not counted in it", () => {
     const p = halfHourProfile(DAY, [rt(at(23, 30), 1.0, 60)], []);
