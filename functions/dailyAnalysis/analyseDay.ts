@@ -11,8 +11,8 @@ import { unusualSlots } from "./unusualSlots";
  * `reports/{ClientID}/{YYYYMMDD}.json` and `.html`. The lake is partitioned by the day a reading arrived, and a
  * meter sends a half-hour's reading when it ends, so the day's last half-hour lands in the next day's
  * partition: for a client with a partition for the day, the readings of the next day's partition that start
- * within the day are read too (the rest of that partition, refused lines included, is the next day's report's). One client's failure never stops the others; the run
- * summary names every failure. Re-running a day overwrites the same keys with the same content (but
+ * within the day are read too (the rest of that partition, refused lines included, is the next day's
+ * report's). One client's failure never stops the others; the run summary names every failure. Re-running a day overwrites the same keys with the same content (but
  * `generatedAt`).
  */
 export interface Lake {
