@@ -12,8 +12,8 @@ import { unusualSlots } from "./unusualSlots";
  * meter sends a half-hour's reading when it ends, so the day's last half-hour lands in the next day's
  * partition: for a client with a partition for the day, the readings of the next day's partition that start
  * within the day are read too (the rest of that partition, refused lines included, is the next day's
- * report's). One client's failure never stops the others; the run summary names every failure. Re-running a day overwrites the same keys with the same content (but
- * `generatedAt`).
+ * report's). One client's failure never stops the others; the run summary names every failure. Re-running a
+ * day overwrites the same keys with the same content (but `generatedAt`).
  */
 export interface Lake {
   /** Top-level prefixes of the lake (`{ClientID}/` and the reserved ones), without the slash. */
