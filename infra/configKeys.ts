@@ -1,7 +1,10 @@
 /** Checks on the stack file's keys and on `aws:defaultTags`, beside the typed reads of config.ts. */
 import { showValue } from "../functions/shared/showValue";
 
-/** Namespaces a stack file of this program may use; another one within two letters of the long ones, or one of them in another case, is taken for a typo. */
+/**
+ * Namespaces a stack file of this program may use. Another namespace within two letters of a long one, or one
+ * of them in another case, is taken for a typo.
+ */
 const NAMESPACES = ["gridrail", "aws", "awsx", "pulumi"];
 
 /** Edit distance of two short words (insertions, deletions, substitutions). */
