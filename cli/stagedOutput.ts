@@ -87,7 +87,9 @@ export class StagedOutput {
   static open(flag: string, path: string): StagedOutput {
     const existing = statSync(path, { throwIfNoEntry: false });
     const inPlace = existing !== undefined && !existing.isFile();
-    const target = existing ? realpathSync(path) : path;
+    // a symlink to a file is followed; a device is opened by the name given (/dev/stdout resolves to a pipe's
+    // or socket's name, which cannot be opened)
+    const target = existing && !inPlace ? realpathSync(path) : path;
     const staging = inPlace ? null : join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
     if (!inPlace) removeStale(target);
     try {

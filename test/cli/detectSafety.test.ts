@@ -1,4 +1,4 @@
-import { spawn } from "child_process";
+import { spawn, spawnSync } from "child_process";
 import { expect } from "chai";
 import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
@@ -178,6 +178,16 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
       0,
       [".other.csv.4194305.partial", `.scores.csv.${process.pid}.partial`, "scores.csv", "small.csv"],
     ]);
+  });
+
+  it("writes --output /dev/stdout into a shell pipe (| cat)", () => {
+    const small = join(dir, "small-pipe.csv");
+    writeFileSync(small, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
+    const tsx = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
+    const command = `"${process.execPath}" "${tsx}" cli/detect.ts --input "${small}" --detector ewma --output /dev/stdout | cat`;
+    const r = spawnSync("sh", ["-c", command], { cwd: ROOT, encoding: "utf8" });
+    expect([r.status, r.stdout]).to.deep.equal([0, "timestamp,score,anomaly,raw_score,grade\n2024-01-01T00:00:00Z,0,0,0,0\n"]);
+    expect(r.stderr).to.match(/scores in \/dev\/stdout\n$/);
   });
 
   it("stops quietly with exit 0 when the reader closes the pipe (| head)", async () => {
