@@ -31,7 +31,7 @@ export const COMMANDS: Readonly<Record<string, () => Command>> = {
 export const SUMMARIES: Readonly<Record<string, string>> = {
   start: "run both IoT systems end to end on 127.0.0.1 and print the day's summary",
   detect: "score every row of a time series CSV for anomalies",
-  eval: "score a detector on NAB, SKAB or the meter hold-out",
+  eval: "score a detector on NAB, SKAB, a labelled set or the meter hold-out; --protocol chooses the defaults",
   "eval:fleet": "how well the train models catch the local stack's injected faults, over seeds",
   bench: "random cut forest throughput and model size",
   "bench:lambda": "train anomaly Lambda: warm and cold batch times, checkpoint and archive bytes",

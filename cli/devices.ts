@@ -32,7 +32,7 @@ const USAGE = [
   "  register     provision one device by claim and write DIR/<S>.cert.pem, DIR/<S>.private.key (0600), DIR/<S>.json",
   `  --kind       ${DEVICE_KINDS.join(" or ")}; --serial: ${DEVICE_KINDS.map((k) => `${k} ${SERIAL_FORMATS[k].example}`).join(", ")}`,
   `  --endpoint   mqtt://host:port (the local stand-in, default ${DEFAULT_ENDPOINT}) or mqtts://<prefix>-ats.iot.<region>.amazonaws.com:8883`,
-  "  --stack      the stack whose template to use, gridrail-<stack>-<kind>s (default dev; the local stand-in serves local)",
+  "  --stack      the stack whose template to use, gridrail-<stack>-<kind>s (default dev; the local stand-in serves dev and local)",
   "  --claim-cert, --claim-key, --ca   the claim certificate, its key and Amazon's root CA (PEM files), for mqtts",
   "  --force      overwrite the device's files in DIR",
   "  serve        a loopback broker with the provisioning stand-in for the listed serials (kind from the format)",
