@@ -7,7 +7,7 @@ import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurr
 import { ConfigReader } from "./configReader";
 import { detectorBudgetProblems } from "./trainDetectorBudget";
 import { trainDefaults } from "./trainTelemetry/defaults";
-import { tagProblems, unknownKeyProblems } from "./configKeys";
+import { repeatedKeyProblems, tagProblems, unknownKeyProblems } from "./configKeys";
 import { parseWebOrigin } from "./customerApi/webOrigin";
 
 /**
@@ -171,7 +171,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
   if (!STACK_NAME.test(stack)) {
     r.problems.push(`stack name ${showValue(stack)} must be 1-21 lowercase letters, digits or -, starting with a letter (it names resources)`);
   }
-  r.problems.push(...unknownKeyProblems(Object.keys(r.raw), CONFIG_KEYS));
+  r.problems.push(...unknownKeyProblems(Object.keys(r.raw), CONFIG_KEYS), ...repeatedKeyProblems(r.raw));
   const { region, defaultTags } = parseAwsSettings(r);
   const environment = r.oneOf<Environment>("environment", undefined, ["dev", "prod"]) ?? "dev";
   const kinesis = parseKinesis(r);

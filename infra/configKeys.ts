@@ -54,3 +54,54 @@ export function tagProblems(tags: Record<string, string>): string[] {
   }
   return problems;
 }
+
+/**
+ * Keys written twice in one object of a JSON config value. `JSON.parse` keeps the last silently, so
+ * `{"meter": [...], "meter": []}` would drop the serials listed first. Undefined for text that is not JSON (its
+ * parser reports that).
+ */
+export function repeatedJsonKeys(text: string): string[] | undefined {
+  const repeated = new Set<string>();
+  const objects: (Set<string> | undefined)[] = [];
+  let expectKey = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "{") {
+      objects.push(new Set());
+      expectKey = true;
+    } else if (c === "[") {
+      objects.push(undefined);
+    } else if (c === "}" || c === "]") {
+      objects.pop();
+    } else if (c === ",") {
+      expectKey = objects[objects.length - 1] !== undefined;
+    } else if (c === '"') {
+      let end = i + 1;
+      while (end < text.length && text[end] !== '"') end += text[end] === "\\" ? 2 : 1;
+      if (end >= text.length) return undefined;
+      const keys = objects[objects.length - 1];
+      if (expectKey && keys) {
+        let key: string;
+        try {
+          key = JSON.parse(text.slice(i, end + 1)) as string;
+        } catch {
+          return undefined;
+        }
+        if (keys.has(key)) repeated.add(key);
+        keys.add(key);
+        expectKey = false;
+      }
+      i = end;
+    }
+  }
+  return [...repeated];
+}
+
+/** A problem for each structured config value (JSON) that writes a key twice in one object. */
+export function repeatedKeyProblems(raw: Readonly<Record<string, string>>): string[] {
+  return Object.entries(raw).flatMap(([key, value]) =>
+    /^\s*[[{]/.test(value)
+      ? (repeatedJsonKeys(value) ?? []).map((k) => `${key}: ${showValue(k)} is written twice in one object, and JSON keeps only the last`)
+      : [],
+  );
+}

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { ConfigError, parseCidr, parseStackConfig } from "../../infra/config";
 import { parseStackFile, StackFileError } from "../../infra/synth/stackFile";
+import { repeatedJsonKeys } from "../../infra/configKeys";
 import { readStackConfig } from "../../infra/synth/synthStack";
 import { privateSubnetCidrs } from "../../infra/dataSharing/subnets";
 import { identifier } from "../../infra/shared/naming";
@@ -310,6 +311,16 @@ describe("stack config", () => {
       { "Gridrail:retainOnDelete": "true" },
       'Gridrail:retainOnDelete: namespace "Gridrail" is not "gridrail" (a typo would leave the setting unread)',
     ],
+    [
+      "a key written twice in one JSON object",
+      { "gridrail:deviceAllowList": '{"meter": ["NMI6100000001"], "train": ["train-0001"], "meter": []}' },
+      'gridrail:deviceAllowList: "meter" is written twice in one object, and JSON keeps only the last',
+    ],
+    [
+      "a key written twice in a nested object (a repeat in a list or another object is fine)",
+      { "gridrail:trainDetector": '{"options": {"zFactor": 4, "zFactor": 5}, "groups": {"a": ["TP2", "TP3"], "b": ["TP2"]}, "maxModels": 10}' },
+      'gridrail:trainDetector: "zFactor" is written twice in one object, and JSON keeps only the last',
+    ],
     ["the AWS namespace in capitals", { "AWS:profile": "x" }, 'AWS:profile: namespace "AWS" is not "aws" (a typo would leave the setting unread)'],
     ["a misspelt AWS key", { "aws:defaultTag": '{"tags":{}}' }, "aws:defaultTag is not a key the AWS provider reads; did you mean aws:defaultTags?"],
     [
@@ -345,6 +356,17 @@ describe("stack config", () => {
       [],
     );
   });
+
+  const repeats: [string, string[] | undefined][] = [
+    ['{"a": 1, "b": {"a": 2}, "c": ["a", "a"]}', []],
+    ['{"a\\"b": 1, "a\\"b": 2}', ['a"b']],
+    ['[{"k": 1}, {"k": 2}]', []],
+    ['{"k": 1, "k": 2, "k": 3}', ["k"]],
+    ['{"open": "', undefined],
+  ];
+  for (const [text, keys] of repeats) {
+    it(`finds the keys ${JSON.stringify(text)} writes twice in one object`, () => expect(repeatedJsonKeys(text)).to.deep.equal(keys));
+  }
 
   it("accepts another provider's namespace, which is not a near miss of ours", () => {
     expect(problemsOf({ ...minimal, "random:seed": "1", "awsx:x": "y", "tls:x": "y", "eks:x": "y" })).to.deep.equal([]);
