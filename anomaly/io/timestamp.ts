@@ -53,6 +53,19 @@ export function parseTimestamp(text: string): number {
   return fixed - offset * 60_000;
 }
 
+const ZONED_ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
+
+/**
+ * For ISO 8601 text with a zone (`2026-11-21T10:30:00Z`, `...+10:00`): its epoch milliseconds, or NaN when its
+ * fields name no real time (`2026-02-30`, `24:00`). Undefined for text of any other form.
+ */
+export function zonedIsoTime(text: string): number | undefined {
+  const m = ZONED_ISO.exec(text);
+  if (!m) return undefined;
+  const [, y, mo, d, h, mi, s] = m.map(Number);
+  return isRealCalendarTime(y, mo, d, h, mi, s || 0) ? Date.parse(text) : NaN;
+}
+
 /** True for text written as a plain decimal number (`12`, `-0.5`, `1e3`, also `1e999`, too large to hold). */
 export function hasDecimalSyntax(text: string): boolean {
   return DECIMAL.test(text.trim());

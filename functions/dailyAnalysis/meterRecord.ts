@@ -1,4 +1,4 @@
-import { isRealCalendarTime } from "../../anomaly/io/timestamp";
+import { zonedIsoTime } from "../../anomaly/io/timestamp";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -18,17 +18,10 @@ export const INTERVALS = [5, 15, 30, 60] as const;
 
 const show = (v: unknown): string => showValue(v);
 
-const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
-
 function time(v: unknown, field: string): number | string {
   if (typeof v === "number" && Number.isInteger(v)) return v;
-  const parts = typeof v === "string" ? ISO.exec(v) : null;
-  if (parts) {
-    const [, y, mo, d, h, mi, s] = parts.map(Number);
-    const ms = Date.parse(v as string);
-    if (isRealCalendarTime(y, mo, d, h, mi, s || 0) && !Number.isNaN(ms)) return ms;
-    return `field "${field}" is not a real time, got ${show(v)}`;
-  }
+  const ms = typeof v === "string" ? zonedIsoTime(v) : undefined;
+  if (ms !== undefined) return Number.isNaN(ms) ? `field "${field}" is not a real time, got ${show(v)}` : ms;
   return `field "${field}" must be an ISO 8601 time with a zone or epoch milliseconds, got ${show(v)}`;
 }
 

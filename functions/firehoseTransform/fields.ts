@@ -1,6 +1,6 @@
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { isTrainId } from "../trainAnomaly/telemetry";
-import { isRealCalendarTime } from "../../anomaly/io/timestamp";
+import { zonedIsoTime } from "../../anomaly/io/timestamp";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -11,7 +11,6 @@ import { showValue } from "../shared/showValue";
 /** Readings outside these years are unit mistakes (seconds for milliseconds) or broken clocks. */
 const EARLIEST = Date.UTC(2000, 0, 1);
 const LATEST = Date.UTC(2100, 0, 1);
-const ISO = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(?:Z|[+-]\d\d:\d\d)$/;
 
 export type Checked<T> = { readonly ok: T } | { readonly problem: string };
 
@@ -21,15 +20,13 @@ export const show = (value: unknown): string => showValue(value);
 /** Epoch milliseconds or ISO 8601 with a zone, within 2000..2100, as epoch milliseconds. */
 export function checkTime(field: string, value: unknown): Checked<number> {
   let ms: number;
+  const iso = typeof value === "string" ? zonedIsoTime(value) : undefined;
   if (typeof value === "number") {
     if (!Number.isInteger(value)) return { problem: `field "${field}" must be integer epoch milliseconds, got ${show(value)}` };
     ms = value;
-  } else if (typeof value === "string" && ISO.test(value)) {
-    const [, y, mo, d, h, mi, s] = ISO.exec(value)!.map(Number);
-    ms = Date.parse(value);
-    if (!isRealCalendarTime(y, mo, d, h, mi, s || 0) || Number.isNaN(ms)) {
-      return { problem: `field "${field}" is not a valid time, got ${show(value)}` };
-    }
+  } else if (iso !== undefined) {
+    if (Number.isNaN(iso)) return { problem: `field "${field}" is not a valid time, got ${show(value)}` };
+    ms = iso;
   } else {
     return { problem: `field "${field}" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}` };
   }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { isDecimalText, parseTimestamp } from "../../anomaly/io/timestamp";
+import { isDecimalText, parseTimestamp, zonedIsoTime } from "../../anomaly/io/timestamp";
 
 describe("strict timestamps and numbers", () => {
   const valid: [string, number][] = [
@@ -64,5 +64,17 @@ describe("strict timestamps and numbers", () => {
   ];
   for (const [text, ok] of numbers) {
     it(`${ok ? "accepts" : "refuses"} the number ${JSON.stringify(text)}`, () => expect(isDecimalText(text)).to.equal(ok));
+  }
+
+  const zoned: [string, number | undefined][] = [
+    ["2026-11-21T10:30:00Z", Date.UTC(2026, 10, 21, 10, 30)],
+    ["2026-11-21T20:30+10:00", Date.UTC(2026, 10, 21, 10, 30)],
+    ["2026-02-30T10:00:00Z", NaN],
+    ["2026-11-21T24:00:00Z", NaN],
+    ["2026-11-21T10:30:00", undefined],
+    ["2026-11-21 10:30:00Z", undefined],
+  ];
+  for (const [text, ms] of zoned) {
+    it(`reads ${JSON.stringify(text)} as a zoned ISO time: ${String(ms)}`, () => expect(zonedIsoTime(text)).to.deep.equal(ms));
   }
 });
