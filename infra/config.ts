@@ -4,7 +4,7 @@ import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
 import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
-import { ConfigReader } from "./configReader";
+import { ConfigReader, repeatedItems } from "./configReader";
 import { detectorBudgetProblems } from "./trainDetectorBudget";
 import { trainDefaults } from "./trainTelemetry/defaults";
 import { repeatedKeyProblems, tagProblems, unknownKeyProblems } from "./configKeys";
@@ -327,16 +327,14 @@ function parseCorporateCidrs(r: ConfigReader): string[] {
     r.problems.push(`gridrail:corporateCidrs lists ${parsed.length} networks; at most ${MAX_CORPORATE_CIDRS} fit the raw bucket's policy`);
     return [];
   }
-  const seen = new Set<string>();
-  const repeated = new Set<string>();
+  const networks: string[] = [];
   for (const c of parsed as string[]) {
     const p = parseCidr(c);
     if (!p) r.problems.push(`gridrail:corporateCidrs: ${showValue(c)} is not an IPv4 network in CIDR notation (no leading zeros)`);
     else if (p[1] < 8) r.problems.push(`gridrail:corporateCidrs: "${c}" is wider than /8`);
-    else if (seen.has(c)) repeated.add(c);
-    seen.add(c);
+    else networks.push(c);
   }
-  r.problems.push(...[...repeated].map((c) => `gridrail:corporateCidrs: "${c}" is listed more than once`));
+  r.problems.push(...repeatedItems(networks).map((c) => `gridrail:corporateCidrs: "${c}" is listed more than once`));
   return parsed as string[];
 }
 

@@ -70,3 +70,14 @@ export function jsonObject(raw: string): Record<string, unknown> | undefined {
   }
   return typeof parsed === "object" && parsed !== null && !Array.isArray(parsed) ? (parsed as Record<string, unknown>) : undefined;
 }
+
+/** The items a list holds more than once, each named once, in the order their repeats appear. */
+export function repeatedItems<T>(items: readonly T[]): T[] {
+  const seen = new Set<T>();
+  const repeated = new Set<T>();
+  for (const item of items) {
+    if (seen.has(item)) repeated.add(item);
+    seen.add(item);
+  }
+  return [...repeated];
+}

@@ -1,5 +1,5 @@
 import { DEVICE_KINDS, DeviceKind, isDeviceKind, serialProblem } from "../functions/provisioningHook/serials";
-import { jsonObject } from "./configReader";
+import { jsonObject, repeatedItems } from "./configReader";
 
 /**
  * `gridrail:deviceAllowList`: JSON `{ "meter": [serials], "train": [serials] }`, both optional. Serials put on
@@ -31,14 +31,8 @@ export function parseDeviceAllowList(raw: string | undefined, problems: string[]
     } else {
       const bad = serials.map((s) => serialProblem(kind, s)).filter((p): p is string => p !== undefined);
       problems.push(...bad.map((p) => `${key}.${kind}: ${p}`));
-      const seen = new Set<string>();
-      const repeated = new Set<string>();
-      for (const s of serials as string[]) {
-        if (seen.has(s)) repeated.add(s);
-        seen.add(s);
-      }
-      problems.push(...[...repeated].map((s) => `${key}.${kind}: serial "${s}" is listed more than once`));
-      if (bad.length === 0) out[kind] = [...seen];
+      problems.push(...repeatedItems(serials as string[]).map((s) => `${key}.${kind}: serial "${s}" is listed more than once`));
+      if (bad.length === 0) out[kind] = [...new Set(serials as string[])];
     }
   }
   return out;
