@@ -119,5 +119,5 @@ export function awsPrincipals(principal: unknown): string[] {
 
 /** Whether a statement's principal is anyone: `*`, or `*` among its AWS principals. */
 export function isAnyone(principal: unknown): boolean {
-  return principal === "*" || asArray(get(principal, "AWS")).some((p) => p === "*");
+  return principal === "*" || awsPrincipals(principal).includes("*");
 }

@@ -1,10 +1,10 @@
 import { ClaimStore, LinkConflictError, StoredClaim } from "./claimStore";
 import { MemoryProfileStore } from "../profileApi/memoryProfileStore";
 
-/** The DynamoDB claim store's semantics over Maps (tests and the local stack); the link writes clientId into the given profile store. */
 /** A customer's attempts counter for the clock hour holding `now`. */
 const windowKey = (customerId: string, now: Date): string => `${customerId}#${now.toISOString().slice(0, 13)}`;
 
+/** The DynamoDB claim store's semantics over Maps (tests and the local stack); the link writes clientId into the given profile store. */
 export class MemoryClaimStore implements ClaimStore {
   readonly claims = new Map<string, StoredClaim>();
   readonly owners = new Map<string, string>();

@@ -44,10 +44,10 @@ export function show(value: unknown): string {
   return showValue(value, "undefined", 80);
 }
 
-/** `gridrail-<stack>-<kind>s`: the fleet provisioning template of `kind` in stack `stack`. */
 /** Stack names that fit every physical name built from them (the provisioning template's is the tightest). */
 export const STACK_NAME = /^[a-z][a-z0-9-]{0,20}$/;
 
+/** `gridrail-<stack>-<kind>s`: the fleet provisioning template of `kind` in stack `stack`. */
 export function provisioningTemplateName(stack: string, kind: DeviceKind): string {
   if (!STACK_NAME.test(stack)) throw new Error(`stack ${show(stack)} must be 1-21 lowercase letters, digits or -, starting with a letter`);
   return `gridrail-${stack}-${kind}s`;

@@ -1,5 +1,5 @@
 import { createHmac, timingSafeEqual } from "crypto";
-import { requestUrl } from "../requestTarget";
+import { decodeSegment, requestUrl } from "../requestTarget";
 
 /**
  * Presigned GETs of the local reports bucket. The query names follow SigV4's (`X-Amz-Date`, `X-Amz-Expires`,
@@ -80,11 +80,7 @@ export function checkPresignedUrl(secret: Buffer, bucket: string, pathAndQuery: 
     return refuse(403, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided.");
   }
   if (nowMs >= signedMs + Number(expires) * 1000) return refuse(403, "AccessDenied", "Request has expired");
-  let key: string;
-  try {
-    key = url.pathname.slice(prefix.length).split("/").map(decodeURIComponent).join("/");
-  } catch {
-    return refuse(400, "InvalidURI", `the path ${JSON.stringify(url.pathname)} is not valid percent-encoding`);
-  }
-  return { ok: true, key };
+  const parts = url.pathname.slice(prefix.length).split("/").map(decodeSegment);
+  if (parts.includes(undefined)) return refuse(400, "InvalidURI", `the path ${JSON.stringify(url.pathname)} is not valid percent-encoding`);
+  return { ok: true, key: parts.join("/") };
 }
