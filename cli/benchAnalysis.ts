@@ -7,7 +7,7 @@ import { analyseDay } from "../functions/dailyAnalysis/analyseDay";
 import { clientsPerInvocation, MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
 import { RECENT_DAYS } from "../functions/dailyAnalysis/clientReport";
 import { MemoryLake, MemoryReports } from "../functions/dailyAnalysis/memoryPorts";
-import { addDays, parseDay } from "../functions/dailyAnalysis/reportDay";
+import { addDays, parseDay, ReportDay } from "../functions/dailyAnalysis/reportDay";
 import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { meterHistory, planMeters } from "../local/sim/meterFleet";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
@@ -18,6 +18,8 @@ their history, then times the next day: CPU ms per client. Estimates the clients
 its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 request.`;
 
 const LAMBDA_MB = meterDefaults.analysisMemoryMb;
+/** The time the schedule runs a day's analysis: 00:30 UTC the day after. */
+const scheduled = (day: ReportDay) => () => new Date(day.startMs + 86_400_000 + 1_800_000);
 /** Clients in flight: analyseDay's default concurrency. */
 const IN_FLIGHT = 8;
 
@@ -35,13 +37,13 @@ async function main(args: ParsedArgs): Promise<void> {
   }
   for (let k = RECENT_DAYS; k >= 1; k--) {
     log(`history: analysing ${addDays(day, -k).iso} for ${clients} clients...`);
-    await analyseDay(lake, reports, addDays(day, -k));
+    await analyseDay(lake, reports, addDays(day, -k), { now: scheduled(addDays(day, -k)) });
   }
   log(`timing ${day.iso}...`);
   const requestsBefore = lake.requests + reports.requests;
   const cpu = process.cpuUsage();
   const wall = performance.now();
-  const summary = await analyseDay(lake, reports, day);
+  const summary = await analyseDay(lake, reports, day, { now: scheduled(day) });
   const used = process.cpuUsage(cpu);
   const wallMs = performance.now() - wall;
   // the S3 requests the day's run made through the ports (listings, lake GETs, report GETs and PUTs), per client

@@ -41,7 +41,8 @@ export interface ClientReport {
   };
   readonly unusual: readonly { readonly start: string; readonly kwh: number; readonly expectedKwh: number; readonly score: number }[];
   readonly detector: { readonly name: "rcf"; readonly historyHalfHours: number; readonly ready: boolean };
-  readonly sources: ProfileCounts & { readonly rejectedLines: number };
+  /** `latePartitions`: ISO days of the lake partitions after the next day's whose readings of the day count (readings that arrived late). */
+  readonly sources: ProfileCounts & { readonly rejectedLines: number; readonly latePartitions: readonly string[] };
   /** The first rejected lines (all are counted in sources.rejectedLines). */
   readonly rejected: readonly RejectedLine[];
 }
@@ -62,6 +63,7 @@ export function buildReport(a: {
   unusual: UnusualResult;
   pastDays: readonly PastDay[];
   rejected: readonly RejectedLine[];
+  latePartitions?: readonly string[];
   now: Date;
 }): ClientReport {
   const { profile, unusual, day } = a;
@@ -96,7 +98,7 @@ export function buildReport(a: {
     },
     unusual: unusual.unusual.map((u) => ({ start: iso(u.startMs), kwh: u.kwh, expectedKwh: u.expectedKwh, score: u.score })),
     detector: { name: "rcf", historyHalfHours: unusual.historyPoints, ready: unusual.ready },
-    sources: { ...profile.counts, rejectedLines: a.rejected.length },
+    sources: { ...profile.counts, rejectedLines: a.rejected.length, latePartitions: [...(a.latePartitions ?? [])] },
     rejected: a.rejected.slice(0, MAX_REJECTED_LISTED),
   };
 }

@@ -16,12 +16,14 @@ import { DAILY_ANALYSIS_VARIABLES } from "./variables";
 let s3: S3Client | undefined;
 const o = createObservability("dailyAnalysis");
 
-/** The run's outcome as metrics: ReportsWritten, ClientsFailed, RejectedLines, UnusualHalfHours. */
+/** The run's outcome as metrics: ReportsWritten, ReportsRevised, ClientsFailed, RejectedLines, ReadingsTooLate, UnusualHalfHours. */
 export function countRun(summary: RunSummary): [string, number][] {
   return [
     ["ReportsWritten", summary.reportsWritten],
+    ["ReportsRevised", summary.reportsRevised],
     ["ClientsFailed", summary.failed.length],
     ["RejectedLines", summary.rejectedLines],
+    ["ReadingsTooLate", summary.readingsTooLate],
     ["UnusualHalfHours", summary.unusualHalfHours],
   ];
 }

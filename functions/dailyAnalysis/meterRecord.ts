@@ -12,6 +12,8 @@ export interface MeterReading {
   readonly minutes: number;
   readonly kwh: number;
   readonly source: "realtime" | "supplier";
+  /** When IoT Core received a real-time reading (its rule's `receivedAt`), epoch ms. */
+  readonly receivedMs?: number;
 }
 
 export const INTERVALS = [5, 15, 30, 60] as const;
@@ -54,7 +56,8 @@ export function parseRealtimeLine(line: string): MeterReading | string {
   if (typeof kwh === "string") return kwh;
   const minutes = r.intervalMinutes ?? 30;
   if (!INTERVALS.includes(minutes as never)) return `field "intervalMinutes" must be one of ${INTERVALS.join(", ")}, got ${show(r.intervalMinutes)}`;
-  return { startMs, minutes: minutes as number, kwh, source: "realtime" };
+  const receivedMs = typeof r.receivedAt === "number" && Number.isInteger(r.receivedAt) ? r.receivedAt : undefined;
+  return { startMs, minutes: minutes as number, kwh, source: "realtime", ...(receivedMs === undefined ? {} : { receivedMs }) };
 }
 
 export function parseSupplierLine(line: string): MeterReading | string {

@@ -5,7 +5,7 @@ import { ServiceDashboard } from "../shared/serviceObservability";
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const METER_METRICS = {
   supplierParser: ["FilesProcessed", "RowsAccepted", "RowsRejected", "FilesQuarantined", "InvalidKeys", "MessagesRetried"],
-  dailyAnalysis: ["ReportsWritten", "ClientsFailed", "RejectedLines", "UnusualHalfHours"],
+  dailyAnalysis: ["ReportsWritten", "ReportsRevised", "ClientsFailed", "RejectedLines", "ReadingsTooLate", "UnusualHalfHours"],
 } as const;
 
 /** Alarms on the outcomes that mean meter readings are not reaching the lake or a customer's report. */

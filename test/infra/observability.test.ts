@@ -31,7 +31,17 @@ describe("observability: dashboards and alarms", () => {
     const empty = { batchItemFailures: [], processed: [], invalidKeys: [] };
     expect(countBatch(empty).map(([n]) => n)).to.deep.equal(METER_METRICS.supplierParser);
     expect(
-      countRun({ date: "2026-11-21", clients: 0, reportsWritten: 0, rejectedLines: 0, unusualHalfHours: 0, failed: [], skippedPrefixes: [] }).map(([n]) => n),
+      countRun({
+        date: "2026-11-21",
+        clients: 0,
+        reportsWritten: 0,
+        reportsRevised: 0,
+        readingsTooLate: 0,
+        rejectedLines: 0,
+        unusualHalfHours: 0,
+        failed: [],
+        skippedPrefixes: [],
+      }).map(([n]) => n),
     ).to.deep.equal(METER_METRICS.dailyAnalysis);
     const report = { window: { start: "", end: "" }, listed: 0, alreadyLoaded: 0, skipped: [], deferred: 0, loaded: [] };
     expect([...countLoad(report).map(([n]) => n), "LoadsFailed"]).to.deep.equal(SHARING_METRICS.redshiftLoader);

@@ -60,6 +60,8 @@ describe("daily analysis: a day's run", () => {
       date: "2026-11-21",
       clients: 2,
       reportsWritten: 2,
+      reportsRevised: 0,
+      readingsTooLate: 0,
       rejectedLines: 0,
       unusualHalfHours: 0,
       failed: [],
@@ -87,6 +89,7 @@ describe("daily analysis: a day's run", () => {
       overlapping: 0,
       conflicting: 0,
       rejectedLines: 0,
+      latePartitions: [],
     });
     const r1 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
     expect(r1.halfHoursCovered).to.equal(48);

@@ -69,6 +69,8 @@ describe("daily analysis: handler", () => {
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261121/" }).resolves({ Contents: [{ Key: "C42/20261121/part-1.json" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "processed/20261121/" }).resolves({ Contents: [] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261122/" }).resolves({ Contents: [] });
+    // a re-run by hand reads the day's stored report first, for the late partitions it already reads
+    s3.on(GetObjectCommand, { Bucket: "reports", Key: "reports/C42/20261121.json" }).rejects(Object.assign(new Error("no such key"), { name: "NoSuchKey" }));
     s3.on(GetObjectCommand, { Bucket: "lake", Key: "C42/20261121/part-1.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
     try {
       const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-1")));
@@ -90,8 +92,10 @@ describe("daily analysis: handler", () => {
           dimensions: [["service"]],
           service: "dailyAnalysis",
           ReportsWritten: 0,
+          ReportsRevised: 0,
           ClientsFailed: 1,
           RejectedLines: 0,
+          ReadingsTooLate: 0,
           UnusualHalfHours: 0,
         },
       ]);

@@ -1,0 +1,178 @@
+import { expect } from "chai";
+import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
+import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
+import { EarlierReport, earlierReportOf, LATE_DAYS, latePartitionDays, lateReadings } from "../../../functions/dailyAnalysis/lateReadings";
+import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
+import { MeterReading } from "../../../functions/dailyAnalysis/meterRecord";
+import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
+
+const PARTITION = parseDay("2026-11-21");
+const H = 3_600_000;
+const reading = (day: ReportDay, hour: number, receivedMs?: number): MeterReading => ({
+  startMs: day.startMs + hour * H,
+  minutes: 30,
+  kwh: 0.5,
+  source: "realtime",
+  ...(receivedMs === undefined ? {} : { receivedMs }),
+});
+const made = (day: ReportDay, latePartitions: string[] = []): EarlierReport => ({ generatedAtMs: addDays(day, 1).startMs + 0.5 * H, latePartitions });
+
+describe("daily analysis: late readings, which reports they revise", () => {
+  const yesterday = addDays(PARTITION, -1);
+  const fiveAgo = addDays(PARTITION, -5);
+  const cases: [string, MeterReading[], [string, EarlierReport][], { revisions: [string, string[]][]; tooLate: number }][] = [
+    ["the day's own readings revise nothing", [reading(PARTITION, 3), reading(PARTITION, 23)], [], { revisions: [], tooLate: 0 }],
+    [
+      "yesterday's last half-hour, received before yesterday's report was made, is already in it",
+      [reading(yesterday, 23.5, PARTITION.startMs + 60_000)],
+      [[yesterday.iso, made(yesterday)]],
+      { revisions: [], tooLate: 0 },
+    ],
+    [
+      "a reading of yesterday received after its report was made revises it, reading no partition beyond the next day's",
+      [reading(yesterday, 20, PARTITION.startMs + 5 * H)],
+      [[yesterday.iso, made(yesterday)]],
+      { revisions: [[yesterday.iso, []]], tooLate: 0 },
+    ],
+    [
+      "a reading of yesterday without a receipt time revises it (it cannot be told apart)",
+      [reading(yesterday, 20)],
+      [[yesterday.iso, made(yesterday)]],
+      { revisions: [[yesterday.iso, []]], tooLate: 0 },
+    ],
+    [
+      "an older day's report gains this partition, keeping those it reads already",
+      [reading(fiveAgo, 2), reading(fiveAgo, 3)],
+      [[fiveAgo.iso, made(fiveAgo, ["2026-11-18"])]],
+      { revisions: [[fiveAgo.iso, ["2026-11-18", PARTITION.iso]]], tooLate: 0 },
+    ],
+    [
+      "an older day whose report reads this partition already is not revised again",
+      [reading(fiveAgo, 2)],
+      [[fiveAgo.iso, made(fiveAgo, [PARTITION.iso])]],
+      { revisions: [], tooLate: 0 },
+    ],
+    [
+      "a day with no report gets one, in day order",
+      [reading(fiveAgo, 2), reading(yesterday, 1, PARTITION.startMs)],
+      [],
+      {
+        revisions: [
+          [fiveAgo.iso, [PARTITION.iso]],
+          [yesterday.iso, []],
+        ],
+        tooLate: 0,
+      },
+    ],
+    [
+      `a reading ${LATE_DAYS} days late revises; one more day late is only counted`,
+      [reading(addDays(PARTITION, -LATE_DAYS), 0), reading(addDays(PARTITION, -LATE_DAYS - 1), 23.5), reading(addDays(PARTITION, -400), 1)],
+      [],
+      { revisions: [[addDays(PARTITION, -LATE_DAYS).iso, [PARTITION.iso]]], tooLate: 2 },
+    ],
+  ];
+  for (const [name, readings, earlier, expected] of cases) {
+    it(name, () => {
+      const got = lateReadings(PARTITION, readings, new Map(earlier));
+      expect({ revisions: got.revisions.map((r) => [r.day.iso, r.latePartitions]), tooLate: got.tooLate }).to.deep.equal(expected);
+    });
+  }
+
+  it("reads an earlier report's facts, ignoring what is not an ISO day, and refuses one without generatedAt", () => {
+    expect(
+      earlierReportOf({ generatedAt: "2026-11-20T00:30:00.000Z", sources: { latePartitions: ["2026-11-21", 7, "20261122", "2026-11-23"] } }),
+    ).to.deep.equal({
+      generatedAtMs: Date.parse("2026-11-20T00:30:00.000Z"),
+      latePartitions: ["2026-11-21", "2026-11-23"],
+    });
+    expect(earlierReportOf({ generatedAt: "2026-11-20T00:30:00.000Z" })).to.deep.equal({
+      generatedAtMs: Date.parse("2026-11-20T00:30:00.000Z"),
+      latePartitions: [],
+    });
+    expect([earlierReportOf({}), earlierReportOf({ generatedAt: "yesterday" }), earlierReportOf(null)]).to.deep.equal([undefined, undefined, undefined]);
+  });
+
+  it("reads only valid late partitions after the next day, once each, in order", () => {
+    const days = latePartitionDays(parseDay("2026-11-10"), ["2026-11-15", "2026-11-11", "2026-11-09", "2026-02-30", "2026-11-12", "2026-11-15"]);
+    expect(days.map((d) => d.iso)).to.deep.equal(["2026-11-12", "2026-11-15"]);
+  });
+});
+
+/** A JSON line of the meter lake, as the IoT rule writes it. */
+const line = (startMs: number, kwh: number, receivedAt: number) =>
+  JSON.stringify({ timestamp: new Date(startMs).toISOString(), kwh, intervalMinutes: 30, clientId: "NMI0001", day: "x", receivedAt });
+const halfHours = (day: ReportDay, from: number, to: number, kwh: number, receivedAt: (startMs: number) => number) =>
+  Array.from({ length: to - from }, (_, i) => day.startMs + (from + i) * 1_800_000).map((t) => line(t, kwh, receivedAt(t)));
+const at0030 = (day: ReportDay) => () => new Date(day.startMs + 1.5 * H);
+
+describe("daily analysis: a meter back from an outage", () => {
+  // the meter sends each half-hour as it ends until 2026-11-18 10:00, is offline until 2026-11-21 08:00,
+  // then sends everything it stored
+  const d18 = parseDay("2026-11-18");
+  const d19 = addDays(d18, 1);
+  const d21 = addDays(d18, 3);
+  const back = d21.startMs + 8 * H;
+  const lake = () =>
+    new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 1_800_000).join("\n")],
+        ["NMI0001/20261121/stored.json", [...halfHours(d18, 20, 48, 0.3, () => back), ...halfHours(d19, 0, 48, 0.4, () => back)].join("\n")],
+        ["NMI0001/20261121/b.json", halfHours(d21, 16, 40, 0.5, (t) => t + 1_800_000).join("\n")],
+      ]),
+    );
+
+  it("revises the days it missed when the readings arrive, and a re-run of such a day by hand keeps them", async () => {
+    const objects = lake();
+    const reports = new MemoryReports();
+    const logged: Record<string, unknown>[] = [];
+    const log = (e: object) => logged.push(e as Record<string, unknown>);
+    await analyseDay(objects, reports, d18, { now: at0030(d19) });
+    const before = JSON.parse(reports.objects.get("reports/NMI0001/20261118.json")!) as ClientReport;
+    expect([before.halfHoursCovered, before.totalKwh]).to.deep.equal([20, 4]);
+
+    const summary = await analyseDay(objects, reports, d21, { now: at0030(addDays(d21, 1)), log });
+    expect([summary.reportsWritten, summary.reportsRevised, summary.readingsTooLate, summary.failed]).to.deep.equal([1, 2, 0, []]);
+    const r18 = JSON.parse(reports.objects.get("reports/NMI0001/20261118.json")!) as ClientReport;
+    expect([r18.halfHoursCovered, r18.totalKwh, r18.sources.latePartitions, r18.missingHalfHours]).to.deep.equal([48, 12.4, ["2026-11-21"], []]);
+    // a day the meter sent nothing on the day gets its report, from the partition of the day the readings arrived
+    const r19 = JSON.parse(reports.objects.get("reports/NMI0001/20261119.json")!) as ClientReport;
+    expect([r19.halfHoursCovered, r19.totalKwh, r19.sources.latePartitions]).to.deep.equal([48, 19.2, ["2026-11-21"]]);
+    expect(reports.objects.get("reports/NMI0001/20261119.html")).to.contain("19.200").and.contain("with readings that arrived late, on 2026-11-21");
+    expect(reports.objects.get("reports/NMI0001/20261121.html")).to.not.contain("arrived late");
+    // the arrival day's own report counts the stored readings as outside its day, and nothing of them as its own
+    const r21 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+    expect([r21.sources.outsideDay, r21.halfHoursCovered, r21.totalKwh]).to.deep.equal([76, 24, 12]);
+    expect(logged.filter((e) => e.message === "report revised with late readings").map((e) => [e.date, e.latePartitions])).to.deep.equal([
+      ["2026-11-18", ["2026-11-21"]],
+      ["2026-11-19", ["2026-11-21"]],
+    ]);
+
+    // an operator re-runs 2026-11-18 a week later: the report still reads 2026-11-21's partition
+    const again = await analyseDay(objects, reports, d18, { now: () => new Date("2026-11-28T09:00:00Z") });
+    const rerun = JSON.parse(reports.objects.get("reports/NMI0001/20261118.json")!) as ClientReport;
+    expect([again.reportsWritten, rerun.halfHoursCovered, rerun.totalKwh, rerun.sources.latePartitions]).to.deep.equal([1, 48, 12.4, ["2026-11-21"]]);
+    // and the arrival day's run again revises nothing: the reports read its partition already
+    const second = await analyseDay(objects, reports, d21, { now: () => new Date("2026-11-28T09:00:00Z") });
+    expect(second.reportsRevised).to.equal(0);
+  });
+
+  it("counts and logs readings too late to revise, and names the day a failed revision was for", async () => {
+    const objects = lake();
+    objects.objects.set("NMI0001/20261121/ancient.json", line(Date.parse("2026-10-01T10:00:00Z"), 1, back));
+    const reports = new MemoryReports();
+    reports.put = async (key) => {
+      if (key === "reports/NMI0001/20261119.json") throw new Error("access denied");
+      reports.objects.set(key, "{}");
+    };
+    const logged: Record<string, unknown>[] = [];
+    const summary = await analyseDay(objects, reports, d21, { now: at0030(addDays(d21, 1)), log: (e) => logged.push(e as Record<string, unknown>) });
+    expect([summary.reportsWritten, summary.reportsRevised, summary.readingsTooLate]).to.deep.equal([1, 1, 1]);
+    expect(summary.failed).to.deep.equal([{ clientId: "NMI0001", error: "revising 2026-11-19: access denied" }]);
+    expect(logged.find((e) => e.message === "readings too late to revise their day")).to.include({
+      level: "WARN",
+      clientId: "NMI0001",
+      count: 1,
+      lateDays: LATE_DAYS,
+    });
+  });
+});
