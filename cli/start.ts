@@ -21,7 +21,8 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
   );
   for (const line of anomalyLines(r)) print(line);
   print(
-    `meters: ${r.meterReadingsPublished} readings; daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
+    `meters: ${r.meterReadingsPublished} readings, and ${r.meterReadingsStored} of an earlier day from a meter back from an outage; ` +
+      `daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.reportsRevised} earlier report(s) revised with late readings, ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
   );
   print(
     `supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows), ${r.supplierFiles.rejected} refused`,

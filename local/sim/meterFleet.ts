@@ -11,7 +11,15 @@ export interface MeterPlan {
   readonly clientIds: readonly string[];
   /** Client id → index of its unusual half-hour. */
   readonly unusual: Readonly<Record<string, number>>;
+  /**
+   * The meter that was offline for the whole day OUTAGE_DAYS_AGO before the run's: that day is missing from its
+   * history, and it sends the day's stored readings when the run starts, for the day's analysis to revise.
+   */
+  readonly backFromOutage: string;
 }
+
+/** The day, before the run's, that `backFromOutage` was offline. */
+export const OUTAGE_DAYS_AGO = 2;
 
 export const meterIdOf = (i: number) => `NMI${String(6_100_000_001 + i)}`;
 
@@ -22,7 +30,7 @@ export function planMeters(count: number, seed: number): MeterPlan {
   clientIds.forEach((id, i) => {
     if (i % 10 === 2) unusual[id] = 2 + Math.floor(random() * 10); // at night, where it stands out
   });
-  return { clientIds, unusual };
+  return { clientIds, unusual, backFromOutage: clientIds[clientIds.length - 1] };
 }
 
 /** kWh of half-hour `slot` for meter `i` (seeded household shape). */
@@ -52,6 +60,8 @@ export class MeterFleet {
   private timer?: NodeJS.Timeout;
   private slot = 0;
   published = 0;
+  /** Readings of an earlier day sent by the meter back from its outage (not in `published`). */
+  storedPublished = 0;
   private finished!: () => void;
   readonly done = new Promise<void>((resolve) => (this.finished = resolve));
 
@@ -69,7 +79,18 @@ export class MeterFleet {
           }),
       ),
     );
+    this.sendStored();
     this.timer = setInterval(() => this.tick(), this.o.slotEveryMs);
+  }
+
+  /** The meter back from its outage sends the readings it stored on the day it was offline. */
+  private sendStored(): void {
+    const id = this.o.plan.backFromOutage;
+    const i = this.o.plan.clientIds.indexOf(id);
+    for (const { t, kwh } of pastDayReadings(i, this.o.seed, this.o.dayStartMs - OUTAGE_DAYS_AGO * 86_400_000)) {
+      this.clients.get(id)!.publish(`meters/${id}/readings`, JSON.stringify({ timestamp: new Date(t).toISOString(), kwh, intervalMinutes: 30 }), { qos: 1 });
+      this.storedPublished++;
+    }
   }
 
   private tick(): void {
@@ -95,31 +116,26 @@ export class MeterFleet {
   }
 }
 
+/** Meter `i`'s 48 half-hours of a day before the run's: start time and kWh. No unusual half-hours. */
+export function pastDayReadings(i: number, seed: number, dayStartMs: number): { t: number; kwh: number }[] {
+  return Array.from({ length: 48 }, (_, slot) => ({
+    t: dayStartMs + slot * 1_800_000,
+    kwh: householdKwh(i, slot, seed * 7 + Math.floor(dayStartMs / 86_400_000)),
+  }));
+}
+
 /**
  * Earlier days of readings as the meter lake would hold them (`{ClientID}/{YYYYMMDD}/` JSON lines), so the
- * daily analysis has each household's recent history to compare the run's day with. No unusual half-hours.
+ * daily analysis has each household's recent history to compare the run's day with; `omit` names a meter
+ * that sent nothing that day.
  */
-export function meterHistory(plan: MeterPlan, seed: number, dayStartMs: number): { key: string; body: string }[] {
-  const out: { key: string; body: string }[] = [];
-  plan.clientIds.forEach((clientId, i) => {
-    const lines: string[] = [];
-    for (let slot = 0; slot < 48; slot++) {
-      const t = dayStartMs + slot * 1_800_000;
-      lines.push(
-        JSON.stringify({
-          timestamp: new Date(t).toISOString(),
-          kwh: householdKwh(i, slot, seed * 7 + Math.floor(dayStartMs / 86_400_000)),
-          intervalMinutes: 30,
-          clientId,
-          day: new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, ""),
-          receivedAt: t + 60_000,
-        }),
-      );
-    }
-    out.push({
-      key: `${clientId}/${new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, "")}/gridrail-meters-history.json`,
-      body: lines.join("\n") + "\n",
-    });
+export function meterHistory(plan: MeterPlan, seed: number, dayStartMs: number, omit?: string): { key: string; body: string }[] {
+  const day = new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, "");
+  return plan.clientIds.flatMap((clientId, i) => {
+    if (clientId === omit) return [];
+    const lines = pastDayReadings(i, seed, dayStartMs).map(({ t, kwh }) =>
+      JSON.stringify({ timestamp: new Date(t).toISOString(), kwh, intervalMinutes: 30, clientId, day, receivedAt: t + 60_000 }),
+    );
+    return [{ key: `${clientId}/${day}/gridrail-meters-history.json`, body: lines.join("\n") + "\n" }];
   });
-  return out;
 }

@@ -71,6 +71,8 @@ export interface LocalReport {
   readonly detectionLatencyMs: { readonly p50: number | null; readonly p99: number | null };
   readonly faults: readonly FaultOutcome[];
   readonly meterReadingsPublished: number;
+  /** Readings of an earlier day sent by the meter back from its outage. */
+  readonly meterReadingsStored: number;
   readonly supplierFiles: { readonly accepted: number; readonly rejected: number; readonly rowsAccepted: number; readonly rowsRejected: number };
   readonly sharedRows: number;
   readonly dailyAnalysis: RunSummary;
@@ -297,6 +299,7 @@ function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResult
     detectionLatencyMs: { p50: m.detectionLatencyMs.p50, p99: m.detectionLatencyMs.p99 },
     faults: [...m.faults],
     meterReadingsPublished: r.meters.published,
+    meterReadingsStored: r.meters.storedPublished,
     supplierFiles: {
       accepted: r.suppliers.stats.accepted,
       rejected: r.suppliers.stats.rejected + r.suppliers.stats.deadLettered,

@@ -1,6 +1,6 @@
 /**
  * The run's day as the schedules would see it: the meters' last week analysed before the run (so the day has
- * history), and after it the day's analysis, the scripted customers' walk to their reports, and the data
+ * history; one meter was offline OUTAGE_DAYS_AGO and sends that day during the run), and after it the day's analysis, the scripted customers' walk to their reports, and the data
  * team's usage summary over the run's folders.
  */
 import { analyseDay, RunSummary } from "../../functions/dailyAnalysis/analyseDay";
@@ -10,7 +10,7 @@ import { Summary, summarize } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
 import { CustomersReport } from "../customers/customersReport";
 import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
-import { MeterPlan, meterHistory } from "../sim/meterFleet";
+import { MeterPlan, meterHistory, OUTAGE_DAYS_AGO } from "../sim/meterFleet";
 import { RunFolders } from "./folders";
 
 /** Days of meter history written and analysed before the run. */
@@ -19,7 +19,8 @@ export const HISTORY_DAYS = 7;
 export async function analyseMeterHistory(folders: RunFolders, plan: MeterPlan, seed: number, day: ReportDay): Promise<void> {
   for (let k = HISTORY_DAYS; k >= 1; k--) {
     const past = addDays(day, -k);
-    for (const h of meterHistory(plan, seed, past.startMs)) folders.write("meter-lake", h.key, h.body);
+    const offline = k === OUTAGE_DAYS_AGO ? plan.backFromOutage : undefined;
+    for (const h of meterHistory(plan, seed, past.startMs, offline)) folders.write("meter-lake", h.key, h.body);
     await analyseDay(folders.lake(), folders.reports(), past, { concurrency: 4 });
   }
 }

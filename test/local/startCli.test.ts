@@ -85,6 +85,16 @@ describe("npm start (the local stack), end to end", function () {
       report.inFlight,
     ]);
     expect(report.meterReadingsPublished).to.equal(3 * 48);
+    // the last meter was offline all day two days before the run and sent that day when the run started: the
+    // day's analysis found those readings in its partition and wrote the day they belong to
+    expect(report.meterReadingsStored).to.equal(48);
+    expect(report.dailyAnalysis.reportsRevised).to.equal(1);
+    const outage = new Date(Date.parse(report.summary.date) - 2 * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
+    const revised = JSON.parse(readFileSync(join(dir, "run", "reports", "NMI6100000003", `${outage}.json`), "utf8"));
+    expect([revised.halfHoursCovered, revised.sources.latePartitions]).to.deep.equal([48, [report.summary.date]]);
+    expect(r.stdout).to.match(
+      /^meters: 144 readings, and 48 of an earlier day from a meter back from an outage; daily analysis .*, 1 earlier report\(s\) revised with late readings, /m,
+    );
     // a report for every client with data that day: the 3 meters, and the suppliers' uploads (beyond 3 meters
     // they come under clients of their own, so none overwrites another)
     const today = report.summary.date.replace(/-/g, "");
