@@ -114,7 +114,9 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
   );
   // a failing hook turns every device away at provisioning: errors and throttles alarm like any function's
   createFunctionAlarms(hookName, { functionName: hook.name, deployment }, opts);
-  // the template's ARN is known from its name, so the permission exists before IoT Core validates the hook
+  // the permission exists before IoT Core validates the hook. Its source ARN has the form AWS documents for IoT
+  // Core (arn:aws:iot:region:account-id:*, the confused-deputy guide): which ARN IoT passes when a template calls its
+  // hook is not documented, and a narrower one that does not match would refuse every device
   const invoke = new aws.lambda.Permission(
     `${hookName}-invoke`,
     {
@@ -122,7 +124,7 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
       action: "lambda:InvokeFunction",
       principal: "iot.amazonaws.com",
       sourceAccount: ctx.accountId,
-      sourceArn: scope.apply((s) => iotArn(s, `provisioningtemplate/${templateName}`)),
+      sourceArn: scope.apply((s) => iotArn(s, "*")),
     },
     { ...opts },
   );

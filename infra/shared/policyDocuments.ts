@@ -196,6 +196,18 @@ export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
           StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
         },
       });
+    } else if (service === "s3") {
+      // S3 event notifications to a queue encrypted with the key: the statement of the S3 and SQS guides, without
+      // a condition (neither documents that S3's request to KMS carries aws:SourceAccount, and a condition that
+      // does not match would make S3 refuse the notification configuration); the queue policy's aws:SourceArn and
+      // aws:SourceAccount keep other buckets out
+      statements.push({
+        Sid: "AllowS3",
+        Effect: "Allow",
+        Principal: { Service: "s3.amazonaws.com" },
+        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
+        Resource: "*",
+      });
     } else {
       statements.push({
         Sid: `Allow${service[0].toUpperCase()}${service.slice(1)}`,

@@ -83,7 +83,9 @@ export function provisioningRoleStatements(scope: IotScope, target: Provisioning
   const group = iotArn(scope, `thinggroup/${target.thingGroupName}`);
   const certs = iotArn(scope, "cert/*");
   return [
-    allow("ProvisionThings", ["iot:CreateThing", "iot:DescribeThing", "iot:UpdateThing", "iot:AttachThingPrincipal", "iot:ListThingGroupsForThing"], things),
+    allow("ProvisionThings", ["iot:CreateThing", "iot:DescribeThing", "iot:UpdateThing", "iot:ListThingGroupsForThing"], things),
+    // IoT's actions table names the certificate as AttachThingPrincipal's resource; the thing is named too
+    allow("AttachCertificateToThing", ["iot:AttachThingPrincipal"], [things, certs]),
     allow("JoinThingGroup", ["iot:AddThingToThingGroup", "iot:DescribeThingGroup"], [group, things]),
     ...(target.thingTypeName ? [allow("UseThingType", ["iot:DescribeThingType"], iotArn(scope, `thingtype/${target.thingTypeName}`))] : []),
     allow("ActivateCertificates", ["iot:DescribeCertificate", "iot:UpdateCertificate"], certs),

@@ -63,13 +63,13 @@ for (const stack of STACKS) {
         });
       });
 
-      it(`lets only IoT Core invoke the ${sys.kind} hook, only for its template`, () => {
+      it(`lets only IoT Core of this account and region invoke the ${sys.kind} hook`, () => {
         expect(one(s, "aws:lambda/permission:Permission", `${name}-hook-invoke`).inputs).to.deep.equal({
           action: "lambda:InvokeFunction",
           function: `${name}-hook-fn`,
           principal: "iot.amazonaws.com",
           sourceAccount: "123456789012",
-          sourceArn: `${IOT}:provisioningtemplate/${template}`,
+          sourceArn: `${IOT}:*`,
         });
       });
 
@@ -93,9 +93,10 @@ for (const stack of STACKS) {
           {
             Sid: "ProvisionThings",
             Effect: "Allow",
-            Action: ["iot:CreateThing", "iot:DescribeThing", "iot:UpdateThing", "iot:AttachThingPrincipal", "iot:ListThingGroupsForThing"],
+            Action: ["iot:CreateThing", "iot:DescribeThing", "iot:UpdateThing", "iot:ListThingGroupsForThing"],
             Resource: things,
           },
+          { Sid: "AttachCertificateToThing", Effect: "Allow", Action: ["iot:AttachThingPrincipal"], Resource: [things, `${IOT}:cert/*`] },
           { Sid: "JoinThingGroup", Effect: "Allow", Action: ["iot:AddThingToThingGroup", "iot:DescribeThingGroup"], Resource: [`${IOT}:${group}`, things] },
           ...(thingType ? [{ Sid: "UseThingType", Effect: "Allow", Action: ["iot:DescribeThingType"], Resource: `${IOT}:thingtype/${thingType}` }] : []),
           { Sid: "ActivateCertificates", Effect: "Allow", Action: ["iot:DescribeCertificate", "iot:UpdateCertificate"], Resource: `${IOT}:cert/*` },

@@ -97,9 +97,8 @@ describe("policy-document builders", () => {
       Sid: "AllowS3",
       Effect: "Allow",
       Principal: { Service: "s3.amazonaws.com" },
-      Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+      Action: ["kms:GenerateDataKey", "kms:Decrypt"],
       Resource: "*",
-      Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
     });
   });
 
