@@ -41,8 +41,12 @@ export interface ClientReport {
   };
   readonly unusual: readonly { readonly start: string; readonly kwh: number; readonly expectedKwh: number; readonly score: number }[];
   readonly detector: { readonly name: "rcf"; readonly historyHalfHours: number; readonly ready: boolean };
-  /** `latePartitions`: ISO days of the lake partitions after the next day's whose readings of the day count (readings that arrived late). */
-  readonly sources: ProfileCounts & { readonly rejectedLines: number; readonly latePartitions: readonly string[] };
+  /**
+   * `nextDayListedAt`: when the run listed the next day's lake partition (readings of the day that landed there
+   * later revise the report); `latePartitions`: ISO days of the partitions after the next day's whose readings of
+   * the day count (readings that arrived late).
+   */
+  readonly sources: ProfileCounts & { readonly rejectedLines: number; readonly nextDayListedAt: string | null; readonly latePartitions: readonly string[] };
   /** The first rejected lines (all are counted in sources.rejectedLines). */
   readonly rejected: readonly RejectedLine[];
 }
@@ -64,6 +68,7 @@ export function buildReport(a: {
   pastDays: readonly PastDay[];
   rejected: readonly RejectedLine[];
   latePartitions?: readonly string[];
+  nextDayListedAtMs?: number;
   now: Date;
 }): ClientReport {
   const { profile, unusual, day } = a;
@@ -98,7 +103,12 @@ export function buildReport(a: {
     },
     unusual: unusual.unusual.map((u) => ({ start: iso(u.startMs), kwh: u.kwh, expectedKwh: u.expectedKwh, score: u.score })),
     detector: { name: "rcf", historyHalfHours: unusual.historyPoints, ready: unusual.ready },
-    sources: { ...profile.counts, rejectedLines: a.rejected.length, latePartitions: [...(a.latePartitions ?? [])] },
+    sources: {
+      ...profile.counts,
+      rejectedLines: a.rejected.length,
+      nextDayListedAt: a.nextDayListedAtMs === undefined ? null : iso(a.nextDayListedAtMs),
+      latePartitions: [...(a.latePartitions ?? [])],
+    },
     rejected: a.rejected.slice(0, MAX_REJECTED_LISTED),
   };
 }

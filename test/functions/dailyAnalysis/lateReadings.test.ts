@@ -1,10 +1,18 @@
 import { expect } from "chai";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
-import { EarlierReport, earlierReportOf, LATE_DAYS, latePartitionDays, lateReadings } from "../../../functions/dailyAnalysis/lateReadings";
+import {
+  EarlierReport,
+  earlierReportOf,
+  LAKE_DELIVERY_LAG_MS,
+  LATE_DAYS,
+  latePartitionDays,
+  lateReadings,
+} from "../../../functions/dailyAnalysis/lateReadings";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { MeterReading } from "../../../functions/dailyAnalysis/meterRecord";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
+import { at0030, halfHours, lakeLine as line } from "../../helpers/meterLake";
 
 const PARTITION = parseDay("2026-11-21");
 const H = 3_600_000;
@@ -35,6 +43,24 @@ describe("daily analysis: late readings, which reports they revise", () => {
       { revisions: [[yesterday.iso, []]], tooLate: 0 },
     ],
     [
+      "a reading of yesterday received the delivery lag before the report listed this partition was in the listing",
+      [reading(yesterday, 23.5, PARTITION.startMs + 0.5 * H - LAKE_DELIVERY_LAG_MS)],
+      [[yesterday.iso, { ...made(yesterday), nextDayListedAtMs: PARTITION.startMs + 0.5 * H }]],
+      { revisions: [], tooLate: 0 },
+    ],
+    [
+      "one received a millisecond later may have landed after the listing, and revises it",
+      [reading(yesterday, 23.5, PARTITION.startMs + 0.5 * H - LAKE_DELIVERY_LAG_MS + 1)],
+      [[yesterday.iso, { ...made(yesterday), nextDayListedAtMs: PARTITION.startMs + 0.5 * H }]],
+      { revisions: [[yesterday.iso, []]], tooLate: 0 },
+    ],
+    [
+      "a report without its listing time is judged by when it was made",
+      [reading(yesterday, 23.5, made(yesterday).generatedAtMs - LAKE_DELIVERY_LAG_MS + 1)],
+      [[yesterday.iso, made(yesterday)]],
+      { revisions: [[yesterday.iso, []]], tooLate: 0 },
+    ],
+    [
       "a reading of yesterday without a receipt time revises it (it cannot be told apart)",
       [reading(yesterday, 20)],
       [[yesterday.iso, made(yesterday)]],
@@ -44,6 +70,12 @@ describe("daily analysis: late readings, which reports they revise", () => {
       "an older day's report gains this partition, keeping those it reads already",
       [reading(fiveAgo, 2), reading(fiveAgo, 3)],
       [[fiveAgo.iso, made(fiveAgo, ["2026-11-18"])]],
+      { revisions: [[fiveAgo.iso, ["2026-11-18", PARTITION.iso]]], tooLate: 0 },
+    ],
+    [
+      "stored late partitions that are not days within reach are dropped",
+      [reading(fiveAgo, 2)],
+      [[fiveAgo.iso, made(fiveAgo, ["2026-02-30", "1999-01-01", "2026-11-17", "2026-11-18", "2026-12-30"])]],
       { revisions: [[fiveAgo.iso, ["2026-11-18", PARTITION.iso]]], tooLate: 0 },
     ],
     [
@@ -98,13 +130,6 @@ describe("daily analysis: late readings, which reports they revise", () => {
   });
 });
 
-/** A JSON line of the meter lake, as the IoT rule writes it. */
-const line = (startMs: number, kwh: number, receivedAt: number) =>
-  JSON.stringify({ timestamp: new Date(startMs).toISOString(), kwh, intervalMinutes: 30, clientId: "NMI0001", day: "x", receivedAt });
-const halfHours = (day: ReportDay, from: number, to: number, kwh: number, receivedAt: (startMs: number) => number) =>
-  Array.from({ length: to - from }, (_, i) => day.startMs + (from + i) * 1_800_000).map((t) => line(t, kwh, receivedAt(t)));
-const at0030 = (day: ReportDay) => () => new Date(day.startMs + 1.5 * H);
-
 describe("daily analysis: a meter back from an outage", () => {
   // the meter sends each half-hour as it ends until 2026-11-18 10:00, is offline until 2026-11-21 08:00,
   // then sends everything it stored
@@ -142,7 +167,7 @@ describe("daily analysis: a meter back from an outage", () => {
     // the arrival day's own report counts the stored readings as outside its day, and nothing of them as its own
     const r21 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
     expect([r21.sources.outsideDay, r21.halfHoursCovered, r21.totalKwh]).to.deep.equal([76, 24, 12]);
-    expect(logged.filter((e) => e.message === "report revised with late readings").map((e) => [e.date, e.latePartitions])).to.deep.equal([
+    expect(logged.filter((e) => e.message === "late readings: report revised").map((e) => [e.date, e.latePartitions])).to.deep.equal([
       ["2026-11-18", ["2026-11-21"]],
       ["2026-11-19", ["2026-11-21"]],
     ]);
@@ -167,7 +192,7 @@ describe("daily analysis: a meter back from an outage", () => {
     const logged: Record<string, unknown>[] = [];
     const summary = await analyseDay(objects, reports, d21, { now: at0030(addDays(d21, 1)), log: (e) => logged.push(e as Record<string, unknown>) });
     expect([summary.reportsWritten, summary.reportsRevised, summary.readingsTooLate]).to.deep.equal([1, 1, 1]);
-    expect(summary.failed).to.deep.equal([{ clientId: "NMI0001", error: "revising 2026-11-19: access denied" }]);
+    expect(summary.failed).to.deep.equal([{ clientId: "NMI0001", error: "revising 2026-11-19: access denied (re-running 2026-11-21 retries it)" }]);
     expect(logged.find((e) => e.message === "readings too late to revise their day")).to.include({
       level: "WARN",
       clientId: "NMI0001",

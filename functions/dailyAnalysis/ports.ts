@@ -1,0 +1,82 @@
+/** What the daily analysis reads and writes: the meter lake and the reports bucket, as ports (S3, memory, folders). */
+export interface Lake {
+  /** Top-level prefixes of the lake (`{ClientID}/` and the reserved ones), without the slash. */
+  topLevelPrefixes(): Promise<string[]>;
+  /** Keys under a prefix. */
+  list(prefix: string): Promise<string[]>;
+  /** An object's text, gunzipped when its key ends in `.gz`. */
+  text(key: string): Promise<string>;
+}
+
+export interface Reports {
+  /** A stored report's JSON, or undefined when there is none. */
+  json(key: string): Promise<unknown | undefined>;
+  put(key: string, body: string, contentType: string): Promise<void>;
+}
+
+export const reportKey = (clientId: string, compactDay: string, ext: "json" | "html") => `reports/${clientId}/${compactDay}.${ext}`;
+
+/**
+ * A stored report, or undefined when there is none or it is not JSON (a truncated or hand-edited object): such
+ * a report is rewritten by the run rather than failing it, and `onCorrupt` hears of it. Other errors (a denied
+ * GET) still fail the client.
+ */
+export async function readStoredReport(reports: Reports, key: string, onCorrupt: (key: string, error: string) => void): Promise<unknown | undefined> {
+  try {
+    return await reports.json(key);
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
+    onCorrupt(key, err.message);
+    return undefined;
+  }
+}
+
+/** A client's lake for one run: each listing and object read once, and when each listing was made. */
+export interface ClientLake extends Lake {
+  /** Epoch ms just before `prefix` was listed (the listing holds what had landed by then), or undefined. */
+  listedAt(prefix: string): number | undefined;
+}
+
+/**
+ * One client's view of the lake for a run: each listing and object read once. A revision of an earlier day
+ * reads partitions and reports the client's day has read already.
+ */
+export function clientLake(lake: Lake, clock: () => number): ClientLake {
+  const lists = new Map<string, Promise<string[]>>();
+  const texts = new Map<string, Promise<string>>();
+  const times = new Map<string, number>();
+  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
+    let hit = cache.get(key);
+    if (!hit) {
+      hit = read();
+      cache.set(key, hit);
+      hit.catch(() => cache.delete(key));
+    }
+    return hit;
+  };
+  return {
+    topLevelPrefixes: () => lake.topLevelPrefixes(),
+    list: (prefix) =>
+      once(lists, prefix, () => {
+        times.set(prefix, clock());
+        return lake.list(prefix);
+      }),
+    text: (key) => once(texts, key, () => lake.text(key)),
+    listedAt: (prefix) => times.get(prefix),
+  };
+}
+
+/** One client's view of the reports bucket for a run: each report read once; a JSON report put is what later reads see. */
+export function clientReports(reports: Reports): Reports {
+  const seen = new Map<string, unknown>();
+  return {
+    async json(key) {
+      if (!seen.has(key)) seen.set(key, await reports.json(key));
+      return seen.get(key);
+    },
+    async put(key, body, contentType) {
+      await reports.put(key, body, contentType);
+      if (key.endsWith(".json")) seen.set(key, JSON.parse(body));
+    },
+  };
+}

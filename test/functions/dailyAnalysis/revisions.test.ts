@@ -1,0 +1,154 @@
+import { expect } from "chai";
+import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
+import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
+import { LAKE_DELIVERY_LAG_MS } from "../../../functions/dailyAnalysis/lateReadings";
+import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
+import { addDays, parseDay } from "../../../functions/dailyAnalysis/reportDay";
+import { meterDefaults } from "../../../infra/meterIngestion/defaults";
+import { at0030, halfHours, lakeLine } from "../../helpers/meterLake";
+
+const MIN = 60_000;
+const d18 = parseDay("2026-11-18");
+const d19 = addDays(d18, 1);
+const d20 = addDays(d18, 2);
+const d21 = addDays(d18, 3);
+const at = (day: typeof d18, minutes: number) => day.startMs + minutes * MIN;
+const json = (reports: MemoryReports, day: typeof d18) => JSON.parse(reports.objects.get(`reports/NMI0001/${day.compact}.json`)!) as ClientReport;
+const supplierLine = (startMs: number, kwh: number) =>
+  JSON.stringify({ clientId: "NMI0001", intervalStart: new Date(startMs).toISOString(), intervalMinutes: 30, kwh, quality: "A" });
+
+describe("daily analysis: revisions, as an operator and a misbehaving meter meet them", () => {
+  it("allows for the lake's delivery lag: at least twice the meter Firehose's buffering interval", () => {
+    expect(LAKE_DELIVERY_LAG_MS).to.be.at.least(2 * meterDefaults.bufferingIntervalSeconds * 1000);
+  });
+
+  it("revises the day before with a reading that landed after the day's run listed the next partition", async () => {
+    // the 23:30 half-hour and a stored hour arrive at 00:27; Firehose lands them at 00:32, after the run listed at 00:30
+    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 45, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.nextDayListedAt]).to.deep.equal([45, "2026-11-19T00:30:00.000Z"]);
+    lake.objects.set("NMI0001/20261119/late.json", halfHours(d18, 45, 48, 0.2, () => at(d19, 27)).join("\n"));
+    lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n"));
+    const summary = await analyseDay(lake, reports, d19, { now: at0030(d20) });
+    expect([summary.reportsRevised, json(reports, d18).halfHoursCovered, json(reports, d18).totalKwh]).to.deep.equal([1, 48, 9.6]);
+  });
+
+  it("reads the next day's partition for a client with only a supplier file that day, and a re-run keeps its revision", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        [`processed/${d18.compact}/NMI0001.jsonl`, Array.from({ length: 24 }, (_, i) => supplierLine(d18.startMs + i * 1_800_000, 0.1)).join("\n")],
+        ["NMI0001/20261119/a.json", halfHours(d18, 0, 48, 0.3, () => at(d19, 10)).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const r = json(reports, d18);
+    // the supplier's half-hours win where both cover one; the stream fills the rest
+    expect([r.halfHoursCovered, r.totalKwh, r.sources.realtimeReadings]).to.deep.equal([48, 9.6, 48]);
+    await analyseDay(lake, reports, d18, { now: () => new Date(at(d21, 9 * 60)) });
+    expect(json(reports, d18).totalKwh).to.equal(9.6);
+  });
+
+  it("refuses a reading outside the years 2000-2099 as a line of the report, and still reports the client", async () => {
+    const lake = new MemoryLake(
+      new Map([["NMI0001/20261121/a.json", [...halfHours(d21, 0, 4, 0.2, (t) => t), '{"timestamp":-10000000000000000,"kwh":1,"receivedAt":5}'].join("\n")]]),
+    );
+    const reports = new MemoryReports();
+    const summary = await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
+    expect([summary.failed, summary.reportsWritten, summary.rejectedLines]).to.deep.equal([[], 1, 1]);
+    expect(json(reports, d21).rejected[0].reason).to.match(/^field "timestamp" -10000000000000000 is outside the years 2000 to 2099/);
+  });
+
+  it("rewrites a stored report that is not JSON instead of failing, and warns", async () => {
+    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+    const reports = new MemoryReports();
+    reports.objects.set("reports/NMI0001/20261118.json", '{"halfHourly": [');
+    reports.objects.set("reports/NMI0001/20261117.json", "not json");
+    const logged: Record<string, unknown>[] = [];
+    const summary = await analyseDay(lake, reports, d18, { now: () => new Date(at(d21, 60)), log: (e) => logged.push(e as Record<string, unknown>) });
+    expect([summary.failed, json(reports, d18).halfHoursCovered]).to.deep.equal([[], 48]);
+    expect(logged.filter((e) => e.message === "stored report is not JSON: rewritten").map((e) => e.key)).to.deep.equal([
+      "reports/NMI0001/20261118.json",
+      "reports/NMI0001/20261117.json",
+    ]);
+  });
+
+  it("writes a revision's page before its JSON, so a failed page leaves the revision to the arrival day's retry", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 40, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261121/b.json", [...halfHours(d18, 40, 48, 0.5, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN)].join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const put = reports.put.bind(reports);
+    reports.put = async (key, body) => {
+      if (key === "reports/NMI0001/20261118.html") throw new Error("slow down");
+      return put(key, body);
+    };
+    const failedRun = await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
+    expect(failedRun.failed).to.deep.equal([{ clientId: "NMI0001", error: "revising 2026-11-18: slow down (re-running 2026-11-21 retries it)" }]);
+    expect(json(reports, d18).halfHoursCovered).to.equal(40);
+    reports.put = put;
+    const retry = await analyseDay(lake, reports, d21, { now: () => new Date(at(addDays(d21, 1), 45)) });
+    expect([retry.reportsRevised, json(reports, d18).halfHoursCovered, json(reports, d18).totalKwh]).to.deep.equal([1, 48, 12]);
+    expect(reports.objects.get("reports/NMI0001/20261118.html")).to.contain("with readings that arrived late, on 2026-11-21");
+  });
+
+  it("revises from every partition of the day: its own, the next day's, the late ones, and its supplier file", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 40, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261119/a.json", halfHours(d18, 47, 48, 0.9, () => at(d19, 5)).join("\n")],
+        ["NMI0001/20261121/b.json", halfHours(d18, 40, 47, 0.5, () => at(d21, 60)).join("\n")],
+        [`processed/${d18.compact}/NMI0001.jsonl`, supplierLine(d18.startMs, 2)],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const before = json(reports, d18);
+    expect([before.halfHoursCovered, before.totalKwh]).to.deep.equal([41, 10.7]);
+    await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
+    const r = json(reports, d18);
+    expect([r.halfHoursCovered, r.totalKwh, r.generatedAt, r.sources.latePartitions]).to.deep.equal([48, 14.2, "2026-11-22T00:30:00.000Z", ["2026-11-21"]]);
+    expect(r.halfHourly[0]).to.include({ kwh: 2, source: "supplier" });
+  });
+
+  it("reads each object and listing once a run, revisions included, and a scheduled run does not read its own stored report", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261120/a.json", halfHours(d20, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261121/stored.json", [...halfHours(d18, 20, 48, 0.3, () => at(d21, 60)), ...halfHours(d19, 0, 48, 0.4, () => at(d21, 60))].join("\n")],
+        ["NMI0001/20261121/b.json", halfHours(d21, 0, 47, 0.5, (t) => t + 30 * MIN).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    for (const d of [d18, d19, d20]) await analyseDay(lake, reports, d, { now: at0030(addDays(d, 1)) });
+    lake.reads.length = 0;
+    const got: string[] = [];
+    const read = reports.json.bind(reports);
+    reports.json = async (key) => (got.push(key), read(key));
+    const summary = await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
+    expect(summary.reportsRevised).to.equal(2);
+    expect(lake.reads.length).to.equal(new Set(lake.reads).size);
+    expect(got.length).to.equal(new Set(got).size);
+    expect(got).to.not.include("reports/NMI0001/20261121.json");
+  });
+
+  it("leaves a report alone when the late readings change none of its half-hours (a meter sending again)", async () => {
+    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const before = reports.objects.get("reports/NMI0001/20261118.json");
+    lake.objects.set("NMI0001/20261121/again.json", [...halfHours(d18, 10, 18, 0.2, () => at(d21, 60)), lakeLine(d21.startMs, 0.1, at(d21, 31))].join("\n"));
+    const logged: Record<string, unknown>[] = [];
+    const summary = await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)), log: (e) => logged.push(e as Record<string, unknown>) });
+    expect([summary.reportsRevised, reports.objects.get("reports/NMI0001/20261118.json")]).to.deep.equal([0, before]);
+    expect(logged.filter((e) => String(e.message).startsWith("late readings")).map((e) => [e.message, e.date])).to.deep.equal([
+      ["late readings: report unchanged", "2026-11-18"],
+    ]);
+  });
+});
