@@ -1,6 +1,6 @@
-import { analyseClient, locateClientDay, reviseDay, warnCorrupt, writeReport } from "./clientDay";
-import { earlierReportOf, LATE_DAYS } from "./lateReadings";
-import { clientLake, clientReports, Lake, readStoredReport, reportKey, Reports } from "./ports";
+import { reportClientDay, reviseDay } from "./clientDay";
+import { LATE_DAYS } from "./lateReadings";
+import { clientLake, clientReports, Lake, Reports } from "./ports";
 import { DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 
 export type { Lake, Reports } from "./ports";
@@ -91,12 +91,9 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     const clientsLake = clientLake(lake, () => now().getTime());
     const clientsReports = clientReports(reports);
     try {
-      const at = now();
-      const stored = rerun(at) ? await readStoredReport(clientsReports, reportKey(clientId, day.compact, "json"), warnCorrupt(log, clientId)) : undefined;
-      const latePartitions = earlierReportOf(stored)?.latePartitions ?? [];
-      const located = await locateClientDay(clientsLake, clientId, day, latePartitions, supplier.get(clientId), realtime.get(clientId) ?? []);
-      const { report, late } = await analyseClient(clientsLake, clientsReports, located, at, log);
-      await writeReport(clientsReports, report, day);
+      const keys = realtime.get(clientId) ?? [];
+      const c = { clientId, day, keys, supplierKey: supplier.get(clientId), rerun: rerun(now()) };
+      const { report, late } = await reportClientDay(clientsLake, clientsReports, c, now, log);
       written++;
       rejectedLines += report.sources.rejectedLines;
       unusualHalfHours += report.unusual.length;
@@ -109,7 +106,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       }
       for (const revision of late.revisions) {
         try {
-          const outcome = await reviseDay(clientsLake, clientsReports, clientId, revision, now(), log);
+          const outcome = await reviseDay(clientsLake, clientsReports, clientId, revision, now, log);
           if (outcome === "revised") revised++;
           log({ message: `late readings: report ${outcome}`, clientId, date: revision.day.iso, latePartitions: revision.latePartitions });
         } catch (err) {

@@ -2,7 +2,7 @@ import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfR
 import { halfHourProfile, Slot } from "./halfHourProfile";
 import { EarlierReport, earlierReportOf, LateReadings, lateReadings, latePartitionDays, Revision } from "./lateReadings";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
-import { ClientLake, Lake, readStoredReport, reportKey, Reports } from "./ports";
+import { ClientLake, Lake, parseTagged, PutCondition, readStoredReport, ReportChangedError, reportKey, Reports, unchangedSince } from "./ports";
 import { addDays, DAY_MS, ReportDay } from "./reportDay";
 import { reportHtml } from "./reportHtml";
 import { unusualSlots } from "./unusualSlots";
@@ -110,10 +110,13 @@ export async function locateClientDay(
   return { clientId, day, keys, laterKeys, nextDayListedAtMs, latePartitions, supplierKey };
 }
 
-/** The page first, the JSON last: a report's JSON is only there once its page is, and a retry redoes both. */
-export async function writeReport(reports: Reports, report: ClientReport, day: ReportDay): Promise<void> {
+/**
+ * The page first, the JSON last: a report's JSON is only there once its page is, and a retry redoes both. With
+ * `condition`, the JSON is written only over the version it was computed from (ports.ts).
+ */
+export async function writeReport(reports: Reports, report: ClientReport, day: ReportDay, condition?: PutCondition): Promise<void> {
   await reports.put(reportKey(report.clientId, day.compact, "html"), reportHtml(report), "text/html; charset=utf-8");
-  await reports.put(reportKey(report.clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json");
+  await reports.put(reportKey(report.clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json", condition);
 }
 
 /** Whether two reports of a day hold the same half-hours (what late readings could change). */
@@ -123,25 +126,73 @@ function sameHalfHours(stored: unknown, report: ClientReport): boolean {
   return report.halfHourly.every((h, i) => halfHourly[i]?.start === h.start && halfHourly[i]?.kwh === h.kwh && halfHourly[i]?.source === h.source);
 }
 
+/** Times a report is computed again when another run rewrote it meanwhile. */
+export const CHANGED_ATTEMPTS = 3;
+
+/** Runs `write` again (it re-reads what it depends on) while another run changed the report under it. */
+async function whileChanged<T>(log: Log, clientId: string, date: string, write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (err) {
+      if (!(err instanceof ReportChangedError) || attempt >= CHANGED_ATTEMPTS) throw err;
+      log({ level: "WARN", message: "report changed by another run meanwhile: computed again", clientId, date, attempt });
+    }
+  }
+}
+
+/** A client's stored report of a day, read afresh, with the late partitions it reads. */
+async function storedReport(reports: Reports, clientId: string, day: ReportDay, log: Log) {
+  const key = reportKey(clientId, day.compact, "json");
+  const stored = await reports.tagged(key);
+  const value = parseTagged(stored, key, warnCorrupt(log, clientId));
+  return { stored, value, latePartitions: earlierReportOf(value)?.latePartitions ?? [] };
+}
+
+/**
+ * A client's report of the run's day, written. A run after the day's scheduled one (`rerun`, by hand) keeps the
+ * late partitions the stored report reads, and writes only over the version it read.
+ */
+export async function reportClientDay(
+  lake: ClientLake,
+  reports: Reports,
+  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKey?: string; rerun: boolean },
+  now: () => Date,
+  log: Log,
+): Promise<ClientResult> {
+  return whileChanged(log, c.clientId, c.day.iso, async () => {
+    const at = now();
+    const stored = c.rerun ? await storedReport(reports, c.clientId, c.day, log) : undefined;
+    const located = await locateClientDay(lake, c.clientId, c.day, stored?.latePartitions ?? [], c.supplierKey, c.keys);
+    const result = await analyseClient(lake, reports, located, at, log);
+    await writeReport(reports, result.report, c.day, stored && unchangedSince(stored.stored));
+    return result;
+  });
+}
+
 /**
  * Rewrites a client's report of an earlier day with the late readings of the run's day (lateReadings.ts), or
- * leaves it when they change none of its half-hours (readings sent twice).
+ * leaves it when they change none of its half-hours (readings sent twice). The stored report is read afresh
+ * and written only over that version, so two runs revising it at once both keep their readings.
  */
 export async function reviseDay(
   lake: ClientLake,
   reports: Reports,
   clientId: string,
   revision: Revision,
-  now: Date,
+  now: () => Date,
   log: Log,
 ): Promise<"revised" | "unchanged"> {
-  const { day, latePartitions } = revision;
+  const { day } = revision;
   const supplierKey = `processed/${day.compact}/${clientId}.jsonl`;
   const supplier = (await lake.list(supplierKey)).includes(supplierKey) ? supplierKey : undefined;
-  const located = await locateClientDay(lake, clientId, day, latePartitions, supplier);
-  const { report } = await analyseClient(lake, reports, located, now, log);
-  const stored = await readStoredReport(reports, reportKey(clientId, day.compact, "json"), warnCorrupt(log, clientId));
-  if (stored !== undefined && sameHalfHours(stored, report)) return "unchanged";
-  await writeReport(reports, report, day);
-  return "revised";
+  return whileChanged(log, clientId, day.iso, async () => {
+    const current = await storedReport(reports, clientId, day, log);
+    const latePartitions = latePartitionDays(day, [...revision.latePartitions, ...current.latePartitions]).map((d) => d.iso);
+    const located = await locateClientDay(lake, clientId, day, latePartitions, supplier);
+    const { report } = await analyseClient(lake, reports, located, now(), log);
+    if (current.value !== undefined && sameHalfHours(current.value, report)) return "unchanged";
+    await writeReport(reports, report, day, unchangedSince(current.stored));
+    return "revised";
+  });
 }

@@ -1,4 +1,4 @@
-import { Lake, Reports } from "./analyseDay";
+import { Lake, PutCondition, ReportChangedError, Reports, TaggedText } from "./ports";
 
 /** An in-memory meter lake (objects as stored after gunzip): for tests and the analysis benchmark. */
 export class MemoryLake implements Lake {
@@ -28,9 +28,11 @@ export class MemoryLake implements Lake {
   }
 }
 
-/** An in-memory reports bucket. */
+/** An in-memory reports bucket; each write of a key gets a new version tag, as S3's ETag would. */
 export class MemoryReports implements Reports {
   readonly objects = new Map<string, string>();
+  private readonly tags = new Map<string, string>();
+  private version = 0;
   /** Calls made, each of which would be one S3 GET or PUT. */
   requests = 0;
 
@@ -40,8 +42,24 @@ export class MemoryReports implements Reports {
     return text === undefined ? undefined : JSON.parse(text);
   }
 
-  async put(key: string, body: string): Promise<void> {
+  async tagged(key: string): Promise<TaggedText | undefined> {
     this.requests++;
+    const text = this.objects.get(key);
+    return text === undefined ? undefined : { text, tag: this.tagOf(key) };
+  }
+
+  async put(key: string, body: string, _contentType?: string, condition?: PutCondition): Promise<void> {
+    this.requests++;
+    if (condition) {
+      const holds = "ifMatch" in condition ? this.objects.has(key) && this.tagOf(key) === condition.ifMatch : !this.objects.has(key);
+      if (!holds) throw new ReportChangedError(key);
+    }
     this.objects.set(key, body);
+    this.tags.set(key, `v${++this.version}`);
+  }
+
+  /** An object set directly in `objects` has the tag `v0` until it is put. */
+  private tagOf(key: string): string {
+    return this.tags.get(key) ?? "v0";
   }
 }

@@ -11,7 +11,30 @@ export interface Lake {
 export interface Reports {
   /** A stored report's JSON, or undefined when there is none. */
   json(key: string): Promise<unknown | undefined>;
-  put(key: string, body: string, contentType: string): Promise<void>;
+  /** A stored object's text and version tag (S3's ETag), always read afresh; undefined when there is none. */
+  tagged(key: string): Promise<TaggedText | undefined>;
+  /**
+   * Writes an object; with `condition`, only while the stored one is still that version (or still absent), else
+   * throws ReportChangedError: two runs revising one report must not keep only the last one's readings.
+   */
+  put(key: string, body: string, contentType: string, condition?: PutCondition): Promise<void>;
+}
+
+export interface TaggedText {
+  readonly text: string;
+  readonly tag: string;
+}
+
+export type PutCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: "*" };
+
+/** The condition that a write replaces exactly what was read (`stored`), or creates what was absent. */
+export const unchangedSince = (stored: TaggedText | undefined): PutCondition => (stored ? { ifMatch: stored.tag } : { ifNoneMatch: "*" });
+
+export class ReportChangedError extends Error {
+  constructor(readonly key: string) {
+    super(`${key} changed while it was being rewritten`);
+    this.name = "ReportChangedError";
+  }
 }
 
 export const reportKey = (clientId: string, compactDay: string, ext: "json" | "html") => `reports/${clientId}/${compactDay}.${ext}`;
@@ -21,6 +44,17 @@ export const reportKey = (clientId: string, compactDay: string, ext: "json" | "h
  * a report is rewritten by the run rather than failing it, and `onCorrupt` hears of it. Other errors (a denied
  * GET) still fail the client.
  */
+/** The JSON of a tagged object, or undefined (and `onCorrupt` hears) when it is not JSON. */
+export function parseTagged(stored: TaggedText | undefined, key: string, onCorrupt: (key: string, error: string) => void): unknown | undefined {
+  if (stored === undefined) return undefined;
+  try {
+    return JSON.parse(stored.text);
+  } catch (err) {
+    onCorrupt(key, (err as Error).message);
+    return undefined;
+  }
+}
+
 export async function readStoredReport(reports: Reports, key: string, onCorrupt: (key: string, error: string) => void): Promise<unknown | undefined> {
   try {
     return await reports.json(key);
@@ -74,8 +108,9 @@ export function clientReports(reports: Reports): Reports {
       if (!seen.has(key)) seen.set(key, await reports.json(key));
       return seen.get(key);
     },
-    async put(key, body, contentType) {
-      await reports.put(key, body, contentType);
+    tagged: (key) => reports.tagged(key),
+    async put(key, body, contentType, condition) {
+      await reports.put(key, body, contentType, condition);
       if (key.endsWith(".json")) seen.set(key, JSON.parse(body));
     },
   };

@@ -1,6 +1,6 @@
 import { GetObjectCommand, NoSuchKey, PutObjectCommand, S3Client, paginateListObjectsV2 } from "@aws-sdk/client-s3";
 import { gunzipSync } from "zlib";
-import { Lake, Reports } from "./analyseDay";
+import { Lake, ReportChangedError, Reports } from "./ports";
 
 /** The analysis' ports on S3: the lake read-only, the reports bucket read (history) and write. */
 export function s3Lake(client: S3Client, bucket: string): Lake {
@@ -27,6 +27,11 @@ export function s3Lake(client: S3Client, bucket: string): Lake {
   };
 }
 
+/** S3's answers to a conditional write whose condition no longer holds (412), or that lost a race with another (409). */
+const CHANGED = new Set(["PreconditionFailed", "ConditionalRequestConflict"]);
+
+const isNoSuchKey = (err: unknown) => err instanceof NoSuchKey || (err as { name?: string }).name === "NoSuchKey";
+
 export function s3Reports(client: S3Client, bucket: string): Reports {
   return {
     async json(key) {
@@ -34,12 +39,27 @@ export function s3Reports(client: S3Client, bucket: string): Reports {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
         return JSON.parse(await out.Body!.transformToString("utf8"));
       } catch (err) {
-        if (err instanceof NoSuchKey || (err as { name?: string }).name === "NoSuchKey") return undefined;
+        if (isNoSuchKey(err)) return undefined;
         throw err;
       }
     },
-    async put(key, body, contentType) {
-      await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    async tagged(key) {
+      try {
+        const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+        return { text: await out.Body!.transformToString("utf8"), tag: out.ETag ?? "" };
+      } catch (err) {
+        if (isNoSuchKey(err)) return undefined;
+        throw err;
+      }
+    },
+    async put(key, body, contentType, condition) {
+      const match = condition && "ifMatch" in condition ? { IfMatch: condition.ifMatch } : condition ? { IfNoneMatch: condition.ifNoneMatch } : {};
+      try {
+        await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...match }));
+      } catch (err) {
+        if (condition && CHANGED.has((err as { name?: string }).name ?? "")) throw new ReportChangedError(key);
+        throw err;
+      }
     },
   };
 }

@@ -1,8 +1,9 @@
+import { createHash } from "crypto";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, existsSync } from "fs";
 import { dirname, join, relative, resolve, sep } from "path";
 import { Readable } from "stream";
 import { gunzipSync } from "zlib";
-import { Lake, Reports } from "../../functions/dailyAnalysis/analyseDay";
+import { Lake, ReportChangedError, Reports } from "../../functions/dailyAnalysis/ports";
 import { ObjectStore } from "../../functions/supplierParser/processObject";
 
 /**
@@ -122,13 +123,28 @@ export class RunFolders {
     };
   }
 
+  /** The reports bucket: a report's version tag is the SHA-256 of its bytes, as an ETag is the MD5 of them. */
   reports(): Reports {
+    const pathOf = (key: string) => this.path("reports", key.replace(/^reports\//, ""));
+    const tagged = async (key: string) => {
+      const p = pathOf(key);
+      if (!existsSync(p)) return undefined;
+      const text = readFileSync(p, "utf8");
+      return { text, tag: createHash("sha256").update(text).digest("hex") };
+    };
     return {
       json: async (key) => {
-        const p = this.path("reports", key.replace(/^reports\//, ""));
-        return existsSync(p) ? JSON.parse(readFileSync(p, "utf8")) : undefined;
+        const stored = await tagged(key);
+        return stored && JSON.parse(stored.text);
       },
-      put: async (key, body) => this.write("reports", key.replace(/^reports\//, ""), body),
+      tagged,
+      put: async (key, body, _type, condition) => {
+        if (condition) {
+          const stored = await tagged(key);
+          if ("ifMatch" in condition ? stored?.tag !== condition.ifMatch : stored !== undefined) throw new ReportChangedError(key);
+        }
+        this.write("reports", key.replace(/^reports\//, ""), body);
+      },
     };
   }
 }

@@ -132,3 +132,26 @@ describe("local stack: Firehose-like buffering", () => {
     expect(d.records).to.equal(4);
   });
 });
+
+describe("local stack: the reports folder keeps the bucket's conditional writes", () => {
+  let root: string;
+  beforeEach(() => (root = mkdtempSync(join(tmpdir(), "gridrail-reports-"))));
+  afterEach(() => rmSync(root, { recursive: true, force: true }));
+
+  it("tags a report by its bytes and refuses a write over a version it did not read", async () => {
+    const reports = new RunFolders(root).reports();
+    await reports.put("reports/A/20261118.json", '{"v":1}', "application/json", { ifNoneMatch: "*" });
+    const first = await reports.tagged("reports/A/20261118.json");
+    expect([first?.text, await reports.json("reports/A/20261118.json"), await reports.tagged("reports/A/none.json")]).to.deep.equal([
+      '{"v":1}',
+      { v: 1 },
+      undefined,
+    ]);
+    await reports.put("reports/A/20261118.json", '{"v":2}', "application/json", { ifMatch: first!.tag });
+    const refused: string[] = [];
+    for (const condition of [{ ifMatch: first!.tag }, { ifNoneMatch: "*" as const }]) {
+      await reports.put("reports/A/20261118.json", '{"v":3}', "application/json", condition).catch((e: Error) => refused.push(e.name));
+    }
+    expect([await reports.json("reports/A/20261118.json"), refused]).to.deep.equal([{ v: 2 }, ["ReportChangedError", "ReportChangedError"]]);
+  });
+});

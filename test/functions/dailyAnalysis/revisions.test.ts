@@ -138,6 +138,42 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     expect(got).to.not.include("reports/NMI0001/20261121.json");
   });
 
+  it("keeps both runs' readings when two runs revise the same report at once", async () => {
+    const d23 = addDays(d18, 5);
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 16, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261121/stored.json", halfHours(d18, 16, 32, 0.3, () => at(d21, 8 * 60)).join("\n")],
+        ["NMI0001/20261123/stored.json", halfHours(d18, 32, 48, 0.4, () => at(d23, 8 * 60)).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const logged: Record<string, unknown>[] = [];
+    const log = (e: object) => logged.push(e as Record<string, unknown>);
+    const late = () => new Date(at(addDays(d23, 2), 9 * 60));
+    const runs = await Promise.all([analyseDay(lake, reports, d21, { now: late, log }), analyseDay(lake, reports, d23, { now: late, log })]);
+    expect(runs.map((r) => [r.reportsRevised, r.failed])).to.deep.equal([
+      [1, []],
+      [1, []],
+    ]);
+    const r = json(reports, d18);
+    expect([r.halfHoursCovered, r.totalKwh, r.sources.latePartitions]).to.deep.equal([48, 14.4, ["2026-11-21", "2026-11-23"]]);
+    expect(logged.filter((e) => e.message === "report changed by another run meanwhile: computed again").map((e) => e.date)).to.deep.equal(["2026-11-18"]);
+  });
+
+  it("the in-memory bucket keeps S3's conditional writes: a version tag per write, refused when stale", async () => {
+    const reports = new MemoryReports();
+    await reports.put("k", "1", "", { ifNoneMatch: "*" });
+    const first = await reports.tagged("k");
+    await reports.put("k", "2", "", { ifMatch: first!.tag });
+    const refused: string[] = [];
+    for (const condition of [{ ifMatch: first!.tag }, { ifNoneMatch: "*" as const }]) {
+      await reports.put("k", "3", "", condition).catch((e: Error) => refused.push(e.name));
+    }
+    expect([reports.objects.get("k"), refused]).to.deep.equal(["2", ["ReportChangedError", "ReportChangedError"]]);
+  });
+
   it("leaves a report alone when the late readings change none of its half-hours (a meter sending again)", async () => {
     const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
     const reports = new MemoryReports();

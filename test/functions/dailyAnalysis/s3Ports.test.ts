@@ -49,6 +49,27 @@ describe("daily analysis: S3 ports", () => {
       ContentType: "text/html; charset=utf-8",
     });
   });
+
+  it("writes only over the version it read, and says so when another writer came first", async () => {
+    s3.on(GetObjectCommand, { Key: "reports/A/20261118.json" }).resolves({ Body: body('{"a":1}'), ETag: '"e1"' } as never);
+    s3.on(PutObjectCommand, { IfMatch: '"e1"' }).resolves({});
+    s3.on(PutObjectCommand, { IfMatch: '"stale"' }).rejects(
+      Object.assign(new Error("At least one of the pre-conditions you specified did not hold"), { name: "PreconditionFailed" }),
+    );
+    s3.on(PutObjectCommand, { IfNoneMatch: "*" }).rejects(Object.assign(new Error("conflicting operation"), { name: "ConditionalRequestConflict" }));
+    const reports = s3Reports(client(), "reports");
+    expect(await reports.tagged("reports/A/20261118.json")).to.deep.equal({ text: '{"a":1}', tag: '"e1"' });
+    await reports.put("reports/A/20261118.json", "{}", "application/json", { ifMatch: '"e1"' });
+    expect(s3.commandCalls(PutObjectCommand)[0].args[0].input).to.include({ Key: "reports/A/20261118.json", IfMatch: '"e1"' });
+    const errors: string[] = [];
+    for (const condition of [{ ifMatch: '"stale"' }, { ifNoneMatch: "*" as const }]) {
+      await reports.put("reports/A/20261118.json", "{}", "application/json", condition).catch((e: Error) => errors.push(`${e.name}: ${e.message}`));
+    }
+    expect(errors).to.deep.equal([
+      "ReportChangedError: reports/A/20261118.json changed while it was being rewritten",
+      "ReportChangedError: reports/A/20261118.json changed while it was being rewritten",
+    ]);
+  });
 });
 
 describe("daily analysis: handler", () => {
