@@ -1,4 +1,4 @@
-import { reportClientDay, reviseDay } from "./clientDay";
+import { reportClientDay, reviseDay, warnCorrupt } from "./clientDay";
 import { LATE_DAYS } from "./lateReadings";
 import { clientLake, clientReports, Lake, Reports } from "./ports";
 import { DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
@@ -88,8 +88,8 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const rerun = (at: Date) => at.getTime() >= day.startMs + 2 * DAY_MS;
   await pool(clients, concurrency, async (clientId) => {
     // the client's reads go through a cache: its revisions read the same partitions and reports again
-    const clientsLake = clientLake(lake, () => now().getTime());
-    const clientsReports = clientReports(reports);
+    const clientsLake = clientLake(lake);
+    const clientsReports = clientReports(reports, warnCorrupt(log, clientId));
     try {
       const keys = realtime.get(clientId) ?? [];
       const c = { clientId, day, keys, supplierKey: supplier.get(clientId), rerun: rerun(now()) };

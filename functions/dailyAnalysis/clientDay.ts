@@ -1,11 +1,25 @@
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
 import { halfHourProfile, Slot } from "./halfHourProfile";
-import { EarlierReport, earlierReportOf, LateReadings, lateReadings, latePartitionDays, Revision } from "./lateReadings";
+import {
+  EarlierReport,
+  earlierReportOf,
+  LakeObject,
+  LATE_DAYS,
+  LateReadings,
+  lateReadings,
+  latePartitionDays,
+  latePartitionsOf,
+  Revision,
+} from "./lateReadings";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
-import { ClientLake, Lake, parseTagged, PutCondition, readStoredReport, ReportChangedError, reportKey, Reports, unchangedSince } from "./ports";
+import { ClientLake, parseTagged, PutCondition, ReportChangedError, reportKey, Reports, unchangedSince } from "./ports";
 import { addDays, DAY_MS, ReportDay } from "./reportDay";
 import { reportHtml } from "./reportHtml";
 import { unusualSlots } from "./unusualSlots";
+
+/** A stored report that is not JSON is logged and taken as none: the day's own is rewritten, an earlier day's skipped. */
+export const warnCorrupt = (log: Log, clientId: string) => (key: string, error: string) =>
+  log({ level: "WARN", message: "stored report is not JSON: ignored", clientId, key, error });
 
 /** One client-day to analyse: where its readings are. */
 export interface ClientDay {
@@ -13,12 +27,8 @@ export interface ClientDay {
   readonly day: ReportDay;
   /** Keys of the day's own lake partition. */
   readonly keys: readonly string[];
-  /** Keys of the next day's partition and of `latePartitions`: only their readings of the day count. */
+  /** Keys of the next day's partition and of the late partitions: only their readings of the day count. */
   readonly laterKeys: readonly string[];
-  /** When the next day's partition was listed, epoch ms. */
-  readonly nextDayListedAtMs: number;
-  /** ISO days of the partitions after the next day's that hold readings of the day (see lateReadings.ts). */
-  readonly latePartitions: readonly string[];
   readonly supplierKey?: string;
 }
 
@@ -30,44 +40,61 @@ export interface ClientResult {
 
 export type Log = (entry: object) => void;
 
-async function readLines(
-  lake: Lake,
-  keys: readonly string[],
-  parse: (line: string) => MeterReading | string,
-  rejected: RejectedLine[],
-): Promise<MeterReading[]> {
-  const out: MeterReading[] = [];
+interface ParsedObject {
+  readonly readings: MeterReading[];
+  readonly refused: { readonly line: number; readonly reason: string }[];
+}
+
+function parseObject(text: string, parse: (line: string) => MeterReading | string): ParsedObject {
+  const out: ParsedObject = { readings: [], refused: [] };
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    const r = parse(line);
+    if (typeof r === "string") out.refused.push({ line: i + 1, reason: r });
+    else out.readings.push(r);
+  });
+  return out;
+}
+// one function each, so the client's lake parses an object once per kind
+const realtimeObject = (text: string) => parseObject(text, parseRealtimeLine);
+const supplierObject = (text: string) => parseObject(text, parseSupplierLine);
+
+/** The readings of each object; its refused lines go to `rejected` when given. */
+async function readObjects(lake: ClientLake, keys: readonly string[], parse: (text: string) => ParsedObject, rejected?: RejectedLine[]): Promise<LakeObject[]> {
+  const out: LakeObject[] = [];
   for (const key of keys) {
-    const lines = (await lake.text(key)).split(/\r?\n/);
-    lines.forEach((line, i) => {
-      if (line.trim() === "") return;
-      const r = parse(line);
-      if (typeof r === "string") rejected.push({ object: key, line: i + 1, reason: r });
-      else out.push(r);
-    });
+    const { readings, refused } = await lake.parsed(key, parse);
+    if (rejected) for (const r of refused) rejected.push({ object: key, ...r });
+    out.push({ key, readings });
   }
   return out;
 }
 
-/** A stored report that is not JSON is logged and taken as absent (the run rewrites it). */
-export const warnCorrupt = (log: Log, clientId: string) => (key: string, error: string) =>
-  log({ level: "WARN", message: "stored report is not JSON: rewritten", clientId, key, error });
+/** `{ClientID}/{YYYYMMDD}/...` → the partition's ISO day. */
+const partitionOf = (key: string) => key.split("/")[1].replace(/^(\d{4})(\d{2})(\d{2})$/, "$1-$2-$3");
 
-export async function analyseClient(lake: Lake, reports: Reports, c: ClientDay, now: Date, log: Log = () => undefined): Promise<ClientResult> {
+export async function analyseClient(lake: ClientLake, reports: Reports, c: ClientDay, now: Date): Promise<ClientResult> {
   const { clientId, day } = c;
   const rejected: RejectedLine[] = [];
   const inDay = (r: MeterReading) => r.startMs >= day.startMs && r.startMs < day.startMs + DAY_MS;
-  const arrivedLater = (await readLines(lake, c.laterKeys, parseRealtimeLine, [])).filter(inDay);
-  const own = await readLines(lake, c.keys, parseRealtimeLine, rejected);
-  const supplier = c.supplierKey ? await readLines(lake, [c.supplierKey], parseSupplierLine, rejected) : [];
-  const profile = halfHourProfile(day.startMs, [...own, ...arrivedLater], supplier);
+  const laterObjects: Record<string, string[]> = {};
+  const arrivedLater: MeterReading[] = [];
+  for (const { key, readings } of await readObjects(lake, c.laterKeys, realtimeObject)) {
+    const ofDay = readings.filter(inDay);
+    if (ofDay.length === 0) continue;
+    arrivedLater.push(...ofDay);
+    (laterObjects[partitionOf(key)] ??= []).push(key);
+  }
+  const own = await readObjects(lake, c.keys, realtimeObject, rejected);
+  const supplier = c.supplierKey ? (await readObjects(lake, [c.supplierKey], supplierObject, rejected))[0].readings : [];
+  const profile = halfHourProfile(day.startMs, [...own.flatMap((o) => o.readings), ...arrivedLater], supplier);
 
   const history: Slot[] = [];
   const pastDays: PastDay[] = [];
   const earlier = new Map<string, EarlierReport>();
   for (let k = RECENT_DAYS; k >= 1; k--) {
     const past = addDays(day, -k);
-    const report = await readStoredReport(reports, reportKey(clientId, past.compact, "json"), warnCorrupt(log, clientId));
+    const report = await reports.json(reportKey(clientId, past.compact, "json"));
     if (report === undefined) continue;
     history.push(...slotsOfReport(report));
     const total = (report as { totalKwh?: unknown }).totalKwh;
@@ -76,23 +103,13 @@ export async function analyseClient(lake: Lake, reports: Reports, c: ClientDay, 
     if (facts) earlier.set(past.iso, facts);
   }
   const unusual = unusualSlots(history, profile.slots);
-  const report = buildReport({
-    clientId,
-    day,
-    profile,
-    unusual,
-    pastDays,
-    rejected,
-    latePartitions: c.latePartitions,
-    nextDayListedAtMs: c.nextDayListedAtMs,
-    now,
-  });
+  const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, now });
   return { report, late: lateReadings(day, own, earlier) };
 }
 
 /**
- * Lists a client-day's readings: its partition (unless `keys` are known), the next day's (timed), the late
- * partitions; and names its supplier file.
+ * Lists a client-day's readings: its partition (unless `keys` are known), the next day's, the late partitions;
+ * and names its supplier file.
  */
 export async function locateClientDay(
   lake: ClientLake,
@@ -103,11 +120,9 @@ export async function locateClientDay(
   keys?: readonly string[],
 ): Promise<ClientDay> {
   keys ??= await lake.list(`${clientId}/${day.compact}/`);
-  const nextPrefix = `${clientId}/${addDays(day, 1).compact}/`;
-  const laterKeys = await lake.list(nextPrefix);
-  const nextDayListedAtMs = lake.listedAt(nextPrefix)!;
-  for (const late of latePartitionDays(day, latePartitions)) laterKeys.push(...(await lake.list(`${clientId}/${late.compact}/`)));
-  return { clientId, day, keys, laterKeys, nextDayListedAtMs, latePartitions, supplierKey };
+  const laterKeys: string[] = [];
+  for (const later of [addDays(day, 1), ...latePartitionDays(day, latePartitions)]) laterKeys.push(...(await lake.list(`${clientId}/${later.compact}/`)));
+  return { clientId, day, keys, laterKeys, supplierKey };
 }
 
 /**
@@ -126,27 +141,49 @@ function sameHalfHours(stored: unknown, report: ClientReport): boolean {
   return report.halfHourly.every((h, i) => halfHourly[i]?.start === h.start && halfHourly[i]?.kwh === h.kwh && halfHourly[i]?.source === h.source);
 }
 
-/** Times a report is computed again when another run rewrote it meanwhile. */
-export const CHANGED_ATTEMPTS = 3;
+/** Times a report is computed again when other runs rewrote it meanwhile: one for each run that may revise it, and more. */
+export const CHANGED_ATTEMPTS = LATE_DAYS + 2;
 
-/** Runs `write` again (it re-reads what it depends on) while another run changed the report under it. */
-async function whileChanged<T>(log: Log, clientId: string, date: string, write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (err) {
-      if (!(err instanceof ReportChangedError) || attempt >= CHANGED_ATTEMPTS) throw err;
-      log({ level: "WARN", message: "report changed by another run meanwhile: computed again", clientId, date, attempt });
-    }
-  }
-}
-
-/** A client's stored report of a day, read afresh, with the late partitions it reads. */
+/** A client's stored report of a day, read afresh (ports.ts `tagged`). */
 async function storedReport(reports: Reports, clientId: string, day: ReportDay, log: Log) {
   const key = reportKey(clientId, day.compact, "json");
   const stored = await reports.tagged(key);
-  const value = parseTagged(stored, key, warnCorrupt(log, clientId));
-  return { stored, value, latePartitions: earlierReportOf(value)?.latePartitions ?? [] };
+  return { stored, value: parseTagged(stored, key, warnCorrupt(log, clientId)) };
+}
+
+/** The page of the stored JSON: after losing a race, the page last written may be older than the JSON that won. */
+async function pageOfStored(reports: Reports, clientId: string, day: ReportDay, log: Log): Promise<void> {
+  const { value } = await storedReport(reports, clientId, day, log);
+  if (value !== undefined) await reports.put(reportKey(clientId, day.compact, "html"), reportHtml(value as ClientReport), "text/html; charset=utf-8");
+}
+
+/**
+ * Runs `compute` (which reads afresh what it depends on and writes conditionally) again, after a short random
+ * wait and with fresh listings, while other runs rewrote the report under it; on giving up, the page is made
+ * the stored JSON's again.
+ */
+async function untilWritten<T>(
+  lake: ClientLake,
+  reports: Reports,
+  clientId: string,
+  day: ReportDay,
+  log: Log,
+  compute: (attempt: number) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await compute(attempt);
+    } catch (err) {
+      if (!(err instanceof ReportChangedError)) throw err;
+      if (attempt >= CHANGED_ATTEMPTS) {
+        await pageOfStored(reports, clientId, day, log);
+        throw err;
+      }
+      log({ level: "WARN", message: "report changed by another run meanwhile: computed again", clientId, date: day.iso, attempt });
+      lake.forgetListings();
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * attempt));
+    }
+  }
 }
 
 /**
@@ -160,11 +197,12 @@ export async function reportClientDay(
   now: () => Date,
   log: Log,
 ): Promise<ClientResult> {
-  return whileChanged(log, c.clientId, c.day.iso, async () => {
+  return untilWritten(lake, reports, c.clientId, c.day, log, async () => {
     const at = now();
     const stored = c.rerun ? await storedReport(reports, c.clientId, c.day, log) : undefined;
-    const located = await locateClientDay(lake, c.clientId, c.day, stored?.latePartitions ?? [], c.supplierKey, c.keys);
-    const result = await analyseClient(lake, reports, located, at, log);
+    const latePartitions = latePartitionsOf(c.day, earlierReportOf(stored?.value)?.laterObjects ?? {});
+    const located = await locateClientDay(lake, c.clientId, c.day, latePartitions, c.supplierKey, c.keys);
+    const result = await analyseClient(lake, reports, located, at);
     await writeReport(reports, result.report, c.day, stored && unchangedSince(stored.stored));
     return result;
   });
@@ -186,12 +224,16 @@ export async function reviseDay(
   const { day } = revision;
   const supplierKey = `processed/${day.compact}/${clientId}.jsonl`;
   const supplier = (await lake.list(supplierKey)).includes(supplierKey) ? supplierKey : undefined;
-  return whileChanged(log, clientId, day.iso, async () => {
+  return untilWritten(lake, reports, clientId, day, log, async (attempt) => {
     const current = await storedReport(reports, clientId, day, log);
-    const latePartitions = latePartitionDays(day, [...revision.latePartitions, ...current.latePartitions]).map((d) => d.iso);
-    const located = await locateClientDay(lake, clientId, day, latePartitions, supplier);
-    const { report } = await analyseClient(lake, reports, located, now(), log);
-    if (current.value !== undefined && sameHalfHours(current.value, report)) return "unchanged";
+    const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
+    const located = await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier);
+    const { report } = await analyseClient(lake, reports, located, now());
+    if (current.value !== undefined && sameHalfHours(current.value, report)) {
+      // an earlier attempt wrote its page before losing the JSON to another run: the page is the JSON's again
+      if (attempt > 1) await pageOfStored(reports, clientId, day, log);
+      return "unchanged";
+    }
     await writeReport(reports, report, day, unchangedSince(current.stored));
     return "revised";
   });

@@ -42,11 +42,15 @@ export interface ClientReport {
   readonly unusual: readonly { readonly start: string; readonly kwh: number; readonly expectedKwh: number; readonly score: number }[];
   readonly detector: { readonly name: "rcf"; readonly historyHalfHours: number; readonly ready: boolean };
   /**
-   * `nextDayListedAt`: when the run listed the next day's lake partition (readings of the day that landed there
-   * later revise the report); `latePartitions`: ISO days of the partitions after the next day's whose readings of
-   * the day count (readings that arrived late).
+   * `laterObjects`: for each lake partition after the day's own (ISO day), the objects whose readings of the day
+   * count (the next day's holds the day's last half-hour; later ones, readings that arrived late);
+   * `latePartitions`: the partitions after the next day's among them.
    */
-  readonly sources: ProfileCounts & { readonly rejectedLines: number; readonly nextDayListedAt: string | null; readonly latePartitions: readonly string[] };
+  readonly sources: ProfileCounts & {
+    readonly rejectedLines: number;
+    readonly laterObjects: Readonly<Record<string, readonly string[]>>;
+    readonly latePartitions: readonly string[];
+  };
   /** The first rejected lines (all are counted in sources.rejectedLines). */
   readonly rejected: readonly RejectedLine[];
 }
@@ -67,8 +71,7 @@ export function buildReport(a: {
   unusual: UnusualResult;
   pastDays: readonly PastDay[];
   rejected: readonly RejectedLine[];
-  latePartitions?: readonly string[];
-  nextDayListedAtMs?: number;
+  laterObjects?: Readonly<Record<string, readonly string[]>>;
   now: Date;
 }): ClientReport {
   const { profile, unusual, day } = a;
@@ -106,8 +109,10 @@ export function buildReport(a: {
     sources: {
       ...profile.counts,
       rejectedLines: a.rejected.length,
-      nextDayListedAt: a.nextDayListedAtMs === undefined ? null : iso(a.nextDayListedAtMs),
-      latePartitions: [...(a.latePartitions ?? [])],
+      laterObjects: a.laterObjects ?? {},
+      latePartitions: Object.keys(a.laterObjects ?? {})
+        .filter((d) => Date.parse(d) > day.startMs + 86_400_000)
+        .sort(),
     },
     rejected: a.rejected.slice(0, MAX_REJECTED_LISTED),
   };

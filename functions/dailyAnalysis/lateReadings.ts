@@ -3,34 +3,33 @@ import { MeterReading } from "./meterRecord";
 import { DAY_MS, dayFromMs, parseDay, ReportDay } from "./reportDay";
 
 /**
- * Readings that reach the lake days late (a meter back from an outage sends what it stored) land in the
- * partition of the day they arrived. The run of that partition's day finds them and revises the report of
- * the day they belong to, which from then on also reads that partition (`sources.latePartitions`), so a
- * re-run of the earlier day keeps them. A reading more than `LATE_DAYS` days late stays counted in the
- * `outsideDay` of the day it arrived, and is logged: its day's history has moved on (the reports after it
- * compare with the 14 days before them), and the lake archives its day's partition to Glacier at 30 days.
+ * Readings that reach the lake late (a meter back from an outage sends what it stored, or the lake's delivery
+ * lags) land in the partition of the day they arrived. A report records, for every partition after its day's
+ * own, the lake objects whose readings of the day it counted (`sources.laterObjects`). The run of a later
+ * partition's day finds readings of earlier days in objects their report did not count, and revises that
+ * report, which from then on reads that partition too, so a re-run of the earlier day keeps them. A reading
+ * more than `LATE_DAYS` days late stays counted in the `outsideDay` of the day it arrived, and is logged: the
+ * reports after its day have compared with it already, and the lake archives its partition to Glacier at 30 days.
  */
 export const LATE_DAYS = RECENT_DAYS;
 
-/**
- * How long after IoT Core receives a reading it may land in the lake: the meter-lake Firehose buffers up to
- * 300 s (`bufferingIntervalSeconds`), doubled for its delivery. A reading of the day before received later than
- * this before the day's report listed its partition may have been missed, and revises it.
- */
-export const LAKE_DELIVERY_LAG_MS = 600_000;
+/** The readings of one lake object. */
+export interface LakeObject {
+  readonly key: string;
+  readonly readings: readonly MeterReading[];
+}
 
-/** What the run knows of an earlier report of the client: when it was made and which later partitions it read. */
+/** Partition (ISO day) → keys of the objects whose readings of the report's day it counted. */
+export type LaterObjects = Readonly<Record<string, readonly string[]>>;
+
+/** What the run knows of an earlier report of the client: the later partitions' objects it counted. */
 export interface EarlierReport {
-  readonly generatedAtMs: number;
-  /** When the report's run listed the next day's partition (older reports: undefined, and generatedAtMs serves). */
-  readonly nextDayListedAtMs?: number;
-  /** ISO days of the partitions after the next day's whose readings the report counts. */
-  readonly latePartitions: readonly string[];
+  readonly laterObjects: LaterObjects;
 }
 
 export interface Revision {
   readonly day: ReportDay;
-  /** The partitions beyond the next day's to read for it, the arrival day included (ISO days, sorted). */
+  /** The partitions beyond the next day's to read for it, the arrival day's included (ISO days, sorted). */
   readonly latePartitions: readonly string[];
 }
 
@@ -42,61 +41,22 @@ export interface LateReadings {
 
 const ISO_DAY = /^\d{4}-\d{2}-\d{2}$/;
 
-/** An earlier report's facts as stored, or undefined when it holds no usable `generatedAt`. */
+/** An earlier report's `sources.laterObjects` as stored (anything else in it ignored); none for older reports. */
 export function earlierReportOf(report: unknown): EarlierReport | undefined {
-  const r = (typeof report === "object" && report !== null ? report : {}) as {
-    generatedAt?: unknown;
-    sources?: { latePartitions?: unknown; nextDayListedAt?: unknown };
-  };
-  const generatedAtMs = typeof r.generatedAt === "string" ? Date.parse(r.generatedAt) : NaN;
-  if (!Number.isFinite(generatedAtMs)) return undefined;
-  const late = r.sources?.latePartitions;
-  const listed = typeof r.sources?.nextDayListedAt === "string" ? Date.parse(r.sources.nextDayListedAt) : NaN;
-  return {
-    generatedAtMs,
-    ...(Number.isFinite(listed) ? { nextDayListedAtMs: listed } : {}),
-    latePartitions: Array.isArray(late) ? late.filter((d): d is string => typeof d === "string" && ISO_DAY.test(d)) : [],
-  };
-}
-
-/**
- * Which earlier days' reports the readings of `partition` (the day they arrived) revise. A reading of the day
- * before counts unless it was received LAKE_DELIVERY_LAG_MS before that day's report listed this partition (it
- * was in the listing); a reading of an older day, when its report does not read this partition yet. A day
- * without a report gets one.
- */
-export function lateReadings(partition: ReportDay, readings: readonly MeterReading[], earlier: ReadonlyMap<string, EarlierReport>): LateReadings {
-  const due = new Map<string, ReportDay>();
-  let tooLate = 0;
-  for (const r of readings) {
-    if (r.startMs >= partition.startMs) continue;
-    const day = dayFromMs(Math.floor(r.startMs / DAY_MS) * DAY_MS);
-    const daysLate = Math.round((partition.startMs - day.startMs) / DAY_MS);
-    if (daysLate > LATE_DAYS) {
-      tooLate++;
-      continue;
+  if (typeof report !== "object" || report === null) return undefined;
+  const stored = (report as { sources?: { laterObjects?: unknown } }).sources?.laterObjects;
+  const laterObjects: Record<string, string[]> = {};
+  if (typeof stored === "object" && stored !== null && !Array.isArray(stored)) {
+    for (const [day, keys] of Object.entries(stored)) {
+      if (ISO_DAY.test(day) && Array.isArray(keys)) laterObjects[day] = keys.filter((k): k is string => typeof k === "string");
     }
-    const report = earlier.get(day.iso);
-    const counted =
-      report !== undefined &&
-      (daysLate === 1
-        ? r.receivedMs !== undefined && r.receivedMs <= (report.nextDayListedAtMs ?? report.generatedAtMs) - LAKE_DELIVERY_LAG_MS
-        : report.latePartitions.includes(partition.iso));
-    if (!counted) due.set(day.iso, day);
   }
-  const revisions = [...due.values()]
-    .sort((a, b) => a.startMs - b.startMs)
-    .map((day) => {
-      const known = latePartitionDays(day, earlier.get(day.iso)?.latePartitions ?? []).map((d) => d.iso);
-      const late = partition.startMs - day.startMs > DAY_MS ? [...known, partition.iso] : known;
-      return { day, latePartitions: [...new Set(late)].sort() };
-    });
-  return { revisions, tooLate };
+  return { laterObjects };
 }
 
-/** The partitions a client-day's report reads beyond its own and the next day's: valid ISO days up to LATE_DAYS after it. */
-export function latePartitionDays(day: ReportDay, latePartitions: readonly string[]): ReportDay[] {
-  return [...new Set(latePartitions)]
+/** The partitions after the next day's that a report of `day` reads, as valid days within LATE_DAYS, sorted. */
+export function latePartitionDays(day: ReportDay, partitions: readonly string[]): ReportDay[] {
+  return [...new Set(partitions)]
     .flatMap((d) => {
       try {
         return [parseDay(d)];
@@ -106,4 +66,35 @@ export function latePartitionDays(day: ReportDay, latePartitions: readonly strin
     })
     .filter((p) => p.startMs > day.startMs + DAY_MS && p.startMs <= day.startMs + LATE_DAYS * DAY_MS)
     .sort((a, b) => a.startMs - b.startMs);
+}
+
+/** The late partitions (ISO days) a report with these later objects reads. */
+export const latePartitionsOf = (day: ReportDay, laterObjects: LaterObjects): string[] => latePartitionDays(day, Object.keys(laterObjects)).map((d) => d.iso);
+
+/**
+ * Which earlier days' reports the objects of `partition` (the day they arrived) revise: a day with a reading
+ * in an object its report did not count, or with no report at all.
+ */
+export function lateReadings(partition: ReportDay, objects: readonly LakeObject[], earlier: ReadonlyMap<string, EarlierReport>): LateReadings {
+  const due = new Map<string, ReportDay>();
+  let tooLate = 0;
+  for (const { key, readings } of objects) {
+    for (const r of readings) {
+      if (r.startMs >= partition.startMs) continue;
+      const day = dayFromMs(Math.floor(r.startMs / DAY_MS) * DAY_MS);
+      if (partition.startMs - day.startMs > LATE_DAYS * DAY_MS) {
+        tooLate++;
+        continue;
+      }
+      const counted = earlier.get(day.iso)?.laterObjects[partition.iso]?.includes(key) ?? false;
+      if (!counted) due.set(day.iso, day);
+    }
+  }
+  const revisions = [...due.values()]
+    .sort((a, b) => a.startMs - b.startMs)
+    .map((day) => {
+      const known = Object.keys(earlier.get(day.iso)?.laterObjects ?? {});
+      return { day, latePartitions: latePartitionDays(day, [...known, partition.iso]).map((d) => d.iso) };
+    });
+  return { revisions, tooLate };
 }

@@ -12,8 +12,6 @@ export interface MeterReading {
   readonly minutes: number;
   readonly kwh: number;
   readonly source: "realtime" | "supplier";
-  /** When IoT Core received a real-time reading (its rule's `receivedAt`), epoch ms. */
-  readonly receivedMs?: number;
 }
 
 export const INTERVALS = [5, 15, 30, 60] as const;
@@ -62,8 +60,7 @@ export function parseRealtimeLine(line: string): MeterReading | string {
   if (!INTERVALS.includes(minutes as never)) return `field "intervalMinutes" must be one of ${INTERVALS.join(", ")}, got ${show(r.intervalMinutes)}`;
   if (startMs < EARLIEST_MS || startMs >= LATEST_MS)
     return `field "timestamp" ${show(r.timestamp)} is outside the years 2000 to 2099 (a broken clock, or seconds for milliseconds)`;
-  const receivedMs = typeof r.receivedAt === "number" && Number.isInteger(r.receivedAt) ? r.receivedAt : undefined;
-  return { startMs, minutes: minutes as number, kwh, source: "realtime", ...(receivedMs === undefined ? {} : { receivedMs }) };
+  return { startMs, minutes: minutes as number, kwh, source: "realtime" };
 }
 
 export function parseSupplierLine(line: string): MeterReading | string {

@@ -65,20 +65,22 @@ export async function readStoredReport(reports: Reports, key: string, onCorrupt:
   }
 }
 
-/** A client's lake for one run: each listing and object read once, and when each listing was made. */
+/** A client's lake for one run: each listing and object read once. */
 export interface ClientLake extends Lake {
-  /** Epoch ms just before `prefix` was listed (the listing holds what had landed by then), or undefined. */
-  listedAt(prefix: string): number | undefined;
+  /** Drops the listings (not the objects, which do not change): a computation started again lists afresh. */
+  forgetListings(): void;
+  /** An object's lines parsed by `parse`, once per object and parser. */
+  parsed<T>(key: string, parse: (text: string) => T): Promise<T>;
 }
 
 /**
- * One client's view of the lake for a run: each listing and object read once. A revision of an earlier day
- * reads partitions and reports the client's day has read already.
+ * One client's view of the lake for a run: each listing and object read once, and parsed once. A revision of
+ * an earlier day reads partitions the client's day has read already.
  */
-export function clientLake(lake: Lake, clock: () => number): ClientLake {
-  const lists = new Map<string, Promise<string[]>>();
+export function clientLake(lake: Lake): ClientLake {
+  let lists = new Map<string, Promise<string[]>>();
   const texts = new Map<string, Promise<string>>();
-  const times = new Map<string, number>();
+  const parses = new Map<(text: string) => unknown, Map<string, unknown>>();
   const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
     let hit = cache.get(key);
     if (!hit) {
@@ -88,24 +90,30 @@ export function clientLake(lake: Lake, clock: () => number): ClientLake {
     }
     return hit;
   };
+  const text = (key: string) => once(texts, key, () => lake.text(key));
   return {
     topLevelPrefixes: () => lake.topLevelPrefixes(),
-    list: (prefix) =>
-      once(lists, prefix, () => {
-        times.set(prefix, clock());
-        return lake.list(prefix);
-      }),
-    text: (key) => once(texts, key, () => lake.text(key)),
-    listedAt: (prefix) => times.get(prefix),
+    list: (prefix) => once(lists, prefix, () => lake.list(prefix)),
+    text,
+    forgetListings: () => void (lists = new Map()),
+    async parsed<T>(key: string, parse: (text: string) => T): Promise<T> {
+      let byKey = parses.get(parse);
+      if (!byKey) parses.set(parse, (byKey = new Map()));
+      if (!byKey.has(key)) byKey.set(key, parse(await text(key)));
+      return byKey.get(key) as T;
+    },
   };
 }
 
-/** One client's view of the reports bucket for a run: each report read once; a JSON report put is what later reads see. */
-export function clientReports(reports: Reports): Reports {
+/**
+ * One client's view of the reports bucket for a run: each report read once (one that is not JSON is taken as
+ * none, and `onCorrupt` hears of it once); a JSON report put is what later reads see.
+ */
+export function clientReports(reports: Reports, onCorrupt: (key: string, error: string) => void): Reports {
   const seen = new Map<string, unknown>();
   return {
     async json(key) {
-      if (!seen.has(key)) seen.set(key, await reports.json(key));
+      if (!seen.has(key)) seen.set(key, await readStoredReport(reports, key, onCorrupt));
       return seen.get(key);
     },
     tagged: (key) => reports.tagged(key),

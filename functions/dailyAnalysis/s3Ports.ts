@@ -46,7 +46,8 @@ export function s3Reports(client: S3Client, bucket: string): Reports {
     async tagged(key) {
       try {
         const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        return { text: await out.Body!.transformToString("utf8"), tag: out.ETag ?? "" };
+        if (!out.ETag) throw new Error(`s3://${bucket}/${key}: GetObject returned no ETag, so the report cannot be rewritten safely`);
+        return { text: await out.Body!.transformToString("utf8"), tag: out.ETag };
       } catch (err) {
         if (isNoSuchKey(err)) return undefined;
         throw err;
@@ -57,7 +58,8 @@ export function s3Reports(client: S3Client, bucket: string): Reports {
       try {
         await client.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType, ...match }));
       } catch (err) {
-        if (condition && CHANGED.has((err as { name?: string }).name ?? "")) throw new ReportChangedError(key);
+        // a report deleted since it was read answers an If-Match with NoSuchKey: it changed too
+        if (condition && (CHANGED.has((err as { name?: string }).name ?? "") || isNoSuchKey(err))) throw new ReportChangedError(key);
         throw err;
       }
     },

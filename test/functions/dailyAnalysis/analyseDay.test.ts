@@ -89,7 +89,7 @@ describe("daily analysis: a day's run", () => {
       overlapping: 0,
       conflicting: 0,
       rejectedLines: 0,
-      nextDayListedAt: "2026-11-22T00:31:00.000Z",
+      laterObjects: {},
       latePartitions: [],
     });
     const r1 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;

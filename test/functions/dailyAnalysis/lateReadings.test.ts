@@ -1,14 +1,7 @@
 import { expect } from "chai";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
-import {
-  EarlierReport,
-  earlierReportOf,
-  LAKE_DELIVERY_LAG_MS,
-  LATE_DAYS,
-  latePartitionDays,
-  lateReadings,
-} from "../../../functions/dailyAnalysis/lateReadings";
+import { EarlierReport, earlierReportOf, LakeObject, LATE_DAYS, latePartitionDays, lateReadings } from "../../../functions/dailyAnalysis/lateReadings";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { MeterReading } from "../../../functions/dailyAnalysis/meterRecord";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
@@ -16,77 +9,62 @@ import { at0030, halfHours, lakeLine as line } from "../../helpers/meterLake";
 
 const PARTITION = parseDay("2026-11-21");
 const H = 3_600_000;
-const reading = (day: ReportDay, hour: number, receivedMs?: number): MeterReading => ({
-  startMs: day.startMs + hour * H,
-  minutes: 30,
-  kwh: 0.5,
-  source: "realtime",
-  ...(receivedMs === undefined ? {} : { receivedMs }),
+const reading = (day: ReportDay, hour: number): MeterReading => ({ startMs: day.startMs + hour * H, minutes: 30, kwh: 0.5, source: "realtime" });
+const object = (key: string, ...readings: MeterReading[]): LakeObject => ({ key: `NMI0001/20261121/${key}`, readings });
+const counted = (laterObjects: Record<string, string[]>): EarlierReport => ({
+  laterObjects: Object.fromEntries(Object.entries(laterObjects).map(([day, keys]) => [day, keys.map((k) => `NMI0001/${day.replace(/-/g, "")}/${k}`)])),
 });
-const made = (day: ReportDay, latePartitions: string[] = []): EarlierReport => ({ generatedAtMs: addDays(day, 1).startMs + 0.5 * H, latePartitions });
 
 describe("daily analysis: late readings, which reports they revise", () => {
   const yesterday = addDays(PARTITION, -1);
   const fiveAgo = addDays(PARTITION, -5);
-  const cases: [string, MeterReading[], [string, EarlierReport][], { revisions: [string, string[]][]; tooLate: number }][] = [
-    ["the day's own readings revise nothing", [reading(PARTITION, 3), reading(PARTITION, 23)], [], { revisions: [], tooLate: 0 }],
+  const cases: [string, LakeObject[], [string, EarlierReport][], { revisions: [string, string[]][]; tooLate: number }][] = [
+    ["the day's own readings revise nothing", [object("a", reading(PARTITION, 3), reading(PARTITION, 23))], [], { revisions: [], tooLate: 0 }],
     [
-      "yesterday's last half-hour, received before yesterday's report was made, is already in it",
-      [reading(yesterday, 23.5, PARTITION.startMs + 60_000)],
-      [[yesterday.iso, made(yesterday)]],
+      "yesterday's last half-hour, in an object yesterday's report counted, is already in it",
+      [object("a", reading(yesterday, 23.5), reading(PARTITION, 0))],
+      [[yesterday.iso, counted({ [PARTITION.iso]: ["a"] })]],
       { revisions: [], tooLate: 0 },
     ],
     [
-      "a reading of yesterday received after its report was made revises it, reading no partition beyond the next day's",
-      [reading(yesterday, 20, PARTITION.startMs + 5 * H)],
-      [[yesterday.iso, made(yesterday)]],
+      "a reading of yesterday in an object that landed after yesterday's report listed this partition revises it",
+      [object("a", reading(yesterday, 23.5)), object("b", reading(yesterday, 20))],
+      [[yesterday.iso, counted({ [PARTITION.iso]: ["a"] })]],
       { revisions: [[yesterday.iso, []]], tooLate: 0 },
     ],
     [
-      "a reading of yesterday received the delivery lag before the report listed this partition was in the listing",
-      [reading(yesterday, 23.5, PARTITION.startMs + 0.5 * H - LAKE_DELIVERY_LAG_MS)],
-      [[yesterday.iso, { ...made(yesterday), nextDayListedAtMs: PARTITION.startMs + 0.5 * H }]],
-      { revisions: [], tooLate: 0 },
-    ],
-    [
-      "one received a millisecond later may have landed after the listing, and revises it",
-      [reading(yesterday, 23.5, PARTITION.startMs + 0.5 * H - LAKE_DELIVERY_LAG_MS + 1)],
-      [[yesterday.iso, { ...made(yesterday), nextDayListedAtMs: PARTITION.startMs + 0.5 * H }]],
-      { revisions: [[yesterday.iso, []]], tooLate: 0 },
-    ],
-    [
-      "a report without its listing time is judged by when it was made",
-      [reading(yesterday, 23.5, made(yesterday).generatedAtMs - LAKE_DELIVERY_LAG_MS + 1)],
-      [[yesterday.iso, made(yesterday)]],
-      { revisions: [[yesterday.iso, []]], tooLate: 0 },
-    ],
-    [
-      "a reading of yesterday without a receipt time revises it (it cannot be told apart)",
-      [reading(yesterday, 20)],
-      [[yesterday.iso, made(yesterday)]],
+      "a report from before objects were counted revises (a revision that changes nothing writes nothing)",
+      [object("a", reading(yesterday, 23.5))],
+      [[yesterday.iso, counted({})]],
       { revisions: [[yesterday.iso, []]], tooLate: 0 },
     ],
     [
       "an older day's report gains this partition, keeping those it reads already",
-      [reading(fiveAgo, 2), reading(fiveAgo, 3)],
-      [[fiveAgo.iso, made(fiveAgo, ["2026-11-18"])]],
+      [object("a", reading(fiveAgo, 2), reading(fiveAgo, 3))],
+      [[fiveAgo.iso, counted({ "2026-11-17": ["x"], "2026-11-18": ["y"] })]],
       { revisions: [[fiveAgo.iso, ["2026-11-18", PARTITION.iso]]], tooLate: 0 },
     ],
     [
-      "stored late partitions that are not days within reach are dropped",
-      [reading(fiveAgo, 2)],
-      [[fiveAgo.iso, made(fiveAgo, ["2026-02-30", "1999-01-01", "2026-11-17", "2026-11-18", "2026-12-30"])]],
+      "stored partitions that are not days within reach are dropped",
+      [object("a", reading(fiveAgo, 2))],
+      [[fiveAgo.iso, { laterObjects: { "2026-02-30": ["x"], "1999-01-01": ["x"], "2026-11-18": ["x"], "2026-12-30": ["x"] } }]],
       { revisions: [[fiveAgo.iso, ["2026-11-18", PARTITION.iso]]], tooLate: 0 },
     ],
     [
-      "an older day whose report reads this partition already is not revised again",
-      [reading(fiveAgo, 2)],
-      [[fiveAgo.iso, made(fiveAgo, [PARTITION.iso])]],
+      "an older day whose report counted this object is not revised again",
+      [object("a", reading(fiveAgo, 2))],
+      [[fiveAgo.iso, counted({ [PARTITION.iso]: ["a"] })]],
       { revisions: [], tooLate: 0 },
     ],
     [
+      "but is, for an object of this partition that landed after its report read it (a run while the day was open)",
+      [object("a", reading(fiveAgo, 2)), object("b", reading(fiveAgo, 4))],
+      [[fiveAgo.iso, counted({ [PARTITION.iso]: ["a"] })]],
+      { revisions: [[fiveAgo.iso, [PARTITION.iso]]], tooLate: 0 },
+    ],
+    [
       "a day with no report gets one, in day order",
-      [reading(fiveAgo, 2), reading(yesterday, 1, PARTITION.startMs)],
+      [object("a", reading(fiveAgo, 2), reading(yesterday, 1))],
       [],
       {
         revisions: [
@@ -98,34 +76,28 @@ describe("daily analysis: late readings, which reports they revise", () => {
     ],
     [
       `a reading ${LATE_DAYS} days late revises; one more day late is only counted`,
-      [reading(addDays(PARTITION, -LATE_DAYS), 0), reading(addDays(PARTITION, -LATE_DAYS - 1), 23.5), reading(addDays(PARTITION, -400), 1)],
+      [object("a", reading(addDays(PARTITION, -LATE_DAYS), 0), reading(addDays(PARTITION, -LATE_DAYS - 1), 23.5), reading(addDays(PARTITION, -400), 1))],
       [],
       { revisions: [[addDays(PARTITION, -LATE_DAYS).iso, [PARTITION.iso]]], tooLate: 2 },
     ],
   ];
-  for (const [name, readings, earlier, expected] of cases) {
+  for (const [name, objects, earlier, expected] of cases) {
     it(name, () => {
-      const got = lateReadings(PARTITION, readings, new Map(earlier));
+      const got = lateReadings(PARTITION, objects, new Map(earlier));
       expect({ revisions: got.revisions.map((r) => [r.day.iso, r.latePartitions]), tooLate: got.tooLate }).to.deep.equal(expected);
     });
   }
 
-  it("reads an earlier report's facts, ignoring what is not an ISO day, and refuses one without generatedAt", () => {
-    expect(
-      earlierReportOf({ generatedAt: "2026-11-20T00:30:00.000Z", sources: { latePartitions: ["2026-11-21", 7, "20261122", "2026-11-23"] } }),
-    ).to.deep.equal({
-      generatedAtMs: Date.parse("2026-11-20T00:30:00.000Z"),
-      latePartitions: ["2026-11-21", "2026-11-23"],
+  it("reads an earlier report's counted objects, ignoring what is not a day's list of keys", () => {
+    expect(earlierReportOf({ sources: { laterObjects: { "2026-11-21": ["a", 7, "b"], "20261122": ["c"], "2026-11-23": "d" } } })).to.deep.equal({
+      laterObjects: { "2026-11-21": ["a", "b"] },
     });
-    expect(earlierReportOf({ generatedAt: "2026-11-20T00:30:00.000Z" })).to.deep.equal({
-      generatedAtMs: Date.parse("2026-11-20T00:30:00.000Z"),
-      latePartitions: [],
-    });
-    expect([earlierReportOf({}), earlierReportOf({ generatedAt: "yesterday" }), earlierReportOf(null)]).to.deep.equal([undefined, undefined, undefined]);
+    expect([earlierReportOf({}), earlierReportOf({ sources: { laterObjects: ["a"] } })]).to.deep.equal([{ laterObjects: {} }, { laterObjects: {} }]);
+    expect([earlierReportOf(null), earlierReportOf("x")]).to.deep.equal([undefined, undefined]);
   });
 
-  it("reads only valid late partitions after the next day, once each, in order", () => {
-    const days = latePartitionDays(parseDay("2026-11-10"), ["2026-11-15", "2026-11-11", "2026-11-09", "2026-02-30", "2026-11-12", "2026-11-15"]);
+  it(`reads only valid late partitions after the next day and within ${LATE_DAYS} days, once each, in order`, () => {
+    const days = latePartitionDays(parseDay("2026-11-10"), ["2026-11-15", "2026-11-11", "2026-11-09", "2026-02-30", "2026-11-12", "2026-11-15", "2026-11-25"]);
     expect(days.map((d) => d.iso)).to.deep.equal(["2026-11-12", "2026-11-15"]);
   });
 });

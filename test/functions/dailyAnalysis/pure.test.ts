@@ -79,10 +79,7 @@ describe("daily analysis: which clients (shards)", () => {
 
 describe("daily analysis: reading lines", () => {
   const good: [string, MeterReading][] = [
-    [
-      '{"timestamp":"2026-11-21T10:30:00Z","kwh":0.42,"intervalMinutes":30,"clientId":"NMI1","day":"20261121","receivedAt":1}',
-      { ...rt(at(10, 30), 0.42), receivedMs: 1 },
-    ],
+    ['{"timestamp":"2026-11-21T10:30:00Z","kwh":0.42,"intervalMinutes":30,"clientId":"NMI1","day":"20261121","receivedAt":1}', rt(at(10, 30), 0.42)],
     ['{"timestamp":1763721000000,"kwh":0,"receivedAt":"soon"}', rt(1763721000000, 0)],
     ['{"timestamp":1763721000000,"kwh":0}', rt(1763721000000, 0)],
     ['{"timestamp":"2026-11-21T20:30:00+10:00","kwh":1.5,"intervalMinutes":60}', rt(at(10, 30), 1.5, 60)],

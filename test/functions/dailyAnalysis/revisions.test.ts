@@ -1,10 +1,8 @@
 import { expect } from "chai";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
-import { LAKE_DELIVERY_LAG_MS } from "../../../functions/dailyAnalysis/lateReadings";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay } from "../../../functions/dailyAnalysis/reportDay";
-import { meterDefaults } from "../../../infra/meterIngestion/defaults";
 import { at0030, halfHours, lakeLine } from "../../helpers/meterLake";
 
 const MIN = 60_000;
@@ -18,20 +16,27 @@ const supplierLine = (startMs: number, kwh: number) =>
   JSON.stringify({ clientId: "NMI0001", intervalStart: new Date(startMs).toISOString(), intervalMinutes: 30, kwh, quality: "A" });
 
 describe("daily analysis: revisions, as an operator and a misbehaving meter meet them", () => {
-  it("allows for the lake's delivery lag: at least twice the meter Firehose's buffering interval", () => {
-    expect(LAKE_DELIVERY_LAG_MS).to.be.at.least(2 * meterDefaults.bufferingIntervalSeconds * 1000);
-  });
-
-  it("revises the day before with a reading that landed after the day's run listed the next partition", async () => {
-    // the 23:30 half-hour and a stored hour arrive at 00:27; Firehose lands them at 00:32, after the run listed at 00:30
-    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 45, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+  it("revises the day before with readings that landed in the next partition after the day's run listed it, however late Firehose delivered them", async () => {
+    // the 23:30 half-hour reaches the lake at 00:05 and is counted; a stored hour received at 00:15 lands only at
+    // 03:00 (Firehose retrying), after the run listed the partition at 00:30
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 45, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261119/first.json", halfHours(d18, 47, 48, 0.2, () => at(d19, 1)).join("\n")],
+      ]),
+    );
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
-    expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.nextDayListedAt]).to.deep.equal([45, "2026-11-19T00:30:00.000Z"]);
-    lake.objects.set("NMI0001/20261119/late.json", halfHours(d18, 45, 48, 0.2, () => at(d19, 27)).join("\n"));
+    expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.laterObjects]).to.deep.equal([
+      46,
+      { "2026-11-19": ["NMI0001/20261119/first.json"] },
+    ]);
+    lake.objects.set("NMI0001/20261119/late.json", halfHours(d18, 45, 47, 0.2, () => at(d19, 15)).join("\n"));
     lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n"));
     const summary = await analyseDay(lake, reports, d19, { now: at0030(d20) });
-    expect([summary.reportsRevised, json(reports, d18).halfHoursCovered, json(reports, d18).totalKwh]).to.deep.equal([1, 48, 9.6]);
+    const r = json(reports, d18);
+    expect([summary.reportsRevised, r.halfHoursCovered, r.totalKwh, r.sources.latePartitions]).to.deep.equal([1, 48, 9.6, []]);
+    expect(r.sources.laterObjects).to.deep.equal({ "2026-11-19": ["NMI0001/20261119/first.json", "NMI0001/20261119/late.json"] });
   });
 
   it("reads the next day's partition for a client with only a supplier file that day, and a re-run keeps its revision", async () => {
@@ -68,7 +73,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     const logged: Record<string, unknown>[] = [];
     const summary = await analyseDay(lake, reports, d18, { now: () => new Date(at(d21, 60)), log: (e) => logged.push(e as Record<string, unknown>) });
     expect([summary.failed, json(reports, d18).halfHoursCovered]).to.deep.equal([[], 48]);
-    expect(logged.filter((e) => e.message === "stored report is not JSON: rewritten").map((e) => e.key)).to.deep.equal([
+    expect(logged.filter((e) => e.message === "stored report is not JSON: ignored").map((e) => e.key)).to.deep.equal([
       "reports/NMI0001/20261118.json",
       "reports/NMI0001/20261117.json",
     ]);
@@ -160,6 +165,57 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     const r = json(reports, d18);
     expect([r.halfHoursCovered, r.totalKwh, r.sources.latePartitions]).to.deep.equal([48, 14.4, ["2026-11-21", "2026-11-23"]]);
     expect(logged.filter((e) => e.message === "report changed by another run meanwhile: computed again").map((e) => e.date)).to.deep.equal(["2026-11-18"]);
+  });
+
+  it("makes the page the winning JSON's again when another run revised the report between its page and its JSON", async () => {
+    const d22 = addDays(d18, 4);
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
+        // half-hours 20-30 of the 18th arrive on the 21st; the meter sends 20-40 again on the 22nd
+        ["NMI0001/20261121/b.json", halfHours(d18, 20, 30, 0.5, () => at(d21, 8 * 60)).join("\n")],
+        ["NMI0001/20261122/c.json", halfHours(d18, 20, 40, 0.5, () => at(d22, 8 * 60)).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const put = reports.put.bind(reports);
+    const later = () => new Date(at(addDays(d22, 2), 9 * 60));
+    let armed = true;
+    reports.put = async (key, body, type, condition) => {
+      if (armed && key === "reports/NMI0001/20261118.html") {
+        armed = false; // the 22nd's run revises the 18th after the 21st's run read it and before it writes its page
+        await analyseDay(lake, reports, d22, { now: later });
+      }
+      return put(key, body, type, condition);
+    };
+    const run = await analyseDay(lake, reports, d21, { now: later });
+    const r = json(reports, d18);
+    expect([run.reportsRevised, run.failed, r.halfHoursCovered, r.totalKwh]).to.deep.equal([0, [], 40, 14]);
+    expect(reports.objects.get("reports/NMI0001/20261118.html")).to.contain("14.000 kWh over 40 of 48 half-hours");
+  });
+
+  it("lists afresh when it computes a report again after another run rewrote it", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 46, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261119/a.json", halfHours(d18, 46, 47, 0.2, () => at(d19, 20)).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const put = reports.put.bind(reports);
+    let armed = true;
+    reports.put = async (key, body, type, condition) => {
+      if (armed && key === "reports/NMI0001/20261118.html") {
+        armed = false; // after a re-run of the 18th listed the 19th, the last half-hour lands and a run of the 19th revises the 18th
+        lake.objects.set("NMI0001/20261119/z.json", halfHours(d18, 47, 48, 0.2, () => at(d20, -2)).join("\n"));
+        await analyseDay(lake, reports, d19, { now: () => new Date(at(d20, 12)) });
+      }
+      return put(key, body, type, condition);
+    };
+    const rerun = await analyseDay(lake, reports, d18, { now: () => new Date(at(d20, 2)) });
+    expect([rerun.failed, json(reports, d18).halfHoursCovered]).to.deep.equal([[], 48]);
   });
 
   it("the in-memory bucket keeps S3's conditional writes: a version tag per write, refused when stale", async () => {

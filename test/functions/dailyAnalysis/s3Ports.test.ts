@@ -65,10 +65,16 @@ describe("daily analysis: S3 ports", () => {
     for (const condition of [{ ifMatch: '"stale"' }, { ifNoneMatch: "*" as const }]) {
       await reports.put("reports/A/20261118.json", "{}", "application/json", condition).catch((e: Error) => errors.push(`${e.name}: ${e.message}`));
     }
+    s3.on(PutObjectCommand, { IfMatch: '"gone"' }).rejects(new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} }));
+    await reports.put("reports/A/20261118.json", "{}", "application/json", { ifMatch: '"gone"' }).catch((e: Error) => errors.push(`${e.name}: ${e.message}`));
     expect(errors).to.deep.equal([
       "ReportChangedError: reports/A/20261118.json changed while it was being rewritten",
       "ReportChangedError: reports/A/20261118.json changed while it was being rewritten",
+      "ReportChangedError: reports/A/20261118.json changed while it was being rewritten",
     ]);
+    s3.on(GetObjectCommand, { Key: "reports/A/20261117.json" }).resolves({ Body: body("{}") } as never);
+    const missing = await reports.tagged("reports/A/20261117.json").catch((e: Error) => e.message);
+    expect(missing).to.equal("s3://reports/reports/A/20261117.json: GetObject returned no ETag, so the report cannot be rewritten safely");
   });
 });
 
