@@ -172,51 +172,43 @@ export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
       Resource: "*",
     },
   ];
+  // a service principal's use of the key: every statement names its actions, on the key itself
+  const useBy = (Sid: string, service: string, Action: string[], Condition?: Statement["Condition"]): Statement => ({
+    Sid,
+    Effect: "Allow",
+    Principal: { Service: service },
+    Action,
+    Resource: "*",
+    ...(Condition ? { Condition } : {}),
+  });
   for (const service of [...args.services].sort()) {
     if (service === "logs") {
-      statements.push({
-        Sid: "AllowCloudWatchLogs",
-        Effect: "Allow",
-        Principal: { Service: `logs.${region}.amazonaws.com` },
-        Action: ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
-        Resource: "*",
-        Condition: {
-          ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` },
-        },
-      });
+      statements.push(
+        useBy(
+          "AllowCloudWatchLogs",
+          `logs.${region}.amazonaws.com`,
+          ["kms:Encrypt*", "kms:Decrypt*", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:Describe*"],
+          {
+            ArnLike: { "kms:EncryptionContext:aws:logs:arn": `arn:${partition}:logs:${region}:${accountId}:log-group:*` },
+          },
+        ),
+      );
     } else if (service === "cloudtrail") {
-      statements.push({
-        Sid: "AllowCloudTrail",
-        Effect: "Allow",
-        Principal: { Service: "cloudtrail.amazonaws.com" },
-        Action: ["kms:GenerateDataKey*", "kms:DescribeKey"],
-        Resource: "*",
-        Condition: {
+      statements.push(
+        useBy("AllowCloudTrail", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*", "kms:DescribeKey"], {
           StringEquals: { "aws:SourceAccount": accountId },
           StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
-        },
-      });
+        }),
+      );
     } else if (service === "s3") {
       // S3 event notifications to a queue encrypted with the key: the statement of the S3 and SQS guides, without
       // a condition (neither documents that S3's request to KMS carries aws:SourceAccount, and a condition that
       // does not match would make S3 refuse the notification configuration); the queue policy's aws:SourceArn and
       // aws:SourceAccount keep other buckets out
-      statements.push({
-        Sid: "AllowS3",
-        Effect: "Allow",
-        Principal: { Service: "s3.amazonaws.com" },
-        Action: ["kms:GenerateDataKey", "kms:Decrypt"],
-        Resource: "*",
-      });
+      statements.push(useBy("AllowS3", "s3.amazonaws.com", ["kms:GenerateDataKey", "kms:Decrypt"]));
     } else {
-      statements.push({
-        Sid: `Allow${service[0].toUpperCase()}${service.slice(1)}`,
-        Effect: "Allow",
-        Principal: { Service: `${service}.amazonaws.com` },
-        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
-        Resource: "*",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      });
+      const sid = `Allow${service[0].toUpperCase()}${service.slice(1)}`;
+      statements.push(useBy(sid, `${service}.amazonaws.com`, ["kms:GenerateDataKey*", "kms:Decrypt"], { StringEquals: { "aws:SourceAccount": accountId } }));
     }
   }
   return policyDocument(statements);
