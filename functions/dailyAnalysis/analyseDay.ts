@@ -1,6 +1,6 @@
 import { reportClientDay, reviseDay, warnCorrupt } from "./clientDay";
-import { LATE_DAYS } from "./lateReadings";
-import { clientLake, clientReports, Lake, Reports } from "./ports";
+import { LATE_DAYS, Revision } from "./lateReadings";
+import { ClientLake, clientLake, clientReports, Lake, Reports } from "./ports";
 import { DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 
 export type { Lake, Reports } from "./ports";
@@ -33,7 +33,12 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   );
 }
 
+/** A revision is not started with less of the invocation left than this. */
+export const REVISION_RESERVE_MS = 60_000;
+
 export interface AnalyseOptions {
+  /** The invocation's time left, ms (Lambda's getRemainingTimeInMillis); revisions stop REVISION_RESERVE_MS before the end. */
+  readonly remainingMs?: () => number;
   readonly now?: () => Date;
   /** Lake listings and clients in flight at once. Default 8. */
   readonly concurrency?: number;
@@ -86,14 +91,15 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   let readingsTooLate = 0;
   // a run after the day's scheduled one (by hand) keeps the late partitions its report already reads
   const rerun = (at: Date) => at.getTime() >= day.startMs + 2 * DAY_MS;
+  // first every client's report of the day, then the revisions: a client with much late data delays no one's day
+  const pending: { clientId: string; views: { lake: ClientLake; reports: Reports }; revisions: readonly Revision[] }[] = [];
   await pool(clients, concurrency, async (clientId) => {
     // the client's reads go through a cache: its revisions read the same partitions and reports again
-    const clientsLake = clientLake(lake);
-    const clientsReports = clientReports(reports, warnCorrupt(log, clientId));
+    const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     try {
       const keys = realtime.get(clientId) ?? [];
       const c = { clientId, day, keys, supplierKey: supplier.get(clientId), rerun: rerun(now()) };
-      const { report, late } = await reportClientDay(clientsLake, clientsReports, c, now, log);
+      const { report, late } = await reportClientDay(views.lake, views.reports, c, now, log);
       written++;
       rejectedLines += report.sources.rejectedLines;
       unusualHalfHours += report.unusual.length;
@@ -104,21 +110,31 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
         readingsTooLate += late.tooLate;
         log({ level: "WARN", message: "readings too late to revise their day", clientId, count: late.tooLate, lateDays: LATE_DAYS });
       }
-      for (const revision of late.revisions) {
-        try {
-          const outcome = await reviseDay(clientsLake, clientsReports, clientId, revision, now, log);
-          if (outcome === "revised") revised++;
-          log({ message: `late readings: report ${outcome}`, clientId, date: revision.day.iso, latePartitions: revision.latePartitions });
-        } catch (err) {
-          failed.push({ clientId, error: `revising ${revision.day.iso}: ${(err as Error).message} (re-running ${day.iso} retries it)` });
-          log({ level: "ERROR", message: "revision failed", clientId, date: revision.day.iso, arrivedOn: day.iso, error: (err as Error).message });
-        }
-      }
+      if (late.revisions.length > 0) pending.push({ clientId, views, revisions: late.revisions });
     } catch (err) {
       failed.push({ clientId, error: (err as Error).message });
       log({ level: "ERROR", message: "client failed", clientId, error: (err as Error).message });
     }
     if ((written + failed.length) % 100 === 0) log({ message: "progress", done: written + failed.length, of: clients.length });
+  });
+  const remainingMs = options.remainingMs ?? (() => Infinity);
+  await pool(pending, concurrency, async ({ clientId, views, revisions }) => {
+    for (const revision of revisions) {
+      const date = revision.day.iso;
+      if (remainingMs() < REVISION_RESERVE_MS) {
+        failed.push({ clientId, error: `revising ${date}: not started, the invocation's time is nearly up (re-running ${day.iso} retries it)` });
+        log({ level: "ERROR", message: "revision deferred", clientId, date, arrivedOn: day.iso });
+        continue;
+      }
+      try {
+        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log);
+        if (outcome === "revised") revised++;
+        log({ message: `late readings: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
+      } catch (err) {
+        failed.push({ clientId, error: `revising ${date}: ${(err as Error).message} (re-running ${day.iso} retries it)` });
+        log({ level: "ERROR", message: "revision failed", clientId, date, arrivedOn: day.iso, error: (err as Error).message });
+      }
+    }
   });
   const summary = {
     date: day.iso,

@@ -134,11 +134,17 @@ export async function writeReport(reports: Reports, report: ClientReport, day: R
   await reports.put(reportKey(report.clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json", condition);
 }
 
-/** Whether two reports of a day hold the same half-hours (what late readings could change). */
-function sameHalfHours(stored: unknown, report: ClientReport): boolean {
+/**
+ * Whether a revision would change nothing a re-run needs: the same half-hours, and no lake partition the stored
+ * report does not read already (a re-run reads whole partitions, so new objects in those are found again).
+ */
+function nothingNew(stored: unknown, report: ClientReport, day: ReportDay): boolean {
   const halfHourly = (stored as Partial<ClientReport> | null)?.halfHourly;
   if (!Array.isArray(halfHourly) || halfHourly.length !== report.halfHourly.length) return false;
-  return report.halfHourly.every((h, i) => halfHourly[i]?.start === h.start && halfHourly[i]?.kwh === h.kwh && halfHourly[i]?.source === h.source);
+  const same = report.halfHourly.every((h, i) => halfHourly[i]?.start === h.start && halfHourly[i]?.kwh === h.kwh && halfHourly[i]?.source === h.source);
+  const read = new Set(Object.keys(earlierReportOf(stored)?.laterObjects ?? {}));
+  const next = addDays(day, 1).iso;
+  return same && Object.keys(report.sources.laterObjects).every((p) => p === next || read.has(p));
 }
 
 /** Times a report is computed again when other runs rewrote it meanwhile: one for each run that may revise it, and more. */
@@ -154,7 +160,8 @@ async function storedReport(reports: Reports, clientId: string, day: ReportDay, 
 /** The page of the stored JSON: after losing a race, the page last written may be older than the JSON that won. */
 async function pageOfStored(reports: Reports, clientId: string, day: ReportDay, log: Log): Promise<void> {
   const { value } = await storedReport(reports, clientId, day, log);
-  if (value !== undefined) await reports.put(reportKey(clientId, day.compact, "html"), reportHtml(value as ClientReport), "text/html; charset=utf-8");
+  if (typeof value === "object" && value !== null && Array.isArray((value as ClientReport).halfHourly))
+    await reports.put(reportKey(clientId, day.compact, "html"), reportHtml(value as ClientReport), "text/html; charset=utf-8");
 }
 
 /**
@@ -229,12 +236,18 @@ export async function reviseDay(
     const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
     const located = await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier);
     const { report } = await analyseClient(lake, reports, located, now());
-    if (current.value !== undefined && sameHalfHours(current.value, report)) {
+    if (current.value !== undefined && nothingNew(current.value, report, day)) {
       // an earlier attempt wrote its page before losing the JSON to another run: the page is the JSON's again
       if (attempt > 1) await pageOfStored(reports, clientId, day, log);
       return "unchanged";
     }
-    await writeReport(reports, report, day, unchangedSince(current.stored));
+    try {
+      await writeReport(reports, report, day, unchangedSince(current.stored));
+    } catch (err) {
+      // the page may be written and the JSON not (a conflict, an S3 error): the page is the stored JSON's again
+      if (!(err instanceof ReportChangedError)) await pageOfStored(reports, clientId, day, log).catch(() => undefined);
+      throw err;
+    }
     return "revised";
   });
 }

@@ -21,7 +21,7 @@ export interface Slot {
 export interface ProfileCounts {
   readonly realtimeReadings: number;
   readonly supplierReadings: number;
-  /** Same source, same interval start, seen again: the first one counts. */
+  /** Same source, same interval start and length, seen again: the first one counts. */
   readonly duplicates: number;
   /** Readings whose interval starts outside the day (late or early arrivals in the day's partition). */
   readonly outsideDay: number;
@@ -54,17 +54,20 @@ const DAY_MINUTES = DAY_MS / 60_000;
 
 function accumulate(readings: readonly MeterReading[], dayStart: number, counts: Tally): Acc {
   const acc: Acc = { kwh: new Array(SLOTS).fill(0), minutes: new Array(SLOTS).fill(0) };
-  const seen = new Set<number>();
+  // a reading is a duplicate of another with the same start and length; one of another length at the same start
+  // is a different reading, and the minutes both cover go to the finer one below
+  const seen = new Set<string>();
   const covered = new Uint8Array(DAY_MINUTES);
   // shortest intervals first (a stable sort keeps arrival order among equals): where readings of one source
   // overlap (a meter that changed its interval), the finest one counts, whatever order they arrived in
   const ordered = [...readings].sort((a, b) => a.minutes - b.minutes);
   for (const r of ordered) {
-    if (seen.has(r.startMs)) {
+    const id = `${r.startMs}/${r.minutes}`;
+    if (seen.has(id)) {
       counts.duplicates++;
       continue;
     }
-    seen.add(r.startMs);
+    seen.add(id);
     if (r.startMs < dayStart || r.startMs >= dayStart + DAY_MS) {
       counts.outsideDay++;
       continue;

@@ -38,6 +38,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     const summary = await analyseDay(s3Lake(s3, LAKE_BUCKET), s3Reports(s3, REPORTS_BUCKET), day, {
       shard,
       log: logPort(o.logger),
+      ...(context?.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis!() } : {}),
     });
     for (const [name, value] of countRun(summary)) count(o, name, value);
     if (summary.failed.length) {

@@ -24,7 +24,8 @@ export function reportHtml(r: ClientReport): string {
     ],
   ];
   if (r.sources.rejectedLines > 0) facts.push(["Readings refused", String(r.sources.rejectedLines)]);
-  const late = r.sources.latePartitions;
+  // reports written before late partitions were recorded have none
+  const late = r.sources.latePartitions ?? [];
   if (late.length > 0) facts.push(["Revised", `with readings that arrived late, on ${late.join(", ")}`]);
   const x = r.halfHourly.map((h) => Date.parse(h.start));
   const chart = lineChart({

@@ -163,6 +163,14 @@ describe("daily analysis: half-hour profile", () => {
       expect(p.counts.overlappingMinutes).to.equal(30);
     }
   });
+  it("keeps a coarser reading that starts with a finer one: the finer one counts only for the minutes it covers", () => {
+    const p = halfHourProfile(DAY, [rt(at(10), 1.0, 60), rt(at(10), 0.3, 30), rt(at(10), 0.3, 30)], []);
+    expect(p.slots.slice(20, 22).map((s) => [s.kwh, s.coveredMinutes])).to.deep.equal([
+      [0.3, 30],
+      [0.5, 30],
+    ]);
+    expect([p.counts.duplicates, p.counts.overlappingMinutes]).to.deep.equal([1, 30]);
+  });
   it("cuts an interval at midnight: the part after the day is not counted in it", () => {
     const p = halfHourProfile(DAY, [rt(at(23, 30), 1.0, 60)], []);
     expect(p.slots[47].kwh).to.equal(0.5);

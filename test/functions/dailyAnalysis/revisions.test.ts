@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
+import { analyseDay, REVISION_RESERVE_MS } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay } from "../../../functions/dailyAnalysis/reportDay";
@@ -168,24 +168,22 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("makes the page the winning JSON's again when another run revised the report between its page and its JSON", async () => {
-    const d22 = addDays(d18, 4);
     const lake = new MemoryLake(
       new Map([
         ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
-        // half-hours 20-30 of the 18th arrive on the 21st; the meter sends 20-40 again on the 22nd
         ["NMI0001/20261121/b.json", halfHours(d18, 20, 30, 0.5, () => at(d21, 8 * 60)).join("\n")],
-        ["NMI0001/20261122/c.json", halfHours(d18, 20, 40, 0.5, () => at(d22, 8 * 60)).join("\n")],
       ]),
     );
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const put = reports.put.bind(reports);
-    const later = () => new Date(at(addDays(d22, 2), 9 * 60));
+    const later = () => new Date(at(addDays(d21, 2), 9 * 60));
     let armed = true;
     reports.put = async (key, body, type, condition) => {
       if (armed && key === "reports/NMI0001/20261118.html") {
-        armed = false; // the 22nd's run revises the 18th after the 21st's run read it and before it writes its page
-        await analyseDay(lake, reports, d22, { now: later });
+        armed = false; // more of the 18th lands in the 21st's partition, and another re-run of the 21st revises the 18th with it
+        lake.objects.set("NMI0001/20261121/c.json", halfHours(d18, 30, 40, 0.5, () => at(d21, 9 * 60)).join("\n"));
+        await analyseDay(lake, reports, d21, { now: later });
       }
       return put(key, body, type, condition);
     };
@@ -230,17 +228,66 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     expect([reports.objects.get("k"), refused]).to.deep.equal(["2", ["ReportChangedError", "ReportChangedError"]]);
   });
 
-  it("leaves a report alone when the late readings change none of its half-hours (a meter sending again)", async () => {
-    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+  it("leaves a report alone when the late readings change none of its half-hours in a partition it reads (a meter sending again)", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 40, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261121/b.json", halfHours(d18, 40, 48, 0.2, () => at(d21, 60)).join("\n")],
+      ]),
+    );
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    expect((await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) })).reportsRevised).to.equal(1);
     const before = reports.objects.get("reports/NMI0001/20261118.json");
-    lake.objects.set("NMI0001/20261121/again.json", [...halfHours(d18, 10, 18, 0.2, () => at(d21, 60)), lakeLine(d21.startMs, 0.1, at(d21, 31))].join("\n"));
+    lake.objects.set("NMI0001/20261121/again.json", [...halfHours(d18, 10, 18, 0.2, () => at(d21, 120)), lakeLine(d21.startMs, 0.1, at(d21, 31))].join("\n"));
     const logged: Record<string, unknown>[] = [];
-    const summary = await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)), log: (e) => logged.push(e as Record<string, unknown>) });
+    const summary = await analyseDay(lake, reports, d21, {
+      now: () => new Date(at(addDays(d21, 2), 60)),
+      log: (e) => logged.push(e as Record<string, unknown>),
+    });
     expect([summary.reportsRevised, reports.objects.get("reports/NMI0001/20261118.json")]).to.deep.equal([0, before]);
     expect(logged.filter((e) => String(e.message).startsWith("late readings")).map((e) => [e.message, e.date])).to.deep.equal([
       ["late readings: report unchanged", "2026-11-18"],
+    ]);
+  });
+
+  it("records a partition whose readings changed no half-hour, so a re-run still reads them when the supplier file goes", async () => {
+    const supplier = `processed/${d18.compact}/NMI0001.jsonl`;
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
+        [supplier, Array.from({ length: 28 }, (_, i) => supplierLine(d18.startMs + (20 + i) * 1_800_000, 0.3)).join("\n")],
+        ["NMI0001/20261121/b.json", halfHours(d18, 20, 48, 0.3, () => at(d21, 60)).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
+    expect(json(reports, d18).sources.latePartitions).to.deep.equal(["2026-11-21"]);
+    lake.objects.delete(supplier); // it was another meter's
+    await analyseDay(lake, reports, d18, { now: () => new Date(at(addDays(d21, 3), 60)) });
+    expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.supplierReadings]).to.deep.equal([48, 0]);
+  });
+
+  it("writes every client's report of the day before any revision, and starts no revision near the invocation's end", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261121/b.json", [...halfHours(d18, 0, 48, 0.3, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN)].join("\n")],
+        ["NMI0002/20261121/b.json", halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN).join("\n")],
+      ]),
+    );
+    const order: string[] = [];
+    const reports = new MemoryReports();
+    const put = reports.put.bind(reports);
+    reports.put = async (key, body, type, condition) => (key.endsWith(".json") && order.push(key), put(key, body, type, condition));
+    await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)), concurrency: 1 });
+    expect(order).to.deep.equal(["reports/NMI0001/20261121.json", "reports/NMI0002/20261121.json", "reports/NMI0001/20261118.json"]);
+
+    const late = new MemoryReports();
+    const summary = await analyseDay(lake, late, d21, { now: at0030(addDays(d21, 1)), remainingMs: () => REVISION_RESERVE_MS - 1 });
+    expect([summary.reportsWritten, summary.reportsRevised, late.objects.has("reports/NMI0001/20261118.json")]).to.deep.equal([2, 0, false]);
+    expect(summary.failed).to.deep.equal([
+      { clientId: "NMI0001", error: "revising 2026-11-18: not started, the invocation's time is nearly up (re-running 2026-11-21 retries it)" },
     ]);
   });
 });
