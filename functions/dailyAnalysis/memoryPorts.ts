@@ -7,6 +7,9 @@ export class MemoryLake implements Lake {
   /** Calls made, each of which would be one S3 request (a listing of up to 1000 keys, or a GET). */
   requests = 0;
 
+  /** When each object was written, epoch ms; 0 for one not named here. */
+  readonly modified = new Map<string, number>();
+
   constructor(readonly objects: Map<string, string> = new Map()) {}
 
   async topLevelPrefixes(): Promise<string[]> {
@@ -17,6 +20,10 @@ export class MemoryLake implements Lake {
   async list(prefix: string): Promise<string[]> {
     this.requests++;
     return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+  }
+
+  async listModified(prefix: string): Promise<{ key: string; modifiedMs: number }[]> {
+    return (await this.list(prefix)).map((key) => ({ key, modifiedMs: this.modified.get(key) ?? 0 }));
   }
 
   async text(key: string): Promise<string> {

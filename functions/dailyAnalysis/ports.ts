@@ -4,6 +4,8 @@ export interface Lake {
   topLevelPrefixes(): Promise<string[]>;
   /** Keys under a prefix. */
   list(prefix: string): Promise<string[]>;
+  /** Keys under a prefix with when each was last written (S3's LastModified), epoch ms. */
+  listModified(prefix: string): Promise<{ readonly key: string; readonly modifiedMs: number }[]>;
   /** An object's text, gunzipped when its key ends in `.gz`. */
   text(key: string): Promise<string>;
 }
@@ -94,6 +96,7 @@ export function clientLake(lake: Lake): ClientLake {
   return {
     topLevelPrefixes: () => lake.topLevelPrefixes(),
     list: (prefix) => once(lists, prefix, () => lake.list(prefix)),
+    listModified: (prefix) => lake.listModified(prefix),
     text,
     forgetListings: () => void (lists = new Map()),
     async parsed<T>(key: string, parse: (text: string) => T): Promise<T> {

@@ -19,6 +19,13 @@ export function s3Lake(client: S3Client, bucket: string): Lake {
       }
       return out;
     },
+    async listModified(prefix) {
+      const out: { key: string; modifiedMs: number }[] = [];
+      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
+        for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith("/")) out.push({ key: o.Key, modifiedMs: o.LastModified?.getTime() ?? 0 });
+      }
+      return out;
+    },
     async text(key) {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = Buffer.from(await out.Body!.transformToByteArray());

@@ -116,6 +116,7 @@ export class RunFolders {
     return {
       topLevelPrefixes: async () => [...new Set(this.list("meter-lake").map((k) => k.split("/")[0]))],
       list: async (prefix) => this.list("meter-lake", prefix),
+      listModified: async (prefix) => this.list("meter-lake", prefix).map((key) => ({ key, modifiedMs: statSync(this.path("meter-lake", key)).mtimeMs })),
       text: async (key) => {
         const bytes = this.read("meter-lake", key);
         return (key.endsWith(".gz") ? gunzipSync(bytes) : bytes).toString("utf8");

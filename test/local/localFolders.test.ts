@@ -155,3 +155,19 @@ describe("local stack: the reports folder keeps the bucket's conditional writes"
     expect([await reports.json("reports/A/20261118.json"), refused]).to.deep.equal([{ v: 2 }, ["ReportChangedError", "ReportChangedError"]]);
   });
 });
+
+describe("local stack: the lake folder lists when each object was written", () => {
+  it("gives each key's modification time, as S3's LastModified", async () => {
+    const root = mkdtempSync(join(tmpdir(), "gridrail-lake-"));
+    try {
+      const folders = new RunFolders(root);
+      const before = Date.now() - 1000;
+      folders.write("meter-lake", "processed/20261118/A.jsonl", "{}\n");
+      const [listed] = await folders.lake().listModified("processed/20261118/");
+      expect(listed.key).to.equal("processed/20261118/A.jsonl");
+      expect(listed.modifiedMs).to.be.within(before, Date.now() + 1000);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

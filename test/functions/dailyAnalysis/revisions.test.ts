@@ -290,4 +290,19 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
       { clientId: "NMI0001", error: "revising 2026-11-18: not started, the invocation's time is nearly up (re-running 2026-11-21 retries it)" },
     ]);
   });
+
+  it("revises a day with its supplier file when the file is parsed after the day's run", async () => {
+    const file = `processed/${d18.compact}/NMI0001.jsonl`;
+    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    // the supplier uploads the 18th on the 20th at 09:00; a file written on the 19th after its run was read by none
+    lake.objects.set(file, Array.from({ length: 48 }, (_, i) => supplierLine(d18.startMs + i * 1_800_000, 0.25)).join("\n"));
+    lake.modified.set(file, at(d20, 9 * 60));
+    const on19 = await analyseDay(lake, reports, d19, { now: at0030(d20) });
+    expect([on19.reportsRevised, json(reports, d18).sources.supplierReadings]).to.deep.equal([0, 0]);
+    const on20 = await analyseDay(lake, reports, d20, { now: at0030(d21) });
+    const r = json(reports, d18);
+    expect([on20.reportsRevised, r.sources.supplierReadings, r.totalKwh, r.halfHourly[0].source]).to.deep.equal([1, 48, 12, "supplier"]);
+  });
 });

@@ -92,6 +92,7 @@ describe("daily analysis: handler", () => {
       AWS_ACCESS_KEY_ID: "AKIDTEST",
       AWS_SECRET_ACCESS_KEY: "test",
     });
+    s3.on(ListObjectsV2Command).resolves({ Contents: [] }); // any other listing: the earlier days' supplier files
     s3.on(ListObjectsV2Command, { Bucket: "lake", Delimiter: "/" }).resolves({ CommonPrefixes: [{ Prefix: "C42/" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "C42/20261121/" }).resolves({ Contents: [{ Key: "C42/20261121/part-1.json" }] });
     s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "processed/20261121/" }).resolves({ Contents: [] });
