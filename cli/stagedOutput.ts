@@ -80,7 +80,6 @@ export class StagedOutput {
     readonly stream: WriteStream,
   ) {
     stream.on("error", (e: Error) => (this.error ??= e));
-    if (staging) track(staging);
   }
 
   /** Opens the output (an InputError naming the flag and path when it cannot be). */
@@ -92,9 +91,13 @@ export class StagedOutput {
     const target = existing && !inPlace ? realpathSync(path) : path;
     const staging = inPlace ? null : join(dirname(target), `.${basename(target)}.${process.pid}.partial`);
     if (!inPlace) removeStale(target);
+    // listening before the file exists: a signal between its creation and the listener would end the process
+    // with the partial file left behind
+    if (staging) track(staging);
     try {
       return new StagedOutput(flag, path, target, staging, createWriteStream(staging ?? target, { fd: openSync(staging ?? target, "w") }));
     } catch (e) {
+      if (staging) untrack(staging);
       throw new InputError(`${flag} ${path}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
     }
   }
