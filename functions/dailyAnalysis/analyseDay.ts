@@ -1,6 +1,6 @@
 import { reportClientDay, reviseDay, warnCorrupt } from "./clientDay";
 import { LATE_DAYS, Revision } from "./lateReadings";
-import { ClientLake, clientLake, clientReports, Lake, Reports } from "./ports";
+import { clientLake, clientReports, Lake, Reports } from "./ports";
 import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 
 export type { Lake, Reports } from "./ports";
@@ -28,14 +28,14 @@ export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * written on `day` (UTC): parsed after their day's run, which did not read them. Those written on the day after
  * theirs before its run was read by it too, and their revision changes nothing.
  */
-async function supplierFilesOfDay(lake: Lake, day: ReportDay, shard: Shard): Promise<{ clientId: string; day: ReportDay }[]> {
-  const out: { clientId: string; day: ReportDay }[] = [];
+async function supplierFilesOfDay(lake: Lake, day: ReportDay, shard: Shard): Promise<{ clientId: string; day: ReportDay; modifiedMs: number }[]> {
+  const out: { clientId: string; day: ReportDay; modifiedMs: number }[] = [];
   for (let k = LATE_DAYS; k >= 1; k--) {
     const earlier = addDays(day, -k);
     for (const { key, modifiedMs } of await lake.listModified(`processed/${earlier.compact}/`)) {
       const m = /^processed\/\d{8}\/([^/]+)\.jsonl$/.exec(key);
       const writtenOnDay = modifiedMs >= day.startMs && modifiedMs < day.startMs + DAY_MS;
-      if (m && writtenOnDay && CLIENT_ID.test(m[1]) && inShard(m[1], shard)) out.push({ clientId: m[1], day: earlier });
+      if (m && writtenOnDay && CLIENT_ID.test(m[1]) && inShard(m[1], shard)) out.push({ clientId: m[1], day: earlier, modifiedMs });
     }
   }
   return out;
@@ -110,9 +110,10 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   // a run after the day's scheduled one (by hand) keeps the late partitions its report already reads
   const rerun = (at: Date) => at.getTime() >= day.startMs + 2 * DAY_MS;
   // first every client's report of the day, then the revisions: a client with much late data delays no one's day
-  const pending: { clientId: string; views: { lake: ClientLake; reports: Reports }; revisions: Revision[] }[] = [];
+  // only what to revise is kept between the phases: a client's cache is built again for its revisions
+  const pending = new Map<string, Revision[]>();
   await pool(clients, concurrency, async (clientId) => {
-    // the client's reads go through a cache: its revisions read the same partitions and reports again
+    // the client's reads go through a cache for its day
     const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     try {
       const keys = realtime.get(clientId) ?? [];
@@ -128,7 +129,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
         readingsTooLate += late.tooLate;
         log({ level: "WARN", message: "readings too late to revise their day", clientId, count: late.tooLate, lateDays: LATE_DAYS });
       }
-      if (late.revisions.length > 0) pending.push({ clientId, views, revisions: [...late.revisions] });
+      if (late.revisions.length > 0) pending.set(clientId, [...late.revisions]);
     } catch (err) {
       failed.push({ clientId, error: (err as Error).message });
       log({ level: "ERROR", message: "client failed", clientId, error: (err as Error).message });
@@ -141,18 +142,18 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     log({ level: "ERROR", message: "supplier files of earlier days not listed", error: err.message });
     return [];
   });
-  for (const { clientId, day: earlier } of supplierLate) {
-    let entry = pending.find((p) => p.clientId === clientId);
-    if (!entry) {
-      entry = { clientId, views: { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) }, revisions: [] };
-      pending.push(entry);
-    }
-    if (!entry.revisions.some((r) => r.day.iso === earlier.iso)) {
-      entry.revisions = [...entry.revisions, { day: earlier, latePartitions: [] }].sort((a, b) => a.day.startMs - b.day.startMs);
-    }
+  for (const { clientId, day: earlier, modifiedMs } of supplierLate) {
+    const revisions = pending.get(clientId) ?? [];
+    if (!revisions.some((r) => r.day.iso === earlier.iso)) revisions.push({ day: earlier, latePartitions: [], unlessMadeAfterMs: modifiedMs });
+    pending.set(
+      clientId,
+      revisions.sort((a, b) => a.day.startMs - b.day.startMs),
+    );
   }
   const remainingMs = options.remainingMs ?? (() => Infinity);
-  await pool(pending, concurrency, async ({ clientId, views, revisions }) => {
+  await pool([...pending], concurrency, async ([clientId, revisions]) => {
+    // the client's reads go through a cache: its revisions read the same partitions and reports again
+    const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     for (const revision of revisions) {
       const date = revision.day.iso;
       if (remainingMs() < REVISION_RESERVE_MS) {

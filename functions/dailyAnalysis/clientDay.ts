@@ -233,6 +233,8 @@ export async function reviseDay(
   const supplier = (await lake.list(supplierKey)).includes(supplierKey) ? supplierKey : undefined;
   return untilWritten(lake, reports, clientId, day, log, async (attempt) => {
     const current = await storedReport(reports, clientId, day, log);
+    const madeMs = Date.parse(String((current.value as { generatedAt?: unknown } | undefined)?.generatedAt));
+    if (revision.unlessMadeAfterMs !== undefined && madeMs > revision.unlessMadeAfterMs) return "unchanged";
     const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
     const located = await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier);
     const { report } = await analyseClient(lake, reports, located, now());

@@ -31,6 +31,8 @@ export interface Revision {
   readonly day: ReportDay;
   /** The partitions beyond the next day's to read for it, the arrival day's included (ISO days, sorted). */
   readonly latePartitions: readonly string[];
+  /** For a supplier file written then (epoch ms): no revision when the stored report was made after it. */
+  readonly unlessMadeAfterMs?: number;
 }
 
 export interface LateReadings {
