@@ -1,6 +1,6 @@
 import { reportClientDay, reviseDay, warnCorrupt } from "./clientDay";
 import { LATE_DAYS, Revision } from "./lateReadings";
-import { clientLake, clientReports, Lake, Reports } from "./ports";
+import { clientLake, clientReports, Lake, OutOfTimeError, Reports } from "./ports";
 import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 
 export type { Lake, Reports } from "./ports";
@@ -51,8 +51,9 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
   );
 }
 
-/** A revision is not started with less of the invocation left than this. */
+/** A revision is not started with less of the invocation left than this, and stops reading with less than REVISION_STOP_MS. */
 export const REVISION_RESERVE_MS = 60_000;
+export const REVISION_STOP_MS = 20_000;
 
 export interface AnalyseOptions {
   /** The invocation's time left, ms (Lambda's getRemainingTimeInMillis); revisions stop REVISION_RESERVE_MS before the end. */
@@ -153,7 +154,9 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const remainingMs = options.remainingMs ?? (() => Infinity);
   await pool([...pending], concurrency, async ([clientId, revisions]) => {
     // the client's reads go through a cache: its revisions read the same partitions and reports again
-    const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
+    // a revision that reads on into the invocation's last seconds stops before it writes anything
+    const outOfTime = () => remainingMs() < REVISION_STOP_MS;
+    const views = { lake: clientLake(lake, outOfTime), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     for (const revision of revisions) {
       const date = revision.day.iso;
       if (remainingMs() < REVISION_RESERVE_MS) {
@@ -166,8 +169,9 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
         if (outcome === "revised") revised++;
         log({ message: `late readings: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
       } catch (err) {
-        failed.push({ clientId, error: `revising ${date}: ${(err as Error).message} (re-running ${day.iso} retries it)` });
-        log({ level: "ERROR", message: "revision failed", clientId, date, arrivedOn: day.iso, error: (err as Error).message });
+        const stopped = err instanceof OutOfTimeError;
+        failed.push({ clientId, error: `revising ${date}: ${stopped ? "stopped, " : ""}${(err as Error).message} (re-running ${day.iso} retries it)` });
+        log({ level: "ERROR", message: stopped ? "revision deferred" : "revision failed", clientId, date, arrivedOn: day.iso, error: (err as Error).message });
       }
     }
   });

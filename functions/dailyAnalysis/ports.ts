@@ -79,7 +79,15 @@ export interface ClientLake extends Lake {
  * One client's view of the lake for a run: each listing and object read once, and parsed once. A revision of
  * an earlier day reads partitions the client's day has read already.
  */
-export function clientLake(lake: Lake): ClientLake {
+/** Thrown by a client's lake once its run's time is nearly up (`clientLake`'s `outOfTime`): nothing is written after. */
+export class OutOfTimeError extends Error {
+  constructor() {
+    super("the invocation's time is nearly up");
+    this.name = "OutOfTimeError";
+  }
+}
+
+export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): ClientLake {
   let lists = new Map<string, Promise<string[]>>();
   const texts = new Map<string, Promise<string>>();
   const parses = new Map<(text: string) => unknown, Map<string, unknown>>();
@@ -92,7 +100,11 @@ export function clientLake(lake: Lake): ClientLake {
     }
     return hit;
   };
-  const text = (key: string) => once(texts, key, () => lake.text(key));
+  const text = (key: string) =>
+    once(texts, key, () => {
+      if (outOfTime()) throw new OutOfTimeError();
+      return lake.text(key);
+    });
   return {
     topLevelPrefixes: () => lake.topLevelPrefixes(),
     list: (prefix) => once(lists, prefix, () => lake.list(prefix)),

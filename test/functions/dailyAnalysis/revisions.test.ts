@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { analyseDay, REVISION_RESERVE_MS } from "../../../functions/dailyAnalysis/analyseDay";
+import { analyseDay, REVISION_RESERVE_MS, REVISION_STOP_MS } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay } from "../../../functions/dailyAnalysis/reportDay";
@@ -315,5 +315,26 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     const before = reports.requests;
     const on19 = await analyseDay(lake, reports, d19, { now: at0030(d20) });
     expect([on19.reportsRevised, json(reports, d18).sources.supplierReadings, reports.requests - before]).to.deep.equal([0, 48, 1]);
+  });
+
+  it("stops a revision that reads into the invocation's last seconds before it writes anything", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261121/b.json", [...halfHours(d18, 20, 48, 0.3, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN)].join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const before = reports.objects.get("reports/NMI0001/20261118.json");
+    let checks = 0; // the first check lets the revision start; the next, as it reads, finds the time nearly up
+    const summary = await analyseDay(lake, reports, d21, {
+      now: at0030(addDays(d21, 1)),
+      remainingMs: () => (checks++ === 0 ? REVISION_RESERVE_MS : REVISION_STOP_MS - 1),
+    });
+    expect([summary.reportsWritten, summary.reportsRevised, reports.objects.get("reports/NMI0001/20261118.json")]).to.deep.equal([1, 0, before]);
+    expect(summary.failed).to.deep.equal([
+      { clientId: "NMI0001", error: "revising 2026-11-18: stopped, the invocation's time is nearly up (re-running 2026-11-21 retries it)" },
+    ]);
   });
 });
