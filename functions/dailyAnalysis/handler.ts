@@ -16,12 +16,15 @@ import { DAILY_ANALYSIS_VARIABLES } from "./variables";
 let s3: S3Client | undefined;
 const o = createObservability("dailyAnalysis");
 
+/** Clients with a failure (a client's day, or one of its revisions, or `*` for the run's own listings), each once. */
+export const failedClients = (summary: RunSummary): number => new Set(summary.failed.map((f) => f.clientId)).size;
+
 /** The run's outcome as metrics: ReportsWritten, ReportsRevised, ClientsFailed, RejectedLines, ReadingsTooLate, UnusualHalfHours. */
 export function countRun(summary: RunSummary): [string, number][] {
   return [
     ["ReportsWritten", summary.reportsWritten],
     ["ReportsRevised", summary.reportsRevised],
-    ["ClientsFailed", summary.failed.length],
+    ["ClientsFailed", failedClients(summary)],
     ["RejectedLines", summary.rejectedLines],
     ["ReadingsTooLate", summary.readingsTooLate],
     ["UnusualHalfHours", summary.unusualHalfHours],
@@ -43,7 +46,7 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
     for (const [name, value] of countRun(summary)) count(o, name, value);
     if (summary.failed.length) {
       throw new Error(
-        `daily analysis of ${summary.date}: ${summary.failed.length} of ${summary.clients} client(s) failed, first ${summary.failed[0].clientId}: ${summary.failed[0].error}`,
+        `daily analysis of ${summary.date}: ${failedClients(summary)} of ${summary.clients} client(s) failed (${summary.failed.length} failure(s)), first ${summary.failed[0].clientId}: ${summary.failed[0].error}`,
       );
     }
     return summary;

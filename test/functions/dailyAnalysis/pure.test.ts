@@ -1,3 +1,4 @@
+import { countRun, failedClients } from "../../../functions/dailyAnalysis/handler";
 import { expect } from "chai";
 import { halfHourProfile, SLOT_MS } from "../../../functions/dailyAnalysis/halfHourProfile";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "../../../functions/dailyAnalysis/meterRecord";
@@ -174,5 +175,26 @@ describe("daily analysis: half-hour profile", () => {
   it("cuts an interval at midnight: the part after the day is not counted in it", () => {
     const p = halfHourProfile(DAY, [rt(at(23, 30), 1.0, 60)], []);
     expect(p.slots[47].kwh).to.equal(0.5);
+  });
+});
+
+describe("daily analysis: the run's failures as a metric", () => {
+  it("counts each failing client once, however many of its revisions failed", () => {
+    const summary = {
+      date: "2026-11-21",
+      clients: 3,
+      reportsWritten: 3,
+      reportsRevised: 0,
+      readingsTooLate: 0,
+      rejectedLines: 0,
+      unusualHalfHours: 0,
+      failed: [
+        { clientId: "A", error: "revising 2026-11-18: x" },
+        { clientId: "A", error: "revising 2026-11-19: x" },
+        { clientId: "B", error: "y" },
+      ],
+      skippedPrefixes: [],
+    };
+    expect([failedClients(summary), countRun(summary).find(([n]) => n === "ClientsFailed")?.[1]]).to.deep.equal([2, 2]);
   });
 });

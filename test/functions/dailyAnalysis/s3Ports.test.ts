@@ -103,7 +103,7 @@ describe("daily analysis: handler", () => {
     try {
       const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-1")));
 
-      expect(error?.message).to.equal("daily analysis of 2026-11-21: 1 of 1 client(s) failed, first C42: Access Denied");
+      expect(error?.message).to.equal("daily analysis of 2026-11-21: 1 of 1 client(s) failed (1 failure(s)), first C42: Access Denied");
       const [failed] = logLines(lines, "client failed");
       expect([failed.level, failed.service, failed.function_request_id, failed.reportDate, failed.shard, failed.clientId, failed.error]).to.deep.equal([
         "ERROR",
