@@ -1,4 +1,5 @@
 import { zonedIsoTime } from "../../anomaly/io/timestamp";
+import { inReadingYears } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -24,10 +25,6 @@ function time(v: unknown, field: string): number | string {
   if (ms !== undefined) return Number.isNaN(ms) ? `field "${field}" is not a real time, got ${show(v)}` : ms;
   return `field "${field}" must be an ISO 8601 time with a zone or epoch milliseconds, got ${show(v)}`;
 }
-
-/** Readings outside these years are broken clocks or unit mistakes, in no report's day. */
-const EARLIEST_MS = Date.UTC(2000, 0, 1);
-const LATEST_MS = Date.UTC(2100, 0, 1);
 
 /** More than any meter reads in one interval (a 1 GW site for an hour); beyond it the profile's arithmetic is not exact. */
 export const MAX_READING_KWH = 1_000_000;
@@ -58,8 +55,7 @@ export function parseRealtimeLine(line: string): MeterReading | string {
   if (typeof kwh === "string") return kwh;
   const minutes = r.intervalMinutes ?? 30;
   if (!INTERVALS.includes(minutes as never)) return `field "intervalMinutes" must be one of ${INTERVALS.join(", ")}, got ${show(r.intervalMinutes)}`;
-  if (startMs < EARLIEST_MS || startMs >= LATEST_MS)
-    return `field "timestamp" ${show(r.timestamp)} is outside the years 2000 to 2099 (a broken clock, or seconds for milliseconds)`;
+  if (!inReadingYears(startMs)) return `field "timestamp" ${show(r.timestamp)} is outside the years 2000 to 2099 (a broken clock, or seconds for milliseconds)`;
   return { startMs, minutes: minutes as number, kwh, source: "realtime" };
 }
 

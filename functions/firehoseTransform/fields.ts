@@ -1,16 +1,13 @@
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { isTrainId } from "../trainAnomaly/telemetry";
 import { zonedIsoTime } from "../../anomaly/io/timestamp";
+import { inReadingYears } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
 /**
  * Field checks shared by the three message kinds. Each returns a problem text (naming the field and the value)
  * or the parsed value; the callers collect every problem of a record into one message.
  */
-
-/** Readings outside these years are unit mistakes (seconds for milliseconds) or broken clocks. */
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
 
 export type Checked<T> = { readonly ok: T } | { readonly problem: string };
 
@@ -30,7 +27,7 @@ export function checkTime(field: string, value: unknown): Checked<number> {
   } else {
     return { problem: `field "${field}" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}` };
   }
-  if (ms < EARLIEST || ms >= LATEST) {
+  if (!inReadingYears(ms)) {
     return { problem: `field "${field}" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)` };
   }
   return { ok: ms };
@@ -39,7 +36,7 @@ export function checkTime(field: string, value: unknown): Checked<number> {
 /** `receivedAt`, added by the IoT rule (`timestamp()`), epoch ms. */
 export function checkReceivedAt(value: unknown): Checked<number> {
   if (value === undefined) return { problem: `field "receivedAt" is required (the IoT rule adds it)` };
-  if (typeof value !== "number" || !Number.isSafeInteger(value) || value < EARLIEST || value >= LATEST) {
+  if (typeof value !== "number" || !Number.isSafeInteger(value) || !inReadingYears(value)) {
     return { problem: `field "receivedAt" must be epoch milliseconds, got ${show(value)}` };
   }
   return { ok: value };

@@ -1,6 +1,7 @@
 import { TelemetryError } from "./errors";
 import { SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
 import { isRealCalendarTime } from "../../anomaly/io/timestamp";
+import { inReadingYears } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -30,9 +31,6 @@ export interface Telemetry {
 }
 
 export const TELEMETRY_FIELDS: readonly string[] = ["trainId", "timestamp", "seq", "sensors", "receivedAt"];
-/** Readings outside these years are unit mistakes (seconds for milliseconds) or broken clocks. */
-const EARLIEST = Date.UTC(2000, 0, 1);
-const LATEST = Date.UTC(2100, 0, 1);
 
 /** Thing names are `[a-zA-Z0-9:_-]{1,128}`; trains are `train-<id>`. */
 export function isTrainId(value: unknown): value is string {
@@ -59,7 +57,7 @@ function parseTimestamp(value: unknown): number | string {
   } else {
     return `field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}`;
   }
-  if (ms < EARLIEST || ms >= LATEST) {
+  if (!inReadingYears(ms)) {
     return `field "timestamp" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)`;
   }
   return ms;
