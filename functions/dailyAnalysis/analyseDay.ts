@@ -23,6 +23,12 @@ export interface RunSummary {
 export const RESERVED_PREFIXES = ["processed", "quarantine", "errors", "reports"];
 export const CLIENT_ID = /^[A-Za-z0-9_-]{1,64}$/;
 
+/** The client of a supplier file `processed/{YYYYMMDD}/{ClientID}.jsonl` in `shard`, or undefined for any other key. */
+function supplierClientOf(key: string, shard: Shard): string | undefined {
+  const m = /^processed\/\d{8}\/([^/]+)\.jsonl$/.exec(key);
+  return m && CLIENT_ID.test(m[1]) && inShard(m[1], shard) ? m[1] : undefined;
+}
+
 /**
  * The supplier files (`processed/{YYYYMMDD}/{ClientID}.jsonl`) of the LATE_DAYS days before `day` that were
  * written on `day` (UTC): parsed after their day's run, which did not read them. Those written on the day after
@@ -33,9 +39,9 @@ async function supplierFilesOfDay(lake: Lake, day: ReportDay, shard: Shard): Pro
   for (let k = LATE_DAYS; k >= 1; k--) {
     const earlier = addDays(day, -k);
     for (const { key, modifiedMs } of await lake.listModified(`processed/${earlier.compact}/`)) {
-      const m = /^processed\/\d{8}\/([^/]+)\.jsonl$/.exec(key);
+      const clientId = supplierClientOf(key, shard);
       const writtenOnDay = modifiedMs >= day.startMs && modifiedMs < day.startMs + DAY_MS;
-      if (m && writtenOnDay && CLIENT_ID.test(m[1]) && inShard(m[1], shard)) out.push({ clientId: m[1], day: earlier, modifiedMs });
+      if (clientId && writtenOnDay) out.push({ clientId, day: earlier, modifiedMs });
     }
   }
   return out;
@@ -96,8 +102,8 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   });
   const supplier = new Map<string, string>();
   for (const key of await lake.list(`processed/${day.compact}/`)) {
-    const m = /^processed\/\d{8}\/([^/]+)\.jsonl$/.exec(key);
-    if (m && CLIENT_ID.test(m[1]) && inShard(m[1], shard)) supplier.set(m[1], key);
+    const clientId = supplierClientOf(key, shard);
+    if (clientId) supplier.set(clientId, key);
   }
   const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].sort();
   log({ message: "daily analysis started", date: day.iso, shard: `${shard.index + 1}/${shard.count}`, clients: clients.length, skippedPrefixes });

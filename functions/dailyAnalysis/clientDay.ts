@@ -13,9 +13,10 @@ import {
 } from "./lateReadings";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
 import { ClientLake, parseTagged, PutCondition, ReportChangedError, reportKey, Reports, unchangedSince } from "./ports";
-import { addDays, DAY_MS, ReportDay } from "./reportDay";
+import { addDays, DAY_MS, parseDay, ReportDay } from "./reportDay";
 import { reportHtml } from "./reportHtml";
 import { unusualSlots } from "./unusualSlots";
+import { processedKey } from "../supplierParser/s3Key";
 
 /** A stored report that is not JSON is logged and taken as none: the day's own is rewritten, an earlier day's skipped. */
 export const warnCorrupt = (log: Log, clientId: string) => (key: string, error: string) =>
@@ -71,7 +72,7 @@ async function readObjects(lake: ClientLake, keys: readonly string[], parse: (te
 }
 
 /** `{ClientID}/{YYYYMMDD}/...` → the partition's ISO day. */
-const partitionOf = (key: string) => key.split("/")[1].replace(/^(\d{4})(\d{2})(\d{2})$/, "$1-$2-$3");
+const partitionOf = (key: string) => parseDay(key.split("/")[1]).iso;
 
 export async function analyseClient(lake: ClientLake, reports: Reports, c: ClientDay, now: Date): Promise<ClientResult> {
   const { clientId, day } = c;
@@ -103,7 +104,8 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     if (facts) earlier.set(past.iso, facts);
   }
   const unusual = unusualSlots(history, profile.slots);
-  const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, now });
+  const latePartitions = latePartitionsOf(day, laterObjects);
+  const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, latePartitions, now });
   return { report, late: lateReadings(day, own, earlier) };
 }
 
@@ -125,12 +127,16 @@ export async function locateClientDay(
   return { clientId, day, keys, laterKeys, supplierKey };
 }
 
+/** A report's page (HTML), drawn from its JSON. */
+const writePage = (reports: Reports, report: ClientReport, day: ReportDay) =>
+  reports.put(reportKey(report.clientId, day.compact, "html"), reportHtml(report), "text/html; charset=utf-8");
+
 /**
  * The page first, the JSON last: a report's JSON is only there once its page is, and a retry redoes both. With
  * `condition`, the JSON is written only over the version it was computed from (ports.ts).
  */
 export async function writeReport(reports: Reports, report: ClientReport, day: ReportDay, condition?: PutCondition): Promise<void> {
-  await reports.put(reportKey(report.clientId, day.compact, "html"), reportHtml(report), "text/html; charset=utf-8");
+  await writePage(reports, report, day);
   await reports.put(reportKey(report.clientId, day.compact, "json"), JSON.stringify(report, null, 1), "application/json", condition);
 }
 
@@ -160,8 +166,7 @@ async function storedReport(reports: Reports, clientId: string, day: ReportDay, 
 /** The page of the stored JSON: after losing a race, the page last written may be older than the JSON that won. */
 async function pageOfStored(reports: Reports, clientId: string, day: ReportDay, log: Log): Promise<void> {
   const { value } = await storedReport(reports, clientId, day, log);
-  if (typeof value === "object" && value !== null && Array.isArray((value as ClientReport).halfHourly))
-    await reports.put(reportKey(clientId, day.compact, "html"), reportHtml(value as ClientReport), "text/html; charset=utf-8");
+  if (typeof value === "object" && value !== null && Array.isArray((value as ClientReport).halfHourly)) await writePage(reports, value as ClientReport, day);
 }
 
 /**
@@ -229,7 +234,7 @@ export async function reviseDay(
   log: Log,
 ): Promise<"revised" | "unchanged"> {
   const { day } = revision;
-  const supplierKey = `processed/${day.compact}/${clientId}.jsonl`;
+  const supplierKey = processedKey({ date: day.compact, clientId });
   const supplier = (await lake.list(supplierKey)).includes(supplierKey) ? supplierKey : undefined;
   return untilWritten(lake, reports, clientId, day, log, async (attempt) => {
     const current = await storedReport(reports, clientId, day, log);

@@ -72,6 +72,8 @@ export function buildReport(a: {
   pastDays: readonly PastDay[];
   rejected: readonly RejectedLine[];
   laterObjects?: Readonly<Record<string, readonly string[]>>;
+  /** The partitions after the next day's among `laterObjects` (lateReadings.ts `latePartitionsOf`). */
+  latePartitions?: readonly string[];
   now: Date;
 }): ClientReport {
   const { profile, unusual, day } = a;
@@ -110,9 +112,7 @@ export function buildReport(a: {
       ...profile.counts,
       rejectedLines: a.rejected.length,
       laterObjects: a.laterObjects ?? {},
-      latePartitions: Object.keys(a.laterObjects ?? {})
-        .filter((d) => Date.parse(d) > day.startMs + 86_400_000)
-        .sort(),
+      latePartitions: [...(a.latePartitions ?? [])],
     },
     rejected: a.rejected.slice(0, MAX_REJECTED_LISTED),
   };

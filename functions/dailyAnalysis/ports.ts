@@ -41,11 +41,6 @@ export class ReportChangedError extends Error {
 
 export const reportKey = (clientId: string, compactDay: string, ext: "json" | "html") => `reports/${clientId}/${compactDay}.${ext}`;
 
-/**
- * A stored report, or undefined when there is none or it is not JSON (a truncated or hand-edited object): such
- * a report is rewritten by the run rather than failing it, and `onCorrupt` hears of it. Other errors (a denied
- * GET) still fail the client.
- */
 /** The JSON of a tagged object, or undefined (and `onCorrupt` hears) when it is not JSON. */
 export function parseTagged(stored: TaggedText | undefined, key: string, onCorrupt: (key: string, error: string) => void): unknown | undefined {
   if (stored === undefined) return undefined;
@@ -57,6 +52,11 @@ export function parseTagged(stored: TaggedText | undefined, key: string, onCorru
   }
 }
 
+/**
+ * A stored report, or undefined when there is none or it is not JSON (a truncated or hand-edited object): such
+ * a report is rewritten by the run rather than failing it, and `onCorrupt` hears of it. Other errors (a denied
+ * GET) still fail the client.
+ */
 export async function readStoredReport(reports: Reports, key: string, onCorrupt: (key: string, error: string) => void): Promise<unknown | undefined> {
   try {
     return await reports.json(key);
@@ -75,10 +75,6 @@ export interface ClientLake extends Lake {
   parsed<T>(key: string, parse: (text: string) => T): Promise<T>;
 }
 
-/**
- * One client's view of the lake for a run: each listing and object read once, and parsed once. A revision of
- * an earlier day reads partitions the client's day has read already.
- */
 /** Thrown by a client's lake once its run's time is nearly up (`clientLake`'s `outOfTime`): nothing is written after. */
 export class OutOfTimeError extends Error {
   constructor() {
@@ -87,6 +83,10 @@ export class OutOfTimeError extends Error {
   }
 }
 
+/**
+ * One client's view of the lake for a run: each listing and object read once, and parsed once. A revision of
+ * an earlier day reads partitions the client's day has read already.
+ */
 export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): ClientLake {
   let lists = new Map<string, Promise<string[]>>();
   const texts = new Map<string, Promise<string>>();
