@@ -31,11 +31,13 @@ export interface ClientDay {
   /** Keys of the next day's partition and of the late partitions: only their readings of the day count. */
   readonly laterKeys: readonly string[];
   readonly supplierKey?: string;
+  /** The objects in the day before's own partition now, for the run's own day (lateReadings.ts); not for revisions. */
+  readonly previousObjects?: number;
 }
 
 export interface ClientResult {
   readonly report: ClientReport;
-  /** Readings of the day's own partition that belong to earlier days, and the reports they revise. */
+  /** Readings of the day's own partition that belong to earlier days, objects that landed in the day before's after its run, and the reports they revise. */
   readonly late: LateReadings;
 }
 
@@ -105,8 +107,8 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
   }
   const unusual = unusualSlots(history, profile.slots);
   const latePartitions = latePartitionsOf(day, laterObjects);
-  const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, latePartitions, now });
-  return { report, late: lateReadings(day, own, earlier) };
+  const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, latePartitions, ownObjects: c.keys.length, now });
+  return { report, late: lateReadings(day, own, earlier, c.previousObjects) };
 }
 
 /**
@@ -214,7 +216,9 @@ export async function reportClientDay(
     const stored = c.rerun ? await storedReport(reports, c.clientId, c.day, log) : undefined;
     const latePartitions = latePartitionsOf(c.day, earlierReportOf(stored?.value)?.laterObjects ?? {});
     const located = await locateClientDay(lake, c.clientId, c.day, latePartitions, c.supplierKey, c.keys);
-    const result = await analyseClient(lake, reports, located, at);
+    // objects that landed in the day before's partition after its run revise that day's report
+    const previousObjects = (await lake.list(`${c.clientId}/${addDays(c.day, -1).compact}/`)).length;
+    const result = await analyseClient(lake, reports, { ...located, previousObjects }, at);
     await writeReport(reports, result.report, c.day, stored && unchangedSince(stored.stored));
     return result;
   });

@@ -44,10 +44,12 @@ export interface ClientReport {
   /**
    * `laterObjects`: for each lake partition after the day's own (ISO day), the objects whose readings of the day
    * count (the next day's holds the day's last half-hour; later ones, readings that arrived late);
-   * `latePartitions`: the partitions after the next day's among them.
+   * `latePartitions`: the partitions after the next day's among them; `ownObjects`: the objects of the day's own
+   * partition read (the next day's run revises the report when more have landed there since).
    */
   readonly sources: ProfileCounts & {
     readonly rejectedLines: number;
+    readonly ownObjects: number;
     readonly laterObjects: Readonly<Record<string, readonly string[]>>;
     readonly latePartitions: readonly string[];
   };
@@ -74,6 +76,8 @@ export function buildReport(a: {
   laterObjects?: Readonly<Record<string, readonly string[]>>;
   /** The partitions after the next day's among `laterObjects` (lateReadings.ts `latePartitionsOf`). */
   latePartitions?: readonly string[];
+  /** The objects of the day's own lake partition read. */
+  ownObjects?: number;
   now: Date;
 }): ClientReport {
   const { profile, unusual, day } = a;
@@ -111,6 +115,7 @@ export function buildReport(a: {
     sources: {
       ...profile.counts,
       rejectedLines: a.rejected.length,
+      ownObjects: a.ownObjects ?? 0,
       laterObjects: a.laterObjects ?? {},
       latePartitions: [...(a.latePartitions ?? [])],
     },

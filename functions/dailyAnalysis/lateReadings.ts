@@ -1,6 +1,6 @@
 import { RECENT_DAYS } from "./clientReport";
 import { MeterReading } from "./meterRecord";
-import { DAY_MS, dayFromMs, parseDay, ReportDay } from "./reportDay";
+import { addDays, DAY_MS, dayFromMs, parseDay, ReportDay } from "./reportDay";
 
 /**
  * Readings that reach the lake late (a meter back from an outage sends what it stored, or the lake's delivery
@@ -25,6 +25,8 @@ export type LaterObjects = Readonly<Record<string, readonly string[]>>;
 /** What the run knows of an earlier report of the client: the later partitions' objects it counted. */
 export interface EarlierReport {
   readonly laterObjects: LaterObjects;
+  /** The objects of its day's own partition it read; unknown for reports made before they were counted. */
+  readonly ownObjects?: number;
 }
 
 export interface Revision {
@@ -53,7 +55,8 @@ export function earlierReportOf(report: unknown): EarlierReport | undefined {
       if (ISO_DAY.test(day) && Array.isArray(keys)) laterObjects[day] = keys.filter((k): k is string => typeof k === "string");
     }
   }
-  return { laterObjects };
+  const own = (report as { sources?: { ownObjects?: unknown } }).sources?.ownObjects;
+  return Number.isSafeInteger(own) && (own as number) >= 0 ? { laterObjects, ownObjects: own as number } : { laterObjects };
 }
 
 /** The partitions after the next day's that a report of `day` reads, as valid days within LATE_DAYS, sorted. */
@@ -74,11 +77,32 @@ export function latePartitionDays(day: ReportDay, partitions: readonly string[])
 export const latePartitionsOf = (day: ReportDay, laterObjects: LaterObjects): string[] => latePartitionDays(day, Object.keys(laterObjects)).map((d) => d.iso);
 
 /**
- * Which earlier days' reports the objects of `partition` (the day they arrived) revise: a day with a reading
- * in an object its report did not count, or with no report at all.
+ * Whether the day before `partition` gets a revision for objects that landed in its own partition after its
+ * report listed it (the lake's delivery retrying past the run): that partition holds more objects now
+ * (`previousObjects`, listed by this run) than the report read, or objects and no report at all. A report
+ * made before it counted its objects is left as it is.
  */
-export function lateReadings(partition: ReportDay, objects: readonly LakeObject[], earlier: ReadonlyMap<string, EarlierReport>): LateReadings {
+function landedAfterItsRun(previous: ReportDay, previousObjects: number, earlier: ReadonlyMap<string, EarlierReport>): boolean {
+  if (previousObjects === 0) return false;
+  const report = earlier.get(previous.iso);
+  if (report === undefined) return true;
+  return report.ownObjects !== undefined && previousObjects > report.ownObjects;
+}
+
+/**
+ * Which earlier days' reports the objects of `partition` (the day they arrived) revise: a day with a reading
+ * in an object its report did not count, or with no report at all; and with `previousObjects` (the count of
+ * objects in the day before's own partition, listed now), that day when objects landed there after its run.
+ */
+export function lateReadings(
+  partition: ReportDay,
+  objects: readonly LakeObject[],
+  earlier: ReadonlyMap<string, EarlierReport>,
+  previousObjects = 0,
+): LateReadings {
   const due = new Map<string, ReportDay>();
+  const previous = addDays(partition, -1);
+  if (landedAfterItsRun(previous, previousObjects, earlier)) due.set(previous.iso, previous);
   let tooLate = 0;
   for (const { key, readings } of objects) {
     for (const r of readings) {

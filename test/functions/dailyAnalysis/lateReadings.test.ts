@@ -88,6 +88,53 @@ describe("daily analysis: late readings, which reports they revise", () => {
     });
   }
 
+  const read = (own?: number): EarlierReport => (own === undefined ? { laterObjects: {} } : { laterObjects: {}, ownObjects: own });
+  const landed: [string, number, [string, EarlierReport][], string[]][] = [
+    ["an object landed in yesterday's partition after its report read it", 4, [[yesterday.iso, read(3)]], [yesterday.iso]],
+    ["as many objects as yesterday's report read", 3, [[yesterday.iso, read(3)]], []],
+    ["fewer than it read (none is ever removed; nothing to add)", 2, [[yesterday.iso, read(3)]], []],
+    ["a report from before its objects were counted is left as it is", 9, [[yesterday.iso, read()]], []],
+    ["objects, and no report of yesterday (its run saw none, or failed for the client)", 1, [], [yesterday.iso]],
+    ["no object and no report", 0, [], []],
+    [
+      "the count is of yesterday's partition: an older report's is not compared",
+      5,
+      [
+        [fiveAgo.iso, read(1)],
+        [yesterday.iso, read(5)],
+      ],
+      [],
+    ],
+  ];
+  for (const [name, previousObjects, earlier, expected] of landed) {
+    it(`objects in yesterday's own partition now: ${name}`, () => {
+      const got = lateReadings(PARTITION, [object("a", reading(PARTITION, 3))], new Map(earlier), previousObjects);
+      expect(got.revisions.map((r) => r.day.iso)).to.deep.equal(expected);
+    });
+  }
+
+  it("revises yesterday once, for a late object and late readings both, keeping the partitions it reads", () => {
+    const earlier = new Map([[yesterday.iso, { laterObjects: { [PARTITION.iso]: [] }, ownObjects: 2 }]]);
+    const got = lateReadings(PARTITION, [object("a", reading(yesterday, 20)), object("b", reading(fiveAgo, 1))], earlier, 3);
+    expect(got.revisions.map((r) => [r.day.iso, r.latePartitions])).to.deep.equal([
+      [fiveAgo.iso, [PARTITION.iso]],
+      [yesterday.iso, []],
+    ]);
+  });
+
+  it("reads the count of an earlier report's own objects only when it is a whole number of at least 0", () => {
+    const own = (ownObjects: unknown) => earlierReportOf({ sources: { ownObjects } })?.ownObjects;
+    expect([own(0), own(48), own(-1), own(2.5), own("3"), own(null), own(Number.POSITIVE_INFINITY)]).to.deep.equal([
+      0,
+      48,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
+  });
+
   it("reads an earlier report's counted objects, ignoring what is not a day's list of keys", () => {
     expect(earlierReportOf({ sources: { laterObjects: { "2026-11-21": ["a", 7, "b"], "20261122": ["c"], "2026-11-23": "d" } } })).to.deep.equal({
       laterObjects: { "2026-11-21": ["a", "b"] },

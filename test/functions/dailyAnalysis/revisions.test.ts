@@ -39,6 +39,36 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     expect(r.sources.laterObjects).to.deep.equal({ "2026-11-19": ["NMI0001/20261119/first.json", "NMI0001/20261119/late.json"] });
   });
 
+  it("revises the day before with an object that landed in that day's own partition after its run, and only once", async () => {
+    // Firehose retries S3 past the run: hours 18:00-22:00 of the 18th, received that evening, land at 02:00 on the 19th
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", [...halfHours(d18, 0, 36, 0.2, (t) => t + 30 * MIN), ...halfHours(d18, 44, 47, 0.2, (t) => t + 30 * MIN)].join("\n")],
+        ["NMI0001/20261119/first.json", halfHours(d18, 47, 48, 0.2, () => at(d19, 1)).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.ownObjects]).to.deep.equal([40, 1]);
+    lake.objects.set("NMI0001/20261118/retried.json", halfHours(d18, 36, 44, 0.2, (t) => t + 30 * MIN).join("\n"));
+    lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n"));
+    const logged: Record<string, unknown>[] = [];
+    const summary = await analyseDay(lake, reports, d19, { now: at0030(d20), log: (e) => logged.push(e as Record<string, unknown>) });
+    const r = json(reports, d18);
+    expect([summary.reportsRevised, summary.failed, r.halfHoursCovered, r.totalKwh, r.sources.ownObjects, r.sources.latePartitions]).to.deep.equal([
+      1,
+      [],
+      48,
+      9.6,
+      2,
+      [],
+    ]);
+    expect(logged.filter((e) => e.message === "late readings: report revised").map((e) => e.date)).to.deep.equal(["2026-11-18"]);
+    // the next day's run does not look at the 18th's partition again, and a second run of the 19th finds it read
+    const again = await analyseDay(lake, reports, d19, { now: () => new Date(at(d20, 60)) });
+    expect([again.reportsRevised, json(reports, d18).sources.ownObjects]).to.deep.equal([0, 2]);
+  });
+
   it("reads the next day's partition for a client with only a supplier file that day, and a re-run keeps its revision", async () => {
     const lake = new MemoryLake(
       new Map([
