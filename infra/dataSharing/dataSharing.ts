@@ -66,7 +66,7 @@ export class DataSharing extends pulumi.ComponentResource {
   public readonly replicaBucketName: pulumi.Output<string | undefined>;
   /** The component's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
-  /** Alarms that mean shared data is missing: failed transforms, failed or skipped loads, a missing summary. */
+  /** Alarms that mean shared data is missing: failed transforms, failed or skipped loads, a missing summary, records late reaching the raw bucket, failed rule actions. */
   public readonly dataLossAlarmNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: DataSharingArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -260,7 +260,7 @@ export class DataSharing extends pulumi.ComponentResource {
     this.deliveryStreamName = delivery.deliveryStream.name;
     this.replicaBucketName = replication ? replication.replica.name : pulumi.output(undefined);
     this.dashboardName = observed.dashboard.dashboardName;
-    this.dataLossAlarmNames = pulumi.all(observed.alarms.map((a) => a.name));
+    this.dataLossAlarmNames = pulumi.all([...observed.alarms, ...delivery.alarms].map((a) => a.name));
     this.registerOutputs({
       rawBucketName: this.rawBucketName,
       athenaWorkgroupName: this.athenaWorkgroupName,

@@ -59,9 +59,10 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
       ),
   );
 
-  const { stream: deliveryStream } = createS3Delivery(
+  const { stream: deliveryStream, freshnessAlarm } = createS3Delivery(
     name,
     {
+      deployment,
       role: firehoseRole,
       bucketArns: [raw.arn, backup.arn],
       writeSid: "WriteRawAndBackup",
@@ -133,5 +134,6 @@ export function createDelivery(name: string, args: DeliveryArgs, opts: HelperOpt
   );
 
   createFunctionAlarms(`${name}-transform`, { functionName: transform.fn.name, deployment }, opts);
-  return { deliveryStream, transform, rules };
+  // shared records late reaching the raw bucket, or that a rule could not hand to Firehose
+  return { deliveryStream, transform, rules, alarms: [freshnessAlarm, ruleRole.failureAlarm] };
 }

@@ -52,7 +52,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
   public readonly deliveryStreamName: pulumi.Output<string>;
   /** The component's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
-  /** Alarms that mean readings are being lost: quarantined files, rejected-row spikes, failed clients, the upload DLQ. */
+  /** Alarms that mean readings are being lost or held: quarantined files, rejected-row spikes, failed clients, the upload DLQ, readings late reaching the lake, failed rule actions. */
   public readonly dataLossAlarmNames: pulumi.Output<string[]>;
   /** The lake's replica in the replica region; undefined without one. */
   public readonly lakeReplicaBucketName: pulumi.Output<string | undefined>;
@@ -173,7 +173,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
     this.allowListTableName = provisioning.allowList.name;
     this.deliveryStreamName = realtime.deliveryStream.name;
     this.dashboardName = observed.dashboard.dashboardName;
-    this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm].map((a) => a.name));
+    this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm, ...realtime.alarms].map((a) => a.name));
     this.lakeReplicaBucketName = replication ? replication.replica.name : pulumi.output(undefined);
     this.registerOutputs({
       lakeBucketName: this.lakeBucketName,

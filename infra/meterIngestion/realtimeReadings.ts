@@ -50,9 +50,10 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     },
     opts,
   );
-  const { stream: deliveryStream } = createS3Delivery(
+  const { stream: deliveryStream, freshnessAlarm } = createS3Delivery(
     name,
     {
+      deployment,
       role: firehoseRole,
       bucketArns: [lake.arn],
       writeSid: "WriteLake",
@@ -114,5 +115,6 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     { ...opts, dependsOn: [ruleRole.policy] },
   );
 
-  return { deliveryStream, rule };
+  // readings that are late reaching the lake, or that a rule could not hand to Firehose
+  return { deliveryStream, rule, alarms: [freshnessAlarm, ruleRole.failureAlarm] };
 }

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmDefaults } from "./defaults";
+import { alarmDefaults, observabilityDefaults } from "./defaults";
 import { HelperOptions, WithDeployment } from "./options";
 
 export interface AlarmArgs {
@@ -86,6 +86,73 @@ export function createQueueDepthAlarm(
       statistic: "Maximum",
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      deployment,
+    },
+    opts,
+  );
+}
+
+/**
+ * Messages an IoT rule matched but did not deliver: the rules' error action writes each one, its payload
+ * included, to `logGroupName`; a metric filter counts them (metric `${name}-rule-actions-failed`) and any alarms.
+ */
+export function createRuleFailureAlarm(
+  name: string,
+  { logGroupName, deployment }: { readonly logGroupName: pulumi.Input<string> } & WithDeployment,
+  opts: HelperOptions,
+): aws.cloudwatch.MetricAlarm {
+  const metricName = `${name}-rule-actions-failed`;
+  const filter = new aws.cloudwatch.LogMetricFilter(
+    `${name}-rule-errors-count`,
+    {
+      logGroupName,
+      // every event of the group is one failed message
+      pattern: "",
+      metricTransformation: { namespace: observabilityDefaults.metricNamespace, name: metricName, value: "1", unit: "Count" },
+    },
+    { ...opts },
+  );
+  return createAlarm(
+    `${name}-rule-errors`,
+    {
+      description: `IoT rule actions of ${name} failed: messages did not reach their destination. Their payloads are in the rule error log group (iot/${name}-rule-errors); republish them once the cause is fixed (docs/operations.md).`,
+      namespace: observabilityDefaults.metricNamespace,
+      metricName,
+      dimensions: {},
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      deployment,
+    },
+    { ...opts, dependsOn: [filter] },
+  );
+}
+
+/**
+ * A Firehose stream whose oldest undelivered record is older than `thresholdSeconds` (DeliveryToS3.DataFreshness):
+ * the destination refuses writes (S3, KMS) and Firehose is retrying; it gives up after 24 hours.
+ */
+export function createFreshnessAlarm(
+  name: string,
+  { streamName, thresholdSeconds, deployment }: { readonly streamName: pulumi.Input<string>; readonly thresholdSeconds: number } & WithDeployment,
+  opts: HelperOptions,
+): aws.cloudwatch.MetricAlarm {
+  return createAlarm(
+    `${name}-freshness`,
+    {
+      description: `Firehose ${name} has held records for more than ${thresholdSeconds} s: delivery to S3 is failing. Read the stream's delivery errors log.`,
+      namespace: "AWS/Firehose",
+      metricName: "DeliveryToS3.DataFreshness",
+      dimensions: { DeliveryStreamName: streamName },
+      statistic: "Maximum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: thresholdSeconds,
+      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
       evaluationPeriods: 1,
       datapointsToAlarm: 1,
       deployment,

@@ -74,6 +74,12 @@ export const observabilityDefaults = {
   rejectedRowsPerHour: 500,
   /** Authorizer denials per 5 minutes above which someone is guessing tokens or a client is broken. */
   deniedRequestsPer5Minutes: 100,
+  /**
+   * Age of a Firehose stream's oldest undelivered record above which delivery is failing: AWS advises alarming
+   * above the buffering limit (15 minutes at most); with dynamic partitioning a record may wait 1.5 buffer
+   * intervals (300 s here). Below the daily analysis' 30 minutes after midnight.
+   */
+  deliveryFreshnessSeconds: 900,
 } as const;
 
 /** Fields whose override weakens security; overriding them is allowed but warned about. */

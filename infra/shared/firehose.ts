@@ -1,6 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HelperOptions } from "./options";
+import { createFreshnessAlarm } from "./alarms";
+import { observabilityDefaults } from "./defaults";
+import { HelperOptions, WithDeployment } from "./options";
 import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement, Statement } from "./policyDocuments";
 import { grant } from "./role";
 
@@ -47,7 +49,7 @@ export type S3DestinationSettings = Omit<
   "roleArn" | "bucketArn" | "compressionFormat" | "customTimeZone" | "kmsKeyArn" | "cloudwatchLoggingOptions"
 >;
 
-export interface S3DeliveryArgs {
+export interface S3DeliveryArgs extends WithDeployment {
   /** The stream's role (created by the caller: a bucket policy may need to name it first). */
   readonly role: aws.iam.Role;
   /** Buckets the stream writes; the first is its destination. */
@@ -65,10 +67,13 @@ export interface S3DeliveryArgs {
 /**
  * A Firehose stream to S3 as every gridrail stream is (`${name}-delivery`), with its role's grant
  * (`${name}-firehose`): encrypted at rest with the customer key (stream and objects), gzip objects under
- * UTC-dated prefixes, delivery errors logged. The stream is created after the grant, or its first validation fails.
+ * UTC-dated prefixes, delivery errors logged, an alarm when records wait longer than
+ * `observabilityDefaults.deliveryFreshnessSeconds`. The stream is created after the grant, or its first
+ * validation fails.
  */
 export function createS3Delivery(name: string, args: S3DeliveryArgs, opts: HelperOptions) {
-  const { role, bucketArns, kmsKeyArn, logGroup } = args;
+  const { role, bucketArns, kmsKeyArn, logGroup, deployment } = args;
+
   const grant = grantFirehoseDelivery(
     `${name}-firehose`,
     { role, bucketArns, writeSid: args.writeSid, extra: args.extra, kmsKeyArn, keySid: args.keySid, logGroupArn: logGroup.arn },
@@ -91,7 +96,12 @@ export function createS3Delivery(name: string, args: S3DeliveryArgs, opts: Helpe
     },
     { ...opts, dependsOn: [grant] },
   );
-  return { stream, grant };
+  const freshnessAlarm = createFreshnessAlarm(
+    `${name}-delivery`,
+    { streamName: stream.name, thresholdSeconds: observabilityDefaults.deliveryFreshnessSeconds, deployment },
+    opts,
+  );
+  return { stream, grant, freshnessAlarm };
 }
 
 /** The statement an IoT rule's role needs to put records on a stream. */

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createRuleFailureAlarm } from "./alarms";
 import { AwsContext } from "./awsContext";
 import { Deployment } from "./deployment";
 import { createLogGroup } from "./logGroup";
@@ -22,6 +23,8 @@ export interface TopicRuleRole {
   readonly policy: aws.iam.RolePolicy;
   /** Every rule's errorAction: failed actions land in the rules' own encrypted log group. */
   readonly errorAction: aws.types.input.iot.TopicRuleErrorAction;
+  /** Alarms on any message in that log group (a message a rule did not deliver). */
+  readonly failureAlarm: aws.cloudwatch.MetricAlarm;
 }
 
 /** The role IoT rules act with (`<name>-rule`), and the log group their failed actions go to (`<name>-rule-errors`). */
@@ -41,5 +44,6 @@ export function createTopicRuleRole(name: string, args: TopicRuleRoleArgs, opts:
     },
     opts,
   );
-  return { role, policy, errorAction: { cloudwatchLogs: { logGroupName: errors.name, roleArn: role.arn } } };
+  const failureAlarm = createRuleFailureAlarm(name, { logGroupName: errors.name, deployment: args.deployment }, opts);
+  return { role, policy, errorAction: { cloudwatchLogs: { logGroupName: errors.name, roleArn: role.arn } }, failureAlarm };
 }

@@ -52,7 +52,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
   /** IoT policy for the trains' claim certificate: the provisioning topics only. */
   public readonly claimPolicyName: pulumi.Output<string>;
   public readonly dashboardName: pulumi.Output<string>;
-  /** Alarms that mean telemetry is being lost: records and batches in the dead-letter queue. */
+  /** Alarms that mean telemetry is being lost: records and batches in the dead-letter queue, failed rule actions. */
   public readonly dataLossAlarmNames: pulumi.Output<string[]>;
 
   constructor(name: string, args: TrainTelemetryArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -270,7 +270,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
     this.claimPolicyName = provisioning.claimPolicy.name;
     this.allowListTableName = provisioning.allowList.name;
     this.dashboardName = dashboard.dashboardName;
-    this.dataLossAlarmNames = pulumi.all([dlqAlarm.name]);
+    this.dataLossAlarmNames = pulumi.all([dlqAlarm.name, ruleRole.failureAlarm.name]);
     this.registerOutputs({
       streamName: this.streamName,
       streamArn: this.streamArn,

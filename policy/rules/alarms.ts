@@ -1,10 +1,11 @@
 /**
  * Alarms: every function alarms on its errors, every dead-letter queue or failure destination on its depth,
- * and in prod every alarm tells someone (an action), so a failure that loses nothing still reaches a person.
+ * every Firehose stream on records it holds too long, every IoT rule on messages its error action logged, and
+ * in prod every alarm tells someone (an action), so a failure that loses nothing still reaches a person.
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { asArray, get } from "../values";
+import { asArray, get, isUnknown } from "../values";
 import { isFailureDestination } from "./sqs";
 import { T } from "./types";
 
@@ -38,6 +39,44 @@ export const deadLettersAlarmed = joinRule({
   },
 });
 
+export const deliveryFreshnessAlarmed = joinRule({
+  id: "alarms-delivery-freshness",
+  level: "mandatory",
+  description: "Every Firehose stream delivering to S3 has an alarm on its AWS/Firehose DeliveryToS3.DataFreshness.",
+  types: T.firehose,
+  check(stream, graph) {
+    if (!["extended_s3", "s3"].includes(String(stream.inputs.destination))) return [];
+    return alarmsOn(stream, graph, "AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName").length > 0
+      ? []
+      : [`Firehose stream ${stream.name} has no alarm on DeliveryToS3.DataFreshness: records it cannot deliver would wait unseen until dropped`];
+  },
+});
+
+const LOG_METRIC_FILTER = ["aws:cloudwatch/logMetricFilter:LogMetricFilter"];
+
+export const ruleErrorsAlarmed = joinRule({
+  id: "alarms-rule-errors",
+  level: "mandatory",
+  description:
+    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern), and an alarm on its metric.",
+  types: T.iotRule,
+  check(rule, graph) {
+    const logGroup = get(rule.inputs, "errorAction.cloudwatchLogs.logGroupName");
+    if (typeof logGroup !== "string" || isUnknown(logGroup)) return [];
+    const alarmed = graph
+      .ofType(...LOG_METRIC_FILTER)
+      .filter((f) => f.inputs.logGroupName === logGroup && f.inputs.pattern === "")
+      .some((f) =>
+        graph
+          .ofType(...METRIC_ALARM)
+          .some(
+            (a) => a.inputs.namespace === get(f.inputs, "metricTransformation.namespace") && a.inputs.metricName === get(f.inputs, "metricTransformation.name"),
+          ),
+      );
+    return alarmed ? [] : [`IoT rule ${rule.name} logs its failed messages to ${logGroup} with no metric filter counting them and an alarm on it`];
+  },
+});
+
 export const alarmsAct = resourceRule({
   id: "prod-alarms-have-actions",
   level: "mandatory",
@@ -49,4 +88,4 @@ export const alarmsAct = resourceRule({
   },
 });
 
-export const ALARM_RULES: readonly Rule[] = [functionErrorsAlarmed, deadLettersAlarmed, alarmsAct];
+export const ALARM_RULES: readonly Rule[] = [functionErrorsAlarmed, deadLettersAlarmed, deliveryFreshnessAlarmed, ruleErrorsAlarmed, alarmsAct];

@@ -144,6 +144,61 @@ describe("observability: dashboards and alarms", () => {
         });
       }
 
+      for (const rules of ["meters-readings", "trains", "sharing-share"]) {
+        it(`counts every message ${rules}' rules failed to deliver (their error log) and alarms on any`, () => {
+          const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
+          const metricName = `${rules}-rule-actions-failed`;
+          expect(one(s, "aws:cloudwatch/logMetricFilter:LogMetricFilter", `${rules}-rule-errors-count`).inputs).to.deep.equal({
+            logGroupName: `/gridrail/${stack}/iot/${rules}-rule-errors`,
+            pattern: "",
+            metricTransformation: { namespace: "gridrail", name: metricName, value: "1", unit: "Count" },
+          });
+          const { alarmDescription, ...inputs } = one(s, ALARM, `${rules}-rule-errors-alarm`).inputs;
+          expect(alarmDescription).to.contain(`iot/${rules}-rule-errors`);
+          expect(inputs).to.deep.equal({
+            namespace: "gridrail",
+            metricName,
+            dimensions: {},
+            statistic: "Sum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 0,
+            period: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            treatMissingData: "notBreaching",
+            alarmActions: actions,
+            okActions: actions,
+          });
+        });
+      }
+
+      for (const stream of ["meters-readings", "sharing-share"]) {
+        it(`alarms when ${stream}' Firehose holds a record for more than 15 minutes`, () => {
+          const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
+          const delivery = one(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", `${stream}-delivery`);
+          const streamName = delivery.outputs.name;
+          // with dynamic partitioning a record may wait 1.5 buffer intervals: a healthy stream never alarms
+          const interval = (delivery.inputs.extendedS3Configuration as { bufferingInterval: number }).bufferingInterval;
+          expect(1.5 * interval).to.be.below(900);
+          const { alarmDescription, ...inputs } = one(s, ALARM, `${stream}-delivery-freshness-alarm`).inputs;
+          expect(alarmDescription).to.contain("900 s");
+          expect(inputs).to.deep.equal({
+            namespace: "AWS/Firehose",
+            metricName: "DeliveryToS3.DataFreshness",
+            dimensions: { DeliveryStreamName: streamName },
+            statistic: "Maximum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 900,
+            period: 300,
+            evaluationPeriods: 1,
+            datapointsToAlarm: 1,
+            treatMissingData: "notBreaching",
+            alarmActions: actions,
+            okActions: actions,
+          });
+        });
+      }
+
       it("exports the dashboards and the data-loss alarm names as stack outputs", () => {
         expect([s.outputs.meterDashboard, s.outputs.customerDashboard, s.outputs.sharingDashboard, s.outputs.trainDashboard]).to.deep.equal([
           `gridrail-${stack}-meter-ingestion`,
@@ -156,11 +211,16 @@ describe("observability: dashboards and alarms", () => {
           "meters-rows-rejected-alarm",
           "meters-clients-failed-alarm",
           "meters-supplier-dlq-depth-alarm",
+          "meters-readings-delivery-freshness-alarm",
+          "meters-readings-rule-errors-alarm",
           "trains-anomaly-dlq-depth-alarm",
+          "trains-rule-errors-alarm",
           "sharing-records-failed-alarm",
           "sharing-loads-failed-alarm",
           "sharing-objects-skipped-alarm",
           "sharing-summary-failures-alarm",
+          "sharing-share-delivery-freshness-alarm",
+          "sharing-share-rule-errors-alarm",
         ]);
         expect(s.outputs.customerApiAlarms).to.deep.equal(["customers-denials-alarm"]);
       });

@@ -143,7 +143,7 @@ for (const stack of STACKS) {
       });
     });
 
-    it("alarms on iterator age, throttles, errors and DLQ depth, and on the provisioning hook's errors and throttles", () => {
+    it("alarms on iterator age, throttles, errors, DLQ depth and failed rule actions, and on the provisioning hook's errors and throttles", () => {
       const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("trains-"));
       expect(alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.threshold]).sort()).to.deep.equal([
         ["trains-anomaly-dlq-depth-alarm", "ApproximateNumberOfMessagesVisible", 0],
@@ -152,6 +152,7 @@ for (const stack of STACKS) {
         ["trains-iterator-age-alarm", "IteratorAge", 60000],
         ["trains-provisioning-hook-errors-alarm", "Errors", 0],
         ["trains-provisioning-hook-throttles-alarm", "Throttles", 0],
+        ["trains-rule-errors-alarm", "trains-rule-actions-failed", 0],
         ["trains-stream-write-throttles-alarm", "WriteProvisionedThroughputExceeded", 0],
       ]);
     });

@@ -111,7 +111,49 @@ const transforming = variant(delivery, {
   },
 });
 
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const freshnessAlarm = res(ALARM, "readings-freshness-alarm", {
+  namespace: "AWS/Firehose",
+  metricName: "DeliveryToS3.DataFreshness",
+  dimensions: { DeliveryStreamName: "readings" },
+});
+const ruleErrorsFilter = res("aws:cloudwatch/logMetricFilter:LogMetricFilter", "readings-rule-errors-count", {
+  logGroupName: "/gridrail/dev/iot/errors",
+  pattern: "",
+  metricTransformation: { namespace: "gridrail", name: "readings-rule-actions-failed", value: "1" },
+});
+const ruleErrorsAlarm = res(ALARM, "readings-rule-errors-alarm", { namespace: "gridrail", metricName: "readings-rule-actions-failed", dimensions: {} });
+
 export const STREAMING_CASES: readonly RuleCase[] = [
+  {
+    rule: "alarms-delivery-freshness",
+    title: "a stream to S3 without a freshness alarm (an alarm on another metric does not count)",
+    pass: [delivery, freshnessAlarm],
+    fail: [delivery, variant(freshnessAlarm, { metricName: "DeliveryToS3.Success" })],
+    messages: ["Firehose stream readings has no alarm on DeliveryToS3.DataFreshness: records it cannot deliver would wait unseen until dropped"],
+  },
+  {
+    rule: "alarms-rule-errors",
+    title: "failed messages counted by a filter that matches only some of them, or by a filter with no alarm",
+    pass: [rule, ruleErrorsFilter, ruleErrorsAlarm],
+    fail: [
+      rule,
+      variant(rule, { name: "gridrail_dev_other" }, { name: "other-rule" }),
+      variant(ruleErrorsFilter, { pattern: "Throttl" }),
+      ruleErrorsAlarm,
+      variant(rule, { errorAction: { cloudwatchLogs: { logGroupName: "/gridrail/dev/iot/third" } } }, { name: "third-rule" }),
+      variant(
+        ruleErrorsFilter,
+        { logGroupName: "/gridrail/dev/iot/third", metricTransformation: { namespace: "gridrail", name: "third-rule-actions-failed", value: "1" } },
+        { name: "third-count" },
+      ),
+    ],
+    messages: [
+      "IoT rule readings-rule logs its failed messages to /gridrail/dev/iot/errors with no metric filter counting them and an alarm on it",
+      "IoT rule other-rule logs its failed messages to /gridrail/dev/iot/errors with no metric filter counting them and an alarm on it",
+      "IoT rule third-rule logs its failed messages to /gridrail/dev/iot/third with no metric filter counting them and an alarm on it",
+    ],
+  },
   {
     rule: "kinesis-encryption",
     title: "unencrypted stream",
