@@ -1,6 +1,6 @@
 import { TelemetryError } from "./errors";
 import { SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
-import { isRealCalendarTime } from "../../anomaly/io/timestamp";
+import { zonedIsoTime } from "../../anomaly/io/timestamp";
 import { inReadingYears } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
@@ -41,22 +41,10 @@ export function isTrainId(value: unknown): value is string {
 export const show = (value: unknown): string => showValue(value);
 
 function parseTimestamp(value: unknown): number | string {
-  let ms: number;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value)) return `field "timestamp" must be integer epoch milliseconds, got ${show(value)}`;
-    ms = value;
-  } else if (typeof value === "string" && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?(Z|[+-]\d\d:\d\d)$/.test(value)) {
-    const [y, mo, d, h, mi, sec] = value
-      .split(/[-T:.Z+]/)
-      .slice(0, 6)
-      .map(Number);
-    ms = Date.parse(value);
-    if (!isRealCalendarTime(y, mo, d, h, mi, sec || 0) || Number.isNaN(ms)) {
-      return `field "timestamp" is not a valid time, got ${show(value)}`;
-    }
-  } else {
-    return `field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}`;
-  }
+  if (typeof value === "number" && !Number.isInteger(value)) return `field "timestamp" must be integer epoch milliseconds, got ${show(value)}`;
+  const ms = typeof value === "number" ? value : typeof value === "string" ? zonedIsoTime(value) : undefined;
+  if (ms === undefined) return `field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}`;
+  if (Number.isNaN(ms)) return `field "timestamp" is not a valid time, got ${show(value)}`;
   if (!inReadingYears(ms)) {
     return `field "timestamp" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)`;
   }
