@@ -26,6 +26,20 @@ const lambda = (fn: string) => [
   ["AWS/Lambda", "Throttles", "FunctionName", fn],
 ];
 
+/** The inputs every alarm of one breaching 5-minute period has, routed like every alarm of the stack. */
+function onePeriodAlarm(s: Synthesis, stack: string, inputs: Record<string, unknown>): Record<string, unknown> {
+  const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
+  return {
+    ...inputs,
+    period: 300,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+    treatMissingData: "notBreaching",
+    alarmActions: actions,
+    okActions: actions,
+  };
+}
+
 describe("observability: dashboards and alarms", () => {
   it("plots the metric names the handlers emit, in the namespace they emit them to", () => {
     const empty = { batchItemFailures: [], processed: [], invalidKeys: [] };
@@ -124,29 +138,19 @@ describe("observability: dashboards and alarms", () => {
       ];
       for (const [name, service, metricName, threshold, period] of alarms) {
         it(`alarms on ${service} ${metricName} above ${threshold} per ${period} s, routed like every alarm`, () => {
-          const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
           const { alarmDescription, ...inputs } = one(s, ALARM, name).inputs;
           expect(alarmDescription).to.be.a("string").and.not.equal("");
           expect(inputs).to.deep.equal({
-            namespace: "gridrail",
-            metricName,
-            dimensions: { service },
-            statistic: "Sum",
+            ...onePeriodAlarm(s, stack, { namespace: "gridrail", metricName, dimensions: { service }, statistic: "Sum" }),
             comparisonOperator: "GreaterThanThreshold",
             threshold,
             period,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            treatMissingData: "notBreaching",
-            alarmActions: actions,
-            okActions: actions,
           });
         });
       }
 
       for (const rules of ["meters-readings", "trains", "sharing-share"]) {
         it(`counts every message ${rules}' rules failed to deliver (their error log) and alarms on any`, () => {
-          const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
           const metricName = `${rules}-rule-actions-failed`;
           expect(one(s, "aws:cloudwatch/logMetricFilter:LogMetricFilter", `${rules}-rule-errors-count`).inputs).to.deep.equal({
             logGroupName: `/gridrail/${stack}/iot/${rules}-rule-errors`,
@@ -155,26 +159,21 @@ describe("observability: dashboards and alarms", () => {
           });
           const { alarmDescription, ...inputs } = one(s, ALARM, `${rules}-rule-errors-alarm`).inputs;
           expect(alarmDescription).to.contain(`iot/${rules}-rule-errors`);
-          expect(inputs).to.deep.equal({
-            namespace: "gridrail",
-            metricName,
-            dimensions: {},
-            statistic: "Sum",
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 0,
-            period: 300,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            treatMissingData: "notBreaching",
-            alarmActions: actions,
-            okActions: actions,
-          });
+          expect(inputs).to.deep.equal(
+            onePeriodAlarm(s, stack, {
+              namespace: "gridrail",
+              metricName,
+              dimensions: {},
+              statistic: "Sum",
+              comparisonOperator: "GreaterThanThreshold",
+              threshold: 0,
+            }),
+          );
         });
       }
 
       for (const stream of ["meters-readings", "sharing-share"]) {
         it(`alarms when ${stream}' Firehose holds a record for more than 15 minutes`, () => {
-          const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
           const delivery = one(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", `${stream}-delivery`);
           const streamName = delivery.outputs.name;
           // with dynamic partitioning a record may wait 1.5 buffer intervals: a healthy stream never alarms
@@ -182,20 +181,16 @@ describe("observability: dashboards and alarms", () => {
           expect(1.5 * interval).to.be.below(900);
           const { alarmDescription, ...inputs } = one(s, ALARM, `${stream}-delivery-freshness-alarm`).inputs;
           expect(alarmDescription).to.contain("900 s");
-          expect(inputs).to.deep.equal({
-            namespace: "AWS/Firehose",
-            metricName: "DeliveryToS3.DataFreshness",
-            dimensions: { DeliveryStreamName: streamName },
-            statistic: "Maximum",
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 900,
-            period: 300,
-            evaluationPeriods: 1,
-            datapointsToAlarm: 1,
-            treatMissingData: "notBreaching",
-            alarmActions: actions,
-            okActions: actions,
-          });
+          expect(inputs).to.deep.equal(
+            onePeriodAlarm(s, stack, {
+              namespace: "AWS/Firehose",
+              metricName: "DeliveryToS3.DataFreshness",
+              dimensions: { DeliveryStreamName: streamName },
+              statistic: "Maximum",
+              comparisonOperator: "GreaterThanThreshold",
+              threshold: 900,
+            }),
+          );
         });
       }
 
