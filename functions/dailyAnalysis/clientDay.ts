@@ -144,9 +144,11 @@ export async function writeReport(reports: Reports, report: ClientReport, day: R
 
 /**
  * Whether a revision would change nothing a re-run needs: the same half-hours, and no lake partition the stored
- * report does not read already (a re-run reads whole partitions, so new objects in those are found again).
+ * report does not read already (a re-run reads whole partitions, so new objects in those are found again). The
+ * count of its own partition's objects must be the same too, or the next day's run would revise it again.
  */
 function nothingNew(stored: unknown, report: ClientReport, day: ReportDay): boolean {
+  if (earlierReportOf(stored)?.ownObjects !== report.sources.ownObjects) return false;
   const halfHourly = (stored as Partial<ClientReport> | null)?.halfHourly;
   if (!Array.isArray(halfHourly) || halfHourly.length !== report.halfHourly.length) return false;
   const same = report.halfHourly.every((h, i) => halfHourly[i]?.start === h.start && halfHourly[i]?.kwh === h.kwh && halfHourly[i]?.source === h.source);

@@ -79,14 +79,13 @@ export const latePartitionsOf = (day: ReportDay, laterObjects: LaterObjects): st
 /**
  * Whether the day before `partition` gets a revision for objects that landed in its own partition after its
  * report listed it (the lake's delivery retrying past the run): that partition holds more objects now
- * (`previousObjects`, listed by this run) than the report read, or objects and no report at all. A report
- * made before it counted its objects is left as it is.
+ * (`previousObjects`, listed by this run) than the report read. A day with no report is left to a re-run by
+ * hand: its run failed for the client (ClientsFailed told someone, and the same objects would fail the
+ * revision too), or saw nothing of it. So is a report made before it counted its objects.
  */
 function landedAfterItsRun(previous: ReportDay, previousObjects: number, earlier: ReadonlyMap<string, EarlierReport>): boolean {
-  if (previousObjects === 0) return false;
-  const report = earlier.get(previous.iso);
-  if (report === undefined) return true;
-  return report.ownObjects !== undefined && previousObjects > report.ownObjects;
+  const read = earlier.get(previous.iso)?.ownObjects;
+  return read !== undefined && previousObjects > read;
 }
 
 /**

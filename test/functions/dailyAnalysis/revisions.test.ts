@@ -69,6 +69,53 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
     expect([again.reportsRevised, json(reports, d18).sources.ownObjects]).to.deep.equal([0, 2]);
   });
 
+  it("records a late object that adds no half-hour (a batch delivered twice) once, so the next run does not read the day again", async () => {
+    const day18 = halfHours(d18, 0, 47, 0.2, (t) => t + 30 * MIN).join("\n");
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", day18],
+        ["NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n")],
+      ]),
+    );
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const before = json(reports, d18);
+    lake.objects.set("NMI0001/20261118/again.json", day18);
+    const first = await analyseDay(lake, reports, d19, { now: at0030(d20) });
+    const after = json(reports, d18);
+    expect([first.reportsRevised, after.totalKwh, after.halfHoursCovered, after.sources.duplicates, after.sources.ownObjects]).to.deep.equal([
+      1,
+      before.totalKwh,
+      47,
+      47,
+      2,
+    ]);
+    lake.reads.length = 0;
+    const second = await analyseDay(lake, reports, d19, { now: () => new Date(at(d20, 60)) });
+    expect([second.reportsRevised, lake.reads.filter((k) => k.includes("/20261118/"))]).to.deep.equal([0, []]);
+  });
+
+  it("leaves a day whose run failed for a client to a re-run by hand: the next day's run neither revises nor fails it", async () => {
+    const lake = new MemoryLake(
+      new Map([
+        ["NMI0001/20261118/a.json", halfHours(d18, 0, 47, 0.2, (t) => t + 30 * MIN).join("\n")],
+        ["NMI0001/20261118/b.json", halfHours(d18, 47, 48, 0.2, (t) => t).join("\n")],
+        ["NMI0001/20261119/c.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n")],
+      ]),
+    );
+    const text = lake.text.bind(lake);
+    lake.text = async (key) => (key.endsWith("/b.json") ? Promise.reject(new Error("access denied")) : text(key));
+    const reports = new MemoryReports();
+    const on18 = await analyseDay(lake, reports, d18, { now: at0030(d19) });
+    const on19 = await analyseDay(lake, reports, d19, { now: at0030(d20) });
+    expect([on18.failed.map((f) => f.clientId), on19.failed, on19.reportsRevised, reports.objects.has("reports/NMI0001/20261118.json")]).to.deep.equal([
+      ["NMI0001"],
+      [],
+      0,
+      false,
+    ]);
+  });
+
   it("reads the next day's partition for a client with only a supplier file that day, and a re-run keeps its revision", async () => {
     const lake = new MemoryLake(
       new Map([
