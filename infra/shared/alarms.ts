@@ -96,14 +96,15 @@ export function createQueueDepthAlarm(
 
 /**
  * Messages an IoT rule matched but did not deliver: the rules' error action writes each one, its payload
- * included, to `logGroupName`; a metric filter counts them (metric `${name}-rule-actions-failed`) and any alarms.
+ * included, to `logGroupName`; a metric filter counts them (metric `<stack>-<name>-rule-actions-failed`: a
+ * filter's metric has no fixed dimensions, so the name keeps two stacks of one account apart) and any alarms.
  */
 export function createRuleFailureAlarm(
   name: string,
   { logGroupName, deployment }: { readonly logGroupName: pulumi.Input<string> } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  const metricName = `${name}-rule-actions-failed`;
+  const metricName = `${deployment.stack}-${name}-rule-actions-failed`;
   const filter = new aws.cloudwatch.LogMetricFilter(
     `${name}-rule-errors-count`,
     {

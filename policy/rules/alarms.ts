@@ -39,40 +39,51 @@ export const deadLettersAlarmed = joinRule({
   },
 });
 
+/** How long Firehose retries an S3 destination before it drops the records. */
+const FIREHOSE_RETRY_SECONDS = 86_400;
+
 export const deliveryFreshnessAlarmed = joinRule({
   id: "alarms-delivery-freshness",
   level: "mandatory",
-  description: "Every Firehose stream delivering to S3 has an alarm on its AWS/Firehose DeliveryToS3.DataFreshness.",
+  description:
+    "Every Firehose stream delivering to S3 has an alarm on its AWS/Firehose DeliveryToS3.DataFreshness below 86400 s (Firehose drops records after 24 hours).",
   types: T.firehose,
   check(stream, graph) {
     if (!["extended_s3", "s3"].includes(String(stream.inputs.destination))) return [];
-    return alarmsOn(stream, graph, "AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName").length > 0
+    const alarms = alarmsOn(stream, graph, "AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName");
+    // an alarm above the retry period would fire after the loss; an unknown threshold is given the benefit
+    return alarms.some((a) => typeof a.inputs.threshold !== "number" || a.inputs.threshold < FIREHOSE_RETRY_SECONDS)
       ? []
-      : [`Firehose stream ${stream.name} has no alarm on DeliveryToS3.DataFreshness: records it cannot deliver would wait unseen until dropped`];
+      : [`Firehose stream ${stream.name} has no alarm on DeliveryToS3.DataFreshness below 86400 s: records it cannot deliver would wait unseen until dropped`];
   },
 });
 
 const LOG_METRIC_FILTER = ["aws:cloudwatch/logMetricFilter:LogMetricFilter"];
 
+/** Whether an alarm watches exactly the metric a filter publishes: its namespace and name, without dimensions (a filter's metric has none). */
+function watches(alarm: ResourceView, filter: ResourceView): boolean {
+  const dimensions = alarm.inputs.dimensions;
+  const none = dimensions === undefined || dimensions === null || (typeof dimensions === "object" && Object.keys(dimensions).length === 0);
+  return (
+    none &&
+    alarm.inputs.namespace === get(filter.inputs, "metricTransformation.namespace") &&
+    alarm.inputs.metricName === get(filter.inputs, "metricTransformation.name")
+  );
+}
+
 export const ruleErrorsAlarmed = joinRule({
   id: "alarms-rule-errors",
   level: "mandatory",
   description:
-    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern), and an alarm on its metric.",
+    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern, value 1), and an alarm on its metric without dimensions.",
   types: T.iotRule,
   check(rule, graph) {
     const logGroup = get(rule.inputs, "errorAction.cloudwatchLogs.logGroupName");
     if (typeof logGroup !== "string" || isUnknown(logGroup)) return [];
-    const alarmed = graph
+    const counting = graph
       .ofType(...LOG_METRIC_FILTER)
-      .filter((f) => f.inputs.logGroupName === logGroup && f.inputs.pattern === "")
-      .some((f) =>
-        graph
-          .ofType(...METRIC_ALARM)
-          .some(
-            (a) => a.inputs.namespace === get(f.inputs, "metricTransformation.namespace") && a.inputs.metricName === get(f.inputs, "metricTransformation.name"),
-          ),
-      );
+      .filter((f) => f.inputs.logGroupName === logGroup && f.inputs.pattern === "" && get(f.inputs, "metricTransformation.value") === "1");
+    const alarmed = counting.some((f) => graph.ofType(...METRIC_ALARM).some((a) => watches(a, f)));
     return alarmed ? [] : [`IoT rule ${rule.name} logs its failed messages to ${logGroup} with no metric filter counting them and an alarm on it`];
   },
 });

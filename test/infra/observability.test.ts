@@ -151,7 +151,7 @@ describe("observability: dashboards and alarms", () => {
 
       for (const rules of ["meters-readings", "trains", "sharing-share"]) {
         it(`counts every message ${rules}' rules failed to deliver (their error log) and alarms on any`, () => {
-          const metricName = `${rules}-rule-actions-failed`;
+          const metricName = `${stack}-${rules}-rule-actions-failed`;
           expect(one(s, "aws:cloudwatch/logMetricFilter:LogMetricFilter", `${rules}-rule-errors-count`).inputs).to.deep.equal({
             logGroupName: `/gridrail/${stack}/iot/${rules}-rule-errors`,
             pattern: "",

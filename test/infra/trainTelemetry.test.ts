@@ -152,7 +152,7 @@ for (const stack of STACKS) {
         ["trains-iterator-age-alarm", "IteratorAge", 60000],
         ["trains-provisioning-hook-errors-alarm", "Errors", 0],
         ["trains-provisioning-hook-throttles-alarm", "Throttles", 0],
-        ["trains-rule-errors-alarm", "trains-rule-actions-failed", 0],
+        ["trains-rule-errors-alarm", `${stack}-trains-rule-actions-failed`, 0],
         ["trains-stream-write-throttles-alarm", "WriteProvisionedThroughputExceeded", 0],
       ]);
     });

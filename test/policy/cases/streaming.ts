@@ -127,31 +127,54 @@ const ruleErrorsAlarm = res(ALARM, "readings-rule-errors-alarm", { namespace: "g
 export const STREAMING_CASES: readonly RuleCase[] = [
   {
     rule: "alarms-delivery-freshness",
-    title: "a stream to S3 without a freshness alarm (an alarm on another metric does not count)",
+    title: "a stream to S3 without a freshness alarm (an alarm on another metric, or above Firehose's 24 hours of retries, does not count)",
     pass: [delivery, freshnessAlarm],
-    fail: [delivery, variant(freshnessAlarm, { metricName: "DeliveryToS3.Success" })],
-    messages: ["Firehose stream readings has no alarm on DeliveryToS3.DataFreshness: records it cannot deliver would wait unseen until dropped"],
+    fail: [
+      delivery,
+      variant(freshnessAlarm, { metricName: "DeliveryToS3.Success" }),
+      variant(delivery, {}, { name: "late" }),
+      variant(freshnessAlarm, { dimensions: { DeliveryStreamName: "late" }, threshold: 172800 }, { name: "late-freshness-alarm" }),
+    ],
+    messages: [
+      "Firehose stream readings has no alarm on DeliveryToS3.DataFreshness below 86400 s: records it cannot deliver would wait unseen until dropped",
+      "Firehose stream late has no alarm on DeliveryToS3.DataFreshness below 86400 s: records it cannot deliver would wait unseen until dropped",
+    ],
   },
   {
     rule: "alarms-rule-errors",
-    title: "failed messages counted by a filter that matches only some of them, or by a filter with no alarm",
+    title: "failed messages counted by a filter that matches only some of them, counts 0, or has no alarm without dimensions",
     pass: [rule, ruleErrorsFilter, ruleErrorsAlarm],
     fail: [
       rule,
       variant(rule, { name: "gridrail_dev_other" }, { name: "other-rule" }),
       variant(ruleErrorsFilter, { pattern: "Throttl" }),
       ruleErrorsAlarm,
+      variant(rule, { errorAction: { cloudwatchLogs: { logGroupName: "/gridrail/dev/iot/zero" } } }, { name: "zero-rule" }),
+      variant(
+        ruleErrorsFilter,
+        { logGroupName: "/gridrail/dev/iot/zero", metricTransformation: { namespace: "gridrail", name: "readings-rule-actions-failed", value: "0" } },
+        { name: "zero-count" },
+      ),
       variant(rule, { errorAction: { cloudwatchLogs: { logGroupName: "/gridrail/dev/iot/third" } } }, { name: "third-rule" }),
       variant(
         ruleErrorsFilter,
         { logGroupName: "/gridrail/dev/iot/third", metricTransformation: { namespace: "gridrail", name: "third-rule-actions-failed", value: "1" } },
         { name: "third-count" },
       ),
+      variant(rule, { errorAction: { cloudwatchLogs: { logGroupName: "/gridrail/dev/iot/fourth" } } }, { name: "fourth-rule" }),
+      variant(
+        ruleErrorsFilter,
+        { logGroupName: "/gridrail/dev/iot/fourth", metricTransformation: { namespace: "gridrail", name: "fourth-failed", value: "1" } },
+        { name: "fourth-count" },
+      ),
+      variant(ruleErrorsAlarm, { metricName: "fourth-failed", dimensions: { rule: "gridrail_dev_fourth" } }, { name: "fourth-alarm" }),
     ],
     messages: [
       "IoT rule readings-rule logs its failed messages to /gridrail/dev/iot/errors with no metric filter counting them and an alarm on it",
       "IoT rule other-rule logs its failed messages to /gridrail/dev/iot/errors with no metric filter counting them and an alarm on it",
+      "IoT rule zero-rule logs its failed messages to /gridrail/dev/iot/zero with no metric filter counting them and an alarm on it",
       "IoT rule third-rule logs its failed messages to /gridrail/dev/iot/third with no metric filter counting them and an alarm on it",
+      "IoT rule fourth-rule logs its failed messages to /gridrail/dev/iot/fourth with no metric filter counting them and an alarm on it",
     ],
   },
   {
