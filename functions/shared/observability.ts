@@ -3,7 +3,10 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { Metrics, MetricUnit } from "@aws-lambda-powertools/metrics";
 import { Tracer } from "@aws-lambda-powertools/tracer";
 
-/** CloudWatch namespace of every function's outcome metrics; each carries the single dimension `service`. */
+/**
+ * CloudWatch namespace of the functions' outcome metrics when the environment sets none; a stack sets its own on
+ * every function (METRIC_NAMESPACE: `gridrail/<stack>`). Each metric carries the single dimension `service`.
+ */
 export const METRIC_NAMESPACE = "gridrail";
 
 export const LOG_LEVELS = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "CRITICAL", "SILENT"] as const;
@@ -47,16 +50,17 @@ export interface ObservabilityOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** No log lines and no metrics (the local stack summarises runs itself). Default false. */
   readonly silent?: boolean;
-  /** Metric namespace. Default `METRIC_NAMESPACE`. */
+  /** Metric namespace. Default: the environment's METRIC_NAMESPACE (the stack's, set on every function), else `METRIC_NAMESPACE`. */
   readonly namespace?: string;
 }
 
 /** Logger, metrics and tracer of one function, built once per execution environment. */
 export function createObservability(service: string, options: ObservabilityOptions = {}): Observability {
-  const choice = logLevelFrom(options.env ?? process.env);
+  const env = options.env ?? process.env;
+  const choice = logLevelFrom(env);
   const logger = new Logger({ serviceName: service, logLevel: options.silent ? "SILENT" : choice.level });
   if (choice.problem) logger.warn(choice.problem);
-  const metrics = new Metrics({ namespace: options.namespace || METRIC_NAMESPACE, serviceName: service });
+  const metrics = new Metrics({ namespace: options.namespace || env.METRIC_NAMESPACE || METRIC_NAMESPACE, serviceName: service });
   // Metrics has no "off" switch but an environment variable read by every instance; this one only drops its documents
   if (options.silent)
     metrics.publishStoredMetrics = () => {

@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { alarmDefaults, observabilityDefaults } from "./defaults";
+import { alarmDefaults, observabilityDefaults, stackMetricNamespace } from "./defaults";
 import { HelperOptions, WithDeployment } from "./options";
 
 export interface AlarmArgs {
@@ -96,22 +96,23 @@ export function createQueueDepthAlarm(
 
 /**
  * Messages an IoT rule matched but did not deliver: the rules' error action writes each one, its payload
- * included, to `logGroupName`; a metric filter counts them (metric `<stack>-<name>-rule-actions-failed`: a
- * filter's metric has no fixed dimensions, so the name keeps two stacks of one account apart) and any alarms.
+ * included, to `logGroupName`; a metric filter counts them (metric `<name>-rule-actions-failed` in the stack's
+ * namespace) and any alarms.
  */
 export function createRuleFailureAlarm(
   name: string,
   { logGroupName, deployment }: { readonly logGroupName: pulumi.Input<string> } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  const metricName = `${deployment.stack}-${name}-rule-actions-failed`;
+  const metricName = `${name}-rule-actions-failed`;
+  const namespace = stackMetricNamespace(deployment.stack);
   const filter = new aws.cloudwatch.LogMetricFilter(
     `${name}-rule-errors-count`,
     {
       logGroupName,
       // every event of the group is one failed message
       pattern: "",
-      metricTransformation: { namespace: observabilityDefaults.metricNamespace, name: metricName, value: "1", unit: "Count" },
+      metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" },
     },
     { ...opts },
   );
@@ -119,7 +120,7 @@ export function createRuleFailureAlarm(
     `${name}-rule-errors`,
     {
       description: `IoT rule actions of ${name} failed: messages did not reach their destination. Their payloads are in the rule error log group (iot/${name}-rule-errors); republish them once the cause is fixed (docs/operations.md).`,
-      namespace: observabilityDefaults.metricNamespace,
+      namespace,
       metricName,
       dimensions: {},
       statistic: "Sum",

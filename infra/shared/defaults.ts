@@ -66,7 +66,10 @@ export const alarmDefaults = {
 } as const;
 
 export const observabilityDefaults = {
-  /** Namespace of the functions' EMF outcome metrics (functions/shared/observability.ts METRIC_NAMESPACE). */
+  /**
+   * Base of the functions' EMF outcome metrics' namespace (functions/shared/observability.ts METRIC_NAMESPACE);
+   * a stack's functions publish under `stackMetricNamespace`.
+   */
   metricNamespace: "gridrail",
   /** Period of the outcome alarms: one breaching period alarms. */
   outcomeAlarmPeriodSeconds: 300,
@@ -104,3 +107,11 @@ export const provisioningDefaults = {
   /** IoT Core's pre-provisioning hook payload version (the only one). */
   hookPayloadVersion: "2020-04-01",
 } as const;
+
+/**
+ * The namespace a stack's functions publish their outcome metrics under (`gridrail/<stack>`, set as each
+ * function's METRIC_NAMESPACE), and its alarms and dashboards read: two stacks in one account stay apart.
+ */
+export function stackMetricNamespace(stack: string, base: string = observabilityDefaults.metricNamespace): string {
+  return `${base}/${stack}`;
+}

@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { FunctionSource, bundleHandler } from "./bundle";
-import { lambdaDefaults } from "./defaults";
+import { lambdaDefaults, stackMetricNamespace } from "./defaults";
 import { createLogGroup } from "./logGroup";
 import { Statement, kmsStatement, logWriteStatement, xrayWriteStatement } from "./policyDocuments";
 import { createServiceRole, grant } from "./role";
@@ -58,8 +58,11 @@ export interface FunctionRuntimeArgs {
   readonly memorySize?: number;
 }
 
-/** The settings every function shares: runtime, architecture, size, tracing, JSON logs into its log group, keys. */
-export function functionRuntime(args: FunctionRuntimeArgs & Pick<FunctionRoleArgs, "kmsKeyArn">, scaffold: FunctionScaffold) {
+/**
+ * The settings every function shares: runtime, architecture, size, tracing, JSON logs into its log group, keys,
+ * and the stack's metric namespace (METRIC_NAMESPACE, unless the function sets its own).
+ */
+export function functionRuntime(args: FunctionRuntimeArgs & Pick<FunctionRoleArgs, "kmsKeyArn"> & WithDeployment, scaffold: FunctionScaffold) {
   return {
     runtime: lambdaDefaults.runtime,
     architectures: [...lambdaDefaults.architectures],
@@ -68,7 +71,7 @@ export function functionRuntime(args: FunctionRuntimeArgs & Pick<FunctionRoleArg
     tracingConfig: { mode: lambdaDefaults.tracingMode },
     loggingConfig: { logFormat: lambdaDefaults.logFormat, logGroup: scaffold.logGroup.name },
     kmsKeyArn: args.kmsKeyArn,
-    environment: args.environment ? { variables: args.environment } : undefined,
+    environment: { variables: { METRIC_NAMESPACE: stackMetricNamespace(args.deployment.stack), ...args.environment } },
   };
 }
 

@@ -1,10 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AlarmArgs, createAlarm } from "./alarms";
-import { observabilityDefaults } from "./defaults";
+import { observabilityDefaults, stackMetricNamespace } from "./defaults";
 import { HelperOptions, WithDeployment } from "./options";
 
-/** An alarm on one function outcome metric (EMF, namespace `observabilityDefaults.metricNamespace`, dimension `service`). */
+/** An alarm on one function outcome metric (EMF, the stack's namespace `gridrail/<stack>`, dimension `service`). */
 export interface OutcomeAlarmSpec {
   /** Logical name suffix, e.g. `files-quarantined`. */
   readonly suffix: string;
@@ -18,11 +18,11 @@ export interface OutcomeAlarmSpec {
   readonly description: string;
 }
 
-/** The exact alarm inputs of a spec: one breaching period alarms (each of these is data a human must look at). */
-export function outcomeAlarmArgs(spec: OutcomeAlarmSpec): AlarmArgs {
+/** The exact alarm inputs of a spec in a stack: one breaching period alarms (each of these is data a human must look at). */
+export function outcomeAlarmArgs(spec: OutcomeAlarmSpec, stack: string): AlarmArgs {
   return {
     description: spec.description,
-    namespace: observabilityDefaults.metricNamespace,
+    namespace: stackMetricNamespace(stack),
     metricName: spec.metricName,
     dimensions: { service: spec.service },
     statistic: "Sum",
@@ -40,7 +40,7 @@ export function createOutcomeAlarms(
   { specs, deployment }: { readonly specs: readonly OutcomeAlarmSpec[] } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm[] {
-  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, { ...outcomeAlarmArgs(s), deployment }, opts));
+  return specs.map((s) => createAlarm(`${name}-${s.suffix}`, { ...outcomeAlarmArgs(s, deployment.stack), deployment }, opts));
 }
 
 /** A dashboard resource named `gridrail-<stack>-<purpose>`. */

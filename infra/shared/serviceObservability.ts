@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { AwsContext } from "./awsContext";
-import { observabilityDefaults } from "./defaults";
+import { stackMetricNamespace } from "./defaults";
 import { Deployment } from "./deployment";
 import { BundledFunction } from "./lambdaFunction";
 import { identifier } from "./naming";
@@ -54,7 +54,7 @@ export function createServiceObservability<S extends string>(
       JSON.stringify(
         serviceDashboardBody({
           region,
-          namespace: observabilityDefaults.metricNamespace,
+          namespace: stackMetricNamespace(spec.deployment.stack),
           functions: spec.functions.map((f, i) => ({
             title: f.title,
             service: f.service,

@@ -3,7 +3,7 @@ export const trainDefaults = {
   partitionKey: "${topic(2)}",
   /** Train things are named `train-<id>`; the anomaly Lambda may touch only those shadows. */
   thingNamePrefix: "train-",
-  /** Custom metrics of the anomaly Lambda, written as embedded metric format (EMF) log lines. */
+  /** Custom metrics of the anomaly Lambda, written as embedded metric format (EMF) log lines, under `<this>/<stack>`. */
   metricNamespace: "Gridrail/TrainAnomaly",
   /** Named shadow the anomaly Lambda reports into (`state.desired`); trains may only read it. */
   shadowName: "anomaly",

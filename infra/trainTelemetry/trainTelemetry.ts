@@ -14,6 +14,7 @@ import { createDlq } from "../shared/queue";
 import { createStreamConsumer } from "../shared/streamConsumer";
 import { createAnomalyFunction } from "./anomalyFunction";
 import { trainDashboardBody } from "./dashboard";
+import { stackMetricNamespace } from "../shared/defaults";
 import { trainDefaults } from "./defaults";
 import { IOT_SQL_VERSION, TRAIN_TELEMETRY_SQL } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
@@ -173,7 +174,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
         environment: variableValues(TRAIN_ANOMALY_VARIABLES, {
           CHECKPOINT_TABLE: checkpoints.name,
           FAILURE_QUEUE_URL: dlq.url,
-          METRIC_NAMESPACE: trainDefaults.metricNamespace,
+          METRIC_NAMESPACE: stackMetricNamespace(deployment.stack, trainDefaults.metricNamespace),
           SHADOW_NAME: trainDefaults.shadowName,
           DETECTOR_SETTINGS: JSON.stringify(args.detector ?? TRAIN_DETECTOR_DEFAULTS),
           // the account's ATS data endpoint: the SDK's built-in default is AWS's legacy/test endpoint.
@@ -253,7 +254,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
                 functionName,
                 dlqName,
                 logGroupName,
-                metricNamespace: trainDefaults.metricNamespace,
+                metricNamespace: stackMetricNamespace(deployment.stack, trainDefaults.metricNamespace),
               }),
             ),
           ),

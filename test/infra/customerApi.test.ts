@@ -85,6 +85,7 @@ for (const stack of STACKS) {
       const fn = one(s, "aws:lambda/function:Function", "customers-authorizer-fn").inputs;
       expect(fn.environment).to.deep.equal({
         variables: {
+          METRIC_NAMESPACE: `gridrail/${stack}`,
           USER_POOL_ID: outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "id"),
           CLIENT_ID: outputOf(s, "aws:cognito/userPoolClient:UserPoolClient", "customers-web-client", "id"),
         },
@@ -142,7 +143,11 @@ for (const stack of STACKS) {
         { Sid: "EraseAccounts", Effect: "Allow", Action: ["cognito-idp:AdminDeleteUser"], Resource: poolArn },
       ]);
       expect(one(s, "aws:lambda/function:Function", "customers-profile-fn").inputs.environment).to.deep.equal({
-        variables: { PROFILE_TABLE: "customers-profiles", USER_POOL_ID: outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "id") },
+        variables: {
+          METRIC_NAMESPACE: `gridrail/${stack}`,
+          PROFILE_TABLE: "customers-profiles",
+          USER_POOL_ID: outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "id"),
+        },
       });
     });
 
@@ -167,6 +172,7 @@ for (const stack of STACKS) {
       ]);
       expect(one(s, "aws:lambda/function:Function", "customers-report-url-fn").inputs.environment).to.deep.equal({
         variables: {
+          METRIC_NAMESPACE: `gridrail/${stack}`,
           PROFILE_TABLE: "customers-profiles",
           REPORTS_BUCKET: "meters-reports-bucket",
           URL_TTL_SECONDS: "300",

@@ -253,6 +253,7 @@ for (const stack of STACKS) {
       ]);
       const fn = one(s, "aws:lambda/function:Function", "sharing-usage-summary-fn").inputs;
       expect((fn.environment as { variables: unknown }).variables).to.deep.equal({
+        METRIC_NAMESPACE: `gridrail/${stack}`,
         WORKGROUP: `gridrail-${stack}-data-sharing`,
         DATABASE: `gridrail_${stack}_sharing`,
         RESULTS_BUCKET: "sharing-results-bucket",

@@ -66,8 +66,13 @@ for (const stack of STACKS) {
     it("passes the loader its cluster, database, secret, bucket and COPY role", () => {
       const fn = one(s, "aws:lambda/function:Function", "sharing-warehouse-loader-fn").inputs;
       const vars = (fn.environment as { variables: Record<string, string> }).variables;
-      expect(Object.keys(vars).sort()).to.deep.equal(["CLUSTER_ID", "COPY_ROLE_ARN", "DATABASE", "RAW_BUCKET", "SECRET_ARN"]);
-      expect(vars).to.deep.include({ CLUSTER_ID: `gridrail-${stack}-warehouse`, DATABASE: "gridrail", RAW_BUCKET: "sharing-raw-bucket" });
+      expect(Object.keys(vars).sort()).to.deep.equal(["CLUSTER_ID", "COPY_ROLE_ARN", "DATABASE", "METRIC_NAMESPACE", "RAW_BUCKET", "SECRET_ARN"]);
+      expect(vars).to.deep.include({
+        METRIC_NAMESPACE: `gridrail/${stack}`,
+        CLUSTER_ID: `gridrail-${stack}-warehouse`,
+        DATABASE: "gridrail",
+        RAW_BUCKET: "sharing-raw-bucket",
+      });
       expect(
         ofType(s, "aws:iot/topicRule:TopicRule")
           .filter((r) => r.name.startsWith("sharing-"))

@@ -102,6 +102,7 @@ for (const stack of STACKS) {
       const fn = one(s, "aws:lambda/function:Function", "meters-supplier-parser-fn").inputs;
       expect([fn.memorySize, fn.timeout]).to.deep.equal([1024, 300]);
       expect((fn.environment as { variables: Record<string, string> }).variables).to.deep.equal({
+        METRIC_NAMESPACE: `gridrail/${stack}`,
         LAKE_BUCKET: "meters-lake-bucket",
         SUPPLIER_MAX_OBJECT_MB: "100",
         SUPPLIER_MAX_KW: "250",

@@ -20,7 +20,8 @@ function metricLines(s: Synthesis, name: string): string[][] {
   return body.widgets.filter((w) => w.type === "metric").flatMap((w) => w.properties.metrics ?? []);
 }
 
-const outcome = (service: string, metrics: readonly string[]) => metrics.map((m) => ["gridrail", m, "service", service]);
+/** A stack's outcome metrics are published under `gridrail/<stack>`: two stacks of one account stay apart. */
+const outcome = (stack: string, service: string, metrics: readonly string[]) => metrics.map((m) => [`gridrail/${stack}`, m, "service", service]);
 const lambda = (fn: string) => [
   ["AWS/Lambda", "Errors", "FunctionName", fn],
   ["AWS/Lambda", "Throttles", "FunctionName", fn],
@@ -93,26 +94,26 @@ describe("observability: dashboards and alarms", () => {
 
       it("has a dashboard per component with each function's outcomes, errors and throttles", () => {
         expect(metricLines(s, "meters-dashboard")).to.deep.equal([
-          ...outcome("supplierParser", METER_METRICS.supplierParser),
+          ...outcome(stack, "supplierParser", METER_METRICS.supplierParser),
           ...lambda("meters-supplier-parser-fn"),
-          ...outcome("dailyAnalysis", METER_METRICS.dailyAnalysis),
+          ...outcome(stack, "dailyAnalysis", METER_METRICS.dailyAnalysis),
           ...lambda("meters-daily-fn"),
           ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "meters-supplier-dlq"],
         ]);
         expect(metricLines(s, "customers-dashboard")).to.deep.equal([
-          ...outcome("authorizer", ["RequestsAllowed", "RequestsDenied"]),
+          ...outcome(stack, "authorizer", ["RequestsAllowed", "RequestsDenied"]),
           ...lambda("customers-authorizer-fn"),
-          ...outcome("profileApi", ["Responses2xx", "Responses4xx", "Responses5xx"]),
+          ...outcome(stack, "profileApi", ["Responses2xx", "Responses4xx", "Responses5xx"]),
           ...lambda("customers-profile-fn"),
-          ...outcome("reportUrl", CUSTOMER_METRICS.reportUrl),
+          ...outcome(stack, "reportUrl", CUSTOMER_METRICS.reportUrl),
           ...lambda("customers-report-url-fn"),
         ]);
         expect(metricLines(s, "sharing-dashboard")).to.deep.equal([
-          ...outcome("firehoseTransform", ["RecordsTransformed", "RecordsFailed", "RowsWritten"]),
+          ...outcome(stack, "firehoseTransform", ["RecordsTransformed", "RecordsFailed", "RowsWritten"]),
           ...lambda("sharing-share-transform-fn"),
-          ...outcome("redshiftLoader", SHARING_METRICS.redshiftLoader),
+          ...outcome(stack, "redshiftLoader", SHARING_METRICS.redshiftLoader),
           ...lambda("sharing-warehouse-loader-fn"),
-          ...outcome("usageSummary", ["SummariesWritten", "SummaryFailures"]),
+          ...outcome(stack, "usageSummary", ["SummariesWritten", "SummaryFailures"]),
           ...lambda("sharing-usage-summary-fn"),
         ]);
         const body = JSON.parse(one(s, DASHBOARD, "meters-dashboard").inputs.dashboardBody as string);
@@ -141,7 +142,7 @@ describe("observability: dashboards and alarms", () => {
           const { alarmDescription, ...inputs } = one(s, ALARM, name).inputs;
           expect(alarmDescription).to.be.a("string").and.not.equal("");
           expect(inputs).to.deep.equal({
-            ...onePeriodAlarm(s, stack, { namespace: "gridrail", metricName, dimensions: { service }, statistic: "Sum" }),
+            ...onePeriodAlarm(s, stack, { namespace: `gridrail/${stack}`, metricName, dimensions: { service }, statistic: "Sum" }),
             comparisonOperator: "GreaterThanThreshold",
             threshold,
             period,
@@ -151,17 +152,17 @@ describe("observability: dashboards and alarms", () => {
 
       for (const rules of ["meters-readings", "trains", "sharing-share"]) {
         it(`counts every message ${rules}' rules failed to deliver (their error log) and alarms on any`, () => {
-          const metricName = `${stack}-${rules}-rule-actions-failed`;
+          const metricName = `${rules}-rule-actions-failed`;
           expect(one(s, "aws:cloudwatch/logMetricFilter:LogMetricFilter", `${rules}-rule-errors-count`).inputs).to.deep.equal({
             logGroupName: `/gridrail/${stack}/iot/${rules}-rule-errors`,
             pattern: "",
-            metricTransformation: { namespace: "gridrail", name: metricName, value: "1", unit: "Count" },
+            metricTransformation: { namespace: `gridrail/${stack}`, name: metricName, value: "1", unit: "Count" },
           });
           const { alarmDescription, ...inputs } = one(s, ALARM, `${rules}-rule-errors-alarm`).inputs;
           expect(alarmDescription).to.contain(`iot/${rules}-rule-errors`);
           expect(inputs).to.deep.equal(
             onePeriodAlarm(s, stack, {
-              namespace: "gridrail",
+              namespace: `gridrail/${stack}`,
               metricName,
               dimensions: {},
               statistic: "Sum",

@@ -120,7 +120,7 @@ for (const stack of STACKS) {
         variables: {
           CHECKPOINT_TABLE: "trains-checkpoints",
           FAILURE_QUEUE_URL: "https://sqs.eu-west-1.amazonaws.com/123456789012/trains-anomaly-dlq",
-          METRIC_NAMESPACE: "Gridrail/TrainAnomaly",
+          METRIC_NAMESPACE: `Gridrail/TrainAnomaly/${stack}`,
           SHADOW_NAME: "anomaly",
           DETECTOR_SETTINGS: JSON.stringify(TRAIN_DETECTOR_DEFAULTS),
           AWS_ENDPOINT_URL_IOT_DATA_PLANE: "https://a1b2c3d4e5f6g7-ats.iot.eu-west-1.amazonaws.com",
@@ -152,7 +152,7 @@ for (const stack of STACKS) {
         ["trains-iterator-age-alarm", "IteratorAge", 60000],
         ["trains-provisioning-hook-errors-alarm", "Errors", 0],
         ["trains-provisioning-hook-throttles-alarm", "Throttles", 0],
-        ["trains-rule-errors-alarm", `${stack}-trains-rule-actions-failed`, 0],
+        ["trains-rule-errors-alarm", "trains-rule-actions-failed", 0],
         ["trains-stream-write-throttles-alarm", "WriteProvisionedThroughputExceeded", 0],
       ]);
     });

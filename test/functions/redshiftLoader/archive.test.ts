@@ -97,7 +97,7 @@ describe("the warehouse loader Lambda archive as Pulumi uploads it", function ()
       expect(copy.subs[3].sql).to.equal(
         `COPY "readings_staging" FROM 's3://${RAW}/${MANIFEST}' IAM_ROLE '${fn.variables.COPY_ROLE_ARN}' MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
       );
-      const [first, rerun] = metricRecords(lines, "gridrail");
+      const [first, rerun] = metricRecords(lines, "gridrail/prod");
       expect(first).to.deep.include({ LoadsMerged: 1, ObjectsLoaded: 2, RowsLoaded: 4, ObjectsSkipped: 1, ObjectsDeferred: 0 });
       expect(rerun).to.deep.include({ LoadsMerged: 0, ObjectsLoaded: 0 });
       const loaded = lines.find((l) => l.message === "readings loaded");
@@ -127,7 +127,7 @@ describe("the warehouse loader Lambda archive as Pulumi uploads it", function ()
       ]);
       expect(await rows(stand, 'SELECT count(*)::int FROM "public"."readings"')).to.deep.equal([[0]]);
       expect(await rows(stand, 'SELECT count(*)::int FROM "public"."load_history"')).to.deep.equal([[0]]);
-      expect(metricValues(lines, "gridrail")).to.deep.include({ LoadsFailed: 1 });
+      expect(metricValues(lines, "gridrail/prod")).to.deep.include({ LoadsFailed: 1 });
       const error = lines.find((l) => l.level === "ERROR");
       expect(error).to.deep.include({ service: "redshiftLoader", statementId: "stmt-2", manifestKey: MANIFEST });
     });

@@ -100,6 +100,18 @@ describe("function observability", () => {
     expect(logLines(after.lines)[0].trainId).to.equal(undefined);
   });
 
+  it("publishes under the stack's namespace from METRIC_NAMESPACE, and an explicit one over it", async () => {
+    const namespaces: string[] = [];
+    for (const options of [{ env: { METRIC_NAMESPACE: "gridrail/prod" } }, { env: { METRIC_NAMESPACE: "gridrail/prod" }, namespace: "Other/Ns" }]) {
+      const o = createObservability("probe", options);
+      const { lines } = await captureOutput(async () => {
+        await invocation(o, lambdaContext("req-ob-ns"), {}, async () => count(o, "ReportsWritten", 2));
+      });
+      namespaces.push(...emfMetrics(lines).map((m) => m.namespace as string));
+    }
+    expect(namespaces).to.deep.equal(["gridrail/prod", "Other/Ns"]);
+  });
+
   it("runs a traced invocation in its own subsegment, marks it with the error, and restores the Lambda segment", async () => {
     const calls: string[] = [];
     const subsegment = { addError: (e: Error) => calls.push(`addError ${e.message}`), close: () => calls.push("close") };

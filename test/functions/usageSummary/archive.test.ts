@@ -62,7 +62,7 @@ describe("the usage summary Lambda archive as Pulumi uploads it", function () {
       expect(written.contentType).to.equal("application/json");
       expect(executions.map((e) => [e.workgroup, e.database])).to.deep.equal(Array(4).fill(["gridrail-prod-data-sharing", "gridrail_prod_sharing"]));
       expect(executions[0].sql).to.contain("WHERE dt = '2026/02/21' AND source = 'meters'");
-      expect(metricValues(lines, "gridrail")).to.deep.include({ SummariesWritten: 1 });
+      expect(metricValues(lines, "gridrail/prod")).to.deep.include({ SummariesWritten: 1 });
       const done = lines.find((l) => l.message === "usage summary written");
       expect(done).to.deep.include({ level: "INFO", service: "usageSummary", function_request_id: "req-0", key: "summaries/2026-02-21.json", trains: 2 });
     });
@@ -92,7 +92,7 @@ describe("the usage summary Lambda archive as Pulumi uploads it", function () {
         expect(outcomes).to.deep.equal([{ error: { name: "InputError", message: `query daily-customer-activity (query-3) FAILED: ${reason}` } }]);
         expect(stand.buckets.get(RESULTS)).to.equal(undefined);
         expect(stand.calls.filter((c) => c === "athena StartQueryExecution")).to.have.length(3);
-        expect(metricValues(lines, "gridrail")).to.deep.include({ SummaryFailures: 1 });
+        expect(metricValues(lines, "gridrail/prod")).to.deep.include({ SummaryFailures: 1 });
         const warn = lines.find((l) => l.message === "summary query did not succeed");
         expect(warn).to.deep.include({ level: "WARN", query: "daily-customer-activity", executionId: "query-3", state: "FAILED" });
       },
