@@ -124,7 +124,8 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     ]);
     const emf = lines.find(
       (l) =>
-        (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly/prod" && "RecordsReceived" in l,
+        (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly/prod" &&
+        "RecordsReceived" in l,
     );
     expect(emf).to.deep.include({ RecordsReceived: 283, RecordsScored: 280, RejectedRecords: 3, FailedRecords: 0 });
   });
