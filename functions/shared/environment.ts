@@ -25,16 +25,11 @@ export interface VariableNames<R extends string = string, O extends string = str
   readonly optional: readonly O[];
 }
 
-/** Read by every function's observability (functions/shared/observability.ts): the stack sets it on each. */
-export const SHARED_VARIABLES = ["METRIC_NAMESPACE"] as const;
-
-/** `required` and `optional` names, the shared ones among the optional unless required. */
 export function variableNames<const R extends string, const O extends string = never>(
   required: readonly R[],
   optional: readonly O[] = [],
-): VariableNames<R, O | (typeof SHARED_VARIABLES)[number]> {
-  const shared = SHARED_VARIABLES.filter((name) => !(required as readonly string[]).includes(name) && !(optional as readonly string[]).includes(name));
-  return { required, optional: [...optional, ...shared] };
+): VariableNames<R, O> {
+  return { required, optional };
 }
 
 /** A value for every required name, and for any of the optional ones: nothing else. */

@@ -19,7 +19,7 @@ export type MetricUnitName = "Count" | "Milliseconds" | "Bytes" | "None";
 
 /**
  * Logs and metrics of one batch. Per-train metrics carry only the TrainId dimension: the dashboard's
- * SEARCH('{Gridrail/TrainAnomaly,TrainId} …') matches exactly that dimension set. The "anomaly" log lines have
+ * SEARCH('{"Gridrail/TrainAnomaly/<stack>",TrainId} …') matches exactly that dimension set. The "anomaly" log lines have
  * the fields its Logs Insights table reads (trainId, score, detector, anomaly = 1).
  */
 export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink): void {

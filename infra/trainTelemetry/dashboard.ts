@@ -23,7 +23,8 @@ function metricWidget(title: string, x: number, y: number, metrics: unknown[], r
 }
 
 export function trainDashboardBody(r: DashboardRefs): { widgets: Widget[] } {
-  const search = (metric: string, stat: string) => `SEARCH('{${r.metricNamespace},TrainId} MetricName="${metric}"', '${stat}', 60)`;
+  // a namespace with characters other than letters and digits is quoted in a search's schema
+  const search = (metric: string, stat: string) => `SEARCH('{"${r.metricNamespace}",TrainId} MetricName="${metric}"', '${stat}', 60)`;
   return {
     widgets: [
       metricWidget("Anomalies per train", 0, 0, [[{ expression: search("AnomalyCount", "Sum"), id: "anomalies" }]], r.region),

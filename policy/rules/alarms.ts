@@ -42,30 +42,52 @@ export const deadLettersAlarmed = joinRule({
 /** How long Firehose retries an S3 destination before it drops the records. */
 const FIREHOSE_RETRY_SECONDS = 86_400;
 
+/**
+ * How an alarm on `statistic` fires when its metric rises: its threshold (`strict` for GreaterThanThreshold) and
+ * the seconds it takes to decide (period x datapoints to alarm); "unknown" when an input is not known yet (a real
+ * preview), undefined when it watches another statistic or fires on falling values.
+ */
+function risingAlarm(alarm: ResourceView, statistic: string): { threshold: number; strict: boolean; decideSeconds: number } | "unknown" | undefined {
+  const { threshold, comparisonOperator, period, datapointsToAlarm, evaluationPeriods } = alarm.inputs;
+  if ([threshold, comparisonOperator, period, datapointsToAlarm, alarm.inputs.statistic].some(isUnknown)) return "unknown";
+  if (alarm.inputs.statistic !== statistic || typeof threshold !== "number") return undefined;
+  if (comparisonOperator !== "GreaterThanThreshold" && comparisonOperator !== "GreaterThanOrEqualToThreshold") return undefined;
+  const points = typeof datapointsToAlarm === "number" ? datapointsToAlarm : typeof evaluationPeriods === "number" ? evaluationPeriods : 1;
+  return { threshold, strict: comparisonOperator === "GreaterThanThreshold", decideSeconds: (typeof period === "number" ? period : 60) * points };
+}
+
 export const deliveryFreshnessAlarmed = joinRule({
   id: "alarms-delivery-freshness",
   level: "mandatory",
   description:
-    "Every Firehose stream delivering to S3 has an alarm on its AWS/Firehose DeliveryToS3.DataFreshness below 86400 s (Firehose drops records after 24 hours).",
+    "Every Firehose stream delivering to S3 has an alarm on the Maximum of its AWS/Firehose DeliveryToS3.DataFreshness rising above a threshold that, with the time the alarm takes to decide, stays below 86400 s (Firehose drops records after 24 hours).",
   types: T.firehose,
   check(stream, graph) {
     if (!["extended_s3", "s3"].includes(String(stream.inputs.destination))) return [];
-    const alarms = alarmsOn(stream, graph, "AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName");
-    // an alarm above the retry period would fire after the loss; an unknown threshold is given the benefit
-    return alarms.some((a) => typeof a.inputs.threshold !== "number" || a.inputs.threshold < FIREHOSE_RETRY_SECONDS)
+    const alarms = alarmsOn(stream, graph, "AWS/Firehose", "DeliveryToS3.DataFreshness", "DeliveryStreamName").map((a) => risingAlarm(a, "Maximum"));
+    // an alarm that decides after the retry period would fire after the loss
+    return alarms.some((a) => a === "unknown" || (a !== undefined && a.threshold + a.decideSeconds < FIREHOSE_RETRY_SECONDS))
       ? []
-      : [`Firehose stream ${stream.name} has no alarm on DeliveryToS3.DataFreshness below 86400 s: records it cannot deliver would wait unseen until dropped`];
+      : [
+          `Firehose stream ${stream.name} has no alarm on DeliveryToS3.DataFreshness that fires within 86400 s: records it cannot deliver would wait unseen until dropped`,
+        ];
   },
 });
 
 const LOG_METRIC_FILTER = ["aws:cloudwatch/logMetricFilter:LogMetricFilter"];
 
-/** Whether an alarm watches exactly the metric a filter publishes: its namespace and name, without dimensions (a filter's metric has none). */
-function watches(alarm: ResourceView, filter: ResourceView): boolean {
+/**
+ * Whether an alarm fires on one message counted by a filter: the Sum of exactly its metric (namespace and name,
+ * without dimensions: a filter's metric has none) above 0.
+ */
+function firesOnOne(alarm: ResourceView, filter: ResourceView): boolean {
   const dimensions = alarm.inputs.dimensions;
   const none = dimensions === undefined || dimensions === null || (typeof dimensions === "object" && Object.keys(dimensions).length === 0);
+  const rising = risingAlarm(alarm, "Sum");
+  const onOne = rising === "unknown" || (rising !== undefined && (rising.strict ? rising.threshold < 1 : rising.threshold <= 1));
   return (
     none &&
+    onOne &&
     alarm.inputs.namespace === get(filter.inputs, "metricTransformation.namespace") &&
     alarm.inputs.metricName === get(filter.inputs, "metricTransformation.name")
   );
@@ -75,7 +97,7 @@ export const ruleErrorsAlarmed = joinRule({
   id: "alarms-rule-errors",
   level: "mandatory",
   description:
-    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern, value 1), and an alarm on its metric without dimensions.",
+    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern, value 1), and an alarm on the Sum of its metric, without dimensions, that fires on one message.",
   types: T.iotRule,
   check(rule, graph) {
     const logGroup = get(rule.inputs, "errorAction.cloudwatchLogs.logGroupName");
@@ -83,7 +105,7 @@ export const ruleErrorsAlarmed = joinRule({
     const counting = graph
       .ofType(...LOG_METRIC_FILTER)
       .filter((f) => f.inputs.logGroupName === logGroup && f.inputs.pattern === "" && get(f.inputs, "metricTransformation.value") === "1");
-    const alarmed = counting.some((f) => graph.ofType(...METRIC_ALARM).some((a) => watches(a, f)));
+    const alarmed = counting.some((f) => graph.ofType(...METRIC_ALARM).some((a) => firesOnOne(a, f)));
     return alarmed ? [] : [`IoT rule ${rule.name} logs its failed messages to ${logGroup} with no metric filter counting them and an alarm on it`];
   },
 });

@@ -240,7 +240,7 @@ describe("train dashboard", () => {
       "Latest anomalies",
     ]);
     expect((body.widgets[0].properties as { metrics: unknown }).metrics).to.deep.equal([
-      [{ expression: "SEARCH('{Gridrail/TrainAnomaly,TrainId} MetricName=\"AnomalyCount\"', 'Sum', 60)", id: "anomalies" }],
+      [{ expression: "SEARCH('{\"Gridrail/TrainAnomaly\",TrainId} MetricName=\"AnomalyCount\"', 'Sum', 60)", id: "anomalies" }],
     ]);
     expect((body.widgets[6].properties as { query: string }).query).to.match(/^SOURCE '\/l' \| /);
   });

@@ -112,37 +112,55 @@ const transforming = variant(delivery, {
 });
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+/** An alarm that fires in one 5-minute period once the statistic rises above the threshold. */
+const rising = { comparisonOperator: "GreaterThanThreshold", period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 };
 const freshnessAlarm = res(ALARM, "readings-freshness-alarm", {
   namespace: "AWS/Firehose",
   metricName: "DeliveryToS3.DataFreshness",
   dimensions: { DeliveryStreamName: "readings" },
+  statistic: "Maximum",
+  threshold: 900,
+  ...rising,
 });
 const ruleErrorsFilter = res("aws:cloudwatch/logMetricFilter:LogMetricFilter", "readings-rule-errors-count", {
   logGroupName: "/gridrail/dev/iot/errors",
   pattern: "",
   metricTransformation: { namespace: "gridrail", name: "readings-rule-actions-failed", value: "1" },
 });
-const ruleErrorsAlarm = res(ALARM, "readings-rule-errors-alarm", { namespace: "gridrail", metricName: "readings-rule-actions-failed", dimensions: {} });
+const ruleErrorsAlarm = res(ALARM, "readings-rule-errors-alarm", {
+  namespace: "gridrail",
+  metricName: "readings-rule-actions-failed",
+  dimensions: {},
+  statistic: "Sum",
+  threshold: 0,
+  ...rising,
+});
 
 export const STREAMING_CASES: readonly RuleCase[] = [
   {
     rule: "alarms-delivery-freshness",
-    title: "a stream to S3 without a freshness alarm (an alarm on another metric, or above Firehose's 24 hours of retries, does not count)",
+    title: "a stream to S3 whose freshness alarm watches another metric, fires after Firehose's 24 hours of retries, or on falling values",
     pass: [delivery, freshnessAlarm],
     fail: [
       delivery,
       variant(freshnessAlarm, { metricName: "DeliveryToS3.Success" }),
-      variant(delivery, {}, { name: "late" }),
+      ...["late", "slow", "falling"].map((name) => variant(delivery, {}, { name })),
       variant(freshnessAlarm, { dimensions: { DeliveryStreamName: "late" }, threshold: 172800 }, { name: "late-freshness-alarm" }),
+      variant(
+        freshnessAlarm,
+        { dimensions: { DeliveryStreamName: "slow" }, threshold: 86000, period: 3600, datapointsToAlarm: 2 },
+        { name: "slow-freshness-alarm" },
+      ),
+      variant(freshnessAlarm, { dimensions: { DeliveryStreamName: "falling" }, comparisonOperator: "LessThanThreshold" }, { name: "falling-freshness-alarm" }),
     ],
-    messages: [
-      "Firehose stream readings has no alarm on DeliveryToS3.DataFreshness below 86400 s: records it cannot deliver would wait unseen until dropped",
-      "Firehose stream late has no alarm on DeliveryToS3.DataFreshness below 86400 s: records it cannot deliver would wait unseen until dropped",
-    ],
+    messages: ["readings", "late", "slow", "falling"].map(
+      (name) =>
+        `Firehose stream ${name} has no alarm on DeliveryToS3.DataFreshness that fires within 86400 s: records it cannot deliver would wait unseen until dropped`,
+    ),
   },
   {
     rule: "alarms-rule-errors",
-    title: "failed messages counted by a filter that matches only some of them, counts 0, or has no alarm without dimensions",
+    title: "failed messages counted by a filter that matches only some of them, counts 0, or has no alarm without dimensions that fires on one",
     pass: [rule, ruleErrorsFilter, ruleErrorsAlarm],
     fail: [
       rule,
@@ -168,6 +186,7 @@ export const STREAMING_CASES: readonly RuleCase[] = [
         { name: "fourth-count" },
       ),
       variant(ruleErrorsAlarm, { metricName: "fourth-failed", dimensions: { rule: "gridrail_dev_fourth" } }, { name: "fourth-alarm" }),
+      variant(ruleErrorsAlarm, { metricName: "fourth-failed", threshold: 1e9 }, { name: "fourth-never-alarm" }),
     ],
     messages: [
       "IoT rule readings-rule logs its failed messages to /gridrail/dev/iot/errors with no metric filter counting them and an alarm on it",
