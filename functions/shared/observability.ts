@@ -5,7 +5,7 @@ import { Tracer } from "@aws-lambda-powertools/tracer";
 
 /**
  * CloudWatch namespace of the functions' outcome metrics when the environment sets none; a stack sets its own on
- * every function (METRIC_NAMESPACE: `gridrail/<stack>`). Each metric carries the single dimension `service`.
+ * each function that publishes metrics (METRIC_NAMESPACE: `gridrail/<stack>`). Each carries the dimension `service`.
  */
 export const METRIC_NAMESPACE = "gridrail";
 
@@ -50,7 +50,7 @@ export interface ObservabilityOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** No log lines and no metrics (the local stack summarises runs itself). Default false. */
   readonly silent?: boolean;
-  /** Metric namespace. Default: the environment's METRIC_NAMESPACE (the stack's, set on every function), else `METRIC_NAMESPACE`. */
+  /** Metric namespace. Default: the environment's METRIC_NAMESPACE (the stack's), else `METRIC_NAMESPACE`. */
   readonly namespace?: string;
 }
 
