@@ -27,6 +27,11 @@ export interface RealtimeReadingsArgs {
  * that Athena must open one by one and that Glacier bills at a 40 KB minimum each. Firehose buffers up to
  * 64 MB / 5 minutes per client-and-day partition and writes one object per flush; the object name carries
  * the flush timestamp, which is the `{timestamp}` part of the key.
+ *
+ * The limit of that choice: a partition is one client's day, and a stream holds at most 500 active partitions
+ * (5,000 on request) in its buffers. Meters send at the end of each half-hour, so beyond about that many meters
+ * the records over the limit go to `errors/activePartitionExceeded/` of the lake, not to their client's prefix
+ * (the partition-limit alarm fires). docs/meters.md says what holds at scale.
  */
 export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs, opts: HelperOptions) {
   const { lake, kmsKeyArn, ctx, deployment } = args;
@@ -50,7 +55,11 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
     },
     opts,
   );
-  const { stream: deliveryStream, freshnessAlarm } = createS3Delivery(
+  const {
+    stream: deliveryStream,
+    freshnessAlarm,
+    partitionAlarm,
+  } = createS3Delivery(
     name,
     {
       deployment,
@@ -116,5 +125,5 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
   );
 
   // readings that are late reaching the lake, or that a rule could not hand to Firehose
-  return { deliveryStream, rule, alarms: [freshnessAlarm, ruleRole.failureAlarm] };
+  return { deliveryStream, rule, alarms: [freshnessAlarm, ...(partitionAlarm ? [partitionAlarm] : []), ruleRole.failureAlarm] };
 }

@@ -162,3 +162,32 @@ export function createFreshnessAlarm(
     opts,
   );
 }
+
+/**
+ * A Firehose stream with dynamic partitioning whose active partitions (prefixes with records in its buffers)
+ * exceed the stream's limit (500, up to 5,000 on request): the records beyond go to its error prefix
+ * (`activePartitionExceeded`), not to their partition.
+ */
+export function createPartitionLimitAlarm(
+  name: string,
+  { streamName, deployment }: { readonly streamName: pulumi.Input<string> } & WithDeployment,
+  opts: HelperOptions,
+): aws.cloudwatch.MetricAlarm {
+  return createAlarm(
+    `${name}-partition-limit`,
+    {
+      description: `Firehose ${name} has more active partitions than its limit: records go to its error prefix (activePartitionExceeded), not to their partition. docs/operations.md says what to do.`,
+      namespace: "AWS/Firehose",
+      metricName: "PartitionCountExceeded",
+      dimensions: { DeliveryStreamName: streamName },
+      statistic: "Maximum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      deployment,
+    },
+    opts,
+  );
+}

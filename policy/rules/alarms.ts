@@ -74,6 +74,23 @@ export const deliveryFreshnessAlarmed = joinRule({
   },
 });
 
+export const partitionLimitAlarmed = joinRule({
+  id: "alarms-partition-limit",
+  level: "mandatory",
+  description:
+    "Every Firehose stream with dynamic partitioning has an alarm on the Maximum of its AWS/Firehose PartitionCountExceeded above 0: records beyond the active-partition limit go to the error prefix, not their partition.",
+  types: T.firehose,
+  check(stream, graph) {
+    if (get(stream.inputs, "extendedS3Configuration.dynamicPartitioningConfiguration.enabled") !== true) return [];
+    const alarms = alarmsOn(stream, graph, "AWS/Firehose", "PartitionCountExceeded", "DeliveryStreamName").map((a) => risingAlarm(a, "Maximum"));
+    return alarms.some((a) => a === "unknown" || (a !== undefined && (a.strict ? a.threshold < 1 : a.threshold <= 1)))
+      ? []
+      : [
+          `Firehose stream ${stream.name} partitions dynamically with no alarm on PartitionCountExceeded: records over the partition limit would go to its error prefix unseen`,
+        ];
+  },
+});
+
 const LOG_METRIC_FILTER = ["aws:cloudwatch/logMetricFilter:LogMetricFilter"];
 
 /**
@@ -121,4 +138,11 @@ export const alarmsAct = resourceRule({
   },
 });
 
-export const ALARM_RULES: readonly Rule[] = [functionErrorsAlarmed, deadLettersAlarmed, deliveryFreshnessAlarmed, ruleErrorsAlarmed, alarmsAct];
+export const ALARM_RULES: readonly Rule[] = [
+  functionErrorsAlarmed,
+  deadLettersAlarmed,
+  deliveryFreshnessAlarmed,
+  partitionLimitAlarmed,
+  ruleErrorsAlarmed,
+  alarmsAct,
+];

@@ -9,7 +9,7 @@ import { METER_METRICS } from "../../infra/meterIngestion/observability";
 import { observabilityDefaults } from "../../infra/shared/defaults";
 import { problemsQuery, serviceDashboardBody } from "../../infra/shared/serviceDashboard";
 import { Synthesis } from "../../infra/synth/recorder";
-import { STACKS, one, runProgram } from "../helpers/pulumiRecorder";
+import { STACKS, ofType, one, runProgram } from "../helpers/pulumiRecorder";
 
 const DASHBOARD = "aws:cloudwatch/dashboard:Dashboard";
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -195,6 +195,30 @@ describe("observability: dashboards and alarms", () => {
         });
       }
 
+      it("alarms when the meter stream has more active partitions (client-days) than Firehose allows; the shared stream has none to exceed", () => {
+        const delivery = one(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "meters-readings-delivery");
+        const { alarmDescription, ...inputs } = one(s, ALARM, "meters-readings-delivery-partition-limit-alarm").inputs;
+        expect(alarmDescription).to.contain("activePartitionExceeded");
+        expect(inputs).to.deep.equal(
+          onePeriodAlarm(s, stack, {
+            namespace: "AWS/Firehose",
+            metricName: "PartitionCountExceeded",
+            dimensions: { DeliveryStreamName: delivery.outputs.name },
+            statistic: "Maximum",
+            comparisonOperator: "GreaterThanThreshold",
+            threshold: 0,
+          }),
+        );
+        const partitioned = ofType(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").filter(
+          (f) => (f.inputs.extendedS3Configuration as { dynamicPartitioningConfiguration?: { enabled?: boolean } }).dynamicPartitioningConfiguration?.enabled,
+        );
+        const alarmed = ofType(s, ALARM).filter((a) => a.inputs.metricName === "PartitionCountExceeded");
+        expect([partitioned.map((f) => f.name), alarmed.map((a) => a.name)]).to.deep.equal([
+          ["meters-readings-delivery"],
+          ["meters-readings-delivery-partition-limit-alarm"],
+        ]);
+      });
+
       it("exports the dashboards and the data-loss alarm names as stack outputs", () => {
         expect([s.outputs.meterDashboard, s.outputs.customerDashboard, s.outputs.sharingDashboard, s.outputs.trainDashboard]).to.deep.equal([
           `gridrail-${stack}-meter-ingestion`,
@@ -208,6 +232,7 @@ describe("observability: dashboards and alarms", () => {
           "meters-clients-failed-alarm",
           "meters-supplier-dlq-depth-alarm",
           "meters-readings-delivery-freshness-alarm",
+          "meters-readings-delivery-partition-limit-alarm",
           "meters-readings-rule-errors-alarm",
           "trains-anomaly-dlq-depth-alarm",
           "trains-rule-errors-alarm",

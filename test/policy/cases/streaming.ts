@@ -136,7 +136,29 @@ const ruleErrorsAlarm = res(ALARM, "readings-rule-errors-alarm", {
   ...rising,
 });
 
+const partitioned = variant(delivery, {
+  extendedS3Configuration: { ...s3Destination, dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 } },
+});
+const partitionAlarm = res(ALARM, "readings-partition-limit-alarm", {
+  namespace: "AWS/Firehose",
+  metricName: "PartitionCountExceeded",
+  dimensions: { DeliveryStreamName: "readings" },
+  statistic: "Maximum",
+  threshold: 0,
+  ...rising,
+});
+
 export const STREAMING_CASES: readonly RuleCase[] = [
+  {
+    rule: "alarms-partition-limit",
+    title:
+      "a dynamically partitioned stream without a partition-limit alarm, or with one that fires only on 2 (a stream without dynamic partitioning needs none)",
+    pass: [partitioned, partitionAlarm, variant(delivery, {}, { name: "plain" })],
+    fail: [partitioned, variant(partitionAlarm, { threshold: 1 })],
+    messages: [
+      "Firehose stream readings partitions dynamically with no alarm on PartitionCountExceeded: records over the partition limit would go to its error prefix unseen",
+    ],
+  },
   {
     rule: "alarms-delivery-freshness",
     title: "a stream to S3 whose freshness alarm watches another metric, fires after Firehose's 24 hours of retries, or on falling values",
