@@ -94,6 +94,16 @@ export function createQueueDepthAlarm(
   );
 }
 
+/** One 5-minute period above `threshold` alarms: each of these is something a person must look at. */
+const oneBreachAbove = (threshold: number) =>
+  ({
+    comparisonOperator: "GreaterThanThreshold",
+    threshold,
+    periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
+    evaluationPeriods: 1,
+    datapointsToAlarm: 1,
+  }) as const;
+
 /**
  * Messages an IoT rule matched but did not deliver: the rules' error action writes each one, its payload
  * included, to `logGroupName`; a metric filter counts them (metric `<name>-rule-actions-failed` in the stack's
@@ -124,14 +134,31 @@ export function createRuleFailureAlarm(
       metricName,
       dimensions: {},
       statistic: "Sum",
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
+      ...oneBreachAbove(0),
       deployment,
     },
     { ...opts, dependsOn: [filter] },
+  );
+}
+
+/** An alarm on the Maximum of a Firehose stream's metric above `threshold`. */
+function streamAlarm(
+  name: string,
+  a: { streamName: pulumi.Input<string>; metricName: string; threshold: number; description: string } & WithDeployment,
+  opts: HelperOptions,
+): aws.cloudwatch.MetricAlarm {
+  return createAlarm(
+    name,
+    {
+      description: a.description,
+      namespace: "AWS/Firehose",
+      metricName: a.metricName,
+      dimensions: { DeliveryStreamName: a.streamName },
+      statistic: "Maximum",
+      ...oneBreachAbove(a.threshold),
+      deployment: a.deployment,
+    },
+    opts,
   );
 }
 
@@ -144,23 +171,8 @@ export function createFreshnessAlarm(
   { streamName, thresholdSeconds, deployment }: { readonly streamName: pulumi.Input<string>; readonly thresholdSeconds: number } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  return createAlarm(
-    `${name}-freshness`,
-    {
-      description: `Firehose ${name} has held records for more than ${thresholdSeconds} s: delivery to S3 is failing. Read the stream's delivery errors log.`,
-      namespace: "AWS/Firehose",
-      metricName: "DeliveryToS3.DataFreshness",
-      dimensions: { DeliveryStreamName: streamName },
-      statistic: "Maximum",
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: thresholdSeconds,
-      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      deployment,
-    },
-    opts,
-  );
+  const description = `Firehose ${name} has held records for more than ${thresholdSeconds} s: delivery to S3 is failing. Read the stream's delivery errors log.`;
+  return streamAlarm(`${name}-freshness`, { streamName, metricName: "DeliveryToS3.DataFreshness", threshold: thresholdSeconds, description, deployment }, opts);
 }
 
 /**
@@ -173,21 +185,6 @@ export function createPartitionLimitAlarm(
   { streamName, deployment }: { readonly streamName: pulumi.Input<string> } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  return createAlarm(
-    `${name}-partition-limit`,
-    {
-      description: `Firehose ${name} has more active partitions than its limit: records go to its error prefix (activePartitionExceeded), not to their partition. docs/operations.md says what to do.`,
-      namespace: "AWS/Firehose",
-      metricName: "PartitionCountExceeded",
-      dimensions: { DeliveryStreamName: streamName },
-      statistic: "Maximum",
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
-      deployment,
-    },
-    opts,
-  );
+  const description = `Firehose ${name} has more active partitions than its limit: records go to its error prefix (activePartitionExceeded), not to their partition. docs/operations.md says what to do.`;
+  return streamAlarm(`${name}-partition-limit`, { streamName, metricName: "PartitionCountExceeded", threshold: 0, description, deployment }, opts);
 }

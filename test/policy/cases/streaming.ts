@@ -114,14 +114,10 @@ const transforming = variant(delivery, {
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
 /** An alarm that fires in one 5-minute period once the statistic rises above the threshold. */
 const rising = { comparisonOperator: "GreaterThanThreshold", period: 300, evaluationPeriods: 1, datapointsToAlarm: 1 };
-const freshnessAlarm = res(ALARM, "readings-freshness-alarm", {
-  namespace: "AWS/Firehose",
-  metricName: "DeliveryToS3.DataFreshness",
-  dimensions: { DeliveryStreamName: "readings" },
-  statistic: "Maximum",
-  threshold: 900,
-  ...rising,
-});
+/** An alarm on the Maximum of the `readings` stream's `metricName` rising above `threshold`. */
+const streamAlarm = (name: string, metricName: string, threshold: number) =>
+  res(ALARM, name, { namespace: "AWS/Firehose", metricName, dimensions: { DeliveryStreamName: "readings" }, statistic: "Maximum", threshold, ...rising });
+const freshnessAlarm = streamAlarm("readings-freshness-alarm", "DeliveryToS3.DataFreshness", 900);
 const ruleErrorsFilter = res("aws:cloudwatch/logMetricFilter:LogMetricFilter", "readings-rule-errors-count", {
   logGroupName: "/gridrail/dev/iot/errors",
   pattern: "",
@@ -139,14 +135,7 @@ const ruleErrorsAlarm = res(ALARM, "readings-rule-errors-alarm", {
 const partitioned = variant(delivery, {
   extendedS3Configuration: { ...s3Destination, dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 } },
 });
-const partitionAlarm = res(ALARM, "readings-partition-limit-alarm", {
-  namespace: "AWS/Firehose",
-  metricName: "PartitionCountExceeded",
-  dimensions: { DeliveryStreamName: "readings" },
-  statistic: "Maximum",
-  threshold: 0,
-  ...rising,
-});
+const partitionAlarm = streamAlarm("readings-partition-limit-alarm", "PartitionCountExceeded", 0);
 
 export const STREAMING_CASES: readonly RuleCase[] = [
   {
