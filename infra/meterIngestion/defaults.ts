@@ -11,7 +11,8 @@ export const meterDefaults = {
   dailyAnalysisSchedule: "cron(30 0 * * ? *)",
   /**
    * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
-   * has 15 minutes; prod runs four in parallel so a fleet of tens of thousands of meters fits.
+   * has 15 minutes; prod runs four in parallel, room for tens of thousands of clients (the real-time path holds
+   * fewer: docs/meters.md).
    */
   analysisShards: { dev: 1, prod: 4 },
   /**

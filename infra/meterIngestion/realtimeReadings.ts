@@ -22,9 +22,8 @@ export interface RealtimeReadingsArgs {
 /**
  * MQTT readings → IoT rule → Firehose (dynamic partitioning) → lake `{ClientID}/{YYYYMMDD}/...`.
  *
- * Why Firehose instead of the IoT rule's S3 action: the S3 action does one PUT per message. A million meters
- * reporting every 15 minutes is 96 M PUTs a day (~$480/day in request charges alone) and 96 M tiny objects
- * that Athena must open one by one and that Glacier bills at a 40 KB minimum each. Firehose buffers up to
+ * Why Firehose instead of the IoT rule's S3 action: the S3 action does one PUT per message, one tiny object
+ * a reading that the daily analysis and Athena must open one by one (48 a meter a day). Firehose buffers up to
  * 64 MB / 5 minutes per client-and-day partition and writes one object per flush; the object name carries
  * the flush timestamp, which is the `{timestamp}` part of the key.
  *

@@ -5,7 +5,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { joinRule, resourceRule, Rule } from "../rule";
-import { asArray, get, isUnknown } from "../values";
+import { asArray, get, isTrue, isUnknown } from "../values";
 import { isFailureDestination } from "./sqs";
 import { T } from "./types";
 
@@ -74,16 +74,26 @@ export const deliveryFreshnessAlarmed = joinRule({
   },
 });
 
+/** An hour: an alarm meant to fire on the first event must decide within it. */
+const FIRST_EVENT_DECIDE_SECONDS = 3600;
+
+/** Whether an alarm on a count (or a 0/1 flag) fires on the first 1 within an hour, and is not in alarm at 0. */
+function firesOnFirst(a: ReturnType<typeof risingAlarm>): boolean {
+  if (a === "unknown") return true;
+  if (a === undefined || a.decideSeconds > FIRST_EVENT_DECIDE_SECONDS) return false;
+  return a.strict ? a.threshold >= 0 && a.threshold < 1 : a.threshold > 0 && a.threshold <= 1;
+}
+
 export const partitionLimitAlarmed = joinRule({
   id: "alarms-partition-limit",
   level: "mandatory",
   description:
-    "Every Firehose stream with dynamic partitioning has an alarm on the Maximum of its AWS/Firehose PartitionCountExceeded above 0: records beyond the active-partition limit go to the error prefix, not their partition.",
+    "Every Firehose stream with dynamic partitioning has an alarm on the Maximum of its AWS/Firehose PartitionCountExceeded that fires on the first 1 within an hour: records beyond the active-partition limit go to the error prefix, not their partition.",
   types: T.firehose,
   check(stream, graph) {
-    if (get(stream.inputs, "extendedS3Configuration.dynamicPartitioningConfiguration.enabled") !== true) return [];
+    if (!isTrue(get(stream.inputs, "extendedS3Configuration.dynamicPartitioningConfiguration.enabled"))) return [];
     const alarms = alarmsOn(stream, graph, "AWS/Firehose", "PartitionCountExceeded", "DeliveryStreamName").map((a) => risingAlarm(a, "Maximum"));
-    return alarms.some((a) => a === "unknown" || (a !== undefined && (a.strict ? a.threshold < 1 : a.threshold <= 1)))
+    return alarms.some(firesOnFirst)
       ? []
       : [
           `Firehose stream ${stream.name} partitions dynamically with no alarm on PartitionCountExceeded: records over the partition limit would go to its error prefix unseen`,
@@ -100,8 +110,7 @@ const LOG_METRIC_FILTER = ["aws:cloudwatch/logMetricFilter:LogMetricFilter"];
 function firesOnOne(alarm: ResourceView, filter: ResourceView): boolean {
   const dimensions = alarm.inputs.dimensions;
   const none = dimensions === undefined || dimensions === null || (typeof dimensions === "object" && Object.keys(dimensions).length === 0);
-  const rising = risingAlarm(alarm, "Sum");
-  const onOne = rising === "unknown" || (rising !== undefined && (rising.strict ? rising.threshold < 1 : rising.threshold <= 1));
+  const onOne = firesOnFirst(risingAlarm(alarm, "Sum"));
   return (
     none &&
     onOne &&
@@ -114,7 +123,7 @@ export const ruleErrorsAlarmed = joinRule({
   id: "alarms-rule-errors",
   level: "mandatory",
   description:
-    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern, value 1), and an alarm on the Sum of its metric, without dimensions, that fires on one message.",
+    "Every IoT rule whose error action writes to CloudWatch Logs has a metric filter counting every event of that log group (an empty pattern, value 1), and an alarm on the Sum of its metric, without dimensions, that fires on one message within an hour.",
   types: T.iotRule,
   check(rule, graph) {
     const logGroup = get(rule.inputs, "errorAction.cloudwatchLogs.logGroupName");

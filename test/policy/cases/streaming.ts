@@ -141,12 +141,19 @@ export const STREAMING_CASES: readonly RuleCase[] = [
   {
     rule: "alarms-partition-limit",
     title:
-      "a dynamically partitioned stream without a partition-limit alarm, or with one that fires only on 2 (a stream without dynamic partitioning needs none)",
+      "a dynamically partitioned stream whose partition-limit alarm fires only on 2, is always in alarm, or takes a day (a stream without dynamic partitioning needs none)",
     pass: [partitioned, partitionAlarm, variant(delivery, {}, { name: "plain" })],
-    fail: [partitioned, variant(partitionAlarm, { threshold: 1 })],
-    messages: [
-      "Firehose stream readings partitions dynamically with no alarm on PartitionCountExceeded: records over the partition limit would go to its error prefix unseen",
+    fail: [
+      partitioned,
+      variant(partitionAlarm, { threshold: 1 }),
+      ...["always", "slow"].map((name) => variant(partitioned, {}, { name })),
+      variant(partitionAlarm, { dimensions: { DeliveryStreamName: "always" }, threshold: -1 }, { name: "always-alarm" }),
+      variant(partitionAlarm, { dimensions: { DeliveryStreamName: "slow" }, period: 3600, datapointsToAlarm: 24 }, { name: "slow-alarm" }),
     ],
+    messages: ["readings", "always", "slow"].map(
+      (name) =>
+        `Firehose stream ${name} partitions dynamically with no alarm on PartitionCountExceeded: records over the partition limit would go to its error prefix unseen`,
+    ),
   },
   {
     rule: "alarms-delivery-freshness",
