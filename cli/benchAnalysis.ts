@@ -1,7 +1,7 @@
 /**
  * Measures the daily analysis: CPU per client for a day with RECENT_DAYS (14) days of reports behind it (in-memory lake and
  * reports bucket, so no S3 latency), and from it the clients one scheduled invocation can handle.
- *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30]
+ *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30] [--per-reading]
  */
 import { analyseDay } from "../functions/dailyAnalysis/analyseDay";
 import { clientsPerInvocation, MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
@@ -12,10 +12,19 @@ import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { meterHistory, planMeters } from "../local/sim/meterFleet";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
-const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS]
+const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS] [--per-reading]
 Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
 their history, then times the next day: CPU ms per client. Estimates the clients one invocation handles in
-its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 request.`;
+its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 request. --per-reading stores
+each reading as a lake object of its own, as an IoT rule's S3 action would, instead of Firehose's batches.`;
+
+/** A lake object as its lines, one object a line (`<key>-<n>`), as an IoT rule's S3 action writes readings. */
+function perReading(key: string, body: string): [string, string][] {
+  return body
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line, i) => [`${key}-${i}`, line]);
+}
 
 const LAMBDA_MB = meterDefaults.analysisMemoryMb;
 /** The time the schedule runs a day's analysis: 00:30 UTC the day after. */
@@ -33,7 +42,9 @@ async function main(args: ParsedArgs): Promise<void> {
   const lake = new MemoryLake();
   const reports = new MemoryReports();
   for (let k = RECENT_DAYS; k >= 0; k--) {
-    for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) lake.objects.set(h.key, h.body);
+    for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) {
+      for (const [key, body] of args["per-reading"] ? perReading(h.key, h.body) : [[h.key, h.body]]) lake.objects.set(key, body);
+    }
   }
   for (let k = RECENT_DAYS; k >= 1; k--) {
     log(`history: analysing ${addDays(day, -k).iso} for ${clients} clients...`);
@@ -64,6 +75,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const perInvocation = capacity.perInvocation;
   const result = {
     clients,
+    perReading: Boolean(args["per-reading"]),
     cpuMsPerClient: Math.round(cpuMsPerClient * 100) / 100,
     wallMsPerClient: Math.round((wallMs / clients) * 100) / 100,
     unusualHalfHours: summary.unusualHalfHours,
@@ -86,7 +98,7 @@ async function main(args: ParsedArgs): Promise<void> {
 export const command: Command = {
   name: "bench:analysis",
   usage: USAGE,
-  flags: { json: "boolean", clients: "string", "s3-ms": "string" },
+  flags: { json: "boolean", clients: "string", "s3-ms": "string", "per-reading": "boolean" },
   run: main,
 };
 
