@@ -29,7 +29,7 @@ export interface RealtimeReadingsArgs {
  *
  * The limit of that choice: a partition is one client's day, and a stream holds at most 500 active partitions
  * (5,000 on request) in its buffers. Meters send at the end of each half-hour, so beyond about that many meters
- * the records over the limit go to `errors/activePartitionExceeded/` of the lake, not to their client's prefix
+ * the records over the limit go to the lake's `errors/` prefix (`activePartitionExceeded`), not their client's
  * (the partition-limit alarm fires). docs/meters.md says what holds at scale.
  */
 export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs, opts: HelperOptions) {
