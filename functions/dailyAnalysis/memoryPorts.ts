@@ -1,4 +1,4 @@
-import { Lake, PutCondition, ReportChangedError, Reports, TaggedText } from "./ports";
+import { conditionHolds, Lake, PutCondition, ReportChangedError, Reports, TaggedText } from "./ports";
 
 /** An in-memory meter lake (objects as stored after gunzip): for tests and the analysis benchmark. */
 export class MemoryLake implements Lake {
@@ -57,10 +57,7 @@ export class MemoryReports implements Reports {
 
   async put(key: string, body: string, _contentType?: string, condition?: PutCondition): Promise<void> {
     this.requests++;
-    if (condition) {
-      const holds = "ifMatch" in condition ? this.objects.has(key) && this.tagOf(key) === condition.ifMatch : !this.objects.has(key);
-      if (!holds) throw new ReportChangedError(key);
-    }
+    if (condition && !conditionHolds(condition, this.objects.has(key) ? this.tagOf(key) : undefined)) throw new ReportChangedError(key);
     this.objects.set(key, body);
     this.tags.set(key, `v${++this.version}`);
   }

@@ -29,6 +29,10 @@ export interface TaggedText {
 
 export type PutCondition = { readonly ifMatch: string } | { readonly ifNoneMatch: "*" };
 
+/** Whether a write under `condition` may replace the object stored now (its tag, or undefined when absent). */
+export const conditionHolds = (condition: PutCondition, storedTag: string | undefined): boolean =>
+  "ifMatch" in condition ? storedTag === condition.ifMatch : storedTag === undefined;
+
 /** The condition that a write replaces exactly what was read (`stored`), or creates what was absent. */
 export const unchangedSince = (stored: TaggedText | undefined): PutCondition => (stored ? { ifMatch: stored.tag } : { ifNoneMatch: "*" });
 

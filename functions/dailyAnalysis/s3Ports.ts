@@ -4,6 +4,13 @@ import { Lake, ReportChangedError, Reports } from "./ports";
 
 /** The analysis' ports on S3: the lake read-only, the reports bucket read (history) and write. */
 export function s3Lake(client: S3Client, bucket: string): Lake {
+  const listModified = async (prefix: string) => {
+    const out: { key: string; modifiedMs: number }[] = [];
+    for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
+      for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith("/")) out.push({ key: o.Key, modifiedMs: o.LastModified?.getTime() ?? 0 });
+    }
+    return out;
+  };
   return {
     async topLevelPrefixes() {
       const out: string[] = [];
@@ -12,20 +19,8 @@ export function s3Lake(client: S3Client, bucket: string): Lake {
       }
       return out;
     },
-    async list(prefix) {
-      const out: string[] = [];
-      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
-        for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith("/")) out.push(o.Key);
-      }
-      return out;
-    },
-    async listModified(prefix) {
-      const out: { key: string; modifiedMs: number }[] = [];
-      for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
-        for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith("/")) out.push({ key: o.Key, modifiedMs: o.LastModified?.getTime() ?? 0 });
-      }
-      return out;
-    },
+    list: async (prefix) => (await listModified(prefix)).map((o) => o.key),
+    listModified,
     async text(key) {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = Buffer.from(await out.Body!.transformToByteArray());

@@ -3,7 +3,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync, 
 import { dirname, join, relative, resolve, sep } from "path";
 import { Readable } from "stream";
 import { gunzipSync } from "zlib";
-import { Lake, ReportChangedError, Reports } from "../../functions/dailyAnalysis/ports";
+import { conditionHolds, Lake, ReportChangedError, Reports } from "../../functions/dailyAnalysis/ports";
 import { ObjectStore } from "../../functions/supplierParser/processObject";
 
 /**
@@ -140,10 +140,7 @@ export class RunFolders {
       },
       tagged,
       put: async (key, body, _type, condition) => {
-        if (condition) {
-          const stored = await tagged(key);
-          if ("ifMatch" in condition ? stored?.tag !== condition.ifMatch : stored !== undefined) throw new ReportChangedError(key);
-        }
+        if (condition && !conditionHolds(condition, (await tagged(key))?.tag)) throw new ReportChangedError(key);
         this.write("reports", key.replace(/^reports\//, ""), body);
       },
     };
