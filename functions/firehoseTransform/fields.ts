@@ -1,7 +1,6 @@
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { isTrainId } from "../trainAnomaly/telemetry";
-import { zonedIsoTime } from "../../anomaly/io/timestamp";
-import { inReadingYears } from "../shared/readingYears";
+import { inReadingYears, readingTime } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -16,21 +15,8 @@ export const show = (value: unknown): string => showValue(value);
 
 /** Epoch milliseconds or ISO 8601 with a zone, within 2000..2100, as epoch milliseconds. */
 export function checkTime(field: string, value: unknown): Checked<number> {
-  let ms: number;
-  const iso = typeof value === "string" ? zonedIsoTime(value) : undefined;
-  if (typeof value === "number") {
-    if (!Number.isInteger(value)) return { problem: `field "${field}" must be integer epoch milliseconds, got ${show(value)}` };
-    ms = value;
-  } else if (iso !== undefined) {
-    if (Number.isNaN(iso)) return { problem: `field "${field}" is not a valid time, got ${show(value)}` };
-    ms = iso;
-  } else {
-    return { problem: `field "${field}" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}` };
-  }
-  if (!inReadingYears(ms)) {
-    return { problem: `field "${field}" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)` };
-  }
-  return { ok: ms };
+  const ms = readingTime(field, value);
+  return typeof ms === "string" ? { problem: ms } : { ok: ms };
 }
 
 /** `receivedAt`, added by the IoT rule (`timestamp()`), epoch ms. */

@@ -1,7 +1,6 @@
 import { TelemetryError } from "./errors";
 import { SENSORS, SENSOR_BOUNDS, SensorBounds, sensorNamed } from "./sensors";
-import { zonedIsoTime } from "../../anomaly/io/timestamp";
-import { inReadingYears } from "../shared/readingYears";
+import { readingTime } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
 /**
@@ -39,17 +38,6 @@ export function isTrainId(value: unknown): value is string {
 
 /** JSON of a value for an error message, cut to a readable length. */
 export const show = (value: unknown): string => showValue(value);
-
-function parseTimestamp(value: unknown): number | string {
-  if (typeof value === "number" && !Number.isInteger(value)) return `field "timestamp" must be integer epoch milliseconds, got ${show(value)}`;
-  const ms = typeof value === "number" ? value : typeof value === "string" ? zonedIsoTime(value) : undefined;
-  if (ms === undefined) return `field "timestamp" must be epoch milliseconds or an ISO 8601 time with a zone, got ${show(value)}`;
-  if (Number.isNaN(ms)) return `field "timestamp" is not a valid time, got ${show(value)}`;
-  if (!inReadingYears(ms)) {
-    return `field "timestamp" ${show(value)} is outside 2000-01-01..2100-01-01 (epoch seconds instead of milliseconds?)`;
-  }
-  return ms;
-}
 
 function checkSensor(name: string, value: unknown, bounds: Readonly<Record<string, SensorBounds>>): string | undefined {
   const sensor = sensorNamed(name);
@@ -102,7 +90,7 @@ export function parseTelemetry(
   let timestamp = 0;
   if (message.timestamp === undefined) problem("timestamp", `field "timestamp" is required`);
   else {
-    const parsed = parseTimestamp(message.timestamp);
+    const parsed = readingTime("timestamp", message.timestamp);
     if (typeof parsed === "string") problem("timestamp", parsed);
     else timestamp = parsed;
   }
