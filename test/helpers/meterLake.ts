@@ -1,3 +1,4 @@
+import { MemoryLake } from "../../functions/dailyAnalysis/memoryPorts";
 import { ReportDay } from "../../functions/dailyAnalysis/reportDay";
 
 /** A JSON line of the meter lake, as the IoT rule writes it, for client NMI0001. */
@@ -10,3 +11,10 @@ export const halfHours = (day: ReportDay, from: number, to: number, kwh: number,
 
 /** The schedule's clock for a day's run: 00:30 UTC of `day`. */
 export const at0030 = (day: ReportDay) => () => new Date(day.startMs + 1_800_000);
+
+/** When a meter sends a half-hour's reading: as the half-hour ends. */
+export const onTime = (startMs: number) => startMs + 1_800_000;
+
+/** An in-memory meter lake of these objects, each a text or its lines. */
+export const lakeOf = (objects: Readonly<Record<string, string | readonly string[]>>) =>
+  new MemoryLake(new Map(Object.entries(objects).map(([key, body]) => [key, typeof body === "string" ? body : body.join("\n")])));

@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { analyseDay, REVISION_RESERVE_MS, REVISION_STOP_MS } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
-import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
+import { MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay } from "../../../functions/dailyAnalysis/reportDay";
-import { at0030, halfHours, lakeLine } from "../../helpers/meterLake";
+import { at0030, halfHours, lakeLine, lakeOf, onTime } from "../../helpers/meterLake";
 
 const MIN = 60_000;
 const d18 = parseDay("2026-11-18");
@@ -19,12 +19,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   it("revises the day before with readings that landed in the next partition after the day's run listed it, however late Firehose delivered them", async () => {
     // the 23:30 half-hour reaches the lake at 00:05 and is counted; a stored hour received at 00:15 lands only at
     // 03:00 (Firehose retrying), after the run listed the partition at 00:30
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 45, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261119/first.json", halfHours(d18, 47, 48, 0.2, () => at(d19, 1)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 45, 0.2, onTime),
+      "NMI0001/20261119/first.json": halfHours(d18, 47, 48, 0.2, () => at(d19, 1)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.laterObjects]).to.deep.equal([
@@ -32,7 +30,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
       { "2026-11-19": ["NMI0001/20261119/first.json"] },
     ]);
     lake.objects.set("NMI0001/20261119/late.json", halfHours(d18, 45, 47, 0.2, () => at(d19, 15)).join("\n"));
-    lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n"));
+    lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, onTime).join("\n"));
     const summary = await analyseDay(lake, reports, d19, { now: at0030(d20) });
     const r = json(reports, d18);
     expect([summary.reportsRevised, r.halfHoursCovered, r.totalKwh, r.sources.latePartitions]).to.deep.equal([1, 48, 9.6, []]);
@@ -41,17 +39,15 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
 
   it("revises the day before with an object that landed in that day's own partition after its run, and only once", async () => {
     // Firehose retries S3 past the run: hours 18:00-22:00 of the 18th, received that evening, land at 02:00 on the 19th
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", [...halfHours(d18, 0, 36, 0.2, (t) => t + 30 * MIN), ...halfHours(d18, 44, 47, 0.2, (t) => t + 30 * MIN)].join("\n")],
-        ["NMI0001/20261119/first.json", halfHours(d18, 47, 48, 0.2, () => at(d19, 1)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": [...halfHours(d18, 0, 36, 0.2, onTime), ...halfHours(d18, 44, 47, 0.2, onTime)],
+      "NMI0001/20261119/first.json": halfHours(d18, 47, 48, 0.2, () => at(d19, 1)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     expect([json(reports, d18).halfHoursCovered, json(reports, d18).sources.ownObjects]).to.deep.equal([40, 1]);
-    lake.objects.set("NMI0001/20261118/retried.json", halfHours(d18, 36, 44, 0.2, (t) => t + 30 * MIN).join("\n"));
-    lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n"));
+    lake.objects.set("NMI0001/20261118/retried.json", halfHours(d18, 36, 44, 0.2, onTime).join("\n"));
+    lake.objects.set("NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, onTime).join("\n"));
     const logged: Record<string, unknown>[] = [];
     const summary = await analyseDay(lake, reports, d19, { now: at0030(d20), log: (e) => logged.push(e as Record<string, unknown>) });
     const r = json(reports, d18);
@@ -70,13 +66,8 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("records a late object that adds no half-hour (a batch delivered twice) once, so the next run does not read the day again", async () => {
-    const day18 = halfHours(d18, 0, 47, 0.2, (t) => t + 30 * MIN).join("\n");
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", day18],
-        ["NMI0001/20261119/b.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n")],
-      ]),
-    );
+    const day18 = halfHours(d18, 0, 47, 0.2, onTime).join("\n");
+    const lake = lakeOf({ "NMI0001/20261118/a.json": day18, "NMI0001/20261119/b.json": halfHours(d19, 0, 47, 0.3, onTime) });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const before = json(reports, d18);
@@ -96,13 +87,11 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("leaves a day whose run failed for a client to a re-run by hand: the next day's run neither revises nor fails it", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 47, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261118/b.json", halfHours(d18, 47, 48, 0.2, (t) => t).join("\n")],
-        ["NMI0001/20261119/c.json", halfHours(d19, 0, 47, 0.3, (t) => t + 30 * MIN).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 47, 0.2, onTime),
+      "NMI0001/20261118/b.json": halfHours(d18, 47, 48, 0.2, (t) => t),
+      "NMI0001/20261119/c.json": halfHours(d19, 0, 47, 0.3, onTime),
+    });
     const text = lake.text.bind(lake);
     lake.text = async (key) => (key.endsWith("/b.json") ? Promise.reject(new Error("access denied")) : text(key));
     const reports = new MemoryReports();
@@ -117,12 +106,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("reads the next day's partition for a client with only a supplier file that day, and a re-run keeps its revision", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        [`processed/${d18.compact}/NMI0001.jsonl`, Array.from({ length: 24 }, (_, i) => supplierLine(d18.startMs + i * 1_800_000, 0.1)).join("\n")],
-        ["NMI0001/20261119/a.json", halfHours(d18, 0, 48, 0.3, () => at(d19, 10)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      [`processed/${d18.compact}/NMI0001.jsonl`]: Array.from({ length: 24 }, (_, i) => supplierLine(d18.startMs + i * 1_800_000, 0.1)),
+      "NMI0001/20261119/a.json": halfHours(d18, 0, 48, 0.3, () => at(d19, 10)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const r = json(reports, d18);
@@ -133,9 +120,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("refuses a reading outside the years 2000-2099 as a line of the report, and still reports the client", async () => {
-    const lake = new MemoryLake(
-      new Map([["NMI0001/20261121/a.json", [...halfHours(d21, 0, 4, 0.2, (t) => t), '{"timestamp":-10000000000000000,"kwh":1,"receivedAt":5}'].join("\n")]]),
-    );
+    const lake = lakeOf({ "NMI0001/20261121/a.json": [...halfHours(d21, 0, 4, 0.2, (t) => t), '{"timestamp":-10000000000000000,"kwh":1,"receivedAt":5}'] });
     const reports = new MemoryReports();
     const summary = await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
     expect([summary.failed, summary.reportsWritten, summary.rejectedLines]).to.deep.equal([[], 1, 1]);
@@ -143,7 +128,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("rewrites a stored report that is not JSON instead of failing, and warns", async () => {
-    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+    const lake = lakeOf({ "NMI0001/20261118/a.json": halfHours(d18, 0, 48, 0.2, onTime) });
     const reports = new MemoryReports();
     reports.objects.set("reports/NMI0001/20261118.json", '{"halfHourly": [');
     reports.objects.set("reports/NMI0001/20261117.json", "not json");
@@ -157,12 +142,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("writes a revision's page before its JSON, so a failed page leaves the revision to the arrival day's retry", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 40, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261121/b.json", [...halfHours(d18, 40, 48, 0.5, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN)].join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 40, 0.2, onTime),
+      "NMI0001/20261121/b.json": [...halfHours(d18, 40, 48, 0.5, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, onTime)],
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const put = reports.put.bind(reports);
@@ -180,14 +163,12 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("revises from every partition of the day: its own, the next day's, the late ones, and its supplier file", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 40, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261119/a.json", halfHours(d18, 47, 48, 0.9, () => at(d19, 5)).join("\n")],
-        ["NMI0001/20261121/b.json", halfHours(d18, 40, 47, 0.5, () => at(d21, 60)).join("\n")],
-        [`processed/${d18.compact}/NMI0001.jsonl`, supplierLine(d18.startMs, 2)],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 40, 0.2, onTime),
+      "NMI0001/20261119/a.json": halfHours(d18, 47, 48, 0.9, () => at(d19, 5)),
+      "NMI0001/20261121/b.json": halfHours(d18, 40, 47, 0.5, () => at(d21, 60)),
+      [`processed/${d18.compact}/NMI0001.jsonl`]: supplierLine(d18.startMs, 2),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const before = json(reports, d18);
@@ -199,14 +180,12 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("reads each object once for the day's reports and once for all of a client's revisions, and a scheduled run does not read its own stored report", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261120/a.json", halfHours(d20, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261121/stored.json", [...halfHours(d18, 20, 48, 0.3, () => at(d21, 60)), ...halfHours(d19, 0, 48, 0.4, () => at(d21, 60))].join("\n")],
-        ["NMI0001/20261121/b.json", halfHours(d21, 0, 47, 0.5, (t) => t + 30 * MIN).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 20, 0.2, onTime),
+      "NMI0001/20261120/a.json": halfHours(d20, 0, 48, 0.2, onTime),
+      "NMI0001/20261121/stored.json": [...halfHours(d18, 20, 48, 0.3, () => at(d21, 60)), ...halfHours(d19, 0, 48, 0.4, () => at(d21, 60))],
+      "NMI0001/20261121/b.json": halfHours(d21, 0, 47, 0.5, onTime),
+    });
     const reports = new MemoryReports();
     for (const d of [d18, d19, d20]) await analyseDay(lake, reports, d, { now: at0030(addDays(d, 1)) });
     lake.reads.length = 0;
@@ -222,13 +201,11 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
 
   it("keeps both runs' readings when two runs revise the same report at once", async () => {
     const d23 = addDays(d18, 5);
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 16, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261121/stored.json", halfHours(d18, 16, 32, 0.3, () => at(d21, 8 * 60)).join("\n")],
-        ["NMI0001/20261123/stored.json", halfHours(d18, 32, 48, 0.4, () => at(d23, 8 * 60)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 16, 0.2, onTime),
+      "NMI0001/20261121/stored.json": halfHours(d18, 16, 32, 0.3, () => at(d21, 8 * 60)),
+      "NMI0001/20261123/stored.json": halfHours(d18, 32, 48, 0.4, () => at(d23, 8 * 60)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const logged: Record<string, unknown>[] = [];
@@ -245,12 +222,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("makes the page the winning JSON's again when another run revised the report between its page and its JSON", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261121/b.json", halfHours(d18, 20, 30, 0.5, () => at(d21, 8 * 60)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 20, 0.2, onTime),
+      "NMI0001/20261121/b.json": halfHours(d18, 20, 30, 0.5, () => at(d21, 8 * 60)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const put = reports.put.bind(reports);
@@ -271,12 +246,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("lists afresh when it computes a report again after another run rewrote it", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 46, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261119/a.json", halfHours(d18, 46, 47, 0.2, () => at(d19, 20)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 46, 0.2, onTime),
+      "NMI0001/20261119/a.json": halfHours(d18, 46, 47, 0.2, () => at(d19, 20)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const put = reports.put.bind(reports);
@@ -306,12 +279,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("leaves a report alone when the late readings change none of its half-hours in a partition it reads (a meter sending again)", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 40, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261121/b.json", halfHours(d18, 40, 48, 0.2, () => at(d21, 60)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 40, 0.2, onTime),
+      "NMI0001/20261121/b.json": halfHours(d18, 40, 48, 0.2, () => at(d21, 60)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     expect((await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) })).reportsRevised).to.equal(1);
@@ -330,13 +301,11 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
 
   it("records a partition whose readings changed no half-hour, so a re-run still reads them when the supplier file goes", async () => {
     const supplier = `processed/${d18.compact}/NMI0001.jsonl`;
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
-        [supplier, Array.from({ length: 28 }, (_, i) => supplierLine(d18.startMs + (20 + i) * 1_800_000, 0.3)).join("\n")],
-        ["NMI0001/20261121/b.json", halfHours(d18, 20, 48, 0.3, () => at(d21, 60)).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 20, 0.2, onTime),
+      [supplier]: Array.from({ length: 28 }, (_, i) => supplierLine(d18.startMs + (20 + i) * 1_800_000, 0.3)),
+      "NMI0001/20261121/b.json": halfHours(d18, 20, 48, 0.3, () => at(d21, 60)),
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     await analyseDay(lake, reports, d21, { now: at0030(addDays(d21, 1)) });
@@ -347,12 +316,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("writes every client's report of the day before any revision, and starts no revision near the invocation's end", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261121/b.json", [...halfHours(d18, 0, 48, 0.3, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN)].join("\n")],
-        ["NMI0002/20261121/b.json", halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN).join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261121/b.json": [...halfHours(d18, 0, 48, 0.3, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, onTime)],
+      "NMI0002/20261121/b.json": halfHours(d21, 0, 10, 0.1, onTime),
+    });
     const order: string[] = [];
     const reports = new MemoryReports();
     const put = reports.put.bind(reports);
@@ -370,7 +337,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
 
   it("revises a day with its supplier file when the file is parsed after the day's run", async () => {
     const file = `processed/${d18.compact}/NMI0001.jsonl`;
-    const lake = new MemoryLake(new Map([["NMI0001/20261118/a.json", halfHours(d18, 0, 48, 0.2, (t) => t + 30 * MIN).join("\n")]]));
+    const lake = lakeOf({ "NMI0001/20261118/a.json": halfHours(d18, 0, 48, 0.2, onTime) });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     // the supplier uploads the 18th on the 20th at 09:00; a file written on the 19th after its run was read by none
@@ -385,7 +352,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
 
   it("does not revise with a supplier file its day's report was made after (written just before the run)", async () => {
     const file = `processed/${d18.compact}/NMI0001.jsonl`;
-    const lake = new MemoryLake(new Map([[file, Array.from({ length: 48 }, (_, i) => supplierLine(d18.startMs + i * 1_800_000, 0.25)).join("\n")]]));
+    const lake = lakeOf({ [file]: Array.from({ length: 48 }, (_, i) => supplierLine(d18.startMs + i * 1_800_000, 0.25)) });
     lake.modified.set(file, at(d19, 10));
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
@@ -395,12 +362,10 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("stops a revision that reads into the invocation's last seconds before it writes anything", async () => {
-    const lake = new MemoryLake(
-      new Map([
-        ["NMI0001/20261118/a.json", halfHours(d18, 0, 20, 0.2, (t) => t + 30 * MIN).join("\n")],
-        ["NMI0001/20261121/b.json", [...halfHours(d18, 20, 48, 0.3, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, (t) => t + 30 * MIN)].join("\n")],
-      ]),
-    );
+    const lake = lakeOf({
+      "NMI0001/20261118/a.json": halfHours(d18, 0, 20, 0.2, onTime),
+      "NMI0001/20261121/b.json": [...halfHours(d18, 20, 48, 0.3, () => at(d21, 60)), ...halfHours(d21, 0, 10, 0.1, onTime)],
+    });
     const reports = new MemoryReports();
     await analyseDay(lake, reports, d18, { now: at0030(d19) });
     const before = reports.objects.get("reports/NMI0001/20261118.json");
