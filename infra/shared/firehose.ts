@@ -69,12 +69,10 @@ export interface S3DeliveryArgs extends WithDeployment {
  * (`${name}-firehose`): encrypted at rest with the customer key (stream and objects), gzip objects under
  * UTC-dated prefixes, delivery errors logged, an alarm when records wait longer than
  * `observabilityDefaults.deliveryFreshnessSeconds`, and with dynamic partitioning one when the stream has more
- * active partitions than its limit. The stream is created after the grant, or its first
- * validation fails.
+ * active partitions than its limit. The stream is created after the grant, or its first validation fails.
  */
 export function createS3Delivery(name: string, args: S3DeliveryArgs, opts: HelperOptions) {
   const { role, bucketArns, kmsKeyArn, logGroup, deployment } = args;
-
   const grant = grantFirehoseDelivery(
     `${name}-firehose`,
     { role, bucketArns, writeSid: args.writeSid, extra: args.extra, kmsKeyArn, keySid: args.keySid, logGroupArn: logGroup.arn },
