@@ -1,9 +1,9 @@
 /**
  * Measures the daily analysis: CPU per client for a day with RECENT_DAYS (14) days of reports behind it (in-memory lake and
  * reports bucket, so no S3 latency), and from it the clients one scheduled invocation can handle.
- *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30] [--per-reading]
+ *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30]
  */
-import { analyseDay } from "../functions/dailyAnalysis/analyseDay";
+import { ANALYSIS_CONCURRENCY, analyseDay } from "../functions/dailyAnalysis/analyseDay";
 import { clientsPerInvocation, MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
 import { RECENT_DAYS } from "../functions/dailyAnalysis/clientReport";
 import { MemoryLake, MemoryReports } from "../functions/dailyAnalysis/memoryPorts";
@@ -12,25 +12,17 @@ import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { meterHistory, planMeters } from "../local/sim/meterFleet";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
-const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS] [--per-reading]
+const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS]
 Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
-their history, then times the next day: CPU ms per client. Estimates the clients one invocation handles in
-its timeout, on the Lambda's share of a vCPU, with --s3-ms (default 30) per S3 request. --per-reading stores
-each reading as a lake object of its own, as an IoT rule's S3 action would, instead of Firehose's batches.`;
-
-/** A lake object as its lines, one object a line (`<key>-<n>`), as an IoT rule's S3 action writes readings. */
-function perReading(key: string, body: string): [string, string][] {
-  return body
-    .split("\n")
-    .filter((line) => line.trim() !== "")
-    .map((line, i) => [`${key}-${i}`, line]);
-}
+their history, one lake object a reading as the readings rule writes them, then times the next day: CPU ms per
+client. Estimates the clients one invocation handles in its timeout, on the Lambda's share of a vCPU, with
+--s3-ms (default 30) per S3 request.`;
 
 const LAMBDA_MB = meterDefaults.analysisMemoryMb;
 /** The time the schedule runs a day's analysis: 00:30 UTC the day after. */
 const scheduled = (day: ReportDay) => () => new Date(day.startMs + 86_400_000 + 1_800_000);
 /** Clients in flight: analyseDay's default concurrency. */
-const IN_FLIGHT = 8;
+const IN_FLIGHT = ANALYSIS_CONCURRENCY;
 
 async function main(args: ParsedArgs): Promise<void> {
   const clients = integerFlag(args, "clients", 100, 1, 100_000);
@@ -43,7 +35,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const reports = new MemoryReports();
   for (let k = RECENT_DAYS; k >= 0; k--) {
     for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) {
-      for (const [key, body] of args["per-reading"] ? perReading(h.key, h.body) : [[h.key, h.body]]) lake.objects.set(key, body);
+      lake.objects.set(h.key, h.body);
     }
   }
   for (let k = RECENT_DAYS; k >= 1; k--) {
@@ -75,7 +67,6 @@ async function main(args: ParsedArgs): Promise<void> {
   const perInvocation = capacity.perInvocation;
   const result = {
     clients,
-    perReading: Boolean(args["per-reading"]),
     cpuMsPerClient: Math.round(cpuMsPerClient * 100) / 100,
     wallMsPerClient: Math.round((wallMs / clients) * 100) / 100,
     unusualHalfHours: summary.unusualHalfHours,
@@ -98,7 +89,7 @@ async function main(args: ParsedArgs): Promise<void> {
 export const command: Command = {
   name: "bench:analysis",
   usage: USAGE,
-  flags: { json: "boolean", clients: "string", "s3-ms": "string", "per-reading": "boolean" },
+  flags: { json: "boolean", clients: "string", "s3-ms": "string" },
   run: main,
 };
 

@@ -61,11 +61,19 @@ async function pool<T>(items: readonly T[], limit: number, work: (item: T) => Pr
 export const REVISION_RESERVE_MS = 60_000;
 export const REVISION_STOP_MS = 20_000;
 
+/**
+ * Lake listings and clients in flight at once. A client's day is some 67 S3 requests, one after another (one
+ * object a reading: its day's partition, the next day's, 14 reports), so the run waits on S3 more than it
+ * computes: 32 in flight keep the function's share of a vCPU busy (`npm run bench:analysis`) within the SDK's
+ * 50 sockets.
+ */
+export const ANALYSIS_CONCURRENCY = 32;
+
 export interface AnalyseOptions {
   /** The invocation's time left, ms (Lambda's getRemainingTimeInMillis); revisions stop REVISION_RESERVE_MS before the end. */
   readonly remainingMs?: () => number;
   readonly now?: () => Date;
-  /** Lake listings and clients in flight at once. Default 8. */
+  /** Lake listings and clients in flight at once. Default ANALYSIS_CONCURRENCY. */
   readonly concurrency?: number;
   /** Only the clients of this shard (see `inShard`). Default: all. */
   readonly shard?: Shard;
@@ -86,7 +94,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const now = options.now ?? (() => new Date());
   const log = options.log ?? (() => undefined);
   const shard = options.shard ?? { index: 0, count: 1 };
-  const concurrency = options.concurrency ?? 8;
+  const concurrency = options.concurrency ?? ANALYSIS_CONCURRENCY;
   const realtime = new Map<string, string[]>();
   const skippedPrefixes: string[] = [];
   const prefixes: string[] = [];

@@ -88,7 +88,7 @@ export const readingsTable: TableShape = {
 };
 
 /**
- * The meter lake's real-time readings, `{ClientID}/{YYYYMMDD}/*.json.gz`. The client comes before the day, so
+ * The meter lake's real-time readings, `{ClientID}/{YYYYMMDD}/{timestamp}-{uuid}.json`, one a reading. The client comes before the day, so
  * `client_id` is injected: every query must name one client (`client_id = '...'`). Cross-client daily counts
  * come from the date-partitioned `readings` table instead (docs/summary.md).
  */

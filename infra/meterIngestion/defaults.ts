@@ -1,13 +1,6 @@
 /** Meter-ingestion settings; the component applies these unless an arg overrides them. */
 export const meterDefaults = {
-  /** Lake key layout `{ClientID}/{YYYYMMDD}/<firehose object name with its timestamp>`. */
-  lakePrefix: "!{partitionKeyFromQuery:clientId}/!{partitionKeyFromQuery:day}/",
-  lakeErrorPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyyMMdd}/",
-  /** MB; 64 is the minimum Firehose accepts with dynamic partitioning. */
-  bufferingSizeMb: 64,
-  /** Seconds; readings are at most five minutes from MQTT to the lake. */
-  bufferingIntervalSeconds: 300,
-  /** 00:30 UTC: the previous day's partitions are complete by then (buffering <= 5 min). */
+  /** 00:30 UTC: the previous day's readings are in the lake by then (the rule writes each as it arrives). */
   dailyAnalysisSchedule: "cron(30 0 * * ? *)",
   /**
    * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation

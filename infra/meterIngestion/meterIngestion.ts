@@ -49,7 +49,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
   public readonly allowListTableName: pulumi.Output<string>;
   /** IoT policy for the meters' claim certificate: the provisioning topics only. */
   public readonly claimPolicyName: pulumi.Output<string>;
-  public readonly deliveryStreamName: pulumi.Output<string>;
+  public readonly readingsRuleName: pulumi.Output<string>;
   /** The component's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
   /** Alarms that mean readings are being lost or held: quarantined files, rejected-row spikes, failed clients, the upload DLQ, readings late reaching the lake, failed rule actions. */
@@ -171,7 +171,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
     this.provisioningTemplateName = provisioning.template.name;
     this.claimPolicyName = provisioning.claimPolicy.name;
     this.allowListTableName = provisioning.allowList.name;
-    this.deliveryStreamName = realtime.deliveryStream.name;
+    this.readingsRuleName = realtime.rule.name;
     this.dashboardName = observed.dashboard.dashboardName;
     this.dataLossAlarmNames = pulumi.all([...observed.alarms, supplier.dlqAlarm, ...realtime.alarms].map((a) => a.name));
     this.lakeReplicaBucketName = replication ? replication.replica.name : pulumi.output(undefined);
@@ -186,7 +186,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
       provisioningTemplateName: this.provisioningTemplateName,
       claimPolicyName: this.claimPolicyName,
       allowListTableName: this.allowListTableName,
-      deliveryStreamName: this.deliveryStreamName,
+      readingsRuleName: this.readingsRuleName,
       dashboardName: this.dashboardName,
       dataLossAlarmNames: this.dataLossAlarmNames,
       lakeReplicaBucketName: this.lakeReplicaBucketName,

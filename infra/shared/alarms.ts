@@ -174,17 +174,3 @@ export function createFreshnessAlarm(
   const description = `Firehose ${name} has held records for more than ${thresholdSeconds} s: delivery to S3 is failing. Read the stream's delivery errors log.`;
   return streamAlarm(`${name}-freshness`, { streamName, metricName: "DeliveryToS3.DataFreshness", threshold: thresholdSeconds, description, deployment }, opts);
 }
-
-/**
- * A Firehose stream with dynamic partitioning whose active partitions (prefixes with records in its buffers)
- * exceed the stream's limit (500, up to 5,000 on request): the records beyond go to its error prefix
- * (`activePartitionExceeded`), not to their partition.
- */
-export function createPartitionLimitAlarm(
-  name: string,
-  { streamName, deployment }: { readonly streamName: pulumi.Input<string> } & WithDeployment,
-  opts: HelperOptions,
-): aws.cloudwatch.MetricAlarm {
-  const description = `Firehose ${name} has more active partitions than its limit: records go to its error prefix (activePartitionExceeded), not to their partition. docs/operations.md says what to do.`;
-  return streamAlarm(`${name}-partition-limit`, { streamName, metricName: "PartitionCountExceeded", threshold: 0, description, deployment }, opts);
-}

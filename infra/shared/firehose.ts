@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createFreshnessAlarm, createPartitionLimitAlarm } from "./alarms";
+import { createFreshnessAlarm } from "./alarms";
 import { observabilityDefaults } from "./defaults";
 import { HelperOptions, WithDeployment } from "./options";
 import { allow, FIREHOSE_S3_DESTINATION_ACTIONS, kmsStatement, logWriteStatement, Statement } from "./policyDocuments";
@@ -68,8 +68,7 @@ export interface S3DeliveryArgs extends WithDeployment {
  * A Firehose stream to S3 as every gridrail stream is (`${name}-delivery`), with its role's grant
  * (`${name}-firehose`): encrypted at rest with the customer key (stream and objects), gzip objects under
  * UTC-dated prefixes, delivery errors logged, an alarm when records wait longer than
- * `observabilityDefaults.deliveryFreshnessSeconds`, and with dynamic partitioning one when the stream has more
- * active partitions than its limit. The stream is created after the grant, or its first validation fails.
+ * `observabilityDefaults.deliveryFreshnessSeconds`. The stream is created after the grant, or its first validation fails.
  */
 export function createS3Delivery(name: string, args: S3DeliveryArgs, opts: HelperOptions) {
   const { role, bucketArns, kmsKeyArn, logGroup, deployment } = args;
@@ -95,14 +94,12 @@ export function createS3Delivery(name: string, args: S3DeliveryArgs, opts: Helpe
     },
     { ...opts, dependsOn: [grant] },
   );
-  const partitioned = (args.destination.dynamicPartitioningConfiguration as { enabled?: unknown } | undefined)?.enabled === true;
-  const partitionAlarm = partitioned ? createPartitionLimitAlarm(`${name}-delivery`, { streamName: stream.name, deployment }, opts) : undefined;
   const freshnessAlarm = createFreshnessAlarm(
     `${name}-delivery`,
     { streamName: stream.name, thresholdSeconds: observabilityDefaults.deliveryFreshnessSeconds, deployment },
     opts,
   );
-  return { stream, grant, freshnessAlarm, partitionAlarm };
+  return { stream, grant, freshnessAlarm };
 }
 
 /** The statement an IoT rule's role needs to put records on a stream. */

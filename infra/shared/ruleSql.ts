@@ -8,11 +8,19 @@ import { topics } from "./naming";
 export const IOT_SQL_VERSION = "2016-03-23";
 
 /**
- * Meter readings to the lake: the rule stamps each reading with its client id and UTC day, Firehose partitions
- * on those two keys. topic(2) equals the client id because the device policy only lets a meter publish to its
+ * Meter readings to the lake: the rule stamps each reading with its client id, UTC day and time of receipt, and
+ * its S3 action writes it under `METER_LAKE_KEY`. topic(2) equals the client id because the device policy only lets a meter publish to its
  * own topic.
  */
 export const METER_READINGS_SQL = `SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM '${topics.meterReadingsFilter}'`;
+
+/**
+ * Where the meter readings rule's S3 action writes each reading: `{ClientID}/{YYYYMMDD}/{timestamp}-{uuid}.json`,
+ * the UTC day and epoch ms of receipt (the values the SQL stamps as `day` and `receivedAt`), the layout the daily
+ * analysis and the `meter_readings` table read. The uuid keeps apart two readings of one meter received in the
+ * same millisecond. A substitution template: AWS evaluates it per message, as the local rules engine does.
+ */
+export const METER_LAKE_KEY = '${topic(2)}/${parse_time("yyyyMMdd", timestamp(), "UTC")}/${timestamp()}-${newuuid()}.json';
 
 /** Train telemetry to Kinesis, partitioned by the thing name the policy binds the topic to. */
 export const TRAIN_TELEMETRY_SQL = `SELECT *, topic(2) AS trainId, timestamp() AS receivedAt FROM '${topics.trainTelemetryFilter}'`;

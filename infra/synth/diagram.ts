@@ -95,6 +95,10 @@ export function buildDiagram(synthesis: Synthesis): string {
         if (sql.includes("'trains/")) link(external("train_devices", "Trains (MQTT)"), r);
         for (const k of strings(get(i, "kineses"))) link(r, resolve(k));
         for (const k of strings(get(i, "firehoses"))) link(r, resolve(k));
+        for (const k of strings(get(i, "s3"))) {
+          const target = resolve(k);
+          if (target?.type === "aws:s3/bucket:Bucket") link(r, target, "object a reading");
+        }
         break;
       }
       case "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream": {

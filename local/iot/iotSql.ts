@@ -2,12 +2,14 @@
  * The subset of the AWS IoT SQL (version 2016-03-23) that gridrail's topic rules use, parsed once into a
  * compiled rule: `SELECT *` and aliased expressions, `FROM '<topic filter>'`, an optional `WHERE`.
  * Expressions: field paths (`a.b`), string literals ('single' or "double" quoted, as the AWS examples of
- * parse_time write them), numbers, true/false, the functions topic(), topic(n), timestamp(), clientid() and
- * parse_time(format, epochMs[, "UTC"]), comparisons (= <> != < <= > >=), AND, OR, NOT and parentheses.
+ * parse_time write them), numbers, true/false, the functions topic(), topic(n), timestamp(), clientid(), newuuid()
+ * and parse_time(format, epochMs[, "UTC"]), comparisons (= <> != < <= > >=), AND, OR, NOT and parentheses.
  * Anything else (other functions, arithmetic, CASE, nested SELECT, other time zones) is refused when the rule is
  * compiled, with an error naming the construct, so a rule never silently means something else locally.
  * A comparison with an absent field is false, as AWS's Undefined is.
  */
+
+import { randomUUID } from "crypto";
 
 export class IotSqlError extends Error {
   constructor(message: string) {
@@ -50,7 +52,7 @@ export interface CompiledSql {
 const KEYWORDS = new Set(["SELECT", "FROM", "WHERE", "AS", "AND", "OR", "NOT", "TRUE", "FALSE"]);
 /** IoT SQL keywords the local engine does not implement: named in the error rather than misread as fields. */
 const UNSUPPORTED = new Set(["CASE", "WHEN", "IN", "LIKE", "IS", "BETWEEN", "NULL", "UNDEFINED", "VALUE", "DISTINCT"]);
-const FUNCTIONS = ["topic", "timestamp", "clientid", "parse_time"];
+const FUNCTIONS = ["topic", "timestamp", "clientid", "newuuid", "parse_time"];
 const COMPARISONS = ["=", "<>", "!=", "<=", ">=", "<", ">"];
 
 interface Token {
@@ -209,7 +211,7 @@ class Parser {
   }
 }
 
-const ARITY: Record<string, [number, number]> = { topic: [0, 1], timestamp: [0, 0], clientid: [0, 0], parse_time: [2, 3] };
+const ARITY: Record<string, [number, number]> = { topic: [0, 1], timestamp: [0, 0], clientid: [0, 0], newuuid: [0, 0], parse_time: [2, 3] };
 
 function checkCall(fn: string, args: Expr[]): void {
   const [min, max] = ARITY[fn];
@@ -315,12 +317,24 @@ function binary(op: string, l: unknown, r: unknown): unknown {
 function call(name: string, args: unknown[], m: MessageContext): unknown {
   if (name === "timestamp") return m.receivedAt;
   if (name === "clientid") return m.clientId;
+  if (name === "newuuid") return randomUUID();
   if (name === "topic") return args.length === 0 ? m.topic : m.topic.split("/")[(args[0] as number) - 1];
   const [format, ms, zone] = args;
   if (typeof format !== "string") throw new IotSqlError(`parse_time format must be a string, got ${JSON.stringify(format)}`);
   if (typeof ms !== "number" || !Number.isFinite(ms)) throw new IotSqlError(`parse_time needs epoch milliseconds, got ${JSON.stringify(ms)}`);
   if (zone !== undefined) checkZone(zone);
   return formatTime(format, ms);
+}
+
+/**
+ * One expression of the subset on its own, as a substitution template's `${...}` holds it: its value for a
+ * message (undefined for an absent field). Throws IotSqlError naming an unsupported construct.
+ */
+export function compileExpression(text: string): (m: MessageContext) => unknown {
+  const p = new Parser(tokenize(text));
+  const expr = p.expr();
+  if (!p.done()) throw new IotSqlError(`unsupported construct ${p.where()}`);
+  return (m) => evaluate(expr, m);
 }
 
 /** Compiles a rule's SQL; throws IotSqlError naming the first unsupported construct. */

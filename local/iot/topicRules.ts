@@ -5,11 +5,12 @@
  * time per rule in arrival order. As in AWS, a payload that is not a JSON object, a value the SQL cannot use or
  * an action that fails goes to the rule's error action with the reason; nothing is dropped silently.
  * Deliberately not reproduced: binary payloads passed through `SELECT *` (AWS forwards them to some actions),
- * substitution templates (`${topic(2)}` in action settings: the caller's action does that), rule retries.
+ * rule retries. Substitution templates in action settings (`${topic(2)}`) are the action's to evaluate, with
+ * substitution.ts and the message context it is handed.
  */
 import type { Aedes, AedesPublishPacket, Client } from "aedes";
 import { topicMatches } from "./broker";
-import { CompiledSql, IotSqlError, compileSql } from "./iotSql";
+import { CompiledSql, IotSqlError, MessageContext, compileSql } from "./iotSql";
 
 type Json = Record<string, unknown>;
 
@@ -30,7 +31,8 @@ export interface RuleFailure extends RuleMessage {
 export interface TopicRule {
   readonly name: string;
   readonly sql: string;
-  action(output: Json, message: RuleMessage): void | Promise<void>;
+  /** `context` is the message as the SQL saw it, for the action's substitution templates (substitution.ts). */
+  action(output: Json, message: RuleMessage, context: MessageContext): void | Promise<void>;
   errorAction(failure: RuleFailure): void | Promise<void>;
 }
 
@@ -134,8 +136,9 @@ export class TopicRuleEngine {
       return fail(`payload is not a JSON object: ${Array.isArray(parsed) ? "an array" : JSON.stringify(parsed)}`);
     }
     let output: Json | undefined;
+    const context: MessageContext = { topic: message.topic, payload: parsed as Json, receivedAt: message.receivedAt, clientId: message.clientId };
     try {
-      output = active.compiled.evaluate({ topic: message.topic, payload: parsed as Json, receivedAt: message.receivedAt, clientId: message.clientId });
+      output = active.compiled.evaluate(context);
     } catch (e) {
       return fail(`sql: ${(e as Error).message}`);
     }
@@ -144,7 +147,7 @@ export class TopicRuleEngine {
       return;
     }
     try {
-      await active.rule.action(output, message);
+      await active.rule.action(output, message, context);
       active.stats.delivered++;
     } catch (e) {
       return fail(`action failed: ${(e as Error).message}`);

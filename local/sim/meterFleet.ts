@@ -125,17 +125,19 @@ export function pastDayReadings(i: number, seed: number, dayStartMs: number): { 
 }
 
 /**
- * Earlier days of readings as the meter lake would hold them (`{ClientID}/{YYYYMMDD}/` JSON lines), so the
- * daily analysis has each household's recent history to compare the run's day with; `omit` names a meter
+ * Earlier days of readings as the meter lake would hold them, one object a reading in the day's partition
+ * (`{ClientID}/{YYYYMMDD}/{receivedAt}-history-{slot}.json`, as the readings rule's S3 action writes them), so
+ * the daily analysis has each household's recent history to compare the run's day with; `omit` names a meter
  * that sent nothing that day.
  */
 export function meterHistory(plan: MeterPlan, seed: number, dayStartMs: number, omit?: string): { key: string; body: string }[] {
   const day = new Date(dayStartMs).toISOString().slice(0, 10).replace(/-/g, "");
   return plan.clientIds.flatMap((clientId, i) => {
     if (clientId === omit) return [];
-    const lines = pastDayReadings(i, seed, dayStartMs).map(({ t, kwh }) =>
-      JSON.stringify({ timestamp: new Date(t).toISOString(), kwh, intervalMinutes: 30, clientId, day, receivedAt: t + 60_000 }),
-    );
-    return [{ key: `${clientId}/${day}/gridrail-meters-history.json`, body: lines.join("\n") + "\n" }];
+    return pastDayReadings(i, seed, dayStartMs).map(({ t, kwh }, slot) => {
+      const receivedAt = t + 60_000;
+      const body = JSON.stringify({ timestamp: new Date(t).toISOString(), kwh, intervalMinutes: 30, clientId, day, receivedAt });
+      return { key: `${clientId}/${day}/${receivedAt}-history-${slot}.json`, body };
+    });
   });
 }

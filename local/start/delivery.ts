@@ -3,7 +3,7 @@ import { silentObservability } from "../../functions/shared/observability";
 import { RunFolders } from "./folders";
 
 /**
- * Firehose stand-ins: records gather per partition and are written as one object per flush, like a delivery
+ * The Firehose stand-in: records gather per partition and are written as one object per flush, like a delivery
  * stream's buffer (5 minutes / 64 MB on AWS, `flushMs` here). The shared stream runs the real transform
  * Lambda handler on each flush and writes what it returns: rows to `telemetry/`, refused records (original
  * data and the reason) under `errors/processing-failed/`.
@@ -41,13 +41,6 @@ export class BufferedDelivery {
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:.]/g, "");
-
-/** Meter lake: `{ClientID}/{YYYYMMDD}/` partitions (the rule's clientId and day), JSON lines. */
-export function meterLakeDelivery(folders: RunFolders, flushMs: number): BufferedDelivery {
-  return new BufferedDelivery(async (partition, lines, seq) => {
-    folders.write("meter-lake", `${partition}/gridrail-meters-${stamp()}-${seq}.json`, lines.join("\n") + "\n");
-  }, flushMs);
-}
 
 export interface SharedDeliveryStats {
   rows: number;

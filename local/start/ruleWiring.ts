@@ -1,13 +1,15 @@
 /**
  * The program's IoT rules on the local broker, with the same SQL as the deployed ones: train telemetry to the
- * Kinesis stand-in (one put in flight at a time, as the rule action keeps a partition's order), meter readings
- * to the lake folder, and the sharing rules through the Firehose transform to the shared folder.
+ * Kinesis stand-in (one put in flight at a time, as the rule action keeps a partition's order), each meter reading
+ * to the lake folder as an object of its own under the S3 action's key template, and the sharing rules through
+ * the Firehose transform to the shared folder.
  */
-import { METER_READINGS_SQL, SHARED_RULES, TRAIN_TELEMETRY_SQL } from "../../infra/shared/ruleSql";
+import { METER_LAKE_KEY, METER_READINGS_SQL, SHARED_RULES, TRAIN_TELEMETRY_SQL } from "../../infra/shared/ruleSql";
 import { LoopbackBroker } from "../iot/broker";
+import { compileTemplate } from "../iot/substitution";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { orderedSender } from "../kinesis/orderedSender";
-import { meterLakeDelivery, sharedDelivery } from "./delivery";
+import { sharedDelivery } from "./delivery";
 import { RunFolders } from "./folders";
 import { LocalServices } from "./services";
 
@@ -17,7 +19,7 @@ export interface RuleWiring {
   /** Telemetry records waiting for their put. */
   readonly pendingPuts: () => number;
   readonly sharedStats: { rows: number; failed: number };
-  /** Stops the rules, then flushes the lake and shared deliveries; a second call does nothing. */
+  /** Stops the rules, then flushes the shared delivery; a second call does nothing. */
   close(): Promise<void>;
 }
 
@@ -37,11 +39,11 @@ export function wireRules(
     action: (out) => void puts.push({ data: out, partitionKey: String(out.trainId) }),
     errorAction: failed,
   });
-  const lake = meterLakeDelivery(folders, 2000);
+  const lakeKey = compileTemplate(METER_LAKE_KEY);
   rules.addRule({
     name: "meters",
     sql: METER_READINGS_SQL,
-    action: (out) => lake.add(`${out.clientId}/${out.day}`, JSON.stringify(out)),
+    action: (out, _message, context) => folders.write("meter-lake", lakeKey(context), JSON.stringify(out)),
     errorAction: failed,
   });
   const sharedStats = { rows: 0, failed: 0 };
@@ -72,7 +74,6 @@ export function wireRules(
       closed = true;
       clearInterval(putTimer);
       rules.close();
-      await lake.close();
       await shared.close();
     },
   };

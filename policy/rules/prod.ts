@@ -35,12 +35,15 @@ export const prodFirehoseDataReplicated = joinRule({
   id: "prod-firehose-data-replicated",
   level: "mandatory",
   prodOnly: true,
-  description: "In prod, every bucket a Firehose stream delivers device data into is the source of a replication configuration.",
+  description: "In prod, every bucket a Firehose stream or an IoT rule's S3 action delivers device data into is the source of a replication configuration.",
   types: T.bucket,
   check(bucket, graph) {
-    const streams = graph.referrers(bucket, T.firehose, "extendedS3Configuration.bucketArn");
-    if (streams.length === 0 || graph.referrers(bucket, T.bucketReplication, "bucket").length > 0) return [];
-    return [`bucket ${bucket.name} receives device data from Firehose ${streams.map((s) => s.name).join(", ")} but is not replicated to another region`];
+    const writers = [
+      ...graph.referrers(bucket, T.firehose, "extendedS3Configuration.bucketArn").map((s) => `Firehose ${s.name}`),
+      ...graph.referrers(bucket, T.iotRule, "s3").map((r) => `IoT rule ${r.name}`),
+    ];
+    if (writers.length === 0 || graph.referrers(bucket, T.bucketReplication, "bucket").length > 0) return [];
+    return [`bucket ${bucket.name} receives device data from ${writers.join(", ")} but is not replicated to another region`];
   },
 });
 

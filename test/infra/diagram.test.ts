@@ -21,8 +21,7 @@ describe("architecture diagram", () => {
     const diagram = buildDiagram(s);
     for (const edge of [
       "ext_meters_devices --> meters_readings_rule",
-      "meters_readings_rule --> meters_readings_delivery",
-      "meters_readings_delivery --> meters_lake_bucket",
+      'meters_readings_rule -->|"object a reading"| meters_lake_bucket',
       'meters_uploads_bucket -->|"object created"| meters_supplier_queue',
       "meters_supplier_queue --> meters_supplier_parser_fn",
       "ext_train_devices --> trains_rule",

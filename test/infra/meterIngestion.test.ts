@@ -34,43 +34,40 @@ for (const stack of STACKS) {
       ]);
     });
 
-    it("lands readings through Firehose with dynamic partitioning as {ClientID}/{YYYYMMDD}/", () => {
+    it("writes each reading to the lake as {ClientID}/{YYYYMMDD}/{timestamp}-{uuid}.json through the rule's S3 action", () => {
       const rule = one(s, T.rule, "meters-readings-rule");
       expect(rule.inputs.name).to.equal(`gridrail_${stack}_meters_readings`);
       expect(rule.inputs.sql).to.equal(
         `SELECT *, topic(2) AS clientId, parse_time("yyyyMMdd", timestamp(), "UTC") AS day, timestamp() AS receivedAt FROM 'meters/+/readings'`,
       );
-      expect(rule.inputs.firehoses).to.deep.equal([
+      expect(rule.inputs.s3).to.deep.equal([
         {
-          deliveryStreamName: "meters-readings-delivery",
+          bucketName: "meters-lake-bucket",
+          key: '${topic(2)}/${parse_time("yyyyMMdd", timestamp(), "UTC")}/${timestamp()}-${newuuid()}.json',
           roleArn: "arn:aws:iam::123456789012:role/meters-readings-rule-role",
-          batchMode: false,
         },
       ]);
+      expect(rule.inputs.firehoses).to.equal(undefined);
       expect(rule.inputs.errorAction).to.deep.equal({
         cloudwatchLogs: {
           logGroupName: `/gridrail/${stack}/iot/meters-readings-rule-errors`,
           roleArn: "arn:aws:iam::123456789012:role/meters-readings-rule-role",
         },
       });
-      const s3 = one(s, T.firehose, "meters-readings-delivery").inputs.extendedS3Configuration as Record<string, unknown>;
-      expect(s3).to.deep.include({
-        bucketArn: "arn:aws:s3:::meters-lake-bucket",
-        prefix: "!{partitionKeyFromQuery:clientId}/!{partitionKeyFromQuery:day}/",
-        errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyyMMdd}/",
-        bufferingSize: 64,
-        kmsKeyArn: keyArn,
-        dynamicPartitioningConfiguration: { enabled: true, retryDuration: 300 },
-      });
+      expect(s.resources.filter((r) => r.type === T.firehose && r.name.startsWith("meters-"))).to.deep.equal([]);
     });
 
-    it("lets the rule role put records only into its delivery stream", () => {
-      expect(statement(rolePolicy(s, "meters-readings-rule"), "PutReadings")).to.deep.equal({
-        Sid: "PutReadings",
-        Effect: "Allow",
-        Action: ["firehose:PutRecord", "firehose:PutRecordBatch"],
-        Resource: "arn:aws:firehose:eu-west-1:123456789012:deliverystream/meters-readings-delivery",
-      });
+    it("lets the rule role write objects only under meter client ids, encrypted with the meter key, and log its failures", () => {
+      expect(rolePolicy(s, "meters-readings-rule").Statement).to.deep.equal([
+        { Sid: "WriteReadings", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::meters-lake-bucket/NMI*" },
+        { Sid: "EncryptReadings", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [keyArn] },
+        {
+          Sid: "WriteRuleErrors",
+          Effect: "Allow",
+          Action: ["logs:CreateLogStream", "logs:DescribeLogStreams", "logs:PutLogEvents"],
+          Resource: `arn:aws:logs:eu-west-1:123456789012:log-group:/gridrail/${stack}/iot/meters-readings-rule-errors:*`,
+        },
+      ]);
     });
 
     it("notifies an encrypted queue with a DLQ about new supplier CSVs, from that bucket only", () => {

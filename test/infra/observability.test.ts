@@ -173,7 +173,7 @@ describe("observability: dashboards and alarms", () => {
         });
       }
 
-      for (const stream of ["meters-readings", "sharing-share"]) {
+      for (const stream of ["sharing-share"]) {
         it(`alarms when ${stream}' Firehose holds a record for more than 15 minutes`, () => {
           const delivery = one(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", `${stream}-delivery`);
           const streamName = delivery.outputs.name;
@@ -195,28 +195,12 @@ describe("observability: dashboards and alarms", () => {
         });
       }
 
-      it("alarms when the meter stream has more active partitions (client-days) than Firehose allows; the shared stream has none to exceed", () => {
-        const delivery = one(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream", "meters-readings-delivery");
-        const { alarmDescription, ...inputs } = one(s, ALARM, "meters-readings-delivery-partition-limit-alarm").inputs;
-        expect(alarmDescription).to.contain("activePartitionExceeded");
-        expect(inputs).to.deep.equal(
-          onePeriodAlarm(s, stack, {
-            namespace: "AWS/Firehose",
-            metricName: "PartitionCountExceeded",
-            dimensions: { DeliveryStreamName: delivery.outputs.name },
-            statistic: "Maximum",
-            comparisonOperator: "GreaterThanThreshold",
-            threshold: 0,
-          }),
-        );
+      it("has no Firehose stream that partitions dynamically, so none can send records over a partition limit to its error prefix", () => {
         const partitioned = ofType(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").filter(
           (f) => (f.inputs.extendedS3Configuration as { dynamicPartitioningConfiguration?: { enabled?: boolean } }).dynamicPartitioningConfiguration?.enabled,
         );
-        const alarmed = ofType(s, ALARM).filter((a) => a.inputs.metricName === "PartitionCountExceeded");
-        expect([partitioned.map((f) => f.name), alarmed.map((a) => a.name)]).to.deep.equal([
-          ["meters-readings-delivery"],
-          ["meters-readings-delivery-partition-limit-alarm"],
-        ]);
+        expect(ofType(s, "aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream").map((f) => f.name)).to.deep.equal(["sharing-share-delivery"]);
+        expect(partitioned.map((f) => f.name)).to.deep.equal([]);
       });
 
       it("exports the dashboards and the data-loss alarm names as stack outputs", () => {
@@ -231,8 +215,6 @@ describe("observability: dashboards and alarms", () => {
           "meters-rows-rejected-alarm",
           "meters-clients-failed-alarm",
           "meters-supplier-dlq-depth-alarm",
-          "meters-readings-delivery-freshness-alarm",
-          "meters-readings-delivery-partition-limit-alarm",
           "meters-readings-rule-errors-alarm",
           "trains-anomaly-dlq-depth-alarm",
           "trains-rule-errors-alarm",

@@ -113,7 +113,7 @@ describe("policy on the gridrail stacks", function () {
         "drop the meter lake's replication",
         () => undefined,
         [
-          "mandatory prod-firehose-data-replicated meters-lake-bucket: bucket meters-lake-bucket receives device data from Firehose meters-readings-delivery but is not replicated to another region",
+          "mandatory prod-firehose-data-replicated meters-lake-bucket: bucket meters-lake-bucket receives device data from IoT rule meters-readings-rule but is not replicated to another region",
         ],
       ],
     ];

@@ -96,7 +96,7 @@ describe("IoT SQL subset: refused at compile time, naming the construct", () => 
   const table: [string, string][] = [
     [
       "SELECT get_thing_shadow('t', 'arn') AS s FROM '#'",
-      "unsupported function get_thing_shadow() at character 8 (the local rules engine knows topic, timestamp, clientid, parse_time)",
+      "unsupported function get_thing_shadow() at character 8 (the local rules engine knows topic, timestamp, clientid, newuuid, parse_time)",
     ],
     ["SELECT n * 2 AS d FROM '#'", 'unsupported operator * at "*" (character 10)'],
     ["SELECT CASE n WHEN 1 THEN 'a' END AS c FROM '#'", "unsupported construct CASE at character 8"],

@@ -13,6 +13,11 @@ const delivery = res("aws:kinesis/firehoseDeliveryStream:FirehoseDeliveryStream"
   destination: "extended_s3",
   extendedS3Configuration: { bucketArn: "arn:aws:s3:::raw", kmsKeyArn: KEY_ARN },
 });
+const readingsRule = res("aws:iot/topicRule:TopicRule", "meter-readings", {
+  sql: "SELECT * FROM 'meters/+/readings'",
+  s3: [{ bucketName: "raw", key: "${topic(2)}/${timestamp()}", roleArn: `arn:aws:iam::${ACCOUNT}:role/rule-role` }],
+  errorAction: { cloudwatchLogs: { logGroupName: "rule-errors", roleArn: `arn:aws:iam::${ACCOUNT}:role/rule-role` } },
+});
 
 const bucket = res(S3.bucket, "raw", { forceDestroy: false }, { retainOnDelete: true });
 const key = res("aws:kms/key:Key", "data-key", { enableKeyRotation: true, deletionWindowInDays: 30 }, { retainOnDelete: true });
@@ -57,6 +62,13 @@ export const PROD_CASES: readonly RuleCase[] = [
     pass: [...secureBucket("raw"), delivery, replication],
     fail: [...secureBucket("raw"), delivery],
     messages: ["bucket raw receives device data from Firehose readings but is not replicated to another region"],
+  },
+  {
+    rule: "prod-firehose-data-replicated",
+    title: "an IoT rule's S3 action into a bucket without replication",
+    pass: [...secureBucket("raw"), readingsRule, replication],
+    fail: [...secureBucket("raw"), readingsRule],
+    messages: ["bucket raw receives device data from IoT rule meter-readings but is not replicated to another region"],
   },
   {
     rule: "prod-retain-on-delete",
