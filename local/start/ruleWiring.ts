@@ -73,7 +73,7 @@ export function wireRules(
       if (closed) return;
       closed = true;
       clearInterval(putTimer);
-      rules.close();
+      await rules.close();
       await shared.close();
     },
   };
