@@ -38,7 +38,9 @@ describe("local rule wiring: a meter's readings reach the lake", function () {
       for (const key of keys) expect(key).to.match(new RegExp(`^NMI6100000001/${day}/\\d{13}-${UUID}\\.json$`));
       const objects = keys.map((key) => ({ key, body: JSON.parse(readFileSync(folders.path("meter-lake", key), "utf8")) as Record<string, unknown> }));
       objects.sort((x, y) => String(x.body.timestamp).localeCompare(String(y.body.timestamp)));
-      expect(objects.map(({ body: { receivedAt, ...rest } }) => rest)).to.deep.equal(readings.map((r) => ({ ...r, clientId: "NMI6100000001", day })));
+      expect(objects.map(({ body: { receivedAt: _receivedAt, ...rest } }) => rest)).to.deep.equal(
+        readings.map((r) => ({ ...r, clientId: "NMI6100000001", day })),
+      );
       // the key's time is the receipt time the rule stamps in the reading
       for (const { key, body } of objects) expect(key.split("/")[2].slice(0, 13)).to.equal(String(body.receivedAt));
       // the meter rule and the sharing rule both matched the message that is not JSON
