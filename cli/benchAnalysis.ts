@@ -11,12 +11,14 @@ import { addDays, parseDay, ReportDay } from "../functions/dailyAnalysis/reportD
 import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { meterHistory, planMeters } from "../local/sim/meterFleet";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
+import { sdkCpuMsPerRequest } from "./sdkRequestCpu";
 
 const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS]
 Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
 their history, one lake object a reading as the readings rule writes them, then times the next day: CPU ms per
-client. Estimates the clients one invocation handles in its timeout, on the Lambda's share of a vCPU, with
---s3-ms (default 30) per S3 request.`;
+client, plus the AWS SDK's own CPU for each of its S3 requests (measured here against an in-memory answer).
+Estimates the clients one invocation handles in its timeout, on the Lambda's share of a vCPU, with --s3-ms
+(default 30) per S3 request.`;
 
 const LAMBDA_MB = meterDefaults.analysisMemoryMb;
 /** The time the schedule runs a day's analysis: 00:30 UTC the day after. */
@@ -54,7 +56,10 @@ async function main(args: ParsedArgs): Promise<void> {
   if (summary.reportsWritten !== clients || summary.failed.length > 0)
     throw new Error(`expected ${clients} reports, got ${summary.reportsWritten} (${summary.failed.length} failed)`);
 
-  const cpuMsPerClient = (used.user + used.system) / 1000 / clients;
+  log("timing the SDK's CPU a request...");
+  const sdkMs = await sdkCpuMsPerRequest();
+  const analysisCpuMs = (used.user + used.system) / 1000 / clients;
+  const cpuMsPerClient = analysisCpuMs + sdkMs * requestsPerClient;
   const capacity = clientsPerInvocation({
     cpuMsPerClient,
     lambdaMb: LAMBDA_MB,
@@ -68,6 +73,8 @@ async function main(args: ParsedArgs): Promise<void> {
   const result = {
     clients,
     cpuMsPerClient: Math.round(cpuMsPerClient * 100) / 100,
+    analysisCpuMsPerClient: Math.round(analysisCpuMs * 100) / 100,
+    sdkCpuMsPerRequest: Math.round(sdkMs * 1000) / 1000,
     wallMsPerClient: Math.round((wallMs / clients) * 100) / 100,
     unusualHalfHours: summary.unusualHalfHours,
     lambdaMb: LAMBDA_MB,
@@ -80,7 +87,7 @@ async function main(args: ParsedArgs): Promise<void> {
   };
   if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(
-    `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here (${result.wallMsPerClient} ms wall, in memory), ${result.unusualHalfHours} unusual half-hours\n` +
+    `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here: ${result.analysisCpuMsPerClient} analysing (${result.wallMsPerClient} ms wall, in memory) and ${result.sdkCpuMsPerRequest} ms of the SDK's for each S3 request; ${result.unusualHalfHours} unusual half-hours\n` +
       `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${result.requestsPerClient} S3 requests a client (counted) at ${s3Ms} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
       `prod's ${meterDefaults.analysisShards.prod} shards: ${perInvocation * meterDefaults.analysisShards.prod} clients a day\n`,
   );

@@ -1,6 +1,6 @@
 import { reportClientDay, reviseDay, warnCorrupt } from "./clientDay";
 import { LATE_DAYS, Revision } from "./lateReadings";
-import { clientLake, clientReports, Lake, OutOfTimeError, Reports } from "./ports";
+import { clientLake, clientReports, Lake, OutOfTimeError, partitionKeys, Reports, TooManyObjectsError } from "./ports";
 import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 
 export type { Lake, Reports } from "./ports";
@@ -64,8 +64,8 @@ export const REVISION_STOP_MS = 20_000;
 /**
  * Lake listings and clients in flight at once. A client's day is some 67 S3 requests, one after another (one
  * object a reading: its day's partition, the next day's, 14 reports), so the run waits on S3 more than it
- * computes: 32 in flight keep the function's share of a vCPU busy (`npm run bench:analysis`) within the SDK's
- * 50 sockets.
+ * computes: with 32 in flight the run is bound by the function's share of a vCPU (`npm run bench:analysis`),
+ * within the SDK's 50 sockets.
  */
 export const ANALYSIS_CONCURRENCY = 32;
 
@@ -103,21 +103,31 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     if (!CLIENT_ID.test(prefix)) skippedPrefixes.push(prefix);
     else if (inShard(prefix, shard)) prefixes.push(prefix);
   }
+  const failed: { clientId: string; error: string }[] = [];
+  // a client whose day's partition is flooded fails alone, and is left out of the run
+  const flooded = new Set<string>();
   // one listing per client prefix: in parallel, and only this shard's
   await pool(prefixes, concurrency, async (prefix) => {
-    const keys = await lake.list(`${prefix}/${day.compact}/`);
-    if (keys.length) realtime.set(prefix, keys);
+    try {
+      const keys = await partitionKeys(lake, `${prefix}/${day.compact}/`);
+      if (keys.length) realtime.set(prefix, keys);
+    } catch (err) {
+      if (!(err instanceof TooManyObjectsError)) throw err;
+      flooded.add(prefix);
+      failed.push({ clientId: prefix, error: err.message });
+      log({ level: "ERROR", message: "client failed", clientId: prefix, error: err.message });
+    }
   });
   const supplier = new Map<string, string>();
   for (const key of await lake.list(`processed/${day.compact}/`)) {
     const clientId = supplierClientOf(key, shard);
     if (clientId) supplier.set(clientId, key);
   }
-  const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].sort();
+  const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].filter((c) => !flooded.has(c)).sort();
   log({ message: "daily analysis started", date: day.iso, shard: `${shard.index + 1}/${shard.count}`, clients: clients.length, skippedPrefixes });
 
-  const failed: { clientId: string; error: string }[] = [];
   let written = 0;
+  let done = 0;
   let revised = 0;
   let rejectedLines = 0;
   let unusualHalfHours = 0;
@@ -149,7 +159,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       failed.push({ clientId, error: (err as Error).message });
       log({ level: "ERROR", message: "client failed", clientId, error: (err as Error).message });
     }
-    if ((written + failed.length) % 100 === 0) log({ message: "progress", done: written + failed.length, of: clients.length });
+    if (++done % 100 === 0) log({ message: "progress", done, of: clients.length });
   });
   // supplier files parsed on the run's day for an earlier day: that day's report has not read them
   const supplierLate = await supplierFilesOfDay(lake, day, shard).catch((err: Error) => {

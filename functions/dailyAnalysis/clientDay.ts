@@ -12,7 +12,7 @@ import {
   Revision,
 } from "./lateReadings";
 import { MeterReading, parseRealtimeLine, parseSupplierLine } from "./meterRecord";
-import { ClientLake, parseTagged, PutCondition, ReportChangedError, reportKey, Reports, unchangedSince } from "./ports";
+import { ClientLake, MAX_PARTITION_OBJECTS, parseTagged, partitionKeys, PutCondition, ReportChangedError, reportKey, Reports, unchangedSince } from "./ports";
 import { addDays, DAY_MS, parseDay, ReportDay } from "./reportDay";
 import { reportHtml } from "./reportHtml";
 import { unusualSlots } from "./unusualSlots";
@@ -123,9 +123,10 @@ export async function locateClientDay(
   supplierKey: string | undefined,
   keys?: readonly string[],
 ): Promise<ClientDay> {
-  keys ??= await lake.list(`${clientId}/${day.compact}/`);
+  keys ??= await partitionKeys(lake, `${clientId}/${day.compact}/`);
   const laterKeys: string[] = [];
-  for (const later of [addDays(day, 1), ...latePartitionDays(day, latePartitions)]) laterKeys.push(...(await lake.list(`${clientId}/${later.compact}/`)));
+  for (const later of [addDays(day, 1), ...latePartitionDays(day, latePartitions)])
+    laterKeys.push(...(await partitionKeys(lake, `${clientId}/${later.compact}/`)));
   return { clientId, day, keys, laterKeys, supplierKey };
 }
 
@@ -219,7 +220,8 @@ export async function reportClientDay(
     const latePartitions = latePartitionsOf(c.day, earlierReportOf(stored?.value)?.laterObjects ?? {});
     const located = await locateClientDay(lake, c.clientId, c.day, latePartitions, c.supplierKey, c.keys);
     // objects that landed in the day before's partition after its run revise that day's report
-    const previousObjects = (await lake.list(`${c.clientId}/${addDays(c.day, -1).compact}/`)).length;
+    // a count (bounded): a flooded day before fails that day's revision, not this day's report
+    const previousObjects = (await lake.list(`${c.clientId}/${addDays(c.day, -1).compact}/`, MAX_PARTITION_OBJECTS)).length;
     const result = await analyseClient(lake, reports, { ...located, previousObjects }, at);
     await writeReport(reports, result.report, c.day, stored && unchangedSince(stored.stored));
     return result;

@@ -17,9 +17,12 @@ export class MemoryLake implements Lake {
     return [...new Set([...this.objects.keys()].map((k) => k.split("/")[0]))].sort();
   }
 
-  async list(prefix: string): Promise<string[]> {
-    this.requests++;
-    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+  async list(prefix: string, atMost = Infinity): Promise<string[]> {
+    const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
+    // one request a page of 1000 keys, as S3's ListObjectsV2 (at least one)
+    const listed = keys.length > atMost ? keys.slice(0, atMost + 1) : keys;
+    this.requests += Math.max(1, Math.ceil(listed.length / 1000));
+    return listed;
   }
 
   async listModified(prefix: string): Promise<{ key: string; modifiedMs: number }[]> {

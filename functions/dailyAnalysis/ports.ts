@@ -2,8 +2,8 @@
 export interface Lake {
   /** Top-level prefixes of the lake (`{ClientID}/` and the reserved ones), without the slash. */
   topLevelPrefixes(): Promise<string[]>;
-  /** Keys under a prefix. */
-  list(prefix: string): Promise<string[]>;
+  /** Keys under a prefix; with `atMost`, the listing stops once it has more than that many (it returns atMost + 1). */
+  list(prefix: string, atMost?: number): Promise<string[]>;
   /** Keys under a prefix with when each was last written (S3's LastModified), epoch ms. */
   listModified(prefix: string): Promise<{ readonly key: string; readonly modifiedMs: number }[]>;
   /** An object's text, gunzipped when its key ends in `.gz`. */
@@ -71,6 +71,30 @@ export async function readStoredReport(reports: Reports, key: string, onCorrupt:
   }
 }
 
+/**
+ * Most objects one client-day partition may hold. The readings rule writes one object a reading: a meter sends
+ * at most 288 a day (5-minute intervals), and after an outage up to LATE_DAYS more days of them. A partition
+ * beyond this is a meter flooding its topic (IoT Core lets a device publish many times a second); reading it
+ * would hold the shard's invocation for hours, so that client fails instead, naming the partition.
+ */
+export const MAX_PARTITION_OBJECTS = 5000;
+
+export class TooManyObjectsError extends Error {
+  constructor(readonly prefix: string) {
+    super(
+      `${prefix} holds more than ${MAX_PARTITION_OBJECTS} objects (a meter sends at most 288 readings a day): not read; docs/operations.md says what to do`,
+    );
+    this.name = "TooManyObjectsError";
+  }
+}
+
+/** The keys of one client-day partition (`{ClientID}/{YYYYMMDD}/`); throws TooManyObjectsError beyond MAX_PARTITION_OBJECTS. */
+export async function partitionKeys(lake: Lake, prefix: string): Promise<string[]> {
+  const keys = await lake.list(prefix, MAX_PARTITION_OBJECTS);
+  if (keys.length > MAX_PARTITION_OBJECTS) throw new TooManyObjectsError(prefix);
+  return keys;
+}
+
 /** A client's lake for one run: each listing and object read once. */
 export interface ClientLake extends Lake {
   /** Drops the listings (not the objects, which do not change): a computation started again lists afresh. */
@@ -111,7 +135,7 @@ export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): 
     });
   return {
     topLevelPrefixes: () => lake.topLevelPrefixes(),
-    list: (prefix) => once(lists, prefix, () => lake.list(prefix)),
+    list: (prefix, atMost) => once(lists, atMost === undefined ? prefix : `${prefix}\n${atMost}`, () => lake.list(prefix, atMost)),
     listModified: (prefix) => lake.listModified(prefix),
     text,
     forgetListings: () => void (lists = new Map()),

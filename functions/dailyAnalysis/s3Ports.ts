@@ -4,10 +4,12 @@ import { Lake, ReportChangedError, Reports } from "./ports";
 
 /** The analysis' ports on S3: the lake read-only, the reports bucket read (history) and write. */
 export function s3Lake(client: S3Client, bucket: string): Lake {
-  const listModified = async (prefix: string) => {
+  const listModified = async (prefix: string, atMost = Infinity) => {
     const out: { key: string; modifiedMs: number }[] = [];
     for await (const page of paginateListObjectsV2({ client }, { Bucket: bucket, Prefix: prefix })) {
       for (const o of page.Contents ?? []) if (o.Key && !o.Key.endsWith("/")) out.push({ key: o.Key, modifiedMs: o.LastModified?.getTime() ?? 0 });
+      // no page after the one that passed the bound: a flooded partition is not listed to its end
+      if (out.length > atMost) return out.slice(0, atMost + 1);
     }
     return out;
   };
@@ -19,8 +21,8 @@ export function s3Lake(client: S3Client, bucket: string): Lake {
       }
       return out;
     },
-    list: async (prefix) => (await listModified(prefix)).map((o) => o.key),
-    listModified,
+    list: async (prefix, atMost) => (await listModified(prefix, atMost)).map((o) => o.key),
+    listModified: (prefix) => listModified(prefix),
     async text(key) {
       const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
       const bytes = Buffer.from(await out.Body!.transformToByteArray());

@@ -231,6 +231,8 @@ export class DataSharing extends pulumi.ComponentResource {
               source: raw,
               holds: "the shared raw data",
               keyPurpose: "shared-data-replica",
+              // one object per 5-minute Firehose buffer of every device's data, not one per reading
+              storageClass: "STANDARD_IA",
               lifecycleRules: rawLifecycle,
               sourceKeyArn: key.arn,
               role: replicationRole,

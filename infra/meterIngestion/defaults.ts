@@ -4,13 +4,12 @@ export const meterDefaults = {
   dailyAnalysisSchedule: "cron(30 0 * * ? *)",
   /**
    * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
-   * has 15 minutes; prod runs four in parallel, room for tens of thousands of clients (the real-time path holds
-   * fewer: docs/meters.md).
+   * has 15 minutes; prod runs four in parallel, room for some 25,000 clients (docs/meters.md).
    */
   analysisShards: { dev: 1, prod: 4 },
   /**
    * Lake prefixes the supplier parser writes: readings under `processed/`, reports under `quarantine/`. Its
-   * role may put objects there only, never into the real-time partitions Firehose writes.
+   * role may put objects there only, never into the real-time partitions the readings rule writes.
    */
   parserWritePrefixes: ["processed/", "quarantine/"],
   /** Parser invocations the upload queue's mapping runs at once; the parser reserves at least as many. */

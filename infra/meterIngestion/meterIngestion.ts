@@ -52,7 +52,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
   public readonly readingsRuleName: pulumi.Output<string>;
   /** The component's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
-  /** Alarms that mean readings are being lost or held: quarantined files, rejected-row spikes, failed clients, the upload DLQ, readings late reaching the lake, failed rule actions. */
+  /** Alarms that mean readings are being lost or held: quarantined files, rejected-row spikes, failed clients, the upload DLQ, readings the rule could not write to the lake. */
   public readonly dataLossAlarmNames: pulumi.Output<string[]>;
   /** The lake's replica in the replica region; undefined without one. */
   public readonly lakeReplicaBucketName: pulumi.Output<string | undefined>;
@@ -99,6 +99,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
               source: lake,
               holds: "the meter lake",
               keyPurpose: "meter-data-replica",
+              storageClass: "STANDARD",
               lifecycleRules: archive.lake,
               sourceKeyArn: key.arn,
               role: createServiceRole(

@@ -14,6 +14,11 @@ export interface ReplicationArgs {
   readonly holds: string;
   /** The replica key's purpose tag, e.g. `shared-data-replica`. */
   readonly keyPurpose: string;
+  /**
+   * The replicas' storage class. Standard-IA bills every object as at least 128 KB, so a bucket of small objects
+   * (the meter lake: one reading an object, some 300 bytes) keeps STANDARD; larger batches are cheaper in IA.
+   */
+  readonly storageClass: "STANDARD" | "STANDARD_IA";
   /** Lifecycle rules of the replica bucket besides the baseline. Default none. */
   readonly lifecycleRules?: SecureBucketArgs["lifecycleRules"];
   readonly sourceKeyArn: pulumi.Output<string>;
@@ -97,7 +102,7 @@ export function createReplication(name: string, args: ReplicationArgs, opts: Hel
           sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
           destination: {
             bucket: replica.arn,
-            storageClass: "STANDARD_IA",
+            storageClass: args.storageClass,
             encryptionConfiguration: { replicaKmsKeyId: replicaKey.arn },
           },
         },

@@ -16,9 +16,10 @@ export const METER_READINGS_SQL = `SELECT *, topic(2) AS clientId, parse_time("y
 
 /**
  * Where the meter readings rule's S3 action writes each reading: `{ClientID}/{YYYYMMDD}/{timestamp}-{uuid}.json`,
- * the UTC day and epoch ms of receipt (the values the SQL stamps as `day` and `receivedAt`), the layout the daily
- * analysis and the `meter_readings` table read. The uuid keeps apart two readings of one meter received in the
- * same millisecond. A substitution template: AWS evaluates it per message, as the local rules engine does.
+ * the UTC day and epoch ms of receipt, the layout the daily analysis and the `meter_readings` table read. The uuid
+ * keeps apart two readings of one meter received in the same millisecond. A substitution template: AWS evaluates
+ * it per message apart from the SELECT, so its time may differ from the `day` and `receivedAt` the SQL stamps by a
+ * moment (and the day around midnight); the analysis takes a reading's partition from its key alone.
  */
 export const METER_LAKE_KEY = '${topic(2)}/${parse_time("yyyyMMdd", timestamp(), "UTC")}/${timestamp()}-${newuuid()}.json';
 

@@ -115,7 +115,7 @@ export class RunFolders {
   lake(): Lake {
     return {
       topLevelPrefixes: async () => [...new Set(this.list("meter-lake").map((k) => k.split("/")[0]))],
-      list: async (prefix) => this.list("meter-lake", prefix),
+      list: async (prefix, atMost = Infinity) => this.list("meter-lake", prefix).slice(0, atMost + 1),
       listModified: async (prefix) => this.list("meter-lake", prefix).map((key) => ({ key, modifiedMs: statSync(this.path("meter-lake", key)).mtimeMs })),
       text: async (key) => {
         const bytes = this.read("meter-lake", key);

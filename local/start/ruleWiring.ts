@@ -6,6 +6,7 @@
  */
 import { METER_LAKE_KEY, METER_READINGS_SQL, SHARED_RULES, TRAIN_TELEMETRY_SQL } from "../../infra/shared/ruleSql";
 import { LoopbackBroker } from "../iot/broker";
+import { SERIAL_FORMATS } from "../../functions/provisioningHook/serials";
 import { compileTemplate } from "../iot/substitution";
 import { TopicRuleEngine } from "../iot/topicRules";
 import { orderedSender } from "../kinesis/orderedSender";
@@ -40,10 +41,16 @@ export function wireRules(
     errorAction: failed,
   });
   const lakeKey = compileTemplate(METER_LAKE_KEY);
+  // the rule's role may write only under the meters' client ids (infra/meterIngestion/realtimeReadings.ts)
+  const writable = SERIAL_FORMATS.meter.prefix;
   rules.addRule({
     name: "meters",
     sql: METER_READINGS_SQL,
-    action: (out, _message, context) => folders.write("meter-lake", lakeKey(context), JSON.stringify(out)),
+    action: (out, _message, context) => {
+      const key = lakeKey(context);
+      if (!key.startsWith(writable)) throw new Error(`AccessDenied: the rule's role may put objects under ${writable}* only, not ${key}`);
+      folders.write("meter-lake", key, JSON.stringify(out));
+    },
     errorAction: failed,
   });
   const sharedStats = { rows: 0, failed: 0 };

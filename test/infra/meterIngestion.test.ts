@@ -123,7 +123,7 @@ for (const stack of STACKS) {
         Action: ["s3:ListBucket"],
         Resource: "arn:aws:s3:::meters-uploads-bucket",
       });
-      // only the parser's own prefixes: never the real-time partitions {ClientID}/{YYYYMMDD}/ Firehose writes
+      // only the parser's own prefixes: never the real-time partitions {ClientID}/{YYYYMMDD}/ the readings rule writes
       expect(statement(doc, "WriteLake")).to.deep.equal({
         // multipart uploads of large files: an upload that fails is aborted rather than left to the lifecycle rule
         Sid: "WriteLake",
@@ -227,7 +227,7 @@ for (const stack of STACKS) {
               sourceSelectionCriteria: { sseKmsEncryptedObjects: { status: "Enabled" } },
               destination: {
                 bucket: "arn:aws:s3:::meters-dr-replica-bucket",
-                storageClass: "STANDARD_IA",
+                storageClass: "STANDARD",
                 encryptionConfiguration: { replicaKmsKeyId: replicaKey },
               },
             },

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
+import { MAX_PARTITION_OBJECTS } from "../../../functions/dailyAnalysis/ports";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
 
 /** The in-memory lake, with any key containing BROKEN failing to read as a denied S3 GET would. */
@@ -44,7 +45,55 @@ function householdDay(day: ReportDay, spikeAt = -1, spike = 0): string {
 const DAY = parseDay("2026-11-21");
 const NOW = () => new Date("2026-11-22T00:31:00Z");
 
+/** A day's readings as the readings rule writes them: one object a reading, `{ClientID}/{YYYYMMDD}/{n}.json`. */
+function perReading(clientId: string, partition: ReportDay, lines: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  lines
+    .split("\n")
+    .filter(Boolean)
+    .forEach((line, i) => (out[`${clientId}/${partition.compact}/${1763700000000 + i}-r.json`] = line));
+  return out;
+}
+
 describe("daily analysis: a day's run", () => {
+  it("fails alone a client whose partition holds more objects than any meter sends, without listing or reading it to the end", async () => {
+    const flood: Record<string, string> = {};
+    for (let i = 0; i <= MAX_PARTITION_OBJECTS + 2000; i++) flood[`NMI0002/${DAY.compact}/${String(i).padStart(6, "0")}-f.json`] = '{"kwh":0.1}';
+    const next = addDays(DAY, 1);
+    const nextFlood: Record<string, string> = {};
+    for (let i = 0; i <= MAX_PARTITION_OBJECTS; i++) nextFlood[`NMI0003/${next.compact}/${String(i).padStart(6, "0")}-f.json`] = '{"kwh":0.1}';
+    const lake = memoryLake({
+      ...perReading("NMI0001", DAY, householdDay(DAY)),
+      ...flood,
+      ...perReading("NMI0003", DAY, householdDay(DAY)),
+      ...nextFlood,
+    });
+    const listed: number[] = [];
+    const list = lake.list.bind(lake);
+    lake.list = async (prefix, atMost) => {
+      const keys = await list(prefix, atMost);
+      listed.push(keys.length);
+      return keys;
+    };
+    const reports = memoryReports();
+    const summary = await analyseDay(lake, reports, DAY, { now: NOW });
+    const refusal = (partition: string) =>
+      `${partition} holds more than ${MAX_PARTITION_OBJECTS} objects (a meter sends at most 288 readings a day): not read; docs/operations.md says what to do`;
+    expect([summary.clients, summary.reportsWritten, summary.failed]).to.deep.equal([
+      2,
+      1,
+      [
+        { clientId: "NMI0002", error: refusal(`NMI0002/${DAY.compact}/`) },
+        { clientId: "NMI0003", error: refusal(`NMI0003/${next.compact}/`) },
+      ],
+    ]);
+    expect([...reports.objects.keys()].sort()).to.deep.equal(["reports/NMI0001/20261121.html", "reports/NMI0001/20261121.json"]);
+    expect(lake.reads.filter((k) => k.includes("-f.json"))).to.deep.equal([]);
+    expect(Math.max(...listed)).to.equal(MAX_PARTITION_OBJECTS + 1);
+    // the good client's day is read from its 48 objects of one reading each
+    expect((JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport).sources.ownObjects).to.equal(48);
+  });
+
   it("writes a JSON and an HTML report for every client with real-time or supplier data, and only those", async () => {
     const lake = memoryLake({
       [`NMI0001/${DAY.compact}/flush-1.json.gz`]: householdDay(DAY),

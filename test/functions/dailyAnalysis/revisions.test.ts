@@ -16,9 +16,9 @@ const supplierLine = (startMs: number, kwh: number) =>
   JSON.stringify({ clientId: "NMI0001", intervalStart: new Date(startMs).toISOString(), intervalMinutes: 30, kwh, quality: "A" });
 
 describe("daily analysis: revisions, as an operator and a misbehaving meter meet them", () => {
-  it("revises the day before with readings that landed in the next partition after the day's run listed it, however late Firehose delivered them", async () => {
+  it("revises the day before with readings that landed in the next partition after the day's run listed it, however late they were written", async () => {
     // the 23:30 half-hour reaches the lake at 00:05 and is counted; a stored hour received at 00:15 lands only at
-    // 03:00 (Firehose retrying), after the run listed the partition at 00:30
+    // 03:00 (a write retried), after the run listed the partition at 00:30
     const lake = lakeOf({
       "NMI0001/20261118/a.json": halfHours(d18, 0, 45, 0.2, onTime),
       "NMI0001/20261119/first.json": halfHours(d18, 47, 48, 0.2, () => at(d19, 1)),

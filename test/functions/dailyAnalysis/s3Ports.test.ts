@@ -32,6 +32,29 @@ describe("daily analysis: S3 ports", () => {
     expect(await lake.text("A/20261121/x.json.gz")).to.equal("line\n");
   });
 
+  it("reads a plain .json object (one reading, no trailing newline) as it is", async () => {
+    s3.on(GetObjectCommand, { Bucket: "lake", Key: "A/20261121/1763719260000-u.json" }).resolves({ Body: body('{"kwh":0.4}') } as never);
+    expect(await s3Lake(client(), "lake").text("A/20261121/1763719260000-u.json")).to.equal('{"kwh":0.4}');
+  });
+
+  it("stops listing a partition at the page that passes atMost, and returns atMost + 1 keys", async () => {
+    const page = (n: number) => Array.from({ length: 1000 }, (_, i) => ({ Key: `A/20261121/${n}-${String(i).padStart(4, "0")}.json` }));
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "A/20261121/", ContinuationToken: undefined }).resolves({
+      Contents: page(1),
+      NextContinuationToken: "p2",
+    });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "A/20261121/", ContinuationToken: "p2" }).resolves({
+      Contents: page(2),
+      NextContinuationToken: "p3",
+    });
+    s3.on(ListObjectsV2Command, { Bucket: "lake", Prefix: "A/20261121/", ContinuationToken: "p3" }).resolves({ Contents: page(3) });
+    const lake = s3Lake(client(), "lake");
+    const bounded = await lake.list("A/20261121/", 1500);
+    expect([bounded.length, bounded[1500], s3.commandCalls(ListObjectsV2Command).length]).to.deep.equal([1501, "A/20261121/2-0500.json", 2]);
+    s3.resetHistory();
+    expect([(await lake.list("A/20261121/")).length, s3.commandCalls(ListObjectsV2Command).length]).to.deep.equal([3000, 3]);
+  });
+
   it("treats a missing earlier report as none, and other errors as errors", async () => {
     s3.on(GetObjectCommand, { Key: "reports/A/20261120.json" }).rejects(new NoSuchKey({ message: "The specified key does not exist.", $metadata: {} }));
     s3.on(GetObjectCommand, { Key: "reports/A/20261119.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
