@@ -16,7 +16,7 @@ export interface ReplicationArgs {
   readonly keyPurpose: string;
   /**
    * The replicas' storage class. Standard-IA bills every object as at least 128 KB, so a bucket of small objects
-   * (the meter lake: one reading an object, some 300 bytes) keeps STANDARD; larger batches are cheaper in IA.
+   * (the meter lake: one reading an object, about 150 bytes) keeps STANDARD; larger batches are cheaper in IA.
    */
   readonly storageClass: "STANDARD" | "STANDARD_IA";
   /** Lifecycle rules of the replica bucket besides the baseline. Default none. */

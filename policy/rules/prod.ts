@@ -31,8 +31,8 @@ export const prodS3Replication = stackRule({
   },
 });
 
-export const prodFirehoseDataReplicated = joinRule({
-  id: "prod-firehose-data-replicated",
+export const prodDeviceDataReplicated = joinRule({
+  id: "prod-device-data-replicated",
   level: "mandatory",
   prodOnly: true,
   description: "In prod, every bucket a Firehose stream or an IoT rule's S3 action delivers device data into is the source of a replication configuration.",
@@ -100,4 +100,4 @@ export const prodDeletionProtection = resourceRule({
   },
 });
 
-export const PROD_RULES: readonly Rule[] = [prodS3Replication, prodFirehoseDataReplicated, prodRetainOnDelete, prodDeletionProtection];
+export const PROD_RULES: readonly Rule[] = [prodS3Replication, prodDeviceDataReplicated, prodRetainOnDelete, prodDeletionProtection];

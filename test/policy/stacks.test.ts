@@ -37,7 +37,7 @@ describe("policy on the gridrail stacks", function () {
     expect(report.skipped.map((s) => s.rule)).to.deep.equal([
       "prod-alarms-have-actions",
       "prod-s3-replication",
-      "prod-firehose-data-replicated",
+      "prod-device-data-replicated",
       "prod-retain-on-delete",
       "prod-deletion-protection",
     ]);
@@ -105,7 +105,7 @@ describe("policy on the gridrail stacks", function () {
         "drop the shared data's replication",
         () => undefined,
         [
-          "mandatory prod-firehose-data-replicated sharing-raw-bucket: bucket sharing-raw-bucket receives device data from Firehose sharing-share-delivery but is not replicated to another region",
+          "mandatory prod-device-data-replicated sharing-raw-bucket: bucket sharing-raw-bucket receives device data from Firehose sharing-share-delivery but is not replicated to another region",
         ],
       ],
       [
@@ -113,7 +113,7 @@ describe("policy on the gridrail stacks", function () {
         "drop the meter lake's replication",
         () => undefined,
         [
-          "mandatory prod-firehose-data-replicated meters-lake-bucket: bucket meters-lake-bucket receives device data from IoT rule meters-readings-rule but is not replicated to another region",
+          "mandatory prod-device-data-replicated meters-lake-bucket: bucket meters-lake-bucket receives device data from IoT rule meters-readings-rule but is not replicated to another region",
         ],
       ],
     ];

@@ -38,7 +38,7 @@ describe("daily analysis: revisions, as an operator and a misbehaving meter meet
   });
 
   it("revises the day before with an object that landed in that day's own partition after its run, and only once", async () => {
-    // Firehose retries S3 past the run: hours 18:00-22:00 of the 18th, received that evening, land at 02:00 on the 19th
+    // writes that reach S3 after the run: hours 18:00-22:00 of the 18th, received that evening, land at 02:00 on the 19th
     const lake = lakeOf({
       "NMI0001/20261118/a.json": [...halfHours(d18, 0, 36, 0.2, onTime), ...halfHours(d18, 44, 47, 0.2, onTime)],
       "NMI0001/20261119/first.json": halfHours(d18, 47, 48, 0.2, () => at(d19, 1)),

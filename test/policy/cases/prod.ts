@@ -57,14 +57,14 @@ export const PROD_CASES: readonly RuleCase[] = [
     messages: ["replication raw-replication rule replicate-everything has no replica KMS key (destination.encryptionConfiguration.replicaKmsKeyId: unset)"],
   },
   {
-    rule: "prod-firehose-data-replicated",
+    rule: "prod-device-data-replicated",
     title: "a Firehose destination without replication",
     pass: [...secureBucket("raw"), delivery, replication],
     fail: [...secureBucket("raw"), delivery],
     messages: ["bucket raw receives device data from Firehose readings but is not replicated to another region"],
   },
   {
-    rule: "prod-firehose-data-replicated",
+    rule: "prod-device-data-replicated",
     title: "an IoT rule's S3 action into a bucket without replication",
     pass: [...secureBucket("raw"), readingsRule, replication],
     fail: [...secureBucket("raw"), readingsRule],
