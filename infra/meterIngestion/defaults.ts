@@ -4,7 +4,7 @@ export const meterDefaults = {
   dailyAnalysisSchedule: "cron(30 0 * * ? *)",
   /**
    * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
-   * has 15 minutes; prod runs four in parallel, room for some 25,000 clients (docs/meters.md).
+   * has 15 minutes; prod runs four in parallel, room for some 44,000 clients (docs/meters.md).
    */
   analysisShards: { dev: 1, prod: 4 },
   /**
@@ -26,6 +26,10 @@ export const meterDefaults = {
   /** Bound on every supplier reading, kW (times the interval length gives the largest kWh accepted). */
   parserMaxKw: 250,
   analysisTimeoutSeconds: 900,
-  /** The analysis function's memory, which sets its share of a vCPU (see `npm run bench:analysis`). */
-  analysisMemoryMb: 1024,
+  /**
+   * The analysis function's memory, which sets its share of a vCPU: 1769 MB is one whole vCPU, the most one
+   * Node.js thread uses. The run is CPU-bound (`npm run bench:analysis`), so a client costs the same GB-seconds at
+   * any size and the whole vCPU handles the most clients an invocation.
+   */
+  analysisMemoryMb: 1769,
 } as const;

@@ -106,6 +106,11 @@ for (const stack of STACKS) {
       });
     });
 
+    it("gives the daily analysis a whole vCPU (1769 MB) and Lambda's longest timeout", () => {
+      const fn = one(s, "aws:lambda/function:Function", "meters-daily-fn").inputs;
+      expect([fn.memorySize, fn.timeout]).to.deep.equal([1769, 900]);
+    });
+
     it("feeds the parser from the queue with partial batch failures", () => {
       expect(one(s, T.esm, "meters-supplier-parser-esm").inputs).to.deep.equal({
         eventSourceArn: "arn:aws:sqs:eu-west-1:123456789012:meters-supplier-queue",
