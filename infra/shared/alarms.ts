@@ -109,12 +109,15 @@ const oneBreachAbove = (threshold: number) =>
  * included, to `logGroupName`; a metric filter counts them (metric `<name>-rule-actions-failed` in the stack's
  * namespace) and any alarms.
  */
+/** The metric counting the messages the rules of `<name>-rule` failed to deliver (their error log's events). */
+export const ruleFailureMetric = (name: string) => `${name}-rule-actions-failed`;
+
 export function createRuleFailureAlarm(
   name: string,
   { logGroupName, deployment }: { readonly logGroupName: pulumi.Input<string> } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  const metricName = `${name}-rule-actions-failed`;
+  const metricName = ruleFailureMetric(name);
   const namespace = stackMetricNamespace(deployment.stack);
   const filter = new aws.cloudwatch.LogMetricFilter(
     `${name}-rule-errors-count`,

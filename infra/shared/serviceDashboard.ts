@@ -1,7 +1,8 @@
 /**
  * Pure builder of a component's CloudWatch dashboard: per function a row with its outcome metrics (the EMF
  * metrics the handlers publish in `namespace` with the single dimension `service`) and its Lambda errors and
- * throttles; then its dead-letter queues' depth; then the latest ERROR and WARN lines of its functions.
+ * throttles; then its IoT rules' matched and undelivered messages; then its dead-letter queues' depth; then the
+ * latest ERROR and WARN lines of its functions.
  */
 export interface FunctionPanel {
   /** Heading of the row, e.g. "Supplier parser". */
@@ -19,10 +20,20 @@ export interface QueuePanel {
   readonly queueName: string;
 }
 
+export interface RulePanel {
+  readonly title: string;
+  /** The rule's name, as AWS/IoT's `TopicMatch` metric carries it. */
+  readonly ruleName: string;
+  /** The metric in `namespace` counting the messages its actions failed to deliver (its error log's events). */
+  readonly failedMetric: string;
+}
+
 export interface ServiceDashboardSpec {
   readonly region: string;
   readonly namespace: string;
   readonly functions: readonly FunctionPanel[];
+  /** IoT rules whose messages the component depends on. Default none. */
+  readonly rules?: readonly RulePanel[];
   /** Dead-letter queues whose depth means records a human must look at. Default none. */
   readonly queues?: readonly QueuePanel[];
 }
@@ -70,6 +81,21 @@ export function serviceDashboardBody(spec: ServiceDashboardSpec): { widgets: Wid
         [
           ["AWS/Lambda", "Errors", "FunctionName", f.functionName],
           ["AWS/Lambda", "Throttles", "FunctionName", f.functionName],
+        ],
+        spec.region,
+      ),
+    );
+    y += 6;
+  }
+  for (const r of spec.rules ?? []) {
+    widgets.push(
+      metricWidget(
+        `${r.title}: messages matched, and not delivered`,
+        0,
+        y,
+        [
+          ["AWS/IoT", "TopicMatch", "RuleName", r.ruleName],
+          [spec.namespace, r.failedMetric],
         ],
         spec.region,
       ),

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ruleFailureMetric } from "./alarms";
 import { AwsContext } from "./awsContext";
 import { stackMetricNamespace } from "./defaults";
 import { Deployment } from "./deployment";
@@ -31,6 +32,8 @@ export interface ServiceWiring<S extends string> {
   readonly deployment: Deployment;
   readonly functions: Readonly<Record<S, BundledFunction>>;
   readonly queues?: readonly { readonly title: string; readonly queue: aws.sqs.Queue }[];
+  /** IoT rules to show, each with the name its role and error log were created under (`createTopicRuleRole`). */
+  readonly rules?: readonly { readonly title: string; readonly rule: aws.iot.TopicRule; readonly roleName: string }[];
 }
 
 /** A component's outcome alarms and its dashboard over its functions' metrics, errors, logs and queues. */
@@ -43,14 +46,16 @@ export function createServiceObservability<S extends string>(
   const spec = { ...layout, ...wiring, functions: layout.functions.map((f) => ({ ...f, fn: wiring.functions[f.service] })) };
   const alarms = createOutcomeAlarms(name, { specs: spec.alarms, deployment: spec.deployment }, opts);
   const queues = spec.queues ?? [];
+  const rules = spec.rules ?? [];
   const body = pulumi
     .all([
       spec.ctx.region,
       pulumi.all(spec.functions.map((f) => f.fn.fn.name)),
       pulumi.all(spec.functions.map((f) => f.fn.logGroup.name)),
       pulumi.all(queues.map((q) => q.queue.name)),
+      pulumi.all(rules.map((r) => r.rule.name)),
     ])
-    .apply(([region, functionNames, logGroupNames, queueNames]) =>
+    .apply(([region, functionNames, logGroupNames, queueNames, ruleNames]) =>
       JSON.stringify(
         serviceDashboardBody({
           region,
@@ -62,6 +67,9 @@ export function createServiceObservability<S extends string>(
             logGroupName: logGroupNames[i],
             metrics: f.metrics,
           })),
+          ...(rules.length > 0
+            ? { rules: rules.map((r, i) => ({ title: r.title, ruleName: ruleNames[i], failedMetric: ruleFailureMetric(r.roleName) })) }
+            : {}),
           ...(queues.length > 0 ? { queues: queues.map((q, i) => ({ title: q.title, queueName: queueNames[i] })) } : {}),
         }),
       ),

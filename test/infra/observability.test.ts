@@ -83,6 +83,18 @@ describe("observability: dashboards and alarms", () => {
       [0, 6],
       [0, 12],
     ]);
+    const withRule = serviceDashboardBody({
+      region: "eu-west-1",
+      namespace: "gridrail/dev",
+      functions: [],
+      rules: [{ title: "Readings", ruleName: "gridrail_dev_r", failedMetric: "r-rule-actions-failed" }],
+      queues: [{ title: "Q", queueName: "q1" }],
+    });
+    expect(withRule.widgets.map((w) => [w.x, w.y, (w.properties as { title: string }).title])).to.deep.equal([
+      [0, 0, "Readings: messages matched, and not delivered"],
+      [0, 6, "Q (DLQ depth)"],
+      [0, 12, "Latest errors and warnings"],
+    ]);
   });
 
   for (const stack of STACKS) {
@@ -98,6 +110,8 @@ describe("observability: dashboards and alarms", () => {
           ...lambda("meters-supplier-parser-fn"),
           ...outcome(stack, "dailyAnalysis", METER_METRICS.dailyAnalysis),
           ...lambda("meters-daily-fn"),
+          ["AWS/IoT", "TopicMatch", "RuleName", `gridrail_${stack}_meters_readings`],
+          [`gridrail/${stack}`, "meters-readings-rule-actions-failed"],
           ["AWS/SQS", "ApproximateNumberOfMessagesVisible", "QueueName", "meters-supplier-dlq"],
         ]);
         expect(metricLines(s, "customers-dashboard")).to.deep.equal([
