@@ -17,11 +17,13 @@ export interface CapacityInput {
 }
 
 /**
- * Clients one invocation can analyse: the slower of the CPU (the function's share of a vCPU does one client's
- * CPU work at a time) and S3 (each of the `inFlight` clients waits on its requests one after another).
+ * Clients one invocation can analyse: the slower of the CPU (the function's share of a vCPU, at most one, does
+ * one client's CPU work at a time) and S3 (each of the `inFlight` clients waits on its requests one after
+ * another). Where the two are close, the real figure is lower: each waits on the other at times.
  */
 export function clientsPerInvocation(c: CapacityInput): { perSecond: number; perInvocation: number; bound: "cpu" | "requests" } {
-  const cpuMs = (c.cpuMsPerClient * MB_PER_VCPU) / c.lambdaMb;
+  // a Node.js run is one thread: memory beyond one vCPU's adds none
+  const cpuMs = (c.cpuMsPerClient * MB_PER_VCPU) / Math.min(c.lambdaMb, MB_PER_VCPU);
   const cpuBound = 1000 / cpuMs;
   const requestBound = (c.inFlight * 1000) / (cpuMs + c.requestsPerClient * c.msPerRequest);
   const perSecond = Math.min(cpuBound, requestBound);

@@ -73,16 +73,17 @@ export async function readStoredReport(reports: Reports, key: string, onCorrupt:
 
 /**
  * Most objects one client-day partition may hold. The readings rule writes one object a reading: a meter sends
- * at most 288 a day (5-minute intervals), and after an outage up to LATE_DAYS more days of them. A partition
- * beyond this is a meter flooding its topic (IoT Core lets a device publish many times a second); reading it
- * would hold the shard's invocation for hours, so that client fails instead, naming the partition.
+ * at most 288 a day (5-minute intervals), and after an outage it sends what it stored: a month of 5-minute
+ * readings stays below this. Beyond it is a meter flooding its topic (IoT Core lets a device publish many times
+ * a second); reading it would hold the shard's invocation for hours, so that client fails instead, naming the
+ * partition (and nothing of it is read).
  */
-export const MAX_PARTITION_OBJECTS = 5000;
+export const MAX_PARTITION_OBJECTS = 10_000;
 
 export class TooManyObjectsError extends Error {
   constructor(readonly prefix: string) {
     super(
-      `${prefix} holds more than ${MAX_PARTITION_OBJECTS} objects (a meter sends at most 288 readings a day): not read; docs/operations.md says what to do`,
+      `${prefix} holds more than ${MAX_PARTITION_OBJECTS} objects (a meter sends at most 288 readings a day): not read; clean it (docs/operations.md), then re-run`,
     );
     this.name = "TooManyObjectsError";
   }
@@ -95,7 +96,7 @@ export async function partitionKeys(lake: Lake, prefix: string): Promise<string[
   return keys;
 }
 
-/** A client's lake for one run: each listing and object read once. */
+/** A client's lake for one run: each listing read once, each object read and parsed once. */
 export interface ClientLake extends Lake {
   /** Drops the listings (not the objects, which do not change): a computation started again lists afresh. */
   forgetListings(): void;
@@ -112,13 +113,13 @@ export class OutOfTimeError extends Error {
 }
 
 /**
- * One client's view of the lake for a run: each listing and object read once, and parsed once. A revision of
- * an earlier day reads partitions the client's day has read already.
+ * One client's view of the lake for a run: each listing read once, each object read and parsed once. A revision
+ * of an earlier day reads partitions the client's day has read already. Only what a parse returns is kept, never
+ * an object's text: a meter may pad its readings up to IoT Core's 128 KB a message.
  */
 export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): ClientLake {
   let lists = new Map<string, Promise<string[]>>();
-  const texts = new Map<string, Promise<string>>();
-  const parses = new Map<(text: string) => unknown, Map<string, unknown>>();
+  const parses = new Map<(text: string) => unknown, Map<string, Promise<unknown>>>();
   const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
     let hit = cache.get(key);
     if (!hit) {
@@ -128,22 +129,20 @@ export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): 
     }
     return hit;
   };
-  const text = (key: string) =>
-    once(texts, key, () => {
-      if (outOfTime()) throw new OutOfTimeError();
-      return lake.text(key);
-    });
+  const text = async (key: string) => {
+    if (outOfTime()) throw new OutOfTimeError();
+    return lake.text(key);
+  };
   return {
     topLevelPrefixes: () => lake.topLevelPrefixes(),
     list: (prefix, atMost) => once(lists, atMost === undefined ? prefix : `${prefix}\n${atMost}`, () => lake.list(prefix, atMost)),
     listModified: (prefix) => lake.listModified(prefix),
     text,
     forgetListings: () => void (lists = new Map()),
-    async parsed<T>(key: string, parse: (text: string) => T): Promise<T> {
+    parsed<T>(key: string, parse: (text: string) => T): Promise<T> {
       let byKey = parses.get(parse);
       if (!byKey) parses.set(parse, (byKey = new Map()));
-      if (!byKey.has(key)) byKey.set(key, parse(await text(key)));
-      return byKey.get(key) as T;
+      return once(byKey, key, async () => parse(await text(key))) as Promise<T>;
     },
   };
 }

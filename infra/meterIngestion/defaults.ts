@@ -4,7 +4,7 @@ export const meterDefaults = {
   dailyAnalysisSchedule: "cron(30 0 * * ? *)",
   /**
    * Invocations the daily analysis is split into (clients by a stable hash of their id). One invocation
-   * has 15 minutes; prod runs four in parallel, room for some 44,000 clients (docs/meters.md).
+   * has 15 minutes; prod runs four in parallel, room for some 40,000 clients (docs/meters.md).
    */
   analysisShards: { dev: 1, prod: 4 },
   /**
@@ -28,8 +28,8 @@ export const meterDefaults = {
   analysisTimeoutSeconds: 900,
   /**
    * The analysis function's memory, which sets its share of a vCPU: 1769 MB is one whole vCPU, the most one
-   * Node.js thread uses. The run is CPU-bound (`npm run bench:analysis`), so a client costs the same GB-seconds at
-   * any size and the whole vCPU handles the most clients an invocation.
+   * Node.js thread uses. A client's CPU costs the same GB-seconds at any share, and the whole vCPU handles the
+   * most clients an invocation (`npm run bench:analysis`: there its CPU and S3 requests are about equally busy).
    */
   analysisMemoryMb: 1769,
 } as const;

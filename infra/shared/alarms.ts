@@ -104,14 +104,14 @@ const oneBreachAbove = (threshold: number) =>
     datapointsToAlarm: 1,
   }) as const;
 
+/** The metric counting the messages the rules of `<name>-rule` failed to deliver (their error log's events). */
+export const ruleFailureMetric = (name: string) => `${name}-rule-actions-failed`;
+
 /**
  * Messages an IoT rule matched but did not deliver: the rules' error action writes each one, its payload
  * included, to `logGroupName`; a metric filter counts them (metric `<name>-rule-actions-failed` in the stack's
  * namespace) and any alarms.
  */
-/** The metric counting the messages the rules of `<name>-rule` failed to deliver (their error log's events). */
-export const ruleFailureMetric = (name: string) => `${name}-rule-actions-failed`;
-
 export function createRuleFailureAlarm(
   name: string,
   { logGroupName, deployment }: { readonly logGroupName: pulumi.Input<string> } & WithDeployment,

@@ -67,6 +67,12 @@ describe("local stack: the run's folders", () => {
     expect(await folders.lake().topLevelPrefixes()).to.deep.equal(["A", "B", "processed"]);
     expect(await folders.lake().list("A/")).to.deep.equal(["A/20261122/1.json"]);
     expect(folders.list("nothing-here")).to.deep.equal([]);
+    // with atMost, the first atMost + 1 keys: enough to tell that a partition holds more
+    for (const n of [3, 4, 5]) folders.write("meter-lake", `A/20261122/${n}.json`, "a");
+    expect([await folders.lake().list("A/", 2), await folders.lake().list("A/", 4)]).to.deep.equal([
+      ["A/20261122/1.json", "A/20261122/3.json", "A/20261122/4.json"],
+      ["A/20261122/1.json", "A/20261122/3.json", "A/20261122/4.json", "A/20261122/5.json"],
+    ]);
   });
 
   it("sends the supplier parser's quarantine reports to quarantine/ and its readings to the lake", async () => {

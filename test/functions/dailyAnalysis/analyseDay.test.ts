@@ -56,18 +56,13 @@ function perReading(clientId: string, partition: ReportDay, lines: string): Reco
 }
 
 describe("daily analysis: a day's run", () => {
-  it("fails alone a client whose partition holds more objects than any meter sends, without listing or reading it to the end", async () => {
-    const flood: Record<string, string> = {};
-    for (let i = 0; i <= MAX_PARTITION_OBJECTS + 2000; i++) flood[`NMI0002/${DAY.compact}/${String(i).padStart(6, "0")}-f.json`] = '{"kwh":0.1}';
-    const next = addDays(DAY, 1);
-    const nextFlood: Record<string, string> = {};
-    for (let i = 0; i <= MAX_PARTITION_OBJECTS; i++) nextFlood[`NMI0003/${next.compact}/${String(i).padStart(6, "0")}-f.json`] = '{"kwh":0.1}';
-    const lake = memoryLake({
-      ...perReading("NMI0001", DAY, householdDay(DAY)),
-      ...flood,
-      ...perReading("NMI0003", DAY, householdDay(DAY)),
-      ...nextFlood,
-    });
+  /** `n` objects in a client's partition of `day`, one unreadable line each (no timestamp). */
+  const objects = (clientId: string, day: ReportDay, n: number): Record<string, string> =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [`${clientId}/${day.compact}/${String(i).padStart(6, "0")}-f.json`, '{"kwh":0.1}']));
+  const refusal = (partition: string) =>
+    `${partition} holds more than ${MAX_PARTITION_OBJECTS} objects (a meter sends at most 288 readings a day): not read; clean it (docs/operations.md), then re-run`;
+  /** The lengths of every listing the run made. */
+  function recordListings(lake: MemoryLake): number[] {
     const listed: number[] = [];
     const list = lake.list.bind(lake);
     lake.list = async (prefix, atMost) => {
@@ -75,23 +70,60 @@ describe("daily analysis: a day's run", () => {
       listed.push(keys.length);
       return keys;
     };
+    return listed;
+  }
+
+  it("fails alone a client whose partition holds more objects than any meter sends, without listing or reading it to the end", async () => {
+    const next = addDays(DAY, 1);
+    const lake = memoryLake({
+      ...perReading("NMI0001", DAY, householdDay(DAY)),
+      // the day before flooded: its count is bounded, and with no report of its own it is not revised
+      ...objects("NMI0001", addDays(DAY, -1), MAX_PARTITION_OBJECTS + 2000),
+      ...objects("NMI0002", DAY, MAX_PARTITION_OBJECTS + 2000),
+      [`processed/${DAY.compact}/NMI0002.jsonl`]:
+        '{"clientId":"NMI0002","intervalStart":"2026-11-21T00:00:00.000Z","intervalMinutes":30,"kwh":0.25,"quality":"A"}\n',
+      ...perReading("NMI0003", DAY, householdDay(DAY)),
+      ...objects("NMI0003", next, MAX_PARTITION_OBJECTS + 1),
+      // exactly the most a partition may hold: read
+      ...objects("NMI0004", DAY, MAX_PARTITION_OBJECTS),
+    });
+    const listed = recordListings(lake);
     const reports = memoryReports();
     const summary = await analyseDay(lake, reports, DAY, { now: NOW });
-    const refusal = (partition: string) =>
-      `${partition} holds more than ${MAX_PARTITION_OBJECTS} objects (a meter sends at most 288 readings a day): not read; docs/operations.md says what to do`;
     expect([summary.clients, summary.reportsWritten, summary.failed]).to.deep.equal([
+      4,
       2,
-      1,
       [
         { clientId: "NMI0002", error: refusal(`NMI0002/${DAY.compact}/`) },
         { clientId: "NMI0003", error: refusal(`NMI0003/${next.compact}/`) },
       ],
     ]);
-    expect([...reports.objects.keys()].sort()).to.deep.equal(["reports/NMI0001/20261121.html", "reports/NMI0001/20261121.json"]);
-    expect(lake.reads.filter((k) => k.includes("-f.json"))).to.deep.equal([]);
+    expect([...reports.objects.keys()].filter((k) => k.endsWith(".json")).sort()).to.deep.equal([
+      "reports/NMI0001/20261121.json",
+      "reports/NMI0004/20261121.json",
+    ]);
+    expect(lake.reads.filter((k) => k.includes("-f.json") && !k.startsWith("NMI0004/"))).to.deep.equal([]);
+    expect(lake.reads.filter((k) => k.startsWith("NMI0004/")).length).to.equal(MAX_PARTITION_OBJECTS);
     expect(Math.max(...listed)).to.equal(MAX_PARTITION_OBJECTS + 1);
     // the good client's day is read from its 48 objects of one reading each
     expect((JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport).sources.ownObjects).to.equal(48);
+  });
+
+  it("fails the revision of a flooded day without advising a re-run that would fail the same way", async () => {
+    const next = addDays(DAY, 1);
+    // the flooded day has no report; its 23:30 reading lands in the next day's partition and asks for one
+    const lake = memoryLake({
+      ...objects("NMI0002", DAY, MAX_PARTITION_OBJECTS + 1),
+      ...perReading("NMI0002", next, householdDay(next)),
+      [`NMI0002/${next.compact}/late.json`]: householdDay(DAY).trim().split("\n").at(-1)!,
+    });
+    const listed = recordListings(lake);
+    const summary = await analyseDay(lake, memoryReports(), next, { now: () => new Date("2026-11-23T00:31:00Z") });
+    expect([summary.reportsWritten, summary.failed]).to.deep.equal([
+      1,
+      [{ clientId: "NMI0002", error: `revising ${DAY.iso}: ${refusal(`NMI0002/${DAY.compact}/`)}` }],
+    ]);
+    expect(Math.max(...listed)).to.equal(MAX_PARTITION_OBJECTS + 1);
   });
 
   it("writes a JSON and an HTML report for every client with real-time or supplier data, and only those", async () => {

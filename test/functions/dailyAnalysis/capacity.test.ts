@@ -10,6 +10,8 @@ describe("daily analysis capacity estimate", () => {
     { label: "request-bound", cpuMsPerClient: 10, msPerRequest: 100, perInvocation: 5702, bound: "requests" },
     // half the memory, half the CPU: 100 ms becomes 200 ms, 5 a second
     { label: "half a vCPU", cpuMsPerClient: 100, msPerRequest: 0, lambdaMb: 884.5, perInvocation: 3600, bound: "cpu" },
+    // two vCPUs' memory: still one thread, 10 a second
+    { label: "more memory than one vCPU", cpuMsPerClient: 100, msPerRequest: 0, lambdaMb: 3538, perInvocation: 7200, bound: "cpu" },
   ];
   for (const c of cases) {
     it(c.label, () => {
