@@ -16,9 +16,12 @@ export interface TemplateTarget {
   readonly thingTypeName?: string;
 }
 
-/** `$aws/certificates/create/*` and `$aws/provisioning-templates/<template>/provision/*`: the only claim topics. */
+/**
+ * `$aws/certificates/create/json*` and `$aws/provisioning-templates/<template>/provision/json*`: the only claim
+ * topics, each with its `/accepted` and `/rejected` answers, in the JSON payload format the devices use (not CBOR).
+ */
 export function claimTopics(templateName: string): string[] {
-  return ["$aws/certificates/create/*", `$aws/provisioning-templates/${templateName}/provision/*`];
+  return ["$aws/certificates/create/json*", `$aws/provisioning-templates/${templateName}/provision/json*`];
 }
 
 /**

@@ -124,13 +124,13 @@ for (const stack of STACKS) {
             Sid: "ProvisioningRequests",
             Effect: "Allow",
             Action: ["iot:Publish", "iot:Receive"],
-            Resource: [`${IOT}:topic/$aws/certificates/create/*`, `${IOT}:topic/$aws/provisioning-templates/${template}/provision/*`],
+            Resource: [`${IOT}:topic/$aws/certificates/create/json*`, `${IOT}:topic/$aws/provisioning-templates/${template}/provision/json*`],
           },
           {
             Sid: "ProvisioningAnswers",
             Effect: "Allow",
             Action: "iot:Subscribe",
-            Resource: [`${IOT}:topicfilter/$aws/certificates/create/*`, `${IOT}:topicfilter/$aws/provisioning-templates/${template}/provision/*`],
+            Resource: [`${IOT}:topicfilter/$aws/certificates/create/json*`, `${IOT}:topicfilter/$aws/provisioning-templates/${template}/provision/json*`],
           },
         ]);
       });

@@ -3,7 +3,10 @@ import { claimTopics, templateBody } from "../../infra/shared/provisioningDocume
 
 describe("fleet provisioning documents", () => {
   it("names only the certificate and this template's topics as claim topics", () => {
-    expect(claimTopics("gridrail-prod-trains")).to.deep.equal(["$aws/certificates/create/*", "$aws/provisioning-templates/gridrail-prod-trains/provision/*"]);
+    expect(claimTopics("gridrail-prod-trains")).to.deep.equal([
+      "$aws/certificates/create/json*",
+      "$aws/provisioning-templates/gridrail-prod-trains/provision/json*",
+    ]);
   });
 
   const cases: [string, Parameters<typeof templateBody>[0], unknown][] = [

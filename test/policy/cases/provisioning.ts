@@ -12,13 +12,13 @@ const claimStatements = [
     Sid: "ProvisioningRequests",
     Effect: "Allow",
     Action: ["iot:Publish", "iot:Receive"],
-    Resource: [`${IOT}:topic/$aws/certificates/create/*`, `${IOT}:topic/$aws/provisioning-templates/gridrail-dev-meters/provision/*`],
+    Resource: [`${IOT}:topic/$aws/certificates/create/json*`, `${IOT}:topic/$aws/provisioning-templates/gridrail-dev-meters/provision/json*`],
   },
   {
     Sid: "ProvisioningAnswers",
     Effect: "Allow",
     Action: "iot:Subscribe",
-    Resource: [`${IOT}:topicfilter/$aws/certificates/create/*`, `${IOT}:topicfilter/$aws/provisioning-templates/gridrail-dev-meters/provision/*`],
+    Resource: [`${IOT}:topicfilter/$aws/certificates/create/json*`, `${IOT}:topicfilter/$aws/provisioning-templates/gridrail-dev-meters/provision/json*`],
   },
 ];
 const claim = res("aws:iot/policy:Policy", "meters-provisioning-claim-policy", { policy: policyDocument(...claimStatements) });
