@@ -36,9 +36,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const lake = new MemoryLake();
   const reports = new MemoryReports();
   for (let k = RECENT_DAYS; k >= 0; k--) {
-    for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) {
-      lake.objects.set(h.key, h.body);
-    }
+    for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) lake.objects.set(h.key, h.body);
   }
   for (let k = RECENT_DAYS; k >= 1; k--) {
     log(`history: analysing ${addDays(day, -k).iso} for ${clients} clients...`);

@@ -104,6 +104,10 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     else if (inShard(prefix, shard)) prefixes.push(prefix);
   }
   const failed: { clientId: string; error: string }[] = [];
+  const clientFailed = (clientId: string, error: string) => {
+    failed.push({ clientId, error });
+    log({ level: "ERROR", message: "client failed", clientId, error });
+  };
   // a client whose day's partition is flooded fails alone, and is left out of the run
   const flooded = new Set<string>();
   // one listing per client prefix: in parallel, and only this shard's
@@ -114,8 +118,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     } catch (err) {
       if (!(err instanceof TooManyObjectsError)) throw err;
       flooded.add(prefix);
-      failed.push({ clientId: prefix, error: err.message });
-      log({ level: "ERROR", message: "client failed", clientId: prefix, error: err.message });
+      clientFailed(prefix, err.message);
     }
   });
   const supplier = new Map<string, string>();
@@ -124,13 +127,9 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     if (clientId) supplier.set(clientId, key);
   }
   const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].filter((c) => !flooded.has(c)).sort();
-  log({
-    message: "daily analysis started",
-    date: day.iso,
-    shard: `${shard.index + 1}/${shard.count}`,
-    clients: clients.length + flooded.size,
-    skippedPrefixes,
-  });
+  // the flooded ones too: they have data for the day, and failed
+  const withData = clients.length + flooded.size;
+  log({ message: "daily analysis started", date: day.iso, shard: `${shard.index + 1}/${shard.count}`, clients: withData, skippedPrefixes });
 
   let written = 0;
   let done = 0;
@@ -162,8 +161,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       }
       if (late.revisions.length > 0) pending.set(clientId, [...late.revisions]);
     } catch (err) {
-      failed.push({ clientId, error: (err as Error).message });
-      log({ level: "ERROR", message: "client failed", clientId, error: (err as Error).message });
+      clientFailed(clientId, (err as Error).message);
     }
     if (++done % 100 === 0) log({ message: "progress", done, of: clients.length });
   });
@@ -209,8 +207,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   });
   const summary = {
     date: day.iso,
-    // the flooded ones too: they have data for the day, and failed
-    clients: clients.length + flooded.size,
+    clients: withData,
     reportsWritten: written,
     reportsRevised: revised,
     readingsTooLate,

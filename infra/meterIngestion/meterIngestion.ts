@@ -147,8 +147,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
       { parent: this },
     );
 
-    const readings = `${name}-readings`;
-    const realtime = createRealtimeReadings(readings, { lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
+    const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const observed = createServiceObservability(
@@ -158,7 +157,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
         deployment,
         functions: { supplierParser: supplier.parser, dailyAnalysis: daily.analysis },
         queues: [{ title: "Supplier uploads given up on", queue: supplier.dlq }],
-        rules: [{ title: "Real-time readings", rule: realtime.rule, roleName: readings }],
+        rules: [{ title: "Real-time readings", rule: realtime.rule, failureMetric: realtime.failureMetric }],
         layout: METER_DASHBOARD,
       },
       { parent: this },

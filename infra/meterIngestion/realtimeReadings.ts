@@ -66,5 +66,5 @@ export function createRealtimeReadings(name: string, args: RealtimeReadingsArgs,
   );
 
   // readings the rule could not write to the lake
-  return { rule, alarms: [ruleRole.failureAlarm] };
+  return { rule, failureMetric: ruleRole.failureMetric, alarms: [ruleRole.failureAlarm] };
 }

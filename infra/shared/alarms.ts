@@ -144,27 +144,6 @@ export function createRuleFailureAlarm(
   );
 }
 
-/** An alarm on the Maximum of a Firehose stream's metric above `threshold`. */
-function streamAlarm(
-  name: string,
-  a: { streamName: pulumi.Input<string>; metricName: string; threshold: number; description: string } & WithDeployment,
-  opts: HelperOptions,
-): aws.cloudwatch.MetricAlarm {
-  return createAlarm(
-    name,
-    {
-      description: a.description,
-      namespace: "AWS/Firehose",
-      metricName: a.metricName,
-      dimensions: { DeliveryStreamName: a.streamName },
-      statistic: "Maximum",
-      ...oneBreachAbove(a.threshold),
-      deployment: a.deployment,
-    },
-    opts,
-  );
-}
-
 /**
  * A Firehose stream whose oldest undelivered record is older than `thresholdSeconds` (DeliveryToS3.DataFreshness):
  * the destination refuses writes (S3, KMS) and Firehose is retrying; it gives up after 24 hours.
@@ -174,6 +153,17 @@ export function createFreshnessAlarm(
   { streamName, thresholdSeconds, deployment }: { readonly streamName: pulumi.Input<string>; readonly thresholdSeconds: number } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  const description = `Firehose ${name} has held records for more than ${thresholdSeconds} s: delivery to S3 is failing. Read the stream's delivery errors log.`;
-  return streamAlarm(`${name}-freshness`, { streamName, metricName: "DeliveryToS3.DataFreshness", threshold: thresholdSeconds, description, deployment }, opts);
+  return createAlarm(
+    `${name}-freshness`,
+    {
+      description: `Firehose ${name} has held records for more than ${thresholdSeconds} s: delivery to S3 is failing. Read the stream's delivery errors log.`,
+      namespace: "AWS/Firehose",
+      metricName: "DeliveryToS3.DataFreshness",
+      dimensions: { DeliveryStreamName: streamName },
+      statistic: "Maximum",
+      ...oneBreachAbove(thresholdSeconds),
+      deployment,
+    },
+    opts,
+  );
 }

@@ -79,8 +79,8 @@ export const observabilityDefaults = {
   deniedRequestsPer5Minutes: 100,
   /**
    * Age of a Firehose stream's oldest undelivered record above which delivery is failing: AWS advises alarming
-   * above the buffering limit (15 minutes at most); with dynamic partitioning a record may wait 1.5 buffer
-   * intervals (300 s here). Below the daily analysis' 30 minutes after midnight.
+   * above the buffering limit (15 minutes at most); the streams buffer 300 s, and even a stream with dynamic
+   * partitioning (a record may wait 1.5 intervals there) stays below it.
    */
   deliveryFreshnessSeconds: 900,
 } as const;

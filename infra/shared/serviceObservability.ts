@@ -1,6 +1,5 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { ruleFailureMetric } from "./alarms";
 import { AwsContext } from "./awsContext";
 import { stackMetricNamespace } from "./defaults";
 import { Deployment } from "./deployment";
@@ -32,8 +31,8 @@ export interface ServiceWiring<S extends string> {
   readonly deployment: Deployment;
   readonly functions: Readonly<Record<S, BundledFunction>>;
   readonly queues?: readonly { readonly title: string; readonly queue: aws.sqs.Queue }[];
-  /** IoT rules to show, each with the name its role and error log were created under (`createTopicRuleRole`). */
-  readonly rules?: readonly { readonly title: string; readonly rule: aws.iot.TopicRule; readonly roleName: string }[];
+  /** IoT rules to show, each with the metric counting the messages it failed to deliver (`createTopicRuleRole`'s). */
+  readonly rules?: readonly { readonly title: string; readonly rule: aws.iot.TopicRule; readonly failureMetric: string }[];
 }
 
 /** A component's outcome alarms and its dashboard over its functions' metrics, errors, logs and queues. */
@@ -67,9 +66,7 @@ export function createServiceObservability<S extends string>(
             logGroupName: logGroupNames[i],
             metrics: f.metrics,
           })),
-          ...(rules.length > 0
-            ? { rules: rules.map((r, i) => ({ title: r.title, ruleName: ruleNames[i], failedMetric: ruleFailureMetric(r.roleName) })) }
-            : {}),
+          ...(rules.length > 0 ? { rules: rules.map((r, i) => ({ title: r.title, ruleName: ruleNames[i], failedMetric: r.failureMetric })) } : {}),
           ...(queues.length > 0 ? { queues: queues.map((q, i) => ({ title: q.title, queueName: queueNames[i] })) } : {}),
         }),
       ),

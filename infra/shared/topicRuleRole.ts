@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createRuleFailureAlarm } from "./alarms";
+import { createRuleFailureAlarm, ruleFailureMetric } from "./alarms";
 import { AwsContext } from "./awsContext";
 import { Deployment } from "./deployment";
 import { createLogGroup } from "./logGroup";
@@ -25,6 +25,8 @@ export interface TopicRuleRole {
   readonly errorAction: aws.types.input.iot.TopicRuleErrorAction;
   /** Alarms on any message in that log group (a message a rule did not deliver). */
   readonly failureAlarm: aws.cloudwatch.MetricAlarm;
+  /** The metric, in the stack's namespace, counting those messages (the alarm's). */
+  readonly failureMetric: string;
 }
 
 /** The role IoT rules act with (`<name>-rule`), and the log group their failed actions go to (`<name>-rule-errors`). */
@@ -45,5 +47,11 @@ export function createTopicRuleRole(name: string, args: TopicRuleRoleArgs, opts:
     opts,
   );
   const failureAlarm = createRuleFailureAlarm(name, { logGroupName: errors.name, deployment: args.deployment }, opts);
-  return { role, policy, errorAction: { cloudwatchLogs: { logGroupName: errors.name, roleArn: role.arn } }, failureAlarm };
+  return {
+    role,
+    policy,
+    errorAction: { cloudwatchLogs: { logGroupName: errors.name, roleArn: role.arn } },
+    failureAlarm,
+    failureMetric: ruleFailureMetric(name),
+  };
 }
