@@ -25,7 +25,7 @@ function answeringClient(): S3Client {
   });
 }
 
-/** CPU ms a GetObject costs the SDK on this machine's core: the mean of `requests` after as many to warm up. */
+/** CPU ms a GetObject costs the SDK on the core it runs on: the mean of `requests` after as many to warm up. */
 export async function sdkCpuMsPerRequest(requests = 5000): Promise<number> {
   const client = answeringClient();
   const get = async (i: number) => {
