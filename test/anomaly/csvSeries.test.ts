@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { CsvError, parseTimestamp, readSeries, SeriesHeader, splitCsvLine } from "../../anomaly/io/csvSeries";
+import { tempDir } from "../helpers/tempDir";
 
-const dir = mkdtempSync(join(tmpdir(), "gridrail-csv-"));
+const dir = tempDir("gridrail-csv-");
 function file(name: string, text: string): string {
   const p = join(dir, name);
   writeFileSync(p, text);

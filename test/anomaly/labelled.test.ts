@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync, mkdirSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync, mkdirSync } from "fs";
 import { join } from "path";
 import { evaluateLabelled, metaProblem, prefixOf, windowsOf } from "../../anomaly/evaluation/labelledRun";
 import { pointwise, scoreLabelled, windowsFromLabels } from "../../anomaly/evaluation/labelledScore";
 import { requireShared } from "../helpers/sharedData";
 import { runCli } from "../helpers/runCli";
+import { tempDir } from "../helpers/tempDir";
 
 const MIN = 60_000;
 const stamp = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * MIN).toISOString().replace("T", " ").replace(".000Z", "");
@@ -20,7 +20,7 @@ function labelledCsv(n: number, spikes: number[], labelled: number[]): string {
 }
 
 function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), "gridrail-labelled-"));
+  const dir = tempDir("gridrail-labelled-");
   for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   return dir;
 }
@@ -111,7 +111,7 @@ describe("labelled folder reading", () => {
     const dir = folder({ "a.csv": labelledCsv(5, [], []), "b.csv": labelledCsv(5, [], []), "labels_windows.json": JSON.stringify({ "a.csv": [] }) });
     const errors: string[] = [];
     await evaluateLabelled(dir, "zscore", {}).catch((e: Error) => errors.push(e.message));
-    const empty = mkdtempSync(join(tmpdir(), "gridrail-labelled-"));
+    const empty = tempDir("gridrail-labelled-");
     mkdirSync(join(empty, "sub"));
     await evaluateLabelled(empty, "zscore", {}).catch((e: Error) => errors.push(e.message));
     await evaluateLabelled(join(empty, "nope"), "zscore", {}).catch((e: Error) => errors.push(e.message));

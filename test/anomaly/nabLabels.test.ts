@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { parseNabLabels } from "../../anomaly/evaluation/nabLabels";
 import { parseOptionPairs } from "../../anomaly/options";
 import { runCli } from "../helpers/runCli";
+import { tempDir } from "../helpers/tempDir";
 
 describe("NAB labels", () => {
   it("reads windows as epoch milliseconds per data file", () => {
@@ -36,7 +36,7 @@ describe("NAB labels", () => {
   }
 
   it("eval --nab fails in one line on malformed labels", () => {
-    const nab = mkdtempSync(join(tmpdir(), "gridrail-nablabels-"));
+    const nab = tempDir("gridrail-nablabels-");
     mkdirSync(join(nab, "labels"));
     mkdirSync(join(nab, "data", "cat"), { recursive: true });
     writeFileSync(join(nab, "data", "cat", "a.csv"), "timestamp,value\n2014-01-01 00:00:00,1\n");

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { evaluateRcfPaper, quantileOf, readRcfPaper } from "../../anomaly/evaluation/rcfPaper";
 import { requireShared } from "../helpers/sharedData";
+import { tempDir } from "../helpers/tempDir";
 
 const ISOLATED_ROWS = [294, 404, 607, 943, 1055, 1092, 1163, 1560, 1694, 1960, 2006];
 
@@ -37,7 +37,7 @@ describe("the random cut forest paper's example", () => {
   it("takes the nearest-rank quantile and names a malformed line", () => {
     expect(quantileOf([5, 1, 4, 2, 3], 0.99)).to.equal(4);
     expect(quantileOf([5, 1, 4, 2, 3], 1)).to.equal(5);
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-paper-"));
+    const dir = tempDir("gridrail-paper-");
     const file = join(dir, "p.csv");
     writeFileSync(file, "1,2,3\n1,2\n");
     expect(() => readRcfPaper(file)).to.throw(`${file}:2: expected three numbers, got "1,2"`);

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, writeFileSync } from "fs";
 import { join } from "path";
 import { adoptionVerdict, CLEARLY_WORSE, FigureTable, leaveOneSetOut } from "../../anomaly/evaluation/protocol";
 import { STATE_CANDIDATES, STATE_SETS } from "../../anomaly/evaluation/stateCandidates";
 import { missingStateSets, runStateSets } from "../../anomaly/evaluation/stateTrack";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { tempDir } from "../helpers/tempDir";
 
 const SETS = [...STATE_SETS];
 
@@ -118,7 +118,7 @@ const value = (i: number, spikes: number[]): string => (spikes.includes(i) ? 50 
 
 describe("runStateSets", () => {
   it("gives each set the point-wise F1 of the detector's own decisions, SKAB's files and the labelled folders alike", async () => {
-    const root = mkdtempSync(join(tmpdir(), "gridrail-state-track-"));
+    const root = tempDir("gridrail-state-track-");
     mkdirSync(join(root, "skab", "valve1"), { recursive: true });
     const skabRows = Array.from({ length: 200 }, (_, i) => `${stamp(i)};${value(i, [120])};${i === 120 || i === 121 ? 1 : 0};0`);
     writeFileSync(join(root, "skab", "valve1", "0.csv"), ["datetime;Pressure;anomaly;changepoint", ...skabRows].join("\n") + "\n");

@@ -1,9 +1,9 @@
 import { execFile } from "child_process";
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { COMMANDS, SUMMARIES } from "../../cli/commands";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -136,7 +136,7 @@ describe("the gridrail command line", function () {
   });
 
   it("runs a real subcommand through the bin: detect over a CSV", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-bin-"));
+    const dir = tempDir("gridrail-bin-");
     const input = join(dir, "in.csv");
     writeFileSync(
       input,

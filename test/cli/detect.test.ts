@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
 import { requireShared } from "../helpers/sharedData";
+import { tempDir } from "../helpers/tempDir";
 
-const dir = mkdtempSync(join(tmpdir(), "gridrail-detect-"));
+const dir = tempDir("gridrail-detect-");
 const input = join(dir, "in.csv");
 const rows = Array.from({ length: 600 }, (_, i) => {
   const t = new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString().replace("T", " ").replace(".000Z", "");
@@ -267,7 +267,7 @@ describe("eval command", () => {
   });
 
   it("refuses a hold-out folder without CSV files, naming it", () => {
-    const empty = mkdtempSync(join(tmpdir(), "gridrail-holdout-"));
+    const empty = tempDir("gridrail-holdout-");
     const r = runCli("eval", ["--holdout", empty]);
     expect([r.status, r.stderr]).to.deep.equal([1, `error: --holdout ${empty}: no .csv file in it\n`]);
   });

@@ -1,15 +1,15 @@
 import { spawn, spawnSync } from "child_process";
 import { expect } from "chai";
-import { existsSync, linkSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, linkSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { InputError } from "../../anomaly/errors";
 import { UsageError } from "../../cli/args";
 import { checkOutputPaths } from "../../cli/outputPaths";
 import { runCli } from "../helpers/runCli";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
-const dir = mkdtempSync(join(tmpdir(), "gridrail-detect-safety-"));
+const dir = tempDir("gridrail-detect-safety-");
 const input = join(dir, "in.csv");
 const rows = Array.from({ length: 20_000 }, (_, i) => `${new Date(Date.UTC(2024, 0, 1) + i * 300_000).toISOString()},${(10 + Math.sin(i / 20)).toFixed(3)}`);
 const original = ["timestamp,value", ...rows].join("\n") + "\n";
@@ -124,7 +124,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
   });
 
   it("leaves an earlier --output as it was when the run fails part-way, with no partial file left", () => {
-    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const folder = tempDir("gridrail-staged-");
     const out = join(folder, "scores.csv");
     writeFileSync(out, "earlier run\n");
     const huge = join(folder, "huge.csv");
@@ -134,7 +134,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
   });
 
   it("replaces the file a symlinked --output points to, keeping the link", () => {
-    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const folder = tempDir("gridrail-staged-");
     const target = join(folder, "target.csv");
     writeFileSync(target, "earlier run\n");
     symlinkSync(target, join(folder, "link.csv"));
@@ -149,7 +149,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
   });
 
   it("removes the partial --output when interrupted (Ctrl-C, SIGTERM), leaving the earlier file as it was", async () => {
-    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const folder = tempDir("gridrail-staged-");
     const out = join(folder, "scores.csv");
     writeFileSync(out, "earlier run\n");
     const big = join(folder, "big.csv");
@@ -166,7 +166,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
   });
 
   it("removes a partial --output a killed run left behind when it writes the same output", () => {
-    const folder = mkdtempSync(join(tmpdir(), "gridrail-staged-"));
+    const folder = tempDir("gridrail-staged-");
     const small = join(folder, "small.csv");
     writeFileSync(small, "timestamp,value\n2024-01-01T00:00:00Z,1\n");
     // 2^22 + 1 is above Linux's largest process id: no process has it

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { execFile } from "child_process";
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
 import { allowListOf, outFolderProblem, registerRequest } from "../../cli/devices";
 import { ParsedArgs } from "../../cli/args";
@@ -9,6 +8,7 @@ import { MemoryAllowList } from "../../functions/provisioningHook/decide";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
 import { ProvisioningStandIn, attachProvisioning } from "../../local/iot/provisioning";
 import { localTemplates } from "../../local/iot/provisionFleet";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
 const TSX = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -92,7 +92,7 @@ describe("gridrail devices register against the local stand-in", function () {
       templates: localTemplates("dev"),
       allowList: new MemoryAllowList({ train: ["train-0007"], meter: ["NMI6100000001"] }),
     });
-    dir = mkdtempSync(join(tmpdir(), "gridrail-devices-"));
+    dir = tempDir("gridrail-devices-");
   });
   after(async () => {
     await broker.close();
@@ -179,7 +179,7 @@ describe("gridrail devices register against the local stand-in", function () {
 describe("gridrail devices register: the --out folder", () => {
   let dir: string;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "gridrail-out-"));
+    dir = tempDir("gridrail-out-");
     writeFileSync(join(dir, "file"), "");
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

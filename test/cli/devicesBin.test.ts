@@ -1,9 +1,9 @@
 import { expect } from "chai";
 import { ChildProcess, execFile, spawn } from "child_process";
-import { mkdtempSync, readFileSync, rmSync, statSync } from "fs";
+import { readFileSync, rmSync, statSync } from "fs";
 import { createServer } from "net";
-import { tmpdir } from "os";
 import { join } from "path";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
 const BIN = join(ROOT, "cli", "gridrail.js");
@@ -48,7 +48,7 @@ describe("gridrail devices serve and register, through the gridrail executable",
   let dir: string;
 
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "gridrail-devices-bin-"));
+    dir = tempDir("gridrail-devices-bin-");
   });
   after(() => {
     if (serve && serve.exitCode === null) serve.kill("SIGKILL");

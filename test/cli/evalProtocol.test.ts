@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { CANDIDATES } from "../../anomaly/evaluation/candidates";
 import { PROTOCOL_SETS } from "../../anomaly/evaluation/devSets";
 import { STATE_CANDIDATES, STATE_SETS } from "../../anomaly/evaluation/stateCandidates";
 import { runCli } from "../helpers/runCli";
+import { tempDir } from "../helpers/tempDir";
 
 /** Stored state-track figures, one replicate a seed: every candidate 0.5 on every set, `better` (if given) 0.6 on all but smd. */
 function stateStored(better?: string, seeds: readonly number[] = [42]): Record<string, unknown> {
@@ -26,7 +26,7 @@ function stateStored(better?: string, seeds: readonly number[] = [42]): Record<s
 
 describe("eval --protocol", () => {
   it("chooses from stored figures without running a candidate again, and prints both counts of NAB's categories", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
     // every candidate scores 0.5 everywhere except the second, better on every set but skab
     const names = Object.keys(CANDIDATES);
@@ -50,7 +50,7 @@ describe("eval --protocol", () => {
   });
 
   it("holds NAB's categories out together and names the choice made without them, with its NAB score", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
     // the second candidate is best away from NAB, the third on NAB's sets; each has its own NAB standard score
     const names = Object.keys(CANDIDATES);
@@ -76,7 +76,7 @@ describe("eval --protocol", () => {
   });
 
   it("chooses the state alarm's options on its own track, leave-one-set-out over skab, asd and smd, and applies the adoption rule", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     const names = Object.keys(CANDIDATES);
     const onset = Object.fromEntries(
       names.map((name) => [
@@ -127,7 +127,7 @@ describe("eval --protocol", () => {
   });
 
   it("runs a state candidate not yet stored, keeps it under its own key beside the onset figures, and does not run it again", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     const stamp = (i: number): string => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString().replace("T", " ").replace(".000Z", "");
     const fault = (i: number): boolean => i >= 240 && i < 270;
     const wave = (i: number): string => (fault(i) ? 60 : 10 + Math.sin(i / 5)).toFixed(4);
@@ -162,7 +162,7 @@ describe("eval --protocol", () => {
   });
 
   it("judges each candidate on the mean of its seed replicates, and shows how far a seed moves each set", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     const sets = [...new Set(Object.values(PROTOCOL_SETS).flat())];
     const names = Object.keys(CANDIDATES);
     // seed 42: the second candidate 0.7 everywhere, the others 0.5; seed 7: the third 0.9 everywhere, the others 0.5
@@ -201,7 +201,7 @@ describe("eval --protocol", () => {
   });
 
   it("refuses a malformed or repeated seed, naming it", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     expect(runCli("eval", ["--protocol", "--data", dir, "--seeds", "42,x"]).stderr).to.match(
       /^error: --seeds 42,x: "x" is not an integer seed in \[0, 4294967295\]/,
     );
@@ -210,7 +210,7 @@ describe("eval --protocol", () => {
   });
 
   it("refuses an unknown candidate and a missing data folder, naming them", () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-protocol-"));
+    const dir = tempDir("gridrail-protocol-");
     expect(runCli("eval", ["--protocol", "--data", dir, "--only", "nope"]).stderr).to.match(
       /^error: --only nope: no such candidate; known: previous defaults, relativeFloor=0.03, /,
     );

@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
 import { requireShared } from "../helpers/sharedData";
+import { tempDir } from "../helpers/tempDir";
 
-const dir = mkdtempSync(join(tmpdir(), "gridrail-ingest-cli-"));
+const dir = tempDir("gridrail-ingest-cli-");
 const vals = Array(48).fill("0.1").join(",");
 const file = join(dir, "20240102_acme.csv");
 writeFileSync(

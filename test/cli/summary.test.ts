@@ -1,11 +1,11 @@
 import { spawn } from "child_process";
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
 import { FIXTURE_ANSWER, buildFixtureLake } from "../summary/fixtureLake";
 import { startAthenaStandIn } from "../summary/athenaStandIn";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -37,7 +37,7 @@ const athenaEnv = (endpoint: string) => ({
 });
 
 const lake = buildFixtureLake();
-const out = mkdtempSync(join(tmpdir(), "gridrail-summary-cli-"));
+const out = tempDir("gridrail-summary-cli-");
 
 describe("summary command", () => {
   it("prints the contract's JSON for a local lake and exits 0", () => {
@@ -172,7 +172,7 @@ describe("summary command", () => {
   });
 
   it("warns, with every count 0, about a folder that has none of the tables' folders", () => {
-    const wrong = mkdtempSync(join(tmpdir(), "gridrail-summary-wrong-"));
+    const wrong = tempDir("gridrail-summary-wrong-");
     const r = runCli("summary", ["--date", "2026-02-21", "--local", wrong, "--json"]);
     expect([r.status, r.stderr]).to.deep.equal([
       0,
@@ -189,7 +189,7 @@ describe("summary command", () => {
     });
   });
 
-  const fileLake = mkdtempSync(join(tmpdir(), "gridrail-summary-filelake-"));
+  const fileLake = tempDir("gridrail-summary-filelake-");
   writeFileSync(join(fileLake, "telemetry"), "not a folder\n");
   const missing = join(out, "no-such-lake");
   const failures: [string, string[], number, string][] = [

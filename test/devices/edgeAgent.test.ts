@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { AnomalyNotice } from "../../devices/trainAgent/anomalyInbox";
 import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
@@ -13,6 +12,7 @@ import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { ShadowEntry, shadowEntry } from "../../functions/trainAnomaly/shadowDocument";
 import { LoopbackBroker, startBroker, until } from "../helpers/mqttBroker";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
+import { tempDir } from "../helpers/tempDir";
 
 const THING = "train-0042";
 const HISTORY = 2000;
@@ -22,7 +22,7 @@ describe("train agent with --edge-detect (loopback aedes broker)", function () {
   let dir: string;
   let broker: LoopbackBroker | undefined;
   let agent: TrainAgent | undefined;
-  before(() => (dir = mkdtempSync(join(tmpdir(), "edge-agent-"))));
+  before(() => (dir = tempDir("edge-agent-")));
   after(async () => {
     await agent?.stop();
     await broker?.close();

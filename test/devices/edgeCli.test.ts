@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ApuSimulator } from "../../devices/trainAgent/apuSimulator";
 import { checkpointFileOf } from "../../devices/trainAgent/edgeModelFile";
@@ -9,6 +8,7 @@ import { checkpointOf, newModel } from "../../functions/trainAnomaly/checkpoint"
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { LoopbackBroker, startBroker, until } from "../helpers/mqttBroker";
 import { runCli } from "../helpers/runCli";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
 const TRAIN = "train-0042";
@@ -17,7 +17,7 @@ describe("train-agent --edge-detect command", function () {
   this.timeout(60_000);
   let dir: string;
   let broker: LoopbackBroker | undefined;
-  before(() => (dir = mkdtempSync(join(tmpdir(), "edge-cli-"))));
+  before(() => (dir = tempDir("edge-cli-")));
   after(async () => {
     await broker?.close();
     rmSync(dir, { recursive: true, force: true });

@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ApuReading, ApuSimulator } from "../../devices/trainAgent/apuSimulator";
 import { EdgeDetector } from "../../devices/trainAgent/edgeDetector";
@@ -11,6 +10,7 @@ import { decodeModelState } from "../../functions/trainAnomaly/stateBlobs";
 import { Checkpoint, checkpointOf, fingerprintOf, newModel } from "../../functions/trainAnomaly/checkpoint";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { TrainModel } from "../../functions/trainAnomaly/trainModel";
+import { tempDir } from "../helpers/tempDir";
 
 const THING = "train-0042";
 const HISTORY = 2000;
@@ -29,7 +29,7 @@ describe("edge detector", () => {
   let dir: string;
   let start: ReturnType<typeof pretrained>;
   before(() => {
-    dir = mkdtempSync(join(tmpdir(), "edge-"));
+    dir = tempDir("edge-");
     start = pretrained();
   });
   after(() => rmSync(dir, { recursive: true, force: true }));

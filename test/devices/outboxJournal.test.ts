@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { appendFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { appendFileSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { OutboxJournal, replayJournal, segmentName } from "../../devices/trainAgent/outboxJournal";
+import { tempDir } from "../helpers/tempDir";
 
 const line = (seq: number) => JSON.stringify({ seq, payload: `m${seq}` });
 const seg = (first: number, seqs: number[], tail = "") => [segmentName(first), seqs.map(line).join("\n") + "\n" + tail] as const;
@@ -54,7 +54,7 @@ describe("outbox journal replay", () => {
 
 describe("durable outbox on disk", () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "outbox-"))));
+  beforeEach(() => (dir = tempDir("outbox-")));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
   const open = (capacity = 100, segmentLines = 3) => new Outbox(capacity, 0, new OutboxJournal(dir, { segmentLines, fsyncMs: 0 }));
   const add = (o: Outbox, n: number) => Array.from({ length: n }, () => o.add((seq) => `m${seq}`).seq);

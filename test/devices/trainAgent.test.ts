@@ -1,15 +1,14 @@
 import { expect } from "chai";
 import { EventEmitter } from "events";
 import { MqttClient } from "mqtt";
-import { mkdtempSync, rmSync } from "fs";
-import { tmpdir } from "os";
-import { join } from "path";
+import { rmSync } from "fs";
 import { AnomalyNotice, acknowledgementsOf, applyReport, readAnomalyShadow } from "../../devices/trainAgent/anomalyInbox";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { TrainAgent } from "../../devices/trainAgent/trainAgent";
 import { APU_SENSORS, ApuSimulator } from "../../devices/trainAgent/apuSimulator";
 import { LoopbackBroker, startBroker, until } from "../helpers/mqttBroker";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
+import { tempDir } from "../helpers/tempDir";
 
 const THING = "train-0042";
 const entry = (status: "ongoing" | "cleared", message = "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high.") => ({
@@ -185,7 +184,7 @@ describe("train agent over MQTT (loopback aedes broker)", function () {
   });
 
   it("sends every reading exactly once and in order when it reboots in the middle of an outage", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "outbox-"));
+    const dir = tempDir("outbox-");
     try {
       broker = await startBroker();
       const port = broker.port;

@@ -1,7 +1,6 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { OutboxJournal } from "../../devices/trainAgent/outboxJournal";
@@ -9,6 +8,7 @@ import { LoopbackBroker, startBroker } from "../helpers/mqttBroker";
 import { runCli } from "../helpers/runCli";
 import { requireShared } from "../helpers/sharedData";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..");
 
@@ -42,7 +42,7 @@ describe("train-agent command", function () {
   before(async () => {
     broker = await startBroker();
     attachToBroker(shadows, broker.broker);
-    outboxes = mkdtempSync(join(tmpdir(), "outboxes-"));
+    outboxes = tempDir("outboxes-");
   });
   after(async () => {
     await broker.close();

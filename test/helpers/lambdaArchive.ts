@@ -4,12 +4,12 @@
  * Node.js runtime ships it) and AWS_ENDPOINT_URL pointing at a loopback stand-in.
  */
 import { execFile } from "child_process";
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, rmSync, symlinkSync, writeFileSync } from "fs";
 import { join, resolve } from "path";
 import { ArchiveFile, archiveFiles, writeArchive } from "../../infra/shared/callbackArchive";
 import { Synthesis } from "../../infra/synth/recorder";
 import { one } from "./pulumiRecorder";
+import { tempDir } from "./tempDir";
 
 /** What the runtime does with `__index.handler`: load, call with each event and a context, report result or error. */
 const INVOKE = `const fs = require("fs");
@@ -54,7 +54,7 @@ export async function unpackFunction(s: Synthesis, name: string): Promise<Unpack
   const fn = one(s, "aws:lambda/function:Function", name);
   const files = await archiveFiles(fn.inputs.code);
   const variables = (fn.inputs.environment as { variables: Record<string, string> }).variables;
-  const dir = mkdtempSync(join(tmpdir(), "gridrail-lambda-"));
+  const dir = tempDir("gridrail-lambda-");
   writeArchive(files, join(dir, "task"));
   mkdirSync(join(dir, "runtime"));
   symlinkSync(resolve("node_modules/@aws-sdk"), join(dir, "runtime", "@aws-sdk"), "dir");

@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { issueClaim, revokeClaim } from "../../functions/meterClaim/claimAdmin";
 import { CustomerTables } from "../../local/customers/customerTables";
 import { LocalCustomerApi, matchRoute } from "../../local/customers/localCustomerApi";
 import { LocalReportBucket } from "../../local/customers/localReportBucket";
 import { LocalUserPool } from "../../local/customers/localUserPool";
+import { tempDir } from "../helpers/tempDir";
 
 const PASSWORD = "Correct-Horse-42!";
 
@@ -35,7 +35,7 @@ describe("local customer API", () => {
   let api: LocalCustomerApi;
   let token: string;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), "gridrail-api-"));
+    root = tempDir("gridrail-api-");
     mkdirSync(join(root, "reports", "MTR0001"), { recursive: true });
     writeFileSync(join(root, "reports", "MTR0001", "20261202.html"), "<html/>");
     bucket = new LocalReportBucket(root);

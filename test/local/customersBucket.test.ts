@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ALGORITHM, amzDate, checkPresignedUrl, presignUrl } from "../../local/customers/presignedUrl";
 import { LOCAL_REPORTS_BUCKET, LocalReportBucket } from "../../local/customers/localReportBucket";
+import { tempDir } from "../helpers/tempDir";
 
 const SECRET = Buffer.alloc(32, 7);
 const SIGNED_AT = new Date("2026-12-03T10:15:00.000Z");
@@ -84,7 +84,7 @@ describe("local reports bucket", () => {
   let bucket: LocalReportBucket;
   const html = "<html>MTR0001 on 2 December</html>";
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), "gridrail-bucket-"));
+    root = tempDir("gridrail-bucket-");
     mkdirSync(join(root, "reports", "MTR0001"), { recursive: true });
     writeFileSync(join(root, "reports", "MTR0001", "20261202.html"), html);
     writeFileSync(join(root, "reports", "MTR0001", "20261202.json"), "{}");

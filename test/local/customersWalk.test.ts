@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { NO_METER } from "../../functions/reportUrl/callerMeter";
 import { SCRIPTED_CUSTOMERS, scriptedMeters, walkCustomers } from "../../local/customers/walkCustomers";
 import { CustomersReport, customersLine } from "../../local/customers/customersReport";
+import { tempDir } from "../helpers/tempDir";
 
 const METERS = ["MTR0001", "MTR0002", "MTR0003"];
 const DATE = "2026-12-02";
@@ -16,7 +16,7 @@ describe("scripted customers", () => {
   let root: string;
   let report: CustomersReport;
   before(async () => {
-    root = mkdtempSync(join(tmpdir(), "gridrail-customers-"));
+    root = tempDir("gridrail-customers-");
     for (const meter of METERS) {
       mkdirSync(join(root, "reports", meter), { recursive: true });
       writeFileSync(join(root, "reports", meter, "20261202.html"), html(meter));
@@ -152,7 +152,7 @@ describe("scripted customers", () => {
 
 describe("a scripted customer whose meter has no report for the day", () => {
   it("is told 404 for the day, downloads nothing and is not counted as downloaded", async () => {
-    const root = mkdtempSync(join(tmpdir(), "gridrail-customers-"));
+    const root = tempDir("gridrail-customers-");
     try {
       mkdirSync(join(root, "reports", "MTR0001"), { recursive: true });
       writeFileSync(join(root, "reports", "MTR0001", "20261201.html"), "<html>the day before</html>");

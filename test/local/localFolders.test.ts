@@ -1,14 +1,14 @@
 import { expect } from "chai";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { RUN_MARKER, RunFolders, runFolderProblem, startRunFolder } from "../../local/start/folders";
 import { BufferedDelivery } from "../../local/start/delivery";
 import { SupplierIngestion, supplierFiles } from "../../local/start/supplierDrops";
+import { tempDir } from "../helpers/tempDir";
 
 describe("local stack: which folder a run may empty", () => {
   let root: string;
-  beforeEach(() => (root = mkdtempSync(join(tmpdir(), "gridrail-runfolder-"))));
+  beforeEach(() => (root = tempDir("gridrail-runfolder-")));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   const cases: [string, (dir: string) => void, string | undefined][] = [
@@ -47,7 +47,7 @@ describe("local stack: the run's folders", () => {
   let root: string;
   let folders: RunFolders;
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), "gridrail-folders-"));
+    root = tempDir("gridrail-folders-");
     folders = new RunFolders(root);
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
@@ -141,7 +141,7 @@ describe("local stack: Firehose-like buffering", () => {
 
 describe("local stack: the reports folder keeps the bucket's conditional writes", () => {
   let root: string;
-  beforeEach(() => (root = mkdtempSync(join(tmpdir(), "gridrail-reports-"))));
+  beforeEach(() => (root = tempDir("gridrail-reports-")));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
   it("tags a report by its bytes and refuses a write over a version it did not read", async () => {
@@ -164,7 +164,7 @@ describe("local stack: the reports folder keeps the bucket's conditional writes"
 
 describe("local stack: the lake folder lists when each object was written", () => {
   it("gives each key's modification time, as S3's LastModified", async () => {
-    const root = mkdtempSync(join(tmpdir(), "gridrail-lake-"));
+    const root = tempDir("gridrail-lake-");
     try {
       const folders = new RunFolders(root);
       const before = Date.now() - 1000;

@@ -1,12 +1,11 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync } from "fs";
+import { readFileSync, rmSync } from "fs";
 import mqtt from "mqtt";
-import { tmpdir } from "os";
-import { join } from "path";
 import { startBroker } from "../../local/iot/broker";
 import { RunFolders } from "../../local/start/folders";
 import { wireRules } from "../../local/start/ruleWiring";
 import { LocalServices } from "../../local/start/services";
+import { tempDir } from "../helpers/tempDir";
 
 const UUID = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
@@ -14,7 +13,7 @@ describe("local rule wiring: a meter's readings reach the lake", function () {
   this.timeout(20_000);
 
   it("writes each reading as an object of its own under {ClientID}/{YYYYMMDD}/{timestamp}-{uuid}.json, and fails what is not JSON", async () => {
-    const root = mkdtempSync(join(tmpdir(), "gridrail-rules-"));
+    const root = tempDir("gridrail-rules-");
     const broker = await startBroker();
     // no train publishes here, so the Kinesis stand-in is never called
     const services = { kinesis: {}, stream: { name: "unused" } } as unknown as Pick<LocalServices, "kinesis" | "stream">;

@@ -1,12 +1,12 @@
 import { expect } from "chai";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
+import { tempDir } from "../helpers/tempDir";
 
 describe("npm start (the local stack), end to end", function () {
   this.timeout(180_000);
-  const dir = mkdtempSync(join(tmpdir(), "gridrail-start-"));
+  const dir = tempDir("gridrail-start-");
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it("runs both systems on loopback, loses no reading, and writes the contract's report", () => {

@@ -1,13 +1,13 @@
 import { execFile } from "child_process";
 import { expect } from "chai";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { UsageError } from "../../cli/args";
 import { parseOptions, runPolicy } from "../../cli/policy";
 import { RULES } from "../../policy/ruleSet";
 import { runProgram, StackName } from "../helpers/pulumiRecorder";
 import { KEY_ARN, res, secureBucket } from "./fixtures";
+import { tempDir } from "../helpers/tempDir";
 
 const ROOT = path.join(__dirname, "..", "..");
 const TSX = path.join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
@@ -41,7 +41,7 @@ const entries = (views: ReturnType<typeof res>[]) => JSON.stringify(views.map((v
 
 describe("policy CLI", function () {
   this.timeout(120_000);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "gridrail-policy-"));
+  const dir = tempDir("gridrail-policy-");
   const file = (name: string, text: string) => {
     const p = path.join(dir, name);
     fs.writeFileSync(p, text);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, rmSync } from "fs";
+import { rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
 import { DuckDbEngine, GLOB_REASON, LOCAL_TABLES, TRINO_MACROS, viewSql } from "../../functions/usageSummary/duckdbEngine";
@@ -7,6 +7,7 @@ import { SUMMARY_QUERIES, renderSql } from "../../functions/usageSummary/queries
 import { summarize } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
 import { FIXTURE_ANSWER, buildFixtureLake, writeFile } from "./fixtureLake";
+import { tempDir } from "../helpers/tempDir";
 
 const ZEROS = { installationsWithRealtimeData: 0, supplierFiles: 0, rejectedRows: 0, profileUpdates: 0, reportDownloads: 0, trains: [] };
 
@@ -96,7 +97,7 @@ describe("DuckDB shim", () => {
   });
 
   it("gives zeros for an empty folder and for empty table folders", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-empty-"));
+    const dir = tempDir("gridrail-summary-empty-");
     writeFile(dir, "telemetry/2026/02/21/README.txt", "not a data file\n");
     writeFile(dir, "cloudtrail/2026/02/21/empty.json", '{"Records":[]}');
     const engine = await DuckDbEngine.open(dir);
@@ -109,7 +110,7 @@ describe("DuckDB shim", () => {
   });
 
   it("counts an empty (0-byte) upload through its quarantine report, and each upload once", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-uploads-"));
+    const dir = tempDir("gridrail-summary-uploads-");
     const report = (file: string, layout: string, rejected: number) =>
       `${JSON.stringify({ file, layout, rows: rejected, accepted: 0, rejected, errors: [] }, null, 2)}\n`;
     writeFile(dir, "supplier/20260221/empty.csv", "");
@@ -146,7 +147,7 @@ describe("DuckDB shim", () => {
   });
 
   it("reports a file whose name DuckDB would read as a pattern, and does not count its neighbours twice", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-glob-"));
+    const dir = tempDir("gridrail-summary-glob-");
     const report = (file: string, rejected: number) =>
       `${JSON.stringify({ file, layout: "plain", rows: rejected, accepted: 0, rejected, errors: [] }, null, 2)}\n`;
     writeFile(dir, "supplier/20260221/C1.csv", "timestamp,kwh\n");
@@ -165,7 +166,7 @@ describe("DuckDB shim", () => {
   });
 
   it("refuses a table folder that is a file, naming it", async () => {
-    const dir = mkdtempSync(join(tmpdir(), "gridrail-summary-file-"));
+    const dir = tempDir("gridrail-summary-file-");
     writeFile(dir, "telemetry", "not a folder\n");
     let message = "";
     await DuckDbEngine.open(dir).catch((e: Error) => {

@@ -1,7 +1,7 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { mkdirSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
 import { gzipSync } from "zlib";
+import { tempDir } from "../helpers/tempDir";
 
 /**
  * A local lake with known answers for 2026-02-21: 3 meters with real-time data that day (a 4th only the day
@@ -80,7 +80,7 @@ export function writeFile(root: string, path: string, body: string | Buffer): vo
 
 /** Writes the fixture lake into a new temp folder and returns its path. */
 export function buildFixtureLake(): string {
-  const root = mkdtempSync(join(tmpdir(), "gridrail-summary-"));
+  const root = tempDir("gridrail-summary-");
   const day = "2026-02-21T";
   writeFile(
     root,

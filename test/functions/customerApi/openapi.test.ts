@@ -1,6 +1,5 @@
 import { expect } from "chai";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { readFileSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { authorize } from "../../../functions/authorizer/authorize";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
@@ -18,6 +17,7 @@ import { CODE, claimOf } from "./claims";
 import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 import { FULL_PROFILE } from "./profiles";
+import { tempDir } from "../../helpers/tempDir";
 
 const ROOT = join(__dirname, "..", "..", "..");
 const NOW = new Date("2026-11-22T08:00:00.000Z");
@@ -274,7 +274,7 @@ describe("gridrail openapi", () => {
   });
 
   it("--check exits 1 and says how to regenerate when the checked-in copy is stale", () => {
-    const dir = mkdtempSync(join(tmpdir(), "openapi-"));
+    const dir = tempDir("openapi-");
     const stale = join(dir, "openapi.json");
     writeFileSync(stale, "{}\n");
     const c = captured();
@@ -292,7 +292,7 @@ describe("gridrail openapi", () => {
   });
 
   it("--out writes the file", () => {
-    const dir = mkdtempSync(join(tmpdir(), "openapi-"));
+    const dir = tempDir("openapi-");
     const file = join(dir, "api.json");
     expect(runOpenApi({ out: file }, captured().out)).to.equal(0);
     expect(readFileSync(file, "utf8")).to.equal(renderOpenApi());

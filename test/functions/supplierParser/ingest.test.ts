@@ -1,13 +1,13 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { mkdtempSync, writeFileSync } from "fs";
-import { tmpdir } from "os";
+import { writeFileSync } from "fs";
 import { join } from "path";
 import { IngestOptions, IngestResult, ingestFile, ingestStream } from "../../../functions/supplierParser/ingest";
 import { Reading } from "../../../functions/supplierParser/readingSchema";
 import { requireShared } from "../../helpers/sharedData";
+import { tempDir } from "../../helpers/tempDir";
 
-const dir = mkdtempSync(join(tmpdir(), "gridrail-ingest-"));
+const dir = tempDir("gridrail-ingest-");
 let n = 0;
 /** Writes the fixture to a tmp file and parses it through the streaming file reader. */
 async function ingest(text: string, opts: IngestOptions = {}): Promise<IngestResult> {

@@ -1,9 +1,9 @@
 import { expect } from "chai";
-import { mkdtempSync, readdirSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { readdirSync, rmSync } from "fs";
 import { join } from "path";
 import { Checkpoint } from "../../../functions/trainAnomaly/checkpoint";
 import { FolderCheckpointStore } from "../../../local/checkpoints/folderCheckpointStore";
+import { tempDir } from "../../helpers/tempDir";
 
 const checkpoint = (version: number): Checkpoint => ({
   trainId: "train-0001",
@@ -25,7 +25,7 @@ async function error(p: Promise<unknown>): Promise<[string, string]> {
 
 describe("folder checkpoint store", () => {
   let dir: string;
-  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "gridrail-checkpoints-"))));
+  beforeEach(() => (dir = tempDir("gridrail-checkpoints-")));
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
   it("round-trips a checkpoint, model bytes included, and a new store on the folder resumes it", async () => {

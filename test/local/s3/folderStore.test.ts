@@ -1,18 +1,18 @@
 import { expect } from "chai";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "fs";
-import { tmpdir } from "os";
+import { existsSync, readFileSync, readdirSync, rmSync } from "fs";
 import { join } from "path";
 import { objectKeys, processBatch } from "../../../functions/supplierParser/sqsBatch";
 import { FolderStore, KeyPathError, S3EventRecord, eventKey, s3EventMessage } from "../../../local/s3/folderStore";
 import { supplierObjectStore } from "../../../local/s3/supplierObjectStore";
 import { LocalQueue } from "../../../local/sqs/queue";
 import { SqsConsumer } from "../../../local/sqs/sqsConsumer";
+import { tempDir } from "../../helpers/tempDir";
 
 describe("S3 folder store", () => {
   let root: string;
   let store: FolderStore;
   beforeEach(() => {
-    root = mkdtempSync(join(tmpdir(), "gridrail-s3-"));
+    root = tempDir("gridrail-s3-");
     store = new FolderStore(root, "eu-west-1");
   });
   afterEach(() => rmSync(root, { recursive: true, force: true }));
