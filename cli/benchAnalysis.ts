@@ -11,12 +11,13 @@ import { addDays, parseDay, ReportDay } from "../functions/dailyAnalysis/reportD
 import { meterDefaults } from "../infra/meterIngestion/defaults";
 import { meterHistory, planMeters } from "../local/sim/meterFleet";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
-import { sdkCpuMsPerRequest } from "./sdkRequestCpu";
+import { measureSdkCost, sdkCpuMs } from "./sdkRequestCpu";
 
 const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS]
 Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
 their history, one lake object a reading as the readings rule writes them, then times the next day: CPU ms per
-client, plus the AWS SDK's own CPU for each of its S3 requests (measured here against an in-memory answer).
+client, plus the AWS SDK's own CPU for each of its S3 requests (measured here against in-memory answers: a GET,
+and a listing by the keys it returns).
 Estimates the clients one invocation handles in its timeout, on the Lambda's share of a vCPU, with --s3-ms
 (default 30) per S3 request.`;
 
@@ -43,21 +44,25 @@ async function main(args: ParsedArgs): Promise<void> {
     await analyseDay(lake, reports, addDays(day, -k), { now: scheduled(addDays(day, -k)) });
   }
   log(`timing ${day.iso}...`);
-  const requestsBefore = lake.requests + reports.requests;
+  const before = { requests: lake.requests + reports.requests, listings: lake.listings, listedKeys: lake.listedKeys };
   const cpu = process.cpuUsage();
   const wall = performance.now();
   const summary = await analyseDay(lake, reports, day, { now: scheduled(day) });
   const used = process.cpuUsage(cpu);
   const wallMs = performance.now() - wall;
   // the S3 requests the day's run made through the ports (listings, lake GETs, report GETs and PUTs), per client
-  const requestsPerClient = (lake.requests + reports.requests - requestsBefore) / clients;
+  const requests = lake.requests + reports.requests - before.requests;
+  const listings = lake.listings - before.listings;
+  const listedKeys = lake.listedKeys - before.listedKeys;
+  const requestsPerClient = requests / clients;
   if (summary.reportsWritten !== clients || summary.failed.length > 0)
     throw new Error(`expected ${clients} reports, got ${summary.reportsWritten} (${summary.failed.length} failed)`);
 
   log("timing the SDK's CPU a request...");
-  const sdkMs = await sdkCpuMsPerRequest();
+  const sdk = await measureSdkCost();
+  const sdkMsPerClient = sdkCpuMs(sdk, { gets: requests - listings, listings, listedKeys }) / clients;
   const analysisCpuMs = (used.user + used.system) / 1000 / clients;
-  const cpuMsPerClient = analysisCpuMs + sdkMs * requestsPerClient;
+  const cpuMsPerClient = analysisCpuMs + sdkMsPerClient;
   const capacity = clientsPerInvocation({
     cpuMsPerClient,
     lambdaMb: LAMBDA_MB,
@@ -72,7 +77,12 @@ async function main(args: ParsedArgs): Promise<void> {
     clients,
     cpuMsPerClient: Math.round(cpuMsPerClient * 100) / 100,
     analysisCpuMsPerClient: Math.round(analysisCpuMs * 100) / 100,
-    sdkCpuMsPerRequest: Math.round(sdkMs * 1000) / 1000,
+    sdkCpuMsPerClient: Math.round(sdkMsPerClient * 100) / 100,
+    sdkCpuMsPerGet: Math.round(sdk.getMs * 1000) / 1000,
+    sdkCpuMsPerListing: Math.round(sdk.listingMs * 1000) / 1000,
+    sdkCpuMsPerListedKey: Math.round(sdk.listedKeyMs * 10000) / 10000,
+    listingsPerClient: Math.round((listings / clients) * 100) / 100,
+    listedKeysPerClient: Math.round((listedKeys / clients) * 10) / 10,
     wallMsPerClient: Math.round((wallMs / clients) * 100) / 100,
     unusualHalfHours: summary.unusualHalfHours,
     lambdaMb: LAMBDA_MB,
@@ -85,7 +95,7 @@ async function main(args: ParsedArgs): Promise<void> {
   };
   if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(
-    `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here: ${result.analysisCpuMsPerClient} analysing (${result.wallMsPerClient} ms wall, in memory) and ${result.sdkCpuMsPerRequest} ms of the SDK's for each S3 request; ${result.unusualHalfHours} unusual half-hours\n` +
+    `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here: ${result.analysisCpuMsPerClient} analysing (${result.wallMsPerClient} ms wall, in memory) and ${result.sdkCpuMsPerClient} of the SDK's (${result.sdkCpuMsPerGet} ms a GET or PUT; a listing ${result.sdkCpuMsPerListing} ms and ${result.sdkCpuMsPerListedKey} a key, ${result.listingsPerClient} listings of ${result.listedKeysPerClient} keys a client); ${result.unusualHalfHours} unusual half-hours\n` +
       `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${result.requestsPerClient} S3 requests a client (counted) at ${s3Ms} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
       `prod's ${meterDefaults.analysisShards.prod} shards: ${perInvocation * meterDefaults.analysisShards.prod} clients a day\n`,
   );

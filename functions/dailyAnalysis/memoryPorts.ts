@@ -6,6 +6,9 @@ export class MemoryLake implements Lake {
   readonly reads: string[] = [];
   /** Calls made, each of which would be one S3 request (a listing of up to 1000 keys, or a GET). */
   requests = 0;
+  /** Of those, the listings, and the keys they returned. */
+  listings = 0;
+  listedKeys = 0;
 
   /** When each object was written, epoch ms; 0 for one not named here. */
   readonly modified = new Map<string, number>();
@@ -13,16 +16,23 @@ export class MemoryLake implements Lake {
   constructor(readonly objects: Map<string, string> = new Map()) {}
 
   async topLevelPrefixes(): Promise<string[]> {
-    this.requests++;
-    return [...new Set([...this.objects.keys()].map((k) => k.split("/")[0]))].sort();
+    const prefixes = [...new Set([...this.objects.keys()].map((k) => k.split("/")[0]))].sort();
+    this.counted(1, prefixes.length);
+    return prefixes;
   }
 
   async list(prefix: string, atMost = Infinity): Promise<string[]> {
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
     // one request a page of 1000 keys, as S3's ListObjectsV2 (at least one)
     const listed = keys.length > atMost ? keys.slice(0, atMost + 1) : keys;
-    this.requests += Math.max(1, Math.ceil(listed.length / 1000));
+    this.counted(Math.max(1, Math.ceil(listed.length / 1000)), listed.length);
     return listed;
+  }
+
+  private counted(pages: number, keys: number): void {
+    this.requests += pages;
+    this.listings += pages;
+    this.listedKeys += keys;
   }
 
   async listModified(prefix: string): Promise<{ key: string; modifiedMs: number }[]> {
