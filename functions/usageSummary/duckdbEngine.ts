@@ -27,6 +27,8 @@ interface LocalTable {
   /** Folder under DIR and the file paths (relative, `/`-separated) that belong to the table. */
   readonly folder: string;
   readonly files: RegExp;
+  /** `files` in words, for a file in the folder that does not match it. */
+  readonly layout: string;
   readonly columns: readonly Column[];
   /** SELECT over the DuckDB reader `source` (whose rows carry `filename`), producing `columns`. */
   readonly select: (source: string) => string;
@@ -42,6 +44,7 @@ const lineTable = (name: string, folder: string): LocalTable => ({
   name,
   folder,
   files: /^\d{8}\/[^/]+$/,
+  layout: `${folder}/YYYYMMDD/FILE`,
   columns: [v("line"), v("dt"), v("$path")],
   select: (src) => `SELECT line, ${COMPACT_DT}, filename AS "$path" FROM read_csv(${src}, ${LINES})`,
 });
@@ -50,7 +53,8 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
   {
     name: TABLES.readings,
     folder: "telemetry",
-    files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
+    files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.(json|gz)$/,
+    layout: "telemetry/yyyy/MM/dd/*.json, *.json.gz or *.gz",
     columns: [v("source"), v("device_id"), v("event_time"), v("received_at", "BIGINT"), v("metric"), v("value", "DOUBLE"), v("detail"), v("dt")],
     select: (src) =>
       `SELECT source, device_id, event_time, received_at, metric, value, detail, ${SLASHED_DT} FROM read_json(${src}, format = 'newline_delimited', ` +
@@ -60,7 +64,8 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
   {
     name: TABLES.meterReadings,
     folder: "meter-lake",
-    files: /^[A-Za-z0-9_-]+\/\d{8}\/[^/]+\.json(\.gz)?$/,
+    files: /^[A-Za-z0-9_-]+\/\d{8}\/[^/]+\.(json|gz)$/,
+    layout: "meter-lake/{ClientID}/YYYYMMDD/*.json, *.json.gz or *.gz",
     columns: [v("clientid"), v("day"), v("timestamp"), v("kwh", "DOUBLE"), v("intervalminutes", "INTEGER"), v("receivedat", "BIGINT"), v("client_id"), v("dt")],
     select: (src) =>
       'SELECT clientId AS clientid, day, "timestamp", kwh, intervalMinutes AS intervalminutes, receivedAt AS receivedat, ' +
@@ -73,7 +78,8 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
   {
     name: TABLES.cloudTrail,
     folder: "cloudtrail",
-    files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.json(\.gz)?$/,
+    files: /^\d{4}\/\d{2}\/\d{2}\/[^/]+\.(json|gz)$/,
+    layout: "cloudtrail/yyyy/MM/dd/*.json, *.json.gz or *.gz",
     columns: [
       v("eventversion"),
       v("useridentity", "STRUCT(type VARCHAR, principalid VARCHAR, arn VARCHAR, accountid VARCHAR, invokedby VARCHAR, username VARCHAR)"),
@@ -121,26 +127,28 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
 const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
- * The table's files under `dir`, sorted; a missing folder has none (a day without data is a valid answer),
- * a file where the folder should be is an InputError naming it.
+ * The table's files under `dir`, sorted, and the other files in its folder (a copy one level off, a file of
+ * another kind), which are reported rather than silently left out; a missing folder has none (a day without
+ * data is a valid answer), a file where the folder should be is an InputError naming it.
  */
-export function localFiles(dir: string, table: LocalTable): string[] {
+export function localFiles(dir: string, table: LocalTable): { files: string[]; unmatched: string[] } {
   const root = join(dir, table.folder);
   let entries: string[];
   try {
     entries = readdirSync(root, { recursive: true, encoding: "utf8" });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    if (code === "ENOENT") return [];
+    if (code === "ENOENT") return { files: [], unmatched: [] };
     throw new InputError(
       `local data folder ${dir}: ${table.folder} ${code === "ENOTDIR" ? "is a file, not a folder" : `cannot be read (${code ?? (e as Error).message})`}`,
     );
   }
-  return entries
-    .map((p) => p.split(sep).join("/"))
-    .filter((p) => table.files.test(p))
-    .sort()
-    .map((p) => join(root, p));
+  const paths = entries.map((p) => p.split(sep).join("/")).sort();
+  const full = (p: string) => join(root, p);
+  return {
+    files: paths.filter((p) => table.files.test(p)).map(full),
+    unmatched: paths.filter((p) => !table.files.test(p) && statSync(full(p), { throwIfNoEntry: false })?.isFile()).map(full),
+  };
 }
 
 /** The view statement for one table: over its files, or an empty view of the same columns when it has none. */
@@ -221,8 +229,9 @@ export class DuckDbEngine implements QueryEngine {
       for (const macro of TRINO_MACROS) await connection.run(macro);
       for (const table of LOCAL_TABLES) {
         if (!existsSync(join(dir, table.folder))) engine.absentFolders.push(table.folder);
-        const { files, skipped } = await readableFiles(connection, table, localFiles(dir, table));
-        engine.skipped.push(...skipped);
+        const local = localFiles(dir, table);
+        const { files, skipped } = await readableFiles(connection, table, local.files);
+        engine.skipped.push(...local.unmatched.map((file) => ({ file, reason: `not read: the ${table.name} table's files are ${table.layout}` })), ...skipped);
         await connection.run(viewSql(table, files));
       }
     } catch (e) {

@@ -18,7 +18,7 @@ export function summaryTable(s: Summary, source: string): string {
     lines.push(`    ${"train".padEnd(width)}  ${"readings".padStart(10)}  ${"anomalies".padStart(9)}`);
     for (const t of s.trains) lines.push(`    ${t.trainId.padEnd(width)}  ${String(t.readings).padStart(10)}  ${String(t.anomalies).padStart(9)}`);
   }
-  if (s.skippedFiles !== undefined) lines.push(`  ${"unreadable files skipped".padEnd(36)}${String(s.skippedFiles).padStart(8)}`);
+  if (s.skippedFiles !== undefined) lines.push(`  ${"files skipped".padEnd(36)}${String(s.skippedFiles).padStart(8)}`);
   if (s.bytesScanned !== undefined && s.costUsd !== undefined) {
     lines.push(`  scanned ${(s.bytesScanned / 1024 / 1024).toFixed(1)} MB, cost $${s.costUsd.toFixed(6)}`);
   }

@@ -46,7 +46,7 @@ export function grantFirehoseDelivery(name: string, args: FirehoseGrantArgs, opt
 /** What differs between the S3 delivery streams: where objects go and how records are processed on the way. */
 export type S3DestinationSettings = Omit<
   aws.types.input.kinesis.FirehoseDeliveryStreamExtendedS3Configuration,
-  "roleArn" | "bucketArn" | "compressionFormat" | "customTimeZone" | "kmsKeyArn" | "cloudwatchLoggingOptions"
+  "roleArn" | "bucketArn" | "compressionFormat" | "fileExtension" | "customTimeZone" | "kmsKeyArn" | "cloudwatchLoggingOptions"
 >;
 
 export interface S3DeliveryArgs extends WithDeployment {
@@ -66,7 +66,8 @@ export interface S3DeliveryArgs extends WithDeployment {
 
 /**
  * A Firehose stream to S3 as every gridrail stream is (`${name}-delivery`), with its role's grant
- * (`${name}-firehose`): encrypted at rest with the customer key (stream and objects), gzip objects under
+ * (`${name}-firehose`): encrypted at rest with the customer key (stream and objects), gzip objects of JSON lines
+ * named `*.json.gz` (without it Firehose names them `*.gz`, which says nothing of their contents) under
  * UTC-dated prefixes, delivery errors logged, an alarm when records wait longer than
  * `observabilityDefaults.deliveryFreshnessSeconds`. The stream is created after the grant, or its first validation fails.
  */
@@ -86,6 +87,7 @@ export function createS3Delivery(name: string, args: S3DeliveryArgs, opts: Helpe
         roleArn: role.arn,
         bucketArn: bucketArns[0],
         compressionFormat: "GZIP",
+        fileExtension: ".json.gz",
         customTimeZone: "UTC",
         kmsKeyArn,
         ...args.destination,

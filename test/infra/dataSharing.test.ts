@@ -49,6 +49,9 @@ for (const stack of STACKS) {
         bucketArn: "arn:aws:s3:::sharing-raw-bucket",
         prefix: "readings/!{timestamp:yyyy/MM/dd}/",
         errorOutputPrefix: "errors/!{firehose:error-output-type}/!{timestamp:yyyy/MM/dd}/",
+        compressionFormat: "GZIP",
+        fileExtension: ".json.gz",
+        customTimeZone: "UTC",
         s3BackupMode: "Enabled",
         kmsKeyArn: keyArn,
       });

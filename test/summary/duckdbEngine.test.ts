@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { rmSync } from "fs";
 import { tmpdir } from "os";
 import { join } from "path";
+import { gzipSync } from "zlib";
 import { DuckDbEngine, GLOB_REASON, LOCAL_TABLES, TRINO_MACROS, viewSql } from "../../functions/usageSummary/duckdbEngine";
 import { SUMMARY_QUERIES, renderSql } from "../../functions/usageSummary/queries";
 import { summarize } from "../../functions/usageSummary/summary";
@@ -143,6 +144,25 @@ describe("DuckDB shim", () => {
     } finally {
       engine.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("reads .json, .json.gz and Firehose's .gz names, and reports the other files of a table's folder without reading them", async () => {
+    const dir = buildFixtureLake();
+    writeFile(dir, "telemetry/2026/02/21/notes.txt", "not part of the table\n");
+    // a day copied one level too high, and a gzip copy under its Firehose name with the extension the stream sets
+    writeFile(dir, "telemetry/2026/02/readings-3.json", "{}\n");
+    writeFile(dir, "telemetry/2026/02/22/share-1-2026-02-22-00-00-01-u.json.gz", gzipSync("{}\n"));
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.equal(FIXTURE_ANSWER);
+      const reason = "not read: the readings table's files are telemetry/yyyy/MM/dd/*.json, *.json.gz or *.gz";
+      expect(engine.skipped).to.deep.equal([
+        { file: join(dir, "telemetry", "2026", "02", "21", "notes.txt"), reason },
+        { file: join(dir, "telemetry", "2026", "02", "readings-3.json"), reason },
+      ]);
+    } finally {
+      engine.close();
     }
   });
 

@@ -98,7 +98,8 @@ export function buildFixtureLake(): string {
   );
   writeFile(
     root,
-    "telemetry/2026/02/21/readings-2.json.gz",
+    // named as Firehose names a gzip object without a file extension set
+    "telemetry/2026/02/21/gridrail-dev-share-delivery-1-2026-02-21-12-05-03-0b7c2d3e-4f50-4a6b-8c9d-0e1f2a3b4c5d.gz",
     gzipSync(
       jsonLines([
         meter("meter-3", `${day}23:30:00.000Z`),
@@ -114,7 +115,6 @@ export function buildFixtureLake(): string {
     "telemetry/2026/02/20/readings-1.json",
     jsonLines([meter("meter-4", "2026-02-20T12:00:00.000Z"), train("train-c", "2026-02-20T12:00:00.000Z")]),
   );
-  writeFile(root, "telemetry/2026/02/21/notes.txt", "not part of the table\n");
 
   writeFile(
     root,
