@@ -1,4 +1,4 @@
-import { columnList, createTempTableSql, LOAD_BATCH, LOAD_HISTORY, READINGS, READINGS_KEY, SCHEMA, STAGING } from "./schema";
+import { columnList, createTempTableSql, DETAILED_SOURCE, LOAD_BATCH, LOAD_HISTORY, READINGS, READINGS_KEY, SCHEMA, STAGING } from "./schema";
 import { SqlError } from "./errors";
 import { integerLiteral, qualified, quoteIdent, quoteLiteral, timestampLiteral } from "./sqlText";
 
@@ -53,23 +53,41 @@ export function copySql(bucket: string, manifestKey: string, copyRoleArn: string
   );
 }
 
-/** Removes the target rows that the staged rows replace (same reading key). */
+/** SQL true when rows `a` and `b` (aliases) are the same reading: the key columns, and the detail of an anomaly row. */
+function sameReading(a: string, b: string): string {
+  const columns = READINGS_KEY.map((c) => `${a}.${quoteIdent(c)} = ${b}.${quoteIdent(c)}`);
+  const detail = quoteIdent("detail");
+  return [...columns, `(${a}.${quoteIdent("source")} <> ${quoteLiteral(DETAILED_SOURCE)} OR ${a}.${detail} = ${b}.${detail})`].join(" AND ");
+}
+
+/**
+ * Removes the target rows that a staged row replaces: the same reading, received no later (an older copy loaded
+ * after a newer one, e.g. a record sent again by hand, does not overwrite it).
+ */
 export function mergeDeleteSql(schema = SCHEMA): string {
   const target = quoteIdent(READINGS.name);
   const staging = quoteIdent(STAGING);
-  const match = READINGS_KEY.map((c) => `${target}.${quoteIdent(c)} = ${staging}.${quoteIdent(c)}`).join(" AND ");
-  return `DELETE FROM ${qualified(schema, READINGS.name)} USING ${staging} WHERE ${match}`;
+  const received = quoteIdent("received_at");
+  return `DELETE FROM ${qualified(schema, READINGS.name)} USING ${staging} WHERE ${sameReading(target, staging)} AND ${target}.${received} <= ${staging}.${received}`;
 }
 
-/** Inserts one row per reading key (a message delivered twice is staged twice): the latest received wins. */
+/**
+ * Inserts one row per reading (a message delivered twice is staged twice): the latest received wins, against
+ * the other staged copies and against a copy already loaded (which the delete left only when it is newer).
+ */
 export function mergeInsertSql(schema = SCHEMA): string {
   const columns = columnList(READINGS);
-  const key = READINGS_KEY.map(quoteIdent).join(", ");
+  const key = [...READINGS_KEY.map(quoteIdent), `CASE WHEN ${quoteIdent("source")} = ${quoteLiteral(DETAILED_SOURCE)} THEN ${quoteIdent("detail")} END`].join(
+    ", ",
+  );
   const rank = quoteIdent("copy_rank");
+  const ranked = quoteIdent("ranked");
+  const kept = quoteIdent("kept");
   return (
     `INSERT INTO ${qualified(schema, READINGS.name)} (${columns}) SELECT ${columns} FROM (SELECT ${columns}, ` +
     `ROW_NUMBER() OVER (PARTITION BY ${key} ORDER BY ${quoteIdent("received_at")} DESC, ${quoteIdent("value")} DESC) AS ${rank} ` +
-    `FROM ${quoteIdent(STAGING)}) AS ${quoteIdent("ranked")} WHERE ${rank} = 1`
+    `FROM ${quoteIdent(STAGING)}) AS ${ranked} WHERE ${rank} = 1 ` +
+    `AND NOT EXISTS (SELECT 1 FROM ${qualified(schema, READINGS.name)} AS ${kept} WHERE ${sameReading(kept, ranked)})`
   );
 }
 

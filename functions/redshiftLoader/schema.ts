@@ -36,6 +36,12 @@ export const READINGS: TableDef = {
 export const READINGS_KEY: readonly string[] = ["source", "device_id", "event_time", "metric"];
 
 /**
+ * Rows of this source are told apart by their `detail` too (episode, state, sensors): two groups' episodes, or
+ * one episode's clearing and the next one's opening, can share a train's reading time.
+ */
+export const DETAILED_SOURCE = "anomalies";
+
+/**
  * One row per raw object loaded. Small and read whole by every run: DISTSTYLE ALL, sorted by key for the
  * per-day prefix lookups. rows_loaded is filled after the commit from STL_LOAD_COMMITS (null until then).
  */

@@ -115,6 +115,37 @@ describe("Redshift loader merge on PGlite", () => {
     expect((await history()).map((h) => h[0])).to.deep.equal(["readings/2026/11/21/a.gz", "readings/2026/11/21/b.gz"]);
   });
 
+  it("keeps a reading loaded earlier when a later load carries an older copy of it (a record sent again by hand)", async () => {
+    await load([object("a")], [trainRow("train-1", "TP2", 0.55, 2000)], "manifests/run-1.json");
+    await load([object("b")], [trainRow("train-1", "TP2", 0.42, 1000), trainRow("train-1", "TP3", 9.1, 1000)], "manifests/run-2.json");
+    expect(await readings()).to.deep.equal([
+      ["train-1", "TP2", 0.55, 2000],
+      ["train-1", "TP3", 9.1, 1000],
+    ]);
+  });
+
+  it("keeps every anomaly event of one reading time: two groups' openings and an episode's clearing", async () => {
+    const event = (episodeId: string, state: string, sensors: string[], grade: number, receivedAt = 1000): ReadingRow => ({
+      ...trainRow("train-1", "anomaly", grade, receivedAt),
+      source: "anomalies",
+      detail: JSON.stringify({ episodeId, state, sensors }),
+    });
+    const events = [
+      event("pressure-1", "open", ["TP2"], 0.8),
+      event("oil-1", "open", ["Oil_temperature"], 0.7),
+      event("motor-0", "cleared", ["Motor_current"], 0.1),
+    ];
+    await load([object("a")], events, "manifests/run-1.json");
+    // the same messages delivered again, one of them twice, in a later object
+    await load([object("b")], [events[0], events[0], { ...events[2], received_at: 1500 }], "manifests/run-2.json");
+    const out = await db.query<{ detail: string; received_at: string }>('SELECT detail, received_at FROM "public"."readings" ORDER BY detail');
+    expect(out.rows.map((r) => [JSON.parse(r.detail).episodeId, Number(r.received_at)])).to.deep.equal([
+      ["motor-0", 1500],
+      ["oil-1", 1000],
+      ["pressure-1", 1000],
+    ]);
+  });
+
   it("commits nothing when a statement of the load fails", async () => {
     const bad = trainRow("train-1", "TP2", 1.5);
     await load([object("a")], [bad], "manifests/run-1.json");
