@@ -6,7 +6,9 @@ import { ReadingRow } from "../shared/readingsTable";
 
 /**
  * Train telemetry (functions/trainAnomaly/telemetry.ts) plus what the sharing rule adds. The message itself is
- * checked by the anomaly Lambda's own validator with no required sensors (sharing takes whatever was measured).
+ * checked by the anomaly Lambda's own validator with no required sensors and no physical bounds: sharing takes
+ * whatever was measured, and a sensor stuck beyond its bounds is data the data scientists want (the detector
+ * refuses it to keep its model sane), not a reason to lose the train's other values.
  */
 export function telemetryRows(message: Record<string, unknown>, where: string): ReadingRow[] {
   const { source: _source, deviceId, ...telemetry } = message;
@@ -25,7 +27,7 @@ export function telemetryRows(message: Record<string, unknown>, where: string): 
   }
   let parsed: ReturnType<typeof parseTelemetry> | undefined;
   try {
-    parsed = parseTelemetry({ ...telemetry, trainId: telemetry.trainId ?? ("ok" in device ? device.ok : undefined) }, [], where);
+    parsed = parseTelemetry({ ...telemetry, trainId: telemetry.trainId ?? ("ok" in device ? device.ok : undefined) }, [], where, {});
   } catch (e) {
     problems.push((e as Error).message.slice(where.length + 2));
   }
