@@ -38,6 +38,8 @@ export interface BatchReport {
   restored: number;
   created: number;
   resets: number;
+  /** Cached models another environment had saved past since (reloaded from their checkpoint before scoring). */
+  staleModels: number;
   restoreMs: number;
   scoreMs: number;
   /** Bytes of each checkpoint written. */
@@ -68,6 +70,7 @@ export function emptyReport(records: number): BatchReport {
     restored: 0,
     created: 0,
     resets: 0,
+    staleModels: 0,
     restoreMs: 0,
     scoreMs: 0,
     checkpointBytes: [],

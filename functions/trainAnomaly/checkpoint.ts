@@ -78,6 +78,8 @@ export function checkpointOf(model: TrainModel, version: number, now: number): C
 /** Where checkpoints live (DynamoDB in the Lambda; a map in tests and the bench). */
 export interface CheckpointStore {
   load(trainId: string, group: string): Promise<Checkpoint | undefined>;
+  /** The stored version alone (undefined when there is none), read as consistently as `load`. */
+  version(trainId: string, group: string): Promise<number | undefined>;
   /** Writes `c` if the stored version is `c.version - 1` (absent when 1); else throws ConflictError. */
   save(c: Checkpoint): Promise<void>;
 }

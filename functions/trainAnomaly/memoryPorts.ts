@@ -12,12 +12,18 @@ import { AnomalyShadow, ShadowStore } from "./shadowPublisher";
 export class MemoryCheckpointStore implements CheckpointStore {
   readonly items = new Map<string, Checkpoint>();
   loads = 0;
+  versionReads = 0;
   saves = 0;
 
   async load(trainId: string, group: string): Promise<Checkpoint | undefined> {
     this.loads++;
     const c = this.items.get(`${trainId}/${group}`);
     return c && { ...c, model: Uint8Array.from(c.model) };
+  }
+
+  async version(trainId: string, group: string): Promise<number | undefined> {
+    this.versionReads++;
+    return this.items.get(`${trainId}/${group}`)?.version;
   }
 
   async save(c: Checkpoint): Promise<void> {

@@ -8,7 +8,8 @@ export interface CachedModel {
 
 /**
  * The models a warm Lambda keeps between invocations, least recently used dropped first. Invariant: a cached
- * model is exactly its checkpoint at `version` (the core drops any model it advanced but could not save).
+ * model is exactly its checkpoint at `version` (the core drops any model it advanced but could not save); the
+ * core checks that version against the store before scoring, as another environment may have saved since.
  */
 export class ModelCache {
   private readonly entries: Map<string, CachedModel>;

@@ -112,6 +112,13 @@ async function loadModels(w: TrainWork, deps: CoreDeps, report: BatchReport, clo
     for (const group of Object.keys(deps.settings.groups)) {
       const key = ModelCache.key(w.trainId, group);
       let cached = deps.cache.get(key);
+      // Lambda may hand a shard's next batch to another warm environment, which then saves past this cache: a
+      // model that missed those readings would open episodes of its own that no model ever clears
+      if (cached && ((await deps.checkpoints.version(w.trainId, group)) ?? 0) !== cached.version) {
+        deps.cache.delete(key);
+        report.staleModels++;
+        cached = undefined;
+      }
       if (!cached) {
         const checkpoint = await deps.checkpoints.load(w.trainId, group);
         const t0 = clock();

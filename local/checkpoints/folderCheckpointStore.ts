@@ -36,6 +36,10 @@ export class FolderCheckpointStore implements CheckpointStore {
     return this.read(this.fileOf(trainId, group));
   }
 
+  async version(trainId: string, group: string): Promise<number | undefined> {
+    return (await this.read(this.fileOf(trainId, group)))?.version;
+  }
+
   save(c: Checkpoint): Promise<void> {
     const run = this.queue.then(() => this.write(c));
     this.queue = run.catch(() => undefined);

@@ -2,7 +2,8 @@
  * One loopback HTTP server standing in for the three AWS APIs the train anomaly Lambda calls, speaking their
  * wire protocols so the real SDK clients work against it (point them here with AWS_ENDPOINT_URL):
  * - DynamoDB (JSON 1.0, X-Amz-Target DynamoDB_20120810.GetItem / PutItem) with the two condition
- *   expressions the checkpoint store uses; anything else is a ValidationException;
+ *   expressions the checkpoint store uses and a projection of named attributes (logged as `GetItem #name`);
+ *   anything else is a ValidationException;
  * - SQS (JSON 1.0, AmazonSQS.SendMessageBatch), with the MD5 of each body the SDK checks;
  * - the IoT data plane (shadows, named-shadow list; Publish is recorded in `published`, no broker), served by
  *   local/iot/dataPlaneServer over a ShadowService.
@@ -45,7 +46,11 @@ function dynamo(stand: AwsStandIn, op: string, req: Record<string, unknown>, res
   const keyOf = (item: Item) => `${item.trainId?.S}/${item.detector?.S}`;
   if (op === "GetItem") {
     const item = table.get(keyOf(req.Key as Item));
-    return send(res, 200, item ? { Item: item } : {});
+    const projection = req.ProjectionExpression as string | undefined;
+    if (item === undefined || projection === undefined) return send(res, 200, item ? { Item: item } : {});
+    const names = (req.ExpressionAttributeNames ?? {}) as Record<string, string>;
+    const wanted = projection.split(",").map((p) => names[p.trim()] ?? p.trim());
+    return send(res, 200, { Item: Object.fromEntries(Object.entries(item).filter(([name]) => wanted.includes(name))) });
   }
   if (op !== "PutItem") return dynamoError(res, "ValidationException", `the stand-in does not implement ${op}`);
   const item = req.Item as Item;
@@ -106,8 +111,9 @@ export async function startAwsStandIn(shadows = new ShadowService()): Promise<Aw
       const target = req.headers["x-amz-target"] as string | undefined;
       if (!target) return iot(stand, req, body, res);
       const [service, op] = target.split(".");
-      stand.calls.push(`${service.startsWith("DynamoDB") ? "dynamodb" : "sqs"} ${op}`);
       const request = JSON.parse(body) as Record<string, unknown>;
+      const projected = typeof request.ProjectionExpression === "string" ? ` ${request.ProjectionExpression}` : "";
+      stand.calls.push(`${service.startsWith("DynamoDB") ? "dynamodb" : "sqs"} ${op}${projected}`);
       if (service.startsWith("DynamoDB")) return dynamo(stand, op, request, res);
       return sqs(stand, op, request, res);
     });

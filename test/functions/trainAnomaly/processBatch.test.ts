@@ -157,6 +157,7 @@ describe("the train anomaly core", () => {
     let conflicts = 1;
     const racy: CheckpointStore = {
       load: (t, g) => inner.load(t, g),
+      version: (t, g) => inner.version(t, g),
       save: async (c: Checkpoint) => {
         if (c.trainId === "train-2" && conflicts-- > 0) throw new ConflictError("checkpoint of train-2/apu: another writer got past version 0");
         return inner.save(c);
@@ -168,6 +169,31 @@ describe("the train anomaly core", () => {
     // Lambda resumes from the lowest failed sequence number: train-1's records come again
     const retry = await run(batch.slice(1), { ...deps, checkpoints: racy }, 1);
     expect([retry.batchItemFailures, retry.report.duplicates, retry.report.scored]).to.deep.equal([[], 29, 30]);
+  });
+
+  it("alerts as one environment would when batches alternate between warm environments (a cached model behind its checkpoint is reloaded)", async () => {
+    const stream = trainRecords("train-1", 120);
+    // the train's fault opens an episode in the second batch, clears in the fourth and opens another
+    const cuts = [0, 50, 64, 67, 120];
+    const serve = async (environments: readonly number[]) => {
+      const shared = memoryDeps();
+      const caches = [shared.cache, new ModelCache(SMALL_SETTINGS.maxModels)];
+      const events: string[] = [];
+      const publish = async (e: readonly AnomalyEvent[]) => void events.push(...e.map((x) => `${x.state} ${x.episodeId}`));
+      let conflicts = 0;
+      let stale = 0;
+      for (let b = 0; b + 1 < cuts.length; b++) {
+        const out = await run(stream.slice(cuts[b], cuts[b + 1]), { ...shared, cache: caches[environments[b]], events: { publish } }, cuts[b]);
+        expect(out.batchItemFailures).to.deep.equal([]);
+        conflicts += out.report.checkpointConflicts;
+        stale += out.report.staleModels;
+      }
+      const shadow = Object.entries((await shared.shadows.read("train-1"))?.anomalies ?? {}).map(([id, e]) => `${id} ${e.status}`);
+      return { events, shadow, conflicts, stale };
+    };
+    const one = await serve([0, 0, 0, 0]);
+    expect(one.events).to.deep.equal(["open apu-1580515800000", "cleared apu-1580515800000", "open apu-1580516080000"]);
+    expect(await serve([0, 1, 0, 1])).to.deep.equal({ ...one, stale: 2 });
   });
 
   it("retries shadow updates that lost a version race", async () => {

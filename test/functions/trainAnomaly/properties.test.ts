@@ -87,6 +87,7 @@ describe("train anomaly properties", function () {
         const failShadow = flaky(shadowFailures);
         const checkpoints: CheckpointStore = {
           load: (t, g) => deps.checkpoints.load(t, g),
+          version: (t, g) => deps.checkpoints.version(t, g),
           save: async (c: Checkpoint) => {
             if (failCheckpoint()) throw c.version % 2 ? new ConflictError("raced") : new CheckpointError("throttled");
             return deps.checkpoints.save(c);
@@ -154,6 +155,7 @@ describe("train anomaly properties", function () {
         const fail = flaky(failures);
         const checkpoints: CheckpointStore = {
           load: (t, g) => deps.checkpoints.load(t, g),
+          version: (t, g) => deps.checkpoints.version(t, g),
           save: async (c) => (fail() ? Promise.reject(new ConflictError("raced")) : deps.checkpoints.save(c)),
         };
         const letters: DeadLetterSink = deps.deadLetters;
