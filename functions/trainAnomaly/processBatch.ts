@@ -151,13 +151,19 @@ function fail(w: TrainWork, report: BatchReport, e: unknown): void {
   report.errors.push(`${w.trainId}: ${(e as Error).name}: ${messageOf(e)}`);
 }
 
+/**
+ * Scores a train's readings in time order: the rules engine does not keep a train's messages in order, so two
+ * readings can reach Kinesis swapped, and in sequence order the older would be late.
+ */
 function scoreTrain(w: TrainWork, report: BatchReport): void {
-  for (const { record, telemetry } of w.readings) {
+  const since = new Map(w.models.map((m) => [m, m.cached.model.lastSequenceNumber]));
+  const inTimeOrder = [...w.readings].sort((a, b) => a.telemetry.timestamp - b.telemetry.timestamp);
+  for (const { record, telemetry } of inTimeOrder) {
     let scored = false;
     let rejected: RecordError | undefined;
     for (const m of w.models) {
       try {
-        const outcome = m.cached.model.process(telemetry, record.sequenceNumber);
+        const outcome = m.cached.model.process(telemetry, record.sequenceNumber, since.get(m)!);
         if (outcome.kind === "duplicate") continue;
         scored = m.dirty = true;
         const { result, changes } = outcome;

@@ -58,14 +58,21 @@ export class TrainModel {
     return this.guard.watermark;
   }
 
+  /** The highest Kinesis sequence number learned: a record at or below it was processed before. */
+  get lastSequenceNumber(): string | null {
+    return this.guard.lastSequenceNumber;
+  }
+
   /**
    * Scores and learns a reading unless it was already learned (duplicate). A reading older than the
-   * watermark that was never learned is late: a RecordError, the model untouched.
+   * watermark that was never learned is late: a RecordError, the model untouched. `since`: the sequence number
+   * at or below which a record is a duplicate, by default the highest learned; a batch taken in time order
+   * rather than in sequence order passes the one its model had before the batch.
    */
-  process(reading: Telemetry, sequenceNumber: string): ReadingOutcome {
+  process(reading: Telemetry, sequenceNumber: string, since: string | null = this.guard.lastSequenceNumber): ReadingOutcome {
     const { watermark, recent, lastSequenceNumber } = this.guard;
     const t = reading.timestamp;
-    if (lastSequenceNumber !== null && compareSequenceNumbers(sequenceNumber, lastSequenceNumber) <= 0) return { kind: "duplicate" };
+    if (since !== null && compareSequenceNumbers(sequenceNumber, since) <= 0) return { kind: "duplicate" };
     if (watermark !== null && t <= watermark) {
       if (recent.includes(t)) return { kind: "duplicate" };
       throw new RecordError(
@@ -82,7 +89,8 @@ export class TrainModel {
       throw new RecordError("detector", `record ${sequenceNumber}: the ${this.group} model of ${this.trainId} refused the reading: ${messageOf(e)}`);
     }
     const changes = this.tracker.observe(t, values, result);
-    this.guard = { watermark: t, recent: [...recent.slice(-(RECENT - 1)), t], lastSequenceNumber: sequenceNumber };
+    const highest = lastSequenceNumber !== null && compareSequenceNumbers(lastSequenceNumber, sequenceNumber) > 0 ? lastSequenceNumber : sequenceNumber;
+    this.guard = { watermark: t, recent: [...recent.slice(-(RECENT - 1)), t], lastSequenceNumber: highest };
     return { kind: "scored", result, changes };
   }
 

@@ -16,7 +16,7 @@ import { ShadowStore } from "../../../functions/trainAnomaly/shadowPublisher";
 import { SqsDeadLetterSink } from "../../../functions/trainAnomaly/sqsDeadLetterSink";
 import { FAKE_AWS } from "../../helpers/fakeAws";
 import { KinesisRecordInput, kinesisEvent, sequenceNumber } from "../../helpers/kinesisEvents";
-import { SMALL_SETTINGS, interleave, memoryDeps, trainRecords } from "../../helpers/trainFleet";
+import { SMALL_SETTINGS, interleave, memoryDeps, probe, trainRecords } from "../../helpers/trainFleet";
 
 const run = (records: readonly KinesisRecordInput[], deps: Parameters<typeof processBatch>[1], first = 0) =>
   processBatch(decodeKinesisEvent(kinesisEvent(records, first)), deps);
@@ -74,11 +74,24 @@ describe("the train anomaly core", () => {
 
   it("dead-letters a late reading the model never saw, naming both times", async () => {
     const deps = memoryDeps();
-    const { report } = await run([readings[79], readings[0]], deps);
+    await run([readings[79]], deps);
+    const { report } = await run([readings[0]], deps, 1);
     expect(deps.deadLetters.letters.map((l) => l.message)).to.deep.equal([
       `record ${sequenceNumber(1)}: reading of train-1 at 2020-02-01T00:00:00.000Z is older than the newest one its apu model learned (2020-02-01T00:13:10.000Z) and was never seen`,
     ]);
     expect(report.rejected.late).to.equal(1);
+  });
+
+  it("scores a train's readings in time order: two that reached Kinesis swapped are both learned, and a retry takes both for duplicates", async () => {
+    const deps = memoryDeps();
+    const swapped = [...readings.slice(0, 40), readings[41], readings[40], ...readings.slice(42, 60)];
+    const first = await run(swapped, deps);
+    expect([first.batchItemFailures, first.report.scored, first.report.rejected.late, deps.deadLetters.letters]).to.deep.equal([[], 60, 0, []]);
+    const straight = memoryDeps();
+    await run(readings.slice(0, 60), straight);
+    expect(probe(deps.checkpoints.items.get("train-1/apu")!.model)).to.equal(probe(straight.checkpoints.items.get("train-1/apu")!.model));
+    const again = await run(swapped, deps);
+    expect([again.report.duplicates, again.report.scored]).to.deep.equal([60, 0]);
   });
 
   it("dead-letters a reading dated 2099 by a broken clock, and the train's true readings after it are still scored", async () => {
@@ -236,10 +249,10 @@ describe("the train anomaly core", () => {
     const a = trainRecords("train-a", 5);
     const b = trainRecords("train-b", 10);
     const at = Date.UTC(2020, 1, 1, 0, 10);
-    /** Lambda's retry: every record from the lowest failure on. */
-    const retry = (records: readonly KinesisRecordInput[], failed: { itemIdentifier: string }[]) => {
-      const from = Math.min(...failed.map((f) => records.findIndex((_, i) => sequenceNumber(i) === f.itemIdentifier)));
-      return { Records: kinesisEvent(records, 0, at).Records.slice(from) };
+    /** Lambda's retry: every record from the lowest failure on (`first`: the batch's first sequence index). */
+    const retry = (records: readonly KinesisRecordInput[], failed: { itemIdentifier: string }[], first: number) => {
+      const from = Math.min(...failed.map((f) => records.findIndex((_, i) => sequenceNumber(first + i) === f.itemIdentifier)));
+      return { Records: kinesisEvent(records, first, at).Records.slice(from) };
     };
 
     it("when another train's checkpoint fails before it in the batch", async () => {
@@ -253,11 +266,12 @@ describe("the train anomaly core", () => {
         }
         return save(c);
       };
-      // train-b's b3 comes after b6: late, never seen
-      const records = [a[0], b[0], b[1], b[2], b[4], b[5], b[6], b[3], b[7]];
-      const first = await processBatch(decodeKinesisEvent(kinesisEvent(records, 0, at)), deps);
-      expect(first.batchItemFailures).to.deep.equal(failures([0]));
-      const second = await processBatch(decodeKinesisEvent(retry(records, first.batchItemFailures)), deps);
+      // train-b's b3 comes in the batch after b6's: late, never seen
+      await processBatch(decodeKinesisEvent(kinesisEvent([b[0], b[1], b[2], b[4], b[5], b[6]], 0, at)), deps);
+      const records = [a[0], b[3], b[7]];
+      const first = await processBatch(decodeKinesisEvent(kinesisEvent(records, 6, at)), deps);
+      expect(first.batchItemFailures).to.deep.equal(failures([6]));
+      const second = await processBatch(decodeKinesisEvent(retry(records, first.batchItemFailures, 6)), deps);
       expect(second.batchItemFailures).to.deep.equal([]);
       expect(deps.deadLetters.letters.map((l) => [l.reason, l.record.sequenceNumber])).to.deep.equal([["late", sequenceNumber(7)]]);
     });
@@ -271,14 +285,18 @@ describe("the train anomaly core", () => {
         down = false;
         return { unsent: letters.map((l) => l.record.sequenceNumber), errors: ["ServiceUnavailable: try later"] };
       };
-      const records = [b[0], b[1], b[2], b[4], b[5], b[3], b[6]];
-      const first = await processBatch(decodeKinesisEvent(kinesisEvent(records, 0, at)), deps);
+      down = false;
+      await processBatch(decodeKinesisEvent(kinesisEvent([b[0], b[1], b[2], b[4], b[5]], 0, at)), deps);
+      down = true;
+      // b3 comes in the batch after b5's: late
+      const records = [b[3], b[6]];
+      const first = await processBatch(decodeKinesisEvent(kinesisEvent(records, 5, at)), deps);
       // the train is not checkpointed past the letter it could not send: all its records come back
       expect([first.batchItemFailures, first.report.errors]).to.deep.equal([
-        failures([0, 1, 2, 3, 4, 5, 6]),
+        failures([5, 6]),
         ["dead-letter queue: ServiceUnavailable: try later", "train-b: Error: 1 dead letter(s) of the train not sent; its readings are retried"],
       ]);
-      const second = await processBatch(decodeKinesisEvent(retry(records, first.batchItemFailures)), deps);
+      const second = await processBatch(decodeKinesisEvent(retry(records, first.batchItemFailures, 5)), deps);
       expect([second.batchItemFailures, second.report.duplicates, second.report.rejected.late]).to.deep.equal([[], 0, 1]);
       expect(deps.deadLetters.letters.map((l) => [l.reason, l.record.sequenceNumber])).to.deep.equal([["late", sequenceNumber(5)]]);
     });
