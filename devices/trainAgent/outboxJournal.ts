@@ -79,7 +79,7 @@ export function replayJournal(segments: readonly (readonly [string, string])[], 
 export interface JournalOptions {
   /** Lines per segment file before a new one is started. Default 1000. */
   readonly segmentLines?: number;
-  /** Longest time between fsyncs, ms; 0 syncs after every line. Default 1000. */
+  /** Longest time a written line stays unsynced, ms; 0 syncs after every line. Default 1000. */
   readonly fsyncMs?: number;
 }
 
@@ -90,10 +90,14 @@ interface Segment {
   live: number;
 }
 
-/** A line-appending file, fsynced per the policy and reopened after `close`. */
+/**
+ * A line-appending file, reopened after `close`. A line is fsynced at once when the last fsync is `fsyncMs` old,
+ * else by a timer when it is: no line stays unsynced longer than `fsyncMs`, even when no other line follows.
+ */
 class AppendFile {
   private fd?: number;
   private syncedAt = 0;
+  private timer?: NodeJS.Timeout;
   constructor(
     readonly path: string,
     private readonly fsyncMs: number,
@@ -101,15 +105,20 @@ class AppendFile {
   append(line: string): void {
     this.fd ??= openSync(this.path, "a");
     writeSync(this.fd, `${line}\n`);
-    const now = Date.now();
-    if (now - this.syncedAt >= this.fsyncMs) {
-      fsyncSync(this.fd);
-      this.syncedAt = now;
-    }
+    const wait = this.syncedAt + this.fsyncMs - Date.now();
+    if (wait <= 0) this.sync();
+    else this.timer ??= setTimeout(() => this.sync(), wait).unref();
+  }
+  private sync(): void {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    if (this.fd === undefined) return;
+    fsyncSync(this.fd);
+    this.syncedAt = Date.now();
   }
   close(): void {
     if (this.fd === undefined) return;
-    fsyncSync(this.fd);
+    this.sync();
     closeSync(this.fd);
     this.fd = undefined;
   }

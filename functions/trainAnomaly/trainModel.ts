@@ -77,7 +77,7 @@ export class TrainModel {
       if (recent.includes(t)) return { kind: "duplicate" };
       throw new RecordError(
         "late",
-        `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and was never seen`,
+        `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and not one of the last ${RECENT} it learned`,
       );
     }
     const values = this.sensors.map((s) => reading.sensors[s]);

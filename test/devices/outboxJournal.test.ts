@@ -135,3 +135,30 @@ describe("durable outbox on disk", () => {
     expect(o.take(5).map((m) => m.seq)).to.deep.equal([0, 1]);
   });
 });
+
+describe("outbox fsync interval", () => {
+  const fs = require("fs") as { fsyncSync: (fd: number) => void };
+  const real = fs.fsyncSync;
+  let syncs: number[];
+  beforeEach(() => {
+    syncs = [];
+    fs.fsyncSync = (fd: number) => {
+      syncs.push(Date.now());
+      real(fd);
+    };
+  });
+  afterEach(() => (fs.fsyncSync = real));
+
+  it("syncs a line written within the interval once the interval is over, though no line follows it", async () => {
+    const outbox = new Outbox(100, 0, new OutboxJournal(tempDir("outbox-"), { fsyncMs: 100 }));
+    const before = syncs.length;
+    outbox.add((seq) => `m${seq}`);
+    outbox.add((seq) => `m${seq}`);
+    const right = syncs.length - before;
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const later = syncs.length - before;
+    outbox.close();
+    // the first line at once, the second by the timer; nothing more while idle
+    expect([right, later]).to.deep.equal([1, 2]);
+  });
+});
