@@ -6,6 +6,7 @@
  */
 import { IClientOptions, MqttClient, connectAsync } from "mqtt";
 import { SERIAL_PARAMETER } from "../../functions/provisioningHook/decide";
+import { claimClientId } from "../../functions/provisioningHook/serials";
 
 export const createTopic = "$aws/certificates/create/json";
 export const provisionTopic = (template: string) => `$aws/provisioning-templates/${template}/provision/json`;
@@ -114,11 +115,11 @@ async function exchange<T>(client: MqttClient, topic: string, payload: object, w
   }
 }
 
-/** Runs the whole flow as client id `serial`; the device's new certificate, key and thing name. */
+/** Runs the whole flow as client id `claim-<serial>` (serials.ts); the device's new certificate, key and thing name. */
 export async function provisionByClaim(o: ClaimFlowOptions): Promise<ProvisionedDevice> {
   const timeoutMs = o.timeoutMs ?? 10_000;
   const options: IClientOptions = {
-    clientId: o.serial,
+    clientId: claimClientId(o.serial),
     reconnectPeriod: 0,
     connectTimeout: timeoutMs,
     ...(o.tls ? { cert: o.tls.cert, key: o.tls.key, ca: o.tls.ca } : {}),
@@ -127,7 +128,7 @@ export async function provisionByClaim(o: ClaimFlowOptions): Promise<Provisioned
   try {
     client = await connectAsync(o.endpoint, options, false);
   } catch (e) {
-    throw new EndpointUnreachableError(`cannot connect to ${o.endpoint} as ${o.serial}: ${(e as Error).message}`);
+    throw new EndpointUnreachableError(`cannot connect to ${o.endpoint} as ${claimClientId(o.serial)}: ${(e as Error).message}`);
   }
   try {
     const created = await exchange<CreatedCertificate>(client, createTopic, {}, "CreateKeysAndCertificate", timeoutMs);

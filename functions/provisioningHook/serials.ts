@@ -23,6 +23,17 @@ export const SERIAL_FORMATS: Readonly<Record<DeviceKind, SerialFormat>> = {
   train: { pattern: /^train-[0-9]{4,8}$/, prefix: "train-", description: "train- followed by 4 to 8 digits", example: "train-0001" },
 };
 
+/**
+ * A device provisions under the claim certificate with client id `claim-<serial>`, never its serial: the claim
+ * policy allows only these, so a copy of the claim certificate cannot take a provisioned device's client id
+ * (IoT Core drops the older of two connections with one client id) and knock it offline.
+ */
+export const CLAIM_CLIENT_PREFIX = "claim-";
+
+export function claimClientId(serial: string): string {
+  return `${CLAIM_CLIENT_PREFIX}${serial}`;
+}
+
 export function isDeviceKind(value: unknown): value is DeviceKind {
   return typeof value === "string" && (DEVICE_KINDS as readonly string[]).includes(value);
 }

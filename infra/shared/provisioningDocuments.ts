@@ -3,6 +3,7 @@
  * provisioning role's statements. Plain strings in, plain objects out, so the exact JSON is table-tested.
  */
 import { SERIAL_PARAMETER } from "../../functions/provisioningHook/decide";
+import { CLAIM_CLIENT_PREFIX } from "../../functions/provisioningHook/serials";
 import { IotScope, iotArn } from "./iotPolicies";
 import { PolicyDocument, Statement, allow, policyDocument } from "./policyDocuments";
 
@@ -59,13 +60,14 @@ export function templateBody(target: TemplateTarget): Record<string, unknown> {
 }
 
 /**
- * The claim certificate's policy: connect only with a client id of the kind's serial prefix, and only the two
- * provisioning exchanges of this template (publish the request, subscribe to and receive the answer).
+ * The claim certificate's policy: connect only with a claim client id of the kind (`claim-<serial prefix>*`, never
+ * a device's own client id), and only the two provisioning exchanges of this template (publish the request,
+ * subscribe to and receive the answer).
  */
-export function claimPolicy(scope: IotScope, templateName: string, clientPrefix: string): PolicyDocument {
+export function claimPolicy(scope: IotScope, templateName: string, serialPrefix: string): PolicyDocument {
   const topics = claimTopics(templateName);
   return policyDocument([
-    { Sid: "ConnectAsDeviceSerial", Effect: "Allow", Action: "iot:Connect", Resource: iotArn(scope, `client/${clientPrefix}*`) },
+    { Sid: "ConnectAsClaimClient", Effect: "Allow", Action: "iot:Connect", Resource: iotArn(scope, `client/${CLAIM_CLIENT_PREFIX}${serialPrefix}*`) },
     { Sid: "ProvisioningRequests", Effect: "Allow", Action: ["iot:Publish", "iot:Receive"], Resource: topics.map((t) => iotArn(scope, `topic/${t}`)) },
     { Sid: "ProvisioningAnswers", Effect: "Allow", Action: "iot:Subscribe", Resource: topics.map((t) => iotArn(scope, `topicfilter/${t}`)) },
   ]);

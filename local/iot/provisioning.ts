@@ -10,7 +10,7 @@
 import { AuthorizeForwardHandler, AuthorizePublishHandler, AuthorizeSubscribeHandler, Client } from "aedes";
 import { randomBytes } from "crypto";
 import { AllowList, SERIAL_PARAMETER, decideProvisioning } from "../../functions/provisioningHook/decide";
-import { DeviceKind } from "../../functions/provisioningHook/serials";
+import { CLAIM_CLIENT_PREFIX, DeviceKind } from "../../functions/provisioningHook/serials";
 import { createTopic } from "../../devices/provisioning/claimFlow";
 import { LoopbackBroker, publishFromBroker } from "./broker";
 import { LocalCertificateAuthority } from "./localCertificates";
@@ -85,9 +85,13 @@ export function attachProvisioning(loopback: LoopbackBroker, options: StandInOpt
   const previousSubscribe: AuthorizeSubscribeHandler = broker.authorizeSubscribe;
 
   broker.authorizePublish = (client, packet, callback) => {
-    // a provisioning request is made under the claim certificate, whose policy allows exactly these topics; the
-    // device's own policy (checked next for everything else) would not
-    if (client && isProvisioningRequest(packet.topic)) return callback(null);
+    // a provisioning request is made under the claim certificate, whose policy allows exactly these topics, and
+    // only with a claim client id; the device's own policy (checked next for everything else) would not
+    if (client && isProvisioningRequest(packet.topic)) {
+      if (client.id.startsWith(CLAIM_CLIENT_PREFIX)) return callback(null);
+      loopback.refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
+      return callback(new Error(`client ${client.id}: the claim certificate connects only as ${CLAIM_CLIENT_PREFIX}<serial>`));
+    }
     if (!client || things.has(client.id)) return previousPublish.call(broker, client, packet, callback);
     loopback.refused.push({ topic: packet.topic, payload: packet.payload.toString(), clientId: client.id });
     callback(new Error(`client ${client.id} is not a provisioned thing: it may only publish fleet provisioning requests`));

@@ -142,7 +142,10 @@ describe("gridrail devices register against the local stand-in", function () {
     const url = closed.url;
     await closed.close();
     const r = await devices(["register", "--kind", "meter", "--serial", "NMI6100000001", "--out", join(dir, "x"), "--endpoint", url]);
-    expect([r.status, r.stderr]).to.deep.equal([1, `error: cannot connect to ${url} as NMI6100000001: connect ECONNREFUSED ${url.slice("mqtt://".length)}\n`]);
+    expect([r.status, r.stderr]).to.deep.equal([
+      1,
+      `error: cannot connect to ${url} as claim-NMI6100000001: connect ECONNREFUSED ${url.slice("mqtt://".length)}\n`,
+    ]);
   });
 
   it("refuses an --out that is a file before provisioning anything (exit 2)", async () => {

@@ -117,9 +117,9 @@ for (const stack of STACKS) {
         ]);
       });
 
-      it(`limits the ${sys.kind} claim certificate to its serial prefix and the two provisioning exchanges`, () => {
+      it(`limits the ${sys.kind} claim certificate to claim client ids of its serial prefix and the two provisioning exchanges`, () => {
         expect(document(one(s, "aws:iot/policy:Policy", `${name}-claim-policy`)).Statement).to.deep.equal([
-          { Sid: "ConnectAsDeviceSerial", Effect: "Allow", Action: "iot:Connect", Resource: `${IOT}:client/${sys.prefix}*` },
+          { Sid: "ConnectAsClaimClient", Effect: "Allow", Action: "iot:Connect", Resource: `${IOT}:client/claim-${sys.prefix}*` },
           {
             Sid: "ProvisioningRequests",
             Effect: "Allow",

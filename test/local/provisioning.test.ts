@@ -58,7 +58,7 @@ describe("the local fleet provisioning stand-in", function () {
       provisionedAt: Date.UTC(2026, 0, 1),
     });
     const body = standIn.authority.verify(device.certificatePem);
-    expect(body).to.deep.include({ certificateId: device.certificateId, subject: "train-0001", issuedAt: "2026-01-01T00:00:00.000Z" });
+    expect(body).to.deep.include({ certificateId: device.certificateId, subject: "claim-train-0001", issuedAt: "2026-01-01T00:00:00.000Z" });
     // the key the device keeps is the private half of the key in its certificate
     expect(createPublicKey(createPrivateKey(device.privateKey)).export({ type: "spki", format: "pem" })).to.equal(body?.publicKey);
     expect(device.privateKey).to.match(/^-----BEGIN PRIVATE KEY-----\n/);
@@ -74,7 +74,7 @@ describe("the local fleet provisioning stand-in", function () {
     );
     expect([...standIn.things.keys()]).to.deep.equal([]);
     expect(standIn.refusals).to.deep.equal([
-      { clientId: "train-0002", serial: "train-0002", reason: 'the pre-provisioning hook refused: serial "train-0002" is not on the train allow-list' },
+      { clientId: "claim-train-0002", serial: "train-0002", reason: 'the pre-provisioning hook refused: serial "train-0002" is not on the train allow-list' },
     ]);
   });
 
@@ -82,7 +82,7 @@ describe("the local fleet provisioning stand-in", function () {
     let message = "";
     await provisionByClaim({ endpoint: broker.url, templateName: "gridrail-prod-meters", serial: "NMI6100000001" }).catch((e: Error) => (message = e.message));
     expect(message).to.equal(
-      "RegisterThing with template gridrail-prod-meters rejected (404 ResourceNotFound): template gridrail-prod-meters does not exist (client NMI6100000001)",
+      "RegisterThing with template gridrail-prod-meters rejected (404 ResourceNotFound): template gridrail-prod-meters does not exist (client claim-NMI6100000001)",
     );
   });
 
@@ -104,13 +104,19 @@ describe("the local fleet provisioning stand-in", function () {
     expect(other.got).to.deep.equal([]);
   });
 
+  it("refuses a provisioning request made with a device's own client id, as the claim policy does", async () => {
+    await publishAs(broker.url, "train-0001", createTopic, "{}");
+    expect(broker.refused.map((p) => [p.clientId, p.topic])).to.deep.equal([["train-0001", createTopic]]);
+    expect(standIn.things.size).to.equal(0);
+  });
+
   it("refuses another client's certificate ownership token", async () => {
-    const owner = await listener(broker.url, "NMI6100000001", [`${createTopic}/accepted`]);
+    const owner = await listener(broker.url, "claim-NMI6100000001", [`${createTopic}/accepted`]);
     clients.push(owner.client);
     await owner.client.publishAsync(createTopic, "{}", { qos: 1 });
     await sleep(100);
     const token = (JSON.parse(owner.got[0].payload) as { certificateOwnershipToken: string }).certificateOwnershipToken;
-    const thief = await listener(broker.url, "NMI6100000002", [`${provisionTopic("gridrail-local-meters")}/rejected`]);
+    const thief = await listener(broker.url, "claim-NMI6100000002", [`${provisionTopic("gridrail-local-meters")}/rejected`]);
     clients.push(thief.client);
     await thief.client.publishAsync(
       provisionTopic("gridrail-local-meters"),
@@ -124,7 +130,7 @@ describe("the local fleet provisioning stand-in", function () {
       {
         statusCode: 400,
         errorCode: "InvalidCertificateOwnershipToken",
-        errorMessage: "the certificate ownership token is unknown, used or not this client's (client NMI6100000002)",
+        errorMessage: "the certificate ownership token is unknown, used or not this client's (client claim-NMI6100000002)",
       },
     ]);
     expect(standIn.things.size).to.equal(0);
