@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { handler as provisioningHookHandler } from "../../functions/provisioningHook/handler";
 import { ALLOW_LIST_KEY } from "../../functions/provisioningHook/dynamoAllowList";
+import { provisionedKey } from "../../functions/provisioningHook/decide";
 import { DeviceKind, SERIAL_FORMATS, provisioningTemplateName } from "../../functions/provisioningHook/serials";
 import { createFunctionAlarms } from "./alarms";
 import { AwsContext } from "./awsContext";
@@ -86,9 +87,16 @@ export function createFleetProvisioning(name: string, args: FleetProvisioningArg
   const scaffold = createFunctionScaffold(
     hookName,
     {
-      description: `Allows a ${kind} to provision only if its serial is on the allow-list`,
+      description: `Allows a ${kind} to provision only if its serial is on the allow-list, once`,
       kmsKeyArn: args.kmsKeyArn,
-      statements: allowList.arn.apply((tableArn) => [allow("ReadAllowList", ["dynamodb:GetItem"], tableArn)]),
+      statements: allowList.arn.apply((tableArn) => [
+        allow("ReadAllowList", ["dynamodb:GetItem"], tableArn),
+        // the hook marks a serial provisioned (provisioned#<serial>); it cannot put a serial on the list
+        {
+          ...allow("MarkProvisioned", ["dynamodb:PutItem"], tableArn),
+          Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [provisionedKey("*")] } },
+        },
+      ]),
       deployment,
     },
     opts,

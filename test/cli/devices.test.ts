@@ -85,13 +85,11 @@ describe("gridrail devices register against the local stand-in", function () {
   let broker: LoopbackBroker;
   let standIn: ProvisioningStandIn;
   let dir: string;
+  const allowList = new MemoryAllowList({ train: ["train-0007"], meter: ["NMI6100000001"] });
 
   before(async () => {
     broker = await startBroker();
-    standIn = attachProvisioning(broker, {
-      templates: localTemplates("dev"),
-      allowList: new MemoryAllowList({ train: ["train-0007"], meter: ["NMI6100000001"] }),
-    });
+    standIn = attachProvisioning(broker, { templates: localTemplates("dev"), allowList });
     dir = tempDir("gridrail-devices-");
   });
   after(async () => {
@@ -120,6 +118,13 @@ describe("gridrail devices register against the local stand-in", function () {
 
     writeFileSync(join(out, "train-0007.private.key"), "old", { mode: 0o644 });
     chmodSync(join(out, "train-0007.private.key"), 0o644);
+    // a serial joins once: the hook refuses it again until an operator deletes its provisioned mark
+    const refused = await devices(["register", "--kind", "train", "--serial", "train-0007", "--out", out, "--endpoint", broker.url, "--force"]);
+    expect([refused.status, readFileSync(join(out, "train-0007.private.key"), "utf8")]).to.deep.equal([1, "old"]);
+    expect(refused.stderr).to.match(
+      /^error: RegisterThing with template gridrail-dev-trains rejected \(403 AccessDenied\): the pre-provisioning hook refused: serial "train-0007" was provisioned at \S+ with certificate \S+; to provision it again, delete the allow-list item "provisioned#train-0007"\n$/,
+    );
+    allowList.forget("train", "train-0007");
     const forced = await devices(["register", "--kind", "train", "--serial", "train-0007", "--out", out, "--endpoint", broker.url, "--force"]);
     expect(forced.status).to.equal(0);
     expect(readFileSync(join(out, "train-0007.private.key"), "utf8")).to.match(/^-----BEGIN PRIVATE KEY-----/);

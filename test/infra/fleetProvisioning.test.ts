@@ -73,15 +73,20 @@ for (const stack of STACKS) {
         });
       });
 
-      it(`lets the ${sys.kind} hook read its allow-list and nothing else`, () => {
+      it(`lets the ${sys.kind} hook read its allow-list and mark a serial provisioned, and nothing else`, () => {
         const doc = rolePolicy(s, `${name}-hook`);
-        expect(doc.Statement.map((st) => st.Sid)).to.deep.equal(["WriteOwnLogs", "WriteTraces", "DecryptEnvironment", "ReadAllowList"]);
-        expect(doc.Statement[3]).to.deep.equal({
-          Sid: "ReadAllowList",
-          Effect: "Allow",
-          Action: ["dynamodb:GetItem"],
-          Resource: `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}-allow-list`,
-        });
+        const table = `arn:aws:dynamodb:eu-west-1:123456789012:table/${name}-allow-list`;
+        expect(doc.Statement.map((st) => st.Sid)).to.deep.equal(["WriteOwnLogs", "WriteTraces", "DecryptEnvironment", "ReadAllowList", "MarkProvisioned"]);
+        expect(doc.Statement.slice(3)).to.deep.equal([
+          { Sid: "ReadAllowList", Effect: "Allow", Action: ["dynamodb:GetItem"], Resource: table },
+          {
+            Sid: "MarkProvisioned",
+            Effect: "Allow",
+            Action: ["dynamodb:PutItem"],
+            Resource: table,
+            Condition: { "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["provisioned#*"] } },
+          },
+        ]);
         const fn = one(s, "aws:lambda/function:Function", `${name}-hook-fn`).inputs;
         expect(fn.environment).to.deep.equal({ variables: { DEVICE_KIND: sys.kind, ALLOW_LIST_TABLE: `${name}-allow-list` } });
         expect(fn).to.deep.include({ role: `arn:aws:iam::123456789012:role/${name}-hook-role`, reservedConcurrentExecutions: 5, handler: "__index.handler" });

@@ -1,4 +1,4 @@
-import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { MemoryAllowList, decideProvisioning } from "../../../functions/provisioningHook/decide";
@@ -69,6 +69,27 @@ describe("the pre-provisioning decision", () => {
     });
   }
 
+  it("lets a serial join once: another certificate is refused until an operator forgets it; IoT Core's retry of one request is not", async () => {
+    const list = new MemoryAllowList({ train: ["train-0001"] });
+    const at = (iso: string) => () => new Date(iso);
+    const first = await decideProvisioning({ ...event({ SerialNumber: "train-0001" }), certificateId: "cert-a" }, "train", list, at("2026-12-01T10:00:00Z"));
+    const retry = await decideProvisioning({ ...event({ SerialNumber: "train-0001" }), certificateId: "cert-a" }, "train", list, at("2026-12-01T10:00:01Z"));
+    const copy = await decideProvisioning({ ...event({ SerialNumber: "train-0001" }), certificateId: "cert-b" }, "train", list, at("2026-12-02T10:00:00Z"));
+    list.forget("train", "train-0001");
+    const again = await decideProvisioning({ ...event({ SerialNumber: "train-0001" }), certificateId: "cert-c" }, "train", list, at("2026-12-03T10:00:00Z"));
+    expect([first.allowProvisioning, retry.allowProvisioning, copy, again.allowProvisioning]).to.deep.equal([
+      true,
+      true,
+      {
+        allowProvisioning: false,
+        serial: "train-0001",
+        reason:
+          'serial "train-0001" was provisioned at 2026-12-01T10:00:00.000Z with certificate cert-a; to provision it again, delete the allow-list item "provisioned#train-0001"',
+      },
+      true,
+    ]);
+  });
+
   it("answers IoT Core with allowProvisioning only, and logs the refusal's reason", async () => {
     const lines: string[] = [];
     const answer = await hookCore(event({ SerialNumber: "train-0009" }), "train", allowList, (l) => lines.push(l));
@@ -105,6 +126,29 @@ describe("the DynamoDB allow-list", () => {
     expect(ddb.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([
       { TableName: "trains-allow", Key: { serial: { S: "train-0001" } }, ConsistentRead: true, ProjectionExpression: "serial" },
     ]);
+  });
+
+  it("marks a serial provisioned with a conditional put of its own item, and reports the earlier mark when one exists", async () => {
+    const list = new DynamoAllowList(new DynamoDBClient({ region: "eu-west-1" }), { train: "trains-allow" });
+    ddb.on(PutItemCommand).resolvesOnce({});
+    expect(await list.claim("train", "train-0001", "cert-a", new Date("2026-12-01T10:00:00Z"))).to.equal(undefined);
+    expect(ddb.commandCalls(PutItemCommand).map((c) => c.args[0].input)).to.deep.equal([
+      {
+        TableName: "trains-allow",
+        Item: { serial: { S: "provisioned#train-0001" }, provisionedAt: { S: "2026-12-01T10:00:00.000Z" }, certificateId: { S: "cert-a" } },
+        ConditionExpression: "attribute_not_exists(#serial)",
+        ExpressionAttributeNames: { "#serial": "serial" },
+      },
+    ]);
+    ddb.on(PutItemCommand).rejects(Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" }));
+    ddb
+      .on(GetItemCommand)
+      .resolves({ Item: { serial: { S: "provisioned#train-0001" }, provisionedAt: { S: "2026-12-01T10:00:00.000Z" }, certificateId: { S: "cert-a" } } });
+    expect(await list.claim("train", "train-0001", "cert-b", new Date("2026-12-02T10:00:00Z"))).to.deep.equal({
+      provisionedAt: "2026-12-01T10:00:00.000Z",
+      certificateId: "cert-a",
+    });
+    expect(await list.claim("train", "train-0001", "cert-a", new Date("2026-12-02T10:00:00Z"))).to.equal(undefined);
   });
 
   it("refuses a serial without an item, and every serial of a kind without a table", async () => {
