@@ -96,7 +96,7 @@ interface Segment {
  */
 class AppendFile {
   private fd?: number;
-  private syncedAt = 0;
+  private syncedAt = -Infinity;
   private timer?: NodeJS.Timeout;
   constructor(
     readonly path: string,
@@ -105,7 +105,8 @@ class AppendFile {
   append(line: string): void {
     this.fd ??= openSync(this.path, "a");
     writeSync(this.fd, `${line}\n`);
-    const wait = this.syncedAt + this.fsyncMs - Date.now();
+    // a monotonic clock: an NTP step back must not put the next fsync off by the step
+    const wait = this.syncedAt + this.fsyncMs - performance.now();
     if (wait <= 0) this.sync();
     else this.timer ??= setTimeout(() => this.sync(), wait).unref();
   }
@@ -114,7 +115,7 @@ class AppendFile {
     this.timer = undefined;
     if (this.fd === undefined) return;
     fsyncSync(this.fd);
-    this.syncedAt = Date.now();
+    this.syncedAt = performance.now();
   }
   close(): void {
     if (this.fd === undefined) return;

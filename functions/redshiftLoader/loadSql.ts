@@ -56,19 +56,22 @@ export function copySql(bucket: string, manifestKey: string, copyRoleArn: string
 /** SQL true when rows `a` and `b` (aliases) are the same reading: the key columns, and the detail of an anomaly row. */
 function sameReading(a: string, b: string): string {
   const columns = READINGS_KEY.map((c) => `${a}.${quoteIdent(c)} = ${b}.${quoteIdent(c)}`);
-  const detail = quoteIdent("detail");
-  return [...columns, `(${a}.${quoteIdent("source")} <> ${quoteLiteral(DETAILED_SOURCE)} OR ${a}.${detail} = ${b}.${detail})`].join(" AND ");
+  const detail = (row: string) => `COALESCE(${row}.${quoteIdent("detail")}, '')`;
+  return [...columns, `(${a}.${quoteIdent("source")} <> ${quoteLiteral(DETAILED_SOURCE)} OR ${detail(a)} = ${detail(b)})`].join(" AND ");
 }
 
 /**
- * Removes the target rows that a staged row replaces: the same reading, received no later (an older copy loaded
- * after a newer one, e.g. a record sent again by hand, does not overwrite it).
+ * Removes the target rows that a staged row replaces: the same reading, ranked no higher (received earlier, or
+ * at the same time with a value no higher: the order the insert ranks staged copies in). An older copy loaded
+ * after a newer one, e.g. a record sent again by hand, does not overwrite it.
  */
 export function mergeDeleteSql(schema = SCHEMA): string {
   const target = quoteIdent(READINGS.name);
   const staging = quoteIdent(STAGING);
-  const received = quoteIdent("received_at");
-  return `DELETE FROM ${qualified(schema, READINGS.name)} USING ${staging} WHERE ${sameReading(target, staging)} AND ${target}.${received} <= ${staging}.${received}`;
+  const [received, value] = [quoteIdent("received_at"), quoteIdent("value")];
+  const ranksBelow =
+    `(${target}.${received} < ${staging}.${received} OR ` + `(${target}.${received} = ${staging}.${received} AND ${target}.${value} <= ${staging}.${value}))`;
+  return `DELETE FROM ${qualified(schema, READINGS.name)} USING ${staging} WHERE ${sameReading(target, staging)} AND ${ranksBelow}`;
 }
 
 /**

@@ -107,31 +107,35 @@ async function forEachLimit<T>(items: readonly T[], limit: number, fn: (item: T)
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
+/** One group's model of the train: the cached one if no other environment saved past it, else its checkpoint's. */
+async function loadModel(w: TrainWork, group: string, deps: CoreDeps, report: BatchReport, clock: () => number): Promise<TrainWork["models"][number]> {
+  const key = ModelCache.key(w.trainId, group);
+  let cached = deps.cache.get(key);
+  // Lambda may hand a shard's next batch to another warm environment, which then saves past this cache: a
+  // model that missed those readings would open episodes of its own that no model ever clears
+  if (cached && ((await deps.checkpoints.version(w.trainId, group)) ?? 0) !== cached.version) {
+    deps.cache.delete(key);
+    report.staleModels++;
+    cached = undefined;
+  }
+  if (!cached) {
+    const checkpoint = await deps.checkpoints.load(w.trainId, group);
+    const t0 = clock();
+    const restored = checkpoint && modelFromCheckpoint(checkpoint, deps.settings);
+    if (restored) {
+      report.restored++;
+      report.restoreMs += clock() - t0;
+    } else if (checkpoint) report.resets++;
+    else report.created++;
+    cached = { model: restored || newModel(w.trainId, group, deps.settings), version: checkpoint?.version ?? 0 };
+  }
+  return { group, key, cached, dirty: false };
+}
+
+/** The train's models, one a group, read at once (a round trip each to the checkpoint table). */
 async function loadModels(w: TrainWork, deps: CoreDeps, report: BatchReport, clock: () => number): Promise<void> {
   try {
-    for (const group of Object.keys(deps.settings.groups)) {
-      const key = ModelCache.key(w.trainId, group);
-      let cached = deps.cache.get(key);
-      // Lambda may hand a shard's next batch to another warm environment, which then saves past this cache: a
-      // model that missed those readings would open episodes of its own that no model ever clears
-      if (cached && ((await deps.checkpoints.version(w.trainId, group)) ?? 0) !== cached.version) {
-        deps.cache.delete(key);
-        report.staleModels++;
-        cached = undefined;
-      }
-      if (!cached) {
-        const checkpoint = await deps.checkpoints.load(w.trainId, group);
-        const t0 = clock();
-        const restored = checkpoint && modelFromCheckpoint(checkpoint, deps.settings);
-        if (restored) {
-          report.restored++;
-          report.restoreMs += clock() - t0;
-        } else if (checkpoint) report.resets++;
-        else report.created++;
-        cached = { model: restored || newModel(w.trainId, group, deps.settings), version: checkpoint?.version ?? 0 };
-      }
-      w.models.push({ group, key, cached, dirty: false });
-    }
+    w.models.push(...(await Promise.all(Object.keys(deps.settings.groups).map((group) => loadModel(w, group, deps, report, clock)))));
   } catch (e) {
     fail(w, report, e);
   }

@@ -124,6 +124,19 @@ describe("Redshift loader merge on PGlite", () => {
     ]);
   });
 
+  it("ranks copies received at the same time by value whichever load brings them, and keeps one anomaly row without detail", async () => {
+    await load([object("a")], [trainRow("train-1", "TP2", 1, 1000)], "manifests/run-1.json");
+    await load([object("b")], [trainRow("train-1", "TP2", 2, 1000)], "manifests/run-2.json");
+    await load([object("c")], [trainRow("train-1", "TP2", 1, 1000)], "manifests/run-3.json");
+    const bare = { ...trainRow("train-1", "anomaly", 0.5, 1000), source: "anomalies" as const, detail: null };
+    await load([object("d")], [bare], "manifests/run-4.json");
+    await load([object("e")], [bare], "manifests/run-5.json");
+    expect(await readings()).to.deep.equal([
+      ["train-1", "TP2", 2, 1000],
+      ["train-1", "anomaly", 0.5, 1000],
+    ]);
+  });
+
   it("keeps every anomaly event of one reading time: two groups' openings and an episode's clearing", async () => {
     const event = (episodeId: string, state: string, sensors: string[], grade: number, receivedAt = 1000): ReadingRow => ({
       ...trainRow("train-1", "anomaly", grade, receivedAt),

@@ -98,11 +98,12 @@ describe("Redshift loader SQL", () => {
         `COPY "readings_staging" FROM 's3://sharing-raw-bucket/${MANIFEST}' IAM_ROLE '${ROLE}' MANIFEST FORMAT AS JSON 'auto' GZIP TIMEFORMAT 'auto' COMPUPDATE OFF STATUPDATE OFF`,
         'DELETE FROM "public"."readings" USING "readings_staging" WHERE "readings"."source" = "readings_staging"."source" AND "readings"."device_id" = "readings_staging"."device_id" ' +
           'AND "readings"."event_time" = "readings_staging"."event_time" AND "readings"."metric" = "readings_staging"."metric" ' +
-          `AND ("readings"."source" <> 'anomalies' OR "readings"."detail" = "readings_staging"."detail") AND "readings"."received_at" <= "readings_staging"."received_at"`,
+          `AND ("readings"."source" <> 'anomalies' OR COALESCE("readings"."detail", '') = COALESCE("readings_staging"."detail", '')) ` +
+          'AND ("readings"."received_at" < "readings_staging"."received_at" OR ("readings"."received_at" = "readings_staging"."received_at" AND "readings"."value" <= "readings_staging"."value"))',
         `INSERT INTO "public"."readings" (${COLS}) SELECT ${COLS} FROM (SELECT ${COLS}, ROW_NUMBER() OVER (PARTITION BY "source", "device_id", "event_time", "metric", ` +
           `CASE WHEN "source" = 'anomalies' THEN "detail" END ORDER BY "received_at" DESC, "value" DESC) AS "copy_rank" FROM "readings_staging") AS "ranked" WHERE "copy_rank" = 1 ` +
           'AND NOT EXISTS (SELECT 1 FROM "public"."readings" AS "kept" WHERE "kept"."source" = "ranked"."source" AND "kept"."device_id" = "ranked"."device_id" ' +
-          `AND "kept"."event_time" = "ranked"."event_time" AND "kept"."metric" = "ranked"."metric" AND ("kept"."source" <> 'anomalies' OR "kept"."detail" = "ranked"."detail"))`,
+          `AND "kept"."event_time" = "ranked"."event_time" AND "kept"."metric" = "ranked"."metric" AND ("kept"."source" <> 'anomalies' OR COALESCE("kept"."detail", '') = COALESCE("ranked"."detail", '')))`,
         `INSERT INTO "public"."load_history" ("object_key", "etag", "size_bytes", "rows_loaded", "manifest_key", "loaded_at") SELECT "object_key", "etag", "size_bytes", ` +
           `CAST(NULL AS BIGINT), '${MANIFEST}', CAST('2026-11-21 11:05:03.120' AS TIMESTAMP) FROM "load_batch" ` +
           'WHERE NOT EXISTS (SELECT 1 FROM "public"."load_history" AS "done" WHERE "done"."object_key" = "load_batch"."object_key")',
