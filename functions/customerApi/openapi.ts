@@ -90,6 +90,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     responses: {
       200: { description: "the stored profile, with its new version as ETag", body: "Profile", headers: ETAG },
       400: { description: "the body or If-Match is invalid; the message names every bad field and its value", body: "Error" },
+      410: { description: "this account was erased (a token the authorizer's cache still allows after DELETE /profile)", body: "Error" },
       412: { description: "If-Match does not hold (another write came first, or no profile exists for *); GET /profile again and retry", body: "Error" },
       ...BODY_ERRORS,
       ...GATEWAY,
@@ -101,10 +102,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     operationId: "deleteProfile",
     summary: "Erase the caller's profile, meter link and account",
     description:
-      "Erases the profile and the meter link, then deletes the caller's Cognito user. The meter's reports stay in the reports bucket (they belong to the meter); linking it again needs a new claim code.",
+      "Erases the profile and the meter link (the profile becomes a tombstone without personal data for a day, so a token the authorizer's cache still allows cannot write one again), then deletes the caller's Cognito user; an account without a profile is deleted too. The meter's reports stay in the reports bucket (they belong to the meter); linking it again needs a new claim code.",
     responses: {
       204: { description: "erased" },
-      404: { description: "there is no profile to erase", body: "Error" },
       409: { description: "the profile's meter link changed meanwhile; try again", body: "Error" },
       ...GATEWAY,
     },

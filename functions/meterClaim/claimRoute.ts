@@ -14,15 +14,16 @@ export interface ClaimRouteDeps extends LinkDeps {
  * meter's reports stay in the reports bucket (they belong to the meter); only a customer with a new claim code
  * can link it again. The account goes last, so a failed erase never leaves data without an account to ask for
  * it again; if the account's deletion fails the answer is 500 (the 5xx alarm fires) with the data already
- * erased, a retry answers 404, and the account is left for an operator to delete.
+ * erased, and a retry deletes the account. An account without a profile (never saved one, or erased before
+ * its account's deletion failed) is deleted all the same.
  */
 export async function claimRoute(event: HttpApiEvent, deps: ClaimRouteDeps): Promise<HttpResponse> {
   const customerId = callerOf(event, deps.now().getTime());
   if (event.routeKey === "DELETE /profile") {
     const profile = await deps.profiles.get(customerId);
-    if (!profile) throw new HttpError(404, "there is no profile to erase");
     try {
-      await deps.claims.erase(customerId, profile.clientId);
+      // a tombstone even without a profile: a token the authorizer's cache still allows cannot create one
+      await deps.claims.erase(customerId, profile?.clientId, deps.now());
     } catch (e) {
       if (e instanceof LinkConflictError) throw new HttpError(409, "the profile's meter link changed meanwhile; try again");
       throw e;

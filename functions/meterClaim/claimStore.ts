@@ -11,6 +11,9 @@ export interface StoredClaim {
   readonly usedAt?: string;
 }
 
+/** How long an erased account's tombstone is kept: past any token's lifetime and the authorizer's cache. */
+export const ERASED_TOMBSTONE_SECONDS = 86_400;
+
 /** Which condition of the link's single transaction did not hold. */
 export type LinkConflict = "claim" | "meter" | "profile";
 
@@ -48,9 +51,11 @@ export interface ClaimStore {
    */
   link(customerId: string, claim: StoredClaim, now: Date): Promise<void>;
   /**
-   * In one transaction: deletes the customer's profile (only if its meter is still `clientId`) and, when there
-   * is a meter, its owner item (only if the owner is still the customer). Throws LinkConflictError("profile")
+   * In one transaction: replaces the customer's profile by a tombstone (only if its meter is still `clientId`)
+   * and, when there is a meter, deletes its owner item (only if the owner is still the customer). The tombstone
+   * holds no personal data and expires after ERASED_TOMBSTONE_SECONDS: until then no profile write or link can
+   * bring the account back (a token the authorizer's cache still allows). Throws LinkConflictError("profile")
    * when the profile changed meanwhile. The used claim stays: relinking the meter needs a new claim code.
    */
-  erase(customerId: string, clientId: string | undefined): Promise<void>;
+  erase(customerId: string, clientId: string | undefined, now: Date): Promise<void>;
 }

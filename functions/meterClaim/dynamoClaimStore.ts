@@ -10,7 +10,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { itemFields } from "../shared/dynamoItems";
-import { ClaimStore, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
+import { ClaimStore, ERASED_TOMBSTONE_SECONDS, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
 
 /**
  * Claims live in the profile table beside the profiles, under key prefixes no Cognito `sub` (a UUID) can take:
@@ -95,44 +95,50 @@ export class DynamoClaimStore implements ClaimStore {
         const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
         const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
         if (failed >= 0) throw new LinkConflictError(LINK_PARTS[failed]);
+        // another transaction on the same items at the same moment (two customers with one code, a double click)
+        if (reasons.some((r) => r.Code === "TransactionConflict")) throw new LinkConflictError("claim");
       }
       throw e;
     }
   }
 
-  async erase(customerId: string, clientId: string | undefined): Promise<void> {
+  async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
     try {
-      await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId)));
+      await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId, now)));
     } catch (e) {
       if (e instanceof TransactionCanceledException || (e as Error).name === "TransactionCanceledException") {
         const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
-        if (reasons.some((r) => r.Code === "ConditionalCheckFailed")) throw new LinkConflictError("profile");
+        if (reasons.some((r) => r.Code === "ConditionalCheckFailed" || r.Code === "TransactionConflict")) throw new LinkConflictError("profile");
       }
       throw e;
     }
   }
 }
 
-/** The erase's deletes: the profile (still on `clientId`) and the meter's owner item (still the customer). */
-export function eraseTransaction(table: string, customerId: string, clientId: string | undefined): TransactWriteItemsCommandInput {
+/**
+ * The erase: the profile (still on `clientId`) replaced by a tombstone that expires (the table's TTL attribute),
+ * and the meter's owner item (still the customer) deleted.
+ */
+export function eraseTransaction(table: string, customerId: string, clientId: string | undefined, now: Date): TransactWriteItemsCommandInput {
+  const tombstone = marshall({ customerId, erasedAt: now.toISOString(), expiresAtEpoch: Math.floor(now.getTime() / 1000) + ERASED_TOMBSTONE_SECONDS });
   const profile =
     clientId === undefined
       ? {
           TableName: table,
-          Key: key(customerId),
+          Item: tombstone,
           ConditionExpression: "attribute_not_exists(#clientId)",
           ExpressionAttributeNames: { "#clientId": "clientId" },
         }
       : {
           TableName: table,
-          Key: key(customerId),
+          Item: tombstone,
           ConditionExpression: "#clientId = :meter",
           ExpressionAttributeNames: { "#clientId": "clientId" },
           ExpressionAttributeValues: marshall({ ":meter": clientId }),
         };
   return {
     TransactItems: [
-      { Delete: profile },
+      { Put: profile },
       ...(clientId === undefined
         ? []
         : [
@@ -181,8 +187,9 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
           TableName: table,
           Key: key(customerId),
           UpdateExpression: "SET #clientId = :meter",
-          ConditionExpression: "attribute_not_exists(#clientId)",
-          ExpressionAttributeNames: { "#clientId": "clientId" },
+          // an erased account's tombstone is never linked
+          ConditionExpression: "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)",
+          ExpressionAttributeNames: { "#clientId": "clientId", "#erasedAt": "erasedAt" },
           ExpressionAttributeValues: marshall({ ":meter": claim.meterId }),
         },
       },

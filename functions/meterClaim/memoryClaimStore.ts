@@ -51,15 +51,16 @@ export class MemoryClaimStore implements ClaimStore {
       throw new LinkConflictError("claim");
     if (this.owners.has(claim.meterId)) throw new LinkConflictError("meter");
     const profile = this.profiles.items.get(customerId);
-    if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
+    if (profile?.clientId !== undefined || this.profiles.erased.has(customerId)) throw new LinkConflictError("profile");
     this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
     this.owners.set(claim.meterId, customerId);
     this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId });
   }
 
-  async erase(customerId: string, clientId: string | undefined): Promise<void> {
+  async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
     if (this.profiles.items.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
     this.profiles.items.delete(customerId);
+    this.profiles.erased.set(customerId, now.toISOString());
     if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
   }
 }

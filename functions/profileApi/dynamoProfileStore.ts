@@ -2,7 +2,7 @@ import { AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetIte
 import { convertToAttr, marshall } from "@aws-sdk/util-dynamodb";
 import { itemFields } from "../shared/dynamoItems";
 import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
-import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
+import { PreconditionFailedError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
 const KEPT = ["customerId", "clientId", "createdAt", "updatedAt", "version", ...PROFILE_FIELDS] as const;
 
@@ -26,7 +26,7 @@ export class DynamoProfileStore implements ProfileStore {
   async get(customerId: string): Promise<StoredProfile | undefined> {
     // strongly consistent: a GET right after a PUT must show the write
     const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ customerId }), ConsistentRead: true }));
-    return out.Item ? profileFromItem(out.Item) : undefined;
+    return out.Item && out.Item.erasedAt === undefined ? profileFromItem(out.Item) : undefined;
   }
 
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
@@ -36,6 +36,7 @@ export class DynamoProfileStore implements ProfileStore {
     } catch (e) {
       if (e instanceof ConditionalCheckFailedException || (e as Error).name === "ConditionalCheckFailedException") {
         const old = (e as ConditionalCheckFailedException).Item;
+        if (old?.erasedAt !== undefined) throw new ProfileErasedError();
         throw new PreconditionFailedError(old ? profileFromItem(old) : undefined);
       }
       throw e;
@@ -45,7 +46,7 @@ export class DynamoProfileStore implements ProfileStore {
 
 /** The UpdateItem parts for a PUT (exported so the exact expression is tested). */
 export function updateOf(fields: ProfileFields, now: string, condition: WriteCondition) {
-  const names: Record<string, string> = { "#updatedAt": "updatedAt", "#createdAt": "createdAt", "#version": "version" };
+  const names: Record<string, string> = { "#updatedAt": "updatedAt", "#createdAt": "createdAt", "#version": "version", "#erasedAt": "erasedAt" };
   const values: Record<string, AttributeValue> = marshall({ ":now": now, ":zero": 0, ":one": 1 });
   const set = ["#updatedAt = :now", "#createdAt = if_not_exists(#createdAt, :now)", "#version = if_not_exists(#version, :zero) + :one"];
   const remove: string[] = [];
@@ -58,20 +59,21 @@ export function updateOf(fields: ProfileFields, now: string, condition: WriteCon
       values[`:${field}`] = convertToAttr(value, { removeUndefinedValues: true });
     }
   }
-  let conditionExpression: string | undefined;
+  // an erased account's tombstone is never written over
+  let conditionExpression = "attribute_not_exists(#erasedAt)";
   if (condition.kind === "exists") {
     names["#customerId"] = "customerId";
-    conditionExpression = "attribute_exists(#customerId)";
+    conditionExpression += " AND attribute_exists(#customerId)";
   } else if (condition.kind === "version" && condition.version === 0) {
     names["#customerId"] = "customerId";
-    conditionExpression = "attribute_exists(#customerId) AND attribute_not_exists(#version)";
+    conditionExpression += " AND attribute_exists(#customerId) AND attribute_not_exists(#version)";
   } else if (condition.kind === "version") {
     values[":expected"] = convertToAttr(condition.version);
-    conditionExpression = "#version = :expected";
+    conditionExpression += " AND #version = :expected";
   }
   return {
     UpdateExpression: `SET ${set.join(", ")}${remove.length > 0 ? ` REMOVE ${remove.join(", ")}` : ""}`,
-    ...(conditionExpression ? { ConditionExpression: conditionExpression } : {}),
+    ConditionExpression: conditionExpression,
     ExpressionAttributeNames: names,
     ExpressionAttributeValues: values,
     ReturnValues: "ALL_NEW" as const,

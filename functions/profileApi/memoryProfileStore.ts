@@ -1,9 +1,11 @@
 import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
-import { PreconditionFailedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
+import { PreconditionFailedError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
 /** The DynamoDB store's semantics over a Map (one UpdateItem: editable fields replaced, the rest kept). */
 export class MemoryProfileStore implements ProfileStore {
   readonly items = new Map<string, StoredProfile>();
+  /** Erased accounts' tombstones: customer id to the time of erasure. */
+  readonly erased = new Map<string, string>();
   readonly calls: string[] = [];
 
   constructor(seed: readonly StoredProfile[] = []) {
@@ -18,6 +20,7 @@ export class MemoryProfileStore implements ProfileStore {
 
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
     this.calls.push(`put ${customerId}`);
+    if (this.erased.has(customerId)) throw new ProfileErasedError();
     const old = this.items.get(customerId);
     const holds =
       condition.kind === "none" ||

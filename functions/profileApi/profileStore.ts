@@ -27,12 +27,23 @@ export class PreconditionFailedError extends Error {
   }
 }
 
+/** The account was erased: its profile cannot be written again (the tombstone of claimStore.ts `erase`). */
+export class ProfileErasedError extends Error {
+  constructor() {
+    super("this account was erased");
+    this.message = "this account was erased";
+    this.name = "ProfileErasedError";
+  }
+}
+
 /** Profiles by customer id. Every call names exactly one key: the caller's own id. */
 export interface ProfileStore {
+  /** The profile; undefined when there is none or the account was erased. */
   get(customerId: string): Promise<StoredProfile | undefined>;
   /**
    * Replaces the editable fields (absent optional ones are removed), keeps clientId and createdAt, sets updatedAt,
-   * bumps version; returns the stored item. Throws PreconditionFailedError when `condition` does not hold.
+   * bumps version; returns the stored item. Throws PreconditionFailedError when `condition` does not hold, and
+   * ProfileErasedError when the account was erased.
    */
   put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile>;
 }

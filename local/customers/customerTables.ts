@@ -70,14 +70,14 @@ export class CustomerTables extends MemoryClaimStore {
     }
   }
 
-  override async erase(customerId: string, clientId: string | undefined): Promise<void> {
+  override async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
     const keys = clientId === undefined ? [customerId] : [customerId, meterKey(clientId)];
     try {
-      await super.erase(customerId, clientId);
-      this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, new Date()));
+      await super.erase(customerId, clientId, now);
+      this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now));
     } catch (e) {
       if (e instanceof LinkConflictError)
-        this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, new Date(), "TransactionCanceledException"));
+        this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now, "TransactionCanceledException"));
       throw e;
     }
   }

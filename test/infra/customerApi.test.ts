@@ -133,12 +133,17 @@ for (const stack of STACKS) {
       });
     });
 
-    it("lets the profile function read, update and delete profile and claim items (a link's transaction is three updates, an erase two deletes), use the customer key for them, and delete users of its own pool only", () => {
+    it("lets the profile function read, update, put and delete profile and claim items (a link's transaction is three updates, an erase a tombstone put and a delete), use the customer key for them, and delete users of its own pool only", () => {
       const keyArn = outputOf(s, "aws:kms/key:Key", "customers-key", "arn");
       const poolArn = outputOf(s, "aws:cognito/userPool:UserPool", "customers-users", "arn");
       const doc = rolePolicy(s, "customers-profile");
       expect(doc.Statement.slice(3)).to.deep.equal([
-        { Sid: "OwnProfiles", Effect: "Allow", Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"], Resource: PROFILE_TABLE_ARN },
+        {
+          Sid: "OwnProfiles",
+          Effect: "Allow",
+          Action: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"],
+          Resource: PROFILE_TABLE_ARN,
+        },
         { Sid: "ProfileKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
         { Sid: "EraseAccounts", Effect: "Allow", Action: ["cognito-idp:AdminDeleteUser"], Resource: poolArn },
       ]);

@@ -72,10 +72,11 @@ describe("local customer API", () => {
     expect(answer).to.deep.equal({ status: 500, body: { message: "Internal Server Error" } });
   });
 
-  it("links with the operator's code, erases with DELETE /profile, and relinks only with a new code", async () => {
+  it("links with the operator's code, erases with DELETE /profile, and the next occupant links only with a new code", async () => {
     const operator = tables.operatorClient();
     const first = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
-    const call = (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${token}`, body });
+    const callAs = (bearer: string) => (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
+    const call = callAs(token);
     const steps = [
       await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
       await call("GET", "/reports"),
@@ -83,13 +84,17 @@ describe("local customer API", () => {
       await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
     ];
     const second = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
+    // the erased account stays erased while its token lasts; the next occupant links
     steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));
-    expect(steps.map((s) => s.status)).to.deep.equal([200, 200, 204, 410, 200]);
+    pool.signUp("ben@example.com", PASSWORD);
+    const next = callAs(pool.signIn("ben@example.com", PASSWORD).accessToken);
+    steps.push(await next("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));
+    expect(steps.map((s) => s.status)).to.deep.equal([200, 200, 204, 410, 409, 200]);
     expect(steps[1].body).to.deep.equal({ reports: [{ date: "2026-12-02", formats: ["html"] }] });
     expect((steps[3].body as { error: string }).error).to.match(
       /^the claim code for meter "MTR0001" was already used at \d{4}-\d\d-\d\dT[\d:.]+Z; ask your supplier for a new one$/,
     );
-    const linked = steps[4].body as { customerId: string; clientId: string };
+    const linked = steps[5].body as { customerId: string; clientId: string };
     expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
   });
 

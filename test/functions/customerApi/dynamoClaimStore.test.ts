@@ -102,7 +102,7 @@ describe("DynamoClaimStore", () => {
         { ":customer": { S: ANA }, ":now": { S: at }, ":hash": { S: "cd" } },
       ],
       [{ customerId: { S: "meter#MTR0001" } }, "attribute_not_exists(#owner)", { ":customer": { S: ANA }, ":now": { S: at } }],
-      [{ customerId: { S: ANA } }, "attribute_not_exists(#clientId)", { ":meter": { S: "MTR0001" } }],
+      [{ customerId: { S: ANA } }, "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)", { ":meter": { S: "MTR0001" } }],
     ]);
   });
 
@@ -123,8 +123,19 @@ describe("DynamoClaimStore", () => {
     });
   }
 
-  it("passes on a cancellation that is not a condition (a conflicting transaction)", async () => {
+  it("reports a link that another transaction on its items cancelled (two customers with one code, a double click) as a claim conflict, and an erase as a profile conflict", async () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled(["TransactionConflict", "None", "None"]));
+    const failure = (p: Promise<void>) =>
+      p.then(
+        () => undefined,
+        (err: unknown) => err as LinkConflictError,
+      );
+    const [link, erase] = [await failure(store.link(ANA, CLAIM, NOW)), await failure(store.erase(ANA, "MTR0001", NOW))];
+    expect([link?.name, link?.conflict, erase?.conflict]).to.deep.equal(["LinkConflictError", "claim", "profile"]);
+  });
+
+  it("passes on a cancellation that is neither a condition nor a conflict", async () => {
+    ddb.on(TransactWriteItemsCommand).rejects(cancelled(["ThrottlingError", "None", "None"]));
     const e = await store.link(ANA, CLAIM, NOW).then(
       () => undefined,
       (err: unknown) => err,
@@ -144,15 +155,15 @@ describe("DynamoClaimStore", () => {
     ]);
   });
 
-  it("erases the profile still on its meter and the meter's owner item in one transaction", async () => {
+  it("replaces the profile still on its meter by a tombstone that expires and deletes the meter's owner item, in one transaction", async () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
-    await store.erase(ANA, "MTR0001");
+    await store.erase(ANA, "MTR0001", new Date("2026-12-04T10:00:00Z"));
     expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input).to.deep.equal({
       TransactItems: [
         {
-          Delete: {
+          Put: {
             TableName: TABLE,
-            Key: { customerId: { S: ANA } },
+            Item: { customerId: { S: ANA }, erasedAt: { S: "2026-12-04T10:00:00.000Z" }, expiresAtEpoch: { N: String(Date.UTC(2026, 11, 5, 10) / 1000) } },
             ConditionExpression: "#clientId = :meter",
             ExpressionAttributeNames: { "#clientId": "clientId" },
             ExpressionAttributeValues: { ":meter": { S: "MTR0001" } },
@@ -172,12 +183,12 @@ describe("DynamoClaimStore", () => {
   });
 
   it("erases a profile without a meter only while it still has none", () => {
-    expect(eraseTransaction(TABLE, ANA, undefined)).to.deep.equal({
+    expect(eraseTransaction(TABLE, ANA, undefined, new Date("2026-12-04T10:00:00Z"))).to.deep.equal({
       TransactItems: [
         {
-          Delete: {
+          Put: {
             TableName: TABLE,
-            Key: { customerId: { S: ANA } },
+            Item: { customerId: { S: ANA }, erasedAt: { S: "2026-12-04T10:00:00.000Z" }, expiresAtEpoch: { N: String(Date.UTC(2026, 11, 5, 10) / 1000) } },
             ConditionExpression: "attribute_not_exists(#clientId)",
             ExpressionAttributeNames: { "#clientId": "clientId" },
           },
@@ -188,7 +199,7 @@ describe("DynamoClaimStore", () => {
 
   it("reports an erase whose profile changed meanwhile as a profile conflict", async () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled(["ConditionalCheckFailed", "None"]));
-    const e = await store.erase(ANA, "MTR0001").then(
+    const e = await store.erase(ANA, "MTR0001", new Date()).then(
       () => undefined,
       (err: unknown) => err,
     );

@@ -70,10 +70,12 @@ describe("DynamoProfileStore", () => {
         UpdateExpression:
           "SET #updatedAt = :now, #createdAt = if_not_exists(#createdAt, :now), #version = if_not_exists(#version, :zero) + :one, " +
           "#name = :name, #email = :email, #tariff = :tariff REMOVE #phone, #address, #notifications",
+        ConditionExpression: "attribute_not_exists(#erasedAt)",
         ExpressionAttributeNames: {
           "#updatedAt": "updatedAt",
           "#createdAt": "createdAt",
           "#version": "version",
+          "#erasedAt": "erasedAt",
           "#name": "name",
           "#email": "email",
           "#phone": "phone",
@@ -106,9 +108,15 @@ describe("DynamoProfileStore", () => {
   });
 
   const conditions: [string, Parameters<typeof updateOf>[2], string, Record<string, unknown>][] = [
-    ["If-Match *", { kind: "exists" }, "attribute_exists(#customerId)", {}],
-    ['If-Match "0" (onboarding\'s item)', { kind: "version", version: 0 }, "attribute_exists(#customerId) AND attribute_not_exists(#version)", {}],
-    ['If-Match "4"', { kind: "version", version: 4 }, "#version = :expected", { ":expected": { N: "4" } }],
+    ["no If-Match", { kind: "none" }, "attribute_not_exists(#erasedAt)", {}],
+    ["If-Match *", { kind: "exists" }, "attribute_not_exists(#erasedAt) AND attribute_exists(#customerId)", {}],
+    [
+      'If-Match "0" (onboarding\'s item)',
+      { kind: "version", version: 0 },
+      "attribute_not_exists(#erasedAt) AND attribute_exists(#customerId) AND attribute_not_exists(#version)",
+      {},
+    ],
+    ['If-Match "4"', { kind: "version", version: 4 }, "attribute_not_exists(#erasedAt) AND #version = :expected", { ":expected": { N: "4" } }],
   ];
   for (const [label, condition, expression, values] of conditions) {
     it(`conditions the write on ${label}`, () => {
@@ -129,6 +137,17 @@ describe("DynamoProfileStore", () => {
     }
     expect(error).to.be.instanceOf(PreconditionFailedError);
     expect([(error as PreconditionFailedError).message, (error as PreconditionFailedError).current?.version]).to.deep.equal(["profile is at version 4", 4]);
+  });
+
+  it("refuses to write over an erased account's tombstone, and reads it as no profile", async () => {
+    const tombstone = { customerId: { S: "cust-e" }, erasedAt: { S: NOW }, expiresAtEpoch: { N: "1800000000" } };
+    ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {}, Item: tombstone }));
+    ddb.on(GetItemCommand).resolves({ Item: tombstone });
+    const error = await store.put("cust-e", { name: "A", email: "a@b.co" }, NOW, { kind: "none" }).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect([error?.name, error?.message, await store.get("cust-e")]).to.deep.equal(["ProfileErasedError", "this account was erased", undefined]);
   });
 
   it("reports a failed condition on a missing item as 'there is no profile yet'", async () => {

@@ -11,6 +11,7 @@ import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
 import { CODE, claimOf } from "./claims";
 import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
+import { profileRoute } from "../../../functions/profileApi/profileRoutes";
 
 const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";
@@ -39,7 +40,7 @@ function world() {
     respond(
       e,
       () => undefined,
-      () => claimRoute(e, { claims, profiles, now: () => NOW }),
+      () => (e.routeKey === "PUT /profile" ? profileRoute(e, { store: profiles, now: () => NOW }) : claimRoute(e, { claims, profiles, now: () => NOW })),
     );
   return {
     profiles,
@@ -47,6 +48,14 @@ function world() {
     async call(customerId: string, body: RequestInput["body"], headers: Record<string, string> = { "content-type": "application/json" }) {
       const r = await throughGateway(
         { method: "POST", path: "/profile/meter", headers: { authorization: `Bearer ${accessToken(customerId)}`, ...headers }, body },
+        authorizer,
+        route,
+      );
+      return { status: r.statusCode, body: JSON.parse(r.body) };
+    },
+    async putProfile(customerId: string, body: RequestInput["body"]) {
+      const r = await throughGateway(
+        { method: "PUT", path: "/profile", headers: { authorization: `Bearer ${accessToken(customerId)}`, "content-type": "application/json" }, body },
         authorizer,
         route,
       );
@@ -233,9 +242,16 @@ describe("DELETE /profile", () => {
     expect(w.profiles.items.has(ANA)).to.equal(false);
   });
 
-  it("answers 404 when there is no profile, and changes nothing", async () => {
+  it("erases an account without a profile: 204, a tombstone, and nothing else changed", async () => {
     const w = world();
-    expect(await w.erase(CY)).to.deep.equal({ status: 404, body: JSON.stringify({ error: "there is no profile to erase" }) });
-    expect([...w.profiles.items.values()]).to.deep.equal(PROFILES);
+    expect(await w.erase(CY)).to.deep.equal({ status: 204, body: "" });
+    expect([[...w.profiles.items.values()], [...w.profiles.erased.keys()]]).to.deep.equal([PROFILES, [CY]]);
+  });
+
+  it("keeps an erased account erased: a PUT with a token still cached answers 410 and writes nothing", async () => {
+    const w = world();
+    expect((await w.erase(ANA)).status).to.equal(204);
+    const put = await w.putProfile(ANA, { name: "Ana", email: "ana@example.com" });
+    expect([put, w.profiles.items.has(ANA)]).to.deep.equal([{ status: 410, body: { error: "this account was erased" } }, false]);
   });
 });

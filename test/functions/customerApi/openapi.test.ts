@@ -26,6 +26,7 @@ const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0"; // linked to MTR0002
 const NEW = "0c1d2e3f-0000-4000-8000-00000000c0c0"; // no profile
 const BROKEN = "0d1e2f30-0000-4000-8000-00000000d0d0"; // the table fails for this one
 const RACE = "0e1f3041-0000-4000-8000-00000000e0e0"; // the meter link changes during erasure
+const GONE = "0f203142-0000-4000-8000-00000000f0f0"; // erased, its token still allowed
 const PROFILES: StoredProfile[] = [
   { customerId: ANA, name: "Ana Duarte", email: "ana@example.com", version: 3 },
   { customerId: BEN, clientId: "MTR0002", name: "Ben Okafor", email: "ben@example.com", version: 1 },
@@ -46,15 +47,16 @@ class FlakyProfiles extends MemoryProfileStore {
 }
 
 class RacingClaims extends MemoryClaimStore {
-  override async erase(customerId: string, clientId: string | undefined) {
+  override async erase(customerId: string, clientId: string | undefined, now: Date) {
     if (customerId === RACE) throw new LinkConflictError("profile");
-    return super.erase(customerId, clientId);
+    return super.erase(customerId, clientId, now);
   }
 }
 
 /** Both functions behind a simulated API Gateway with the real authorizer, over in-memory stores. */
 function gateway() {
   const profiles = new FlakyProfiles(PROFILES);
+  profiles.erased.set(GONE, "2026-11-22T07:59:00.000Z");
   const claims = new RacingClaims(
     profiles,
     [claimOf("MTR0001"), claimOf("MTR0002", { usedBy: BEN }), claimOf("MTR0003", { expiresAt: "2026-11-22T07:00:00.000Z" })],
@@ -122,11 +124,12 @@ const CASES: readonly Case[] = [
   PUT(412, { as: NEW, headers: { ...JSON_TYPE, "if-match": "*" } }),
   PUT(413, { body: { ...FULL_PROFILE, name: "x".repeat(9000) } }),
   PUT(415, { headers: { "content-type": "text/plain" } }),
+  PUT(410, { as: GONE }),
   PUT(500, { as: BROKEN }),
   PUT(401, { as: undefined }),
   PUT(403, { as: "forged" }),
   { routeKey: "DELETE /profile", as: BEN, status: 204 },
-  { routeKey: "DELETE /profile", as: NEW, status: 404 },
+  { routeKey: "DELETE /profile", as: NEW, status: 204 },
   { routeKey: "DELETE /profile", as: RACE, status: 409 },
   { routeKey: "DELETE /profile", as: BROKEN, status: 500 },
   { routeKey: "DELETE /profile", status: 401 },
