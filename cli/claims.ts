@@ -1,20 +1,32 @@
 /**
  * Meter claim codes for the supplier or installer: `issue` prints a one-time code the customer types into
- * `POST /profile/meter`; `revoke` withdraws an unused one. Talks to the customer API's profile table (its name
- * is the stack output `profileTableName`) with the AWS credentials and region of the environment.
+ * `POST /profile/meter`; `revoke` withdraws an unused one; `unlink` takes a meter from a household that moved
+ * out. Talks to the customer API's profile table (its name is the stack output `profileTableName`) with the AWS
+ * credentials and region of the environment.
  *   gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]
  *   gridrail claims revoke --meter ID --table NAME
+ *   gridrail claims unlink --meter ID --table NAME
  */
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Command, ParsedArgs, UsageError, integerFlag, runCommand } from "./args";
-import { ClaimAdminError, DEFAULT_CLAIM_TTL_HOURS, checkMeter, MAX_CLAIM_TTL_HOURS, issueClaim, revokeClaim } from "../functions/meterClaim/claimAdmin";
+import {
+  ClaimAdminError,
+  DEFAULT_CLAIM_TTL_HOURS,
+  checkMeter,
+  MAX_CLAIM_TTL_HOURS,
+  issueClaim,
+  revokeClaim,
+  unlinkMeter,
+} from "../functions/meterClaim/claimAdmin";
 import { InputError } from "../anomaly/errors";
 
 const USAGE = [
   "usage: gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]",
   "       gridrail claims revoke --meter ID --table NAME",
+  "       gridrail claims unlink --meter ID --table NAME",
   "  issue      print a one-time claim code for the meter (only its salted SHA-256 is stored), replacing any earlier one",
   "  revoke     withdraw the meter's unused claim code",
+  "  unlink     take the meter from its owner (a household that moved out): they no longer see its reports",
   "  --table    the customer API's profile table (stack output profileTableName)",
   `  --ttl-hours  hours the code stays valid, 1-${MAX_CLAIM_TTL_HOURS} (default ${DEFAULT_CLAIM_TTL_HOURS})`,
 ].join("\n");
@@ -40,10 +52,15 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
   } catch (e) {
     throw new UsageError(`--meter: ${(e as Error).message}`);
   }
-  if (args.subcommand === "revoke") {
-    if (args["ttl-hours"] !== undefined || args.json) throw new UsageError("--ttl-hours and --json go with issue, not revoke");
-    await onTable(table, () => revokeClaim(client, table, meter));
-    out.write(`revoked the unused claim code of meter ${meter}\n`);
+  if (args.subcommand === "revoke" || args.subcommand === "unlink") {
+    if (args["ttl-hours"] !== undefined || args.json) throw new UsageError(`--ttl-hours and --json go with issue, not ${args.subcommand}`);
+    if (args.subcommand === "revoke") {
+      await onTable(table, () => revokeClaim(client, table, meter));
+      out.write(`revoked the unused claim code of meter ${meter}\n`);
+      return;
+    }
+    const owner = await onTable(table, () => unlinkMeter(client, table, meter));
+    out.write(`meter ${meter} unlinked from customer ${owner}; issue a claim code for the next occupant\n`);
     return;
   }
   const ttlHours = integerFlag(args, "ttl-hours", DEFAULT_CLAIM_TTL_HOURS, 1, MAX_CLAIM_TTL_HOURS);
@@ -57,7 +74,7 @@ export const command: Command = {
   name: "claims",
   usage: USAGE,
   flags: { meter: "string", table: "string", "ttl-hours": "string", json: "boolean" },
-  subcommands: ["issue", "revoke"],
+  subcommands: ["issue", "revoke", "unlink"],
   run: (args) => runClaims(args, new DynamoDBClient({}), process.stdout, new Date()),
 };
 

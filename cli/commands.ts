@@ -46,7 +46,7 @@ export const SUMMARIES: Readonly<Record<string, string>> = {
   demo: "run the detector over labelled NAB series (or a built-in one) and write HTML reports",
   screenshot: "photograph the local web view after the scripted demo run (docs/screenshot.png)",
   "build:wasm": "compile the forest's WebAssembly tree code (--check: verify it is current)",
-  claims: "issue or revoke a meter's one-time claim code (the customer links the meter with it)",
+  claims: "issue or revoke a meter's one-time claim code (the customer links the meter with it), or unlink a meter from a household that moved out",
   openapi: "print or write the customer API's OpenAPI 3.1 document (--check: docs/openapi.json is current)",
   devices: "provision a meter or train by claim and write its certificate and key (or serve the local stand-in)",
 };

@@ -1,10 +1,18 @@
-import { ConditionalCheckFailedException, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  TransactWriteItemsCommand,
+  TransactWriteItemsCommandInput,
+} from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { randomBytes } from "crypto";
 import { CLIENT_ID } from "../supplierParser/s3Key";
 import { show } from "../profileApi/httpApi";
 import { claimHash, newClaimCode, newSalt, normaliseClaimCode } from "./claimCode";
-import { claimKey } from "./dynamoClaimStore";
+import { claimKey, meterKey } from "./dynamoClaimStore";
 
 /** Default and longest lifetime of a claim code, hours. */
 export const DEFAULT_CLAIM_TTL_HOURS = 72;
@@ -33,7 +41,8 @@ export function checkMeter(meterId: string): void {
 
 /**
  * Issues a one-time claim code for a meter, replacing any earlier claim (used or not) of that meter. A meter
- * that has an owner stays theirs: the new code links it only after that owner erases their profile.
+ * that has an owner stays theirs: the new code links it only after that owner erases their profile or the
+ * operator unlinks it (`unlinkMeter`, when the household moves out).
  */
 export async function issueClaim(
   client: DynamoDBClient,
@@ -81,4 +90,56 @@ export async function revokeClaim(client: DynamoDBClient, table: string, meterId
     }
     throw e;
   }
+}
+
+/**
+ * The transaction that takes `meterId` from `owner`: deletes the meter's owner item (still theirs) and removes the
+ * meter from their profile (still on it), so they no longer see the meter's reports, the next occupant's included.
+ */
+export function unlinkTransaction(table: string, meterId: string, owner: string): TransactWriteItemsCommandInput {
+  return {
+    TransactItems: [
+      {
+        Delete: {
+          TableName: table,
+          Key: marshall({ customerId: meterKey(meterId) }),
+          ConditionExpression: "#owner = :owner",
+          ExpressionAttributeNames: { "#owner": "owner" },
+          ExpressionAttributeValues: marshall({ ":owner": owner }),
+        },
+      },
+      {
+        Update: {
+          TableName: table,
+          Key: marshall({ customerId: owner }),
+          UpdateExpression: "REMOVE #clientId",
+          ConditionExpression: "#clientId = :meter",
+          ExpressionAttributeNames: { "#clientId": "clientId" },
+          ExpressionAttributeValues: marshall({ ":meter": meterId }),
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * Unlinks a meter from its owner (a household that moved out without erasing its account); returns the owner's
+ * customer id. An error when the meter has no owner, or when the owner or their profile changed meanwhile.
+ */
+export async function unlinkMeter(client: DynamoDBClient, table: string, meterId: string): Promise<string> {
+  checkMeter(meterId);
+  const out = await client.send(new GetItemCommand({ TableName: table, Key: marshall({ customerId: meterKey(meterId) }), ConsistentRead: true }));
+  const owner = out.Item?.owner?.S;
+  if (owner === undefined) throw new ClaimAdminError(`meter ${show(meterId)} has no owner to unlink`);
+  try {
+    await client.send(new TransactWriteItemsCommand(unlinkTransaction(table, meterId, owner)));
+  } catch (e) {
+    if ((e as Error).name === "TransactionCanceledException") {
+      throw new ClaimAdminError(
+        `meter ${show(meterId)}: its owner or the owner's profile changed meanwhile, or the profile is not on the meter; run unlink again`,
+      );
+    }
+    throw e;
+  }
+  return owner;
 }

@@ -1,4 +1,4 @@
-import { AttributeValue, DeleteItemCommand, DynamoDBClient, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
 import { attemptsKey, claimKey, meterKey } from "../../functions/meterClaim/dynamoClaimStore";
 import { LinkConflictError, StoredClaim } from "../../functions/meterClaim/claimStore";
 import { MemoryClaimStore } from "../../functions/meterClaim/memoryClaimStore";
@@ -8,6 +8,7 @@ import { PreconditionFailedError, StoredProfile, WriteCondition } from "../../fu
 import { TableEvent, tableWriteEvent } from "./dataEvents";
 
 const CLAIM_PREFIX = "claim#";
+const METER_PREFIX = "meter#";
 /** The local profile table's name, as the operator's claim commands and the trail name it. */
 export const LOCAL_PROFILE_TABLE = "local-profiles";
 const CONDITION_FAILED = "ConditionalCheckFailedException";
@@ -82,7 +83,10 @@ export class CustomerTables extends MemoryClaimStore {
     }
   }
 
-  /** The DynamoDB client the operator's claim commands write through: PutItem of a claim, DeleteItem of an unused one. */
+  /**
+   * The DynamoDB client the operator's claim commands write through: PutItem of a claim, DeleteItem of an unused
+   * one, and an unlink (GetItem of the meter's owner item, then the transaction of claimAdmin.ts `unlinkTransaction`).
+   */
   operatorClient(): DynamoDBClient {
     const send = async (command: unknown) => {
       if (command instanceof PutItemCommand) {
@@ -100,6 +104,32 @@ export class CustomerTables extends MemoryClaimStore {
           throw Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" });
         }
         this.claims.delete(meterId);
+        return {};
+      }
+      if (command instanceof GetItemCommand) {
+        const id = command.input.Key?.customerId?.S ?? "";
+        const owner = id.startsWith(METER_PREFIX) ? this.owners.get(id.slice(METER_PREFIX.length)) : undefined;
+        if (!id.startsWith(METER_PREFIX))
+          throw new Error(`the local profile table reads only meter owner items for the operator, got key ${JSON.stringify(id)}`);
+        return owner === undefined ? {} : { Item: { customerId: { S: id }, owner: { S: owner } } };
+      }
+      if (command instanceof TransactWriteItemsCommand) {
+        const [drop, update] = command.input.TransactItems ?? [];
+        const meterId = (drop?.Delete?.Key?.customerId?.S ?? "").slice(METER_PREFIX.length);
+        const owner = drop?.Delete?.ExpressionAttributeValues?.[":owner"]?.S;
+        const profile = owner === undefined ? undefined : this.profiles.items.get(owner);
+        if (
+          update?.Update?.UpdateExpression !== "REMOVE #clientId" ||
+          owner === undefined ||
+          this.owners.get(meterId) !== owner ||
+          profile?.clientId !== meterId
+        ) {
+          throw Object.assign(new Error("Transaction cancelled"), { name: "TransactionCanceledException" });
+        }
+        this.owners.delete(meterId);
+        const { clientId: _clientId, ...rest } = profile;
+        this.profiles.items.set(owner, rest);
+        this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", [meterKey(meterId), owner], new Date()));
         return {};
       }
       throw new Error(`the local profile table does not serve ${(command as object).constructor.name} for the operator`);

@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
-import { issueClaim, revokeClaim } from "../../functions/meterClaim/claimAdmin";
+import { issueClaim, revokeClaim, unlinkMeter } from "../../functions/meterClaim/claimAdmin";
 import { CustomerTables } from "../../local/customers/customerTables";
 import { LocalCustomerApi, matchRoute } from "../../local/customers/localCustomerApi";
 import { LocalReportBucket } from "../../local/customers/localReportBucket";
@@ -96,6 +96,35 @@ describe("local customer API", () => {
     );
     const linked = steps[5].body as { customerId: string; clientId: string };
     expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
+  });
+
+  it("takes a meter from a household that moved out: the operator unlinks it, the old owner sees no reports, the next occupant links", async () => {
+    const operator = tables.operatorClient();
+    pool.signUp("cy@example.com", PASSWORD);
+    pool.signUp("dee@example.com", PASSWORD);
+    const as = (email: string) => {
+      const bearer = pool.signIn(email, PASSWORD).accessToken;
+      return (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
+    };
+    const [cy, dee] = [as("cy@example.com"), as("dee@example.com")];
+    const code = await issueClaim(operator, "local-profiles", "MTR0002", 72, new Date());
+    const steps = [await cy("POST", "/profile/meter", { meterId: "MTR0002", claimCode: code.claimCode })];
+    const owner = await unlinkMeter(operator, "local-profiles", "MTR0002");
+    steps.push(await cy("GET", "/reports"));
+    const next = await issueClaim(operator, "local-profiles", "MTR0002", 72, new Date());
+    steps.push(await dee("POST", "/profile/meter", { meterId: "MTR0002", claimCode: next.claimCode }));
+    steps.push(await cy("GET", "/profile"));
+    expect(steps.map((s) => s.status)).to.deep.equal([200, 409, 200, 200]);
+    expect([owner, (steps[3].body as { clientId: unknown }).clientId, tables.owners.get("MTR0002")]).to.deep.equal([
+      (steps[0].body as { customerId: string }).customerId,
+      null,
+      (steps[2].body as { customerId: string }).customerId,
+    ]);
+    const again = await unlinkMeter(operator, "local-profiles", "MTR0003").then(
+      () => undefined,
+      (e: Error) => e.message,
+    );
+    expect(again).to.equal('meter "MTR0003" has no owner to unlink');
   });
 
   it("takes the operator's revocation of an unused code and refuses one for a used code", async () => {

@@ -13,7 +13,7 @@ import { expect } from "chai";
 import { Writable } from "stream";
 import { runClaims } from "../../../cli/claims";
 import { claimHash } from "../../../functions/meterClaim/claimCode";
-import { issueClaim, revokeClaim } from "../../../functions/meterClaim/claimAdmin";
+import { issueClaim, revokeClaim, unlinkMeter } from "../../../functions/meterClaim/claimAdmin";
 import { LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
 import { DynamoClaimStore, eraseTransaction, linkTransaction } from "../../../functions/meterClaim/dynamoClaimStore";
 
@@ -266,6 +266,59 @@ describe("DynamoClaimStore", () => {
       };
     };
 
+    it("`claims unlink` takes the meter from its owner in one transaction conditioned on both items, and prints whose it was", async () => {
+      ddb.on(GetItemCommand).resolves({ Item: { customerId: { S: "meter#MTR0001" }, owner: { S: ANA } } });
+      ddb.on(TransactWriteItemsCommand).resolves({});
+      const { chunks, out } = sink();
+      await runClaims({ subcommand: "unlink", meter: "MTR0001", table: TABLE }, client, out, NOW);
+      expect(chunks.join("")).to.equal(`meter MTR0001 unlinked from customer ${ANA}; issue a claim code for the next occupant\n`);
+      expect(ddb.commandCalls(GetItemCommand)[0].args[0].input).to.deep.equal({
+        TableName: TABLE,
+        Key: { customerId: { S: "meter#MTR0001" } },
+        ConsistentRead: true,
+      });
+      expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input).to.deep.equal({
+        TransactItems: [
+          {
+            Delete: {
+              TableName: TABLE,
+              Key: { customerId: { S: "meter#MTR0001" } },
+              ConditionExpression: "#owner = :owner",
+              ExpressionAttributeNames: { "#owner": "owner" },
+              ExpressionAttributeValues: { ":owner": { S: ANA } },
+            },
+          },
+          {
+            Update: {
+              TableName: TABLE,
+              Key: { customerId: { S: ANA } },
+              UpdateExpression: "REMOVE #clientId",
+              ConditionExpression: "#clientId = :meter",
+              ExpressionAttributeNames: { "#clientId": "clientId" },
+              ExpressionAttributeValues: { ":meter": { S: "MTR0001" } },
+            },
+          },
+        ],
+      });
+    });
+
+    it("refuses to unlink a meter without an owner, and reports a transaction the items refused", async () => {
+      ddb
+        .on(GetItemCommand)
+        .resolvesOnce({})
+        .resolves({ Item: { customerId: { S: "meter#MTR0001" }, owner: { S: ANA } } });
+      ddb.on(TransactWriteItemsCommand).rejects(cancelled(["None", "ConditionalCheckFailed"]));
+      const failure = (p: Promise<unknown>) =>
+        p.then(
+          () => undefined,
+          (e: Error) => e.message,
+        );
+      expect([await failure(unlinkMeter(client, TABLE, "MTR0009")), await failure(unlinkMeter(client, TABLE, "MTR0001"))]).to.deep.equal([
+        'meter "MTR0009" has no owner to unlink',
+        'meter "MTR0001": its owner or the owner\'s profile changed meanwhile, or the profile is not on the meter; run unlink again',
+      ]);
+    });
+
     it("`claims issue --json` prints the code, the meter and the expiry", async () => {
       ddb.on(PutItemCommand).resolves({});
       const { chunks, out } = sink();
@@ -295,6 +348,7 @@ describe("DynamoClaimStore", () => {
       [{ subcommand: "issue", meter: "MTR0001" }, "--table is required (the stack output profileTableName)"],
       [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "ttl-hours": "0" }, '--ttl-hours must be an integer in [1, 720], got "0"'],
       [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5" }, "--ttl-hours and --json go with issue, not revoke"],
+      [{ subcommand: "unlink", meter: "MTR0001", table: TABLE, json: true }, "--ttl-hours and --json go with issue, not unlink"],
       [{ subcommand: "issue", meter: "", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got ""'],
       [{ subcommand: "revoke", meter: "MTR#1", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got "MTR#1"'],
     ];
