@@ -39,9 +39,17 @@ type ValueOf<C extends Column> = C["name"] extends "source" ? ReadingSource : Gl
 /** One row as the transform writes it: a property per column, typed from the column's Glue type. */
 export type ReadingRow = { readonly [C in Column as C["name"]]: ValueOf<C> };
 
-/** The row as one newline-terminated JSON line, columns in table order (Redshift COPY JSON 'auto' maps by name). */
+/** The smallest normal double: Redshift's DOUBLE PRECISION refuses a value closer to zero (a subnormal). */
+const SMALLEST_NORMAL = 2.2250738585072014e-308;
+
+/**
+ * The row as one newline-terminated JSON line, columns in table order (Redshift COPY JSON 'auto' maps by name).
+ * A value closer to zero than the smallest normal double is written as 0: Redshift refuses it, and one such
+ * line would fail the COPY of every object in its load.
+ */
 export function rowLine(row: ReadingRow): string {
   const ordered: Record<string, unknown> = {};
   for (const c of READINGS_COLUMNS) ordered[c.name] = row[c.name];
+  if (Math.abs(row.value) < SMALLEST_NORMAL) ordered.value = 0;
   return `${JSON.stringify(ordered)}\n`;
 }

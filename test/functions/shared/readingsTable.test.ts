@@ -40,4 +40,18 @@ describe("the shared readings table has one definition", () => {
     const rows = [...section.matchAll(/^\| `([a-z_]+)` \| ([a-z]+) \|/gm)].map((m) => [m[1], m[2]]);
     expect(rows).to.deep.equal(READINGS_COLUMNS.map((c) => [c.name, c.glue]));
   });
+
+  it("writes a value closer to zero than the smallest normal double as 0 (Redshift refuses a subnormal), and keeps the smallest normal", () => {
+    const row = (value: number): ReadingRow => ({
+      source: "trains",
+      device_id: "train-1",
+      event_time: "2026-11-21T10:30:00.000Z",
+      received_at: 1,
+      metric: "TP2",
+      value,
+      detail: null,
+    });
+    const values = [5e-324, -1e-310, 2.2250738585072014e-308, 0.5].map((v) => JSON.parse(rowLine(row(v))).value);
+    expect(values).to.deep.equal([0, 0, 2.2250738585072014e-308, 0.5]);
+  });
 });
