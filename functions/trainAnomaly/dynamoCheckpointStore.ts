@@ -14,19 +14,30 @@ export class DynamoCheckpointStore implements CheckpointStore {
     readonly tableName: string,
   ) {}
 
-  async load(trainId: string, group: string): Promise<Checkpoint | undefined> {
-    let item: Record<string, AttributeValue> | undefined;
+  /** A consistent read of the item, or of `projection` (attribute names) alone. */
+  private async item(trainId: string, group: string, what: string, projection?: readonly string[]): Promise<Record<string, AttributeValue> | undefined> {
     try {
-      ({ Item: item } = await this.client.send(
+      const out = await this.client.send(
         new GetItemCommand({
           TableName: this.tableName,
           Key: marshall({ trainId, detector: group }),
           ConsistentRead: true,
+          ...(projection
+            ? {
+                ProjectionExpression: projection.map((n) => `#${n}`).join(", "),
+                ExpressionAttributeNames: Object.fromEntries(projection.map((n) => [`#${n}`, n])),
+              }
+            : {}),
         }),
-      ));
+      );
+      return out.Item;
     } catch (e) {
-      throw new CheckpointError(`cannot read checkpoint of ${trainId}/${group}: ${(e as Error).name}: ${(e as Error).message}`);
+      throw new CheckpointError(`cannot read ${what} of ${trainId}/${group}: ${(e as Error).name}: ${(e as Error).message}`);
     }
+  }
+
+  async load(trainId: string, group: string): Promise<Checkpoint | undefined> {
+    const item = await this.item(trainId, group, "checkpoint");
     if (!item) return undefined;
     const { version, fingerprint, model, sidecar, watermark, updatedAt } = unmarshall(item) as Record<string, unknown>;
     if (typeof version !== "number" || typeof fingerprint !== "string" || fingerprint === "" || !(model instanceof Uint8Array) || typeof sidecar !== "string") {
@@ -49,20 +60,7 @@ export class DynamoCheckpointStore implements CheckpointStore {
    * the whole item (a quarter of a checkpoint write's units), but returns a few bytes.
    */
   async version(trainId: string, group: string): Promise<number | undefined> {
-    let item: Record<string, AttributeValue> | undefined;
-    try {
-      ({ Item: item } = await this.client.send(
-        new GetItemCommand({
-          TableName: this.tableName,
-          Key: marshall({ trainId, detector: group }),
-          ConsistentRead: true,
-          ProjectionExpression: "#version",
-          ExpressionAttributeNames: { "#version": "version" },
-        }),
-      ));
-    } catch (e) {
-      throw new CheckpointError(`cannot read the checkpoint version of ${trainId}/${group}: ${(e as Error).name}: ${(e as Error).message}`);
-    }
+    const item = await this.item(trainId, group, "the checkpoint version", ["version"]);
     if (!item) return undefined;
     const { version } = unmarshall(item) as Record<string, unknown>;
     if (typeof version !== "number") throw new CheckpointError(`checkpoint of ${trainId}/${group} lacks version`);
