@@ -90,6 +90,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     responses: {
       200: { description: "the stored profile, with its new version as ETag", body: "Profile", headers: ETAG },
       400: { description: "the body or If-Match is invalid; the message names every bad field and its value", body: "Error" },
+      409: { description: "another request (a meter link, an erase) was changing the profile at the same moment; try again", body: "Error" },
       410: { description: "this account was erased (a token the authorizer's cache still allows after DELETE /profile)", body: "Error" },
       412: { description: "If-Match does not hold (another write came first, or no profile exists for *); GET /profile again and retry", body: "Error" },
       ...BODY_ERRORS,
@@ -124,7 +125,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
         body: "Refusal",
       },
       409: { description: "the caller already has a meter, or the meter is linked to another account", body: "Error" },
-      410: { description: "the claim code was already used or has expired; ask the supplier for a new one", body: "Error" },
+      410: { description: "the claim code was already used or has expired (ask the supplier for a new one), or this account was erased", body: "Error" },
       429: {
         description: `more than ${MAX_FAILURES_PER_HOUR} failed claims in the hour (handler, \`{ error }\`), or stage throttling (\`{ message }\`)`,
         body: "Refusal",

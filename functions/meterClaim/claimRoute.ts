@@ -25,10 +25,16 @@ export async function claimRoute(event: HttpApiEvent, deps: ClaimRouteDeps): Pro
       // a tombstone even without a profile: a token the authorizer's cache still allows cannot create one
       await deps.claims.erase(customerId, profile?.clientId, deps.now());
     } catch (e) {
-      if (e instanceof LinkConflictError) throw new HttpError(409, "the profile's meter link changed meanwhile; try again");
-      throw e;
+      if (!(e instanceof LinkConflictError)) throw e;
+      // another DELETE of the same customer (a double click) erased it first: go on to the account
+      if ((await deps.profiles.get(customerId)) !== undefined) throw new HttpError(409, "the profile's meter link changed meanwhile; try again");
     }
-    await deps.users?.remove(customerId);
+    try {
+      await deps.users?.remove(customerId);
+    } catch (e) {
+      // the data is erased; the log names the account an operator deletes if the customer does not retry
+      throw Object.assign(new Error(`${(e as Error).message} (account ${customerId} not deleted; its data is erased)`), { name: (e as Error).name });
+    }
     return { statusCode: 204, headers: { "cache-control": "no-store" }, body: "" };
   }
   return jsonResponse(200, await linkMeter(customerId, jsonBody(event, MAX_CLAIM_BODY_BYTES), deps));

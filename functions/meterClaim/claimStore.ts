@@ -15,7 +15,7 @@ export interface StoredClaim {
 export const ERASED_TOMBSTONE_SECONDS = 86_400;
 
 /** Which condition of the link's single transaction did not hold. */
-export type LinkConflict = "claim" | "meter" | "profile";
+export type LinkConflict = "claim" | "meter" | "profile" | "erased";
 
 /** The link transaction was refused: the claim changed meanwhile, the meter has an owner, or the profile a meter. */
 export class LinkConflictError extends Error {

@@ -94,6 +94,8 @@ export class DynamoClaimStore implements ClaimStore {
       if (e instanceof TransactionCanceledException || (e as Error).name === "TransactionCanceledException") {
         const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
         const failed = reasons.findIndex((r) => r.Code === "ConditionalCheckFailed");
+        // the profile's condition also fails on an erased account's tombstone (its old item comes back)
+        if (failed === LINK_PARTS.indexOf("profile") && reasons[failed].Item?.erasedAt !== undefined) throw new LinkConflictError("erased");
         if (failed >= 0) throw new LinkConflictError(LINK_PARTS[failed]);
         // another transaction on the same items at the same moment (two customers with one code, a double click)
         if (reasons.some((r) => r.Code === "TransactionConflict")) throw new LinkConflictError("claim");
@@ -191,6 +193,7 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
           ConditionExpression: "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)",
           ExpressionAttributeNames: { "#clientId": "clientId", "#erasedAt": "erasedAt" },
           ExpressionAttributeValues: marshall({ ":meter": claim.meterId }),
+          ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         },
       },
     ],

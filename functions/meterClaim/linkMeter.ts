@@ -102,6 +102,7 @@ async function checkAndLink(
     if (!(e instanceof LinkConflictError)) throw e;
     if (e.conflict === "meter") throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
     if (e.conflict === "profile") throw new HttpError(409, "your profile was linked to a meter meanwhile; GET /profile to see which");
+    if (e.conflict === "erased") throw new HttpError(410, "this account was erased");
     throw new HttpError(409, `the claim for meter ${show(meterId)} changed meanwhile (used, revoked or reissued); try again`);
   }
   return { customerId, clientId: meterId, linkedAt: now.toISOString() };

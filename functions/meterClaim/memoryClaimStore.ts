@@ -51,7 +51,8 @@ export class MemoryClaimStore implements ClaimStore {
       throw new LinkConflictError("claim");
     if (this.owners.has(claim.meterId)) throw new LinkConflictError("meter");
     const profile = this.profiles.items.get(customerId);
-    if (profile?.clientId !== undefined || this.profiles.erased.has(customerId)) throw new LinkConflictError("profile");
+    if (this.profiles.erased.has(customerId)) throw new LinkConflictError("erased");
+    if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
     this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
     this.owners.set(claim.meterId, customerId);
     this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId });

@@ -2,7 +2,7 @@ import { AttributeValue, ConditionalCheckFailedException, DynamoDBClient, GetIte
 import { convertToAttr, marshall } from "@aws-sdk/util-dynamodb";
 import { itemFields } from "../shared/dynamoItems";
 import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
-import { PreconditionFailedError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
+import { PreconditionFailedError, ProfileBusyError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
 const KEPT = ["customerId", "clientId", "createdAt", "updatedAt", "version", ...PROFILE_FIELDS] as const;
 
@@ -39,6 +39,7 @@ export class DynamoProfileStore implements ProfileStore {
         if (old?.erasedAt !== undefined) throw new ProfileErasedError();
         throw new PreconditionFailedError(old ? profileFromItem(old) : undefined);
       }
+      if ((e as Error).name === "TransactionConflictException") throw new ProfileBusyError();
       throw e;
     }
   }

@@ -1,6 +1,6 @@
 import { HttpApiEvent, HttpError, HttpResponse, callerOf, headerValue, jsonBody, jsonResponse, problemsError, show } from "./httpApi";
 import { ProfileValidationError, parseProfile } from "./profileSchema";
-import { PreconditionFailedError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
+import { PreconditionFailedError, ProfileBusyError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
 export interface ProfileDeps {
   readonly store: ProfileStore;
@@ -33,6 +33,7 @@ export async function profileRoute(event: HttpApiEvent, deps: ProfileDeps): Prom
       return profileResponse(await deps.store.put(customerId, fields, deps.now().toISOString(), condition));
     } catch (e) {
       if (e instanceof ProfileErasedError) throw new HttpError(410, "this account was erased");
+      if (e instanceof ProfileBusyError) throw new HttpError(409, `${e.message}; try again`);
       if (e instanceof PreconditionFailedError) {
         throw new HttpError(412, `If-Match ${show(headerValue(event.headers, "if-match"))} does not hold: ${e.message}; GET /profile again and retry`);
       }

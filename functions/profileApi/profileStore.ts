@@ -36,6 +36,15 @@ export class ProfileErasedError extends Error {
   }
 }
 
+/** Another request's transaction (a link, an erase) held the item at the same moment; the write can be retried. */
+export class ProfileBusyError extends Error {
+  constructor() {
+    super("the profile is being changed by another request");
+    this.message = "the profile is being changed by another request";
+    this.name = "ProfileBusyError";
+  }
+}
+
 /** Profiles by customer id. Every call names exactly one key: the caller's own id. */
 export interface ProfileStore {
   /** The profile; undefined when there is none or the account was erased. */

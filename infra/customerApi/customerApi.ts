@@ -55,7 +55,8 @@ export class CustomerApi extends pulumi.ComponentResource {
         hashKey: "customerId",
         attributes: [{ name: "customerId", type: "S" }],
         pointInTimeRecovery: { enabled: true },
-        // failed claim-attempt counters carry expiresAtEpoch; profiles, claims and meter owners never do
+        // failed claim-attempt counters and erased accounts' tombstones carry expiresAtEpoch; profiles, claims and
+        // meter owners never do
         ttl: { attributeName: "expiresAtEpoch", enabled: true },
         serverSideEncryption: { enabled: true, kmsKeyArn: key.arn },
         deletionProtectionEnabled: deployment.environment === "prod",

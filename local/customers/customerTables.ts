@@ -35,8 +35,8 @@ class TrailedProfileStore extends MemoryProfileStore {
 /**
  * The profile table of the local stack, in memory: profiles, claims, meter owners and failed-attempt counters
  * with the DynamoDB stores' semantics (each link and erase all-or-nothing, the same conditions), so the
- * routes run their own code unchanged. The operator's claim commands (`issueClaim`, `revokeClaim`) reach it
- * through `operatorClient()`, which takes their PutItem and DeleteItem. Every write leaves the data event
+ * routes run their own code unchanged. The operator's claim commands (`issueClaim`, `revokeClaim`, `unlinkMeter`)
+ * reach it through `operatorClient()`, which takes their PutItem, DeleteItem, GetItem and transaction. Every write leaves the data event
  * CloudTrail would record for it in `dataEvents` (the key only), so the daily summary can count profile updates.
  */
 export class CustomerTables extends MemoryClaimStore {

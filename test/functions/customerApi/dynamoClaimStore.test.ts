@@ -134,6 +134,22 @@ describe("DynamoClaimStore", () => {
     expect([link?.name, link?.conflict, erase?.conflict]).to.deep.equal(["LinkConflictError", "claim", "profile"]);
   });
 
+  it("reports a link refused by an erased account's tombstone as erased", async () => {
+    const reasons = [
+      { Code: "None" },
+      { Code: "None" },
+      { Code: "ConditionalCheckFailed", Item: { customerId: { S: ANA }, erasedAt: { S: "2026-11-22T07:00:00.000Z" } } },
+    ];
+    ddb
+      .on(TransactWriteItemsCommand)
+      .rejects(new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: reasons }));
+    const e = await store.link(ANA, CLAIM, NOW).then(
+      () => undefined,
+      (err: unknown) => err as LinkConflictError,
+    );
+    expect([e?.name, e?.conflict]).to.deep.equal(["LinkConflictError", "erased"]);
+  });
+
   it("passes on a cancellation that is neither a condition nor a conflict", async () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled(["ThrottlingError", "None", "None"]));
     const e = await store.link(ANA, CLAIM, NOW).then(

@@ -150,6 +150,15 @@ describe("DynamoProfileStore", () => {
     expect([error?.name, error?.message, await store.get("cust-e")]).to.deep.equal(["ProfileErasedError", "this account was erased", undefined]);
   });
 
+  it("reports a write that another request's transaction held at the same moment as busy (a retry can succeed)", async () => {
+    ddb.on(UpdateItemCommand).rejects(Object.assign(new Error("Transaction is ongoing for the item"), { name: "TransactionConflictException" }));
+    const e = await store.put("cust-a", { name: "A", email: "a@b.co" }, NOW, { kind: "none" }).then(
+      () => undefined,
+      (err: Error) => err,
+    );
+    expect([e?.name, e?.message]).to.deep.equal(["ProfileBusyError", "the profile is being changed by another request"]);
+  });
+
   it("reports a failed condition on a missing item as 'there is no profile yet'", async () => {
     ddb.on(UpdateItemCommand).rejects(new ConditionalCheckFailedException({ message: "The conditional request failed", $metadata: {} }));
     let message = "";

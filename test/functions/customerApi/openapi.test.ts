@@ -8,7 +8,7 @@ import { runOpenApi } from "../../../cli/openapi";
 import { LinkConflictError } from "../../../functions/meterClaim/claimStore";
 import { profileApiRoute } from "../../../functions/profileApi/handler";
 import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
-import { StoredProfile } from "../../../functions/profileApi/profileStore";
+import { ProfileBusyError, StoredProfile } from "../../../functions/profileApi/profileStore";
 import { reportsRoute } from "../../../functions/reportUrl/handler";
 import { RequestInput, throughGateway } from "../../helpers/httpApiEvents";
 import { ofType, runProgram } from "../../helpers/pulumiRecorder";
@@ -27,6 +27,7 @@ const NEW = "0c1d2e3f-0000-4000-8000-00000000c0c0"; // no profile
 const BROKEN = "0d1e2f30-0000-4000-8000-00000000d0d0"; // the table fails for this one
 const RACE = "0e1f3041-0000-4000-8000-00000000e0e0"; // the meter link changes during erasure
 const GONE = "0f203142-0000-4000-8000-00000000f0f0"; // erased, its token still allowed
+const BUSY = "10213243-0000-4000-8000-000000001010"; // another request's transaction holds the profile
 const PROFILES: StoredProfile[] = [
   { customerId: ANA, name: "Ana Duarte", email: "ana@example.com", version: 3 },
   { customerId: BEN, clientId: "MTR0002", name: "Ben Okafor", email: "ben@example.com", version: 1 },
@@ -42,6 +43,7 @@ class FlakyProfiles extends MemoryProfileStore {
 
   override async put(...args: Parameters<MemoryProfileStore["put"]>) {
     if (args[0] === BROKEN) throw new Error("ProvisionedThroughputExceededException: rate exceeded");
+    if (args[0] === BUSY) throw new ProfileBusyError();
     return super.put(...args);
   }
 }
@@ -124,6 +126,7 @@ const CASES: readonly Case[] = [
   PUT(412, { as: NEW, headers: { ...JSON_TYPE, "if-match": "*" } }),
   PUT(413, { body: { ...FULL_PROFILE, name: "x".repeat(9000) } }),
   PUT(415, { headers: { "content-type": "text/plain" } }),
+  PUT(409, { as: BUSY }),
   PUT(410, { as: GONE }),
   PUT(500, { as: BROKEN }),
   PUT(401, { as: undefined }),

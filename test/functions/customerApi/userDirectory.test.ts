@@ -62,10 +62,15 @@ describe("DELETE /profile and the customer's account", () => {
     }
   }
 
-  async function erase(customerId: string, users: UserDirectory, claimsFail = false) {
+  async function erase(customerId: string, users: UserDirectory, claimsFail = false, lostToTwin = false) {
     const profiles = new MemoryProfileStore([{ customerId: ANA, clientId: "MTR0001", name: "Ana Duarte", email: "ana@example.com", version: 2 }]);
     const claims = new MemoryClaimStore(profiles, [], [["MTR0001", ANA]]);
     if (claimsFail) claims.erase = async () => Promise.reject(new LinkConflictError("profile"));
+    // a second DELETE of the same customer erased it first (a double click): this one's condition fails
+    if (lostToTwin) {
+      const erase = claims.erase.bind(claims);
+      claims.erase = async (...args) => erase(...args).then(() => Promise.reject(new LinkConflictError("profile")));
+    }
     const event: HttpApiEvent = withAuthorizerContext(httpApiRequest({ method: "DELETE", path: "/profile" }), {
       customerId,
       tokenExpiresAt: NOW.getTime() / 1000 + 60,
@@ -92,9 +97,17 @@ describe("DELETE /profile and the customer's account", () => {
     expect(users.removed).to.deep.equal(["0c1d2e3f-0000-4000-8000-00000000c0c0"]);
   });
 
+  it("answers 204 and deletes the account when another DELETE of the same customer erased the data first", async () => {
+    const users = new RecordingUsers();
+    expect(await erase(ANA, users, false, true)).to.deep.include({ status: 204, profileLeft: false });
+    expect(users.removed).to.deep.equal([ANA]);
+  });
+
   it("answers 500 and logs why when the account cannot be deleted; the data is already erased", async () => {
     const r = await erase(ANA, new RecordingUsers(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" })));
     expect([r.status, r.body, r.profileLeft]).to.deep.equal([500, JSON.stringify({ error: "internal error; try again later" }), false]);
-    expect(r.logs.map((l) => [l.level, l.error])).to.deep.equal([["ERROR", "TooManyRequestsException: Rate exceeded"]]);
+    expect(r.logs.map((l) => [l.level, l.error])).to.deep.equal([
+      ["ERROR", `TooManyRequestsException: Rate exceeded (account ${ANA} not deleted; its data is erased)`],
+    ]);
   });
 });
