@@ -20,7 +20,7 @@ import {
   provisioningTemplateName,
   serialProblem,
 } from "../functions/provisioningHook/serials";
-import { ProvisionedDevice, ProvisioningError, provisionByClaim } from "../devices/provisioning/claimFlow";
+import { ProvisionedDevice, ProvisioningError, RegistrationUnansweredError, provisionByClaim } from "../devices/provisioning/claimFlow";
 import { InputError } from "../anomaly/errors";
 
 export const DEFAULT_ENDPOINT = "mqtt://127.0.0.1:1883";
@@ -124,14 +124,27 @@ export function outFolderProblem(dir: string): string | undefined {
   }
 }
 
-export async function runRegister(args: ParsedArgs, out: NodeJS.WritableStream): Promise<void> {
+/** `provision`: the claim flow (a test passes one that fails as the network can). */
+export async function runRegister(args: ParsedArgs, out: NodeJS.WritableStream, provision = provisionByClaim): Promise<void> {
   const request = registerRequest(args);
   const problem = outFolderProblem(request.out);
   if (problem) throw new UsageError(`--out ${request.out}: ${problem}`);
   const files = deviceFiles(request.out, request.serial);
   const present = Object.values(files).filter((f) => existsSync(f));
   if (present.length > 0 && !request.force) throw new UsageError(`${present.join(", ")} already exist; --force overwrites them`);
-  const device = await provisionByClaim({ endpoint: request.endpoint, templateName: request.templateName, serial: request.serial, tls: request.tls });
+  let device: ProvisionedDevice;
+  try {
+    device = await provision({ endpoint: request.endpoint, templateName: request.templateName, serial: request.serial, tls: request.tls });
+  } catch (e) {
+    if (!(e instanceof RegistrationUnansweredError)) throw e;
+    // the thing may be registered with this certificate: keep its key, and say how to find out
+    const kept = writeDeviceFiles(request.out, e.device, request.endpoint, request.force);
+    throw new ProvisioningError(
+      `${e.message}; IoT Core may have registered ${request.serial} with certificate ${e.device.certificateId} all the same: ` +
+        `its files are kept (${kept.join(", ")}); connect with them, and if IoT Core refuses the connection, ` +
+        `have the operator delete the allow-list item "provisioned#${request.serial}" and register again with --force`,
+    );
+  }
   if (device.thingName !== request.serial) throw new ProvisioningError(`provisioned thing ${device.thingName}, expected ${request.serial}`);
   let written: string[];
   try {

@@ -56,6 +56,24 @@ export class ProvisioningRejectedError extends ProvisioningError {
   }
 }
 
+/**
+ * RegisterThing got no answer in time: IoT Core may have registered the thing with the new certificate all the
+ * same, and a new attempt would make another certificate, which the hook refuses once the serial is marked. The
+ * credentials come with the error so they are kept, not lost.
+ */
+export class RegistrationUnansweredError extends ProvisioningError {
+  constructor(
+    message: string,
+    readonly device: ProvisionedDevice,
+  ) {
+    super(message);
+    this.name = "RegistrationUnansweredError";
+  }
+}
+
+/** No answer on `.../accepted` or `.../rejected` within the wait. */
+class NoAnswerError extends ProvisioningError {}
+
 export interface ClaimFlowOptions {
   /** `mqtt://host:port` (the local stand-in) or `mqtts://<prefix>-ats.iot.<region>.amazonaws.com:8883`. */
   readonly endpoint: string;
@@ -82,7 +100,7 @@ async function exchange<T>(client: MqttClient, topic: string, payload: object, w
     return await new Promise<T>((resolve, reject) => {
       const timer = setTimeout(() => {
         client.removeListener("message", onMessage);
-        reject(new ProvisioningError(`${what}: no answer on ${accepted} within ${timeoutMs} ms`));
+        reject(new NoAnswerError(`${what}: no answer on ${accepted} within ${timeoutMs} ms`));
       }, timeoutMs);
       const onMessage = (t: string, body: Buffer) => {
         if (t !== accepted && t !== rejected) return;
@@ -132,13 +150,20 @@ export async function provisionByClaim(o: ClaimFlowOptions): Promise<Provisioned
   }
   try {
     const created = await exchange<CreatedCertificate>(client, createTopic, {}, "CreateKeysAndCertificate", timeoutMs);
-    const registered = await exchange<RegisteredThing>(
-      client,
-      provisionTopic(o.templateName),
-      { certificateOwnershipToken: created.certificateOwnershipToken, parameters: { [SERIAL_PARAMETER]: o.serial } },
-      `RegisterThing with template ${o.templateName}`,
-      timeoutMs,
-    );
+    const credentials = { certificateId: created.certificateId, certificatePem: created.certificatePem, privateKey: created.privateKey };
+    let registered: RegisteredThing;
+    try {
+      registered = await exchange<RegisteredThing>(
+        client,
+        provisionTopic(o.templateName),
+        { certificateOwnershipToken: created.certificateOwnershipToken, parameters: { [SERIAL_PARAMETER]: o.serial } },
+        `RegisterThing with template ${o.templateName}`,
+        timeoutMs,
+      );
+    } catch (e) {
+      if (e instanceof NoAnswerError) throw new RegistrationUnansweredError(e.message, { thingName: o.serial, ...credentials });
+      throw e;
+    }
     return {
       thingName: registered.thingName,
       deviceConfiguration: registered.deviceConfiguration,

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { execFile } from "child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
-import { allowListOf, outFolderProblem, registerRequest } from "../../cli/devices";
+import { allowListOf, outFolderProblem, registerRequest, runRegister } from "../../cli/devices";
+import { RegistrationUnansweredError } from "../../devices/provisioning/claimFlow";
 import { ParsedArgs } from "../../cli/args";
 import { MemoryAllowList } from "../../functions/provisioningHook/decide";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
@@ -181,6 +182,28 @@ describe("gridrail devices register against the local stand-in", function () {
   it("refuses a bad serial before connecting (exit 2)", async () => {
     const r = await devices(["register", "--kind", "meter", "--serial", "meter04", "--out", join(dir, "y"), "--endpoint", broker.url]);
     expect([r.status, r.stderr]).to.deep.equal([2, 'error: --serial: serial "meter04" is not a meter serial: NMI followed by 10 digits, e.g. NMI6100000001\n']);
+  });
+});
+
+describe("gridrail devices register when RegisterThing's answer is lost", () => {
+  it("keeps the certificate and 0600 key it made and says how to find out whether the thing is registered", async () => {
+    const dir = join(tempDir("gridrail-devices-lost-"), "creds");
+    const device = { thingName: "train-0009", certificateId: "cert-9", certificatePem: "PEM", privateKey: "KEY" };
+    const lost = async () => Promise.reject(new RegistrationUnansweredError("RegisterThing with template gridrail-dev-trains: no answer", device));
+    const args = { subcommand: "register", kind: "train", serial: "train-0009", out: dir } as ParsedArgs;
+    const message = await runRegister(args, process.stdout, lost).then(
+      () => "",
+      (e: Error) => `${e.name}: ${e.message}`,
+    );
+    expect(message).to.equal(
+      "ProvisioningError: RegisterThing with template gridrail-dev-trains: no answer; IoT Core may have registered train-0009 with certificate cert-9 all the same: " +
+        `its files are kept (${dir}/train-0009.cert.pem, ${dir}/train-0009.private.key, ${dir}/train-0009.json); connect with them, and if IoT Core refuses ` +
+        'the connection, have the operator delete the allow-list item "provisioned#train-0009" and register again with --force',
+    );
+    expect([readFileSync(join(dir, "train-0009.private.key"), "utf8"), statSync(join(dir, "train-0009.private.key")).mode & 0o777]).to.deep.equal([
+      "KEY",
+      0o600,
+    ]);
   });
 });
 

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { createPrivateKey, createPublicKey } from "crypto";
 import { MqttClient, connectAsync } from "mqtt";
 import { MemoryAllowList } from "../../functions/provisioningHook/decide";
-import { createTopic, provisionByClaim, provisionTopic } from "../../devices/provisioning/claimFlow";
+import { RegistrationUnansweredError, createTopic, provisionByClaim, provisionTopic } from "../../devices/provisioning/claimFlow";
 import { LoopbackBroker, startBroker } from "../../local/iot/broker";
 import { trainPolicyChecks } from "../../local/iot/devicePolicy";
 import { ProvisioningStandIn, attachProvisioning, isProvisioningAnswer } from "../../local/iot/provisioning";
@@ -108,6 +108,22 @@ describe("the local fleet provisioning stand-in", function () {
     await publishAs(broker.url, "train-0001", createTopic, "{}");
     expect(broker.refused.map((p) => [p.clientId, p.topic])).to.deep.equal([["train-0001", createTopic]]);
     expect(standIn.things.size).to.equal(0);
+  });
+
+  it("keeps the credentials when RegisterThing's answer is lost: the thing may be registered with them", async () => {
+    const aedes = broker.broker;
+    const forward = aedes.authorizeForward;
+    aedes.authorizeForward = (client, packet) => (packet.topic.endsWith("/provision/json/accepted") ? null : forward.call(aedes, client, packet));
+    const e = await provisionByClaim({ endpoint: broker.url, templateName: "gridrail-local-trains", serial: "train-0001", timeoutMs: 500 }).then(
+      () => undefined,
+      (err: RegistrationUnansweredError) => err,
+    );
+    expect([e?.name, e?.device.thingName, e?.device.certificateId]).to.deep.equal([
+      "RegistrationUnansweredError",
+      "train-0001",
+      standIn.things.get("train-0001")?.certificateIds[0],
+    ]);
+    expect(standIn.authority.verify(e!.device.certificatePem)?.certificateId).to.equal(e?.device.certificateId);
   });
 
   it("refuses another client's certificate ownership token", async () => {
