@@ -26,6 +26,7 @@ export const customerDashboard = outputs.customerDashboard;
 export const sharingDashboard = outputs.sharingDashboard;
 export const dataLossAlarms = outputs.dataLossAlarms;
 export const customerApiAlarms = outputs.customerApiAlarms;
+export const profileTableName = outputs.profileTableName;
 export const sharedRawBucket = outputs.sharedRawBucket;
 export const athenaWorkgroup = outputs.athenaWorkgroup;
 export const redshiftCluster = outputs.redshiftCluster;

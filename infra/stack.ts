@@ -31,6 +31,8 @@ export interface StackOutputs {
   /** Alarms whose firing means data is being lost (docs/operations.md says what to do for each). */
   readonly dataLossAlarms: pulumi.Output<string[]>;
   readonly customerApiAlarms: pulumi.Output<string[]>;
+  /** The customer API's profile table, where `claims` issues, revokes and unlinks (docs/commands.md). */
+  readonly profileTableName: pulumi.Output<string>;
   readonly sharedRawBucket: pulumi.Output<string>;
   readonly athenaWorkgroup: pulumi.Output<string>;
   readonly redshiftCluster: pulumi.Output<string>;
@@ -109,6 +111,7 @@ export function createStack(config: StackConfig): StackOutputs {
     sharingDashboard: sharing.dashboardName,
     dataLossAlarms: pulumi.all([meters.dataLossAlarmNames, trains.dataLossAlarmNames, sharing.dataLossAlarmNames]).apply((lists) => lists.flat()),
     customerApiAlarms: customers.alarmNames,
+    profileTableName: customers.profileTableName,
     sharedRawBucket: sharing.rawBucketName,
     athenaWorkgroup: sharing.athenaWorkgroupName,
     redshiftCluster: sharing.redshiftClusterIdentifier,

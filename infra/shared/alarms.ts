@@ -46,7 +46,11 @@ export function createAlarm(name: string, args: AlarmArgs & WithDeployment, opts
   );
 }
 
-/** Standard function alarms: any error, any throttle. */
+/**
+ * Standard function alarms: any error, any throttle, each on one breaching minute. A function that runs on a
+ * schedule fails at most three times, minutes apart (Lambda retries an asynchronous invocation twice), so the
+ * stack's usual 3 of 5 minutes would never see it.
+ */
 export function createFunctionAlarms(
   name: string,
   { functionName, deployment }: { readonly functionName: pulumi.Input<string> } & WithDeployment,
@@ -63,6 +67,8 @@ export function createFunctionAlarms(
         statistic: "Sum",
         comparisonOperator: "GreaterThanThreshold",
         threshold: 0,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
         deployment,
       },
       opts,

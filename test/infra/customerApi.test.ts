@@ -12,6 +12,13 @@ for (const stack of STACKS) {
       s = await runProgram(stack);
     });
 
+    it("exports the profile table's name, which the claims command takes as --table", () => {
+      expect([s.outputs.profileTableName, one(s, "aws:dynamodb/table:Table", "customers-profiles").outputs.name]).to.deep.equal([
+        "customers-profiles",
+        "customers-profiles",
+      ]);
+    });
+
     it("signs customers up and in with e-mail, a strong password policy and optional TOTP", () => {
       const pool = one(s, "aws:cognito/userPool:UserPool", "customers-users").inputs;
       expect(pool.passwordPolicy).to.deep.equal({

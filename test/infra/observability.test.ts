@@ -164,6 +164,31 @@ describe("observability: dashboards and alarms", () => {
         });
       }
 
+      it("alarms on every function's first error and first throttle: one breaching minute (a scheduled function fails three times at most, minutes apart)", () => {
+        const functions = ofType(s, "aws:lambda/function:Function");
+        const alarms = ofType(s, ALARM).filter((a) => a.inputs.namespace === "AWS/Lambda" && ["Errors", "Throttles"].includes(a.inputs.metricName as string));
+        expect(alarms.length).to.equal(2 * functions.length);
+        const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
+        for (const alarm of alarms) {
+          const { alarmDescription: _d, dimensions: _f, metricName, ...inputs } = alarm.inputs;
+          expect([typeof metricName, inputs]).to.deep.equal([
+            "string",
+            {
+              namespace: "AWS/Lambda",
+              statistic: "Sum",
+              comparisonOperator: "GreaterThanThreshold",
+              threshold: 0,
+              period: 60,
+              evaluationPeriods: 1,
+              datapointsToAlarm: 1,
+              treatMissingData: "notBreaching",
+              alarmActions: actions,
+              okActions: actions,
+            },
+          ]);
+        }
+      });
+
       for (const rules of ["meters-readings", "trains", "sharing-share"]) {
         it(`counts every message ${rules}' rules failed to deliver (their error log) and alarms on any`, () => {
           const metricName = `${rules}-rule-actions-failed`;
