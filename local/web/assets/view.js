@@ -41,13 +41,13 @@
 
   function train(id) {
     let t = state.trains.get(id);
-    if (!t) state.trains.set(id, (t = { trainId: id, online: null, onlineChangedAt: null, readings: [], alerts: [], faults: [] }));
+    if (!t) state.trains.set(id, t = { trainId: id, online: null, onlineChangedAt: null, readings: [], alerts: [], faults: [] });
     return t;
   }
 
   function meter(id) {
     let m = state.meters.get(id);
-    if (!m) state.meters.set(id, (m = { clientId: id, readings: [], totalKwh: 0, count: 0 }));
+    if (!m) state.meters.set(id, m = { clientId: id, readings: [], totalKwh: 0, count: 0 });
     return m;
   }
 
@@ -72,16 +72,8 @@
         if (a) Object.assign(a, { state: e.state, lastAt: e.t, message: e.message, sensors: e.sensors, clearedAt: e.state === "cleared" ? e.t : a.clearedAt });
         else {
           const key = e.trainId + "\n" + e.episodeId;
-          alerts.push({
-            episodeId: e.episodeId,
-            state: e.state,
-            openedAt: e.t,
-            lastAt: e.t,
-            clearedAt: e.state === "cleared" ? e.t : null,
-            message: e.message,
-            sensors: e.sensors,
-            delivery: state.early.get(key) || null,
-          });
+          alerts.push({ episodeId: e.episodeId, state: e.state, openedAt: e.t, lastAt: e.t, clearedAt: e.state === "cleared" ? e.t : null,
+            message: e.message, sensors: e.sensors, delivery: state.early.get(key) || null });
           state.early.delete(key);
         }
         break;
@@ -89,16 +81,11 @@
       case "delivered": {
         const d = { latencyMs: e.latencyMs, offlineDelivery: e.offlineDelivery };
         const a = train(e.trainId).alerts.find((x) => x.episodeId === e.episodeId);
-        if (a) a.delivery = d;
-        else state.early.set(e.trainId + "\n" + e.episodeId, d);
+        if (a) a.delivery = d; else state.early.set(e.trainId + "\n" + e.episodeId, d);
         break;
       }
-      case "train":
-        Object.assign(train(e.trainId), { online: e.online, onlineChangedAt: e.t });
-        break;
-      case "fault":
-        train(e.trainId).faults.push({ kind: e.kind, startedAt: e.startedAt, endsAt: e.endsAt });
-        break;
+      case "train": Object.assign(train(e.trainId), { online: e.online, onlineChangedAt: e.t }); break;
+      case "fault": train(e.trainId).faults.push({ kind: e.kind, startedAt: e.startedAt, endsAt: e.endsAt }); break;
       case "meter":
         for (const r of e.items) {
           const m = meter(r.clientId);
@@ -108,28 +95,17 @@
           m.count += 1;
         }
         break;
-      case "stats":
-        state.stats = Object.assign({}, state.stats, e.values);
-        break;
-      case "end":
-        state.finished = true;
-        state.report = e.report === undefined ? null : e.report;
-        break;
-      default:
-        console.warn("live view: ignoring event of unknown type", e.type);
+      case "stats": state.stats = Object.assign({}, state.stats, e.values); break;
+      case "end": state.finished = true; state.report = e.report === undefined ? null : e.report; break;
+      default: console.warn("live view: ignoring event of unknown type", e.type);
     }
   }
 
   // ---- formatting ----
-  const clock = (ms) => (Number.isFinite(ms) ? new Date(ms).toISOString().slice(11, 19) : "–");
-  const words = (name) =>
-    name
-      .replace(/_/g, " ")
-      .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-      .toLowerCase();
-  const number = (v) =>
-    typeof v !== "number" ? "–" : Number.isInteger(v) ? v.toLocaleString("en-US") : v.toLocaleString("en-US", { maximumFractionDigits: 3 });
-  const fixed = (v, digits) => (typeof v === "number" && Number.isFinite(v) ? v.toFixed(digits) : "–");
+  const clock = (ms) => Number.isFinite(ms) ? new Date(ms).toISOString().slice(11, 19) : "–";
+  const words = (name) => name.replace(/_/g, " ").replace(/([a-z0-9])([A-Z])/g, "$1 $2").toLowerCase();
+  const number = (v) => typeof v !== "number" ? "–" : Number.isInteger(v) ? v.toLocaleString("en-US") : v.toLocaleString("en-US", { maximumFractionDigits: 3 });
+  const fixed = (v, digits) => typeof v === "number" && Number.isFinite(v) ? v.toFixed(digits) : "–";
 
   function sensorsToPlot() {
     if (state.hello && state.hello.sensors.length > 0) return state.hello.sensors;
@@ -151,14 +127,9 @@
     run.dataset.state = connected || state.finished ? s : "disconnected";
     run.title = connected ? "" : "not connected to the local stack";
     const h = state.hello;
-    $("run-info").textContent = !h
-      ? connected
-        ? "waiting for the run to start"
-        : "connecting…"
-      : `started ${clock(h.startedAt)} UTC` +
-        (h.durationS === null ? "" : ` · ${number(h.durationS)} s run`) +
-        ` · ${h.trains.length} trains · ${h.meters.length} meters` +
-        (connected || state.finished ? "" : " · disconnected");
+    $("run-info").textContent = !h ? (connected ? "waiting for the run to start" : "connecting…")
+      : `started ${clock(h.startedAt)} UTC` + (h.durationS === null ? "" : ` · ${number(h.durationS)} s run`) +
+        ` · ${h.trains.length} trains · ${h.meters.length} meters` + (connected || state.finished ? "" : " · disconnected");
     document.title = `gridrail live · ${s}`;
     const box = $("stats");
     const names = [...STAT_ORDER.filter((k) => k in state.stats), ...Object.keys(state.stats).filter((k) => !STAT_ORDER.includes(k))];
@@ -205,34 +176,26 @@
     c.alerting.hidden = !t.alerts.some((a) => a.state !== "cleared");
 
     const last = t.readings[t.readings.length - 1];
-    c.legend.replaceChildren(
-      ...sensors.map((name, i) => {
-        const item = el("span", {});
-        const sw = el("span", { class: "sw" });
-        sw.style.background = SENSOR_COLOURS[i % SENSOR_COLOURS.length];
-        const unit = UNITS[name] ? ` ${UNITS[name]}` : "";
-        item.append(sw, `${name} `, el("b", {}, last ? fixed(last.values[name], 2) + unit : "–"));
-        return item;
-      }),
-      (() => {
-        const item = el("span", {});
-        const sw = el("span", { class: "sw" });
-        sw.style.background = "#c62828";
-        item.append(sw, "score ", el("b", {}, last && last.score !== null ? fixed(last.score, 2) : "warming up"));
-        return item;
-      })(),
-    );
+    c.legend.replaceChildren(...sensors.map((name, i) => {
+      const item = el("span", {});
+      const sw = el("span", { class: "sw" });
+      sw.style.background = SENSOR_COLOURS[i % SENSOR_COLOURS.length];
+      const unit = UNITS[name] ? ` ${UNITS[name]}` : "";
+      item.append(sw, `${name} `, el("b", {}, last ? fixed(last.values[name], 2) + unit : "–"));
+      return item;
+    }), (() => {
+      const item = el("span", {});
+      const sw = el("span", { class: "sw" });
+      sw.style.background = "#c62828";
+      item.append(sw, "score ", el("b", {}, last && last.score !== null ? fixed(last.score, 2) : "warming up"));
+      return item;
+    })());
 
     for (const a of t.alerts) {
       let li = c.items.get(a.episodeId);
       if (!li) {
-        li = {
-          root: el("li", { "data-testid": `alert-${a.episodeId}` }),
-          when: el("span", { class: "when" }),
-          sev: el("span", { class: "sev" }),
-          msg: el("span", { class: "msg", "data-testid": `alert-message-${a.episodeId}` }),
-          dlv: el("span", { class: "dlv", "data-testid": `delivery-${a.episodeId}` }),
-        };
+        li = { root: el("li", { "data-testid": `alert-${a.episodeId}` }), when: el("span", { class: "when" }), sev: el("span", { class: "sev" }),
+          msg: el("span", { class: "msg", "data-testid": `alert-message-${a.episodeId}` }), dlv: el("span", { class: "dlv", "data-testid": `delivery-${a.episodeId}` }) };
         li.root.append(li.when, li.sev, li.msg, li.dlv);
         c.list.prepend(li.root);
         c.items.set(a.episodeId, li);
@@ -243,11 +206,8 @@
       li.msg.textContent = a.message + (a.sensors.length ? ` (${a.sensors.join(", ")})` : "");
       const d = a.delivery;
       li.dlv.dataset.delivered = String(d !== null);
-      li.dlv.textContent =
-        d === null
-          ? "not yet confirmed by the train"
-          : (d.offlineDelivery ? "delivered after the train reconnected" : "delivered to the train") +
-            (d.latencyMs === null ? "" : ` in ${number(Math.round(d.latencyMs))} ms`);
+      li.dlv.textContent = d === null ? "not yet confirmed by the train"
+        : (d.offlineDelivery ? "delivered after the train reconnected" : "delivered to the train") + (d.latencyMs === null ? "" : ` in ${number(Math.round(d.latencyMs))} ms`);
     }
     c.none.hidden = t.alerts.length > 0;
     drawTrain(c.canvas, t, sensors);
@@ -256,19 +216,14 @@
   // ---- charts ----
   /** [min, max] by a loop: Math.min(...values) overflows the stack for a few hundred thousand values. */
   function extent(values) {
-    let lo = Infinity,
-      hi = -Infinity;
-    for (const v of values) {
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
-    }
+    let lo = Infinity, hi = -Infinity;
+    for (const v of values) { if (v < lo) lo = v; if (v > hi) hi = v; }
     return [lo, hi];
   }
 
   function surface(canvas) {
     const ratio = window.devicePixelRatio || 1;
-    const w = canvas.clientWidth,
-      h = canvas.clientHeight;
+    const w = canvas.clientWidth, h = canvas.clientHeight;
     if (canvas.width !== Math.round(w * ratio) || canvas.height !== Math.round(h * ratio)) {
       canvas.width = Math.round(w * ratio);
       canvas.height = Math.round(h * ratio);
@@ -283,16 +238,11 @@
   /** Draws a polyline through the points, lifting the pen over nulls and over gaps much longer than usual. */
   function line(g, points, x, y, maxGap) {
     g.beginPath();
-    let pen = false,
-      prev = null;
+    let pen = false, prev = null;
     for (const p of points) {
-      if (p.v === null || !Number.isFinite(p.v)) {
-        pen = false;
-        continue;
-      }
+      if (p.v === null || !Number.isFinite(p.v)) { pen = false; continue; }
       if (pen && prev !== null && p.t - prev > maxGap) pen = false;
-      if (pen) g.lineTo(x(p.t), y(p.v));
-      else g.moveTo(x(p.t), y(p.v));
+      if (pen) g.lineTo(x(p.t), y(p.v)); else g.moveTo(x(p.t), y(p.v));
       pen = true;
       prev = p.t;
     }
@@ -301,14 +251,8 @@
 
   function drawTrain(canvas, t, sensors) {
     const { g, w, h } = surface(canvas);
-    const left = 4,
-      right = w - 4,
-      top = 4,
-      scoreH = 34,
-      axisH = 14,
-      plotBottom = h - axisH - scoreH - 6;
-    const scoreTop = plotBottom + 6,
-      scoreBottom = h - axisH;
+    const left = 4, right = w - 4, top = 4, scoreH = 34, axisH = 14, plotBottom = h - axisH - scoreH - 6;
+    const scoreTop = plotBottom + 6, scoreBottom = h - axisH;
     g.strokeStyle = "#dde3ea";
     g.strokeRect(left + 0.5, top + 0.5, right - left - 1, plotBottom - top);
     g.strokeRect(left + 0.5, scoreTop + 0.5, right - left - 1, scoreBottom - scoreTop);
@@ -318,16 +262,13 @@
       g.fillText(rs.length ? "one reading so far" : "no readings yet", left + 8, top + 18);
       return;
     }
-    const t0 = rs[0].t,
-      t1 = rs[rs.length - 1].t,
-      span = Math.max(t1 - t0, 1);
+    const t0 = rs[0].t, t1 = rs[rs.length - 1].t, span = Math.max(t1 - t0, 1);
     const maxGap = Math.max((span / (rs.length - 1)) * 10, 1);
     const x = (ms) => left + ((ms - t0) / span) * (right - left);
     const faultLabels = [];
     for (const f of t.faults) {
       if (f.endsAt < t0 || f.startedAt > t1) continue;
-      const a = x(Math.max(f.startedAt, t0)),
-        b = x(Math.min(f.endsAt, t1));
+      const a = x(Math.max(f.startedAt, t0)), b = x(Math.min(f.endsAt, t1));
       g.fillStyle = "rgba(239, 108, 0, 0.16)";
       g.fillRect(a, top, Math.max(b - a, 2), scoreBottom - top);
       faultLabels.push([`fault: ${f.kind}`, (a + b) / 2]);
@@ -336,54 +277,29 @@
       const vals = rs.map((r) => r.values[name]).filter((v) => typeof v === "number" && Number.isFinite(v));
       if (vals.length === 0) return;
       let [lo, hi] = extent(vals);
-      if (hi - lo < 1e-9) {
-        lo -= 1;
-        hi += 1;
-      }
+      if (hi - lo < 1e-9) { lo -= 1; hi += 1; }
       const y = (v) => plotBottom - 3 - ((v - lo) / (hi - lo)) * (plotBottom - top - 18);
       g.strokeStyle = SENSOR_COLOURS[i % SENSOR_COLOURS.length];
       g.lineWidth = 1.3;
-      line(
-        g,
-        rs.map((r) => ({ t: r.t, v: typeof r.values[name] === "number" ? r.values[name] : null })),
-        x,
-        y,
-        maxGap,
-      );
+      line(g, rs.map((r) => ({ t: r.t, v: typeof r.values[name] === "number" ? r.values[name] : null })), x, y, maxGap);
     });
     const ys = (v) => scoreBottom - 2 - v * (scoreBottom - scoreTop - 4);
     g.strokeStyle = "#c62828";
     g.lineWidth = 1.3;
-    line(
-      g,
-      rs.map((r) => ({ t: r.t, v: r.score })),
-      x,
-      ys,
-      maxGap,
-    );
+    line(g, rs.map((r) => ({ t: r.t, v: r.score })), x, ys, maxGap);
     g.fillStyle = "#667385";
     g.fillText("score", left + 4, scoreTop + 11);
     for (const a of t.alerts) {
-      for (const [ms, colour] of [
-        [a.openedAt, "#c62828"],
-        [a.clearedAt, "#2e7d32"],
-      ]) {
+      for (const [ms, colour] of [[a.openedAt, "#c62828"], [a.clearedAt, "#2e7d32"]]) {
         if (ms === null || ms < t0 || ms > t1) continue;
         const ax = Math.round(x(ms)) + 0.5;
         g.strokeStyle = colour;
         g.lineWidth = 1;
         g.setLineDash([3, 3]);
-        g.beginPath();
-        g.moveTo(ax, top);
-        g.lineTo(ax, scoreBottom);
-        g.stroke();
+        g.beginPath(); g.moveTo(ax, top); g.lineTo(ax, scoreBottom); g.stroke();
         g.setLineDash([]);
         g.fillStyle = colour;
-        g.beginPath();
-        g.moveTo(ax - 5, top);
-        g.lineTo(ax + 5, top);
-        g.lineTo(ax, top + 7);
-        g.fill();
+        g.beginPath(); g.moveTo(ax - 5, top); g.lineTo(ax + 5, top); g.lineTo(ax, top + 7); g.fill();
       }
     }
     g.lineWidth = 1;
@@ -401,10 +317,7 @@
 
   function drawMeters(canvas, meters) {
     const { g, w, h } = surface(canvas);
-    const left = 40,
-      right = w - 6,
-      top = 8,
-      bottom = h - 16;
+    const left = 40, right = w - 6, top = 8, bottom = h - 16;
     let series = meters.map((m, i) => ({ name: m.clientId, colour: METER_COLOURS[i % METER_COLOURS.length], points: m.readings }));
     if (meters.length > MAX_METER_LINES) {
       const sum = new Map();
@@ -419,8 +332,7 @@
       g.fillText("no meter readings yet", left + 8, top + 18);
       return series;
     }
-    const [t0, t1] = extent(all.map((p) => p.t)),
-      span = Math.max(t1 - t0, 1);
+    const [t0, t1] = extent(all.map((p) => p.t)), span = Math.max(t1 - t0, 1);
     const hi = Math.max(extent(all.map((p) => (Number.isFinite(p.kwh) ? p.kwh : 0)))[1], 0.001);
     const x = (ms) => left + ((ms - t0) / span) * (right - left);
     const y = (v) => bottom - (v / hi) * (bottom - top - 6);
@@ -436,13 +348,7 @@
       const gap = pts.length > 1 ? ((pts[pts.length - 1].t - pts[0].t) / (pts.length - 1)) * 10 : 1;
       g.strokeStyle = s.colour;
       g.lineWidth = 1.3;
-      line(
-        g,
-        pts.map((p) => ({ t: p.t, v: p.kwh })),
-        x,
-        y,
-        Math.max(gap, 1),
-      );
+      line(g, pts.map((p) => ({ t: p.t, v: p.kwh })), x, y, Math.max(gap, 1));
     }
     return series;
   }
@@ -451,15 +357,13 @@
     const named = state.hello ? state.hello.meters : [];
     const meters = [...named, ...[...state.meters.keys()].filter((id) => !named.includes(id)).sort()].map((id) => state.meters.get(id)).filter(Boolean);
     const series = drawMeters($("meters-chart"), meters);
-    $("meters-legend").replaceChildren(
-      ...series.map((s) => {
-        const item = el("span", {});
-        const sw = el("span", { class: "sw" });
-        sw.style.background = s.colour;
-        item.append(sw, s.name);
-        return item;
-      }),
-    );
+    $("meters-legend").replaceChildren(...series.map((s) => {
+      const item = el("span", {});
+      const sw = el("span", { class: "sw" });
+      sw.style.background = s.colour;
+      item.append(sw, s.name);
+      return item;
+    }));
     const rows = meters.slice(0, MAX_METER_ROWS).map((m, i) => {
       const tr = el("tr", { "data-testid": `meter-${m.clientId}` });
       const name = el("td", {});
@@ -472,11 +376,7 @@
     });
     const total = meters.reduce((s, m) => s + m.totalKwh, 0);
     const foot = el("tr", {});
-    foot.append(
-      el("th", {}, "all meters"),
-      el("th", {}, number(meters.reduce((s, m) => s + m.count, 0))),
-      el("th", { "data-testid": "meter-total-all" }, fixed(total, 2)),
-    );
+    foot.append(el("th", {}, "all meters"), el("th", {}, number(meters.reduce((s, m) => s + m.count, 0))), el("th", { "data-testid": "meter-total-all" }, fixed(total, 2)));
     if (meters.length > MAX_METER_ROWS) {
       const more = el("tr", { "data-testid": "meter-more" });
       more.append(el("td", { colspan: "3", class: "none" }, `and ${meters.length - MAX_METER_ROWS} more meters`));
@@ -502,19 +402,16 @@
       }
     };
     walk(state.report, "", 0);
-    $("report-numbers").replaceChildren(
-      ...pairs.slice(0, 24).map(([k, v]) => {
-        const div = el("div", { "data-testid": `report-${k}` });
-        div.append(el("dt", {}, k.split(".").map(words).join(" · ")), el("dd", {}, typeof v === "number" ? number(v) : String(v)));
-        return div;
-      }),
-    );
+    $("report-numbers").replaceChildren(...pairs.slice(0, 24).map(([k, v]) => {
+      const div = el("div", { "data-testid": `report-${k}` });
+      div.append(el("dt", {}, k.split(".").map(words).join(" · ")), el("dd", {}, typeof v === "number" ? number(v) : String(v)));
+      return div;
+    }));
     $("report-json").textContent = JSON.stringify(state.report, null, 2);
   }
 
   // ---- frame scheduling ----
-  let lastFrame = 0,
-    scheduled = false;
+  let lastFrame = 0, scheduled = false;
   function render() {
     renderHeader();
     const sensors = sensorsToPlot();
@@ -537,18 +434,11 @@
 
   const events = new EventSource("/events");
   let received = 0;
-  events.onopen = () => {
-    connected = true;
-    schedule();
-  };
-  events.onerror = () => {
-    connected = false;
-    schedule();
-  };
+  events.onopen = () => { connected = true; schedule(); };
+  events.onerror = () => { connected = false; schedule(); };
   events.onmessage = (message) => {
     const e = JSON.parse(message.data);
-    if (e.type === "snapshot") state = fromSnapshot(e);
-    else apply(e);
+    if (e.type === "snapshot") state = fromSnapshot(e); else apply(e);
     received += 1;
     document.body.dataset.events = String(received);
     schedule();
