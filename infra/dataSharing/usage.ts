@@ -7,7 +7,7 @@ import { handler as usageSummaryHandler } from "../../functions/usageSummary/han
 import { SummaryEvent } from "../../functions/usageSummary/dailySummary";
 import { createCallbackFunction } from "../shared/callbackFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
-import { createScheduledInvocation } from "../shared/schedule";
+import { createFailedRunQueue, createScheduledInvocation, failedRunStatements } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { RESULTS_PREFIXES } from "./catalogDefinitions";
 import { variableValues } from "../../functions/shared/environment";
@@ -97,6 +97,7 @@ export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) 
     { ...opts, dependsOn: [logs.policy] },
   );
 
+  const failedRuns = createFailedRunQueue(`${name}-summary`, { kmsKeyArn }, opts);
   const summary = createCallbackFunction(
     `${name}-summary`,
     {
@@ -121,8 +122,9 @@ export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) 
           ctx.region,
           ctx.accountId,
           args.database.name,
+          failedRuns.arn,
         ])
-        .apply(([workgroupArn, rawArn, logsArn, resultsArn, lakeArn, uploadsArn, keyArn, meterKeyArn, partition, region, accountId, db]) => [
+        .apply(([workgroupArn, rawArn, logsArn, resultsArn, lakeArn, uploadsArn, keyArn, meterKeyArn, partition, region, accountId, db, failedRunsArn]) => [
           allow("RunQueries", ["athena:StartQueryExecution", "athena:GetQueryExecution", "athena:GetQueryResults", "athena:StopQueryExecution"], workgroupArn),
           allow(
             "ReadCatalog",
@@ -143,6 +145,7 @@ export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) 
           allow("WriteSummaries", ["s3:PutObject"], `${resultsArn}/${RESULTS_PREFIXES.summaries}*`),
           kmsStatement("UseSharingKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
           kmsStatement("DecryptMeterData", [meterKeyArn], ["kms:Decrypt"]),
+          ...failedRunStatements(failedRunsArn, keyArn),
         ]),
       deployment,
     },
@@ -153,7 +156,8 @@ export function createUsage(name: string, args: UsageArgs, opts: HelperOptions) 
     {
       description: "Daily usage summary of the shared data",
       expression: "cron(0 2 * * ? *)",
-      functionArn: summary.fn.arn,
+      target: summary,
+      dlq: failedRuns,
       input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" },
       kmsKeyArn,
       ctx,

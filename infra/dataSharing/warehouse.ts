@@ -8,7 +8,7 @@ import { createCallbackFunction } from "../shared/callbackFunction";
 import { identifier } from "../shared/naming";
 import { allow, kmsStatement, Statement } from "../shared/policyDocuments";
 import { createServiceRole, grant } from "../shared/role";
-import { createScheduledInvocation } from "../shared/schedule";
+import { createFailedRunQueue, createScheduledInvocation, failedRunStatements } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { REDSHIFT_LOADER_VARIABLES } from "../../functions/redshiftLoader/variables";
 import { variableValues } from "../../functions/shared/environment";
@@ -153,6 +153,7 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
     { ...opts, dependsOn: auditLogs },
   );
 
+  const failedRuns = createFailedRunQueue(`${name}-loader`, { kmsKeyArn }, opts);
   const loader = createCallbackFunction(
     `${name}-loader`,
     {
@@ -171,14 +172,17 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
         COPY_ROLE_ARN: copyRole.arn,
       }),
       // The Data API authenticates with the managed admin secret, so no redshift:GetClusterCredentials* grant.
-      statements: pulumi.all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, raw.arn]).apply(([clusterArn, secretArn, keyArn, rawArn]) => [
-        allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
-        // Statement ids are per caller; these actions have no resource-level permissions.
-        allow("FollowStatements", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
-        allow("AdminSecret", ["secretsmanager:GetSecretValue"], secretArn),
-        kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
-        ...loaderS3Statements(rawArn, keyArn),
-      ]),
+      statements: pulumi
+        .all([cluster.arn, cluster.masterPasswordSecretArn, kmsKeyArn, raw.arn, failedRuns.arn])
+        .apply(([clusterArn, secretArn, keyArn, rawArn, failedRunsArn]) => [
+          allow("RunCopy", ["redshift-data:ExecuteStatement", "redshift-data:BatchExecuteStatement"], clusterArn),
+          // Statement ids are per caller; these actions have no resource-level permissions.
+          allow("FollowStatements", ["redshift-data:DescribeStatement", "redshift-data:GetStatementResult"], "*"),
+          allow("AdminSecret", ["secretsmanager:GetSecretValue"], secretArn),
+          kmsStatement("DecryptSecret", [keyArn], ["kms:Decrypt"]),
+          ...loaderS3Statements(rawArn, keyArn),
+          ...failedRunStatements(failedRunsArn, keyArn),
+        ]),
       deployment,
     },
     opts,
@@ -188,7 +192,8 @@ export function createWarehouse(name: string, args: WarehouseArgs, opts: HelperO
     {
       description: "Hourly COPY of new shared readings into Redshift",
       expression: "cron(5 * * * ? *)",
-      functionArn: loader.fn.arn,
+      target: loader,
+      dlq: failedRuns,
       input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-hour" },
       kmsKeyArn,
       ctx,

@@ -4,7 +4,7 @@ import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
-import { createScheduledInvocation } from "../shared/schedule";
+import { createFailedRunQueue, createScheduledInvocation, failedRunStatements } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { DAILY_ANALYSIS_VARIABLES } from "../../functions/dailyAnalysis/variables";
@@ -25,6 +25,7 @@ export interface DailyAnalysisArgs {
  */
 export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts: HelperOptions) {
   const { lake, reports, kmsKeyArn, ctx, deployment } = args;
+  const failedRuns = createFailedRunQueue(name, { kmsKeyArn }, opts);
   const analysis = createBundledFunction(
     name,
     {
@@ -34,13 +35,14 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts:
       timeout: meterDefaults.analysisTimeoutSeconds,
       memorySize: meterDefaults.analysisMemoryMb,
       environment: variableValues(DAILY_ANALYSIS_VARIABLES, { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name }),
-      statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn]).apply(([lakeArn, reportsArn, keyArn]) => [
+      statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn, failedRuns.arn]).apply(([lakeArn, reportsArn, keyArn, failedRunsArn]) => [
         allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
         // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);
         // ListBucket makes a missing report a 404 (NoSuchKey) rather than a 403.
         allow("ReadWriteReports", ["s3:GetObject", "s3:PutObject"], `${reportsArn}/reports/*`),
         allow("ListReports", ["s3:ListBucket"], reportsArn),
         kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+        ...failedRunStatements(failedRunsArn, keyArn),
       ]),
       deployment,
     },
@@ -51,7 +53,8 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts:
     {
       description: "Hands the previous day's meter data to the analysis",
       expression: meterDefaults.dailyAnalysisSchedule,
-      functionArn: analysis.fn.arn,
+      target: analysis,
+      dlq: failedRuns,
       input: { scheduledTime: "<aws.scheduler.scheduled-time>", window: "previous-day" },
       shards: meterDefaults.analysisShards[deployment.environment],
       kmsKeyArn,

@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createQueueDepthAlarm } from "./alarms";
 import { AwsContext } from "./awsContext";
 import { Deployment } from "./deployment";
-import { allow, kmsStatement } from "./policyDocuments";
+import { Statement, allow, kmsStatement } from "./policyDocuments";
 import { createDlq } from "./queue";
 import { createServiceRole, grant } from "./role";
 import { HelperOptions } from "./options";
@@ -12,7 +12,10 @@ export interface ScheduledInvocationArgs {
   readonly description: string;
   /** EventBridge Scheduler expression, evaluated in UTC, e.g. `cron(30 0 * * ? *)`. */
   readonly expression: string;
-  readonly functionArn: pulumi.Input<string>;
+  /** The function invoked; its policy holds `failedRunStatements` of the queue (Lambda sends a failed run as the function). */
+  readonly target: { readonly fn: aws.lambda.Function };
+  /** From `createFailedRunQueue`, made before the function so that its policy can name it. */
+  readonly dlq: aws.sqs.Queue;
   /** JSON input; `<aws.scheduler.scheduled-time>` is substituted by Scheduler. */
   readonly input: Record<string, string>;
   /**
@@ -25,12 +28,30 @@ export interface ScheduledInvocationArgs {
   readonly deployment: Deployment;
 }
 
+/** Lambda's retries of a failed asynchronous run (its default, said explicitly), and how long it keeps trying. */
+export const FAILED_RUN_RETRIES = 2;
+export const FAILED_RUN_MAX_AGE_SECONDS = 6 * 3600;
+
+/** The dead-letter queue of a schedule: what Scheduler could not hand to the function, and the function's failed runs. */
+export function createFailedRunQueue(name: string, { kmsKeyArn }: { readonly kmsKeyArn: pulumi.Input<string> }, opts: HelperOptions): aws.sqs.Queue {
+  return createDlq(`${name}-schedule`, { kmsKeyArn }, opts);
+}
+
+/** What a scheduled function's own policy needs for Lambda to send its failed runs to the queue. */
+export function failedRunStatements(queueArn: string, keyArn: string): Statement[] {
+  return [allow("SendFailedRuns", ["sqs:SendMessage"], queueArn), kmsStatement("EncryptFailedRuns", [keyArn], ["kms:GenerateDataKey", "kms:Decrypt"])];
+}
+
 /**
  * An EventBridge Scheduler schedule (or `shards` of them) invoking a Lambda with its own role, bounded
  * retries and a dead-letter queue. Returns the schedules, the first named `${name}-schedule`.
+ *
+ * Scheduler invokes the function asynchronously, so its dead-letter queue only receives what Scheduler could
+ * not hand to Lambda. A run that Lambda accepted and that failed (after Lambda's own retries) goes to the same
+ * queue through the function's on-failure destination, with its input and error: no failed run is lost.
  */
 export function createScheduledInvocation(name: string, args: ScheduledInvocationArgs, opts: HelperOptions): aws.scheduler.Schedule[] {
-  const dlq = createDlq(`${name}-schedule`, { kmsKeyArn: args.kmsKeyArn }, opts);
+  const { dlq } = args;
   const role = createServiceRole(
     `${name}-scheduler`,
     {
@@ -45,7 +66,7 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
     {
       role,
       statements: pulumi
-        .all([args.functionArn, dlq.arn, args.kmsKeyArn])
+        .all([args.target.fn.arn, dlq.arn, args.kmsKeyArn])
         .apply(([fnArn, dlqArn, keyArn]) => [
           allow("InvokeTarget", ["lambda:InvokeFunction"], fnArn),
           allow("DeadLetter", ["sqs:SendMessage"], dlqArn),
@@ -68,7 +89,7 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
           flexibleTimeWindow: { mode: "OFF" },
           kmsKeyArn: args.kmsKeyArn,
           target: {
-            arn: args.functionArn,
+            arn: args.target.fn.arn,
             roleArn: role.arn,
             input: JSON.stringify(shards > 1 ? { ...args.input, shard: k, shards } : args.input),
             retryPolicy: { maximumRetryAttempts: 3, maximumEventAgeInSeconds: 3600 },
@@ -77,6 +98,18 @@ export function createScheduledInvocation(name: string, args: ScheduledInvocatio
         },
         { ...opts, dependsOn: [policy] },
       ),
+  );
+  // Lambda checks the role's permission on the destination when the configuration is written: the function
+  // (named here) is created after its policy, which holds `failedRunStatements`.
+  new aws.lambda.FunctionEventInvokeConfig(
+    `${name}-failed-runs`,
+    {
+      functionName: args.target.fn.name,
+      maximumRetryAttempts: FAILED_RUN_RETRIES,
+      maximumEventAgeInSeconds: FAILED_RUN_MAX_AGE_SECONDS,
+      destinationConfig: { onFailure: { destination: dlq.arn } },
+    },
+    { ...opts },
   );
   createQueueDepthAlarm(`${name}-schedule`, { queueName: dlq.name, deployment: args.deployment }, opts);
   return schedules;

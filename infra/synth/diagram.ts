@@ -1,7 +1,7 @@
 /**
  * Mermaid architecture diagram generated from the synthesized graph: one subgraph per component, a node per
  * architecturally meaningful resource, edges derived from the inputs that wire them (rule actions, Firehose
- * destinations, event source mappings, notifications, schedules, API integrations, Lambda environment).
+ * destinations, event source mappings, failed-run destinations, notifications, schedules, API integrations, Lambda environment).
  */
 import { RecordedResource, Synthesis } from "./recorder";
 
@@ -113,6 +113,9 @@ export function buildDiagram(synthesis: Synthesis): string {
       case "aws:lambda/eventSourceMapping:EventSourceMapping":
         link(resolve(i.eventSourceArn), resolve(i.functionName));
         link(resolve(i.functionName), resolve(get(i, "destinationConfig", "onFailure", "destinationArn")), "on failure");
+        break;
+      case "aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig":
+        link(resolve(i.functionName), resolve(get(i, "destinationConfig", "onFailure", "destination")), "failed run");
         break;
       case "aws:s3/bucketNotification:BucketNotification": {
         const bucket = resolve(i.bucket);

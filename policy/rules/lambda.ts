@@ -121,6 +121,23 @@ export const lambdaNoPlaintextSecrets = resourceRule({
   },
 });
 
+export const lambdaScheduledFailureDestination = joinRule({
+  id: "lambda-scheduled-failure-destination",
+  level: "mandatory",
+  description:
+    "Every function a Scheduler schedule invokes has an on-failure destination: Scheduler invokes asynchronously, its own dead-letter queue only gets what it could not hand to Lambda, and Lambda drops a run that failed its retries.",
+  types: T.lambdaFunction,
+  check(fn, graph) {
+    if (graph.referrers(fn, T.schedule, "target.arn").length === 0) return [];
+    const configs = graph.referrers(fn, T.lambdaInvokeConfig, "functionName");
+    const destinations = configs.map((c) => get(c.inputs, "destinationConfig.onFailure.destination"));
+    if (destinations.some((d) => (typeof d === "string" && d !== "") || isUnknown(d))) return [];
+    return [
+      `scheduled Lambda function ${fn.name} has no on-failure destination (destinationConfig.onFailure.destination: ${show(destinations[0])}): a run that fails its retries is lost`,
+    ];
+  },
+});
+
 export const LAMBDA_RULES: readonly Rule[] = [
   lambdaExplicitRole,
   lambdaTracing,
@@ -129,4 +146,5 @@ export const LAMBDA_RULES: readonly Rule[] = [
   lambdaInvokeRestricted,
   lambdaEnvironmentEncryption,
   lambdaNoPlaintextSecrets,
+  lambdaScheduledFailureDestination,
 ];

@@ -253,6 +253,13 @@ for (const stack of STACKS) {
         { Sid: "WriteSummaries", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::sharing-results-bucket/summaries/*" },
         { Sid: "UseSharingKey", Effect: "Allow", Action: ["kms:Decrypt", "kms:GenerateDataKey"], Resource: [keyArn] },
         { Sid: "DecryptMeterData", Effect: "Allow", Action: ["kms:Decrypt"], Resource: [meterKey] },
+        {
+          Sid: "SendFailedRuns",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: "arn:aws:sqs:eu-west-1:123456789012:sharing-usage-summary-schedule-dlq",
+        },
+        { Sid: "EncryptFailedRuns", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [keyArn] },
       ]);
       const fn = one(s, "aws:lambda/function:Function", "sharing-usage-summary-fn").inputs;
       expect((fn.environment as { variables: unknown }).variables).to.deep.equal({

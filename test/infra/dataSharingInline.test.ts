@@ -73,6 +73,13 @@ for (const stack of STACKS) {
         },
         { Sid: "WriteManifests", Effect: "Allow", Action: ["s3:PutObject"], Resource: "arn:aws:s3:::sharing-raw-bucket/manifests/*" },
         { Sid: "EncryptManifests", Effect: "Allow", Action: ["kms:GenerateDataKey"], Resource: [keyArn] },
+        {
+          Sid: "SendFailedRuns",
+          Effect: "Allow",
+          Action: ["sqs:SendMessage"],
+          Resource: "arn:aws:sqs:eu-west-1:123456789012:sharing-warehouse-loader-schedule-dlq",
+        },
+        { Sid: "EncryptFailedRuns", Effect: "Allow", Action: ["kms:GenerateDataKey", "kms:Decrypt"], Resource: [keyArn] },
       ]);
     });
 

@@ -74,7 +74,34 @@ const administeredKey = variant(key, {
   policy: policyDocument({ Sid: "Administer", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${ACCOUNT}:root` }, Action: "kms:*", Resource: "*" }),
 });
 
+/** The parser run daily by Scheduler, and the configuration that keeps its failed runs. */
+const schedule = res("aws:scheduler/schedule:Schedule", "parser-schedule", {
+  scheduleExpression: "cron(30 0 * * ? *)",
+  target: { arn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:parser-fn`, roleArn: `arn:aws:iam::${ACCOUNT}:role/scheduler-role` },
+});
+const failedRuns = res("aws:lambda/functionEventInvokeConfig:FunctionEventInvokeConfig", "parser-failed-runs", {
+  functionName: "parser-fn",
+  maximumRetryAttempts: 2,
+  destinationConfig: { onFailure: { destination: `arn:aws:sqs:eu-west-1:${ACCOUNT}:parser-schedule-dlq` } },
+});
+
 export const COMPUTE_CASES: readonly RuleCase[] = [
+  {
+    rule: "lambda-scheduled-failure-destination",
+    title: "a scheduled function whose failed runs go nowhere",
+    pass: [fn, schedule, failedRuns, variant(fn, {}, { name: "report-fn" })],
+    fail: [
+      fn,
+      schedule,
+      variant(failedRuns, { destinationConfig: undefined }),
+      variant(fn, {}, { name: "report-fn" }),
+      variant(schedule, { target: { arn: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:report-fn` } }, { name: "report-schedule" }),
+    ],
+    messages: [
+      "scheduled Lambda function parser-fn has no on-failure destination (destinationConfig.onFailure.destination: unset): a run that fails its retries is lost",
+      "scheduled Lambda function report-fn has no on-failure destination (destinationConfig.onFailure.destination: unset): a run that fails its retries is lost",
+    ],
+  },
   {
     rule: "logs-encryption",
     title: "a log group without a key, or under the AWS managed one",
