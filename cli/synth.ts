@@ -6,7 +6,7 @@ import { STACK_NAME } from "../functions/provisioningHook/serials";
 import * as fs from "fs";
 import { renderDiagramDocument } from "../infra/synth/diagram";
 import { toInventory, toTable } from "../infra/synth/inventory";
-import { REPO_ROOT, synthStack } from "../infra/synth/synthStack";
+import { REPO_ROOT, stackWarnings, synthStack } from "../infra/synth/synthStack";
 import { join } from "path";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 import { checkOutputFile } from "./outputPaths";
@@ -41,6 +41,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const options = synthOptions(args);
   if (options.diagram) checkOutputFile("--diagram", options.diagram);
   const synthesis = await synthStack(options.stack);
+  for (const warning of stackWarnings(options.stack)) process.stderr.write(`warning: ${warning}\n`);
   if (options.diagram) fs.writeFileSync(options.diagram, renderDiagramDocument(synthesis));
   if (options.json) process.stdout.write(`${JSON.stringify(await toInventory(synthesis), null, 2)}\n`);
   else if (!options.diagram) process.stdout.write(`${toTable(synthesis)}\n`);

@@ -2,9 +2,12 @@
 // create both systems, export their outputs.
 import * as pulumi from "@pulumi/pulumi";
 import { parseStackConfig } from "./config";
+import { placeholderWarnings } from "./placeholders";
 import { createStack } from "./stack";
 
-const outputs = createStack(parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig()));
+const config = parseStackConfig(pulumi.getStack(), pulumi.runtime.allConfig());
+for (const warning of placeholderWarnings(config)) void pulumi.log.warn(warning);
+const outputs = createStack(config);
 
 export const alarmTopicArn = outputs.alarmTopicArn;
 export const meterLakeBucket = outputs.meterLakeBucket;

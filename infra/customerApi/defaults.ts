@@ -34,6 +34,13 @@ export const ROUTES: readonly { readonly routeKey: string; readonly target: Rout
 /** Seconds a presigned report URL stays valid. */
 export const REPORT_URL_TTL_SECONDS = 300;
 
+/**
+ * API Gateway answers 503 after `INTEGRATION_TIMEOUT_MS`; a route function stops a second before it, so a call
+ * the caller was told failed cannot go on to succeed (a profile update or a meter link after the 503).
+ */
+export const INTEGRATION_TIMEOUT_MS = 10_000;
+export const ROUTE_FUNCTION_TIMEOUT_SECONDS = INTEGRATION_TIMEOUT_MS / 1000 - 1;
+
 /** Access-log line: JSON with the fields needed to trace a request and its authorizer decision. */
 export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestId: "$context.requestId",

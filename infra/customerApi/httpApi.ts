@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { createAlarm } from "../shared/alarms";
 import { BundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
-import { ACCESS_LOG_FORMAT, ROUTES, RouteTarget } from "./defaults";
+import { ACCESS_LOG_FORMAT, INTEGRATION_TIMEOUT_MS, ROUTES, RouteTarget } from "./defaults";
 import { corsFor } from "./webOrigin";
 import { HelperOptions, WithDeployment } from "../shared/options";
 
@@ -81,7 +81,7 @@ export function createHttpApi(name: string, args: HttpApiArgs & WithDeployment, 
             integrationType: "AWS_PROXY",
             integrationUri: fn.arn,
             payloadFormatVersion: "2.0",
-            timeoutMilliseconds: 10000,
+            timeoutMilliseconds: INTEGRATION_TIMEOUT_MS,
           },
           { ...opts },
         ),

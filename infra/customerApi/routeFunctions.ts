@@ -5,7 +5,7 @@ import { variableValues } from "../../functions/shared/environment";
 import * as pulumi from "@pulumi/pulumi";
 import { BundledFunction, createBundledFunction } from "../shared/lambdaFunction";
 import { allow, kmsStatement } from "../shared/policyDocuments";
-import { REPORT_URL_TTL_SECONDS, RouteTarget } from "./defaults";
+import { REPORT_URL_TTL_SECONDS, ROUTE_FUNCTION_TIMEOUT_SECONDS, RouteTarget } from "./defaults";
 import { HelperOptions, WithDeployment } from "../shared/options";
 
 export interface RouteFunctionsArgs {
@@ -38,7 +38,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs & Wi
       source: "authorizer",
       description: "Verifies Cognito tokens for the customer API",
       kmsKeyArn: key.arn,
-      timeout: 10,
+      timeout: ROUTE_FUNCTION_TIMEOUT_SECONDS,
       environment: variableValues(AUTHORIZER_VARIABLES, { USER_POOL_ID: args.userPoolId, CLIENT_ID: args.clientId }),
       deployment,
     },
@@ -49,6 +49,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs & Wi
       `${name}-profile`,
       {
         source: "profileApi",
+        timeout: ROUTE_FUNCTION_TIMEOUT_SECONDS,
         description: "GET/PUT/DELETE the signed-in customer's profile; link their meter by claim code",
         kmsKeyArn: key.arn,
         environment: variableValues(PROFILE_API_VARIABLES, { PROFILE_TABLE: profiles.name, USER_POOL_ID: args.userPoolId }),
@@ -67,6 +68,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs & Wi
       `${name}-report-url`,
       {
         source: "reportUrl",
+        timeout: ROUTE_FUNCTION_TIMEOUT_SECONDS,
         description: "Lists the signed-in customer's reports and presigns a GET of one",
         kmsKeyArn: key.arn,
         environment: variableValues(REPORT_URL_VARIABLES, {

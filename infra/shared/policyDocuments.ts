@@ -194,12 +194,20 @@ export function keyPolicy(args: KeyPolicyArgs): PolicyDocument {
         ),
       );
     } else if (service === "cloudtrail") {
+      // two statements, as the CloudTrail guide has them: DescribeKey carries no encryption context, so a
+      // condition on it would never match and CreateTrail would refuse the key
       statements.push(
-        useBy("AllowCloudTrail", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*", "kms:DescribeKey"], {
+        useBy("AllowCloudTrail", "cloudtrail.amazonaws.com", ["kms:GenerateDataKey*"], {
           StringEquals: { "aws:SourceAccount": accountId },
           StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": `arn:${partition}:cloudtrail:*:${accountId}:trail/*` },
         }),
+        useBy("AllowCloudTrailDescribe", "cloudtrail.amazonaws.com", ["kms:DescribeKey"], { StringEquals: { "aws:SourceAccount": accountId } }),
       );
+    } else if (service === "cloudwatch") {
+      // alarms publishing to a topic encrypted with the key: the SNS guide's statement, without a condition (as
+      // for S3 below: not documented as sent, and a condition that does not match drops every notification
+      // unseen); the topic policy's aws:SourceAccount keeps other accounts' alarms out
+      statements.push(useBy("AllowCloudwatch", "cloudwatch.amazonaws.com", ["kms:GenerateDataKey*", "kms:Decrypt"]));
     } else if (service === "s3") {
       // S3 event notifications to a queue encrypted with the key: the statement of the S3 and SQS guides, without
       // a condition (neither documents that S3's request to KMS carries aws:SourceAccount, and a condition that

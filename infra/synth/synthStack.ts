@@ -2,6 +2,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { STACK_NAME } from "../../functions/provisioningHook/serials";
 import { parseStackConfig } from "../config";
+import { placeholderWarnings } from "../placeholders";
 import { createStack } from "../stack";
 import { Synthesis, synthesize } from "./recorder";
 import { parseStackFile, StackFileError } from "./stackFile";
@@ -30,4 +31,9 @@ export function synthStack(stack: string, overrides: Record<string, string | und
   }
   const config = parseStackConfig(stack, raw);
   return synthesize(stack, raw, () => createStack(config));
+}
+
+/** What `pulumi up` would warn of in the stack's config (example values a deployment must replace). */
+export function stackWarnings(stack: string): string[] {
+  return placeholderWarnings(parseStackConfig(stack, readStackConfig(stack)));
 }

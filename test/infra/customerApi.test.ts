@@ -116,6 +116,18 @@ for (const stack of STACKS) {
       });
     });
 
+    it("stops every route function before API Gateway gives up on it (10 s), so no call succeeds after its 503", () => {
+      const integrations = ofType(s, "aws:apigatewayv2/integration:Integration")
+        .map((i) => [i.name, i.inputs.timeoutMilliseconds])
+        .sort();
+      expect(integrations).to.deep.equal([
+        ["customers-profileApi-integration", 10000],
+        ["customers-reportUrl-integration", 10000],
+      ]);
+      const timeouts = ["authorizer", "profile", "report-url"].map((f) => one(s, "aws:lambda/function:Function", `customers-${f}-fn`).inputs.timeout);
+      expect(timeouts).to.deep.equal([9, 9, 9]);
+    });
+
     it("lets API Gateway invoke only the wired functions from this API", () => {
       const api = one(s, "aws:apigatewayv2/api:Api", "customers-api").outputs.executionArn;
       const permissions = ofType(s, "aws:lambda/permission:Permission")

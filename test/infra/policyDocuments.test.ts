@@ -102,6 +102,39 @@ describe("policy-document builders", () => {
     });
   });
 
+  it("lets CloudTrail describe the key and encrypt for the account's trails; alarms encrypt for the alert topic", () => {
+    const doc = keyPolicy({ ...scope, services: ["cloudtrail", "cloudwatch"] });
+    expect(doc.Statement.slice(1)).to.deep.equal([
+      {
+        Sid: "AllowCloudTrail",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*"],
+        Resource: "*",
+        Condition: {
+          StringEquals: { "aws:SourceAccount": "123456789012" },
+          StringLike: { "kms:EncryptionContext:aws:cloudtrail:arn": "arn:aws:cloudtrail:*:123456789012:trail/*" },
+        },
+      },
+      // no encryption context on DescribeKey: a condition on one would refuse the trail its key
+      {
+        Sid: "AllowCloudTrailDescribe",
+        Effect: "Allow",
+        Principal: { Service: "cloudtrail.amazonaws.com" },
+        Action: ["kms:DescribeKey"],
+        Resource: "*",
+        Condition: { StringEquals: { "aws:SourceAccount": "123456789012" } },
+      },
+      {
+        Sid: "AllowCloudwatch",
+        Effect: "Allow",
+        Principal: { Service: "cloudwatch.amazonaws.com" },
+        Action: ["kms:GenerateDataKey*", "kms:Decrypt"],
+        Resource: "*",
+      },
+    ]);
+  });
+
   it("lets S3 logging and one named trail write into the log bucket, nothing else", () => {
     const statements = logDeliveryStatements({
       bucketArn: "arn:aws:s3:::logs",

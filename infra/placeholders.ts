@@ -1,0 +1,44 @@
+import { StackConfig } from "./config";
+
+/** The address blocks RFC 5737 reserves for documentation: no caller is ever inside them. */
+const DOCUMENTATION_BLOCKS: readonly [number, number][] = [
+  [ipv4("192.0.2.0"), 24],
+  [ipv4("198.51.100.0"), 24],
+  [ipv4("203.0.113.0"), 24],
+];
+
+/** Domains RFC 2606 reserves for examples: mail to them is never delivered. */
+const EXAMPLE_DOMAIN = /@(?:[a-z0-9-]+\.)*example\.(?:com|net|org)$/i;
+
+function ipv4(address: string): number {
+  return address.split(".").reduce((n, part) => n * 256 + Number(part), 0);
+}
+
+function insideDocumentationBlock(cidr: string): boolean {
+  const [address, bits] = cidr.split("/");
+  const start = ipv4(address);
+  const size = Number(bits);
+  return DOCUMENTATION_BLOCKS.some(
+    ([block, blockBits]) => size >= blockBits && Math.floor(start / 2 ** (32 - blockBits)) === Math.floor(block / 2 ** (32 - blockBits)),
+  );
+}
+
+/**
+ * Values the stack files ship as examples that a real deployment must replace: the deployment still works, but
+ * no one can read the shared data from the corporate network, or no one receives the alarms. One warning each.
+ */
+export function placeholderWarnings(config: Pick<StackConfig, "corporateCidrs" | "alarmEmail">): string[] {
+  const warnings: string[] = [];
+  const examples = config.corporateCidrs.filter(insideDocumentationBlock);
+  if (examples.length > 0) {
+    warnings.push(
+      `gridrail:corporateCidrs holds documentation ranges (${examples.join(", ")}) that no caller is ever in: set the corporate network's ranges, or no person can read the raw shared data outside Athena`,
+    );
+  }
+  if (config.alarmEmail !== undefined && EXAMPLE_DOMAIN.test(config.alarmEmail)) {
+    warnings.push(
+      `gridrail:alarmEmail ${config.alarmEmail} is an example address that never receives mail: set the on-call address, or the alarms reach no one`,
+    );
+  }
+  return warnings;
+}
