@@ -24,6 +24,11 @@ export interface ProcessedObject {
   readonly result: IngestResult;
   /** Why the file was not read at all (too large); the report says the same. */
   readonly refused?: string;
+  /**
+   * True when the file gave no reading (refused, or every row rejected): the readings of an earlier upload of the
+   * key stay as they were, so a broken re-upload does not erase a good one. The report says the same.
+   */
+  readonly keptEarlier: boolean;
 }
 
 /** Output is flushed to the writers once this much is pending, so it never piles up in memory. */
@@ -61,14 +66,20 @@ class ChannelOut {
 function report(key: string, result: IngestResult, readings: Record<Channel, number>, refused?: string): string {
   const { layout, rows, accepted, rejected, errors, reasons } = result;
   const head = refused ? { file: key, layout: "unread", refused } : { file: key, layout };
-  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, errors, reasons }, null, 2)}\n`;
+  const kept = readings.consumption + readings.generation === 0 ? { earlierReadings: KEPT } : {};
+  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, ...kept, errors, reasons }, null, 2)}\n`;
 }
+
+/** What a report says of the readings of an earlier upload of its key when the file gave none. */
+export const KEPT = "kept: this file gave no reading, so the readings of any earlier upload of the key stand";
 
 /**
  * Parses one supplier object and writes its readings (JSON lines, consumption and generation to separate
  * objects) and its quarantine report. Every output key derives from the input key and every body from its
  * content, so reprocessing a redelivered S3 event overwrites with identical objects; both reading objects
- * are always written (empty when the file has none) so a replaced upload leaves no stale readings. Input
+ * are written (one empty when the file has readings of one channel only) so a replaced upload leaves no stale
+ * readings, unless the file gave no reading at all (refused, or every row rejected): then an earlier upload's
+ * readings stand, as a broken re-upload (a spreadsheet saved with `;`, a truncated transfer) must not erase them. Input
  * and output are streamed, so memory does not grow with the file; a file over the size limit is refused
  * with a report instead of being retried until it lands in the dead-letter queue.
  */
@@ -78,9 +89,8 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
   const qKey = quarantineKey(k);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_OBJECT_BYTES;
   const refuse = async (reason: string): Promise<ProcessedObject> => {
-    for (const c of CHANNELS) await store.put(keys[c], "", "application/x-ndjson");
     await store.put(qKey, report(key, UNREAD, { consumption: 0, generation: 0 }, reason), "application/json");
-    return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason };
+    return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason, keptEarlier: true };
   };
   if (opts.size !== undefined && opts.size > maxBytes) return refuse(tooLarge(opts.size, maxBytes).message);
 
@@ -93,6 +103,7 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
     consumption: new ChannelOut(writerFor(store, keys.consumption, "application/x-ndjson")),
     generation: new ChannelOut(writerFor(store, keys.generation, "application/x-ndjson")),
   };
+  const keptEarlier = () => outs.consumption.count + outs.generation.count === 0;
   const input = pipeline(object.body, byteLimit(maxBytes), () => {});
   let result: IngestResult;
   try {
@@ -104,7 +115,8 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
       afterLine: () => (outs.consumption.full || outs.generation.full ? Promise.all(CHANNELS.map((c) => outs[c].flush())).then(() => undefined) : undefined),
     });
     for (const c of CHANNELS) await outs[c].flush();
-    for (const c of CHANNELS) await outs[c].writer.end();
+    if (keptEarlier()) for (const c of CHANNELS) await outs[c].writer.abort();
+    else for (const c of CHANNELS) await outs[c].writer.end();
   } catch (e) {
     input.destroy();
     for (const c of CHANNELS) await outs[c].writer.abort();
@@ -112,5 +124,5 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
     throw e;
   }
   await store.put(qKey, report(key, result, { consumption: outs.consumption.count, generation: outs.generation.count }), "application/json");
-  return { processedKeys: keys, quarantineKey: qKey, result };
+  return { processedKeys: keys, quarantineKey: qKey, result, keptEarlier: keptEarlier() };
 }

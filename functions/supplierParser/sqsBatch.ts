@@ -96,7 +96,7 @@ export async function processBatch(
         let reason = obj.unusable;
         if (reason === undefined) {
           try {
-            const { result, refused } = await processObject(store, obj.key, { size: obj.size, ...settings });
+            const { result, refused, keptEarlier } = await processObject(store, obj.key, { size: obj.size, ...settings });
             outcome.processed.push({ key: obj.key, accepted: result.accepted, rejected: result.rejected, ...(refused ? { refused } : {}) });
             log({
               level: refused || result.rejected > 0 ? "WARN" : "INFO",
@@ -107,6 +107,7 @@ export async function processBatch(
               accepted: result.accepted,
               rejected: result.rejected,
               ...(refused ? { reason: refused } : {}),
+              ...(keptEarlier ? { earlierReadings: "kept" } : {}),
             });
             continue;
           } catch (e) {

@@ -95,11 +95,16 @@ describe("npm start (the local stack), end to end", function () {
     expect(r.stdout).to.match(
       /^meters: 144 readings, and 48 of an earlier day from a meter back from an outage; daily analysis .*, 1 earlier report\(s\) revised with late readings, /m,
     );
-    // a report for every client with data that day: the 3 meters, and the suppliers' uploads (beyond 3 meters
-    // they come under clients of their own, so none overwrites another)
+    // a report for every client with data that day: the 3 meters, and the suppliers' uploads that gave readings
+    // (beyond 3 meters they come under clients of their own, so none overwrites another; the garbage and the
+    // empty upload give none, and leave no readings)
     const today = report.summary.date.replace(/-/g, "");
     const uploaded = readdirSync(join(dir, "run", "supplier", today)).map((f) => f.replace(/\.csv$/i, ""));
-    const clients = [...new Set(["NMI6100000001", "NMI6100000002", "NMI6100000003", ...uploaded])].sort();
+    const parsed = readdirSync(join(dir, "run", "meter-lake", "processed", today))
+      .filter((f) => f.endsWith(".jsonl"))
+      .map((f) => f.replace(/\.jsonl$/, ""));
+    expect(uploaded.length - parsed.length).to.equal(2);
+    const clients = [...new Set(["NMI6100000001", "NMI6100000002", "NMI6100000003", ...parsed])].sort();
     expect(readdirSync(join(dir, "run", "reports")).sort()).to.deep.equal(clients);
     expect([report.dailyAnalysis.clients, report.dailyAnalysis.reportsWritten]).to.deep.equal([clients.length, clients.length]);
     expect(new Set(uploaded.map((u) => u.toLowerCase())).size).to.equal(uploaded.length);

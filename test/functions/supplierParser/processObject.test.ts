@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Readable } from "stream";
 import { ObjectStore, ObjectWriter } from "../../../functions/supplierParser/objectStore";
-import { processObject } from "../../../functions/supplierParser/processObject";
+import { KEPT, processObject } from "../../../functions/supplierParser/processObject";
 
 interface Recorder extends ObjectStore {
   puts: [string, string, string][];
@@ -101,6 +101,26 @@ describe("supplierParser processObject", () => {
     expect([err?.name, err?.message, store.puts.length, store.gets.length]).to.deep.equal(["KeyError", 'date "incoming" is not a valid YYYYMMDD day', 0, 0]);
   });
 
+  describe("a file that gives no reading leaves an earlier upload's readings", () => {
+    const cases: [string, string, boolean][] = [
+      ["semicolons (a spreadsheet's save)", "timestamp;kwh\n2024-01-01T00:00:00Z;0.5\n", true],
+      ["an empty transfer", "", true],
+      ["a header and no rows", "timestamp,kwh\n", true],
+      ["every value out of bounds", "timestamp,kwh\n2024-01-01T00:00:00Z,-4\n", true],
+      ["one good row (a replacement)", "timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n", false],
+    ];
+    for (const [title, body, kept] of cases) {
+      it(`${title}: ${kept ? "kept, and the report says so" : "replaced"}`, async () => {
+        const store = memoryStore({ "20240101/acme.csv": body }, { streamed: true });
+        const out = await processObject(store, "20240101/acme.csv");
+        const written = store.puts.map((p) => p[0]);
+        const report = JSON.parse(store.puts[store.puts.length - 1][1]);
+        expect([out.keptEarlier, written, report.earlierReadings]).to.deep.equal(kept ? [true, [KEYS[2]], KEPT] : [false, KEYS, undefined]);
+        expect(store.aborted).to.deep.equal(kept ? KEYS.slice(0, 2) : []);
+      });
+    }
+  });
+
   it("reads a key ending in .CSV like one in .csv", async () => {
     const store = memoryStore({ "20240102/acme.CSV": csv });
     const out = await processObject(store, "20240102/acme.CSV");
@@ -116,22 +136,23 @@ describe("supplierParser processObject", () => {
       accepted: 0,
       rejected: 0,
       readings: { consumption: 0, generation: 0 },
+      earlierReadings: KEPT,
       errors: [],
       reasons: [],
     });
 
-    it("refuses a file whose event size is over the limit without reading it, with a quarantine report and empty readings", async () => {
+    it("refuses a file whose event size is over the limit without reading it, with a quarantine report, and leaves earlier readings", async () => {
       const store = memoryStore({ "20240101/acme.csv": csv });
       const out = await processObject(store, "20240101/acme.csv", { size: 209_715_200 });
       const reason = "object is 209715200 bytes, over the limit of 104857600 bytes";
-      expect([out.refused, store.gets.length, store.puts.map((p) => p[0])]).to.deep.equal([reason, 0, KEYS]);
-      expect([store.puts[0][1], store.puts[1][1], JSON.parse(store.puts[2][1])]).to.deep.equal(["", "", refusedReport(reason)]);
+      expect([out.refused, out.keptEarlier, store.gets.length, store.puts.map((p) => p[0])]).to.deep.equal([reason, true, 0, [KEYS[2]]]);
+      expect(JSON.parse(store.puts[0][1])).to.deep.equal(refusedReport(reason));
     });
 
     it("refuses a file whose stored size is over the limit", async () => {
       const store = memoryStore({ "20240101/acme.csv": csv });
       const out = await processObject(store, "20240101/acme.csv", { maxBytes: 300 });
-      expect([out.refused, store.puts.length]).to.deep.equal([`object is ${csv.length} bytes, over the limit of 300 bytes`, 3]);
+      expect([out.refused, store.puts.length]).to.deep.equal([`object is ${csv.length} bytes, over the limit of 300 bytes`, 1]);
     });
 
     it("stops reading a file of unknown size once it passes the limit, and drops what was written", async () => {
@@ -139,7 +160,7 @@ describe("supplierParser processObject", () => {
       const out = await processObject(store, "20240101/acme.csv", { maxBytes: 300 });
       expect(out.refused).to.equal(`object is at least ${csv.length} bytes, over the limit of 300 bytes`);
       expect(store.aborted).to.deep.equal(KEYS.slice(0, 2));
-      expect(JSON.parse(store.puts[2][1]).refused).to.equal(out.refused);
+      expect(JSON.parse(store.puts[0][1]).refused).to.equal(out.refused);
     });
   });
 
