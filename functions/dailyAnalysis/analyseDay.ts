@@ -1,4 +1,4 @@
-import { reportClientDay, reviseDay, warnCorrupt } from "./clientDay";
+import { reportClientDay, reviseDay, supplierDays, warnCorrupt } from "./clientDay";
 import { LATE_DAYS, Revision } from "./lateReadings";
 import { clientLake, clientReports, Lake, OutOfTimeError, partitionKeys, Reports, TooManyObjectsError } from "./ports";
 import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
@@ -30,18 +30,20 @@ function supplierClientOf(key: string, shard: Shard): string | undefined {
 }
 
 /**
- * The supplier files (`processed/{YYYYMMDD}/{ClientID}.jsonl`) of the LATE_DAYS days before `day` that were
- * written on `day` (UTC): parsed after their day's run, which did not read them. Those written on the day after
- * theirs before its run was read by it too, and their revision changes nothing.
+ * The days before `day` whose reports have not read a supplier file written on `day` (UTC): the files
+ * (`processed/{YYYYMMDD}/{ClientID}.jsonl`) of the LATE_DAYS days before `day` and of `day` itself, each for the
+ * days it can hold readings of (the day it is named for and its neighbours, `supplierDays`) that are before
+ * `day`, whose run reads them anyway. A run made after the file was written read it too: its revision is skipped.
  */
 async function supplierFilesOfDay(lake: Lake, day: ReportDay, shard: Shard): Promise<{ clientId: string; day: ReportDay; modifiedMs: number }[]> {
   const out: { clientId: string; day: ReportDay; modifiedMs: number }[] = [];
-  for (let k = LATE_DAYS; k >= 1; k--) {
-    const earlier = addDays(day, -k);
-    for (const { key, modifiedMs } of await lake.listModified(`processed/${earlier.compact}/`)) {
+  for (let k = LATE_DAYS; k >= 0; k--) {
+    const named = addDays(day, -k);
+    for (const { key, modifiedMs } of await lake.listModified(`processed/${named.compact}/`)) {
       const clientId = supplierClientOf(key, shard);
       const writtenOnDay = modifiedMs >= day.startMs && modifiedMs < day.startMs + DAY_MS;
-      if (clientId && writtenOnDay) out.push({ clientId, day: earlier, modifiedMs });
+      if (!clientId || !writtenOnDay) continue;
+      for (const read of supplierDays(named)) if (read.startMs < day.startMs) out.push({ clientId, day: read, modifiedMs });
     }
   }
   return out;
@@ -121,12 +123,18 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       clientFailed(prefix, err.message);
     }
   });
-  const supplier = new Map<string, string>();
-  for (const key of await lake.list(`processed/${day.compact}/`)) {
-    const clientId = supplierClientOf(key, shard);
-    if (clientId) supplier.set(clientId, key);
+  // the supplier files of the day before, the day and the day after: each can hold readings of the day
+  const supplier = new Map<string, string[]>();
+  const ownSupplier = new Set<string>();
+  for (const d of supplierDays(day)) {
+    for (const key of await lake.list(`processed/${d.compact}/`)) {
+      const clientId = supplierClientOf(key, shard);
+      if (!clientId) continue;
+      supplier.set(clientId, [...(supplier.get(clientId) ?? []), key]);
+      if (d === day) ownSupplier.add(clientId);
+    }
   }
-  const clients = [...new Set([...realtime.keys(), ...supplier.keys()])].filter((c) => !flooded.has(c)).sort();
+  const clients = [...new Set([...realtime.keys(), ...ownSupplier])].filter((c) => !flooded.has(c)).sort();
   // the flooded ones too: they have data for the day, and failed
   const withData = clients.length + flooded.size;
   log({ message: "daily analysis started", date: day.iso, shard: `${shard.index + 1}/${shard.count}`, clients: withData, skippedPrefixes });
@@ -147,7 +155,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     try {
       const keys = realtime.get(clientId) ?? [];
-      const c = { clientId, day, keys, supplierKey: supplier.get(clientId), rerun: rerun(now()) };
+      const c = { clientId, day, keys, supplierKeys: supplier.get(clientId) ?? [], rerun: rerun(now()) };
       const { report, late } = await reportClientDay(views.lake, views.reports, c, now, log);
       written++;
       rejectedLines += report.sources.rejectedLines;
@@ -173,7 +181,11 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   });
   for (const { clientId, day: earlier, modifiedMs } of supplierLate) {
     const revisions = pending.get(clientId) ?? [];
-    if (!revisions.some((r) => r.day.iso === earlier.iso)) revisions.push({ day: earlier, latePartitions: [], unlessMadeAfterMs: modifiedMs });
+    const same = revisions.findIndex((r) => r.day.iso === earlier.iso);
+    if (same < 0) revisions.push({ day: earlier, latePartitions: [], unlessMadeAfterMs: modifiedMs });
+    // two files for one day: a report made after the later one read both
+    else if (revisions[same].unlessMadeAfterMs !== undefined && revisions[same].unlessMadeAfterMs! < modifiedMs)
+      revisions[same] = { ...revisions[same], unlessMadeAfterMs: modifiedMs };
     pending.set(
       clientId,
       revisions.sort((a, b) => a.day.startMs - b.day.startMs),

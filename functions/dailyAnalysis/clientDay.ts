@@ -30,7 +30,11 @@ export interface ClientDay {
   readonly keys: readonly string[];
   /** Keys of the next day's partition and of the late partitions: only their readings of the day count. */
   readonly laterKeys: readonly string[];
-  readonly supplierKey?: string;
+  /**
+   * The supplier files (processed) named for the day before, the day and the day after: a file holds a day of
+   * its supplier's clock, which can start up to 14 hours either side of the UTC day; only readings of the day count.
+   */
+  readonly supplierKeys: readonly string[];
   /** The objects in the day before's own partition now, for the run's own day (lateReadings.ts); not for revisions. */
   readonly previousObjects?: number;
 }
@@ -73,6 +77,18 @@ async function readObjects(lake: ClientLake, keys: readonly string[], parse: (te
   return out;
 }
 
+/** The days whose supplier files can hold readings of `day`, in order: the day before, the day, the day after. */
+export const supplierDays = (day: ReportDay): ReportDay[] => [addDays(day, -1), day, addDays(day, 1)];
+
+/** Whether any object located for a client-day holds a reading of the day (its own partition: any object). */
+async function holdsReadingsOf(lake: ClientLake, c: ClientDay): Promise<boolean> {
+  if (c.keys.length > 0) return true;
+  const inDay = (r: MeterReading) => r.startMs >= c.day.startMs && r.startMs < c.day.startMs + DAY_MS;
+  for (const { readings } of await readObjects(lake, c.laterKeys, realtimeObject)) if (readings.some(inDay)) return true;
+  for (const { readings } of await readObjects(lake, c.supplierKeys, supplierObject)) if (readings.some(inDay)) return true;
+  return false;
+}
+
 /** `{ClientID}/{YYYYMMDD}/...` → the partition's ISO day. */
 const partitionOf = (key: string) => parseDay(key.split("/")[1]).iso;
 
@@ -89,7 +105,12 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     (laterObjects[partitionOf(key)] ??= []).push(key);
   }
   const own = await readObjects(lake, c.keys, realtimeObject, rejected);
-  const supplier = c.supplierKey ? (await readObjects(lake, [c.supplierKey], supplierObject, rejected))[0].readings : [];
+  // a neighbour day's file holds readings of this day too; its refused lines are that day's report's to list
+  const supplier: MeterReading[] = [];
+  for (const key of c.supplierKeys) {
+    const [object] = await readObjects(lake, [key], supplierObject, key === processedKey({ date: day.compact, clientId }) ? rejected : undefined);
+    supplier.push(...object.readings.filter(inDay));
+  }
   const profile = halfHourProfile(day.startMs, [...own.flatMap((o) => o.readings), ...arrivedLater], supplier);
 
   const history: Slot[] = [];
@@ -120,14 +141,14 @@ export async function locateClientDay(
   clientId: string,
   day: ReportDay,
   latePartitions: readonly string[],
-  supplierKey: string | undefined,
+  supplierKeys: readonly string[],
   keys?: readonly string[],
 ): Promise<ClientDay> {
   keys ??= await partitionKeys(lake, `${clientId}/${day.compact}/`);
   const laterKeys: string[] = [];
   for (const later of [addDays(day, 1), ...latePartitionDays(day, latePartitions)])
     laterKeys.push(...(await partitionKeys(lake, `${clientId}/${later.compact}/`)));
-  return { clientId, day, keys, laterKeys, supplierKey };
+  return { clientId, day, keys, laterKeys, supplierKeys };
 }
 
 /** A report's page (HTML), drawn from its JSON. */
@@ -210,7 +231,7 @@ async function untilWritten<T>(
 export async function reportClientDay(
   lake: ClientLake,
   reports: Reports,
-  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKey?: string; rerun: boolean },
+  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKeys: readonly string[]; rerun: boolean },
   now: () => Date,
   log: Log,
 ): Promise<ClientResult> {
@@ -218,7 +239,7 @@ export async function reportClientDay(
     const at = now();
     const stored = c.rerun ? await storedReport(reports, c.clientId, c.day, log) : undefined;
     const latePartitions = latePartitionsOf(c.day, earlierReportOf(stored?.value)?.laterObjects ?? {});
-    const located = await locateClientDay(lake, c.clientId, c.day, latePartitions, c.supplierKey, c.keys);
+    const located = await locateClientDay(lake, c.clientId, c.day, latePartitions, c.supplierKeys, c.keys);
     // objects that landed in the day before's partition after its run revise that day's report
     // a count (bounded): a flooded day before fails that day's revision, not this day's report
     const previousObjects = (await lake.list(`${c.clientId}/${addDays(c.day, -1).compact}/`, MAX_PARTITION_OBJECTS)).length;
@@ -242,14 +263,19 @@ export async function reviseDay(
   log: Log,
 ): Promise<"revised" | "unchanged"> {
   const { day } = revision;
-  const supplierKey = processedKey({ date: day.compact, clientId });
-  const supplier = (await lake.list(supplierKey)).includes(supplierKey) ? supplierKey : undefined;
+  const supplier: string[] = [];
+  for (const d of supplierDays(day)) {
+    const key = processedKey({ date: d.compact, clientId });
+    if ((await lake.list(key)).includes(key)) supplier.push(key);
+  }
   return untilWritten(lake, reports, clientId, day, log, async (attempt) => {
     const current = await storedReport(reports, clientId, day, log);
     const madeMs = Date.parse(String((current.value as { generatedAt?: unknown } | undefined)?.generatedAt));
     if (revision.unlessMadeAfterMs !== undefined && madeMs > revision.unlessMadeAfterMs) return "unchanged";
     const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
     const located = await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier);
+    // a neighbour day's supplier file may hold nothing of a day that has no report: none is made for it
+    if (current.value === undefined && !(await holdsReadingsOf(lake, located))) return "unchanged";
     const { report } = await analyseClient(lake, reports, located, now());
     if (current.value !== undefined && nothingNew(current.value, report, day)) {
       // an earlier attempt wrote its page before losing the JSON to another run: the page is the JSON's again
