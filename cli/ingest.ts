@@ -41,12 +41,19 @@ async function main(args: ParsedArgs): Promise<void> {
     readings: r.readings,
     errors: r.errors,
     reasons: r.reasons,
+    ...(r.unreported ? { unreported: r.unreported } : {}),
   };
   if (args.json) {
     process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
     return;
   }
   process.stdout.write(`${file}: layout ${r.layout}, ${r.rows} rows, ${r.accepted} accepted, ${r.rejected} rejected, ${r.readingCount} readings\n`);
+  if (r.unreported) {
+    const { readings, first, last } = r.unreported;
+    process.stdout.write(
+      `  ${readings} reading(s) from ${first} to ${last} are of days no daily report reads this file for (it is named ${date}): upload each day under its own date\n`,
+    );
+  }
   for (const e of r.errors) process.stdout.write(`  line ${e.line}: ${e.reason}\n`);
   // past the listed rows, the counts per kind of reason say what the rest were
   if (r.rejected > r.errors.length) {

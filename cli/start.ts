@@ -25,7 +25,7 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
       `daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.reportsRevised} earlier report(s) revised with late readings, ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
   );
   print(
-    `supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows), ${r.supplierFiles.rejected} refused`,
+    `supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows; ${r.supplierFiles.readingsUnreported} readings of other days, which no report reads), ${r.supplierFiles.rejected} refused`,
   );
   print(`daily summary ${String(s.date)}: ${JSON.stringify(Object.fromEntries(Object.entries(s).filter(([k]) => k !== "trains" && k !== "date")))}`);
   print(customersLine(r.customers));

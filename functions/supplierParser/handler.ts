@@ -16,7 +16,7 @@ const o = createObservability("supplierParser");
 
 /**
  * A batch's outcome as metrics. FilesQuarantined counts files of which nothing reached the lake: a refused key,
- * or every row rejected. MessagesRetried are handed back to SQS (after maxReceiveCount they reach the DLQ).
+ * or every row rejected. ReadingsUnreported are readings of days no daily report reads their file for. MessagesRetried are handed back to SQS (after maxReceiveCount they reach the DLQ).
  */
 export function countBatch(outcome: BatchOutcome): [string, number][] {
   const sum = (f: (p: BatchOutcome["processed"][number]) => number) => outcome.processed.reduce((a, p) => a + f(p), 0);
@@ -24,6 +24,7 @@ export function countBatch(outcome: BatchOutcome): [string, number][] {
     ["FilesProcessed", outcome.processed.length],
     ["RowsAccepted", sum((p) => p.accepted)],
     ["RowsRejected", sum((p) => p.rejected)],
+    ["ReadingsUnreported", sum((p) => p.unreported)],
     ["FilesQuarantined", outcome.invalidKeys.length + outcome.processed.filter((p) => p.accepted === 0).length],
     ["InvalidKeys", outcome.invalidKeys.length],
     ["MessagesRetried", outcome.batchItemFailures.length],

@@ -51,6 +51,26 @@ export interface IngestResult {
   readonly errors: IngestError[];
   /** Every rejected row counted by reason kind, most frequent first. */
   readonly reasons: ReasonCount[];
+  /**
+   * With a key date: the consumption readings no report reads (a report reads the files named for its UTC day
+   * and the days either side, so readings starting outside the day before the key's to the day after it), with
+   * the first and last interval start; absent when there are none.
+   */
+  readonly unreported?: Unreported;
+}
+
+export interface Unreported {
+  readonly readings: number;
+  readonly first: string;
+  readonly last: string;
+}
+
+const DAY_MS = 86_400_000;
+
+/** The UTC span of interval starts the reports reading a file named `keyDate` (YYYYMMDD) take readings from. */
+export function reportedSpan(keyDate: string): { fromMs: number; toMs: number } {
+  const dayMs = Date.UTC(Number(keyDate.slice(0, 4)), Number(keyDate.slice(4, 6)) - 1, Number(keyDate.slice(6, 8)));
+  return { fromMs: dayMs - DAY_MS, toMs: dayMs + 2 * DAY_MS };
 }
 
 export class InputError extends NamedError {
@@ -131,6 +151,17 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
   let parser: LineParser | undefined;
   let headerPending = false;
   const buffered: { fields: string[]; line: number; text: string }[] = [];
+  const span = ctx.keyDate === undefined ? undefined : reportedSpan(ctx.keyDate);
+  let unreported: { readings: number; firstMs: number; lastMs: number } | undefined;
+  const tally = (r: Reading): void => {
+    if (!span || r.channel !== "consumption") return;
+    const ms = Date.parse(r.intervalStart);
+    if (ms >= span.fromMs && ms < span.toMs) return;
+    unreported ??= { readings: 0, firstMs: ms, lastMs: ms };
+    unreported.readings++;
+    unreported.firstMs = Math.min(unreported.firstMs, ms);
+    unreported.lastMs = Math.max(unreported.lastMs, ms);
+  };
 
   const record = (outcomes: ReturnType<LineParser["end"]>): void => {
     for (const o of outcomes) {
@@ -143,6 +174,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
       for (const r of o.readings) {
         readingCount++;
         if (readings.length < sample) readings.push(r);
+        tally(r);
         opts.onReading?.(r);
       }
     }
@@ -185,7 +217,10 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
   if (!started) start();
   if (parser) record(parser.end());
   if (layout === "empty") log.add(0, "file is empty");
-  return { layout, rows, accepted, rejected: rows - accepted, readingCount, readings, errors: log.errors, reasons: log.reasons() };
+  const result = { layout, rows, accepted, rejected: rows - accepted, readingCount, readings, errors: log.errors, reasons: log.reasons() };
+  if (!unreported) return result;
+  const iso = (ms: number) => new Date(ms).toISOString();
+  return { ...result, unreported: { readings: unreported.readings, first: iso(unreported.firstMs), last: iso(unreported.lastMs) } };
 }
 
 /** Splits a byte stream into lines without holding the file: readline handles LF and CRLF. */

@@ -67,8 +67,13 @@ function report(key: string, result: IngestResult, readings: Record<Channel, num
   const { layout, rows, accepted, rejected, errors, reasons } = result;
   const head = refused ? { file: key, layout: "unread", refused } : { file: key, layout };
   const kept = readings.consumption + readings.generation === 0 ? { earlierReadings: KEPT } : {};
-  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, ...kept, errors, reasons }, null, 2)}\n`;
+  const unreported = result.unreported ? { unreported: { ...result.unreported, why: UNREPORTED } } : {};
+  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, ...kept, ...unreported, errors, reasons }, null, 2)}\n`;
 }
+
+/** Why a report counts readings no daily report reads. */
+export const UNREPORTED =
+  "readings of days other than the file's and its neighbours: the daily reports read a file only for the UTC days it is named for and either side; upload each day under its own {YYYYMMDD}";
 
 /** What a report says of the readings of an earlier upload of its key when the file gave none. */
 export const KEPT = "kept: this file gave no reading, so the readings of any earlier upload of the key stand";

@@ -18,7 +18,8 @@ export type SqsRecord = Pick<SQSRecord, "messageId" | "body">;
 
 export interface BatchOutcome {
   readonly batchItemFailures: { itemIdentifier: string }[];
-  readonly processed: { key: string; accepted: number; rejected: number; refused?: string }[];
+  /** `unreported`: consumption readings of days no daily report reads the file for (ingest.ts). */
+  readonly processed: { key: string; accepted: number; rejected: number; unreported: number; refused?: string }[];
   readonly invalidKeys: { key: string; reason: string }[];
 }
 
@@ -97,9 +98,15 @@ export async function processBatch(
         if (reason === undefined) {
           try {
             const { result, refused, keptEarlier } = await processObject(store, obj.key, { size: obj.size, ...settings });
-            outcome.processed.push({ key: obj.key, accepted: result.accepted, rejected: result.rejected, ...(refused ? { refused } : {}) });
+            outcome.processed.push({
+              key: obj.key,
+              accepted: result.accepted,
+              rejected: result.rejected,
+              unreported: result.unreported?.readings ?? 0,
+              ...(refused ? { refused } : {}),
+            });
             log({
-              level: refused || result.rejected > 0 ? "WARN" : "INFO",
+              level: refused || result.rejected > 0 || result.unreported ? "WARN" : "INFO",
               message: refused ? "supplier file refused" : "supplier file processed",
               key: obj.key,
               layout: result.layout,
@@ -108,6 +115,7 @@ export async function processBatch(
               rejected: result.rejected,
               ...(refused ? { reason: refused } : {}),
               ...(keptEarlier ? { earlierReadings: "kept" } : {}),
+              ...(result.unreported ? { unreported: result.unreported } : {}),
             });
             continue;
           } catch (e) {

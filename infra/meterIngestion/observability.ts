@@ -4,7 +4,7 @@ import { ServiceDashboard } from "../shared/serviceObservability";
 
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const METER_METRICS = {
-  supplierParser: ["FilesProcessed", "RowsAccepted", "RowsRejected", "FilesQuarantined", "InvalidKeys", "MessagesRetried"],
+  supplierParser: ["FilesProcessed", "RowsAccepted", "RowsRejected", "ReadingsUnreported", "FilesQuarantined", "InvalidKeys", "MessagesRetried"],
   dailyAnalysis: ["ReportsWritten", "ReportsRevised", "ClientsFailed", "RejectedLines", "ReadingsTooLate", "UnusualHalfHours"],
 } as const;
 

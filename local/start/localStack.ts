@@ -73,7 +73,14 @@ export interface LocalReport {
   readonly meterReadingsPublished: number;
   /** Readings of an earlier day sent by the meter back from its outage. */
   readonly meterReadingsStored: number;
-  readonly supplierFiles: { readonly accepted: number; readonly rejected: number; readonly rowsAccepted: number; readonly rowsRejected: number };
+  readonly supplierFiles: {
+    readonly accepted: number;
+    readonly rejected: number;
+    readonly rowsAccepted: number;
+    readonly rowsRejected: number;
+    /** Readings of days no daily report reads their file for. */
+    readonly readingsUnreported: number;
+  };
   readonly sharedRows: number;
   readonly dailyAnalysis: RunSummary;
   readonly summary: Summary;
@@ -304,6 +311,7 @@ function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResult
       accepted: r.suppliers.stats.accepted,
       rejected: r.suppliers.stats.rejected + r.suppliers.stats.deadLettered,
       rowsAccepted: r.suppliers.stats.rowsAccepted,
+      readingsUnreported: r.suppliers.stats.readingsUnreported,
       rowsRejected: r.suppliers.stats.rowsRejected,
     },
     sharedRows: r.rules.sharedStats.rows,

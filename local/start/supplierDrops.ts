@@ -65,6 +65,8 @@ export interface SupplierStats {
   /** Files refused as a whole: bad key, unreadable, or no accepted row. */
   rejected: number;
   rowsAccepted: number;
+  /** Readings of days no daily report reads their file for (a multi-day export under one day's key). */
+  readingsUnreported: number;
   rowsRejected: number;
   deadLettered: number;
 }
@@ -76,7 +78,7 @@ interface Message {
 }
 
 export class SupplierIngestion {
-  readonly stats: SupplierStats = { dropped: 0, accepted: 0, rejected: 0, rowsAccepted: 0, rowsRejected: 0, deadLettered: 0 };
+  readonly stats: SupplierStats = { dropped: 0, accepted: 0, rejected: 0, rowsAccepted: 0, rowsRejected: 0, readingsUnreported: 0, deadLettered: 0 };
   private readonly queue: Message[] = [];
   private timer?: NodeJS.Timeout;
   private busy?: Promise<void>;
@@ -115,6 +117,7 @@ export class SupplierIngestion {
       if (ok) this.stats.accepted++;
       else this.stats.rejected++;
       this.stats.rowsAccepted += p.accepted;
+      this.stats.readingsUnreported += p.unreported;
       this.stats.rowsRejected += p.rejected;
       this.onFile?.(p.key, ok);
     }

@@ -67,7 +67,7 @@ describe("supplier parser SQS batch", () => {
     const store = memoryStore({ "20240305/C42.csv": CSV, "20240305/C43.csv": CSV }, written, new Set(["20240305/C43.csv"]));
     const out = await processBatch([message("ok", "20240305/C42.csv"), message("badkey", "notes.csv"), message("s3down", "20240305/C43.csv")], () => store);
     expect(out.batchItemFailures).to.deep.equal([{ itemIdentifier: "s3down" }]);
-    expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0 }]);
+    expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0, unreported: 0 }]);
     expect(out.invalidKeys.map((k) => k.key)).to.deep.equal(["notes.csv"]);
     expect(Object.keys(written).sort()).to.deep.equal([
       "processed/20240305/C42.jsonl",
@@ -88,7 +88,7 @@ describe("supplier parser SQS batch", () => {
       () => memoryStore({ "20240305/C42.csv": CSV }, written),
       (e) => log.push(e),
     );
-    expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0 }]);
+    expect(out.processed).to.deep.equal([{ key: "20240305/C42.csv", accepted: 48, rejected: 0, unreported: 0 }]);
     expect(out.batchItemFailures).to.deep.equal([{ itemIdentifier: "mixed" }]);
     expect(log.at(-1)).to.deep.include({
       level: "ERROR",
@@ -160,7 +160,7 @@ describe("supplier parser SQS batch", () => {
     it("accepts an upload named .CSV", async () => {
       const written: Record<string, string> = {};
       const out = await processBatch([message("m", "20240305/C42.CSV")], () => memoryStore({ "20240305/C42.CSV": CSV }, written));
-      expect(out.processed).to.deep.equal([{ key: "20240305/C42.CSV", accepted: 48, rejected: 0 }]);
+      expect(out.processed).to.deep.equal([{ key: "20240305/C42.CSV", accepted: 48, rejected: 0, unreported: 0 }]);
     });
 
     it("refuses a file over the size limit from its event, with a quarantine report, not a retry", async () => {
@@ -169,7 +169,7 @@ describe("supplier parser SQS batch", () => {
         memoryStore({ "20240305/C42.csv": CSV }, written),
       );
       const refused = "object is 209715200 bytes, over the limit of 104857600 bytes";
-      expect([out.batchItemFailures, out.processed]).to.deep.equal([[], [{ key: "20240305/C42.csv", accepted: 0, rejected: 0, refused }]]);
+      expect([out.batchItemFailures, out.processed]).to.deep.equal([[], [{ key: "20240305/C42.csv", accepted: 0, rejected: 0, unreported: 0, refused }]]);
       expect(JSON.parse(written["quarantine/20240305/C42.json"]).refused).to.equal(refused);
     });
   });
@@ -179,28 +179,28 @@ describe("supplier parser SQS batch", () => {
       [
         "an empty batch",
         { batchItemFailures: [], processed: [], invalidKeys: [] },
-        { FilesProcessed: 0, RowsAccepted: 0, RowsRejected: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 },
+        { FilesProcessed: 0, RowsAccepted: 0, RowsRejected: 0, ReadingsUnreported: 0, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 },
       ],
       [
         "a good file and a partly bad one",
         {
           batchItemFailures: [],
           processed: [
-            { key: "a", accepted: 48, rejected: 0 },
-            { key: "b", accepted: 40, rejected: 8 },
+            { key: "a", accepted: 48, rejected: 0, unreported: 0 },
+            { key: "b", accepted: 40, rejected: 8, unreported: 96 },
           ],
           invalidKeys: [],
         },
-        { FilesProcessed: 2, RowsAccepted: 88, RowsRejected: 8, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 },
+        { FilesProcessed: 2, RowsAccepted: 88, RowsRejected: 8, ReadingsUnreported: 96, FilesQuarantined: 0, InvalidKeys: 0, MessagesRetried: 0 },
       ],
       [
         "a file with every row rejected, a refused key and a message to retry",
         {
           batchItemFailures: [{ itemIdentifier: "m3" }],
-          processed: [{ key: "a", accepted: 0, rejected: 48 }],
+          processed: [{ key: "a", accepted: 0, rejected: 48, unreported: 0 }],
           invalidKeys: [{ key: "notes.csv", reason: "r" }],
         },
-        { FilesProcessed: 1, RowsAccepted: 0, RowsRejected: 48, FilesQuarantined: 2, InvalidKeys: 1, MessagesRetried: 1 },
+        { FilesProcessed: 1, RowsAccepted: 0, RowsRejected: 48, ReadingsUnreported: 0, FilesQuarantined: 2, InvalidKeys: 1, MessagesRetried: 1 },
       ],
     ];
     for (const [name, outcome, expected] of cases) {
@@ -240,6 +240,7 @@ describe("supplier parser SQS batch", () => {
           FilesProcessed: 1,
           RowsAccepted: 48,
           RowsRejected: 0,
+          ReadingsUnreported: 0,
           FilesQuarantined: 0,
           InvalidKeys: 0,
           MessagesRetried: 0,

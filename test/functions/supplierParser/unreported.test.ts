@@ -1,0 +1,56 @@
+import { expect } from "chai";
+import { Readable } from "stream";
+import { ingestStream, reportedSpan } from "../../../functions/supplierParser/ingest";
+import { UNREPORTED, processObject } from "../../../functions/supplierParser/processObject";
+
+const plain = (...starts: string[]): string[] => ["timestamp,kwh", ...starts.map((t) => `${t},0.5`)];
+
+describe("supplierParser: readings no daily report reads", () => {
+  // readings of days after the file's date are rejected rows: only earlier ones can go unread
+  it("spans from the day before the file's date to the day after it, in UTC", () => {
+    expect(reportedSpan("20240101")).to.deep.equal({ fromMs: Date.parse("2023-12-31T00:00:00Z"), toMs: Date.parse("2024-01-03T00:00:00Z") });
+  });
+
+  const cases: [string, string[], string | undefined, object | undefined][] = [
+    ["the file's own day", ["2024-01-01T00:00:00Z", "2024-01-01T23:30:00Z"], "20240101", undefined],
+    ["the day before's first half-hour (its report reads the file)", ["2023-12-31T00:00:00Z", "2024-01-01T00:00:00Z"], "20240101", undefined],
+    [
+      "the half-hour before it",
+      ["2023-12-30T23:30:00Z", "2024-01-01T00:00:00Z"],
+      "20240101",
+      { readings: 1, first: "2023-12-30T23:30:00.000Z", last: "2023-12-30T23:30:00.000Z" },
+    ],
+    [
+      "a multi-year export under one day",
+      ["2019-03-01T00:00:00Z", "2019-03-01T00:30:00Z", "2020-06-01T00:00:00Z"],
+      "20240101",
+      { readings: 3, first: "2019-03-01T00:00:00.000Z", last: "2020-06-01T00:00:00.000Z" },
+    ],
+    ["no date to judge by (the CLI without --date)", ["2019-03-01T00:00:00Z"], undefined, undefined],
+  ];
+  for (const [title, rows, date, expected] of cases) {
+    it(title, async () => {
+      const r = await ingestStream(plain(...rows), { clientId: "acme", date });
+      expect([r.accepted, r.unreported]).to.deep.equal([rows.length, expected]);
+    });
+  }
+
+  it("counts consumption only: generation is never in a report", async () => {
+    const vals = (v: string) => Array(48).fill(v).join(",");
+    const file = ["200,N1,E1B1,1,B1,,M1,KWH,30,", `300,20190101,${vals("0.2")},A,,,20190102030312,`];
+    const r = await ingestStream(file, { clientId: "acme", date: "20240101" });
+    expect([r.readingCount, r.unreported]).to.deep.equal([48, undefined]);
+  });
+
+  it("says so in the quarantine report, with the span and what to do", async () => {
+    const puts = new Map<string, string>();
+    const body = plain("2019-03-01T00:00:00Z", "2024-01-01T00:00:00Z").join("\n");
+    await processObject({ get: async () => ({ body: Readable.from([body]) }), put: async (k, b) => void puts.set(k, b) }, "20240101/acme.csv");
+    expect(JSON.parse(puts.get("quarantine/20240101/acme.json")!).unreported).to.deep.equal({
+      readings: 1,
+      first: "2019-03-01T00:00:00.000Z",
+      last: "2019-03-01T00:00:00.000Z",
+      why: UNREPORTED,
+    });
+  });
+});
