@@ -90,8 +90,9 @@ export class OptionReader {
   done(): void {
     const unknown = Object.keys(this.options).filter((k) => this.options[k] !== undefined && !this.used.has(k));
     if (unknown.length > 0) {
+      const given = unknown.map((k) => `${k}=${String(this.options[k])}`);
       throw new OptionError(
-        `unknown option${unknown.length > 1 ? "s" : ""} ${unknown.join(", ")} for detector ${this.detector}; known: ${[...this.used].sort().join(", ")}`,
+        `unknown option${unknown.length > 1 ? "s" : ""} ${given.join(", ")} for detector ${this.detector}; known: ${[...this.used].sort().join(", ")}`,
       );
     }
   }
@@ -105,10 +106,18 @@ function describe(rule: { min?: number; max?: number; integer?: boolean }): stri
   return kind;
 }
 
+/** An option name: a letter, then letters and digits. */
+const OPTION_NAME = "[A-Za-z][A-Za-z0-9]*";
+/**
+ * An option key: a name (`shingleSize`), or an ensemble member's option, `member.name` or `member#tag.name`
+ * (`rcf.shingleSize`, `rcf#long.shingleSize`), which the ensemble hands to that member.
+ */
+const OPTION_KEY = new RegExp(`^(?:${OPTION_NAME}(?:#[A-Za-z0-9]+)?\\.)?${OPTION_NAME}$`);
+
 /**
  * Parses `key=value` pairs (from the command line) into options; values stay strings. Keys are option
- * names (letters and digits), each given once; the result has no prototype, so `__proto__=1` is an unknown
- * option like any other rather than a change to the object.
+ * names (letters and digits) or an ensemble member's (`rcf.shingleSize`, `rcf#long.shingleSize`), each given
+ * once; the result has no prototype, so no key (`constructor.prototype`) can change the object.
  */
 export function parseOptionPairs(pairs: readonly string[]): Record<string, OptionValue> {
   const out: Record<string, OptionValue> = Object.create(null) as Record<string, OptionValue>;
@@ -116,7 +125,11 @@ export function parseOptionPairs(pairs: readonly string[]): Record<string, Optio
     const eq = pair.indexOf("=");
     if (eq <= 0) throw new OptionError(`--option expects key=value, got ${JSON.stringify(pair)}`);
     const key = pair.slice(0, eq).trim();
-    if (!/^[A-Za-z][A-Za-z0-9]*$/.test(key)) throw new OptionError(`--option key must be an option name (letters and digits), got ${JSON.stringify(key)}`);
+    if (!OPTION_KEY.test(key)) {
+      throw new OptionError(
+        `--option key must be an option name (letters and digits) or member.name or member#tag.name for an ensemble member, got ${JSON.stringify(key)}`,
+      );
+    }
     if (Object.prototype.hasOwnProperty.call(out, key)) throw new OptionError(`--option ${key} given twice`);
     out[key] = pair.slice(eq + 1).trim();
   }

@@ -3,26 +3,34 @@ import { InputError } from "../anomaly/errors";
 import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
 import { displayName } from "../anomaly/io/lineReader";
+import { SeriesTally } from "../anomaly/io/seriesTally";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, columnNames, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
-import { checkOutputPaths } from "./outputPaths";
+import { checkOutputPaths, STDOUT_PATH } from "./outputPaths";
 import { nameList, suspectNote } from "./columnHints";
 import { RejectedRows } from "./rejectedRows";
 import { progressTicker } from "./progress";
 import { csvCell } from "./csvCell";
 import { StagedOutput } from "./stagedOutput";
 
+/** The scores file's columns: new ones go at the end, so readers by position keep working. */
+const SCORE_HEADER = "timestamp,score,anomaly,raw_score,grade,ready,imputed,clipped";
+
 const USAGE = `usage: gridrail detect --input FILE [--delimiter ,|;] [--time-column NAME | --no-time]
          [--columns a,b | --exclude a,b] [--detector rcf] [--option key=value ...]
          [--output OUT.csv] [--report OUT.html] [--rejected OUT.csv]
-Writes timestamp,score,anomaly,raw_score,grade for every row scored, in order (to stdout without --output).
+Writes ${SCORE_HEADER} for every row scored, in order (to stdout
+without --output or with --output -); ready is 0 while the detector warms up (score 0, no anomaly).
 --input - reads standard input.
+--detector: rcf (default), zscore, ewma or ensemble. --option key=value sets one of its options (an
+ensemble member's as --option rcf.shingleSize=4); docs/anomaly.md lists every option, its default and meaning.
 A row that cannot be read or that the detector refuses is not scored: it is named on stderr (the first
-20) and listed with its line, column and reason in --rejected OUT.csv; the other rows are scored, and the
-exit code is 3.
+20) and listed with its line, column and reason in --rejected OUT.csv; the other rows are scored.
 --no-time: the rows carry no time; the k-th row is at time k (written as k), and a first line of numbers
-only is data, its columns named column1, column2, ...`;
+only is data, its columns named column1, column2, ...
+Exit codes: 0 done; 1 failed (unreadable input, a missing output folder, or no row could be scored);
+2 usage error (bad flag, detector or option); 3 done, but some rows were rejected.`;
 
 const FLAGS = {
   input: "string",
@@ -52,11 +60,12 @@ async function main(args: ParsedArgs): Promise<number> {
   if (args["time-column"] !== undefined && args["no-time"]) throw new UsageError("give --time-column or --no-time, not both");
   const detector = detectorFlag(args);
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);
-  const outPath = args.output as string | undefined;
+  // --output - is standard output, as no --output is; the notes and the summary go to stderr either way
+  const outPath = args.output === STDOUT_PATH ? undefined : (args.output as string | undefined);
   const reportPath = args.report as string | undefined;
   const rejectedPath = args.rejected as string | undefined;
   checkOutputPaths({ flag: "--input", path: input }, [
-    { flag: "--output", path: outPath },
+    { flag: "--output", path: args.output as string | undefined, stdout: true },
     { flag: "--report", path: reportPath },
     { flag: "--rejected", path: rejectedPath },
   ]);
@@ -76,7 +85,7 @@ async function main(args: ParsedArgs): Promise<number> {
     let anomalies = 0;
     let headerWritten = false;
     const started = Date.now();
-    let scored = 0;
+    const tally = new SeriesTally(args["no-time"] === true);
     const tick = progressTicker(
       (text) => process.stderr.write(text),
       (n, rate) => `detect: ${n} rows scored so far (${rate} rows/s)${rejected.count > 0 ? `, ${rejected.count} rejected` : ""}`,
@@ -98,11 +107,15 @@ async function main(args: ParsedArgs): Promise<number> {
         if (!headerWritten) {
           headerWritten = true;
           if (!args.columns) process.stderr.write(suspectNote(seriesHeader.columns));
-          write("timestamp,score,anomaly,raw_score,grade");
+          write(SCORE_HEADER);
         }
-        tick(++scored);
+        tally.scored(row.timestampText, row.timestamp, result);
+        tick(tally.rows);
         if (result.anomaly) anomalies++;
-        write(`${csvCell(row.timestampText)},${round(result.score)},${result.anomaly ? 1 : 0},${round(result.rawScore)},${round(result.grade)}`);
+        write(
+          `${csvCell(row.timestampText)},${round(result.score)},${result.anomaly ? 1 : 0},${round(result.rawScore)},${round(result.grade)},` +
+            `${result.ready ? 1 : 0},${result.imputed.length},${result.clipped.length}`,
+        );
         if (keep) {
           if (result.anomaly) keep.flagged.push(keep.x.length);
           keep.x.push(row.timestamp);
@@ -110,7 +123,10 @@ async function main(args: ParsedArgs): Promise<number> {
           keep.scores.push(result.score);
         }
       },
-      (e) => rejected.add(e),
+      (e) => {
+        rejected.add(e);
+        tally.rejected(e);
+      },
     ).finally(() => rejected.finish());
     const { header, rows } = await read;
     if (rows === 0) throw new InputError(`${displayName(input)}: no row could be scored (${rejected.count} rejected)`);
@@ -150,6 +166,7 @@ async function main(args: ParsedArgs): Promise<number> {
           ["columns", header.columns.join(", ")],
           ["rows", String(rows)],
           ["anomalies", String(anomalies)],
+          ...(tally.notReady > 0 ? [["rows before the detector was ready (not judged)", String(tally.notReady)] as [string, string]] : []),
           ...(rejected.count > 0
             ? [["rejected rows (not scored)", `${rejected.count}${rejectedPath ? `, listed in ${rejectedPath}` : ""}`] as [string, string]]
             : []),
@@ -164,10 +181,12 @@ async function main(args: ParsedArgs): Promise<number> {
     }
     // columns that are neither the time nor an input are said, never left out silently
     const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
+    for (const note of tally.notes()) process.stderr.write(`detect: note: ${note}\n`);
     process.stderr.write(
-      `detect: ${rows} rows scored, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies, ${((Date.now() - started) / 1000).toFixed(1)} s` +
+      `detect: ${rows} rows scored${tally.warmUpClause()}, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies` +
+        `${tally.timesClause()}, ${((Date.now() - started) / 1000).toFixed(1)} s` +
         `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
-        `${rejected.summary()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
+        `${rejected.summary()}${tally.textColumnsHint()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
     );
     return rejected.count > 0 ? EXIT_REJECTED : 0;
   } catch (e) {

@@ -13,16 +13,30 @@ function identity(path: string): string | null {
   }
 }
 
+/** The output path that means standard output, where an output may go there. */
+export const STDOUT_PATH = "-";
+
+export interface OutputPath {
+  readonly flag: string;
+  readonly path: string | undefined;
+  /** Whether `-` writes this output to standard output; for the other outputs it is refused, never a file named `-`. */
+  readonly stdout?: boolean;
+}
+
 /**
  * Checks a command's output files before anything is opened: opening one truncates it, so an output that is
  * the input (the same file by any name: `./x`, a symlink, a hard link) or another output is refused, and an
  * output whose folder is missing fails now rather than after the whole input is scored.
  */
-export function checkOutputPaths(input: { flag: string; path: string }, outputs: readonly { flag: string; path: string | undefined }[]): void {
+export function checkOutputPaths(input: { flag: string; path: string }, outputs: readonly OutputPath[]): void {
   const inputId = identity(input.path);
   const seen: { flag: string; id: string }[] = [];
-  for (const { flag, path } of outputs) {
+  for (const { flag, path, stdout } of outputs) {
     if (path === undefined) continue;
+    if (path === STDOUT_PATH) {
+      if (stdout) continue;
+      throw new UsageError(`${flag} needs a file path: - (standard output) is not supported for it`);
+    }
     const id = identity(path) ?? `new:${resolve(path)}`;
     if (inputId !== null && id === inputId) throw new UsageError(`${flag} ${path} is the ${input.flag} file: it would be overwritten before it is read`);
     const twin = seen.find((s) => s.id === id);

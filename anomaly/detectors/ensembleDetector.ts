@@ -73,19 +73,26 @@ export class EnsembleDetector implements Detector {
     const combine = r.choice<Combine>("combine", "max", ["max", "mean", "vote"]);
     const input = readInputPolicy(r);
     r.done();
-    for (const prefix of perMember.keys()) {
-      if (!names.includes(prefix)) throw new OptionError(`option prefix ${prefix}. names no member; members: ${names.join(", ")}`);
+    for (const [prefix, given] of perMember) {
+      if (names.includes(prefix)) continue;
+      const [key, value] = Object.entries(given)[0];
+      throw new OptionError(`option ${prefix}.${key}=${String(value)}: ${prefix} is not a member; members: ${names.join(", ")}`);
     }
     if (names.some((n) => kindOf(n) === "ensemble")) throw new OptionError("option members cannot include ensemble itself");
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new OptionError(`option members names ${duplicate} twice; tag one (${duplicate}#2)`);
     // the ensemble has checked time order already; members see the points it passes in that order
     const memberOptions = (n: string): DetectorOptions => ({ outOfOrder: "accept", ...perMember.get(n) });
-    return new EnsembleDetector(
-      names.map((n) => factory.create(kindOf(n), dimensions, memberOptions(n))),
-      combine,
-      input,
-    );
+    const member = (n: string): Detector => {
+      try {
+        return factory.create(kindOf(n), dimensions, memberOptions(n));
+      } catch (e) {
+        // a member's option is given as `member.name`: say whose it is
+        if (e instanceof OptionError) throw new OptionError(`ensemble member ${n}: ${e.message}`);
+        throw e;
+      }
+    };
+    return new EnsembleDetector(names.map(member), combine, input);
   }
 
   static fromState(state: DetectorState, factory: EnsembleFactory): EnsembleDetector {

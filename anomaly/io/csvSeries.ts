@@ -57,6 +57,9 @@ export interface SeriesHeader {
   readonly columns: readonly string[];
 }
 
+/** What kind of problem a CsvError is: `text`, a cell of an input column that is not a number; `other`, the rest. */
+export type CsvProblem = "text" | "other";
+
 export class CsvError extends InputError {
   constructor(
     readonly file: string,
@@ -64,6 +67,7 @@ export class CsvError extends InputError {
     readonly column: string | null,
     /** What is wrong, without the place. */
     readonly reason: string,
+    readonly problem: CsvProblem = "other",
   ) {
     super(`${file}:${line}${column === null ? "" : ` column ${JSON.stringify(column)}`}: ${reason}`);
     this.name = "CsvError";
@@ -168,7 +172,8 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   if (spec.rowTime && spec.timeColumn !== undefined) throw new InputError("give a time column or row time, not both");
   if (spec.file !== STDIN_PATH) {
     if (!existsSync(file)) throw new InputError(`${file}: no such file`);
-    if (!statSync(file).isFile()) throw new InputError(`${file}: not a file`);
+    // a named pipe or a shell's process substitution (`<(zcat x.gz)`, /dev/fd/63) streams like a file
+    if (statSync(file).isDirectory()) throw new InputError(`${file}: is a folder, not a file`);
   }
   let lineNo = 0;
   let header: string[] | null = null;
@@ -205,7 +210,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     const values = (columnIndexes as number[]).map((i, k) => {
       const cell = cells[i];
       if (isMissingText(cell)) return NaN;
-      if (!isDecimalText(cell)) throw new CsvError(file, line, names[k], `not a number: ${JSON.stringify(cell)}`);
+      if (!isDecimalText(cell)) throw new CsvError(file, line, names[k], `not a number: ${JSON.stringify(cell)}`, "text");
       return Number(cell);
     });
     return { line, timestampText, timestamp, values, cells };

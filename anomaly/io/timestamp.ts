@@ -66,6 +66,11 @@ export function zonedIsoTime(text: string): number | undefined {
   return isRealCalendarTime(y, mo, d, h, mi, s || 0) ? Date.parse(text) : NaN;
 }
 
+/** True for time text written as an epoch number (`1700000000000`, `-5`, `1.5`), which parseTimestamp reads as milliseconds. */
+export function isEpochText(text: string): boolean {
+  return EPOCH.test(text.trim());
+}
+
 /** True for text written as a plain decimal number (`12`, `-0.5`, `1e3`, also `1e999`, too large to hold). */
 export function hasDecimalSyntax(text: string): boolean {
   return DECIMAL.test(text.trim());

@@ -16,14 +16,14 @@ import { Rearm } from "../suppression";
  * |---------------|-------------|------------------|-----------------------------------------------------|
  * | numberOfTrees | 100         | 100              | trees in the forest                                 |
  * | subSampleSize | 256         | 256              | points each tree samples                            |
- * | timeDecay     | 100000      | 2560             | horizon of the time-decayed sample, in points       |
+ * | timeDecay     | 100000      | auto             | horizon of the time-decayed sample, in points       |
  * | shingleSize   | 1           | 1                | consecutive inputs joined into one point            |
  *
  * timeDecay (default "auto"): the longest horizon whose saved state stays within STATE_BUDGET_BYTES (a
  * DynamoDB item holds 400 KB), between the RCF library's 10 x subSampleSize and KDA's 100000. A longer
  * memory scores better (NAB: ~50 at 2560, ~58 at 15000 for one input), but every sampled point is kept,
  * so the horizon a model can afford shrinks as its points grow: one input with calendar features gets
- * ~18000, five inputs the library's 2560. Pass a number (e.g. KDA's 100000) to choose.
+ * 22100, five inputs the library's 2560. Pass a number (e.g. KDA's 100000) to choose.
  *
  * `alarm` picks what a decision means, and with it the defaults of the thresholder options:
  * - onset (default): an alarm when something new starts. The raw scores' anomaly likelihood decides

@@ -1,7 +1,8 @@
 import { expect } from "chai";
+import { ChildProcess, execFileSync, spawn } from "child_process";
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { CsvError, parseTimestamp, readSeries, SeriesHeader, splitCsvLine } from "../../anomaly/io/csvSeries";
+import { CsvError, CsvProblem, parseTimestamp, readSeries, SeriesHeader, splitCsvLine } from "../../anomaly/io/csvSeries";
 import { tempDir } from "../helpers/tempDir";
 
 const dir = tempDir("gridrail-csv-");
@@ -141,13 +142,43 @@ describe("CSV series", () => {
     });
   }
 
+  describe("what --input may name", () => {
+    const text = "timestamp,v\n2020-01-01,1\n2020-01-02,2\n";
+    // a named pipe is what a shell's process substitution (`<(zcat x.gz)`, /dev/fd/63) hands over
+    const kinds: [what: string, make: () => { path: string; writer?: ChildProcess }, rows: number | string][] = [
+      ["a file", () => ({ path: file("kind-file.csv", text) }), 2],
+      [
+        "a named pipe",
+        () => {
+          const path = join(dir, "kind-fifo.csv");
+          execFileSync("mkfifo", [path]);
+          return { path, writer: spawn("sh", ["-c", `printf '%s' '${text}' > "${path}"`]) };
+        },
+        2,
+      ],
+      ["a folder", () => ({ path: dir }), `${dir}: is a folder, not a file`],
+      ["a missing file", () => ({ path: join(dir, "kind-none.csv") }), `${join(dir, "kind-none.csv")}: no such file`],
+    ];
+    for (const [what, make, expected] of kinds) {
+      it(`${what}: ${typeof expected === "number" ? `reads its ${expected} rows` : expected}`, async () => {
+        const { path, writer } = make();
+        const outcome = await read(path).then(
+          ({ rows }) => rows.length,
+          (e: Error) => e.message,
+        );
+        writer?.kill();
+        expect(outcome).to.equal(expected);
+      });
+    }
+  });
+
   describe("rows that cannot be read, with onBadRow", () => {
     const cases: [
       what: string,
       text: string,
       spec: object,
       rows: [line: number, values: number[]][],
-      bad: [line: number, column: string | null, reason: string][],
+      bad: [line: number, column: string | null, reason: string, problem: CsvProblem][],
     ][] = [
       [
         "a short row, a long row, text, a bad time: each reported, the others read",
@@ -158,10 +189,10 @@ describe("CSV series", () => {
           [7, [9]],
         ],
         [
-          [3, null, "expected 2 fields, got 1"],
-          [4, null, "expected 2 fields, got 3"],
-          [5, "v", 'not a number: "abc"'],
-          [6, "timestamp", 'cannot read time "noon" (expected ISO-8601 such as 2024-01-31 23:30:00, or epoch milliseconds)'],
+          [3, null, "expected 2 fields, got 1", "other"],
+          [4, null, "expected 2 fields, got 3", "other"],
+          [5, "v", 'not a number: "abc"', "text"],
+          [6, "timestamp", 'cannot read time "noon" (expected ISO-8601 such as 2024-01-31 23:30:00, or epoch milliseconds)', "other"],
         ],
       ],
       [
@@ -172,7 +203,7 @@ describe("CSV series", () => {
           [2, [NaN, 1]],
           [4, [4, 5]],
         ],
-        [[3, null, "expected 3 fields, got 2"]],
+        [[3, null, "expected 3 fields, got 2", "other"]],
       ],
       [
         "a quote left open: the line is refused, not read up to the quote",
@@ -183,8 +214,8 @@ describe("CSV series", () => {
           [5, [6]],
         ],
         [
-          [3, null, "a quote is not closed on this line (a field cannot span lines)"],
-          [4, null, "a quote is not closed on this line (a field cannot span lines)"],
+          [3, null, "a quote is not closed on this line (a field cannot span lines)", "other"],
+          [4, null, "a quote is not closed on this line (a field cannot span lines)", "other"],
         ],
       ],
       [
@@ -195,7 +226,7 @@ describe("CSV series", () => {
           [1, [1, 2]],
           [3, [5, 6]],
         ],
-        [[2, "column2", 'not a number: "x"']],
+        [[2, "column2", 'not a number: "x"', "text"]],
       ],
     ];
     for (const [what, text, spec, rows, bad] of cases) {
@@ -204,7 +235,7 @@ describe("CSV series", () => {
         const errors: CsvError[] = [];
         const { rows: got } = await read(path, { ...spec, onBadRow: (e: CsvError) => errors.push(e) });
         expect(got.map((r) => [r.line, r.values])).to.deep.equal(rows);
-        expect(errors.map((e) => [e.line, e.column, e.reason])).to.deep.equal(bad);
+        expect(errors.map((e) => [e.line, e.column, e.reason, e.problem])).to.deep.equal(bad);
         expect(errors.every((e) => e.file === path && e.message.startsWith(`${path}:${e.line}`))).to.equal(true);
         if ((spec as { rowTime?: boolean }).rowTime) expect(got.map((r) => r.timestamp)).to.deep.equal([1, 3]);
       });

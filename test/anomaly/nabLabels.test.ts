@@ -58,16 +58,36 @@ describe("--option pairs", () => {
     expect({ ...options }).to.deep.equal({ numberOfTrees: "30", alarm: "state" });
   });
 
+  const KEY_RULE = "--option key must be an option name (letters and digits) or member.name or member#tag.name for an ensemble member, got";
   const bad: [string[], string][] = [
-    [["__proto__=1"], '--option key must be an option name (letters and digits), got "__proto__"'],
-    [["constructor.prototype=1"], '--option key must be an option name (letters and digits), got "constructor.prototype"'],
+    [["__proto__=1"], `${KEY_RULE} "__proto__"`],
+    [["rcf.__proto__=1"], `${KEY_RULE} "rcf.__proto__"`],
+    [["rcf.=4"], `${KEY_RULE} "rcf."`],
+    [[".shingleSize=4"], `${KEY_RULE} ".shingleSize"`],
+    [["rcf#.shingleSize=4"], `${KEY_RULE} "rcf#.shingleSize"`],
+    [["ensemble.rcf.shingleSize=4"], `${KEY_RULE} "ensemble.rcf.shingleSize"`],
     [["shingleSize"], '--option expects key=value, got "shingleSize"'],
     [["=1"], '--option expects key=value, got "=1"'],
     [["seed=1", "seed=2"], "--option seed given twice"],
+    [["rcf.seed=1", "rcf.seed=2"], "--option rcf.seed given twice"],
   ];
   for (const [pairs, message] of bad) {
     it(`refuses ${JSON.stringify(pairs)}`, () => {
       expect(() => parseOptionPairs(pairs)).to.throw(message);
+    });
+  }
+
+  // an ensemble hands `member.key` and `member#tag.key` to that member
+  const good: [string, string, string][] = [
+    ["rcf.shingleSize=4", "rcf.shingleSize", "4"],
+    ["rcf#long.shingleSize = 8", "rcf#long.shingleSize", "8"],
+    ["zscore#2.window=60", "zscore#2.window", "60"],
+    ["constructor.prototype=1", "constructor.prototype", "1"],
+  ];
+  for (const [pair, key, value] of good) {
+    it(`reads ${JSON.stringify(pair)} as option ${key} = ${JSON.stringify(value)}, an own key of an object without a prototype`, () => {
+      const options = parseOptionPairs([pair]);
+      expect([Object.getPrototypeOf(options), { ...options }]).to.deep.equal([null, { [key]: value }]);
     });
   }
 });

@@ -145,7 +145,11 @@ describe("the gridrail command line", function () {
     const r = await spawn([BIN, "detect", "--input", input, "--detector", "ewma"]);
     expect(r.status, r.stderr).to.equal(0);
     const lines = r.stdout.trim().split("\n");
-    expect([lines[0], lines.length, lines[1].split(",")[0]]).to.deep.equal(["timestamp,score,anomaly,raw_score,grade", 51, "2024-01-01T00:00:00.000Z"]);
-    expect(r.stderr).to.match(/^detect: 50 rows scored, 1 column\(s\) \[value\], \d+ anomalies/);
+    expect([lines[0], lines.length, lines[1].split(",")[0]]).to.deep.equal([
+      "timestamp,score,anomaly,raw_score,grade,ready,imputed,clipped",
+      51,
+      "2024-01-01T00:00:00.000Z",
+    ]);
+    expect(r.stderr).to.match(/^detect: 50 rows scored, 1 column\(s\) \[value\], \d+ anomalies/m);
   });
 });

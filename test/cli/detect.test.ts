@@ -21,7 +21,7 @@ describe("detect command", () => {
     const r = runCli("detect", ["--input", input, "--columns", "value", "--output", out, "--report", report, "--option", "numberOfTrees=30"]);
     expect(r.status, r.stderr).to.equal(0);
     const lines = readFileSync(out, "utf8").trim().split("\n");
-    expect(lines[0]).to.equal("timestamp,score,anomaly,raw_score,grade");
+    expect(lines[0]).to.equal("timestamp,score,anomaly,raw_score,grade,ready,imputed,clipped");
     expect(lines.length).to.equal(601);
     expect(lines.slice(1).map((l) => l.split(",")[0])).to.deep.equal(rows.map((l) => l.split(",")[0]));
     const flagged = lines
@@ -43,7 +43,7 @@ describe("detect command", () => {
     const out = join(dir, "paper.csv");
     const r = runCli("detect", ["--input", paper, "--no-time", "--output", out]);
     expect(r.status, r.stderr).to.equal(0);
-    expect(r.stderr).to.match(/^detect: 2010 rows scored, 3 column\(s\) \[column1, column2, column3\], \d+ anomalies/);
+    expect(r.stderr).to.match(/^detect: 2010 rows scored, 3 column\(s\) \[column1, column2, column3\], \d+ anomalies/m);
     const points = readFileSync(paper, "utf8")
       .trim()
       .split("\n")

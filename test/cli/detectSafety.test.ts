@@ -104,7 +104,10 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     const nope = runCli("detect", ["--input", input, "--detector", "nope"]);
     expect([nope.status, nope.stderr]).to.deep.equal([2, 'error: --detector must be one of ensemble, ewma, rcf, zscore, got "nope"\n']);
     const proto = runCli("detect", ["--input", input, "--detector", "ewma", "--option", "__proto__=1"]);
-    expect([proto.status, proto.stderr]).to.deep.equal([2, 'error: --option key must be an option name (letters and digits), got "__proto__"\n']);
+    expect([proto.status, proto.stderr]).to.deep.equal([
+      2,
+      'error: --option key must be an option name (letters and digits) or member.name or member#tag.name for an ensemble member, got "__proto__"\n',
+    ]);
   });
 
   it("names the line of a line too long to hold, without a stack", () => {
@@ -112,7 +115,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     writeFileSync(huge, `timestamp,value\n2024-01-01T00:00:00Z,1\n2024-01-01T00:05:00Z,${"7".repeat(17 * 1024 * 1024)}\n`);
     const r = runCli("detect", ["--input", huge, "--detector", "ewma"]);
     expect([r.status, r.stderr]).to.deep.equal([1, `error: ${huge}:3: line longer than 16777216 characters\n`]);
-    expect(r.stdout).to.equal("timestamp,score,anomaly,raw_score,grade\n2024-01-01T00:00:00Z,0,0,0,0\n");
+    expect(r.stdout).to.equal("timestamp,score,anomaly,raw_score,grade,ready,imputed,clipped\n2024-01-01T00:00:00Z,0,0,0,0,0,0,0\n");
   });
 
   it("fails (exit 1, naming --output) when only the last flush of the output cannot be written", function () {
@@ -143,7 +146,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     const r = runCli("detect", ["--input", small, "--detector", "ewma", "--output", join(folder, "link.csv")]);
     expect([r.status, readFileSync(target, "utf8"), lstatSync(join(folder, "link.csv")).isSymbolicLink()]).to.deep.equal([
       0,
-      "timestamp,score,anomaly,raw_score,grade\n2024-01-01T00:00:00Z,0,0,0,0\n",
+      "timestamp,score,anomaly,raw_score,grade,ready,imputed,clipped\n2024-01-01T00:00:00Z,0,0,0,0,0,0,0\n",
       true,
     ]);
   });
@@ -186,7 +189,7 @@ describe("detect refuses outputs that would destroy its input or fail late", () 
     const tsx = join(ROOT, "node_modules", "tsx", "dist", "cli.mjs");
     const command = `"${process.execPath}" "${tsx}" cli/detect.ts --input "${small}" --detector ewma --output /dev/stdout | cat`;
     const r = spawnSync("sh", ["-c", command], { cwd: ROOT, encoding: "utf8" });
-    expect([r.status, r.stdout]).to.deep.equal([0, "timestamp,score,anomaly,raw_score,grade\n2024-01-01T00:00:00Z,0,0,0,0\n"]);
+    expect([r.status, r.stdout]).to.deep.equal([0, "timestamp,score,anomaly,raw_score,grade,ready,imputed,clipped\n2024-01-01T00:00:00Z,0,0,0,0,0,0,0\n"]);
     expect(r.stderr).to.match(/scores in \/dev\/stdout\n$/);
   });
 

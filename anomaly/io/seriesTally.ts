@@ -1,0 +1,111 @@
+import { DetectorResult } from "../types";
+import { CsvError } from "./csvSeries";
+import { isEpochText } from "./timestamp";
+
+/**
+ * What a scoring run over a CSV saw beyond its scores, counted as it goes (a few numbers and one count per
+ * column, never the rows): rows scored before the detector was ready, the first and last time, whether the
+ * times look like epoch seconds, rows rejected for text in an input column. `detect` says what matters.
+ */
+
+/** 1973-01-01T00:00:00Z in epoch milliseconds: epoch seconds of any time since then, read as milliseconds, fall before it. */
+export const EPOCH_SECONDS_BEFORE = Date.UTC(1973, 0, 1);
+
+/** Text columns named in the hint, the ones with the most rejected rows first. */
+const TEXT_COLUMNS_SHOWN = 5;
+
+/** A time for messages: ISO-8601 (`2024-01-01T00:00:00Z`, milliseconds only when there are some), else the number. */
+export function timeText(time: number): string {
+  const date = new Date(time);
+  return Number.isNaN(date.getTime()) ? String(time) : date.toISOString().replace(".000Z", "Z");
+}
+
+/**
+ * The note on rows scored during the detector's warm-up, "" when there were none; when every row was, the
+ * summary says it instead (`warmUpClause`).
+ */
+export function warmUpNote(rows: number, notReady: number): string {
+  if (notReady === 0 || notReady === rows) return "";
+  return `${notReady} of ${rows} rows were scored before the detector was ready (its warm-up): they have ready 0 and score 0, and are never anomalies`;
+}
+
+/** The summary's clause when no row was judged: every one was in the detector's warm-up. */
+export function warmUpClause(rows: number, notReady: number): string {
+  if (rows === 0 || notReady < rows) return "";
+  return " but none judged: the input ends inside the detector's warm-up (ready 0 and score 0 on every row; a longer input is judged after it)";
+}
+
+/** The note when every numeric time is before 1973-01-01 as epoch milliseconds, "" otherwise. */
+export function epochSecondsNote(numericTimes: number, numericSince1973: number): string {
+  if (numericTimes === 0 || numericSince1973 > 0) return "";
+  return (
+    "the times look like epoch seconds read as milliseconds: numeric times are epoch milliseconds, and every one here is before " +
+    "1973-01-01; multiply them by 1000 or write ISO-8601 times (give --no-time if they only number the rows)"
+  );
+}
+
+/**
+ * The summary's hint when rows were rejected for text in input columns (a column numeric at first that later
+ * holds text, such as a status code): each column with its count and, should it be no measurement, the flags
+ * that leave it out. "" when none.
+ */
+export function textColumnsHint(rejectedByColumn: ReadonlyMap<string, number>): string {
+  if (rejectedByColumn.size === 0) return "";
+  const columns = [...rejectedByColumn].sort((a, b) => b[1] - a[1]);
+  const list = JSON.stringify(columns.map(([c]) => c).join(","));
+  if (columns.length === 1) {
+    const [[column, count]] = columns;
+    return `; ${count} of them for text in column ${JSON.stringify(column)} (if it is not a measurement, leave it out with --exclude ${list} or name the inputs with --columns)`;
+  }
+  const shown = columns.slice(0, TEXT_COLUMNS_SHOWN).map(([c, n]) => `${JSON.stringify(c)} (${n})`);
+  const more = columns.length > TEXT_COLUMNS_SHOWN ? `, ${columns.length - TEXT_COLUMNS_SHOWN} more` : "";
+  return `; for text in columns ${shown.join(", ")}${more} (if they are not measurements, leave them out with --exclude ${list} or name the inputs with --columns)`;
+}
+
+export class SeriesTally {
+  rows = 0;
+  notReady = 0;
+  private first: number | null = null;
+  private last: number | null = null;
+  private numericTimes = 0;
+  private numericSince1973 = 0;
+  private readonly textRejections = new Map<string, number>();
+
+  /** `rowTime`: the rows carry no time (`--no-time`), so their times are row numbers and say nothing. */
+  constructor(private readonly rowTime = false) {}
+
+  scored(timestampText: string, timestamp: number, result: DetectorResult): void {
+    this.rows++;
+    if (!result.ready) this.notReady++;
+    if (this.rowTime) return;
+    this.first ??= timestamp;
+    this.last = timestamp;
+    if (isEpochText(timestampText)) {
+      this.numericTimes++;
+      if (timestamp >= EPOCH_SECONDS_BEFORE) this.numericSince1973++;
+    }
+  }
+
+  rejected(e: CsvError): void {
+    if (e.problem === "text" && e.column !== null) this.textRejections.set(e.column, (this.textRejections.get(e.column) ?? 0) + 1);
+  }
+
+  /** The notes to write before the summary (without a prefix), in order. */
+  notes(): string[] {
+    return [warmUpNote(this.rows, this.notReady), epochSecondsNote(this.numericTimes, this.numericSince1973)].filter((n) => n !== "");
+  }
+
+  /** The summary's clause on the times, `, times FIRST to LAST`; "" without times. */
+  timesClause(): string {
+    if (this.first === null || this.last === null) return "";
+    return `, times ${timeText(this.first)} to ${timeText(this.last)}`;
+  }
+
+  warmUpClause(): string {
+    return warmUpClause(this.rows, this.notReady);
+  }
+
+  textColumnsHint(): string {
+    return textColumnsHint(this.textRejections);
+  }
+}
