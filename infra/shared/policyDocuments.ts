@@ -29,17 +29,24 @@ export function policyDocument(statements: readonly Statement[]): PolicyDocument
 }
 
 /**
+ * The condition key by which a service's AssumeRole names the account it acts for: aws:SourceAccount, except
+ * Firehose, whose guide binds its role with sts:ExternalId (it passes the account id as the external id).
+ */
+const TRUST_ACCOUNT_KEY: Readonly<Record<string, string>> = { "firehose.amazonaws.com": "sts:ExternalId" };
+
+/**
  * Trust policy for a service role. `sourceAccount` adds the confused-deputy guard AWS recommends for
  * services that act on behalf of resources (IoT, Firehose, Scheduler, S3 replication); Lambda does not
  * send aws:SourceAccount on AssumeRole, so it is omitted there.
  */
 export function assumeRolePolicy(service: string, sourceAccount?: string): PolicyDocument {
+  const key = TRUST_ACCOUNT_KEY[service] ?? "aws:SourceAccount";
   return policyDocument([
     {
       Effect: "Allow",
       Principal: { Service: service },
       Action: "sts:AssumeRole",
-      ...(sourceAccount ? { Condition: { StringEquals: { "aws:SourceAccount": sourceAccount } } } : {}),
+      ...(sourceAccount ? { Condition: { StringEquals: { [key]: sourceAccount } } } : {}),
     },
   ]);
 }

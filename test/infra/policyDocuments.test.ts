@@ -79,6 +79,10 @@ describe("policy-document builders", () => {
       ],
     });
     expect(assumeRolePolicy("lambda.amazonaws.com").Statement[0]).to.not.have.property("Condition");
+    // Firehose's guide binds its role by the external id it passes: the account id
+    expect(assumeRolePolicy("firehose.amazonaws.com", "123456789012").Statement[0].Condition).to.deep.equal({
+      StringEquals: { "sts:ExternalId": "123456789012" },
+    });
   });
 
   it("refuses an empty policy document", () => {
