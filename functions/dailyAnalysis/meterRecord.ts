@@ -1,4 +1,5 @@
 import { zonedIsoTime } from "../../anomaly/io/timestamp";
+import { DEFAULT_BOUNDS, maxKwh } from "../supplierParser/bounds";
 import { inReadingYears } from "../shared/readingYears";
 import { showValue } from "../shared/showValue";
 
@@ -56,6 +57,10 @@ export function parseRealtimeLine(line: string): MeterReading | string {
   const minutes = r.intervalMinutes ?? 30;
   if (!INTERVALS.includes(minutes as never)) return `field "intervalMinutes" must be one of ${INTERVALS.join(", ")}, got ${show(r.intervalMinutes)}`;
   if (!inReadingYears(startMs)) return `field "timestamp" ${show(r.timestamp)} is outside the years 2000 to 2099 (a broken clock, or seconds for milliseconds)`;
+  // the supplier files' physical bound (bounds.ts), so a meter's garbage cannot become a customer's total
+  const most = maxKwh(DEFAULT_BOUNDS, minutes as number);
+  if (kwh > most)
+    return `field "kwh" ${show(kwh)} is over ${Math.round(most * 1000) / 1000} kWh, more than a ${DEFAULT_BOUNDS.maxKw} kW connection carries in ${minutes as number} minutes`;
   return { startMs, minutes: minutes as number, kwh, source: "realtime" };
 }
 

@@ -84,6 +84,8 @@ describe("daily analysis: reading lines", () => {
     ['{"timestamp":1763721000000,"kwh":0,"receivedAt":"soon"}', rt(1763721000000, 0)],
     ['{"timestamp":1763721000000,"kwh":0}', rt(1763721000000, 0)],
     ['{"timestamp":"2026-11-21T20:30:00+10:00","kwh":1.5,"intervalMinutes":60}', rt(at(10, 30), 1.5, 60)],
+    // the most a 250 kW connection carries: 125 kWh in 30 minutes, 20.8 in 5
+    ['{"timestamp":"2026-11-21T10:30:00Z","kwh":125}', rt(at(10, 30), 125)],
   ];
   for (const [line, reading] of good) {
     it(`reads ${line.slice(0, 50)}`, () => expect(parseRealtimeLine(line)).to.deep.equal(reading));
@@ -97,6 +99,12 @@ describe("daily analysis: reading lines", () => {
     ['{"timestamp":1,"kwh":"1"}', 'field "kwh" must be a finite number >= 0, got "1"'],
     ['{"timestamp":1,"kwh":1,"intervalMinutes":7}', 'field "intervalMinutes" must be one of 5, 15, 30, 60, got 7'],
     ['{"timestamp":1,"kwh":1e303}', 'field "kwh" 1e+303 is over 1000000 kWh, more than any meter reads in one interval'],
+    ['{"timestamp":"2026-11-21T10:30:00Z","kwh":999999}', 'field "kwh" 999999 is over 125 kWh, more than a 250 kW connection carries in 30 minutes'],
+    ['{"timestamp":"2026-11-21T10:30:00Z","kwh":125.01}', 'field "kwh" 125.01 is over 125 kWh, more than a 250 kW connection carries in 30 minutes'],
+    [
+      '{"timestamp":"2026-11-21T10:30:00Z","kwh":21,"intervalMinutes":5}',
+      'field "kwh" 21 is over 20.833 kWh, more than a 250 kW connection carries in 5 minutes',
+    ],
     ['{"timestamp":"2026-02-30T10:00:00Z","kwh":1}', 'field "timestamp" is not a real time, got "2026-02-30T10:00:00Z"'],
     ['{"timestamp":"2026-11-21T24:00:00Z","kwh":1}', 'field "timestamp" is not a real time, got "2026-11-21T24:00:00Z"'],
   ];
