@@ -29,6 +29,14 @@ export function reasonKind(reason: string): string {
     .replace(/[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/g, "<n>");
 }
 
+/** The longest reason kept; a row's cell quoted whole (a megabyte of text) would make the report as large. */
+export const MAX_REASON_CHARS = 200;
+
+/** `reason`, cut to MAX_REASON_CHARS with how long it was. */
+export function cappedReason(reason: string): string {
+  return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS)}... (${reason.length} characters in all)`;
+}
+
 /** Keeps the first `max` rejected rows and a count of every reason kind; memory does not grow with the file. */
 export class RejectionLog {
   readonly errors: IngestError[] = [];
@@ -37,7 +45,8 @@ export class RejectionLog {
 
   constructor(private readonly max = DEFAULT_MAX_ERRORS) {}
 
-  add(line: number, reason: string): void {
+  add(line: number, full: string): void {
+    const reason = cappedReason(full);
     this.total++;
     if (this.errors.length < this.max) this.errors.push({ line, reason });
     let kind = reasonKind(reason);

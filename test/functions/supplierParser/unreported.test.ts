@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Readable } from "stream";
 import { ingestStream, reportedSpan } from "../../../functions/supplierParser/ingest";
 import { UNREPORTED, processObject } from "../../../functions/supplierParser/processObject";
+import { MAX_REASON_CHARS, cappedReason } from "../../../functions/supplierParser/rejectionLog";
 
 const plain = (...starts: string[]): string[] => ["timestamp,kwh", ...starts.map((t) => `${t},0.5`)];
 
@@ -52,5 +53,21 @@ describe("supplierParser: readings no daily report reads", () => {
       last: "2019-03-01T00:00:00.000Z",
       why: UNREPORTED,
     });
+  });
+});
+
+describe("supplierParser: reasons quoting a huge cell", () => {
+  it("are cut to MAX_REASON_CHARS, saying how long they were, so the report stays small", async () => {
+    const cell = "9".repeat(100) + "x".repeat(1_000_000);
+    const rows = ["timestamp,kwh", ...Array.from({ length: 50 }, (_, i) => `2024-01-01T${String(i % 24).padStart(2, "0")}:00:00Z,${cell}`)];
+    const r = await ingestStream(rows, { clientId: "acme", date: "20240101" });
+    expect(r.rejected).to.equal(50);
+    expect(r.errors.every((e) => e.reason.length < MAX_REASON_CHARS + 40)).to.equal(true);
+    expect(r.errors[0].reason).to.match(/^kwh "9{100}x+\.\.\. \(1000\d{3} characters in all\)$/);
+    expect(JSON.stringify(r).length).to.be.below(50 * 300);
+  });
+
+  it("leaves a short reason as it is", () => {
+    expect([cappedReason("short"), cappedReason("a".repeat(MAX_REASON_CHARS))]).to.deep.equal(["short", "a".repeat(MAX_REASON_CHARS)]);
   });
 });
