@@ -1,5 +1,5 @@
 import { intervalStart, localDayMinutes } from "../localClock";
-import { Day, QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
+import { Channel, Day, QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseDmyTime, parseKwh } from "../validate";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
@@ -19,50 +19,70 @@ export function dayCountProblem(day: string, count: number, minutes: number, day
 }
 
 /**
+ * The direction of a row's register: the suffix after `#` in RegisterCode (`29641#E1`), read as NEM12's NMI
+ * suffix is: `E…` import (consumption), `B…` export (generation); a code without `#` is consumption.
+ */
+export function registerChannel(code: string): Channel {
+  const hash = code.lastIndexOf("#");
+  if (hash < 0) return "consumption";
+  const suffix = code.slice(hash + 1).trim();
+  if (/^E/i.test(suffix)) return "consumption";
+  if (/^B/i.test(suffix)) return "generation";
+  throw new RowError(`RegisterCode ${JSON.stringify(code)}: suffix ${JSON.stringify(suffix)} is neither E (import) nor B (export)`);
+}
+
+/**
  * One row per interval: StartDate/EndDate as `d/m/yy h:mm` (end inclusive, 0:00-0:29), ProfileReadValue
  * kWh, QualityFlag. Rows are held per day (at most ~50) so a day with the wrong interval count is rejected
  * whole; a daylight-saving day may be one hour short or long, as the real exports are, on the zone's change days only. Times are wall-clock
- * times on `ctx.clock`.
+ * times on `ctx.clock`. RegisterCode's suffix gives the channel (`registerChannel`); a day is held per channel, so
+ * a register's export rows next to its import rows are a day each.
  */
+/** Days (of a channel) held open at once: rows of a day may come apart by this many other days and still count together. */
+export const OPEN_DAYS = 4;
+
+interface Held {
+  readonly line: number;
+  readonly minutes?: number;
+  readonly reading?: Reading;
+  readonly reason?: string;
+}
+
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
-  let day: string | undefined;
-  let heldDay: Day | undefined;
-  let held: { line: number; minutes?: number; reading?: Reading; reason?: string }[] = [];
+  // the days being read, oldest first: a day is settled when OPEN_DAYS later ones have begun, or at the end
+  const open = new Map<string, { day: Day; rows: Held[] }>();
 
-  function flush(): RowOutcome[] {
+  function settle(name: string): RowOutcome[] {
+    const { day, rows } = open.get(name)!;
+    open.delete(name);
     // Rows rejected for their value still count towards the day: the supplier did send that interval.
-    const counted = held.filter((h) => h.minutes !== undefined);
-    let dayReason: string | undefined;
-    if (counted.length > 0 && heldDay) {
-      dayReason = dayCountProblem(day!, counted.length, counted[0].minutes!, localDayMinutes(ctx.clock, heldDay), ctx.clock.name);
-    }
-    const out: RowOutcome[] = held.map((h) =>
-      h.reading && !dayReason ? { line: h.line, readings: [h.reading] } : { line: h.line, reason: h.reason ?? dayReason! },
-    );
-    held = [];
-    return out;
+    const counted = rows.filter((h) => h.minutes !== undefined);
+    const dayReason =
+      counted.length > 0 ? dayCountProblem(name, counted.length, counted[0].minutes!, localDayMinutes(ctx.clock, day), ctx.clock.name) : undefined;
+    return rows.map((h) => (h.reading && !dayReason ? { line: h.line, readings: [h.reading] } : { line: h.line, reason: h.reason ?? dayReason! }));
   }
 
   return {
     line(f, line) {
-      let out: RowOutcome[] = [];
       let minutes: number | undefined;
+      let group: string | undefined;
+      const out: RowOutcome[] = [];
       try {
         expectFields(f, 11);
         const start = parseDmyTime(f[6]);
         const end = parseDmyTime(f[7]);
-        const d = dayString(start.day);
-        if (d !== day) {
-          out = flush();
-          day = d;
-          heldDay = start.day;
+        const channel = registerChannel(f[4]);
+        group = `${dayString(start.day)}${channel === "generation" ? " (generation)" : ""}`;
+        if (!open.has(group)) {
+          open.set(group, { day: start.day, rows: [] });
+          if (open.size > OPEN_DAYS) out.push(...settle(open.keys().next().value as string));
         }
         const span =
           (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
         if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
         checkIntervalLength(span);
-        intervals.check(`${d} ${timeOfDay(start.minute)}`, line);
+        intervals.check(`${group} ${timeOfDay(start.minute)}`, line);
         minutes = span;
         checkKeyDate(start.day, ctx.keyDate);
         const kwh = parseKwh(f[8], "ProfileReadValue ", span, ctx.bounds);
@@ -76,14 +96,17 @@ export function longParser(ctx: ParseContext): LineParser {
           intervalMinutes: span,
           kwh,
           quality,
-          channel: "consumption" as const,
+          channel,
         };
-        held.push({ line, minutes, reading });
+        open.get(group)!.rows.push({ line, minutes, reading });
       } catch (e) {
-        held.push({ line, minutes, reason: reasonOf(e) });
+        // held with its day (it counts towards the day's intervals), or, a row without a day, with the latest day
+        const holder = group !== undefined && open.has(group) ? open.get(group) : [...open.values()].pop();
+        if (holder) holder.rows.push({ line, minutes, reason: reasonOf(e) });
+        else out.push({ line, reason: reasonOf(e) });
       }
       return out;
     },
-    end: flush,
+    end: () => [...open.keys()].flatMap(settle).sort((a, b) => a.line - b.line),
   };
 }

@@ -85,6 +85,44 @@ describe("supplierParser ingest: each layout", () => {
     expect([r.rows, r.accepted, r.rejected, r.errors[0]?.reason]).to.deep.equal([46, 0, 46, "day 2018-10-01 has 46 intervals, expected 48"]);
   });
 
+  describe("long layout: the register's direction and days apart", () => {
+    const reg = (code: string, date: string, v = "0.1") => Array.from({ length: 48 }, (_, i) => lrow(date, i, v).replace("2#E1", code));
+    const cases: [string, string[], [number, number, number], string[]][] = [
+      [
+        "import then export of one day: a day each, the export as generation",
+        [...reg("29641#E1", "26/9/18"), ...reg("29641#B1", "26/9/18", "0.2")],
+        [96, 96, 0],
+        ["consumption", "generation"],
+      ],
+      ["export first, then import", [...reg("29641#B1", "26/9/18", "0.2"), ...reg("29641#E1", "26/9/18")], [96, 96, 0], ["consumption", "generation"]],
+      ["a code without #: consumption", reg("29641", "26/9/18"), [48, 48, 0], ["consumption"]],
+      [
+        "a row of the next day amid a day: both days stand",
+        [
+          ...reg("2#E1", "26/9/18").slice(0, 24),
+          ...reg("2#E1", "27/9/18").slice(0, 1),
+          ...reg("2#E1", "26/9/18").slice(24),
+          ...reg("2#E1", "27/9/18").slice(1),
+        ],
+        [96, 96, 0],
+        ["consumption"],
+      ],
+    ];
+    for (const [title, rows, counts, channels] of cases) {
+      it(title, async () => {
+        const readings: Reading[] = [];
+        const r = await ingestStream(long(...rows).split("\n"), { clientId: "c1", onReading: (x) => readings.push(x) });
+        expect([r.rows, r.accepted, r.rejected]).to.deep.equal(counts);
+        expect([...new Set(readings.map((x) => x.channel))].sort()).to.deep.equal(channels);
+      });
+    }
+
+    it("refuses a register that is neither import nor export, naming the code", async () => {
+      const r = await ingest(long(...reg("29641#Q1", "26/9/18")));
+      expect([r.accepted, r.rejected, r.errors[0].reason]).to.deep.equal([0, 48, 'RegisterCode "29641#Q1": suffix "Q1" is neither E (import) nor B (export)']);
+    });
+  });
+
   it("parses plain timestamp,kwh, with Z, an offset, or no zone (the supplier's wall clock: Melbourne, daylight time in January)", async () => {
     const r = await ingest("timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n2024-01-01 11:30,0.25\n2024-01-01T02:00+01:00,1\n");
     expect(r).to.deep.equal({
