@@ -22,7 +22,8 @@ const ISO = /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::(\d{2}(?:\.\d{1,9})?
 
 /**
  * `timestamp,kwh`: ISO 8601 timestamps; without a zone they are wall-clock times on the context's clock.
- * Intervals start on whole minutes (seconds are dropped).
+ * Each row is an interval of `plainIntervalMinutes` (30) starting on its grid (seconds are dropped); a row off
+ * the grid is refused, so a file at finer steps is not read as overlapping half-hours.
  */
 export function plainParser(ctx: ParseContext): LineParser {
   const seen = new DuplicateTracker<number>("timestamp", (minute) => new Date(minute * 60_000).toISOString());
@@ -38,6 +39,14 @@ export function plainParser(ctx: ParseContext): LineParser {
           throw new RowError(`timestamp ${JSON.stringify(f[0])} is not ISO 8601`);
         }
         checkKeyDate(day!, ctx.keyDate);
+        // each row is an interval of plainIntervalMinutes: a row between (a file at 15- or 5-minute steps) would
+        // overlap its neighbours and count their energy twice
+        const minuteOfDay = Number(m[4]) * 60 + Number(m[5]);
+        if (minuteOfDay % ctx.plainIntervalMinutes !== 0) {
+          throw new RowError(
+            `timestamp ${JSON.stringify(f[0])} does not start a ${ctx.plainIntervalMinutes}-minute interval: a timestamp,kwh file holds one reading per ${ctx.plainIntervalMinutes} minutes, on the ${ctx.plainIntervalMinutes === 30 ? "half-hour" : "interval"}`,
+          );
+        }
         const zone = m[7];
         const clock = zone === undefined ? ctx.clock : fixedOffsetClock(offsetMinutes(zone));
         const kwh = parseKwh(f[1], "kwh ", ctx.plainIntervalMinutes, ctx.bounds);

@@ -271,6 +271,33 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
     ],
     ["a plain non-numeric kwh", "timestamp,kwh\n2024-01-01T00:00Z,1kWh\n", {}, [{ line: 2, reason: 'kwh "1kWh" is not a number' }]],
     [
+      "plain rows at 15-minute steps: those between half-hours",
+      "timestamp,kwh\n2024-01-01T00:00Z,1\n2024-01-01T00:15Z,1\n2024-01-01T00:30Z,1\n2024-01-01 00:45,1\n",
+      {},
+      [
+        {
+          line: 3,
+          reason: 'timestamp "2024-01-01T00:15Z" does not start a 30-minute interval: a timestamp,kwh file holds one reading per 30 minutes, on the half-hour',
+        },
+        {
+          line: 5,
+          reason: 'timestamp "2024-01-01 00:45" does not start a 30-minute interval: a timestamp,kwh file holds one reading per 30 minutes, on the half-hour',
+        },
+      ],
+    ],
+    [
+      "a plain row off the grid by minutes",
+      "timestamp,kwh\n2024-01-01T00:07:00+05:30,1\n",
+      {},
+      [
+        {
+          line: 2,
+          reason:
+            'timestamp "2024-01-01T00:07:00+05:30" does not start a 30-minute interval: a timestamp,kwh file holds one reading per 30 minutes, on the half-hour',
+        },
+      ],
+    ],
+    [
       "an unknown layout",
       "date,value\n1,2\n",
       {},
