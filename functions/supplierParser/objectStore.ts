@@ -23,6 +23,17 @@ export interface ObjectStore {
   put(key: string, body: string, contentType: string): Promise<void>;
   /** Streams a large object out (multipart upload on S3); without it the body is held and put in one call. */
   writer?(key: string, contentType: string): ObjectWriter;
+  /**
+   * The upload's entity tag now, or undefined when it cannot be told (gone, or not readable): lets a parse of an
+   * upload that a newer one replaced meanwhile leave the newer one's output alone. Without it, none is checked.
+   */
+  currentTag?(key: string): Promise<string | undefined>;
+}
+
+/** Entity tags compared without their quotes: S3 events give them bare, HeadObject quoted. */
+export function sameTag(a: string, b: string): boolean {
+  const bare = (t: string) => t.trim().replace(/^"|"$/g, "");
+  return bare(a) === bare(b);
 }
 
 /** A writer over `put`: holds the body, for stores whose objects are small or local. */

@@ -1,7 +1,7 @@
 import { pipeline } from "stream";
 import { DEFAULT_MAX_OBJECT_BYTES, byteLimit, tooLarge } from "./byteLimit";
 import { IngestResult, ingestStream, streamLines } from "./ingest";
-import { ObjectStore, ObjectWriter, writerFor } from "./objectStore";
+import { ObjectStore, ObjectWriter, sameTag, writerFor } from "./objectStore";
 import { CHANNELS, Channel, Reading, readingJson } from "./readingSchema";
 import { parseS3Key, processedKey, quarantineKey } from "./s3Key";
 
@@ -16,6 +16,8 @@ export interface ProcessOptions {
   readonly maxKw?: number;
   /** Rejected rows listed in the report; default DEFAULT_MAX_ERRORS. */
   readonly maxErrors?: number;
+  /** The upload's entity tag from its S3 event: when the upload has another by the end of the parse, nothing is written. */
+  readonly eTag?: string;
 }
 
 export interface ProcessedObject {
@@ -29,6 +31,11 @@ export interface ProcessedObject {
    * key stay as they were, so a broken re-upload does not erase a good one. The report says the same.
    */
   readonly keptEarlier: boolean;
+  /**
+   * True when a newer upload replaced this one while it was parsed: nothing was written, as the newer upload's
+   * own event writes its output (an older parse finishing last must not overwrite it).
+   */
+  readonly superseded?: boolean;
 }
 
 /** Output is flushed to the writers once this much is pending, so it never piles up in memory. */
@@ -93,7 +100,13 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
   const keys = { consumption: processedKey(k, "consumption"), generation: processedKey(k, "generation") };
   const qKey = quarantineKey(k);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_OBJECT_BYTES;
+  const superseded = async (): Promise<boolean> => {
+    if (opts.eTag === undefined || !store.currentTag) return false;
+    const now = await store.currentTag(key);
+    return now !== undefined && !sameTag(now, opts.eTag);
+  };
   const refuse = async (reason: string): Promise<ProcessedObject> => {
+    if (await superseded()) return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason, keptEarlier: true, superseded: true };
     await store.put(qKey, report(key, UNREAD, { consumption: 0, generation: 0 }, reason), "application/json");
     return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason, keptEarlier: true };
   };
@@ -120,6 +133,10 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
       afterLine: () => (outs.consumption.full || outs.generation.full ? Promise.all(CHANNELS.map((c) => outs[c].flush())).then(() => undefined) : undefined),
     });
     for (const c of CHANNELS) await outs[c].flush();
+    if (await superseded()) {
+      for (const c of CHANNELS) await outs[c].writer.abort();
+      return { processedKeys: keys, quarantineKey: qKey, result, keptEarlier: true, superseded: true };
+    }
     if (keptEarlier()) for (const c of CHANNELS) await outs[c].writer.abort();
     else for (const c of CHANNELS) await outs[c].writer.end();
   } catch (e) {

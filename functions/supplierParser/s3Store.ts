@@ -3,6 +3,7 @@ import {
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -84,5 +85,14 @@ export function s3ObjectStore(client: S3Client, uploadBucket: string, lakeBucket
       await client.send(new PutObjectCommand({ Bucket: lakeBucket, Key: key, Body: body, ContentType: contentType }));
     },
     writer: (key, contentType) => s3Writer(client, lakeBucket, key, contentType),
+    async currentTag(key) {
+      try {
+        return (await client.send(new HeadObjectCommand({ Bucket: uploadBucket, Key: key }))).ETag;
+      } catch (e) {
+        // a missing object is a 404, or a 403 to a role without ListBucket: either way, nothing newer to defer to
+        if ((e as Error).name === "NotFound" || (e as Error).name === "Forbidden" || (e as Error).name === "NoSuchKey") return undefined;
+        throw e;
+      }
+    },
   };
 }

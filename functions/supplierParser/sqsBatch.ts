@@ -30,6 +30,8 @@ export interface EventObject {
   readonly key: string;
   readonly eventName?: string;
   readonly size?: number;
+  /** The uploaded object's entity tag: which upload of the key the event is for. */
+  readonly eTag?: string;
   /** Set when the object cannot be parsed whatever happens (bad escape, removal). */
   readonly unusable?: string;
   /** Set when the event record names no bucket or key: nothing to read, and nowhere to report it but the message. */
@@ -38,7 +40,7 @@ export interface EventObject {
 
 interface S3EventRecord {
   readonly eventName?: string;
-  readonly s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number } };
+  readonly s3?: { bucket?: { name?: string }; object?: { key?: string; size?: number; eTag?: string } };
 }
 
 /** The objects of one message; S3 URL-encodes keys in events ('+' for spaces). */
@@ -60,7 +62,13 @@ export function objectKeys(body: string): EventObject[] {
     if (!bucket || typeof raw !== "string")
       return { bucket: bucket ?? "", key: String(raw ?? ""), malformed: `S3 event record ${i} has no bucket name or object key` };
     const size = typeof r.s3?.object?.size === "number" ? r.s3.object.size : undefined;
-    const base = { bucket, ...(r.eventName === undefined ? {} : { eventName: r.eventName }), ...(size === undefined ? {} : { size }) };
+    const eTag = typeof r.s3?.object?.eTag === "string" && r.s3.object.eTag !== "" ? r.s3.object.eTag : undefined;
+    const base = {
+      bucket,
+      ...(r.eventName === undefined ? {} : { eventName: r.eventName }),
+      ...(size === undefined ? {} : { size }),
+      ...(eTag === undefined ? {} : { eTag }),
+    };
     let key: string;
     try {
       key = decodeURIComponent(raw.replace(/\+/g, " "));
@@ -97,7 +105,11 @@ export async function processBatch(
         let reason = obj.unusable;
         if (reason === undefined) {
           try {
-            const { result, refused, keptEarlier } = await processObject(store, obj.key, { size: obj.size, ...settings });
+            const { result, refused, keptEarlier, superseded } = await processObject(store, obj.key, { size: obj.size, eTag: obj.eTag, ...settings });
+            if (superseded) {
+              log({ message: "supplier file replaced while it was parsed: its newer upload's event writes the output", key: obj.key, eTag: obj.eTag });
+              continue;
+            }
             outcome.processed.push({
               key: obj.key,
               accepted: result.accepted,
