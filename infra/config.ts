@@ -9,6 +9,7 @@ import { detectorBudgetProblems } from "./trainDetectorBudget";
 import { trainDefaults } from "./trainTelemetry/defaults";
 import { repeatedKeyProblems, tagProblems, unknownKeyProblems } from "./configKeys";
 import { parseWebOrigin } from "./customerApi/webOrigin";
+import { EmailSender, parseEmailSender } from "./customerApi/emailSender";
 
 /**
  * Typed stack configuration. `parseStackConfig` is pure: it takes the raw Pulumi config map (every value a
@@ -72,6 +73,8 @@ export interface StackConfig {
   readonly apiThrottleBurstLimit: number;
   /** `gridrail:webOrigin`: the browser origin the customer API allows (CORS); see customerApi/webOrigin.ts. Default none. */
   readonly webOrigin?: string;
+  /** `gridrail:customerEmailSender`: SES for Cognito's mail (customerApi/emailSender.ts). Default none: Cognito's own sender. */
+  readonly customerEmailSender?: EmailSender;
   /**
    * `gridrail:trainDetector`: JSON object, how the train anomaly Lambda models trains (detector, options, sensor
    * groups, episode and cache limits; see functions/trainAnomaly/settings.ts). Default `TRAIN_DETECTOR_DEFAULTS`.
@@ -133,6 +136,7 @@ export const CONFIG_KEYS = [
   "reservedConcurrency",
   "accountConcurrency",
   "webOrigin",
+  "customerEmailSender",
   "deviceAllowList",
 ] as const;
 
@@ -196,6 +200,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     glacierTransitionDays: r.int("glacierTransitionDays", 90, 1, 3650),
     ...api,
     webOrigin: parseWebOrigin(r.str("webOrigin"), r.problems),
+    customerEmailSender: parseEmailSender(r.str("customerEmailSender"), r.problems),
     trainDetector: parseTrainDetector(r),
     reservedConcurrency: parseReservedConcurrency(
       r.str("reservedConcurrency"),

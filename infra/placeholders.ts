@@ -25,9 +25,12 @@ function insideDocumentationBlock(cidr: string): boolean {
 
 /**
  * Values the stack files ship as examples that a real deployment must replace: the deployment still works, but
- * no one can read the shared data from the corporate network, or no one receives the alarms. One warning each.
+ * no one can read the shared data from the corporate network, or no one receives the alarms; and a prod stack
+ * whose customers' mail goes through Cognito's capped sender. One warning each.
  */
-export function placeholderWarnings(config: Pick<StackConfig, "corporateCidrs" | "alarmEmail">): string[] {
+export function placeholderWarnings(
+  config: Pick<StackConfig, "corporateCidrs" | "alarmEmail"> & Partial<Pick<StackConfig, "environment" | "customerEmailSender">>,
+): string[] {
   const warnings: string[] = [];
   const examples = config.corporateCidrs.filter(insideDocumentationBlock);
   if (examples.length > 0) {
@@ -38,6 +41,11 @@ export function placeholderWarnings(config: Pick<StackConfig, "corporateCidrs" |
   if (config.alarmEmail !== undefined && EXAMPLE_DOMAIN.test(config.alarmEmail)) {
     warnings.push(
       `gridrail:alarmEmail ${config.alarmEmail} is an example address that never receives mail: set the on-call address, or the alarms reach no one`,
+    );
+  }
+  if (config.environment === "prod" && config.customerEmailSender === undefined) {
+    warnings.push(
+      "gridrail:customerEmailSender is not set: Cognito sends customers' sign-up and reset codes itself, a few dozen a day per account; set an SES identity before opening sign-up",
     );
   }
   return warnings;

@@ -71,6 +71,7 @@ export function createStack(config: StackConfig): StackOutputs {
     throttleRateLimit: config.apiThrottleRateLimit,
     throttleBurstLimit: config.apiThrottleBurstLimit,
     webOrigin: config.webOrigin,
+    emailSender: config.customerEmailSender,
   });
   const sharing = new DataSharing("sharing", {
     deployment,

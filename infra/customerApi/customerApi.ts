@@ -7,6 +7,7 @@ import { createKmsKey } from "../shared/kmsKey";
 import { RouteTarget } from "./defaults";
 import { createHttpApi } from "./httpApi";
 import { createCustomerIdentity } from "./identity";
+import { EmailSender } from "./emailSender";
 import { CUSTOMER_DASHBOARD } from "./observability";
 import { createServiceObservability } from "../shared/serviceObservability";
 import { createRouteFunctions } from "./routeFunctions";
@@ -24,6 +25,8 @@ export interface CustomerApiArgs {
   readonly throttleBurstLimit: number;
   /** The browser origin allowed by CORS (`gridrail:webOrigin`). Default none: no CORS configuration. */
   readonly webOrigin?: string;
+  /** SES for Cognito's mail (`gridrail:customerEmailSender`). Default none: Cognito's built-in sender. */
+  readonly emailSender?: EmailSender;
 }
 
 /**
@@ -46,7 +49,7 @@ export class CustomerApi extends pulumi.ComponentResource {
     const ctx = awsContext(this);
     const key = createKmsKey(name, { purpose: "customer-data", services: ["logs"], ctx, deployment }, { parent: this });
 
-    const { userPool, client } = createCustomerIdentity(name, { deployment }, { parent: this });
+    const { userPool, client } = createCustomerIdentity(name, { deployment, emailSender: args.emailSender }, { parent: this });
 
     const profiles = new aws.dynamodb.Table(
       `${name}-profiles`,

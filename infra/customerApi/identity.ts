@@ -3,6 +3,7 @@ import { statefulOptions } from "../shared/deployment";
 import { identifier } from "../shared/naming";
 import { passwordPolicyDefaults, tokenDefaults } from "./defaults";
 import { HelperOptions, WithDeployment } from "../shared/options";
+import { EmailSender } from "./emailSender";
 
 export interface CustomerIdentity {
   readonly userPool: aws.cognito.UserPool;
@@ -11,7 +12,11 @@ export interface CustomerIdentity {
 }
 
 /** Cognito sign-up/sign-in: the user pool, its web client, and an identity pool that hands out no AWS credentials. */
-export function createCustomerIdentity(name: string, { deployment }: WithDeployment, opts: HelperOptions): CustomerIdentity {
+export function createCustomerIdentity(
+  name: string,
+  { deployment, emailSender }: WithDeployment & { readonly emailSender?: EmailSender },
+  opts: HelperOptions,
+): CustomerIdentity {
   const userPool = new aws.cognito.UserPool(
     `${name}-users`,
     {
@@ -24,6 +29,16 @@ export function createCustomerIdentity(name: string, { deployment }: WithDeploym
       adminCreateUserConfig: { allowAdminCreateUserOnly: false },
       userAttributeUpdateSettings: { attributesRequireVerificationBeforeUpdates: ["email"] },
       deletionProtection: deployment.environment === "prod" ? "ACTIVE" : "INACTIVE",
+      // without a sender, Cognito's own, capped at a few dozen messages a day (docs/infrastructure.md)
+      ...(emailSender
+        ? {
+            emailConfiguration: {
+              emailSendingAccount: "DEVELOPER",
+              sourceArn: emailSender.identityArn,
+              ...(emailSender.from ? { fromEmailAddress: emailSender.from } : {}),
+            },
+          }
+        : {}),
     },
     statefulOptions(deployment, opts),
   );

@@ -46,6 +46,7 @@ describe("stack config", () => {
       apiThrottleRateLimit: 50,
       apiThrottleBurstLimit: 100,
       webOrigin: undefined,
+      customerEmailSender: undefined,
       trainDetector: TRAIN_DETECTOR_DEFAULTS,
       reservedConcurrency: {
         trainAnomaly: 10,
@@ -146,7 +147,7 @@ describe("stack config", () => {
     [
       "unknown key",
       { "gridrail:logRetention": "7" },
-      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, accountConcurrency, webOrigin, deviceAllowList)",
+      "gridrail:logRetention is not a known config key (known: environment, logRetentionDays, forceDestroyBuckets, retainOnDelete, kinesisStreamMode, kinesisShardCount, kinesisRetentionHours, redshiftNodeType, redshiftNodeCount, redshiftPort, redshiftSnapshotRetentionDays, replicaRegion, alarmTopic, alarmEmail, corporateCidrs, vpcCidr, athenaBytesScannedCutoffMb, glacierTransitionDays, apiThrottleRateLimit, apiThrottleBurstLimit, trainDetector, reservedConcurrency, accountConcurrency, webOrigin, customerEmailSender, deviceAllowList)",
     ],
     [
       "retention CloudWatch rejects",
@@ -256,6 +257,33 @@ describe("stack config", () => {
       "train detector group of an unknown sensor",
       { "gridrail:trainDetector": '{"groups": {"air": ["TP2", "TP9"]}}' },
       'gridrail:trainDetector.groups.air: "TP9" is not a known sensor',
+    ],
+    [
+      "an email sender that is not JSON",
+      { "gridrail:customerEmailSender": "arn:aws:ses:eu-west-1:123456789012:identity/grid.example" },
+      'gridrail:customerEmailSender must be a JSON object {"identityArn", "from"?}, got "arn:aws:ses:eu-west-1:123456789012:identity/grid.example"',
+    ],
+    [
+      "an email sender whose identity is not an SES identity ARN",
+      { "gridrail:customerEmailSender": '{"identityArn": "arn:aws:sns:eu-west-1:123456789012:topic"}' },
+      'gridrail:customerEmailSender.identityArn must be an SES identity ARN arn:aws:ses:<region>:<account>:identity/<domain or address>, got "arn:aws:sns:eu-west-1:123456789012:topic"',
+    ],
+    [
+      "an email sender of a domain without a from address",
+      { "gridrail:customerEmailSender": '{"identityArn": "arn:aws:ses:eu-west-1:123456789012:identity/grid.example"}' },
+      "gridrail:customerEmailSender.from is required when the identity is a domain (grid.example): the address customers see mail from",
+    ],
+    [
+      "an email sender from another domain than its identity's",
+      {
+        "gridrail:customerEmailSender": '{"identityArn": "arn:aws:ses:eu-west-1:123456789012:identity/grid.example", "from": "Grid <no-reply@other.example>"}',
+      },
+      `gridrail:customerEmailSender.from "Grid <no-reply@other.example>" is not of the identity's domain grid.example: SES sends only as a verified identity`,
+    ],
+    [
+      "an email sender with an unknown field",
+      { "gridrail:customerEmailSender": '{"identityArn": "arn:aws:ses:eu-west-1:123456789012:identity/ops@grid.example", "replyTo": "x"}' },
+      "gridrail:customerEmailSender has unknown field(s) replyTo (known: identityArn, from)",
     ],
     [
       "a web origin with a path",

@@ -19,6 +19,17 @@ for (const stack of STACKS) {
       ]);
     });
 
+    it("mails customers through Cognito's own sender unless an SES identity is configured, then through it", async () => {
+      expect(one(s, "aws:cognito/userPool:UserPool", "customers-users").inputs).to.not.have.property("emailConfiguration");
+      const sender = { identityArn: "arn:aws:ses:eu-west-1:123456789012:identity/grid.example.org", from: "Gridrail <no-reply@grid.example.org>" };
+      const withSes = await runProgram(stack, { "gridrail:customerEmailSender": JSON.stringify(sender) });
+      expect(one(withSes, "aws:cognito/userPool:UserPool", "customers-users").inputs.emailConfiguration).to.deep.equal({
+        emailSendingAccount: "DEVELOPER",
+        sourceArn: sender.identityArn,
+        fromEmailAddress: sender.from,
+      });
+    });
+
     it("signs customers up and in with e-mail, a strong password policy and optional TOTP", () => {
       const pool = one(s, "aws:cognito/userPool:UserPool", "customers-users").inputs;
       expect(pool.passwordPolicy).to.deep.equal({

@@ -24,6 +24,13 @@ describe("placeholder config values", () => {
     });
   }
 
+  it("warns of Cognito's own sender in prod only", () => {
+    const sender = { identityArn: "arn:aws:ses:eu-west-1:123456789012:identity/grid.example.org.uk" };
+    const warned = (environment: "dev" | "prod", customerEmailSender?: typeof sender) =>
+      placeholderWarnings({ corporateCidrs: [], alarmEmail: undefined, environment, customerEmailSender }).length;
+    expect([warned("prod"), warned("prod", sender), warned("dev")]).to.deep.equal([1, 0, 0]);
+  });
+
   it("names the ranges and the address it warns of", () => {
     expect(placeholderWarnings({ corporateCidrs: ["10.0.0.0/8", "198.51.100.0/24"], alarmEmail: "x@example.com" })).to.deep.equal([
       "gridrail:corporateCidrs holds documentation ranges (198.51.100.0/24) that no caller is ever in: set the corporate network's ranges, or no person can read the raw shared data outside Athena",
@@ -32,7 +39,7 @@ describe("placeholder config values", () => {
   });
 
   it("warns of the example values the stack files ship with", () => {
-    expect(stackWarnings("prod").map((w) => w.split(" ")[0])).to.deep.equal(["gridrail:corporateCidrs", "gridrail:alarmEmail"]);
+    expect(stackWarnings("prod").map((w) => w.split(" ")[0])).to.deep.equal(["gridrail:corporateCidrs", "gridrail:alarmEmail", "gridrail:customerEmailSender"]);
     expect(stackWarnings("dev").map((w) => w.split(" ")[0])).to.deep.equal(["gridrail:corporateCidrs"]);
   });
 });
