@@ -13,6 +13,17 @@ export interface LocalClock {
   readonly name: string;
   /** UTC epoch ms of minute `minute` of local `day`; undefined when that local time did not happen (the hour skipped as clocks go forward). */
   resolve(day: Day, minute: number): number | undefined;
+  /** UTC epoch ms of the second time minute `minute` of local `day` happened (the hour repeated as clocks go back); undefined when it happened once. */
+  repeated?(day: Day, minute: number): number | undefined;
+}
+
+/**
+ * The UTC instant of a local time seen for the second time in a file: the hour the clocks repeat happens twice,
+ * and its rows come twice, the first as the first occurrence, the second as the later one. Undefined when the
+ * time happens once (the second row is then a duplicate).
+ */
+export function secondOccurrence(clock: LocalClock, day: Day, minute: number): number | undefined {
+  return clock.repeated?.(day, minute);
 }
 
 /** UTC epoch ms of minute `minute` of local `day` on `clock`; a RowError when that local time did not happen. */
@@ -89,12 +100,19 @@ export function zoneClock(timeZone: string): LocalClock {
   };
   // a wall time maps back to itself through one of the offsets in force a day either side of it; when both
   // do (the hour repeated as clocks go back) the first occurrence is taken, when neither it never happened
+  const candidates = (day: Day, minute: number): number[] => {
+    const wall = wallMs(day, minute);
+    return [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)].map((o) => wall - o).filter((t) => t + offsetAt(t) === wall);
+  };
   return {
     name: timeZone,
     resolve(day, minute) {
-      const wall = wallMs(day, minute);
-      const candidates = [offsetAt(wall - DAY_MS), offsetAt(wall + DAY_MS)].map((o) => wall - o).filter((t) => t + offsetAt(t) === wall);
-      return candidates.length === 0 ? undefined : Math.min(...candidates);
+      const found = candidates(day, minute);
+      return found.length === 0 ? undefined : Math.min(...found);
+    },
+    repeated(day, minute) {
+      const found = candidates(day, minute);
+      return found.length === 2 && found[0] !== found[1] ? Math.max(...found) : undefined;
     },
   };
 }

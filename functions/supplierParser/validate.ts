@@ -72,6 +72,10 @@ export class DuplicateTracker<K extends string | number = string> {
     private readonly what: string,
     private readonly show: (key: K) => string = String,
   ) {}
+  /** The line `key` was first seen at, if it was. */
+  firstLine(key: K): number | undefined {
+    return this.seen.get(key);
+  }
   check(key: K, line: number): void {
     const first = this.seen.get(key);
     if (first !== undefined) throw new RowError(`duplicate ${this.what} ${this.show(key)} (first seen at line ${first})`);

@@ -1,4 +1,4 @@
-import { intervalStart, localDayMinutes } from "../localClock";
+import { intervalStart, localDayMinutes, secondOccurrence } from "../localClock";
 import { Channel, Day, QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseDmyTime, parseKwh } from "../validate";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
@@ -82,7 +82,10 @@ export function longParser(ctx: ParseContext): LineParser {
           (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
         if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
         checkIntervalLength(span);
-        intervals.check(`${group} ${timeOfDay(start.minute)}`, line);
+        // the hour the clocks go back happens twice, and so do its rows: the second row is the later hour
+        const slot = `${group} ${timeOfDay(start.minute)}`;
+        const later = intervals.firstLine(slot) === undefined ? undefined : secondOccurrence(ctx.clock, start.day, start.minute);
+        intervals.check(later === undefined ? slot : `${slot} (repeated)`, line);
         minutes = span;
         checkKeyDate(start.day, ctx.keyDate);
         const kwh = parseKwh(f[8], "ProfileReadValue ", span, ctx.bounds);
@@ -92,7 +95,7 @@ export function longParser(ctx: ParseContext): LineParser {
         }
         const reading = {
           clientId: ctx.clientId,
-          intervalStart: intervalStart(start.day, start.minute, ctx.clock),
+          intervalStart: later === undefined ? intervalStart(start.day, start.minute, ctx.clock) : new Date(later).toISOString(),
           intervalMinutes: span,
           kwh,
           quality,

@@ -1,5 +1,5 @@
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
-import { fixedOffsetClock, utcMsOn } from "../localClock";
+import { fixedOffsetClock, secondOccurrence, utcMsOn } from "../localClock";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
 
 /** UTC offsets in use run from -12:00 (Baker Island) to +14:00 (Line Islands). */
@@ -50,7 +50,10 @@ export function plainParser(ctx: ParseContext): LineParser {
         const zone = m[7];
         const clock = zone === undefined ? ctx.clock : fixedOffsetClock(offsetMinutes(zone));
         const kwh = parseKwh(f[1], "kwh ", ctx.plainIntervalMinutes, ctx.bounds);
-        const ms = utcMsOn(clock, day!, Number(m[4]) * 60 + Number(m[5]));
+        const first = utcMsOn(clock, day!, minuteOfDay);
+        // a wall time of the hour the clocks go back, seen again: the later hour (once)
+        const later = seen.firstLine(first / 60_000) === undefined ? undefined : secondOccurrence(clock, day!, minuteOfDay);
+        const ms = later !== undefined && seen.firstLine(later / 60_000) === undefined ? later : first;
         seen.check(ms / 60_000, line);
         const start = new Date(ms).toISOString();
         return [

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { ingestStream } from "../../../functions/supplierParser/ingest";
 import { NEM_TIME, fixedOffsetClock, localDayMinutes, utcMsOn, zoneClock } from "../../../functions/supplierParser/localClock";
 import { dayCountProblem } from "../../../functions/supplierParser/parsers/longParser";
 import { Day } from "../../../functions/supplierParser/readingSchema";
@@ -79,4 +80,56 @@ describe("supplierParser: how long a local day is, and when a day of rows is who
       expect(dayCountProblem("D", count, 30, dayMinutes, "Z")).to.equal(problem);
     });
   }
+});
+
+describe("supplierParser: the hour the clocks go back, in a file", () => {
+  const LONG = "AccountNumber,NMI,DeviceNumber,DeviceType,RegisterCode,RateTypeDescription,StartDate,EndDate,ProfileReadValue,RegisterReadValue,QualityFlag";
+  const hm = (m: number): string => `${Math.floor(m / 60)}:${String(m % 60).padStart(2, "0")}`;
+  /** Melbourne, 7 April 2019: 3:00 daylight time became 2:00 standard time, so 2:00 and 2:30 came twice. */
+  const fallBack = (): string[] => {
+    const minutes = [...Array.from({ length: 6 }, (_, i) => i * 30), 120, 150, ...Array.from({ length: 42 }, (_, i) => 180 + i * 30)];
+    return [LONG, ...minutes.map((m) => `7,6,2,MRIM,2#E1,G,7/4/19 ${hm(m)},7/4/19 ${hm(m + 29)},0.1,0,A`)];
+  };
+
+  it("long layout: the second 2:00 and 2:30 are the later hour, and the 25-hour day is whole", async () => {
+    const starts: string[] = [];
+    const r = await ingestStream(fallBack(), { clientId: "c1", onReading: (x) => starts.push(x.intervalStart) });
+    expect([r.rows, r.accepted, r.rejected, new Set(starts).size]).to.deep.equal([50, 50, 0, 50]);
+    expect(starts.slice(4, 8)).to.deep.equal(["2019-04-06T15:00:00.000Z", "2019-04-06T15:30:00.000Z", "2019-04-06T16:00:00.000Z", "2019-04-06T16:30:00.000Z"]);
+  });
+
+  it("long layout: a third 2:00 is a duplicate", async () => {
+    const rows = fallBack();
+    const r = await ingestStream([...rows.slice(0, 7), rows[5], ...rows.slice(7)], { clientId: "c1" });
+    // lines 6 and 8 are the two 2:00s; the third, line 9, is refused and the rest of the day stands
+    expect([r.accepted, r.errors]).to.deep.equal([50, [{ line: 9, reason: "duplicate interval 2019-04-07 02:00 (repeated) (first seen at line 8)" }]]);
+  });
+
+  it("plain wall times: London's repeated 01:00 and 01:30 on 27 October 2024 are the later hour the second time", async () => {
+    const lines = [
+      "timestamp,kwh",
+      "2024-10-27 00:30,1",
+      "2024-10-27 01:00,1",
+      "2024-10-27 01:30,1",
+      "2024-10-27 01:00,1",
+      "2024-10-27 01:30,1",
+      "2024-10-27 02:00,1",
+    ];
+    const starts: string[] = [];
+    const r = await ingestStream(lines, { clientId: "c1", timeZone: "Europe/London", onReading: (x) => starts.push(x.intervalStart) });
+    expect([r.accepted, r.rejected]).to.deep.equal([6, 0]);
+    expect(starts).to.deep.equal([
+      "2024-10-26T23:30:00.000Z",
+      "2024-10-27T00:00:00.000Z",
+      "2024-10-27T00:30:00.000Z",
+      "2024-10-27T01:00:00.000Z",
+      "2024-10-27T01:30:00.000Z",
+      "2024-10-27T02:00:00.000Z",
+    ]);
+  });
+
+  it("plain wall times on an ordinary day: a repeat is a duplicate", async () => {
+    const r = await ingestStream(["timestamp,kwh", "2024-10-20 01:00,1", "2024-10-20 01:00,1"], { clientId: "c1", timeZone: "Europe/London" });
+    expect(r.errors.map((e) => e.reason)).to.deep.equal(["duplicate timestamp 2024-10-20T00:00:00.000Z (first seen at line 2)"]);
+  });
 });
