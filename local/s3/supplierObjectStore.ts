@@ -13,5 +13,7 @@ export function supplierObjectStore(store: FolderStore, uploadBucket: string, la
     put: async (key, body, contentType) => {
       await store.put(lakeBucket, key, body, contentType);
     },
+    // as HeadObject: the upload's tag now, so a parse of a replaced upload writes nothing
+    currentTag: async (key) => (await store.head(uploadBucket, key))?.eTag,
   };
 }

@@ -119,9 +119,28 @@ describe("S3 folder store", () => {
         3,
         "900150983cd24fb0d6963f7d28e17f72",
       ]);
-      expect(objectKeys(s3EventMessage(r))).to.deep.equal([{ bucket: "supplier-uploads", key, eventName: "ObjectCreated:Put", size: 3 }]);
+      expect(objectKeys(s3EventMessage(r))).to.deep.equal([
+        { bucket: "supplier-uploads", key, eventName: "ObjectCreated:Put", size: 3, eTag: "900150983cd24fb0d6963f7d28e17f72" },
+      ]);
     });
   }
+
+  it("lets a parse of an upload replaced since its event write nothing: the newer upload's event does", async () => {
+    const records: S3EventRecord[] = [];
+    store.onObjectCreated({ bucket: "supplier-uploads" }, (r) => void records.push(r));
+    await store.put("supplier-uploads", "20240101/C42.csv", "timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n", "text/csv");
+    await store.put("supplier-uploads", "20240101/C42.csv", "timestamp,kwh\n2024-01-01T00:00:00Z,0.75\n", "text/csv");
+    const parse = (r: S3EventRecord) =>
+      processBatch(
+        [{ messageId: r.s3.object.sequencer, body: s3EventMessage(r) }],
+        (b) => supplierObjectStore(store, b, "meter-lake"),
+        () => undefined,
+      );
+    // the newer upload's event first, then the older one's, late: the older parse reads the newer bytes, and writes nothing
+    expect((await parse(records[1])).processed.length).to.equal(1);
+    expect((await parse(records[0])).processed.length).to.equal(0);
+    expect(readFileSync(join(root, "meter-lake", "processed", "20240101", "C42.jsonl"), "utf8")).to.contain('"kwh":0.75');
+  });
 
   it("runs the supplier parser's core unchanged: upload → notification → SQS → parser → lake folder", async () => {
     const queue = new LocalQueue({ name: "supplier-files" });
