@@ -53,6 +53,11 @@ export function readLayout(dir: string): Layout {
   if (windows) {
     const missing = files.filter((f) => !(f in windows));
     if (missing.length > 0) throw new InputError(`${windowsPath}: no windows for ${missing.join(", ")} (give [] for a file without anomalies)`);
+    // an entry for no file of the folder (a misspelt name) would leave that file's anomalies unscored
+    const ghosts = Object.keys(windows).filter((f) => !files.includes(f));
+    if (ghosts.length > 0) throw new InputError(`${windowsPath}: ${ghosts.join(", ")}: no such .csv in the folder (${files.join(", ")})`);
+    // every file's windows are checked before anything is scored
+    for (const f of files) windowsOf(windows, f);
   }
   const meta = existsSync(metaPath) ? readJson(metaPath) : {};
   const problem = metaProblem(meta, files);
@@ -90,17 +95,31 @@ export function prefixOf(meta: Record<string, unknown>, file: string, rows: numb
   return n as number;
 }
 
-/** The file's windows from labels_windows.json as epoch ms, each checked to be a [start, end] pair of times in order. */
+/**
+ * The file's windows from labels_windows.json as epoch ms, in time order (the scorer walks them so), each checked
+ * to be a [start, end] pair of times in order; windows that overlap are refused, naming both (NAB's windows never
+ * do, and the scorer would count the second as missed).
+ */
 export function windowsOf(windows: Record<string, unknown>, file: string): [number, number][] {
   const list = windows[file];
   if (!Array.isArray(list)) throw new InputError(`${WINDOWS_FILE}: ${file}: expected a list of [start, end] pairs, got ${JSON.stringify(list)}`);
-  return list.map((w, k) => {
+  const parsed = list.map((w, k) => {
     const pair = Array.isArray(w) && w.length === 2 ? w.map((t) => (typeof t === "string" || typeof t === "number" ? parseTimestamp(String(t)) : NaN)) : [];
     if (pair.length !== 2 || !pair.every(Number.isFinite) || pair[0] > pair[1]) {
       throw new InputError(`${WINDOWS_FILE}: ${file}: window ${k} must be [start, end] times with start <= end, got ${JSON.stringify(w)}`);
     }
-    return [pair[0], pair[1]] as [number, number];
+    return { k, w, span: [pair[0], pair[1]] as [number, number] };
   });
+  parsed.sort((a, b) => a.span[0] - b.span[0] || a.k - b.k);
+  for (let i = 1; i < parsed.length; i++) {
+    const [before, after] = [parsed[i - 1], parsed[i]];
+    if (after.span[0] <= before.span[1]) {
+      throw new InputError(
+        `${WINDOWS_FILE}: ${file}: windows ${before.k} ${JSON.stringify(before.w)} and ${after.k} ${JSON.stringify(after.w)} overlap: merge them into one`,
+      );
+    }
+  }
+  return parsed.map((p) => p.span);
 }
 
 /** Streams every file of a labelled folder through a fresh detector and keeps what the scorers need. */

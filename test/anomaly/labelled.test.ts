@@ -181,6 +181,74 @@ describe("labelled folder reading", () => {
       [Date.UTC(2024, 0, 1), Date.UTC(2024, 0, 1, 0, 5)],
     ]);
   });
+
+  it("puts windows in time order, and refuses overlapping ones naming both, as the scorer walks them in order", () => {
+    const day = (d: number, h = 0) => Date.UTC(2024, 0, d, h);
+    expect(
+      windowsOf(
+        {
+          "a.csv": [
+            ["2024-01-05", "2024-01-06"],
+            ["2024-01-01", "2024-01-02"],
+          ],
+        },
+        "a.csv",
+      ),
+    ).to.deep.equal([
+      [day(1), day(2)],
+      [day(5), day(6)],
+    ]);
+    expect(() =>
+      windowsOf(
+        {
+          "a.csv": [
+            ["2024-01-01", "2024-01-03"],
+            ["2024-01-02", "2024-01-04"],
+          ],
+        },
+        "a.csv",
+      ),
+    ).to.throw('labels_windows.json: a.csv: windows 0 ["2024-01-01","2024-01-03"] and 1 ["2024-01-02","2024-01-04"] overlap: merge them into one');
+  });
+
+  it("refuses windows for a file the folder does not hold, and a bad window of any file, before scoring anything", async () => {
+    const dir = tempDir("gridrail-windows-");
+    writeFileSync(join(dir, "a.csv"), "timestamp,value,label\n2024-01-01T00:00:00Z,1,0\n");
+    writeFileSync(join(dir, "b.csv"), "timestamp,value,label\n2024-01-01T00:00:00Z,1,0\n");
+    writeFileSync(join(dir, "labels_windows.json"), JSON.stringify({ "a.csv": [], "b.csv": [], "A.CSV": [] }));
+    let err: Error | undefined;
+    await evaluateLabelled(dir, "zscore", {}).catch((e: Error) => (err = e));
+    expect(err?.message).to.equal(`${join(dir, "labels_windows.json")}: A.CSV: no such .csv in the folder (a.csv, b.csv)`);
+    writeFileSync(join(dir, "labels_windows.json"), JSON.stringify({ "a.csv": [], "b.csv": [["later", "soon"]] }));
+    const scored: string[] = [];
+    await evaluateLabelled(dir, "zscore", {}, (m) => scored.push(m)).catch((e: Error) => (err = e));
+    expect([err?.message, scored]).to.deep.equal([
+      'labels_windows.json: b.csv: window 0 must be [start, end] times with start <= end, got ["later","soon"]',
+      [],
+    ]);
+  });
+
+  it("scores windows listed out of order as the same windows in order", async () => {
+    const rows = (anomalyAt: number[]) =>
+      [
+        "timestamp,value,label",
+        ...Array.from(
+          { length: 600 },
+          (_, i) =>
+            `${new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString()},${anomalyAt.includes(i) ? 50 : Math.sin(i / 9)},${anomalyAt.includes(i) ? 1 : 0}`,
+        ),
+      ].join("\n");
+    const at = (i: number) => new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString();
+    const w1 = [at(395), at(405)];
+    const w2 = [at(495), at(505)];
+    const score = async (windows: string[][]) => {
+      const dir = tempDir("gridrail-windows-");
+      writeFileSync(join(dir, "a.csv"), rows([400, 500]));
+      writeFileSync(join(dir, "labels_windows.json"), JSON.stringify({ "a.csv": windows }));
+      return (await evaluateLabelled(dir, "zscore", {})).scores.standard;
+    };
+    expect(await score([w2, w1])).to.equal(await score([w1, w2]));
+  });
 });
 
 describe("labelled sets in ../shared/data", () => {
