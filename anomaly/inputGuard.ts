@@ -42,6 +42,9 @@ export interface InputPolicy {
   readonly extreme?: ExtremePolicy;
 }
 
+/** The options of the input policy, which an ensemble applies for all its members. */
+export const INPUT_POLICY_OPTIONS = ["missing", "outOfOrder", "extreme"] as const;
+
 export function readInputPolicy(r: OptionReader): InputPolicy {
   return {
     missing: r.choice<MissingPolicy>("missing", "error", ["error", "impute"]),

@@ -1,6 +1,6 @@
 import { OptionError, checkState } from "../errors";
 import { validateState } from "../stateSchema";
-import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
+import { GuardState, INPUT_POLICY_OPTIONS, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
 
@@ -81,8 +81,17 @@ export class EnsembleDetector implements Detector {
     if (names.some((n) => kindOf(n) === "ensemble")) throw new OptionError("option members cannot include ensemble itself");
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new OptionError(`option members names ${duplicate} twice; tag one (${duplicate}#2)`);
+    // the ensemble guards its input once for all: a member's own policy could refuse a point the others learned
+    for (const [prefix, given] of perMember) {
+      const policy = Object.keys(given).find((k) => (INPUT_POLICY_OPTIONS as readonly string[]).includes(k));
+      if (policy !== undefined) {
+        throw new OptionError(
+          `option ${prefix}.${policy}=${String(given[policy])}: the ensemble checks its input for every member; give ${policy} to the ensemble itself`,
+        );
+      }
+    }
     // the ensemble has checked time order already; members see the points it passes in that order
-    const memberOptions = (n: string): DetectorOptions => ({ outOfOrder: "accept", ...perMember.get(n) });
+    const memberOptions = (n: string): DetectorOptions => ({ ...perMember.get(n), outOfOrder: "accept" });
     const member = (n: string): Detector => {
       try {
         return factory.create(kindOf(n), dimensions, memberOptions(n));

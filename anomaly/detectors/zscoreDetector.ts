@@ -59,7 +59,8 @@ export class ZScoreDetector implements Detector {
     const o: ZScoreOptions = {
       dimensions,
       window,
-      minPoints: r.number("minPoints", Math.max(3, Math.floor(window / 2)), { integer: true, min: 3 }),
+      // the window holds at most `window` points: more would never be reached, and the detector never ready
+      minPoints: r.number("minPoints", Math.max(3, Math.floor(window / 2)), { integer: true, min: 3, max: window }),
       thresholder: readThresholderOptions(r, BOUNDED_Z_THRESHOLDER, "threshold"),
       input: readInputPolicy(r),
     };

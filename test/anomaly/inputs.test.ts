@@ -98,6 +98,20 @@ describe("detector options", () => {
       "numberOfTrees 1000 x subSampleSize 4096 in 160 dimensions (inputs and calendar x shingleSize 4) needs 7.5 GiB of forest memory, over the 2.0 GiB a forest may take",
     ],
     ["zscore", 1, { window: 2 }, "option window must be an integer in [3, 100000], got 2"],
+    // a window never holds more than `window` points: a larger minPoints would never be ready
+    ["zscore", 1, { window: 10, minPoints: 20 }, "option minPoints must be an integer in [3, 10], got 20"],
+    [
+      "ensemble",
+      1,
+      { members: "rcf,zscore", "zscore.outOfOrder": "error" },
+      "option zscore.outOfOrder=error: the ensemble checks its input for every member; give outOfOrder to the ensemble itself",
+    ],
+    [
+      "ensemble",
+      1,
+      { members: "rcf,zscore", "rcf.missing": "impute" },
+      "option rcf.missing=impute: the ensemble checks its input for every member; give missing to the ensemble itself",
+    ],
     ["ewma", 1, { alpha: 2 }, "option alpha must be a number in [0.000001, 1], got 2"],
     ["ensemble", 1, { combine: "sum" }, 'option combine must be one of max, mean, vote, got "sum"'],
     ["ensemble", 1, { members: "rcf", "zscore.window": 9 }, "option zscore.window=9: zscore is not a member; members: rcf"],
