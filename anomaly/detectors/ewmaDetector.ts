@@ -90,7 +90,7 @@ export class EwmaDetector implements Detector {
     checkState(state, "ewma", 1);
     validateState(state);
     const s = state as EwmaState;
-    return new EwmaDetector(s.options, s);
+    return new EwmaDetector(structuredClone(s.options), s);
   }
 
   process(input: DataPoint): DetectorResult {
@@ -135,7 +135,8 @@ export class EwmaDetector implements Detector {
     return {
       detector: "ewma",
       version: 1,
-      options: this.options,
+      // a copy: a caller changing the state it was handed must not change the running detector
+      options: structuredClone(this.options),
       count: this.count,
       level: [...this.model.level],
       variance: [...this.model.variance],

@@ -72,7 +72,7 @@ export class ZScoreDetector implements Detector {
     checkState(state, "zscore", 1);
     validateState(state);
     const s = state as ZScoreState;
-    return new ZScoreDetector(s.options, s);
+    return new ZScoreDetector(structuredClone(s.options), s);
   }
 
   process(input: DataPoint): DetectorResult {
@@ -103,7 +103,8 @@ export class ZScoreDetector implements Detector {
     return {
       detector: "zscore",
       version: 1,
-      options: this.options,
+      // a copy: a caller changing the state it was handed must not change the running detector
+      options: structuredClone(this.options),
       count: this.count,
       windows: this.windows.map((w) => w.values()),
       guard: this.guard.getState(),

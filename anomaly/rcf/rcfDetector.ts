@@ -123,7 +123,7 @@ export class RcfDetector implements Detector {
     checkState(state, "rcf", RCF_STATE_VERSION);
     validateState(state);
     const s = state as RcfState;
-    return new RcfDetector(s.options, s);
+    return new RcfDetector(structuredClone(s.options), s);
   }
 
   process(input: DataPoint): DetectorResult {
@@ -238,7 +238,8 @@ export class RcfDetector implements Detector {
     return {
       detector: "rcf",
       version: RCF_STATE_VERSION,
-      options: this.options,
+      // a copy: a caller changing the state it was handed must not change the running detector
+      options: structuredClone(this.options),
       count: this.count,
       shingle: Array.from(this.shingle),
       shingleFill: this.shingleFill,

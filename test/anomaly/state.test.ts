@@ -16,6 +16,20 @@ const CONFIGS: [string, DetectorOptions][] = [
 ];
 
 describe("detector state", () => {
+  for (const name of ["rcf", "zscore", "ewma"]) {
+    it(`${name}: the state handed out, and the one restored from, share no options with the running detector`, () => {
+      const live = createDetector(name, 1, name === "rcf" ? { numberOfTrees: 10, subSampleSize: 16 } : {});
+      const before = JSON.stringify(live.toState().options);
+      const handed = live.toState() as unknown as { options: Record<string, unknown> };
+      for (const k of Object.keys(handed.options)) handed.options[k] = "changed";
+      expect(JSON.stringify(live.toState().options)).to.equal(before);
+      const state = live.toState();
+      const restored = restoreDetector(state);
+      (state as unknown as { options: Record<string, unknown> }).options.dimensions = 7;
+      expect(JSON.stringify(restored.toState().options)).to.equal(before);
+    });
+  }
+
   for (const [name, options] of CONFIGS) {
     it(`${name} ${JSON.stringify(options)}: save + restore at any points gives bit-identical results`, () => {
       fc.assert(
