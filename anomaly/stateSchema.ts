@@ -214,8 +214,11 @@ const memberState: Rule = (v, path) => {
   schemaOf(SCHEMAS, name)?.(v, path, v);
 };
 
-/** Dimensions of an ensemble's members (a plugin member's are not in the state: then the guard's). */
-const memberDims = (root: Root): number => root.members[0].options?.dimensions ?? root.guard?.lastValues?.length;
+/** The dimensions the members' states name (a plugin member's state names none). */
+const knownDims = (members: Root[]): number[] => members.map((m) => m.options?.dimensions).filter((d): d is number => d !== undefined);
+
+/** Dimensions of an ensemble's members: those a built-in member's state names, else (plugins only) the guard's. */
+const memberDims = (root: Root): number => knownDims(root.members)[0] ?? root.guard?.lastValues?.length;
 
 const ensembleState: Rule = object({
   detector: oneOf("ensemble"),
@@ -224,7 +227,7 @@ const ensembleState: Rule = object({
   input: inputPolicy,
   members: where(
     arrayOf(memberState, { max: 100 }),
-    (members: Root[]) => members.length > 0 && members.every((m) => m.options?.dimensions === members[0].options?.dimensions),
+    (members: Root[]) => members.length > 0 && knownDims(members).every((d, _, all) => d === all[0]),
     "at least one member, all with the same dimensions",
   ),
   guard: guardState(memberDims),

@@ -1,5 +1,6 @@
 import { expect } from "chai";
 import { createDetector, DetectorOptions, DetectorState, restoreDetector, StateError } from "../../anomaly";
+import { validateState } from "../../anomaly/stateSchema";
 import { minuteTimestamp, sineStream } from "../helpers/streams";
 
 function stateOf(name: string, options: DetectorOptions): DetectorState {
@@ -139,5 +140,29 @@ describe("state validation", () => {
 
   it("restores every unmutated state", () => {
     for (const state of Object.values(STATES)) expect(JSON.stringify(restoreDetector(state).toState())).to.equal(JSON.stringify(state));
+  });
+});
+
+describe("ensemble state with a plugin member", () => {
+  // a plugin's state carries no options.dimensions: the built-in members' must agree, the plugin's is not compared
+  const base = STATES.ensemble as unknown as { members: Record<string, unknown>[] };
+  const plugin = { detector: "last", version: 1, count: 100 };
+  for (const [title, members] of [
+    ["plugin first", [plugin, base.members[0]]],
+    ["plugin last", [base.members[0], plugin]],
+    ["plugins only", [plugin]],
+  ] as const) {
+    it(`${title}: valid`, () => {
+      expect(() => validateState({ ...STATES.ensemble, members } as unknown as DetectorState)).to.not.throw();
+    });
+  }
+
+  it("built-in members of other dimensions: refused", () => {
+    const other = stateOf("ensemble", { members: "zscore" }) as unknown as { members: Record<string, unknown>[] };
+    const three = createDetector("zscore", 3, { window: 10 }).toState();
+    expect(() => validateState({ ...(other as unknown as DetectorState), members: [other.members[0], three] } as unknown as DetectorState)).to.throw(
+      StateError,
+      "state.members: expected at least one member, all with the same dimensions",
+    );
   });
 });
