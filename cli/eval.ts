@@ -24,6 +24,13 @@ async function main(args: ParsedArgs): Promise<void> {
   if ([args.nab, args.skab, args.holdout, args.labelled, args.protocol].filter(Boolean).length !== 1) {
     throw new UsageError("give exactly one of --nab DIR, --skab DIR, --holdout DIR, --labelled DIR or --protocol");
   }
+  // a flag of another mode would be ignored: refuse it, so a run never quietly differs from what was asked
+  const protocolOnly = ["data", "results", "only", "seeds"].filter((f) => args[f] !== undefined);
+  if (!args.protocol && protocolOnly.length > 0) throw new UsageError(`--${protocolOnly[0]} is for --protocol only`);
+  const detectorFlags = ["detector", "option"].filter((f) => args[f] !== undefined);
+  if (args.protocol && detectorFlags.length > 0) {
+    throw new UsageError(`--${detectorFlags[0]} does not apply to --protocol, which runs the rcf candidates of anomaly/evaluation/candidates.ts`);
+  }
   if (args.protocol) return runProtocolMode(args);
   const detector = detectorFlag(args);
   const given = parseOptionPairs((args.option as string[] | undefined) ?? []);

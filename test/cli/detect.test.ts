@@ -244,6 +244,22 @@ describe("eval command", () => {
     expect([r.status, r.stderr]).to.deep.equal([1, `error: --skab ${input}: not a folder (expected SKAB's data folder of labelled csv files)\n`]);
   });
 
+  it("refuses a flag of another mode rather than ignore it", () => {
+    const cases: [string[], string][] = [
+      [["--labelled", "x", "--seeds", "1,2"], "error: --seeds is for --protocol only\n"],
+      [["--skab", "x", "--results", "r.json"], "error: --results is for --protocol only\n"],
+      [
+        ["--protocol", "--detector", "zscore"],
+        "error: --detector does not apply to --protocol, which runs the rcf candidates of anomaly/evaluation/candidates.ts\n",
+      ],
+      [
+        ["--protocol", "--option", "numberOfTrees=5"],
+        "error: --option does not apply to --protocol, which runs the rcf candidates of anomaly/evaluation/candidates.ts\n",
+      ],
+    ];
+    for (const [args, stderr] of cases) expect(runCli("eval", args)).to.deep.include({ status: 2, stderr });
+  });
+
   it("needs exactly one benchmark folder", () => {
     const r = runCli("eval", ["--json"]);
     expect(r.status).to.equal(2);
