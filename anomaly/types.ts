@@ -1,6 +1,9 @@
 /** The contract every detector implements, so the train Lambda, meter analysis and CLI can swap them. */
 
-/** One observation: a vector of numbers at a time (milliseconds since the epoch, or any increasing number). */
+/**
+ * One observation: a vector of numbers at a time, in milliseconds since the epoch (rcf's calendar features read
+ * it so; any increasing number is accepted, with `calendar=none` for numbers that are not epoch milliseconds).
+ */
 export interface DataPoint {
   readonly timestamp: number;
   readonly values: ArrayLike<number>;
