@@ -45,6 +45,9 @@ export interface InputPolicy {
 /** The options of the input policy, which an ensemble applies for all its members. */
 export const INPUT_POLICY_OPTIONS = ["missing", "outOfOrder", "extreme"] as const;
 
+/** A value in a message: text quoted, so the string "3" is not mistaken for the number 3. */
+const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(v));
+
 export function readInputPolicy(r: OptionReader): InputPolicy {
   return {
     missing: r.choice<MissingPolicy>("missing", "error", ["error", "impute"]),
@@ -80,7 +83,7 @@ export class InputGuard {
   /** Returns the cleaned vector, the imputed and the clipped dimensions; throws InputError without changing anything. */
   check(timestamp: number, values: ArrayLike<number>): CheckedInput {
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
-      throw new InputError(`timestamp must be a finite number, got ${String(timestamp)}`);
+      throw new InputError(`timestamp must be a finite number, got ${shown(timestamp)}`);
     }
     if (this.lastTimestamp !== null && timestamp < this.lastTimestamp && this.policy.outOfOrder === "error") {
       throw new InputError(
@@ -111,7 +114,7 @@ export class InputGuard {
         out[i] = this.lastValues[i];
         imputed.push(i);
       } else {
-        throw new InputError(`values[${i}] is ${String(v)} at timestamp ${timeLabel(timestamp)}: expected a finite number`, i);
+        throw new InputError(`values[${i}] is ${shown(v)} at timestamp ${timeLabel(timestamp)}: expected a finite number`, i);
       }
     }
     return { values: out, imputed, clipped };

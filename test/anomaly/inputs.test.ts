@@ -21,6 +21,13 @@ describe("bad input", () => {
       "timestamp 2024-01-01T00:10:00.000Z is earlier than the previous point's 2024-01-01T03:19:00.000Z: points must arrive in time order (or set option outOfOrder=accept)",
     ],
     ["a NaN timestamp", NaN, [0, 0], "timestamp must be a finite number, got NaN"],
+    ["a timestamp given as text", "2024-01-01" as unknown as number, [0, 0], 'timestamp must be a finite number, got "2024-01-01"'],
+    [
+      "a value given as text",
+      minuteTimestamp(200),
+      [0, "3" as unknown as number],
+      'values[1] is "3" at timestamp 2024-01-01T03:20:00.000Z: expected a finite number',
+    ],
   ];
   for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {
     for (const [what, timestamp, values, message] of cases) {
