@@ -111,7 +111,7 @@ export class EnsembleDetector implements Detector {
     return new EnsembleDetector(
       s.members.map((m) => factory.restore(m)),
       s.combine,
-      s.input,
+      { ...s.input },
       s.guard,
     );
   }
@@ -154,7 +154,7 @@ export class EnsembleDetector implements Detector {
       detector: "ensemble",
       version: 1,
       combine: this.combine,
-      input: this.input,
+      input: { ...this.input },
       guard: this.guard.getState(),
       members: this.members.map((m) => m.toState()),
     };

@@ -43,7 +43,10 @@ async function supplierFilesOfDay(lake: Lake, day: ReportDay, shard: Shard): Pro
       const clientId = supplierClientOf(key, shard);
       const writtenOnDay = modifiedMs >= day.startMs && modifiedMs < day.startMs + DAY_MS;
       if (!clientId || !writtenOnDay) continue;
-      for (const read of supplierDays(named)) if (read.startMs < day.startMs) out.push({ clientId, day: read, modifiedMs });
+      // before the run's own day, and no further back than any late reading revises (LATE_DAYS)
+      for (const read of supplierDays(named)) {
+        if (read.startMs < day.startMs && read.startMs >= day.startMs - LATE_DAYS * DAY_MS) out.push({ clientId, day: read, modifiedMs });
+      }
     }
   }
   return out;

@@ -46,10 +46,10 @@ export class RejectionLog {
   constructor(private readonly max = DEFAULT_MAX_ERRORS) {}
 
   add(line: number, full: string): void {
-    const reason = cappedReason(full);
     this.total++;
-    if (this.errors.length < this.max) this.errors.push({ line, reason });
-    let kind = reasonKind(reason);
+    if (this.errors.length < this.max) this.errors.push({ line, reason: cappedReason(full) });
+    // the kind from the whole reason: a cut one would leave its quote open, and every long cell a kind of its own
+    let kind = cappedReason(reasonKind(full));
     if (!this.kinds.has(kind) && this.kinds.size >= MAX_REASON_KINDS) kind = OTHER_REASONS;
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
   }

@@ -16,9 +16,19 @@ const CONFIGS: [string, DetectorOptions][] = [
 ];
 
 describe("detector state", () => {
-  for (const name of ["rcf", "zscore", "ewma"]) {
+  for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {
     it(`${name}: the state handed out, and the one restored from, share no options with the running detector`, () => {
       const live = createDetector(name, 1, name === "rcf" ? { numberOfTrees: 10, subSampleSize: 16 } : {});
+      if (name === "ensemble") {
+        const handed = live.toState() as unknown as { input: Record<string, unknown> };
+        handed.input.missing = "impute";
+        expect(() => live.process({ timestamp: 1, values: [NaN] })).to.throw("values[0] is NaN");
+        const state = live.toState();
+        const restored = restoreDetector(state);
+        (state as unknown as { input: Record<string, unknown> }).input.missing = "impute";
+        expect(() => restored.process({ timestamp: 1, values: [NaN] })).to.throw("values[0] is NaN");
+        return;
+      }
       const before = JSON.stringify(live.toState().options);
       const handed = live.toState() as unknown as { options: Record<string, unknown> };
       for (const k of Object.keys(handed.options)) handed.options[k] = "changed";

@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { Readable } from "stream";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
-import { parseDay } from "../../../functions/dailyAnalysis/reportDay";
+import { addDays, parseDay } from "../../../functions/dailyAnalysis/reportDay";
+import { LATE_DAYS } from "../../../functions/dailyAnalysis/lateReadings";
 import { processObject } from "../../../functions/supplierParser/processObject";
 
 const vals = (v: string): string => Array(48).fill(v).join(",");
@@ -59,5 +60,15 @@ describe("supplierParser output read by the daily analysis", () => {
     expect([revised.totalKwh, revised.sources.supplierReadings]).to.deep.equal([14 + 20 * 0.25, 48]);
     // and a day whose two files were both there when it ran is whole at once
     expect([reportOf(reports, "20240102").sources.supplierReadings, reportOf(reports, "20240102").totalKwh]).to.deep.equal([48, 28 * 0.25 + 20 * 0.1]);
+  });
+
+  it("revises no further back than LATE_DAYS, even for the day before a file that old", async () => {
+    const run = parseDay("2024-03-20");
+    const named = addDays(run, -LATE_DAYS);
+    const lake = new MemoryLake();
+    await upload(lake, `${named.compact}/acme.csv`, nem12(named.compact, "0.5"), run.startMs + 3_600_000);
+    const reports = new MemoryReports();
+    await analyseDay(lake, reports, run, { now: () => new Date(run.startMs + 86_400_000 + 1_800_000) });
+    expect([...reports.objects.keys()].filter((k) => k.endsWith(".json"))).to.deep.equal([`reports/acme/${named.compact}.json`]);
   });
 });

@@ -67,6 +67,12 @@ describe("supplierParser: reasons quoting a huge cell", () => {
     expect(JSON.stringify(r).length).to.be.below(50 * 300);
   });
 
+  it("counts long reasons of one kind as one kind, with the reason's end", async () => {
+    const rows = ["timestamp,kwh", ...Array.from({ length: 150 }, (_, i) => `2024-01-01T${String(i % 24).padStart(2, "0")}:00:00Z,${"a".repeat(300 + i)}`)];
+    const r = await ingestStream(rows, { clientId: "acme", date: "20240101" });
+    expect(r.reasons.map((k) => [k.reason, k.count])).to.deep.equal([['kwh "…" is not a number', 150]]);
+  });
+
   it("leaves a short reason as it is", () => {
     expect([cappedReason("short"), cappedReason("a".repeat(MAX_REASON_CHARS))]).to.deep.equal(["short", "a".repeat(MAX_REASON_CHARS)]);
   });
