@@ -200,7 +200,7 @@ export function parseStackConfig(stack: string, raw: Readonly<Record<string, str
     glacierTransitionDays: r.int("glacierTransitionDays", 90, 1, 3650),
     ...api,
     webOrigin: parseWebOrigin(r.str("webOrigin"), r.problems),
-    customerEmailSender: parseEmailSender(r.str("customerEmailSender"), r.problems),
+    customerEmailSender: parseEmailSender(r.str("customerEmailSender"), r.problems, region),
     trainDetector: parseTrainDetector(r),
     reservedConcurrency: parseReservedConcurrency(
       r.str("reservedConcurrency"),

@@ -89,8 +89,10 @@ export function s3ObjectStore(client: S3Client, uploadBucket: string, lakeBucket
       try {
         return (await client.send(new HeadObjectCommand({ Bucket: uploadBucket, Key: key }))).ETag;
       } catch (e) {
-        // a missing object is a 404, or a 403 to a role without ListBucket: either way, nothing newer to defer to
-        if ((e as Error).name === "NotFound" || (e as Error).name === "Forbidden" || (e as Error).name === "NoSuchKey") return undefined;
+        // a missing object is a 404, or a 403 to a role without ListBucket: either way, nothing newer to defer to.
+        // HEAD answers have no body, so the SDK names a 403 "Unknown": the status tells them apart
+        const status = (e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+        if (status === 404 || status === 403 || (e as Error).name === "NotFound") return undefined;
         throw e;
       }
     },

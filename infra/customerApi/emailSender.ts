@@ -12,10 +12,10 @@ export interface EmailSender {
 
 const IDENTITY_ARN = /^arn:aws(?:-[a-z]+)*:ses:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):identity\/([^\s/]+)$/;
 const ADDRESS = /^[^@\s<>()"]+@([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)$/;
-const FROM = /^(?:[^<>"@]*<([^<>\s]+)>|([^<>\s]+))$/;
+const FROM = /^(?:[^<>@]*<([^<>\s]+)>|([^<>\s]+))$/;
 
 /** Parses the config value; problems name the key and the value. */
-export function parseEmailSender(raw: string | undefined, problems: string[]): EmailSender | undefined {
+export function parseEmailSender(raw: string | undefined, problems: string[], region?: string): EmailSender | undefined {
   if (raw === undefined) return undefined;
   const key = "gridrail:customerEmailSender";
   let v: unknown;
@@ -40,6 +40,9 @@ export function parseEmailSender(raw: string | undefined, problems: string[]): E
     return undefined;
   }
   const identity = arn[3];
+  if (region !== undefined && arn[1] !== region) {
+    problems.push(`${key}.identityArn is in ${arn[1]}, the stack in ${region}: verify the identity in the stack's region`);
+  }
   const identityDomain = ADDRESS.exec(identity)?.[1] ?? identity;
   if (o.from === undefined) {
     if (!ADDRESS.test(identity)) problems.push(`${key}.from is required when the identity is a domain (${identity}): the address customers see mail from`);
@@ -52,7 +55,9 @@ export function parseEmailSender(raw: string | undefined, problems: string[]): E
     problems.push(`${key}.from must be an address or "Name <address>", got ${JSON.stringify(o.from)}`);
     return undefined;
   }
-  if (domain.toLowerCase() !== identityDomain.toLowerCase()) {
+  if (ADDRESS.test(identity) && address!.toLowerCase() !== identity.toLowerCase()) {
+    problems.push(`${key}.from ${JSON.stringify(o.from)} is not the identity's address ${identity}: SES sends only as a verified identity`);
+  } else if (domain.toLowerCase() !== identityDomain.toLowerCase()) {
     problems.push(`${key}.from ${JSON.stringify(o.from)} is not of the identity's domain ${identityDomain}: SES sends only as a verified identity`);
   }
   return { identityArn: o.identityArn as string, from: (o.from as string).trim() };

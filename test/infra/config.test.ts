@@ -63,6 +63,14 @@ describe("stack config", () => {
     });
   });
 
+  it("accepts an SES sender: a domain identity with a quoted display name, an address identity as itself", () => {
+    const domain = { identityArn: "arn:aws:ses:eu-west-1:123456789012:identity/grid.example", from: '"Gridrail" <no-reply@grid.example>' };
+    const address = { identityArn: "arn:aws:ses:eu-west-1:123456789012:identity/ops@grid.example", from: "Ops <OPS@grid.example>" };
+    for (const sender of [domain, address]) {
+      expect(parseStackConfig("dev", { ...minimal, "gridrail:customerEmailSender": JSON.stringify(sender) }).customerEmailSender).to.deep.equal(sender);
+    }
+  });
+
   const origins: string[] = ["https://app.example.com", "https://my.energy.example.co.uk:8443", "http://localhost:5173", "http://127.0.0.1"];
   for (const origin of origins) {
     it(`accepts the web origin ${origin}`, () => expect(parseStackConfig("dev", { ...minimal, "gridrail:webOrigin": origin }).webOrigin).to.equal(origin));
@@ -279,6 +287,16 @@ describe("stack config", () => {
         "gridrail:customerEmailSender": '{"identityArn": "arn:aws:ses:eu-west-1:123456789012:identity/grid.example", "from": "Grid <no-reply@other.example>"}',
       },
       `gridrail:customerEmailSender.from "Grid <no-reply@other.example>" is not of the identity's domain grid.example: SES sends only as a verified identity`,
+    ],
+    [
+      "an email sender of an address identity, from another address",
+      { "gridrail:customerEmailSender": '{"identityArn": "arn:aws:ses:eu-west-1:123456789012:identity/alice@grid.example", "from": "bob@grid.example"}' },
+      `gridrail:customerEmailSender.from "bob@grid.example" is not the identity's address alice@grid.example: SES sends only as a verified identity`,
+    ],
+    [
+      "an email sender verified in another region",
+      { "gridrail:customerEmailSender": '{"identityArn": "arn:aws:ses:ap-southeast-2:123456789012:identity/ops@grid.example"}' },
+      "gridrail:customerEmailSender.identityArn is in ap-southeast-2, the stack in eu-west-1: verify the identity in the stack's region",
     ],
     [
       "an email sender with an unknown field",

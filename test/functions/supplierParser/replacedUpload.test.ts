@@ -71,15 +71,19 @@ describe("supplierParser: an upload replaced while it is parsed", () => {
       expect(await s3store().currentTag!(KEY)).to.equal('"abc123"');
     });
 
-    for (const name of ["NotFound", "Forbidden", "NoSuchKey"]) {
-      it(`cannot tell when HeadObject answers ${name}`, async () => {
-        s3.on(HeadObjectCommand).rejects(Object.assign(new Error(name), { name }));
+    // as the SDK reports a HEAD's 404 and 403 (no body: a 403 is named "Unknown")
+    for (const [name, status] of [
+      ["NotFound", 404],
+      ["Unknown", 403],
+    ] as const) {
+      it(`cannot tell when HeadObject answers ${status}`, async () => {
+        s3.on(HeadObjectCommand).rejects(Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } }));
         expect(await s3store().currentTag!(KEY)).to.equal(undefined);
       });
     }
 
     it("fails on any other error, so the message is retried", async () => {
-      s3.on(HeadObjectCommand).rejects(Object.assign(new Error("SlowDown"), { name: "SlowDown" }));
+      s3.on(HeadObjectCommand).rejects(Object.assign(new Error("SlowDown"), { name: "SlowDown", $metadata: { httpStatusCode: 503 } }));
       let err: Error | undefined;
       await s3store().currentTag!(KEY).catch((e: Error) => (err = e));
       expect(err?.name).to.equal("SlowDown");
