@@ -37,9 +37,13 @@ export function cappedReason(reason: string): string {
   return reason.length <= MAX_REASON_CHARS ? reason : `${reason.slice(0, MAX_REASON_CHARS)}... (${reason.length} characters in all)`;
 }
 
-/** Keeps the first `max` rejected rows and a count of every reason kind; memory does not grow with the file. */
+/**
+ * Keeps the `max` rejected rows of the lowest line numbers (a parser may settle rows out of line order: the long
+ * layout settles a day at a time) and a count of every reason kind; memory does not grow with the file.
+ */
 export class RejectionLog {
-  readonly errors: IngestError[] = [];
+  private readonly kept: IngestError[] = [];
+  private highest = -Infinity;
   private readonly kinds = new Map<string, number>();
   total = 0;
 
@@ -47,11 +51,22 @@ export class RejectionLog {
 
   add(line: number, full: string): void {
     this.total++;
-    if (this.errors.length < this.max) this.errors.push({ line, reason: cappedReason(full) });
+    if (this.kept.length < this.max) {
+      this.kept.push({ line, reason: cappedReason(full) });
+      this.highest = Math.max(this.highest, line);
+    } else if (line < this.highest) {
+      this.kept[this.kept.findIndex((e) => e.line === this.highest)] = { line, reason: cappedReason(full) };
+      this.highest = Math.max(...this.kept.map((e) => e.line));
+    }
     // the kind from the whole reason: a cut one would leave its quote open, and every long cell a kind of its own
     let kind = cappedReason(reasonKind(full));
     if (!this.kinds.has(kind) && this.kinds.size >= MAX_REASON_KINDS) kind = OTHER_REASONS;
     this.kinds.set(kind, (this.kinds.get(kind) ?? 0) + 1);
+  }
+
+  /** The kept rows, in line order. */
+  get errors(): IngestError[] {
+    return [...this.kept].sort((a, b) => a.line - b.line);
   }
 
   /** Counts per reason kind, most frequent first. */

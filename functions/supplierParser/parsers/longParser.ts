@@ -38,7 +38,7 @@ export function registerChannel(code: string): Channel {
  * times on `ctx.clock`. RegisterCode's suffix gives the channel (`registerChannel`); a day is held per channel, so
  * a register's export rows next to its import rows are a day each.
  */
-/** Days (of a channel) held open at once: rows of a day may come apart by this many other days and still count together. */
+/** Days of a channel held open at once: rows of a day may come apart by this many other days and still count together. */
 export const OPEN_DAYS = 4;
 
 interface Held {
@@ -51,7 +51,7 @@ interface Held {
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
   // the days being read, oldest first: a day is settled when OPEN_DAYS later ones have begun, or at the end
-  const open = new Map<string, { day: Day; rows: Held[] }>();
+  const open = new Map<string, { day: Day; channel: Channel; rows: Held[] }>();
 
   function settle(name: string): RowOutcome[] {
     const { day, rows } = open.get(name)!;
@@ -75,8 +75,10 @@ export function longParser(ctx: ParseContext): LineParser {
         const channel = registerChannel(f[4]);
         group = `${dayString(start.day)}${channel === "generation" ? " (generation)" : ""}`;
         if (!open.has(group)) {
-          open.set(group, { day: start.day, rows: [] });
-          if (open.size > OPEN_DAYS) out.push(...settle(open.keys().next().value as string));
+          open.set(group, { day: start.day, channel, rows: [] });
+          // OPEN_DAYS a channel: the oldest day of this channel is settled when one more begins
+          const ofChannel = [...open].filter(([, g]) => g.channel === channel);
+          if (ofChannel.length > OPEN_DAYS) out.push(...settle(ofChannel[0][0]));
         }
         const span =
           (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;

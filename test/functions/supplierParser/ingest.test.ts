@@ -117,6 +117,22 @@ describe("supplierParser ingest: each layout", () => {
       });
     }
 
+    it("holds up to four days a channel: three days of import and export interleaved row by row all stand", async () => {
+      const days = ["26/9/18", "27/9/18", "28/9/18"];
+      const rows = Array.from({ length: 48 }, (_, i) => days.flatMap((d) => [reg("2#E1", d)[i], reg("2#B1", d, "0.2")[i]])).flat();
+      const r = await ingestStream(long(...rows).split("\n"), { clientId: "c1" });
+      expect([r.rows, r.accepted, r.rejected]).to.deep.equal([288, 288, 0]);
+    });
+
+    it("lists rejected rows in line order, though a day is settled at a time", async () => {
+      // four short days interleaved, then two more: the first two are settled (rejected, short) as those begin,
+      // each with rows from all over the lines before
+      const days = ["21/9/18", "22/9/18", "23/9/18", "24/9/18"];
+      const rows = [...Array.from({ length: 10 }, (_, i) => days.map((d) => reg("2#E1", d)[i])).flat(), ...reg("2#E1", "25/9/18"), ...reg("2#E1", "26/9/18")];
+      const r = await ingestStream(long(...rows).split("\n"), { clientId: "c1", maxErrors: 10 });
+      expect(r.errors.map((e) => e.line)).to.deep.equal([2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
+    });
+
     it("refuses a register that is neither import nor export, naming the code", async () => {
       const r = await ingest(long(...reg("29641#Q1", "26/9/18")));
       expect([r.accepted, r.rejected, r.errors[0].reason]).to.deep.equal([0, 48, 'RegisterCode "29641#Q1": suffix "Q1" is neither E (import) nor B (export)']);
