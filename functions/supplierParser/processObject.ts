@@ -83,7 +83,7 @@ export const UNREPORTED =
   "readings of days other than the file's and its neighbours: the daily reports read a file only for the UTC days it is named for and either side; upload each day under its own {YYYYMMDD}";
 
 /** What a report says of the readings of an earlier upload of its key when the file gave none. */
-export const KEPT = "kept: this file gave no reading, so the readings of any earlier upload of the key stand";
+export const KEPT = "kept: this file gave no reading, so the readings the lake holds for the key (from the last upload that gave some) stand";
 
 /**
  * Parses one supplier object and writes its readings (JSON lines, consumption and generation to separate

@@ -35,8 +35,9 @@ export const ROUTES: readonly { readonly routeKey: string; readonly target: Rout
 export const REPORT_URL_TTL_SECONDS = 300;
 
 /**
- * API Gateway answers 503 after `INTEGRATION_TIMEOUT_MS`; a route function stops a second before it, so a call
- * the caller was told failed cannot go on to succeed (a profile update or a meter link after the 503).
+ * API Gateway answers 503 after `INTEGRATION_TIMEOUT_MS`; a route function stops a second before it, so a warm
+ * call the caller was told failed does not go on to succeed (a profile update or a meter link after the 503). A
+ * cold start's initialisation runs outside the function's timeout, so a slow one can still outlast the 503.
  */
 export const INTEGRATION_TIMEOUT_MS = 10_000;
 export const ROUTE_FUNCTION_TIMEOUT_SECONDS = INTEGRATION_TIMEOUT_MS / 1000 - 1;
