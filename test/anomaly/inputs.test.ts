@@ -105,6 +105,7 @@ describe("detector options", () => {
       "numberOfTrees 1000 x subSampleSize 4096 in 160 dimensions (inputs and calendar x shingleSize 4) needs 7.5 GiB of forest memory, over the 2.0 GiB a forest may take",
     ],
     ["zscore", 1, { window: 2 }, "option window must be an integer in [3, 100000], got 2"],
+    ["zscore", 1, { window: "0x10" }, 'option window must be an integer in [3, 100000], got "0x10"'],
     // a window never holds more than `window` points: a larger minPoints would never be ready
     ["zscore", 1, { window: 10, minPoints: 20 }, "option minPoints must be an integer in [3, 10], got 20"],
     [
