@@ -122,6 +122,21 @@ export function windowsOf(windows: Record<string, unknown>, file: string): [numb
   return parsed.map((p) => p.span);
 }
 
+/**
+ * Where a file's windows and its label column disagree, or undefined: labelled rows outside every window, and
+ * windows holding no labelled row.
+ */
+export function labelsOutsideWindows(timestamps: readonly number[], labels: readonly boolean[], windows: readonly [number, number][]): string | undefined {
+  const inside = (t: number) => windows.some(([a, b]) => t >= a && t <= b);
+  const outside = timestamps.filter((t, i) => labels[i] && !inside(t)).length;
+  const empty = windows.filter(([a, b]) => !timestamps.some((t, i) => labels[i] && t >= a && t <= b)).length;
+  const parts = [
+    ...(outside > 0 ? [`${outside} labelled row(s) outside every window`] : []),
+    ...(empty > 0 ? [`${empty} window(s) without a labelled row`] : []),
+  ];
+  return parts.length > 0 ? parts.join(", ") : undefined;
+}
+
 /** Streams every file of a labelled folder through a fresh detector and keeps what the scorers need. */
 export async function runLabelled(dir: string, detector: string, options: DetectorOptions, progress: (m: string) => void = () => {}): Promise<LabelledRun[]> {
   const layout = readLayout(dir);
@@ -146,6 +161,10 @@ export async function runLabelled(dir: string, detector: string, options: Detect
     const windows = layout.windows ? windowsOf(layout.windows, name) : windowsFromLabels(timestamps, labels);
     runs.push({ name, timestamps, scores, flags, labels, prefix, windows });
     progress(`[${k + 1}/${layout.files.length}] ${name}: ${timestamps.length} rows, ${windows.length} windows, ${flags.filter(Boolean).length} flagged`);
+    if (layout.windows) {
+      const disagreement = labelsOutsideWindows(timestamps, labels, windows);
+      if (disagreement) progress(`warning: ${name}: ${disagreement} (NAB scores read the windows, F1 the labels)`);
+    }
   }
   return runs;
 }

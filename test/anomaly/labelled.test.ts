@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { writeFileSync, mkdirSync } from "fs";
 import { join } from "path";
-import { evaluateLabelled, metaProblem, prefixOf, windowsOf } from "../../anomaly/evaluation/labelledRun";
+import { evaluateLabelled, labelsOutsideWindows, metaProblem, prefixOf, windowsOf } from "../../anomaly/evaluation/labelledRun";
 import { pointwise, scoreLabelled, windowsFromLabels } from "../../anomaly/evaluation/labelledScore";
 import { requireShared } from "../helpers/sharedData";
 import { runCli } from "../helpers/runCli";
@@ -226,6 +226,26 @@ describe("labelled folder reading", () => {
       'labels_windows.json: b.csv: window 0 must be [start, end] times with start <= end, got ["later","soon"]',
       [],
     ]);
+  });
+
+  it("says where a windows file and the label column disagree", () => {
+    const t = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
+    const labels = (...rows: number[]) => t.map((i) => rows.includes(i));
+    const cases: [boolean[], [number, number][], string | undefined][] = [
+      [labels(2, 3), [[2, 3]], undefined],
+      [labels(2, 3, 8), [[2, 3]], "1 labelled row(s) outside every window"],
+      [
+        labels(2, 3),
+        [
+          [2, 3],
+          [6, 7],
+        ],
+        "1 window(s) without a labelled row",
+      ],
+      [labels(8), [[2, 3]], "1 labelled row(s) outside every window, 1 window(s) without a labelled row"],
+      [labels(), [], undefined],
+    ];
+    for (const [l, w, expected] of cases) expect(labelsOutsideWindows(t, l, w)).to.equal(expected);
   });
 
   it("scores windows listed out of order as the same windows in order", async () => {
