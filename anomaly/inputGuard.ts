@@ -80,6 +80,12 @@ export class InputGuard {
     this.lastTimestamp = state ? state.lastTimestamp : null;
   }
 
+  /** `check` of a point as a caller hands it, which may not be an object at all (JavaScript callers). */
+  checkPoint(point: { readonly timestamp: number; readonly values: ArrayLike<number> } | null | undefined): CheckedInput {
+    if (typeof point !== "object" || point === null) throw new InputError(`expected a point { timestamp, values }, got ${shown(point)}`);
+    return this.check(point.timestamp, point.values);
+  }
+
   /** Returns the cleaned vector, the imputed and the clipped dimensions; throws InputError without changing anything. */
   check(timestamp: number, values: ArrayLike<number>): CheckedInput {
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {

@@ -117,7 +117,7 @@ export class EnsembleDetector implements Detector {
   }
 
   process(point: DataPoint): DetectorResult {
-    const { values, imputed, clipped } = this.guard.check(point.timestamp, point.values);
+    const { values, imputed, clipped } = this.guard.checkPoint(point);
     const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values }));
     this.guard.accept(point.timestamp, values);
     const ready = results.filter((r) => r.ready);

@@ -94,7 +94,7 @@ export class EwmaDetector implements Detector {
   }
 
   process(input: DataPoint): DetectorResult {
-    const checked = this.guard.check(input.timestamp, input.values);
+    const checked = this.guard.checkPoint(input);
     const { values } = checked;
     const { alpha, gamma, beta, period, minPoints } = this.options;
     const { level, variance, season } = this.model;

@@ -76,7 +76,7 @@ export class ZScoreDetector implements Detector {
   }
 
   process(input: DataPoint): DetectorResult {
-    const checked = this.guard.check(input.timestamp, input.values);
+    const checked = this.guard.checkPoint(input);
     const { values } = checked;
     let result: DetectorResult;
     if (this.windows[0].size >= this.options.minPoints) {

@@ -127,7 +127,7 @@ export class RcfDetector implements Detector {
   }
 
   process(input: DataPoint): DetectorResult {
-    const checked = this.guard.check(input.timestamp, input.values);
+    const checked = this.guard.checkPoint(input);
     const { values } = checked;
     const dims = this.dimensions;
     const block = this.block;

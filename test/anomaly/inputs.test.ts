@@ -4,6 +4,19 @@ import { timeLabel } from "../../anomaly/inputGuard";
 import { minuteTimestamp, sineStream } from "../helpers/streams";
 
 describe("bad input", () => {
+  for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {
+    it(`${name}: a point that is not an object is an InputError naming it`, () => {
+      const d = createDetector(name, 1, {});
+      for (const [point, shown] of [
+        [null, "null"],
+        [undefined, "undefined"],
+        ["1,2", '"1,2"'],
+      ] as const) {
+        expect(() => d.process(point as never)).to.throw(InputError, `expected a point { timestamp, values }, got ${shown}`);
+      }
+    });
+  }
+
   const cases: [string, number, ArrayLike<number>, string][] = [
     ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 2024-01-01T03:20:00.000Z: expected a finite number"],
     ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 2024-01-01T03:20:00.000Z: expected a finite number"],
