@@ -177,6 +177,8 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
+  // the mean of one score is the score: 1 would add nothing, and look like a second thresholder
+  if (sustain === 1) throw new OptionError("option sustain must be 0 (off) or 2 to 1000 (the mean of the last N raw scores), got 1");
   // sustain is a second thresholder: asking for it without naming a scoring means threshold scoring
   const scoring = r.choice<Scoring>("scoring", sustain > 1 ? "threshold" : preset.scoring, ["threshold", "likelihood"]);
   const likelihood: LikelihoodOptions = {

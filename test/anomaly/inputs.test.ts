@@ -111,6 +111,7 @@ describe("detector options", () => {
     ["rcf", 2, { minDeviation: "0.1,-1" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,-1"'],
     ["rcf", 2, { minDeviation: "0.1,x" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,x"'],
     ["rcf", 1, { sustain: 1.5 }, "option sustain must be an integer in [0, 1000], got 1.5"],
+    ["rcf", 1, { sustain: 1 }, "option sustain must be 0 (off) or 2 to 1000 (the mean of the last N raw scores), got 1"],
     [
       "rcf",
       40,
