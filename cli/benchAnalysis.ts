@@ -1,7 +1,7 @@
 /**
  * Measures the daily analysis: CPU per client for a day with RECENT_DAYS (14) days of reports behind it (in-memory lake and
  * reports bucket, so no S3 latency), and from it the clients one scheduled invocation can handle.
- *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30]
+ *   gridrail bench:analysis [--json] [--clients 100] [--s3-ms 30] [--supplier]
  */
 import { ANALYSIS_CONCURRENCY, analyseDay } from "../functions/dailyAnalysis/analyseDay";
 import { clientsPerInvocation, MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
@@ -13,13 +13,28 @@ import { meterHistory, planMeters } from "../local/sim/meterFleet";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 import { measureSdkCost, sdkCpuMs } from "./sdkRequestCpu";
 
-const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS]
+const USAGE = `usage: gridrail bench:analysis [--json] [--clients N] [--s3-ms MS] [--supplier]
 Runs the daily analysis over --clients simulated households (default 100) for ${RECENT_DAYS} days to build
 their history, one lake object a reading as the readings rule writes them, then times the next day: CPU ms per
 client, plus the AWS SDK's own CPU for each of its S3 requests (measured here against in-memory answers: a GET,
 and a listing by the keys it returns).
 Estimates the clients one invocation handles in its timeout, on the Lambda's share of a vCPU, with --s3-ms
-(default 30) per S3 request.`;
+(default 30) per S3 request. --supplier: every client also has a supplier file a day (NEM time, written at
+16:00 UTC of its day), so each run also completes the day before with it.`;
+
+/** NEM time: a supplier's day starts at 14:00 UTC the day before. */
+const NEM_OFFSET_MS = 10 * 3_600_000;
+
+/** A supplier's processed file of local day `d` for a client, as the parser writes it. */
+function supplierFile(clientId: string, d: ReportDay): { key: string; body: string } {
+  const start = d.startMs - NEM_OFFSET_MS;
+  const lines = Array.from(
+    { length: 48 },
+    (_, i) =>
+      `{"clientId":"${clientId}","intervalStart":"${new Date(start + i * 1_800_000).toISOString()}","intervalMinutes":30,"kwh":${(0.2 + (i % 7) / 20).toFixed(3)},"quality":"A","channel":"consumption"}`,
+  );
+  return { key: `processed/${d.compact}/${clientId}.jsonl`, body: `${lines.join("\n")}\n` };
+}
 
 const LAMBDA_MB = meterDefaults.analysisMemoryMb;
 /** The time the schedule runs a day's analysis: 00:30 UTC the day after. */
@@ -39,10 +54,22 @@ async function main(args: ParsedArgs): Promise<void> {
   for (let k = RECENT_DAYS; k >= 0; k--) {
     for (const h of meterHistory(plan, 1, addDays(day, -k).startMs)) lake.objects.set(h.key, h.body);
   }
+  // a day's supplier files land at 16:00 UTC of that day: before its run, after the run of the day before
+  const supplierFilesOf = (d: ReportDay) => {
+    if (!args.supplier) return;
+    for (const id of plan.clientIds) {
+      const f = supplierFile(id, d);
+      lake.objects.set(f.key, f.body);
+      lake.modified.set(f.key, d.startMs + 16 * 3_600_000);
+    }
+  };
+  supplierFilesOf(addDays(day, -RECENT_DAYS - 1));
   for (let k = RECENT_DAYS; k >= 1; k--) {
+    supplierFilesOf(addDays(day, -k));
     log(`history: analysing ${addDays(day, -k).iso} for ${clients} clients...`);
     await analyseDay(lake, reports, addDays(day, -k), { now: scheduled(addDays(day, -k)) });
   }
+  supplierFilesOf(day);
   log(`timing ${day.iso}...`);
   const before = { requests: lake.requests + reports.requests, listings: lake.listings, listedKeys: lake.listedKeys };
   const cpu = process.cpuUsage();
@@ -85,6 +112,8 @@ async function main(args: ParsedArgs): Promise<void> {
     listedKeysPerClient: Math.round((listedKeys / clients) * 10) / 10,
     wallMsPerClient: Math.round((wallMs / clients) * 100) / 100,
     unusualHalfHours: summary.unusualHalfHours,
+    supplierFiles: args.supplier === true,
+    reportsRevised: summary.reportsRevised,
     lambdaMb: LAMBDA_MB,
     s3MsPerRequest: s3Ms,
     requestsPerClient: Math.round(requestsPerClient * 100) / 100,
@@ -95,7 +124,7 @@ async function main(args: ParsedArgs): Promise<void> {
   };
   if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(
-    `${clients} clients: ${result.cpuMsPerClient} CPU ms a client here: ${result.analysisCpuMsPerClient} analysing (${result.wallMsPerClient} ms wall, in memory) and ${result.sdkCpuMsPerClient} of the SDK's (${result.sdkCpuMsPerGet} ms a GET or PUT; a listing ${result.sdkCpuMsPerListing} ms and ${result.sdkCpuMsPerListedKey} a key, ${result.listingsPerClient} listings of ${result.listedKeysPerClient} keys a client); ${result.unusualHalfHours} unusual half-hours\n` +
+    `${clients} clients${args.supplier ? " with supplier files" : ""} (${summary.reportsRevised} days before revised): ${result.cpuMsPerClient} CPU ms a client here: ${result.analysisCpuMsPerClient} analysing (${result.wallMsPerClient} ms wall, in memory) and ${result.sdkCpuMsPerClient} of the SDK's (${result.sdkCpuMsPerGet} ms a GET or PUT; a listing ${result.sdkCpuMsPerListing} ms and ${result.sdkCpuMsPerListedKey} a key, ${result.listingsPerClient} listings of ${result.listedKeysPerClient} keys a client); ${result.unusualHalfHours} unusual half-hours\n` +
       `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${result.requestsPerClient} S3 requests a client (counted) at ${s3Ms} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
       `prod's ${meterDefaults.analysisShards.prod} shards: ${perInvocation * meterDefaults.analysisShards.prod} clients a day\n`,
   );
@@ -104,7 +133,7 @@ async function main(args: ParsedArgs): Promise<void> {
 export const command: Command = {
   name: "bench:analysis",
   usage: USAGE,
-  flags: { json: "boolean", clients: "string", "s3-ms": "string" },
+  flags: { json: "boolean", clients: "string", "s3-ms": "string", supplier: "boolean" },
   run: main,
 };
 
