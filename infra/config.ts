@@ -161,12 +161,14 @@ export function parseCidr(cidr: string): [number, number] | undefined {
   return [address, prefix];
 }
 
-function isPrivate([address, prefix]: [number, number]): boolean {
-  const within = (net: string, bits: number) => {
-    const [n] = parseCidr(`${net}/${bits}`)!;
-    return prefix >= bits && Math.floor(address / 2 ** (32 - bits)) === Math.floor(n / 2 ** (32 - bits));
-  };
-  return within("10.0.0.0", 8) || within("172.16.0.0", 12) || within("192.168.0.0", 16);
+/** Whether a parsed network lies wholly inside the network `net/bits`. */
+export function insideNetwork([address, prefix]: [number, number], net: string, bits: number): boolean {
+  const [n] = parseCidr(`${net}/${bits}`)!;
+  return prefix >= bits && Math.floor(address / 2 ** (32 - bits)) === Math.floor(n / 2 ** (32 - bits));
+}
+
+function isPrivate(cidr: [number, number]): boolean {
+  return insideNetwork(cidr, "10.0.0.0", 8) || insideNetwork(cidr, "172.16.0.0", 12) || insideNetwork(cidr, "192.168.0.0", 16);
 }
 
 /** Validates raw config. `raw` maps full keys (`gridrail:logRetentionDays`, `aws:region`) to string values. */

@@ -1,26 +1,15 @@
-import { StackConfig } from "./config";
+import { StackConfig, insideNetwork, parseCidr } from "./config";
 
 /** The address blocks RFC 5737 reserves for documentation: no caller is ever inside them. */
-const DOCUMENTATION_BLOCKS: readonly [number, number][] = [
-  [ipv4("192.0.2.0"), 24],
-  [ipv4("198.51.100.0"), 24],
-  [ipv4("203.0.113.0"), 24],
-];
+const DOCUMENTATION_BLOCKS: readonly string[] = ["192.0.2.0", "198.51.100.0", "203.0.113.0"];
 
 /** Domains RFC 2606 reserves for examples: mail to them is never delivered. */
 const EXAMPLE_DOMAIN = /@(?:[a-z0-9-]+\.)*example\.(?:com|net|org)$/i;
 
-function ipv4(address: string): number {
-  return address.split(".").reduce((n, part) => n * 256 + Number(part), 0);
-}
-
+/** Whether a (validated) corporate CIDR lies in a documentation block, each a /24. */
 function insideDocumentationBlock(cidr: string): boolean {
-  const [address, bits] = cidr.split("/");
-  const start = ipv4(address);
-  const size = Number(bits);
-  return DOCUMENTATION_BLOCKS.some(
-    ([block, blockBits]) => size >= blockBits && Math.floor(start / 2 ** (32 - blockBits)) === Math.floor(block / 2 ** (32 - blockBits)),
-  );
+  const parsed = parseCidr(cidr);
+  return parsed !== undefined && DOCUMENTATION_BLOCKS.some((block) => insideNetwork(parsed, block, 24));
 }
 
 /**

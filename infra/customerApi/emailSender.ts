@@ -1,3 +1,5 @@
+import { jsonObject } from "../configReader";
+
 /**
  * `gridrail:customerEmailSender`: how Cognito sends customers their codes. Unset, Cognito's built-in sender, which
  * AWS caps at a few dozen messages a day per account; set, SES with a verified identity:
@@ -18,18 +20,11 @@ const FROM = /^(?:[^<>@]*<([^<>\s]+)>|([^<>\s]+))$/;
 export function parseEmailSender(raw: string | undefined, problems: string[], region?: string): EmailSender | undefined {
   if (raw === undefined) return undefined;
   const key = "gridrail:customerEmailSender";
-  let v: unknown;
-  try {
-    v = JSON.parse(raw);
-  } catch {
+  const o = jsonObject(raw);
+  if (o === undefined) {
     problems.push(`${key} must be a JSON object {"identityArn", "from"?}, got ${JSON.stringify(raw)}`);
     return undefined;
   }
-  if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    problems.push(`${key} must be a JSON object {"identityArn", "from"?}, got ${JSON.stringify(raw)}`);
-    return undefined;
-  }
-  const o = v as Record<string, unknown>;
   const unknownKeys = Object.keys(o).filter((k) => k !== "identityArn" && k !== "from");
   if (unknownKeys.length > 0) problems.push(`${key} has unknown field(s) ${unknownKeys.join(", ")} (known: identityArn, from)`);
   const arn = typeof o.identityArn === "string" ? IDENTITY_ARN.exec(o.identityArn) : null;
