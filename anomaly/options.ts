@@ -1,13 +1,11 @@
 import { OptionError } from "./errors";
+import { hasDecimalSyntax } from "./io/timestamp";
 import { DetectorOptions, OptionValue } from "./types";
 
 /**
  * Reads detector options given as numbers/booleans (from code) or strings (from `--option key=value`),
  * with exact errors naming the option and the value. Unknown names are errors, not silently ignored.
  */
-/** A decimal number as text: `12`, `-0.5`, `1e-7`, `.5`. */
-const DECIMAL_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
-
 export class OptionReader {
   private readonly used = new Set<string>();
 
@@ -26,7 +24,7 @@ export class OptionReader {
     const raw = this.options[name];
     if (raw === undefined) return fallback;
     // text must be a decimal number: Number() would also read "0x10" as 16 and "1_0" as NaN silently
-    const value = typeof raw === "string" ? (DECIMAL_TEXT.test(raw.trim()) ? Number(raw) : NaN) : raw;
+    const value = typeof raw === "string" ? (hasDecimalSyntax(raw) ? Number(raw) : NaN) : raw;
     const ok =
       typeof value === "number" &&
       Number.isFinite(value) &&
