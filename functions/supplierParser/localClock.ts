@@ -13,17 +13,12 @@ export interface LocalClock {
   readonly name: string;
   /** UTC epoch ms of minute `minute` of local `day`; undefined when that local time did not happen (the hour skipped as clocks go forward). */
   resolve(day: Day, minute: number): number | undefined;
-  /** UTC epoch ms of the second time minute `minute` of local `day` happened (the hour repeated as clocks go back); undefined when it happened once. */
+  /**
+   * UTC epoch ms of the second time minute `minute` of local `day` happened (the hour repeated as clocks go back);
+   * undefined when it happened once. A file's second row of such a time is that later instant; of any other
+   * time, a duplicate.
+   */
   repeated?(day: Day, minute: number): number | undefined;
-}
-
-/**
- * The UTC instant of a local time seen for the second time in a file: the hour the clocks repeat happens twice,
- * and its rows come twice, the first as the first occurrence, the second as the later one. Undefined when the
- * time happens once (the second row is then a duplicate).
- */
-export function secondOccurrence(clock: LocalClock, day: Day, minute: number): number | undefined {
-  return clock.repeated?.(day, minute);
 }
 
 /** UTC epoch ms of minute `minute` of local `day` on `clock`; a RowError when that local time did not happen. */

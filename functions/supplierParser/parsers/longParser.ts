@@ -1,4 +1,4 @@
-import { intervalStart, localDayMinutes, secondOccurrence } from "../localClock";
+import { intervalStart, localDayMinutes } from "../localClock";
 import { Channel, Day, QUALITY_FLAGS, Reading, dayString, timeOfDay } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalLength, checkKeyDate, expectFields, parseDmyTime, parseKwh } from "../validate";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
@@ -31,13 +31,6 @@ export function registerChannel(code: string): Channel {
   throw new RowError(`RegisterCode ${JSON.stringify(code)}: suffix ${JSON.stringify(suffix)} is neither E (import) nor B (export)`);
 }
 
-/**
- * One row per interval: StartDate/EndDate as `d/m/yy h:mm` (end inclusive, 0:00-0:29), ProfileReadValue
- * kWh, QualityFlag. Rows are held per day (at most ~50) so a day with the wrong interval count is rejected
- * whole; a daylight-saving day may be one hour short or long, as the real exports are, on the zone's change days only. Times are wall-clock
- * times on `ctx.clock`. RegisterCode's suffix gives the channel (`registerChannel`); a day is held per channel, so
- * a register's export rows next to its import rows are a day each.
- */
 /** Days of a channel held open at once: rows of a day may come apart by this many other days and still count together. */
 export const OPEN_DAYS = 4;
 
@@ -48,9 +41,16 @@ interface Held {
   readonly reason?: string;
 }
 
+/**
+ * One row per interval: StartDate/EndDate as `d/m/yy h:mm` (end inclusive, 0:00-0:29), ProfileReadValue
+ * kWh, QualityFlag. Rows are held per day and channel (OPEN_DAYS days a channel, ~50 rows each) so a day with the wrong interval count is rejected
+ * whole; a daylight-saving day may be one hour short or long, as the real exports are, on the zone's change days only. Times are wall-clock
+ * times on `ctx.clock`. RegisterCode's suffix gives the channel (`registerChannel`); a day is held per channel, so
+ * a register's export rows next to its import rows are a day each.
+ */
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
-  // the days being read, oldest first: a day is settled when OPEN_DAYS later ones have begun, or at the end
+  // the days being read, oldest first: a day is settled when OPEN_DAYS later ones of its channel have begun, or at the end
   const open = new Map<string, { day: Day; channel: Channel; rows: Held[] }>();
 
   function settle(name: string): RowOutcome[] {
@@ -86,7 +86,7 @@ export function longParser(ctx: ParseContext): LineParser {
         checkIntervalLength(span);
         // the hour the clocks go back happens twice, and so do its rows: the second row is the later hour
         const slot = `${group} ${timeOfDay(start.minute)}`;
-        const later = intervals.firstLine(slot) === undefined ? undefined : secondOccurrence(ctx.clock, start.day, start.minute);
+        const later = intervals.firstLine(slot) === undefined ? undefined : ctx.clock.repeated?.(start.day, start.minute);
         intervals.check(later === undefined ? slot : `${slot} (repeated)`, line);
         minutes = span;
         checkKeyDate(start.day, ctx.keyDate);

@@ -1,5 +1,5 @@
 import { DuplicateTracker, RowError, checkKeyDate, expectFields, parseKwh } from "../validate";
-import { LocalClock, fixedOffsetClock, secondOccurrence, utcMsOn } from "../localClock";
+import { LocalClock, fixedOffsetClock, utcMsOn } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
 /** UTC offsets in use run from -12:00 (Baker Island) to +14:00 (Line Islands). */
@@ -25,21 +25,17 @@ export const PLAIN_STEPS: readonly number[] = [5, 10, 15, 30, 60];
 /** Rows read before the file's step is decided. */
 export const STEP_ROWS = 12;
 
-/** A row's time in UTC minutes (a zone-less time on `clock`), to tell the file's step; undefined when unreadable. */
+/** A row's time in UTC minutes, read as the row is (a zone-less time on `clock`), to tell the file's step; undefined when unreadable. */
 function probeMinute(text: string, clock: LocalClock): number | undefined {
   const m = ISO.exec(text.trim());
   if (!m) return undefined;
-  const day = { y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) };
-  const minute = Number(m[4]) * 60 + Number(m[5]);
-  const zone = m[7];
-  if (zone === undefined) {
-    const ms = clock.resolve(day, minute);
-    return ms === undefined ? undefined : ms / 60_000;
+  try {
+    const on = m[7] === undefined ? clock : fixedOffsetClock(offsetMinutes(m[7]));
+    const ms = on.resolve({ y: Number(m[1]), m: Number(m[2]), d: Number(m[3]) }, Number(m[4]) * 60 + Number(m[5]));
+    return ms === undefined || !Number.isFinite(ms) ? undefined : ms / 60_000;
+  } catch {
+    return undefined; // an offset no clock uses: the row itself is refused
   }
-  const wall = Date.UTC(day.y, day.m - 1, day.d) / 60_000 + minute;
-  if (!Number.isFinite(wall) || zone === "Z") return Number.isFinite(wall) ? wall : undefined;
-  const sign = zone[0] === "-" ? -1 : 1;
-  return wall - sign * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
 }
 
 /**
@@ -89,7 +85,7 @@ export function plainParser(ctx: ParseContext): LineParser {
       const kwh = parseKwh(f[1], "kwh ", interval, ctx.bounds);
       const first = utcMsOn(clock, day!, minuteOfDay);
       // a wall time of the hour the clocks go back, seen again: the later hour (once)
-      const later = seen.firstLine(first / 60_000) === undefined ? undefined : secondOccurrence(clock, day!, minuteOfDay);
+      const later = seen.firstLine(first / 60_000) === undefined ? undefined : clock.repeated?.(day!, minuteOfDay);
       const ms = later !== undefined && seen.firstLine(later / 60_000) === undefined ? later : first;
       seen.check(ms / 60_000, line);
       const start = new Date(ms).toISOString();
