@@ -80,10 +80,13 @@ async function readObjects(lake: ClientLake, keys: readonly string[], parse: (te
 /** The days whose supplier files can hold readings of `day`, in order: the day before, the day, the day after. */
 export const supplierDays = (day: ReportDay): ReportDay[] => [addDays(day, -1), day, addDays(day, 1)];
 
+/** Whether a reading's interval starts within `day` (UTC). */
+const startsIn = (day: ReportDay) => (r: MeterReading) => r.startMs >= day.startMs && r.startMs < day.startMs + DAY_MS;
+
 /** Whether any object located for a client-day holds a reading of the day (its own partition: any object). */
 async function holdsReadingsOf(lake: ClientLake, c: ClientDay): Promise<boolean> {
   if (c.keys.length > 0) return true;
-  const inDay = (r: MeterReading) => r.startMs >= c.day.startMs && r.startMs < c.day.startMs + DAY_MS;
+  const inDay = startsIn(c.day);
   for (const { readings } of await readObjects(lake, c.laterKeys, realtimeObject)) if (readings.some(inDay)) return true;
   for (const { readings } of await readObjects(lake, c.supplierKeys, supplierObject)) if (readings.some(inDay)) return true;
   return false;
@@ -95,7 +98,7 @@ const partitionOf = (key: string) => parseDay(key.split("/")[1]).iso;
 export async function analyseClient(lake: ClientLake, reports: Reports, c: ClientDay, now: Date): Promise<ClientResult> {
   const { clientId, day } = c;
   const rejected: RejectedLine[] = [];
-  const inDay = (r: MeterReading) => r.startMs >= day.startMs && r.startMs < day.startMs + DAY_MS;
+  const inDay = startsIn(day);
   const laterObjects: Record<string, string[]> = {};
   const arrivedLater: MeterReading[] = [];
   for (const { key, readings } of await readObjects(lake, c.laterKeys, realtimeObject)) {
@@ -107,8 +110,9 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
   const own = await readObjects(lake, c.keys, realtimeObject, rejected);
   // a neighbour day's file holds readings of this day too; its refused lines are that day's report's to list
   const supplier: MeterReading[] = [];
+  const ownFile = processedKey({ date: day.compact, clientId });
   for (const key of c.supplierKeys) {
-    const [object] = await readObjects(lake, [key], supplierObject, key === processedKey({ date: day.compact, clientId }) ? rejected : undefined);
+    const [object] = await readObjects(lake, [key], supplierObject, key === ownFile ? rejected : undefined);
     supplier.push(...object.readings.filter(inDay));
   }
   const profile = halfHourProfile(day.startMs, [...own.flatMap((o) => o.readings), ...arrivedLater], supplier);
