@@ -48,13 +48,16 @@ export class LoadError extends LoaderError {
   readonly manifestKey: string;
   readonly statementId: string;
   readonly redshiftError: string;
+  /** Objects the run set aside (recorded in load_rejects) before this load failed. */
+  readonly rejected: number;
 
-  constructor(message: string, manifestKey: string, statementId: string, redshiftError: string) {
+  constructor(message: string, manifestKey: string, statementId: string, redshiftError: string, rejected = 0) {
     super(message);
     this.name = "LoadError";
     this.manifestKey = manifestKey;
     this.statementId = statementId;
     this.redshiftError = redshiftError;
+    this.rejected = rejected;
   }
 }
 

@@ -23,6 +23,7 @@ export function countLoad(report: LoadReport): [string, number][] {
     ["RowsLoaded", report.rowsWritten ?? 0],
     ["ObjectsSkipped", report.skipped.length],
     ["ObjectsDeferred", report.deferred],
+    ["ObjectsRejected", report.rejected.length],
   ];
 }
 
@@ -73,7 +74,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
       return report;
     } catch (e) {
       count(o, "LoadsFailed", 1);
-      if (isLoadError(e)) o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
+      if (isLoadError(e)) {
+        count(o, "ObjectsRejected", e.rejected);
+        o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
+      }
       throw e;
     }
   });

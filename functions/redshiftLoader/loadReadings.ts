@@ -1,8 +1,20 @@
 import { DataApi } from "./dataApi";
 import { isStatementError, LoadError, StatementError } from "./errors";
-import { COPY_INDEX, loadedKeysSql, loadErrorsSql, loadStatements, MERGE_INSERT_INDEX, RawObject, rowCountsSql, rowsUpdateSql } from "./loadSql";
+import {
+  COPY_INDEX,
+  loadedKeysSql,
+  loadErrorsSql,
+  loadStatements,
+  MERGE_INSERT_INDEX,
+  RawObject,
+  rejectedKeysSql,
+  rejectsInsertSql,
+  rowCountsSql,
+  rowsUpdateSql,
+} from "./loadSql";
 import { loadWindow, manifestKey } from "./loadWindow";
 import { manifestBody, skipReason } from "./manifest";
+import { describeLine, RejectedLine, rejectedLine, rejectedObjects } from "./rejects";
 import { schemaSql } from "./schema";
 import { LoaderSettings } from "./settings";
 
@@ -24,15 +36,24 @@ export interface LoaderDeps {
 
 /** Keeps the batch's VALUES list and the manifest well under the Data API's 100 KB per statement. */
 export const MAX_OBJECTS_PER_LOAD = 300;
+/**
+ * Loads a run tries: the first, and one more after each COPY whose rejected lines name objects of it (those are
+ * set aside). A COPY stops at the first error of each slice, so one attempt can name several objects.
+ */
+export const LOAD_ATTEMPTS = 4;
 export const STATEMENT_PREFIX = "gridrail-loader";
 
 export interface LoadReport {
   readonly window: { start: string; end: string };
   readonly listed: number;
   readonly alreadyLoaded: number;
+  /** Objects set aside by an earlier run, not loaded again while their ETag is the one refused. */
+  readonly alreadyRejected: number;
   readonly skipped: { key: string; reason: string }[];
   /** Left for the next run (over MAX_OBJECTS_PER_LOAD). */
   readonly deferred: number;
+  /** Set aside by this run: Redshift refused a line of them (recorded in load_rejects). */
+  readonly rejected: { key: string; reason: string }[];
   readonly loaded: string[];
   readonly manifestKey?: string;
   readonly statementId?: string;
@@ -40,8 +61,10 @@ export interface LoadReport {
 }
 
 /**
- * One scheduled run: list the window's day folders, drop what load_history already has, write a manifest, then
- * one transaction (staging, COPY, merge, history). Re-running loads nothing twice: finished objects are in
+ * One scheduled run: list the window's day folders, drop what load_history has loaded and load_rejects has set
+ * aside, write a manifest, then one transaction (staging, COPY, merge, history). When Redshift refuses a line,
+ * the objects its rejected lines name are recorded in load_rejects and the load is tried again without them, so
+ * one bad object never holds back the others. Re-running loads nothing twice: finished objects are in
  * load_history, and the merge replaces rows by reading key anyway.
  */
 export async function loadReadings(event: unknown, deps: LoaderDeps): Promise<LoadReport> {
@@ -57,58 +80,98 @@ export async function loadReadings(event: unknown, deps: LoaderDeps): Promise<Lo
   for (const s of skipped) log({ level: "WARN", message: "raw object skipped", ...s });
   const report = { window: { start: new Date(window.start).toISOString(), end: new Date(window.end).toISOString() }, listed: listed.length, skipped };
   if (candidates.length === 0) {
-    log({ level: "INFO", message: "nothing new to load", ...report, alreadyLoaded: 0 });
-    return { ...report, alreadyLoaded: 0, deferred: 0, loaded: [] };
+    log({ level: "INFO", message: "nothing new to load", ...report, alreadyLoaded: 0, alreadyRejected: 0 });
+    return { ...report, alreadyLoaded: 0, alreadyRejected: 0, deferred: 0, rejected: [], loaded: [] };
   }
 
-  const history = await dataApi.batch([...schemaSql("redshift"), loadedKeysSql(window.prefixes)], `${STATEMENT_PREFIX}-history`);
-  const last = history.subStatements[history.subStatements.length - 1];
-  const done = new Set((await dataApi.rows(last?.id ?? `${history.id}:3`)).map((r) => String(r[0])));
-  const fresh = candidates.filter((o) => !done.has(o.key)).sort((a, b) => a.lastModified - b.lastModified || a.key.localeCompare(b.key));
-  const batch = fresh.slice(0, MAX_OBJECTS_PER_LOAD);
-  const base = { ...report, alreadyLoaded: candidates.length - fresh.length, deferred: fresh.length - batch.length };
-  if (batch.length === 0) {
-    log({ level: "INFO", message: "nothing new to load", ...base });
-    return { ...base, loaded: [] };
+  const { loaded: done, rejected: refused } = await earlierRuns(window.prefixes, dataApi);
+  const unloaded = candidates.filter((o) => !done.has(o.key));
+  const fresh = unloaded.filter((o) => !refused.has(`${o.key}\n${o.etag}`)).sort((a, b) => a.lastModified - b.lastModified || a.key.localeCompare(b.key));
+  let batch = fresh.slice(0, MAX_OBJECTS_PER_LOAD);
+  const base = {
+    ...report,
+    alreadyLoaded: candidates.length - unloaded.length,
+    alreadyRejected: unloaded.length - fresh.length,
+    deferred: fresh.length - batch.length,
+  };
+  const rejected: LoadReport["rejected"] = [];
+  for (let attempt = 1; batch.length > 0; attempt++) {
+    const manifest = manifestKey(window, deps.runId, attempt);
+    await storage.put(manifest, manifestBody(settings.rawBucket, batch));
+    const sqls = loadStatements({ bucket: settings.rawBucket, manifestKey: manifest, copyRoleArn: settings.copyRoleArn, objects: batch, loadedAt: deps.now() });
+    let load;
+    try {
+      load = await dataApi.batch(sqls, `${STATEMENT_PREFIX}-copy-${report.window.start.slice(0, 13)}`);
+    } catch (e) {
+      if (!isStatementError(e)) throw e;
+      const lines = await rejectedLines(e, dataApi, log);
+      const refusedNow = e.status === "FAILED" && attempt < LOAD_ATTEMPTS ? rejectedObjects(lines, batch, settings.rawBucket) : [];
+      if (refusedNow.length === 0) throw loadError(e, manifest, batch.length, lines, rejected.length);
+      await dataApi.execute(rejectsInsertSql(refusedNow, manifest, deps.now()), `${STATEMENT_PREFIX}-reject`);
+      for (const r of refusedNow) {
+        const reason = `line ${r.line ?? "?"} column ${r.column}: ${r.reason}`;
+        rejected.push({ key: r.object.key, reason });
+        log({
+          level: "ERROR",
+          message: "raw object rejected",
+          key: r.object.key,
+          etag: r.object.etag,
+          reason,
+          manifestKey: manifest,
+          statementId: e.statementId,
+        });
+      }
+      const set = new Set(refusedNow.map((r) => r.object.key));
+      batch = batch.filter((o) => !set.has(o.key));
+      continue;
+    }
+    const rowsWritten = load.subStatements[MERGE_INSERT_INDEX]?.resultRows;
+    await recordRowCounts(load.subStatements[COPY_INDEX]?.redshiftQueryId, settings.rawBucket, dataApi, log);
+    const result = { ...base, rejected, loaded: batch.map((o) => o.key), manifestKey: manifest, statementId: load.id, rowsWritten };
+    log({ level: "INFO", message: "readings loaded", ...result });
+    return result;
   }
-
-  const manifest = manifestKey(window, deps.runId);
-  await storage.put(manifest, manifestBody(settings.rawBucket, batch));
-  const sqls = loadStatements({ bucket: settings.rawBucket, manifestKey: manifest, copyRoleArn: settings.copyRoleArn, objects: batch, loadedAt: deps.now() });
-  let load;
-  try {
-    load = await dataApi.batch(sqls, `${STATEMENT_PREFIX}-copy-${report.window.start.slice(0, 13)}`);
-  } catch (e) {
-    if (!isStatementError(e)) throw e;
-    throw await loadError(e, manifest, batch.length, dataApi, log);
-  }
-  const rowsWritten = load.subStatements[MERGE_INSERT_INDEX]?.resultRows;
-  await recordRowCounts(load.subStatements[COPY_INDEX]?.redshiftQueryId, settings.rawBucket, dataApi, log);
-  const result = { ...base, loaded: batch.map((o) => o.key), manifestKey: manifest, statementId: load.id, rowsWritten };
-  log({ level: "INFO", message: "readings loaded", ...result });
-  return result;
+  log({ level: "INFO", message: "nothing new to load", ...base, rejected });
+  return { ...base, rejected, loaded: [] };
 }
 
-/** Redshift's error, the manifest, and (for COPY errors) the first rejected lines from STL_LOAD_ERRORS. */
-async function loadError(e: StatementError, manifest: string, objects: number, dataApi: DataApi, log: LoaderDeps["log"]): Promise<LoadError> {
-  let detail = "";
+/** Keys load_history has under the prefixes, and `key\netag` of the objects load_rejects has set aside. */
+async function earlierRuns(prefixes: readonly string[], dataApi: DataApi): Promise<{ loaded: Set<string>; rejected: Set<string> }> {
+  const schema = schemaSql("redshift");
+  const history = await dataApi.batch([...schema, loadedKeysSql(prefixes), rejectedKeysSql(prefixes)], `${STATEMENT_PREFIX}-history`);
+  const sub = (i: number) => history.subStatements[i]?.id ?? `${history.id}:${i + 1}`;
+  const loaded = new Set((await dataApi.rows(sub(schema.length))).map((r) => String(r[0])));
+  const rejected = new Set((await dataApi.rows(sub(schema.length + 1))).map((r) => `${String(r[0])}\n${String(r[1])}`));
+  return { loaded, rejected };
+}
+
+/** The failed COPY's rejected lines from STL_LOAD_ERRORS; none when the failure was not a COPY's rejected line. */
+async function rejectedLines(e: StatementError, dataApi: DataApi, log: LoaderDeps["log"]): Promise<RejectedLine[]> {
   const copyQuery = e.subStatements[COPY_INDEX]?.redshiftQueryId;
-  if (/stl_load_errors/i.test(e.redshiftError) && copyQuery && copyQuery > 0) {
-    try {
-      const rows = await dataApi.rows((await dataApi.execute(loadErrorsSql(copyQuery), `${STATEMENT_PREFIX}-load-errors`)).id);
-      if (rows.length > 0)
-        detail = `; first rejected lines: ${rows.map(([file, line, col, reason]) => `${file} line ${line} column ${col}: ${reason}`).join(" | ")}`;
-    } catch (inner) {
-      log({ level: "WARN", message: "could not read stl_load_errors", error: (inner as Error).message });
-    }
+  if (!/stl_load_errors/i.test(e.redshiftError) || !copyQuery || copyQuery <= 0) return [];
+  try {
+    return (await dataApi.rows((await dataApi.execute(loadErrorsSql(copyQuery), `${STATEMENT_PREFIX}-load-errors`)).id)).map(rejectedLine);
+  } catch (inner) {
+    log({ level: "WARN", message: "could not read stl_load_errors", error: (inner as Error).message });
+    return [];
   }
-  const what = `load of ${objects} object(s) from manifest ${manifest}`;
+}
+
+/** Lines of a failed load's message. */
+const LINES_SHOWN = 5;
+
+/** Redshift's error, the manifest, and (for COPY errors) the first rejected lines. */
+function loadError(e: StatementError, manifest: string, objects: number, lines: readonly RejectedLine[], rejected: number): LoadError {
+  const detail = lines.length > 0 ? `; first rejected lines: ${lines.slice(0, LINES_SHOWN).map(describeLine).join(" | ")}` : "";
+  const aside = rejected > 0 ? ` (after setting ${rejected} refused object(s) aside)` : "";
+  const what = `load of ${objects} object(s) from manifest ${manifest}${aside}`;
   if (e.status !== "FAILED" && e.status !== "ABORTED") {
     return new LoadError(
       `${what} still ${e.status} at the deadline (statement ${e.statementId}); it may yet commit, the next run's load_history check tells`,
       manifest,
       e.statementId,
       "",
+      rejected,
     );
   }
   return new LoadError(
@@ -116,6 +179,7 @@ async function loadError(e: StatementError, manifest: string, objects: number, d
     manifest,
     e.statementId,
     e.redshiftError,
+    rejected,
   );
 }
 

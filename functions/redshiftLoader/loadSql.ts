@@ -1,4 +1,4 @@
-import { columnList, createTempTableSql, DETAILED_SOURCE, LOAD_BATCH, LOAD_HISTORY, READINGS, READINGS_KEY, SCHEMA, STAGING } from "./schema";
+import { columnList, createTempTableSql, DETAILED_SOURCE, LOAD_BATCH, LOAD_HISTORY, LOAD_REJECTS, READINGS, READINGS_KEY, SCHEMA, STAGING } from "./schema";
 import { SqlError } from "./errors";
 import { integerLiteral, qualified, quoteIdent, quoteLiteral, timestampLiteral } from "./sqlText";
 
@@ -27,17 +27,58 @@ export interface LoadSqlArgs {
   readonly schema?: string;
 }
 
-/** The keys already loaded under these day prefixes (`readings/yyyy/MM/dd/`). */
-export function loadedKeysSql(prefixes: readonly string[], schema = SCHEMA): string {
+/** `object_key LIKE 'p%' OR ...` for the listed day prefixes (`readings/yyyy/MM/dd/`). */
+function underPrefixes(prefixes: readonly string[], caller: string): string {
   const col = quoteIdent("object_key");
-  if (prefixes.length === 0) throw new SqlError("loadedKeysSql needs at least one prefix");
-  const where = prefixes
+  if (prefixes.length === 0) throw new SqlError(`${caller} needs at least one prefix`);
+  return prefixes
     .map((p) => {
       if (/[%_]/.test(p)) throw new SqlError(`prefix ${JSON.stringify(p)} must not contain LIKE wildcards % or _`);
       return `${col} LIKE ${quoteLiteral(`${p}%`)}`;
     })
     .join(" OR ");
-  return `SELECT ${col} FROM ${qualified(schema, LOAD_HISTORY.name)} WHERE ${where}`;
+}
+
+/** The keys already loaded under these day prefixes (`readings/yyyy/MM/dd/`). */
+export function loadedKeysSql(prefixes: readonly string[], schema = SCHEMA): string {
+  return `SELECT ${quoteIdent("object_key")} FROM ${qualified(schema, LOAD_HISTORY.name)} WHERE ${underPrefixes(prefixes, "loadedKeysSql")}`;
+}
+
+/** The objects set aside under these day prefixes, with the ETag they were refused with. */
+export function rejectedKeysSql(prefixes: readonly string[], schema = SCHEMA): string {
+  return (
+    `SELECT ${quoteIdent("object_key")}, ${quoteIdent("etag")} FROM ${qualified(schema, LOAD_REJECTS.name)} ` +
+    `WHERE ${underPrefixes(prefixes, "rejectedKeysSql")}`
+  );
+}
+
+/** An object Redshift refused, with its first rejected line as STL_LOAD_ERRORS gives it. */
+export interface RejectedObject {
+  readonly object: RawObject;
+  /** Null when Redshift named no line. */
+  readonly line: number | null;
+  readonly column: string;
+  readonly reason: string;
+}
+
+/** Longest reason kept in load_rejects (VARCHAR(256); Redshift's err_reason is 100 characters). */
+const REASON_CHARS = 256;
+
+/** Redshift's own text, made safe for quoteLiteral: a backslash or control character becomes "?". */
+function plainText(text: string, chars: number): string {
+  return text.replace(/[\\\u0000-\u001f]/g, "?").slice(0, chars);
+}
+
+/** Both engines: one load_rejects row per refused object. */
+export function rejectsInsertSql(rejected: readonly RejectedObject[], manifestKey: string, rejectedAt: number, schema = SCHEMA): string {
+  if (rejected.length === 0) throw new SqlError("rejectsInsertSql needs at least one object");
+  const rows = rejected.map(
+    (r) =>
+      `(${quoteLiteral(r.object.key)}, ${quoteLiteral(r.object.etag)}, ${integerLiteral(r.object.size, `size of ${r.object.key}`)}, ` +
+      `${r.line === null ? "CAST(NULL AS BIGINT)" : integerLiteral(r.line, `line of ${r.object.key}`)}, ${quoteLiteral(plainText(r.column, 127))}, ` +
+      `${quoteLiteral(plainText(r.reason, REASON_CHARS))}, ${quoteLiteral(manifestKey)}, ${timestampLiteral(rejectedAt)})`,
+  );
+  return `INSERT INTO ${qualified(schema, LOAD_REJECTS.name)} (${columnList(LOAD_REJECTS)}) VALUES ${rows.join(", ")}`;
 }
 
 export function batchValuesSql(objects: readonly RawObject[]): string {
@@ -149,8 +190,11 @@ export function rowsUpdateSql(counts: readonly { key: string; rows: number }[], 
   );
 }
 
-/** Redshift only: the first rejected lines of a failed COPY. */
-export function loadErrorsSql(copyQueryId: number, limit = 5): string {
+/**
+ * Redshift only: the rejected lines of a failed COPY, first lines first. A COPY stops at the first error of each
+ * slice, so there are few; the limit only bounds a pathological case.
+ */
+export function loadErrorsSql(copyQueryId: number, limit = 100): string {
   return (
     "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors " +
     `WHERE query = ${integerLiteral(copyQueryId, "COPY query id")} ORDER BY line_number LIMIT ${integerLiteral(limit, "limit")}`

@@ -43,8 +43,11 @@ export function loadWindow(event: unknown): LoadWindow {
   return { start, end, prefixes };
 }
 
-/** `manifests/readings/yyyy/MM/dd/HH00-<run id>.json`: the window's hour, unique per run. */
-export function manifestKey(window: LoadWindow, runId: string): string {
+/**
+ * `manifests/readings/yyyy/MM/dd/HH00-<run id>.json`: the window's hour, unique per run; a run's later attempt
+ * (after setting refused objects aside) adds `-<attempt>` (2, 3, ...).
+ */
+export function manifestKey(window: LoadWindow, runId: string, attempt = 1): string {
   const iso = new Date(window.start).toISOString();
-  return `manifests/${dayPrefix(window.start)}${iso.slice(11, 13)}00-${runId.replace(/[^A-Za-z0-9-]/g, "-")}.json`;
+  return `manifests/${dayPrefix(window.start)}${iso.slice(11, 13)}00-${runId.replace(/[^A-Za-z0-9-]/g, "-")}${attempt > 1 ? `-${attempt}` : ""}.json`;
 }

@@ -58,6 +58,26 @@ export const LOAD_HISTORY: TableDef = {
   redshiftOptions: `DISTSTYLE ALL SORTKEY (${quoteIdent("object_key")})`,
 };
 
+/**
+ * Raw objects Redshift refused (a COPY error names their file), set aside so the rest of their load goes in.
+ * Keyed by object and ETag: the same object uploaded again (a new ETag) is loaded by the next run; deleting its
+ * row here retries it as it is. line_number and column_name are Redshift's first rejected line of the object.
+ */
+export const LOAD_REJECTS: TableDef = {
+  name: "load_rejects",
+  columns: [
+    { name: "object_key", type: "VARCHAR(1024)" },
+    { name: "etag", type: "VARCHAR(64)" },
+    { name: "size_bytes", type: "BIGINT" },
+    { name: "line_number", type: "BIGINT", nullable: true },
+    { name: "column_name", type: "VARCHAR(127)" },
+    { name: "reason", type: "VARCHAR(256)" },
+    { name: "manifest_key", type: "VARCHAR(1024)" },
+    { name: "rejected_at", type: "TIMESTAMP" },
+  ],
+  redshiftOptions: `DISTSTYLE ALL SORTKEY (${quoteIdent("object_key")})`,
+};
+
 /** The objects of one load, inserted before the COPY so the history rows come from SQL, not from a second trip. */
 export const LOAD_BATCH: TableDef = {
   name: "load_batch",
@@ -93,5 +113,5 @@ export function createTempTableSql(table: TableDef): string {
 
 /** Every run starts with these; they are no-ops once the tables exist. */
 export function schemaSql(dialect: Dialect, schema = SCHEMA): string[] {
-  return [createTableSql(READINGS, dialect, schema), createTableSql(LOAD_HISTORY, dialect, schema)];
+  return [createTableSql(READINGS, dialect, schema), createTableSql(LOAD_HISTORY, dialect, schema), createTableSql(LOAD_REJECTS, dialect, schema)];
 }

@@ -4,7 +4,7 @@ import { ServiceDashboard } from "../shared/serviceObservability";
 /** Outcome metrics per function, as the handlers count them (functions/<service>/handler.ts). */
 export const SHARING_METRICS = {
   firehoseTransform: ["RecordsTransformed", "RecordsFailed", "RowsWritten"],
-  redshiftLoader: ["LoadsMerged", "ObjectsLoaded", "RowsLoaded", "ObjectsSkipped", "ObjectsDeferred", "LoadsFailed"],
+  redshiftLoader: ["LoadsMerged", "ObjectsLoaded", "RowsLoaded", "ObjectsSkipped", "ObjectsDeferred", "ObjectsRejected", "LoadsFailed"],
   usageSummary: ["SummariesWritten", "SummaryFailures"],
 } as const;
 
@@ -31,6 +31,14 @@ export const SHARING_ALARMS: readonly OutcomeAlarmSpec[] = [
     metricName: "ObjectsSkipped",
     threshold: 0,
     description: "Raw objects the loader will never load (the WARN line 'raw object skipped' says which and why).",
+  },
+  {
+    suffix: "objects-rejected",
+    service: "redshiftLoader",
+    metricName: "ObjectsRejected",
+    threshold: 0,
+    description:
+      "Redshift refused a line of a raw object: the object was set aside in load_rejects and the rest of its load went in. The ERROR line 'raw object rejected' gives key, line, column and reason.",
   },
   {
     suffix: "summary-failures",

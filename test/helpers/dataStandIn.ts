@@ -27,6 +27,8 @@ export interface DataStandIn {
   readonly redshift?: RedshiftOnPglite;
   /** Every request, e.g. "athena StartQueryExecution", "redshift-data DescribeStatement", "s3 PutObject b/k". */
   readonly calls: string[];
+  /** Runs after each request is answered, with its entry in `calls` (e.g. to change a bucket between two requests). */
+  onRequest(hook: (call: string) => void): void;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function startDataStandIn(options: DataStandInOptions = {}): Promis
   const redshift = options.redshift ? await redshiftOnPglite(buckets) : undefined;
   // one request at a time: DuckDB and PGlite each hold a single connection
   let queue: Promise<unknown> = Promise.resolve();
+  let hook: ((call: string) => void) | undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
@@ -51,6 +54,7 @@ export async function startDataStandIn(options: DataStandInOptions = {}): Promis
       const body = Buffer.concat(chunks);
       const [service, op] = String(req.headers["x-amz-target"] ?? "").split(".");
       queue = queue.then(async () => {
+        const before = calls.length;
         try {
           if (!service) return handleS3(buckets, calls, req, body, res);
           const input = JSON.parse(body.toString("utf8") || "{}") as Record<string, unknown>;
@@ -60,6 +64,8 @@ export async function startDataStandIn(options: DataStandInOptions = {}): Promis
           sendJson(res, await api.handle(op, input));
         } catch (e) {
           sendJson(res, [500, { __type: "InternalServerException", message: (e as Error).message }]);
+        } finally {
+          for (const call of calls.slice(before)) hook?.(call);
         }
       });
     });
@@ -71,6 +77,9 @@ export async function startDataStandIn(options: DataStandInOptions = {}): Promis
     athena,
     redshift,
     calls,
+    onRequest: (h) => {
+      hook = h;
+    },
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();

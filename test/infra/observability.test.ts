@@ -58,7 +58,7 @@ describe("observability: dashboards and alarms", () => {
         skippedPrefixes: [],
       }).map(([n]) => n),
     ).to.deep.equal(METER_METRICS.dailyAnalysis);
-    const report = { window: { start: "", end: "" }, listed: 0, alreadyLoaded: 0, skipped: [], deferred: 0, loaded: [] };
+    const report = { window: { start: "", end: "" }, listed: 0, alreadyLoaded: 0, alreadyRejected: 0, skipped: [], deferred: 0, rejected: [], loaded: [] };
     expect([...countLoad(report).map(([n]) => n), "LoadsFailed"]).to.deep.equal(SHARING_METRICS.redshiftLoader);
     expect(observabilityDefaults.metricNamespace).to.equal(METRIC_NAMESPACE);
   });
@@ -148,6 +148,7 @@ describe("observability: dashboards and alarms", () => {
         ["sharing-records-failed-alarm", "firehoseTransform", "RecordsFailed", 0, 300],
         ["sharing-loads-failed-alarm", "redshiftLoader", "LoadsFailed", 0, 300],
         ["sharing-objects-skipped-alarm", "redshiftLoader", "ObjectsSkipped", 0, 300],
+        ["sharing-objects-rejected-alarm", "redshiftLoader", "ObjectsRejected", 0, 300],
         ["sharing-summary-failures-alarm", "usageSummary", "SummaryFailures", 0, 300],
         ["customers-denials-alarm", "authorizer", "RequestsDenied", 100, 300],
       ];
@@ -260,6 +261,7 @@ describe("observability: dashboards and alarms", () => {
           "sharing-records-failed-alarm",
           "sharing-loads-failed-alarm",
           "sharing-objects-skipped-alarm",
+          "sharing-objects-rejected-alarm",
           "sharing-summary-failures-alarm",
           "sharing-share-delivery-freshness-alarm",
           "sharing-share-rule-errors-alarm",

@@ -68,7 +68,9 @@ describe("the warehouse loader Lambda archive as Pulumi uploads it", function ()
           listed: 3,
           skipped: [{ key: `${DAY}empty.gz`, reason: "object is empty" }],
           alreadyLoaded: 0,
+          alreadyRejected: 0,
           deferred: 0,
+          rejected: [],
           loaded: [`${DAY}a.gz`, `${DAY}b.gz`],
           manifestKey: MANIFEST,
           statementId: "stmt-2",
@@ -105,29 +107,75 @@ describe("the warehouse loader Lambda archive as Pulumi uploads it", function ()
     });
   });
 
-  it("reports a failed COPY with Redshift's rejected line, commits nothing of the batch and counts LoadsFailed", async () => {
+  it("sets aside an object Redshift refuses, loads the rest in the same run, and loads the object once uploaded again fixed", async () => {
     await withStandIn(async (stand) => {
       const { source: _source, ...bad } = trainRow("train-2", "TP2", 2.5);
       putObject(stand.buckets, RAW, `${DAY}good.gz`, firehoseObject([trainRow("train-1", "TP2", 1.5)]), at(5));
       putObject(stand.buckets, RAW, `${DAY}bad.gz`, firehoseObject([trainRow("train-2", "TP3", 1), bad]), at(6));
 
-      const { outcomes, lines } = await fn.invoke([EVENT], stand.endpoint);
+      const { outcomes, lines } = await fn.invoke([EVENT, EVENT], stand.endpoint);
 
       const reason = 'null value in column "source" of relation "readings_staging" violates not-null constraint'.slice(0, 100);
-      expect(outcomes).to.deep.equal([
-        {
-          error: {
-            name: "LoadError",
-            message:
-              `load of 2 object(s) from manifest ${MANIFEST} FAILED, nothing committed (statement stmt-2): ` +
-              "Load into table 'readings_staging' failed. Check 'stl_load_errors' system table for details.; " +
-              `first rejected lines: s3://${RAW}/${DAY}bad.gz line 2 column source: ${reason}`,
-          },
-        },
+      const retry = MANIFEST.replace(".json", "-2.json");
+      expect(outcomes[0].ok).to.deep.include({
+        rejected: [{ key: `${DAY}bad.gz`, reason: `line 2 column source: ${reason}` }],
+        loaded: [`${DAY}good.gz`],
+        manifestKey: retry,
+        rowsWritten: 1,
+      });
+      expect(outcomes[1].ok).to.deep.include({ alreadyLoaded: 1, alreadyRejected: 1, rejected: [], loaded: [] });
+      expect(await rows(stand, 'SELECT device_id, metric FROM "public"."readings"')).to.deep.equal([["train-1", "TP2"]]);
+      const etag = stand.buckets.get(RAW)!.get(`${DAY}bad.gz`)!.etag;
+      expect(
+        await rows(stand, 'SELECT object_key, etag, line_number, column_name, reason, manifest_key, rejected_at IS NOT NULL FROM "public"."load_rejects"'),
+      ).to.deep.equal([[`${DAY}bad.gz`, etag, 2, "source", reason, MANIFEST, true]]);
+      const [first, rerun] = metricRecords(lines, "gridrail/prod");
+      expect(first).to.deep.include({ LoadsMerged: 1, ObjectsLoaded: 1, ObjectsRejected: 1 });
+      expect(rerun).to.deep.include({ LoadsMerged: 0, ObjectsRejected: 0 });
+      expect(metricValues(lines, "gridrail/prod")).to.not.have.property("LoadsFailed");
+      const error = lines.find((l) => l.level === "ERROR");
+      expect(error).to.deep.include({ message: "raw object rejected", service: "redshiftLoader", key: `${DAY}bad.gz`, etag, manifestKey: MANIFEST });
+
+      // the operator repairs the object and uploads it again under its key: the next hour's run loads it
+      putObject(
+        stand.buckets,
+        RAW,
+        `${DAY}bad.gz`,
+        firehoseObject([trainRow("train-2", "TP3", 1), trainRow("train-2", "TP2", 2.5)]),
+        Date.UTC(2026, 10, 21, 11, 30),
+      );
+      const next = await fn.invoke([{ ...EVENT, scheduledTime: "2026-11-21T12:05:00Z" }], stand.endpoint);
+      expect(next.outcomes[0].ok).to.deep.include({ alreadyLoaded: 1, alreadyRejected: 0, loaded: [`${DAY}bad.gz`], rowsWritten: 2 });
+      expect(await rows(stand, 'SELECT device_id, metric FROM "public"."readings" ORDER BY device_id, metric')).to.deep.equal([
+        ["train-1", "TP2"],
+        ["train-2", "TP2"],
+        ["train-2", "TP3"],
       ]);
+    });
+  });
+
+  it("fails a load Redshift refuses for a reason that names no object, commits nothing and counts LoadsFailed", async () => {
+    await withStandIn(async (stand) => {
+      putObject(stand.buckets, RAW, `${DAY}good.gz`, firehoseObject([trainRow("train-1", "TP2", 1.5)]), at(5));
+      // listed, then gone before the COPY reads it: the manifest's mandatory entry fails the load
+      const gone = { key: `${DAY}gone.gz`, body: firehoseObject([trainRow("train-1", "TP3", 2)]) };
+      putObject(stand.buckets, RAW, gone.key, gone.body, at(6));
+      stand.onRequest((call) => {
+        if (call === `s3 PutObject ${RAW}/${MANIFEST}`) stand.buckets.get(RAW)!.delete(gone.key);
+      });
+
+      const { outcomes, lines } = await fn.invoke([EVENT], stand.endpoint);
+
+      expect(outcomes[0].error).to.include({ name: "LoadError" });
+      expect(outcomes[0].error!.message).to.match(
+        new RegExp(
+          `^load of 2 object\\(s\\) from manifest ${MANIFEST} FAILED, nothing committed \\(statement stmt-2\\): S3ServiceException:The specified key does not exist`,
+        ),
+      );
       expect(await rows(stand, 'SELECT count(*)::int FROM "public"."readings"')).to.deep.equal([[0]]);
       expect(await rows(stand, 'SELECT count(*)::int FROM "public"."load_history"')).to.deep.equal([[0]]);
-      expect(metricValues(lines, "gridrail/prod")).to.deep.include({ LoadsFailed: 1 });
+      expect(await rows(stand, 'SELECT count(*)::int FROM "public"."load_rejects"')).to.deep.equal([[0]]);
+      expect(metricValues(lines, "gridrail/prod")).to.deep.include({ LoadsFailed: 1, ObjectsRejected: 0 });
       const error = lines.find((l) => l.level === "ERROR");
       expect(error).to.deep.include({ service: "redshiftLoader", statementId: "stmt-2", manifestKey: MANIFEST });
     });

@@ -1,5 +1,14 @@
 import { expect } from "chai";
-import { loadedKeysSql, loadErrorsSql, loadStatements, rowCountsSql, rowsUpdateSql } from "../../../functions/redshiftLoader/loadSql";
+import {
+  loadedKeysSql,
+  loadErrorsSql,
+  loadStatements,
+  rejectedKeysSql,
+  rejectsInsertSql,
+  rowCountsSql,
+  rowsUpdateSql,
+} from "../../../functions/redshiftLoader/loadSql";
+import { describeLine, rejectedLine, rejectedObjects } from "../../../functions/redshiftLoader/rejects";
 import { loadWindow, manifestKey } from "../../../functions/redshiftLoader/loadWindow";
 import { manifestBody, skipReason } from "../../../functions/redshiftLoader/manifest";
 import { schemaSql } from "../../../functions/redshiftLoader/schema";
@@ -18,6 +27,9 @@ const READINGS_COLUMNS =
 const HISTORY_COLUMNS =
   '"object_key" VARCHAR(1024) NOT NULL, "etag" VARCHAR(64) NOT NULL, "size_bytes" BIGINT NOT NULL, "rows_loaded" BIGINT, ' +
   '"manifest_key" VARCHAR(1024) NOT NULL, "loaded_at" TIMESTAMP NOT NULL';
+const REJECTS_COLUMNS =
+  '"object_key" VARCHAR(1024) NOT NULL, "etag" VARCHAR(64) NOT NULL, "size_bytes" BIGINT NOT NULL, "line_number" BIGINT, ' +
+  '"column_name" VARCHAR(127) NOT NULL, "reason" VARCHAR(256) NOT NULL, "manifest_key" VARCHAR(1024) NOT NULL, "rejected_at" TIMESTAMP NOT NULL';
 const COLS = '"source", "device_id", "event_time", "received_at", "metric", "value", "detail"';
 
 describe("Redshift loader SQL", () => {
@@ -66,10 +78,11 @@ describe("Redshift loader SQL", () => {
   });
 
   describe("schema", () => {
-    it("creates readings distributed by device and sorted by time, and a load history, on Redshift", () => {
+    it("creates readings distributed by device and sorted by time, a load history and the rejected objects, on Redshift", () => {
       expect(schemaSql("redshift")).to.deep.equal([
         `CREATE TABLE IF NOT EXISTS "public"."readings" (${READINGS_COLUMNS}) DISTSTYLE KEY DISTKEY ("device_id") COMPOUND SORTKEY ("event_time", "device_id")`,
         `CREATE TABLE IF NOT EXISTS "public"."load_history" (${HISTORY_COLUMNS}) DISTSTYLE ALL SORTKEY ("object_key")`,
+        `CREATE TABLE IF NOT EXISTS "public"."load_rejects" (${REJECTS_COLUMNS}) DISTSTYLE ALL SORTKEY ("object_key")`,
       ]);
     });
 
@@ -77,6 +90,7 @@ describe("Redshift loader SQL", () => {
       expect(schemaSql("postgres")).to.deep.equal([
         `CREATE TABLE IF NOT EXISTS "public"."readings" (${READINGS_COLUMNS})`,
         `CREATE TABLE IF NOT EXISTS "public"."load_history" (${HISTORY_COLUMNS})`,
+        `CREATE TABLE IF NOT EXISTS "public"."load_rejects" (${REJECTS_COLUMNS})`,
       ]);
     });
   });
@@ -120,12 +134,42 @@ describe("Redshift loader SQL", () => {
       expect(() => loadedKeysSql([])).to.throw("loadedKeysSql needs at least one prefix");
     });
 
+    it("looks up the objects set aside in the listed day folders, with the ETag they were refused with", () => {
+      expect(rejectedKeysSql(["readings/2026/11/21/"])).to.equal(
+        `SELECT "object_key", "etag" FROM "public"."load_rejects" WHERE "object_key" LIKE 'readings/2026/11/21/%'`,
+      );
+      expect(() => rejectedKeysSql(["readings/%/"])).to.throw('prefix "readings/%/" must not contain LIKE wildcards % or _');
+      expect(() => rejectedKeysSql([])).to.throw("rejectedKeysSql needs at least one prefix");
+    });
+
+    it("records refused objects with their first rejected line; Redshift's text is made safe to quote", () => {
+      const at = Date.UTC(2026, 10, 21, 11, 5, 3, 120);
+      expect(
+        rejectsInsertSql(
+          [
+            { object: OBJECTS[0], line: 3, column: "value", reason: "Invalid digit, Value 'x', Pos 0, Type: Double" },
+            { object: OBJECTS[1], line: null, column: "", reason: "bad \\ text\nhere" },
+          ],
+          MANIFEST,
+          at,
+        ),
+      ).to.equal(
+        `INSERT INTO "public"."load_rejects" ("object_key", "etag", "size_bytes", "line_number", "column_name", "reason", "manifest_key", "rejected_at") VALUES ` +
+          `('readings/2026/11/21/a-1.gz', 'e1', 100, 3, 'value', 'Invalid digit, Value ''x'', Pos 0, Type: Double', '${MANIFEST}', CAST('2026-11-21 11:05:03.120' AS TIMESTAMP)), ` +
+          `('readings/2026/11/21/o''brien.gz', 'e2', 200, CAST(NULL AS BIGINT), '', 'bad ? text?here', '${MANIFEST}', CAST('2026-11-21 11:05:03.120' AS TIMESTAMP))`,
+      );
+      expect(rejectsInsertSql([{ object: OBJECTS[0], line: 1, column: "c".repeat(200), reason: "r".repeat(300) }], MANIFEST, at)).to.include(
+        `1, '${"c".repeat(127)}', '${"r".repeat(256)}'`,
+      );
+      expect(() => rejectsInsertSql([], MANIFEST, at)).to.throw("rejectsInsertSql needs at least one object");
+    });
+
     it("reads rows per file and the first load errors of one COPY from the STL tables", () => {
       expect(rowCountsSql(4242)).to.equal(
         "SELECT TRIM(filename) AS filename, SUM(lines_scanned) AS line_count FROM stl_load_commits WHERE query = 4242 GROUP BY TRIM(filename)",
       );
       expect(loadErrorsSql(4242)).to.equal(
-        "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors WHERE query = 4242 ORDER BY line_number LIMIT 5",
+        "SELECT TRIM(filename) AS filename, line_number, TRIM(colname) AS colname, TRIM(err_reason) AS err_reason FROM stl_load_errors WHERE query = 4242 ORDER BY line_number LIMIT 100",
       );
       expect(() => rowCountsSql(1.5)).to.throw("COPY query id must be an integer, got 1.5");
     });
@@ -180,6 +224,8 @@ describe("Redshift loader SQL", () => {
         "readings/2026/11/20/",
       ]);
       expect(manifestKey(w, "8f2c/req 1")).to.equal("manifests/readings/2026/11/20/2300-8f2c-req-1.json");
+      expect(manifestKey(w, "8f2c/req 1", 1)).to.equal("manifests/readings/2026/11/20/2300-8f2c-req-1.json");
+      expect(manifestKey(w, "8f2c/req 1", 2)).to.equal("manifests/readings/2026/11/20/2300-8f2c-req-1-2.json");
     });
 
     const badEvents: [unknown, string][] = [
@@ -210,6 +256,50 @@ describe("Redshift loader SQL", () => {
         rawBucket: "b",
         copyRoleArn: "r",
       });
+    });
+  });
+
+  describe("rejected lines to refused objects", () => {
+    const url = (o: (typeof OBJECTS)[number]) => `s3://raw/${o.key}`;
+    const cases: [string, unknown[][], [string, number | null, string][]][] = [
+      ["no line names nothing", [], []],
+      ["one line names its object", [[url(OBJECTS[1]), 4, "value", "Invalid digit"]], [[OBJECTS[1].key, 4, "Invalid digit"]]],
+      [
+        "an object's first line is kept, objects in the load's order",
+        [
+          [url(OBJECTS[1]), 9, "c", "later"],
+          [url(OBJECTS[0]), 2, "c", "a's"],
+          [url(OBJECTS[1]), 3, "c", "first"],
+        ],
+        [
+          [OBJECTS[0].key, 2, "a's"],
+          [OBJECTS[1].key, 3, "first"],
+        ],
+      ],
+      [
+        "a file of another bucket or load names nothing",
+        [
+          ["s3://other/readings/2026/11/21/a-1.gz", 1, "c", "x"],
+          ["s3://raw/readings/2026/11/21/zz.gz", 1, "c", "x"],
+        ],
+        [],
+      ],
+      ["padding is trimmed, a missing line is null", [[`${url(OBJECTS[0])}   `, null, " c ", " r "]], [[OBJECTS[0].key, null, "r"]]],
+    ];
+    for (const [name, rows, expected] of cases) {
+      it(name, () => {
+        const found = rejectedObjects(
+          rows.map((r) => rejectedLine(r as never)),
+          OBJECTS,
+          "raw",
+        );
+        expect(found.map((r) => [r.object.key, r.line, r.reason])).to.deep.equal(expected);
+      });
+    }
+
+    it("describes a line as the error message lists it", () => {
+      expect(describeLine(rejectedLine(["s3://raw/k.gz ", 3, "value ", "Invalid digit "]))).to.equal("s3://raw/k.gz line 3 column value: Invalid digit");
+      expect(describeLine(rejectedLine(["s3://raw/k.gz", null, "", "gzip"]))).to.equal("s3://raw/k.gz line ? column : gzip");
     });
   });
 });
