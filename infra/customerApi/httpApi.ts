@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { createAlarm } from "../shared/alarms";
+import { observabilityDefaults, stackMetricNamespace } from "../shared/defaults";
 import { BundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
 import { ACCESS_LOG_FORMAT, INTEGRATION_TIMEOUT_MS, ROUTES, RouteTarget } from "./defaults";
@@ -18,7 +19,7 @@ export interface HttpApiArgs {
 
 /**
  * The HTTP API: every route behind the Lambda authorizer, one proxy integration per target function, an
- * access-logged and throttled `$default` stage, and an alarm on server errors.
+ * access-logged and throttled `$default` stage, and alarms on server errors and on throttled requests.
  */
 export function createHttpApi(name: string, args: HttpApiArgs & WithDeployment, opts: HelperOptions): aws.apigatewayv2.Api {
   const { deployment } = args;
@@ -138,5 +139,46 @@ export function createHttpApi(name: string, args: HttpApiArgs & WithDeployment, 
     },
     opts,
   );
+  createThrottledAlarm(name, accessLogs.name, deployment, opts);
   return api;
+}
+
+/** The metric counting requests the stage's throttle refused (429), from the access log. */
+export const throttledMetric = (name: string) => `${name}-requests-throttled`;
+
+/**
+ * Requests refused by the stage's throttle reach no function and no authorizer, so no outcome metric sees them:
+ * a metric filter counts the access log's 429s, and more than `throttledRequestsPer5Minutes` in 5 minutes alarm.
+ */
+function createThrottledAlarm(name: string, logGroupName: pulumi.Input<string>, deployment: WithDeployment["deployment"], opts: HelperOptions): void {
+  const namespace = stackMetricNamespace(deployment.stack);
+  const metricName = throttledMetric(name);
+  const limit = observabilityDefaults.throttledRequestsPer5Minutes;
+  const filter = new aws.cloudwatch.LogMetricFilter(
+    `${name}-throttled-count`,
+    {
+      logGroupName,
+      // the access log writes the status as a string (ACCESS_LOG_FORMAT)
+      pattern: '{ $.status = "429" }',
+      metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" },
+    },
+    { ...opts },
+  );
+  createAlarm(
+    `${name}-throttled`,
+    {
+      description: `More than ${limit} customer API requests refused by the stage's throttle (429) in 5 minutes: a client retrying in a loop, or the limits too low for the traffic (docs/operations.md).`,
+      namespace,
+      metricName,
+      dimensions: {},
+      statistic: "Sum",
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: limit,
+      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
+      evaluationPeriods: 1,
+      datapointsToAlarm: 1,
+      deployment,
+    },
+    { ...opts, dependsOn: [filter] },
+  );
 }

@@ -77,6 +77,8 @@ export const observabilityDefaults = {
   rejectedRowsPerHour: 500,
   /** Authorizer denials per 5 minutes above which someone is guessing tokens or a client is broken. */
   deniedRequestsPer5Minutes: 100,
+  /** Customer API requests the stage's throttle refuses (429) per 5 minutes above which the limits or a client need a look. */
+  throttledRequestsPer5Minutes: 20,
   /**
    * Age of a Firehose stream's oldest undelivered record above which delivery is failing: AWS advises alarming
    * above the buffering limit (15 minutes at most); the streams buffer 300 s, and even a stream with dynamic

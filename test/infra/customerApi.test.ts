@@ -127,6 +127,45 @@ for (const stack of STACKS) {
       });
     });
 
+    it("alarms on server errors, and on more than 20 requests the throttle refuses in 5 minutes, counted from the access log", () => {
+      const actions = stack === "prod" ? [one(s, "aws:sns/topic:Topic", "alerts-topic").outputs.arn] : [];
+      const routed = { treatMissingData: "notBreaching", alarmActions: actions, okActions: actions };
+      const apiId = outputOf(s, "aws:apigatewayv2/api:Api", "customers-api", "id");
+      const { alarmDescription: serverErrors, ...fivexx } = one(s, "aws:cloudwatch/metricAlarm:MetricAlarm", "customers-5xx-alarm").inputs;
+      expect(serverErrors).to.equal("Customer API returns server errors");
+      expect(fivexx).to.deep.equal({
+        namespace: "AWS/ApiGateway",
+        metricName: "5xx",
+        dimensions: { ApiId: apiId, Stage: "$default" },
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 5,
+        period: 60,
+        evaluationPeriods: 5,
+        datapointsToAlarm: 3,
+        ...routed,
+      });
+      expect(one(s, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "customers-throttled-count").inputs).to.deep.equal({
+        logGroupName: outputOf(s, "aws:cloudwatch/logGroup:LogGroup", "customers-access-logs", "name"),
+        pattern: '{ $.status = "429" }',
+        metricTransformation: { namespace: `gridrail/${stack}`, name: "customers-requests-throttled", value: "1", unit: "Count" },
+      });
+      const { alarmDescription: throttled, ...throttles } = one(s, "aws:cloudwatch/metricAlarm:MetricAlarm", "customers-throttled-alarm").inputs;
+      expect(throttled).to.match(/^More than 20 customer API requests refused by the stage's throttle \(429\) in 5 minutes/);
+      expect(throttles).to.deep.equal({
+        namespace: `gridrail/${stack}`,
+        metricName: "customers-requests-throttled",
+        dimensions: {},
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 20,
+        period: 300,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        ...routed,
+      });
+    });
+
     it("stops every route function before API Gateway gives up on it (10 s), so no call succeeds after its 503", () => {
       const integrations = ofType(s, "aws:apigatewayv2/integration:Integration")
         .map((i) => [i.name, i.inputs.timeoutMilliseconds])
