@@ -131,7 +131,7 @@ export async function loadReadings(event: unknown, deps: LoaderDeps): Promise<Lo
     log({ level: "INFO", message: "readings loaded", ...result });
     return result;
   }
-  log({ level: "INFO", message: "nothing new to load", ...base, rejected });
+  log({ level: "INFO", message: rejected.length > 0 ? "nothing loaded: every new object was rejected" : "nothing new to load", ...base, rejected });
   return { ...base, rejected, loaded: [] };
 }
 

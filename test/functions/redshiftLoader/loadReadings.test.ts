@@ -264,6 +264,36 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     });
   });
 
+  it("loads nothing, and says so, when every new object is rejected", async () => {
+    givenBucket();
+    givenHistory();
+    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
+    givenFailedCopy("load", 777, [
+      [url("b.gz"), 1, "source", "Missing data for not-null field"],
+      [url("a.gz"), 2, "value", "Invalid digit"],
+    ]);
+    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-reject" }).resolves({ Id: "reject" });
+    data.on(DescribeStatementCommand, { Id: "reject" }).resolves({ Id: "reject", Status: "FINISHED" });
+
+    const report = await loadReadings(EVENT, deps());
+
+    expect(report).to.deep.include({
+      rejected: [
+        { key: `${DAY}a.gz`, reason: "line 2 column value: Invalid digit" },
+        { key: `${DAY}b.gz`, reason: "line 1 column source: Missing data for not-null field" },
+      ],
+      loaded: [],
+    });
+    expect(report).to.not.have.property("manifestKey");
+    expect(data.commandCalls(BatchExecuteStatementCommand)).to.have.length(2);
+    expect(logs.map((l) => l.message)).to.deep.equal([
+      "raw object skipped",
+      "raw object rejected",
+      "raw object rejected",
+      "nothing loaded: every new object was rejected",
+    ]);
+  });
+
   it("does not load again an object set aside with the same ETag; the same key uploaded again is loaded", async () => {
     givenBucket();
     givenHistory([
