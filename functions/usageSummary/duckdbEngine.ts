@@ -32,6 +32,11 @@ interface LocalTable {
   readonly columns: readonly Column[];
   /** SELECT over the DuckDB reader `source` (whose rows carry `filename`), producing `columns`. */
   readonly select: (source: string) => string;
+  /**
+   * Paths (relative to `folder`) that the stack itself writes beside the table's files and that are no part of
+   * it, as Athena's partitions leave them out: neither read nor reported.
+   */
+  readonly besides?: RegExp;
 }
 
 const v = (name: string, type = "VARCHAR"): Column => ({ name, type });
@@ -66,6 +71,8 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
     folder: "meter-lake",
     files: /^[A-Za-z0-9_-]+\/\d{8}\/[^/]+\.(json|gz)$/,
     layout: "meter-lake/{ClientID}/YYYYMMDD/*.json, *.json.gz or *.gz",
+    // the supplier parser's readings (processed/YYYYMMDD/{ClientID}.jsonl, docs/meters.md) share the lake
+    besides: /^processed\//,
     columns: [v("clientid"), v("day"), v("timestamp"), v("kwh", "DOUBLE"), v("intervalminutes", "INTEGER"), v("receivedat", "BIGINT"), v("client_id"), v("dt")],
     select: (src) =>
       'SELECT clientId AS clientid, day, "timestamp", kwh, intervalMinutes AS intervalminutes, receivedAt AS receivedat, ' +
@@ -74,7 +81,8 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
       "ignore_errors = true, filename = true)",
   },
   lineTable(TABLES.supplierUploads, "supplier"),
-  lineTable(TABLES.supplierReports, "quarantine"),
+  // reports of refused upload keys (_invalid-keys/<key>.json) sit beside the day folders
+  { ...lineTable(TABLES.supplierReports, "quarantine"), besides: /^_invalid-keys\// },
   {
     name: TABLES.cloudTrail,
     folder: "cloudtrail",
@@ -128,7 +136,8 @@ const sqlString = (s: string) => `'${s.replace(/'/g, "''")}'`;
 
 /**
  * The table's files under `dir`, sorted, and the other files in its folder (a copy one level off, a file of
- * another kind), which are reported rather than silently left out; a missing folder has none (a day without
+ * another kind) but those the stack writes beside the table (`besides`), which are reported rather than silently
+ * left out; a missing folder has none (a day without
  * data is a valid answer), a file where the folder should be is an InputError naming it.
  */
 export function localFiles(dir: string, table: LocalTable): { files: string[]; unmatched: string[] } {
@@ -147,7 +156,7 @@ export function localFiles(dir: string, table: LocalTable): { files: string[]; u
   const full = (p: string) => join(root, p);
   return {
     files: paths.filter((p) => table.files.test(p)).map(full),
-    unmatched: paths.filter((p) => !table.files.test(p) && statSync(full(p), { throwIfNoEntry: false })?.isFile()).map(full),
+    unmatched: paths.filter((p) => !table.files.test(p) && !table.besides?.test(p) && statSync(full(p), { throwIfNoEntry: false })?.isFile()).map(full),
   };
 }
 

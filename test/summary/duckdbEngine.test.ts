@@ -166,6 +166,27 @@ describe("DuckDB shim", () => {
     }
   });
 
+  it("neither reads nor reports what the stack writes beside a table: the parser's processed readings, the refused-key reports", async () => {
+    const dir = buildFixtureLake();
+    writeFile(dir, "meter-lake/processed/20260221/C1.jsonl", '{"clientId":"C1"}\n');
+    writeFile(dir, "meter-lake/processed/20260221/generation/C1.jsonl", '{"clientId":"C1"}\n');
+    writeFile(dir, "quarantine/_invalid-keys/uploads%2Fx.xlsx.json", "{}\n");
+    // a stray file beside them is still reported
+    writeFile(dir, "meter-lake/C1/readings.json", "{}\n");
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.equal(FIXTURE_ANSWER);
+      expect(engine.skipped).to.deep.equal([
+        {
+          file: join(dir, "meter-lake", "C1", "readings.json"),
+          reason: "not read: the meter_readings table's files are meter-lake/{ClientID}/YYYYMMDD/*.json, *.json.gz or *.gz",
+        },
+      ]);
+    } finally {
+      engine.close();
+    }
+  });
+
   it("reports a file whose name DuckDB would read as a pattern, and does not count its neighbours twice", async () => {
     const dir = tempDir("gridrail-summary-glob-");
     const report = (file: string, rejected: number) =>
