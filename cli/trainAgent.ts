@@ -149,6 +149,7 @@ async function main(args: ParsedArgs): Promise<void> {
     args["edge-detect"] === true
       ? openEdge(outboxDir, () => new EdgeDetector(train, { modelFile: args["edge-model"] as string | undefined, journalDir: outboxDir }))
       : undefined;
+  for (const note of edge?.notes ?? []) process.stderr.write(`warning: ${note}\n`);
   const agent = openAgent(outboxDir, {
     edge,
     brokerUrl: args.broker,

@@ -9,7 +9,7 @@ import { encodeModelState } from "../../functions/trainAnomaly/stateBlobs";
 import { parseTelemetry } from "../../functions/trainAnomaly/telemetry";
 import { TrainModel } from "../../functions/trainAnomaly/trainModel";
 import { EdgeJournal, MAX_EDGE_EPISODES } from "./edgeJournal";
-import { checkpointFileOf, edgeModelOf, readEdgeModelFile } from "./edgeModelFile";
+import { checkpointFileOf, edgeModelOf, forTrain, readEdgeModelFile } from "./edgeModelFile";
 import { EdgeEpisode } from "./reconcile";
 
 /** Where the agent saves a group's model at each stop: beside the episode journal, in the `--edge-model` format. */
@@ -81,6 +81,8 @@ export class EdgeDetector {
   private readonly clock: () => number;
   private seq = 0;
   private counts = { readings: 0, scored: 0, rejected: 0, busyMs: 0 };
+  /** What the operator should know of the starting model (another train's checkpoint). */
+  readonly notes: string[] = [];
 
   constructor(
     readonly trainId: string,
@@ -89,7 +91,9 @@ export class EdgeDetector {
     this.settings = o.settings ?? TRAIN_DETECTOR_DEFAULTS;
     const settings = this.settings;
     const file = o.modelFile;
-    const start = file === undefined ? undefined : readEdgeModelFile(file, settings);
+    const read = file === undefined ? undefined : forTrain(trainId, file, readEdgeModelFile(file, settings));
+    if (read?.note) this.notes.push(read.note);
+    const start = read?.model;
     this.saveDir = o.journalDir;
     this.models = Object.keys(settings.groups).map((group) => {
       const given = file !== undefined && start?.group === group ? edgeModelOf(trainId, file, start, settings) : undefined;

@@ -18,6 +18,8 @@ export interface EdgeModelFile {
   readonly state: DetectorState;
   readonly fingerprint?: string;
   readonly sidecar?: ModelSidecar;
+  /** The train the checkpoint is of, when it says. */
+  readonly trainId?: string;
 }
 
 function fail(file: string, why: string): never {
@@ -42,7 +44,14 @@ function checkpointJson(file: string, json: Record<string, unknown>): EdgeModelF
     }
   }
   const fingerprint = field("fingerprint");
-  return { group, state: modelBytes(file, Buffer.from(model, "base64")), fingerprint: typeof fingerprint === "string" ? fingerprint : undefined, sidecar };
+  const trainId = field("trainId");
+  return {
+    group,
+    state: modelBytes(file, Buffer.from(model, "base64")),
+    fingerprint: typeof fingerprint === "string" ? fingerprint : undefined,
+    sidecar,
+    ...(typeof trainId === "string" ? { trainId } : {}),
+  };
 }
 
 function modelBytes(file: string, bytes: Buffer): DetectorState {
@@ -84,6 +93,18 @@ export function readEdgeModelFile(file: string, settings: TrainDetectorSettings)
   if (model.state.detector !== settings.detector)
     fail(file, `holds a ${JSON.stringify(model.state.detector)} model, the settings use ${JSON.stringify(settings.detector)}`);
   return model;
+}
+
+/**
+ * Another train's checkpoint starts this train from its learned detector alone: its open episodes and reading
+ * watermark are that train's. Returns the file to use and, for another train's, the operator's note.
+ */
+export function forTrain(trainId: string, file: string, m: EdgeModelFile): { model: EdgeModelFile; note?: string } {
+  if (m.trainId === undefined || m.trainId === trainId) return { model: m };
+  return {
+    model: { group: m.group, state: m.state, fingerprint: m.fingerprint, trainId },
+    note: `--edge-model ${file} is ${m.trainId}'s model, not ${trainId}'s: ${trainId} starts from its detector, without its episodes and reading watermark`,
+  };
 }
 
 /**

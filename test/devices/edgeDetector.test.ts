@@ -76,6 +76,27 @@ describe("edge detector", () => {
     expect(ids(file("model.grds", encodeState(decodeModelState(c.model))))).to.deep.equal([`opened apu-${onset}`, `cleared apu-${onset}`]);
   });
 
+  it("starts another train from a sibling's checkpoint with its detector alone, not the sibling's open episode, and says so", () => {
+    // the cloud's model checkpointed in the middle of the fault, its episode open
+    const sim = new ApuSimulator({ seed: 7, faults: [FAULT] });
+    const cloud = newModel(THING, "apu", TRAIN_DETECTOR_DEFAULTS);
+    sim.take(FAULT.start + 30).forEach((r, i) => cloud.process({ trainId: THING, timestamp: r.timestamp, sensors: r.sensors }, String(i + 1)));
+    const path = file("mid-fault.json", checkpointFileOf(checkpointOf(cloud, 1, Date.UTC(2020, 1, 1))));
+    const live = sim.take(100);
+    const run = (train: string) => {
+      const edge = new EdgeDetector(train, { modelFile: path });
+      return { notes: edge.notes, changes: live.flatMap((r) => edge.observe(r, true).changes.map((c) => `${c.kind} ${c.episode.id}`)) };
+    };
+    const own = run(THING);
+    expect(own.notes).to.deep.equal([]);
+    expect(own.changes[0]).to.match(/^cleared apu-/);
+    const other = run("train-0099");
+    expect(other.notes).to.deep.equal([
+      `--edge-model ${path} is ${THING}'s model, not train-0099's: train-0099 starts from its detector, without its episodes and reading watermark`,
+    ]);
+    expect(other.changes.filter((c) => c === own.changes[0])).to.deep.equal([]);
+  });
+
   it("refuses a bad --edge-model file with a StateError naming the file and the reason", () => {
     const other = { ...start.checkpoint, fingerprint: "0123456789abcdef" };
     const ours = fingerprintOf(TRAIN_DETECTOR_DEFAULTS, "apu");
