@@ -98,6 +98,17 @@ function openEdge(outboxDir: string, open: () => EdgeDetector): EdgeDetector {
   }
 }
 
+/** The --csv file's readings; a file it cannot read is an error naming the flag, the file and the line. */
+function csvReadings(file: string): SensorReading[] {
+  const text = readInput("--csv", file);
+  try {
+    return readMetroptCsv(text, file);
+  } catch (e) {
+    if ((e as Error).name === "CsvError") (e as Error).message = `--csv ${(e as Error).message}`;
+    throw e;
+  }
+}
+
 const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 
 /** The operator's line for an edge episode that opens or clears while the train is offline. */
@@ -130,7 +141,7 @@ async function main(args: ParsedArgs): Promise<void> {
   if (typeof args.csv === "string") {
     if (args.seed !== undefined || faults.length > 0 || args.start !== undefined)
       throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
-    readings = readMetroptCsv(readInput("--csv", args.csv), args.csv);
+    readings = csvReadings(args.csv);
     readings = readings.slice(0, integerFlag(args, "count", readings.length, 1, Number.MAX_SAFE_INTEGER));
   } else {
     const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : parseTimestamp(args.start as string);

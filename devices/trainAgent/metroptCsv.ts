@@ -1,4 +1,6 @@
 import { isDecimalText } from "../../anomaly/io/timestamp";
+import { SENSORS, sensorNamed } from "../../functions/trainAnomaly/sensors";
+import { requiredSensors, TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 import { SensorReading } from "./trainAgent";
 
 /** A MetroPT-3 style CSV that cannot be read: names the file, line and column. */
@@ -15,7 +17,9 @@ const NOT_SENSORS = ["", "Unnamed: 0", "timestamp"];
 
 /**
  * Readings from a MetroPT-3 CSV (`Unnamed: 0,timestamp,TP2,TP3,…`): timestamps `YYYY-MM-DD HH:MM:SS` taken
- * as UTC, every other column a sensor value. Replays the data set's air production unit as a train.
+ * as UTC, every other column a sensor value. Replays the data set's air production unit as a train. Columns the
+ * telemetry contract would refuse (a sensor it does not know, none for one the detector reads) are an error here,
+ * before anything is sent.
  */
 export function readMetroptCsv(text: string, file: string): SensorReading[] {
   const lines = text.split(/\r?\n/).filter((l) => l.trim() !== "");
@@ -25,6 +29,12 @@ export function readMetroptCsv(text: string, file: string): SensorReading[] {
   if (timeColumn < 0) throw new CsvError(`${file}:1: no timestamp column`);
   const sensorColumns = header.map((name, i) => [name, i] as const).filter(([name]) => !NOT_SENSORS.includes(name));
   if (sensorColumns.length === 0) throw new CsvError(`${file}:1: no sensor column besides ${header.map((h) => JSON.stringify(h)).join(", ")}`);
+  // the cloud refuses a reading with a sensor it does not know, or without one its detector reads
+  const unknown = sensorColumns.filter(([name]) => !sensorNamed(name)).map(([name]) => JSON.stringify(name));
+  if (unknown.length > 0)
+    throw new CsvError(`${file}:1: column(s) ${unknown.join(", ")} are not MetroPT-3 sensors (known: ${SENSORS.map((x) => x.name).join(", ")})`);
+  const missing = requiredSensors(TRAIN_DETECTOR_DEFAULTS).filter((name) => !header.includes(name));
+  if (missing.length > 0) throw new CsvError(`${file}:1: no column for sensor(s) ${missing.join(", ")}, which the train detector reads`);
   if (lines.length === 1) throw new CsvError(`${file}: no reading after the header`);
   let previous = -Infinity;
   return lines.slice(1).map((line, k) => {

@@ -6,6 +6,9 @@ import { Outbox } from "../../devices/trainAgent/outbox";
 import { OutboxJournal } from "../../devices/trainAgent/outboxJournal";
 import { LoopbackBroker, startBroker } from "../helpers/mqttBroker";
 import { runCli } from "../helpers/runCli";
+import { SENSORS } from "../../functions/trainAnomaly/sensors";
+
+const KNOWN = SENSORS.map((x) => x.name).join(", ");
 import { requireShared } from "../helpers/sharedData";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
 import { tempDir } from "../helpers/tempDir";
@@ -169,6 +172,13 @@ describe("train-agent command", function () {
     writeFileSync(file, "");
     const r = runCli("trainAgent", ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox", file]);
     expect([r.status, r.stderr.split("\n")[0]]).to.deep.equal([1, `error: --outbox ${file}: cannot use: EEXIST`]);
+  });
+
+  it("refuses a --csv the cloud would refuse every reading of, naming the flag, the file and the column, before it connects", () => {
+    const file = join(outboxes, "nab.csv");
+    writeFileSync(file, "timestamp,value\n2020-02-01 00:00:00,1\n");
+    const r = runCli("trainAgent", ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--csv", file]);
+    expect([r.status, r.stderr.split("\n")[0]]).to.deep.equal([1, `error: --csv ${file}:1: column(s) "value" are not MetroPT-3 sensors (known: ${KNOWN})`]);
   });
 
   const usage: [string[], string][] = [
