@@ -7,11 +7,11 @@ import { OutboxJournal } from "../../devices/trainAgent/outboxJournal";
 import { LoopbackBroker, startBroker } from "../helpers/mqttBroker";
 import { runCli } from "../helpers/runCli";
 import { SENSORS } from "../../functions/trainAnomaly/sensors";
-
-const KNOWN = SENSORS.map((x) => x.name).join(", ");
 import { requireShared } from "../helpers/sharedData";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
 import { tempDir } from "../helpers/tempDir";
+
+const KNOWN = SENSORS.map((x) => x.name).join(", ");
 
 const ROOT = join(__dirname, "..", "..");
 
