@@ -1,5 +1,6 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { dirname, join } from "path";
+import { InputError } from "../anomaly/errors";
 import { CANDIDATES } from "../anomaly/evaluation/candidates";
 import { DevData, devDataUnder, missingGroups, PROTOCOL_SETS, runDevSets } from "../anomaly/evaluation/devSets";
 import { leaveOneBenchmarkOut, leaveOneSetOut } from "../anomaly/evaluation/protocol";
@@ -12,6 +13,20 @@ import { figureRows, heldOutRows, meanDetail, runMissing, seedsText, spreadRows,
 
 const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "rcfPaper"];
 
+/** The stored figures of --results: none when the file is not there yet; an error naming it when it cannot be read. */
+function readResults(file: string): Record<string, unknown> {
+  if (!existsSync(file)) return {};
+  if (statSync(file).isDirectory()) throw new UsageError(`--results ${file}: a folder, not a file`);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new InputError(`--results ${file}: not JSON (${(e as Error).message}); move it aside to run every candidate again`);
+  }
+  if (typeof json !== "object" || json === null || Array.isArray(json)) throw new InputError(`--results ${file}: not the protocol's figures (a JSON object)`);
+  return json as Record<string, unknown>;
+}
+
 /**
  * `eval --protocol`: runs the rcf detector with each candidate option set (anomaly/evaluation/candidates.ts)
  * over every development set, once for each of the --seeds (default PROTOCOL_SEEDS), keeps the figures in
@@ -23,8 +38,9 @@ const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "
 export async function runProtocolMode(args: ParsedArgs): Promise<void> {
   const root = (args.data as string | undefined) ?? join("..", "shared", "data");
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
+  if (!statSync(root).isDirectory()) throw new UsageError(`--data ${root}: not a folder`);
   const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
-  const file: Record<string, unknown> = existsSync(resultsFile) ? JSON.parse(readFileSync(resultsFile, "utf8")) : {};
+  const file = readResults(resultsFile);
   const { [STATE_KEY]: stateStored = {}, ...onsetStored } = file as Record<string, Stored> & { [STATE_KEY]?: Record<string, Stored> };
   const stored: Record<string, Stored> = onsetStored;
   const only = args.only as string | undefined;
@@ -46,7 +62,7 @@ export async function runProtocolMode(args: ParsedArgs): Promise<void> {
     missingGroups,
     ALL_GROUPS,
     async (groups, options) => {
-      data ??= devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters")), seeds: HOLDOUT_SEEDS });
+      data ??= devDataUnder(root, { series: await readHoldoutSeries(join(root, "meters"), `--data ${root} (its meters/ folder)`), seeds: HOLDOUT_SEEDS });
       const all = data;
       const part = Object.fromEntries(groups.map((g) => [g, all[g]])) as DevData;
       return runDevSets(part, "rcf", options, progress);

@@ -13,12 +13,12 @@ export const HOLDOUT_POINTS = 8_760;
  * The hold-out's series: each supplier CSV in `dir` read with the supplier parser (any of its layouts),
  * readings in time order, the first HOLDOUT_POINTS half-hours.
  */
-export async function readHoldoutSeries(dir: string): Promise<RawSeries[]> {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`--holdout ${dir}: not a folder`);
+export async function readHoldoutSeries(dir: string, what = `--holdout ${dir}`): Promise<RawSeries[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`${what}: not a folder`);
   const files = readdirSync(dir)
     .filter((f) => f.toLowerCase().endsWith(".csv"))
     .sort();
-  if (files.length === 0) throw new InputError(`--holdout ${dir}: no .csv file in it`);
+  if (files.length === 0) throw new InputError(`${what}: no .csv file in it`);
   const out: RawSeries[] = [];
   for (const file of files) {
     const points: [number, number][] = [];

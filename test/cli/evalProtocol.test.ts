@@ -216,4 +216,28 @@ describe("eval --protocol", () => {
     );
     expect(runCli("eval", ["--protocol", "--data", join(dir, "absent")]).stderr).to.match(new RegExp(`^error: --data ${join(dir, "absent")}: no such folder`));
   });
+
+  it("names the flag and the file of a --data or --results it cannot use, before running any candidate", () => {
+    const dir = tempDir("gridrail-protocol-");
+    const file = join(dir, "figures.json");
+    writeFileSync(file, "{bad");
+    const cases: [string[], number, string][] = [
+      [["--data", file], 2, `error: --data ${file}: not a folder`],
+      [["--data", dir, "--results", dir], 2, `error: --results ${dir}: a folder, not a file`],
+      [
+        ["--data", dir, "--results", file],
+        1,
+        `error: --results ${file}: not JSON (Expected property name or '}' in JSON at position 1 (line 1 column 2)); move it aside to run every candidate again`,
+      ],
+      [
+        ["--data", dir, "--results", join(dir, "new.json"), "--only", "previous defaults", "--seeds", "42"],
+        1,
+        `error: --data ${dir} (its meters/ folder): not a folder`,
+      ],
+    ];
+    for (const [args, status, line] of cases) {
+      const r = runCli("eval", ["--protocol", ...args]);
+      expect([r.status, r.stderr.split("\n").filter((l) => l.startsWith("error:"))]).to.deep.equal([status, [line]]);
+    }
+  });
 });
