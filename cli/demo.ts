@@ -7,6 +7,7 @@ import { htmlPage, lineChart } from "../report/svgChart";
 import { readNabLabels } from "../anomaly/evaluation/nabLabels";
 import { InputError } from "../anomaly/errors";
 import { Command, ParsedArgs, SHARED_DATA, runCommand, UsageError } from "./args";
+import { STDOUT_PATH } from "./outputPaths";
 
 /**
  * `gridrail demo`: runs the anomaly detector over real labelled data
@@ -69,12 +70,15 @@ function demoSeries(): Series[] {
 async function main(args: ParsedArgs): Promise<void> {
   if (args["no-report"] && args.out !== undefined) throw new UsageError("--out is the reports' folder; --no-report writes none");
   const outDir = (args.out as string | undefined) ?? "out";
+  if (outDir.trim() === "" || outDir === STDOUT_PATH) throw new UsageError(`--out needs a folder, got ${JSON.stringify(outDir)}`);
   // the report folder is made before the scoring, so a bad --out fails at once
   if (!args["no-report"]) {
     try {
       mkdirSync(outDir, { recursive: true });
     } catch (e) {
-      throw new InputError(`--out ${outDir}: cannot make the folder: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === "EEXIST" || code === "ENOTDIR") throw new InputError(`--out ${outDir}: a file is in the way of the folder`);
+      throw new InputError(`--out ${outDir}: cannot make the folder: ${code ?? (e as Error).message}`);
     }
   }
   const useNab = existsSync(join(NAB, "labels", "combined_windows.json"));

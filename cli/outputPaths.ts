@@ -49,6 +49,7 @@ export function checkOutputPaths(input: { flag: string; path: string }, outputs:
 /** An output file's folder must exist and the path must not be a folder: checked before any work is done. */
 export function checkOutputFile(flag: string, path: string): void {
   if (path.trim() === "") throw new UsageError(`${flag} needs a file path, got an empty one`);
+  if (path === STDOUT_PATH) throw new UsageError(`${flag} needs a file path: - (standard output) is not supported for it`);
   const folder = dirname(resolve(path));
   let isFolder = false;
   try {

@@ -7,7 +7,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { writeFileSync } from "fs";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
-import { checkOutputFile } from "./outputPaths";
+import { checkOutputFile, STDOUT_PATH } from "./outputPaths";
 import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
 import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
 import { DuckDbEngine, LOCAL_TABLES } from "../functions/usageSummary/duckdbEngine";
@@ -20,7 +20,7 @@ const USAGE = [
   "usage: gridrail summary --date YYYY-MM-DD (--stack dev|prod [--workgroup NAME] [--database NAME] | --local DIR) [--json | --csv FILE]",
   "  --stack    run the named queries in the stack's Athena workgroup (AWS credentials and region from the environment)",
   "  --local    run them on DuckDB over DIR/{telemetry,meter-lake,supplier,quarantine,cloudtrail} (docs/summary.md)",
-  "  --json     print the summary as one JSON object; --csv FILE writes the totals and per-train rows instead",
+  "  --json     print the summary as one JSON object; --csv FILE writes the totals and per-train rows instead (-: standard output)",
 ].join("\n");
 
 interface Options {
@@ -97,12 +97,13 @@ async function onDuckDb(o: Options): Promise<Summary> {
 
 async function main(args: ParsedArgs): Promise<void> {
   const o = parseOptions(args);
-  if (o.csv !== undefined) checkOutputFile("--csv", o.csv);
+  if (o.csv !== undefined && o.csv !== STDOUT_PATH) checkOutputFile("--csv", o.csv);
   const summary = o.stack !== undefined ? await onAthena(o) : await onDuckDb(o);
   if (o.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else if (o.csv !== undefined) {
     const csv = summaryCsv(summary);
+    if (o.csv === STDOUT_PATH) return void process.stdout.write(csv);
     try {
       writeFileSync(o.csv, csv);
     } catch (e) {

@@ -12,6 +12,9 @@ describe("flags refused before any work", () => {
     ],
     ["benchLambda", ["--records", "10"], "error: --records 10 is below --trains 50: each batch gives every train at least one reading\n"],
     ["diagram", ["--x"], "error: unknown flag --x; the command takes none\n"],
+    // `-` is standard output only where a command says so (detect --output, summary --csv), never a file named -
+    ["demo", ["--out", "-"], 'error: --out needs a folder, got "-"\n'],
+    ["openapi", ["--out", "-"], "error: --out needs a file path: - (standard output) is not supported for it\n"],
   ];
   for (const [command, args, stderr] of cases) {
     it(`${command} ${args.join(" ")}`, () => {

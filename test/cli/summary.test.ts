@@ -76,6 +76,13 @@ describe("summary command", () => {
     );
   });
 
+  it("writes the CSV to standard output with --csv -", () => {
+    const r = runCli("summary", ["--date", "2026-02-21", "--local", lake, "--csv", "-"]);
+    expect([r.status, r.stderr]).to.deep.equal([0, ""]);
+    expect(r.stdout.split("\n").slice(0, 2)).to.deep.equal(["date,train_id,metric,value", "2026-02-21,,installationsWithRealtimeData,3"]);
+    expect(r.stdout.split("\n")).to.have.length(11);
+  });
+
   it("writes the totals and the per-train rows to --csv", () => {
     const file = join(out, "summary.csv");
     const r = runCli("summary", ["--date", "2026-02-21", "--local", lake, "--csv", file]);
