@@ -7,7 +7,7 @@ import * as fs from "fs";
 import { renderDiagramDocument } from "../infra/synth/diagram";
 import { toInventory, toTable } from "../infra/synth/inventory";
 import { REPO_ROOT, stackWarnings, synthStack } from "../infra/synth/synthStack";
-import { join } from "path";
+import * as path from "path";
 import { Command, ParsedArgs, runCommand, UsageError } from "./args";
 import { checkOutputFile } from "./outputPaths";
 
@@ -25,7 +25,7 @@ export function synthOptions(args: ParsedArgs): SynthOptions {
   const stack = args.stack as string | undefined;
   const diagram = args.diagram as string | undefined;
   if (!stack) throw new UsageError("--stack is required");
-  if (!STACK_NAME.test(stack) || !fs.existsSync(join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
+  if (!STACK_NAME.test(stack) || !fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
     const stacks = fs
       .readdirSync(REPO_ROOT)
       .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
@@ -42,7 +42,10 @@ async function main(args: ParsedArgs): Promise<void> {
   if (options.diagram) checkOutputFile("--diagram", options.diagram);
   const synthesis = await synthStack(options.stack);
   for (const warning of stackWarnings(options.stack)) process.stderr.write(`warning: ${warning}\n`);
-  if (options.diagram) fs.writeFileSync(options.diagram, renderDiagramDocument(synthesis));
+  if (options.diagram) {
+    const named = path.relative(REPO_ROOT, path.resolve(options.diagram)).split(path.sep).join("/");
+    fs.writeFileSync(options.diagram, renderDiagramDocument(synthesis, named.startsWith("../") ? path.resolve(options.diagram) : named));
+  }
   if (options.json) process.stdout.write(`${JSON.stringify(await toInventory(synthesis), null, 2)}\n`);
   else if (!options.diagram) process.stdout.write(`${toTable(synthesis)}\n`);
   else process.stderr.write(`wrote ${options.diagram} (stack ${options.stack}, ${synthesis.resources.length} resources)\n`);

@@ -210,14 +210,22 @@ export function buildDiagram(synthesis: Synthesis): string {
 
 export const DIAGRAM_STACK = "prod";
 
-/** The committed `docs/architecture.md`: a short header and the diagram. */
-export function renderDiagramDocument(synthesis: Synthesis): string {
+/** The committed diagram, relative to the project root. */
+export const ARCHITECTURE_DOC = "docs/architecture.md";
+
+/**
+ * A diagram document: a short header naming the command that wrote it (`file` relative to the project root) and
+ * the diagram. The committed `docs/architecture.md` also says a test keeps it current.
+ */
+export function renderDiagramDocument(synthesis: Synthesis, file: string = ARCHITECTURE_DOC): string {
   return [
     "# gridrail architecture",
     "",
     `Generated from the Pulumi program (stack \`${synthesis.stack}\`, ${synthesis.resources.length} resources) by`,
-    `\`npm run --silent synth -- --stack ${synthesis.stack} --diagram docs/architecture.md\`.`,
-    "Do not edit by hand: `test/infra/diagram.test.ts` fails when this file differs from the program.",
+    `\`npm run --silent synth -- --stack ${synthesis.stack} --diagram ${file}\`.`,
+    ...(file === ARCHITECTURE_DOC && synthesis.stack === DIAGRAM_STACK
+      ? ["Do not edit by hand: `test/infra/diagram.test.ts` fails when this file differs from the program."]
+      : []),
     "",
     "```mermaid",
     buildDiagram(synthesis),

@@ -17,6 +17,21 @@ describe("architecture diagram", () => {
     expect(renderDiagramDocument(s)).to.equal(committed);
   });
 
+  it("names the command that wrote it, and claims a test keeps it current only for the committed file", () => {
+    const header = (file?: string) => renderDiagramDocument(s, file).split("\n").slice(2, 5);
+    const count = s.resources.length;
+    expect(header()).to.deep.equal([
+      `Generated from the Pulumi program (stack \`prod\`, ${count} resources) by`,
+      "`npm run --silent synth -- --stack prod --diagram docs/architecture.md`.",
+      "Do not edit by hand: `test/infra/diagram.test.ts` fails when this file differs from the program.",
+    ]);
+    expect(header("out/prod.md")).to.deep.equal([
+      `Generated from the Pulumi program (stack \`prod\`, ${count} resources) by`,
+      "`npm run --silent synth -- --stack prod --diagram out/prod.md`.",
+      "",
+    ]);
+  });
+
   it("draws the data paths of both systems from the graph", () => {
     const diagram = buildDiagram(s);
     for (const edge of [
