@@ -47,13 +47,20 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
   const table = args.table as string | undefined;
   if (meter === undefined) throw new UsageError("--meter is required");
   if (table === undefined) throw new UsageError("--table is required (the stack output profileTableName)");
+  // DynamoDB table names: 3 to 255 of letters, digits, _ - .
+  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+    throw new UsageError(
+      `--table ${JSON.stringify(table)} is not a DynamoDB table name (3 to 255 letters, digits, _, - or .; the stack output profileTableName)`,
+    );
+  }
   try {
     checkMeter(meter);
   } catch (e) {
     throw new UsageError(`--meter: ${(e as Error).message}`);
   }
   if (args.subcommand === "revoke" || args.subcommand === "unlink") {
-    if (args["ttl-hours"] !== undefined || args.json) throw new UsageError(`--ttl-hours and --json go with issue, not ${args.subcommand}`);
+    const given = ["ttl-hours", "json"].filter((f) => args[f] !== undefined && args[f] !== false).map((f) => `--${f}`);
+    if (given.length > 0) throw new UsageError(`${given.join(" and ")} ${given.length > 1 ? "go" : "goes"} with issue, not ${args.subcommand}`);
     if (args.subcommand === "revoke") {
       await onTable(table, () => revokeClaim(client, table, meter));
       out.write(`revoked the unused claim code of meter ${meter}\n`);

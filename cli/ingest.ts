@@ -15,13 +15,16 @@ async function main(args: ParsedArgs): Promise<void> {
   const date = args.date as string | undefined;
   if (file === undefined) throw new UsageError("--file is required");
   if (clientId === undefined) throw new UsageError("--client-id is required");
-  try {
-    validateClientId(clientId);
-    if (date !== undefined) validateDate(date);
-  } catch (e) {
-    if (e instanceof KeyError) throw new UsageError(e.message);
-    throw e;
-  }
+  const check = (flag: string, validate: () => void) => {
+    try {
+      validate();
+    } catch (e) {
+      if (e instanceof KeyError) throw new UsageError(`${flag}: ${e.message}`);
+      throw e;
+    }
+  };
+  check("--client-id", () => validateClientId(clientId));
+  if (date !== undefined) check("--date", () => validateDate(date));
   const timeZone = args["time-zone"] as string | undefined;
   if (timeZone !== undefined) {
     try {

@@ -82,8 +82,8 @@ describe("ingest command", () => {
     ["a directory", ["--file", dir, "--client-id", "acme"], 1, `error: cannot read ${dir}: not a file\n`],
     ["no --client-id", ["--file", file], 2, "error: --client-id is required\n"],
     ["no --file", ["--client-id", "acme"], 2, "error: --file is required\n"],
-    ["a bad client id", ["--file", file, "--client-id", "a b"], 2, 'error: client id "a b" must be 1-64 characters of A-Z, a-z, 0-9, _ or -\n'],
-    ["a bad --date", ["--file", file, "--client-id", "acme", "--date", "2024-01-01"], 2, 'error: date "2024-01-01" is not a valid YYYYMMDD day\n'],
+    ["a bad client id", ["--file", file, "--client-id", "a b"], 2, 'error: --client-id: client id "a b" must be 1-64 characters of A-Z, a-z, 0-9, _ or -\n'],
+    ["a bad --date", ["--file", file, "--client-id", "acme", "--date", "2024-01-01"], 2, 'error: --date: date "2024-01-01" is not a valid YYYYMMDD day\n'],
     [
       "an unknown flag",
       ["--file", file, "--client-id", "acme", "--csv"],

@@ -363,8 +363,17 @@ describe("DynamoClaimStore", () => {
       [{ subcommand: "issue", table: TABLE }, "--meter is required"],
       [{ subcommand: "issue", meter: "MTR0001" }, "--table is required (the stack output profileTableName)"],
       [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "ttl-hours": "0" }, '--ttl-hours must be an integer in [1, 720], got "0"'],
-      [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5" }, "--ttl-hours and --json go with issue, not revoke"],
-      [{ subcommand: "unlink", meter: "MTR0001", table: TABLE, json: true }, "--ttl-hours and --json go with issue, not unlink"],
+      [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5" }, "--ttl-hours goes with issue, not revoke"],
+      [{ subcommand: "unlink", meter: "MTR0001", table: TABLE, json: true }, "--json goes with issue, not unlink"],
+      [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5", json: true }, "--ttl-hours and --json go with issue, not revoke"],
+      [
+        { subcommand: "issue", meter: "MTR0001", table: "" },
+        '--table "" is not a DynamoDB table name (3 to 255 letters, digits, _, - or .; the stack output profileTableName)',
+      ],
+      [
+        { subcommand: "issue", meter: "MTR0001", table: "my table" },
+        '--table "my table" is not a DynamoDB table name (3 to 255 letters, digits, _, - or .; the stack output profileTableName)',
+      ],
       [{ subcommand: "issue", meter: "", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got ""'],
       [{ subcommand: "revoke", meter: "MTR#1", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got "MTR#1"'],
     ];
