@@ -1,4 +1,4 @@
-import { existsSync } from "fs";
+import { existsSync, statSync } from "fs";
 import { join } from "path";
 import { InputError } from "../errors";
 import { readNabLabels } from "./nabLabels";
@@ -29,8 +29,10 @@ export interface NabRun {
 
 /** Streams every labelled file of a NAB-layout folder (data/<category>/*.csv + labels/combined_windows.json) through a fresh detector. */
 export async function runNab(dir: string, detector: string, options: DetectorOptions, progress: (message: string) => void = () => {}): Promise<NabRun> {
+  const layout = "a NAB layout: data/<category>/*.csv, labels/combined_windows.json";
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) throw new InputError(`${dir}: not a folder (expected ${layout})`);
   const labelsFile = join(dir, "labels", "combined_windows.json");
-  if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (expected a NAB layout: data/<category>/*.csv, labels/combined_windows.json)`);
+  if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (expected ${layout})`);
   const labels = readNabLabels(labelsFile);
   const names = Object.keys(labels)
     .filter((k) => existsSync(join(dir, "data", k)))

@@ -65,7 +65,7 @@ export async function evaluateSkab(
   options: DetectorOptions,
   progress: (message: string) => void = () => {},
 ): Promise<SkabReport> {
-  if (!existsSync(dir)) throw new InputError(`${dir}: no such folder`);
+  if (!existsSync(dir)) throw new InputError(`--skab ${dir}: no such folder`);
   if (!statSync(dir).isDirectory()) throw new InputError(`--skab ${dir}: not a folder (expected SKAB's data folder of labelled csv files)`);
   const files = labelledFiles(dir);
   if (files.length === 0) throw new InputError(`${dir}: no labelled SKAB csv found`);

@@ -242,6 +242,11 @@ describe("eval command", () => {
   it("names a benchmark folder that is a file", () => {
     const r = runCli("eval", ["--skab", input]);
     expect([r.status, r.stderr]).to.deep.equal([1, `error: --skab ${input}: not a folder (expected SKAB's data folder of labelled csv files)\n`]);
+    const nab = runCli("eval", ["--nab", input]);
+    expect([nab.status, nab.stderr]).to.deep.equal([
+      1,
+      `error: ${input}: not a folder (expected a NAB layout: data/<category>/*.csv, labels/combined_windows.json)\n`,
+    ]);
   });
 
   it("refuses a flag of another mode rather than ignore it", () => {
