@@ -107,7 +107,7 @@ async function main(args: ParsedArgs): Promise<void> {
         `  labelled anomaly ${new Date(a).toISOString()} .. ${new Date(b).toISOString()}: ` +
           (i === undefined
             ? "missed\n"
-            : `detected at ${s.texts[i]} (score ${results[i].score.toFixed(3)}, expected ${results[i].expected[0].toFixed(2)}, saw ${s.values[i]})\n`),
+            : `detected at ${s.texts[i]} (score ${results[i].score.toFixed(3)}, expected ${results[i].expected[0].toFixed(2)}, saw ${Number(s.values[i].toPrecision(6))})\n`),
       );
     });
     const others = flagged.filter((i) => inWindow(i) < 0);

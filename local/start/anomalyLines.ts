@@ -44,7 +44,12 @@ export function anomalyLines(r: AnomalyTotals): string[] {
     ...(notWritten > 0 ? [`${notWritten} never written to the train's shadow`] : []),
   ];
   return [
-    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected${openEpisodesNote(inOpenEpisodes(r.faults))}, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; latency p50 ${r.detectionLatencyMs.p50 ?? "-"} ms, p99 ${r.detectionLatencyMs.p99 ?? "-"} ms (online trains)`,
+    `anomalies: ${r.anomaliesDetected} of ${r.anomaliesInjected} injected faults detected${openEpisodesNote(inOpenEpisodes(r.faults))}, ${r.falseAlarms} false alarm(s), ${r.shadowDeliveries} delivered to their train${undelivered.map((u) => `, ${u}`).join("")}; ${latencyText(r.detectionLatencyMs)}`,
     ...r.faults.map((f) => `  ${f.trainId} ${f.kind.padEnd(12)} ${outcomeText(f)}${f.offline ? " (train was offline)" : ""}`),
   ];
+}
+
+/** Detection latency of the online trains' alerts, or why there is none to show. */
+export function latencyText(l: { readonly p50: number | null; readonly p99: number | null }): string {
+  return l.p50 === null || l.p99 === null ? "latency: no alert reached an online train" : `latency p50 ${l.p50} ms, p99 ${l.p99} ms (online trains)`;
 }

@@ -134,6 +134,20 @@ describe("local stack: the report's anomaly lines", () => {
     ]);
   });
 
+  it("says no alert reached an online train instead of printing empty latencies", () => {
+    const [line] = anomalyLines({
+      ...totals,
+      anomaliesDetected: 0,
+      shadowDeliveries: 0,
+      inFlight: 0,
+      faults: [],
+      detectionLatencyMs: { p50: null, p99: null },
+    });
+    expect(line).to.equal(
+      "anomalies: 0 of 4 injected faults detected, 2 false alarm(s), 0 delivered to their train; latency: no alert reached an online train",
+    );
+  });
+
   it("keeps the line as it was when every detected fault was delivered", () => {
     const [line] = anomalyLines({ ...totals, anomaliesDetected: 4, shadowDeliveries: 4, inFlight: 0, faults: [] });
     expect(line).to.equal(
