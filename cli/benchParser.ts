@@ -13,6 +13,7 @@ import { s3Writer } from "../functions/supplierParser/s3Store";
 import { ObjectStore } from "../functions/supplierParser/objectStore";
 import { MB_PER_VCPU } from "../functions/dailyAnalysis/capacity";
 import { meterDefaults } from "../infra/meterIngestion/defaults";
+import { InputError } from "../anomaly/errors";
 import { Command, ParsedArgs, integerFlag, runCommand } from "./args";
 
 const USAGE = `usage: gridrail bench:parser [--json] [--rows N] [--memory-mb MB]
@@ -112,17 +113,23 @@ async function child(rows: number): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
+/** Set in the environment of the measured child process (the parent starts it with the heap cap). */
+const CHILD_VARIABLE = "GRIDRAIL_BENCH_PARSER_CHILD";
+
 async function main(args: ParsedArgs): Promise<void> {
   const rows = integerFlag(args, "rows", 1_000_000, 1, 20_000_000);
-  if (args.child) return child(rows);
+  if (process.env[CHILD_VARIABLE] === "1") return child(rows);
   const memoryMb = integerFlag(args, "memory-mb", meterDefaults.parserMemoryMb, 64, 10_240);
-  const run = spawnSync(process.execPath, [`--max-old-space-size=${memoryMb}`, "--require", "tsx/cjs", __filename, "--child", "--rows", String(rows)], {
+  const run = spawnSync(process.execPath, [`--max-old-space-size=${memoryMb}`, "--require", "tsx/cjs", __filename, "--rows", String(rows)], {
     encoding: "utf8",
+    env: { ...process.env, [CHILD_VARIABLE]: "1" },
   });
-  if (run.status !== 0)
-    throw new Error(
-      `the parser ran out of its ${memoryMb} MB or failed (exit ${run.status ?? run.signal}): ${run.stderr.trim().split("\n").slice(-3).join(" ")}`,
-    );
+  if (run.status !== 0) {
+    const exit = `exit ${run.status ?? run.signal}`;
+    if (/heap out of memory|allocation failed/i.test(run.stderr))
+      throw new InputError(`the parser ran out of its ${memoryMb} MB heap on ${rows} rows (${exit})`);
+    throw new InputError(`the parser failed (${exit}): ${run.stderr.trim().split("\n").slice(-3).join(" ")}`);
+  }
   const parsed = JSON.parse(run.stdout) as ChildResult;
   // Lambda gives a function CPU in proportion to its memory: the parse's CPU time scaled to the function's share
   const lambdaSeconds = Math.round((parsed.cpuSeconds * MB_PER_VCPU * 10) / Math.min(meterDefaults.parserMemoryMb, MB_PER_VCPU)) / 10;
@@ -141,8 +148,7 @@ async function main(args: ParsedArgs): Promise<void> {
 export const command: Command = {
   name: "bench:parser",
   usage: USAGE,
-  // --child: the measured run, in the process the parent starts with the heap cap
-  flags: { json: "boolean", rows: "string", "memory-mb": "string", child: "boolean" },
+  flags: { json: "boolean", rows: "string", "memory-mb": "string" },
   run: main,
 };
 
