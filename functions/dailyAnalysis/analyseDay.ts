@@ -1,3 +1,4 @@
+import { CarriedStore } from "./carriedReadings";
 import { reportClientDay, reviseDay, supplierDays, warnCorrupt } from "./clientDay";
 import { LATE_DAYS, Revision } from "./lateReadings";
 import { clientLake, clientReports, Lake, OutOfTimeError, partitionKeys, Reports, TooManyObjectsError } from "./ports";
@@ -83,6 +84,8 @@ export interface AnalyseOptions {
   /** Only the clients of this shard (see `inShard`). Default: all. */
   readonly shard?: Shard;
   readonly log?: (entry: object) => void;
+  /** Readings before the day kept for the clients' revisions, at most (carriedReadings.ts). Default MAX_CARRIED_READINGS. */
+  readonly maxCarriedReadings?: number;
 }
 
 /**
@@ -151,15 +154,18 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   // a run after the day's scheduled one (by hand) keeps the late partitions its report already reads
   const rerun = (at: Date) => at.getTime() >= day.startMs + 2 * DAY_MS;
   // first every client's report of the day, then the revisions: a client with much late data delays no one's day
-  // only what to revise is kept between the phases: a client's cache is built again for its revisions
+  // kept between the phases: what to revise, and of the day's objects only their readings of earlier days
+  // (carriedReadings.ts, within a budget); a client's cache is built again for its revisions
   const pending = new Map<string, Revision[]>();
+  const carried = new CarriedStore(options.maxCarriedReadings);
   await pool(clients, concurrency, async (clientId) => {
     // the client's reads go through a cache for its day
     const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     try {
       const keys = realtime.get(clientId) ?? [];
       const c = { clientId, day, keys, supplierKeys: supplier.get(clientId) ?? [], rerun: rerun(now()) };
-      const { report, late } = await reportClientDay(views.lake, views.reports, c, now, log);
+      const { report, late, before } = await reportClientDay(views.lake, views.reports, c, now, log);
+      carried.keep(clientId, before);
       written++;
       rejectedLines += report.sources.rejectedLines;
       unusualHalfHours += report.unusual.length;
@@ -200,6 +206,9 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     // a revision that reads on into the invocation's last seconds stops before it writes anything
     const outOfTime = () => remainingMs() < REVISION_STOP_MS;
     const views = { lake: clientLake(lake, outOfTime), reports: clientReports(reports, warnCorrupt(log, clientId)) };
+    // the day's objects its report read: their readings are taken, not read again
+    const before = carried.take(clientId);
+    const kept = before && { day, keys: new Set(realtime.get(clientId)), before };
     for (const revision of revisions) {
       const date = revision.day.iso;
       if (remainingMs() < REVISION_RESERVE_MS) {
@@ -208,7 +217,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
         continue;
       }
       try {
-        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log);
+        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept);
         if (outcome === "revised") revised++;
         log({ message: `late readings: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
       } catch (err) {

@@ -1,3 +1,4 @@
+import { CarriedReadings, carriedReadingsOf, readingsBefore, ReadingsBefore } from "./carriedReadings";
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
 import { halfHourProfile, Slot } from "./halfHourProfile";
 import {
@@ -37,34 +38,41 @@ export interface ClientDay {
   readonly supplierKeys: readonly string[];
   /** The objects in the day before's own partition now, for the run's own day (lateReadings.ts); not for revisions. */
   readonly previousObjects?: number;
+  /** For a revision: what the run's day read of the client's objects, taken for them (carriedReadings.ts). */
+  readonly carried?: CarriedReadings;
 }
 
 export interface ClientResult {
   readonly report: ClientReport;
   /** Readings of the day's own partition that belong to earlier days, objects that landed in the day before's after its run, and the reports they revise. */
   readonly late: LateReadings;
+  /** Of the day's own objects, their readings of earlier days: what its revisions read of them (carriedReadings.ts). */
+  readonly before: ReadingsBefore;
 }
 
 export type Log = (entry: object) => void;
 
 interface ParsedObject {
-  readonly readings: MeterReading[];
-  readonly refused: { readonly line: number; readonly reason: string }[];
+  readonly readings: readonly MeterReading[];
+  readonly refused: readonly { readonly line: number; readonly reason: string }[];
 }
 
 function parseObject(text: string, parse: (line: string) => MeterReading | string): ParsedObject {
-  const out: ParsedObject = { readings: [], refused: [] };
+  const readings: MeterReading[] = [];
+  const refused: { line: number; reason: string }[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === "") return;
     const r = parse(line);
-    if (typeof r === "string") out.refused.push({ line: i + 1, reason: r });
-    else out.readings.push(r);
+    if (typeof r === "string") refused.push({ line: i + 1, reason: r });
+    else readings.push(r);
   });
-  return out;
+  return { readings, refused };
 }
 // one function each, so the client's lake parses an object once per kind
 const realtimeObject = (text: string) => parseObject(text, parseRealtimeLine);
 const supplierObject = (text: string) => parseObject(text, parseSupplierLine);
+// the kind of an object the run's day read, for a revision: its readings of earlier days, as carried (never read)
+const carriedObject = (text: string) => realtimeObject(text);
 
 /** The readings of each object; its refused lines go to `rejected` when given. */
 async function readObjects(lake: ClientLake, keys: readonly string[], parse: (text: string) => ParsedObject, rejected?: RejectedLine[]): Promise<LakeObject[]> {
@@ -73,6 +81,22 @@ async function readObjects(lake: ClientLake, keys: readonly string[], parse: (te
     const { readings, refused } = await lake.parsed(key, parse);
     if (rejected) for (const r of refused) rejected.push({ object: key, ...r });
     out.push({ key, readings });
+  }
+  return out;
+}
+
+/**
+ * The readings of `c.day` in the objects of its later partitions, in order: of an object its run's day read (a
+ * revision's `carried`), the readings it kept (cached apart from the object's own parse, which they are not),
+ * else the object's. An object's refused lines are its own partition's report's.
+ */
+async function laterReadings(lake: ClientLake, c: ClientDay): Promise<LakeObject[]> {
+  const inDay = startsIn(c.day);
+  const out: LakeObject[] = [];
+  for (const key of c.laterKeys) {
+    const kept = carriedReadingsOf(c.carried, key, c.day);
+    const { readings } = kept ? await lake.parsed(key, carriedObject, { readings: kept, refused: [] }) : await lake.parsed(key, realtimeObject);
+    out.push({ key, readings: readings.filter(inDay) });
   }
   return out;
 }
@@ -86,8 +110,8 @@ const startsIn = (day: ReportDay) => (r: MeterReading) => r.startMs >= day.start
 /** Whether any object located for a client-day holds a reading of the day (its own partition: any object). */
 async function holdsReadingsOf(lake: ClientLake, c: ClientDay): Promise<boolean> {
   if (c.keys.length > 0) return true;
+  for (const { readings } of await laterReadings(lake, c)) if (readings.length > 0) return true;
   const inDay = startsIn(c.day);
-  for (const { readings } of await readObjects(lake, c.laterKeys, realtimeObject)) if (readings.some(inDay)) return true;
   for (const { readings } of await readObjects(lake, c.supplierKeys, supplierObject)) if (readings.some(inDay)) return true;
   return false;
 }
@@ -101,8 +125,7 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
   const inDay = startsIn(day);
   const laterObjects: Record<string, string[]> = {};
   const arrivedLater: MeterReading[] = [];
-  for (const { key, readings } of await readObjects(lake, c.laterKeys, realtimeObject)) {
-    const ofDay = readings.filter(inDay);
+  for (const { key, readings: ofDay } of await laterReadings(lake, c)) {
     if (ofDay.length === 0) continue;
     arrivedLater.push(...ofDay);
     (laterObjects[partitionOf(key)] ??= []).push(key);
@@ -133,7 +156,7 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
   const unusual = unusualSlots(history, profile.slots);
   const latePartitions = latePartitionsOf(day, laterObjects);
   const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, latePartitions, ownObjects: c.keys.length, now });
-  return { report, late: lateReadings(day, own, earlier, c.previousObjects) };
+  return { report, late: lateReadings(day, own, earlier, c.previousObjects), before: readingsBefore(day, own) };
 }
 
 /**
@@ -256,7 +279,8 @@ export async function reportClientDay(
 /**
  * Rewrites a client's report of an earlier day with the late readings of the run's day (lateReadings.ts), or
  * leaves it when they change none of its half-hours (readings sent twice). The stored report is read afresh
- * and written only over that version, so two runs revising it at once both keep their readings.
+ * and written only over that version, so two runs revising it at once both keep their readings. `carried`: what
+ * the run's day read of the client's objects, taken for them instead of reading them again (carriedReadings.ts).
  */
 export async function reviseDay(
   lake: ClientLake,
@@ -265,6 +289,7 @@ export async function reviseDay(
   revision: Revision,
   now: () => Date,
   log: Log,
+  carried?: CarriedReadings,
 ): Promise<"revised" | "unchanged"> {
   const { day } = revision;
   const supplier: string[] = [];
@@ -277,7 +302,7 @@ export async function reviseDay(
     const madeMs = Date.parse(String((current.value as { generatedAt?: unknown } | undefined)?.generatedAt));
     if (revision.unlessMadeAfterMs !== undefined && madeMs > revision.unlessMadeAfterMs) return "unchanged";
     const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
-    const located = await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier);
+    const located = { ...(await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier)), carried };
     // a neighbour day's supplier file may hold nothing of a day that has no report: none is made for it
     if (current.value === undefined && !(await holdsReadingsOf(lake, located))) return "unchanged";
     const { report } = await analyseClient(lake, reports, located, now());

@@ -100,8 +100,11 @@ export async function partitionKeys(lake: Lake, prefix: string): Promise<string[
 export interface ClientLake extends Lake {
   /** Drops the listings (not the objects, which do not change): a computation started again lists afresh. */
   forgetListings(): void;
-  /** An object's lines parsed by `parse`, once per object and parser. */
-  parsed<T>(key: string, parse: (text: string) => T): Promise<T>;
+  /**
+   * An object's lines parsed by `parse`, once per object and parser; `kept`, when given, is taken for the parse
+   * instead of reading the object (the run's time is checked as for a read).
+   */
+  parsed<T>(key: string, parse: (text: string) => T, kept?: T): Promise<T>;
 }
 
 /** Thrown by a client's lake once its run's time is nearly up (`clientLake`'s `outOfTime`): nothing is written after. */
@@ -129,8 +132,11 @@ export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): 
     }
     return hit;
   };
-  const text = async (key: string) => {
+  const inTime = () => {
     if (outOfTime()) throw new OutOfTimeError();
+  };
+  const text = async (key: string) => {
+    inTime();
     return lake.text(key);
   };
   return {
@@ -139,10 +145,10 @@ export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): 
     listModified: (prefix) => lake.listModified(prefix),
     text,
     forgetListings: () => void (lists = new Map()),
-    parsed<T>(key: string, parse: (text: string) => T): Promise<T> {
+    parsed<T>(key: string, parse: (text: string) => T, kept?: T): Promise<T> {
       let byKey = parses.get(parse);
       if (!byKey) parses.set(parse, (byKey = new Map()));
-      return once(byKey, key, async () => parse(await text(key))) as Promise<T>;
+      return once(byKey, key, async () => (kept === undefined ? parse(await text(key)) : (inTime(), kept))) as Promise<T>;
     },
   };
 }
