@@ -7,7 +7,7 @@ import { leaveOneBenchmarkOut, leaveOneSetOut } from "../anomaly/evaluation/prot
 import { PROTOCOL_SEEDS } from "../anomaly/evaluation/replicates";
 import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
-import { ParsedArgs, UsageError, seedsFlag } from "./args";
+import { ParsedArgs, SHARED_DATA, UsageError, seedsFlag } from "./args";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
 import { figureRows, heldOutRows, meanDetail, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
 
@@ -36,7 +36,7 @@ function readResults(file: string): Record<string, unknown> {
  * its own key of the results file).
  */
 export async function runProtocolMode(args: ParsedArgs): Promise<void> {
-  const root = (args.data as string | undefined) ?? join("..", "shared", "data");
+  const root = (args.data as string | undefined) ?? SHARED_DATA;
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
   if (!statSync(root).isDirectory()) throw new UsageError(`--data ${root}: not a folder`);
   const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
