@@ -11,6 +11,9 @@ export interface StoredClaim {
   readonly usedAt?: string;
 }
 
+/** What a used claim names as its user once that customer erased their account. */
+export const ERASED_USER = "erased";
+
 /** How long an erased account's tombstone is kept: past any token's lifetime and the authorizer's cache. */
 export const ERASED_TOMBSTONE_SECONDS = 86_400;
 
@@ -55,7 +58,8 @@ export interface ClaimStore {
    * and, when there is a meter, deletes its owner item (only if the owner is still the customer). The tombstone
    * holds no personal data and expires after ERASED_TOMBSTONE_SECONDS: until then no profile write or link can
    * bring the account back (a token the authorizer's cache still allows). Throws LinkConflictError("profile")
-   * when the profile changed meanwhile. The used claim stays: relinking the meter needs a new claim code.
+   * when the profile changed meanwhile. The used claim stays used (relinking the meter needs a new claim code) but
+   * no longer names the customer: its `usedBy` becomes ERASED_USER, first, so a retried erase does it too.
    */
   erase(customerId: string, clientId: string | undefined, now: Date): Promise<void>;
 }

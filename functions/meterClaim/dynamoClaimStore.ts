@@ -7,10 +7,11 @@ import {
   TransactWriteItemsCommandInput,
   TransactionCanceledException,
   UpdateItemCommand,
+  UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { itemFields } from "../shared/dynamoItems";
-import { ClaimStore, ERASED_TOMBSTONE_SECONDS, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
+import { ClaimStore, ERASED_TOMBSTONE_SECONDS, ERASED_USER, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
 
 /**
  * Claims live in the profile table beside the profiles, under key prefixes no Cognito `sub` (a UUID) can take:
@@ -105,6 +106,7 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
+    if (clientId !== undefined) await this.forgetClaimUser(customerId, clientId);
     try {
       await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId, now)));
     } catch (e) {
@@ -115,6 +117,29 @@ export class DynamoClaimStore implements ClaimStore {
       throw e;
     }
   }
+
+  private async forgetClaimUser(customerId: string, meterId: string): Promise<void> {
+    try {
+      await this.client.send(new UpdateItemCommand(forgetClaimUserUpdate(this.table, customerId, meterId)));
+    } catch (e) {
+      if ((e as Error).name !== "ConditionalCheckFailedException") throw e;
+    }
+  }
+}
+
+/**
+ * The claim the customer used names ERASED_USER instead of them (still used, so its code cannot link again); nothing
+ * when it names someone else, or nobody (reissued since, or a profile linked before claims).
+ */
+export function forgetClaimUserUpdate(table: string, customerId: string, meterId: string): UpdateItemCommandInput {
+  return {
+    TableName: table,
+    Key: key(claimKey(meterId)),
+    UpdateExpression: "SET #usedBy = :erased",
+    ConditionExpression: "#usedBy = :customer",
+    ExpressionAttributeNames: { "#usedBy": "usedBy" },
+    ExpressionAttributeValues: marshall({ ":erased": ERASED_USER, ":customer": customerId }),
+  };
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ClaimStore, LinkConflictError, StoredClaim } from "./claimStore";
+import { ClaimStore, ERASED_USER, LinkConflictError, StoredClaim } from "./claimStore";
 import { MemoryProfileStore } from "../profileApi/memoryProfileStore";
 
 /** A customer's attempts counter for the clock hour holding `now`. */
@@ -59,6 +59,8 @@ export class MemoryClaimStore implements ClaimStore {
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
+    const claim = clientId === undefined ? undefined : this.claims.get(clientId);
+    if (claim?.usedBy === customerId) this.claims.set(claim.meterId, { ...claim, usedBy: ERASED_USER });
     if (this.profiles.items.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
     this.profiles.items.delete(customerId);
     this.profiles.erased.set(customerId, now.toISOString());

@@ -73,6 +73,9 @@ export class CustomerTables extends MemoryClaimStore {
 
   override async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
     const keys = clientId === undefined ? [customerId] : [customerId, meterKey(clientId)];
+    // the claim the customer used stops naming them first (an UpdateItem of its own)
+    if (clientId !== undefined && this.claims.get(clientId)?.usedBy === customerId)
+      this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [claimKey(clientId)], now));
     try {
       await super.erase(customerId, clientId, now);
       this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now));

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
+import { ERASED_USER } from "../../functions/meterClaim/claimStore";
 import { issueClaim, revokeClaim, unlinkMeter } from "../../functions/meterClaim/claimAdmin";
 import { CustomerTables } from "../../local/customers/customerTables";
 import { LocalCustomerApi, matchRoute } from "../../local/customers/localCustomerApi";
@@ -83,6 +84,8 @@ describe("local customer API", () => {
       await call("DELETE", "/profile"),
       await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
     ];
+    // the used claim stays used, and no longer names the erased customer
+    expect(tables.claims.get("MTR0001")).to.include({ usedBy: ERASED_USER });
     const second = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
     // the erased account stays erased while its token lasts (410); the next occupant links
     steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));

@@ -14,8 +14,8 @@ import { Writable } from "stream";
 import { runClaims } from "../../../cli/claims";
 import { claimHash } from "../../../functions/meterClaim/claimCode";
 import { issueClaim, revokeClaim, unlinkMeter } from "../../../functions/meterClaim/claimAdmin";
-import { LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
-import { DynamoClaimStore, eraseTransaction, linkTransaction } from "../../../functions/meterClaim/dynamoClaimStore";
+import { ERASED_USER, LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
+import { DynamoClaimStore, eraseTransaction, forgetClaimUserUpdate, linkTransaction } from "../../../functions/meterClaim/dynamoClaimStore";
 
 const TABLE = "customers-profiles";
 const NOW = new Date("2026-11-22T08:30:00.000Z");
@@ -169,6 +169,40 @@ describe("DynamoClaimStore", () => {
       { customerId: { S: "meter#MTR0001" } },
       { customerId: { S: "meter#MTR0009" } },
     ]);
+  });
+
+  it("first makes the claim the customer used name no one, and goes on when it names someone else or nobody", async () => {
+    ddb.on(TransactWriteItemsCommand).resolves({});
+    ddb.on(UpdateItemCommand).rejectsOnce(Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" }));
+    await store.erase(ANA, "MTR0001", NOW);
+    expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input)).to.deep.equal([
+      {
+        TableName: TABLE,
+        Key: { customerId: { S: "claim#MTR0001" } },
+        UpdateExpression: "SET #usedBy = :erased",
+        ConditionExpression: "#usedBy = :customer",
+        ExpressionAttributeNames: { "#usedBy": "usedBy" },
+        ExpressionAttributeValues: { ":erased": { S: "erased" }, ":customer": { S: ANA } },
+      },
+    ]);
+    expect(ddb.commandCalls(TransactWriteItemsCommand)).to.have.length(1);
+    expect(forgetClaimUserUpdate(TABLE, ANA, "MTR0001").ExpressionAttributeValues).to.deep.equal({ ":erased": { S: ERASED_USER }, ":customer": { S: ANA } });
+  });
+
+  it("erases nothing when the claim cannot be updated for another reason, so a retry does it all", async () => {
+    ddb.on(UpdateItemCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ProvisionedThroughputExceededException" }));
+    const e = await store.erase(ANA, "MTR0001", NOW).then(
+      () => undefined,
+      (err: unknown) => err as Error,
+    );
+    expect(e?.name).to.equal("ProvisionedThroughputExceededException");
+    expect(ddb.commandCalls(TransactWriteItemsCommand)).to.have.length(0);
+  });
+
+  it("updates no claim when erasing a profile without a meter", async () => {
+    ddb.on(TransactWriteItemsCommand).resolves({});
+    await store.erase(ANA, undefined, NOW);
+    expect(ddb.commandCalls(UpdateItemCommand)).to.have.length(0);
   });
 
   it("replaces the profile still on its meter by a tombstone that expires and deletes the meter's owner item, in one transaction", async () => {
