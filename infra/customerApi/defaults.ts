@@ -49,6 +49,8 @@ export const ACCESS_LOG_FORMAT = JSON.stringify({
   requestTime: "$context.requestTime",
   routeKey: "$context.routeKey",
   status: "$context.status",
+  // the Lambda service's status of the integration call; "-" when no function ran (refused by the throttle)
+  integrationStatus: "$context.integrationStatus",
   responseLength: "$context.responseLength",
   integrationError: "$context.integrationErrorMessage",
   authorizerError: "$context.authorizer.error",

@@ -148,7 +148,7 @@ export const throttledMetric = (name: string) => `${name}-requests-throttled`;
 
 /**
  * Requests refused by the stage's throttle reach no function and no authorizer, so no outcome metric sees them:
- * a metric filter counts the access log's 429s, and more than `throttledRequestsPer5Minutes` in 5 minutes alarm.
+ * a metric filter counts the access log's 429s that no function answered, and more than `throttledRequestsPer5Minutes` in 5 minutes alarm.
  */
 function createThrottledAlarm(name: string, logGroupName: pulumi.Input<string>, deployment: WithDeployment["deployment"], opts: HelperOptions): void {
   const namespace = stackMetricNamespace(deployment.stack);
@@ -158,8 +158,9 @@ function createThrottledAlarm(name: string, logGroupName: pulumi.Input<string>, 
     `${name}-throttled-count`,
     {
       logGroupName,
-      // the access log writes the status as a string (ACCESS_LOG_FORMAT)
-      pattern: '{ $.status = "429" }',
+      // the access log writes both as strings (ACCESS_LOG_FORMAT); a route's own 429 (too many claim attempts) comes
+      // from a function that ran, whose invocation Lambda answered 200
+      pattern: '{ ($.status = "429") && ($.integrationStatus != "200") }',
       metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" },
     },
     { ...opts },

@@ -123,6 +123,8 @@ for (const stack of STACKS) {
       expect(JSON.parse((stage.accessLogSettings as { format: string }).format)).to.include({
         requestId: "$context.requestId",
         status: "$context.status",
+        // the throttle alarm's filter reads both as strings
+        integrationStatus: "$context.integrationStatus",
         customerId: "$context.authorizer.customerId",
       });
     });
@@ -147,7 +149,7 @@ for (const stack of STACKS) {
       });
       expect(one(s, "aws:cloudwatch/logMetricFilter:LogMetricFilter", "customers-throttled-count").inputs).to.deep.equal({
         logGroupName: outputOf(s, "aws:cloudwatch/logGroup:LogGroup", "customers-access-logs", "name"),
-        pattern: '{ $.status = "429" }',
+        pattern: '{ ($.status = "429") && ($.integrationStatus != "200") }',
         metricTransformation: { namespace: `gridrail/${stack}`, name: "customers-requests-throttled", value: "1", unit: "Count" },
       });
       const { alarmDescription: throttled, ...throttles } = one(s, "aws:cloudwatch/metricAlarm:MetricAlarm", "customers-throttled-alarm").inputs;
