@@ -74,10 +74,10 @@ export async function handler(event: unknown, context?: LambdaContext): Promise<
       return report;
     } catch (e) {
       count(o, "LoadsFailed", 1);
-      if (isLoadError(e)) {
-        count(o, "ObjectsRejected", e.rejected);
-        o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
-      }
+      // objects the run set aside before it failed (loadReadings.ts puts their number on any error it throws)
+      const rejected = (e as { rejected?: unknown } | undefined)?.rejected;
+      count(o, "ObjectsRejected", typeof rejected === "number" ? rejected : 0);
+      if (isLoadError(e)) o.logger.appendKeys({ statementId: e.statementId, manifestKey: e.manifestKey });
       throw e;
     }
   });

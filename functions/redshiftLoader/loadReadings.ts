@@ -87,52 +87,70 @@ export async function loadReadings(event: unknown, deps: LoaderDeps): Promise<Lo
   const { loaded: done, rejected: refused } = await earlierRuns(window.prefixes, dataApi);
   const unloaded = candidates.filter((o) => !done.has(o.key));
   const fresh = unloaded.filter((o) => !refused.has(`${o.key}\n${o.etag}`)).sort((a, b) => a.lastModified - b.lastModified || a.key.localeCompare(b.key));
-  let batch = fresh.slice(0, MAX_OBJECTS_PER_LOAD);
-  const base = {
-    ...report,
-    alreadyLoaded: candidates.length - unloaded.length,
-    alreadyRejected: unloaded.length - fresh.length,
-    deferred: fresh.length - batch.length,
-  };
+  // not yet loaded nor set aside, oldest first; each attempt loads the first MAX_OBJECTS_PER_LOAD of them
+  let waiting = fresh;
+  let batch = waiting.slice(0, MAX_OBJECTS_PER_LOAD);
+  const base = { ...report, alreadyLoaded: candidates.length - unloaded.length, alreadyRejected: unloaded.length - fresh.length };
   const rejected: LoadReport["rejected"] = [];
-  for (let attempt = 1; batch.length > 0; attempt++) {
-    const manifest = manifestKey(window, deps.runId, attempt);
-    await storage.put(manifest, manifestBody(settings.rawBucket, batch));
-    const sqls = loadStatements({ bucket: settings.rawBucket, manifestKey: manifest, copyRoleArn: settings.copyRoleArn, objects: batch, loadedAt: deps.now() });
-    let load;
-    try {
-      load = await dataApi.batch(sqls, `${STATEMENT_PREFIX}-copy-${report.window.start.slice(0, 13)}`);
-    } catch (e) {
-      if (!isStatementError(e)) throw e;
-      const lines = await rejectedLines(e, dataApi, log);
-      const refusedNow = e.status === "FAILED" && attempt < LOAD_ATTEMPTS ? rejectedObjects(lines, batch, settings.rawBucket) : [];
-      if (refusedNow.length === 0) throw loadError(e, manifest, batch.length, lines, rejected.length);
-      await dataApi.execute(rejectsInsertSql(refusedNow, manifest, deps.now()), `${STATEMENT_PREFIX}-reject`);
-      for (const r of refusedNow) {
-        const reason = `line ${r.line ?? "?"} column ${r.column}: ${r.reason}`;
-        rejected.push({ key: r.object.key, reason });
-        log({
-          level: "ERROR",
-          message: "raw object rejected",
-          key: r.object.key,
-          etag: r.object.etag,
-          reason,
-          manifestKey: manifest,
-          statementId: e.statementId,
-        });
+  try {
+    for (let attempt = 1; batch.length > 0; attempt++) {
+      const manifest = manifestKey(window, deps.runId, attempt);
+      await storage.put(manifest, manifestBody(settings.rawBucket, batch));
+      const sqls = loadStatements({
+        bucket: settings.rawBucket,
+        manifestKey: manifest,
+        copyRoleArn: settings.copyRoleArn,
+        objects: batch,
+        loadedAt: deps.now(),
+      });
+      let load;
+      try {
+        load = await dataApi.batch(sqls, `${STATEMENT_PREFIX}-copy-${report.window.start.slice(0, 13)}`);
+      } catch (e) {
+        if (!isStatementError(e)) throw e;
+        const lines = await rejectedLines(e, dataApi, log);
+        const refusedNow = e.status === "FAILED" && attempt < LOAD_ATTEMPTS ? rejectedObjects(lines, batch, settings.rawBucket) : [];
+        if (refusedNow.length === 0) throw loadError(e, manifest, batch.length, lines, rejected.length);
+        // logged and counted first: should recording them fail, the next run meets them again
+        for (const r of refusedNow) {
+          const reason = `line ${r.line ?? "?"} column ${r.column}: ${r.reason}`;
+          rejected.push({ key: r.object.key, reason });
+          log({
+            level: "ERROR",
+            message: "raw object rejected",
+            key: r.object.key,
+            etag: r.object.etag,
+            reason,
+            manifestKey: manifest,
+            statementId: e.statementId,
+          });
+        }
+        await dataApi.execute(rejectsInsertSql(refusedNow, manifest, deps.now()), `${STATEMENT_PREFIX}-reject`);
+        const set = new Set(refusedNow.map((r) => r.object.key));
+        waiting = waiting.filter((o) => !set.has(o.key));
+        batch = waiting.slice(0, MAX_OBJECTS_PER_LOAD);
+        continue;
       }
-      const set = new Set(refusedNow.map((r) => r.object.key));
-      batch = batch.filter((o) => !set.has(o.key));
-      continue;
+      const rowsWritten = load.subStatements[MERGE_INSERT_INDEX]?.resultRows;
+      await recordRowCounts(load.subStatements[COPY_INDEX]?.redshiftQueryId, settings.rawBucket, dataApi, log);
+      const deferred = waiting.length - batch.length;
+      const result = { ...base, deferred, rejected, loaded: batch.map((o) => o.key), manifestKey: manifest, statementId: load.id, rowsWritten };
+      log({ level: "INFO", message: "readings loaded", ...result });
+      return result;
     }
-    const rowsWritten = load.subStatements[MERGE_INSERT_INDEX]?.resultRows;
-    await recordRowCounts(load.subStatements[COPY_INDEX]?.redshiftQueryId, settings.rawBucket, dataApi, log);
-    const result = { ...base, rejected, loaded: batch.map((o) => o.key), manifestKey: manifest, statementId: load.id, rowsWritten };
-    log({ level: "INFO", message: "readings loaded", ...result });
-    return result;
+  } catch (e) {
+    // the objects set aside before a failure are counted all the same (handler.ts)
+    if (typeof e === "object" && e !== null && typeof (e as { rejected?: unknown }).rejected !== "number") Object.assign(e, { rejected: rejected.length });
+    throw e;
   }
-  log({ level: "INFO", message: rejected.length > 0 ? "nothing loaded: every new object was rejected" : "nothing new to load", ...base, rejected });
-  return { ...base, rejected, loaded: [] };
+  log({
+    level: "INFO",
+    message: rejected.length > 0 ? "nothing loaded: every new object was rejected" : "nothing new to load",
+    ...base,
+    deferred: 0,
+    rejected,
+  });
+  return { ...base, deferred: 0, rejected, loaded: [] };
 }
 
 /** Keys load_history has under the prefixes, and `key\netag` of the objects load_rejects has set aside. */

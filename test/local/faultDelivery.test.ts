@@ -134,7 +134,7 @@ describe("local stack: the report's anomaly lines", () => {
     ]);
   });
 
-  it("says no alert reached an online train instead of printing empty latencies", () => {
+  it("says no alert reached an online train when there is no latency to show", () => {
     const [line] = anomalyLines({
       ...totals,
       anomaliesDetected: 0,

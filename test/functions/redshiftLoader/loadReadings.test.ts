@@ -308,7 +308,7 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     expect(report).to.deep.include({ alreadyLoaded: 1, alreadyRejected: 1, rejected: [], loaded: [`${DAY}b.gz`] });
   });
 
-  it("fails as before when the rejected lines name no object of the load, and lists them", async () => {
+  it("fails the load when the rejected lines name no object of it, and lists them", async () => {
     givenBucket();
     givenHistory();
     data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
