@@ -47,10 +47,10 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
   const table = args.table as string | undefined;
   if (meter === undefined) throw new UsageError("--meter is required");
   if (table === undefined) throw new UsageError("--table is required (the stack output profileTableName)");
-  // DynamoDB table names: 3 to 255 of letters, digits, _ - .
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(table)) {
+  // a DynamoDB table name (3 to 255 of letters, digits, _ - .) or its ARN, as the API takes either
+  if (!/^(arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/)?[A-Za-z0-9_.-]{3,255}$/.test(table)) {
     throw new UsageError(
-      `--table ${JSON.stringify(table)} is not a DynamoDB table name (3 to 255 letters, digits, _, - or .; the stack output profileTableName)`,
+      `--table ${JSON.stringify(table)} is not a DynamoDB table name or ARN (3 to 255 letters, digits, _, - or .; the stack output profileTableName)`,
     );
   }
   try {

@@ -84,8 +84,9 @@ describe("local customer API", () => {
       await call("DELETE", "/profile"),
       await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
     ];
-    // the used claim stays used, and no longer names the erased customer
+    // the used claim stays used, and no longer names the erased customer; the claim update is a data event of its own
     expect(tables.claims.get("MTR0001")).to.include({ usedBy: ERASED_USER });
+    expect(tables.dataEvents.filter((e) => JSON.stringify(e).includes("claim#MTR0001") && JSON.stringify(e).includes("UpdateItem"))).to.have.length(1);
     const second = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
     // the erased account stays erased while its token lasts (410); the next occupant links
     steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));
@@ -99,6 +100,24 @@ describe("local customer API", () => {
     );
     const linked = steps[5].body as { customerId: string; clientId: string };
     expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
+  });
+
+  it("leaves a code issued while the owner held the meter usable when the owner then erases their account", async () => {
+    const operator = tables.operatorClient();
+    pool.signUp("eve@example.com", PASSWORD);
+    pool.signUp("fay@example.com", PASSWORD);
+    const as = (email: string) => {
+      const bearer = pool.signIn(email, PASSWORD).accessToken;
+      return (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
+    };
+    const [eve, fay] = [as("eve@example.com"), as("fay@example.com")];
+    const first = await issueClaim(operator, "local-profiles", "MTR0008", 72, new Date());
+    const steps = [await eve("POST", "/profile/meter", { meterId: "MTR0008", claimCode: first.claimCode })];
+    const next = await issueClaim(operator, "local-profiles", "MTR0008", 72, new Date());
+    steps.push(await eve("DELETE", "/profile"));
+    expect(tables.claims.get("MTR0008")?.usedBy).to.equal(undefined);
+    steps.push(await fay("POST", "/profile/meter", { meterId: "MTR0008", claimCode: next.claimCode }));
+    expect(steps.map((s) => s.status)).to.deep.equal([200, 204, 200]);
   });
 
   it("takes a meter from a household that moved out: the operator unlinks it, the old owner sees no reports, the next occupant links", async () => {

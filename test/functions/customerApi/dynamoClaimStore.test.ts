@@ -402,11 +402,11 @@ describe("DynamoClaimStore", () => {
       [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5", json: true }, "--ttl-hours and --json go with issue, not revoke"],
       [
         { subcommand: "issue", meter: "MTR0001", table: "" },
-        '--table "" is not a DynamoDB table name (3 to 255 letters, digits, _, - or .; the stack output profileTableName)',
+        '--table "" is not a DynamoDB table name or ARN (3 to 255 letters, digits, _, - or .; the stack output profileTableName)',
       ],
       [
         { subcommand: "issue", meter: "MTR0001", table: "my table" },
-        '--table "my table" is not a DynamoDB table name (3 to 255 letters, digits, _, - or .; the stack output profileTableName)',
+        '--table "my table" is not a DynamoDB table name or ARN (3 to 255 letters, digits, _, - or .; the stack output profileTableName)',
       ],
       [{ subcommand: "issue", meter: "", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got ""'],
       [{ subcommand: "revoke", meter: "MTR#1", table: TABLE }, '--meter: meter id must be 1-64 letters, digits, - or _, got "MTR#1"'],
