@@ -7,7 +7,7 @@ import { htmlPage, lineChart } from "../report/svgChart";
 import { readNabLabels } from "../anomaly/evaluation/nabLabels";
 import { InputError } from "../anomaly/errors";
 import { Command, ParsedArgs, SHARED_DATA, runCommand, UsageError } from "./args";
-import { STDOUT_PATH } from "./outputPaths";
+import { checkOutputFolder } from "./outputPaths";
 
 /**
  * `gridrail demo`: runs the anomaly detector over real labelled data
@@ -70,7 +70,7 @@ function demoSeries(): Series[] {
 async function main(args: ParsedArgs): Promise<void> {
   if (args["no-report"] && args.out !== undefined) throw new UsageError("--out is the reports' folder; --no-report writes none");
   const outDir = (args.out as string | undefined) ?? "out";
-  if (outDir.trim() === "" || outDir === STDOUT_PATH) throw new UsageError(`--out needs a folder, got ${JSON.stringify(outDir)}`);
+  checkOutputFolder("--out", outDir);
   // the report folder is made before the scoring, so a bad --out fails at once
   if (!args["no-report"]) {
     try {

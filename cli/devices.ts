@@ -10,6 +10,7 @@
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { dirname, join, resolve } from "path";
 import { Command, ParsedArgs, UsageError, commaList, errorLine, integerFlag, runCommand } from "./args";
+import { checkOutputFolder } from "./outputPaths";
 import { MemoryAllowList } from "../functions/provisioningHook/decide";
 import {
   DEVICE_KINDS,
@@ -64,6 +65,7 @@ export function registerRequest(args: ParsedArgs): RegisterRequest {
   const bad = serialProblem(kind, serial);
   if (bad) throw new UsageError(`--serial: ${bad}`);
   if (out === undefined) throw new UsageError("--out is required (the folder for the certificate and key)");
+  checkOutputFolder("--out", out);
   const endpoint = (args.endpoint as string | undefined) ?? DEFAULT_ENDPOINT;
   if (!/^mqtts?:\/\/[^/\s]+$/.test(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} must be mqtt://host:port or mqtts://host:port`);
   const stack = (args.stack as string | undefined) ?? "dev";

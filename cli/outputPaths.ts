@@ -60,3 +60,8 @@ export function checkOutputFile(flag: string, path: string): void {
   if (!isFolder) throw new InputError(`${flag} ${path}: folder ${folder} does not exist`);
   if (identity(path) !== null && statSync(path).isDirectory()) throw new InputError(`${flag} ${path}: is a folder`);
 }
+
+/** An output folder's name: not empty, and not `-` (standard output is not a folder). */
+export function checkOutputFolder(flag: string, path: string): void {
+  if (path.trim() === "" || path === STDOUT_PATH) throw new UsageError(`${flag} needs a folder, got ${JSON.stringify(path)}`);
+}

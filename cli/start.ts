@@ -4,7 +4,7 @@ import { customersLine } from "../local/customers/customersReport";
 import { anomalyLines } from "../local/start/anomalyLines";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
 import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
-import { checkOutputFile } from "./outputPaths";
+import { checkOutputFile, checkOutputFolder } from "./outputPaths";
 import { InputError } from "../anomaly/errors";
 
 /**
@@ -54,6 +54,7 @@ export function checkReportFile(reportFile: string, outDir: string): void {
 async function main(args: ParsedArgs): Promise<void> {
   const root = join(__dirname, "..");
   const shared = SHARED_DATA;
+  if (args.out !== undefined) checkOutputFolder("--out", args.out as string);
   const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));
   const reportFile = args.report as string | undefined;
   if (reportFile !== undefined) checkReportFile(reportFile, outDir);

@@ -15,6 +15,9 @@ describe("flags refused before any work", () => {
     // `-` is standard output only where a command says so (detect --output, summary --csv), never a file named -
     ["demo", ["--out", "-"], 'error: --out needs a folder, got "-"\n'],
     ["openapi", ["--out", "-"], "error: --out needs a file path: - (standard output) is not supported for it\n"],
+    ["start", ["--out", "-"], 'error: --out needs a folder, got "-"\n'],
+    ["devices", ["register", "--kind", "train", "--serial", "train-0001", "--out", "-"], 'error: --out needs a folder, got "-"\n'],
+    ["eval", ["--protocol", "--results", "-"], "error: --results needs a file path: - (standard output) is not supported for it\n"],
   ];
   for (const [command, args, stderr] of cases) {
     it(`${command} ${args.join(" ")}`, () => {
