@@ -221,6 +221,7 @@ describe("eval --protocol", () => {
     const dir = tempDir("gridrail-protocol-");
     const file = join(dir, "figures.json");
     writeFileSync(file, "{bad");
+    writeFileSync(join(dir, "list.json"), "[]");
     const cases: [string[], number, string][] = [
       [["--data", file], 2, `error: --data ${file}: not a folder`],
       [["--data", dir, "--results", dir], 2, `error: --results ${dir}: a folder, not a file`],
@@ -234,6 +235,7 @@ describe("eval --protocol", () => {
         1,
         `error: --data ${dir} (its meters/ folder): not a folder`,
       ],
+      [["--data", dir, "--results", join(dir, "list.json")], 1, `error: --results ${join(dir, "list.json")}: not the protocol's figures (a JSON object)`],
     ];
     for (const [args, status, line] of cases) {
       const r = runCli("eval", ["--protocol", ...args]);
