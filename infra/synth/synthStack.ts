@@ -30,7 +30,21 @@ export function synthStack(stack: string, overrides: Record<string, string | und
     else raw[k] = v;
   }
   const config = parseStackConfig(stack, raw);
-  return synthesize(stack, raw, () => createStack(config));
+  return inProjectRoot(() => synthesize(stack, raw, () => createStack(config)));
+}
+
+/**
+ * Runs `work` with the project root as the working folder, as `pulumi up` runs the program: Pulumi's function
+ * serialization looks for package.json from there, so a command run from a subfolder would fail.
+ */
+async function inProjectRoot<T>(work: () => Promise<T>): Promise<T> {
+  const before = process.cwd();
+  process.chdir(REPO_ROOT);
+  try {
+    return await work();
+  } finally {
+    process.chdir(before);
+  }
 }
 
 /** What `pulumi up` would warn of in the stack's config (example values a deployment must replace). */

@@ -1,10 +1,12 @@
 import { execFile } from "child_process";
 import { expect } from "chai";
+import * as fs from "fs";
 import * as path from "path";
 import { promisify } from "util";
 import { parseArgs, UsageError } from "../../cli/args";
 import { command, synthOptions } from "../../cli/synth";
 import { REPO_ROOT } from "../../infra/synth/synthStack";
+import { tempDir } from "../helpers/tempDir";
 
 const run = promisify(execFile);
 const TSX = path.join(REPO_ROOT, "node_modules", ".bin", "tsx");
@@ -39,6 +41,19 @@ describe("synth CLI", () => {
         .map((r) => r.type)
         .sort(),
     ).to.deep.equal(["gridrail:customer:CustomerApi", "gridrail:meter:MeterIngestion", "gridrail:sharing:DataSharing", "gridrail:train:TrainTelemetry"]);
+  });
+
+  it("names the file it wrote the diagram to in the document: relative inside the project, absolute outside", async () => {
+    const dir = tempDir("gridrail-diagram-");
+    const outside = path.join(dir, "dev.md");
+    await run(TSX, ["cli/synth.ts", "--stack", "dev", "--diagram", outside], { cwd: REPO_ROOT });
+    expect(fs.readFileSync(outside, "utf8").split("\n")[3]).to.equal(`\`npm run --silent synth -- --stack dev --diagram ${outside}\`.`);
+    const inside = path.join(REPO_ROOT, "out", "dev-diagram.md");
+    fs.mkdirSync(path.dirname(inside), { recursive: true });
+    await run(TSX, [path.join(REPO_ROOT, "cli/synth.ts"), "--stack", "dev", "--diagram", inside], { cwd: dir });
+    expect(fs.readFileSync(inside, "utf8").split("\n")[3]).to.equal("`npm run --silent synth -- --stack dev --diagram out/dev-diagram.md`.");
+    fs.rmSync(inside);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("refuses an unknown stack as a bad --stack (exit 2), naming the stack file and the stacks there are", async () => {
