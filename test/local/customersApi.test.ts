@@ -102,15 +102,16 @@ describe("local customer API", () => {
     expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
   });
 
+  /** A customer signed up and in, calling the API with their token. */
+  const newCustomer = (email: string) => {
+    pool.signUp(email, PASSWORD);
+    const bearer = pool.signIn(email, PASSWORD).accessToken;
+    return (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
+  };
+
   it("leaves a code issued while the owner held the meter usable when the owner then erases their account", async () => {
     const operator = tables.operatorClient();
-    pool.signUp("eve@example.com", PASSWORD);
-    pool.signUp("fay@example.com", PASSWORD);
-    const as = (email: string) => {
-      const bearer = pool.signIn(email, PASSWORD).accessToken;
-      return (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
-    };
-    const [eve, fay] = [as("eve@example.com"), as("fay@example.com")];
+    const [eve, fay] = [newCustomer("eve@example.com"), newCustomer("fay@example.com")];
     const first = await issueClaim(operator, "local-profiles", "MTR0008", 72, new Date());
     const steps = [await eve("POST", "/profile/meter", { meterId: "MTR0008", claimCode: first.claimCode })];
     const next = await issueClaim(operator, "local-profiles", "MTR0008", 72, new Date());
@@ -122,13 +123,7 @@ describe("local customer API", () => {
 
   it("takes a meter from a household that moved out: the operator unlinks it, the old owner sees no reports, the next occupant links", async () => {
     const operator = tables.operatorClient();
-    pool.signUp("cy@example.com", PASSWORD);
-    pool.signUp("dee@example.com", PASSWORD);
-    const as = (email: string) => {
-      const bearer = pool.signIn(email, PASSWORD).accessToken;
-      return (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
-    };
-    const [cy, dee] = [as("cy@example.com"), as("dee@example.com")];
+    const [cy, dee] = [newCustomer("cy@example.com"), newCustomer("dee@example.com")];
     const code = await issueClaim(operator, "local-profiles", "MTR0002", 72, new Date());
     const steps = [await cy("POST", "/profile/meter", { meterId: "MTR0002", claimCode: code.claimCode })];
     const owner = await unlinkMeter(operator, "local-profiles", "MTR0002");
