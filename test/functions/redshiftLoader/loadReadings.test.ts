@@ -1,127 +1,16 @@
-import {
-  BatchExecuteStatementCommand,
-  DescribeStatementCommand,
-  ExecuteStatementCommand,
-  GetStatementResultCommand,
-  RedshiftDataClient,
-  SubStatementData,
-} from "@aws-sdk/client-redshift-data";
-import { ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { BatchExecuteStatementCommand, DescribeStatementCommand, ExecuteStatementCommand, GetStatementResultCommand } from "@aws-sdk/client-redshift-data";
+import { ListObjectsV2Command, PutObjectCommand } from "@aws-sdk/client-s3";
 import { expect } from "chai";
-import { mockClient } from "aws-sdk-client-mock";
-import { DataApi } from "../../../functions/redshiftLoader/dataApi";
-import { handler, s3Storage } from "../../../functions/redshiftLoader/handler";
+import { handler } from "../../../functions/redshiftLoader/handler";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
-import { LOAD_ATTEMPTS, loadReadings, LoaderDeps } from "../../../functions/redshiftLoader/loadReadings";
-import {
-  loadedKeysSql,
-  loadErrorsSql,
-  loadStatements,
-  rejectedKeysSql,
-  rejectsInsertSql,
-  rowCountsSql,
-  rowsUpdateSql,
-} from "../../../functions/redshiftLoader/loadSql";
+import { loadReadings } from "../../../functions/redshiftLoader/loadReadings";
+import { loadedKeysSql, loadStatements, rejectedKeysSql, rowCountsSql, rowsUpdateSql } from "../../../functions/redshiftLoader/loadSql";
 import { manifestBody } from "../../../functions/redshiftLoader/manifest";
 import { schemaSql } from "../../../functions/redshiftLoader/schema";
-import { LoaderSettings } from "../../../functions/redshiftLoader/settings";
-
-const SETTINGS: LoaderSettings = {
-  clusterId: "gridrail-dev-warehouse",
-  database: "gridrail",
-  secretArn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:rs-admin",
-  rawBucket: "sharing-raw-bucket",
-  copyRoleArn: "arn:aws:iam::123456789012:role/sharing-warehouse-copy-role",
-};
-const TARGET = { ClusterIdentifier: SETTINGS.clusterId, Database: "gridrail", SecretArn: SETTINGS.secretArn, WithEvent: true };
-const EVENT = { scheduledTime: "2026-11-21T11:05:00Z", window: "previous-hour" };
-const NOW = Date.UTC(2026, 10, 21, 11, 5, 2);
-const DAY = "readings/2026/11/21/";
-const MANIFEST = "manifests/readings/2026/11/21/1000-req-1.json";
-const WEEK = [14, 15, 16, 17, 18, 19, 20].map((d) => `readings/2026/11/${d}/`).concat(DAY);
-const s3Object = (name: string, minute: number, size = 500) => ({
-  Key: `${DAY}${name}`,
-  ETag: `"etag-${name}"`,
-  Size: size,
-  LastModified: new Date(Date.UTC(2026, 10, 21, 10, minute)),
-});
-const raw = (name: string, minute: number) => ({ key: `${DAY}${name}`, etag: `etag-${name}`, size: 500, lastModified: Date.UTC(2026, 10, 21, 10, minute) });
-const COPY_ERROR = "Load into table 'readings_staging' failed.  Check 'stl_load_errors' system table for details.";
-const url = (name: string) => `s3://sharing-raw-bucket/${DAY}${name}`;
-const subs = (id: string, n: number, extra: Record<number, Partial<SubStatementData>> = {}): SubStatementData[] =>
-  Array.from({ length: n }, (_, i) => ({ Id: `${id}:${i + 1}`, Status: "FINISHED", ...extra[i] }));
+import { DAY, EVENT, loaderFlow, MANIFEST, NOW, raw, s3Object, SETTINGS, subs, TARGET, WEEK } from "./loaderFlow";
 
 describe("Redshift loader flow (Data API and S3 mocked)", () => {
-  const s3 = mockClient(S3Client);
-  const data = mockClient(RedshiftDataClient);
-  let logs: Record<string, unknown>[];
-  let sleeps: number[];
-  let clock: number;
-
-  function deps(deadline = NOW + 60_000): LoaderDeps {
-    clock = NOW;
-    const poll = {
-      deadline,
-      now: () => clock,
-      sleep: async (ms: number) => {
-        sleeps.push(ms);
-        clock += ms;
-      },
-    };
-    return {
-      settings: SETTINGS,
-      storage: s3Storage(new S3Client({}), SETTINGS.rawBucket),
-      dataApi: new DataApi(new RedshiftDataClient({}), SETTINGS, poll),
-      runId: "req-1",
-      now: () => NOW,
-      log: (e) => logs.push(e),
-    };
-  }
-
-  /** The week before is empty; today holds a loaded object, two new ones, one written after the window and a stray key. */
-  function givenBucket(): void {
-    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-    s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({
-      Contents: [s3Object("old.gz", 5), s3Object("b.gz", 40), s3Object("a.gz", 20), s3Object("late.gz", 0), s3Object("notes .txt", 1)].map((o) =>
-        o.Key.endsWith("late.gz") ? { ...o, LastModified: new Date(Date.UTC(2026, 10, 21, 11, 1)) } : o,
-      ),
-      IsTruncated: false,
-    });
-  }
-
-  /** load_history has old.gz and older.gz (two pages); load_rejects has the given key and ETag pairs. */
-  function givenHistory(rejects: [string, string][] = []): void {
-    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-history" }).resolves({ Id: "hist" });
-    data.on(DescribeStatementCommand, { Id: "hist" }).resolves({ Id: "hist", Status: "FINISHED", SubStatements: subs("hist", 5) });
-    data
-      .on(GetStatementResultCommand, { Id: "hist:4" })
-      .resolvesOnce({ Records: [[{ stringValue: `${DAY}old.gz` }]], NextToken: "page-2" })
-      .resolvesOnce({ Records: [[{ stringValue: `${DAY}older.gz` }]] });
-    data.on(GetStatementResultCommand, { Id: "hist:5" }).resolves({ Records: rejects.map(([k, e]) => [{ stringValue: k }, { stringValue: e }]) });
-  }
-
-  /** A COPY that fails with Redshift's stl_load_errors pointer; its rejected lines are `lines`. */
-  function givenFailedCopy(id: string, queryId: number, lines: [string, number, string, string][]): void {
-    data.on(DescribeStatementCommand, { Id: id }).resolves({
-      Id: id,
-      Status: "FAILED",
-      Error: COPY_ERROR,
-      SubStatements: subs(id, 9, { 3: { Status: "FAILED", RedshiftQueryId: queryId } }),
-    });
-    data.on(ExecuteStatementCommand, { Sql: loadErrorsSql(queryId) }).resolves({ Id: `errs-${id}` });
-    data.on(DescribeStatementCommand, { Id: `errs-${id}` }).resolves({ Id: `errs-${id}`, Status: "FINISHED" });
-    data.on(GetStatementResultCommand, { Id: `errs-${id}` }).resolves({
-      Records: lines.map(([file, line, column, reason]) => [{ stringValue: file }, { longValue: line }, { stringValue: column }, { stringValue: reason }]),
-    });
-  }
-
-  beforeEach(() => {
-    s3.reset();
-    data.reset();
-    logs = [];
-    sleeps = [];
-    s3.on(PutObjectCommand).resolves({});
-  });
+  const { s3, data, state, deps, givenBucket, givenHistory } = loaderFlow();
 
   it("loads the new objects of the window in one transaction, then records rows per object", async () => {
     givenBucket();
@@ -190,8 +79,8 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
         StatementName: "gridrail-loader-row-counts-update",
       },
     ]);
-    expect(sleeps).to.deep.equal([250, 500]);
-    expect(logs.map((l) => l.message)).to.deep.equal(["raw object skipped", "readings loaded"]);
+    expect(state.sleeps).to.deep.equal([250, 500]);
+    expect(state.logs.map((l) => l.message)).to.deep.equal(["raw object skipped", "readings loaded"]);
   });
 
   it("touches neither Redshift nor the bucket's manifests when no object was written", async () => {
@@ -220,143 +109,7 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
     expect(report.loaded).to.deep.equal([]);
     expect(data.commandCalls(BatchExecuteStatementCommand)).to.have.length(1);
     expect(s3.commandCalls(PutObjectCommand)).to.have.length(0);
-    expect(logs.map((l) => l.message)).to.deep.equal(["nothing new to load"]);
-  });
-
-  it("sets aside the object a rejected line names, records it in load_rejects and loads the others in the same run", async () => {
-    givenBucket();
-    givenHistory();
-    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolvesOnce({ Id: "load" }).resolves({ Id: "load2" });
-    givenFailedCopy("load", 777, [[url("a.gz"), 3, "value", "Invalid digit, Value 'x'"]]);
-    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-reject" }).resolves({ Id: "reject" });
-    data.on(DescribeStatementCommand, { Id: "reject" }).resolves({ Id: "reject", Status: "FINISHED" });
-    data
-      .on(DescribeStatementCommand, { Id: "load2" })
-      .resolves({ Id: "load2", Status: "FINISHED", SubStatements: subs("load2", 9, { 5: { ResultRows: 18 } }) });
-
-    const report = await loadReadings(EVENT, deps());
-
-    const retry = MANIFEST.replace(".json", "-2.json");
-    expect(report).to.deep.include({
-      rejected: [{ key: `${DAY}a.gz`, reason: "line 3 column value: Invalid digit, Value 'x'" }],
-      loaded: [`${DAY}b.gz`],
-      manifestKey: retry,
-      statementId: "load2",
-      rowsWritten: 18,
-    });
-    expect(s3.commandCalls(PutObjectCommand).map((c) => [c.args[0].input.Key, c.args[0].input.Body])).to.deep.equal([
-      [MANIFEST, manifestBody("sharing-raw-bucket", [raw("a.gz", 20), raw("b.gz", 40)])],
-      [retry, manifestBody("sharing-raw-bucket", [raw("b.gz", 40)])],
-    ]);
-    expect(data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).to.deep.equal([
-      loadErrorsSql(777),
-      rejectsInsertSql([{ object: raw("a.gz", 20), line: 3, column: "value", reason: "Invalid digit, Value 'x'" }], MANIFEST, NOW),
-    ]);
-    const rejected = logs.find((l) => l.message === "raw object rejected");
-    expect(rejected).to.deep.equal({
-      level: "ERROR",
-      message: "raw object rejected",
-      key: `${DAY}a.gz`,
-      etag: "etag-a.gz",
-      reason: "line 3 column value: Invalid digit, Value 'x'",
-      manifestKey: MANIFEST,
-      statementId: "load",
-    });
-  });
-
-  it("loads nothing, and says so, when every new object is rejected", async () => {
-    givenBucket();
-    givenHistory();
-    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
-    givenFailedCopy("load", 777, [
-      [url("b.gz"), 1, "source", "Missing data for not-null field"],
-      [url("a.gz"), 2, "value", "Invalid digit"],
-    ]);
-    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-reject" }).resolves({ Id: "reject" });
-    data.on(DescribeStatementCommand, { Id: "reject" }).resolves({ Id: "reject", Status: "FINISHED" });
-
-    const report = await loadReadings(EVENT, deps());
-
-    expect(report).to.deep.include({
-      rejected: [
-        { key: `${DAY}a.gz`, reason: "line 2 column value: Invalid digit" },
-        { key: `${DAY}b.gz`, reason: "line 1 column source: Missing data for not-null field" },
-      ],
-      loaded: [],
-    });
-    expect(report).to.not.have.property("manifestKey");
-    expect(data.commandCalls(BatchExecuteStatementCommand)).to.have.length(2);
-    expect(logs.map((l) => l.message)).to.deep.equal([
-      "raw object skipped",
-      "raw object rejected",
-      "raw object rejected",
-      "nothing loaded: every new object was rejected",
-    ]);
-  });
-
-  it("does not load again an object set aside with the same ETag; the same key uploaded again is loaded", async () => {
-    givenBucket();
-    givenHistory([
-      [`${DAY}a.gz`, "etag-a.gz"],
-      [`${DAY}b.gz`, "etag-before-the-fix"],
-    ]);
-    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
-    data.on(DescribeStatementCommand, { Id: "load" }).resolves({ Id: "load", Status: "FINISHED", SubStatements: subs("load", 9) });
-
-    const report = await loadReadings(EVENT, deps());
-
-    expect(report).to.deep.include({ alreadyLoaded: 1, alreadyRejected: 1, rejected: [], loaded: [`${DAY}b.gz`] });
-  });
-
-  it("fails the load when the rejected lines name no object of it, and lists them", async () => {
-    givenBucket();
-    givenHistory();
-    data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" }).resolves({ Id: "load" });
-    // STL_LOAD_ERRORS keeps 256 characters of a file name; a longer one names nothing here
-    givenFailedCopy("load", 777, [[url("a.g"), 3, "value", "Invalid digit, Value 'x'"]]);
-
-    const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
-
-    expect(e).to.include({
-      name: "LoadError",
-      manifestKey: MANIFEST,
-      statementId: "load",
-      redshiftError: COPY_ERROR,
-      rejected: 0,
-      message:
-        `load of 2 object(s) from manifest ${MANIFEST} FAILED, nothing committed (statement load): ${COPY_ERROR}; ` +
-        `first rejected lines: ${url("a.g")} line 3 column value: Invalid digit, Value 'x'`,
-    });
-    expect(data.commandCalls(ExecuteStatementCommand).map((c) => c.args[0].input.Sql)).to.deep.equal([loadErrorsSql(777)]);
-    expect(s3.commandCalls(PutObjectCommand)).to.have.length(1);
-  });
-
-  it(`stops after ${LOAD_ATTEMPTS} attempts, the objects set aside so far recorded, and says so`, async () => {
-    const names = ["a.gz", "b.gz", "c.gz", "d.gz", "e.gz"];
-    s3.on(ListObjectsV2Command).resolves({ Contents: [] });
-    s3.on(ListObjectsV2Command, { Prefix: DAY }).resolves({ Contents: names.map((n, i) => s3Object(n, 10 + i)) });
-    givenHistory();
-    const copies = data.on(BatchExecuteStatementCommand, { StatementName: "gridrail-loader-copy-2026-11-21T10" });
-    names.forEach((n, i) => {
-      copies.resolvesOnce({ Id: `load${i + 1}` });
-      givenFailedCopy(`load${i + 1}`, 700 + i, [[url(n), 1, "source", "Missing data for not-null field"]]);
-    });
-    data.on(ExecuteStatementCommand, { StatementName: "gridrail-loader-reject" }).resolves({ Id: "reject" });
-    data.on(DescribeStatementCommand, { Id: "reject" }).resolves({ Id: "reject", Status: "FINISHED" });
-
-    const e = await loadReadings(EVENT, deps()).catch((err: Error) => err);
-
-    const last = MANIFEST.replace(".json", `-${LOAD_ATTEMPTS}.json`);
-    expect(e).to.include({
-      name: "LoadError",
-      manifestKey: last,
-      rejected: LOAD_ATTEMPTS - 1,
-      message:
-        `load of 2 object(s) from manifest ${last} (after setting 3 refused object(s) aside) FAILED, nothing committed (statement load4): ${COPY_ERROR}; ` +
-        `first rejected lines: ${url("d.gz")} line 1 column source: Missing data for not-null field`,
-    });
-    expect(data.commandCalls(ExecuteStatementCommand, { StatementName: "gridrail-loader-reject" })).to.have.length(LOAD_ATTEMPTS - 1);
-    expect(logs.filter((l) => l.message === "raw object rejected").map((l) => l.key)).to.deep.equal([`${DAY}a.gz`, `${DAY}b.gz`, `${DAY}c.gz`]);
+    expect(state.logs.map((l) => l.message)).to.deep.equal(["nothing new to load"]);
   });
 
   it("reports an ABORTED load", async () => {
@@ -382,7 +135,7 @@ describe("Redshift loader flow (Data API and S3 mocked)", () => {
       name: "LoadError",
       message: `load of 2 object(s) from manifest ${MANIFEST} still STARTED at the deadline (statement load); it may yet commit, the next run's load_history check tells`,
     });
-    expect(sleeps).to.deep.equal([250, 500, 1000, 2000, 4000, 5000, 5000]);
+    expect(state.sleeps).to.deep.equal([250, 500, 1000, 2000, 4000, 5000, 5000]);
   });
 
   it("fails the history lookup with the statement's name and Redshift's error", async () => {
