@@ -5,7 +5,6 @@ import {
   GetItemCommand,
   PutItemCommand,
   TransactWriteItemsCommand,
-  TransactionCanceledException,
 } from "@aws-sdk/client-dynamodb";
 import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
@@ -13,16 +12,10 @@ import { Writable } from "stream";
 import { runClaims } from "../../../cli/claims";
 import { claimHash } from "../../../functions/meterClaim/claimCode";
 import { issueClaim, revokeClaim, unlinkMeter } from "../../../functions/meterClaim/claimAdmin";
+import { ANA, cancelled, NOW, TABLE } from "./claims";
 
-const TABLE = "customers-profiles";
-const NOW = new Date("2026-11-22T08:30:00.000Z");
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 // 12 code symbols then 16 salt bytes
 const RANDOM = (n: number) => Buffer.from(Array.from({ length: n }, (_, i) => (n === 12 ? [7, 20, 3, 23, 19, 9, 29, 13, 2, 17, 15, 10][i] : i)));
-
-function cancelled(codes: string[]): TransactionCanceledException {
-  return new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-}
 
 describe("claims: the operator commands on the profile table (DynamoDB mocked)", () => {
   let ddb: AwsClientStub<DynamoDBClient>;

@@ -1,5 +1,6 @@
 import { claimHash } from "../../../functions/meterClaim/claimCode";
 import { StoredClaim } from "../../../functions/meterClaim/claimStore";
+import { TransactionCanceledException } from "@aws-sdk/client-dynamodb";
 
 /** The claim code the fixtures' claims were issued with, as a customer types it. */
 export const CODE = "7K3Q-M9XD-2HFA";
@@ -14,3 +15,13 @@ export const claimOf = (meterId: string, extra: Partial<StoredClaim> = {}): Stor
   expiresAt: "2026-11-24T08:00:00.000Z",
   ...extra,
 });
+
+/** The profile table, the time and the customer the DynamoDB store and claims command tests use. */
+export const TABLE = "customers-profiles";
+export const NOW = new Date("2026-11-22T08:30:00.000Z");
+export const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
+
+/** A transaction DynamoDB cancelled, with one cancellation reason code per item. */
+export function cancelled(codes: string[]): TransactionCanceledException {
+  return new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+}

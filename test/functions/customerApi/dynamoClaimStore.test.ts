@@ -10,10 +10,8 @@ import { AwsClientStub, mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { ERASED_USER, LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
 import { DynamoClaimStore, eraseTransaction, forgetClaimUserUpdate, linkTransaction } from "../../../functions/meterClaim/dynamoClaimStore";
+import { ANA, cancelled, NOW, TABLE } from "./claims";
 
-const TABLE = "customers-profiles";
-const NOW = new Date("2026-11-22T08:30:00.000Z");
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const CLAIM: StoredClaim = { meterId: "MTR0001", salt: "ab", codeHash: "cd", issuedAt: "2026-11-21T08:00:00.000Z", expiresAt: "2026-11-24T08:00:00.000Z" };
 const CLAIM_ITEM = {
   customerId: { S: "claim#MTR0001" },
@@ -23,9 +21,6 @@ const CLAIM_ITEM = {
   issuedAt: { S: "2026-11-21T08:00:00.000Z" },
   expiresAt: { S: "2026-11-24T08:00:00.000Z" },
 };
-function cancelled(codes: string[]): TransactionCanceledException {
-  return new TransactionCanceledException({ message: "Transaction cancelled", $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
-}
 
 describe("DynamoClaimStore", () => {
   let ddb: AwsClientStub<DynamoDBClient>;
