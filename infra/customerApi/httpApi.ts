@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createAlarm } from "../shared/alarms";
-import { observabilityDefaults, stackMetricNamespace } from "../shared/defaults";
+import { createAlarm, createLogCountAlarm } from "../shared/alarms";
+import { observabilityDefaults } from "../shared/defaults";
 import { BundledFunction } from "../shared/lambdaFunction";
 import { createLogGroup } from "../shared/logGroup";
 import { ACCESS_LOG_FORMAT, INTEGRATION_TIMEOUT_MS, ROUTES, RouteTarget } from "./defaults";
@@ -151,35 +151,20 @@ export const throttledMetric = (name: string) => `${name}-requests-throttled`;
  * a metric filter counts the access log's 429s that no function answered, and more than `throttledRequestsPer5Minutes` in 5 minutes alarm.
  */
 function createThrottledAlarm(name: string, logGroupName: pulumi.Input<string>, deployment: WithDeployment["deployment"], opts: HelperOptions): void {
-  const namespace = stackMetricNamespace(deployment.stack);
-  const metricName = throttledMetric(name);
   const limit = observabilityDefaults.throttledRequestsPer5Minutes;
-  const filter = new aws.cloudwatch.LogMetricFilter(
-    `${name}-throttled-count`,
+  createLogCountAlarm(
+    `${name}-throttled`,
     {
+      filterName: `${name}-throttled-count`,
       logGroupName,
       // the access log writes both as strings (ACCESS_LOG_FORMAT); a route's own 429 (too many claim attempts) comes
       // from a function that ran, whose invocation Lambda answered 200
       pattern: '{ ($.status = "429") && ($.integrationStatus != "200") }',
-      metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" },
-    },
-    { ...opts },
-  );
-  createAlarm(
-    `${name}-throttled`,
-    {
-      description: `More than ${limit} customer API requests refused by the stage's throttle (429) in 5 minutes: a client retrying in a loop, or the limits too low for the traffic (docs/operations.md).`,
-      namespace,
-      metricName,
-      dimensions: {},
-      statistic: "Sum",
-      comparisonOperator: "GreaterThanThreshold",
+      metricName: throttledMetric(name),
       threshold: limit,
-      periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
+      description: `More than ${limit} customer API requests refused by the stage's throttle (429) in 5 minutes: a client retrying in a loop, or the limits too low for the traffic (docs/operations.md).`,
       deployment,
     },
-    { ...opts, dependsOn: [filter] },
+    opts,
   );
 }

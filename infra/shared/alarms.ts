@@ -113,6 +113,39 @@ const oneBreachAbove = (threshold: number) =>
 /** The metric counting the messages the rules of `<name>-rule` failed to deliver (their error log's events). */
 export const ruleFailureMetric = (name: string) => `${name}-rule-actions-failed`;
 
+/** What `createLogCountAlarm` counts and when it alarms. */
+export interface LogCountAlarmArgs {
+  /** The metric filter's resource name. */
+  readonly filterName: string;
+  readonly logGroupName: pulumi.Input<string>;
+  /** CloudWatch filter pattern; "" counts every event. */
+  readonly pattern: string;
+  /** The metric, in the stack's namespace. */
+  readonly metricName: string;
+  /** More than this many events in one 5-minute period alarm. */
+  readonly threshold: number;
+  readonly description: string;
+}
+
+/** A metric filter counting a log group's matching events, and an alarm on one 5-minute period above `threshold`. */
+export function createLogCountAlarm(
+  name: string,
+  { filterName, logGroupName, pattern, metricName, threshold, description, deployment }: LogCountAlarmArgs & WithDeployment,
+  opts: HelperOptions,
+): aws.cloudwatch.MetricAlarm {
+  const namespace = stackMetricNamespace(deployment.stack);
+  const filter = new aws.cloudwatch.LogMetricFilter(
+    filterName,
+    { logGroupName, pattern, metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" } },
+    { ...opts },
+  );
+  return createAlarm(
+    name,
+    { description, namespace, metricName, dimensions: {}, statistic: "Sum", ...oneBreachAbove(threshold), deployment },
+    { ...opts, dependsOn: [filter] },
+  );
+}
+
 /**
  * Messages an IoT rule matched but did not deliver: the rules' error action writes each one, its payload
  * included, to `logGroupName`; a metric filter counts them (metric `<name>-rule-actions-failed` in the stack's
@@ -123,30 +156,19 @@ export function createRuleFailureAlarm(
   { logGroupName, deployment }: { readonly logGroupName: pulumi.Input<string> } & WithDeployment,
   opts: HelperOptions,
 ): aws.cloudwatch.MetricAlarm {
-  const metricName = ruleFailureMetric(name);
-  const namespace = stackMetricNamespace(deployment.stack);
-  const filter = new aws.cloudwatch.LogMetricFilter(
-    `${name}-rule-errors-count`,
+  return createLogCountAlarm(
+    `${name}-rule-errors`,
     {
+      filterName: `${name}-rule-errors-count`,
       logGroupName,
       // every event of the group is one failed message
       pattern: "",
-      metricTransformation: { namespace, name: metricName, value: "1", unit: "Count" },
-    },
-    { ...opts },
-  );
-  return createAlarm(
-    `${name}-rule-errors`,
-    {
+      metricName: ruleFailureMetric(name),
+      threshold: 0,
       description: `IoT rule actions of ${name} failed: messages did not reach their destination. Their payloads are in the rule error log group (iot/${name}-rule-errors); republish them once the cause is fixed (docs/operations.md).`,
-      namespace,
-      metricName,
-      dimensions: {},
-      statistic: "Sum",
-      ...oneBreachAbove(0),
       deployment,
     },
-    { ...opts, dependsOn: [filter] },
+    opts,
   );
 }
 
