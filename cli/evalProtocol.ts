@@ -8,7 +8,7 @@ import { PROTOCOL_SEEDS } from "../anomaly/evaluation/replicates";
 import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { ParsedArgs, SHARED_DATA, UsageError, seedsFlag } from "./args";
-import { STDOUT_PATH } from "./outputPaths";
+import { refuseStdoutPath } from "./outputPaths";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
 import { figureRows, heldOutRows, meanDetail, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
 
@@ -41,7 +41,7 @@ export async function runProtocolMode(args: ParsedArgs): Promise<void> {
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
   if (!statSync(root).isDirectory()) throw new UsageError(`--data ${root}: not a folder`);
   const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
-  if (resultsFile === STDOUT_PATH) throw new UsageError("--results needs a file path: - (standard output) is not supported for it");
+  refuseStdoutPath("--results", resultsFile);
   const file = readResults(resultsFile);
   const { [STATE_KEY]: stateStored = {}, ...onsetStored } = file as Record<string, Stored> & { [STATE_KEY]?: Record<string, Stored> };
   const stored: Record<string, Stored> = onsetStored;

@@ -35,7 +35,7 @@ export function checkOutputPaths(input: { flag: string; path: string }, outputs:
     if (path === undefined) continue;
     if (path === STDOUT_PATH) {
       if (stdout) continue;
-      throw new UsageError(`${flag} needs a file path: - (standard output) is not supported for it`);
+      refuseStdoutPath(flag, path);
     }
     const id = identity(path) ?? `new:${resolve(path)}`;
     if (inputId !== null && id === inputId) throw new UsageError(`${flag} ${path} is the ${input.flag} file: it would be overwritten before it is read`);
@@ -46,10 +46,15 @@ export function checkOutputPaths(input: { flag: string; path: string }, outputs:
   }
 }
 
+/** A file output given as `-` where the flag does not write to standard output. */
+export function refuseStdoutPath(flag: string, path: string): void {
+  if (path === STDOUT_PATH) throw new UsageError(`${flag} needs a file path: - (standard output) is not supported for it`);
+}
+
 /** An output file's folder must exist and the path must not be a folder: checked before any work is done. */
 export function checkOutputFile(flag: string, path: string): void {
   if (path.trim() === "") throw new UsageError(`${flag} needs a file path, got an empty one`);
-  if (path === STDOUT_PATH) throw new UsageError(`${flag} needs a file path: - (standard output) is not supported for it`);
+  refuseStdoutPath(flag, path);
   const folder = dirname(resolve(path));
   let isFolder = false;
   try {

@@ -14,7 +14,7 @@ import {
 } from "./loadSql";
 import { loadWindow, manifestKey } from "./loadWindow";
 import { manifestBody, skipReason } from "./manifest";
-import { describeLine, RejectedLine, rejectedLine, rejectedObjects } from "./rejects";
+import { describeLine, lineReason, RejectedLine, rejectedLine, rejectedObjects } from "./rejects";
 import { schemaSql } from "./schema";
 import { LoaderSettings } from "./settings";
 
@@ -113,7 +113,7 @@ export async function loadReadings(event: unknown, deps: LoaderDeps): Promise<Lo
         if (refusedNow.length === 0) throw loadError(e, manifest, batch.length, lines, rejected.length);
         // logged and counted first: should recording them fail, the next run meets them again
         for (const r of refusedNow) {
-          const reason = `line ${r.line ?? "?"} column ${r.column}: ${r.reason}`;
+          const reason = lineReason(r);
           rejected.push({ key: r.object.key, reason });
           log({
             level: "ERROR",

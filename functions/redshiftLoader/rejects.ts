@@ -19,9 +19,14 @@ export function rejectedLine([file, line, column, reason]: readonly Cell[]): Rej
   };
 }
 
+/** `line N column C: reason`: where and why Redshift refused a line (the reason an object is set aside with). */
+export function lineReason(l: { readonly line: number | null; readonly column: string; readonly reason: string }): string {
+  return `line ${l.line ?? "?"} column ${l.column}: ${l.reason}`;
+}
+
 /** `s3://bucket/key line N column C: reason`, as the error message lists a line. */
 export function describeLine(l: RejectedLine): string {
-  return `${l.file} line ${l.line ?? "?"} column ${l.column}: ${l.reason}`;
+  return `${l.file} ${lineReason(l)}`;
 }
 
 /**
