@@ -59,11 +59,18 @@ export class MemoryClaimStore implements ClaimStore {
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
-    const claim = clientId === undefined ? undefined : this.claims.get(clientId);
-    if (claim?.usedBy === customerId) this.claims.set(claim.meterId, { ...claim, usedBy: ERASED_USER });
+    if (clientId !== undefined) this.forgetClaimUser(customerId, clientId, now);
     if (this.profiles.items.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
     this.profiles.items.delete(customerId);
     this.profiles.erased.set(customerId, now.toISOString());
     if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
+  }
+
+  /** The claim the customer used names ERASED_USER instead of them; whether it did name them (`now`: for subclasses). */
+  protected forgetClaimUser(customerId: string, meterId: string, _now: Date): boolean {
+    const claim = this.claims.get(meterId);
+    if (claim?.usedBy !== customerId) return false;
+    this.claims.set(meterId, { ...claim, usedBy: ERASED_USER });
+    return true;
   }
 }

@@ -71,11 +71,15 @@ export class CustomerTables extends MemoryClaimStore {
     }
   }
 
+  /** The claim's update is an UpdateItem of its own, before the erase's transaction. */
+  protected override forgetClaimUser(customerId: string, meterId: string, now: Date): boolean {
+    const forgot = super.forgetClaimUser(customerId, meterId, now);
+    if (forgot) this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [claimKey(meterId)], now));
+    return forgot;
+  }
+
   override async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
     const keys = clientId === undefined ? [customerId] : [customerId, meterKey(clientId)];
-    // the claim the customer used stops naming them first (an UpdateItem of its own)
-    if (clientId !== undefined && this.claims.get(clientId)?.usedBy === customerId)
-      this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [claimKey(clientId)], now));
     try {
       await super.erase(customerId, clientId, now);
       this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now));
