@@ -4,7 +4,7 @@ import { SettingsError } from "../functions/trainAnomaly/errors";
 import { TRAIN_DETECTOR_DEFAULTS, TrainDetectorSettings, parseDetectorSettingsJson } from "../functions/trainAnomaly/settings";
 import { DeviceAllowList, parseDeviceAllowList } from "./deviceAllowList";
 import { ReservedConcurrency, parseReservedConcurrency } from "./reservedConcurrency";
-import { ConfigReader, repeatedItems } from "./configReader";
+import { ConfigReader, EMAIL_ADDRESS, repeatedItems } from "./configReader";
 import { detectorBudgetProblems } from "./trainDetectorBudget";
 import { trainDefaults } from "./trainTelemetry/defaults";
 import { repeatedKeyProblems, tagProblems, unknownKeyProblems } from "./configKeys";
@@ -141,7 +141,6 @@ export const CONFIG_KEYS = [
 ] as const;
 
 const REGION = /^[a-z]{2}(-gov)?-[a-z]+-\d$/;
-const EMAIL = /^[^@\s<>()"]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)+$/;
 /** SMTP's limit on an address (RFC 5321). */
 const MAX_EMAIL_LENGTH = 254;
 /** Networks of the raw bucket's corporate deny: 100 keep its policy far below S3's 20 KB. */
@@ -307,7 +306,7 @@ function parseAlarms(r: ConfigReader): Pick<StackConfig, "alarmTopic" | "alarmEm
   const alarmTopic = r.bool("alarmTopic", false);
   const alarmEmail = r.str("alarmEmail");
   if (alarmEmail !== undefined) {
-    if (!EMAIL.test(alarmEmail) || alarmEmail.length > MAX_EMAIL_LENGTH || alarmEmail.includes(".."))
+    if (!EMAIL_ADDRESS.test(alarmEmail) || alarmEmail.length > MAX_EMAIL_LENGTH || alarmEmail.includes(".."))
       r.problems.push(`gridrail:alarmEmail must be an e-mail address of at most ${MAX_EMAIL_LENGTH} characters (got ${showValue(alarmEmail)})`);
     else if (!alarmTopic) r.problems.push("gridrail:alarmEmail needs gridrail:alarmTopic: true");
   }

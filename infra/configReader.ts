@@ -60,6 +60,9 @@ export class ConfigReader {
   }
 }
 
+/** An e-mail address as stack config takes it (`alarmEmail`, the SES sender's From); the domain is group 1. */
+export const EMAIL_ADDRESS = /^[^@\s<>()"]+@([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)$/;
+
 /** A structured config value (Pulumi passes them as JSON text) as a plain object, or undefined when it is not one. */
 export function jsonObject(raw: string): Record<string, unknown> | undefined {
   let parsed: unknown;

@@ -1,4 +1,4 @@
-import { jsonObject } from "../configReader";
+import { EMAIL_ADDRESS, jsonObject } from "../configReader";
 
 /**
  * `gridrail:customerEmailSender`: how Cognito sends customers their codes. Unset, Cognito's built-in sender, which
@@ -13,7 +13,6 @@ export interface EmailSender {
 }
 
 const IDENTITY_ARN = /^arn:aws(?:-[a-z]+)*:ses:([a-z]{2}(?:-gov)?-[a-z]+-\d):(\d{12}):identity\/([^\s/]+)$/;
-const ADDRESS = /^[^@\s<>()"]+@([a-zA-Z0-9-]+(?:\.[a-zA-Z0-9-]+)+)$/;
 const FROM = /^(?:[^<>@]*<([^<>\s]+)>|([^<>\s]+))$/;
 
 /** Parses the config value; problems name the key and the value. */
@@ -38,19 +37,20 @@ export function parseEmailSender(raw: string | undefined, problems: string[], re
   if (region !== undefined && arn[1] !== region) {
     problems.push(`${key}.identityArn is in ${arn[1]}, the stack in ${region}: verify the identity in the stack's region`);
   }
-  const identityDomain = ADDRESS.exec(identity)?.[1] ?? identity;
+  const identityDomain = EMAIL_ADDRESS.exec(identity)?.[1] ?? identity;
   if (o.from === undefined) {
-    if (!ADDRESS.test(identity)) problems.push(`${key}.from is required when the identity is a domain (${identity}): the address customers see mail from`);
+    if (!EMAIL_ADDRESS.test(identity))
+      problems.push(`${key}.from is required when the identity is a domain (${identity}): the address customers see mail from`);
     return { identityArn: o.identityArn as string };
   }
   const m = typeof o.from === "string" ? FROM.exec(o.from.trim()) : null;
   const address = m ? (m[1] ?? m[2]) : undefined;
-  const domain = address === undefined ? undefined : ADDRESS.exec(address)?.[1];
+  const domain = address === undefined ? undefined : EMAIL_ADDRESS.exec(address)?.[1];
   if (domain === undefined) {
     problems.push(`${key}.from must be an address or "Name <address>", got ${JSON.stringify(o.from)}`);
     return undefined;
   }
-  if (ADDRESS.test(identity) && address!.toLowerCase() !== identity.toLowerCase()) {
+  if (EMAIL_ADDRESS.test(identity) && address!.toLowerCase() !== identity.toLowerCase()) {
     problems.push(`${key}.from ${JSON.stringify(o.from)} is not the identity's address ${identity}: SES sends only as a verified identity`);
   } else if (domain.toLowerCase() !== identityDomain.toLowerCase()) {
     problems.push(`${key}.from ${JSON.stringify(o.from)} is not of the identity's domain ${identityDomain}: SES sends only as a verified identity`);
