@@ -84,15 +84,26 @@ export const customerActivityQuery: SummaryQuery = {
   parameters: ["slashed", "nextSlashed", "iso"],
 };
 
+/**
+ * How the shared readings are counted per train, by the summary below and by the daily Athena view: distinct
+ * reading times, and distinct episodes opened (anomaly events are delivered at least once).
+ */
+export const TRAIN_SQL = {
+  readings: "count(DISTINCT CASE WHEN source = 'trains' THEN event_time END)",
+  anomalies:
+    "count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END)",
+  isTrainRow: "source IN ('trains', 'anomalies')",
+} as const;
+
 export const trainsQuery: SummaryQuery = {
   name: "daily-train-activity",
   description: "Telemetry messages (distinct reading times) and anomaly episodes opened (distinct ids: events are at-least-once) per train on a day",
   sql: [
     "SELECT device_id AS train_id,",
-    "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
-    "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
+    `  ${TRAIN_SQL.readings} AS readings,`,
+    `  ${TRAIN_SQL.anomalies} AS anomalies`,
     `FROM ${TABLES.readings}`,
-    "WHERE dt = ? AND source IN ('trains', 'anomalies')",
+    `WHERE dt = ? AND ${TRAIN_SQL.isTrainRow}`,
     "GROUP BY device_id",
     "ORDER BY device_id",
   ].join("\n"),

@@ -4,7 +4,7 @@
  * usage summary's queries, and also runs on the summary's DuckDB shim. Each view keeps its day column `dt`
  * unchanged, so a `WHERE dt = ...` on the view prunes the underlying partitions.
  */
-import { SUPPLIER_SQL, TABLES } from "../../functions/usageSummary/queries";
+import { SUPPLIER_SQL, TABLES, TRAIN_SQL } from "../../functions/usageSummary/queries";
 import { Column } from "./catalogDefinitions";
 
 export interface ViewShape {
@@ -75,10 +75,10 @@ export const dailyTrainActivityView: ViewShape = {
   ],
   sql: [
     "SELECT dt, device_id AS train_id,",
-    "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
-    "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
+    `  ${TRAIN_SQL.readings} AS readings,`,
+    `  ${TRAIN_SQL.anomalies} AS anomalies`,
     `FROM ${TABLES.readings}`,
-    "WHERE source IN ('trains', 'anomalies')",
+    `WHERE ${TRAIN_SQL.isTrainRow}`,
     "GROUP BY dt, device_id",
   ].join("\n"),
 };
