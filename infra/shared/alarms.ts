@@ -46,6 +46,9 @@ export function createAlarm(name: string, args: AlarmArgs & WithDeployment, opts
   );
 }
 
+/** One period above `threshold` alarms (the stack's period unless given). */
+const oneBreach = (threshold: number) => ({ comparisonOperator: "GreaterThanThreshold", threshold, evaluationPeriods: 1, datapointsToAlarm: 1 }) as const;
+
 /**
  * Standard function alarms: any error, any throttle, each on one breaching minute. A function that runs on a
  * schedule fails at most three times, minutes apart (Lambda retries an asynchronous invocation twice), so the
@@ -65,10 +68,7 @@ export function createFunctionAlarms(
         metricName,
         dimensions: { FunctionName: functionName },
         statistic: "Sum",
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: 0,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
+        ...oneBreach(0),
         deployment,
       },
       opts,
@@ -90,10 +90,7 @@ export function createQueueDepthAlarm(
       metricName: "ApproximateNumberOfMessagesVisible",
       dimensions: { QueueName: queueName },
       statistic: "Maximum",
-      comparisonOperator: "GreaterThanThreshold",
-      threshold: 0,
-      evaluationPeriods: 1,
-      datapointsToAlarm: 1,
+      ...oneBreach(0),
       deployment,
     },
     opts,
@@ -101,14 +98,7 @@ export function createQueueDepthAlarm(
 }
 
 /** One 5-minute period above `threshold` alarms: each of these is something a person must look at. */
-const oneBreachAbove = (threshold: number) =>
-  ({
-    comparisonOperator: "GreaterThanThreshold",
-    threshold,
-    periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds,
-    evaluationPeriods: 1,
-    datapointsToAlarm: 1,
-  }) as const;
+const oneBreachAbove = (threshold: number) => ({ ...oneBreach(threshold), periodSeconds: observabilityDefaults.outcomeAlarmPeriodSeconds }) as const;
 
 /** The metric counting the messages the rules of `<name>-rule` failed to deliver (their error log's events). */
 export const ruleFailureMetric = (name: string) => `${name}-rule-actions-failed`;
