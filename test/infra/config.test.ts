@@ -1,10 +1,7 @@
 import { expect } from "chai";
 import { ConfigError, parseCidr, parseStackConfig } from "../../infra/config";
-import { parseStackFile, StackFileError } from "../../infra/synth/stackFile";
 import { repeatedJsonKeys } from "../../infra/configKeys";
 import { readStackConfig } from "../../infra/synth/synthStack";
-import { privateSubnetCidrs } from "../../infra/dataSharing/subnets";
-import { identifier } from "../../infra/shared/naming";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 
 const minimal: Record<string, string> = {
@@ -455,95 +452,5 @@ describe("stack config", () => {
     expect(parseCidr("10.60.0.0/16")).to.deep.equal([0x0a3c0000, 16]);
     expect(parseCidr("256.0.0.0/8")).to.equal(undefined);
     expect(parseCidr("10.0.0.0/33")).to.equal(undefined);
-  });
-});
-
-describe("stack file reader", () => {
-  it("reads scalars, quoted strings, JSON flow values and block lists", () => {
-    const text = [
-      "encryptionsalt: v1:abc",
-      "config:",
-      "  # comment",
-      "  aws:region: eu-west-1   # trailing comment",
-      "  gridrail:environment: 'dev'",
-      '  gridrail:alarmEmail: "ops@example.com"',
-      '  aws:defaultTags: {"tags": {"a": "b"}}',
-      "  gridrail:corporateCidrs:",
-      "    - 203.0.113.0/24",
-      "    - 198.51.100.0/24",
-      "  gridrail:logRetentionDays: 7",
-    ].join("\n");
-    expect(parseStackFile(text)).to.deep.equal({
-      "aws:region": "eu-west-1",
-      "gridrail:environment": "dev",
-      "gridrail:alarmEmail": "ops@example.com",
-      "aws:defaultTags": '{"tags":{"a":"b"}}',
-      "gridrail:corporateCidrs": '["203.0.113.0/24","198.51.100.0/24"]',
-      "gridrail:logRetentionDays": "7",
-    });
-  });
-
-  it("reads nested maps and lists as JSON and plain YAML scalars as strings", () => {
-    const text = "config:\n  gridrail:trainDetector:\n    options:\n      zFactor: 4\n  gridrail:flag: true\n  gridrail:day: 2026-01-01";
-    expect(parseStackFile(text)).to.deep.equal({
-      "gridrail:trainDetector": '{"options":{"zFactor":4}}',
-      "gridrail:flag": "true",
-      "gridrail:day": "2026-01-01",
-    });
-  });
-
-  it("keeps a scalar as written, as Pulumi hands it to the program (7.0, True and 0x157A are not numbers or booleans to it)", () => {
-    const text =
-      'config:\n  gridrail:logRetentionDays: 7.0\n  gridrail:retainOnDelete: True\n  gridrail:redshiftPort: 0x157A\n  gridrail:vpcCidr: "10.60.0.0/16"';
-    expect(parseStackFile(text)).to.deep.equal({
-      "gridrail:logRetentionDays": "7.0",
-      "gridrail:retainOnDelete": "True",
-      "gridrail:redshiftPort": "0x157A",
-      "gridrail:vpcCidr": "10.60.0.0/16",
-    });
-  });
-
-  const bad: [string, string, string][] = [
-    [
-      "secure values",
-      "config:\n  gridrail:x:\n    secure: v1:abc",
-      "Pulumi.dev.yaml: gridrail:x is a secret: the offline synth cannot decrypt it (use the Pulumi CLI)",
-    ],
-    ["keys without a namespace", "config:\n  region: eu-west-1", 'Pulumi.dev.yaml: config key "region" is not "namespace:key"'],
-    ["keys without a value", "config:\n  gridrail:x:", "Pulumi.dev.yaml: gridrail:x has no value"],
-    ["a config that is a list", "config:\n    - a", 'Pulumi.dev.yaml: "config" must be a mapping of "namespace:key: value"'],
-    ["broken YAML", "config:\n  aws:region: [eu", "Pulumi.dev.yaml: unexpected end of the stream within a flow collection (line 3, column 1)"],
-  ];
-  for (const [title, text, message] of bad) {
-    it(`refuses ${title} instead of misreading them`, () => {
-      expect(() => parseStackFile(text, "Pulumi.dev.yaml")).to.throw(StackFileError, message);
-    });
-  }
-});
-
-describe("naming and subnet layout", () => {
-  const ids: [readonly string[], "-" | "_", string][] = [
-    [["gridrail", "dev", "warehouse"], "-", "gridrail-dev-warehouse"],
-    [["gridrail", "prod", "share", "meters"], "_", "gridrail_prod_share_meters"],
-    [["Gridrail", "My Stack!", "x"], "-", "gridrail-my-stack-x"],
-  ];
-  for (const [parts, sep, expected] of ids) {
-    it(`builds identifier ${expected}`, () => expect(identifier(parts, sep)).to.equal(expected));
-  }
-  it("rejects identifiers that are too long or start with a digit", () => {
-    expect(() => identifier(["a".repeat(70)])).to.throw(`identifier "${"a".repeat(70)}" is longer than 63 characters`);
-    expect(() => identifier(["1abc"])).to.throw('identifier "1abc" must start with a letter');
-  });
-
-  const layouts: [string, number, string[]][] = [
-    ["10.60.0.0/16", 2, ["10.60.0.0/18", "10.60.64.0/18"]],
-    ["10.61.0.0/16", 3, ["10.61.0.0/18", "10.61.64.0/18", "10.61.128.0/18"]],
-    ["192.168.10.0/24", 2, ["192.168.10.0/26", "192.168.10.64/26"]],
-  ];
-  for (const [vpc, count, expected] of layouts) {
-    it(`splits ${vpc} into ${count} private subnets`, () => expect(privateSubnetCidrs(vpc, count)).to.deep.equal(expected));
-  }
-  it("refuses a subnet count it cannot honour", () => {
-    expect(() => privateSubnetCidrs("10.0.0.0/16", 5)).to.throw("subnet count must be 1..4 (got 5)");
   });
 });
