@@ -19,7 +19,7 @@ export const claimOf = (meterId: string, extra: Partial<StoredClaim> = {}): Stor
 /** The profile table, the time and the customer the DynamoDB store and claims command tests use. */
 export const TABLE = "customers-profiles";
 export const NOW = new Date("2026-11-22T08:30:00.000Z");
-export const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
+export { ANA } from "./customers";
 
 /** A transaction DynamoDB cancelled, with one cancellation reason code per item. */
 export function cancelled(codes: string[]): TransactionCanceledException {

@@ -12,9 +12,8 @@ import { CODE, claimOf } from "./claims";
 import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 import { profileRoute } from "../../../functions/profileApi/profileRoutes";
+import { ANA, BEN } from "./customers";
 
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
-const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";
 const CY = "0c1d2e3f-0000-4000-8000-00000000c0c0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 

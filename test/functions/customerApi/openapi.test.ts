@@ -18,12 +18,10 @@ import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
 import { FULL_PROFILE } from "./profiles";
 import { tempDir } from "../../helpers/tempDir";
+import { ANA, BEN, NEW } from "./customers"; // in this file's seed: ANA has a profile and no meter, BEN is linked to MTR0002, NEW has no profile
 
 const ROOT = join(__dirname, "..", "..", "..");
 const NOW = new Date("2026-11-22T08:00:00.000Z");
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0"; // has a profile, no meter
-const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0"; // linked to MTR0002
-const NEW = "0c1d2e3f-0000-4000-8000-00000000c0c0"; // no profile
 const BROKEN = "0d1e2f30-0000-4000-8000-00000000d0d0"; // the table fails for this one
 const RACE = "0e1f3041-0000-4000-8000-00000000e0e0"; // the meter link changes during erasure
 const GONE = "0f203142-0000-4000-8000-00000000f0f0"; // erased, its token still allowed

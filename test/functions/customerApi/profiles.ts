@@ -7,3 +7,6 @@ export const FULL_PROFILE = {
   tariff: "time-of-use",
   notifications: { dailyReport: true, unusualUsage: false, channel: "sms" },
 };
+
+/** The headers of every JSON answer of the profile API. */
+export const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };

@@ -10,9 +10,8 @@ import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3R
 import { RequestInput, throughGateway } from "../../helpers/httpApiEvents";
 import { accessToken, fakeSessions, offlineVerifier } from "./cognitoTokens";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
+import { ANA, BEN } from "./customers";
 
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
-const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";
 const CY = "0c1d2e3f-0000-4000-8000-00000000c0c0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 const KEYS: Record<string, string[]> = {

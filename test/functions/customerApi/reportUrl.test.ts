@@ -15,12 +15,10 @@ import { S3ReportStore, reportsS3Client } from "../../../functions/reportUrl/s3R
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
 import { FORGER_KEY, accessClaims, accessToken, fakeSessions, offlineVerifier, signJwt } from "./cognitoTokens";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
+import { ANA, BEN, NEW } from "./customers";
 
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
-const BEN = "0b1c2d3e-0000-4000-8000-00000000b0b0";
 const NOMETER = "0d1e2f3a-0000-4000-8000-00000000d0d0";
 const STRANGE = "0e1f2a3b-0000-4000-8000-00000000e0e0";
-const NEW = "0c1d2e3f-0000-4000-8000-00000000c0c0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
 const SEED: StoredProfile[] = [

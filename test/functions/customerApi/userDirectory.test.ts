@@ -9,9 +9,9 @@ import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { httpApiRequest, withAuthorizerContext } from "../../helpers/httpApiEvents";
 import { MemoryClaimStore } from "../../../functions/meterClaim/memoryClaimStore";
 import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileStore";
+import { ANA } from "./customers";
 
 const POOL = "eu-west-1_Gr1dRa1lX";
-const ANA = "0a1b2c3d-0000-4000-8000-00000000a0a0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 
 describe("the Cognito user directory", () => {
