@@ -3,6 +3,7 @@ import { RuleCase } from "../fixtures";
 import { COMPUTE_CASES } from "./compute";
 import { DATA_CASES } from "./data";
 import { EDGE_CASES } from "./edge";
+import { IOT_CASES } from "./iot";
 import { NETWORK_CASES } from "./network";
 import { PROD_CASES } from "./prod";
 import { PROVISIONING_CASES } from "./provisioning";
@@ -12,6 +13,7 @@ import { STREAMING_CASES } from "./streaming";
 export const ALL_CASES: readonly RuleCase[] = [
   ...S3_CASES,
   ...STREAMING_CASES,
+  ...IOT_CASES,
   ...COMPUTE_CASES,
   ...DATA_CASES,
   ...NETWORK_CASES,
