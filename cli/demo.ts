@@ -26,19 +26,22 @@ const SERIES = [
 interface Series {
   name: string;
   timestamps: number[];
-  texts: string[];
   values: number[];
   windows: [number, number][];
 }
+
+/** Every time the demo prints, to the minute, in UTC (NAB's timestamps are UTC). */
+const minute = (t: number): string => `${new Date(t).toISOString().slice(0, 16).replace("T", " ")} UTC`;
+/** A value as the demo prints it: six significant digits. */
+const shown = (x: number): number => Number(x.toPrecision(6));
 
 async function nabSeries(): Promise<Series[]> {
   const labels = readNabLabels(join(NAB, "labels", "combined_windows.json"));
   const out: Series[] = [];
   for (const name of SERIES) {
-    const s: Series = { name, timestamps: [], texts: [], values: [], windows: labels[name] ?? [] };
+    const s: Series = { name, timestamps: [], values: [], windows: labels[name] ?? [] };
     for await (const row of readSeries({ file: join(NAB, "data", name) })) {
       s.timestamps.push(row.timestamp);
-      s.texts.push(row.timestampText);
       s.values.push(row.values[0]);
     }
     out.push(s);
@@ -50,14 +53,13 @@ async function nabSeries(): Promise<Series[]> {
 function demoSeries(): Series[] {
   const r = new Random(1);
   const start = Date.UTC(2026, 0, 1);
-  const s: Series = { name: "built-in demo (daily cycle, stuck sensor, spike)", timestamps: [], texts: [], values: [], windows: [] };
+  const s: Series = { name: "built-in demo (daily cycle, stuck sensor, spike)", timestamps: [], values: [], windows: [] };
   for (let i = 0; i < 2016; i++) {
     const t = start + i * 300_000;
     let v = 20 + 5 * Math.sin((2 * Math.PI * i) / 288) + r.nextDouble();
     if (i >= 1500 && i < 1560) v = 20; // stuck
     if (i === 1800) v = 45; // spike
     s.timestamps.push(t);
-    s.texts.push(new Date(t).toISOString());
     s.values.push(v);
   }
   s.windows = [
@@ -104,10 +106,10 @@ async function main(args: ParsedArgs): Promise<void> {
     s.windows.forEach(([a, b], w) => {
       const i = caught[w];
       process.stdout.write(
-        `  labelled anomaly ${new Date(a).toISOString()} .. ${new Date(b).toISOString()}: ` +
+        `  labelled anomaly ${minute(a)} .. ${minute(b)}: ` +
           (i === undefined
             ? "missed\n"
-            : `detected at ${s.texts[i]} (score ${results[i].score.toFixed(3)}, expected ${results[i].expected[0].toFixed(2)}, saw ${Number(s.values[i].toPrecision(6))})\n`),
+            : `detected at ${minute(s.timestamps[i])} (score ${results[i].score.toFixed(3)}, expected ${shown(results[i].expected[0])}, saw ${shown(s.values[i])})\n`),
       );
     });
     const others = flagged.filter((i) => inWindow(i) < 0);
@@ -116,7 +118,7 @@ async function main(args: ParsedArgs): Promise<void> {
         others.length
           ? `, first at ${others
               .slice(0, 3)
-              .map((i) => s.texts[i])
+              .map((i) => minute(s.timestamps[i]))
               .join(", ")}`
           : ""
       }\n`,
