@@ -286,9 +286,10 @@ export function defaultTimeDecay(trees: number, sampleSize: number, inputs: numb
 
 /**
  * Points, the absurd one included, that neither the trees nor the scoring stage learn after an absurd point:
- * as long as a shingle holds it, or the scoring stage's window of scores (likelihood window, smoothing) its score.
+ * as long as a shingle holds it, and then as long as the scoring stage's window of scores (likelihood window,
+ * smoothing) holds the score of a point whose shingle held it: shingleSize + window - 1.
  */
 export function unlearnedSpan(o: RcfOptions): number {
   const scores = o.likelihood ? o.likelihood.window : Math.max(o.thresholder.smoothing, o.sustained?.smoothing ?? 1);
-  return Math.max(o.shingleSize, scores);
+  return o.shingleSize + scores - 1;
 }

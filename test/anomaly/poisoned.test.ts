@@ -115,15 +115,22 @@ type RcfLikeState = DetectorState & { absurdBefore?: boolean; unlearnedLeft?: nu
 describe("an absurd point (beyond ABSURD_K deviations)", () => {
   const GAP = 150;
   const LENGTH = 2000 + GAP + 10;
-  /** Noise with `poison` at row 2000 (none when 0) and an 8-sigma outlier GAP rows later. */
-  const stream = (poison: number): number[] => noise(LENGTH, poison !== 0 ? { 2000: poison, [2000 + GAP]: 8 } : { [2000 + GAP]: 8 });
+  /** Noise with `poison` at row 2000 (none when 0) and an outlier (8 sigma unless given) GAP rows later. */
+  const stream = (poison: number, outlier = 8): number[] => noise(LENGTH, poison !== 0 ? { 2000: poison, [2000 + GAP]: outlier } : { [2000 + GAP]: outlier });
 
+  // a shingle spreads one point's surprise over its rows: there an 8-sigma point does not alarm, a 15-sigma one does
+  const settings: [string, Options, number][] = [
+    ["likelihood scoring", { scoring: "likelihood" }, 8],
+    ["threshold scoring", { scoring: "threshold" }, 8],
+    ["shingle 4, likelihood scoring", { shingleSize: 4 }, 15],
+    ["shingle 8, likelihood scoring", { shingleSize: 8 }, 15],
+  ];
   for (const poison of [1e6, -1e6, 1e308]) {
-    for (const scoring of ["likelihood", "threshold"]) {
-      it(`after one ${poison}, ${scoring} scoring: an 8-sigma outlier ${GAP} points later scores as it would without it, and alarms`, () => {
-        const options = { scoring, suppress: 0 };
-        const clean = runRcf(stream(0), options)[2000 + GAP];
-        const poisoned = runRcf(stream(poison), options);
+    for (const [what, setting, outlier] of settings) {
+      it(`after one ${poison}, ${what}: a ${outlier}-sigma outlier ${GAP} points later scores as it would without it, and alarms`, () => {
+        const options = { ...setting, suppress: 0 };
+        const clean = runRcf(stream(0, outlier), options)[2000 + GAP];
+        const poisoned = runRcf(stream(poison, outlier), options);
         expect(poisoned[2000].anomaly).to.equal(true);
         // not equal: the clean stream learned an ordinary point where the poisoned one learned nothing
         // (with the spike learned, capped: raw 25% lower, scores 0.45-0.47 and 0.30-0.32 against 0.73 and 0.74)
@@ -143,8 +150,9 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
 
   const spans: [string, Options, number][] = [
     ["likelihood window 3", {}, 3],
-    ["shingle 4", { shingleSize: 4 }, 4],
-    ["shingle 8", { shingleSize: 8 }, 8],
+    ["shingle 4 and likelihood window 3", { shingleSize: 4 }, 6],
+    ["shingle 8 and likelihood window 3", { shingleSize: 8 }, 10],
+    ["shingle 4 and threshold scoring, smoothing 1", { shingleSize: 4, scoring: "threshold" }, 4],
     ["threshold scoring, sustain 6", { scoring: "threshold", sustain: 6 }, 6],
     ["the state alarm, smoothing 60", { alarm: "state" }, 60],
   ];
