@@ -19,8 +19,9 @@ export function timeLabel(timestamp: number): string {
  *
  * Policies (option `missing`):
  * - `error` (default): NaN, Infinity or a non-number in any dimension throws an InputError; the model is untouched.
- * - `impute`: a NaN/missing value is replaced by the last accepted value of that dimension (0 before any)
- *   and reported in `imputed`; Infinity is still an error (it is a broken sensor, not a gap).
+ * - `impute`: a NaN/missing value is replaced by the last accepted value of that dimension (0 before any;
+ *   a detector can keep a value out, see `accept`) and reported in `imputed`; Infinity is still an error (it
+ *   is a broken sensor, not a gap).
  * Option `outOfOrder`:
  * - `error` (default): a timestamp earlier than the previous point's throws an InputError.
  * - `accept`: the point is processed in arrival order (real feeds have clock steps: NAB's
@@ -126,10 +127,13 @@ export class InputGuard {
     return { values: out, imputed, clipped };
   }
 
-  /** Records an accepted point (call only after the model took it). */
-  accept(timestamp: number, values: readonly number[]): void {
+  /**
+   * Records an accepted point (call only after the model took it). The inputs in `notImputable` keep their last
+   * value for imputation: a value the model did not learn (an absurd one) must not fill the gaps after it.
+   */
+  accept(timestamp: number, values: readonly number[], notImputable: readonly number[] = []): void {
     this.lastTimestamp = this.lastTimestamp === null ? timestamp : Math.max(this.lastTimestamp, timestamp);
-    for (let i = 0; i < this.dimensions; i++) this.lastValues[i] = values[i];
+    for (let i = 0; i < this.dimensions; i++) if (!notImputable.includes(i)) this.lastValues[i] = values[i];
   }
 
   getState(): GuardState {

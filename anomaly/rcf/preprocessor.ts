@@ -94,10 +94,16 @@ export class Preprocessor {
 
   /** Whether some input of a point is beyond ABSURD_K deviations (not before WINSOR_AFTER points were learned). */
   isAbsurd(values: readonly number[]): boolean {
-    if (!this.normalize || this.count < WINSOR_AFTER) return false;
+    return this.absurdInputs(values).length > 0;
+  }
+
+  /** The inputs of `values` that are absurd (see isAbsurd), in order. */
+  absurdInputs(values: readonly number[]): number[] {
+    if (!this.normalize || this.count < WINSOR_AFTER) return [];
     const floor = this.commonFloor();
-    for (let j = 0; j < this.dimensions; j++) if (this.absurdFrom(values[j], j, this.mean[j], this.variance[j], floor)) return true;
-    return false;
+    const out: number[] = [];
+    for (let j = 0; j < this.dimensions; j++) if (this.absurdFrom(values[j], j, this.mean[j], this.variance[j], floor)) out.push(j);
+    return out;
   }
 
   /** Whether `x` is beyond ABSURD_K deviations of input j with that mean and variance (not judged when flat). */

@@ -133,8 +133,11 @@ export class RcfDetector implements Detector {
     const block = this.block;
     const s = this.options.shingleSize;
     // a single absurd point is scored but not learned (robust.ts ABSURD_K), nor are the shingles holding it
-    const absurd = this.preprocessor.isAbsurd(values);
+    const absurdInputs = this.preprocessor.absurdInputs(values);
+    const absurd = absurdInputs.length > 0;
     const unlearned = absurd && !this.absurdBefore;
+    // nor does an unlearned absurd value fill a gap after it (option missing=impute): a copy would be its second point
+    const notImputable = unlearned ? absurdInputs : [];
     this.absurdBefore = absurd;
     if (unlearned) this.unlearnedLeft = unlearnedSpan(this.options);
     const learn = this.unlearnedLeft === 0;
@@ -145,7 +148,7 @@ export class RcfDetector implements Detector {
     this.shingleFill = Math.min(s, this.shingleFill + 1);
     this.count++;
     if (this.shingleFill < s) {
-      this.guard.accept(input.timestamp, values);
+      this.guard.accept(input.timestamp, values, notImputable);
       return warmUpResult(checked);
     }
     // oldest block first: the ring position now points at the oldest
@@ -166,7 +169,7 @@ export class RcfDetector implements Detector {
       result = warmUpResult(checked);
     }
     if ((this.options.updateOnAnomaly || !result.anomaly) && learn) this.forest.update(this.point);
-    this.guard.accept(input.timestamp, values);
+    this.guard.accept(input.timestamp, values, notImputable);
     return result;
   }
 

@@ -141,6 +141,20 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
     }
   }
 
+  it("with missing=impute, fills the gaps after an unlearned 1e6 with the value before it, so the copies are no lasting change", () => {
+    const options = { missing: "impute", suppress: 0 };
+    const gaps = { 2001: NaN, 2002: NaN, 2003: NaN };
+    const clean = runRcf(noise(LENGTH, { ...gaps, [2000 + GAP]: 8 }), options);
+    const poisoned = runRcf(noise(LENGTH, { 2000: 1e6, ...gaps, [2000 + GAP]: 8 }), options);
+    expect(poisoned[2001].imputed).to.deep.equal([0]);
+    expect(poisoned[2001].expected[0]).to.be.lessThan(10);
+    // (a copy of the 1e6 was its second point: learned, it kept the outlier at 0.08-0.13, no alarm)
+    expect(poisoned[2000 + GAP].score).to.be.closeTo(clean[2000 + GAP].score, 0.01);
+    expect(poisoned[2000 + GAP].anomaly, `score ${poisoned[2000 + GAP].score}`).to.equal(true);
+    const { liveOut, restoredOut } = resumedAt(noise(LENGTH, { 2000: 1e6, ...gaps }), options, [2000, 2001]);
+    for (const [at, out] of restoredOut) expect(out).to.deep.equal(liveOut.slice(at + 1));
+  });
+
   it("learns a lasting change from its second point: a shift to 1e6 is normal again within 300 points", () => {
     const shifted = noise(LENGTH, {}).map((v, i) => (i >= 2000 ? 1e6 + v : v));
     const results = runRcf(shifted, { suppress: 0 });
