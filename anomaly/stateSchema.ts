@@ -2,7 +2,8 @@ import { StateError } from "./errors";
 import { forestBytes, MAX_FOREST_BYTES } from "./rcf/forestMemory";
 import { calendarDimensions } from "./rcf/preprocessor";
 import { RcfOptions, unlearnedSpan } from "./rcf/rcfOptions";
-import { WINSOR_AFTER } from "./robust";
+import { FEATURE_LIMIT, INPUT_LIMIT, SCORE_LIMIT, WINSOR_AFTER } from "./robust";
+import { calendarGridProblem } from "./rcf/pointCodec";
 import { arrayOf, base64, bool, equals, fail, int, nullable, num, object, oneOf, optional, Root, Rule, where } from "./stateRules";
 import { DetectorState } from "./types";
 
@@ -12,7 +13,27 @@ import { DetectorState } from "./types";
  * enforce, so a restored model is one `createDetector` could have made. A new state field is one line
  * here; a field the schema does not list is refused (a state from newer code must not lose it quietly).
  * The forest's points and trees (base64) are checked while they are read (stateMapper.ts).
+ *
+ * Numbers are held to the working range the detectors keep them in (robust.ts), not merely to finite: a value
+ * the code could never have saved (a mean of 1e308) would turn into Infinity at the next point and make the
+ * next save fail. Counters stay far enough below 2^53 to go on counting.
  */
+
+/** A value of an input, or a mean of such values. */
+const input = (): Rule => num(-INPUT_LIMIT, INPUT_LIMIT);
+/** A variance of inputs: at most the square of the widest difference of two, (2 x INPUT_LIMIT)^2. */
+const inputVariance = (): Rule => num(0, 4e300);
+/** A raw score, or a mean or sum-per-point of scores. */
+const score = (): Rule => num(-SCORE_LIMIT, SCORE_LIMIT);
+/** (2 x SCORE_LIMIT)^2. */
+const scoreVariance = (): Rule => num(0, 4e200);
+/** A feature of a point (standardised input or calendar), as the preprocessor clamps it. */
+const feature = (): Rule => num(-FEATURE_LIMIT, FEATURE_LIMIT);
+/** A count of points: 2^50 is 35 years of a million points a second, and leaves room to count on exactly. */
+export const MAX_COUNT = 2 ** 50;
+const count = (): Rule => int(0, MAX_COUNT);
+/** Epoch milliseconds within JavaScript's date range (InputGuard refuses others). */
+const timestamp = (): Rule => num(-8.64e15, 8.64e15);
 
 const thresholderOptions: Rule = object({
   zFactor: num(Number.MIN_VALUE),
@@ -29,12 +50,12 @@ const thresholderOptions: Rule = object({
 /** The state of the thresholder whose options `optionsOf(root)` gives. */
 function thresholderState(optionsOf: (root: Root) => Root): Rule {
   return object({
-    recent: arrayOf(num(), { max: (root) => optionsOf(root).smoothing }),
-    count: int(0),
-    mean: num(),
-    variance: num(0),
-    peak: num(),
-    lagged: optional(arrayOf(num(), { max: (root) => optionsOf(root).peakLag ?? 0 })),
+    recent: arrayOf(score(), { max: (root) => optionsOf(root).smoothing }),
+    count: count(),
+    mean: score(),
+    variance: scoreVariance(),
+    peak: score(),
+    lagged: optional(arrayOf(score(), { max: (root) => optionsOf(root).peakLag ?? 0 })),
   });
 }
 
@@ -47,12 +68,13 @@ const likelihoodOptions: Rule = object({
 });
 
 const likelihoodState: Rule = object({
-  recent: arrayOf(num(), { max: (root) => root.options.likelihood?.window ?? 0 }),
-  sum: num(),
-  count: int(0),
-  learned: int(0),
-  mean: num(),
-  variance: num(0),
+  recent: arrayOf(score(), { max: (root) => root.options.likelihood?.window ?? 0 }),
+  // the sum of the window's scores
+  sum: num(-1000 * SCORE_LIMIT, 1000 * SCORE_LIMIT),
+  count: count(),
+  learned: count(),
+  mean: score(),
+  variance: scoreVariance(),
 });
 
 const inputPolicy: Rule = object({
@@ -62,10 +84,12 @@ const inputPolicy: Rule = object({
 });
 
 function guardState(dimensions: (root: Root) => number): Rule {
-  return object({ lastTimestamp: nullable(num()), lastValues: arrayOf(num(), { length: dimensions }) });
+  return object({ lastTimestamp: nullable(timestamp()), lastValues: arrayOf(input(), { length: dimensions }) });
 }
 
 const dims = (root: Root): number => root.options.dimensions;
+/** The shingle's blocks that hold a point: the first shingleFill, filled in order from block 0, then all. */
+const filledBlocks = (root: Root): number => root.shingleFill;
 /** Inputs and calendar features of one shingle block, times the shingle size. */
 const pointDims = (root: Root): number => (root.options.dimensions + calendarDimensions(root.options.calendar)) * root.options.shingleSize;
 
@@ -107,7 +131,7 @@ const forestState: Rule = object({
     lambda: equals((root) => 1 / root.options.timeDecay, "1 / options.timeDecay"),
     seed: equals((root) => root.options.seed, "options.seed"),
   }),
-  updates: int(0),
+  updates: count(),
   points: base64,
   trees: base64,
 });
@@ -116,17 +140,22 @@ const rcfState: Rule = object({
   detector: oneOf("rcf"),
   version: int(1),
   options: rcfOptions,
-  count: int(0),
-  shingle: arrayOf(num(), { length: pointDims }),
+  count: count(),
+  // the ring's position and fill first: which of the shingle's blocks hold a point
   shingleFill: int(0, (root) => root.options.shingleSize),
   shinglePos: int(0, (root) => root.options.shingleSize - 1),
+  shingle: where(
+    arrayOf(feature(), { length: pointDims }),
+    (shingle, root) => calendarGridProblem(root.options.dimensions, root.options.calendar, shingle, filledBlocks(root)) === undefined,
+    "calendar features on the minute grid in the blocks that hold a point",
+  ),
   guard: guardState(dims),
   preprocessor: object({
-    count: int(0),
-    mean: arrayOf(num(), { length: dims }),
-    variance: arrayOf(num(0), { length: dims }),
-    // the inputs learned so far, only while fewer than WINSOR_AFTER
-    warmUp: optional(arrayOf(arrayOf(num(), { length: dims }), { max: (root) => (root.preprocessor.count < WINSOR_AFTER ? root.preprocessor.count : 0) })),
+    count: count(),
+    mean: arrayOf(input(), { length: dims }),
+    variance: arrayOf(inputVariance(), { length: dims }),
+    // the inputs learned so far, every one of them, only while fewer than WINSOR_AFTER
+    warmUp: optional(arrayOf(arrayOf(input(), { length: dims }), { length: (root) => (root.preprocessor.count < WINSOR_AFTER ? root.preprocessor.count : 0) })),
   }),
   thresholder: thresholderState((root) => root.options.thresholder),
   sustained: where(
@@ -169,9 +198,9 @@ const zscoreState: Rule = object({
     thresholder: thresholderOptions,
     input: inputPolicy,
   }),
-  count: int(0),
+  count: count(),
   // every point enters every window, so each holds the last min(count, window) values
-  windows: arrayOf(arrayOf(num(), { length: (root) => Math.min(root.count, root.options.window) }), { length: dims }),
+  windows: arrayOf(arrayOf(input(), { length: (root) => Math.min(root.count, root.options.window) }), { length: dims }),
   guard: guardState(dims),
   thresholder: thresholderState((root) => root.options.thresholder),
 });
@@ -189,10 +218,12 @@ const ewmaState: Rule = object({
     thresholder: thresholderOptions,
     input: inputPolicy,
   }),
-  count: int(0),
-  level: arrayOf(num(), { length: dims }),
-  variance: arrayOf(num(0), { length: dims }),
-  season: arrayOf(arrayOf(num(), { length: (root) => root.options.period }), { length: dims }),
+  count: count(),
+  // a level and a season learn differences of inputs and of each other: kept within 100 times an input's
+  // range, where a residual's square is still far below float64's 1.8e308
+  level: arrayOf(num(-1e152, 1e152), { length: dims }),
+  variance: arrayOf(num(0, 1e305), { length: dims }),
+  season: arrayOf(arrayOf(num(-1e152, 1e152), { length: (root) => root.options.period }), { length: dims }),
   guard: guardState(dims),
   thresholder: thresholderState((root) => root.options.thresholder),
 });

@@ -21,27 +21,42 @@ export const FLOAT_CODEC: PointCodec = {
   },
 };
 
+/** The minute of the period a block's calendar features (at `at`) encode. */
+function minuteOf(calendar: Calendar, point: ArrayLike<number>, at: number): number {
+  const [period, sin, cos] = calendar === "week" ? [MINUTES_PER_WEEK, point[at + 2], point[at + 3]] : [MINUTES_PER_DAY, point[at], point[at + 1]];
+  const turn = Math.atan2(sin, cos) / (2 * Math.PI);
+  return ((Math.round(turn * period) % period) + period) % period;
+}
+
+/**
+ * Why the calendar features of the first `blocks` blocks of `point` are not features the preprocessor writes
+ * (as float32, the forest's precision) for some minute; undefined when they are, or without a calendar.
+ */
+export function calendarGridProblem(inputs: number, calendar: Calendar, point: ArrayLike<number>, blocks: number): string | undefined {
+  const extra = calendarDimensions(calendar);
+  if (extra === 0) return undefined;
+  const block = inputs + extra;
+  const check = new Float32Array(extra);
+  for (let k = 0; k < blocks; k++) {
+    const at = k * block + inputs;
+    calendarFeatures(calendar, minuteOf(calendar, point, at), check, 0);
+    for (let c = 0; c < extra; c++) if (check[c] !== Math.fround(point[at + c])) return `calendar feature ${point[at + c]} is not on the minute grid`;
+  }
+  return undefined;
+}
+
 export function calendarCodec(inputs: number, calendar: Calendar, shingleSize: number): PointCodec {
   const extra = calendarDimensions(calendar);
   if (extra === 0) return FLOAT_CODEC;
   const block = inputs + extra;
-  const check = new Float32Array(extra);
-  const minuteOf = (point: Float32Array, at: number): number => {
-    const [period, sin, cos] = calendar === "week" ? [MINUTES_PER_WEEK, point[at + 2], point[at + 3]] : [MINUTES_PER_DAY, point[at], point[at + 1]];
-    const turn = Math.atan2(sin, cos) / (2 * Math.PI);
-    return ((Math.round(turn * period) % period) + period) % period;
-  };
   return {
     write(w, point) {
+      const problem = calendarGridProblem(inputs, calendar, point, shingleSize);
+      if (problem) throw new StateError(`internal: ${problem}`);
       for (let k = 0; k < shingleSize; k++) {
         const base = k * block;
         for (let j = 0; j < inputs; j++) w.float32(point[base + j]);
-        const minute = minuteOf(point, base + inputs);
-        calendarFeatures(calendar, minute, check, 0);
-        for (let c = 0; c < extra; c++) {
-          if (check[c] !== point[base + inputs + c]) throw new StateError(`internal: calendar feature ${point[base + inputs + c]} is not on the minute grid`);
-        }
-        w.varint(minute);
+        w.varint(minuteOf(calendar, point, base + inputs));
       }
     },
     read(r, out) {

@@ -1,6 +1,7 @@
 import { ByteReader, ByteWriter, fromBase64, toBase64 } from "../binary";
 import { StateError } from "../errors";
 import { Random } from "../random";
+import { FEATURE_LIMIT } from "../robust";
 import { ForestConfig, RandomCutForest } from "./forest";
 import { storeCapacity } from "./forestMemory";
 import { FLOAT_CODEC, PointCodec } from "./pointCodec";
@@ -89,6 +90,9 @@ export function forestFromState(state: ForestState, codec: PointCodec = FLOAT_CO
   }
 }
 
+/** Whether a coordinate or cut lies where the preprocessor's clamp keeps features (as float32 rounds the limit). */
+const inFeatureRange = (x: number): boolean => Math.abs(x) <= Math.fround(FEATURE_LIMIT);
+
 function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   const forest = new RandomCutForest(state.config);
   const dims = forest.dimensions;
@@ -107,7 +111,7 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
   for (let k = 0; k < n; k++) {
     const point = packed.subarray(k * dims, (k + 1) * dims);
     codec.read(pr, point);
-    if (!point.every(Number.isFinite)) throw new StateError(`point ${k} has a coordinate that is not finite`);
+    if (!point.every(inFeatureRange)) throw new StateError(`point ${k} has a coordinate that is not finite or beyond ±${FEATURE_LIMIT}`);
     ownSeq[k] = seqOfAge(pr.varint());
   }
   if (!pr.done) throw new StateError("trailing bytes after the last point");
@@ -136,7 +140,7 @@ function restore(state: ForestState, codec: PointCodec): RandomCutForest {
         const dim = tag / 4;
         if (dim >= dims) throw new StateError(`tree ${t}: cut dimension ${dim} out of range (${dims} dimensions)`);
         const cut = tr.float32();
-        if (!Number.isFinite(cut)) throw new StateError(`tree ${t}: cut value ${cut} is not finite`);
+        if (!inFeatureRange(cut)) throw new StateError(`tree ${t}: cut value ${cut} is not finite or beyond ±${FEATURE_LIMIT}`);
         tree.cutDim[node] = dim;
         tree.cutValue[node] = cut;
         cutDims.push(dim);

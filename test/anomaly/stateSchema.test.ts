@@ -31,9 +31,9 @@ type Mutation = [base: string, path: string, value: unknown, message: string];
 
 /** One mutation per kind of field: the state at `path` set to `value` (undefined: removed). */
 const MUTATIONS: Mutation[] = [
-  ["rcf", "count", undefined, "state.count: expected an integer >= 0, got nothing"],
-  ["rcf", "count", -1, "state.count: expected an integer >= 0, got -1"],
-  ["rcf", "count", 1.5, "state.count: expected an integer >= 0, got 1.5"],
+  ["rcf", "count", undefined, "state.count: expected an integer in [0, 1125899906842624], got nothing"],
+  ["rcf", "count", -1, "state.count: expected an integer in [0, 1125899906842624], got -1"],
+  ["rcf", "count", 1.5, "state.count: expected an integer in [0, 1125899906842624], got 1.5"],
   ["rcf", "options", [[[[]]]], "state.options: expected an object, got an array of 1"],
   ["rcf", "options.dimensions", -2, "state.options.dimensions: expected an integer in [1, 100000], got -2"],
   ["rcf", "options.numberOfTrees", 1e9, "state.options.numberOfTrees: expected an integer in [1, 1000], got 1000000000"],
@@ -54,15 +54,23 @@ const MUTATIONS: Mutation[] = [
   ],
   ["rcf", "options.surprise", 1, "state.options.surprise: unexpected field"],
   ["rcf", "shingle", [1, 2], "state.shingle: expected 12 item(s), got an array of 2"],
-  ["rcf", "shingle.3", null, "state.shingle[3]: expected a finite number, got null"],
+  ["rcf", "shingle.3", null, "state.shingle[3]: expected a finite number in [-1e+30, 1e+30], got null"],
+  // values a model could never have saved, which a restored model would turn into Infinity at its next point
+  ["rcf", "shingle.0", 1e308, "state.shingle[0]: expected a finite number in [-1e+30, 1e+30], got 1e+308"],
+  ["rcf", "shingle.2", 2, "state.shingle: expected calendar features on the minute grid in the blocks that hold a point, got an array of 12"],
+  ["rcf", "preprocessor.mean.0", 1e308, "state.preprocessor.mean[0]: expected a finite number in [-1e+150, 1e+150], got 1e+308"],
+  ["rcf", "guard.lastTimestamp", 1e308, "state.guard.lastTimestamp: expected a finite number in [-8640000000000000, 8640000000000000], got 1e+308"],
+  ["rcf", "forest.updates", 2 ** 53 - 1, "state.forest.updates: expected an integer in [0, 1125899906842624], got 9007199254740991"],
+  ["likelihood", "likelihood.mean", -1e308, "state.likelihood.mean: expected a finite number in [-1e+100, 1e+100], got -1e+308"],
+  ["ewma", "level.0", 1e308, "state.level[0]: expected a finite number in [-1e+152, 1e+152], got 1e+308"],
   ["rcf", "shingleFill", 4, "state.shingleFill: expected an integer in [0, 3], got 4"],
   ["rcf", "shinglePos", 3, "state.shinglePos: expected an integer in [0, 2], got 3"],
-  ["rcf", "guard.lastTimestamp", "now", 'state.guard.lastTimestamp: expected a finite number, got "now"'],
+  ["rcf", "guard.lastTimestamp", "now", 'state.guard.lastTimestamp: expected a finite number in [-8640000000000000, 8640000000000000], got "now"'],
   ["rcf", "guard.lastValues", [0, 0, 0], "state.guard.lastValues: expected 2 item(s), got an array of 3"],
-  ["rcf", "preprocessor.variance.1", -1, "state.preprocessor.variance[1]: expected a finite number >= 0, got -1"],
-  ["rcf", "preprocessor.mean.0", null, "state.preprocessor.mean[0]: expected a finite number, got null"],
-  ["rcf", "thresholder.mean", NaN, "state.thresholder.mean: expected a finite number, got NaN"],
-  ["rcf", "thresholder.variance", -0.5, "state.thresholder.variance: expected a finite number >= 0, got -0.5"],
+  ["rcf", "preprocessor.variance.1", -1, "state.preprocessor.variance[1]: expected a finite number in [0, 4e+300], got -1"],
+  ["rcf", "preprocessor.mean.0", null, "state.preprocessor.mean[0]: expected a finite number in [-1e+150, 1e+150], got null"],
+  ["rcf", "thresholder.mean", NaN, "state.thresholder.mean: expected a finite number in [-1e+100, 1e+100], got NaN"],
+  ["rcf", "thresholder.variance", -0.5, "state.thresholder.variance: expected a finite number in [0, 4e+200], got -0.5"],
   ["rcf", "thresholder.recent", [1, 2], "state.thresholder.recent: expected at most 1 item(s), got an array of 2"],
   [
     "rcf",
@@ -73,7 +81,7 @@ const MUTATIONS: Mutation[] = [
   ["rcf", "forest.config.dimensions", 4, "state.forest.config.dimensions: expected 12 (inputs and calendar features x shingleSize), got 4"],
   ["rcf", "forest.config.numberOfTrees", 5, "state.forest.config.numberOfTrees: expected 4 (options.numberOfTrees), got 5"],
   ["rcf", "forest.config.seed", 43, "state.forest.config.seed: expected 42 (options.seed), got 43"],
-  ["rcf", "forest.updates", -3, "state.forest.updates: expected an integer >= 0, got -3"],
+  ["rcf", "forest.updates", -3, "state.forest.updates: expected an integer in [0, 1125899906842624], got -3"],
   ["rcf", "forest.points", "not base64!", 'state.forest.points: expected a base64 string, got "not base64!"'],
   ["rcf", "forest.trees", 12, "state.forest.trees: expected a base64 string, got 12"],
   ["sustained", "sustained", undefined, "state.sustained: expected a sustained thresholder state exactly when options.sustained is set, got nothing"],
@@ -82,9 +90,9 @@ const MUTATIONS: Mutation[] = [
   ["likelihood", "options.likelihood.threshold", 1, "state.options.likelihood.threshold: expected a finite number in [0.9, 0.999999999], got 1"],
   ["likelihood", "options.suppress", 0, "state.options.suppress: expected an integer in [1, 100000], got 0"],
   ["likelihood", "likelihood.recent", [1, 2, 3, 4, 5], "state.likelihood.recent: expected at most 4 item(s), got an array of 5"],
-  ["likelihood", "likelihood.variance", -1, "state.likelihood.variance: expected a finite number >= 0, got -1"],
-  ["likelihood", "likelihood.sum", null, "state.likelihood.sum: expected a finite number, got null"],
-  ["likelihood", "likelihood.learned", undefined, "state.likelihood.learned: expected an integer >= 0, got nothing"],
+  ["likelihood", "likelihood.variance", -1, "state.likelihood.variance: expected a finite number in [0, 4e+200], got -1"],
+  ["likelihood", "likelihood.sum", null, "state.likelihood.sum: expected a finite number in [-1e+103, 1e+103], got null"],
+  ["likelihood", "likelihood.learned", undefined, "state.likelihood.learned: expected an integer in [0, 1125899906842624], got nothing"],
   ["likelihood", "likelihood", undefined, "state.likelihood: expected a likelihood state exactly when options.likelihood is set, got nothing"],
   [
     "likelihood",
@@ -103,16 +111,16 @@ const MUTATIONS: Mutation[] = [
   ["likelihood", "unlearnedLeft", 4, "state.unlearnedLeft: expected an integer in [1, 3], got 4"],
   ["rcf", "unlearnedLeft", 3, "state.unlearnedLeft: expected an integer in [1, 2], got 3"],
   ["rcf", "unlearnedLeft", 0, "state.unlearnedLeft: expected an integer in [1, 2], got 0"],
-  ["rcf", "preprocessor.warmUp", [[1, 2]], "state.preprocessor.warmUp: expected at most 0 item(s), got an array of 1"],
+  ["rcf", "preprocessor.warmUp", [[1, 2]], "state.preprocessor.warmUp: expected 0 item(s), got an array of 1"],
   ["rcf", "absurdBefore", false, "state.absurdBefore: expected one of true, got false"],
   ["zscore", "options.window", 2, "state.options.window: expected an integer in [3, 100000], got 2"],
   ["zscore", "windows", [[1]], "state.windows: expected 2 item(s), got an array of 1"],
   ["zscore", "windows.1", [1, 2], "state.windows[1]: expected 10 item(s), got an array of 2"],
-  ["zscore", "windows.0.4", "5", 'state.windows[0][4]: expected a finite number, got "5"'],
+  ["zscore", "windows.0.4", "5", 'state.windows[0][4]: expected a finite number in [-1e+150, 1e+150], got "5"'],
   ["ewma", "options.alpha", 0, "state.options.alpha: expected a finite number in [0.000001, 1], got 0"],
   ["ewma", "season.0", [0, 0], "state.season[0]: expected 4 item(s), got an array of 2"],
   ["ewma", "level", {}, "state.level: expected an array, got an object"],
-  ["ewma", "thresholder.count", -1, "state.thresholder.count: expected an integer >= 0, got -1"],
+  ["ewma", "thresholder.count", -1, "state.thresholder.count: expected an integer in [0, 1125899906842624], got -1"],
   ["ensemble", "combine", "min", 'state.combine: expected one of "max", "mean", "vote", got "min"'],
   ["ensemble", "members", [], "state.members: expected at least one member, all with the same dimensions, got an array of 0"],
   ["ensemble", "members.0.detector", "ensemble", 'state.members[0].detector: expected the name of a detector other than ensemble, got "ensemble"'],
@@ -137,6 +145,15 @@ describe("state validation", () => {
       expect(() => restoreDetector(mutated(STATES[base], path, value))).to.throw(StateError, message);
     });
   }
+
+  it("refuses a young state whose warm-up rows are not every point learned so far", () => {
+    const d = createDetector("rcf", 2, { numberOfTrees: 4, subSampleSize: 16 });
+    sineStream(10, 2, 3).forEach((v, i) => d.process({ timestamp: minuteTimestamp(i), values: v }));
+    const young = d.toState() as DetectorState & { preprocessor: { warmUp: number[][] } };
+    expect(young.preprocessor.warmUp.length).to.equal(10);
+    const short = { ...young, preprocessor: { ...young.preprocessor, warmUp: young.preprocessor.warmUp.slice(1) } };
+    expect(() => restoreDetector(short)).to.throw(StateError, "state.preprocessor.warmUp: expected 10 item(s), got an array of 9");
+  });
 
   it("restores every unmutated state", () => {
     for (const state of Object.values(STATES)) expect(JSON.stringify(restoreDetector(state).toState())).to.equal(JSON.stringify(state));
