@@ -5,6 +5,12 @@ import { INPUT_LIMIT } from "./robust";
 // Per value, through a module-level name (see scoreTree in rcf/forest.ts).
 const LIMIT = INPUT_LIMIT;
 
+/**
+ * The largest timestamp taken, either sign: JavaScript's date range (epoch ms). A model keeps the latest time it
+ * saw, so a far larger one would stand as a time no later point could follow.
+ */
+export const MAX_TIMESTAMP = 8.64e15;
+
 /** Epoch milliseconds between 1973 and 2286 are told as UTC times; any other timestamp as its number. */
 const EPOCH_MS_FROM = 1e11;
 const EPOCH_MS_TO = 1e13;
@@ -91,6 +97,9 @@ export class InputGuard {
   check(timestamp: number, values: ArrayLike<number>): CheckedInput {
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
       throw new InputError(`timestamp must be a finite number, got ${shown(timestamp)}`);
+    }
+    if (Math.abs(timestamp) > MAX_TIMESTAMP) {
+      throw new InputError(`timestamp ${timestamp} is outside the range of dates [-${MAX_TIMESTAMP}, ${MAX_TIMESTAMP}] (epoch milliseconds)`);
     }
     if (this.lastTimestamp !== null && timestamp < this.lastTimestamp && this.policy.outOfOrder === "error") {
       throw new InputError(

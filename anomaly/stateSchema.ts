@@ -2,6 +2,7 @@ import { StateError } from "./errors";
 import { forestBytes, MAX_FOREST_BYTES } from "./rcf/forestMemory";
 import { calendarDimensions } from "./rcf/preprocessor";
 import { RcfOptions, unlearnedSpan } from "./rcf/rcfOptions";
+import { MAX_TIMESTAMP } from "./inputGuard";
 import { FEATURE_LIMIT, INPUT_LIMIT, SCORE_LIMIT, WINSOR_AFTER } from "./robust";
 import { calendarGridProblem } from "./rcf/pointCodec";
 import { arrayOf, base64, bool, equals, fail, int, nullable, num, object, oneOf, optional, Root, Rule, where } from "./stateRules";
@@ -33,7 +34,7 @@ const feature = (): Rule => num(-FEATURE_LIMIT, FEATURE_LIMIT);
 export const MAX_COUNT = 2 ** 50;
 const count = (): Rule => int(0, MAX_COUNT);
 /** Epoch milliseconds within JavaScript's date range (InputGuard refuses others). */
-const timestamp = (): Rule => num(-8.64e15, 8.64e15);
+const timestamp = (): Rule => num(-MAX_TIMESTAMP, MAX_TIMESTAMP);
 
 const thresholderOptions: Rule = object({
   zFactor: num(Number.MIN_VALUE),

@@ -35,6 +35,14 @@ describe("bad input", () => {
     ],
     ["a NaN timestamp", NaN, [0, 0], "timestamp must be a finite number, got NaN"],
     ["a timestamp given as text", "2024-01-01" as unknown as number, [0, 0], 'timestamp must be a finite number, got "2024-01-01"'],
+    // kept as the latest time, it would refuse every later point (outOfOrder=error) and every state saved after it
+    [
+      "a timestamp past the range of dates",
+      1e308,
+      [0, 0],
+      "timestamp 1e+308 is outside the range of dates [-8640000000000000, 8640000000000000] (epoch milliseconds)",
+    ],
+    ["a timestamp before the range of dates", -8.64e15 - 1, [0, 0], "timestamp -8640000000000001 is outside the range of dates"],
     [
       "a value given as text",
       minuteTimestamp(200),
