@@ -31,7 +31,42 @@ export function encodeState(state: DetectorState): Uint8Array {
   return new Uint8Array(out.buffer, out.byteOffset, out.length);
 }
 
+/** How deep a state's JSON may nest (a detector's state nests about 6 deep; an ensemble's a few more). */
+export const MAX_STATE_DEPTH = 32;
+
+/**
+ * Where `text` nests arrays and objects deeper than `max`, as a message; undefined when it does not. Run before
+ * JSON.parse: 16 KB of deflated `[[[[...` inflates to millions of nested arrays, which parse to gigabytes.
+ */
+export function nestingProblem(text: string, max: number): string | undefined {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      if (++depth > max) return `nested deeper than ${max} levels at character ${i}`;
+    } else if (c === 0x5d || c === 0x7d) depth--;
+  }
+  return undefined;
+}
+
 export function decodeState(bytes: Uint8Array): DetectorState {
+  if (!(bytes instanceof Uint8Array)) {
+    const got =
+      bytes === null
+        ? "null"
+        : Array.isArray(bytes)
+          ? "an array"
+          : typeof bytes === "object"
+            ? `an object (${(bytes as object).constructor?.name ?? "no class"})`
+            : typeof bytes;
+    throw new StateError(`a detector state is bytes (a Uint8Array or Buffer), got ${got}`);
+  }
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let payload = buf;
   if (buf.length >= STATE_MAGIC.length && buf.toString("latin1", 0, STATE_MAGIC.length) === STATE_MAGIC) {
@@ -51,6 +86,8 @@ export function decodeState(bytes: Uint8Array): DetectorState {
     const reason = (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? `inflates to over ${MAX_STATE_JSON_BYTES} bytes` : (e as Error).message;
     throw new StateError(`cannot decode detector state (${bytes.length} bytes): ${reason}`);
   }
+  const deep = nestingProblem(text, MAX_STATE_DEPTH);
+  if (deep) throw new StateError(`cannot decode detector state (${bytes.length} bytes): its JSON is ${deep}`);
   let state: unknown;
   try {
     state = JSON.parse(text);

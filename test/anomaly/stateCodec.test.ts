@@ -4,7 +4,7 @@ import { readFileSync } from "fs";
 import { join } from "path";
 import { deflateRawSync } from "zlib";
 import { createDetector, decodeState, DetectorOptions, encodeState, InputError, restoreDetector, StateError } from "../../anomaly";
-import { crc32, crc32Bitwise, MAX_STATE_JSON_BYTES } from "../../anomaly/stateCodec";
+import { crc32, crc32Bitwise, MAX_STATE_DEPTH, MAX_STATE_JSON_BYTES, nestingProblem } from "../../anomaly/stateCodec";
 import { minuteTimestamp, sineStream } from "../helpers/streams";
 
 interface LegacyFixture {
@@ -68,6 +68,38 @@ describe("state codec", () => {
       `cannot decode detector state (${wrapped.length} bytes): inflates to over ${MAX_STATE_JSON_BYTES} bytes`,
     );
   });
+
+  it("refuses JSON nested deeper than a state nests before parsing it (16 KB of `[[[...` would parse to half a gigabyte)", () => {
+    const deep = deflateRawSync(Buffer.from("[".repeat(MAX_STATE_JSON_BYTES - 1)), { level: 9 });
+    expect(deep.length).to.be.below(20_000);
+    expect(() => decodeState(deep)).to.throw(
+      StateError,
+      `cannot decode detector state (${deep.length} bytes): its JSON is nested deeper than ${MAX_STATE_DEPTH} levels at character ${MAX_STATE_DEPTH}`,
+    );
+  });
+
+  const nesting: [string, number, string | undefined][] = [
+    ['{"a":[[1],[2]],"b":{"c":[]}}', 3, undefined],
+    ['{"a":[[1],[2]],"b":{"c":[]}}', 2, "nested deeper than 2 levels at character 6"],
+    // brackets inside strings, escaped quotes included, are text
+    ['{"a":"[[[[\\"[[[["}', 1, undefined],
+    ["[[],[],[]]", 2, undefined],
+  ];
+  for (const [text, max, problem] of nesting) {
+    it(`judges the nesting of ${text} against ${max} levels: ${problem ?? "fine"}`, () => expect(nestingProblem(text, max)).to.equal(problem));
+  }
+
+  const notBytes: [string, unknown, string][] = [
+    ["null", null, "null"],
+    ["a base64 string", "R1JEUw==", "string"],
+    ["an ArrayBuffer", new ArrayBuffer(4), "an object (ArrayBuffer)"],
+    ["an array of numbers", [71, 82, 68, 83], "an array"],
+  ];
+  for (const [what, value, got] of notBytes) {
+    it(`refuses ${what} in place of a state's bytes with a StateError`, () => {
+      expect(() => decodeState(value as Uint8Array)).to.throw(StateError, `a detector state is bytes (a Uint8Array or Buffer), got ${got}`);
+    });
+  }
 
   it("refuses to encode a state whose JSON is over the cap", () => {
     const huge = { detector: "x", version: 1, blob: "a".repeat(MAX_STATE_JSON_BYTES) };
