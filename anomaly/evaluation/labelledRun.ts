@@ -5,6 +5,7 @@ import { parseTimestamp } from "../io/csvSeries";
 import { runSeries } from "../io/runSeries";
 import { DetectorOptions } from "../types";
 import { LabelledRun, LabelledScores, scoreLabelled, windowsFromLabels } from "./labelledScore";
+import { labelText } from "./nabLabels";
 
 /**
  * A generic labelled-CSV set: a folder of CSVs, each with a time column, numeric inputs and a per-row
@@ -74,7 +75,7 @@ export function metaProblem(meta: Record<string, unknown>, files: readonly strin
   for (const [file, entry] of Object.entries(meta)) {
     if (!files.includes(file)) return `${file}: no such .csv in the folder (${files.join(", ")})`;
     if (typeof entry !== "object" || entry === null || Array.isArray(entry))
-      return `${file}: expected an object such as {"unlabelled_prefix_rows": N}, got ${JSON.stringify(entry)}`;
+      return `${file}: expected an object such as {"unlabelled_prefix_rows": N}, got ${labelText(entry)}`;
     const misspelt = Object.keys(entry).find((k) => k !== "unlabelled_prefix_rows" && /prefix/i.test(k));
     if (misspelt !== undefined) return `${file}: unknown field ${JSON.stringify(misspelt)} (the prefix is "unlabelled_prefix_rows")`;
   }
@@ -89,7 +90,7 @@ export function prefixOf(meta: Record<string, unknown>, file: string, rows: numb
   if (n === undefined) return undefined;
   if (!Number.isInteger(n) || (n as number) < 0 || (n as number) >= rows) {
     throw new InputError(
-      `${META_FILE}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${JSON.stringify(n)}`,
+      `${META_FILE}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${labelText(n)}`,
     );
   }
   return n as number;
@@ -102,11 +103,11 @@ export function prefixOf(meta: Record<string, unknown>, file: string, rows: numb
  */
 export function windowsOf(windows: Record<string, unknown>, file: string): [number, number][] {
   const list = windows[file];
-  if (!Array.isArray(list)) throw new InputError(`${WINDOWS_FILE}: ${file}: expected a list of [start, end] pairs, got ${JSON.stringify(list)}`);
+  if (!Array.isArray(list)) throw new InputError(`${WINDOWS_FILE}: ${file}: expected a list of [start, end] pairs, got ${labelText(list)}`);
   const parsed = list.map((w, k) => {
     const pair = Array.isArray(w) && w.length === 2 ? w.map((t) => (typeof t === "string" || typeof t === "number" ? parseTimestamp(String(t)) : NaN)) : [];
     if (pair.length !== 2 || !pair.every(Number.isFinite) || pair[0] > pair[1]) {
-      throw new InputError(`${WINDOWS_FILE}: ${file}: window ${k} must be [start, end] times with start <= end, got ${JSON.stringify(w)}`);
+      throw new InputError(`${WINDOWS_FILE}: ${file}: window ${k} must be [start, end] times with start <= end, got ${labelText(w)}`);
     }
     return { k, w, span: [pair[0], pair[1]] as [number, number] };
   });
@@ -115,7 +116,7 @@ export function windowsOf(windows: Record<string, unknown>, file: string): [numb
     const [before, after] = [parsed[i - 1], parsed[i]];
     if (after.span[0] <= before.span[1]) {
       throw new InputError(
-        `${WINDOWS_FILE}: ${file}: windows ${before.k} ${JSON.stringify(before.w)} and ${after.k} ${JSON.stringify(after.w)} overlap: merge them into one`,
+        `${WINDOWS_FILE}: ${file}: windows ${before.k} ${labelText(before.w)} and ${after.k} ${labelText(after.w)} overlap: merge them into one`,
       );
     }
   }

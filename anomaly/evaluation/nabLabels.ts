@@ -2,6 +2,20 @@ import { readFileSync } from "fs";
 import { InputError } from "../errors";
 import { parseTimestamp } from "../io/timestamp";
 
+/**
+ * A value of a labels file as an error message shows it: its JSON, cut to 60 characters, or what it is when JSON
+ * cannot write it (nested deeper than the stack).
+ */
+export function labelText(value: unknown): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = `${Array.isArray(value) ? "an array" : "a value"} nested too deep to show`;
+  }
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
 /** NAB's labelled windows: data file (relative to data/) -> [start, end] in epoch milliseconds. */
 export type NabWindows = Record<string, [number, number][]>;
 
@@ -20,14 +34,14 @@ export function parseNabLabels(file: string, text: string): NabWindows {
   const out: NabWindows = Object.create(null) as NabWindows;
   for (const [key, windows] of Object.entries(json as Record<string, unknown>)) {
     const where = `${file}: key ${JSON.stringify(key)}`;
-    if (!Array.isArray(windows)) throw new InputError(`${where}: expected a list of [start, end] windows, got ${JSON.stringify(windows)}`);
+    if (!Array.isArray(windows)) throw new InputError(`${where}: expected a list of [start, end] windows, got ${labelText(windows)}`);
     out[key] = windows.map((w: unknown, i) => {
       if (!Array.isArray(w) || w.length !== 2 || typeof w[0] !== "string" || typeof w[1] !== "string") {
-        throw new InputError(`${where}: window ${i} must be [start, end] time strings, got ${JSON.stringify(w)}`);
+        throw new InputError(`${where}: window ${i} must be [start, end] time strings, got ${labelText(w)}`);
       }
       const [start, end] = [parseTimestamp(w[0]), parseTimestamp(w[1])];
-      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new InputError(`${where}: window ${i} has a time that is not ISO-8601: ${JSON.stringify(w)}`);
-      if (end < start) throw new InputError(`${where}: window ${i} ends before it starts: ${JSON.stringify(w)}`);
+      if (!Number.isFinite(start) || !Number.isFinite(end)) throw new InputError(`${where}: window ${i} has a time that is not ISO-8601: ${labelText(w)}`);
+      if (end < start) throw new InputError(`${where}: window ${i} ends before it starts: ${labelText(w)}`);
       return [start, end];
     });
   }

@@ -167,6 +167,10 @@ describe("labelled folder reading", () => {
       ],
       [() => windowsOf({ "a.csv": {} }, "a.csv"), "labels_windows.json: a.csv: expected a list of [start, end] pairs, got {}"],
       [
+        () => windowsOf({ "a.csv": JSON.parse(`[${"[".repeat(100_000)}${"]".repeat(100_000)}]`) }, "a.csv"),
+        "labels_windows.json: a.csv: window 0 must be [start, end] times with start <= end, got an array nested too deep to show",
+      ],
+      [
         () => windowsOf({ "a.csv": [["2024-01-02", "2024-01-01"]] }, "a.csv"),
         'labels_windows.json: a.csv: window 0 must be [start, end] times with start <= end, got ["2024-01-02","2024-01-01"]',
       ],

@@ -18,6 +18,17 @@ describe("NAB labels", () => {
     ["windows that are not a list", '{"a.csv": "2014-01-01"}', 'w.json: key "a.csv": expected a list of [start, end] windows, got "2014-01-01"'],
     ["a window of one time", '{"a.csv": [["2014-01-01"]]}', 'w.json: key "a.csv": window 0 must be [start, end] time strings, got ["2014-01-01"]'],
     ["a window of numbers", '{"a.csv": [[1, 2]]}', 'w.json: key "a.csv": window 0 must be [start, end] time strings, got [1,2]'],
+    // JSON cannot write it back (the stack runs out), nor would a message hold it
+    [
+      "a window nested 100,000 deep",
+      `{"a.csv": [${"[".repeat(100_000)}${"]".repeat(100_000)}]}`,
+      'w.json: key "a.csv": window 0 must be [start, end] time strings, got an array nested too deep to show',
+    ],
+    [
+      "a long window",
+      `{"a.csv": [[${'"2014-01-01",'.repeat(20)}"x"]]}`,
+      `w.json: key "a.csv": window 0 must be [start, end] time strings, got [${'"2014-01-01",'.repeat(4)}"201...`,
+    ],
     [
       "an impossible time",
       '{"a.csv": [["2014-02-30 00:00:00", "2014-03-01 00:00:00"]]}',
