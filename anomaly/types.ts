@@ -34,6 +34,11 @@ export interface DetectorResult {
   readonly imputed: number[];
   /** Input dimensions whose value was beyond the working range (|value| > 1e150) and clipped under `extreme=clip`. */
   readonly clipped: number[];
+  /**
+   * rcf: the input dimensions whose value was absurd (beyond 1000 deviations, see robust.ts ABSURD_K), so the
+   * point was scored but not learned; absent when the point was learned as usual.
+   */
+  readonly unlearned?: number[];
 }
 
 /** A detector's whole state, as plain JSON: restoring it continues the stream bit-for-bit. */

@@ -132,6 +132,8 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
         const clean = runRcf(stream(0, outlier), options)[2000 + GAP];
         const poisoned = runRcf(stream(poison, outlier), options);
         expect(poisoned[2000].anomaly).to.equal(true);
+        // the result says the point was not learned, and which input made it absurd; the next point is learned
+        expect([poisoned[2000].unlearned, poisoned[2001].unlearned]).to.deep.equal([[0], undefined]);
         // not equal: the clean stream learned an ordinary point where the poisoned one learned nothing
         // (with the spike learned, capped: raw 25% lower, scores 0.45-0.47 and 0.30-0.32 against 0.73 and 0.74)
         expect(poisoned[2000 + GAP].rawScore).to.be.closeTo(clean.rawScore, 0.01 * clean.rawScore);
@@ -159,6 +161,7 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
     const shifted = noise(LENGTH, {}).map((v, i) => (i >= 2000 ? 1e6 + v : v));
     const results = runRcf(shifted, { suppress: 0 });
     expect(results[2000].anomaly).to.equal(true);
+    expect(results.flatMap((r, i) => (r.unlearned ? [i] : []))).to.deep.equal([2000]);
     expect(results.slice(2300).filter((r) => r.anomaly).length).to.equal(0);
   });
 
