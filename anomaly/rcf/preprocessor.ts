@@ -11,6 +11,7 @@ import { ABSURD_K, discountedMean, discountedVariance, discountWeight, FEATURE_L
 
 // Per point, through module-level names (see scoreTree in forest.ts).
 const FEATURE_MAX = FEATURE_LIMIT;
+const NONE: readonly number[] = Object.freeze([]);
 const capDeviation = winsorise;
 
 export type Calendar = "none" | "day" | "week";
@@ -97,13 +98,13 @@ export class Preprocessor {
     return this.absurdInputs(values).length > 0;
   }
 
-  /** The inputs of `values` that are absurd (see isAbsurd), in order. */
-  absurdInputs(values: readonly number[]): number[] {
-    if (!this.normalize || this.count < WINSOR_AFTER) return [];
+  /** The inputs of `values` that are absurd (see isAbsurd), in order (one shared empty list when none: every point asks). */
+  absurdInputs(values: readonly number[]): readonly number[] {
+    if (!this.normalize || this.count < WINSOR_AFTER) return NONE;
     const floor = this.commonFloor();
-    const out: number[] = [];
-    for (let j = 0; j < this.dimensions; j++) if (this.absurdFrom(values[j], j, this.mean[j], this.variance[j], floor)) out.push(j);
-    return out;
+    let out: number[] | undefined;
+    for (let j = 0; j < this.dimensions; j++) if (this.absurdFrom(values[j], j, this.mean[j], this.variance[j], floor)) (out ??= []).push(j);
+    return out ?? NONE;
   }
 
   /** Whether `x` is beyond ABSURD_K deviations of input j with that mean and variance (not judged when flat). */

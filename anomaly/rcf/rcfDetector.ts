@@ -149,7 +149,7 @@ export class RcfDetector implements Detector {
     this.count++;
     if (this.shingleFill < s) {
       this.guard.accept(input.timestamp, values, notImputable);
-      return unlearned ? { ...warmUpResult(checked), unlearned: absurdInputs } : warmUpResult(checked);
+      return unlearned ? { ...warmUpResult(checked), unlearned: [...absurdInputs] } : warmUpResult(checked);
     }
     // oldest block first: the ring position now points at the oldest
     for (let k = 0; k < s; k++) {
@@ -170,7 +170,7 @@ export class RcfDetector implements Detector {
     }
     if ((this.options.updateOnAnomaly || !result.anomaly) && learn) this.forest.update(this.point);
     this.guard.accept(input.timestamp, values, notImputable);
-    return unlearned ? { ...result, unlearned: absurdInputs } : result;
+    return unlearned ? { ...result, unlearned: [...absurdInputs] } : result;
   }
 
   /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`). */
