@@ -12,6 +12,9 @@ import { calendarCodec } from "./pointCodec";
 import { Preprocessor, PreprocessorState } from "./preprocessor";
 import { ForestState, forestFromState, forestToState } from "./stateMapper";
 
+/** What a learned point keeps out of imputation: nothing (shared, as every point asks). */
+const LEARNED: readonly number[] = Object.freeze([]);
+
 export const RCF_STATE_VERSION = 2;
 
 type ShingleAttribution = { high: Float64Array; low: Float64Array };
@@ -137,7 +140,7 @@ export class RcfDetector implements Detector {
     const absurd = absurdInputs.length > 0;
     const unlearned = absurd && !this.absurdBefore;
     // nor does an unlearned absurd value fill a gap after it (option missing=impute): a copy would be its second point
-    const notImputable = unlearned ? absurdInputs : [];
+    const notImputable = unlearned ? absurdInputs : LEARNED;
     this.absurdBefore = absurd;
     if (unlearned) this.unlearnedLeft = unlearnedSpan(this.options);
     const learn = this.unlearnedLeft === 0;
