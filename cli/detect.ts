@@ -85,7 +85,10 @@ async function main(args: ParsedArgs): Promise<number> {
     let anomalies = 0;
     let headerWritten = false;
     const started = Date.now();
-    const tally = new SeriesTally(args["no-time"] === true);
+    const tally = new SeriesTally(args["no-time"] === true, {
+      columns: args.columns !== undefined,
+      excluded: columnNames(args.exclude as string | undefined) ?? [],
+    });
     const tick = progressTicker(
       (text) => process.stderr.write(text),
       (n, rate) => `detect: ${n} rows scored so far (${rate} rows/s)${rejected.count > 0 ? `, ${rejected.count} rejected` : ""}`,
@@ -110,6 +113,7 @@ async function main(args: ParsedArgs): Promise<number> {
           write(SCORE_HEADER);
         }
         tally.scored(row.timestampText, row.timestamp, result);
+        tally.cells(seriesHeader, row.cells);
         tick(tally.rows);
         if (result.anomaly) anomalies++;
         write(
@@ -186,7 +190,7 @@ async function main(args: ParsedArgs): Promise<number> {
       `detect: ${rows} rows scored${tally.warmUpClause()}, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies` +
         `${tally.timesClause()}, ${((Date.now() - started) / 1000).toFixed(1)} s` +
         `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
-        `${rejected.summary()}${tally.textColumnsHint()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}\n`,
+        `${rejected.summary()}${tally.textColumnsHint()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}${tally.numericTextColumnsHint()}\n`,
     );
     return rejected.count > 0 ? EXIT_REJECTED : 0;
   } catch (e) {

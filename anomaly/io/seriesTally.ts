@@ -1,6 +1,6 @@
 import { DetectorResult } from "../types";
-import { CsvError } from "./csvSeries";
-import { isEpochText } from "./timestamp";
+import { CsvError, isMissingText, SeriesHeader } from "./csvSeries";
+import { isDecimalText, isEpochText } from "./timestamp";
 
 /**
  * What a scoring run over a CSV saw beyond its scores, counted as it goes (a few numbers and one count per
@@ -62,6 +62,29 @@ export function textColumnsHint(rejectedByColumn: ReadonlyMap<string, number>): 
   return `; for text in columns ${shown.join(", ")}${more} (if they are not measurements, leave them out with --exclude ${list} or name the inputs with --columns)`;
 }
 
+/** A column left out of the inputs: its values (cells not missing) and how many of them are numbers. */
+export interface UnusedColumn {
+  readonly name: string;
+  readonly values: number;
+  readonly numbers: number;
+}
+
+/**
+ * The summary's hint for columns left out of the inputs because their first value is text although most of
+ * their values are numbers (one garbled first cell of a sensor): each with its counts and the flag that uses
+ * it. "" when none.
+ */
+export function numericTextColumnsHint(columns: readonly UnusedColumn[]): string {
+  const numeric = columns.filter((c) => c.numbers > c.values / 2);
+  if (numeric.length === 0) return "";
+  if (numeric.length === 1) {
+    const [c] = numeric;
+    return `; column ${JSON.stringify(c.name)} is not an input because its first value is text, yet ${c.numbers} of its ${c.values} values are numbers (to use it, name the inputs with --columns)`;
+  }
+  const said = numeric.map((c) => `${JSON.stringify(c.name)} (${c.numbers} of ${c.values})`).join(", ");
+  return `; columns ${said} are not inputs because their first value is text, yet most of their values are numbers (to use them, name the inputs with --columns)`;
+}
+
 export class SeriesTally {
   rows = 0;
   notReady = 0;
@@ -71,8 +94,35 @@ export class SeriesTally {
   private numericSince1973 = 0;
   private readonly textRejections = new Map<string, number>();
 
-  /** `rowTime`: the rows carry no time (`--no-time`), so their times are row numbers and say nothing. */
-  constructor(private readonly rowTime = false) {}
+  private unusedColumns: { index: number; name: string; values: number; numbers: number }[] | null = null;
+
+  /**
+   * `rowTime`: the rows carry no time (`--no-time`), so their times are row numbers and say nothing.
+   * `chosenColumns`: the inputs were named (`--columns`), or these columns left out by name (`--exclude`):
+   * then a column left out is meant to be, and its values are not counted.
+   */
+  constructor(
+    private readonly rowTime = false,
+    private readonly chosen: { readonly columns: boolean; readonly excluded: readonly string[] } = { columns: false, excluded: [] },
+  ) {}
+
+  /** Counts the values of the columns that are neither the time nor an input (unless the inputs were named). */
+  cells(header: SeriesHeader, cells: readonly string[]): void {
+    if (this.chosen.columns) return;
+    this.unusedColumns ??= header.header.flatMap((name, index) =>
+      name === header.timeColumn || header.columns.includes(name) || this.chosen.excluded.includes(name) ? [] : [{ index, name, values: 0, numbers: 0 }],
+    );
+    for (const c of this.unusedColumns) {
+      const cell = cells[c.index];
+      if (cell === undefined || isMissingText(cell)) continue;
+      c.values++;
+      if (isDecimalText(cell.trim())) c.numbers++;
+    }
+  }
+
+  numericTextColumnsHint(): string {
+    return numericTextColumnsHint(this.unusedColumns ?? []);
+  }
 
   scored(timestampText: string, timestamp: number, result: DetectorResult): void {
     this.rows++;

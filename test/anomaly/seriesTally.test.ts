@@ -1,6 +1,15 @@
 import { expect } from "chai";
 import { CsvError } from "../../anomaly/io/csvSeries";
-import { epochSecondsNote, SeriesTally, textColumnsHint, timeText, warmUpClause, warmUpNote } from "../../anomaly/io/seriesTally";
+import {
+  epochSecondsNote,
+  numericTextColumnsHint,
+  SeriesTally,
+  textColumnsHint,
+  timeText,
+  UnusedColumn,
+  warmUpClause,
+  warmUpNote,
+} from "../../anomaly/io/seriesTally";
 import { isEpochText } from "../../anomaly/io/timestamp";
 import { DetectorResult } from "../../anomaly/types";
 
@@ -138,6 +147,51 @@ describe("what a scoring run says beyond its scores", () => {
       expect([tally.notes(), tally.timesClause(), tally.warmUpClause()]).to.deep.equal([run.notes, run.times, run.clause]);
     });
   }
+
+  const numericText: [string, UnusedColumn[], string][] = [
+    ["no column left out", [], ""],
+    ["a text column", [{ name: "note", values: 10, numbers: 0 }], ""],
+    ["a column half numbers", [{ name: "code", values: 10, numbers: 5 }], ""],
+    [
+      "a sensor whose first value is garbled",
+      [
+        { name: "note", values: 10, numbers: 0 },
+        { name: "a", values: 10, numbers: 9 },
+      ],
+      '; column "a" is not an input because its first value is text, yet 9 of its 10 values are numbers (to use it, name the inputs with --columns)',
+    ],
+    [
+      "two",
+      [
+        { name: "a", values: 10, numbers: 9 },
+        { name: "b", values: 4, numbers: 3 },
+      ],
+      '; columns "a" (9 of 10), "b" (3 of 4) are not inputs because their first value is text, yet most of their values are numbers (to use them, name the inputs with --columns)',
+    ],
+  ];
+  for (const [what, columns, hint] of numericText) {
+    it(`hints at numbers in columns left out as text: ${what}`, () => expect(numericTextColumnsHint(columns)).to.equal(hint));
+  }
+
+  const header = { header: ["time", "a", "b", "note", "skip"], delimiter: ",", timeColumn: "time", columns: ["b"] };
+  const rows = [
+    ["2024-01-01", "x", "1", "ok", "1"],
+    ["2024-01-02", "2", "1", "ok", "2"],
+    ["2024-01-03", "", "1", "fine", "3"],
+    ["2024-01-04", "4", "1", "NA", "4"],
+  ];
+  it("counts the values and numbers of the columns left out, missing cells aside, not those left out by name", () => {
+    const tally = new SeriesTally(false, { columns: false, excluded: ["skip"] });
+    for (const cells of rows) tally.cells(header, cells);
+    expect(tally.numericTextColumnsHint()).to.equal(
+      '; column "a" is not an input because its first value is text, yet 2 of its 3 values are numbers (to use it, name the inputs with --columns)',
+    );
+  });
+  it("counts nothing when the inputs were named", () => {
+    const tally = new SeriesTally(false, { columns: true, excluded: [] });
+    for (const cells of rows) tally.cells(header, cells);
+    expect(tally.numericTextColumnsHint()).to.equal("");
+  });
 
   it("counts rejections for text per column, and no other rejection", () => {
     const tally = new SeriesTally();
