@@ -27,6 +27,12 @@ export interface LikelihoodOptions {
   readonly horizon: number;
   /** Likelihood above which a point is an anomaly, in [0.9, 1). */
   readonly threshold: number;
+  /**
+   * Option `likelihoodLongWindow` W > window: a second, longer average (the last W raw scores) judged the same
+   * way against its own mean and deviation (a sustained moderate rise, which no short average makes rare), and
+   * the point judged by the rarer of the two, held to twice its tail (`eitherLikelihood`). Absent when off.
+   */
+  readonly longWindow?: number;
 }
 
 export interface LikelihoodState {
@@ -82,6 +88,24 @@ export function likelihoodScore(logTail: number, lineSurprise: number): number {
   const surprise = Math.max(0, -logTail);
   if (surprise === Infinity) return 1;
   return surprise / (surprise + lineSurprise);
+}
+
+/** A likelihood score (likelihoodScore) back as the tail's surprise, -ln(1 - likelihood). */
+function surpriseOf(score: number, lineSurprise: number): number {
+  return score >= 1 ? Infinity : (score * lineSurprise) / (1 - score);
+}
+
+/**
+ * The short and the long average's decisions as one: the larger surprise less ln 2 (the Bonferroni bound for
+ * either of two tests: each is held to twice its tail, so two chances to alarm do not double the false ones),
+ * an anomaly when either is ready and the result is past the line.
+ */
+export function eitherLikelihood(short: Decision, long: Decision, lineSurprise: number): Decision {
+  const surprise = Math.max(0, Math.max(surpriseOf(short.score, lineSurprise), surpriseOf(long.score, lineSurprise)) - Math.LN2);
+  const score = surprise === Infinity ? 1 : surprise / (surprise + lineSurprise);
+  const threshold = Math.min(short.threshold, long.threshold);
+  const anomaly = threshold !== Infinity && score > 0.5;
+  return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold };
 }
 
 export class AnomalyLikelihood {
@@ -157,4 +181,11 @@ export function validateLikelihoodOptions(o: LikelihoodOptions): void {
   check("likelihoodEstimate", o.estimate, Number.isInteger(o.estimate) && o.estimate >= 1, "an integer >= 1");
   check("scoreHorizon", o.horizon, Number.isFinite(o.horizon) && o.horizon >= 1, "a number >= 1");
   check("likelihoodThreshold", o.threshold, Number.isFinite(o.threshold) && o.threshold >= 0.9 && o.threshold < 1, "a number in [0.9, 1)");
+  if (o.longWindow !== undefined)
+    check(
+      "likelihoodLongWindow",
+      o.longWindow,
+      Number.isInteger(o.longWindow) && o.longWindow > o.window && o.longWindow <= 1000,
+      `an integer in [${o.window + 1}, 1000] (above likelihoodWindow) or 0 (off)`,
+    );
 }

@@ -66,17 +66,20 @@ const likelihoodOptions: Rule = object({
   estimate: int(1, 1_000_000),
   horizon: num(1),
   threshold: num(0.9, 0.999999999),
+  longWindow: optional(where(int(2, 1000), (w, root) => w > root.options.likelihood.window, "an integer above options.likelihood.window")),
 });
 
-const likelihoodState: Rule = object({
-  recent: arrayOf(score(), { max: (root) => root.options.likelihood?.window ?? 0 }),
-  // the sum of the window's scores
-  sum: num(-1000 * SCORE_LIMIT, 1000 * SCORE_LIMIT),
-  count: count(),
-  learned: count(),
-  mean: score(),
-  variance: scoreVariance(),
-});
+/** The state of a likelihood stage whose average takes `windowOf(root)` scores. */
+const likelihoodState = (windowOf: (root: Root) => number): Rule =>
+  object({
+    recent: arrayOf(score(), { max: windowOf }),
+    // the sum of the window's scores
+    sum: num(-1000 * SCORE_LIMIT, 1000 * SCORE_LIMIT),
+    count: count(),
+    learned: count(),
+    mean: score(),
+    variance: scoreVariance(),
+  });
 
 const inputPolicy: Rule = object({
   missing: oneOf("error", "impute"),
@@ -165,9 +168,14 @@ const rcfState: Rule = object({
     "a sustained thresholder state exactly when options.sustained is set",
   ),
   likelihood: where(
-    optional(likelihoodState),
+    optional(likelihoodState((root) => root.options.likelihood?.window ?? 0)),
     (v, root) => (v === undefined) === (root.options.likelihood === undefined),
     "a likelihood state exactly when options.likelihood is set",
+  ),
+  likelihoodLong: where(
+    optional(likelihoodState((root) => root.options.likelihood?.longWindow ?? 0)),
+    (v, root) => (v === undefined) === (root.options.likelihood?.longWindow === undefined),
+    "a long-average likelihood state exactly when options.likelihood.longWindow is set",
   ),
   suppressLeft: where(
     optional(int(0, 100_000)),

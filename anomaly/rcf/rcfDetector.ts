@@ -2,7 +2,7 @@ import { checkState } from "../errors";
 import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
-import { AnomalyLikelihood, LikelihoodState } from "../likelihood";
+import { AnomalyLikelihood, eitherLikelihood, LikelihoodState } from "../likelihood";
 import { suppressAlarm, suppressEvent } from "../suppression";
 import { Decision, Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
@@ -32,6 +32,8 @@ interface RcfState extends DetectorState {
   readonly sustained?: ThresholderState;
   /** Only with `scoring=likelihood`. */
   readonly likelihood?: LikelihoodState;
+  /** The long average's likelihood: only with option `likelihoodLongWindow`. */
+  readonly likelihoodLong?: LikelihoodState;
   /** Only with `suppress`: points still to suppress. */
   readonly suppressLeft?: number;
   /** Only with `rearm`: points suppressed since the alarm, and calm points in a row among the last of them. */
@@ -60,6 +62,7 @@ export class RcfDetector implements Detector {
   private readonly thresholder: Thresholder;
   private readonly sustained?: Thresholder;
   private readonly likelihood?: AnomalyLikelihood;
+  private readonly likelihoodLong?: AnomalyLikelihood;
   private suppressLeft: number;
   private suppressHeld: number;
   private suppressCalm: number;
@@ -93,6 +96,10 @@ export class RcfDetector implements Detector {
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
     if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);
     if (options.likelihood) this.likelihood = new AnomalyLikelihood(options.likelihood, restoreFrom?.likelihood);
+    if (options.likelihood?.longWindow !== undefined) {
+      const { longWindow, ...short } = options.likelihood;
+      this.likelihoodLong = new AnomalyLikelihood({ ...short, window: longWindow }, restoreFrom?.likelihoodLong);
+    }
     this.suppressLeft = restoreFrom?.suppressLeft ?? 0;
     this.suppressHeld = restoreFrom?.suppressHeld ?? 0;
     this.suppressCalm = restoreFrom?.suppressCalm ?? 0;
@@ -195,7 +202,12 @@ export class RcfDetector implements Detector {
 
   /** The likelihood's or the thresholder's decision; with `sustain` the thresholder of the two with the higher score. */
   private score(rawScore: number, learn: boolean): Decision {
-    if (this.likelihood) return this.likelihood.process(rawScore, this.options.updateOnAnomaly, learn);
+    if (this.likelihood) {
+      const short = this.likelihood.process(rawScore, this.options.updateOnAnomaly, learn);
+      if (!this.likelihoodLong) return short;
+      const long = this.likelihoodLong.process(rawScore, this.options.updateOnAnomaly, learn);
+      return eitherLikelihood(short, long, -Math.log1p(-this.likelihood.options.threshold));
+    }
     const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly, learn);
     if (!this.sustained) return instant;
     const sustained = this.sustained.process(rawScore, this.options.updateOnAnomaly, learn);
@@ -255,6 +267,7 @@ export class RcfDetector implements Detector {
       thresholder: this.thresholder.getState(),
       ...(this.sustained ? { sustained: this.sustained.getState() } : {}),
       ...(this.likelihood ? { likelihood: this.likelihood.getState() } : {}),
+      ...(this.likelihoodLong ? { likelihoodLong: this.likelihoodLong.getState() } : {}),
       ...(this.options.suppress !== undefined ? { suppressLeft: this.suppressLeft } : {}),
       ...(this.options.rearm ? { suppressHeld: this.suppressHeld, suppressCalm: this.suppressCalm } : {}),
       ...(this.absurdBefore ? { absurdBefore: true } : {}),

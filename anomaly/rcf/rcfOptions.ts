@@ -187,6 +187,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     skip: r.number("likelihoodSkip", LIKELIHOOD_DEFAULTS.skip, { integer: true, min: 0, max: 1_000_000 }),
     estimate: r.number("likelihoodEstimate", LIKELIHOOD_DEFAULTS.estimate, { integer: true, min: 1, max: 1_000_000 }),
     threshold: r.number("likelihoodThreshold", LIKELIHOOD_DEFAULTS.threshold, { min: 0.9, max: 0.999999999 }),
+    ...longWindowOf(r.number("likelihoodLongWindow", LIKELIHOOD_DEFAULTS.longWindow ?? 0, { integer: true, min: 0, max: 1000 })),
     horizon: out.thresholder.horizon,
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
@@ -203,6 +204,9 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     ...(rearm ? { rearm } : {}),
   };
 }
+
+/** Option `likelihoodLongWindow` as the likelihood's field: absent when 0 (off). */
+const longWindowOf = (w: number): { longWindow?: number } => (w > 0 ? { longWindow: w } : {});
 
 /** Options `rearm` and `suppressMax`, or undefined when rearm is 0 (off). */
 function readRearm(r: OptionReader, suppress: number): Rearm | undefined {
@@ -290,6 +294,6 @@ export function defaultTimeDecay(trees: number, sampleSize: number, inputs: numb
  * smoothing) holds the score of a point whose shingle held it: shingleSize + window - 1.
  */
 export function unlearnedSpan(o: RcfOptions): number {
-  const scores = o.likelihood ? o.likelihood.window : Math.max(o.thresholder.smoothing, o.sustained?.smoothing ?? 1);
+  const scores = o.likelihood ? Math.max(o.likelihood.window, o.likelihood.longWindow ?? 0) : Math.max(o.thresholder.smoothing, o.sustained?.smoothing ?? 1);
   return o.shingleSize + scores - 1;
 }

@@ -1,6 +1,6 @@
 import { expect } from "chai";
 import { createDetector, decodeState, Detector, DetectorResult, encodeState, OptionError, restoreDetector } from "../../anomaly";
-import { AnomalyLikelihood, LIKELIHOOD_DEFAULTS, LikelihoodOptions, likelihoodScore, logGaussianTail } from "../../anomaly/likelihood";
+import { AnomalyLikelihood, eitherLikelihood, LIKELIHOOD_DEFAULTS, LikelihoodOptions, likelihoodScore, logGaussianTail } from "../../anomaly/likelihood";
 import { Random } from "../../anomaly/random";
 import { RcfDetector } from "../../anomaly/rcf/rcfDetector";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
@@ -117,6 +117,71 @@ describe("AnomalyLikelihood", () => {
       expect(() => new AnomalyLikelihood({ ...SMALL, ...options })).to.throw(OptionError, message);
     });
   }
+});
+
+describe("eitherLikelihood", () => {
+  /** A decision whose likelihood has surprise s (threshold 1: ready; Infinity: not yet). */
+  const at = (s: number, threshold = 1) => ({ score: likelihoodScore(-s, LINE), anomaly: false, grade: 0, threshold });
+  const cases: [string, number, number, number, boolean, number][] = [
+    // [what, short surprise, long surprise, combined surprise, anomaly, threshold]
+    ["the rarer average decides, held to twice its tail", 5, 20, 20 - Math.LN2, true, 1],
+    ["either way round", 20, 5, 20 - Math.LN2, true, 1],
+    ["just past the line alone is not past it for either of two", LINE + 0.5, 1, LINE + 0.5 - Math.LN2, false, 1],
+    ["a surprise under ln 2 is none", 0.3, 0.1, 0, false, 1],
+  ];
+  for (const [what, short, long, combined, anomaly, threshold] of cases) {
+    it(what, () => {
+      const d = eitherLikelihood(at(short), at(long), LINE);
+      expect(d.score).to.be.closeTo(combined / (combined + LINE), 1e-12);
+      expect([d.anomaly, d.threshold, d.grade]).to.deep.equal([anomaly, threshold, anomaly ? 2 * (d.score - 0.5) : 0]);
+    });
+  }
+  it("is not ready, and cannot alarm, until one of the two is", () => {
+    const d = eitherLikelihood(at(40, Infinity), at(40, Infinity), LINE);
+    expect([d.anomaly, d.threshold]).to.deep.equal([false, Infinity]);
+    expect(eitherLikelihood(at(40, Infinity), at(40), LINE).anomaly).to.equal(true);
+  });
+  it("scores an infinite surprise 1", () => expect(eitherLikelihood({ score: 1, anomaly: true, grade: 1, threshold: 1 }, at(1), LINE).score).to.equal(1));
+});
+
+describe("option likelihoodLongWindow", () => {
+  it("reads into the likelihood's longWindow; 0 (the default) is off", () => {
+    expect(readRcfOptions(1, { likelihoodLongWindow: 60 }).likelihood?.longWindow).to.equal(60);
+    expect(readRcfOptions(1, {}).likelihood).to.not.have.property("longWindow");
+    expect(readRcfOptions(1, { likelihoodLongWindow: 0 }).likelihood).to.not.have.property("longWindow");
+  });
+  it("refuses a long window not above the short one", () => {
+    expect(() => createDetector("rcf", 1, { likelihoodWindow: 5, likelihoodLongWindow: 5 })).to.throw(
+      OptionError,
+      "option likelihoodLongWindow must be an integer in [6, 1000] (above likelihoodWindow) or 0 (off), got 5",
+    );
+  });
+  it("keeps a second likelihood state, restored bit for bit, and scores by the rarer of the two averages", () => {
+    const r = new Random(11);
+    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    const data = Array.from({ length: 2600 }, (_, i) => (i >= 2400 && i < 2500 ? 1.8 : 0) + gauss());
+    const run = (options: Record<string, number>) => {
+      const live = createDetector("rcf", 1, options);
+      let resumed: Detector | undefined;
+      const liveOut: DetectorResult[] = [];
+      const resumedOut: DetectorResult[] = [];
+      data.forEach((v, i) => {
+        const point = { timestamp: minuteTimestamp(i), values: [v] };
+        if (resumed) resumedOut.push(resumed.process(point));
+        const result = live.process(point);
+        if (i === 2450) resumed = restoreDetector(decodeState(encodeState(live.toState())));
+        else if (i > 2450) liveOut.push(result);
+      });
+      expect(resumedOut).to.deep.equal(liveOut);
+      return { state: live.toState() as unknown as Record<string, unknown>, scores: liveOut.map((x) => x.score) };
+    };
+    const withLong = run({ likelihoodLongWindow: 60 });
+    const without = run({});
+    expect(Object.keys(withLong.state)).to.include("likelihoodLong");
+    expect(Object.keys(without.state)).to.not.include("likelihoodLong");
+    // the same forest, so the same raw scores: only the likelihood stage differs
+    expect(withLong.scores.filter((x, i) => x !== without.scores[i]).length).to.be.greaterThan(0);
+  });
 });
 
 describe("suppressAlarm", () => {
