@@ -148,7 +148,9 @@ export class RcfDetector implements Detector {
     const unlearned = absurd && !this.absurdBefore;
     // nor does an unlearned absurd value fill a gap after it (option missing=impute): a copy would be its second point
     const notImputable = unlearned ? absurdInputs : LEARNED;
-    this.absurdBefore = absurd;
+    // and a gap filled after an absurd value neither confirms nor ends it: an input that reports every other
+    // row must still have its lasting change learned from its next value
+    this.absurdBefore = absurd || (this.absurdBefore && checked.imputed.length > 0);
     if (unlearned) this.unlearnedLeft = unlearnedSpan(this.options);
     const learn = this.unlearnedLeft === 0;
     if (!learn) this.unlearnedLeft--;

@@ -157,6 +157,18 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
     for (const [at, out] of restoredOut) expect(out).to.deep.equal(liveOut.slice(at + 1));
   });
 
+  it("with missing=impute, learns a lasting change of an input that reports every other row", () => {
+    // input 1 a setpoint reported on even rows, stepping from 100 to 250 (thousands of its deviations) at row 1000
+    const d = createDetector("rcf", 2, { missing: "impute", suppress: 0 });
+    const gauss = noise(3000, {});
+    const results = gauss.map((g, i) =>
+      d.process({ timestamp: minuteTimestamp(i), values: [g, i % 2 === 1 ? NaN : (i < 1000 ? 100 : 250) + 0.01 * gauss[(i * 7) % 3000]] }),
+    );
+    // the step's first value is set aside; the gap after it keeps that, so the next value is the change's second
+    expect(results.flatMap((r, i) => (r.unlearned ? [i] : []))).to.deep.equal([1000]);
+    expect(results.slice(1100).filter((r) => r.anomaly).length).to.equal(0);
+  });
+
   it("learns a lasting change from its second point: a shift to 1e6 is normal again within 300 points", () => {
     const shifted = noise(LENGTH, {}).map((v, i) => (i >= 2000 ? 1e6 + v : v));
     const results = runRcf(shifted, { suppress: 0 });
