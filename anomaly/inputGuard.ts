@@ -88,13 +88,20 @@ export class InputGuard {
   }
 
   /** `check` of a point as a caller hands it, which may not be an object at all (JavaScript callers). */
-  checkPoint(point: { readonly timestamp: number; readonly values: ArrayLike<number> } | null | undefined): CheckedInput {
+  checkPoint(point: { readonly timestamp: number; readonly values: ArrayLike<number>; readonly imputed?: readonly number[] } | null | undefined): CheckedInput {
     if (typeof point !== "object" || point === null) throw new InputError(`expected a point { timestamp, values }, got ${shown(point)}`);
-    return this.check(point.timestamp, point.values);
+    const filled = point.imputed;
+    if (filled !== undefined && (!Array.isArray(filled) || !filled.every((i) => Number.isInteger(i) && i >= 0 && i < this.dimensions))) {
+      throw new InputError(`imputed must list input dimensions (integers in [0, ${this.dimensions - 1}]), got ${shown(filled)}`);
+    }
+    return this.check(point.timestamp, point.values, filled);
   }
 
-  /** Returns the cleaned vector, the imputed and the clipped dimensions; throws InputError without changing anything. */
-  check(timestamp: number, values: ArrayLike<number>): CheckedInput {
+  /**
+   * Returns the cleaned vector, the imputed and the clipped dimensions; throws InputError without changing
+   * anything. The dimensions in `filled` were filled in by the caller: they take this guard's last value.
+   */
+  check(timestamp: number, values: ArrayLike<number>, filled: readonly number[] = []): CheckedInput {
     if (typeof timestamp !== "number" || !Number.isFinite(timestamp)) {
       throw new InputError(`timestamp must be a finite number, got ${shown(timestamp)}`);
     }
@@ -114,7 +121,10 @@ export class InputGuard {
     const clipped: number[] = [];
     for (let i = 0; i < this.dimensions; i++) {
       const v = values[i];
-      if (typeof v === "number" && Number.isFinite(v)) {
+      if (filled.length > 0 && filled.includes(i)) {
+        out[i] = this.lastValues[i];
+        imputed.push(i);
+      } else if (typeof v === "number" && Number.isFinite(v)) {
         out[i] = v;
         if (v > LIMIT || v < -LIMIT) {
           if (this.policy.extreme !== "clip") {

@@ -7,6 +7,12 @@
 export interface DataPoint {
   readonly timestamp: number;
   readonly values: ArrayLike<number>;
+  /**
+   * Dimensions whose value the caller filled in itself (an ensemble handing its imputed values to its members):
+   * the detector fills them from its own last accepted values, as `missing=impute` would, and reports them in
+   * `imputed`. Optional; absent for a caller's own points.
+   */
+  readonly imputed?: readonly number[];
 }
 
 /** How much each input dimension pushed the score, split by direction (above / below what was expected). */

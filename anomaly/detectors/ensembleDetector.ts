@@ -118,11 +118,15 @@ export class EnsembleDetector implements Detector {
 
   process(point: DataPoint): DetectorResult {
     const { values, imputed, clipped } = this.guard.checkPoint(point);
-    const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values }));
-    this.guard.accept(point.timestamp, values);
+    // a member fills the gaps from its own memory: an rcf member keeps a value it set aside out of them
+    const filled = imputed.length > 0 ? { imputed } : {};
+    const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values, ...filled }));
+    const unlearned = [...new Set(results.flatMap((r) => r.unlearned ?? []))].sort((a, b) => a - b);
+    this.guard.accept(point.timestamp, values, unlearned);
+    const setAside = unlearned.length > 0 ? { unlearned } : {};
     const ready = results.filter((r) => r.ready);
     const lead = results.reduce((best, r) => (r.score > best.score ? r : best), results[0]);
-    if (ready.length === 0) return { ...lead, ready: false, imputed, clipped };
+    if (ready.length === 0) return { ...lead, ready: false, imputed, clipped, ...setAside };
     let score: number;
     let anomaly: boolean;
     if (this.combine === "max") {
@@ -146,6 +150,7 @@ export class EnsembleDetector implements Detector {
       expected: lead.expected,
       imputed,
       clipped,
+      ...setAside,
     };
   }
 

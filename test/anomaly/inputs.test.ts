@@ -88,6 +88,17 @@ describe("bad input", () => {
     expect(() => d.process({ timestamp: 3, values: [Infinity, 7] })).to.throw(InputError, "values[0] is Infinity");
   });
 
+  it("fills the dimensions a caller says it filled in from its own last values, and refuses a bad list", () => {
+    const d = createDetector("zscore", 2, { window: 10 });
+    d.process({ timestamp: 1, values: [5, 6] });
+    const r = d.process({ timestamp: 2, values: [99, 7], imputed: [0] });
+    expect([r.imputed, r.expected]).to.deep.equal([[0], [5, 7]]);
+    expect(() => d.process({ timestamp: 3, values: [1, 7], imputed: [2] })).to.throw(
+      InputError,
+      "imputed must list input dimensions (integers in [0, 1]), got 2",
+    );
+  });
+
   it("clips a value beyond the working range under extreme=clip and says which", () => {
     const d = createDetector("zscore", 2, { extreme: "clip", window: 10 });
     const r = d.process({ timestamp: 1, values: [1e308, -5] });

@@ -157,6 +157,19 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
     for (const [at, out] of restoredOut) expect(out).to.deep.equal(liveOut.slice(at + 1));
   });
 
+  it("in an ensemble with missing=impute, the rcf member fills the gaps after its unlearned 1e6 from its own memory", () => {
+    const gaps = { 2001: NaN, 2002: NaN, 2003: NaN };
+    const run = (data: number[]) => {
+      const d = createDetector("ensemble", 1, { members: "rcf,zscore", missing: "impute", "rcf.suppress": 0 });
+      return data.map((v, i) => d.process({ timestamp: minuteTimestamp(i), values: [v] }));
+    };
+    const clean = run(noise(LENGTH, { ...gaps, [2000 + GAP]: 8 }));
+    const poisoned = run(noise(LENGTH, { 2000: 1e6, ...gaps, [2000 + GAP]: 8 }));
+    expect([poisoned[2000].unlearned, poisoned[2001].imputed]).to.deep.equal([[0], [0]]);
+    expect(poisoned[2000 + GAP].anomaly, `score ${poisoned[2000 + GAP].score}`).to.equal(clean[2000 + GAP].anomaly);
+    expect(poisoned[2000 + GAP].anomaly).to.equal(true);
+  });
+
   it("with missing=impute, learns a lasting change of an input that reports every other row", () => {
     // input 1 a setpoint reported on even rows, stepping from 100 to 250 (thousands of its deviations) at row 1000
     const d = createDetector("rcf", 2, { missing: "impute", suppress: 0 });
