@@ -18,10 +18,14 @@ const HEADER_BYTES = STATE_MAGIC.length + 1 + 4;
 export const MAX_STATE_JSON_BYTES = 16 * 1024 * 1024;
 
 export function encodeState(state: DetectorState): Uint8Array {
-  const json = Buffer.from(JSON.stringify(state), "utf8");
+  const text = JSON.stringify(state);
+  const json = Buffer.from(text, "utf8");
   if (json.length > MAX_STATE_JSON_BYTES) {
     throw new StateError(`state of detector ${state.detector} is ${json.length} bytes of JSON, over the ${MAX_STATE_JSON_BYTES} a state may take`);
   }
+  // what decodeState would refuse is refused here, so no checkpoint is written that cannot be read back
+  const shape = nestingProblem(text, MAX_STATE_DEPTH, MAX_STATE_CONTAINERS);
+  if (shape) throw new StateError(`state of detector ${state.detector} cannot be saved: its JSON is ${shape}`);
   const payload = zlib.deflateRawSync(json, { level: 6 });
   const out = Buffer.alloc(HEADER_BYTES + payload.length);
   out.write(STATE_MAGIC, 0, "latin1");
@@ -33,30 +37,43 @@ export function encodeState(state: DetectorState): Uint8Array {
 
 /** How deep a state's JSON may nest (a detector's state nests about 6 deep; an ensemble's a few more). */
 export const MAX_STATE_DEPTH = 32;
+/**
+ * How many arrays and objects a state's JSON may hold: a built-in state has a few per input (zscore: one window
+ * each; at most 100,000 inputs) and per ensemble member; 16 MiB of `[{},{},...]` would hold millions.
+ */
+export const MAX_STATE_CONTAINERS = 1_000_000;
 
 /**
- * Where `text` nests arrays and objects deeper than `max`, as a message; undefined when it does not. Run before
- * JSON.parse: 16 KB of deflated `[[[[...` inflates to millions of nested arrays, which parse to gigabytes.
+ * Where `text` nests arrays and objects deeper than `max`, or holds more than `maxContainers` of them, as a
+ * message; undefined when it does not. Run before JSON.parse: 16 KB of deflated `[[[[...` or `[{},{},...`
+ * inflates to millions of arrays or objects, which parse to gigabytes.
  */
-export function nestingProblem(text: string, max: number): string | undefined {
+export function nestingProblem(text: string, max: number, maxContainers = Infinity): string | undefined {
   let depth = 0;
+  let containers = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c)
-        i++; // backslash: skip the escaped character
+      // a backslash escapes the next character
+      if (c === 0x5c) i++;
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x5b || c === 0x7b) {
       if (++depth > max) return `nested deeper than ${max} levels at character ${i}`;
+      if (++containers > maxContainers) return `more than ${maxContainers} arrays and objects`;
     } else if (c === 0x5d || c === 0x7d) depth--;
   }
   return undefined;
 }
 
+/** Bytes, as a Buffer or a Uint8Array of any realm (a vm context's or a test environment's fails instanceof). */
+function isBytes(value: unknown): value is Uint8Array {
+  return value instanceof Uint8Array || Object.prototype.toString.call(value) === "[object Uint8Array]";
+}
+
 export function decodeState(bytes: Uint8Array): DetectorState {
-  if (!(bytes instanceof Uint8Array)) {
+  if (!isBytes(bytes)) {
     const got =
       bytes === null
         ? "null"
@@ -86,7 +103,7 @@ export function decodeState(bytes: Uint8Array): DetectorState {
     const reason = (e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" ? `inflates to over ${MAX_STATE_JSON_BYTES} bytes` : (e as Error).message;
     throw new StateError(`cannot decode detector state (${bytes.length} bytes): ${reason}`);
   }
-  const deep = nestingProblem(text, MAX_STATE_DEPTH);
+  const deep = nestingProblem(text, MAX_STATE_DEPTH, MAX_STATE_CONTAINERS);
   if (deep) throw new StateError(`cannot decode detector state (${bytes.length} bytes): its JSON is ${deep}`);
   let state: unknown;
   try {

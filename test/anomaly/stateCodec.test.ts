@@ -2,9 +2,10 @@ import { expect } from "chai";
 import fc from "fast-check";
 import { readFileSync } from "fs";
 import { join } from "path";
+import { runInNewContext } from "vm";
 import { deflateRawSync } from "zlib";
 import { createDetector, decodeState, DetectorOptions, encodeState, InputError, restoreDetector, StateError } from "../../anomaly";
-import { crc32, crc32Bitwise, MAX_STATE_DEPTH, MAX_STATE_JSON_BYTES, nestingProblem } from "../../anomaly/stateCodec";
+import { crc32, crc32Bitwise, MAX_STATE_CONTAINERS, MAX_STATE_DEPTH, MAX_STATE_JSON_BYTES, nestingProblem } from "../../anomaly/stateCodec";
 import { minuteTimestamp, sineStream } from "../helpers/streams";
 
 interface LegacyFixture {
@@ -78,12 +79,39 @@ describe("state codec", () => {
     );
   });
 
+  it("refuses JSON of more arrays and objects than a state holds before parsing it (16 KB of `[{},{},...`)", () => {
+    const wide = deflateRawSync(Buffer.from(`[${"{},".repeat(5_000_000)}{}]`), { level: 9 });
+    expect(() => decodeState(wide)).to.throw(
+      StateError,
+      `cannot decode detector state (${wide.length} bytes): its JSON is more than ${MAX_STATE_CONTAINERS} arrays and objects`,
+    );
+  });
+
+  it("refuses to save a state it could not read back (a plugin's nested deeper than a state may)", () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < MAX_STATE_DEPTH; i++) deep = [deep];
+    expect(() => encodeState({ detector: "plugin", version: 1, deep })).to.throw(
+      StateError,
+      `state of detector plugin cannot be saved: its JSON is nested deeper than ${MAX_STATE_DEPTH} levels`,
+    );
+  });
+
+  it("decodes bytes made in another realm (a vm context's Uint8Array fails instanceof)", () => {
+    const bytes = encodeState(trained("zscore", { window: 10 }).toState());
+    const foreign = runInNewContext("new Uint8Array(n)", { n: bytes.length }) as Uint8Array;
+    foreign.set(bytes);
+    expect(foreign instanceof Uint8Array).to.equal(false);
+    expect(decodeState(foreign)).to.deep.equal(decodeState(bytes));
+  });
+
   const nesting: [string, number, string | undefined][] = [
     ['{"a":[[1],[2]],"b":{"c":[]}}', 3, undefined],
     ['{"a":[[1],[2]],"b":{"c":[]}}', 2, "nested deeper than 2 levels at character 6"],
     // brackets inside strings, escaped quotes included, are text
     ['{"a":"[[[[\\"[[[["}', 1, undefined],
     ["[[],[],[]]", 2, undefined],
+    // an escaped backslash just before the closing quote ends the string
+    ['["a\\\\", [[1]]]', 2, "nested deeper than 2 levels at character 9"],
   ];
   for (const [text, max, problem] of nesting) {
     it(`judges the nesting of ${text} against ${max} levels: ${problem ?? "fine"}`, () => expect(nestingProblem(text, max)).to.equal(problem));
