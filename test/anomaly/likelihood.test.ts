@@ -1,11 +1,11 @@
 import { expect } from "chai";
-import { createDetector, decodeState, Detector, DetectorResult, encodeState, OptionError, restoreDetector } from "../../anomaly";
+import { createDetector, OptionError } from "../../anomaly";
 import { AnomalyLikelihood, eitherLikelihood, LIKELIHOOD_DEFAULTS, LikelihoodOptions, likelihoodScore, logGaussianTail } from "../../anomaly/likelihood";
 import { Random } from "../../anomaly/random";
 import { RcfDetector } from "../../anomaly/rcf/rcfDetector";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
 import { SUPPRESSED_SCORE, suppressAlarm } from "../../anomaly/suppression";
-import { minuteTimestamp } from "../helpers/streams";
+import { gaussian, liveAndResumed } from "../helpers/streams";
 
 /** -ln(1 - 0.99999): the surprise at Numenta's decision line (SMALL's). */
 const LINE = -Math.log(1e-5);
@@ -157,23 +157,12 @@ describe("option likelihoodLongWindow", () => {
     );
   });
   it("keeps a second likelihood state, restored bit for bit, and scores by the rarer of the two averages", () => {
-    const r = new Random(11);
-    const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+    const gauss = gaussian(11);
     const data = Array.from({ length: 2600 }, (_, i) => (i >= 2400 && i < 2500 ? 1.8 : 0) + gauss());
     const run = (options: Record<string, number>) => {
-      const live = createDetector("rcf", 1, options);
-      let resumed: Detector | undefined;
-      const liveOut: DetectorResult[] = [];
-      const resumedOut: DetectorResult[] = [];
-      data.forEach((v, i) => {
-        const point = { timestamp: minuteTimestamp(i), values: [v] };
-        if (resumed) resumedOut.push(resumed.process(point));
-        const result = live.process(point);
-        if (i === 2450) resumed = restoreDetector(decodeState(encodeState(live.toState())));
-        else if (i > 2450) liveOut.push(result);
-      });
-      expect(resumedOut).to.deep.equal(liveOut);
-      return { state: live.toState() as unknown as Record<string, unknown>, scores: liveOut.map((x) => x.score) };
+      const { live, resumed, detector } = liveAndResumed("rcf", options, data, 2450);
+      expect(resumed).to.deep.equal(live);
+      return { state: detector.toState() as unknown as Record<string, unknown>, scores: live.map((x) => x.score) };
     };
     const withLong = run({ likelihoodLongWindow: 60 });
     const without = run({});
@@ -260,24 +249,15 @@ describe("rcf scoring and suppress options", () => {
 describe("rcf with scoring=likelihood on poisoned input", () => {
   for (const spike of [1e6, 1e308]) {
     it(`after one ${spike}: keeps every number finite, resumes bit for bit and still flags a 10-sigma outlier`, () => {
-      const r = new Random(7);
-      const gauss = (): number => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+      const gauss = gaussian(7);
       const data = Array.from({ length: 3200 }, (_, i) => (i === 2000 ? spike : i === 3000 ? 15 : 5 + gauss()));
       // window 1: a single outlier is not averaged away (with the default 3 it is diluted threefold)
       const options = { scoring: "likelihood", likelihoodWindow: 1, suppress: 20, extreme: "clip" };
-      const live = createDetector("rcf", 1, options);
-      let resumed: Detector | undefined;
-      const liveResults: DetectorResult[] = [];
-      const resumedResults: DetectorResult[] = [];
-      data.forEach((v, i) => {
-        const point = { timestamp: minuteTimestamp(i), values: [v] };
-        if (resumed) resumedResults.push(resumed.process(point));
-        const result = live.process(point);
-        if (i === 2000) resumed = restoreDetector(decodeState(encodeState(live.toState())));
-        else if (i > 2000) liveResults.push(result);
+      const run = liveAndResumed("rcf", options, data, 2000, (i, result) => {
         if (i === 3000) expect(result.anomaly, `score ${result.score}`).to.equal(true);
         expect(Number.isFinite(result.score) && result.score >= 0 && result.score < 1, `score ${result.score} at ${i}`).to.equal(true);
       });
+      const { detector: live, restored: resumed, live: liveResults, resumed: resumedResults } = run;
       const likelihood = (live.toState() as unknown as { likelihood: Record<string, number | number[]> }).likelihood;
       expect(
         Object.values(likelihood)
@@ -285,7 +265,7 @@ describe("rcf with scoring=likelihood on poisoned input", () => {
           .every((x) => Number.isFinite(x)),
       ).to.equal(true);
       expect(resumedResults).to.deep.equal(liveResults);
-      expect(JSON.stringify(resumed!.toState())).to.equal(JSON.stringify(live.toState()));
+      expect(JSON.stringify(resumed.toState())).to.equal(JSON.stringify(live.toState()));
       expect(live).to.be.instanceOf(RcfDetector);
     });
   }

@@ -1,3 +1,4 @@
+import { createDetector, decodeState, Detector, DetectorOptions, DetectorResult, encodeState, restoreDetector } from "../../anomaly";
 import { Random } from "../../anomaly/random";
 
 /** A seeded multi-dimensional sine + noise stream with optional spikes, for detector tests. */
@@ -11,4 +12,38 @@ export function sineStream(n: number, dims: number, seed: number, spikeEvery = 0
 /** One minute apart from 2024-01-01T00:00Z. */
 export function minuteTimestamp(i: number): number {
   return Date.UTC(2024, 0, 1) + i * 60_000;
+}
+
+/** Gaussian noise (mean 0, deviation 1) from a seeded generator, one value a call. */
+export function gaussian(seed: number): () => number {
+  const r = new Random(seed);
+  return () => Math.sqrt(-2 * Math.log(1 - r.nextDouble())) * Math.cos(2 * Math.PI * r.nextDouble());
+}
+
+/**
+ * Streams a univariate series through a live detector and, after row `saveAt`, through one restored from the
+ * live one's encoded state: the results of both after that row, and the live detector. `each` sees every live
+ * result with its row.
+ */
+export function liveAndResumed(
+  name: string,
+  options: DetectorOptions,
+  data: readonly number[],
+  saveAt: number,
+  each: (row: number, result: DetectorResult) => void = () => {},
+): { live: DetectorResult[]; resumed: DetectorResult[]; detector: Detector; restored: Detector } {
+  const detector = createDetector(name, 1, options);
+  let restored: Detector | undefined;
+  const live: DetectorResult[] = [];
+  const resumed: DetectorResult[] = [];
+  data.forEach((v, i) => {
+    const point = { timestamp: minuteTimestamp(i), values: [v] };
+    if (restored) resumed.push(restored.process(point));
+    const result = detector.process(point);
+    each(i, result);
+    if (i === saveAt) restored = restoreDetector(decodeState(encodeState(detector.toState())));
+    else if (i > saveAt) live.push(result);
+  });
+  if (!restored) throw new Error(`the series ends before row ${saveAt}`);
+  return { live, resumed, detector, restored };
 }
