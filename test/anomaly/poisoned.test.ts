@@ -4,7 +4,7 @@ import { Random } from "../../anomaly/random";
 import { calendarCodec } from "../../anomaly/rcf/pointCodec";
 import { RcfOptions } from "../../anomaly/rcf/rcfOptions";
 import { ForestState, forestFromState } from "../../anomaly/rcf/stateMapper";
-import { minuteTimestamp } from "../helpers/streams";
+import { liveAndResumed, minuteTimestamp } from "../helpers/streams";
 
 /** A normal series (mean 5, deviation 1) with one extreme spike and, later, a 10-sigma outlier. */
 const POINTS = 3200;
@@ -41,31 +41,14 @@ describe("poisoned input", () => {
     for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {
       const options = Math.abs(spike) > 1e150 ? { extreme: "clip" } : {};
       it(`${name} after one ${spike}: keeps every number finite, resumes bit for bit and still flags a 10-sigma outlier`, () => {
-        const data = series(spike);
-        const live = createDetector(name, 1, options);
-        let resumed: Detector | undefined;
-        let savedAfterSpike: DetectorState | undefined;
-        const liveResults: DetectorResult[] = [];
-        const resumedResults: DetectorResult[] = [];
-        data.forEach((v, i) => {
-          const point = { timestamp: minuteTimestamp(i), values: [v] };
-          if (resumed) resumedResults.push(resumed.process(point));
-          const r = live.process(point);
-          if (i === SPIKE_AT) {
-            expect(r.clipped).to.deep.equal(Math.abs(spike) > 1e150 ? [0] : []);
-            savedAfterSpike = live.toState();
-            resumed = restoreDetector(decodeState(encodeState(savedAfterSpike)));
-          } else if (i > SPIKE_AT) {
-            liveResults.push(r);
-          }
-          if (i === OUTLIER_AT) {
-            expect(r.anomaly, `score ${r.score}`).to.equal(true);
-          }
+        const { live, resumed, detector, restored, saved } = liveAndResumed(name, options, series(spike), SPIKE_AT, (i, r) => {
+          if (i === SPIKE_AT) expect(r.clipped).to.deep.equal(Math.abs(spike) > 1e150 ? [0] : []);
+          if (i === OUTLIER_AT) expect(r.anomaly, `score ${r.score}`).to.equal(true);
         });
-        expect(nonFinite(savedAfterSpike)).to.deep.equal([]);
-        expect(nonFinite(live.toState())).to.deep.equal([]);
-        expect(resumedResults).to.deep.equal(liveResults);
-        expect(JSON.stringify(resumed!.toState())).to.equal(JSON.stringify(live.toState()));
+        expect(nonFinite(saved)).to.deep.equal([]);
+        expect(nonFinite(detector.toState())).to.deep.equal([]);
+        expect(resumed).to.deep.equal(live);
+        expect(JSON.stringify(restored.toState())).to.equal(JSON.stringify(detector.toState()));
       });
     }
   }

@@ -1,4 +1,4 @@
-import { createDetector, decodeState, Detector, DetectorOptions, DetectorResult, encodeState, restoreDetector } from "../../anomaly";
+import { createDetector, decodeState, Detector, DetectorOptions, DetectorResult, DetectorState, encodeState, restoreDetector } from "../../anomaly";
 import { Random } from "../../anomaly/random";
 
 /** A seeded multi-dimensional sine + noise stream with optional spikes, for detector tests. */
@@ -22,8 +22,8 @@ export function gaussian(seed: number): () => number {
 
 /**
  * Streams a univariate series through a live detector and, after row `saveAt`, through one restored from the
- * live one's encoded state: the results of both after that row, and the live detector. `each` sees every live
- * result with its row.
+ * live one's encoded state: the results of both after that row, the live and the restored detector and the state
+ * saved. `each` sees every live result with its row.
  */
 export function liveAndResumed(
   name: string,
@@ -31,9 +31,10 @@ export function liveAndResumed(
   data: readonly number[],
   saveAt: number,
   each: (row: number, result: DetectorResult) => void = () => {},
-): { live: DetectorResult[]; resumed: DetectorResult[]; detector: Detector; restored: Detector } {
+): { live: DetectorResult[]; resumed: DetectorResult[]; detector: Detector; restored: Detector; saved: DetectorState } {
   const detector = createDetector(name, 1, options);
   let restored: Detector | undefined;
+  let saved: DetectorState | undefined;
   const live: DetectorResult[] = [];
   const resumed: DetectorResult[] = [];
   data.forEach((v, i) => {
@@ -41,9 +42,11 @@ export function liveAndResumed(
     if (restored) resumed.push(restored.process(point));
     const result = detector.process(point);
     each(i, result);
-    if (i === saveAt) restored = restoreDetector(decodeState(encodeState(detector.toState())));
-    else if (i > saveAt) live.push(result);
+    if (i === saveAt) {
+      saved = detector.toState();
+      restored = restoreDetector(decodeState(encodeState(saved)));
+    } else if (i > saveAt) live.push(result);
   });
-  if (!restored) throw new Error(`the series ends before row ${saveAt}`);
-  return { live, resumed, detector, restored };
+  if (!restored || !saved) throw new Error(`the series ends before row ${saveAt}`);
+  return { live, resumed, detector, restored, saved };
 }
