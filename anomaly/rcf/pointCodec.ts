@@ -23,24 +23,36 @@ export const FLOAT_CODEC: PointCodec = {
 
 /** The minute of the period a block's calendar features (at `at`) encode. */
 function minuteOf(calendar: Calendar, point: ArrayLike<number>, at: number): number {
-  const [period, sin, cos] = calendar === "week" ? [MINUTES_PER_WEEK, point[at + 2], point[at + 3]] : [MINUTES_PER_DAY, point[at], point[at + 1]];
-  const turn = Math.atan2(sin, cos) / (2 * Math.PI);
+  const week = calendar === "week";
+  const period = week ? MINUTES_PER_WEEK : MINUTES_PER_DAY;
+  const turn = Math.atan2(point[at + (week ? 2 : 0)], point[at + (week ? 3 : 1)]) / (2 * Math.PI);
   return ((Math.round(turn * period) % period) + period) % period;
+}
+
+/** The features of a minute, as the check below computes them (one buffer: the check runs for every stored point). */
+const GRID = new Float32Array(4);
+
+/**
+ * The minute a block's calendar features (`extra` of them, at `at`) encode, or -1 when they are not the features
+ * the preprocessor writes (as float32, the forest's precision) for any minute.
+ */
+function gridMinute(calendar: Calendar, point: ArrayLike<number>, at: number, extra: number): number {
+  const minute = minuteOf(calendar, point, at);
+  calendarFeatures(calendar, minute, GRID, 0);
+  for (let c = 0; c < extra; c++) if (GRID[c] !== Math.fround(point[at + c])) return -1;
+  return minute;
 }
 
 /**
  * Why the calendar features of the first `blocks` blocks of `point` are not features the preprocessor writes
- * (as float32, the forest's precision) for some minute; undefined when they are, or without a calendar.
+ * for some minute; undefined when they are, or without a calendar.
  */
 export function calendarGridProblem(inputs: number, calendar: Calendar, point: ArrayLike<number>, blocks: number): string | undefined {
   const extra = calendarDimensions(calendar);
-  if (extra === 0) return undefined;
   const block = inputs + extra;
-  const check = new Float32Array(extra);
-  for (let k = 0; k < blocks; k++) {
+  for (let k = 0; k < blocks && extra > 0; k++) {
     const at = k * block + inputs;
-    calendarFeatures(calendar, minuteOf(calendar, point, at), check, 0);
-    for (let c = 0; c < extra; c++) if (check[c] !== Math.fround(point[at + c])) return `calendar feature ${point[at + c]} is not on the minute grid`;
+    if (gridMinute(calendar, point, at, extra) < 0) return `calendar feature ${point[at]} is not on the minute grid`;
   }
   return undefined;
 }
@@ -51,12 +63,12 @@ export function calendarCodec(inputs: number, calendar: Calendar, shingleSize: n
   const block = inputs + extra;
   return {
     write(w, point) {
-      const problem = calendarGridProblem(inputs, calendar, point, shingleSize);
-      if (problem) throw new StateError(`internal: ${problem}`);
       for (let k = 0; k < shingleSize; k++) {
         const base = k * block;
         for (let j = 0; j < inputs; j++) w.float32(point[base + j]);
-        w.varint(minuteOf(calendar, point, base + inputs));
+        const minute = gridMinute(calendar, point, base + inputs, extra);
+        if (minute < 0) throw new StateError(`internal: calendar feature ${point[base + inputs]} is not on the minute grid`);
+        w.varint(minute);
       }
     },
     read(r, out) {
