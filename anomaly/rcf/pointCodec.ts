@@ -29,17 +29,16 @@ function minuteOf(calendar: Calendar, point: ArrayLike<number>, at: number): num
   return ((Math.round(turn * period) % period) + period) % period;
 }
 
-/** The features of a minute, as the check below computes them (one buffer: the check runs for every stored point). */
-const GRID = new Float32Array(4);
-
 /**
- * The minute a block's calendar features (`extra` of them, at `at`) encode, or -1 when they are not the features
- * the preprocessor writes (as float32, the forest's precision) for any minute.
+ * The minute a block's calendar features (`grid.length` of them, at `at`) encode, or -1 when they are not the
+ * features the preprocessor writes (as float32, the forest's precision) for any minute. `grid` is the caller's
+ * buffer for them (the check runs for every stored point; no typed array may live at module scope, see
+ * docs/inline-callbacks.md).
  */
-function gridMinute(calendar: Calendar, point: ArrayLike<number>, at: number, extra: number): number {
+function gridMinute(calendar: Calendar, point: ArrayLike<number>, at: number, grid: Float32Array): number {
   const minute = minuteOf(calendar, point, at);
-  calendarFeatures(calendar, minute, GRID, 0);
-  for (let c = 0; c < extra; c++) if (GRID[c] !== Math.fround(point[at + c])) return -1;
+  calendarFeatures(calendar, minute, grid, 0);
+  for (let c = 0; c < grid.length; c++) if (grid[c] !== Math.fround(point[at + c])) return -1;
   return minute;
 }
 
@@ -49,10 +48,12 @@ function gridMinute(calendar: Calendar, point: ArrayLike<number>, at: number, ex
  */
 export function calendarGridProblem(inputs: number, calendar: Calendar, point: ArrayLike<number>, blocks: number): string | undefined {
   const extra = calendarDimensions(calendar);
+  if (extra === 0) return undefined;
   const block = inputs + extra;
-  for (let k = 0; k < blocks && extra > 0; k++) {
+  const grid = new Float32Array(extra);
+  for (let k = 0; k < blocks; k++) {
     const at = k * block + inputs;
-    if (gridMinute(calendar, point, at, extra) < 0) return `calendar feature ${point[at]} is not on the minute grid`;
+    if (gridMinute(calendar, point, at, grid) < 0) return `calendar feature ${point[at]} is not on the minute grid`;
   }
   return undefined;
 }
@@ -61,12 +62,13 @@ export function calendarCodec(inputs: number, calendar: Calendar, shingleSize: n
   const extra = calendarDimensions(calendar);
   if (extra === 0) return FLOAT_CODEC;
   const block = inputs + extra;
+  const grid = new Float32Array(extra);
   return {
     write(w, point) {
       for (let k = 0; k < shingleSize; k++) {
         const base = k * block;
         for (let j = 0; j < inputs; j++) w.float32(point[base + j]);
-        const minute = gridMinute(calendar, point, base + inputs, extra);
+        const minute = gridMinute(calendar, point, base + inputs, grid);
         if (minute < 0) throw new StateError(`internal: calendar feature ${point[base + inputs]} is not on the minute grid`);
         w.varint(minute);
       }
