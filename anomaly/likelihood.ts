@@ -29,8 +29,8 @@ export interface LikelihoodOptions {
   readonly threshold: number;
   /**
    * Option `likelihoodLongWindow` W > window: a second, longer average (the last W raw scores) judged the same
-   * way against its own mean and deviation (a sustained moderate rise, which no short average makes rare), and
-   * the point judged by the rarer of the two, held to twice its tail (`eitherLikelihood`). Absent when off.
+   * way against its own mean and deviation (a sustained moderate rise, which no short average makes rare): it
+   * alarms when its likelihood, held to twice its tail, is past the line (`eitherLikelihood`). Absent when off.
    */
   readonly longWindow?: number;
 }
@@ -96,16 +96,16 @@ function surpriseOf(score: number, lineSurprise: number): number {
 }
 
 /**
- * The short and the long average's decisions as one: the larger surprise less ln 2 (the Bonferroni bound for
- * either of two tests: each is held to twice its tail, so two chances to alarm do not double the false ones),
- * an anomaly when either is ready and the result is past the line.
+ * The short and the long average's decisions as one: the short average's, unless the long one is past the line
+ * with its tail doubled (the Bonferroni bound for a second test, so a second chance to alarm does not double the
+ * false alarms) and rarer than the short one; then the long one's, an alarm. Below the line the scores are the
+ * short average's alone, so the long average adds alarms without re-ranking every other point.
  */
 export function eitherLikelihood(short: Decision, long: Decision, lineSurprise: number): Decision {
-  const surprise = Math.max(0, Math.max(surpriseOf(short.score, lineSurprise), surpriseOf(long.score, lineSurprise)) - Math.LN2);
-  const score = surprise === Infinity ? 1 : surprise / (surprise + lineSurprise);
-  const threshold = Math.min(short.threshold, long.threshold);
-  const anomaly = threshold !== Infinity && score > 0.5;
-  return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold };
+  const longSurprise = Math.max(0, surpriseOf(long.score, lineSurprise) - Math.LN2);
+  if (long.threshold === Infinity || longSurprise <= lineSurprise || longSurprise <= surpriseOf(short.score, lineSurprise)) return short;
+  const score = longSurprise === Infinity ? 1 : longSurprise / (longSurprise + lineSurprise);
+  return { score, anomaly: true, grade: 2 * (score - 0.5), threshold: long.threshold };
 }
 
 export class AnomalyLikelihood {
