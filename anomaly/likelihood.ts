@@ -53,8 +53,10 @@ export interface LikelihoodState {
  * window 3, skip 64 and the line at 1 - 1e-7 did better leave-one-set-out (docs/benchmarks.md): 10 averages
  * a short event away (server metrics), 288 + 100 scores leave short series unjudged, and an alarm at the
  * line starts suppression (suppression.ts): at 0.99999 weak alarms silenced the detections that followed.
+ * The long average of 60 scores (Numenta has none) was chosen the same way: failures that build up over
+ * hours alarm with it. It is off when `window` is 60 or more (a long average must be longer).
  */
-export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999 };
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999, longWindow: 60 };
 export const MIN_RELATIVE_DEVIATION = 0.05;
 
 /**

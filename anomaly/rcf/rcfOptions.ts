@@ -181,14 +181,16 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   if (sustain === 1) throw new OptionError("option sustain must be 0 (off) or 2 to 1000 (the mean of the last N raw scores), got 1");
   // sustain is a second thresholder: asking for it without naming a scoring means threshold scoring
   const scoring = r.choice<Scoring>("scoring", sustain > 1 ? "threshold" : preset.scoring, ["threshold", "likelihood"]);
+  const window = r.number("likelihoodWindow", LIKELIHOOD_DEFAULTS.window, { integer: true, min: 1, max: 1000 });
+  // the default long average is off under a short window as long as itself or longer
+  const longDefault = (LIKELIHOOD_DEFAULTS.longWindow ?? 0) > window ? (LIKELIHOOD_DEFAULTS.longWindow ?? 0) : 0;
   const likelihood: LikelihoodOptions = {
-    ...LIKELIHOOD_DEFAULTS,
-    window: r.number("likelihoodWindow", LIKELIHOOD_DEFAULTS.window, { integer: true, min: 1, max: 1000 }),
+    window,
     skip: r.number("likelihoodSkip", LIKELIHOOD_DEFAULTS.skip, { integer: true, min: 0, max: 1_000_000 }),
     estimate: r.number("likelihoodEstimate", LIKELIHOOD_DEFAULTS.estimate, { integer: true, min: 1, max: 1_000_000 }),
-    threshold: r.number("likelihoodThreshold", LIKELIHOOD_DEFAULTS.threshold, { min: 0.9, max: 0.999999999 }),
-    ...longWindowOf(r.number("likelihoodLongWindow", LIKELIHOOD_DEFAULTS.longWindow ?? 0, { integer: true, min: 0, max: 1000 })),
     horizon: out.thresholder.horizon,
+    threshold: r.number("likelihoodThreshold", LIKELIHOOD_DEFAULTS.threshold, { min: 0.9, max: 0.999999999 }),
+    ...longWindowOf(r.number("likelihoodLongWindow", longDefault, { integer: true, min: 0, max: 1000 })),
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);

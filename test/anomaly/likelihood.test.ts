@@ -149,10 +149,11 @@ describe("eitherLikelihood", () => {
 });
 
 describe("option likelihoodLongWindow", () => {
-  it("reads into the likelihood's longWindow; 0 (the default) is off", () => {
-    expect(readRcfOptions(1, { likelihoodLongWindow: 60 }).likelihood?.longWindow).to.equal(60);
-    expect(readRcfOptions(1, {}).likelihood).to.not.have.property("longWindow");
+  it("reads into the likelihood's longWindow: 60 by default, 0 off, and off by default under a window of 60 or more", () => {
+    expect(readRcfOptions(1, { likelihoodLongWindow: 288 }).likelihood?.longWindow).to.equal(288);
+    expect(readRcfOptions(1, {}).likelihood?.longWindow).to.equal(60);
     expect(readRcfOptions(1, { likelihoodLongWindow: 0 }).likelihood).to.not.have.property("longWindow");
+    expect(readRcfOptions(1, { likelihoodWindow: 60 }).likelihood).to.not.have.property("longWindow");
   });
   it("refuses a long window not above the short one", () => {
     expect(() => createDetector("rcf", 1, { likelihoodWindow: 5, likelihoodLongWindow: 5 })).to.throw(
@@ -168,8 +169,8 @@ describe("option likelihoodLongWindow", () => {
       expect(resumed).to.deep.equal(live);
       return { state: detector.toState() as unknown as Record<string, unknown>, scores: live.map((x) => x.score) };
     };
-    const withLong = run({ likelihoodLongWindow: 60 });
-    const without = run({});
+    const withLong = run({});
+    const without = run({ likelihoodLongWindow: 0 });
     const long = withLong.state.likelihoodLong as { recent: number[]; learned: number };
     expect([long.recent.length, long.learned]).to.deep.equal([60, (withLong.state.likelihood as { learned: number }).learned]);
     expect(Object.keys(without.state)).to.not.include("likelihoodLong");
@@ -199,7 +200,7 @@ describe("rcf scoring and suppress options", () => {
   });
 
   const presets: [string, Record<string, string | number>, [LikelihoodOptions | undefined, number | undefined, number | undefined]][] = [
-    ["the onset alarm (the default)", {}, [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999 }, 30, undefined]],
+    ["the onset alarm (the default)", {}, [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999, longWindow: 60 }, 30, undefined]],
     ["the onset alarm with scoring=threshold", { scoring: "threshold" }, [undefined, 30, undefined]],
     ["the onset alarm with scoring=threshold, suppress=0", { scoring: "threshold", suppress: 0 }, [undefined, undefined, undefined]],
     ["sustain without a scoring", { sustain: 6 }, [undefined, 30, 6]],
@@ -238,6 +239,8 @@ describe("rcf scoring and suppress options", () => {
         likelihoodSkip: 288,
         // Numenta's line: the burst's every point is over it
         likelihoodThreshold: 0.99999,
+        // the short average alone (the long one's alarms come after the burst)
+        likelihoodLongWindow: 0,
         ...options,
       });
       return data.map((v, i) => (d.process({ timestamp: i, values: [v] }).anomaly ? i : -1)).filter((i) => i >= 0);

@@ -174,9 +174,11 @@ describe("an absurd point (beyond ABSURD_K deviations)", () => {
   });
 
   const spans: [string, Options, number][] = [
-    ["likelihood window 3", {}, 3],
-    ["shingle 4 and likelihood window 3", { shingleSize: 4 }, 6],
-    ["shingle 8 and likelihood window 3", { shingleSize: 8 }, 10],
+    ["likelihood windows 3 and 60 (the defaults)", {}, 60],
+    ["likelihood window 3 alone", { likelihoodLongWindow: 0 }, 3],
+    ["shingle 4 and likelihood window 3", { shingleSize: 4, likelihoodLongWindow: 0 }, 6],
+    ["shingle 8 and likelihood window 3", { shingleSize: 8, likelihoodLongWindow: 0 }, 10],
+    ["shingle 4 and likelihood windows 3 and 60", { shingleSize: 4 }, 63],
     ["shingle 4 and threshold scoring, smoothing 1", { shingleSize: 4, scoring: "threshold" }, 4],
     ["threshold scoring, sustain 6", { scoring: "threshold", sustain: 6 }, 6],
     ["the state alarm, smoothing 60", { alarm: "state" }, 60],

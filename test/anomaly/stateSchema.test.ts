@@ -18,6 +18,7 @@ const STATES: Record<string, DetectorState> = {
     subSampleSize: 16,
     scoring: "likelihood",
     likelihoodWindow: 4,
+    likelihoodLongWindow: 6,
     likelihoodSkip: 5,
     likelihoodEstimate: 5,
     suppress: 7,
@@ -107,8 +108,16 @@ const MUTATIONS: Mutation[] = [
     "state.likelihood: expected a likelihood state exactly when options.likelihood is set, got an object",
   ],
   ["rcf", "suppressLeft", 0, "state.suppressLeft: expected points left to suppress (at most options.suppress) exactly when options.suppress is set, got 0"],
-  // at most the likelihood window (4) or the shingle (3) minus the absurd point itself
-  ["likelihood", "unlearnedLeft", 4, "state.unlearnedLeft: expected an integer in [1, 3], got 4"],
+  // at most the longer likelihood window (6) or the shingle (3) minus the absurd point itself
+  ["likelihood", "unlearnedLeft", 6, "state.unlearnedLeft: expected an integer in [1, 5], got 6"],
+  ["likelihood", "likelihoodLong.recent", [1, 2, 3, 4, 5, 6, 7], "state.likelihoodLong.recent: expected at most 6 item(s), got an array of 7"],
+  [
+    "likelihood",
+    "likelihoodLong",
+    undefined,
+    "state.likelihoodLong: expected a long-average likelihood state exactly when options.likelihood.longWindow is set, got nothing",
+  ],
+  ["likelihood", "options.likelihood.longWindow", 4, "state.options.likelihood.longWindow: expected an integer above options.likelihood.window, got 4"],
   ["rcf", "unlearnedLeft", 3, "state.unlearnedLeft: expected an integer in [1, 2], got 3"],
   ["rcf", "unlearnedLeft", 0, "state.unlearnedLeft: expected an integer in [1, 2], got 0"],
   ["rcf", "preprocessor.warmUp", [[1, 2]], "state.preprocessor.warmUp: expected 0 item(s), got an array of 1"],
