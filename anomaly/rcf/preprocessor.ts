@@ -11,7 +11,8 @@ import { ABSURD_K, discountedMean, discountedVariance, discountWeight, FEATURE_L
 
 // Per point, through module-level names (see scoreTree in forest.ts).
 const FEATURE_MAX = FEATURE_LIMIT;
-const NONE: readonly number[] = Object.freeze([]);
+/** No input: one shared empty list for the per-point answers that are usually empty. */
+export const NO_INPUTS: readonly number[] = Object.freeze([]);
 const capDeviation = winsorise;
 
 export type Calendar = "none" | "day" | "week";
@@ -93,18 +94,16 @@ export class Preprocessor {
     return this.normalize ? feature * this.scale(j, this.commonFloor()) + this.mean[j] : feature;
   }
 
-  /** Whether some input of a point is beyond ABSURD_K deviations (not before WINSOR_AFTER points were learned). */
-  isAbsurd(values: readonly number[]): boolean {
-    return this.absurdInputs(values).length > 0;
-  }
-
-  /** The inputs of `values` that are absurd (see isAbsurd), in order (one shared empty list when none: every point asks). */
+  /**
+   * The inputs of `values` beyond ABSURD_K deviations (not before WINSOR_AFTER points were learned), in order;
+   * NO_INPUTS when none (every point asks).
+   */
   absurdInputs(values: readonly number[]): readonly number[] {
-    if (!this.normalize || this.count < WINSOR_AFTER) return NONE;
+    if (!this.normalize || this.count < WINSOR_AFTER) return NO_INPUTS;
     const floor = this.commonFloor();
     let out: number[] | undefined;
     for (let j = 0; j < this.dimensions; j++) if (this.absurdFrom(values[j], j, this.mean[j], this.variance[j], floor)) (out ??= []).push(j);
-    return out ?? NONE;
+    return out ?? NO_INPUTS;
   }
 
   /** Whether `x` is beyond ABSURD_K deviations of input j with that mean and variance (not judged when flat). */
@@ -131,7 +130,7 @@ export class Preprocessor {
   /**
    * At WINSOR_AFTER points: before there was a scale nothing was winsorised, so one 1e6 among the first points
    * would set an input's deviation for thousands of points. Each input's value farthest from its warm-up's
-   * median is judged as isAbsurd would judge it had it come after the others (their mean and deviation, the
+   * median is judged as absurdInputs would judge it had it come after the others (their mean and deviation, the
    * same floors); an input where it is absurd learns its mean and variance again without it.
    */
   private settle(): void {

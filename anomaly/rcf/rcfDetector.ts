@@ -9,11 +9,8 @@ import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, Dete
 import { RandomCutForest } from "./forest";
 import { RcfOptions, readRcfOptions, unlearnedSpan } from "./rcfOptions";
 import { calendarCodec } from "./pointCodec";
-import { Preprocessor, PreprocessorState } from "./preprocessor";
+import { NO_INPUTS, Preprocessor, PreprocessorState } from "./preprocessor";
 import { ForestState, forestFromState, forestToState } from "./stateMapper";
-
-/** What a learned point keeps out of imputation: nothing (shared, as every point asks). */
-const LEARNED: readonly number[] = Object.freeze([]);
 
 export const RCF_STATE_VERSION = 2;
 
@@ -147,7 +144,7 @@ export class RcfDetector implements Detector {
     const absurd = absurdInputs.length > 0;
     const unlearned = absurd && !this.absurdBefore;
     // nor does an unlearned absurd value fill a gap after it (option missing=impute): a copy would be its second point
-    const notImputable = unlearned ? absurdInputs : LEARNED;
+    const notImputable = unlearned ? absurdInputs : NO_INPUTS;
     // and a gap filled after an absurd value neither confirms nor ends it: an input that reports every other
     // row must still have its lasting change learned from its next value
     this.absurdBefore = absurd || (this.absurdBefore && checked.imputed.length > 0);
