@@ -106,7 +106,7 @@ function surpriseOf(score: number, lineSurprise: number): number {
 export function eitherLikelihood(short: Decision, long: Decision, lineSurprise: number): Decision {
   const longSurprise = Math.max(0, surpriseOf(long.score, lineSurprise) - Math.LN2);
   if (long.threshold === Infinity || longSurprise <= lineSurprise || longSurprise <= surpriseOf(short.score, lineSurprise)) return short;
-  const score = longSurprise === Infinity ? 1 : longSurprise / (longSurprise + lineSurprise);
+  const score = likelihoodScore(-longSurprise, lineSurprise);
   return { score, anomaly: true, grade: 2 * (score - 0.5), threshold: long.threshold };
 }
 
