@@ -121,7 +121,8 @@ export class EnsembleDetector implements Detector {
     // a member fills the gaps from its own memory: an rcf member keeps a value it set aside out of them
     const filled = imputed.length > 0 ? { imputed } : {};
     const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values, ...filled }));
-    const unlearned = [...new Set(results.flatMap((r) => r.unlearned ?? []))].sort((a, b) => a - b);
+    // (rare: most points are learned, and this runs for every point)
+    const unlearned = results.some((r) => r.unlearned) ? [...new Set(results.flatMap((r) => r.unlearned ?? []))].sort((a, b) => a - b) : [];
     this.guard.accept(point.timestamp, values, unlearned);
     const setAside = unlearned.length > 0 ? { unlearned } : {};
     const ready = results.filter((r) => r.ready);
