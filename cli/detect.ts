@@ -3,7 +3,7 @@ import { InputError } from "../anomaly/errors";
 import { parseOptionPairs } from "../anomaly/options";
 import { runSeries } from "../anomaly/io/runSeries";
 import { displayName } from "../anomaly/io/lineReader";
-import { SeriesTally } from "../anomaly/io/seriesTally";
+import { notInputs, SeriesTally } from "../anomaly/io/seriesTally";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, columnNames, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
@@ -184,7 +184,7 @@ async function main(args: ParsedArgs): Promise<number> {
       }
     }
     // columns that are neither the time nor an input are said, never left out silently
-    const unused = header.header.filter((h) => h !== header.timeColumn && !header.columns.includes(h));
+    const unused = notInputs(header).map((c) => c.name);
     for (const note of tally.notes()) process.stderr.write(`detect: note: ${note}\n`);
     process.stderr.write(
       `detect: ${rows} rows scored${tally.warmUpClause()}, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies` +

@@ -62,6 +62,11 @@ export function textColumnsHint(rejectedByColumn: ReadonlyMap<string, number>): 
   return `; for text in columns ${shown.join(", ")}${more} (if they are not measurements, leave them out with --exclude ${list} or name the inputs with --columns)`;
 }
 
+/** The columns of a CSV that are neither its time nor an input, in header order, with their positions. */
+export function notInputs(header: SeriesHeader): { index: number; name: string }[] {
+  return header.header.flatMap((name, index) => (name === header.timeColumn || header.columns.includes(name) ? [] : [{ index, name }]));
+}
+
 /** A column left out of the inputs: its values (cells not missing) and how many of them are numbers. */
 export interface UnusedColumn {
   readonly name: string;
@@ -109,9 +114,9 @@ export class SeriesTally {
   /** Counts the values of the columns that are neither the time nor an input (unless the inputs were named). */
   cells(header: SeriesHeader, cells: readonly string[]): void {
     if (this.chosen.columns) return;
-    this.unusedColumns ??= header.header.flatMap((name, index) =>
-      name === header.timeColumn || header.columns.includes(name) || this.chosen.excluded.includes(name) ? [] : [{ index, name, values: 0, numbers: 0 }],
-    );
+    this.unusedColumns ??= notInputs(header)
+      .filter((c) => !this.chosen.excluded.includes(c.name))
+      .map((c) => ({ ...c, values: 0, numbers: 0 }));
     for (const c of this.unusedColumns) {
       const cell = cells[c.index];
       if (cell === undefined || isMissingText(cell)) continue;
