@@ -117,12 +117,15 @@ export class AnomalyLikelihood {
   private learned: number;
   private mean: number;
   private variance: number;
+  /** The surprise at the decision line, -ln(1 - threshold): a score of 0.5. */
+  readonly lineSurprise: number;
 
   constructor(
     readonly options: LikelihoodOptions,
     state?: LikelihoodState,
   ) {
     validateLikelihoodOptions(options);
+    this.lineSurprise = -Math.log1p(-options.threshold);
     this.recent = state ? [...state.recent] : [];
     this.sum = state?.sum ?? 0;
     this.count = state?.count ?? 0;
@@ -146,7 +149,7 @@ export class AnomalyLikelihood {
     // a running sum drifts (and a 1e100 leaving it cancels everything else): recompute it once a window
     if (this.count % window === 0) this.sum = this.recent.reduce((a, b) => a + b, 0);
     const average = this.sum / this.recent.length;
-    const line = -Math.log1p(-threshold);
+    const line = this.lineSurprise;
     if (this.count <= skip) return { score: likelihoodScore(Math.log(0.5), line), anomaly: false, grade: 0, threshold: Infinity };
     const ready = this.learned >= estimate;
     const logTail = ready ? logGaussianTail((average - this.mean) / this.deviation) : Math.log(0.5);

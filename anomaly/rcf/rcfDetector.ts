@@ -205,7 +205,7 @@ export class RcfDetector implements Detector {
       const short = this.likelihood.process(rawScore, this.options.updateOnAnomaly, learn);
       if (!this.likelihoodLong) return short;
       const long = this.likelihoodLong.process(rawScore, this.options.updateOnAnomaly, learn);
-      return eitherLikelihood(short, long, -Math.log1p(-this.likelihood.options.threshold));
+      return eitherLikelihood(short, long, this.likelihood.lineSurprise);
     }
     const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly, learn);
     if (!this.sustained) return instant;
