@@ -58,7 +58,7 @@ export function readLayout(dir: string): Layout {
     const ghosts = Object.keys(windows).filter((f) => !files.includes(f));
     if (ghosts.length > 0) throw new InputError(`${windowsPath}: ${ghosts.join(", ")}: no such .csv in the folder (${files.join(", ")})`);
     // every file's windows are checked before anything is scored
-    for (const f of files) windowsOf(windows, f);
+    for (const f of files) windowsOf(windows, f, windowsPath);
   }
   const meta = existsSync(metaPath) ? readJson(metaPath) : {};
   const problem = metaProblem(meta, files);
@@ -83,15 +83,13 @@ export function metaProblem(meta: Record<string, unknown>, files: readonly strin
 }
 
 /** The file's unlabelled prefix from meta.json (0 when absent), checked against its row count. */
-export function prefixOf(meta: Record<string, unknown>, file: string, rows: number): number | undefined {
+export function prefixOf(meta: Record<string, unknown>, file: string, rows: number, source = META_FILE): number | undefined {
   const entry = meta[file];
   if (entry === undefined) return undefined;
   const n = (entry as Record<string, unknown>)?.unlabelled_prefix_rows;
   if (n === undefined) return undefined;
   if (!Number.isInteger(n) || (n as number) < 0 || (n as number) >= rows) {
-    throw new InputError(
-      `${META_FILE}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${labelText(n)}`,
-    );
+    throw new InputError(`${source}: ${file}: unlabelled_prefix_rows must be an integer in [0, ${rows - 1}] (the file has ${rows} rows), got ${labelText(n)}`);
   }
   return n as number;
 }
@@ -101,13 +99,13 @@ export function prefixOf(meta: Record<string, unknown>, file: string, rows: numb
  * to be a [start, end] pair of times in order; windows that overlap are refused, naming both (NAB's windows never
  * do, and the scorer would count the second as missed).
  */
-export function windowsOf(windows: Record<string, unknown>, file: string): [number, number][] {
+export function windowsOf(windows: Record<string, unknown>, file: string, source = WINDOWS_FILE): [number, number][] {
   const list = windows[file];
-  if (!Array.isArray(list)) throw new InputError(`${WINDOWS_FILE}: ${file}: expected a list of [start, end] pairs, got ${labelText(list)}`);
+  if (!Array.isArray(list)) throw new InputError(`${source}: ${file}: expected a list of [start, end] pairs, got ${labelText(list)}`);
   const parsed = list.map((w, k) => {
     const pair = Array.isArray(w) && w.length === 2 ? w.map((t) => (typeof t === "string" || typeof t === "number" ? parseTimestamp(String(t)) : NaN)) : [];
     if (pair.length !== 2 || !pair.every(Number.isFinite) || pair[0] > pair[1]) {
-      throw new InputError(`${WINDOWS_FILE}: ${file}: window ${k} must be [start, end] times with start <= end, got ${labelText(w)}`);
+      throw new InputError(`${source}: ${file}: window ${k} must be [start, end] times with start <= end, got ${labelText(w)}`);
     }
     return { k, w, span: [pair[0], pair[1]] as [number, number] };
   });
@@ -115,9 +113,7 @@ export function windowsOf(windows: Record<string, unknown>, file: string): [numb
   for (let i = 1; i < parsed.length; i++) {
     const [before, after] = [parsed[i - 1], parsed[i]];
     if (after.span[0] <= before.span[1]) {
-      throw new InputError(
-        `${WINDOWS_FILE}: ${file}: windows ${before.k} ${labelText(before.w)} and ${after.k} ${labelText(after.w)} overlap: merge them into one`,
-      );
+      throw new InputError(`${source}: ${file}: windows ${before.k} ${labelText(before.w)} and ${after.k} ${labelText(after.w)} overlap: merge them into one`);
     }
   }
   return parsed.map((p) => p.span);
@@ -158,8 +154,8 @@ export async function runLabelled(dir: string, detector: string, options: Detect
       flags.push(result.anomaly);
       labels.push(cell === "1");
     });
-    const prefix = prefixOf(layout.meta, name, timestamps.length);
-    const windows = layout.windows ? windowsOf(layout.windows, name) : windowsFromLabels(timestamps, labels);
+    const prefix = prefixOf(layout.meta, name, timestamps.length, join(dir, META_FILE));
+    const windows = layout.windows ? windowsOf(layout.windows, name, join(dir, WINDOWS_FILE)) : windowsFromLabels(timestamps, labels);
     runs.push({ name, timestamps, scores, flags, labels, prefix, windows });
     progress(`[${k + 1}/${layout.files.length}] ${name}: ${timestamps.length} rows, ${windows.length} windows, ${flags.filter(Boolean).length} flagged`);
     if (layout.windows) {

@@ -227,9 +227,16 @@ describe("labelled folder reading", () => {
     const scored: string[] = [];
     await evaluateLabelled(dir, "zscore", {}, (m) => scored.push(m)).catch((e: Error) => (err = e));
     expect([err?.message, scored]).to.deep.equal([
-      'labels_windows.json: b.csv: window 0 must be [start, end] times with start <= end, got ["later","soon"]',
+      `${join(dir, "labels_windows.json")}: b.csv: window 0 must be [start, end] times with start <= end, got ["later","soon"]`,
       [],
     ]);
+  });
+
+  it("names meta.json with its folder when a prefix does not fit its file", async () => {
+    const dir = folder({ "a.csv": labelledCsv(5, [], []), "meta.json": JSON.stringify({ "a.csv": { unlabelled_prefix_rows: 5 } }) });
+    let err: Error | undefined;
+    await evaluateLabelled(dir, "zscore", {}).catch((e: Error) => (err = e));
+    expect(err?.message).to.equal(`${join(dir, "meta.json")}: a.csv: unlabelled_prefix_rows must be an integer in [0, 4] (the file has 5 rows), got 5`);
   });
 
   it("says where a windows file and the label column disagree", () => {
