@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "fs";
 import { join } from "path";
+import { outcomesText, windowOutcomes } from "./windowOutcomes";
 import { InputError } from "../errors";
 import { parseTimestamp } from "../io/csvSeries";
 import { runSeries } from "../io/runSeries";
@@ -157,7 +158,8 @@ export async function runLabelled(dir: string, detector: string, options: Detect
     const prefix = prefixOf(layout.meta, name, timestamps.length, join(dir, META_FILE));
     const windows = layout.windows ? windowsOf(layout.windows, name, join(dir, WINDOWS_FILE)) : windowsFromLabels(timestamps, labels);
     runs.push({ name, timestamps, scores, flags, labels, prefix, windows });
-    progress(`[${k + 1}/${layout.files.length}] ${name}: ${timestamps.length} rows, ${windows.length} windows, ${flags.filter(Boolean).length} flagged`);
+    const outcomes = windowOutcomes({ name, timestamps, scores, windows, probationary: prefix }, flags);
+    progress(`[${k + 1}/${layout.files.length}] ${name}: ${timestamps.length} rows, ${flags.filter(Boolean).length} flagged; ${outcomesText(outcomes)}`);
     if (layout.windows) {
       const disagreement = labelsOutsideWindows(timestamps, labels, windows);
       if (disagreement) progress(`warning: ${name}: ${disagreement} (NAB scores read the windows, F1 the labels)`);

@@ -5,12 +5,18 @@ import { readNabLabels } from "./nabLabels";
 import { runSeries } from "../io/runSeries";
 import { DetectorOptions } from "../types";
 import { CorpusFigures, LabelledSeries, corpusFigures } from "./nabScore";
+import { WindowOutcome, outcomesText, windowOutcomes } from "./windowOutcomes";
 
 export interface NabFileResult {
   readonly file: string;
   readonly rows: number;
   readonly windows: number;
   readonly detections: number;
+  /** Windows the detector's own decisions found, and its alarms outside them after the probationary rows. */
+  readonly windowsFound: number;
+  readonly falseAlarms: number;
+  /** Per window: where the first alarm fell (share of the window; null when missed), the alarms, the peak score. */
+  readonly windowOutcomes: WindowOutcome[];
 }
 
 export interface NabReport extends CorpusFigures {
@@ -57,8 +63,17 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
     const windows = labels[name];
     corpus.push({ name, timestamps, scores, windows });
     decisions.push(flags);
-    perFile.push({ file: name, rows: timestamps.length, windows: windows.length, detections: flags.filter(Boolean).length });
-    progress(`[${k + 1}/${names.length}] ${name}: ${timestamps.length} rows, ${flags.filter(Boolean).length} flagged`);
+    const outcomes = windowOutcomes(corpus[corpus.length - 1], flags);
+    perFile.push({
+      file: name,
+      rows: timestamps.length,
+      windows: windows.length,
+      detections: flags.filter(Boolean).length,
+      windowsFound: outcomes.found,
+      falseAlarms: outcomes.falseAlarms,
+      windowOutcomes: outcomes.windows,
+    });
+    progress(`[${k + 1}/${names.length}] ${name}: ${timestamps.length} rows, ${flags.filter(Boolean).length} flagged; ${outcomesText(outcomes)}`);
   }
   return { corpus, decisions, perFile };
 }

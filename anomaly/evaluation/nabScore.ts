@@ -47,19 +47,10 @@ export function probationaryLength(rows: number, fraction = 0.15): number {
   return Math.min(Math.floor(fraction * rows), fraction * 5000);
 }
 
-/** Per row: the window it belongs to (global id), -1 outside windows, -2 probationary. */
-interface SweepPoint {
-  readonly score: number;
-  readonly weighted: number;
-  readonly window: number;
-}
-
-/** NAB's calcSweepScore for one series: the score each row would earn as a detection. */
-export function sweepPoints(series: LabelledSeries, profile: Profile, windowIdBase: number): SweepPoint[] {
-  const { timestamps, scores } = series;
-  const maxTP = scaledSigmoid(-1);
-  const probation = series.probationary ?? probationaryLength(timestamps.length);
-  const spans = series.windows.map(([start, end]) => {
+/** The first and last row of each window (inclusive); a window that holds no row is an InputError. */
+export function windowRows(series: Pick<LabelledSeries, "name" | "timestamps" | "windows">): (readonly [number, number])[] {
+  const { timestamps } = series;
+  return series.windows.map(([start, end]) => {
     const l = timestamps.findIndex((t) => t >= start);
     let r = -1;
     for (let i = timestamps.length - 1; i >= 0; i--) {
@@ -72,6 +63,21 @@ export function sweepPoints(series: LabelledSeries, profile: Profile, windowIdBa
       throw new InputError(`${series.name}: labelled window ${new Date(start).toISOString()} .. ${new Date(end).toISOString()} holds no row of the file`);
     return [l, r] as const;
   });
+}
+
+/** Per row: the window it belongs to (global id), -1 outside windows, -2 probationary. */
+interface SweepPoint {
+  readonly score: number;
+  readonly weighted: number;
+  readonly window: number;
+}
+
+/** NAB's calcSweepScore for one series: the score each row would earn as a detection. */
+export function sweepPoints(series: LabelledSeries, profile: Profile, windowIdBase: number): SweepPoint[] {
+  const { timestamps, scores } = series;
+  const maxTP = scaledSigmoid(-1);
+  const probation = series.probationary ?? probationaryLength(timestamps.length);
+  const spans = windowRows(series);
   const out: SweepPoint[] = [];
   let w = 0;
   let inWindow = -1;
