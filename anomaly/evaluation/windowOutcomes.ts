@@ -59,8 +59,8 @@ export function windowOutcomes(series: LabelledSeries, flags: readonly boolean[]
 const LISTED = 8;
 
 /**
- * One line for a progress report, e.g. "2 of 3 windows found (first alarm at 43%, 48%, missed (peak score 0.404)
- * of the window), 7 false alarms"; with more than 8 windows, the median position of the first alarms.
+ * One line for a progress report, e.g. "2 of 3 windows found (where each window's first alarm fell: 43%; missed,
+ * peak score 0.404; 48%), 7 false alarms" (0%: the window's first row); past 8 windows, the median position.
  */
 export function outcomesText(o: SeriesOutcomes): string {
   const alarms = `${o.falseAlarms} false alarm${o.falseAlarms === 1 ? "" : "s"}`;
@@ -68,11 +68,11 @@ export function outcomesText(o: SeriesOutcomes): string {
   const percent = (x: number): string => `${Math.round(x * 100)}%`;
   let where: string;
   if (o.windows.length <= LISTED) {
-    const at = o.windows.map((w) => (w.firstAlarm === null ? `missed (peak score ${w.maxScore.toFixed(3)})` : percent(w.firstAlarm)));
-    where = ` (first alarm at ${at.join(", ")} of the window)`;
+    const at = o.windows.map((w) => (w.firstAlarm === null ? `missed, peak score ${w.maxScore.toFixed(3)}` : percent(w.firstAlarm)));
+    where = ` (where each window's first alarm fell: ${at.join("; ")})`;
   } else {
     const firsts = o.windows.flatMap((w) => (w.firstAlarm === null ? [] : [w.firstAlarm])).sort((a, b) => a - b);
-    where = firsts.length === 0 ? "" : ` (first alarm at a median ${percent(firsts[Math.floor((firsts.length - 1) / 2)])} of the window)`;
+    where = firsts.length === 0 ? "" : ` (first alarms a median ${percent(firsts[Math.floor((firsts.length - 1) / 2)])} into their window)`;
   }
   return `${o.found} of ${o.windows.length} windows found${where}, ${alarms}`;
 }

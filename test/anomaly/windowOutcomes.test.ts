@@ -59,7 +59,7 @@ describe("window outcomes of a detector's own alarms", () => {
 
   it("says in one line where each window was found, or how near a missed one came", () => {
     expect(outcomesText(windowOutcomes(series(), flagsAt(5, 0)))).to.equal(
-      "1 of 2 windows found (first alarm at 50%, missed (peak score 0.100) of the window), 1 false alarm",
+      "1 of 2 windows found (where each window's first alarm fell: 50%; missed, peak score 0.100), 1 false alarm",
     );
     expect(outcomesText(windowOutcomes(series(0, []), flagsAt(2, 3)))).to.equal("no windows, 2 false alarms");
   });
@@ -74,7 +74,7 @@ describe("window outcomes of a detector's own alarms", () => {
     };
     // windows of rows 4w..4w+2: found at their first row (w 0-2), middle row (w 3-5), last row (w 6), missed (w 7-9)
     const flags = Array.from({ length: 40 }, (_, i) => (i < 12 ? i % 4 === 0 : i < 24 ? i % 4 === 1 : i < 28 ? i % 4 === 2 : false));
-    expect(outcomesText(windowOutcomes(s, flags))).to.equal("7 of 10 windows found (first alarm at a median 50% of the window), 0 false alarms");
+    expect(outcomesText(windowOutcomes(s, flags))).to.equal("7 of 10 windows found (first alarms a median 50% into their window), 0 false alarms");
   });
 
   it("eval --nab reports them per file", async () => {
@@ -94,7 +94,7 @@ describe("window outcomes of a detector's own alarms", () => {
     expect(file.falseAlarms).to.be.at.most(file.detections - file.windowOutcomes[0].alarms);
     const plural = file.falseAlarms === 1 ? "" : "s";
     expect(lines).to.deep.equal([
-      `[1/1] cat/a.csv: 3000 rows, ${file.detections} flagged; 1 of 1 windows found (first alarm at 50% of the window), ${file.falseAlarms} false alarm${plural}`,
+      `[1/1] cat/a.csv: 3000 rows, ${file.detections} flagged; 1 of 1 windows found (where each window's first alarm fell: 50%), ${file.falseAlarms} false alarm${plural}`,
     ]);
   });
 });
