@@ -3,6 +3,9 @@ import { DuplicateTracker, RowError, checkIntervalCount, checkIntervalLength, ch
 import { NEM_TIME, intervalStart } from "../localClock";
 import { LineParser, ParseContext, RowOutcome, reasonOf } from "./lineParser";
 
+/** NEM12's QualityMethod: the quality flag, then (for substituted and estimated data) a two-digit method. */
+const QUALITY_METHOD = /^[A-Z](\d{2})?$/;
+
 /** MDFF NMI suffix, first character: E = import (consumption), B = export (generation). */
 const SUFFIX_CHANNEL = new Map<string, Channel>([
   ["E", "consumption"],
@@ -51,16 +54,18 @@ export function nem12Parser(ctx: ParseContext): LineParser {
     if (intervalMinutes === undefined) throw new RowError(intervalProblem ?? "300 record before any 200 record");
     if (streamError) throw new RowError(streamError);
     const n = 1440 / intervalMinutes;
-    // The quality method is the first one-letter field after the values; its position counts them.
-    const q = f.findIndex((v, i) => i >= 2 && /^[A-Z]$/.test(v.trim()));
-    if (q < 0) throw new RowError("no quality flag after the interval values");
+    // The quality method (a flag letter, then for substituted and estimated data a two-digit method: A, E52, S14)
+    // is the first such field after the values; its position counts them.
+    const q = f.findIndex((v, i) => i >= 2 && QUALITY_METHOD.test(v.trim()));
+    if (q < 0) throw new RowError("no quality method (a flag such as A, or E52) after the interval values");
     checkIntervalCount(q - 2, n);
     const day = parseYmd(f[1]);
     checkKeyDate(day, ctx.keyDate);
     const values = f.slice(2, 2 + n).map((v, i) => parseKwh(v, `interval ${i + 1}: `, intervalMinutes!, ctx.bounds));
-    const quality = f[2 + n].trim();
+    const method = f[2 + n].trim();
+    const quality = method.charAt(0);
     if (!(QUALITY_FLAGS as readonly string[]).includes(quality)) {
-      throw new RowError(`quality ${JSON.stringify(quality)} is not one of ${QUALITY_FLAGS.join(", ")}`);
+      throw new RowError(`quality method ${JSON.stringify(method)}: flag ${JSON.stringify(quality)} is not one of ${QUALITY_FLAGS.join(", ")}`);
     }
     days[channel].check(dayString(day), line);
     return { line, day, channel, values, quality, perInterval: new Array<string | undefined>(n).fill(undefined) };

@@ -30,6 +30,11 @@ describe("supplierParser ingest: each layout", () => {
     expect([r.accepted, r.readings[0].quality, r.readings[1].quality, r.readings[46].quality, r.readings[47].quality]).to.deep.equal([1, "A", "S", "S", "E"]);
   });
 
+  it("reads a 300 record's quality method as its flag: E52 and S14 days are estimated and substituted", async () => {
+    const r = await ingest(nem12(d300("20240101", vals(48), "E52"), d300("20240102", vals(48), "S14"), d300("20240103", vals(48), "A")), { sample: 144 });
+    expect([r.accepted, r.rejected, r.readings[0].quality, r.readings[48].quality, r.readings[96].quality]).to.deep.equal([3, 0, "E", "S", "A"]);
+  });
+
   it("parses the wide layout, ESTIMATED? Yes as quality E", async () => {
     const r = await ingest(wide(wrow("22/6/19", vals(48, "0.7")), wrow("23/6/19", vals(48, "0.2"), "Yes")), { sample: 49 });
     expect([r.layout, r.rows, r.accepted, r.readingCount]).to.deep.equal(["wide", 2, 2, 96]);

@@ -14,7 +14,12 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
     ["a negative NEM12 value", nem12(d300("20240101", ["-0.5", vals(47)].join(","))), {}, [{ line: 2, reason: "interval 1: -0.5 is negative" }]],
     ["an empty NEM12 value", nem12(d300("20240101", ["", vals(47)].join(","))), {}, [{ line: 2, reason: 'interval 1: "" is not a number' }]],
     ["47 values in a 30-minute NEM12 day", nem12(d300("20240101", vals(47))), {}, [{ line: 2, reason: "expected 48 interval values, found 47" }]],
-    ["a 300 record without a quality flag", nem12(`300,20240101,${vals(48)}`), {}, [{ line: 2, reason: "no quality flag after the interval values" }]],
+    [
+      "a 300 record without a quality flag",
+      nem12(`300,20240101,${vals(48)}`),
+      {},
+      [{ line: 2, reason: "no quality method (a flag such as A, or E52) after the interval values" }],
+    ],
     ["an impossible NEM12 date", nem12(d300("20240231")), {}, [{ line: 2, reason: 'date "20240231" is not a valid YYYYMMDD date' }]],
     [
       "a repeated NEM12 day",
@@ -34,7 +39,19 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       { clientId: undefined, key: "20240101/c1.csv" },
       [{ line: 2, reason: "day 2024-01-02 is after the upload's date 2024-01-01" }],
     ],
-    ["an unknown quality", nem12(d300("20240101", vals(48), "X")), {}, [{ line: 2, reason: 'quality "X" is not one of A, E, F, N, S, V' }]],
+    ["an unknown quality", nem12(d300("20240101", vals(48), "X")), {}, [{ line: 2, reason: 'quality method "X": flag "X" is not one of A, E, F, N, S, V' }]],
+    [
+      "an unknown quality with a method",
+      nem12(d300("20240101", vals(48), "X52")),
+      {},
+      [{ line: 2, reason: 'quality method "X52": flag "X" is not one of A, E, F, N, S, V' }],
+    ],
+    [
+      "a quality method of three digits (read as no method)",
+      nem12(d300("20240101", vals(48), "E521")),
+      {},
+      [{ line: 2, reason: "no quality method (a flag such as A, or E52) after the interval values" }],
+    ],
     [
       "quality V without 400 records",
       nem12(d300("20240101", vals(48), "V"), "400,1,40,A,,"),
