@@ -1,5 +1,5 @@
-import { statSync } from "fs";
-import { dirname, resolve } from "path";
+import { realpathSync, statSync } from "fs";
+import { basename, dirname, resolve, sep } from "path";
 import { InputError } from "../anomaly/errors";
 import { UsageError } from "./args";
 
@@ -49,6 +49,26 @@ export function checkOutputPaths(input: { flag: string; path: string }, outputs:
 /** A file output given as `-` where the flag does not write to standard output. */
 export function refuseStdoutPath(flag: string, path: string): void {
   if (path === STDOUT_PATH) throw new UsageError(`${flag} needs a file path: - (standard output) is not supported for it`);
+}
+
+/**
+ * An output file inside a command's input folder is refused: it could overwrite an input file, and a later run
+ * would read it as data. Symlinked folders are followed; the output's folder must already exist (checkOutputFile).
+ */
+export function checkOutputOutsideFolder(flag: string, path: string, input: { flag: string; folder: string }): void {
+  let folder: string;
+  let out: string;
+  try {
+    folder = realpathSync(input.folder);
+    out = resolve(realpathSync(dirname(resolve(path))), basename(path));
+  } catch {
+    return; // a missing folder is reported by the checks that name it
+  }
+  if (out.startsWith(folder.endsWith(sep) ? folder : folder + sep)) {
+    throw new UsageError(
+      `${flag} ${path} is inside the ${input.flag} folder ${input.folder}: it could overwrite its data, and would be read as data next time`,
+    );
+  }
 }
 
 /** An output file's folder must exist and the path must not be a folder: checked before any work is done. */

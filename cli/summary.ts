@@ -7,7 +7,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { writeFileSync } from "fs";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
-import { checkOutputFile, STDOUT_PATH } from "./outputPaths";
+import { checkOutputFile, checkOutputOutsideFolder, STDOUT_PATH } from "./outputPaths";
 import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
 import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
 import { DuckDbEngine, LOCAL_TABLES } from "../functions/usageSummary/duckdbEngine";
@@ -97,7 +97,10 @@ async function onDuckDb(o: Options): Promise<Summary> {
 
 async function main(args: ParsedArgs): Promise<void> {
   const o = parseOptions(args);
-  if (o.csv !== undefined && o.csv !== STDOUT_PATH) checkOutputFile("--csv", o.csv);
+  if (o.csv !== undefined && o.csv !== STDOUT_PATH) {
+    checkOutputFile("--csv", o.csv);
+    if (o.local !== undefined) checkOutputOutsideFolder("--csv", o.csv, { flag: "--local", folder: o.local });
+  }
   const summary = o.stack !== undefined ? await onAthena(o) : await onDuckDb(o);
   if (o.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);

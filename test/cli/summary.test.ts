@@ -1,6 +1,6 @@
 import { spawn } from "child_process";
 import { expect } from "chai";
-import { readFileSync, writeFileSync } from "fs";
+import { readFileSync, readdirSync, symlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
 import { FIXTURE_ANSWER, buildFixtureLake } from "../summary/fixtureLake";
@@ -232,7 +232,27 @@ describe("summary command", () => {
       1,
       `error: --csv ${join(missing, "x.csv")}: folder ${missing} does not exist\n`,
     ],
+    [
+      "a --csv inside the --local folder",
+      ["--date", "2026-02-21", "--local", lake, "--csv", join(lake, "summary.csv")],
+      2,
+      `error: --csv ${join(lake, "summary.csv")} is inside the --local folder ${lake}: it could overwrite its data, and would be read as data next time\n`,
+    ],
   ];
+
+  it("refuses a --csv that is one of the data's files, by a path through a symlink, and leaves the file as it was", () => {
+    const upload = readdirSync(join(lake, "supplier", "20260221"))[0];
+    const before = readFileSync(join(lake, "supplier", "20260221", upload));
+    const link = join(out, "lake-link");
+    symlinkSync(lake, link);
+    const r = runCli("summary", ["--date", "2026-02-21", "--local", lake, "--csv", join(link, "supplier", "20260221", upload)]);
+    expect([r.status, r.stderr.split(" is inside ")[1]]).to.deep.equal([
+      2,
+      `the --local folder ${lake}: it could overwrite its data, and would be read as data next time\n`,
+    ]);
+    expect(readFileSync(join(lake, "supplier", "20260221", upload)).equals(before)).to.equal(true);
+  });
+
   for (const [name, args, status, stderrStart] of failures) {
     it(`exits ${status} on ${name}, naming it on stderr`, () => {
       const r = runCli("summary", args);
