@@ -7,6 +7,7 @@
 import { AthenaClient } from "@aws-sdk/client-athena";
 import { writeFileSync } from "fs";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
+import { join } from "path";
 import { checkOutputFile, checkOutputOutsideFolder, STDOUT_PATH } from "./outputPaths";
 import { databaseName, workgroupName } from "../infra/dataSharing/catalogDefinitions";
 import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEngine";
@@ -102,6 +103,12 @@ async function main(args: ParsedArgs): Promise<void> {
     if (o.local !== undefined) checkOutputOutsideFolder("--csv", o.csv, { flag: "--local", folder: o.local });
   }
   const summary = o.stack !== undefined ? await onAthena(o) : await onDuckDb(o);
+  if (summary.unreadableReadings !== undefined) {
+    const where = o.local !== undefined ? join(o.local, "telemetry", o.day.slashed) : `the readings table's partition ${o.day.slashed}`;
+    process.stderr.write(
+      `warning: ${summary.unreadableReadings} reading(s) in ${where} are not JSON records with a source and device_id: no count includes them (unreadableReadings)\n`,
+    );
+  }
   if (o.json) {
     process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
   } else if (o.csv !== undefined) {

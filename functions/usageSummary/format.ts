@@ -18,6 +18,7 @@ export function summaryTable(s: Summary, source: string): string {
     lines.push(`    ${"train".padEnd(width)}  ${"readings".padStart(10)}  ${"anomalies".padStart(9)}`);
     for (const t of s.trains) lines.push(`    ${t.trainId.padEnd(width)}  ${String(t.readings).padStart(10)}  ${String(t.anomalies).padStart(9)}`);
   }
+  if (s.unreadableReadings !== undefined) lines.push(`  ${"readings not counted (unreadable)".padEnd(36)}${String(s.unreadableReadings).padStart(8)}`);
   if (s.skippedFiles !== undefined) lines.push(`  ${"files skipped".padEnd(36)}${String(s.skippedFiles).padStart(8)}`);
   if (s.bytesScanned !== undefined && s.costUsd !== undefined) {
     lines.push(`  scanned ${(s.bytesScanned / 1024 / 1024).toFixed(1)} MB, cost $${s.costUsd.toFixed(6)}`);
@@ -34,6 +35,7 @@ export function summaryCsv(s: Summary): string {
   for (const t of s.trains) {
     rows.push([s.date, t.trainId, "readings", t.readings], [s.date, t.trainId, "anomalies", t.anomalies]);
   }
+  if (s.unreadableReadings !== undefined) rows.push([s.date, "", "unreadableReadings", s.unreadableReadings]);
   if (s.skippedFiles !== undefined) rows.push([s.date, "", "skippedFiles", s.skippedFiles]);
   if (s.bytesScanned !== undefined && s.costUsd !== undefined) rows.push([s.date, "", "bytesScanned", s.bytesScanned], [s.date, "", "costUsd", s.costUsd]);
   return rows.map((r) => `${r.map(cell).join(",")}\n`).join("");

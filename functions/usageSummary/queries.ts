@@ -27,10 +27,22 @@ export interface SummaryQuery {
   readonly parameters: readonly DayParameter[];
 }
 
+/**
+ * A shared reading the table cannot attribute: a line that is not a JSON record (the table skips malformed JSON as a
+ * row of nulls) or a record without its source or device. Counted, so that no count below loses it silently.
+ */
+export const UNREADABLE_READING = "source IS NULL OR device_id IS NULL";
+
 export const installationsQuery: SummaryQuery = {
   name: "daily-meter-installations",
-  description: "Smart-meter installations that delivered real-time data on a day (shared readings, one partition)",
-  sql: ["SELECT count(DISTINCT device_id) AS installations", `FROM ${TABLES.readings}`, "WHERE dt = ? AND source = 'meters'"].join("\n"),
+  description:
+    "Smart-meter installations that delivered real-time data on a day, and the day's shared readings no count can attribute (not JSON, or without source or device)",
+  sql: [
+    "SELECT count(DISTINCT CASE WHEN source = 'meters' THEN device_id END) AS installations,",
+    `  count_if(${UNREADABLE_READING}) AS unreadable`,
+    `FROM ${TABLES.readings}`,
+    "WHERE dt = ?",
+  ].join("\n"),
   parameters: ["slashed"],
 };
 
@@ -92,7 +104,7 @@ export const TRAIN_SQL = {
   readings: "count(DISTINCT CASE WHEN source = 'trains' THEN event_time END)",
   anomalies:
     "count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END)",
-  isTrainRow: "source IN ('trains', 'anomalies')",
+  isTrainRow: "source IN ('trains', 'anomalies') AND device_id IS NOT NULL",
 } as const;
 
 export const trainsQuery: SummaryQuery = {

@@ -27,6 +27,8 @@ export interface Summary {
   readonly trains: TrainDay[];
   readonly bytesScanned?: number;
   readonly costUsd?: number;
+  /** Shared readings of the day no count could attribute: not JSON, or without source or device (absent when none). */
+  readonly unreadableReadings?: number;
   /** Local files left out because they could not be read (DuckDB engine only; absent when none). */
   readonly skippedFiles?: number;
 }
@@ -56,7 +58,9 @@ export async function summarize(engine: QueryEngine, day: SummaryDay): Promise<S
       anomalies: count(trainsQuery, r, "anomalies"),
     })),
   };
-  return engine.scanned ? { ...summary, ...engine.scanned() } : summary;
+  const unreadable = count(installationsQuery, installations, "unreadable");
+  const withUnreadable = unreadable > 0 ? { ...summary, unreadableReadings: unreadable } : summary;
+  return engine.scanned ? { ...withUnreadable, ...engine.scanned() } : withUnreadable;
 }
 
 /** A count column: a whole number >= 0 (Athena returns text, DuckDB numbers; an empty sum is null = 0). */

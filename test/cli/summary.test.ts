@@ -178,6 +178,30 @@ describe("summary command", () => {
     expect(JSON.parse(r.stdout)).to.deep.equal({ ...FIXTURE_ANSWER, skippedFiles: 1 });
   });
 
+  it("counts the day's readings that are not JSON records with a source and device, and warns, without losing the good ones", () => {
+    const lake = buildFixtureLake();
+    const day = join(lake, "telemetry", "2026", "02", "21");
+    const good = { source: "trains", device_id: "train-c", event_time: "2026-02-21T10:00:00Z", received_at: 1, metric: "speed", value: 1, detail: null };
+    const { device_id: _dropped, ...noDevice } = { ...good, event_time: "2026-02-21T10:01:00Z" };
+    // a record cut off mid-line, a line of text, a train reading without its device, then a good one
+    writeFileSync(
+      join(day, "mixed.json"),
+      [`{"source":"meters","device_id":"NMI99`, "this is not json", JSON.stringify(noDevice), JSON.stringify(good)].join("\n") + "\n",
+    );
+    const r = runCli("summary", ["--date", "2026-02-21", "--local", lake, "--json"]);
+    expect([r.status, r.stderr]).to.deep.equal([
+      0,
+      `warning: 3 reading(s) in ${join(lake, "telemetry", "2026/02/21")} are not JSON records with a source and device_id: no count includes them (unreadableReadings)\n`,
+    ]);
+    expect(JSON.parse(r.stdout)).to.deep.equal({
+      ...FIXTURE_ANSWER,
+      trains: [...FIXTURE_ANSWER.trains, { trainId: "train-c", readings: 1, anomalies: 0 }],
+      unreadableReadings: 3,
+    });
+    const table = runCli("summary", ["--date", "2026-02-21", "--local", lake]);
+    expect(table.stdout).to.contain("  readings not counted (unreadable)          3\n");
+  });
+
   it("warns, with every count 0, about a folder that has none of the tables' folders", () => {
     const wrong = tempDir("gridrail-summary-wrong-");
     const r = runCli("summary", ["--date", "2026-02-21", "--local", wrong, "--json"]);

@@ -19,7 +19,14 @@ export function page(columns: [string, string][], rows: (string | undefined)[][]
 
 /** The fixture lake's answers for 2026-02-21, one page per summary query, in SUMMARY_QUERIES order. */
 export const FIXTURE_ANSWERS = [
-  page([["installations", "bigint"]], [["3"]], true),
+  page(
+    [
+      ["installations", "bigint"],
+      ["unreadable", "bigint"],
+    ],
+    [["3", "0"]],
+    true,
+  ),
   page(
     [
       ["files", "bigint"],

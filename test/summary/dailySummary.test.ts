@@ -42,7 +42,9 @@ describe("usage summary event", () => {
     const engine: QueryEngine = {
       async run(q: SummaryQuery, day: SummaryDay): Promise<Row[]> {
         asked.push(`${q.name} ${day.iso}`);
-        return q.name === "daily-train-activity" ? [] : [{ installations: 1, files: 0, rejected_rows: null, profile_updates: 0, report_downloads: 0 }];
+        return q.name === "daily-train-activity"
+          ? []
+          : [{ installations: 1, unreadable: 0, files: 0, rejected_rows: null, profile_updates: 0, report_downloads: 0 }];
       },
     };
     const puts: [string, string][] = [];

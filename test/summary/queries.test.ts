@@ -53,9 +53,14 @@ describe("summary day", () => {
 describe("summary queries", () => {
   const day = parseSummaryDay("2026-02-21");
 
-  it("renders the installations count as one partition of the shared readings", () => {
+  it("renders the installations count, and the readings no count can attribute, as one partition of the shared readings", () => {
     expect(renderSql(installationsQuery, day)).to.equal(
-      ["SELECT count(DISTINCT device_id) AS installations", "FROM readings", "WHERE dt = '2026/02/21' AND source = 'meters'"].join("\n"),
+      [
+        "SELECT count(DISTINCT CASE WHEN source = 'meters' THEN device_id END) AS installations,",
+        "  count_if(source IS NULL OR device_id IS NULL) AS unreadable",
+        "FROM readings",
+        "WHERE dt = '2026/02/21'",
+      ].join("\n"),
     );
   });
 
@@ -95,7 +100,7 @@ describe("summary queries", () => {
         "  count(DISTINCT CASE WHEN source = 'trains' THEN event_time END) AS readings,",
         "  count(DISTINCT CASE WHEN source = 'anomalies' AND json_extract_scalar(detail, '$.state') = 'open' THEN json_extract_scalar(detail, '$.episodeId') END) AS anomalies",
         "FROM readings",
-        "WHERE dt = '2026/02/21' AND source IN ('trains', 'anomalies')",
+        "WHERE dt = '2026/02/21' AND source IN ('trains', 'anomalies') AND device_id IS NOT NULL",
         "GROUP BY device_id",
         "ORDER BY device_id",
       ].join("\n"),

@@ -61,7 +61,7 @@ describe("the usage summary Lambda archive as Pulumi uploads it", function () {
       });
       expect(written.contentType).to.equal("application/json");
       expect(executions.map((e) => [e.workgroup, e.database])).to.deep.equal(Array(4).fill(["gridrail-prod-data-sharing", "gridrail_prod_sharing"]));
-      expect(executions[0].sql).to.contain("WHERE dt = '2026/02/21' AND source = 'meters'");
+      expect(executions[0].sql).to.contain("THEN device_id END) AS installations").and.contain("WHERE dt = '2026/02/21'");
       expect(metricValues(lines, "gridrail/prod")).to.deep.include({ SummariesWritten: 1 });
       const done = lines.find((l) => l.message === "usage summary written");
       expect(done).to.deep.include({ level: "INFO", service: "usageSummary", function_request_id: "req-0", key: "summaries/2026-02-21.json", trains: 2 });
