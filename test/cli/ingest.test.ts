@@ -1,6 +1,7 @@
 import { expect } from "chai";
-import { writeFileSync } from "fs";
+import { truncateSync, writeFileSync } from "fs";
 import { join } from "path";
+import { DEFAULT_MAX_OBJECT_BYTES } from "../../functions/supplierParser/byteLimit";
 import { runCli } from "../helpers/runCli";
 import { requireShared } from "../helpers/sharedData";
 import { tempDir } from "../helpers/tempDir";
@@ -77,7 +78,18 @@ describe("ingest command", () => {
     ]);
   });
 
+  // a sparse file one byte over the parser's limit: its size is checked before a byte is read
+  const huge = join(dir, "huge.csv");
+  writeFileSync(huge, "timestamp,kwh\n");
+  truncateSync(huge, DEFAULT_MAX_OBJECT_BYTES + 1);
   const failures: [string, string[], number, string][] = [
+    ["- (standard input)", ["--file", "-", "--client-id", "acme"], 2, "error: --file needs a file path: - (standard input) is not supported for it\n"],
+    [
+      "a file over the parser's size limit",
+      ["--file", huge, "--client-id", "acme"],
+      1,
+      `error: ${huge}: 104857601 bytes, over the supplier parser's limit of 104857600 bytes: an upload this large is refused with a quarantine report and no row read\n`,
+    ],
     ["a missing file", ["--file", join(dir, "nope.csv"), "--client-id", "acme"], 1, `error: cannot read ${join(dir, "nope.csv")}: ENOENT\n`],
     ["a directory", ["--file", dir, "--client-id", "acme"], 1, `error: cannot read ${dir}: not a file\n`],
     ["no --client-id", ["--file", file], 2, "error: --client-id is required\n"],
