@@ -51,7 +51,8 @@ interface Held {
 export function longParser(ctx: ParseContext): LineParser {
   const intervals = new DuplicateTracker("interval");
   // the days being read, oldest first: a day is settled when OPEN_DAYS later ones of its channel have begun, or at the end
-  const open = new Map<string, { day: Day; channel: Channel; rows: Held[] }>();
+  // each day's interval length, from its first row that had one
+  const open = new Map<string, { day: Day; channel: Channel; rows: Held[]; minutes?: number }>();
 
   function settle(name: string): RowOutcome[] {
     const { day, rows } = open.get(name)!;
@@ -84,6 +85,16 @@ export function longParser(ctx: ParseContext): LineParser {
           (Date.UTC(end.day.y, end.day.m - 1, end.day.d) - Date.UTC(start.day.y, start.day.m - 1, start.day.d)) / 60_000 + end.minute - start.minute + 1;
         if (span <= 0) throw new RowError(`EndDate ${JSON.stringify(f[7])} is before StartDate ${JSON.stringify(f[6])}`);
         checkIntervalLength(span);
+        // rows of one length starting on its grid cannot overlap: a row that breaks either is refused, and its day,
+        // an interval short, with it
+        const dayMinutes = open.get(group)!.minutes;
+        if (dayMinutes !== undefined && span !== dayMinutes) {
+          throw new RowError(`interval ${f[6].trim()} to ${f[7].trim()} is ${span} minutes, the day's first is ${dayMinutes}: rows of a day are of one length`);
+        }
+        if (start.minute % span !== 0) {
+          throw new RowError(`StartDate ${JSON.stringify(f[6])} does not start a ${span}-minute interval: rows start on the ${span}-minute grid from midnight`);
+        }
+        open.get(group)!.minutes = span;
         // the hour the clocks go back happens twice, and so do its rows: the second row is the later hour
         const slot = `${group} ${timeOfDay(start.minute)}`;
         const later = intervals.firstLine(slot) === undefined ? undefined : ctx.clock.repeated?.(start.day, start.minute);
