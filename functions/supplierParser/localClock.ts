@@ -35,13 +35,23 @@ export function intervalStart(day: Day, minute: number, clock: LocalClock): stri
 
 /**
  * Minutes from local midnight of `day` to the next local midnight on `clock`: 1440, or an hour less or more
- * on a daylight-saving change (1440 where a midnight did not happen).
+ * on a daylight-saving change. Where the clocks go forward at midnight (America/Santiago, America/Havana), the
+ * day begins at its first time that happened (1:00).
  */
 export function localDayMinutes(clock: LocalClock, day: Day): number {
   const next = new Date(Date.UTC(day.y, day.m - 1, day.d + 1));
-  const start = clock.resolve(day, 0);
-  const end = clock.resolve({ y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() }, 0);
+  const start = dayBegins(clock, day);
+  const end = dayBegins(clock, { y: next.getUTCFullYear(), m: next.getUTCMonth() + 1, d: next.getUTCDate() });
   return start === undefined || end === undefined ? 1440 : Math.round((end - start) / MINUTE_MS);
+}
+
+/** The instant local `day` begins: its midnight, or where midnight was skipped, its first quarter hour that happened (within 3 hours). */
+function dayBegins(clock: LocalClock, day: Day): number | undefined {
+  for (let minute = 0; minute <= 180; minute += 15) {
+    const t = clock.resolve(day, minute);
+    if (t !== undefined) return t;
+  }
+  return undefined;
 }
 
 const MINUTE_MS = 60_000;

@@ -60,6 +60,18 @@ describe("supplierParser: how long a local day is, and when a day of rows is who
       expect(localDayMinutes(melbourne, day(d))).to.equal(minutes);
     });
   }
+  const santiago = zoneClock("America/Santiago");
+  const midnightChanges: [string, string, number][] = [
+    ["the clocks going forward at midnight (the day begins at 1:00)", "2024-09-08", 1380],
+    ["the day before it", "2024-09-07", 1440],
+    ["the clocks going back at midnight (23:00 twice)", "2024-04-06", 1500],
+    ["the day after it", "2024-04-07", 1440],
+  ];
+  for (const [what, d, minutes] of midnightChanges) {
+    it(`America/Santiago ${d}, ${what}: ${minutes} minutes`, () => {
+      expect(localDayMinutes(santiago, day(d))).to.equal(minutes);
+    });
+  }
   it("NEM time has no change day", () => {
     expect(localDayMinutes(NEM_TIME, day("2018-10-07"))).to.equal(1440);
   });
@@ -90,6 +102,13 @@ describe("supplierParser: the hour the clocks go back, in a file", () => {
     const minutes = [...Array.from({ length: 6 }, (_, i) => i * 30), 120, 150, ...Array.from({ length: 42 }, (_, i) => 180 + i * 30)];
     return [LONG, ...minutes.map((m) => `7,6,2,MRIM,2#E1,G,7/4/19 ${hm(m)},7/4/19 ${hm(m + 29)},0.1,0,A`)];
   };
+
+  it("long layout: a day whose midnight was skipped (Santiago, 8 September 2024) is whole with 46 rows from 1:00", async () => {
+    const rows = Array.from({ length: 46 }, (_, i) => `7,6,2,MRIM,2#E1,G,8/9/24 ${hm(60 + i * 30)},8/9/24 ${hm(89 + i * 30)},0.1,0,A`);
+    const starts: string[] = [];
+    const r = await ingestStream([LONG, ...rows], { clientId: "c1", timeZone: "America/Santiago", onReading: (x) => starts.push(x.intervalStart) });
+    expect([r.accepted, r.rejected, starts[0], starts[45]]).to.deep.equal([46, 0, "2024-09-08T04:00:00.000Z", "2024-09-09T02:30:00.000Z"]);
+  });
 
   it("long layout: the second 2:00 and 2:30 are the later hour, and the 25-hour day is whole", async () => {
     const starts: string[] = [];
