@@ -14,6 +14,7 @@ import { DEFAULT_TIME_ZONE, Reading } from "./readingSchema";
 import { DEFAULT_MAX_ERRORS, IngestError, ReasonCount, RejectionLog } from "./rejectionLog";
 import { parseS3Key, validateClientId, validateDate } from "./s3Key";
 import { NamedError } from "../shared/errors";
+import { csvFields } from "./csvFields";
 
 export { IngestError, ReasonCount } from "./rejectionLog";
 
@@ -201,7 +202,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
     let text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.endsWith("\r")) text = text.slice(0, -1);
     if (text.trim() === "") continue;
-    const fields = text.split(",");
+    const fields = csvFields(text);
     if (started) {
       feed(fields, lineNo, text);
       const wait = opts.afterLine?.();
