@@ -45,11 +45,12 @@ const COMPACT_DT = "regexp_extract(filename, '/(\\d{8})/[^/]+$', 1) AS dt";
 // Control-A as the field separator (Hive LazySimpleSerDe's default), so a whole line is the one column.
 const LINES =
   "columns = {'line': 'VARCHAR'}, delim = '\u0001', quote = '', escape = '', header = false, auto_detect = false, strict_mode = false, filename = true";
-const lineTable = (name: string, folder: string): LocalTable => ({
+const lineTable = (name: string, folder: string, extension: string): LocalTable => ({
   name,
   folder,
-  files: /^\d{8}\/[^/]+$/,
-  layout: `${folder}/YYYYMMDD/FILE`,
+  // only the kind of file the table counts: anything else in a day folder (a notes.txt) is named as not read
+  files: new RegExp(`^\\d{8}\\/[^/]+\\.${extension}$`, "i"),
+  layout: `${folder}/YYYYMMDD/*.${extension}`,
   columns: [v("line"), v("dt"), v("$path")],
   select: (src) => `SELECT line, ${COMPACT_DT}, filename AS "$path" FROM read_csv(${src}, ${LINES})`,
 });
@@ -80,9 +81,9 @@ export const LOCAL_TABLES: readonly LocalTable[] = [
       "columns = {clientId: 'VARCHAR', day: 'VARCHAR', \"timestamp\": 'VARCHAR', kwh: 'DOUBLE', intervalMinutes: 'INTEGER', receivedAt: 'BIGINT'}, " +
       "ignore_errors = true, filename = true)",
   },
-  lineTable(TABLES.supplierUploads, "supplier"),
+  lineTable(TABLES.supplierUploads, "supplier", "csv"),
   // reports of refused upload keys (_invalid-keys/<key>.json) sit beside the day folders
-  { ...lineTable(TABLES.supplierReports, "quarantine"), besides: /^_invalid-keys\// },
+  { ...lineTable(TABLES.supplierReports, "quarantine", "json"), besides: /^_invalid-keys\// },
   {
     name: TABLES.cloudTrail,
     folder: "cloudtrail",

@@ -166,6 +166,22 @@ describe("DuckDB shim", () => {
     }
   });
 
+  it("reports a file of another kind in a supplier or quarantine day folder without reading it", async () => {
+    const dir = buildFixtureLake();
+    writeFile(dir, "supplier/20260221/notes.txt", "2026-02-21 uploads checked\n");
+    writeFile(dir, "quarantine/20260221/notes.txt", '  "rejected": 99\n');
+    const engine = await DuckDbEngine.open(dir);
+    try {
+      expect(await summarize(engine, parseSummaryDay("2026-02-21"))).to.deep.equal(FIXTURE_ANSWER);
+      expect(engine.skipped).to.deep.equal([
+        { file: join(dir, "supplier", "20260221", "notes.txt"), reason: "not read: the supplier_uploads table's files are supplier/YYYYMMDD/*.csv" },
+        { file: join(dir, "quarantine", "20260221", "notes.txt"), reason: "not read: the supplier_reports table's files are quarantine/YYYYMMDD/*.json" },
+      ]);
+    } finally {
+      engine.close();
+    }
+  });
+
   it("neither reads nor reports what the stack writes beside a table: the parser's processed readings, the refused-key reports", async () => {
     const dir = buildFixtureLake();
     writeFile(dir, "meter-lake/processed/20260221/C1.jsonl", '{"clientId":"C1"}\n');
