@@ -18,6 +18,11 @@ import { csvFields } from "./csvFields";
 
 export { IngestError, ReasonCount } from "./rejectionLog";
 
+/** A line's last field empty: it ends in a separator (and blanks). */
+const TRAILING_SEPARATOR = /,\s*$/;
+/** NEM12's first record: its lines end in empty fields by the format, not by an export's habit. */
+const NEM12_START = /^\s*"?(100|200)"?,/;
+
 export interface IngestOptions {
   /** An S3 key `{YYYYMMDD}/{ClientID}.csv`; or give clientId (and optionally date) instead. */
   readonly key?: string;
@@ -197,11 +202,15 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
 
   let lineNo = 0;
   let started = false;
+  let trailingSeparator: boolean | undefined;
   for await (const raw of lines) {
     lineNo++;
     let text = lineNo === 1 && raw.charCodeAt(0) === 0xfeff ? raw.slice(1) : raw;
     if (text.endsWith("\r")) text = text.slice(0, -1);
     if (text.trim() === "") continue;
+    // a header ending in a separator (some exports end every line with one): the file's lines drop their last, empty field
+    if (trailingSeparator === undefined) trailingSeparator = TRAILING_SEPARATOR.test(text) && !NEM12_START.test(text);
+    if (trailingSeparator && TRAILING_SEPARATOR.test(text)) text = text.replace(TRAILING_SEPARATOR, "");
     const fields = csvFields(text);
     if (started) {
       feed(fields, lineNo, text);

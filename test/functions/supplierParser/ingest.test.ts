@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { IngestResult, ingestFile, ingestStream } from "../../../functions/supplierParser/ingest";
 import { Reading } from "../../../functions/supplierParser/readingSchema";
 import { requireShared } from "../../helpers/sharedData";
-import { ingest, vals, H200, d300, nem12, wide, wrow, lrow, longDay, long, reading } from "./ingestFixtures";
+import { ingest, vals, H200, WIDE, d300, nem12, wide, wrow, lrow, longDay, long, reading } from "./ingestFixtures";
 
 describe("supplierParser ingest: each layout", () => {
   it("parses NEM12 200/300 records into 48 half-hour readings in market time (UTC+10)", async () => {
@@ -39,6 +39,18 @@ describe("supplierParser ingest: each layout", () => {
     const r = await ingest(wide(wrow("22/6/19", vals(48, "0.7")), wrow("23/6/19", vals(48, "0.2"), "Yes")), { sample: 49 });
     expect([r.layout, r.rows, r.accepted, r.readingCount]).to.deep.equal(["wide", 2, 2, 96]);
     expect([r.readings[0], r.readings[48]]).to.deep.equal([reading("2019-06-21T14:00:00.000Z", 0.7), reading("2019-06-22T14:00:00.000Z", 0.2, "E")]);
+  });
+
+  it("reads a file whose header ends in a separator as one without: wide and plain, rows with and without it", async () => {
+    const w = await ingest([`${WIDE},`, `${wrow("22/6/19", vals(48, "0.7"))},`, wrow("23/6/19", vals(48, "0.2"))].join("\n"));
+    expect([w.layout, w.accepted, w.rejected, w.readingCount]).to.deep.equal(["wide", 2, 0, 96]);
+    const p = await ingest("timestamp,kwh,\n2024-01-01T00:00Z,0.6,\n2024-01-01T00:30Z,0.7\n2024-01-01T01:00Z,0.8,,\n", { sample: 3 });
+    expect([p.layout, p.accepted, p.readings.map((x) => x.kwh), p.errors]).to.deep.equal([
+      "plain",
+      2,
+      [0.6, 0.7],
+      [{ line: 4, reason: "expected 2 fields, found 3" }],
+    ]);
   });
 
   it("parses the long layout, one reading per row, interval length from Start/EndDate", async () => {
