@@ -252,7 +252,12 @@ export class DuckDbEngine implements QueryEngine {
   }
 
   async run(query: SummaryQuery, day: SummaryDay): Promise<Row[]> {
-    return this.sql(query.sql, parameterValues(query, day));
+    try {
+      return await this.sql(query.sql, parameterValues(query, day));
+    } catch (e) {
+      // DuckDB's reason (a value it cannot convert, say), as Athena's engine reports a failed query
+      throw new InputError(`query ${query.name} failed on the local data: ${(e as Error).message.split("\n")[0]}`);
+    }
   }
 
   /** Any SQL over the views (with the macros), numbers as JS numbers. */

@@ -202,6 +202,14 @@ describe("summary command", () => {
     expect(table.stdout).to.contain("  readings not counted (unreadable)          3\n");
   });
 
+  it("fails in one line naming the query when the local data holds a value the SQL cannot convert", () => {
+    const lake = buildFixtureLake();
+    writeFileSync(join(lake, "quarantine", "20260221", "C9.json"), `{\n  "file": "20260221/C9.csv",\n  "rejected": 99999999999999999999,\n  "errors": []\n}\n`);
+    const r = runCli("summary", ["--date", "2026-02-21", "--local", lake]);
+    expect([r.status, r.stdout]).to.deep.equal([1, ""]);
+    expect(r.stderr).to.match(/^error: query daily-supplier-files failed on the local data: Conversion Error: .*99999999999999999999.*\n$/);
+  });
+
   it("warns, with every count 0, about a folder that has none of the tables' folders", () => {
     const wrong = tempDir("gridrail-summary-wrong-");
     const r = runCli("summary", ["--date", "2026-02-21", "--local", wrong, "--json"]);
