@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from "fs";
-import { dirname, join, resolve, sep } from "path";
+import { basename, dirname, join, resolve, sep } from "path";
 import { customersLine } from "../local/customers/customersReport";
 import { anomalyLines } from "../local/start/anomalyLines";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
-import { Command, ParsedArgs, SHARED_DATA, integerFlag as integer, runCommand } from "./args";
+import { RUN_NAMES } from "../local/start/folders";
+import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag as integer, runCommand } from "./args";
 import { checkOutputFile, checkOutputFolder } from "./outputPaths";
 import { InputError } from "../anomaly/errors";
 
@@ -16,6 +17,7 @@ const USAGE = "usage: gridrail start [--duration 60] [--trains 5] [--meters 20] 
 function printReport(r: LocalReport, print: (s: string) => void): void {
   const s = r.summary as unknown as Record<string, unknown>;
   print("");
+  if (r.interruptedAfterS !== undefined) print(`interrupted after ${r.interruptedAfterS} s of ${r.durationS}: the fleets published nothing after it`);
   print(
     `trains (${r.trainData === "metropt3" ? "MetroPT-3 replay" : "APU simulator"}): ${r.readingsPublished} readings published, ${r.readingsScored} scored, ${r.readingsDeadLettered} dead-lettered, ${r.readingsSkipped} skipped, ${r.readingsLost} lost`,
   );
@@ -43,13 +45,22 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
  * folder under it is not (the run empties `--out` first, so that folder would be gone when the report is written).
  */
 export function checkReportFile(reportFile: string, outDir: string): void {
-  const folder = dirname(resolve(reportFile));
-  if (folder === outDir) return;
+  const path = resolve(reportFile);
+  if (path === outDir) throw new UsageError(`--report ${reportFile} is the --out folder: give a file in it or elsewhere`);
+  const folder = dirname(path);
+  if (folder === outDir) {
+    if (RUN_NAMES.includes(basename(path)))
+      throw new UsageError(`--report ${reportFile}: the run makes ${basename(path)} in --out ${outDir}: give another name`);
+    return;
+  }
   if (folder.startsWith(outDir + sep)) {
     throw new InputError(`--report ${reportFile}: inside --out ${outDir}, which the run empties first: write it in ${outDir} itself or elsewhere`);
   }
   checkOutputFile("--report", reportFile);
 }
+
+/** Signals this close together are one Ctrl-C delivered twice. */
+const SAME_KEYPRESS_MS = 1000;
 
 async function main(args: ParsedArgs): Promise<void> {
   const root = join(__dirname, "..");
@@ -63,7 +74,14 @@ async function main(args: ParsedArgs): Promise<void> {
   process.once("SIGINT", () => {
     process.stderr.write("\ninterrupted: finishing the run (Ctrl-C again to abort)\n");
     stop();
-    process.once("SIGINT", () => process.exit(130));
+    // one Ctrl-C can arrive twice: from the terminal and relayed by the parent process (npm start runs tsx, which
+    // forwards the signal to its child), so a second one within a second is the same keypress
+    const first = Date.now();
+    const again = () => {
+      if (Date.now() - first < SAME_KEYPRESS_MS) process.once("SIGINT", again);
+      else process.exit(130);
+    };
+    process.once("SIGINT", again);
   });
   const print = (line: string) => process.stdout.write(`${line}\n`);
   if (!existsSync(shared)) print(`note: ${shared} is absent: trains use the APU simulator, suppliers a built-in file`);

@@ -109,6 +109,12 @@ export class MeterFleet {
     });
   }
 
+  /** The run is cut short: no more half-hours; the meters stay connected until `stop`. */
+  halt(): void {
+    clearInterval(this.timer);
+    this.finished();
+  }
+
   async stop(): Promise<void> {
     clearInterval(this.timer);
     this.finished();

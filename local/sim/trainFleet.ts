@@ -161,6 +161,18 @@ export class TrainFleet {
     }
   }
 
+  /**
+   * The run is cut short: no more readings (nor faults), and a train offline now comes back, so its outbox
+   * flushes and every reading published so far can be accounted for.
+   */
+  halt(): void {
+    clearInterval(this.timer);
+    for (const span of this.o.plan.offline) {
+      if (this.index > span.from && this.index <= span.to) this.agents.get(span.trainId)!.start();
+    }
+    this.finished();
+  }
+
   /** Every agent connected with an empty outbox (offline trains back and flushed). */
   get drained(): boolean {
     return [...this.agents.values()].every((a) => a.status.connected && a.status.buffered === 0 && a.status.inflight === 0);

@@ -21,37 +21,40 @@ import { ObjectStore } from "../../functions/supplierParser/processObject";
 /** Marks a folder as a local run's, so the next run may empty it. */
 export const RUN_MARKER = ".gridrail-run";
 
-/** What a run writes at the top of its folder; a folder holding only these is an earlier run's. */
-const RUN_ENTRIES = new Set([
+/** What a run makes at the top of its folder (besides report.json): no other output may take these names there. */
+export const RUN_NAMES: readonly string[] = [
   RUN_MARKER,
+  "cloudtrail",
+  "dead-letters",
+  "edge",
+  "errors",
   "meter-lake",
+  "outbox",
   "quarantine",
+  "reports",
   "supplier",
   "telemetry",
-  "errors",
-  "reports",
-  "dead-letters",
-  "cloudtrail",
-  "edge",
-  "outbox",
-  "report.json",
-]);
+];
 
 /**
  * Why a run may not empty `dir` and write there, or undefined: it must not exist yet, be empty, or be an
- * earlier run's folder (its marker, or nothing but what a run writes). Anything else (a file, the checkout,
- * a home folder) is refused: the run starts by deleting the folder.
+ * earlier run's folder, marked by RUN_MARKER. Anything else (a file, the checkout, a home folder, a folder
+ * that only looks like a run's) is refused: the run starts by deleting the folder.
  */
 export function runFolderProblem(dir: string): string | undefined {
   const stat = statSync(dir, { throwIfNoEntry: false });
-  if (!stat) return undefined;
+  if (!stat) {
+    // a folder to be made: the nearest existing folder above it must be one
+    let up = dirname(resolve(dir));
+    while (!existsSync(up) && dirname(up) !== up) up = dirname(up);
+    return statSync(up).isDirectory() ? undefined : `is under ${up}, which is a file, not a folder`;
+  }
   if (!stat.isDirectory()) return "is a file, not a folder";
   const entries = readdirSync(dir);
   if (entries.length === 0 || entries.includes(RUN_MARKER)) return undefined;
-  const foreign = entries.filter((e) => !RUN_ENTRIES.has(e));
-  if (foreign.length === 0) return undefined;
-  const shown = foreign.slice(0, 3).join(", ") + (foreign.length > 3 ? `, ... (${foreign.length} in all)` : "");
-  return `holds files that are not a local run's (${shown}); the run empties its folder first: give a new or empty folder`;
+  const sorted = [...entries].sort();
+  const shown = sorted.slice(0, 3).join(", ") + (sorted.length > 3 ? `, ... (${sorted.length} in all)` : "");
+  return `holds files (${shown}) and is not an earlier run's (no ${RUN_MARKER} in it); the run empties its folder first: give a new or empty folder`;
 }
 
 /** Empties `dir` for a new run (after `runFolderProblem` said it may) and marks it as a run's. */

@@ -48,6 +48,8 @@ export interface LocalStackOptions {
 export interface LocalReport {
   readonly seed: number;
   readonly durationS: number;
+  /** Present when the run was cut short (Ctrl-C): seconds it ran before that; the fleets published nothing after. */
+  readonly interruptedAfterS?: number;
   readonly trains: number;
   readonly meters: number;
   readonly trainData: "metropt3" | "simulated";
@@ -214,7 +216,16 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     drops.forEach((f, i) => setTimeout(() => suppliers.drop(f), ((i + 1) * o.durationS * 1000) / (drops.length + 2)).unref());
 
     // --- run until the fleet is done or the user stops us
-    await Promise.race([Promise.all([fleet.done, meters.done]), o.interrupted ?? new Promise(() => undefined)]);
+    let interruptedAfterS: number | undefined;
+    const cut = o.interrupted?.then(() => {
+      interruptedAfterS = Math.round((Date.now() - startedAt) / 1000);
+    });
+    await Promise.race([Promise.all([fleet.done, meters.done]), cut ?? new Promise(() => undefined)]);
+    // cut short: the fleets publish no more, so what was published is what the pipeline must account for
+    if (interruptedAfterS !== undefined) {
+      fleet.halt();
+      meters.halt();
+    }
     o.print("stopping: waiting for offline trains to flush and the pipeline to drain...");
     await until(() => fleet.drained, 15_000);
     const published = fleet.published;
@@ -236,7 +247,7 @@ export async function runLocalStack(o: LocalStackOptions): Promise<LocalReport> 
     const results = await analyseRunDay(folders, o.outDir, meterPlan, day);
     const report = assembleReport(
       o,
-      { fleet, pipeline, rules, trainSummary, meters, suppliers, devices, edgeRun, published, webUrl: web?.url ?? null },
+      { fleet, pipeline, rules, trainSummary, meters, suppliers, devices, edgeRun, published, webUrl: web?.url ?? null, interruptedAfterS },
       results,
     );
     for (const line of journeyLines(report)) o.print(line);
@@ -280,6 +291,7 @@ interface RunParts {
   readonly edgeRun: EdgeRun | undefined;
   readonly published: number;
   readonly webUrl: string | null;
+  readonly interruptedAfterS: number | undefined;
 }
 
 function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResults): LocalReport {
@@ -287,6 +299,7 @@ function assembleReport(o: LocalStackOptions, r: RunParts, results: RunDayResult
   return {
     seed: o.seed,
     durationS: o.durationS,
+    ...(r.interruptedAfterS !== undefined ? { interruptedAfterS: r.interruptedAfterS } : {}),
     trains: o.trains,
     meters: o.meters,
     trainData: r.fleet.sourceKind,

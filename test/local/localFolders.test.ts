@@ -11,27 +11,33 @@ describe("local stack: which folder a run may empty", () => {
   beforeEach(() => (root = tempDir("gridrail-runfolder-")));
   afterEach(() => rmSync(root, { recursive: true, force: true }));
 
-  const cases: [string, (dir: string) => void, string | undefined][] = [
+  // [what, how the folder is made, the problem (ROOT: the test's folder), the --out asked for under it]
+  const cases: [string, (dir: string) => void, string | undefined, string?][] = [
     ["a folder not there yet", () => undefined, undefined],
     ["an empty folder", (d) => mkdirSync(d), undefined],
     ["an earlier run's folder, marked", (d) => (mkdirSync(d), writeFileSync(join(d, RUN_MARKER), ""), writeFileSync(join(d, "notes.txt"), "")), undefined],
     [
-      "a run's folder from before the marker",
-      (d) => (mkdirSync(join(d, "meter-lake"), { recursive: true }), writeFileSync(join(d, "report.json"), "{}")),
-      undefined,
+      "a folder that only looks like a run's: no marker",
+      (d) => (
+        mkdirSync(join(d, "reports"), { recursive: true }),
+        writeFileSync(join(d, "reports", "q3-final.txt"), "x"),
+        writeFileSync(join(d, "report.json"), "{}")
+      ),
+      "holds files (report.json, reports) and is not an earlier run's (no .gridrail-run in it); the run empties its folder first: give a new or empty folder",
     ],
     ["a file", (d) => writeFileSync(d, "hi"), "is a file, not a folder"],
+    ["a folder to be made under a file", (d) => writeFileSync(d, "hi"), "is under ROOT/out, which is a file, not a folder", "run"],
     [
       "a folder of other files",
       (d) => (mkdirSync(join(d, "src"), { recursive: true }), writeFileSync(join(d, "meter-lake"), ""), writeFileSync(join(d, "notes.txt"), "")),
-      "holds files that are not a local run's (notes.txt, src); the run empties its folder first: give a new or empty folder",
+      "holds files (meter-lake, notes.txt, src) and is not an earlier run's (no .gridrail-run in it); the run empties its folder first: give a new or empty folder",
     ],
   ];
-  for (const [what, make, problem] of cases) {
+  for (const [what, make, problem, sub] of cases) {
     it(`${what}: ${problem ?? "may be emptied"}`, () => {
       const dir = join(root, "out");
       make(dir);
-      expect(runFolderProblem(dir)).to.equal(problem);
+      expect(runFolderProblem(sub === undefined ? dir : join(dir, sub))).to.equal(problem?.replace("ROOT", root));
     });
   }
 

@@ -1,4 +1,5 @@
 import { expect } from "chai";
+import { spawn } from "child_process";
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
@@ -147,7 +148,7 @@ describe("npm start (the local stack), end to end", function () {
     expect([foreign.status, foreign.stdout, foreign.stderr]).to.deep.equal([
       1,
       "",
-      `error: --out ${mine}: holds files that are not a local run's (notes.txt); the run empties its folder first: give a new or empty folder\n`,
+      `error: --out ${mine}: holds files (notes.txt) and is not an earlier run's (no .gridrail-run in it); the run empties its folder first: give a new or empty folder\n`,
     ]);
     expect(readFileSync(join(mine, "notes.txt"), "utf8")).to.equal("keep me");
     const run = join(dir, "run2");
@@ -157,8 +158,64 @@ describe("npm start (the local stack), end to end", function () {
       "",
       `error: --report ${join(run, "sub", "r.json")}: inside --out ${run}, which the run empties first: write it in ${run} itself or elsewhere\n`,
     ]);
+    const itself = runCli("start", ["--duration", "5", "--no-web", "--out", run, "--report", run]);
+    expect([itself.status, itself.stdout, itself.stderr]).to.deep.equal([
+      2,
+      "",
+      `error: --report ${run} is the --out folder: give a file in it or elsewhere\n`,
+    ]);
+    const named = runCli("start", ["--duration", "5", "--no-web", "--out", run, "--report", join(run, "reports")]);
+    expect([named.status, named.stdout, named.stderr]).to.deep.equal([
+      2,
+      "",
+      `error: --report ${join(run, "reports")}: the run makes reports in --out ${run}: give another name\n`,
+    ]);
     const empty = runCli("start", ["--duration", "5", "--no-web", "--report="]);
     expect([empty.status, empty.stderr]).to.deep.equal([2, "error: --report needs a file path, got an empty one\n"]);
+  });
+
+  it("finishes the run on one Ctrl-C to its process group: the fleets stop publishing, nothing is lost, the report says so", async () => {
+    const out = join(dir, "interrupted");
+    const root = join(__dirname, "..", "..");
+    // its own process group, as a terminal's foreground job: the signal reaches tsx and the node it runs, as Ctrl-C does
+    const child = spawn(
+      process.execPath,
+      [
+        join(root, "node_modules", "tsx", "dist", "cli.mjs"),
+        join(root, "cli", "start.ts"),
+        "--duration",
+        "60",
+        "--trains",
+        "2",
+        "--meters",
+        "3",
+        "--no-web",
+        "--out",
+        out,
+      ],
+      {
+        cwd: root,
+        detached: true,
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stderr.on("data", (c: Buffer) => (stderr += c.toString("utf8")));
+    const status = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+    await new Promise<void>((resolve) =>
+      child.stdout.on("data", (c: Buffer) => {
+        stdout += c.toString("utf8");
+        // the first progress line: the fleets are publishing
+        if (/^\[\s*\d+s\] trains: [1-9]/m.test(stdout)) resolve();
+      }),
+    );
+    process.kill(-child.pid!, "SIGINT");
+    expect(await status, stderr).to.equal(0);
+    const report = JSON.parse(readFileSync(join(out, "report.json"), "utf8"));
+    expect(report.interruptedAfterS).to.be.within(1, 59);
+    expect(report.readingsLost).to.equal(0);
+    expect(report.readingsScored + report.readingsDeadLettered + report.readingsSkipped).to.equal(report.readingsPublished);
+    expect(stdout).to.contain(`interrupted after ${report.interruptedAfterS} s of 60: the fleets published nothing after it`);
   });
 
   it("refuses a bad flag value naming it, in one line", () => {
