@@ -88,8 +88,10 @@ export class RunFolders {
   /** Keys under `folder` starting with `prefix`, sorted. */
   list(folder: string, prefix = ""): string[] {
     const base = resolve(this.root, folder);
-    if (!existsSync(base)) return [];
-    return (readdirSync(base, { recursive: true, withFileTypes: true }) as import("fs").Dirent[])
+    // walk only the folder the prefix's whole segments name, not the whole tree, for every listing
+    const from = prefix.includes("/") ? this.path(folder, prefix.slice(0, prefix.lastIndexOf("/"))) : base;
+    if (!existsSync(from) || !statSync(from).isDirectory()) return [];
+    return (readdirSync(from, { recursive: true, withFileTypes: true }) as import("fs").Dirent[])
       .filter((d) => d.isFile())
       .map((d) =>
         relative(base, join(d.parentPath ?? (d as unknown as { path: string }).path, d.name))
@@ -117,7 +119,10 @@ export class RunFolders {
   /** The daily analysis' ports. */
   lake(): Lake {
     return {
-      topLevelPrefixes: async () => [...new Set(this.list("meter-lake").map((k) => k.split("/")[0]))],
+      topLevelPrefixes: async () => {
+        const base = resolve(this.root, "meter-lake");
+        return existsSync(base) ? readdirSync(base).sort() : [];
+      },
       list: async (prefix, atMost = Infinity) => this.list("meter-lake", prefix).slice(0, atMost + 1),
       listModified: async (prefix) => this.list("meter-lake", prefix).map((key) => ({ key, modifiedMs: statSync(this.path("meter-lake", key)).mtimeMs })),
       text: async (key) => {
