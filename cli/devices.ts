@@ -68,6 +68,9 @@ export function registerRequest(args: ParsedArgs): RegisterRequest {
   checkOutputFolder("--out", out);
   const endpoint = (args.endpoint as string | undefined) ?? DEFAULT_ENDPOINT;
   if (!/^mqtts?:\/\/[^/\s]+$/.test(endpoint)) throw new UsageError(`--endpoint ${JSON.stringify(endpoint)} must be mqtt://host:port or mqtts://host:port`);
+  const port = /:(\d+)$/.exec(endpoint)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535))
+    throw new UsageError(`--endpoint ${JSON.stringify(endpoint)}: port ${port} is not in [1, 65535]`);
   const stack = (args.stack as string | undefined) ?? "dev";
   let templateName: string;
   try {
@@ -77,6 +80,8 @@ export function registerRequest(args: ParsedArgs): RegisterRequest {
   }
   const [certFile, keyFile, caFile] = [args["claim-cert"], args["claim-key"], args.ca] as (string | undefined)[];
   if ((certFile === undefined) !== (keyFile === undefined)) throw new UsageError("--claim-cert and --claim-key go together");
+  if (caFile !== undefined && certFile === undefined)
+    throw new UsageError("--ca goes with --claim-cert and --claim-key (it verifies the TLS endpoint they connect to)");
   if (endpoint.startsWith("mqtts:") && certFile === undefined) throw new UsageError("an mqtts endpoint needs --claim-cert and --claim-key");
   const read = (flag: string, file: string) => {
     try {

@@ -50,6 +50,21 @@ describe("gridrail devices register: flags", () => {
       "--claim-cert and --claim-key go together",
     ],
     [
+      "a port past 65535",
+      { kind: "train", serial: "train-0001", out: "d", endpoint: "mqtt://127.0.0.1:99999" },
+      '--endpoint "mqtt://127.0.0.1:99999": port 99999 is not in [1, 65535]',
+    ],
+    [
+      "port 0",
+      { kind: "train", serial: "train-0001", out: "d", endpoint: "mqtt://127.0.0.1:0" },
+      '--endpoint "mqtt://127.0.0.1:0": port 0 is not in [1, 65535]',
+    ],
+    [
+      "a CA without the claim credentials it serves",
+      { kind: "train", serial: "train-0001", out: "d", ca: "/nope" },
+      "--ca goes with --claim-cert and --claim-key (it verifies the TLS endpoint they connect to)",
+    ],
+    [
       "a stack that cannot name a template",
       { kind: "train", serial: "train-0001", out: "d", stack: "Prod" },
       '--stack: stack "Prod" must be 1-21 lowercase letters, digits or -, starting with a letter',
