@@ -154,6 +154,9 @@ async function main(args: ParsedArgs): Promise<void> {
   }
   const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
+  // IoT Core's rule for a named shadow's name; another one could never match the anomaly Lambda's shadow
+  if (args.shadow !== undefined && !/^[A-Za-z0-9:_-]{1,64}$/.test(args.shadow as string))
+    throw new UsageError(`--shadow ${JSON.stringify(args.shadow)}: a shadow name is 1-64 characters of A-Z, a-z, 0-9, :, _ or -`);
   const outboxDir = typeof args.outbox === "string" ? args.outbox : join("outbox", train);
   if (args["edge-model"] !== undefined && args["edge-detect"] !== true) throw new UsageError("--edge-model needs --edge-detect");
   const edge =
