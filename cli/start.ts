@@ -88,7 +88,7 @@ async function main(args: ParsedArgs): Promise<void> {
   const report = await runLocalStack({
     durationS: integer(args, "duration", 60, 5, 86_400),
     trains: integer(args, "trains", 5, 1, 200),
-    meters: integer(args, "meters", 20, 1, 5000),
+    meters: integer(args, "meters", 20, 1, 1000),
     seed: integer(args, "seed", 1, 0, 2 ** 31 - 1),
     web: !args["no-web"],
     outDir,
