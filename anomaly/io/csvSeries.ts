@@ -1,5 +1,7 @@
 import { existsSync, statSync } from "fs";
 import { InputError } from "../errors";
+import { splitCsvLine } from "./csvLine";
+export { splitCsvLine };
 import { displayName, readLines, STDIN_PATH } from "./lineReader";
 import { hasDecimalSyntax, isDecimalText, parseTimestamp } from "./timestamp";
 
@@ -79,30 +81,6 @@ interface DataLine {
   readonly line: number;
   readonly ordinal: number;
   readonly cells: string[];
-}
-
-/** Splits one CSV line; double-quoted fields may contain the delimiter and "" for a quote. */
-export function splitCsvLine(line: string, delimiter: string): string[] {
-  if (!line.includes('"')) return line.split(delimiter);
-  const out: string[] = [];
-  let cur = "";
-  let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
-    if (quoted) {
-      if (c === '"' && line[i + 1] === '"') {
-        cur += '"';
-        i++;
-      } else if (c === '"') quoted = false;
-      else cur += c;
-    } else if (c === '"') quoted = true;
-    else if (c === delimiter) {
-      out.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
 }
 
 /** Rows read ahead to find each column's first non-empty cell before choosing the inputs. */

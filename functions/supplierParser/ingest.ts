@@ -14,7 +14,7 @@ import { DEFAULT_TIME_ZONE, Reading } from "./readingSchema";
 import { DEFAULT_MAX_ERRORS, IngestError, ReasonCount, RejectionLog } from "./rejectionLog";
 import { parseS3Key, validateClientId, validateDate } from "./s3Key";
 import { NamedError } from "../shared/errors";
-import { csvFields } from "./csvFields";
+import { splitCsvLine } from "../../anomaly/io/csvLine";
 
 export { IngestError, ReasonCount } from "./rejectionLog";
 
@@ -211,7 +211,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
     // a header ending in a separator (some exports end every line with one): the file's lines drop their last, empty field
     if (trailingSeparator === undefined) trailingSeparator = TRAILING_SEPARATOR.test(text) && !NEM12_START.test(text);
     if (trailingSeparator && TRAILING_SEPARATOR.test(text)) text = text.replace(TRAILING_SEPARATOR, "");
-    const fields = csvFields(text);
+    const fields = splitCsvLine(text, ",");
     if (started) {
       feed(fields, lineNo, text);
       const wait = opts.afterLine?.();

@@ -1,4 +1,4 @@
-import { csvFields } from "./csvFields";
+import { splitCsvLine } from "../../anomaly/io/csvLine";
 
 /** Which supplier layout a file is in, decided from its first non-blank lines. */
 export type Layout = "nem12" | "nem12-excel" | "wide" | "long" | "plain" | "unknown" | "empty";
@@ -24,7 +24,7 @@ const EXCEL_NUMBER = /^\d(\.\d+)?E\+\d+$/i;
 /** `lines` are the first few non-blank lines (BOM already stripped). */
 export function detectLayout(lines: readonly string[]): Layout {
   if (lines.length === 0) return "empty";
-  const first = csvFields(lines[0]).map((s) => s.trim());
+  const first = splitCsvLine(lines[0], ",").map((s) => s.trim());
   if (first[0] === "100" || first[0] === "200") {
     const day = lines.find((l) => l.startsWith("300,"));
     const fields = day?.split(",").map((s) => s.trim()) ?? [];
