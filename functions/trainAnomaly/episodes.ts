@@ -184,7 +184,9 @@ export function driversOf(sensors: readonly string[], values: readonly number[],
     .slice(0, MAX_DRIVERS)
     .map(({ sensor, i }) => ({
       sensor,
-      direction: high[i] >= low[i] ? "high" : "low",
+      // the sentence compares the reading with what was expected, so the word follows them; the attribution's side
+      // (which may come from an earlier reading of the shingle) decides only where they are equal
+      direction: values[i] !== result.expected[i] ? (values[i] > result.expected[i] ? "high" : "low") : high[i] >= low[i] ? "high" : "low",
       value: values[i],
       expected: result.expected[i],
       share: shares[i] / total,

@@ -35,16 +35,19 @@ const opened: Episode = {
 } as Episode;
 
 describe("anomaly drivers", () => {
-  const cases: [string, number[], number[], string[]][] = [
-    ["one sensor with most of the score", [0, 0.9, 0.1], [0, 0, 0], ["Oil_temperature high"]],
-    ["two sensors above the average share, largest first", [0.35, 0, 0.5], [0, 0.15, 0], ["Motor_current high", "TP2 high"]],
-    ["a sensor below what was expected", [0, 0, 0], [0.1, 0.8, 0.1], ["Oil_temperature low"]],
-    ["no attribution at all", [0, 0, 0], [0, 0, 0], []],
+  // readings against the expected [0, 52.5, 0.04]
+  const cases: [string, number[], number[], number[], string[]][] = [
+    ["one sensor with most of the score", [0.1, 58.6, 4], [0, 0.9, 0.1], [0, 0, 0], ["Oil_temperature high"]],
+    ["two sensors above the average share, largest first", [0.1, 58.6, 4], [0.35, 0, 0.5], [0, 0.15, 0], ["Motor_current high", "TP2 high"]],
+    ["a sensor below what was expected", [0.1, 40, 4], [0, 0, 0], [0.1, 0.8, 0.1], ["Oil_temperature low"]],
+    ["a reading below what was expected, though the attribution's side is high", [0.1, 51.7, 4], [0, 0.9, 0.1], [0, 0, 0], ["Oil_temperature low"]],
+    ["a reading as expected: the attribution's side", [0.1, 52.5, 4], [0, 0, 0], [0.1, 0.8, 0.1], ["Oil_temperature low"]],
+    ["no attribution at all", [0.1, 58.6, 4], [0, 0, 0], [0, 0, 0], []],
   ];
-  for (const [what, high, low, drivers] of cases) {
+  for (const [what, values, high, low, drivers] of cases) {
     it(`are ${what}`, () => {
       const r = { ...result(true), attribution: { high, low } };
-      expect(driversOf(SENSORS, [0.1, 58.6, 4], r).map((d) => `${d.sensor} ${d.direction}`)).to.deep.equal(drivers);
+      expect(driversOf(SENSORS, values, r).map((d) => `${d.sensor} ${d.direction}`)).to.deep.equal(drivers);
     });
   }
 });
