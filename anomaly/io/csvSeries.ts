@@ -1,7 +1,6 @@
 import { existsSync, statSync } from "fs";
 import { InputError } from "../errors";
 import { splitCsvLine } from "./csvLine";
-export { splitCsvLine };
 import { displayName, readLines, STDIN_PATH } from "./lineReader";
 import { hasDecimalSyntax, isDecimalText, parseTimestamp } from "./timestamp";
 

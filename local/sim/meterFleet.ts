@@ -116,8 +116,7 @@ export class MeterFleet {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.finished();
+    this.halt();
     await Promise.all([...this.clients.values()].map((c) => new Promise<void>((resolve) => c.end(false, {}, () => resolve()))));
   }
 }

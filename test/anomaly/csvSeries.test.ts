@@ -2,7 +2,8 @@ import { expect } from "chai";
 import { ChildProcess, execFileSync, spawn } from "child_process";
 import { writeFileSync } from "fs";
 import { join } from "path";
-import { CsvError, CsvProblem, parseTimestamp, readSeries, SeriesHeader, splitCsvLine } from "../../anomaly/io/csvSeries";
+import { splitCsvLine } from "../../anomaly/io/csvLine";
+import { CsvError, CsvProblem, parseTimestamp, readSeries, SeriesHeader } from "../../anomaly/io/csvSeries";
 import { tempDir } from "../helpers/tempDir";
 
 const dir = tempDir("gridrail-csv-");
