@@ -3,29 +3,12 @@
  * Exit 0 when the file was processed (even with rejected rows), 1 when it could not be read, 2 for usage.
  */
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
-import { statSync } from "fs";
-import { InputError } from "../anomaly/errors";
 import { DEFAULT_MAX_OBJECT_BYTES } from "../functions/supplierParser/byteLimit";
 import { ingestFile } from "../functions/supplierParser/ingest";
 import { zoneClock } from "../functions/supplierParser/localClock";
 import { KeyError, validateClientId, validateDate } from "../functions/supplierParser/s3Key";
 
 const USAGE = "usage: gridrail ingest --file F.csv --client-id ID [--date YYYYMMDD] [--time-zone NAME] [--json]";
-
-/** A file the parser would refuse for its size (a quarantine report, no row read) is refused here too, before reading. */
-function refuseOversized(file: string): void {
-  let size: number;
-  try {
-    size = statSync(file).size;
-  } catch {
-    return; // ingestFile names why the file cannot be read
-  }
-  if (size > DEFAULT_MAX_OBJECT_BYTES) {
-    throw new InputError(
-      `${file}: ${size} bytes, over the supplier parser's limit of ${DEFAULT_MAX_OBJECT_BYTES} bytes: an upload this large is refused with a quarantine report and no row read`,
-    );
-  }
-}
 
 async function main(args: ParsedArgs): Promise<void> {
   const file = args.file as string | undefined;
@@ -52,8 +35,8 @@ async function main(args: ParsedArgs): Promise<void> {
       throw new UsageError(`--time-zone: ${(e as Error).message}`);
     }
   }
-  refuseOversized(file);
-  const r = await ingestFile(file, { clientId, date, timeZone });
+  // a file the parser would refuse for its size is refused here too, before reading
+  const r = await ingestFile(file, { clientId, date, timeZone }, DEFAULT_MAX_OBJECT_BYTES);
   // readings: the first few, as a sample of what was read; readingCount: all of them
   const out = {
     layout: r.layout,

@@ -238,8 +238,11 @@ export function streamLines(stream: Readable): AsyncIterable<string> {
   return createInterface({ input: stream, crlfDelay: Infinity });
 }
 
-/** Reads a local file as a stream; InputError when it cannot be read at all. */
-export async function ingestFile(path: string, opts: IngestOptions): Promise<IngestResult> {
+/**
+ * Reads a local file as a stream; InputError when it cannot be read at all, or when it is over `maxBytes` (the
+ * parser's limit, as the Lambda would refuse such an upload), before a byte is read.
+ */
+export async function ingestFile(path: string, opts: IngestOptions, maxBytes = Infinity): Promise<IngestResult> {
   let info;
   try {
     info = await stat(path);
@@ -247,6 +250,11 @@ export async function ingestFile(path: string, opts: IngestOptions): Promise<Ing
     throw new InputError(`cannot read ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   if (!info.isFile()) throw new InputError(`cannot read ${path}: not a file`);
+  if (info.size > maxBytes) {
+    throw new InputError(
+      `${path}: ${info.size} bytes, over the supplier parser's limit of ${maxBytes} bytes: an upload this large is refused with a quarantine report and no row read`,
+    );
+  }
   const stream = createReadStream(path, { encoding: "utf8" });
   const failed = new Promise<never>((_, reject) =>
     stream.once("error", (e: NodeJS.ErrnoException) => reject(new InputError(`cannot read ${path}: ${e.code ?? e.message}`))),
