@@ -55,11 +55,11 @@ export interface ClaimStore {
   link(customerId: string, claim: StoredClaim, now: Date): Promise<void>;
   /**
    * In one transaction: replaces the customer's profile by a tombstone (only if its meter is still `clientId`)
-   * and, when there is a meter, deletes its owner item (only if the owner is still the customer). The tombstone
-   * holds no personal data and expires after ERASED_TOMBSTONE_SECONDS: until then no profile write or link can
-   * bring the account back (a token the authorizer's cache still allows). Throws LinkConflictError("profile")
-   * when the profile changed meanwhile. The used claim stays used (relinking the meter needs a new claim code) but
-   * no longer names the customer: its `usedBy` becomes ERASED_USER, first, so a retried erase does it too.
+   * and, when there is a meter, deletes its owner item (only if the owner is still the customer) and makes the
+   * claim the customer used name ERASED_USER instead of them (it stays used: relinking the meter needs a new claim
+   * code). The tombstone holds no personal data and expires after ERASED_TOMBSTONE_SECONDS: until then no profile
+   * write or link can bring the account back (a token the authorizer's cache still allows). Throws
+   * LinkConflictError("profile") when the profile or the claim changed meanwhile, having changed nothing.
    */
   erase(customerId: string, clientId: string | undefined, now: Date): Promise<void>;
 }

@@ -6,8 +6,8 @@ import {
   TransactWriteItemsCommand,
   TransactWriteItemsCommandInput,
   TransactionCanceledException,
+  Update,
   UpdateItemCommand,
-  UpdateItemCommandInput,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { itemFields } from "../shared/dynamoItems";
@@ -106,9 +106,10 @@ export class DynamoClaimStore implements ClaimStore {
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
-    if (clientId !== undefined) await this.forgetClaimUser(customerId, clientId);
+    // the claim is read first: the transaction rewrites it only while it still names the customer
+    const forgetsClaim = clientId !== undefined && (await this.claim(clientId))?.usedBy === customerId;
     try {
-      await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId, now)));
+      await this.client.send(new TransactWriteItemsCommand(eraseTransaction(this.table, customerId, clientId, now, forgetsClaim)));
     } catch (e) {
       if (e instanceof TransactionCanceledException || (e as Error).name === "TransactionCanceledException") {
         const reasons = (e as TransactionCanceledException).CancellationReasons ?? [];
@@ -117,21 +118,13 @@ export class DynamoClaimStore implements ClaimStore {
       throw e;
     }
   }
-
-  private async forgetClaimUser(customerId: string, meterId: string): Promise<void> {
-    try {
-      await this.client.send(new UpdateItemCommand(forgetClaimUserUpdate(this.table, customerId, meterId)));
-    } catch (e) {
-      if ((e as Error).name !== "ConditionalCheckFailedException") throw e;
-    }
-  }
 }
 
 /**
- * The claim the customer used names ERASED_USER instead of them (still used, so its code cannot link again); nothing
- * when it names someone else, or nobody (reissued since, or a profile linked before claims).
+ * The claim the customer used names ERASED_USER instead of them (still used, so its code cannot link again), on
+ * condition that it still names them (not reissued since the erase read it).
  */
-export function forgetClaimUserUpdate(table: string, customerId: string, meterId: string): UpdateItemCommandInput {
+export function forgetClaimUserUpdate(table: string, customerId: string, meterId: string): Update {
   return {
     TableName: table,
     Key: key(claimKey(meterId)),
@@ -144,9 +137,16 @@ export function forgetClaimUserUpdate(table: string, customerId: string, meterId
 
 /**
  * The erase: the profile (still on `clientId`) replaced by a tombstone that expires (the table's TTL attribute),
- * and the meter's owner item (still the customer) deleted.
+ * the meter's owner item (still the customer) deleted and, with `forgetsClaim` (the claim named the customer when
+ * read), the claim no longer naming them. All or nothing: a failed erase leaves the claim naming its customer.
  */
-export function eraseTransaction(table: string, customerId: string, clientId: string | undefined, now: Date): TransactWriteItemsCommandInput {
+export function eraseTransaction(
+  table: string,
+  customerId: string,
+  clientId: string | undefined,
+  now: Date,
+  forgetsClaim = false,
+): TransactWriteItemsCommandInput {
   const tombstone = marshall({ customerId, erasedAt: now.toISOString(), expiresAtEpoch: Math.floor(now.getTime() / 1000) + ERASED_TOMBSTONE_SECONDS });
   const profile =
     clientId === undefined
@@ -179,6 +179,7 @@ export function eraseTransaction(table: string, customerId: string, clientId: st
                 ExpressionAttributeValues: marshall({ ":customer": customerId }),
               },
             },
+            ...(forgetsClaim ? [{ Update: forgetClaimUserUpdate(table, customerId, clientId) }] : []),
           ]),
     ],
   };

@@ -59,18 +59,16 @@ export class MemoryClaimStore implements ClaimStore {
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
-    if (clientId !== undefined) this.forgetClaimUser(customerId, clientId, now);
     if (this.profiles.items.get(customerId)?.clientId !== clientId) throw new LinkConflictError("profile");
+    if (clientId !== undefined) this.forgetClaimUser(customerId, clientId);
     this.profiles.items.delete(customerId);
     this.profiles.erased.set(customerId, now.toISOString());
     if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
   }
 
-  /** The claim the customer used names ERASED_USER instead of them; whether it did name them (`now`: for subclasses). */
-  protected forgetClaimUser(customerId: string, meterId: string, _now: Date): boolean {
+  /** The claim the customer used names ERASED_USER instead of them. */
+  private forgetClaimUser(customerId: string, meterId: string): void {
     const claim = this.claims.get(meterId);
-    if (claim?.usedBy !== customerId) return false;
-    this.claims.set(meterId, { ...claim, usedBy: ERASED_USER });
-    return true;
+    if (claim?.usedBy === customerId) this.claims.set(meterId, { ...claim, usedBy: ERASED_USER });
   }
 }

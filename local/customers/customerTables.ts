@@ -71,15 +71,10 @@ export class CustomerTables extends MemoryClaimStore {
     }
   }
 
-  /** The claim's update is an UpdateItem of its own, before the erase's transaction. */
-  protected override forgetClaimUser(customerId: string, meterId: string, now: Date): boolean {
-    const forgot = super.forgetClaimUser(customerId, meterId, now);
-    if (forgot) this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "UpdateItem", [claimKey(meterId)], now));
-    return forgot;
-  }
-
   override async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {
-    const keys = clientId === undefined ? [customerId] : [customerId, meterKey(clientId)];
+    // the transaction rewrites the claim when it names the customer (dynamoClaimStore.ts `eraseTransaction`)
+    const claim = clientId !== undefined && this.claims.get(clientId)?.usedBy === customerId ? [claimKey(clientId)] : [];
+    const keys = clientId === undefined ? [customerId] : [customerId, meterKey(clientId), ...claim];
     try {
       await super.erase(customerId, clientId, now);
       this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", keys, now));

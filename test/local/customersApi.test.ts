@@ -84,9 +84,13 @@ describe("local customer API", () => {
       await call("DELETE", "/profile"),
       await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: first.claimCode }),
     ];
-    // the used claim stays used, and no longer names the erased customer; the claim update is a data event of its own
+    // the used claim stays used, and no longer names the erased customer: one transaction with the profile and the owner item
     expect(tables.claims.get("MTR0001")).to.include({ usedBy: ERASED_USER });
-    expect(tables.dataEvents.filter((e) => JSON.stringify(e).includes("claim#MTR0001") && JSON.stringify(e).includes("UpdateItem"))).to.have.length(1);
+    const transactions = tables.dataEvents.filter((e) => e.eventName === "TransactWriteItems").map((e) => JSON.stringify(e.requestParameters));
+    expect(transactions[transactions.length - 1]).to.match(
+      /^\{"tableName":"local-profiles","keys":\[\{"customerId":"[0-9a-f-]{36}"\},\{"customerId":"meter#MTR0001"\},\{"customerId":"claim#MTR0001"\}\]\}$/,
+    );
+    expect(tables.dataEvents.filter((e) => e.eventName === "UpdateItem" && JSON.stringify(e).includes("claim#MTR0001"))).to.have.length(0);
     const second = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
     // the erased account stays erased while its token lasts (410); the next occupant links
     steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));

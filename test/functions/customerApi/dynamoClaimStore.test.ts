@@ -29,7 +29,11 @@ describe("DynamoClaimStore", () => {
   before(() => {
     ddb = mockClient(DynamoDBClient);
   });
-  beforeEach(() => ddb.reset());
+  beforeEach(() => {
+    ddb.reset();
+    // no claim item unless a test says otherwise
+    ddb.on(GetItemCommand).resolves({});
+  });
   after(() => ddb.restore());
 
   it("reads a meter's claim under its key prefix with a consistent read", async () => {
@@ -157,38 +161,55 @@ describe("DynamoClaimStore", () => {
     ]);
   });
 
-  it("first makes the claim the customer used name no one, and goes on when it names someone else or nobody", async () => {
+  const FORGET_CLAIM = {
+    TableName: TABLE,
+    Key: { customerId: { S: "claim#MTR0001" } },
+    UpdateExpression: "SET #usedBy = :erased",
+    ConditionExpression: "#usedBy = :customer",
+    ExpressionAttributeNames: { "#usedBy": "usedBy" },
+    ExpressionAttributeValues: { ":erased": { S: ERASED_USER }, ":customer": { S: ANA } },
+  };
+
+  it("makes the claim the customer used name no one in the erase's own transaction, only while it names them", async () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
-    ddb.on(UpdateItemCommand).rejectsOnce(Object.assign(new Error("The conditional request failed"), { name: "ConditionalCheckFailedException" }));
-    await store.erase(ANA, "MTR0001", NOW);
-    expect(ddb.commandCalls(UpdateItemCommand).map((c) => c.args[0].input)).to.deep.equal([
-      {
-        TableName: TABLE,
-        Key: { customerId: { S: "claim#MTR0001" } },
-        UpdateExpression: "SET #usedBy = :erased",
-        ConditionExpression: "#usedBy = :customer",
-        ExpressionAttributeNames: { "#usedBy": "usedBy" },
-        ExpressionAttributeValues: { ":erased": { S: "erased" }, ":customer": { S: ANA } },
-      },
-    ]);
-    expect(ddb.commandCalls(TransactWriteItemsCommand)).to.have.length(1);
-    expect(forgetClaimUserUpdate(TABLE, ANA, "MTR0001").ExpressionAttributeValues).to.deep.equal({ ":erased": { S: ERASED_USER }, ":customer": { S: ANA } });
+    const erasing = async (usedBy: string | undefined) => {
+      ddb.reset();
+      ddb.on(TransactWriteItemsCommand).resolves({});
+      ddb.on(GetItemCommand).resolves({ Item: usedBy === undefined ? CLAIM_ITEM : { ...CLAIM_ITEM, usedBy: { S: usedBy } } });
+      await store.erase(ANA, "MTR0001", NOW);
+      const items = ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems ?? [];
+      return { updates: ddb.commandCalls(UpdateItemCommand).length, parts: items.map((i) => Object.keys(i)[0]), last: items[items.length - 1] };
+    };
+    const ana = await erasing(ANA);
+    expect(ana).to.deep.equal({ updates: 0, parts: ["Put", "Delete", "Update"], last: { Update: FORGET_CLAIM } });
+    // reissued to someone else since, or never used (a profile linked before claims): the claim is left alone
+    expect((await erasing("ben")).parts).to.deep.equal(["Put", "Delete"]);
+    expect((await erasing(undefined)).parts).to.deep.equal(["Put", "Delete"]);
+    expect(ddb.commandCalls(GetItemCommand)[0].args[0].input).to.deep.equal({
+      TableName: TABLE,
+      Key: { customerId: { S: "claim#MTR0001" } },
+      ConsistentRead: true,
+    });
   });
 
-  it("erases nothing when the claim cannot be updated for another reason, so a retry does it all", async () => {
-    ddb.on(UpdateItemCommand).rejects(Object.assign(new Error("Rate exceeded"), { name: "ProvisionedThroughputExceededException" }));
+  it("changes nothing, claim included, when the erase's transaction fails, so a retry does it all", async () => {
+    ddb.on(GetItemCommand).resolves({ Item: { ...CLAIM_ITEM, usedBy: { S: ANA } } });
+    // the claim reissued between the read and the transaction: its condition fails with the rest
+    ddb.on(TransactWriteItemsCommand).rejects(cancelled(["None", "None", "ConditionalCheckFailed"]));
     const e = await store.erase(ANA, "MTR0001", NOW).then(
       () => undefined,
-      (err: unknown) => err as Error,
+      (err: unknown) => err as LinkConflictError,
     );
-    expect(e?.name).to.equal("ProvisionedThroughputExceededException");
-    expect(ddb.commandCalls(TransactWriteItemsCommand)).to.have.length(0);
+    expect([e?.name, e?.conflict]).to.deep.equal(["LinkConflictError", "profile"]);
+    expect(ddb.commandCalls(UpdateItemCommand)).to.have.length(0);
+    expect(forgetClaimUserUpdate(TABLE, ANA, "MTR0001")).to.deep.equal(FORGET_CLAIM);
   });
 
-  it("updates no claim when erasing a profile without a meter", async () => {
+  it("reads and updates no claim when erasing a profile without a meter", async () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
     await store.erase(ANA, undefined, NOW);
-    expect(ddb.commandCalls(UpdateItemCommand)).to.have.length(0);
+    expect(ddb.commandCalls(GetItemCommand)).to.have.length(0);
+    expect(ddb.commandCalls(TransactWriteItemsCommand)[0].args[0].input.TransactItems).to.have.length(1);
   });
 
   it("replaces the profile still on its meter by a tombstone that expires and deletes the meter's owner item, in one transaction", async () => {

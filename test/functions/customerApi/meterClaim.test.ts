@@ -3,7 +3,7 @@ import { authorize } from "../../../functions/authorizer/authorize";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
 import { claimHash, newClaimCode, normaliseClaimCode, sameHash } from "../../../functions/meterClaim/claimCode";
 import { claimRoute } from "../../../functions/meterClaim/claimRoute";
-import { StoredClaim } from "../../../functions/meterClaim/claimStore";
+import { LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
 import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
 import { RequestInput, httpApiRequest, throughGateway, withAuthorizerContext } from "../../helpers/httpApiEvents";
@@ -233,6 +233,23 @@ describe("DELETE /profile", () => {
     w.claims.claims.set("MTR0001", claimOf("MTR0001", { salt: "01", codeHash: claimHash("01", "AAAABBBBCCCC") }));
     expect((await w.call(CY, { meterId: "MTR0001", claimCode: "AAAA-BBBB-CCCC" })).status).to.equal(200);
     expect(w.claims.owners.get("MTR0001")).to.equal(CY);
+  });
+
+  it("changes nothing when the profile's meter changed between its read and the erase, the claim included", async () => {
+    const w = world();
+    expect((await w.call(ANA, { meterId: "MTR0001", claimCode: CODE })).status).to.equal(200);
+    // an operator's unlink between the route's read of the profile and the erase
+    w.profiles.items.set(ANA, { ...w.profiles.items.get(ANA)!, clientId: undefined });
+    const e = await w.claims.erase(ANA, "MTR0001", NOW).then(
+      () => undefined,
+      (err: unknown) => err as LinkConflictError,
+    );
+    expect([e?.conflict, w.claims.claims.get("MTR0001")?.usedBy, w.profiles.erased.has(ANA), w.claims.owners.get("MTR0001")]).to.deep.equal([
+      "profile",
+      ANA,
+      false,
+      ANA,
+    ]);
   });
 
   it("erases a profile without a meter", async () => {
