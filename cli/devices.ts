@@ -135,7 +135,7 @@ export function outFolderProblem(dir: string): string | undefined {
 export async function runRegister(args: ParsedArgs, out: NodeJS.WritableStream, provision = provisionByClaim): Promise<void> {
   const request = registerRequest(args);
   const problem = outFolderProblem(request.out);
-  if (problem) throw new UsageError(`--out ${request.out}: ${problem}`);
+  if (problem) throw new InputError(`--out ${request.out}: ${problem}`);
   const files = deviceFiles(request.out, request.serial);
   const present = Object.values(files).filter((f) => existsSync(f));
   if (present.length > 0 && !request.force) throw new UsageError(`${present.join(", ")} already exist; --force overwrites them`);

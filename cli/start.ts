@@ -6,7 +6,6 @@ import { LocalReport, runLocalStack } from "../local/start/localStack";
 import { RUN_NAMES } from "../local/start/folders";
 import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag as integer, runCommand } from "./args";
 import { checkOutputFile, checkOutputFolder } from "./outputPaths";
-import { InputError } from "../anomaly/errors";
 
 /**
  * `npm start`: the local stack. Both IoT systems run end to end on 127.0.0.1 with the Lambdas' own code
@@ -54,7 +53,7 @@ export function checkReportFile(reportFile: string, outDir: string): void {
     return;
   }
   if (folder.startsWith(outDir + sep)) {
-    throw new InputError(`--report ${reportFile}: inside --out ${outDir}, which the run empties first: write it in ${outDir} itself or elsewhere`);
+    throw new UsageError(`--report ${reportFile}: inside --out ${outDir}, which the run empties first: write it in ${outDir} itself or elsewhere`);
   }
   checkOutputFile("--report", reportFile);
 }

@@ -169,11 +169,11 @@ describe("gridrail devices register against the local stand-in", function () {
     ]);
   });
 
-  it("refuses an --out that is a file before provisioning anything (exit 2)", async () => {
+  it("refuses an --out that is a file before provisioning anything (exit 1, as any output the file system refuses)", async () => {
     const file = join(dir, "a-file");
     writeFileSync(file, "");
     const r = await devices(["register", "--kind", "meter", "--serial", "NMI6100000001", "--out", file, "--endpoint", broker.url]);
-    expect([r.status, r.stdout, r.stderr]).to.deep.equal([2, "", `error: --out ${file}: ${file} is a file, not a folder\n`]);
+    expect([r.status, r.stdout, r.stderr]).to.deep.equal([1, "", `error: --out ${file}: ${file} is a file, not a folder\n`]);
     expect(standIn.things.has("NMI6100000001")).to.equal(false);
   });
 

@@ -154,7 +154,7 @@ describe("npm start (the local stack), end to end", function () {
     const run = join(dir, "run2");
     const under = runCli("start", ["--duration", "5", "--no-web", "--out", run, "--report", join(run, "sub", "r.json")]);
     expect([under.status, under.stdout, under.stderr]).to.deep.equal([
-      1,
+      2,
       "",
       `error: --report ${join(run, "sub", "r.json")}: inside --out ${run}, which the run empties first: write it in ${run} itself or elsewhere\n`,
     ]);
