@@ -40,9 +40,11 @@ export function storeCapacity(sampleSize: number, trees: number): number {
 
 /**
  * Bytes of a forest's memory: the point, the out slots, the unseen scores, the point store, and per tree
- * (RandomCutTree allocates them) its header, node arrays, leaf points, path, boxes and range sums.
+ * (RandomCutTree allocates them) its header, node arrays, leaf points, path, boxes and range sums. With
+ * `storedPoints`, the store counts only that many points: the bytes a forest holding them touches (the memory
+ * reserved is the whole store's).
  */
-export function forestBytes(dimensions: number, sampleSize: number, trees: number): number {
+export function forestBytes(dimensions: number, sampleSize: number, trees: number, storedPoints = storeCapacity(sampleSize, trees)): number {
   const nodes = Math.max(1, sampleSize - 1);
   const perTree =
     aligned(TREE_HEADER_WORDS * 4) +
@@ -51,7 +53,7 @@ export function forestBytes(dimensions: number, sampleSize: number, trees: numbe
     aligned((sampleSize + 1) * 4) +
     aligned(2 * nodes * dimensions * 4) +
     aligned(nodes * 8);
-  const store = aligned(storeCapacity(sampleSize, trees) * dimensions * 4);
+  const store = aligned(Math.min(storedPoints, storeCapacity(sampleSize, trees)) * dimensions * 4);
   return aligned(dimensions * 8) + aligned(OUT_SLOTS * 4) + aligned(unseenDepths(sampleSize) * 8) + store + trees * perTree;
 }
 

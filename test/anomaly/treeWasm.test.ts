@@ -3,7 +3,7 @@ import { readFileSync } from "fs";
 import { TREE_MODULE, treeModuleSource, compileTreeWasm } from "../../cli/buildWasm";
 import { Random } from "../../anomaly/random";
 import { RandomCutForest } from "../../anomaly/rcf/forest";
-import { ForestMemory } from "../../anomaly/rcf/forestMemory";
+import { ForestMemory, forestBytes, storeCapacity } from "../../anomaly/rcf/forestMemory";
 import { PointStore } from "../../anomaly/rcf/pointStore";
 import { RandomCutTree } from "../../anomaly/rcf/tree";
 
@@ -57,6 +57,18 @@ describe("the compiled tree code (wasm/tree.wat)", () => {
     for (let k = 1; k < spans.length; k++) expect(spans[k][0], `array ${k}`).to.be.at.least(spans[k - 1][1]);
     // the memory holds exactly the store and the trees
     expect(() => new RandomCutTree(3, 32, forest.store, new Random(1), forest.trees[0].memory)).to.throw("internal: forest memory exhausted");
+  });
+
+  it("counts the store's bytes for the points it is told a forest holds, and never more than its capacity", () => {
+    const whole = forestBytes(9, 128, 20);
+    // 9 dimensions of float32: 36 bytes a point, aligned to 16
+    const table: [number, number][] = [
+      [storeCapacity(128, 20), whole],
+      [10 * storeCapacity(128, 20), whole],
+      [2001, whole - (Math.ceil((storeCapacity(128, 20) * 36) / 16) * 16 - Math.ceil((2001 * 36) / 16) * 16)],
+      [0, whole - Math.ceil((storeCapacity(128, 20) * 36) / 16) * 16],
+    ];
+    for (const [stored, bytes] of table) expect(forestBytes(9, 128, 20, stored), `${stored} points`).to.equal(bytes);
   });
 
   it("refuses a tree whose store lives outside its memory", () => {

@@ -387,8 +387,15 @@ describe("stack config", () => {
       "gridrail:trainDetector (group apu): a full model's checkpoint is about 889 KB, more than the 351 KB a DynamoDB item leaves it: use fewer trees or samples",
     ]);
     expect(problemsOf({ ...minimal, "gridrail:trainDetector": '{"options": {"numberOfTrees": 100, "subSampleSize": 256}}' })).to.deep.equal([
-      "gridrail:trainDetector: maxModels 200 models of 100 trees x 256 samples need about 1076 MB, more than 307 MB of the function's 512 MB: use fewer models, trees or samples",
+      "gridrail:trainDetector: maxModels 200 models of 100 trees x 256 samples in 9 dimensions need about 903 MB, more than 307 MB of the function's 512 MB: use fewer models, trees or samples, or a shorter shingle",
     ]);
+    // the forest grows with the dimensions: the default trees and samples with a shingle of 8 (72 dimensions) do not fit 200 models, 100 do
+    const shingled = (extra: string) =>
+      `{"options": {"shingleSize": 8}, "groups": {"apu": ["TP2", "TP3", "H1", "DV_pressure", "Reservoirs", "Oil_temperature", "Motor_current"], "air": ["TP2"]}${extra}}`;
+    expect(problemsOf({ ...minimal, "gridrail:trainDetector": shingled("") })).to.deep.equal([
+      "gridrail:trainDetector: maxModels 200 models of 20 trees x 128 samples in 72 dimensions (group apu's, the largest) need about 470 MB, more than 307 MB of the function's 512 MB: use fewer models, trees or samples, or a shorter shingle",
+    ]);
+    expect(problemsOf({ ...minimal, "gridrail:trainDetector": shingled(', "maxModels": 100') })).to.deep.equal([]);
     expect(problemsOf({ ...minimal, "gridrail:trainDetector": '{"options": {"numberOfTrees": 100, "subSampleSize": 256}, "maxModels": 50}' })).to.deep.equal(
       [],
     );
