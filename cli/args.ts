@@ -33,6 +33,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     }
     if (kind === "boolean") {
       if (eq > 0) throw new UsageError(`--${flag} takes no value`);
+      if (out[flag] !== undefined) throw new UsageError(`--${flag} given twice`);
       out[flag] = true;
       continue;
     }
@@ -76,7 +77,9 @@ export function seedsFlag(args: ParsedArgs, fallback: readonly number[]): number
 }
 
 /** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
-export const SHARED_DATA = join(__dirname, "..", "..", "shared", "data");
+/** The project's folder: defaults under it (out/, outbox/) are the same wherever a command is run. */
+export const PROJECT_ROOT = join(__dirname, "..");
+export const SHARED_DATA = join(PROJECT_ROOT, "..", "shared", "data");
 
 /**
  * Column names, comma-separated, as a header spells them: an empty name is kept, since a header can have

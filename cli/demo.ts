@@ -6,7 +6,7 @@ import { Random } from "../anomaly/random";
 import { htmlPage, lineChart } from "../report/svgChart";
 import { readNabLabels } from "../anomaly/evaluation/nabLabels";
 import { InputError } from "../anomaly/errors";
-import { Command, ParsedArgs, SHARED_DATA, runCommand, UsageError } from "./args";
+import { Command, PROJECT_ROOT, ParsedArgs, SHARED_DATA, runCommand, UsageError } from "./args";
 import { checkOutputFolder } from "./outputPaths";
 
 /**
@@ -71,7 +71,7 @@ function demoSeries(): Series[] {
 
 async function main(args: ParsedArgs): Promise<void> {
   if (args["no-report"] && args.out !== undefined) throw new UsageError("--out is the reports' folder; --no-report writes none");
-  const outDir = (args.out as string | undefined) ?? "out";
+  const outDir = (args.out as string | undefined) ?? join(PROJECT_ROOT, "out");
   checkOutputFolder("--out", outDir);
   // the report folder is made before the scoring, so a bad --out fails at once
   if (!args["no-report"]) {

@@ -51,7 +51,8 @@ const EXIT_REJECTED = 3;
 
 async function main(args: ParsedArgs): Promise<number> {
   const input = args.input as string | undefined;
-  if (!input) throw new UsageError("--input is required");
+  if (input === undefined) throw new UsageError("--input is required");
+  if (input === "") throw new UsageError("--input needs a file path (- for standard input), got an empty one");
   const delimiter = args.delimiter as string | undefined;
   if (delimiter !== undefined && delimiter !== "," && delimiter !== ";") {
     throw new UsageError(`--delimiter must be , or ;, got ${JSON.stringify(delimiter)}`);

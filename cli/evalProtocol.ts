@@ -7,7 +7,7 @@ import { leaveOneBenchmarkOut, leaveOneSetOut } from "../anomaly/evaluation/prot
 import { PROTOCOL_SEEDS } from "../anomaly/evaluation/replicates";
 import { STATE_CANDIDATES } from "../anomaly/evaluation/stateCandidates";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
-import { ParsedArgs, SHARED_DATA, UsageError, seedsFlag } from "./args";
+import { PROJECT_ROOT, ParsedArgs, SHARED_DATA, UsageError, seedsFlag } from "./args";
 import { refuseStdoutPath } from "./outputPaths";
 import { printStateTrack, runStateCandidates, STATE_KEY, stateTrack } from "./evalStateTrack";
 import { figureRows, heldOutRows, meanDetail, runMissing, seedsText, spreadRows, Stored, storedTable } from "./evalStored";
@@ -40,7 +40,7 @@ export async function runProtocolMode(args: ParsedArgs): Promise<void> {
   const root = (args.data as string | undefined) ?? SHARED_DATA;
   if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
   if (!statSync(root).isDirectory()) throw new UsageError(`--data ${root}: not a folder`);
-  const resultsFile = (args.results as string | undefined) ?? join("out", "protocol.json");
+  const resultsFile = (args.results as string | undefined) ?? join(PROJECT_ROOT, "out", "protocol.json");
   refuseStdoutPath("--results", resultsFile);
   const file = readResults(resultsFile);
   const { [STATE_KEY]: stateStored = {}, ...onsetStored } = file as Record<string, Stored> & { [STATE_KEY]?: Record<string, Stored> };

@@ -4,7 +4,7 @@ import { customersLine } from "../local/customers/customersReport";
 import { anomalyLines } from "../local/start/anomalyLines";
 import { LocalReport, runLocalStack } from "../local/start/localStack";
 import { RUN_NAMES } from "../local/start/folders";
-import { Command, ParsedArgs, SHARED_DATA, UsageError, integerFlag as integer, runCommand } from "./args";
+import { Command, PROJECT_ROOT, ParsedArgs, SHARED_DATA, UsageError, integerFlag as integer, runCommand } from "./args";
 import { checkOutputFile, checkOutputFolder } from "./outputPaths";
 
 /**
@@ -62,7 +62,7 @@ export function checkReportFile(reportFile: string, outDir: string): void {
 const SAME_KEYPRESS_MS = 1000;
 
 async function main(args: ParsedArgs): Promise<void> {
-  const root = join(__dirname, "..");
+  const root = PROJECT_ROOT;
   const shared = SHARED_DATA;
   if (args.out !== undefined) checkOutputFolder("--out", args.out as string);
   const outDir = resolve((args.out as string | undefined) ?? join(root, "out", "local"));

@@ -24,7 +24,7 @@ const FLAGS = { stack: "string", json: "boolean", diagram: "string" } as const;
 export function synthOptions(args: ParsedArgs): SynthOptions {
   const stack = args.stack as string | undefined;
   const diagram = args.diagram as string | undefined;
-  if (!stack) throw new UsageError("--stack is required");
+  if (stack === undefined) throw new UsageError("--stack is required");
   if (!STACK_NAME.test(stack) || !fs.existsSync(path.join(REPO_ROOT, `Pulumi.${stack}.yaml`))) {
     const stacks = fs
       .readdirSync(REPO_ROOT)

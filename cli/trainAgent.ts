@@ -16,7 +16,8 @@ import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
 import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
-import { Command, ParsedArgs, integerFlag, runCommand, UsageError } from "./args";
+import { Command, PROJECT_ROOT, ParsedArgs, integerFlag, runCommand, UsageError } from "./args";
+import { checkOutputFolder } from "./outputPaths";
 
 const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE] [--count N]
   [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
@@ -76,25 +77,22 @@ function seedOf(train: string): number {
   return h;
 }
 
-/** The agent on its outbox folder; an InputError naming --outbox when the folder cannot be used. */
-function openAgent(outboxDir: string, options: TrainAgentOptions): TrainAgent {
-  try {
-    return new TrainAgent(options);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === undefined) throw e;
-    throw new InputError(`--outbox ${outboxDir}: cannot use: ${code}`);
-  }
-}
+/** Why the file system refused the outbox folder, in words for the common causes. */
+const OUTBOX_REFUSALS: Readonly<Record<string, string>> = {
+  EEXIST: "a file, not a folder",
+  ENOTDIR: "under a file, not a folder",
+  EACCES: "not writable",
+  EROFS: "on a read-only file system",
+};
 
-/** The edge detector on its model file and journal; an InputError naming --outbox when the folder cannot be used. */
-function openEdge(outboxDir: string, open: () => EdgeDetector): EdgeDetector {
+/** Opens what lives in the outbox folder; an InputError naming --outbox when the folder cannot be used. */
+function inOutbox<T>(outboxDir: string, open: () => T): T {
   try {
     return open();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === undefined) throw e;
-    throw new InputError(`--outbox ${outboxDir}: cannot use: ${code}`);
+    throw new InputError(`--outbox ${outboxDir}: cannot use: ${OUTBOX_REFUSALS[code] ?? code}`);
   }
 }
 
@@ -157,14 +155,15 @@ async function main(args: ParsedArgs): Promise<void> {
   // IoT Core's rule for a named shadow's name; another one could never match the anomaly Lambda's shadow
   if (args.shadow !== undefined && !/^[A-Za-z0-9:_-]{1,64}$/.test(args.shadow as string))
     throw new UsageError(`--shadow ${JSON.stringify(args.shadow)}: a shadow name is 1-64 characters of A-Z, a-z, 0-9, :, _ or -`);
-  const outboxDir = typeof args.outbox === "string" ? args.outbox : join("outbox", train);
+  if (typeof args.outbox === "string") checkOutputFolder("--outbox", args.outbox);
+  const outboxDir = typeof args.outbox === "string" ? args.outbox : join(PROJECT_ROOT, "outbox", train);
   if (args["edge-model"] !== undefined && args["edge-detect"] !== true) throw new UsageError("--edge-model needs --edge-detect");
   const edge =
     args["edge-detect"] === true
-      ? openEdge(outboxDir, () => new EdgeDetector(train, { modelFile: args["edge-model"] as string | undefined, journalDir: outboxDir }))
+      ? inOutbox(outboxDir, () => new EdgeDetector(train, { modelFile: args["edge-model"] as string | undefined, journalDir: outboxDir }))
       : undefined;
   for (const note of edge?.notes ?? []) process.stderr.write(`warning: ${note}\n`);
-  const agent = openAgent(outboxDir, {
+  const options: TrainAgentOptions = {
     edge,
     brokerUrl: args.broker,
     thingName: train,
@@ -176,7 +175,8 @@ async function main(args: ParsedArgs): Promise<void> {
       tls.length === 3
         ? { ca: readInput("--ca", args.ca as string), cert: readInput("--cert", args.cert as string), key: readInput("--key", args.key as string) }
         : undefined,
-  });
+  };
+  const agent = inOutbox(outboxDir, () => new TrainAgent(options));
   const { restored, torn, dropped } = agent.status;
   if (restored > 0 || torn > 0) print({ event: "restored", train, readings: restored, dropped, torn });
   agent.on("connected", () => print({ event: "connected", train }));

@@ -165,3 +165,19 @@ describe("an unknown flag", () => {
     expect(() => parseArgs(["--x"], { help: "boolean" })).to.throw(UsageError, "unknown flag --x; the command takes none");
   });
 });
+
+describe("a flag given twice", () => {
+  const spec = { json: "boolean", n: "string", option: "list" } as const;
+  const cases: [string[], string | Record<string, unknown>][] = [
+    [["--json", "--json"], "--json given twice"],
+    [["--n", "1", "--n=2"], "--n given twice"],
+    [["--option", "a=1", "--option", "b=2"], { option: ["a=1", "b=2"] }],
+    [["--json", "--n", "1"], { json: true, n: "1" }],
+  ];
+  for (const [argv, expected] of cases) {
+    it(`${argv.join(" ")}: ${typeof expected === "string" ? expected : "accepted"}`, () => {
+      if (typeof expected === "string") expect(() => parseArgs(argv, spec)).to.throw(UsageError, expected);
+      else expect({ ...parseArgs(argv, spec) }).to.deep.equal(expected);
+    });
+  }
+});

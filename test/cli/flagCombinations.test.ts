@@ -18,6 +18,11 @@ describe("flags refused before any work", () => {
     ["start", ["--out", "-"], 'error: --out needs a folder, got "-"\n'],
     ["devices", ["register", "--kind", "train", "--serial", "train-0001", "--out", "-"], 'error: --out needs a folder, got "-"\n'],
     ["eval", ["--protocol", "--results", "-"], "error: --results needs a file path: - (standard output) is not supported for it\n"],
+    ["trainAgent", ["--broker", "mqtt://127.0.0.1:1", "--train", "train-0042", "--outbox", "-"], 'error: --outbox needs a folder, got "-"\n'],
+    // a flag given twice, with or without a value
+    ["synth", ["--stack", "dev", "--json", "--json"], "error: --json given twice\n"],
+    ["detect", ["--input", "x.csv", "--no-time", "--no-time"], "error: --no-time given twice\n"],
+    ["detect", ["--input="], "error: --input needs a file path (- for standard input), got an empty one\n"],
   ];
   for (const [command, args, stderr] of cases) {
     it(`${command} ${args.join(" ")}`, () => {

@@ -171,7 +171,9 @@ describe("train-agent command", function () {
     const file = join(outboxes, "file");
     writeFileSync(file, "");
     const r = runCli("trainAgent", ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox", file]);
-    expect([r.status, r.stderr.split("\n")[0]]).to.deep.equal([1, `error: --outbox ${file}: cannot use: EEXIST`]);
+    expect([r.status, r.stderr.split("\n")[0]]).to.deep.equal([1, `error: --outbox ${file}: cannot use: a file, not a folder`]);
+    const under = runCli("trainAgent", ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--outbox", join(file, "box")]);
+    expect([under.status, under.stderr.split("\n")[0]]).to.deep.equal([1, `error: --outbox ${join(file, "box")}: cannot use: under a file, not a folder`]);
   });
 
   it("refuses a --csv the cloud would refuse every reading of, naming the flag, the file and the column, before it connects", () => {
