@@ -1,6 +1,6 @@
 import { resolve } from "path";
 import { ForestConfig, RandomCutForest } from "../anomaly/rcf/forest";
-import { UsageError } from "./args";
+import { InputError } from "../anomaly/errors";
 
 /** What a forest of any version offers the paired run. */
 export interface BenchForest {
@@ -65,9 +65,9 @@ export function forestOfCheckout(dir: string): ForestMaker {
   try {
     loaded = require(file);
   } catch (e) {
-    throw new UsageError(`--baseline ${dir}: cannot load ${file}.ts (${(e as Error).message.split("\n")[0]})`);
+    throw new InputError(`--baseline ${dir}: cannot load ${file}.ts (${(e as Error).message.split("\n")[0]})`);
   }
   const Forest = loaded.RandomCutForest;
-  if (typeof Forest !== "function") throw new UsageError(`--baseline ${dir}: ${file}.ts exports no RandomCutForest`);
+  if (typeof Forest !== "function") throw new InputError(`--baseline ${dir}: ${file}.ts exports no RandomCutForest`);
   return (config) => new Forest(config);
 }

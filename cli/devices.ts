@@ -54,7 +54,7 @@ export interface RegisterRequest {
   readonly tls?: { cert: string; key: string; ca?: string };
 }
 
-/** Validates the flags; every problem is a UsageError naming the flag and the value. */
+/** Validates the flags: a UsageError naming the flag and the value, an InputError for a file that cannot be read. */
 export function registerRequest(args: ParsedArgs): RegisterRequest {
   const kind = args.kind as string | undefined;
   const serial = args.serial as string | undefined;
@@ -87,7 +87,10 @@ export function registerRequest(args: ParsedArgs): RegisterRequest {
     try {
       return readFileSync(file, "utf8");
     } catch (e) {
-      throw new UsageError(`--${flag} ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+      const code = (e as NodeJS.ErrnoException).code;
+      throw new InputError(
+        `--${flag} ${file}: ${code === "ENOENT" ? "no such file" : code === "EISDIR" ? "a folder, not a file" : (code ?? (e as Error).message)}`,
+      );
     }
   };
   const tls =
@@ -138,7 +141,7 @@ export async function runRegister(args: ParsedArgs, out: NodeJS.WritableStream, 
   if (problem) throw new InputError(`--out ${request.out}: ${problem}`);
   const files = deviceFiles(request.out, request.serial);
   const present = Object.values(files).filter((f) => existsSync(f));
-  if (present.length > 0 && !request.force) throw new UsageError(`${present.join(", ")} already exist; --force overwrites them`);
+  if (present.length > 0 && !request.force) throw new InputError(`${present.join(", ")} already exist; --force overwrites them`);
   let device: ProvisionedDevice;
   try {
     device = await provision({ endpoint: request.endpoint, templateName: request.templateName, serial: request.serial, tls: request.tls });

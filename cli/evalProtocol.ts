@@ -17,7 +17,7 @@ const ALL_GROUPS: (keyof DevData)[] = ["nab", "skab", "asd", "smd", "holdout", "
 /** The stored figures of --results: none when the file is not there yet; an error naming it when it cannot be read. */
 function readResults(file: string): Record<string, unknown> {
   if (!existsSync(file)) return {};
-  if (statSync(file).isDirectory()) throw new UsageError(`--results ${file}: a folder, not a file`);
+  if (statSync(file).isDirectory()) throw new InputError(`--results ${file}: a folder, not a file`);
   let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, "utf8"));
@@ -38,8 +38,8 @@ function readResults(file: string): Record<string, unknown> {
  */
 export async function runProtocolMode(args: ParsedArgs): Promise<void> {
   const root = (args.data as string | undefined) ?? SHARED_DATA;
-  if (!existsSync(root)) throw new UsageError(`--data ${root}: no such folder`);
-  if (!statSync(root).isDirectory()) throw new UsageError(`--data ${root}: not a folder`);
+  if (!existsSync(root)) throw new InputError(`--data ${root}: no such folder`);
+  if (!statSync(root).isDirectory()) throw new InputError(`--data ${root}: not a folder`);
   const resultsFile = (args.results as string | undefined) ?? join(PROJECT_ROOT, "out", "protocol.json");
   refuseStdoutPath("--results", resultsFile);
   const file = readResults(resultsFile);

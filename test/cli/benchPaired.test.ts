@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { Random } from "../../anomaly/random";
 import { RandomCutForest } from "../../anomaly/rcf/forest";
 import { currentForest, forestOfCheckout, pairedRun } from "../../cli/benchPaired";
+import { InputError } from "../../anomaly/errors";
 
 describe("bench --baseline: two forests side by side on the same points", () => {
   const config = { dimensions: 6, numberOfTrees: 5, sampleSize: 32, lambda: 1 / 320, seed: 3 };
@@ -25,6 +26,7 @@ describe("bench --baseline: two forests side by side on the same points", () => 
     const maker = forestOfCheckout(process.cwd());
     expect(pairedRun(maker, currentForest, config, data(1200), 200).sameScores).to.equal(true);
     expect(() => forestOfCheckout("/nonexistent/gridrail")).to.throw(
+      InputError,
       /^--baseline \/nonexistent\/gridrail: cannot load \/nonexistent\/gridrail\/anomaly\/rcf\/forest\.ts \(Cannot find module/,
     );
   });

@@ -2,6 +2,8 @@ import { expect } from "chai";
 import { execFile } from "child_process";
 import { chmodSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "fs";
 import { join } from "path";
+import { tmpdir } from "os";
+import { InputError } from "../../anomaly/errors";
 import { allowListOf, outFolderProblem, registerRequest, runRegister } from "../../cli/devices";
 import { RegistrationUnansweredError } from "../../devices/provisioning/claimFlow";
 import { ParsedArgs } from "../../cli/args";
@@ -76,6 +78,16 @@ describe("gridrail devices register: flags", () => {
     });
   }
 
+  it("names a claim file it cannot read as bad input (exit 1), not a bad command line", () => {
+    const tls = { kind: "train", serial: "train-0001", out: "d", endpoint: "mqtts://a-ats.iot.eu-west-1.amazonaws.com:8883" };
+    const missing = join(tmpdir(), "gridrail-no-such-claim.pem");
+    expect(() => registerRequest({ ...tls, "claim-cert": missing, "claim-key": missing })).to.throw(InputError, `--claim-cert ${missing}: no such file`);
+    expect(() => registerRequest({ ...tls, "claim-cert": tmpdir(), "claim-key": missing })).to.throw(
+      InputError,
+      `--claim-cert ${tmpdir()}: a folder, not a file`,
+    );
+  });
+
   it("defaults to the local stand-in and the dev stack's template", () => {
     expect(registerRequest({ kind: "meter", serial: "NMI6100000001", out: "d" })).to.deep.equal({
       kind: "meter",
@@ -127,7 +139,7 @@ describe("gridrail devices register against the local stand-in", function () {
 
     const again = await devices(["register", "--kind", "train", "--serial", "train-0007", "--out", out, "--endpoint", broker.url]);
     expect([again.status, again.stderr]).to.deep.equal([
-      2,
+      1,
       `error: ${out}/train-0007.cert.pem, ${out}/train-0007.private.key, ${out}/train-0007.json already exist; --force overwrites them\n`,
     ]);
     expect(standIn.things.get("train-0007")!.certificateIds).to.have.length(1);

@@ -214,7 +214,8 @@ describe("eval --protocol", () => {
     expect(runCli("eval", ["--protocol", "--data", dir, "--only", "nope"]).stderr).to.match(
       /^error: --only nope: no such candidate; known: previous defaults, relativeFloor=0.03, /,
     );
-    expect(runCli("eval", ["--protocol", "--data", join(dir, "absent")]).stderr).to.match(new RegExp(`^error: --data ${join(dir, "absent")}: no such folder`));
+    const absent = runCli("eval", ["--protocol", "--data", join(dir, "absent")]);
+    expect([absent.status, absent.stderr]).to.deep.equal([1, `error: --data ${join(dir, "absent")}: no such folder\n`]);
   });
 
   it("names the flag and the file of a --data or --results it cannot use, before running any candidate", () => {
@@ -223,8 +224,8 @@ describe("eval --protocol", () => {
     writeFileSync(file, "{bad");
     writeFileSync(join(dir, "list.json"), "[]");
     const cases: [string[], number, string][] = [
-      [["--data", file], 2, `error: --data ${file}: not a folder`],
-      [["--data", dir, "--results", dir], 2, `error: --results ${dir}: a folder, not a file`],
+      [["--data", file], 1, `error: --data ${file}: not a folder`],
+      [["--data", dir, "--results", dir], 1, `error: --results ${dir}: a folder, not a file`],
       [
         ["--data", dir, "--results", file],
         1,
