@@ -1,4 +1,4 @@
-import { existsSync, statSync } from "fs";
+import { existsSync, readdirSync, statSync } from "fs";
 import { join } from "path";
 import { InputError } from "../errors";
 import { readNabLabels } from "./nabLabels";
@@ -44,10 +44,17 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
     .filter((k) => existsSync(join(dir, "data", k)))
     .sort();
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
+  if (names.every((k) => labels[k].length === 0))
+    throw new InputError(`${labelsFile}: no window in the ${names.length} file(s) scored: a NAB score needs at least one labelled window`);
   const absent = Object.keys(labels).length - names.length;
   // a subset of the corpus is scored as a corpus of its own: say so, since its figures are not the corpus's
   if (absent > 0)
     progress(`${absent} of ${Object.keys(labels).length} labelled series have no file under data/ and are left out: the scores are over ${names.length} files`);
+  const unlabelled = dataFiles(join(dir, "data")).filter((k) => !Object.prototype.hasOwnProperty.call(labels, k));
+  if (unlabelled.length > 0) {
+    const shown = unlabelled.slice(0, 5).join(", ") + (unlabelled.length > 5 ? ", ..." : "");
+    progress(`${unlabelled.length} file(s) under data/ have no entry in ${labelsFile} and are left out: ${shown}`);
+  }
   const corpus: LabelledSeries[] = [];
   const decisions: boolean[][] = [];
   const perFile: NabFileResult[] = [];
@@ -76,6 +83,19 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
     progress(`[${k + 1}/${names.length}] ${name}: ${timestamps.length} rows, ${flags.filter(Boolean).length} flagged; ${outcomesText(outcomes)}`);
   }
   return { corpus, decisions, perFile };
+}
+
+/** `<category>/<file>.csv` of every CSV file one folder down in `dataDir`. */
+function dataFiles(dataDir: string): string[] {
+  if (!existsSync(dataDir)) return [];
+  const out: string[] = [];
+  for (const category of readdirSync(dataDir, { withFileTypes: true })) {
+    if (!category.isDirectory()) continue;
+    for (const file of readdirSync(join(dataDir, category.name), { withFileTypes: true })) {
+      if (file.isFile() && file.name.toLowerCase().endsWith(".csv")) out.push(`${category.name}/${file.name}`);
+    }
+  }
+  return out.sort();
 }
 
 /** Runs a detector over a NAB-layout folder and scores it per profile. */

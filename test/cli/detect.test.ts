@@ -228,6 +228,8 @@ describe("eval command", () => {
       join(nab, "labels", "combined_windows.json"),
       JSON.stringify({ "cat/a.csv": [["2024-01-02 17:00:00.000000", "2024-01-02 19:00:00.000000"]], "cat/elsewhere.csv": [] }),
     );
+    // a file the labels do not name is left out, and said to be
+    writeFileSync(join(nab, "data", "cat", "unlabelled.csv"), "timestamp,value\n2024-01-01 00:00:00,1\n");
     const r = runCli("eval", ["--nab", nab, "--json", "--option", "numberOfTrees=30"]);
     expect(r.status, r.stderr).to.equal(0);
     const report = JSON.parse(r.stdout);
@@ -237,6 +239,15 @@ describe("eval command", () => {
     expect(report.scores.standard).to.be.greaterThan(50);
     expect(r.stderr).to.include("[1/1] cat/a.csv: 600 rows");
     expect(r.stderr).to.include("1 of 2 labelled series have no file under data/ and are left out: the scores are over 1 files");
+    expect(r.stderr).to.include(`1 file(s) under data/ have no entry in ${join(nab, "labels", "combined_windows.json")} and are left out: cat/unlabelled.csv`);
+    // without a window there is no NAB score: an error, not NaN
+    writeFileSync(join(nab, "labels", "combined_windows.json"), JSON.stringify({ "cat/a.csv": [] }));
+    const none = runCli("eval", ["--nab", nab, "--json"]);
+    expect([none.status, none.stdout, none.stderr]).to.deep.equal([
+      1,
+      "",
+      `error: ${join(nab, "labels", "combined_windows.json")}: no window in the 1 file(s) scored: a NAB score needs at least one labelled window\n`,
+    ]);
   });
 
   it("names a benchmark folder that is a file", () => {
