@@ -1,7 +1,9 @@
 /**
  * Parses a supplier CSV locally with the same core the supplierParser Lambda runs and prints the outcome.
- * Exit 0 when the file was processed (even with rejected rows), 1 when it could not be read, 2 for usage.
+ * Exit 0 when the file gave at least one row (even with rejected rows), 1 when it could not be read or gave none
+ * (empty, an unknown layout, every row rejected: the outcome is printed first), 2 for usage.
  */
+import { InputError } from "../anomaly/errors";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
 import { DEFAULT_MAX_OBJECT_BYTES } from "../functions/supplierParser/byteLimit";
 import { ingestFile } from "../functions/supplierParser/ingest";
@@ -49,10 +51,23 @@ async function main(args: ParsedArgs): Promise<void> {
     reasons: r.reasons,
     ...(r.unreported ? { unreported: r.unreported } : {}),
   };
-  if (args.json) {
-    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
-    return;
+  if (args.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+  else printOutcome(file, date, r);
+  // the parser quarantines such an upload whole: a script sees it in the exit code
+  if (r.accepted === 0) {
+    const why =
+      r.layout === "empty"
+        ? "the file is empty"
+        : r.layout === "unknown"
+          ? "its layout is not one the parser reads"
+          : r.rows === 0
+            ? "it has no data rows"
+            : "every row was rejected";
+    throw new InputError(`${file}: no row accepted (layout ${r.layout}): ${why}`);
   }
+}
+
+function printOutcome(file: string, date: string | undefined, r: Awaited<ReturnType<typeof ingestFile>>): void {
   process.stdout.write(`${file}: layout ${r.layout}, ${r.rows} rows, ${r.accepted} accepted, ${r.rejected} rejected, ${r.readingCount} readings\n`);
   if (r.unreported) {
     const { readings, first, last } = r.unreported;

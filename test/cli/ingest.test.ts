@@ -53,6 +53,21 @@ describe("ingest command", () => {
     ]);
   });
 
+  const unreadable: [string, string, string, string][] = [
+    ["an empty file", "", "layout empty, 0 rows", "no row accepted (layout empty): the file is empty"],
+    ["a header alone", "timestamp,kwh\n", "layout plain, 0 rows", "no row accepted (layout plain): it has no data rows"],
+    ["an unknown layout", "foo,bar\n1,2\n", "layout unknown, 2 rows", "no row accepted (layout unknown): its layout is not one the parser reads"],
+    ["every row rejected", "timestamp,kwh\n2024-01-01 00:00,-1\n", "layout plain, 1 rows", "no row accepted (layout plain): every row was rejected"],
+  ];
+  for (const [what, text, counts, error] of unreadable) {
+    it(`prints the outcome of ${what}, then exits 1 naming why no row was accepted`, () => {
+      const path = join(dir, `${what.replace(/ /g, "-")}.csv`);
+      writeFileSync(path, text);
+      const r = runCli("ingest", ["--file", path, "--client-id", "acme"]);
+      expect([r.status, r.stdout.startsWith(`${path}: ${counts}, 0 accepted`), r.stderr]).to.deep.equal([1, true, `error: ${path}: ${error}\n`]);
+    });
+  }
+
   it("checks the file's days against --date", () => {
     const r = runCli("ingest", ["--file", file, "--client-id", "acme", "--date", "20240101"]);
     expect(r.status).to.equal(0);
