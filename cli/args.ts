@@ -128,6 +128,11 @@ export function errorLine(e: unknown, forUser = false): string {
   return forUser || USER_ERRORS.has(err.name) ? `error: ${lines.join("; ").replace(/:;/g, ":")}` : `error: ${err.name}: ${lines[0] ?? ""}`;
 }
 
+/** The stack after an error line when GRIDRAIL_DEBUG=1, else nothing: for commands that print their own error lines. */
+export function debugStack(e: unknown, debug = process.env.GRIDRAIL_DEBUG === "1"): string {
+  return debug && e instanceof Error && e.stack ? `${e.stack}\n` : "";
+}
+
 export interface CommandIo {
   readonly out: NodeJS.WritableStream;
   readonly err: NodeJS.WritableStream;
@@ -154,8 +159,7 @@ export async function executeCommand(command: Command, argv: readonly string[], 
     }
     return (await command.run(args, argv)) ?? 0;
   } catch (e) {
-    io.err.write(`${errorLine(e)}\n`);
-    if (io.debug && e instanceof Error && e.stack) io.err.write(`${e.stack}\n`);
+    io.err.write(`${errorLine(e)}\n${debugStack(e, io.debug)}`);
     // an OptionError is a bad --option (or a detector option in a flag): a bad flag value, like a UsageError
     return e instanceof Error && (e.name === "UsageError" || e.name === "OptionError") ? 2 : 1;
   }

@@ -9,7 +9,7 @@
  */
 import { accessSync, chmodSync, constants, existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from "fs";
 import { dirname, join, resolve } from "path";
-import { Command, ParsedArgs, UsageError, commaList, errorLine, integerFlag, runCommand } from "./args";
+import { Command, ParsedArgs, UsageError, commaList, debugStack, errorLine, integerFlag, runCommand } from "./args";
 import { checkOutputFolder } from "./outputPaths";
 import { MemoryAllowList } from "../functions/provisioningHook/decide";
 import {
@@ -234,7 +234,7 @@ export const command: Command = {
       return 0;
     } catch (e) {
       if (!(e instanceof ProvisioningError)) throw e;
-      process.stderr.write(`${errorLine(e, true)}\n`);
+      process.stderr.write(`${errorLine(e, true)}\n${debugStack(e)}`);
       return 1;
     }
   },

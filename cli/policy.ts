@@ -10,7 +10,7 @@ import { Environment, StackView } from "../policy/graph";
 import { evaluate, hasMandatoryViolation, PolicyReport } from "../policy/evaluate";
 import { parseGraph } from "../policy/graphFile";
 import { RULES } from "../policy/ruleSet";
-import { Command, errorLine, parseArgs, runCommand, UsageError } from "./args";
+import { Command, debugStack, errorLine, parseArgs, runCommand, UsageError } from "./args";
 
 export const USAGE = "usage: gridrail policy (--stack <dev|prod> | --graph FILE.json [--environment dev|prod]) [--json]";
 
@@ -102,7 +102,7 @@ export async function runPolicy(argv: readonly string[], io: Io, synthesize?: Sy
   } catch (e) {
     const err = e as Error;
     // parseOptions and loadView throw messages written for the user
-    io.err(`${errorLine(err, true)}\n`);
+    io.err(`${errorLine(err, true)}\n${debugStack(err)}`);
     return 2;
   }
   let report: ReturnType<typeof evaluate>;
@@ -110,7 +110,7 @@ export async function runPolicy(argv: readonly string[], io: Io, synthesize?: Sy
     report = evaluate(RULES, loaded.view);
   } catch (e) {
     // a rule that fails on an odd graph is a check that could not run, never a verdict on the stack
-    io.err(`error: a policy rule failed on this graph: ${errorLine(e).slice("error: ".length)}\n`);
+    io.err(`error: a policy rule failed on this graph: ${errorLine(e).slice("error: ".length)}\n${debugStack(e)}`);
     return 2;
   }
   if (options.json) {

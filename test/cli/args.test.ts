@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { Writable } from "stream";
 import { InputError } from "../../anomaly/errors";
-import { Command, columnNames, commaList, executeCommand, parseArgs, seedsFlag, UsageError } from "../../cli/args";
+import { Command, columnNames, commaList, debugStack, executeCommand, parseArgs, seedsFlag, UsageError } from "../../cli/args";
 import { ConfigError } from "../../infra/config";
 
 class Sink extends Writable {
@@ -180,4 +180,11 @@ describe("a flag given twice", () => {
       else expect({ ...parseArgs(argv, spec) }).to.deep.equal(expected);
     });
   }
+});
+
+describe("the stack with GRIDRAIL_DEBUG=1, for commands that print their own error lines", () => {
+  it("is the error's stack when debugging, else nothing", () => {
+    const e = new Error("refused");
+    expect([debugStack(e, true), debugStack(e, false), debugStack("a string", true)]).to.deep.equal([`${e.stack}\n`, "", ""]);
+  });
 });

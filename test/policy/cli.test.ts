@@ -107,9 +107,19 @@ describe("policy CLI", function () {
     ]);
   });
 
-  it("cannot read a missing graph file: exit 2 and the reason", async () => {
+  it("cannot read a missing graph file: exit 2 and the reason (and the stack with GRIDRAIL_DEBUG=1)", async () => {
     const r = await spawned("--graph", missing);
     expect([r.status, r.stdout, r.stderr]).to.deep.equal([2, "", `error: cannot read graph file ${missing}: ENOENT\n`]);
+    process.env.GRIDRAIL_DEBUG = "1";
+    try {
+      const debug = await inProcess(["--graph", missing]);
+      expect(debug.stderr.split("\n").slice(0, 2)).to.deep.equal([
+        `error: cannot read graph file ${missing}: ENOENT`,
+        `Error: cannot read graph file ${missing}: ENOENT`,
+      ]);
+    } finally {
+      delete process.env.GRIDRAIL_DEBUG;
+    }
   });
 
   it("prints usage for a bad command line: exit 2", async () => {
