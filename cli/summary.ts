@@ -14,7 +14,7 @@ import { AthenaEngine, AthenaProgress } from "../functions/usageSummary/athenaEn
 import { DuckDbEngine, LOCAL_TABLES } from "../functions/usageSummary/duckdbEngine";
 import { InputError } from "../functions/usageSummary/errors";
 import { summaryCsv, summaryTable } from "../functions/usageSummary/format";
-import { Summary, summarize } from "../functions/usageSummary/summary";
+import { Summary, summarize, withSkippedFiles } from "../functions/usageSummary/summary";
 import { SummaryDay, parseSummaryDay } from "../functions/usageSummary/summaryDay";
 
 const USAGE = [
@@ -90,7 +90,7 @@ async function onDuckDb(o: Options): Promise<Summary> {
       process.stderr.write(
         `warning: ${o.local} has none of ${engine.absentFolders.map((f) => `${f}/`).join(", ")}: every count is 0 (the local stack writes them under out/local)\n`,
       );
-    return engine.skipped.length > 0 ? { ...summary, skippedFiles: engine.skipped.length } : summary;
+    return withSkippedFiles(summary, engine.skipped.length);
   } finally {
     engine.close();
   }

@@ -28,15 +28,15 @@ export function summaryTable(s: Summary, source: string): string {
 
 const cell = (v: string | number) => (/[",\r\n]/.test(String(v)) ? `"${String(v).replace(/"/g, '""')}"` : String(v));
 
-/** Long CSV: one row per total (empty train_id) then per train and metric, so it loads into any tool. */
+/** Long CSV: every row without a train (totals, then what the run adds) first, then per train and metric, so it loads into any tool. */
 export function summaryCsv(s: Summary): string {
   const rows: (string | number)[][] = [["date", "train_id", "metric", "value"]];
   for (const [key] of TOTALS) rows.push([s.date, "", key, s[key] as number]);
-  for (const t of s.trains) {
-    rows.push([s.date, t.trainId, "readings", t.readings], [s.date, t.trainId, "anomalies", t.anomalies]);
-  }
   if (s.unreadableReadings !== undefined) rows.push([s.date, "", "unreadableReadings", s.unreadableReadings]);
   if (s.skippedFiles !== undefined) rows.push([s.date, "", "skippedFiles", s.skippedFiles]);
   if (s.bytesScanned !== undefined && s.costUsd !== undefined) rows.push([s.date, "", "bytesScanned", s.bytesScanned], [s.date, "", "costUsd", s.costUsd]);
+  for (const t of s.trains) {
+    rows.push([s.date, t.trainId, "readings", t.readings], [s.date, t.trainId, "anomalies", t.anomalies]);
+  }
   return rows.map((r) => `${r.map(cell).join(",")}\n`).join("");
 }

@@ -33,6 +33,11 @@ export interface Summary {
   readonly skippedFiles?: number;
 }
 
+/** The summary with the number of local files left out unread, when any was (`gridrail summary --local` and `npm start` alike). */
+export function withSkippedFiles(summary: Summary, skipped: number): Summary {
+  return skipped > 0 ? { ...summary, skippedFiles: skipped } : summary;
+}
+
 /** Runs the summary queries one after another (each prints its own progress) and assembles the summary. */
 export async function summarize(engine: QueryEngine, day: SummaryDay): Promise<Summary> {
   const rows = new Map<string, Row[]>();

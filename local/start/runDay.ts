@@ -6,7 +6,7 @@
 import { analyseDay, RunSummary } from "../../functions/dailyAnalysis/analyseDay";
 import { addDays, ReportDay } from "../../functions/dailyAnalysis/reportDay";
 import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
-import { Summary, summarize } from "../../functions/usageSummary/summary";
+import { Summary, summarize, withSkippedFiles } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
 import { CustomersReport } from "../customers/customersReport";
 import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
@@ -37,7 +37,8 @@ export async function analyseRunDay(folders: RunFolders, outDir: string, plan: M
   const customers = await walkCustomers({ root: outDir, meterIds: scriptedMeters(plan.clientIds), date: day.iso, trail: true });
   const engine = await DuckDbEngine.open(outDir);
   try {
-    return { dailyAnalysis, customers, summary: await summarize(engine, parseSummaryDay(day.iso)) };
+    // as `gridrail summary --local` counts it: a file the tables cannot read (the malformed upload) is skipped
+    return { dailyAnalysis, customers, summary: withSkippedFiles(await summarize(engine, parseSummaryDay(day.iso)), engine.skipped.length) };
   } finally {
     engine.close();
   }

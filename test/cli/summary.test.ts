@@ -3,6 +3,7 @@ import { expect } from "chai";
 import { readFileSync, readdirSync, symlinkSync, writeFileSync } from "fs";
 import { join } from "path";
 import { runCli } from "../helpers/runCli";
+import { summaryCsv } from "../../functions/usageSummary/format";
 import { FIXTURE_ANSWER, buildFixtureLake } from "../summary/fixtureLake";
 import { startAthenaStandIn } from "../summary/athenaStandIn";
 import { tempDir } from "../helpers/tempDir";
@@ -81,6 +82,33 @@ describe("summary command", () => {
     expect([r.status, r.stderr]).to.deep.equal([0, ""]);
     expect(r.stdout.split("\n").slice(0, 2)).to.deep.equal(["date,train_id,metric,value", "2026-02-21,,installationsWithRealtimeData,3"]);
     expect(r.stdout.split("\n")).to.have.length(11);
+  });
+
+  it("puts every row without a train before the trains' rows, the optional totals included", () => {
+    const day = { date: "2026-02-21", installationsWithRealtimeData: 1, supplierFiles: 2, rejectedRows: 3, profileUpdates: 4, reportDownloads: 5 };
+    const csv = summaryCsv({
+      ...day,
+      trains: [{ trainId: "t", readings: 6, anomalies: 7 }],
+      unreadableReadings: 8,
+      skippedFiles: 9,
+      bytesScanned: 10,
+      costUsd: 0.5,
+    });
+    expect(csv.split("\n").map((l) => l.split(",").slice(1, 3).join(" "))).to.deep.equal([
+      "train_id metric",
+      " installationsWithRealtimeData",
+      " supplierFiles",
+      " rejectedRows",
+      " profileUpdates",
+      " reportDownloads",
+      " unreadableReadings",
+      " skippedFiles",
+      " bytesScanned",
+      " costUsd",
+      "t readings",
+      "t anomalies",
+      "",
+    ]);
   });
 
   it("writes the totals and the per-train rows to --csv", () => {
