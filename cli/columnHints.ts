@@ -35,6 +35,8 @@ export function suspectNote(columns: readonly string[]): string {
 /** Column names for the summary line: all of them up to NAMES_SHOWN, else the first ones and how many more. */
 export const NAMES_SHOWN = 20;
 export function nameList(names: readonly string[]): string {
-  if (names.length <= NAMES_SHOWN) return names.join(", ");
-  return `${names.slice(0, NAMES_SHOWN - 1).join(", ")}, ... (${names.length - NAMES_SHOWN + 1} more)`;
+  // a column without a name (a header ending in a separator) is shown as the --exclude it takes: ""
+  const shown = names.map((n) => (n.trim() === "" ? JSON.stringify(n) : n));
+  if (shown.length <= NAMES_SHOWN) return shown.join(", ");
+  return `${shown.slice(0, NAMES_SHOWN - 1).join(", ")}, ... (${shown.length - NAMES_SHOWN + 1} more)`;
 }

@@ -191,7 +191,7 @@ async function main(args: ParsedArgs): Promise<number> {
       `detect: ${rows} rows scored${tally.warmUpClause()}, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies` +
         `${tally.timesClause()}, ${((Date.now() - started) / 1000).toFixed(1)} s` +
         `${outPath ? `, scores in ${outPath}` : ""}${reportPath ? `, report in ${reportPath}` : ""}` +
-        `${rejected.summary()}${tally.textColumnsHint()}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}${tally.numericTextColumnsHint()}\n`,
+        `${rejected.summary()}${tally.textColumnsHint(header.columns)}${unused.length > 0 ? `; not inputs: [${nameList(unused)}]` : ""}${tally.numericTextColumnsHint()}\n`,
     );
     return rejected.count > 0 ? EXIT_REJECTED : 0;
   } catch (e) {

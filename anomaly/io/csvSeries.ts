@@ -118,7 +118,7 @@ function chooseColumns(
         file,
         rows[rows.length - 1].line,
         header[i],
-        `no value (only empty or missing-value cells) in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude`,
+        `no value (only empty or missing-value cells) in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude ${JSON.stringify(header[i])}`,
       );
     }
     const cell = first.cells[i].trim();
@@ -133,15 +133,17 @@ function chooseColumns(
 }
 
 /** The columns read as text and their first values, e.g. ` (read as text: value "1,5", a decimal comma)`. */
-function textColumnsNote(header: readonly string[], timeIndex: number, rows: readonly DataLine[]): string {
+function textColumnsNote(header: readonly string[], timeIndex: number, exclude: readonly string[], rows: readonly DataLine[]): string {
+  const left = header.filter((h) => exclude.includes(h));
+  const leftOut = left.length === 0 ? "" : ` (left out with --exclude: ${left.map((h) => JSON.stringify(h)).join(", ")})`;
   const shown: string[] = [];
   for (let i = 0; i < header.length && shown.length < 5; i++) {
-    const first = i === timeIndex ? undefined : rows.find((r) => !isMissingText(r.cells[i]));
+    const first = i === timeIndex || exclude.includes(header[i]) ? undefined : rows.find((r) => !isMissingText(r.cells[i]));
     if (!first) continue;
     const cell = first.cells[i].trim();
     shown.push(`${JSON.stringify(header[i])} ${JSON.stringify(cell)}${/^[+-]?\d+,\d+$/.test(cell) ? " (a decimal comma: numbers need a point)" : ""}`);
   }
-  return shown.length === 0 ? "" : ` (read as text: ${shown.join(", ")})`;
+  return (shown.length === 0 ? "" : ` (read as text: ${shown.join(", ")})`) + leftOut;
 }
 
 export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader) => void): AsyncGenerator<SeriesRow> {
@@ -164,7 +166,8 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
   const decide = (): void => {
     const h = header as string[];
     columnIndexes = spec.columns ? spec.columns.map((c) => h.indexOf(c)) : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
-    if (columnIndexes.length === 0) throw new CsvError(file, ahead[0].line, null, `no numeric column to use as input${textColumnsNote(h, timeIndex, ahead)}`);
+    if (columnIndexes.length === 0)
+      throw new CsvError(file, ahead[0].line, null, `no numeric column to use as input${textColumnsNote(h, timeIndex, spec.exclude ?? [], ahead)}`);
     names = columnIndexes.map((i) => h[i]);
     onHeader?.({ header: h, delimiter, timeColumn: timeIndex < 0 ? "" : h[timeIndex], columns: names });
   };

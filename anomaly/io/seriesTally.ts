@@ -44,22 +44,33 @@ export function epochSecondsNote(numericTimes: number, numericSince1973: number)
   );
 }
 
+/** Below this share of the rows read, a column's text cells are strays among its numbers, not a sign it is no measurement. */
+export const STRAY_TEXT_SHARE = 0.01;
+
 /**
- * The summary's hint when rows were rejected for text in input columns (a column numeric at first that later
- * holds text, such as a status code): each column with its count and, should it be no measurement, the flags
- * that leave it out. "" when none.
+ * The summary's hint when rows were rejected for text in input columns: each column with its count and what
+ * to do. A column with text in at least STRAY_TEXT_SHARE of the `rowsRead` (a status code in a column that
+ * starts numeric) may be no measurement: the hint gives the flags that leave it out, unless that would leave
+ * none of the `inputs`. Fewer text cells are strays among numbers: the rows are listed with --rejected. "" when none.
  */
-export function textColumnsHint(rejectedByColumn: ReadonlyMap<string, number>): string {
+export function textColumnsHint(rejectedByColumn: ReadonlyMap<string, number>, rowsRead: number, inputs: readonly string[]): string {
   if (rejectedByColumn.size === 0) return "";
   const columns = [...rejectedByColumn].sort((a, b) => b[1] - a[1]);
-  const list = JSON.stringify(columns.map(([c]) => c).join(","));
+  const excludable = columns.filter(([, n]) => n >= STRAY_TEXT_SHARE * rowsRead).map(([c]) => c);
+  const leaves = inputs.some((i) => !excludable.includes(i));
+  const list = JSON.stringify(excludable.join(","));
+  const them = excludable.length === 1 ? "it" : "them";
+  const advice =
+    excludable.length > 0 && leaves
+      ? `if ${excludable.length === 1 ? `${JSON.stringify(excludable[0])} is not a measurement` : `${excludable.map((c) => JSON.stringify(c)).join(", ")} are not measurements`}, leave ${them} out with --exclude ${list} or name the inputs with --columns`
+      : "text among the numbers: correct those cells; --rejected lists the rows";
   if (columns.length === 1) {
     const [[column, count]] = columns;
-    return `; ${count} of them for text in column ${JSON.stringify(column)} (if it is not a measurement, leave it out with --exclude ${list} or name the inputs with --columns)`;
+    return `; ${count} of them for text in column ${JSON.stringify(column)} (${advice})`;
   }
   const shown = columns.slice(0, TEXT_COLUMNS_SHOWN).map(([c, n]) => `${JSON.stringify(c)} (${n})`);
   const more = columns.length > TEXT_COLUMNS_SHOWN ? `, ${columns.length - TEXT_COLUMNS_SHOWN} more` : "";
-  return `; for text in columns ${shown.join(", ")}${more} (if they are not measurements, leave them out with --exclude ${list} or name the inputs with --columns)`;
+  return `; for text in columns ${shown.join(", ")}${more} (${advice})`;
 }
 
 /** The columns of a CSV that are neither its time nor an input, in header order, with their positions. */
@@ -98,6 +109,7 @@ export class SeriesTally {
   private numericTimes = 0;
   private numericSince1973 = 0;
   private readonly textRejections = new Map<string, number>();
+  private rejectedRows = 0;
 
   private unusedColumns: { index: number; name: string; values: number; numbers: number }[] | null = null;
 
@@ -142,6 +154,7 @@ export class SeriesTally {
   }
 
   rejected(e: CsvError): void {
+    this.rejectedRows++;
     if (e.problem === "text" && e.column !== null) this.textRejections.set(e.column, (this.textRejections.get(e.column) ?? 0) + 1);
   }
 
@@ -160,7 +173,8 @@ export class SeriesTally {
     return warmUpClause(this.rows, this.notReady);
   }
 
-  textColumnsHint(): string {
-    return textColumnsHint(this.textRejections);
+  /** `inputs`: the run's input columns. */
+  textColumnsHint(inputs: readonly string[]): string {
+    return textColumnsHint(this.textRejections, this.rows + this.rejectedRows, inputs);
   }
 }

@@ -52,24 +52,49 @@ describe("what a scoring run says beyond its scores", () => {
     });
   }
 
-  const hints: [[string, number][], string][] = [
-    [[], ""],
-    [[["code", 290]], `; 290 of them for text in column "code" (if it is not a measurement, leave it out with --exclude "code" ${LEAVE_OUT}`],
+  const STRAYS = "text among the numbers: correct those cells; --rejected lists the rows)";
+  // rejected rows per column, rows read, the inputs
+  const hints: [[string, number][], number, string[], string][] = [
+    [[], 100, ["value"], ""],
+    [
+      [["code", 290]],
+      1000,
+      ["value", "code"],
+      `; 290 of them for text in column "code" (if "code" is not a measurement, leave it out with --exclude "code" ${LEAVE_OUT}`,
+    ],
     [
       [
         ["code", 3],
         ["status", 5],
       ],
-      `; for text in columns "status" (5), "code" (3) (if they are not measurements, leave them out with --exclude "status,code" ${LEAVE_OUT}`,
+      100,
+      ["value", "code", "status"],
+      `; for text in columns "status" (5), "code" (3) (if "status", "code" are not measurements, leave them out with --exclude "status,code" ${LEAVE_OUT}`,
     ],
     [
       ["a", "b", "c", "d", "e", "f"].map((c, i) => [c, 6 - i] as [string, number]),
-      `; for text in columns "a" (6), "b" (5), "c" (4), "d" (3), "e" (2), 1 more (if they are not measurements, leave them out with --exclude "a,b,c,d,e,f" ${LEAVE_OUT}`,
+      100,
+      ["a", "b", "c", "d", "e", "f", "g"],
+      `; for text in columns "a" (6), "b" (5), "c" (4), "d" (3), "e" (2), 1 more (if "a", "b", "c", "d", "e", "f" are not measurements, leave them out with --exclude "a,b,c,d,e,f" ${LEAVE_OUT}`,
+    ],
+    // 10 text cells in a million rows: strays in a measurement, whatever the inputs
+    [[["value", 10]], 1_000_000, ["value", "other"], `; 10 of them for text in column "value" (${STRAYS}`],
+    // leaving the column out would leave no input
+    [[["value", 400]], 1000, ["value"], `; 400 of them for text in column "value" (${STRAYS}`],
+    // only the columns with more than strays are offered for leaving out
+    [
+      [
+        ["code", 300],
+        ["value", 2],
+      ],
+      1000,
+      ["value", "code"],
+      `; for text in columns "code" (300), "value" (2) (if "code" is not a measurement, leave it out with --exclude "code" ${LEAVE_OUT}`,
     ],
   ];
-  for (const [counts, hint] of hints) {
-    it(`rows rejected for text in ${JSON.stringify(counts)} -> ${JSON.stringify(hint.slice(0, 40))}`, () => {
-      expect(textColumnsHint(new Map(counts))).to.equal(hint);
+  for (const [counts, rowsRead, inputs, hint] of hints) {
+    it(`rows rejected for text in ${JSON.stringify(counts)} of ${rowsRead}, inputs ${inputs.join(",")} -> ${JSON.stringify(hint.slice(0, 40))}`, () => {
+      expect(textColumnsHint(new Map(counts), rowsRead, inputs)).to.equal(hint);
     });
   }
 
@@ -199,8 +224,8 @@ describe("what a scoring run says beyond its scores", () => {
     tally.rejected(new CsvError("f.csv", 3, "code", 'not a number: "E2"', "text"));
     tally.rejected(new CsvError("f.csv", 4, "value", "values[0] is NaN at timestamp 0: expected a finite number"));
     tally.rejected(new CsvError("f.csv", 5, null, "expected 3 fields, got 2"));
-    expect(tally.textColumnsHint()).to.equal(
-      `; 2 of them for text in column "code" (if it is not a measurement, leave it out with --exclude "code" ${LEAVE_OUT}`,
+    expect(tally.textColumnsHint(["value", "code"])).to.equal(
+      `; 2 of them for text in column "code" (if "code" is not a measurement, leave it out with --exclude "code" ${LEAVE_OUT}`,
     );
   });
 });

@@ -65,4 +65,8 @@ describe("detect's list of column names", () => {
   for (const [count, expected] of cases) {
     it(`lists ${count} name(s)`, () => expect(nameList(names(count))).to.equal(expected));
   }
+
+  it("shows a column without a name as the --exclude it takes", () => {
+    expect(nameList(["value", "", " "])).to.equal('value, "", " "');
+  });
 });

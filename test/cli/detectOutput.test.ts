@@ -183,7 +183,7 @@ describe("detect reads a named pipe and says which column rejected rows", () => 
     const r = runCli("detect", ["--input", path, "--output", join(dir, "later-text-out.csv")]);
     expect(r.status).to.equal(3);
     expect(summary(r.stderr)).to.match(
-      /, 290 row\(s\) rejected, 270 not named above \(--rejected FILE lists all\); 290 of them for text in column "code" \(if it is not a measurement, leave it out with --exclude "code" or name the inputs with --columns\)$/,
+      /, 290 row\(s\) rejected, 270 not named above \(--rejected FILE lists all\); 290 of them for text in column "code" \(if "code" is not a measurement, leave it out with --exclude "code" or name the inputs with --columns\)$/,
     );
     const excluded = runCli("detect", ["--input", path, "--exclude", "code", "--output", join(dir, "later-text-out.csv")]);
     expect(excluded.status, excluded.stderr).to.equal(0);
