@@ -140,7 +140,9 @@ export class InputGuard {
         out[i] = this.lastValues[i];
         imputed.push(i);
       } else {
-        throw new InputError(`values[${i}] is ${shown(v)} at timestamp ${timeLabel(timestamp)}: expected a finite number`, i);
+        // a missing value may be filled with the input's last one; Infinity or text may not
+        const fill = v === undefined || v === null || Number.isNaN(v) ? " (or set option missing=impute to repeat the input's last value)" : "";
+        throw new InputError(`values[${i}] is ${shown(v)} at timestamp ${timeLabel(timestamp)}: expected a finite number${fill}`, i);
       }
     }
     return { values: out, imputed, clipped };

@@ -120,7 +120,7 @@ describe("detect command", () => {
       [
         "line,column,reason",
         `${lineOf(100)},value,"not a number: ""oops"""`,
-        `${lineOf(150)},value,values[0] is NaN at timestamp 2024-01-01T12:30:00.000Z: expected a finite number`,
+        `${lineOf(150)},value,values[0] is NaN at timestamp 2024-01-01T12:30:00.000Z: expected a finite number (or set option missing=impute to repeat the input's last value)`,
         `${lineOf(200)},value,"values[0] is 1e+200 at timestamp 2024-01-01T16:40:00.000Z: outside the working range [-1e+150, 1e+150] (or set option extreme=clip)"`,
         `${lineOf(250)},,timestamp 2024-01-01T00:00:00.000Z is earlier than the previous point's 2024-01-01T20:45:00.000Z: points must arrive in time order (or set option outOfOrder=accept)`,
         `${lineOf(280)},,"expected 3 fields, got 2"`,
