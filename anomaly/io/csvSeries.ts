@@ -221,6 +221,8 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
     if (text.trim() === "") continue;
     let dataLine = false;
     if (header === null) {
+      // UTF-16 (a spreadsheet's "Unicode text") read as UTF-8: a NUL byte beside every ASCII character
+      if (text.includes("\u0000")) throw new CsvError(file, lineNo, null, "the header holds NUL bytes: the file looks UTF-16 encoded; save it as UTF-8 CSV");
       if (!spec.delimiter) delimiter = text.includes(";") && !text.includes(",") ? ";" : ",";
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
       dataLine = spec.rowTime === true && header.every(isDecimalText);

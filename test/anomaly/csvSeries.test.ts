@@ -135,6 +135,16 @@ describe("CSV series", () => {
     ["a first cell too large to hold", "timestamp,v,w\n2020-01-01,1e999,1\n", {}, ':2 column "v": not a finite number: "1e999"'],
     ["a line over the limit", `timestamp,v\n2020-01-01,1\n2020-01-02,${"9".repeat(100)}\n`, { maxLineChars: 50 }, ":3: line longer than 50 characters"],
   ];
+  it("names a UTF-16 file (a spreadsheet's Unicode text) instead of echoing its header's NUL bytes", async () => {
+    const p = join(dir, "utf16.csv");
+    writeFileSync(p, Buffer.from("\uFEFFtimestamp,v\n2020-01-01,2\n", "utf16le"));
+    const error = await read(p).then(
+      () => undefined,
+      (e: Error) => e,
+    );
+    expect(error?.message).to.equal(`${p}:1: the header holds NUL bytes: the file looks UTF-16 encoded; save it as UTF-8 CSV`);
+  });
+
   for (const [what, text, spec, message] of errors) {
     it(`names file, line and column for ${what}`, async () => {
       const p = file(`${what.replace(/ /g, "_")}.csv`, text);
