@@ -49,18 +49,25 @@ function utc(ms: number): string {
   return `${new Date(ms).toISOString().slice(0, 19).replace("T", " ")} UTC`;
 }
 
-function reading(value: number, unit: string): string {
-  return `${round(value, 3)}${unit ? ` ${unit}` : ""}`;
+function reading(value: number, unit: string, digits: number): string {
+  return `${round(value, digits)}${unit ? ` ${unit}` : ""}`;
+}
+
+/**
+ * A driver in words: its reading and the expected value to three significant digits, or as many more (up to six)
+ * as tell them apart, so "high" never stands beside two equal numbers; equal to six digits, it is "unusual".
+ */
+function driverText(d: Episode["drivers"][number]): string {
+  const unit = sensorNamed(d.sensor)?.unit ?? "";
+  let digits = 3;
+  while (digits < 6 && round(d.value, digits) === round(d.expected, digits)) digits++;
+  if (round(d.value, digits) === round(d.expected, digits)) return `${d.sensor} is unusual at ${reading(d.value, unit, digits)}`;
+  return `${d.sensor} is ${d.direction}, ${reading(d.value, unit, digits)} where about ${reading(d.expected, unit, digits)} was expected`;
 }
 
 /** The plain-language sentence a driver's display shows. */
 export function describeEpisode(e: Episode): string {
-  const drivers = e.drivers
-    .map((d) => {
-      const unit = sensorNamed(d.sensor)?.unit ?? "";
-      return `${d.sensor} is ${d.direction}, ${reading(d.value, unit)} where about ${reading(d.expected, unit)} was expected`;
-    })
-    .join("; ");
+  const drivers = e.drivers.map(driverText).join("; ");
   const what = drivers ? `: ${drivers}` : " (no single sensor stands out)";
   if (e.status === "ongoing") return `Unusual ${e.group} readings since ${utc(e.startedAt)}${what}.`;
   const span = `Unusual ${e.group} readings from ${utc(e.startedAt)} to ${utc(e.clearedAt ?? e.updatedAt)}`;

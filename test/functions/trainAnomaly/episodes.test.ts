@@ -180,6 +180,16 @@ describe("anomaly sentences", () => {
       "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected; COMP is low, 0 where about 1 was expected.",
     ],
     ["no driver", { ...opened, drivers: [] }, "Unusual apu readings since 2020-02-01 01:48:20 UTC (no single sensor stands out)."],
+    [
+      "a driver whose reading and expected value agree to three digits: as many more as tell them apart",
+      { ...opened, drivers: [{ ...OIL, value: 51.72, expected: 51.68 }] },
+      "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 51.72 °C where about 51.68 °C was expected.",
+    ],
+    [
+      "a driver at its expected value to six digits: unusual, neither high nor low",
+      { ...cleared, drivers: [{ ...OIL, value: 51.7000001, expected: 51.7 }] },
+      "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are over (Oil_temperature was unusual at 51.7 °C).",
+    ],
   ];
   for (const [what, episode, sentence] of cases) {
     it(`describe ${what} in plain words`, () => {
