@@ -53,7 +53,7 @@ export interface InputPolicy {
 export const INPUT_POLICY_OPTIONS = ["missing", "outOfOrder", "extreme"] as const;
 
 /** A value in a message: text quoted, so the string "3" is not mistaken for the number 3. */
-const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : String(v));
+const shown = (v: unknown): string => (typeof v === "string" ? JSON.stringify(v) : typeof v === "bigint" ? `${v}n (a bigint)` : String(v));
 
 export function readInputPolicy(r: OptionReader): InputPolicy {
   return {

@@ -79,7 +79,8 @@ export class OptionReader {
     const raw = this.options[name];
     if (raw === undefined) return new Array<number>(length).fill(fallback);
     const parts: unknown[] = typeof raw === "string" ? raw.split(",").map((p) => p.trim()) : [raw];
-    const values = parts.map((p) => (typeof p === "string" && p !== "" ? Number(p) : p));
+    // decimal text only, as number() reads it ("0x10" is not 16)
+    const values = parts.map((p) => (typeof p === "string" && p !== "" ? (hasDecimalSyntax(p) ? Number(p) : NaN) : p));
     const fits = (v: unknown) =>
       typeof v === "number" && Number.isFinite(v) && (rule.min === undefined || v >= rule.min) && (rule.max === undefined || v <= rule.max);
     if ((values.length !== 1 && values.length !== length) || !values.every(fits)) {

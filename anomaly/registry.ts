@@ -30,12 +30,16 @@ export function describeDetectors(): { name: string; description: string }[] {
   return detectorNames().map((name) => ({ name, description: kinds[name].description }));
 }
 
+/** Inputs a detector may have. */
+export const MAX_DIMENSIONS = 100_000;
+
 /** Creates a detector by name for `dimensions` inputs; options are validated with exact errors. */
 export function createDetector(name: string, dimensions: number, options: DetectorOptions = {}): Detector {
   const kind = kinds[name];
   if (!kind) throw new OptionError(`unknown detector ${JSON.stringify(name)}; known: ${detectorNames().join(", ")}`);
-  if (!Number.isInteger(dimensions) || dimensions < 1) {
-    throw new OptionError(`dimensions must be an integer >= 1, got ${dimensions}`);
+  // the most a saved state may hold (stateSchema.ts): a model made here can always be restored
+  if (!Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_DIMENSIONS) {
+    throw new OptionError(`dimensions must be an integer in [1, ${MAX_DIMENSIONS}], got ${dimensions}`);
   }
   return kind.create(dimensions, options);
 }

@@ -4,6 +4,8 @@ import { GuardState, INPUT_POLICY_OPTIONS, InputGuard, InputPolicy, readInputPol
 import { OptionReader } from "../options";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState, OptionValue } from "../types";
 
+/** Members an ensemble may have. */
+export const MAX_MEMBERS = 100;
 /**
  * Combines detectors fed the same points. Options: `members` (comma-separated registry names, default
  * "rcf,zscore"), `combine` = max (default: the most alarmed member speaks) | mean (average of the
@@ -81,6 +83,8 @@ export class EnsembleDetector implements Detector {
     if (names.some((n) => kindOf(n) === "ensemble")) throw new OptionError("option members cannot include ensemble itself");
     const duplicate = names.find((n, i) => names.indexOf(n) !== i);
     if (duplicate) throw new OptionError(`option members names ${duplicate} twice; tag one (${duplicate}#2)`);
+    // the most a saved state may hold (stateSchema.ts)
+    if (names.length > MAX_MEMBERS) throw new OptionError(`option members names ${names.length} detectors, at most ${MAX_MEMBERS} are allowed`);
     // the ensemble guards its input once for all: a member's own policy could refuse a point the others learned
     for (const [prefix, given] of perMember) {
       const policy = Object.keys(given).find((k) => (INPUT_POLICY_OPTIONS as readonly string[]).includes(k));

@@ -107,7 +107,9 @@ export class EwmaDetector implements Detector {
         const r = v - expected[d];
         return clamp(sd > 0 ? r / sd : r === 0 ? 0 : Math.sign(r) * 1e3, SCORE_LIMIT);
       });
-      const rawScore = Math.max(...z.map(Math.abs));
+      // a loop, not Math.max(...): spreading 100,000 arguments overflows the stack
+      let rawScore = 0;
+      for (const v of z) rawScore = Math.max(rawScore, Math.abs(v));
       const decision = this.thresholder.process(rawScore);
       result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), expected, checked);
     } else {

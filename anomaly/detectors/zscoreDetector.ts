@@ -87,7 +87,9 @@ export class ZScoreDetector implements Detector {
         // a flat window (MAD 0) makes any change infinitely surprising: cap it instead
         return clamp(scale > 0 ? dev / scale : dev === 0 ? 0 : Math.sign(dev) * 1e3, SCORE_LIMIT);
       });
-      const rawScore = Math.max(...z.map(Math.abs));
+      // a loop, not Math.max(...): spreading 100,000 arguments overflows the stack
+      let rawScore = 0;
+      for (const v of z) rawScore = Math.max(rawScore, Math.abs(v));
       const decision = this.thresholder.process(rawScore);
       result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), medians, checked);
     } else {

@@ -21,6 +21,12 @@ describe("bad input", () => {
     ["NaN", minuteTimestamp(200), [NaN, 1], "values[0] is NaN at timestamp 2024-01-01T03:20:00.000Z: expected a finite number"],
     ["Infinity", minuteTimestamp(200), [0, Infinity], "values[1] is Infinity at timestamp 2024-01-01T03:20:00.000Z: expected a finite number"],
     [
+      "a bigint",
+      minuteTimestamp(200),
+      [BigInt(5) as unknown as number, 1],
+      "values[0] is 5n (a bigint) at timestamp 2024-01-01T03:20:00.000Z: expected a finite number",
+    ],
+    [
       "a value beyond the working range",
       minuteTimestamp(200),
       [0, -1e200],
@@ -129,6 +135,7 @@ describe("detector options", () => {
     ["rcf", 3, { minDeviation: "0.1,0.2" }, 'option minDeviation must be a number >= 0 or a list of 3 such numbers (one per input), got "0.1,0.2"'],
     ["rcf", 2, { minDeviation: "0.1,-1" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,-1"'],
     ["rcf", 2, { minDeviation: "0.1,x" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0.1,x"'],
+    ["rcf", 2, { minDeviation: "0x10" }, 'option minDeviation must be a number >= 0 or a list of 2 such numbers (one per input), got "0x10"'],
     ["rcf", 1, { sustain: 1.5 }, "option sustain must be an integer in [0, 1000], got 1.5"],
     ["rcf", 1, { sustain: 1 }, "option sustain must be 0 (off) or 2 to 1000 (the mean of the last N raw scores), got 1"],
     [
@@ -172,7 +179,10 @@ describe("detector options", () => {
     ["ensemble", 1, { "zscore.window": "2" }, 'ensemble member zscore: option window must be an integer in [3, 100000], got "2"'],
     ["ensemble", 1, { members: "rcf,lstm" }, 'unknown detector "lstm"; known: ensemble, ewma, rcf, zscore'],
     ["ensemble", 1, { members: "zscore,zscore" }, "option members names zscore twice; tag one (zscore#2)"],
-    ["rcf", 0, {}, "dimensions must be an integer >= 1, got 0"],
+    ["rcf", 0, {}, "dimensions must be an integer in [1, 100000], got 0"],
+    // no more than a saved state may hold: a model made is a model that can be restored
+    ["zscore", 100_001, {}, "dimensions must be an integer in [1, 100000], got 100001"],
+    ["ensemble", 1, { members: Array.from({ length: 101 }, (_, i) => `zscore#${i}`).join(",") }, "option members names 101 detectors, at most 100 are allowed"],
   ];
   for (const [name, dims, options, message] of cases) {
     it(`${name} ${JSON.stringify(options)} -> ${message}`, () => {
