@@ -122,6 +122,11 @@ const rcfOptions: Rule = where(
       (v, root) => v === undefined || (root.options.suppress !== undefined && v.cap >= root.options.suppress),
       "calm points and a cap of at least options.suppress, only when options.suppress is set",
     ),
+    settle: where(
+      optional(int(1, 1_000_000)),
+      (v, root) => v === undefined || root.options.updateOnAnomaly === false,
+      "only when options.updateOnAnomaly is false",
+    ),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,
   `a forest within ${MAX_FOREST_BYTES} bytes of memory`,
@@ -194,6 +199,11 @@ const rcfState: Rule = object({
   ),
   absurdBefore: optional(oneOf(true)),
   unlearnedLeft: optional(int(1, (root) => unlearnedSpan(root.options as RcfOptions) - 1)),
+  flaggedRun: where(
+    optional(int(0, 1_000_000)),
+    (v, root) => (v === undefined) === (root.options.settle === undefined) && (v === undefined || v <= root.options.settle),
+    "flagged points in a row (at most options.settle) exactly when options.settle is set",
+  ),
   forest: forestState,
 });
 

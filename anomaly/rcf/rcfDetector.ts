@@ -43,6 +43,8 @@ interface RcfState extends DetectorState {
    * their shingle or the scoring stage's window of scores holds it (unlearnedSpan).
    */
   readonly unlearnedLeft?: number;
+  /** Only with option `settle`: flagged points in a row, counted up to options.settle. */
+  readonly flaggedRun?: number;
   readonly forest: ForestState;
 }
 
@@ -65,6 +67,7 @@ export class RcfDetector implements Detector {
   private suppressCalm: number;
   private absurdBefore: boolean;
   private unlearnedLeft: number;
+  private flaggedRun: number;
   /** Features per shingle block: inputs plus calendar features. */
   private readonly block: number;
   private forest: RandomCutForest;
@@ -102,6 +105,7 @@ export class RcfDetector implements Detector {
     this.suppressCalm = restoreFrom?.suppressCalm ?? 0;
     this.absurdBefore = restoreFrom?.absurdBefore ?? false;
     this.unlearnedLeft = restoreFrom?.unlearnedLeft ?? 0;
+    this.flaggedRun = restoreFrom?.flaggedRun ?? 0;
     this.block = this.preprocessor.featureDimensions;
     this.shingle = new Float64Array(this.block * shingleSize);
     if (restoreFrom) this.shingle.set(restoreFrom.shingle);
@@ -177,9 +181,15 @@ export class RcfDetector implements Detector {
     } else {
       result = warmUpResult(checked);
     }
-    if ((this.options.updateOnAnomaly || !result.anomaly) && learn) this.forest.update(this.point);
+    if ((this.learnsFlagged() || !result.anomaly) && learn) this.forest.update(this.point);
+    if (this.options.settle !== undefined) this.flaggedRun = result.anomaly ? Math.min(this.flaggedRun + 1, this.options.settle) : 0;
     this.guard.accept(input.timestamp, values, notImputable);
     return unlearned ? { ...result, unlearned: [...absurdInputs] } : result;
+  }
+
+  /** Whether a flagged point trains the model: always with updateOnAnomaly, else once `settle` flagged points ran in a row. */
+  private learnsFlagged(): boolean {
+    return this.options.updateOnAnomaly || (this.options.settle !== undefined && this.flaggedRun >= this.options.settle);
   }
 
   /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`). */
@@ -202,14 +212,14 @@ export class RcfDetector implements Detector {
   /** The likelihood's or the thresholder's decision; with `sustain` the thresholder of the two with the higher score. */
   private score(rawScore: number, learn: boolean): Decision {
     if (this.likelihood) {
-      const short = this.likelihood.process(rawScore, this.options.updateOnAnomaly, learn);
+      const short = this.likelihood.process(rawScore, this.learnsFlagged(), learn);
       if (!this.likelihoodLong) return short;
-      const long = this.likelihoodLong.process(rawScore, this.options.updateOnAnomaly, learn);
+      const long = this.likelihoodLong.process(rawScore, this.learnsFlagged(), learn);
       return eitherLikelihood(short, long, this.likelihood.lineSurprise);
     }
-    const instant = this.thresholder.process(rawScore, this.options.updateOnAnomaly, learn);
+    const instant = this.thresholder.process(rawScore, this.learnsFlagged(), learn);
     if (!this.sustained) return instant;
-    const sustained = this.sustained.process(rawScore, this.options.updateOnAnomaly, learn);
+    const sustained = this.sustained.process(rawScore, this.learnsFlagged(), learn);
     return sustained.score > instant.score ? sustained : instant;
   }
 
@@ -271,6 +281,7 @@ export class RcfDetector implements Detector {
       ...(this.options.rearm ? { suppressHeld: this.suppressHeld, suppressCalm: this.suppressCalm } : {}),
       ...(this.absurdBefore ? { absurdBefore: true } : {}),
       ...(this.unlearnedLeft > 0 ? { unlearnedLeft: this.unlearnedLeft } : {}),
+      ...(this.options.settle !== undefined ? { flaggedRun: this.flaggedRun } : {}),
       forest: forestToState(this.forest, calendarCodec(this.dimensions, this.options.calendar, this.options.shingleSize)),
     };
   }

@@ -33,8 +33,9 @@ import { Rearm } from "../suppression";
  *   lets the thresholder decide instead (a score must beat the recent peak).
  * - state: a flag on every point while the stream is unusual. Scores are averaged over 60 points,
  *   flagged points do not train the model nor the score statistics, so a fault keeps being flagged
- *   until the readings return to what was normal before it (beware: a permanent change stays flagged).
- *   Threshold scoring, no suppression.
+ *   until the readings return to what was normal before it, for up to `settle` (300) points in a row:
+ *   then flagged points train the model again, so a permanent change becomes normal. Threshold
+ *   scoring, no suppression.
  * Each of these options can still be set on its own (`scoring` and `suppress` too: see below).
  * `rearm` R > 0 (default 0, off; needs `suppress`) makes the suppression last one event: `suppress` points
  * at least, then until R suppressed points in a row were calm, at most `suppressMax` points (default
@@ -50,11 +51,13 @@ export interface AlarmPreset {
   readonly margin: number;
   readonly scoring: Scoring;
   readonly suppress: number;
+  /** Flagged points in a row after which a model that does not learn flagged points learns them (0: never). */
+  readonly settle: number;
 }
 
 export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
-  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "likelihood", suppress: 30 },
-  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0 },
+  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "likelihood", suppress: 30, settle: 0 },
+  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0, settle: 300 },
 };
 /** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
 export const RCF_DEFAULTS = {
@@ -136,6 +139,14 @@ export interface RcfOptions {
    * and in states saved before the option).
    */
   readonly rearm?: Rearm;
+  /**
+   * Option `settle` N > 0 (the state alarm's default: 300), with updateOnAnomaly false: once N points in a
+   * row were flagged, the flagged points train the model again (the forest and the score statistics), so a
+   * lasting change, or a pattern first judged before the model had seen it, becomes normal instead of staying
+   * flagged for good; the flags end when the scores fall. Absent when 0 (never), with updateOnAnomaly, and in
+   * states saved before the option (which never settle).
+   */
+  readonly settle?: number;
 }
 
 /** Options that refine `suppress`: only the onset alarm has them (the state alarm does not suppress). */
@@ -194,6 +205,9 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);
+  const settle = r.number("settle", out.updateOnAnomaly ? 0 : preset.settle, { integer: true, min: 0, max: 1_000_000 });
+  if (settle > 0 && out.updateOnAnomaly)
+    throw new OptionError(`option settle needs updateOnAnomaly=false (a model that learns flagged points has nothing to settle), got settle=${settle}`);
   r.done();
   checkForestSize(out);
   if (scoring === "likelihood" && sustain > 1) throw new OptionError(`option sustain needs scoring=threshold, got scoring=likelihood with sustain=${sustain}`);
@@ -204,6 +218,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     ...(scoring === "likelihood" ? { likelihood } : {}),
     ...(suppress > 0 ? { suppress } : {}),
     ...(rearm ? { rearm } : {}),
+    ...(settle > 0 ? { settle } : {}),
   };
 }
 

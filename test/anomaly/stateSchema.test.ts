@@ -23,6 +23,7 @@ const STATES: Record<string, DetectorState> = {
     likelihoodEstimate: 5,
     suppress: 7,
   }),
+  state: stateOf("rcf", { numberOfTrees: 4, subSampleSize: 16, alarm: "state", settle: 20 }),
   zscore: stateOf("zscore", { window: 10 }),
   ewma: stateOf("ewma", { period: 4 }),
   ensemble: stateOf("ensemble", { members: "zscore,ewma", "zscore.window": 10 }),
@@ -54,6 +55,15 @@ const MUTATIONS: Mutation[] = [
     "state.options: expected a forest within 2147483648 bytes of memory, got an object",
   ],
   ["rcf", "options.surprise", 1, "state.options.surprise: unexpected field"],
+  ["state", "flaggedRun", 21, "state.flaggedRun: expected flagged points in a row (at most options.settle) exactly when options.settle is set, got 21"],
+  [
+    "state",
+    "flaggedRun",
+    undefined,
+    "state.flaggedRun: expected flagged points in a row (at most options.settle) exactly when options.settle is set, got nothing",
+  ],
+  ["rcf", "flaggedRun", 0, "state.flaggedRun: expected flagged points in a row (at most options.settle) exactly when options.settle is set, got 0"],
+  ["state", "options.updateOnAnomaly", true, "state.options.settle: expected only when options.updateOnAnomaly is false, got 20"],
   ["rcf", "shingle", [1, 2], "state.shingle: expected 12 item(s), got an array of 2"],
   ["rcf", "shingle.3", null, "state.shingle[3]: expected a finite number in [-1e+30, 1e+30], got null"],
   // values a model could never have saved, which a restored model would turn into Infinity at its next point

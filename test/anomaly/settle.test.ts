@@ -1,0 +1,68 @@
+import { expect } from "chai";
+import { createDetector, DetectorOptions } from "../../anomaly";
+import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+
+/** The rows `alarm=state` flags over `n` five-minute points of `value`. */
+function flaggedRows(options: DetectorOptions, value: (i: number) => number, n: number): number[] {
+  const d = createDetector("rcf", 1, { alarm: "state", ...options });
+  const rows: number[] = [];
+  for (let i = 0; i < n; i++) if (d.process({ timestamp: Date.UTC(2024, 0, 1) + i * 300_000, values: [value(i)] }).anomaly) rows.push(i);
+  return rows;
+}
+
+/** Uniform noise in [-0.5, 0.5), the same sequence for every detector run. */
+function noise(seed = 7): (i: number) => number {
+  const draws: number[] = [];
+  let s = seed;
+  return (i) => {
+    while (draws.length <= i) {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      draws.push(s / 2 ** 31 - 0.5);
+    }
+    return draws[i];
+  };
+}
+
+describe("the state alarm's settle", () => {
+  // a daily square wave: 20 for the first 9 hours, 80 after; the model first judges it after 108 points, all at 20
+  const square = (i: number) => (i % 288 < 108 ? 20 : 80);
+
+  it("learns a pattern first judged before the model had seen it, instead of flagging it for good", () => {
+    const never = flaggedRows({ settle: 0 }, square, 288 * 14);
+    const settled = flaggedRows({}, square, 288 * 14);
+    // without settle the first 80 is flagged and never learned: 97% of the rows, to the end
+    expect([never.length, never[never.length - 1]]).to.deep.equal([3924, 4031]);
+    // with the default (300) the first high stretch is flagged, then learned: nothing after the first day and a half
+    expect([settled.length, settled[0], settled[settled.length - 1]]).to.deep.equal([305, 108, 412]);
+  });
+
+  it("flags a lasting change for settle points and then takes it for the new normal", () => {
+    const n = noise();
+    const rows = flaggedRows({}, (i) => (i < 2000 ? 10 : 30) + n(i), 5000);
+    expect([rows[0], rows[rows.length - 1]]).to.deep.equal([2000, 2361]);
+  });
+
+  it("keeps flagging a fault shorter than settle to its end, as without it", () => {
+    const n = noise();
+    const fault = (i: number) => 10 + n(i) + (i >= 3000 && i < 3150 ? 8 : 0);
+    expect(flaggedRows({}, fault, 5000)).to.deep.equal(flaggedRows({ settle: 0 }, fault, 5000));
+    expect(flaggedRows({}, fault, 5000)[0]).to.equal(3000);
+  });
+
+  const options: [DetectorOptions, number | undefined | string][] = [
+    [{ alarm: "state" }, 300],
+    [{ alarm: "state", settle: 0 }, undefined],
+    [{ alarm: "state", settle: 50 }, 50],
+    [{}, undefined],
+    [{ updateOnAnomaly: false }, undefined],
+    [{ alarm: "state", updateOnAnomaly: true }, undefined],
+    [{ settle: 50 }, "option settle needs updateOnAnomaly=false (a model that learns flagged points has nothing to settle), got settle=50"],
+    [{ alarm: "state", settle: -1 }, "option settle must be an integer in [0, 1000000], got -1"],
+  ];
+  for (const [given, expected] of options) {
+    it(`${JSON.stringify(given)}: settle ${typeof expected === "string" ? "refused" : String(expected)}`, () => {
+      if (typeof expected === "string") expect(() => readRcfOptions(1, given)).to.throw(expected);
+      else expect(readRcfOptions(1, given).settle).to.equal(expected);
+    });
+  }
+});
