@@ -43,7 +43,8 @@ export interface TrainDetectorSettings {
  *   the false alarms (5 cut them to a tenth), and it still caught a +6 °C oil fault 650 readings into the real
  *   MetroPT-3 rows, which 5 missed. Both caught +4 °C oil and +0.5 bar DV faults on the simulated trains.
  * - alarm onset: an alarm when something new starts; `EpisodeTracker` then follows it until the readings return.
- *   alarm=state (anomalies do not train the model) flagged every MetroPT-3 row after the first compressor start.
+ *   alarm=state (anomalies do not train the model) flagged every MetroPT-3 row after the first compressor start
+ *   (measured before the state alarm had its `settle`).
  * - peakLag 30: a fault that ramps in raised the thresholder's peak step by step and never crossed it; with
  *   sub-threshold scores joining the peak 30 readings late, the local stack's replayed fleet (3 seeds x 5
  *   ramped faults) went from 6 to 9 faults caught, with the same false alarms.
