@@ -76,9 +76,9 @@ export function seedsFlag(args: ParsedArgs, fallback: readonly number[]): number
   return seeds;
 }
 
-/** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
 /** The project's folder: defaults under it (out/, outbox/) are the same wherever a command is run. */
 export const PROJECT_ROOT = join(__dirname, "..");
+/** The shared data folder beside the project (`../shared/data`): real datasets the commands use when present. */
 export const SHARED_DATA = join(PROJECT_ROOT, "..", "shared", "data");
 
 /**

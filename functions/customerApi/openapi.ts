@@ -106,7 +106,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       "Erases the profile and the meter link (the profile becomes a tombstone without personal data for a day, so a token the authorizer's cache still allows cannot write one again), then deletes the caller's Cognito user; an account without a profile is deleted too. The meter's reports stay in the reports bucket (they belong to the meter); linking it again needs a new claim code.",
     responses: {
       204: { description: "erased" },
-      409: { description: "the profile's meter link changed meanwhile; try again", body: "Error" },
+      409: { description: "the profile's meter link, or its meter's claim, changed meanwhile; try again", body: "Error" },
       ...GATEWAY,
     },
   },

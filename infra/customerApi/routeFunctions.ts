@@ -53,7 +53,7 @@ export function createRouteFunctions(name: string, args: RouteFunctionsArgs & Wi
         description: "GET/PUT/DELETE the signed-in customer's profile; link their meter by claim code",
         kmsKeyArn: key.arn,
         environment: variableValues(PROFILE_API_VARIABLES, { PROFILE_TABLE: profiles.name, USER_POOL_ID: args.userPoolId }),
-        // PUT is one UpdateItem (it never names clientId, which onboarding owns); the erase first updates the used claim, then puts the tombstone
+        // PUT is one UpdateItem (it never names clientId, which onboarding owns); the erase is one transaction: the tombstone's Put, the owner item's Delete and the used claim's Update
         statements: pulumi.all([profiles.arn, key.arn, args.userPoolArn]).apply(([tableArn, keyArn, poolArn]) => [
           allow("OwnProfiles", ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:PutItem", "dynamodb:DeleteItem"], tableArn),
           kmsStatement("ProfileKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
