@@ -53,17 +53,28 @@ export const STRAY_TEXT_SHARE = 0.01;
  * starts numeric) may be no measurement: the hint gives the flags that leave it out, unless that would leave
  * none of the `inputs`. Fewer text cells are strays among numbers: the rows are listed with --rejected. "" when none.
  */
-export function textColumnsHint(rejectedByColumn: ReadonlyMap<string, number>, rowsRead: number, inputs: readonly string[]): string {
+export function textColumnsHint(
+  rejectedByColumn: ReadonlyMap<string, number>,
+  rowsRead: number,
+  inputs: readonly string[],
+  chosen: { readonly columns: boolean; readonly excluded: readonly string[] } = { columns: false, excluded: [] },
+): string {
   if (rejectedByColumn.size === 0) return "";
   const columns = [...rejectedByColumn].sort((a, b) => b[1] - a[1]);
   const excludable = columns.filter(([, n]) => n >= STRAY_TEXT_SHARE * rowsRead).map(([c]) => c);
-  const leaves = inputs.some((i) => !excludable.includes(i));
-  const list = JSON.stringify(excludable.join(","));
+  // an input must remain: the columns with the fewest text rows stay in
+  while (excludable.length > 0 && inputs.every((i) => excludable.includes(i))) excludable.pop();
   const them = excludable.length === 1 ? "it" : "them";
-  const advice =
-    excludable.length > 0 && leaves
-      ? `if ${excludable.length === 1 ? `${JSON.stringify(excludable[0])} is not a measurement` : `${excludable.map((c) => JSON.stringify(c)).join(", ")} are not measurements`}, leave ${them} out with --exclude ${list} or name the inputs with --columns`
-      : "text among the numbers: correct those cells; --rejected lists the rows";
+  const which =
+    excludable.length === 1
+      ? `${JSON.stringify(excludable[0])} is not a measurement`
+      : `${excludable.map((c) => JSON.stringify(c)).join(", ")} are not measurements`;
+  // with --columns, the inputs are left out by naming the others; an --exclude given already is kept in the list
+  const rest = inputs.filter((i) => !excludable.includes(i));
+  const how = chosen.columns
+    ? `name the others with --columns ${JSON.stringify(rest.join(","))}`
+    : `leave ${them} out with --exclude ${JSON.stringify([...chosen.excluded, ...excludable].join(","))} or name the inputs with --columns`;
+  const advice = excludable.length > 0 ? `if ${which}, ${how}` : "text among the numbers: correct those cells; --rejected lists the rows";
   if (columns.length === 1) {
     const [[column, count]] = columns;
     return `; ${count} of them for text in column ${JSON.stringify(column)} (${advice})`;
@@ -175,6 +186,6 @@ export class SeriesTally {
 
   /** `inputs`: the run's input columns. */
   textColumnsHint(inputs: readonly string[]): string {
-    return textColumnsHint(this.textRejections, this.rows + this.rejectedRows, inputs);
+    return textColumnsHint(this.textRejections, this.rows + this.rejectedRows, inputs, this.chosen);
   }
 }

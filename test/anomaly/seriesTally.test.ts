@@ -91,6 +91,16 @@ describe("what a scoring run says beyond its scores", () => {
       ["value", "code"],
       `; for text in columns "code" (300), "value" (2) (if "code" is not a measurement, leave it out with --exclude "code" ${LEAVE_OUT}`,
     ],
+    // leaving out both would leave no input: the one with fewer text rows stays in
+    [
+      [
+        ["status", 500],
+        ["value", 20],
+      ],
+      1000,
+      ["status", "value"],
+      `; for text in columns "status" (500), "value" (20) (if "status" is not a measurement, leave it out with --exclude "status" ${LEAVE_OUT}`,
+    ],
   ];
   for (const [counts, rowsRead, inputs, hint] of hints) {
     it(`rows rejected for text in ${JSON.stringify(counts)} of ${rowsRead}, inputs ${inputs.join(",")} -> ${JSON.stringify(hint.slice(0, 40))}`, () => {
@@ -216,6 +226,16 @@ describe("what a scoring run says beyond its scores", () => {
     const tally = new SeriesTally(false, { columns: true, excluded: [] });
     for (const cells of rows) tally.cells(header, cells);
     expect(tally.numericTextColumnsHint()).to.equal("");
+  });
+
+  it("keeps an earlier --exclude in the one it offers, and with --columns names the inputs to keep", () => {
+    const counts = new Map([["code", 300]]);
+    expect(textColumnsHint(counts, 1000, ["value", "code"], { columns: false, excluded: ["label"] })).to.equal(
+      `; 300 of them for text in column "code" (if "code" is not a measurement, leave it out with --exclude "label,code" ${LEAVE_OUT}`,
+    );
+    expect(textColumnsHint(counts, 1000, ["value", "code"], { columns: true, excluded: [] })).to.equal(
+      '; 300 of them for text in column "code" (if "code" is not a measurement, name the others with --columns "value")',
+    );
   });
 
   it("counts rejections for text per column, and no other rejection", () => {
