@@ -90,9 +90,10 @@ function dataFiles(dataDir: string): string[] {
   if (!existsSync(dataDir)) return [];
   const out: string[] = [];
   for (const category of readdirSync(dataDir, { withFileTypes: true })) {
-    if (!category.isDirectory()) continue;
+    if (!category.isDirectory() && !(category.isSymbolicLink() && statSync(join(dataDir, category.name), { throwIfNoEntry: false })?.isDirectory())) continue;
     for (const file of readdirSync(join(dataDir, category.name), { withFileTypes: true })) {
-      if (file.isFile() && file.name.toLowerCase().endsWith(".csv")) out.push(`${category.name}/${file.name}`);
+      // a symbolic link counts as the file it names (the scoring reads through it)
+      if ((file.isFile() || file.isSymbolicLink()) && file.name.toLowerCase().endsWith(".csv")) out.push(`${category.name}/${file.name}`);
     }
   }
   return out.sort();

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { createDetector, DetectorOptions } from "../../anomaly";
+import { createDetector, DetectorOptions, restoreDetector } from "../../anomaly";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
 
 /** The rows `alarm=state` flags over `n` five-minute points of `value`. */
@@ -47,6 +47,29 @@ describe("the state alarm's settle", () => {
     const fault = (i: number) => 10 + n(i) + (i >= 3000 && i < 3150 ? 8 : 0);
     expect(flaggedRows({}, fault, 5000)).to.deep.equal(flaggedRows({ settle: 0 }, fault, 5000));
     expect(flaggedRows({}, fault, 5000)[0]).to.equal(3000);
+  });
+
+  it("resumes exactly from a state saved inside a flagged run, before and after it settles", () => {
+    const n = 288 * 3;
+    const point = (i: number) => ({ timestamp: Date.UTC(2024, 0, 1) + i * 300_000, values: [square(i)] });
+    const live = createDetector("rcf", 1, { alarm: "state" });
+    const straight = Array.from({ length: n }, (_, i) => live.process(point(i)));
+    // rows 108 to 412 are flagged: cut at 150 (a run of 42), 407 (299, one short of settling) and 410 (settled)
+    for (const cut of [150, 407, 410]) {
+      const d = createDetector("rcf", 1, { alarm: "state" });
+      for (let i = 0; i < cut; i++) d.process(point(i));
+      const state = JSON.parse(JSON.stringify(d.toState())) as { flaggedRun?: number };
+      expect(state.flaggedRun, `flagged run at ${cut}`).to.equal(Math.min(cut - 108, 300));
+      const restored = restoreDetector(state as never);
+      const rest = Array.from({ length: n - cut }, (_, k) => restored.process(point(cut + k)));
+      expect(JSON.stringify(rest), `cut at ${cut}`).to.equal(JSON.stringify(straight.slice(cut)));
+    }
+    // a restore that lost the run would settle 300 rows late: the test above would see it
+    const d = createDetector("rcf", 1, { alarm: "state" });
+    for (let i = 0; i < 407; i++) d.process(point(i));
+    const lost = restoreDetector({ ...d.toState(), flaggedRun: 0 } as never);
+    const after = Array.from({ length: n - 407 }, (_, k) => lost.process(point(407 + k)));
+    expect(JSON.stringify(after)).to.not.equal(JSON.stringify(straight.slice(407)));
   });
 
   const options: [DetectorOptions, number | undefined | string][] = [
