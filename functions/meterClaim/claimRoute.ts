@@ -27,7 +27,8 @@ export async function claimRoute(event: HttpApiEvent, deps: ClaimRouteDeps): Pro
     } catch (e) {
       if (!(e instanceof LinkConflictError)) throw e;
       // another DELETE of the same customer (a double click) erased it first: go on to the account
-      if ((await deps.profiles.get(customerId)) !== undefined) throw new HttpError(409, "the profile's meter link, or its meter's claim, changed meanwhile; try again");
+      if ((await deps.profiles.get(customerId)) !== undefined)
+        throw new HttpError(409, "the profile's meter link, or its meter's claim, changed meanwhile; try again");
     }
     try {
       await deps.users?.remove(customerId);
