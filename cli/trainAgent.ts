@@ -6,8 +6,8 @@
  *     [--shadow anomaly] [--linger-ms 0] [--ca FILE --cert FILE --key FILE]
  *     [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N] [--edge-detect [--edge-model FILE]]
  */
-import { readFileSync } from "fs";
-import { join } from "path";
+import { existsSync, readFileSync } from "fs";
+import { join, resolve } from "path";
 import { APU_SENSORS, ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
 import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
@@ -75,6 +75,16 @@ function seedOf(train: string): number {
   let h = 2166136261;
   for (const c of train) h = Math.imul(h ^ c.charCodeAt(0), 16777619) >>> 0;
   return h;
+}
+
+/**
+ * An outbox of `train` under `outbox/` in the folder the agent runs from, when that is not the outbox it uses
+ * (the default is the project's): its readings would wait there unsent. The warning, or undefined.
+ */
+export function strayOutbox(cwd: string, train: string, outboxDir: string): string | undefined {
+  const here = resolve(cwd, "outbox", train);
+  if (here === resolve(outboxDir) || !existsSync(here)) return undefined;
+  return `${here} holds an outbox of ${train} that this run does not read (its outbox is ${outboxDir}): pass --outbox ${here} to send what it kept`;
 }
 
 /** Why the file system refused the outbox folder, in words for the common causes. */
@@ -157,6 +167,8 @@ async function main(args: ParsedArgs): Promise<void> {
     throw new UsageError(`--shadow ${JSON.stringify(args.shadow)}: a shadow name is 1-64 characters of A-Z, a-z, 0-9, :, _ or -`);
   if (typeof args.outbox === "string") checkOutputFolder("--outbox", args.outbox);
   const outboxDir = typeof args.outbox === "string" ? args.outbox : join(PROJECT_ROOT, "outbox", train);
+  const stray = args.outbox === undefined ? strayOutbox(process.cwd(), train, outboxDir) : undefined;
+  if (stray) process.stderr.write(`warning: ${stray}\n`);
   if (args["edge-model"] !== undefined && args["edge-detect"] !== true) throw new UsageError("--edge-model needs --edge-detect");
   const edge =
     args["edge-detect"] === true

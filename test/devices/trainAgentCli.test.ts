@@ -1,11 +1,12 @@
 import { expect } from "chai";
 import { spawn } from "child_process";
-import { rmSync, writeFileSync } from "fs";
+import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { Outbox } from "../../devices/trainAgent/outbox";
 import { OutboxJournal } from "../../devices/trainAgent/outboxJournal";
 import { LoopbackBroker, startBroker } from "../helpers/mqttBroker";
 import { runCli } from "../helpers/runCli";
+import { strayOutbox } from "../../cli/trainAgent";
 import { SENSORS } from "../../functions/trainAnomaly/sensors";
 import { requireShared } from "../helpers/sharedData";
 import { ShadowService, attachToBroker } from "../helpers/shadowService";
@@ -165,6 +166,19 @@ describe("train-agent command", function () {
       [1, 2],
       [2, Date.UTC(2020, 1, 1)],
     ]);
+  });
+
+  it("warns of an outbox of the train in the folder it runs from that is not the one it uses", () => {
+    const cwd = tempDir("gridrail-agent-cwd-");
+    const own = join(cwd, "outbox", "train-1");
+    expect(strayOutbox(cwd, "train-1", own)).to.equal(undefined);
+    expect(strayOutbox(cwd, "train-1", "/elsewhere/outbox/train-1")).to.equal(undefined);
+    mkdirSync(own, { recursive: true });
+    expect(strayOutbox(cwd, "train-1", own)).to.equal(undefined);
+    expect(strayOutbox(cwd, "train-1", "/elsewhere/outbox/train-1")).to.equal(
+      `${own} holds an outbox of train-1 that this run does not read (its outbox is /elsewhere/outbox/train-1): pass --outbox ${own} to send what it kept`,
+    );
+    expect(strayOutbox(cwd, "train-2", "/elsewhere/outbox/train-2")).to.equal(undefined);
   });
 
   it("refuses an outbox folder that is a file, naming the flag and the path", () => {
