@@ -31,7 +31,7 @@ export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   // added later, fixed before it ran: the state alarm decides every row near its line, so the score's noise
   // (a forest's, falling as trees are added) decides rows; SKAB's seed spread was the reason to try it
   "state: numberOfTrees=200": { ...CURRENT, numberOfTrees: 200 },
-  // added after a review found the state alarm locked on for good (a pattern first judged before the model saw
+  // added when the state alarm was found locked on for good (a pattern first judged before the model saw
   // it, NAB's daily square wave): flagged points train the model again after `settle` in a row; 0 is the state
   // alarm before the option, 300 (adopted) and 500 the two values put to the track (docs/benchmarks.md)
   "state: settle=0": { ...CURRENT, settle: 0 },
