@@ -21,6 +21,13 @@ export function zeroAttribution(dims: number): Attribution {
   return { high: new Array<number>(dims).fill(0), low: new Array<number>(dims).fill(0) };
 }
 
+/** The largest |deviation|: the raw score of detectors that judge each input apart (a loop: spreading 100,000 arguments into Math.max overflows the stack). */
+export function largestDeviation(deviations: readonly number[]): number {
+  let largest = 0;
+  for (const d of deviations) largest = Math.max(largest, Math.abs(d));
+  return largest;
+}
+
 /**
  * Attribution from signed deviations: each dimension's share of `total` is proportional to |deviation|,
  * on the high side when the value is above what was expected.

@@ -6,7 +6,7 @@
 import { InputError } from "../anomaly/errors";
 import { Command, ParsedArgs, UsageError, runCommand } from "./args";
 import { DEFAULT_MAX_OBJECT_BYTES } from "../functions/supplierParser/byteLimit";
-import { ingestFile } from "../functions/supplierParser/ingest";
+import { IngestResult, ingestFile } from "../functions/supplierParser/ingest";
 import { zoneClock } from "../functions/supplierParser/localClock";
 import { KeyError, validateClientId, validateDate } from "../functions/supplierParser/s3Key";
 
@@ -67,7 +67,7 @@ async function main(args: ParsedArgs): Promise<void> {
   }
 }
 
-function printOutcome(file: string, date: string | undefined, r: Awaited<ReturnType<typeof ingestFile>>): void {
+function printOutcome(file: string, date: string | undefined, r: IngestResult): void {
   process.stdout.write(`${file}: layout ${r.layout}, ${r.rows} rows, ${r.accepted} accepted, ${r.rejected} rejected, ${r.readingCount} readings\n`);
   if (r.unreported) {
     const { readings, first, last } = r.unreported;

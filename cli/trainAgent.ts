@@ -165,9 +165,10 @@ async function main(args: ParsedArgs): Promise<void> {
   // IoT Core's rule for a named shadow's name; another one could never match the anomaly Lambda's shadow
   if (args.shadow !== undefined && !/^[A-Za-z0-9:_-]{1,64}$/.test(args.shadow as string))
     throw new UsageError(`--shadow ${JSON.stringify(args.shadow)}: a shadow name is 1-64 characters of A-Z, a-z, 0-9, :, _ or -`);
-  if (typeof args.outbox === "string") checkOutputFolder("--outbox", args.outbox);
-  const outboxDir = typeof args.outbox === "string" ? args.outbox : join(PROJECT_ROOT, "outbox", train);
-  const stray = args.outbox === undefined ? strayOutbox(process.cwd(), train, outboxDir) : undefined;
+  const givenOutbox = args.outbox as string | undefined;
+  if (givenOutbox !== undefined) checkOutputFolder("--outbox", givenOutbox);
+  const outboxDir = givenOutbox ?? join(PROJECT_ROOT, "outbox", train);
+  const stray = givenOutbox === undefined ? strayOutbox(process.cwd(), train, outboxDir) : undefined;
   if (stray) process.stderr.write(`warning: ${stray}\n`);
   if (args["edge-model"] !== undefined && args["edge-detect"] !== true) throw new UsageError("--edge-model needs --edge-detect");
   const edge =

@@ -3,7 +3,7 @@ import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { clamp, SCORE_LIMIT, winsorise } from "../robust";
-import { attributionFromDeviations, decidedResult, warmUpResult } from "../result";
+import { attributionFromDeviations, decidedResult, largestDeviation, warmUpResult } from "../result";
 import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 
@@ -107,9 +107,7 @@ export class EwmaDetector implements Detector {
         const r = v - expected[d];
         return clamp(sd > 0 ? r / sd : r === 0 ? 0 : Math.sign(r) * 1e3, SCORE_LIMIT);
       });
-      // a loop, not Math.max(...): spreading 100,000 arguments overflows the stack
-      let rawScore = 0;
-      for (const v of z) rawScore = Math.max(rawScore, Math.abs(v));
+      const rawScore = largestDeviation(z);
       const decision = this.thresholder.process(rawScore);
       result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), expected, checked);
     } else {

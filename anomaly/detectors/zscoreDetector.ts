@@ -3,7 +3,7 @@ import { validateState } from "../stateSchema";
 import { GuardState, InputGuard, InputPolicy, readInputPolicy } from "../inputGuard";
 import { OptionReader } from "../options";
 import { clamp, SCORE_LIMIT } from "../robust";
-import { attributionFromDeviations, decidedResult, warmUpResult } from "../result";
+import { attributionFromDeviations, decidedResult, largestDeviation, warmUpResult } from "../result";
 import { BOUNDED_Z_THRESHOLDER, readThresholderOptions, Thresholder, ThresholderOptions, ThresholderState } from "../thresholder";
 import { DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { SortedWindow } from "./sortedWindow";
@@ -87,9 +87,7 @@ export class ZScoreDetector implements Detector {
         // a flat window (MAD 0) makes any change infinitely surprising: cap it instead
         return clamp(scale > 0 ? dev / scale : dev === 0 ? 0 : Math.sign(dev) * 1e3, SCORE_LIMIT);
       });
-      // a loop, not Math.max(...): spreading 100,000 arguments overflows the stack
-      let rawScore = 0;
-      for (const v of z) rawScore = Math.max(rawScore, Math.abs(v));
+      const rawScore = largestDeviation(z);
       const decision = this.thresholder.process(rawScore);
       result = decidedResult(rawScore, decision, attributionFromDeviations(z, rawScore), medians, checked);
     } else {
