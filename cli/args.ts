@@ -6,8 +6,11 @@ import { join } from "path";
  * failure exiting 1, each as one `error:` line on stderr (the stack too with GRIDRAIL_DEBUG=1).
  */
 export interface FlagSpec {
-  /** "string" takes a value; "boolean" does not; "list" takes a value and may repeat. */
-  readonly [flag: string]: "string" | "boolean" | "list";
+  /**
+   * "string" takes a value, not an empty one; "names" takes a value that may be empty (column names: a header
+   * can name a column ""); "boolean" takes none; "list" takes a value, not an empty one, and may repeat.
+   */
+  readonly [flag: string]: "string" | "names" | "boolean" | "list";
 }
 
 export type ParsedArgs = Record<string, string | boolean | string[] | undefined>;
@@ -39,6 +42,7 @@ export function parseArgs(argv: readonly string[], spec: FlagSpec): ParsedArgs {
     }
     const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined || (eq < 0 && value.startsWith("--"))) throw new UsageError(`--${flag} needs a value`);
+    if (value === "" && kind !== "names") throw new UsageError(`--${flag} needs a value, got an empty one`);
     if (kind === "list") out[flag] = [...((out[flag] as string[] | undefined) ?? []), value];
     else if (out[flag] !== undefined) throw new UsageError(`--${flag} given twice`);
     else out[flag] = value;

@@ -161,7 +161,7 @@ async function main(args: ParsedArgs): Promise<void> {
 export const command: Command = {
   name: "bench",
   usage: USAGE,
-  flags: { json: "boolean", points: "string", only: "string", baseline: "string" },
+  flags: { json: "boolean", points: "string", only: "names", baseline: "string" },
   run: main,
 };
 

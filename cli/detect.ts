@@ -35,10 +35,10 @@ Exit codes: 0 done; 1 failed (unreadable input, a missing output folder, or no r
 const FLAGS = {
   input: "string",
   delimiter: "string",
-  "time-column": "string",
+  "time-column": "names",
   "no-time": "boolean",
-  columns: "string",
-  exclude: "string",
+  columns: "names",
+  exclude: "names",
   detector: "string",
   option: "list",
   output: "string",
@@ -52,12 +52,11 @@ const EXIT_REJECTED = 3;
 async function main(args: ParsedArgs): Promise<number> {
   const input = args.input as string | undefined;
   if (input === undefined) throw new UsageError("--input is required");
-  if (input === "") throw new UsageError("--input needs a file path (- for standard input), got an empty one");
   const delimiter = args.delimiter as string | undefined;
   if (delimiter !== undefined && delimiter !== "," && delimiter !== ";") {
     throw new UsageError(`--delimiter must be , or ;, got ${JSON.stringify(delimiter)}`);
   }
-  if (args.columns && args.exclude) throw new UsageError("give --columns or --exclude, not both");
+  if (args.columns !== undefined && args.exclude !== undefined) throw new UsageError("give --columns or --exclude, not both");
   if (args["time-column"] !== undefined && args["no-time"]) throw new UsageError("give --time-column or --no-time, not both");
   const detector = detectorFlag(args);
   const options = parseOptionPairs((args.option as string[] | undefined) ?? []);

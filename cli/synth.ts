@@ -33,7 +33,6 @@ export function synthOptions(args: ParsedArgs): SynthOptions {
       .sort();
     throw new UsageError(`--stack ${JSON.stringify(stack)}: no stack file Pulumi.${stack}.yaml (stacks: ${stacks.join(", ")})`);
   }
-  if (diagram === "") throw new UsageError("--diagram needs a file name");
   return { stack, json: args.json === true, diagram };
 }
 

@@ -182,6 +182,24 @@ describe("a flag given twice", () => {
   }
 });
 
+describe("an empty value", () => {
+  const spec = { n: "string", option: "list", exclude: "names" } as const;
+  const cases: [string[], string | Record<string, unknown>][] = [
+    [["--n="], "--n needs a value, got an empty one"],
+    [["--n", ""], "--n needs a value, got an empty one"],
+    [["--option", "a=1", "--option="], "--option needs a value, got an empty one"],
+    [["--exclude="], { exclude: "" }],
+    [["--exclude", ""], { exclude: "" }],
+    [["--n", " "], { n: " " }],
+  ];
+  for (const [argv, expected] of cases) {
+    it(`${JSON.stringify(argv)}: ${typeof expected === "string" ? expected : "accepted"}`, () => {
+      if (typeof expected === "string") expect(() => parseArgs(argv, spec)).to.throw(UsageError, expected);
+      else expect({ ...parseArgs(argv, spec) }).to.deep.equal(expected);
+    });
+  }
+});
+
 describe("the stack with GRIDRAIL_DEBUG=1, for commands that print their own error lines", () => {
   it("is the error's stack when debugging, else nothing", () => {
     const e = new Error("refused");

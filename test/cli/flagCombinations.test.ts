@@ -22,7 +22,12 @@ describe("flags refused before any work", () => {
     // a flag given twice, with or without a value
     ["synth", ["--stack", "dev", "--json", "--json"], "error: --json given twice\n"],
     ["detect", ["--input", "x.csv", "--no-time", "--no-time"], "error: --no-time given twice\n"],
-    ["detect", ["--input="], "error: --input needs a file path (- for standard input), got an empty one\n"],
+    // an empty value is refused wherever a value is required, named as empty (column names may be empty)
+    ["detect", ["--input="], "error: --input needs a value, got an empty one\n"],
+    ["bench", ["--baseline="], "error: --baseline needs a value, got an empty one\n"],
+    ["eval", ["--nab", ""], "error: --nab needs a value, got an empty one\n"],
+    ["synth", ["--stack="], "error: --stack needs a value, got an empty one\n"],
+    ["detect", ["--input", "x.csv", "--option="], "error: --option needs a value, got an empty one\n"],
   ];
   for (const [command, args, stderr] of cases) {
     it(`${command} ${args.join(" ")}`, () => {

@@ -16,7 +16,7 @@ describe("synth CLI", () => {
   const bad: [string[], string][] = [
     [[], "--stack is required"],
     [["--stack", "dev", "--yaml"], "unknown flag --yaml; known: --stack, --json, --diagram"],
-    [["--stack", "dev", "--diagram="], "--diagram needs a file name"],
+    [["--stack", "dev", "--diagram="], "--diagram needs a value, got an empty one"],
   ];
   for (const [argv, message] of bad) {
     it(`rejects ${JSON.stringify(argv)}: ${message}`, () => {

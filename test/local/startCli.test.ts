@@ -173,7 +173,7 @@ describe("npm start (the local stack), end to end", function () {
       `error: --report ${join(run, "reports")}: the run makes reports in --out ${run}: give another name\n`,
     ]);
     const empty = runCli("start", ["--duration", "5", "--no-web", "--report="]);
-    expect([empty.status, empty.stderr]).to.deep.equal([2, "error: --report needs a file path, got an empty one\n"]);
+    expect([empty.status, empty.stderr]).to.deep.equal([2, "error: --report needs a value, got an empty one\n"]);
   });
 
   it("finishes the run on one Ctrl-C to its process group: the fleets stop publishing, nothing is lost, the report says so", async () => {
