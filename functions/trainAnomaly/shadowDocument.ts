@@ -40,7 +40,7 @@ export type AnomalyPatch = Record<string, ShadowEntry | null>;
 /** AWS IoT caps a shadow's state at 8 KB; the agent's reported copy and metadata need room too. */
 export const MAX_ANOMALY_BYTES = 6 * 1024;
 
-/** Four significant digits: enough for a driver and readable. */
+/** Four significant digits unless told otherwise: enough for a driver and readable. */
 function round(value: number, digits = 4): number {
   return value === 0 ? 0 : Number(value.toPrecision(digits));
 }
@@ -53,14 +53,20 @@ function reading(value: number, unit: string, digits: number): string {
   return `${round(value, digits)}${unit ? ` ${unit}` : ""}`;
 }
 
+/** Significant digits that tell a driver's reading from its expected value: from `least` up to six. */
+function digitsApart(d: Episode["drivers"][number], least: number): number {
+  let digits = least;
+  while (digits < 6 && round(d.value, digits) === round(d.expected, digits)) digits++;
+  return digits;
+}
+
 /**
  * A driver in words: its reading and the expected value to three significant digits, or as many more (up to six)
  * as tell them apart, so "high" never stands beside two equal numbers; equal to six digits, it is "unusual".
  */
 function driverText(d: Episode["drivers"][number]): string {
   const unit = sensorNamed(d.sensor)?.unit ?? "";
-  let digits = 3;
-  while (digits < 6 && round(d.value, digits) === round(d.expected, digits)) digits++;
+  const digits = digitsApart(d, 3);
   if (round(d.value, digits) === round(d.expected, digits)) return `${d.sensor} is unusual at ${reading(d.value, unit, digits)}`;
   return `${d.sensor} is ${d.direction}, ${reading(d.value, unit, digits)} where about ${reading(d.expected, unit, digits)} was expected`;
 }
@@ -85,11 +91,12 @@ export function shadowEntry(e: Episode): ShadowEntry {
     score: round(e.score, 3),
     grade: round(e.grade, 3),
     alarms: e.alarms,
+    // four digits, or as many as the sentence needed to tell reading and expected apart
     sensors: e.drivers.map((d) => ({
       name: d.sensor,
       direction: d.direction,
-      value: round(d.value),
-      expected: round(d.expected),
+      value: round(d.value, digitsApart(d, 4)),
+      expected: round(d.expected, digitsApart(d, 4)),
       unit: sensorNamed(d.sensor)?.unit ?? "",
     })),
     message: describeEpisode(e),

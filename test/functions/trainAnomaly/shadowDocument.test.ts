@@ -41,6 +41,34 @@ describe("the anomaly shadow entry", () => {
   });
 });
 
+describe("a driver's numbers in the entry", () => {
+  // [reading, expected] -> the sensor's value and expected, and the sentence's part
+  const cases: [number, number, number, number, string][] = [
+    [58.625000000000014, 52.53610447903016, 58.63, 52.54, "high, 58.6 °C where about 52.5 °C"],
+    [51.72049, 51.68311, 51.72, 51.68, "high, 51.72 °C where about 51.68 °C"],
+    [51.720149, 51.719512, 51.7201, 51.7195, "high, 51.7201 °C where about 51.7195 °C"],
+    [51.7201049, 51.7200951, 51.7201, 51.7201, "unusual at 51.7201 °C"],
+  ];
+  for (const [value, expected, shownValue, shownExpected, words] of cases) {
+    it(`${value} against ${expected}: ${shownValue} / ${shownExpected}, "${words}"`, () => {
+      const e: Episode = {
+        id: `apu-${T0}`,
+        group: "apu",
+        status: "ongoing",
+        startedAt: T0,
+        updatedAt: T0,
+        score: 0.5,
+        grade: 0.1,
+        alarms: 1,
+        drivers: [{ sensor: "Oil_temperature", direction: "high", value, expected, share: 1 }],
+      };
+      const entry = shadowEntry(e);
+      expect([entry.sensors[0].value, entry.sensors[0].expected]).to.deep.equal([shownValue, shownExpected]);
+      expect(entry.message).to.contain(`Oil_temperature is ${words}`);
+    });
+  }
+});
+
 describe("planning a shadow update", () => {
   const a = entry("ongoing", 0);
 
