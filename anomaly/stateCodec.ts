@@ -17,8 +17,25 @@ const HEADER_BYTES = STATE_MAGIC.length + 1 + 4;
 /** The largest state JSON encoded or decoded (a DynamoDB item holds 400 KB; bench models take ~1 MB). */
 export const MAX_STATE_JSON_BYTES = 16 * 1024 * 1024;
 
+/**
+ * JSON writes NaN and ±Infinity as null, so a state holding one would restore as a different model: refused,
+ * naming the field (a registered detector's state is the one that can hold one; the built-in ones keep finite).
+ */
+function finiteOnly(key: string, value: unknown): unknown {
+  if (typeof value === "number" && !Number.isFinite(value)) {
+    throw new StateError(`field ${JSON.stringify(key)} is ${value}: JSON has no such number (it would be restored as null)`);
+  }
+  return value;
+}
+
 export function encodeState(state: DetectorState): Uint8Array {
-  const text = JSON.stringify(state);
+  let text: string;
+  try {
+    text = JSON.stringify(state, finiteOnly);
+  } catch (e) {
+    if (e instanceof StateError) throw new StateError(`state of detector ${state.detector} cannot be saved: ${e.message}`);
+    throw e;
+  }
   const json = Buffer.from(text, "utf8");
   if (json.length > MAX_STATE_JSON_BYTES) {
     throw new StateError(`state of detector ${state.detector} is ${json.length} bytes of JSON, over the ${MAX_STATE_JSON_BYTES} a state may take`);

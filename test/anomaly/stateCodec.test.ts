@@ -96,6 +96,15 @@ describe("state codec", () => {
     );
   });
 
+  for (const value of [NaN, Infinity, -Infinity]) {
+    it(`refuses to save a state holding ${value}, which JSON would write as null (a plugin's)`, () => {
+      expect(() => encodeState({ detector: "plugin", version: 1, stats: { mean: 1, spread: value } })).to.throw(
+        StateError,
+        `state of detector plugin cannot be saved: field "spread" is ${value}: JSON has no such number (it would be restored as null)`,
+      );
+    });
+  }
+
   it("decodes bytes made in another realm (a vm context's Uint8Array fails instanceof)", () => {
     const bytes = encodeState(trained("zscore", { window: 10 }).toState());
     const foreign = runInNewContext("new Uint8Array(n)", { n: bytes.length }) as Uint8Array;
