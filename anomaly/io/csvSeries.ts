@@ -15,7 +15,7 @@ export interface SeriesSpec {
   readonly file: string;
   /** "," or ";" (default: guessed from the header). */
   readonly delimiter?: string;
-  /** Default: "timestamp", else "datetime" (case-insensitive). */
+  /** Default: "timestamp", else "datetime", else "time" or "date" when only one of them is there (any case; `defaultTimeColumn`). */
   readonly timeColumn?: string;
   /**
    * Rows carry no time: the k-th data row is at time k (no time column is looked for). A first line whose
@@ -99,6 +99,29 @@ export function isMissingText(cell: string): boolean {
 }
 
 /**
+ * The time column when none is named: "timestamp", else "datetime" (any case); else "time" or "date" when the
+ * header has one of them and not both (a date and a time of day in two columns are not one time).
+ */
+export function defaultTimeColumn(header: readonly string[]): number {
+  const at = (name: string) => header.findIndex((h) => h.toLowerCase() === name);
+  for (const name of ["timestamp", "datetime"]) if (at(name) >= 0) return at(name);
+  const time = at("time");
+  const date = at("date");
+  return time >= 0 && date >= 0 ? -1 : Math.max(time, date);
+}
+
+/** A number written with a decimal comma (`1,5`, `-0,25`), as spreadsheets of comma-decimal locales write it. */
+const DECIMAL_COMMA = /^\s*[+-]?\d+,\d+\s*$/;
+
+/**
+ * A cell as number text: in a `;`-separated file a decimal comma is read as a decimal point (`1,5` is 1.5), the
+ * way the spreadsheets that separate with `;` write numbers; in a `,`-separated file a cell is taken as it is.
+ */
+export function numberText(cell: string, delimiter: string): string {
+  return delimiter === ";" && DECIMAL_COMMA.test(cell) ? cell.replace(",", ".") : cell;
+}
+
+/**
  * The input columns when none are named: those whose first cell among `rows` that is not missing
  * (`isMissingText`) is a number. A candidate with no value in any of them cannot be decided: an error names it.
  */
@@ -108,6 +131,7 @@ function chooseColumns(
   timeIndex: number,
   exclude: readonly string[],
   rows: readonly { line: number; cells: string[] }[],
+  delimiter: string,
 ): number[] {
   const chosen: number[] = [];
   for (let i = 0; i < header.length; i++) {
@@ -121,7 +145,7 @@ function chooseColumns(
         `no value (only empty or missing-value cells) in the first ${rows.length} data row(s), so it is unclear whether it is an input: name the inputs with --columns or leave it out with --exclude ${JSON.stringify(header[i])}`,
       );
     }
-    const cell = first.cells[i].trim();
+    const cell = numberText(first.cells[i], delimiter).trim();
     if (isDecimalText(cell)) chosen.push(i);
     // 0x10, 0b1, Infinity: Number reads them, a person meant something else; neither input nor text
     else if (Number.isFinite(Number(cell)) || /^[+-]?Infinity$/.test(cell))
@@ -165,7 +189,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
 
   const decide = (): void => {
     const h = header as string[];
-    columnIndexes = spec.columns ? spec.columns.map((c) => h.indexOf(c)) : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead);
+    columnIndexes = spec.columns ? spec.columns.map((c) => h.indexOf(c)) : chooseColumns(file, h, timeIndex, spec.exclude ?? [], ahead, delimiter);
     if (columnIndexes.length === 0)
       throw new CsvError(file, ahead[0].line, null, `no numeric column to use as input${textColumnsNote(h, timeIndex, spec.exclude ?? [], ahead)}`);
     names = columnIndexes.map((i) => h[i]);
@@ -188,7 +212,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       );
     }
     const values = (columnIndexes as number[]).map((i, k) => {
-      const cell = cells[i];
+      const cell = numberText(cells[i], delimiter);
       if (isMissingText(cell)) return NaN;
       if (!isDecimalText(cell)) throw new CsvError(file, line, names[k], `not a number: ${JSON.stringify(cell)}`, "text");
       return Number(cell);
@@ -225,7 +249,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
       if (text.includes("\u0000")) throw new CsvError(file, lineNo, null, "the header holds NUL bytes: the file looks UTF-16 encoded; save it as UTF-8 CSV");
       if (!spec.delimiter) delimiter = text.includes(";") && !text.includes(",") ? ";" : ",";
       header = splitCsvLine(text, delimiter).map((h) => h.trim());
-      dataLine = spec.rowTime === true && header.every(isDecimalText);
+      dataLine = spec.rowTime === true && header.every((h) => isDecimalText(numberText(h, delimiter)));
       if (dataLine) header = header.map((_, i) => `column${i + 1}`);
       const fields = header;
       const twice = fields.findIndex((h, i) => h !== "" && fields.indexOf(h) < i);
@@ -239,7 +263,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
         );
       }
       const wanted = spec.timeColumn;
-      timeIndex = spec.rowTime ? -1 : wanted ? header.indexOf(wanted) : header.findIndex((h) => /^(timestamp|datetime)$/i.test(h));
+      timeIndex = spec.rowTime ? -1 : wanted ? header.indexOf(wanted) : defaultTimeColumn(header);
       if (timeIndex < 0 && !spec.rowTime) {
         throw new CsvError(
           file,
@@ -247,7 +271,7 @@ export async function* readSeries(spec: SeriesSpec, onHeader?: (h: SeriesHeader)
           null,
           wanted
             ? `no time column ${JSON.stringify(wanted)} in header (${header.join(", ")})`
-            : `no time column: expected "timestamp" or "datetime" in header (${header.join(", ")}); name it with --time-column, or give --no-time if the rows carry no time`,
+            : `no time column: expected "timestamp", "datetime", "time" or "date" in header (${header.join(", ")}); name it with --time-column, or give --no-time if the rows carry no time`,
         );
       }
       for (const c of [...(spec.columns ?? []), ...(spec.exclude ?? [])]) {

@@ -3,7 +3,7 @@ import { ChildProcess, execFileSync, spawn } from "child_process";
 import { writeFileSync } from "fs";
 import { join } from "path";
 import { splitCsvLine } from "../../anomaly/io/csvLine";
-import { CsvError, CsvProblem, parseTimestamp, readSeries, SeriesHeader } from "../../anomaly/io/csvSeries";
+import { CsvError, CsvProblem, defaultTimeColumn, parseTimestamp, readSeries, SeriesHeader } from "../../anomaly/io/csvSeries";
 import { tempDir } from "../helpers/tempDir";
 
 const dir = tempDir("gridrail-csv-");
@@ -41,6 +41,33 @@ describe("CSV series", () => {
       [NaN, 3],
     ]);
     expect(rows[1].line).to.equal(3);
+  });
+
+  it("reads a decimal comma as a point in a ';' file (a comma-decimal spreadsheet's export); 1,234,5 stays text", async () => {
+    const semi = await read(file("comma.csv", "time;power;temp\n2024-01-01 00:00;1,5;-0,25\n2024-01-01 00:01;2;1.75\n"));
+    expect(semi.header.columns).to.deep.equal(["power", "temp"]);
+    expect(semi.rows.map((r) => r.values)).to.deep.equal([
+      [1.5, -0.25],
+      [2, 1.75],
+    ]);
+    expect(semi.rows[0].cells).to.deep.equal(["2024-01-01 00:00", "1,5", "-0,25"]);
+    const thousands = await read(file("thousands.csv", "time;power\n2024-01-01 00:00;1,234,5\n")).catch((e: Error) => e);
+    expect((thousands as Error).message).to.contain('read as text: "power" "1,234,5"');
+  });
+
+  describe("the time column when none is named", () => {
+    const cases: [string[], number][] = [
+      [["timestamp", "v"], 0],
+      [["v", "DateTime"], 1],
+      [["time", "datetime", "v"], 1],
+      [["Time", "v"], 0],
+      [["v", "date"], 1],
+      [["date", "time", "v"], -1],
+      [["when", "v"], -1],
+    ];
+    for (const [header, index] of cases) {
+      it(`${header.join(",")}: ${index < 0 ? "none" : header[index]}`, () => expect(defaultTimeColumn(header)).to.equal(index));
+    }
   });
 
   it("decides a column from its first non-empty cell: an empty first cell does not drop it", async () => {
@@ -88,7 +115,7 @@ describe("CSV series", () => {
       "no time column",
       "when,v\n1,2\n",
       {},
-      'no time column: expected "timestamp" or "datetime" in header (when, v); name it with --time-column, or give --no-time if the rows carry no time',
+      'no time column: expected "timestamp", "datetime", "time" or "date" in header (when, v); name it with --time-column, or give --no-time if the rows carry no time',
     ],
     [
       "a column named twice",
@@ -104,8 +131,8 @@ describe("CSV series", () => {
     ["an empty file", "", {}, ": empty file (no header)"],
     ["a header only", "timestamp,v\n", {}, ": header but no data rows"],
     [
-      "decimal commas",
-      "timestamp;value;site\n2020-01-01;1,5;north\n",
+      "decimal commas in a ',' file",
+      'timestamp,value,site\n2020-01-01,"1,5",north\n',
       {},
       ':2: no numeric column to use as input (read as text: "value" "1,5" (a decimal comma: numbers need a point), "site" "north")',
     ],
