@@ -1,6 +1,6 @@
 import { CarriedReadings, carriedReadingsOf, readingsBefore, ReadingsBefore } from "./carriedReadings";
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
-import { halfHourProfile, Slot } from "./halfHourProfile";
+import { halfHourProfile, Slot, SLOTS } from "./halfHourProfile";
 import {
   EarlierReport,
   earlierReportOf,
@@ -148,8 +148,10 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     const report = await reports.json(reportKey(clientId, past.compact, "json"));
     if (report === undefined) continue;
     history.push(...slotsOfReport(report));
-    const total = (report as { totalKwh?: unknown }).totalKwh;
-    if (typeof total === "number") pastDays.push({ date: past.iso, totalKwh: total });
+    const { totalKwh, halfHoursCovered } = report as { totalKwh?: unknown; halfHoursCovered?: unknown };
+    if (typeof totalKwh === "number") {
+      pastDays.push({ date: past.iso, totalKwh, halfHoursCovered: typeof halfHoursCovered === "number" ? halfHoursCovered : SLOTS });
+    }
     const facts = earlierReportOf(report);
     if (facts) earlier.set(past.iso, facts);
   }

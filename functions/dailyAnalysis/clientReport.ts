@@ -33,10 +33,15 @@ export interface ClientReport {
     readonly unusual: boolean;
   }[];
   readonly comparison: {
-    /** Earlier reports found among the previous RECENT_DAYS days. */
+    /** Earlier reports of full days (48 half-hours) among the previous RECENT_DAYS days: the ones compared with. */
     readonly days: number;
+    /** Earlier reports left out of the comparison as they miss half-hours. */
+    readonly partialDays: number;
+    /** The full days' mean total. */
     readonly averageKwh: number | null;
+    /** This day against the average; null when this day misses half-hours. */
     readonly changePercent: number | null;
+    /** The total of the same weekday a week before, when that was a full day. */
     readonly sameWeekdayLastWeekKwh: number | null;
   };
   readonly unusual: readonly { readonly start: string; readonly kwh: number; readonly expectedKwh: number; readonly score: number }[];
@@ -62,6 +67,8 @@ export const MAX_REJECTED_LISTED = 100;
 export interface PastDay {
   readonly date: string;
   readonly totalKwh: number;
+  /** Half-hours with a reading (48 is a full day); a report without the count is taken as full. */
+  readonly halfHoursCovered: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -85,7 +92,9 @@ export function buildReport(a: {
   const covered = slots.filter((s) => s.kwh !== null);
   const total = round(covered.reduce((sum, s) => sum + (s.kwh as number), 0));
   const peakSlot = covered.reduce<Slot | null>((best, s) => (best === null || (s.kwh as number) > (best.kwh as number) ? s : best), null);
-  const past = a.pastDays.filter((p) => p.date < day.iso);
+  // only full days are compared with: a day with missing half-hours would pull the average down
+  const earlier = a.pastDays.filter((p) => p.date < day.iso);
+  const past = earlier.filter((p) => p.halfHoursCovered >= SLOTS);
   const average = past.length ? round(past.reduce((s, p) => s + p.totalKwh, 0) / past.length) : null;
   const weekAgo = new Date(day.startMs - 7 * 86_400_000).toISOString().slice(0, 10);
   return {
@@ -106,6 +115,7 @@ export function buildReport(a: {
     })),
     comparison: {
       days: past.length,
+      partialDays: earlier.length - past.length,
       averageKwh: average,
       changePercent: average !== null && average > 0 && covered.length === SLOTS ? Math.round(((total - average) / average) * 1000) / 10 : null,
       sameWeekdayLastWeekKwh: past.find((p) => p.date === weekAgo)?.totalKwh ?? null,

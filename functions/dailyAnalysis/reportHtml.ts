@@ -9,13 +9,16 @@ export function reportHtml(r: ClientReport): string {
     ["Meter", r.clientId],
     ["Day (UTC)", r.date],
     ["Total", `${kwh(r.totalKwh)} kWh over ${r.halfHoursCovered} of 48 half-hours`],
-    ["Peak", r.peak ? `${kwh(r.peak.kwh)} kWh at ${hhmm(r.peak.start)}` : "no data"],
+    ["Peak", r.peak ? `${kwh(r.peak.kwh)} kWh at ${hhmm(r.peak.start)} UTC` : "no data"],
     [
       "Recent days",
-      r.comparison.averageKwh === null
-        ? "no earlier reports"
-        : `average ${kwh(r.comparison.averageKwh)} kWh over ${r.comparison.days} day(s)` +
-          (r.comparison.changePercent === null ? "" : `, this day ${r.comparison.changePercent >= 0 ? "+" : ""}${r.comparison.changePercent}%`),
+      (r.comparison.averageKwh === null
+        ? r.comparison.partialDays > 0
+          ? "no earlier full day"
+          : "no earlier reports"
+        : `average ${kwh(r.comparison.averageKwh)} kWh over ${r.comparison.days} full day(s)` +
+          (r.comparison.changePercent === null ? "" : `, this day ${r.comparison.changePercent >= 0 ? "+" : ""}${r.comparison.changePercent}%`)) +
+        (r.comparison.partialDays > 0 ? ` (${r.comparison.partialDays} day(s) with missing half-hours left out)` : ""),
     ],
     ["Same day last week", kwh(r.comparison.sameWeekdayLastWeekKwh) + (r.comparison.sameWeekdayLastWeekKwh === null ? "" : " kWh")],
     [
@@ -29,7 +32,7 @@ export function reportHtml(r: ClientReport): string {
   if (late.length > 0) facts.push(["Revised", `with readings that arrived late, on ${late.join(", ")}`]);
   const x = r.halfHourly.map((h) => Date.parse(h.start));
   const chart = lineChart({
-    title: "kWh per half-hour",
+    title: "kWh per half-hour (UTC)",
     x,
     series: [{ label: "kWh", values: r.halfHourly.map((h) => (h.kwh === null ? NaN : h.kwh)), color: "#1f77b4" }],
     markers: r.halfHourly.flatMap((h, i) => (h.unusual ? [i] : [])),
@@ -38,6 +41,8 @@ export function reportHtml(r: ClientReport): string {
   const rows = r.unusual.map(
     (u) => `<tr><td>${escapeXml(hhmm(u.start))}</td><td>${kwh(u.kwh)}</td><td>${kwh(u.expectedKwh)}</td><td>${u.score.toFixed(2)}</td></tr>`,
   );
-  const table = rows.length ? `<h2>Unusual half-hours</h2><table><tr><th>from</th><th>kWh</th><th>usual</th><th>score</th></tr>${rows.join("")}</table>` : "";
+  const table = rows.length
+    ? `<h2>Unusual half-hours</h2><table><tr><th>from (UTC)</th><th>kWh</th><th>usual</th><th>score</th></tr>${rows.join("")}</table>`
+    : "";
   return htmlPage(`Daily energy report ${r.date}`, facts, [chart, table]);
 }

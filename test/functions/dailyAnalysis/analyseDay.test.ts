@@ -177,7 +177,7 @@ describe("daily analysis: a day's run", () => {
     const r1 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
     expect(r1.halfHoursCovered).to.equal(48);
     expect(r1.detector).to.deep.equal({ name: "rcf", historyHalfHours: 0, ready: true });
-    expect(r1.comparison).to.deep.equal({ days: 0, averageKwh: null, changePercent: null, sameWeekdayLastWeekKwh: null });
+    expect(r1.comparison).to.deep.equal({ days: 0, partialDays: 0, averageKwh: null, changePercent: null, sameWeekdayLastWeekKwh: null });
   });
 
   it("lists refused lines with object, line and reason, and still reports the good ones", async () => {
@@ -236,6 +236,23 @@ describe("daily analysis: a day's run", () => {
     // supplier-only clients too)
     expect(listings.reduce((a, b) => a + b, 0)).to.equal(8 * 3 + 4 * 2);
     expect([...reports.objects.keys()].filter((k) => k.endsWith(".json")).sort()).to.deep.equal(ids.map((id) => `reports/${id}/${DAY.compact}.json`));
+  });
+
+  it("compares with earlier full days only: a day with an outage neither moves the average nor stands for last week", async () => {
+    const objects: Record<string, string> = {};
+    for (let k = 7; k >= 0; k--) {
+      const d = addDays(DAY, -k);
+      const lines = householdDay(d).split("\n").filter(Boolean);
+      // a week before and three days before, the meter was offline from noon
+      objects[`NMI0001/${d.compact}/a.json`] = (k === 7 || k === 3 ? lines.slice(0, 24) : lines).join("\n") + "\n";
+    }
+    const lake = memoryLake(objects);
+    const reports = memoryReports();
+    for (let k = 7; k >= 0; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: NOW });
+    const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+    expect(r.comparison).to.deep.equal({ days: 5, partialDays: 2, averageKwh: r.totalKwh, changePercent: 0, sameWeekdayLastWeekKwh: null });
+    const html = reports.objects.get("reports/NMI0001/20261121.html")!;
+    expect(html).to.contain(`average ${r.totalKwh.toFixed(3)} kWh over 5 full day(s), this day +0% (2 day(s) with missing half-hours left out)`);
   });
 
   it("compares with earlier reports and flags the unusual half-hour the history makes unusual", async () => {
