@@ -15,7 +15,11 @@ export interface ViewShape {
   readonly sql: string;
 }
 
-/** Real-time kWh per meter installation and day; a reading delivered twice (at least once) counts once. */
+/**
+ * Real-time kWh per meter installation and receipt day: one value a reading time, the one received last, so a
+ * reading delivered twice (at least once) counts once and a reading sent again with a corrected value counts
+ * at the corrected value (as the warehouse's merge keeps it).
+ */
 export const dailyConsumptionView: ViewShape = {
   name: "daily_meter_consumption",
   description: "Real-time consumption per meter installation and receipt day (shared readings)",
@@ -28,8 +32,9 @@ export const dailyConsumptionView: ViewShape = {
   sql: [
     "SELECT dt, device_id AS client_id, count(*) AS readings, sum(value) AS kwh",
     "FROM (",
-    `  SELECT DISTINCT dt, device_id, event_time, value FROM ${TABLES.readings}`,
+    `  SELECT dt, device_id, event_time, max_by(value, received_at) AS value FROM ${TABLES.readings}`,
     "  WHERE source = 'meters' AND metric = 'kwh'",
+    "  GROUP BY dt, device_id, event_time",
     ") AS r",
     "GROUP BY dt, device_id",
   ].join("\n"),

@@ -38,6 +38,18 @@ describe("business views on DuckDB over the summary's fixture lake", () => {
         detail: null,
       })}\n`,
     );
+    // a meter reading sent again with a corrected value counts once, at the value received last
+    const corrected = (value: number, receivedAt: number) =>
+      JSON.stringify({
+        source: "meters",
+        device_id: "meter-5",
+        event_time: "2026-02-21T11:00:00.000Z",
+        received_at: receivedAt,
+        metric: "kwh",
+        value,
+        detail: null,
+      });
+    writeFile(lake, "telemetry/2026/02/21/readings-4.json", `${corrected(0.7, 1771671700000)}\n${corrected(0.5, 1771671600900)}\n`);
     engine = await DuckDbEngine.open(lake);
     for (const v of VIEWS) await engine.sql(`CREATE VIEW ${v.name} AS ${v.sql}`);
   });
@@ -46,12 +58,13 @@ describe("business views on DuckDB over the summary's fixture lake", () => {
     rmSync(lake, { recursive: true, force: true });
   });
 
-  it("gives each meter's distinct readings and kWh per day", async () => {
+  it("gives each meter's distinct readings and kWh per day, a corrected reading at its value received last", async () => {
     expect(await engine.sql("SELECT * FROM daily_meter_consumption ORDER BY dt, client_id")).to.deep.equal([
       { dt: "2026/02/20", client_id: "meter-4", readings: 1, kwh: 0.42 },
       { dt: "2026/02/21", client_id: "meter-1", readings: 2, kwh: 0.84 },
       { dt: "2026/02/21", client_id: "meter-2", readings: 1, kwh: 0.42 },
       { dt: "2026/02/21", client_id: "meter-3", readings: 1, kwh: 0.42 },
+      { dt: "2026/02/21", client_id: "meter-5", readings: 1, kwh: 0.7 },
     ]);
   });
 
