@@ -76,10 +76,16 @@ export class DuplicateTracker<K extends string | number = string> {
   firstLine(key: K): number | undefined {
     return this.seen.get(key);
   }
-  check(key: K, line: number): void {
+  /** `written`: the key as the row writes it, named first when it reads otherwise (a local time, a UTC key). */
+  check(key: K, line: number, written?: string): void {
     const first = this.seen.get(key);
-    if (first !== undefined) throw new RowError(`duplicate ${this.what} ${this.show(key)} (first seen at line ${first})`);
-    this.seen.set(key, line);
+    if (first === undefined) {
+      this.seen.set(key, line);
+      return;
+    }
+    const shown = this.show(key);
+    if (written === undefined || written === shown) throw new RowError(`duplicate ${this.what} ${shown} (first seen at line ${first})`);
+    throw new RowError(`duplicate ${this.what} ${JSON.stringify(written)} (${shown}; first seen at line ${first})`);
   }
 }
 

@@ -87,7 +87,7 @@ export function plainParser(ctx: ParseContext): LineParser {
       // a wall time of the hour the clocks go back, seen again: the later hour (once)
       const later = seen.firstLine(first / 60_000) === undefined ? undefined : clock.repeated?.(day!, minuteOfDay);
       const ms = later !== undefined && seen.firstLine(later / 60_000) === undefined ? later : first;
-      seen.check(ms / 60_000, line);
+      seen.check(ms / 60_000, line, f[0]);
       const start = new Date(ms).toISOString();
       return { line, readings: [{ clientId: ctx.clientId, intervalStart: start, intervalMinutes: interval, kwh, quality: "A", channel: "consumption" }] };
     } catch (e) {

@@ -163,7 +163,7 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       "a plain repeated timestamp",
       "timestamp,kwh\n2024-01-01T00:00Z,1\n2024-01-01T10:00+10:00,1\n",
       {},
-      [{ line: 3, reason: "duplicate timestamp 2024-01-01T00:00:00.000Z (first seen at line 2)" }],
+      [{ line: 3, reason: 'duplicate timestamp "2024-01-01T10:00+10:00" (2024-01-01T00:00:00.000Z; first seen at line 2)' }],
     ],
     ["a plain non-numeric kwh", "timestamp,kwh\n2024-01-01T00:00Z,1kWh\n", {}, [{ line: 2, reason: 'kwh "1kWh" is not a number' }]],
     [

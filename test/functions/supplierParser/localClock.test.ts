@@ -149,6 +149,6 @@ describe("supplierParser: the hour the clocks go back, in a file", () => {
 
   it("plain wall times on an ordinary day: a repeat is a duplicate", async () => {
     const r = await ingestStream(["timestamp,kwh", "2024-10-20 01:00,1", "2024-10-20 01:00,1"], { clientId: "c1", timeZone: "Europe/London" });
-    expect(r.errors.map((e) => e.reason)).to.deep.equal(["duplicate timestamp 2024-10-20T00:00:00.000Z (first seen at line 2)"]);
+    expect(r.errors.map((e) => e.reason)).to.deep.equal(['duplicate timestamp "2024-10-20 01:00" (2024-10-20T00:00:00.000Z; first seen at line 2)']);
   });
 });

@@ -54,6 +54,7 @@ describe("supplierParser reason kinds", () => {
   const cases: [string, string][] = [
     ['interval 3: "abc" is not a number', 'interval <n>: "…" is not a number'],
     ["duplicate timestamp 2024-01-01T00:00:00.000Z (first seen at line 2)", "duplicate timestamp <time> (first seen at line <n>)"],
+    ['duplicate timestamp "2024-06-01T03:30" (2024-05-31T17:30:00.000Z; first seen at line 9)', 'duplicate timestamp "…" (<time>; first seen at line <n>)'],
     [
       "local time 2024-10-06 02:00 did not happen in Australia/Melbourne (the clocks went forward)",
       "local time <day> <hh:mm> did not happen in Australia/Melbourne (the clocks went forward)",
