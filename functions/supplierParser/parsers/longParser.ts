@@ -18,6 +18,15 @@ export function dayCountProblem(day: string, count: number, minutes: number, day
   return `day ${day} has ${count} intervals, expected ${expected} (the clocks went ${change} in ${clockName}) or ${wall}`;
 }
 
+/** The starts of a day's intervals no counted row has, e.g. ` (missing 04:00)`; "" when none is missing. At most 3 named. */
+export function missingStartsNote(rows: readonly { startMinute?: number }[], minutes: number): string {
+  const present = new Set(rows.map((r) => r.startMinute));
+  const missing: string[] = [];
+  for (let m = 0; m < 1440; m += minutes) if (!present.has(m)) missing.push(timeOfDay(m));
+  if (missing.length === 0) return "";
+  return ` (missing ${missing.slice(0, 3).join(", ")}${missing.length > 3 ? ` and ${missing.length - 3} more` : ""})`;
+}
+
 /**
  * The direction of a row's register: the suffix after `#` in RegisterCode (`29641#E1`), read as NEM12's NMI
  * suffix is: `E…` import (consumption), `B…` export (generation); a code without `#` is consumption.
@@ -37,6 +46,8 @@ export const OPEN_DAYS = 4;
 interface Held {
   readonly line: number;
   readonly minutes?: number;
+  /** The row's start, minutes after local midnight (set with `minutes`). */
+  readonly startMinute?: number;
   readonly reading?: Reading;
   readonly reason?: string;
 }
@@ -59,14 +70,16 @@ export function longParser(ctx: ParseContext): LineParser {
     open.delete(name);
     // Rows rejected for their value still count towards the day: the supplier did send that interval.
     const counted = rows.filter((h) => h.minutes !== undefined);
-    const dayReason =
-      counted.length > 0 ? dayCountProblem(name, counted.length, counted[0].minutes!, localDayMinutes(ctx.clock, day), ctx.clock.name) : undefined;
+    const dayMinutes = localDayMinutes(ctx.clock, day);
+    const problem = counted.length > 0 ? dayCountProblem(name, counted.length, counted[0].minutes!, dayMinutes, ctx.clock.name) : undefined;
+    const dayReason = problem && dayMinutes === 1440 ? problem + missingStartsNote(counted, counted[0].minutes!) : problem;
     return rows.map((h) => (h.reading && !dayReason ? { line: h.line, readings: [h.reading] } : { line: h.line, reason: h.reason ?? dayReason! }));
   }
 
   return {
     line(f, line) {
       let minutes: number | undefined;
+      let startMinute: number | undefined;
       let group: string | undefined;
       const out: RowOutcome[] = [];
       try {
@@ -100,6 +113,7 @@ export function longParser(ctx: ParseContext): LineParser {
         const later = intervals.firstLine(slot) === undefined ? undefined : ctx.clock.repeated?.(start.day, start.minute);
         intervals.check(later === undefined ? slot : `${slot} (repeated)`, line);
         minutes = span;
+        startMinute = start.minute;
         checkKeyDate(start.day, ctx.keyDate);
         const kwh = parseKwh(f[8], "ProfileReadValue ", span, ctx.bounds);
         const quality = f[10].trim();
@@ -114,11 +128,11 @@ export function longParser(ctx: ParseContext): LineParser {
           quality,
           channel,
         };
-        open.get(group)!.rows.push({ line, minutes, reading });
+        open.get(group)!.rows.push({ line, minutes, startMinute, reading });
       } catch (e) {
         // held with its day (it counts towards the day's intervals), or, a row without a day, with the latest day
         const holder = group !== undefined && open.has(group) ? open.get(group) : [...open.values()].pop();
-        if (holder) holder.rows.push({ line, minutes, reason: reasonOf(e) });
+        if (holder) holder.rows.push({ line, minutes, startMinute, reason: reasonOf(e) });
         else out.push({ line, reason: reasonOf(e) });
       }
       return out;

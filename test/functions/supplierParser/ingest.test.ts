@@ -66,7 +66,12 @@ describe("supplierParser ingest: each layout", () => {
 
   it("rejects a long-layout day two half-hours short on a day the clocks do not change", async () => {
     const r = await ingest(long(...longDay("1/10/18").filter((_, i) => i !== 20 && i !== 21)));
-    expect([r.rows, r.accepted, r.rejected, r.errors[0]?.reason]).to.deep.equal([46, 0, 46, "day 2018-10-01 has 46 intervals, expected 48"]);
+    expect([r.rows, r.accepted, r.rejected, r.errors[0]?.reason]).to.deep.equal([
+      46,
+      0,
+      46,
+      "day 2018-10-01 has 46 intervals, expected 48 (missing 10:00, 10:30)",
+    ]);
   });
 
   describe("long layout: the register's direction and days apart", () => {

@@ -130,16 +130,16 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       "a long day with 47 intervals",
       long(...longDay("1/1/24", 2).slice(0, 1), ...longDay("1/1/24").slice(2), ...longDay("2/1/24")),
       {},
-      Array.from({ length: 47 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48" })),
+      Array.from({ length: 47 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48 (missing 00:30)" })),
     ],
     [
       "a long row an hour long among half-hour rows (overlapping the next), its day with it",
       long(...longDay("1/1/24").slice(0, 1), "7,6,2,MRIM,2#E1,G,1/1/24 0:30,1/1/24 1:29,0.1,0,A", ...longDay("1/1/24").slice(2)),
       {},
       [
-        { line: 2, reason: "day 2024-01-01 has 47 intervals, expected 48" },
+        { line: 2, reason: "day 2024-01-01 has 47 intervals, expected 48 (missing 00:30)" },
         { line: 3, reason: "interval 1/1/24 0:30 to 1/1/24 1:29 is 60 minutes, the day's first is 30: rows of a day are of one length" },
-        ...Array.from({ length: 46 }, (_, i) => ({ line: i + 4, reason: "day 2024-01-01 has 47 intervals, expected 48" })),
+        ...Array.from({ length: 46 }, (_, i) => ({ line: i + 4, reason: "day 2024-01-01 has 47 intervals, expected 48 (missing 00:30)" })),
       ],
     ],
     [
@@ -147,9 +147,9 @@ describe("supplierParser ingest: validation, one rule per row with an exact reas
       long(...longDay("1/1/24").slice(0, 5), "7,6,2,MRIM,2#E1,G,1/1/24 2:45,1/1/24 3:14,0.1,0,A", ...longDay("1/1/24").slice(6)),
       {},
       [
-        ...Array.from({ length: 5 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48" })),
+        ...Array.from({ length: 5 }, (_, i) => ({ line: i + 2, reason: "day 2024-01-01 has 47 intervals, expected 48 (missing 02:30)" })),
         { line: 7, reason: 'StartDate "1/1/24 2:45" does not start a 30-minute interval: rows start on the 30-minute grid from midnight' },
-        ...Array.from({ length: 42 }, (_, i) => ({ line: i + 8, reason: "day 2024-01-01 has 47 intervals, expected 48" })),
+        ...Array.from({ length: 42 }, (_, i) => ({ line: i + 8, reason: "day 2024-01-01 has 47 intervals, expected 48 (missing 02:30)" })),
       ],
     ],
     ["a plain bad timestamp", "timestamp,kwh\n2024-02-30T00:00Z,1\n", {}, [{ line: 2, reason: 'timestamp "2024-02-30T00:00Z" is not ISO 8601' }]],

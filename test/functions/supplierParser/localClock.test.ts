@@ -1,7 +1,7 @@
 import { expect } from "chai";
 import { ingestStream } from "../../../functions/supplierParser/ingest";
 import { NEM_TIME, fixedOffsetClock, localDayMinutes, utcMsOn, zoneClock } from "../../../functions/supplierParser/localClock";
-import { dayCountProblem } from "../../../functions/supplierParser/parsers/longParser";
+import { dayCountProblem, missingStartsNote } from "../../../functions/supplierParser/parsers/longParser";
 import { Day } from "../../../functions/supplierParser/readingSchema";
 
 const day = (s: string): Day => {
@@ -91,6 +91,21 @@ describe("supplierParser: how long a local day is, and when a day of rows is who
     it(`${what}: ${problem ?? "whole"}`, () => {
       expect(dayCountProblem("D", count, 30, dayMinutes, "Z")).to.equal(problem);
     });
+  }
+});
+
+describe("the starts a short long-layout day misses", () => {
+  const without = (minutes: number, ...gone: number[]) =>
+    Array.from({ length: 1440 / minutes }, (_, i) => ({ startMinute: i * minutes })).filter((r) => !gone.includes(r.startMinute));
+  const cases: [string, { startMinute?: number }[], number, string][] = [
+    ["a whole day", without(30), 30, ""],
+    ["one half-hour", without(30, 240), 30, " (missing 04:00)"],
+    ["the first and last quarter-hours", without(15, 0, 1425), 15, " (missing 00:00, 23:45)"],
+    ["five half-hours: three named", without(30, 0, 30, 60, 90, 120), 30, " (missing 00:00, 00:30, 01:00 and 2 more)"],
+    ["a refused row (no start) does not fill its interval", [...without(30, 60), {}], 30, " (missing 01:00)"],
+  ];
+  for (const [what, rows, minutes, note] of cases) {
+    it(`${what}: ${JSON.stringify(note)}`, () => expect(missingStartsNote(rows, minutes)).to.equal(note));
   }
 });
 
