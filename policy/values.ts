@@ -121,3 +121,13 @@ export function awsPrincipals(principal: unknown): string[] {
 export function isAnyone(principal: unknown): boolean {
   return principal === "*" || awsPrincipals(principal).includes("*");
 }
+
+/**
+ * A policy document's size as AWS counts it against its limits: characters other than white space, of the
+ * JSON as sent (a document given as an object is sent as its JSON). Undefined while the document is unknown.
+ */
+export function policyChars(document: unknown): number | undefined {
+  if (isUnknown(document) || document === undefined || document === null) return undefined;
+  const text = typeof document === "string" ? document : JSON.stringify(document);
+  return text.replace(/\s/g, "").length;
+}

@@ -3,8 +3,8 @@
  * a Lambda function writes objects under the prefixes it owns, never anywhere in a bucket.
  */
 import { ResourceView, StackGraph } from "../graph";
-import { joinRule, resourceRule, Rule } from "../rule";
-import { accountOf, asArray, awsPrincipals, conditionValue, get, isAnyone, isUnknown, parseJson, statements, strings } from "../values";
+import { joinRule, resourceRule, Rule, stackRule } from "../rule";
+import { accountOf, asArray, awsPrincipals, conditionValue, get, isAnyone, isUnknown, parseJson, policyChars, statements, strings } from "../values";
 import { T } from "./types";
 
 const POLICY_TYPES = ["aws:iam/rolePolicy:RolePolicy", "aws:iam/policy:Policy", "aws:iam/userPolicy:UserPolicy", "aws:iam/groupPolicy:GroupPolicy"];
@@ -185,6 +185,33 @@ export const iamTrustOwnAccount = joinRule({
   },
 });
 
+/** IAM's limit on a role's inline policies together, in characters other than white space. */
+export const ROLE_INLINE_MAX_CHARS = 10_240;
+
+export const iamRoleInlinePolicySize = stackRule({
+  id: "iam-role-inline-policy-size",
+  level: "mandatory",
+  description: `A role's inline policies together are at most ${ROLE_INLINE_MAX_CHARS} characters, white space excluded (IAM refuses the policy that goes over).`,
+  check(graph) {
+    const byRole = new Map<string, { chars: number; policies: ResourceView[] }>();
+    for (const p of graph.ofType("aws:iam/rolePolicy:RolePolicy")) {
+      const chars = policyChars(p.inputs.policy);
+      const role = p.inputs.role;
+      if (chars === undefined || typeof role !== "string") continue;
+      const entry = byRole.get(role) ?? { chars: 0, policies: [] };
+      entry.chars += chars;
+      entry.policies.push(p);
+      byRole.set(role, entry);
+    }
+    return [...byRole]
+      .filter(([, e]) => e.chars > ROLE_INLINE_MAX_CHARS)
+      .map(([role, e]) => ({
+        resource: e.policies[e.policies.length - 1],
+        message: `role ${role}'s inline policies (${e.policies.map((p) => p.name).join(", ")}) are ${e.chars} characters without white space, over IAM's ${ROLE_INLINE_MAX_CHARS}`,
+      }));
+  },
+});
+
 export const IAM_RULES: readonly Rule[] = [
   iamNoWildcardAdmin,
   iamNoDataActionsOnAllResources,
@@ -192,4 +219,5 @@ export const IAM_RULES: readonly Rule[] = [
   iamLambdaObjectWritesPrefixed,
   iamTrustScoped,
   iamTrustOwnAccount,
+  iamRoleInlinePolicySize,
 ];

@@ -4,7 +4,7 @@
  */
 import { ResourceView, StackGraph } from "../graph";
 import { resourceRule, Rule, stackRule } from "../rule";
-import { get, isTrue, isUnknown, show, statements } from "../values";
+import { get, isTrue, isUnknown, policyChars, show, statements } from "../values";
 import { T } from "./types";
 
 export const iotRuleErrorAction = resourceRule({
@@ -199,10 +199,27 @@ export const iotClaimPolicyProvisioningOnly = resourceRule({
   },
 });
 
+/** AWS IoT's limit on a policy document, in characters other than white space. */
+export const IOT_POLICY_MAX_CHARS = 2048;
+
+export const iotPolicySize = resourceRule({
+  id: "iot-policy-size",
+  level: "mandatory",
+  description: `Every IoT policy document is at most ${IOT_POLICY_MAX_CHARS} characters, white space excluded (IoT refuses a longer one at create or update).`,
+  types: T.iotPolicy,
+  check(policy) {
+    const chars = policyChars(policy.inputs.policy);
+    return chars !== undefined && chars > IOT_POLICY_MAX_CHARS
+      ? [`IoT policy ${policy.name} is ${chars} characters without white space, over IoT's ${IOT_POLICY_MAX_CHARS}`]
+      : [];
+  },
+});
+
 export const IOT_RULES: readonly Rule[] = [
   iotRuleErrorAction,
   iotPolicyLeastPrivilege,
   iotPolicyPerDevice,
+  iotPolicySize,
   iotDeviceCloudShadowsReadOnly,
   iotProvisioningTemplateHooked,
   iotClaimPolicyProvisioningOnly,

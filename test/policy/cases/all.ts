@@ -4,6 +4,7 @@ import { COMPUTE_CASES } from "./compute";
 import { DATA_CASES } from "./data";
 import { EDGE_CASES } from "./edge";
 import { IOT_CASES } from "./iot";
+import { LIMIT_CASES } from "./limits";
 import { NETWORK_CASES } from "./network";
 import { PROD_CASES } from "./prod";
 import { PROVISIONING_CASES } from "./provisioning";
@@ -14,6 +15,7 @@ export const ALL_CASES: readonly RuleCase[] = [
   ...S3_CASES,
   ...STREAMING_CASES,
   ...IOT_CASES,
+  ...LIMIT_CASES,
   ...COMPUTE_CASES,
   ...DATA_CASES,
   ...NETWORK_CASES,
