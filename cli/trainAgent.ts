@@ -1,7 +1,7 @@
 /**
  * A train: publishes sensor readings over MQTT (buffering while offline), follows its anomaly shadow and
  * prints what the cloud told it, one JSON object a line.
- *   gridrail train-agent --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE]
+ *   gridrail train-agent --broker mqtt://127.0.0.1:1883 --train train-0042 [--csv FILE [--keep-time]]
  *     [--count N] [--interval-ms 100] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO]
  *     [--shadow anomaly] [--linger-ms 0] [--ca FILE --cert FILE --key FILE]
  *     [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N] [--edge-detect [--edge-model FILE]]
@@ -13,18 +13,22 @@ import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
 import { Reconciliation } from "../devices/trainAgent/reconcile";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
+import { shiftedToNow, simulatorStart, timelineWarnings } from "../devices/trainAgent/timeline";
 import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
 import { Command, PROJECT_ROOT, ParsedArgs, integerFlag, runCommand, UsageError } from "./args";
 import { checkOutputFolder } from "./outputPaths";
 
-const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE] [--count N]
+const USAGE = `usage: gridrail train-agent --broker URL --train train-<id> [--csv FILE [--keep-time]] [--count N]
   [--interval-ms N] [--seed N] [--fault SENSOR:START:LENGTH:OFFSET]... [--start ISO] [--shadow NAME]
   [--linger-ms N] [--ca FILE --cert FILE --key FILE] [--outbox DIR] [--outbox-max N] [--outbox-fsync-ms N]
   [--edge-detect [--edge-model FILE]]
 Sends readings (MetroPT-3 rows from --csv, else a simulated air production unit, 10 s apart) on
 trains/<train>/telemetry, --interval-ms apart, then waits until all are acknowledged (and --linger-ms more).
+Their times end now: the simulator's last reading is now unless --start is given, and a --csv file is moved
+in time, its spacing kept, so its last row is now (--keep-time sends its own times). The cloud refuses
+readings dated over 5 minutes after they arrive or over 7 days before: a warning counts any that would be.
 Readings not yet acknowledged wait in the outbox folder (default outbox/<train>; at most --outbox-max,
 default 100000, the oldest dropped and counted past it; fsynced every --outbox-fsync-ms, default 1000): a
 restarted agent sends them first, in order.
@@ -146,20 +150,24 @@ async function main(args: ParsedArgs): Promise<void> {
   const linger = integerFlag(args, "linger-ms", 0, 0, HOUR_MS);
   const faults = ((args.fault as string[] | undefined) ?? []).map(parseFault);
   let readings: SensorReading[];
+  const now = Date.now();
   if (typeof args.csv === "string") {
     if (args.seed !== undefined || faults.length > 0 || args.start !== undefined)
       throw new UsageError("--seed, --fault and --start are for the simulator, not --csv");
     readings = csvReadings(args.csv);
     readings = readings.slice(0, integerFlag(args, "count", readings.length, 1, Number.MAX_SAFE_INTEGER));
+    if (args["keep-time"] !== true) readings = shiftedToNow(readings, now);
   } else {
-    const start = args.start === undefined ? Math.floor(Date.now() / 10_000) * 10_000 : parseTimestamp(args.start as string);
-    if (Number.isNaN(start)) throw new UsageError(`--start must be an ISO time, got ${JSON.stringify(args.start)}`);
+    if (args["keep-time"] === true) throw new UsageError("--keep-time is for --csv (the simulator's times are --start)");
     const count = integerFlag(args, "count", 360, 1, 10_000_000);
+    const start = args.start === undefined ? simulatorStart(now, count) : parseTimestamp(args.start as string);
+    if (Number.isNaN(start)) throw new UsageError(`--start must be an ISO time, got ${JSON.stringify(args.start)}`);
     const late = faults.find((f) => f.start >= count);
     if (late) throw new UsageError(`--fault ${late.sensor}:${late.start}:...: starts at reading ${late.start}, past the ${count} readings of --count`);
     const simulator = new ApuSimulator({ seed: integerFlag(args, "seed", seedOf(train), 0, 2 ** 32 - 1), start, faults });
     readings = simulator.take(count);
   }
+  for (const w of timelineWarnings(readings, interval, now)) process.stderr.write(`warning: ${w}\n`);
   const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
   // IoT Core's rule for a named shadow's name; another one could never match the anomaly Lambda's shadow
@@ -218,7 +226,9 @@ async function main(args: ParsedArgs): Promise<void> {
     lastReconciled = JSON.stringify(line);
   });
   agent.on("warning", (e: Error) => process.stderr.write(`warning: ${e.message}\n`));
+  // Ctrl-C, or a service manager's stop (systemd, Docker): the same orderly stop, the outbox and edge model saved
   process.once("SIGINT", () => void agent.stop().then(() => process.exit(130)));
+  process.once("SIGTERM", () => void agent.stop().then(() => process.exit(143)));
   agent.start();
   const cpu = process.cpuUsage();
   for (const r of readings) {
@@ -252,6 +262,7 @@ export const command: Command = {
     seed: "string",
     fault: "list",
     start: "string",
+    "keep-time": "boolean",
     shadow: "string",
     "linger-ms": "string",
     ca: "string",

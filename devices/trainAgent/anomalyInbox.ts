@@ -102,8 +102,13 @@ export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<R
     desired[a].startedAt < desired[b].startedAt ? -1 : desired[a].startedAt > desired[b].startedAt ? 1 : a < b ? -1 : 1,
   );
   for (const id of ids) {
-    if (reported[id] !== undefined && canonical(desired[id]) === canonical(reported[id])) continue;
-    notices.push({ id, entry: desired[id], kind: reported[id] ? "changed" : "new" });
+    const told = reported[id];
+    if (told !== undefined && canonical(desired[id]) === canonical(told)) continue;
+    // another alarm of an episode already told (its count, score or time moved, its sentence and status did
+    // not) is acknowledged without telling the driver the same sentence again
+    if (told === undefined || told.status !== desired[id].status || told.message !== desired[id].message) {
+      notices.push({ id, entry: desired[id], kind: told ? "changed" : "new" });
+    }
     report[id] = desired[id];
   }
   for (const id of Object.keys(reported)) if (!(id in desired)) report[id] = null;

@@ -76,9 +76,15 @@ export function describeEpisode(e: Episode): string {
   const drivers = e.drivers.map(driverText).join("; ");
   const what = drivers ? `: ${drivers}` : " (no single sensor stands out)";
   if (e.status === "ongoing") return `Unusual ${e.group} readings since ${utc(e.startedAt)}${what}.`;
-  const span = `Unusual ${e.group} readings from ${utc(e.startedAt)} to ${utc(e.clearedAt ?? e.updatedAt)}`;
-  const end = e.clearedBy === "settled" ? "are no longer unusual: the model now treats them as normal" : "are over";
-  return `${span} ${end}${drivers ? ` (${drivers.replace(/ is /g, " was ")})` : ""}.`;
+  const past = drivers ? ` (${drivers.replace(/ is /g, " was ")})` : "";
+  if (e.clearedBy === "settled") {
+    // not an end: the readings went on until the model took them as normal, and may still be as they were
+    return (
+      `Unusual ${e.group} readings since ${utc(e.startedAt)} are no longer flagged from ${utc(e.clearedAt ?? e.updatedAt)}: ` +
+      `they went on until the model took them as normal, not because they ended${past}. Check whether the change is expected.`
+    );
+  }
+  return `Unusual ${e.group} readings from ${utc(e.startedAt)} to ${utc(e.clearedAt ?? e.updatedAt)} are over${past}.`;
 }
 
 export function shadowEntry(e: Episode): ShadowEntry {

@@ -60,6 +60,28 @@ describe("anomaly shadow protocol, train side", () => {
       ["a changed"],
       { a: entry("cleared") },
     ],
+    [
+      "another alarm of a told episode: the same sentence and status, acknowledged without telling again",
+      {
+        state: {
+          desired: { anomalies: { a: { ...entry("ongoing"), updatedAt: "2020-02-01T01:49:20.000Z", alarms: 3 } } },
+          reported: { anomalies: { a: { ...entry("ongoing"), alarms: 2 } } },
+        },
+      },
+      [],
+      { a: { ...entry("ongoing"), updatedAt: "2020-02-01T01:49:20.000Z", alarms: 3 } },
+    ],
+    [
+      "a told episode whose sentence changed (another sensor drives it)",
+      {
+        state: {
+          desired: { anomalies: { a: entry("ongoing", "Unusual apu readings since 2020-02-01 01:48:20 UTC: TP2 is low.") } },
+          reported: { anomalies: { a: entry("ongoing") } },
+        },
+      },
+      ["a changed"],
+      { a: entry("ongoing", "Unusual apu readings since 2020-02-01 01:48:20 UTC: TP2 is low.") },
+    ],
     ["one the cloud dropped", { state: { desired: { anomalies: {} }, reported: { anomalies: { old: entry("cleared") } } } }, [], { old: null }],
   ];
   for (const [what, doc, notices, report] of cases) {

@@ -97,7 +97,7 @@ describe("train-agent command", function () {
     expect(shadows.get("train-0007", "anomaly-ack")!.state.reported).to.deep.equal(shadows.get("train-0007", "anomaly")!.state.desired);
   });
 
-  it("replays MetroPT-3 rows as they are in the data set", async function () {
+  it("replays MetroPT-3 rows as they are in the data set with --keep-time, warning that the cloud refuses them as too old", async function () {
     const csv = requireShared(this, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
     const r = await agentCli([
       "--broker",
@@ -106,6 +106,7 @@ describe("train-agent command", function () {
       "train-0008",
       "--csv",
       csv,
+      "--keep-time",
       "--count",
       "2",
       "--interval-ms",
@@ -114,6 +115,9 @@ describe("train-agent command", function () {
       join(outboxes, "b"),
     ]);
     expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.contain(
+      "warning: 2 of 2 readings (the first dated 2020-02-01T00:00:00Z) will be more than 604800 s old when sent: the cloud refuses them as too old",
+    );
     const [first] = broker.published.filter((p) => p.topic === "trains/train-0008/telemetry").map((p) => JSON.parse(p.payload));
     expect(first).to.deep.equal({
       trainId: "train-0008",
@@ -137,6 +141,29 @@ describe("train-agent command", function () {
         Caudal_impulses: 1,
       },
     });
+  });
+
+  it("moves a --csv file's times so its last row is now, keeping their spacing, and warns of nothing", async function () {
+    const csv = requireShared(this, "metropt3", "MetroPT3_head_abdullahsherazi.csv");
+    const before = Date.now();
+    const r = await agentCli([
+      "--broker",
+      broker.url,
+      "--train",
+      "train-0010",
+      "--csv",
+      csv,
+      "--count",
+      "3",
+      "--interval-ms",
+      "0",
+      "--outbox",
+      join(outboxes, "d"),
+    ]);
+    expect([r.status, r.stderr]).to.deep.equal([0, ""]);
+    const times = broker.published.filter((p) => p.topic === "trains/train-0010/telemetry").map((p) => JSON.parse(p.payload).timestamp as number);
+    expect(times.map((t) => t - times[0])).to.deep.equal([0, 10_000, 19_000]);
+    expect(times[2]).to.be.within(Math.floor(before / 1000) * 1000, Date.now());
   });
 
   it("sends what a previous run left in its outbox first, in order, and says so", async () => {

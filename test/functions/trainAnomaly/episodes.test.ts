@@ -172,7 +172,7 @@ describe("anomaly sentences", () => {
     [
       "a settled one",
       { ...cleared, clearedBy: "settled" },
-      "Unusual apu readings from 2020-02-01 01:48:20 UTC to 2020-02-01 01:53:20 UTC are no longer unusual: the model now treats them as normal (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected).",
+      "Unusual apu readings since 2020-02-01 01:48:20 UTC are no longer flagged from 2020-02-01 01:53:20 UTC: they went on until the model took them as normal, not because they ended (Oil_temperature was high, 58.6 °C where about 52.5 °C was expected). Check whether the change is expected.",
     ],
     [
       "two drivers, one low and unitless",
