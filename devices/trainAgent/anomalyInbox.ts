@@ -133,3 +133,22 @@ export function acknowledgementsOf(doc: unknown): Record<string, AnomalyEntry> {
   const anomalies = (doc as ShadowDocument | null)?.state?.reported?.anomalies;
   return anomalies && typeof anomalies === "object" ? { ...anomalies } : {};
 }
+
+/** A shadow service's refusal: `{"code": 404, "message": "No shadow exists with name: ..."}`. */
+export interface ShadowRefusal {
+  readonly code?: number;
+  readonly message?: string;
+}
+
+/** A `get/rejected` payload's code and message; one without a code is taken as 404 (no such shadow). */
+export function shadowRefusal(payload: Buffer | string): ShadowRefusal {
+  try {
+    const doc = JSON.parse(payload.toString()) as { code?: unknown; message?: unknown };
+    return {
+      code: typeof doc.code === "number" ? doc.code : 404,
+      ...(typeof doc.message === "string" ? { message: doc.message } : {}),
+    };
+  } catch {
+    return { code: 404 };
+  }
+}

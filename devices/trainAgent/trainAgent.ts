@@ -1,12 +1,24 @@
 import { EventEmitter } from "events";
 import { connect as mqttConnect, IClientOptions, MqttClient } from "mqtt";
-import { AnomalyEntry, AnomalyNotice, acknowledgementsOf, applyReport, desiredAnomalies, readAnomalyShadow } from "./anomalyInbox";
+import {
+  AnomalyEntry,
+  AnomalyNotice,
+  ShadowRefusal,
+  acknowledgementsOf,
+  applyReport,
+  desiredAnomalies,
+  readAnomalyShadow,
+  shadowRefusal,
+} from "./anomalyInbox";
 import { EdgeDetector } from "./edgeDetector";
 import { Outbox } from "./outbox";
 import { OutboxJournal } from "./outboxJournal";
 import { Reconciliation, reconcileEpisodes } from "./reconcile";
 
 /** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
+/** The first and the longest wait before asking again for a shadow whose get was refused (not 404), ms. */
+const GET_RETRY_MS = [1000, 30_000] as const;
+
 export interface SensorReading {
   readonly timestamp: number;
   readonly sensors: Readonly<Record<string, number>>;
@@ -84,6 +96,9 @@ export class TrainAgent extends EventEmitter {
   private getPending = false;
   /** A delta came while a get was pending: that answer may predate it, so ask again. */
   private getAgain = false;
+  /** The wait before asking again for a shadow whose get was refused for another reason than 404. */
+  private getRetryMs: number = GET_RETRY_MS[0];
+  private getRetryTimer?: NodeJS.Timeout;
   /** The edge's episodes against the shadow's, as of the last shadow read on any connection. */
   reconciliation?: Reconciliation;
 
@@ -143,6 +158,7 @@ export class TrainAgent extends EventEmitter {
   async stop(): Promise<void> {
     this.stopped = true;
     clearTimeout(this.timer);
+    clearTimeout(this.getRetryTimer);
     const client = this.client;
     this.client = undefined;
     this.endConnection();
@@ -245,7 +261,33 @@ export class TrainAgent extends EventEmitter {
     this.client?.publish(this.shadowTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-${Date.now()}` }), { qos: 1 });
   }
 
+  /**
+   * A get refused for another reason than 404 (no such shadow): throttled, an internal failure. Said, and asked
+   * again later on this connection, so neither "nothing told yet" nor "nothing acknowledged" is assumed.
+   */
+  private getRefused(topic: string, refusal: ShadowRefusal, ask: () => void): void {
+    const gen = this.generation;
+    const wait = this.getRetryMs;
+    this.getRetryMs = Math.min(this.getRetryMs * 2, GET_RETRY_MS[1]);
+    this.emit("warning", new Error(`${topic}: ${refusal.code ?? "?"} ${refusal.message ?? "refused"}; asking again in ${wait} ms`));
+    clearTimeout(this.getRetryTimer);
+    this.getRetryTimer = setTimeout(() => gen === this.generation && ask(), wait);
+  }
+
   private onMessage(topic: string, payload: Buffer): void {
+    const refusal = topic.endsWith("/get/rejected") ? shadowRefusal(payload) : undefined;
+    if (refusal && refusal.code !== 404) {
+      if (topic === this.ackTopic("get/rejected"))
+        return this.getRefused(topic, refusal, () =>
+          this.client?.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 }),
+        );
+      if (topic === this.shadowTopic("get/rejected")) {
+        this.getPending = false;
+        return this.getRefused(topic, refusal, () => this.requestShadow());
+      }
+    }
+    // an answer (a document, or 404: none yet): the next refusal waits the shortest time again
+    if (topic.endsWith("/get/accepted") || refusal) this.getRetryMs = GET_RETRY_MS[0];
     if (topic === this.ackTopic("get/accepted") || topic === this.ackTopic("get/rejected")) {
       // rejected: 404, nothing acknowledged yet
       let doc: unknown;

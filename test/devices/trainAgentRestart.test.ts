@@ -80,6 +80,32 @@ describe("train agent restarted while a shadow read was unanswered", () => {
     await a.stop();
   });
 
+  it("asks again, warning, when a get is refused for another reason than 404, and assumes nothing meanwhile", async () => {
+    const { a, notices } = agent();
+    const warnings: string[] = [];
+    a.on("warning", (e: Error) => warnings.push(e.message));
+    a.start();
+    connections[0].emit("connect");
+    // the ack shadow throttled: not "nothing acknowledged" (which would tell every entry again)
+    connections[0].answer(shadowTopic("anomaly-ack", "get/rejected"), { code: 429, message: "Too Many Requests" });
+    expect(connections[0].published).to.deep.equal([shadowTopic("anomaly-ack", "get")]);
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    expect(connections[0].published).to.deep.equal([shadowTopic("anomaly-ack", "get"), shadowTopic("anomaly-ack", "get")]);
+    connections[0].answer(shadowTopic("anomaly-ack", "get/rejected"), NO_ACKS);
+    // the anomaly shadow failing inside: not "no anomaly yet"
+    connections[0].answer(shadowTopic("anomaly", "get/rejected"), { code: 500, message: "Internal Failure" });
+    await new Promise((resolve) => setTimeout(resolve, 1100));
+    connections[0].answer(shadowTopic("anomaly", "get/accepted"), ANOMALY);
+
+    expect(connections[0].published.filter((t) => t.endsWith("anomaly/get"))).to.have.length(2);
+    expect(notices).to.deep.equal(["apu-1580521700000 new ongoing"]);
+    expect(warnings).to.deep.equal([
+      `${shadowTopic("anomaly-ack", "get/rejected")}: 429 Too Many Requests; asking again in 1000 ms`,
+      `${shadowTopic("anomaly", "get/rejected")}: 500 Internal Failure; asking again in 1000 ms`,
+    ]);
+    await a.stop();
+  });
+
   it("ignores an answer that arrives on the connection it stopped", async () => {
     const { a, notices } = agent();
     a.start();
