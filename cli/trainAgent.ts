@@ -13,7 +13,8 @@ import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
 import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
 import { Reconciliation } from "../devices/trainAgent/reconcile";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
-import { shiftedToNow, simulatorStart, timelineWarnings } from "../devices/trainAgent/timeline";
+import { boundsWarnings, shiftedToNow, simulatorStart, timelineWarnings } from "../devices/trainAgent/timeline";
+import { sensorNamed } from "../functions/trainAnomaly/sensors";
 import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
@@ -62,6 +63,10 @@ export function parseFault(text: string): ApuFault {
   if (!m) throw new UsageError(`--fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got ${JSON.stringify(text)}`);
   if (!(APU_SENSORS as readonly string[]).includes(m[1]))
     throw new UsageError(`--fault: no sensor ${JSON.stringify(m[1])}; the simulator's sensors are ${APU_SENSORS.join(", ")}`);
+  if (sensorNamed(m[1])?.kind === "digital") {
+    const analog = APU_SENSORS.filter((name) => sensorNamed(name)?.kind === "analog");
+    throw new UsageError(`--fault ${m[1]}: a digital sensor (0 or 1) takes no offset; the analog ones are ${analog.join(", ")}`);
+  }
   return { sensor: m[1], start: Number(m[2]), length: Number(m[3]), offset: Number(m[4]) };
 }
 
@@ -167,7 +172,7 @@ async function main(args: ParsedArgs): Promise<void> {
     const simulator = new ApuSimulator({ seed: integerFlag(args, "seed", seedOf(train), 0, 2 ** 32 - 1), start, faults });
     readings = simulator.take(count);
   }
-  for (const w of timelineWarnings(readings, interval, now)) process.stderr.write(`warning: ${w}\n`);
+  for (const w of [...timelineWarnings(readings, interval, now), ...boundsWarnings(readings)]) process.stderr.write(`warning: ${w}\n`);
   const tls = ["ca", "cert", "key"].filter((f) => typeof args[f] === "string");
   if (tls.length > 0 && tls.length < 3) throw new UsageError("--ca, --cert and --key go together");
   // IoT Core's rule for a named shadow's name; another one could never match the anomaly Lambda's shadow

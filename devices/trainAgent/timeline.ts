@@ -1,4 +1,5 @@
 import { SensorReading } from "./trainAgent";
+import { SENSOR_BOUNDS, sensorNamed } from "../../functions/trainAnomaly/sensors";
 import { TRAIN_DETECTOR_DEFAULTS } from "../../functions/trainAnomaly/settings";
 
 /**
@@ -66,4 +67,29 @@ export function timelineWarnings(
     );
   }
   return out;
+}
+
+/**
+ * Readings with an analog value outside its sensor's bounds (the cloud's default ones), which the cloud refuses
+ * whole: one warning a sensor, counted, with the first such value. A fault's offset can take a sensor there.
+ */
+export function boundsWarnings(readings: readonly SensorReading[], bounds = SENSOR_BOUNDS): string[] {
+  const outside = new Map<string, { count: number; value: number; index: number }>();
+  readings.forEach((r, index) => {
+    for (const [name, value] of Object.entries(r.sensors)) {
+      const b = bounds[name];
+      if (!b || (value >= b.min && value <= b.max)) continue;
+      const seen = outside.get(name);
+      if (seen) seen.count++;
+      else outside.set(name, { count: 1, value, index });
+    }
+  });
+  return [...outside].map(([name, o]) => {
+    const unit = sensorNamed(name)?.unit ?? "";
+    const b = bounds[name];
+    return (
+      `${o.count} of ${readings.length} readings have ${name} outside its bounds ${b.min}..${b.max} ${unit} (the first, reading ${o.index}, ${o.value} ${unit}): ` +
+      `the cloud refuses each such reading whole`
+    );
+  });
 }

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { shiftedToNow, simulatorStart, timelineWarnings } from "../../devices/trainAgent/timeline";
+import { boundsWarnings, shiftedToNow, simulatorStart, timelineWarnings } from "../../devices/trainAgent/timeline";
 
 const NOW = Date.UTC(2026, 11, 5, 11, 30, 7, 250);
 const at = (...times: number[]) => times.map((timestamp) => ({ timestamp, sensors: { TP2: 1 } }));
@@ -41,5 +41,23 @@ describe("when a train agent's readings are dated", () => {
     it(`${what}: ${warnings.length === 0 ? "no warning" : "warned"}`, () => {
       expect(timelineWarnings(readings, intervalMs, NOW, LIMITS)).to.deep.equal(warnings);
     });
+  }
+});
+
+describe("readings a fault takes outside a sensor's bounds", () => {
+  const reading = (oil: number, tp2 = 9) => ({ timestamp: 0, sensors: { Oil_temperature: oil, TP2: tp2, COMP: 1 } });
+  const cases: [string, ReturnType<typeof reading>[], string[]][] = [
+    ["all inside", [reading(53), reading(149.9)], []],
+    [
+      "oil pushed past 150 °C twice, TP2 below -1 bar once",
+      [reading(53), reading(151.5), reading(160, -2)],
+      [
+        "2 of 3 readings have Oil_temperature outside its bounds -40..150 °C (the first, reading 1, 151.5 °C): the cloud refuses each such reading whole",
+        "1 of 3 readings have TP2 outside its bounds -1..20 bar (the first, reading 2, -2 bar): the cloud refuses each such reading whole",
+      ],
+    ],
+  ];
+  for (const [what, readings, warnings] of cases) {
+    it(`${what}: ${warnings.length} warning(s)`, () => expect(boundsWarnings(readings)).to.deep.equal(warnings));
   }
 });

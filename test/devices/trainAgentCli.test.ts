@@ -246,6 +246,11 @@ describe("train-agent command", function () {
       'error: --shadow "a/b/#": a shadow name is 1-64 characters of A-Z, a-z, 0-9, :, _ or -',
     ],
     [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--shadow="], "error: --shadow needs a value, got an empty one"],
+    [
+      ["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--fault", "COMP:0:1:5"],
+      "error: --fault COMP: a digital sensor (0 or 1) takes no offset; the analog ones are TP2, TP3, H1, DV_pressure, Reservoirs, Oil_temperature, Motor_current",
+    ],
+    [["--broker", "mqtt://127.0.0.1:1", "--train", "train-1", "--keep-time"], "error: --keep-time is for --csv (the simulator's times are --start)"],
     [["--train", "train-1"], "error: --broker is required"],
     [["--broker", "mqtt://127.0.0.1:1", "--train", "bus-1"], 'error: --train must be a thing name train-<id>, got "bus-1"'],
     [
