@@ -31,8 +31,8 @@ Their times end now: the simulator's last reading is now unless --start is given
 in time, its spacing kept, so its last row is now (--keep-time sends its own times). The cloud refuses
 readings dated over 5 minutes after they arrive or over 7 days before: a warning counts any that would be.
 Readings not yet acknowledged wait in the outbox folder (default outbox/<train>; at most --outbox-max,
-default 100000, the oldest dropped and counted past it; fsynced every --outbox-fsync-ms, default 1000): a
-restarted agent sends them first, in order.
+default 60000, about the 7 days the cloud accepts a reading for, the oldest dropped and counted past it;
+fsynced every --outbox-fsync-ms, default 1000): a restarted agent sends them first, in order.
 --edge-detect runs the cloud's detector (train Lambda defaults) on every reading, online and offline; while
 offline each episode start and end is an "edge:" line on stderr, and episodes are kept in
 <outbox>/edge-episodes.jsonl. On reconnect the shadow's anomalies are reconciled with them: one the edge saw
@@ -195,7 +195,7 @@ async function main(args: ParsedArgs): Promise<void> {
     thingName: train,
     shadowName: args.shadow as string | undefined,
     outboxDir,
-    capacity: integerFlag(args, "outbox-max", 100_000, 1, 100_000_000),
+    capacity: integerFlag(args, "outbox-max", 60_000, 1, 100_000_000),
     fsyncMs: integerFlag(args, "outbox-fsync-ms", 1000, 0, HOUR_MS),
     mqtt:
       tls.length === 3

@@ -33,8 +33,8 @@ export class Outbox {
   readonly torn: number = 0;
 
   constructor(
-    /** Most messages kept; past it the oldest are dropped (and counted): ~11 days of 10 s readings by default. */
-    readonly capacity = 100_000,
+    /** Most messages kept; past it the oldest are dropped (and counted): ~7 days of 10 s readings by default, as long as the cloud accepts a reading. */
+    readonly capacity = 60_000,
     firstSeq = 0,
     private readonly store?: OutboxStore,
   ) {

@@ -35,7 +35,7 @@ export interface TrainAgentOptions {
   readonly ackShadowName?: string;
   /** Extra MQTT options (TLS key, certificate and CA for AWS IoT). */
   readonly mqtt?: IClientOptions;
-  /** Messages kept while offline; past it the oldest are dropped and counted. Default 100 000. */
+  /** Messages kept while offline; past it the oldest are dropped and counted. Default 60 000 (~7 days of 10 s readings). */
   readonly capacity?: number;
   /**
    * Folder the outbox persists in (outboxJournal.ts), so a restarted agent sends what the last one had not,
