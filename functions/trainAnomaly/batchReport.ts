@@ -63,7 +63,7 @@ export function emptyReport(records: number): BatchReport {
     records,
     scored: 0,
     duplicates: 0,
-    rejected: { decode: 0, schema: 0, clock: 0, late: 0, detector: 0 },
+    rejected: { decode: 0, schema: 0, clock: 0, late: 0, conflict: 0, detector: 0 },
     rejections: [],
     failed: 0,
     trains: 0,

@@ -37,8 +37,8 @@ export class EventError extends TrainAnomalyError {
 }
 
 /** Why a record was rejected; the dead letter carries it. */
-export type RejectReason = "decode" | "schema" | "clock" | "late" | "detector";
-export const REJECT_REASONS: readonly RejectReason[] = ["decode", "schema", "clock", "late", "detector"];
+export type RejectReason = "decode" | "schema" | "clock" | "late" | "conflict" | "detector";
+export const REJECT_REASONS: readonly RejectReason[] = ["decode", "schema", "clock", "late", "conflict", "detector"];
 
 /** One Kinesis record that can never be processed (retrying cannot help): it goes to the dead-letter queue. */
 export class RecordError extends TrainAnomalyError {

@@ -8,7 +8,8 @@ import { Telemetry } from "./telemetry";
  * reach one shard in order and a model only moves forward:
  * - a record at or below the last sequence number learned is a Lambda retry (or a bisected half): skipped;
  * - a new record whose reading time is one of the last RECENT learned is the agent re-publishing a message
- *   whose acknowledgement was lost: skipped. The idempotency key is (train, reading timestamp);
+ *   whose acknowledgement was lost: skipped. The idempotency key is (train, reading timestamp); a record of
+ *   such a time whose values differ from the ones learned is not a re-publication: dead-lettered (conflict);
  * - any other reading at or before the watermark is late (a clock step, a bug): dead-lettered, never learned.
  */
 export interface ReadingGuardState {
@@ -18,6 +19,19 @@ export interface ReadingGuardState {
   readonly recent: readonly number[];
   /** Kinesis sequence number of the newest record learned. */
   readonly lastSequenceNumber: string | null;
+  /**
+   * A digest of the group's values of each of `recent`, in the same order ("" where unknown: a checkpoint saved
+   * before digests were kept). Absent in such a checkpoint.
+   */
+  readonly digests?: readonly string[];
+}
+
+/** FNV-1a of the values' text: tells a re-published reading from a different one at the same time. */
+export function valuesDigest(values: readonly number[]): string {
+  let h = 0x811c9dc5;
+  const text = values.join(",");
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
+  return h.toString(36);
 }
 
 /** Everything besides the detector that a checkpoint must carry for an exact resume. */
@@ -71,16 +85,25 @@ export class TrainModel {
    */
   process(reading: Telemetry, sequenceNumber: string, since: string | null = this.guard.lastSequenceNumber): ReadingOutcome {
     const { watermark, recent, lastSequenceNumber } = this.guard;
+    const digests = this.guard.digests ?? recent.map(() => "");
     const t = reading.timestamp;
     if (since !== null && compareSequenceNumbers(sequenceNumber, since) <= 0) return { kind: "duplicate" };
+    const values = this.sensors.map((s) => reading.sensors[s]);
+    const digest = valuesDigest(values);
     if (watermark !== null && t <= watermark) {
-      if (recent.includes(t)) return { kind: "duplicate" };
+      const at = recent.lastIndexOf(t);
+      if (at >= 0 && (digests[at] === "" || digests[at] === digest)) return { kind: "duplicate" };
+      if (at >= 0) {
+        throw new RecordError(
+          "conflict",
+          `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} has other ${this.group} values (${this.sensors.map((s, i) => `${s} ${values[i]}`).join(", ")}) than the one its model learned at that time: readings are told apart by train and time, so it is not learned`,
+        );
+      }
       throw new RecordError(
         "late",
         `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and not one of the last ${RECENT} it learned`,
       );
     }
-    const values = this.sensors.map((s) => reading.sensors[s]);
     let result: DetectorResult;
     try {
       result = this.detector.process({ timestamp: t, values });
@@ -90,7 +113,12 @@ export class TrainModel {
     }
     const changes = this.tracker.observe(t, values, result);
     const highest = lastSequenceNumber !== null && compareSequenceNumbers(lastSequenceNumber, sequenceNumber) > 0 ? lastSequenceNumber : sequenceNumber;
-    this.guard = { watermark: t, recent: [...recent.slice(-(RECENT - 1)), t], lastSequenceNumber: highest };
+    this.guard = {
+      watermark: t,
+      recent: [...recent.slice(-(RECENT - 1)), t],
+      lastSequenceNumber: highest,
+      digests: [...digests.slice(-(RECENT - 1)), digest],
+    };
     return { kind: "scored", result, changes };
   }
 

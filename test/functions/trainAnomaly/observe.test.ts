@@ -51,7 +51,7 @@ describe("logs and metrics of a batch", () => {
     durationMs: 12.4,
     scoreMs: 8,
     checkpointBytes: [41000],
-    rejected: { decode: 0, schema: 0, clock: 0, late: 0, detector: 0 },
+    rejected: { decode: 0, schema: 0, clock: 0, late: 0, conflict: 0, detector: 0 },
     anomalies: [{ trainId: "train-7", group: "apu", timestamp: Date.UTC(2020, 1, 1, 1, 48, 20), score: 0.56, grade: 0.12, sensors: ["Oil_temperature"] }],
     episodes: [{ trainId: "train-7", kind: "opened" as const, id: "apu-1580521700000", message: "Unusual apu readings since ..." }],
     maxScore: { "train-7": 0.56 },

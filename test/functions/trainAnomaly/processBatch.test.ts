@@ -45,7 +45,7 @@ describe("the train anomaly core", () => {
       ["schema", "TelemetryError", `record ${sequenceNumber(2)}: telemetry must be a JSON object, got [1,2]`],
       ["schema", "TelemetryError", `record ${sequenceNumber(3)}: field "trainId" is "train-1" but the partition key is "train-2"`],
     ]);
-    expect([report.scored, report.rejected]).to.deep.equal([1, { decode: 2, schema: 2, clock: 0, late: 0, detector: 0 }]);
+    expect([report.scored, report.rejected]).to.deep.equal([1, { decode: 2, schema: 2, clock: 0, late: 0, conflict: 0, detector: 0 }]);
     // the log line names the train by the record's partition key, the topic the train published on
     expect(report.rejections.map((r) => [r.sequenceNumber, r.trainId, r.reason])).to.deep.equal([
       [sequenceNumber(0), "train-1", "decode"],
@@ -70,6 +70,36 @@ describe("the train anomaly core", () => {
     await run(readings.slice(0, 50), deps);
     const { report } = await run([readings[48], readings[49], readings[50]], deps, 500);
     expect([report.duplicates, report.scored]).to.deep.equal([2, 1]);
+  });
+
+  it("dead-letters a reading at a time already learned but with other values (not a re-publication), learning nothing", async () => {
+    const deps = memoryDeps();
+    await run(readings.slice(0, 50), deps);
+    const data = readings[49].data as { sensors: Record<string, number> };
+    const other = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, Oil_temperature: data.sensors.Oil_temperature + 30 } } };
+    const { report } = await run([other, readings[50]], deps, 500);
+    expect([report.duplicates, report.scored, report.rejected.conflict]).to.deep.equal([0, 1, 1]);
+    expect(deps.deadLetters.letters.map((l) => [l.reason, l.message.replace(/\(TP2.*\)/, "(...)")])).to.deep.equal([
+      [
+        "conflict",
+        `record ${sequenceNumber(500)}: reading of train-1 at 2020-02-01T00:08:10.000Z has other apu values (...) than the one its model learned at that time: readings are told apart by train and time, so it is not learned`,
+      ],
+    ]);
+    expect(deps.cache.get("train-1/apu")!.model.detector.count).to.equal(51);
+  });
+
+  it("takes a re-published reading for a duplicate after a model saved without digests of its readings", async () => {
+    const deps = memoryDeps();
+    await run(readings.slice(0, 50), deps);
+    const saved = deps.checkpoints.items.get("train-1/apu")!;
+    const sidecar = JSON.parse(saved.sidecar);
+    delete sidecar.guard.digests;
+    deps.checkpoints.items.set("train-1/apu", { ...saved, sidecar: JSON.stringify(sidecar) });
+    deps.cache.delete("train-1/apu");
+    const data = readings[49].data as { sensors: Record<string, number> };
+    const other = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, Oil_temperature: data.sensors.Oil_temperature + 30 } } };
+    const { report } = await run([readings[48], other, readings[50]], deps, 500);
+    expect([report.duplicates, report.scored, report.rejected.conflict]).to.deep.equal([2, 1, 0]);
   });
 
   it("dead-letters a late reading the model never saw, naming both times", async () => {
