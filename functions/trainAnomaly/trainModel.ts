@@ -26,12 +26,16 @@ export interface ReadingGuardState {
   readonly digests?: readonly string[];
 }
 
-/** FNV-1a of the values' text: tells a re-published reading from a different one at the same time. */
+/**
+ * FNV-1a over the values' bits: tells a re-published reading from a different one at the same time. The views
+ * are made per call: Pulumi's function serialization would rebuild module-level views as separate arrays.
+ */
 export function valuesDigest(values: readonly number[]): string {
+  const bits = new Float64Array(values);
+  const words = new Uint32Array(bits.buffer);
   let h = 0x811c9dc5;
-  const text = values.join(",");
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193) >>> 0;
-  return h.toString(36);
+  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
+  return (h >>> 0).toString(36);
 }
 
 /** Everything besides the detector that a checkpoint must carry for an exact resume. */

@@ -11,6 +11,7 @@ import { IotShadowStore } from "../../../functions/trainAnomaly/iotShadowStore";
 import { decodeKinesisEvent } from "../../../functions/trainAnomaly/kinesisEvent";
 import { ModelCache } from "../../../functions/trainAnomaly/modelCache";
 import { processBatch } from "../../../functions/trainAnomaly/processBatch";
+import { valuesDigest } from "../../../functions/trainAnomaly/trainModel";
 import { parseDetectorSettings } from "../../../functions/trainAnomaly/settings";
 import { ShadowStore } from "../../../functions/trainAnomaly/shadowPublisher";
 import { SqsDeadLetterSink } from "../../../functions/trainAnomaly/sqsDeadLetterSink";
@@ -393,4 +394,18 @@ describe("the train anomaly core with AWS SDK clients (aws-sdk-client-mock)", ()
     expect(batchItemFailures).to.deep.equal(failures([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]));
     expect(report.errors).to.deep.equal(["train-1: ConflictError: checkpoint of train-1/apu: another writer got past version 0"]);
   });
+});
+
+describe("the digest of a reading's values", () => {
+  const cases: [number[], number[], boolean][] = [
+    [[53.6, 9.34], [53.6, 9.34], true],
+    [[53.6, 9.34], [53.6, 9.340000000000002], false],
+    [[53.6, 9.34], [9.34, 53.6], false],
+    [[1], [1, 0], false],
+  ];
+  for (const [a, b, same] of cases) {
+    it(`${JSON.stringify(a)} and ${JSON.stringify(b)}: ${same ? "the same" : "told apart"}`, () => {
+      expect(valuesDigest(a) === valuesDigest(b)).to.equal(same);
+    });
+  }
 });
