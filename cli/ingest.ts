@@ -53,6 +53,10 @@ async function main(args: ParsedArgs): Promise<void> {
   };
   if (args.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else printOutcome(file, date, r);
+  // NEM12 carries its own time (NEM time, UTC+10): a zone given for it changes nothing, which is said
+  if (timeZone !== undefined && (r.layout === "nem12" || r.layout === "nem12-excel")) {
+    process.stderr.write(`note: --time-zone ${timeZone} does not apply to a ${r.layout} file: NEM12 times are NEM time (UTC+10)\n`);
+  }
   // the parser quarantines such an upload whole: a script sees it in the exit code
   if (r.accepted === 0) {
     const why =

@@ -33,6 +33,12 @@ describe("ingest command", () => {
     expect(out.reasons).to.deep.equal([{ reason: "interval <n>: <n> is negative", count: 1 }]);
   });
 
+  it("notes that --time-zone does not apply to a NEM12 file, whose readings keep NEM time", () => {
+    const r = runCli("ingest", ["--file", file, "--client-id", "acme", "--time-zone", "Europe/London", "--json"]);
+    expect([r.status, r.stderr]).to.deep.equal([0, "note: --time-zone Europe/London does not apply to a nem12 file: NEM12 times are NEM time (UTC+10)\n"]);
+    expect(JSON.parse(r.stdout).readings[0].intervalStart).to.equal("2023-12-31T14:00:00.000Z");
+  });
+
   it("counts the rejected rows past the listed ones by reason", () => {
     const many = join(dir, "many.csv");
     const lines = Array.from({ length: 130 }, (_, i) => {
