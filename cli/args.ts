@@ -7,8 +7,9 @@ import { join } from "path";
  */
 export interface FlagSpec {
   /**
-   * "string" takes a value, not an empty one; "names" takes a value that may be empty (column names: a header
-   * can name a column ""); "boolean" takes none; "list" takes a value, not an empty one, and may repeat.
+   * "string" takes a value, not an empty one; "names" takes a value that may be empty, which the command reads
+   * itself (column names: a header can name a column ""); "boolean" takes none; "list" takes a value, not an
+   * empty one, and may repeat.
    */
   readonly [flag: string]: "string" | "names" | "boolean" | "list";
 }

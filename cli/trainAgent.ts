@@ -14,7 +14,7 @@ import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
 import { Reconciliation } from "../devices/trainAgent/reconcile";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
 import { boundsWarnings, shiftedToNow, simulatorStart, timelineWarnings } from "../devices/trainAgent/timeline";
-import { sensorNamed } from "../functions/trainAnomaly/sensors";
+import { ANALOG_SENSORS } from "../functions/trainAnomaly/sensors";
 import { SensorReading, TrainAgent, TrainAgentOptions } from "../devices/trainAgent/trainAgent";
 import { InputError } from "../anomaly/errors";
 import { parseTimestamp } from "../anomaly/io/timestamp";
@@ -63,8 +63,8 @@ export function parseFault(text: string): ApuFault {
   if (!m) throw new UsageError(`--fault must be SENSOR:START:LENGTH:OFFSET (e.g. Oil_temperature:600:50:8), got ${JSON.stringify(text)}`);
   if (!(APU_SENSORS as readonly string[]).includes(m[1]))
     throw new UsageError(`--fault: no sensor ${JSON.stringify(m[1])}; the simulator's sensors are ${APU_SENSORS.join(", ")}`);
-  if (sensorNamed(m[1])?.kind === "digital") {
-    const analog = APU_SENSORS.filter((name) => sensorNamed(name)?.kind === "analog");
+  if (!ANALOG_SENSORS.includes(m[1])) {
+    const analog = APU_SENSORS.filter((name) => ANALOG_SENSORS.includes(name));
     throw new UsageError(`--fault ${m[1]}: a digital sensor (0 or 1) takes no offset; the analog ones are ${analog.join(", ")}`);
   }
   return { sensor: m[1], start: Number(m[2]), length: Number(m[3]), offset: Number(m[4]) };

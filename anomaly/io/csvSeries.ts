@@ -165,7 +165,7 @@ function textColumnsNote(header: readonly string[], timeIndex: number, exclude: 
     const first = i === timeIndex || exclude.includes(header[i]) ? undefined : rows.find((r) => !isMissingText(r.cells[i]));
     if (!first) continue;
     const cell = first.cells[i].trim();
-    shown.push(`${JSON.stringify(header[i])} ${JSON.stringify(cell)}${/^[+-]?\d+,\d+$/.test(cell) ? " (a decimal comma: numbers need a point)" : ""}`);
+    shown.push(`${JSON.stringify(header[i])} ${JSON.stringify(cell)}${DECIMAL_COMMA.test(cell) ? " (a decimal comma: numbers need a point)" : ""}`);
   }
   return (shown.length === 0 ? "" : ` (read as text: ${shown.join(", ")})`) + leftOut;
 }

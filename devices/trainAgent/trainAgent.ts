@@ -193,8 +193,7 @@ export class TrainAgent extends EventEmitter {
       ];
       client.subscribe(topics, { qos: 1 }, (err) => {
         // what was acknowledged first, then the anomalies (requestShadow waits for the acknowledgements)
-        if (!err && gen === this.generation)
-          client.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 });
+        if (!err && gen === this.generation) this.requestAcks();
       });
       this.pump();
     });
@@ -251,6 +250,11 @@ export class TrainAgent extends EventEmitter {
     }
   }
 
+  /** Asks for the ack shadow: what this train acknowledged, read before its anomalies. */
+  private requestAcks(): void {
+    this.client?.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 });
+  }
+
   private requestShadow(): void {
     if (this.acknowledged === undefined) return; // asked for once the ack shadow is read
     if (this.getPending) {
@@ -277,10 +281,7 @@ export class TrainAgent extends EventEmitter {
   private onMessage(topic: string, payload: Buffer): void {
     const refusal = topic.endsWith("/get/rejected") ? shadowRefusal(payload) : undefined;
     if (refusal && refusal.code !== 404) {
-      if (topic === this.ackTopic("get/rejected"))
-        return this.getRefused(topic, refusal, () =>
-          this.client?.publish(this.ackTopic("get"), JSON.stringify({ clientToken: `${this.options.thingName}-ack-${Date.now()}` }), { qos: 1 }),
-        );
+      if (topic === this.ackTopic("get/rejected")) return this.getRefused(topic, refusal, () => this.requestAcks());
       if (topic === this.shadowTopic("get/rejected")) {
         this.getPending = false;
         return this.getRefused(topic, refusal, () => this.requestShadow());

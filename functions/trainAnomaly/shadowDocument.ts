@@ -98,13 +98,16 @@ export function shadowEntry(e: Episode): ShadowEntry {
     grade: round(e.grade, 3),
     alarms: e.alarms,
     // four digits, or as many as the sentence needed to tell reading and expected apart
-    sensors: e.drivers.map((d) => ({
-      name: d.sensor,
-      direction: d.direction,
-      value: round(d.value, digitsApart(d, 4)),
-      expected: round(d.expected, digitsApart(d, 4)),
-      unit: sensorNamed(d.sensor)?.unit ?? "",
-    })),
+    sensors: e.drivers.map((d) => {
+      const digits = digitsApart(d, 4);
+      return {
+        name: d.sensor,
+        direction: d.direction,
+        value: round(d.value, digits),
+        expected: round(d.expected, digits),
+        unit: sensorNamed(d.sensor)?.unit ?? "",
+      };
+    }),
     message: describeEpisode(e),
   };
 }
