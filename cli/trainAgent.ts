@@ -130,7 +130,8 @@ const print = (o: Record<string, unknown>) => process.stdout.write(`${JSON.strin
 
 /** The operator's line for an edge episode that opens or clears while the train is offline. */
 export function edgeWarning(train: string, c: EdgeChange): string {
-  return `edge: ${train} anomaly ${c.kind === "opened" ? "started" : "ended"} (offline, not yet seen by the cloud) ${c.episode.id}: ${c.episode.message}`;
+  const what = c.episode.fault ? "sensor fault" : "anomaly";
+  return `edge: ${train} ${what} ${c.kind === "opened" ? "started" : "ended"} (offline, not yet seen by the cloud) ${c.episode.id}: ${c.episode.message}`;
 }
 
 function reconciledLine(train: string, r: Reconciliation): Record<string, unknown> {

@@ -61,6 +61,7 @@ function edgeEpisodeOf(e: Episode, raisedOffline: boolean): EdgeEpisode {
     startedAt: e.startedAt,
     ...(e.clearedAt === undefined ? {} : { clearedAt: e.clearedAt }),
     sensors: e.drivers.map((d) => d.sensor),
+    ...(e.fault ? { fault: true } : {}),
     raisedOffline,
     message: describeEpisode(e),
   };

@@ -3,7 +3,7 @@ import { AnomalyEntry } from "./anomalyInbox";
 /**
  * The train's own detector and the cloud's see the same readings (the outbox sends each one, with its own
  * timestamp), so an anomaly both saw is one episode with two reports. On each full read of the anomaly shadow
- * the agent pairs them: same group, a driving sensor in common (or either names none), and reading-time ranges
+ * the agent pairs them: same group, both a sensor fault or both an anomaly, a driving sensor in common (or either names none), and reading-time ranges
  * that overlap (closed: an episode that clears at the instant the other starts is the same). An ongoing
  * episode runs on to the end of time. Times are reading times, never wall clocks, so the train's and the
  * cloud's clocks need not agree. Pure.
@@ -18,6 +18,8 @@ export interface EdgeEpisode {
   readonly clearedAt?: number;
   /** Driving sensors. */
   readonly sensors: readonly string[];
+  /** A sensor reading outside its bounds, not an anomaly of the model (the cloud's entry has `fault`). */
+  readonly fault?: boolean;
   /** The agent was offline when the episode opened: its operator was warned by the edge alone. */
   readonly raisedOffline: boolean;
   readonly message: string;
@@ -49,6 +51,7 @@ interface Span {
   readonly from: number;
   readonly to: number;
   readonly sensors: readonly string[];
+  readonly fault: boolean;
 }
 
 function cloudSpan(entry: AnomalyEntry): Span {
@@ -57,16 +60,22 @@ function cloudSpan(entry: AnomalyEntry): Span {
   const to = entry.status === "ongoing" ? Infinity : Number.isNaN(cleared) ? Date.parse(entry.updatedAt) : cleared;
   const list = Array.isArray(entry.sensors) ? (entry.sensors as unknown[]) : [];
   const sensors = list.map((s) => (s && typeof s === "object" ? (s as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");
-  return { group: entry.group, from, to, sensors };
+  return { group: entry.group, from, to, sensors, fault: typeof entry.fault === "object" && entry.fault !== null };
 }
 
 function edgeSpan(e: EdgeEpisode): Span {
-  return { group: e.group, from: e.startedAt, to: e.status === "ongoing" ? Infinity : (e.clearedAt ?? e.startedAt), sensors: e.sensors };
+  return {
+    group: e.group,
+    from: e.startedAt,
+    to: e.status === "ongoing" ? Infinity : (e.clearedAt ?? e.startedAt),
+    sensors: e.sensors,
+    fault: e.fault === true,
+  };
 }
 
 /** Whether two reports are one episode; an unreadable time (NaN) never matches. */
 export function sameEpisode(a: Span, b: Span): boolean {
-  if (a.group !== b.group) return false;
+  if (a.group !== b.group || a.fault !== b.fault) return false;
   if (!(a.from <= b.to && b.from <= a.to)) return false;
   if (a.sensors.length === 0 || b.sensors.length === 0) return true;
   return a.sensors.some((s) => b.sensors.includes(s));

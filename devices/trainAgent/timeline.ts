@@ -70,8 +70,9 @@ export function timelineWarnings(
 }
 
 /**
- * Readings with an analog value outside its sensor's bounds (the cloud's default ones), which the cloud refuses
- * whole: one warning a sensor, counted, with the first such value. A fault's offset can take a sensor there.
+ * Readings with an analog value outside its sensor's bounds (the cloud's default ones), which the cloud takes for
+ * a broken sensor rather than an anomaly: one warning a sensor, counted, with the first such value. A fault's
+ * offset can take a sensor there.
  */
 export function boundsWarnings(readings: readonly SensorReading[], bounds = SENSOR_BOUNDS): string[] {
   const outside = new Map<string, { count: number; value: number; index: number }>();
@@ -89,7 +90,7 @@ export function boundsWarnings(readings: readonly SensorReading[], bounds = SENS
     const b = bounds[name];
     return (
       `${o.count} of ${readings.length} readings have ${name} outside its bounds ${b.min}..${b.max} ${unit} (the first, reading ${o.index}, ${o.value} ${unit}): ` +
-      `the cloud refuses each such reading whole`
+      `the cloud takes ${name} for a broken sensor, not an anomaly: it scores those readings without it and tells the train of the sensor`
     );
   });
 }

@@ -15,6 +15,8 @@ export interface EpisodeNote {
   readonly kind: "opened" | "updated" | "cleared";
   readonly id: string;
   readonly message: string;
+  /** A sensor outside its bounds (sensorFaults.ts), not an anomaly. */
+  readonly fault?: boolean;
 }
 
 /** What one batch did: the handler turns it into logs and metrics; tests and the bench read it directly. */
@@ -22,6 +24,8 @@ export interface BatchReport {
   readonly records: number;
   /** Records scored by at least one model. */
   scored: number;
+  /** Of `scored`, records with a sensor outside its bounds: scored with that sensor filled in. */
+  partial: number;
   /** Records every model had already learned (retries, re-published messages). */
   duplicates: number;
   /** Records sent (or to be sent) to the dead-letter queue, by reason. */
@@ -62,6 +66,7 @@ export function emptyReport(records: number): BatchReport {
   return {
     records,
     scored: 0,
+    partial: 0,
     duplicates: 0,
     rejected: { decode: 0, schema: 0, clock: 0, late: 0, conflict: 0, detector: 0 },
     rejections: [],

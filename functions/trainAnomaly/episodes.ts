@@ -28,6 +28,12 @@ export interface Episode {
   /** Anomalous readings in the episode. */
   readonly alarms: number;
   readonly drivers: readonly Driver[];
+  /**
+   * A sensor reading outside its physical bounds (sensorFaults.ts), with the bounds: its one driver is the
+   * sensor, its value the first one outside, its expected value the bound crossed; score and grade are 0 and
+   * `alarms` counts the readings outside. Absent for the model's anomalies.
+   */
+  readonly fault?: { readonly min: number; readonly max: number };
 }
 
 export interface EpisodeOptions {
@@ -103,7 +109,9 @@ export class EpisodeTracker {
         continue;
       }
       const quietRun = o.quietRun + 1;
-      const normalRun = o.episode.drivers.every((d) => isBack(d, values[this.sensors.indexOf(d.sensor)])) ? o.normalRun + 1 : 0;
+      // a driver filled in for a sensor outside its bounds is neither back nor still off: the run waits for it
+      const unknown = o.episode.drivers.some((d) => result.imputed.includes(this.sensors.indexOf(d.sensor)));
+      const normalRun = unknown ? o.normalRun : o.episode.drivers.every((d) => isBack(d, values[this.sensors.indexOf(d.sensor)])) ? o.normalRun + 1 : 0;
       const clearedBy = normalRun >= this.options.clearAfter ? "normal" : quietRun >= this.options.settleAfter ? "settled" : undefined;
       if (!clearedBy) {
         still.push({ episode: o.episode, normalRun, quietRun });
@@ -171,15 +179,19 @@ function isBack(d: Driver, value: number): boolean {
   return Math.abs(value - d.expected) <= RETURN_FRACTION * Math.abs(d.value - d.expected);
 }
 
-/** The inputs carrying at least an average share of the attribution, largest first, at most three. */
+/**
+ * The inputs carrying at least an average share of the attribution, largest first, at most three. An input the
+ * model filled in (`result.imputed`: its sensor read outside its bounds) drives nothing, nor counts in the
+ * average: its value is not a reading.
+ */
 export function driversOf(sensors: readonly string[], values: readonly number[], result: DetectorResult): Driver[] {
   const { high, low } = result.attribution;
-  const shares = sensors.map((_, i) => high[i] + low[i]);
+  const shares = sensors.map((_, i) => (result.imputed.includes(i) ? 0 : high[i] + low[i]));
   const total = shares.reduce((a, b) => a + b, 0);
   if (!(total > 0)) return [];
   return sensors
     .map((sensor, i) => ({ sensor, i }))
-    .filter(({ i }) => shares[i] > 0 && shares[i] >= total / sensors.length)
+    .filter(({ i }) => shares[i] > 0 && shares[i] >= total / (sensors.length - result.imputed.length))
     .sort((a, b) => shares[b.i] - shares[a.i] || a.i - b.i)
     .slice(0, MAX_DRIVERS)
     .map(({ sensor, i }) => ({

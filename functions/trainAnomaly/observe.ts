@@ -32,8 +32,10 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
     ["RejectedRecords", rejected],
     ["FailedRecords", r.failed],
     ["Anomalies", r.anomalies.length],
-    ["EpisodesOpened", r.episodes.filter((e) => e.kind === "opened").length],
-    ["EpisodesCleared", r.episodes.filter((e) => e.kind === "cleared").length],
+    ["PartialRecords", r.partial],
+    ["EpisodesOpened", r.episodes.filter((e) => e.kind === "opened" && !e.fault).length],
+    ["EpisodesCleared", r.episodes.filter((e) => e.kind === "cleared" && !e.fault).length],
+    ["SensorFaultsOpened", r.episodes.filter((e) => e.kind === "opened" && e.fault).length],
     ["ModelsRestored", r.restored],
     ["ModelsCreated", r.created],
     ["ModelsReset", r.resets],
@@ -69,7 +71,7 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
       sensors: a.sensors,
     });
   }
-  for (const e of r.episodes) log.info(`episode ${e.kind}`, { trainId: e.trainId, episode: e.id, text: e.message });
+  for (const e of r.episodes) log.info(`${e.fault ? "sensor fault" : "episode"} ${e.kind}`, { trainId: e.trainId, episode: e.id, text: e.message });
   for (const x of r.rejections) {
     log.warn("record rejected to the dead-letter queue", { trainId: x.trainId, sequenceNumber: x.sequenceNumber, reason: x.reason, error: x.message });
   }
@@ -77,6 +79,7 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
   log.info("batch", {
     records: r.records,
     scored: r.scored,
+    partial: r.partial,
     duplicates: r.duplicates,
     rejected,
     failed: r.failed,

@@ -188,9 +188,11 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
         }
         for (const change of changes) {
           const entry = shadowEntry(change.episode);
+          const fault = change.episode.fault !== undefined;
           w.updates[change.episode.id] = entry;
-          w.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message });
-          if (change.kind !== "updated") w.events.push(anomalyEventOf(w.trainId, change.episode.id, change.kind, entry));
+          w.episodes.push({ trainId: w.trainId, kind: change.kind, id: change.episode.id, message: entry.message, ...(fault ? { fault } : {}) });
+          // a sensor outside its bounds is told to the train, not counted among its anomalies
+          if (change.kind !== "updated" && !fault) w.events.push(anomalyEventOf(w.trainId, change.episode.id, change.kind, entry));
         }
       } catch (e) {
         if (!isRecordError(e)) throw e;
@@ -198,8 +200,10 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
       }
     }
     if (rejected) w.letters.push(letterOf(record, rejected));
-    else if (scored) report.scored++;
-    else report.duplicates++;
+    else if (scored) {
+      report.scored++;
+      if (telemetry.outOfBounds) report.partial++;
+    } else report.duplicates++;
   }
 }
 

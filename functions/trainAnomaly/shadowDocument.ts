@@ -13,8 +13,9 @@ import { sensorNamed } from "./sensors";
  *     "sensors": [{ "name": "Oil_temperature", "direction": "high", "value": 58.63, "expected": 52.54, "unit": "°C" }],
  *     "message": "Unusual apu readings since 2020-02-01 01:48:20 UTC: Oil_temperature is high, 58.6 °C where about 52.5 °C was expected." } }
  *
- * A cleared entry gets `status: "cleared"`, `clearedAt` and `clearedBy` (normal | settled). No field is ever
- * null: in a shadow update null deletes, which is how old entries are dropped.
+ * A cleared entry gets `status: "cleared"`, `clearedAt` and `clearedBy` (normal | settled). A sensor reading
+ * outside its physical bounds is an entry `<group>-<sensor>-<startMs>` with `fault: { min, max }` (sensorFaults.ts).
+ * No field is ever null: in a shadow update null deletes, which is how old entries are dropped.
  */
 export interface ShadowSensor {
   readonly name: string;
@@ -71,8 +72,25 @@ function driverText(d: Episode["drivers"][number]): string {
   return `${d.sensor} is ${d.direction}, ${reading(d.value, unit, digits)} where about ${reading(d.expected, unit, digits)} was expected`;
 }
 
+/** A sensor outside its bounds in words: which, since when, the first value, and what the train's detection does meanwhile. */
+function describeFault(e: Episode, fault: NonNullable<Episode["fault"]>): string {
+  const d = e.drivers[0];
+  const unit = sensorNamed(d.sensor)?.unit ?? "";
+  const bounds = `its bounds ${fault.min}..${fault.max}${unit ? ` ${unit}` : ""}`;
+  const first = reading(d.value, unit, 4);
+  if (e.status === "ongoing") {
+    return (
+      `${d.sensor} reads outside ${bounds} since ${utc(e.startedAt)} (${first}): the sensor or its wiring may be faulty. ` +
+      `The other ${e.group} sensors are scored without it until it reads within its bounds again.`
+    );
+  }
+  const readings = `${e.alarms} reading${e.alarms === 1 ? "" : "s"}, the first ${first}`;
+  return `${d.sensor} read outside ${bounds} from ${utc(e.startedAt)} to ${utc(e.clearedAt ?? e.updatedAt)} (${readings}); it reads within them again.`;
+}
+
 /** The plain-language sentence a driver's display shows. */
 export function describeEpisode(e: Episode): string {
+  if (e.fault) return describeFault(e, e.fault);
   const drivers = e.drivers.map(driverText).join("; ");
   const what = drivers ? `: ${drivers}` : " (no single sensor stands out)";
   if (e.status === "ongoing") return `Unusual ${e.group} readings since ${utc(e.startedAt)}${what}.`;
@@ -94,6 +112,7 @@ export function shadowEntry(e: Episode): ShadowEntry {
     startedAt: new Date(e.startedAt).toISOString(),
     updatedAt: new Date(e.updatedAt).toISOString(),
     ...(e.clearedAt === undefined ? {} : { clearedAt: new Date(e.clearedAt).toISOString(), clearedBy: e.clearedBy }),
+    ...(e.fault ? { fault: { min: e.fault.min, max: e.fault.max } } : {}),
     score: round(e.score, 3),
     grade: round(e.grade, 3),
     alarms: e.alarms,

@@ -12,9 +12,10 @@ import { showValue } from "../shared/showValue";
  * - trainId: the thing name, `train-<id>`. The IoT rule overwrites it with the topic's (policy-checked) name.
  * - timestamp: when the train read the sensors: epoch milliseconds, or ISO 8601 with a zone.
  * - seq: optional, the agent's per-train message counter (logged; the idempotency key is train + timestamp).
- * - sensors: sensor name → value, names from `SENSORS`; analog values finite numbers within the sensor's
- *   physical bounds (`Sensor.bounds`, overridable), digital 0 or 1. Every sensor a detector group reads is
- *   required; the others are optional.
+ * - sensors: sensor name → value, names from `SENSORS`; analog values finite numbers, digital 0 or 1. Every
+ *   sensor a detector group reads is required; the others are optional. An analog value outside the sensor's
+ *   physical bounds (`Sensor.bounds`, overridable) is a broken sensor, not a broken message: the reading is
+ *   kept and the sensor listed in `outOfBounds`, so the train's other sensors are still scored.
  * - receivedAt: added by the IoT rule (epoch ms, `timestamp()`): when IoT Core received the message. The
  *   reading time is checked against it where the Kinesis arrival time is missing (see readingTime.ts).
  * Any other field is an error (typo guard).
@@ -27,6 +28,8 @@ export interface Telemetry {
   readonly sensors: Readonly<Record<string, number>>;
   /** Epoch ms IoT Core received the message (the rule's `timestamp()`), when present. */
   readonly receivedAt?: number;
+  /** The analog sensors whose value is outside their bounds, with the bounds it broke; absent when none. */
+  readonly outOfBounds?: Readonly<Record<string, SensorBounds>>;
 }
 
 export const TELEMETRY_FIELDS: readonly string[] = ["trainId", "timestamp", "seq", "sensors", "receivedAt"];
@@ -39,15 +42,18 @@ export function isTrainId(value: unknown): value is string {
 /** JSON of a value for an error message, cut to a readable length. */
 export const show = (value: unknown): string => showValue(value);
 
-function checkSensor(name: string, value: unknown, bounds: Readonly<Record<string, SensorBounds>>): string | undefined {
+/** Why an analog value is no reading of its sensor: it is outside the sensor's physical bounds. */
+export function boundsProblem(name: string, value: number, range: SensorBounds): string {
+  const unit = sensorNamed(name)?.unit ?? "";
+  return `field "sensors.${name}" is ${show(value)}${unit ? ` ${unit}` : ""}, outside its bounds ${range.min}..${range.max}${unit ? ` ${unit}` : ""}`;
+}
+
+/** A problem that makes the message unreadable (bounds are not checked here: see `parseTelemetry`). */
+function checkSensor(name: string, value: unknown): string | undefined {
   const sensor = sensorNamed(name);
   if (!sensor) return `field "sensors.${name}" is not a known sensor (known: ${SENSORS.map((s) => s.name).join(", ")})`;
   if (typeof value !== "number" || !Number.isFinite(value)) return `field "sensors.${name}" must be a finite number, got ${show(value)}`;
   if (sensor.kind === "digital" && value !== 0 && value !== 1) return `field "sensors.${name}" must be 0 or 1 (digital), got ${show(value)}`;
-  const range = bounds[name];
-  if (range && (value < range.min || value > range.max)) {
-    return `field "sensors.${name}" is ${show(value)} ${sensor.unit}, outside its bounds ${range.min}..${range.max} ${sensor.unit}`;
-  }
   return undefined;
 }
 
@@ -56,8 +62,8 @@ export const MAX_PROBLEMS_SHOWN = 10;
 
 /**
  * Validates one decoded message. `required` are the sensors the detector groups read; `bounds` the analog
- * sensors' ranges (default: the sensor table's). Throws a TelemetryError listing its problems (the first MAX_PROBLEMS_SHOWN), prefixed with
- * `where` (the record).
+ * sensors' ranges (default: the sensor table's): a value outside them is listed in `outOfBounds`, not refused.
+ * Throws a TelemetryError listing its problems (the first MAX_PROBLEMS_SHOWN), prefixed with `where` (the record).
  */
 export function parseTelemetry(
   value: unknown,
@@ -103,14 +109,16 @@ export function parseTelemetry(
     problem("receivedAt", `field "receivedAt" must be integer epoch milliseconds (set by the IoT rule), got ${show(receivedAt)}`);
   }
   const sensors = message.sensors;
+  const outOfBounds: Record<string, SensorBounds> = {};
   if (sensors === undefined) problem("sensors", `field "sensors" is required`);
   else if (typeof sensors !== "object" || sensors === null || Array.isArray(sensors)) {
     problem("sensors", `field "sensors" must be an object of sensor name to number, got ${show(sensors)}`);
   } else {
     const values = sensors as Record<string, unknown>;
     for (const [name, v] of Object.entries(values)) {
-      const p = checkSensor(name, v, bounds);
+      const p = checkSensor(name, v);
       if (p) problem(`sensors.${name}`, p);
+      else if (Object.hasOwn(bounds, name) && ((v as number) < bounds[name].min || (v as number) > bounds[name].max)) outOfBounds[name] = bounds[name];
     }
     for (const name of required) {
       if (values[name] === undefined) problem(`sensors.${name}`, `field "sensors.${name}" is required (a detector input)`);
@@ -123,5 +131,6 @@ export function parseTelemetry(
     ...(seq === undefined ? {} : { seq: seq as number }),
     sensors: sensors as Record<string, number>,
     ...(receivedAt === undefined ? {} : { receivedAt: receivedAt as number }),
+    ...(Object.keys(outOfBounds).length === 0 ? {} : { outOfBounds }),
   };
 }

@@ -1,7 +1,8 @@
 import { Detector, DetectorResult } from "../../anomaly";
 import { EpisodeChange, EpisodeOptions, EpisodeTracker, TrackerState } from "./episodes";
-import { RecordError, messageOf } from "./errors";
-import { Telemetry } from "./telemetry";
+import { RecordError, TelemetryError, messageOf } from "./errors";
+import { FaultState, SensorFaultTracker } from "./sensorFaults";
+import { Telemetry, boundsProblem } from "./telemetry";
 
 /**
  * What makes a retried or re-published reading harmless. A train's records share a partition key, so they
@@ -42,6 +43,8 @@ export function valuesDigest(values: readonly number[]): string {
 export interface ModelSidecar {
   readonly guard: ReadingGuardState;
   readonly episodes: TrackerState;
+  /** Sensors of the group reading outside their bounds; absent in a checkpoint saved before they were followed. */
+  readonly faults?: FaultState;
 }
 
 export type ReadingOutcome =
@@ -54,10 +57,15 @@ export function compareSequenceNumbers(a: string, b: string): number {
   return a.length - b.length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-/** One train's model of one sensor group: the detector, the duplicate guard and the episode tracker. */
+/**
+ * One train's model of one sensor group: the detector, the duplicate guard, the episode tracker and the sensor
+ * fault tracker. A sensor of the group reading outside its bounds is filled in from its last value (the
+ * detector's `imputed`) and told of as a fault; a reading with every sensor of the group outside is refused.
+ */
 export class TrainModel {
   private guard: ReadingGuardState;
   private readonly tracker: EpisodeTracker;
+  private readonly faults: SensorFaultTracker;
 
   constructor(
     readonly trainId: string,
@@ -70,6 +78,7 @@ export class TrainModel {
   ) {
     this.guard = sidecar?.guard ?? { watermark: null, recent: [], lastSequenceNumber: null };
     this.tracker = new EpisodeTracker(group, sensors, episodeOptions, sidecar?.episodes);
+    this.faults = new SensorFaultTracker(group, sensors, episodeOptions.clearAfter, sidecar?.faults);
   }
 
   get watermark(): number | null {
@@ -108,14 +117,23 @@ export class TrainModel {
         `record ${sequenceNumber}: reading of ${this.trainId} at ${new Date(t).toISOString()} is older than the newest one its ${this.group} model learned (${new Date(watermark).toISOString()}) and not one of the last ${RECENT} it learned`,
       );
     }
+    const outside = reading.outOfBounds ?? {};
+    const imputed = this.sensors.flatMap((s, i) => (Object.hasOwn(outside, s) ? [i] : []));
+    if (imputed.length === this.sensors.length) {
+      const problems = this.sensors.map((s, i) => boundsProblem(s, values[i], outside[s])).join("; ");
+      throw new TelemetryError(
+        `sensors.${this.sensors[0]}`,
+        `record ${sequenceNumber}: every ${this.group} sensor reads outside its bounds, nothing to score: ${problems}`,
+      );
+    }
     let result: DetectorResult;
     try {
-      result = this.detector.process({ timestamp: t, values });
+      result = this.detector.process({ timestamp: t, values, ...(imputed.length > 0 ? { imputed } : {}) });
     } catch (e) {
       if ((e as Error).name !== "InputError") throw e;
       throw new RecordError("detector", `record ${sequenceNumber}: the ${this.group} model of ${this.trainId} refused the reading: ${messageOf(e)}`);
     }
-    const changes = this.tracker.observe(t, values, result);
+    const changes = [...this.faults.observe(t, values, outside), ...this.tracker.observe(t, values, result)];
     const highest = lastSequenceNumber !== null && compareSequenceNumbers(lastSequenceNumber, sequenceNumber) > 0 ? lastSequenceNumber : sequenceNumber;
     this.guard = {
       watermark: t,
@@ -127,6 +145,7 @@ export class TrainModel {
   }
 
   sidecar(): ModelSidecar {
-    return { guard: this.guard, episodes: this.tracker.getState() };
+    const faults = this.faults.getState();
+    return { guard: this.guard, episodes: this.tracker.getState(), ...(faults.open.length > 0 ? { faults } : {}) };
   }
 }

@@ -55,6 +55,19 @@ export function trainDashboardBody(r: DashboardRefs): { widgets: Widget[] } {
           query: `SOURCE '${r.logGroupName}' | fields @timestamp, trainId, score, detector | filter anomaly = 1 | sort @timestamp desc | limit 50`,
         },
       },
+      {
+        type: "log",
+        x: 0,
+        y: 24,
+        width: 24,
+        height: 6,
+        properties: {
+          title: "Latest sensor faults (a sensor outside its bounds, scored without)",
+          region: r.region,
+          view: "table",
+          query: `SOURCE '${r.logGroupName}' | fields @timestamp, trainId, episode, text | filter message like /^sensor fault / | sort @timestamp desc | limit 50`,
+        },
+      },
     ],
   };
 }

@@ -127,12 +127,26 @@ describe("edge detector", () => {
   it("reports a reading it cannot score, naming the field and value, and scores the next one", () => {
     const edge = new EdgeDetector(THING);
     const [a, b] = start.live;
-    const step = edge.observe({ timestamp: a.timestamp, sensors: { ...a.sensors, TP2: 99 } }, true);
+    const { Oil_temperature: _oil, ...noOil } = a.sensors;
+    const step = edge.observe({ timestamp: a.timestamp, sensors: noOil }, true);
     expect(step.rejection).to.equal(
-      `edge detector skipped reading 1 of ${THING} at ${new Date(a.timestamp).toISOString()}: field "sensors.TP2" is 99 bar, outside its bounds -1..20 bar`,
+      `edge detector skipped reading 1 of ${THING} at ${new Date(a.timestamp).toISOString()}: field "sensors.Oil_temperature" is required (a detector input)`,
     );
     expect(edge.observe(b, true).rejection).to.equal(undefined);
     expect(edge.stats).to.deep.include({ readings: 2, scored: 1, rejected: 1 });
+  });
+
+  it("scores a reading with a sensor out of its bounds without it, and raises the sensor's fault as the cloud does", () => {
+    const edge = new EdgeDetector(THING);
+    const [a, b] = start.live;
+    const step = edge.observe({ timestamp: a.timestamp, sensors: { ...a.sensors, TP2: 99 } }, true);
+    expect(step.rejection).to.equal(undefined);
+    expect(step.changes.map((c) => [c.kind, c.episode.id, c.episode.fault, c.episode.sensors, c.offline])).to.deep.equal([
+      ["opened", `apu-TP2-${a.timestamp}`, true, ["TP2"], true],
+    ]);
+    expect(step.changes[0].episode.message).to.match(/^TP2 reads outside its bounds -1..20 bar since .* \(99 bar\): the sensor or its wiring may be faulty\./);
+    expect(edge.observe(b, true).rejection).to.equal(undefined);
+    expect(edge.stats).to.deep.include({ readings: 2, scored: 2, rejected: 0 });
   });
 
   it("keeps its episodes and its model next to the outbox, so a rebooted agent goes on where it stopped", () => {

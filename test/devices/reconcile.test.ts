@@ -32,6 +32,15 @@ function cloud(startedAt: number | string, clearedAt?: number | string, sensors 
   };
 }
 
+/** The cloud's entry of a sensor outside its bounds (TP2 at 99 bar). */
+function fault(startedAt: number): AnomalyEntry {
+  return {
+    ...cloud(startedAt, undefined, []),
+    sensors: [{ name: "TP2", direction: "high", value: 99, expected: 20, unit: "bar" }],
+    fault: { min: -1, max: 20 },
+  };
+}
+
 /** [case, edge episodes, cloud entries, expected "kind cloudId edgeIds" lines]. */
 const CASES: [string, EdgeEpisode[], Record<string, AnomalyEntry>, string[]][] = [
   ["same start, same sensor", [edge(T, T + 60 * S)], { c: cloud(T, T + 60 * S) }, [`confirmed by cloud c apu-${T}`]],
@@ -81,6 +90,19 @@ const CASES: [string, EdgeEpisode[], Record<string, AnomalyEntry>, string[]][] =
     [`confirmed by cloud c apu-${T},apu-${T + 20 * S}`],
   ],
   ["nothing on either side", [], {}, []],
+  [
+    "the same sensor fault on both sides",
+    [{ ...edge(T, undefined, ["TP2"]), id: `apu-TP2-${T}`, fault: true }],
+    { c: fault(T) },
+    [`confirmed by cloud c apu-TP2-${T}`],
+  ],
+  ["a sensor fault is not an anomaly of the same sensor", [edge(T, T + 60 * S, ["TP2"])], { c: fault(T) }, [`edge only - apu-${T}`, "cloud only c -"]],
+  [
+    "an anomaly is not a sensor fault of the same sensor",
+    [{ ...edge(T, undefined, ["TP2"]), fault: true }],
+    { c: cloud(T, T + 60 * S, ["TP2"]) },
+    [`edge only - apu-${T}`, "cloud only c -"],
+  ],
 ];
 
 describe("reconciling edge and cloud episodes", () => {

@@ -257,7 +257,7 @@ describe("catalog definitions", () => {
 });
 
 describe("train dashboard", () => {
-  it("shows anomalies, scores, lag, errors, the DLQ and the latest anomalies", () => {
+  it("shows anomalies, scores, lag, errors, the DLQ, the latest anomalies and sensor faults", () => {
     const body = trainDashboardBody({
       region: "eu-west-1",
       streamName: "s",
@@ -275,10 +275,14 @@ describe("train dashboard", () => {
       "Consumer errors and throttles",
       "Batches given up on (DLQ depth)",
       "Latest anomalies",
+      "Latest sensor faults (a sensor outside its bounds, scored without)",
     ]);
     expect((body.widgets[0].properties as { metrics: unknown }).metrics).to.deep.equal([
       [{ expression: "SEARCH('{\"Gridrail/TrainAnomaly\",TrainId} MetricName=\"AnomalyCount\"', 'Sum', 60)", id: "anomalies" }],
     ]);
     expect((body.widgets[6].properties as { query: string }).query).to.match(/^SOURCE '\/l' \| /);
+    expect((body.widgets[7].properties as { query: string }).query).to.equal(
+      "SOURCE '/l' | fields @timestamp, trainId, episode, text | filter message like /^sensor fault / | sort @timestamp desc | limit 50",
+    );
   });
 });

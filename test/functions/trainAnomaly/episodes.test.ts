@@ -50,6 +50,12 @@ describe("anomaly drivers", () => {
       expect(driversOf(SENSORS, values, r).map((d) => `${d.sensor} ${d.direction}`)).to.deep.equal(drivers);
     });
   }
+
+  it("never include an input the model filled in for a sensor outside its bounds, nor count it in the average", () => {
+    const r = { ...result(true), attribution: { high: [0.2, 0.7, 0.1], low: [0, 0, 0] }, imputed: [1] };
+    // of 0.3 between the two read inputs, TP2's 0.2 is above their average (0.15), Motor_current's 0.1 below
+    expect(driversOf(SENSORS, [0.1, 1e200, 4], r).map((d) => `${d.sensor} ${d.direction} ${d.share.toFixed(3)}`)).to.deep.equal(["TP2 high 0.667"]);
+  });
 });
 
 describe("anomaly episodes", () => {
@@ -116,6 +122,26 @@ describe("anomaly episodes", () => {
     expect(changes.map((c) => c.map((x) => x.kind).join())).to.deep.equal(["", "", "", "", "", "cleared"]);
     expect(changes[5][0].episode).to.deep.include({ status: "cleared", clearedAt: at(6), updatedAt: at(6), clearedBy: "normal" });
     expect(t.getState()).to.deep.equal({ open: [] });
+  });
+
+  it("neither counts nor restarts the run back to normal while a driver's sensor is outside its bounds", () => {
+    const t = new EpisodeTracker("apu", SENSORS, { clearAfter: 3, settleAfter: 100 });
+    t.observe(at(0), [0, 58.6, 0.04], result(true));
+    const filled = { ...result(false), imputed: [1] };
+    const steps: [number, typeof filled][] = [
+      [52.6, result(false) as typeof filled],
+      [1e200, filled],
+      [1e200, filled],
+      [52.7, result(false) as typeof filled],
+      [52.5, result(false) as typeof filled],
+    ];
+    const kinds = steps.map(([oil, r], i) =>
+      t
+        .observe(at(i + 1), [0, oil, 0.04], r)
+        .map((x) => x.kind)
+        .join(),
+    );
+    expect(kinds).to.deep.equal(["", "", "", "", "cleared"]);
   });
 
   it("closes it as settled when readings stay away without new alarms: the model took them as normal", () => {

@@ -45,6 +45,7 @@ describe("logs and metrics of a batch", () => {
   const report = {
     ...emptyReport(3),
     scored: 2,
+    partial: 1,
     duplicates: 1,
     trains: 1,
     created: 1,
@@ -53,7 +54,10 @@ describe("logs and metrics of a batch", () => {
     checkpointBytes: [41000],
     rejected: { decode: 0, schema: 0, clock: 0, late: 0, conflict: 0, detector: 0 },
     anomalies: [{ trainId: "train-7", group: "apu", timestamp: Date.UTC(2020, 1, 1, 1, 48, 20), score: 0.56, grade: 0.12, sensors: ["Oil_temperature"] }],
-    episodes: [{ trainId: "train-7", kind: "opened" as const, id: "apu-1580521700000", message: "Unusual apu readings since ..." }],
+    episodes: [
+      { trainId: "train-7", kind: "opened" as const, id: "apu-1580521700000", message: "Unusual apu readings since ..." },
+      { trainId: "train-7", kind: "opened" as const, id: "apu-TP2-1580521710000", message: "TP2 reads outside its bounds ...", fault: true },
+    ],
     maxScore: { "train-7": 0.56 },
   };
 
@@ -69,8 +73,10 @@ describe("logs and metrics of a batch", () => {
         "RejectedRecords 0 Count",
         "FailedRecords 0 Count",
         "Anomalies 1 Count",
+        "PartialRecords 1 Count",
         "EpisodesOpened 1 Count",
         "EpisodesCleared 0 Count",
+        "SensorFaultsOpened 1 Count",
         "ModelsRestored 0 Count",
         "ModelsCreated 1 Count",
         "ModelsReset 0 Count",
@@ -90,23 +96,25 @@ describe("logs and metrics of a batch", () => {
     ]);
   });
 
-  it("logs each anomaly with the fields of the dashboard's table (trainId, score, detector, anomaly = 1)", () => {
+  it("logs each anomaly with the fields of the dashboard's table (trainId, score, detector, anomaly = 1), and a sensor fault apart", () => {
     const r = new Recorder();
     publishReport(report, r, r);
-    expect(r.logs.slice(0, 2)).to.deep.equal([
+    expect(r.logs.slice(0, 3)).to.deep.equal([
       [
         "info",
         "anomaly",
         { trainId: "train-7", detector: "apu", anomaly: 1, score: 0.56, grade: 0.12, readingTime: "2020-02-01T01:48:20.000Z", sensors: ["Oil_temperature"] },
       ],
       ["info", "episode opened", { trainId: "train-7", episode: "apu-1580521700000", text: "Unusual apu readings since ..." }],
+      ["info", "sensor fault opened", { trainId: "train-7", episode: "apu-TP2-1580521710000", text: "TP2 reads outside its bounds ..." }],
     ]);
-    expect(r.logs[2]).to.deep.equal([
+    expect(r.logs[3]).to.deep.equal([
       "info",
       "batch",
       {
         records: 3,
         scored: 2,
+        partial: 1,
         duplicates: 1,
         rejected: 0,
         failed: 0,

@@ -140,22 +140,105 @@ describe("the train anomaly core", () => {
     expect(deps.cache.get("train-1/apu")!.model.watermark).to.equal(Date.UTC(2020, 1, 1, 0, 3, 10));
   });
 
-  it("dead-letters a reading out of its sensor's bounds, naming sensor, value and bound, and scores the rest", async () => {
+  /** `readings` with `sensor` at `value` in readings from..to-1. */
+  const withSensor = (from: number, to: number, sensor: string, value: number) =>
+    readings.map((r, i) => {
+      const data = r.data as { sensors: Record<string, number> };
+      return i >= from && i < to ? { ...r, data: { ...data, sensors: { ...data.sensors, [sensor]: value } } } : r;
+    });
+  const at = (i: number) => Date.UTC(2020, 1, 1) + i * 10_000;
+
+  it("scores a reading with a sensor stuck out of its bounds without it: the oil fault is still found, and the train is told of the sensor", async () => {
+    const deps = memoryDeps();
+    const { report } = await run(withSensor(20, 80, "TP2", 1e200), deps);
+    expect([report.scored, report.partial, deps.deadLetters.letters.length]).to.deep.equal([80, 60, 0]);
+    const shadow = (await deps.shadows.read("train-1"))!.anomalies;
+    expect(Object.keys(shadow).sort()).to.deep.equal([`apu-${at(60)}`, `apu-TP2-${at(20)}`]);
+    expect(shadow[`apu-TP2-${at(20)}`]).to.deep.equal({
+      group: "apu",
+      status: "ongoing",
+      startedAt: "2020-02-01T00:03:20.000Z",
+      updatedAt: "2020-02-01T00:03:20.000Z",
+      fault: { min: -1, max: 20 },
+      score: 0,
+      grade: 0,
+      alarms: 1,
+      sensors: [{ name: "TP2", direction: "high", value: 1e200, expected: 20, unit: "bar" }],
+      message:
+        "TP2 reads outside its bounds -1..20 bar since 2020-02-01 00:03:20 UTC (1e+200 bar): the sensor or its wiring may be faulty. " +
+        "The other apu sensors are scored without it until it reads within its bounds again.",
+    });
+    // the oil fault's episode names the oil, never the stuck sensor
+    expect(shadow[`apu-${at(60)}`].sensors.map((x) => x.name)).to.deep.equal(["Oil_temperature"]);
+    expect(report.episodes.filter((e) => e.fault).map((e) => [e.kind, e.id])).to.deep.equal([["opened", `apu-TP2-${at(20)}`]]);
+  });
+
+  it("clears a sensor's fault once it reads within its bounds for clearAfter readings, with how many readings were outside", async () => {
+    const deps = memoryDeps();
+    const { report } = await run(withSensor(3, 10, "Oil_temperature", -60).slice(0, 20), deps);
+    expect([report.scored, report.partial]).to.deep.equal([20, 7]);
+    // clearAfter is 3: readings 10, 11 and 12 are within the bounds again
+    expect(report.episodes.map((e) => [e.kind, e.id, e.message])).to.deep.equal([
+      [
+        "opened",
+        `apu-Oil_temperature-${at(3)}`,
+        "Oil_temperature reads outside its bounds -40..150 °C since 2020-02-01 00:00:30 UTC (-60 °C): the sensor or its wiring may be faulty. The other apu sensors are scored without it until it reads within its bounds again.",
+      ],
+      [
+        "cleared",
+        `apu-Oil_temperature-${at(3)}`,
+        "Oil_temperature read outside its bounds -40..150 °C from 2020-02-01 00:00:30 UTC to 2020-02-01 00:02:00 UTC (7 readings, the first -60 °C); it reads within them again.",
+      ],
+    ]);
+    const entry = (await deps.shadows.read("train-1"))!.anomalies[`apu-Oil_temperature-${at(3)}`];
+    expect(entry).to.deep.include({
+      status: "cleared",
+      updatedAt: "2020-02-01T00:01:30.000Z",
+      clearedAt: "2020-02-01T00:02:00.000Z",
+      clearedBy: "normal",
+      alarms: 7,
+    });
+  });
+
+  it("keeps a sensor's fault in the checkpoint: a model restored from it clears the fault it did not open", async () => {
+    const deps = memoryDeps();
+    const records = withSensor(3, 10, "Oil_temperature", -60).slice(0, 20);
+    const first = await run(records.slice(0, 8), deps);
+    expect(first.report.episodes.map((e) => e.kind)).to.deep.equal(["opened"]);
+    deps.cache.delete("train-1/apu");
+    const second = await run(records.slice(8), deps, 8);
+    expect([second.report.restored, second.report.partial]).to.deep.equal([1, 2]);
+    expect(second.report.episodes.map((e) => [e.kind, e.id])).to.deep.equal([["cleared", `apu-Oil_temperature-${at(3)}`]]);
+    expect((await deps.shadows.read("train-1"))!.anomalies[`apu-Oil_temperature-${at(3)}`]).to.deep.include({ status: "cleared", alarms: 7 });
+  });
+
+  it("dead-letters a reading with every sensor of a group out of its bounds, naming each, and scores the rest", async () => {
     const deps = memoryDeps();
     const data = readings[3].data as { sensors: Record<string, number> };
-    const huge = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, TP2: 1e200 } } };
-    const { report } = await run([...readings.slice(0, 3), huge, ...readings.slice(4, 10)], deps);
-    expect([report.scored, report.rejected.schema]).to.deep.equal([9, 1]);
-    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([
-      ["schema", "TelemetryError", `record ${sequenceNumber(3)}: field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar`],
-    ]);
+    const apu = SMALL_SETTINGS.groups.apu;
+    const broken = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, ...Object.fromEntries(apu.map((x) => [x, 1e200])) } } };
+    const { report } = await run([...readings.slice(0, 3), broken, ...readings.slice(4, 10)], deps);
+    expect([report.scored, report.partial, report.rejected.schema]).to.deep.equal([9, 0, 1]);
+    const letter = deps.deadLetters.letters[0];
+    expect([letter.reason, letter.error]).to.deep.equal(["schema", "TelemetryError"]);
+    expect(letter.message).to.equal(
+      `record ${sequenceNumber(3)}: every apu sensor reads outside its bounds, nothing to score: ` +
+        apu
+          .map(
+            (x) =>
+              `field "sensors.${x}" is 1e+200 ${x === "Oil_temperature" ? "°C" : x === "Motor_current" ? "A" : "bar"}, outside its bounds ${x === "Oil_temperature" ? "-40..150 °C" : x === "Motor_current" ? "-1..50 A" : "-1..20 bar"}`,
+          )
+          .join("; "),
+    );
+    expect(report.episodes).to.deep.equal([]);
   });
 
   it("takes the bounds from the settings", async () => {
     const deps = memoryDeps({ ...SMALL_SETTINGS, bounds: { ...SMALL_SETTINGS.bounds, Oil_temperature: { min: -40, max: 50 } } });
     const { report } = await run(readings.slice(0, 3), deps);
-    expect([report.scored, report.rejected.schema]).to.deep.equal([0, 3]);
-    expect(deps.deadLetters.letters[0].message).to.match(/^record \d+: field "sensors.Oil_temperature" is [\d.]+ °C, outside its bounds -40..50 °C$/);
+    expect([report.scored, report.partial, report.rejected.schema]).to.deep.equal([3, 3, 0]);
+    expect(report.episodes.map((e) => e.message)).to.have.length(1);
+    expect(report.episodes[0].message).to.match(/^Oil_temperature reads outside its bounds -40..50 °C since 2020-02-01 00:00:00 UTC \([\d.]+ °C\)/);
   });
 
   it("publishes an anomaly to the train's shadow once, however often the batch is replayed", async () => {
