@@ -51,6 +51,8 @@ export interface BatchReport {
   checkpointConflicts: number;
   shadowUpdates: number;
   shadowConflicts: number;
+  /** Shadow entries left out to keep a shadow within its bounds (shadowPublisher.ts), with their train. */
+  readonly evicted: { readonly trainId: string; readonly id: string; readonly status: string; readonly message: string; readonly wasInShadow: boolean }[];
   readonly anomalies: AnomalyNote[];
   readonly episodes: EpisodeNote[];
   /** Highest score per train in this batch (trains whose models were ready). */
@@ -82,6 +84,7 @@ export function emptyReport(records: number): BatchReport {
     checkpointConflicts: 0,
     shadowUpdates: 0,
     shadowConflicts: 0,
+    evicted: [],
     anomalies: [],
     episodes: [],
     maxScore: {},

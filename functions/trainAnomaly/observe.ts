@@ -43,6 +43,7 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
     ["CheckpointConflicts", r.checkpointConflicts],
     ["ShadowUpdates", r.shadowUpdates],
     ["ShadowConflicts", r.shadowConflicts],
+    ["ShadowEntriesEvicted", r.evicted.length],
   ];
   for (const [name, value] of counts) metrics.addMetric(name, "Count", value);
   metrics.addMetric("CheckpointBytes", "Bytes", r.checkpointBytes.length > 0 ? Math.max(...r.checkpointBytes) : 0);
@@ -74,6 +75,10 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
   for (const e of r.episodes) log.info(`${e.fault ? "sensor fault" : "episode"} ${e.kind}`, { trainId: e.trainId, episode: e.id, text: e.message });
   for (const x of r.rejections) {
     log.warn("record rejected to the dead-letter queue", { trainId: x.trainId, sequenceNumber: x.sequenceNumber, reason: x.reason, error: x.message });
+  }
+  for (const x of r.evicted) {
+    // the train may not have been told (an entry of this batch that never reached the shadow: certainly not)
+    log.warn("shadow entry evicted", { trainId: x.trainId, episode: x.id, status: x.status, text: x.message, wasInShadow: x.wasInShadow });
   }
   for (const error of r.errors) log.warn("records will be retried", { error });
   log.info("batch", {

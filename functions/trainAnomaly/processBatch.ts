@@ -218,6 +218,9 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
       });
       if (r.written) report.shadowUpdates++;
       report.shadowConflicts += r.conflicts;
+      for (const x of r.evicted) {
+        report.evicted.push({ trainId: w.trainId, id: x.id, status: x.entry.status, message: x.entry.message, wasInShadow: x.wasInShadow });
+      }
       if (deps.events && w.events.length) await deps.events.publish(w.events);
     }
   } catch (e) {

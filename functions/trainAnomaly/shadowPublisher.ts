@@ -1,5 +1,5 @@
 import { ShadowError, isConflict } from "./errors";
-import { AnomalyEntries, AnomalyPatch, planAnomalyPatch } from "./shadowDocument";
+import { AnomalyEntries, AnomalyPatch, ShadowEntry, planAnomalyPatch } from "./shadowDocument";
 
 /** What the Lambda reads of a train's anomaly shadow. */
 export interface AnomalyShadow {
@@ -26,10 +26,31 @@ export interface PublishOptions {
   readonly backoff?: (attempt: number) => Promise<void>;
 }
 
+/** An entry the write left out to keep the shadow within its bounds (entries, bytes). */
+export interface EvictedEntry {
+  readonly id: string;
+  readonly entry: ShadowEntry;
+  /** False for an entry of this batch that never reached the shadow: the train cannot have been told of it. */
+  readonly wasInShadow: boolean;
+}
+
 export interface PublishResult {
   readonly written: boolean;
   /** Version conflicts met on the way. */
   readonly conflicts: number;
+  /** Entries deleted from the shadow, or new ones not written, to keep it within `maxEntries` and its bytes. */
+  readonly evicted: readonly EvictedEntry[];
+}
+
+/** What a patch planned from `current` and `updates` left out: deleted entries, and updates it dropped (never older or equal ones). */
+export function evictedBy(current: AnomalyEntries, updates: AnomalyEntries, patch: AnomalyPatch): EvictedEntry[] {
+  const deleted = Object.keys(patch)
+    .filter((id) => patch[id] === null && current[id])
+    .map((id) => ({ id, entry: updates[id] ?? current[id], wasInShadow: true }));
+  const dropped = Object.keys(updates)
+    .filter((id) => !(id in patch) && !current[id])
+    .map((id) => ({ id, entry: updates[id], wasInShadow: false }));
+  return [...deleted, ...dropped];
 }
 
 const defaultBackoff = (attempt: number) => new Promise<void>((resolve) => setTimeout(resolve, (10 + Math.random() * 40) * attempt));
@@ -41,11 +62,13 @@ export async function publishAnomalies(store: ShadowStore, thingName: string, up
   let conflicts = 0;
   for (let attempt = 1; ; attempt++) {
     const shadow = await store.read(thingName);
-    const patch = planAnomalyPatch(shadow?.anomalies ?? {}, updates, options.maxEntries);
-    if (!patch) return { written: false, conflicts };
+    const current = shadow?.anomalies ?? {};
+    const patch = planAnomalyPatch(current, updates, options.maxEntries);
+    // nothing to write can still mean new entries dropped at once (a shadow full of newer ongoing ones)
+    if (!patch) return { written: false, conflicts, evicted: evictedBy(current, updates, {}) };
     try {
       await store.write(thingName, patch, shadow?.version);
-      return { written: true, conflicts };
+      return { written: true, conflicts, evicted: evictedBy(current, updates, patch) };
     } catch (e) {
       if (!isConflict(e)) throw e;
       conflicts++;
