@@ -59,6 +59,7 @@ describe("logs and metrics of a batch", () => {
       { trainId: "train-7", kind: "opened" as const, id: "apu-TP2-1580521710000", message: "TP2 reads outside its bounds ...", fault: true },
     ],
     maxScore: { "train-7": 0.56 },
+    evicted: [{ trainId: "train-7", id: "apu-1580520000000", status: "cleared", message: "Unusual apu readings from ...", wasInShadow: true }],
   };
 
   it("publishes the batch counters, then per train only the TrainId dimension the dashboard searches for", () => {
@@ -84,6 +85,7 @@ describe("logs and metrics of a batch", () => {
         "CheckpointConflicts 0 Count",
         "ShadowUpdates 0 Count",
         "ShadowConflicts 0 Count",
+        "ShadowEntriesEvicted 1 Count",
         "CheckpointBytes 41000 Bytes",
         "CheckpointBytesTotal 41000 Bytes",
         "BatchDuration 12.4 Milliseconds",
@@ -109,6 +111,11 @@ describe("logs and metrics of a batch", () => {
       ["info", "sensor fault opened", { trainId: "train-7", episode: "apu-TP2-1580521710000", text: "TP2 reads outside its bounds ..." }],
     ]);
     expect(r.logs[3]).to.deep.equal([
+      "warn",
+      "shadow entry evicted",
+      { trainId: "train-7", episode: "apu-1580520000000", status: "cleared", text: "Unusual apu readings from ...", wasInShadow: true },
+    ]);
+    expect(r.logs[4]).to.deep.equal([
       "info",
       "batch",
       {

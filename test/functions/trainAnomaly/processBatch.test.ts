@@ -200,6 +200,14 @@ describe("the train anomaly core", () => {
     });
   });
 
+  it("reports an entry the shadow had no room for, with its sentence, instead of dropping it unseen", async () => {
+    const deps = memoryDeps({ ...SMALL_SETTINGS, maxShadowEntries: 1 });
+    const { report } = await run(withSensor(20, 80, "TP2", 1e200), deps);
+    expect(Object.keys((await deps.shadows.read("train-1"))!.anomalies)).to.deep.equal([`apu-TP2-${at(20)}`]);
+    expect(report.evicted.map((x) => [x.trainId, x.id, x.status, x.wasInShadow])).to.deep.equal([["train-1", `apu-${at(60)}`, "cleared", false]]);
+    expect(report.evicted[0].message).to.match(/^Unusual apu readings from 2020-02-01 00:10:00 UTC to .* are over \(Oil_temperature was high/);
+  });
+
   it("keeps a sensor's fault in the checkpoint: a model restored from it clears the fault it did not open", async () => {
     const deps = memoryDeps();
     const records = withSensor(3, 10, "Oil_temperature", -60).slice(0, 20);

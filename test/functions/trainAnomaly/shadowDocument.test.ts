@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { Episode } from "../../../functions/trainAnomaly/episodes";
 import { AnomalyEntries, ShadowEntry, applyAnomalyPatch, planAnomalyPatch, shadowEntry } from "../../../functions/trainAnomaly/shadowDocument";
+import { evictedBy } from "../../../functions/trainAnomaly/shadowPublisher";
 
 const T0 = Date.UTC(2020, 1, 1, 1, 48, 20);
 
@@ -108,6 +109,29 @@ describe("planning a shadow update", () => {
     expect(patch).to.deep.equal({ d: entry("ongoing", 4, long), a: null });
     expect(Buffer.byteLength(JSON.stringify(applyAnomalyPatch(current, patch)))).to.be.at.most(6 * 1024);
   });
+
+  // [case, current, updates, maxEntries, "id wasInShadow" of each entry left out]
+  const left: [string, AnomalyEntries, AnomalyEntries, number, string[]][] = [
+    ["room for all: none", { a }, { b: entry("ongoing", 1) }, 10, []],
+    ["a replay: none", { a }, { a: { ...a } }, 10, []],
+    ["the oldest cleared entry deleted", { old: entry("cleared", 1), o: entry("ongoing", 2) }, { fresh: entry("ongoing", 4) }, 2, ["old true"]],
+    [
+      "an update to an entry that is then deleted: the updated one",
+      { o1: entry("ongoing", 1), o2: entry("ongoing", 2) },
+      { o1: entry("cleared", 3) },
+      1,
+      ["o1 true"],
+    ],
+    ["a new entry dropped at once: never in the shadow", { o1: entry("ongoing", 5), o2: entry("ongoing", 6) }, { c: entry("cleared", 1) }, 2, ["c false"]],
+  ];
+  for (const [what, current, updates, maxEntries, expected] of left) {
+    it(`names what it leaves out: ${what}`, () => {
+      const patch = planAnomalyPatch(current, updates, maxEntries) ?? {};
+      const out = evictedBy(current, updates, patch);
+      expect(out.map((x) => `${x.id} ${x.wasInShadow}`)).to.deep.equal(expected);
+      for (const x of out) expect(x.entry).to.deep.equal(updates[x.id] ?? current[x.id]);
+    });
+  }
 
   it("is applied the way the shadow service merges desired state: null deletes", () => {
     expect(applyAnomalyPatch({ a, b: entry("cleared", 1) }, { b: null, c: a })).to.deep.equal({ a, c: a });
