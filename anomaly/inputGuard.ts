@@ -63,6 +63,9 @@ export function readInputPolicy(r: OptionReader): InputPolicy {
   };
 }
 
+/** Shared empty list of `CheckedInput.unread` (never changed). */
+const NO_DIMENSIONS: number[] = [];
+
 export interface GuardState {
   readonly lastTimestamp: number | null;
   readonly lastValues: number[];
@@ -72,6 +75,11 @@ export interface CheckedInput {
   readonly values: number[];
   readonly imputed: number[];
   readonly clipped: number[];
+  /**
+   * Inputs the caller has no reading of (`DataPoint.unread`): filled with their last value here, also listed in
+   * `imputed`. A detector estimates them itself if it can and learns nothing of them.
+   */
+  readonly unread: number[];
 }
 
 export class InputGuard {
@@ -88,13 +96,27 @@ export class InputGuard {
   }
 
   /** `check` of a point as a caller hands it, which may not be an object at all (JavaScript callers). */
-  checkPoint(point: { readonly timestamp: number; readonly values: ArrayLike<number>; readonly imputed?: readonly number[] } | null | undefined): CheckedInput {
+  checkPoint(
+    point:
+      | { readonly timestamp: number; readonly values: ArrayLike<number>; readonly imputed?: readonly number[]; readonly unread?: readonly number[] }
+      | null
+      | undefined,
+  ): CheckedInput {
     if (typeof point !== "object" || point === null) throw new InputError(`expected a point { timestamp, values }, got ${shown(point)}`);
-    const filled = point.imputed;
-    if (filled !== undefined && (!Array.isArray(filled) || !filled.every((i) => Number.isInteger(i) && i >= 0 && i < this.dimensions))) {
-      throw new InputError(`imputed must list input dimensions (integers in [0, ${this.dimensions - 1}]), got ${shown(filled)}`);
+    const dimensionsIn = (field: "imputed" | "unread"): readonly number[] => {
+      const list = point[field];
+      if (list !== undefined && (!Array.isArray(list) || !list.every((i) => Number.isInteger(i) && i >= 0 && i < this.dimensions))) {
+        throw new InputError(`${field} must list input dimensions (integers in [0, ${this.dimensions - 1}]), got ${shown(list)}`);
+      }
+      return list ?? [];
+    };
+    const filled = dimensionsIn("imputed");
+    const unread = dimensionsIn("unread");
+    if (unread.length > 0 && unread.length >= this.dimensions) {
+      throw new InputError(`unread lists every input (${shown(unread)}): a point needs at least one input read`);
     }
-    return this.check(point.timestamp, point.values, filled);
+    const checked = this.check(point.timestamp, point.values, unread.length > 0 ? [...new Set([...filled, ...unread])] : filled);
+    return unread.length > 0 ? { ...checked, unread: [...new Set(unread)].sort((a, b) => a - b) } : checked;
   }
 
   /**
@@ -145,7 +167,7 @@ export class InputGuard {
         throw new InputError(`values[${i}] is ${shown(v)} at timestamp ${timeLabel(timestamp)}: expected a finite number${fill}`, i);
       }
     }
-    return { values: out, imputed, clipped };
+    return { values: out, imputed, clipped, unread: NO_DIMENSIONS };
   }
 
   /**

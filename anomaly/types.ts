@@ -13,6 +13,13 @@ export interface DataPoint {
    * `imputed`. Optional; absent for a caller's own points.
    */
   readonly imputed?: readonly number[];
+  /**
+   * Dimensions the caller has no reading of (a broken sensor): the detector scores the point with its own
+   * estimate of them where it has one (rcf: the forest's completion given the other inputs; zscore and ewma:
+   * what they expected, so the input adds nothing to the score), learns nothing of them (rcf: nothing of the
+   * point at all) and reports them in `imputed`. At least one input must be read. Optional.
+   */
+  readonly unread?: readonly number[];
 }
 
 /** How much each input dimension pushed the score, split by direction (above / below what was expected). */

@@ -217,13 +217,23 @@ async function main(args: ParsedArgs): Promise<void> {
       id: n.id,
       kind: n.kind,
       status: n.entry.status,
+      // a sensor reading outside its bounds, not an anomaly of the model
+      ...(typeof n.entry.fault === "object" && n.entry.fault !== null ? { fault: true } : {}),
       message: n.entry.message,
       ...(edge ? { edge: n.edgeIds ? "confirmed by cloud" : "cloud only", edgeIds: n.edgeIds ?? [] } : {}),
     }),
   );
   agent.on("edge", (c: EdgeChange) => {
     if (c.offline) process.stderr.write(`${edgeWarning(train, c)}\n`);
-    print({ event: "edge", train, kind: c.kind, id: c.episode.id, offline: c.offline, message: c.episode.message });
+    print({
+      event: "edge",
+      train,
+      kind: c.kind,
+      id: c.episode.id,
+      offline: c.offline,
+      ...(c.episode.fault ? { fault: true } : {}),
+      message: c.episode.message,
+    });
   });
   let lastReconciled = "";
   agent.on("reconciled", (r: Reconciliation) => {

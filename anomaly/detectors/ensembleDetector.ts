@@ -121,13 +121,14 @@ export class EnsembleDetector implements Detector {
   }
 
   process(point: DataPoint): DetectorResult {
-    const { values, imputed, clipped } = this.guard.checkPoint(point);
-    // a member fills the gaps from its own memory: an rcf member keeps a value it set aside out of them
-    const filled = imputed.length > 0 ? { imputed } : {};
+    const { values, imputed, clipped, unread } = this.guard.checkPoint(point);
+    // a member fills the gaps from its own memory: an rcf member keeps a value it set aside out of them; the
+    // unread inputs it estimates itself
+    const filled = unread.length > 0 ? { imputed: imputed.filter((i) => !unread.includes(i)), unread } : imputed.length > 0 ? { imputed } : {};
     const results = this.members.map((m) => m.process({ timestamp: point.timestamp, values, ...filled }));
     // (rare: most points are learned, and this runs for every point)
     const unlearned = results.some((r) => r.unlearned) ? [...new Set(results.flatMap((r) => r.unlearned ?? []))].sort((a, b) => a - b) : [];
-    this.guard.accept(point.timestamp, values, unlearned);
+    this.guard.accept(point.timestamp, values, unread.length > 0 ? [...new Set([...unlearned, ...unread])] : unlearned);
     const setAside = unlearned.length > 0 ? { unlearned } : {};
     const ready = results.filter((r) => r.ready);
     const lead = results.reduce((best, r) => (r.score > best.score ? r : best), results[0]);

@@ -95,7 +95,7 @@ export class EwmaDetector implements Detector {
 
   process(input: DataPoint): DetectorResult {
     const checked = this.guard.checkPoint(input);
-    const { values } = checked;
+    const { values, unread } = checked;
     const { alpha, gamma, beta, period, minPoints } = this.options;
     const { level, variance, season } = this.model;
     const phase = period > 0 ? this.count % period : 0;
@@ -103,6 +103,8 @@ export class EwmaDetector implements Detector {
     let result: DetectorResult;
     if (this.count >= minPoints) {
       const z = values.map((v, d) => {
+        // an unread input is taken to be what was expected: it adds nothing to the score
+        if (unread.length > 0 && unread.includes(d)) return 0;
         const sd = Math.sqrt(variance[d]);
         const r = v - expected[d];
         return clamp(sd > 0 ? r / sd : r === 0 ? 0 : Math.sign(r) * 1e3, SCORE_LIMIT);
@@ -114,6 +116,8 @@ export class EwmaDetector implements Detector {
       result = warmUpResult(checked);
     }
     values.forEach((value, d) => {
+      // an unread input's level, season and variance stay as they were
+      if (unread.length > 0 && unread.includes(d)) return;
       const first = this.count === 0;
       // the model learns the value winsorised to WINSOR_K deviations from what it expected (see robust.ts)
       const deviation = value - expected[d];
@@ -127,7 +131,7 @@ export class EwmaDetector implements Detector {
       if (!first) variance[d] = (1 - Math.max(beta, 1 / this.count)) * variance[d] + Math.max(beta, 1 / this.count) * residual * residual;
     });
     this.count++;
-    this.guard.accept(input.timestamp, values);
+    this.guard.accept(input.timestamp, values, unread);
     return result;
   }
 

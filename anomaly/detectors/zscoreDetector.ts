@@ -77,11 +77,14 @@ export class ZScoreDetector implements Detector {
 
   process(input: DataPoint): DetectorResult {
     const checked = this.guard.checkPoint(input);
-    const { values } = checked;
+    const { values, unread } = checked;
     let result: DetectorResult;
-    if (this.windows[0].size >= this.options.minPoints) {
+    // an unread input is not pushed, so its window can be the shorter one
+    if (this.windows.every((w) => w.size >= this.options.minPoints)) {
       const medians = this.windows.map((w) => w.median());
       const z = values.map((v, d) => {
+        // an unread input is taken to be what was expected: it adds nothing to the score
+        if (unread.length > 0 && unread.includes(d)) return 0;
         const scale = MAD_TO_SIGMA * this.windows[d].mad(medians[d]);
         const dev = v - medians[d];
         // a flat window (MAD 0) makes any change infinitely surprising: cap it instead
@@ -93,9 +96,11 @@ export class ZScoreDetector implements Detector {
     } else {
       result = warmUpResult(checked);
     }
-    values.forEach((v, d) => this.windows[d].push(v));
+    values.forEach((v, d) => {
+      if (unread.length === 0 || !unread.includes(d)) this.windows[d].push(v);
+    });
     this.count++;
-    this.guard.accept(input.timestamp, values);
+    this.guard.accept(input.timestamp, values, unread);
     return result;
   }
 

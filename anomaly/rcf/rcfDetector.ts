@@ -139,7 +139,7 @@ export class RcfDetector implements Detector {
 
   process(input: DataPoint): DetectorResult {
     const checked = this.guard.checkPoint(input);
-    const { values } = checked;
+    const { values, unread } = checked;
     const dims = this.dimensions;
     const block = this.block;
     const s = this.options.shingleSize;
@@ -147,16 +147,22 @@ export class RcfDetector implements Detector {
     const absurdInputs = this.preprocessor.absurdInputs(values);
     const absurd = absurdInputs.length > 0;
     const unlearned = absurd && !this.absurdBefore;
-    // nor does an unlearned absurd value fill a gap after it (option missing=impute): a copy would be its second point
-    const notImputable = unlearned ? absurdInputs : NO_INPUTS;
+    // nor does an unlearned absurd value fill a gap after it (option missing=impute): a copy would be its second
+    // point; nor a stand-in for an unread input
+    const notImputable = unread.length > 0 ? [...new Set([...unread, ...(unlearned ? absurdInputs : NO_INPUTS)])] : unlearned ? absurdInputs : NO_INPUTS;
     // and a gap filled after an absurd value neither confirms nor ends it: an input that reports every other
     // row must still have its lasting change learned from its next value
     this.absurdBefore = absurd || (this.absurdBefore && checked.imputed.length > 0);
     if (unlearned) this.unlearnedLeft = unlearnedSpan(this.options);
-    const learn = this.unlearnedLeft === 0;
-    if (!learn) this.unlearnedLeft--;
-    this.preprocessor.transform(input.timestamp, values, this.shingle, this.shinglePos * block);
-    if (!unlearned) this.preprocessor.update(values);
+    const learnable = this.unlearnedLeft === 0;
+    if (!learnable) this.unlearnedLeft--;
+    // a point with an unread input is learned with the forest's estimate of it (estimateUnread), once the forest
+    // scores: before, there is no estimate, and a stand-in learned would be a value the sensor never read
+    const learn = learnable && (unread.length === 0 || this.forest.updates >= this.options.outputAfter);
+    const newestAt = this.shinglePos * block;
+    this.preprocessor.transform(input.timestamp, values, this.shingle, newestAt);
+    // the scaling learns read values only (its statistics are of the inputs, not of estimates)
+    if (!unlearned && unread.length === 0) this.preprocessor.update(values);
     this.shinglePos = (this.shinglePos + 1) % s;
     this.shingleFill = Math.min(s, this.shingleFill + 1);
     this.count++;
@@ -169,6 +175,7 @@ export class RcfDetector implements Detector {
       const b = (this.shinglePos + k) % s;
       for (let j = 0; j < block; j++) this.point[k * block + j] = this.shingle[b * block + j];
     }
+    if (unread.length > 0) this.estimateUnread(unread, newestAt);
     let result: DetectorResult;
     if (this.forest.updates >= this.options.outputAfter) {
       const rawScore = this.forest.score(this.point);
@@ -185,6 +192,23 @@ export class RcfDetector implements Detector {
     if (this.options.settle !== undefined) this.flaggedRun = result.anomaly ? Math.min(this.flaggedRun + 1, this.options.settle) : 0;
     this.guard.accept(input.timestamp, values, notImputable);
     return unlearned ? { ...result, unlearned: [...absurdInputs] } : result;
+  }
+
+  /**
+   * Puts the forest's completion of the unread inputs, given the others, in their place in the point and the
+   * shingle (where later shingles read it), so a missing reading neither stands out nor hides the others. A
+   * forest with no points yet keeps the inputs' last values.
+   */
+  private estimateUnread(unread: readonly number[], newestAt: number): void {
+    const newest = (this.options.shingleSize - 1) * this.block;
+    const completed = this.forest.impute(
+      this.point,
+      unread.map((j) => newest + j),
+    );
+    for (const j of unread) {
+      this.point[newest + j] = completed[newest + j];
+      this.shingle[newestAt + j] = this.point[newest + j];
+    }
   }
 
   /** Whether a flagged point trains the model: always with updateOnAnomaly, else once `settle` flagged points ran in a row. */

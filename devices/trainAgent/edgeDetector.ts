@@ -2,11 +2,11 @@ import { existsSync, renameSync, writeFileSync } from "fs";
 import { join } from "path";
 import { Checkpoint, newModel } from "../../functions/trainAnomaly/checkpoint";
 import { Episode } from "../../functions/trainAnomaly/episodes";
-import { isRecordError, messageOf } from "../../functions/trainAnomaly/errors";
+import { TelemetryError, isRecordError, messageOf } from "../../functions/trainAnomaly/errors";
 import { TrainDetectorSettings, TRAIN_DETECTOR_DEFAULTS, requiredSensors } from "../../functions/trainAnomaly/settings";
 import { describeEpisode } from "../../functions/trainAnomaly/shadowDocument";
 import { encodeModelState } from "../../functions/trainAnomaly/stateBlobs";
-import { parseTelemetry } from "../../functions/trainAnomaly/telemetry";
+import { parseTelemetry, tooManyOutside } from "../../functions/trainAnomaly/telemetry";
 import { TrainModel } from "../../functions/trainAnomaly/trainModel";
 import { EdgeJournal, MAX_EDGE_EPISODES } from "./edgeJournal";
 import { checkpointFileOf, edgeModelOf, forTrain, readEdgeModelFile } from "./edgeModelFile";
@@ -132,6 +132,8 @@ export class EdgeDetector {
         where,
         this.settings.bounds,
       );
+      const outside = tooManyOutside(telemetry, this.settings.groups);
+      if (outside) throw new TelemetryError(outside.field, `${where}: ${outside.message}`);
       const seq = String(++this.seq);
       for (const model of this.models) {
         const outcome = model.process(telemetry, seq);

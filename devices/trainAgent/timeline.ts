@@ -90,7 +90,7 @@ export function boundsWarnings(readings: readonly SensorReading[], bounds = SENS
     const b = bounds[name];
     return (
       `${o.count} of ${readings.length} readings have ${name} outside its bounds ${b.min}..${b.max} ${unit} (the first, reading ${o.index}, ${o.value} ${unit}): ` +
-      `the cloud takes ${name} for a broken sensor, not an anomaly: it scores those readings without it and tells the train of the sensor`
+      `the cloud takes ${name} for a broken sensor, not an anomaly: it scores those readings with an estimate in its place and tells the train of the sensor`
     );
   });
 }

@@ -108,9 +108,10 @@ export class EpisodeTracker {
         still.push(o);
         continue;
       }
-      const quietRun = o.quietRun + 1;
-      // a driver filled in for a sensor outside its bounds is neither back nor still off: the run waits for it
+      // a driver filled in for a sensor outside its bounds is neither back nor still off: both runs wait for it
+      // (nothing was measured, so the episode can neither be over nor be taken as the new normal)
       const unknown = o.episode.drivers.some((d) => result.imputed.includes(this.sensors.indexOf(d.sensor)));
+      const quietRun = unknown ? o.quietRun : o.quietRun + 1;
       const normalRun = unknown ? o.normalRun : o.episode.drivers.every((d) => isBack(d, values[this.sensors.indexOf(d.sensor)])) ? o.normalRun + 1 : 0;
       const clearedBy = normalRun >= this.options.clearAfter ? "normal" : quietRun >= this.options.settleAfter ? "settled" : undefined;
       if (!clearedBy) {

@@ -43,7 +43,8 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
     ["CheckpointConflicts", r.checkpointConflicts],
     ["ShadowUpdates", r.shadowUpdates],
     ["ShadowConflicts", r.shadowConflicts],
-    ["ShadowEntriesEvicted", r.evicted.length],
+    // the entries the train may have missed: ongoing ones, and ones it was never shown (old cleared ones are routine)
+    ["ShadowEntriesEvicted", r.evicted.filter(missable).length],
   ];
   for (const [name, value] of counts) metrics.addMetric(name, "Count", value);
   metrics.addMetric("CheckpointBytes", "Bytes", r.checkpointBytes.length > 0 ? Math.max(...r.checkpointBytes) : 0);
@@ -72,13 +73,19 @@ export function publishReport(r: BatchReport, log: LogSink, metrics: MetricSink)
       sensors: a.sensors,
     });
   }
-  for (const e of r.episodes) log.info(`${e.fault ? "sensor fault" : "episode"} ${e.kind}`, { trainId: e.trainId, episode: e.id, text: e.message });
+  for (const e of r.episodes) {
+    const line = { trainId: e.trainId, episode: e.id, text: e.message };
+    // a broken sensor is a job for maintenance: WARN, so it shows among the dashboards' latest problems
+    if (e.fault && e.kind === "opened") log.warn("sensor fault opened", line);
+    else log.info(`${e.fault ? "sensor fault" : "episode"} ${e.kind}`, line);
+  }
   for (const x of r.rejections) {
     log.warn("record rejected to the dead-letter queue", { trainId: x.trainId, sequenceNumber: x.sequenceNumber, reason: x.reason, error: x.message });
   }
   for (const x of r.evicted) {
-    // the train may not have been told (an entry of this batch that never reached the shadow: certainly not)
-    log.warn("shadow entry evicted", { trainId: x.trainId, episode: x.id, status: x.status, text: x.message, wasInShadow: x.wasInShadow });
+    const line = { trainId: x.trainId, episode: x.id, status: x.status, text: x.message, wasInShadow: x.wasInShadow };
+    if (missable(x)) log.warn("shadow entry evicted", line);
+    else log.info("shadow entry evicted", line);
   }
   for (const error of r.errors) log.warn("records will be retried", { error });
   log.info("batch", {
@@ -106,4 +113,9 @@ function perTrain(metrics: MetricSink, trainId: string, name: string, unit: Metr
   single.clearDefaultDimensions();
   single.addDimension("TrainId", trainId);
   single.addMetric(name, unit, value);
+}
+
+/** An evicted entry the train may have missed: still ongoing, or never in the shadow at all. */
+function missable(x: BatchReport["evicted"][number]): boolean {
+  return x.status === "ongoing" || !x.wasInShadow;
 }

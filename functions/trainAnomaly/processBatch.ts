@@ -11,7 +11,7 @@ import { TrainDetectorSettings, requiredSensors } from "./settings";
 import { ShadowEntry, shadowEntry } from "./shadowDocument";
 import { ShadowStore, publishAnomalies } from "./shadowPublisher";
 import { arrivalOf, checkReadingTime } from "./readingTime";
-import { Telemetry, parseTelemetry } from "./telemetry";
+import { Telemetry, parseTelemetry, tooManyOutside } from "./telemetry";
 import { compareSequenceNumbers } from "./trainModel";
 
 /** The core's collaborators, injected: AWS clients in the Lambda, maps in tests, the bench and the local stack. */
@@ -55,6 +55,8 @@ interface TrainWork {
   readonly episodes: EpisodeNote[];
   /** Episode open/clear events, published after the shadow write (a publish failure retries the train). */
   readonly events: AnomalyEvent[];
+  /** Shadow entries the write left out, reported once the train committed (a retry would report them again). */
+  readonly evicted: BatchReport["evicted"];
   maxScore?: number;
   failed: boolean;
 }
@@ -87,6 +89,8 @@ function readRecords(records: readonly IncomingRecord[], settings: TrainDetector
           `${where}: field "trainId" is ${JSON.stringify(telemetry.trainId)} but the partition key is ${JSON.stringify(record.partitionKey)}`,
         );
       }
+      const outside = tooManyOutside(telemetry, settings.groups);
+      if (outside) throw new TelemetryError(outside.field, `${where}: ${outside.message}`);
       checkReadingTime(telemetry.timestamp, arrivalOf(record.arrivedAt, telemetry.receivedAt), settings, where);
       const list = trains.get(telemetry.trainId) ?? [];
       list.push({ record, telemetry });
@@ -164,12 +168,14 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
   const inTimeOrder = [...w.readings].sort((a, b) => a.telemetry.timestamp - b.telemetry.timestamp);
   for (const { record, telemetry } of inTimeOrder) {
     let scored = false;
+    let partial = false;
     let rejected: RecordError | undefined;
     for (const m of w.models) {
       try {
         const outcome = m.cached.model.process(telemetry, record.sequenceNumber, since.get(m)!);
         if (outcome.kind === "duplicate") continue;
         scored = m.dirty = true;
+        if (outcome.result.imputed.length > 0) partial = true;
         const { result, changes } = outcome;
         if (result.ready) w.maxScore = Math.max(w.maxScore ?? 0, result.score);
         if (result.anomaly) {
@@ -202,7 +208,7 @@ function scoreTrain(w: TrainWork, report: BatchReport): void {
     if (rejected) w.letters.push(letterOf(record, rejected));
     else if (scored) {
       report.scored++;
-      if (telemetry.outOfBounds) report.partial++;
+      if (partial) report.partial++;
     } else report.duplicates++;
   }
 }
@@ -219,7 +225,7 @@ async function commitTrain(w: TrainWork, deps: CoreDeps, report: BatchReport, no
       if (r.written) report.shadowUpdates++;
       report.shadowConflicts += r.conflicts;
       for (const x of r.evicted) {
-        report.evicted.push({ trainId: w.trainId, id: x.id, status: x.entry.status, message: x.entry.message, wasInShadow: x.wasInShadow });
+        w.evicted.push({ trainId: w.trainId, id: x.id, status: x.entry.status, message: x.entry.message, wasInShadow: x.wasInShadow });
       }
       if (deps.events && w.events.length) await deps.events.publish(w.events);
     }
@@ -277,6 +283,7 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
     anomalies: [],
     episodes: [],
     events: [],
+    evicted: [],
     failed: false,
   }));
   report.trains = works.length;
@@ -300,6 +307,7 @@ export async function processBatch(records: readonly IncomingRecord[], deps: Cor
     }
     report.anomalies.push(...w.anomalies);
     report.episodes.push(...w.episodes);
+    report.evicted.push(...w.evicted);
     if (w.maxScore !== undefined) report.maxScore[w.trainId] = w.maxScore;
   }
   // The records no model saw (undecodable, invalid, a bad clock) are refused again by any retry. Lambda

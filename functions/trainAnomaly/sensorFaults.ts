@@ -18,9 +18,10 @@ export interface FaultState {
  * transducer, its wiring or a unit mistake, not a reading: the model scores the reading with that input filled
  * from its last value, and the train is told of the sensor once, as an episode of its own (id
  * `<group>-<sensor>-<startedAt>`, `fault` holding the bounds). The episode clears once the sensor has read
- * within its bounds for `clearAfter` readings in a row; it never settles, since a broken sensor does not
- * become normal by lasting. Changes are `opened` and `cleared` only: the entry the train reads stays as it was
- * told while the fault lasts, and the count of readings (`alarms`) is told when it clears.
+ * within its bounds for `clearReadings` readings in a row (the model's `settleAfter`, an hour by default: an
+ * intermittent sensor, a loose connector, stays one fault instead of one a glitch); it never settles, since a
+ * broken sensor does not become normal by lasting. Changes are `opened` and `cleared` only: the entry the train
+ * reads stays as it was told while the fault lasts, and the count of readings (`alarms`) is told when it clears.
  */
 export class SensorFaultTracker {
   private open: OpenFault[];
@@ -28,7 +29,7 @@ export class SensorFaultTracker {
   constructor(
     readonly group: string,
     readonly sensors: readonly string[],
-    readonly clearAfter: number,
+    readonly clearReadings: number,
     state?: FaultState,
   ) {
     this.open = state ? [...state.open] : [];
@@ -45,7 +46,7 @@ export class SensorFaultTracker {
         continue;
       }
       const inBoundsRun = o.inBoundsRun + 1;
-      if (inBoundsRun < this.clearAfter) {
+      if (inBoundsRun < this.clearReadings) {
         still.push({ episode: o.episode, inBoundsRun });
         continue;
       }

@@ -72,7 +72,10 @@ function driverText(d: Episode["drivers"][number]): string {
   return `${d.sensor} is ${d.direction}, ${reading(d.value, unit, digits)} where about ${reading(d.expected, unit, digits)} was expected`;
 }
 
-/** A sensor outside its bounds in words: which, since when, the first value, and what the train's detection does meanwhile. */
+/**
+ * A sensor outside its bounds in words: which, since when, the first value, and what the train's detection does
+ * meanwhile; cleared, from its first to its last reading outside (`updatedAt`).
+ */
 function describeFault(e: Episode, fault: NonNullable<Episode["fault"]>): string {
   const d = e.drivers[0];
   const unit = sensorNamed(d.sensor)?.unit ?? "";
@@ -81,11 +84,11 @@ function describeFault(e: Episode, fault: NonNullable<Episode["fault"]>): string
   if (e.status === "ongoing") {
     return (
       `${d.sensor} reads outside ${bounds} since ${utc(e.startedAt)} (${first}): the sensor or its wiring may be faulty. ` +
-      `The other ${e.group} sensors are scored without it until it reads within its bounds again.`
+      `Until it reads within them again, the other ${e.group} sensors are watched with the model's estimate of ${d.sensor} in its place.`
     );
   }
   const readings = `${e.alarms} reading${e.alarms === 1 ? "" : "s"}, the first ${first}`;
-  return `${d.sensor} read outside ${bounds} from ${utc(e.startedAt)} to ${utc(e.clearedAt ?? e.updatedAt)} (${readings}); it reads within them again.`;
+  return `${d.sensor} read outside ${bounds} from ${utc(e.startedAt)} to ${utc(e.updatedAt)} (${readings}); it has read within them since.`;
 }
 
 /** The plain-language sentence a driver's display shows. */

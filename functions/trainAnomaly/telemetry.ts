@@ -134,3 +134,26 @@ export function parseTelemetry(
     ...(Object.keys(outOfBounds).length === 0 ? {} : { outOfBounds }),
   };
 }
+
+/**
+ * A reading no model may score: a detector group with more than half of its sensors outside their bounds (a unit
+ * or firmware mistake, not one broken sensor). The message names each; undefined when every group can score it.
+ * Checked before any model sees the reading, so no group learns a reading another refuses.
+ */
+export function tooManyOutside(
+  t: Telemetry,
+  groups: Readonly<Record<string, readonly string[]>>,
+): { readonly field: string; readonly message: string } | undefined {
+  const outside = t.outOfBounds;
+  if (!outside) return undefined;
+  for (const [group, sensors] of Object.entries(groups)) {
+    const out = sensors.filter((s) => Object.hasOwn(outside, s));
+    if (out.length * 2 <= sensors.length) continue;
+    const problems = out.map((s) => boundsProblem(s, t.sensors[s], outside[s])).join("; ");
+    return {
+      field: `sensors.${out[0]}`,
+      message: `${out.length} of the ${sensors.length} ${group} sensors read outside their bounds, too many to score: ${problems}`,
+    };
+  }
+  return undefined;
+}

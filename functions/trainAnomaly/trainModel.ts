@@ -1,8 +1,8 @@
 import { Detector, DetectorResult } from "../../anomaly";
 import { EpisodeChange, EpisodeOptions, EpisodeTracker, TrackerState } from "./episodes";
-import { RecordError, TelemetryError, messageOf } from "./errors";
+import { RecordError, messageOf } from "./errors";
 import { FaultState, SensorFaultTracker } from "./sensorFaults";
-import { Telemetry, boundsProblem } from "./telemetry";
+import { Telemetry } from "./telemetry";
 
 /**
  * What makes a retried or re-published reading harmless. A train's records share a partition key, so they
@@ -59,8 +59,8 @@ export function compareSequenceNumbers(a: string, b: string): number {
 
 /**
  * One train's model of one sensor group: the detector, the duplicate guard, the episode tracker and the sensor
- * fault tracker. A sensor of the group reading outside its bounds is filled in from its last value (the
- * detector's `imputed`) and told of as a fault; a reading with every sensor of the group outside is refused.
+ * fault tracker. A sensor of the group reading outside its bounds is unread (`DataPoint.unread`: the detector
+ * scores the reading with its own estimate of it) and told of as a fault.
  */
 export class TrainModel {
   private guard: ReadingGuardState;
@@ -78,7 +78,7 @@ export class TrainModel {
   ) {
     this.guard = sidecar?.guard ?? { watermark: null, recent: [], lastSequenceNumber: null };
     this.tracker = new EpisodeTracker(group, sensors, episodeOptions, sidecar?.episodes);
-    this.faults = new SensorFaultTracker(group, sensors, episodeOptions.clearAfter, sidecar?.faults);
+    this.faults = new SensorFaultTracker(group, sensors, episodeOptions.settleAfter, sidecar?.faults);
   }
 
   get watermark(): number | null {
@@ -118,17 +118,11 @@ export class TrainModel {
       );
     }
     const outside = reading.outOfBounds ?? {};
-    const imputed = this.sensors.flatMap((s, i) => (Object.hasOwn(outside, s) ? [i] : []));
-    if (imputed.length === this.sensors.length) {
-      const problems = this.sensors.map((s, i) => boundsProblem(s, values[i], outside[s])).join("; ");
-      throw new TelemetryError(
-        `sensors.${this.sensors[0]}`,
-        `record ${sequenceNumber}: every ${this.group} sensor reads outside its bounds, nothing to score: ${problems}`,
-      );
-    }
+    // a reading with too many of them is refused before any model sees it (telemetry.ts tooManyOutside)
+    const unread = this.sensors.flatMap((s, i) => (Object.hasOwn(outside, s) ? [i] : []));
     let result: DetectorResult;
     try {
-      result = this.detector.process({ timestamp: t, values, ...(imputed.length > 0 ? { imputed } : {}) });
+      result = this.detector.process({ timestamp: t, values, ...(unread.length > 0 ? { unread } : {}) });
     } catch (e) {
       if ((e as Error).name !== "InputError") throw e;
       throw new RecordError("detector", `record ${sequenceNumber}: the ${this.group} model of ${this.trainId} refused the reading: ${messageOf(e)}`);

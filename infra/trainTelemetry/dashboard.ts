@@ -62,7 +62,7 @@ export function trainDashboardBody(r: DashboardRefs): { widgets: Widget[] } {
         width: 24,
         height: 6,
         properties: {
-          title: "Latest sensor faults (a sensor outside its bounds, scored without)",
+          title: "Latest sensor faults (a sensor outside its bounds, estimated meanwhile)",
           region: r.region,
           view: "table",
           query: `SOURCE '${r.logGroupName}' | fields @timestamp, trainId, episode, text | filter message like /^sensor fault / | sort @timestamp desc | limit 50`,

@@ -136,7 +136,7 @@ describe("edge detector", () => {
     expect(edge.stats).to.deep.include({ readings: 2, scored: 1, rejected: 1 });
   });
 
-  it("scores a reading with a sensor out of its bounds without it, and raises the sensor's fault as the cloud does", () => {
+  it("scores a reading with a sensor out of its bounds with an estimate in its place, and raises the sensor's fault as the cloud does", () => {
     const edge = new EdgeDetector(THING);
     const [a, b] = start.live;
     const step = edge.observe({ timestamp: a.timestamp, sensors: { ...a.sensors, TP2: 99 } }, true);

@@ -78,8 +78,8 @@ describe("the train write-up's core path, on loopback", function () {
     agent.start();
     // TP2 reads about 100 bar (bounds -1..20) from reading 20 to 69, through the oil fault at 60..69
     const broken = { sensor: "TP2", start: 20, length: 50, offset: 100 };
-    new ApuSimulator({ seed: 1, faults: [OIL_FAULT, broken] }).take(80).forEach((r) => agent.send(r));
-    await until("80 acknowledged readings", () => agent.status.acknowledged === 80);
+    new ApuSimulator({ seed: 1, faults: [OIL_FAULT, broken] }).take(130).forEach((r) => agent.send(r));
+    await until("130 acknowledged readings", () => agent.status.acknowledged === 130);
 
     const telemetry = broker.published.filter((p) => p.topic === "trains/train-0002/telemetry");
     const records = telemetry.map((p) => ({ partitionKey: "train-0002", data: ruleOutput(JSON.parse(p.payload), "train-0002", Date.now()) }));
@@ -90,7 +90,7 @@ describe("the train write-up's core path, on loopback", function () {
       deadLetters: new SqsDeadLetterSink(new SQSClient(client), `${stand.endpoint}/123456789012/trains-anomaly-dlq`),
     });
     const { batchItemFailures, report } = await processBatch(decodeKinesisEvent(kinesisEvent(records, 0)), deps);
-    expect([batchItemFailures, report.scored, report.partial]).to.deep.equal([[], 80, 50]);
+    expect([batchItemFailures, report.scored, report.partial]).to.deep.equal([[], 130, 50]);
 
     const fault = `apu-TP2-${Date.UTC(2020, 1, 1, 0, 3, 20)}`;
     await until(
@@ -99,9 +99,9 @@ describe("the train write-up's core path, on loopback", function () {
     );
     const told = notices.find((n) => n.id === fault)!.entry;
     expect(told.status).to.equal("cleared");
-    // readings 70, 71 and 72 are within the bounds again (clearAfter 3): cleared at reading 72
+    // cleared once readings 70 to 119 (settleAfter 50) were within the bounds again
     expect(told.message).to.equal(
-      "TP2 read outside its bounds -1..20 bar from 2020-02-01 00:03:20 UTC to 2020-02-01 00:12:00 UTC (50 readings, the first 99.99 bar); it reads within them again.",
+      "TP2 read outside its bounds -1..20 bar from 2020-02-01 00:03:20 UTC to 2020-02-01 00:11:30 UTC (50 readings, the first 99.99 bar); it has read within them since.",
     );
     const oil = notices.find((n) => n.id === "apu-1580515800000")!.entry;
     expect((oil.sensors as { name: string }[]).map((x) => x.name)).to.deep.equal(["Oil_temperature"]);

@@ -52,8 +52,8 @@ describe("readings a fault takes outside a sensor's bounds", () => {
       "oil pushed past 150 °C twice, TP2 below -1 bar once",
       [reading(53), reading(151.5), reading(160, -2)],
       [
-        "2 of 3 readings have Oil_temperature outside its bounds -40..150 °C (the first, reading 1, 151.5 °C): the cloud takes Oil_temperature for a broken sensor, not an anomaly: it scores those readings without it and tells the train of the sensor",
-        "1 of 3 readings have TP2 outside its bounds -1..20 bar (the first, reading 2, -2 bar): the cloud takes TP2 for a broken sensor, not an anomaly: it scores those readings without it and tells the train of the sensor",
+        "2 of 3 readings have Oil_temperature outside its bounds -40..150 °C (the first, reading 1, 151.5 °C): the cloud takes Oil_temperature for a broken sensor, not an anomaly: it scores those readings with an estimate in its place and tells the train of the sensor",
+        "1 of 3 readings have TP2 outside its bounds -1..20 bar (the first, reading 2, -2 bar): the cloud takes TP2 for a broken sensor, not an anomaly: it scores those readings with an estimate in its place and tells the train of the sensor",
       ],
     ],
   ];

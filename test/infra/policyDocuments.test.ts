@@ -275,7 +275,7 @@ describe("train dashboard", () => {
       "Consumer errors and throttles",
       "Batches given up on (DLQ depth)",
       "Latest anomalies",
-      "Latest sensor faults (a sensor outside its bounds, scored without)",
+      "Latest sensor faults (a sensor outside its bounds, estimated meanwhile)",
     ]);
     expect((body.widgets[0].properties as { metrics: unknown }).metrics).to.deep.equal([
       [{ expression: "SEARCH('{\"Gridrail/TrainAnomaly\",TrainId} MetricName=\"AnomalyCount\"', 'Sum', 60)", id: "anomalies" }],

@@ -14,9 +14,12 @@ import { probe } from "../../helpers/trainFleet";
 
 const TRAIN = "train-0001";
 const readings = new ApuSimulator({ seed: 1, faults: [{ sensor: "Oil_temperature", start: 240, length: 20, offset: 10 }] }).take(400);
+/** Readings 100..129 have TP2 about 100 bar, outside its bounds: a broken transducer, still open at the end. */
+const BROKEN = { from: 100, to: 130 };
+const sensorsOf = (i: number) => (i >= BROKEN.from && i < BROKEN.to ? { ...readings[i].sensors, TP2: readings[i].sensors.TP2 + 100 } : readings[i].sensors);
 const message = (i: number): KinesisRecordInput => ({
   partitionKey: TRAIN,
-  data: { trainId: TRAIN, timestamp: readings[i].timestamp, seq: i, sensors: readings[i].sensors, receivedAt: readings[i].timestamp + 150 },
+  data: { trainId: TRAIN, timestamp: readings[i].timestamp, seq: i, sensors: sensorsOf(i), receivedAt: readings[i].timestamp + 150 },
 });
 const first = [
   ...readings.slice(0, 280).map((_, i) => message(i)),
@@ -93,7 +96,7 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     expect(zipBytes(files)).to.be.below(1024 * 1024);
   });
 
-  it("scores in a fresh Node process: the shadow gets the anomaly, bad records reach the queue, the model is checkpointed", async () => {
+  it("scores in a fresh Node process: the shadow gets the anomaly and the broken sensor, bad records reach the queue, the model is checkpointed", async () => {
     const { outcomes, lines } = await invoke([[first, 0]]);
 
     expect(outcomes).to.deep.equal([{ ok: { batchItemFailures: [] } }]);
@@ -102,6 +105,13 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
     const oil = entries.find((e) => e.sensors[0].name === "Oil_temperature");
     expect(oil?.message).to.match(
       /^Unusual apu readings from 2020-02-01 00:40:00 UTC to 2020-02-01 00:4\d:\d0 UTC are over \(Oil_temperature was high, 6\d\.\d °C where about 5\d\.\d °C was expected\)\.$/,
+    );
+    const fault = (shadow.state.desired!.anomalies as Record<string, { status: string; fault: unknown; message: string }>)[
+      `apu-TP2-${readings[BROKEN.from].timestamp}`
+    ];
+    expect([fault.status, fault.fault]).to.deep.equal(["ongoing", { min: -1, max: 20 }]);
+    expect(fault.message).to.match(
+      /^TP2 reads outside its bounds -1..20 bar since 2020-02-01 00:16:40 UTC \(\d+\.?\d* bar\): the sensor or its wiring may be faulty\./,
     );
     const letters = stand.queues.get(`${stand.endpoint}/123456789012/trains-anomaly-dlq`)!.map((b) => JSON.parse(b));
     expect(letters.map((l) => [l.reason, l.error])).to.deep.equal([
@@ -127,7 +137,8 @@ describe("the anomaly Lambda archive as Pulumi uploads it", function () {
         (l._aws as { CloudWatchMetrics?: { Namespace: string }[] })?.CloudWatchMetrics?.[0].Namespace === "Gridrail/TrainAnomaly/prod" &&
         "RecordsReceived" in l,
     );
-    expect(emf).to.deep.include({ RecordsReceived: 283, RecordsScored: 280, RejectedRecords: 3, FailedRecords: 0 });
+    expect(emf).to.deep.include({ RecordsReceived: 283, RecordsScored: 280, PartialRecords: 30, SensorFaultsOpened: 1, RejectedRecords: 3, FailedRecords: 0 });
+    expect(lines.filter((l) => l.message === "sensor fault opened").map((l) => [l.level, l.trainId])).to.deep.equal([["WARN", TRAIN]]);
   });
 
   it("resumes from the checkpoint in another fresh process exactly where an uninterrupted run would be", async () => {

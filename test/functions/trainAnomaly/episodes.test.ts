@@ -144,6 +144,23 @@ describe("anomaly episodes", () => {
     expect(kinds).to.deep.equal(["", "", "", "", "cleared"]);
   });
 
+  it("does not settle while a driver's sensor is outside its bounds: nothing was measured to take as normal", () => {
+    const t = new EpisodeTracker("apu", SENSORS, { clearAfter: 100, settleAfter: 3 });
+    t.observe(at(0), [0, 58.6, 0.04], result(true));
+    const filled = { ...result(false), imputed: [1] };
+    const during = [1, 2, 3, 4, 5].map((i) => t.observe(at(i), [0, 1e200, 0.04], filled).length);
+    const after = [6, 7, 8].map((i) =>
+      t
+        .observe(at(i), [0, 58, 0.04], result(false))
+        .map((c) => `${c.kind} ${c.episode.clearedBy}`)
+        .join(),
+    );
+    expect([during, after]).to.deep.equal([
+      [0, 0, 0, 0, 0],
+      ["", "", "cleared settled"],
+    ]);
+  });
+
   it("closes it as settled when readings stay away without new alarms: the model took them as normal", () => {
     const t = new EpisodeTracker("apu", SENSORS, options);
     t.observe(at(0), [0, 58.6, 0.04], result(true));

@@ -148,7 +148,7 @@ describe("the train anomaly core", () => {
     });
   const at = (i: number) => Date.UTC(2020, 1, 1) + i * 10_000;
 
-  it("scores a reading with a sensor stuck out of its bounds without it: the oil fault is still found, and the train is told of the sensor", async () => {
+  it("scores a reading with a sensor stuck out of its bounds with an estimate in its place: the oil fault is still found, and the train is told of the sensor", async () => {
     const deps = memoryDeps();
     const { report } = await run(withSensor(20, 80, "TP2", 1e200), deps);
     expect([report.scored, report.partial, deps.deadLetters.letters.length]).to.deep.equal([80, 60, 0]);
@@ -166,38 +166,57 @@ describe("the train anomaly core", () => {
       sensors: [{ name: "TP2", direction: "high", value: 1e200, expected: 20, unit: "bar" }],
       message:
         "TP2 reads outside its bounds -1..20 bar since 2020-02-01 00:03:20 UTC (1e+200 bar): the sensor or its wiring may be faulty. " +
-        "The other apu sensors are scored without it until it reads within its bounds again.",
+        "Until it reads within them again, the other apu sensors are watched with the model's estimate of TP2 in its place.",
     });
     // the oil fault's episode names the oil, never the stuck sensor
     expect(shadow[`apu-${at(60)}`].sensors.map((x) => x.name)).to.deep.equal(["Oil_temperature"]);
     expect(report.episodes.filter((e) => e.fault).map((e) => [e.kind, e.id])).to.deep.equal([["opened", `apu-TP2-${at(20)}`]]);
   });
 
-  it("clears a sensor's fault once it reads within its bounds for clearAfter readings, with how many readings were outside", async () => {
+  it("clears a sensor's fault once it has read within its bounds for settleAfter readings, with how many readings were outside", async () => {
     const deps = memoryDeps();
-    const { report } = await run(withSensor(3, 10, "Oil_temperature", -60).slice(0, 20), deps);
-    expect([report.scored, report.partial]).to.deep.equal([20, 7]);
-    // clearAfter is 3: readings 10, 11 and 12 are within the bounds again
-    expect(report.episodes.map((e) => [e.kind, e.id, e.message])).to.deep.equal([
+    const { report } = await run(withSensor(3, 10, "Oil_temperature", -60), deps);
+    expect([report.scored, report.partial]).to.deep.equal([80, 7]);
+    // settleAfter is 50: readings 10 to 59 are within the bounds again
+    expect(report.episodes.filter((e) => e.fault).map((e) => [e.kind, e.id, e.message])).to.deep.equal([
       [
         "opened",
         `apu-Oil_temperature-${at(3)}`,
-        "Oil_temperature reads outside its bounds -40..150 °C since 2020-02-01 00:00:30 UTC (-60 °C): the sensor or its wiring may be faulty. The other apu sensors are scored without it until it reads within its bounds again.",
+        "Oil_temperature reads outside its bounds -40..150 °C since 2020-02-01 00:00:30 UTC (-60 °C): the sensor or its wiring may be faulty. Until it reads within them again, the other apu sensors are watched with the model's estimate of Oil_temperature in its place.",
       ],
       [
         "cleared",
         `apu-Oil_temperature-${at(3)}`,
-        "Oil_temperature read outside its bounds -40..150 °C from 2020-02-01 00:00:30 UTC to 2020-02-01 00:02:00 UTC (7 readings, the first -60 °C); it reads within them again.",
+        "Oil_temperature read outside its bounds -40..150 °C from 2020-02-01 00:00:30 UTC to 2020-02-01 00:01:30 UTC (7 readings, the first -60 °C); it has read within them since.",
       ],
     ]);
     const entry = (await deps.shadows.read("train-1"))!.anomalies[`apu-Oil_temperature-${at(3)}`];
     expect(entry).to.deep.include({
       status: "cleared",
       updatedAt: "2020-02-01T00:01:30.000Z",
-      clearedAt: "2020-02-01T00:02:00.000Z",
+      clearedAt: "2020-02-01T00:09:50.000Z",
       clearedBy: "normal",
       alarms: 7,
     });
+  });
+
+  it("keeps an intermittent sensor one fault: a glitch every 10 readings opens it once, and its readings are counted", async () => {
+    const deps = memoryDeps();
+    const glitches = readings.map((r, i) => {
+      const data = r.data as { sensors: Record<string, number> };
+      return i % 10 === 5 && i < 40 ? { ...r, data: { ...data, sensors: { ...data.sensors, TP2: 999 } } } : r;
+    });
+    const { report } = await run(glitches, deps);
+    expect(report.episodes.filter((e) => e.fault).map((e) => [e.kind, e.id])).to.deep.equal([["opened", `apu-TP2-${at(5)}`]]);
+    const entry = (await deps.shadows.read("train-1"))!.anomalies[`apu-TP2-${at(5)}`];
+    expect(entry).to.deep.include({ status: "ongoing", alarms: 1 });
+    const more = await run(trainRecords("train-1", 100).slice(80), deps, 80);
+    expect(more.report.episodes.filter((e) => e.fault).map((e) => [e.kind, e.message])).to.deep.equal([
+      [
+        "cleared",
+        "TP2 read outside its bounds -1..20 bar from 2020-02-01 00:00:50 UTC to 2020-02-01 00:05:50 UTC (4 readings, the first 999 bar); it has read within them since.",
+      ],
+    ]);
   });
 
   it("reports an entry the shadow had no room for, with its sentence, instead of dropping it unseen", async () => {
@@ -210,35 +229,49 @@ describe("the train anomaly core", () => {
 
   it("keeps a sensor's fault in the checkpoint: a model restored from it clears the fault it did not open", async () => {
     const deps = memoryDeps();
-    const records = withSensor(3, 10, "Oil_temperature", -60).slice(0, 20);
+    const records = withSensor(3, 10, "Oil_temperature", -60);
     const first = await run(records.slice(0, 8), deps);
     expect(first.report.episodes.map((e) => e.kind)).to.deep.equal(["opened"]);
     deps.cache.delete("train-1/apu");
     const second = await run(records.slice(8), deps, 8);
     expect([second.report.restored, second.report.partial]).to.deep.equal([1, 2]);
-    expect(second.report.episodes.map((e) => [e.kind, e.id])).to.deep.equal([["cleared", `apu-Oil_temperature-${at(3)}`]]);
+    // settleAfter (50) readings within the bounds: 10 to 59
+    expect(second.report.episodes.filter((e) => e.fault).map((e) => [e.kind, e.id])).to.deep.equal([["cleared", `apu-Oil_temperature-${at(3)}`]]);
     expect((await deps.shadows.read("train-1"))!.anomalies[`apu-Oil_temperature-${at(3)}`]).to.deep.include({ status: "cleared", alarms: 7 });
   });
 
-  it("dead-letters a reading with every sensor of a group out of its bounds, naming each, and scores the rest", async () => {
-    const deps = memoryDeps();
+  it("dead-letters a reading with more than half of a group's sensors out of their bounds, naming each, before any model sees it", async () => {
     const data = readings[3].data as { sensors: Record<string, number> };
-    const apu = SMALL_SETTINGS.groups.apu;
-    const broken = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, ...Object.fromEntries(apu.map((x) => [x, 1e200])) } } };
-    const { report } = await run([...readings.slice(0, 3), broken, ...readings.slice(4, 10)], deps);
-    expect([report.scored, report.partial, report.rejected.schema]).to.deep.equal([9, 0, 1]);
-    const letter = deps.deadLetters.letters[0];
-    expect([letter.reason, letter.error]).to.deep.equal(["schema", "TelemetryError"]);
-    expect(letter.message).to.equal(
-      `record ${sequenceNumber(3)}: every apu sensor reads outside its bounds, nothing to score: ` +
-        apu
-          .map(
-            (x) =>
-              `field "sensors.${x}" is 1e+200 ${x === "Oil_temperature" ? "°C" : x === "Motor_current" ? "A" : "bar"}, outside its bounds ${x === "Oil_temperature" ? "-40..150 °C" : x === "Motor_current" ? "-1..50 A" : "-1..20 bar"}`,
-          )
-          .join("; "),
-    );
-    expect(report.episodes).to.deep.equal([]);
+    const broken = (values: Record<string, number>) => ({ partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, ...values } } });
+    const kpa = { TP2: 950, TP3: 930, H1: 920, DV_pressure: 30 };
+    const deps = memoryDeps();
+    const { report } = await run([...readings.slice(0, 3), broken(kpa), broken({ TP2: 950, TP3: 930, H1: 920 }), ...readings.slice(5, 10)], deps);
+    expect([report.scored, report.partial, report.rejected.schema]).to.deep.equal([9, 1, 1]);
+    expect(deps.deadLetters.letters.map((l) => [l.reason, l.error, l.message])).to.deep.equal([
+      [
+        "schema",
+        "TelemetryError",
+        `record ${sequenceNumber(3)}: 4 of the 7 apu sensors read outside their bounds, too many to score: ` +
+          'field "sensors.TP2" is 950 bar, outside its bounds -1..20 bar; field "sensors.TP3" is 930 bar, outside its bounds -1..20 bar; ' +
+          'field "sensors.H1" is 920 bar, outside its bounds -1..20 bar; field "sensors.DV_pressure" is 30 bar, outside its bounds -1..20 bar',
+      ],
+    ]);
+  });
+
+  it("refuses such a reading for every group: no group learns a reading another refuses", async () => {
+    const groups = { pressure: ["TP2", "TP3"], motor: ["Oil_temperature", "Motor_current"] };
+    const deps = memoryDeps({ ...SMALL_SETTINGS, groups });
+    const data = readings[3].data as { sensors: Record<string, number> };
+    const broken = { partitionKey: "train-1", data: { ...data, sensors: { ...data.sensors, TP2: 500, TP3: 500 } } };
+    const { report } = await run([...readings.slice(0, 3), broken], deps);
+    expect([report.scored, report.rejected.schema]).to.deep.equal([3, 1]);
+    expect(["pressure", "motor"].map((g) => deps.cache.get(`train-1/${g}`)!.model.watermark)).to.deep.equal([at(2), at(2)]);
+  });
+
+  it("scores a reading whose only sensor out of bounds is one no model reads, and counts it whole", async () => {
+    const deps = memoryDeps({ ...SMALL_SETTINGS, groups: { pressure: ["TP2", "TP3"] } });
+    const { report } = await run(withSensor(3, 4, "Oil_temperature", 999).slice(0, 10), deps);
+    expect([report.scored, report.partial, report.rejected.schema, report.episodes.length]).to.deep.equal([10, 0, 0, 0]);
   });
 
   it("takes the bounds from the settings", async () => {

@@ -60,6 +60,13 @@ describe("train telemetry schema", () => {
     });
   }
 
+  it("refuses a train that lists its own sensors outside their bounds: only the cloud decides what goes unread", () => {
+    expect(() => parseTelemetry({ ...VALID, outOfBounds: { TP2: { min: -1, max: 20 } } }, ANALOG_SENSORS, WHERE)).to.throw(
+      TelemetryError,
+      'record 4959: unknown field "outOfBounds" (known: trainId, timestamp, seq, sensors, receivedAt)',
+    );
+  });
+
   it("names a value outside its bounds with the sensor's unit", () => {
     expect(boundsProblem("TP2", 1e200, { min: -1, max: 20 })).to.equal('field "sensors.TP2" is 1e+200 bar, outside its bounds -1..20 bar');
     expect(boundsProblem("Oil_temperature", 150.5, { min: -40, max: 150 })).to.equal(
