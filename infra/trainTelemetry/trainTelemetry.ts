@@ -237,6 +237,24 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+    createAlarm(
+      `${name}-sensor-faults`,
+      {
+        description:
+          "A train's sensor reads outside its physical bounds: the train was told in its anomaly shadow and is scored with an estimate of the sensor meanwhile. The 'sensor fault opened' log lines name the train and the sensor: have it checked.",
+        namespace: stackMetricNamespace(deployment.stack, trainDefaults.metricNamespace),
+        metricName: "SensorFaultsOpened",
+        dimensions: { service: "trainAnomaly" },
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: 0,
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: "notBreaching",
+        deployment,
+      },
+      { parent: this },
+    );
     createFunctionAlarms(`${name}-anomaly`, { functionName: anomaly.fn.name, deployment }, { parent: this });
     const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, { queueName: dlq.name, deployment }, { parent: this });
 

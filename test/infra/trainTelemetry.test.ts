@@ -143,7 +143,7 @@ for (const stack of STACKS) {
       });
     });
 
-    it("alarms on iterator age, throttles, errors, DLQ depth and failed rule actions, and on the provisioning hook's errors and throttles", () => {
+    it("alarms on iterator age, throttles, errors, DLQ depth, failed rule actions and sensor faults, and on the provisioning hook's errors and throttles", () => {
       const alarms = ofType(s, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.startsWith("trains-"));
       expect(alarms.map((a) => [a.name, a.inputs.metricName, a.inputs.threshold]).sort()).to.deep.equal([
         ["trains-anomaly-dlq-depth-alarm", "ApproximateNumberOfMessagesVisible", 0],
@@ -153,8 +153,19 @@ for (const stack of STACKS) {
         ["trains-provisioning-hook-errors-alarm", "Errors", 0],
         ["trains-provisioning-hook-throttles-alarm", "Throttles", 0],
         ["trains-rule-errors-alarm", "trains-rule-actions-failed", 0],
+        ["trains-sensor-faults-alarm", "SensorFaultsOpened", 0],
         ["trains-stream-write-throttles-alarm", "WriteProvisionedThroughputExceeded", 0],
       ]);
+      // the count the anomaly Lambda publishes: its namespace and its one dimension (functions/trainAnomaly/observe.ts)
+      expect(one(s, "aws:cloudwatch/metricAlarm:MetricAlarm", "trains-sensor-faults-alarm").inputs).to.deep.include({
+        namespace: `Gridrail/TrainAnomaly/${stack}`,
+        dimensions: { service: "trainAnomaly" },
+        statistic: "Sum",
+        comparisonOperator: "GreaterThanThreshold",
+        evaluationPeriods: 1,
+        datapointsToAlarm: 1,
+        treatMissingData: "notBreaching",
+      });
     });
 
     it("shows anomalies in real time on the dashboard", () => {
