@@ -220,6 +220,9 @@ async function main(args: ParsedArgs): Promise<void> {
       // a sensor reading outside its bounds, not an anomaly of the model
       ...(typeof n.entry.fault === "object" && n.entry.fault !== null ? { fault: true } : {}),
       message: n.entry.message,
+      ...(n.kind === "withdrawn"
+        ? { note: "no longer in the cloud's shadow before it cleared (dropped from a full shadow, or deleted): its end is not known" }
+        : {}),
       ...(edge ? { edge: n.edgeIds ? "confirmed by cloud" : "cloud only", edgeIds: n.edgeIds ?? [] } : {}),
     }),
   );

@@ -18,8 +18,12 @@ export interface AnomalyEntry {
 export interface AnomalyNotice {
   readonly id: string;
   readonly entry: AnomalyEntry;
-  /** new: never reported; changed: reported before with other content (e.g. now cleared). */
-  readonly kind: "new" | "changed";
+  /**
+   * new: never reported; changed: reported before with other content (e.g. now cleared); withdrawn: told as
+   * ongoing, then gone from the shadow before it cleared (the cloud dropped it from a full shadow, or someone
+   * deleted it): its end is not known. The entry of a withdrawn notice is the one the train was told.
+   */
+  readonly kind: "new" | "changed" | "withdrawn";
   /** The edge detector's episodes this one is (reconcile.ts): the operator was warned of it already. */
   readonly edgeIds?: readonly string[];
 }
@@ -111,7 +115,12 @@ export function readAnomalyShadow(doc: ShadowDocument, acknowledged?: Readonly<R
     }
     report[id] = desired[id];
   }
-  for (const id of Object.keys(reported)) if (!(id in desired)) report[id] = null;
+  for (const id of Object.keys(reported)) {
+    if (id in desired) continue;
+    report[id] = null;
+    // told as ongoing and gone before it cleared: the driver must not be left believing it still runs, nor that it ended
+    if (reported[id].status === "ongoing" && !malformed.includes(id)) notices.push({ id, entry: reported[id], kind: "withdrawn" });
+  }
   return { notices, ...(Object.keys(report).length > 0 ? { report } : {}), ...(malformed.length > 0 ? { malformed } : {}) };
 }
 

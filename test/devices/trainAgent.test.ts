@@ -82,7 +82,13 @@ describe("anomaly shadow protocol, train side", () => {
       ["a changed"],
       { a: entry("ongoing", "Unusual apu readings since 2020-02-01 01:48:20 UTC: TP2 is low.") },
     ],
-    ["one the cloud dropped", { state: { desired: { anomalies: {} }, reported: { anomalies: { old: entry("cleared") } } } }, [], { old: null }],
+    ["a cleared one the cloud dropped", { state: { desired: { anomalies: {} }, reported: { anomalies: { old: entry("cleared") } } } }, [], { old: null }],
+    [
+      "an ongoing one the cloud dropped before it cleared: told it is withdrawn, its end unknown",
+      { state: { desired: { anomalies: {} }, reported: { anomalies: { gone: entry("ongoing") } } } },
+      ["gone withdrawn"],
+      { gone: null },
+    ],
   ];
   for (const [what, doc, notices, report] of cases) {
     it(`handles ${what}`, () => {
@@ -103,6 +109,9 @@ describe("anomaly shadow protocol, train side", () => {
     it(`skips and names ${what} among the desired entries, and tells the good ones`, () => {
       const step = readAnomalyShadow({ state: { desired: { anomalies: { bad, good: entry("ongoing") } as never } } });
       expect([step.notices.map((n) => `${n.id} ${n.kind}`), step.report, step.malformed]).to.deep.equal([["good new"], { good: entry("ongoing") }, ["bad"]]);
+      // one told before and hand-edited since is not taken for withdrawn
+      const edited = readAnomalyShadow({ state: { desired: { anomalies: { bad } as never } } }, { bad: entry("ongoing") });
+      expect(edited.notices).to.deep.equal([]);
     });
   }
   it("compares with the acknowledgements it is given rather than the document's own reported state", () => {
