@@ -15,9 +15,10 @@ export interface DataPoint {
   readonly imputed?: readonly number[];
   /**
    * Dimensions the caller has no reading of (a broken sensor): the detector scores the point with its own
-   * estimate of them where it has one (rcf: the forest's completion given the other inputs; zscore and ewma:
-   * what they expected, so the input adds nothing to the score), learns nothing of them (rcf: nothing of the
-   * point at all) and reports them in `imputed`. At least one input must be read. Optional.
+   * estimate of them (rcf: the forest's completion given the other inputs, learned with the point once the
+   * forest scores, never by its scaling; zscore and ewma: what they expected, so the input adds nothing to the
+   * score, and its statistics stay as they were) and reports them in `imputed`. A later gap is filled from the
+   * last value read. At least one input must be read. Optional.
    */
   readonly unread?: readonly number[];
 }

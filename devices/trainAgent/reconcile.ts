@@ -3,8 +3,8 @@ import { AnomalyEntry } from "./anomalyInbox";
 /**
  * The train's own detector and the cloud's see the same readings (the outbox sends each one, with its own
  * timestamp), so an anomaly both saw is one episode with two reports. On each full read of the anomaly shadow
- * the agent pairs them: same group, both a sensor fault or both an anomaly, a driving sensor in common (or either names none), and reading-time ranges
- * that overlap (closed: an episode that clears at the instant the other starts is the same). An ongoing
+ * the agent pairs them: same group, both a sensor fault or both an anomaly, a driving sensor in common (or
+ * either names none), and reading-time ranges that overlap (closed: an episode that clears at the instant the other starts is the same). An ongoing
  * episode runs on to the end of time. Times are reading times, never wall clocks, so the train's and the
  * cloud's clocks need not agree. Pure.
  */

@@ -24,7 +24,7 @@ export interface BatchReport {
   readonly records: number;
   /** Records scored by at least one model. */
   scored: number;
-  /** Of `scored`, records with a sensor outside its bounds: scored with that sensor filled in. */
+  /** Of `scored`, records a model scored with its estimate of a sensor outside its bounds (DataPoint.unread). */
   partial: number;
   /** Records every model had already learned (retries, re-published messages). */
   duplicates: number;

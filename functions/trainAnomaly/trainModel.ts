@@ -118,7 +118,8 @@ export class TrainModel {
       );
     }
     const outside = reading.outOfBounds ?? {};
-    // a reading with too many of them is refused before any model sees it (telemetry.ts tooManyOutside)
+    // the group's sensors outside their bounds are unread; a reading with more than half of them outside was
+    // refused before any model saw it (telemetry.ts tooManyOutside)
     const unread = this.sensors.flatMap((s, i) => (Object.hasOwn(outside, s) ? [i] : []));
     let result: DetectorResult;
     try {
