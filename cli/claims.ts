@@ -3,7 +3,7 @@
  * `POST /profile/meter`; `revoke` withdraws an unused one; `unlink` takes a meter from a household that moved
  * out. Talks to the customer API's profile table (its name is the stack output `profileTableName`) with the AWS
  * credentials and region of the environment.
- *   gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]
+ *   gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--reports-from YYYY-MM-DD] [--json]
  *   gridrail claims revoke --meter ID --table NAME
  *   gridrail claims unlink --meter ID --table NAME
  */
@@ -13,6 +13,7 @@ import {
   ClaimAdminError,
   DEFAULT_CLAIM_TTL_HOURS,
   checkMeter,
+  checkReportsFrom,
   MAX_CLAIM_TTL_HOURS,
   issueClaim,
   revokeClaim,
@@ -21,7 +22,7 @@ import {
 import { InputError } from "../anomaly/errors";
 
 const USAGE = [
-  "usage: gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--json]",
+  "usage: gridrail claims issue --meter ID --table NAME [--ttl-hours 72] [--reports-from YYYY-MM-DD] [--json]",
   "       gridrail claims revoke --meter ID --table NAME",
   "       gridrail claims unlink --meter ID --table NAME",
   "  issue      print a one-time claim code for the meter (only its salted SHA-256 is stored), replacing any earlier one",
@@ -29,6 +30,7 @@ const USAGE = [
   "  unlink     take the meter from its owner (a household that moved out): they no longer see its reports",
   "  --table    the customer API's profile table (stack output profileTableName)",
   `  --ttl-hours  hours the code stays valid, 1-${MAX_CLAIM_TTL_HOURS} (default ${DEFAULT_CLAIM_TTL_HOURS})`,
+  "  --reports-from  the household's first day: the customer who links sees the meter's reports of that day on (default: today, UTC)",
 ].join("\n");
 
 /** The work on the table; an AWS failure (region, credentials, a missing table) says which table and where it comes from. */
@@ -59,7 +61,7 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
     throw new UsageError(`--meter: ${(e as Error).message}`);
   }
   if (args.subcommand === "revoke" || args.subcommand === "unlink") {
-    const given = ["ttl-hours", "json"].filter((f) => args[f] !== undefined && args[f] !== false).map((f) => `--${f}`);
+    const given = ["ttl-hours", "reports-from", "json"].filter((f) => args[f] !== undefined && args[f] !== false).map((f) => `--${f}`);
     if (given.length > 0) throw new UsageError(`${given.join(" and ")} ${given.length > 1 ? "go" : "goes"} with issue, not ${args.subcommand}`);
     if (args.subcommand === "revoke") {
       await onTable(table, () => revokeClaim(client, table, meter));
@@ -71,16 +73,26 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
     return;
   }
   const ttlHours = integerFlag(args, "ttl-hours", DEFAULT_CLAIM_TTL_HOURS, 1, MAX_CLAIM_TTL_HOURS);
-  const issued = await onTable(table, () => issueClaim(client, table, meter, ttlHours, now));
+  const reportsFrom = args["reports-from"] === undefined ? undefined : String(args["reports-from"]);
+  if (reportsFrom !== undefined) {
+    try {
+      checkReportsFrom(reportsFrom);
+    } catch (e) {
+      throw new UsageError(`--${(e as Error).message}`);
+    }
+  }
+  const issued = await onTable(table, () => issueClaim(client, table, meter, ttlHours, now, undefined, reportsFrom));
   out.write(
-    args.json ? `${JSON.stringify(issued)}\n` : `meter ${issued.meterId}: claim code ${issued.claimCode} (valid until ${issued.expiresAt}, shown once)\n`,
+    args.json
+      ? `${JSON.stringify(issued)}\n`
+      : `meter ${issued.meterId}: claim code ${issued.claimCode} (valid until ${issued.expiresAt}, shown once); its household sees reports from ${issued.reportsFrom}\n`,
   );
 }
 
 export const command: Command = {
   name: "claims",
   usage: USAGE,
-  flags: { meter: "string", table: "string", "ttl-hours": "string", json: "boolean" },
+  flags: { meter: "string", table: "string", "ttl-hours": "string", "reports-from": "string", json: "boolean" },
   subcommands: ["issue", "revoke", "unlink"],
   run: (args) => runClaims(args, new DynamoDBClient({}), process.stdout, new Date()),
 };

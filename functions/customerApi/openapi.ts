@@ -190,6 +190,11 @@ export const COMPONENT_SCHEMAS: Readonly<Record<string, JsonSchema>> = {
     properties: {
       customerId: { type: "string", description: "the caller (the token's subject)" },
       clientId: { type: ["string", "null"], description: "the linked smart meter, null until POST /profile/meter" },
+      reportsFrom: {
+        type: "string",
+        format: "date",
+        description: "the first day of the meter's reports this customer may see (their household's first day, from the claim code); absent: every day",
+      },
       ...profileFields,
       createdAt: TIMESTAMP,
       updatedAt: TIMESTAMP,

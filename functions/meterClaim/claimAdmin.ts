@@ -32,6 +32,15 @@ export interface IssuedClaim {
   /** Printed once; only its salted hash is stored. */
   readonly claimCode: string;
   readonly expiresAt: string;
+  /** The first day of reports the household that links with it may see. */
+  readonly reportsFrom: string;
+}
+
+/** A ClaimAdminError naming the value unless `day` is a real YYYY-MM-DD day (a later one: a household moving in soon). */
+export function checkReportsFrom(day: string): void {
+  const real =
+    /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
+  if (!real) throw new ClaimAdminError(`reports-from must be a day YYYY-MM-DD, got ${show(day)}`);
 }
 
 /** A ClaimAdminError naming the value unless `meterId` is a meter id (a supplier client id). */
@@ -42,7 +51,8 @@ export function checkMeter(meterId: string): void {
 /**
  * Issues a one-time claim code for a meter, replacing any earlier claim (used or not) of that meter. A meter
  * that has an owner stays theirs: the new code links it only after that owner erases their profile or the
- * operator unlinks it (`unlinkMeter`, when the household moves out).
+ * operator unlinks it (`unlinkMeter`, when the household moves out). The household that links with it sees the
+ * meter's reports from `reportsFrom` on (default: the day it is issued, UTC), never an earlier occupant's.
  */
 export async function issueClaim(
   client: DynamoDBClient,
@@ -51,8 +61,10 @@ export async function issueClaim(
   ttlHours: number,
   now: Date,
   random: (n: number) => Buffer = randomBytes,
+  reportsFrom: string = now.toISOString().slice(0, 10),
 ): Promise<IssuedClaim> {
   checkMeter(meterId);
+  checkReportsFrom(reportsFrom);
   const claimCode = newClaimCode(random);
   const salt = newSalt(random);
   const expiresAt = new Date(now.getTime() + ttlHours * 3_600_000).toISOString();
@@ -66,10 +78,11 @@ export async function issueClaim(
         codeHash: claimHash(salt, normaliseClaimCode(claimCode) as string),
         issuedAt: now.toISOString(),
         expiresAt,
+        reportsFrom,
       }),
     }),
   );
-  return { meterId, claimCode, expiresAt };
+  return { meterId, claimCode, expiresAt, reportsFrom };
 }
 
 /** Revokes the meter's unused claim; an error when there is none (never issued, already used or revoked). */
@@ -112,9 +125,9 @@ export function unlinkTransaction(table: string, meterId: string, owner: string)
         Update: {
           TableName: table,
           Key: marshall({ customerId: owner }),
-          UpdateExpression: "REMOVE #clientId",
+          UpdateExpression: "REMOVE #clientId, #reportsFrom",
           ConditionExpression: "#clientId = :meter",
-          ExpressionAttributeNames: { "#clientId": "clientId" },
+          ExpressionAttributeNames: { "#clientId": "clientId", "#reportsFrom": "reportsFrom" },
           ExpressionAttributeValues: marshall({ ":meter": meterId }),
         },
       },

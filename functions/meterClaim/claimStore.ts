@@ -6,6 +6,11 @@ export interface StoredClaim {
   readonly codeHash: string;
   readonly issuedAt: string;
   readonly expiresAt: string;
+  /**
+   * The first day (YYYY-MM-DD) of the household the code is for: the customer who links with it sees reports
+   * of that day on, never an earlier occupant's. Absent in a claim issued before it was kept (every day).
+   */
+  readonly reportsFrom?: string;
   /** The customer who used the claim, once used. */
   readonly usedBy?: string;
   readonly usedAt?: string;

@@ -214,11 +214,16 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
         Update: {
           TableName: table,
           Key: key(customerId),
-          UpdateExpression: "SET #clientId = :meter",
+          // the household's first day comes with the meter: no earlier occupant's report is theirs
+          UpdateExpression: claim.reportsFrom === undefined ? "SET #clientId = :meter" : "SET #clientId = :meter, #reportsFrom = :from",
           // an erased account's tombstone is never linked
           ConditionExpression: "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)",
-          ExpressionAttributeNames: { "#clientId": "clientId", "#erasedAt": "erasedAt" },
-          ExpressionAttributeValues: marshall({ ":meter": claim.meterId }),
+          ExpressionAttributeNames: {
+            "#clientId": "clientId",
+            "#erasedAt": "erasedAt",
+            ...(claim.reportsFrom === undefined ? {} : { "#reportsFrom": "reportsFrom" }),
+          },
+          ExpressionAttributeValues: marshall({ ":meter": claim.meterId, ...(claim.reportsFrom === undefined ? {} : { ":from": claim.reportsFrom }) }),
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         },
       },

@@ -55,7 +55,8 @@ export class MemoryClaimStore implements ClaimStore {
     if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
     this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
     this.owners.set(claim.meterId, customerId);
-    this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId });
+    const from = current.reportsFrom === undefined ? {} : { reportsFrom: current.reportsFrom };
+    this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId, ...from });
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {

@@ -4,7 +4,7 @@ import { itemFields } from "../shared/dynamoItems";
 import { PROFILE_FIELDS, ProfileFields } from "./profileSchema";
 import { PreconditionFailedError, ProfileBusyError, ProfileErasedError, ProfileStore, StoredProfile, WriteCondition } from "./profileStore";
 
-const KEPT = ["customerId", "clientId", "createdAt", "updatedAt", "version", ...PROFILE_FIELDS] as const;
+const KEPT = ["customerId", "clientId", "reportsFrom", "createdAt", "updatedAt", "version", ...PROFILE_FIELDS] as const;
 
 /** The profile view of an item: known attributes only (onboarding may keep others), version 0 when unset. */
 export function profileFromItem(item: Record<string, AttributeValue>): StoredProfile {

@@ -56,6 +56,7 @@ export function writeCondition(ifMatch: string | undefined): WriteCondition {
 /** The profile as the API shows it: fixed key order, clientId null until the customer links a meter with a claim code. */
 export function profileView(p: StoredProfile): Record<string, unknown> {
   const view: Record<string, unknown> = { customerId: p.customerId, clientId: p.clientId ?? null };
+  if (p.reportsFrom !== undefined) view.reportsFrom = p.reportsFrom;
   for (const key of ["name", "email", "phone", "address", "tariff", "notifications", "createdAt", "updatedAt"] as const) {
     if (p[key] !== undefined) view[key] = p[key];
   }

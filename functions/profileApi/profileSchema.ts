@@ -50,6 +50,7 @@ export interface NotificationPreferences {
 export const PROFILE_FIELDS = ["name", "email", "phone", "address", "tariff", "notifications"] as const;
 const READ_ONLY: Record<string, string> = {
   clientId: "is the smart-meter id, linked with POST /profile/meter, and cannot be set here",
+  reportsFrom: "is the first day of your household's reports, set by the claim code you linked with, and cannot be set here",
   customerId: "comes from the access token and cannot be set",
   createdAt: "is kept by the server and cannot be set",
   updatedAt: "is kept by the server and cannot be set",
@@ -112,7 +113,8 @@ export const PROFILE_SCHEMA = object<ProfileFields>(
     what: "a JSON object",
     refused: READ_ONLY,
     rules: [SMS_NEEDS_PHONE],
-    description: "The whole profile: absent optional fields are removed. Server-kept fields (clientId, customerId, createdAt, updatedAt, version) are refused.",
+    description:
+      "The whole profile: absent optional fields are removed. Server-kept fields (clientId, reportsFrom, customerId, createdAt, updatedAt, version) are refused.",
   },
 );
 

@@ -5,6 +5,8 @@ export interface StoredProfile extends Partial<ProfileFields> {
   readonly customerId: string;
   /** The customer's smart-meter id (links them to `reports/{clientId}/...`); set only by linking a meter with a claim code (POST /profile/meter). */
   readonly clientId?: string;
+  /** The first day (YYYY-MM-DD) of the meter's reports the customer may see (their claim's `reportsFrom`); absent: every day. */
+  readonly reportsFrom?: string;
   readonly createdAt?: string;
   readonly updatedAt?: string;
   /** Bumped by every PUT; 0 for an item a meter link created that was never edited. */

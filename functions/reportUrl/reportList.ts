@@ -88,9 +88,12 @@ export async function reportListRoute(event: HttpApiEvent, deps: ListDeps): Prom
   const customerId = callerOf(event, deps.now().getTime());
   const limit = parseLimit(event.queryStringParameters?.limit);
   const before = parseNext(event.queryStringParameters?.next);
-  const clientId = await callerMeter(customerId, deps.profiles);
+  const { clientId, reportsFrom } = await callerMeter(customerId, deps.profiles);
   const prefix = `reports/${clientId}/`;
-  const days = reportDays(prefix, await deps.lister.keys(prefix)).filter((d) => before === undefined || d.date < before);
+  // an earlier household's days are not listed (their reports stay under the meter's prefix)
+  const days = reportDays(prefix, await deps.lister.keys(prefix)).filter(
+    (d) => (before === undefined || d.date < before) && (reportsFrom === undefined || d.date >= reportsFrom),
+  );
   const page = days.slice(0, limit);
   return jsonResponse(200, { reports: page, ...(days.length > limit ? { next: nextToken(page[page.length - 1].date) } : {}) });
 }

@@ -1,5 +1,5 @@
 import { HttpApiEvent, HttpError, HttpResponse, callerOf, jsonResponse } from "../profileApi/httpApi";
-import { callerMeter } from "./callerMeter";
+import { beforeHousehold, callerMeter } from "./callerMeter";
 import { ProfileStore } from "../profileApi/profileStore";
 import { parseReportDate, parseReportFormat } from "./reportDate";
 
@@ -30,7 +30,8 @@ export async function reportUrlRoute(event: HttpApiEvent, deps: ReportDeps): Pro
   const customerId = callerOf(event, now.getTime());
   const date = parseReportDate(event.pathParameters?.date);
   const format = parseReportFormat(event.queryStringParameters?.format);
-  const clientId = await callerMeter(customerId, deps.profiles);
+  const { clientId, reportsFrom } = await callerMeter(customerId, deps.profiles);
+  if (reportsFrom !== undefined && date.iso < reportsFrom) throw beforeHousehold(date.iso, reportsFrom);
   const key = reportKey(clientId, date.compact, format);
   if (!(await deps.reports.exists(key))) throw new HttpError(404, `no ${format} report for ${date.iso} yet`);
   const url = await deps.reports.presign(key, deps.ttlSeconds, now);

@@ -121,7 +121,7 @@ export class CustomerTables extends MemoryClaimStore {
         const owner = drop?.Delete?.ExpressionAttributeValues?.[":owner"]?.S;
         const profile = owner === undefined ? undefined : this.profiles.items.get(owner);
         if (
-          update?.Update?.UpdateExpression !== "REMOVE #clientId" ||
+          update?.Update?.UpdateExpression !== "REMOVE #clientId, #reportsFrom" ||
           owner === undefined ||
           this.owners.get(meterId) !== owner ||
           profile?.clientId !== meterId
@@ -129,7 +129,7 @@ export class CustomerTables extends MemoryClaimStore {
           throw Object.assign(new Error("Transaction cancelled"), { name: "TransactionCanceledException" });
         }
         this.owners.delete(meterId);
-        const { clientId: _clientId, ...rest } = profile;
+        const { clientId: _clientId, reportsFrom: _from, ...rest } = profile;
         this.profiles.items.set(owner, rest);
         this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", [meterKey(meterId), owner], new Date()));
         return {};
@@ -146,5 +146,13 @@ function claimOf(item: Record<string, AttributeValue>): StoredClaim {
     if (value === undefined) throw new Error(`claim item has no string ${name}`);
     return value;
   };
-  return { meterId: text("meterId"), salt: text("salt"), codeHash: text("codeHash"), issuedAt: text("issuedAt"), expiresAt: text("expiresAt") };
+  const reportsFrom = item.reportsFrom?.S;
+  return {
+    meterId: text("meterId"),
+    salt: text("salt"),
+    codeHash: text("codeHash"),
+    issuedAt: text("issuedAt"),
+    expiresAt: text("expiresAt"),
+    ...(reportsFrom === undefined ? {} : { reportsFrom }),
+  };
 }

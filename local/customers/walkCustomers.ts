@@ -63,8 +63,10 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
     const operator = tables.operatorClient();
     const customers: Customer[] = [];
     for (const [i, meterId] of o.meterIds.entries()) {
-      // the supplier's operator issues the claim code that comes with the meter
-      const claim = await issueClaim(operator, LOCAL_PROFILE_TABLE, meterId, DEFAULT_CLAIM_TTL_HOURS, new Date());
+      // the supplier's operator issues the claim code that comes with the meter; the households have lived there
+      // since before the meters' history, so their reports start 30 days before the analysed day
+      const householdFrom = new Date(Date.parse(`${o.date}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
+      const claim = await issueClaim(operator, LOCAL_PROFILE_TABLE, meterId, DEFAULT_CLAIM_TTL_HOURS, new Date(), undefined, householdFrom);
       customers.push({ name: `customer-${i + 1}`, meterId, claim, steps: [] });
     }
     const outcomes: CustomerOutcome[] = [];

@@ -73,9 +73,10 @@ describe("local customer API", () => {
     expect(answer).to.deep.equal({ status: 500, body: { message: "Internal Server Error" } });
   });
 
-  it("links with the operator's code, erases with DELETE /profile, and the next occupant links only with a new code", async () => {
+  it("links with the operator's code, erases with DELETE /profile, and the next occupant links only with a new code and sees none of the erased household's reports", async () => {
     const operator = tables.operatorClient();
-    const first = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
+    // the first household has lived there since 2026-12-01: the meter's report of 2026-12-02 is theirs
+    const first = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date(), undefined, "2026-12-01");
     const callAs = (bearer: string) => (method: string, path: string, body?: unknown) => api.request({ method, path, authorization: `Bearer ${bearer}`, body });
     const call = callAs(token);
     const steps = [
@@ -104,6 +105,15 @@ describe("local customer API", () => {
     );
     const linked = steps[5].body as { customerId: string; clientId: string };
     expect([linked.clientId, tables.owners.get("MTR0001")]).to.deep.equal(["MTR0001", linked.customerId]);
+    // the next household's reports start the day its code was issued: the erased household's day is neither listed nor served
+    const today = new Date().toISOString().slice(0, 10);
+    const afterMoving = [await next("GET", "/reports"), await next("GET", "/reports/2026-12-02"), await next("GET", "/profile")];
+    expect(afterMoving.map((a) => a.status)).to.deep.equal([200, 404, 200]);
+    expect(afterMoving[0].body).to.deep.equal({ reports: [] });
+    expect(afterMoving[1].body).to.deep.equal({
+      error: `no report for 2026-12-02 of your household: your meter's reports start on ${today}, the first day your supplier recorded for you`,
+    });
+    expect(afterMoving[2].body).to.deep.include({ clientId: "MTR0001", reportsFrom: today });
   });
 
   /** A customer signed up and in, calling the API with their token. */

@@ -29,7 +29,8 @@ describe("claims: the operator commands on the profile table (DynamoDB mocked)",
   it("issues a code, stores only its salted hash with the expiry, and prints the code once", async () => {
     ddb.on(PutItemCommand).resolves({});
     const issued = await issueClaim(client, TABLE, "MTR0001", 72, NOW, RANDOM);
-    expect(issued).to.deep.equal({ meterId: "MTR0001", claimCode: "7M3Q-K9XD-2HFA", expiresAt: "2026-11-25T08:30:00.000Z" });
+    // the household that links with it sees reports from the day the code was issued (UTC) on
+    expect(issued).to.deep.equal({ meterId: "MTR0001", claimCode: "7M3Q-K9XD-2HFA", expiresAt: "2026-11-25T08:30:00.000Z", reportsFrom: "2026-11-22" });
     const salt = "000102030405060708090a0b0c0d0e0f";
     expect(ddb.commandCalls(PutItemCommand)[0].args[0].input).to.deep.equal({
       TableName: TABLE,
@@ -40,8 +41,23 @@ describe("claims: the operator commands on the profile table (DynamoDB mocked)",
         codeHash: { S: claimHash(salt, "7M3QK9XD2HFA") },
         issuedAt: { S: NOW.toISOString() },
         expiresAt: { S: "2026-11-25T08:30:00.000Z" },
+        reportsFrom: { S: "2026-11-22" },
       },
     });
+  });
+
+  it("keeps the household's first day it is given, earlier or later, and refuses one that is not a day", async () => {
+    ddb.on(PutItemCommand).resolves({});
+    expect((await issueClaim(client, TABLE, "MTR0001", 72, NOW, RANDOM, "2026-11-01")).reportsFrom).to.equal("2026-11-01");
+    expect((await issueClaim(client, TABLE, "MTR0001", 72, NOW, RANDOM, "2026-12-01")).reportsFrom).to.equal("2026-12-01");
+    for (const bad of ["2026-02-30", "20261101", "2026-11-1", "yesterday"]) {
+      const e = await issueClaim(client, TABLE, "MTR0001", 72, NOW, RANDOM, bad).then(
+        () => undefined,
+        (x: Error) => x,
+      );
+      expect([e?.name, e?.message]).to.deep.equal(["InputError", `reports-from must be a day YYYY-MM-DD, got ${JSON.stringify(bad)}`]);
+    }
+    expect(ddb.commandCalls(PutItemCommand)).to.have.length(2);
   });
 
   it("revokes only an unused claim, and says so when there is none", async () => {
@@ -111,9 +127,10 @@ describe("claims: the operator commands on the profile table (DynamoDB mocked)",
           Update: {
             TableName: TABLE,
             Key: { customerId: { S: ANA } },
-            UpdateExpression: "REMOVE #clientId",
+            // the household's first day goes with the meter
+            UpdateExpression: "REMOVE #clientId, #reportsFrom",
             ConditionExpression: "#clientId = :meter",
-            ExpressionAttributeNames: { "#clientId": "clientId" },
+            ExpressionAttributeNames: { "#clientId": "clientId", "#reportsFrom": "reportsFrom" },
             ExpressionAttributeValues: { ":meter": { S: "MTR0001" } },
           },
         },
@@ -150,6 +167,16 @@ describe("claims: the operator commands on the profile table (DynamoDB mocked)",
     ]);
   });
 
+  it("`claims issue --reports-from` stores the household's first day and says it", async () => {
+    ddb.on(PutItemCommand).resolves({});
+    const { chunks, out } = sink();
+    await runClaims({ subcommand: "issue", meter: "MTR0007", table: TABLE, "reports-from": "2026-11-01" }, client, out, NOW);
+    expect(chunks.join("")).to.match(
+      /^meter MTR0007: claim code [0-9A-Z-]{14} \(valid until 2026-11-25T08:30:00.000Z, shown once\); its household sees reports from 2026-11-01\n$/,
+    );
+    expect(ddb.commandCalls(PutItemCommand)[0].args[0].input.Item!.reportsFrom).to.deep.equal({ S: "2026-11-01" });
+  });
+
   it("names the table and where credentials and region come from when AWS refuses", async () => {
     ddb.on(PutItemCommand).rejects(Object.assign(new Error("Region is missing"), { name: "Error" }));
     const e = await runClaims({ subcommand: "issue", meter: "MTR0007", table: TABLE }, client, sink().out, NOW).then(
@@ -167,6 +194,8 @@ describe("claims: the operator commands on the profile table (DynamoDB mocked)",
     [{ subcommand: "issue", meter: "MTR0001" }, "--table is required (the stack output profileTableName)"],
     [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "ttl-hours": "0" }, '--ttl-hours must be an integer in [1, 720], got "0"'],
     [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5" }, "--ttl-hours goes with issue, not revoke"],
+    [{ subcommand: "issue", meter: "MTR0001", table: TABLE, "reports-from": "1/11/2026" }, '--reports-from must be a day YYYY-MM-DD, got "1/11/2026"'],
+    [{ subcommand: "unlink", meter: "MTR0001", table: TABLE, "reports-from": "2026-11-01" }, "--reports-from goes with issue, not unlink"],
     [{ subcommand: "unlink", meter: "MTR0001", table: TABLE, json: true }, "--json goes with issue, not unlink"],
     [{ subcommand: "revoke", meter: "MTR0001", table: TABLE, "ttl-hours": "5", json: true }, "--ttl-hours and --json go with issue, not revoke"],
     [

@@ -96,6 +96,16 @@ describe("DynamoClaimStore", () => {
     ]);
   });
 
+  it("gives the profile the claim's first day with the meter, in the same conditional update", () => {
+    const update = linkTransaction(TABLE, ANA, { ...CLAIM, reportsFrom: "2026-11-20" }, NOW).TransactItems![2].Update!;
+    expect([update.UpdateExpression, update.ConditionExpression, update.ExpressionAttributeNames, update.ExpressionAttributeValues]).to.deep.equal([
+      "SET #clientId = :meter, #reportsFrom = :from",
+      "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)",
+      { "#clientId": "clientId", "#erasedAt": "erasedAt", "#reportsFrom": "reportsFrom" },
+      { ":meter": { S: "MTR0001" }, ":from": { S: "2026-11-20" } },
+    ]);
+  });
+
   const conflicts: [string[], string][] = [
     [["ConditionalCheckFailed", "None", "None"], "claim"],
     [["None", "ConditionalCheckFailed", "None"], "meter"],

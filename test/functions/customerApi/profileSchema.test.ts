@@ -103,6 +103,11 @@ describe("profile schema", () => {
         'unknown field "__proto__" (allowed: name, email, phone, address, tariff, notifications)',
       ],
       ["the meter id", { clientId: "MTR0099" }, 'clientId is the smart-meter id, linked with POST /profile/meter, and cannot be set here, got "MTR0099"'],
+      [
+        "the household's first day",
+        { reportsFrom: "2020-01-01" },
+        'reportsFrom is the first day of your household\'s reports, set by the claim code you linked with, and cannot be set here, got "2020-01-01"',
+      ],
       ["a customer id", { customerId: "someone-else" }, 'customerId comes from the access token and cannot be set, got "someone-else"'],
       ["a version", { version: 7 }, "version is kept by the server; send it as If-Match instead, got 7"],
       ["updatedAt", { updatedAt: "2030-01-01T00:00:00Z" }, 'updatedAt is kept by the server and cannot be set, got "2030-01-01T00:00:00Z"'],

@@ -13,6 +13,8 @@ import { MemoryProfileStore } from "../../../functions/profileApi/memoryProfileS
 import { ANA, BEN } from "./customers";
 
 const CY = "0c1d2e3f-0000-4000-8000-00000000c0c0";
+/** Moved into MTR0001's home on 2026-11-20: the 19th is the household before. */
+const DOT = "0d1e2f3a-0000-4000-8000-00000000d0d0";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 const KEYS: Record<string, string[]> = {
   "reports/MTR0001/": [
@@ -39,6 +41,7 @@ function world() {
     { customerId: ANA, clientId: "MTR0001", version: 1 },
     { customerId: BEN, clientId: "MTR0002", version: 1 },
     { customerId: CY, name: "Cy", email: "cy@example.com", version: 1 },
+    { customerId: DOT, clientId: "MTR0001", reportsFrom: "2026-11-20", version: 0 },
   ]);
   const lister = new FakeLister();
   const { verifier } = offlineVerifier();
@@ -72,6 +75,19 @@ describe("GET /reports", () => {
       { date: "2026-11-20", formats: ["json"] },
       { date: "2026-11-19", formats: ["html", "json"] },
     ]);
+  });
+
+  it("lists only the days of the caller's household: none before its first day (an earlier occupant's)", async () => {
+    const w = world();
+    expect(await w.call(DOT)).to.deep.equal({
+      status: 200,
+      body: {
+        reports: [
+          { date: "2026-11-21", formats: ["html", "json"] },
+          { date: "2026-11-20", formats: ["json"] },
+        ],
+      },
+    });
   });
 
   it("lists only the caller's own meter, whatever the query names", async () => {

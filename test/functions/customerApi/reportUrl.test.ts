@@ -19,6 +19,9 @@ import { ANA, BEN, NEW } from "./customers";
 
 const NOMETER = "0d1e2f3a-0000-4000-8000-00000000d0d0";
 const STRANGE = "0e1f2a3b-0000-4000-8000-00000000e0e0";
+/** The household after Ben's: moved in on 2026-11-22. */
+const GUS = "0f1a2b3c-0000-4000-8000-00000000f0f0";
+const ODD = "0a2b3c4d-0000-4000-8000-00000000a0a1";
 const NOW = new Date("2026-11-22T08:00:00.000Z");
 const JSON_HEADERS = { "content-type": "application/json", "cache-control": "no-store" };
 const SEED: StoredProfile[] = [
@@ -26,6 +29,8 @@ const SEED: StoredProfile[] = [
   { customerId: BEN, clientId: "MTR0002", name: "Ben", email: "ben@example.com", version: 1 },
   { customerId: NOMETER, name: "Dee", email: "dee@example.com", version: 1 },
   { customerId: STRANGE, clientId: "../MTR0002", version: 0 },
+  { customerId: GUS, clientId: "MTR0002", reportsFrom: "2026-11-22", version: 0 },
+  { customerId: ODD, clientId: "MTR0002", reportsFrom: "22/11/2026", version: 0 },
 ];
 const EXISTING = ["reports/MTR0001/20261121.html", "reports/MTR0001/20261121.json", "reports/MTR0002/20261121.html"];
 const CREDENTIALS = { accessKeyId: "AKIAIOSFODNN7EXAMPLE", secretAccessKey: "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY" };
@@ -153,6 +158,14 @@ describe("report URL API", () => {
       ["a caller without a profile", request(NEW, "2026-11-21"), 409, { error: NO_METER }],
       ["a profile without a meter", request(NOMETER, "2026-11-21"), 409, { error: NO_METER }],
       ["a stored meter id that is not an id", request(STRANGE, "2026-11-21"), 500, { error: "internal error; try again later" }],
+      [
+        "a day of the household before the caller's (its report exists)",
+        request(GUS, "2026-11-21"),
+        404,
+        { error: "no report for 2026-11-21 of your household: your meter's reports start on 2026-11-22, the first day your supplier recorded for you" },
+      ],
+      // never read as "every day": that would serve an earlier household's reports
+      ["a stored first day that is not a day", request(ODD, "2026-11-21"), 500, { error: "internal error; try again later" }],
     ];
     for (const [label, input, status, body] of refused) {
       it(`answers ${status} for ${label}`, async () => {
