@@ -12,9 +12,13 @@ export function newClaimCode(random: (n: number) => Buffer = randomBytes): strin
   return `${symbols.slice(0, 4)}-${symbols.slice(4, 8)}-${symbols.slice(8)}`;
 }
 
-/** The code as typed (any case, hyphens or spaces between groups) in its canonical form, or undefined. */
+/**
+ * The code as typed (any case, hyphens or spaces between groups) in its canonical form, or undefined. As
+ * Crockford's base32 reads them, an O typed for a 0 is a 0, an I or an L typed for a 1 is a 1 (codes never
+ * hold those letters); a U is refused.
+ */
 export function normaliseClaimCode(typed: string): string | undefined {
-  const code = typed.replace(/[\s-]/g, "").toUpperCase();
+  const code = typed.replace(/[\s-]/g, "").toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
   return CLAIM_CODE.test(code) ? code : undefined;
 }
 

@@ -22,9 +22,10 @@ export const METER_CLAIM_SCHEMA = object<MeterClaim>(
     meterId: required(matching(CLIENT_ID, "the meter id printed on the meter (1-64 letters, digits, - or _)", undefined, "MTR0001")),
     claimCode: required(
       normalised(normaliseClaimCode, 'the 12-symbol code from your supplier, like "7K3Q-M9XD-2HFA"', {
-        description: "the 12-symbol claim code from the supplier; any case, hyphens or spaces between groups",
-        // what normaliseClaimCode accepts: twelve symbols of the code alphabet in any case, hyphens and white space anywhere
-        pattern: "^[\\s-]*([0-9A-HJKMNP-TV-Za-hjkmnp-tv-z][\\s-]*){12}$",
+        description: "the 12-symbol claim code from the supplier; any case, hyphens or spaces between groups; O reads as 0, I and L as 1",
+        // what normaliseClaimCode accepts: twelve symbols of the code alphabet, or O, I, L (read as 0, 1, 1), in any
+        // case, hyphens and white space anywhere
+        pattern: "^[\\s-]*([0-9A-TV-Za-tv-z][\\s-]*){12}$",
         examples: ["7K3Q-M9XD-2HFA"],
       }),
     ),
@@ -43,6 +44,8 @@ export interface LinkDeps {
   readonly claims: ClaimStore;
   readonly profiles: Pick<ProfileStore, "get">;
   readonly now: () => Date;
+  /** Where a problem that does not change the answer goes (a WARN log line in the Lambda). */
+  readonly warn?: (message: string) => void;
 }
 
 /**
@@ -76,7 +79,15 @@ export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps
   try {
     return await checkAndLink(customerId, meterId, claimCode, now, deps, refuse);
   } finally {
-    if (!failed) await deps.claims.returnAttempt(customerId, now);
+    // giving the attempt back must not replace the answer: a link that committed stays a 200, a refusal its own
+    // status; if it fails, the customer keeps one more counted attempt for the hour
+    if (!failed) {
+      try {
+        await deps.claims.returnAttempt(customerId, now);
+      } catch (e) {
+        deps.warn?.(`claim attempt of customer ${customerId} not given back (${(e as Error).name}: ${(e as Error).message}); it counts until ${nextHour(now)}`);
+      }
+    }
   }
 }
 

@@ -30,11 +30,11 @@ export function claimsFromEnvironment(env: Readonly<Record<string, string | unde
 /** The function's routes: the meter link and erasure go to the claim route, the rest to the profile route. */
 export function profileApiRoute(
   event: HttpApiEvent,
-  deps: ProfileDeps & { readonly claims: ClaimStore; readonly users?: UserDirectory },
+  deps: ProfileDeps & { readonly claims: ClaimStore; readonly users?: UserDirectory; readonly warn?: (message: string) => void },
 ): Promise<HttpResponse> {
-  const { store, claims, users, now } = deps;
+  const { store, claims, users, now, warn } = deps;
   return event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
-    ? claimRoute(event, { claims, profiles: store, users, now })
+    ? claimRoute(event, { claims, profiles: store, users, now, ...(warn ? { warn } : {}) })
     : profileRoute(event, { store, now });
 }
 
@@ -51,7 +51,8 @@ export async function handler(event: HttpApiEvent, context?: LambdaContext): Pro
     warm.claims ??= claimsFromEnvironment(process.env);
     warm.users ??= usersFromEnvironment(process.env);
     const { store, claims, users } = warm;
-    const response = await respond(event, logPort(o.logger), () => profileApiRoute(event, { store, claims, users, now: () => new Date() }));
+    const warn = (message: string) => o.logger.warn(message);
+    const response = await respond(event, logPort(o.logger), () => profileApiRoute(event, { store, claims, users, now: () => new Date(), warn }));
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

@@ -3,6 +3,7 @@ import { authorize } from "../../../functions/authorizer/authorize";
 import { tokenVerifier } from "../../../functions/authorizer/cognitoVerifier";
 import { claimHash, newClaimCode, normaliseClaimCode, sameHash } from "../../../functions/meterClaim/claimCode";
 import { claimRoute } from "../../../functions/meterClaim/claimRoute";
+import { linkMeter } from "../../../functions/meterClaim/linkMeter";
 import { LinkConflictError, StoredClaim } from "../../../functions/meterClaim/claimStore";
 import { HttpApiEvent, respond } from "../../../functions/profileApi/httpApi";
 import { StoredProfile } from "../../../functions/profileApi/profileStore";
@@ -81,7 +82,10 @@ describe("claim codes", () => {
     ["7k3q m9xd 2hfa", "7K3QM9XD2HFA"],
     ["7K3QM9XD2HFA", "7K3QM9XD2HFA"],
     ["7K3Q-M9XD-2HF", undefined],
-    ["7K3Q-M9XD-2HFI", undefined],
+    // Crockford's reading of what a customer types for 0 and 1
+    ["7K3Q-M9XD-2HFO", "7K3QM9XD2HF0"],
+    ["7k3q-m9xd-2hil", "7K3QM9XD2H11"],
+    ["7K3Q-M9XD-2HFU", undefined],
     ["7K3Q-M9XD-2HFAA", undefined],
     ["", undefined],
   ];
@@ -106,6 +110,20 @@ describe("POST /profile/meter", () => {
     expect(w.profiles.items.get(ANA)).to.deep.equal({ ...PROFILES[0], clientId: "MTR0001" });
     expect(w.claims.claims.get("MTR0001")).to.deep.equal(claimOf("MTR0001", { usedBy: ANA, usedAt: NOW.toISOString() }));
     expect([...w.claims.owners]).to.deep.equal([...OWNERS, ["MTR0001", ANA]]);
+  });
+
+  it("answers a committed link with 200 even when giving its attempt back fails, and warns", async () => {
+    const profiles = new MemoryProfileStore(PROFILES);
+    const claims = new MemoryClaimStore(profiles, CLAIMS, OWNERS);
+    claims.returnAttempt = async () => {
+      throw Object.assign(new Error("Rate of requests exceeds the allowed throughput"), { name: "ProvisionedThroughputExceededException" });
+    };
+    const warnings: string[] = [];
+    const linked = await linkMeter(ANA, { meterId: "MTR0001", claimCode: CODE }, { claims, profiles, now: () => NOW, warn: (m) => warnings.push(m) });
+    expect([linked.clientId, profiles.items.get(ANA)?.clientId]).to.deep.equal(["MTR0001", "MTR0001"]);
+    expect(warnings).to.deep.equal([
+      `claim attempt of customer ${ANA} not given back (ProvisionedThroughputExceededException: Rate of requests exceeds the allowed throughput); it counts until 2026-11-22T09:00:00.000Z`,
+    ]);
   });
 
   it("links a customer who has no profile yet (the profile is created with the meter id only)", async () => {
