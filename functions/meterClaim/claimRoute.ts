@@ -6,6 +6,8 @@ import { UserDirectory } from "./userDirectory";
 export interface ClaimRouteDeps extends LinkDeps {
   /** When given, `DELETE /profile` also deletes the customer's sign-in account, after their data. */
   readonly users?: UserDirectory;
+  /** Told when the account's deletion failed after its data was erased (the Lambda counts AccountDeletionsFailed, which alarms). */
+  readonly onAccountNotDeleted?: () => void;
 }
 
 /**
@@ -13,8 +15,8 @@ export interface ClaimRouteDeps extends LinkDeps {
  * `DELETE /profile`: erases the caller's profile and their meter link, then their sign-in account; 204. The
  * meter's reports stay in the reports bucket (they belong to the meter); only a customer with a new claim code
  * can link it again. The account goes last, so a failed erase never leaves data without an account to ask for
- * it again; if the account's deletion fails the answer is 500 (the 5xx alarm fires) with the data already
- * erased, and a retry deletes the account. An account without a profile (never saved one, or erased before
+ * it again; if the account's deletion fails the answer is 500 with the data already erased (counted apart:
+ * one such failure alarms, where the 5xx alarm needs a burst), and a retry deletes the account. An account without a profile (never saved one, or erased before
  * its account's deletion failed) is deleted all the same.
  */
 export async function claimRoute(event: HttpApiEvent, deps: ClaimRouteDeps): Promise<HttpResponse> {
@@ -34,6 +36,7 @@ export async function claimRoute(event: HttpApiEvent, deps: ClaimRouteDeps): Pro
       await deps.users?.remove(customerId);
     } catch (e) {
       // the data is erased; the log names the account an operator deletes if the customer does not retry
+      deps.onAccountNotDeleted?.();
       throw Object.assign(new Error(`${(e as Error).message} (account ${customerId} not deleted; its data is erased)`), { name: (e as Error).name });
     }
     return { statusCode: 204, headers: { "cache-control": "no-store" }, body: "" };

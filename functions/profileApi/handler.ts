@@ -30,11 +30,16 @@ export function claimsFromEnvironment(env: Readonly<Record<string, string | unde
 /** The function's routes: the meter link and erasure go to the claim route, the rest to the profile route. */
 export function profileApiRoute(
   event: HttpApiEvent,
-  deps: ProfileDeps & { readonly claims: ClaimStore; readonly users?: UserDirectory; readonly warn?: (message: string) => void },
+  deps: ProfileDeps & {
+    readonly claims: ClaimStore;
+    readonly users?: UserDirectory;
+    readonly warn?: (message: string) => void;
+    readonly onAccountNotDeleted?: () => void;
+  },
 ): Promise<HttpResponse> {
-  const { store, claims, users, now, warn } = deps;
+  const { store, claims, users, now, warn, onAccountNotDeleted } = deps;
   return event.routeKey === "POST /profile/meter" || event.routeKey === "DELETE /profile"
-    ? claimRoute(event, { claims, profiles: store, users, now, ...(warn ? { warn } : {}) })
+    ? claimRoute(event, { claims, profiles: store, users, now, ...(warn ? { warn } : {}), ...(onAccountNotDeleted ? { onAccountNotDeleted } : {}) })
     : profileRoute(event, { store, now });
 }
 
@@ -52,7 +57,10 @@ export async function handler(event: HttpApiEvent, context?: LambdaContext): Pro
     warm.users ??= usersFromEnvironment(process.env);
     const { store, claims, users } = warm;
     const warn = (message: string) => o.logger.warn(message);
-    const response = await respond(event, logPort(o.logger), () => profileApiRoute(event, { store, claims, users, now: () => new Date(), warn }));
+    const onAccountNotDeleted = () => count(o, "AccountDeletionsFailed", 1);
+    const response = await respond(event, logPort(o.logger), () =>
+      profileApiRoute(event, { store, claims, users, now: () => new Date(), warn, onAccountNotDeleted }),
+    );
     count(o, responseMetric(response.statusCode), 1);
     return response;
   });

@@ -117,7 +117,7 @@ describe("observability: dashboards and alarms", () => {
         expect(metricLines(s, "customers-dashboard")).to.deep.equal([
           ...outcome(stack, "authorizer", ["RequestsAllowed", "RequestsDenied"]),
           ...lambda("customers-authorizer-fn"),
-          ...outcome(stack, "profileApi", ["Responses2xx", "Responses4xx", "Responses5xx"]),
+          ...outcome(stack, "profileApi", ["Responses2xx", "Responses4xx", "Responses5xx", "AccountDeletionsFailed"]),
           ...lambda("customers-profile-fn"),
           ...outcome(stack, "reportUrl", CUSTOMER_METRICS.reportUrl),
           ...lambda("customers-report-url-fn"),
@@ -266,7 +266,7 @@ describe("observability: dashboards and alarms", () => {
           "sharing-share-delivery-freshness-alarm",
           "sharing-share-rule-errors-alarm",
         ]);
-        expect(s.outputs.customerApiAlarms).to.deep.equal(["customers-denials-alarm"]);
+        expect(s.outputs.customerApiAlarms).to.deep.equal(["customers-denials-alarm", "customers-account-deletions-failed-alarm"]);
       });
     });
   }

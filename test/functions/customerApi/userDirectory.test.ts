@@ -76,17 +76,18 @@ describe("DELETE /profile and the customer's account", () => {
       tokenExpiresAt: NOW.getTime() / 1000 + 60,
     });
     const logs: Record<string, unknown>[] = [];
+    let notDeleted = 0;
     const r = await respond(
       event,
       (l) => logs.push(l),
-      () => claimRoute(event, { claims, profiles, users, now: () => NOW }),
+      () => claimRoute(event, { claims, profiles, users, now: () => NOW, onAccountNotDeleted: () => notDeleted++ }),
     );
-    return { status: r.statusCode, body: r.body, profileLeft: profiles.items.has(ANA), logs };
+    return { status: r.statusCode, body: r.body, profileLeft: profiles.items.has(ANA), logs, notDeleted };
   }
 
   it("deletes the account after the profile and the meter link", async () => {
     const users = new RecordingUsers();
-    expect(await erase(ANA, users)).to.deep.include({ status: 204, body: "", profileLeft: false });
+    expect(await erase(ANA, users)).to.deep.include({ status: 204, body: "", profileLeft: false, notDeleted: 0 });
     expect(users.removed).to.deep.equal([ANA]);
   });
 
@@ -103,9 +104,9 @@ describe("DELETE /profile and the customer's account", () => {
     expect(users.removed).to.deep.equal([ANA]);
   });
 
-  it("answers 500 and logs why when the account cannot be deleted; the data is already erased", async () => {
+  it("answers 500, logs why and counts it (one alarms) when the account cannot be deleted; the data is already erased", async () => {
     const r = await erase(ANA, new RecordingUsers(Object.assign(new Error("Rate exceeded"), { name: "TooManyRequestsException" })));
-    expect([r.status, r.body, r.profileLeft]).to.deep.equal([500, JSON.stringify({ error: "internal error; try again later" }), false]);
+    expect([r.status, r.body, r.profileLeft, r.notDeleted]).to.deep.equal([500, JSON.stringify({ error: "internal error; try again later" }), false, 1]);
     expect(r.logs.map((l) => [l.level, l.error])).to.deep.equal([
       ["ERROR", `TooManyRequestsException: Rate exceeded (account ${ANA} not deleted; its data is erased)`],
     ]);
