@@ -114,6 +114,11 @@ async function checkAndLink(
     if (e.conflict === "meter") throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
     if (e.conflict === "profile") throw new HttpError(409, "your profile was linked to a meter meanwhile; GET /profile to see which");
     if (e.conflict === "erased") throw new HttpError(410, "this account was erased");
+    // the same customer's other request (a double click) linked it meanwhile: the link stands, answer as it did
+    const current = await deps.claims.claim(meterId);
+    if (current?.usedBy === customerId && (await deps.profiles.get(customerId))?.clientId === meterId) {
+      return { customerId, clientId: meterId, linkedAt: current.usedAt ?? now.toISOString() };
+    }
     throw new HttpError(409, `the claim for meter ${show(meterId)} changed meanwhile (used, revoked or reissued); try again`);
   }
   return { customerId, clientId: meterId, linkedAt: now.toISOString() };

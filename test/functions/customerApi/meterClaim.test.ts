@@ -126,6 +126,16 @@ describe("POST /profile/meter", () => {
     ]);
   });
 
+  it("answers both requests of a double click with the one link, not a conflict for the second", async () => {
+    const profiles = new MemoryProfileStore(PROFILES);
+    const claims = new MemoryClaimStore(profiles, CLAIMS, OWNERS);
+    const deps = { claims, profiles, now: () => NOW };
+    const body = { meterId: "MTR0001", claimCode: CODE };
+    const both = await Promise.all([linkMeter(ANA, body, deps), linkMeter(ANA, body, deps)]);
+    expect(both).to.deep.equal([0, 1].map(() => ({ customerId: ANA, clientId: "MTR0001", linkedAt: NOW.toISOString() })));
+    expect([...claims.owners]).to.deep.equal([...OWNERS, ["MTR0001", ANA]]);
+  });
+
   it("links a customer who has no profile yet (the profile is created with the meter id only)", async () => {
     const w = world();
     const r = await w.call(CY, { meterId: "MTR0001", claimCode: CODE });
