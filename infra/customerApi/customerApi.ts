@@ -11,6 +11,7 @@ import { EmailSender } from "./emailSender";
 import { CUSTOMER_DASHBOARD } from "./observability";
 import { createServiceObservability } from "../shared/serviceObservability";
 import { createRouteFunctions } from "./routeFunctions";
+import { reportsCorsFor } from "./webOrigin";
 
 export interface CustomerApiArgs {
   /** Stack-wide settings (retention, destroy behaviour, alarm actions). Required. */
@@ -96,6 +97,15 @@ export class CustomerApi extends pulumi.ComponentResource {
       },
       { parent: this },
     );
+
+    // the app reads a JSON report from its presigned URL on the reports bucket: the same origin, read only
+    if (args.webOrigin !== undefined) {
+      new aws.s3.BucketCorsConfiguration(
+        `${name}-reports-cors`,
+        { bucket: args.reportsBucketName, corsRules: [reportsCorsFor(args.webOrigin)] },
+        { parent: this },
+      );
+    }
 
     createFunctionAlarms(`${name}-authorizer`, { functionName: authorizerFn.fn.name, deployment }, { parent: this });
     for (const target of Object.keys(targets) as RouteTarget[]) {

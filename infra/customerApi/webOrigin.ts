@@ -38,3 +38,12 @@ export function corsFor(origin: string) {
     maxAge: 3600,
   };
 }
+
+/**
+ * The reports bucket's CORS rule for the web origin: the app fetches a report (`?format=json`) from the presigned
+ * URL the API gave it, a plain GET, no credentials (the signature is in the URL). Without it the browser blocks
+ * the answer; an HTML report opened by navigation needs none.
+ */
+export function reportsCorsFor(origin: string) {
+  return { allowedOrigins: [origin], allowedMethods: ["GET", "HEAD"], allowedHeaders: [] as string[], maxAgeSeconds: 3600 };
+}

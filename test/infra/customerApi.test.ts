@@ -70,6 +70,26 @@ for (const stack of STACKS) {
       );
     });
 
+    it(
+      stack === "dev"
+        ? "lets the web origin read reports from their presigned URLs (GET, HEAD, no credentials)"
+        : "adds no CORS rule to the reports bucket without a web origin",
+      () => {
+        const rules = ofType(s, "aws:s3/bucketCorsConfiguration:BucketCorsConfiguration").map((r) => [r.name, r.inputs.bucket, r.inputs.corsRules]);
+        expect(rules).to.deep.equal(
+          stack === "dev"
+            ? [
+                [
+                  "customers-reports-cors",
+                  "meters-reports-bucket",
+                  [{ allowedOrigins: ["http://localhost:5173"], allowedMethods: ["GET", "HEAD"], allowedHeaders: [], maxAgeSeconds: 3600 }],
+                ],
+              ]
+            : [],
+        );
+      },
+    );
+
     it("allows no unauthenticated identities", () => {
       expect(one(s, "aws:cognito/identityPool:IdentityPool", "customers-identities").inputs).to.deep.include({
         allowUnauthenticatedIdentities: false,
