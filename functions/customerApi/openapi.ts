@@ -57,6 +57,9 @@ const BODY_ERRORS: Readonly<Record<number, ResponseDoc>> = {
 
 const NO_METER = { description: "no smart meter is linked to the caller's profile yet (link it with POST /profile/meter)", body: "Error" };
 
+/** A token the authorizer's cache still allows after DELETE /profile: every route answers it alike. */
+const ERASED = { description: "this account was erased (a token the authorizer's cache still allows after DELETE /profile)", body: "Error" } as const;
+
 export const ROUTE_DOCS: readonly RouteDoc[] = [
   {
     method: "get",
@@ -67,6 +70,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     responses: {
       200: { description: "the profile, with its version as ETag", body: "Profile", headers: ETAG },
       404: { description: "no profile yet; create it with PUT /profile", body: "Error" },
+      410: ERASED,
       ...GATEWAY,
     },
   },
@@ -91,7 +95,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       200: { description: "the stored profile, with its new version as ETag", body: "Profile", headers: ETAG },
       400: { description: "the body or If-Match is invalid; the message names every bad field and its value", body: "Error" },
       409: { description: "another request (a meter link, an erase) was changing the profile at the same moment; try again", body: "Error" },
-      410: { description: "this account was erased (a token the authorizer's cache still allows after DELETE /profile)", body: "Error" },
+      410: ERASED,
       412: { description: "If-Match does not hold (another write came first, or no profile exists for *); GET /profile again and retry", body: "Error" },
       ...BODY_ERRORS,
       ...GATEWAY,
@@ -149,6 +153,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       200: { description: "one page of report days", body: "ReportPage" },
       400: { description: "limit or next is invalid", body: "Error" },
       409: NO_METER,
+      410: ERASED,
       ...GATEWAY,
     },
   },
@@ -171,8 +176,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
     responses: {
       200: { description: "the presigned URL and when it expires", body: "ReportUrl" },
       400: { description: "date is not a calendar day, or format is not html or json", body: "Error" },
-      404: { description: "no report of that format for that day yet", body: "Error" },
+      404: { description: "no report of that format for that day yet, or a day before the caller's household (its reportsFrom)", body: "Error" },
       409: NO_METER,
+      410: ERASED,
       ...GATEWAY,
     },
   },

@@ -29,6 +29,11 @@ export class DynamoProfileStore implements ProfileStore {
     return out.Item && out.Item.erasedAt === undefined ? profileFromItem(out.Item) : undefined;
   }
 
+  async isErased(customerId: string): Promise<boolean> {
+    const out = await this.client.send(new GetItemCommand({ TableName: this.table, Key: marshall({ customerId }), ConsistentRead: true }));
+    return out.Item?.erasedAt !== undefined;
+  }
+
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
     try {
       const out = await this.client.send(new UpdateItemCommand({ TableName: this.table, Key: marshall({ customerId }), ...updateOf(fields, now, condition) }));

@@ -18,6 +18,11 @@ export class MemoryProfileStore implements ProfileStore {
     return item && structuredClone(item);
   }
 
+  async isErased(customerId: string): Promise<boolean> {
+    this.calls.push(`isErased ${customerId}`);
+    return this.erased.has(customerId);
+  }
+
   async put(customerId: string, fields: ProfileFields, now: string, condition: WriteCondition): Promise<StoredProfile> {
     this.calls.push(`put ${customerId}`);
     if (this.erased.has(customerId)) throw new ProfileErasedError();

@@ -17,7 +17,11 @@ export async function profileRoute(event: HttpApiEvent, deps: ProfileDeps): Prom
   const customerId = callerOf(event, deps.now().getTime());
   if (event.routeKey === "GET /profile") {
     const profile = await deps.store.get(customerId);
-    if (!profile) throw new HttpError(404, "no profile yet; create it with PUT /profile");
+    if (!profile) {
+      // a token the authorizer's cache still allows after an erasure gets the same answer on every route
+      if (await deps.store.isErased(customerId)) throw new HttpError(410, "this account was erased");
+      throw new HttpError(404, "no profile yet; create it with PUT /profile");
+    }
     return profileResponse(profile);
   }
   if (event.routeKey === "PUT /profile") {

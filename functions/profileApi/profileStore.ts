@@ -51,6 +51,8 @@ export class ProfileBusyError extends Error {
 export interface ProfileStore {
   /** The profile; undefined when there is none or the account was erased. */
   get(customerId: string): Promise<StoredProfile | undefined>;
+  /** Whether the account was erased (its tombstone is still there): what a `get` of undefined means, asked apart. */
+  isErased(customerId: string): Promise<boolean>;
   /**
    * Replaces the editable fields (absent optional ones are removed), keeps clientId and createdAt, sets updatedAt,
    * bumps version; returns the stored item. Throws PreconditionFailedError when `condition` does not hold, and

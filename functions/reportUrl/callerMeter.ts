@@ -16,8 +16,9 @@ export interface CallerMeter {
  * reports, nor the days of the meter before the caller's household (`reportsFrom`, from their claim code).
  * 409 when no meter is linked (no profile at all, or a profile without one).
  */
-export async function callerMeter(customerId: string, profiles: Pick<ProfileStore, "get">): Promise<CallerMeter> {
+export async function callerMeter(customerId: string, profiles: Pick<ProfileStore, "get" | "isErased">): Promise<CallerMeter> {
   const profile = await profiles.get(customerId);
+  if (profile === undefined && (await profiles.isErased(customerId))) throw new HttpError(410, "this account was erased");
   if (profile?.clientId === undefined) throw new HttpError(409, NO_METER);
   // a malformed id must never become part of a key (it could name another meter's prefix)
   if (typeof profile.clientId !== "string" || !CLIENT_ID.test(profile.clientId)) {

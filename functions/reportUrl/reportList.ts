@@ -14,7 +14,7 @@ export interface ReportLister {
 }
 
 export interface ListDeps {
-  readonly profiles: Pick<ProfileStore, "get">;
+  readonly profiles: Pick<ProfileStore, "get" | "isErased">;
   readonly lister: ReportLister;
   readonly now: () => Date;
 }

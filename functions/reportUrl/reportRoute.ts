@@ -11,7 +11,7 @@ export interface ReportStore {
 }
 
 export interface ReportDeps {
-  readonly profiles: Pick<ProfileStore, "get">;
+  readonly profiles: Pick<ProfileStore, "get" | "isErased">;
   readonly reports: ReportStore;
   readonly ttlSeconds: number;
   readonly now: () => Date;

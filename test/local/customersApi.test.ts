@@ -92,6 +92,9 @@ describe("local customer API", () => {
       /^\{"tableName":"local-profiles","keys":\[\{"customerId":"[0-9a-f-]{36}"\},\{"customerId":"meter#MTR0001"\},\{"customerId":"claim#MTR0001"\}\]\}$/,
     );
     expect(tables.dataEvents.filter((e) => e.eventName === "UpdateItem" && JSON.stringify(e).includes("claim#MTR0001"))).to.have.length(0);
+    // every route answers the erased account's still-cached token alike
+    const erased = [await call("GET", "/profile"), await call("GET", "/reports"), await call("GET", "/reports/2026-12-02")];
+    expect(erased.map((a) => [a.status, a.body])).to.deep.equal([0, 1, 2].map(() => [410, { error: "this account was erased" }]));
     const second = await issueClaim(operator, "local-profiles", "MTR0001", 72, new Date());
     // the erased account stays erased while its token lasts (410); the next occupant links
     steps.push(await call("POST", "/profile/meter", { meterId: "MTR0001", claimCode: second.claimCode }));

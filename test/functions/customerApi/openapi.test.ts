@@ -113,6 +113,7 @@ const DAY = (date: string) => ({ path: `/reports/${date}`, pathParameters: { dat
 const CASES: readonly Case[] = [
   { routeKey: "GET /profile", as: ANA, status: 200 },
   { routeKey: "GET /profile", as: NEW, status: 404 },
+  { routeKey: "GET /profile", as: GONE, status: 410 },
   { routeKey: "GET /profile", as: BROKEN, status: 500 },
   { routeKey: "GET /profile", status: 401 },
   { routeKey: "GET /profile", as: "forged", status: 403 },
@@ -152,6 +153,7 @@ const CASES: readonly Case[] = [
   { routeKey: "GET /reports", as: BEN, query: { limit: "0" }, status: 400 },
   { routeKey: "GET /reports", as: BEN, query: { next: "not-a-token" }, status: 400 },
   { routeKey: "GET /reports", as: ANA, status: 409 },
+  { routeKey: "GET /reports", as: GONE, status: 410 },
   { routeKey: "GET /reports", as: BROKEN, status: 500 },
   { routeKey: "GET /reports", status: 401 },
   { routeKey: "GET /reports", as: "forged", status: 403 },
@@ -161,6 +163,7 @@ const CASES: readonly Case[] = [
   { routeKey: "GET /reports/{date}", as: BEN, ...DAY("2026-11-21"), query: { format: "pdf" }, status: 400 },
   { routeKey: "GET /reports/{date}", as: BEN, ...DAY("2026-11-19"), status: 404 },
   { routeKey: "GET /reports/{date}", as: ANA, ...DAY("2026-11-21"), status: 409 },
+  { routeKey: "GET /reports/{date}", as: GONE, ...DAY("2026-11-21"), status: 410 },
   { routeKey: "GET /reports/{date}", as: BROKEN, ...DAY("2026-11-21"), status: 500 },
   { routeKey: "GET /reports/{date}", ...DAY("2026-11-21"), status: 401 },
   { routeKey: "GET /reports/{date}", as: "forged", ...DAY("2026-11-21"), status: 403 },

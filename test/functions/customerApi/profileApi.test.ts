@@ -310,6 +310,9 @@ describe("profile API", () => {
         get: async () => {
           throw new Error("AccessDeniedException: kms:Decrypt");
         },
+        isErased: async () => {
+          throw new Error("AccessDeniedException: kms:Decrypt");
+        },
         put: async () => {
           throw new Error("unused");
         },
