@@ -16,6 +16,7 @@ import {
   checkReportsFrom,
   MAX_CLAIM_TTL_HOURS,
   issueClaim,
+  issueWarnings,
   revokeClaim,
   unlinkMeter,
 } from "../functions/meterClaim/claimAdmin";
@@ -44,7 +45,13 @@ async function onTable<T>(table: string, work: () => Promise<T>): Promise<T> {
 }
 
 /** The client is injected so tests can mock it; `now` likewise. */
-export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: NodeJS.WritableStream, now: Date): Promise<void> {
+export async function runClaims(
+  args: ParsedArgs,
+  client: DynamoDBClient,
+  out: NodeJS.WritableStream,
+  now: Date,
+  err: NodeJS.WritableStream = process.stderr,
+): Promise<void> {
   const meter = args.meter as string | undefined;
   const table = args.table as string | undefined;
   if (meter === undefined) throw new UsageError("--meter is required");
@@ -81,6 +88,7 @@ export async function runClaims(args: ParsedArgs, client: DynamoDBClient, out: N
       throw new UsageError(`--${(e as Error).message}`);
     }
   }
+  for (const w of await onTable(table, () => issueWarnings(client, table, meter, now))) err.write(`warning: ${w}\n`);
   const issued = await onTable(table, () => issueClaim(client, table, meter, ttlHours, now, undefined, reportsFrom));
   out.write(
     args.json

@@ -85,6 +85,32 @@ export async function issueClaim(
   return { meterId, claimCode, expiresAt, reportsFrom };
 }
 
+/**
+ * What the operator should know before a new code replaces the meter's claim: an owner the code cannot link past
+ * (until they erase their account or the operator unlinks them), and an unused, unexpired code it makes worthless
+ * (one already handed to a household fails as not matching). Read before the new claim is written.
+ */
+export async function issueWarnings(client: DynamoDBClient, table: string, meterId: string, now: Date): Promise<string[]> {
+  checkMeter(meterId);
+  const read = async (id: string) =>
+    (await client.send(new GetItemCommand({ TableName: table, Key: marshall({ customerId: id }), ConsistentRead: true })))?.Item;
+  const [meter, claim] = await Promise.all([read(meterKey(meterId)), read(claimKey(meterId))]);
+  const warnings: string[] = [];
+  const owner = meter?.owner?.S;
+  if (owner !== undefined) {
+    warnings.push(
+      `meter ${show(meterId)} is linked to customer ${owner}: the new code links it only once they erase their account or you run claims unlink --meter ${meterId}`,
+    );
+  }
+  const expiresAt = claim?.expiresAt?.S;
+  if (claim?.codeHash !== undefined && claim.usedBy === undefined && expiresAt !== undefined && Date.parse(expiresAt) > now.getTime()) {
+    warnings.push(
+      `meter ${show(meterId)} had an unused code issued at ${claim.issuedAt?.S ?? "an unknown time"}, valid until ${expiresAt}: it no longer works`,
+    );
+  }
+  return warnings;
+}
+
 /** Revokes the meter's unused claim; an error when there is none (never issued, already used or revoked). */
 export async function revokeClaim(client: DynamoDBClient, table: string, meterId: string): Promise<void> {
   checkMeter(meterId);

@@ -167,6 +167,34 @@ describe("claims: the operator commands on the profile table (DynamoDB mocked)",
     ]);
   });
 
+  it("`claims issue` warns of an owner the code cannot link past and of an unused code it makes worthless, and issues all the same", async () => {
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(GetItemCommand, { Key: { customerId: { S: "meter#MTR0001" } } }).resolves({ Item: { customerId: { S: "meter#MTR0001" }, owner: { S: ANA } } });
+    ddb.on(GetItemCommand, { Key: { customerId: { S: "claim#MTR0001" } } }).resolves({
+      Item: {
+        customerId: { S: "claim#MTR0001" },
+        codeHash: { S: "ab" },
+        issuedAt: { S: "2026-11-21T08:00:00.000Z" },
+        expiresAt: { S: "2026-11-24T08:00:00.000Z" },
+      },
+    });
+    const { chunks, out } = sink();
+    const err = sink();
+    await runClaims({ subcommand: "issue", meter: "MTR0001", table: TABLE }, client, out, NOW, err.out);
+    expect(err.chunks.join("")).to.equal(
+      `warning: meter "MTR0001" is linked to customer ${ANA}: the new code links it only once they erase their account or you run claims unlink --meter MTR0001\n` +
+        'warning: meter "MTR0001" had an unused code issued at 2026-11-21T08:00:00.000Z, valid until 2026-11-24T08:00:00.000Z: it no longer works\n',
+    );
+    expect([chunks.join("").startsWith("meter MTR0001: claim code "), ddb.commandCalls(PutItemCommand).length]).to.deep.equal([true, 1]);
+    // a meter without an owner or a live code: no warning
+    ddb.reset();
+    ddb.on(PutItemCommand).resolves({});
+    ddb.on(GetItemCommand).resolves({});
+    const quiet = sink();
+    await runClaims({ subcommand: "issue", meter: "MTR0002", table: TABLE }, client, sink().out, NOW, quiet.out);
+    expect(quiet.chunks).to.deep.equal([]);
+  });
+
   it("`claims issue --reports-from` stores the household's first day and says it", async () => {
     ddb.on(PutItemCommand).resolves({});
     const { chunks, out } = sink();
