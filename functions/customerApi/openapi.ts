@@ -131,8 +131,9 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
       409: { description: "the caller already has a meter, or the meter is linked to another account", body: "Error" },
       410: { description: "the claim code was already used or has expired (ask the supplier for a new one), or this account was erased", body: "Error" },
       429: {
-        description: `more than ${MAX_FAILURES_PER_HOUR} failed claims in the hour (handler, \`{ error }\`), or stage throttling (\`{ message }\`)`,
+        description: `more than ${MAX_FAILURES_PER_HOUR} failed claims in the hour (handler, \`{ error }\`, with Retry-After), or stage throttling (\`{ message }\`)`,
         body: "Refusal",
+        headers: { "retry-after": { description: "the handler's 429: seconds until the next hour's attempts", schema: { type: "string" } } },
       },
       ...BODY_ERRORS,
       401: GATEWAY[401],

@@ -56,7 +56,11 @@ export interface LinkDeps {
  */
 export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
   const now = deps.now();
-  const tooMany = () => new HttpError(429, `too many failed claim attempts: at most ${MAX_FAILURES_PER_HOUR} per hour; try again after ${nextHour(now)}`);
+  const tooMany = () => {
+    const message = `too many failed claim attempts: at most ${MAX_FAILURES_PER_HOUR} per hour; try again after ${nextHour(now)}`;
+    // seconds to the next hour's window, for clients that wait as HTTP says
+    return new HttpError(429, message, message, { "retry-after": String(Math.ceil((Date.parse(nextHour(now)) - now.getTime()) / 1000)) });
+  };
   if ((await deps.claims.failures(customerId, now)) >= MAX_FAILURES_PER_HOUR) throw tooMany();
   const { meterId, claimCode } = parseMeterClaim(raw);
   const profile = await deps.profiles.get(customerId);

@@ -27,13 +27,16 @@ export class HttpError extends Error {
   readonly statusCode: number;
   /** What the log says of it: the message without the caller's values (claim codes, e-mail, phone). */
   readonly logged: string;
+  /** Headers of the answer besides the JSON ones (a 429's `retry-after`). */
+  readonly headers?: Readonly<Record<string, string>>;
 
-  constructor(statusCode: number, message: string, logged = message) {
+  constructor(statusCode: number, message: string, logged = message, headers?: Readonly<Record<string, string>>) {
     super(message);
     this.message = message;
     this.name = "HttpError";
     this.statusCode = statusCode;
     this.logged = logged;
+    if (headers) this.headers = headers;
   }
 }
 
@@ -55,7 +58,7 @@ export function jsonResponse(statusCode: number, body: unknown, headers: Readonl
 }
 
 export function errorResponse(e: HttpError): HttpResponse {
-  return jsonResponse(e.statusCode, { error: e.message });
+  return jsonResponse(e.statusCode, { error: e.message }, e.headers);
 }
 
 export { headerValue };

@@ -51,7 +51,8 @@ function world() {
         authorizer,
         route,
       );
-      return { status: r.statusCode, body: JSON.parse(r.body) };
+      const retryAfter = r.headers?.["retry-after"];
+      return { status: r.statusCode, body: JSON.parse(r.body), ...(retryAfter === undefined ? {} : { retryAfter }) };
     },
     async putProfile(customerId: string, body: RequestInput["body"]) {
       const r = await throughGateway(
@@ -227,7 +228,12 @@ describe("POST /profile/meter", () => {
     const w = world();
     for (let i = 0; i < 5; i += 1) expect((await w.call(ANA, { meterId: "MTR0001", claimCode: "AAAA-AAAA-AAAA" })).status).to.equal(403);
     const r = await w.call(ANA, { meterId: "MTR0001", claimCode: CODE });
-    expect(r).to.deep.equal({ status: 429, body: { error: "too many failed claim attempts: at most 5 per hour; try again after 2026-11-22T09:00:00.000Z" } });
+    // NOW is 08:00: an hour to the next window, in seconds
+    expect(r).to.deep.equal({
+      status: 429,
+      body: { error: "too many failed claim attempts: at most 5 per hour; try again after 2026-11-22T09:00:00.000Z" },
+      retryAfter: "3600",
+    });
     expect(w.profiles.items.get(ANA)?.clientId).to.equal(undefined);
     const request = httpApiRequest({
       method: "POST",
