@@ -18,7 +18,10 @@ export function newClaimCode(random: (n: number) => Buffer = randomBytes): strin
  * hold those letters); a U is refused.
  */
 export function normaliseClaimCode(typed: string): string | undefined {
-  const code = typed.replace(/[\s-]/g, "").toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
+  const symbols = typed.replace(/[\s-]/g, "");
+  // ASCII letters and digits only: toUpperCase would make a dotless ı an I (a 1) and a long ſ an S
+  if (!/^[0-9A-Za-z]*$/.test(symbols)) return undefined;
+  const code = symbols.toUpperCase().replace(/O/g, "0").replace(/[IL]/g, "1");
   return CLAIM_CODE.test(code) ? code : undefined;
 }
 

@@ -8,12 +8,17 @@ export interface StoredClaim {
   readonly expiresAt: string;
   /**
    * The first day (YYYY-MM-DD) of the household the code is for: the customer who links with it sees reports
-   * of that day on, never an earlier occupant's. Absent in a claim issued before it was kept (every day).
+   * of that day on, never an earlier occupant's. Absent in a claim issued before it was kept: see householdFrom.
    */
   readonly reportsFrom?: string;
   /** The customer who used the claim, once used. */
   readonly usedBy?: string;
   readonly usedAt?: string;
+}
+
+/** The first day of reports the household that links with `claim` sees: its `reportsFrom`, else the day it was issued (UTC). */
+export function householdFrom(claim: StoredClaim): string {
+  return claim.reportsFrom ?? claim.issuedAt.slice(0, 10);
 }
 
 /** What a used claim names as its user once that customer erased their account. */

@@ -11,7 +11,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { itemFields } from "../shared/dynamoItems";
-import { ClaimStore, ERASED_TOMBSTONE_SECONDS, ERASED_USER, LinkConflict, LinkConflictError, StoredClaim } from "./claimStore";
+import { ClaimStore, ERASED_TOMBSTONE_SECONDS, ERASED_USER, LinkConflict, LinkConflictError, StoredClaim, householdFrom } from "./claimStore";
 
 /**
  * Claims live in the profile table beside the profiles, under key prefixes no Cognito `sub` (a UUID) can take:
@@ -26,7 +26,7 @@ export const attemptsKey = (customerId: string, now: Date) => `attempts#${custom
 const key = (id: string) => marshall({ customerId: id });
 const LINK_PARTS: readonly LinkConflict[] = ["claim", "meter", "profile"];
 
-const CLAIM_FIELDS = ["meterId", "salt", "codeHash", "issuedAt", "expiresAt", "usedBy", "usedAt"] as const;
+const CLAIM_FIELDS = ["meterId", "salt", "codeHash", "issuedAt", "expiresAt", "reportsFrom", "usedBy", "usedAt"] as const;
 
 export function claimFromItem(item: Record<string, AttributeValue>): StoredClaim {
   return itemFields(item, CLAIM_FIELDS, (value) => typeof value === "string") as unknown as StoredClaim;
@@ -215,15 +215,11 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
           TableName: table,
           Key: key(customerId),
           // the household's first day comes with the meter: no earlier occupant's report is theirs
-          UpdateExpression: claim.reportsFrom === undefined ? "SET #clientId = :meter" : "SET #clientId = :meter, #reportsFrom = :from",
+          UpdateExpression: "SET #clientId = :meter, #reportsFrom = :from",
           // an erased account's tombstone is never linked
           ConditionExpression: "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)",
-          ExpressionAttributeNames: {
-            "#clientId": "clientId",
-            "#erasedAt": "erasedAt",
-            ...(claim.reportsFrom === undefined ? {} : { "#reportsFrom": "reportsFrom" }),
-          },
-          ExpressionAttributeValues: marshall({ ":meter": claim.meterId, ...(claim.reportsFrom === undefined ? {} : { ":from": claim.reportsFrom }) }),
+          ExpressionAttributeNames: { "#clientId": "clientId", "#erasedAt": "erasedAt", "#reportsFrom": "reportsFrom" },
+          ExpressionAttributeValues: marshall({ ":meter": claim.meterId, ":from": householdFrom(claim) }),
           ReturnValuesOnConditionCheckFailure: "ALL_OLD",
         },
       },

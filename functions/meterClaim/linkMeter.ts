@@ -64,13 +64,10 @@ export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps
   if ((await deps.claims.failures(customerId, now)) >= MAX_FAILURES_PER_HOUR) throw tooMany();
   const { meterId, claimCode } = parseMeterClaim(raw);
   const profile = await deps.profiles.get(customerId);
+  // the same link again (a retry whose answer was lost, a double click): it stands, answered as it was made
+  if (profile?.clientId === meterId) return linkOf(customerId, meterId, now, deps);
   if (profile?.clientId !== undefined) {
-    throw new HttpError(
-      409,
-      profile.clientId === meterId
-        ? `meter ${show(meterId)} is already linked to your profile`
-        : `your profile is already linked to meter ${show(profile.clientId)}; DELETE /profile first to link another`,
-    );
+    throw new HttpError(409, `your profile is already linked to meter ${show(profile.clientId)}; DELETE /profile first to link another`);
   }
   // an attempt is taken before the code is checked and given back unless the code was wrong, used or
   // expired: concurrent guesses each need one, so no more than the limit are ever checked in an hour
@@ -105,7 +102,10 @@ async function checkAndLink(
 ): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
   const claim = await deps.claims.claim(meterId);
   if (!claim || !sameHash(claim.codeHash, claimHash(claim.salt, claimCode))) return refuse(403, `the claim code does not match meter ${show(meterId)}`);
-  if ((await deps.claims.owner(meterId)) !== undefined) throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
+  const owner = await deps.claims.owner(meterId);
+  // the caller's own other request (a double click) linked it since this one read the profile
+  if (owner === customerId) return linkOf(customerId, meterId, now, deps);
+  if (owner !== undefined) throw new HttpError(409, `meter ${show(meterId)} is already linked to another account`);
   if (claim.usedBy !== undefined) {
     return refuse(410, `the claim code for meter ${show(meterId)} was already used at ${claim.usedAt ?? "an earlier time"}; ask your supplier for a new one`);
   }
@@ -119,13 +119,16 @@ async function checkAndLink(
     if (e.conflict === "profile") throw new HttpError(409, "your profile was linked to a meter meanwhile; GET /profile to see which");
     if (e.conflict === "erased") throw new HttpError(410, "this account was erased");
     // the same customer's other request (a double click) linked it meanwhile: the link stands, answer as it did
-    const current = await deps.claims.claim(meterId);
-    if (current?.usedBy === customerId && (await deps.profiles.get(customerId))?.clientId === meterId) {
-      return { customerId, clientId: meterId, linkedAt: current.usedAt ?? now.toISOString() };
-    }
+    if ((await deps.profiles.get(customerId))?.clientId === meterId) return linkOf(customerId, meterId, now, deps);
     throw new HttpError(409, `the claim for meter ${show(meterId)} changed meanwhile (used, revoked or reissued); try again`);
   }
   return { customerId, clientId: meterId, linkedAt: now.toISOString() };
+}
+
+/** The caller's existing link of `meterId`, as the request that made it answered: its time is when the claim was used. */
+async function linkOf(customerId: string, meterId: string, now: Date, deps: LinkDeps): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
+  const claim = await deps.claims.claim(meterId);
+  return { customerId, clientId: meterId, linkedAt: claim?.usedBy === customerId && claim.usedAt !== undefined ? claim.usedAt : now.toISOString() };
 }
 
 function nextHour(now: Date): string {

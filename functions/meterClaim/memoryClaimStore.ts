@@ -1,4 +1,4 @@
-import { ClaimStore, ERASED_USER, LinkConflictError, StoredClaim } from "./claimStore";
+import { ClaimStore, ERASED_USER, LinkConflictError, StoredClaim, householdFrom } from "./claimStore";
 import { MemoryProfileStore } from "../profileApi/memoryProfileStore";
 
 /** A customer's attempts counter for the clock hour holding `now`. */
@@ -55,8 +55,7 @@ export class MemoryClaimStore implements ClaimStore {
     if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
     this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
     this.owners.set(claim.meterId, customerId);
-    const from = current.reportsFrom === undefined ? {} : { reportsFrom: current.reportsFrom };
-    this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId, ...from });
+    this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId, reportsFrom: householdFrom(current) });
   }
 
   async erase(customerId: string, clientId: string | undefined, now: Date): Promise<void> {

@@ -1,4 +1,5 @@
 import { AttributeValue, DeleteItemCommand, DynamoDBClient, GetItemCommand, PutItemCommand, TransactWriteItemsCommand } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { attemptsKey, claimKey, meterKey } from "../../functions/meterClaim/dynamoClaimStore";
 import { LinkConflictError, StoredClaim } from "../../functions/meterClaim/claimStore";
 import { MemoryClaimStore } from "../../functions/meterClaim/memoryClaimStore";
@@ -110,9 +111,14 @@ export class CustomerTables extends MemoryClaimStore {
       }
       if (command instanceof GetItemCommand) {
         const id = command.input.Key?.customerId?.S ?? "";
+        if (id.startsWith(CLAIM_PREFIX)) {
+          // `claims issue` reads the meter's claim before replacing it
+          const claim = this.claims.get(id.slice(CLAIM_PREFIX.length));
+          return claim === undefined ? {} : { Item: marshall({ customerId: id, ...claim }) };
+        }
         const owner = id.startsWith(METER_PREFIX) ? this.owners.get(id.slice(METER_PREFIX.length)) : undefined;
         if (!id.startsWith(METER_PREFIX))
-          throw new Error(`the local profile table reads only meter owner items for the operator, got key ${JSON.stringify(id)}`);
+          throw new Error(`the local profile table reads only meter owner and claim items for the operator, got key ${JSON.stringify(id)}`);
         return owner === undefined ? {} : { Item: { customerId: { S: id }, owner: { S: owner } } };
       }
       if (command instanceof TransactWriteItemsCommand) {

@@ -2,7 +2,7 @@ import { expect } from "chai";
 import { mkdirSync, rmSync, writeFileSync } from "fs";
 import { join } from "path";
 import { ERASED_USER } from "../../functions/meterClaim/claimStore";
-import { issueClaim, revokeClaim, unlinkMeter } from "../../functions/meterClaim/claimAdmin";
+import { issueClaim, issueWarnings, revokeClaim, unlinkMeter } from "../../functions/meterClaim/claimAdmin";
 import { CustomerTables } from "../../local/customers/customerTables";
 import { LocalCustomerApi, matchRoute } from "../../local/customers/localCustomerApi";
 import { LocalReportBucket } from "../../local/customers/localReportBucket";
@@ -117,6 +117,22 @@ describe("local customer API", () => {
       error: `no report for 2026-12-02 of your household: your meter's reports start on ${today}, the first day your supplier recorded for you`,
     });
     expect(afterMoving[2].body).to.deep.include({ clientId: "MTR0001", reportsFrom: today });
+  });
+
+  it("warns the operator, on the local table too, of an unused code a new one replaces and of an owner it cannot link past", async () => {
+    const operator = tables.operatorClient();
+    const now = new Date();
+    expect(await issueWarnings(operator, "local-profiles", "MTR0011", now)).to.deep.equal([]);
+    const first = await issueClaim(operator, "local-profiles", "MTR0011", 72, now);
+    expect(await issueWarnings(operator, "local-profiles", "MTR0011", now)).to.deep.equal([
+      `meter "MTR0011" had an unused code issued at ${now.toISOString()}, valid until ${first.expiresAt}: it no longer works`,
+    ]);
+    const gil = newCustomer("gil@example.com");
+    expect((await gil("POST", "/profile/meter", { meterId: "MTR0011", claimCode: first.claimCode })).status).to.equal(200);
+    const [owned] = await issueWarnings(operator, "local-profiles", "MTR0011", now);
+    expect(owned).to.match(
+      /^meter "MTR0011" is linked to customer [0-9a-f-]{36}: the new code links it only once they erase their account or you run claims unlink --meter MTR0011$/,
+    );
   });
 
   /** A customer signed up and in, calling the API with their token. */

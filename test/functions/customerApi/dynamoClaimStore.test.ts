@@ -92,8 +92,18 @@ describe("DynamoClaimStore", () => {
         { ":customer": { S: ANA }, ":now": { S: at }, ":hash": { S: "cd" } },
       ],
       [{ customerId: { S: "meter#MTR0001" } }, "attribute_not_exists(#owner)", { ":customer": { S: ANA }, ":now": { S: at } }],
-      [{ customerId: { S: ANA } }, "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)", { ":meter": { S: "MTR0001" } }],
+      // a claim issued before it kept a first day: the household's reports start the day it was issued
+      [
+        { customerId: { S: ANA } },
+        "attribute_not_exists(#clientId) AND attribute_not_exists(#erasedAt)",
+        { ":meter": { S: "MTR0001" }, ":from": { S: "2026-11-21" } },
+      ],
     ]);
+  });
+
+  it("reads the claim's first day back as it was issued (the link needs it)", async () => {
+    ddb.on(GetItemCommand).resolves({ Item: { ...CLAIM_ITEM, reportsFrom: { S: "2026-11-01" } } });
+    expect(await store.claim("MTR0001")).to.deep.equal({ ...CLAIM, reportsFrom: "2026-11-01" });
   });
 
   it("gives the profile the claim's first day with the meter, in the same conditional update", () => {
