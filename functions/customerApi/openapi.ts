@@ -128,7 +128,7 @@ export const ROUTE_DOCS: readonly RouteDoc[] = [
         description: "the claim code does not match the meter (handler, `{ error }`), or the authorizer refused the token (`{ message }`)",
         body: "Refusal",
       },
-      409: { description: "the caller already has a meter, or the meter is linked to another account", body: "Error" },
+      409: { description: "the caller already has another meter, or the meter is linked to another account", body: "Error" },
       410: { description: "the claim code was already used or has expired (ask the supplier for a new one), or this account was erased", body: "Error" },
       429: {
         description: `more than ${MAX_FAILURES_PER_HOUR} failed claims in the hour (handler, \`{ error }\`, with Retry-After), or stage throttling (\`{ message }\`)`,

@@ -51,8 +51,9 @@ export interface LinkDeps {
 /**
  * Links the caller to a meter by its one-time claim code. Each refusal changes nothing but the caller's failure
  * counter (only wrong, used or expired codes count): 429 after MAX_FAILURES_PER_HOUR failures, 409 when the
- * caller already has a meter or the meter has an owner, 403 for a code that does not match (the same answer
- * whether or not the meter has a claim, so codes cannot be probed meter by meter), 410 for a used or expired one.
+ * caller already has another meter or the meter has another owner, 403 for a code that does not match (the same
+ * answer whether or not the meter has a claim, so codes cannot be probed meter by meter), 410 for a used or
+ * expired one. The caller's own link asked again (a retry, a double click) answers 200 with that link.
  */
 export async function linkMeter(customerId: string, raw: unknown, deps: LinkDeps): Promise<{ customerId: string; clientId: string; linkedAt: string }> {
   const now = deps.now();
