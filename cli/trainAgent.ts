@@ -9,7 +9,7 @@
 import { existsSync, readFileSync } from "fs";
 import { join, resolve } from "path";
 import { APU_SENSORS, ApuFault, ApuSimulator } from "../devices/trainAgent/apuSimulator";
-import { AnomalyNotice } from "../devices/trainAgent/anomalyInbox";
+import { AnomalyNotice, isFaultEntry } from "../devices/trainAgent/anomalyInbox";
 import { EdgeChange, EdgeDetector } from "../devices/trainAgent/edgeDetector";
 import { Reconciliation } from "../devices/trainAgent/reconcile";
 import { readMetroptCsv } from "../devices/trainAgent/metroptCsv";
@@ -218,7 +218,7 @@ async function main(args: ParsedArgs): Promise<void> {
       kind: n.kind,
       status: n.entry.status,
       // a sensor reading outside its bounds, not an anomaly of the model
-      ...(typeof n.entry.fault === "object" && n.entry.fault !== null ? { fault: true } : {}),
+      ...(isFaultEntry(n.entry) ? { fault: true } : {}),
       message: n.entry.message,
       ...(n.kind === "withdrawn"
         ? { note: "no longer in the cloud's shadow before it cleared (dropped from a full shadow, or deleted): its end is not known" }

@@ -15,6 +15,11 @@ export interface AnomalyEntry {
   readonly [field: string]: unknown;
 }
 
+/** Whether an entry is a sensor reading outside its bounds (it has `fault`), not an anomaly of the model. */
+export function isFaultEntry(entry: AnomalyEntry): boolean {
+  return typeof entry.fault === "object" && entry.fault !== null;
+}
+
 export interface AnomalyNotice {
   readonly id: string;
   readonly entry: AnomalyEntry;

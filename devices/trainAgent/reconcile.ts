@@ -1,12 +1,12 @@
-import { AnomalyEntry } from "./anomalyInbox";
+import { AnomalyEntry, isFaultEntry } from "./anomalyInbox";
 
 /**
  * The train's own detector and the cloud's see the same readings (the outbox sends each one, with its own
  * timestamp), so an anomaly both saw is one episode with two reports. On each full read of the anomaly shadow
  * the agent pairs them: same group, both a sensor fault or both an anomaly, a driving sensor in common (or
- * either names none), and reading-time ranges that overlap (closed: an episode that clears at the instant the other starts is the same). An ongoing
- * episode runs on to the end of time. Times are reading times, never wall clocks, so the train's and the
- * cloud's clocks need not agree. Pure.
+ * either names none), and reading-time ranges that overlap (closed: an episode that clears at the instant the
+ * other starts is the same). An ongoing episode runs on to the end of time. Times are reading times, never wall
+ * clocks, so the train's and the cloud's clocks need not agree. Pure.
  */
 export interface EdgeEpisode {
   /** `<group>-<startedAt>`, as the cloud names its episodes. */
@@ -60,7 +60,7 @@ function cloudSpan(entry: AnomalyEntry): Span {
   const to = entry.status === "ongoing" ? Infinity : Number.isNaN(cleared) ? Date.parse(entry.updatedAt) : cleared;
   const list = Array.isArray(entry.sensors) ? (entry.sensors as unknown[]) : [];
   const sensors = list.map((s) => (s && typeof s === "object" ? (s as { name?: unknown }).name : undefined)).filter((n): n is string => typeof n === "string");
-  return { group: entry.group, from, to, sensors, fault: typeof entry.fault === "object" && entry.fault !== null };
+  return { group: entry.group, from, to, sensors, fault: isFaultEntry(entry) };
 }
 
 function edgeSpan(e: EdgeEpisode): Span {

@@ -15,10 +15,10 @@ import { Outbox } from "./outbox";
 import { OutboxJournal } from "./outboxJournal";
 import { Reconciliation, reconcileEpisodes } from "./reconcile";
 
-/** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
 /** The first and the longest wait before asking again for a shadow whose get was refused (not 404), ms. */
 const GET_RETRY_MS = [1000, 30_000] as const;
 
+/** One reading of the train's sensors (sensor name → value), at `timestamp` (epoch ms). */
 export interface SensorReading {
   readonly timestamp: number;
   readonly sensors: Readonly<Record<string, number>>;

@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { randomBytes } from "crypto";
-import { CLIENT_ID } from "../supplierParser/s3Key";
+import { CLIENT_ID, isValidYmd } from "../supplierParser/s3Key";
 import { show } from "../profileApi/httpApi";
 import { claimHash, newClaimCode, newSalt, normaliseClaimCode } from "./claimCode";
 import { claimKey, meterKey } from "./dynamoClaimStore";
@@ -38,9 +38,8 @@ export interface IssuedClaim {
 
 /** A ClaimAdminError naming the value unless `day` is a real YYYY-MM-DD day (a later one: a household moving in soon). */
 export function checkReportsFrom(day: string): void {
-  const real =
-    /^\d{4}-\d{2}-\d{2}$/.test(day) && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)) && new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) === day;
-  if (!real) throw new ClaimAdminError(`reports-from must be a day YYYY-MM-DD, got ${show(day)}`);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !isValidYmd(day.replace(/-/g, "")))
+    throw new ClaimAdminError(`reports-from must be a day YYYY-MM-DD, got ${show(day)}`);
 }
 
 /** A ClaimAdminError naming the value unless `meterId` is a meter id (a supplier client id). */

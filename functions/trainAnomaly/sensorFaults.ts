@@ -15,8 +15,8 @@ export interface FaultState {
 
 /**
  * Follows the sensors of one model that read outside their physical bounds. Such a value is a broken
- * transducer, its wiring or a unit mistake, not a reading: the model scores the reading with that input filled
- * from its last value, and the train is told of the sensor once, as an episode of its own (id
+ * transducer, its wiring or a unit mistake, not a reading: the model scores the reading with that input unread
+ * (its own estimate in its place, `DataPoint.unread`), and the train is told of the sensor once, as an episode of its own (id
  * `<group>-<sensor>-<startedAt>`, `fault` holding the bounds). The episode clears once the sensor has read
  * within its bounds for `clearReadings` readings in a row (the model's `settleAfter`, an hour by default: an
  * intermittent sensor, a loose connector, stays one fault instead of one a glitch); it never settles, since a

@@ -10,6 +10,8 @@ export interface OutcomeAlarmSpec {
   readonly suffix: string;
   readonly service: string;
   readonly metricName: string;
+  /** The metric namespace's base, the stack appended (default the stack-wide `gridrail`). */
+  readonly namespace?: string;
   /** Alarms when the sum over one period is above this. */
   readonly threshold: number;
   /** Default `observabilityDefaults.outcomeAlarmPeriodSeconds`. */
@@ -22,7 +24,7 @@ export interface OutcomeAlarmSpec {
 export function outcomeAlarmArgs(spec: OutcomeAlarmSpec, stack: string): AlarmArgs {
   return {
     description: spec.description,
-    namespace: stackMetricNamespace(stack),
+    namespace: stackMetricNamespace(stack, spec.namespace),
     metricName: spec.metricName,
     dimensions: { service: spec.service },
     statistic: "Sum",

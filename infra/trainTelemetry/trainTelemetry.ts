@@ -16,6 +16,7 @@ import { createAnomalyFunction } from "./anomalyFunction";
 import { trainDashboardBody } from "./dashboard";
 import { stackMetricNamespace } from "../shared/defaults";
 import { trainDefaults } from "./defaults";
+import { createOutcomeAlarms, OutcomeAlarmSpec } from "../shared/outcomeAlarms";
 import { IOT_SQL_VERSION, TRAIN_TELEMETRY_SQL } from "../shared/ruleSql";
 import { createTopicRuleRole } from "../shared/topicRuleRole";
 import { variableValues } from "../../functions/shared/environment";
@@ -35,6 +36,18 @@ export interface TrainTelemetryArgs {
   /** Train serials seeded on the provisioning allow-list (`gridrail:deviceAllowList`). Default none. */
   readonly allowedSerials?: readonly string[];
 }
+
+/** A train's sensor outside its physical bounds: not data loss, a job for maintenance (the train was told too). */
+const SENSOR_FAULTS_ALARM: OutcomeAlarmSpec = {
+  suffix: "sensor-faults",
+  namespace: trainDefaults.metricNamespace,
+  service: "trainAnomaly",
+  metricName: "SensorFaultsOpened",
+  threshold: 0,
+  periodSeconds: 60,
+  description:
+    "A train's sensor reads outside its physical bounds: the train was told in its anomaly shadow and is scored with an estimate of the sensor meanwhile. The 'sensor fault opened' log lines name the train and the sensor: have it checked.",
+};
 
 /**
  * Train telemetry: things and their policy, IoT rule → KMS-encrypted Kinesis → inline anomaly Lambda with a
@@ -237,24 +250,7 @@ export class TrainTelemetry extends pulumi.ComponentResource {
       },
       { parent: this },
     );
-    createAlarm(
-      `${name}-sensor-faults`,
-      {
-        description:
-          "A train's sensor reads outside its physical bounds: the train was told in its anomaly shadow and is scored with an estimate of the sensor meanwhile. The 'sensor fault opened' log lines name the train and the sensor: have it checked.",
-        namespace: stackMetricNamespace(deployment.stack, trainDefaults.metricNamespace),
-        metricName: "SensorFaultsOpened",
-        dimensions: { service: "trainAnomaly" },
-        statistic: "Sum",
-        comparisonOperator: "GreaterThanThreshold",
-        threshold: 0,
-        evaluationPeriods: 1,
-        datapointsToAlarm: 1,
-        treatMissingData: "notBreaching",
-        deployment,
-      },
-      { parent: this },
-    );
+    createOutcomeAlarms(`${name}`, { specs: [SENSOR_FAULTS_ALARM], deployment }, { parent: this });
     createFunctionAlarms(`${name}-anomaly`, { functionName: anomaly.fn.name, deployment }, { parent: this });
     const dlqAlarm = createQueueDepthAlarm(`${name}-anomaly-dlq`, { queueName: dlq.name, deployment }, { parent: this });
 

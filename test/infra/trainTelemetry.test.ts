@@ -162,6 +162,7 @@ for (const stack of STACKS) {
         dimensions: { service: "trainAnomaly" },
         statistic: "Sum",
         comparisonOperator: "GreaterThanThreshold",
+        period: 60,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
         treatMissingData: "notBreaching",
