@@ -111,12 +111,14 @@ export class InputGuard {
       return list ?? [];
     };
     const filled = dimensionsIn("imputed");
-    const unread = dimensionsIn("unread");
+    const listed = dimensionsIn("unread");
+    // each input once: [0, 0] names one input, not two
+    const unread = listed.length > 0 ? [...new Set(listed)].sort((a, b) => a - b) : listed;
     if (unread.length > 0 && unread.length >= this.dimensions) {
-      throw new InputError(`unread lists every input (${shown(unread)}): a point needs at least one input read`);
+      throw new InputError(`unread lists every input (${shown(listed)}): a point needs at least one input read`);
     }
     const checked = this.check(point.timestamp, point.values, unread.length > 0 ? [...new Set([...filled, ...unread])] : filled);
-    return unread.length > 0 ? { ...checked, unread: [...new Set(unread)].sort((a, b) => a - b) } : checked;
+    return unread.length > 0 ? { ...checked, unread: unread as number[] } : checked;
   }
 
   /**

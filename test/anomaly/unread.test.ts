@@ -66,5 +66,7 @@ describe("inputs the caller has no reading of (unread)", () => {
       InputError,
       "unread lists every input (0,1): a point needs at least one input read",
     );
+    // an input named twice is one input: the other is still read
+    expect(d.process({ timestamp: 2, values: [1, 2], unread: [0, 0] }).imputed).to.deep.equal([0]);
   });
 });
