@@ -49,8 +49,14 @@ export function createStack(config: StackConfig): StackOutputs {
   const alerting = config.alarmTopic ? new Alerting("alerts", { deployment: baseDeployment(config, []), email: config.alarmEmail }) : undefined;
   const deployment = baseDeployment(config, alerting ? [alerting.topicArn] : []);
 
+  // the analysis (meters) reads the households of the profile table (customers), which needs the reports bucket
+  // (meters): the table's name and key are given to the meters before the customers exist
+  const [householdTableName, resolveHouseholdTableName] = pulumi.deferredOutput<string>();
+  const [householdTableArn, resolveHouseholdTableArn] = pulumi.deferredOutput<string>();
+  const [householdKeyArn, resolveHouseholdKeyArn] = pulumi.deferredOutput<string>();
   const meters = new MeterIngestion("meters", {
     deployment,
+    households: { tableName: householdTableName, tableArn: householdTableArn, keyArn: householdKeyArn },
     allowedSerials: config.deviceAllowList.meter,
     replicaRegion: config.replicaRegion,
     defaultTags: config.defaultTags,
@@ -73,6 +79,9 @@ export function createStack(config: StackConfig): StackOutputs {
     webOrigin: config.webOrigin,
     emailSender: config.customerEmailSender,
   });
+  resolveHouseholdTableName(customers.profileTableName);
+  resolveHouseholdTableArn(customers.profileTableArn);
+  resolveHouseholdKeyArn(customers.profileKeyArn);
   const sharing = new DataSharing("sharing", {
     deployment,
     corporateCidrs: config.corporateCidrs,

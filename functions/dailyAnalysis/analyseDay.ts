@@ -3,6 +3,7 @@ import { reportClientDay, reviseDay, supplierDays, warnCorrupt } from "./clientD
 import { LATE_DAYS, Revision } from "./lateReadings";
 import { clientLake, clientReports, Lake, OutOfTimeError, partitionKeys, Reports, TooManyObjectsError } from "./ports";
 import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
+import { checkFirstDay, Households, NO_HOUSEHOLDS } from "./households";
 
 export type { Lake, Reports } from "./ports";
 
@@ -86,6 +87,8 @@ export interface AnalyseOptions {
   readonly log?: (entry: object) => void;
   /** Readings before the day kept for the clients' revisions, at most (carriedReadings.ts). Default MAX_CARRIED_READINGS. */
   readonly maxCarriedReadings?: number;
+  /** Each meter's current household's first day (households.ts): no report compares across it. Default NO_HOUSEHOLDS. */
+  readonly households?: Households;
 }
 
 /**
@@ -103,6 +106,23 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const log = options.log ?? (() => undefined);
   const shard = options.shard ?? { index: 0, count: 1 };
   const concurrency = options.concurrency ?? ANALYSIS_CONCURRENCY;
+  const households = options.households ?? NO_HOUSEHOLDS;
+  // each client's household read once a run (its day and its revisions); a bad stored day is ignored, and said
+  const householdOf = new Map<string, Promise<string | undefined>>();
+  const householdFrom = (clientId: string) => {
+    let known = householdOf.get(clientId);
+    if (!known) {
+      known = households.firstDay(clientId).then((stored) => {
+        const { day: first, error } = checkFirstDay(stored);
+        if (error) log({ level: "WARN", message: "household first day ignored", clientId, error });
+        return first;
+      });
+      householdOf.set(clientId, known);
+      // a failed read fails this client's day; its revisions read again
+      known.catch(() => householdOf.delete(clientId));
+    }
+    return known;
+  };
   const realtime = new Map<string, string[]>();
   const skippedPrefixes: string[] = [];
   const prefixes: string[] = [];
@@ -163,7 +183,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     try {
       const keys = realtime.get(clientId) ?? [];
-      const c = { clientId, day, keys, supplierKeys: supplier.get(clientId) ?? [], rerun: rerun(now()) };
+      const c = { clientId, day, keys, supplierKeys: supplier.get(clientId) ?? [], rerun: rerun(now()), householdFrom: await householdFrom(clientId) };
       const { report, late, before } = await reportClientDay(views.lake, views.reports, c, now, log);
       carried.keep(clientId, before);
       written++;
@@ -217,7 +237,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
         continue;
       }
       try {
-        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept);
+        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept, await householdFrom(clientId));
         if (outcome === "revised") revised++;
         log({ message: `late readings: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
       } catch (err) {

@@ -1,6 +1,7 @@
 import { CarriedReadings, carriedReadingsOf, readingsBefore, ReadingsBefore } from "./carriedReadings";
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
 import { halfHourProfile, Slot, SLOTS } from "./halfHourProfile";
+import { comparedSince, sameHousehold } from "./households";
 import {
   EarlierReport,
   earlierReportOf,
@@ -40,6 +41,8 @@ export interface ClientDay {
   readonly previousObjects?: number;
   /** For a revision: what the run's day read of the client's objects, taken for them (carriedReadings.ts). */
   readonly carried?: CarriedReadings;
+  /** The first day (YYYY-MM-DD) of the meter's current household (households.ts); undefined when none is known. */
+  readonly householdFrom?: string;
 }
 
 export interface ClientResult {
@@ -147,17 +150,31 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     const past = addDays(day, -k);
     const report = await reports.json(reportKey(clientId, past.compact, "json"));
     if (report === undefined) continue;
+    const facts = earlierReportOf(report);
+    if (facts) earlier.set(past.iso, facts);
+    // another household's day is never compared with (its late readings still revise it)
+    if (!sameHousehold(past.iso, day.iso, c.householdFrom)) continue;
     history.push(...slotsOfReport(report));
     const { totalKwh, halfHoursCovered } = report as { totalKwh?: unknown; halfHoursCovered?: unknown };
     if (typeof totalKwh === "number") {
       pastDays.push({ date: past.iso, totalKwh, halfHoursCovered: typeof halfHoursCovered === "number" ? halfHoursCovered : SLOTS });
     }
-    const facts = earlierReportOf(report);
-    if (facts) earlier.set(past.iso, facts);
   }
   const unusual = unusualSlots(history, profile.slots);
   const latePartitions = latePartitionsOf(day, laterObjects);
-  const report = buildReport({ clientId, day, profile, unusual, pastDays, rejected, laterObjects, latePartitions, ownObjects: c.keys.length, now });
+  const report = buildReport({
+    clientId,
+    day,
+    profile,
+    unusual,
+    pastDays,
+    comparedSince: comparedSince(day.iso, c.householdFrom),
+    rejected,
+    laterObjects,
+    latePartitions,
+    ownObjects: c.keys.length,
+    now,
+  });
   return { report, late: lateReadings(day, own, earlier, c.previousObjects), before: readingsBefore(day, own) };
 }
 
@@ -260,7 +277,7 @@ async function untilWritten<T>(
 export async function reportClientDay(
   lake: ClientLake,
   reports: Reports,
-  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKeys: readonly string[]; rerun: boolean },
+  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKeys: readonly string[]; rerun: boolean; householdFrom?: string },
   now: () => Date,
   log: Log,
 ): Promise<ClientResult> {
@@ -272,7 +289,7 @@ export async function reportClientDay(
     // objects that landed in the day before's partition after its run revise that day's report
     // a count (bounded): a flooded day before fails that day's revision, not this day's report
     const previousObjects = (await lake.list(`${c.clientId}/${addDays(c.day, -1).compact}/`, MAX_PARTITION_OBJECTS)).length;
-    const result = await analyseClient(lake, reports, { ...located, previousObjects }, at);
+    const result = await analyseClient(lake, reports, { ...located, previousObjects, householdFrom: c.householdFrom }, at);
     await writeReport(reports, result.report, c.day, stored && unchangedSince(stored.stored));
     return result;
   });
@@ -292,6 +309,7 @@ export async function reviseDay(
   now: () => Date,
   log: Log,
   carried?: CarriedReadings,
+  householdFrom?: string,
 ): Promise<"revised" | "unchanged"> {
   const { day } = revision;
   const supplier: string[] = [];
@@ -304,7 +322,7 @@ export async function reviseDay(
     const madeMs = Date.parse(String((current.value as { generatedAt?: unknown } | undefined)?.generatedAt));
     if (revision.unlessMadeAfterMs !== undefined && madeMs > revision.unlessMadeAfterMs) return "unchanged";
     const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
-    const located = { ...(await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier)), carried };
+    const located = { ...(await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier)), carried, householdFrom };
     // a neighbour day's supplier file may hold nothing of a day that has no report: none is made for it
     if (current.value === undefined && !(await holdsReadingsOf(lake, located))) return "unchanged";
     const { report } = await analyseClient(lake, reports, located, now());

@@ -43,6 +43,11 @@ export interface ClientReport {
     readonly changePercent: number | null;
     /** The total of the same weekday a week before, when that was a full day. */
     readonly sameWeekdayLastWeekKwh: number | null;
+    /**
+     * The meter's current household's first day when the day is in it: no earlier day is compared with (nor
+     * given to the detector), as it was another household's. Null when no household's first day limits them.
+     */
+    readonly since: string | null;
   };
   readonly unusual: readonly { readonly start: string; readonly kwh: number; readonly expectedKwh: number; readonly score: number }[];
   readonly detector: { readonly name: "rcf"; readonly historyHalfHours: number; readonly ready: boolean };
@@ -79,6 +84,8 @@ export function buildReport(a: {
   profile: DayProfile;
   unusual: UnusualResult;
   pastDays: readonly PastDay[];
+  /** The household's first day when it limits the comparison (households.ts `comparedSince`); default none. */
+  comparedSince?: string | null;
   rejected: readonly RejectedLine[];
   laterObjects?: Readonly<Record<string, readonly string[]>>;
   /** The partitions after the next day's among `laterObjects` (lateReadings.ts `latePartitionsOf`). */
@@ -119,6 +126,7 @@ export function buildReport(a: {
       averageKwh: average,
       changePercent: average !== null && average > 0 && covered.length === SLOTS ? Math.round(((total - average) / average) * 1000) / 10 : null,
       sameWeekdayLastWeekKwh: past.find((p) => p.date === weekAgo)?.totalKwh ?? null,
+      since: a.comparedSince ?? null,
     },
     unusual: unusual.unusual.map((u) => ({ start: iso(u.startMs), kwh: u.kwh, expectedKwh: u.expectedKwh, score: u.score })),
     detector: { name: "rcf", historyHalfHours: unusual.historyPoints, ready: unusual.ready },

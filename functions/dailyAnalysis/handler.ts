@@ -1,6 +1,8 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { S3Client } from "@aws-sdk/client-s3";
 import { LambdaContext, count, createObservability, invocation, logPort } from "../shared/observability";
 import { analyseDay, RunSummary } from "./analyseDay";
+import { dynamoHouseholds } from "./dynamoHouseholds";
 import { reportDayOf, shardOf } from "./reportDay";
 import { s3Lake, s3Reports } from "./s3Ports";
 import { requireVariables } from "../shared/environment";
@@ -14,6 +16,7 @@ import { DAILY_ANALYSIS_VARIABLES } from "./variables";
  * and a retry re-runs the day (idempotent).
  */
 let s3: S3Client | undefined;
+let dynamo: DynamoDBClient | undefined;
 const o = createObservability("dailyAnalysis");
 
 /** Clients with a failure (a client's day, or one of its revisions, or `*` for the run's own listings), each once. */
@@ -33,13 +36,15 @@ export function countRun(summary: RunSummary): [string, number][] {
 
 export async function handler(event: unknown, context?: LambdaContext): Promise<RunSummary> {
   return invocation(o, context, {}, async () => {
-    const { LAKE_BUCKET, REPORTS_BUCKET } = requireVariables(process.env, DAILY_ANALYSIS_VARIABLES.required);
+    const { LAKE_BUCKET, REPORTS_BUCKET, HOUSEHOLD_TABLE } = requireVariables(process.env, DAILY_ANALYSIS_VARIABLES.required);
     const day = reportDayOf(event);
     const shard = shardOf(event);
     o.logger.appendKeys({ reportDate: day.iso, shard: `${shard.index + 1}/${shard.count}` });
     s3 ??= o.tracer.captureAWSv3Client(new S3Client({}));
+    dynamo ??= o.tracer.captureAWSv3Client(new DynamoDBClient({}));
     const summary = await analyseDay(s3Lake(s3, LAKE_BUCKET), s3Reports(s3, REPORTS_BUCKET), day, {
       shard,
+      households: dynamoHouseholds(dynamo, HOUSEHOLD_TABLE),
       log: logPort(o.logger),
       ...(context?.getRemainingTimeInMillis ? { remainingMs: () => context.getRemainingTimeInMillis!() } : {}),
     });

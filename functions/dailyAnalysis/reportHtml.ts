@@ -18,7 +18,9 @@ export function reportHtml(r: ClientReport): string {
           : "no earlier reports"
         : `average ${kwh(r.comparison.averageKwh)} kWh over ${r.comparison.days} full day(s)` +
           (r.comparison.changePercent === null ? "" : `, this day ${r.comparison.changePercent >= 0 ? "+" : ""}${r.comparison.changePercent}%`)) +
-        (r.comparison.partialDays > 0 ? ` (${r.comparison.partialDays} day(s) with missing half-hours left out)` : ""),
+        (r.comparison.partialDays > 0 ? ` (${r.comparison.partialDays} day(s) with missing half-hours left out)` : "") +
+        // reports written before households were known have no `since`
+        (r.comparison.since ? `; days before ${r.comparison.since}, your household's first day, are not compared` : ""),
     ],
     ["Same day last week", kwh(r.comparison.sameWeekdayLastWeekKwh) + (r.comparison.sameWeekdayLastWeekKwh === null ? "" : " kWh")],
     [

@@ -1,4 +1,7 @@
 import { variableNames } from "../shared/environment";
 
-/** The daily analysis's environment: the meter lake it reads and the bucket it writes reports to. */
-export const DAILY_ANALYSIS_VARIABLES = variableNames(["LAKE_BUCKET", "REPORTS_BUCKET"], ["METRIC_NAMESPACE"]);
+/**
+ * The daily analysis's environment: the meter lake it reads, the bucket it writes reports to, and the customer
+ * API's profile table, whose claim items give each meter's household's first day (dynamoHouseholds.ts).
+ */
+export const DAILY_ANALYSIS_VARIABLES = variableNames(["LAKE_BUCKET", "REPORTS_BUCKET", "HOUSEHOLD_TABLE"], ["METRIC_NAMESPACE"]);

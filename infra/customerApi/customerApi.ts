@@ -39,6 +39,9 @@ export class CustomerApi extends pulumi.ComponentResource {
   public readonly userPoolId: pulumi.Output<string>;
   public readonly userPoolClientId: pulumi.Output<string>;
   public readonly profileTableName: pulumi.Output<string>;
+  /** The profile table's ARN and the key it is encrypted with (the daily analysis reads the claims' household first days). */
+  public readonly profileTableArn: pulumi.Output<string>;
+  public readonly profileKeyArn: pulumi.Output<string>;
   /** The component's CloudWatch dashboard. */
   public readonly dashboardName: pulumi.Output<string>;
   /** Outcome alarms (authorizer denial bursts). */
@@ -122,6 +125,8 @@ export class CustomerApi extends pulumi.ComponentResource {
     this.userPoolId = userPool.id;
     this.userPoolClientId = client.id;
     this.profileTableName = profiles.name;
+    this.profileTableArn = profiles.arn;
+    this.profileKeyArn = key.arn;
     this.dashboardName = observed.dashboard.dashboardName;
     this.alarmNames = pulumi.all(observed.alarms.map((a) => a.name));
     this.registerOutputs({
@@ -129,6 +134,8 @@ export class CustomerApi extends pulumi.ComponentResource {
       userPoolId: this.userPoolId,
       userPoolClientId: this.userPoolClientId,
       profileTableName: this.profileTableName,
+      profileTableArn: this.profileTableArn,
+      profileKeyArn: this.profileKeyArn,
       dashboardName: this.dashboardName,
       alarmNames: this.alarmNames,
     });

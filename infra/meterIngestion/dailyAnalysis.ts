@@ -3,11 +3,13 @@ import { createFunctionAlarms } from "../shared/alarms";
 import { AwsContext } from "../shared/awsContext";
 import { Deployment } from "../shared/deployment";
 import { createBundledFunction } from "../shared/lambdaFunction";
-import { allow, kmsStatement } from "../shared/policyDocuments";
+import { allow, kmsStatement, projectedGetStatement } from "../shared/policyDocuments";
 import { createFailedRunQueue, createScheduledInvocation, failedRunStatements } from "../shared/schedule";
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { DAILY_ANALYSIS_VARIABLES } from "../../functions/dailyAnalysis/variables";
+import { HOUSEHOLD_ATTRIBUTES } from "../../functions/dailyAnalysis/dynamoHouseholds";
+import { claimKey } from "../../functions/meterClaim/dynamoClaimStore";
 import { variableValues } from "../../functions/shared/environment";
 import { HelperOptions } from "../shared/options";
 
@@ -17,6 +19,14 @@ export interface DailyAnalysisArgs {
   readonly kmsKeyArn: pulumi.Output<string>;
   readonly ctx: AwsContext;
   readonly deployment: Deployment;
+  /** The customer API's profile table, whose claim items give each meter's household's first day, and its key. */
+  readonly households: HouseholdTable;
+}
+
+export interface HouseholdTable {
+  readonly tableName: pulumi.Input<string>;
+  readonly tableArn: pulumi.Input<string>;
+  readonly keyArn: pulumi.Input<string>;
 }
 
 /**
@@ -24,7 +34,7 @@ export interface DailyAnalysisArgs {
  * Prod splits the clients over several schedules (`meterDefaults.analysisShards`).
  */
 export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts: HelperOptions) {
-  const { lake, reports, kmsKeyArn, ctx, deployment } = args;
+  const { lake, reports, kmsKeyArn, ctx, deployment, households } = args;
   const failedRuns = createFailedRunQueue(name, { kmsKeyArn }, opts);
   const analysis = createBundledFunction(
     name,
@@ -34,16 +44,25 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts:
       kmsKeyArn,
       timeout: meterDefaults.analysisTimeoutSeconds,
       memorySize: meterDefaults.analysisMemoryMb,
-      environment: variableValues(DAILY_ANALYSIS_VARIABLES, { LAKE_BUCKET: lake.name, REPORTS_BUCKET: reports.name }),
-      statements: pulumi.all([lake.arn, reports.arn, kmsKeyArn, failedRuns.arn]).apply(([lakeArn, reportsArn, keyArn, failedRunsArn]) => [
-        allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
-        // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);
-        // ListBucket makes a missing report a 404 (NoSuchKey) rather than a 403.
-        allow("ReadWriteReports", ["s3:GetObject", "s3:PutObject"], `${reportsArn}/reports/*`),
-        allow("ListReports", ["s3:ListBucket"], reportsArn),
-        kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
-        ...failedRunStatements(failedRunsArn, keyArn),
-      ]),
+      environment: variableValues(DAILY_ANALYSIS_VARIABLES, {
+        LAKE_BUCKET: lake.name,
+        REPORTS_BUCKET: reports.name,
+        HOUSEHOLD_TABLE: pulumi.output(households.tableName),
+      }),
+      statements: pulumi
+        .all([lake.arn, reports.arn, kmsKeyArn, failedRuns.arn, households.tableArn, households.keyArn])
+        .apply(([lakeArn, reportsArn, keyArn, failedRunsArn, tableArn, tableKeyArn]) => [
+          allow("ReadLake", ["s3:GetObject", "s3:ListBucket"], [lakeArn, `${lakeArn}/*`]),
+          // GetObject reads the client's earlier reports (history for the detector, recent-days comparison);
+          // ListBucket makes a missing report a 404 (NoSuchKey) rather than a 403.
+          allow("ReadWriteReports", ["s3:GetObject", "s3:PutObject"], `${reportsArn}/reports/*`),
+          allow("ListReports", ["s3:ListBucket"], reportsArn),
+          kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
+          ...failedRunStatements(failedRunsArn, keyArn),
+          // of the profile table, only a meter's claim, and of it only the household's first day (dynamoHouseholds.ts)
+          projectedGetStatement("ReadHouseholds", tableArn, `${claimKey("")}*`, HOUSEHOLD_ATTRIBUTES),
+          kmsStatement("ProfileKey", [tableKeyArn], ["kms:Decrypt"]),
+        ]),
       deployment,
     },
     opts,

@@ -11,7 +11,7 @@ import { logDeliveryStatements } from "../shared/policyDocuments";
 import { createReplication } from "../shared/replication";
 import { createServiceRole } from "../shared/role";
 import { meterArchiveRules } from "./archiveRules";
-import { createDailyAnalysis } from "./dailyAnalysis";
+import { createDailyAnalysis, HouseholdTable } from "./dailyAnalysis";
 import { METER_DASHBOARD } from "./observability";
 import { createServiceObservability } from "../shared/serviceObservability";
 import { createRealtimeReadings } from "./realtimeReadings";
@@ -26,6 +26,11 @@ export interface MeterIngestionArgs {
   readonly replicaRegion?: string;
   /** Default tags for the replica-region provider. Default `{}`. */
   readonly defaultTags?: Readonly<Record<string, string>>;
+  /**
+   * The customer API's profile table and its key: the daily analysis reads each meter's household's first day
+   * from its claim item, and compares no report across it. Required.
+   */
+  readonly households: HouseholdTable;
 }
 
 /**
@@ -149,7 +154,7 @@ export class MeterIngestion extends pulumi.ComponentResource {
 
     const realtime = createRealtimeReadings(`${name}-readings`, { lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
     const supplier = createSupplierUploads(`${name}-supplier`, { uploads, lake, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
-    const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment }, { parent: this });
+    const daily = createDailyAnalysis(`${name}-daily`, { lake, reports, kmsKeyArn: key.arn, ctx, deployment, households: args.households }, { parent: this });
     const observed = createServiceObservability(
       name,
       {

@@ -264,3 +264,22 @@ export function kmsStatement(sid: string, keyArns: readonly string[], actions: r
 export function allow(sid: string, actions: readonly string[], resources: string | readonly string[]): Statement {
   return { Sid: sid, Effect: "Allow", Action: [...actions], Resource: typeof resources === "string" ? resources : [...resources] };
 }
+
+/**
+ * GetItem of a table's items whose partition key matches `keyPattern` (IAM StringLike: `claim#*`), returning only
+ * `attributes` (the key's among them): DynamoDB's fine-grained access control. The request must name them in
+ * its ProjectionExpression; one that asks for every attribute is refused (`dynamodb:Select`).
+ */
+export function projectedGetStatement(sid: string, tableArn: string, keyPattern: string, attributes: readonly string[]): Statement {
+  return {
+    Sid: sid,
+    Effect: "Allow",
+    Action: ["dynamodb:GetItem"],
+    Resource: tableArn,
+    Condition: {
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [keyPattern] },
+      "ForAllValues:StringEquals": { "dynamodb:Attributes": [...attributes] },
+      StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES" },
+    },
+  };
+}

@@ -205,6 +205,29 @@ for (const stack of STACKS) {
       });
     });
 
+    it("lets the daily analysis read of the customers' profile table only a claim's household first day", () => {
+      const policy = rolePolicy(s, "meters-daily");
+      expect(statement(policy, "ReadHouseholds")).to.deep.equal({
+        Sid: "ReadHouseholds",
+        Effect: "Allow",
+        Action: ["dynamodb:GetItem"],
+        Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles",
+        Condition: {
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["claim#*"] },
+          "ForAllValues:StringEquals": { "dynamodb:Attributes": ["customerId", "reportsFrom", "issuedAt"] },
+          StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES" },
+        },
+      });
+      expect(statement(policy, "ProfileKey")).to.deep.equal({
+        Sid: "ProfileKey",
+        Effect: "Allow",
+        Action: ["kms:Decrypt"],
+        Resource: [outputOf(s, T.key, "customers-key", "arn")],
+      });
+      const fn = one(s, "aws:lambda/function:Function", "meters-daily-fn");
+      expect((fn.inputs.environment as { variables: Record<string, string> }).variables.HOUSEHOLD_TABLE).to.equal("customers-profiles");
+    });
+
     it(`creates the lake, upload, reports and access-log buckets${stack === "prod" ? ", and the lake's replica with its log bucket" : ""}`, () => {
       const buckets = s.resources
         .filter((r) => r.type === T.bucket && r.parentType === "gridrail:meter:MeterIngestion")

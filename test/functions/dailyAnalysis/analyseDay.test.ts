@@ -177,7 +177,7 @@ describe("daily analysis: a day's run", () => {
     const r1 = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
     expect(r1.halfHoursCovered).to.equal(48);
     expect(r1.detector).to.deep.equal({ name: "rcf", historyHalfHours: 0, ready: true });
-    expect(r1.comparison).to.deep.equal({ days: 0, partialDays: 0, averageKwh: null, changePercent: null, sameWeekdayLastWeekKwh: null });
+    expect(r1.comparison).to.deep.equal({ days: 0, partialDays: 0, averageKwh: null, changePercent: null, sameWeekdayLastWeekKwh: null, since: null });
   });
 
   it("lists refused lines with object, line and reason, and still reports the good ones", async () => {
@@ -250,7 +250,7 @@ describe("daily analysis: a day's run", () => {
     const reports = memoryReports();
     for (let k = 7; k >= 0; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: NOW });
     const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
-    expect(r.comparison).to.deep.equal({ days: 5, partialDays: 2, averageKwh: r.totalKwh, changePercent: 0, sameWeekdayLastWeekKwh: null });
+    expect(r.comparison).to.deep.equal({ days: 5, partialDays: 2, averageKwh: r.totalKwh, changePercent: 0, sameWeekdayLastWeekKwh: null, since: null });
     const html = reports.objects.get("reports/NMI0001/20261121.html")!;
     expect(html).to.contain(`average ${r.totalKwh.toFixed(3)} kWh over 5 full day(s), this day +0% (2 day(s) with missing half-hours left out)`);
   });

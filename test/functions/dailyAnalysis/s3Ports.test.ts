@@ -1,3 +1,4 @@
+import { DynamoDBClient, GetItemCommand } from "@aws-sdk/client-dynamodb";
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
@@ -5,6 +6,7 @@ import { gzipSync } from "zlib";
 import { handler } from "../../../functions/dailyAnalysis/handler";
 import { captureOutput, emfMetrics, lambdaContext, logLines } from "../../helpers/captureOutput";
 import { s3Lake, s3Reports } from "../../../functions/dailyAnalysis/s3Ports";
+import { householdRequest } from "../../../functions/dailyAnalysis/dynamoHouseholds";
 
 /** The two methods of the SDK's streaming body the ports use. */
 const body = (bytes: Buffer | string) => ({
@@ -103,14 +105,22 @@ describe("daily analysis: S3 ports", () => {
 
 describe("daily analysis: handler", () => {
   let s3: ReturnType<typeof mockClient>;
-  before(() => (s3 = mockClient(S3Client)));
-  after(() => s3.restore());
+  let dynamo: ReturnType<typeof mockClient>;
+  before(() => {
+    s3 = mockClient(S3Client);
+    dynamo = mockClient(DynamoDBClient);
+  });
+  after(() => {
+    s3.restore();
+    dynamo.restore();
+  });
 
   it("logs a client that failed at ERROR with its client id and the report date, counts it, and fails the run", async () => {
     const saved = { ...process.env };
     Object.assign(process.env, {
       LAKE_BUCKET: "lake",
       REPORTS_BUCKET: "reports",
+      HOUSEHOLD_TABLE: "profiles",
       AWS_REGION: "eu-west-1",
       AWS_ACCESS_KEY_ID: "AKIDTEST",
       AWS_SECRET_ACCESS_KEY: "test",
@@ -123,6 +133,7 @@ describe("daily analysis: handler", () => {
     // a re-run by hand reads the day's stored report first, for the late partitions it already reads
     s3.on(GetObjectCommand, { Bucket: "reports", Key: "reports/C42/20261121.json" }).rejects(Object.assign(new Error("no such key"), { name: "NoSuchKey" }));
     s3.on(GetObjectCommand, { Bucket: "lake", Key: "C42/20261121/part-1.json" }).rejects(Object.assign(new Error("Access Denied"), { name: "AccessDenied" }));
+    dynamo.on(GetItemCommand).resolves({}); // no claim issued for the meter: no household limits its comparisons
     try {
       const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-1")));
 
@@ -137,6 +148,8 @@ describe("daily analysis: handler", () => {
         "C42",
         "Access Denied",
       ]);
+      // the household is read of the claim item, projected to its first day
+      expect(dynamo.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([householdRequest("profiles", "C42")]);
       expect(emfMetrics(lines)).to.deep.equal([
         {
           namespace: "gridrail",
@@ -159,9 +172,10 @@ describe("daily analysis: handler", () => {
     const saved = { ...process.env };
     delete process.env.LAKE_BUCKET;
     delete process.env.REPORTS_BUCKET;
+    delete process.env.HOUSEHOLD_TABLE;
     try {
       const { error, lines } = await captureOutput(() => handler({ date: "2026-11-21" }, lambdaContext("req-da-0")));
-      expect(error?.message).to.equal("environment variables LAKE_BUCKET, REPORTS_BUCKET must be set");
+      expect(error?.message).to.equal("environment variables LAKE_BUCKET, REPORTS_BUCKET, HOUSEHOLD_TABLE must be set");
       expect(logLines(lines).map((l) => [l.level, l.message, l.service, l.function_request_id])).to.deep.equal([
         ["ERROR", "invocation failed", "dailyAnalysis", "req-da-0"],
       ]);
