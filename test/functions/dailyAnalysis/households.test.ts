@@ -8,6 +8,8 @@ import { dynamoHouseholds, householdRequest } from "../../../functions/dailyAnal
 import { checkFirstDay, comparedSince, Households, memoryHouseholds, sameHousehold } from "../../../functions/dailyAnalysis/households";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
+import { DEFAULT_CLAIM_TTL_HOURS, issueClaim } from "../../../functions/meterClaim/claimAdmin";
+import { CustomerTables, LOCAL_PROFILE_TABLE } from "../../../local/customers/customerTables";
 
 describe("daily analysis: households", () => {
   describe("which earlier days a report compares with", () => {
@@ -81,8 +83,9 @@ describe("daily analysis: households", () => {
 
     /** A day of half-hourly readings, `kwh` each, as the readings rule writes them (one object here). */
     const dayOf = (d: ReportDay, kwh: number) =>
-      Array.from({ length: 48 }, (_, i) => JSON.stringify({ timestamp: new Date(d.startMs + i * 1_800_000).toISOString(), kwh, intervalMinutes: 30 })).join("\n") +
-      "\n";
+      Array.from({ length: 48 }, (_, i) => JSON.stringify({ timestamp: new Date(d.startMs + i * 1_800_000).toISOString(), kwh, intervalMinutes: 30 })).join(
+        "\n",
+      ) + "\n";
     /** Fourteen days before DAY: the previous household used 0.9 kWh a half-hour until MOVED_IN, the new one 0.3. */
     function meterLake(): MemoryLake {
       const objects = new Map<string, string>();
@@ -153,6 +156,21 @@ describe("daily analysis: households", () => {
       ]);
       const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
       expect(r.comparison.since).to.equal(null);
+    });
+    it("from the supplier's claim to the report: a code issued for a household moving in bounds the next runs' comparisons", async () => {
+      // the profile table the operator's `claims issue` writes, read as the analysis' Lambda reads it
+      const tables = new CustomerTables();
+      const households = dynamoHouseholds(tables.operatorClient(), LOCAL_PROFILE_TABLE);
+      const lake = meterLake();
+      const reports = new MemoryReports();
+      const runAt = (d: ReportDay) => () => new Date(d.startMs + 86_400_000 + 31 * 60_000);
+      for (let k = 14; k >= 4; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: runAt(addDays(DAY, -k)), households });
+      // the new household moves in on the 18th; the supplier issues its code that day
+      await issueClaim(tables.operatorClient(), LOCAL_PROFILE_TABLE, "NMI0001", DEFAULT_CLAIM_TTL_HOURS, new Date("2026-11-18T10:00:00Z"), undefined, MOVED_IN);
+      for (let k = 3; k >= 0; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: runAt(addDays(DAY, -k)), households });
+      const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
+      expect(r.comparison).to.include({ days: 3, averageKwh: 14.4, since: MOVED_IN });
+      expect(JSON.parse(reports.objects.get("reports/NMI0002/20261121.json")!).comparison).to.include({ days: 14, since: null });
     });
   });
 });
