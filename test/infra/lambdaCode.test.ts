@@ -51,7 +51,7 @@ async function rejectionOf(run: () => Promise<unknown>): Promise<string> {
 const WIRING: Record<string, string> = {
   "trains-anomaly-fn": "environment variables CHECKPOINT_TABLE, FAILURE_QUEUE_URL, SHADOW_NAME, METRIC_NAMESPACE must be set",
   "meters-supplier-parser-fn": "environment variable LAKE_BUCKET must be set",
-  "meters-daily-fn": "environment variables LAKE_BUCKET, REPORTS_BUCKET must be set",
+  "meters-daily-fn": "environment variables LAKE_BUCKET, REPORTS_BUCKET, HOUSEHOLD_TABLE must be set",
   "customers-authorizer-fn": "environment variables USER_POOL_ID, CLIENT_ID must be set",
   "customers-profile-fn": "environment variable PROFILE_TABLE must be set",
   "customers-report-url-fn": "environment variables PROFILE_TABLE, REPORTS_BUCKET, URL_TTL_SECONDS must be set",
