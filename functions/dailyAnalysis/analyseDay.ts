@@ -107,19 +107,21 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const shard = options.shard ?? { index: 0, count: 1 };
   const concurrency = options.concurrency ?? ANALYSIS_CONCURRENCY;
   const households = options.households ?? NO_HOUSEHOLDS;
-  // each client's household read once a run (its day and its revisions); a bad stored day is ignored, and said
-  const householdOf = new Map<string, Promise<string | undefined>>();
-  const householdFrom = (clientId: string) => {
-    let known = householdOf.get(clientId);
+  // each client's households read once a run (its day and its revisions); a bad stored day is ignored, and said
+  const householdsOf = new Map<string, Promise<string[]>>();
+  const firstDays = (clientId: string) => {
+    let known = householdsOf.get(clientId);
     if (!known) {
-      known = households.firstDay(clientId).then((stored) => {
-        const { day: first, error } = checkFirstDay(stored);
-        if (error) log({ level: "WARN", message: "household first day ignored", clientId, error });
-        return first;
-      });
-      householdOf.set(clientId, known);
+      known = households.firstDays(clientId).then((stored) =>
+        stored.flatMap((value) => {
+          const { day: first, error } = checkFirstDay(value);
+          if (error) log({ level: "WARN", message: "household first day ignored", clientId, error });
+          return first === undefined ? [] : [first];
+        }),
+      );
+      householdsOf.set(clientId, known);
       // a failed read fails this client's day; its revisions read again
-      known.catch(() => householdOf.delete(clientId));
+      known.catch(() => householdsOf.delete(clientId));
     }
     return known;
   };
@@ -183,7 +185,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     const views = { lake: clientLake(lake), reports: clientReports(reports, warnCorrupt(log, clientId)) };
     try {
       const keys = realtime.get(clientId) ?? [];
-      const c = { clientId, day, keys, supplierKeys: supplier.get(clientId) ?? [], rerun: rerun(now()), householdFrom: await householdFrom(clientId) };
+      const c = { clientId, day, keys, supplierKeys: supplier.get(clientId) ?? [], rerun: rerun(now()), firstDays: await firstDays(clientId) };
       const { report, late, before } = await reportClientDay(views.lake, views.reports, c, now, log);
       carried.keep(clientId, before);
       written++;
@@ -237,7 +239,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
         continue;
       }
       try {
-        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept, await householdFrom(clientId));
+        const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept, await firstDays(clientId));
         if (outcome === "revised") revised++;
         log({ message: `late readings: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
       } catch (err) {

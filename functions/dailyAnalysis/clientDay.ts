@@ -41,8 +41,8 @@ export interface ClientDay {
   readonly previousObjects?: number;
   /** For a revision: what the run's day read of the client's objects, taken for them (carriedReadings.ts). */
   readonly carried?: CarriedReadings;
-  /** The first day (YYYY-MM-DD) of the meter's current household (households.ts); undefined when none is known. */
-  readonly householdFrom?: string;
+  /** The first days (YYYY-MM-DD) of the meter's households (households.ts); none known when absent. */
+  readonly firstDays?: readonly string[];
 }
 
 export interface ClientResult {
@@ -153,7 +153,7 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     const facts = earlierReportOf(report);
     if (facts) earlier.set(past.iso, facts);
     // another household's day is never compared with (its late readings still revise it)
-    if (!sameHousehold(past.iso, day.iso, c.householdFrom)) continue;
+    if (!sameHousehold(past.iso, day.iso, c.firstDays ?? [])) continue;
     history.push(...slotsOfReport(report));
     const { totalKwh, halfHoursCovered } = report as { totalKwh?: unknown; halfHoursCovered?: unknown };
     if (typeof totalKwh === "number") {
@@ -168,7 +168,7 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     profile,
     unusual,
     pastDays,
-    comparedSince: comparedSince(day.iso, c.householdFrom),
+    comparedSince: comparedSince(day.iso, c.firstDays ?? []),
     rejected,
     laterObjects,
     latePartitions,
@@ -277,7 +277,7 @@ async function untilWritten<T>(
 export async function reportClientDay(
   lake: ClientLake,
   reports: Reports,
-  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKeys: readonly string[]; rerun: boolean; householdFrom?: string },
+  c: { clientId: string; day: ReportDay; keys: readonly string[]; supplierKeys: readonly string[]; rerun: boolean; firstDays?: readonly string[] },
   now: () => Date,
   log: Log,
 ): Promise<ClientResult> {
@@ -289,7 +289,7 @@ export async function reportClientDay(
     // objects that landed in the day before's partition after its run revise that day's report
     // a count (bounded): a flooded day before fails that day's revision, not this day's report
     const previousObjects = (await lake.list(`${c.clientId}/${addDays(c.day, -1).compact}/`, MAX_PARTITION_OBJECTS)).length;
-    const result = await analyseClient(lake, reports, { ...located, previousObjects, householdFrom: c.householdFrom }, at);
+    const result = await analyseClient(lake, reports, { ...located, previousObjects, firstDays: c.firstDays }, at);
     await writeReport(reports, result.report, c.day, stored && unchangedSince(stored.stored));
     return result;
   });
@@ -309,7 +309,7 @@ export async function reviseDay(
   now: () => Date,
   log: Log,
   carried?: CarriedReadings,
-  householdFrom?: string,
+  firstDays?: readonly string[],
 ): Promise<"revised" | "unchanged"> {
   const { day } = revision;
   const supplier: string[] = [];
@@ -322,7 +322,7 @@ export async function reviseDay(
     const madeMs = Date.parse(String((current.value as { generatedAt?: unknown } | undefined)?.generatedAt));
     if (revision.unlessMadeAfterMs !== undefined && madeMs > revision.unlessMadeAfterMs) return "unchanged";
     const known = latePartitionsOf(day, earlierReportOf(current.value)?.laterObjects ?? {});
-    const located = { ...(await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier)), carried, householdFrom };
+    const located = { ...(await locateClientDay(lake, clientId, day, [...revision.latePartitions, ...known], supplier)), carried, firstDays };
     // a neighbour day's supplier file may hold nothing of a day that has no report: none is made for it
     if (current.value === undefined && !(await holdsReadingsOf(lake, located))) return "unchanged";
     const { report } = await analyseClient(lake, reports, located, now());

@@ -1,45 +1,57 @@
 import { isValidYmd } from "../supplierParser/s3Key";
 import { showValue } from "../shared/showValue";
+import { RECENT_DAYS } from "./clientReport";
 
 /**
- * Where a meter's current household began, as the supplier declared it: the claim code issued for the meter
- * carries the household's first day (`claims issue --reports-from`, docs/customers.md). A report compares its day
- * only with earlier days of the same household, so a new household's first weeks are not measured against the
- * previous occupant's consumption.
+ * Where a meter's households began, as the supplier declared them: the claim code issued for a meter carries the
+ * household's first day (`claims issue --reports-from`, docs/customers.md), and the link keeps it on the meter's
+ * owner item while that household has the meter. A report compares its day only with earlier days of the same
+ * household, so a new household's first weeks are not measured against the previous occupant's consumption.
  */
 export interface Households {
   /**
-   * The first day (as stored: YYYY-MM-DD expected) of the meter's latest household, or undefined when no claim
-   * was issued for it. A failed read throws (the client fails, and a re-run retries it).
+   * The first days (as stored: YYYY-MM-DD expected) the meter's items name: the linked household's and the latest
+   * code's, either or both absent. A failed read throws (the client fails, and a re-run retries it).
    */
-  firstDay(meterId: string): Promise<string | undefined>;
+  firstDays(meterId: string): Promise<string[]>;
 }
 
 /** No household known for any meter: every earlier day is compared with (the local stand-in, the benchmarks). */
-export const NO_HOUSEHOLDS: Households = { firstDay: async () => undefined };
+export const NO_HOUSEHOLDS: Households = { firstDays: async () => [] };
 
 /** The meters' first days in memory (tests). */
-export function memoryHouseholds(firstDays: Readonly<Record<string, string>>): Households {
-  return { firstDay: async (meterId) => (Object.hasOwn(firstDays, meterId) ? firstDays[meterId] : undefined) };
+export function memoryHouseholds(firstDays: Readonly<Record<string, readonly string[]>>): Households {
+  return { firstDays: async (meterId) => (Object.hasOwn(firstDays, meterId) ? [...firstDays[meterId]] : []) };
 }
 
 /** A stored first day, or why it is not one (a hand-edited item): the analysis then ignores it and says so. */
-export function checkFirstDay(value: string | undefined): { readonly day?: string; readonly error?: string } {
-  if (value === undefined) return {};
+export function checkFirstDay(value: string): { readonly day?: string; readonly error?: string } {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value) && isValidYmd(value.replace(/-/g, ""))) return { day: value };
   return { error: `household first day must be a day YYYY-MM-DD, got ${showValue(value)}` };
 }
 
-/**
- * Whether the report of `day` compares with the earlier day `past` (both YYYY-MM-DD): both on the same side of
- * the household's first day, `firstDay`. A day of the new household never compares with the previous one's, and
- * a day before it (a revision of the previous household's report) never with the new one's.
- */
-export function sameHousehold(past: string, day: string, firstDay: string | undefined): boolean {
-  return firstDay === undefined || past >= firstDay === day >= firstDay;
+/** The first day of the household `day` (YYYY-MM-DD) belongs to: the latest of `firstDays` on or before it, if any. */
+export function householdOf(day: string, firstDays: readonly string[]): string | undefined {
+  let latest: string | undefined;
+  for (const first of firstDays) if (first <= day && (latest === undefined || first > latest)) latest = first;
+  return latest;
 }
 
-/** The first day before which nothing is compared with the report of `day`: the household's, once it has begun; else none. */
-export function comparedSince(day: string, firstDay: string | undefined): string | null {
-  return firstDay !== undefined && firstDay <= day ? firstDay : null;
+/**
+ * Whether the report of `day` compares with the earlier day `past` (both YYYY-MM-DD): both in the same household.
+ * A new household's day never compares with a previous one's, and a previous household's day (a revision) never
+ * with a later one's.
+ */
+export function sameHousehold(past: string, day: string, firstDays: readonly string[]): boolean {
+  return householdOf(past, firstDays) === householdOf(day, firstDays);
+}
+
+/**
+ * The household's first day when it leaves out some of the RECENT_DAYS days before `day` (they were an earlier
+ * household's); else null, as for a household there longer than that.
+ */
+export function comparedSince(day: string, firstDays: readonly string[]): string | null {
+  const first = householdOf(day, firstDays);
+  const earliest = new Date(Date.parse(`${day}T00:00:00Z`) - RECENT_DAYS * 86_400_000).toISOString().slice(0, 10);
+  return first !== undefined && first > earliest ? first : null;
 }

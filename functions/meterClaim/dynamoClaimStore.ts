@@ -15,7 +15,7 @@ import { ClaimStore, ERASED_TOMBSTONE_SECONDS, ERASED_USER, LinkConflict, LinkCo
 
 /**
  * Claims live in the profile table beside the profiles, under key prefixes no Cognito `sub` (a UUID) can take:
- * `claim#{meterId}` (the hashed code), `meter#{meterId}` (the owner) and `attempts#{customerId}#{hour}` (failed
+ * `claim#{meterId}` (the hashed code), `meter#{meterId}` (the owner and their household's first day) and `attempts#{customerId}#{hour}` (failed
  * attempts, removed by the table's TTL on `expiresAtEpoch`). One table keeps the link a single transaction and
  * the function's grant unchanged apart from the route.
  */
@@ -204,10 +204,11 @@ export function linkTransaction(table: string, customerId: string, claim: Stored
         Update: {
           TableName: table,
           Key: key(meterKey(claim.meterId)),
-          UpdateExpression: "SET #owner = :customer, #linkedAt = :now",
+          // the linked household's first day stays with the meter while it is theirs, whatever code is issued next
+          UpdateExpression: "SET #owner = :customer, #linkedAt = :now, #reportsFrom = :from",
           ConditionExpression: "attribute_not_exists(#owner)",
-          ExpressionAttributeNames: { "#owner": "owner", "#linkedAt": "linkedAt" },
-          ExpressionAttributeValues: marshall({ ":customer": customerId, ":now": at }),
+          ExpressionAttributeNames: { "#owner": "owner", "#linkedAt": "linkedAt", "#reportsFrom": "reportsFrom" },
+          ExpressionAttributeValues: marshall({ ":customer": customerId, ":now": at, ":from": householdFrom(claim) }),
         },
       },
       {

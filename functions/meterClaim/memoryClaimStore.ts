@@ -8,6 +8,8 @@ const windowKey = (customerId: string, now: Date): string => `${customerId}#${no
 export class MemoryClaimStore implements ClaimStore {
   readonly claims = new Map<string, StoredClaim>();
   readonly owners = new Map<string, string>();
+  /** The owner's household's first day, kept on the meter's owner item (dynamoClaimStore.ts `linkTransaction`). */
+  readonly ownersFrom = new Map<string, string>();
   readonly attempts = new Map<string, number>();
 
   constructor(
@@ -55,6 +57,7 @@ export class MemoryClaimStore implements ClaimStore {
     if (profile?.clientId !== undefined) throw new LinkConflictError("profile");
     this.claims.set(claim.meterId, { ...current, usedBy: customerId, usedAt: now.toISOString() });
     this.owners.set(claim.meterId, customerId);
+    this.ownersFrom.set(claim.meterId, householdFrom(current));
     this.profiles.items.set(customerId, { version: 0, ...profile, customerId, clientId: claim.meterId, reportsFrom: householdFrom(current) });
   }
 
@@ -63,7 +66,10 @@ export class MemoryClaimStore implements ClaimStore {
     if (clientId !== undefined) this.forgetClaimUser(customerId, clientId);
     this.profiles.items.delete(customerId);
     this.profiles.erased.set(customerId, now.toISOString());
-    if (clientId !== undefined && this.owners.get(clientId) === customerId) this.owners.delete(clientId);
+    if (clientId !== undefined && this.owners.get(clientId) === customerId) {
+      this.owners.delete(clientId);
+      this.ownersFrom.delete(clientId);
+    }
   }
 
   /** The claim the customer used names ERASED_USER instead of them. */

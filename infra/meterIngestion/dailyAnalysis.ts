@@ -8,8 +8,7 @@ import { createFailedRunQueue, createScheduledInvocation, failedRunStatements } 
 import { SecureBucket } from "../shared/secureBucket";
 import { meterDefaults } from "./defaults";
 import { DAILY_ANALYSIS_VARIABLES } from "../../functions/dailyAnalysis/variables";
-import { HOUSEHOLD_ATTRIBUTES } from "../../functions/dailyAnalysis/dynamoHouseholds";
-import { claimKey } from "../../functions/meterClaim/dynamoClaimStore";
+import { HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_KEY_PATTERNS } from "../../functions/dailyAnalysis/dynamoHouseholds";
 import { variableValues } from "../../functions/shared/environment";
 import { HelperOptions } from "../shared/options";
 
@@ -59,8 +58,8 @@ export function createDailyAnalysis(name: string, args: DailyAnalysisArgs, opts:
           allow("ListReports", ["s3:ListBucket"], reportsArn),
           kmsStatement("UseMeterKey", [keyArn], ["kms:Decrypt", "kms:GenerateDataKey"]),
           ...failedRunStatements(failedRunsArn, keyArn),
-          // of the profile table, only a meter's claim, and of it only the household's first day (dynamoHouseholds.ts)
-          projectedGetStatement("ReadHouseholds", tableArn, `${claimKey("")}*`, HOUSEHOLD_ATTRIBUTES),
+          // of the profile table, only a meter's claim and owner items, and of them only the household's first day (dynamoHouseholds.ts)
+          projectedGetStatement("ReadHouseholds", tableArn, HOUSEHOLD_KEY_PATTERNS, HOUSEHOLD_ATTRIBUTES),
           kmsStatement("ProfileKey", [tableKeyArn], ["kms:Decrypt"]),
         ]),
       deployment,

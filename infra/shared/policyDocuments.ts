@@ -266,18 +266,18 @@ export function allow(sid: string, actions: readonly string[], resources: string
 }
 
 /**
- * GetItem of a table's items whose partition key matches `keyPattern` (IAM StringLike: `claim#*`), returning only
+ * GetItem of a table's items whose partition key matches one of `keyPatterns` (IAM StringLike: `claim#*`), returning only
  * `attributes` (the key's among them): DynamoDB's fine-grained access control. The request must name them in
  * its ProjectionExpression; one that asks for every attribute is refused (`dynamodb:Select`).
  */
-export function projectedGetStatement(sid: string, tableArn: string, keyPattern: string, attributes: readonly string[]): Statement {
+export function projectedGetStatement(sid: string, tableArn: string, keyPatterns: readonly string[], attributes: readonly string[]): Statement {
   return {
     Sid: sid,
     Effect: "Allow",
     Action: ["dynamodb:GetItem"],
     Resource: tableArn,
     Condition: {
-      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [keyPattern] },
+      "ForAllValues:StringLike": { "dynamodb:LeadingKeys": [...keyPatterns] },
       "ForAllValues:StringEquals": { "dynamodb:Attributes": [...attributes] },
       StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES" },
     },

@@ -86,6 +86,19 @@ export class CustomerTables extends MemoryClaimStore {
     }
   }
 
+  /** A claim or meter owner item as DynamoDB stores it (`claims issue` reads the claim before replacing it). */
+  private itemOf(id: string): { Item?: Record<string, AttributeValue> } {
+    if (id.startsWith(CLAIM_PREFIX)) {
+      const claim = this.claims.get(id.slice(CLAIM_PREFIX.length));
+      return claim === undefined ? {} : { Item: marshall({ customerId: id, ...claim }) };
+    }
+    if (!id.startsWith(METER_PREFIX))
+      throw new Error(`the local profile table reads only meter owner and claim items for the operator, got key ${JSON.stringify(id)}`);
+    const meterId = id.slice(METER_PREFIX.length);
+    const owner = this.owners.get(meterId);
+    return owner === undefined ? {} : { Item: marshall({ customerId: id, owner, reportsFrom: this.ownersFrom.get(meterId) }, { removeUndefinedValues: true }) };
+  }
+
   /**
    * The DynamoDB client the operator's claim commands write through: PutItem of a claim, DeleteItem of an unused
    * one, and an unlink (GetItem of the meter's owner item, then the transaction of claimAdmin.ts `unlinkTransaction`).
@@ -109,18 +122,7 @@ export class CustomerTables extends MemoryClaimStore {
         this.claims.delete(meterId);
         return {};
       }
-      if (command instanceof GetItemCommand) {
-        const id = command.input.Key?.customerId?.S ?? "";
-        if (id.startsWith(CLAIM_PREFIX)) {
-          // `claims issue` reads the meter's claim before replacing it
-          const claim = this.claims.get(id.slice(CLAIM_PREFIX.length));
-          return claim === undefined ? {} : { Item: marshall({ customerId: id, ...claim }) };
-        }
-        const owner = id.startsWith(METER_PREFIX) ? this.owners.get(id.slice(METER_PREFIX.length)) : undefined;
-        if (!id.startsWith(METER_PREFIX))
-          throw new Error(`the local profile table reads only meter owner and claim items for the operator, got key ${JSON.stringify(id)}`);
-        return owner === undefined ? {} : { Item: { customerId: { S: id }, owner: { S: owner } } };
-      }
+      if (command instanceof GetItemCommand) return projected(this.itemOf(command.input.Key?.customerId?.S ?? ""), command.input);
       if (command instanceof TransactWriteItemsCommand) {
         const [drop, update] = command.input.TransactItems ?? [];
         const meterId = (drop?.Delete?.Key?.customerId?.S ?? "").slice(METER_PREFIX.length);
@@ -135,6 +137,7 @@ export class CustomerTables extends MemoryClaimStore {
           throw Object.assign(new Error("Transaction cancelled"), { name: "TransactionCanceledException" });
         }
         this.owners.delete(meterId);
+        this.ownersFrom.delete(meterId);
         const { clientId: _clientId, reportsFrom: _from, ...rest } = profile;
         this.profiles.items.set(owner, rest);
         this.dataEvents.push(tableWriteEvent(LOCAL_PROFILE_TABLE, "TransactWriteItems", [meterKey(meterId), owner], new Date()));
@@ -161,4 +164,16 @@ function claimOf(item: Record<string, AttributeValue>): StoredClaim {
     expiresAt: text("expiresAt"),
     ...(reportsFrom === undefined ? {} : { reportsFrom }),
   };
+}
+
+/** An item with only the attributes a ProjectionExpression names (through its ExpressionAttributeNames), as DynamoDB returns it. */
+function projected(
+  out: { Item?: Record<string, AttributeValue> },
+  input: { ProjectionExpression?: string; ExpressionAttributeNames?: Record<string, string> },
+): { Item?: Record<string, AttributeValue> } {
+  if (!out.Item || input.ProjectionExpression === undefined) return out;
+  const names = input.ProjectionExpression.split(",")
+    .map((p) => p.trim())
+    .map((p) => input.ExpressionAttributeNames?.[p] ?? p);
+  return { Item: Object.fromEntries(Object.entries(out.Item).filter(([name]) => names.includes(name))) };
 }

@@ -213,7 +213,7 @@ for (const stack of STACKS) {
         Action: ["dynamodb:GetItem"],
         Resource: "arn:aws:dynamodb:eu-west-1:123456789012:table/customers-profiles",
         Condition: {
-          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["claim#*"] },
+          "ForAllValues:StringLike": { "dynamodb:LeadingKeys": ["claim#*", "meter#*"] },
           "ForAllValues:StringEquals": { "dynamodb:Attributes": ["customerId", "reportsFrom", "issuedAt"] },
           StringEqualsIfExists: { "dynamodb:Select": "SPECIFIC_ATTRIBUTES" },
         },

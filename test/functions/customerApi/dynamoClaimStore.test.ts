@@ -91,7 +91,8 @@ describe("DynamoClaimStore", () => {
         "#codeHash = :hash AND attribute_not_exists(#usedBy) AND #expiresAt > :now",
         { ":customer": { S: ANA }, ":now": { S: at }, ":hash": { S: "cd" } },
       ],
-      [{ customerId: { S: "meter#MTR0001" } }, "attribute_not_exists(#owner)", { ":customer": { S: ANA }, ":now": { S: at } }],
+      // the owner item keeps the household's first day too, for the daily analysis
+      [{ customerId: { S: "meter#MTR0001" } }, "attribute_not_exists(#owner)", { ":customer": { S: ANA }, ":now": { S: at }, ":from": { S: "2026-11-21" } }],
       // a claim issued before it kept a first day: the household's reports start the day it was issued
       [
         { customerId: { S: ANA } },

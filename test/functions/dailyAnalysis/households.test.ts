@@ -4,44 +4,54 @@ import { mockClient } from "aws-sdk-client-mock";
 import { expect } from "chai";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
-import { dynamoHouseholds, householdRequest } from "../../../functions/dailyAnalysis/dynamoHouseholds";
+import { dynamoHouseholds, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_KEY_PATTERNS, householdRequest } from "../../../functions/dailyAnalysis/dynamoHouseholds";
 import { checkFirstDay, comparedSince, Households, memoryHouseholds, sameHousehold } from "../../../functions/dailyAnalysis/households";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
 import { DEFAULT_CLAIM_TTL_HOURS, issueClaim } from "../../../functions/meterClaim/claimAdmin";
+import { claimKey, meterKey } from "../../../functions/meterClaim/dynamoClaimStore";
 import { CustomerTables, LOCAL_PROFILE_TABLE } from "../../../local/customers/customerTables";
+import { projectedGetStatement } from "../../../infra/shared/policyDocuments";
 
 describe("daily analysis: households", () => {
   describe("which earlier days a report compares with", () => {
-    const cases: [past: string, day: string, firstDay: string | undefined, same: boolean][] = [
-      ["2026-11-10", "2026-11-21", undefined, true],
+    const cases: [past: string, day: string, firstDays: string[], same: boolean][] = [
+      ["2026-11-10", "2026-11-21", [], true],
       // the new household's days compare only with its own
-      ["2026-11-17", "2026-11-21", "2026-11-18", false],
-      ["2026-11-18", "2026-11-21", "2026-11-18", true],
-      ["2026-11-20", "2026-11-21", "2026-11-21", false],
+      ["2026-11-17", "2026-11-21", ["2026-11-18"], false],
+      ["2026-11-18", "2026-11-21", ["2026-11-18"], true],
+      ["2026-11-20", "2026-11-21", ["2026-11-21"], false],
       // the previous household's days (a revision, or a household moving in later) only with theirs
-      ["2026-11-10", "2026-11-17", "2026-11-18", true],
-      ["2026-11-10", "2026-11-21", "2026-12-01", true],
+      ["2026-11-10", "2026-11-17", ["2026-11-18"], true],
+      ["2026-11-10", "2026-11-21", ["2026-12-01"], true],
+      // the linked household's first day and a code issued since for the next one
+      ["2026-11-16", "2026-11-19", ["2026-11-15", "2026-12-10"], true],
+      ["2026-11-14", "2026-11-19", ["2026-12-10", "2026-11-15"], false],
+      ["2026-12-09", "2026-12-11", ["2026-11-15", "2026-12-10"], false],
+      ["2026-12-10", "2026-12-11", ["2026-11-15", "2026-12-10"], true],
     ];
-    for (const [past, day, firstDay, same] of cases) {
-      it(`${past} for ${day} with the household from ${firstDay ?? "(none)"}: ${same ? "compared" : "not compared"}`, () => {
-        expect(sameHousehold(past, day, firstDay)).to.equal(same);
+    for (const [past, day, firstDays, same] of cases) {
+      it(`${past} for ${day} with households from [${firstDays.join(", ")}]: ${same ? "compared" : "not compared"}`, () => {
+        expect(sameHousehold(past, day, firstDays)).to.equal(same);
       });
     }
 
-    it("says since when a household's first day limits the report's day, and only then", () => {
+    it("says since when a household's first day leaves out some of the 14 days before, and only then", () => {
       expect([
-        comparedSince("2026-11-21", undefined),
-        comparedSince("2026-11-21", "2026-11-18"),
-        comparedSince("2026-11-21", "2026-11-21"),
-        comparedSince("2026-11-21", "2026-11-22"),
-      ]).to.deep.equal([null, "2026-11-18", "2026-11-21", null]);
+        comparedSince("2026-11-21", []),
+        comparedSince("2026-11-21", ["2026-11-18"]),
+        comparedSince("2026-11-21", ["2026-11-21"]),
+        comparedSince("2026-11-21", ["2026-11-22"]),
+        // a household there 14 days or more: none of the days compared with is left out
+        comparedSince("2026-11-21", ["2026-11-07"]),
+        comparedSince("2026-11-21", ["2026-11-08"]),
+        comparedSince("2026-11-21", ["2026-11-08", "2026-11-30"]),
+      ]).to.deep.equal([null, "2026-11-18", "2026-11-21", null, null, "2026-11-08", "2026-11-08"]);
     });
 
     it("takes a stored first day only when it is a real day YYYY-MM-DD, and names the value otherwise", () => {
-      expect(["2026-11-18", undefined, "2026-02-30", "20261118", "2026-11-18T00:00:00Z", ""].map(checkFirstDay)).to.deep.equal([
+      expect(["2026-11-18", "2026-02-30", "20261118", "2026-11-18T00:00:00Z", ""].map(checkFirstDay)).to.deep.equal([
         { day: "2026-11-18" },
-        {},
         { error: 'household first day must be a day YYYY-MM-DD, got "2026-02-30"' },
         { error: 'household first day must be a day YYYY-MM-DD, got "20261118"' },
         { error: 'household first day must be a day YYYY-MM-DD, got "2026-11-18T00:00:00Z"' },
@@ -57,22 +67,45 @@ describe("daily analysis: households", () => {
     after(() => dynamo.restore());
     const client = () => new DynamoDBClient({ region: "eu-west-1", credentials: { accessKeyId: "AKIDTEST", secretAccessKey: "test" } });
 
-    it("reads of a meter's claim item only the attributes its grant allows", () => {
-      expect(householdRequest("profiles", "NMI0001")).to.deep.equal({
+    it("reads of a meter's claim and owner items only the attributes its grant allows", () => {
+      expect(householdRequest("profiles", "claim#NMI0001")).to.deep.equal({
         TableName: "profiles",
         Key: { customerId: { S: "claim#NMI0001" } },
         ProjectionExpression: "#a0, #a1, #a2",
         ExpressionAttributeNames: { "#a0": "customerId", "#a1": "reportsFrom", "#a2": "issuedAt" },
+        ConsistentRead: true,
       });
+      // the request against the statement the infrastructure grants (IAM StringLike: * is any run of characters)
+      const grant = projectedGetStatement("ReadHouseholds", "arn", HOUSEHOLD_KEY_PATTERNS, HOUSEHOLD_ATTRIBUTES).Condition!;
+      const patterns = (grant["ForAllValues:StringLike"]["dynamodb:LeadingKeys"] as string[]).map((p) => new RegExp(`^${p.replace(/\*/g, ".*")}$`));
+      const allowed = grant["ForAllValues:StringEquals"]["dynamodb:Attributes"] as string[];
+      for (const key of [claimKey("NMI0001"), meterKey("NMI0001")]) {
+        const request = householdRequest("profiles", key);
+        const named = request.ProjectionExpression!.split(", ").map((n) => request.ExpressionAttributeNames![n]);
+        expect([patterns.some((p) => p.test(key)), named.every((n) => allowed.includes(n))], key).to.deep.equal([true, true]);
+      }
+      expect(patterns.some((p) => p.test("c0ffee-customer-sub")) || patterns.some((p) => p.test("attempts#x#2026-11-21T10"))).to.equal(false);
     });
 
-    it("gives the claim's reportsFrom, else the day it was issued (UTC), else nothing", async () => {
-      const item = (fields: Record<string, string>) => ({ Item: marshall({ customerId: "claim#x", ...fields }) });
-      dynamo.on(GetItemCommand, { Key: { customerId: { S: "claim#A" } } }).resolves(item({ reportsFrom: "2026-11-18", issuedAt: "2026-11-20T09:00:00Z" }));
-      dynamo.on(GetItemCommand, { Key: { customerId: { S: "claim#B" } } }).resolves(item({ issuedAt: "2026-11-20T23:30:00Z" }));
-      dynamo.on(GetItemCommand, { Key: { customerId: { S: "claim#C" } } }).resolves({});
+    it("gives the linked household's first day and the latest code's (its reportsFrom, else the day it was issued, UTC)", async () => {
+      const item = (key: string, fields: Record<string, string>) => ({ Item: marshall({ customerId: key, ...fields }) });
+      const on = (key: string, out: object) => dynamo.on(GetItemCommand, { Key: { customerId: { S: key } } }).resolves(out);
+      on("claim#A", item("claim#A", { reportsFrom: "2026-12-10", issuedAt: "2026-11-20T09:00:00Z" }));
+      on("meter#A", item("meter#A", { reportsFrom: "2026-11-15" }));
+      on("claim#B", item("claim#B", { issuedAt: "2026-11-20T23:30:00Z" }));
+      on("meter#B", {});
+      on("claim#C", {});
+      on("meter#C", {});
       const households = dynamoHouseholds(client(), "profiles");
-      expect(await Promise.all(["A", "B", "C"].map((m) => households.firstDay(m)))).to.deep.equal(["2026-11-18", "2026-11-20", undefined]);
+      expect(await Promise.all(["A", "B", "C"].map((m) => households.firstDays(m)))).to.deep.equal([["2026-12-10", "2026-11-15"], ["2026-11-20"], []]);
+      expect(dynamo.commandCalls(GetItemCommand).map((c) => c.args[0].input.Key!.customerId.S)).to.have.members([
+        "claim#A",
+        "meter#A",
+        "claim#B",
+        "meter#B",
+        "claim#C",
+        "meter#C",
+      ]);
     });
   });
 
@@ -106,7 +139,7 @@ describe("daily analysis: households", () => {
     }
 
     it("compares the new household's days only with its own, and says from when", async () => {
-      const { report, reports } = await runDays(memoryHouseholds({ NMI0001: MOVED_IN }));
+      const { report, reports } = await runDays(memoryHouseholds({ NMI0001: [MOVED_IN] }));
       const r = report("NMI0001", "20261121");
       // 18th to 20th: the new household's; the 14th (last week) was the previous one's
       expect(r.comparison).to.deep.equal({ days: 3, partialDays: 0, averageKwh: 14.4, changePercent: 0, sameWeekdayLastWeekKwh: null, since: MOVED_IN });
@@ -127,23 +160,54 @@ describe("daily analysis: households", () => {
       expect(report("NMI0001", "20261121").comparison).to.include({ days: 14, averageKwh: 37.028571, changePercent: -61.1, since: null });
     });
 
-    it("keeps to the household in a revision: a late reading of the new household's day compares with its days only", async () => {
-      const { lake, reports, report } = await runDays(memoryHouseholds({ NMI0001: MOVED_IN }));
-      // the 19th's first half-hour again, higher, arrives in the 22nd's partition
+    it("keeps to the household in a revision, and still revises the previous household's days with their late readings", async () => {
+      let reads = 0;
+      const households: Households = { firstDays: async (meterId) => (reads++, meterId === "NMI0001" ? [MOVED_IN] : []) };
+      const { lake, reports, report } = await runDays(households);
+      // the 19th's and the 17th's first half-hours sent again arrive in the 22nd's partition: both days are revised
       const next = addDays(DAY, 1);
-      lake.objects.set(`NMI0001/${next.compact}/late.json`, JSON.stringify({ timestamp: "2026-11-19T00:00:00.000Z", kwh: 0.3, intervalMinutes: 30 }) + "\n");
+      const late = (start: string) => JSON.stringify({ timestamp: start, kwh: 0.6, intervalMinutes: 30 }) + "\n";
+      lake.objects.set(`NMI0001/${next.compact}/late-19.json`, late("2026-11-19T00:00:00.000Z"));
+      lake.objects.set(`NMI0001/${next.compact}/late-17.json`, late("2026-11-17T00:00:00.000Z"));
       lake.objects.set(`NMI0001/${next.compact}/b.json`, dayOf(next, 0.3));
-      await analyseDay(lake, reports, next, { now: () => new Date("2026-11-23T00:31:00Z"), households: memoryHouseholds({ NMI0001: MOVED_IN }) });
-      expect(report("NMI0001", "20261122").comparison).to.include({ days: 4, averageKwh: 14.4, since: MOVED_IN });
-      expect(report("NMI0001", "20261119").comparison).to.include({ days: 1, averageKwh: 14.4, since: MOVED_IN });
+      reads = 0;
+      await analyseDay(lake, reports, next, { now: () => new Date("2026-11-23T00:31:00Z"), households });
+      // once a client a run: its day and both revisions (NMI0002 has no data on the 22nd)
+      expect(reads).to.equal(1);
+      expect(report("NMI0001", "20261122").comparison).to.include({ days: 4, since: MOVED_IN });
+      const r19 = report("NMI0001", "20261119");
+      expect([r19.sources.latePartitions, r19.comparison.days, r19.comparison.averageKwh, r19.comparison.since]).to.deep.equal([
+        ["2026-11-22"],
+        1,
+        14.4,
+        MOVED_IN,
+      ]);
+      const r17 = report("NMI0001", "20261117");
+      expect([r17.sources.latePartitions, r17.comparison.days, r17.comparison.averageKwh, r17.comparison.since]).to.deep.equal([
+        ["2026-11-22"],
+        10,
+        43.2,
+        null,
+      ]);
+    });
+
+    it("on the household's first day, still revises the day before with an object that landed in its partition after its run", async () => {
+      const households = memoryHouseholds({ NMI0001: [MOVED_IN] });
+      const lake = meterLake();
+      const reports = new MemoryReports();
+      for (let k = 14; k >= 4; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: NOW, households });
+      lake.objects.set("NMI0001/20261117/flushed-late.json", JSON.stringify({ timestamp: "2026-11-17T23:00:00.000Z", kwh: 0.9, intervalMinutes: 30 }) + "\n");
+      await analyseDay(lake, reports, parseDay(MOVED_IN), { now: NOW, households });
+      const r17 = JSON.parse(reports.objects.get("reports/NMI0001/20261117.json")!) as ClientReport;
+      expect([r17.sources.ownObjects, r17.comparison.since]).to.deep.equal([2, null]);
     });
 
     it("ignores a stored first day that is not a day, saying so, and fails alone a meter whose household cannot be read", async () => {
       const logged: Record<string, unknown>[] = [];
       const households: Households = {
-        async firstDay(meterId) {
+        async firstDays(meterId) {
           if (meterId === "NMI0002") throw new Error("profiles: throttled");
-          return "18/11/2026";
+          return ["18/11/2026"];
         },
       };
       const lake = meterLake();
@@ -157,7 +221,7 @@ describe("daily analysis: households", () => {
       const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
       expect(r.comparison.since).to.equal(null);
     });
-    it("from the supplier's claim to the report: a code issued for a household moving in bounds the next runs' comparisons", async () => {
+    it("from the supplier's claims to the report: the linked household keeps its first day when a code is issued for the next", async () => {
       // the profile table the operator's `claims issue` writes, read as the analysis' Lambda reads it
       const tables = new CustomerTables();
       const households = dynamoHouseholds(tables.operatorClient(), LOCAL_PROFILE_TABLE);
@@ -165,12 +229,28 @@ describe("daily analysis: households", () => {
       const reports = new MemoryReports();
       const runAt = (d: ReportDay) => () => new Date(d.startMs + 86_400_000 + 31 * 60_000);
       for (let k = 14; k >= 4; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: runAt(addDays(DAY, -k)), households });
-      // the new household moves in on the 18th; the supplier issues its code that day
+      // the new household moves in on the 18th; the supplier issues its code that day, and the customer links with it
       await issueClaim(tables.operatorClient(), LOCAL_PROFILE_TABLE, "NMI0001", DEFAULT_CLAIM_TTL_HOURS, new Date("2026-11-18T10:00:00Z"), undefined, MOVED_IN);
+      await tables.link("customer-1", (await tables.claim("NMI0001"))!, new Date("2026-11-18T12:00:00Z"));
       for (let k = 3; k >= 0; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: runAt(addDays(DAY, -k)), households });
-      const r = JSON.parse(reports.objects.get("reports/NMI0001/20261121.json")!) as ClientReport;
-      expect(r.comparison).to.include({ days: 3, averageKwh: 14.4, since: MOVED_IN });
+      const report = (d: string) => JSON.parse(reports.objects.get(`reports/NMI0001/${d}.json`)!) as ClientReport;
+      expect(report("20261121").comparison).to.include({ days: 3, averageKwh: 14.4, since: MOVED_IN });
       expect(JSON.parse(reports.objects.get("reports/NMI0002/20261121.json")!).comparison).to.include({ days: 14, since: null });
+      // the household announces its move out: a code for the next one, from 10 December, replaces the claim item
+      await issueClaim(
+        tables.operatorClient(),
+        LOCAL_PROFILE_TABLE,
+        "NMI0001",
+        DEFAULT_CLAIM_TTL_HOURS,
+        new Date("2026-11-22T09:00:00Z"),
+        undefined,
+        "2026-12-10",
+      );
+      const next = addDays(DAY, 1);
+      lake.objects.set(`NMI0001/${next.compact}/late.json`, JSON.stringify({ timestamp: "2026-11-19T00:00:00.000Z", kwh: 0.6, intervalMinutes: 30 }) + "\n");
+      await analyseDay(lake, reports, next, { now: runAt(next), households });
+      expect(report("20261119").sources.latePartitions).to.deep.equal(["2026-11-22"]);
+      expect(report("20261119").comparison).to.include({ days: 1, averageKwh: 14.4, since: MOVED_IN });
     });
   });
 });

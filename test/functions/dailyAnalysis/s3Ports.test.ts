@@ -148,8 +148,11 @@ describe("daily analysis: handler", () => {
         "C42",
         "Access Denied",
       ]);
-      // the household is read of the claim item, projected to its first day
-      expect(dynamo.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([householdRequest("profiles", "C42")]);
+      // the households are read of the claim and owner items, projected to their first days
+      expect(dynamo.commandCalls(GetItemCommand).map((c) => c.args[0].input)).to.deep.equal([
+        householdRequest("profiles", "claim#C42"),
+        householdRequest("profiles", "meter#C42"),
+      ]);
       expect(emfMetrics(lines)).to.deep.equal([
         {
           namespace: "gridrail",
