@@ -1,4 +1,4 @@
-import { isValidYmd } from "../supplierParser/s3Key";
+import { isValidIsoDay } from "../supplierParser/s3Key";
 import { showValue } from "../shared/showValue";
 import { RECENT_DAYS } from "./clientReport";
 
@@ -26,7 +26,7 @@ export function memoryHouseholds(firstDays: Readonly<Record<string, readonly str
 
 /** A stored first day, or why it is not one (a hand-edited item): the analysis then ignores it and says so. */
 export function checkFirstDay(value: string): { readonly day?: string; readonly error?: string } {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && isValidYmd(value.replace(/-/g, ""))) return { day: value };
+  if (isValidIsoDay(value)) return { day: value };
   return { error: `household first day must be a day YYYY-MM-DD, got ${showValue(value)}` };
 }
 

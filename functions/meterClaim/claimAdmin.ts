@@ -9,7 +9,7 @@ import {
 } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { randomBytes } from "crypto";
-import { CLIENT_ID, isValidYmd } from "../supplierParser/s3Key";
+import { CLIENT_ID, isValidIsoDay } from "../supplierParser/s3Key";
 import { show } from "../profileApi/httpApi";
 import { claimHash, newClaimCode, newSalt, normaliseClaimCode } from "./claimCode";
 import { claimKey, meterKey } from "./dynamoClaimStore";
@@ -38,8 +38,7 @@ export interface IssuedClaim {
 
 /** A ClaimAdminError naming the value unless `day` is a real YYYY-MM-DD day (a later one: a household moving in soon). */
 export function checkReportsFrom(day: string): void {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(day) || !isValidYmd(day.replace(/-/g, "")))
-    throw new ClaimAdminError(`reports-from must be a day YYYY-MM-DD, got ${show(day)}`);
+  if (!isValidIsoDay(day)) throw new ClaimAdminError(`reports-from must be a day YYYY-MM-DD, got ${show(day)}`);
 }
 
 /** A ClaimAdminError naming the value unless `meterId` is a meter id (a supplier client id). */

@@ -1,4 +1,4 @@
-import { isValidYmd } from "../supplierParser/s3Key";
+import { isValidIsoDay } from "../supplierParser/s3Key";
 import { HttpApiEvent, HttpResponse, callerOf, checkParameter, jsonResponse } from "../profileApi/httpApi";
 import { custom, show } from "../shared/httpSchema";
 import { ProfileStore } from "../profileApi/profileStore";
@@ -63,13 +63,7 @@ export const NEXT_SCHEMA = custom<string>(
       before = undefined;
     }
     // a token a page returned holds a real day, re-encoded exactly as it was (no stray padding or bytes)
-    if (
-      typeof raw !== "string" ||
-      typeof before !== "string" ||
-      !/^\d{4}-\d{2}-\d{2}$/.test(before) ||
-      !isValidYmd(before.replace(/-/g, "")) ||
-      nextToken(before) !== raw
-    )
+    if (typeof raw !== "string" || typeof before !== "string" || !isValidIsoDay(before) || nextToken(before) !== raw)
       return { problem: `${field} must be the token a previous page returned, got ${show(raw)}` };
     return { value: before };
   },

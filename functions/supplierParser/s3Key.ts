@@ -26,6 +26,11 @@ export function isValidYmd(yyyymmdd: string): boolean {
   return t.getUTCFullYear() === y && t.getUTCMonth() === m - 1 && t.getUTCDate() === d;
 }
 
+/** True when `day` is YYYY-MM-DD naming a real calendar day. */
+export function isValidIsoDay(day: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}$/.test(day) && isValidYmd(day.replace(/-/g, ""));
+}
+
 export function validateClientId(clientId: string): void {
   if (!CLIENT_ID.test(clientId)) {
     throw new KeyError(`client id ${JSON.stringify(clientId)} must be 1-64 characters of A-Z, a-z, 0-9, _ or -`);
