@@ -1,7 +1,7 @@
 import { CarriedStore } from "./carriedReadings";
 import { reportClientDay, reviseDay, supplierDays, warnCorrupt } from "./clientDay";
 import { LATE_DAYS, Revision } from "./lateReadings";
-import { clientLake, clientReports, Lake, OutOfTimeError, partitionKeys, Reports, TooManyObjectsError } from "./ports";
+import { clientLake, clientReports, Lake, once, OutOfTimeError, partitionKeys, Reports, TooManyObjectsError } from "./ports";
 import { addDays, DAY_MS, inShard, ReportDay, Shard } from "./reportDay";
 import { checkFirstDay, Households, NO_HOUSEHOLDS } from "./households";
 
@@ -109,22 +109,15 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   const households = options.households ?? NO_HOUSEHOLDS;
   // each client's households read once a run (its day and its revisions); a bad stored day is ignored, and said
   const householdsOf = new Map<string, Promise<string[]>>();
-  const firstDays = (clientId: string) => {
-    let known = householdsOf.get(clientId);
-    if (!known) {
-      known = households.firstDays(clientId).then((stored) =>
-        stored.flatMap((value) => {
-          const { day: first, error } = checkFirstDay(value);
-          if (error) log({ level: "WARN", message: "household first day ignored", clientId, error });
-          return first === undefined ? [] : [first];
-        }),
-      );
-      householdsOf.set(clientId, known);
-      // a failed read fails this client's day; its revisions read again
-      known.catch(() => householdsOf.delete(clientId));
-    }
-    return known;
-  };
+  // a failed read fails this client's day; its revisions read again
+  const firstDays = (clientId: string) =>
+    once(householdsOf, clientId, async () =>
+      (await households.firstDays(clientId)).flatMap((value) => {
+        const { day: first, error } = checkFirstDay(value);
+        if (error) log({ level: "WARN", message: "household first day ignored", clientId, error });
+        return first === undefined ? [] : [first];
+      }),
+    );
   const realtime = new Map<string, string[]>();
   const skippedPrefixes: string[] = [];
   const prefixes: string[] = [];

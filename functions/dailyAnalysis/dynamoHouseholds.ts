@@ -1,6 +1,7 @@
 import { DynamoDBClient, GetItemCommand, GetItemCommandInput } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
-import { claimKey, meterKey } from "../meterClaim/dynamoClaimStore";
+import { householdFrom } from "../meterClaim/claimStore";
+import { claimFromItem, claimKey, meterKey } from "../meterClaim/dynamoClaimStore";
 import { Households } from "./households";
 
 /**
@@ -34,8 +35,9 @@ export function dynamoHouseholds(client: DynamoDBClient, table: string): Househo
   const read = async (key: string) => (await client.send(new GetItemCommand(householdRequest(table, key)))).Item;
   return {
     async firstDays(meterId) {
-      const [claim, owner] = await Promise.all([read(claimKey(meterId)), read(meterKey(meterId))]);
-      const days = [claim?.reportsFrom?.S ?? claim?.issuedAt?.S?.slice(0, 10), owner?.reportsFrom?.S];
+      const [claimItem, owner] = await Promise.all([read(claimKey(meterId)), read(meterKey(meterId))]);
+      const claim = claimItem && claimFromItem(claimItem);
+      const days = [claim && (claim.reportsFrom ?? claim.issuedAt) !== undefined ? householdFrom(claim) : undefined, owner?.reportsFrom?.S];
       return days.filter((d): d is string => d !== undefined);
     },
   };

@@ -1,6 +1,7 @@
 import { isValidIsoDay } from "../supplierParser/s3Key";
 import { showValue } from "../shared/showValue";
 import { RECENT_DAYS } from "./clientReport";
+import { addDays, parseDay } from "./reportDay";
 
 /**
  * Where a meter's households began, as the supplier declared them: the claim code issued for a meter carries the
@@ -52,6 +53,6 @@ export function sameHousehold(past: string, day: string, firstDays: readonly str
  */
 export function comparedSince(day: string, firstDays: readonly string[]): string | null {
   const first = householdOf(day, firstDays);
-  const earliest = new Date(Date.parse(`${day}T00:00:00Z`) - RECENT_DAYS * 86_400_000).toISOString().slice(0, 10);
+  const earliest = addDays(parseDay(day), -RECENT_DAYS).iso;
   return first !== undefined && first > earliest ? first : null;
 }

@@ -96,6 +96,17 @@ export async function partitionKeys(lake: Lake, prefix: string): Promise<string[
   return keys;
 }
 
+/** `read()` for `key` once while it succeeds: later calls share its promise; a failed read is tried again by the next call. */
+export function once<T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
+  if (!hit) {
+    hit = read();
+    cache.set(key, hit);
+    hit.catch(() => cache.delete(key));
+  }
+  return hit;
+}
+
 /** A client's lake for one run: each listing read once, each object read and parsed once. */
 export interface ClientLake extends Lake {
   /** Drops the listings (not the objects, which do not change): a computation started again lists afresh. */
@@ -123,15 +134,6 @@ export class OutOfTimeError extends Error {
 export function clientLake(lake: Lake, outOfTime: () => boolean = () => false): ClientLake {
   let lists = new Map<string, Promise<string[]>>();
   const parses = new Map<(text: string) => unknown, Map<string, Promise<unknown>>>();
-  const once = <T>(cache: Map<string, Promise<T>>, key: string, read: () => Promise<T>): Promise<T> => {
-    let hit = cache.get(key);
-    if (!hit) {
-      hit = read();
-      cache.set(key, hit);
-      hit.catch(() => cache.delete(key));
-    }
-    return hit;
-  };
   const inTime = () => {
     if (outOfTime()) throw new OutOfTimeError();
   };
