@@ -13,7 +13,10 @@ export interface RunSummary {
   readonly reportsWritten: number;
   readonly rejectedLines: number;
   readonly unusualHalfHours: number;
-  /** Earlier days' reports rewritten with readings that arrived late, in the run's day's partition. */
+  /**
+   * Earlier days' reports rewritten with readings that arrived late, in the run's day's partition, or with the
+   * household's first day they were made without (households.ts).
+   */
   readonly reportsRevised: number;
   /** Readings in the day's partition of days more than LATE_DAYS earlier: counted, not revised. */
   readonly readingsTooLate: number;
@@ -234,7 +237,8 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       try {
         const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept, await firstDays(clientId));
         if (outcome === "revised") revised++;
-        log({ message: `late readings: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
+        const why = revision.latePartitions.length === 0 && revision.household ? "household first day" : "late readings";
+        log({ message: `${why}: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
       } catch (err) {
         const stopped = err instanceof OutOfTimeError;
         // a flooded partition stays so until it is cleaned: re-running the day alone would fail the same way

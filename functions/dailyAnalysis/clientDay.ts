@@ -1,7 +1,7 @@
 import { CarriedReadings, carriedReadingsOf, readingsBefore, ReadingsBefore } from "./carriedReadings";
 import { buildReport, ClientReport, PastDay, RECENT_DAYS, RejectedLine, slotsOfReport } from "./clientReport";
 import { halfHourProfile, Slot, SLOTS } from "./halfHourProfile";
-import { comparedSince, sameHousehold } from "./households";
+import { comparedSince, madeForOtherHousehold, sameHousehold, storedSince } from "./households";
 import {
   EarlierReport,
   earlierReportOf,
@@ -146,12 +146,15 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
   const history: Slot[] = [];
   const pastDays: PastDay[] = [];
   const earlier = new Map<string, EarlierReport>();
+  // earlier reports made before their household's first day was known (a back-dated one): recomputed
+  const otherHousehold: ReportDay[] = [];
   for (let k = RECENT_DAYS; k >= 1; k--) {
     const past = addDays(day, -k);
     const report = await reports.json(reportKey(clientId, past.compact, "json"));
     if (report === undefined) continue;
     const facts = earlierReportOf(report);
     if (facts) earlier.set(past.iso, facts);
+    if (madeForOtherHousehold(report, past.iso, c.firstDays ?? [])) otherHousehold.push(past);
     // another household's day is never compared with (its late readings still revise it)
     if (!sameHousehold(past.iso, day.iso, c.firstDays ?? [])) continue;
     history.push(...slotsOfReport(report));
@@ -175,7 +178,14 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     ownObjects: c.keys.length,
     now,
   });
-  return { report, late: lateReadings(day, own, earlier, c.previousObjects), before: readingsBefore(day, own) };
+  const late = withHouseholdRevisions(lateReadings(day, own, earlier, c.previousObjects), otherHousehold);
+  return { report, late, before: readingsBefore(day, own) };
+}
+
+/** The late readings' revisions and one for each day in `days` they do not revise already (a revision recomputes it all). */
+function withHouseholdRevisions(late: LateReadings, days: readonly ReportDay[]): LateReadings {
+  const extra = days.filter((d) => !late.revisions.some((r) => r.day.iso === d.iso)).map((d): Revision => ({ day: d, latePartitions: [], household: true }));
+  return extra.length === 0 ? late : { ...late, revisions: [...late.revisions, ...extra].sort((a, b) => a.day.startMs - b.day.startMs) };
 }
 
 /**
@@ -222,7 +232,9 @@ function nothingNew(stored: unknown, report: ClientReport, day: ReportDay): bool
   const same = report.halfHourly.every((h, i) => halfHourly[i]?.start === h.start && halfHourly[i]?.kwh === h.kwh && halfHourly[i]?.source === h.source);
   const read = new Set(Object.keys(earlierReportOf(stored)?.laterObjects ?? {}));
   const next = addDays(day, 1).iso;
-  return same && Object.keys(report.sources.laterObjects).every((p) => p === next || read.has(p));
+  // a report made before its household's first day was known compares across it
+  const sameHouseholds = storedSince(stored) === report.comparison.since;
+  return same && sameHouseholds && Object.keys(report.sources.laterObjects).every((p) => p === next || read.has(p));
 }
 
 /** Times a report is computed again when other runs rewrote it meanwhile: one for each run that may revise it, and more. */

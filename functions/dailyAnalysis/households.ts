@@ -56,3 +56,17 @@ export function comparedSince(day: string, firstDays: readonly string[]): string
   const earliest = addDays(parseDay(day), -RECENT_DAYS).iso;
   return first !== undefined && first > earliest ? first : null;
 }
+
+/** A stored report's `comparison.since`: null for one without (made before households were known, or not a report). */
+export function storedSince(report: unknown): string | null {
+  const since = (report as { comparison?: { since?: unknown } } | null)?.comparison?.since;
+  return typeof since === "string" ? since : null;
+}
+
+/**
+ * Whether a stored report of `day` was made with other households than `firstDays` give it now (a first day
+ * declared after it was made, a back-dated `--reports-from`): its comparisons are then recomputed.
+ */
+export function madeForOtherHousehold(report: unknown, day: string, firstDays: readonly string[]): boolean {
+  return storedSince(report) !== comparedSince(day, firstDays);
+}

@@ -35,6 +35,8 @@ export interface Revision {
   readonly latePartitions: readonly string[];
   /** For a supplier file written then (epoch ms): no revision when the stored report was made after it. */
   readonly unlessMadeAfterMs?: number;
+  /** The stored report was made with other households than the meter has now (households.ts): its comparisons are recomputed. */
+  readonly household?: true;
 }
 
 export interface LateReadings {

@@ -5,7 +5,15 @@ import { expect } from "chai";
 import { analyseDay } from "../../../functions/dailyAnalysis/analyseDay";
 import { ClientReport } from "../../../functions/dailyAnalysis/clientReport";
 import { dynamoHouseholds, HOUSEHOLD_ATTRIBUTES, HOUSEHOLD_KEY_PATTERNS, householdRequest } from "../../../functions/dailyAnalysis/dynamoHouseholds";
-import { checkFirstDay, comparedSince, Households, memoryHouseholds, sameHousehold } from "../../../functions/dailyAnalysis/households";
+import {
+  checkFirstDay,
+  comparedSince,
+  Households,
+  madeForOtherHousehold,
+  memoryHouseholds,
+  sameHousehold,
+  storedSince,
+} from "../../../functions/dailyAnalysis/households";
 import { MemoryLake, MemoryReports } from "../../../functions/dailyAnalysis/memoryPorts";
 import { addDays, parseDay, ReportDay } from "../../../functions/dailyAnalysis/reportDay";
 import { DEFAULT_CLAIM_TTL_HOURS, issueClaim } from "../../../functions/meterClaim/claimAdmin";
@@ -47,6 +55,33 @@ describe("daily analysis: households", () => {
         comparedSince("2026-11-21", ["2026-11-08"]),
         comparedSince("2026-11-21", ["2026-11-08", "2026-11-30"]),
       ]).to.deep.equal([null, "2026-11-18", "2026-11-21", null, null, "2026-11-08", "2026-11-08"]);
+    });
+
+    it("tells a stored report made with other households than the meter's now, by its comparison.since", () => {
+      const made = (since?: unknown) => ({ comparison: since === undefined ? {} : { since } });
+      const cases: [report: unknown, day: string, firstDays: string[], other: boolean][] = [
+        [made(null), "2026-11-20", [], false],
+        // a report made before households were known has no since
+        [made(), "2026-11-20", [], false],
+        [made(), "2026-11-20", ["2026-11-15"], true],
+        [made(null), "2026-11-20", ["2026-11-15"], true],
+        [made("2026-11-15"), "2026-11-20", ["2026-11-15"], false],
+        // a code issued since for the next household changes nothing of it
+        [made("2026-11-15"), "2026-11-20", ["2026-12-10", "2026-11-15"], false],
+        // its household's first day long before its 14 days: nothing to recompute
+        [made(null), "2026-11-20", ["2026-10-01"], false],
+        [made("2026-11-15"), "2026-11-20", [], true],
+        ["not a report", "2026-11-20", [], false],
+      ];
+      expect(cases.map(([report, day, firstDays]) => madeForOtherHousehold(report, day, firstDays))).to.deep.equal(cases.map(([, , , other]) => other));
+      expect([made("2026-11-15"), made(null), made(), made(15), "not a report", null].map(storedSince)).to.deep.equal([
+        "2026-11-15",
+        null,
+        null,
+        null,
+        null,
+        null,
+      ]);
     });
 
     it("takes a stored first day only when it is a real day YYYY-MM-DD, and names the value otherwise", () => {
@@ -200,6 +235,39 @@ describe("daily analysis: households", () => {
       await analyseDay(lake, reports, parseDay(MOVED_IN), { now: NOW, households });
       const r17 = JSON.parse(reports.objects.get("reports/NMI0001/20261117.json")!) as ClientReport;
       expect([r17.sources.ownObjects, r17.comparison.since]).to.deep.equal([2, null]);
+    });
+
+    it("recomputes the reports made before a back-dated first day was known, once, within the 14 days a run looks back", async () => {
+      // the household moved in on the 15th; its code is issued on the 21st, back-dated to the 15th
+      const movedIn = "2026-11-15";
+      const lake = meterLake();
+      const reports = new MemoryReports();
+      const runAt = (d: ReportDay) => () => new Date(d.startMs + 86_400_000 + 31 * 60_000);
+      for (let k = 14; k >= 1; k--) await analyseDay(lake, reports, addDays(DAY, -k), { now: runAt(addDays(DAY, -k)) });
+      const report = (d: string) => JSON.parse(reports.objects.get(`reports/NMI0001/${d}.json`)!) as ClientReport;
+      expect(report("20261120").comparison).to.include({ days: 13, sameWeekdayLastWeekKwh: 43.2, since: null });
+      const logged: Record<string, unknown>[] = [];
+      const households = memoryHouseholds({ NMI0001: [movedIn] });
+      const summary = await analyseDay(lake, reports, DAY, { now: runAt(DAY), households, log: (e) => logged.push(e as Record<string, unknown>) });
+      // the 15th to the 20th, each compared with its household's days only; the 14th and before were the previous one's
+      expect(logged.filter((e) => e.message === "household first day: report revised").map((e) => e.date)).to.deep.equal([
+        "2026-11-15",
+        "2026-11-16",
+        "2026-11-17",
+        "2026-11-18",
+        "2026-11-19",
+        "2026-11-20",
+      ]);
+      expect(summary.reportsRevised).to.equal(6);
+      expect(report("20261120").comparison).to.include({ days: 5, sameWeekdayLastWeekKwh: null, since: movedIn });
+      expect(report("20261115").comparison).to.include({ days: 0, averageKwh: null, since: movedIn });
+      expect(report("20261114").comparison.since).to.equal(null);
+      // the next run finds nothing to recompute
+      logged.length = 0;
+      const next = addDays(DAY, 1);
+      lake.objects.set(`NMI0001/${next.compact}/a.json`, dayOf(next, 0.3));
+      const again = await analyseDay(lake, reports, next, { now: runAt(next), households, log: (e) => logged.push(e as Record<string, unknown>) });
+      expect([again.reportsRevised, logged.filter((e) => String(e.message).startsWith("household first day")).length]).to.deep.equal([0, 0]);
     });
 
     it("ignores a stored first day that is not a day, saying so, and fails alone a meter whose household cannot be read", async () => {
