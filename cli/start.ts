@@ -23,7 +23,7 @@ function printReport(r: LocalReport, print: (s: string) => void): void {
   for (const line of anomalyLines(r)) print(line);
   print(
     `meters: ${r.meterReadingsPublished} readings, and ${r.meterReadingsStored} of an earlier day from a meter back from an outage; ` +
-      `daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.reportsRevised} earlier report(s) revised with late readings, ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
+      `daily analysis ${r.dailyAnalysis.date}: ${r.dailyAnalysis.reportsWritten} report(s), ${r.dailyAnalysis.reportsRevised - r.dailyAnalysis.householdRevisions} earlier report(s) revised with late readings, ${r.dailyAnalysis.householdRevisions} with a household's first day, ${r.dailyAnalysis.unusualHalfHours} unusual half-hour(s)`,
   );
   print(
     `supplier files: ${r.supplierFiles.accepted} ingested (${r.supplierFiles.rowsAccepted} rows, ${r.supplierFiles.rowsRejected} rejected rows; ${r.supplierFiles.readingsUnreported} readings of other days, which no report reads), ${r.supplierFiles.rejected} refused`,

@@ -18,6 +18,8 @@ export interface RunSummary {
    * household's first day they were made without (households.ts).
    */
   readonly reportsRevised: number;
+  /** Of those, the ones rewritten only for the household's first day they were made without. */
+  readonly householdRevisions: number;
   /** Readings in the day's partition of days more than LATE_DAYS earlier: counted, not revised. */
   readonly readingsTooLate: number;
   readonly failed: readonly { readonly clientId: string; readonly error: string }[];
@@ -166,6 +168,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
   let written = 0;
   let done = 0;
   let revised = 0;
+  let householdRevised = 0;
   let rejectedLines = 0;
   let unusualHalfHours = 0;
   let readingsTooLate = 0;
@@ -236,8 +239,10 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
       }
       try {
         const outcome = await reviseDay(views.lake, views.reports, clientId, revision, now, log, kept, await firstDays(clientId));
+        const householdOnly = revision.latePartitions.length === 0 && revision.household === true;
         if (outcome === "revised") revised++;
-        const why = revision.latePartitions.length === 0 && revision.household ? "household first day" : "late readings";
+        if (outcome === "revised" && householdOnly) householdRevised++;
+        const why = householdOnly ? "household first day" : "late readings";
         log({ message: `${why}: report ${outcome}`, clientId, date, latePartitions: revision.latePartitions });
       } catch (err) {
         const stopped = err instanceof OutOfTimeError;
@@ -253,6 +258,7 @@ export async function analyseDay(lake: Lake, reports: Reports, day: ReportDay, o
     clients: withData,
     reportsWritten: written,
     reportsRevised: revised,
+    householdRevisions: householdRevised,
     readingsTooLate,
     rejectedLines,
     unusualHalfHours,

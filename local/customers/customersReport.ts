@@ -16,6 +16,8 @@ export interface CustomerOutcome {
   /** Bytes the presigned URL gave, and the report object's size in the bucket (null: not reached). */
   readonly downloadedBytes: number | null;
   readonly objectBytes: number | null;
+  /** The first day the downloaded page says its comparisons start on (the household's), or null when it says none. */
+  readonly comparedSince: string | null;
 }
 
 /** One customer's attempt on another's meter or report. */
@@ -66,6 +68,10 @@ export function customersLine(r: CustomersReport): string {
   return (
     `customers ${r.date}: ${r.signedUp} of ${r.customers} signed up, ${r.linked} linked their meter, ${r.reportsListed} listed their report, ` +
     `${r.downloaded} downloaded it (${bytes.length ? bytes.join(", ") : "no"} bytes, matching the objects); ` +
-    `cross-customer: ${r.crossCustomer.attempts} attempts, ${r.crossCustomer.refused} refused, ${r.crossCustomer.succeeded} succeeded`
+    `cross-customer: ${r.crossCustomer.attempts} attempts, ${r.crossCustomer.refused} refused, ${r.crossCustomer.succeeded} succeeded` +
+    r.outcomes
+      .filter((o) => o.comparedSince !== null)
+      .map((o) => `; ${o.customer}'s report compares only with its household's days, from ${o.comparedSince}`)
+      .join("")
   );
 }

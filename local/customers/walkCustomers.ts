@@ -8,6 +8,9 @@ import { writeTrail } from "./dataEvents";
 import { LOCAL_REPORTS_BUCKET, LocalReportBucket } from "./localReportBucket";
 import { LocalUserPool, UserPoolError } from "./localUserPool";
 
+/** What a report's page says of the household's first day (reportHtml.ts), when it leaves earlier days out. */
+const SINCE_ON_PAGE = /days before (\d{4}-\d{2}-\d{2}), your household&#39;s first day, are not compared/;
+
 /** Scripted customers in a run: the first meters of the fleet, one each. */
 export const SCRIPTED_CUSTOMERS = 3;
 
@@ -24,6 +27,34 @@ export interface CustomerWalkOptions {
   readonly date: string;
   /** Write the report downloads and the profile-table writes to `<root>/cloudtrail/` for the daily summary. Default false. */
   readonly trail?: boolean;
+  /** The profile table with the meters' codes already issued (`issueHouseholdCodes`). Default: the walk issues them. */
+  readonly households?: ScriptedHouseholds;
+}
+
+/** The local profile table and the claim code issued for each scripted meter, in order. */
+export interface ScriptedHouseholds {
+  readonly tables: CustomerTables;
+  readonly claims: readonly IssuedClaim[];
+}
+
+/** The scripted customer whose household moved in lately (customer-2), and how many days before the analysed day. */
+export const NEW_HOUSEHOLD = 1;
+export const MOVED_IN_DAYS_AGO = 2;
+
+/**
+ * The supplier's operator issues the claim code that comes with each meter. The households have lived there since
+ * before the meters' history (their first day 30 days before the analysed day), but for customer-2's, which moved
+ * in MOVED_IN_DAYS_AGO days before it and whose code is issued after the move, back-dated to that day: the
+ * analysis compares its days only with its own, and recomputes those it reported before.
+ */
+export async function issueHouseholdCodes(meterIds: readonly string[], date: string, tables = new CustomerTables()): Promise<ScriptedHouseholds> {
+  const daysBefore = (n: number) => new Date(Date.parse(`${date}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
+  const claims: IssuedClaim[] = [];
+  for (const [i, meterId] of meterIds.entries()) {
+    const from = daysBefore(i === NEW_HOUSEHOLD ? MOVED_IN_DAYS_AGO : 30);
+    claims.push(await issueClaim(tables.operatorClient(), LOCAL_PROFILE_TABLE, meterId, DEFAULT_CLAIM_TTL_HOURS, new Date(), undefined, from));
+  }
+  return { tables, claims };
 }
 
 interface Customer {
@@ -55,20 +86,13 @@ const answerText = (a: ApiAnswer) => {
 export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersReport> {
   const pool = new LocalUserPool();
   const bucket = new LocalReportBucket(o.root);
-  const tables = new CustomerTables();
+  const { tables, claims } = o.households ?? (await issueHouseholdCodes(o.meterIds, o.date));
+  if (claims.some((claim, i) => claim.meterId !== o.meterIds[i])) throw new Error("the households' claims must be issued for the walk's meters, in order");
   const api = new LocalCustomerApi({ verifier: pool.verifier(), sessions: pool.sessions(), tables, reports: bucket });
   await pool.start();
   try {
     await bucket.start();
-    const operator = tables.operatorClient();
-    const customers: Customer[] = [];
-    for (const [i, meterId] of o.meterIds.entries()) {
-      // the supplier's operator issues the claim code that comes with the meter; the households have lived there
-      // since before the meters' history, so their reports start 30 days before the analysed day
-      const householdFrom = new Date(Date.parse(`${o.date}T00:00:00Z`) - 30 * 86_400_000).toISOString().slice(0, 10);
-      const claim = await issueClaim(operator, LOCAL_PROFILE_TABLE, meterId, DEFAULT_CLAIM_TTL_HOURS, new Date(), undefined, householdFrom);
-      customers.push({ name: `customer-${i + 1}`, meterId, claim, steps: [] });
-    }
+    const customers: Customer[] = o.meterIds.map((meterId, i) => ({ name: `customer-${i + 1}`, meterId, claim: claims[i], steps: [] }));
     const outcomes: CustomerOutcome[] = [];
     const attempts: CrossAttempt[] = [];
     for (const [i, c] of customers.entries()) {
@@ -100,11 +124,13 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
       c.url = url.status === 200 ? (url.body as { url: string }).url : undefined;
       const objectBytes = bucket.size(reportKey(c.meterId, o.date.replace(/-/g, ""), "html")) ?? null;
       let downloadedBytes: number | null = null;
+      let comparedSince: string | null = null;
       if (c.url) {
         const res = await fetch(c.url);
         const bytes = Buffer.from(await res.arrayBuffer());
         c.steps.push({ step: "download", status: res.status, ...(res.ok ? {} : { error: bytes.toString("utf8") }) });
         if (res.ok) downloadedBytes = bytes.length;
+        if (res.ok) comparedSince = SINCE_ON_PAGE.exec(bytes.toString("utf8"))?.[1] ?? null;
       }
       if (victim && link.status === 200) {
         await attempt(
@@ -113,7 +139,7 @@ export async function walkCustomers(o: CustomerWalkOptions): Promise<CustomersRe
         );
         if (c.url) await attempt("download its report with a URL re-pointed from its own", repointed(c.url, c.meterId, victim.meterId));
       }
-      outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, profileMeter, daysListed, downloadedBytes, objectBytes });
+      outcomes.push({ customer: c.name, meterId: c.meterId, steps: c.steps, profileMeter, daysListed, downloadedBytes, objectBytes, comparedSince });
     }
     if (o.trail) {
       writeTrail(o.root, bucket.dataEvents);

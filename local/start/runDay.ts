@@ -9,7 +9,9 @@ import { DuckDbEngine } from "../../functions/usageSummary/duckdbEngine";
 import { Summary, summarize, withSkippedFiles } from "../../functions/usageSummary/summary";
 import { parseSummaryDay } from "../../functions/usageSummary/summaryDay";
 import { CustomersReport } from "../customers/customersReport";
-import { scriptedMeters, walkCustomers } from "../customers/walkCustomers";
+import { issueHouseholdCodes, scriptedMeters, walkCustomers } from "../customers/walkCustomers";
+import { LOCAL_PROFILE_TABLE } from "../customers/customerTables";
+import { dynamoHouseholds } from "../../functions/dailyAnalysis/dynamoHouseholds";
 import { MeterPlan, meterHistory, OUTAGE_DAYS_AGO } from "../sim/meterFleet";
 import { RunFolders } from "./folders";
 
@@ -32,9 +34,15 @@ export interface RunDayResults {
 }
 
 export async function analyseRunDay(folders: RunFolders, outDir: string, plan: MeterPlan, day: ReportDay): Promise<RunDayResults> {
-  const dailyAnalysis = await analyseDay(folders.lake(), folders.reports(), day, { concurrency: 4 });
+  // the supplier issues the scripted households' codes before the run: the analysis reads their first days
+  const meterIds = scriptedMeters(plan.clientIds);
+  const households = await issueHouseholdCodes(meterIds, day.iso);
+  const dailyAnalysis = await analyseDay(folders.lake(), folders.reports(), day, {
+    concurrency: 4,
+    households: dynamoHouseholds(households.tables.operatorClient(), LOCAL_PROFILE_TABLE),
+  });
   // the customers' downloads go into the trail before the summary counts them
-  const customers = await walkCustomers({ root: outDir, meterIds: scriptedMeters(plan.clientIds), date: day.iso, trail: true });
+  const customers = await walkCustomers({ root: outDir, meterIds, date: day.iso, trail: true, households });
   const engine = await DuckDbEngine.open(outDir);
   try {
     // as `gridrail summary --local` counts it: a file the tables cannot read (the malformed upload) is skipped

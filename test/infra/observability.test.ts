@@ -51,6 +51,7 @@ describe("observability: dashboards and alarms", () => {
         clients: 0,
         reportsWritten: 0,
         reportsRevised: 0,
+        householdRevisions: 0,
         readingsTooLate: 0,
         rejectedLines: 0,
         unusualHalfHours: 0,

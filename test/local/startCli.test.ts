@@ -89,12 +89,18 @@ describe("npm start (the local stack), end to end", function () {
     // the last meter was offline all day two days before the run and sent that day when the run started: the
     // day's analysis found those readings in its partition and wrote the day they belong to
     expect(report.meterReadingsStored).to.equal(48);
-    expect(report.dailyAnalysis.reportsRevised).to.equal(1);
+    // and customer-2's household moved in two days before the run, its code issued after: its two reports since are
+    // recomputed, compared with its own days only, which the page it downloads says
+    expect([report.dailyAnalysis.reportsRevised, report.dailyAnalysis.householdRevisions]).to.deep.equal([3, 2]);
+    const movedIn = new Date(Date.parse(report.summary.date) - 2 * 86_400_000).toISOString().slice(0, 10);
+    expect(report.customers.outcomes.map((o: { comparedSince: string | null }) => o.comparedSince)).to.deep.equal([null, movedIn, null]);
+    const newHousehold = JSON.parse(readFileSync(join(dir, "run", "reports", "NMI6100000002", `${report.summary.date.replace(/-/g, "")}.json`), "utf8"));
+    expect(newHousehold.comparison).to.include({ days: 2, since: movedIn });
     const outage = new Date(Date.parse(report.summary.date) - 2 * 86_400_000).toISOString().slice(0, 10).replace(/-/g, "");
     const revised = JSON.parse(readFileSync(join(dir, "run", "reports", "NMI6100000003", `${outage}.json`), "utf8"));
     expect([revised.halfHoursCovered, revised.sources.latePartitions]).to.deep.equal([48, [report.summary.date]]);
     expect(r.stdout).to.match(
-      /^meters: 144 readings, and 48 of an earlier day from a meter back from an outage; daily analysis .*, 1 earlier report\(s\) revised with late readings, /m,
+      /^meters: 144 readings, and 48 of an earlier day from a meter back from an outage; daily analysis .*, 1 earlier report\(s\) revised with late readings, 2 with a household's first day, /m,
     );
     // a report for every client with data that day: the 3 meters, and the suppliers' uploads that gave readings
     // (beyond 3 meters they come under clients of their own, so none overwrites another; the garbage and the
@@ -138,7 +144,7 @@ describe("npm start (the local stack), end to end", function () {
     expect(report.summary.reportDownloads).to.equal(3);
     expect(report.summary.profileUpdates).to.equal(3);
     expect(r.stdout).to.match(
-      /^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded$/m,
+      /^customers \d{4}-\d\d-\d\d: 3 of 3 signed up, 3 linked their meter, 3 listed their report, 3 downloaded it .*; cross-customer: 12 attempts, 12 refused, 0 succeeded; customer-2's report compares only with its household's days, from \d{4}-\d\d-\d\d$/m,
     );
   });
 

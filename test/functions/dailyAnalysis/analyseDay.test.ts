@@ -142,6 +142,7 @@ describe("daily analysis: a day's run", () => {
       clients: 2,
       reportsWritten: 2,
       reportsRevised: 0,
+      householdRevisions: 0,
       readingsTooLate: 0,
       rejectedLines: 0,
       unusualHalfHours: 0,

@@ -258,7 +258,7 @@ describe("daily analysis: households", () => {
         "2026-11-19",
         "2026-11-20",
       ]);
-      expect(summary.reportsRevised).to.equal(6);
+      expect([summary.reportsRevised, summary.householdRevisions]).to.deep.equal([6, 6]);
       expect(report("20261120").comparison).to.include({ days: 5, sameWeekdayLastWeekKwh: null, since: movedIn });
       expect(report("20261115").comparison).to.include({ days: 0, averageKwh: null, since: movedIn });
       expect(report("20261114").comparison.since).to.equal(null);

@@ -193,6 +193,7 @@ describe("daily analysis: the run's failures as a metric", () => {
       clients: 3,
       reportsWritten: 3,
       reportsRevised: 0,
+      householdRevisions: 0,
       readingsTooLate: 0,
       rejectedLines: 0,
       unusualHalfHours: 0,
