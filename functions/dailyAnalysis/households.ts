@@ -17,7 +17,7 @@ export interface Households {
   firstDays(meterId: string): Promise<string[]>;
 }
 
-/** No household known for any meter: every earlier day is compared with (the local stand-in, the benchmarks). */
+/** No household known for any meter: every earlier day is compared with (the benchmarks, the local history days). */
 export const NO_HOUSEHOLDS: Households = { firstDays: async () => [] };
 
 /** The meters' first days in memory (tests). */

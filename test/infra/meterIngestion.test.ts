@@ -205,7 +205,7 @@ for (const stack of STACKS) {
       });
     });
 
-    it("lets the daily analysis read of the customers' profile table only a claim's household first day", () => {
+    it("lets the daily analysis read of the customers' profile table only the claim and owner items' household first days", () => {
       const policy = rolePolicy(s, "meters-daily");
       expect(statement(policy, "ReadHouseholds")).to.deep.equal({
         Sid: "ReadHouseholds",
