@@ -2,7 +2,7 @@ export * from "./types";
 export * from "./errors";
 export { createDetector, restoreDetector, registerDetector, detectorNames, describeDetectors } from "./registry";
 export type { DetectorKind } from "./registry";
-export { encodeState, decodeState } from "./stateCodec";
+export { encodeState, decodeState, stateJson } from "./stateCodec";
 export { RCF_DEFAULTS } from "./rcf/rcfOptions";
 export { RcfDetector } from "./rcf/rcfDetector";
 export { RandomCutForest } from "./rcf/forest";

@@ -28,10 +28,34 @@ function finiteOnly(key: string, value: unknown): unknown {
   return value;
 }
 
+/** Written in place of -0 while stringifying, then turned into the text `-0`; no state may hold it as a key or a string. */
+const NEGATIVE_ZERO = "\u0000-0";
+const NEGATIVE_ZERO_JSON = JSON.stringify(NEGATIVE_ZERO);
+
+/**
+ * A state's JSON that keeps -0: JSON.stringify writes it as `0`, so a value the model keeps (a last value, a
+ * warm-up row) would come back as +0, where JSON.parse reads the text `-0` back as -0. `replace` sees every
+ * other value, as JSON.stringify's replacer would.
+ */
+export function stateJson(state: unknown, replace: (key: string, value: unknown) => unknown = (_key, value) => value): string {
+  let negativeZero = false;
+  const text = JSON.stringify(state, (key: string, value: unknown) => {
+    if (key === NEGATIVE_ZERO || value === NEGATIVE_ZERO) {
+      throw new StateError(`field ${JSON.stringify(key)}: the text ${NEGATIVE_ZERO_JSON} is reserved in a state`);
+    }
+    if (Object.is(value, -0)) {
+      negativeZero = true;
+      return NEGATIVE_ZERO;
+    }
+    return replace(key, value);
+  });
+  return negativeZero ? text.split(NEGATIVE_ZERO_JSON).join("-0") : text;
+}
+
 export function encodeState(state: DetectorState): Uint8Array {
   let text: string;
   try {
-    text = JSON.stringify(state, finiteOnly);
+    text = stateJson(state, finiteOnly);
   } catch (e) {
     if (e instanceof StateError) throw new StateError(`state of detector ${state.detector} cannot be saved: ${e.message}`);
     throw e;

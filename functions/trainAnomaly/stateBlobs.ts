@@ -1,4 +1,4 @@
-import { DetectorState } from "../../anomaly";
+import { DetectorState, stateJson } from "../../anomaly";
 import { CheckpointError } from "./errors";
 
 /**
@@ -15,7 +15,7 @@ const MARK = "__blob";
 
 export function encodeModelState(state: DetectorState): Uint8Array {
   const blobs: Buffer[] = [];
-  const header = JSON.stringify(state, (_key, value: unknown) => {
+  const header = stateJson(state, (_key, value: unknown) => {
     if (typeof value !== "string" || value.length < MIN_BLOB_CHARS || value.length % 4 !== 0) return value;
     const bytes = Buffer.from(value, "base64");
     if (bytes.toString("base64") !== value) return value;

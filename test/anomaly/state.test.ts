@@ -1,8 +1,8 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { createDetector, decodeState, encodeState, restoreDetector, StateError } from "../../anomaly";
+import { createDetector, decodeState, encodeState, restoreDetector, StateError, stateJson } from "../../anomaly";
 import { DetectorOptions } from "../../anomaly/types";
-import { minuteTimestamp, sineStream } from "../helpers/streams";
+import { liveAndResumed, minuteTimestamp, sineStream } from "../helpers/streams";
 
 const CONFIGS: [string, DetectorOptions][] = [
   ["rcf", { numberOfTrees: 15, subSampleSize: 32, shingleSize: 3, explain: "all" }],
@@ -74,6 +74,27 @@ describe("detector state", () => {
     });
     expect(JSON.stringify(b.toState())).to.equal(JSON.stringify(a.toState()));
   });
+
+  /** Paths of the -0s in a state (JSON.stringify writes -0 as 0, so a comparison of texts cannot see them). */
+  function negativeZeros(value: unknown, path = "state"): string[] {
+    if (typeof value === "number") return Object.is(value, -0) ? [path] : [];
+    if (Array.isArray(value)) return value.flatMap((v, i) => negativeZeros(v, `${path}[${i}]`));
+    if (value && typeof value === "object") return Object.entries(value).flatMap(([k, v]) => negativeZeros(v, `${path}.${k}`));
+    return [];
+  }
+
+  for (const name of ["rcf", "zscore", "ewma", "ensemble"]) {
+    for (const saveAt of [3, 300]) {
+      it(`${name}: a -0 it keeps (saved at row ${saveAt}) is -0 again in the restored model, which goes on as the live one`, () => {
+        const data = Array.from({ length: 400 }, (_, i) => (i % 3 === 0 ? -0 : Math.sin(i / 9)));
+        const { live, resumed, detector, restored, saved } = liveAndResumed(name, { missing: "impute" }, data, saveAt);
+        if (name === "rcf" || name === "ensemble") expect(negativeZeros(saved)).to.not.deep.equal([]);
+        expect(negativeZeros(restoreDetector(decodeState(encodeState(saved))).toState())).to.deep.equal(negativeZeros(saved));
+        expect(stateJson(restored.toState())).to.equal(stateJson(detector.toState()));
+        expect(resumed).to.deep.equal(live);
+      });
+    }
+  }
 
   it("restores the saved point count and keeps going from there", () => {
     const d = createDetector("zscore", 1);

@@ -105,6 +105,27 @@ describe("state codec", () => {
     });
   }
 
+  it("keeps -0, which JSON.stringify would write as 0, and refuses a state holding the text it writes in its place", () => {
+    const state = {
+      detector: "plugin",
+      version: 1,
+      last: -0,
+      rows: [
+        [0, -0],
+        [-0.5, 1e-320],
+      ],
+      name: "-0",
+    };
+    const back = decodeState(encodeState(state)) as unknown as typeof state;
+    expect(back).to.deep.equal(state);
+    expect([Object.is(back.last, -0), Object.is(back.rows[0][0], 0), Object.is(back.rows[0][1], -0)]).to.deep.equal([true, true, true]);
+    expect(() => encodeState({ detector: "plugin", version: 1, tag: "\u0000-0" })).to.throw(
+      StateError,
+      'field "tag": the text "\\u0000-0" is reserved in a state',
+    );
+    expect(() => encodeState({ detector: "plugin", version: 1, "\u0000-0": 1 })).to.throw(StateError, /the text "\\u0000-0" is reserved/);
+  });
+
   it("decodes bytes made in another realm (a vm context's Uint8Array fails instanceof)", () => {
     const bytes = encodeState(trained("zscore", { window: 10 }).toState());
     const foreign = runInNewContext("new Uint8Array(n)", { n: bytes.length }) as Uint8Array;
