@@ -28,6 +28,29 @@ export interface ObjectStore {
    * upload that a newer one replaced meanwhile leave the newer one's output alone. Without it, none is checked.
    */
   currentTag?(key: string): Promise<string | undefined>;
+  /**
+   * Every upload now under a spelling of `key` (see s3Key's isSpellingOf), itself included while it is there:
+   * the spellings share one output, which the newest owns. Without it, none is checked.
+   */
+  spellings?(key: string): Promise<readonly Spelling[]>;
+}
+
+/** An upload under one spelling of a supplier key, and when it was written (epoch ms). */
+export interface Spelling {
+  readonly key: string;
+  readonly lastModified: number;
+}
+
+/**
+ * The spelling that owns the output the spellings share: the one written last; of uploads written at the same
+ * time (S3 keeps whole seconds), the one whose key sorts last, so every parse names the same. Undefined for none.
+ */
+export function newestSpelling(spellings: readonly Spelling[]): string | undefined {
+  let newest: Spelling | undefined;
+  for (const s of spellings) {
+    if (!newest || s.lastModified > newest.lastModified || (s.lastModified === newest.lastModified && s.key > newest.key)) newest = s;
+  }
+  return newest?.key;
 }
 
 /** Entity tags compared without their quotes: S3 events give them bare, HeadObject quoted. */

@@ -1,7 +1,7 @@
 import { pipeline } from "stream";
 import { DEFAULT_MAX_OBJECT_BYTES, byteLimit, tooLarge } from "./byteLimit";
 import { IngestResult, ingestStream, streamLines } from "./ingest";
-import { ObjectStore, ObjectWriter, sameTag, writerFor } from "./objectStore";
+import { ObjectStore, ObjectWriter, newestSpelling, sameTag, writerFor } from "./objectStore";
 import { CHANNELS, Channel, Reading, readingJson } from "./readingSchema";
 import { parseS3Key, processedKey, quarantineKey } from "./s3Key";
 
@@ -36,6 +36,11 @@ export interface ProcessedObject {
    * own event writes its output (an older parse finishing last must not overwrite it).
    */
   readonly superseded?: boolean;
+  /**
+   * With superseded, the key of the newer upload: this key (uploaded again) or another spelling of it (`.CSV`
+   * for `.csv`), which shares its output.
+   */
+  readonly supersededBy?: string;
 }
 
 /** Output is flushed to the writers once this much is pending, so it never piles up in memory. */
@@ -100,13 +105,18 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
   const keys = { consumption: processedKey(k, "consumption"), generation: processedKey(k, "generation") };
   const qKey = quarantineKey(k);
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_OBJECT_BYTES;
-  const superseded = async (): Promise<boolean> => {
-    if (opts.eTag === undefined || !store.currentTag) return false;
-    const now = await store.currentTag(key);
-    return now !== undefined && !sameTag(now, opts.eTag);
+  // the newer upload whose own event writes the output this parse would: the key uploaded again, or another spelling
+  const newerUpload = async (): Promise<string | undefined> => {
+    if (opts.eTag !== undefined && store.currentTag) {
+      const now = await store.currentTag(key);
+      if (now !== undefined && !sameTag(now, opts.eTag)) return key;
+    }
+    const owner = store.spellings ? newestSpelling(await store.spellings(key)) : undefined;
+    return owner !== undefined && owner !== key ? owner : undefined;
   };
   const refuse = async (reason: string): Promise<ProcessedObject> => {
-    if (await superseded()) return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason, keptEarlier: true, superseded: true };
+    const newer = await newerUpload();
+    if (newer) return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason, keptEarlier: true, superseded: true, supersededBy: newer };
     await store.put(qKey, report(key, UNREAD, { consumption: 0, generation: 0 }, reason), "application/json");
     return { processedKeys: keys, quarantineKey: qKey, result: UNREAD, refused: reason, keptEarlier: true };
   };
@@ -133,9 +143,10 @@ export async function processObject(store: ObjectStore, key: string, opts: Proce
       afterLine: () => (outs.consumption.full || outs.generation.full ? Promise.all(CHANNELS.map((c) => outs[c].flush())).then(() => undefined) : undefined),
     });
     for (const c of CHANNELS) await outs[c].flush();
-    if (await superseded()) {
+    const newer = await newerUpload();
+    if (newer) {
       for (const c of CHANNELS) await outs[c].writer.abort();
-      return { processedKeys: keys, quarantineKey: qKey, result, keptEarlier: true, superseded: true };
+      return { processedKeys: keys, quarantineKey: qKey, result, keptEarlier: true, superseded: true, supersededBy: newer };
     }
     if (keptEarlier()) for (const c of CHANNELS) await outs[c].writer.abort();
     else for (const c of CHANNELS) await outs[c].writer.end();

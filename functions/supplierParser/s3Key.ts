@@ -55,6 +55,19 @@ export function parseS3Key(key: string): SupplierKey {
 }
 
 /**
+ * The start every spelling of a supplier key shares: its folder, client id and the dot (`20240101/acme.`). Its
+ * spellings differ only in the case of `csv` (`.CSV` from spreadsheet tools on Windows, `.Csv`), and share one output.
+ */
+export function spellingPrefix(key: string): string {
+  return key.slice(0, -"csv".length);
+}
+
+/** True when `candidate` is a spelling of the supplier key `key` (itself included). */
+export function isSpellingOf(candidate: string, key: string): boolean {
+  return candidate.length === key.length && candidate.startsWith(spellingPrefix(key)) && candidate.slice(-4).toLowerCase() === ".csv";
+}
+
+/**
  * Deterministic output keys, so reprocessing a file overwrites rather than duplicates. Consumption keeps the
  * key the daily analysis reads; generation sits one folder down, out of the analysis' `processed/{date}/*.jsonl`.
  */

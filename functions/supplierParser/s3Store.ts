@@ -4,13 +4,15 @@ import {
   CreateMultipartUploadCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
 } from "@aws-sdk/client-s3";
 import { Readable } from "stream";
 import { MB } from "./byteLimit";
-import { ObjectStore, ObjectWriter } from "./objectStore";
+import { ObjectStore, ObjectWriter, Spelling } from "./objectStore";
+import { isSpellingOf, spellingPrefix } from "./s3Key";
 
 /**
  * 8 MB parts: S3 takes 5 MB to 5 GB per part (the last may be smaller) and 10,000 parts, so an object up to
@@ -95,6 +97,24 @@ export function s3ObjectStore(client: S3Client, uploadBucket: string, lakeBucket
         if (status === 404 || status === 403 || (e as Error).name === "NotFound") return undefined;
         throw e;
       }
+    },
+    async spellings(key) {
+      const found: Spelling[] = [];
+      let ContinuationToken: string | undefined;
+      try {
+        do {
+          const page = await client.send(new ListObjectsV2Command({ Bucket: uploadBucket, Prefix: spellingPrefix(key), ContinuationToken }));
+          for (const o of page.Contents ?? []) {
+            if (o.Key !== undefined && isSpellingOf(o.Key, key)) found.push({ key: o.Key, lastModified: o.LastModified?.getTime() ?? 0 });
+          }
+          ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined;
+        } while (ContinuationToken);
+      } catch (e) {
+        // as currentTag: a role that may not list cannot tell, and the file is parsed as before
+        if ((e as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 403) return [];
+        throw e;
+      }
+      return found;
     },
   };
 }

@@ -105,9 +105,21 @@ export async function processBatch(
         let reason = obj.unusable;
         if (reason === undefined) {
           try {
-            const { result, refused, keptEarlier, superseded } = await processObject(store, obj.key, { size: obj.size, eTag: obj.eTag, ...settings });
+            const { result, refused, keptEarlier, superseded, supersededBy } = await processObject(store, obj.key, {
+              size: obj.size,
+              eTag: obj.eTag,
+              ...settings,
+            });
             if (superseded) {
-              log({ message: "supplier file replaced while it was parsed: its newer upload's event writes the output", key: obj.key, eTag: obj.eTag });
+              log(
+                supersededBy === undefined || supersededBy === obj.key
+                  ? { message: "supplier file replaced while it was parsed: its newer upload's event writes the output", key: obj.key, eTag: obj.eTag }
+                  : {
+                      message: "supplier file superseded by a newer upload under another spelling: its event writes the output",
+                      key: obj.key,
+                      newer: supersededBy,
+                    },
+              );
               continue;
             }
             outcome.processed.push({

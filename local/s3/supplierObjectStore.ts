@@ -6,6 +6,7 @@
  */
 import { ObjectStore } from "../../functions/supplierParser/processObject";
 import { FolderStore } from "./folderStore";
+import { isSpellingOf, spellingPrefix } from "../../functions/supplierParser/s3Key";
 
 export function supplierObjectStore(store: FolderStore, uploadBucket: string, lakeBucket: string): ObjectStore {
   return {
@@ -15,5 +16,10 @@ export function supplierObjectStore(store: FolderStore, uploadBucket: string, la
     },
     // as HeadObject: the upload's tag now, so a parse of a replaced upload writes nothing
     currentTag: async (key) => (await store.head(uploadBucket, key))?.eTag,
+    // as ListObjectsV2: the uploads under the key's other spellings (`.CSV`), the newest of which owns the output
+    spellings: async (key) =>
+      (await store.list(uploadBucket, spellingPrefix(key)))
+        .filter((o) => isSpellingOf(o.key, key))
+        .map((o) => ({ key: o.key, lastModified: o.lastModified.getTime() })),
   };
 }

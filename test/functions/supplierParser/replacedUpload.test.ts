@@ -1,4 +1,4 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "stream";
@@ -92,6 +92,7 @@ describe("supplierParser: an upload replaced while it is parsed", () => {
     it("parses and writes when the upload is unchanged", async () => {
       s3.on(GetObjectCommand).resolves({ Body: Readable.from([CSV]) as never, ContentLength: CSV.length });
       s3.on(HeadObjectCommand).resolves({ ETag: '"abc123"' });
+      s3.on(ListObjectsV2Command).resolves({ Contents: [{ Key: KEY, LastModified: new Date() }] });
       s3.on(PutObjectCommand).resolves({});
       const out = await processObject(s3store(), KEY, { eTag: "abc123" });
       expect([out.superseded, s3.commandCalls(PutObjectCommand).length]).to.deep.equal([undefined, 3]);

@@ -1,4 +1,4 @@
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { expect } from "chai";
 import { mockClient } from "aws-sdk-client-mock";
 import { Readable } from "stream";
@@ -226,6 +226,9 @@ describe("supplier parser SQS batch", () => {
 
     it("reads from the upload bucket of the event and writes to LAKE_BUCKET", async () => {
       s3.on(GetObjectCommand, { Bucket: "uploads", Key: "20240305/C42.csv" }).resolves({ Body: Readable.from([CSV]) as never });
+      s3.on(ListObjectsV2Command, { Bucket: "uploads", Prefix: "20240305/C42." }).resolves({
+        Contents: [{ Key: "20240305/C42.csv", LastModified: new Date() }],
+      });
       s3.on(PutObjectCommand).resolves({});
       const { result: out, lines } = await captureOutput(() => handler({ Records: [message("m1", "20240305/C42.csv")] }, lambdaContext("req-sp-1")));
       expect(out).to.deep.equal({ batchItemFailures: [] });
