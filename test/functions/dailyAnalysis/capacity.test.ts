@@ -13,6 +13,11 @@ describe("daily analysis capacity estimate", () => {
     // two vCPUs' memory: still one thread, 10 a second
     { label: "more memory than one vCPU", cpuMsPerClient: 100, msPerRequest: 0, lambdaMb: 3538, perInvocation: 7200, bound: "cpu" },
   ];
+  it("waits on other requests too (the profile table's reads): 8000 / (10 + 10 x 100 + 2 x 10) = 7.77 a second", () => {
+    const r = clientsPerInvocation({ ...base, cpuMsPerClient: 10, msPerRequest: 100, otherRequestMsPerClient: 20 });
+    expect([r.perInvocation, r.bound]).to.deep.equal([5592, "requests"]);
+  });
+
   for (const c of cases) {
     it(c.label, () => {
       const r = clientsPerInvocation({ ...base, lambdaMb: c.lambdaMb ?? base.lambdaMb, cpuMsPerClient: c.cpuMsPerClient, msPerRequest: c.msPerRequest });
