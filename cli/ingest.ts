@@ -50,6 +50,7 @@ async function main(args: ParsedArgs): Promise<void> {
     errors: r.errors,
     reasons: r.reasons,
     ...(r.unreported ? { unreported: r.unreported } : {}),
+    ...(r.notes ? { notes: r.notes } : {}),
   };
   if (args.json) process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
   else printOutcome(file, date, r);
@@ -79,6 +80,7 @@ function printOutcome(file: string, date: string | undefined, r: IngestResult): 
       `  ${readings} reading(s) from ${first} to ${last} are of days no daily report reads this file for (it is named ${date}): upload each day under its own date\n`,
     );
   }
+  for (const n of r.notes ?? []) process.stdout.write(`  line ${n.line} (accepted): ${n.note}\n`);
   for (const e of r.errors) process.stdout.write(`  line ${e.line}: ${e.reason}\n`);
   // past the listed rows, the counts per kind of reason say what the rest were
   if (r.rejected > r.errors.length) {

@@ -63,7 +63,18 @@ export interface IngestResult {
    * the first and last interval start; absent when there are none.
    */
   readonly unreported?: Unreported;
+  /** Accepted rows whose readings leave a gap the file cannot fill (the first MAX_NOTES), absent when none. */
+  readonly notes?: readonly RowNote[];
 }
+
+/** An accepted row's note: what of its day the file could not say. */
+export interface RowNote {
+  readonly line: number;
+  readonly note: string;
+}
+
+/** Notes kept in a result and its report; a file holds at most a couple (one a channel a year). */
+export const MAX_NOTES = 20;
 
 export interface Unreported {
   readonly readings: number;
@@ -149,6 +160,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
   const ctx = context(opts);
   const sample = opts.sample ?? 5;
   const readings: Reading[] = [];
+  const notes: RowNote[] = [];
   const log = new RejectionLog(opts.maxErrors ?? DEFAULT_MAX_ERRORS);
   let rows = 0;
   let accepted = 0;
@@ -177,6 +189,7 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
         continue;
       }
       accepted++;
+      if (o.note !== undefined && notes.length < MAX_NOTES) notes.push({ line: o.line, note: o.note });
       for (const r of o.readings) {
         readingCount++;
         if (readings.length < sample) readings.push(r);
@@ -227,7 +240,17 @@ export async function ingestStream(lines: AsyncIterable<string> | Iterable<strin
   if (!started) start();
   if (parser) record(parser.end());
   if (layout === "empty") log.add(0, "file is empty");
-  const result = { layout, rows, accepted, rejected: rows - accepted, readingCount, readings, errors: log.errors, reasons: log.reasons() };
+  const result = {
+    layout,
+    rows,
+    accepted,
+    rejected: rows - accepted,
+    readingCount,
+    readings,
+    errors: log.errors,
+    reasons: log.reasons(),
+    ...(notes.length > 0 ? { notes } : {}),
+  };
   if (!unreported) return result;
   const iso = (ms: number) => new Date(ms).toISOString();
   return { ...result, unreported: { readings: unreported.readings, first: iso(unreported.firstMs), last: iso(unreported.lastMs) } };

@@ -80,7 +80,8 @@ function report(key: string, result: IngestResult, readings: Record<Channel, num
   const head = refused ? { file: key, layout: "unread", refused } : { file: key, layout };
   const kept = readings.consumption + readings.generation === 0 ? { earlierReadings: KEPT } : {};
   const unreported = result.unreported ? { unreported: { ...result.unreported, why: UNREPORTED } } : {};
-  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, ...kept, ...unreported, errors, reasons }, null, 2)}\n`;
+  const notes = result.notes ? { notes: result.notes } : {};
+  return `${JSON.stringify({ ...head, rows, accepted, rejected, readings, ...kept, ...unreported, ...notes, errors, reasons }, null, 2)}\n`;
 }
 
 /** Why a report counts readings no daily report reads. */

@@ -140,6 +140,7 @@ export async function processBatch(
               ...(refused ? { reason: refused } : {}),
               ...(keptEarlier ? { earlierReadings: "kept" } : {}),
               ...(result.unreported ? { unreported: result.unreported } : {}),
+              ...(result.notes ? { notes: result.notes.length } : {}),
             });
             continue;
           } catch (e) {

@@ -2,8 +2,12 @@ import { ReadingBounds } from "../bounds";
 import { LocalClock } from "../localClock";
 import { Reading } from "../readingSchema";
 
-/** What became of one data row: its readings, or the reason it was rejected. */
-export type RowOutcome = { readonly line: number; readonly readings: readonly Reading[] } | { readonly line: number; readonly reason: string };
+/**
+ * What became of one data row: its readings (with a note when they are not all the row's times: a wide row of the
+ * day the clocks go back), or the reason it was rejected.
+ */
+export type RowOutcome =
+  { readonly line: number; readonly readings: readonly Reading[]; readonly note?: string } | { readonly line: number; readonly reason: string };
 
 export interface ParseContext {
   readonly clientId: string;

@@ -1,6 +1,7 @@
-import { Channel, Reading, dayString } from "../readingSchema";
+import { Channel, Day, Reading, dayString, timeOfDay } from "../readingSchema";
 import { DuplicateTracker, RowError, checkIntervalCount, checkKeyDate, parseDmy, parseKwh } from "../validate";
 import { LineParser, ParseContext, reasonOf } from "./lineParser";
+import { LocalClock } from "../localClock";
 
 // Maps, not object literals: a cell reading "constructor" must not find Object's
 const ESTIMATED = new Map([
@@ -44,11 +45,38 @@ export function wideParser(ctx: ParseContext, header: readonly string[]): LinePa
           }
           readings.push({ clientId: ctx.clientId, intervalStart: new Date(t).toISOString(), intervalMinutes, kwh: values[i], quality, channel });
         }
-        return [{ line, readings }];
+        const note = secondPassNote(ctx.clock, day, intervalMinutes, values.length);
+        return [note ? { line, readings, note } : { line, readings }];
       } catch (e) {
         return [{ line, reason: reasonOf(e) }];
       }
     },
     end: () => [],
   };
+}
+
+/**
+ * On the day clocks go back, an hour of wall-clock time happens twice, but a wide row has one column for each of
+ * its intervals: they are read as the first pass, and the second pass has no reading. Says so, with the UTC
+ * span left without one; undefined on any other day.
+ */
+export function secondPassNote(clock: LocalClock, day: Day, intervalMinutes: number, columns: number): string | undefined {
+  // a day no longer than its wall clock from 00:00 to 23:59 repeats nothing: most rows stop here
+  const start = clock.resolve(day, 0);
+  const end = clock.resolve(day, 1439);
+  if (!clock.repeated || (start !== undefined && end !== undefined && end - start <= 1439 * 60_000)) return undefined;
+  let first: number | undefined;
+  let last: number | undefined;
+  for (let i = 0; i < columns; i++) {
+    if (clock.repeated(day, i * intervalMinutes) === undefined) continue;
+    first ??= i;
+    last = i;
+  }
+  if (first === undefined || last === undefined) return undefined;
+  const from = clock.repeated!(day, first * intervalMinutes)!;
+  const to = clock.repeated!(day, last * intervalMinutes)! + intervalMinutes * 60_000;
+  return (
+    `${dayString(day)}: ${timeOfDay(first * intervalMinutes)}-${timeOfDay((last + 1) * intervalMinutes)} happened twice in ${clock.name} (the clocks went back), ` +
+    `but the row has one column for each of its intervals: read as the first pass; the second, ${new Date(from).toISOString()} to ${new Date(to).toISOString()}, has no reading`
+  );
 }

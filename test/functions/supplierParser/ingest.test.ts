@@ -185,18 +185,29 @@ describe("supplierParser ingest: invariants", () => {
 });
 
 describe("supplierParser ingest: the real supplier files in ../shared/data/meters", () => {
-  const real: [string, string, number, number, Reading][] = [
-    ["meter01.csv", "nem12", 1034, 49_632, reading("2017-11-23T14:00:00.000Z", 0)],
-    ["meter02.csv", "nem12-excel", 681, 32_688, reading("2018-11-15T14:00:00.000Z", 0)],
+  // 5/4/20, the day clocks went back, has one column for each half-hour of the repeated 02:00-03:00
+  const meter03Notes = {
+    notes: [
+      {
+        line: 290,
+        note:
+          "2020-04-05: 02:00-03:00 happened twice in Australia/Melbourne (the clocks went back), but the row has one column for each of its intervals: " +
+          "read as the first pass; the second, 2020-04-04T16:00:00.000Z to 2020-04-04T17:00:00.000Z, has no reading",
+      },
+    ],
+  };
+  const real: [string, string, number, number, Reading, object][] = [
+    ["meter01.csv", "nem12", 1034, 49_632, reading("2017-11-23T14:00:00.000Z", 0), {}],
+    ["meter02.csv", "nem12-excel", 681, 32_688, reading("2018-11-15T14:00:00.000Z", 0), {}],
     // 6/10/19, the day clocks went forward, has zeros in the two columns of the hour that did not happen
-    ["meter03.csv", "wide", 465, 22_318, reading("2019-06-21T14:00:00.000Z", 0.7)],
-    ["meter04.csv", "long", 35_132, 35_132, reading("2018-09-25T14:00:00.000Z", 0.813)],
+    ["meter03.csv", "wide", 465, 22_318, reading("2019-06-21T14:00:00.000Z", 0.7), meter03Notes],
+    ["meter04.csv", "long", 35_132, 35_132, reading("2018-09-25T14:00:00.000Z", 0.813), {}],
   ];
-  for (const [file, layout, rows, readings, first] of real) {
+  for (const [file, layout, rows, readings, first, notes] of real) {
     it(`reads ${file} as ${layout}: ${rows} rows, all accepted, ${readings} readings`, async function () {
       const path = requireShared(this, "meters", file);
       const r = await ingestFile(path, { clientId: "c1", sample: 1 });
-      expect(r).to.deep.equal({ layout, rows, accepted: rows, rejected: 0, readingCount: readings, readings: [first], errors: [], reasons: [] });
+      expect(r).to.deep.equal({ layout, rows, accepted: rows, rejected: 0, readingCount: readings, readings: [first], errors: [], reasons: [], ...notes });
     });
   }
 

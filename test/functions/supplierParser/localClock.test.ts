@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { ingestStream } from "../../../functions/supplierParser/ingest";
 import { NEM_TIME, fixedOffsetClock, localDayMinutes, utcMsOn, zoneClock } from "../../../functions/supplierParser/localClock";
 import { dayCountProblem, missingStartsNote } from "../../../functions/supplierParser/parsers/longParser";
+import { secondPassNote } from "../../../functions/supplierParser/parsers/wideParser";
 import { Day } from "../../../functions/supplierParser/readingSchema";
 
 const day = (s: string): Day => {
@@ -166,4 +167,46 @@ describe("supplierParser: the hour the clocks go back, in a file", () => {
     const r = await ingestStream(["timestamp,kwh", "2024-10-20 01:00,1", "2024-10-20 01:00,1"], { clientId: "c1", timeZone: "Europe/London" });
     expect(r.errors.map((e) => e.reason)).to.deep.equal(['duplicate timestamp "2024-10-20 01:00" (2024-10-20T00:00:00.000Z; first seen at line 2)']);
   });
+
+  it("wide layout: a row of the day the clocks go back is read as the first pass and says the second has no reading", async () => {
+    const header = "NMI,METER SERIAL NUMBER,CON/GEN,DATE,ESTIMATED?," + Array.from({ length: 48 }, (_, i) => `c${i}`).join(",");
+    const values = Array(48).fill("0.1").join(",");
+    const lines = [header, `6,7,Consumption,6/4/19,No,${values}`, `6,7,Consumption,7/4/19,No,${values}`, `6,7,Generation,7/4/19,No,${values}`];
+    const starts: string[] = [];
+    const r = await ingestStream(lines, { clientId: "c1", onReading: (x) => starts.push(x.intervalStart) });
+    const note =
+      "2019-04-07: 02:00-03:00 happened twice in Australia/Melbourne (the clocks went back), but the row has one column for each of its intervals: " +
+      "read as the first pass; the second, 2019-04-06T16:00:00.000Z to 2019-04-06T17:00:00.000Z, has no reading";
+    expect([r.accepted, r.rejected, r.readingCount, r.notes]).to.deep.equal([
+      3,
+      0,
+      144,
+      [
+        { line: 3, note },
+        { line: 4, note },
+      ],
+    ]);
+    // the first pass: 02:00 daylight time is 15:00 UTC; 03:00 standard time follows it at 17:00 UTC
+    expect(starts.slice(48 + 3, 48 + 7)).to.deep.equal([
+      "2019-04-06T14:30:00.000Z",
+      "2019-04-06T15:00:00.000Z",
+      "2019-04-06T15:30:00.000Z",
+      "2019-04-06T17:00:00.000Z",
+    ]);
+  });
+
+  const notes: [string, Parameters<typeof secondPassNote>, string | undefined][] = [
+    ["an ordinary day", [zoneClock("Australia/Melbourne"), day("2019-04-08"), 30, 48], undefined],
+    ["the day clocks go forward", [zoneClock("Australia/Melbourne"), day("2019-10-06"), 30, 48], undefined],
+    ["NEM time", [NEM_TIME, day("2019-04-07"), 30, 48], undefined],
+    [
+      "15-minute columns, London",
+      [zoneClock("Europe/London"), day("2024-10-27"), 15, 96],
+      "2024-10-27: 01:00-02:00 happened twice in Europe/London (the clocks went back), but the row has one column for each of its intervals: " +
+        "read as the first pass; the second, 2024-10-27T01:00:00.000Z to 2024-10-27T02:00:00.000Z, has no reading",
+    ],
+  ];
+  for (const [what, args, note] of notes) {
+    it(`wide layout's note on ${what}: ${note === undefined ? "none" : "the repeated hour"}`, () => expect(secondPassNote(...args)).to.equal(note));
+  }
 });

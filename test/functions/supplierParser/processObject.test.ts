@@ -127,6 +127,17 @@ describe("supplierParser processObject", () => {
     expect([out.processedKeys.consumption, out.result.accepted]).to.deep.equal(["processed/20240102/acme.jsonl", 2]);
   });
 
+  it("puts a row's note in the quarantine report (a wide row of the day the clocks go back), between the counts and the errors", async () => {
+    const header = "NMI,METER SERIAL NUMBER,CON/GEN,DATE,ESTIMATED?," + Array.from({ length: 48 }, (_, i) => `c${i}`).join(",");
+    const store = memoryStore({ "20190407/acme.csv": `${header}\n6,7,Consumption,7/4/19,No,${Array(48).fill("0.1").join(",")}\n` });
+    await processObject(store, "20190407/acme.csv");
+    const report = JSON.parse(store.puts.find(([key]) => key === "quarantine/20190407/acme.json")![1]) as Record<string, unknown>;
+    expect([Object.keys(report), (report.notes as { line: number; note: string }[]).map((n) => [n.line, n.note.slice(0, 40)])]).to.deep.equal([
+      ["file", "layout", "rows", "accepted", "rejected", "readings", "notes", "errors", "reasons"],
+      [[2, "2019-04-07: 02:00-03:00 happened twice i"]],
+    ]);
+  });
+
   describe("size limit", () => {
     const refusedReport = (reason: string): Record<string, unknown> => ({
       file: "20240101/acme.csv",
