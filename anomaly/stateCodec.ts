@@ -31,6 +31,11 @@ function finiteOnly(key: string, value: unknown): unknown {
 /** Written in place of -0 while stringifying, then turned into the text `-0`; no state may hold it as a key or a string. */
 const NEGATIVE_ZERO = "\u0000-0";
 const NEGATIVE_ZERO_JSON = JSON.stringify(NEGATIVE_ZERO);
+/**
+ * The stand-in where a value starts (after `[`, `,` or `:`, or first): a quote inside a string is escaped, so a
+ * longer string holding the stand-in's text (`x"\u0000-0`) is never matched.
+ */
+const NEGATIVE_ZERO_VALUE = /(^|[[,:])"\\u0000-0"/g;
 
 /**
  * A state's JSON that keeps -0: JSON.stringify writes it as `0`, so a value the model keeps (a last value, a
@@ -49,7 +54,7 @@ export function stateJson(state: unknown, replace: (key: string, value: unknown)
     }
     return replace(key, value);
   });
-  return negativeZero ? text.split(NEGATIVE_ZERO_JSON).join("-0") : text;
+  return negativeZero ? text.replace(NEGATIVE_ZERO_VALUE, "$1-0") : text;
 }
 
 export function encodeState(state: DetectorState): Uint8Array {

@@ -21,7 +21,7 @@ client, plus the AWS SDK's own CPU for each of its S3 requests (measured here ag
 and a listing by the keys it returns).
 Estimates the clients one invocation handles in its timeout, on the Lambda's share of a vCPU, with --s3-ms
 (default 30) per S3 request and --dynamodb-ms (default 10) per read of a household's first days from the profile
-table (two GetItems a client a run, as the function makes them). --supplier: every client also has a supplier file a day (NEM time, written at
+table (a client a run: two GetItems sent together, as the function makes them). --supplier: every client also has a supplier file a day (NEM time, written at
 16:00 UTC of its day), so each run also completes the day before with it.`;
 
 /** NEM time: a supplier's day starts at 14:00 UTC the day before. */
@@ -121,7 +121,8 @@ async function main(args: ParsedArgs): Promise<void> {
     lambdaMb: LAMBDA_MB,
     requestsPerClient,
     msPerRequest: s3Ms,
-    otherRequestMsPerClient: getItemsPerClient * dynamoMs,
+    // the two GetItems of a read are sent together: one round trip
+    otherRequestMsPerClient: (getItemsPerClient / GETITEMS_A_READ) * dynamoMs,
     inFlight: IN_FLIGHT,
     timeoutSeconds: meterDefaults.analysisTimeoutSeconds,
     usable: 0.8,
@@ -154,7 +155,7 @@ async function main(args: ParsedArgs): Promise<void> {
   if (args.json) return void process.stdout.write(`${JSON.stringify(result)}\n`);
   process.stdout.write(
     `${clients} clients${args.supplier ? " with supplier files" : ""} (${summary.reportsRevised} days before revised): ${result.cpuMsPerClient} CPU ms a client here: ${result.analysisCpuMsPerClient} analysing (${result.wallMsPerClient} ms wall, in memory) and ${result.sdkCpuMsPerClient} of the SDK's (${result.sdkCpuMsPerGet} ms a GET or PUT; a listing ${result.sdkCpuMsPerListing} ms and ${result.sdkCpuMsPerListedKey} a key, ${result.listingsPerClient} listings of ${result.listedKeysPerClient} keys a client); ${result.unusualHalfHours} unusual half-hours\n` +
-      `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${result.requestsPerClient} S3 requests a client (counted) at ${s3Ms} ms and ${result.getItemsPerClient} profile-table GetItems at ${dynamoMs} ms, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
+      `estimate: ${perInvocation} clients an invocation (${LAMBDA_MB} MB = ${(LAMBDA_MB / MB_PER_VCPU).toFixed(2)} vCPU, ${result.requestsPerClient} S3 requests a client (counted) at ${s3Ms} ms and ${result.getItemsPerClient} profile-table GetItems at ${dynamoMs} ms a pair, ${IN_FLIGHT} in flight, 80% of ${meterDefaults.analysisTimeoutSeconds} s, bound by ${capacity.bound}); ` +
       `prod's ${meterDefaults.analysisShards.prod} shards: ${perInvocation * meterDefaults.analysisShards.prod} clients a day\n`,
   );
 }

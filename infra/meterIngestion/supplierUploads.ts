@@ -84,7 +84,8 @@ export function createSupplierUploads(name: string, args: SupplierUploadsArgs, o
       statements: pulumi.all([queue.arn, uploads.arn, lake.arn, kmsKeyArn]).apply(([queueArn, uploadsArn, lakeArn, keyArn]) => [
         allow("ConsumeUploadQueue", ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes", "sqs:ChangeMessageVisibility"], queueArn),
         allow("ReadUploads", ["s3:GetObject"], `${uploadsArn}/*`),
-        // ListBucket makes an upload deleted before it is parsed a 404 (quarantined as gone) rather than a 403 (retried)
+        // ListBucket makes an upload deleted before it is parsed a 404 (quarantined as gone) rather than a 403 (retried),
+        // and lists a key's other spellings (.CSV for .csv), the newest of which owns their shared output
         allow("ListUploads", ["s3:ListBucket"], uploadsArn),
         allow(
           "WriteLake",

@@ -5,6 +5,7 @@ import { Readable } from "stream";
 import { gunzipSync } from "zlib";
 import { conditionHolds, Lake, ReportChangedError, Reports } from "../../functions/dailyAnalysis/ports";
 import { ObjectStore } from "../../functions/supplierParser/processObject";
+import { isSpellingOf, spellingPrefix } from "../../functions/supplierParser/s3Key";
 
 /**
  * The local stack's buckets are folders under one run directory, laid out the way the summary's local engine
@@ -113,6 +114,11 @@ export class RunFolders {
         if (key.startsWith("quarantine/")) this.write("quarantine", key.slice("quarantine/".length), body);
         else this.write("meter-lake", key, body);
       },
+      // as ListObjectsV2 on the upload bucket: a key's spellings (.CSV for .csv), the newest owning their output
+      spellings: async (key) =>
+        this.list("supplier", spellingPrefix(key))
+          .filter((k) => isSpellingOf(k, key))
+          .map((k) => ({ key: k, lastModified: statSync(this.path("supplier", k)).mtimeMs })),
     };
   }
 

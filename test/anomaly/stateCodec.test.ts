@@ -115,6 +115,8 @@ describe("state codec", () => {
         [-0.5, 1e-320],
       ],
       name: "-0",
+      // a string holding the stand-in's text after a quote is left as it is
+      tags: ['x"\u0000-0', ':"\u0000-0', "\u0000-0x"],
     };
     const back = decodeState(encodeState(state)) as unknown as typeof state;
     expect(back).to.deep.equal(state);

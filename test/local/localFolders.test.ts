@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { existsSync, mkdirSync, readdirSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, readdirSync, rmSync, utimesSync, writeFileSync } from "fs";
 import { join } from "path";
 import { RUN_MARKER, RunFolders, runFolderProblem, startRunFolder } from "../../local/start/folders";
 import { BufferedDelivery } from "../../local/start/delivery";
@@ -87,6 +87,19 @@ describe("local stack: the run's folders", () => {
     await store.put("processed/20261122/A.jsonl", "", "application/x-ndjson");
     expect(folders.list("quarantine")).to.deep.equal(["20261122/A.json"]);
     expect(folders.list("meter-lake")).to.deep.equal(["processed/20261122/A.jsonl"]);
+  });
+
+  it("lists a supplier upload's spellings (.csv, .CSV) with their times, as the parser asks S3", async () => {
+    folders.write("supplier", "20261122/A.csv", "x");
+    folders.write("supplier", "20261122/A.CSV", "x");
+    folders.write("supplier", "20261122/A.csv.bak", "x");
+    folders.write("supplier", "20261122/AB.csv", "x");
+    utimesSync(folders.path("supplier", "20261122/A.csv"), 1, 1);
+    const found = await folders.supplierStore().spellings!("20261122/A.csv");
+    expect(found.map((s) => [s.key, s.lastModified > 1000])).to.deep.equal([
+      ["20261122/A.CSV", true],
+      ["20261122/A.csv", false],
+    ]);
   });
 
   it("keeps reports under reports/ and reads a missing one as none", async () => {

@@ -18,12 +18,13 @@ const UPPER = "20240101/acme.CSV";
 const CSV = "timestamp,kwh\n2024-01-01T00:00:00Z,0.5\n";
 const OUTPUTS = ["processed/20240101/acme.jsonl", "processed/20240101/generation/acme.jsonl", "quarantine/20240101/acme.json"];
 
-/** An upload bucket holding `spellings` now, whose lake writes go to `puts`. */
-function store(spellings: Spelling[], puts: string[]): ObjectStore {
+/** An upload bucket holding `spellings` now (and the upload's tag now, `tagNow`), whose lake writes go to `puts`. */
+function store(spellings: Spelling[], puts: string[], tagNow?: string): ObjectStore {
   return {
-    get: async () => ({ body: Readable.from([CSV]) }),
+    get: async () => ({ body: Readable.from([CSV]), size: CSV.length }),
     put: async (key) => void puts.push(key),
     spellings: async () => spellings,
+    currentTag: async () => tagNow,
   };
 }
 
@@ -33,6 +34,7 @@ describe("supplierParser: one file uploaded under two spellings (`.csv` and `.CS
     [UPPER, LOWER, true],
     ["20240101/acme.Csv", UPPER, true],
     ["20240101/acme.csv.bak", LOWER, false],
+    ["20240101/acme.old.csv", LOWER, false],
     ["20240101/acme2.csv", LOWER, false],
     ["20240101/Acme.csv", LOWER, false],
     ["20240102/acme.csv", LOWER, false],
@@ -117,6 +119,32 @@ describe("supplierParser: one file uploaded under two spellings (`.csv` and `.CS
       expect([out.superseded ?? false, out.supersededBy, puts]).to.deep.equal(newer ? [true, newer, []] : [false, undefined, OUTPUTS]);
     });
   }
+
+  const both: [string, string | undefined, string][] = [
+    ["the upload replaced and a newer spelling: the key's newer upload is named", '"def456"', LOWER],
+    ["the upload as its event says and a newer spelling: the spelling is named", '"abc123"', UPPER],
+  ];
+  for (const [what, tagNow, newer] of both) {
+    it(`checks the tag and the spellings together: ${what}`, async () => {
+      const puts: string[] = [];
+      const spellings = [
+        { key: LOWER, lastModified: 1000 },
+        { key: UPPER, lastModified: 2000 },
+      ];
+      const out = await processObject(store(spellings, puts, tagNow), LOWER, { eTag: "abc123" });
+      expect([out.superseded, out.supersededBy, puts]).to.deep.equal([true, newer, []]);
+    });
+  }
+
+  it("writes no refusal report for an older spelling too large to read: the newer one's report stands", async () => {
+    const puts: string[] = [];
+    const spellings = [
+      { key: LOWER, lastModified: 1000 },
+      { key: UPPER, lastModified: 2000 },
+    ];
+    const out = await processObject(store(spellings, puts), LOWER, { size: 10, maxBytes: 5 });
+    expect([out.superseded, out.supersededBy, out.refused, puts]).to.deep.equal([true, UPPER, "object is 10 bytes, over the limit of 5 bytes", []]);
+  });
 
   it("logs the older spelling as superseded, naming the newer, and fails no message", async () => {
     const body = JSON.stringify({ Records: [{ eventName: "ObjectCreated:Put", s3: { bucket: { name: "uploads" }, object: { key: LOWER, size: 40 } } }] });
