@@ -122,6 +122,11 @@ const rcfOptions: Rule = where(
       (v, root) => v === undefined || (root.options.suppress !== undefined && v.cap >= root.options.suppress),
       "calm points and a cap of at least options.suppress, only when options.suppress is set",
     ),
+    escalate: where(
+      optional(int(1, 1_000_000)),
+      (v, root) => v === undefined || (root.options.suppress !== undefined && root.options.rearm === undefined),
+      "only when options.suppress is set and options.rearm is not",
+    ),
     settle: where(
       optional(int(1, 1_000_000)),
       (v, root) => v === undefined || root.options.updateOnAnomaly === false,
@@ -196,6 +201,13 @@ const rcfState: Rule = object({
     optional(int(0, 1_000_000)),
     (v, root) => (v === undefined) === (root.options.rearm === undefined) && (v === undefined || v <= root.suppressHeld),
     "calm points (at most suppressHeld) exactly when options.rearm is set",
+  ),
+  cooling: where(
+    optional(object({ left: int(0, 1_000_000), score: num(0, 1), driver: int(-1, 100_000) })),
+    (v, root) =>
+      (v === undefined) === (root.options.escalate === undefined) &&
+      (v === undefined || (v.left <= root.options.escalate && v.driver < root.options.dimensions)),
+    "escalation left (at most options.escalate), the last alarm's score and main input (-1 before one, below options.dimensions) exactly when options.escalate is set",
   ),
   absurdBefore: optional(oneOf(true)),
   unlearnedLeft: optional(int(1, (root) => unlearnedSpan(root.options as RcfOptions) - 1)),

@@ -1,4 +1,5 @@
 import { Decision } from "./thresholder";
+import { Attribution } from "./types";
 
 /**
  * Alarm suppression inside one event: after an alarm, the next `points` decisions cannot alarm, and their
@@ -64,6 +65,52 @@ export function suppressEvent(decision: Decision, hold: EventHold, points: numbe
     decision: silenced(decision),
     hold: { left: Math.max(0, hold.left - 1), held: hold.held + 1, calm: decision.score < CALM_SCORE ? hold.calm + 1 : 0 },
   };
+}
+
+/**
+ * Option `escalate` E: after an alarm's `suppress` points, E more points in which a flag with the same main input
+ * (the largest share of the attribution; the only one of a univariate stream) alarms only with a score above the
+ * alarm's. An event that stays raised past the suppression (a level shift settling, a slow failure) keeps flagging
+ * at about the score it alarmed with, and each re-alarm outside its window is a false alarm; a stronger rise, or a
+ * rise of another input (the next incident of a server, on other metrics), is news and alarms.
+ */
+export interface Cooling {
+  /** Points of the escalation still to come after the suppression (0: none, or the suppression not over). */
+  readonly left: number;
+  /** The last alarm's score and main input (-1 before the first alarm). */
+  readonly score: number;
+  readonly driver: number;
+}
+
+export const NO_COOLING: Cooling = { left: 0, score: 0, driver: -1 };
+
+/**
+ * `decision` after suppression and escalation: `left` points still to suppress, `points` the option `suppress`,
+ * `escalate` the option, `driver` the point's main input (asked only of a flag that needs it).
+ */
+export function escalateAlarm(
+  decision: Decision,
+  left: number,
+  cooling: Cooling,
+  points: number,
+  escalate: number,
+  driver: () => number,
+): { decision: Decision; left: number; cooling: Cooling } {
+  if (left > 0) return { decision: silenced(decision), left: left - 1, cooling: left === 1 ? { ...cooling, left: escalate } : cooling };
+  const after = cooling.left > 0 ? { ...cooling, left: cooling.left - 1 } : cooling;
+  if (!decision.anomaly) return { decision, left: 0, cooling: after };
+  const main = driver();
+  if (cooling.left > 0 && main === cooling.driver && decision.score <= cooling.score) return { decision: silenced(decision), left: 0, cooling: after };
+  return { decision, left: points, cooling: { left: 0, score: decision.score, driver: main } };
+}
+
+/** The input with the largest share of `attribution` (high and low together); of equal shares, the first. */
+export function mainInput(attribution: Attribution): number {
+  let main = 0;
+  for (let j = 1; j < attribution.high.length; j++) {
+    if (attribution.high[j] + attribution.low[j] > attribution.high[main] + attribution.low[main]) main = j;
+  }
+  return main;
 }
 
 /** A suppressed decision: no alarm, and a score that no threshold sweep counts. */

@@ -117,4 +117,8 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   // scores, fixed after that round and a check of 60 on NAB (seeds 42, 1), ASD and SMD (seed 42).
   "onset: line 1-1e-7+longAlarm60": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodLongWindow: 60 },
   "onset: line 1-1e-7+longAlarm288": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodLongWindow: 288 },
+  // Option escalate: after an alarm's suppression, a flag of the same main input alarms only above the alarm's
+  // score for 100 or 300 points; fixed after a screen of 30 to 1000 points on NAB (five seeds), ASD and SMD (seed 42).
+  "onset: line 1-1e-7+longAlarm60+escalate100": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodLongWindow: 60, escalate: 100 },
+  "onset: line 1-1e-7+longAlarm60+escalate300": { ...CHOSEN_ONSET, likelihoodThreshold: 0.9999999, likelihoodLongWindow: 60, escalate: 300 },
 };

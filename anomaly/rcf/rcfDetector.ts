@@ -3,7 +3,7 @@ import { validateState } from "../stateSchema";
 import { GuardState, InputGuard } from "../inputGuard";
 import { decidedResult, warmUpResult, zeroAttribution } from "../result";
 import { AnomalyLikelihood, eitherLikelihood, LikelihoodState } from "../likelihood";
-import { suppressAlarm, suppressEvent } from "../suppression";
+import { Cooling, escalateAlarm, mainInput, NO_COOLING, suppressAlarm, suppressEvent } from "../suppression";
 import { Decision, Thresholder, ThresholderState } from "../thresholder";
 import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, DetectorState } from "../types";
 import { RandomCutForest } from "./forest";
@@ -36,6 +36,8 @@ interface RcfState extends DetectorState {
   /** Only with `rearm`: points suppressed since the alarm, and calm points in a row among the last of them. */
   readonly suppressHeld?: number;
   readonly suppressCalm?: number;
+  /** Only with `escalate`: points of the escalation left, and the last alarm's score and main input. */
+  readonly cooling?: Cooling;
   /** Only when true: the last point was absurd (robust.ts ABSURD_K). */
   readonly absurdBefore?: boolean;
   /**
@@ -65,6 +67,7 @@ export class RcfDetector implements Detector {
   private suppressLeft: number;
   private suppressHeld: number;
   private suppressCalm: number;
+  private cooling: Cooling;
   private absurdBefore: boolean;
   private unlearnedLeft: number;
   private flaggedRun: number;
@@ -103,6 +106,7 @@ export class RcfDetector implements Detector {
     this.suppressLeft = restoreFrom?.suppressLeft ?? 0;
     this.suppressHeld = restoreFrom?.suppressHeld ?? 0;
     this.suppressCalm = restoreFrom?.suppressCalm ?? 0;
+    this.cooling = restoreFrom?.cooling ? { ...restoreFrom.cooling } : NO_COOLING;
     this.absurdBefore = restoreFrom?.absurdBefore ?? false;
     this.unlearnedLeft = restoreFrom?.unlearnedLeft ?? 0;
     this.flaggedRun = restoreFrom?.flaggedRun ?? 0;
@@ -179,9 +183,12 @@ export class RcfDetector implements Detector {
     let result: DetectorResult;
     if (this.forest.updates >= this.options.outputAfter) {
       const rawScore = this.forest.score(this.point);
-      const decision = this.decide(rawScore, learn);
+      // the attribution, once: option escalate may ask a flag's main input before the result does
+      let attributed: ShingleAttribution | undefined;
+      const attributionOf = (): ShingleAttribution => (attributed ??= this.forest.attribution(this.point));
+      const decision = this.decide(rawScore, learn, () => (dims === 1 ? 0 : mainInput(this.fold(attributionOf()))));
       const explain = decision.anomaly || this.options.explain === "all";
-      const shingleAttribution = explain ? this.forest.attribution(this.point) : undefined;
+      const shingleAttribution = explain ? attributionOf() : undefined;
       const attribution = shingleAttribution ? this.fold(shingleAttribution) : zeroAttribution(dims);
       const expected = shingleAttribution ? this.expected(values, shingleAttribution) : [...values];
       result = decidedResult(rawScore, decision, attribution, expected, checked);
@@ -216,10 +223,16 @@ export class RcfDetector implements Detector {
     return this.options.updateOnAnomaly || (this.options.settle !== undefined && this.flaggedRun >= this.options.settle);
   }
 
-  /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`). */
-  private decide(rawScore: number, learn: boolean): Decision {
+  /** The scoring stage's decision, then suppression inside an event (options `suppress`, `rearm`, `escalate`). */
+  private decide(rawScore: number, learn: boolean, driver: () => number): Decision {
     const decision = this.score(rawScore, learn);
     if (this.options.suppress === undefined) return decision;
+    if (this.options.escalate) {
+      const escalated = escalateAlarm(decision, this.suppressLeft, this.cooling, this.options.suppress, this.options.escalate, driver);
+      this.suppressLeft = escalated.left;
+      this.cooling = escalated.cooling;
+      return escalated.decision;
+    }
     if (this.options.rearm) {
       const hold = { left: this.suppressLeft, held: this.suppressHeld, calm: this.suppressCalm };
       const event = suppressEvent(decision, hold, this.options.suppress, this.options.rearm);
@@ -303,6 +316,7 @@ export class RcfDetector implements Detector {
       ...(this.likelihoodLong ? { likelihoodLong: this.likelihoodLong.getState() } : {}),
       ...(this.options.suppress !== undefined ? { suppressLeft: this.suppressLeft } : {}),
       ...(this.options.rearm ? { suppressHeld: this.suppressHeld, suppressCalm: this.suppressCalm } : {}),
+      ...(this.options.escalate ? { cooling: { ...this.cooling } } : {}),
       ...(this.absurdBefore ? { absurdBefore: true } : {}),
       ...(this.unlearnedLeft > 0 ? { unlearnedLeft: this.unlearnedLeft } : {}),
       ...(this.options.settle !== undefined ? { flaggedRun: this.flaggedRun } : {}),

@@ -140,6 +140,11 @@ export interface RcfOptions {
    */
   readonly rearm?: Rearm;
   /**
+   * Option `escalate` E > 0: for E points after an alarm's suppression, a flag of the same main input alarms only
+   * with a score above the alarm's (see suppression.ts). Absent when 0 (off, and in states saved before the option).
+   */
+  readonly escalate?: number;
+  /**
    * Option `settle` N > 0 (the state alarm's default: 300), with updateOnAnomaly false: once N points in a
    * row were flagged, the flagged points train the model again (the forest and the score statistics), so a
    * lasting change, or a pattern first judged before the model had seen it, becomes normal instead of staying
@@ -150,7 +155,7 @@ export interface RcfOptions {
 }
 
 /** Options that refine `suppress`: only the onset alarm has them (the state alarm does not suppress). */
-export const SUPPRESS_REFINEMENTS: readonly string[] = ["rearm", "suppressMax"];
+export const SUPPRESS_REFINEMENTS: readonly string[] = ["rearm", "suppressMax", "escalate"];
 
 export function readRcfOptions(dimensions: number, options: DetectorOptions): RcfOptions {
   const r = new OptionReader("rcf", options);
@@ -205,6 +210,10 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);
+  const escalate = r.number("escalate", 0, { integer: true, min: 0, max: 1_000_000 });
+  if (escalate > 0 && suppress === 0) throw new OptionError(`option escalate needs suppress > 0, got escalate=${escalate} with suppress=0`);
+  if (escalate > 0 && rearm)
+    throw new OptionError(`option escalate and option rearm end an event two ways: give one, got escalate=${escalate} and rearm=${rearm.calm}`);
   const settle = r.number("settle", out.updateOnAnomaly ? 0 : preset.settle, { integer: true, min: 0, max: 1_000_000 });
   if (settle > 0 && out.updateOnAnomaly)
     throw new OptionError(`option settle needs updateOnAnomaly=false (a model that learns flagged points has nothing to settle), got settle=${settle}`);
@@ -218,6 +227,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     ...(scoring === "likelihood" ? { likelihood } : {}),
     ...(suppress > 0 ? { suppress } : {}),
     ...(rearm ? { rearm } : {}),
+    ...(escalate > 0 ? { escalate } : {}),
     ...(settle > 0 ? { settle } : {}),
   };
 }
