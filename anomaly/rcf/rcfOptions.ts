@@ -27,8 +27,9 @@ import { Rearm } from "../suppression";
  *
  * `alarm` picks what a decision means, and with it the defaults of the thresholder options:
  * - onset (default): an alarm when something new starts. The raw scores' anomaly likelihood decides
- *   (`scoring=likelihood`), the 30 points after an alarm cannot alarm (`suppress=30`), and anomalies keep
- *   training the model, so a lasting change raises one alarm and then becomes normal. Chosen
+ *   (`scoring=likelihood`), the 30 points after an alarm cannot alarm (`suppress=30`), in the 100 after those
+ *   the same input alarms again only with a higher score (`escalate=100`), and anomalies keep training the
+ *   model, so a lasting change raises one alarm and then becomes normal. Chosen
  *   leave-one-set-out over the development sets (docs/benchmarks.md); `scoring=threshold, suppress=0`
  *   lets the thresholder decide instead (a score must beat the recent peak).
  * - state: a flag on every point while the stream is unusual. Scores are averaged over 60 points,
@@ -51,13 +52,25 @@ export interface AlarmPreset {
   readonly margin: number;
   readonly scoring: Scoring;
   readonly suppress: number;
+  /** Points after an alarm's suppression in which a flag of the same main input must score above the alarm (0: off). */
+  readonly escalate: number;
   /** Flagged points in a row after which a model that does not learn flagged points learns them (0: never). */
   readonly settle: number;
 }
 
 export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
-  onset: { smoothing: 1, peakDecay: 0.999, updateOnAnomaly: true, lowerThreshold: 1, margin: 1.1, scoring: "likelihood", suppress: 30, settle: 0 },
-  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0, settle: 300 },
+  onset: {
+    smoothing: 1,
+    peakDecay: 0.999,
+    updateOnAnomaly: true,
+    lowerThreshold: 1,
+    margin: 1.1,
+    scoring: "likelihood",
+    suppress: 30,
+    escalate: 100,
+    settle: 0,
+  },
+  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0, escalate: 0, settle: 300 },
 };
 /** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
 export const RCF_DEFAULTS = {
@@ -210,7 +223,8 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);
-  const escalate = r.number("escalate", 0, { integer: true, min: 0, max: 1_000_000 });
+  // the preset's escalation is off where it cannot apply (no suppression, or rearm ending events instead)
+  const escalate = r.number("escalate", suppress > 0 && !rearm ? preset.escalate : 0, { integer: true, min: 0, max: 1_000_000 });
   if (escalate > 0 && suppress === 0) throw new OptionError(`option escalate needs suppress > 0, got escalate=${escalate} with suppress=0`);
   if (escalate > 0 && rearm)
     throw new OptionError(`option escalate and option rearm end an event two ways: give one, got escalate=${escalate} and rearm=${rearm.calm}`);

@@ -72,9 +72,13 @@ describe("escalateAlarm (option escalate)", () => {
 
 describe("rcf option escalate", () => {
   const good: [DetectorOptions, number | undefined][] = [
-    [{}, undefined],
+    // the onset alarm's default; off where nothing is suppressed or rearm ends the events
+    [{}, 100],
     [{ escalate: 0 }, undefined],
     [{ escalate: "300" }, 300],
+    [{ suppress: 0 }, undefined],
+    [{ alarm: "state" }, undefined],
+    [{ rearm: 5 }, undefined],
   ];
   for (const [options, escalate] of good) {
     it(`reads ${JSON.stringify(options)} as ${escalate}`, () => expect(readRcfOptions(1, options).escalate).to.equal(escalate));
@@ -94,7 +98,7 @@ describe("rcf option escalate", () => {
 function twoIncidents(i: number): number[] {
   return [Math.sin(i / 10) + 0.1 * Math.sin(i * 7.3) + (i >= 700 && i < 900 ? 3 : 0), Math.cos(i / 13) + (i === 760 ? 6 : 0)];
 }
-const SMALL: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: 10, likelihoodThreshold: 0.99999, likelihoodLongWindow: 0 };
+const SMALL: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: 10, escalate: 0, likelihoodThreshold: 0.99999, likelihoodLongWindow: 0 };
 
 function run(options: DetectorOptions, n: number, cut?: number): { results: DetectorResult[]; states: DetectorState[] } {
   let d = createDetector("rcf", 2, options);

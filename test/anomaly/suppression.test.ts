@@ -136,7 +136,8 @@ function levelShift(i: number): number[] {
 const MINIMUM = 10;
 // a lower decision line than the default, so the raised stretch alarms again after the fixed minimum
 // the short average alone: the long one (the default) would raise an alarm of its own late in the stretch
-const FIXED: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: MINIMUM, likelihoodThreshold: 0.99999, likelihoodLongWindow: 0 };
+// and without the escalation (the default), which would keep the stretch's repeat quiet too
+const FIXED: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: MINIMUM, escalate: 0, likelihoodThreshold: 0.99999, likelihoodLongWindow: 0 };
 const SMALL: DetectorOptions = { ...FIXED, rearm: 5, suppressMax: 120 };
 
 function run(options: DetectorOptions, n: number, cut?: number): { results: DetectorResult[]; states: DetectorState[] } {
