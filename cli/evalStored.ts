@@ -9,10 +9,22 @@ export interface Stored extends SetFigures {
   readonly seconds: number;
 }
 
+/**
+ * Options that became candidates' defaults after figures were stored, with the value every figure stored without
+ * them ran at: `escalate` was off before the onset alarm's default became 100, and every candidate names it since.
+ */
+const NAMED_LATER: DetectorOptions = { escalate: 0 };
+
+/** The same options, in any order, an option of NAMED_LATER left out counting as its value there. */
+export function sameOptions(stored: DetectorOptions, wanted: DetectorOptions): boolean {
+  const complete = (o: DetectorOptions): string => JSON.stringify(Object.entries({ ...NAMED_LATER, ...o }).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  return complete(stored) === complete(wanted);
+}
+
 /** A candidate's replicate for `seed` as stored, if it was run with the candidate's current options. */
 function currentReplicate(stored: Record<string, Stored>, candidate: string, options: DetectorOptions, seed: number): Stored | undefined {
   const entry = stored[replicateKey(candidate, seed)];
-  return entry && JSON.stringify(entry.options) === JSON.stringify(replicateOptions(options, seed)) ? entry : undefined;
+  return entry && sameOptions(entry.options, replicateOptions(options, seed)) ? entry : undefined;
 }
 
 /**

@@ -125,7 +125,8 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = escalationN
 
 /**
  * Every candidate names option escalate (0 where it does not say), so a candidate run before the onset alarm's
- * default became 100 keeps its meaning and its stored figures.
+ * default became 100 keeps its meaning; its figures stored without the option still count (cli/evalStored.ts
+ * reads a stored candidate without it as escalate=0).
  */
 function escalationNamed(candidates: Record<string, DetectorOptions>): Record<string, DetectorOptions> {
   return Object.fromEntries(Object.entries(candidates).map(([name, options]) => [name, "escalate" in options ? options : { ...options, escalate: 0 }]));

@@ -223,8 +223,10 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);
-  // the preset's escalation is off where it cannot apply (no suppression, or rearm ending events instead)
-  const escalate = r.number("escalate", suppress > 0 && !rearm ? preset.escalate : 0, { integer: true, min: 0, max: 1_000_000 });
+  // the preset's escalation is off where it cannot apply (no suppression, or rearm ending events instead), and
+  // under threshold scoring, where the defaults protocol did not measure it
+  const escalateDefault = suppress > 0 && !rearm && scoring === "likelihood" ? preset.escalate : 0;
+  const escalate = r.number("escalate", escalateDefault, { integer: true, min: 0, max: 1_000_000 });
   if (escalate > 0 && suppress === 0) throw new OptionError(`option escalate needs suppress > 0, got escalate=${escalate} with suppress=0`);
   if (escalate > 0 && rearm)
     throw new OptionError(`option escalate and option rearm end an event two ways: give one, got escalate=${escalate} and rearm=${rearm.calm}`);

@@ -79,6 +79,8 @@ describe("rcf option escalate", () => {
     [{ suppress: 0 }, undefined],
     [{ alarm: "state" }, undefined],
     [{ rearm: 5 }, undefined],
+    [{ scoring: "threshold" }, undefined],
+    [{ scoring: "threshold", escalate: 50 }, 50],
   ];
   for (const [options, escalate] of good) {
     it(`reads ${JSON.stringify(options)} as ${escalate}`, () => expect(readRcfOptions(1, options).escalate).to.equal(escalate));
@@ -147,6 +149,7 @@ describe("rcf with escalate", () => {
     ["cooling", { left: 5, score: 0.8, driver: 2 }, "state.cooling: expected escalation left (at most options.escalate)"],
     ["cooling", { left: 5, score: 1.5, driver: 0 }, "state.cooling.score: expected a finite number in [0, 1], got 1.5"],
     ["options.escalate", 0, "state.options.escalate: expected an integer in [1, 1000000], got 0"],
+    ["options.rearm", { calm: 5, cap: 100 }, "state.options.escalate: expected only when options.suppress is set and options.rearm is not, got 100"],
   ];
   for (const [field, value, message] of mutations) {
     it(`refuses a state with ${field} = ${JSON.stringify(value) ?? "nothing"}, naming the field`, () => {

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { Stored, storedTable } from "../../cli/evalStored";
+import { sameOptions, Stored, storedTable } from "../../cli/evalStored";
 import { DetectorOptions } from "../../anomaly/types";
 
 describe("storedTable over replicates", () => {
@@ -29,4 +29,17 @@ describe("storedTable over replicates", () => {
     expect(table.second).to.deep.equal({ a: 0.9, b: 0.9 });
     expect(spread).to.deep.equal({ a: 0, b: 0 });
   });
+
+  const same: [DetectorOptions, DetectorOptions, boolean][] = [
+    [{ suppress: 30, seed: 1 }, { seed: 1, suppress: 30 }, true],
+    // figures stored before escalate became a default ran without it: they count for a candidate naming 0
+    [{ suppress: 30 }, { suppress: 30, escalate: 0 }, true],
+    [{ suppress: 30 }, { suppress: 30, escalate: 100 }, false],
+    [{ suppress: 30, escalate: 100 }, { suppress: 30, escalate: 100 }, true],
+    [{ suppress: 30 }, { suppress: 60 }, false],
+  ];
+  for (const [stored, wanted, expected] of same) {
+    it(`reads options stored as ${JSON.stringify(stored)} ${expected ? "as" : "not as"} ${JSON.stringify(wanted)}`, () =>
+      expect(sameOptions(stored, wanted)).to.equal(expected));
+  }
 });
