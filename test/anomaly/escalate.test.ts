@@ -1,10 +1,10 @@
 import { expect } from "chai";
-import { createDetector, decodeState, encodeState, restoreDetector, StateError } from "../../anomaly";
+import { restoreDetector, StateError } from "../../anomaly";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
 import { Cooling, escalateAlarm, mainInput, NO_COOLING, SUPPRESSED_SCORE } from "../../anomaly/suppression";
 import { Decision } from "../../anomaly/thresholder";
 import { DetectorOptions, DetectorResult, DetectorState } from "../../anomaly/types";
-import { minuteTimestamp } from "../helpers/streams";
+import { rcfWithStates, withField } from "../helpers/streams";
 
 const decisionOf = (score: number): Decision => ({ score, anomaly: score > 0.5, grade: score > 0.5 ? 2 * (score - 0.5) : 0, threshold: 2 });
 
@@ -103,15 +103,7 @@ function twoIncidents(i: number): number[] {
 const SMALL: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress: 10, escalate: 0, likelihoodThreshold: 0.99999, likelihoodLongWindow: 0 };
 
 function run(options: DetectorOptions, n: number, cut?: number): { results: DetectorResult[]; states: DetectorState[] } {
-  let d = createDetector("rcf", 2, options);
-  const results: DetectorResult[] = [];
-  const states: DetectorState[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i === cut) d = restoreDetector(decodeState(encodeState(d.toState())));
-    results.push(d.process({ timestamp: minuteTimestamp(i), values: twoIncidents(i) }));
-    states.push(d.toState());
-  }
-  return { results, states };
+  return rcfWithStates(2, options, n, twoIncidents, cut);
 }
 
 describe("rcf with escalate", () => {
@@ -153,13 +145,7 @@ describe("rcf with escalate", () => {
   ];
   for (const [field, value, message] of mutations) {
     it(`refuses a state with ${field} = ${JSON.stringify(value) ?? "nothing"}, naming the field`, () => {
-      const state = JSON.parse(JSON.stringify(live.states[999])) as Record<string, unknown>;
-      const [head, tail] = field.split(".");
-      const target = (tail ? state[head] : state) as Record<string, unknown>;
-      const key = tail ?? head;
-      if (value === undefined) delete target[key];
-      else target[key] = value;
-      expect(() => restoreDetector(state as unknown as DetectorState)).to.throw(StateError, message);
+      expect(() => restoreDetector(withField(live.states[999], field, value))).to.throw(StateError, message);
     });
   }
 });

@@ -1,11 +1,11 @@
 import { expect } from "chai";
 import fc from "fast-check";
-import { createDetector, decodeState, encodeState, restoreDetector, StateError } from "../../anomaly";
+import { createDetector, restoreDetector, StateError } from "../../anomaly";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
 import { ARMED, CALM_SCORE, EventHold, Rearm, SUPPRESSED_SCORE, suppressAlarm, suppressEvent } from "../../anomaly/suppression";
 import { Decision } from "../../anomaly/thresholder";
 import { DetectorOptions, DetectorResult, DetectorState } from "../../anomaly/types";
-import { minuteTimestamp } from "../helpers/streams";
+import { minuteTimestamp, rcfWithStates, withField } from "../helpers/streams";
 
 const decisionOf = (score: number): Decision => ({ score, anomaly: score > 0.5, grade: score > 0.5 ? 2 * (score - 0.5) : 0, threshold: 2 });
 
@@ -141,15 +141,7 @@ const FIXED: DetectorOptions = { numberOfTrees: 20, subSampleSize: 64, suppress:
 const SMALL: DetectorOptions = { ...FIXED, rearm: 5, suppressMax: 120 };
 
 function run(options: DetectorOptions, n: number, cut?: number): { results: DetectorResult[]; states: DetectorState[] } {
-  let d = createDetector("rcf", 1, options);
-  const results: DetectorResult[] = [];
-  const states: DetectorState[] = [];
-  for (let i = 0; i < n; i++) {
-    if (i === cut) d = restoreDetector(decodeState(encodeState(d.toState())));
-    results.push(d.process({ timestamp: minuteTimestamp(i), values: levelShift(i) }));
-    states.push(d.toState());
-  }
-  return { results, states };
+  return rcfWithStates(1, options, n, levelShift, cut);
 }
 
 describe("rcf with rearm", () => {
@@ -208,13 +200,7 @@ describe("rcf with rearm", () => {
   ];
   for (const [field, value, message] of mutations) {
     it(`refuses a state with ${field} = ${JSON.stringify(value) ?? "nothing"}, naming the field`, () => {
-      const state = JSON.parse(JSON.stringify(live.states[at(holds)])) as Record<string, unknown>;
-      const [head, tail] = field.split(".");
-      const target = (tail ? state[head] : state) as Record<string, unknown>;
-      const key = tail ?? head;
-      if (value === undefined) delete target[key];
-      else target[key] = value;
-      expect(() => restoreDetector(state as unknown as DetectorState)).to.throw(StateError, message);
+      expect(() => restoreDetector(withField(live.states[at(holds)], field, value))).to.throw(StateError, message);
     });
   }
 });

@@ -50,3 +50,36 @@ export function liveAndResumed(
   if (!restored || !saved) throw new Error(`the series ends before row ${saveAt}`);
   return { live, resumed, detector, restored, saved };
 }
+
+/**
+ * Streams `n` points of `valuesAt(i)` (one minute apart) through an rcf of `dimensions` inputs, restored from its
+ * encoded state before point `cut` if given: every result, and the state after each point.
+ */
+export function rcfWithStates(
+  dimensions: number,
+  options: DetectorOptions,
+  n: number,
+  valuesAt: (i: number) => number[],
+  cut?: number,
+): { results: DetectorResult[]; states: DetectorState[] } {
+  let d = createDetector("rcf", dimensions, options);
+  const results: DetectorResult[] = [];
+  const states: DetectorState[] = [];
+  for (let i = 0; i < n; i++) {
+    if (i === cut) d = restoreDetector(decodeState(encodeState(d.toState())));
+    results.push(d.process({ timestamp: minuteTimestamp(i), values: valuesAt(i) }));
+    states.push(d.toState());
+  }
+  return { results, states };
+}
+
+/** A copy of `state` with `field` (`name` or `name.inner`) set to `value`, or without it when `value` is undefined. */
+export function withField(state: DetectorState, field: string, value: unknown): DetectorState {
+  const copy = JSON.parse(JSON.stringify(state)) as Record<string, unknown>;
+  const [head, tail] = field.split(".");
+  const target = (tail ? copy[head] : copy) as Record<string, unknown>;
+  const key = tail ?? head;
+  if (value === undefined) delete target[key];
+  else target[key] = value;
+  return copy as unknown as DetectorState;
+}

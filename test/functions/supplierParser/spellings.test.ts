@@ -50,42 +50,17 @@ describe("supplierParser: one file uploaded under two spellings (`.csv` and `.CS
     expect([spellingPrefix(LOWER), spellingPrefix(UPPER)]).to.deep.equal(["20240101/acme.", "20240101/acme."]);
   });
 
+  /** Uploads under spellings, each a key and when it was written. */
+  const spelled = (...uploads: [string, number][]): Spelling[] => uploads.map(([key, lastModified]) => ({ key, lastModified }));
   const owners: [string, Spelling[], string | undefined][] = [
     ["none there", [], undefined],
-    ["one", [{ key: LOWER, lastModified: 5 }], LOWER],
-    [
-      "the newer",
-      [
-        { key: LOWER, lastModified: 9 },
-        { key: UPPER, lastModified: 5 },
-      ],
-      LOWER,
-    ],
-    [
-      "the newer, in either order",
-      [
-        { key: UPPER, lastModified: 9 },
-        { key: LOWER, lastModified: 5 },
-      ],
-      UPPER,
-    ],
-    [
-      "written in the same second: the key sorting last",
-      [
-        { key: LOWER, lastModified: 5 },
-        { key: UPPER, lastModified: 5 },
-      ],
-      LOWER,
-    ],
-    [
-      "the same, in the other order",
-      [
-        { key: UPPER, lastModified: 5 },
-        { key: LOWER, lastModified: 5 },
-      ],
-      LOWER,
-    ],
+    ["one", spelled([LOWER, 5]), LOWER],
+    ["the newer", spelled([LOWER, 9], [UPPER, 5]), LOWER],
+    ["the newer, in either order", spelled([UPPER, 9], [LOWER, 5]), UPPER],
+    ["written in the same second: the key sorting last", spelled([LOWER, 5], [UPPER, 5]), LOWER],
+    ["the same, in the other order", spelled([UPPER, 5], [LOWER, 5]), LOWER],
   ];
+
   for (const [what, spellings, owner] of owners) {
     it(`owns the shared output: ${what}`, () => expect(newestSpelling(spellings)).to.equal(owner));
   }
