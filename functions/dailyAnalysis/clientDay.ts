@@ -146,6 +146,7 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
   const history: Slot[] = [];
   const pastDays: PastDay[] = [];
   const earlier = new Map<string, EarlierReport>();
+  const firstDays = c.firstDays ?? [];
   // earlier reports made before their household's first day was known (a back-dated one): recomputed
   const otherHousehold: ReportDay[] = [];
   for (let k = RECENT_DAYS; k >= 1; k--) {
@@ -154,9 +155,9 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     if (report === undefined) continue;
     const facts = earlierReportOf(report);
     if (facts) earlier.set(past.iso, facts);
-    if (madeForOtherHousehold(report, past.iso, c.firstDays ?? [])) otherHousehold.push(past);
+    if (madeForOtherHousehold(report, past.iso, firstDays)) otherHousehold.push(past);
     // another household's day is never compared with (its late readings still revise it)
-    if (!sameHousehold(past.iso, day.iso, c.firstDays ?? [])) continue;
+    if (!sameHousehold(past.iso, day.iso, firstDays)) continue;
     history.push(...slotsOfReport(report));
     const { totalKwh, halfHoursCovered } = report as { totalKwh?: unknown; halfHoursCovered?: unknown };
     if (typeof totalKwh === "number") {
@@ -171,7 +172,7 @@ export async function analyseClient(lake: ClientLake, reports: Reports, c: Clien
     profile,
     unusual,
     pastDays,
-    comparedSince: comparedSince(day.iso, c.firstDays ?? []),
+    comparedSince: comparedSince(day.iso, firstDays),
     rejected,
     laterObjects,
     latePartitions,

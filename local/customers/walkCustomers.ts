@@ -1,5 +1,6 @@
 import { randomBytes } from "crypto";
 import { DEFAULT_CLAIM_TTL_HOURS, IssuedClaim, issueClaim } from "../../functions/meterClaim/claimAdmin";
+import { addDays, parseDay } from "../../functions/dailyAnalysis/reportDay";
 import { reportKey } from "../../functions/reportUrl/reportRoute";
 import { CustomerTables, LOCAL_PROFILE_TABLE } from "./customerTables";
 import { CrossAttempt, CustomerOutcome, CustomersReport, WalkStep, customersReport } from "./customersReport";
@@ -48,10 +49,9 @@ export const MOVED_IN_DAYS_AGO = 2;
  * analysis compares its days only with its own, and recomputes those it reported before.
  */
 export async function issueHouseholdCodes(meterIds: readonly string[], date: string, tables = new CustomerTables()): Promise<ScriptedHouseholds> {
-  const daysBefore = (n: number) => new Date(Date.parse(`${date}T00:00:00Z`) - n * 86_400_000).toISOString().slice(0, 10);
   const claims: IssuedClaim[] = [];
   for (const [i, meterId] of meterIds.entries()) {
-    const from = daysBefore(i === NEW_HOUSEHOLD ? MOVED_IN_DAYS_AGO : 30);
+    const from = addDays(parseDay(date), -(i === NEW_HOUSEHOLD ? MOVED_IN_DAYS_AGO : 30)).iso;
     claims.push(await issueClaim(tables.operatorClient(), LOCAL_PROFILE_TABLE, meterId, DEFAULT_CLAIM_TTL_HOURS, new Date(), undefined, from));
   }
   return { tables, claims };
