@@ -1,4 +1,5 @@
 import { evaluateNab } from "../anomaly/evaluation/nabRun";
+import { writeNabCrops } from "../anomaly/evaluation/nabCrops";
 import { evaluateSkab } from "../anomaly/evaluation/skabRun";
 import { evaluateHoldout } from "../anomaly/evaluation/holdout";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
@@ -10,6 +11,9 @@ import { runProtocolMode } from "./evalProtocol";
 
 const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR | --labelled DIR | --protocol) [--detector rcf] [--option key=value ...] [--json]
   --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
+                 [--crop ROWS] [--crop-at SHARE]: scores short series instead, one crop of ROWS rows per labelled
+                 anomaly (labels/combined_labels.json), the anomaly SHARE of the way in (default 0.3), windows
+                 drawn as NAB draws them
   --skab DIR     SKAB layout (labelled csv files with anomaly/changepoint columns): point-wise F1, FAR, MAR
   --holdout DIR  supplier meter CSVs (e.g. ../shared/data/meters) with seeded injected faults, NAB-scored
   --labelled DIR CSVs with a per-row "label" column (+ optional labels_windows.json, meta.json with
@@ -27,6 +31,9 @@ async function main(args: ParsedArgs): Promise<void> {
   // a flag of another mode would be ignored: refuse it, so a run never quietly differs from what was asked
   const protocolOnly = ["data", "results", "only", "seeds"].filter((f) => args[f] !== undefined);
   if (!args.protocol && protocolOnly.length > 0) throw new UsageError(`--${protocolOnly[0]} is for --protocol only`);
+  const cropOnly = ["crop", "crop-at"].filter((f) => args[f] !== undefined);
+  if (!args.nab && cropOnly.length > 0) throw new UsageError(`--${cropOnly[0]} is for --nab only`);
+  if (args["crop-at"] !== undefined && args.crop === undefined) throw new UsageError("--crop-at needs --crop ROWS");
   const detectorFlags = ["detector", "option"].filter((f) => args[f] !== undefined);
   if (args.protocol && detectorFlags.length > 0) {
     throw new UsageError(`--${detectorFlags[0]} does not apply to --protocol, which runs the rcf candidates of anomaly/evaluation/candidates.ts`);
@@ -49,10 +56,17 @@ async function main(args: ParsedArgs): Promise<void> {
     return;
   }
   if (args.nab) {
-    // NAB's machine_temperature file steps back in time once; score rows in file order as NAB does
-    const report = await evaluateNab(args.nab as string, detector, { outOfOrder: "accept", ...given }, progress);
-    if (args.json) return void process.stdout.write(`${JSON.stringify(report)}\n`);
-    process.stdout.write(`NAB v1.1, ${report.files} files, ${report.rows} rows, ${report.windows} windows, detector ${detector}\n`);
+    const crops = args.crop === undefined ? undefined : writeNabCrops(args.nab as string, cropNumber(args, "crop"), cropNumber(args, "crop-at", 0.3));
+    let report;
+    try {
+      // NAB's machine_temperature file steps back in time once; score rows in file order as NAB does
+      report = await evaluateNab(crops?.dir ?? (args.nab as string), detector, { outOfOrder: "accept", ...given }, progress);
+    } finally {
+      crops?.done();
+    }
+    if (args.json) return void process.stdout.write(`${JSON.stringify(crops ? { ...report, crop: cropFlags(args) } : report)}\n`);
+    const of = crops ? `, crops of ${String(args.crop)} rows (anomaly at ${cropNumber(args, "crop-at", 0.3)})` : "";
+    process.stdout.write(`NAB v1.1, ${report.files} files${of}, ${report.rows} rows, ${report.windows} windows, detector ${detector}\n`);
     process.stdout.write("profile              score (optimal threshold)   score (detector's own decisions)\n");
     for (const p of Object.keys(report.scores)) {
       process.stdout.write(
@@ -71,6 +85,17 @@ async function main(args: ParsedArgs): Promise<void> {
   );
 }
 
+/** A crop flag as a number (its default when absent); anything else is a UsageError naming the flag and the value. */
+function cropNumber(args: ParsedArgs, flag: "crop" | "crop-at", absent?: number): number {
+  const raw = args[flag];
+  if (raw === undefined && absent !== undefined) return absent;
+  const value = Number(raw);
+  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got ${String(raw)}`);
+  return value;
+}
+
+const cropFlags = (args: ParsedArgs): { rows: number; at: number } => ({ rows: cropNumber(args, "crop"), at: cropNumber(args, "crop-at", 0.3) });
+
 export const command: Command = {
   name: "eval",
   usage: USAGE,
@@ -84,6 +109,8 @@ export const command: Command = {
     results: "string",
     only: "string",
     seeds: "string",
+    crop: "string",
+    "crop-at": "string",
     detector: "string",
     option: "list",
     json: "boolean",
