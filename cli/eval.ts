@@ -1,10 +1,11 @@
 import { evaluateNab } from "../anomaly/evaluation/nabRun";
-import { writeNabCrops } from "../anomaly/evaluation/nabCrops";
+import { rmSync } from "fs";
+import { MIN_CROP_AT, newCropsFolder, writeNabCrops, WrittenCrops } from "../anomaly/evaluation/nabCrops";
 import { evaluateSkab } from "../anomaly/evaluation/skabRun";
 import { evaluateHoldout } from "../anomaly/evaluation/holdout";
 import { HOLDOUT_SEEDS, readHoldoutSeries } from "./holdoutSeries";
 import { parseOptionPairs } from "../anomaly/options";
-import { Command, ParsedArgs, runCommand, UsageError } from "./args";
+import { Command, integerFlag, ParsedArgs, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { runLabelledMode } from "./evalLabelled";
 import { runProtocolMode } from "./evalProtocol";
@@ -56,16 +57,28 @@ async function main(args: ParsedArgs): Promise<void> {
     return;
   }
   if (args.nab) {
-    const crops = args.crop === undefined ? undefined : writeNabCrops(args.nab as string, cropNumber(args, "crop"), cropNumber(args, "crop-at", 0.3));
+    // the crops' folder is watched from before it is written, so an interrupt at any point removes it
+    const folder = args.crop === undefined ? undefined : newCropsFolder();
+    const keep = folder ? removeOnInterrupt(folder) : () => {};
+    let crops: WrittenCrops | undefined;
     let report;
     try {
+      if (folder) crops = writeNabCrops(args.nab as string, cropRows(args), cropAt(args), progress, folder);
       // NAB's machine_temperature file steps back in time once; score rows in file order as NAB does
       report = await evaluateNab(crops?.dir ?? (args.nab as string), detector, { outOfOrder: "accept", ...given }, progress);
+    } catch (e) {
+      // a row at fault is named in its source file, not in the crop that is removed next
+      if (crops && e instanceof Error) e.message = crops.sourceText(e.message);
+      throw e;
     } finally {
-      crops?.done();
+      keep();
+      if (folder) rmSync(folder, { recursive: true, force: true });
     }
-    if (args.json) return void process.stdout.write(`${JSON.stringify(crops ? { ...report, crop: cropFlags(args) } : report)}\n`);
-    const of = crops ? `, crops of ${String(args.crop)} rows (anomaly at ${cropNumber(args, "crop-at", 0.3)})` : "";
+    if (args.json)
+      return void process.stdout.write(
+        `${JSON.stringify(crops ? { ...report, crop: { rows: cropRows(args), at: cropAt(args), crops: crops.crops } } : report)}\n`,
+      );
+    const of = crops ? `, crops of ${cropRows(args)} rows (anomaly at ${cropAt(args)})` : "";
     process.stdout.write(`NAB v1.1, ${report.files} files${of}, ${report.rows} rows, ${report.windows} windows, detector ${detector}\n`);
     process.stdout.write("profile              score (optimal threshold)   score (detector's own decisions)\n");
     for (const p of Object.keys(report.scores)) {
@@ -85,16 +98,34 @@ async function main(args: ParsedArgs): Promise<void> {
   );
 }
 
-/** A crop flag as a number (its default when absent); anything else is a UsageError naming the flag and the value. */
-function cropNumber(args: ParsedArgs, flag: "crop" | "crop-at", absent?: number): number {
-  const raw = args[flag];
-  if (raw === undefined && absent !== undefined) return absent;
-  const value = Number(raw);
-  if (typeof raw !== "string" || raw.trim() === "" || !Number.isFinite(value)) throw new UsageError(`--${flag} must be a number, got ${String(raw)}`);
-  return value;
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
+
+/** Removes `folder` if the run is interrupted, then lets the signal end the process; the function returned stops watching. */
+function removeOnInterrupt(folder: string): () => void {
+  const interrupted = (signal: NodeJS.Signals): void => {
+    stop();
+    rmSync(folder, { recursive: true, force: true });
+    process.kill(process.pid, signal);
+  };
+  const stop = (): void => {
+    for (const s of SIGNALS) process.removeListener(s, interrupted);
+  };
+  for (const s of SIGNALS) process.once(s, interrupted);
+  return stop;
 }
 
-const cropFlags = (args: ParsedArgs): { rows: number; at: number } => ({ rows: cropNumber(args, "crop"), at: cropNumber(args, "crop-at", 0.3) });
+/** `--crop ROWS`: an integer of at least 100 rows. */
+const cropRows = (args: ParsedArgs): number => integerFlag(args, "crop", 0, 100, 100_000_000);
+
+/** `--crop-at SHARE` (default 0.3): a number in [MIN_CROP_AT, 1); a UsageError naming the flag and the value otherwise. */
+function cropAt(args: ParsedArgs): number {
+  const raw = args["crop-at"];
+  if (raw === undefined) return 0.3;
+  const value = Number(raw);
+  if (!/^\d*\.?\d+$/.test(String(raw)) || !(value >= MIN_CROP_AT && value < 1))
+    throw new UsageError(`--crop-at must be a number in [${MIN_CROP_AT}, 1) (the anomaly's place in its crop), got ${JSON.stringify(raw)}`);
+  return value;
+}
 
 export const command: Command = {
   name: "eval",

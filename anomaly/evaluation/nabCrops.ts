@@ -2,82 +2,117 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { InputError } from "../errors";
+import { parseTimestamp } from "../io/timestamp";
 import { labelText } from "./nabLabels";
+import { dataFiles } from "./nabRun";
+import { probationaryLength } from "./nabScore";
 
 /**
  * Short series cut from a NAB-layout corpus: the development files are 1,882 to 22,695 rows long, while many
- * monitored series (and NAB's hourly and traffic files) are shorter, and a detector's first thousand points
- * weigh more in them. One crop of `length` rows per labelled anomaly, the anomaly `at` that share of the way
- * in (a file without anomalies gives its first `length` rows), each labelled as NAB labels a file: a window of
- * 10% of the crop's rows shared among the anomalies after its 15% probationary period, centred on each.
+ * monitored series are shorter, and a detector's first thousand points weigh more in them. One crop of `length`
+ * rows per labelled anomaly, the anomaly `at` that share of the way in (a file without anomalies gives its first
+ * `length` rows). Each crop is labelled as NAB's labeler labels a file: 10% of its rows shared among the
+ * anomalies in it, a window centred on each, overlapping windows merged, a window that starts inside the
+ * probationary rows (probationaryLength) dropped. An anomaly inside another's crop is labelled there too, so a
+ * corpus of crops can hold more windows than anomalies.
  */
 export interface CropPlan {
-  /** First row (0-based, after the header) and the row after the last. */
+  /** First data row (from 0) and the row after the last. */
   readonly start: number;
   readonly end: number;
-  /** The anomalies inside the crop after its probationary rows, as rows of the crop. */
-  readonly anomalies: number[];
-  /** NAB windows as first and last row of the crop. */
+  /** NAB windows as first and last row of the crop (inclusive). */
   readonly windows: [number, number][];
 }
 
-/** Where the crops of a file of `rows` rows with anomalies at `anomalyRows` fall (see above). */
+/** The lowest `at`: the anomaly's own window (a twentieth of the crop, or less) then starts after the probationary 15%. */
+export const MIN_CROP_AT = 0.2;
+
+/**
+ * Where the crops of a file of `rows` rows with anomalies at `anomalyRows` fall. An anomaly inside a window of an
+ * earlier crop gets no crop of its own, nor does one whose window its crop drops (it would start in the
+ * probationary rows of a crop held at the file's start).
+ */
 export function cropPlan(rows: number, anomalyRows: readonly number[], length: number, at: number): CropPlan[] {
-  const plans: CropPlan[] = [];
   const sorted = [...anomalyRows].sort((a, b) => a - b);
-  const starts = sorted.length === 0 ? [0] : [];
+  if (sorted.length === 0) return [planAt(0, Math.min(rows, length), sorted)];
+  const plans: CropPlan[] = [];
+  const judged = (p: CropPlan, row: number): boolean => p.windows.some(([first, last]) => row - p.start >= first && row - p.start <= last);
   for (const row of sorted) {
-    // an anomaly already judged inside an earlier crop gets no crop of its own
-    if (plans.some((p) => row >= probationEnd(p.start, p.end) && row < p.end)) continue;
+    if (plans.some((p) => judged(p, row))) continue;
     const start = Math.max(0, Math.min(row - Math.round(at * length), rows - length));
-    plans.push(planAt(start, Math.min(rows, start + length), sorted));
+    const plan = planAt(start, Math.min(rows, start + length), sorted);
+    if (judged(plan, row)) plans.push(plan);
   }
-  for (const start of starts) plans.push(planAt(start, Math.min(rows, start + length), sorted));
   return plans;
 }
 
 function planAt(start: number, end: number, anomalies: readonly number[]): CropPlan {
-  const inside = anomalies.filter((r) => r >= probationEnd(start, end) && r < end).map((r) => r - start);
   const n = end - start;
+  const inside = anomalies.filter((r) => r >= start && r < end).map((r) => r - start);
   const half = inside.length > 0 ? Math.floor(Math.floor((0.1 * n) / inside.length) / 2) : 0;
-  return { start, end, anomalies: inside, windows: inside.map((r) => [Math.max(0, r - half), Math.min(n - 1, r + half)]) };
+  const merged: [number, number][] = [];
+  for (const r of inside) {
+    const [first, last] = [Math.max(0, r - half), Math.min(n - 1, r + half)];
+    const previous = merged[merged.length - 1];
+    if (previous && first <= previous[1]) previous[1] = Math.max(previous[1], last);
+    else merged.push([first, last]);
+  }
+  return { start, end, windows: merged.filter(([first]) => first >= probationaryLength(n)) };
 }
 
-/** NAB's probationary period: the first 15% of a file's rows. */
-function probationEnd(start: number, end: number): number {
-  return start + Math.floor(0.15 * (end - start));
+/** A crop as written: its file (under the crops' data/), the source file's, and the source's data rows it holds. */
+export interface CropSource {
+  readonly crop: string;
+  readonly source: string;
+  readonly start: number;
+  readonly end: number;
+}
+
+export interface WrittenCrops {
+  readonly dir: string;
+  readonly crops: CropSource[];
+  readonly windows: number;
+  /** A message about the crops' files, with each crop's path (and line) put back as the source file's. */
+  sourceText(message: string): string;
+  /** Removes the crops' folder. */
+  done(): void;
 }
 
 /**
- * Writes the crops of the NAB-layout folder `dir` (labels/combined_labels.json names each file's anomalies) to a
- * new folder of the same layout and returns it; `done` removes it.
+ * Writes the crops of the NAB-layout folder `dir` (labels/combined_labels.json names each file's anomalies by
+ * time) in NAB's layout into the empty folder `into` (a new temporary folder unless given, so a caller can
+ * watch it from before anything is written); `done` removes it, as does an error.
  */
-export function writeNabCrops(dir: string, length: number, at: number): { dir: string; files: number; windows: number; done: () => void } {
+export function writeNabCrops(dir: string, length: number, at: number, progress: (message: string) => void = () => {}, into?: string): WrittenCrops {
   if (!Number.isInteger(length) || length < 100) throw new InputError(`crop length must be an integer of at least 100 rows, got ${length}`);
-  if (!(at >= 0.15 && at < 1)) throw new InputError(`crop position must be in [0.15, 1) (after NAB's probationary 15%), got ${at}`);
+  if (!(at >= MIN_CROP_AT && at < 1)) throw new InputError(`crop position must be in [${MIN_CROP_AT}, 1), got ${at}`);
   const labelsFile = join(dir, "labels", "combined_labels.json");
   if (!existsSync(labelsFile)) throw new InputError(`${labelsFile}: not found (crops are labelled from each anomaly's time, NAB's combined_labels.json)`);
   const labels = readAnomalyLabels(labelsFile);
-  const out = mkdtempSync(join(tmpdir(), "gridrail-crops-"));
+  const names = Object.keys(labels).filter((k) => existsSync(join(dir, "data", k)));
+  if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
+  notePartial(dir, labelsFile, Object.keys(labels), names, progress);
+  const out = into ?? newCropsFolder();
   const windows: Record<string, [string, string][]> = {};
-  let count = 0;
+  const crops: CropSource[] = [];
   try {
-    for (const [name, times] of Object.entries(labels)) {
+    for (const name of names.sort()) {
       const file = join(dir, "data", name);
-      if (!existsSync(file)) continue;
       const [header, ...rows] = readFileSync(file, "utf8").trimEnd().split(/\r?\n/);
-      const stamps = rows.map((r) => r.slice(0, r.indexOf(",")));
-      const anomalyRows = times.map((t) => {
-        const row = stamps.indexOf(t);
-        if (row < 0) throw new InputError(`${labelsFile}: key ${JSON.stringify(name)}: anomaly time ${labelText(t)} is no row's timestamp in ${file}`);
-        return row;
-      });
+      // each row's time as written, quotes taken off (the windows file holds plain time strings)
+      const stamps = rows.map((r) =>
+        r
+          .split(",", 1)[0]
+          .trim()
+          .replace(/^"(.*)"$/, "$1"),
+      );
+      const anomalyRows = anomalyRowsOf(labels[name], stamps, `${labelsFile}: key ${JSON.stringify(name)}`, file);
       cropPlan(rows.length, anomalyRows, length, at).forEach((plan, k) => {
-        const cropName = `${name.replace(/\.csv$/i, "")}_crop${k}.csv`;
-        mkdirSync(dirname(join(out, "data", cropName)), { recursive: true });
-        writeFileSync(join(out, "data", cropName), [header, ...rows.slice(plan.start, plan.end)].join("\n") + "\n");
-        windows[cropName] = plan.windows.map(([a, b]) => [stamps[plan.start + a], stamps[plan.start + b]]);
-        count += plan.windows.length;
+        const crop = `${name.slice(0, -".csv".length)}_crop${k}.csv`;
+        mkdirSync(dirname(join(out, "data", crop)), { recursive: true });
+        writeFileSync(join(out, "data", crop), [header, ...rows.slice(plan.start, plan.end)].join("\n") + "\n");
+        windows[crop] = plan.windows.map(([a, b]) => [stamps[plan.start + a], stamps[plan.start + b]]);
+        crops.push({ crop, source: name, start: plan.start, end: plan.end });
       });
     }
     mkdirSync(join(out, "labels"));
@@ -86,10 +121,65 @@ export function writeNabCrops(dir: string, length: number, at: number): { dir: s
     rmSync(out, { recursive: true, force: true });
     throw e;
   }
-  return { dir: out, files: Object.keys(windows).length, windows: count, done: () => rmSync(out, { recursive: true, force: true }) };
+  return {
+    dir: out,
+    crops,
+    windows: Object.values(windows).reduce((sum, w) => sum + w.length, 0),
+    sourceText: (message) => sourceText(message, out, dir, crops),
+    done: () => rmSync(out, { recursive: true, force: true }),
+  };
 }
 
-/** NAB's `labels/combined_labels.json`: data file -> the anomalies' times, as the data file writes them. */
+/** A new, empty temporary folder for crops. */
+export function newCropsFolder(): string {
+  return mkdtempSync(join(tmpdir(), "gridrail-crops-"));
+}
+
+/** The notes `eval --nab` gives a partial corpus: labelled series without a file, data files without labels. */
+function notePartial(dir: string, labelsFile: string, keys: string[], names: string[], progress: (message: string) => void): void {
+  if (names.length < keys.length)
+    progress(
+      `${keys.length - names.length} of ${keys.length} labelled series have no file under data/ and are left out: the crops are of ${names.length} files`,
+    );
+  const unlabelled = dataFiles(join(dir, "data")).filter((k) => !keys.includes(k));
+  if (unlabelled.length > 0) {
+    const shown = unlabelled.slice(0, 5).join(", ") + (unlabelled.length > 5 ? ", ..." : "");
+    progress(`${unlabelled.length} file(s) under data/ have no entry in ${labelsFile} and are left out: ${shown}`);
+  }
+}
+
+/** Each anomaly time's row: the first row whose time (quoted or not) is the same instant. */
+function anomalyRowsOf(times: readonly string[], stamps: readonly string[], where: string, file: string): number[] {
+  const rowAt = new Map<number, number>();
+  stamps.forEach((s, i) => {
+    const t = parseTimestamp(s);
+    if (Number.isFinite(t) && !rowAt.has(t)) rowAt.set(t, i);
+  });
+  return times.map((time) => {
+    const t = parseTimestamp(time);
+    if (!Number.isFinite(t)) throw new InputError(`${where}: anomaly time ${labelText(time)} is not ISO-8601`);
+    const row = rowAt.get(t);
+    if (row === undefined) throw new InputError(`${where}: anomaly time ${labelText(time)} is no row's time in ${file}`);
+    return row;
+  });
+}
+
+/** `message` with each crop's path, and a line of it, written as the source file's path and line (the crops are removed after the run). */
+function sourceText(message: string, out: string, dir: string, crops: readonly CropSource[]): string {
+  let text = message;
+  for (const c of crops) {
+    const path = join(out, "data", c.crop);
+    // the crop's line L (the header is line 1) is the source's line L + start
+    text = text.split(path).reduce((done, rest) => {
+      const line = /^:(\d+)/.exec(rest);
+      const source = join(dir, "data", c.source);
+      return line ? `${done}${source}:${Number(line[1]) + c.start}${rest.slice(line[0].length)}` : `${done}${source} (rows ${c.start + 1}-${c.end})${rest}`;
+    });
+  }
+  return text;
+}
+
+/** NAB's `labels/combined_labels.json`: `<category>/<file>.csv` -> the anomalies' times. */
 function readAnomalyLabels(file: string): Record<string, string[]> {
   let json: unknown;
   try {
@@ -99,6 +189,10 @@ function readAnomalyLabels(file: string): Record<string, string[]> {
   }
   if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputError(`${file}: expected an object of data file -> anomaly times`);
   for (const [key, times] of Object.entries(json as Record<string, unknown>)) {
+    // a key is a data file one folder down: anything else could name a file outside the crops' folder
+    const parts = key.split("/");
+    if (parts.length !== 2 || parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\")) || !/\.csv$/i.test(key))
+      throw new InputError(`${file}: key ${JSON.stringify(key)}: expected a data file as <category>/<file>.csv`);
     if (!Array.isArray(times) || times.some((t) => typeof t !== "string"))
       throw new InputError(`${file}: key ${JSON.stringify(key)}: expected a list of time strings, got ${labelText(times)}`);
   }

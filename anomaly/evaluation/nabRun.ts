@@ -86,7 +86,7 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
 }
 
 /** `<category>/<file>.csv` of every CSV file one folder down in `dataDir`. */
-function dataFiles(dataDir: string): string[] {
+export function dataFiles(dataDir: string): string[] {
   if (!existsSync(dataDir)) return [];
   const out: string[] = [];
   for (const category of readdirSync(dataDir, { withFileTypes: true })) {
