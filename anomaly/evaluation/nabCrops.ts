@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "fs";
 import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { InputError } from "../errors";
@@ -11,10 +11,11 @@ import { probationaryLength } from "./nabScore";
  * Short series cut from a NAB-layout corpus: the development files are 1,882 to 22,695 rows long, while many
  * monitored series are shorter, and a detector's first thousand points weigh more in them. One crop of `length`
  * rows per labelled anomaly, the anomaly `at` that share of the way in (a file without anomalies gives its first
- * `length` rows). Each crop is labelled as NAB's labeler labels a file: 10% of its rows shared among the
- * anomalies in it, a window centred on each, overlapping windows merged, a window that starts inside the
- * probationary rows (probationaryLength) dropped. An anomaly inside another's crop is labelled there too, so a
- * corpus of crops can hold more windows than anomalies.
+ * `length` rows). Each crop is labelled as NAB labels a file: 10% of its rows shared among the anomalies in it,
+ * a window centred on each, overlapping windows merged, a window that starts inside the probationary rows
+ * (probationaryLength) dropped. NAB's labeler drops only a first such window, before merging, and merges in
+ * pairs; the two agree window for window on NAB's 18 files whole (tested). An anomaly inside another's crop is
+ * labelled there too, so a corpus of crops can hold more windows than anomalies.
  */
 export interface CropPlan {
   /** First data row (from 0) and the row after the last. */
@@ -36,14 +37,25 @@ export function cropPlan(rows: number, anomalyRows: readonly number[], length: n
   const sorted = [...anomalyRows].sort((a, b) => a - b);
   if (sorted.length === 0) return [planAt(0, Math.min(rows, length), sorted)];
   const plans: CropPlan[] = [];
-  const judged = (p: CropPlan, row: number): boolean => p.windows.some(([first, last]) => row - p.start >= first && row - p.start <= last);
   for (const row of sorted) {
-    if (plans.some((p) => judged(p, row))) continue;
+    if (plans.some((p) => judges(p, row))) continue;
     const start = Math.max(0, Math.min(row - Math.round(at * length), rows - length));
     const plan = planAt(start, Math.min(rows, start + length), sorted);
-    if (judged(plan, row)) plans.push(plan);
+    if (judges(plan, row)) plans.push(plan);
   }
   return plans;
+}
+
+/** Whether the source row `row` lies in one of the crop's windows. */
+function judges(p: CropPlan, row: number): boolean {
+  return p.windows.some(([first, last]) => row - p.start >= first && row - p.start <= last);
+}
+
+/** A window's bound as a time the windows file can hold: the row's time, or an InputError naming the row. */
+function timeAt(stamps: readonly string[], row: number, file: string): string {
+  if (!Number.isFinite(parseTimestamp(stamps[row])))
+    throw new InputError(`${file}:${row + 2}: a window of a crop is bounded here, but the row's time is not ISO-8601: ${labelText(stamps[row])}`);
+  return stamps[row];
 }
 
 function planAt(start: number, end: number, anomalies: readonly number[]): CropPlan {
@@ -92,6 +104,7 @@ export function writeNabCrops(dir: string, length: number, at: number, progress:
   const names = Object.keys(labels).filter((k) => existsSync(join(dir, "data", k)));
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
   notePartial(dir, labelsFile, Object.keys(labels), names, progress);
+  if (into !== undefined && readdirSync(into).length > 0) throw new InputError(`${into}: the crops' folder must be empty (it is removed after the run)`);
   const out = into ?? newCropsFolder();
   const windows: Record<string, [string, string][]> = {};
   const crops: CropSource[] = [];
@@ -107,14 +120,25 @@ export function writeNabCrops(dir: string, length: number, at: number, progress:
           .replace(/^"(.*)"$/, "$1"),
       );
       const anomalyRows = anomalyRowsOf(labels[name], stamps, `${labelsFile}: key ${JSON.stringify(name)}`, file);
-      cropPlan(rows.length, anomalyRows, length, at).forEach((plan, k) => {
-        const crop = `${name.slice(0, -".csv".length)}_crop${k}.csv`;
+      const plans = cropPlan(rows.length, anomalyRows, length, at);
+      const unjudged = anomalyRows.filter((r) => !plans.some((p) => judges(p, r)));
+      if (unjudged.length > 0)
+        progress(
+          `${name}: no crop judges the anomaly at data row ${unjudged.map((r) => r + 1).join(", ")} (its window would start in a crop's probationary rows): left out`,
+        );
+      plans.forEach((plan, k) => {
+        // the extension as the source writes it: a.csv and a.CSV are two files, and so are their crops
+        const crop = `${name.slice(0, -".csv".length)}_crop${k}${name.slice(-".csv".length)}`;
         mkdirSync(dirname(join(out, "data", crop)), { recursive: true });
         writeFileSync(join(out, "data", crop), [header, ...rows.slice(plan.start, plan.end)].join("\n") + "\n");
-        windows[crop] = plan.windows.map(([a, b]) => [stamps[plan.start + a], stamps[plan.start + b]]);
+        windows[crop] = plan.windows.map(([a, b]) => [timeAt(stamps, plan.start + a, file), timeAt(stamps, plan.start + b, file)]);
         crops.push({ crop, source: name, start: plan.start, end: plan.end });
       });
     }
+    if (!Object.values(windows).some((w) => w.length > 0))
+      throw new InputError(
+        `${labelsFile}: no crop of ${length} rows holds a window (a NAB score needs one): no anomaly, or each one's window would start in a crop's probationary rows`,
+      );
     mkdirSync(join(out, "labels"));
     writeFileSync(join(out, "labels", "combined_windows.json"), JSON.stringify(windows, null, 1));
   } catch (e) {

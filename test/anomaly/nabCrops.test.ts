@@ -4,6 +4,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { join } from "path";
 import { cropPlan, writeNabCrops } from "../../anomaly/evaluation/nabCrops";
 import { runCli } from "../helpers/runCli";
+import { requireShared } from "../helpers/sharedData";
+import { parseTimestamp } from "../../anomaly/io/timestamp";
 import { tempDir } from "../helpers/tempDir";
 
 describe("NAB crops (short series cut from a NAB corpus)", () => {
@@ -127,7 +129,8 @@ describe("NAB crops (short series cut from a NAB corpus)", () => {
     writeFileSync(join(dir, "data", "cat", "quoted.csv"), ["timestamp,value", ...quoted].join("\r\n") + "\r\n");
     writeFileSync(join(dir, "data", "cat", "unlabelled.csv"), "timestamp,value\n");
     // the anomaly's time as NAB writes it, with microseconds
-    const labels = { "cat/a.csv": [`${stamp(2000)}.000000`], "cat/quoted.csv": [stamp(1000)], "cat/absent.csv": [] };
+    // out of order: the crops follow the files' names
+    const labels = { "cat/quoted.csv": [stamp(1000)], "cat/a.csv": [`${stamp(2000)}.000000`], "cat/absent.csv": [] };
     writeFileSync(join(dir, "labels", "combined_labels.json"), JSON.stringify(labels));
     return dir;
   }
@@ -201,6 +204,30 @@ describe("NAB crops (short series cut from a NAB corpus)", () => {
       1000,
       0.3,
       'key "../../x.csv": expected a data file as <category>/<file>.csv',
+    ],
+    ...["../x.csv", "./x.csv", "/x.csv", "cat/..\\..\\x.csv"].map((key): [string, (dir: string) => void, number, number, string] => [
+      `the key ${key}`,
+      (dir) => writeFileSync(join(dir, "labels", "combined_labels.json"), JSON.stringify({ [key]: [] })),
+      1000,
+      0.3,
+      `key ${JSON.stringify(key)}: expected a data file as <category>/<file>.csv`,
+    ]),
+    [
+      "labels without a window in any crop",
+      (dir) => writeFileSync(join(dir, "labels", "combined_labels.json"), JSON.stringify({ "cat/quoted.csv": [] })),
+      1000,
+      0.3,
+      "combined_labels.json: no crop of 1000 rows holds a window (a NAB score needs one)",
+    ],
+    [
+      "a window bounded by a row whose time is not a time",
+      (dir) => {
+        const file = join(dir, "data", "cat", "a.csv");
+        writeFileSync(file, readFileSync(file, "utf8").replace(`${stamp(1950)},`, "soon,"));
+      },
+      1000,
+      0.3,
+      'a.csv:1952: a window of a crop is bounded here, but the row\'s time is not ISO-8601: "soon"',
     ],
     [
       "a key that is no CSV file",
@@ -302,5 +329,71 @@ describe("NAB crops (short series cut from a NAB corpus)", () => {
     child.kill("SIGINT");
     expect(await exited).to.equal("SIGINT");
     expect(crops()).to.deep.equal([]);
+  });
+
+  it("takes a share of exactly 0.2, the first of two rows with one time, and a.csv and a.CSV as two files", () => {
+    const dir = corpus();
+    const file = join(dir, "data", "cat", "a.csv");
+    // row 2500 repeats row 2000's time (a clock stepping back): the anomaly is the first
+    writeFileSync(file, readFileSync(file, "utf8").replace(`${stamp(2500)},`, `${stamp(2000)},`));
+    writeFileSync(join(dir, "data", "cat", "a.CSV"), readFileSync(file));
+    writeFileSync(join(dir, "labels", "combined_labels.json"), JSON.stringify({ "cat/a.csv": [stamp(2000)], "cat/a.CSV": [stamp(2000)] }));
+    const crops = writeNabCrops(dir, 1000, 0.2);
+    try {
+      expect(crops.crops).to.deep.equal([
+        { crop: "cat/a_crop0.CSV", source: "cat/a.CSV", start: 1800, end: 2800 },
+        { crop: "cat/a_crop0.csv", source: "cat/a.csv", start: 1800, end: 2800 },
+      ]);
+      expect(readdirSync(join(crops.dir, "data", "cat")).sort()).to.deep.equal(["a_crop0.CSV", "a_crop0.csv"]);
+    } finally {
+      crops.done();
+    }
+  });
+
+  it("says which anomalies no crop judges", () => {
+    const dir = corpus();
+    writeFileSync(join(dir, "labels", "combined_labels.json"), JSON.stringify({ "cat/a.csv": [stamp(100), stamp(2000)] }));
+    const notes: string[] = [];
+    const crops = writeNabCrops(dir, 1000, 0.3, (m) => notes.push(m));
+    crops.done();
+    expect(crops.crops.map((c) => c.start)).to.deep.equal([1700]);
+    expect(notes).to.include("cat/a.csv: no crop judges the anomaly at data row 101 (its window would start in a crop's probationary rows): left out");
+  });
+
+  it("writes into a folder it is given only when it is empty", () => {
+    const into = tempDir("gridrail-into-");
+    writeFileSync(join(into, "mine.txt"), "a caller's file\n");
+    expect(() => writeNabCrops(corpus(), 1000, 0.3, () => {}, into)).to.throw(`${into}: the crops' folder must be empty (it is removed after the run)`);
+    expect(readdirSync(into)).to.deep.equal(["mine.txt"]);
+  });
+
+  it("eval --nab --crop leaves no crops behind after a run or a bad flag", () => {
+    const dir = corpus();
+    const tmp = tempDir("gridrail-tmp-");
+    const env = { ...process.env, TMPDIR: tmp };
+    const crops = (): string[] => readdirSync(tmp).filter((n) => n.startsWith("gridrail-crops-"));
+    expect(runCli("eval", ["--nab", dir, "--crop", "1000", "--detector", "ewma"], undefined, env).status).to.equal(0);
+    expect(runCli("eval", ["--nab", dir, "--crop", "1000", "--crop-at", "2"], undefined, env).status).to.equal(2);
+    expect(runCli("eval", ["--nab", join(dir, "absent"), "--crop", "1000"], undefined, env).status).to.equal(1);
+    expect(crops()).to.deep.equal([]);
+  });
+
+  it("labels each of NAB's 18 files whole as NAB's combined_windows.json does", function () {
+    const nab = requireShared(this, "nab");
+    const labels = JSON.parse(readFileSync(join(nab, "labels", "combined_labels.json"), "utf8")) as Record<string, string[]>;
+    const nabWindows = JSON.parse(readFileSync(join(nab, "labels", "combined_windows.json"), "utf8")) as Record<string, [string, string][]>;
+    const files = Object.keys(labels).filter((k) => labels[k].length > 0);
+    expect(files).to.have.length(13);
+    for (const name of files) {
+      const times = readFileSync(join(nab, "data", name), "utf8")
+        .trimEnd()
+        .split("\n")
+        .slice(1)
+        .map((r) => parseTimestamp(r.split(",")[0]));
+      const rowOf = (t: string): number => times.indexOf(parseTimestamp(t));
+      const plans = cropPlan(times.length, labels[name].map(rowOf), times.length, 0.3);
+      const want = nabWindows[name].map(([a, b]) => [rowOf(a), rowOf(b)]);
+      expect([name, plans.length, plans[0].windows], name).to.deep.equal([name, 1, want]);
+    }
   });
 });
