@@ -139,36 +139,40 @@ describe("NAB crops (short series cut from a NAB corpus)", () => {
     const notes: string[] = [];
     const dir = corpus();
     const crops = writeNabCrops(dir, 1000, 0.3, (m) => notes.push(m));
-    expect(crops.crops).to.deep.equal([
-      { crop: "cat/a_crop0.csv", source: "cat/a.csv", start: 1700, end: 2700 },
-      { crop: "cat/quoted_crop0.csv", source: "cat/quoted.csv", start: 500, end: 1500 },
-    ]);
-    expect(crops.windows).to.equal(2);
-    expect(readdirSync(join(crops.dir, "data", "cat")).sort()).to.deep.equal(["a_crop0.csv", "quoted_crop0.csv"]);
-    const lines = readFileSync(join(crops.dir, "data", "cat", "a_crop0.csv"), "utf8").split("\n");
-    expect([lines.length, lines[0], lines[1].split(",")[0], lines[301].split(",")[1], lines[1001]]).to.deep.equal([
-      1002,
-      "timestamp,value",
-      stamp(1700),
-      "50",
-      "",
-    ]);
-    const quoted = readFileSync(join(crops.dir, "data", "cat", "quoted_crop0.csv"), "utf8");
-    expect([quoted.includes("\r"), quoted.split("\n")[1]]).to.deep.equal([false, `"${stamp(500)}",${Math.sin(50)}`]);
-    expect(JSON.parse(readFileSync(join(crops.dir, "labels", "combined_windows.json"), "utf8"))).to.deep.equal({
-      "cat/a_crop0.csv": [[stamp(1950), stamp(2050)]],
-      "cat/quoted_crop0.csv": [[stamp(950), stamp(1050)]],
-    });
-    expect(notes).to.deep.equal([
-      "1 of 3 labelled series have no file under data/ and are left out: the crops are of 2 files",
-      `1 file(s) under data/ have no entry in ${join(dir, "labels", "combined_labels.json")} and are left out: cat/unlabelled.csv`,
-    ]);
-    // a message about a crop names the source file, and the source's line
-    const inCrop = join(crops.dir, "data", "cat", "a_crop0.csv");
-    expect(crops.sourceText(`${inCrop}:402 column "value": not a number; ${inCrop}: empty`)).to.equal(
-      `${join(dir, "data", "cat", "a.csv")}:2102 column "value": not a number; ${join(dir, "data", "cat", "a.csv")} (rows 1701-2700): empty`,
-    );
-    crops.done();
+    // removed even when an expectation fails, so a failing run leaves no crops behind
+    try {
+      expect(crops.crops).to.deep.equal([
+        { crop: "cat/a_crop0.csv", source: "cat/a.csv", start: 1700, end: 2700 },
+        { crop: "cat/quoted_crop0.csv", source: "cat/quoted.csv", start: 500, end: 1500 },
+      ]);
+      expect(crops.windows).to.equal(2);
+      expect(readdirSync(join(crops.dir, "data", "cat")).sort()).to.deep.equal(["a_crop0.csv", "quoted_crop0.csv"]);
+      const lines = readFileSync(join(crops.dir, "data", "cat", "a_crop0.csv"), "utf8").split("\n");
+      expect([lines.length, lines[0], lines[1].split(",")[0], lines[301].split(",")[1], lines[1001]]).to.deep.equal([
+        1002,
+        "timestamp,value",
+        stamp(1700),
+        "50",
+        "",
+      ]);
+      const quoted = readFileSync(join(crops.dir, "data", "cat", "quoted_crop0.csv"), "utf8");
+      expect([quoted.includes("\r"), quoted.split("\n")[1]]).to.deep.equal([false, `"${stamp(500)}",${Math.sin(50)}`]);
+      expect(JSON.parse(readFileSync(join(crops.dir, "labels", "combined_windows.json"), "utf8"))).to.deep.equal({
+        "cat/a_crop0.csv": [[stamp(1950), stamp(2050)]],
+        "cat/quoted_crop0.csv": [[stamp(950), stamp(1050)]],
+      });
+      expect(notes).to.deep.equal([
+        "1 of 3 labelled series have no file under data/ and are left out: the crops are of 2 files",
+        `1 file(s) under data/ have no entry in ${join(dir, "labels", "combined_labels.json")} and are left out: cat/unlabelled.csv`,
+      ]);
+      // a message about a crop names the source file, and the source's line
+      const inCrop = join(crops.dir, "data", "cat", "a_crop0.csv");
+      expect(crops.sourceText(`${inCrop}:402 column "value": not a number; ${inCrop}: empty`)).to.equal(
+        `${join(dir, "data", "cat", "a.csv")}:2102 column "value": not a number; ${join(dir, "data", "cat", "a.csv")} (rows 1701-2700): empty`,
+      );
+    } finally {
+      crops.done();
+    }
     expect(existsSync(crops.dir)).to.equal(false);
   });
 
