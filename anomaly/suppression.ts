@@ -96,7 +96,8 @@ export function escalateAlarm(
   escalate: number,
   driver: () => number,
 ): { decision: Decision; left: number; cooling: Cooling } {
-  if (left > 0) return { decision: silenced(decision), left: left - 1, cooling: left === 1 ? { ...cooling, left: escalate } : cooling };
+  // inside the suppression: as suppressAlarm, and the escalation's points start when it ends
+  if (left > 0) return { ...suppressAlarm(decision, left, points), cooling: left === 1 ? { ...cooling, left: escalate } : cooling };
   const after = cooling.left > 0 ? { ...cooling, left: cooling.left - 1 } : cooling;
   if (!decision.anomaly) return { decision, left: 0, cooling: after };
   const main = driver();

@@ -9,6 +9,7 @@ import { Command, integerFlag, ParsedArgs, runCommand, UsageError } from "./args
 import { detectorFlag } from "./detectorFlag";
 import { runLabelledMode } from "./evalLabelled";
 import { runProtocolMode } from "./evalProtocol";
+import { removedOnInterrupt } from "./stagedOutput";
 
 const USAGE = `usage: gridrail eval (--nab DIR | --skab DIR | --holdout DIR | --labelled DIR | --protocol) [--detector rcf] [--option key=value ...] [--json]
   --nab DIR      NAB layout (data/<category>/*.csv, labels/combined_windows.json): NAB v1.1 scores per profile
@@ -57,13 +58,14 @@ async function main(args: ParsedArgs): Promise<void> {
     return;
   }
   if (args.nab) {
+    const crop = args.crop === undefined ? undefined : { rows: cropRows(args), at: cropAt(args) };
     // the crops' folder is watched from before it is written, so an interrupt at any point removes it
-    const folder = args.crop === undefined ? undefined : newCropsFolder();
-    const keep = folder ? removeOnInterrupt(folder) : () => {};
+    const folder = crop ? newCropsFolder() : undefined;
+    const watched = folder ? removedOnInterrupt(folder) : () => {};
     let crops: WrittenCrops | undefined;
     let report;
     try {
-      if (folder) crops = writeNabCrops(args.nab as string, cropRows(args), cropAt(args), progress, folder);
+      if (crop && folder) crops = writeNabCrops(args.nab as string, crop.rows, crop.at, progress, folder);
       // NAB's machine_temperature file steps back in time once; score rows in file order as NAB does
       report = await evaluateNab(crops?.dir ?? (args.nab as string), detector, { outOfOrder: "accept", ...given }, progress);
     } catch (e) {
@@ -71,14 +73,11 @@ async function main(args: ParsedArgs): Promise<void> {
       if (crops && e instanceof Error) e.message = crops.sourceText(e.message);
       throw e;
     } finally {
-      keep();
+      watched();
       if (folder) rmSync(folder, { recursive: true, force: true });
     }
-    if (args.json)
-      return void process.stdout.write(
-        `${JSON.stringify(crops ? { ...report, crop: { rows: cropRows(args), at: cropAt(args), crops: crops.crops } } : report)}\n`,
-      );
-    const of = crops ? `, crops of ${cropRows(args)} rows (anomaly at ${cropAt(args)})` : "";
+    if (args.json) return void process.stdout.write(`${JSON.stringify(crop && crops ? { ...report, crop: { ...crop, crops: crops.crops } } : report)}\n`);
+    const of = crop ? `, crops of ${crop.rows} rows (anomaly at ${crop.at})` : "";
     process.stdout.write(`NAB v1.1, ${report.files} files${of}, ${report.rows} rows, ${report.windows} windows, detector ${detector}\n`);
     process.stdout.write("profile              score (optimal threshold)   score (detector's own decisions)\n");
     for (const p of Object.keys(report.scores)) {
@@ -96,22 +95,6 @@ async function main(args: ParsedArgs): Promise<void> {
   process.stdout.write(
     `F1 ${report.f1.toFixed(3)}  false-alarm rate ${report.falseAlarmRate.toFixed(3)}  missed-alarm rate ${report.missedAlarmRate.toFixed(3)}\n`,
   );
-}
-
-const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
-
-/** Removes `folder` if the run is interrupted, then lets the signal end the process; the function returned stops watching. */
-function removeOnInterrupt(folder: string): () => void {
-  const interrupted = (signal: NodeJS.Signals): void => {
-    stop();
-    rmSync(folder, { recursive: true, force: true });
-    process.kill(process.pid, signal);
-  };
-  const stop = (): void => {
-    for (const s of SIGNALS) process.removeListener(s, interrupted);
-  };
-  for (const s of SIGNALS) process.once(s, interrupted);
-  return stop;
 }
 
 /** `--crop ROWS`: an integer of at least 100 rows. */

@@ -1,4 +1,4 @@
-import { createWriteStream, openSync, readdirSync, realpathSync, renameSync, statSync, unlinkSync, WriteStream } from "fs";
+import { createWriteStream, openSync, readdirSync, realpathSync, renameSync, rmSync, statSync, unlinkSync, WriteStream } from "fs";
 import { basename, dirname, join } from "path";
 import { InputError } from "../anomaly/errors";
 
@@ -11,7 +11,7 @@ import { InputError } from "../anomaly/errors";
  * SIGHUP) removes the partial file before the process ends; one a killed run left behind (its process gone) is
  * removed by the next run that writes the same target.
  */
-/** Staging files not yet committed or discarded: removed when the process is interrupted. */
+/** Staging files not yet committed or discarded (and other paths given to removedOnInterrupt): removed when the process is interrupted. */
 const live = new Set<string>();
 const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];
 
@@ -20,9 +20,9 @@ function removeOnInterrupt(signal: NodeJS.Signals): void {
   for (const s of SIGNALS) process.removeListener(s, removeOnInterrupt);
   for (const path of live) {
     try {
-      unlinkSync(path);
+      rmSync(path, { recursive: true, force: true });
     } catch {
-      // already gone
+      // cannot be removed: the signal ends the process all the same
     }
   }
   live.clear();
@@ -37,6 +37,15 @@ function track(staging: string): void {
 function untrack(staging: string): void {
   live.delete(staging);
   if (live.size === 0) for (const s of SIGNALS) process.removeListener(s, removeOnInterrupt);
+}
+
+/**
+ * Removes `path` (a file or a folder) if the process is interrupted (Ctrl-C, SIGTERM, SIGHUP) before the function
+ * returned is called, then lets the signal end the process as it would have.
+ */
+export function removedOnInterrupt(path: string): () => void {
+  track(path);
+  return () => untrack(path);
 }
 
 /** Whether a process of this id runs (one of another user counts: it may not be signalled, but it is alive). */

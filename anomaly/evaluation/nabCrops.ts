@@ -3,8 +3,8 @@ import { tmpdir } from "os";
 import { dirname, join } from "path";
 import { InputError } from "../errors";
 import { parseTimestamp } from "../io/timestamp";
-import { labelText } from "./nabLabels";
-import { dataFiles } from "./nabRun";
+import { labelsObject, labelText } from "./nabLabels";
+import { notePartialCorpus } from "./nabRun";
 import { probationaryLength } from "./nabScore";
 
 /**
@@ -103,11 +103,12 @@ export function writeNabCrops(dir: string, length: number, at: number, progress:
   const labels = readAnomalyLabels(labelsFile);
   const names = Object.keys(labels).filter((k) => existsSync(join(dir, "data", k)));
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
-  notePartial(dir, labelsFile, Object.keys(labels), names, progress);
+  notePartialCorpus(dir, labelsFile, Object.keys(labels), names, "the crops are of", progress);
   if (into !== undefined && readdirSync(into).length > 0) throw new InputError(`${into}: the crops' folder must be empty (it is removed after the run)`);
   const out = into ?? newCropsFolder();
   const windows: Record<string, [string, string][]> = {};
   const crops: CropSource[] = [];
+  let total = 0;
   try {
     for (const name of names.sort()) {
       const file = join(dir, "data", name);
@@ -135,7 +136,8 @@ export function writeNabCrops(dir: string, length: number, at: number, progress:
         crops.push({ crop, source: name, start: plan.start, end: plan.end });
       });
     }
-    if (!Object.values(windows).some((w) => w.length > 0))
+    total = Object.values(windows).reduce((sum, w) => sum + w.length, 0);
+    if (total === 0)
       throw new InputError(
         `${labelsFile}: no crop of ${length} rows holds a window (a NAB score needs one): no anomaly, or each one's window would start in a crop's probationary rows`,
       );
@@ -148,7 +150,7 @@ export function writeNabCrops(dir: string, length: number, at: number, progress:
   return {
     dir: out,
     crops,
-    windows: Object.values(windows).reduce((sum, w) => sum + w.length, 0),
+    windows: total,
     sourceText: (message) => sourceText(message, out, dir, crops),
     done: () => rmSync(out, { recursive: true, force: true }),
   };
@@ -157,19 +159,6 @@ export function writeNabCrops(dir: string, length: number, at: number, progress:
 /** A new, empty temporary folder for crops. */
 export function newCropsFolder(): string {
   return mkdtempSync(join(tmpdir(), "gridrail-crops-"));
-}
-
-/** The notes `eval --nab` gives a partial corpus: labelled series without a file, data files without labels. */
-function notePartial(dir: string, labelsFile: string, keys: string[], names: string[], progress: (message: string) => void): void {
-  if (names.length < keys.length)
-    progress(
-      `${keys.length - names.length} of ${keys.length} labelled series have no file under data/ and are left out: the crops are of ${names.length} files`,
-    );
-  const unlabelled = dataFiles(join(dir, "data")).filter((k) => !keys.includes(k));
-  if (unlabelled.length > 0) {
-    const shown = unlabelled.slice(0, 5).join(", ") + (unlabelled.length > 5 ? ", ..." : "");
-    progress(`${unlabelled.length} file(s) under data/ have no entry in ${labelsFile} and are left out: ${shown}`);
-  }
 }
 
 /** Each anomaly time's row: the first row whose time (quoted or not) is the same instant. */
@@ -205,14 +194,8 @@ function sourceText(message: string, out: string, dir: string, crops: readonly C
 
 /** NAB's `labels/combined_labels.json`: `<category>/<file>.csv` -> the anomalies' times. */
 function readAnomalyLabels(file: string): Record<string, string[]> {
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new InputError(`${file}: not JSON: ${(e as Error).message}`);
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputError(`${file}: expected an object of data file -> anomaly times`);
-  for (const [key, times] of Object.entries(json as Record<string, unknown>)) {
+  const json = labelsObject(file, readFileSync(file, "utf8"), "anomaly times");
+  for (const [key, times] of Object.entries(json)) {
     // a key is a data file one folder down: anything else could name a file outside the crops' folder
     const parts = key.split("/");
     if (parts.length !== 2 || parts.some((p) => p === "" || p === "." || p === ".." || p.includes("\\")) || !/\.csv$/i.test(key))

@@ -16,6 +16,18 @@ export function labelText(value: unknown): string {
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
 
+/** A labels file's JSON object of data file -> `what`; an InputError naming the file when it is not JSON or not an object. */
+export function labelsObject(file: string, text: string, what: string): Record<string, unknown> {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (e) {
+    throw new InputError(`${file}: not JSON: ${(e as Error).message}`);
+  }
+  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputError(`${file}: expected an object of data file -> ${what}`);
+  return json as Record<string, unknown>;
+}
+
 /** NAB's labelled windows: data file (relative to data/) -> [start, end] in epoch milliseconds. */
 export type NabWindows = Record<string, [number, number][]>;
 
@@ -24,15 +36,8 @@ export type NabWindows = Record<string, [number, number][]>;
  * Anything else is an InputError naming the file, the key and what is wrong, never a TypeError later.
  */
 export function parseNabLabels(file: string, text: string): NabWindows {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    throw new InputError(`${file}: not JSON: ${(e as Error).message}`);
-  }
-  if (json === null || typeof json !== "object" || Array.isArray(json)) throw new InputError(`${file}: expected an object of data file -> windows`);
   const out: NabWindows = Object.create(null) as NabWindows;
-  for (const [key, windows] of Object.entries(json as Record<string, unknown>)) {
+  for (const [key, windows] of Object.entries(labelsObject(file, text, "windows"))) {
     const where = `${file}: key ${JSON.stringify(key)}`;
     if (!Array.isArray(windows)) throw new InputError(`${where}: expected a list of [start, end] windows, got ${labelText(windows)}`);
     out[key] = windows.map((w: unknown, i) => {

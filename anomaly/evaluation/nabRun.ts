@@ -46,15 +46,7 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
   if (names.length === 0) throw new InputError(`${dir}: no labelled data file found under data/`);
   if (names.every((k) => labels[k].length === 0))
     throw new InputError(`${labelsFile}: no window in the ${names.length} file(s) scored: a NAB score needs at least one labelled window`);
-  const absent = Object.keys(labels).length - names.length;
-  // a subset of the corpus is scored as a corpus of its own: say so, since its figures are not the corpus's
-  if (absent > 0)
-    progress(`${absent} of ${Object.keys(labels).length} labelled series have no file under data/ and are left out: the scores are over ${names.length} files`);
-  const unlabelled = dataFiles(join(dir, "data")).filter((k) => !Object.prototype.hasOwnProperty.call(labels, k));
-  if (unlabelled.length > 0) {
-    const shown = unlabelled.slice(0, 5).join(", ") + (unlabelled.length > 5 ? ", ..." : "");
-    progress(`${unlabelled.length} file(s) under data/ have no entry in ${labelsFile} and are left out: ${shown}`);
-  }
+  notePartialCorpus(dir, labelsFile, Object.keys(labels), names, "the scores are over", progress);
   const corpus: LabelledSeries[] = [];
   const decisions: boolean[][] = [];
   const perFile: NabFileResult[] = [];
@@ -85,8 +77,31 @@ export async function runNab(dir: string, detector: string, options: DetectorOpt
   return { corpus, decisions, perFile };
 }
 
+/**
+ * Says what a partial corpus leaves out: labelled series without a file (a subset of the corpus is scored as a
+ * corpus of its own, and its figures are not the corpus's), and data files the labels do not name.
+ * `over` words what the rest is: "the scores are over" N files.
+ */
+export function notePartialCorpus(
+  dir: string,
+  labelsFile: string,
+  keys: readonly string[],
+  names: readonly string[],
+  over: string,
+  progress: (message: string) => void,
+): void {
+  if (names.length < keys.length)
+    progress(`${keys.length - names.length} of ${keys.length} labelled series have no file under data/ and are left out: ${over} ${names.length} files`);
+  const labelled = new Set(keys);
+  const unlabelled = dataFiles(join(dir, "data")).filter((k) => !labelled.has(k));
+  if (unlabelled.length > 0) {
+    const shown = unlabelled.slice(0, 5).join(", ") + (unlabelled.length > 5 ? ", ..." : "");
+    progress(`${unlabelled.length} file(s) under data/ have no entry in ${labelsFile} and are left out: ${shown}`);
+  }
+}
+
 /** `<category>/<file>.csv` of every CSV file one folder down in `dataDir`. */
-export function dataFiles(dataDir: string): string[] {
+function dataFiles(dataDir: string): string[] {
   if (!existsSync(dataDir)) return [];
   const out: string[] = [];
   for (const category of readdirSync(dataDir, { withFileTypes: true })) {
