@@ -13,6 +13,9 @@ import { Decision } from "./thresholder";
  *   (likelihoodScore): 0.5 at the decision line `threshold` (1 - 1e-7 by default; Numenta's is 0.99999).
  * - The first `skip` scores are not learned (a young forest scores high until its trees fill), then
  *   `estimate` more are learned before any likelihood: until then the likelihood is 0.5.
+ * - Option `likelihoodFill` p: an average learned while the forest's trees are not yet full weighs fill^p
+ *   (fill = the share of a tree's sample held): a young forest's scores spread wider, and counted in full
+ *   they widen the deviation for thousands of points (on a series of a few thousand, for all of it).
  * The deviation is at least MIN_RELATIVE_DEVIATION times the mean, so a stream of nearly constant scores
  * (a perfectly regular series) does not make a rounding step a one-in-a-million event.
  */
@@ -33,6 +36,12 @@ export interface LikelihoodOptions {
    * alarms when its likelihood, held to twice its tail, is past the line (`eitherLikelihood`). Absent when off.
    */
   readonly longWindow?: number;
+  /**
+   * Option `likelihoodFill` p > 0: an average learned when the forest's trees hold a share `fill` of their
+   * sample weighs fill^p in the mean and variance (trees half full score more widely than full ones). Absent
+   * when off (0): every average weighs 1.
+   */
+  readonly fill?: number;
 }
 
 export interface LikelihoodState {
@@ -46,6 +55,8 @@ export interface LikelihoodState {
   readonly learned: number;
   readonly mean: number;
   readonly variance: number;
+  /** The learned averages' total weight: only with option `likelihoodFill` (without it, `learned`). */
+  readonly weight?: number;
 }
 
 /**
@@ -54,9 +65,10 @@ export interface LikelihoodState {
  * a short event away (server metrics), 288 + 100 scores leave short series unjudged, and an alarm at the
  * line starts suppression (suppression.ts): at 0.99999 weak alarms silenced the detections that followed.
  * The long average of 60 scores (Numenta has none) was chosen the same way: failures that build up over
- * hours alarm with it. It is off when `window` is 60 or more (a long average must be longer).
+ * hours alarm with it. It is off when `window` is 60 or more (a long average must be longer). Fill weights of
+ * power 2 too: on series of a few thousand points the young forest's spread hid anomalies for the whole series.
  */
-export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999, longWindow: 60 };
+export const LIKELIHOOD_DEFAULTS: LikelihoodOptions = { window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999, longWindow: 60, fill: 2 };
 export const MIN_RELATIVE_DEVIATION = 0.05;
 
 /**
@@ -117,6 +129,7 @@ export class AnomalyLikelihood {
   private learned: number;
   private mean: number;
   private variance: number;
+  private weight: number;
   /** The surprise at the decision line, -ln(1 - threshold): a score of 0.5. */
   readonly lineSurprise: number;
 
@@ -132,14 +145,15 @@ export class AnomalyLikelihood {
     this.learned = state?.learned ?? 0;
     this.mean = state?.mean ?? 0;
     this.variance = state?.variance ?? 0;
+    this.weight = state?.weight ?? this.learned;
   }
 
   /**
    * Judges a raw score (through the short-term average), then learns the average unless it was an
    * anomaly and `learnAnomalies` is false, or `learn` is false. `threshold` in the decision is Infinity during
-   * warm-up.
+   * warm-up. `fill` is the share of their sample the forest's trees hold (option `likelihoodFill`).
    */
-  process(raw: number, learnAnomalies = true, learn = true): Decision {
+  process(raw: number, learnAnomalies = true, learn = true, fill = 1): Decision {
     const { window, skip, estimate, threshold } = this.options;
     const clamped = clamp(Number.isNaN(raw) ? 0 : raw, SCORE_LIMIT);
     this.recent.push(clamped);
@@ -155,7 +169,7 @@ export class AnomalyLikelihood {
     const logTail = ready ? logGaussianTail((average - this.mean) / this.deviation) : Math.log(0.5);
     const score = likelihoodScore(logTail, line);
     const anomaly = ready && score > 0.5;
-    if (learn && (learnAnomalies || !anomaly)) this.learn(average);
+    if (learn && (learnAnomalies || !anomaly)) this.learn(average, fill);
     return { score, anomaly, grade: anomaly ? 2 * (score - 0.5) : 0, threshold: ready ? threshold : Infinity };
   }
 
@@ -164,17 +178,25 @@ export class AnomalyLikelihood {
     return Math.max(Math.sqrt(Math.max(this.variance, 0)), floor, Number.MIN_VALUE);
   }
 
-  private learn(average: number): void {
+  private learn(average: number, fill: number): void {
     const n = ++this.learned;
-    const alpha = discountWeight(n, this.options.horizon);
+    const w = this.options.fill === undefined ? 1 : fillWeight(fill, this.options.fill);
+    this.weight += w;
+    const alpha = w === 0 ? 0 : w * discountWeight(this.weight, this.options.horizon);
     const delta = winsorise(average - this.mean, this.deviation, n - 1);
     this.mean = discountedMean(this.mean, delta, alpha);
     this.variance = discountedVariance(this.variance, delta, alpha);
   }
 
   getState(): LikelihoodState {
-    return { recent: [...this.recent], sum: this.sum, count: this.count, learned: this.learned, mean: this.mean, variance: this.variance };
+    const state = { recent: [...this.recent], sum: this.sum, count: this.count, learned: this.learned, mean: this.mean, variance: this.variance };
+    return this.options.fill === undefined ? state : { ...state, weight: this.weight };
   }
+}
+
+/** An average's weight under option `likelihoodFill` = power: fill^power, fill clamped into [0, 1]. */
+export function fillWeight(fill: number, power: number): number {
+  return Math.pow(Math.min(1, Math.max(0, Number.isNaN(fill) ? 1 : fill)), power);
 }
 
 export function validateLikelihoodOptions(o: LikelihoodOptions): void {
@@ -193,4 +215,5 @@ export function validateLikelihoodOptions(o: LikelihoodOptions): void {
       Number.isInteger(o.longWindow) && o.longWindow > o.window && o.longWindow <= 1000,
       `an integer in [${o.window + 1}, 1000] (above likelihoodWindow) or 0 (off)`,
     );
+  if (o.fill !== undefined) check("likelihoodFill", o.fill, Number.isFinite(o.fill) && o.fill > 0 && o.fill <= 16, "a number in (0, 16] or 0 (off)");
 }

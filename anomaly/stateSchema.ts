@@ -67,10 +67,11 @@ const likelihoodOptions: Rule = object({
   horizon: num(1),
   threshold: num(0.9, 0.999999999),
   longWindow: optional(where(int(2, 1000), (w, root) => w > root.options.likelihood.window, "an integer above options.likelihood.window")),
+  fill: optional(where(num(0, 16), (p) => p > 0, "a number in (0, 16]")),
 });
 
-/** The state of a likelihood stage whose average takes `windowOf(root)` scores. */
-const likelihoodState = (windowOf: (root: Root) => number): Rule =>
+/** The state of a likelihood stage (`stateOf(root)`) whose average takes `windowOf(root)` scores. */
+const likelihoodState = (windowOf: (root: Root) => number, stateOf: (root: Root) => Root): Rule =>
   object({
     recent: arrayOf(score(), { max: windowOf }),
     // the sum of the window's scores
@@ -79,6 +80,12 @@ const likelihoodState = (windowOf: (root: Root) => number): Rule =>
     learned: count(),
     mean: score(),
     variance: scoreVariance(),
+    // the learned averages' total weight, each at most 1: only with options.likelihood.fill
+    weight: where(
+      optional(num(0, (root) => stateOf(root).learned)),
+      (w, root) => (w === undefined) === (root.options.likelihood?.fill === undefined),
+      "a weight exactly when options.likelihood.fill is set",
+    ),
   });
 
 const inputPolicy: Rule = object({
@@ -178,12 +185,22 @@ const rcfState: Rule = object({
     "a sustained thresholder state exactly when options.sustained is set",
   ),
   likelihood: where(
-    optional(likelihoodState((root) => root.options.likelihood?.window ?? 0)),
+    optional(
+      likelihoodState(
+        (root) => root.options.likelihood?.window ?? 0,
+        (root) => root.likelihood,
+      ),
+    ),
     (v, root) => (v === undefined) === (root.options.likelihood === undefined),
     "a likelihood state exactly when options.likelihood is set",
   ),
   likelihoodLong: where(
-    optional(likelihoodState((root) => root.options.likelihood?.longWindow ?? 0)),
+    optional(
+      likelihoodState(
+        (root) => root.options.likelihood?.longWindow ?? 0,
+        (root) => root.likelihoodLong,
+      ),
+    ),
     (v, root) => (v === undefined) === (root.options.likelihood?.longWindow === undefined),
     "a long-average likelihood state exactly when options.likelihood.longWindow is set",
   ),

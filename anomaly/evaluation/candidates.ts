@@ -22,7 +22,7 @@ const CHOSEN_ONSET: DetectorOptions = {
  * come first, so on a tie they stay. Options the two alarms preset differently (`scoring`, `suppress`, ...)
  * are candidates for the onset preset: SKAB, judged in the state alarm, runs with the state preset's values.
  */
-export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = escalationNamed({
+export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = namedAsRun({
   "previous defaults": { relativeFloor: 0, scoreHorizon: 2560, scoring: "threshold", suppress: 0 },
   "relativeFloor=0.03": { relativeFloor: 0.03, scoreHorizon: 2560, scoring: "threshold", suppress: 0 },
   "relativeFloor=0.1": { relativeFloor: 0.1, scoreHorizon: 2560, scoring: "threshold", suppress: 0 },
@@ -139,13 +139,31 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = escalationN
     escalate: 100,
     likelihoodSkip: 192,
   },
+  // Seventeenth round: a young forest's averages weigh less instead of being skipped (likelihoodFill p: weight
+  // fill^p, fill the share of each tree's sample held), so decisions start as early as before. Screened on
+  // crops of NAB's files and, with powers 2 and 4, on every set of the protocol (a build of the library, before
+  // the option existed) before these two candidates were fixed.
+  "onset: line 1-1e-7+longAlarm60+escalate100+fill2": {
+    ...CHOSEN_ONSET,
+    likelihoodThreshold: 0.9999999,
+    likelihoodLongWindow: 60,
+    escalate: 100,
+    likelihoodFill: 2,
+  },
+  "onset: line 1-1e-7+longAlarm60+escalate100+fill4": {
+    ...CHOSEN_ONSET,
+    likelihoodThreshold: 0.9999999,
+    likelihoodLongWindow: 60,
+    escalate: 100,
+    likelihoodFill: 4,
+  },
 });
 
 /**
- * Every candidate names option escalate (0 where it does not say), so a candidate run before the onset alarm's
- * default became 100 keeps its meaning; its figures stored without the option still count (cli/evalStored.ts
- * reads a stored candidate without it as escalate=0).
+ * Every candidate names options escalate and likelihoodFill (0 where it does not say), so a candidate run before
+ * the onset alarm's defaults became 100 and 2 keeps its meaning; its figures stored without them still count
+ * (cli/evalStored.ts reads a stored candidate without them as 0).
  */
-function escalationNamed(candidates: Record<string, DetectorOptions>): Record<string, DetectorOptions> {
-  return Object.fromEntries(Object.entries(candidates).map(([name, options]) => [name, "escalate" in options ? options : { ...options, escalate: 0 }]));
+function namedAsRun(candidates: Record<string, DetectorOptions>): Record<string, DetectorOptions> {
+  return Object.fromEntries(Object.entries(candidates).map(([name, options]) => [name, { escalate: 0, likelihoodFill: 0, ...options }]));
 }

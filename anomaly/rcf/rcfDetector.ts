@@ -249,9 +249,10 @@ export class RcfDetector implements Detector {
   /** The likelihood's or the thresholder's decision; with `sustain` the thresholder of the two with the higher score. */
   private score(rawScore: number, learn: boolean): Decision {
     if (this.likelihood) {
-      const short = this.likelihood.process(rawScore, this.learnsFlagged(), learn);
+      const fill = this.forest.updates / this.options.subSampleSize;
+      const short = this.likelihood.process(rawScore, this.learnsFlagged(), learn, fill);
       if (!this.likelihoodLong) return short;
-      const long = this.likelihoodLong.process(rawScore, this.learnsFlagged(), learn);
+      const long = this.likelihoodLong.process(rawScore, this.learnsFlagged(), learn, fill);
       return eitherLikelihood(short, long, this.likelihood.lineSurprise);
     }
     const instant = this.thresholder.process(rawScore, this.learnsFlagged(), learn);

@@ -220,6 +220,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     horizon: out.thresholder.horizon,
     threshold: r.number("likelihoodThreshold", LIKELIHOOD_DEFAULTS.threshold, { min: 0.9, max: 0.999999999 }),
     ...longWindowOf(r.number("likelihoodLongWindow", longDefault, { integer: true, min: 0, max: 1000 })),
+    ...fillOf(r.number("likelihoodFill", LIKELIHOOD_DEFAULTS.fill ?? 0, { min: 0, max: 16 })),
   };
   const suppress = r.number("suppress", preset.suppress, { integer: true, min: 0, max: 100_000 });
   const rearm = readRearm(r, suppress);
@@ -250,6 +251,9 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
 
 /** Option `likelihoodLongWindow` as the likelihood's field: absent when 0 (off). */
 const longWindowOf = (w: number): { longWindow?: number } => (w > 0 ? { longWindow: w } : {});
+
+/** Option `likelihoodFill` as the likelihood's field: absent when 0 (off). */
+const fillOf = (p: number): { fill?: number } => (p > 0 ? { fill: p } : {});
 
 /** Options `rearm` and `suppressMax`, or undefined when rearm is 0 (off). */
 function readRearm(r: OptionReader, suppress: number): Rearm | undefined {

@@ -200,7 +200,11 @@ describe("rcf scoring and suppress options", () => {
   });
 
   const presets: [string, Record<string, string | number>, [LikelihoodOptions | undefined, number | undefined, number | undefined]][] = [
-    ["the onset alarm (the default)", {}, [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999, longWindow: 60 }, 30, undefined]],
+    [
+      "the onset alarm (the default)",
+      {},
+      [{ window: 3, skip: 64, estimate: 100, horizon: 8640, threshold: 0.9999999, longWindow: 60, fill: 2 }, 30, undefined],
+    ],
     ["the onset alarm with scoring=threshold", { scoring: "threshold" }, [undefined, 30, undefined]],
     ["the onset alarm with scoring=threshold, suppress=0", { scoring: "threshold", suppress: 0 }, [undefined, undefined, undefined]],
     ["sustain without a scoring", { sustain: 6 }, [undefined, 30, 6]],

@@ -35,6 +35,9 @@ describe("storedTable over replicates", () => {
     // figures stored before escalate became a default ran without it: they count for a candidate naming 0
     [{ suppress: 30 }, { suppress: 30, escalate: 0 }, true],
     [{ suppress: 30 }, { suppress: 30, escalate: 100 }, false],
+    // and before likelihoodFill became a default, without it
+    [{ suppress: 30 }, { suppress: 30, likelihoodFill: 0, escalate: 0 }, true],
+    [{ suppress: 30 }, { suppress: 30, likelihoodFill: 2 }, false],
     [{ suppress: 30, escalate: 100 }, { suppress: 30, escalate: 100 }, true],
     [{ suppress: 30 }, { suppress: 60 }, false],
   ];
