@@ -11,7 +11,7 @@ import { Decision } from "./thresholder";
  *   beside a forest of ~360 KB in a 400 KB DynamoDB item).
  * - likelihood = 1 - Q(z), z = (average - mean) / deviation, Q the Gaussian tail; reported on a log scale
  *   (likelihoodScore): 0.5 at the decision line `threshold` (1 - 1e-7 by default; Numenta's is 0.99999).
- * - The first `skip` scores are not learned (a young forest scores high until its trees fill), then
+ * - The first `skip` scores are not learned (a very young forest's scores say little), then
  *   `estimate` more are learned before any likelihood: until then the likelihood is 0.5.
  * - Option `likelihoodFill` p: an average learned while the forest's trees are not yet full weighs fill^p
  *   (fill = the share of a tree's sample held): a young forest's scores spread wider, and counted in full
