@@ -181,9 +181,12 @@ export class AnomalyLikelihood {
   private learn(average: number, fill: number): void {
     const n = ++this.learned;
     const w = this.options.fill === undefined ? 1 : fillWeight(fill, this.options.fill);
+    const before = this.weight;
     this.weight += w;
-    const alpha = w === 0 ? 0 : w * discountWeight(this.weight, this.options.horizon);
-    const delta = winsorise(average - this.mean, this.deviation, n - 1);
+    // w x (1 / weight) is at most 1 but for a subnormal w, whose reciprocal overflows
+    const alpha = w === 0 ? 0 : Math.min(1, w * discountWeight(this.weight, this.options.horizon));
+    // averages of weight 0 taught nothing: the deviation means nothing to winsorise against yet
+    const delta = winsorise(average - this.mean, this.deviation, before === 0 ? 0 : n - 1);
     this.mean = discountedMean(this.mean, delta, alpha);
     this.variance = discountedVariance(this.variance, delta, alpha);
   }

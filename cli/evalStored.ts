@@ -12,9 +12,9 @@ export interface Stored extends SetFigures {
 /**
  * Options that became candidates' defaults after figures were stored, with the value every figure stored without
  * them ran at: `escalate` was off before the onset alarm's default became 100, `likelihoodFill` before it became
- * 2, and every candidate names both since.
+ * 2, and every candidate whose meaning they change names them since.
  */
-const NAMED_LATER: DetectorOptions = { escalate: 0, likelihoodFill: 0 };
+export const NAMED_LATER: DetectorOptions = { escalate: 0, likelihoodFill: 0 };
 
 /** The same options, in any order, an option of NAMED_LATER left out counting as its value there. */
 export function sameOptions(stored: DetectorOptions, wanted: DetectorOptions): boolean {

@@ -26,7 +26,15 @@ export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "state: zFactor=2.5": { ...CURRENT, zFactor: 2.5 },
   "state: zFactor=3.5": { ...CURRENT, zFactor: 3.5 },
   // the likelihood judges the mean of its last `likelihoodWindow` scores, as the state thresholder its last 60
-  "state: likelihood window 60": { ...CURRENT, scoring: "likelihood", likelihoodWindow: 60, likelihoodSkip: 64, likelihoodThreshold: 0.99999 },
+  // (and, as it ran, no long average and no fill weights)
+  "state: likelihood window 60": {
+    ...CURRENT,
+    scoring: "likelihood",
+    likelihoodWindow: 60,
+    likelihoodSkip: 64,
+    likelihoodThreshold: 0.99999,
+    likelihoodFill: 0,
+  },
   "state: before the protocol": { ...CURRENT, relativeFloor: 0, scoreHorizon: 2560, settle: 0 },
   // added later, fixed before it ran: the state alarm decides every row near its line, so the score's noise
   // (a forest's, falling as trees are added) decides rows; SKAB's seed spread was the reason to try it

@@ -1,8 +1,10 @@
 import { expect } from "chai";
 import { createDetector, DetectorState, OptionError, restoreDetector, StateError } from "../../anomaly";
 import { CANDIDATES } from "../../anomaly/evaluation/candidates";
+import { STATE_CANDIDATES } from "../../anomaly/evaluation/stateCandidates";
 import { AnomalyLikelihood, fillWeight, LikelihoodOptions } from "../../anomaly/likelihood";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { NAMED_LATER } from "../../cli/evalStored";
 import { gaussian, liveAndResumed } from "../helpers/streams";
 
 const SMALL: LikelihoodOptions = { window: 1, skip: 0, estimate: 2, horizon: 100, threshold: 0.99999 };
@@ -43,6 +45,31 @@ describe("AnomalyLikelihood with option likelihoodFill", () => {
     l.process(3, true, true, 1);
     const s = l.getState();
     expect(s).to.deep.include({ learned: 3, weight: 2, mean: 2, variance: 1 });
+  });
+
+  it("weighs a light average 1/horizon of its weight once the weights pass the horizon (hand-computed)", () => {
+    const l = new AnomalyLikelihood({ ...SMALL, horizon: 2, fill: 1 });
+    l.process(1, true, true, 0.5);
+    l.process(3, true, true, 1);
+    // weight 2 reaches the horizon: alpha = 0.5 x max(1/2, 1/2) = 0.25, delta 8/3: mean 3, variance 0.75 x (8/9 + 0.25 x 64/9) = 2
+    l.process(5, true, true, 0.5);
+    const s = l.getState();
+    expect(s.weight).to.equal(2);
+    expect(s.mean).to.be.closeTo(3, 1e-12);
+    expect(s.variance).to.be.closeTo(2, 1e-12);
+  });
+
+  it("learns an average of a subnormal weight without overflowing: the first one is the mean", () => {
+    const l = new AnomalyLikelihood({ ...SMALL, fill: 16 });
+    l.process(5, true, true, 1e-20);
+    expect(l.getState()).to.deep.include({ mean: 5, variance: 0 });
+  });
+
+  it("does not winsorise against a deviation that only averages of weight 0 made", () => {
+    const l = new AnomalyLikelihood({ ...SMALL, fill: 2 });
+    for (let i = 0; i < 40; i++) l.process(9, true, true, 0);
+    for (let i = 0; i < 5; i++) l.process(5, true, true, 1);
+    expect(l.getState()).to.deep.include({ learned: 45, weight: 5, mean: 5, variance: 0 });
   });
 
   it("without the option ignores fill: the state of equal weights, no weight field", () => {
@@ -91,6 +118,14 @@ describe("option likelihoodFill in the rcf detector", () => {
     expect(state.likelihoodLong.weight).to.be.closeTo(expected, 1e-9);
   });
 
+  it("with the option off resumes bit for bit from a state without a weight (as states saved before the option)", () => {
+    const gauss = gaussian(9);
+    const data = Array.from({ length: 900 }, (_, i) => (i === 820 ? 12 : 0) + gauss());
+    const { live, resumed, saved } = liveAndResumed("rcf", { likelihoodFill: 0 }, data, 700);
+    expect(saved as unknown as Record<string, Record<string, unknown>>).to.not.have.nested.property("likelihood.weight");
+    expect(resumed).to.deep.equal(live);
+  });
+
   for (const saveAt of [150, 700]) {
     it(`resumes bit for bit from a state saved after ${saveAt} points${saveAt < 256 ? ", while the trees fill" : ""}`, () => {
       const gauss = gaussian(9);
@@ -117,6 +152,13 @@ describe("option likelihoodFill in the rcf detector", () => {
     });
 });
 
+describe("the protocol's candidates", () => {
+  const all = { ...CANDIDATES, ...STATE_CANDIDATES };
+  for (const [name, options] of Object.entries(all))
+    it(`${name}: means what it meant before escalate and likelihoodFill were defaults`, () =>
+      expect(readRcfOptions(3, options)).to.deep.equal(readRcfOptions(3, { ...NAMED_LATER, ...options })));
+});
+
 describe("a saved state with option likelihoodFill", () => {
   const saved = () => {
     const d = createDetector("rcf", 1, { numberOfTrees: 4, subSampleSize: 16, likelihoodFill: 2, likelihoodSkip: 5, likelihoodEstimate: 5 });
@@ -133,6 +175,11 @@ describe("a saved state with option likelihoodFill", () => {
       "a weight above the averages learned",
       (s) => (s.likelihood.weight = (s.likelihood.learned as number) + 1),
       "state.likelihood.weight: expected a finite number in [0, ",
+    ],
+    [
+      "a long-average weight above its own averages learned",
+      (s) => (s.likelihoodLong.learned = Math.floor(s.likelihoodLong.weight as number) - 1),
+      "state.likelihoodLong.weight: expected a finite number in [0, ",
     ],
     ["a negative weight", (s) => (s.likelihoodLong.weight = -1), "state.likelihoodLong.weight: expected a finite number in [0, "],
     [
