@@ -1,3 +1,4 @@
+import { NAMED_LATER } from "../anomaly/evaluation/candidates";
 import { SetFigures } from "../anomaly/evaluation/devSets";
 import { ProtocolResult } from "../anomaly/evaluation/protocol";
 import { meanFigures, replicateKey, replicateOptions, seedSpread } from "../anomaly/evaluation/replicates";
@@ -8,13 +9,6 @@ export interface Stored extends SetFigures {
   readonly options: DetectorOptions;
   readonly seconds: number;
 }
-
-/**
- * Options that became candidates' defaults after figures were stored, with the value every figure stored without
- * them ran at: `escalate` was off before the onset alarm's default became 100, `likelihoodFill` before it became
- * 2, and every candidate whose meaning they change names them since.
- */
-export const NAMED_LATER: DetectorOptions = { escalate: 0, likelihoodFill: 0 };
 
 /** The same options, in any order, an option of NAMED_LATER left out counting as its value there. */
 export function sameOptions(stored: DetectorOptions, wanted: DetectorOptions): boolean {

@@ -16,6 +16,12 @@ const CHOSEN_ONSET: DetectorOptions = {
 };
 
 /**
+ * Options that became defaults after candidates' figures were stored, with the value every figure stored without
+ * them ran at: `escalate` was off before the onset alarm's default became 100, `likelihoodFill` before it became 2.
+ */
+export const NAMED_LATER: DetectorOptions = { escalate: 0, likelihoodFill: 0 };
+
+/**
  * The candidate option sets the defaults protocol compares (kept small: each costs a run over every
  * development set). Each names every option the grid varies, so stored figures stay valid when the
  * library's defaults change; options not named keep the library's defaults. The previous defaults
@@ -160,10 +166,10 @@ export const CANDIDATES: Readonly<Record<string, DetectorOptions>> = namedAsRun(
 });
 
 /**
- * Every candidate names options escalate and likelihoodFill (0 where it does not say), so a candidate run before
- * the onset alarm's defaults became 100 and 2 keeps its meaning; its figures stored without them still count
- * (cli/evalStored.ts reads a stored candidate without them as 0).
+ * Every candidate names the options of NAMED_LATER (their value there where it does not say), so a candidate run
+ * before they became defaults keeps its meaning; its figures stored without them still count (cli/evalStored.ts
+ * reads a stored candidate without them as NAMED_LATER says).
  */
-function namedAsRun(candidates: Record<string, DetectorOptions>): Record<string, DetectorOptions> {
-  return Object.fromEntries(Object.entries(candidates).map(([name, options]) => [name, { escalate: 0, likelihoodFill: 0, ...options }]));
+export function namedAsRun(candidates: Record<string, DetectorOptions>): Record<string, DetectorOptions> {
+  return Object.fromEntries(Object.entries(candidates).map(([name, options]) => [name, { ...NAMED_LATER, ...options }]));
 }

@@ -1,4 +1,5 @@
 import { DetectorOptions } from "../types";
+import { namedAsRun } from "./candidates";
 
 /**
  * The state alarm's track of the defaults protocol: point-wise F1 of the detector's own `alarm=state`
@@ -11,11 +12,12 @@ export const STATE_SETS = ["skab", "asd", "smd"] as const;
  * The state alarm's candidate option sets, fixed before any of them was run: the current state defaults
  * first (so a tie keeps them), then one step away from them in each option the state alarm depends on, and
  * the state alarm as it was before the onset protocol's first round. Each names every option the grid
- * varies, so stored figures stay valid when the library's defaults change.
+ * varies, and (namedAsRun) the options that became defaults later, so stored figures stay valid when the
+ * library's defaults change.
  */
 const CURRENT = { alarm: "state", relativeFloor: 0.03, scoreHorizon: 8640, smoothing: 60, zFactor: 3, scoring: "threshold", settle: 300 } as const;
 
-export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
+export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = namedAsRun({
   "state: current defaults": { ...CURRENT },
   "state: relativeFloor=0": { ...CURRENT, relativeFloor: 0 },
   "state: relativeFloor=0.01": { ...CURRENT, relativeFloor: 0.01 },
@@ -26,15 +28,7 @@ export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   "state: zFactor=2.5": { ...CURRENT, zFactor: 2.5 },
   "state: zFactor=3.5": { ...CURRENT, zFactor: 3.5 },
   // the likelihood judges the mean of its last `likelihoodWindow` scores, as the state thresholder its last 60
-  // (and, as it ran, no long average and no fill weights)
-  "state: likelihood window 60": {
-    ...CURRENT,
-    scoring: "likelihood",
-    likelihoodWindow: 60,
-    likelihoodSkip: 64,
-    likelihoodThreshold: 0.99999,
-    likelihoodFill: 0,
-  },
+  "state: likelihood window 60": { ...CURRENT, scoring: "likelihood", likelihoodWindow: 60, likelihoodSkip: 64, likelihoodThreshold: 0.99999 },
   "state: before the protocol": { ...CURRENT, relativeFloor: 0, scoreHorizon: 2560, settle: 0 },
   // added later, fixed before it ran: the state alarm decides every row near its line, so the score's noise
   // (a forest's, falling as trees are added) decides rows; SKAB's seed spread was the reason to try it
@@ -44,4 +38,4 @@ export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = {
   // alarm before the option, 300 (adopted) and 500 the two values put to the track (docs/benchmarks.md)
   "state: settle=0": { ...CURRENT, settle: 0 },
   "state: settle=500": { ...CURRENT, settle: 500 },
-};
+});

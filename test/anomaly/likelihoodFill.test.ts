@@ -1,10 +1,9 @@
 import { expect } from "chai";
 import { createDetector, DetectorState, OptionError, restoreDetector, StateError } from "../../anomaly";
-import { CANDIDATES } from "../../anomaly/evaluation/candidates";
+import { CANDIDATES, NAMED_LATER } from "../../anomaly/evaluation/candidates";
 import { STATE_CANDIDATES } from "../../anomaly/evaluation/stateCandidates";
 import { AnomalyLikelihood, fillWeight, LikelihoodOptions } from "../../anomaly/likelihood";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
-import { NAMED_LATER } from "../../cli/evalStored";
 import { gaussian, liveAndResumed } from "../helpers/streams";
 
 const SMALL: LikelihoodOptions = { window: 1, skip: 0, estimate: 2, horizon: 100, threshold: 0.99999 };
