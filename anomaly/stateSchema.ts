@@ -139,6 +139,11 @@ const rcfOptions: Rule = where(
       (v, root) => v === undefined || root.options.updateOnAnomaly === false,
       "only when options.updateOnAnomaly is false",
     ),
+    scaleFlagged: where(
+      optional(bool),
+      (v, root) => v === undefined || (v === false && root.options.updateOnAnomaly === false),
+      "false (absent when true), only when options.updateOnAnomaly is false",
+    ),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,
   `a forest within ${MAX_FOREST_BYTES} bytes of memory`,

@@ -17,9 +17,10 @@ const CHOSEN_ONSET: DetectorOptions = {
 
 /**
  * Options that became defaults after candidates' figures were stored, with the value every figure stored without
- * them ran at: `escalate` was off before the onset alarm's default became 100, `likelihoodFill` before it became 2.
+ * them ran at: `escalate` was off before the onset alarm's default became 100, `likelihoodFill` before it became 2,
+ * and flagged rows trained the state alarm's standardisation (`scaleFlagged` true) before its default became false.
  */
-export const NAMED_LATER: DetectorOptions = { escalate: 0, likelihoodFill: 0 };
+export const NAMED_LATER: DetectorOptions = { escalate: 0, likelihoodFill: 0, scaleFlagged: true };
 
 /**
  * The candidate option sets the defaults protocol compares (kept small: each costs a run over every

@@ -17,7 +17,8 @@ import { evaluateSkab } from "./skabRun";
  * - nab:artificial: both artificial categories as one NAB corpus (one threshold, so false alarms on the
  *   files without anomalies cost what NAB makes them cost), in place of the two;
  * - skab: point-wise F1 with alarm=state (as `eval --skab`), unless the options choose the alarm; options
- *   the alarms preset (scoring, suppress, ...) keep the state preset's values there, and `settle` stays 0,
+ *   the alarms preset (scoring, suppress, ...) keep the state preset's values there, `settle` stays 0 and
+ *   `scaleFlagged` true,
  *   the state alarm the onset track's stored figures were made with (stateAlarmOptions);
  * - asd, smd: NAB standard / 100 over their windows (`eval --labelled`), the unlabelled prefix as warm-up;
  * - holdout: NAB standard / 100 of the meter series with injected faults (`eval --holdout`);
@@ -162,9 +163,9 @@ export async function skabFigures(dir: string, detector: string, options: Detect
 export function stateAlarmOptions(options: DetectorOptions): DetectorOptions {
   if (options.alarm !== undefined) return { alarm: "state", ...options };
   const presetKeys = new Set([...Object.keys(ALARM_PRESETS.onset), ...SUPPRESS_REFINEMENTS]);
-  // the onset track's SKAB figures were stored with the state alarm before `settle`: pinned, so stored and new
-  // candidates are judged alike (the state track puts settle to the test)
-  return { alarm: "state", settle: 0, ...Object.fromEntries(Object.entries(options).filter(([k]) => !presetKeys.has(k))) };
+  // the onset track's SKAB figures were stored with the state alarm before `settle` and `scaleFlagged`: pinned, so
+  // stored and new candidates are judged alike (the state track puts those two to the test)
+  return { alarm: "state", settle: 0, scaleFlagged: true, ...Object.fromEntries(Object.entries(options).filter(([k]) => !presetKeys.has(k))) };
 }
 
 /** The development sets under a shared data folder laid out as ../shared/data. */

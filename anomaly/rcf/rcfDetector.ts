@@ -165,12 +165,17 @@ export class RcfDetector implements Detector {
     const learn = learnable && (unread.length === 0 || this.forest.updates >= this.options.outputAfter);
     const newestAt = this.shinglePos * block;
     this.preprocessor.transform(input.timestamp, values, this.shingle, newestAt);
-    // the scaling learns read values only (its statistics are of the inputs, not of estimates)
-    if (!unlearned && unread.length === 0) this.preprocessor.update(values);
+    // the scaling learns read values only (its statistics are of the inputs, not of estimates); with option
+    // scaleFlagged false, only once the point is known not to be flagged (the transform above used the statistics
+    // before it either way)
+    const scalable = !unlearned && unread.length === 0;
+    const scaleAfter = scalable && this.options.scaleFlagged === false && !this.learnsFlagged();
+    if (scalable && !scaleAfter) this.preprocessor.update(values);
     this.shinglePos = (this.shinglePos + 1) % s;
     this.shingleFill = Math.min(s, this.shingleFill + 1);
     this.count++;
     if (this.shingleFill < s) {
+      if (scaleAfter) this.preprocessor.update(values);
       this.guard.accept(input.timestamp, values, notImputable);
       return unlearned ? { ...warmUpResult(checked), unlearned: [...absurdInputs] } : warmUpResult(checked);
     }
@@ -195,6 +200,7 @@ export class RcfDetector implements Detector {
     } else {
       result = warmUpResult(checked);
     }
+    if (scaleAfter && !result.anomaly) this.preprocessor.update(values);
     if ((this.learnsFlagged() || !result.anomaly) && learn) this.forest.update(this.point);
     if (this.options.settle !== undefined) this.flaggedRun = result.anomaly ? Math.min(this.flaggedRun + 1, this.options.settle) : 0;
     this.guard.accept(input.timestamp, values, notImputable);

@@ -33,7 +33,8 @@ import { Rearm } from "../suppression";
  *   leave-one-set-out over the development sets (docs/benchmarks.md); `scoring=threshold, suppress=0`
  *   lets the thresholder decide instead (a score must beat the recent peak).
  * - state: a flag on every point while the stream is unusual. Scores are averaged over 60 points,
- *   flagged points do not train the model nor the score statistics, so a fault keeps being flagged
+ *   flagged points train neither the model nor the score statistics nor the inputs' standardisation
+ *   (`scaleFlagged` false), so a fault keeps being flagged
  *   until the readings return to what was normal before it, for up to `settle` (300) points in a row:
  *   then flagged points train the model again, so a permanent change becomes normal. Threshold
  *   scoring, no suppression.
@@ -56,6 +57,8 @@ export interface AlarmPreset {
   readonly escalate: number;
   /** Flagged points in a row after which a model that does not learn flagged points learns them (0: never). */
   readonly settle: number;
+  /** Whether flagged points train the per-input standardisation when they do not train the model. */
+  readonly scaleFlagged: boolean;
 }
 
 export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
@@ -69,8 +72,20 @@ export const ALARM_PRESETS: Readonly<Record<Alarm, AlarmPreset>> = {
     suppress: 30,
     escalate: 100,
     settle: 0,
+    scaleFlagged: true,
   },
-  state: { smoothing: 60, peakDecay: 0, updateOnAnomaly: false, lowerThreshold: 0, margin: 1, scoring: "threshold", suppress: 0, escalate: 0, settle: 300 },
+  state: {
+    smoothing: 60,
+    peakDecay: 0,
+    updateOnAnomaly: false,
+    lowerThreshold: 0,
+    margin: 1,
+    scoring: "threshold",
+    suppress: 0,
+    escalate: 0,
+    settle: 300,
+    scaleFlagged: false,
+  },
 };
 /** relativeFloor and scoreHorizon were chosen leave-one-set-out over the development sets (docs/benchmarks.md). */
 export const RCF_DEFAULTS = {
@@ -165,6 +180,13 @@ export interface RcfOptions {
    * states saved before the option (which never settle).
    */
   readonly settle?: number;
+  /**
+   * Option `scaleFlagged` false (the state alarm's default), with updateOnAnomaly false: a flagged point does not
+   * train the per-input standardisation either (until `settle` flagged points ran in a row, when the model learns
+   * them again), so during a fault the inputs are still standardised as they were before it. Absent when true
+   * (every read point trains it, as in states saved before the option).
+   */
+  readonly scaleFlagged?: false;
 }
 
 /** Options that refine `suppress`: only the onset alarm has them (the state alarm does not suppress). */
@@ -234,6 +256,10 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   const settle = r.number("settle", out.updateOnAnomaly ? 0 : preset.settle, { integer: true, min: 0, max: 1_000_000 });
   if (settle > 0 && out.updateOnAnomaly)
     throw new OptionError(`option settle needs updateOnAnomaly=false (a model that learns flagged points has nothing to settle), got settle=${settle}`);
+  // a model that learns flagged points learns their scale too: the state preset's false is for flagged points not learned
+  const scaleFlagged = r.boolean("scaleFlagged", out.updateOnAnomaly || preset.scaleFlagged);
+  if (!scaleFlagged && out.updateOnAnomaly)
+    throw new OptionError("option scaleFlagged=false needs updateOnAnomaly=false (a model that learns flagged points learns their scale too)");
   r.done();
   checkForestSize(out);
   if (scoring === "likelihood" && sustain > 1) throw new OptionError(`option sustain needs scoring=threshold, got scoring=likelihood with sustain=${sustain}`);
@@ -246,6 +272,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     ...(rearm ? { rearm } : {}),
     ...(escalate > 0 ? { escalate } : {}),
     ...(settle > 0 ? { settle } : {}),
+    ...(scaleFlagged ? {} : { scaleFlagged }),
   };
 }
 

@@ -154,7 +154,7 @@ describe("option likelihoodFill in the rcf detector", () => {
 describe("the protocol's candidates", () => {
   const all = { ...CANDIDATES, ...STATE_CANDIDATES };
   for (const [name, options] of Object.entries(all))
-    it(`${name}: means what it meant before escalate and likelihoodFill were defaults`, () =>
+    it(`${name}: means what it meant before escalate, likelihoodFill and scaleFlagged were defaults`, () =>
       expect(readRcfOptions(3, options)).to.deep.equal(readRcfOptions(3, { ...NAMED_LATER, ...options })));
 });
 

@@ -76,16 +76,25 @@ describe("leave-one-benchmark-out", () => {
 
 describe("stateAlarmOptions", () => {
   const cases: [name: string, options: DetectorOptions, expected: DetectorOptions][] = [
-    ["keeps options the alarms share", { relativeFloor: 0.03, scoreHorizon: 8640 }, { alarm: "state", settle: 0, relativeFloor: 0.03, scoreHorizon: 8640 }],
+    [
+      "keeps options the alarms share",
+      { relativeFloor: 0.03, scoreHorizon: 8640 },
+      { alarm: "state", settle: 0, scaleFlagged: true, relativeFloor: 0.03, scoreHorizon: 8640 },
+    ],
     [
       "leaves onset-preset options to the state preset",
       { relativeFloor: 0.03, scoring: "likelihood", suppress: 100, smoothing: 5 },
-      { alarm: "state", settle: 0, relativeFloor: 0.03 },
+      { alarm: "state", settle: 0, scaleFlagged: true, relativeFloor: 0.03 },
     ],
     [
       "leaves the options refining suppress (rearm, suppressMax) to the onset alarm",
       { relativeFloor: 0.03, suppress: 30, rearm: 5, suppressMax: 300 },
-      { alarm: "state", settle: 0, relativeFloor: 0.03 },
+      { alarm: "state", settle: 0, scaleFlagged: true, relativeFloor: 0.03 },
+    ],
+    [
+      "keeps the standardisation learning flagged rows, as the onset track's stored figures were made",
+      { relativeFloor: 0.03, scaleFlagged: false },
+      { alarm: "state", settle: 0, scaleFlagged: true, relativeFloor: 0.03 },
     ],
     ["takes options that choose the alarm as they are", { alarm: "onset", suppress: 100 }, { alarm: "onset", suppress: 100 }],
   ];

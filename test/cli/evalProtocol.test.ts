@@ -101,8 +101,8 @@ describe("eval --protocol", () => {
     ]);
     expect(state.verdict).to.deep.equal({ adopt: true, incumbent: "state: current defaults", chosen: "state: smoothing=30", reasons: [] });
     const text = runCli("eval", ["--protocol", "--data", dir, "--results", results, "--seeds", "42"]);
-    expect(text.stdout.split("\n").slice(-23)).to.deep.equal([
-      "state alarm track (point-wise F1 of the alarm=state decisions): 14 candidates, seed 42",
+    expect(text.stdout.split("\n").slice(-24)).to.deep.equal([
+      "state alarm track (point-wise F1 of the alarm=state decisions): 15 candidates, seed 42",
       "candidate                         skab     asd     smd",
       "state: current defaults          0.500   0.500   0.500",
       "state: relativeFloor=0           0.500   0.500   0.500",
@@ -118,6 +118,7 @@ describe("eval --protocol", () => {
       "state: numberOfTrees=200         0.500   0.500   0.500",
       "state: settle=0                  0.500   0.500   0.500",
       "state: settle=500                0.500   0.500   0.500",
+      "state: scaleFlagged=true         0.500   0.500   0.500",
       "leave-one-set-out over skab, asd, smd: held-out set, candidate chosen on the others, its figure there",
       "  skab     state: smoothing=30            0.600",
       "  asd      state: smoothing=30            0.600",
