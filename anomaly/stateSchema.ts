@@ -142,7 +142,7 @@ const rcfOptions: Rule = where(
     scaleFlagged: where(
       optional(bool),
       (v, root) => v === undefined || (v === false && root.options.updateOnAnomaly === false),
-      "false (absent when true), only when options.updateOnAnomaly is false",
+      "absent, or false with options.updateOnAnomaly false",
     ),
   }),
   (o) => forestBytes((o.dimensions + calendarDimensions(o.calendar)) * o.shingleSize, o.subSampleSize, o.numberOfTrees) <= MAX_FOREST_BYTES,

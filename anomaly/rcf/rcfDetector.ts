@@ -167,7 +167,7 @@ export class RcfDetector implements Detector {
     this.preprocessor.transform(input.timestamp, values, this.shingle, newestAt);
     // the scaling learns read values only (its statistics are of the inputs, not of estimates); with option
     // scaleFlagged false, only once the point is known not to be flagged (the transform above used the statistics
-    // before it either way)
+    // before it either way; the point's expected values are then read back with them too)
     const scalable = !unlearned && unread.length === 0;
     const scaleAfter = scalable && this.options.scaleFlagged === false && !this.learnsFlagged();
     if (scalable && !scaleAfter) this.preprocessor.update(values);

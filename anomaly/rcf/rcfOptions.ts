@@ -198,7 +198,8 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   const numberOfTrees = r.number("numberOfTrees", RCF_DEFAULTS.numberOfTrees, { integer: true, min: 1, max: 1000 });
   const shingleSize = r.number("shingleSize", RCF_DEFAULTS.shingleSize, { integer: true, min: 1, max: 64 });
   const calendar = r.choice<Calendar>("calendar", RCF_DEFAULTS.calendar, ["none", "day", "week"]);
-  const preset = ALARM_PRESETS[r.choice<Alarm>("alarm", RCF_DEFAULTS.alarm, ["onset", "state"])];
+  const alarmName = r.choice<Alarm>("alarm", RCF_DEFAULTS.alarm, ["onset", "state"]);
+  const preset = ALARM_PRESETS[alarmName];
   const out: RcfOptions = {
     dimensions,
     numberOfTrees,
@@ -259,7 +260,9 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   // a model that learns flagged points learns their scale too: the state preset's false is for flagged points not learned
   const scaleFlagged = r.boolean("scaleFlagged", out.updateOnAnomaly || preset.scaleFlagged);
   if (!scaleFlagged && out.updateOnAnomaly)
-    throw new OptionError("option scaleFlagged=false needs updateOnAnomaly=false (a model that learns flagged points learns their scale too)");
+    throw new OptionError(
+      `option scaleFlagged=false needs updateOnAnomaly=false (a model that learns flagged points learns their scale too), got updateOnAnomaly=true${r.has("updateOnAnomaly") ? "" : ` (the ${alarmName} alarm's default)`}`,
+    );
   r.done();
   checkForestSize(out);
   if (scoring === "likelihood" && sustain > 1) throw new OptionError(`option sustain needs scoring=threshold, got scoring=likelihood with sustain=${sustain}`);

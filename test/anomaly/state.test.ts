@@ -9,8 +9,8 @@ const CONFIGS: [string, DetectorOptions][] = [
   ["rcf", { numberOfTrees: 10, subSampleSize: 16, alarm: "state", calendar: "week", missing: "impute" }],
   // a short settle: save and restore points fall inside flagged runs, before and after they settle
   ["rcf", { numberOfTrees: 10, subSampleSize: 16, alarm: "state", settle: 3, smoothing: 1, zFactor: 1 }],
-  // and with the standardisation held while flagged
-  ["rcf", { numberOfTrees: 10, subSampleSize: 16, alarm: "state", settle: 3, smoothing: 1, zFactor: 1, scaleFlagged: false }],
+  // and with the standardisation learning flagged rows, as states saved before scaleFlagged run
+  ["rcf", { numberOfTrees: 10, subSampleSize: 16, alarm: "state", settle: 3, smoothing: 1, zFactor: 1, scaleFlagged: true }],
   ["rcf", { numberOfTrees: 10, subSampleSize: 16, sustain: 5, peakLag: 4, minDeviation: "0.5,0" }],
   ["rcf", { numberOfTrees: 10, subSampleSize: 16, scoring: "likelihood", likelihoodSkip: 20, likelihoodEstimate: 30, suppress: 15 }],
   ["rcf", { numberOfTrees: 10, subSampleSize: 16, scoring: "likelihood", likelihoodSkip: 20, likelihoodEstimate: 30, suppress: 5, rearm: 3, suppressMax: 40 }],

@@ -38,6 +38,9 @@ describe("storedTable over replicates", () => {
     // and before likelihoodFill became a default, without it
     [{ suppress: 30 }, { suppress: 30, likelihoodFill: 0, escalate: 0 }, true],
     [{ suppress: 30 }, { suppress: 30, likelihoodFill: 2 }, false],
+    // and before the state alarm's scaleFlagged became false, without it
+    [{ alarm: "state", settle: 300 }, { alarm: "state", settle: 300, scaleFlagged: true }, true],
+    [{ alarm: "state", settle: 300 }, { alarm: "state", settle: 300, scaleFlagged: false }, false],
     [{ suppress: 30, escalate: 100 }, { suppress: 30, escalate: 100 }, true],
     [{ suppress: 30 }, { suppress: 60 }, false],
   ];
