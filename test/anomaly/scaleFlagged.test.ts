@@ -4,25 +4,13 @@ import { join } from "path";
 import { createDetector, DetectorOptions, DetectorResult, restoreDetector } from "../../anomaly";
 import { evaluateSkab } from "../../anomaly/evaluation/skabRun";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { uniformNoise as noise } from "../helpers/streams";
 
 interface Run {
   readonly results: DetectorResult[];
   /** The points the per-input standardisation had learned after each point. */
   readonly scaled: number[];
   readonly mean: number[];
-}
-
-/** Uniform noise in [-0.5, 0.5), the same sequence for every run. */
-function noise(seed = 11): (i: number) => number {
-  const draws: number[] = [];
-  let s = seed;
-  return (i) => {
-    while (draws.length <= i) {
-      s = (s * 1103515245 + 12345) % 2 ** 31;
-      draws.push(s / 2 ** 31 - 0.5);
-    }
-    return draws[i];
-  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import { expect } from "chai";
 import { createDetector, DetectorOptions, restoreDetector } from "../../anomaly";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { uniformNoise as noise } from "../helpers/streams";
 
 /** The rows `alarm=state` flags over `n` five-minute points of `value`. */
 function flaggedRows(options: DetectorOptions, value: (i: number) => number, n: number): number[] {
@@ -8,19 +9,6 @@ function flaggedRows(options: DetectorOptions, value: (i: number) => number, n: 
   const rows: number[] = [];
   for (let i = 0; i < n; i++) if (d.process({ timestamp: Date.UTC(2024, 0, 1) + i * 300_000, values: [value(i)] }).anomaly) rows.push(i);
   return rows;
-}
-
-/** Uniform noise in [-0.5, 0.5), the same sequence for every detector run. */
-function noise(seed = 7): (i: number) => number {
-  const draws: number[] = [];
-  let s = seed;
-  return (i) => {
-    while (draws.length <= i) {
-      s = (s * 1103515245 + 12345) % 2 ** 31;
-      draws.push(s / 2 ** 31 - 0.5);
-    }
-    return draws[i];
-  };
 }
 
 describe("the state alarm's settle", () => {

@@ -83,3 +83,16 @@ export function withField(state: DetectorState, field: string, value: unknown): 
   else target[key] = value;
   return copy as unknown as DetectorState;
 }
+
+/** Uniform noise in [-0.5, 0.5) by the point's index (a linear congruential sequence): the same for every run. */
+export function uniformNoise(seed = 7): (i: number) => number {
+  const draws: number[] = [];
+  let s = seed;
+  return (i) => {
+    while (draws.length <= i) {
+      s = (s * 1103515245 + 12345) % 2 ** 31;
+      draws.push(s / 2 ** 31 - 0.5);
+    }
+    return draws[i];
+  };
+}
