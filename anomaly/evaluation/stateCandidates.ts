@@ -15,8 +15,9 @@ export const STATE_SETS = ["skab", "asd", "smd"] as const;
  * names every option the grid varies, and (namedAsRun) the options that became defaults later, so stored
  * figures stay valid when the library's defaults change.
  */
+/** The state defaults before `scaleFlagged` became false. */
 const SETTLED = { alarm: "state", relativeFloor: 0.03, scoreHorizon: 8640, smoothing: 60, zFactor: 3, scoring: "threshold", settle: 300 } as const;
-/** The state defaults before `scaleFlagged` became false, and the defaults. */
+/** The state defaults. */
 const CURRENT = { ...SETTLED, scaleFlagged: false } as const;
 
 export const STATE_CANDIDATES: Readonly<Record<string, DetectorOptions>> = namedAsRun({
