@@ -14,6 +14,19 @@ const FEATURE_MAX = FEATURE_LIMIT;
 /** No input: one shared empty list for the per-point answers that are usually empty. */
 export const NO_INPUTS: readonly number[] = Object.freeze([]);
 const capDeviation = winsorise;
+/**
+ * The scale of an input whose deviation is not measured yet (a flat line so far, or fewer than WINSOR_AFTER
+ * points), as a share of its level: a first move off a flat line of 0.1% of its level is one deviation.
+ */
+export const FLAT_LEVEL_SHARE = 1e-3;
+/**
+ * The default of option `levelFloor`: once an input's deviation is measured, its scale is at least this share of
+ * its level, and no more. float64 keeps a value's difference from its mean to about 2e-16 of the level, so at
+ * 1e-12 that rounding stays under 1/4000 of a deviation; a larger floor would swamp the noise of an input whose
+ * variation is small beside its level (1e9 +- 1000, a position in degrees, a frequency near 50 Hz), and with it
+ * every anomaly smaller than the floor.
+ */
+export const LEVEL_FLOOR = 1e-12;
 
 export type Calendar = "none" | "day" | "week";
 
@@ -67,6 +80,7 @@ export class Preprocessor {
     state?: PreprocessorState,
     private readonly minDeviation: readonly number[] = [],
     private readonly relativeFloor = 0,
+    private readonly levelFloor = FLAT_LEVEL_SHARE,
   ) {
     this.count = state?.count ?? 0;
     this.mean = state ? [...state.mean] : new Array<number>(dimensions).fill(0);
@@ -179,8 +193,10 @@ export class Preprocessor {
   }
 
   private scaleOf(j: number, mean: number, variance: number, floor: number): number {
-    // a constant input has no deviation: fall back to a small fraction of its level so it stays finite
-    return Math.max(Math.sqrt(variance), this.minDeviation[j] ?? 0, floor, 1e-3 * Math.abs(mean), 1e-9);
+    // an input with no measured deviation yet (a flat line, or the first few points) falls back to a small share
+    // of its level so it stays finite; once measured, the level floors it only by levelFloor (offset invariance)
+    const share = variance > 0 && this.count >= WINSOR_AFTER ? this.levelFloor : FLAT_LEVEL_SHARE;
+    return Math.max(Math.sqrt(variance), this.minDeviation[j] ?? 0, floor, share * Math.abs(mean), 1e-9);
   }
 }
 

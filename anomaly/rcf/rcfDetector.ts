@@ -9,7 +9,7 @@ import { Attribution, DataPoint, Detector, DetectorOptions, DetectorResult, Dete
 import { RandomCutForest } from "./forest";
 import { RcfOptions, readRcfOptions, unlearnedSpan } from "./rcfOptions";
 import { calendarCodec } from "./pointCodec";
-import { NO_INPUTS, Preprocessor, PreprocessorState } from "./preprocessor";
+import { FLAT_LEVEL_SHARE, NO_INPUTS, Preprocessor, PreprocessorState } from "./preprocessor";
 import { ForestState, forestFromState, forestToState } from "./stateMapper";
 
 export const RCF_STATE_VERSION = 2;
@@ -95,6 +95,7 @@ export class RcfDetector implements Detector {
       restoreFrom?.preprocessor,
       options.minDeviation,
       options.relativeFloor ?? 0,
+      options.levelFloor ?? FLAT_LEVEL_SHARE,
     );
     this.thresholder = new Thresholder(options.thresholder, restoreFrom?.thresholder);
     if (options.sustained) this.sustained = new Thresholder(options.sustained, restoreFrom?.sustained);

@@ -1,7 +1,7 @@
 import { OptionReader } from "../options";
 import { OptionError } from "../errors";
 import { forestBytes, MAX_FOREST_BYTES } from "./forestMemory";
-import { Calendar, calendarDimensions } from "./preprocessor";
+import { Calendar, calendarDimensions, FLAT_LEVEL_SHARE, LEVEL_FLOOR } from "./preprocessor";
 import { InputPolicy, readInputPolicy } from "../inputGuard";
 import { readThresholderOptions, ThresholderOptions } from "../thresholder";
 import { DetectorOptions } from "../types";
@@ -144,6 +144,14 @@ export interface RcfOptions {
    */
   readonly relativeFloor?: number;
   /**
+   * Option `levelFloor`: once an input's deviation is measured (WINSOR_AFTER points, not a flat line), the
+   * smallest deviation it is standardised by, as a share of its level (|mean|); default LEVEL_FLOOR (1e-12),
+   * so a small variation around a large level is standardised as it is around 0. Before that the scale falls
+   * back to FLAT_LEVEL_SHARE (1e-3) of the level. Absent when 1e-3, as in states saved before the option, which
+   * used 1e-3 of the level throughout.
+   */
+  readonly levelFloor?: number;
+  /**
    * Option `sustain` N > 1: a second thresholder judging the mean of the last N raw scores, so a fault that
    * holds a moderately raised score for a while alarms even when no single score beats the recent peak
    * (brief spikes of normal life, a compressor starting, average away). Either thresholder alarms; the
@@ -228,6 +236,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     minDeviation: nonZero(r.numberList("minDeviation", dimensions, 0, { min: 0 })),
   };
   const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
+  const levelFloor = r.number("levelFloor", LEVEL_FLOOR, { min: 0, max: 1 });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
   // the mean of one score is the score: 1 would add nothing, and look like a second thresholder
   if (sustain === 1) throw new OptionError("option sustain must be 0 (off) or 2 to 1000 (the mean of the last N raw scores), got 1");
@@ -269,6 +278,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
   return {
     ...out,
     ...(relativeFloor > 0 ? { relativeFloor } : {}),
+    ...(levelFloor !== FLAT_LEVEL_SHARE ? { levelFloor } : {}),
     ...(sustain > 1 ? { sustained: { ...out.thresholder, smoothing: sustain } } : {}),
     ...(scoring === "likelihood" ? { likelihood } : {}),
     ...(suppress > 0 ? { suppress } : {}),

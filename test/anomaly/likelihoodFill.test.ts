@@ -4,6 +4,7 @@ import { CANDIDATES, NAMED_LATER } from "../../anomaly/evaluation/candidates";
 import { STATE_CANDIDATES } from "../../anomaly/evaluation/stateCandidates";
 import { AnomalyLikelihood, fillWeight, LikelihoodOptions } from "../../anomaly/likelihood";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { LEVEL_FLOOR } from "../../anomaly/rcf/preprocessor";
 import { gaussian, liveAndResumed } from "../helpers/streams";
 
 const SMALL: LikelihoodOptions = { window: 1, skip: 0, estimate: 2, horizon: 100, threshold: 0.99999 };
@@ -89,10 +90,12 @@ describe("AnomalyLikelihood with option likelihoodFill", () => {
 });
 
 describe("option likelihoodFill in the rcf detector", () => {
-  it("is the protocol's chosen candidate: its options read as the library's defaults, the candidate before it not", () => {
+  it("is the protocol's chosen candidate: its options read as the library's defaults (but for the level floor the protocol runs with), the candidate before it not", () => {
     const chosen = CANDIDATES["onset: line 1-1e-7+longAlarm60+escalate100+fill2"];
-    expect(readRcfOptions(1, chosen)).to.deep.equal(readRcfOptions(1, {}));
-    expect(readRcfOptions(1, CANDIDATES["onset: line 1-1e-7+longAlarm60+escalate100"])).to.not.deep.equal(readRcfOptions(1, {}));
+    expect(chosen.levelFloor).to.equal(0.001);
+    expect(readRcfOptions(1, { ...chosen, levelFloor: LEVEL_FLOOR })).to.deep.equal(readRcfOptions(1, {}));
+    const before = CANDIDATES["onset: line 1-1e-7+longAlarm60+escalate100"];
+    expect(readRcfOptions(1, { ...before, levelFloor: LEVEL_FLOOR })).to.not.deep.equal(readRcfOptions(1, {}));
   });
 
   it("reads into the likelihood's fill: absent when 0, refused outside [0, 16]", () => {
@@ -154,7 +157,7 @@ describe("option likelihoodFill in the rcf detector", () => {
 describe("the protocol's candidates", () => {
   const all = { ...CANDIDATES, ...STATE_CANDIDATES };
   for (const [name, options] of Object.entries(all))
-    it(`${name}: means what it meant before escalate, likelihoodFill and scaleFlagged were defaults`, () =>
+    it(`${name}: means what it meant before escalate, likelihoodFill, scaleFlagged and levelFloor were defaults`, () =>
       expect(readRcfOptions(3, options)).to.deep.equal(readRcfOptions(3, { ...NAMED_LATER, ...options })));
 });
 

@@ -5,6 +5,7 @@ import { adoptionVerdict, CLEARLY_WORSE, FigureTable, leaveOneSetOut } from "../
 import { STATE_CANDIDATES, STATE_SETS } from "../../anomaly/evaluation/stateCandidates";
 import { missingStateSets, runStateSets } from "../../anomaly/evaluation/stateTrack";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { LEVEL_FLOOR } from "../../anomaly/rcf/preprocessor";
 import { tempDir } from "../helpers/tempDir";
 
 const SETS = [...STATE_SETS];
@@ -100,9 +101,10 @@ describe("the adoption rule: better held-out figures, no set clearly worse", () 
 });
 
 describe("state candidates", () => {
-  it("list the state alarm's current defaults first, so a tie keeps them", () => {
+  it("list the state alarm's current defaults first (with the level floor the protocol runs with), so a tie keeps them", () => {
     const [first] = Object.values(STATE_CANDIDATES);
-    expect(readRcfOptions(8, first)).to.deep.equal(readRcfOptions(8, { alarm: "state" }));
+    expect(first.levelFloor).to.equal(0.001);
+    expect(readRcfOptions(8, { ...first, levelFloor: LEVEL_FLOOR })).to.deep.equal(readRcfOptions(8, { alarm: "state" }));
   });
 
   it("all judge the state alarm and parse as rcf options", () => {
