@@ -121,7 +121,7 @@ const rcfOptions: Rule = where(
     calendar: oneOf("none", "day", "week"),
     minDeviation: optional(arrayOf(num(0), { length: (root) => root.options.dimensions })),
     relativeFloor: optional(num(0, 1)),
-    levelFloor: optional(num(0, 1)),
+    levelFloor: optional(num(0, 0.001)),
     sustained: optional(thresholderOptions),
     likelihood: optional(likelihoodOptions),
     suppress: optional(int(1, 100_000)),

@@ -19,7 +19,7 @@ const CHOSEN_ONSET: DetectorOptions = {
  * Options that became defaults after candidates' figures were stored, with the value every figure stored without
  * them ran at: `escalate` was off before the onset alarm's default became 100, `likelihoodFill` before it became 2,
  * flagged rows trained the state alarm's standardisation (`scaleFlagged` true) before its default became false,
- * and a measured deviation was floored at 0.1% of the input's level (`levelFloor` 0.001) before it became 1e-12.
+ * and a measured deviation was floored at 0.1% of the input's level (`levelFloor` 0.001) before it became 1e-9.
  * The protocol never chose `levelFloor`: with the defaults' options it changes no standardisation on any
  * development set (docs/benchmarks.md), but with some candidates' it does (SKAB with relativeFloor 0).
  */

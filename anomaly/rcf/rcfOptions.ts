@@ -145,7 +145,7 @@ export interface RcfOptions {
   readonly relativeFloor?: number;
   /**
    * Option `levelFloor`: once an input's deviation is measured (WINSOR_AFTER points, not a flat line), the
-   * smallest deviation it is standardised by, as a share of its level (|mean|); default LEVEL_FLOOR (1e-12),
+   * smallest deviation it is standardised by, as a share of its level (|mean|), in [0, 0.001]; default LEVEL_FLOOR (1e-9),
    * so a small variation around a large level is standardised as it is around 0. Before that the scale falls
    * back to FLAT_LEVEL_SHARE (1e-3) of the level. Absent when 1e-3, as in states saved before the option, which
    * used 1e-3 of the level throughout.
@@ -236,7 +236,7 @@ export function readRcfOptions(dimensions: number, options: DetectorOptions): Rc
     minDeviation: nonZero(r.numberList("minDeviation", dimensions, 0, { min: 0 })),
   };
   const relativeFloor = r.number("relativeFloor", RCF_DEFAULTS.relativeFloor, { min: 0, max: 1 });
-  const levelFloor = r.number("levelFloor", LEVEL_FLOOR, { min: 0, max: 1 });
+  const levelFloor = r.number("levelFloor", LEVEL_FLOOR, { min: 0, max: FLAT_LEVEL_SHARE });
   const sustain = r.number("sustain", 0, { integer: true, min: 0, max: 1000 });
   // the mean of one score is the score: 1 would add nothing, and look like a second thresholder
   if (sustain === 1) throw new OptionError("option sustain must be 0 (off) or 2 to 1000 (the mean of the last N raw scores), got 1");

@@ -58,6 +58,9 @@ export interface TrainDetectorSettings {
  * - scoring threshold, suppress 0 (the library's onset alarm uses the anomaly likelihood and suppresses 30
  *   points after an alarm): `sustain` needs the thresholder, `EpisodeTracker` already follows an event once it
  *   has alarmed, and these options were tuned with the thresholder's decisions.
+ * - levelFloor 0.001 (the library's default is 1e-9): a digital sensor (0/1, no noise floor) that sat
+ *   still for a while keeps a deviation of at least 0.1% of its level, as these options were tuned with, so its
+ *   next switch is not a thousand deviations, learned by neither model nor scaling (robust.ts ABSURD_K).
  */
 export const TRAIN_RCF_OPTIONS: DetectorOptions = {
   numberOfTrees: 20,
@@ -71,6 +74,7 @@ export const TRAIN_RCF_OPTIONS: DetectorOptions = {
   scoreHorizon: 2560,
   scoring: "threshold",
   suppress: 0,
+  levelFloor: 0.001,
 };
 
 export const TRAIN_DETECTOR_DEFAULTS: TrainDetectorSettings = {

@@ -2,6 +2,7 @@ import { expect } from "chai";
 import { createDetector, DetectorOptions, OptionError } from "../../anomaly";
 import { FLAT_LEVEL_SHARE, LEVEL_FLOOR, Preprocessor } from "../../anomaly/rcf/preprocessor";
 import { readRcfOptions } from "../../anomaly/rcf/rcfOptions";
+import { TRAIN_RCF_OPTIONS } from "../../functions/trainAnomaly/settings";
 import { gaussian, liveAndResumed } from "../helpers/streams";
 
 /** The value feature of `x` after a preprocessor learned `learned` (one input, no calendar). */
@@ -29,7 +30,7 @@ function flaggedRows(values: readonly number[], options: DetectorOptions = {}): 
   return rows;
 }
 
-describe("rcf option levelFloor: the level floors a measured deviation only by a share of 1e-12", () => {
+describe("rcf option levelFloor: the level floors a measured deviation only by a share of 1e-9", () => {
   const noise = noisyLevel(0, 1000, 2000);
 
   // level, the feature of level + 20 deviations with the default, and with levelFloor 0.001 (as before the option)
@@ -40,7 +41,7 @@ describe("rcf option levelFloor: the level floors a measured deviation only by a
     [1e7, 20, 2],
     // 0.1% of 1e9 is 1,000,000: 20 deviations read as 0.02
     [1e9, 20, 0.02],
-    [1e12, 20, 0.00002],
+    [1e11, 20, 0.0002],
   ];
   for (const [level, withDefault, withOld] of table) {
     it(`level ${level}: 20 deviations of 1,000 standardise to ${withDefault} (${withOld} with levelFloor=0.001)`, () => {
@@ -85,7 +86,7 @@ describe("rcf option levelFloor: the level floors a measured deviation only by a
   });
 
   it("resolves to the options a state keeps: absent at 0.001, as in states saved before the option", () => {
-    expect(readRcfOptions(1, {}).levelFloor).to.equal(1e-12);
+    expect(readRcfOptions(1, {}).levelFloor).to.equal(1e-9);
     expect(readRcfOptions(1, { levelFloor: 1e-6 }).levelFloor).to.equal(1e-6);
     expect(readRcfOptions(1, { levelFloor: 0 }).levelFloor).to.equal(0);
     expect(readRcfOptions(1, { levelFloor: 0.001 })).to.not.have.property("levelFloor");
@@ -93,7 +94,7 @@ describe("rcf option levelFloor: the level floors a measured deviation only by a
 
   const refused: [unknown, string][] = [
     [-1e-12, "option levelFloor must be"],
-    [2, "option levelFloor must be"],
+    [0.002, "option levelFloor must be a number in [0, 0.001], got 0.002"],
     ["tiny", "option levelFloor"],
   ];
   for (const [value, message] of refused) {
@@ -102,13 +103,30 @@ describe("rcf option levelFloor: the level floors a measured deviation only by a
     });
   }
 
+  it("a 0/1 input at level 1 that sat still: its next switch is learned by the train models (levelFloor 0.001), not with 1e-9", () => {
+    // one model reading a minute; the input drops to 0 for one reading every 20,000 (a valve, a switch)
+    const unlearned = (options: DetectorOptions): number[] => {
+      const d = createDetector("rcf", 1, options);
+      const rows: number[] = [];
+      for (let i = 0; i < 80_001; i++) {
+        const r = d.process({ timestamp: Date.UTC(2024, 0, 1) + i * 60_000, values: [i > 0 && i % 20_000 === 0 ? 0 : 1] });
+        if (r.unlearned) rows.push(i);
+      }
+      return rows;
+    };
+    expect(TRAIN_RCF_OPTIONS.levelFloor).to.equal(0.001);
+    expect(unlearned(TRAIN_RCF_OPTIONS)).to.deep.equal([]);
+    // the deviation left from the first switch shrinks over the flat stretch: a later switch is beyond ABSURD_K
+    expect(unlearned({ ...TRAIN_RCF_OPTIONS, levelFloor: LEVEL_FLOOR })).to.deep.equal([40_000, 60_000, 80_000]);
+  });
+
   for (const levelFloor of [undefined, 0.001]) {
     it(`resumes exactly from a saved state (levelFloor ${levelFloor ?? "default"}) around a level of 1e9`, () => {
       const data = noisyLevel(1e9, 1000, 1500, 9);
       data[1200] = 1e9 + 30_000;
       const options = levelFloor === undefined ? {} : { levelFloor };
       const { live, resumed, saved } = liveAndResumed("rcf", options, data, 600);
-      expect((saved.options as { levelFloor?: number }).levelFloor).to.equal(levelFloor === undefined ? 1e-12 : undefined);
+      expect((saved.options as { levelFloor?: number }).levelFloor).to.equal(levelFloor === undefined ? 1e-9 : undefined);
       expect(resumed).to.deep.equal(live);
       expect(live[1200 - 601].anomaly, "the spike").to.equal(levelFloor === undefined);
     });

@@ -49,6 +49,9 @@ const MUTATIONS: Mutation[] = [
   ["rcf", "options.input.missing", "drop", 'state.options.input.missing: expected one of "error", "impute", got "drop"'],
   ["rcf", "options.input.extreme", "wrap", 'state.options.input.extreme: expected one of "error", "clip", got "wrap"'],
   ["rcf", "options.minDeviation", [1], "state.options.minDeviation: expected 2 item(s), got an array of 1"],
+  ["rcf", "options.levelFloor", 0.002, "state.options.levelFloor: expected a finite number in [0, 0.001], got 0.002"],
+  ["rcf", "options.levelFloor", -1e-9, "state.options.levelFloor: expected a finite number in [0, 0.001], got -1e-9"],
+  ["rcf", "options.levelFloor", "tiny", 'state.options.levelFloor: expected a finite number in [0, 0.001], got "tiny"'],
   [
     "rcf",
     "options",

@@ -14,4 +14,5 @@ export const TRAIN_OPTIONS_WRITTEN_OUT = {
   scoreHorizon: 2560,
   scoring: "threshold",
   suppress: 0,
+  levelFloor: 0.001,
 } as const;
