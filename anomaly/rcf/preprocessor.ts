@@ -23,11 +23,11 @@ export const FLAT_LEVEL_SHARE = 1e-3;
  * The default of option `levelFloor`: once an input's deviation is measured, its scale is at least this share of
  * its level, and no more. Near float64's resolution of the statistics: a discounted mean stops moving once a
  * point's step rounds away, up to horizon x 1.1e-16 of the level from the values (1.1e-11 at a horizon of
- * 100,000, the automatic timeDecay's longest), which at 1e-9 is about a hundredth of a deviation. A larger floor would swamp the noise of an input whose
- * variation is small beside its level (1e9 +- 1000, a position in degrees, a frequency near 50 Hz), and with it
- * every anomaly smaller than the floor. Past a long flat stretch after a move, the deviation shrinks toward it (as
- * at level 0): `minDeviation` (the sensor's resolution) or levelFloor 0.001 keep a quantised input's next step
- * from reading as a thousand deviations.
+ * 100,000, the automatic timeDecay's longest), about a hundredth of a deviation at 1e-9. A larger floor would
+ * swamp the noise of an input whose variation is small beside its level (1e9 +- 1000, a position in degrees, a
+ * frequency near 50 Hz), and with it every anomaly smaller than the floor. Past a long flat stretch after a move,
+ * the deviation shrinks toward it (as at level 0): `minDeviation` (the sensor's resolution) or levelFloor 0.001
+ * keep a quantised input's next step from reading as a thousand deviations.
  */
 export const LEVEL_FLOOR = 1e-9;
 

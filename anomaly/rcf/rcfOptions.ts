@@ -145,10 +145,10 @@ export interface RcfOptions {
   readonly relativeFloor?: number;
   /**
    * Option `levelFloor`: once an input's deviation is measured (WINSOR_AFTER points, not a flat line), the
-   * smallest deviation it is standardised by, as a share of its level (|mean|), in [0, 0.001]; default LEVEL_FLOOR (1e-9),
-   * so a small variation around a large level is standardised as it is around 0. Before that the scale falls
-   * back to FLAT_LEVEL_SHARE (1e-3) of the level. Absent when 1e-3, as in states saved before the option, which
-   * used 1e-3 of the level throughout.
+   * smallest deviation it is standardised by, as a share of its level (|mean|), in [0, 0.001]; default
+   * LEVEL_FLOOR (1e-9), so a small variation around a large level is standardised as it is around 0. Before
+   * that the scale falls back to FLAT_LEVEL_SHARE (1e-3) of the level. Absent when 1e-3, as in states saved
+   * before the option, which used 1e-3 of the level throughout.
    */
   readonly levelFloor?: number;
   /**
