@@ -40,3 +40,36 @@ export function nameList(names: readonly string[]): string {
   if (shown.length <= NAMES_SHOWN) return shown.join(", ");
   return `${shown.slice(0, NAMES_SHOWN - 1).join(", ")}, ... (${shown.length - NAMES_SHOWN + 1} more)`;
 }
+
+/** An input is named in flooredInputsNote when relativeFloor standardises it by this many times its own deviation or more. */
+export const FLOORED_BY = 3;
+
+/** A deviation for a note: three significant digits. */
+const deviationText = (x: number): string => String(Number(x.toPrecision(3)));
+
+/**
+ * The note `detect` writes when option relativeFloor (rcf: each input standardised by at least that share of the
+ * largest input's deviation) makes inputs count for little: those it standardises by FLOORED_BY times their own
+ * deviation or more, with the input that sets the floor. The floor is for inputs in comparable units; a column in
+ * a larger unit than the rest (millivolts beside volts) sets it for all. "" when it names none.
+ * `deviations`: each input's deviation over the file, in the order of `columns`.
+ */
+export function flooredInputsNote(columns: readonly string[], deviations: readonly number[], relativeFloor: number, given: boolean): string {
+  if (relativeFloor <= 0 || columns.length < 2 || deviations.length !== columns.length) return "";
+  let top = 0;
+  deviations.forEach((d, j) => {
+    if (d > deviations[top]) top = j;
+  });
+  const floor = relativeFloor * deviations[top];
+  const floored = columns.map((c, j) => ({ c, d: deviations[j] })).filter(({ d }) => floor >= FLOORED_BY * d);
+  if (floor === 0 || floored.length === 0) return "";
+  const list = floored.map(({ c, d }) => `${JSON.stringify(c)} (deviation ${deviationText(d)}${d > 0 ? `, x${deviationText(floor / d)}` : ""})`).join(", ");
+  const share = `${Number((relativeFloor * 100).toPrecision(3))}%`;
+  return (
+    `detect: note: with relativeFloor ${relativeFloor}${given ? "" : " (the default)"}, ${floored.length} input(s) vary far less than ` +
+    `${JSON.stringify(columns[top])} (deviation ${deviationText(deviations[top])}) and are standardised by ${share} of it, ` +
+    `${deviationText(floor)}, so their changes count for little: ${list}. Among inputs in one unit that is what relativeFloor is ` +
+    `for; if a column is in a larger unit than the rest (millivolts beside volts), rescale it, or give --option relativeFloor=0 ` +
+    `to standardise each input by its own deviation\n`
+  );
+}

@@ -8,7 +8,8 @@ import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, columnNames, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths, STDOUT_PATH } from "./outputPaths";
-import { nameList, suspectNote } from "./columnHints";
+import { flooredInputsNote, nameList, suspectNote } from "./columnHints";
+import { readRcfOptions } from "../anomaly/rcf/rcfOptions";
 import { RejectedRows } from "./rejectedRows";
 import { progressTicker } from "./progress";
 import { csvCell } from "./csvCell";
@@ -114,6 +115,7 @@ async function main(args: ParsedArgs): Promise<number> {
         }
         tally.scored(row.timestampText, row.timestamp, result);
         tally.cells(seriesHeader, row.cells);
+        tally.inputs(row.values);
         tick(tally.rows);
         if (result.anomaly) anomalies++;
         write(
@@ -186,6 +188,10 @@ async function main(args: ParsedArgs): Promise<number> {
     // columns that are neither the time nor an input are said, never left out silently
     const unused = notInputs(header).map((c) => c.name);
     for (const note of tally.notes()) process.stderr.write(`detect: note: ${note}\n`);
+    if (detector === "rcf") {
+      const relativeFloor = readRcfOptions(header.columns.length, options).relativeFloor ?? 0;
+      process.stderr.write(flooredInputsNote(header.columns, tally.inputDeviations(), relativeFloor, "relativeFloor" in options));
+    }
     process.stderr.write(
       `detect: ${rows} rows scored${tally.warmUpClause()}, ${header.columns.length} column(s) [${nameList(header.columns)}], ${anomalies} anomalies` +
         `${tally.timesClause()}, ${((Date.now() - started) / 1000).toFixed(1)} s` +

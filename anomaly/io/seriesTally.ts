@@ -123,6 +123,10 @@ export class SeriesTally {
   private rejectedRows = 0;
 
   private unusedColumns: { index: number; name: string; values: number; numbers: number }[] | null = null;
+  /** Per input: values counted, their mean and sum of squared deviations (Welford), for inputDeviations. */
+  private inputCount = 0;
+  private inputMean: number[] = [];
+  private inputM2: number[] = [];
 
   /**
    * `rowTime`: the rows carry no time (`--no-time`), so their times are row numbers and say nothing.
@@ -162,6 +166,22 @@ export class SeriesTally {
       this.numericTimes++;
       if (timestamp >= EPOCH_SECONDS_BEFORE) this.numericSince1973++;
     }
+  }
+
+  /** Counts a scored row's input values (for inputDeviations). */
+  inputs(values: readonly number[]): void {
+    const n = ++this.inputCount;
+    values.forEach((v, j) => {
+      const mean = this.inputMean[j] ?? 0;
+      const delta = v - mean;
+      this.inputMean[j] = mean + delta / n;
+      this.inputM2[j] = (this.inputM2[j] ?? 0) + delta * (v - this.inputMean[j]);
+    });
+  }
+
+  /** Each input's deviation over the rows counted (population), in input order; [] before any. */
+  inputDeviations(): number[] {
+    return this.inputM2.map((m2) => Math.sqrt(m2 / this.inputCount));
   }
 
   rejected(e: CsvError): void {

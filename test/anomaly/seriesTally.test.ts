@@ -249,3 +249,26 @@ describe("what a scoring run says beyond its scores", () => {
     );
   });
 });
+
+describe("each input's deviation over the rows scored", () => {
+  it("is the population deviation of each input, in input order (none before a row)", () => {
+    const t = new SeriesTally();
+    expect(t.inputDeviations()).to.deep.equal([]);
+    for (const row of [
+      [1, 10, 5],
+      [2, 10, 5],
+      [3, 10, 5],
+      [4, 10, 5],
+    ])
+      t.inputs(row);
+    const [a, b, c] = t.inputDeviations();
+    expect(a).to.be.closeTo(Math.sqrt(1.25), 1e-12);
+    expect([b, c]).to.deep.equal([0, 0]);
+  });
+
+  it("stays exact around a large level", () => {
+    const t = new SeriesTally();
+    for (const v of [1e9 - 1000, 1e9 + 1000]) t.inputs([v]);
+    expect(t.inputDeviations()[0]).to.equal(1000);
+  });
+});

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { nameList, suspectInputs, suspectNote } from "../../cli/columnHints";
+import { flooredInputsNote, nameList, suspectInputs, suspectNote } from "../../cli/columnHints";
 
 describe("detect's note on inputs that look like labels or a row index", () => {
   const cases: [columns: string[], expected: [string, string][]][] = [
@@ -68,5 +68,39 @@ describe("detect's list of column names", () => {
 
   it("shows a column without a name as the --exclude it takes", () => {
     expect(nameList(["value", "", " "])).to.equal('value, "", " "');
+  });
+});
+
+describe("detect's note on inputs relativeFloor makes count for little", () => {
+  const columns = ["volts", "amps", "millivolts"];
+  // [deviations, relativeFloor, given, the inputs named ("" for no note)]
+  const cases: [number[], number, boolean, string][] = [
+    // 0.03 x 10,000 = 300: 3 times 100 or more is named, 100.1 is not
+    [[10, 100, 10_000], 0.03, false, '"volts" (deviation 10, x30), "amps" (deviation 100, x3)'],
+    [[10, 100.1, 10_000], 0.03, false, '"volts" (deviation 10, x30)'],
+    [[10, 1, 10], 0.03, false, ""],
+    [[10, 100, 10_000], 0, true, ""],
+    [[0, 2, 4], 0.03, true, '"volts" (deviation 0)'],
+    [[0, 0, 0], 0.03, false, ""],
+  ];
+  for (const [deviations, floor, given, named] of cases) {
+    it(`deviations ${deviations.join(", ")}, relativeFloor ${floor}: ${named || "no note"}`, () => {
+      const note = flooredInputsNote(columns, deviations, floor, given);
+      if (named === "") return void expect(note).to.equal("");
+      const top = columns[deviations.indexOf(Math.max(...deviations))];
+      expect(note).to.include(
+        `detect: note: with relativeFloor ${floor}${given ? "" : " (the default)"}, ${named.split("), ").length} input(s) vary far less than "${top}"`,
+      );
+      expect(note).to.include(`so their changes count for little: ${named}. Among inputs in one unit`);
+      expect(note.endsWith("to standardise each input by its own deviation\n")).to.equal(true);
+    });
+  }
+
+  it("says nothing of one input", () => expect(flooredInputsNote(["v"], [1], 0.03, false)).to.equal(""));
+
+  it("gives the floor with its share and the input that sets it", () => {
+    expect(flooredInputsNote(columns, [10, 100, 10_000], 0.03, false)).to.include(
+      'vary far less than "millivolts" (deviation 10000) and are standardised by 3% of it, 300,',
+    );
   });
 });

@@ -58,6 +58,23 @@ describe("detect command", () => {
     expect(isolated.filter((k) => scores[k] > p99).length).to.equal(11);
   });
 
+  it("notes the inputs relativeFloor makes count for little: a voltage beside a column in millivolts", () => {
+    const mixed = join(dir, "mixed.csv");
+    // 230 V +- 1 and 5,000 mV +- 500: 3% of 500 is 15, fifteen times the voltage's deviation
+    const lines = rows.slice(0, 300).map((l, i) => `${l.split(",")[0]},${(230 + Math.sin(i)).toFixed(3)},${(5000 + 500 * Math.cos(i / 3)).toFixed(1)}`);
+    writeFileSync(mixed, ["timestamp,volts,millivolts", ...lines].join("\n") + "\n");
+    const out = join(dir, "mixed-out.csv");
+    const floored = runCli("detect", ["--input", mixed, "--output", out]);
+    expect(floored.status, floored.stderr).to.equal(0);
+    expect(floored.stderr).to.match(
+      /detect: note: with relativeFloor 0\.03 \(the default\), 1 input\(s\) vary far less than "millivolts" \(deviation 35\d\) and are standardised by 3% of it, 10\.\d, so their changes count for little: "volts" \(deviation 0\.70\d, x15(\.\d)?\)/,
+    );
+    const own = runCli("detect", ["--input", mixed, "--output", out, "--option", "relativeFloor=0"]);
+    expect(own.stderr).not.to.include("relativeFloor");
+    const zscore = runCli("detect", ["--input", mixed, "--output", out, "--detector", "zscore"]);
+    expect(zscore.stderr).not.to.include("relativeFloor");
+  });
+
   it("notes an input that looks like a label column unless the inputs were named, and scores it as asked", () => {
     const labelled = join(dir, "labelled.csv");
     writeFileSync(
