@@ -51,7 +51,8 @@ const deviationText = (x: number): string => String(Number(x.toPrecision(3)));
  * The note `detect` writes when option relativeFloor (rcf: each input standardised by at least that share of the
  * largest input's deviation) makes inputs count for little: those it standardises by FLOORED_BY times their own
  * deviation or more, with the input that sets the floor. The floor is for inputs in comparable units; a column in
- * a larger unit than the rest (millivolts beside volts) sets it for all. "" when it names none.
+ * a larger unit than the rest (millivolts beside volts) sets it for all. A constant input is not named (it reads 0
+ * at any scale). "" when it names none.
  * `deviations`: each input's deviation over the file, in the order of `columns`.
  */
 export function flooredInputsNote(columns: readonly string[], deviations: readonly number[], relativeFloor: number, given: boolean): string {
@@ -61,7 +62,8 @@ export function flooredInputsNote(columns: readonly string[], deviations: readon
     if (d > deviations[top]) top = j;
   });
   const floor = relativeFloor * deviations[top];
-  const floored = columns.map((c, j) => ({ c, d: deviations[j] })).filter(({ d }) => floor >= FLOORED_BY * d);
+  // a constant input reads 0 whatever its scale: it is not named
+  const floored = columns.map((c, j) => ({ c, d: deviations[j] })).filter(({ d }) => d > 0 && floor >= FLOORED_BY * d);
   if (floor === 0 || floored.length === 0) return "";
   const list = floored.map(({ c, d }) => `${JSON.stringify(c)} (deviation ${deviationText(d)}${d > 0 ? `, x${deviationText(floor / d)}` : ""})`).join(", ");
   const share = `${Number((relativeFloor * 100).toPrecision(3))}%`;

@@ -123,8 +123,8 @@ export class SeriesTally {
   private rejectedRows = 0;
 
   private unusedColumns: { index: number; name: string; values: number; numbers: number }[] | null = null;
-  /** Per input: values counted, their mean and sum of squared deviations (Welford), for inputDeviations. */
-  private inputCount = 0;
+  /** Per input: finite values counted, their mean and sum of squared deviations (Welford), for inputDeviations. */
+  private inputCount: number[] = [];
   private inputMean: number[] = [];
   private inputM2: number[] = [];
 
@@ -168,20 +168,23 @@ export class SeriesTally {
     }
   }
 
-  /** Counts a scored row's input values (for inputDeviations). */
+  /** Counts a scored row's input values (for inputDeviations); a missing value (NaN, option missing=impute) is not counted. */
   inputs(values: readonly number[]): void {
-    const n = ++this.inputCount;
     values.forEach((v, j) => {
-      const mean = this.inputMean[j] ?? 0;
-      const delta = v - mean;
-      this.inputMean[j] = mean + delta / n;
-      this.inputM2[j] = (this.inputM2[j] ?? 0) + delta * (v - this.inputMean[j]);
+      const n = (this.inputCount[j] ?? 0) + (Number.isFinite(v) ? 1 : 0);
+      this.inputCount[j] = n;
+      this.inputMean[j] ??= 0;
+      this.inputM2[j] ??= 0;
+      if (!Number.isFinite(v)) return;
+      const delta = v - this.inputMean[j];
+      this.inputMean[j] += delta / n;
+      this.inputM2[j] += delta * (v - this.inputMean[j]);
     });
   }
 
-  /** Each input's deviation over the rows counted (population), in input order; [] before any. */
+  /** Each input's deviation over its values counted (population), in input order (0 without any); [] before a row. */
   inputDeviations(): number[] {
-    return this.inputM2.map((m2) => Math.sqrt(m2 / this.inputCount));
+    return this.inputM2.map((m2, j) => (this.inputCount[j] > 0 ? Math.sqrt(m2 / this.inputCount[j]) : 0));
   }
 
   rejected(e: CsvError): void {

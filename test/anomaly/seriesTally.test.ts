@@ -266,6 +266,20 @@ describe("each input's deviation over the rows scored", () => {
     expect([b, c]).to.deep.equal([0, 0]);
   });
 
+  it("leaves a missing value out of its input only", () => {
+    const t = new SeriesTally();
+    for (const row of [
+      [1, NaN],
+      [3, 7],
+      [NaN, 9],
+    ])
+      t.inputs(row);
+    expect(t.inputDeviations()).to.deep.equal([1, 1]);
+    const none = new SeriesTally();
+    none.inputs([NaN, 2]);
+    expect(none.inputDeviations()).to.deep.equal([0, 0]);
+  });
+
   it("stays exact around a large level", () => {
     const t = new SeriesTally();
     for (const v of [1e9 - 1000, 1e9 + 1000]) t.inputs([v]);

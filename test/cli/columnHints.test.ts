@@ -80,7 +80,8 @@ describe("detect's note on inputs relativeFloor makes count for little", () => {
     [[10, 100.1, 10_000], 0.03, false, '"volts" (deviation 10, x30)'],
     [[10, 1, 10], 0.03, false, ""],
     [[10, 100, 10_000], 0, true, ""],
-    [[0, 2, 4], 0.03, true, '"volts" (deviation 0)'],
+    [[0, 2, 4], 0.03, true, ""],
+    [[0, 0.02, 4], 0.03, true, '"amps" (deviation 0.02, x6)'],
     [[0, 0, 0], 0.03, false, ""],
   ];
   for (const [deviations, floor, given, named] of cases) {
