@@ -75,3 +75,30 @@ export function flooredInputsNote(columns: readonly string[], deviations: readon
     `to standardise each input by its own deviation\n`
   );
 }
+
+/** An input is named in risingInputsNote when, over at least RISING_PAIRS of its consecutive values, ... */
+export const RISING_PAIRS = 100;
+/** ... at least this share rose ... */
+export const RISING_SHARE = 0.5;
+/** ... and at most this share fell (a register reset now and then). */
+export const FALLING_SHARE = 0.02;
+
+const percent = (x: number): string => `${Number((100 * x).toPrecision(2))}%`;
+
+/**
+ * The note `detect` writes when an input looks like a cumulative counter (a meter's register): it rises at most
+ * rows and almost never falls. A detector of values sees such a series at a new value at almost every row, so a
+ * jump in it counts for little: it should be differenced first. `steps`: per input, in the order of `columns`.
+ * "" when it names none.
+ */
+export function risingInputsNote(columns: readonly string[], steps: readonly { pairs: number; rises: number; falls: number }[]): string {
+  const rising = columns
+    .map((c, j) => ({ c, s: steps[j] }))
+    .filter(({ s }) => s !== undefined && s.pairs >= RISING_PAIRS && s.rises >= RISING_SHARE * s.pairs && s.falls <= FALLING_SHARE * s.pairs);
+  if (rising.length === 0) return "";
+  const list = rising.map(({ c, s }) => `${JSON.stringify(c)} rises at ${percent(s.rises / s.pairs)} of its rows and falls at ${percent(s.falls / s.pairs)}`);
+  return (
+    `detect: note: ${list.join(", ")} (a counter or a meter's register?): the detector judges values, not changes, so in a ` +
+    `series that keeps rising a jump counts for little; difference it first (each row minus the one before)\n`
+  );
+}

@@ -8,7 +8,7 @@ import { htmlPage, lineChart } from "../report/svgChart";
 import { Command, ParsedArgs, columnNames, runCommand, UsageError } from "./args";
 import { detectorFlag } from "./detectorFlag";
 import { checkOutputPaths, STDOUT_PATH } from "./outputPaths";
-import { flooredInputsNote, nameList, suspectNote } from "./columnHints";
+import { flooredInputsNote, nameList, risingInputsNote, suspectNote } from "./columnHints";
 import { readRcfOptions } from "../anomaly/rcf/rcfOptions";
 import { RejectedRows } from "./rejectedRows";
 import { progressTicker } from "./progress";
@@ -188,6 +188,7 @@ async function main(args: ParsedArgs): Promise<number> {
     // columns that are neither the time nor an input are said, never left out silently
     const unused = notInputs(header).map((c) => c.name);
     for (const note of tally.notes()) process.stderr.write(`detect: note: ${note}\n`);
+    process.stderr.write(risingInputsNote(header.columns, tally.inputStepCounts()));
     if (detector === "rcf") {
       const relativeFloor = readRcfOptions(header.columns.length, options).relativeFloor ?? 0;
       process.stderr.write(flooredInputsNote(header.columns, tally.inputDeviations(), relativeFloor, "relativeFloor" in options));

@@ -112,6 +112,13 @@ export function numericTextColumnsHint(columns: readonly UnusedColumn[]): string
   return `; columns ${said} are not inputs because their first value is text, yet most of their values are numbers (to use them, name the inputs with --columns)`;
 }
 
+/** Of an input's consecutive values: pairs counted, and how many rose and fell. */
+export interface InputSteps {
+  pairs: number;
+  rises: number;
+  falls: number;
+}
+
 export class SeriesTally {
   rows = 0;
   notReady = 0;
@@ -127,6 +134,9 @@ export class SeriesTally {
   private inputCount: number[] = [];
   private inputMean: number[] = [];
   private inputM2: number[] = [];
+  /** Per input: the last finite value, and how often a finite value rose or fell from the one before it. */
+  private inputLast: (number | undefined)[] = [];
+  private inputSteps: InputSteps[] = [];
 
   /**
    * `rowTime`: the rows carry no time (`--no-time`), so their times are row numbers and say nothing.
@@ -175,11 +185,25 @@ export class SeriesTally {
       this.inputCount[j] = n;
       this.inputMean[j] ??= 0;
       this.inputM2[j] ??= 0;
+      this.inputSteps[j] ??= { pairs: 0, rises: 0, falls: 0 };
       if (!Number.isFinite(v)) return;
       const delta = v - this.inputMean[j];
       this.inputMean[j] += delta / n;
       this.inputM2[j] += delta * (v - this.inputMean[j]);
+      const last = this.inputLast[j];
+      if (last !== undefined) {
+        const steps = this.inputSteps[j];
+        steps.pairs++;
+        if (v > last) steps.rises++;
+        else if (v < last) steps.falls++;
+      }
+      this.inputLast[j] = v;
     });
+  }
+
+  /** Per input, in input order: consecutive pairs of its values counted, and how many rose and fell. */
+  inputStepCounts(): InputSteps[] {
+    return this.inputSteps.map((st) => ({ ...st }));
   }
 
   /** Each input's deviation over its values counted (population), in input order (0 without any); [] before a row. */

@@ -280,6 +280,22 @@ describe("each input's deviation over the rows scored", () => {
     expect(none.inputDeviations()).to.deep.equal([0, 0]);
   });
 
+  it("counts each input's consecutive values that rose and fell, past a missing one", () => {
+    const t = new SeriesTally();
+    for (const row of [
+      [1, 5],
+      [2, 5],
+      [NaN, 4],
+      [3, 6],
+      [2, NaN],
+    ])
+      t.inputs(row);
+    expect(t.inputStepCounts()).to.deep.equal([
+      { pairs: 3, rises: 2, falls: 1 },
+      { pairs: 3, rises: 1, falls: 1 },
+    ]);
+  });
+
   it("stays exact around a large level", () => {
     const t = new SeriesTally();
     for (const v of [1e9 - 1000, 1e9 + 1000]) t.inputs([v]);

@@ -1,5 +1,5 @@
 import { expect } from "chai";
-import { flooredInputsNote, nameList, suspectInputs, suspectNote } from "../../cli/columnHints";
+import { flooredInputsNote, nameList, risingInputsNote, suspectInputs, suspectNote } from "../../cli/columnHints";
 
 describe("detect's note on inputs that look like labels or a row index", () => {
   const cases: [columns: string[], expected: [string, string][]][] = [
@@ -103,5 +103,39 @@ describe("detect's note on inputs relativeFloor makes count for little", () => {
     expect(flooredInputsNote(columns, [10, 100, 10_000], 0.03, false)).to.include(
       'vary far less than "millivolts" (deviation 10000) and are standardised by 3% of it, 300,',
     );
+  });
+});
+
+describe("detect's note on inputs that look like a counter", () => {
+  // [pairs, rises, falls, named]
+  const cases: [number, number, number, boolean][] = [
+    [1000, 1000, 0, true],
+    [1000, 500, 20, true],
+    [1000, 499, 0, false],
+    [1000, 900, 21, false],
+    [99, 99, 0, false],
+    [100, 100, 0, true],
+    [0, 0, 0, false],
+  ];
+  for (const [pairs, rises, falls, named] of cases) {
+    it(`${rises} rises and ${falls} falls in ${pairs} pairs: ${named ? "named" : "not named"}`, () => {
+      const note = risingInputsNote(["kwh"], [{ pairs, rises, falls }]);
+      if (!named) return void expect(note).to.equal("");
+      expect(note).to.match(/^detect: note: "kwh" rises at \d+(\.\d+)?% of its rows and falls at \d+(\.\d+)?% \(a counter or a meter's register\?\)/);
+      expect(note.endsWith("difference it first (each row minus the one before)\n")).to.equal(true);
+    });
+  }
+
+  it("names each rising input with its shares, in input order", () => {
+    const note = risingInputsNote(
+      ["a", "b", "c"],
+      [
+        { pairs: 200, rises: 190, falls: 2 },
+        { pairs: 200, rises: 100, falls: 100 },
+        { pairs: 200, rises: 200, falls: 0 },
+      ],
+    );
+    expect(note).to.include('detect: note: "a" rises at 95% of its rows and falls at 1%, "c" rises at 100% of its rows and falls at 0% (');
+    expect(note).not.to.include('"b"');
   });
 });

@@ -75,6 +75,22 @@ describe("detect command", () => {
     expect(zscore.stderr).not.to.include("relativeFloor");
   });
 
+  it("notes an input that looks like a counter, and not its differences", () => {
+    const counter = join(dir, "counter.csv");
+    let total = 0;
+    const lines = rows.slice(0, 300).map((l, i) => `${l.split(",")[0]},${(total += 2 + Math.sin(i)).toFixed(3)}`);
+    writeFileSync(counter, ["timestamp,register", ...lines].join("\n") + "\n");
+    const out = join(dir, "counter-out.csv");
+    const r = runCli("detect", ["--input", counter, "--output", out]);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stderr).to.include(
+      'detect: note: "register" rises at 100% of its rows and falls at 0% (a counter or a meter\'s register?): the detector judges values, not changes',
+    );
+    const steps = lines.map((l, i) => `${l.split(",")[0]},${i === 0 ? 0 : (Number(l.split(",")[1]) - Number(lines[i - 1].split(",")[1])).toFixed(3)}`);
+    writeFileSync(counter, ["timestamp,register", ...steps].join("\n") + "\n");
+    expect(runCli("detect", ["--input", counter, "--output", out]).stderr).not.to.include("rises at");
+  });
+
   it("notes an input that looks like a label column unless the inputs were named, and scores it as asked", () => {
     const labelled = join(dir, "labelled.csv");
     writeFileSync(
