@@ -7,6 +7,8 @@
  * `detect` says so when the inputs were not named with --columns. Judged by name only: a 0/1 column can be
  * a real valve or switch.
  */
+import { InputSteps } from "../anomaly/io/seriesTally";
+
 export type Suspicion = "a label" | "a row index";
 
 const LABEL = /^(anomaly|anomalies|is_anomaly|label|labels|changepoint|outlier|target)$/i;
@@ -44,8 +46,8 @@ export function nameList(names: readonly string[]): string {
 /** An input is named in flooredInputsNote when relativeFloor standardises it by this many times its own deviation or more. */
 export const FLOORED_BY = 3;
 
-/** A deviation for a note: three significant digits. */
-const deviationText = (x: number): string => String(Number(x.toPrecision(3)));
+/** A number for a note, to `digits` significant digits (trailing zeros dropped). */
+const significant = (x: number, digits = 3): string => String(Number(x.toPrecision(digits)));
 
 /**
  * The note `detect` writes when option relativeFloor (rcf: each input standardised by at least that share of the
@@ -65,12 +67,12 @@ export function flooredInputsNote(columns: readonly string[], deviations: readon
   // a constant input reads 0 whatever its scale: it is not named
   const floored = columns.map((c, j) => ({ c, d: deviations[j] })).filter(({ d }) => d > 0 && floor >= FLOORED_BY * d);
   if (floor === 0 || floored.length === 0) return "";
-  const list = floored.map(({ c, d }) => `${JSON.stringify(c)} (deviation ${deviationText(d)}${d > 0 ? `, x${deviationText(floor / d)}` : ""})`).join(", ");
-  const share = `${Number((relativeFloor * 100).toPrecision(3))}%`;
+  const list = floored.map(({ c, d }) => `${JSON.stringify(c)} (deviation ${significant(d)}, x${significant(floor / d)})`).join(", ");
+  const share = `${significant(100 * relativeFloor)}%`;
   return (
     `detect: note: with relativeFloor ${relativeFloor}${given ? "" : " (the default)"}, ${floored.length} input(s) vary far less than ` +
-    `${JSON.stringify(columns[top])} (deviation ${deviationText(deviations[top])}) and are standardised by ${share} of it, ` +
-    `${deviationText(floor)}, so their changes count for little: ${list}. Among inputs in one unit that is what relativeFloor is ` +
+    `${JSON.stringify(columns[top])} (deviation ${significant(deviations[top])}) and are standardised by ${share} of it, ` +
+    `${significant(floor)}, so their changes count for little: ${list}. Among inputs in one unit that is what relativeFloor is ` +
     `for; if a column is in a larger unit than the rest (millivolts beside volts), rescale it, or give --option relativeFloor=0 ` +
     `to standardise each input by its own deviation\n`
   );
@@ -83,7 +85,7 @@ export const RISING_SHARE = 0.5;
 /** ... and at most this share fell (a register reset now and then). */
 export const FALLING_SHARE = 0.02;
 
-const percent = (x: number): string => `${Number((100 * x).toPrecision(2))}%`;
+const percent = (x: number): string => `${significant(100 * x, 2)}%`;
 
 /**
  * The note `detect` writes when an input looks like a cumulative counter (a meter's register): it rises at most
@@ -91,7 +93,7 @@ const percent = (x: number): string => `${Number((100 * x).toPrecision(2))}%`;
  * jump in it counts for little: it should be differenced first. `steps`: per input, in the order of `columns`.
  * "" when it names none.
  */
-export function risingInputsNote(columns: readonly string[], steps: readonly { pairs: number; rises: number; falls: number }[]): string {
+export function risingInputsNote(columns: readonly string[], steps: readonly InputSteps[]): string {
   const rising = columns
     .map((c, j) => ({ c, s: steps[j] }))
     .filter(({ s }) => s !== undefined && s.pairs >= RISING_PAIRS && s.rises >= RISING_SHARE * s.pairs && s.falls <= FALLING_SHARE * s.pairs);

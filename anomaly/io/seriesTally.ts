@@ -1,3 +1,4 @@
+import { discountedMean, discountedVariance } from "../robust";
 import { DetectorResult } from "../types";
 import { CsvError, isMissingText, SeriesHeader } from "./csvSeries";
 import { isDecimalText, isEpochText } from "./timestamp";
@@ -130,10 +131,10 @@ export class SeriesTally {
   private rejectedRows = 0;
 
   private unusedColumns: { index: number; name: string; values: number; numbers: number }[] | null = null;
-  /** Per input: finite values counted, their mean and sum of squared deviations (Welford), for inputDeviations. */
+  /** Per input: finite values counted, their mean and (population) variance, for inputDeviations. */
   private inputCount: number[] = [];
   private inputMean: number[] = [];
-  private inputM2: number[] = [];
+  private inputVariance: number[] = [];
   /** Per input: the last finite value, and how often a finite value rose or fell from the one before it. */
   private inputLast: (number | undefined)[] = [];
   private inputSteps: InputSteps[] = [];
@@ -184,12 +185,13 @@ export class SeriesTally {
       const n = (this.inputCount[j] ?? 0) + (Number.isFinite(v) ? 1 : 0);
       this.inputCount[j] = n;
       this.inputMean[j] ??= 0;
-      this.inputM2[j] ??= 0;
+      this.inputVariance[j] ??= 0;
       this.inputSteps[j] ??= { pairs: 0, rises: 0, falls: 0 };
       if (!Number.isFinite(v)) return;
+      // an exact mean and variance: the discounted statistics with weight 1/n (no horizon)
       const delta = v - this.inputMean[j];
-      this.inputMean[j] += delta / n;
-      this.inputM2[j] += delta * (v - this.inputMean[j]);
+      this.inputMean[j] = discountedMean(this.inputMean[j], delta, 1 / n);
+      this.inputVariance[j] = discountedVariance(this.inputVariance[j], delta, 1 / n);
       const last = this.inputLast[j];
       if (last !== undefined) {
         const steps = this.inputSteps[j];
@@ -208,7 +210,7 @@ export class SeriesTally {
 
   /** Each input's deviation over its values counted (population), in input order (0 without any); [] before a row. */
   inputDeviations(): number[] {
-    return this.inputM2.map((m2, j) => (this.inputCount[j] > 0 ? Math.sqrt(m2 / this.inputCount[j]) : 0));
+    return this.inputVariance.map((variance) => Math.sqrt(variance));
   }
 
   rejected(e: CsvError): void {
